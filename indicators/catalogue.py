@@ -1,0 +1,252 @@
+"""The indicator catalogue (`catalogue.toml`) and the area table (`areas.toml`), loaded and checked.
+
+Reads two TOML files shipped with the package; no other I/O. Adding an indicator is an edit to
+`catalogue.toml`, not code.
+"""
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from indicators.types import Area, IndicatorSource
+
+HERE = Path(__file__).parent
+CATALOGUE_PATH = HERE / "catalogue.toml"
+AREAS_PATH = HERE / "areas.toml"
+
+FORMATS = {"count", "pct", "decimal"}
+FREQUENCIES = {"month", "quarter", "year"}
+DIRECTIONS = {"lower", "higher", "neutral"}
+SOURCE_KINDS = {"jobindsats", "statbank", "file", "derived"}
+
+
+class CatalogueError(ValueError):
+    """The catalogue or area file is malformed; the message names the entry and the fix."""
+
+
+_ASCII = (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("é", "e"), ("ü", "u"), ("ö", "oe"), ("ä", "ae"))
+
+
+def fold_letters(text: str) -> str:
+    """NFC, casefold, and spell æ/ø/å as ae/oe/aa."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    for letter, ascii_ in _ASCII:
+        text = text.replace(letter, ascii_)
+    return text
+
+
+def fold(text: str) -> str:
+    """Fold letters and treat hyphens and dots as spaces: 'Høje-Taastrup' equals 'hoeje taastrup'."""
+    return " ".join(fold_letters(text).replace("-", " ").replace(".", " ").split())
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    id: str
+    name: str
+    title: str
+    definition: str
+    unit: str
+    format: str
+    decimals: int
+    frequency: str
+    better: str
+    page: int
+    figures: tuple[str, ...]
+    breakdowns: tuple[str, ...]
+    aliases: tuple[str, ...]
+    sources: tuple[IndicatorSource, ...]
+    rate: str | None = None  # an indicator shown beside this one ("ledige" -> "ledighedsprocent")
+    area_kinds: tuple[str, ...] = ("kommune", "region", "land")
+    note: str = ""
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Every spelling a user may type for this indicator, folded."""
+        return tuple(dict.fromkeys(fold(w) for w in (self.id.replace("_", " "), self.name, *self.aliases)))
+
+
+@dataclass(frozen=True, slots=True)
+class BreakdownKind:
+    key: str  # "ydelse", "køn", ...
+    name: str
+    values: dict[str, str] = field(default_factory=dict)  # folded alias -> canonical value
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    indicators: dict[str, Indicator]
+    breakdowns: dict[str, BreakdownKind]
+
+    def __iter__(self):
+        return iter(self.indicators.values())
+
+    def __len__(self) -> int:
+        return len(self.indicators)
+
+    def __contains__(self, indicator_id: str) -> bool:
+        return indicator_id in self.indicators
+
+    def get(self, indicator_id: str) -> Indicator:
+        return self.indicators[indicator_id]
+
+    def vocabulary(self) -> dict[str, str]:
+        """Folded word -> indicator id, for exact lookups. Ids win over aliases on a clash."""
+        words: dict[str, str] = {}
+        for indicator in self.indicators.values():
+            for word in indicator.words[1:]:
+                words.setdefault(word, indicator.id)
+        for indicator in self.indicators.values():
+            words[indicator.words[0]] = indicator.id
+        return words
+
+
+@dataclass(frozen=True)
+class Areas:
+    by_code: dict[str, Area]
+
+    def __iter__(self):
+        return iter(self.by_code.values())
+
+    def __len__(self) -> int:
+        return len(self.by_code)
+
+    def get(self, code: str) -> Area:
+        return self.by_code[code]
+
+    def kommuner(self) -> list[Area]:
+        return [a for a in self.by_code.values() if a.kind == "kommune"]
+
+    def vocabulary(self) -> dict[str, str]:
+        """Folded name or alias -> code."""
+        words: dict[str, str] = {}
+        for area in self.by_code.values():
+            for word in (area.code, area.name, *area.names, *area.aliases):
+                words.setdefault(fold(word), area.code)
+        return words
+
+    def lookup(self, text: str) -> Area | None:
+        code = self.vocabulary().get(fold(text))
+        return self.by_code[code] if code else None
+
+
+def _require(entry: dict, key: str, where: str, kind: type = str):
+    if key not in entry:
+        raise CatalogueError(f"{where}: missing '{key}'; add it to {CATALOGUE_PATH.name}")
+    value = entry[key]
+    if not isinstance(value, kind):
+        raise CatalogueError(f"{where}: '{key}' should be {kind.__name__}, got {value!r}")
+    return value
+
+
+def _choice(entry: dict, key: str, allowed: set[str], where: str, default: str | None = None) -> str:
+    value = entry.get(key, default)
+    if value not in allowed:
+        raise CatalogueError(f"{where}: '{key}' is {value!r}; use one of {', '.join(sorted(allowed))}")
+    return value
+
+
+def _source(raw: dict, where: str) -> IndicatorSource:
+    kind = _choice(raw, "kind", SOURCE_KINDS, where)
+    return IndicatorSource(
+        kind=kind,
+        table=str(raw.get("table", "")),
+        measure=str(raw.get("measure", "")),
+        hierarchy=dict(raw.get("hierarchy", {})),
+        variables={k: str(v) for k, v in raw.get("variables", {}).items()},
+        columns=dict(raw.get("columns", {})),
+        breakdowns=dict(raw.get("labels", {})),
+        verified=bool(raw.get("verified", True)),
+        note=str(raw.get("note", "")),
+    )
+
+
+def parse_catalogue(data: dict) -> Catalogue:
+    raw_indicators = data.get("indicator")
+    if not isinstance(raw_indicators, dict) or not raw_indicators:
+        raise CatalogueError("catalogue has no [indicator.<id>] entries")
+    indicators: dict[str, Indicator] = {}
+    for indicator_id, entry in raw_indicators.items():
+        where = f"indicator '{indicator_id}'"
+        indicators[indicator_id] = Indicator(
+            id=indicator_id,
+            name=_require(entry, "name", where),
+            title=_require(entry, "title", where),
+            definition=_require(entry, "definition", where),
+            unit=_require(entry, "unit", where),
+            format=_choice(entry, "format", FORMATS, where),
+            decimals=int(entry.get("decimals", 1 if entry.get("format") in ("pct", "decimal") else 0)),
+            frequency=_choice(entry, "frequency", FREQUENCIES, where),
+            better=_choice(entry, "better", DIRECTIONS, where),
+            page=int(_require(entry, "page", where, int)),
+            figures=tuple(_require(entry, "figures", where, list)),
+            breakdowns=tuple(entry.get("breakdowns", [])),
+            aliases=tuple(entry.get("aliases", [])),
+            sources=tuple(_source(s, f"{where}, source {i + 1}") for i, s in enumerate(entry.get("source", []))),
+            rate=entry.get("rate"),
+            area_kinds=tuple(entry.get("areas", ["kommune", "region", "land"])),
+            note=str(entry.get("note", "")),
+        )
+    for indicator in indicators.values():
+        if indicator.rate and indicator.rate not in indicators:
+            raise CatalogueError(
+                f"indicator '{indicator.id}': rate '{indicator.rate}' is not an indicator in the catalogue"
+            )
+    breakdowns: dict[str, BreakdownKind] = {}
+    for key, entry in data.get("breakdown", {}).items():
+        values: dict[str, str] = {}
+        for canonical in entry.get("values", []):
+            values[fold(canonical)] = canonical
+        for alias, canonical in entry.get("aliases", {}).items():
+            values[fold(alias)] = canonical
+        breakdowns[key] = BreakdownKind(key=key, name=entry.get("name", key), values=values)
+    for indicator in indicators.values():
+        for key in indicator.breakdowns:
+            if breakdowns and key not in breakdowns:
+                raise CatalogueError(
+                    f"indicator '{indicator.id}': breakdown '{key}' has no [breakdown.{key}] entry"
+                )
+    return Catalogue(indicators=indicators, breakdowns=breakdowns)
+
+
+def parse_areas(data: dict) -> Areas:
+    by_code: dict[str, Area] = {}
+    for entry in data.get("area", []):
+        code = str(entry["code"])
+        if code in by_code:
+            raise CatalogueError(f"area code {code} appears twice in {AREAS_PATH.name}")
+        by_code[code] = Area(
+            code=code,
+            name=entry["name"],
+            kind=entry["kind"],
+            region=entry.get("region"),
+            aliases=tuple(entry.get("aliases", [])),
+            names=tuple(entry.get("names", [])),
+        )
+    return Areas(by_code=by_code)
+
+
+def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
+    try:
+        with open(path, "rb") as handle:
+            return parse_catalogue(tomllib.load(handle))
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogueError(f"{path}: not valid TOML: {error}") from None
+
+
+def load_areas(path: Path = AREAS_PATH) -> Areas:
+    with open(path, "rb") as handle:
+        return parse_areas(tomllib.load(handle))
+
+
+@cache
+def default_catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+@cache
+def default_areas() -> Areas:
+    return load_areas()

@@ -1,0 +1,110 @@
+"""Periods: the store's spelling (`2026-05`, `2026-Q2`, `2026`) and the sources' spellings.
+
+Pure functions; no I/O. Jobindsats writes `2026M05`, `2026Q02`, `2026QMAT02`; StatBank writes
+`2026M05`, `2026K2` (lang=da) or `2026Q2` (lang=en).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_STORE = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])))?$")
+_SOURCE = re.compile(r"^(\d{4})(?:M(\d{2})|(?:Q|K|QMAT)0?([1-4]))?$")
+
+
+class PeriodError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Period:
+    """A month, quarter or year. Orders by start month, then by length (month < quarter < year)."""
+
+    year: int
+    start_month: int  # 1..12
+    length: int  # 1 = month, 3 = quarter, 12 = year
+
+    @property
+    def kind(self) -> str:
+        return {1: "month", 3: "quarter", 12: "year"}[self.length]
+
+    @property
+    def month(self) -> int:
+        return self.start_month
+
+    @property
+    def quarter(self) -> int:
+        return (self.start_month - 1) // 3 + 1
+
+    def __str__(self) -> str:
+        if self.length == 1:
+            return f"{self.year:04d}-{self.start_month:02d}"
+        if self.length == 3:
+            return f"{self.year:04d}-Q{self.quarter}"
+        return f"{self.year:04d}"
+
+    def shift(self, steps: int) -> "Period":
+        """The period `steps` periods of the same kind later (negative: earlier)."""
+        index = self.year * 12 + self.start_month - 1 + steps * self.length
+        return Period(index // 12, index % 12 + 1, self.length)
+
+    def same_period_last_year(self) -> "Period":
+        return Period(self.year - 1, self.start_month, self.length)
+
+    def contains(self, other: "Period") -> bool:
+        start = self.year * 12 + self.start_month
+        other_start = other.year * 12 + other.start_month
+        return start <= other_start and other_start + other.length <= start + self.length
+
+
+def month(year: int, month_number: int) -> Period:
+    return Period(year, month_number, 1)
+
+
+def quarter(year: int, quarter_number: int) -> Period:
+    return Period(year, (quarter_number - 1) * 3 + 1, 3)
+
+
+def year(year_number: int) -> Period:
+    return Period(year_number, 1, 12)
+
+
+def parse(text: str) -> Period:
+    """Parse the store's spelling: `2026-05`, `2026-Q2` or `2026`."""
+    match = _STORE.match(text.strip())
+    if not match:
+        raise PeriodError(f"not a period: {text!r}; expected YYYY-MM, YYYY-Qn or YYYY")
+    y, m, q = match.groups()
+    if m is not None:
+        if not 1 <= int(m) <= 12:
+            raise PeriodError(f"not a month: {text!r}")
+        return month(int(y), int(m))
+    if q is not None:
+        return quarter(int(y), int(q))
+    return year(int(y))
+
+
+def from_source(text: str) -> Period:
+    """Parse a source's spelling: `2026M05`, `2026Q02`, `2026K2`, `2026Q2`, `2020QMAT02`, `2026`.
+
+    A QMAT period (four quarters' moving average) is stored as the quarter it ends with.
+    """
+    match = _SOURCE.match(text.strip())
+    if not match:
+        raise PeriodError(f"not a period the sources use: {text!r}")
+    y, m, q = match.groups()
+    if m is not None:
+        if not 1 <= int(m) <= 12:
+            raise PeriodError(f"not a month: {text!r}")
+        return month(int(y), int(m))
+    if q is not None:
+        return quarter(int(y), int(q))
+    return year(int(y))
+
+
+def normalise(text: str) -> str:
+    """Any accepted spelling to the store's spelling."""
+    try:
+        return str(parse(text))
+    except PeriodError:
+        return str(from_source(text))

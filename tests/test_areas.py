@@ -1,0 +1,33 @@
+"""Hele landet, the five regions and the 98 kommuner, with Danish names and the aliases people type."""
+from __future__ import annotations
+
+import pytest
+
+from indicators.catalogue import default_areas
+
+
+def test_the_area_table_has_the_country_five_regions_and_98_kommuner():
+    areas = default_areas()
+    kinds = [a.kind for a in areas]
+    assert kinds.count("land") == 1 and kinds.count("region") == 5 and kinds.count("kommune") == 98
+    regions = {a.code for a in areas if a.kind == "region"}
+    assert regions == {"081", "082", "083", "084", "085"}
+    assert all(a.region in regions for a in areas.kommuner())
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("landet", "000"), ("hele landet", "000"), ("DK", "000"), ("Kbh", "101"), ("København", "101"),
+     ("kobenhavn", "101"), ("Region H", "084"), ("Hovedstaden", "084"), ("ballerup", "151"),
+     ("Høje Taastrup", "169"), ("hoeje-taastrup", "169"), ("Århus", "751"), ("aarhus", "751"),
+     ("All Denmark", "000"), ("Copenhagen", "101"), ("151", "151")],
+)
+def test_aliases_and_spellings_find_the_area(typed, code):
+    assert default_areas().lookup(typed).code == code
+
+
+def test_names_are_danish():
+    areas = default_areas()
+    assert areas.get("101").name == "København"
+    assert areas.get("000").name == "Hele landet"
+    assert areas.get("151").region == "084"

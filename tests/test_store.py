@@ -1,0 +1,110 @@
+"""The store: migrations, idempotent loads, revisions, all-or-nothing loads, refusing foreign files."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlite_utils import Database
+
+from indicators.store import MIGRATION_SET, NotAStore, Store, StoreError, StoreMissing, migrations
+from indicators.types import Observation
+
+
+def obs(period: str, value: float | None, indicator: str = "ledige", area: str = "151", source: str = "jobindsats:y25i01"):
+    return Observation(indicator, area, period, value, unit="fuldtidspersoner", source=source,
+                       fetched_at="2026-08-22T00:00:00+00:00")
+
+
+def test_loading_the_same_rows_twice_changes_nothing(tmp_path):
+    with Store(tmp_path / "s.db", create=True) as store:
+        rows = [obs(f"2026-0{m}", 800 + m) for m in range(1, 8)]
+        first = store.load(rows)
+        second = store.load(rows)
+        assert (first.inserted, first.updated) == (7, 0)
+        assert (second.inserted, second.updated, second.unchanged) == (0, 0, 7)
+        assert store.revision_count() == 0
+
+
+def test_a_changed_value_is_updated_and_kept_as_a_revision(tmp_path):
+    with Store(tmp_path / "s.db", create=True) as store:
+        store.load([obs("2026-05", 812), obs("2026-06", 790)])
+        result = store.load([obs("2026-05", 815), obs("2026-06", 790)], now="2026-09-01T00:00:00+00:00")
+        assert (result.inserted, result.updated) == (0, 1)
+        assert store.get("ledige", "151", "2026-05").value == 815
+        revision = store.db.execute("SELECT old_value, new_value, revised_at FROM revisions").fetchall()
+        assert revision == [(812.0, 815.0, "2026-09-01T00:00:00+00:00")]
+
+
+def test_a_value_becoming_unpublished_is_a_revision_not_a_zero(tmp_path):
+    with Store(tmp_path / "s.db", create=True) as store:
+        store.load([obs("2026-05", 12)])
+        store.load([obs("2026-05", None)])
+        assert store.get("ledige", "151", "2026-05").value is None
+        assert store.revision_count() == 1
+
+
+def test_a_failed_load_leaves_the_store_as_it_was(tmp_path):
+    with Store(tmp_path / "s.db", create=True) as store:
+        store.load([obs("2026-05", 812)])
+        bad = [obs("2026-05", 999), obs("2026-06", 1), obs("2026-06", 2)]  # the same key twice
+        with pytest.raises(StoreError, match="twice"):
+            store.load(bad)
+        assert store.count() == 1
+        assert store.get("ledige", "151", "2026-05").value == 812
+        assert store.revision_count() == 0
+
+
+def test_the_store_uses_wal_and_keeps_the_areas(tmp_path):
+    with Store(tmp_path / "s.db", create=True) as store:
+        assert store.db.journal_mode == "wal"
+        assert store.db.execute("SELECT name FROM areas WHERE code = '151'").fetchone() == ("Ballerup",)
+        assert store.db.execute("SELECT count(*) FROM areas WHERE kind = 'kommune'").fetchone() == (98,)
+
+
+def test_migrating_an_existing_store_keeps_its_data(tmp_path):
+    path = tmp_path / "old.db"
+    # A store as an earlier release left it: everything up to, not including, the series index.
+    db = Database(path)
+    migrations.apply(db, stop_before="m003_series_index")
+    db.execute(
+        "INSERT INTO observations VALUES ('ledige', '151', '2026-05', '', 812, 'fuldtidspersoner', "
+        "'jobindsats:y25i01', 0, '2026-08-22')"
+    )
+    db.close()
+    with Store(path) as store:
+        assert store.get("ledige", "151", "2026-05").value == 812
+        indexes = {row[0] for row in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "idx_observations_series" in indexes
+        applied = [m.name for m in migrations.applied(store.db)]
+        assert applied == ["m001_observations", "m002_areas", "m003_series_index"]
+    with Store(path) as store:  # opening again applies nothing twice
+        assert store.count() == 1
+
+
+def test_a_missing_store_says_to_run_init(tmp_path):
+    with pytest.raises(StoreMissing, match="faktabot init"):
+        Store(tmp_path / "nothing.db")
+    assert not (tmp_path / "nothing.db").exists()
+
+
+def test_a_file_that_is_not_a_database_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"Referat fra udvalgsmoedet\n" * 200)
+    before = path.read_bytes()
+    with pytest.raises(NotAStore, match="left untouched"):
+        Store(path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
+
+
+def test_another_programs_sqlite_file_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE borgere (cpr TEXT)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(NotAStore, match="not a Faktabot store"):
+        Store(path, create=True)
+    assert path.read_bytes() == before
+    assert MIGRATION_SET not in before.decode("latin-1")
