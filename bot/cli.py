@@ -1,0 +1,223 @@
+"""The command line (`faktabot`, also `python -m bot`): the composition root for the terminal.
+
+Parses arguments, builds settings, store and vocabulary, calls the pure parts and prints.
+User errors exit 1 with one line; no traceback reaches the user.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import TextIO
+
+from rich.emoji import Emoji
+
+from bot import formats, render
+from bot.answers import Answer, answer
+from bot.config import Config, ConfigError, load_config
+from bot.queries import NotUnderstood, Query, default_vocabulary, parse
+from bot.settings import Settings, SettingsError, load_settings
+from indicators import sampledata
+from indicators.catalogue import CatalogueError, default_areas, default_catalogue
+from indicators.store import Store, StoreError, utc_now
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed as one line, exit code 1."""
+
+
+@cache
+def messages() -> dict[str, str]:
+    with open(render.TEMPLATE_DIR / "messages.toml", "rb") as handle:
+        return tomllib.load(handle)
+
+
+def say(key: str, out: TextIO = sys.stdout, **values) -> None:
+    print(messages()[key].format(**values), file=out)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot says to one question: the data for --json and the Danish text."""
+
+    result: Answer | NotUnderstood
+    text: str
+
+    @property
+    def understood(self) -> bool:
+        return isinstance(self.result, Answer)
+
+    def as_json(self) -> dict:
+        result = self.result
+        if isinstance(result, NotUnderstood):
+            return {
+                "understood": False, "intent": "unknown", "indicator": None, "area": None,
+                "period": None, "value": None, "unit": None, "text": self.text, "source": None,
+                "sample_data": False, "suggestions": list(result.suggestions),
+            }
+        obs = result.observation
+        return {
+            "understood": True,
+            "intent": result.query.intent,
+            "indicator": result.indicator.id,
+            "area": {"code": result.area.code, "name": result.area.name},
+            "period": obs.period if obs else None,
+            "value": obs.value if obs else None,
+            "unit": result.indicator.unit,
+            "text": self.text,
+            "source": obs.source if obs else None,
+            "sample_data": result.sample_data,
+            "suggestions": [],
+        }
+
+
+def reply(text: str, store: Store, config: Config, area_override: str | None = None) -> Reply:
+    """Answer one question exactly as the bot would in Slack."""
+    catalogue, areas = default_catalogue(), default_areas()
+    parsed = parse(text, default_vocabulary())
+    if isinstance(parsed, NotUnderstood):
+        names = {i.id: i.name for i in catalogue}
+        return Reply(parsed, render.render("not_understood.txt.j2", n=parsed, names=names))
+    if area_override:
+        parsed = Query(parsed.intent, parsed.indicator, area_override, parsed.period, parsed.breakdown, parsed.text)
+    result = answer(parsed, store, catalogue, areas, config.area)
+    return Reply(result, render.render("answer.txt.j2", a=result))
+
+
+_MRKDWN = re.compile(r"(?<![\w*_])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*_])")
+
+
+def for_terminal(text: str) -> str:
+    """Slack mrkdwn to plain terminal text: emoji codes to emoji, *bold* and _italic_ markers dropped."""
+    return _MRKDWN.sub(r"\2", Emoji.replace(text))
+
+
+def _area_option(value: str | None) -> str | None:
+    if value is None:
+        return None
+    found = default_areas().lookup(value) or default_areas().by_code.get(value)
+    if found is None:
+        raise UserError(f"unknown area {value!r}; use a kommune name (e.g. Aarhus), a region or a DST code such as 151")
+    return found.code
+
+
+def _open_store(settings: Settings) -> Store:
+    return Store(settings.db_path)
+
+
+def cmd_init(args, settings: Settings, config: Config) -> int:
+    path = settings.db_path
+    if path.exists() and path.stat().st_size > 0:
+        with Store(path) as store:
+            say("init_exists", path=path, rows=f"{store.count():,}".replace(",", "."))
+        return 0
+    from rich.progress import Progress
+
+    started = time.perf_counter()
+    with Store(path, create=True) as store, Progress(transient=True) as progress:
+        task = progress.add_task(messages()["init_loading"], total=None)
+        counts = sampledata.load_into(store, on_progress=lambda n: progress.update(task, advance=n))
+    seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
+    say("init_done", path=path, rows=_n(sum(counts.values())), real=_n(counts["real"]),
+        sample=_n(counts["eksempeldata"]), seconds=seconds)
+    return 0
+
+
+def _n(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def cmd_ask(args, settings: Settings, config: Config) -> int:
+    area = _area_option(args.area)
+    with _open_store(settings) as store:
+        result = reply(args.text, store, config, area)
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(for_terminal(result.text))
+    return 0 if result.understood else 1
+
+
+def cmd_chat(args, settings: Settings, config: Config, stdin: TextIO = sys.stdin) -> int:
+    say("chat_welcome")
+    with _open_store(settings) as store:
+        while True:
+            try:
+                print("> ", end="", flush=True)
+                line = stdin.readline()
+            except KeyboardInterrupt:
+                line = ""
+            if not line:
+                print()
+                break
+            text = line.strip()
+            if not text:
+                continue
+            if text.casefold() in ("farvel", "exit", "quit", "q"):
+                break
+            if text.casefold() in ("hjælp", "hjaelp", "help", "?"):
+                say("chat_help", count=len(default_catalogue()))
+                continue
+            print(for_terminal(reply(text, store, config).text))
+    say("chat_bye")
+    return 0
+
+
+def cmd_run(args, settings: Settings, config: Config) -> int:
+    # Until the service lands (scheduler + Slack), `run` is the terminal chat.
+    say("run_local")
+    return cmd_chat(args, settings, config)
+
+
+def cmd_status(args, settings: Settings, config: Config) -> int:
+    with _open_store(settings) as store:
+        say("status_header", path=settings.db_path, rows=_n(store.count()), revisions=_n(store.revision_count()))
+        for source in store.sources_summary():
+            say("status_source", source=source["source"], rows=_n(source["rows"]), newest=source["newest_period"],
+                fetched=formats.day(source["fetched_at"]),
+                sample=messages()["status_sample"] if source["sample_data"] else "")
+        for run in store.last_runs():
+            say("status_run", source=run["source"], status=run["status"], started=run["started_at"][:19],
+                error=f" – {run['error']}" if run["error"] else "")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="faktabot", description="Faktabot: a jobcenter's key figures and targets.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    init = commands.add_parser("init", help="create store.db and load the shipped sample data")
+    init.add_argument("--if-missing", action="store_true", help="do nothing if the store exists (used by make run)")
+    ask = commands.add_parser("ask", help="answer a question exactly as the bot would in Slack")
+    ask.add_argument("text", help='the question, e.g. "ledighed maj"')
+    ask.add_argument("--area", help="kommune, region or DST code (default: the configured kommune)")
+    ask.add_argument("--json", action="store_true", help="print one JSON object (stable contract)")
+    commands.add_parser("chat", help="talk to the bot in the terminal")
+    commands.add_parser("run", help="start the bot (terminal chat until the Slack service is configured)")
+    commands.add_parser("status", help="what the store holds: sources, rows, newest periods, last runs")
+    return parser
+
+
+HANDLERS = {"init": cmd_init, "ask": cmd_ask, "chat": cmd_chat, "run": cmd_run, "status": cmd_status}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        config = load_config(settings.config_path)
+        return HANDLERS[args.command](args, settings, config)
+    except (UserError, StoreError, SettingsError, ConfigError, CatalogueError) as error:
+        print(f"faktabot: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

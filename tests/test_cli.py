@@ -1,0 +1,137 @@
+"""The command line as a new user meets it: `faktabot init`, `ask`, `chat`, `status` and their errors."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from tests.conftest import needs_shared, real_value, run_cli
+
+
+@needs_shared
+def test_ledighed_maj_2026_answers_for_ballerup_from_real_data(sample_store_path):
+    result = run_cli("ask", "ledighed maj 2026", "--json", db=sample_store_path)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert set(answer) == {"understood", "intent", "indicator", "area", "period", "value", "unit", "text",
+                           "source", "sample_data", "suggestions"}
+    assert answer["understood"] is True and answer["intent"] == "value"
+    assert answer["indicator"] == "ledige"
+    assert answer["area"] == {"code": "151", "name": "Ballerup"}
+    assert answer["period"] == "2026-05"
+    assert answer["value"] == real_value("y25i01", "Ballerup", "2026M05", "I alt", "Antal ledige fuldtidspersoner")
+    assert answer["sample_data"] is False
+    assert answer["source"] == "jobindsats:y25i01"
+    rate = real_value("y25i01", "Ballerup", "2026M05", "I alt",
+                      "Ledige fuldtidspersoner i pct. af arbejdsstyrken 16-66 år")
+    assert f"{rate:.1f}".replace(".", ",") + " pct." in answer["text"]
+    assert "maj 2026" in answer["text"] and "Jobindsats" in answer["text"]
+
+
+@needs_shared
+def test_another_area_by_name(sample_store_path):
+    result = run_cli("ask", "ledighed marts 2025", "--area", "Aarhus", "--json", db=sample_store_path)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["area"] == {"code": "751", "name": "Aarhus"}
+    assert answer["period"] == "2025-03"
+    assert answer["value"] == real_value("y25i01", "Aarhus", "2025M03", "I alt", "Antal ledige fuldtidspersoner")
+    assert answer["sample_data"] is False
+
+
+def test_a_month_without_a_year_is_the_latest_such_month(sample_store_path):
+    answer = json.loads(run_cli("ask", "ledighed maj", "--json", db=sample_store_path).stdout)
+    assert answer["period"] == "2026-05"
+    answer = json.loads(run_cli("ask", "ledighed september", "--json", db=sample_store_path).stdout)
+    assert answer["period"] == "2025-09"
+
+
+def test_ledighedsprocent_asks_for_the_rate_itself(sample_store_path):
+    answer = json.loads(run_cli("ask", "ledighedsprocent", "--json", db=sample_store_path).stdout)
+    assert answer["indicator"] == "ledighedsprocent"
+    assert answer["unit"].startswith("pct")
+    assert answer["period"] == "2026-07"
+    assert 0 < answer["value"] < 20
+
+
+def test_eksempeldata_is_labelled_in_the_answer(sample_store_path):
+    answer = json.loads(run_cli("ask", "sygedagpenge", "--json", db=sample_store_path).stdout)
+    assert answer["indicator"] == "sygedagpenge"
+    assert answer["sample_data"] is True
+    assert answer["source"] == "eksempeldata"
+    assert "Eksempeldata" in answer["text"]
+    text = run_cli("ask", "sygedagpenge", db=sample_store_path).stdout
+    assert "ikke officielle" in text
+
+
+def test_a_period_without_data_answers_with_the_newest_and_says_so(sample_store_path):
+    answer = json.loads(run_cli("ask", "ledighed maj 2030", "--json", db=sample_store_path).stdout)
+    assert answer["period"] == "2026-07"
+    assert "maj 2030" in answer["text"] and "juli 2026" in answer["text"]
+
+
+def test_an_unknown_word_exits_1_with_the_closest_indicators(sample_store_path):
+    result = run_cli("ask", "ledihged maj", "--json", db=sample_store_path)
+    # A close misspelling is understood; a word far from everything is not.
+    assert result.returncode == 0 and json.loads(result.stdout)["indicator"] == "ledige"
+    result = run_cli("ask", "blomsterkasser", db=sample_store_path)
+    assert result.returncode == 1
+    assert "Det forstod jeg ikke" in result.stdout and "Traceback" not in result.stderr
+    result = run_cli("ask", "fleks", "--json", db=sample_store_path)
+    answer = json.loads(result.stdout)
+    assert result.returncode == 1 and answer["understood"] is False
+    assert answer["suggestions"][0] == "fleksjob", answer["suggestions"]
+
+
+def test_without_a_store_the_user_is_told_to_run_init(tmp_path):
+    result = run_cli("ask", "ledighed maj", db=tmp_path / "store.db")
+    assert result.returncode == 1
+    assert "faktabot init" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "store.db").exists()
+
+
+def test_a_foreign_file_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "store.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE sager (id INTEGER)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    for command in (["init"], ["ask", "ledighed"], ["status"]):
+        result = run_cli(*command, db=path)
+        assert result.returncode == 1 and "not a Faktabot store" in result.stderr, result
+    assert path.read_bytes() == before
+
+
+def test_an_unknown_area_exits_1_and_says_what_to_use(sample_store_path):
+    result = run_cli("ask", "ledighed", "--area", "Narnia", db=sample_store_path)
+    assert result.returncode == 1 and "unknown area 'Narnia'" in result.stderr
+
+
+def test_init_twice_changes_nothing(sample_store_copy):
+    before = sqlite3.connect(sample_store_copy).execute("SELECT count(*), total(value) FROM observations").fetchone()
+    result = run_cli("init", db=sample_store_copy)
+    assert result.returncode == 0 and "findes allerede" in result.stdout
+    after = sqlite3.connect(sample_store_copy).execute("SELECT count(*), total(value) FROM observations").fetchone()
+    assert before == after
+
+
+def test_chat_answers_line_by_line_and_says_goodbye(sample_store_path):
+    result = run_cli("chat", db=sample_store_path, input="ledighed maj 2026\nhjælp\nfarvel\n")
+    assert result.returncode == 0
+    assert "Ledige i Ballerup, maj 2026" in result.stdout
+    assert "Farvel." in result.stdout
+
+
+def test_status_lists_sources_and_marks_eksempeldata(sample_store_path):
+    result = run_cli("status", db=sample_store_path)
+    assert result.returncode == 0, result.stderr
+    assert "jobindsats:y25i01" in result.stdout and "statbank:LBESK69" in result.stdout
+    assert "eksempeldata – ikke officielle tal" in result.stdout
+
+
+def test_a_broken_config_names_the_file_and_the_fix(sample_store_path, tmp_path):
+    config = tmp_path / "faktabot.toml"
+    config.write_text('[municipality]\narea = "Gotham"\n', encoding="utf-8")
+    result = run_cli("ask", "ledighed", db=sample_store_path, config=config)
+    assert result.returncode == 1
+    assert "unknown area 'Gotham'" in result.stderr and "faktabot.toml" in result.stderr

@@ -1,0 +1,58 @@
+"""The first query language: indicator words (with misspellings), months, quarters, years and areas."""
+from __future__ import annotations
+
+import pytest
+
+from bot.queries import NotUnderstood, PeriodRequest, Query, parse, tokenize
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator", "area", "period"),
+    [
+        ("ledighed maj", "ledige", None, PeriodRequest(month=5)),
+        ("Ledighed, maj 2026?", "ledige", None, PeriodRequest(period="2026-05")),
+        ("ledighed 2025-05", "ledige", None, PeriodRequest(period="2025-05")),
+        ("ledighed 05/2025", "ledige", None, PeriodRequest(period="2025-05")),
+        ("ledige i aarhus marts 2025", "ledige", "751", PeriodRequest(period="2025-03")),
+        ("ledighedsprocent", "ledighedsprocent", None, PeriodRequest()),
+        ("ledighedsprocenten i hele landet", "ledighedsprocent", "000", PeriodRequest()),
+        ("LEDIGHED   Høje-Taastrup", "ledige", "169", PeriodRequest()),
+        ("ledighed hoeje taastrup", "ledige", "169", PeriodRequest()),
+        ("sygedagpenge 2. kvt. 2025", "sygedagpenge", None, PeriodRequest(period="2025-Q2")),
+        ("sygedagpenge K2 2025", "sygedagpenge", None, PeriodRequest(period="2025-Q2")),
+        ("fleksjob 2025", "fleksjob", None, PeriodRequest(period="2025")),
+        ("flexjob kbh", "fleksjob", "101", PeriodRequest()),
+        ("forsorgertryk region h", "forsoergertryk", "084", PeriodRequest()),
+        ("ledihed sept", "ledige", None, PeriodRequest(month=9)),
+        ("hvor mange ledige er der i Odense i januar 2026", "ledige", "461", PeriodRequest(period="2026-01")),
+        ("samtalehyppighed seneste", "samtalehyppighed", None, PeriodRequest()),
+        ("beskaeftigelse landet", "beskaeftigelse", "000", PeriodRequest()),
+        ("ungeledighed albertslund", "ungeledighed", "165", PeriodRequest()),
+        ("langtidsledige", "langtidsledige", None, PeriodRequest()),
+    ],
+)
+def test_managers_phrasings_parse(text, indicator, area, period):
+    query = parse(text)
+    assert isinstance(query, Query), query
+    assert (query.indicator, query.area, query.period) == (indicator, area, period)
+
+
+@pytest.mark.parametrize("text", ["blomsterkasser", "", "   ", "???", "hvad er klokken"])
+def test_text_without_an_indicator_is_not_understood(text):
+    assert isinstance(parse(text), NotUnderstood)
+
+
+def test_not_understood_offers_the_closest_indicators_first():
+    result = parse("fleks")
+    assert isinstance(result, NotUnderstood)
+    assert result.suggestions[0] == "fleksjob"
+    assert result.unknown == ("fleks",)
+
+
+def test_tokens_keep_dates_whole_and_fold_danish_letters():
+    assert tokenize("Ledighed, 2025-05 og 05/2025 i Ærø") == ["ledighed", "2025-05", "og", "05/2025", "i", "aeroe"]
+
+
+def test_absurdly_long_text_is_cut_not_crashed():
+    result = parse("ledighed " * 10_000)
+    assert isinstance(result, Query) and result.indicator == "ledige"
