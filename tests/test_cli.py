@@ -4,10 +4,9 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from tests.conftest import needs_shared, real_value, run_cli
+from tests.conftest import real_value, run_cli
 
 
-@needs_shared
 def test_ledighed_maj_2026_answers_for_ballerup_from_real_data(sample_store_path):
     result = run_cli("ask", "ledighed maj 2026", "--json", db=sample_store_path)
     assert result.returncode == 0, result.stderr
@@ -27,7 +26,6 @@ def test_ledighed_maj_2026_answers_for_ballerup_from_real_data(sample_store_path
     assert "maj 2026" in answer["text"] and "Jobindsats" in answer["text"]
 
 
-@needs_shared
 def test_another_area_by_name(sample_store_path):
     result = run_cli("ask", "ledighed marts 2025", "--area", "Aarhus", "--json", db=sample_store_path)
     assert result.returncode == 0, result.stderr
