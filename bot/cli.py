@@ -12,16 +12,16 @@ import sys
 import time
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 from functools import cache
 from typing import TextIO
 
 from rich.emoji import Emoji
 
 from bot import formats, render
-from bot.answers import Answer, answer
 from bot.config import Config, ConfigError, load_config
-from bot.queries import NotUnderstood, Query, default_vocabulary, parse
+from bot.conversation import reply
 from bot.settings import Settings, SettingsError, load_settings
 from indicators import sampledata
 from indicators.catalogue import CatalogueError, default_areas, default_catalogue
@@ -40,54 +40,6 @@ def messages() -> dict[str, str]:
 
 def say(key: str, out: TextIO = sys.stdout, **values) -> None:
     print(messages()[key].format(**values), file=out)
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What the bot says to one question: the data for --json and the Danish text."""
-
-    result: Answer | NotUnderstood
-    text: str
-
-    @property
-    def understood(self) -> bool:
-        return isinstance(self.result, Answer)
-
-    def as_json(self) -> dict:
-        result = self.result
-        if isinstance(result, NotUnderstood):
-            return {
-                "understood": False, "intent": "unknown", "indicator": None, "area": None,
-                "period": None, "value": None, "unit": None, "text": self.text, "source": None,
-                "sample_data": False, "suggestions": list(result.suggestions),
-            }
-        obs = result.observation
-        return {
-            "understood": True,
-            "intent": result.query.intent,
-            "indicator": result.indicator.id,
-            "area": {"code": result.area.code, "name": result.area.name},
-            "period": obs.period if obs else None,
-            "value": obs.value if obs else None,
-            "unit": result.indicator.unit,
-            "text": self.text,
-            "source": obs.source if obs else None,
-            "sample_data": result.sample_data,
-            "suggestions": [],
-        }
-
-
-def reply(text: str, store: Store, config: Config, area_override: str | None = None) -> Reply:
-    """Answer one question exactly as the bot would in Slack."""
-    catalogue, areas = default_catalogue(), default_areas()
-    parsed = parse(text, default_vocabulary())
-    if isinstance(parsed, NotUnderstood):
-        names = {i.id: i.name for i in catalogue}
-        return Reply(parsed, render.render("not_understood.txt.j2", n=parsed, names=names))
-    if area_override:
-        parsed = Query(parsed.intent, parsed.indicator, area_override, parsed.period, parsed.breakdown, parsed.text)
-    result = answer(parsed, store, catalogue, areas, config.area)
-    return Reply(result, render.render("answer.txt.j2", a=result))
 
 
 _MRKDWN = re.compile(r"(?<![\w*_])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*_])")
@@ -136,7 +88,11 @@ def _n(number: int) -> str:
 def cmd_ask(args, settings: Settings, config: Config) -> int:
     area = _area_option(args.area)
     with _open_store(settings) as store:
-        result = reply(args.text, store, config, area)
+        result = reply(args.text, store, config, date.today(), area=area, with_chart=bool(args.chart))
+    if args.chart:
+        if result.chart is None:
+            raise UserError(f"no chart for {args.text!r}: the answer has fewer than two periods of data")
+        Path(args.chart).write_bytes(result.chart)
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -161,10 +117,7 @@ def cmd_chat(args, settings: Settings, config: Config, stdin: TextIO = sys.stdin
                 continue
             if text.casefold() in ("farvel", "exit", "quit", "q"):
                 break
-            if text.casefold() in ("hjælp", "hjaelp", "help", "?"):
-                say("chat_help", count=len(default_catalogue()))
-                continue
-            print(for_terminal(reply(text, store, config).text))
+            print(for_terminal(reply(text, store, config, date.today()).text))
     say("chat_bye")
     return 0
 
@@ -197,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("text", help='the question, e.g. "ledighed maj"')
     ask.add_argument("--area", help="kommune, region or DST code (default: the configured kommune)")
     ask.add_argument("--json", action="store_true", help="print one JSON object (stable contract)")
+    ask.add_argument("--chart", metavar="FILE.png", help="also write the answer's chart as a PNG")
     commands.add_parser("chat", help="talk to the bot in the terminal")
     commands.add_parser("run", help="start the bot (terminal chat until the Slack service is configured)")
     commands.add_parser("status", help="what the store holds: sources, rows, newest periods, last runs")

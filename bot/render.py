@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 import templates
 from bot import formats
+from indicators.catalogue import default_catalogue
 
 TEMPLATE_DIR = Path(templates.__file__).parent
 
@@ -24,6 +25,23 @@ def sentence(text: str) -> str:
     """End a sentence with one full stop, also after an abbreviation such as `pct.`."""
     text = text.rstrip()
     return text if text.endswith((".", "!", "?", ":")) else text + "."
+
+
+def breakdown_text(breakdown: str) -> str:
+    """`køn=Kvinder;ydelse=A-dagpenge` -> `Kvinder, A-dagpenge` (values only; keys are for machines)."""
+    return ", ".join(part.split("=", 1)[1] for part in breakdown.split(";") if "=" in part)
+
+
+def breakdown_key(key: str) -> str:
+    """A breakdown key as the catalogue names it for users (`gruppe` -> `målgruppe`)."""
+    kind = default_catalogue().breakdowns.get(key)
+    return kind.name if kind else key
+
+
+def breakdown_keys(breakdown: str) -> str:
+    """`køn=Kvinder;ydelse=A-dagpenge` -> `køn og ydelse`, named as the catalogue names them."""
+    names = [breakdown_key(part.split("=", 1)[0]) for part in breakdown.split(";") if "=" in part]
+    return " og ".join(names)
 
 
 def source_parts(source: str) -> tuple[str, str]:
@@ -49,6 +67,9 @@ def environment() -> Environment:
         signed=formats.change,
         slack=slack_escape,
         sentence=sentence,
+        breakdown_text=breakdown_text,
+        breakdown_key=breakdown_key,
+        breakdown_keys=breakdown_keys,
         source_parts=source_parts,
     )
     env.globals["months"] = formats.MONTHS

@@ -80,6 +80,12 @@ class BreakdownKind:
 class Catalogue:
     indicators: dict[str, Indicator]
     breakdowns: dict[str, BreakdownKind]
+    pages: dict[int, str] = field(default_factory=dict)  # fact page number -> Danish title
+
+    def by_page(self) -> list[tuple[int, str, list[Indicator]]]:
+        """Fact pages 1-7 in order, then the extra series, each with its indicators."""
+        order = sorted(self.pages, key=lambda page: (page == 0, page))
+        return [(page, self.pages[page], [i for i in self.indicators.values() if i.page == page]) for page in order]
 
     def __iter__(self):
         return iter(self.indicators.values())
@@ -209,7 +215,11 @@ def parse_catalogue(data: dict) -> Catalogue:
                 raise CatalogueError(
                     f"indicator '{indicator.id}': breakdown '{key}' has no [breakdown.{key}] entry"
                 )
-    return Catalogue(indicators=indicators, breakdowns=breakdowns)
+    pages = {int(number): str(title) for number, title in data.get("pages", {}).items()}
+    for indicator in indicators.values():
+        if pages and indicator.page not in pages:
+            raise CatalogueError(f"indicator '{indicator.id}': page {indicator.page} has no title in [pages]")
+    return Catalogue(indicators=indicators, breakdowns=breakdowns, pages=pages)
 
 
 def parse_areas(data: dict) -> Areas:

@@ -1,0 +1,122 @@
+"""Charts: a series, its comparison areas and the target path as a PNG (matplotlib Figure API, Agg).
+
+Pure apart from rendering: data in, PNG bytes out. Never pyplot (it keeps global state that leaks
+in a long-running service). Sized for Slack and email: 800 x 450 px.
+"""
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from bot import formats, render
+from indicators import periods
+
+WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.5, 100
+# Colour-blind safe (Okabe-Ito); the kommune's own line is the strongest.
+COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9")
+TARGET_COLOUR = "#D55E00"
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    points: Sequence[tuple[str, float]]  # (period in the store's spelling, value)
+    dashed: bool = False
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    title: str
+    unit: str  # y axis label, e.g. "fuldtidspersoner" or "pct."
+    decimals: int
+    lines: Sequence[Line]
+    target: Line | None = None
+    footnote: str = ""  # the source
+    watermark: str = ""  # "EKSEMPELDATA" across the plot when any line is synthetic
+
+
+def _x(period_text: str) -> float:
+    """A period as a number on a shared time axis: the middle of the period, in years."""
+    p = periods.parse(period_text)
+    return p.year + (p.start_month - 1 + p.length / 2) / 12
+
+
+def _tick_label(period_text: str) -> str:
+    p = periods.parse(period_text)
+    if p.kind == "year":
+        return str(p.year)
+    if p.kind == "quarter":
+        return f"{p.quarter}. kvt.\n{p.year}"
+    return f"{formats.period(period_text, short=True).replace(' ', chr(10))}"
+
+
+def _ticks(spec: ChartSpec, max_ticks: int = 7) -> list[str]:
+    """Every n-th period of the plotted periods, ending with the newest, so labels are real periods."""
+    all_periods = sorted({p for line in spec.lines for p, _ in line.points}, key=_x)
+    step = max(1, -(-len(all_periods) // max_ticks))
+    return all_periods[::-1][::step][::-1]
+
+
+def render_png(spec: ChartSpec) -> bytes:
+    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    for index, line in enumerate(spec.lines):
+        xs = [_x(p) for p, _ in line.points]
+        ys = [v for _, v in line.points]
+        axes.plot(xs, ys, label=line.label, color=COLOURS[index % len(COLOURS)],
+                  linewidth=2.4 if index == 0 else 1.6, linestyle="--" if line.dashed else "-",
+                  marker="o" if len(xs) <= 12 else None, markersize=4)
+    if spec.target and spec.target.points:
+        axes.plot([_x(p) for p, _ in spec.target.points], [v for _, v in spec.target.points],
+                  label=spec.target.label, color=TARGET_COLOUR, linestyle=":", linewidth=2)
+    axes.set_title(spec.title, loc="left", fontsize=12, fontweight="bold")
+    axes.set_ylabel(spec.unit)
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formats.number(v, spec.decimals)))
+    ticks = _ticks(spec)
+    axes.set_xticks([_x(p) for p in ticks], [_tick_label(p) for p in ticks])
+    axes.grid(axis="y", alpha=0.3)
+    axes.spines[["top", "right"]].set_visible(False)
+    if len(spec.lines) > 1 or spec.target:
+        axes.legend(loc="best", frameon=False, fontsize=9)
+    if spec.watermark:
+        axes.text(0.5, 0.5, spec.watermark, transform=axes.transAxes, fontsize=40, color="#999999",
+                  alpha=0.25, ha="center", va="center", rotation=20, fontweight="bold")
+    if spec.footnote:
+        figure.text(0.01, 0.01, spec.footnote, fontsize=8, color="#444444", ha="left", va="bottom")
+    figure.subplots_adjust(left=0.11, right=0.98, top=0.9, bottom=0.2)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def spec_for(answer, target_path: Sequence[tuple[str, float]] = ()) -> ChartSpec | None:
+    """The chart of an answer: its history, the comparison areas and the target path, if any."""
+    if answer.observation is None or len(answer.history) < 2:
+        return None
+    title, footnote, watermark = (render.render("chart_labels.txt.j2", a=answer).split("\n") + ["", ""])[:3]
+    indicator = answer.indicator
+    series = [(answer.area.name, [(o.period, o.value) for o in answer.history])]
+    for comparison in answer.comparisons:
+        points = [(o.period, o.value) for o in comparison.history if o.value is not None]
+        if points:
+            series.append((comparison.area.name if comparison.area.kind != "land" else "Hele landet", points))
+    unit = "pct." if indicator.format == "pct" else indicator.unit
+    decimals = indicator.decimals
+    if indicator.format == "count" and len(series) > 1:
+        # A kommune's count beside the country's is a flat line at zero: compare developments
+        # instead, each series as an index with its first period = 100.
+        series = [(label, [(p, v / points[0][1] * 100) for p, v in points]) for label, points in series
+                  if points[0][1]]
+        unit = render.render("chart_index_label.txt.j2", first=answer.history[0].period)
+        decimals = 0
+        target_path = ()
+    lines = [Line(label, points) for label, points in series]
+    target = Line(render.render("target_label.txt.j2"), list(target_path)) if target_path else None
+    return ChartSpec(title=title, unit=unit, decimals=decimals, lines=lines, target=target,
+                     footnote=footnote, watermark=watermark)

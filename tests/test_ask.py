@@ -1,0 +1,151 @@
+"""Answers with context: relative periods, comparisons, breakdowns, development, charts, odd input."""
+from __future__ import annotations
+
+import io
+import json
+import time
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from matplotlib.image import imread
+
+from bot.config import Config
+from bot.conversation import reply
+from bot.queries import NotUnderstood, Query, parse
+from indicators.store import Store
+from tests.conftest import run_cli
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(scope="module")
+def store(sample_store_path):
+    with Store(sample_store_path) as opened:
+        yield opened
+
+
+def ask(store, text, **options):
+    return reply(text, store, Config(), TODAY, **options)
+
+
+def test_last_month_is_resolved_against_today_and_falls_back_to_the_newest(store):
+    result = ask(store, "ledighed sidste måned")
+    assert result.result.observation.period == "2026-07"
+    assert "Der er ingen tal for oktober 2026" in result.text
+
+
+def test_a_year_ago_is_counted_from_the_newest_period(store):
+    result = ask(store, "ledighed for et år siden")
+    assert result.result.observation.period == "2025-07"
+
+
+def test_a_quarter_without_a_year_is_the_latest_such_quarter(store):
+    result = ask(store, "sygedagpenge andet kvartal")
+    assert result.result.observation.period == "2026-Q2"
+    result = ask(store, "sygedagpenge 3. kvartal")
+    assert result.result.observation.period == "2025-Q3"
+
+
+def test_a_month_asked_of_a_quarterly_figure_is_answered_by_its_quarter(store):
+    assert ask(store, "sygedagpenge maj 2026").result.observation.period == "2026-Q2"
+
+
+def test_comparison_with_the_country_gives_both_values_and_the_gap(store):
+    result = ask(store, "ledighedsprocent vs landet")
+    (comparison,) = result.result.comparisons
+    assert comparison.area.code == "000"
+    assert comparison.observation.period == result.result.observation.period
+    assert "Hele landet:" in result.text and "pct.-point" in result.text
+
+
+def test_two_kommuner_named_compare_the_second_with_the_first(store):
+    result = ask(store, "ledighedsprocent ballerup og albertslund")
+    assert result.result.area.code == "151"
+    assert [c.area.code for c in result.result.comparisons] == ["165"]
+
+
+def test_breakdown_listing_sums_to_the_total(store):
+    result = ask(store, "ledige efter ydelse")
+    parts = result.result.parts
+    assert {p.label for p in parts} == {"A-dagpenge", "Kontant- og uddannelseshjælp"}
+    total = result.result.observation.value
+    assert abs(sum(p.observation.value for p in parts) - total) <= 2  # Jobindsats rounds each cell
+    assert "Fordelt på ydelse:" in result.text
+
+
+def test_a_breakdown_without_data_answers_the_total_and_says_so(store):
+    result = ask(store, "ledige kvinder")
+    assert result.result.missing_breakdown == "køn=Kvinder"
+    assert "opdelt på køn" in result.text and result.result.observation.breakdown == ""
+
+
+def test_a_breakdown_with_data_is_answered(store):
+    result = ask(store, "samtaler med sygemeldte")
+    assert result.result.observation.breakdown == "gruppe=Sygemeldte"
+    assert "(Sygemeldte)" in result.text
+
+
+def test_development_describes_the_year_with_low_and_high(store):
+    result = ask(store, "udvikling i ledigheden")
+    assert result.result.query.intent == "development"
+    assert "Fra juli 2025 til juli 2026" in result.text and "Lavest i perioden" in result.text
+
+
+def test_rate_change_is_in_percentage_points_and_count_change_in_percent(store):
+    rate = ask(store, "ledighedsprocent maj 2026").text
+    count = ask(store, "ledighed maj 2026").text
+    assert "pct.-point" in rate
+    assert "pct.)" in count and "pct.-point" not in count.split("(ledighedsprocenten")[0]
+
+
+def test_help_and_vocabulary_answer_without_an_indicator(store):
+    assert "Spørg Faktabot" in ask(store, "hjælp").text
+    vocabulary = ask(store, "hvad kan jeg spørge om").text
+    assert "Ledighed:" in vocabulary and "samtalehyppigheden" in vocabulary
+
+
+def test_an_area_without_the_figure_says_there_are_no_figures(store):
+    result = ask(store, "sygedagpenge aarhus")
+    assert result.result.observation is None
+    assert "Der er ingen tal for sygedagpenge mv. i Aarhus" in result.text
+
+
+def test_chart_is_a_png_sized_for_slack_with_comparison_and_sample_marker(store):
+    result = ask(store, "sygedagpenge vs landet", with_chart=True)
+    image = imread(io.BytesIO(result.chart), format="png")
+    assert image.shape[:2] == (450, 800)
+    assert result.result.sample_data
+
+
+def test_ask_chart_writes_the_png(sample_store_path, tmp_path):
+    target = tmp_path / "ledighed.png"
+    result = run_cli("ask", "udvikling i ledigheden vs landet", "--chart", str(target), db=sample_store_path)
+    assert result.returncode == 0, result.stderr
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_ask_json_for_help_keeps_the_contract(sample_store_path):
+    answer = json.loads(run_cli("ask", "hjælp", "--json", db=sample_store_path).stdout)
+    assert answer["understood"] is True and answer["intent"] == "help" and answer["value"] is None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=300))
+def test_any_text_gets_a_query_or_a_not_understood_quickly(text):
+    started = time.perf_counter()
+    result = parse(text)
+    assert time.perf_counter() - started < 0.5
+    assert isinstance(result, (Query, NotUnderstood))
+    if isinstance(result, NotUnderstood):
+        assert len(result.suggestions) <= 3
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["ledighed", "maj", "2026", "vs", "landet", "ballerup", "og", "efter",
+                                  "ydelse", "udvikling", "kvinder", "2.", "kvt.", "sidste", "måned", "æøå",
+                                  "K2", "05/2025", "i", "år", "?", "!!", "-"]), max_size=12))
+def test_any_mix_of_known_words_answers_without_error(store, words):
+    result = ask(store, " ".join(words))
+    assert result.text
