@@ -83,7 +83,7 @@ def render_png(spec: ChartSpec) -> bytes:
     axes.grid(axis="y", alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
     if len(spec.lines) > 1 or spec.target:
-        axes.legend(loc="best", frameon=False, fontsize=9)
+        axes.legend(loc="upper left", frameon=False, fontsize=9)  # "best" costs a search over the data
     if spec.watermark:
         axes.text(0.5, 0.5, spec.watermark, transform=axes.transAxes, fontsize=40, color="#999999",
                   alpha=0.25, ha="center", va="center", rotation=20, fontweight="bold")
@@ -91,7 +91,8 @@ def render_png(spec: ChartSpec) -> bytes:
         figure.text(0.01, 0.01, spec.footnote, fontsize=8, color="#444444", ha="left", va="bottom")
     figure.subplots_adjust(left=0.11, right=0.98, top=0.9, bottom=0.2)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
+    # zlib level 3: a third of the encoding time for a few per cent more bytes (charts are small anyway).
+    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 3})
     return buffer.getvalue()
 
 

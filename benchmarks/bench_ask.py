@@ -1,0 +1,94 @@
+"""Answering questions: text-answer latency (p50, p99) beside the raw SQL lookup of the same values,
+and chart rendering beside a bare matplotlib plot of the same series, all in one run.
+
+The questions are the phrasings table of the tests (every indicator, typos, areas, periods), asked
+against a store built from the shipped sample data.
+"""
+from __future__ import annotations
+
+import io
+import sqlite3
+import statistics
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from benchmarks.measure import Result
+from bot import charts
+from bot.config import Config
+from bot.conversation import reply
+from indicators import sampledata
+from indicators.store import Store
+
+PHRASINGS = Path(__file__).resolve().parents[1] / "tests" / "data" / "phrasings.txt"
+TODAY = date(2026, 11, 25)
+
+
+def _questions() -> list[str]:
+    lines = PHRASINGS.read_text(encoding="utf-8").splitlines()
+    return [line.split("|")[0].strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def run() -> list[Result]:
+    path = Path(tempfile.mkdtemp(prefix="faktabot-bench-")) / "store.db"
+    with Store(path, create=True) as store:
+        sampledata.load_into(store)
+    questions = _questions()
+    config = Config()
+    with Store(path) as store:
+        for question in questions:  # warm caches (vocabulary, templates, catalogue)
+            reply(question, store, config, TODAY)
+        answered, lookups = [], []
+        for _ in range(5):
+            for question in questions:
+                started = time.perf_counter()
+                result = reply(question, store, config, TODAY)
+                answered.append(time.perf_counter() - started)
+                obs = getattr(result.result, "observation", None)
+                if obs is not None:
+                    lookups.append((obs.indicator, obs.area, obs.breakdown))
+    # Baseline: the raw SQL a hand-written bot would run for the same answers (the series' newest value).
+    conn = sqlite3.connect(path)
+    raw = []
+    for _ in range(5):
+        for key in lookups[: len(lookups) // 5]:
+            started = time.perf_counter()
+            conn.execute("SELECT period, value FROM observations WHERE indicator = ? AND area = ? AND breakdown = ? "
+                         "ORDER BY period DESC LIMIT 1", key).fetchone()
+            raw.append(time.perf_counter() - started)
+    conn.close()
+
+    with Store(path) as store:
+        chart_reply = reply("udvikling i ledigheden vs landet", store, config, TODAY, with_chart=True)
+        spec = charts.spec_for(chart_reply.result)
+    ours, bare = [], []
+    for _ in range(5):
+        started = time.perf_counter()
+        charts.render_png(spec)
+        ours.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        figure = Figure(figsize=(8, 4.5), dpi=100)
+        FigureCanvasAgg(figure)
+        axes = figure.add_subplot()
+        for line in spec.lines:
+            axes.plot(range(len(line.points)), [v for _, v in line.points])
+        figure.savefig(io.BytesIO(), format="png")
+        bare.append(time.perf_counter() - started)
+    ms = 1000
+    return [
+        Result(f"ask p50, {len(questions)} questions (ms)", _percentile(answered, 0.5) * ms,
+               _percentile(raw, 0.5) * ms, "ms", aim="context costs; see p99", higher_is_better=False),
+        Result("ask p99 (ms)", _percentile(answered, 0.99) * ms, _percentile(raw, 0.99) * ms, "ms",
+               aim="p99 < 10 ms", higher_is_better=False),
+        Result("chart render (ms)", statistics.median(ours) * ms, statistics.median(bare) * ms, "ms",
+               aim="≤ 1.5 × bare plot", higher_is_better=False),
+    ]
