@@ -6,6 +6,7 @@ in a long-running service). Sized for Slack and email: 800 x 450 px.
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -62,10 +63,34 @@ def _ticks(spec: ChartSpec, max_ticks: int = 7) -> list[str]:
     return all_periods[::-1][::step][::-1]
 
 
-def render_png(spec: ChartSpec) -> bytes:
-    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
+@dataclass(frozen=True)
+class BarSpec:
+    """Bars per category (a breakdown value), one bar per area in each group."""
+
+    title: str
+    unit: str
+    decimals: int
+    categories: Sequence[str]
+    groups: Sequence[tuple[str, Sequence[float | None]]]  # (area label, one value per category)
+    footnote: str = ""
+    watermark: str = ""
+
+
+def _finish(axes, title: str, unit: str, decimals: int, watermark: str, legend: bool, fontsize: int) -> None:
+    axes.set_title(title, loc="left", fontsize=fontsize, fontweight="bold")
+    axes.set_ylabel(unit, fontsize=fontsize - 3)
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formats.number(v, decimals)))
+    axes.tick_params(labelsize=fontsize - 4)
+    axes.grid(axis="y", alpha=0.3)
+    axes.spines[["top", "right"]].set_visible(False)
+    if legend:
+        axes.legend(loc="upper left", frameon=False, fontsize=fontsize - 4)  # "best" searches the data: slow
+    if watermark:
+        axes.text(0.5, 0.5, watermark, transform=axes.transAxes, fontsize=fontsize * 3.2, color="#999999",
+                  alpha=0.25, ha="center", va="center", rotation=20, fontweight="bold")
+
+
+def draw_lines(axes, spec: ChartSpec, fontsize: int = 12) -> None:
     for index, line in enumerate(spec.lines):
         xs = [_x(p) for p, _ in line.points]
         ys = [v for _, v in line.points]
@@ -75,18 +100,51 @@ def render_png(spec: ChartSpec) -> bytes:
     if spec.target and spec.target.points:
         axes.plot([_x(p) for p, _ in spec.target.points], [v for _, v in spec.target.points],
                   label=spec.target.label, color=TARGET_COLOUR, linestyle=":", linewidth=2)
-    axes.set_title(spec.title, loc="left", fontsize=12, fontweight="bold")
-    axes.set_ylabel(spec.unit)
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formats.number(v, spec.decimals)))
     ticks = _ticks(spec)
     axes.set_xticks([_x(p) for p in ticks], [_tick_label(p) for p in ticks])
-    axes.grid(axis="y", alpha=0.3)
-    axes.spines[["top", "right"]].set_visible(False)
-    if len(spec.lines) > 1 or spec.target:
-        axes.legend(loc="upper left", frameon=False, fontsize=9)  # "best" costs a search over the data
-    if spec.watermark:
-        axes.text(0.5, 0.5, spec.watermark, transform=axes.transAxes, fontsize=40, color="#999999",
-                  alpha=0.25, ha="center", va="center", rotation=20, fontweight="bold")
+    _finish(axes, spec.title, spec.unit, spec.decimals, spec.watermark,
+            len(spec.lines) > 1 or bool(spec.target), fontsize)
+
+
+def draw_bars(axes, spec: BarSpec, fontsize: int = 12) -> None:
+    """Grouped bars; with more than five categories they lie down so their labels stay readable."""
+    count = max(1, len(spec.groups))
+    width = 0.8 / count
+    horizontal = len(spec.categories) > 5
+    for index, (label, values) in enumerate(spec.groups):
+        xs = [i + (index - (count - 1) / 2) * width for i in range(len(spec.categories))]
+        heights = [v if v is not None else 0 for v in values]
+        draw = axes.barh if horizontal else axes.bar
+        draw(xs, heights, width if not horizontal else width, label=label, color=COLOURS[index % len(COLOURS)])
+    positions, labels = range(len(spec.categories)), [_wrap(c, 22 if horizontal else 14) for c in spec.categories]
+    if horizontal:
+        axes.set_yticks(positions, labels)
+        axes.axvline(0, color="#444444", linewidth=0.8)
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: formats.number(v, spec.decimals)))
+        axes.set_xlabel(spec.unit, fontsize=fontsize - 3)
+        _finish(axes, spec.title, "", spec.decimals, spec.watermark, count > 1, fontsize)
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda v, pos: labels[pos] if pos is not None and pos < len(labels) else ""))
+        axes.set_yticks(positions, labels)
+        axes.grid(axis="x", alpha=0.3)
+        axes.grid(axis="y", visible=False)
+    else:
+        axes.set_xticks(positions, labels)
+        axes.axhline(0, color="#444444", linewidth=0.8)
+        _finish(axes, spec.title, spec.unit, spec.decimals, spec.watermark, count > 1, fontsize)
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def render_png(spec: ChartSpec | BarSpec) -> bytes:
+    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    if isinstance(spec, BarSpec):
+        draw_bars(axes, spec)
+    else:
+        draw_lines(axes, spec)
     if spec.footnote:
         figure.text(0.01, 0.01, spec.footnote, fontsize=8, color="#444444", ha="left", va="bottom")
     figure.subplots_adjust(left=0.11, right=0.98, top=0.9, bottom=0.2)

@@ -141,6 +141,29 @@ def cmd_status(args, settings: Settings, config: Config) -> int:
     return 0
 
 
+def cmd_factsheet(args, settings: Settings, config: Config) -> int:
+    from bot.factsheet_cli import current_quarter, make_factsheet, parse_quarter
+
+    try:
+        quarter = parse_quarter(args.quarter) if args.quarter else current_quarter(date.today())
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    out = Path(args.out)
+    if not out.parent.exists():
+        raise UserError(f"the folder {out.parent} does not exist; create it or choose another --out")
+    with _open_store(settings) as store:
+        pages, figures = make_factsheet(store, config, quarter, out, _target_paths(store, config))
+    empty = [f.number for f in figures if f.chart is None]
+    say("factsheet_done", path=out, pages=pages, quarter=formats.period(quarter), figures=len(figures) - len(empty),
+        empty=messages()["factsheet_empty"].format(numbers=", ".join(empty)) if empty else "")
+    return 0
+
+
+def _target_paths(store: Store, config: Config):
+    """The rules' target paths for charts, or None while no targets are configured."""
+    return None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="faktabot", description="Faktabot: a jobcenter's key figures and targets.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -152,12 +175,15 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object (stable contract)")
     ask.add_argument("--chart", metavar="FILE.png", help="also write the answer's chart as a PNG")
     commands.add_parser("chat", help="talk to the bot in the terminal")
+    sheet = commands.add_parser("factsheet", help="the seven fact pages of a quarter as a PDF")
+    sheet.add_argument("--quarter", help="e.g. 2026-Q2 (default: the current quarter, i.e. the newest figures)")
+    sheet.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
     commands.add_parser("run", help="start the bot (terminal chat until the Slack service is configured)")
     commands.add_parser("status", help="what the store holds: sources, rows, newest periods, last runs")
     return parser
 
 
-HANDLERS = {"init": cmd_init, "ask": cmd_ask, "chat": cmd_chat, "run": cmd_run, "status": cmd_status}
+HANDLERS = {"factsheet": cmd_factsheet, "init": cmd_init, "ask": cmd_ask, "chat": cmd_chat, "run": cmd_run, "status": cmd_status}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
