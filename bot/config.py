@@ -1,15 +1,17 @@
 """The municipality's configuration file (`faktabot.toml`), read and checked at the edge.
 
-Targets are kept as raw tables here; `rules` turns them into typed targets. Errors name the
-file, the entry and the fix.
+Targets are typed and checked by `rules.targets.parse_targets`, fed the catalogue's facts as plain
+data. Errors name the file, the line, the entry and the fix.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from indicators.catalogue import Areas, Catalogue, default_areas, default_catalogue
+from rules.targets import IndicatorInfo, Target, TargetError, parse_targets
 
 DEFAULT_AREA = "151"  # Ballerup, the kommune of the fact sheet this product replaces
 
@@ -22,7 +24,7 @@ class ConfigError(ValueError):
 class Config:
     area: str = DEFAULT_AREA
     compare: tuple[str, ...] = ("000",)
-    targets: tuple[dict, ...] = ()
+    targets: tuple[Target, ...] = ()
     path: Path | None = None
     raw: dict = field(default_factory=dict, repr=False)
 
@@ -41,16 +43,42 @@ def load_config(path: Path, areas: Areas | None = None, catalogue: Catalogue | N
     municipality = data.get("municipality", {})
     area = _area(municipality.get("area", DEFAULT_AREA), areas, f"{path}, [municipality] area")
     compare = tuple(_area(c, areas, f"{path}, [municipality] compare") for c in municipality.get("compare", ["000"]))
-    targets = tuple(data.get("targets", []))
-    for number, target in enumerate(targets, 1):
-        name = target.get("id", f"#{number}")
-        indicator = target.get("indicator")
-        if indicator not in catalogue:
-            raise ConfigError(
-                f"{path}, target '{name}': unknown indicator {indicator!r}; use an id from indicators/catalogue.toml"
-            )
-        _area(target.get("area", area), areas, f"{path}, target '{name}'")
+    raw_targets = data.get("targets", [])
+    if not isinstance(raw_targets, list):
+        raise ConfigError(f"{path}: targets should be [[targets]] sections, one per target")
+    # Names such as "Ballerup" or "Region H" become DST codes before the rules check the codes.
+    resolved = [_resolve_areas(t, areas) if isinstance(t, dict) else t for t in raw_targets]
+    try:
+        targets = parse_targets(resolved, indicator_facts(catalogue), {a.code: a.name for a in areas},
+                                default_area=area, default_compare=compare[0] if compare else "000")
+    except TargetError as error:
+        line = _target_line(path, error.position)
+        raise ConfigError(f"{path}{f', line {line}' if line else ''}, {error}") from None
     return Config(area=area, compare=compare, targets=targets, path=path, raw=data)
+
+
+def indicator_facts(catalogue: Catalogue) -> dict[str, IndicatorInfo]:
+    """What the rules need to know of each indicator, as plain data (`rules` cannot read the catalogue)."""
+    counts = {i.rate: i.id for i in catalogue if i.rate}  # "ledighedsprocent" is counted by "ledige"
+    return {i.id: IndicatorInfo(i.better, i.frequency, i.format, counts.get(i.id)) for i in catalogue}
+
+
+def _resolve_areas(target: dict, areas: Areas) -> dict:
+    resolved = dict(target)
+    for key in ("area", "compare_area"):
+        value = target.get(key)
+        if isinstance(value, str) and value not in areas.by_code and (found := areas.lookup(value)):
+            resolved[key] = found.code
+    return resolved
+
+
+def _target_line(path: Path, position: int | None) -> int | None:
+    """The line of the `position`-th [[targets]] header, so the message points into the file."""
+    if position is None:
+        return None
+    headers = [number for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+               if re.match(r"\s*\[\[\s*targets\s*\]\]", line)]
+    return headers[position] if position < len(headers) else None
 
 
 def _area(value: object, areas: Areas, where: str) -> str:

@@ -1,0 +1,108 @@
+"""`faktabot targets` and `faktabot alerts`: the terminal side of targets and their alerts.
+
+Parses the arguments, reads the clock (Europe/Copenhagen), opens the store and the ledger, calls
+`bot.alerts` and prints. User mistakes raise `AlertError` (one line, exit 1).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot import alerts, formats, render
+from bot.alerts import AlertError
+from bot.channels import Channels, Message, OutboxChannel, TerminalChannel
+from bot.config import Config
+from bot.ledger import Ledger
+from bot.settings import Settings
+from indicators.store import Store
+
+TIMEZONE = ZoneInfo("Europe/Copenhagen")
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:
+    targets = commands.add_parser("targets", help="every target's status, actual against expected, with the reason")
+    targets.add_argument("--json", action="store_true", help="print a JSON list (stable contract)")
+    alert = commands.add_parser("alerts", help="evaluate the targets and deliver the alerts that are due")
+    alert.add_argument("--dry-run", action="store_true", help="show what would be sent; send and save nothing")
+    alert.add_argument("--snooze", metavar="TARGET", help="hold back messages about TARGET (with --until)")
+    alert.add_argument("--until", metavar="DATE", help="the date messages resume, YYYY-MM-DD")
+    alert.add_argument("--ack", metavar="TARGET", help="acknowledge TARGET's status (with --note): no reminders")
+    alert.add_argument("--note", metavar="TEXT", help="what is being done; shown with the target and in summaries")
+
+
+def now() -> datetime:
+    return datetime.now(TIMEZONE)
+
+
+def cmd_targets(args, settings: Settings, config: Config) -> int:
+    moment = now()
+    with Store(settings.db_path) as store:
+        ledger = Ledger(store.db)
+        evaluation = alerts.assess_all(store, ledger, config, moment)
+    target_views = alerts.views(config.targets, evaluation.states)
+    if args.json:
+        print(json.dumps([alerts.as_json(v) for v in target_views], ensure_ascii=False, indent=2))
+    else:
+        print(_terminal(alerts.render_board(target_views, moment, config)))
+    return 0
+
+
+def cmd_alerts(args, settings: Settings, config: Config) -> int:
+    from bot.cli import say  # the CLI's one-line messages (templates/messages.toml)
+
+    if args.until and not args.snooze:
+        raise AlertError("--until goes with --snooze TARGET; e.g. faktabot alerts --snooze ungeledighed --until 2027-01-15")
+    if args.snooze and args.ack:
+        raise AlertError("use --snooze or --ack, not both in one command")
+    if args.note and not args.ack:
+        raise AlertError("--note goes with --ack TARGET; e.g. faktabot alerts --ack sygedagpenge --note \"Handleplan på vej\"")
+    moment = now()
+    with Store(settings.db_path) as store:
+        ledger = Ledger(store.db)
+        if args.snooze:
+            if not args.until:
+                raise AlertError(f"--snooze {args.snooze} needs --until DATE (YYYY-MM-DD), the day messages resume")
+            state = alerts.snooze(store, ledger, config, args.snooze, _date(args.until), moment)
+            say("alerts_snoozed", name=_name(config, args.snooze), until=formats.day(state.snoozed_until))
+            return 0
+        if args.ack:
+            if args.note is None:
+                raise AlertError(f"--ack {args.ack} needs --note TEXT: what is being done about it")
+            state = alerts.acknowledge(store, ledger, config, args.ack, args.note, moment)
+            say("alerts_acknowledged", name=_name(config, args.ack), note=state.ack.note if state.ack else "")
+            return 0
+        channels = Channels(outbox=OutboxChannel(settings.outbox, lambda: now().strftime("%Y%m%dT%H%M%S")))
+        run = alerts.run_alerts(store, ledger, config, channels, moment, dry_run=args.dry_run)
+    # Each notice once on the terminal, addressed to all its recipients; the outbox has one file each.
+    terminal = TerminalChannel(format=_terminal)
+    for view, notice, subject, text in run.notices:
+        terminal.send(Message(", ".join(view.target.recipients) or "–", subject, text, notice.key))
+    where = sorted({str(settings.outbox) if d.channel == "outbox" else str(d.channel) for d in run.sent})
+    local = all(d.channel == "outbox" for d in run.sent)
+    print(_terminal(render.render("alert_run.txt.j2", run=run, dry_run=args.dry_run, where=where, local=local,
+                                  targets=len(config.targets))))
+    return 1 if run.failed else 0
+
+
+def _terminal(text: str) -> str:
+    from bot.cli import for_terminal  # imported late: bot.cli imports this module
+
+    return for_terminal(text)
+
+
+def _date(text: str) -> date:
+    text = text.strip()
+    match = re.fullmatch(r"(\d{1,2})[.-](\d{1,2})[.-](\d{4})", text)  # 15.1.2027, as Danes write it
+    try:
+        if match:
+            return date(int(match[3]), int(match[2]), int(match[1]))
+        return date.fromisoformat(text)
+    except ValueError:
+        raise AlertError(f"--until {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2027-01-15") from None
+
+
+def _name(config: Config, target_id: str) -> str:
+    return next((t.name for t in config.targets if t.id == target_id), target_id)

@@ -1,0 +1,109 @@
+"""Delivery channels: transports with one `send()` and an error that says whether retrying can help.
+
+I/O. The outbox writes each message as a file in FAKTABOT_OUTBOX (local mode, and wherever Slack or
+email is not set up); the terminal prints (`faktabot alerts --dry-run`). Slack and email channels
+plug into `Channels` when their settings are present.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, TextIO
+
+
+class DeliveryError(Exception):
+    """A send failed. `permanent` means retrying will never help (an unknown channel, a bad address)."""
+
+    def __init__(self, message: str, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One rendered message to one recipient ("#kanal", "@person" or an email address)."""
+
+    recipient: str
+    subject: str
+    text: str  # Slack mrkdwn; also the plain-text body of an email
+    key: str  # the notice's dedup key
+    sample_data: bool = False
+
+
+class Channel(Protocol):
+    name: str
+
+    def send(self, message: Message) -> str:
+        """Deliver `message`; return where it went (a file, a Slack ts). Raises DeliveryError."""
+        ...
+
+
+def is_email(recipient: str) -> bool:
+    return "@" in recipient[1:] and not recipient.startswith(("#", "@"))
+
+
+class OutboxChannel:
+    """Writes every message as a text file, one per message and recipient, named so they sort by time."""
+
+    name = "outbox"
+
+    def __init__(self, directory: Path, clock: Callable[[], str]):
+        self.directory = directory
+        self.clock = clock  # returns a compact timestamp; passed in so only the caller reads the clock
+
+    def send(self, message: Message) -> str:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DeliveryError(f"cannot create the outbox {self.directory}: {error.strerror}", permanent=True) from None
+        slug = "-".join(_slug(part) for part in (message.key.split(":")[0], message.key.split(":")[1],
+                                                 message.recipient))
+        path = self.directory / f"{self.clock()}-{slug}.txt"
+        number = 1
+        while path.exists():
+            number += 1
+            path = path.with_name(f"{path.stem.rsplit('~', 1)[0]}~{number}.txt")
+        body = f"Til: {message.recipient}\nEmne: {message.subject}\n\n{message.text}\n"
+        try:
+            path.write_text(body, encoding="utf-8")
+        except OSError as error:
+            raise DeliveryError(f"cannot write {path}: {error.strerror}") from None
+        return str(path)
+
+
+class TerminalChannel:
+    """Prints messages; `format` turns Slack mrkdwn into terminal text."""
+
+    name = "terminal"
+
+    def __init__(self, stream: TextIO = sys.stdout, format: Callable[[str], str] = str):
+        self.stream = stream
+        self.format = format
+
+    def send(self, message: Message) -> str:
+        print(f"Til: {message.recipient}\n{self.format(message.text)}\n", file=self.stream)
+        return "terminal"
+
+
+@dataclass(frozen=True)
+class Channels:
+    """Which channel takes which recipient: Slack for "#kanal"/"@person", email for addresses.
+
+    Without Slack or SMTP settings their messages go to the outbox, so nothing is lost in local mode.
+    """
+
+    outbox: Channel
+    slack: Channel | None = None
+    email: Channel | None = None
+
+    def for_recipient(self, recipient: str) -> Channel:
+        if is_email(recipient):
+            return self.email or self.outbox
+        return self.slack or self.outbox
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", text.replace("@", "_at_")).strip("_")[:60] or "x"

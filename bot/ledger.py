@@ -1,0 +1,282 @@
+"""The bot's own tables in store.db: alert states, the deliveries ledger, subscriptions, the query log.
+
+I/O; all of the bot's SQL lives here, with its own sqlite-utils migration set. A deliveries row is
+written before a message is sent and updated after: it is both the dedup record (one row per
+notice and recipient, by a unique key) and the audit log of what went to whom.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlite_utils import Database, Migrations
+
+from rules.engine import Acknowledgement, Reason, TargetState
+from rules.forecast import Forecast
+
+MIGRATION_SET = "faktabot-bot"
+migrations = Migrations(MIGRATION_SET)
+
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+MAX_ATTEMPTS = 5  # a message that failed this often is left for a person to look at
+
+
+@migrations()
+def m001_alert_states(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE alert_states (
+            target TEXT PRIMARY KEY,
+            status TEXT NOT NULL,
+            since TEXT NOT NULL,
+            evaluated_at TEXT NOT NULL,
+            period TEXT,
+            actual REAL,
+            expected REAL,
+            reason TEXT NOT NULL,
+            forecast TEXT,
+            sample_data INTEGER NOT NULL DEFAULT 0,
+            source TEXT NOT NULL DEFAULT '',
+            fetched_at TEXT NOT NULL DEFAULT '',
+            announced TEXT,
+            notified_at TEXT,
+            last_notice TEXT,
+            snoozed_until TEXT,
+            ack_note TEXT,
+            acked_at TEXT,
+            acked_status TEXT
+        )
+        """
+    )
+
+
+@migrations()
+def m002_deliveries(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL,
+            target TEXT,
+            kind TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            channel TEXT,
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            sample_data INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            permanent INTEGER NOT NULL DEFAULT 0,
+            location TEXT,
+            created_at TEXT NOT NULL,
+            attempted_at TEXT,
+            finished_at TEXT,
+            UNIQUE (key, recipient)
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_deliveries_status ON deliveries (status)")
+
+
+@migrations()
+def m003_subscriptions_and_queries(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE subscriptions (
+            id INTEGER PRIMARY KEY,
+            recipient TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (recipient, topic)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE query_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            user TEXT,
+            text TEXT NOT NULL,
+            understood INTEGER NOT NULL,
+            intent TEXT,
+            indicator TEXT,
+            area TEXT,
+            period TEXT,
+            milliseconds INTEGER
+        )
+        """
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    id: int
+    key: str
+    target: str | None
+    kind: str
+    recipient: str
+    subject: str
+    body: str
+    status: str
+    attempts: int
+    channel: str | None = None
+    error: str | None = None
+    location: str | None = None
+    sample_data: bool = False
+
+
+class Ledger:
+    """The bot's tables on an open store connection (one per thread, as the store's)."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        migrations.apply(db)
+
+    # -- alert states ---------------------------------------------------------------------
+
+    def states(self) -> dict[str, TargetState]:
+        return {row["target"]: _state(row) for row in self.db.query("SELECT * FROM alert_states")}
+
+    def save_states(self, states: list[TargetState]) -> None:
+        rows = [_row(s) for s in states]
+        if not rows:
+            return
+        columns = list(rows[0])
+        with self.db.atomic():  # commits on its own, or joins the caller's transaction as a savepoint
+            self.db.conn.executemany(
+                f"INSERT INTO alert_states ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) "
+                f"ON CONFLICT (target) DO UPDATE SET "
+                + ", ".join(f"{c} = excluded.{c}" for c in columns if c != "target"),
+                [list(r.values()) for r in rows],
+            )
+
+    def forget_states(self, keep: set[str]) -> int:
+        """Drop the states of targets no longer in the config; returns how many went."""
+        gone = [t for t in self.states() if t not in keep]
+        for target in gone:
+            self.db.execute("DELETE FROM alert_states WHERE target = ?", [target])
+        return len(gone)
+
+    # -- deliveries -----------------------------------------------------------------------
+
+    def queue(self, *, key: str, target: str | None, kind: str, recipient: str, subject: str, body: str,
+              sample_data: bool, now: datetime) -> int | None:
+        """Record a message before it is sent; None if this notice already went (or is on its way) to them."""
+        cursor = self.db.execute(
+            "INSERT INTO deliveries (key, target, kind, recipient, subject, body, sample_data, status, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key, recipient) DO NOTHING",
+            [key, target, kind, recipient, subject, body, int(sample_data), PENDING, _iso(now)],
+        )
+        return cursor.lastrowid if cursor.rowcount else None
+
+    def due(self, kinds: Iterable[str] | None = None) -> list[Delivery]:
+        """Messages to send now: never tried, or failed in a way a retry may fix; `kinds` limits them
+        to one sender's messages (alerts, the summary)."""
+        rows = self.db.query(
+            "SELECT * FROM deliveries WHERE status = ? OR (status = ? AND permanent = 0 AND attempts < ?) "
+            "ORDER BY id", [PENDING, FAILED, MAX_ATTEMPTS])
+        wanted = set(kinds) if kinds is not None else None
+        return [_delivery(r) for r in rows if wanted is None or r["kind"] in wanted]
+
+    def sending(self, delivery_id: int, channel: str, now: datetime) -> None:
+        self.db.execute(
+            "UPDATE deliveries SET status = ?, channel = ?, attempts = attempts + 1, attempted_at = ? WHERE id = ?",
+            [SENDING, channel, _iso(now), delivery_id])
+
+    def sent(self, delivery_id: int, location: str, now: datetime) -> None:
+        self.db.execute(
+            "UPDATE deliveries SET status = ?, location = ?, error = NULL, finished_at = ? WHERE id = ?",
+            [SENT, location, _iso(now), delivery_id])
+
+    def failed(self, delivery_id: int, error: str, permanent: bool, now: datetime) -> None:
+        self.db.execute(
+            "UPDATE deliveries SET status = ?, error = ?, permanent = ?, finished_at = ? WHERE id = ?",
+            [FAILED, error, int(permanent), _iso(now), delivery_id])
+
+    def deliveries(self, target: str | None = None) -> list[Delivery]:
+        sql, params = "SELECT * FROM deliveries", []
+        if target is not None:
+            sql, params = sql + " WHERE target = ?", [target]
+        return [_delivery(r) for r in self.db.query(sql + " ORDER BY id", params)]
+
+    def failed_deliveries(self) -> list[Delivery]:
+        """Failed for good, or stuck in `sending` (the process stopped mid-send; not retried, as it may
+        have gone out)."""
+        rows = self.db.query(
+            "SELECT * FROM deliveries WHERE (status = ? AND (permanent = 1 OR attempts >= ?)) OR status = ? "
+            "ORDER BY id", [FAILED, MAX_ATTEMPTS, SENDING])
+        return [_delivery(r) for r in rows]
+
+    # -- subscriptions and the query log ------------------------------------------------
+
+    def subscribe(self, recipient: str, topic: str, now: datetime) -> None:
+        self.db.execute("INSERT INTO subscriptions (recipient, topic, created_at) VALUES (?, ?, ?) "
+                        "ON CONFLICT (recipient, topic) DO NOTHING", [recipient, topic, _iso(now)])
+
+    def unsubscribe(self, recipient: str, topic: str) -> None:
+        self.db.execute("DELETE FROM subscriptions WHERE recipient = ? AND topic = ?", [recipient, topic])
+
+    def subscribers(self, topic: str) -> list[str]:
+        return [r["recipient"] for r in self.db.query(
+            "SELECT recipient FROM subscriptions WHERE topic = ? ORDER BY id", [topic])]
+
+    def log_query(self, *, at: datetime, channel: str, text: str, understood: bool, user: str | None = None,
+                  intent: str | None = None, indicator: str | None = None, area: str | None = None,
+                  period: str | None = None, milliseconds: int | None = None) -> None:
+        self.db.execute(
+            "INSERT INTO query_log (at, channel, user, text, understood, intent, indicator, area, period, "
+            "milliseconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [_iso(at), channel, user, text, int(understood), intent, indicator, area, period, milliseconds])
+
+
+# --- rows <-> states ----------------------------------------------------------------------------
+
+def _iso(moment: datetime | date | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.isoformat(timespec="seconds") if isinstance(moment, datetime) else moment.isoformat()
+
+
+def _row(state: TargetState) -> dict:
+    return {
+        "target": state.target, "status": state.status, "since": _iso(state.since),
+        "evaluated_at": _iso(state.evaluated_at), "period": state.period, "actual": state.actual,
+        "expected": state.expected, "reason": json.dumps(state.reason.as_dict(), ensure_ascii=False),
+        "forecast": json.dumps(state.forecast.as_dict(), ensure_ascii=False) if state.forecast else None,
+        "sample_data": int(state.sample_data), "source": state.source, "fetched_at": state.fetched_at,
+        "announced": state.announced,
+        "notified_at": _iso(state.notified_at), "last_notice": state.last_notice,
+        "snoozed_until": _iso(state.snoozed_until),
+        "ack_note": state.ack.note if state.ack else None, "acked_at": _iso(state.ack.at) if state.ack else None,
+        "acked_status": state.ack.status if state.ack else None,
+    }
+
+
+def _state(row: dict) -> TargetState:
+    def moment(value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value) if value else None
+
+    forecast = json.loads(row["forecast"]) if row["forecast"] else None
+    return TargetState(
+        target=row["target"], status=row["status"], since=moment(row["since"]),
+        evaluated_at=moment(row["evaluated_at"]), period=row["period"], actual=row["actual"],
+        expected=row["expected"], reason=Reason(**json.loads(row["reason"])),
+        forecast=Forecast(**forecast) if forecast else None, sample_data=bool(row["sample_data"]),
+        source=row["source"], fetched_at=row["fetched_at"],
+        announced=row["announced"], notified_at=moment(row["notified_at"]), last_notice=row["last_notice"],
+        snoozed_until=date.fromisoformat(row["snoozed_until"]) if row["snoozed_until"] else None,
+        ack=Acknowledgement(row["ack_note"], moment(row["acked_at"]), row["acked_status"])
+        if row["ack_note"] is not None else None,
+    )
+
+
+def _delivery(row: dict) -> Delivery:
+    return Delivery(id=row["id"], key=row["key"], target=row["target"], kind=row["kind"],
+                    recipient=row["recipient"], subject=row["subject"], body=row["body"], status=row["status"],
+                    attempts=row["attempts"], channel=row["channel"], error=row["error"],
+                    location=row["location"], sample_data=bool(row["sample_data"]))
