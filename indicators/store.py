@@ -121,6 +121,7 @@ class LoadResult:
     rows: int
     inserted: int
     updated: int
+    replaced_sample: int = 0  # eksempeldata rows removed because real figures now cover the series
 
     @property
     def unchanged(self) -> int:
@@ -204,10 +205,13 @@ class Store:
                 rows,
             )
 
-    def load(self, observations: Iterable[Observation], *, now: str | None = None) -> LoadResult:
+    def load(self, observations: Iterable[Observation], *, now: str | None = None,
+             replace_sample: bool = False) -> LoadResult:
         """Insert new values, update changed ones (recording a revision), skip equal ones.
 
-        All in one transaction: if anything fails, nothing of this load is kept.
+        With `replace_sample`, eksempeldata of every series this load touches is removed first, so
+        real figures never share a series with synthetic ones. All in one transaction: if anything
+        fails, nothing of this load is kept.
         """
         now = now or utc_now()
         rows = [
@@ -227,6 +231,16 @@ class Store:
                 conn.executemany("INSERT INTO temp.incoming VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             except sqlite3.IntegrityError:
                 raise StoreError("one load holds the same (indicator, area, period, breakdown) twice") from None
+            replaced = 0
+            if replace_sample:
+                before = conn.total_changes
+                conn.execute(
+                    "DELETE FROM observations WHERE source = ? AND EXISTS (SELECT 1 FROM temp.incoming i "
+                    "WHERE i.indicator = observations.indicator AND i.area = observations.area "
+                    "AND i.breakdown = observations.breakdown AND i.source <> ?)",
+                    [SAMPLE_SOURCE, SAMPLE_SOURCE],
+                )
+                replaced = conn.total_changes - before
             inserted = conn.execute(
                 "SELECT count(*) FROM temp.incoming i WHERE NOT EXISTS (SELECT 1 FROM observations o "
                 "WHERE o.indicator = i.indicator AND o.area = i.area AND o.period = i.period "
@@ -255,7 +269,7 @@ class Store:
             )
             written = conn.total_changes - before
             conn.execute("DROP TABLE temp.incoming")
-        return LoadResult(rows=len(rows), inserted=inserted, updated=written - inserted)
+        return LoadResult(rows=len(rows), inserted=inserted, updated=written - inserted, replaced_sample=replaced)
 
     def record_run(self, source: str, *, started_at: str, status: str, rows: int = 0,
                    inserted: int = 0, updated: int = 0, error: str | None = None,
@@ -267,7 +281,73 @@ class Store:
         )
         return cursor.lastrowid
 
+    def start_run(self, source: str, *, started_at: str | None = None) -> int:
+        """Record a run as `running` (committed at once), so a run that dies midway stays visible.
+
+        A `running` row left by an earlier run of the same source is marked `interrupted`: that
+        process was killed or crashed, and its transaction was rolled back by SQLite.
+        """
+        started_at = started_at or utc_now()
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE refresh_runs SET status = 'interrupted', finished_at = ?, error = "
+                "'the run stopped before it finished (killed or crashed); nothing of it was kept' "
+                "WHERE source = ? AND status = 'running'",
+                [started_at, source],
+            )
+            cursor = self.db.execute(
+                "INSERT INTO refresh_runs (source, started_at, status) VALUES (?, ?, 'running')",
+                [source, started_at],
+            )
+        return cursor.lastrowid
+
+    def finish_run(self, run_id: int, *, status: str, rows: int = 0, inserted: int = 0, updated: int = 0,
+                   error: str | None = None, finished_at: str | None = None) -> None:
+        """Close a run; call it inside the load's transaction so data and run commit together."""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE refresh_runs SET status = ?, rows = ?, inserted = ?, updated = ?, error = ?, "
+                "finished_at = ? WHERE id = ?",
+                [status, rows, inserted, updated, error, finished_at or utc_now(), run_id],
+            )
+
     # -- reads ----------------------------------------------------------------------------
+
+    def newest_period(self, indicator: str, source: str, breakdowns: Iterable[str], kind: str) -> str | None:
+        """The newest stored period of `kind` from `source` in any of `breakdowns` (all if empty)."""
+        wanted = list(breakdowns)
+        sql = (f"SELECT max(period) FROM observations WHERE indicator = ? AND source = ? "
+               f"AND {_PERIOD_KIND_SQL[kind]}")
+        if wanted:
+            sql += f" AND breakdown IN ({', '.join('?' * len(wanted))})"
+        return self.db.execute(sql, [indicator, source, *wanted]).fetchone()[0]
+
+    def held(self, indicators: Iterable[str]) -> dict[tuple[str, str, str, str], tuple[float | None, str]]:
+        """(indicator, area, period, breakdown) -> (value, source) for the given indicators."""
+        wanted = sorted(set(indicators))
+        if not wanted:
+            return {}
+        rows = self.db.execute(
+            "SELECT indicator, area, period, breakdown, value, source FROM observations "
+            f"WHERE indicator IN ({', '.join('?' * len(wanted))})",
+            wanted,
+        )
+        return {(r[0], r[1], r[2], r[3]): (r[4], r[5]) for r in rows}
+
+    def runs(self, limit: int = 1000) -> list[dict]:
+        """The newest refresh runs first."""
+        return list(self.db.query(
+            "SELECT id, source, started_at, finished_at, status, rows, inserted, updated, error "
+            "FROM refresh_runs ORDER BY started_at DESC, id DESC LIMIT ?", [limit]
+        ))
+
+    def source_periods(self, prefix: str) -> tuple[int, list[str]]:
+        """Rows and distinct periods of the sources called `prefix` or `prefix:…`."""
+        where = "source = ? OR source LIKE ?"
+        args = [prefix, prefix + ":%"]
+        count = self.db.execute(f"SELECT count(*) FROM observations WHERE {where}", args).fetchone()[0]
+        found = [r[0] for r in self.db.execute(f"SELECT DISTINCT period FROM observations WHERE {where}", args)]
+        return count, found
 
     def _observation(self, row: tuple) -> Observation:
         return Observation(

@@ -1,0 +1,189 @@
+"""`faktabot refresh` and the sources part of `faktabot status` (terminal side of the data flow).
+
+Builds the connectors from the settings (URLs, token) and the config (file formats), runs
+`indicators.refresh` with a progress bar, and prints one Danish line per source run. User
+mistakes are printed as one line and exit 1; a failed run says the store is unchanged and why.
+"""
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from bot import formats
+from bot.config import Config
+from bot.settings import Settings
+from indicators.catalogue import default_areas, default_catalogue
+from indicators.connectors import RetryPolicy, files, jobindsats, statbank, wanted_from
+from indicators.refresh import RunResult, refresh_file, refresh_source, source_status
+from indicators.store import Store
+
+SOURCES = ("jobindsats", "statbank", "file")
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    refresh = commands.add_parser("refresh", help="fetch new figures from Jobindsats, StatBank or a file")
+    refresh.add_argument("--source", choices=SOURCES, help="one source (default: jobindsats and statbank)")
+    refresh.add_argument("--indicator", action="append", default=[], metavar="ID",
+                         help="only this indicator (repeat for more); includes its unverified sources")
+    refresh.add_argument("--file", action="append", default=[], type=Path, metavar="PATH",
+                         help="a CSV or XLSX file to import (repeat for more); implies --source file")
+    refresh.add_argument("--full", action="store_true",
+                         help="re-read every period, not only the newest ones and a few back")
+
+
+def _messages() -> dict[str, str]:
+    from bot.cli import messages  # the command line's one loader of messages.toml
+
+    return messages()
+
+
+def _say(key: str, out=None, **values) -> None:
+    print(_messages()[key].format(**values), file=out or sys.stdout)
+
+
+def _n(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+class RefreshUsageError(Exception):
+    pass
+
+
+def _check_indicators(ids: list[str]) -> list[str]:
+    catalogue = default_catalogue()
+    for indicator_id in ids:
+        if indicator_id not in catalogue:
+            close = difflib.get_close_matches(indicator_id, [i.id for i in catalogue], n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else "; use an id from indicators/catalogue.toml"
+            raise RefreshUsageError(f"unknown indicator '{indicator_id}'{hint}")
+    return ids
+
+
+def _sources(args) -> list[str]:
+    if args.file and args.source not in (None, "file"):
+        raise RefreshUsageError(f"--file imports a file; it cannot be combined with --source {args.source}")
+    if args.source == "file" or args.file:
+        if not args.file:
+            raise RefreshUsageError("--source file needs the file: add --file PATH (a CSV or XLSX export)")
+        return ["file"]
+    return [args.source] if args.source else ["jobindsats", "statbank"]
+
+
+def cmd_refresh(args, settings: Settings, config: Config, *, policy: RetryPolicy = RetryPolicy(),
+                now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> int:
+    try:
+        indicators = _check_indicators(args.indicator)
+        sources = _sources(args)
+    except RefreshUsageError as error:
+        print(f"faktabot: {error}", file=sys.stderr)
+        return 1
+    catalogue, areas = default_catalogue(), default_areas()
+    if "jobindsats" in sources and not settings.jobindsats_token:
+        if args.source == "jobindsats":
+            _say("refresh_no_token", out=sys.stderr)
+            return 1
+        sources.remove("jobindsats")
+        _say("refresh_skipped_jobindsats", out=sys.stderr)
+    plans = []
+    for source in sources:
+        if source == "file":
+            plans.append((source, None))
+            continue
+        wanted = wanted_from(catalogue, source, indicators)
+        if wanted:
+            plans.append((source, wanted))
+        elif args.source == source:
+            print(f"faktabot: {', '.join(indicators)} has no {source} source in indicators/catalogue.toml; "
+                  "import it from a file with --file PATH", file=sys.stderr)
+            return 1
+    if not plans:
+        print(f"faktabot: {', '.join(indicators) or 'nothing'} has no source to fetch from; "
+              "import it from a file with --file PATH", file=sys.stderr)
+        return 1
+    created = not settings.db_path.exists()
+    results: list[RunResult] = []
+    console = Console(stderr=True)
+    with Store(settings.db_path, create=True) as store:
+        if created:
+            _say("refresh_created", out=sys.stderr, path=settings.db_path)
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console, transient=True) as progress:
+            for source, wanted in plans:
+                task = progress.add_task(f"{_messages()['refresh_progress']} {source}", total=None)
+
+                def report(done: int, total: int, label: str, task=task) -> None:
+                    progress.update(task, completed=done, total=total, description=label)
+
+                stamp = now().isoformat(timespec="seconds")
+                if source == "file":
+                    formats_ = files.import_formats(catalogue, areas, config.raw.get("imports"),
+                                                    str(config.path or "faktabot.toml"))
+                    for path in args.file:
+                        results.append(refresh_file(store, path, catalogue=catalogue, areas=areas, formats=formats_,
+                                                    now=stamp, default_area=config.area, on_progress=report))
+                    continue
+                connector = _connector(source, settings, policy, now())
+                try:
+                    results.append(refresh_source(store, connector, wanted, catalogue=catalogue, areas=areas,
+                                                  now=stamp, full=args.full, on_progress=report))
+                finally:
+                    connector.http.close()
+    for result in results:
+        _print_result(result)
+    return 0 if all(r.ok for r in results) else 1
+
+
+def _connector(source: str, settings: Settings, policy: RetryPolicy, moment: datetime):
+    if source == "jobindsats":
+        return jobindsats.JobindsatsConnector(
+            jobindsats.client(settings.jobindsats_api_url, settings.jobindsats_token or "", policy=policy))
+    return statbank.StatbankConnector(statbank.client(settings.statbank_api_url, policy=policy),
+                                      this_year=moment.year)
+
+
+def _print_result(result: RunResult) -> None:
+    if not result.ok:
+        key = "refresh_failed" if result.permanent else "refresh_failed_retry"
+        _say(key, out=sys.stderr, source=result.source, error=result.error)
+        return
+    extra = []
+    if result.replaced_sample:
+        extra.append(_messages()["refresh_sample_replaced"].format(count=_n(result.replaced_sample)))
+    if result.skipped:
+        extra.append(_messages()["refresh_rows_skipped"].format(
+            count=_n(sum(result.skipped.values())), reasons=", ".join(sorted(result.skipped))[:200]))
+    one, many = _messages()["refresh_area_one"], _messages()["refresh_area_many"]
+    _say("refresh_done", source=result.source, rows=_n(result.rows),
+         areas=f"{result.areas} {one if result.areas == 1 else many}",
+         inserted=_n(result.inserted), updated=_n(result.updated), revisions=_n(result.revisions),
+         newest=formats.period(result.newest) if result.newest else "–",
+         seconds=f"{result.seconds:.1f}".replace(".", ","), extra="".join(extra))
+
+
+def print_status(store: Store, now: datetime | None = None) -> None:
+    """Per source: last successful run, rows, newest period, and whether it is stale."""
+    moment = now or datetime.now(timezone.utc)
+    _say("status_sources_header")
+    for status in source_status(store, moment):
+        newest = formats.period(status.newest) if status.newest else "–"
+        if status.source == "eksempeldata":
+            _say("status_sample_state", source=status.source, rows=_n(status.rows), newest=newest)
+            continue
+        if status.never_refreshed:
+            state = _messages()["status_state_never"]
+        else:
+            state = _messages()["status_state_stale" if status.stale else "status_state_fresh"]
+        last = formats.day(status.last_ok) if status.last_ok else "aldrig"
+        problem = ""
+        if status.last_status in ("failed", "interrupted") and status.last_error:
+            problem = _messages()["status_last_failed"].format(error=status.last_error[:300])
+        _say("status_source_state", source=status.source, state=state, last=last, rows=_n(status.rows),
+             newest=newest, problem=problem)
+

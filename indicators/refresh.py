@@ -1,0 +1,227 @@
+"""The refresh: connectors -> observations -> one store transaction per source run (I/O).
+
+A run fetches everything first and writes last, in one transaction together with its
+`refresh_runs` row: on any failure (HTTP error, timeout, cut-off or malformed answer, a label the
+catalogue does not know) the store keeps exactly what it had and the failed run is recorded
+with its error. Changed values become revisions (`Store.load`). The newest period of each series
+is provisional until a later refresh reads the same value again.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from indicators import periods
+from indicators.catalogue import Areas, Catalogue
+from indicators.connectors import Connector, Wanted
+from indicators.connectors import files as file_import
+from indicators.connectors.http import SourceError
+from indicators.store import Store, StoreError
+from indicators.types import SAMPLE_SOURCE, Observation
+
+# How old the last successful run of a source may be before `faktabot status` calls it stale.
+# Jobindsats and StatBank publish monthly; the municipality's own files come quarterly.
+STALE_AFTER = {"jobindsats": timedelta(days=35), "statbank": timedelta(days=35), "file": timedelta(days=100)}
+
+# done, total, what is being fetched
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    source: str  # "jobindsats", "statbank", "file:samtaler.csv"
+    ok: bool
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    revisions: int = 0
+    replaced_sample: int = 0
+    newest: str | None = None
+    series: int = 0
+    areas: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+    permanent: bool = True
+    skipped: dict[str, int] = field(default_factory=dict)
+
+
+def ranks(catalogue: Catalogue) -> dict[tuple[str, str], int]:
+    """(indicator, source string) -> place in the indicator's preference order (0 = first)."""
+    found: dict[tuple[str, str], int] = {}
+    for indicator in catalogue:
+        for rank, source in enumerate(indicator.sources):
+            name = {"jobindsats": f"jobindsats:{source.table.lower()}",
+                    "statbank": f"statbank:{source.table}"}.get(source.kind)
+            if name:
+                found.setdefault((indicator.id, name), rank)
+    return found
+
+
+def settle(observations: Iterable[Observation], held: dict, rank: dict[tuple[str, str], int],
+           *, mark_provisional: bool) -> tuple[list[Observation], int]:
+    """Decide what of a run is stored; pure. Returns the observations and how many were set aside.
+
+    - Two sources giving the same key in one run: the catalogue's preferred one wins.
+    - A key the store holds from a source the catalogue prefers is left alone, so a Jobindsats run
+      does not overwrite StatBank's official rate and the next StatBank run does not flip it back.
+      Files and eksempeldata have no rank: a file import always writes, eksempeldata always yields.
+    - `mark_provisional`: the newest period of each series is provisional unless the store already
+      holds that value from the same source (an earlier refresh read it: this one confirms it).
+    """
+    best: dict[tuple[str, str, str, str], Observation] = {}
+    set_aside = 0
+    for obs in observations:
+        key = (obs.indicator, obs.area, obs.period, obs.breakdown)
+        mine = rank.get((obs.indicator, obs.source))
+        if key in best:
+            other = rank.get((obs.indicator, best[key].source))
+            set_aside += 1
+            if mine is not None and (other is None or mine < other):
+                best[key] = obs
+            continue
+        stored = held.get(key)
+        if stored is not None and mine is not None:
+            theirs = rank.get((obs.indicator, stored[1]))
+            if theirs is not None and theirs < mine:
+                set_aside += 1
+                continue
+        best[key] = obs
+    kept = list(best.values())
+    if not mark_provisional:
+        return kept, set_aside
+    newest: dict[tuple, tuple[str, tuple]] = {}
+    for key, obs in best.items():
+        # Within one kind the store's spelling sorts as time does (2026-05 < 2026-06; 2026-Q1 < 2026-Q2).
+        period = obs.period
+        series = (obs.indicator, obs.area, obs.breakdown, obs.source, len(period), "Q" in period)
+        if series not in newest or newest[series][0] < period:
+            newest[series] = (period, key)
+    for _, key in newest.values():
+        obs = best[key]
+        confirmed = held.get(key) == (obs.value, obs.source)
+        if not confirmed:
+            best[key] = Observation(obs.indicator, obs.area, obs.period, obs.value, obs.breakdown, obs.unit,
+                                    obs.source, True, obs.fetched_at)
+    return list(best.values()), set_aside
+
+
+def _newest(observations: Sequence[Observation]) -> str | None:
+    if not observations:
+        return None
+    by_kind: dict[tuple[int, bool], str] = {}
+    for o in observations:  # the newest of each kind as text first: parsing 100.000 periods is slow
+        kind = (len(o.period), "Q" in o.period)
+        if o.period > by_kind.get(kind, ""):
+            by_kind[kind] = o.period
+    return str(max(periods.parse(p) for p in by_kind.values()))
+
+
+def _write(store: Store, run_id: int, source: str, observations: list[Observation], catalogue: Catalogue,
+           now: str, started: float, *, mark_provisional: bool, skipped: dict[str, int]) -> RunResult:
+    held = store.held({o.indicator for o in observations})
+    kept, _ = settle(observations, held, ranks(catalogue), mark_provisional=mark_provisional)
+    revisions_before = store.revision_count()
+    with store.db.atomic():
+        loaded = store.load(kept, now=now, replace_sample=True)
+        store.finish_run(run_id, status="ok", rows=loaded.rows, inserted=loaded.inserted, updated=loaded.updated)
+    return RunResult(
+        source, True, rows=loaded.rows, inserted=loaded.inserted, updated=loaded.updated,
+        revisions=store.revision_count() - revisions_before, replaced_sample=loaded.replaced_sample,
+        newest=_newest(kept), series=len({(o.indicator, o.area, o.breakdown) for o in kept}),
+        areas=len({o.area for o in kept}), seconds=time.perf_counter() - started, skipped=skipped,
+    )
+
+
+def _fail(store: Store, run_id: int, source: str, error: BaseException, started: float,
+          permanent: bool = True) -> RunResult:
+    message = str(error) or type(error).__name__
+    store.finish_run(run_id, status="failed", error=message)
+    return RunResult(source, False, error=message, permanent=permanent, seconds=time.perf_counter() - started)
+
+
+def refresh_source(store: Store, connector: Connector, wanted: Sequence[Wanted], *, catalogue: Catalogue,
+                   areas: Areas, now: str, full: bool = False, on_progress: Progress | None = None) -> RunResult:
+    """Fetch every query of one source, then store it all in one transaction (or nothing)."""
+    started = time.perf_counter()
+    run_id = store.start_run(connector.name, started_at=now)
+    progress = on_progress or (lambda done, total, label: None)
+    try:
+        queries = connector.plan(wanted, store.newest_period, full=full)
+        observations: list[Observation] = []
+        for done, query in enumerate(queries):
+            progress(done, len(queries), query.label)
+            observations.extend(connector.normalise(connector.fetch(query), areas, now))
+        progress(len(queries), len(queries), "gemmer")
+        return _write(store, run_id, connector.name, observations, catalogue, now, started,
+                      mark_provisional=True, skipped={})
+    except SourceError as error:
+        return _fail(store, run_id, connector.name, error, started, error.permanent)
+    except StoreError as error:
+        return _fail(store, run_id, connector.name, error, started)
+    except BaseException as error:  # a bug or Ctrl-C: record it, then let it surface
+        _fail(store, run_id, connector.name, error, started)
+        raise
+
+
+def refresh_file(store: Store, path: Path, *, catalogue: Catalogue, areas: Areas,
+                 formats: Sequence[file_import.ImportFormat], now: str, default_area: str | None = None,
+                 on_progress: Progress | None = None) -> RunResult:
+    """Import one file in one transaction; its figures are final, so nothing is marked provisional."""
+    started = time.perf_counter()
+    source = f"file:{Path(path).name}"
+    run_id = store.start_run(source, started_at=now)
+    progress = on_progress or (lambda done, total, label: None)
+    try:
+        progress(0, 2, Path(path).name)
+        result = file_import.load(Path(path), catalogue, areas, formats, now, default_area)
+        progress(1, 2, "gemmer")
+        return _write(store, run_id, source, result.observations, catalogue, now, started,
+                      mark_provisional=False, skipped=result.skipped)
+    except (SourceError, StoreError) as error:
+        return _fail(store, run_id, source, error, started)
+    except BaseException as error:
+        _fail(store, run_id, source, error, started)
+        raise
+
+
+# -- status --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    source: str  # "jobindsats", "statbank", "file:samtaler.csv", "eksempeldata"
+    rows: int
+    newest: str | None
+    last_ok: str | None  # when the last successful run started
+    last_status: str | None  # of the last run: ok, failed, running, interrupted
+    last_error: str | None
+    stale: bool
+    never_refreshed: bool
+
+
+def source_status(store: Store, now: datetime) -> list[SourceStatus]:
+    """Per source: rows, newest period, last successful run, and whether it is stale at `now`."""
+    runs = store.runs()
+    names = ["jobindsats", "statbank"]
+    names += sorted({r["source"] for r in runs if r["source"].startswith("file:")})
+    found = []
+    for name in names + [SAMPLE_SOURCE]:
+        rows, stored_periods = store.source_periods(name)
+        mine = [r for r in runs if r["source"] == name]
+        if name == SAMPLE_SOURCE and not rows:
+            continue
+        ok = next((r for r in mine if r["status"] == "ok"), None)
+        last = mine[0] if mine else None
+        newest = str(max(periods.parse(p) for p in stored_periods)) if stored_periods else None
+        stale = False
+        if name != SAMPLE_SOURCE:
+            limit = STALE_AFTER["file" if name.startswith("file:") else name]
+            stale = ok is None or now - datetime.fromisoformat(ok["started_at"]) > limit
+        found.append(SourceStatus(
+            name, rows, newest, ok["started_at"] if ok else None, last["status"] if last else None,
+            last["error"] if last else None, stale, ok is None,
+        ))
+    return found
