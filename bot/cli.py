@@ -20,8 +20,13 @@ from typing import TextIO
 from rich.emoji import Emoji
 
 from bot import formats, render
+from bot import alert_commands, summary_commands
+from bot import refresh_commands
+from bot.summary_delivery import SummaryError
+from bot.alerts import AlertError
 from bot.config import Config, ConfigError, load_config
 from bot.conversation import reply
+from bot.target_context import TargetContext
 from bot.settings import Settings, SettingsError, load_settings
 from indicators import sampledata
 from indicators.catalogue import CatalogueError, default_areas, default_catalogue
@@ -88,7 +93,9 @@ def _n(number: int) -> str:
 def cmd_ask(args, settings: Settings, config: Config) -> int:
     area = _area_option(args.area)
     with _open_store(settings) as store:
-        result = reply(args.text, store, config, date.today(), area=area, with_chart=bool(args.chart))
+        context = TargetContext.load(store, config, alert_commands.now())
+        result = reply(args.text, store, config, date.today(), area=area, with_chart=bool(args.chart),
+                       targets=context.for_answer, target_board=context.board)
     if args.chart:
         if result.chart is None:
             raise UserError(f"no chart for {args.text!r}: the answer has fewer than two periods of data")
@@ -117,7 +124,9 @@ def cmd_chat(args, settings: Settings, config: Config, stdin: TextIO = sys.stdin
                 continue
             if text.casefold() in ("farvel", "exit", "quit", "q"):
                 break
-            print(for_terminal(reply(text, store, config, date.today()).text))
+            context = TargetContext.load(store, config, alert_commands.now())
+            print(for_terminal(reply(text, store, config, date.today(), targets=context.for_answer,
+                                     target_board=context.board).text))
     say("chat_bye")
     return 0
 
@@ -135,9 +144,7 @@ def cmd_status(args, settings: Settings, config: Config) -> int:
             say("status_source", source=source["source"], rows=_n(source["rows"]), newest=source["newest_period"],
                 fetched=formats.day(source["fetched_at"]),
                 sample=messages()["status_sample"] if source["sample_data"] else "")
-        for run in store.last_runs():
-            say("status_run", source=run["source"], status=run["status"], started=run["started_at"][:19],
-                error=f" – {run['error']}" if run["error"] else "")
+        refresh_commands.print_status(store)
     return 0
 
 
@@ -160,8 +167,8 @@ def cmd_factsheet(args, settings: Settings, config: Config) -> int:
 
 
 def _target_paths(store: Store, config: Config):
-    """The rules' target paths for charts, or None while no targets are configured."""
-    return None
+    """The rules' target paths for the fact sheet's charts: (indicator, area) -> [(period, måltal)]."""
+    return TargetContext.load(store, config, alert_commands.now()).path
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -180,10 +187,16 @@ def build_parser() -> argparse.ArgumentParser:
     sheet.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
     commands.add_parser("run", help="start the bot (terminal chat until the Slack service is configured)")
     commands.add_parser("status", help="what the store holds: sources, rows, newest periods, last runs")
+    alert_commands.add_parsers(commands)
+    summary_commands.add_parser(commands)
+    refresh_commands.add_parser(commands)
     return parser
 
 
 HANDLERS = {"factsheet": cmd_factsheet, "init": cmd_init, "ask": cmd_ask, "chat": cmd_chat, "run": cmd_run, "status": cmd_status}
+HANDLERS.update(targets=alert_commands.cmd_targets, alerts=alert_commands.cmd_alerts)
+HANDLERS.update(summary=summary_commands.cmd_summary)
+HANDLERS.update(refresh=refresh_commands.cmd_refresh)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -192,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         config = load_config(settings.config_path)
         return HANDLERS[args.command](args, settings, config)
-    except (UserError, StoreError, SettingsError, ConfigError, CatalogueError) as error:
+    except (UserError, StoreError, SettingsError, ConfigError, CatalogueError, SummaryError, AlertError) as error:
         print(f"faktabot: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -1,0 +1,134 @@
+"""The monthly summary: key figures per fact page, the target board and the largest changes.
+
+Reads the store (I/O) and builds a `Summary` (data); `templates/summary.*.j2` make the words for
+Slack, the plain-text email part and the HTML email part. Charts are PNG bytes for inline images.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot import charts, render
+from bot.answers import Answer, Change, answer, change
+from bot.config import Config
+from bot.queries import PeriodRequest, Query
+from indicators import periods
+from indicators.catalogue import Areas, Catalogue, Indicator
+from indicators.store import Store
+from indicators.types import SAMPLE_SOURCE, Observation
+
+SPEC_PATH = render.TEMPLATE_DIR / "summary.toml"
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    indicator: Indicator
+    observation: Observation
+    previous: Change | None
+    last_year: Change | None
+
+    @property
+    def sample_data(self) -> bool:
+        return self.observation.source == SAMPLE_SOURCE
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One target on the board, already in words (the rules engine's reason through its template)."""
+
+    name: str
+    status: str  # ok, at_risk, breached, no_data
+    text: str
+    note: str | None = None  # an acknowledgement's note
+
+
+@dataclass(frozen=True)
+class SummaryChart:
+    cid: str
+    title: str
+    png: bytes
+    alt: str
+
+
+@dataclass
+class Summary:
+    month: str
+    kommune: str
+    pages: list[tuple[int, str, list[KeyFigure]]]
+    movers: list[KeyFigure]
+    board: list[BoardRow] = field(default_factory=list)
+    charts: list[SummaryChart] = field(default_factory=list)
+
+    @property
+    def sample_data(self) -> bool:
+        return any(f.sample_data for _, _, figures in self.pages for f in figures)
+
+    @property
+    def figures(self) -> list[KeyFigure]:
+        return [f for _, _, figures in self.pages for f in figures]
+
+
+def load_spec() -> dict:
+    with open(SPEC_PATH, "rb") as handle:
+        return tomllib.load(handle)
+
+
+def _key_figure(store: Store, indicator: Indicator, area: str, month: str) -> KeyFigure | None:
+    """The newest value at or before the end of `month`, with its changes."""
+    end = periods.parse(month)
+    for kind in ({"month": ("month", "quarter"), "quarter": ("quarter", "month"), "year": ("year",)}[indicator.frequency]):
+        series = [o for o in store.series(indicator.id, area, "", kind) if o.value is not None]
+        series = [o for o in series if (lambda p: (p.year, p.start_month + p.length - 1) <= (end.year, end.month))(periods.parse(o.period))]
+        if series:
+            current = series[-1]
+            by_period = {o.period: o for o in series}
+            p = periods.parse(current.period)
+            return KeyFigure(indicator, current, change(current, by_period.get(str(p.shift(-1))), indicator),
+                             change(current, by_period.get(str(p.same_period_last_year())), indicator))
+    return None
+
+
+def _mover_score(figure: KeyFigure) -> float:
+    """How much a figure moved since the period before: pct. for counts, pct.-point x 10 for rates."""
+    if figure.previous is None:
+        return 0.0
+    if figure.previous.relative is not None:
+        return abs(figure.previous.relative)
+    return abs(figure.previous.absolute) * 10
+
+
+def build_summary(month: str, store: Store, config: Config, catalogue: Catalogue, areas: Areas,
+                  board: list[BoardRow] | None = None, today: date | None = None,
+                  with_charts: bool = True, target_paths=None) -> Summary:
+    spec = load_spec()
+    titles = dict((number, title) for number, title, _ in catalogue.by_page())
+    pages = []
+    for number, ids in spec["pages"].items():
+        figures = [f for i in ids if (f := _key_figure(store, catalogue.get(i), config.area, month))]
+        pages.append((int(number), titles[int(number)], figures))
+    everything = [f for i in catalogue if (f := _key_figure(store, i, config.area, month))]
+    movers = sorted((f for f in everything if _mover_score(f) > 0), key=_mover_score, reverse=True)
+    summary = Summary(month=month, kommune=areas.get(config.area).name, pages=pages,
+                      movers=movers[: int(spec.get("movers", 3))], board=board or [])
+    if with_charts:
+        for indicator_id in spec.get("charts", []):
+            query = Query(intent="development", indicator=indicator_id, period=PeriodRequest(period=month),
+                          compare=("000",))
+            result: Answer = answer(query, store, catalogue, areas, config.area, today or date.today())
+            path = target_paths(indicator_id, config.area) if target_paths else ()
+            chart_spec = charts.spec_for(result, path)
+            if chart_spec is None:
+                continue
+            alt = render.render("summary_chart_alt.txt.j2", a=result)
+            summary.charts.append(SummaryChart(cid=f"chart-{indicator_id}", title=chart_spec.title,
+                                               png=charts.render_png(chart_spec), alt=alt))
+    return summary
+
+
+def render_summary(summary: Summary) -> tuple[str, str, str]:
+    """(subject, Slack/plain text, HTML) in Danish from the templates."""
+    context = {"s": summary}
+    return (render.render("summary_subject.txt.j2", **context),
+            render.render("summary.txt.j2", **context),
+            render.render("summary.html.j2", **context))

@@ -1,0 +1,72 @@
+"""`faktabot summary`: build the monthly summary and deliver it once per recipient (terminal side)."""
+from __future__ import annotations
+
+import argparse
+
+from bot import alert_commands, formats
+from bot.channels import Channels, OutboxChannel
+from bot.config import Config
+from bot.email import EmlOutbox, SmtpChannel
+from bot.ledger import Ledger
+from bot.settings import Settings
+from bot.summary import build_summary, render_summary
+from bot.summary_delivery import SummaryError, default_month, recipients, send_summary
+from bot.target_context import TargetContext
+from indicators import periods
+from indicators.catalogue import default_areas, default_catalogue
+from indicators.store import Store
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    summary = commands.add_parser("summary", help="the monthly summary to its recipients (Slack and email)")
+    summary.add_argument("--month", metavar="YYYY-MM", help="the month (default: last month)")
+    summary.add_argument("--dry-run", action="store_true", help="show the summary and its recipients; send nothing")
+    summary.add_argument("--to", metavar="ADDRESS", help="send it to this one address only, as a test")
+
+
+def email_channel(settings: Settings):
+    if settings.smtp_enabled:
+        return SmtpChannel(settings.smtp_host, settings.smtp_port, security=settings.smtp_security,
+                           user=settings.smtp_user, password=settings.smtp_password, sender=settings.mail_from)
+    return EmlOutbox(settings.outbox)
+
+
+def _month(text: str | None) -> str:
+    if text is None:
+        return default_month(alert_commands.now().date())
+    try:
+        period = periods.parse(text.strip())
+    except periods.PeriodError:
+        period = None
+    if period is None or period.kind != "month":
+        raise SummaryError(f"--month {text!r} is not a month; write it as YYYY-MM, e.g. 2026-07")
+    return str(period)
+
+
+def cmd_summary(args, settings: Settings, config: Config) -> int:
+    from bot.cli import for_terminal, say
+
+    month = _month(args.month)
+    now = alert_commands.now()
+    with Store(settings.db_path) as store:
+        context = TargetContext.load(store, config, now)
+        ledger = Ledger(store.db)
+        if args.dry_run:
+            summary = build_summary(month, store, config, default_catalogue(), default_areas(), context.board_rows(),
+                                    today=now.date(), with_charts=False)
+            subject, text, _ = render_summary(summary)
+            print(f"{subject}\n\n{for_terminal(text)}\n")
+            targets = [args.to] if args.to else recipients(config)
+            done = {d.recipient for d in ledger.deliveries() if d.key == f"summary:{month}" and d.status == "sent"}
+            say("summary_preview", recipients=", ".join(f"{r} (allerede sendt)" if r in done else r for r in targets))
+            return 0
+        channels = Channels(outbox=OutboxChannel(settings.outbox, lambda: alert_commands.now().strftime("%Y%m%dT%H%M%S")))
+        run = send_summary(store, ledger, config, month, now=now, channels=channels, email=email_channel(settings),
+                           board=context.board_rows(), to=args.to, target_paths=context.path)
+    say("summary_done", month=formats.period(month), sent=len(run.sent), already=len(run.already),
+        failed=len(run.failed))
+    for recipient, where in run.sent:
+        say("summary_sent", recipient=recipient, where=where)
+    for recipient, error in run.failed:
+        say("summary_failed", recipient=recipient, error=error)
+    return 1 if run.failed else 0

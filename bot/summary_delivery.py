@@ -1,0 +1,115 @@
+"""Delivering the monthly summary exactly once per (month, recipient): ledger first, then send.
+
+I/O: the store, the ledger, Slack/outbox channels and email. Each recipient gets a deliveries row
+before anything is sent (the dedup record); a failure is recorded and retried on the next run; a
+row left in `sending` by a crash is never resent automatically (it may have gone out), and
+`faktabot status` shows it to the operator.
+"""
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from bot import factsheet
+from bot.channels import Channels, DeliveryError, Message, is_email
+from bot.config import Config
+from bot.email import Attachment, EmailContent, InlineImage
+from bot.ledger import Ledger
+from bot.summary import BoardRow, Summary, build_summary, render_summary
+from indicators import periods
+from indicators.catalogue import default_areas, default_catalogue
+from indicators.store import Store
+
+KIND = "summary"
+
+
+class SummaryError(ValueError):
+    """A summary request the user can fix (no recipients, a bad month)."""
+
+
+@dataclass
+class SummaryRun:
+    month: str
+    queued: int = 0
+    sent: list[tuple[str, str]] = field(default_factory=list)  # (recipient, where)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (recipient, error)
+    already: list[str] = field(default_factory=list)  # recipients who had it before this run
+
+
+def recipients(config: Config) -> list[str]:
+    section = config.raw.get("summary", {})
+    found = [str(r) for r in section.get("recipients", [])]
+    if not found:
+        raise SummaryError("no recipients for the monthly summary; add [summary] recipients = [...] to faktabot.toml")
+    return found
+
+
+def default_month(today: date) -> str:
+    """The month before today's: the summary looks back on a finished month."""
+    return str(periods.month(today.year, today.month).shift(-1))
+
+
+def email_content(summary: Summary, subject: str, text: str, html: str, store: Store, config: Config,
+                  target_paths=None) -> EmailContent:
+    """The email: plain text, HTML with the charts inline, and the quarter's fact sheet as a PDF."""
+    month = periods.parse(summary.month)
+    quarter = str(periods.quarter(month.year, month.quarter))
+    pdf = io.BytesIO()
+    figures = factsheet.build(quarter, store, default_catalogue(), default_areas(), config.area, target_paths)
+    factsheet.write_pdf(figures, quarter, summary.kommune, default_catalogue(), pdf)
+    filename = f"faktaark-{summary.kommune.lower()}-{quarter}.pdf"
+    return EmailContent(
+        subject=subject, text=text, html=html,
+        images=tuple(InlineImage(c.cid, c.png, c.alt) for c in summary.charts),
+        attachments=(Attachment(filename, pdf.getvalue()),),
+    )
+
+
+def send_summary(store: Store, ledger: Ledger, config: Config, month: str, *, now: datetime,
+                 channels: Channels, email, board: list[BoardRow] | None = None,
+                 to: str | None = None, target_paths=None,
+                 on_sent: Callable[[str, str], None] | None = None) -> SummaryRun:
+    """Queue the summary for its recipients (or one test address) and send what is due."""
+    targets = [to] if to else recipients(config)
+    summary = build_summary(month, store, config, default_catalogue(), default_areas(), board,
+                            today=now.date(), target_paths=target_paths)
+    subject, text, html = render_summary(summary)
+    # A test send (--to) gets its own key each time, so it never blocks or is blocked by the real one.
+    key = f"{KIND}:{month}" if to is None else f"{KIND}-test:{month}:{now.isoformat(timespec='seconds')}"
+    run = SummaryRun(month=month)
+    for recipient in targets:
+        if ledger.queue(key=key, target=None, kind=KIND, recipient=recipient, subject=subject, body=text,
+                        sample_data=summary.sample_data, now=now) is None:
+            run.already.append(recipient)
+        else:
+            run.queued += 1
+    content: EmailContent | None = None
+    for delivery in ledger.due():
+        if delivery.kind != KIND:
+            continue
+        delivery_month = delivery.key.split(":")[1]
+        try:
+            if is_email(delivery.recipient):
+                if content is None or delivery_month != month:
+                    built = summary if delivery_month == month else build_summary(
+                        delivery_month, store, config, default_catalogue(), default_areas(), board,
+                        today=now.date(), target_paths=target_paths)
+                    content = email_content(built, *render_summary(built), store, config, target_paths)
+                ledger.sending(delivery.id, email.name, now)
+                where = email.send_email(delivery.recipient, content, delivery.key, now)
+            else:
+                channel = channels.for_recipient(delivery.recipient)
+                ledger.sending(delivery.id, channel.name, now)
+                where = channel.send(Message(recipient=delivery.recipient, subject=delivery.subject,
+                                             text=delivery.body, key=delivery.key, sample_data=delivery.sample_data))
+        except DeliveryError as error:
+            ledger.failed(delivery.id, str(error), error.permanent, now)
+            run.failed.append((delivery.recipient, str(error)))
+            continue
+        ledger.sent(delivery.id, where, now)
+        run.sent.append((delivery.recipient, where))
+        if on_sent:
+            on_sent(delivery.recipient, where)
+    return run

@@ -1,0 +1,157 @@
+"""The monthly summary by email against a real local SMTP server (aiosmtpd): MIME, cid images,
+the PDF, exactly-once delivery, refusals, outages and retries."""
+from __future__ import annotations
+
+import email
+import re
+import socket
+import sqlite3
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from tests.conftest import run_cli
+
+
+class Recorder:
+    """An SMTP server's handler that keeps what it receives, or refuses as told."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.rcpt_reply: str | None = None  # e.g. "550 5.1.1 ukendt modtager" or "451 4.3.0 prøv senere"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.rcpt_reply:
+            return self.rcpt_reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp():
+    recorder = Recorder()
+    with socket.socket() as probe:  # a free port; aiosmtpd's readiness check cannot use port 0
+        probe.bind(("127.0.0.1", 0))
+        recorder.port = probe.getsockname()[1]
+    controller = Controller(recorder, hostname="127.0.0.1", port=recorder.port)
+    controller.start()
+    yield recorder
+    controller.stop()
+
+
+def smtp_env(recorder, outbox):
+    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(recorder.port), "SMTP_SECURITY": "none",
+            "MAIL_FROM": "faktabot@example.org", "FAKTABOT_OUTBOX": str(outbox)}
+
+
+def deliveries(db):
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT recipient, status, attempts, permanent, error FROM deliveries "
+                        "WHERE kind = 'summary' ORDER BY recipient").fetchall()
+    conn.close()
+    return rows
+
+
+def test_summary_email_has_text_html_inline_charts_and_the_pdf_and_goes_once(smtp, sample_store_copy, tmp_path):
+    env = smtp_env(smtp, tmp_path / "outbox")
+    first = run_cli("summary", "--month", "2026-07", db=sample_store_copy, env=env)
+    assert first.returncode == 0, first.stderr
+    assert sorted(m["To"] for m in smtp.messages) == ["ledelse@example.org", "udvalgsformand@example.org"]
+    message = smtp.messages[0]
+    assert message["Subject"].startswith("Faktabot: månedsoverblik for Ballerup, juli 2026")
+    plain = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Ledige: 805 fuldtidspersoner (juli 2026)" in plain
+    assert "Udvalgets mål" in plain and "eksempeldata" in plain
+    cids = set(re.findall(r'src="cid:([^"]+)"', html))
+    assert len(cids) == 3
+    images = {part["Content-ID"].strip("<>"): part for part in message.walk() if part.get_content_type() == "image/png"}
+    assert cids == set(images)
+    for cid in cids:  # every inline chart has alt text for screen readers and blocked images
+        assert re.search(rf'<img src="cid:{re.escape(cid)}"[^>]*alt="Graf: [^"]+"', html), cid
+    (pdf,) = [part for part in message.iter_attachments() if part.get_content_type() == "application/pdf"]
+    data = pdf.get_content()
+    assert data.startswith(b"%PDF") and len(re.findall(rb"/Type /Page\b", data)) == 7
+    # The Slack recipient went to the outbox (no Slack settings here).
+    assert any(p.name.endswith(".txt") for p in (tmp_path / "outbox").iterdir())
+
+    second = run_cli("summary", "--month", "2026-07", db=sample_store_copy, env=env)
+    assert second.returncode == 0 and "havde det i forvejen: 3" in second.stdout
+    assert len(smtp.messages) == 2
+
+
+def test_a_permanent_refusal_is_recorded_and_not_retried(smtp, sample_store_copy, tmp_path):
+    smtp.rcpt_reply = "550 5.1.1 Ukendt modtager"
+    env = smtp_env(smtp, tmp_path / "outbox")
+    result = run_cli("summary", "--month", "2026-07", db=sample_store_copy, env=env)
+    assert result.returncode == 1
+    assert "550" in result.stdout and "IKKE sendt til ledelse@example.org" in result.stdout
+    rows = deliveries(sample_store_copy)
+    assert [(r[0], r[1], r[3]) for r in rows if "@" in r[0]] == [
+        ("ledelse@example.org", "failed", 1), ("udvalgsformand@example.org", "failed", 1)]
+    smtp.rcpt_reply = None
+    run_cli("summary", "--month", "2026-07", db=sample_store_copy, env=env)
+    assert smtp.messages == []  # a 5xx is final: the operator fixes the address
+
+
+def test_a_temporary_refusal_is_retried_on_the_next_run_and_delivered_once(smtp, sample_store_copy, tmp_path):
+    smtp.rcpt_reply = "451 4.3.0 Prøv igen senere"
+    env = smtp_env(smtp, tmp_path / "outbox")
+    assert run_cli("summary", "--month", "2026-07", db=sample_store_copy, env=env).returncode == 1
+    assert smtp.messages == []
+    smtp.rcpt_reply = None
+    result = run_cli("summary", "--month", "2026-07", db=sample_store_copy, env=env)
+    assert result.returncode == 0, result.stdout
+    assert sorted(m["To"] for m in smtp.messages) == ["ledelse@example.org", "udvalgsformand@example.org"]
+    assert {r[1] for r in deliveries(sample_store_copy)} == {"sent"}
+
+
+def test_an_smtp_outage_is_recorded_and_made_good_later(sample_store_copy, tmp_path, smtp):
+    env = smtp_env(smtp, tmp_path / "outbox")
+    down = {**env, "SMTP_PORT": "1"}  # nothing listens there
+    result = run_cli("summary", "--month", "2026-07", db=sample_store_copy, env=down)
+    assert result.returncode == 1 and "not reachable" in result.stdout
+    assert run_cli("summary", "--month", "2026-07", db=sample_store_copy, env=env).returncode == 0
+    assert len(smtp.messages) == 2
+
+
+def test_starttls_required_but_not_offered_is_a_clear_error(smtp, sample_store_copy, tmp_path):
+    env = {**smtp_env(smtp, tmp_path / "outbox"), "SMTP_SECURITY": "starttls"}
+    result = run_cli("summary", "--month", "2026-07", db=sample_store_copy, env=env)
+    assert result.returncode == 1 and "does not offer STARTTLS" in result.stdout
+    assert smtp.messages == []
+
+
+def test_a_send_interrupted_before_it_was_recorded_is_not_sent_again(smtp, sample_store_copy, tmp_path):
+    # The process died between handing the message to SMTP and writing "sent": the row stays
+    # "sending". It may have gone out, so it is not resent; status shows it to the operator.
+    conn = sqlite3.connect(sample_store_copy)
+    run_cli("summary", "--month", "2026-07", "--dry-run", db=sample_store_copy)  # creates the bot tables
+    conn.execute("INSERT INTO deliveries (key, kind, recipient, subject, body, sample_data, status, attempts, "
+                 "created_at) VALUES ('summary:2026-07', 'summary', 'ledelse@example.org', 's', 'b', 1, "
+                 "'sending', 1, '2026-11-25T08:00:00')")
+    conn.commit()
+    conn.close()
+    env = smtp_env(smtp, tmp_path / "outbox")
+    run_cli("summary", "--month", "2026-07", db=sample_store_copy, env=env)
+    assert [m["To"] for m in smtp.messages] == ["udvalgsformand@example.org"]
+
+
+def test_dry_run_sends_nothing_and_a_test_address_gets_its_own_copy(smtp, sample_store_copy, tmp_path):
+    env = smtp_env(smtp, tmp_path / "outbox")
+    preview = run_cli("summary", "--month", "2026-07", "--dry-run", db=sample_store_copy, env=env)
+    assert preview.returncode == 0 and "intet er sendt" in preview.stdout and smtp.messages == []
+    test = run_cli("summary", "--month", "2026-07", "--to", "mig@example.org", db=sample_store_copy, env=env)
+    assert test.returncode == 0 and [m["To"] for m in smtp.messages] == ["mig@example.org"]
+    run_cli("summary", "--month", "2026-07", db=sample_store_copy, env=env)
+    assert len(smtp.messages) == 3  # the test send did not use up the real one
+
+
+def test_a_bad_month_is_a_clear_error(sample_store_path):
+    result = run_cli("summary", "--month", "juli", "--dry-run", db=sample_store_path)
+    assert result.returncode == 1 and "write it as YYYY-MM" in result.stderr
