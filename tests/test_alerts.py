@@ -1,0 +1,275 @@
+"""Alerts end to end in-process: the sample store, the real config, the ledger and an outbox on disk.
+
+`now` is a parameter, so reminders and snoozes are tested without waiting; channels are real
+objects (the outbox writes files, a flaky channel fails on purpose).
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from bot import alerts
+from bot.alerts import AlertError
+from bot.channels import Channels, DeliveryError, Message, OutboxChannel
+from bot.config import Config, load_config
+from bot.ledger import FAILED, PENDING, SENDING, SENT, Ledger
+from indicators.store import Store
+from rules.targets import parse_targets
+from bot.config import indicator_facts
+from indicators.catalogue import default_areas, default_catalogue
+from tests.conftest import REPO
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def config() -> Config:
+    return load_config(REPO / "faktabot.toml")
+
+
+@pytest.fixture
+def store(sample_store_copy):
+    with Store(sample_store_copy) as opened:
+        yield opened
+
+
+def outbox(tmp_path: Path) -> Channels:
+    stamps = iter(range(1, 10_000))
+    return Channels(outbox=OutboxChannel(tmp_path / "outbox", lambda: f"{next(stamps):05d}"))
+
+
+def recipients(config: Config, *ids: str) -> int:
+    return sum(len(t.recipients) for t in config.targets if t.id in ids)
+
+
+def test_each_transition_is_delivered_once_to_each_recipient(store, config, tmp_path):
+    ledger = Ledger(store.db)
+    run = alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
+    breached = ("ungeledighed", "sygedagpenge", "samtalehyppighed")
+    assert sorted(n.target for _, n, _, _ in run.notices) == sorted(breached)
+    assert {n.kind for _, n, _, _ in run.notices} == {"breached"}
+    assert len(run.sent) == recipients(config, *breached) and not run.failed
+    rows = ledger.deliveries()
+    assert [r.status for r in rows] == [SENT] * len(rows)
+    assert len({(r.key, r.recipient) for r in rows}) == len(rows)
+    files = sorted((tmp_path / "outbox").iterdir())
+    assert len(files) == len(rows)
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("Til: ") and "Eksempeldata" in text and "ikke officielle tal" in text
+    # Run again: same data, nothing new to say, nothing sent.
+    again = alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW + timedelta(hours=1))
+    assert again.notices == [] and again.sent == []
+    assert len(ledger.deliveries()) == len(rows) and len(list((tmp_path / "outbox").iterdir())) == len(files)
+    assert ledger.states()["fleksjob"].status == "ok"
+
+
+def test_the_sygedagpenge_alert_reads_like_the_fact_sheet(store, config, tmp_path):
+    run = alerts.run_alerts(store, Ledger(store.db), config, outbox(tmp_path), NOW, dry_run=True)
+    subject, text = next((s, t) for _, n, s, t in run.notices if n.target == "sygedagpenge")
+    assert subject == "Faktabot: Bagud – Færre på sygedagpenge (målsti), Ballerup (eksempeldata)"
+    assert "Sygedagpenge mv. i Ballerup: 1.222 personer i 2. kvt. 2026; målstien er 1.070 – 14,2 pct. over" in text
+    assert "Fremskrevet når I 1.238–1.270 personer ved udgangen af 2026 mod målet 1.050" in text
+    assert "Eksempeldata" in text
+
+
+def test_a_dry_run_writes_nothing(store, config, tmp_path):
+    ledger = Ledger(store.db)
+    run = alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW, dry_run=True)
+    assert len(run.notices) == 3
+    assert ledger.states() == {} and ledger.deliveries() == []
+    assert not (tmp_path / "outbox").exists()
+
+
+def test_reminders_come_after_repeat_after_days(store, config, tmp_path):
+    ledger = Ledger(store.db)
+    alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
+    assert alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW + timedelta(days=29)).notices == []
+    later = alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW + timedelta(days=30))
+    assert {n.kind for _, n, _, _ in later.notices} == {"reminder"} and len(later.notices) == 3
+    assert "Stadig bagud" in later.notices[0][3]
+
+
+class Flaky:
+    """A channel that fails the first `failures` sends, temporarily or for good."""
+
+    name = "flaky"
+
+    def __init__(self, failures: int, permanent: bool = False):
+        self.failures, self.permanent, self.sent = failures, permanent, []
+
+    def send(self, message: Message) -> str:
+        if self.failures:
+            self.failures -= 1
+            raise DeliveryError("connection reset", permanent=self.permanent)
+        self.sent.append(message)
+        return "flaky:ok"
+
+
+def test_a_temporary_failure_is_retried_on_the_next_run_and_sent_once(store, config):
+    ledger = Ledger(store.db)
+    flaky = Flaky(failures=1)
+    first = alerts.run_alerts(store, ledger, config, Channels(outbox=flaky), NOW)
+    assert len(first.failed) == 1 and first.failed[0][1] == "connection reset"
+    failed = [d for d in ledger.deliveries() if d.status == FAILED]
+    assert len(failed) == 1 and failed[0].attempts == 1
+    second = alerts.run_alerts(store, ledger, config, Channels(outbox=flaky), NOW + timedelta(hours=1))
+    assert second.notices == [] and [d.recipient for d in second.sent] == [failed[0].recipient]
+    assert all(d.status == SENT for d in ledger.deliveries())
+    assert len(flaky.sent) == len(ledger.deliveries())
+
+
+def test_a_permanent_failure_is_not_retried(store, config):
+    ledger = Ledger(store.db)
+    alerts.run_alerts(store, ledger, config, Channels(outbox=Flaky(failures=1, permanent=True)), NOW)
+    retry = alerts.run_alerts(store, ledger, config, Channels(outbox=Flaky(0)), NOW + timedelta(hours=1))
+    assert retry.sent == []
+    assert [d.error for d in ledger.failed_deliveries()] == ["connection reset"]
+
+
+def test_a_message_that_may_have_gone_out_is_never_sent_again(store, config, tmp_path):
+    ledger = Ledger(store.db)
+    delivery_id = ledger.queue(key="x:breached:1", target="sygedagpenge", kind="breached", recipient="#a",
+                               subject="s", body="b", sample_data=True, now=NOW)
+    assert ledger.queue(key="x:breached:1", target="sygedagpenge", kind="breached", recipient="#a",
+                        subject="s", body="b", sample_data=True, now=NOW) is None  # the dedup key
+    ledger.sending(delivery_id, "outbox", NOW)  # ...and then the process stopped
+    alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
+    row = next(d for d in ledger.deliveries() if d.id == delivery_id)
+    assert row.status == SENDING and row in ledger.failed_deliveries()
+
+
+def test_alerts_leave_the_summary_s_messages_alone(store, config, tmp_path):
+    ledger = Ledger(store.db)
+    ledger.queue(key="summary:2026-10", target=None, kind="summary", recipient="#a", subject="s", body="b",
+                 sample_data=True, now=NOW)
+    alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
+    assert next(d for d in ledger.deliveries() if d.kind == "summary").status == PENDING
+
+
+def test_an_acknowledgement_before_the_first_run_keeps_that_alert_quiet(store, config, tmp_path):
+    ledger = Ledger(store.db)
+    state = alerts.acknowledge(store, ledger, config, "sygedagpenge", "  Handleplan   vedtaget 3. dec. ", NOW)
+    assert state.ack.note == "Handleplan vedtaget 3. dec." and state.status == "breached"
+    run = alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
+    assert sorted(n.target for _, n, _, _ in run.notices) == ["samtalehyppighed", "ungeledighed"]
+    assert ledger.states()["sygedagpenge"].ack.note == "Handleplan vedtaget 3. dec."
+    later = alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW + timedelta(days=40))
+    assert sorted(n.target for _, n, _, _ in later.notices) == ["samtalehyppighed", "ungeledighed"]
+
+
+def test_a_snooze_holds_the_alert_until_its_date(store, config, tmp_path):
+    ledger = Ledger(store.db)
+    alerts.snooze(store, ledger, config, "ungeledighed", date(2026, 12, 1), NOW)
+    run = alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
+    assert "ungeledighed" not in [n.target for _, n, _, _ in run.notices]
+    after = alerts.run_alerts(store, ledger, config, outbox(tmp_path), datetime(2026, 12, 1, 9, tzinfo=timezone.utc))
+    assert [n.target for _, n, _, _ in after.notices] == ["ungeledighed"]
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda s, l, c: alerts.acknowledge(s, l, c, "fleksjob", "x", NOW), "is on track (ok); there is nothing to acknowledge"),
+    (lambda s, l, c: alerts.acknowledge(s, l, c, "fleks", "x", NOW), "unknown target 'fleks'; the targets in the config are"),
+    (lambda s, l, c: alerts.acknowledge(s, l, c, "sygedagpenge", "  ", NOW), "--note is empty"),
+    (lambda s, l, c: alerts.snooze(s, l, c, "fleksjob", date(2026, 11, 25), NOW), "is not in the future"),
+])
+def test_snooze_and_acknowledge_mistakes(store, config, call, message):
+    with pytest.raises(AlertError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        call(store, Ledger(store.db), config)
+
+
+def test_the_ledger_keeps_states_round_trip(store, config):
+    ledger = Ledger(store.db)
+    evaluation = alerts.assess_all(store, ledger, config, NOW)
+    ledger.save_states(list(evaluation.states.values()))
+    assert ledger.states() == evaluation.states
+
+
+def test_the_bot_tables_have_their_own_migration_set(sample_store_copy):
+    with Store(sample_store_copy) as opened:
+        Ledger(opened.db)
+    conn = sqlite3.connect(sample_store_copy)
+    sets = {row[0] for row in conn.execute("SELECT DISTINCT migration_set FROM _sqlite_migrations")}
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    conn.close()
+    assert "faktabot-bot" in sets
+    assert {"alert_states", "deliveries", "subscriptions", "query_log"} <= tables
+
+
+def test_subscriptions_and_the_query_log(store):
+    ledger = Ledger(store.db)
+    ledger.subscribe("#ledelse", "summary", NOW)
+    ledger.subscribe("#ledelse", "summary", NOW)
+    assert ledger.subscribers("summary") == ["#ledelse"]
+    ledger.unsubscribe("#ledelse", "summary")
+    assert ledger.subscribers("summary") == []
+    ledger.log_query(at=NOW, channel="slack", text="ledighed maj", understood=True, indicator="ledige")
+    assert store.db.execute("SELECT text, understood FROM query_log").fetchall() == [("ledighed maj", 1)]
+
+
+# --- every reason renders, on real figures and made-up ones ---------------------------------
+
+def real_target(**raw):
+    facts, areas = indicator_facts(default_catalogue()), {a.code: a.name for a in default_areas()}
+    return parse_targets([{"id": "t", "name": "Mål", "area": "151", **raw}], facts, areas, "151")[0]
+
+
+@pytest.mark.parametrize("raw, now, status, phrases", [
+    ({"indicator": "ledige", "kind": "ceiling", "limit": 700}, datetime(2026, 9, 1, tzinfo=timezone.utc),
+     "breached", ["Ledige i Ballerup: ", "juli 2026; loftet er 700 fuldtidspersoner – ", " over, "]),
+    ({"indicator": "ledige", "kind": "ceiling", "limit": 700}, datetime(2027, 6, 1, tzinfo=timezone.utc),
+     "no_data", ["De nyeste tal for ledige i Ballerup er fra juli 2026 – 305 dage efter periodens udgang"]),
+    ({"indicator": "ledighedsprocent", "kind": "benchmark", "mode": "ratio", "threshold": 1.2},
+     datetime(2026, 9, 1, tzinfo=timezone.utc), "ok", [" pct. af niveauet; målet er højst 120 pct.", "på sporet"]),
+    ({"indicator": "ledige", "kind": "change", "compare_area": "000", "tolerance": 0.5},
+     datetime(2026, 9, 1, tzinfo=timezone.utc), None, ["pct. fra juli 2025 til juli 2026", "i hele landet"]),
+    ({"indicator": "ledighedsprocent", "kind": "ceiling", "limit": 2.0, "min_count": 5000},
+     datetime(2026, 9, 1, tzinfo=timezone.utc), "no_data", ["under grænsen på 5.000, så målet vurderes ikke"]),
+    ({"indicator": "beskaeftigelse", "kind": "floor", "limit": 160000, "area": "Aarhus"},
+     datetime(2026, 1, 15, tzinfo=timezone.utc), "breached",
+     ["Beskæftigelsen i Aarhus: 154.050 fuldtidsbeskæftigede i 3. kvt. 2025; målet er mindst 160.000"]),
+])
+def test_reasons_render_in_danish_for_real_figures(store, raw, now, status, phrases):
+    config = Config(targets=(real_target(**raw),))
+    evaluation = alerts.assess_all(store, Ledger(store.db), config, now)
+    view = alerts.views(config.targets, evaluation.states)[0]
+    reason = alerts.as_json(view)["reason"]
+    if status:
+        assert view.state.status == status, reason
+    for phrase in phrases:
+        assert phrase in reason, reason
+    assert view.state.sample_data is False
+    for notice in evaluation.notices:
+        subject, text = alerts.render_notice(view, notice)
+        assert "Eksempeldata" not in text and ("Kilde: Jobindsats" in text or "Kilde: Danmarks Statistik" in text)
+
+
+def test_an_answer_gets_a_status_line_and_a_goal_path(store, config):
+    evaluation = alerts.assess_all(store, Ledger(store.db), config, NOW)
+    view = next(v for v in alerts.views(config.targets, evaluation.states) if v.target.id == "fleksjob")
+    assert alerts.target_line(view).startswith(":white_check_mark: Mål »Flere i fleksjob (målsti)«: på sporet.")
+    assert alerts.goal_path(view.target, "2023-12", "2024-02") == [("2024-01", 560.0), ("2024-02", pytest.approx(561.71, abs=0.01))]
+
+
+def test_missing_comparison_data_is_explained(store):
+    target = real_target(indicator="sygedagpenge", kind="benchmark", compare_area="084")
+    evaluation = alerts.assess_all(store, Ledger(store.db), Config(targets=(target,)), NOW)
+    view = alerts.views((target,), evaluation.states)[0]
+    assert view.state.status == "no_data"
+    assert alerts.as_json(view)["reason"] == (
+        "Der er ingen tal for sygedagpenge mv. i Region Hovedstaden at sammenligne med for 2. kvt. 2026.")
+
+
+def test_a_revised_newest_figure_is_named_in_the_reason(store, config, tmp_path):
+    ledger = Ledger(store.db)
+    alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
+    old = store.get("ungeledighed", "151", "2026-07")
+    store.load([replace(old, value=7.9, fetched_at="")])  # a refresh brings a revised July
+    evaluation = alerts.assess_all(store, ledger, config, NOW + timedelta(days=1))
+    view = next(v for v in alerts.views(config.targets, evaluation.states) if v.target.id == "ungeledighed")
+    assert "Tallet for juli 2026 er revideret fra 7,7 til 7,9." in alerts.as_json(view)["reason"]
+    assert evaluation.notices == ()  # still over the ceiling: a revision alone is no news

@@ -1,0 +1,101 @@
+"""`faktabot targets` and `faktabot alerts` as a new user meets them, on a store made by `faktabot init`."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from tests.conftest import REPO, run_cli
+
+FIGURES_STATES = {"ungeledighed": "breached", "sygedagpenge": "breached", "fleksjob": "ok",
+                  "samtalehyppighed": "breached"}
+
+
+def test_targets_json_shows_the_four_named_targets_with_reasons_and_forecasts(sample_store_path):
+    result = run_cli("targets", "--json", db=sample_store_path)
+    assert result.returncode == 0, result.stderr
+    targets = {t["target"]: t for t in json.loads(result.stdout)}
+    assert {k: v["status"] for k, v in targets.items()} == FIGURES_STATES
+    for entry in targets.values():
+        assert {"target", "indicator", "area", "status", "period", "actual", "expected", "reason",
+                "forecast"} <= set(entry)
+        assert entry["area"] == {"code": "151", "name": "Ballerup"} and entry["sample_data"] is True
+        assert entry["reason"].endswith(".") and entry["actual"] is not None and entry["expected"] is not None
+
+    syg = targets["sygedagpenge"]
+    assert (syg["period"], syg["actual"], syg["expected"]) == ("2026-Q2", 1222.0, 1070.0)
+    assert syg["reason"] == ("Sygedagpenge mv. i Ballerup: 1.222 personer i 2. kvt. 2026; målstien er 1.070 – "
+                             "14,2 pct. over, bagud hvert kvartal siden 4. kvt. 2024.")
+    assert syg["reason_data"]["code"] == "behind" and syg["reason_data"]["periods"] == 7
+    assert syg["forecast"]["period"] == "2026-Q4" and syg["forecast"]["outcome"] == "missed"
+    assert syg["forecast"]["low"] > 1050 and "mod målet 1.050" in syg["forecast"]["text"]
+
+    unge = targets["ungeledighed"]
+    assert unge["reason"].startswith("Ungeledigheden i Ballerup: 7,7 pct. i juli 2026; loftet er 7,0 pct.")
+    assert unge["forecast"]["outcome"] == "missed"
+
+    fleks = targets["fleksjob"]
+    assert fleks["actual"] >= fleks["expected"] and "på sporet" in fleks["reason"]
+    assert fleks["forecast"]["outcome"] == "met"
+
+    samtaler = targets["samtalehyppighed"]
+    assert "under landsniveauet" in samtaler["reason"] and samtaler["forecast"] is None
+    assert samtaler["actual"] < samtaler["expected"] == samtaler["reason_data"]["compare_value"]
+
+
+def test_alerts_deliver_each_transition_once_and_are_silent_the_second_time(sample_store_copy, tmp_path):
+    env = {"FAKTABOT_OUTBOX": str(tmp_path / "outbox")}
+    first = run_cli("alerts", db=sample_store_copy, env=env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.count("Bagud: ") == 3 and "Sendt: 6 beskeder om 3 mål" in first.stdout
+    files = sorted((tmp_path / "outbox").iterdir())
+    assert len(files) == 6 and all("Eksempeldata" in f.read_text(encoding="utf-8") for f in files)
+    conn = sqlite3.connect(sample_store_copy)
+    rows = conn.execute("SELECT target, kind, recipient, status, channel FROM deliveries ORDER BY id").fetchall()
+    assert len(rows) == 6 and {r[3] for r in rows} == {"sent"} and {r[4] for r in rows} == {"outbox"}
+    assert {r[0] for r in rows} == {"ungeledighed", "sygedagpenge", "samtalehyppighed"}
+
+    second = run_cli("alerts", db=sample_store_copy, env=env)
+    assert second.returncode == 0, second.stderr
+    assert "Ingen nye beskeder" in second.stdout and "Bagud" not in second.stdout
+    assert conn.execute("SELECT count(*) FROM deliveries").fetchone()[0] == 6
+    assert len(list((tmp_path / "outbox").iterdir())) == 6
+    conn.close()
+
+
+def test_acknowledge_and_snooze_from_the_command_line(sample_store_copy, tmp_path):
+    env = {"FAKTABOT_OUTBOX": str(tmp_path / "outbox")}
+    ack = run_cli("alerts", "--ack", "sygedagpenge", "--note", "Handleplan i udvalget 3. dec.", db=sample_store_copy,
+                  env=env)
+    assert ack.returncode == 0, ack.stderr
+    assert ack.stdout.startswith("Kvitteret for »Færre på sygedagpenge (målsti)«: »Handleplan i udvalget 3. dec.«")
+    snooze = run_cli("alerts", "--snooze", "ungeledighed", "--until", "2099-01-15", db=sample_store_copy, env=env)
+    assert snooze.returncode == 0, snooze.stderr
+    assert "er sat på pause til 15. jan. 2099" in snooze.stdout
+    board = run_cli("targets", db=sample_store_copy)
+    assert board.stdout.startswith("Udvalgets mål pr. ") and "Fremskrevet når I" in board.stdout
+    assert board.stdout.count("(eksempeldata)") == 4 and "ikke officielle tal" in board.stdout
+    assert "Kvitteret " in board.stdout and "»Handleplan i udvalget 3. dec.«" in board.stdout
+    assert "Beskeder sat på pause til 15. jan. 2099." in board.stdout
+    run = run_cli("alerts", db=sample_store_copy, env=env)
+    assert run.stdout.count("Bagud: ") == 1 and "Samtalehyppighed" in run.stdout
+    # The other mistakes are tested in-process (test_alerts.py); this one is the command line's own.
+    wrong = run_cli("alerts", "--snooze", "fleksjob", "--until", "næste uge", db=sample_store_copy, env=env)
+    assert wrong.returncode == 1 and "Traceback" not in wrong.stderr
+    assert wrong.stderr == "faktabot: --until 'næste uge' is not a date; write it as YYYY-MM-DD, e.g. 2027-01-15\n"
+
+
+def test_a_broken_target_says_exactly_what_to_fix_and_nothing_is_evaluated(sample_store_copy, tmp_path):
+    broken = tmp_path / "faktabot.toml"
+    text = (REPO / "faktabot.toml").read_text(encoding="utf-8")
+    broken.write_text(text.replace('indicator = "sygedagpenge"', 'indicator = "sygedagpenne"'), encoding="utf-8")
+    line = text.splitlines().index('id = "sygedagpenge"')  # 0-based id line = 1-based [[targets]] line
+    env = {"FAKTABOT_OUTBOX": str(tmp_path / "outbox")}
+    result = run_cli("alerts", db=sample_store_copy, config=broken, env=env)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == (f"faktabot: {broken}, line {line}, target 'sygedagpenge': unknown indicator "
+                             "'sygedagpenne'; did you mean 'sygedagpenge'?\n")
+    assert not (tmp_path / "outbox").exists()
+    conn = sqlite3.connect(sample_store_copy)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "alert_states" not in tables or conn.execute("SELECT count(*) FROM alert_states").fetchone()[0] == 0
+    conn.close()

@@ -1,0 +1,136 @@
+"""File imports: the conversation-count example, CSV spellings, XLSX, faktabot.toml mappings, Jobindsats' export."""
+from __future__ import annotations
+
+import pytest
+
+from indicators.catalogue import default_areas, default_catalogue
+from indicators.connectors import files
+from indicators.connectors.files import FileImportError, import_formats, load, parse_period
+from tests.conftest import REPO, SHARED_DATA
+
+CATALOGUE = default_catalogue()
+AREAS = default_areas()
+NOW = "2026-08-01T00:00:00+00:00"
+FORMATS = import_formats(CATALOGUE, AREAS)
+HEADER = "Måned;Kommune;Målgruppe;Antal samtaler"
+
+
+def imported(path, formats=FORMATS, default_area=None):
+    result = load(path, CATALOGUE, AREAS, formats, NOW, default_area)
+    return {(o.indicator, o.area, o.period, o.breakdown): o.value for o in result.observations}
+
+
+def test_the_documented_example_file_imports_as_samtaler_by_målgruppe():
+    found = imported(REPO / "docs" / "samtaler-eksempel.csv")
+    assert found[("samtaler", "151", "2026-01", "gruppe=Ledige")] == 1160
+    assert found[("samtaler", "151", "2026-01", "")] == 2840  # "I alt" is the total
+    assert len(found) == 24
+
+
+@pytest.mark.parametrize("encoding,bom", [("utf-8", False), ("utf-8", True), ("latin-1", False)])
+def test_semicolons_decimal_comma_and_every_encoding_excel_writes(tmp_path, encoding, bom):
+    text = f"{HEADER}\nmaj 2026;Høje-Taastrup;Øvrige;1.234\n2026-06;Ballerup;Sygemeldte;12,5\n"
+    raw = text.encode(encoding)
+    path = tmp_path / "samtaler.csv"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + raw)
+    found = imported(path)
+    assert found[("samtaler", "169", "2026-05", "gruppe=Øvrige")] == 1234
+    assert found[("samtaler", "151", "2026-06", "gruppe=Sygemeldte")] == 12.5
+
+
+def test_a_comma_separated_file_with_a_decimal_point(tmp_path):
+    path = tmp_path / "prognose.csv"
+    path.write_text("År,Område,Prognose,Nøgletal,Forventet ændring\n2026,Hele landet,F.M.,Ledighed,-3500.5\n",
+                    encoding="utf-8")
+    found = imported(path)
+    assert found[("konjunkturprognose", "000", "2026", "maal=Ledighed;prognose=Finansministeriet")] == -3500.5
+
+
+def test_an_xlsx_export_with_dates_and_numbers_in_cells(tmp_path):
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Måned", "Kommune", "Målgruppe", "Antal samtaler"])
+    sheet.append([datetime(2026, 5, 1), "Ballerup", "Ledige", 1201])
+    sheet.append([datetime(2026, 5, 1), 151, "Sygemeldte", 640.0])
+    path = tmp_path / "samtaler.xlsx"
+    book.save(path)
+    found = imported(path)
+    assert found[("samtaler", "151", "2026-05", "gruppe=Ledige")] == 1201
+    assert found[("samtaler", "151", "2026-05", "gruppe=Sygemeldte")] == 640
+
+
+def test_a_column_mapping_in_faktabot_toml_reads_the_case_systems_own_headers(tmp_path):
+    configured = {"fasit": {"indicator": "samtaler", "area": "Ballerup", "sheet": "Udtræk",
+                            "columns": {"period": "Periode", "value": "Antal", "gruppe": "Gruppe",
+                                        "area": "Afdeling"}}}
+    formats = import_formats(CATALOGUE, AREAS, configured)
+    path = tmp_path / "fasit.csv"
+    path.write_text("Periode;Gruppe;Antal\n05/2026;ledige;900\n05/2026;syge;300\n", encoding="utf-8")
+    found = imported(path, formats)
+    # "syge" is an alias from the catalogue's [breakdown.gruppe] vocabulary
+    assert found == {("samtaler", "151", "2026-05", "gruppe=Ledige"): 900,
+                     ("samtaler", "151", "2026-05", "gruppe=Sygemeldte"): 300}
+
+
+def test_jobindsats_own_csv_export_needs_no_mapping():
+    path = SHARED_DATA / "real" / "jobindsats_kommuner_2021-2026.csv"
+    result = load(path, CATALOGUE, AREAS, FORMATS, NOW)
+    found = {(o.indicator, o.area, o.period, o.breakdown): o for o in result.observations}
+    ballerup = found[("ledige", "151", "2026-05", "")]
+    assert ballerup.value == 816 and ballerup.source == "jobindsats:y25i01"
+    assert found[("ledighedsprocent", "151", "2026-05", "ydelse=A-dagpenge")].value > 0
+    assert found[("aktiveringsmoenster", "151", "2026-07", "redskab=Virksomhedspraktik;ydelse=Kontanthjælp")]
+    assert len({o.area for o in result.observations}) == 99
+
+
+def test_a_file_matching_no_format_lists_its_columns_and_how_to_map_them(tmp_path):
+    path = tmp_path / "ukendt.csv"
+    path.write_text("Dato;Sted;Tal\n2026-05;Ballerup;3\n", encoding="utf-8")
+    with pytest.raises(FileImportError) as raised:
+        imported(path)
+    message = str(raised.value)
+    assert "ukendt.csv: its columns (Dato, Sted, Tal) match no import format" in message
+    assert "[imports.<name>]" in message and "faktabot.toml" in message
+
+
+def test_a_bad_cell_names_the_file_line_and_column(tmp_path):
+    path = tmp_path / "samtaler.csv"
+    path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;10\nmaj 2026;Ballerup;Ledige;tolv\n", encoding="utf-8")
+    with pytest.raises(FileImportError, match="samtaler.csv, line 3: column 'Antal samtaler': 'tolv' is not a number"):
+        imported(path)
+
+
+def test_an_unknown_målgruppe_and_a_repeated_line_are_refused(tmp_path):
+    path = tmp_path / "samtaler.csv"
+    path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Pensionister;10\n", encoding="utf-8")
+    with pytest.raises(FileImportError, match="'Pensionister' in column 'Målgruppe' is not a known målgruppe"):
+        imported(path)
+    path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;10\n2026-05;Ballerup;Ledige;11\n", encoding="utf-8")
+    with pytest.raises(FileImportError, match="line 3: it repeats line 2"):
+        imported(path)
+
+
+@pytest.mark.parametrize("cell,period", [
+    ("maj 2026", "2026-05"), ("Maj-26", "2026-05"), ("2026M05", "2026-05"), ("05-2026", "2026-05"),
+    ("2026/5", "2026-05"), ("2. kvt. 2026", "2026-Q2"), ("K2 2026", "2026-Q2"), ("2026K2", "2026-Q2"),
+    ("2026-Q2", "2026-Q2"), ("2026", "2026"), (2026, "2026"), ("2026-05-01", "2026-05"),
+])
+def test_periods_as_jobcentres_write_them(cell, period):
+    assert parse_period(cell) == period
+
+
+def test_an_empty_value_is_not_published_not_zero(tmp_path):
+    path = tmp_path / "samtaler.csv"
+    path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;\n", encoding="utf-8")
+    assert imported(path) == {("samtaler", "151", "2026-05", "gruppe=Ledige"): None}
+
+
+def test_an_old_xls_file_is_refused_with_what_to_do(tmp_path):
+    path = tmp_path / "samtaler.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(FileImportError, match="save it as .xlsx or CSV"):
+        files.read(path)

@@ -1,0 +1,130 @@
+"""Jobindsats v3: the plan, the queries sent, and normalise() on recorded real answers."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from indicators.catalogue import default_areas, default_catalogue
+from indicators.connectors import SourceError, Wanted, wanted_from
+from indicators.connectors.jobindsats import Answer, JobindsatsConnector, Query, normalise
+from tests.replay import RECORDED, ReplayServer, jobindsats_connector
+
+CATALOGUE = default_catalogue()
+AREAS = default_areas()
+FETCHED = "2026-08-01T00:00:00+00:00"
+
+
+def entry(indicator: str, table: str, number: int = 0) -> Wanted:
+    found = [w for w in wanted_from(CATALOGUE, "jobindsats", [indicator]) if w.source.table == table]
+    return found[number]
+
+
+def answer(wanted: list[Wanted], *bodies: dict) -> Answer:
+    first = wanted[0].source
+    query = Query(first.table, tuple(sorted(first.hierarchy.items())), "month", tuple(wanted), None)
+    return Answer(query, bodies)
+
+
+def recorded(name: str) -> dict:
+    return json.loads((RECORDED / name).read_text(encoding="utf-8"))
+
+
+def test_the_recorded_national_answer_becomes_ledige_and_ledighedsprocent_for_hele_landet():
+    body = recorded("unemployment_total.json")
+    found = normalise(answer([entry("ledige", "y25i01"), entry("ledighedsprocent", "y25i01")], body), AREAS, FETCHED)
+    by_key = {(o.indicator, o.area, o.period, o.breakdown): o for o in found}
+    ledige = by_key[("ledige", "000", "2025-05", "")]
+    assert ledige.value == 83555 and ledige.unit == "fuldtidspersoner" and ledige.source == "jobindsats:y25i01"
+    assert by_key[("ledighedsprocent", "000", "2025-05", "")].value == 2.8
+    assert len(found) == 2 * len(body["rows"])
+
+
+def test_sub_levels_of_a_hierarchy_are_skipped_and_listed_labels_become_breakdowns():
+    # y01c01's recorded answer lists every tilbud and its sub-levels (AMU, AVU, …).
+    source = entry("aktiveringsmoenster", "y01c02").source
+    wanted = Wanted(CATALOGUE.get("aktiveringsmoenster"), replace(source, table="y01c01", measure="Antal aktiverede"), 0)
+    found = normalise(answer([wanted], recorded("activation.json")), AREAS, FETCHED)
+    may = {o.breakdown: o.value for o in found if o.period == "2025-05"}
+    assert may["ydelse=A-dagpenge"] == 22681
+    assert may["redskab=Vejledning og opkvalificering;ydelse=A-dagpenge"] == 16612
+    assert not any("AMU" in b or "AVU" in b for b in may)
+
+
+def test_null_is_stored_as_not_published_never_zero_and_danish_number_text_is_read():
+    body = {"columns": ["Periode", "Område", "Ydelsesgrupper", "A-kasse", "Antal ledige fuldtidspersoner"],
+            "rows": [["2026M05", "Læsø", "Ydelsesgrupper i alt", "I alt", None],
+                     ["2026M05", "Aarhus", "Ydelsesgrupper i alt", "I alt", "9.876"],
+                     ["2026M05", "Hele landet", "Ydelsesgrupper i alt", "I alt", "89.613,5"]]}
+    found = {o.area: o.value for o in normalise(answer([entry("ledige", "y25i01")], body), AREAS, FETCHED)}
+    assert found == {"825": None, "751": 9876.0, "000": 89613.5}
+
+
+def test_a_label_the_catalogue_does_not_know_fails_and_names_where_to_add_it():
+    body = recorded("unemployment_total.json")
+    body["rows"][3][2] = "Seniorjob"
+    with pytest.raises(SourceError) as raised:
+        normalise(answer([entry("ledige", "y25i01")], body), AREAS, FETCHED)
+    message = str(raised.value)
+    assert "label 'Seniorjob'" in message and "[[indicator.ledige.source]] number 1" in message
+    assert "nothing was stored" in message
+
+
+def test_a_measure_missing_from_the_answer_names_the_columns_and_the_catalogue_entry():
+    body = recorded("longterm_total.json")
+    with pytest.raises(SourceError, match="no column .Antal ledige fuldtidspersoner.*Correct `measure` in \\[\\[indicator.ledige.source\\]\\]"):
+        normalise(answer([entry("ledige", "y25i01")], body), AREAS, FETCHED)
+
+
+def test_an_area_name_not_in_the_area_table_fails():
+    body = recorded("unemployment_total.json")
+    body["rows"][0][1] = "Gotham"
+    with pytest.raises(SourceError, match="area 'Gotham' is not in indicators/areas.toml"):
+        normalise(answer([entry("ledige", "y25i01")], body), AREAS, FETCHED)
+
+
+def test_rows_landing_on_one_breakdown_are_summed_and_a_missing_part_makes_the_sum_missing():
+    body = {"columns": ["Periode", "Område", "Ydelsesgrupper", "A-kasse", "Alder", "Antal ledige fuldtidspersoner"],
+            "rows": [["2026M05", "Ballerup", "Ydelsesgrupper i alt", "I alt", "16-24 år", 100],
+                     ["2026M05", "Ballerup", "Ydelsesgrupper i alt", "I alt", "25-29 år", 50],
+                     ["2026M05", "Ballerup", "Ydelsesgrupper i alt", "I alt", "Alder i alt", 800],
+                     ["2026M06", "Ballerup", "Ydelsesgrupper i alt", "I alt", "16-24 år", 90],
+                     ["2026M06", "Ballerup", "Ydelsesgrupper i alt", "I alt", "25-29 år", None]]}
+    found = {o.period: o.value for o in normalise(answer([entry("ledige_unge", "y25i01")], body), AREAS, FETCHED)}
+    assert found == {"2026-05": 150.0, "2026-06": None}
+
+
+def test_the_plan_groups_entries_sharing_a_query_and_reads_history_only_for_new_series():
+    wanted = wanted_from(CATALOGUE, "jobindsats", ["ledige", "ledighedsprocent"])
+    stored = {("ledige", "jobindsats:y25i01"): "2026-07", ("ledighedsprocent", "jobindsats:y25i01"): "2026-07"}
+    plan = JobindsatsConnector(http=None).plan(
+        wanted, lambda indicator, source, breakdowns, kind: stored.get((indicator, source)))
+    y25i01 = [q for q in plan if q.table == "y25i01" and dict(q.hierarchy).get("_ygrpi09") == "*"]
+    assert len(y25i01) == 1 and {w.indicator.id for w in y25i01[0].wanted} == {"ledige", "ledighedsprocent"}
+    assert y25i01[0].since == "2026-07"
+    assert all(q.since is None for q in plan if q.table == "y25i03")
+
+
+def test_fetch_asks_for_new_periods_plus_a_few_back_for_every_kommune_and_hele_landet():
+    wanted = [entry("ledige", "y25i01")]
+    with ReplayServer() as server:
+        connector = jobindsats_connector(server)
+        query = Query("y25i01", (("_akassebl", "/"), ("_ygrpi09", "*")), "month", tuple(wanted), "2026-06")
+        fetched = connector.fetch(query)
+        found = normalise(fetched, AREAS, FETCHED)
+    data = [r for r in server.requests if "/data/" in r]
+    assert len(data) == 2 and all("period.M=latest%3A4" in r for r in data)
+    assert any("hierarchy._nykom=%2A" in r for r in data) and any("hierarchy._nykom=%2F" in r for r in data)
+    assert {o.period for o in found} == {"2026-04", "2026-05", "2026-06", "2026-07"}
+    assert len({o.area for o in found}) == 99
+
+
+def test_the_replay_server_replays_the_recorded_answer_for_its_recorded_query():
+    source = replace(entry("ledige", "y25i01").source, hierarchy={"_ygrpi09": "/", "_akassebl": "/"})
+    wanted = Wanted(CATALOGUE.get("ledige"), source, 0)
+    with ReplayServer() as server:
+        connector = jobindsats_connector(server)
+        query = Query("y25i01", (("_akassebl", "/"), ("_ygrpi09", "/")), "month", (wanted,), None)
+        found = normalise(connector.fetch(query), AREAS, FETCHED)
+    assert {o.value for o in found if o.area == "000" and o.period == "2025-05"} == {83555}

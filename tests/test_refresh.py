@@ -1,0 +1,242 @@
+"""The refresh against a local Jobindsats/StatBank stand-in: it loads every kommune, keeps revisions
+and provisional flags right, and on every fault leaves the store exactly as it was."""
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from indicators.catalogue import default_areas, default_catalogue
+from indicators.connectors import RetryPolicy, wanted_from
+from indicators.refresh import refresh_source, source_status
+from indicators.store import Store
+from tests.conftest import run_cli
+from tests.replay import (RECORDED, TOKEN, Fault, ReplayServer, fingerprint, jobindsats_connector,
+                          statbank_connector)
+
+CATALOGUE = default_catalogue()
+AREAS = default_areas()
+FAST = RetryPolicy(attempts=3, backoff=0.001, max_wait=0.01, timeout=0.3)
+LEDIGHED = ["ledige", "ledighedsprocent", "langtidsledige"]
+
+
+def run(path, server, indicators=LEDIGHED, now="2026-08-10T06:00:00+00:00", source="jobindsats", **options):
+    with Store(path, create=True) as store:
+        connector = (jobindsats_connector(server, policy=FAST, **options) if source == "jobindsats"
+                     else statbank_connector(server, policy=FAST))
+        return refresh_source(store, connector, wanted_from(CATALOGUE, source, indicators), catalogue=CATALOGUE,
+                              areas=AREAS, now=now)
+
+
+@pytest.fixture(scope="module")
+def refreshed(tmp_path_factory):
+    """A store that has had one full refresh of the unemployment figures."""
+    path = tmp_path_factory.mktemp("refreshed") / "store.db"
+    with ReplayServer() as server:
+        result = run(path, server, now="2026-08-01T06:00:00+00:00")
+    assert result.ok, result.error
+    return path
+
+
+@pytest.fixture
+def store_path(refreshed, tmp_path):
+    path = tmp_path / "store.db"
+    shutil.copy(refreshed, path)
+    return path
+
+
+def test_a_full_refresh_loads_every_kommune_region_and_hele_landet_from_the_served_answers(refreshed):
+    with Store(refreshed) as store:
+        ledige = store.get("ledige", "461", "2026-05")
+        assert ledige.value == 4315 and ledige.source == "jobindsats:y25i01"
+        areas = {r[0] for r in store.db.execute("SELECT DISTINCT area FROM observations WHERE indicator='ledige'")}
+        assert {a.code for a in AREAS.kommuner()} <= areas and "000" in areas
+        assert store.get("ledighedsprocent", "000", "2026-07", "korrektion=Sæsonkorrigeret").value > 0
+        run_row = store.runs()[0]
+        assert (run_row["source"], run_row["status"]) == ("jobindsats", "ok") and run_row["rows"] > 30_000
+
+
+def test_the_newest_period_is_provisional_until_a_later_refresh_reads_it_again(store_path):
+    with Store(store_path) as store:
+        assert store.get("ledige", "151", "2026-07").provisional
+        assert not store.get("ledige", "151", "2026-06").provisional
+    with ReplayServer() as server:
+        assert run(store_path, server).ok
+    with Store(store_path) as store:
+        assert not store.get("ledige", "151", "2026-07").provisional
+
+
+def test_a_revised_value_is_stored_and_the_old_one_kept_in_revisions(store_path):
+    def revise(body):
+        value = body["columns"].index("Antal ledige fuldtidspersoner")
+        for row in body["rows"]:
+            if row[:3] == ["2026M06", "Ballerup", "Ydelsesgrupper i alt"]:
+                row[value] += 7
+        return body
+
+    with Store(store_path) as store:
+        before = store.get("ledige", "151", "2026-06").value
+    with ReplayServer(faults=[Fault("data/y25i01", mutate=revise)]) as server:
+        result = run(store_path, server)
+    assert result.ok and result.revisions == 1
+    with Store(store_path) as store:
+        assert store.get("ledige", "151", "2026-06").value == before + 7
+        old, new = store.db.execute("SELECT old_value, new_value FROM revisions").fetchone()
+    assert (old, new) == (before, before + 7)
+
+
+def test_an_incremental_refresh_asks_only_for_the_newest_periods_and_a_few_back(store_path):
+    with ReplayServer() as server:
+        assert run(store_path, server).ok
+    data = [r for r in server.requests if "/data/y25i01" in r]
+    by_ydelse = [r for r in data if "_ygrpi09=%2A" in r]
+    assert by_ydelse and all("latest%3A3" in r for r in by_ydelse)
+    # The køn series were never delivered (the stand-in has no køn figures): their history is asked again.
+    assert all("latest%3A60" in r for r in data if "_kon=%2A" in r)
+
+
+UNKNOWN_LABEL = Fault("data/y25i09", mutate=lambda body: {
+    **body, "rows": [[*r[:2], "Seniorjob", *r[3:]] if i == 5 else r for i, r in enumerate(body["rows"])]})
+RECORDED_422 = (RECORDED / "error_422_unknown_hierarchy.json").read_bytes()
+
+FAULTS = {
+    "401 (wrong token)": ([], {"token": "expired"}, "HTTP 401", "JOBINDSATS_TOKEN"),
+    "422 (recorded body)": ([Fault("data/y25i09", status=422, body=RECORDED_422)], {},
+                            "Unknown hierarchies: ['_hele_landet'] (request_id dcaa82ae", "indicators/catalogue.toml"),
+    "5xx on every try": ([Fault("data/y25i09", status=503)], {}, "HTTP 503 after 3 tries", "again later"),
+    "429 on every try": ([Fault("data/y25i09", status=429, headers={"Retry-After": "0"})], {},
+                         "HTTP 429 after 3 tries", "again later"),
+    "timeout": ([Fault("data/y25i09", delay=1.0)], {}, "no answer within 0.3 s", "again later"),
+    "truncated body": ([Fault("data/y25i09", truncate=True)], {}, "not valid JSON", "again later"),
+    "connection dropped": ([Fault("data/y25i09", drop=True)], {}, "the connection failed", "again later"),
+    "malformed JSON": ([Fault("data/y25i09", status=200, body=b"<html><body>Bad gateway</body></html>")], {},
+                       "not valid JSON", "again later"),
+    "wrong shape": ([Fault("data/y25i09", status=200, body=b'{"message": "maintenance"}')], {},
+                    "not the v3 shape", "JOBINDSATS_API_URL"),
+    "unknown label": ([UNKNOWN_LABEL], {}, "label 'Seniorjob'", "Add it under `labels` of [[indicator.langtidsledige"),
+}
+
+
+@pytest.mark.parametrize("name", list(FAULTS))
+def test_a_fault_leaves_the_store_exactly_as_it_was_and_records_the_failed_run(store_path, name):
+    faults, options, says, fix = FAULTS[name]
+    before = fingerprint(store_path)
+    # y25i01 answers fine first; the fault comes on the second table, after data was already fetched.
+    with ReplayServer(faults=faults, token=TOKEN) as server:
+        result = run(store_path, server, token=options.get("token", TOKEN))
+    assert not result.ok
+    assert fingerprint(store_path) == before
+    assert says in result.error and fix in result.error and "nothing was stored" in result.error
+    with Store(store_path) as store:
+        last = store.runs()[0]
+    assert (last["source"], last["status"]) == ("jobindsats", "failed") and says in last["error"]
+    assert "jobindsats, table y25" in last["error"]
+
+
+def test_a_5xx_then_success_and_a_429_with_retry_after_complete_the_run(store_path):
+    waits: list[float] = []
+    faults = [Fault("data/y25i09", status=500, times=1),
+              Fault("data/y25i01", status=429, headers={"Retry-After": "0.002"}, times=1)]
+    with ReplayServer(faults=faults) as server:
+        result = run(store_path, server, sleep=waits.append)
+    assert result.ok and 0.002 in waits and len(waits) == 2
+
+
+def test_a_statbank_error_leaves_the_store_as_it_was(store_path):
+    before = fingerprint(store_path)
+    body = json.dumps({"errorTypeCode": "EXTRACT-NOTALLOWED", "message": "Der skal vælges værdier for variabel: OMRÅDE"})
+    with ReplayServer(faults=[Fault("/v1/data", status=400, body=body.encode())]) as server:
+        result = run(store_path, server, indicators=["befolkning"], source="statbank")
+    assert not result.ok and fingerprint(store_path) == before
+    assert "statbank, table FOLK1AM: HTTP 400 – Der skal vælges værdier for variabel: OMRÅDE (EXTRACT-NOTALLOWED)" \
+        in result.error
+
+
+def test_statbank_does_not_overwrite_what_a_preferred_source_holds_and_fills_what_it_lacks(store_path):
+    with ReplayServer() as server:
+        assert run(store_path, server, indicators=["befolkning"], source="statbank").ok
+    with Store(store_path) as store:
+        assert store.get("befolkning", "151", "2021-10").value == 49259
+        assert store.get("befolkning", "151", "2021-10").source == "statbank:FOLK1AM"
+
+
+def test_real_figures_replace_the_eksempeldata_of_the_series_they_cover(sample_store_copy):
+    with Store(sample_store_copy) as store:
+        assert store.series("ledige", "151", "ydelse=A-dagpenge") or True
+        store.db.execute("UPDATE observations SET source = 'eksempeldata' WHERE indicator = 'langtidsledige' "
+                         "AND area = '151' AND breakdown = ''")
+        store.db.conn.commit()
+    with ReplayServer() as server:
+        result = run(sample_store_copy, server, indicators=["langtidsledige"])
+    assert result.ok and result.replaced_sample > 0
+    with Store(sample_store_copy) as store:
+        sources = {o.source for o in store.series("langtidsledige", "151")}
+    assert sources == {"jobindsats:y25i09"}
+
+
+def test_status_says_per_source_when_it_last_succeeded_and_whether_it_is_stale(store_path):
+    with Store(store_path) as store:
+        found = {s.source: s for s in source_status(store, datetime(2026, 8, 20, tzinfo=timezone.utc))}
+        later = {s.source: s for s in source_status(store, datetime(2026, 8, 1, tzinfo=timezone.utc)
+                                                    + timedelta(days=40))}
+    assert found["jobindsats"].last_ok == "2026-08-01T06:00:00+00:00" and not found["jobindsats"].stale
+    assert found["jobindsats"].newest == "2026-07" and found["jobindsats"].rows > 30_000
+    assert found["statbank"].never_refreshed and found["statbank"].stale
+    assert later["jobindsats"].stale
+
+
+# -- the command line, as a new user meets it ----------------------------------------------------
+
+
+def test_refresh_then_ask_answers_with_the_served_figure_for_odense(sample_store_copy):
+    def revise(body):  # make the served figure differ from the shipped sample, to see it arrive
+        value = body["columns"].index("Antal ledige fuldtidspersoner")
+        for row in body["rows"]:
+            if row[:3] == ["2026M05", "Odense", "Ydelsesgrupper i alt"]:
+                row[value] = 4321
+        return body
+
+    with ReplayServer(faults=[Fault("data/y25i01", mutate=revise)]) as server:
+        env = {"JOBINDSATS_API_URL": server.jobindsats_url, "JOBINDSATS_TOKEN": TOKEN,
+               "STATBANK_API_URL": server.statbank_url}
+        refreshed = run_cli("refresh", db=sample_store_copy, env=env)
+    assert refreshed.returncode == 0, refreshed.stderr
+    lines = refreshed.stdout.strip().splitlines()
+    assert lines[0].startswith("jobindsats: ") and "99 områder" in lines[0] and "1 revideret" in lines[0]
+    assert lines[1].startswith("statbank: ")
+    answer = json.loads(run_cli("ask", "ledighed maj 2026", "--area", "Odense", "--json", db=sample_store_copy).stdout)
+    assert (answer["period"], answer["value"], answer["source"]) == ("2026-05", 4321, "jobindsats:y25i01")
+    status = run_cli("status", db=sample_store_copy, env=env).stdout
+    assert "jobindsats" in status and "aktuel: seneste vellykkede opdatering" in status
+
+
+def test_refresh_from_jobindsats_without_a_token_explains_how_to_get_one(sample_store_copy):
+    result = run_cli("refresh", "--source", "jobindsats", db=sample_store_copy, env={"JOBINDSATS_TOKEN": ""})
+    assert result.returncode == 1
+    assert "Jobindsats.dk → API" in result.stderr and "JOBINDSATS_TOKEN" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_failed_refresh_says_the_store_is_unchanged_and_exits_1(sample_store_copy):
+    before = fingerprint(sample_store_copy)
+    with ReplayServer(token="another") as server:
+        env = {"JOBINDSATS_API_URL": server.jobindsats_url, "JOBINDSATS_TOKEN": "wrong"}
+        result = run_cli("refresh", "--source", "jobindsats", "--indicator", "ledige", db=sample_store_copy, env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "jobindsats: opdateringen mislykkedes, og databasen er uændret." in result.stderr
+    assert "HTTP 401" in result.stderr and "JOBINDSATS_TOKEN" in result.stderr
+    assert fingerprint(sample_store_copy) == before
+
+
+def test_refresh_imports_a_file_and_names_mistakes_in_the_options(sample_store_copy, tmp_path):
+    from tests.conftest import REPO
+
+    result = run_cli("refresh", "--file", str(REPO / "docs" / "samtaler-eksempel.csv"), db=sample_store_copy)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("file:samtaler-eksempel.csv: 24 tal for 1 område hentet")
+    wrong = run_cli("refresh", "--indicator", "ledihed", db=sample_store_copy)
+    assert wrong.returncode == 1 and "did you mean 'ledige'?" in wrong.stderr
+    missing = run_cli("refresh", "--source", "file", db=sample_store_copy)
+    assert missing.returncode == 1 and "--file PATH" in missing.stderr
