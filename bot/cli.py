@@ -132,9 +132,14 @@ def cmd_chat(args, settings: Settings, config: Config, stdin: TextIO = sys.stdin
 
 
 def cmd_run(args, settings: Settings, config: Config) -> int:
-    # Until the service lands (scheduler + Slack), `run` is the terminal chat.
-    say("run_local")
-    return cmd_chat(args, settings, config)
+    from bot import run_command
+    from bot.service import ServiceError
+
+    try:
+        return run_command.run(settings, config, chat=lambda: cmd_chat(args, settings, config),
+                               slack=run_command.slack_runner(settings, config))
+    except ServiceError as error:
+        raise UserError(str(error)) from None
 
 
 def cmd_status(args, settings: Settings, config: Config) -> int:
@@ -145,7 +150,24 @@ def cmd_status(args, settings: Settings, config: Config) -> int:
                 fetched=formats.day(source["fetched_at"]),
                 sample=messages()["status_sample"] if source["sample_data"] else "")
         refresh_commands.print_status(store)
+        alert_commands.print_status(store)
+    _print_service_status(settings, config)
     return 0
+
+
+def _print_service_status(settings: Settings, config: Config) -> None:
+    from bot.service import InstanceLock, ServiceError, next_runs
+
+    holder = InstanceLock(settings.db_path).holder()
+    say("status_service_running" if holder else "status_service_stopped", pid=holder)
+    try:
+        runs = next_runs(config, alert_commands.now())
+    except ServiceError as error:
+        say("status_schedule_broken", error=error)
+        return
+    for job, moment in runs:
+        say("status_next_run", job=messages()["job_names"].get(job, job), when=formats.day(moment),
+            time=moment.strftime("%H:%M"))
 
 
 def cmd_factsheet(args, settings: Settings, config: Config) -> int:

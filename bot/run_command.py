@@ -1,0 +1,114 @@
+"""`faktabot run`: start the service — scheduler, catch-up, and Slack or the terminal chat.
+
+Local mode (no Slack settings): the same jobs, messages to the outbox, and when attached to a
+terminal the chat prompt, so a new user can ask "ledighed maj" straight away.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import TextIO
+
+from bot import alert_commands
+from bot.channels import Channels, OutboxChannel
+from bot.config import Config
+from bot.refresh_commands import _connector as connector_for
+from bot.service import TIMEZONE, InstanceLock, Service, install_signal_handlers, start_scheduler, wrap
+from bot.settings import Settings
+from bot.summary_commands import email_channel
+from indicators.catalogue import default_areas, default_catalogue
+from indicators.connectors import RetryPolicy, wanted_from
+from indicators.refresh import refresh_source
+from indicators.store import Store
+
+log = logging.getLogger("faktabot.service")
+
+
+def refreshers(settings: Settings) -> dict[str, Callable]:
+    """A refresh function per source that can run here: Jobindsats only with a token."""
+    catalogue, areas = default_catalogue(), default_areas()
+
+    def make(source: str) -> Callable:
+        def refresh(store: Store, now: datetime):
+            connector = connector_for(source, settings, RetryPolicy(), now)
+            try:
+                return refresh_source(store, connector, wanted_from(catalogue, source, []), catalogue=catalogue,
+                                      areas=areas, now=now.isoformat(timespec="seconds"))
+            finally:
+                connector.http.close()
+        return refresh
+
+    found = {"statbank": make("statbank")}
+    if settings.jobindsats_token:
+        found = {"jobindsats": make("jobindsats"), **found}
+    return found
+
+
+def slack_runner(settings: Settings, config: Config) -> Callable[[threading.Event], None] | None:
+    """The Slack listener (Socket Mode or HTTP) when Slack settings are present, else None."""
+    if not settings.slack_enabled:
+        return None
+    from bot import slack  # slack-bolt is only imported when Slack is configured
+
+    return lambda stop: slack.serve(settings, config, stop)
+
+
+def build_service(settings: Settings, config: Config) -> Service:
+    channels = Channels(outbox=OutboxChannel(settings.outbox, lambda: alert_commands.now().strftime("%Y%m%dT%H%M%S")))
+    return Service(settings=settings, config=config, channels=channels, email=email_channel(settings),
+                   refreshers=refreshers(settings))
+
+
+def configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    # httpx logs every request URL at INFO; URLs can carry tokens in query strings elsewhere.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def run(settings: Settings, config: Config, *, chat: Callable[[], int] | None = None,
+        slack: Callable[[threading.Event], None] | None = None, stdin: TextIO = sys.stdin,
+        after_start: Callable[[Service], None] | None = None) -> int:
+    """Run until SIGTERM/SIGINT (or, in the terminal, until the chat ends)."""
+    from bot.cli import say
+
+    configure_logging()
+    Store(settings.db_path).close()  # a missing or foreign store fails here, before anything starts
+    lock = InstanceLock(settings.db_path)
+    lock.acquire()
+    started = time.perf_counter()
+    scheduler = None
+    stop = threading.Event()
+    try:
+        service = build_service(settings, config)
+        scheduler = start_scheduler(service)
+        # Catch up at once, on the scheduler's pool: what is due by the store's own records.
+        scheduler.add_job(wrap(service.catch_up, "catch_up"), id="catch_up", name="catch_up",
+                          next_run_time=datetime.now(TIMEZONE))
+        interactive = chat is not None and stdin.isatty() and slack is None
+        if not interactive:
+            install_signal_handlers(stop)
+        log.info("ready in %.1f s: %s; jobs: %s", time.perf_counter() - started,
+                 "Slack" if slack else "local mode (outbox)",
+                 ", ".join(f"{j.id} {j.next_run_time:%d.%m %H:%M}" for j in scheduler.get_jobs() if j.next_run_time))
+        if after_start:
+            after_start(service)
+        if slack is not None:
+            threading.Thread(target=slack, args=(stop,), name="slack", daemon=True).start()
+        if interactive:
+            say("run_local")
+            return chat()
+        if slack is None:
+            say("run_local_service", outbox=settings.outbox)
+        stop.wait()
+        return 0
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=True)  # finish the job in hand
+        lock.release()
+        log.info("stopped")

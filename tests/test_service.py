@@ -1,0 +1,171 @@
+"""`faktabot run`: jobs as plain functions of `now`, catch-up from the store's own records, one
+instance per store, SIGTERM and SIGKILL."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from bot.config import Config, load_config
+from bot.run_command import build_service
+from bot.service import TIMEZONE, ServiceError, schedule
+from bot.settings import load_settings
+from tests.conftest import REPO
+
+
+class StatbankRefuses(BaseHTTPRequestHandler):
+    """A StatBank stand-in that answers every request with a 400 and StatBank's JSON error."""
+
+    def do_POST(self):
+        body = json.dumps({"errorTypeCode": "ExtractError", "message": "Tabellen er ikke tilgængelig"}).encode()
+        self.send_response(400)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def statbank():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StatbankRefuses)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1/"
+    server.shutdown()
+
+
+def env_for(db: Path, outbox: Path, statbank: str) -> dict[str, str]:
+    return {"FAKTABOT_DB": str(db), "FAKTABOT_OUTBOX": str(outbox), "FAKTABOT_CONFIG": str(REPO / "faktabot.toml"),
+            "STATBANK_API_URL": statbank}
+
+
+def service_for(db: Path, outbox: Path, statbank: str):
+    settings = load_settings(env_for(db, outbox, statbank))
+    return build_service(settings, load_config(settings.config_path))
+
+
+def deliveries(db: Path) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT key, recipient, status FROM deliveries ORDER BY key, recipient").fetchall()
+    conn.close()
+    return rows
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=TIMEZONE)
+
+
+def test_the_summary_waits_for_its_day_then_goes_once(sample_store_copy, tmp_path, statbank):
+    service = service_for(sample_store_copy, tmp_path / "outbox", statbank)
+    assert "not due" in service.summary(at("2026-08-04 07:00")).text
+    first = service.summary(at("2026-08-05 07:00"))
+    assert first.ok and "2026-07: 3 sent" in first.text
+    again = service.summary(at("2026-08-06 07:00"))
+    assert "0 sent, 3 had it" in again.text
+    assert [r for r in deliveries(sample_store_copy) if r[0] == "summary:2026-07"] == [
+        ("summary:2026-07", "#beskaeftigelse-ledelse", "sent"), ("summary:2026-07", "ledelse@example.org", "sent"),
+        ("summary:2026-07", "udvalgsformand@example.org", "sent")]
+
+
+def test_the_fact_sheet_goes_once_per_quarter_after_its_day(sample_store_copy, tmp_path, statbank):
+    service = service_for(sample_store_copy, tmp_path / "outbox", statbank)
+    assert "not due" in service.factsheet(at("2026-10-09 07:15")).text
+    assert "2026-Q3: 1 sent" in service.factsheet(at("2026-10-10 07:15")).text
+    assert "already delivered" in service.factsheet(at("2026-11-20 07:15")).text
+    eml = list((tmp_path / "outbox").glob("factsheet*.eml"))
+    assert len(eml) == 1 and b"application/pdf" in eml[0].read_bytes()
+
+
+def test_catch_up_twice_sends_nothing_new(sample_store_copy, tmp_path, statbank):
+    service = service_for(sample_store_copy, tmp_path / "outbox", statbank)
+    now = at("2026-11-25 09:00")
+    service.catch_up(now)
+    before = deliveries(sample_store_copy)
+    files = sorted(p.name for p in (tmp_path / "outbox").iterdir())
+    assert any(key.startswith("summary:2026-10") for key, _, _ in before)
+    assert any(key.startswith("factsheet:2026-Q3") for key, _, _ in before)
+    assert any(key.startswith("stale:statbank") for key, _, _ in before)  # it never answered
+    service.catch_up(at("2026-11-25 10:00"))
+    assert deliveries(sample_store_copy) == before
+    assert sorted(p.name for p in (tmp_path / "outbox").iterdir()) == files
+
+
+def test_a_failed_refresh_keeps_the_store_and_is_recorded(sample_store_copy, tmp_path, statbank):
+    service = service_for(sample_store_copy, tmp_path / "outbox", statbank)
+    count = sqlite3.connect(sample_store_copy).execute("SELECT count(*) FROM observations").fetchone()
+    outcome = service.refresh("statbank", at("2026-11-25 06:45"))
+    assert not outcome.ok and "store unchanged" in outcome.text
+    conn = sqlite3.connect(sample_store_copy)
+    assert conn.execute("SELECT count(*) FROM observations").fetchone() == count
+    assert conn.execute("SELECT status FROM refresh_runs WHERE source = 'statbank'").fetchall()[-1][0] == "failed"
+
+
+@pytest.mark.parametrize(("expression", "message"), [
+    ("30 2 * * *", "between 02:00 and 03:00"), ("70 6 * * *", "write it as cron"), ("nonsense", "write it as cron")])
+def test_a_bad_schedule_is_refused_with_the_fix(expression, message):
+    with pytest.raises(ServiceError, match=message):
+        schedule(Config(raw={"schedule": {"summary": expression}}))
+
+
+def _start(env: dict, log: Path) -> subprocess.Popen:
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("FAKTABOT_", "SLACK_", "SMTP_"))}
+    return subprocess.Popen([sys.executable, "-m", "bot", "run"], env={**full, **env}, cwd=REPO,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open(log, "w"))
+
+
+def _wait_for(predicate, timeout: float = 40.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def _logged(log: Path, text: str) -> bool:
+    return log.exists() and text in log.read_text(encoding="utf-8")
+
+
+def test_second_instance_refused_sigterm_stops_cleanly_and_sigkill_restart_sends_nothing_twice(
+        sample_store_copy, tmp_path, statbank):
+    env = env_for(sample_store_copy, tmp_path / "outbox", statbank)
+    first_log, again_log = tmp_path / "first.log", tmp_path / "again.log"
+    first = _start(env, first_log)
+    try:
+        _wait_for(lambda: _logged(first_log, "staleness:"))  # the catch-up's last job
+        second = subprocess.run([sys.executable, "-m", "bot", "run"], env={**os.environ, **env}, cwd=REPO,
+                                capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        assert second.returncode == 1 and "already using" in second.stderr
+        sent = deliveries(sample_store_copy)
+        assert {status for _, _, status in sent} == {"sent"} and len(sent) >= 10
+        files = sorted(p.name for p in (tmp_path / "outbox").iterdir())
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    again = _start(env, again_log)
+    try:
+        _wait_for(lambda: _logged(again_log, "staleness:"))
+        assert deliveries(sample_store_copy) == sent
+        assert sorted(p.name for p in (tmp_path / "outbox").iterdir()) == files
+        again.send_signal(signal.SIGTERM)
+        assert again.wait(timeout=30) == 0
+        assert _logged(again_log, "stopped")
+    finally:
+        if again.poll() is None:
+            again.kill()
