@@ -87,6 +87,14 @@ def cmd_alerts(args, settings: Settings, config: Config) -> int:
     return 1 if run.failed else 0
 
 
+def print_status(store: Store) -> None:
+    """`faktabot status`: how the targets stood at the last evaluation, and messages that did not go out."""
+    ledger = Ledger(store.db)
+    text = render.render("alert_status.txt.j2", states=ledger.states(), failed=ledger.failed_deliveries())
+    if text:
+        print(_terminal(text))
+
+
 def _terminal(text: str) -> str:
     from bot.cli import for_terminal  # imported late: bot.cli imports this module
 

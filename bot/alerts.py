@@ -5,6 +5,7 @@ I/O at the edges (store, ledger, channels); the caller passes `now`. The words c
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -23,6 +24,7 @@ from rules.engine import (
 from rules.targets import Target, target_path
 
 STATUS_ORDER = {BREACHED: 0, AT_RISK: 1, NO_DATA: 2, OK: 3}
+log = logging.getLogger(__name__)
 
 
 class AlertError(ValueError):
@@ -156,6 +158,10 @@ def run_alerts(store: Store, ledger: Ledger, config: Config, channels: Channels,
     """
     evaluation = assess_all(store, ledger, config, now)
     by_id = {v.target.id: v for v in views(config.targets, evaluation.states)}
+    for change in evaluation.transitions:
+        log.info("target %s: %s -> %s (%s)", change.target, change.old or "new", change.new, change.period)
+    for notice in evaluation.notices:
+        log.info("target %s: notify %s (%s)", notice.target, notice.kind, notice.why)
     run = AlertRun()
     for notice in evaluation.notices:
         view = by_id[notice.target]
@@ -166,6 +172,7 @@ def run_alerts(store: Store, ledger: Ledger, config: Config, channels: Channels,
     if dry_run:
         return run
     with store.db.atomic():
+        ledger.forget_states(keep=set(evaluation.states))  # targets taken out of the config
         ledger.save_states(list(evaluation.states.values()))
         for view, notice, subject, text in run.notices:
             for recipient in view.target.recipients:
@@ -178,6 +185,8 @@ def run_alerts(store: Store, ledger: Ledger, config: Config, channels: Channels,
         try:
             location = channel.send(message)
         except DeliveryError as error:
+            log.warning("delivery %s to %s failed%s: %s", delivery.key, delivery.recipient,
+                        " for good" if error.permanent else "", error)
             ledger.failed(delivery.id, str(error), error.permanent, now)
             run.failed.append((replace(delivery, channel=channel.name), str(error)))
             continue

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from sqlite_utils import Database, Migrations
@@ -246,8 +246,10 @@ def _row(state: TargetState) -> dict:
     return {
         "target": state.target, "status": state.status, "since": _iso(state.since),
         "evaluated_at": _iso(state.evaluated_at), "period": state.period, "actual": state.actual,
-        "expected": state.expected, "reason": json.dumps(state.reason.as_dict(), ensure_ascii=False),
-        "forecast": json.dumps(state.forecast.as_dict(), ensure_ascii=False) if state.forecast else None,
+        # Full precision here (as_dict rounds for display), so a state reads back exactly as it was.
+        "expected": state.expected,
+        "reason": json.dumps({k: v for k, v in asdict(state.reason).items() if v is not None}, ensure_ascii=False),
+        "forecast": json.dumps(asdict(state.forecast), ensure_ascii=False) if state.forecast else None,
         "sample_data": int(state.sample_data), "source": state.source, "fetched_at": state.fetched_at,
         "announced": state.announced,
         "notified_at": _iso(state.notified_at), "last_notice": state.last_notice,

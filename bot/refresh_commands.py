@@ -114,7 +114,8 @@ def cmd_refresh(args, settings: Settings, config: Config, *, policy: RetryPolicy
         if created:
             _say("refresh_created", out=sys.stderr, path=settings.db_path)
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=console, transient=True) as progress:
+        # The bar is for people at a terminal; in a log or a pipe it would only add blank lines.
+        with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
             for source, wanted in plans:
                 task = progress.add_task(f"{_messages()['refresh_progress']} {source}", total=None)
 

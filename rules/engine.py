@@ -63,11 +63,12 @@ class Reason:
     provisional: bool = False
 
     def as_dict(self) -> dict:
-        out = {"code": self.code}
+        """The set fields, floats rounded to 6 decimals (0.7, not 0.7000000000000002)."""
+        out: dict = {"code": self.code}
         for name in self.__dataclass_fields__:
             value = getattr(self, name)
             if name != "code" and value is not None and value is not False:
-                out[name] = value
+                out[name] = round(value, 6) if isinstance(value, float) else value
         return out
 
 
@@ -409,8 +410,13 @@ def advance(target: Target, previous: TargetState | None, assessed: Assessment,
     ack = previous.ack if previous and previous.ack and previous.ack.status == status else None
 
     kind = _notice_kind(target, status, announced, notified_at, now)
-    said = _said(kind, assessed) if kind else None
+    said = _said(assessed)
     last_notice = previous.last_notice if previous else None
+    if kind not in (None, "reminder") and said == last_notice:
+        # The last message said exactly this (the status flickered in between): treat it as told,
+        # which leaves only a reminder, if one is due.
+        announced = status
+        kind = _notice_kind(target, status, announced, notified_at, now)
     notice_due = False
     if kind is None:
         announced = status  # nothing to say: on track at first sight, data back on track, or no news
@@ -418,8 +424,6 @@ def advance(target: Target, previous: TargetState | None, assessed: Assessment,
         announced = status  # the committee asked not to hear about improvements
     elif ack is not None:
         announced = status  # acknowledged: someone is on it, so no repeats of this status
-    elif kind != "reminder" and said == last_notice:
-        announced = status  # the last message said exactly this (the status flickered in between)
     elif snoozed_until is not None:
         pass  # held back; still differs from `announced` when the snooze ends
     else:
@@ -443,8 +447,8 @@ def advance(target: Target, previous: TargetState | None, assessed: Assessment,
     return state, transition, notice
 
 
-def _said(kind: str, assessed: Assessment) -> str:
-    return f"{kind}|{assessed.status}|{assessed.period}|{assessed.actual!r}|{assessed.expected!r}"
+def _said(assessed: Assessment) -> str:
+    return f"{assessed.status}|{assessed.period}|{assessed.actual!r}|{assessed.expected!r}"
 
 
 def _notice_kind(target: Target, status: str, announced: str | None, notified_at: datetime | None,

@@ -46,7 +46,10 @@ class Forecast:
     outcome: str | None = None  # "met", "missed" or "uncertain" (the range straddles the goal)
 
     def as_dict(self) -> dict:
-        return {"period": self.period, "value": self.value, "low": self.low, "high": self.high,
+        def clean(number: float | None) -> float | None:
+            return round(number, 6) if number is not None else None
+
+        return {"period": self.period, "value": clean(self.value), "low": clean(self.low), "high": clean(self.high),
                 "goal": self.goal, "outcome": self.outcome, "horizon": self.horizon,
                 "method": self.method, "basis": self.basis}
 

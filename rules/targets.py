@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set as AbstractSet
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -169,6 +169,10 @@ COMMON_KEYS = {"id", "name", "indicator", "area", "kind", "breakdown", "better",
                "repeat_after_days", "notify_resolved", "recipients", "start", "end"}
 KIND_KEYS = {"ceiling": {"limit"}, "floor": {"limit"}, "trajectory": {"points"},
              "benchmark": {"compare_area", "mode", "threshold"}, "change": {"compare_area", "threshold"}}
+# What a Danish user may write for a kind; only used to say how to write it.
+DANISH_KINDS = {"loft": "ceiling", "maksimum": "ceiling", "gulv": "floor", "minimum": "floor", "målsti": "trajectory",
+                "maalsti": "trajectory", "måltal": "trajectory", "landsniveau": "benchmark", "sammenligning": "benchmark",
+                "udvikling": "change", "ændring": "change"}
 _ID = re.compile(r"^[\w-]+$")
 _PERIOD_EXAMPLE = {"month": "2026-12", "quarter": "2026-Q4", "year": "2026"}
 _FREQUENCY_WORD = {"month": "monthly", "quarter": "quarterly", "year": "yearly"}
@@ -177,14 +181,17 @@ _FREQUENCY_WORD = {"month": "monthly", "quarter": "quarterly", "year": "yearly"}
 def parse_targets(
     raw_tables: Sequence[Mapping[str, object]],
     known_indicators: Mapping[str, IndicatorInfo],
-    known_areas: Mapping[str, str],
+    known_areas: Mapping[str, str] | AbstractSet[str],
     default_area: str | None = None,
     default_compare: str = "000",
 ) -> tuple[Target, ...]:
     """Check and type every `[[targets]]` table; the first problem raises `TargetError`.
 
-    `known_areas` maps DST codes to names (names resolve to codes; suggestions use both).
+    `known_areas` maps DST codes to names (names resolve to codes; suggestions use both); a plain
+    set of codes works too.
     """
+    if not isinstance(known_areas, Mapping):
+        known_areas = {code: code for code in known_areas}
     targets: list[Target] = []
     seen: dict[str, int] = {}
     for position, raw in enumerate(raw_tables):
@@ -219,6 +226,8 @@ def _parse_one(raw: Mapping[str, object], position: int, indicators: Mapping[str
     if kind is None:
         raise fail(f"missing 'kind'; use one of {_choices(RULES)}")
     if kind not in RULES:
+        if str(kind).casefold() in DANISH_KINDS:
+            raise fail(f"kind {kind!r} is written kind = \"{DANISH_KINDS[str(kind).casefold()]}\" in the config")
         raise fail(_unknown("kind", kind, RULES, f"use one of {_choices(RULES)}"))
     allowed = COMMON_KEYS | KIND_KEYS[kind]
     for key in raw:
@@ -421,7 +430,7 @@ def _as_frequency(period: Period, frequency: str, at_end: bool) -> Period:
 def _number(raw, key: str, default: float, fail) -> float:
     value = raw.get(key, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise fail(f"{key} is {value!r}; write a number (with a decimal point, e.g. 7.0)")
+        raise fail(f"{key} is {value!r}; write a number without quotes, e.g. {key} = 7.0")
     return float(value)
 
 

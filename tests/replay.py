@@ -328,14 +328,14 @@ class ReplayServer:
         self.faults: list[Fault] = list(faults or [])
         self.delay = delay
         self.requests: list[str] = []
-        self.answers: dict[tuple, tuple[int, bytes, str]] = {}
         self.lock = threading.Lock()
         jobindsats_tables()
         statbank_tables()
         handler = type("Handler", (_Handler,), {"replay": self})
         self.httpd = _Server(("127.0.0.1", port), handler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # A short poll keeps stop() fast: shutdown() waits for the loop to look up.
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     @property
     def url(self) -> str:
@@ -370,6 +370,9 @@ class ReplayServer:
                     fault.times -= 1
                     return fault
         return None
+
+
+ANSWERS: dict[tuple, tuple[int, bytes, str]] = {}
 
 
 class _Server(ThreadingHTTPServer):
@@ -409,12 +412,12 @@ class _Handler(BaseHTTPRequestHandler):
         if fault and fault.status is not None:
             return self._send(fault.status, fault.body or b"", "application/json", fault.headers)
         # Answers are cached by request, as a replay should be: a benchmark then times the client.
-        cache_key = (method, self.path, payload, self.headers.get("Authorization"))
-        cached = self.replay.answers.get(cache_key)
+        # Shared by every server in the process: the answers depend on the request and token only.
+        cache_key = (method, self.path, payload, self.headers.get("Authorization"), self.replay.token)
+        cached = ANSWERS.get(cache_key)
         if cached is None:
             cached = self._route(method, parts.path, dict(parse_qsl(parts.query, keep_blank_values=True)), payload)
-            with self.replay.lock:
-                self.replay.answers[cache_key] = cached
+            ANSWERS[cache_key] = cached
         status, body, kind = cached
         if fault and fault.mutate and kind.startswith("application/json") and status == 200:
             body = _json(fault.mutate(json.loads(body)))

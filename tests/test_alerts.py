@@ -222,7 +222,7 @@ def real_target(**raw):
     ({"indicator": "ledige", "kind": "ceiling", "limit": 700}, datetime(2026, 9, 1, tzinfo=timezone.utc),
      "breached", ["Ledige i Ballerup: ", "juli 2026; loftet er 700 fuldtidspersoner – ", " over, "]),
     ({"indicator": "ledige", "kind": "ceiling", "limit": 700}, datetime(2027, 6, 1, tzinfo=timezone.utc),
-     "no_data", ["De nyeste tal for ledige i Ballerup er fra juli 2026 – 305 dage efter periodens udgang"]),
+     "no_data", ["De nyeste tal for ledige i Ballerup er fra juli 2026, som sluttede for 305 dage siden."]),
     ({"indicator": "ledighedsprocent", "kind": "benchmark", "mode": "ratio", "threshold": 1.2},
      datetime(2026, 9, 1, tzinfo=timezone.utc), "ok", [" pct. af niveauet; målet er højst 120 pct.", "på sporet"]),
     ({"indicator": "ledige", "kind": "change", "compare_area": "000", "tolerance": 0.5},
@@ -273,3 +273,14 @@ def test_a_revised_newest_figure_is_named_in_the_reason(store, config, tmp_path)
     view = next(v for v in alerts.views(config.targets, evaluation.states) if v.target.id == "ungeledighed")
     assert "Tallet for juli 2026 er revideret fra 7,7 til 7,9." in alerts.as_json(view)["reason"]
     assert evaluation.notices == ()  # still over the ceiling: a revision alone is no news
+
+
+def test_status_names_the_targets_and_messages_that_did_not_go_out(store, config, capsys):
+    from bot.alert_commands import print_status
+
+    alerts.run_alerts(store, Ledger(store.db), config, Channels(outbox=Flaky(failures=99, permanent=True)), NOW)
+    print_status(store)
+    out = capsys.readouterr().out
+    assert out.startswith("Mål: 3 bagud, 0 i risiko, 0 mangler tal, 1 på sporet – seneste vurdering 25. nov. 2026")
+    assert ("Besked ikke sendt: »Faktabot: Bagud – Færre på sygedagpenge (målsti), Ballerup (eksempeldata)« til "
+            "#beskaeftigelse-ledelse – connection reset.") in out

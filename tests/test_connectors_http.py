@@ -6,7 +6,7 @@ import pytest
 from indicators.connectors.http import HttpClient, RetryPolicy, SourceError
 from tests.replay import Fault, ReplayServer, TOKEN
 
-FAST = RetryPolicy(attempts=3, backoff=0.01, max_wait=5, timeout=0.3)
+FAST = RetryPolicy(attempts=3, backoff=0.01, max_wait=5, timeout=0.1)
 
 
 def client(server: ReplayServer, waits: list[float]) -> HttpClient:
@@ -48,10 +48,10 @@ def test_a_5xx_that_persists_is_a_temporary_error_that_says_to_try_later():
 
 def test_a_timeout_is_retried_and_then_reported():
     waits: list[float] = []
-    with ReplayServer(faults=[Fault("table/", delay=1.0)]) as server:
+    with ReplayServer(faults=[Fault("table/", delay=0.4)]) as server:
         with pytest.raises(SourceError) as raised:
             client(server, waits).get_json("table/y25i01", table="y25i01")
-    assert "no answer within 0.3 s after 3 tries" in str(raised.value)
+    assert "no answer within 0.1 s after 3 tries" in str(raised.value)
 
 
 def test_a_4xx_is_permanent_and_not_retried():

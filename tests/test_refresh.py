@@ -12,13 +12,14 @@ from indicators.catalogue import default_areas, default_catalogue
 from indicators.connectors import RetryPolicy, wanted_from
 from indicators.refresh import refresh_source, source_status
 from indicators.store import Store
+from bot.cli import build_parser
 from tests.conftest import run_cli
 from tests.replay import (RECORDED, TOKEN, Fault, ReplayServer, fingerprint, jobindsats_connector,
                           statbank_connector)
 
 CATALOGUE = default_catalogue()
 AREAS = default_areas()
-FAST = RetryPolicy(attempts=3, backoff=0.001, max_wait=0.01, timeout=0.3)
+FAST = RetryPolicy(attempts=3, backoff=0.001, max_wait=0.01, timeout=0.1)
 LEDIGHED = ["ledige", "ledighedsprocent", "langtidsledige"]
 
 
@@ -108,7 +109,7 @@ FAULTS = {
     "5xx on every try": ([Fault("data/y25i09", status=503)], {}, "HTTP 503 after 3 tries", "again later"),
     "429 on every try": ([Fault("data/y25i09", status=429, headers={"Retry-After": "0"})], {},
                          "HTTP 429 after 3 tries", "again later"),
-    "timeout": ([Fault("data/y25i09", delay=1.0)], {}, "no answer within 0.3 s", "again later"),
+    "timeout": ([Fault("data/y25i09", delay=0.5)], {}, "no answer within 0.1 s", "again later"),
     "truncated body": ([Fault("data/y25i09", truncate=True)], {}, "not valid JSON", "again later"),
     "connection dropped": ([Fault("data/y25i09", drop=True)], {}, "the connection failed", "again later"),
     "malformed JSON": ([Fault("data/y25i09", status=200, body=b"<html><body>Bad gateway</body></html>")], {},
@@ -208,35 +209,66 @@ def test_refresh_then_ask_answers_with_the_served_figure_for_odense(sample_store
     assert lines[1].startswith("statbank: ")
     answer = json.loads(run_cli("ask", "ledighed maj 2026", "--area", "Odense", "--json", db=sample_store_copy).stdout)
     assert (answer["period"], answer["value"], answer["source"]) == ("2026-05", 4321, "jobindsats:y25i01")
-    status = run_cli("status", db=sample_store_copy, env=env).stdout
-    assert "jobindsats" in status and "aktuel: seneste vellykkede opdatering" in status
 
 
-def test_refresh_from_jobindsats_without_a_token_explains_how_to_get_one(sample_store_copy):
-    result = run_cli("refresh", "--source", "jobindsats", db=sample_store_copy, env={"JOBINDSATS_TOKEN": ""})
-    assert result.returncode == 1
-    assert "Jobindsats.dk → API" in result.stderr and "JOBINDSATS_TOKEN" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
-def test_a_failed_refresh_says_the_store_is_unchanged_and_exits_1(sample_store_copy):
-    before = fingerprint(sample_store_copy)
-    with ReplayServer(token="another") as server:
-        env = {"JOBINDSATS_API_URL": server.jobindsats_url, "JOBINDSATS_TOKEN": "wrong"}
-        result = run_cli("refresh", "--source", "jobindsats", "--indicator", "ledige", db=sample_store_copy, env=env)
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "jobindsats: opdateringen mislykkedes, og databasen er uændret." in result.stderr
-    assert "HTTP 401" in result.stderr and "JOBINDSATS_TOKEN" in result.stderr
-    assert fingerprint(sample_store_copy) == before
-
-
-def test_refresh_imports_a_file_and_names_mistakes_in_the_options(sample_store_copy, tmp_path):
+def refresh_here(capsys, db, *argv, **env):
+    """`faktabot refresh ARGS` in this process (the subprocess tests cover the real command line)."""
+    from bot.config import load_config
+    from bot.refresh_commands import cmd_refresh
+    from bot.settings import load_settings
     from tests.conftest import REPO
 
-    result = run_cli("refresh", "--file", str(REPO / "docs" / "samtaler-eksempel.csv"), db=sample_store_copy)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("file:samtaler-eksempel.csv: 24 tal for 1 område hentet")
-    wrong = run_cli("refresh", "--indicator", "ledihed", db=sample_store_copy)
-    assert wrong.returncode == 1 and "did you mean 'ledige'?" in wrong.stderr
-    missing = run_cli("refresh", "--source", "file", db=sample_store_copy)
-    assert missing.returncode == 1 and "--file PATH" in missing.stderr
+    args = build_parser().parse_args(["refresh", *argv])
+    settings = load_settings({"FAKTABOT_DB": str(db), **env}, dotenv=None)
+    code = cmd_refresh(args, settings, load_config(REPO / "faktabot.toml"), policy=FAST)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_refresh_from_jobindsats_without_a_token_explains_how_to_get_one(store_path, capsys):
+    code, out, err = refresh_here(capsys, store_path, "--source", "jobindsats")
+    assert code == 1 and out == ""
+    assert "Jobindsats.dk → API" in err and "JOBINDSATS_TOKEN" in err and "jobindsats@star.dk" in err
+
+
+def test_a_failed_refresh_says_the_store_is_unchanged_and_exits_1(store_path, capsys, monkeypatch):
+    from bot.cli import main
+
+    before = fingerprint(store_path)
+    with ReplayServer(token="another") as server:
+        for name, value in {"FAKTABOT_DB": str(store_path), "JOBINDSATS_API_URL": server.jobindsats_url,
+                            "JOBINDSATS_TOKEN": "wrong"}.items():
+            monkeypatch.setenv(name, value)
+        code = main(["refresh", "--source", "jobindsats", "--indicator", "ledige"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert err.startswith("jobindsats: opdateringen mislykkedes, og databasen er uændret. jobindsats, table y25i01: "
+                          "HTTP 401 – Invalid or missing token; nothing was stored. Jobindsats refused the token: "
+                          "check JOBINDSATS_TOKEN")
+    assert fingerprint(store_path) == before
+
+
+def test_refresh_imports_a_file_and_status_shows_it(store_path, capsys):
+    from bot.refresh_commands import print_status
+    from tests.conftest import REPO
+
+    code, out, err = refresh_here(capsys, store_path, "--file", str(REPO / "docs" / "samtaler-eksempel.csv"))
+    assert code == 0, err
+    assert out.startswith("file:samtaler-eksempel.csv: 24 tal for 1 område hentet")
+    with Store(store_path) as store:
+        print_status(store, datetime(2026, 8, 20, tzinfo=timezone.utc))
+    status = capsys.readouterr().out
+    assert "jobindsats               aktuel: seneste vellykkede opdatering 1. aug. 2026" in status
+    assert "statbank                 aldrig hentet" in status
+    assert "file:samtaler-eksempel.csv" in status
+
+
+@pytest.mark.parametrize("argv,says", [
+    (["--indicator", "ledihed"], "unknown indicator 'ledihed'; did you mean 'ledige'?"),
+    (["--source", "file"], "--source file needs the file: add --file PATH"),
+    (["--source", "statbank", "--file", "x.csv"], "--file imports a file; it cannot be combined with --source statbank"),
+    (["--source", "statbank", "--indicator", "samtaler"], "samtaler has no statbank source"),
+])
+def test_mistakes_in_the_options_are_one_line_that_says_what_to_do(store_path, capsys, argv, says):
+    code, out, err = refresh_here(capsys, store_path, *argv)
+    assert code == 1 and says in err and len(err.strip().splitlines()) == 1

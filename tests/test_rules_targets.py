@@ -129,3 +129,12 @@ def test_a_config_error_points_at_the_file_and_line(tmp_path: Path):
     assert str(caught.value) == (
         f"{broken}, line {line}, target 'sygedagpenge': points are out of order: 2025-Q1 comes after 2026-Q4; "
         "list them from the earliest period to the latest")
+
+
+def test_known_areas_may_be_a_plain_set_of_codes(facts):
+    target = parse_targets([{"id": "t", "indicator": "samtalehyppighed", "kind": "benchmark"}], facts, {"151", "000"},
+                           default_area="151")[0]
+    assert (target.area, target.compare_area) == ("151", "000")
+    with pytest.raises(TargetError, match="unknown area '999'"):
+        parse_targets([{"id": "t", "indicator": "ledige", "kind": "ceiling", "limit": 1, "area": "999"}], facts,
+                      {"151", "000"})
