@@ -154,6 +154,9 @@ def _print_result(result: RunResult) -> None:
         key = "refresh_failed" if result.permanent else "refresh_failed_retry"
         _say(key, out=sys.stderr, source=result.source, error=result.error)
         return
+    if result.rows == 0:
+        _say("refresh_empty", source=result.source)
+        return
     extra = []
     if result.replaced_sample:
         extra.append(_messages()["refresh_sample_replaced"].format(count=_n(result.replaced_sample)))

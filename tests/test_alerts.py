@@ -251,7 +251,8 @@ def test_reasons_render_in_danish_for_real_figures(store, raw, now, status, phra
 def test_an_answer_gets_a_status_line_and_a_goal_path(store, config):
     evaluation = alerts.assess_all(store, Ledger(store.db), config, NOW)
     view = next(v for v in alerts.views(config.targets, evaluation.states) if v.target.id == "fleksjob")
-    assert alerts.target_line(view).startswith(":white_check_mark: Mål »Flere i fleksjob (målsti)«: på sporet.")
+    assert alerts.target_line(view).startswith(
+        ":white_check_mark: Mål »Flere i fleksjob (målsti)«: på sporet (eksempeldata). Personer i fleksjob")
     assert alerts.goal_path(view.target, "2023-12", "2024-02") == [("2024-01", 560.0), ("2024-02", pytest.approx(561.71, abs=0.01))]
 
 
@@ -284,3 +285,18 @@ def test_status_names_the_targets_and_messages_that_did_not_go_out(store, config
     assert out.startswith("Mål: 3 bagud, 0 i risiko, 0 mangler tal, 1 på sporet – seneste vurdering 25. nov. 2026")
     assert ("Besked ikke sendt: »Faktabot: Bagud – Færre på sygedagpenge (målsti), Ballerup (eksempeldata)« til "
             "#beskaeftigelse-ledelse – connection reset.") in out
+
+
+@pytest.mark.parametrize("text, expected", [("2027-01-15", date(2027, 1, 15)), ("15.1.2027", date(2027, 1, 15)),
+                                            ("15-01-2027", date(2027, 1, 15))])
+def test_until_takes_iso_and_danish_dates(text, expected):
+    from bot.alert_commands import _date
+
+    assert _date(text) == expected
+
+
+def test_until_that_is_not_a_date_says_how_to_write_it():
+    from bot.alert_commands import _date
+
+    with pytest.raises(AlertError, match=r"^--until 'næste uge' is not a date; write it as YYYY-MM-DD, e.g. 2027-01-15$"):
+        _date("næste uge")

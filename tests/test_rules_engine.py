@@ -211,6 +211,12 @@ LIFECYCLES = [
     ("missing data is said once, and a return to a breach is said again", CEILING,
      [BREACH_DATA, [], [], BREACH_DATA], [["breached"], ["no_data"], [], ["breached"]]),
     ("no data then on track: silent", CEILING, [[], OK_DATA], [["no_data"], []]),
+    ("an early warning that passes is resolved", CEILING, [WARN_DATA, OK_DATA], [["at_risk"], ["resolved"]]),
+    ("straight from on track to breached", {**CEILING, "hold_periods": 1}, [OK_DATA, PENDING_DATA],
+     [[], ["breached"]]),
+    ("from on track to no data", CEILING, [OK_DATA, []], [[], ["no_data"]]),
+    ("a breach resolved, then breached again with new numbers", CEILING, [BREACH_DATA, OK_DATA, HIGHER_DATA],
+     [["breached"], ["resolved"], ["breached"]]),
     ("the same data again: silent", CEILING, [BREACH_DATA, BREACH_DATA, BREACH_DATA], [["breached"], [], []]),
 ]
 

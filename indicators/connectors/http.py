@@ -69,8 +69,9 @@ class HttpClient:
     def __init__(self, source: str, base_url: str, *, headers: Mapping[str, str] | None = None,
                  policy: RetryPolicy = RetryPolicy(), explain: Explain | None = None,
                  advice: Mapping[int, str] | None = None, sleep: Callable[[float], None] = time.sleep,
-                 transport: httpx.BaseTransport | None = None):
+                 transport: httpx.BaseTransport | None = None, url_setting: str = ""):
         self.source = source
+        self.url_setting = url_setting  # the setting that holds base_url, named in messages
         self.policy = policy
         self.explain = explain
         self.advice = dict(advice or {})
@@ -136,7 +137,8 @@ class HttpClient:
                 self.sleep(min(wait, self.policy.max_wait))
         raise SourceError(
             f"{where}: {last_problem} after {self.policy.attempts} tries; nothing was stored. "
-            f"Check that {self.base_url} is reachable and run `faktabot refresh` again later.",
+            f"Check that {self.base_url}{f' ({self.url_setting})' if self.url_setting else ''} is "
+            "reachable and run `faktabot refresh` again later.",
             source=self.source, table=table, permanent=False,
         )
 

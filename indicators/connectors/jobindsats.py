@@ -38,7 +38,8 @@ ADVICE = {
          "if you have none, " + TOKEN_HELP,
     403: "the token has no access to this table; ask jobindsats@star.dk, or leave the table out "
          "with --indicator",
-    404: "Jobindsats does not know this table: correct `table` in indicators/catalogue.toml",
+    404: "Jobindsats does not know this table: correct `table` in indicators/catalogue.toml, and check "
+         "that JOBINDSATS_API_URL ends in /v3/",
     422: "Jobindsats did not accept the query: correct `table`, `hierarchy` or `measure` in "
          "indicators/catalogue.toml",
 }
@@ -58,7 +59,7 @@ def explain(response: httpx.Response) -> str | None:
 
 def client(base_url: str, token: str, *, policy: RetryPolicy = RetryPolicy(), **kwargs) -> HttpClient:
     return HttpClient(NAME, base_url, headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
-                      policy=policy, explain=explain, advice=ADVICE, **kwargs)
+                      policy=policy, explain=explain, advice=ADVICE, url_setting="JOBINDSATS_API_URL", **kwargs)
 
 
 @dataclass(frozen=True)

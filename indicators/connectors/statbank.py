@@ -31,6 +31,10 @@ NOT_AREAS = {f"{n:03d}" for n in range(1, 12)} | {"411", "950", "997", "998", "9
 NOT_AREA_NAMES = {"christiansø", "outside denmark", "abroad", "not stated municipality", "uoplyst kommune",
                   "udlandet", "uden fast bopæl"}
 ADVICE = {
+    401: "StatBank needs no login, so this is not StatBank: check that STATBANK_API_URL is "
+         "https://api.statbank.dk/v1/ (or your proxy for it)",
+    403: "StatBank needs no login, so this is not StatBank: check that STATBANK_API_URL is "
+         "https://api.statbank.dk/v1/ (or your proxy for it)",
     400: "StatBank did not accept the query: correct `table` or `variables` in indicators/catalogue.toml "
          "(the codes are listed at /v1/tableinfo/<table>)",
     404: "StatBank does not know this: correct `table` in indicators/catalogue.toml, and check "
@@ -50,7 +54,8 @@ def explain(response: httpx.Response) -> str | None:
 
 
 def client(base_url: str, *, policy: RetryPolicy = RetryPolicy(), **kwargs) -> HttpClient:
-    return HttpClient(NAME, base_url, policy=policy, explain=explain, advice=ADVICE, **kwargs)
+    return HttpClient(NAME, base_url, policy=policy, explain=explain, advice=ADVICE, url_setting="STATBANK_API_URL",
+                      **kwargs)
 
 
 @dataclass(frozen=True)

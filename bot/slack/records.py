@@ -1,0 +1,161 @@
+"""The Slack side's own tables in store.db: seen events, posts to retry, alert threads, App Home users.
+
+I/O; all of the Slack side's SQL lives here, with its own sqlite-utils migration set
+(`faktabot-slack`), so it never touches the tables of `bot/ledger.py`. One instance per thread,
+on that thread's store connection.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "faktabot-slack"
+migrations = Migrations(MIGRATION_SET)
+
+# Slack retries an event three times within about six minutes; a day is ample to catch them all.
+EVENT_MEMORY = timedelta(days=1)
+MAX_ATTEMPTS = 5  # a post that failed this often is left for a person (`faktabot status`)
+
+
+@migrations()
+def m001_slack_tables(db: Database) -> None:
+    db.execute("CREATE TABLE slack_events (event_id TEXT PRIMARY KEY, received_at TEXT NOT NULL)")
+    db.execute(
+        """
+        CREATE TABLE slack_posts (
+            id INTEGER PRIMARY KEY,
+            channel TEXT NOT NULL,
+            thread_ts TEXT,
+            payload TEXT NOT NULL,
+            chart BLOB,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 1,
+            error TEXT,
+            created_at TEXT NOT NULL,
+            finished_at TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE slack_alerts (
+            target TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            ts TEXT NOT NULL,
+            key TEXT NOT NULL,
+            text TEXT NOT NULL,
+            status_line TEXT,
+            posted_at TEXT NOT NULL,
+            PRIMARY KEY (target, channel)
+        )
+        """
+    )
+    db.execute("CREATE TABLE slack_home_users (user TEXT PRIMARY KEY, opened_at TEXT NOT NULL)")
+
+
+@dataclass(frozen=True, slots=True)
+class FailedPost:
+    """An answer Slack did not take; `payload` holds chat.postMessage's arguments, `chart` the PNG."""
+
+    id: int
+    channel: str
+    thread_ts: str | None
+    payload: dict
+    chart: bytes | None
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class AlertPost:
+    """Where a target's newest alert was posted in a channel: reminders go in its thread."""
+
+    target: str
+    channel: str
+    ts: str
+    key: str
+    text: str
+    status_line: str | None
+
+
+class SlackRecords:
+    def __init__(self, db: Database, migrate: bool = True):
+        self.db = db
+        if migrate:
+            migrations.apply(db)
+
+    # -- event retries ----------------------------------------------------------------------
+
+    def first_time(self, event_id: str, now: datetime) -> bool:
+        """Record `event_id`; False if it was seen before (Slack retried, or replayed)."""
+        cursor = self.db.execute("INSERT INTO slack_events (event_id, received_at) VALUES (?, ?) "
+                                 "ON CONFLICT (event_id) DO NOTHING", [event_id, _iso(now)])
+        return cursor.rowcount == 1
+
+    def forget_events(self, now: datetime) -> int:
+        cursor = self.db.execute("DELETE FROM slack_events WHERE received_at < ?", [_iso(now - EVENT_MEMORY)])
+        return cursor.rowcount
+
+    # -- posts that failed -----------------------------------------------------------------
+
+    def failed_post(self, channel: str, thread_ts: str | None, payload: dict, chart: bytes | None,
+                    error: str, now: datetime) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO slack_posts (channel, thread_ts, payload, chart, status, error, created_at) "
+            "VALUES (?, ?, ?, ?, 'failed', ?, ?)",
+            [channel, thread_ts, json.dumps(payload, ensure_ascii=False), chart, error, _iso(now)])
+        return cursor.lastrowid
+
+    def posts_to_retry(self) -> list[FailedPost]:
+        rows = self.db.query("SELECT * FROM slack_posts WHERE status = 'failed' AND attempts < ? ORDER BY id",
+                             [MAX_ATTEMPTS])
+        return [FailedPost(r["id"], r["channel"], r["thread_ts"], json.loads(r["payload"]), r["chart"],
+                           r["attempts"]) for r in rows]
+
+    def retried(self, post_id: int, error: str | None, now: datetime, permanent: bool = False) -> None:
+        """After a retry: sent (error None), failed again, or given up (permanent)."""
+        status = "sent" if error is None else ("given_up" if permanent else "failed")
+        self.db.execute("UPDATE slack_posts SET status = ?, attempts = attempts + 1, error = ?, finished_at = ? "
+                        "WHERE id = ?", [status, error, _iso(now), post_id])
+
+    def stuck_posts(self) -> list[dict]:
+        """Posts that will not be retried again, for the operator."""
+        return list(self.db.query("SELECT id, channel, error, created_at FROM slack_posts WHERE status = 'given_up' "
+                                  "OR (status = 'failed' AND attempts >= ?) ORDER BY id", [MAX_ATTEMPTS]))
+
+    # -- alert threads ---------------------------------------------------------------------
+
+    def alert_post(self, target: str, channel: str) -> AlertPost | None:
+        row = next(self.db.query("SELECT * FROM slack_alerts WHERE target = ? AND channel = ?", [target, channel]),
+                   None)
+        return AlertPost(**{k: row[k] for k in AlertPost.__slots__}) if row else None
+
+    def alert_post_at(self, channel: str, ts: str) -> AlertPost | None:
+        row = next(self.db.query("SELECT * FROM slack_alerts WHERE channel = ? AND ts = ?", [channel, ts]), None)
+        return AlertPost(**{k: row[k] for k in AlertPost.__slots__}) if row else None
+
+    def remember_alert(self, post: AlertPost, now: datetime) -> None:
+        self.db.execute(
+            "INSERT INTO slack_alerts (target, channel, ts, key, text, status_line, posted_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target, channel) DO UPDATE SET ts = excluded.ts, "
+            "key = excluded.key, text = excluded.text, status_line = excluded.status_line, "
+            "posted_at = excluded.posted_at",
+            [post.target, post.channel, post.ts, post.key, post.text, post.status_line, _iso(now)])
+
+    def set_status_line(self, channel: str, ts: str, line: str) -> None:
+        self.db.execute("UPDATE slack_alerts SET status_line = ? WHERE channel = ? AND ts = ?", [line, channel, ts])
+
+    # -- App Home --------------------------------------------------------------------------
+
+    def home_opened(self, user: str, now: datetime) -> None:
+        self.db.execute("INSERT INTO slack_home_users (user, opened_at) VALUES (?, ?) "
+                        "ON CONFLICT (user) DO UPDATE SET opened_at = excluded.opened_at", [user, _iso(now)])
+
+    def home_users(self) -> list[str]:
+        return [r["user"] for r in self.db.query("SELECT user FROM slack_home_users ORDER BY user")]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
