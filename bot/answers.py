@@ -6,7 +6,7 @@ resolved against `today`, which the caller passes in: nothing here reads the clo
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from indicators import periods
@@ -172,6 +172,18 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         # "ledige kvinder" where only the total is published: answer the total and say so.
         missing_breakdown, breakdown = query.breakdown, ""
         available = store.period_kinds(indicator.id, area.code, "")
+    if not available and not breakdown:
+        # No total published (aktiveringsberørte exist per ydelse only; fuldtidspersoner has no
+        # sum): answer the largest series there is, and list the rest by the same breakdown.
+        candidates = [b for b in store.breakdowns(indicator.id, area.code) if b and ";" not in b]
+        if candidates:
+            newest = [store.series(indicator.id, area.code, b)[-1] for b in candidates]
+            best = max(newest, key=lambda o: (o.period, o.value if o.value is not None else float("-inf")))
+            breakdown = best.breakdown
+            available = store.period_kinds(indicator.id, area.code, breakdown)
+            if len(candidates) > 1 and query.by is None:
+                query = replace(query, by=breakdown.split("=", 1)[0])
+            query = replace(query, breakdown=breakdown)
     kind = _kind_for(query.period, indicator, available)
     if kind is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None)
@@ -199,7 +211,8 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     if query.by:
         for candidate in store.breakdowns(indicator.id, area.code):
             split = parse_breakdown(candidate)
-            if set(split) == {query.by} | set(parse_breakdown(breakdown)) and query.by in split:
+            wanted = {k: v for k, v in parse_breakdown(breakdown).items() if k != query.by}
+            if query.by in split and {k: v for k, v in split.items() if k != query.by} == wanted:
                 found = store.get(indicator.id, area.code, current.period, candidate)
                 if found is not None and found.value is not None:
                     parts.append(Part(label=split[query.by], observation=found))

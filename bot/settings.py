@@ -28,6 +28,7 @@ class Settings:
     slack_bot_token: str | None = field(default=None, repr=False)
     slack_app_token: str | None = field(default=None, repr=False)
     slack_signing_secret: str | None = field(default=None, repr=False)
+    slack_team_id: str | None = None  # the only workspace the bot answers in
     port: int = 3000
     slack_api_url: str = "https://slack.com/api/"
     jobindsats_token: str | None = field(default=None, repr=False)
@@ -90,6 +91,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         slack_bot_token=text("SLACK_BOT_TOKEN"),
         slack_app_token=text("SLACK_APP_TOKEN"),
         slack_signing_secret=text("SLACK_SIGNING_SECRET"),
+        slack_team_id=text("SLACK_TEAM_ID"),
         port=_int(env, "PORT", 3000, problems) or 3000,
         slack_api_url=_with_slash(text("SLACK_API_URL") or "https://slack.com/api/"),
         jobindsats_token=text("JOBINDSATS_TOKEN"),

@@ -97,7 +97,7 @@ MEASURES: dict[tuple[str, str], MeasureRule] = {
         "forsoergertryk", **RATE, fixed=KONTANTHJAELP),
     ("y60a02", "Fuldtidspersoner i pct. af arbejdsstyrken 16-66 år"): MeasureRule("kontanthjaelp_pct", **RATE),
     ("y60c07", "Aktiveringsgrad"): MeasureRule("aktiveringsgrad", **RATE, fixed=KONTANTHJAELP),
-    ("y60c07", "Andel aktiveringsberørte"): MeasureRule("aktiveringsberoerte", **RATE),
+    ("y60c07", "Andel aktiveringsberørte"): MeasureRule("aktiveringsberoerte", **RATE, fixed=KONTANTHJAELP),
     ("y60c02", "Antal forløb"): MeasureRule(
         "aktiveringsmoenster", "forløb", "forløb", fixed=KONTANTHJAELP, **TILBUD),
     ("y60c02", "Antal aktiverede"): MeasureRule("aktiverede", **PERSONS, fixed=KONTANTHJAELP, **TILBUD),

@@ -16,7 +16,6 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import render
 from bot.conversation import Reply, reply
-from bot.answers import Answer
 from bot.slack import blocks, subscriptions
 from bot.target_context import TargetContext
 from indicators.catalogue import default_areas, default_catalogue
@@ -44,13 +43,19 @@ def question_text(raw: str) -> str:
     return " ".join(text.split())
 
 
-def ask(bot: SlackBot, text: str, *, user: str | None, channel: str) -> Reply:
-    """Answer as `faktabot ask` does (same targets context, same clock), and log the question."""
-    started = time.perf_counter()
+def answer(bot: SlackBot, text: str) -> Reply:
+    """Answer as `faktabot ask` does: the same targets context, the same clock, with the chart."""
     store, now = bot.store(), bot.clock()
     context = TargetContext.load(store, bot.config, now)
-    result = reply(text, store, bot.config, now.date(), with_chart=True, targets=context.for_answer,
-                   target_board=context.board)
+    return reply(text, store, bot.config, now.date(), with_chart=True, targets=context.for_answer,
+                 target_board=context.board)
+
+
+def ask(bot: SlackBot, text: str, *, user: str | None, channel: str) -> Reply:
+    """A person's question: the answer, and a line in the query log."""
+    started = time.perf_counter()
+    result = answer(bot, text)
+    now = bot.clock()
     data = result.as_json()
     bot.ledger().log_query(at=now, channel=f"slack:{channel}", user=user, text=text, understood=result.understood,
                            intent=data["intent"], indicator=data["indicator"],
@@ -107,12 +112,21 @@ def post(bot: SlackBot, channel: str, thread_ts: str | None, text: str, layout: 
         _record(bot, {"message": payload, "chart_title": chart_title}, chart, reason, permanent)
         return None
     if chart:
-        upload = {"channel": channel, "thread_ts": thread_ts, "chart_title": chart_title}
-        try:
-            upload_chart(bot, upload, chart)
-        except SlackClientError as error:
-            _record(bot, upload, chart, *describe(error))
+        _chart(bot, {"channel": channel, "thread_ts": thread_ts, "chart_title": chart_title}, chart)
     return ts
+
+
+def post_chart(bot: SlackBot, channel: str, thread_ts: str | None, result: Reply) -> None:
+    if result.chart:
+        _chart(bot, {"channel": channel, "thread_ts": thread_ts, "chart_title": blocks.chart_title(result)},
+               result.chart)
+
+
+def _chart(bot: SlackBot, where: dict, chart: bytes) -> None:
+    try:
+        upload_chart(bot, where, chart)
+    except SlackClientError as error:
+        _record(bot, where, chart, *describe(error))
 
 
 def upload_chart(bot: SlackBot, where: dict, chart: bytes) -> None:
@@ -199,7 +213,3 @@ def _answer_command(bot: SlackBot, channel: str, text: str, user: str | None, re
                 response_type="ephemeral")
 
     post_reply(bot, channel, None, result, not_member=only_to_the_asker)
-
-
-def is_answer(result: Reply) -> bool:
-    return isinstance(result.result, Answer) and result.result.observation is not None
