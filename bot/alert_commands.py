@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 
 from bot import alerts, formats, render
 from bot.alerts import AlertError
-from bot.channels import Channels, Message, OutboxChannel, TerminalChannel
+from bot.channels import Message, TerminalChannel
 from bot.config import Config
+from bot.delivery import channels_for
 from bot.ledger import Ledger
 from bot.settings import Settings
 from indicators.store import Store
@@ -74,7 +75,7 @@ def cmd_alerts(args, settings: Settings, config: Config) -> int:
             state = alerts.acknowledge(store, ledger, config, args.ack, args.note, moment)
             say("alerts_acknowledged", name=_name(config, args.ack), note=state.ack.note if state.ack else "")
             return 0
-        channels = Channels(outbox=OutboxChannel(settings.outbox, lambda: now().strftime("%Y%m%dT%H%M%S")))
+        channels = channels_for(settings, now)
         run = alerts.run_alerts(store, ledger, config, channels, moment, dry_run=args.dry_run)
     # Each notice once on the terminal, addressed to all its recipients; the outbox has one file each.
     terminal = TerminalChannel(format=_terminal)

@@ -143,3 +143,18 @@ class EmlOutbox:
 
 def _text(value: bytes | str) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+class EmailNoticeChannel:
+    """A `Channel` for plain notices (alerts, reminders) to email addresses: the Slack text becomes
+    the plain part and a simple HTML part, sent through SMTP or the `.eml` outbox."""
+
+    def __init__(self, transport: SmtpChannel | EmlOutbox, clock, to_plain, to_html):
+        self.transport, self.clock = transport, clock
+        self.name = transport.name  # "email", or "outbox" when the message becomes an .eml file
+        self.to_plain, self.to_html = to_plain, to_html  # mrkdwn -> plain text; plain text -> HTML (templates)
+
+    def send(self, message) -> str:
+        text = self.to_plain(message.text)
+        content = EmailContent(subject=message.subject, text=text, html=self.to_html(text))
+        return self.transport.send_email(message.recipient, content, message.key, self.clock())

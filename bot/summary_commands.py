@@ -4,9 +4,8 @@ from __future__ import annotations
 import argparse
 
 from bot import alert_commands, formats
-from bot.channels import Channels, OutboxChannel
 from bot.config import Config
-from bot.email import EmlOutbox, SmtpChannel
+from bot.delivery import channels_for, email_transport
 from bot.ledger import Ledger
 from bot.settings import Settings
 from bot.summary import build_summary, render_summary
@@ -25,10 +24,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def email_channel(settings: Settings):
-    if settings.smtp_enabled:
-        return SmtpChannel(settings.smtp_host, settings.smtp_port, security=settings.smtp_security,
-                           user=settings.smtp_user, password=settings.smtp_password, sender=settings.mail_from)
-    return EmlOutbox(settings.outbox)
+    return email_transport(settings)
 
 
 def _month(text: str | None) -> str:
@@ -60,7 +56,7 @@ def cmd_summary(args, settings: Settings, config: Config) -> int:
             done = {d.recipient for d in ledger.deliveries() if d.key == f"summary:{month}" and d.status == "sent"}
             say("summary_preview", recipients=", ".join(f"{r} (allerede sendt)" if r in done else r for r in targets))
             return 0
-        channels = Channels(outbox=OutboxChannel(settings.outbox, lambda: alert_commands.now().strftime("%Y%m%dT%H%M%S")))
+        channels = channels_for(settings, alert_commands.now)
         run = send_summary(store, ledger, config, month, now=now, channels=channels, email=email_channel(settings),
                            board=context.board_rows(), to=args.to, target_paths=context.path)
     say("summary_done", month=formats.period(month), sent=len(run.sent), already=len(run.already),

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import email
+import email.policy
 import sqlite3
 
 from tests.conftest import REPO, run_cli
@@ -42,13 +44,22 @@ def test_targets_json_shows_the_four_named_targets_with_reasons_and_forecasts(sa
     assert samtaler["actual"] < samtaler["expected"] == samtaler["reason_data"]["compare_value"]
 
 
+def _body(path) -> str:
+    """An outbox file's text: a Slack message as is, an .eml file's plain-text part."""
+    if path.suffix == ".eml":
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        return message.get_body(("plain",)).get_content()
+    return path.read_text(encoding="utf-8")
+
+
 def test_alerts_deliver_each_transition_once_and_are_silent_the_second_time(sample_store_copy, tmp_path):
     env = {"FAKTABOT_OUTBOX": str(tmp_path / "outbox")}
     first = run_cli("alerts", db=sample_store_copy, env=env)
     assert first.returncode == 0, first.stderr
     assert first.stdout.count("Bagud: ") == 3 and "Sendt: 6 beskeder om 3 mål" in first.stdout
     files = sorted((tmp_path / "outbox").iterdir())
-    assert len(files) == 6 and all("Eksempeldata" in f.read_text(encoding="utf-8") for f in files)
+    assert len(files) == 6 and all("Eksempeldata" in _body(f) for f in files)
+    assert sum(f.suffix == ".eml" for f in files) == 3  # the email recipients get real emails
     conn = sqlite3.connect(sample_store_copy)
     rows = conn.execute("SELECT target, kind, recipient, status, channel FROM deliveries ORDER BY id").fetchall()
     assert len(rows) == 6 and {r[3] for r in rows} == {"sent"} and {r[4] for r in rows} == {"outbox"}

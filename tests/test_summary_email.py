@@ -155,3 +155,14 @@ def test_dry_run_sends_nothing_and_a_test_address_gets_its_own_copy(smtp, sample
 def test_a_bad_month_is_a_clear_error(sample_store_path):
     result = run_cli("summary", "--month", "juli", "--dry-run", db=sample_store_path)
     assert result.returncode == 1 and "write it as YYYY-MM" in result.stderr
+
+
+def test_alerts_to_email_addresses_go_by_smtp_once(smtp, sample_store_copy, tmp_path):
+    env = smtp_env(smtp, tmp_path / "outbox")
+    assert run_cli("alerts", db=sample_store_copy, env=env).returncode == 0
+    assert sorted(m["To"] for m in smtp.messages) == [
+        "jobcenterchef@example.org", "jobcenterchef@example.org", "sygedagpenge-teamleder@example.org"]
+    plain = smtp.messages[0].get_body(("plain",)).get_content()
+    assert "Eksempeldata" in plain and "*" not in plain.split("\n")[0]  # mrkdwn turned into plain text
+    assert run_cli("alerts", db=sample_store_copy, env=env).returncode == 0
+    assert len(smtp.messages) == 3
