@@ -57,8 +57,18 @@ def slack_runner(settings: Settings, config: Config) -> Callable[[threading.Even
     return lambda stop: slack.serve(settings, config, stop)
 
 
+def _slack_channel(settings: Settings, config: Config):
+    """Alerts and summaries to "#kanal" go through Slack when it is configured (issue 6)."""
+    if not settings.slack_enabled:
+        return None
+    from bot.slack import slack_channel
+
+    return slack_channel(settings, config)
+
+
 def build_service(settings: Settings, config: Config) -> Service:
-    channels = Channels(outbox=OutboxChannel(settings.outbox, lambda: alert_commands.now().strftime("%Y%m%dT%H%M%S")))
+    channels = Channels(outbox=OutboxChannel(settings.outbox, lambda: alert_commands.now().strftime("%Y%m%dT%H%M%S")),
+                        slack=_slack_channel(settings, config))
     return Service(settings=settings, config=config, channels=channels, email=email_channel(settings),
                    refreshers=refreshers(settings))
 

@@ -76,7 +76,10 @@ def _acknowledge(bot: SlackBot, where: dict, note: str, user: str) -> None:
         state = alerts.acknowledge(bot.store(), bot.ledger(), bot.config, str(target), note, now)
     except AlertError as error:
         log.info("slack: acknowledgement of %s refused: %s", target, error)
-        _tell(bot, channel, ts, blocks.escape(str(error)))
+        name = _target_name(bot, str(target))
+        text = (blocks.word("alert", "unknown_target", target=blocks.escape(str(target))) if name is None
+                else blocks.word("alert", "nothing_to_acknowledge", name=blocks.escape(name)))
+        _tell(bot, channel, ts, text)
         return
     line = blocks.word("alert", "acknowledged", user=user, day=formats.day(now), note=blocks.escape(state.ack.note))
     update_alert(bot, channel, ts, str(target), line, None)
@@ -112,9 +115,9 @@ def on_development(bot: SlackBot, body: dict) -> None:
     if target is None or channel is None:
         _tell(bot, channel, ts, blocks.word("alert", "unknown_target", target=blocks.escape(target_id)))
         return
-    result = questions.ask(bot, development_question(target.indicator, target.area), user=body["user"]["id"],
-                           channel=channel)
-    questions.post_reply(bot, channel, ts, result)
+    result, draw = questions.ask(bot, development_question(target.indicator, target.area),
+                                 user=body["user"]["id"], channel=channel)
+    questions.post_reply(bot, channel, ts, result, draw)
 
 
 def development_question(indicator: str, area: str) -> str:

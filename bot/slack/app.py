@@ -7,7 +7,9 @@ what the work does lives in `questions.py` and `actions.py`. I/O: Slack and the 
 from __future__ import annotations
 
 import logging
+import os
 import re
+import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, ServerErrorRetryHandler,
 )
+from sqlite_utils import Database
 
 from bot import alert_commands
 from bot.config import Config
@@ -25,6 +28,7 @@ from bot.ledger import Ledger
 from bot.settings import Settings
 from bot.slack import blocks
 from bot.slack.records import SlackRecords
+from bot.slack.rendering import ChartRenderer
 from indicators.store import Store
 
 log = logging.getLogger("faktabot.slack")
@@ -37,8 +41,8 @@ def web_client(settings: Settings) -> WebClient:
     """The Web API client: base URL from SLACK_API_URL; retries on 429 (honouring Retry-After),
     on a dropped connection and once on a 5xx."""
     client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=15)
-    client.retry_handlers = [ConnectionErrorRetryHandler(max_retry_count=2), RateLimitErrorRetryHandler(max_retry_count=2),
-                             ServerErrorRetryHandler(max_retry_count=1)]
+    client.retry_handlers = [ConnectionErrorRetryHandler(max_retry_count=2),
+                             RateLimitErrorRetryHandler(max_retry_count=2), ServerErrorRetryHandler(max_retry_count=1)]
     return client
 
 
@@ -46,17 +50,33 @@ class SlackBot:
     """Settings, config, clock and one store connection per thread, shared by every listener."""
 
     def __init__(self, settings: Settings, config: Config, *, clock: Callable[[], datetime] = alert_commands.now,
-                 client: WebClient | None = None, workers: int = 8):
+                 client: WebClient | None = None, workers: int = 32, chart_processes: int | None = None):
         self.settings, self.config, self.clock = settings, config, clock
         self.client = client or web_client(settings)
         self._local = threading.local()
         with Store(settings.db_path) as store:  # migrate once, here, before any thread needs the tables
             SlackRecords(store.db)
             Ledger(store.db)
+        # Seen event ids are checked before every acknowledgement, on whichever thread the request
+        # arrived: one shared connection behind a lock, and no fsync per event (WAL + NORMAL keeps
+        # them across a crash of the process, which is what a retry follows).
+        connection = sqlite3.connect(settings.db_path, check_same_thread=False, timeout=5)
+        connection.execute("PRAGMA synchronous = NORMAL")
+        self._events = SlackRecords(Database(connection), migrate=False)
+        self._events_lock = threading.Lock()
+        # Workers mostly wait (on Slack, on a chart process), so a burst of questions gets one each.
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack-work")
+        self.renderer = ChartRenderer((os.cpu_count() or 1) if chart_processes is None else chart_processes)
         self.allowed_channels = frozenset(config.raw.get("slack", {}).get("channels", []))
         self.allowed_users = frozenset(config.raw.get("slack", {}).get("users", []))
-        self.app = self._build_app()
+        self._app: App | None = None
+
+    @property
+    def app(self) -> App:
+        """The Bolt app, built on first use (the delivery transport needs only the client)."""
+        if self._app is None:
+            self._app = self._build_app()
+        return self._app
 
     # -- per-thread store ------------------------------------------------------------------
 
@@ -64,6 +84,9 @@ class SlackBot:
         store = getattr(self._local, "store", None)
         if store is None:
             store = self._local.store = Store(self.settings.db_path)
+            # The query log and the Slack tables are written by many threads at once; in WAL mode
+            # NORMAL skips the fsync per commit and still survives a crash of the process.
+            store.db.execute("PRAGMA synchronous = NORMAL")
             self._local.records = SlackRecords(store.db, migrate=False)
             self._local.ledger = Ledger(store.db)
         return store
@@ -92,6 +115,9 @@ class SlackBot:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=False)
+        self.renderer.close()
+        with self._events_lock:
+            self._events.db.close()
 
     # -- the app ---------------------------------------------------------------------------
 
@@ -119,7 +145,8 @@ class SlackBot:
         app.action(blocks.SNOOZE_WEEK)(self._acked("snooze", actions.on_snooze, 7))
         app.action(blocks.SNOOZE_MONTH)(self._acked("snooze", actions.on_snooze, 30))
         # The modal must open within 3 s of the click (trigger_id), so this one runs on the listener thread.
-        app.action(blocks.ACKNOWLEDGE)(lambda ack, body, client: actions.on_acknowledge_clicked(self, ack, body, client))
+        app.action(blocks.ACKNOWLEDGE)(
+            lambda ack, body, client: actions.on_acknowledge_clicked(self, ack, body, client))
         app.view(blocks.ACK_VIEW)(lambda ack, body, view: actions.on_note_submitted(self, ack, body, view))
         app.action(blocks.DEVELOPMENT)(self._acked("development", actions.on_development))
         app.error(lambda error, body: log.error("slack: listener failed: %s", error, exc_info=error))
@@ -142,10 +169,14 @@ class SlackBot:
         if refusal is not None:
             return refusal
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not self.records().first_time(str(event_id), self.clock()):
+        if event_id and not self._first_time(str(event_id)):
             log.info("slack: event %s already handled; dropped", event_id)
             return BoltResponse(status=200, body="")
         return next()
+
+    def _first_time(self, event_id: str) -> bool:
+        with self._events_lock:
+            return self._events.first_time(event_id, self.clock())
 
     def _refusal(self, body: dict) -> BoltResponse | None:
         team = self.settings.slack_team_id

@@ -17,6 +17,9 @@ from bot.answers import Answer
 from bot.conversation import Reply
 
 MESSAGE_BLOCKS, VIEW_BLOCKS = 50, 100
+# Slack refuses a message whose blocks hold much more than ~13,000 characters in all
+# (msg_blocks_too_long, undocumented); stay under it.
+MESSAGE_CHARS = 12_000
 SECTION_CHARS, CONTEXT_CHARS, BUTTON_CHARS, VIEW_TITLE_CHARS = 3000, 2000, 75, 24
 
 # Action and view ids: the contract between these payloads and the listeners in bot/slack/app.py.
@@ -89,11 +92,17 @@ def context(*lines: str) -> dict:
     return {"type": "context", "elements": [mrkdwn(neutralise(line)[:CONTEXT_CHARS]) for line in lines[:10]]}
 
 
-def capped(blocks: list[dict], limit: int = MESSAGE_BLOCKS) -> list[dict]:
-    """At most `limit` blocks; the last one says the rest was left out."""
-    if len(blocks) <= limit:
-        return blocks
-    return blocks[: limit - 1] + [context("…")]
+def capped(blocks: list[dict], limit: int = MESSAGE_BLOCKS, chars: int = MESSAGE_CHARS) -> list[dict]:
+    """At most `limit` blocks and about `chars` characters; a last block says the rest was left out.
+    (The fallback `text` keeps the whole answer.)"""
+    kept, used = [], 0
+    for number, block in enumerate(blocks):
+        size = len(json.dumps(block, ensure_ascii=False))
+        if number == limit - 1 and len(blocks) > limit or used + size > chars:
+            return kept + [context("…")]
+        kept.append(block)
+        used += size
+    return kept
 
 
 # --- answers ---------------------------------------------------------------------------------

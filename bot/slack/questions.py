@@ -2,7 +2,8 @@
 
 The answer is `bot.conversation.reply`'s, exactly as `faktabot ask` gives it, laid out in Block Kit,
 with the chart uploaded (files_upload_v2) to the same place. A post Slack does not take is recorded
-in `slack_posts` and retried by the service (`retry_failed_posts`), never dropped. I/O: Slack, store.
+in `slack_posts` and retried by the service (`retry_failed_posts`) for about two hours, then kept
+for the operator. I/O: Slack and the store.
 """
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import render
+from bot.answers import Answer
 from bot.conversation import Reply, reply
 from bot.slack import blocks, subscriptions
 from bot.target_context import TargetContext
@@ -32,7 +35,9 @@ PERMANENT = frozenset({"channel_not_found", "not_in_channel", "is_archived", "in
 _MENTION = re.compile(r"<@[UWB][A-Z0-9]+(?:\|[^>]*)?>")
 _SPECIAL = re.compile(r"<(?:[#!][^>]*|(?:https?|mailto):[^>]*)>")
 NOT_MEMBER = frozenset({"not_in_channel", "channel_not_found"})
+Draw = Callable[[], "bytes | None"]  # draws an answer's chart when called
 HELP_WORDS = {"", "hjælp", "hjaelp", "help", "?"}
+SUBSCRIPTION_VERBS = {"abonner", "afmeld"}
 
 
 def question_text(raw: str) -> str:
@@ -43,25 +48,36 @@ def question_text(raw: str) -> str:
     return " ".join(text.split())
 
 
-def answer(bot: SlackBot, text: str) -> Reply:
-    """Answer as `faktabot ask` does: the same targets context, the same clock, with the chart."""
+def answer(bot: SlackBot, text: str, with_chart: bool = True) -> Reply:
+    """Answer as `faktabot ask` does: the same targets context, the same clock, and the chart
+    `--chart` would draw, drawn in a worker process (bot/slack/rendering.py)."""
+    result, draw = answer_now(bot, text)
+    return replace(result, chart=draw()) if with_chart else result
+
+
+def answer_now(bot: SlackBot, text: str) -> tuple[Reply, Draw]:
+    """The answer's text now and its chart on demand, so the figure can be posted while the chart
+    is still being drawn."""
     store, now = bot.store(), bot.clock()
     context = TargetContext.load(store, bot.config, now)
-    return reply(text, store, bot.config, now.date(), with_chart=True, targets=context.for_answer,
-                 target_board=context.board)
+    result = reply(text, store, bot.config, now.date(), targets=context.for_answer, target_board=context.board)
+    if not isinstance(result.result, Answer) or result.result.observation is None:
+        return result, lambda: None
+    _, path = context.for_answer(result.result.query, result.result)
+    return result, lambda: bot.renderer.chart(result, path)
 
 
-def ask(bot: SlackBot, text: str, *, user: str | None, channel: str) -> Reply:
-    """A person's question: the answer, and a line in the query log."""
+def ask(bot: SlackBot, text: str, *, user: str | None, channel: str) -> tuple[Reply, Draw]:
+    """A person's question: the answer (chart on demand), and a line in the query log."""
     started = time.perf_counter()
-    result = answer(bot, text)
+    result, draw = answer_now(bot, text)
     now = bot.clock()
     data = result.as_json()
     bot.ledger().log_query(at=now, channel=f"slack:{channel}", user=user, text=text, understood=result.understood,
                            intent=data["intent"], indicator=data["indicator"],
                            area=data["area"]["code"] if data["area"] else None, period=data["period"],
                            milliseconds=round((time.perf_counter() - started) * 1000))
-    return result
+    return result, draw
 
 
 def on_mention(bot: SlackBot, body: dict) -> None:
@@ -79,26 +95,26 @@ def on_direct_message(bot: SlackBot, body: dict) -> None:
 
 def answer_in(bot: SlackBot, channel: str, thread_ts: str | None, text: str, user: str | None) -> None:
     try:
-        result = ask(bot, text, user=user, channel=channel)
+        result, draw = ask(bot, text, user=user, channel=channel)
     except Exception:
         log.exception("slack: answering %r failed", text)
         post(bot, channel, thread_ts, blocks.word("answer", "failed"), [])
         return
-    post_reply(bot, channel, thread_ts, result)
+    post_reply(bot, channel, thread_ts, result, draw)
 
 
-def post_reply(bot: SlackBot, channel: str, thread_ts: str | None, result: Reply,
+def post_reply(bot: SlackBot, channel: str, thread_ts: str | None, result: Reply, chart: bytes | Draw | None = None,
                not_member: Callable[[], object] | None = None) -> str | None:
     fallback, layout = blocks.answer_message(result)
-    return post(bot, channel, thread_ts, fallback, layout, chart=result.chart,
-                chart_title=blocks.chart_title(result) if result.chart else None, not_member=not_member)
+    return post(bot, channel, thread_ts, fallback, layout, chart=result.chart if chart is None else chart,
+                chart_title=blocks.chart_title(result), not_member=not_member)
 
 
 def post(bot: SlackBot, channel: str, thread_ts: str | None, text: str, layout: list[dict], *,
-         chart: bytes | None = None, chart_title: str | None = None,
+         chart: bytes | Draw | None = None, chart_title: str | None = None,
          not_member: Callable[[], object] | None = None) -> str | None:
-    """Post a message, then its chart into the same thread; what fails is recorded for a retry
-    (the message and chart together, or the chart alone). Returns the message's ts."""
+    """Post a message, then its chart (bytes, or drawn now) into the same thread; what fails is
+    recorded for a retry (the message and chart together, or the chart alone). Returns the ts."""
     payload = {"channel": channel, "text": text, "blocks": layout, "unfurl_links": False, "unfurl_media": False}
     if thread_ts:
         payload["thread_ts"] = thread_ts
@@ -109,10 +125,12 @@ def post(bot: SlackBot, channel: str, thread_ts: str | None, text: str, layout: 
         if not_member is not None and reason in NOT_MEMBER:
             not_member()
             return None
-        _record(bot, {"message": payload, "chart_title": chart_title}, chart, reason, permanent)
+        drawn = chart() if callable(chart) and not permanent else chart
+        _record(bot, {"message": payload, "chart_title": chart_title}, drawn or None, reason, permanent)
         return None
-    if chart:
-        _chart(bot, {"channel": channel, "thread_ts": thread_ts, "chart_title": chart_title}, chart)
+    drawn = chart() if callable(chart) else chart
+    if drawn:
+        _chart(bot, {"channel": channel, "thread_ts": thread_ts, "chart_title": chart_title}, drawn)
     return ts
 
 
@@ -154,7 +172,7 @@ def describe(error: SlackClientError) -> tuple[str, bool]:
 def retry_failed_posts(bot: SlackBot) -> int:
     """Send again what Slack did not take before; returns how many went through."""
     records, sent = bot.records(), 0
-    for failed in records.posts_to_retry():
+    for failed in records.posts_to_retry(bot.clock()):
         try:
             message = failed.payload.get("message")
             if message is not None:
@@ -186,24 +204,24 @@ def on_command(bot: SlackBot, ack: Callable[..., object], command: dict, respond
     text = question_text(command.get("text", ""))
     first, _, rest = text.partition(" ")
     verb = first.casefold()
-    if verb in HELP_WORDS or (verb and not rest and verb in {"abonner", "afmeld"}):
-        if verb in {"abonner", "afmeld"}:
-            ack(text=blocks.word("subscription", "usage"))
-            return
+    if verb in HELP_WORDS:
         area = default_areas().get(bot.config.area)
         help_text = render.render("slack_help.txt.j2", count=len(default_catalogue()), area=area)
         ack(text=blocks.neutralise(help_text), blocks=blocks.sections(help_text))
         return
+    if verb in SUBSCRIPTION_VERBS and not rest:
+        ack(text=blocks.word("subscription", "usage"))
+        return
     ack(response_type="in_channel")
     channel, user = command["channel_id"], command.get("user_id")
-    if verb in {"abonner", "afmeld"}:
+    if verb in SUBSCRIPTION_VERBS:
         bot.later("subscription", subscriptions.on_command, bot, verb, rest, channel, respond)
     else:
         bot.later("command", _answer_command, bot, channel, text, user, respond)
 
 
 def _answer_command(bot: SlackBot, channel: str, text: str, user: str | None, respond: Callable[..., object]) -> None:
-    result = ask(bot, text, user=user, channel=channel)
+    result, draw = ask(bot, text, user=user, channel=channel)
 
     def only_to_the_asker() -> None:
         # Not a member (a private channel, a DM with someone else): the response URL still works,
@@ -212,4 +230,4 @@ def _answer_command(bot: SlackBot, channel: str, text: str, user: str | None, re
         respond(text=fallback, blocks=layout + [blocks.context(blocks.word("answer", "not_in_channel"))],
                 response_type="ephemeral")
 
-    post_reply(bot, channel, None, result, not_member=only_to_the_asker)
+    post_reply(bot, channel, None, result, draw, not_member=only_to_the_asker)

@@ -17,7 +17,10 @@ migrations = Migrations(MIGRATION_SET)
 
 # Slack retries an event three times within about six minutes; a day is ample to catch them all.
 EVENT_MEMORY = timedelta(days=1)
-MAX_ATTEMPTS = 5  # a post that failed this often is left for a person (`faktabot status`)
+# A post that failed is tried again after 30 s, 1 min, 2 min, … (doubling): eight tries span about
+# two hours of Slack trouble; after that it is given up and the row stays for the operator.
+MAX_ATTEMPTS = 8
+FIRST_WAIT = timedelta(seconds=30)
 
 
 @migrations()
@@ -108,22 +111,25 @@ class SlackRecords:
             [channel, thread_ts, json.dumps(payload, ensure_ascii=False), chart, error, _iso(now)])
         return cursor.lastrowid
 
-    def posts_to_retry(self) -> list[FailedPost]:
+    def posts_to_retry(self, now: datetime) -> list[FailedPost]:
+        """Failed posts whose next try is due at `now` (the wait doubles with each attempt)."""
         rows = self.db.query("SELECT * FROM slack_posts WHERE status = 'failed' AND attempts < ? ORDER BY id",
                              [MAX_ATTEMPTS])
-        return [FailedPost(r["id"], r["channel"], r["thread_ts"], json.loads(r["payload"]), r["chart"],
-                           r["attempts"]) for r in rows]
+        due = []
+        for r in rows:
+            last = datetime.fromisoformat(r["finished_at"] or r["created_at"])
+            if last + FIRST_WAIT * 2 ** (r["attempts"] - 1) <= now:
+                due.append(FailedPost(r["id"], r["channel"], r["thread_ts"], json.loads(r["payload"]), r["chart"],
+                                      r["attempts"]))
+        return due
 
     def retried(self, post_id: int, error: str | None, now: datetime, permanent: bool = False) -> None:
-        """After a retry: sent (error None), failed again, or given up (permanent)."""
-        status = "sent" if error is None else ("given_up" if permanent else "failed")
+        """After a retry: sent (error None), failed again, or given up (permanent, or the last try)."""
+        status = "sent" if error is None else "failed"
         self.db.execute("UPDATE slack_posts SET status = ?, attempts = attempts + 1, error = ?, finished_at = ? "
                         "WHERE id = ?", [status, error, _iso(now), post_id])
-
-    def stuck_posts(self) -> list[dict]:
-        """Posts that will not be retried again, for the operator."""
-        return list(self.db.query("SELECT id, channel, error, created_at FROM slack_posts WHERE status = 'given_up' "
-                                  "OR (status = 'failed' AND attempts >= ?) ORDER BY id", [MAX_ATTEMPTS]))
+        if error is not None and permanent:
+            self.db.execute("UPDATE slack_posts SET status = 'given_up' WHERE id = ?", [post_id])
 
     # -- alert threads ---------------------------------------------------------------------
 

@@ -62,9 +62,15 @@ def http_server(app: App, port: int, host: str = "0.0.0.0") -> ThreadingHTTPServ
         def log_message(self, format: str, *args: object) -> None:
             log.debug("http: " + format, *args)
 
-    server = ThreadingHTTPServer((host, port), Handler)
-    server.daemon_threads = True
+    server = EventsServer((host, port), Handler)
     return server
+
+
+class EventsServer(ThreadingHTTPServer):
+    daemon_threads = True
+    # socketserver's default backlog of 5 resets connections when a burst of events and clicks
+    # arrives at once (a channel full of people pressing the same button).
+    request_queue_size = 128
 
 
 @dataclass
@@ -82,6 +88,8 @@ class Running:
         return self.http.server_address[1] if self.http else None
 
     def stop(self) -> None:
+        if self.stopping.is_set():
+            return
         self.stopping.set()
         if self.http:
             self.http.shutdown()
@@ -98,17 +106,22 @@ def start(settings: Settings, config: Config, *, port: int | None = None, host: 
     """Build the app and start listening: Socket Mode when SLACK_APP_TOKEN is set, else HTTP."""
     bot = SlackBot(settings, config, **options)
     running = Running(bot)
-    if settings.socket_mode:
-        running.socket = SocketModeHandler(bot.app, app_token=settings.slack_app_token,
-                                           logger=logging.getLogger("faktabot.slack.socket"))
-        running.socket.connect()
-        log.info("slack: connected in Socket Mode")
-    else:
-        running.http = http_server(bot.app, settings.port if port is None else port, host)
-        thread = threading.Thread(target=running.http.serve_forever, name="slack-http", daemon=True)
-        thread.start()
-        running.threads.append(thread)
-        log.info("slack: listening on port %d, path %s", running.port, EVENTS_PATH)
+    try:
+        if settings.socket_mode:
+            running.socket = SocketModeHandler(bot.app, app_token=settings.slack_app_token,
+                                               logger=logging.getLogger("faktabot.slack.socket"))
+            running.socket.connect()
+            log.info("slack: connected in Socket Mode")
+        else:
+            running.http = http_server(bot.app, settings.port if port is None else port, host)
+            thread = threading.Thread(target=running.http.serve_forever, kwargs={"poll_interval": 0.05},
+                                      name="slack-http", daemon=True)
+            thread.start()
+            running.threads.append(thread)
+            log.info("slack: listening on port %d, path %s", running.port, EVENTS_PATH)
+    except BaseException:
+        running.stop()
+        raise
     upkeep_thread = threading.Thread(target=upkeep, args=(bot, running.stopping, upkeep_seconds),
                                      name="slack-upkeep", daemon=True)
     upkeep_thread.start()
@@ -117,8 +130,14 @@ def start(settings: Settings, config: Config, *, port: int | None = None, host: 
 
 
 def serve(settings: Settings, config: Config, stop: threading.Event) -> None:
-    """Run the Slack side until `stop` is set (`faktabot run`'s Slack thread)."""
-    running = start(settings, config)
+    """Run the Slack side until `stop` is set (`faktabot run`'s Slack thread). If it cannot start
+    (a refused token, a port in use), it says so and stops the service rather than run without Slack."""
+    try:
+        running = start(settings, config)
+    except Exception as error:  # the listener wrapper: one line, then the whole service stops
+        log.error("slack: cannot start: %s; check SLACK_BOT_TOKEN, SLACK_API_URL and PORT", error)
+        stop.set()
+        return
     try:
         stop.wait()
     finally:
@@ -128,7 +147,7 @@ def serve(settings: Settings, config: Config, stop: threading.Event) -> None:
 
 def slack_channel(settings: Settings, config: Config) -> SlackChannel:
     """The transport the delivery layer uses for "#kanal" and "@U…" recipients."""
-    return SlackChannel(SlackBot(settings, config, workers=1))
+    return SlackChannel(SlackBot(settings, config, workers=1, chart_processes=0))
 
 
 def upkeep(bot: SlackBot, stopping: threading.Event, every: float) -> None:

@@ -51,7 +51,7 @@ def on_command(bot: SlackBot, verb: str, text: str, channel: str, respond: Calla
         respond(text=blocks.word("subscription", "already", name=indicator.name), response_type="in_channel")
         return
     ledger.subscribe(channel, topic(indicator.id), now)
-    result = questions.answer(bot, indicator.id)
+    result = questions.answer(bot, indicator.id, with_chart=False)
     period = "–"
     if isinstance(result.result, Answer) and result.result.observation is not None:
         period = formats.period(result.result.observation.period)
@@ -74,14 +74,17 @@ def deliver_new_figures(bot: SlackBot) -> int:
         channels = ledger.subscribers(topic(indicator.id))
         if not channels:
             continue
-        result = questions.answer(bot, indicator.id)
+        result = questions.answer(bot, indicator.id, with_chart=False)
         if not isinstance(result.result, Answer) or result.result.observation is None:
             continue
         key = f"{KIND}:{indicator.id}:{result.result.observation.period}"
         for channel in channels:
             ledger.queue(key=key, target=None, kind=KIND, recipient=channel, subject=indicator.name,
                          body=result.text, sample_data=result.result.sample_data, now=now)
-        for delivery in [d for d in ledger.due([KIND]) if d.key == key]:
+        due = [d for d in ledger.due([KIND]) if d.key == key]
+        if due:  # the chart only when a channel is waiting for this figure
+            result = questions.answer(bot, indicator.id)
+        for delivery in due:
             ledger.sending(delivery.id, "slack", now)
             fallback, layout = blocks.answer_message(result)
             try:
