@@ -75,7 +75,7 @@ def cmd_alerts(args, settings: Settings, config: Config) -> int:
             state = alerts.acknowledge(store, ledger, config, args.ack, args.note, moment)
             say("alerts_acknowledged", name=_name(config, args.ack), note=state.ack.note if state.ack else "")
             return 0
-        channels = channels_for(settings, now)
+        channels = channels_for(settings, now, config)
         run = alerts.run_alerts(store, ledger, config, channels, moment, dry_run=args.dry_run)
     # Each notice once on the terminal, addressed to all its recipients; the outbox has one file each.
     terminal = TerminalChannel(format=_terminal)

@@ -11,6 +11,7 @@ from datetime import datetime
 from bot import render
 from bot.channels import Channel, Channels, OutboxChannel
 from bot.email import EmailNoticeChannel, EmlOutbox, SmtpChannel
+from bot.config import Config
 from bot.settings import Settings
 
 
@@ -21,9 +22,15 @@ def email_transport(settings: Settings) -> SmtpChannel | EmlOutbox:
     return EmlOutbox(settings.outbox)
 
 
-def channels_for(settings: Settings, clock: Callable[[], datetime], slack: Channel | None = None) -> Channels:
+def channels_for(settings: Settings, clock: Callable[[], datetime], config: Config | None = None) -> Channels:
+    """The channels for alerts, summaries and notices; "#kanal" goes to Slack when it is configured."""
     from bot.cli import for_terminal  # Slack mrkdwn -> plain text, shared with the terminal
 
+    slack: Channel | None = None
+    if settings.slack_enabled and config is not None:
+        from bot.slack import slack_channel  # slack-bolt only when Slack is configured
+
+        slack = slack_channel(settings, config)
     outbox = OutboxChannel(settings.outbox, lambda: clock().strftime("%Y%m%dT%H%M%S"))
     email = EmailNoticeChannel(email_transport(settings), clock, for_terminal,
                                lambda text: render.render("plain_email.html.j2", text=text))

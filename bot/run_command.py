@@ -14,12 +14,11 @@ from datetime import datetime
 from typing import TextIO
 
 from bot import alert_commands
-from bot.channels import Channels, OutboxChannel
+from bot.delivery import channels_for, email_transport
 from bot.config import Config
 from bot.refresh_commands import _connector as connector_for
 from bot.service import TIMEZONE, InstanceLock, Service, install_signal_handlers, start_scheduler, wrap
 from bot.settings import Settings
-from bot.summary_commands import email_channel
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.connectors import RetryPolicy, wanted_from
 from indicators.refresh import refresh_source
@@ -57,19 +56,9 @@ def slack_runner(settings: Settings, config: Config) -> Callable[[threading.Even
     return lambda stop: slack.serve(settings, config, stop)
 
 
-def _slack_channel(settings: Settings, config: Config):
-    """Alerts and summaries to "#kanal" go through Slack when it is configured (issue 6)."""
-    if not settings.slack_enabled:
-        return None
-    from bot.slack import slack_channel
-
-    return slack_channel(settings, config)
-
-
 def build_service(settings: Settings, config: Config) -> Service:
-    channels = Channels(outbox=OutboxChannel(settings.outbox, lambda: alert_commands.now().strftime("%Y%m%dT%H%M%S")),
-                        slack=_slack_channel(settings, config))
-    return Service(settings=settings, config=config, channels=channels, email=email_channel(settings),
+    channels = channels_for(settings, alert_commands.now, config)
+    return Service(settings=settings, config=config, channels=channels, email=email_transport(settings),
                    refreshers=refreshers(settings))
 
 
@@ -93,7 +82,7 @@ def run(settings: Settings, config: Config, *, chat: Callable[[], int] | None = 
     lock.acquire()
     started = time.perf_counter()
     scheduler = None
-    stop = threading.Event()
+    stop, signalled = threading.Event(), threading.Event()
     try:
         service = build_service(settings, config)
         scheduler = start_scheduler(service)
@@ -102,7 +91,7 @@ def run(settings: Settings, config: Config, *, chat: Callable[[], int] | None = 
                           next_run_time=datetime.now(TIMEZONE))
         interactive = chat is not None and stdin.isatty() and slack is None
         if not interactive:
-            install_signal_handlers(stop)
+            install_signal_handlers(stop, signalled)
         log.info("ready in %.1f s: %s; jobs: %s", time.perf_counter() - started,
                  "Slack" if slack else "local mode (outbox)",
                  ", ".join(f"{j.id} {j.next_run_time:%d.%m %H:%M}" for j in scheduler.get_jobs() if j.next_run_time))
@@ -116,7 +105,9 @@ def run(settings: Settings, config: Config, *, chat: Callable[[], int] | None = 
         if slack is None:
             say("run_local_service", outbox=settings.outbox)
         stop.wait()
-        return 0
+        # Stopped by a signal: a clean exit. Stopped by Slack giving up (a refused token, a port in
+        # use): exit 1 so a supervisor (systemd) shows the failure and restarts it.
+        return 0 if signalled.is_set() else 1
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=True)  # finish the job in hand

@@ -325,9 +325,14 @@ def start_scheduler(service: Service) -> BackgroundScheduler:
     return scheduler
 
 
-def install_signal_handlers(stop: threading.Event) -> None:
+def install_signal_handlers(stop: threading.Event, signalled: threading.Event | None = None) -> None:
+    """SIGTERM and SIGINT set `stop` (and `signalled`, so the caller can tell a requested stop from
+    a part of the service giving up)."""
+
     def handle(signum, frame) -> None:
         log.info("received %s; finishing the current job and stopping", signal.Signals(signum).name)
+        if signalled is not None:
+            signalled.set()
         stop.set()
 
     signal.signal(signal.SIGTERM, handle)

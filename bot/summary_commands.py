@@ -56,7 +56,7 @@ def cmd_summary(args, settings: Settings, config: Config) -> int:
             done = {d.recipient for d in ledger.deliveries() if d.key == f"summary:{month}" and d.status == "sent"}
             say("summary_preview", recipients=", ".join(f"{r} (allerede sendt)" if r in done else r for r in targets))
             return 0
-        channels = channels_for(settings, alert_commands.now)
+        channels = channels_for(settings, alert_commands.now, config)
         run = send_summary(store, ledger, config, month, now=now, channels=channels, email=email_channel(settings),
                            board=context.board_rows(), to=args.to, target_paths=context.path)
     say("summary_done", month=formats.period(month), sent=len(run.sent), already=len(run.already),

@@ -169,3 +169,22 @@ def test_second_instance_refused_sigterm_stops_cleanly_and_sigkill_restart_sends
     finally:
         if again.poll() is None:
             again.kill()
+
+
+def test_run_exits_1_when_slack_cannot_start(sample_store_copy, tmp_path, statbank):
+    import socket as sockets
+
+    with sockets.socket() as taken:  # the port Slack's HTTP mode wants is in use
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        env = {**env_for(sample_store_copy, tmp_path / "outbox", statbank), "SLACK_BOT_TOKEN": "xoxb-test",
+               "SLACK_SIGNING_SECRET": "secret", "PORT": str(taken.getsockname()[1]),
+               "SLACK_API_URL": "http://127.0.0.1:9/api/"}
+        log = tmp_path / "run.log"
+        process = _start(env, log)
+        try:
+            assert process.wait(timeout=60) == 1
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert "slack: cannot start" in log.read_text(encoding="utf-8")
