@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 
 from bot import alert_commands
@@ -62,9 +63,10 @@ def build_service(settings: Settings, config: Config) -> Service:
                    refreshers=refreshers(settings))
 
 
-def configure_logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
+def configure_logging(log_file: Path | None = None) -> None:
+    """One line per job to stderr; to `log_file` instead while the chat prompt owns the terminal."""
+    target = {"filename": str(log_file), "encoding": "utf-8"} if log_file else {"stream": sys.stderr}
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", **target)
     # httpx logs every request URL at INFO; URLs can carry tokens in query strings elsewhere.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -76,7 +78,9 @@ def run(settings: Settings, config: Config, *, chat: Callable[[], int] | None = 
     """Run until SIGTERM/SIGINT (or, in the terminal, until the chat ends)."""
     from bot.cli import say
 
-    configure_logging()
+    interactive = chat is not None and stdin.isatty() and slack is None
+    log_file = settings.db_path.with_name("faktabot.log") if interactive else None
+    configure_logging(log_file)
     Store(settings.db_path).close()  # a missing or foreign store fails here, before anything starts
     lock = InstanceLock(settings.db_path)
     lock.acquire()
@@ -89,7 +93,6 @@ def run(settings: Settings, config: Config, *, chat: Callable[[], int] | None = 
         # Catch up at once, on the scheduler's pool: what is due by the store's own records.
         scheduler.add_job(wrap(service.catch_up, "catch_up"), id="catch_up", name="catch_up",
                           next_run_time=datetime.now(TIMEZONE))
-        interactive = chat is not None and stdin.isatty() and slack is None
         if not interactive:
             install_signal_handlers(stop, signalled)
         log.info("ready in %.1f s: %s; jobs: %s", time.perf_counter() - started,
@@ -100,7 +103,7 @@ def run(settings: Settings, config: Config, *, chat: Callable[[], int] | None = 
         if slack is not None:
             threading.Thread(target=slack, args=(stop,), name="slack", daemon=True).start()
         if interactive:
-            say("run_local")
+            say("run_local", log=log_file)
             return chat()
         if slack is None:
             say("run_local_service", outbox=settings.outbox)

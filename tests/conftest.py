@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+from tests.shared_data import SHARED_DATA  # noqa: E402  (../shared/data or the bundled copy)
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ from indicators import periods
 from indicators.catalogue import default_areas, default_catalogue, fold
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+from tests.shared_data import SHARED_DATA  # noqa: E402  (../shared/data or the bundled copy)
 RECORDED = SHARED_DATA / "api-responses" / "jobindsats-v3"
 TOKEN = "replay-token"
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from indicators import sampledata
+from tests.shared_data import SHARED_DATA
 from indicators.catalogue import CATALOGUE_PATH, default_areas, load_catalogue
 from indicators.sampledata import (
     FIELDS,
@@ -32,7 +33,7 @@ from indicators.sampledata import (
 from indicators.types import Observation, parse_breakdown
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED = SHARED_DATA
 needs_shared = pytest.mark.skipif(
     not (SHARED / "real").is_dir(), reason=f"the real extracts are not here: {SHARED / 'real'}"
 )
