@@ -13,24 +13,22 @@ import time
 import tomllib
 from collections.abc import Sequence
 from datetime import date
-from pathlib import Path
 from functools import cache
+from pathlib import Path
 from typing import TextIO
 
 from rich.emoji import Emoji
 
-from bot import formats, render
-from bot import alert_commands, summary_commands
-from bot import refresh_commands
-from bot.summary_delivery import SummaryError
+from bot import alert_commands, formats, refresh_commands, render, summary_commands
 from bot.alerts import AlertError
 from bot.config import Config, ConfigError, load_config
 from bot.conversation import reply
-from bot.target_context import TargetContext
 from bot.settings import Settings, SettingsError, load_settings
+from bot.summary_delivery import SummaryError
+from bot.target_context import TargetContext
 from indicators import sampledata
-from indicators.catalogue import CatalogueError, default_areas, default_catalogue
-from indicators.store import Store, StoreError, utc_now
+from indicators.catalogue import CatalogueError, default_areas
+from indicators.store import Store, StoreError
 
 
 class UserError(Exception):
