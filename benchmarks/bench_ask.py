@@ -17,7 +17,7 @@ from pathlib import Path
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from benchmarks.measure import Result
+from benchmarks.measure import Result, percentile
 from bot import charts
 from bot.config import Config
 from bot.conversation import reply
@@ -31,11 +31,6 @@ TODAY = date(2026, 11, 25)
 def _questions() -> list[str]:
     lines = PHRASINGS.read_text(encoding="utf-8").splitlines()
     return [line.split("|")[0].strip() for line in lines if line.strip() and not line.startswith("#")]
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def run() -> list[Result]:
@@ -85,9 +80,9 @@ def run() -> list[Result]:
         bare.append(time.perf_counter() - started)
     ms = 1000
     return [
-        Result(f"ask p50, {len(questions)} questions (ms)", _percentile(answered, 0.5) * ms,
-               _percentile(raw, 0.5) * ms, "ms", aim="context costs; see p99", higher_is_better=False),
-        Result("ask p99 (ms)", _percentile(answered, 0.99) * ms, _percentile(raw, 0.99) * ms, "ms",
+        Result(f"ask p50, {len(questions)} questions (ms)", percentile(answered, 0.5) * ms,
+               percentile(raw, 0.5) * ms, "ms", aim="context costs; see p99", higher_is_better=False),
+        Result("ask p99 (ms)", percentile(answered, 0.99) * ms, percentile(raw, 0.99) * ms, "ms",
                aim="p99 < 10 ms", higher_is_better=False),
         Result("chart render (ms)", statistics.median(ours) * ms, statistics.median(bare) * ms, "ms",
                aim="≤ 1.5 × bare plot", higher_is_better=False),

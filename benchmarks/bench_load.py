@@ -6,21 +6,12 @@ the aim is to stay within reach of it.
 """
 from __future__ import annotations
 
-import sqlite3
 import tempfile
 from pathlib import Path
 
-from benchmarks.measure import Result, best_of
+from benchmarks.measure import Result, best_of, executemany_seconds
 from indicators import sampledata
 from indicators.store import Store
-
-OBSERVATIONS_DDL = (
-    "CREATE TABLE observations (indicator TEXT NOT NULL, area TEXT NOT NULL, period TEXT NOT NULL, "
-    "breakdown TEXT NOT NULL DEFAULT '', value REAL, unit TEXT NOT NULL DEFAULT '', source TEXT NOT NULL, "
-    "provisional INTEGER NOT NULL DEFAULT 0, fetched_at TEXT NOT NULL, "
-    "PRIMARY KEY (indicator, area, period, breakdown))"
-)
-
 
 def run() -> list[Result]:
     observations = [o for name in sampledata.SAMPLE_FILES for o in sampledata.read_sample(sampledata.SAMPLE_DIR / name)]
@@ -39,24 +30,13 @@ def run() -> list[Result]:
         store.load(observations)
         store.close()
 
-    def plain_setup() -> sqlite3.Connection:
-        conn = sqlite3.connect(fresh_path())
-        conn.execute("PRAGMA journal_mode=wal")
-        conn.execute(OBSERVATIONS_DDL)
-        return conn
-
-    def plain_load(conn: sqlite3.Connection) -> None:
-        with conn:
-            conn.executemany("INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        conn.close()
-
     def reload_setup() -> Store:
         store = Store(fresh_path(), create=True)
         store.load(observations)
         return store
 
     store_seconds = best_of(3, store_setup, store_load)
-    plain_seconds = best_of(3, plain_setup, plain_load)
+    plain_seconds = executemany_seconds(rows, fresh_path)
     reload_seconds = best_of(3, reload_setup, store_load)
     n = len(rows)
     return [

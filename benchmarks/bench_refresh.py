@@ -8,12 +8,10 @@ work is not timed.
 """
 from __future__ import annotations
 
-import sqlite3
 import tempfile
 from pathlib import Path
 
-from benchmarks.bench_load import OBSERVATIONS_DDL
-from benchmarks.measure import Result, best_of
+from benchmarks.measure import Result, best_of, executemany_seconds
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.connectors import RetryPolicy, wanted_from
 from indicators.refresh import refresh_source
@@ -50,18 +48,7 @@ def run() -> list[Result]:
                      o.fetched_at) for o in store.iter_observations()]
         refresh_seconds = best_of(3, setup, refresh)
 
-    def plain_setup() -> sqlite3.Connection:
-        conn = sqlite3.connect(fresh_path())
-        conn.execute("PRAGMA journal_mode=wal")
-        conn.execute(OBSERVATIONS_DDL)
-        return conn
-
-    def plain_load(conn: sqlite3.Connection) -> None:
-        with conn:
-            conn.executemany("INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        conn.close()
-
-    plain_seconds = best_of(3, plain_setup, plain_load)
+    plain_seconds = executemany_seconds(rows, fresh_path)
     n = len(rows)
     return [Result(f"full Jobindsats refresh, {n:,} obs. (obs/s)", n / refresh_seconds, n / plain_seconds, "obs/s",
                    aim="≥ 0.5 of executemany")]

@@ -19,7 +19,7 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 
-from benchmarks.measure import Result
+from benchmarks.measure import Result, percentile
 from bot.config import Config
 from bot.conversation import reply
 from indicators import sampledata
@@ -34,11 +34,6 @@ QUESTIONS = [
 ]
 BURSTS = 3
 TODAY = date(2026, 11, 25)
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def _burst(port: int, fake: slack.FakeSlack, burst: int) -> tuple[list[float], list[float], list[float]]:
@@ -155,10 +150,10 @@ def run() -> list[Result]:
             bot.wait(timeout=30)
     ms = 1000
     return [
-        Result(f"slack ack p99, {len(QUESTIONS)} at once (ms)", _percentile(acks, 0.99) * ms,
-               _percentile(bare, 0.99) * ms, "ms", aim="p99 < 100 ms", higher_is_better=False),
-        Result("slack answer text p99 (ms)", _percentile(texts, 0.99) * ms, _percentile(alone_text, 0.99) * ms, "ms",
+        Result(f"slack ack p99, {len(QUESTIONS)} at once (ms)", percentile(acks, 0.99) * ms,
+               percentile(bare, 0.99) * ms, "ms", aim="p99 < 100 ms", higher_is_better=False),
+        Result("slack answer text p99 (ms)", percentile(texts, 0.99) * ms, percentile(alone_text, 0.99) * ms, "ms",
                aim="baseline: in-process, one by one", higher_is_better=False),
-        Result("slack answer + chart p99 (ms)", _percentile(answers, 0.99) * ms, _percentile(alone, 0.99) * ms, "ms",
+        Result("slack answer + chart p99 (ms)", percentile(answers, 0.99) * ms, percentile(alone, 0.99) * ms, "ms",
                aim="p99 < 1 s", higher_is_better=False),
     ]

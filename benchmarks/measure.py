@@ -1,9 +1,11 @@
 """Timing helpers for the benchmarks: best-of-N wall time, and the result row."""
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -38,3 +40,36 @@ def best_of(repeat: int, setup: Callable[[], object], action: Callable[[object],
         action(state)
         best = min(best, time.perf_counter() - started)
     return best
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-quantile (0..1) of `values`, nearest rank."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+# The store's observations table, for the plain-sqlite3 baseline: same columns and primary key.
+OBSERVATIONS_DDL = (
+    "CREATE TABLE observations (indicator TEXT NOT NULL, area TEXT NOT NULL, period TEXT NOT NULL, "
+    "breakdown TEXT NOT NULL DEFAULT '', value REAL, unit TEXT NOT NULL DEFAULT '', source TEXT NOT NULL, "
+    "provisional INTEGER NOT NULL DEFAULT 0, fetched_at TEXT NOT NULL, "
+    "PRIMARY KEY (indicator, area, period, breakdown))"
+)
+
+
+def executemany_seconds(rows: list[tuple], fresh_path: Callable[[], Path], repeat: int = 3) -> float:
+    """The baseline of the load benchmarks: a plain sqlite3 `executemany` of `rows` into a fresh
+    WAL file with the observations table, in one transaction; best of `repeat`."""
+
+    def setup() -> sqlite3.Connection:
+        conn = sqlite3.connect(fresh_path())
+        conn.execute("PRAGMA journal_mode=wal")
+        conn.execute(OBSERVATIONS_DDL)
+        return conn
+
+    def load(conn: sqlite3.Connection) -> None:
+        with conn:
+            conn.executemany("INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.close()
+
+    return best_of(repeat, setup, load)

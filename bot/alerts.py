@@ -11,8 +11,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from bot import render
-from bot.channels import Channels, DeliveryError, Message
+from bot.channels import Channels
 from bot.config import Config
+from bot.delivery import send_due
 from bot.ledger import Delivery, Ledger
 from indicators.catalogue import Areas, Catalogue, Indicator, default_areas, default_catalogue
 from indicators.periods import parse
@@ -178,20 +179,9 @@ def run_alerts(store: Store, ledger: Ledger, config: Config, channels: Channels,
             for recipient in view.target.recipients:
                 ledger.queue(key=notice.key, target=view.target.id, kind=notice.kind, recipient=recipient,
                              subject=subject, body=text, sample_data=notice.state.sample_data, now=now)
-    for delivery in ledger.due(NOTICE_KINDS):  # the summary sends its own rows
-        channel = channels.for_recipient(delivery.recipient)
-        ledger.sending(delivery.id, channel.name, now)
-        message = Message(delivery.recipient, delivery.subject, delivery.body, delivery.key, delivery.sample_data)
-        try:
-            location = channel.send(message)
-        except DeliveryError as error:
-            log.warning("delivery %s to %s failed%s: %s", delivery.key, delivery.recipient,
-                        " for good" if error.permanent else "", error)
-            ledger.failed(delivery.id, str(error), error.permanent, now)
-            run.failed.append((replace(delivery, channel=channel.name), str(error)))
-            continue
-        ledger.sent(delivery.id, location, now)
-        run.sent.append(replace(delivery, channel=channel.name, location=location, status="sent"))
+    sent = send_due(ledger, ledger.due(NOTICE_KINDS), channels, now)  # the summary sends its own rows
+    run.sent.extend(sent.sent)
+    run.failed.extend(sent.failed)
     return run
 
 

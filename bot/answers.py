@@ -158,10 +158,6 @@ def pick(series: list[Observation], request: PeriodRequest) -> tuple[Observation
     return published[-1], False
 
 
-def _series(store: Store, indicator: str, area: str, breakdown: str, kind: str) -> list[Observation]:
-    return store.series(indicator, area, breakdown, kind=kind)
-
-
 def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default_area: str,
            today: date) -> Answer:
     indicator = catalogue.get(query.indicator)
@@ -187,7 +183,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     kind = _kind_for(query.period, indicator, available)
     if kind is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None)
-    series = _series(store, indicator.id, area.code, breakdown, kind)
+    series = store.series(indicator.id, area.code, breakdown, kind=kind)
     newest = periods.parse(series[-1].period) if series else None
     request = resolve(query.period, today, newest)
     current, fell_back = pick(series, request)
@@ -202,7 +198,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     rate = store.get(rate_indicator.id, area.code, current.period, breakdown) if rate_indicator else None
     comparisons = []
     for code in query.compare:
-        other = _series(store, indicator.id, code, breakdown, kind)
+        other = store.series(indicator.id, code, breakdown, kind=kind)
         comparisons.append(Comparison(
             area=areas.get(code), observation=next((o for o in other if o.period == current.period), None),
             history=tuple(o for o in other if history and history[0].period <= o.period <= current.period),

@@ -94,12 +94,7 @@ def _kind(indicator: Indicator, store: Store, area: str, breakdown: str = "") ->
 
 def _upto(observations: list[Observation], last_month: str) -> list[Observation]:
     end = periods.parse(last_month)
-    keep = []
-    for o in observations:
-        p = periods.parse(o.period)
-        if o.value is not None and (p.year, p.start_month + p.length - 1) <= (end.year, end.month):
-            keep.append(o)
-    return keep
+    return [o for o in observations if o.value is not None and periods.parse(o.period).ends_by(end)]
 
 
 def _area_codes(entry: dict, kommune: str, areas: Areas) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -324,7 +324,3 @@ def parse(text: str, vocab: Vocabulary | None = None) -> Query | NotUnderstood:
         breakdown=breakdown, by=r.by, compare=tuple(dict.fromkeys(r.compare)), text=text,
     )
 
-
-def with_area(query: Query, area: str) -> Query:
-    """The same question about another area (the --area option, a Slack user's default)."""
-    return replace(query, area=area)

@@ -23,7 +23,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot import alerts, render
-from bot.channels import Channels, DeliveryError, Message, is_email
+from bot.channels import Channels
+from bot.delivery import send_due
 from bot.factsheet_cli import make_factsheet
 from bot.config import Config
 from bot.email import Attachment, EmailContent
@@ -210,12 +211,11 @@ class Service:
         key = f"factsheet:{quarter}"
         with self.lock, self._store() as store:
             ledger = Ledger(store.db)
-            for recipient in recipients:
-                ledger.queue(key=key, target=None, kind="factsheet", recipient=recipient, subject=quarter,
-                             body="", sample_data=False, now=now)
+            queued = {d.recipient for d in ledger.deliveries() if d.key == key}
             due = [d for d in ledger.due(["factsheet"]) if d.key == key]
-            if not due:
+            if not due and queued >= set(recipients):
                 return self._record("factsheet", True, f"{quarter}: already delivered")
+            # Built only when someone is to get it: the PDF takes seconds, the job runs daily.
             kommune = store.db.execute("SELECT name FROM areas WHERE code = ?", [self.config.area]).fetchone()[0]
             buffer = io.BytesIO()
             _, figures = make_factsheet(store, self.config, quarter, buffer,
@@ -226,8 +226,13 @@ class Service:
             content = EmailContent(subject=subject, text=text, html=render.render("factsheet_email.html.j2", **context),
                                    attachments=(Attachment(f"faktaark-{kommune.lower()}-{quarter}.pdf",
                                                            buffer.getvalue()),))
-            sent, failed = self._deliver(ledger, due, subject, text, content, key, now)
-        return self._record("factsheet", not failed, f"{quarter}: {sent} sent, {failed} failed")
+            for recipient in recipients:
+                ledger.queue(key=key, target=None, kind="factsheet", recipient=recipient, subject=subject,
+                             body=text, sample_data=context["sample"], now=now)
+            due = [d for d in ledger.due(["factsheet"]) if d.key == key]
+            result = send_due(ledger, due, self.channels, now, email=self.email, email_content=lambda d: content)
+        return self._record("factsheet", not result.failed,
+                            f"{quarter}: {len(result.sent)} sent, {len(result.failed)} failed")
 
     def staleness(self, now: datetime) -> JobOutcome:
         """A source that has not delivered on time: one notice per source and newest period to the
@@ -245,34 +250,9 @@ class Service:
                 for recipient in recipients:
                     ledger.queue(key=key, target=None, kind="stale", recipient=recipient, subject=subject,
                                  body=text, sample_data=False, now=now)
-            due = ledger.due(["stale"])
-            sent, failed = 0, 0
-            for delivery in due:
-                content = EmailContent(subject=delivery.subject, text=delivery.body,
-                                       html=render.render("plain_email.html.j2", text=delivery.body))
-                s, f = self._deliver(ledger, [delivery], delivery.subject, delivery.body, content, delivery.key, now)
-                sent, failed = sent + s, failed + f
-        return self._record("staleness", not failed, f"{len(stale)} stale sources, {sent} notices sent")
-
-    def _deliver(self, ledger: Ledger, due: list, subject: str, text: str, content: EmailContent, key: str,
-                 now: datetime) -> tuple[int, int]:
-        sent = failed = 0
-        for delivery in due:
-            try:
-                if is_email(delivery.recipient):
-                    ledger.sending(delivery.id, self.email.name, now)
-                    where = self.email.send_email(delivery.recipient, content, key, now)
-                else:
-                    channel = self.channels.for_recipient(delivery.recipient)
-                    ledger.sending(delivery.id, channel.name, now)
-                    where = channel.send(Message(delivery.recipient, subject, text, key))
-            except DeliveryError as error:
-                ledger.failed(delivery.id, str(error), error.permanent, now)
-                failed += 1
-                continue
-            ledger.sent(delivery.id, where, now)
-            sent += 1
-        return sent, failed
+            result = send_due(ledger, ledger.due(["stale"]), self.channels, now)
+        return self._record("staleness", not result.failed,
+                            f"{len(stale)} stale sources, {len(result.sent)} notices sent")
 
     def catch_up(self, now: datetime) -> list[JobOutcome]:
         """At start-up: whatever is due by the store's own records, each once."""

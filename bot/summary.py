@@ -78,8 +78,8 @@ def _key_figure(store: Store, indicator: Indicator, area: str, month: str) -> Ke
     """The newest value at or before the end of `month`, with its changes."""
     end = periods.parse(month)
     for kind in ({"month": ("month", "quarter"), "quarter": ("quarter", "month"), "year": ("year",)}[indicator.frequency]):
-        series = [o for o in store.series(indicator.id, area, "", kind) if o.value is not None]
-        series = [o for o in series if (lambda p: (p.year, p.start_month + p.length - 1) <= (end.year, end.month))(periods.parse(o.period))]
+        series = [o for o in store.series(indicator.id, area, "", kind)
+                  if o.value is not None and periods.parse(o.period).ends_by(end)]
         if series:
             current = series[-1]
             by_period = {o.period: o for o in series}

@@ -23,10 +23,6 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     summary.add_argument("--to", metavar="ADDRESS", help="send it to this one address only, as a test")
 
 
-def email_channel(settings: Settings):
-    return email_transport(settings)
-
-
 def _month(text: str | None) -> str:
     if text is None:
         return default_month(alert_commands.now().date())
@@ -57,7 +53,7 @@ def cmd_summary(args, settings: Settings, config: Config) -> int:
             say("summary_preview", recipients=", ".join(f"{r} (allerede sendt)" if r in done else r for r in targets))
             return 0
         channels = channels_for(settings, alert_commands.now, config)
-        run = send_summary(store, ledger, config, month, now=now, channels=channels, email=email_channel(settings),
+        run = send_summary(store, ledger, config, month, now=now, channels=channels, email=email_transport(settings),
                            board=context.board_rows(), to=args.to, target_paths=context.path)
     say("summary_done", month=formats.period(month), sent=len(run.sent), already=len(run.already),
         failed=len(run.failed))

@@ -8,12 +8,12 @@ row left in `sending` by a crash is never resent automatically (it may have gone
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bot import factsheet
-from bot.channels import Channels, DeliveryError, Message, is_email
+from bot.channels import Channels
+from bot.delivery import send_due
 from bot.config import Config
 from bot.email import Attachment, EmailContent, InlineImage
 from bot.ledger import Ledger
@@ -69,8 +69,7 @@ def email_content(summary: Summary, subject: str, text: str, html: str, store: S
 
 def send_summary(store: Store, ledger: Ledger, config: Config, month: str, *, now: datetime,
                  channels: Channels, email, board: list[BoardRow] | None = None,
-                 to: str | None = None, target_paths=None,
-                 on_sent: Callable[[str, str], None] | None = None) -> SummaryRun:
+                 to: str | None = None, target_paths=None) -> SummaryRun:
     """Queue the summary for its recipients (or one test address) and send what is due."""
     targets = [to] if to else recipients(config)
     summary = build_summary(month, store, config, default_catalogue(), default_areas(), board,
@@ -85,31 +84,19 @@ def send_summary(store: Store, ledger: Ledger, config: Config, month: str, *, no
             run.already.append(recipient)
         else:
             run.queued += 1
-    content: EmailContent | None = None
-    for delivery in ledger.due():
-        if delivery.kind != KIND:
-            continue
-        delivery_month = delivery.key.split(":")[1]
-        try:
-            if is_email(delivery.recipient):
-                if content is None or delivery_month != month:
-                    built = summary if delivery_month == month else build_summary(
-                        delivery_month, store, config, default_catalogue(), default_areas(), board,
-                        today=now.date(), target_paths=target_paths)
-                    content = email_content(built, *render_summary(built), store, config, target_paths)
-                ledger.sending(delivery.id, email.name, now)
-                where = email.send_email(delivery.recipient, content, delivery.key, now)
-            else:
-                channel = channels.for_recipient(delivery.recipient)
-                ledger.sending(delivery.id, channel.name, now)
-                where = channel.send(Message(recipient=delivery.recipient, subject=delivery.subject,
-                                             text=delivery.body, key=delivery.key, sample_data=delivery.sample_data))
-        except DeliveryError as error:
-            ledger.failed(delivery.id, str(error), error.permanent, now)
-            run.failed.append((delivery.recipient, str(error)))
-            continue
-        ledger.sent(delivery.id, where, now)
-        run.sent.append((delivery.recipient, where))
-        if on_sent:
-            on_sent(delivery.recipient, where)
+    contents: dict[str, EmailContent] = {}
+
+    def content_for(delivery) -> EmailContent:
+        """The email of the delivery's month (a retried older month is built again), built once."""
+        wanted = delivery.key.split(":")[1]
+        if wanted not in contents:
+            built = summary if wanted == month else build_summary(
+                wanted, store, config, default_catalogue(), default_areas(), board, today=now.date(),
+                target_paths=target_paths)
+            contents[wanted] = email_content(built, *render_summary(built), store, config, target_paths)
+        return contents[wanted]
+
+    result = send_due(ledger, ledger.due([KIND]), channels, now, email=email, email_content=content_for)
+    run.sent = [(d.recipient, d.location) for d in result.sent]
+    run.failed = [(d.recipient, error) for d, error in result.failed]
     return run

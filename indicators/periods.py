@@ -51,6 +51,11 @@ class Period:
     def same_period_last_year(self) -> "Period":
         return Period(self.year - 1, self.start_month, self.length)
 
+    def ends_by(self, other: "Period") -> bool:
+        """Whether this period is over when `other` ends: 2026-Q2 ends by 2026-06, not by 2026-05."""
+        end = self.year * 12 + self.start_month + self.length
+        return end <= other.year * 12 + other.start_month + other.length
+
     def contains(self, other: "Period") -> bool:
         start = self.year * 12 + self.start_month
         other_start = other.year * 12 + other.start_month

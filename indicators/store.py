@@ -271,16 +271,6 @@ class Store:
             conn.execute("DROP TABLE temp.incoming")
         return LoadResult(rows=len(rows), inserted=inserted, updated=written - inserted, replaced_sample=replaced)
 
-    def record_run(self, source: str, *, started_at: str, status: str, rows: int = 0,
-                   inserted: int = 0, updated: int = 0, error: str | None = None,
-                   finished_at: str | None = None) -> int:
-        cursor = self.db.execute(
-            "INSERT INTO refresh_runs (source, started_at, finished_at, status, rows, inserted, updated, error) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [source, started_at, finished_at or utc_now(), status, rows, inserted, updated, error],
-        )
-        return cursor.lastrowid
-
     def start_run(self, source: str, *, started_at: str | None = None) -> int:
         """Record a run as `running` (committed at once), so a run that dies midway stays visible.
 
@@ -413,12 +403,6 @@ class Store:
              "sample_data": r[0] == SAMPLE_SOURCE}
             for r in rows
         ]
-
-    def last_runs(self) -> list[dict]:
-        return list(self.db.query(
-            "SELECT source, max(started_at) AS started_at, status, rows, error FROM refresh_runs "
-            "GROUP BY source ORDER BY source"
-        ))
 
     def revision_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM revisions").fetchone()[0]
