@@ -18,9 +18,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from benchmarks.measure import Result, percentile
-from bot import charts
+from bot.asking.conversation import reply
 from bot.config import Config
-from bot.conversation import reply
+from bot.rendering import charts
 from indicators import sampledata
 from indicators.store import Store
 

@@ -13,6 +13,7 @@ from benchmarks.measure import Result, best_of, executemany_seconds
 from indicators import sampledata
 from indicators.store import Store
 
+
 def run() -> list[Result]:
     observations = [o for name in sampledata.SAMPLE_FILES for o in sampledata.read_sample(sampledata.SAMPLE_DIR / name)]
     rows = [(o.indicator, o.area, o.period, o.breakdown, o.value, o.unit, o.source, int(o.provisional), o.fetched_at)

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from benchmarks.measure import Result
-from bot.alerts import observations_for
+from bot.alerting.context import observations_for
 from bot.config import indicator_facts
 from indicators import sampledata
 from indicators.catalogue import default_areas, default_catalogue

@@ -20,8 +20,8 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks.measure import Result, percentile
+from bot.asking.conversation import reply
 from bot.config import Config
-from bot.conversation import reply
 from indicators import sampledata
 from indicators.store import Store
 from tests import fake_slack as slack

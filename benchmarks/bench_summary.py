@@ -13,11 +13,11 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from benchmarks.measure import Result
-from bot import factsheet
 from bot.config import load_config
-from bot.email import build_message
-from bot.summary import build_summary, render_summary
-from bot.summary_delivery import email_content
+from bot.delivery.email import build_message
+from bot.reports import factsheet
+from bot.reports.summary import build_summary, render_summary
+from bot.reports.summary_mailing import email_content
 from indicators import sampledata
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store

@@ -1,23 +1,62 @@
 """The municipality's configuration file (`faktabot.toml`), read and checked at the edge.
 
-Targets are typed and checked by `rules.targets.parse_targets`, fed the catalogue's facts as plain
-data. Errors name the file, the line, the entry and the fix.
+Loaded once into frozen, typed sections; every command checks the whole file at start. Targets
+are typed and checked by `rules.targets.parse_targets`, fed the catalogue's facts as plain data;
+file import formats by `indicators.connectors.files.import_formats`. Errors name the file, the
+line, the entry and the fix, with "did you mean" for a misspelt section or key.
 """
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from indicators.catalogue import Areas, Catalogue, default_areas, default_catalogue
-from rules.targets import IndicatorInfo, Target, TargetError, parse_targets
+from indicators.connectors.files import FileImportError, ImportFormat, import_formats
+from rules.targets import (
+    IndicatorInfo,
+    Target,
+    TargetError,
+    parse_targets,
+    recipient_problem,
+)
 
 DEFAULT_AREA = "151"  # Ballerup, the kommune of the fact sheet this product replaces
+JOBS = ("refresh_jobindsats", "refresh_statbank", "summary", "factsheet", "staleness")
+# The sections and keys faktabot.toml may hold; anything else is a typo worth naming.
+SECTIONS: dict[str, set[str] | None] = {
+    "municipality": {"area", "compare"},
+    "summary": {"recipients", "day"},
+    "factsheet": {"recipients", "day"},
+    "operations": {"recipients"},
+    "schedule": set(JOBS),
+    "slack": {"channels", "users"},
+    "imports": None,  # [imports.<name>] tables, checked by import_formats
+    "targets": None,  # [[targets]], checked by parse_targets
+}
 
 
 class ConfigError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class Mailing:
+    """Who gets a scheduled mailing, and from which day of its period (`[summary]`, `[factsheet]`)."""
+
+    recipients: tuple[str, ...] = ()
+    day: int = 1
+
+
+@dataclass(frozen=True)
+class SlackAccess:
+    """`[slack]`: the only channels and users the bot answers (empty: everyone in the workspace)."""
+
+    channels: frozenset[str] = frozenset()
+    users: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -26,7 +65,16 @@ class Config:
     compare: tuple[str, ...] = ("000",)
     targets: tuple[Target, ...] = ()
     path: Path | None = None
-    raw: dict = field(default_factory=dict, repr=False)
+    summary: Mailing = Mailing(day=5)
+    factsheet: Mailing = Mailing(day=10)
+    operations: tuple[str, ...] = ()
+    schedule: Mapping[str, str] = field(default_factory=dict)  # job -> cron, over the service's defaults
+    slack: SlackAccess = SlackAccess()
+    imports: tuple[ImportFormat, ...] = ()  # the configured [imports.*] formats, then the catalogue's
+
+    def target(self, target_id: str) -> Target | None:
+        """The configured target with this id, or None."""
+        return next((t for t in self.targets if t.id == target_id), None)
 
 
 def load_config(path: Path, areas: Areas | None = None, catalogue: Catalogue | None = None) -> Config:
@@ -34,33 +82,147 @@ def load_config(path: Path, areas: Areas | None = None, catalogue: Catalogue | N
     areas = areas or default_areas()
     catalogue = catalogue or default_catalogue()
     if not path.exists():
-        return Config(path=None)
+        return Config(path=None, imports=tuple(import_formats(catalogue, areas)))
     try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not UTF-8 text; save it as UTF-8") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
+    where = _Where(path, text)
+    _check_keys(data, where)
     municipality = data.get("municipality", {})
-    area = _area(municipality.get("area", DEFAULT_AREA), areas, f"{path}, [municipality] area")
-    compare = tuple(_area(c, areas, f"{path}, [municipality] compare") for c in municipality.get("compare", ["000"]))
+    area = _area(municipality.get("area", DEFAULT_AREA), areas, where("municipality", "area"))
+    compare_raw = _list(municipality.get("compare", ["000"]), where("municipality", "compare"))
+    compare = tuple(_area(c, areas, where("municipality", "compare")) for c in compare_raw)
     raw_targets = data.get("targets", [])
     if not isinstance(raw_targets, list):
-        raise ConfigError(f"{path}: targets should be [[targets]] sections, one per target")
+        raise ConfigError(f"{where('targets')}: targets should be [[targets]] sections, one per target")
     # Names such as "Ballerup" or "Region H" become DST codes before the rules check the codes.
     resolved = [_resolve_areas(t, areas) if isinstance(t, dict) else t for t in raw_targets]
     try:
         targets = parse_targets(resolved, indicator_facts(catalogue), {a.code: a.name for a in areas},
                                 default_area=area, default_compare=compare[0] if compare else "000")
     except TargetError as error:
-        line = _target_line(path, error.position)
+        line = where.target_line(error.position)
         raise ConfigError(f"{path}{f', line {line}' if line else ''}, {error}") from None
-    return Config(area=area, compare=compare, targets=targets, path=path, raw=data)
+    try:
+        formats = import_formats(catalogue, areas, data.get("imports"), str(path))
+    except FileImportError as error:
+        raise ConfigError(str(error)) from None
+    return Config(
+        area=area, compare=compare, targets=targets, path=path,
+        summary=_mailing(data, "summary", 5, 28, where),
+        factsheet=_mailing(data, "factsheet", 10, 28, where),
+        operations=_recipients(data.get("operations", {}).get("recipients", []), where("operations", "recipients")),
+        schedule=_schedule(data.get("schedule", {}), where),
+        slack=SlackAccess(
+            channels=frozenset(_strings(data.get("slack", {}).get("channels", []), where("slack", "channels"))),
+            users=frozenset(_strings(data.get("slack", {}).get("users", []), where("slack", "users")))),
+        imports=tuple(formats),
+    )
 
 
 def indicator_facts(catalogue: Catalogue) -> dict[str, IndicatorInfo]:
     """What the rules need to know of each indicator, as plain data (`rules` cannot read the catalogue)."""
     counts = {i.rate: i.id for i in catalogue if i.rate}  # "ledighedsprocent" is counted by "ledige"
     return {i.id: IndicatorInfo(i.better, i.frequency, i.format, counts.get(i.id)) for i in catalogue}
+
+
+class _Where:
+    """`faktabot.toml, line 15, [summary] day` for a message: the file, the line, the entry."""
+
+    def __init__(self, path: Path, text: str):
+        self.path = path
+        self.lines = text.splitlines()
+
+    def line_of(self, section: str, key: str | None = None) -> int | None:
+        header = re.compile(rf"\s*\[{re.escape(section)}\]")
+        for number, line in enumerate(self.lines, 1):
+            if header.match(line):
+                if key is None:
+                    return number
+                for offset, inner in enumerate(self.lines[number:], number + 1):
+                    if re.match(r"\s*\[", inner):
+                        break
+                    if re.match(rf"\s*{re.escape(key)}\s*=", inner):
+                        return offset
+                return number
+        return None
+
+    def __call__(self, section: str, key: str | None = None) -> str:
+        line = self.line_of(section, key)
+        entry = f"[{section}]" + (f" {key}" if key else "")
+        return f"{self.path}{f', line {line}' if line else ''}, {entry}"
+
+    def target_line(self, position: int | None) -> int | None:
+        """The line of the `position`-th [[targets]] header, so the message points into the file."""
+        if position is None:
+            return None
+        headers = [n for n, line in enumerate(self.lines, 1) if re.match(r"\s*\[\[\s*targets\s*\]\]", line)]
+        return headers[position] if position < len(headers) else None
+
+
+def _did_you_mean(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"; did you mean {close[0]!r}?" if close else f"; use one of {', '.join(sorted(choices))}"
+
+
+def _check_keys(data: dict, where: _Where) -> None:
+    for section, value in data.items():
+        if section not in SECTIONS:
+            line = where.line_of(section)
+            raise ConfigError(f"{where.path}{f', line {line}' if line else ''}: unknown section [{section}]"
+                              f"{_did_you_mean(section, SECTIONS)}")
+        keys = SECTIONS[section]
+        if keys is None:
+            continue
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where(section)}: should be a section [{section}] with keys, not a value")
+        for key in value:
+            if key not in keys:
+                raise ConfigError(f"{where(section, key)}: unknown key {key!r}{_did_you_mean(key, keys)}")
+
+
+def _list(value: object, where: str) -> list:
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}: {value!r} should be a list in square brackets, e.g. [\"#kanal\", \"navn@kommune.dk\"]")
+    return value
+
+
+def _strings(value: object, where: str) -> list[str]:
+    items = _list(value, where)
+    for item in items:
+        if not isinstance(item, str):
+            raise ConfigError(f"{where}: {item!r} should be text in quotes")
+    return items
+
+
+def _recipients(value: object, where: str) -> tuple[str, ...]:
+    for recipient in _list(value, where):
+        if problem := recipient_problem(recipient):
+            raise ConfigError(f"{where}: {problem}")
+    return tuple(dict.fromkeys(value))
+
+
+def _mailing(data: dict, section: str, default_day: int, last_day: int, where: _Where) -> Mailing:
+    raw = data.get(section, {})
+    day = raw.get("day", default_day)
+    if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= last_day:
+        raise ConfigError(f"{where(section, 'day')}: day = {day!r} should be a whole number from 1 to {last_day}, "
+                          f"the day of the month it goes out, e.g. day = {default_day}")
+    return Mailing(_recipients(raw.get("recipients", []), where(section, "recipients")), day)
+
+
+def _schedule(raw: dict, where: _Where) -> dict[str, str]:
+    for job, expression in raw.items():
+        if not isinstance(expression, str):
+            raise ConfigError(f"{where('schedule', job)}: {expression!r} should be a cron line in quotes, "
+                              "e.g. \"30 6 * * mon-fri\"")
+    return dict(raw)
 
 
 def _resolve_areas(target: dict, areas: Areas) -> dict:
@@ -70,15 +232,6 @@ def _resolve_areas(target: dict, areas: Areas) -> dict:
         if isinstance(value, str) and value not in areas.by_code and (found := areas.lookup(value)):
             resolved[key] = found.code
     return resolved
-
-
-def _target_line(path: Path, position: int | None) -> int | None:
-    """The line of the `position`-th [[targets]] header, so the message points into the file."""
-    if position is None:
-        return None
-    headers = [number for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-               if re.match(r"\s*\[\[\s*targets\s*\]\]", line)]
-    return headers[position] if position < len(headers) else None
 
 
 def _area(value: object, areas: Areas, where: str) -> str:

@@ -116,6 +116,32 @@ def m003_series_index(db: Database) -> None:
     db.execute("CREATE INDEX idx_revisions_key ON revisions (indicator, area, period)")
 
 
+@migrations()
+def m005_timestamps_in_utc(db: Database) -> None:
+    # Service refreshes once wrote Copenhagen time (+01:00) beside UTC; text comparisons of the two
+    # (the catch-up's "last successful run") were wrong. One convention from here: UTC, +00:00.
+    normalise_timestamps(db, "observations", ["fetched_at"])
+    normalise_timestamps(db, "revisions", ["revised_at"])
+    normalise_timestamps(db, "refresh_runs", ["started_at", "finished_at"])
+
+
+def normalise_timestamps(db: Database, table: str, columns: Iterable[str]) -> None:
+    """Rewrite every stored timestamp of `table`'s `columns` as UTC ISO 8601 with its offset, the
+    one way timestamps are stored (migrations of every owner of a table use this)."""
+    for column in columns:
+        found = db.execute(f"SELECT DISTINCT {column} FROM {table} WHERE {column} LIKE '____-__-__T%' "
+                           f"AND {column} NOT LIKE '%+00:00'").fetchall()
+        for (value,) in found:
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                continue  # not a timestamp after all; left as it is
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=timezone.utc)
+            fixed = moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+            db.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", [fixed, value])
+
+
 @dataclass(frozen=True, slots=True)
 class LoadResult:
     rows: int
@@ -330,6 +356,11 @@ class Store:
             "SELECT id, source, started_at, finished_at, status, rows, inserted, updated, error "
             "FROM refresh_runs ORDER BY started_at DESC, id DESC LIMIT ?", [limit]
         ))
+
+    def last_successful_runs(self) -> dict[str, str]:
+        """Per source, when its newest successful run started (UTC, ISO 8601)."""
+        return {r["source"]: r["started_at"] for r in self.db.query(
+            "SELECT source, max(started_at) AS started_at FROM refresh_runs WHERE status = 'ok' GROUP BY source")}
 
     def source_periods(self, prefix: str) -> tuple[int, list[str]]:
         """Rows and distinct periods of the sources called `prefix` or `prefix:…`."""

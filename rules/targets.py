@@ -455,16 +455,30 @@ def _text(raw, key: str, default: str, fail) -> str:
     return value
 
 
+_SLACK_CHANNEL = re.compile(r"^#[\w.-]{1,80}$|^#?[CG][A-Z0-9]{2,}$")
+_SLACK_MEMBER = re.compile(r"^@[UW][A-Z0-9]{2,}$")
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
+_TEAMS = re.compile(r"^teams:[A-Za-z0-9_-]{1,64}$")
+
+
+def recipient_problem(recipient: object) -> str | None:
+    """Why `recipient` is not a recipient Faktabot can deliver to, or None: a Slack channel
+    (`#kanal` or its id), a Slack member id (`@U0123ABC`), an email address, or `teams:<navn>`."""
+    if not isinstance(recipient, str):
+        return f"recipient {recipient!r} is not text; write it in quotes, e.g. \"#kanal\" or \"navn@kommune.dk\""
+    if any(pattern.match(recipient) for pattern in (_SLACK_CHANNEL, _SLACK_MEMBER, _EMAIL, _TEAMS)):
+        return None
+    return (f"recipient {recipient!r} is neither a Slack channel (\"#kanal\"), a Slack member id (\"@U0123ABC\"), "
+            "an email address (\"navn@kommune.dk\") nor a Teams channel (\"teams:ledelse\")")
+
+
 def _recipients(raw, fail) -> tuple[str, ...]:
     value = raw.get("recipients", [])
-    if isinstance(value, str):
-        value = [value]
     if not isinstance(value, list):
         raise fail(f"recipients is {value!r}; write a list such as [\"#kanal\", \"navn@kommune.dk\"]")
     for recipient in value:
-        if not isinstance(recipient, str) or not (recipient.startswith(("#", "@")) or "@" in recipient[1:]):
-            raise fail(f"recipient {recipient!r} is neither a Slack channel (\"#kanal\") nor an email "
-                       "address (\"navn@kommune.dk\")")
+        if problem := recipient_problem(recipient):
+            raise fail(problem)
     return tuple(dict.fromkeys(value))
 
 

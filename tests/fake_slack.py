@@ -221,7 +221,9 @@ class FakeSocketMode:
     sends the envelopes a test gives it, and records the app's acknowledgements."""
 
     def __init__(self) -> None:
-        from websockets.sync.server import serve  # only the Socket Mode tests need websockets
+        from websockets.sync.server import (
+            serve,  # only the Socket Mode tests need websockets
+        )
 
         self.acks: list[dict] = []
         self._connections: list = []

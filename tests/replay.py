@@ -27,6 +27,7 @@ from indicators.catalogue import default_areas, default_catalogue, fold
 
 REPO = Path(__file__).resolve().parents[1]
 from tests.shared_data import SHARED_DATA  # noqa: E402  (../shared/data or the bundled copy)
+
 RECORDED = SHARED_DATA / "api-responses" / "jobindsats-v3"
 TOKEN = "replay-token"
 

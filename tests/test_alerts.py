@@ -12,15 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from bot import alerts
-from bot.alerts import AlertError
-from bot.channels import Channels, DeliveryError, Message, OutboxChannel
-from bot.config import Config, load_config
-from bot.ledger import FAILED, PENDING, SENDING, SENT, Ledger
+from bot.alerting import views, watch
+from bot.alerting.watch import AlertError
+from bot.config import Config, indicator_facts, load_config
+from bot.delivery.channels import Channels, DeliveryError, Message, OutboxChannel
+from bot.delivery.ledger import FAILED, PENDING, SENDING, SENT, Ledger
+from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
 from rules.targets import parse_targets
-from bot.config import indicator_facts
-from indicators.catalogue import default_areas, default_catalogue
 from tests.conftest import REPO
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
@@ -48,7 +47,7 @@ def recipients(config: Config, *ids: str) -> int:
 
 def test_each_transition_is_delivered_once_to_each_recipient(store, config, tmp_path):
     ledger = Ledger(store.db)
-    run = alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
+    run = watch.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
     breached = ("ungeledighed", "sygedagpenge", "samtalehyppighed")
     assert sorted(n.target for _, n, _, _ in run.notices) == sorted(breached)
     assert {n.kind for _, n, _, _ in run.notices} == {"breached"}
@@ -62,14 +61,14 @@ def test_each_transition_is_delivered_once_to_each_recipient(store, config, tmp_
         text = path.read_text(encoding="utf-8")
         assert text.startswith("Til: ") and "Eksempeldata" in text and "ikke officielle tal" in text
     # Run again: same data, nothing new to say, nothing sent.
-    again = alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW + timedelta(hours=1))
+    again = watch.run_alerts(store, ledger, config, outbox(tmp_path), NOW + timedelta(hours=1))
     assert again.notices == [] and again.sent == []
     assert len(ledger.deliveries()) == len(rows) and len(list((tmp_path / "outbox").iterdir())) == len(files)
     assert ledger.states()["fleksjob"].status == "ok"
 
 
 def test_the_sygedagpenge_alert_reads_like_the_fact_sheet(store, config, tmp_path):
-    run = alerts.run_alerts(store, Ledger(store.db), config, outbox(tmp_path), NOW, dry_run=True)
+    run = watch.run_alerts(store, Ledger(store.db), config, outbox(tmp_path), NOW, dry_run=True)
     subject, text = next((s, t) for _, n, s, t in run.notices if n.target == "sygedagpenge")
     assert subject == "Faktabot: Bagud – Færre på sygedagpenge (målsti), Ballerup (eksempeldata)"
     assert "Sygedagpenge mv. i Ballerup: 1.222 personer i 2. kvt. 2026; målstien er 1.070 – 14,2 pct. over" in text
@@ -79,7 +78,7 @@ def test_the_sygedagpenge_alert_reads_like_the_fact_sheet(store, config, tmp_pat
 
 def test_a_dry_run_writes_nothing(store, config, tmp_path):
     ledger = Ledger(store.db)
-    run = alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW, dry_run=True)
+    run = watch.run_alerts(store, ledger, config, outbox(tmp_path), NOW, dry_run=True)
     assert len(run.notices) == 3
     assert ledger.states() == {} and ledger.deliveries() == []
     assert not (tmp_path / "outbox").exists()
@@ -87,9 +86,9 @@ def test_a_dry_run_writes_nothing(store, config, tmp_path):
 
 def test_reminders_come_after_repeat_after_days(store, config, tmp_path):
     ledger = Ledger(store.db)
-    alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
-    assert alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW + timedelta(days=29)).notices == []
-    later = alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW + timedelta(days=30))
+    watch.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
+    assert watch.run_alerts(store, ledger, config, outbox(tmp_path), NOW + timedelta(days=29)).notices == []
+    later = watch.run_alerts(store, ledger, config, outbox(tmp_path), NOW + timedelta(days=30))
     assert {n.kind for _, n, _, _ in later.notices} == {"reminder"} and len(later.notices) == 3
     assert "Stadig bagud" in later.notices[0][3]
 
@@ -113,11 +112,11 @@ class Flaky:
 def test_a_temporary_failure_is_retried_on_the_next_run_and_sent_once(store, config):
     ledger = Ledger(store.db)
     flaky = Flaky(failures=1)
-    first = alerts.run_alerts(store, ledger, config, Channels(outbox=flaky), NOW)
+    first = watch.run_alerts(store, ledger, config, Channels(outbox=flaky), NOW)
     assert len(first.failed) == 1 and first.failed[0][1] == "connection reset"
     failed = [d for d in ledger.deliveries() if d.status == FAILED]
     assert len(failed) == 1 and failed[0].attempts == 1
-    second = alerts.run_alerts(store, ledger, config, Channels(outbox=flaky), NOW + timedelta(hours=1))
+    second = watch.run_alerts(store, ledger, config, Channels(outbox=flaky), NOW + timedelta(hours=1))
     assert second.notices == [] and [d.recipient for d in second.sent] == [failed[0].recipient]
     assert all(d.status == SENT for d in ledger.deliveries())
     assert len(flaky.sent) == len(ledger.deliveries())
@@ -125,8 +124,8 @@ def test_a_temporary_failure_is_retried_on_the_next_run_and_sent_once(store, con
 
 def test_a_permanent_failure_is_not_retried(store, config):
     ledger = Ledger(store.db)
-    alerts.run_alerts(store, ledger, config, Channels(outbox=Flaky(failures=1, permanent=True)), NOW)
-    retry = alerts.run_alerts(store, ledger, config, Channels(outbox=Flaky(0)), NOW + timedelta(hours=1))
+    watch.run_alerts(store, ledger, config, Channels(outbox=Flaky(failures=1, permanent=True)), NOW)
+    retry = watch.run_alerts(store, ledger, config, Channels(outbox=Flaky(0)), NOW + timedelta(hours=1))
     assert retry.sent == []
     assert [d.error for d in ledger.failed_deliveries()] == ["connection reset"]
 
@@ -138,7 +137,7 @@ def test_a_message_that_may_have_gone_out_is_never_sent_again(store, config, tmp
     assert ledger.queue(key="x:breached:1", target="sygedagpenge", kind="breached", recipient="#a",
                         subject="s", body="b", sample_data=True, now=NOW) is None  # the dedup key
     ledger.sending(delivery_id, "outbox", NOW)  # ...and then the process stopped
-    alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
+    watch.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
     row = next(d for d in ledger.deliveries() if d.id == delivery_id)
     assert row.status == SENDING and row in ledger.failed_deliveries()
 
@@ -147,35 +146,35 @@ def test_alerts_leave_the_summary_s_messages_alone(store, config, tmp_path):
     ledger = Ledger(store.db)
     ledger.queue(key="summary:2026-10", target=None, kind="summary", recipient="#a", subject="s", body="b",
                  sample_data=True, now=NOW)
-    alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
+    watch.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
     assert next(d for d in ledger.deliveries() if d.kind == "summary").status == PENDING
 
 
 def test_an_acknowledgement_before_the_first_run_keeps_that_alert_quiet(store, config, tmp_path):
     ledger = Ledger(store.db)
-    state = alerts.acknowledge(store, ledger, config, "sygedagpenge", "  Handleplan   vedtaget 3. dec. ", NOW)
+    state = watch.acknowledge(store, ledger, config, "sygedagpenge", "  Handleplan   vedtaget 3. dec. ", NOW)
     assert state.ack.note == "Handleplan vedtaget 3. dec." and state.status == "breached"
-    run = alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
+    run = watch.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
     assert sorted(n.target for _, n, _, _ in run.notices) == ["samtalehyppighed", "ungeledighed"]
     assert ledger.states()["sygedagpenge"].ack.note == "Handleplan vedtaget 3. dec."
-    later = alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW + timedelta(days=40))
+    later = watch.run_alerts(store, ledger, config, outbox(tmp_path), NOW + timedelta(days=40))
     assert sorted(n.target for _, n, _, _ in later.notices) == ["samtalehyppighed", "ungeledighed"]
 
 
 def test_a_snooze_holds_the_alert_until_its_date(store, config, tmp_path):
     ledger = Ledger(store.db)
-    alerts.snooze(store, ledger, config, "ungeledighed", date(2026, 12, 1), NOW)
-    run = alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
+    watch.snooze(store, ledger, config, "ungeledighed", date(2026, 12, 1), NOW)
+    run = watch.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
     assert "ungeledighed" not in [n.target for _, n, _, _ in run.notices]
-    after = alerts.run_alerts(store, ledger, config, outbox(tmp_path), datetime(2026, 12, 1, 9, tzinfo=timezone.utc))
+    after = watch.run_alerts(store, ledger, config, outbox(tmp_path), datetime(2026, 12, 1, 9, tzinfo=timezone.utc))
     assert [n.target for _, n, _, _ in after.notices] == ["ungeledighed"]
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda s, l, c: alerts.acknowledge(s, l, c, "fleksjob", "x", NOW), "is on track (ok); there is nothing to acknowledge"),
-    (lambda s, l, c: alerts.acknowledge(s, l, c, "fleks", "x", NOW), "unknown target 'fleks'; the targets in the config are"),
-    (lambda s, l, c: alerts.acknowledge(s, l, c, "sygedagpenge", "  ", NOW), "--note is empty"),
-    (lambda s, l, c: alerts.snooze(s, l, c, "fleksjob", date(2026, 11, 25), NOW), "is not in the future"),
+    (lambda s, l, c: watch.acknowledge(s, l, c, "fleksjob", "x", NOW), "is on track (ok); there is nothing to acknowledge"),
+    (lambda s, l, c: watch.acknowledge(s, l, c, "fleks", "x", NOW), "unknown target 'fleks'; the targets in the config are"),
+    (lambda s, l, c: watch.acknowledge(s, l, c, "sygedagpenge", "  ", NOW), "--note is empty"),
+    (lambda s, l, c: watch.snooze(s, l, c, "fleksjob", date(2026, 11, 25), NOW), "is not in the future"),
 ])
 def test_snooze_and_acknowledge_mistakes(store, config, call, message):
     with pytest.raises(AlertError, match=message.replace("(", r"\(").replace(")", r"\)")):
@@ -184,7 +183,7 @@ def test_snooze_and_acknowledge_mistakes(store, config, call, message):
 
 def test_the_ledger_keeps_states_round_trip(store, config):
     ledger = Ledger(store.db)
-    evaluation = alerts.assess_all(store, ledger, config, NOW)
+    evaluation = watch.assess_all(store, ledger, config, NOW)
     ledger.save_states(list(evaluation.states.values()))
     assert ledger.states() == evaluation.states
 
@@ -235,51 +234,51 @@ def real_target(**raw):
 ])
 def test_reasons_render_in_danish_for_real_figures(store, raw, now, status, phrases):
     config = Config(targets=(real_target(**raw),))
-    evaluation = alerts.assess_all(store, Ledger(store.db), config, now)
-    view = alerts.views(config.targets, evaluation.states)[0]
-    reason = alerts.as_json(view)["reason"]
+    evaluation = watch.assess_all(store, Ledger(store.db), config, now)
+    view = views.views(config.targets, evaluation.states)[0]
+    reason = views.as_json(view)["reason"]
     if status:
         assert view.state.status == status, reason
     for phrase in phrases:
         assert phrase in reason, reason
     assert view.state.sample_data is False
     for notice in evaluation.notices:
-        subject, text = alerts.render_notice(view, notice)
+        subject, text = views.render_notice(view, notice)
         assert "Eksempeldata" not in text and ("Kilde: Jobindsats" in text or "Kilde: Danmarks Statistik" in text)
 
 
 def test_an_answer_gets_a_status_line_and_a_goal_path(store, config):
-    evaluation = alerts.assess_all(store, Ledger(store.db), config, NOW)
-    view = next(v for v in alerts.views(config.targets, evaluation.states) if v.target.id == "fleksjob")
-    assert alerts.target_line(view).startswith(
+    evaluation = watch.assess_all(store, Ledger(store.db), config, NOW)
+    view = next(v for v in views.views(config.targets, evaluation.states) if v.target.id == "fleksjob")
+    assert views.target_line(view).startswith(
         ":white_check_mark: Mål »Flere i fleksjob (målsti)«: på sporet (eksempeldata). Personer i fleksjob")
-    assert alerts.goal_path(view.target, "2023-12", "2024-02") == [("2024-01", 560.0), ("2024-02", pytest.approx(561.71, abs=0.01))]
+    assert views.goal_path(view.target, "2023-12", "2024-02") == [("2024-01", 560.0), ("2024-02", pytest.approx(561.71, abs=0.01))]
 
 
 def test_missing_comparison_data_is_explained(store):
     target = real_target(indicator="sygedagpenge", kind="benchmark", compare_area="084")
-    evaluation = alerts.assess_all(store, Ledger(store.db), Config(targets=(target,)), NOW)
-    view = alerts.views((target,), evaluation.states)[0]
+    evaluation = watch.assess_all(store, Ledger(store.db), Config(targets=(target,)), NOW)
+    view = views.views((target,), evaluation.states)[0]
     assert view.state.status == "no_data"
-    assert alerts.as_json(view)["reason"] == (
+    assert views.as_json(view)["reason"] == (
         "Der er ingen tal for sygedagpenge mv. i Region Hovedstaden at sammenligne med for 2. kvt. 2026.")
 
 
 def test_a_revised_newest_figure_is_named_in_the_reason(store, config, tmp_path):
     ledger = Ledger(store.db)
-    alerts.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
+    watch.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
     old = store.get("ungeledighed", "151", "2026-07")
     store.load([replace(old, value=7.9, fetched_at="")])  # a refresh brings a revised July
-    evaluation = alerts.assess_all(store, ledger, config, NOW + timedelta(days=1))
-    view = next(v for v in alerts.views(config.targets, evaluation.states) if v.target.id == "ungeledighed")
-    assert "Tallet for juli 2026 er revideret fra 7,7 til 7,9." in alerts.as_json(view)["reason"]
+    evaluation = watch.assess_all(store, ledger, config, NOW + timedelta(days=1))
+    view = next(v for v in views.views(config.targets, evaluation.states) if v.target.id == "ungeledighed")
+    assert "Tallet for juli 2026 er revideret fra 7,7 til 7,9." in views.as_json(view)["reason"]
     assert evaluation.notices == ()  # still over the ceiling: a revision alone is no news
 
 
 def test_status_names_the_targets_and_messages_that_did_not_go_out(store, config, capsys):
-    from bot.alert_commands import print_status
+    from bot.cli.alerts import print_status
 
-    alerts.run_alerts(store, Ledger(store.db), config, Channels(outbox=Flaky(failures=99, permanent=True)), NOW)
+    watch.run_alerts(store, Ledger(store.db), config, Channels(outbox=Flaky(failures=99, permanent=True)), NOW)
     print_status(store)
     out = capsys.readouterr().out
     assert out.startswith("Mål: 3 bagud, 0 i risiko, 0 mangler tal, 1 på sporet – seneste vurdering 25. nov. 2026")
@@ -290,13 +289,13 @@ def test_status_names_the_targets_and_messages_that_did_not_go_out(store, config
 @pytest.mark.parametrize("text, expected", [("2027-01-15", date(2027, 1, 15)), ("15.1.2027", date(2027, 1, 15)),
                                             ("15-01-2027", date(2027, 1, 15))])
 def test_until_takes_iso_and_danish_dates(text, expected):
-    from bot.alert_commands import _date
+    from bot.cli.alerts import _date
 
     assert _date(text) == expected
 
 
 def test_until_that_is_not_a_date_says_how_to_write_it():
-    from bot.alert_commands import _date
+    from bot.cli.alerts import _date
 
     with pytest.raises(AlertError, match=r"^--until 'næste uge' is not a date; write it as YYYY-MM-DD, e.g. 2027-01-15$"):
         _date("næste uge")

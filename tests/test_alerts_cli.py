@@ -1,9 +1,9 @@
 """`faktabot targets` and `faktabot alerts` as a new user meets them, on a store made by `faktabot init`."""
 from __future__ import annotations
 
-import json
 import email
 import email.policy
+import json
 import sqlite3
 
 from tests.conftest import REPO, run_cli

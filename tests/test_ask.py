@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from matplotlib.image import imread
 
+from bot.asking.conversation import reply
+from bot.asking.queries import NotUnderstood, Query, parse
 from bot.config import Config
-from bot.conversation import reply
-from bot.queries import NotUnderstood, Query, parse
 from indicators.store import Store
 from tests.conftest import run_cli
 

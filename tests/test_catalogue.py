@@ -6,7 +6,12 @@ from collections import defaultdict
 
 import pytest
 
-from indicators.catalogue import CatalogueError, default_catalogue, fold, parse_catalogue
+from indicators.catalogue import (
+    CatalogueError,
+    default_catalogue,
+    fold,
+    parse_catalogue,
+)
 from tests.conftest import REPO
 
 # The repository keeps a copy of the shared FIGURES.md so this check runs on any clean clone.

@@ -5,7 +5,12 @@ import pytest
 
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.connectors import files
-from indicators.connectors.files import FileImportError, import_formats, load, parse_period
+from indicators.connectors.files import (
+    FileImportError,
+    import_formats,
+    load,
+    parse_period,
+)
 from tests.conftest import REPO, SHARED_DATA
 
 CATALOGUE = default_catalogue()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from indicators.connectors.http import HttpClient, RetryPolicy, SourceError
-from tests.replay import Fault, ReplayServer, TOKEN
+from tests.replay import TOKEN, Fault, ReplayServer
 
 FAST = RetryPolicy(attempts=3, backoff=0.01, max_wait=5, timeout=0.1)
 

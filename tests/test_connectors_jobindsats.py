@@ -8,7 +8,12 @@ import pytest
 
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.connectors import SourceError, Wanted, wanted_from
-from indicators.connectors.jobindsats import Answer, JobindsatsConnector, Query, normalise
+from indicators.connectors.jobindsats import (
+    Answer,
+    JobindsatsConnector,
+    Query,
+    normalise,
+)
 from tests.replay import RECORDED, ReplayServer, jobindsats_connector
 
 CATALOGUE = default_catalogue()

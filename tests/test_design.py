@@ -6,7 +6,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from bot.cli import build_parser
+from bot.cli.main import build_parser
 from tests.conftest import REPO
 
 STDLIB_AND_TYPES = {"__future__", "dataclasses", "datetime", "typing", "collections", "enum", "math",

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from bot import factsheet, formats, render
+from bot.rendering import formats, render
+from bot.reports import factsheet
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
 from tests.conftest import run_cli

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.queries import PeriodRequest, Query, parse
+from bot.asking.queries import PeriodRequest, Query, parse
 from indicators.catalogue import default_catalogue
 
 TABLE = Path(__file__).parent / "data" / "phrasings.txt"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.queries import NotUnderstood, PeriodRequest, Query, parse, tokenize
+from bot.asking.queries import NotUnderstood, PeriodRequest, Query, parse, tokenize
 
 
 @pytest.mark.parametrize(

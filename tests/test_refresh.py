@@ -8,14 +8,21 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from bot.cli.main import build_parser
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.connectors import RetryPolicy, wanted_from
 from indicators.refresh import refresh_source, source_status
 from indicators.store import Store
-from bot.cli import build_parser
 from tests.conftest import run_cli
-from tests.replay import (RECORDED, TOKEN, Fault, ReplayServer, fingerprint, jobindsats_connector,
-                          statbank_connector)
+from tests.replay import (
+    RECORDED,
+    TOKEN,
+    Fault,
+    ReplayServer,
+    fingerprint,
+    jobindsats_connector,
+    statbank_connector,
+)
 
 CATALOGUE = default_catalogue()
 AREAS = default_areas()
@@ -213,8 +220,8 @@ def test_refresh_then_ask_answers_with_the_served_figure_for_odense(sample_store
 
 def refresh_here(capsys, db, *argv, **env):
     """`faktabot refresh ARGS` in this process (the subprocess tests cover the real command line)."""
+    from bot.cli.refresh import cmd_refresh
     from bot.config import load_config
-    from bot.refresh_commands import cmd_refresh
     from bot.settings import load_settings
     from tests.conftest import REPO
 
@@ -232,7 +239,7 @@ def test_refresh_from_jobindsats_without_a_token_explains_how_to_get_one(store_p
 
 
 def test_a_failed_refresh_says_the_store_is_unchanged_and_exits_1(store_path, capsys, monkeypatch):
-    from bot.cli import main
+    from bot.cli.main import main
 
     before = fingerprint(store_path)
     with ReplayServer(token="another") as server:
@@ -249,7 +256,7 @@ def test_a_failed_refresh_says_the_store_is_unchanged_and_exits_1(store_path, ca
 
 
 def test_refresh_imports_a_file_and_status_shows_it(store_path, capsys):
-    from bot.refresh_commands import print_status
+    from bot.cli.refresh import print_status
     from tests.conftest import REPO
 
     code, out, err = refresh_here(capsys, store_path, "--file", str(REPO / "docs" / "samtaler-eksempel.csv"))

@@ -13,7 +13,14 @@ import pytest
 from indicators.periods import parse
 from indicators.types import Observation
 from rules.engine import (
-    AT_RISK, BREACHED, NO_DATA, OK, Acknowledgement, SeriesIndex, assess, evaluate,
+    AT_RISK,
+    BREACHED,
+    NO_DATA,
+    OK,
+    Acknowledgement,
+    SeriesIndex,
+    assess,
+    evaluate,
 )
 from rules.targets import IndicatorInfo, parse_targets
 

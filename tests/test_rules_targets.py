@@ -8,7 +8,14 @@ import pytest
 from bot.config import ConfigError, indicator_facts, load_config
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.periods import parse
-from rules.targets import Benchmark, Ceiling, TargetError, Trajectory, parse_targets, target_path
+from rules.targets import (
+    Benchmark,
+    Ceiling,
+    TargetError,
+    Trajectory,
+    parse_targets,
+    target_path,
+)
 from tests.conftest import REPO
 
 

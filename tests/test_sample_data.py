@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from indicators import sampledata
-from tests.shared_data import SHARED_DATA
 from indicators.catalogue import CATALOGUE_PATH, default_areas, load_catalogue
 from indicators.sampledata import (
     FIELDS,
@@ -31,6 +30,7 @@ from indicators.sampledata import (
     write_sample,
 )
 from indicators.types import Observation, parse_breakdown
+from tests.shared_data import SHARED_DATA
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = SHARED_DATA

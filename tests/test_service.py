@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.compose import build_service
 from bot.config import Config, load_config
-from bot.run_command import build_service
-from bot.service import TIMEZONE, ServiceError, schedule
+from bot.clock import TIMEZONE
+from bot.service import ServiceError
+from bot.service.scheduler import schedule
 from bot.settings import load_settings
 from tests.conftest import REPO
 
@@ -118,7 +120,7 @@ def test_a_failed_refresh_keeps_the_store_and_is_recorded(sample_store_copy, tmp
     ("30 2 * * *", "between 02:00 and 03:00"), ("70 6 * * *", "write it as cron"), ("nonsense", "write it as cron")])
 def test_a_bad_schedule_is_refused_with_the_fix(expression, message):
     with pytest.raises(ServiceError, match=message):
-        schedule(Config(raw={"schedule": {"summary": expression}}))
+        schedule(Config(schedule={"summary": expression}))
 
 
 def _start(env: dict, log: Path) -> subprocess.Popen:

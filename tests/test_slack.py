@@ -10,16 +10,17 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from bot import alert_commands, alerts
-from bot.channels import Channels, Message, OutboxChannel
+from bot.alerting import watch
+from bot.alerting.context import TargetContext
+from bot.asking.conversation import reply
+from bot import clock
 from bot.config import load_config
-from bot.conversation import reply
-from bot.ledger import Ledger
+from bot.delivery.channels import Channels, Message, OutboxChannel
+from bot.delivery.ledger import Ledger
 from bot.settings import load_settings
 from bot.slack import blocks, server, subscriptions
 from bot.slack.channel import SlackChannel
-from bot.slack.questions import retry_failed_posts
-from bot.target_context import TargetContext
+from bot.slack.posting import retry_failed_posts
 from indicators.store import Store
 from indicators.types import Observation
 from tests import fake_slack as slack
@@ -54,7 +55,7 @@ def asked(db: Path, question: str):
     """What `faktabot ask --chart` gives for `question` (cmd_ask's own calls): text before the terminal
     strips mrkdwn, and the chart."""
     with Store(db) as store:
-        context = TargetContext.load(store, CONFIG, alert_commands.now())
+        context = TargetContext.load(store, CONFIG, clock.now())
         return reply(question, store, CONFIG, date.today(), with_chart=True, targets=context.for_answer,
                      target_board=context.board)
 
@@ -199,7 +200,7 @@ def alert_ts(running, fake, sample_store_copy, tmp_path) -> str:
     """Run the alerts with Slack as the channel; the ts of the ungeledighed alert in #beskaeftigelse-ledelse."""
     channels = Channels(outbox=OutboxChannel(tmp_path / "outbox", lambda: "stamp"), slack=SlackChannel(running.bot))
     with Store(sample_store_copy) as store:
-        run = alerts.run_alerts(store, Ledger(store.db), CONFIG, channels, alert_commands.now())
+        run = watch.run_alerts(store, Ledger(store.db), CONFIG, channels, clock.now())
     assert not run.failed
     has_buttons = lambda a: any(b.get("block_id") == "alert:ungeledighed" for b in a.get("blocks", []))  # noqa: E731
     [posted] = fake.to("chat.postMessage", where=has_buttons)
@@ -226,7 +227,7 @@ def test_a_button_click_snoozes_the_alert_and_the_message_shows_it(running, fake
     click = slack.button(blocks.SNOOZE_WEEK, "ungeledighed", "C0LEDELSE", alert_ts, fake.base)
     assert slack.post(running.port, slack.interaction(click), FORM) == (200, "")
     [update] = fake.wait_for("chat.update", where=lambda a: a["ts"] == alert_ts)
-    until = alert_commands.now().date() + timedelta(days=7)
+    until = clock.now().date() + timedelta(days=7)
     assert state(sample_store_copy, "ungeledighed").snoozed_until == until
     assert "<@U0LEDER> satte beskeder om målet på pause" in json.dumps(update.args["blocks"], ensure_ascii=False)
 
@@ -269,7 +270,7 @@ def test_a_reminder_goes_in_the_alerts_thread_and_updates_the_original(running, 
 
 
 def test_an_unknown_channel_is_a_permanent_delivery_error(running):
-    from bot.channels import DeliveryError
+    from bot.delivery.channels import DeliveryError
 
     with pytest.raises(DeliveryError) as raised:
         SlackChannel(running.bot).send(Message("#findes-ikke", "s", "t", "summary:2026-10"))
@@ -296,9 +297,9 @@ def test_a_post_slack_refuses_is_recorded_and_retried(running, fake):
                       JSON)[0] == 200
     fake.wait_for("chat.postMessage")
     running.stop()  # the answer is recorded as failed by now
-    later = alert_commands.now() + timedelta(seconds=31)  # the first retry waits 30 s
+    later = clock.now() + timedelta(seconds=31)  # the first retry waits 30 s
     bot = server.SlackBot(running.bot.settings, CONFIG, chart_processes=0, clock=lambda: later)
-    assert bot.records().posts_to_retry(alert_commands.now()) == []
+    assert bot.records().posts_to_retry(clock.now()) == []
     assert [p.channel for p in bot.records().posts_to_retry(later)] == ["C0LEDELSE"]
     assert retry_failed_posts(bot) == 1
     assert fake.to("chat.postMessage")[-1].args["thread_ts"] == "1764100008.000100"
@@ -396,7 +397,7 @@ def test_faktabot_run_answers_a_signed_mention_in_three_seconds_once_and_a_click
             conn = sqlite3.connect(sample_store_copy)
             until = conn.execute("SELECT snoozed_until FROM alert_states WHERE target = 'sygedagpenge'").fetchone()[0]
             conn.close()
-            assert until == (alert_commands.now().date() + timedelta(days=30)).isoformat()
+            assert until == (clock.now().date() + timedelta(days=30)).isoformat()
             assert len(fake.to("chat.postMessage", where=in_thread("1764100011.000100"))) == 1
             process.terminate()
             assert process.wait(timeout=20) == 0

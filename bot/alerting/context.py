@@ -1,39 +1,70 @@
 """Targets as context for answers, charts, the fact sheet and the summary (read-only).
 
-Evaluates the configured targets against the store without saving states or sending anything,
-and hands out what each consumer needs: a status line, a target path, a board.
+Reads the target states the last evaluation stored (`alert_states`) rather than evaluating every
+target per question; a target never evaluated yet (a new store) is evaluated here, in memory,
+without saving it or telling anyone. Hands out what each consumer needs: a status line, a target
+path, a board.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot import alerts
-from bot.answers import Answer
+from bot.alerting.views import (
+    STATUS_ORDER,
+    TargetView,
+    goal_path,
+    render_board,
+    target_line,
+    views,
+)
+from bot.asking.answers import Answer
+from bot.asking.conversation import development_question, reply
+from bot.asking.queries import Query
 from bot.config import Config
-from bot.ledger import Ledger
-from bot.queries import Query
-from bot.summary import BoardRow
+from bot.delivery.channels import Chart
+from bot.delivery.ledger import Ledger
+from bot.reports.summary import BoardRow
 from indicators.store import Store
+from indicators.types import Observation
+from rules.engine import evaluate
+from rules.targets import Target
 
 # Target paths cover the fact sheet's and the charts' windows; periods outside a target's own
 # points are left out by the rules' path function.
 PATH_FIRST, PATH_LAST = "2015-01", "2030-12"
 
 
+def observations_for(store: Store, targets: Sequence[Target]) -> list[Observation]:
+    """Only the series the targets read: own, the other area's and the count behind a rate."""
+    wanted: set[tuple[str, str, str, str]] = set()
+    for t in targets:
+        wanted.add((t.indicator, t.area, t.breakdown, t.frequency))
+        if t.compare_area:
+            wanted.add((t.indicator, t.compare_area, t.breakdown, t.frequency))
+        if t.count_indicator and t.count_indicator != t.indicator:
+            wanted.add((t.count_indicator, t.area, t.breakdown, t.frequency))
+    return [o for key in sorted(wanted) for o in store.series(key[0], key[1], key[2], kind=key[3])]
+
+
 @dataclass
 class TargetContext:
     config: Config
-    views: list  # alerts.TargetView
+    views: list[TargetView]
+    now: datetime
 
     @classmethod
     def load(cls, store: Store, config: Config, now: datetime) -> "TargetContext":
         if not config.targets:
-            return cls(config, [])
-        evaluation = alerts.assess_all(store, Ledger(store.db), config, now)
-        return cls(config, alerts.views(config.targets, evaluation.states))
+            return cls(config, [], now)
+        states = Ledger(store.db).states()
+        missing = [t for t in config.targets if t.id not in states]
+        if missing:
+            states = {**states, **evaluate(missing, observations_for(store, missing), {}, now).states}
+        return cls(config, views(config.targets, states), now)
 
-    def _view(self, indicator: str, area: str):
+    def _view(self, indicator: str, area: str) -> TargetView | None:
         return next((v for v in self.views if v.target.indicator == indicator and v.target.area == area), None)
 
     def for_answer(self, query: Query, answer: Answer) -> tuple[str | None, list[tuple[str, float]]]:
@@ -43,23 +74,31 @@ class TargetContext:
             return None, []
         path = []
         if answer.history:
-            path = alerts.goal_path(view.target, answer.history[0].period, answer.history[-1].period)
-        return alerts.target_line(view), path
+            path = goal_path(view.target, answer.history[0].period, answer.history[-1].period)
+        return target_line(view), path
 
     def path(self, indicator: str, area: str) -> list[tuple[str, float]]:
         view = self._view(indicator, area)
         if view is None:
             return []
         first, last = (PATH_FIRST, PATH_LAST) if view.target.frequency == "month" else ("2015-Q1", "2030-Q4")
-        return alerts.goal_path(view.target, first, last)
+        return goal_path(view.target, first, last)
 
-    def board(self, query: Query | None = None, now: datetime | None = None) -> str:
-        views = self.views
+    def board(self, query: Query | None = None) -> str:
+        shown = self.views
         if query is not None and query.indicator:
-            views = [v for v in views if v.target.indicator == query.indicator]
-        return alerts.render_board(views, now or datetime.now(), self.config)
+            shown = [v for v in shown if v.target.indicator == query.indicator]
+        return render_board(shown, self.now, self.config)
 
     def board_rows(self) -> list[BoardRow]:
-        ordered = sorted(self.views, key=lambda v: alerts.STATUS_ORDER[v.state.status])
-        return [BoardRow(name=v.target.name, status=v.state.status, text=alerts.target_line(v),
+        ordered = sorted(self.views, key=lambda v: STATUS_ORDER[v.state.status])
+        return [BoardRow(name=v.target.name, status=v.state.status, text=target_line(v),
                          note=v.state.ack.note if v.state.ack else None) for v in ordered]
+
+    def chart(self, store: Store, target: Target, now: datetime) -> Chart | None:
+        """The chart an alert about `target` carries: its development, as »udvikling i …« answers it."""
+        result = reply(development_question(target.indicator, target.area), store, self.config, now.date(),
+                       with_chart=True, targets=self.for_answer)
+        if result.chart is None:
+            return None
+        return Chart(result.chart, result.text.split("\n", 1)[0])

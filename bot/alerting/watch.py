@@ -1,30 +1,34 @@
 """Targets at work: read their series from the store, run the engine, keep the states, deliver notices.
 
 I/O at the edges (store, ledger, channels); the caller passes `now`. The words come from
-`templates/alert*.j2` and `templates/targets.txt.j2`; this module hands them data.
+`bot/alerting/views.py` and its templates; this module evaluates, persists and sends.
 """
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from bot import render
-from bot.channels import Channels
+from bot.alerting.context import TargetContext, observations_for
+from bot.alerting.views import TargetView, render_notice, views
 from bot.config import Config
-from bot.delivery import send_due
-from bot.ledger import Delivery, Ledger
-from indicators.catalogue import Areas, Catalogue, Indicator, default_areas, default_catalogue
-from indicators.periods import parse
+from bot.delivery.channels import Channels, is_email
+from bot.delivery.ledger import Delivery, Ledger
+from bot.delivery.sending import send_due
 from indicators.store import Store
-from indicators.types import Area, Observation
 from rules.engine import (
-    AT_RISK, BREACHED, NO_DATA, NOTICE_KINDS, OK, Acknowledgement, Evaluation, Notice, TargetState, evaluate,
+    AT_RISK,
+    BREACHED,
+    NO_DATA,
+    NOTICE_KINDS,
+    OK,
+    Acknowledgement,
+    Evaluation,
+    Notice,
+    TargetState,
+    evaluate,
 )
-from rules.targets import Target, target_path
 
-STATUS_ORDER = {BREACHED: 0, AT_RISK: 1, NO_DATA: 2, OK: 3}
 log = logging.getLogger(__name__)
 
 
@@ -32,110 +36,9 @@ class AlertError(ValueError):
     """A snooze or acknowledgement the user can fix (unknown target, nothing to acknowledge)."""
 
 
-@dataclass(frozen=True)
-class TargetView:
-    """One target with its state and the catalogue entries the templates need."""
-
-    target: Target
-    state: TargetState
-    indicator: Indicator
-    area: Area
-    compare: Area | None = None
-    count_indicator: Indicator | None = None
-
-    @property
-    def run_start(self) -> str | None:
-        """The first period of the current run past the line (`hver måned siden …`)."""
-        if not self.state.period or not self.state.reason.periods:
-            return None
-        return str(parse(self.state.period).shift(1 - self.state.reason.periods))
-
-    @property
-    def last_year_period(self) -> str | None:
-        return str(parse(self.state.period).same_period_last_year()) if self.state.period else None
-
-    @property
-    def end_is_year_end(self) -> bool:
-        forecast = self.state.forecast
-        if forecast is None:
-            return False
-        period = parse(forecast.period)
-        return period.start_month + period.length - 1 == 12
-
-    @property
-    def snoozed(self) -> bool:
-        return self.state.snoozed_until is not None
-
-
-def views(targets: Sequence[Target], states: dict[str, TargetState], catalogue: Catalogue | None = None,
-          areas: Areas | None = None) -> list[TargetView]:
-    catalogue, areas = catalogue or default_catalogue(), areas or default_areas()
-    out = []
-    for target in targets:
-        compare = areas.get(target.compare_area) if target.compare_area else None
-        count = catalogue.get(target.count_indicator) if target.count_indicator else None
-        out.append(TargetView(target, states[target.id], catalogue.get(target.indicator),
-                              areas.get(target.area), compare, count))
-    return out
-
-
-def observations_for(store: Store, targets: Sequence[Target]) -> list[Observation]:
-    """Only the series the targets read: own, the other area's and the count behind a rate."""
-    wanted: set[tuple[str, str, str, str]] = set()
-    for t in targets:
-        wanted.add((t.indicator, t.area, t.breakdown, t.frequency))
-        if t.compare_area:
-            wanted.add((t.indicator, t.compare_area, t.breakdown, t.frequency))
-        if t.count_indicator and t.count_indicator != t.indicator:
-            wanted.add((t.count_indicator, t.area, t.breakdown, t.frequency))
-    return [o for key in sorted(wanted) for o in store.series(key[0], key[1], key[2], kind=key[3])]
-
-
 def assess_all(store: Store, ledger: Ledger, config: Config, now: datetime) -> Evaluation:
     """Evaluate every configured target against the store and the stored states (no writes)."""
     return evaluate(config.targets, observations_for(store, config.targets), ledger.states(), now)
-
-
-# --- rendering -----------------------------------------------------------------------------------
-
-def render_notice(view: TargetView, notice: Notice) -> tuple[str, str]:
-    """(subject, Slack mrkdwn text) of one notice."""
-    subject = render.render("alert_subject.txt.j2", v=view, n=notice)
-    return subject, render.render("alert.txt.j2", v=view, n=notice)
-
-
-def render_board(target_views: Sequence[TargetView], now: datetime, config: Config) -> str:
-    ordered = sorted(target_views, key=lambda v: STATUS_ORDER[v.state.status])
-    return render.render("targets.txt.j2", views=ordered, now=now, config_name=config.path.name
-                         if config.path else "faktabot.toml")
-
-
-def as_json(view: TargetView) -> dict:
-    """One target in `faktabot targets --json` (contract in DESIGN.md, plus forecast and details)."""
-    state, target = view.state, view.target
-    forecast = None
-    if state.forecast is not None:
-        forecast = {**state.forecast.as_dict(), "text": render.render("forecast.txt.j2", v=view)}
-    return {
-        "target": target.id,
-        "name": target.name,
-        "indicator": target.indicator,
-        "area": {"code": view.area.code, "name": view.area.name},
-        "kind": target.kind,
-        "status": state.status,
-        "period": state.period,
-        "actual": state.actual,
-        "expected": state.expected,
-        "reason": render.render("reason.txt.j2", v=view),
-        "reason_data": state.reason.as_dict(),
-        "forecast": forecast,
-        "since": state.since.isoformat(timespec="seconds"),
-        "sample_data": state.sample_data,
-        "snoozed_until": state.snoozed_until.isoformat() if state.snoozed_until else None,
-        "acknowledged": {"note": state.ack.note, "at": state.ack.at.isoformat(timespec="seconds")}
-        if state.ack else None,
-        "recipients": list(target.recipients),
-    }
 
 
 # --- the alert run -----------------------------------------------------------------------------
@@ -179,10 +82,32 @@ def run_alerts(store: Store, ledger: Ledger, config: Config, channels: Channels,
             for recipient in view.target.recipients:
                 ledger.queue(key=notice.key, target=view.target.id, kind=notice.kind, recipient=recipient,
                              subject=subject, body=text, sample_data=notice.state.sample_data, now=now)
-    sent = send_due(ledger, ledger.due(NOTICE_KINDS), channels, now)  # the summary sends its own rows
+    sent = send_due(ledger, ledger.due(NOTICE_KINDS), channels, now,  # the summary sends its own rows
+                    chart_for=_alert_charts(store, config, channels, now))
     run.sent.extend(sent.sent)
     run.failed.extend(sent.failed)
     return run
+
+
+def _alert_charts(store: Store, config: Config, channels: Channels, now: datetime):
+    """The chart an alert carries where it opens a Slack thread (its target's development with the
+    målsti), drawn once per target and run; email and the outbox show no chart, so none is drawn."""
+    drawn: dict[str, object] = {}
+
+    def chart_for(delivery: Delivery):
+        if channels.slack is None or is_email(delivery.recipient) or delivery.kind not in OPENS_THREAD:
+            return None
+        target = config.target(delivery.target or "")
+        if target is None:
+            return None
+        if target.id not in drawn:
+            drawn[target.id] = TargetContext.load(store, config, now).chart(store, target, now)
+        return drawn[target.id]
+
+    return chart_for
+
+
+OPENS_THREAD = (BREACHED, AT_RISK, NO_DATA)  # the notices that open an alert thread in Slack
 
 
 # --- snooze and acknowledge ------------------------------------------------------------------
@@ -219,15 +144,3 @@ def acknowledge(store: Store, ledger: Ledger, config: Config, target_id: str, no
     state = replace(state, ack=Acknowledgement(note, now, state.status))
     ledger.save_states([state])
     return state
-
-
-# --- for answers and charts (issue 4's hooks) ------------------------------------------------
-
-def target_line(view: TargetView) -> str:
-    """The Danish status line an answer about the target's indicator and area shows."""
-    return render.render("target_line.txt.j2", v=view)
-
-
-def goal_path(target: Target, first: str, last: str) -> list[tuple[str, float]]:
-    """The target's goal per period between two store periods, for charts (`[("2026-05", 7.0), …]`)."""
-    return [(str(p), value) for p, value in target_path(target, parse(first), parse(last))]

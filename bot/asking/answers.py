@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from bot.asking.queries import PeriodRequest, Query
 from indicators import periods
 from indicators.catalogue import Areas, Catalogue, Indicator
 from indicators.periods import Period
 from indicators.store import Store
 from indicators.types import SAMPLE_SOURCE, Area, Observation, parse_breakdown
-from bot.queries import PeriodRequest, Query
 
 # Which period kinds to prefer for a catalogue frequency when the question names none.
 _PREFERENCE = {

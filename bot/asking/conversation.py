@@ -9,10 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from bot import charts, render
-from bot.answers import Answer, answer
+from bot.asking.answers import Answer, answer
+from bot.asking.queries import NotUnderstood, Query, default_vocabulary, parse
 from bot.config import Config
-from bot.queries import NotUnderstood, Query, default_vocabulary, parse
+from bot.rendering import charts, render
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
 
@@ -27,6 +27,7 @@ class Reply:
     result: Answer | NotUnderstood | Query
     text: str
     chart: bytes | None = None
+    target_path: tuple[tuple[str, float], ...] = ()  # the målsti drawn on the chart, if any
 
     @property
     def understood(self) -> bool:
@@ -83,4 +84,9 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
     chart = None
     if with_chart and (spec := charts.spec_for(result, path)) is not None:
         chart = charts.render_png(spec)
-    return Reply(result, render.render("answer.txt.j2", a=result), chart)
+    return Reply(result, render.render("answer.txt.j2", a=result), chart, tuple(path))
+
+
+def development_question(indicator: str, area: str) -> str:
+    """The question »Vis udviklingen« asks for a target: »udvikling i <indikator> <område>«."""
+    return f"udvikling i {indicator} {default_areas().get(area).name}"

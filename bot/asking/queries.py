@@ -16,7 +16,14 @@ from babel.dates import get_month_names
 from rapidfuzz import fuzz, process
 
 from indicators import periods
-from indicators.catalogue import Areas, Catalogue, default_areas, default_catalogue, fold, fold_letters
+from indicators.catalogue import (
+    Areas,
+    Catalogue,
+    default_areas,
+    default_catalogue,
+    fold,
+    fold_letters,
+)
 
 VOCABULARY_PATH = Path(__file__).with_name("vocabulary.toml")
 MAX_NGRAM = 5

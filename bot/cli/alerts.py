@@ -8,19 +8,19 @@ from __future__ import annotations
 import argparse
 import json
 import re
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from bot import alerts, formats, render
-from bot.alerts import AlertError
-from bot.channels import Message, TerminalChannel
+from bot import clock
+from bot.alerting import views, watch
+from bot.alerting.watch import AlertError
+from bot.cli.compose import channels_for
 from bot.config import Config
-from bot.delivery import channels_for
-from bot.ledger import Ledger
+from bot.delivery.channels import Message, TerminalChannel
+from bot.delivery.ledger import Ledger
+from bot.rendering import formats, render
+from bot.rendering.terminal import for_terminal, say
 from bot.settings import Settings
 from indicators.store import Store
-
-TIMEZONE = ZoneInfo("Europe/Copenhagen")
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
@@ -34,56 +34,50 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     alert.add_argument("--note", metavar="TEXT", help="what is being done; shown with the target and in summaries")
 
 
-def now() -> datetime:
-    return datetime.now(TIMEZONE)
-
-
 def cmd_targets(args, settings: Settings, config: Config) -> int:
-    moment = now()
+    moment = clock.now()
     with Store(settings.db_path) as store:
         ledger = Ledger(store.db)
-        evaluation = alerts.assess_all(store, ledger, config, moment)
-    target_views = alerts.views(config.targets, evaluation.states)
+        evaluation = watch.assess_all(store, ledger, config, moment)
+    target_views = views.views(config.targets, evaluation.states)
     if args.json:
-        print(json.dumps([alerts.as_json(v) for v in target_views], ensure_ascii=False, indent=2))
+        print(json.dumps([views.as_json(v) for v in target_views], ensure_ascii=False, indent=2))
     else:
-        print(_terminal(alerts.render_board(target_views, moment, config)))
+        print(for_terminal(views.render_board(target_views, moment, config)))
     return 0
 
 
 def cmd_alerts(args, settings: Settings, config: Config) -> int:
-    from bot.cli import say  # the CLI's one-line messages (templates/messages.toml)
-
     if args.until and not args.snooze:
         raise AlertError("--until goes with --snooze TARGET; e.g. faktabot alerts --snooze ungeledighed --until 2027-01-15")
     if args.snooze and args.ack:
         raise AlertError("use --snooze or --ack, not both in one command")
     if args.note and not args.ack:
         raise AlertError("--note goes with --ack TARGET; e.g. faktabot alerts --ack sygedagpenge --note \"Handleplan på vej\"")
-    moment = now()
+    moment = clock.now()
     with Store(settings.db_path) as store:
         ledger = Ledger(store.db)
         if args.snooze:
             if not args.until:
                 raise AlertError(f"--snooze {args.snooze} needs --until DATE (YYYY-MM-DD), the day messages resume")
-            state = alerts.snooze(store, ledger, config, args.snooze, _date(args.until), moment)
+            state = watch.snooze(store, ledger, config, args.snooze, _date(args.until), moment)
             say("alerts_snoozed", name=_name(config, args.snooze), until=formats.day(state.snoozed_until))
             return 0
         if args.ack:
             if args.note is None:
                 raise AlertError(f"--ack {args.ack} needs --note TEXT: what is being done about it")
-            state = alerts.acknowledge(store, ledger, config, args.ack, args.note, moment)
+            state = watch.acknowledge(store, ledger, config, args.ack, args.note, moment)
             say("alerts_acknowledged", name=_name(config, args.ack), note=state.ack.note if state.ack else "")
             return 0
-        channels = channels_for(settings, now, config)
-        run = alerts.run_alerts(store, ledger, config, channels, moment, dry_run=args.dry_run)
+        channels = channels_for(settings, clock.now, config)
+        run = watch.run_alerts(store, ledger, config, channels, moment, dry_run=args.dry_run)
     # Each notice once on the terminal, addressed to all its recipients; the outbox has one file each.
-    terminal = TerminalChannel(format=_terminal)
+    terminal = TerminalChannel(format=for_terminal)
     for view, notice, subject, text in run.notices:
         terminal.send(Message(", ".join(view.target.recipients) or "–", subject, text, notice.key))
     where = sorted({str(settings.outbox) if d.channel == "outbox" else str(d.channel) for d in run.sent})
     local = all(d.channel == "outbox" for d in run.sent)
-    print(_terminal(render.render("alert_run.txt.j2", run=run, dry_run=args.dry_run, where=where, local=local,
+    print(for_terminal(render.render("alert_run.txt.j2", run=run, dry_run=args.dry_run, where=where, local=local,
                                   targets=len(config.targets))))
     return 1 if run.failed else 0
 
@@ -93,13 +87,7 @@ def print_status(store: Store) -> None:
     ledger = Ledger(store.db)
     text = render.render("alert_status.txt.j2", states=ledger.states(), failed=ledger.failed_deliveries())
     if text:
-        print(_terminal(text))
-
-
-def _terminal(text: str) -> str:
-    from bot.cli import for_terminal  # imported late: bot.cli imports this module
-
-    return for_terminal(text)
+        print(for_terminal(text))
 
 
 def _date(text: str) -> date:
@@ -114,4 +102,5 @@ def _date(text: str) -> date:
 
 
 def _name(config: Config, target_id: str) -> str:
-    return next((t.name for t in config.targets if t.id == target_id), target_id)
+    target = config.target(target_id)
+    return target.name if target else target_id

@@ -10,17 +10,26 @@ import argparse
 import difflib
 import sys
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
-from bot import formats
+from bot import clock
+from bot.cli.compose import connector_for
 from bot.config import Config
+from bot.rendering import formats
+from bot.rendering.terminal import messages, say
 from bot.settings import Settings
 from indicators.catalogue import default_areas, default_catalogue
-from indicators.connectors import RetryPolicy, files, jobindsats, statbank, wanted_from
+from indicators.connectors import RetryPolicy, wanted_from
 from indicators.refresh import RunResult, refresh_file, refresh_source, source_status
 from indicators.store import Store
 
@@ -36,20 +45,6 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                          help="a CSV or XLSX file to import (repeat for more); implies --source file")
     refresh.add_argument("--full", action="store_true",
                          help="re-read every period, not only the newest ones and a few back")
-
-
-def _messages() -> dict[str, str]:
-    from bot.cli import messages  # the command line's one loader of messages.toml
-
-    return messages()
-
-
-def _say(key: str, out=None, **values) -> None:
-    print(_messages()[key].format(**values), file=out or sys.stdout)
-
-
-def _n(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
 
 
 class RefreshUsageError(Exception):
@@ -77,7 +72,7 @@ def _sources(args) -> list[str]:
 
 
 def cmd_refresh(args, settings: Settings, config: Config, *, policy: RetryPolicy = RetryPolicy(),
-                now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> int:
+                now: Callable[[], datetime] = clock.now) -> int:
     try:
         indicators = _check_indicators(args.indicator)
         sources = _sources(args)
@@ -87,10 +82,10 @@ def cmd_refresh(args, settings: Settings, config: Config, *, policy: RetryPolicy
     catalogue, areas = default_catalogue(), default_areas()
     if "jobindsats" in sources and not settings.jobindsats_token:
         if args.source == "jobindsats":
-            _say("refresh_no_token", out=sys.stderr)
+            say("refresh_no_token", out=sys.stderr)
             return 1
         sources.remove("jobindsats")
-        _say("refresh_skipped_jobindsats", out=sys.stderr)
+        say("refresh_skipped_jobindsats", out=sys.stderr)
     plans = []
     for source in sources:
         if source == "file":
@@ -112,25 +107,23 @@ def cmd_refresh(args, settings: Settings, config: Config, *, policy: RetryPolicy
     console = Console(stderr=True)
     with Store(settings.db_path, create=True) as store:
         if created:
-            _say("refresh_created", out=sys.stderr, path=settings.db_path)
+            say("refresh_created", out=sys.stderr, path=settings.db_path)
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         # The bar is for people at a terminal; in a log or a pipe it would only add blank lines.
         with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
             for source, wanted in plans:
-                task = progress.add_task(f"{_messages()['refresh_progress']} {source}", total=None)
+                task = progress.add_task(f"{messages()['refresh_progress']} {source}", total=None)
 
                 def report(done: int, total: int, label: str, task=task) -> None:
                     progress.update(task, completed=done, total=total, description=label)
 
-                stamp = now().isoformat(timespec="seconds")
+                stamp = clock.stamp(now())
                 if source == "file":
-                    formats_ = files.import_formats(catalogue, areas, config.raw.get("imports"),
-                                                    str(config.path or "faktabot.toml"))
                     for path in args.file:
-                        results.append(refresh_file(store, path, catalogue=catalogue, areas=areas, formats=formats_,
+                        results.append(refresh_file(store, path, catalogue=catalogue, areas=areas, formats=config.imports,
                                                     now=stamp, default_area=config.area, on_progress=report))
                     continue
-                connector = _connector(source, settings, policy, now())
+                connector = connector_for(source, settings, policy, now())
                 try:
                     results.append(refresh_source(store, connector, wanted, catalogue=catalogue, areas=areas,
                                                   now=stamp, full=args.full, on_progress=report))
@@ -141,53 +134,45 @@ def cmd_refresh(args, settings: Settings, config: Config, *, policy: RetryPolicy
     return 0 if all(r.ok for r in results) else 1
 
 
-def _connector(source: str, settings: Settings, policy: RetryPolicy, moment: datetime):
-    if source == "jobindsats":
-        return jobindsats.JobindsatsConnector(
-            jobindsats.client(settings.jobindsats_api_url, settings.jobindsats_token or "", policy=policy))
-    return statbank.StatbankConnector(statbank.client(settings.statbank_api_url, policy=policy),
-                                      this_year=moment.year)
-
-
 def _print_result(result: RunResult) -> None:
     if not result.ok:
         key = "refresh_failed" if result.permanent else "refresh_failed_retry"
-        _say(key, out=sys.stderr, source=result.source, error=result.error)
+        say(key, out=sys.stderr, source=result.source, error=result.error)
         return
     if result.rows == 0:
-        _say("refresh_empty", source=result.source)
+        say("refresh_empty", source=result.source)
         return
     extra = []
     if result.replaced_sample:
-        extra.append(_messages()["refresh_sample_replaced"].format(count=_n(result.replaced_sample)))
+        extra.append(messages()["refresh_sample_replaced"].format(count=formats.number(result.replaced_sample)))
     if result.skipped:
-        extra.append(_messages()["refresh_rows_skipped"].format(
-            count=_n(sum(result.skipped.values())), reasons=", ".join(sorted(result.skipped))[:200]))
-    one, many = _messages()["refresh_area_one"], _messages()["refresh_area_many"]
-    _say("refresh_done", source=result.source, rows=_n(result.rows),
+        extra.append(messages()["refresh_rows_skipped"].format(
+            count=formats.number(sum(result.skipped.values())), reasons=", ".join(sorted(result.skipped))[:200]))
+    one, many = messages()["refresh_area_one"], messages()["refresh_area_many"]
+    say("refresh_done", source=result.source, rows=formats.number(result.rows),
          areas=f"{result.areas} {one if result.areas == 1 else many}",
-         inserted=_n(result.inserted), updated=_n(result.updated), revisions=_n(result.revisions),
+         inserted=formats.number(result.inserted), updated=formats.number(result.updated), revisions=formats.number(result.revisions),
          newest=formats.period(result.newest) if result.newest else "–",
          seconds=f"{result.seconds:.1f}".replace(".", ","), extra="".join(extra))
 
 
 def print_status(store: Store, now: datetime | None = None) -> None:
     """Per source: last successful run, rows, newest period, and whether it is stale."""
-    moment = now or datetime.now(timezone.utc)
-    _say("status_sources_header")
+    moment = now or clock.now()
+    say("status_sources_header")
     for status in source_status(store, moment):
         newest = formats.period(status.newest) if status.newest else "–"
         if status.source == "eksempeldata":
-            _say("status_sample_state", source=status.source, rows=_n(status.rows), newest=newest)
+            say("status_sample_state", source=status.source, rows=formats.number(status.rows), newest=newest)
             continue
         if status.never_refreshed:
-            state = _messages()["status_state_never"]
+            state = messages()["status_state_never"]
         else:
-            state = _messages()["status_state_stale" if status.stale else "status_state_fresh"]
+            state = messages()["status_state_stale" if status.stale else "status_state_fresh"]
         last = formats.day(status.last_ok) if status.last_ok else "aldrig"
         problem = ""
         if status.last_status in ("failed", "interrupted") and status.last_error:
-            problem = _messages()["status_last_failed"].format(error=status.last_error[:300])
-        _say("status_source_state", source=status.source, state=state, last=last, rows=_n(status.rows),
+            problem = messages()["status_last_failed"].format(error=status.last_error[:300])
+        say("status_source_state", source=status.source, state=state, last=last, rows=formats.number(status.rows),
              newest=newest, problem=problem)
 

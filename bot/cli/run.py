@@ -10,57 +10,19 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot import alert_commands
-from bot.delivery import channels_for, email_transport
+from bot import clock
 from bot.config import Config
-from bot.refresh_commands import _connector as connector_for
-from bot.service import TIMEZONE, InstanceLock, Service, install_signal_handlers, start_scheduler, wrap
+from bot.rendering.terminal import say
+from bot.service.jobs import Service
+from bot.service.lock import InstanceLock
+from bot.service.scheduler import install_signal_handlers, start_scheduler, wrap
 from bot.settings import Settings
-from indicators.catalogue import default_areas, default_catalogue
-from indicators.connectors import RetryPolicy, wanted_from
-from indicators.refresh import refresh_source
 from indicators.store import Store
 
 log = logging.getLogger("faktabot.service")
-
-
-def refreshers(settings: Settings) -> dict[str, Callable]:
-    """A refresh function per source that can run here: Jobindsats only with a token."""
-    catalogue, areas = default_catalogue(), default_areas()
-
-    def make(source: str) -> Callable:
-        def refresh(store: Store, now: datetime):
-            connector = connector_for(source, settings, RetryPolicy(), now)
-            try:
-                return refresh_source(store, connector, wanted_from(catalogue, source, []), catalogue=catalogue,
-                                      areas=areas, now=now.isoformat(timespec="seconds"))
-            finally:
-                connector.http.close()
-        return refresh
-
-    found = {"statbank": make("statbank")}
-    if settings.jobindsats_token:
-        found = {"jobindsats": make("jobindsats"), **found}
-    return found
-
-
-def slack_runner(settings: Settings, config: Config) -> Callable[[threading.Event], None] | None:
-    """The Slack listener (Socket Mode or HTTP) when Slack settings are present, else None."""
-    if not settings.slack_enabled:
-        return None
-    from bot import slack  # slack-bolt is only imported when Slack is configured
-
-    return lambda stop: slack.serve(settings, config, stop)
-
-
-def build_service(settings: Settings, config: Config) -> Service:
-    channels = channels_for(settings, alert_commands.now, config)
-    return Service(settings=settings, config=config, channels=channels, email=email_transport(settings),
-                   refreshers=refreshers(settings))
 
 
 def configure_logging(log_file: Path | None = None) -> None:
@@ -74,10 +36,9 @@ def configure_logging(log_file: Path | None = None) -> None:
 
 def run(settings: Settings, config: Config, *, chat: Callable[[], int] | None = None,
         slack: Callable[[threading.Event], None] | None = None, stdin: TextIO = sys.stdin,
-        after_start: Callable[[Service], None] | None = None) -> int:
+        after_start: Callable[[Service], None] | None = None,
+        build: Callable[[Settings, Config], Service]) -> int:
     """Run until SIGTERM/SIGINT (or, in the terminal, until the chat ends)."""
-    from bot.cli import say
-
     interactive = chat is not None and stdin.isatty() and slack is None
     log_file = settings.db_path.with_name("faktabot.log") if interactive else None
     configure_logging(log_file)
@@ -88,11 +49,11 @@ def run(settings: Settings, config: Config, *, chat: Callable[[], int] | None = 
     scheduler = None
     stop, signalled = threading.Event(), threading.Event()
     try:
-        service = build_service(settings, config)
+        service = build(settings, config)
         scheduler = start_scheduler(service)
         # Catch up at once, on the scheduler's pool: what is due by the store's own records.
         scheduler.add_job(wrap(service.catch_up, "catch_up"), id="catch_up", name="catch_up",
-                          next_run_time=datetime.now(TIMEZONE))
+                          next_run_time=clock.now())
         if not interactive:
             install_signal_handlers(stop, signalled)
         log.info("ready in %.1f s: %s; jobs: %s", time.perf_counter() - started,

@@ -3,14 +3,21 @@ from __future__ import annotations
 
 import argparse
 
-from bot import alert_commands, formats
+from bot import clock
+from bot.alerting.context import TargetContext
+from bot.cli.compose import channels_for, email_transport
 from bot.config import Config
-from bot.delivery import channels_for, email_transport
-from bot.ledger import Ledger
+from bot.delivery.ledger import Ledger
+from bot.rendering import formats
+from bot.rendering.terminal import for_terminal, say
+from bot.reports.summary import build_summary, render_summary
+from bot.reports.summary_mailing import (
+    SummaryError,
+    default_month,
+    recipients,
+    send_summary,
+)
 from bot.settings import Settings
-from bot.summary import build_summary, render_summary
-from bot.summary_delivery import SummaryError, default_month, recipients, send_summary
-from bot.target_context import TargetContext
 from indicators import periods
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
@@ -25,7 +32,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def _month(text: str | None) -> str:
     if text is None:
-        return default_month(alert_commands.now().date())
+        return default_month(clock.today())
     try:
         period = periods.parse(text.strip())
     except periods.PeriodError:
@@ -36,10 +43,8 @@ def _month(text: str | None) -> str:
 
 
 def cmd_summary(args, settings: Settings, config: Config) -> int:
-    from bot.cli import for_terminal, say
-
     month = _month(args.month)
-    now = alert_commands.now()
+    now = clock.now()
     with Store(settings.db_path) as store:
         context = TargetContext.load(store, config, now)
         ledger = Ledger(store.db)
@@ -52,7 +57,7 @@ def cmd_summary(args, settings: Settings, config: Config) -> int:
             done = {d.recipient for d in ledger.deliveries() if d.key == f"summary:{month}" and d.status == "sent"}
             say("summary_preview", recipients=", ".join(f"{r} (allerede sendt)" if r in done else r for r in targets))
             return 0
-        channels = channels_for(settings, alert_commands.now, config)
+        channels = channels_for(settings, clock.now, config)
         run = send_summary(store, ledger, config, month, now=now, channels=channels, email=email_transport(settings),
                            board=context.board_rows(), to=args.to, target_paths=context.path)
     say("summary_done", month=formats.period(month), sent=len(run.sent), already=len(run.already),

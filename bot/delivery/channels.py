@@ -23,6 +23,14 @@ class DeliveryError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class Chart:
+    """A PNG a message carries, and its caption (the answer's first line, Slack mrkdwn)."""
+
+    png: bytes
+    caption: str
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
     """One rendered message to one recipient ("#kanal", "@person" or an email address)."""
 
@@ -31,6 +39,7 @@ class Message:
     text: str  # Slack mrkdwn; also the plain-text body of an email
     key: str  # the notice's dedup key
     sample_data: bool = False
+    chart: Chart | None = None  # shown where the medium can (the Slack alert thread)
 
 
 class Channel(Protocol):

@@ -17,7 +17,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
-from bot.channels import DeliveryError
+from bot.delivery.channels import DeliveryError
 
 
 @dataclass(frozen=True, slots=True)

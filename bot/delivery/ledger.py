@@ -13,6 +13,8 @@ from datetime import date, datetime
 
 from sqlite_utils import Database, Migrations
 
+from bot import clock
+from indicators.store import normalise_timestamps
 from rules.engine import Acknowledgement, Reason, TargetState
 from rules.forecast import Forecast
 
@@ -113,6 +115,15 @@ def m003_subscriptions_and_queries(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_timestamps_in_utc(db: Database) -> None:
+    # Timestamps were written in Copenhagen time here and in UTC by the data side; one way now.
+    normalise_timestamps(db, "alert_states", ["since", "evaluated_at", "notified_at", "acked_at"])
+    normalise_timestamps(db, "deliveries", ["created_at", "attempted_at", "finished_at"])
+    normalise_timestamps(db, "subscriptions", ["created_at"])
+    normalise_timestamps(db, "query_log", ["at"])
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     id: int
@@ -138,6 +149,10 @@ class Ledger:
         migrations.apply(db)
 
     # -- alert states ---------------------------------------------------------------------
+
+    def last_evaluation(self) -> str | None:
+        """When the targets were last evaluated (UTC, ISO 8601), or None."""
+        return self.db.execute("SELECT max(evaluated_at) FROM alert_states").fetchone()[0]
 
     def states(self) -> dict[str, TargetState]:
         return {row["target"]: _state(row) for row in self.db.query("SELECT * FROM alert_states")}
@@ -239,7 +254,7 @@ class Ledger:
 def _iso(moment: datetime | date | None) -> str | None:
     if moment is None:
         return None
-    return moment.isoformat(timespec="seconds") if isinstance(moment, datetime) else moment.isoformat()
+    return clock.stamp(moment) if isinstance(moment, datetime) else moment.isoformat()
 
 
 def _row(state: TargetState) -> dict:
@@ -261,7 +276,7 @@ def _row(state: TargetState) -> dict:
 
 def _state(row: dict) -> TargetState:
     def moment(value: str | None) -> datetime | None:
-        return datetime.fromisoformat(value) if value else None
+        return clock.local(value) if value else None
 
     forecast = json.loads(row["forecast"]) if row["forecast"] else None
     return TargetState(

@@ -1,7 +1,7 @@
-"""Which transport takes which recipient, and the one loop that sends what the ledger has due.
+"""The one send loop: every message the ledger has due goes out once, recorded before and after.
 
-Slack when configured, else the outbox; email by SMTP when configured, else `.eml` files in the
-outbox. Alerts, the summary, the fact sheet and the service all use this wiring and `send_due`.
+Alerts, the summary, the fact sheet and the staleness notices all send through `send_due`; which
+transport takes which recipient is `Channels`' choice, wired in `bot/cli/compose.py`.
 """
 from __future__ import annotations
 
@@ -10,36 +10,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from bot import render
-from bot.channels import Channel, Channels, DeliveryError, Message, OutboxChannel, is_email
-from bot.email import EmailContent, EmailNoticeChannel, EmlOutbox, SmtpChannel
-from bot.ledger import Delivery, Ledger
-from bot.config import Config
-from bot.settings import Settings
+from bot.delivery.channels import Channels, Chart, DeliveryError, Message, is_email
+from bot.delivery.email import EmailContent, EmlOutbox, SmtpChannel
+from bot.delivery.ledger import Delivery, Ledger
 
 log = logging.getLogger("faktabot.delivery")
-
-
-def email_transport(settings: Settings) -> SmtpChannel | EmlOutbox:
-    if settings.smtp_enabled:
-        return SmtpChannel(settings.smtp_host, settings.smtp_port, security=settings.smtp_security,
-                           user=settings.smtp_user, password=settings.smtp_password, sender=settings.mail_from)
-    return EmlOutbox(settings.outbox)
-
-
-def channels_for(settings: Settings, clock: Callable[[], datetime], config: Config | None = None) -> Channels:
-    """The channels for alerts, summaries and notices; "#kanal" goes to Slack when it is configured."""
-    from bot.cli import for_terminal  # Slack mrkdwn -> plain text, shared with the terminal
-
-    slack: Channel | None = None
-    if settings.slack_enabled and config is not None:
-        from bot.slack import slack_channel  # slack-bolt only when Slack is configured
-
-        slack = slack_channel(settings, config)
-    outbox = OutboxChannel(settings.outbox, lambda: clock().strftime("%Y%m%dT%H%M%S"))
-    email = EmailNoticeChannel(email_transport(settings), clock, for_terminal,
-                               lambda text: render.render("plain_email.html.j2", text=text))
-    return Channels(outbox=outbox, slack=slack, email=email)
 
 
 @dataclass
@@ -52,7 +27,8 @@ class Sent:
 
 def send_due(ledger: Ledger, due: Iterable[Delivery], channels: Channels, now: datetime, *,
              email: SmtpChannel | EmlOutbox | None = None,
-             email_content: Callable[[Delivery], EmailContent] | None = None) -> Sent:
+             email_content: Callable[[Delivery], EmailContent] | None = None,
+             chart_for: Callable[[Delivery], Chart | None] | None = None) -> Sent:
     """Send each due delivery once: `sending` is recorded before, `sent` or `failed` after.
 
     Email addresses get `email_content(delivery)` through `email` when given (the summary's HTML,
@@ -63,6 +39,7 @@ def send_due(ledger: Ledger, due: Iterable[Delivery], channels: Channels, now: d
         rich = email is not None and email_content is not None and is_email(delivery.recipient)
         # Built before `sending` is recorded: a failure here must leave the row to be retried.
         content = email_content(delivery) if rich else None
+        chart = chart_for(delivery) if chart_for is not None and not rich else None
         channel = email if rich else channels.for_recipient(delivery.recipient)
         ledger.sending(delivery.id, channel.name, now)
         try:
@@ -70,7 +47,7 @@ def send_due(ledger: Ledger, due: Iterable[Delivery], channels: Channels, now: d
                 where = email.send_email(delivery.recipient, content, delivery.key, now)
             else:
                 where = channel.send(Message(delivery.recipient, delivery.subject, delivery.body, delivery.key,
-                                             delivery.sample_data))
+                                             delivery.sample_data, chart))
         except DeliveryError as error:
             log.warning("delivery %s to %s failed%s: %s", delivery.key, delivery.recipient,
                         " for good" if error.permanent else "", error)

@@ -14,7 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from bot import formats, render
+from bot.rendering import formats, render
 from indicators import periods
 
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.5, 100

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from babel.dates import format_date, get_month_names
 from babel.numbers import format_decimal
 
+from bot import clock
 from indicators import periods
 from indicators.catalogue import Indicator
 
@@ -48,8 +49,10 @@ def period(text: str, short: bool = False) -> str:
 def day(moment: str | date | datetime) -> str:
     """An ISO date or timestamp as `22. aug. 2026`."""
     if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
+        moment = date.fromisoformat(moment) if len(moment) == 10 else clock.local(moment)
     if isinstance(moment, datetime):
+        if moment.tzinfo is not None:  # stored in UTC, shown as the day it was in Copenhagen
+            moment = moment.astimezone(clock.TIMEZONE)
         moment = moment.date()
     return format_date(moment, format="d. MMM y", locale="da")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 import templates
-from bot import formats
+from bot.rendering import formats
 from indicators.catalogue import default_catalogue
 
 TEMPLATE_DIR = Path(templates.__file__).parent

@@ -11,15 +11,23 @@ import textwrap
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from bot import charts, render
-from bot.answers import change
+from bot.asking.answers import change
+from bot.config import Config
+from bot.rendering import charts, render
 from indicators import periods
-from indicators.catalogue import Areas, Catalogue, Indicator
+from indicators.catalogue import (
+    Areas,
+    Catalogue,
+    Indicator,
+    default_areas,
+    default_catalogue,
+)
 from indicators.store import Store
 from indicators.types import SAMPLE_SOURCE, Observation, parse_breakdown
 
@@ -303,3 +311,43 @@ def write_pdf(figures: list[FigureFacts], quarter: str, kommune_name: str, catal
         for figure in rendered:
             pdf.savefig(figure)
     return len(rendered)
+
+
+@dataclass(frozen=True)
+class FactSheetPdf:
+    """The built fact sheet: the PDF's bytes, its pages and the figures it shows."""
+
+    pdf: bytes
+    pages: int
+    figures: list[FigureFacts]
+
+
+def make_pdf(store: Store, config: Config, quarter: str, target_paths: TargetPaths | None = None) -> FactSheetPdf:
+    """The one way the fact sheet is built: for `faktabot factsheet`, the service and the summary."""
+    catalogue, areas = default_catalogue(), default_areas()
+    figures = build(quarter, store, catalogue, areas, config.area, target_paths)
+    buffer = io.BytesIO()
+    pages = write_pdf(figures, quarter, areas.get(config.area).name, catalogue, buffer)
+    return FactSheetPdf(buffer.getvalue(), pages, figures)
+
+
+def current_quarter(today: date) -> str:
+    """The quarter `today` falls in: 2026-11-30 -> `2026-Q4`."""
+    return str(periods.quarter(today.year, periods.month(today.year, today.month).quarter))
+
+
+def previous_quarter(today: date) -> str:
+    """The last finished quarter: 2026-11-30 -> `2026-Q3`."""
+    return str(periods.parse(current_quarter(today)).shift(-1))
+
+
+def parse_quarter(text: str) -> str:
+    """`2026-Q2`, `2026Q2` or `2026K2` -> `2026-Q2`; anything else is a user error (ValueError)."""
+    try:
+        period = periods.parse(periods.normalise(text.strip().upper()))
+    except periods.PeriodError:
+        period = None
+    if period is None or period.kind != "quarter":
+        raise ValueError(f"not a quarter: {text!r}; write it as 2026-Q2")
+    return str(period)
+

@@ -9,10 +9,10 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot import charts, render
-from bot.answers import Answer, Change, answer, change
+from bot.asking.answers import Answer, Change, answer, change
+from bot.asking.queries import PeriodRequest, Query
 from bot.config import Config
-from bot.queries import PeriodRequest, Query
+from bot.rendering import charts, render
 from indicators import periods
 from indicators.catalogue import Areas, Catalogue, Indicator
 from indicators.store import Store

@@ -7,17 +7,18 @@ row left in `sending` by a crash is never resent automatically (it may have gone
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from bot import factsheet
-from bot.channels import Channels
-from bot.delivery import send_due
+from bot import clock
 from bot.config import Config
-from bot.email import Attachment, EmailContent, InlineImage
-from bot.ledger import Ledger
-from bot.summary import BoardRow, Summary, build_summary, render_summary
+from bot.delivery.channels import Channels
+from bot.delivery.email import Attachment, EmailContent, InlineImage
+from bot.delivery.ledger import Ledger
+from bot.delivery.sending import send_due
+from bot.reports.factsheet import make_pdf
+from bot.reports.factsheet_mailing import pdf_name
+from bot.reports.summary import BoardRow, Summary, build_summary, render_summary
 from indicators import periods
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
@@ -39,8 +40,7 @@ class SummaryRun:
 
 
 def recipients(config: Config) -> list[str]:
-    section = config.raw.get("summary", {})
-    found = [str(r) for r in section.get("recipients", [])]
+    found = list(config.summary.recipients)
     if not found:
         raise SummaryError("no recipients for the monthly summary; add [summary] recipients = [...] to faktabot.toml")
     return found
@@ -56,14 +56,11 @@ def email_content(summary: Summary, subject: str, text: str, html: str, store: S
     """The email: plain text, HTML with the charts inline, and the quarter's fact sheet as a PDF."""
     month = periods.parse(summary.month)
     quarter = str(periods.quarter(month.year, month.quarter))
-    pdf = io.BytesIO()
-    figures = factsheet.build(quarter, store, default_catalogue(), default_areas(), config.area, target_paths)
-    factsheet.write_pdf(figures, quarter, summary.kommune, default_catalogue(), pdf)
-    filename = f"faktaark-{summary.kommune.lower()}-{quarter}.pdf"
+    sheet = make_pdf(store, config, quarter, target_paths)
     return EmailContent(
         subject=subject, text=text, html=html,
         images=tuple(InlineImage(c.cid, c.png, c.alt) for c in summary.charts),
-        attachments=(Attachment(filename, pdf.getvalue()),),
+        attachments=(Attachment(pdf_name(summary.kommune, quarter), sheet.pdf),),
     )
 
 
@@ -76,7 +73,7 @@ def send_summary(store: Store, ledger: Ledger, config: Config, month: str, *, no
                             today=now.date(), target_paths=target_paths)
     subject, text, html = render_summary(summary)
     # A test send (--to) gets its own key each time, so it never blocks or is blocked by the real one.
-    key = f"{KIND}:{month}" if to is None else f"{KIND}-test:{month}:{now.isoformat(timespec='seconds')}"
+    key = f"{KIND}:{month}" if to is None else f"{KIND}-test:{month}:{clock.stamp(now)}"
     run = SummaryRun(month=month)
     for recipient in targets:
         if ledger.queue(key=key, target=None, kind=KIND, recipient=recipient, subject=subject, body=text,

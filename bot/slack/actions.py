@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 
-from bot import alerts, formats, render
-from bot.alerts import AlertError
-from bot.slack import blocks, questions
-from bot.target_context import TargetContext
-from indicators.catalogue import default_areas
+from bot.alerting import watch
+from bot.alerting.context import TargetContext
+from bot.alerting.views import STATUS_ORDER
+from bot.alerting.watch import AlertError
+from bot.asking.conversation import development_question
+from bot.rendering import formats, render
+from bot.slack import answering, blocks, posting
 
 if TYPE_CHECKING:
     from bot.slack.app import SlackBot
@@ -35,7 +37,8 @@ def _where(body: dict) -> tuple[str | None, str | None]:
 
 
 def _target_name(bot: SlackBot, target_id: str) -> str | None:
-    return next((t.name for t in bot.config.targets if t.id == target_id), None)
+    target = bot.config.target(target_id)
+    return target.name if target else None
 
 
 def on_snooze(bot: SlackBot, body: dict, days: int) -> None:
@@ -43,7 +46,7 @@ def on_snooze(bot: SlackBot, body: dict, days: int) -> None:
     channel, ts = _where(body)
     now = bot.clock()
     try:
-        state = alerts.snooze(bot.store(), bot.ledger(), bot.config, target, now.date() + timedelta(days=days), now)
+        state = watch.snooze(bot.store(), bot.ledger(), bot.config, target, now.date() + timedelta(days=days), now)
     except AlertError:
         _tell(bot, channel, ts, blocks.word("alert", "unknown_target", target=blocks.escape(target)))
         return
@@ -73,7 +76,7 @@ def _acknowledge(bot: SlackBot, where: dict, note: str, user: str) -> None:
     target, channel, ts = where.get("target"), where.get("channel"), where.get("ts")
     now = bot.clock()
     try:
-        state = alerts.acknowledge(bot.store(), bot.ledger(), bot.config, str(target), note, now)
+        state = watch.acknowledge(bot.store(), bot.ledger(), bot.config, str(target), note, now)
     except AlertError as error:
         log.info("slack: acknowledgement of %s refused: %s", target, error)
         name = _target_name(bot, str(target))
@@ -99,29 +102,25 @@ def update_alert(bot: SlackBot, channel: str | None, ts: str | None, target: str
     try:
         bot.client.chat_update(channel=channel, ts=ts, text=fallback, blocks=layout)
     except SlackClientError as error:
-        log.warning("slack: could not update the alert %s in %s: %s", ts, channel, questions.describe(error)[0])
+        log.warning("slack: could not update the alert %s in %s: %s", ts, channel, posting.describe(error)[0])
 
 
 def _tell(bot: SlackBot, channel: str | None, ts: str | None, text: str) -> None:
     if channel:
-        questions.post(bot, channel, ts, text, blocks.sections(text))
+        posting.post(bot, channel, ts, text, blocks.sections(text))
 
 
 def on_development(bot: SlackBot, body: dict) -> None:
     """"Vis udviklingen": the answer to »udvikling i <indikator> <område>« in the alert's thread."""
     target_id = body["actions"][0]["value"]
     channel, ts = _where(body)
-    target = next((t for t in bot.config.targets if t.id == target_id), None)
+    target = bot.config.target(target_id)
     if target is None or channel is None:
         _tell(bot, channel, ts, blocks.word("alert", "unknown_target", target=blocks.escape(target_id)))
         return
-    result, draw = questions.ask(bot, development_question(target.indicator, target.area),
+    result, draw = answering.ask(bot, development_question(target.indicator, target.area),
                                  user=body["user"]["id"], channel=channel)
-    questions.post_reply(bot, channel, ts, result, draw)
-
-
-def development_question(indicator: str, area: str) -> str:
-    return f"udvikling i {indicator} {default_areas().get(area).name}"
+    posting.post_reply(bot, channel, ts, result, draw)
 
 
 # --- App Home ----------------------------------------------------------------------------------
@@ -145,7 +144,7 @@ def publish_home(bot: SlackBot, users: list[str]) -> int:
             bot.client.views_publish(user_id=user, view=view)
             published += 1
         except SlackClientError as error:
-            log.warning("slack: App Home for %s not published: %s", user, questions.describe(error)[0])
+            log.warning("slack: App Home for %s not published: %s", user, posting.describe(error)[0])
     return published
 
 
@@ -153,7 +152,7 @@ def home_view(bot: SlackBot, now: datetime) -> dict:
     store = bot.store()
     context = TargetContext.load(store, bot.config, now)
     texts = []
-    for view in sorted(context.views, key=lambda v: alerts.STATUS_ORDER[v.state.status]):
+    for view in sorted(context.views, key=lambda v: STATUS_ORDER[v.state.status]):
         target = view.target
         series = [o for o in store.series(target.indicator, target.area, target.breakdown, kind=target.frequency)
                   if o.value is not None]

@@ -18,15 +18,17 @@ from datetime import datetime
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, ServerErrorRetryHandler,
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
 )
 from sqlite_utils import Database
 
-from bot import alert_commands
+from bot import clock
 from bot.config import Config
-from bot.ledger import Ledger
+from bot.delivery.ledger import Ledger
 from bot.settings import Settings
-from bot.slack import blocks
+from bot.slack import actions, blocks, questions
 from bot.slack.records import SlackRecords
 from bot.slack.rendering import ChartRenderer
 from indicators.store import Store
@@ -49,7 +51,7 @@ def web_client(settings: Settings) -> WebClient:
 class SlackBot:
     """Settings, config, clock and one store connection per thread, shared by every listener."""
 
-    def __init__(self, settings: Settings, config: Config, *, clock: Callable[[], datetime] = alert_commands.now,
+    def __init__(self, settings: Settings, config: Config, *, clock: Callable[[], datetime] = clock.now,
                  client: WebClient | None = None, workers: int = 32, chart_processes: int | None = None):
         self.settings, self.config, self.clock = settings, config, clock
         self.client = client or web_client(settings)
@@ -67,8 +69,8 @@ class SlackBot:
         # Workers mostly wait (on Slack, on a chart process), so a burst of questions gets one each.
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack-work")
         self.renderer = ChartRenderer((os.cpu_count() or 1) if chart_processes is None else chart_processes)
-        self.allowed_channels = frozenset(config.raw.get("slack", {}).get("channels", []))
-        self.allowed_users = frozenset(config.raw.get("slack", {}).get("users", []))
+        self.allowed_channels = config.slack.channels
+        self.allowed_users = config.slack.users
         self._app: App | None = None
 
     @property
@@ -122,8 +124,6 @@ class SlackBot:
     # -- the app ---------------------------------------------------------------------------
 
     def _build_app(self) -> App:
-        from bot.slack import actions, questions
-
         settings = self.settings
         app = App(
             client=self.client,

@@ -12,9 +12,9 @@ import tomllib
 from collections.abc import Sequence
 from functools import cache
 
-from bot import render
-from bot.answers import Answer
-from bot.conversation import Reply
+from bot.asking.answers import Answer
+from bot.asking.conversation import Reply
+from bot.rendering import render
 
 MESSAGE_BLOCKS, VIEW_BLOCKS = 50, 100
 # Slack refuses a message whose blocks hold much more than ~13,000 characters in all
@@ -125,8 +125,12 @@ def answer_message(reply: Reply) -> tuple[str, list[dict]]:
 
 def chart_title(reply: Reply) -> str:
     """The uploaded chart's title: the answer's first line without mrkdwn."""
-    first = reply.text.split("\n", 1)[0].replace("*", "").replace("_", "")
-    return word("answer", "chart_title", title=first.rstrip(":. "))[:250]
+    return caption_title(reply.text.split("\n", 1)[0])
+
+
+def caption_title(caption: str) -> str:
+    """An uploaded chart's title from its caption (a line of mrkdwn)."""
+    return word("answer", "chart_title", title=caption.replace("*", "").replace("_", "").rstrip(":. "))[:250]
 
 
 # --- alerts ----------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """SlackChannel: the delivery transport for "#kanal" and "@U…" recipients (alerts, the summary).
 
 One `send()` per the `bot.channels.Channel` protocol, raising `DeliveryError(permanent)`; the
-deliveries ledger around it records and retries. An alert goes out with its buttons and chart; a
+deliveries ledger around it records and retries. An alert goes out with its buttons and the chart it carries; a
 reminder, improvement or resolution goes in the thread of the target's alert in that channel, and
 the alert itself is updated to show the new state. I/O: Slack and the store.
 """
@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackClientError
 
-from bot import formats
-from bot.channels import DeliveryError, Message
-from bot.slack import blocks, questions
-from bot.slack.actions import development_question
+from bot.delivery.channels import Chart, DeliveryError, Message
+from bot.rendering import formats
+from bot.slack import blocks, posting
 from bot.slack.records import AlertPost
 from rules.engine import AT_RISK, BREACHED, NO_DATA, NOTICE_KINDS
 
@@ -48,7 +47,7 @@ class SlackChannel:
                 ts = self.bot.client.chat_postMessage(channel=channel, text=fallback, blocks=blocks.capped(
                     blocks.sections(message.text)), unfurl_links=False, unfurl_media=False)["ts"]
         except SlackClientError as error:
-            reason, permanent = questions.describe(error)
+            reason, permanent = posting.describe(error)
             raise DeliveryError(f"Slack {message.recipient}: {reason}", permanent=permanent) from None
         return f"slack:{channel}:{ts}"
 
@@ -60,7 +59,8 @@ class SlackChannel:
             ts = client.chat_postMessage(channel=channel, text=fallback, blocks=layout, unfurl_links=False,
                                          unfurl_media=False)["ts"]
             records.remember_alert(AlertPost(target, channel, ts, message.key, message.text, None), now)
-            self._chart(channel, ts, target)
+            if message.chart is not None:
+                self._chart(channel, ts, message.chart)
             return ts
         # A reminder or a resolution: in the original's thread, and the original shows the state.
         fallback, layout = blocks.alert_message(message.text, target, buttons=kind == "reminder")
@@ -72,15 +72,12 @@ class SlackChannel:
         try:
             client.chat_update(channel=channel, ts=original.ts, text=fallback, blocks=layout)
         except SlackClientError as error:  # the news is out in the thread; the old message stays as it was
-            log.warning("slack: could not update the alert %s: %s", original.ts, questions.describe(error)[0])
+            log.warning("slack: could not update the alert %s: %s", original.ts, posting.describe(error)[0])
         return ts
 
-    def _chart(self, channel: str, ts: str, target_id: str) -> None:
-        target = next((t for t in self.bot.config.targets if t.id == target_id), None)
-        if target is None:
-            return
-        result = questions.answer(self.bot, development_question(target.indicator, target.area))
-        questions.post_chart(self.bot, channel, ts, result)
+    def _chart(self, channel: str, ts: str, chart: Chart) -> None:
+        """The chart the alert carries, in its thread; an upload that fails is retried on its own."""
+        posting.post_chart(self.bot, channel, ts, chart.png, blocks.caption_title(chart.caption))
 
     def resolve(self, recipient: str) -> str:
         """"#kanal" or a channel id -> the channel id; "@U…" -> the DM with that user."""
@@ -90,7 +87,7 @@ class SlackChannel:
             try:
                 return self.bot.client.conversations_open(users=match[1])["channel"]["id"]
             except SlackClientError as error:
-                reason, permanent = questions.describe(error)
+                reason, permanent = posting.describe(error)
                 raise DeliveryError(f"Slack {recipient}: {reason}", permanent=permanent) from None
         if not recipient.startswith("#"):
             raise DeliveryError(f"Slack recipient {recipient!r}: write a channel as \"#navn\" or a person as their "
@@ -114,5 +111,5 @@ class SlackChannel:
                 if not cursor:
                     return
         except SlackClientError as error:
-            reason, permanent = questions.describe(error)
+            reason, permanent = posting.describe(error)
             raise DeliveryError(f"Slack conversations.list: {reason}", permanent=permanent) from None

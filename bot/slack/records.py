@@ -12,6 +12,9 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database, Migrations
 
+from bot import clock
+from indicators.store import normalise_timestamps
+
 MIGRATION_SET = "faktabot-slack"
 migrations = Migrations(MIGRATION_SET)
 
@@ -59,6 +62,15 @@ def m001_slack_tables(db: Database) -> None:
     db.execute("CREATE TABLE slack_home_users (user TEXT PRIMARY KEY, opened_at TEXT NOT NULL)")
 
 
+@migrations()
+def m002_timestamps_in_utc(db: Database) -> None:
+    # One way to store a moment (UTC, +00:00), so "older than a day" compares correctly as text.
+    normalise_timestamps(db, "slack_events", ["received_at"])
+    normalise_timestamps(db, "slack_posts", ["created_at", "finished_at"])
+    normalise_timestamps(db, "slack_alerts", ["posted_at"])
+    normalise_timestamps(db, "slack_home_users", ["opened_at"])
+
+
 @dataclass(frozen=True, slots=True)
 class FailedPost:
     """An answer Slack did not take; `payload` holds chat.postMessage's arguments, `chart` the PNG."""
@@ -94,11 +106,11 @@ class SlackRecords:
     def first_time(self, event_id: str, now: datetime) -> bool:
         """Record `event_id`; False if it was seen before (Slack retried, or replayed)."""
         cursor = self.db.execute("INSERT INTO slack_events (event_id, received_at) VALUES (?, ?) "
-                                 "ON CONFLICT (event_id) DO NOTHING", [event_id, _iso(now)])
+                                 "ON CONFLICT (event_id) DO NOTHING", [event_id, clock.stamp(now)])
         return cursor.rowcount == 1
 
     def forget_events(self, now: datetime) -> int:
-        cursor = self.db.execute("DELETE FROM slack_events WHERE received_at < ?", [_iso(now - EVENT_MEMORY)])
+        cursor = self.db.execute("DELETE FROM slack_events WHERE received_at < ?", [clock.stamp(now - EVENT_MEMORY)])
         return cursor.rowcount
 
     # -- posts that failed -----------------------------------------------------------------
@@ -108,7 +120,7 @@ class SlackRecords:
         cursor = self.db.execute(
             "INSERT INTO slack_posts (channel, thread_ts, payload, chart, status, error, created_at) "
             "VALUES (?, ?, ?, ?, 'failed', ?, ?)",
-            [channel, thread_ts, json.dumps(payload, ensure_ascii=False), chart, error, _iso(now)])
+            [channel, thread_ts, json.dumps(payload, ensure_ascii=False), chart, error, clock.stamp(now)])
         return cursor.lastrowid
 
     def posts_to_retry(self, now: datetime) -> list[FailedPost]:
@@ -117,7 +129,7 @@ class SlackRecords:
                              [MAX_ATTEMPTS])
         due = []
         for r in rows:
-            last = datetime.fromisoformat(r["finished_at"] or r["created_at"])
+            last = clock.local(r["finished_at"] or r["created_at"])
             if last + FIRST_WAIT * 2 ** (r["attempts"] - 1) <= now:
                 due.append(FailedPost(r["id"], r["channel"], r["thread_ts"], json.loads(r["payload"]), r["chart"],
                                       r["attempts"]))
@@ -127,7 +139,7 @@ class SlackRecords:
         """After a retry: sent (error None), failed again, or given up (permanent, or the last try)."""
         status = "sent" if error is None else "failed"
         self.db.execute("UPDATE slack_posts SET status = ?, attempts = attempts + 1, error = ?, finished_at = ? "
-                        "WHERE id = ?", [status, error, _iso(now), post_id])
+                        "WHERE id = ?", [status, error, clock.stamp(now), post_id])
         if error is not None and permanent:
             self.db.execute("UPDATE slack_posts SET status = 'given_up' WHERE id = ?", [post_id])
 
@@ -148,7 +160,7 @@ class SlackRecords:
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target, channel) DO UPDATE SET ts = excluded.ts, "
             "key = excluded.key, text = excluded.text, status_line = excluded.status_line, "
             "posted_at = excluded.posted_at",
-            [post.target, post.channel, post.ts, post.key, post.text, post.status_line, _iso(now)])
+            [post.target, post.channel, post.ts, post.key, post.text, post.status_line, clock.stamp(now)])
 
     def set_status_line(self, channel: str, ts: str, line: str) -> None:
         self.db.execute("UPDATE slack_alerts SET status_line = ? WHERE channel = ? AND ts = ?", [line, channel, ts])
@@ -157,11 +169,7 @@ class SlackRecords:
 
     def home_opened(self, user: str, now: datetime) -> None:
         self.db.execute("INSERT INTO slack_home_users (user, opened_at) VALUES (?, ?) "
-                        "ON CONFLICT (user) DO UPDATE SET opened_at = excluded.opened_at", [user, _iso(now)])
+                        "ON CONFLICT (user) DO UPDATE SET opened_at = excluded.opened_at", [user, clock.stamp(now)])
 
     def home_users(self) -> list[str]:
         return [r["user"] for r in self.db.query("SELECT user FROM slack_home_users ORDER BY user")]
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")

@@ -12,9 +12,9 @@ import logging
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from bot import charts
-from bot.answers import Answer
-from bot.conversation import Reply
+from bot.asking.answers import Answer
+from bot.asking.conversation import Reply
+from bot.rendering import charts
 
 log = logging.getLogger("faktabot.slack")
 

@@ -17,7 +17,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.config import Config
 from bot.settings import Settings
-from bot.slack import actions, questions, subscriptions
+from bot.slack import actions, posting, subscriptions
 from bot.slack.app import SlackBot
 from bot.slack.channel import SlackChannel
 
@@ -154,9 +154,9 @@ def upkeep(bot: SlackBot, stopping: threading.Event, every: float) -> None:
     last_evaluation: object = None
     while not stopping.wait(every):
         try:
-            questions.retry_failed_posts(bot)
+            posting.retry_failed_posts(bot)
             subscriptions.deliver_new_figures(bot)
-            evaluated = bot.store().db.execute("SELECT max(evaluated_at) FROM alert_states").fetchone()[0]
+            evaluated = bot.ledger().last_evaluation()
             if evaluated != last_evaluation:
                 last_evaluation = evaluated
                 actions.publish_home(bot, bot.records().home_users())

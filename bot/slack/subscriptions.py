@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackClientError
 
-from bot import formats, render
-from bot.answers import Answer
-from bot.queries import NotUnderstood, default_vocabulary, parse
-from bot.slack import blocks, questions
+from bot.asking.answers import Answer
+from bot.asking.queries import NotUnderstood, default_vocabulary, parse
+from bot.rendering import formats, render
+from bot.slack import answering, blocks, posting
 from indicators.catalogue import default_areas, default_catalogue
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def on_command(bot: SlackBot, verb: str, text: str, channel: str, respond: Calla
         respond(text=blocks.word("subscription", "already", name=indicator.name), response_type="in_channel")
         return
     ledger.subscribe(channel, topic(indicator.id), now)
-    result = questions.answer(bot, indicator.id, with_chart=False)
+    result = answering.answer(bot, indicator.id, with_chart=False)
     period = "–"
     if isinstance(result.result, Answer) and result.result.observation is not None:
         period = formats.period(result.result.observation.period)
@@ -74,7 +74,7 @@ def deliver_new_figures(bot: SlackBot) -> int:
         channels = ledger.subscribers(topic(indicator.id))
         if not channels:
             continue
-        result = questions.answer(bot, indicator.id, with_chart=False)
+        result = answering.answer(bot, indicator.id, with_chart=False)
         if not isinstance(result.result, Answer) or result.result.observation is None:
             continue
         key = f"{KIND}:{indicator.id}:{result.result.observation.period}"
@@ -83,7 +83,7 @@ def deliver_new_figures(bot: SlackBot) -> int:
                          body=result.text, sample_data=result.result.sample_data, now=now)
         due = [d for d in ledger.due([KIND]) if d.key == key]
         if due:  # the chart only when a channel is waiting for this figure
-            result = questions.answer(bot, indicator.id)
+            result = answering.answer(bot, indicator.id)
         for delivery in due:
             ledger.sending(delivery.id, "slack", now)
             fallback, layout = blocks.answer_message(result)
@@ -91,11 +91,11 @@ def deliver_new_figures(bot: SlackBot) -> int:
                 response = bot.client.chat_postMessage(channel=delivery.recipient, text=fallback, blocks=layout,
                                                        unfurl_links=False, unfurl_media=False)
             except SlackClientError as error:
-                reason, permanent = questions.describe(error)
+                reason, permanent = posting.describe(error)
                 ledger.failed(delivery.id, reason, permanent, now)  # retried on the next round
                 continue
             ledger.sent(delivery.id, f"slack:{delivery.recipient}:{response['ts']}", now)
             sent += 1
             if result.chart:  # the figure is out; a chart that fails is retried on its own
-                questions.post_chart(bot, delivery.recipient, response["ts"], result)
+                posting.post_chart(bot, delivery.recipient, response["ts"], result.chart, blocks.chart_title(result))
     return sent

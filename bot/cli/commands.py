@@ -1,0 +1,155 @@
+"""`faktabot init`, `ask`, `chat`, `status`, `factsheet` and `run`: the handlers that are not a
+family of their own. Each takes the parsed arguments, the settings and the config, and returns
+the exit code; user mistakes raise `UserError`.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from bot import clock
+from bot.alerting.context import TargetContext
+from bot.asking.conversation import reply
+from bot.cli import alerts as alert_commands
+from bot.cli import refresh as refresh_commands
+from bot.cli import run as run_command
+from bot.cli.compose import build_service, slack_runner
+from bot.cli.errors import UserError
+from bot.config import Config
+from bot.rendering import formats
+from bot.rendering.terminal import for_terminal, messages, say
+from bot.reports.factsheet import current_quarter, make_pdf, parse_quarter
+from bot.service import ServiceError
+from bot.service.lock import InstanceLock
+from bot.service.scheduler import next_runs
+from bot.settings import Settings
+from indicators import sampledata
+from indicators.catalogue import default_areas
+from indicators.store import Store
+
+
+def _area_option(value: str | None) -> str | None:
+    if value is None:
+        return None
+    found = default_areas().lookup(value) or default_areas().by_code.get(value)
+    if found is None:
+        raise UserError(f"unknown area {value!r}; use a kommune name (e.g. Aarhus), a region or a DST code such as 151")
+    return found.code
+
+
+def cmd_init(args, settings: Settings, config: Config) -> int:
+    path = settings.db_path
+    if path.exists() and path.stat().st_size > 0:
+        with Store(path) as store:
+            say("init_exists", path=path, rows=formats.number(store.count()))
+        return 0
+    from rich.progress import Progress
+
+    started = time.perf_counter()
+    with Store(path, create=True) as store, Progress(transient=True) as progress:
+        task = progress.add_task(messages()["init_loading"], total=None)
+        counts = sampledata.load_into(store, on_progress=lambda n: progress.update(task, advance=n))
+    seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
+    say("init_done", path=path, rows=formats.number(sum(counts.values())), real=formats.number(counts["real"]),
+        sample=formats.number(counts["eksempeldata"]), seconds=seconds)
+    return 0
+
+
+def cmd_ask(args, settings: Settings, config: Config) -> int:
+    area = _area_option(args.area)
+    now = clock.now()
+    with Store(settings.db_path) as store:
+        context = TargetContext.load(store, config, now)
+        result = reply(args.text, store, config, now.date(), area=area, with_chart=bool(args.chart),
+                       targets=context.for_answer, target_board=context.board)
+    if args.chart:
+        if result.chart is None:
+            raise UserError(f"no chart for {args.text!r}: the answer has fewer than two periods of data")
+        Path(args.chart).write_bytes(result.chart)
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(for_terminal(result.text))
+    return 0 if result.understood else 1
+
+
+def cmd_chat(args, settings: Settings, config: Config, stdin: TextIO = sys.stdin) -> int:
+    say("chat_welcome")
+    with Store(settings.db_path) as store:
+        while True:
+            try:
+                print("> ", end="", flush=True)
+                line = stdin.readline()
+            except KeyboardInterrupt:
+                line = ""
+            if not line:
+                print()
+                break
+            text = line.strip()
+            if not text:
+                continue
+            if text.casefold() in ("farvel", "exit", "quit", "q"):
+                break
+            now = clock.now()
+            context = TargetContext.load(store, config, now)
+            print(for_terminal(reply(text, store, config, now.date(), targets=context.for_answer,
+                                     target_board=context.board).text))
+    say("chat_bye")
+    return 0
+
+
+def cmd_run(args, settings: Settings, config: Config) -> int:
+    try:
+        return run_command.run(settings, config, chat=lambda: cmd_chat(args, settings, config),
+                               slack=slack_runner(settings, config), build=build_service)
+    except ServiceError as error:
+        raise UserError(str(error)) from None
+
+
+def cmd_status(args, settings: Settings, config: Config) -> int:
+    with Store(settings.db_path) as store:
+        say("status_header", path=settings.db_path, rows=formats.number(store.count()),
+            revisions=formats.number(store.revision_count()))
+        for source in store.sources_summary():
+            say("status_source", source=source["source"], rows=formats.number(source["rows"]),
+                newest=source["newest_period"], fetched=formats.day(source["fetched_at"]),
+                sample=messages()["status_sample"] if source["sample_data"] else "")
+        refresh_commands.print_status(store)
+        alert_commands.print_status(store)
+    _print_service_status(settings, config)
+    return 0
+
+
+def _print_service_status(settings: Settings, config: Config) -> None:
+    holder = InstanceLock(settings.db_path).holder()
+    say("status_service_running" if holder else "status_service_stopped", pid=holder)
+    try:
+        runs = next_runs(config, clock.now())
+    except ServiceError as error:
+        say("status_schedule_broken", error=error)
+        return
+    for job, moment in runs:
+        say("status_next_run", job=messages()["job_names"].get(job, job), when=formats.day(moment),
+            time=moment.strftime("%H:%M"))
+
+
+def cmd_factsheet(args, settings: Settings, config: Config) -> int:
+    now = clock.now()
+    try:
+        quarter = parse_quarter(args.quarter) if args.quarter else current_quarter(now.date())
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    out = Path(args.out)
+    if not out.parent.exists():
+        raise UserError(f"the folder {out.parent} does not exist; create it or choose another --out")
+    with Store(settings.db_path) as store:
+        sheet = make_pdf(store, config, quarter, TargetContext.load(store, config, now).path)
+    out.write_bytes(sheet.pdf)
+    empty = [f.number for f in sheet.figures if f.chart is None]
+    say("factsheet_done", path=out, pages=sheet.pages, quarter=formats.period(quarter),
+        figures=len(sheet.figures) - len(empty),
+        empty=messages()["factsheet_empty"].format(numbers=", ".join(empty)) if empty else "")
+    return 0

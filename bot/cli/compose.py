@@ -1,0 +1,94 @@
+"""The composition root: the one place that wires settings and config into stores' neighbours —
+delivery channels, the email transport, the data connectors, the service and Slack.
+
+Everything below takes its collaborators as parameters; only this module chooses them. Slack
+(slack-bolt) is imported only when it is configured.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from bot import clock
+from bot.config import Config
+from bot.delivery.channels import Channel, Channels, OutboxChannel
+from bot.delivery.email import EmailNoticeChannel, EmlOutbox, SmtpChannel
+from bot.rendering import render
+from bot.rendering.terminal import for_terminal
+from bot.service.jobs import Service
+from bot.settings import Settings
+from indicators.catalogue import default_areas, default_catalogue
+from indicators.connectors import (
+    Connector,
+    RetryPolicy,
+    jobindsats,
+    statbank,
+    wanted_from,
+)
+from indicators.refresh import RunResult, refresh_source
+from indicators.store import Store
+
+
+def email_transport(settings: Settings) -> SmtpChannel | EmlOutbox:
+    """SMTP when SMTP_HOST is set, else `.eml` files in the outbox."""
+    if settings.smtp_enabled:
+        return SmtpChannel(settings.smtp_host, settings.smtp_port, security=settings.smtp_security,
+                           user=settings.smtp_user, password=settings.smtp_password, sender=settings.mail_from)
+    return EmlOutbox(settings.outbox)
+
+
+def channels_for(settings: Settings, now: Callable[[], datetime] = clock.now, config: Config | None = None) -> Channels:
+    """The channels for alerts, summaries and notices; "#kanal" goes to Slack when it is configured."""
+    slack: Channel | None = None
+    if settings.slack_enabled and config is not None:
+        from bot.slack import slack_channel  # slack-bolt only when Slack is configured (start-up time)
+
+        slack = slack_channel(settings, config)
+    outbox = OutboxChannel(settings.outbox, lambda: now().strftime("%Y%m%dT%H%M%S"))
+    email = EmailNoticeChannel(email_transport(settings), now, for_terminal,
+                               lambda text: render.render("plain_email.html.j2", text=text))
+    return Channels(outbox=outbox, slack=slack, email=email)
+
+
+def connector_for(source: str, settings: Settings, policy: RetryPolicy, moment: datetime) -> Connector:
+    """The Jobindsats or StatBank connector, with the settings' URLs and token."""
+    if source == "jobindsats":
+        return jobindsats.JobindsatsConnector(
+            jobindsats.client(settings.jobindsats_api_url, settings.jobindsats_token or "", policy=policy))
+    return statbank.StatbankConnector(statbank.client(settings.statbank_api_url, policy=policy),
+                                      this_year=moment.year)
+
+
+def refreshers(settings: Settings) -> dict[str, Callable[[Store, datetime], RunResult]]:
+    """A refresh function per source that can run here: Jobindsats only with a token."""
+    catalogue, areas = default_catalogue(), default_areas()
+
+    def make(source: str) -> Callable[[Store, datetime], RunResult]:
+        def refresh(store: Store, now: datetime) -> RunResult:
+            connector = connector_for(source, settings, RetryPolicy(), now)
+            try:
+                return refresh_source(store, connector, wanted_from(catalogue, source, []), catalogue=catalogue,
+                                      areas=areas, now=clock.stamp(now))
+            finally:
+                connector.http.close()
+        return refresh
+
+    found = {"statbank": make("statbank")}
+    if settings.jobindsats_token:
+        found = {"jobindsats": make("jobindsats"), **found}
+    return found
+
+
+def slack_runner(settings: Settings, config: Config) -> Callable[[threading.Event], None] | None:
+    """The Slack listener (Socket Mode or HTTP) when Slack settings are present, else None."""
+    if not settings.slack_enabled:
+        return None
+    from bot import slack  # slack-bolt only when Slack is configured
+
+    return lambda stop: slack.serve(settings, config, stop)
+
+
+def build_service(settings: Settings, config: Config) -> Service:
+    return Service(settings=settings, config=config, channels=channels_for(settings, clock.now, config),
+                   email=email_transport(settings), refreshers=refreshers(settings))

@@ -1,0 +1,34 @@
+"""Terminal text: the command line's one-line messages (`templates/messages.toml`) and Slack
+mrkdwn turned into plain text. Pure apart from printing in `say`.
+"""
+from __future__ import annotations
+
+import re
+import sys
+import tomllib
+from functools import cache
+from typing import TextIO
+
+from rich.emoji import Emoji
+
+from bot.rendering.render import TEMPLATE_DIR
+
+_MRKDWN = re.compile(r"(?<![\w*_])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*_])")
+
+
+@cache
+def messages() -> dict:
+    """The command line's messages, by key (`templates/messages.toml`)."""
+    with open(TEMPLATE_DIR / "messages.toml", "rb") as handle:
+        return tomllib.load(handle)
+
+
+def say(key: str, out: TextIO | None = None, **values: object) -> None:
+    """Print the message `key`, filled in with `values`, to `out` (standard output by default)."""
+    print(messages()[key].format(**values), file=out or sys.stdout)
+
+
+def for_terminal(text: str) -> str:
+    """Slack mrkdwn to plain terminal text: emoji codes to emoji, *bold* and _italic_ markers dropped."""
+    return _MRKDWN.sub(r"\2", Emoji.replace(text))
+

@@ -1,0 +1,49 @@
+"""Delivering the quarterly fact sheet exactly once per (quarter, recipient): ledger first, then send.
+
+I/O: the store, the ledger, the channels and email. The PDF is built only when someone is due to
+get it — it takes seconds, and the service's job asks daily.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.config import Config
+from bot.delivery.channels import Channels
+from bot.delivery.email import Attachment, EmailContent
+from bot.delivery.ledger import Ledger
+from bot.delivery.sending import Sent, send_due
+from bot.rendering import render
+from bot.reports.factsheet import TargetPaths, make_pdf
+from indicators.catalogue import default_areas
+from indicators.store import Store
+
+KIND = "factsheet"
+
+
+def send_factsheet(store: Store, ledger: Ledger, config: Config, quarter: str, *, now: datetime,
+                   channels: Channels, email, target_paths: TargetPaths | None = None) -> Sent | None:
+    """Queue the quarter's fact sheet for `[factsheet] recipients` and send what is due; None when
+    every recipient already had it."""
+    key = f"{KIND}:{quarter}"
+    recipients = config.factsheet.recipients
+    queued = {d.recipient for d in ledger.deliveries() if d.key == key}
+    due = [d for d in ledger.due([KIND]) if d.key == key]
+    if not due and queued >= set(recipients):
+        return None
+    kommune = default_areas().get(config.area).name
+    sheet = make_pdf(store, config, quarter, target_paths)
+    context = {"quarter": quarter, "kommune": kommune, "sample": any(f.sample_data for f in sheet.figures)}
+    subject = render.render("factsheet_email_subject.txt.j2", **context)
+    text = render.render("factsheet_email.txt.j2", **context)
+    content = EmailContent(subject=subject, text=text, html=render.render("factsheet_email.html.j2", **context),
+                           attachments=(Attachment(pdf_name(kommune, quarter), sheet.pdf),))
+    for recipient in recipients:
+        ledger.queue(key=key, target=None, kind=KIND, recipient=recipient, subject=subject, body=text,
+                     sample_data=context["sample"], now=now)
+    due = [d for d in ledger.due([KIND]) if d.key == key]
+    return send_due(ledger, due, channels, now, email=email, email_content=lambda delivery: content)
+
+
+def pdf_name(kommune: str, quarter: str) -> str:
+    """The attachment's file name: `faktaark-ballerup-2026-Q3.pdf`."""
+    return f"faktaark-{kommune.lower()}-{quarter}.pdf"

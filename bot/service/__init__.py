@@ -1,0 +1,5 @@
+"""The long-running service (`faktabot run`): the scheduler, its jobs and the instance lock."""
+
+
+class ServiceError(Exception):
+    """The service cannot start; the message says why and what to do."""

@@ -1,0 +1,48 @@
+"""Answering in Slack: a question -> the reply `faktabot ask` would give, with the same targets
+context and clock, and its chart drawn on demand in a worker process (`bot/slack/rendering.py`);
+each person's question is written to the query log. I/O: the store.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from bot.alerting.context import TargetContext
+from bot.asking.answers import Answer
+from bot.asking.conversation import Reply, reply
+from bot.slack.posting import Draw
+
+if TYPE_CHECKING:
+    from bot.slack.app import SlackBot
+
+
+def answer(bot: SlackBot, text: str, with_chart: bool = True) -> Reply:
+    """Answer as `faktabot ask` does: the same targets context, the same clock, and the chart
+    `--chart` would draw, drawn in a worker process (bot/slack/rendering.py)."""
+    result, draw = answer_now(bot, text)
+    return replace(result, chart=draw()) if with_chart else result
+
+
+def answer_now(bot: SlackBot, text: str) -> tuple[Reply, Draw]:
+    """The answer's text now and its chart on demand, so the figure can be posted while the chart
+    is still being drawn."""
+    store, now = bot.store(), bot.clock()
+    context = TargetContext.load(store, bot.config, now)
+    result = reply(text, store, bot.config, now.date(), targets=context.for_answer, target_board=context.board)
+    if not isinstance(result.result, Answer) or result.result.observation is None:
+        return result, lambda: None
+    return result, lambda: bot.renderer.chart(result, result.target_path)
+
+
+def ask(bot: SlackBot, text: str, *, user: str | None, channel: str) -> tuple[Reply, Draw]:
+    """A person's question: the answer (chart on demand), and a line in the query log."""
+    started = time.perf_counter()
+    result, draw = answer_now(bot, text)
+    now = bot.clock()
+    data = result.as_json()
+    bot.ledger().log_query(at=now, channel=f"slack:{channel}", user=user, text=text, understood=result.understood,
+                           intent=data["intent"], indicator=data["indicator"],
+                           area=data["area"]["code"] if data["area"] else None, period=data["period"],
+                           milliseconds=round((time.perf_counter() - started) * 1000))
+    return result, draw

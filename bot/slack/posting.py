@@ -1,0 +1,118 @@
+"""Posting to Slack: messages and their charts (files_upload_v2), with what Slack did not take
+recorded in `slack_posts` and retried by the service (`retry_failed_posts`) for about two hours,
+then kept for the operator. The Web API transport of the Slack side. I/O: Slack and the store.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.asking.conversation import Reply
+from bot.slack import blocks
+
+if TYPE_CHECKING:
+    from bot.slack.app import SlackBot
+
+log = logging.getLogger("faktabot.slack")
+
+# Errors retrying cannot fix: the bot is not in the channel, the channel is gone, the token is bad.
+PERMANENT = frozenset({"channel_not_found", "not_in_channel", "is_archived", "invalid_auth", "account_inactive",
+                       "token_revoked", "not_authed", "missing_scope", "invalid_blocks", "msg_too_long",
+                       "no_text", "restricted_action", "cannot_dm_bot", "user_not_found"})
+NOT_MEMBER = frozenset({"not_in_channel", "channel_not_found"})
+Draw = Callable[[], "bytes | None"]  # draws an answer's chart when called
+
+
+def post_reply(bot: SlackBot, channel: str, thread_ts: str | None, result: Reply, chart: bytes | Draw | None = None,
+               not_member: Callable[[], object] | None = None) -> str | None:
+    fallback, layout = blocks.answer_message(result)
+    return post(bot, channel, thread_ts, fallback, layout, chart=result.chart if chart is None else chart,
+                chart_title=blocks.chart_title(result), not_member=not_member)
+
+
+def post(bot: SlackBot, channel: str, thread_ts: str | None, text: str, layout: list[dict], *,
+         chart: bytes | Draw | None = None, chart_title: str | None = None,
+         not_member: Callable[[], object] | None = None) -> str | None:
+    """Post a message, then its chart (bytes, or drawn now) into the same thread; what fails is
+    recorded for a retry (the message and chart together, or the chart alone). Returns the ts."""
+    payload = {"channel": channel, "text": text, "blocks": layout, "unfurl_links": False, "unfurl_media": False}
+    if thread_ts:
+        payload["thread_ts"] = thread_ts
+    try:
+        ts = bot.client.chat_postMessage(**payload)["ts"]
+    except SlackClientError as error:
+        reason, permanent = describe(error)
+        if not_member is not None and reason in NOT_MEMBER:
+            not_member()
+            return None
+        drawn = chart() if callable(chart) and not permanent else chart
+        _record(bot, {"message": payload, "chart_title": chart_title}, drawn or None, reason, permanent)
+        return None
+    drawn = chart() if callable(chart) else chart
+    if drawn:
+        _chart(bot, {"channel": channel, "thread_ts": thread_ts, "chart_title": chart_title}, drawn)
+    return ts
+
+
+def post_chart(bot: SlackBot, channel: str, thread_ts: str | None, chart: bytes, title: str) -> None:
+    """Upload a chart into a thread; a failed upload is recorded and retried on its own."""
+    _chart(bot, {"channel": channel, "thread_ts": thread_ts, "chart_title": title}, chart)
+
+
+def _chart(bot: SlackBot, where: dict, chart: bytes) -> None:
+    try:
+        upload_chart(bot, where, chart)
+    except SlackClientError as error:
+        _record(bot, where, chart, *describe(error))
+
+
+def upload_chart(bot: SlackBot, where: dict, chart: bytes) -> None:
+    title = where.get("chart_title") or "Faktabot"
+    bot.client.files_upload_v2(channel=where["channel"], thread_ts=where.get("thread_ts"), file=chart,
+                               filename="faktabot.png", title=title, alt_txt=title, request_file_info=False)
+
+
+def _record(bot: SlackBot, payload: dict, chart: bytes | None, reason: str, permanent: bool) -> None:
+    channel = (payload.get("message") or payload)["channel"]
+    log.warning("slack: post to %s failed%s: %s", channel, " for good" if permanent else "; will retry", reason)
+    if not permanent:
+        bot.records().failed_post(channel, payload.get("thread_ts"), payload, chart, reason, bot.clock())
+
+
+def describe(error: SlackClientError) -> tuple[str, bool]:
+    """(what went wrong, whether it is permanent) for a failed Web API call."""
+    if isinstance(error, SlackApiError):
+        code = str(error.response.get("error", "")) if error.response is not None else ""
+        status = error.response.status_code if error.response is not None else 0
+        return f"{code or 'HTTP ' + str(status)}", code in PERMANENT
+    return str(error) or type(error).__name__, False
+
+
+def retry_failed_posts(bot: SlackBot) -> int:
+    """Send again what Slack did not take before; returns how many went through."""
+    records, sent = bot.records(), 0
+    for failed in records.posts_to_retry(bot.clock()):
+        try:
+            message = failed.payload.get("message")
+            if message is not None:
+                bot.client.chat_postMessage(**message)
+                if failed.chart:
+                    where = {"channel": message["channel"], "thread_ts": message.get("thread_ts"),
+                             "chart_title": failed.payload.get("chart_title")}
+                    try:
+                        upload_chart(bot, where, failed.chart)
+                    except SlackClientError as error:  # the message is out: only the chart is left
+                        records.failed_post(message["channel"], where["thread_ts"], where, failed.chart,
+                                            describe(error)[0], bot.clock())
+            elif failed.chart:
+                upload_chart(bot, failed.payload, failed.chart)
+        except SlackClientError as error:
+            reason, permanent = describe(error)
+            records.retried(failed.id, reason, bot.clock(), permanent=permanent)
+            continue
+        records.retried(failed.id, None, bot.clock())
+        sent += 1
+    return sent
