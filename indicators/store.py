@@ -120,15 +120,14 @@ def m003_series_index(db: Database) -> None:
 def m005_timestamps_in_utc(db: Database) -> None:
     # Service refreshes once wrote Copenhagen time (+01:00) beside UTC; text comparisons of the two
     # (the catch-up's "last successful run") were wrong. One convention from here: UTC, +00:00.
-    normalise_timestamps(db, "observations", ["fetched_at"])
-    normalise_timestamps(db, "revisions", ["revised_at"])
-    normalise_timestamps(db, "refresh_runs", ["started_at", "finished_at"])
+    normalise_timestamps(db, {"observations": ["fetched_at"], "revisions": ["revised_at"],
+                              "refresh_runs": ["started_at", "finished_at"]})
 
 
-def normalise_timestamps(db: Database, table: str, columns: Iterable[str]) -> None:
-    """Rewrite every stored timestamp of `table`'s `columns` as UTC ISO 8601 with its offset, the
-    one way timestamps are stored (migrations of every owner of a table use this)."""
-    for column in columns:
+def normalise_timestamps(db: Database, columns_by_table: dict[str, list[str]]) -> None:
+    """Rewrite every stored timestamp in these tables' columns as UTC ISO 8601 with its offset, the
+    one way timestamps are stored (the migrations of every owner of a table use this)."""
+    for table, column in ((t, c) for t, columns in columns_by_table.items() for c in columns):
         found = db.execute(f"SELECT DISTINCT {column} FROM {table} WHERE {column} LIKE '____-__-__T%' "
                            f"AND {column} NOT LIKE '%+00:00'").fetchall()
         for (value,) in found:

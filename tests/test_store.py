@@ -115,3 +115,17 @@ def test_another_programs_sqlite_file_is_refused_and_left_untouched(tmp_path):
         Store(path, create=True)
     assert path.read_bytes() == before
     assert MIGRATION_SET not in before.decode("latin-1")
+
+
+def test_a_migration_rewrites_timestamps_in_copenhagen_time_as_utc(tmp_path):
+    """Service refreshes once stored +01:00 beside UTC; catch-up compared them as text."""
+    path = tmp_path / "old.db"
+    db = Database(path)
+    migrations.apply(db, stop_before="m005_timestamps_in_utc")
+    db.execute("INSERT INTO refresh_runs (source, started_at, finished_at, status) "
+               "VALUES ('statbank', '2026-11-25T07:45:00+01:00', '2026-11-25T06:46:00+00:00', 'ok')")
+    db.close()
+    with Store(path) as store:
+        assert store.runs()[0]["started_at"] == "2026-11-25T06:45:00+00:00"
+        assert store.runs()[0]["finished_at"] == "2026-11-25T06:46:00+00:00"
+        assert store.last_successful_runs() == {"statbank": "2026-11-25T06:45:00+00:00"}

@@ -42,7 +42,9 @@ def channels_for(settings: Settings, now: Callable[[], datetime] = clock.now, co
     """The channels for alerts, summaries and notices; "#kanal" goes to Slack when it is configured."""
     slack: Channel | None = None
     if settings.slack_enabled and config is not None:
-        from bot.slack import slack_channel  # slack-bolt only when Slack is configured (start-up time)
+        from bot.slack.server import (
+            slack_channel,  # slack-bolt only when Slack is configured (start-up)
+        )
 
         slack = slack_channel(settings, config)
     outbox = OutboxChannel(settings.outbox, lambda: now().strftime("%Y%m%dT%H%M%S"))
@@ -84,9 +86,11 @@ def slack_runner(settings: Settings, config: Config) -> Callable[[threading.Even
     """The Slack listener (Socket Mode or HTTP) when Slack settings are present, else None."""
     if not settings.slack_enabled:
         return None
-    from bot import slack  # slack-bolt only when Slack is configured
+    from bot.slack import (
+        server,  # slack-bolt only when Slack is configured (start-up time)
+    )
 
-    return lambda stop: slack.serve(settings, config, stop)
+    return lambda stop: server.serve(settings, config, stop)
 
 
 def build_service(settings: Settings, config: Config) -> Service:

@@ -20,6 +20,13 @@ from rules.forecast import Forecast
 
 MIGRATION_SET = "faktabot-bot"
 migrations = Migrations(MIGRATION_SET)
+# Every column that holds a moment; written by bot.clock.stamp (UTC, ISO 8601 with offset).
+TIMESTAMP_COLUMNS = {
+    "alert_states": ["since", "evaluated_at", "notified_at", "acked_at"],
+    "deliveries": ["created_at", "attempted_at", "finished_at"],
+    "subscriptions": ["created_at"],
+    "query_log": ["at"],
+}
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 MAX_ATTEMPTS = 5  # a message that failed this often is left for a person to look at
@@ -118,10 +125,7 @@ def m003_subscriptions_and_queries(db: Database) -> None:
 @migrations()
 def m004_timestamps_in_utc(db: Database) -> None:
     # Timestamps were written in Copenhagen time here and in UTC by the data side; one way now.
-    normalise_timestamps(db, "alert_states", ["since", "evaluated_at", "notified_at", "acked_at"])
-    normalise_timestamps(db, "deliveries", ["created_at", "attempted_at", "finished_at"])
-    normalise_timestamps(db, "subscriptions", ["created_at"])
-    normalise_timestamps(db, "query_log", ["at"])
+    normalise_timestamps(db, TIMESTAMP_COLUMNS)
 
 
 @dataclass(frozen=True, slots=True)

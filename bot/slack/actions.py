@@ -10,7 +10,6 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
@@ -22,9 +21,7 @@ from bot.alerting.watch import AlertError
 from bot.asking.conversation import development_question
 from bot.rendering import formats, render
 from bot.slack import answering, blocks, posting
-
-if TYPE_CHECKING:
-    from bot.slack.app import SlackBot
+from bot.slack.app import SlackBot
 
 log = logging.getLogger("faktabot.slack")
 

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from bot.alerting.context import TargetContext
 from bot.asking.answers import Answer
 from bot.asking.conversation import Reply, reply
+from bot.slack.app import SlackBot
 from bot.slack.posting import Draw
-
-if TYPE_CHECKING:
-    from bot.slack.app import SlackBot
 
 
 def answer(bot: SlackBot, text: str, with_chart: bool = True) -> Reply:

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackClientError
 
 from bot.delivery.channels import Chart, DeliveryError, Message
 from bot.rendering import formats
 from bot.slack import blocks, posting
+from bot.slack.app import SlackBot
 from bot.slack.records import AlertPost
 from rules.engine import AT_RISK, BREACHED, NO_DATA, NOTICE_KINDS
-
-if TYPE_CHECKING:
-    from bot.slack.app import SlackBot
 
 log = logging.getLogger("faktabot.slack")
 NEW_ALERTS = (BREACHED, AT_RISK, NO_DATA)  # the kinds that open a thread; the others answer in it

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.asking.conversation import Reply
 from bot.slack import blocks
-
-if TYPE_CHECKING:
-    from bot.slack.app import SlackBot
+from bot.slack.app import SlackBot
 
 log = logging.getLogger("faktabot.slack")
 

@@ -9,16 +9,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from bot.rendering import render
 from bot.slack import blocks, subscriptions
 from bot.slack.answering import ask
+from bot.slack.app import SlackBot
 from bot.slack.posting import post, post_reply
 from indicators.catalogue import default_areas, default_catalogue
-
-if TYPE_CHECKING:
-    from bot.slack.app import SlackBot
 
 log = logging.getLogger("faktabot.slack")
 

@@ -17,6 +17,9 @@ from indicators.store import normalise_timestamps
 
 MIGRATION_SET = "faktabot-slack"
 migrations = Migrations(MIGRATION_SET)
+# Every column that holds a moment; written by bot.clock.stamp (UTC, ISO 8601 with offset).
+TIMESTAMP_COLUMNS = {"slack_events": ["received_at"], "slack_posts": ["created_at", "finished_at"],
+                     "slack_alerts": ["posted_at"], "slack_home_users": ["opened_at"]}
 
 # Slack retries an event three times within about six minutes; a day is ample to catch them all.
 EVENT_MEMORY = timedelta(days=1)
@@ -62,15 +65,6 @@ def m001_slack_tables(db: Database) -> None:
     db.execute("CREATE TABLE slack_home_users (user TEXT PRIMARY KEY, opened_at TEXT NOT NULL)")
 
 
-@migrations()
-def m002_timestamps_in_utc(db: Database) -> None:
-    # One way to store a moment (UTC, +00:00), so "older than a day" compares correctly as text.
-    normalise_timestamps(db, "slack_events", ["received_at"])
-    normalise_timestamps(db, "slack_posts", ["created_at", "finished_at"])
-    normalise_timestamps(db, "slack_alerts", ["posted_at"])
-    normalise_timestamps(db, "slack_home_users", ["opened_at"])
-
-
 @dataclass(frozen=True, slots=True)
 class FailedPost:
     """An answer Slack did not take; `payload` holds chat.postMessage's arguments, `chart` the PNG."""
@@ -93,6 +87,12 @@ class AlertPost:
     key: str
     text: str
     status_line: str | None
+
+
+@migrations()
+def m002_timestamps_in_utc(db: Database) -> None:
+    # One way to store a moment (UTC, +00:00), so "older than a day" compares correctly as text.
+    normalise_timestamps(db, TIMESTAMP_COLUMNS)
 
 
 class SlackRecords:

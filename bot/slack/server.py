@@ -20,6 +20,7 @@ from bot.settings import Settings
 from bot.slack import actions, posting, subscriptions
 from bot.slack.app import SlackBot
 from bot.slack.channel import SlackChannel
+from bot.slack.listeners import build_app
 
 log = logging.getLogger("faktabot.slack")
 EVENTS_PATH = "/slack/events"
@@ -108,12 +109,12 @@ def start(settings: Settings, config: Config, *, port: int | None = None, host: 
     running = Running(bot)
     try:
         if settings.socket_mode:
-            running.socket = SocketModeHandler(bot.app, app_token=settings.slack_app_token,
+            running.socket = SocketModeHandler(build_app(bot), app_token=settings.slack_app_token,
                                                logger=logging.getLogger("faktabot.slack.socket"))
             running.socket.connect()
             log.info("slack: connected in Socket Mode")
         else:
-            running.http = http_server(bot.app, settings.port if port is None else port, host)
+            running.http = http_server(build_app(bot), settings.port if port is None else port, host)
             thread = threading.Thread(target=running.http.serve_forever, kwargs={"poll_interval": 0.05},
                                       name="slack-http", daemon=True)
             thread.start()

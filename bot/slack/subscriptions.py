@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackClientError
 
@@ -17,10 +16,8 @@ from bot.asking.answers import Answer
 from bot.asking.queries import NotUnderstood, default_vocabulary, parse
 from bot.rendering import formats, render
 from bot.slack import answering, blocks, posting
+from bot.slack.app import SlackBot
 from indicators.catalogue import default_areas, default_catalogue
-
-if TYPE_CHECKING:
-    from bot.slack.app import SlackBot
 
 log = logging.getLogger("faktabot.slack")
 KIND = "subscription"
