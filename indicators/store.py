@@ -116,8 +116,14 @@ def m003_series_index(db: Database) -> None:
     db.execute("CREATE INDEX idx_revisions_key ON revisions (indicator, area, period)")
 
 
-@migrations()
-def m004_derived_inputs(db: Database) -> None:
+# The derived engine's provenance table has its own migration set, so it can be added to and
+# removed from a store without renumbering the observation store's migrations.
+DERIVED_MIGRATION_SET = "faktabot-indicators-derived"
+derived_migrations = Migrations(DERIVED_MIGRATION_SET)
+
+
+@derived_migrations()
+def m001_derived_inputs(db: Database) -> None:
     # Provenance of derived values (indicators.derived): which formula made a row and from which
     # sources; a row computed from eksempeldata has source `eksempeldata` in observations.
     db.execute(
@@ -198,6 +204,7 @@ class Store:
         if self.db.journal_mode != "wal":
             self.db.enable_wal()
         migrations.apply(self.db)
+        derived_migrations.apply(self.db)
         if create or self.db.execute("SELECT count(*) FROM areas").fetchone()[0] == 0:
             self._sync_areas(areas or default_areas())
 
