@@ -167,6 +167,7 @@ def _source(raw: dict, where: str) -> IndicatorSource:
         breakdowns=dict(raw.get("labels", {})),
         verified=bool(raw.get("verified", True)),
         note=str(raw.get("note", "")),
+        formula=dict(raw.get("formula", {})),
     )
 
 

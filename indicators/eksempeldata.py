@@ -29,7 +29,7 @@ ANCHOR = periods.month(2026, 1)  # `level` in the spec is the value at the start
 DEFAULT_SPAN = {"month": ("2019-01", "2026-07"), "quarter": ("2019-Q1", "2026-Q2"), "year": ("2019", "2026")}
 # Keys the spec may use, so a misspelt key fails instead of silently doing nothing.
 INDICATOR_KEYS = {"frequency", "start", "end", "unit", "decimals", "seasonality", "noise", "noise_abs",
-                  "persistence", "signed", "total", "sum_of_breakdowns", "area", "breakdown"}
+                  "persistence", "signed", "total", "sum_of_breakdowns", "area", "breakdown", "split"}
 LEVEL_KEYS = {"level", "trend", "path", "like", "scale"}
 BREAKDOWN_KEYS = {"parts", "share", "share_trend", "areas", "seasonality", "level", "trend", "path"}
 
@@ -65,6 +65,11 @@ def _indicator(indicator: str, entry: dict, profiles: Profiles, where: str) -> I
     total_areas = list(areas) if totals is True else list(totals or [])
 
     def rows(area: str, parts: dict[str, str], values: dict[periods.Period, float]) -> Iterator[Observation]:
+        if not parts and "split" in entry:
+            # Ship the inputs, not the total: indicators.derived adds them up again on load, so
+            # the sample exercises the real code path and the total is exactly the one made here.
+            yield from _split(indicator, area, entry, values, where)
+            return
         breakdown = canonical_breakdown(parts)
         for period, value in values.items():
             yield Observation(indicator, area, str(period), value, breakdown, entry["unit"],
@@ -89,6 +94,22 @@ def _indicator(indicator: str, entry: dict, profiles: Profiles, where: str) -> I
             level_at = partial(_base, areas, area, where)
             profile = _pick(profiles, entry.get("seasonality", "flat"), where)
             yield from rows(area, {}, _series(indicator, area, {}, entry, level_at, profile, span))
+
+
+def _split(indicator: str, area: str, entry: dict, values: dict[periods.Period, float],
+           where: str) -> Iterator[Observation]:
+    """`split = [{parts, share}, …, {parts}]`: the total as parts; the last part takes the rest."""
+    split = entry["split"]
+    if not split or any("share" not in part for part in split[:-1]) or "share" in split[-1]:
+        raise SpecError(f"{where}: split lists parts with a `share`, and a last part without one (the rest)")
+    decimals = int(entry.get("decimals", 0))
+    for period, total in values.items():
+        rest = total
+        for number, part in enumerate(split):
+            value = rest if number == len(split) - 1 else float(round(total * part["share"], decimals))
+            rest = float(round(rest - value, decimals))
+            yield Observation(indicator, area, str(period), value, canonical_breakdown(part["parts"]),
+                              entry["unit"], SAMPLE_SOURCE, False, SYNTHETIC_STAMP)
 
 
 def _check_keys(entry: dict, allowed: set[str], where: str) -> None:
@@ -184,3 +205,92 @@ def _series(
             value = max(value, 0.0)  # counts and shares cannot go below zero; forecasts of change can
         values[period] = float(round(value, decimals))
     return values
+
+
+# -- eksempeldata for any kommune ------------------------------------------------------------------
+
+# The spec describes Ballerup (151), Albertslund (165), Region Hovedstaden (084) and hele landet;
+# another kommune and region borrow the shapes of 151 and 084, scaled to their real size.
+TEMPLATE = {"kommune": "151", "region": "084", "land": "000"}
+# Rates whose level follows the area's real unemployment rate; other rates keep the template's.
+FOLLOWS_UNEMPLOYMENT = {"ledighedsprocent", "ungeledighed"}
+
+
+def build_for_areas(kommune: str, compare: list[str] | tuple[str, ...], population: dict[str, float],
+                    unemployment: dict[str, float], spec_path: Path = SPEC_PATH) -> list[Observation]:
+    """Eksempeldata for `kommune` and its comparison areas, scaled from the spec's template areas.
+
+    `population` and `unemployment` (area -> persons, area -> pct.) are the real figures of the
+    sample (FOLK1AM, y25i01); counts scale with population, unemployment rates with the real rate,
+    other rates keep the template's level. Deterministic: each area draws its own noise.
+    """
+    with open(spec_path, "rb") as handle:
+        spec = tomllib.load(handle)
+    areas = default_areas()
+    wanted = list(dict.fromkeys([kommune, *compare]))
+    for code in wanted:
+        if code not in areas.by_code:
+            raise SpecError(f"unknown area code {code!r}; use a code from indicators/areas.toml (151 = Ballerup)")
+    template_of = {code: TEMPLATE[areas.get(code).kind] for code in wanted}
+    profiles = {name: _profile(values, name) for name, values in spec.get("profiles", {}).items()}
+    observations: list[Observation] = []
+    for indicator, entry in spec.get("indicator", {}).items():
+        where = f"{spec_path.name}, indicator {indicator}"
+        rewritten = _for_areas(indicator, entry, template_of, population, unemployment, where)
+        if rewritten is not None:
+            observations.extend(_indicator(indicator, rewritten, profiles, where))
+    return observations
+
+
+def _for_areas(indicator: str, entry: dict, template_of: dict[str, str], population: dict[str, float],
+               unemployment: dict[str, float], where: str) -> dict | None:
+    spec_areas: dict[str, dict] = entry.get("area", {})
+    is_rate = int(entry.get("decimals", 0)) > 0 or entry.get("unit") in ("pct.", "indeks")
+    new_areas: dict[str, dict] = {}
+    renamed: dict[str, list[str]] = {}
+    for code, template in template_of.items():
+        source = code if code in spec_areas else template
+        if source not in spec_areas:
+            continue  # the figure has no series of this kind of area (e.g. samtaler for a region)
+        if is_rate:
+            scale = 1.0
+            if indicator in FOLLOWS_UNEMPLOYMENT and source != code and unemployment.get(source):
+                scale = unemployment.get(code, unemployment[source]) / unemployment[source]
+        else:
+            scale = population.get(code, 0.0) / population[source] if source != code and population.get(source) else 1.0
+        new_areas[code] = _scaled(_resolved(spec_areas, source, where), scale)
+        renamed.setdefault(source, []).append(code)
+    if not new_areas:
+        return None
+    rewritten = {**entry, "area": new_areas}
+    totals = entry.get("total", True)
+    if isinstance(totals, list):
+        rewritten["total"] = [new for old in totals for new in renamed.get(old, [])]
+    parts = []
+    for part in entry.get("breakdown", []):
+        if "areas" in part:
+            part = {**part, "areas": [new for old in part["areas"] for new in renamed.get(old, [])]}
+        parts.append(part)
+    if parts:
+        rewritten["breakdown"] = parts
+    return rewritten
+
+
+def _resolved(spec_areas: dict[str, dict], code: str, where: str) -> dict:
+    """An area's entry without `like`: the borrowed level, trend or path times `scale`."""
+    entry = spec_areas[code]
+    if "like" in entry:
+        return _scaled(_resolved(spec_areas, entry["like"], where), entry.get("scale", 1.0))
+    return dict(entry)
+
+
+def _scaled(entry: dict, scale: float) -> dict:
+    if scale == 1.0:
+        return entry
+    out = dict(entry)
+    for key in ("level", "trend"):
+        if key in out:
+            out[key] = out[key] * scale
+    if "path" in out:
+        out["path"] = {p: v * scale for p, v in out["path"].items()}
+    return out

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from indicators import periods
+from indicators import derived, periods
 from indicators.catalogue import Areas, Catalogue
 from indicators.connectors import Connector, Wanted
 from indicators.connectors import files as file_import
@@ -46,6 +46,7 @@ class RunResult:
     error: str | None = None
     permanent: bool = True
     skipped: dict[str, int] = field(default_factory=dict)
+    derived: int = 0  # derived values written or changed after the run (indicators.derived)
 
 
 def ranks(catalogue: Catalogue) -> dict[tuple[str, str], int]:
@@ -127,11 +128,14 @@ def _write(store: Store, run_id: int, source: str, observations: list[Observatio
     with store.db.atomic():
         loaded = store.load(kept, now=now, replace_sample=True)
         store.finish_run(run_id, status="ok", rows=loaded.rows, inserted=loaded.inserted, updated=loaded.updated)
+    # Derived indicators follow their inputs: recomputed from what this run stored.
+    computed = derived.refresh_derived(store, catalogue, touched={o.indicator for o in kept}, now=now)
     return RunResult(
         source, True, rows=loaded.rows, inserted=loaded.inserted, updated=loaded.updated,
         revisions=store.revision_count() - revisions_before, replaced_sample=loaded.replaced_sample,
         newest=_newest(kept), series=len({(o.indicator, o.area, o.breakdown) for o in kept}),
         areas=len({o.area for o in kept}), seconds=time.perf_counter() - started, skipped=skipped,
+        derived=computed.written,
     )
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from indicators import periods
 from indicators.catalogue import default_areas
-from indicators.eksempeldata import SPEC_PATH, SpecError, build_synthetic
+from indicators.eksempeldata import SPEC_PATH, SpecError, build_for_areas, build_synthetic
 from indicators.types import Area, Observation, canonical_breakdown
 
 if TYPE_CHECKING:
@@ -336,12 +336,52 @@ def read_sample(path: Path) -> Iterator[Observation]:
                               source, provisional == "1", fetched_at)
 
 
-def load_into(store: Store, on_progress: Callable[[int], None] | None = None) -> dict[str, int]:
-    """Load both shipped files into `store` (one transaction each); rows per file, keyed real/eksempeldata."""
-    counts: dict[str, int] = {}
-    for label, path in (("real", REAL_PATH), ("eksempeldata", SYNTHETIC_PATH)):
-        counts[label] = store.load(_reporting(read_sample(path), on_progress)).rows
+# The areas the shipped eksempeldata file covers; another kommune's is generated on load.
+SHIPPED_AREAS = {"151", "165", "084", "000"}
+
+
+def load_into(store: Store, on_progress: Callable[[int], None] | None = None, *,
+              kommune: str | None = None, compare: Iterable[str] = ()) -> dict[str, int]:
+    """Load the real figures and the eksempeldata into `store`, then compute the derived indicators.
+
+    Rows per part, keyed real/eksempeldata. Without `kommune` (or for Ballerup, Albertslund and
+    their comparison areas) the shipped eksempeldata file is loaded; for any other kommune the
+    eksempeldata is built for it and `compare` from the spec, scaled to the kommune's real
+    population and unemployment rate (`eksempeldata.build_for_areas`). The derived indicators
+    (sygedagpenge = sygedagpenge + jobafklaring, …) are then computed from what was loaded, by
+    the same code as after a refresh, and are eksempeldata where any input is.
+    """
+    from indicators import derived
+    from indicators.catalogue import default_catalogue
+
+    counts = {"real": store.load(_reporting(read_sample(REAL_PATH), on_progress)).rows}
+    wanted = [kommune, *compare] if kommune else []
+    if set(wanted) <= SHIPPED_AREAS:
+        synthetic: Iterable[Observation] = read_sample(SYNTHETIC_PATH)
+    else:
+        synthetic = synthetic_for(kommune, list(compare), read_sample(REAL_PATH))
+    counts["eksempeldata"] = store.load(_reporting(synthetic, on_progress)).rows
+    derived.refresh_derived(store, default_catalogue())
     return counts
+
+
+def synthetic_for(kommune: str, compare: list[str], real: Iterable[Observation]) -> list[Observation]:
+    """Eksempeldata for `kommune` and `compare`, sized by the real population and unemployment rate."""
+    population: dict[str, tuple[str, float]] = {}
+    unemployment: dict[str, list[tuple[str, float]]] = {}
+    for obs in real:
+        if obs.breakdown or obs.value is None:
+            continue
+        if obs.indicator == "befolkning" and obs.source == "statbank:FOLK1AM":
+            if obs.period > population.get(obs.area, ("", 0.0))[0]:
+                population[obs.area] = (obs.period, obs.value)
+        elif obs.indicator == "ledighedsprocent" and obs.source == "jobindsats:y25i01":
+            unemployment.setdefault(obs.area, []).append((obs.period, obs.value))
+    # The last twelve months' mean rate: a single month would carry its season into the level.
+    rates = {area: sum(v for _, v in sorted(rows)[-12:]) / len(sorted(rows)[-12:])
+             for area, rows in unemployment.items()}
+    sizes = {area: value for area, (_, value) in population.items()}
+    return build_for_areas(kommune, compare, sizes, rates)
 
 
 def _reporting(rows: Iterable[Observation], on_progress: Callable[[int], None] | None,

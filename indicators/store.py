@@ -141,6 +141,32 @@ def normalise_timestamps(db: Database, columns_by_table: dict[str, list[str]]) -
             db.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", [fixed, value])
 
 
+# The derived engine's provenance table has its own migration set, so it can be added to and
+# removed from a store without renumbering the observation store's migrations.
+DERIVED_MIGRATION_SET = "faktabot-indicators-derived"
+derived_migrations = Migrations(DERIVED_MIGRATION_SET)
+
+
+@derived_migrations()
+def m001_derived_inputs(db: Database) -> None:
+    # Provenance of derived values (indicators.derived): which formula made a row and from which
+    # sources; a row computed from eksempeldata has source `eksempeldata` in observations.
+    db.execute(
+        """
+        CREATE TABLE derived_inputs (
+            indicator TEXT NOT NULL,
+            area TEXT NOT NULL,
+            period TEXT NOT NULL,
+            breakdown TEXT NOT NULL,
+            formula TEXT NOT NULL,
+            inputs TEXT NOT NULL,
+            computed_at TEXT NOT NULL,
+            PRIMARY KEY (indicator, area, period, breakdown)
+        )
+        """
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class LoadResult:
     rows: int
@@ -203,6 +229,7 @@ class Store:
         if self.db.journal_mode != "wal":
             self.db.enable_wal()
         migrations.apply(self.db)
+        derived_migrations.apply(self.db)
         if create or self.db.execute("SELECT count(*) FROM areas").fetchone()[0] == 0:
             self._sync_areas(areas or default_areas())
 
@@ -436,3 +463,58 @@ class Store:
 
     def revision_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM revisions").fetchone()[0]
+
+    # -- derived values (indicators.derived) ----------------------------------------------------
+
+    def observations_of(self, indicators: Iterable[str]) -> list[Observation]:
+        """Every stored observation of the given indicators."""
+        wanted = sorted(set(indicators))
+        if not wanted:
+            return []
+        rows = self.db.execute(
+            "SELECT indicator, area, period, breakdown, value, unit, source, provisional, fetched_at "
+            f"FROM observations WHERE indicator IN ({', '.join('?' * len(wanted))})",
+            wanted,
+        ).fetchall()
+        return [self._observation(r) for r in rows]
+
+    def derived_keys(self, indicators: Iterable[str]) -> dict[tuple[str, str, str, str], str]:
+        """(indicator, area, period, breakdown) -> formula (`derived:<id>`) of the rows a formula made."""
+        wanted = sorted(set(indicators))
+        if not wanted:
+            return {}
+        rows = self.db.execute(
+            "SELECT d.indicator, d.area, d.period, d.breakdown, d.formula FROM derived_inputs d "
+            "JOIN observations o USING (indicator, area, period, breakdown) "
+            f"WHERE d.indicator IN ({', '.join('?' * len(wanted))})",
+            wanted,
+        )
+        return {(r[0], r[1], r[2], r[3]): r[4] for r in rows}
+
+    def derived_inputs(self, indicator: str, area: str, period: str, breakdown: str = "") -> dict | None:
+        """The formula and input sources behind one derived value, or None if no formula made it."""
+        row = self.db.execute(
+            "SELECT formula, inputs, computed_at FROM derived_inputs "
+            "WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?",
+            [indicator, area, period, breakdown],
+        ).fetchone()
+        return {"formula": row[0], "inputs": row[1].split(",") if row[1] else [], "computed_at": row[2]} if row else None
+
+    def record_derived(self, rows: Iterable[tuple[str, str, str, str, str, str]], *, now: str) -> None:
+        """(indicator, area, period, breakdown, formula, inputs) per derived row, replacing older records."""
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT INTO derived_inputs VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (indicator, area, period, breakdown) DO UPDATE SET "
+                "formula = excluded.formula, inputs = excluded.inputs, computed_at = excluded.computed_at",
+                [(*row, now) for row in rows],
+            )
+
+    def forget_derived(self, keys: Iterable[tuple[str, str, str, str]]) -> None:
+        """Remove derived values whose inputs are gone, with their provenance."""
+        keys = list(keys)
+        with self.db.atomic():
+            for table in ("observations", "derived_inputs"):
+                self.db.conn.executemany(
+                    f"DELETE FROM {table} WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?", keys
+                )

@@ -25,6 +25,8 @@ class Observation:
 
     @property
     def is_sample(self) -> bool:
+        # A derived value computed from any eksempeldata input is stored with this source too
+        # (indicators.derived), so every check of "is this eksempeldata?" sees it.
         return self.source == SAMPLE_SOURCE
 
 
@@ -62,3 +64,4 @@ class IndicatorSource:
     breakdowns: dict[str, str] = field(default_factory=dict)  # source label -> canonical breakdown
     verified: bool = True
     note: str = ""
+    formula: dict = field(default_factory=dict)  # a derived source's formula (indicators.derived)

@@ -51,6 +51,8 @@ class Table:
     period_types: tuple[str, ...] = ("M",)
     # (period id, area name, {hierarchy: label}) -> {measure: value}
     cells: dict[tuple, dict[str, float | None]] = field(default_factory=dict)
+    # Dimensions every answer shows with their total label, asked for or not (single-ydelse tables).
+    always_shown: tuple[str, ...] = ()
 
     def periods(self) -> list[str]:
         found = {key[0] for key in self.cells} or {f"{y}M{m:02d}" for y in range(2021, 2027) for m in range(1, 13)}
@@ -107,6 +109,7 @@ def jobindsats_tables() -> dict[str, Table]:
         key = (row["periode"], row["omraade"], tuple(sorted(labels.items())))
         value = float(row["vaerdi"].replace(",", ".")) if row["vaerdi"] else None
         table.cells.setdefault(key, {})[row["maaling"]] = value
+    tables.update(input_tables())
     # Tables the catalogue names without real data: right columns, no rows.
     for indicator in default_catalogue():
         for source in indicator.sources:
@@ -120,6 +123,42 @@ def jobindsats_tables() -> dict[str, Table]:
                 if hierarchy not in known:
                     table.dimensions.append(Dimension(hierarchy, hierarchy.strip("_").capitalize(), "I alt"))
                     known.add(hierarchy)
+    return tables
+
+
+# Inputs of the target indicators that no public per-kommune extract holds (sygedagpenge y07a02,
+# jobafklaring y12a02, fleksjob y08a02): TEST FIGURES, made up but deterministic, in the v3 shape,
+# so a replayed refresh exercises the derived engine. `input_value` gives the number for a cell.
+INPUT_TABLES = {
+    "y07a02": Dimension("_ygrp07", "Ydelsesgrupper", "Sygedagpenge"),
+    "y12a02": Dimension("_ygrp12", "Ydelsesgrupper", "Jobafklaringsforløb"),
+    "y08a02": Dimension("_ygrp08", "Ydelsesgrupper", "Fleksjob"),
+}
+INPUT_MONTHS = [f"{y}M{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13) if f"{y}M{m:02d}" <= "2026M06"]
+
+
+def input_value(table_id: str, area_code: str, period_id: str, measure: str) -> float:
+    """The made-up figure the replay serves for one cell of an INPUT_TABLES table."""
+    base = {"y07a02": 700, "y12a02": 250, "y08a02": 600}[table_id]
+    size = 110 if area_code == "000" else 0.5 + (int(area_code) % 97) / 97
+    step = int(period_id[:4]) * 12 + int(period_id[5:]) * (3 if "Q" in period_id else 1)
+    persons = round(base * size + (step % 17))
+    return float(persons if measure == "Antal personer" else round(persons * 0.85))
+
+
+def input_tables() -> dict[str, "Table"]:
+    areas = default_areas()
+    named = [("000", "Hele landet"), *((a.code, a.name) for a in areas.kommuner())]
+    quarters = sorted({f"{p[:4]}Q{(int(p[5:]) - 1) // 3 + 1:02d}" for p in INPUT_MONTHS})
+    measures = ["Antal personer", "Antal fuldtidspersoner"]
+    tables = {}
+    for table_id, dimension in INPUT_TABLES.items():
+        table = Table(table_id, [dimension], list(measures), period_types=("M", "Q"),
+                      always_shown=(dimension.hierarchy,))
+        for period_id in (*INPUT_MONTHS, *quarters):
+            for code, name in named:
+                table.cells[(period_id, name, ())] = {m: input_value(table_id, code, period_id, m) for m in measures}
+        tables[table_id] = table
     return tables
 
 
@@ -176,7 +215,7 @@ def data_answer(table: Table, params: dict[str, str]) -> dict:
     if area_hierarchy is None:
         raise Unprocessable(f"An area hierarchy must be given: {', '.join(table.area_hierarchies)}")
     landet = hierarchies[area_hierarchy] == "/"
-    shown = [d for d in table.dimensions if d.hierarchy in hierarchies]
+    shown = [d for d in table.dimensions if d.hierarchy in hierarchies or d.hierarchy in table.always_shown]
     wanted_ids = set(ids)
     rows = []
     for (period_id, area, labels), values in table.cells.items():

@@ -55,8 +55,18 @@ def load_series(path: Path) -> Series:
 
 
 @pytest.fixture(scope="module")
-def synthetic() -> Series:
-    return load_series(SYNTHETIC_PATH)
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Series:
+    """The eksempeldata a new user has after `faktabot init`: the shipped rows plus the totals the
+    derived engine computes from shipped inputs (sygedagpenge = sygedagpenge + jobafklaring)."""
+    from indicators.store import Store
+
+    series = load_series(SYNTHETIC_PATH)
+    with Store(tmp_path_factory.mktemp("day-one") / "store.db", create=True) as store:
+        sampledata.load_into(store)
+        for obs in store.iter_observations():
+            if obs.is_sample and store.derived_inputs(obs.indicator, obs.area, obs.period, obs.breakdown):
+                series[(obs.indicator, obs.area, obs.breakdown)][obs.period] = obs.value
+    return series
 
 
 def target(target_id: str) -> dict:

@@ -51,7 +51,8 @@ def cmd_init(args, settings: Settings, config: Config) -> int:
     started = time.perf_counter()
     with Store(path, create=True) as store, Progress(transient=True) as progress:
         task = progress.add_task(messages()["init_loading"], total=None)
-        counts = sampledata.load_into(store, on_progress=lambda n: progress.update(task, advance=n))
+        counts = sampledata.load_into(store, on_progress=lambda n: progress.update(task, advance=n),
+                                     kommune=config.area, compare=config.compare)
     seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
     say("init_done", path=path, rows=formats.number(sum(counts.values())), real=formats.number(counts["real"]),
         sample=formats.number(counts["eksempeldata"]), seconds=seconds)

@@ -1,0 +1,402 @@
+"""Derived indicators: the catalogue's `formula`s computed from other indicators (pure core + store edge).
+
+`compute(formulas, observations)` is pure: it aligns the inputs by area and period (pandas, imported
+only here and only when called) and returns the derived observations. `refresh_derived(store, …)`
+is the thin I/O edge, run after every refresh or file import that touched an input and after the
+sample data is loaded: it reads the inputs, computes, and writes the results in one transaction.
+
+Rules, as the data person expects them:
+- a derived value exists only where every required input exists (for the same area and period);
+  an input stored as "not published" (None) makes the result not published too;
+- it is provisional when any input is, and it follows its inputs: a revised input gives a revised
+  derived value, which `Store.load` records in `revisions` like any other change;
+- provenance: source `derived:<id>`, and the `derived_inputs` table records the formula and the
+  sources of the inputs of every derived row;
+- eksempeldata: a value computed from any eksempeldata input is stored with source `eksempeldata`
+  (`types.SAMPLE_SOURCE`), so every check that decides `sample_data` (`Observation.is_sample`, the
+  bot's `source == SAMPLE_SOURCE`, `Store.load(replace_sample=…)`, `faktabot status`) treats it as
+  eksempeldata without knowing about derivations; `derived_inputs` still names its formula;
+- official figures and the municipality's files win: a derived value never overwrites a key that
+  another source stored, and a value computed from eksempeldata never lands in a series that holds
+  real figures.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from indicators import periods
+from indicators.catalogue import Catalogue
+from indicators.types import SAMPLE_SOURCE, Observation
+
+OPS = {"sum", "difference", "ratio", "index", "not_computable"}
+AGGREGATES = {"quarter_mean"}
+FORMULA_KEYS = {"op", "terms", "denominator", "scale", "base", "aggregate", "breakdown", "reason"}
+SOURCE_PREFIX = "derived:"
+# Derived values keep full precision but not float noise (553 / 7000 * 100 = 7.8999999999999995).
+DIGITS = 6
+
+
+class FormulaError(ValueError):
+    """A catalogue formula cannot be used; the message names the indicator and the fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    indicator: str
+    breakdown: str = ""
+    optional: bool = False
+
+    @classmethod
+    def parse(cls, text: str, where: str) -> "Term":
+        """`"?fuldtidspersoner[ydelse=Kontanthjælp]"` -> Term('fuldtidspersoner', 'ydelse=Kontanthjælp', True)."""
+        optional = text.startswith("?")
+        body = text.removeprefix("?").strip()
+        indicator, bracket, rest = body.partition("[")
+        if bracket and not rest.endswith("]"):
+            raise FormulaError(f"{where}: term {text!r} lacks its closing ']'; write \"indicator[key=value]\"")
+        return cls(indicator.strip(), rest[:-1] if bracket else "", optional)
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    indicator: str  # the derived indicator; its values are stored as source `derived:<indicator>`
+    op: str
+    terms: tuple[Term, ...]
+    denominator: tuple[Term, ...] = ()
+    scale: float = 100.0
+    base: str | None = None
+    aggregate: str | None = None
+    breakdown: str = ""
+    unit: str = ""
+
+    @property
+    def source(self) -> str:
+        return SOURCE_PREFIX + self.indicator
+
+    @property
+    def inputs(self) -> set[str]:
+        return {t.indicator for t in (*self.terms, *self.denominator)}
+
+
+@dataclass(frozen=True, slots=True)
+class NotComputable:
+    indicator: str
+    reason: str  # Danish, for `faktabot sources --check` and status
+
+
+def parse_formula(indicator: str, unit: str, raw: dict, known: Iterable[str], where: str) -> Formula | NotComputable:
+    """One `formula = {…}` of the catalogue, checked against the known indicator ids."""
+    extra = sorted(set(raw) - FORMULA_KEYS)
+    if extra:
+        raise FormulaError(f"{where}: unknown formula keys {extra}; allowed: {', '.join(sorted(FORMULA_KEYS))}")
+    op = raw.get("op")
+    if op not in OPS:
+        raise FormulaError(f"{where}: formula op is {op!r}; use one of {', '.join(sorted(OPS))}")
+    if op == "not_computable":
+        if not str(raw.get("reason", "")).strip():
+            raise FormulaError(f"{where}: a not_computable formula needs a `reason`")
+        return NotComputable(indicator, str(raw["reason"]))
+    terms = tuple(Term.parse(t, where) for t in raw.get("terms", []))
+    denominator = tuple(Term.parse(t, where) for t in raw.get("denominator", []))
+    known = set(known)
+    for term in (*terms, *denominator):
+        if term.indicator not in known:
+            raise FormulaError(f"{where}: term {term.indicator!r} is not an indicator in the catalogue")
+    required = [t for t in terms if not t.optional]
+    if not required:
+        raise FormulaError(f"{where}: formula {op!r} needs at least one required term")
+    if op == "ratio" and not [t for t in denominator if not t.optional]:
+        raise FormulaError(f"{where}: a ratio needs a `denominator` with at least one required term")
+    if op == "difference" and (len(terms) < 2 or terms[0].optional):
+        raise FormulaError(f"{where}: a difference needs a required first term and at least one more")
+    if op == "index":
+        if len(terms) != 1 or not raw.get("base"):
+            raise FormulaError(f"{where}: an index takes one term and a `base` period, e.g. base = \"2019-01\"")
+        periods.parse(str(raw["base"]))
+    aggregate = raw.get("aggregate")
+    if aggregate is not None and aggregate not in AGGREGATES:
+        raise FormulaError(f"{where}: aggregate {aggregate!r}; use one of {', '.join(sorted(AGGREGATES))}")
+    return Formula(indicator, op, terms, denominator, float(raw.get("scale", 100.0)),
+                   str(raw["base"]) if raw.get("base") else None, aggregate, str(raw.get("breakdown", "")), unit)
+
+
+def catalogue_formulas(catalogue: Catalogue) -> tuple[list[Formula], list[NotComputable]]:
+    """Every derived source of the catalogue, in an order where a formula's inputs come first."""
+    found: list[Formula] = []
+    skipped: list[NotComputable] = []
+    for indicator in catalogue:
+        for number, source in enumerate(indicator.sources, start=1):
+            if source.kind != "derived":
+                continue
+            where = f"[[indicator.{indicator.id}.source]] number {number} in indicators/catalogue.toml"
+            if not source.formula:
+                raise FormulaError(f"{where}: a derived source needs a `formula` (or op = \"not_computable\")")
+            parsed = parse_formula(indicator.id, indicator.unit, source.formula, catalogue.indicators, where)
+            (skipped if isinstance(parsed, NotComputable) else found).append(parsed)
+    return _ordered(found), skipped
+
+
+def _ordered(formulas: Sequence[Formula]) -> list[Formula]:
+    """Topological order: a formula that reads another's output runs after it."""
+    outputs = {f.indicator for f in formulas}
+    done: list[Formula] = []
+    pending = list(formulas)
+    while pending:
+        ready = [f for f in pending
+                 if not ((f.inputs & outputs) - {f.indicator} - {d.indicator for d in done})]
+        if not ready:
+            raise FormulaError(f"derived formulas depend on each other in a cycle: {[f.indicator for f in pending]}")
+        done.extend(ready)
+        pending = [f for f in pending if f not in ready]
+    return done
+
+
+def affected(formulas: Sequence[Formula], touched: Iterable[str]) -> list[Formula]:
+    """The formulas to recompute when `touched` indicators changed, including formulas fed by those."""
+    changed = set(touched)
+    chosen: list[Formula] = []
+    for formula in formulas:  # ordered: an output feeds only later formulas
+        if formula.inputs & changed:
+            chosen.append(formula)
+            changed.add(formula.indicator)
+    return chosen
+
+
+# -- the pure core --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Derived:
+    observation: Observation
+    formula: str  # `derived:<id>`
+    inputs: tuple[str, ...]  # the distinct sources of the inputs, sorted
+
+
+def compute(formulas: Sequence[Formula], observations: Iterable[Observation], *, now: str = "") -> list[Observation]:
+    """The derived observations of `formulas` over `observations` (pure)."""
+    return [d.observation for d in compute_with_inputs(formulas, observations, now=now)]
+
+
+def compute_with_inputs(formulas: Sequence[Formula], observations: Iterable[Observation], *,
+                        now: str = "") -> list[Derived]:
+    """As `compute`, with each value's provenance. Formulas run in order; later ones see earlier outputs."""
+    import pandas as pd  # start-up time: pandas is loaded only when something is derived
+
+    # Only the series the formulas read or write: the store holds far more of the same indicators.
+    series = {(t.indicator, t.breakdown) for f in formulas for t in (*f.terms, *f.denominator)}
+    series |= {(f.indicator, f.breakdown) for f in formulas}
+    rows = [(o.indicator, o.breakdown, o.area, o.period, o.value, o.source, o.provisional, o.unit)
+            for o in observations if (o.indicator, o.breakdown) in series]
+    columns = ["indicator", "breakdown", "area", "period", "value", "source", "provisional", "unit"]
+
+    def framed(rows: list[tuple]):
+        frame = pd.DataFrame(rows, columns=columns)
+        frame["value"] = frame["value"].astype("float64")
+        frame["provisional"] = frame["provisional"].astype(bool)
+        return frame
+
+    frame = framed(rows)
+    results: list[Derived] = []
+    for formula in formulas:
+        derived = _one(pd, formula, frame)
+        if derived is None or derived.empty:
+            continue
+        unit = formula.unit
+        if formula.op in ("sum", "difference"):
+            # A sum keeps its inputs' unit (fuldtidspersoner stay fuldtidspersoner); a ratio or
+            # an index has the catalogue's unit.
+            first = formula.terms[0]
+            units = frame.loc[(frame["indicator"] == first.indicator) & (frame["breakdown"] == first.breakdown), "unit"]
+            unit = units.iloc[0] if len(units) and units.iloc[0] else unit
+        made = []
+        for area, period, value, provisional, sources in derived[
+                ["area", "period", "value", "provisional", "sources"]].itertuples(index=False):
+            inputs = tuple(sorted(sources))
+            sample = SAMPLE_SOURCE in inputs
+            made.append(Derived(
+                Observation(formula.indicator, area, period, None if pd.isna(value) else round(float(value), DIGITS),
+                            formula.breakdown, unit, SAMPLE_SOURCE if sample else formula.source,
+                            bool(provisional), now),
+                formula.source, inputs))
+        results.extend(made)
+        # Later formulas may read this output (forsoergertryk_udvikling reads forsoergertryk).
+        mine = (frame["indicator"] == formula.indicator) & (frame["breakdown"] == formula.breakdown)
+        held = set(zip(frame.loc[mine, "area"], frame.loc[mine, "period"]))
+        extra = [(d.observation.indicator, d.observation.breakdown, d.observation.area, d.observation.period,
+                  d.observation.value, d.observation.source, d.observation.provisional, d.observation.unit)
+                 for d in made if (d.observation.area, d.observation.period) not in held]
+        if extra:
+            rows.extend(extra)
+            frame = framed(rows)
+    return results
+
+
+def _term_frame(pd, frame, term: Term):
+    """One term as (area, period) -> value, provisional, sources (a set, for provenance)."""
+    part = frame[(frame["indicator"] == term.indicator) & (frame["breakdown"] == term.breakdown)]
+    part = part[["area", "period", "value", "provisional", "source"]].copy()
+    part["sources"] = part["source"].map(lambda s: frozenset([s]))
+    return part.drop(columns="source").set_index(["area", "period"])
+
+
+def _combine(pd, frame, terms: Sequence[Term]):
+    """The terms added up where every required term exists; optional terms add where they exist."""
+    combined = None
+    # Required terms first: optional ones are then added onto the aligned required ones.
+    for term in sorted(terms, key=lambda t: t.optional):
+        part = _term_frame(pd, frame, term)
+        if term.optional:
+            if combined is None:
+                continue
+            joined = combined.join(part, how="left", rsuffix="_t")
+            present = joined["sources_t"].notna()
+            # An optional term that exists but is not published makes the sum not published.
+            joined.loc[present, "value"] = joined.loc[present, "value"] + joined.loc[present, "value_t"]
+            joined.loc[present, "provisional"] = joined.loc[present, "provisional"] | \
+                joined.loc[present, "provisional_t"].astype(bool)
+            joined.loc[present, "sources"] = [a | b for a, b in zip(joined.loc[present, "sources"],
+                                                                     joined.loc[present, "sources_t"])]
+            combined = joined[["value", "provisional", "sources"]]
+        elif combined is None:
+            combined = part
+        else:
+            joined = combined.join(part, how="inner", rsuffix="_t")
+            joined["value"] = joined["value"] + joined["value_t"]  # NaN (not published) stays NaN
+            joined["provisional"] = joined["provisional"] | joined["provisional_t"]
+            joined["sources"] = [a | b for a, b in zip(joined["sources"], joined["sources_t"])]
+            combined = joined[["value", "provisional", "sources"]]
+    return combined
+
+
+def _one(pd, formula: Formula, frame):
+    if formula.op in ("sum", "ratio"):
+        result = _combine(pd, frame, formula.terms)
+    elif formula.op == "difference":
+        result = _combine(pd, frame, formula.terms[:1])
+        rest = _combine(pd, frame, [Term(t.indicator, t.breakdown, t.optional) for t in formula.terms[1:]])
+        joined = result.join(rest, how="inner", rsuffix="_t")
+        joined["value"] = joined["value"] - joined["value_t"]
+        joined["provisional"] = joined["provisional"] | joined["provisional_t"]
+        joined["sources"] = [a | b for a, b in zip(joined["sources"], joined["sources_t"])]
+        result = joined[["value", "provisional", "sources"]]
+    else:  # index
+        result = _combine(pd, frame, formula.terms)
+    if formula.op == "ratio":
+        below = _combine(pd, frame, formula.denominator)
+        joined = result.join(below, how="inner", rsuffix="_t")
+        joined = joined[joined["value_t"] != 0]  # no share of nobody
+        joined["value"] = joined["value"] / joined["value_t"] * formula.scale
+        joined["provisional"] = joined["provisional"] | joined["provisional_t"]
+        joined["sources"] = [a | b for a, b in zip(joined["sources"], joined["sources_t"])]
+        result = joined[["value", "provisional", "sources"]]
+    result = result.reset_index()
+    if formula.aggregate == "quarter_mean":
+        result = _quarter_mean(pd, result)
+    if formula.op == "index":
+        result = _index(pd, result, formula.base)
+    return result
+
+
+def _quarter_mean(pd, result):
+    """Months -> quarters: the mean of the quarter's three months, only where all three exist."""
+    months = result[result["period"].map(lambda p: periods.parse(p).kind == "month")].copy()
+    if months.empty:
+        return months
+    months["quarter"] = months["period"].map(lambda p: f"{p[:4]}-Q{(int(p[5:7]) - 1) // 3 + 1}")
+    grouped = months.groupby(["area", "quarter"], sort=True)
+    out = pd.DataFrame({
+        "months": grouped["period"].nunique(),
+        # mean() would skip a not-published month; a quarter with one is not published.
+        "value": grouped["value"].apply(lambda v: v.mean() if v.notna().all() else float("nan")),
+        "provisional": grouped["provisional"].any(),
+        "sources": grouped["sources"].apply(lambda s: frozenset().union(*s)),
+    }).reset_index()
+    out = out[out["months"] == 3].rename(columns={"quarter": "period"})
+    return out[["area", "period", "value", "provisional", "sources"]]
+
+
+def _index(pd, result, base: str):
+    """Each area's values divided by its value in the `base` period, times 100."""
+    base_rows = result[result["period"] == base].set_index("area")
+    result = result[result["area"].isin(base_rows.index)].copy()
+    if result.empty:
+        return result
+    reference = result["area"].map(base_rows["value"])
+    result["value"] = result["value"] / reference * 100
+    result = result[reference != 0]
+    # The base value is an input of every indexed value: its flags and sources count too.
+    result["provisional"] = result["provisional"] | result["area"].map(base_rows["provisional"]).astype(bool)
+    result["sources"] = [s | base_rows.at[a, "sources"] for s, a in zip(result["sources"], result["area"])]
+    return result
+
+
+# -- the store edge -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DerivedRun:
+    """What `refresh_derived` did: rows written (inserted or changed), removed, and what it skipped."""
+
+    computed: int = 0
+    written: int = 0
+    revised: int = 0
+    removed: int = 0
+    kept_other: int = 0  # keys another source (official figures, a file, shipped eksempeldata) holds
+    formulas: tuple[str, ...] = ()
+    not_computable: tuple[str, ...] = field(default_factory=tuple)
+
+
+def refresh_derived(store, catalogue: Catalogue, *, touched: Iterable[str] | None = None,
+                    now: str | None = None) -> DerivedRun:
+    """Recompute the derived indicators whose inputs are in `touched` (all when None) and store them.
+
+    Call after a successful refresh or file import (indicators.refresh does) and after loading the
+    sample data (`indicators.sampledata.load_into` does). One transaction: all or nothing.
+    """
+    from indicators.store import utc_now
+
+    now = now or utc_now()
+    formulas, skipped = catalogue_formulas(catalogue)
+    chosen = formulas if touched is None else affected(formulas, touched)
+    if not chosen:
+        return DerivedRun(not_computable=tuple(s.indicator for s in skipped))
+    needed = set().union(*(f.inputs for f in chosen)) | {f.indicator for f in chosen}
+    observations = store.observations_of(needed)
+    results = compute_with_inputs(chosen, observations, now=now)
+    outputs = {(f.indicator, f.breakdown) for f in chosen}
+    held = {(o.indicator, o.area, o.period, o.breakdown): o for o in observations
+            if (o.indicator, o.breakdown) in outputs}
+    ours = store.derived_keys({f.indicator for f in chosen})
+    real_series = {(o.indicator, o.area, o.breakdown) for o in held.values() if not o.is_sample}
+    kept: list[Derived] = []
+    other = 0
+    for derived in results:
+        obs = derived.observation
+        key = (obs.indicator, obs.area, obs.period, obs.breakdown)
+        stored = held.get(key)
+        if stored is not None and key not in ours:
+            # Another source stored this key. Official figures and files always win; shipped
+            # eksempeldata yields only to a value computed from real inputs.
+            if not (stored.is_sample and not obs.is_sample):
+                other += 1
+                continue
+        if obs.is_sample and (obs.indicator, obs.area, obs.breakdown) in real_series:
+            other += 1
+            continue
+        kept.append(derived)
+    computed_keys = {(d.observation.indicator, d.observation.area, d.observation.period, d.observation.breakdown)
+                     for d in kept}
+    stale = [key for key, formula in ours.items()
+             if formula in {f.source for f in chosen} and key not in computed_keys]
+    revisions_before = store.revision_count()
+    with store.db.atomic():
+        store.forget_derived(stale)
+        loaded = store.load([d.observation for d in kept], now=now, replace_sample=True)
+        store.record_derived([(d.observation.indicator, d.observation.area, d.observation.period,
+                               d.observation.breakdown, d.formula, ",".join(d.inputs)) for d in kept], now=now)
+    return DerivedRun(
+        computed=len(results), written=loaded.inserted + loaded.updated,
+        revised=store.revision_count() - revisions_before, removed=len(stale), kept_other=other,
+        formulas=tuple(f.indicator for f in chosen), not_computable=tuple(s.indicator for s in skipped),
+    )
