@@ -359,7 +359,10 @@ class Store:
         except sqlite3.DatabaseError as error:
             raise StoreCorrupt(_corrupt_message(self.path, str(error))) from None
         if found != ["ok"]:
-            detail = "; ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
+            # SQLite may put many problems in one row, a line each: the message stays one line.
+            lines = [line.strip() for row in found for line in str(row).splitlines()
+                     if line.strip() and not line.startswith("***")]
+            detail = "; ".join(lines[:3]) + (f" and {len(lines) - 3} more problems" if len(lines) > 3 else "")
             raise StoreCorrupt(_corrupt_message(self.path, f"quick_check: {detail}"))
 
     def repair(self, now: str | None = None) -> tuple[int, int]:
