@@ -73,6 +73,8 @@ class FileImportError(SourceError):
 
 
 def _mb(size: int) -> str:
+    if size < MB:
+        return f"{size:,} bytes"
     return f"{size / MB:.1f} MB".replace(".0 MB", " MB")
 
 
