@@ -40,7 +40,8 @@ def rewritten(source, target, change):
 
 def test_a_file_above_max_bytes_is_refused_with_the_limit_named(tmp_path):
     path = tmp_path / "samtaler.csv"
-    path.write_text(HEADER + "\n" + "maj 2026;Ballerup;Ledige;10\n" * 100, encoding="utf-8")
+    path.write_text(HEADER + "\n" + "".join(f"{y}-{m:02d};Ballerup;Ledige;10\n" for y in range(2018, 2026)
+                                            for m in range(1, 13)), encoding="utf-8")
     with Store(tmp_path / "store.db", create=True) as store:
         result = refresh_file(store, path, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW, max_bytes=1000)
         assert not result.ok and store.count() == 0
