@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -233,7 +233,7 @@ def refresh_file(store: Store, path: Path, *, catalogue: Catalogue, areas: Areas
     progress = on_progress or (lambda done, total, label: None)
     limits = limits or file_import.Limits()
     if max_bytes is not None:
-        limits = file_import.Limits(**{**limits.__dict__, "max_bytes": max_bytes})
+        limits = replace(limits, max_bytes=max_bytes)
     try:
         progress(0, 2, Path(path).name)
         result = file_import.load(Path(path), catalogue, areas, formats, now, default_area, limits=limits)

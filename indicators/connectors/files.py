@@ -20,7 +20,7 @@ import csv
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -592,6 +592,6 @@ def load(path: Path, catalogue: Catalogue, areas: Areas, formats: Sequence[Impor
     """
     limits = limits or Limits()
     if max_bytes is not None:
-        limits = Limits(**{**limits.__dict__, "max_bytes": max_bytes})
+        limits = replace(limits, max_bytes=max_bytes)
     sheets = [f.sheet for f in formats if f.sheet]
     return normalise(read(path, sheets, limits), catalogue, areas, formats, fetched_at, default_area)
