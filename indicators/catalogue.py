@@ -62,6 +62,9 @@ class Indicator:
     rate: str | None = None  # an indicator shown beside this one ("ledige" -> "ledighedsprocent")
     area_kinds: tuple[str, ...] = ("kommune", "region", "land")
     note: str = ""
+    # The range a value must lie in to be stored, when the unit's default does not fit
+    # (a forecast's change in pct. may be negative); see indicators/validation.py.
+    plausible: tuple[float, float] | None = None
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -171,6 +174,16 @@ def _source(raw: dict, where: str) -> IndicatorSource:
     )
 
 
+def _plausible(entry: dict, where: str) -> tuple[float, float] | None:
+    raw = entry.get("plausible")
+    if raw is None:
+        return None
+    if (not isinstance(raw, list) or len(raw) != 2
+            or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in raw) or raw[0] >= raw[1]):
+        raise CatalogueError(f"{where}: `plausible` must be [lowest, highest], e.g. plausible = [-100, 100]")
+    return float(raw[0]), float(raw[1])
+
+
 def parse_catalogue(data: dict) -> Catalogue:
     raw_indicators = data.get("indicator")
     if not isinstance(raw_indicators, dict) or not raw_indicators:
@@ -196,6 +209,7 @@ def parse_catalogue(data: dict) -> Catalogue:
             rate=entry.get("rate"),
             area_kinds=tuple(entry.get("areas", ["kommune", "region", "land"])),
             note=str(entry.get("note", "")),
+            plausible=_plausible(entry, where),
         )
     for indicator in indicators.values():
         if indicator.rate and indicator.rate not in indicators:

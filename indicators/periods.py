@@ -12,8 +12,19 @@ _STORE = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])))?$")
 _SOURCE = re.compile(r"^(\d{4})(?:M(\d{2})|(?:Q|K|QMAT)0?([1-4]))?$")
 
 
+# The store spells a year with four digits; plausibility (1990 to next year) is checked at the edge,
+# by `plausible`, because only the caller knows today's date.
+MIN_YEAR, MAX_YEAR = 1000, 9999
+FIRST_PLAUSIBLE_YEAR = 1990
+
+
 class PeriodError(ValueError):
     pass
+
+
+def _check_year(year_number: int) -> None:
+    if not MIN_YEAR <= year_number <= MAX_YEAR:
+        raise PeriodError(f"not a year: {year_number!r}; expected four digits, e.g. 2026")
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -63,15 +74,34 @@ class Period:
 
 
 def month(year: int, month_number: int) -> Period:
+    _check_year(year)
+    if not 1 <= month_number <= 12:
+        raise PeriodError(f"not a month: {year:04d}-{month_number:02d}; months run from 01 to 12")
     return Period(year, month_number, 1)
 
 
 def quarter(year: int, quarter_number: int) -> Period:
+    _check_year(year)
+    if not 1 <= quarter_number <= 4:
+        raise PeriodError(f"not a quarter: {year:04d}-Q{quarter_number}; quarters run from Q1 to Q4")
     return Period(year, (quarter_number - 1) * 3 + 1, 3)
 
 
 def year(year_number: int) -> Period:
+    _check_year(year_number)
     return Period(year_number, 1, 12)
+
+
+def plausible(period: Period, this_year: int) -> str | None:
+    """Why a well-formed period cannot hold a figure (None if it can): before 1990 or after next year.
+
+    `this_year` is a parameter because this module never reads the clock.
+    """
+    if period.year < FIRST_PLAUSIBLE_YEAR:
+        return f"{period} is before {FIRST_PLAUSIBLE_YEAR}, earlier than any figure Faktabot uses"
+    if period.year > this_year + 1:
+        return f"{period} lies in the future (after {this_year + 1})"
+    return None
 
 
 def parse(text: str) -> Period:

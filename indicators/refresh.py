@@ -2,25 +2,30 @@
 
 A run fetches everything first and writes last, in one transaction together with its
 `refresh_runs` row: on any failure (HTTP error, timeout, cut-off or malformed answer, a label the
-catalogue does not know) the store keeps exactly what it had and the failed run is recorded
-with its error. Changed values become revisions (`Store.load`). The newest period of each series
-is provisional until a later refresh reads the same value again.
+catalogue does not know, a row `indicators.validation` refuses, the run's deadline) the store
+keeps exactly what it had and the failed run is recorded with its error, secrets scrubbed.
+Changed values become revisions (`Store.load`). The newest period of each series is provisional
+until a later refresh reads the same value again. A row with no figure never replaces a figure.
 """
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from indicators import derived, periods
+from indicators import derived, periods, validation
 from indicators.catalogue import Areas, Catalogue
 from indicators.connectors import Connector, Wanted
 from indicators.connectors import files as file_import
+from indicators.connectors import http
 from indicators.connectors.http import SourceError
 from indicators.store import Store, StoreError
 from indicators.types import SAMPLE_SOURCE, Observation
+
+# How long one source run may take in all, fetching included; a parameter of refresh_source.
+RUN_DEADLINE = 900.0
 
 # How old the last successful run of a source may be before `faktabot status` calls it stale.
 # Jobindsats and StatBank publish monthly; the municipality's own files come quarterly.
@@ -47,6 +52,7 @@ class RunResult:
     permanent: bool = True
     skipped: dict[str, int] = field(default_factory=dict)
     derived: int = 0  # derived values written or changed after the run (indicators.derived)
+    kept_values: int = 0  # rows with no figure where the store holds one: the stored figure was kept
 
 
 def ranks(catalogue: Catalogue) -> dict[tuple[str, str], int]:
@@ -120,12 +126,32 @@ def _newest(observations: Sequence[Observation]) -> str | None:
     return str(max(periods.parse(p) for p in by_kind.values()))
 
 
+def keep_figures(observations: Iterable[Observation], held: dict) -> tuple[list[Observation], int]:
+    """Drop rows with no figure where the store holds one (pure): a missing value is "no figure",
+    never a NULL over a real one (an empty cell, an XLSX formula Excel never calculated)."""
+    kept: list[Observation] = []
+    dropped = 0
+    for obs in observations:
+        if obs.value is None:
+            stored = held.get((obs.indicator, obs.area, obs.period, obs.breakdown))
+            if stored is not None and stored[0] is not None:
+                dropped += 1
+                continue
+        kept.append(obs)
+    return kept, dropped
+
+
 def _write(store: Store, run_id: int, source: str, observations: list[Observation], catalogue: Catalogue,
-           now: str, started: float, *, mark_provisional: bool, skipped: dict[str, int]) -> RunResult:
+           now: str, started: float, *, mark_provisional: bool, skipped: dict[str, int],
+           row: Callable[[int, Observation], str] | None = None, fix: str = "") -> RunResult:
+    # Every row is checked before anything is written: one bad row refuses the whole answer or file.
+    validation.check(observations, catalogue, this_year=int(now[:4]), where=source, source=source, row=row,
+                     fix=fix or "Nothing was changed; report the rows to the source, or leave the table out.")
     held = store.held({o.indicator for o in observations})
+    observations, kept_values = keep_figures(observations, held)
     kept, _ = settle(observations, held, ranks(catalogue), mark_provisional=mark_provisional)
     revisions_before = store.revision_count()
-    with store.db.atomic():
+    with store.transaction():
         loaded = store.load(kept, now=now, replace_sample=True)
         store.finish_run(run_id, status="ok", rows=loaded.rows, inserted=loaded.inserted, updated=loaded.updated)
     # Derived indicators follow their inputs: recomputed from what this run stored.
@@ -136,54 +162,92 @@ def _write(store: Store, run_id: int, source: str, observations: list[Observatio
         newest=_newest(kept), series=len({(o.indicator, o.area, o.breakdown) for o in kept}),
         areas=len({o.area for o in kept}), seconds=time.perf_counter() - started, skipped=skipped,
         derived=computed.written,
+        kept_values=kept_values,
     )
 
 
 def _fail(store: Store, run_id: int, source: str, error: BaseException, started: float,
-          permanent: bool = True) -> RunResult:
-    message = str(error) or type(error).__name__
-    store.finish_run(run_id, status="failed", error=message)
+          permanent: bool = True, secrets: Sequence[str] = ()) -> RunResult:
+    """Record a failed run. The stored text has secrets scrubbed and, for a file, no file content."""
+    message = http.redact(str(error) or type(error).__name__, secrets)
+    stored = http.redact(getattr(error, "stored", None) or message, secrets)
+    try:
+        store.finish_run(run_id, status="failed", error=stored)
+    except StoreError as store_error:  # a full or read-only disk: say both, keep the first cause
+        message = f"{message} (and the failed run could not be recorded: {store_error})"
     return RunResult(source, False, error=message, permanent=permanent, seconds=time.perf_counter() - started)
 
 
+def _past_deadline(source: str, seconds: float) -> SourceError:
+    return SourceError(
+        f"{source}: the refresh did not finish within its deadline of {seconds:g} s; nothing was stored. "
+        "The source answers too slowly: run `faktabot refresh` again later.",
+        source=source, permanent=False,
+    )
+
+
 def refresh_source(store: Store, connector: Connector, wanted: Sequence[Wanted], *, catalogue: Catalogue,
-                   areas: Areas, now: str, full: bool = False, on_progress: Progress | None = None) -> RunResult:
-    """Fetch every query of one source, then store it all in one transaction (or nothing)."""
+                   areas: Areas, now: str, full: bool = False, on_progress: Progress | None = None,
+                   deadline: float | None = RUN_DEADLINE, secrets: Sequence[str] = ()) -> RunResult:
+    """Fetch every query of one source, then store it all in one transaction (or nothing).
+
+    `deadline`: seconds the whole run may take; every request sent ends by then, too.
+    `secrets`: values (tokens) to scrub from the error the run records, besides what looks like one.
+    """
     started = time.perf_counter()
     run_id = store.start_run(connector.name, started_at=now)
     progress = on_progress or (lambda done, total, label: None)
     try:
-        queries = connector.plan(wanted, store.newest_period, full=full)
-        observations: list[Observation] = []
-        for done, query in enumerate(queries):
-            progress(done, len(queries), query.label)
-            observations.extend(connector.normalise(connector.fetch(query), areas, now))
+        with http.deadline(deadline):
+            queries = connector.plan(wanted, store.newest_period, full=full)
+            observations: list[Observation] = []
+            for done, query in enumerate(queries):
+                if http.run_deadline_passed():
+                    raise _past_deadline(connector.name, deadline)
+                progress(done, len(queries), query.label)
+                observations.extend(connector.normalise(connector.fetch(query), areas, now))
+            if http.run_deadline_passed():
+                raise _past_deadline(connector.name, deadline)
         progress(len(queries), len(queries), "gemmer")
         return _write(store, run_id, connector.name, observations, catalogue, now, started,
-                      mark_provisional=True, skipped={})
+                      mark_provisional=True, skipped={}, row=lambda index, obs: validation.describe(obs),
+                      fix=f"Nothing was changed; the source sent figures no {connector.name} table can hold. "
+                          "Run `faktabot refresh` again later; if it repeats, leave the indicator out with --indicator")
     except SourceError as error:
-        return _fail(store, run_id, connector.name, error, started, error.permanent)
+        return _fail(store, run_id, connector.name, error, started, error.permanent, secrets)
     except StoreError as error:
-        return _fail(store, run_id, connector.name, error, started)
+        return _fail(store, run_id, connector.name, error, started, secrets=secrets)
     except BaseException as error:  # a bug or Ctrl-C: record it, then let it surface
-        _fail(store, run_id, connector.name, error, started)
+        _fail(store, run_id, connector.name, error, started, secrets=secrets)
         raise
 
 
 def refresh_file(store: Store, path: Path, *, catalogue: Catalogue, areas: Areas,
                  formats: Sequence[file_import.ImportFormat], now: str, default_area: str | None = None,
-                 on_progress: Progress | None = None) -> RunResult:
-    """Import one file in one transaction; its figures are final, so nothing is marked provisional."""
+                 on_progress: Progress | None = None, limits: file_import.Limits | None = None,
+                 max_bytes: int | None = None) -> RunResult:
+    """Import one file in one transaction; its figures are final, so nothing is marked provisional.
+
+    `max_bytes` (default 50 MB) and `limits` bound what the file may hold; one that breaks a limit,
+    or holds any row that cannot be stored, is refused whole with the limit or the rows named.
+    """
     started = time.perf_counter()
     source = f"file:{Path(path).name}"
     run_id = store.start_run(source, started_at=now)
     progress = on_progress or (lambda done, total, label: None)
+    limits = limits or file_import.Limits()
+    if max_bytes is not None:
+        limits = replace(limits, max_bytes=max_bytes)
     try:
         progress(0, 2, Path(path).name)
-        result = file_import.load(Path(path), catalogue, areas, formats, now, default_area)
+        result = file_import.load(Path(path), catalogue, areas, formats, now, default_area, limits=limits)
         progress(1, 2, "gemmer")
+        lines = result.lines
         return _write(store, run_id, source, result.observations, catalogue, now, started,
-                      mark_provisional=False, skipped=result.skipped)
+                      mark_provisional=False, skipped=result.skipped,
+                      row=lambda index, obs: f"line {lines.get(file_import.line_key(obs), '?')}",
+                      fix="Correct those lines (a figure in its unit's range, a period from 1990 to next year) "
+                          "and import the file again")
     except (SourceError, StoreError) as error:
         return _fail(store, run_id, source, error, started)
     except BaseException as error:

@@ -6,19 +6,29 @@ migrations; each load runs in one transaction, so a failed refresh leaves the st
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
-from indicators.catalogue import Areas, default_areas
+from indicators import validation
+from indicators.catalogue import Areas, default_areas, default_catalogue
 from indicators.types import SAMPLE_SOURCE, Observation
+
+log = logging.getLogger(__name__)
 
 MIGRATION_SET = "faktabot-indicators"
 migrations = Migrations(MIGRATION_SET)
+# Data repairs are a set of their own, applied after the schema: they change rows, not tables.
+repairs = Migrations(MIGRATION_SET + "-repairs")
+# The tables a complete store has once the migrations ran; a file lacking one is not a store.
+REQUIRED_TABLES = frozenset({"observations", "revisions", "refresh_runs", "areas"})
 
 # Period kinds as SQL predicates on the store's spelling (2026-05, 2026-Q2, 2026).
 _PERIOD_KIND_SQL = {
@@ -38,6 +48,35 @@ class StoreMissing(StoreError):
 
 class NotAStore(StoreError):
     pass
+
+
+class StoreCorrupt(StoreError):
+    pass
+
+
+def _operational(error: sqlite3.OperationalError, path: Path) -> StoreError | None:
+    """A read-only or full disk as one line that says what to do; None for anything else."""
+    text = str(error).lower()
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return StoreError(
+            f"{path} cannot be written ({error}); nothing of this run was kept. Give the user running "
+            f"Faktabot write access to the file and its folder (SQLite writes {path.name}-wal and "
+            f"{path.name}-shm beside it), or point FAKTABOT_DB at a writable place."
+        )
+    if "disk is full" in text or "disk i/o error" in text:
+        return StoreError(
+            f"the disk holding {path} is full or failing ({error}); nothing of this run was kept. Free "
+            "space on that disk (or move the store with FAKTABOT_DB) and run the command again."
+        )
+    if "malformed" in text or "not a database" in text:
+        return StoreCorrupt(_corrupt_message(path, str(error)))
+    return None
+
+
+def _corrupt_message(path: Path, detail: str) -> str:
+    return (f"{path} is damaged ({detail}); Faktabot will not read or write it. Stop the service, "
+            f"restore the last backup with `faktabot restore PATH` (or move {path.name} away and run "
+            "`faktabot init`), then start again.")
 
 
 @migrations()
@@ -167,6 +206,73 @@ def m001_derived_inputs(db: Database) -> None:
     )
 
 
+@repairs()
+def r001_repair_bad_rows(db: Database) -> None:
+    """Repair what older versions let in: impossible periods, non-finite or implausible values, and
+    NULLs written over a real value. A value is restored from its revisions when one was good;
+    otherwise the row is moved to `quarantine`, with the reason, for an operator to inspect."""
+    db.execute(
+        """
+        CREATE TABLE quarantine (
+            id INTEGER PRIMARY KEY,
+            indicator TEXT, area TEXT, period TEXT, breakdown TEXT, value REAL, unit TEXT,
+            source TEXT, provisional INTEGER, fetched_at TEXT,
+            reason TEXT NOT NULL,
+            quarantined_at TEXT NOT NULL
+        )
+        """
+    )
+    repair_bad_rows(db, utc_now())
+
+
+def repair_bad_rows(db: Database, now: str) -> tuple[int, int]:
+    """Restore (from revisions) or quarantine every stored row that cannot hold a figure; returns both counts."""
+    catalogue = default_catalogue()
+    this_year = int(now[:4])
+    conn = db.conn
+    restored = quarantined = 0
+    rows = conn.execute(
+        "SELECT rowid, indicator, area, period, breakdown, value, unit, source, provisional, fetched_at "
+        "FROM observations"
+    ).fetchall()
+    for rowid, indicator, area, period, breakdown, value, unit, source, provisional, fetched_at in rows:
+        obs = Observation(indicator, area, str(period), value, breakdown, unit, source, bool(provisional), fetched_at)
+        reason = (validation.observation_problem(obs, catalogue, this_year) if isinstance(period, str)
+                  else f"period {period!r} is not text")
+        if reason is None and value is None:
+            # A NULL is "not published"; it is wrong only when it replaced a real value.
+            last = conn.execute(
+                "SELECT old_value FROM revisions WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ? "
+                "ORDER BY id DESC LIMIT 1", [indicator, area, period, breakdown]).fetchone()
+            if last is not None and last[0] is not None:
+                reason = "NULL written over a real value"
+        if reason is None:
+            continue
+        good = None
+        if not validation.period_problem(str(period), this_year):
+            for old_value, old_source in conn.execute(
+                    "SELECT old_value, old_source FROM revisions WHERE indicator = ? AND area = ? AND period = ? "
+                    "AND breakdown = ? ORDER BY id DESC", [indicator, area, period, breakdown]):
+                candidate = Observation(indicator, area, period, old_value, breakdown, unit, old_source or source)
+                if old_value is not None and validation.observation_problem(candidate, catalogue, this_year) is None:
+                    good = (old_value, old_source or source)
+                    break
+        conn.execute(
+            "INSERT INTO quarantine (indicator, area, period, breakdown, value, unit, source, provisional, "
+            "fetched_at, reason, quarantined_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [indicator, area, period, breakdown, value, unit, source, provisional, fetched_at, reason, now],
+        )
+        if good is not None:
+            conn.execute("UPDATE observations SET value = ?, source = ? WHERE rowid = ?", [*good, rowid])
+            restored += 1
+        else:
+            conn.execute("DELETE FROM observations WHERE rowid = ?", [rowid])
+            quarantined += 1
+        log.warning("store repair: %s %s %s %r: %s; %s", indicator, area, period, breakdown, reason,
+                    "restored the last good value" if good is not None else "moved to quarantine")
+    return restored, quarantined
+
+
 @dataclass(frozen=True, slots=True)
 class LoadResult:
     rows: int
@@ -183,11 +289,20 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _check_is_store(path: Path) -> None:
-    """Refuse a file that is not a Faktabot store without writing a byte to it."""
-    if not path.exists() or path.stat().st_size == 0:
+def _check_is_store(path: Path, *, create: bool) -> None:
+    """Refuse a file that is not a complete Faktabot store without writing a byte to it.
+
+    Only a path with no file at all may become a new store (with `create`): an empty or table-less
+    file is more likely a store lost to a full disk or a bad copy than a wish for a new one.
+    """
+    if not path.exists():
         return
-    uri = f"file:{path.resolve()}?mode=ro"
+    if path.stat().st_size == 0:
+        raise NotAStore(
+            f"{path} is empty (0 bytes), not a Faktabot store; it was left untouched. Restore the last "
+            f"backup with `faktabot restore PATH`, or delete {path.name} and run `faktabot init`."
+        )
+    uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
         conn = sqlite3.connect(uri, uri=True)
         try:
@@ -212,6 +327,29 @@ def _check_is_store(path: Path) -> None:
             f"{path} is an SQLite file but not a Faktabot store (tables: {', '.join(sorted(tables)[:5])}); "
             "it was left untouched. Point FAKTABOT_DB at another file and run `faktabot init`."
         )
+    if not tables and not create:
+        raise NotAStore(
+            f"{path} is an SQLite file with no tables, not a Faktabot store; it was left untouched. "
+            f"Restore the last backup with `faktabot restore PATH`, or delete {path.name} and run `faktabot init`."
+        )
+    missing = sorted(REQUIRED_TABLES - tables) if ours else []
+    if missing:
+        raise NotAStore(
+            f"{path} is an incomplete Faktabot store (missing tables: {', '.join(missing)}); it was left "
+            f"untouched. Restore the last backup with `faktabot restore PATH`, or move {path.name} away "
+            "and run `faktabot init`."
+        )
+
+
+def _create_private(path: Path) -> None:
+    """Create the store file readable by its owner only; SQLite gives -wal and -shm the same mode."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as error:
+        raise StoreError(f"cannot create the store at {path} ({error.strerror}); create the folder "
+                         "or give the user running Faktabot write access to it, or point FAKTABOT_DB elsewhere") from None
 
 
 class Store:
@@ -223,15 +361,66 @@ class Store:
             raise StoreMissing(
                 f"no store at {self.path}; run `faktabot init` to create it with the sample data"
             )
-        _check_is_store(self.path)
-        self.db = Database(self.path)
-        self.db.execute("PRAGMA busy_timeout = 5000")
-        if self.db.journal_mode != "wal":
-            self.db.enable_wal()
-        migrations.apply(self.db)
-        derived_migrations.apply(self.db)
-        if create or self.db.execute("SELECT count(*) FROM areas").fetchone()[0] == 0:
-            self._sync_areas(areas or default_areas())
+        _check_is_store(self.path, create=create)
+        new = not self.path.exists()
+        if new:
+            _create_private(self.path)
+        try:
+            self.db = Database(self.path)
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot open the store at {self.path} ({error})") from None
+        try:
+            with self.translated():
+                self.db.execute("PRAGMA busy_timeout = 5000")
+                if self.db.journal_mode != "wal":
+                    self.db.enable_wal()
+                migrations.apply(self.db)
+                derived_migrations.apply(self.db)
+                repairs.apply(self.db)
+                if create or self.db.execute("SELECT count(*) FROM areas").fetchone()[0] == 0:
+                    self._sync_areas(areas or default_areas())
+        except BaseException:
+            self.db.close()
+            raise
+
+    @contextmanager
+    def translated(self) -> Iterator[None]:
+        """Turn a read-only, full or damaged disk into a StoreError with a one-line fix."""
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            found = _operational(error, self.path)
+            if found is None:
+                raise
+            raise found from None
+        except sqlite3.DatabaseError as error:
+            if "malformed" in str(error) or "not a database" in str(error):
+                raise StoreCorrupt(_corrupt_message(self.path, str(error))) from None
+            raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction (nested ones are savepoints), its errors translated as above."""
+        with self.translated(), self.db.atomic():
+            yield
+
+    def quick_check(self) -> None:
+        """Run SQLite's `PRAGMA quick_check`; raise StoreCorrupt, saying what to do, if the file is damaged."""
+        try:
+            found = [row[0] for row in self.db.execute("PRAGMA quick_check").fetchall()]
+        except sqlite3.DatabaseError as error:
+            raise StoreCorrupt(_corrupt_message(self.path, str(error))) from None
+        if found != ["ok"]:
+            # SQLite may put many problems in one row, a line each: the message stays one line.
+            lines = [line.strip() for row in found for line in str(row).splitlines()
+                     if line.strip() and not line.startswith("***")]
+            detail = "; ".join(lines[:3]) + (f" and {len(lines) - 3} more problems" if len(lines) > 3 else "")
+            raise StoreCorrupt(_corrupt_message(self.path, f"quick_check: {detail}"))
+
+    def repair(self, now: str | None = None) -> tuple[int, int]:
+        """Restore or quarantine stored rows that cannot hold a figure (the r001 repair, on demand)."""
+        with self.transaction():
+            return repair_bad_rows(self.db, now or utc_now())
 
     def close(self) -> None:
         self.db.close()
@@ -249,7 +438,7 @@ class Store:
             (a.code, a.name, a.kind, a.region, json.dumps([*a.names, *a.aliases], ensure_ascii=False))
             for a in areas
         ]
-        with self.db.atomic():
+        with self.transaction():
             self.db.conn.executemany(
                 "INSERT INTO areas (code, name, kind, region, aliases) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, "
@@ -271,7 +460,15 @@ class Store:
              o.fetched_at or now)
             for o in observations
         ]
-        with self.db.atomic():
+        # The last guard, without a catalogue: the refresh checked each unit's range before.
+        this_year = int(now[:4])
+        bad = [(i, problem) for i, r in enumerate(rows, start=1)
+               if (problem := validation.store_problem(r[2], r[4], this_year))]
+        if bad:
+            listed = "; ".join(f"row {i} ({rows[i - 1][0]}, {rows[i - 1][1]}, {rows[i - 1][2]}): {problem}"
+                               for i, problem in bad[:validation.MAX_REPORTED])
+            raise StoreError(f"{len(bad)} of {len(rows)} rows cannot be stored, so nothing was stored – {listed}")
+        with self.transaction():
             conn = self.db.conn
             conn.execute("DROP TABLE IF EXISTS temp.incoming")
             conn.execute(
@@ -330,7 +527,7 @@ class Store:
         process was killed or crashed, and its transaction was rolled back by SQLite.
         """
         started_at = started_at or utc_now()
-        with self.db.atomic():
+        with self.transaction():
             self.db.execute(
                 "UPDATE refresh_runs SET status = 'interrupted', finished_at = ?, error = "
                 "'the run stopped before it finished (killed or crashed); nothing of it was kept' "
@@ -346,7 +543,7 @@ class Store:
     def finish_run(self, run_id: int, *, status: str, rows: int = 0, inserted: int = 0, updated: int = 0,
                    error: str | None = None, finished_at: str | None = None) -> None:
         """Close a run; call it inside the load's transaction so data and run commit together."""
-        with self.db.atomic():
+        with self.transaction():
             self.db.execute(
                 "UPDATE refresh_runs SET status = ?, rows = ?, inserted = ?, updated = ?, error = ?, "
                 "finished_at = ? WHERE id = ?",
@@ -358,11 +555,12 @@ class Store:
     def newest_period(self, indicator: str, source: str, breakdowns: Iterable[str], kind: str) -> str | None:
         """The newest stored period of `kind` from `source` in any of `breakdowns` (all if empty)."""
         wanted = list(breakdowns)
-        sql = (f"SELECT max(period) FROM observations WHERE indicator = ? AND source = ? "
+        sql = (f"SELECT DISTINCT period FROM observations WHERE indicator = ? AND source = ? "
                f"AND {_PERIOD_KIND_SQL[kind]}")
         if wanted:
             sql += f" AND breakdown IN ({', '.join('?' * len(wanted))})"
-        return self.db.execute(sql, [indicator, source, *wanted]).fetchone()[0]
+        rows = self.db.execute(sql + " ORDER BY period DESC", [indicator, source, *wanted])
+        return next((r[0] for r in self._readable(rows, 0, None)), None)
 
     def held(self, indicators: Iterable[str]) -> dict[tuple[str, str, str, str], tuple[float | None, str]]:
         """(indicator, area, period, breakdown) -> (value, source) for the given indicators."""
@@ -374,7 +572,7 @@ class Store:
             f"WHERE indicator IN ({', '.join('?' * len(wanted))})",
             wanted,
         )
-        return {(r[0], r[1], r[2], r[3]): (r[4], r[5]) for r in rows}
+        return {(r[0], r[1], r[2], r[3]): (r[4], r[5]) for r in self._readable(rows)}
 
     def runs(self, limit: int = 1000) -> list[dict]:
         """The newest refresh runs first."""
@@ -393,7 +591,8 @@ class Store:
         where = "source = ? OR source LIKE ?"
         args = [prefix, prefix + ":%"]
         count = self.db.execute(f"SELECT count(*) FROM observations WHERE {where}", args).fetchone()[0]
-        found = [r[0] for r in self.db.execute(f"SELECT DISTINCT period FROM observations WHERE {where}", args)]
+        found = [r[0] for r in self._readable(
+            self.db.execute(f"SELECT DISTINCT period FROM observations WHERE {where}", args), 0, None)]
         return count, found
 
     def _observation(self, row: tuple) -> Observation:
@@ -401,6 +600,22 @@ class Store:
             indicator=row[0], area=row[1], period=row[2], breakdown=row[3], value=row[4],
             unit=row[5], source=row[6], provisional=bool(row[7]), fetched_at=row[8],
         )
+
+    def _readable(self, rows: Iterable[tuple], period_at: int = 2, value_at: int | None = 4) -> Iterator[tuple]:
+        """Skip, with a warning, a stored row no figure can have (a bad period, a non-finite value).
+
+        Validation keeps such rows out and the r001 repair removed older ones; this keeps one
+        that still slips in (another tool, a hand-written UPDATE) from crashing every answer.
+        """
+        this_year = datetime.now(timezone.utc).year
+        for row in rows:
+            problem = validation.store_problem(row[period_at], row[value_at] if value_at is not None else None,
+                                               this_year)
+            if problem:
+                log.warning("skipped a stored row that cannot hold a figure (%s): %s; run `faktabot init` "
+                            "or restore a backup if this repeats", ", ".join(map(str, row[:4])), problem)
+                continue
+            yield row
 
     def series(self, indicator: str, area: str, breakdown: str = "", kind: str | None = None) -> list[Observation]:
         """One series ordered by period; `kind` limits it to months, quarters or years."""
@@ -411,7 +626,7 @@ class Store:
         if kind:
             sql += f" AND {_PERIOD_KIND_SQL[kind]}"
         rows = self.db.execute(sql + " ORDER BY period", [indicator, area, breakdown]).fetchall()
-        return [self._observation(r) for r in rows]
+        return [self._observation(r) for r in self._readable(rows)]
 
     def get(self, indicator: str, area: str, period: str, breakdown: str = "") -> Observation | None:
         row = self.db.execute(
@@ -419,7 +634,7 @@ class Store:
             "FROM observations WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?",
             [indicator, area, period, breakdown],
         ).fetchone()
-        return self._observation(row) if row else None
+        return next((self._observation(r) for r in self._readable([row] if row else [])), None)
 
     def period_kinds(self, indicator: str, area: str, breakdown: str = "") -> list[str]:
         """Which period kinds a series has, e.g. ['month', 'year'] for ledighedsprocent."""
@@ -443,7 +658,7 @@ class Store:
             "SELECT indicator, area, period, breakdown, value, unit, source, provisional, fetched_at "
             "FROM observations ORDER BY indicator, area, breakdown, period"
         )
-        for row in cursor:
+        for row in self._readable(cursor):
             yield self._observation(row)
 
     def count(self) -> int:

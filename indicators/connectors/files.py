@@ -7,14 +7,20 @@ figures. Any other file is matched by its column headers against the import form
 `[imports.<name>]` sections of faktabot.toml first, then the catalogue's file sources.
 CSV may be separated by semicolons or commas, use a decimal comma, and be UTF-8 (with or without
 BOM) or Latin-1/Windows-1252, as Excel writes it.
+
+Files come from people, so reading is bounded (`Limits`): the file's size, an XLSX's unpacked size,
+declared dimension and cells, the length of a line and of a cell. CSV is streamed, so memory does
+not grow with the file. Errors name the file, line, column and problem; the text stored with a
+failed run (`FileImportError.stored`) leaves out the file's content.
 """
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -40,11 +46,36 @@ _QUARTER = re.compile(r"^(?:(\d)\.?\s*(?:kvt|kvartal)\.?|[kq](\d))\s*(\d{4})$|^(
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
 
-class FileImportError(SourceError):
-    """A file or an import format cannot be used; the message names the file, line and fix."""
+MB = 1024 * 1024
 
-    def __init__(self, message: str, *, table: str = ""):
+
+@dataclass(frozen=True)
+class Limits:
+    """What one import may hold; a file beyond any of them is refused with the limit named."""
+
+    max_bytes: int = 50 * MB  # the file on disk
+    max_unpacked_bytes: int = 250 * MB  # an XLSX's parts unpacked (a zip may hide a 1 GB string in 1 MB)
+    max_cells: int = 2_000_000  # an XLSX sheet's declared or read cells
+    max_cell_chars: int = 1_000  # one cell; no label, period or figure is longer
+    max_line_chars: int = 100_000  # one CSV line
+
+
+class FileImportError(SourceError):
+    """A file or an import format cannot be used; the message names the file, line and fix.
+
+    `stored` is the same error without anything read from the file (cells, headers): that is what
+    a failed run records, as the file may be a wrong one holding anything.
+    """
+
+    def __init__(self, message: str, *, table: str = "", stored: str | None = None):
         super().__init__(message, source=NAME, table=table, permanent=True)
+        self.stored = stored or message
+
+
+def _mb(size: int) -> str:
+    if size < MB:
+        return f"{size:,} bytes"
+    return f"{size / MB:.1f} MB".replace(".0 MB", " MB")
 
 
 @dataclass(frozen=True)
@@ -107,11 +138,11 @@ def import_formats(catalogue: Catalogue, areas: Areas, configured: Mapping[str, 
 
 @dataclass(frozen=True)
 class Sheet:
-    """A file's cells: the header, then the rows with their line numbers."""
+    """A file's cells: the header, then the rows with their line numbers (read as they are used)."""
 
     name: str
     header: list[str]
-    rows: list[tuple[int, list[object]]]
+    rows: Iterable[tuple[int, list[object]]]
     decimal_comma: bool
 
 
@@ -128,22 +159,118 @@ def decode(raw: bytes) -> str:
             return raw.decode("latin-1")
 
 
+def _encoding(path: Path, chunk: int = MB) -> str:
+    """The encoding `decode` would choose, found by streaming the file instead of holding it."""
+    for name in ("utf-8", "cp1252"):
+        decoder = codecs.getincrementaldecoder(name)()
+        try:
+            with open(path, "rb") as handle:
+                while block := handle.read(chunk):
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        if name == "utf-8":
+            with open(path, "rb") as handle:
+                return "utf-8-sig" if handle.read(3) == b"\xef\xbb\xbf" else "utf-8"
+        return name
+    return "latin-1"
+
+
+def _bounded_lines(handle, name: str, limits: Limits) -> Iterator[str]:
+    """The file's lines, refusing one longer than the limit before it is held in memory."""
+    number = 0
+    while line := handle.readline(limits.max_line_chars + 1):
+        number += 1
+        if len(line) > limits.max_line_chars:
+            raise FileImportError(
+                f"{name}, line {number}: longer than {limits.max_line_chars:,} characters, the limit for one "
+                "line; nothing was stored. Export the table again as CSV with one row of figures per line")
+        yield line
+
+
+def _csv_rows(path: Path, name: str, encoding: str, delimiter: str, limits: Limits) -> Iterator[tuple[int, list[str]]]:
+    with open(path, encoding=encoding, newline="") as handle:
+        reader = csv.reader(_bounded_lines(handle, name, limits), delimiter=delimiter)
+        try:
+            for line, row in enumerate(reader, start=1):
+                if any(cell.strip() for cell in row):
+                    for column, cell in enumerate(row, start=1):
+                        if len(cell) > limits.max_cell_chars:
+                            raise _cell_too_long(name, line, column, limits)
+                    yield line, row
+        except csv.Error as error:
+            raise FileImportError(f"{name}, line {reader.line_num}: not readable as CSV ({error}); nothing was "
+                                  "stored. Export the table again as CSV") from None
+
+
+def _cell_too_long(name: str, line: int, column: int, limits: Limits) -> FileImportError:
+    return FileImportError(
+        f"{name}, line {line}, column {column}: a cell longer than {limits.max_cell_chars:,} characters, the "
+        "limit for one cell; nothing was stored. Remove the long text (notes belong outside the table)")
+
+
+def read_csv_file(path: Path, limits: Limits = Limits()) -> Sheet:
+    """A CSV file as a streamed sheet: the header now, the rows as the import reads them."""
+    name = path.name
+    encoding = _encoding(path)
+    with open(path, encoding=encoding, newline="") as handle:
+        first = next((line for line in _bounded_lines(handle, name, limits) if line.strip()), "")
+    delimiter = max((";", ",", "\t"), key=first.count)
+    rows = _csv_rows(path, name, encoding, delimiter, limits)
+    header_row = next(rows, None)
+    if header_row is None:
+        raise FileImportError(f"{name} is empty; export the table again with a header row")
+    header = [cell.strip() for cell in header_row[1]]
+    return Sheet(name, header, rows, decimal_comma=delimiter != ",")
+
+
 def read_csv(name: str, raw: bytes) -> Sheet:
+    """CSV bytes already in memory (small answers, tests) as a sheet."""
     text = decode(raw)
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max((";", ",", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = [(line, row) for line, row in enumerate(reader, start=1)]
-    rows = [(line, row) for line, row in rows if any(cell.strip() for cell in row)]
+    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
+    rows = [(line, row) for line, row in enumerate(reader, start=1) if any(cell.strip() for cell in row)]
     if not rows:
         raise FileImportError(f"{name} is empty; export the table again with a header row")
     header = [cell.strip() for cell in rows[0][1]]
     return Sheet(name, header, rows[1:], decimal_comma=delimiter != ",")
 
 
-def read_xlsx(name: str, path: Path, sheets: Sequence[str] = ()) -> Sheet:
+def _check_unpacked(name: str, path: Path, limits: Limits) -> None:
+    """Refuse an XLSX whose parts unpack beyond the limit, before openpyxl unpacks any of them."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise FileImportError(f"{name} cannot be read as an Excel workbook ({error}); "
+                              "save it again as .xlsx or export it as CSV") from None
+    if unpacked > limits.max_unpacked_bytes:
+        raise FileImportError(
+            f"{name} unpacks to {_mb(unpacked)}, above the limit of {_mb(limits.max_unpacked_bytes)} for an Excel "
+            "workbook; nothing was stored. Copy the figures alone to a new workbook, or export them as CSV")
+
+
+def _xlsx_rows(name: str, worksheet, limits: Limits) -> Iterator[tuple[int, list[object]]]:
+    cells = 0
+    for line, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        cells += len(row)
+        if cells > limits.max_cells:
+            raise FileImportError(
+                f"{name}: the sheet holds more than {limits.max_cells:,} cells, the limit for one import; nothing "
+                "was stored. Copy the figures alone to a new sheet, or export them as CSV")
+        if any(c is not None and str(c).strip() for c in row):
+            for column, cell in enumerate(row, start=1):
+                if isinstance(cell, str) and len(cell) > limits.max_cell_chars:
+                    raise _cell_too_long(name, line, column, limits)
+            yield line, list(row)
+
+
+def read_xlsx(name: str, path: Path, sheets: Sequence[str] = (), limits: Limits = Limits()) -> Sheet:
     from openpyxl import load_workbook  # only XLSX imports pay for openpyxl's import
 
+    _check_unpacked(name, path, limits)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken or foreign file
@@ -153,8 +280,18 @@ def read_xlsx(name: str, path: Path, sheets: Sequence[str] = ()) -> Sheet:
         # A format's `sheet` (faktabot.toml) picks the sheet; otherwise the first one is read.
         sheet = next((s for s in sheets if s in book.sheetnames), None)
         worksheet = book[sheet] if sheet else book.worksheets[0]
-        rows = [(line, list(cells)) for line, cells in enumerate(worksheet.iter_rows(values_only=True), start=1)
-                if any(c is not None and str(c).strip() for c in cells)]
+        # The sheet's declared dimension (A1:XFD1048576 makes openpyxl pad every row to 16.384
+        # columns and yield a million rows): refuse it before reading a row.
+        bounds = (worksheet.min_row, worksheet.max_row, worksheet.min_column, worksheet.max_column)
+        if all(isinstance(b, int) for b in bounds):
+            declared = (bounds[1] - bounds[0] + 1) * (bounds[3] - bounds[2] + 1)
+            if declared > limits.max_cells:
+                raise FileImportError(
+                    f"{name}: the sheet declares {bounds[1] - bounds[0] + 1:,} rows × {bounds[3] - bounds[2] + 1:,} "
+                    f"columns, above the limit of {limits.max_cells:,} cells for one import; nothing was stored. "
+                    "Copy the figures alone to a new sheet, or export them as CSV")
+        # Rows are few once the dimension is checked; reading them here lets the book close.
+        rows = list(_xlsx_rows(name, worksheet, limits))
     finally:
         book.close()
     if not rows:
@@ -163,15 +300,20 @@ def read_xlsx(name: str, path: Path, sheets: Sequence[str] = ()) -> Sheet:
     return Sheet(name, header, rows[1:], decimal_comma=True)
 
 
-def read(path: Path, sheets: Sequence[str] = ()) -> Sheet:
+def read(path: Path, sheets: Sequence[str] = (), limits: Limits = Limits()) -> Sheet:
     path = Path(path)
     if not path.is_file():
         raise FileImportError(f"no file {path}; check the path given with --file")
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise FileImportError(
+            f"{path.name} is {_mb(size)}, above the limit of {_mb(limits.max_bytes)} for one import file; nothing "
+            "was stored. Split the file (e.g. one file per year), or raise the limit in the configuration")
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        return read_xlsx(path.name, path, sheets)
+        return read_xlsx(path.name, path, sheets, limits)
     if path.suffix.lower() == ".xls":
         raise FileImportError(f"{path.name} is an old Excel file (.xls); save it as .xlsx or CSV and import that")
-    return read_csv(path.name, path.read_bytes())
+    return read_csv_file(path, limits)
 
 
 # -- cells -----------------------------------------------------------------------------------
@@ -231,6 +373,43 @@ class FileResult:
     observations: list[Observation]
     format: str  # the import format's name, or "jobindsats-eksport"
     skipped: dict[str, int]  # table no indicator uses -> rows
+    lines: dict[tuple[str, str, str, str], int] = field(default_factory=dict)  # line_key -> first line
+
+
+def line_key(obs: Observation) -> tuple[str, str, str, str]:
+    return (obs.indicator, obs.area, obs.period, obs.breakdown)
+
+
+class _Problems:
+    """The lines a file cannot be imported for: it is refused whole, naming the first ten."""
+
+    LIMIT = 10
+
+    def __init__(self, name: str, table: str = ""):
+        self.name, self.table = name, table
+        self.found: list[tuple[int, str, str, str]] = []  # line, problem, fix, problem without content
+        self.count = 0
+
+    def add(self, line: int, problem: str, fix: str, stored: str | None = None) -> None:
+        self.count += 1
+        if len(self.found) < self.LIMIT:
+            self.found.append((line, problem, fix, stored or problem))
+
+    def raise_any(self) -> None:
+        if not self.count:
+            return
+        if self.count == 1:
+            line, problem, fix, stored = self.found[0]
+            raise FileImportError(f"{self.name}, line {line}: {problem}; nothing was stored. {fix}.", table=self.table,
+                                  stored=f"{self.name}, line {line}: {stored}; nothing was stored. {fix}.")
+        more = f" (and {self.count - len(self.found)} more)" if self.count > len(self.found) else ""
+        head = f"{self.name}: {self.count} lines cannot be imported, so nothing was stored – "
+        fix = self.found[0][2]
+        raise FileImportError(
+            head + "; ".join(f"line {line}: {problem}" for line, problem, _, _ in self.found) + f"{more}. {fix}.",
+            table=self.table,
+            stored=head + "; ".join(f"line {line}: {stored}" for line, _, _, stored in self.found) + f"{more}. {fix}.",
+        )
 
 
 def normalise(sheet: Sheet, catalogue: Catalogue, areas: Areas, formats: Sequence[ImportFormat],
@@ -243,10 +422,12 @@ def normalise(sheet: Sheet, catalogue: Catalogue, areas: Areas, formats: Sequenc
         if all(fold(column) in folded for column in candidate.required):
             return _mapped(sheet, folded, candidate, catalogue, areas, fetched_at, default_area)
     known = "; ".join(f"{f.name}: {', '.join(f.required)}" for f in formats[:6])
+    shown = ", ".join(h[:40] for h in sheet.header[:20]) + (", …" if len(sheet.header) > 20 else "")
+    advice = (f"(known formats and the columns they need – {known}; …). Rename the columns, or add "
+              "[imports.<name>] with `indicator` and `columns` to faktabot.toml (see README, »Egne filer«)")
     raise FileImportError(
-        f"{sheet.name}: its columns ({', '.join(sheet.header) or 'none'}) match no import format "
-        f"(known formats and the columns they need – {known}; …). Rename the columns, or add "
-        "[imports.<name>] with `indicator` and `columns` to faktabot.toml (see README, »Egne filer«)"
+        f"{sheet.name}: its columns ({shown or 'none'}) match no import format {advice}",
+        stored=f"{sheet.name}: its {len(sheet.header)} columns match no import format {advice}",
     )
 
 
@@ -264,25 +445,29 @@ def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Cata
     breakdown_fields = [f for f in at if f not in CORE_FIELDS]
     tally = Tally()
     lines: dict[tuple[str, str, str], int] = {}
-
-    def fail(line: int, problem: str, fix: str) -> FileImportError:
-        return FileImportError(f"{sheet.name}, line {line}: {problem}; nothing was stored. {fix}.",
-                               table=spec.name)
+    problems = _Problems(sheet.name, spec.name)
 
     for line, row in sheet.rows:
         cells = row + [None] * (len(sheet.header) - len(row))
         try:
             period = parse_period(cells[at["period"]])
         except ValueError as problem:
-            raise fail(line, f"column {spec.columns['period']!r}: {problem}", "Correct the cell") from None
+            problems.add(line, f"column {spec.columns['period']!r}: {problem}", "Correct the cell",
+                         f"column {spec.columns['period']!r}: not a period, or not one that exists "
+                         "(write 2026-05, maj 2026, 2026-Q2 or 2. kvt. 2026)")
+            continue
         if area_fixed:
             code = area_fixed
         else:
             code = _area(cells[at["area"]], areas, vocabulary) if "area" in at else None
             if code is None:
-                raise fail(line, f"area {_text(cells[at['area']]) if 'area' in at else ''!r} is not a kommune, "
-                           "region or DST code Faktabot knows", "Write the kommune's name (e.g. Ballerup) or code (151)")
+                problems.add(line, f"area {_text(cells[at['area']])[:40] if 'area' in at else ''!r} is not a kommune, "
+                             "region or DST code Faktabot knows", "Write the kommune's name (e.g. Ballerup) or code (151)",
+                             f"column {spec.columns.get('area', 'area')!r}: not a kommune, region or DST code "
+                             "Faktabot knows")
+                continue
         parts: dict[str, str] = {}
+        unknown_label = False
         for key in breakdown_fields:
             label = _text(cells[at[key]])
             mapped = labels.get(label)
@@ -294,26 +479,36 @@ def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Cata
                 parts[key] = catalogue.breakdowns[key].values[fold(label)]
             else:
                 known = sorted(set(catalogue.breakdowns[key].values.values())) if key in catalogue.breakdowns else []
-                raise fail(line, f"{label!r} in column {spec.columns[key]!r} is not a known "
-                           f"{catalogue.breakdowns[key].name if key in catalogue.breakdowns else key}"
-                           + (f" ({', '.join(known)})" if known else ""),
-                           f"Correct the cell, or add it under `labels` of {spec.where}")
+                kind = catalogue.breakdowns[key].name if key in catalogue.breakdowns else key
+                problems.add(line, f"{label[:40]!r} in column {spec.columns[key]!r} is not a known {kind}"
+                             + (f" ({', '.join(known)})" if known else ""),
+                             f"Correct the cell, or add it under `labels` of {spec.where}",
+                             f"the value in column {spec.columns[key]!r} is not a known {kind}")
+                unknown_label = True
+                break
+        if unknown_label:
+            continue
         try:
             value = parse_value(cells[at["value"]], decimal_comma=sheet.decimal_comma)
         except ValueProblem as problem:
-            raise fail(line, f"column {spec.columns['value']!r}: {problem}",
-                       "Write the figure as a number (1.234 or 3,1); leave it empty if it is not known") from None
+            problems.add(line, f"column {spec.columns['value']!r}: {problem}",
+                         "Write the figure as a number (1.234 or 3,1); leave it empty if it is not known",
+                         f"column {spec.columns['value']!r}: not a number")
+            continue
         key = (code, period, canonical_breakdown(parts))
         if key in lines:
-            raise fail(line, f"it repeats line {lines[key]} ({indicator.id}, {code}, {period}"
-                       f"{', ' + key[2] if key[2] else ''})", "Remove one of the two lines")
+            problems.add(line, f"it repeats line {lines[key]} ({indicator.id}, {code}, {period}"
+                         f"{', ' + key[2] if key[2] else ''})", "Remove one of the two lines")
+            continue
         lines[key] = line
         tally.add(*key, value)
+    problems.raise_any()
     source = f"{NAME}:{sheet.name}"
     observations = [Observation(indicator.id, area, period, value, breakdown, indicator.unit, source, False,
                                 fetched_at)
                     for (area, period, breakdown), value in tally.values.items()]
-    return FileResult(observations, spec.name, {})
+    return FileResult(observations, spec.name, {},
+                      {(indicator.id, *key): line for key, line in lines.items()})
 
 
 def _jobindsats_export(sheet: Sheet, folded: list[str], catalogue: Catalogue, areas: Areas,
@@ -330,9 +525,7 @@ def _jobindsats_export(sheet: Sheet, folded: list[str], catalogue: Catalogue, ar
     tallies: dict[tuple[str, str], Tally] = {}  # (indicator, table) -> values
     skipped: dict[str, int] = {}
     placed_by: dict[tuple, int] = {}
-
-    def fail(line: int, problem: str, fix: str) -> FileImportError:
-        return FileImportError(f"{sheet.name}, line {line}: {problem}; nothing was stored. {fix}.")
+    problems = _Problems(sheet.name)
 
     for line, row in sheet.rows:
         cell = {name: _text(row[index]) if index < len(row) else "" for name, index in col.items()}
@@ -354,35 +547,51 @@ def _jobindsats_export(sheet: Sheet, folded: list[str], catalogue: Catalogue, ar
                 places.append((indicator_id, result.breakdown))
             unknown = unknown or result.unknown
         if not places:
-            raise fail(line, f"{table} »{measure}« with {' / '.join(l for l in labels if l)!r}: "
-                       f"{'label ' + repr(unknown[0]) + ' is' if unknown else 'the labels are'} not one the "
-                       "catalogue knows", f"Add it under `labels` of the {table} entries in indicators/catalogue.toml")
+            problems.add(line, f"{table} »{measure}« with {' / '.join(l for l in labels if l)!r}: "
+                         f"{'label ' + repr(unknown[0]) + ' is' if unknown else 'the labels are'} not one the "
+                         "catalogue knows", f"Add it under `labels` of the {table} entries in indicators/catalogue.toml",
+                         f"{table}: the row's labels (columns ydelsesgruppe, opdeling) are not ones the catalogue knows")
+            continue
         code = vocabulary.get(fold(cell["omraade"]))
         if code is None:
-            raise fail(line, f"area {cell['omraade']!r} is not in indicators/areas.toml",
-                       "Add the spelling to that area's `names` in indicators/areas.toml")
+            problems.add(line, f"area {cell['omraade'][:40]!r} is not in indicators/areas.toml",
+                         "Add the spelling to that area's `names` in indicators/areas.toml",
+                         "column omraade: not an area in indicators/areas.toml")
+            continue
         try:
             period = str(periods.from_source(cell["periode"]))
             value = parse_value(cell["vaerdi"])
         except (periods.PeriodError, ValueProblem) as problem:
-            raise fail(line, str(problem), "Export the table again from Jobindsats.dk") from None
+            column = "periode" if isinstance(problem, periods.PeriodError) else "vaerdi"
+            problems.add(line, str(problem), "Export the table again from Jobindsats.dk",
+                         f"column {column}: not a {'period' if column == 'periode' else 'number'}")
+            continue
         for indicator_id, breakdown in places:
             key = (indicator_id, code, period, breakdown, table)
             if key in placed_by:
-                raise fail(line, f"it repeats line {placed_by[key]}", "Remove one of the two lines")
+                problems.add(line, f"it repeats line {placed_by[key]}", "Remove one of the two lines")
+                break
             placed_by[key] = line
             tallies.setdefault((indicator_id, table), Tally()).add(code, period, breakdown, value)
+    problems.raise_any()
     observations = []
     for (indicator_id, table), tally in tallies.items():
         unit = catalogue.get(indicator_id).unit
         observations.extend(Observation(indicator_id, area, period, value, breakdown, unit, f"jobindsats:{table}",
                                         False, fetched_at)
                             for (area, period, breakdown), value in tally.values.items())
-    return FileResult(observations, "jobindsats-eksport", skipped)
+    lines = {key[:4]: line for key, line in placed_by.items()}
+    return FileResult(observations, "jobindsats-eksport", skipped, lines)
 
 
 def load(path: Path, catalogue: Catalogue, areas: Areas, formats: Sequence[ImportFormat], fetched_at: str,
-         default_area: str | None = None) -> FileResult:
-    """Read and normalise one file (the I/O half and the pure half, for the refresh)."""
+         default_area: str | None = None, *, limits: Limits | None = None, max_bytes: int | None = None) -> FileResult:
+    """Read and normalise one file (the I/O half and the pure half, for the refresh).
+
+    `max_bytes` overrides `limits.max_bytes` (default 50 MB), for a configured limit.
+    """
+    limits = limits or Limits()
+    if max_bytes is not None:
+        limits = replace(limits, max_bytes=max_bytes)
     sheets = [f.sheet for f in formats if f.sheet]
-    return normalise(read(path, sheets), catalogue, areas, formats, fetched_at, default_area)
+    return normalise(read(path, sheets, limits), catalogue, areas, formats, fetched_at, default_area)

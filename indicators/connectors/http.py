@@ -3,19 +3,47 @@
 `HttpClient` wraps an `httpx.Client`. It retries on 429 and 5xx (and on timeouts and dropped
 connections) with exponential backoff, honouring `Retry-After`; every other failure becomes a
 `SourceError` whose message names the source, the table and what to do next.
+
+Besides httpx's per-operation timeouts, every request has a total deadline (retries included),
+and `deadline()` sets one for everything a refresh run sends: a server trickling one byte a
+second cannot keep a run alive, because every socket read waits at most until the deadline.
 """
 from __future__ import annotations
 
 import json
+import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+import httpcore
 import httpx
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDACTED = "[redacted]"
+# What looks like a credential in an error text: a bearer token, a `token=` style query or JSON
+# value, a Slack token. A server echoing the request (a 401 page) must not put it in the store.
+_SECRET_PATTERNS = (
+    re.compile(r"(?i)\b(bearer|basic)(\s+)[A-Za-z0-9._~+/=-]{8,}"),
+    re.compile(r"(?i)(\b(?:access_token|token|api_?key|apikey|key|password|passwd|secret|signature|sig)=)[^&\s\"',;]+"),
+    re.compile(r"(?i)(\"(?:access_token|token|api_?key|password|secret)\"\s*:\s*\")[^\"]*"),
+    re.compile(r"\bx(?:ox[abposr]|app)-[A-Za-z0-9-]{8,}"),
+)
+_SECRET_HEADERS = ("authorization", "x-api-key", "api-key", "token", "cookie", "proxy-authorization")
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """`text` with every known secret value and anything that looks like a credential replaced."""
+    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    text = _SECRET_PATTERNS[0].sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
+    text = _SECRET_PATTERNS[1].sub(lambda m: f"{m.group(1)}{REDACTED}", text)
+    text = _SECRET_PATTERNS[2].sub(lambda m: f"{m.group(1)}{REDACTED}", text)
+    return _SECRET_PATTERNS[3].sub(REDACTED, text)
 
 
 class SourceError(Exception):
@@ -38,6 +66,103 @@ class RetryPolicy:
     backoff: float = 2.0  # seconds before the first retry; doubled after each
     max_wait: float = 60.0  # a longer Retry-After is cut to this
     timeout: float = 30.0  # seconds for connect, read and write each
+    deadline: float = 120.0  # seconds for one request in all: every try, wait and byte of the answer
+
+
+# When the current request must be over (time.monotonic()); read by the network streams below.
+_REQUEST_DEADLINE: ContextVar[float | None] = ContextVar("faktabot_request_deadline", default=None)
+# When the current refresh run must be over; set by `deadline()`.
+_RUN_DEADLINE: ContextVar[float | None] = ContextVar("faktabot_run_deadline", default=None)
+
+
+@contextmanager
+def deadline(seconds: float | None) -> Iterator[None]:
+    """Every request sent inside ends within `seconds` from now (a refresh run's total deadline)."""
+    if seconds is None:
+        yield
+        return
+    until = time.monotonic() + seconds
+    outer = _RUN_DEADLINE.get()
+    token = _RUN_DEADLINE.set(until if outer is None else min(outer, until))
+    try:
+        yield
+    finally:
+        _RUN_DEADLINE.reset(token)
+
+
+def run_deadline_passed() -> bool:
+    until = _RUN_DEADLINE.get()
+    return until is not None and time.monotonic() >= until
+
+
+def _remaining(timeout: float | None, exc: type[Exception]) -> float | None:
+    """A socket operation's timeout, cut to what is left of the request's deadline."""
+    until = _REQUEST_DEADLINE.get()
+    if until is None:
+        return timeout
+    left = until - time.monotonic()
+    if left <= 0:
+        raise exc("the request's deadline has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket whose every read and write ends by the request's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream):
+        self.inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self.inner.read(max_bytes, _remaining(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.inner.write(buffer, _remaining(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def start_tls(self, ssl_context, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self.inner.start_tls(ssl_context, server_hostname,
+                                                    _remaining(timeout, httpcore.ConnectTimeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self.inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self) -> None:
+        self.inner = httpcore.SyncBackend()
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options=None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self.inner.connect_tcp(host, port, _remaining(timeout, httpcore.ConnectTimeout),
+                                                      local_address, socket_options))
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options=None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self.inner.connect_unix_socket(path, _remaining(timeout, httpcore.ConnectTimeout),
+                                                              socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self.inner.sleep(seconds)
+
+
+class DeadlineTransport(httpx.HTTPTransport):
+    """httpx's own transport over sockets that honour the request's deadline.
+
+    httpx offers no total timeout and no public hook for the network backend, so the pool it
+    builds is replaced by one with the same defaults over `_DeadlineBackend`.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(), max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections, keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_DeadlineBackend(),
+        )
 
 
 # Turns an error answer's body into a sentence (Jobindsats' `cause`, StatBank's `message`).
@@ -77,9 +202,14 @@ class HttpClient:
         self.advice = dict(advice or {})
         self.sleep = sleep
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        # Credential values this client sends, scrubbed from every message it makes.
+        self.secrets = tuple(
+            part for name, value in (headers or {}).items() if name.lower() in _SECRET_HEADERS
+            for part in (value, value.split(" ", 1)[-1])
+        )
         self.client = httpx.Client(
             base_url=self.base_url, headers=dict(headers or {}), timeout=httpx.Timeout(policy.timeout),
-            transport=transport, follow_redirects=True,
+            transport=transport or DeadlineTransport(), follow_redirects=True,
         )
 
     def close(self) -> None:
@@ -100,7 +230,7 @@ class HttpClient:
             return json.loads(response.content)
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             where = f"{self.source}, table {table}" if table else self.source
-            begins = response.content[:40].decode("utf-8", "replace")
+            begins = redact(response.content[:40].decode("utf-8", "replace"), self.secrets)
             raise SourceError(
                 f"{where}: the answer is not valid JSON ({getattr(error, 'msg', error)} at byte "
                 f"{getattr(error, 'pos', '?')} of {len(response.content)}; it begins {begins!r}); nothing was "
@@ -113,17 +243,45 @@ class HttpClient:
                 json_body: Any = None, table: str = "") -> httpx.Response:
         """Send one request, retrying what can be retried; the response is fully read."""
         where = f"{self.source}, table {table}" if table else self.source
+        started = time.monotonic()
+        until = started + self.policy.deadline
+        run_until = _RUN_DEADLINE.get()
+        by_run = run_until is not None and run_until < until
+        if by_run:
+            until = run_until
+        token = _REQUEST_DEADLINE.set(until)
+        try:
+            return self._attempts(method, path, params, json_body, table, where, until, started, by_run)
+        finally:
+            _REQUEST_DEADLINE.reset(token)
+
+    def _too_slow(self, where: str, table: str, started: float, until: float, by_run: bool) -> SourceError:
+        limit = (f"the refresh run's deadline (it ended {max(0.0, until - started):.0f} s into this request)"
+                 if by_run else f"the deadline of {self.policy.deadline:g} s for one request")
+        return SourceError(
+            f"{where}: no complete answer within {limit}; nothing was stored. The server at {self.base_url} "
+            "answers too slowly or not at all; run `faktabot refresh` again later, and if it repeats, check "
+            "the connection or a proxy in between.",
+            source=self.source, table=table, permanent=False,
+        )
+
+    def _attempts(self, method: str, path: str, params: Mapping[str, str] | None, json_body: Any, table: str,
+                  where: str, until: float, started: float, by_run: bool) -> httpx.Response:
         last_problem = ""
         for attempt in range(1, self.policy.attempts + 1):
             wait = self.policy.backoff * 2 ** (attempt - 1)
+            if time.monotonic() >= until:
+                raise self._too_slow(where, table, started, until, by_run)
             try:
                 response = self.client.request(method, path, params=params, json=json_body)
                 response.read()
             except httpx.TimeoutException:
+                if time.monotonic() >= until:
+                    raise self._too_slow(where, table, started, until, by_run) from None
                 last_problem = f"no answer within {self.policy.timeout:g} s"
             except (httpx.TransportError, httpx.DecodingError) as error:
                 # Includes a body cut off before its Content-Length (RemoteProtocolError).
-                last_problem = f"the connection failed ({type(error).__name__}: {error})"
+                last_problem = redact(f"the connection failed ({type(error).__name__}: {error})", self.secrets)
             else:
                 if response.status_code < 400:
                     return response
@@ -134,7 +292,10 @@ class HttpClient:
                 if told is not None:
                     wait = told
             if attempt < self.policy.attempts:
-                self.sleep(min(wait, self.policy.max_wait))
+                wait = min(wait, self.policy.max_wait)
+                if time.monotonic() + wait >= until:  # waiting would pass the deadline: say so now
+                    raise self._too_slow(where, table, started, until, by_run)
+                self.sleep(wait)
         raise SourceError(
             f"{where}: {last_problem} after {self.policy.attempts} tries; nothing was stored. "
             f"Check that {self.base_url}{f' ({self.url_setting})' if self.url_setting else ''} is "
@@ -145,6 +306,7 @@ class HttpClient:
     def _error(self, response: httpx.Response, where: str, table: str) -> SourceError:
         status = response.status_code
         cause = (self.explain(response) if self.explain else None) or _body_excerpt(response) or "no details"
+        cause = redact(cause, self.secrets)
         advice = self.advice.get(status) or (
             "check the table and query in indicators/catalogue.toml" if 400 <= status < 500
             else "run `faktabot refresh` again later"

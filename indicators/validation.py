@@ -1,0 +1,140 @@
+"""Validation at the edge: what a run may write to the store, checked before any write (pure).
+
+Every observation a source run, a file import or a sample load would store is checked here:
+its period must be well-formed and plausible (1990 to next year), its value finite and within its
+unit's plausible range (rates 0–100, counts from 0 to a ceiling; an indicator may set its own
+`plausible = [low, high]` in catalogue.toml). A run with any invalid row is refused whole; the
+error names the first rows and why, never other file content.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from indicators import periods
+from indicators.catalogue import Catalogue, Indicator
+from indicators.connectors.http import SourceError
+from indicators.types import Observation
+
+# Far above any Danish count of persons, cases or conversations in one period (the population is
+# about 6 million), far below what breaks number formatting (babel fails near 1e28).
+COUNT_CEILING = 100_000_000.0
+DECIMAL_CEILING = 1_000_000.0  # ratios such as "samtaler pr. person" and indices
+RANGES: dict[str, tuple[float, float]] = {
+    "pct": (0.0, 100.0),
+    "count": (0.0, COUNT_CEILING),
+    "decimal": (0.0, DECIMAL_CEILING),
+}
+# What the store itself refuses and skips, knowing no catalogue: nothing a figure can be.
+ABSOLUTE_LIMIT = 1e12
+MAX_REPORTED = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    row: str  # "line 7" for a file, "row 12 (ledige, 151, 2026-05)" for an API answer
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.row}: {self.reason}"
+
+
+class ValidationError(SourceError):
+    """An answer or a file holds rows that cannot be stored; nothing of it was stored."""
+
+    def __init__(self, message: str, problems: Sequence[Problem], *, source: str, table: str = ""):
+        super().__init__(message, source=source, table=table, permanent=True)
+        self.problems = list(problems)
+
+
+def plausible_range(indicator: Indicator) -> tuple[float, float]:
+    return indicator.plausible or RANGES.get(indicator.format, (-ABSOLUTE_LIMIT, ABSOLUTE_LIMIT))
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def value_problem(value: float | None, low: float = -ABSOLUTE_LIMIT, high: float = ABSOLUTE_LIMIT,
+                  unit: str = "") -> str | None:
+    """Why a value cannot be stored (None if it can). A missing value (None) is "no figure", not a problem."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"value {value!r} is not a number"
+    if math.isnan(value):
+        return "value NaN is not a number"
+    if math.isinf(value):
+        return f"value {_number(value)} is not a finite number"
+    if not low <= value <= high:
+        what = f" for {unit}" if unit else ""
+        return f"value {_number(value)} is outside {_number(low)}..{_number(high)}, the plausible range{what}"
+    return None
+
+
+@lru_cache(maxsize=8192)
+def period_problem(text: str, this_year: int) -> str | None:
+    """Why a stored period spelling cannot hold a figure (None if it can)."""
+    try:
+        period = periods.parse(text)
+    except periods.PeriodError as error:
+        return str(error)
+    if str(period) != text:
+        return f"period {text!r} is not in the store's spelling ({period})"
+    return periods.plausible(period, this_year)
+
+
+def store_problem(period: str, value: float | None, this_year: int) -> str | None:
+    """What the store checks without a catalogue, on every write and every read."""
+    if not isinstance(period, str):
+        return f"period {period!r} is not text"
+    return period_problem(period, this_year) or value_problem(value)
+
+
+def observation_problem(obs: Observation, catalogue: Catalogue, this_year: int) -> str | None:
+    found = period_problem(obs.period, this_year) if isinstance(obs.period, str) else f"period {obs.period!r}"
+    if found:
+        return found
+    if obs.indicator in catalogue:
+        indicator = catalogue.get(obs.indicator)
+        low, high = plausible_range(indicator)
+        return value_problem(obs.value, low, high, f"{indicator.id} ({indicator.unit})")
+    return value_problem(obs.value)
+
+
+def describe(obs: Observation) -> str:
+    parts = [obs.indicator, obs.area, obs.period] + ([obs.breakdown] if obs.breakdown else [])
+    return ", ".join(parts)
+
+
+def problems_in(observations: Iterable[Observation], catalogue: Catalogue, this_year: int,
+                row: Callable[[int, Observation], str] | None = None) -> tuple[list[Problem], int]:
+    """The first MAX_REPORTED problems and how many rows have one."""
+    row = row or (lambda index, obs: f"row {index} ({describe(obs)})")
+    found: list[Problem] = []
+    count = 0
+    for index, obs in enumerate(observations, start=1):
+        reason = observation_problem(obs, catalogue, this_year)
+        if reason:
+            count += 1
+            if len(found) < MAX_REPORTED:
+                found.append(Problem(row(index, obs), reason))
+    return found, count
+
+
+def summary(where: str, problems: Sequence[Problem], count: int, fix: str) -> str:
+    """One message for a refused answer or file: how many rows, the first ten, the fix."""
+    listed = "; ".join(str(p) for p in problems)
+    more = f" (and {count - len(problems)} more)" if count > len(problems) else ""
+    rows = "1 row cannot" if count == 1 else f"{count} rows cannot"
+    return f"{where}: {rows} be stored, so nothing was stored – {listed}{more}. {fix}"
+
+
+def check(observations: Sequence[Observation], catalogue: Catalogue, *, this_year: int, where: str, source: str,
+          fix: str, row: Callable[[int, Observation], str] | None = None) -> None:
+    """Raise ValidationError naming the first rows that cannot be stored; return if every row can."""
+    found, count = problems_in(observations, catalogue, this_year, row)
+    if count:
+        raise ValidationError(summary(where, found, count, fix), found, source=source)
