@@ -29,6 +29,7 @@ class Settings:
     slack_app_token: str | None = field(default=None, repr=False)
     slack_signing_secret: str | None = field(default=None, repr=False)
     slack_team_id: str | None = None  # the only workspace the bot answers in
+    host: str = "127.0.0.1"  # the HTTP listener's address; 0.0.0.0 listens on every interface
     port: int = 3000
     slack_api_url: str = "https://slack.com/api/"
     jobindsats_token: str | None = field(default=None, repr=False)
@@ -92,6 +93,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         slack_app_token=text("SLACK_APP_TOKEN"),
         slack_signing_secret=text("SLACK_SIGNING_SECRET"),
         slack_team_id=text("SLACK_TEAM_ID"),
+        host=text("HOST") or "127.0.0.1",
         port=_int(env, "PORT", 3000, problems) or 3000,
         slack_api_url=_with_slash(text("SLACK_API_URL") or "https://slack.com/api/"),
         jobindsats_token=text("JOBINDSATS_TOKEN"),

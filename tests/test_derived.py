@@ -9,8 +9,16 @@ import pytest
 from indicators import sampledata
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.connectors import wanted_from
-from indicators.derived import (Formula, FormulaError, NotComputable, Term, catalogue_formulas, compute,
-                                parse_formula, refresh_derived)
+from indicators.derived import (
+    Formula,
+    FormulaError,
+    NotComputable,
+    Term,
+    catalogue_formulas,
+    compute,
+    parse_formula,
+    refresh_derived,
+)
 from indicators.refresh import refresh_file, refresh_source
 from indicators.store import Store
 from indicators.types import SAMPLE_SOURCE, Observation

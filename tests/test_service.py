@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli.compose import build_service
-from bot.config import Config, load_config
 from bot.clock import TIMEZONE
+from bot.config import Config, load_config
 from bot.service import ServiceError
 from bot.service.scheduler import schedule
 from bot.settings import load_settings

@@ -10,10 +10,10 @@ from urllib.parse import parse_qsl
 
 import pytest
 
+from bot import clock
 from bot.alerting import watch
 from bot.alerting.context import TargetContext
 from bot.asking.conversation import reply
-from bot import clock
 from bot.config import load_config
 from bot.delivery.channels import Channels, Message, OutboxChannel
 from bot.delivery.ledger import Ledger

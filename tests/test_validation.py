@@ -10,11 +10,11 @@ from sqlite_utils import Database
 
 from indicators import periods
 from indicators.catalogue import default_areas, default_catalogue
+from indicators.connectors import RetryPolicy, wanted_from
 from indicators.connectors.files import import_formats
 from indicators.refresh import refresh_file, refresh_source
 from indicators.store import Store, StoreError, migrations
 from indicators.types import Observation
-from indicators.connectors import RetryPolicy, wanted_from
 from tests.conftest import run_cli
 from tests.replay import Fault, ReplayServer, fingerprint, jobindsats_connector
 

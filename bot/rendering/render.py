@@ -1,14 +1,17 @@
 """Render data (answers, errors) into Danish text with the jinja2 templates in `templates/`. Pure.
 
-Handlers return dataclasses; this module and the templates make the words. Slack text escapes
-`&`, `<` and `>` in data (the `slack` filter); HTML templates autoescape.
+Handlers return dataclasses; this module and the templates make the words. Every value a template
+prints is escaped for its medium unless the template says otherwise, so no template has to remember:
+HTML (`*.html.j2`) gets HTML escaping; Slack text (the other `*.txt.j2`) gets Slack's `&`, `<`, `>`;
+plain text (`PLAIN_TEMPLATES`: subjects, PDF and chart texts) comes back unescaped, a subject as one line.
 """
 from __future__ import annotations
 
+import html
 from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 import templates
 from bot.rendering import formats
@@ -16,9 +19,43 @@ from indicators.catalogue import default_catalogue
 
 TEMPLATE_DIR = Path(templates.__file__).parent
 
+# Templates whose text never reaches Slack mrkdwn or HTML as it is: email subjects and the plain
+# email part of the fact sheet, the PDF's texts and chart labels (matplotlib). Escaping would show.
+PLAIN_TEMPLATES = frozenset({
+    "alert_subject.txt.j2", "stale_subject.txt.j2", "summary_subject.txt.j2", "factsheet_email_subject.txt.j2",
+    "factsheet_email.txt.j2", "factsheet_pdf_title.txt.j2", "factsheet_page_header.txt.j2",
+    "factsheet_page_footer.txt.j2", "factsheet_figure.txt.j2", "factsheet_watermark.txt.j2",
+    "factsheet_change_unit.txt.j2", "chart_labels.txt.j2", "chart_index_label.txt.j2", "target_label.txt.j2",
+    "summary_chart_alt.txt.j2",
+})
+
 
 def slack_escape(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_unescape(text: str) -> str:
+    """Slack text back to plain characters (for the terminal and plain email parts)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+class SlackText(str):
+    """Text rendered from a Slack template: the data in it is escaped already. Another template
+    prints it as it is (markupsafe's `__html__` protocol) instead of escaping it twice; any string
+    operation on it gives a plain `str`, which the next template escapes again."""
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        # `&`, `<`, `>` are escaped; the quotes too, so it is also safe inside an HTML attribute.
+        return self.replace('"', "&#34;").replace("'", "&#39;")
+
+
+def medium(name: str) -> str:
+    """`html`, `plain` or `slack`: how the values a template prints are escaped."""
+    if name.endswith(".html.j2"):
+        return "html"
+    return "plain" if name in PLAIN_TEMPLATES else "slack"
 
 
 def sentence(text: str) -> str:
@@ -54,7 +91,10 @@ def source_parts(source: str) -> tuple[str, str]:
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        # One escaping for every template, so a macro in `_macros.j2` serves all three media: HTML's
+        # (`&amp;`, `&lt;`, `&gt;` are Slack's own too). `render` turns the quote entities back for
+        # Slack, which does not know them, and everything back for plain text.
+        autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -65,7 +105,6 @@ def environment() -> Environment:
         period=formats.period,
         day=formats.day,
         signed=formats.change,
-        slack=slack_escape,
         sentence=sentence,
         breakdown_text=breakdown_text,
         breakdown_key=breakdown_key,
@@ -77,5 +116,14 @@ def environment() -> Environment:
 
 
 def render(name: str, **context) -> str:
-    """Render `templates/<name>` and strip blank lines at both ends."""
-    return environment().get_template(name).render(**context).strip()
+    """Render `templates/<name>` and strip blank lines at both ends; Slack text comes back as
+    `SlackText`, a subject as one line."""
+    text = environment().get_template(name).render(**context).strip()
+    kind = medium(name)
+    if kind == "slack":
+        return SlackText(text.replace("&#34;", '"').replace("&#39;", "'"))
+    if kind == "plain":
+        text = html.unescape(text)  # exact: every `&` from data was escaped to `&amp;`
+        if name.endswith("_subject.txt.j2"):
+            return " ".join(text.split())  # a header cannot carry a line break
+    return text

@@ -11,9 +11,12 @@ from typing import TextIO
 
 from rich.emoji import Emoji
 
-from bot.rendering.render import TEMPLATE_DIR
+from bot.rendering.render import TEMPLATE_DIR, slack_unescape
 
 _MRKDWN = re.compile(r"(?<![\w*_])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*_])")
+# Control characters other than tab and line feed: from data they could move the cursor or recolour
+# the terminal (ANSI escape sequences), or hide a line in an email's plain part.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @cache
@@ -29,6 +32,7 @@ def say(key: str, out: TextIO | None = None, **values: object) -> None:
 
 
 def for_terminal(text: str) -> str:
-    """Slack mrkdwn to plain terminal text: emoji codes to emoji, *bold* and _italic_ markers dropped."""
-    return _MRKDWN.sub(r"\2", Emoji.replace(text))
+    """Slack mrkdwn to plain terminal text: emoji codes to emoji, *bold* and _italic_ markers dropped,
+    Slack's `&amp;`, `&lt;`, `&gt;` turned back into characters and control characters removed."""
+    return _CONTROL.sub("", slack_unescape(_MRKDWN.sub(r"\2", Emoji.replace(text))))
 

@@ -16,6 +16,7 @@ from bot.delivery.channels import Channels
 from bot.delivery.email import Attachment, EmailContent, InlineImage
 from bot.delivery.ledger import Ledger
 from bot.delivery.sending import send_due
+from bot.rendering import render
 from bot.reports.factsheet import make_pdf
 from bot.reports.factsheet_mailing import pdf_name
 from bot.reports.summary import BoardRow, Summary, build_summary, render_summary
@@ -58,7 +59,7 @@ def email_content(summary: Summary, subject: str, text: str, html: str, store: S
     quarter = str(periods.quarter(month.year, month.quarter))
     sheet = make_pdf(store, config, quarter, target_paths)
     return EmailContent(
-        subject=subject, text=text, html=html,
+        subject=subject, text=render.slack_unescape(text), html=html,  # the text part is not Slack: no `&amp;`
         images=tuple(InlineImage(c.cid, c.png, c.alt) for c in summary.charts),
         attachments=(Attachment(pdf_name(summary.kommune, quarter), sheet.pdf),),
     )

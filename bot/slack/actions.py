@@ -45,7 +45,7 @@ def on_snooze(bot: SlackBot, body: dict, days: int) -> None:
     try:
         state = watch.snooze(bot.store(), bot.ledger(), bot.config, target, now.date() + timedelta(days=days), now)
     except AlertError:
-        _tell(bot, channel, ts, blocks.word("alert", "unknown_target", target=blocks.escape(target)))
+        _tell(bot, channel, ts, blocks.word("alert", "unknown_target", target=target))
         return
     line = blocks.word("alert", "snoozed", user=user, until=formats.day(state.snoozed_until))
     update_alert(bot, channel, ts, target, line, body)
@@ -77,11 +77,11 @@ def _acknowledge(bot: SlackBot, where: dict, note: str, user: str) -> None:
     except AlertError as error:
         log.info("slack: acknowledgement of %s refused: %s", target, error)
         name = _target_name(bot, str(target))
-        text = (blocks.word("alert", "unknown_target", target=blocks.escape(str(target))) if name is None
-                else blocks.word("alert", "nothing_to_acknowledge", name=blocks.escape(name)))
+        text = (blocks.word("alert", "unknown_target", target=target) if name is None
+                else blocks.word("alert", "nothing_to_acknowledge", name=name))
         _tell(bot, channel, ts, text)
         return
-    line = blocks.word("alert", "acknowledged", user=user, day=formats.day(now), note=blocks.escape(state.ack.note))
+    line = blocks.word("alert", "acknowledged", user=user, day=formats.day(now), note=state.ack.note)
     update_alert(bot, channel, ts, str(target), line, None)
     _tell(bot, channel, ts, line)  # the note stays in the thread's history when the status changes
 
@@ -113,7 +113,7 @@ def on_development(bot: SlackBot, body: dict) -> None:
     channel, ts = _where(body)
     target = bot.config.target(target_id)
     if target is None or channel is None:
-        _tell(bot, channel, ts, blocks.word("alert", "unknown_target", target=blocks.escape(target_id)))
+        _tell(bot, channel, ts, blocks.word("alert", "unknown_target", target=target_id))
         return
     result, draw = answering.ask(bot, development_question(target.indicator, target.area),
                                  user=body["user"]["id"], channel=channel)

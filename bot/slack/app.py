@@ -36,6 +36,8 @@ log = logging.getLogger("faktabot.slack")
 def web_client(settings: Settings) -> WebClient:
     """The Web API client: base URL from SLACK_API_URL; retries on 429 (honouring Retry-After),
     on a dropped connection and once on a 5xx."""
+    # 15 s per call; with the retries a call that hangs gives up after about 45 s, and start-up
+    # (auth.test) has its own overall deadline in server.serve.
     client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=15)
     client.retry_handlers = [ConnectionErrorRetryHandler(max_retry_count=2),
                              RateLimitErrorRetryHandler(max_retry_count=2), ServerErrorRetryHandler(max_retry_count=1)]

@@ -38,12 +38,14 @@ def words() -> dict:
 
 
 def word(section: str, key: str, **values: object) -> str:
-    return words()[section][key].format(**values)
+    """A text from `slack.toml` with its placeholders filled in; every value is escaped (`escape`),
+    so a target id, a note or a name from outside cannot become a mention or a link."""
+    return words()[section][key].format(**{name: escape(str(value)) for name, value in values.items()})
 
 
 def neutralise(text: str) -> str:
     """Defuse @channel/@here/@everyone typed as words (a word joiner after the @); `<`, `>` and `&`
-    in data are already escaped by the templates' `slack` filter, so `<!channel>` cannot occur."""
+    in data are already escaped by the templates (autoescaped), so `<!channel>` cannot occur."""
     return _BROADCAST.sub("@\u2060\\1", text)
 
 
@@ -130,7 +132,9 @@ def chart_title(reply: Reply) -> str:
 
 def caption_title(caption: str) -> str:
     """An uploaded chart's title from its caption (a line of mrkdwn)."""
-    return word("answer", "chart_title", title=caption.replace("*", "").replace("_", "").rstrip(":. "))[:250]
+    # A file's title is plain text, not mrkdwn: Slack's escapes would show as they are.
+    title = render.slack_unescape(caption.replace("*", "").replace("_", "").rstrip(":. "))
+    return words()["answer"]["chart_title"].format(title=title)[:250]
 
 
 # --- alerts ----------------------------------------------------------------------------------
@@ -169,7 +173,7 @@ def acknowledge_modal(target: str, name: str, channel: str | None, ts: str | Non
         "submit": plain(word("modal", "submit"), VIEW_TITLE_CHARS),
         "close": plain(word("modal", "close"), VIEW_TITLE_CHARS),
         "blocks": [
-            context(word("modal", "context", name=render.slack_escape(name))),
+            context(word("modal", "context", name=name)),
             {"type": "input", "block_id": NOTE_BLOCK, "label": plain(word("modal", "label"), 2000),
              "element": {"type": "plain_text_input", "action_id": NOTE_INPUT, "multiline": True, "max_length": 500,
                          "placeholder": plain(word("modal", "placeholder"), 150)}},

@@ -1,19 +1,24 @@
 """Running the Slack side: HTTP mode (`/slack/events` on PORT) or Socket Mode, plus its upkeep loop.
 
 `serve(settings, config, stop)` is what `faktabot run` starts in its Slack thread; `start()` returns
-the running pieces for tests and benchmarks. The upkeep loop retries posts Slack did not take,
+the running pieces for tests and benchmarks. The HTTP listener is meant to sit behind a proxy on
+127.0.0.1 but holds up on its own: a cap on connections, a deadline to read each request, the
+signature checked before anything about a request is logged, and a 4xx for malformed input. The upkeep loop retries posts Slack did not take,
 delivers subscribed figures, republishes App Home after each evaluation and forgets old event ids.
 I/O: a listening socket or a websocket, Slack, the store.
 """
 from __future__ import annotations
 
 import logging
+import re
+import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Config
 from bot.settings import Settings
@@ -26,45 +31,143 @@ log = logging.getLogger("faktabot.slack")
 EVENTS_PATH = "/slack/events"
 UPKEEP_SECONDS = 30.0
 MAX_BODY = 1_000_000  # Slack's payloads are far smaller; anything bigger is not Slack
+MAX_CONNECTIONS = 64  # Slack sends a handful at a time; more at once is a flood, not Slack
+READ_SECONDS = 10.0  # to read one request, headers and body; Slack sends it in one go
+STARTUP_SECONDS = 30.0  # auth.test at start (or the Socket Mode connection), retries included
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def http_server(app: App, port: int, host: str = "0.0.0.0") -> ThreadingHTTPServer:
-    """A threaded HTTP server that hands each POST to /slack/events to Bolt (which verifies the
-    signature) and answers GET /health; one thread per request, so a slow client blocks no one."""
+def printable(text: object, limit: int = 200) -> str:
+    """Text from outside as it may go in a log record: control characters (a line break could forge
+    a log line) written as escapes, and cut at `limit`."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))[:limit]
+
+
+class OneLineRecords(logging.Filter):
+    """Each record of the Slack loggers on one line: newlines in its arguments are escaped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = printable(record.getMessage(), 2000), ()
+        return True
+
+
+ONE_LINE = OneLineRecords()
+for _name in ("faktabot.slack", "faktabot.slack.bolt", "faktabot.slack.socket"):
+    logging.getLogger(_name).addFilter(ONE_LINE)  # before Bolt copies the filters to its own loggers
+
+
+def http_server(app: App, port: int, host: str = "127.0.0.1", *, signing_secret: str | None = None,
+                max_connections: int = MAX_CONNECTIONS, read_seconds: float = READ_SECONDS) -> ThreadingHTTPServer:
+    """An HTTP server that hands each signed POST to /slack/events to Bolt and answers GET /health.
+
+    One thread per connection, at most `max_connections` at once; a request must arrive whole within
+    `read_seconds` (a client sending a byte a second is cut off); one request per connection. A POST
+    whose signature does not verify is refused with 401 and one log line, before its body is parsed
+    or logged; malformed input gets a 400, 401 or 413."""
+    verifier = SignatureVerifier(signing_secret) if signing_secret else None
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        timeout = read_seconds  # each recv; the deadline below bounds the whole request
+
+        def setup(self) -> None:
+            super().setup()
+            # The deadline for the whole request: a slow client is disconnected when it passes.
+            self._deadline = threading.Timer(read_seconds, self._cut_off)
+            self._deadline.daemon = True
+            self._deadline.start()
+
+        def _cut_off(self) -> None:
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+        def finish(self) -> None:
+            self._deadline.cancel()
+            try:
+                super().finish()
+            except OSError:  # the client went away, or the deadline cut the connection
+                pass
+
+        def handle_one_request(self) -> None:
+            try:
+                super().handle_one_request()
+            except (TimeoutError, ConnectionError, OSError):
+                self.close_connection = True  # a dropped or cut-off connection is no error of ours
 
         def do_POST(self) -> None:
+            self.close_connection = True
             path, _, query = self.path.partition("?")
-            length = int(self.headers.get("Content-Length") or 0)
-            if path != EVENTS_PATH or length > MAX_BODY:
-                self._answer(404 if path != EVENTS_PATH else 413, {}, "")
+            if path != EVENTS_PATH:
+                self._answer(404, {}, "")
                 return
-            body = self.rfile.read(length).decode("utf-8")
+            raw_length = self.headers.get("Content-Length", "")
+            if not (raw_length.isascii() and raw_length.isdigit()):
+                self._refuse(400, "a missing or malformed Content-Length")
+                return
+            length = int(raw_length)
+            if length > MAX_BODY:
+                self._refuse(413, f"a body of {length} bytes")
+                return
+            data = self.rfile.read(length)
+            if len(data) < length:
+                self.close_connection = True
+                return  # the client hung up, or the deadline cut it off, mid-body
+            self._deadline.cancel()
+            try:
+                body = data.decode("utf-8")
+            except UnicodeDecodeError:
+                self._refuse(400, "a body that is not UTF-8")
+                return
+            if verifier is not None and not self._signed(body):
+                self._refuse(401, "a missing, stale or invalid signature")
+                return
             headers = {name.lower(): self.headers.get_all(name) or [] for name in self.headers.keys()}
-            response = app.dispatch(BoltRequest(body=body, query=query, headers=headers))
+            try:
+                request = BoltRequest(body=body, query=query, headers=headers)
+            except ValueError:  # a signed body Bolt cannot parse (malformed JSON or form data)
+                self._refuse(400, "a body that is neither JSON nor form data")
+                return
+            response = app.dispatch(request)
             self._answer(response.status, response.headers, response.body)
 
+        def _signed(self, body: str) -> bool:
+            timestamp = self.headers.get("X-Slack-Request-Timestamp", "")
+            signature = self.headers.get("X-Slack-Signature", "")
+            # SignatureVerifier would raise on a timestamp that is not a whole number (a 500).
+            if not (timestamp.isascii() and timestamp.isdigit()):
+                return False
+            return verifier.is_valid(body=body, timestamp=timestamp, signature=signature)
+
+        def _refuse(self, status: int, why: str) -> None:
+            log.warning("slack: refused a request from %s to %s: %s (%d)", self.client_address[0],
+                        printable(self.path, 100), why, status)
+            self.close_connection = True
+            self._answer(status, {}, "")
+
         def do_GET(self) -> None:
+            self.close_connection = True
             self._answer(200 if self.path == "/health" else 404, {}, "ok" if self.path == "/health" else "")
 
         def _answer(self, status: int, headers: dict, body: str) -> None:
             data = body.encode("utf-8")
             self.send_response(status)
             for name, values in headers.items():
-                if name.lower() != "content-length":
+                if name.lower() not in ("content-length", "connection"):
                     for value in values:
                         self.send_header(name, value)
             self.send_header("Content-Length", str(len(data)))
+            if self.close_connection:
+                self.send_header("Connection", "close")
             self.end_headers()
             self.wfile.write(data)
 
         def log_message(self, format: str, *args: object) -> None:
-            log.debug("http: " + format, *args)
+            # http.server's own lines (the request line, errors) carry what the client sent.
+            log.debug("http: %s", printable(format % args))
 
-    server = EventsServer((host, port), Handler)
-    return server
+    return EventsServer((host, port), Handler, max_connections=max_connections)
 
 
 class EventsServer(ThreadingHTTPServer):
@@ -72,6 +175,29 @@ class EventsServer(ThreadingHTTPServer):
     # socketserver's default backlog of 5 resets connections when a burst of events and clicks
     # arrives at once (a channel full of people pressing the same button).
     request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], *, max_connections: int):
+        super().__init__(address, handler)
+        self.slots = threading.BoundedSemaphore(max_connections)
+
+    def process_request(self, request, client_address) -> None:
+        # A thread per connection, but no more than the slots: past that a connection is closed at
+        # once, so a flood costs sockets, not threads, and the accept loop never waits.
+        if not self.slots.acquire(blocking=False):
+            log.debug("http: too many connections; closed one from %s", client_address[0])
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
 
 @dataclass
@@ -102,9 +228,11 @@ class Running:
         self.bot.close()
 
 
-def start(settings: Settings, config: Config, *, port: int | None = None, host: str = "0.0.0.0",
-          upkeep_seconds: float = UPKEEP_SECONDS, **options) -> Running:
-    """Build the app and start listening: Socket Mode when SLACK_APP_TOKEN is set, else HTTP."""
+def start(settings: Settings, config: Config, *, port: int | None = None, host: str | None = None,
+          upkeep_seconds: float = UPKEEP_SECONDS, read_seconds: float = READ_SECONDS,
+          max_connections: int = MAX_CONNECTIONS, **options) -> Running:
+    """Build the app and start listening: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on
+    HOST:PORT (127.0.0.1 unless HOST says otherwise)."""
     bot = SlackBot(settings, config, **options)
     running = Running(bot)
     try:
@@ -114,12 +242,16 @@ def start(settings: Settings, config: Config, *, port: int | None = None, host: 
             running.socket.connect()
             log.info("slack: connected in Socket Mode")
         else:
-            running.http = http_server(build_app(bot), settings.port if port is None else port, host)
+            running.http = http_server(build_app(bot), settings.port if port is None else port,
+                                       settings.host if host is None else host,
+                                       signing_secret=settings.slack_signing_secret,
+                                       max_connections=max_connections, read_seconds=read_seconds)
             thread = threading.Thread(target=running.http.serve_forever, kwargs={"poll_interval": 0.05},
                                       name="slack-http", daemon=True)
             thread.start()
             running.threads.append(thread)
-            log.info("slack: listening on port %d, path %s", running.port, EVENTS_PATH)
+            log.info("slack: listening on %s port %d, path %s", running.http.server_address[0], running.port,
+                     EVENTS_PATH)
     except BaseException:
         running.stop()
         raise
@@ -130,15 +262,37 @@ def start(settings: Settings, config: Config, *, port: int | None = None, host: 
     return running
 
 
-def serve(settings: Settings, config: Config, stop: threading.Event) -> None:
+def serve(settings: Settings, config: Config, stop: threading.Event, *,
+          startup_seconds: float = STARTUP_SECONDS, **options) -> None:
     """Run the Slack side until `stop` is set (`faktabot run`'s Slack thread). If it cannot start
-    (a refused token, a port in use), it says so and stops the service rather than run without Slack."""
-    try:
-        running = start(settings, config)
-    except Exception as error:  # the listener wrapper: one line, then the whole service stops
-        log.error("slack: cannot start: %s; check SLACK_BOT_TOKEN, SLACK_API_URL and PORT", error)
+    within `startup_seconds` (a refused token, a port in use, a Slack API that does not answer), it
+    says so in one line and stops the service rather than run without Slack."""
+    outcome: dict[str, object] = {}
+    started = threading.Event()
+    gave_up = threading.Event()
+
+    def starting() -> None:
+        try:
+            outcome["running"] = start(settings, config, **options)
+        except Exception as error:  # reported by serve, on its own thread
+            outcome["error"] = error
+        started.set()
+        if gave_up.is_set() and "running" in outcome:
+            outcome["running"].stop()  # it came up after serve had given up on it
+
+    threading.Thread(target=starting, name="slack-start", daemon=True).start()
+    if not started.wait(startup_seconds):
+        gave_up.set()
+        if not started.is_set():
+            log.error("slack: cannot start: no answer from the Slack API at %s within %g s; check SLACK_API_URL "
+                      "and the network", settings.slack_api_url, startup_seconds)
+            stop.set()
+            return
+    if "error" in outcome:  # the listener wrapper: one line, then the whole service stops
+        log.error("slack: cannot start: %s; check SLACK_BOT_TOKEN, SLACK_API_URL, HOST and PORT", outcome["error"])
         stop.set()
         return
+    running = outcome["running"]
     try:
         stop.wait()
     finally:

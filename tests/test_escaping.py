@@ -1,0 +1,212 @@
+"""Everything from outside is escaped for its medium (issue 12, item 3): every template in
+`templates/` rendered with hostile strings in every free-text field of real contexts (the sample
+store and faktabot.toml), the Slack blocks, the terminal path and the HTML part of an alert email.
+"""
+from __future__ import annotations
+
+import dataclasses
+import email
+import re
+from datetime import datetime, timezone
+from email import policy
+from pathlib import Path
+
+import pytest
+
+from bot.alerting import views, watch
+from bot.asking.conversation import reply
+from bot.asking.queries import NotUnderstood
+from bot.config import load_config
+from bot.delivery.channels import Message
+from bot.delivery.email import EmailNoticeChannel, EmlOutbox
+from bot.delivery.ledger import Delivery, Ledger
+from bot.rendering import render
+from bot.rendering.terminal import for_terminal
+from bot.reports import factsheet
+from bot.reports.summary import BoardRow, build_summary
+from bot.slack import blocks
+from indicators.catalogue import default_areas, default_catalogue
+from indicators.refresh import SourceStatus
+from indicators.store import Store
+from rules.engine import Acknowledgement
+from tests.conftest import REPO
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+HOSTILE = "x<!channel><@U999>\n<script>alert(1)</script>&amp;"
+# Fields the templates branch on or parse (codes, periods, units of measure), kept as they are;
+# every other string is replaced. A source keeps its kind and gets a hostile table or file name.
+CODES = {"kind", "status", "format", "frequency", "intent", "code", "better", "mode", "period", "month",
+         "quarter", "newest_period", "first", "id", "indicator", "area", "code", "measure", "number",
+         "unit", "reason", "last_status", "compare_area", "count_indicator", "start", "end", "cid",
+         "fetched_at", "newest", "last_ok"}
+# Templates with no field from outside to print (fixed words, numbers and periods only).
+NOTHING_EXTERNAL = {"forecast.txt.j2", "chart_index_label.txt.j2", "factsheet_change_unit.txt.j2",
+                    "factsheet_watermark.txt.j2", "target_label.txt.j2", "no_targets.txt.j2",
+                    "factsheet_page_footer.txt.j2", "slack_help.txt.j2"}
+_CODE_LIKE = re.compile(r"^[a-z0-9_\-.:=;]*$")
+
+
+def hostile(value: object, name: str = "") -> object:
+    """`value` with every free-text string replaced by HOSTILE, recursively through dataclasses,
+    lists, tuples and dict values."""
+    if isinstance(value, str):
+        if name == "source":
+            return value.partition(":")[0] + ":" + HOSTILE
+        if name in CODES or _CODE_LIKE.match(value):
+            return value
+        return HOSTILE
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: hostile(getattr(value, f.name), f.name) for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, tuple):
+        return tuple(hostile(v) for v in value)
+    if isinstance(value, list):
+        return [hostile(v) for v in value]
+    if isinstance(value, dict):
+        return {k: hostile(v) for k, v in value.items()}
+    return value
+
+
+@pytest.fixture(scope="module")
+def contexts(sample_store_path) -> dict[str, list[dict]]:
+    """Real contexts for every template, made hostile."""
+    config = load_config(REPO / "faktabot.toml")
+    catalogue, areas = default_catalogue(), default_areas()
+    with Store(sample_store_path) as store:
+        evaluation = watch.assess_all(store, Ledger(store.db), config, NOW)
+        target_views = views.views(config.targets, evaluation.states)
+        answers = [reply(q, store, config, NOW.date()).result
+                   for q in ("udvikling i ledighed vs landet", "ledige efter ydelse", "ledighed maj 2026")]
+        summary = build_summary("2026-10", store, config, catalogue, areas, with_charts=False, today=NOW.date())
+        figures = factsheet.build("2026-Q3", store, catalogue, areas, config.area)
+    # An acknowledged target with a note, as a manager would type it.
+    acked = [dataclasses.replace(v, state=dataclasses.replace(
+        v.state, ack=watch_ack(HOSTILE))) for v in target_views[:2]]
+    target_views = [hostile(v) for v in target_views] + [dataclasses.replace(hostile(v), state=v.state) for v in acked]
+    notices = [(hostile(views.views(config.targets, evaluation.states)[0]), n) for n in evaluation.notices[:1]]
+    answers = [hostile(a) for a in answers]
+    summary = hostile(summary)
+    summary.board = [BoardRow(name=HOSTILE, status="breached", text=HOSTILE, note=HOSTILE),
+                     BoardRow(name="Mål", status="ok", text=views.target_line(target_views[0]), note=None)]
+    figures = [hostile(f) for f in figures]
+    area = hostile(areas.get(config.area))
+    delivery = Delivery(id=1, key="k", target="t", kind="alert", recipient=HOSTILE, subject=HOSTILE, body=HOSTILE,
+                        status="failed", attempts=5, error=HOSTILE)
+    run = watch.AlertRun(notices=[(v, n, HOSTILE, HOSTILE) for v, n in notices], sent=[delivery],
+                         failed=[(delivery, HOSTILE)], without_recipients=[HOSTILE])
+    status = SourceStatus(source=HOSTILE, rows=1, newest="2026-05", last_ok=NOW.isoformat(), last_status="failed",
+                          last_error=HOSTILE, stale=True, never_refreshed=False)
+    views_ctx = [{"v": v, "n": n} for v, n in notices]
+    return {
+        "alert.txt.j2": views_ctx, "alert_subject.txt.j2": views_ctx,
+        "alert_run.txt.j2": [{"run": run, "dry_run": False, "where": [HOSTILE], "local": True, "targets": 3}],
+        "alert_status.txt.j2": [{"states": {v.target.id: v.state for v in target_views}, "failed": [delivery]}],
+        "answer.txt.j2": [{"a": a} for a in answers],
+        "slack_answer_context.txt.j2": [{"a": a} for a in answers if a.observation is not None],
+        "chart_labels.txt.j2": [{"a": a} for a in answers if a.observation is not None],
+        "summary_chart_alt.txt.j2": [{"a": a} for a in answers if a.observation is not None and a.history],
+        "chart_index_label.txt.j2": [{"first": "2026-05"}],
+        "factsheet_change_unit.txt.j2": [{}], "factsheet_watermark.txt.j2": [{}], "target_label.txt.j2": [{}],
+        "no_targets.txt.j2": [{}],
+        "factsheet_email.html.j2": [{"quarter": "2026-Q3", "kommune": HOSTILE, "sample": True}],
+        "factsheet_email.txt.j2": [{"quarter": "2026-Q3", "kommune": HOSTILE, "sample": True}],
+        "factsheet_email_subject.txt.j2": [{"quarter": "2026-Q3", "kommune": HOSTILE, "sample": True}],
+        "factsheet_figure.txt.j2": [{"f": f, "kommune": HOSTILE} for f in figures],
+        "factsheet_page_header.txt.j2": [{"number": 1, "title": HOSTILE, "kommune": HOSTILE, "quarter": "2026-Q3",
+                                          "sample": True}],
+        "factsheet_page_footer.txt.j2": [{"page": 1, "pages": 7}],
+        "factsheet_pdf_title.txt.j2": [{"kommune": HOSTILE, "quarter": "2026-Q3"}],
+        "forecast.txt.j2": [{"v": v} for v in target_views if v.state.forecast],
+        "reason.txt.j2": [{"v": v} for v in target_views],
+        "target_line.txt.j2": [{"v": v} for v in target_views],
+        "slack_home_target.txt.j2": [{"v": v, "newest": None, "previous": None, "change": None} for v in target_views],
+        "targets.txt.j2": [{"views": target_views, "now": NOW, "config_name": HOSTILE}],
+        "help.txt.j2": [{"count": 31, "area": area}], "slack_help.txt.j2": [{"count": 31, "area": area}],
+        "not_understood.txt.j2": [{"n": NotUnderstood(text=HOSTILE, unknown=(HOSTILE,), suggestions=("ledige",)),
+                                   "names": {"ledige": HOSTILE}}],
+        "vocabulary.txt.j2": [{"pages": [(1, HOSTILE, [hostile(default_catalogue().get("ledige"))])]}],
+        "plain_email.html.j2": [{"text": HOSTILE}],
+        "stale.txt.j2": [{"s": status}], "stale_subject.txt.j2": [{"s": status}],
+        "summary.txt.j2": [{"s": summary}], "summary.html.j2": [{"s": summary}],
+        "summary_subject.txt.j2": [{"s": summary}],
+    }
+
+
+def watch_ack(note: str) -> Acknowledgement:
+    return Acknowledgement(note=note, at=NOW, status="breached")
+
+
+def templates() -> list[str]:
+    return sorted(p.name for p in render.TEMPLATE_DIR.glob("*.j2") if not p.name.startswith("_"))
+
+
+@pytest.mark.parametrize("name", templates())
+def test_every_template_escapes_hostile_strings_for_its_medium(name, contexts):
+    assert name in contexts, f"{name} has no hostile context in this test; add one"
+    assert contexts[name], f"{name}: the real data gave no context to render"
+    for context in contexts[name]:
+        text = render.render(name, **context)
+        medium = render.medium(name)
+        if medium == "slack":
+            for raw in ("<!channel>", "<@U", "<script"):
+                assert raw not in text, f"{name} lets {raw!r} through:\n{text}"
+        elif medium == "html":
+            assert "<script" not in text and "<!channel>" not in text, f"{name} lets HTML through:\n{text}"
+        elif name.endswith("_subject.txt.j2"):
+            assert "\n" not in text and "\r" not in text, f"{name}: a subject on more than one line"
+        if name not in NOTHING_EXTERNAL:
+            # The hostile text reached the output (so the test can fail), escaped once for its medium.
+            expected = {"slack": "&lt;!channel&gt;", "html": "&lt;!channel&gt;", "plain": "<!channel>"}[medium]
+            assert expected in text, f"{name}: the hostile field did not reach the output:\n{text}"
+            assert "&amp;amp;lt;" not in text and "&amp;lt;" not in text, f"{name} escapes twice:\n{text}"
+
+
+def test_a_hostile_file_name_in_a_source_is_escaped_in_an_answer(sample_store_copy):
+    with Store(sample_store_copy) as store:
+        answer = reply("ledighed", store, load_config(REPO / "faktabot.toml"), NOW.date()).result
+    cited = dataclasses.replace(answer, observation=dataclasses.replace(
+        answer.observation, source="file:x<!channel><@U999>.csv"))
+    text = render.render("answer.txt.j2", a=cited)
+    assert "kommunens egne data (x&lt;!channel&gt;&lt;@U999&gt;.csv)" in text
+    assert "x<!channel><@U999>.csv" in for_terminal(text)
+
+
+def test_slack_blocks_fill_words_escaped_and_defuse_broadcasts():
+    assert blocks.word("alert", "unknown_target", target="<!channel>") == \
+        "Målet »&lt;!channel&gt;« findes ikke længere i faktabot.toml."
+    line = blocks.word("alert", "acknowledged", user="U1", day="1. maj", note="@here se <@U999>")
+    assert "<@U999>" not in line and "@here" not in line and line.startswith(":ballot_box_with_check: <@U1>")
+    modal = blocks.acknowledge_modal("t", "<script>&", None, None)
+    assert "&lt;script&gt;&amp;" in modal["blocks"][0]["elements"][0]["text"]
+
+
+def test_text_rendered_once_is_not_escaped_again_when_embedded(contexts):
+    inner = render.render("not_understood.txt.j2", n=_not_understood("a & b"), names={})
+    assert "»a &amp; b«" in inner
+    summary = dataclasses.replace(contexts["summary.txt.j2"][0]["s"], board=[BoardRow("Mål", "ok", inner)])
+    for name in ("summary.txt.j2", "summary.html.j2"):
+        outer = render.render(name, s=summary)
+        assert "»a &amp; b«" in outer and "a &amp;amp; b" not in outer, name
+
+
+def _not_understood(word: str) -> NotUnderstood:
+    return NotUnderstood(text=word, unknown=(word,))
+
+
+def test_the_terminal_shows_characters_not_escapes_and_no_control_codes():
+    assert for_terminal("*Mål* a &amp; b &lt;c&gt; \x1b[31mrød\x1b[0m") == "Mål a & b <c> [31mrød[0m"
+
+
+def test_a_script_in_a_file_name_does_not_reach_an_alert_email_s_html_raw(tmp_path: Path):
+    status = SourceStatus(source="file:<script>alert(1)</script>.csv", rows=1, newest="2026-05", last_ok=None,
+                          last_status="failed", last_error="bad row in <script>alert(1)</script>.csv", stale=True,
+                          never_refreshed=True)
+    text = render.render("stale.txt.j2", s=status)
+    channel = EmailNoticeChannel(EmlOutbox(tmp_path), lambda: NOW, for_terminal,
+                                 lambda plain: render.render("plain_email.html.j2", text=plain))
+    where = channel.send(Message(key="stale:x", recipient="drift@kommune.dk", subject="s", text=text))
+    message = email.message_from_bytes(Path(where).read_bytes(), policy=policy.default)
+    html = message.get_body(("html",)).get_content()
+    plain = message.get_body(("plain",)).get_content()
+    assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;.csv" in html
+    assert "<script>alert(1)</script>.csv" in plain  # the plain part shows the name as it is
