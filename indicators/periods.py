@@ -106,17 +106,7 @@ def plausible(period: Period, this_year: int) -> str | None:
 
 def parse(text: str) -> Period:
     """Parse the store's spelling: `2026-05`, `2026-Q2` or `2026`."""
-    match = _STORE.match(text.strip())
-    if not match:
-        raise PeriodError(f"not a period: {text!r}; expected YYYY-MM, YYYY-Qn or YYYY")
-    y, m, q = match.groups()
-    if m is not None:
-        if not 1 <= int(m) <= 12:
-            raise PeriodError(f"not a month: {text!r}")
-        return month(int(y), int(m))
-    if q is not None:
-        return quarter(int(y), int(q))
-    return year(int(y))
+    return _read(_STORE, text, "not a period: {!r}; expected YYYY-MM, YYYY-Qn or YYYY")
 
 
 def from_source(text: str) -> Period:
@@ -124,9 +114,15 @@ def from_source(text: str) -> Period:
 
     A QMAT period (four quarters' moving average) is stored as the quarter it ends with.
     """
-    match = _SOURCE.match(text.strip())
+    return _read(_SOURCE, text, "not a period the sources use: {!r}")
+
+
+def _read(spelling: re.Pattern[str], text: str, problem: str) -> Period:
+    """The period `text` names in `spelling` (groups: year, month, quarter); month and quarter
+    numbers are range-checked by `month` and `quarter`."""
+    match = spelling.match(text.strip())
     if not match:
-        raise PeriodError(f"not a period the sources use: {text!r}")
+        raise PeriodError(problem.format(text))
     y, m, q = match.groups()
     if m is not None:
         if not 1 <= int(m) <= 12:

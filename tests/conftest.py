@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+from tests.fake_slack import FakeSlack
 from tests.shared_data import SHARED_DATA  # noqa: E402  (../shared/data or the bundled copy)
 
 
@@ -70,3 +71,8 @@ def real_value(table: str, area_name: str, period: str, group: str, measure: str
     raise LookupError((table, area_name, period, group, measure))
 
 
+@pytest.fixture
+def fake():
+    """A fake Slack Web API over real HTTP (tests/fake_slack.py), for the Slack tests."""
+    with FakeSlack() as server_:
+        yield server_

@@ -38,12 +38,6 @@ def settings_for(db: Path, fake: FakeSlack, **extra: str):
 
 
 @pytest.fixture
-def fake():
-    with FakeSlack() as server_:
-        yield server_
-
-
-@pytest.fixture
 def running(sample_store_copy, fake):
     bot = server.start(settings_for(sample_store_copy, fake), CONFIG, port=0, host="127.0.0.1", upkeep_seconds=3600,
                        chart_processes=0)

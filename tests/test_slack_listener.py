@@ -17,16 +17,9 @@ from bot.slack import server
 from indicators.store import Store
 from indicators.types import Observation
 from tests import fake_slack as slack
-from tests.fake_slack import FakeSlack
 from tests.test_slack import CONFIG, JSON, in_thread, settings_for
 
 READ_SECONDS = 0.5
-
-
-@pytest.fixture
-def fake():
-    with FakeSlack() as server_:
-        yield server_
 
 
 @pytest.fixture
