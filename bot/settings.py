@@ -41,6 +41,13 @@ class Settings:
     smtp_password: str | None = field(default=None, repr=False)
     smtp_security: str = "starttls"
     mail_from: str | None = None
+    max_import_bytes: int = 50 * 1024 * 1024  # FAKTABOT_MAX_IMPORT_MB: the largest file an import reads
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret value set, so error texts from outside can be scrubbed of them."""
+        return tuple(s for s in (self.slack_bot_token, self.slack_app_token, self.slack_signing_secret,
+                                 self.jobindsats_token, self.smtp_password) if s)
 
     @property
     def slack_enabled(self) -> bool:
@@ -105,6 +112,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         smtp_password=text("SMTP_PASSWORD"),
         smtp_security=security,
         mail_from=text("MAIL_FROM"),
+        max_import_bytes=(_int(env, "FAKTABOT_MAX_IMPORT_MB", 50, problems) or 50) * 1024 * 1024,
     )
     if settings.slack_bot_token and not settings.slack_app_token and not settings.slack_signing_secret:
         problems.append(

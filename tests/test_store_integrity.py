@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 
 import pytest
 
 from indicators.store import NotAStore, Store, StoreCorrupt, StoreError
 from indicators.types import Observation
+from tests.conftest import REPO
 
 NOW = "2026-08-01T00:00:00+00:00"
 
@@ -109,3 +112,22 @@ def test_a_new_store_and_its_wal_are_readable_by_their_owner_only(tmp_path):
         for name in ("store.db", "store.db-wal", "store.db-shm"):
             mode = stat.S_IMODE((tmp_path / name).stat().st_mode)
             assert mode == 0o600, (name, oct(mode))
+
+
+def test_faktabot_run_refuses_a_damaged_store_and_sends_nothing(sample_store_copy, tmp_path):
+    """A corrupt page in the middle: `run` stops at start with one line, before any job or message."""
+    with Store(sample_store_copy) as store:
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = store.db.execute("PRAGMA page_size").fetchone()[0]
+        pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+    with open(sample_store_copy, "r+b") as handle:
+        handle.seek(page_size * (pages // 2) + 200)
+        handle.write(os.urandom(page_size - 400))
+    outbox = tmp_path / "outbox"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FAKTABOT_", "SLACK_", "SMTP_", "JOBINDSATS_"))}
+    env.update(FAKTABOT_DB=str(sample_store_copy), FAKTABOT_OUTBOX=str(outbox))
+    result = subprocess.run([sys.executable, "-m", "bot", "run"], env=env, cwd=REPO, capture_output=True, text=True,
+                            timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == 1
+    assert "is damaged" in result.stderr and "Traceback" not in result.stderr
+    assert not outbox.exists()

@@ -71,7 +71,7 @@ def refreshers(settings: Settings) -> dict[str, Callable[[Store, datetime], RunR
             connector = connector_for(source, settings, RetryPolicy(), now)
             try:
                 return refresh_source(store, connector, wanted_from(catalogue, source, []), catalogue=catalogue,
-                                      areas=areas, now=clock.stamp(now))
+                                      areas=areas, now=clock.stamp(now), secrets=settings.secrets)
             finally:
                 connector.http.close()
         return refresh

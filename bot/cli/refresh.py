@@ -106,6 +106,7 @@ def cmd_refresh(args, settings: Settings, config: Config, *, policy: RetryPolicy
     results: list[RunResult] = []
     console = Console(stderr=True)
     with Store(settings.db_path, create=True) as store:
+        store.quick_check()  # never write into a damaged store
         if created:
             say("refresh_created", out=sys.stderr, path=settings.db_path)
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -121,12 +122,14 @@ def cmd_refresh(args, settings: Settings, config: Config, *, policy: RetryPolicy
                 if source == "file":
                     for path in args.file:
                         results.append(refresh_file(store, path, catalogue=catalogue, areas=areas, formats=config.imports,
-                                                    now=stamp, default_area=config.area, on_progress=report))
+                                                    now=stamp, default_area=config.area, on_progress=report,
+                                                    max_bytes=settings.max_import_bytes))
                     continue
                 connector = connector_for(source, settings, policy, now())
                 try:
                     results.append(refresh_source(store, connector, wanted, catalogue=catalogue, areas=areas,
-                                                  now=stamp, full=args.full, on_progress=report))
+                                                  now=stamp, full=args.full, on_progress=report,
+                                                  secrets=settings.secrets))
                 finally:
                     connector.http.close()
     for result in results:
@@ -145,13 +148,18 @@ def _print_result(result: RunResult) -> None:
     extra = []
     if result.replaced_sample:
         extra.append(messages()["refresh_sample_replaced"].format(count=formats.number(result.replaced_sample)))
+    if result.kept_values:
+        extra.append(messages()["refresh_values_kept"].format(count=formats.number(result.kept_values)))
+    if result.derived:
+        extra.append(messages()["refresh_derived"].format(count=formats.number(result.derived)))
     if result.skipped:
         extra.append(messages()["refresh_rows_skipped"].format(
             count=formats.number(sum(result.skipped.values())), reasons=", ".join(sorted(result.skipped))[:200]))
     one, many = messages()["refresh_area_one"], messages()["refresh_area_many"]
     say("refresh_done", source=result.source, rows=formats.number(result.rows),
          areas=f"{result.areas} {one if result.areas == 1 else many}",
-         inserted=formats.number(result.inserted), updated=formats.number(result.updated), revisions=formats.number(result.revisions),
+         inserted=formats.number(result.inserted), updated=formats.number(result.updated),
+         revisions=formats.number(result.revisions),
          newest=formats.period(result.newest) if result.newest else "–",
          seconds=f"{result.seconds:.1f}".replace(".", ","), extra="".join(extra))
 

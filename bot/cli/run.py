@@ -42,7 +42,8 @@ def run(settings: Settings, config: Config, *, chat: Callable[[], int] | None = 
     interactive = chat is not None and stdin.isatty() and slack is None
     log_file = settings.db_path.with_name("faktabot.log") if interactive else None
     configure_logging(log_file)
-    Store(settings.db_path).close()  # a missing or foreign store fails here, before anything starts
+    with Store(settings.db_path) as store:  # a missing, foreign or damaged store stops here, before anything starts
+        store.quick_check()
     lock = InstanceLock(settings.db_path)
     lock.acquire()
     started = time.perf_counter()
