@@ -310,7 +310,8 @@ def test_sigterm_during_catch_up_exits_within_two_seconds_and_a_restart_sends_no
     again_env = {**base, **smtp_env(smtp.port, tmp_path / "outbox")}
     again = _start(again_env, tmp_path / "again.log")
     try:
-        _wait_for(lambda: "staleness:" in (tmp_path / "again.log").read_text(encoding="utf-8"))
+        # The alerts step of the catch-up; it starts with a refresh, so generous on a loaded machine.
+        _wait_for(lambda: "alerts:" in (tmp_path / "again.log").read_text(encoding="utf-8"), timeout=120)
     finally:
         again.send_signal(signal.SIGTERM)
         again.wait(timeout=10)
@@ -320,4 +321,5 @@ def test_sigterm_during_catch_up_exits_within_two_seconds_and_a_restart_sends_no
     delivered = [m["Message-ID"] for m in smtp.messages]
     assert delivered and message_id(cut[0], cut[1]) not in delivered
     assert len(delivered) == len(set(delivered))  # nothing twice
-    assert all(r[2] in ("sent", "sending") for r in after if r[1].count("@") == 1)
+    first_keys = {r[:2] for r in left}  # the alerts the first run had queued
+    assert {r[2] for r in after if r[:2] in first_keys and r[:2] != cut[:2]} == {"sent"}
