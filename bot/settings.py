@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from dotenv import dotenv_values
@@ -42,6 +43,10 @@ class Settings:
     smtp_security: str = "starttls"
     mail_from: str | None = None
     max_import_bytes: int = 50 * 1024 * 1024  # FAKTABOT_MAX_IMPORT_MB: the largest file an import reads
+    smtp_timeout: float = 30.0  # seconds for each SMTP command
+    smtp_deadline: float = 60.0  # seconds for a whole message, however slowly the server answers
+    # Hours before a send with an unknown outcome goes again by itself; None: only by an operator.
+    unknown_hold_hours: int | None = 24
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -61,6 +66,15 @@ class Settings:
     def smtp_enabled(self) -> bool:
         return bool(self.smtp_host)
 
+    @property
+    def unknown_hold(self) -> timedelta | None:
+        return timedelta(hours=self.unknown_hold_hours) if self.unknown_hold_hours else None
+
+    @property
+    def password_in_clear(self) -> bool:
+        """SMTP login over a connection without TLS: the password crosses the network readable."""
+        return self.smtp_enabled and self.smtp_security == "none" and bool(self.smtp_user or self.smtp_password)
+
 
 def _int(env: Mapping[str, str], name: str, default: int | None, problems: list[str]) -> int | None:
     raw = env.get(name)
@@ -71,6 +85,14 @@ def _int(env: Mapping[str, str], name: str, default: int | None, problems: list[
     except ValueError:
         problems.append(f"{name}={raw!r} is not a whole number")
         return default
+
+
+def _positive(env: Mapping[str, str], name: str, default: int, problems: list[str]) -> float:
+    value = _int(env, name, default, problems)
+    if value is None or value <= 0:
+        problems.append(f"{name}={value} should be a number of seconds above 0")
+        return float(default)
+    return float(value)
 
 
 def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
@@ -113,7 +135,13 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         smtp_security=security,
         mail_from=text("MAIL_FROM"),
         max_import_bytes=(_int(env, "FAKTABOT_MAX_IMPORT_MB", 50, problems) or 50) * 1024 * 1024,
+        smtp_timeout=_positive(env, "SMTP_TIMEOUT", 30, problems),
+        smtp_deadline=_positive(env, "SMTP_DEADLINE", 60, problems),
+        unknown_hold_hours=_int(env, "FAKTABOT_UNKNOWN_HOLD_HOURS", 24, problems) or None,
     )
+    if settings.unknown_hold_hours is not None and settings.unknown_hold_hours < 0:
+        problems.append(f"FAKTABOT_UNKNOWN_HOLD_HOURS={settings.unknown_hold_hours} should be 0 (only an "
+                        "operator resends) or a number of hours")
     if settings.slack_bot_token and not settings.slack_app_token and not settings.slack_signing_secret:
         problems.append(
             "SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor "

@@ -6,6 +6,7 @@ I/O at the edges (store, ledger, channels); the caller passes `now`. The words c
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -54,7 +55,7 @@ class AlertRun:
 
 
 def run_alerts(store: Store, ledger: Ledger, config: Config, channels: Channels, now: datetime,
-               dry_run: bool = False) -> AlertRun:
+               dry_run: bool = False, should_stop: Callable[[], bool] = lambda: False) -> AlertRun:
     """Evaluate, keep the new states, and send every due notice once to each recipient.
 
     States and the deliveries rows for new notices are written in one transaction before anything
@@ -83,9 +84,9 @@ def run_alerts(store: Store, ledger: Ledger, config: Config, channels: Channels,
                 ledger.queue(key=notice.key, target=view.target.id, kind=notice.kind, recipient=recipient,
                              subject=subject, body=text, sample_data=notice.state.sample_data, now=now)
     sent = send_due(ledger, ledger.due(NOTICE_KINDS), channels, now,  # the summary sends its own rows
-                    chart_for=_alert_charts(store, config, channels, now))
+                    chart_for=_alert_charts(store, config, channels, now), should_stop=should_stop)
     run.sent.extend(sent.sent)
-    run.failed.extend(sent.failed)
+    run.failed.extend(sent.failed + sent.unknown)  # an unknown outcome is reported with the failures
     return run
 
 

@@ -32,6 +32,9 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     alert.add_argument("--until", metavar="DATE", help="the date messages resume, YYYY-MM-DD")
     alert.add_argument("--ack", metavar="TARGET", help="acknowledge TARGET's status (with --note): no reminders")
     alert.add_argument("--note", metavar="TEXT", help="what is being done; shown with the target and in summaries")
+    alert.add_argument("--resend-unknown", metavar="ID", nargs="?", const="all",
+                       help="send again the messages whose outcome is unknown (all, or the one with ID from "
+                            "`faktabot status`), with the same Message-ID")
 
 
 def cmd_targets(args, settings: Settings, config: Config) -> int:
@@ -50,6 +53,8 @@ def cmd_targets(args, settings: Settings, config: Config) -> int:
 def cmd_alerts(args, settings: Settings, config: Config) -> int:
     if args.until and not args.snooze:
         raise AlertError("--until goes with --snooze TARGET; e.g. faktabot alerts --snooze ungeledighed --until 2027-01-15")
+    if args.resend_unknown and args.dry_run:
+        raise AlertError("--resend-unknown sends; leave out --dry-run (`faktabot status` lists the unknown sends)")
     if args.snooze and args.ack:
         raise AlertError("use --snooze or --ack, not both in one command")
     if args.note and not args.ack:
@@ -57,6 +62,10 @@ def cmd_alerts(args, settings: Settings, config: Config) -> int:
     moment = clock.now()
     with Store(settings.db_path) as store:
         ledger = Ledger(store.db)
+        if not args.dry_run:
+            ledger.reexamine(moment, settings.unknown_hold)  # stuck sends become unknown; held ones go again
+        if args.resend_unknown:
+            _release_unknown(ledger, args.resend_unknown)
         if args.snooze:
             if not args.until:
                 raise AlertError(f"--snooze {args.snooze} needs --until DATE (YYYY-MM-DD), the day messages resume")
@@ -80,6 +89,19 @@ def cmd_alerts(args, settings: Settings, config: Config) -> int:
     print(for_terminal(render.render("alert_run.txt.j2", run=run, dry_run=args.dry_run, where=where, local=local,
                                   targets=len(config.targets))))
     return 1 if run.failed else 0
+
+
+def _release_unknown(ledger: Ledger, which: str) -> None:
+    """The operator decided: the unknown sends go again (alerts now, the summary and fact sheet with
+    their next run), each with the same Message-ID, so a mail system that has it can drop the copy."""
+    if which != "all" and not which.isdigit():
+        raise AlertError(f"--resend-unknown {which!r} is not a delivery number; `faktabot status` lists them")
+    released = ledger.resend_unknown(None if which == "all" else [int(which)])
+    if which != "all" and not released:
+        raise AlertError(f"no send with an unknown outcome has number {which}; `faktabot status` lists them")
+    say("alerts_resend_unknown", count=len(released))
+    for delivery in released:
+        say("alerts_resend_unknown_row", id=delivery.id, subject=delivery.subject, recipient=delivery.recipient)
 
 
 def print_status(store: Store) -> None:

@@ -19,6 +19,7 @@ from bot.cli import run as run_command
 from bot.cli.compose import build_service, slack_runner
 from bot.cli.errors import UserError
 from bot.config import Config
+from bot.delivery.ledger import Ledger
 from bot.rendering import formats
 from bot.rendering.terminal import for_terminal, messages, say
 from bot.reports.factsheet import current_quarter, make_pdf, parse_quarter
@@ -120,8 +121,25 @@ def cmd_status(args, settings: Settings, config: Config) -> int:
                 sample=messages()["status_sample"] if source["sample_data"] else "")
         refresh_commands.print_status(store)
         alert_commands.print_status(store)
+        _print_unknown_outcomes(store, settings)
     _print_service_status(settings, config)
     return 0
+
+
+def _print_unknown_outcomes(store: Store, settings: Settings) -> None:
+    """Sends that may or may not have arrived, and when (or how) each goes again."""
+    unknown = Ledger(store.db).unknown_deliveries()
+    if unknown:
+        say("status_unknown_header")
+    for delivery in unknown:
+        since = clock.local(delivery.finished_at) if delivery.finished_at else clock.now()
+        hold = settings.unknown_hold
+        again = since + hold if hold else None
+        next_step = (messages()["status_unknown_hold"].format(when=formats.day(again), time=f"{again:%H:%M}",
+                                                              id=delivery.id)
+                     if again else messages()["status_unknown_operator"].format(id=delivery.id))
+        say("status_unknown_row", id=delivery.id, subject=delivery.subject, recipient=delivery.recipient,
+            when=formats.day(since), time=f"{since:%H:%M}", next=next_step)
 
 
 def _print_service_status(settings: Settings, config: Config) -> None:

@@ -34,7 +34,8 @@ def email_transport(settings: Settings) -> SmtpChannel | EmlOutbox:
     """SMTP when SMTP_HOST is set, else `.eml` files in the outbox."""
     if settings.smtp_enabled:
         return SmtpChannel(settings.smtp_host, settings.smtp_port, security=settings.smtp_security,
-                           user=settings.smtp_user, password=settings.smtp_password, sender=settings.mail_from)
+                           user=settings.smtp_user, password=settings.smtp_password, sender=settings.mail_from,
+                           timeout=settings.smtp_timeout, deadline=settings.smtp_deadline)
     return EmlOutbox(settings.outbox)
 
 

@@ -48,6 +48,8 @@ def cmd_summary(args, settings: Settings, config: Config) -> int:
     with Store(settings.db_path) as store:
         context = TargetContext.load(store, config, now)
         ledger = Ledger(store.db)
+        if not args.dry_run:
+            ledger.reexamine(now, settings.unknown_hold)  # stuck sends become unknown; held ones go again
         if args.dry_run:
             summary = build_summary(month, store, config, default_catalogue(), default_areas(), context.board_rows(),
                                     today=now.date(), with_charts=False)

@@ -6,8 +6,10 @@ plug into `Channels` when their settings are present.
 """
 from __future__ import annotations
 
+import os
 import re
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,34 @@ class DeliveryError(Exception):
     def __init__(self, message: str, permanent: bool = False):
         super().__init__(message)
         self.permanent = permanent
+
+
+class OutcomeUnknown(Exception):
+    """A send broke off after the message was handed over (the connection dropped while the server
+    was to confirm it): it may have arrived. Never retried blindly; see `Ledger.unknown`."""
+
+
+def write_privately(path: Path, data: bytes) -> None:
+    """Write `path` atomically and readable by its owner only: a temporary file in the same folder
+    (0600), flushed, then renamed over the name, so no reader or retry ever meets half a file.
+    The folder is created 0700 when missing. Raises DeliveryError."""
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
+    except OSError as error:
+        raise DeliveryError(f"cannot write in the outbox {path.parent}: {error.strerror}", permanent=True) from None
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except OSError as error:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise DeliveryError(f"cannot write {path}: {error.strerror}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +94,6 @@ class OutboxChannel:
         self.clock = clock  # returns a compact timestamp; passed in so only the caller reads the clock
 
     def send(self, message: Message) -> str:
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise DeliveryError(f"cannot create the outbox {self.directory}: {error.strerror}", permanent=True) from None
         slug = "-".join(_slug(part) for part in (message.key.split(":")[0], message.key.split(":")[1],
                                                  message.recipient))
         path = self.directory / f"{self.clock()}-{slug}.txt"
@@ -76,10 +102,7 @@ class OutboxChannel:
             number += 1
             path = path.with_name(f"{path.stem.rsplit('~', 1)[0]}~{number}.txt")
         body = f"Til: {message.recipient}\nEmne: {message.subject}\n\n{message.text}\n"
-        try:
-            path.write_text(body, encoding="utf-8")
-        except OSError as error:
-            raise DeliveryError(f"cannot write {path}: {error.strerror}") from None
+        write_privately(path, body.encode("utf-8"))
         return str(path)
 
 

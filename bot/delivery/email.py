@@ -2,7 +2,8 @@
 
 `SmtpChannel` sends over SMTP with STARTTLS or SSL (certificates verified) and login; `EmlOutbox`
 writes `.eml` files when no SMTP server is configured. Both raise `DeliveryError` with `permanent`
-set when retrying cannot help (a refused address, a failed login), so the ledger retries the rest.
+set when retrying cannot help (a refused address, a failed login), so the ledger retries the rest,
+and `SmtpChannel` raises `OutcomeUnknown` when the server may have the message but never said so.
 """
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ import re
 import smtplib
 import socket
 import ssl
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
-from bot.delivery.channels import DeliveryError
+from bot.delivery.channels import DeliveryError, OutcomeUnknown, write_privately
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,32 +74,65 @@ def build_message(content: EmailContent, *, sender: str, recipient: str, key: st
 
 
 class SmtpChannel:
+    """Sends over SMTP with two limits: `timeout` for each command (a socket read or write) and
+    `deadline` for the whole message, so a server that answers one byte a second cannot hold a run.
+
+    The envelope and DATA are sent step by step (not `send_message`) to know how far a send got: a
+    failure before the message's final dot means it was not delivered and may be retried; a failure
+    after it (the connection dropped while waiting for the server's last reply) means it may have
+    been, and raises `OutcomeUnknown` instead, so it is not resent blindly.
+    """
+
     name = "email"
 
     def __init__(self, host: str, port: int, *, security: str = "starttls", user: str | None = None,
-                 password: str | None = None, sender: str, timeout: float = 30.0,
+                 password: str | None = None, sender: str, timeout: float = 30.0, deadline: float = 60.0,
                  ssl_context: ssl.SSLContext | None = None):
         self.host, self.port, self.security = host, port, security
-        self.user, self.password, self.sender, self.timeout = user, password, sender, timeout
+        self.user, self.password, self.sender = user, password, sender
+        self.timeout, self.deadline = timeout, deadline
         # Verified certificates by default; tests pass a context that trusts their own CA.
         self.ssl_context = ssl_context or ssl.create_default_context()
 
-    def _connect(self) -> smtplib.SMTP:
+    def _client(self) -> smtplib.SMTP:
+        """An unconnected client, so the deadline can watch its socket from the first byte on."""
         if self.security == "ssl":
-            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=self.ssl_context)
-        smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-        if self.security == "starttls":
-            smtp.starttls(context=self.ssl_context)
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(timeout=self.timeout, context=self.ssl_context)
+        else:
+            smtp = smtplib.SMTP(timeout=self.timeout)
+        # smtplib takes the TLS server name from the constructor's host, which stays empty here.
+        smtp._host = self.host
         return smtp
 
     def send_email(self, recipient: str, content: EmailContent, key: str, now: datetime) -> str:
+        check_address(recipient)
         message = build_message(content, sender=self.sender, recipient=recipient, key=key, now=now)
         where = f"SMTP {self.host}:{self.port}"
+        smtp = self._client()
+        watch = _Deadline(smtp, self.deadline)
+        handed_over = False  # True once the final dot is sent: from then on the server may have it
         try:
-            with self._connect() as smtp:
-                if self.user:
-                    smtp.login(self.user, self.password or "")
-                refused = smtp.send_message(message)
+            smtp.connect(self.host, self.port)
+            if self.security == "starttls":
+                smtp.starttls(context=self.ssl_context)
+            if self.user:
+                smtp.login(self.user, self.password or "")
+            smtp.ehlo_or_helo_if_needed()
+            options = ["SMTPUTF8"] if not (recipient + self.sender).isascii() else []
+            code, reply = smtp.mail(self.sender, options)
+            if code != 250:
+                raise smtplib.SMTPSenderRefused(code, reply, self.sender)
+            code, reply = smtp.rcpt(recipient)
+            if code not in (250, 251):
+                raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+            code, reply = smtp.docmd("DATA")
+            if code != 354:
+                raise smtplib.SMTPDataError(code, reply)
+            smtp.send(_data(message))
+            handed_over = True
+            code, reply = smtp.getreply()
+            if code != 250:
+                raise smtplib.SMTPDataError(code, reply)
         except smtplib.SMTPAuthenticationError as error:
             raise DeliveryError(f"{where} refused the login for {self.user!r} ({error.smtp_code}); "
                                 "check SMTP_USER and SMTP_PASSWORD", permanent=True) from None
@@ -106,19 +141,73 @@ class SmtpChannel:
             raise DeliveryError(f"{where} refused {recipient}: {code} {_text(reason)}",
                                 permanent=500 <= code < 600) from None
         except smtplib.SMTPResponseException as error:
+            # A reply, even after the data, is a definite answer: a refusal was not delivered.
             raise DeliveryError(f"{where} answered {error.smtp_code} {_text(error.smtp_error)}",
                                 permanent=500 <= error.smtp_code < 600) from None
         except smtplib.SMTPNotSupportedError:
             raise DeliveryError(f"{where} does not offer STARTTLS; set SMTP_SECURITY=ssl (port 465) or, only on a "
                                 "trusted internal network, none", permanent=True) from None
         except ssl.SSLError as error:
+            if handed_over:
+                raise OutcomeUnknown(f"{where}: TLS failed after the whole message was sent; it may have "
+                                     "arrived") from None
             raise DeliveryError(f"{where}: TLS failed ({error.reason or error}); check the server's "
                                 "certificate and SMTP_SECURITY (starttls/ssl/none)") from None
-        except (smtplib.SMTPException, OSError, socket.timeout) as error:
+        except (smtplib.SMTPException, OSError) as error:
+            why = f"took longer than {self.deadline:g} s (SMTP_DEADLINE)" if watch.expired else f"failed ({error})"
+            if handed_over:
+                raise OutcomeUnknown(f"{where} {why} after the whole message was sent, before it confirmed "
+                                     "receipt; it may have arrived") from None
+            if watch.expired:
+                raise DeliveryError(f"{where} {why}; will retry on the next run") from None
             raise DeliveryError(f"{where} is not reachable ({error}); will retry on the next run") from None
-        if refused:
-            raise DeliveryError(f"{where} refused {', '.join(refused)}", permanent=True)
+        finally:
+            watch.cancel()
+            _close(smtp)
         return message["Message-ID"]
+
+
+class _Deadline:
+    """Shuts an SMTP client's socket down when the message's total time is up; a blocked read
+    then returns at once (smtplib's own timeout is per read, and a slow server never trips it)."""
+
+    def __init__(self, smtp: smtplib.SMTP, seconds: float):
+        self.smtp, self.expired = smtp, False
+        self.timer = threading.Timer(seconds, self._expire)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _expire(self) -> None:
+        self.expired = True
+        sock = self.smtp.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cancel(self) -> None:
+        self.timer.cancel()
+
+
+def _close(smtp: smtplib.SMTP) -> None:
+    """QUIT politely when the connection is still usable; never let closing fail a send."""
+    try:
+        if smtp.sock is not None:
+            smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        pass
+    finally:
+        smtp.close()
+
+
+def _data(message: EmailMessage) -> bytes:
+    """The message as DATA: CRLF line ends, leading dots doubled, ended by the lone dot (RFC 5321 4.5.2)."""
+    raw = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+    raw = re.sub(rb"(?m)^\.", b"..", raw)
+    if not raw.endswith(b"\r\n"):
+        raw += b"\r\n"
+    return raw + b".\r\n"
 
 
 class EmlOutbox:
@@ -130,15 +219,26 @@ class EmlOutbox:
         self.directory, self.sender = directory, sender
 
     def send_email(self, recipient: str, content: EmailContent, key: str, now: datetime) -> str:
+        check_address(recipient)
         message = build_message(content, sender=self.sender, recipient=recipient, key=key, now=now)
         name = re.sub(r"[^\w.-]+", "_", f"{key}-{recipient}")[:120]
         path = self.directory / f"{name}.eml"
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(message.as_bytes())
-        except OSError as error:
-            raise DeliveryError(f"cannot write {path}: {error.strerror}") from None
+        # Atomic: a crash mid-write leaves a temporary file, never a half `.eml` under the real name,
+        # and a retry writes the whole file again.
+        write_privately(path, message.as_bytes())
         return str(path)
+
+
+# A plain address: no spaces, line breaks, angle brackets or a display name; one @ and a dotted domain.
+_ADDRESS = re.compile(r"[^\s@<>()\[\]\\,;:\"]+@[^\s@<>()\[\]\\,;:\".]+(\.[^\s@<>()\[\]\\,;:\".]+)+")
+
+
+def check_address(recipient: str) -> None:
+    """Refuse, for good, an address that could not be delivered or would break the headers (a line
+    break in it); config validation refuses most at load, this guards the transports."""
+    if not _ADDRESS.fullmatch(recipient) or any(ord(c) < 32 or ord(c) == 127 for c in recipient):
+        raise DeliveryError(f"{recipient!r} is not an email address; fix the recipient in faktabot.toml",
+                            permanent=True)
 
 
 def _text(value: bytes | str) -> str:

@@ -7,9 +7,10 @@ notice and recipient, by a unique key) and the audit log of what went to whom.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlite_utils import Database, Migrations
 
@@ -17,6 +18,8 @@ from bot import clock
 from indicators.store import normalise_timestamps
 from rules.engine import Acknowledgement, Reason, TargetState
 from rules.forecast import Forecast
+
+log = logging.getLogger("faktabot.delivery")
 
 MIGRATION_SET = "faktabot-bot"
 migrations = Migrations(MIGRATION_SET)
@@ -29,7 +32,13 @@ TIMESTAMP_COLUMNS = {
 }
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+# The send broke off after the message was handed over, or the process stopped mid-send: it may
+# have arrived. Resent (with the same Message-ID) only by an operator or after the hold.
+UNKNOWN = "unknown"
 MAX_ATTEMPTS = 5  # a message that failed this often is left for a person to look at
+# A row still `sending` after this long was left by a process that stopped mid-send. Longer than
+# any send may take (SMTP_DEADLINE, Slack's timeouts), so a send in progress elsewhere is not taken.
+STUCK_AFTER = timedelta(minutes=15)
 
 
 @migrations()
@@ -143,6 +152,7 @@ class Delivery:
     error: str | None = None
     location: str | None = None
     sample_data: bool = False
+    finished_at: str | None = None  # UTC ISO; for an unknown outcome, when it became unknown
 
 
 class Ledger:
@@ -216,6 +226,46 @@ class Ledger:
         self.db.execute(
             "UPDATE deliveries SET status = ?, error = ?, permanent = ?, finished_at = ? WHERE id = ?",
             [FAILED, error, int(permanent), _iso(now), delivery_id])
+
+    def unknown(self, delivery_id: int, error: str, now: datetime) -> None:
+        """The outcome is not known (see UNKNOWN); `finished_at` starts the hold."""
+        self.db.execute(
+            "UPDATE deliveries SET status = ?, error = ?, finished_at = ? WHERE id = ?",
+            [UNKNOWN, error, _iso(now), delivery_id])
+
+    def reexamine(self, now: datetime, hold: timedelta | None) -> list[Delivery]:
+        """Rows stuck in `sending` become UNKNOWN; UNKNOWN rows whose `hold` has passed since then
+        are due again (None: only an operator releases them). Returns the rows released."""
+        for row in self.db.query("SELECT * FROM deliveries WHERE status = ?", [SENDING]):
+            if row["attempted_at"] is None or clock.local(row["attempted_at"]) <= now - STUCK_AFTER:
+                log.warning("delivery %s to %s was interrupted mid-send (%s); its outcome is unknown",
+                            row["key"], row["recipient"], row["attempted_at"] or "time not recorded")
+                self.unknown(row["id"], "interrupted mid-send; it may have arrived", now)
+        if hold is None:
+            return []
+        released = [d for d in self.unknown_deliveries()
+                    if d.finished_at is None or clock.local(d.finished_at) <= now - hold]
+        for delivery in released:
+            log.warning("delivery %s to %s: outcome unknown since %s; resending after the hold, same Message-ID",
+                        delivery.key, delivery.recipient, delivery.finished_at)
+        self._release([d.id for d in released])
+        return released
+
+    def unknown_deliveries(self) -> list[Delivery]:
+        """Sends whose outcome is unknown, oldest first (`faktabot status`)."""
+        return [_delivery(r) for r in self.db.query("SELECT * FROM deliveries WHERE status = ? ORDER BY id", [UNKNOWN])]
+
+    def resend_unknown(self, ids: Iterable[int] | None = None) -> list[Delivery]:
+        """An operator's decision: the unknown sends (all, or those with `ids`) are due again."""
+        wanted = None if ids is None else set(ids)
+        released = [d for d in self.unknown_deliveries() if wanted is None or d.id in wanted]
+        self._release([d.id for d in released])
+        return released
+
+    def _release(self, ids: list[int]) -> None:
+        for delivery_id in ids:
+            self.db.execute("UPDATE deliveries SET status = ? WHERE id = ? AND status = ?",
+                            [PENDING, delivery_id, UNKNOWN])
 
     def deliveries(self, target: str | None = None) -> list[Delivery]:
         sql, params = "SELECT * FROM deliveries", []
@@ -300,4 +350,5 @@ def _delivery(row: dict) -> Delivery:
     return Delivery(id=row["id"], key=row["key"], target=row["target"], kind=row["kind"],
                     recipient=row["recipient"], subject=row["subject"], body=row["body"], status=row["status"],
                     attempts=row["attempts"], channel=row["channel"], error=row["error"],
-                    location=row["location"], sample_data=bool(row["sample_data"]))
+                    location=row["location"], sample_data=bool(row["sample_data"]),
+                    finished_at=row["finished_at"])

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from bot.delivery.channels import Channels, Chart, DeliveryError, Message, is_email
+from bot.delivery.channels import Channels, Chart, DeliveryError, Message, OutcomeUnknown, is_email
 from bot.delivery.email import EmailContent, EmlOutbox, SmtpChannel
 from bot.delivery.ledger import Delivery, Ledger
 
@@ -23,19 +23,28 @@ class Sent:
 
     sent: list[Delivery] = field(default_factory=list)  # with channel and location filled in
     failed: list[tuple[Delivery, str]] = field(default_factory=list)  # the delivery and the error
+    unknown: list[tuple[Delivery, str]] = field(default_factory=list)  # may have arrived; not retried blindly
+    left: list[Delivery] = field(default_factory=list)  # not tried: a stop was asked for; still due
 
 
 def send_due(ledger: Ledger, due: Iterable[Delivery], channels: Channels, now: datetime, *,
              email: SmtpChannel | EmlOutbox | None = None,
              email_content: Callable[[Delivery], EmailContent] | None = None,
-             chart_for: Callable[[Delivery], Chart | None] | None = None) -> Sent:
-    """Send each due delivery once: `sending` is recorded before, `sent` or `failed` after.
+             chart_for: Callable[[Delivery], Chart | None] | None = None,
+             should_stop: Callable[[], bool] = lambda: False) -> Sent:
+    """Send each due delivery once: `sending` is recorded before, `sent`, `failed` or `unknown` after.
 
     Email addresses get `email_content(delivery)` through `email` when given (the summary's HTML,
     charts and PDF); every other message is the row's own text through the recipient's channel.
+    `should_stop` is asked before each delivery: once it says yes, the rest stay due for the next run.
     """
     result = Sent()
-    for delivery in due:
+    due = list(due)
+    for index, delivery in enumerate(due):
+        if should_stop():
+            result.left = due[index:]
+            log.info("stopping: %d deliveries left for the next run", len(result.left))
+            break
         rich = email is not None and email_content is not None and is_email(delivery.recipient)
         # Built before `sending` is recorded: a failure here must leave the row to be retried.
         content = email_content(delivery) if rich else None
@@ -48,6 +57,12 @@ def send_due(ledger: Ledger, due: Iterable[Delivery], channels: Channels, now: d
             else:
                 where = channel.send(Message(delivery.recipient, delivery.subject, delivery.body, delivery.key,
                                              delivery.sample_data, chart))
+        except OutcomeUnknown as error:
+            log.warning("delivery %s to %s: outcome unknown, not resent until an operator decides or the hold "
+                        "passes: %s", delivery.key, delivery.recipient, error)
+            ledger.unknown(delivery.id, str(error), now)
+            result.unknown.append((replace(delivery, channel=channel.name, status="unknown"), str(error)))
+            continue
         except DeliveryError as error:
             log.warning("delivery %s to %s failed%s: %s", delivery.key, delivery.recipient,
                         " for good" if error.permanent else "", error)

@@ -5,6 +5,7 @@ get it — it takes seconds, and the service's job asks daily.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from bot.config import Config
@@ -21,7 +22,8 @@ KIND = "factsheet"
 
 
 def send_factsheet(store: Store, ledger: Ledger, config: Config, quarter: str, *, now: datetime,
-                   channels: Channels, email, target_paths: TargetPaths | None = None) -> Sent | None:
+                   channels: Channels, email, target_paths: TargetPaths | None = None,
+                   should_stop: Callable[[], bool] = lambda: False) -> Sent | None:
     """Queue the quarter's fact sheet for `[factsheet] recipients` and send what is due; None when
     every recipient already had it."""
     key = f"{KIND}:{quarter}"
@@ -41,7 +43,8 @@ def send_factsheet(store: Store, ledger: Ledger, config: Config, quarter: str, *
         ledger.queue(key=key, target=None, kind=KIND, recipient=recipient, subject=subject, body=text,
                      sample_data=context["sample"], now=now)
     due = [d for d in ledger.due([KIND]) if d.key == key]
-    return send_due(ledger, due, channels, now, email=email, email_content=lambda delivery: content)
+    return send_due(ledger, due, channels, now, email=email, email_content=lambda delivery: content,
+                     should_stop=should_stop)
 
 
 def pdf_name(kommune: str, quarter: str) -> str:

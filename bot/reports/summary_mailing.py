@@ -7,6 +7,7 @@ row left in `sending` by a crash is never resent automatically (it may have gone
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -67,7 +68,8 @@ def email_content(summary: Summary, subject: str, text: str, html: str, store: S
 
 def send_summary(store: Store, ledger: Ledger, config: Config, month: str, *, now: datetime,
                  channels: Channels, email, board: list[BoardRow] | None = None,
-                 to: str | None = None, target_paths=None) -> SummaryRun:
+                 to: str | None = None, target_paths=None,
+                 should_stop: Callable[[], bool] = lambda: False) -> SummaryRun:
     """Queue the summary for its recipients (or one test address) and send what is due."""
     targets = [to] if to else recipients(config)
     summary = build_summary(month, store, config, default_catalogue(), default_areas(), board,
@@ -94,7 +96,8 @@ def send_summary(store: Store, ledger: Ledger, config: Config, month: str, *, no
             contents[wanted] = email_content(built, *render_summary(built), store, config, target_paths)
         return contents[wanted]
 
-    result = send_due(ledger, ledger.due([KIND]), channels, now, email=email, email_content=content_for)
+    result = send_due(ledger, ledger.due([KIND]), channels, now, email=email, email_content=content_for,
+                      should_stop=should_stop)
     run.sent = [(d.recipient, d.location) for d in result.sent]
-    run.failed = [(d.recipient, error) for d, error in result.failed]
+    run.failed = [(d.recipient, error) for d, error in result.failed + result.unknown]
     return run

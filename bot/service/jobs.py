@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot import clock
 from bot.alerting import watch
@@ -24,6 +26,7 @@ from bot.rendering import render
 from bot.reports.factsheet import previous_quarter
 from bot.reports.factsheet_mailing import send_factsheet
 from bot.reports.summary_mailing import SummaryError, default_month, send_summary
+from bot.service import Stopping
 from bot.settings import Settings
 from indicators.refresh import source_status
 from indicators.store import Store
@@ -51,9 +54,32 @@ class Service:
     refreshers: dict[str, Callable[[Store, datetime], object]] = field(default_factory=dict)
     outcomes: list[JobOutcome] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Set to stop: checked between catch-up steps and between deliveries, so a stop lands at the
+    # next safe point, nothing half-sent, and what was not sent stays due in the ledger.
+    stop: threading.Event = field(default_factory=threading.Event)
 
     def _store(self) -> Store:
         return Store(self.settings.db_path)  # one connection per job: jobs run on pool threads
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        """One job at a time works on the store; a job waiting for its turn when a stop comes
+        raises Stopping instead of starting."""
+        while not self.lock.acquire(timeout=0.1):
+            if self.stop.is_set():
+                raise Stopping()
+        try:
+            if self.stop.is_set():
+                raise Stopping()
+            yield
+        finally:
+            self.lock.release()
+
+    def _ledger(self, store: Store, now: datetime) -> Ledger:
+        """The ledger, with sends stuck mid-way marked unknown and those past their hold released."""
+        ledger = Ledger(store.db)
+        ledger.reexamine(now, self.settings.unknown_hold)
+        return ledger
 
     def _record(self, job: str, ok: bool, text: str) -> JobOutcome:
         outcome = JobOutcome(job, ok, text)
@@ -67,7 +93,7 @@ class Service:
         refresher = self.refreshers.get(source)
         if refresher is None:
             return self._record(f"refresh {source}", True, "not configured; skipped")
-        with self.lock, self._store() as store:
+        with self._turn(), self._store() as store:
             result = refresher(store, now)
         if not getattr(result, "ok", False):
             return self._record(f"refresh {source}", False, f"failed, store unchanged: {getattr(result, 'error', '')}")
@@ -78,8 +104,9 @@ class Service:
         return self._record(f"refresh {source}", True, text)
 
     def evaluate(self, now: datetime) -> JobOutcome:
-        with self.lock, self._store() as store:
-            run = watch.run_alerts(store, Ledger(store.db), self.config, self.channels, now)
+        with self._turn(), self._store() as store:
+            run = watch.run_alerts(store, self._ledger(store, now), self.config, self.channels, now,
+                                   should_stop=self.stop.is_set)
         return self._record("alerts", not run.failed,
                             f"{len(run.notices)} notices, {len(run.sent)} sent, {len(run.failed)} failed")
 
@@ -90,10 +117,11 @@ class Service:
             return self._record("summary", True, f"not due before day {day}")
         month = default_month(now.date())
         try:
-            with self.lock, self._store() as store:
+            with self._turn(), self._store() as store:
                 context = TargetContext.load(store, self.config, now)
-                run = send_summary(store, Ledger(store.db), self.config, month, now=now, channels=self.channels,
-                                   email=self.email, board=context.board_rows(), target_paths=context.path)
+                run = send_summary(store, self._ledger(store, now), self.config, month, now=now,
+                                   channels=self.channels, email=self.email, board=context.board_rows(),
+                                   target_paths=context.path, should_stop=self.stop.is_set)
         except SummaryError as error:
             return self._record("summary", False, str(error))
         return self._record("summary", not run.failed,
@@ -107,13 +135,15 @@ class Service:
             return self._record("factsheet", True, "no [factsheet] recipients; skipped")
         if now.month in (1, 4, 7, 10) and now.day < mailing.day:
             return self._record("factsheet", True, f"{quarter}: not due before day {mailing.day}")
-        with self.lock, self._store() as store:
-            result = send_factsheet(store, Ledger(store.db), self.config, quarter, now=now, channels=self.channels,
-                                    email=self.email, target_paths=TargetContext.load(store, self.config, now).path)
+        with self._turn(), self._store() as store:
+            result = send_factsheet(store, self._ledger(store, now), self.config, quarter, now=now,
+                                    channels=self.channels, email=self.email,
+                                    target_paths=TargetContext.load(store, self.config, now).path,
+                                    should_stop=self.stop.is_set)
         if result is None:
             return self._record("factsheet", True, f"{quarter}: already delivered")
-        return self._record("factsheet", not result.failed,
-                            f"{quarter}: {len(result.sent)} sent, {len(result.failed)} failed")
+        failed = result.failed + result.unknown
+        return self._record("factsheet", not failed, f"{quarter}: {len(result.sent)} sent, {len(failed)} failed")
 
     def staleness(self, now: datetime) -> JobOutcome:
         """A source that has not delivered on time: one notice per source and newest period to the
@@ -121,8 +151,8 @@ class Service:
         recipients = self.config.operations
         if not recipients:
             return self._record("staleness", True, "no [operations] recipients; skipped")
-        with self.lock, self._store() as store:
-            ledger = Ledger(store.db)
+        with self._turn(), self._store() as store:
+            ledger = self._ledger(store, now)
             stale = [s for s in source_status(store, now) if s.stale and s.source in self.refreshers]
             for status in stale:
                 key = f"stale:{status.source}:{status.newest}"
@@ -131,21 +161,25 @@ class Service:
                 for recipient in recipients:
                     ledger.queue(key=key, target=None, kind="stale", recipient=recipient, subject=subject,
                                  body=text, sample_data=False, now=now)
-            result = send_due(ledger, ledger.due(["stale"]), self.channels, now)
-        return self._record("staleness", not result.failed,
+            result = send_due(ledger, ledger.due(["stale"]), self.channels, now, should_stop=self.stop.is_set)
+        return self._record("staleness", not (result.failed or result.unknown),
                             f"{len(stale)} stale sources, {len(result.sent)} notices sent")
 
     def catch_up(self, now: datetime) -> list[JobOutcome]:
-        """At start-up: whatever is due by the store's own records, each once."""
-        done = []
+        """At start-up: whatever is due by the store's own records, each once; a stop is honoured
+        between the steps (and between deliveries within them)."""
         with self._store() as store:
             last_ok = store.last_successful_runs()
-        for source in self.refreshers:
-            last = last_ok.get(source)
-            if last is None or clock.local(last) < now - REFRESH_EVERY:
-                done.append(self.refresh(source, now))
-        done.append(self.evaluate(now))
-        done.append(self.summary(now))
-        done.append(self.factsheet(now))
-        done.append(self.staleness(now))
+        steps: list[tuple[str, Callable[[datetime], Any]]] = [
+            (f"refresh {source}", lambda moment, source=source: self.refresh(source, moment))
+            for source in self.refreshers
+            if last_ok.get(source) is None or clock.local(last_ok[source]) < now - REFRESH_EVERY]
+        steps += [("alerts", self.evaluate), ("summary", self.summary), ("factsheet", self.factsheet),
+                  ("staleness", self.staleness)]
+        done = []
+        for name, step in steps:
+            if self.stop.is_set():
+                log.info("catch-up stopped before %s; the next start catches up the rest", name)
+                break
+            done.append(step(now))
         return done

@@ -14,7 +14,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot import clock
 from bot.config import Config
-from bot.service import ServiceError
+from bot.service import ServiceError, Stopping
 from bot.service.jobs import Service
 
 log = logging.getLogger("faktabot.service")
@@ -68,6 +68,8 @@ def wrap(job: Callable[[datetime], object], name: str) -> Callable[[], None]:
     def run() -> None:
         try:
             job(clock.now())
+        except Stopping:
+            log.info("%s: left for the next start, the service is stopping", name)
         except Exception:
             log.exception("%s failed", name)
 

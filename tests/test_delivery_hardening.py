@@ -1,0 +1,325 @@
+"""Delivery under a hostile or broken world (issue 12): a slow SMTP server, a connection dropped
+after DATA, a bad recipient, outbox files and their modes, and SIGTERM during catch-up. Real
+SQLite, real local SMTP servers (aiosmtpd, and a socket thread that answers one byte a second)."""
+from __future__ import annotations
+
+import email
+import logging
+import os
+import signal
+import socket
+import sqlite3
+import stat
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timedelta
+from email import policy
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from bot.clock import TIMEZONE
+from bot.delivery.channels import Channels, DeliveryError, Message, OutboxChannel
+from bot.delivery.email import EmailContent, message_id, EmailNoticeChannel, EmlOutbox, SmtpChannel
+from bot.delivery.ledger import Ledger
+from bot.delivery.sending import send_due
+from indicators.store import Store
+from tests.conftest import REPO, run_cli
+from tests.test_service import StatbankRefuses
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
+CONTENT = EmailContent(subject="Faktabot: prøve", text="Hej", html="<p>Hej</p>")
+
+
+class SlowServer:
+    """An SMTP-ish server that answers one byte a second and never finishes its greeting."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.connections = 0
+        self.closed = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.closed.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._trickle, args=(connection,), daemon=True).start()
+
+    def _trickle(self, connection: socket.socket) -> None:
+        with connection:
+            for byte in b"220 slow.example ESMTP " + b"." * 10_000:
+                if self.closed.is_set():
+                    return
+                try:
+                    connection.sendall(bytes([byte]))
+                except OSError:
+                    return  # the client gave up
+                time.sleep(1)
+
+    def close(self) -> None:
+        self.closed.set()
+        self.listener.close()
+
+
+class Recorder:
+    """Keeps what it receives; with `drop_after_data` it takes the message and hangs up without
+    the final reply, as a server or network failing at the worst moment would."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.drop_after_data = False
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        if self.drop_after_data:
+            server.transport.abort()
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def slow_smtp():
+    server = SlowServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def smtp():
+    recorder = Recorder()
+    with socket.socket() as probe:  # a free port; aiosmtpd's readiness check cannot use port 0
+        probe.bind(("127.0.0.1", 0))
+        recorder.port = probe.getsockname()[1]
+    controller = Controller(recorder, hostname="127.0.0.1", port=recorder.port)
+    controller.start()
+    yield recorder
+    controller.stop()
+
+
+@pytest.fixture
+def statbank():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StatbankRefuses)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1/"
+    server.shutdown()
+
+
+def smtp_env(port: int, outbox: Path, **extra: str) -> dict[str, str]:
+    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port), "SMTP_SECURITY": "none",
+            "MAIL_FROM": "faktabot@example.org", "FAKTABOT_OUTBOX": str(outbox), **extra}
+
+
+def rows(db: Path, where: str = "1") -> list[tuple]:
+    conn = sqlite3.connect(db)
+    found = conn.execute(f"SELECT key, recipient, status, permanent FROM deliveries WHERE {where} "
+                         "ORDER BY key, recipient").fetchall()
+    conn.close()
+    return found
+
+
+# --- deadlines ------------------------------------------------------------------------------------
+
+def test_a_one_byte_a_second_server_costs_one_deadline_per_message_not_minutes(slow_smtp):
+    channel = SmtpChannel("127.0.0.1", slow_smtp.port, security="none", sender="faktabot@example.org",
+                          timeout=5, deadline=1)
+    started = time.monotonic()
+    with pytest.raises(DeliveryError) as error:
+        channel.send_email("ledelse@example.org", CONTENT, "summary:2026-10", NOW)
+    assert time.monotonic() - started < 2.5
+    assert "SMTP_DEADLINE" in str(error.value) and not error.value.permanent  # retried on the next run
+
+
+def test_a_summary_to_two_addresses_over_a_slow_server_ends_within_its_deadlines(
+        slow_smtp, sample_store_copy, tmp_path):
+    env = smtp_env(slow_smtp.port, tmp_path / "outbox", SMTP_TIMEOUT="10", SMTP_DEADLINE="2")
+    result = run_cli("summary", "--month", "2026-07", db=sample_store_copy, env=env)
+    assert result.returncode == 1 and result.stdout.count("SMTP_DEADLINE") == 2
+    assert rows(sample_store_copy, "recipient LIKE '%@%'") == [
+        ("summary:2026-07", "ledelse@example.org", "failed", 0),
+        ("summary:2026-07", "udvalgsformand@example.org", "failed", 0)]
+    # Each send took its deadline, not minutes (was over 230 s for the two). Building the summary
+    # and its PDF comes before and is not timed here; the ledger's own timestamps are.
+    conn = sqlite3.connect(sample_store_copy)
+    spans = conn.execute("SELECT attempted_at, finished_at FROM deliveries WHERE recipient LIKE '%@%'").fetchall()
+    conn.close()
+    for attempted, finished in spans:
+        assert (datetime.fromisoformat(finished) - datetime.fromisoformat(attempted)).total_seconds() <= 3
+    assert slow_smtp.connections == 2
+
+
+# --- exactly once at the edge -------------------------------------------------------------------
+
+def test_a_connection_dropped_after_data_is_unknown_not_resent_until_the_operator_says(
+        smtp, sample_store_copy, tmp_path):
+    smtp.drop_after_data = True
+    env = smtp_env(smtp.port, tmp_path / "outbox")
+    first = run_cli("alerts", db=sample_store_copy, env=env)
+    assert first.returncode == 1 and "may have arrived" in first.stdout
+    assert len(smtp.messages) == 3
+    assert {r[2] for r in rows(sample_store_copy, "recipient LIKE '%@%'")} == {"unknown"}
+
+    smtp.drop_after_data = False
+    again = run_cli("alerts", db=sample_store_copy, env=env)
+    assert again.returncode == 0 and len(smtp.messages) == 3  # the server has each once, not twice
+
+    status = run_cli("status", db=sample_store_copy, env=env)
+    assert "ukendt udfald" in status.stdout and status.stdout.count("--resend-unknown") == 3
+    assert "sendes igen af sig selv" in status.stdout  # after the default 24-hour hold
+
+    resent = run_cli("alerts", "--resend-unknown", db=sample_store_copy, env=env)
+    assert resent.returncode == 0 and "3 forsendelse(r) med ukendt udfald" in resent.stdout
+    assert len(smtp.messages) == 6
+    first_ids = sorted(m["Message-ID"] for m in smtp.messages[:3])
+    assert sorted(m["Message-ID"] for m in smtp.messages[3:]) == first_ids  # the same Message-ID
+    assert {r[2] for r in rows(sample_store_copy, "recipient LIKE '%@%'")} == {"sent"}
+    assert "ukendt udfald" not in run_cli("status", db=sample_store_copy, env=env).stdout
+
+
+def test_an_unknown_outcome_goes_again_after_the_hold_and_a_stuck_send_becomes_unknown(sample_store_copy, tmp_path):
+    with Store(sample_store_copy) as store:
+        ledger = Ledger(store.db)
+        stuck = ledger.queue(key="x:breached:1", target=None, kind="breached", recipient="#a", subject="s",
+                             body="b", sample_data=True, now=NOW)
+        ledger.sending(stuck, "outbox", NOW)  # ...and the process died
+        assert ledger.reexamine(NOW + timedelta(minutes=1), timedelta(hours=24)) == []
+        assert [d.status for d in ledger.deliveries()] == ["sending"]  # may still be on its way
+        found = NOW + timedelta(minutes=20)
+        assert ledger.reexamine(found, timedelta(hours=24)) == []
+        assert [(d.status, d.id) for d in ledger.unknown_deliveries()] == [("unknown", stuck)]
+        assert ledger.due() == []
+        assert ledger.reexamine(found + timedelta(hours=23), timedelta(hours=24)) == []
+        assert ledger.reexamine(found + timedelta(hours=30), None) == []  # 0 hours: only an operator
+        released = ledger.reexamine(found + timedelta(hours=24), timedelta(hours=24))
+        assert [d.id for d in released] == [stuck] and [d.id for d in ledger.due()] == [stuck]
+
+
+# --- a bad recipient ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("bad", ["leder@example.org\r\nBcc: alle@example.org", "leder@@example", "leder @example.org"])
+def test_a_bad_recipient_fails_for_good_and_the_others_still_go(smtp, sample_store_copy, tmp_path, bad):
+    transport = SmtpChannel("127.0.0.1", smtp.port, security="none", sender="faktabot@example.org")
+    email_channel = EmailNoticeChannel(transport, lambda: NOW, str, lambda text: f"<p>{text}</p>")
+    channels = Channels(outbox=OutboxChannel(tmp_path / "outbox", lambda: "20261125T090000"), email=email_channel)
+    with Store(sample_store_copy) as store:
+        ledger = Ledger(store.db)
+        for recipient in ["first@example.org", bad, "#kanal", "last@example.org"]:
+            ledger.queue(key="x:breached:1", target=None, kind="breached", recipient=recipient, subject="s",
+                         body="b", sample_data=False, now=NOW)
+        result = send_due(ledger, ledger.due(), channels, NOW)
+        assert [d.recipient for d, _ in result.failed] == [bad]
+        assert "is not an email address" in result.failed[0][1]
+        assert sorted(d.recipient for d in result.sent) == ["#kanal", "first@example.org", "last@example.org"]
+        assert ledger.due() == []  # permanent: not retried, not stuck in `sending`
+    assert sorted(m["To"] for m in smtp.messages) == ["first@example.org", "last@example.org"]
+
+
+# --- files -----------------------------------------------------------------------------------------
+
+def test_outbox_files_are_private_and_written_whole(tmp_path):
+    folder = tmp_path / "outbox"
+    text = OutboxChannel(folder, lambda: "20261125T090000").send(Message("#kanal", "s", "tekst", "x:breached:1"))
+    eml = EmlOutbox(folder).send_email("leder@example.org", CONTENT, "summary:2026-10", NOW)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for path in (Path(text), Path(eml)):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert sorted(p.name for p in folder.iterdir()) == sorted([Path(text).name, Path(eml).name])  # no temp files
+    # A half-written .eml from an older version is replaced whole on the retry.
+    Path(eml).write_bytes(b"Subject: half")
+    EmlOutbox(folder).send_email("leder@example.org", CONTENT, "summary:2026-10", NOW)
+    assert email.message_from_bytes(Path(eml).read_bytes(), policy=policy.default)["Subject"] == "Faktabot: prøve"
+
+
+def test_a_failed_eml_write_leaves_no_file_under_the_real_name(tmp_path):
+    folder = tmp_path / "outbox"
+    blocked = folder / "summary_2026-10-leder_example.org.eml"
+    blocked.mkdir(parents=True)  # the rename cannot land: the write fails after the data was written
+    with pytest.raises(DeliveryError, match="cannot write"):
+        EmlOutbox(folder).send_email("leder@example.org", CONTENT, "summary:2026-10", NOW)
+    assert [p.name for p in folder.iterdir()] == [blocked.name] and blocked.is_dir()
+
+
+def test_the_log_file_is_created_owner_only(tmp_path):
+    from bot.cli.run import configure_logging
+
+    new, old = tmp_path / "new.log", tmp_path / "old.log"
+    old.write_text("from an earlier version\n")
+    old.chmod(0o644)
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        for log_file in (new, old):
+            configure_logging(log_file)
+    finally:
+        for handler in root.handlers[len(before):]:
+            handler.close()
+        root.handlers[:] = before
+    assert stat.S_IMODE(new.stat().st_mode) == 0o600
+    assert stat.S_IMODE(old.stat().st_mode) == 0o600 and old.read_text() == "from an earlier version\n"
+
+
+# --- SIGTERM during catch-up ----------------------------------------------------------------------
+
+def _start(env: dict, log: Path) -> subprocess.Popen:
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("FAKTABOT_", "SLACK_", "SMTP_"))}
+    return subprocess.Popen([sys.executable, "-m", "bot", "run"], env={**full, **env}, cwd=REPO,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open(log, "w"))
+
+
+def _wait_for(predicate, timeout: float = 40.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+def test_sigterm_during_catch_up_exits_within_two_seconds_and_a_restart_sends_nothing_twice(
+        slow_smtp, smtp, sample_store_copy, tmp_path, statbank):
+    base = {"FAKTABOT_DB": str(sample_store_copy), "FAKTABOT_CONFIG": str(REPO / "faktabot.toml"),
+            "STATBANK_API_URL": statbank}
+    env = {**base, **smtp_env(slow_smtp.port, tmp_path / "outbox", SMTP_DEADLINE="120",
+                              SMTP_USER="faktabot", SMTP_PASSWORD="hemmeligt")}
+    log = tmp_path / "first.log"
+    process = _start(env, log)
+    try:
+        _wait_for(lambda: slow_smtp.connections >= 1)  # catch-up is sending its first alert email
+        stopped_at = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=10)
+        assert time.monotonic() - stopped_at < 2.5
+    finally:
+        if process.poll() is None:
+            process.kill()
+    text = log.read_text(encoding="utf-8")
+    assert code == 0 and "stopped" in text
+    assert text.count("password goes over the network unencrypted") == 1
+    assert slow_smtp.connections == 1
+    left = rows(sample_store_copy)
+    assert [r[2] for r in left if r[2] == "sending"] == ["sending"]  # the one cut off, kept as may-have-gone
+    assert any(r[2] == "pending" for r in left)  # the ledger says what remains
+
+    again_env = {**base, **smtp_env(smtp.port, tmp_path / "outbox")}
+    again = _start(again_env, tmp_path / "again.log")
+    try:
+        # The alerts step of the catch-up; it starts with a refresh, so generous on a loaded machine.
+        _wait_for(lambda: "alerts:" in (tmp_path / "again.log").read_text(encoding="utf-8"), timeout=120)
+    finally:
+        again.send_signal(signal.SIGTERM)
+        again.wait(timeout=10)
+    after = rows(sample_store_copy)
+    cut = next(r for r in left if r[2] == "sending")
+    assert next(r for r in after if r[:2] == cut[:2])[2] == "sending"  # not resent
+    delivered = [m["Message-ID"] for m in smtp.messages]
+    assert delivered and message_id(cut[0], cut[1]) not in delivered
+    assert len(delivered) == len(set(delivered))  # nothing twice
+    first_keys = {r[:2] for r in left}  # the alerts the first run had queued
+    assert {r[2] for r in after if r[:2] in first_keys and r[:2] != cut[:2]} == {"sent"}
