@@ -1,0 +1,57 @@
+"""faktabot.toml read into typed sections and checked at load: each mistake of issue 12 and the
+"did you mean" of a misspelt section or key, as one line naming the file and the line."""
+from __future__ import annotations
+
+import pytest
+
+from bot.config import ConfigError, load_config
+from tests.conftest import REPO
+
+SHIPPED = (REPO / "faktabot.toml").read_text(encoding="utf-8")
+FACTSHEET_RECIPIENTS = 'recipients = ["udvalg@example.org"]'
+
+
+def written(tmp_path, text: str):
+    path = tmp_path / "faktabot.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_shipped_config_loads_into_typed_sections():
+    config = load_config(REPO / "faktabot.toml")
+    assert config.summary.day == 5 and "ledelse@example.org" in config.summary.recipients
+    assert config.factsheet.recipients == ("udvalg@example.org",) and config.factsheet.day == 10
+    assert config.operations == ("it-drift@example.org",)
+    assert config.schedule["summary"] == "0 7 * * *"
+    assert config.target("fleksjob").indicator == "fleksjob" and config.target("nope") is None
+
+
+@pytest.mark.parametrize(("old", "new", "says"), [
+    (FACTSHEET_RECIPIENTS, 'recipients = "a@b.dk"', "line 21, [factsheet] recipients: 'a@b.dk' should be a list"),
+    (FACTSHEET_RECIPIENTS, 'recipients = ["notanemail"]', "recipient 'notanemail' is neither a Slack channel"),
+    (FACTSHEET_RECIPIENTS, "recipients = [42]", "recipient 42 is not text"),
+    (FACTSHEET_RECIPIENTS, 'recipients = ["a@b.dk\\r\\nBcc: x@y.dk"]', "is neither a Slack channel"),
+    ("day = 10", 'day = "fem"', "line 22, [factsheet] day: day = 'fem' should be a whole number from 1 to 28"),
+    ("day = 10", "day = 31", "from 1 to 28"),
+    ("[operations]", "[operationz]", "line 25: unknown section [operationz]; did you mean 'operations'?"),
+    ("day = 5 ", "dag = 5 ", "[summary] dag: unknown key 'dag'; did you mean 'day'?"),
+    ('summary = "0 7 * * *"', "summary = 7", "[schedule] summary: 7 should be a cron line in quotes"),
+])
+def test_a_config_mistake_is_one_line_with_the_file_and_line(tmp_path, old, new, says):
+    assert old in SHIPPED
+    with pytest.raises(ConfigError) as raised:
+        load_config(written(tmp_path, SHIPPED.replace(old, new, 1)))
+    message = str(raised.value)
+    assert says in message and "faktabot.toml" in message and "\n" not in message
+
+
+def test_a_target_recipient_with_a_line_break_is_refused(tmp_path):
+    text = SHIPPED.replace('"jobcenterchef@example.org"', '"chef@example.org\\nBcc: x@y.dk"', 1)
+    with pytest.raises(ConfigError, match="recipient .* is neither a Slack channel"):
+        load_config(written(tmp_path, text))
+
+
+def test_teams_and_slack_member_recipients_are_accepted(tmp_path):
+    config = load_config(written(tmp_path, SHIPPED.replace(FACTSHEET_RECIPIENTS,
+                                                           'recipients = ["teams:ledelse", "@U0123ABC"]', 1)))
+    assert config.factsheet.recipients == ("teams:ledelse", "@U0123ABC")
