@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test bench clean install
+.PHONY: run test bench clean install lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +15,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+# The test environment comes from the pinned lock (reproducible CI), then the project without deps.
+$(TEST_STAMP): pyproject.toml requirements-test.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-test.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(STAMP)
 
 install: $(STAMP)
@@ -30,6 +32,15 @@ test: $(TEST_STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Re-pin the test environment from pyproject.toml's ranges, in a scratch venv.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip && .lock-venv/bin/pip install --quiet '.[test]'
+	{ echo "# The test environment, pinned for reproducible CI: pip freeze of '.[test]' on Python 3.11."; \
+	  echo "# Regenerate after changing dependencies: make lock"; \
+	  .lock-venv/bin/pip freeze --exclude faktabot; } > requirements-test.lock
+	rm -rf .lock-venv
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.rendering.terminal import messages
 from indicators.catalogue import Areas, Catalogue, default_areas, default_catalogue
 from indicators.connectors.files import FileImportError, ImportFormat, import_formats
 from rules.targets import (
@@ -77,12 +78,17 @@ class Config:
         return next((t for t in self.targets if t.id == target_id), None)
 
 
+# The shipped example (a copy of the repository's faktabot.toml): what runs when no file was asked for.
+EXAMPLE_PATH = Path(__file__).with_name("faktabot.example.toml")
+
+
 def load_config(path: Path, areas: Areas | None = None, catalogue: Catalogue | None = None) -> Config:
-    """Read `path`; a missing file gives the defaults (Ballerup, compared with hele landet)."""
+    """Read `path`; a missing or unreadable file is an error that names the path tried."""
     areas = areas or default_areas()
     catalogue = catalogue or default_catalogue()
-    if not path.exists():
-        return Config(path=None, imports=tuple(import_formats(catalogue, areas)))
+    if not path.is_file():
+        key = "config_is_folder" if path.is_dir() else "config_missing"
+        raise ConfigError(messages()[key].format(path=path.absolute()))
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)

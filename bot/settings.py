@@ -1,7 +1,8 @@
 """Settings: the environment (and `.env`) read once into one frozen object, at the edge.
 
 Nothing else in Faktabot reads `os.environ`. Secrets are kept here and never logged: the
-dataclass hides them from its repr.
+dataclass hides them from its repr. Any setting NAME may instead come from the file named by
+NAME_FILE (Docker secrets, systemd's LoadCredential), its content with the final newline stripped.
 """
 from __future__ import annotations
 
@@ -19,6 +20,13 @@ class SettingsError(ValueError):
 
 
 SMTP_SECURITY = ("starttls", "ssl", "none")
+# Every variable Faktabot reads (deploy/.env.example names each); NAME_FILE works for all of them.
+NAMES = (
+    "FAKTABOT_DB", "FAKTABOT_CONFIG", "FAKTABOT_OUTBOX", "FAKTABOT_LOG", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN",
+    "SLACK_SIGNING_SECRET", "SLACK_TEAM_ID", "HOST", "PORT", "HEALTH_PORT", "SLACK_API_URL", "JOBINDSATS_TOKEN",
+    "JOBINDSATS_API_URL", "STATBANK_API_URL", "SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD",
+    "SMTP_SECURITY", "MAIL_FROM",
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,10 @@ class Settings:
     smtp_deadline: float = 60.0  # seconds for a whole message, however slowly the server answers
     # Hours before a send with an unknown outcome goes again by itself; None: only by an operator.
     unknown_hold_hours: int | None = 24
+    health_port: int | None = None  # the small /health listener for Socket Mode and local mode
+    log_file: Path | None = None  # FAKTABOT_LOG: the service's log file, rotated; unset: stderr
+    under_systemd: bool = False  # JOURNAL_STREAM is set: log to stderr, journald keeps it
+    config_chosen: bool = False  # FAKTABOT_CONFIG was set (a missing file is then an error)
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -104,6 +116,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         values.update(os.environ)
         env = values
     problems: list[str] = []
+    env = _with_files(env, problems)
 
     def text(name: str) -> str | None:
         value = env.get(name, "").strip()
@@ -138,6 +151,10 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         smtp_timeout=_positive(env, "SMTP_TIMEOUT", 30, problems),
         smtp_deadline=_positive(env, "SMTP_DEADLINE", 60, problems),
         unknown_hold_hours=_int(env, "FAKTABOT_UNKNOWN_HOLD_HOURS", 24, problems) or None,
+        health_port=_int(env, "HEALTH_PORT", None, problems),
+        log_file=Path(text("FAKTABOT_LOG")) if text("FAKTABOT_LOG") else None,
+        under_systemd=bool(text("JOURNAL_STREAM")),
+        config_chosen=bool(text("FAKTABOT_CONFIG")),
     )
     if settings.unknown_hold_hours is not None and settings.unknown_hold_hours < 0:
         problems.append(f"FAKTABOT_UNKNOWN_HOLD_HOURS={settings.unknown_hold_hours} should be 0 (only an "
@@ -154,6 +171,23 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
     if problems:
         raise SettingsError("settings: " + "; ".join(problems))
     return settings
+
+
+def _with_files(env: Mapping[str, str], problems: list[str]) -> Mapping[str, str]:
+    """`env` with each NAME_FILE replaced by the content of the file it names."""
+    found = dict(env)
+    for name in NAMES:
+        path = (env.get(f"{name}_FILE") or "").strip()
+        if not path:
+            continue
+        if (env.get(name) or "").strip():
+            problems.append(f"both {name} and {name}_FILE are set; keep one")
+            continue
+        try:
+            found[name] = Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(f"{name}_FILE={path!r} cannot be read ({getattr(error, 'strerror', None) or error})")
+    return found
 
 
 def _with_slash(url: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlite_utils import Database, Migrations
+from indicators.database import Database, Migrations
 
 from indicators import validation
 from indicators.catalogue import Areas, default_areas, default_catalogue
@@ -341,6 +342,45 @@ def _check_is_store(path: Path, *, create: bool) -> None:
         )
 
 
+def restore(source: Path, target: Path) -> int:
+    """Put the backup at `source` in place of the store at `target`; returns its observation count.
+
+    The backup is checked first on a scratch copy (a Faktabot store, complete, migrated to this
+    version, `quick_check` clean), so a foreign or damaged file never touches the live store. The
+    copy then goes in through SQLite's backup API, in one locked step, so a running service sees
+    either the old store or the restored one, never a mix.
+    """
+    source, target = Path(source), Path(target)
+    if not source.is_file():
+        raise StoreMissing(f"no backup at {source}; give the path of a file made by `faktabot backup`")
+    _check_is_store(source, create=False)  # NotAStore for an empty, foreign or incomplete file
+    scratch = target.with_name(target.name + ".restoring")
+    scratch.unlink(missing_ok=True)
+    try:
+        shutil.copyfile(source, scratch)
+        with Store(scratch) as checked:
+            checked.quick_check()
+            count = checked.count()
+            checked.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if not target.exists():
+            _create_private(target)
+        incoming = sqlite3.connect(scratch)
+        live = sqlite3.connect(target)
+        try:
+            live.execute("PRAGMA busy_timeout = 10000")  # wait for a running service's write to finish
+            incoming.backup(live)
+        except sqlite3.OperationalError as error:
+            found = _operational(error, target)
+            raise (found or StoreError(f"cannot restore into {target} ({error})")) from None
+        finally:
+            live.close()
+            incoming.close()
+    finally:
+        for leftover in (scratch, scratch.with_name(scratch.name + "-wal"), scratch.with_name(scratch.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+    return count
+
+
 def _create_private(path: Path) -> None:
     """Create the store file readable by its owner only; SQLite gives -wal and -shm the same mode."""
     try:
@@ -424,6 +464,18 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy of the whole store at `target` (a new file), taken while others write:
+        `VACUUM INTO` reads one snapshot of the WAL database and writes a compact copy."""
+        target = Path(target)
+        if target.exists():
+            raise StoreError(f"{target} exists already; the backup was not written. Choose a new file name, "
+                             "e.g. with the date: store-2026-11-30.db")
+        if not target.parent.is_dir():
+            raise StoreError(f"the folder {target.parent} does not exist; create it or choose another path")
+        with self.translated():
+            self.db.execute("VACUUM INTO ?", [str(target)])
 
     def __enter__(self) -> "Store":
         return self

@@ -24,6 +24,7 @@ from bot.rendering import formats
 from bot.rendering.terminal import for_terminal, messages, say
 from bot.reports.factsheet import current_quarter, make_pdf, parse_quarter
 from bot.service import ServiceError
+from bot.service.healthserver import probe, serve_health
 from bot.service.lock import InstanceLock
 from bot.service.scheduler import next_runs
 from bot.settings import Settings
@@ -104,9 +105,14 @@ def cmd_chat(args, settings: Settings, config: Config, stdin: TextIO = sys.stdin
 
 
 def cmd_run(args, settings: Settings, config: Config) -> int:
+    def after_start(service) -> None:
+        # HEALTH_PORT: /health for Socket Mode and local mode (HTTP mode also answers it on PORT).
+        if settings.health_port is not None:
+            serve_health(probe(settings, config, service.refreshers), settings.health_port, settings.host)
+
     try:
         return run_command.run(settings, config, chat=lambda: cmd_chat(args, settings, config),
-                               slack=slack_runner(settings, config), build=build_service)
+                               slack=slack_runner(settings, config), build=build_service, after_start=after_start)
     except ServiceError as error:
         raise UserError(str(error)) from None
 

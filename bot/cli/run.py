@@ -10,6 +10,7 @@ import os
 import sys
 import threading
 import time
+from logging.handlers import RotatingFileHandler
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
@@ -30,14 +31,27 @@ log = logging.getLogger("faktabot.service")
 STOP_GRACE = 1.5
 
 
-def configure_logging(log_file: Path | None = None) -> None:
-    """One line per job to stderr; to `log_file` instead while the chat prompt owns the terminal."""
-    if log_file:
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+LOG_BYTES, LOG_BACKUPS = 5_000_000, 5  # faktabot.log, .1 … .5: at most 30 MB on disk
+
+
+def configure_logging(log_file: Path | None = None, *, under_systemd: bool = False) -> None:
+    """One line per job to stderr, or to `log_file` (rotated by size) when one is given: while the chat
+    prompt owns the terminal, or with FAKTABOT_LOG. Under systemd (JOURNAL_STREAM) always stderr,
+    without a timestamp: journald stamps and rotates it."""
+    if under_systemd:
+        handler: logging.Handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    elif log_file is not None:
         # Owner-only: the log names recipients and sources. Created 0600, and tightened if older.
         os.close(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
         os.chmod(log_file, 0o600)
-    target = {"filename": str(log_file), "encoding": "utf-8"} if log_file else {"stream": sys.stderr}
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", **target)
+        handler = RotatingFileHandler(log_file, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
     # httpx logs every request URL at INFO; URLs can carry tokens in query strings elsewhere.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -58,8 +72,8 @@ def run(settings: Settings, config: Config, *, chat: Callable[[], int] | None = 
         build: Callable[[Settings, Config], Service]) -> int:
     """Run until SIGTERM/SIGINT (or, in the terminal, until the chat ends)."""
     interactive = chat is not None and stdin.isatty() and slack is None
-    log_file = settings.db_path.with_name("faktabot.log") if interactive else None
-    configure_logging(log_file)
+    log_file = settings.log_file or (settings.db_path.with_name("faktabot.log") if interactive else None)
+    configure_logging(None if settings.under_systemd else log_file, under_systemd=settings.under_systemd)
     if settings.password_in_clear:
         log.warning("SMTP_SECURITY=none with SMTP_USER/SMTP_PASSWORD: the password goes over the network "
                     "unencrypted; use starttls or ssl unless this is a trusted internal network")

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
-from sqlite_utils import Database, Migrations
+from indicators.database import Database, Migrations
 
 from bot import clock
 from indicators.store import normalise_timestamps

@@ -10,10 +10,6 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
-
 from bot.rendering import formats, render
 from indicators import periods
 
@@ -81,6 +77,8 @@ def _finish(axes, title: str, unit: str, decimals: int, watermark: str, legend: 
     # of both axes on each draw: a third of a chart's rendering time.
     axes.set_title(title, loc="left", fontsize=fontsize, fontweight="bold", y=1.02)
     axes.set_ylabel(unit, fontsize=fontsize - 3)
+    from matplotlib.ticker import FuncFormatter  # start-up time: matplotlib loads only to draw
+
     axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formats.number(v, decimals)))
     axes.tick_params(labelsize=fontsize - 4)
     axes.grid(axis="y", alpha=0.3)
@@ -110,6 +108,8 @@ def draw_lines(axes, spec: ChartSpec, fontsize: int = 12) -> None:
 
 def draw_bars(axes, spec: BarSpec, fontsize: int = 12) -> None:
     """Grouped bars; with more than five categories they lie down so their labels stay readable."""
+    from matplotlib.ticker import FuncFormatter  # start-up time: matplotlib loads only to draw
+
     count = max(1, len(spec.groups))
     width = 0.8 / count
     horizontal = len(spec.categories) > 5
@@ -140,6 +140,11 @@ def _wrap(text: str, width: int) -> str:
 
 
 def render_png(spec: ChartSpec | BarSpec) -> bytes:
+    # Imported here, not at the top: matplotlib takes most of a second to import, and a command
+    # such as `faktabot ask` without --chart never draws.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()

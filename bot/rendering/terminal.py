@@ -9,8 +9,6 @@ import tomllib
 from functools import cache
 from typing import TextIO
 
-from rich.emoji import Emoji
-
 from bot.rendering.render import TEMPLATE_DIR, slack_unescape
 
 _MRKDWN = re.compile(r"(?<![\w*_])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*_])")
@@ -34,5 +32,7 @@ def say(key: str, out: TextIO | None = None, **values: object) -> None:
 def for_terminal(text: str) -> str:
     """Slack mrkdwn to plain terminal text: emoji codes to emoji, *bold* and _italic_ markers dropped,
     Slack's `&amp;`, `&lt;`, `&gt;` turned back into characters and control characters removed."""
+    from rich.emoji import Emoji  # start-up time: rich loads only when something is printed this way
+
     return _CONTROL.sub("", slack_unescape(_MRKDWN.sub(r"\2", Emoji.replace(text))))
 

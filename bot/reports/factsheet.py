@@ -13,9 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-
-from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from bot.asking.answers import change
 from bot.config import Config
@@ -30,6 +28,9 @@ from indicators.catalogue import (
 )
 from indicators.store import Store
 from indicators.types import SAMPLE_SOURCE, Observation, parse_breakdown
+
+if TYPE_CHECKING:  # matplotlib is imported where pages are drawn: it costs most of a second
+    from matplotlib.figure import Figure
 
 SPEC_PATH = render.TEMPLATE_DIR / "factsheet.toml"
 A4 = (8.27, 11.69)
@@ -274,6 +275,8 @@ def _draw_text(figure: Figure, x: float, y: float, width_chars: int, text: str, 
 
 def pages(figures: list[FigureFacts], quarter: str, kommune_name: str, catalogue: Catalogue) -> list[Figure]:
     """One A4 matplotlib Figure per fact page (used for the PDF and for PNG previews)."""
+    from matplotlib.figure import Figure  # start-up time: matplotlib loads only to draw
+
     numbered = [(number, title) for number, title, _ in catalogue.by_page() if number]
     result = []
     for number, title in numbered:
@@ -307,6 +310,8 @@ def write_pdf(figures: list[FigureFacts], quarter: str, kommune_name: str, catal
     """Write the seven fact pages as one PDF; return the number of pages."""
     title = render.render("factsheet_pdf_title.txt.j2", kommune=kommune_name, quarter=quarter)
     rendered = pages(figures, quarter, kommune_name, catalogue)
+    from matplotlib.backends.backend_pdf import PdfPages  # start-up time, as in pages()
+
     with PdfPages(out, metadata={"Title": title, "Creator": "Faktabot"}) as pdf:
         for figure in rendered:
             pdf.savefig(figure)

@@ -1,16 +1,23 @@
-"""One `faktabot run` per store: an exclusive lock on `<store>.lock`. I/O: a lock file."""
+"""One `faktabot run` per store: an exclusive lock on `<store>.lock`. I/O: a lock file.
+
+The lock is portalocker's (flock on Linux and macOS, LockFileEx on Windows), so the same code runs
+on a municipality's Windows Server. The file holds the holder's pid for `faktabot status`.
+"""
 from __future__ import annotations
 
-import fcntl
 import os
 from pathlib import Path
 
+import portalocker
+
 from bot.service import ServiceError
+
+_EXCLUSIVE = portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING
 
 
 class InstanceLock:
     """One `faktabot run` per store: an exclusive lock on `<store>.lock`, released when the process
-    ends however it ends (the kernel drops the lock of a killed process)."""
+    ends however it ends (the operating system drops the lock of a killed process)."""
 
     def __init__(self, store_path: Path):
         self.path = store_path.with_name(store_path.name + ".lock")
@@ -19,11 +26,11 @@ class InstanceLock:
     def acquire(self) -> None:
         self.handle = open(self.path, "a+")
         try:
-            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self.handle.seek(0)
-            holder = self.handle.read().strip() or "?"
+            portalocker.lock(self.handle, _EXCLUSIVE)
+        except portalocker.LockException:
+            holder = _read_pid(self.handle)
             self.handle.close()
+            self.handle = None
             raise ServiceError(
                 f"another `faktabot run` (pid {holder}) is already using {self.path.with_suffix('')}; "
                 "stop it first, or point FAKTABOT_DB at another store") from None
@@ -38,15 +45,23 @@ class InstanceLock:
             return None
         with open(self.path, "a+") as handle:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.seek(0)
-                return handle.read().strip() or "?"
-            fcntl.flock(handle, fcntl.LOCK_UN)
+                portalocker.lock(handle, _EXCLUSIVE)
+            except portalocker.LockException:
+                return _read_pid(handle)
+            portalocker.unlock(handle)
         return None
 
     def release(self) -> None:
         if self.handle:
-            fcntl.flock(self.handle, fcntl.LOCK_UN)
+            portalocker.unlock(self.handle)
             self.handle.close()
             self.handle = None
+
+
+def _read_pid(handle) -> str:
+    # Windows locks the bytes themselves, so the holder's pid may not be readable there.
+    try:
+        handle.seek(0)
+        return handle.read().strip() or "?"
+    except OSError:
+        return "?"

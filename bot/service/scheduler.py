@@ -6,8 +6,9 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -15,6 +16,7 @@ from apscheduler.triggers.cron import CronTrigger
 from bot import clock
 from bot.config import Config
 from bot.service import ServiceError, Stopping
+from bot.service.health import HEARTBEAT_SECONDS, Heartbeat, longest_gap
 from bot.service.jobs import Service
 
 log = logging.getLogger("faktabot.service")
@@ -22,6 +24,7 @@ log = logging.getLogger("faktabot.service")
 # Default schedule (faktabot.toml [schedule] overrides each): Jobindsats publishes monthly around
 # the middle of the month, StatBank most tables early in the month. Never between 02:00 and 03:00,
 # where daylight-saving changes skip or repeat an hour.
+DST_HOUR = 2  # Europe/Copenhagen changes the clock at 02:00 (spring: 02:00-02:59 never happens; autumn: twice)
 DEFAULT_SCHEDULE = {
     "refresh_jobindsats": "30 6 * * mon-fri",
     "refresh_statbank": "45 6 * * mon-fri",
@@ -41,6 +44,24 @@ def next_runs(config: Config, now: datetime) -> list[tuple[str, datetime]]:
     return sorted(runs, key=lambda item: item[1])
 
 
+def refresh_intervals(config: Config, now: datetime, sources: list[str]) -> dict[str, timedelta]:
+    """Per source the service refreshes, the longest gap between two scheduled refreshes in the
+    next four weeks (for "no refresh for twice the interval")."""
+    triggers = schedule(config)
+    found = {}
+    for source in sources:
+        trigger = triggers.get(f"refresh_{source}")
+        if trigger is None:
+            continue
+        times, moment = [], now
+        while (moment := trigger.get_next_fire_time(None, moment + timedelta(seconds=1))) is not None:
+            if moment > now + timedelta(days=28) or len(times) > 1000:
+                break
+            times.append(moment)
+        found[source] = longest_gap(times)
+    return found
+
+
 def schedule(config: Config) -> dict[str, CronTrigger]:
     """The cron triggers from `faktabot.toml` [schedule] over the defaults; refuses 02:00–02:59."""
     wanted = {**DEFAULT_SCHEDULE, **config.schedule}
@@ -53,25 +74,46 @@ def schedule(config: Config) -> dict[str, CronTrigger]:
         except ValueError as error:
             raise ServiceError(f"faktabot.toml [schedule] {job} = {expression!r}: {error}; "
                                "write it as cron: minute hour day month weekday, e.g. \"30 6 * * mon-fri\"") from None
-        hour_field = expression.split()[1]
-        if hour_field == "2" or hour_field.startswith("2,") or ",2," in hour_field or hour_field.endswith(",2"):
+        if DST_HOUR in fire_hours(trigger):
             raise ServiceError(f"faktabot.toml [schedule] {job} = {expression!r} runs between 02:00 and 03:00, "
                                "where daylight-saving changes skip or repeat the hour; choose another hour")
         triggers[job] = trigger
     return triggers
 
 
+def fire_hours(trigger: CronTrigger) -> set[int]:
+    """Every local hour the trigger can fire in, from APScheduler's parsed hour field (so `1-3`,
+    `*/2` and `0-23/5` count as the hours they expand to, not as the text they are written in)."""
+    hour_field = next(f for f in trigger.fields if f.name == "hour")
+    hours: set[int] = set()
+    for expression in hour_field.expressions:
+        first = getattr(expression, "first", None)
+        last = getattr(expression, "last", None)
+        first = 0 if first is None else first
+        last = 23 if last is None else last
+        hours.update(range(first, last + 1, expression.step or 1))
+    return hours
+
+
 def wrap(job: Callable[[datetime], object], name: str) -> Callable[[], None]:
     """The scheduler's job wrapper: the one place that catches broadly, logs the traceback once
-    and carries on, so one failing job never stops the service."""
+    and carries on, so one failing job never stops the service. One log line per job: its name,
+    outcome and duration (`job summary: ok in 0.4 s`)."""
 
     def run() -> None:
+        started = time.perf_counter()
         try:
-            job(clock.now())
+            result = job(clock.now())
         except Stopping:
-            log.info("%s: left for the next start, the service is stopping", name)
+            log.info("job %s: left for the next start, the service is stopping", name)
+            return
         except Exception:
-            log.exception("%s failed", name)
+            log.exception("job %s: error after %.1f s", name, time.perf_counter() - started)
+            return
+        outcomes = result if isinstance(result, list) else [result]
+        failed = [o.job for o in outcomes if o is not None and not getattr(o, "ok", True)]
+        outcome = f"failed ({', '.join(failed)})" if failed else "ok"
+        (log.warning if failed else log.info)("job %s: %s in %.1f s", name, outcome, time.perf_counter() - started)
 
     run.__name__ = name
     return run
@@ -93,6 +135,11 @@ def start_scheduler(service: Service) -> BackgroundScheduler:
     }
     for name, trigger in triggers.items():
         scheduler.add_job(wrap(jobs[name], name), trigger, id=name, name=name, replace_existing=True)
+    # The heartbeat `/health` and `faktabot status --check` read: proof the scheduler's pool runs jobs.
+    heartbeat = Heartbeat(service.settings.db_path)
+    heartbeat.beat(clock.now())
+    scheduler.add_job(lambda: heartbeat.beat(clock.now()), "interval", seconds=HEARTBEAT_SECONDS,
+                      id="heartbeat", name="heartbeat", replace_existing=True)
     scheduler.start()
     return scheduler
 

@@ -20,7 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
-from sqlite_utils import Database
+from indicators.database import Database
 
 from bot import clock
 from bot.config import Config

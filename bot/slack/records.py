@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlite_utils import Database, Migrations
+from indicators.database import Database, Migrations
 
 from bot import clock
 from indicators.store import normalise_timestamps

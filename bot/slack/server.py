@@ -21,6 +21,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Config
+from bot.service.healthserver import Probe, answer_health, probe
 from bot.settings import Settings
 from bot.slack import actions, posting, subscriptions
 from bot.slack.app import SlackBot
@@ -57,8 +58,12 @@ for _name in ("faktabot.slack", "faktabot.slack.bolt", "faktabot.slack.socket"):
 
 
 def http_server(app: App, port: int, host: str = "127.0.0.1", *, signing_secret: str | None = None,
-                max_connections: int = MAX_CONNECTIONS, read_seconds: float = READ_SECONDS) -> ThreadingHTTPServer:
+                max_connections: int = MAX_CONNECTIONS, read_seconds: float = READ_SECONDS,
+                health: Probe | None = None) -> ThreadingHTTPServer:
     """An HTTP server that hands each signed POST to /slack/events to Bolt and answers GET /health.
+
+    `/health` reports the service (`bot/service/health.py`: heartbeat, store, last refreshes) when
+    `health` is given, as `faktabot run` does; a listener started on its own reports only itself.
 
     One thread per connection, at most `max_connections` at once; a request must arrive whole within
     `read_seconds` (a client sending a byte a second is cut off); one request per connection. A POST
@@ -148,7 +153,12 @@ def http_server(app: App, port: int, host: str = "127.0.0.1", *, signing_secret:
 
         def do_GET(self) -> None:
             self.close_connection = True
-            self._answer(200 if self.path == "/health" else 404, {}, "ok" if self.path == "/health" else "")
+            if self.path.partition("?")[0] != "/health":
+                self._answer(404, {}, "")
+            elif health is not None:
+                answer_health(self, health)
+            else:
+                self._answer(200, {"Content-Type": ["application/json"]}, '{"status": "ok", "listener": "slack"}')
 
         def _answer(self, status: int, headers: dict, body: str) -> None:
             data = body.encode("utf-8")
@@ -230,7 +240,7 @@ class Running:
 
 def start(settings: Settings, config: Config, *, port: int | None = None, host: str | None = None,
           upkeep_seconds: float = UPKEEP_SECONDS, read_seconds: float = READ_SECONDS,
-          max_connections: int = MAX_CONNECTIONS, **options) -> Running:
+          max_connections: int = MAX_CONNECTIONS, health: Probe | None = None, **options) -> Running:
     """Build the app and start listening: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on
     HOST:PORT (127.0.0.1 unless HOST says otherwise)."""
     bot = SlackBot(settings, config, **options)
@@ -245,7 +255,8 @@ def start(settings: Settings, config: Config, *, port: int | None = None, host: 
             running.http = http_server(build_app(bot), settings.port if port is None else port,
                                        settings.host if host is None else host,
                                        signing_secret=settings.slack_signing_secret,
-                                       max_connections=max_connections, read_seconds=read_seconds)
+                                       max_connections=max_connections, read_seconds=read_seconds,
+                                       health=health)
             thread = threading.Thread(target=running.http.serve_forever, kwargs={"poll_interval": 0.05},
                                       name="slack-http", daemon=True)
             thread.start()
@@ -273,7 +284,7 @@ def serve(settings: Settings, config: Config, stop: threading.Event, *,
 
     def starting() -> None:
         try:
-            outcome["running"] = start(settings, config, **options)
+            outcome["running"] = start(settings, config, health=probe(settings, config), **options)
         except Exception as error:  # reported by serve, on its own thread
             outcome["error"] = error
         started.set()

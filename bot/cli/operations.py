@@ -1,0 +1,111 @@
+"""The operator's commands: `faktabot status --json/--check`, `config --check`, `backup` and `restore`.
+
+What a municipality's IT department hooks into monitoring (Nagios/Zabbix exit codes, one line),
+checks after an edit, and runs from cron for backups. I/O: the store, the lock and heartbeat files.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+from bot import clock
+from bot.cli.compose import refreshers
+from bot.cli.errors import UserError
+from bot.config import Config
+from bot.rendering import formats
+from bot.rendering.terminal import messages, say
+from bot.service import ServiceError
+from bot.service.health import LEVELS, Heartbeat, Report, assess
+from bot.service.lock import InstanceLock
+from bot.service.scheduler import DEFAULT_SCHEDULE, next_runs, refresh_intervals, schedule
+from bot.settings import Settings
+from indicators.store import Store, restore
+
+
+def report_for(settings: Settings, config: Config) -> Report:
+    """The health of the service on this store, as seen from another process."""
+    now = clock.now()
+    try:
+        intervals = refresh_intervals(config, now, list(refreshers(settings)))
+    except ServiceError:
+        intervals = {}  # a broken schedule is reported by `config --check` and `status`
+    return assess(settings.db_path, now, running_pid=InstanceLock(settings.db_path).holder(),
+                  heartbeat=Heartbeat(settings.db_path).last(), intervals=intervals)
+
+
+def status_line(report: Report) -> str:
+    """One Nagios-style line: `FAKTABOT WARNING - statbank: forældet | failed_deliveries=0`."""
+    words = messages()["check_findings"]
+    worst = sorted(report.findings, key=lambda f: -f.level)
+    if worst:
+        text = "; ".join(words[f.code].format(subject=f.subject, detail=f.detail) for f in worst)
+    else:
+        text = messages()["check_all_ok"].format(pid=report.pid)
+    return f"FAKTABOT {LEVELS[report.level].upper()} - {text} | failed_deliveries={report.failed_deliveries}"
+
+
+def cmd_status_machine(args, settings: Settings, config: Config) -> int:
+    """`status --json` (exit 0) and `status --check` (exit 0, 1 or 2)."""
+    report = report_for(settings, config)
+    if args.json:
+        data = report.as_json()
+        try:
+            data["next_runs"] = {job: moment.isoformat() for job, moment in next_runs(config, clock.now())}
+        except ServiceError as error:
+            data["schedule_error"] = str(error)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    if args.check:
+        if not args.json:
+            print(status_line(report))
+        return report.level
+    return 0
+
+
+def cmd_config(args, settings: Settings, config: Config) -> int:
+    """`config --check`: the file is valid by the time this runs (main loads it); print what is in force."""
+    try:
+        schedule(config)
+    except ServiceError as error:
+        raise UserError(str(error)) from None
+    say("config_valid", path=config.path, targets=len(config.targets))
+    print(effective(settings, config))
+    return 0
+
+
+def effective(settings: Settings, config: Config) -> str:
+    """The configuration in force, file and environment, secrets shown only as set or not."""
+    hidden = messages()["config_secret_hidden"]
+    lines = ["[municipality]", f"area = {config.area!r}", f"compare = {list(config.compare)!r}", "",
+             "[schedule]"]
+    lines += [f"{job} = {expression!r}" for job, expression in {**DEFAULT_SCHEDULE, **config.schedule}.items()]
+    for name, mailing in (("summary", config.summary), ("factsheet", config.factsheet)):
+        lines += ["", f"[{name}]", f"day = {mailing.day}", f"recipients = {list(mailing.recipients)!r}"]
+    lines += ["", "[operations]", f"recipients = {list(config.operations)!r}", "", "[slack]",
+              f"channels = {sorted(config.slack.channels)!r}", f"users = {sorted(config.slack.users)!r}", ""]
+    lines += [f"# [[targets]] {t.id}: {t.name} ({t.indicator}, {t.area})" for t in config.targets]
+    lines += [f"# [imports.{f.name}] -> {f.indicator}" for f in config.imports]
+    lines += ["", messages()["config_environment"]]
+    for item in dataclasses.fields(settings):
+        value = getattr(settings, item.name)
+        if not item.repr:  # the secrets: the dataclass keeps them out of its repr, and so do we
+            value = hidden if value else None
+        lines.append(f"  {item.name} = {value if value is not None else '-'}")
+    return "\n".join(lines)
+
+
+def cmd_backup(args, settings: Settings, config: Config) -> int:
+    target = Path(args.path)
+    with Store(settings.db_path) as store:
+        store.backup(target)
+    with Store(target) as copy:  # the copy opens as a store and passes SQLite's check, or we say so
+        copy.quick_check()
+        rows = copy.count()
+    say("backup_done", path=target, rows=formats.number(rows), size=formats.number(target.stat().st_size // 1024))
+    return 0
+
+
+def cmd_restore(args, settings: Settings, config: Config) -> int:
+    rows = restore(Path(args.path), settings.db_path)
+    say("restore_done", source=args.path, path=settings.db_path, rows=formats.number(rows))
+    return 0

@@ -1,0 +1,227 @@
+"""Operating Faktabot (issue 17): config that fails loudly, the schedule guard, settings from files,
+`status --json/--check`, `/health`, backups and restores with the service running, log lines."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.clock import TIMEZONE
+from bot.config import Config
+from bot.service import ServiceError
+from bot.service.health import Heartbeat, assess, longest_gap
+from bot.service.lock import InstanceLock
+from bot.service.scheduler import fire_hours, refresh_intervals, schedule
+from bot.settings import SettingsError, load_settings
+from indicators.store import NotAStore, Store, restore
+from tests.conftest import REPO, run_cli
+
+
+# --- the schedule guard ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("expression", ["30 1-3 * * *", "0 */2 * * *", "15 0-4/2 * * mon", "0 1,2 * * *"])
+def test_a_schedule_whose_hours_expand_into_the_dst_hour_is_refused(expression):
+    with pytest.raises(ServiceError, match="between 02:00 and 03:00"):
+        schedule(Config(schedule={"summary": expression}))
+
+
+@pytest.mark.parametrize("expression", ["30 1,3 * * *", "0 0-23/5 * * *", "45 6 * * mon-fri"])
+def test_a_schedule_that_skips_the_dst_hour_is_accepted(expression):
+    assert 2 not in fire_hours(schedule(Config(schedule={"summary": expression}))["summary"])
+
+
+def test_a_weekday_schedule_allows_a_weekend_between_refreshes():
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=TIMEZONE)
+    assert refresh_intervals(Config(), now, ["statbank"]) == {"statbank": timedelta(days=3)}
+    assert longest_gap([]) == timedelta(days=1)
+
+
+# --- configuration and settings ----------------------------------------------------------------
+
+def test_a_config_path_that_does_not_exist_is_an_error_naming_it(sample_store_path, tmp_path):
+    result = run_cli("targets", db=sample_store_path, config=tmp_path / "nowhere.toml")
+    assert result.returncode == 1
+    assert str(tmp_path / "nowhere.toml") in result.stderr and "Traceback" not in result.stderr
+
+
+def test_without_a_config_the_built_in_example_is_used_and_announced(sample_store_path, tmp_path):
+    result = run_cli("targets", "--json", db=sample_store_path, env={"FAKTABOT_CONFIG": ""}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "indbyggede eksempel" in result.stderr and "faktabot.example.toml" in result.stderr
+    assert len(json.loads(result.stdout)) == 4  # the example's targets, and stdout stays pure JSON
+
+
+def test_config_check_prints_the_effective_configuration_without_secrets(sample_store_path):
+    secrets = {"SLACK_BOT_TOKEN": "xoxb-very-secret", "SLACK_SIGNING_SECRET": "sign-very-secret",
+               "JOBINDSATS_TOKEN": "jobindsats-very-secret"}
+    result = run_cli("config", "--check", db=sample_store_path, env=secrets)
+    assert result.returncode == 0, result.stderr
+    assert "[municipality]" in result.stdout and "refresh_statbank = '45 6 * * mon-fri'" in result.stdout
+    assert "ungeledighed" in result.stdout
+    assert not any(value in result.stdout + result.stderr for value in secrets.values())
+    assert "(sat, skjult)" in result.stdout
+
+
+def test_config_check_refuses_a_schedule_in_the_dst_hour(sample_store_path, tmp_path):
+    config = tmp_path / "faktabot.toml"
+    config.write_text('[schedule]\nsummary = "30 1-3 * * *"\n', encoding="utf-8")
+    result = run_cli("config", "--check", db=sample_store_path, config=config)
+    assert result.returncode == 1 and "02:00" in result.stderr
+
+
+def test_any_setting_may_come_from_a_file(tmp_path):
+    (tmp_path / "token").write_text("from-a-file\n", encoding="utf-8")
+    settings = load_settings({"JOBINDSATS_TOKEN_FILE": str(tmp_path / "token")}, dotenv=None)
+    assert settings.jobindsats_token == "from-a-file"
+    with pytest.raises(SettingsError, match="SMTP_PASSWORD_FILE"):
+        load_settings({"SMTP_PASSWORD_FILE": str(tmp_path / "missing")}, dotenv=None)
+    with pytest.raises(SettingsError, match="both JOBINDSATS_TOKEN and JOBINDSATS_TOKEN_FILE"):
+        load_settings({"JOBINDSATS_TOKEN": "x", "JOBINDSATS_TOKEN_FILE": str(tmp_path / "token")}, dotenv=None)
+
+
+def test_version_and_help_with_an_example_per_command():
+    result = subprocess.run([sys.executable, "-m", "bot", "--version"], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0 and re.fullmatch(r"faktabot \S+\n", result.stdout)
+    for command in ("ask", "status", "backup", "restore", "config", "targets", "refresh"):
+        shown = subprocess.run([sys.executable, "-m", "bot", command, "--help"], capture_output=True, text=True,
+                               cwd=REPO).stdout
+        assert "Eksempel: faktabot " + command in shown, command
+
+
+# --- health without a running service ----------------------------------------------------------
+
+def test_status_check_is_critical_with_the_service_stopped(sample_store_copy):
+    result = run_cli("status", "--check", db=sample_store_copy)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout.startswith("FAKTABOT CRITICAL - tjenesten kører ikke") and result.stdout.count("\n") == 1
+
+
+def test_a_late_heartbeat_or_an_unreadable_store_is_critical(sample_store_copy, tmp_path):
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=TIMEZONE)
+    late = assess(sample_store_copy, now, running_pid="1", heartbeat=now - timedelta(minutes=10), intervals={})
+    assert late.level == 2 and [f.code for f in late.findings][0] == "heartbeat_late"
+    foreign = tmp_path / "foreign.db"
+    sqlite3.connect(foreign).execute("CREATE TABLE t (x)").connection.close()
+    broken = assess(foreign, now, running_pid="1", heartbeat=now, intervals={})
+    assert broken.level == 2 and not broken.store_ok
+
+
+def test_no_refresh_for_twice_the_interval_is_critical_a_failed_one_a_warning(sample_store_copy):
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=TIMEZONE)
+    with Store(sample_store_copy) as store:
+        run = store.start_run("statbank", started_at=(now - timedelta(days=7)).isoformat())
+        store.finish_run(run, status="ok")
+    overdue = assess(sample_store_copy, now, running_pid="1", heartbeat=now, intervals={"statbank": timedelta(days=3)})
+    assert overdue.level == 2 and "refresh_overdue" in [f.code for f in overdue.findings]
+    with Store(sample_store_copy) as store:
+        store.finish_run(store.start_run("statbank", started_at=now.isoformat()), status="ok")
+        store.finish_run(store.start_run("statbank", started_at=(now + timedelta(minutes=1)).isoformat()),
+                         status="failed", error="StatBank answered 503")
+    failed = assess(sample_store_copy, now + timedelta(minutes=2), running_pid="1", heartbeat=now,
+                    intervals={"statbank": timedelta(days=3)})
+    assert failed.level == 1 and [f.code for f in failed.findings] == ["refresh_failed"]
+
+
+def test_restore_refuses_a_foreign_or_empty_file_and_leaves_the_store(sample_store_copy, tmp_path):
+    before = sample_store_copy.read_bytes()
+    foreign = tmp_path / "foreign.db"
+    sqlite3.connect(foreign).execute("CREATE TABLE customers (id)").connection.close()
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    for path in (foreign, empty):
+        with pytest.raises(NotAStore):
+            restore(path, sample_store_copy)
+        result = run_cli("restore", str(path), db=sample_store_copy)
+        assert result.returncode == 1 and str(path) in result.stderr
+    assert sample_store_copy.read_bytes() == before
+
+
+def test_the_lock_reports_its_holder_and_refuses_a_second(tmp_path):
+    first, second = InstanceLock(tmp_path / "store.db"), InstanceLock(tmp_path / "store.db")
+    assert first.holder() is None
+    first.acquire()
+    try:
+        assert first.holder() == str(os.getpid())
+        with pytest.raises(ServiceError, match="already using"):
+            second.acquire()
+    finally:
+        first.release()
+    assert second.holder() is None
+
+
+# --- with the service running ------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for(predicate, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+def test_with_the_service_running_status_health_backup_and_restore(sample_store_copy, tmp_path):
+    # Fresh data: StatBank refreshed a minute ago, so the catch-up does not refresh and nothing is stale.
+    with Store(sample_store_copy) as store:
+        store.finish_run(store.start_run("statbank"), status="ok")
+    log, port = tmp_path / "faktabot.log", _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FAKTABOT_", "SLACK_", "SMTP_", "JOBINDSATS_"))}
+    env.update(FAKTABOT_DB=str(sample_store_copy), FAKTABOT_CONFIG=str(REPO / "faktabot.toml"),
+               FAKTABOT_OUTBOX=str(tmp_path / "outbox"), FAKTABOT_LOG=str(log), HEALTH_PORT=str(port),
+               STATBANK_API_URL="http://127.0.0.1:9/v1/")
+    env.pop("JOURNAL_STREAM", None)
+    service = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env, cwd=REPO, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for(lambda: log.exists() and "job catch_up:" in log.read_text(encoding="utf-8"))
+        line = next(x for x in log.read_text(encoding="utf-8").splitlines() if "job catch_up:" in x)
+        assert re.search(r"job catch_up: ok in \d+\.\d s", line), line
+
+        checked = run_cli("status", "--check", db=sample_store_copy)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert checked.stdout.startswith("FAKTABOT OK - tjenesten kører")
+        report = json.loads(run_cli("status", "--json", db=sample_store_copy).stdout)
+        assert report["running"] and report["status"] == "ok" and report["store_ok"]
+        assert report["heartbeat"] and "statbank" in {s["source"] for s in report["sources"]}
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=10) as answer:
+            assert answer.status == 200
+            health = json.loads(answer.read())
+        assert health["running"] and health["status"] == "ok"
+
+        copy = tmp_path / "backup.db"
+        made = run_cli("backup", str(copy), db=sample_store_copy)
+        assert made.returncode == 0, made.stderr
+        with Store(copy) as backup, Store(sample_store_copy) as live:
+            assert backup.count() == live.count() > 100_000
+        assert run_cli("backup", str(copy), db=sample_store_copy).returncode == 1  # never overwrites
+
+        with Store(sample_store_copy) as live:  # a change after the backup, which the restore undoes
+            live.db.execute("DELETE FROM observations WHERE area = '151'")
+            live.db.conn.commit()
+        restored = run_cli("restore", str(copy), db=sample_store_copy)
+        assert restored.returncode == 0, restored.stderr
+        with Store(copy) as backup, Store(sample_store_copy) as live:
+            assert live.count() == backup.count()
+        assert service.poll() is None  # the service ran through it all
+    finally:
+        service.terminate()
+        service.wait(timeout=60)
+    assert Heartbeat(sample_store_copy).last() is not None
+    stopped = run_cli("status", "--check", db=sample_store_copy)
+    assert stopped.returncode == 2
