@@ -20,6 +20,7 @@ AREAS_PATH = HERE / "areas.toml"
 FORMATS = {"count", "pct", "decimal"}
 FREQUENCIES = {"month", "quarter", "year"}
 DIRECTIONS = {"lower", "higher", "neutral"}
+AGGREGATES = {"mean", "sum"}  # how a year or quarter is made of a monthly series: stocks/rates vs flows
 SOURCE_KINDS = {"jobindsats", "statbank", "file", "derived"}
 
 
@@ -62,6 +63,7 @@ class Indicator:
     rate: str | None = None  # an indicator shown beside this one ("ledige" -> "ledighedsprocent")
     area_kinds: tuple[str, ...] = ("kommune", "region", "land")
     note: str = ""
+    aggregate: str = "mean"  # "sum" for flows (samtaler started in a month), "mean" for stocks and rates
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -195,6 +197,7 @@ def parse_catalogue(data: dict) -> Catalogue:
             rate=entry.get("rate"),
             area_kinds=tuple(entry.get("areas", ["kommune", "region", "land"])),
             note=str(entry.get("note", "")),
+            aggregate=_choice(entry, "aggregate", AGGREGATES, where, default="mean"),
         )
     for indicator in indicators.values():
         if indicator.rate and indicator.rate not in indicators:
