@@ -443,7 +443,17 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     request = query.period
     if request.period is not None:
         kind = periods.parse(request.period).kind
-    coverage = store.period_coverage(indicator.id, kind, codes, breakdown)
+    coverage: list[tuple[str, int]] = []
+    if request.is_latest and codes:
+        # Usually the newest period of any one kommune's series is held by all: try its newest few
+        # (a common period must be in every series), before counting every period of every kommune.
+        probe = store.series(indicator.id, own.code if own else codes[0], breakdown, kind=kind)
+        for o in reversed(probe[-3:]):
+            if len(store.cross_section(indicator.id, [o.period], codes, breakdown)) == len(codes):
+                coverage = [(o.period, len(codes))]
+                break
+    if not coverage:
+        coverage = store.period_coverage(indicator.id, kind, codes, breakdown)
     if not coverage and kind != indicator.frequency:
         # A year asked of a monthly figure: rank the year's averages (below), from the months.
         coverage = store.period_coverage(indicator.id, indicator.frequency, codes, breakdown)
