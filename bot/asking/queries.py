@@ -393,7 +393,7 @@ def _intent(r: _Reading, has_indicator: bool) -> str:
         return "value"
     if "why" in intents:
         return "why"
-    if "change" in intents or ("development" in intents and r.base is not None):
+    if "change" in intents or r.base is not None:  # "ledige siden 2019-01" asks for the change
         return "change"
     if "development" in intents:
         return "development"
@@ -476,7 +476,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
     return Query(
         intent=intent, indicator=indicator, area=r.areas[0] if r.areas else None, period=r.period,
         breakdown=breakdown, by=r.by, compare=tuple(dict.fromkeys(r.compare)), text=text,
-        base=r.base, order=r.order, top=r.top or top or DEFAULT_TOP, area_kind=r.area_kind or "kommune",
+        base=r.base, order=r.order or (("place" if r.areas else "high") if intent == "ranking" else None), top=r.top or top or DEFAULT_TOP, area_kind=r.area_kind or "kommune",
         ranked_from=ranked_from, assumed_indicator=assumed,
         unused=tuple(dict.fromkeys(typed.get(w, w) for w in r.unused + still_unknown)), followup=followup,
     )
