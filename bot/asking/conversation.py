@@ -59,6 +59,14 @@ class Reply:
         return None
 
     def as_json(self) -> dict:
+        data = self._as_json()
+        # `unused` is listed only when a word went unused: a plain answer keeps exactly the object
+        # the contract had before (tests/test_cli.py pins its keys).
+        if not data["unused"]:
+            del data["unused"]
+        return data
+
+    def _as_json(self) -> dict:
         result = self.result
         base = {"understood": self.understood, "intent": "unknown", "indicator": None, "area": None,
                 "period": None, "value": None, "unit": None, "text": self.text, "source": None,
