@@ -1,8 +1,9 @@
 """Answering questions: text-answer latency (p50, p99) beside the raw SQL lookup of the same values,
 and chart rendering beside a bare matplotlib plot of the same series, all in one run.
 
-The questions are the phrasings table of the tests (every indicator, typos, areas, periods), asked
-against a store built from the shipped sample data.
+The questions are the phrasings table of the tests (every indicator, typos, areas, periods, and
+rankings across all 98 kommuner), asked against a store built from the shipped sample data, plus
+follow-ups asked in a conversation ("og i Aarhus?" after the question before).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from matplotlib.figure import Figure
 
 from benchmarks.measure import Result, percentile
 from bot.alerting.context import TargetContext, observations_for
-from bot.asking.conversation import reply
+from bot.asking.conversation import Conversations, reply
 from bot.clock import TIMEZONE
 from bot.config import Config, load_config
 from bot.delivery.ledger import Ledger
@@ -31,11 +32,19 @@ from rules.engine import evaluate
 REPO = Path(__file__).resolve().parents[1]
 PHRASINGS = REPO / "tests" / "data" / "phrasings.txt"
 TODAY = date(2026, 11, 25)
+# Rankings read every kommune's value; follow-ups are read against the question before.
+RANKINGS = ["hvilke kommuner har den laveste ledighed", "top 5 kommuner med flest ledige",
+            "hvor ligger Ballerup blandt kommunerne", "de 3 kommuner med flest langtidsledige",
+            "laveste ledighed blandt regionerne", "top 10 kommuner ledighedsprocent 2025"]
+FOLLOW_UPS = [("ledighed maj", "og i Aarhus?"), ("ledighedsprocent", "hvad med året før?"),
+              ("ledige aarhus", "og ledighedsprocenten?"), ("sygedagpenge", "sammenlignet med landet"),
+              ("top 5 kommuner med flest ledige", "og i Odense?"), ("ledige", "hvorfor?")]
 
 
 def _questions() -> list[str]:
     lines = PHRASINGS.read_text(encoding="utf-8").splitlines()
-    return [line.split("|")[0].strip() for line in lines if line.strip() and not line.startswith("#")]
+    asked = [line.split("|")[0].strip() for line in lines if line.strip() and not line.startswith("#")]
+    return asked + [q for q in RANKINGS if q not in asked]
 
 
 def run() -> list[Result]:
@@ -56,6 +65,21 @@ def run() -> list[Result]:
                 obs = getattr(result.result, "observation", None)
                 if obs is not None:
                     lookups.append((obs.indicator, obs.area, obs.breakdown))
+        ranked = []
+        for _ in range(5):
+            for question in RANKINGS:
+                started = time.perf_counter()
+                reply(question, store, config, TODAY)
+                ranked.append(time.perf_counter() - started)
+        followed = []
+        for _ in range(5):
+            for first, then in FOLLOW_UPS:
+                conversation, now = Conversations(), datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
+                conversation.remember("bench", reply(first, store, config, TODAY), now)
+                started = time.perf_counter()
+                result = reply(then, store, config, TODAY, context=conversation.get("bench", now))
+                conversation.remember("bench", result, now)
+                followed.append(time.perf_counter() - started)
     targeted = _answers_with_targets(path, questions)
     # Baseline: the raw SQL a hand-written bot would run for the same answers (the series' newest value).
     conn = sqlite3.connect(path)
@@ -91,6 +115,10 @@ def run() -> list[Result]:
         Result("ask p99 (ms)", percentile(answered, 0.99) * ms, percentile(raw, 0.99) * ms, "ms",
                aim="p99 < 10 ms", higher_is_better=False),
         Result("ask p99 as `faktabot ask` answers, with the targets' context (ms)", percentile(targeted, 0.99) * ms,
+               percentile(raw, 0.99) * ms, "ms", aim="p99 < 10 ms", higher_is_better=False),
+        Result(f"ask p99, {len(RANKINGS)} rankings across all kommuner (ms)", percentile(ranked, 0.99) * ms,
+               percentile(raw, 0.99) * ms, "ms", aim="p99 < 10 ms", higher_is_better=False),
+        Result(f"ask p99, {len(FOLLOW_UPS)} follow-ups with context (ms)", percentile(followed, 0.99) * ms,
                percentile(raw, 0.99) * ms, "ms", aim="p99 < 10 ms", higher_is_better=False),
         Result("chart render (ms)", statistics.median(ours) * ms, statistics.median(bare) * ms, "ms",
                aim="≤ 1.5 × bare plot", higher_is_better=False),

@@ -20,6 +20,7 @@ AREAS_PATH = HERE / "areas.toml"
 FORMATS = {"count", "pct", "decimal"}
 FREQUENCIES = {"month", "quarter", "year"}
 DIRECTIONS = {"lower", "higher", "neutral"}
+AGGREGATES = {"mean", "sum"}  # how a year or quarter is made of a monthly series: stocks/rates vs flows
 SOURCE_KINDS = {"jobindsats", "statbank", "file", "derived"}
 
 
@@ -65,6 +66,7 @@ class Indicator:
     # The range a value must lie in to be stored, when the unit's default does not fit
     # (a forecast's change in pct. may be negative); see indicators/validation.py.
     plausible: tuple[float, float] | None = None
+    aggregate: str = "mean"  # "sum" for flows (samtaler started in a month), "mean" for stocks and rates
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -210,6 +212,7 @@ def parse_catalogue(data: dict) -> Catalogue:
             area_kinds=tuple(entry.get("areas", ["kommune", "region", "land"])),
             note=str(entry.get("note", "")),
             plausible=_plausible(entry, where),
+            aggregate=_choice(entry, "aggregate", AGGREGATES, where, default="mean"),
         )
     for indicator in indicators.values():
         if indicator.rate and indicator.rate not in indicators:

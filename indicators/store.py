@@ -688,6 +688,35 @@ class Store:
         ).fetchone()
         return next((self._observation(r) for r in self._readable([row] if row else [])), None)
 
+    def cross_section(self, indicator: str, periods: Iterable[str], areas: Iterable[str],
+                      breakdown: str = "") -> list[Observation]:
+        """Every listed area's published values of one indicator for `periods`, in one query: what
+        a ranking across the 98 kommuner reads, instead of one series per kommune."""
+        wanted_periods, wanted_areas = list(periods), list(areas)
+        if not wanted_periods or not wanted_areas:
+            return []
+        rows = self.db.execute(
+            "SELECT indicator, area, period, breakdown, value, unit, source, provisional, fetched_at "
+            "FROM observations WHERE indicator = ? AND breakdown = ? AND value IS NOT NULL "
+            f"AND period IN ({', '.join('?' * len(wanted_periods))}) "
+            f"AND area IN ({', '.join('?' * len(wanted_areas))}) ORDER BY area, period",
+            [indicator, breakdown, *wanted_periods, *wanted_areas],
+        ).fetchall()
+        return [self._observation(r) for r in rows]
+
+    def period_coverage(self, indicator: str, kind: str, areas: Iterable[str],
+                        breakdown: str = "") -> list[tuple[str, int]]:
+        """(period, how many of `areas` have a published value), newest period first."""
+        wanted = list(areas)
+        if not wanted:
+            return []
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT period, count(DISTINCT area) FROM observations WHERE indicator = ? AND breakdown = ? "
+            f"AND value IS NOT NULL AND {_PERIOD_KIND_SQL[kind]} AND area IN ({', '.join('?' * len(wanted))}) "
+            "GROUP BY period ORDER BY period DESC",
+            [indicator, breakdown, *wanted],
+        )]
+
     def period_kinds(self, indicator: str, area: str, breakdown: str = "") -> list[str]:
         """Which period kinds a series has, e.g. ['month', 'year'] for ledighedsprocent."""
         return [

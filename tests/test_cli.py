@@ -12,7 +12,7 @@ def test_ledighed_maj_2026_answers_for_ballerup_from_real_data(sample_store_path
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert set(answer) == {"understood", "intent", "indicator", "area", "period", "value", "unit", "text",
-                           "source", "sample_data", "suggestions"}
+                           "source", "sample_data", "suggestions", "unused"}
     assert answer["understood"] is True and answer["intent"] == "value"
     assert answer["indicator"] == "ledige"
     assert answer["area"] == {"code": "151", "name": "Ballerup"}

@@ -77,6 +77,9 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         target_views = views.views(config.targets, evaluation.states)
         answers = [reply(q, store, config, NOW.date()).result
                    for q in ("udvikling i ledighed vs landet", "ledige efter ydelse", "ledighed maj 2026")]
+        definition = reply("hvad betyder forsørgertryk", store, config, NOW.date()).result
+        freshness = reply("hvornår er tallene opdateret", store, config, NOW.date()).result
+        ranking = reply("hvilke kommuner har den laveste ledighed", store, config, NOW.date()).result
         summary = build_summary("2026-10", store, config, catalogue, areas, with_charts=False, today=NOW.date())
         figures = factsheet.build("2026-Q3", store, catalogue, areas, config.area)
     # An acknowledged target with a note, as a manager would type it.
@@ -129,6 +132,9 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         "stale.txt.j2": [{"s": status}], "stale_subject.txt.j2": [{"s": status}],
         "summary.txt.j2": [{"s": summary}], "summary.html.j2": [{"s": summary}],
         "summary_subject.txt.j2": [{"s": summary}],
+        "definition.txt.j2": [{"q": definition, "ind": hostile(catalogue.get(definition.indicator))}],
+        "freshness.txt.j2": [{"f": hostile(freshness), "area": area}],
+        "ranking.txt.j2": [{"a": hostile(ranking), "r": hostile(ranking.ranking)}],
     }
 
 

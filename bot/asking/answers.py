@@ -35,6 +35,55 @@ class Change:
 
 
 @dataclass(frozen=True, slots=True)
+class Aggregate:
+    """A year or quarter made of a finer series: the mean (stocks, rates) or sum (flows) of its
+    months, only when every month is there."""
+
+    period: str  # the store's spelling: "2025", "2025-Q2"
+    method: str  # "mean" or "sum"
+    count: int  # how many months (or quarters) it is made of
+    kind: str  # "month" or "quarter": what it is made of
+    missing: tuple[str, ...] = ()  # the parts without data; non-empty = no value
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    area: Area
+    observation: Observation
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Areas of one kind ordered by one indicator for one period."""
+
+    indicator: Indicator
+    period: str | None
+    order: str  # high, low, most, fewest, place
+    descending: bool
+    rows: tuple[Ranked, ...]  # every ranked area, in the asked order
+    top: int
+    own: Area | None  # the user's kommune (or the one asked about)
+    own_place: int | None  # 1-based; None when it has no value
+    national: Observation | None
+    ranked_from: Indicator | None  # the count the question named, ranked by its rate
+    area_kind: str = "kommune"
+    without_data: int = 0  # areas of the kind with no value for the period
+    aggregate: Aggregate | None = None
+    requested: PeriodRequest | None = None  # set when the asked-for period had no data
+
+    @property
+    def shown(self) -> list[Observation]:
+        rows = [r.observation for r in self.rows[:self.top]]
+        if self.own_place and self.own_place > self.top:
+            rows.append(self.rows[self.own_place - 1].observation)
+        return rows + ([self.national] if self.national else [])
+
+    @property
+    def sample_data(self) -> bool:
+        return any(o.source == SAMPLE_SOURCE for o in self.shown)
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
     area: Area
     observation: Observation | None
@@ -67,6 +116,12 @@ class Answer:
     low: Observation | None = None
     high: Observation | None = None
     missing_breakdown: str | None = None  # asked-for breakdown without data; the total is shown
+    aggregate: Aggregate | None = None  # the observation is a year or quarter made of months
+    change: Change | None = None  # a change question: against the base period
+    base_missing: str | None = None  # a change question whose base period has no data
+    ranking: Ranking | None = None
+    movers: tuple[tuple[str, Change], ...] = ()  # why: each breakdown part's change, largest first
+    national_change: Change | None = None  # why: hele landet's change over the same periods
     target: object | None = None  # the target's state where one exists (rules), set by the caller
     extra: dict = field(default_factory=dict)
 
@@ -77,7 +132,25 @@ class Answer:
         shown += [p.observation for p in self.parts]
         if self.query.intent == "development":
             shown += list(self.history[-DEVELOPMENT.get(self.kind, 13):])
+        if self.query.intent in ("change", "why") and self.change:
+            shown.append(self.change.against)
+        if self.ranking:
+            shown += self.ranking.shown
         return shown
+
+    @property
+    def sample_parts(self) -> list[tuple[str, str]]:
+        """(area name, period) of the shown figures that are eksempeldata, when only some are:
+        the answer names those instead of calling the whole answer synthetic."""
+        shown = self.shown
+        sample = [o for o in shown if o.source == SAMPLE_SOURCE]
+        if not sample or len(sample) == len(shown):
+            return []
+        names = {self.area.code: self.area.name, "000": "hele landet"}
+        names.update({c.area.code: c.area.name for c in self.comparisons})
+        if self.ranking:
+            names.update({r.area.code: r.area.name for r in self.ranking.rows})
+        return list(dict.fromkeys((names.get(o.area, o.area), o.period) for o in sample))
 
     @property
     def kind(self) -> str:
@@ -114,7 +187,59 @@ def resolve(request: PeriodRequest, today: date, newest: Period | None) -> Perio
         return PeriodRequest(period=str(today.year - 1))
     if request.relative == "year_ago" and newest is not None:
         return PeriodRequest(period=str(newest.same_period_last_year()))
+    # A follow-up's "året før" when the question before had no period: from the newest.
+    if request.relative in ("year_before", "year_after") and newest is not None:
+        years = -1 if request.relative == "year_before" else 1
+        return PeriodRequest(period=str(periods.Period(newest.year + years, newest.start_month, newest.length)))
+    if request.relative in ("period_before", "period_after") and newest is not None:
+        return PeriodRequest(period=str(newest.shift(-1 if request.relative == "period_before" else 1)))
     return PeriodRequest()
+
+
+def aggregate(store: Store, indicator: Indicator, area: str, breakdown: str,
+              wanted: Period) -> tuple[Observation | None, Aggregate | None]:
+    """A year or quarter asked of a finer series: the mean or sum of its parts, if all are there.
+
+    Returns (None, None) when there is no finer series to make it of, (None, Aggregate) with the
+    missing parts when some are not there."""
+    kinds = store.period_kinds(indicator.id, area, breakdown)
+    best: Aggregate | None = None
+    for kind, length in (("month", 1), ("quarter", 3)):
+        if length >= wanted.length or kind not in kinds:
+            continue
+        parts = [str(periods.Period(wanted.year, wanted.start_month, length).shift(i))
+                 for i in range(wanted.length // length)]
+        found = {o.period: o for o in store.cross_section(indicator.id, parts, [area], breakdown)}
+        missing = tuple(p for p in parts if p not in found)
+        made = Aggregate(period=str(wanted), method=indicator.aggregate, count=len(parts), kind=kind, missing=missing)
+        if missing:
+            if best is None or len(missing) / made.count < len(best.missing) / best.count:
+                best = made
+            continue
+        values = [found[p].value for p in parts]
+        sources = {found[p].source for p in parts}
+        newest = found[parts[-1]]
+        return Observation(
+            indicator=indicator.id, area=area, period=str(wanted), breakdown=breakdown,
+            value=sum(values) if indicator.aggregate == "sum" else sum(values) / len(values), unit=newest.unit,
+            # Mixed sources: eksempeldata wins, so the answer never calls a partly synthetic figure official.
+            source=SAMPLE_SOURCE if SAMPLE_SOURCE in sources else newest.source,
+            provisional=any(found[p].provisional for p in parts),
+            fetched_at=max(found[p].fetched_at for p in parts),
+        ), made
+    return None, best
+
+
+def observe(store: Store, indicator: Indicator, area: str, breakdown: str,
+            period: str) -> tuple[Observation | None, Aggregate | None]:
+    """One period's value: stored, or (a year or quarter of a finer series) aggregated."""
+    stored = store.get(indicator.id, area, period, breakdown)
+    if stored is not None and stored.value is not None:
+        return stored, None
+    wanted = periods.parse(period)
+    if wanted.length == 1:
+        return None, None
+    return aggregate(store, indicator, area, breakdown, wanted)
 
 
 def _kind_for(request: PeriodRequest, indicator: Indicator, available: list[str]) -> str | None:
@@ -158,10 +283,8 @@ def pick(series: list[Observation], request: PeriodRequest) -> tuple[Observation
     return published[-1], False
 
 
-def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default_area: str,
-           today: date) -> Answer:
-    indicator = catalogue.get(query.indicator)
-    area = areas.get(query.area or default_area)
+def _series_for(query: Query, store: Store, indicator: Indicator, area: Area) -> tuple[Query, str, str | None, list[str]]:
+    """The breakdown to answer (falling back to the total or the largest part) and its period kinds."""
     breakdown, missing_breakdown = query.breakdown, None
     available = store.period_kinds(indicator.id, area.code, breakdown)
     if breakdown and not available:
@@ -180,27 +303,82 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             if len(candidates) > 1 and query.by is None:
                 query = replace(query, by=breakdown.split("=", 1)[0])
             query = replace(query, breakdown=breakdown)
+    return query, breakdown, missing_breakdown, available
+
+
+def _base_period(base: PeriodRequest | None, current: Period, series: list[Observation]) -> str:
+    """A change's base: "siden juli 2025", "siden sidste måned" (the period before the current
+    one), "end for et år siden" (the same period a year before); none named: a year before."""
+    if base is None or base.relative in ("year_ago", "last_year", "year_before"):
+        return str(current.same_period_last_year() if current.length < 12 else current.shift(-1))
+    if base.relative in ("previous_month", "previous_quarter", "period_before"):
+        return str(current.shift(-1))
+    if base.period is not None:
+        return base.period
+    if base.month is not None or base.quarter is not None:
+        # "siden juli": the latest July before the current period
+        for o in reversed(series):
+            p = periods.parse(o.period)
+            if o.period < str(current) and ((base.month and p.month == base.month)
+                                             or (base.quarter and p.quarter == base.quarter)):
+                return o.period
+        year = current.year - 1 if (base.month or (base.quarter - 1) * 3 + 1) >= current.start_month else current.year
+        return str(periods.month(year, base.month) if base.month else periods.quarter(year, base.quarter))
+    return str(current.same_period_last_year())
+
+
+def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default_area: str,
+           today: date) -> Answer:
+    indicator = catalogue.get(query.indicator)
+    area = areas.get(query.area or default_area)
+    query, breakdown, missing_breakdown, available = _series_for(query, store, indicator, area)
+    if query.intent == "ranking":
+        found = rank(query, store, catalogue, areas, default_area, today)
+        own = next((r.observation for r in found.rows if found.own and r.area.code == found.own.code), None)
+        return Answer(query=query, indicator=found.indicator, area=found.own or area, observation=own,
+                      ranking=found, missing_breakdown=missing_breakdown)
     kind = _kind_for(query.period, indicator, available)
     if kind is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None)
     series = store.series(indicator.id, area.code, breakdown, kind=kind)
     newest = periods.parse(series[-1].period) if series else None
     request = resolve(query.period, today, newest)
-    current, fell_back = pick(series, request)
+    made = None
+    if request.period is not None and periods.parse(request.period).length > 1 and not any(
+            o.period == request.period and o.value is not None for o in series):
+        # A year or quarter asked of a monthly series: its average (or sum), never its last month.
+        current, made = observe(store, indicator, area.code, breakdown, request.period)
+        if made is not None and current is None:
+            return Answer(query=query, indicator=indicator, area=area, observation=None, aggregate=made,
+                          missing_breakdown=missing_breakdown)
+        fell_back = current is None
+        if current is None:
+            current, fell_back = pick(series, request)
+    else:
+        current, fell_back = pick(series, request)
     if current is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None)
     p = periods.parse(current.period)
     by_period = {o.period: o for o in series}
     upto = [o for o in series if o.period <= current.period and o.value is not None]
-    history = tuple(upto[-HISTORY[kind]:])
-    window = upto[-DEVELOPMENT[kind]:]
+    history = tuple(upto[-HISTORY[kind]:]) if made is None else ()
+    window = upto[-DEVELOPMENT[kind]:] if made is None else []
+
+    def value_at(indicator_: Indicator, code: str, period: str, part: str = breakdown) -> Observation | None:
+        if made is None and indicator_ is indicator and code == area.code and part == breakdown:
+            return by_period.get(period)
+        found, _ = observe(store, indicator_, code, part, period)
+        return found
+
     rate_indicator = catalogue.get(indicator.rate) if indicator.rate else None
-    rate = store.get(rate_indicator.id, area.code, current.period, breakdown) if rate_indicator else None
+    rate = value_at(rate_indicator, area.code, current.period) if rate_indicator else None
     comparisons = []
     for code in query.compare:
         other = store.series(indicator.id, code, breakdown, kind=kind)
         comparisons.append(Comparison(
-            area=areas.get(code), observation=next((o for o in other if o.period == current.period), None),
+            area=areas.get(code),
+            observation=value_at(indicator, code, current.period) if made else
+            next((o for o in other if o.period == current.period), None),
             history=tuple(o for o in other if history and history[0].period <= o.period <= current.period),
         ))
     parts = []
@@ -209,13 +387,35 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             split = parse_breakdown(candidate)
             wanted = {k: v for k, v in parse_breakdown(breakdown).items() if k != query.by}
             if query.by in split and {k: v for k, v in split.items() if k != query.by} == wanted:
-                found = store.get(indicator.id, area.code, current.period, candidate)
+                found = value_at(indicator, area.code, current.period, candidate)
                 if found is not None and found.value is not None:
                     parts.append(Part(label=split[query.by], observation=found))
+    asked_change = base_missing = None
+    movers: list[tuple[str, Change]] = []
+    national_change = None
+    if query.intent in ("change", "why"):
+        base_period = _base_period(query.base, p, series)
+        base = value_at(indicator, area.code, base_period)
+        asked_change = change(current, base, indicator)
+        if asked_change is None:
+            base_missing = base_period
+        elif query.intent == "why":
+            # What the data can say: which part moved most, and whether hele landet moved alike.
+            for candidate in store.breakdowns(indicator.id, area.code):
+                if candidate and ";" not in candidate and candidate.split("=", 1)[0] != "korrektion":
+                    now_, then = value_at(indicator, area.code, current.period, candidate), \
+                        value_at(indicator, area.code, base_period, candidate)
+                    if now_ is not None and (moved := change(now_, then, indicator)) is not None:
+                        movers.append((candidate, moved))
+            movers.sort(key=lambda item: -abs(item[1].absolute))
+            national_now = value_at(indicator, "000", current.period) if area.code != "000" else None
+            if national_now is not None:
+                national_change = change(national_now, value_at(indicator, "000", base_period), indicator)
+    previous_period = str(p.shift(-1))
     return Answer(
         query=query, indicator=indicator, area=area, observation=current,
         requested=request if fell_back else None,
-        previous=change(current, by_period.get(str(p.shift(-1))), indicator),
+        previous=change(current, value_at(indicator, area.code, previous_period), indicator),
         last_year=change(current, by_period.get(str(p.same_period_last_year())), indicator) if p.length < 12 else None,
         rate_indicator=rate_indicator, rate=rate if rate is not None and rate.value is not None else None,
         comparisons=tuple(comparisons), parts=tuple(sorted(parts, key=lambda part: -part.observation.value)),
@@ -223,5 +423,122 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         development=change(current, window[0], indicator) if len(window) > 1 else None,
         low=min(window, key=lambda o: o.value) if window else None,
         high=max(window, key=lambda o: o.value) if window else None,
-        missing_breakdown=missing_breakdown,
+        missing_breakdown=missing_breakdown, aggregate=made, change=asked_change, base_missing=base_missing,
+        movers=tuple(movers[:3]), national_change=national_change,
     )
+
+
+def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default_area: str,
+         today: date) -> Ranking:
+    """Every kommune (or region) by one indicator: the period asked, else the newest period every
+    ranked area has (or, if none has all, the newest with the most). Two queries, not one per area."""
+    indicator = catalogue.get(query.indicator)
+    ranked = [a for a in areas if a.kind == query.area_kind]
+    codes = [a.code for a in ranked]
+    by_code = {a.code: a for a in ranked}
+    own_code = query.area or default_area
+    own = areas.get(own_code) if own_code in by_code else None
+    breakdown = query.breakdown
+    kind = {"month": "month", "quarter": "quarter", "year": "year"}[indicator.frequency]
+    request = query.period
+    if request.period is not None:
+        kind = periods.parse(request.period).kind
+    coverage: list[tuple[str, int]] = []
+    if request.is_latest and codes:
+        # Usually the newest period of any one kommune's series is held by all: try its newest few
+        # (a common period must be in every series), before counting every period of every kommune.
+        probe = store.series(indicator.id, own.code if own else codes[0], breakdown, kind=kind)
+        for o in reversed(probe[-3:]):
+            if len(store.cross_section(indicator.id, [o.period], codes, breakdown)) == len(codes):
+                coverage = [(o.period, len(codes))]
+                break
+    if not coverage:
+        coverage = store.period_coverage(indicator.id, kind, codes, breakdown)
+    if not coverage and kind != indicator.frequency:
+        # A year asked of a monthly figure: rank the year's averages (below), from the months.
+        coverage = store.period_coverage(indicator.id, indicator.frequency, codes, breakdown)
+    newest = periods.parse(coverage[0][0]) if coverage else None
+    request = resolve(request, today, newest)
+    period, made, fell_back = None, None, False
+    if request.period is not None:
+        period = request.period
+    elif request.month is not None or request.quarter is not None:
+        period = next((p for p, _ in coverage if (request.month and periods.parse(p).month == request.month)
+                       or (request.quarter and periods.parse(p).quarter == request.quarter)), None)
+        fell_back = period is None
+    if period is None and coverage:
+        most = max(count for _, count in coverage)
+        period = next(p for p, count in coverage if count == most)
+    values = {o.area: o for o in store.cross_section(indicator.id, [period], codes, breakdown)} if period else {}
+    if period and not values and periods.parse(period).length > 1:
+        wanted = periods.parse(period)
+        length = 1 if indicator.frequency == "month" else 3
+        parts = [str(periods.Period(wanted.year, wanted.start_month, length).shift(i))
+                 for i in range(wanted.length // length)]
+        by_area: dict[str, list[Observation]] = {}
+        for o in store.cross_section(indicator.id, parts, codes, breakdown):
+            by_area.setdefault(o.area, []).append(o)
+        complete = {code: found for code, found in by_area.items() if len(found) == len(parts)}
+        have = {o.period for found in by_area.values() for o in found}
+        made = Aggregate(period=period, method=indicator.aggregate, count=len(parts),
+                         kind="month" if length == 1 else "quarter",
+                         missing=tuple(p for p in parts if p not in have))
+        if not made.missing:
+            for code, found in complete.items():
+                total = sum(o.value for o in found)
+                values[code] = replace(found[-1], period=period,
+                                       value=total if indicator.aggregate == "sum" else total / len(found),
+                                       source=SAMPLE_SOURCE if any(o.is_sample for o in found) else found[-1].source)
+    if period and not values and request.period is not None and made is None:
+        fell_back = True
+        most = max((count for _, count in coverage), default=0)
+        period = next((p for p, count in coverage if count == most), None)
+        values = {o.area: o for o in store.cross_section(indicator.id, [period], codes, breakdown)} if period else {}
+    descending = query.order in ("high", "most") or (query.order == "place" and indicator.better != "lower")
+    rows = sorted((Ranked(by_code[code], o) for code, o in values.items()),
+                  key=lambda r: (-r.observation.value if descending else r.observation.value, r.area.name))
+    place = next((i + 1 for i, r in enumerate(rows) if own and r.area.code == own.code), None)
+    national = None
+    if period:
+        national, _ = observe(store, indicator, "000", breakdown, period)
+    return Ranking(
+        indicator=indicator, period=period, order=query.order or "high", descending=descending,
+        rows=tuple(rows), top=query.top, own=own, own_place=place, national=national,
+        ranked_from=catalogue.get(query.ranked_from) if query.ranked_from else None,
+        area_kind=query.area_kind, without_data=len(codes) - len(rows), aggregate=made,
+        requested=request if fell_back else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFreshness:
+    source: str  # as stored: "jobindsats:y25i01", "statbank:AUK01", "eksempeldata"
+    fetched_at: str | None  # the newest fetch of its rows (UTC)
+    newest_period: str | None
+    refreshed_at: str | None = None  # the newest successful refresh run of its connector
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """When the figures were fetched, per source: from the rows and the refresh records."""
+
+    query: Query
+    indicator: Indicator | None
+    sources: tuple[SourceFreshness, ...]
+
+
+def freshness(query: Query, store: Store, catalogue: Catalogue, default_area: str) -> Freshness:
+    runs = store.last_successful_runs()  # connector name ("jobindsats", "statbank", "files") -> when
+    indicator = catalogue.get(query.indicator) if query.indicator else None
+    if indicator is None:
+        rows = [(s["source"], s["fetched_at"], s["newest_period"]) for s in store.sources_summary()]
+    else:
+        newest: dict[str, tuple[str, str]] = {}
+        for o in store.series(indicator.id, query.area or default_area, query.breakdown):
+            fetched, period = newest.get(o.source, ("", ""))
+            newest[o.source] = (max(fetched, o.fetched_at), max(period, o.period))
+        rows = [(source, fetched, period) for source, (fetched, period) in sorted(newest.items())]
+    return Freshness(query=query, indicator=indicator, sources=tuple(
+        SourceFreshness(source=source, fetched_at=fetched or None, newest_period=period or None,
+                        refreshed_at=runs.get(source.split(":", 1)[0]) or runs.get(source))
+        for source, fetched, period in rows))

@@ -1,20 +1,26 @@
 """One question in, one reply out: shared by the terminal chat, `faktabot ask` and Slack.
 
-Parses (pure), answers from the store, renders Danish text and, on request, a chart. The caller
-passes `today`; nothing here reads the clock.
+Parses (pure), answers from the store, renders Danish text and, on request, a chart. A follow-up
+("og i Aarhus?") is read against the conversation's previous question, which the caller keeps in
+`Conversations` (per Slack thread, DM or terminal chat). The caller passes `today` and `now`;
+nothing here reads the clock.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import date
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 
-from bot.asking.answers import Answer, answer
-from bot.asking.queries import NotUnderstood, Query, default_vocabulary, parse
+from bot.asking.answers import Answer, Freshness, answer, freshness
+from bot.asking.queries import NotUnderstood, PeriodRequest, Query, default_vocabulary, parse
 from bot.config import Config
 from bot.rendering import charts, render
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
+
+# A conversation forgets its question after this long without a new one.
+CONTEXT_IDLE = timedelta(minutes=30)
 
 # A hook the target engine fills in: (query, answer) -> (Danish status line or None, target path).
 TargetLookup = Callable[[Query, Answer], tuple[str | None, list[tuple[str, float]]]]
@@ -24,7 +30,7 @@ TargetLookup = Callable[[Query, Answer], tuple[str | None, list[tuple[str, float
 class Reply:
     """What the bot says to one question: the data for --json, the Danish text, maybe a chart."""
 
-    result: Answer | NotUnderstood | Query
+    result: Answer | NotUnderstood | Query | Freshness
     text: str
     chart: bytes | None = None
     target_path: tuple[tuple[str, float], ...] = ()  # the målsti drawn on the chart, if any
@@ -33,35 +39,108 @@ class Reply:
     def understood(self) -> bool:
         return not isinstance(self.result, NotUnderstood)
 
+    @property
+    def context(self) -> Query | None:
+        """What a follow-up is read against: the question as answered (its period the one shown)."""
+        result = self.result
+        if isinstance(result, Answer):
+            period = result.observation.period if result.observation is not None else None
+            if result.ranking is not None:
+                period = result.ranking.period
+            if result.aggregate is not None:
+                period = result.aggregate.period
+            query = result.query
+            return replace(query, period=PeriodRequest(period=period) if period else query.period,
+                           indicator=result.indicator.id if result.ranking is None else query.indicator)
+        if isinstance(result, Query) and result.indicator is not None:
+            return result
+        if isinstance(result, Freshness) and result.query.indicator is not None:
+            return result.query
+        return None
+
     def as_json(self) -> dict:
+        """The `ask --json` object of DESIGN.md's contract; `unused` is always there (empty when
+        every content word was used)."""
         result = self.result
         base = {"understood": self.understood, "intent": "unknown", "indicator": None, "area": None,
                 "period": None, "value": None, "unit": None, "text": self.text, "source": None,
-                "sample_data": False, "suggestions": []}
+                "sample_data": False, "suggestions": [], "unused": []}
         if isinstance(result, NotUnderstood):
-            return {**base, "suggestions": list(result.suggestions)}
+            return {**base, "suggestions": list(result.suggestions), "unused": list(result.unknown)}
+        if isinstance(result, Freshness):
+            return {**base, "intent": "freshness", "indicator": result.query.indicator,
+                    "unused": list(result.query.unused),
+                    "sample_data": any(s.source == "eksempeldata" for s in result.sources)}
         if isinstance(result, Query):
-            return {**base, "intent": result.intent, "indicator": result.indicator}
+            return {**base, "intent": result.intent, "indicator": result.indicator, "unused": list(result.unused)}
         obs = result.observation
-        return {
+        data = {
             **base,
-            "intent": result.query.intent,
+            # "why" answers with the change the data shows; the contract knows it as a change.
+            "intent": "change" if result.query.intent == "why" else result.query.intent,
             "indicator": result.indicator.id,
             "area": {"code": result.area.code, "name": result.area.name},
-            "period": obs.period if obs else None,
+            "period": obs.period if obs else (result.aggregate.period if result.aggregate else None),
             "value": obs.value if obs else None,
             "unit": result.indicator.unit,
             "source": obs.source if obs else None,
             "sample_data": result.sample_data,
+            "unused": list(result.query.unused),
         }
+        if result.ranking is not None:
+            ranking = result.ranking
+            data["period"] = ranking.period
+            data["ranking"] = [{"area": {"code": r.area.code, "name": r.area.name}, "value": r.observation.value}
+                               for r in ranking.rows[:ranking.top]]
+            data["place"] = ranking.own_place
+            data["of"] = len(ranking.rows)
+            data["national"] = ranking.national.value if ranking.national else None
+            data["sample_data"] = ranking.sample_data
+        if result.query.intent in ("change", "why"):
+            data["compare_period"] = result.change.against.period if result.change else result.base_missing
+            data["value"] = result.change.absolute if result.change else None
+            data["relative"] = result.change.relative if result.change else None
+            data["level"] = obs.value if obs else None
+        return data
+
+
+@dataclass
+class Conversations:
+    """The last question of each conversation (a Slack thread, a DM, the terminal chat), for
+    follow-ups; forgotten after `idle` without a new question. Safe across threads."""
+
+    idle: timedelta = CONTEXT_IDLE
+    _last: dict[Hashable, tuple[Query, datetime]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get(self, key: Hashable, now: datetime) -> Query | None:
+        with self._lock:
+            found = self._last.get(key)
+            if found is None or now - found[1] > self.idle:
+                self._last.pop(key, None)
+                return None
+            return found[0]
+
+    def remember(self, key: Hashable, result: Reply, now: datetime) -> None:
+        """Keep the question a reply answered; a reply that answered nothing keeps the one before."""
+        context = result.context
+        with self._lock:
+            # Drop conversations that went idle, so a long-running service does not grow.
+            for stale in [k for k, (_, at) in self._last.items() if now - at > self.idle]:
+                del self._last[stale]
+            if context is not None:
+                self._last[key] = (context, now)
+            elif key in self._last:
+                self._last[key] = (self._last[key][0], now)
 
 
 def reply(text: str, store: Store, config: Config, today: date, *, area: str | None = None,
           with_chart: bool = False, targets: TargetLookup | None = None,
-          target_board: Callable[[Query], str] | None = None) -> Reply:
-    """Answer one question exactly as the bot would in Slack."""
+          target_board: Callable[[Query], str] | None = None, context: Query | None = None) -> Reply:
+    """Answer one question exactly as the bot would in Slack; `context` is the conversation's
+    previous question (`Reply.context`), for follow-ups."""
     catalogue, areas = default_catalogue(), default_areas()
-    parsed = parse(text, default_vocabulary())
+    parsed = parse(text, default_vocabulary(), context)
     if isinstance(parsed, NotUnderstood):
         names = {i.id: i.name for i in catalogue}
         return Reply(parsed, render.render("not_understood.txt.j2", n=parsed, names=names))
@@ -71,11 +150,18 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
         return Reply(parsed, render.render("help.txt.j2", count=len(catalogue), area=areas.get(config.area)))
     if parsed.intent == "vocabulary":
         return Reply(parsed, render.render("vocabulary.txt.j2", pages=catalogue.by_page()))
+    if parsed.intent == "definition":
+        return Reply(parsed, render.render("definition.txt.j2", q=parsed, ind=catalogue.get(parsed.indicator)))
+    if parsed.intent == "freshness":
+        found = freshness(parsed, store, catalogue, config.area)
+        return Reply(found, render.render("freshness.txt.j2", f=found, area=areas.get(parsed.area or config.area)))
     if parsed.intent == "target" and parsed.indicator is None:
         if target_board is None:
             return Reply(parsed, render.render("no_targets.txt.j2"))
         return Reply(parsed, target_board(parsed))
     result = answer(parsed, store, catalogue, areas, config.area, today)
+    if result.ranking is not None:
+        return Reply(result, render.render("ranking.txt.j2", a=result, r=result.ranking))
     path: list[tuple[str, float]] = []
     if targets is not None and result.observation is not None:
         line, path = targets(parsed, result)

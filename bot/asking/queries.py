@@ -1,6 +1,9 @@
 """The query language: a manager's Danish question -> a `Query` or a `NotUnderstood`. Pure.
 
 "ledighed maj" -> Query(intent="value", indicator="ledige", period=PeriodRequest(month=5)).
+A follow-up ("og i Aarhus?") is read against the previous question, passed in as `context`:
+it changes only what it names. Words the query does not use are kept in `Query.unused`, so the
+answer can name them instead of quietly answering another question.
 The vocabulary (indicator, breakdown and area names, aliases, month, intent and filler words)
 comes from the catalogue, the area table, babel and `vocabulary.toml`; no Danish word lists here.
 """
@@ -32,7 +35,11 @@ MAX_NGRAM = 5
 FUZZY_ACCEPT = 84
 FUZZY_SUGGEST = 50
 MAX_QUERY_LENGTH = 500
-INTENTS = ("value", "development", "target", "vocabulary", "help")
+INTENTS = ("value", "development", "ranking", "change", "why", "definition", "freshness", "target",
+           "vocabulary", "help")
+# Intents that need no indicator.
+GENERAL_INTENTS = ("help", "vocabulary", "target", "freshness")
+DEFAULT_TOP = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +66,14 @@ class Query:
     by: str | None = None  # a breakdown key to list values by: "efter ydelse" -> "ydelse"
     compare: tuple[str, ...] = ()  # areas to compare with
     text: str = ""
+    base: PeriodRequest | None = None  # a change's base period ("siden juli 2025"); None: a year before
+    order: str | None = None  # a ranking's order: high, low, most, fewest, place
+    top: int = DEFAULT_TOP  # how many places a ranking lists
+    area_kind: str = "kommune"  # what a ranking ranks: kommune or region
+    ranked_from: str | None = None  # the count a ranking replaced by its rate ("laveste ledighed")
+    assumed_indicator: bool = False  # no figure named (e.g. "hvor ligger Ballerup"): the default one
+    unused: tuple[str, ...] = ()  # content words of the question the answer does not use
+    followup: bool = False  # read against the previous question
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +81,7 @@ class NotUnderstood:
     text: str
     suggestions: tuple[str, ...] = ()  # indicator ids, closest first
     unknown: tuple[str, ...] = ()  # the words that were not understood
-    reason: str = "unknown_words"  # "empty" or "unknown_words"
+    reason: str = "unknown_words"  # "empty", "unknown_words" or "no_context" (a follow-up to nothing)
 
 
 @dataclass(frozen=True)
@@ -86,6 +101,14 @@ class Vocabulary:
     compare: frozenset[str]
     by: frozenset[str]
     rate_words: frozenset[str]
+    since: frozenset[str] = frozenset()
+    aggregate: frozenset[str] = frozenset()
+    followup: frozenset[str] = frozenset()
+    ranking: dict[str, str] = field(default_factory=dict)  # folded word -> order
+    ranking_areas: dict[str, str] = field(default_factory=dict)  # folded word -> area kind
+    default_ranking: str = "ledighedsprocent"
+    percentages: frozenset[str] = frozenset()  # indicator ids measured in pct.
+    indicator_breakdowns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, catalogue: Catalogue, areas: Areas, path: Path = VOCABULARY_PATH) -> "Vocabulary":
@@ -119,6 +142,14 @@ class Vocabulary:
             compare=frozenset(fold(w) for w in data.get("compare", [])),
             by=frozenset(fold(w) for w in data.get("by", [])),
             rate_words=frozenset(fold(w) for w in data.get("rate", [])),
+            since=frozenset(fold(w) for w in data.get("since", [])),
+            aggregate=frozenset(fold(w) for w in data.get("aggregate", [])),
+            followup=frozenset(fold(w) for w in data.get("followup", [])),
+            ranking={fold(k): v for k, v in data.get("ranking", {}).items()},
+            ranking_areas={fold(k): v for k, v in data.get("ranking_areas", {}).items()},
+            default_ranking=data.get("default_ranking", "ledighedsprocent"),
+            percentages=frozenset(i.id for i in catalogue if i.format == "pct"),
+            indicator_breakdowns={i.id: i.breakdowns for i in catalogue},
         )
 
 
@@ -220,12 +251,25 @@ class _Reading:
     areas: list[str] = field(default_factory=list)
     compare: list[str] = field(default_factory=list)
     period: PeriodRequest = field(default_factory=PeriodRequest)
+    base: PeriodRequest | None = None
     breakdown: dict[str, str] = field(default_factory=dict)
     by: str | None = None
     intents: set[str] = field(default_factory=set)
     unknown: list[str] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)  # understood, but not used by the answer
     comparing: bool = False
     wants_rate: bool = False
+    rate_word: str = ""
+    order: str | None = None
+    top: int | None = None
+    area_kind: str | None = None
+    aggregate: bool = False
+    aggregate_word: str = ""
+
+
+def _after_since(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
+    """Whether the words just before tokens[i] make the period there a base ("siden", "fra")."""
+    return any(" ".join(tokens[max(0, i - n):i]) in vocab.since for n in (1, 2, 3) if i - n >= 0)
 
 
 def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
@@ -236,11 +280,28 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         for n in range(1, min(MAX_NGRAM, len(tokens) - start) + 1):
             if (intent := vocab.intents.get(" ".join(tokens[start:start + n]))) is not None:
                 r.intents.add(intent)
+    for token in tokens:
+        # "sæsonkorrigeret ledighed" is an alias of ledighedsprocent; the word still picks the series.
+        key_value = vocab.breakdown_values.get(token)
+        if key_value and key_value[0] == "korrektion":
+            r.breakdown[key_value[0]] = key_value[1]
     i = 0
     while i < len(tokens):
         token = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if token.isdigit() and len(token) <= 2 and (nxt in vocab.ranking_areas or (
+                i > 0 and vocab.ranking.get(tokens[i - 1]) == "high" and tokens[i - 1] == "top")):
+            r.top, i = max(1, int(token)), i + 1  # "top 5", "de 3 kommuner"
+            continue
         intent, used = _phrase(tokens, i, vocab.intents)
         indicator, ind_used = _phrase(tokens, i, vocab.indicators) if r.indicator is None else (None, 0)
+        order, order_used = _phrase(tokens, i, vocab.ranking)
+        if order and order_used >= max(used, ind_used):
+            # "top" only says a ranking is wanted; "flest", "laveste" say which way it goes.
+            if r.order is None or (order != "place" and token != "top"):
+                r.order = order
+            i += order_used
+            continue
         if intent and used >= ind_used:
             r.intents.add(intent)
             i += used
@@ -248,11 +309,23 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if indicator:
             r.indicator, i = indicator, i + ind_used
             continue
+        kind, used = _phrase(tokens, i, vocab.ranking_areas)
+        if kind:
+            r.area_kind, i = kind, i + used
+            continue
         request, used = _period(tokens, i, vocab)
         if request is not None:
-            if not request.is_latest or r.period.is_latest:
+            if _after_since(tokens, i, vocab) and not request.is_latest and r.base is None:
+                r.base = request
+            elif not request.is_latest or r.period.is_latest:
+                if not r.period.is_latest and not request.is_latest:
+                    r.unused.append(" ".join(tokens[i - used:i]) or token)
                 r.period = request
             i += used
+            continue
+        aggregate, used = _phrase(tokens, i, {w: True for w in vocab.aggregate})
+        if aggregate:
+            r.aggregate, r.aggregate_word, i = True, " ".join(tokens[i:i + used]), i + used
             continue
         compare, used = _phrase(tokens, i, {w: True for w in vocab.compare})
         if compare:
@@ -277,7 +350,12 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             continue
         rate, used = _phrase(tokens, i, {w: True for w in vocab.rate_words})
         if rate and r.indicator:
-            r.wants_rate, i = True, i + used
+            r.wants_rate, r.rate_word, i = True, " ".join(tokens[i:i + used]), i + used
+            continue
+        if token in vocab.indicators and r.indicator and vocab.indicators[token] != r.indicator:
+            # A second figure ("ledighed og sygedagpenge"): one figure per answer, and say so.
+            r.unused.append(token)
+            i += 1
             continue
         if token in vocab.filler or token in vocab.indicators or token in vocab.by or token in vocab.compare:
             i += 1
@@ -304,30 +382,135 @@ def _guess_misspellings(r: _Reading, vocab: Vocabulary) -> list[str]:
     return still_unknown
 
 
-def _intent(intents: set[str], has_indicator: bool) -> str:
-    for intent in ("help", "vocabulary", "target", "development"):
-        if intent in intents and (intent in ("help", "vocabulary", "target") or has_indicator):
+def _intent(r: _Reading, has_indicator: bool) -> str:
+    intents = r.intents
+    for intent in ("help", "vocabulary", "freshness", "definition", "target"):
+        if intent in intents:
             return intent
+    if r.order or r.area_kind:
+        return "ranking"
+    if not has_indicator:
+        return "value"
+    if "why" in intents:
+        return "why"
+    if "change" in intents or r.base is not None:  # "ledige siden 2019-01" asks for the change
+        return "change"
+    if "development" in intents:
+        return "development"
     return "value"
 
 
-def parse(text: str, vocab: Vocabulary | None = None) -> Query | NotUnderstood:
-    """Parse a question. Never raises on user text; unknown words give a NotUnderstood."""
+def _starts_followup(tokens: list[str], vocab: Vocabulary) -> bool:
+    return any(" ".join(tokens[:n]) in vocab.followup for n in (1, 2, 3))
+
+
+def _shifted(request: PeriodRequest, context: Query) -> PeriodRequest:
+    """A follow-up's period counted from the previous answer's period: "hvad med året før?"."""
+    moves = {"year_before": -12, "year_after": 12, "period_before": -1, "period_after": 1}
+    if request.relative not in moves:
+        return request
+    if context.period.period is None:
+        return request  # the answer resolves it against the newest period
+    before = periods.parse(context.period.period)
+    steps = moves[request.relative]
+    if abs(steps) == 12:
+        moved = periods.Period(before.year + steps // 12, before.start_month, before.length)
+    else:
+        moved = before.shift(steps)
+    return PeriodRequest(period=str(moved))
+
+
+def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = None) -> Query | NotUnderstood:
+    """Parse a question. Never raises on user text; unknown words give a NotUnderstood.
+
+    `context` is the previous question of the same conversation (its period the one answered):
+    a follow-up such as "og i Aarhus?" keeps everything it does not name.
+    """
     vocab = vocab or default_vocabulary()
     tokens = tokenize(text)
     if not tokens:
         return NotUnderstood(text=text, reason="empty")
     r = _read(tokens, vocab)
     still_unknown = _guess_misspellings(r, vocab)
-    if r.wants_rate and r.indicator in vocab.rates:
-        r.indicator = vocab.rates[r.indicator]
-    intent = _intent(r.intents, r.indicator is not None)
-    if r.indicator is None and intent not in ("help", "vocabulary", "target"):
+    named_something = bool(r.areas or r.compare or not r.period.is_latest or r.base or r.intents
+                           or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind)
+    followup = context is not None and context.indicator is not None and (
+        _starts_followup(tokens, vocab) or (r.indicator is None and named_something)
+    ) and not ({"help", "vocabulary", "freshness"} & r.intents and r.indicator is None)
+    if followup:
+        return _follow(text, r, still_unknown, context, vocab)
+    if r.wants_rate:
+        if r.indicator in vocab.rates:
+            r.indicator = vocab.rates[r.indicator]
+        elif r.indicator is not None and r.indicator not in vocab.percentages:
+            r.unused.append(r.rate_word)
+    intent = _intent(r, r.indicator is not None)
+    assumed = False
+    if intent == "ranking" and r.indicator is None and not still_unknown:
+        r.indicator, assumed = vocab.default_ranking, True  # "hvor ligger Ballerup blandt kommunerne"
+    if r.indicator is None and intent not in GENERAL_INTENTS:
+        if _starts_followup(tokens, vocab) and not still_unknown:
+            return NotUnderstood(text=text, reason="no_context")
         return NotUnderstood(text=text, suggestions=suggest(still_unknown or tokens, vocab),
                              unknown=tuple(still_unknown))
+    return _query(text, intent, r, still_unknown, vocab, assumed=assumed)
+
+
+def _original_words(text: str) -> dict[str, str]:
+    """Folded token -> the word as typed, so an unused word is named as the user wrote it."""
+    return {fold_letters(word).replace("_", ""): word for word in _TOKEN.findall(text[:MAX_QUERY_LENGTH].casefold())}
+
+
+def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab: Vocabulary, *,
+           assumed: bool = False, followup: bool = False, top: int | None = None) -> Query:
+    indicator, ranked_from = r.indicator, None
+    if intent == "ranking" and r.order in ("high", "low") and indicator in vocab.rates and not r.wants_rate:
+        # Kommuner of different size compare fairly by their rate: "laveste ledighed" ranks
+        # ledighedsprocenten; "flest ledige" keeps the count.
+        indicator, ranked_from = vocab.rates[indicator], indicator
+    if r.aggregate and (r.period.period is None or periods.parse(r.period.period).length == 1) \
+            and r.period.relative not in ("this_year", "last_year"):
+        r.unused.append(r.aggregate_word)  # an average needs a year or a quarter to average over
+    typed = _original_words(text)
     breakdown = ";".join(f"{k}={r.breakdown[k]}" for k in sorted(r.breakdown))
     return Query(
-        intent=intent, indicator=r.indicator, area=r.areas[0] if r.areas else None, period=r.period,
+        intent=intent, indicator=indicator, area=r.areas[0] if r.areas else None, period=r.period,
         breakdown=breakdown, by=r.by, compare=tuple(dict.fromkeys(r.compare)), text=text,
+        base=r.base, order=r.order or (("place" if r.areas else "high") if intent == "ranking" else None), top=r.top or top or DEFAULT_TOP, area_kind=r.area_kind or "kommune",
+        ranked_from=ranked_from, assumed_indicator=assumed,
+        unused=tuple(dict.fromkeys(typed.get(w, w) for w in r.unused + still_unknown)), followup=followup,
     )
 
+
+def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query, vocab: Vocabulary) -> Query:
+    """A follow-up: what it names replaces that part of the previous question; the rest stays."""
+    named_indicator = r.indicator is not None
+    previous = context.ranked_from or context.indicator
+    if not named_indicator:
+        r.indicator = vocab.rates.get(previous, context.indicator) if r.wants_rate else context.indicator
+    elif r.wants_rate and r.indicator in vocab.rates:
+        r.indicator = vocab.rates[r.indicator]
+    if not r.areas:
+        r.areas = [context.area] if context.area else []
+    if not r.compare:
+        r.compare = [code for code in context.compare if code not in r.areas]
+    if r.period.is_latest:
+        r.period = context.period
+    r.period = _shifted(r.period, context)
+    if r.base is None and not r.intents:
+        r.base = context.base
+    keys = vocab.indicator_breakdowns.get(r.indicator, ())
+    if not r.breakdown:
+        kept = dict(item.split("=", 1) for item in context.breakdown.split(";") if item)
+        r.breakdown = {k: v for k, v in kept.items() if k in keys}
+    if r.by is None and context.by in keys:
+        r.by = context.by
+    intent = _intent(r, True)
+    if not (r.intents or r.order or r.area_kind or r.base):
+        intent = context.intent if context.intent not in GENERAL_INTENTS else "value"
+    if intent == "ranking":
+        r.order = r.order or context.order
+        r.area_kind = r.area_kind or context.area_kind
+        r.wants_rate = named_indicator  # "og ledighedsprocenten?": rank exactly what is named
+    return _query(text, intent, r, still_unknown, vocab, followup=True,
+                  top=context.top if intent == "ranking" else None)

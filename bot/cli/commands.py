@@ -12,7 +12,7 @@ from typing import TextIO
 
 from bot import clock
 from bot.alerting.context import TargetContext
-from bot.asking.conversation import reply
+from bot.asking.conversation import Conversations, reply
 from bot.cli import alerts as alert_commands
 from bot.cli import refresh as refresh_commands
 from bot.cli import run as run_command
@@ -80,16 +80,23 @@ def cmd_ask(args, settings: Settings, config: Config) -> int:
 
 
 def cmd_chat(args, settings: Settings, config: Config, stdin: TextIO = sys.stdin) -> int:
-    say("chat_welcome")
+    """The terminal chat: one conversation, so "og i Aarhus?" follows the question before.
+    With --json, no prompts: one question per line in, one `ask --json` object per line out."""
+    as_json = bool(getattr(args, "json", False))
+    if not as_json:
+        say("chat_welcome")
+    conversation = Conversations()
     with Store(settings.db_path) as store:
         while True:
             try:
-                print("> ", end="", flush=True)
+                if not as_json:
+                    print("> ", end="", flush=True)
                 line = stdin.readline()
             except KeyboardInterrupt:
                 line = ""
             if not line:
-                print()
+                if not as_json:
+                    print()
                 break
             text = line.strip()
             if not text:
@@ -98,9 +105,15 @@ def cmd_chat(args, settings: Settings, config: Config, stdin: TextIO = sys.stdin
                 break
             now = clock.now()
             context = TargetContext.load(store, config, now)
-            print(for_terminal(reply(text, store, config, now.date(), targets=context.for_answer,
-                                     target_board=context.board).text))
-    say("chat_bye")
+            result = reply(text, store, config, now.date(), targets=context.for_answer, target_board=context.board,
+                           context=conversation.get("chat", now))
+            conversation.remember("chat", result, now)
+            if as_json:
+                print(json.dumps(result.as_json(), ensure_ascii=False), flush=True)
+            else:
+                print(for_terminal(result.text))
+    if not as_json:
+        say("chat_bye")
     return 0
 
 

@@ -38,7 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--area", help="kommune, region or DST code (default: the configured kommune)")
     ask.add_argument("--json", action="store_true", help="print one JSON object (stable contract)")
     ask.add_argument("--chart", metavar="FILE.png", help="also write the answer's chart as a PNG")
-    subcommands.add_parser("chat", help="talk to the bot in the terminal")
+    chat = subcommands.add_parser("chat", help="talk to the bot in the terminal; follow-ups keep the question before")
+    chat.add_argument("--json", action="store_true",
+                      help="read one question per line, print one JSON object per line (as ask --json)")
     sheet = subcommands.add_parser("factsheet", help="the seven fact pages of a quarter as a PDF")
     sheet.add_argument("--quarter", help="e.g. 2026-Q2 (default: the current quarter, i.e. the newest figures)")
     sheet.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")

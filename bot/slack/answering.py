@@ -5,11 +5,13 @@ each person's question is written to the query log. I/O: the store.
 from __future__ import annotations
 
 import time
+from collections.abc import Hashable
 from dataclasses import replace
 
 from bot.alerting.context import TargetContext
 from bot.asking.answers import Answer
 from bot.asking.conversation import Reply, reply
+from bot.asking.queries import Query
 from bot.slack.app import SlackBot
 from bot.slack.posting import Draw
 
@@ -21,22 +23,28 @@ def answer(bot: SlackBot, text: str, with_chart: bool = True) -> Reply:
     return replace(result, chart=draw()) if with_chart else result
 
 
-def answer_now(bot: SlackBot, text: str) -> tuple[Reply, Draw]:
+def answer_now(bot: SlackBot, text: str, previous: Query | None = None) -> tuple[Reply, Draw]:
     """The answer's text now and its chart on demand, so the figure can be posted while the chart
-    is still being drawn."""
+    is still being drawn. `previous` is the conversation's question before, for follow-ups."""
     store, now = bot.store(), bot.clock()
     context = TargetContext.load(store, bot.config, now)
-    result = reply(text, store, bot.config, now.date(), targets=context.for_answer, target_board=context.board)
+    result = reply(text, store, bot.config, now.date(), targets=context.for_answer, target_board=context.board,
+                   context=previous)
     if not isinstance(result.result, Answer) or result.result.observation is None:
         return result, lambda: None
     return result, lambda: bot.renderer.chart(result, result.target_path)
 
 
-def ask(bot: SlackBot, text: str, *, user: str | None, channel: str) -> tuple[Reply, Draw]:
-    """A person's question: the answer (chart on demand), and a line in the query log."""
+def ask(bot: SlackBot, text: str, *, user: str | None, channel: str,
+        conversation: Hashable | None = None) -> tuple[Reply, Draw]:
+    """A person's question: the answer (chart on demand), and a line in the query log.
+    `conversation` names the thread or DM; its previous question makes "og i Aarhus?" a follow-up."""
     started = time.perf_counter()
-    result, draw = answer_now(bot, text)
+    previous = bot.conversations.get(conversation, bot.clock()) if conversation is not None else None
+    result, draw = answer_now(bot, text, previous)
     now = bot.clock()
+    if conversation is not None:
+        bot.conversations.remember(conversation, result, now)
     data = result.as_json()
     bot.ledger().log_query(at=now, channel=f"slack:{channel}", user=user, text=text, understood=result.understood,
                            intent=data["intent"], indicator=data["indicator"],

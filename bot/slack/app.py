@@ -23,6 +23,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from indicators.database import Database
 
 from bot import clock
+from bot.asking.conversation import Conversations
 from bot.config import Config
 from bot.delivery.ledger import Ledger
 from bot.settings import Settings
@@ -65,6 +66,8 @@ class SlackBot:
         # Workers mostly wait (on Slack, on a chart process), so a burst of questions gets one each.
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack-work")
         self.renderer = ChartRenderer((os.cpu_count() or 1) if chart_processes is None else chart_processes)
+        # The last question per thread and DM, so "og i Aarhus?" follows it (30 minutes idle).
+        self.conversations = Conversations()
         self.allowed_channels = config.slack.channels
         self.allowed_users = config.slack.users
 

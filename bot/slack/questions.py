@@ -47,8 +47,10 @@ def on_direct_message(bot: SlackBot, body: dict) -> None:
 
 
 def answer_in(bot: SlackBot, channel: str, thread_ts: str | None, text: str, user: str | None) -> None:
+    # One conversation per thread (a mention's answer starts one), and a DM outside threads is one
+    # conversation: a follow-up there is read against the question before.
     try:
-        result, draw = ask(bot, text, user=user, channel=channel)
+        result, draw = ask(bot, text, user=user, channel=channel, conversation=(channel, thread_ts))
     except Exception:
         log.exception("slack: answering %r failed", text)
         post(bot, channel, thread_ts, blocks.word("answer", "failed"), [])

@@ -1,0 +1,181 @@
+"""Issue 14: rankings, changes, aggregates, follow-ups, definitions and unused words, answered
+from the shipped sample store and checked against the store's own values."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from bot.asking.conversation import Conversations, reply
+from bot.asking.queries import Query, parse
+from bot.config import Config
+from indicators.catalogue import default_areas
+from indicators.store import Store
+from tests.conftest import run_cli
+
+TODAY = date(2026, 11, 25)
+KOMMUNER = [a.code for a in default_areas().kommuner()]
+
+
+@pytest.fixture(scope="module")
+def store(sample_store_path):
+    with Store(sample_store_path) as opened:
+        yield opened
+
+
+def ask(store, text, context=None):
+    return reply(text, store, Config(), TODAY, context=context)
+
+
+def chat(store, *lines):
+    """Ask line after line in one conversation, as the terminal chat does."""
+    conversation, now, replies = Conversations(), datetime(2026, 11, 25, 9, 0), []
+    for line in lines:
+        result = ask(store, line, conversation.get("c", now))
+        conversation.remember("c", result, now)
+        replies.append(result)
+    return replies
+
+
+def test_lowest_unemployment_ranks_kommuner_by_the_rate_with_own_place_and_landet(store):
+    result = ask(store, "hvilke kommuner har den laveste ledighed")
+    data = result.as_json()
+    assert data["intent"] == "ranking" and data["indicator"] == "ledighedsprocent"
+    values = {o.area: o.value for o in store.cross_section("ledighedsprocent", [data["period"]], KOMMUNER)}
+    expected = sorted(values.items(), key=lambda item: (item[1], default_areas().get(item[0]).name))[:5]
+    assert [(r["area"]["code"], r["value"]) for r in data["ranking"]] == expected
+    place = sorted(values.values()).index(values["151"]) + 1
+    assert f"Ballerup er nr. {data['place']} af {len(values)}" in result.text
+    assert abs(data["place"] - place) <= sum(1 for v in values.values() if v == values["151"])
+    assert "frem for antallet" in result.text
+    national = store.get("ledighedsprocent", "000", data["period"]).value
+    assert data["national"] == national and "Hele landet:" in result.text
+
+
+def test_most_unemployed_keeps_the_count_and_top_n_is_honoured(store):
+    data = ask(store, "de 3 kommuner med flest langtidsledige").as_json()
+    assert data["indicator"] == "langtidsledige" and len(data["ranking"]) == 3
+    values = {o.area: o.value for o in store.cross_section("langtidsledige", [data["period"]], KOMMUNER)}
+    assert [r["value"] for r in data["ranking"]] == sorted(values.values(), reverse=True)[:3]
+    # the newest period every ranked kommune has
+    coverage = store.period_coverage("langtidsledige", "month", KOMMUNER)
+    assert data["period"] == next(p for p, n in coverage if n == max(c for _, c in coverage))
+
+
+def test_a_change_is_the_difference_with_both_periods_named(store):
+    result = ask(store, "hvor mange flere ledige end for et år siden")
+    data = result.as_json()
+    now, then = store.get("ledige", "151", data["period"]), store.get("ledige", "151", data["compare_period"])
+    assert data["intent"] == "change" and data["compare_period"] == "2025-07" and data["period"] == "2026-07"
+    assert data["value"] == now.value - then.value
+    assert "juli 2025" in result.text and "juli 2026" in result.text and "pct.)" in result.text
+
+
+def test_a_change_of_a_rate_is_in_percentage_points(store):
+    data = ask(store, "ændring i ledighedsprocenten fra maj 2025 til maj 2026").as_json()
+    assert (data["period"], data["compare_period"]) == ("2026-05", "2025-05")
+    expected = store.get("ledighedsprocent", "151", "2026-05").value - store.get("ledighedsprocent", "151", "2025-05").value
+    assert data["value"] == pytest.approx(expected)
+    assert "pct.-point" in data["text"]
+
+
+def test_a_year_of_a_monthly_series_is_the_mean_of_its_twelve_months(store):
+    result = ask(store, "gennemsnitlig ledighed i 2025")
+    data = result.as_json()
+    months = [store.get("ledige", "151", f"2025-{m:02d}").value for m in range(1, 13)]
+    assert data["period"] == "2025" and data["value"] == pytest.approx(sum(months) / 12)
+    assert "Gennemsnit af 12 måneder" in result.text
+
+
+def test_a_flow_sums_its_months(store):
+    data = ask(store, "samtaler i 2025").as_json()
+    months = [store.get("samtaler", "151", f"2025-{m:02d}").value for m in range(1, 13)]
+    assert data["value"] == pytest.approx(sum(months))
+
+
+def test_an_incomplete_year_is_declined_with_the_missing_months(store):
+    result = ask(store, "ledighed 2026")
+    assert result.as_json()["value"] is None
+    assert "mangler tal for 5 af 12 måneder" in result.text and "december 2026" in result.text
+
+
+@pytest.mark.parametrize(("lines", "indicator", "area", "period", "intent"), [
+    (("ledighed maj", "og i Aarhus?"), "ledige", "751", "2026-05", "value"),
+    (("ledighed i Aarhus maj 2026", "hvad med året før?"), "ledige", "751", "2025-05", "value"),
+    (("ledighed maj 2026", "og ledighedsprocenten?"), "ledighedsprocent", "151", "2026-05", "value"),
+    (("ledighedsprocent aarhus", "vis udviklingen"), "ledighedsprocent", "751", "2026-07", "development"),
+    (("ledige", "hvorfor?"), "ledige", "151", "2026-07", "change"),
+    (("top 5 kommuner med flest ledige", "og i Aarhus?"), "ledige", "751", "2026-07", "ranking"),
+])
+def test_a_follow_up_changes_only_what_it_names(store, lines, indicator, area, period, intent):
+    data = chat(store, *lines)[-1].as_json()
+    assert (data["indicator"], data["area"]["code"], data["period"], data["intent"]) == (indicator, area, period, intent)
+
+
+def test_compared_with_landet_keeps_the_question_and_adds_landet(store):
+    first, second = chat(store, "ledighedsprocent Aarhus maj 2026", "sammenlignet med landet")
+    assert second.result.query.compare == ("000",) and second.result.area.code == "751"
+    assert "Hele landet:" in second.text and second.as_json()["period"] == "2026-05"
+
+
+def test_why_says_causes_are_not_in_the_data(store):
+    result = ask(store, "hvorfor er ledigheden steget")
+    assert "Årsagerne står ikke i tallene" in result.text
+
+
+def test_a_follow_up_without_a_question_before_is_declined():
+    assert parse("og i Aarhus?").reason == "no_context"
+
+
+def test_context_expires_after_thirty_minutes_idle(store):
+    conversation, now = Conversations(), datetime(2026, 11, 25, 9, 0)
+    conversation.remember("t", ask(store, "ledighed maj"), now)
+    assert conversation.get("t", now + timedelta(minutes=29)) is not None
+    assert conversation.get("t", now + timedelta(minutes=29) + timedelta(minutes=31)) is None
+
+
+def test_unused_words_are_named_in_the_answer_and_the_json(store):
+    result = ask(store, "ledige tandlæger")
+    assert result.as_json()["unused"] == ["tandlæger"]
+    assert "»tandlæger«" in result.text
+
+
+def test_a_second_figure_is_not_silently_dropped():
+    query = parse("ledighedsprocent og langtidsledige")
+    assert isinstance(query, Query) and query.unused == ("langtidsledige",)
+
+
+def test_definition_answers_the_catalogue_not_a_number(store):
+    result = ask(store, "hvad betyder forsørgertryk?")
+    assert result.as_json()["intent"] == "definition" and result.as_json()["value"] is None
+    assert "Offentligt forsørgede" in result.text
+
+
+def test_freshness_lists_each_source_with_its_fetch_day(store):
+    result = ask(store, "hvornår er tallene opdateret")
+    assert result.as_json()["intent"] == "freshness"
+    assert "Jobindsats.dk, tabel y25i01: hentet" in result.text and "Danmarks Statistik" in result.text
+
+
+def test_seasonally_adjusted_selects_that_series(store):
+    data = ask(store, "sæsonkorrigeret ledighed landet").as_json()
+    expected = store.get("ledighedsprocent", "000", data["period"], "korrektion=Sæsonkorrigeret")
+    assert data["value"] == expected.value and data["source"] == expected.source
+
+
+def test_partly_sample_answers_name_the_sample_part(store):
+    # Ballerup's seasonally adjusted rate is eksempeldata, hele landet's is real (Jobindsats y25i03).
+    result = ask(store, "sæsonkorrigeret ledighedsprocent ballerup vs landet")
+    sample = [o for o in result.result.shown if o.is_sample]
+    assert 0 < len(sample) < len(result.result.shown)
+    assert "tallet for Ballerup (juli 2026) er syntetisk" in result.text and "resten er officielle tal" in result.text
+    assert result.as_json()["sample_data"] is True
+
+
+def test_chat_json_carries_context_line_to_line(sample_store_path):
+    result = run_cli("chat", "--json", db=sample_store_path, input="ledighed maj\nog i Aarhus?\nhvad med året før?\n")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(d["area"]["code"], d["period"]) for d in lines] == [("151", "2026-05"), ("751", "2026-05"), ("751", "2025-05")]
+    assert all(d["unused"] == [] for d in lines)  # every word of these questions was used
