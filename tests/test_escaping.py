@@ -42,7 +42,10 @@ CODES = {"kind", "status", "format", "frequency", "intent", "code", "better", "m
 # Templates with no field from outside to print (fixed words, numbers and periods only).
 NOTHING_EXTERNAL = {"forecast.txt.j2", "chart_index_label.txt.j2", "factsheet_change_unit.txt.j2",
                     "factsheet_watermark.txt.j2", "target_label.txt.j2", "no_targets.txt.j2",
-                    "factsheet_page_footer.txt.j2", "slack_help.txt.j2"}
+                    "factsheet_page_footer.txt.j2", "slack_help.txt.j2",
+                    # the catalogue's own breakdown words and fixed labels:
+                    "factsheet_missing.txt.j2", "factsheet_no_data.txt.j2", "factsheet_right_axis.txt.j2",
+                    "factsheet_sample_label.txt.j2"}
 _CODE_LIKE = re.compile(r"^[a-z0-9_\-.:=;]*$")
 
 
@@ -132,6 +135,11 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         "stale.txt.j2": [{"s": status}], "stale_subject.txt.j2": [{"s": status}],
         "summary.txt.j2": [{"s": summary}], "summary.html.j2": [{"s": summary}],
         "summary_subject.txt.j2": [{"s": summary}],
+        "factsheet_alt.txt.j2": [{"f": f} for f in figures],
+        "factsheet_missing.txt.j2": [{"f": f} for f in figures if f.missing],
+        "factsheet_no_data.txt.j2": [{"f": f} for f in figures[:1]],
+        "factsheet_pdf_metadata.txt.j2": [{"kommune": HOSTILE, "quarter": "2026-Q3"}],
+        "factsheet_right_axis.txt.j2": [{}], "factsheet_sample_label.txt.j2": [{}],
         "definition.txt.j2": [{"q": definition, "ind": hostile(catalogue.get(definition.indicator))}],
         "freshness.txt.j2": [{"f": hostile(freshness), "area": area}],
         "ranking.txt.j2": [{"a": hostile(ranking), "r": hostile(ranking.ranking)}],

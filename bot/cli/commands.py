@@ -22,7 +22,7 @@ from bot.config import Config
 from bot.delivery.ledger import Ledger
 from bot.rendering import formats
 from bot.rendering.terminal import for_terminal, messages, say
-from bot.reports.factsheet import current_quarter, make_pdf, parse_quarter
+from bot.reports.factsheet import make_pdf, newest_complete_quarter, parse_quarter
 from bot.service import ServiceError
 from bot.service.healthserver import probe, serve_health
 from bot.service.lock import InstanceLock
@@ -177,13 +177,15 @@ def _print_service_status(settings: Settings, config: Config) -> None:
 def cmd_factsheet(args, settings: Settings, config: Config) -> int:
     now = clock.now()
     try:
-        quarter = parse_quarter(args.quarter) if args.quarter else current_quarter(now.date())
+        quarter = parse_quarter(args.quarter) if args.quarter else None
     except ValueError as error:
         raise UserError(str(error)) from None
     out = Path(args.out)
     if not out.parent.exists():
         raise UserError(f"the folder {out.parent} does not exist; create it or choose another --out")
     with Store(settings.db_path) as store:
+        # By default the newest quarter whose figures are in, not the unfinished current one.
+        quarter = quarter or newest_complete_quarter(store, now.date(), config.area)
         sheet = make_pdf(store, config, quarter, TargetContext.load(store, config, now).path)
     out.write_bytes(sheet.pdf)
     empty = [f.number for f in sheet.figures if f.chart is None]

@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--json", action="store_true",
                       help="read one question per line, print one JSON object per line (as ask --json)")
     sheet = subcommands.add_parser("factsheet", help="the seven fact pages of a quarter as a PDF")
-    sheet.add_argument("--quarter", help="e.g. 2026-Q2 (default: the current quarter, i.e. the newest figures)")
+    sheet.add_argument("--quarter", help="e.g. 2026-Q2 (default: the newest complete quarter whose figures are in)")
     sheet.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
     subcommands.add_parser("run", help="start the bot (terminal chat until the Slack service is configured)")
     status = subcommands.add_parser("status", help="what the store holds: sources, rows, newest periods, last runs")

@@ -5,6 +5,7 @@ in a long-running service). Sized for Slack and email: 800 x 450 px.
 """
 from __future__ import annotations
 
+import functools
 import io
 import textwrap
 from collections.abc import Sequence
@@ -17,6 +18,10 @@ WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.5, 100
 # Colour-blind safe (Okabe-Ito); the kommune's own line is the strongest.
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9")
 TARGET_COLOUR = "#D55E00"
+# One colour per kind of area on every chart, so the kommune is the same blue on all 28 figures;
+# breakdowns (målgrupper, køn, …) take the palette after the areas' colours.
+AREA_COLOURS = {"kommune": COLOURS[0], "region": COLOURS[1], "land": "#555555"}
+BREAKDOWN_COLOURS = (COLOURS[0], COLOURS[2], COLOURS[3], COLOURS[4], COLOURS[1], "#999999")
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,9 @@ class Line:
     label: str
     points: Sequence[tuple[str, float]]  # (period in the store's spelling, value)
     dashed: bool = False
+    colour: str | None = None  # None: the palette by position
+    secondary: bool = False  # on a right-hand axis of its own (a country's count beside a kommune's)
+    thin: bool = False  # a trend line: thin, drawn under the data, not in the legend
 
 
 @dataclass(frozen=True)
@@ -34,7 +42,9 @@ class ChartSpec:
     lines: Sequence[Line]
     target: Line | None = None
     footnote: str = ""  # the source
-    watermark: str = ""  # "EKSEMPELDATA" across the plot when any line is synthetic
+    watermark: str = ""  # "EKSEMPELDATA" across the plot when every line is synthetic
+    note: str = ""  # what the chart lacks ("Ingen tal fordelt på køn"), shown with the legend
+    secondary_unit: str = ""  # label of the right-hand axis, if any line is `secondary`
 
 
 def _x(period_text: str) -> float:
@@ -70,43 +80,109 @@ class BarSpec:
     groups: Sequence[tuple[str, Sequence[float | None]]]  # (area label, one value per category)
     footnote: str = ""
     watermark: str = ""
+    colours: Sequence[str] = ()  # one per group; empty: the palette by position
+    note: str = ""
 
 
-def _finish(axes, title: str, unit: str, decimals: int, watermark: str, legend: bool, fontsize: int) -> None:
+def number_ticks(decimals: int):
+    """Danish tick labels with the indicator's decimals, or more where two ticks would read alike
+    (2,35 and 2,40 both as "2,4" on a one-decimal axis): a matplotlib Formatter."""
+    return _number_ticks_class()(decimals)
+
+
+@functools.cache
+def _number_ticks_class() -> type:
+    # Defined on first use: matplotlib is imported only to draw (start-up time of every command).
+    from matplotlib.ticker import Formatter
+
+    class NumberTicks(Formatter):
+
+        def __init__(self, decimals: int):
+            self.decimals = decimals
+
+        def __call__(self, value, pos=None) -> str:
+            return formats.number(value, self.decimals)
+
+        def format_ticks(self, values) -> list[str]:
+            for decimals in range(self.decimals, self.decimals + 4):
+                labels = [formats.number(v, decimals) for v in values]
+                if len(set(labels)) == len(labels):
+                    return labels
+            return [formats.number(v, self.decimals + 3) for v in values]
+
+    return NumberTicks
+
+
+def _finish(axes, title: str, unit: str, decimals: int, watermark: str, legend: bool, fontsize: int,
+            legend_above: bool = False, note: str = "", extra_handles: Sequence = ()) -> None:
     # An explicit y skips matplotlib's automatic title placement, which measures every tick label
     # of both axes on each draw: a third of a chart's rendering time.
     axes.set_title(title, loc="left", fontsize=fontsize, fontweight="bold", y=1.02)
     axes.set_ylabel(unit, fontsize=fontsize - 3)
-    from matplotlib.ticker import FuncFormatter  # start-up time: matplotlib loads only to draw
-
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formats.number(v, decimals)))
+    axes.yaxis.set_major_formatter(number_ticks(decimals))
     axes.tick_params(labelsize=fontsize - 4)
     axes.grid(axis="y", alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
-    if legend:
-        axes.legend(loc="upper left", frameon=False, fontsize=fontsize - 4)  # "best" searches the data: slow
+    if legend or note:
+        handles, labels = axes.get_legend_handles_labels()
+        for handle in extra_handles:
+            handles.append(handle)
+            labels.append(handle.get_label())
+        if note:
+            from matplotlib.lines import Line2D  # start-up time: matplotlib loads only to draw
+
+            # The note is a legend row without a symbol: it sits with the legend, outside the data.
+            handles.append(Line2D([], [], linestyle="none"))
+            labels.append(textwrap.fill(note, 48, break_long_words=False))
+        if legend_above:
+            # Above the plot, in rows: it can hide nothing (the fact sheet's printed charts).
+            shown = axes.legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False,
+                                fontsize=fontsize - 4,
+                                # Two columns only while the labels are short enough to stay on the page.
+                                ncol=2 if len(labels) > 1 and not note and max(map(len, labels)) <= 24 else 1,
+                                borderaxespad=0.2, handlelength=1.6, columnspacing=1.2)
+        else:
+            shown = axes.legend(handles, labels, loc="upper left", frameon=False,
+                                fontsize=fontsize - 4)  # "best" searches the data: slow
+        if note:
+            shown.get_texts()[-1].set_fontstyle("italic")
     if watermark:
-        axes.text(0.5, 0.5, watermark, transform=axes.transAxes, fontsize=fontsize * 3.2, color="#999999",
+        axes.text(0.5, 0.5, watermark, transform=axes.transAxes, fontsize=min(fontsize * 3.2, 30), color="#999999",
                   alpha=0.25, ha="center", va="center", rotation=20, fontweight="bold")
 
 
-def draw_lines(axes, spec: ChartSpec, fontsize: int = 12) -> None:
+def draw_lines(axes, spec: ChartSpec, fontsize: int = 12, legend_above: bool = False) -> None:
+    right = axes.twinx() if any(line.secondary for line in spec.lines) else None
     for index, line in enumerate(spec.lines):
         xs = [_x(p) for p, _ in line.points]
         ys = [v for _, v in line.points]
-        axes.plot(xs, ys, label=line.label, color=COLOURS[index % len(COLOURS)],
-                  linewidth=2.4 if index == 0 else 1.6, linestyle="--" if line.dashed else "-",
-                  marker="o" if len(xs) <= 12 else None, markersize=4)
+        target_axes = right if line.secondary and right is not None else axes
+        if line.thin:
+            target_axes.plot(xs, ys, label="_nolegend_", color=line.colour or COLOURS[index % len(COLOURS)],
+                             linewidth=0.9, linestyle=":", zorder=1)
+            continue
+        target_axes.plot(xs, ys, label=line.label, color=line.colour or COLOURS[index % len(COLOURS)],
+                         linewidth=2.4 if index == 0 else 1.6, linestyle="--" if line.dashed else "-",
+                         marker="o" if len(xs) <= 12 else None, markersize=4)
     if spec.target and spec.target.points:
         axes.plot([_x(p) for p, _ in spec.target.points], [v for _, v in spec.target.points],
                   label=spec.target.label, color=TARGET_COLOUR, linestyle=":", linewidth=2)
     ticks = _ticks(spec)
     axes.set_xticks([_x(p) for p in ticks], [_tick_label(p) for p in ticks])
+    extra = []
+    if right is not None:
+        right.yaxis.set_major_formatter(number_ticks(spec.decimals))
+        right.tick_params(labelsize=fontsize - 4)
+        right.set_ylabel(spec.secondary_unit, fontsize=fontsize - 3)
+        right.spines[["top"]].set_visible(False)
+        extra = right.get_lines()
+        extra = [line for line in extra if not line.get_label().startswith("_")]
+    shown = [line for line in spec.lines if not line.thin]
     _finish(axes, spec.title, spec.unit, spec.decimals, spec.watermark,
-            len(spec.lines) > 1 or bool(spec.target), fontsize)
+            len(shown) > 1 or bool(spec.target), fontsize, legend_above, spec.note, extra)
 
 
-def draw_bars(axes, spec: BarSpec, fontsize: int = 12) -> None:
+def draw_bars(axes, spec: BarSpec, fontsize: int = 12, legend_above: bool = False) -> None:
     """Grouped bars; with more than five categories they lie down so their labels stay readable."""
     from matplotlib.ticker import FuncFormatter  # start-up time: matplotlib loads only to draw
 
@@ -117,26 +193,30 @@ def draw_bars(axes, spec: BarSpec, fontsize: int = 12) -> None:
         xs = [i + (index - (count - 1) / 2) * width for i in range(len(spec.categories))]
         heights = [v if v is not None else 0 for v in values]
         draw = axes.barh if horizontal else axes.bar
-        draw(xs, heights, width if not horizontal else width, label=label, color=COLOURS[index % len(COLOURS)])
-    positions, labels = range(len(spec.categories)), [_wrap(c, 22 if horizontal else 14) for c in spec.categories]
+        colour = spec.colours[index] if index < len(spec.colours) else COLOURS[index % len(COLOURS)]
+        draw(xs, heights, width, label=label, color=colour)
+    positions, labels = range(len(spec.categories)), [_wrap(c, 26 if horizontal else 14) for c in spec.categories]
     if horizontal:
         axes.set_yticks(positions, labels)
         axes.axvline(0, color="#444444", linewidth=0.8)
-        axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: formats.number(v, spec.decimals)))
+        axes.xaxis.set_major_formatter(number_ticks(spec.decimals))
         axes.set_xlabel(spec.unit, fontsize=fontsize - 3)
-        _finish(axes, spec.title, "", spec.decimals, spec.watermark, count > 1, fontsize)
+        _finish(axes, spec.title, "", spec.decimals, spec.watermark, count > 1, fontsize, legend_above, spec.note)
         axes.yaxis.set_major_formatter(FuncFormatter(lambda v, pos: labels[pos] if pos is not None and pos < len(labels) else ""))
         axes.set_yticks(positions, labels)
+        axes.invert_yaxis()  # the first category on top, as it is read
         axes.grid(axis="x", alpha=0.3)
         axes.grid(axis="y", visible=False)
     else:
         axes.set_xticks(positions, labels)
         axes.axhline(0, color="#444444", linewidth=0.8)
-        _finish(axes, spec.title, spec.unit, spec.decimals, spec.watermark, count > 1, fontsize)
+        _finish(axes, spec.title, spec.unit, spec.decimals, spec.watermark, count > 1, fontsize, legend_above,
+                spec.note)
 
 
 def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width)) or text
+    """Wrap a category label at spaces and hyphens only: "Uddannelseshjælp" stays one word."""
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
 
 
 def render_png(spec: ChartSpec | BarSpec) -> bytes:

@@ -55,7 +55,10 @@ def medium(name: str) -> str:
     """`html`, `plain` or `slack`: how the values a template prints are escaped."""
     if name.endswith(".html.j2"):
         return "html"
-    return "plain" if name in PLAIN_TEMPLATES else "slack"
+    # Everything printed in the PDF (the fact sheet's words) and on charts is plain text.
+    if name in PLAIN_TEMPLATES or name.startswith(("factsheet_", "chart_")):
+        return "plain"
+    return "slack"
 
 
 def sentence(text: str) -> str:

@@ -40,10 +40,40 @@ TargetPaths = Callable[[str, str], Sequence[tuple[str, float]]]
 
 @dataclass(frozen=True)
 class Series:
+    """One plotted line: an indicator in an area (or one breakdown value), newest last."""
+
     label: str
     indicator: Indicator
     area: str
     observations: tuple[Observation, ...]
+    role: str = "kommune"  # "kommune", "region", "land" or "breakdown": picks the colour
+    year_ago: Observation | None = None  # the same period a year before the newest, for the text
+    secondary: bool = False  # on the right-hand axis (a country's count beside a kommune's)
+
+    @property
+    def synthetic(self) -> bool:
+        return any(o.source == SAMPLE_SOURCE for o in self.observations)
+
+    @property
+    def newest(self) -> Observation:
+        return self.observations[-1]
+
+    @property
+    def yearly(self):
+        """The change against the same period last year (answers.Change) or None."""
+        return change(self.newest, self.year_ago, self.indicator)
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar: a category (breakdown value or area) in a group, with last year's value if held."""
+
+    group: str
+    category: str
+    value: float
+    year_ago: float | None = None
+    synthetic: bool = False
+    role: str = "breakdown"  # the kommune's breakdown, or an area ("kommune", "region", "land") in 1.2
 
 
 @dataclass
@@ -61,11 +91,60 @@ class FigureFacts:
     sample_data: bool = False
     sources: set[str] = field(default_factory=set)
     newest: str | None = None
+    how: str = ""  # "Hvordan er figuren lavet?", this figure's own, naming only what it shows
+    missing: list[str] = field(default_factory=list)  # breakdowns the seed shows that the store lacks
+    shown_breakdowns: list[str] = field(default_factory=list)
+    bar_details: list[Bar] = field(default_factory=list)
+    total: Series | None = None  # the kommune's total beside a breakdown (4.1: all ledige)
+    also: Series | None = None  # a related series the text names (4.2: the actual rate beside the adjusted)
+    target_rule: str = ""  # "path" (a målsti) or "national" (at least the national level)
+    trends: list[tuple[Series, float]] = field(default_factory=list)  # (series, change per year in pct.)
+    group_roles: dict[str, str] = field(default_factory=dict)
 
     @property
     def movements(self) -> list[tuple[Series, object]]:
         """Each line's change from its first to its last period (answers.Change or None)."""
         return [(s, change(s.observations[-1], s.observations[0], s.indicator)) for s in self.lines]
+
+    @property
+    def main(self) -> Series | None:
+        return self.lines[0] if self.lines else None
+
+    @property
+    def comparisons(self) -> list[tuple[Series, float, float]]:
+        """(other area's series, its value, kommune minus it) at the kommune's newest period, for
+        rates only: a kommune's count beside the country's says nothing."""
+        main = self.main
+        if main is None or main.indicator.format == "count" or main.role != "kommune":
+            return []
+        result = []
+        for s in self.lines[1:]:
+            if s.role in ("region", "land") and s.indicator.id == main.indicator.id:
+                other = next((o for o in s.observations if o.period == main.newest.period), None)
+                if other is not None and other.value is not None:
+                    result.append((s, other.value, main.newest.value - other.value))
+        return result
+
+    @property
+    def moved_most(self) -> dict | None:
+        """The breakdown (line or bar) that changed most against the same period last year:
+        {"label", "absolute", "relative"}; relative is None for rates. None with fewer than two."""
+        candidates = []
+        for s in self.lines:
+            if s.role == "breakdown" and s.yearly is not None:
+                candidates.append({"label": s.label, "absolute": s.yearly.absolute, "relative": s.yearly.relative})
+        for bar in self.bar_details:
+            if bar.role != "breakdown":
+                continue
+            if self.measure == "change":
+                candidates.append({"label": bar.category, "absolute": bar.value, "relative": bar.value})
+            elif bar.year_ago is not None:
+                absolute = bar.value - bar.year_ago
+                relative = absolute / bar.year_ago * 100 if self.indicator.format == "count" and bar.year_ago else None
+                candidates.append({"label": bar.category, "absolute": absolute, "relative": relative})
+        if len(candidates) < 2:
+            return None
+        return max(candidates, key=lambda c: abs(c["relative"] if c["relative"] is not None else c["absolute"]))
 
     @property
     def target_gap(self) -> float | None:
@@ -82,6 +161,15 @@ class FigureFacts:
             return None
         return dict(self.target).get(self.lines[0].observations[-1].period)
 
+    @property
+    def source_kinds(self) -> list[str]:
+        return sorted({source.partition(":")[0] for source in self.sources})
+
+    @property
+    def alt_text(self) -> str:
+        """A one-sentence description of the chart for readers who cannot see it."""
+        return render.render("factsheet_alt.txt.j2", f=self)
+
 
 def load_spec(path: Path = SPEC_PATH) -> list[dict]:
     with open(path, "rb") as handle:
@@ -94,16 +182,23 @@ def quarter_end(quarter: str) -> str:
     return str(periods.month(q.year, q.start_month + 2))
 
 
-def _kind(indicator: Indicator, store: Store, area: str, breakdown: str = "") -> str | None:
+def _kind(indicator: Indicator, store: Store, area: str, breakdown: str = "", wanted: str | None = None) -> str | None:
     available = store.period_kinds(indicator.id, area, breakdown)
     preference = {"month": ("month", "quarter", "year"), "quarter": ("quarter", "month", "year"),
-                  "year": ("year", "quarter", "month")}[indicator.frequency]
+                  "year": ("year", "quarter", "month")}[wanted or indicator.frequency]
     return next((kind for kind in preference if kind in available), None)
 
 
 def _upto(observations: list[Observation], last_month: str) -> list[Observation]:
     end = periods.parse(last_month)
     return [o for o in observations if o.value is not None and periods.parse(o.period).ends_by(end)]
+
+
+def _year_ago(rows: Sequence[Observation]) -> Observation | None:
+    if not rows:
+        return None
+    wanted = str(periods.parse(rows[-1].period).same_period_last_year())
+    return next((o for o in reversed(rows) if o.period == wanted), None)
 
 
 def _area_codes(entry: dict, kommune: str, areas: Areas) -> list[str]:
@@ -117,6 +212,24 @@ def _label(areas: Areas, code: str) -> str:
     return areas.get(code).name
 
 
+def _role(areas: Areas, code: str) -> str:
+    kind = areas.get(code).kind
+    return kind if kind in ("region", "land") else "kommune"
+
+
+def _keys(entry: dict) -> list[str]:
+    by = entry.get("by", [])
+    return [by] if isinstance(by, str) else list(by)
+
+
+def _breakdown_name(keys: Sequence[str]) -> str:
+    return " og ".join(render.breakdown_key(k) for k in keys)
+
+
+def _held_key_sets(store: Store, indicator: str, code: str) -> set[frozenset[str]]:
+    return {frozenset(parse_breakdown(b)) for b in store.breakdowns(indicator, code) if b}
+
+
 def build_figure(entry: dict, store: Store, catalogue: Catalogue, areas: Areas, kommune: str,
                  last_month: str, target_paths: TargetPaths | None = None) -> FigureFacts:
     indicator = catalogue.get(entry["indicator"])
@@ -126,117 +239,281 @@ def build_figure(entry: dict, store: Store, catalogue: Catalogue, areas: Areas, 
     chart = entry["chart"]
     if chart == "lines":
         _lines(facts, entry, store, catalogue, areas, codes, last_month)
-        if entry.get("target") and target_paths and facts.lines:
+        if entry.get("target") == "national":
+            facts.target_rule = "national"
+        elif entry.get("target") and target_paths and facts.lines:
             first, last = facts.lines[0].observations[0].period, facts.lines[0].observations[-1].period
             facts.target = [(p, v) for p, v in target_paths(indicator.id, codes[0]) if first <= p <= last]
+            facts.target_rule = "path" if facts.target else ""
     elif chart in ("bars", "change"):
         _bars(facts, entry, store, catalogue, areas, codes, last_month)
+    _expected(facts, entry, store, codes[0])
     shown = [o for s in facts.lines for o in s.observations]
-    facts.sample_data = any(o.source == SAMPLE_SOURCE for o in shown) or "eksempeldata" in facts.sources
+    facts.sample_data = (any(o.source == SAMPLE_SOURCE for o in shown) or "eksempeldata" in facts.sources
+                         or any(b.synthetic for b in facts.bar_details))
     facts.sources |= {o.source for o in shown}
+    facts.how = render.environment().from_string(entry.get("how", indicator.definition)).render(
+        kommune=_label(areas, kommune), shown=facts.shown_breakdowns, f=facts).strip()
     facts.chart = _chart_spec(facts, entry)
     return facts
+
+
+def _expected(facts: FigureFacts, entry: dict, store: Store, code: str) -> None:
+    """Note each breakdown the seed figure shows that the store holds no figures for."""
+    held = _held_key_sets(store, facts.indicator.id, code)
+    wanted: list[tuple[list[str], str]] = [([k], entry.get("by_name", render.breakdown_key(k))) for k in _keys(entry)]
+    wanted += [(list(e["keys"]), e["name"]) for e in entry.get("expects", [])]
+    extra = {"ydelse", entry.get("split", "ydelse")}
+    for keys, name in wanted:
+        found = any(set(keys) <= key_set and key_set - set(keys) <= extra for key_set in held)
+        if not found:
+            facts.missing.append(name)
+        elif name not in facts.shown_breakdowns:
+            facts.shown_breakdowns.append(name)
+
+
+def _series_rows(store: Store, indicator: Indicator, code: str, breakdown: str, last_month: str,
+                 wanted_kind: str | None = None) -> list[Observation]:
+    kind = _kind(indicator, store, code, breakdown, wanted_kind)
+    return _upto(store.series(indicator.id, code, breakdown, kind), last_month) if kind else []
 
 
 def _lines(facts: FigureFacts, entry: dict, store: Store, catalogue: Catalogue, areas: Areas,
            codes: list[str], last_month: str) -> None:
     window = int(entry.get("window", 13))
+    wanted_kind = entry.get("kind")
     indicators = [facts.indicator] + [catalogue.get(i) for i in entry.get("series", [])]
-    if entry.get("by"):
+    keys = _keys(entry)
+    if keys:
         # One line per breakdown value ("samtaler" per målgruppe), kommune only.
-        kind = _kind(facts.indicator, store, codes[0])
+        key = keys[0]
+        values = catalogue.breakdowns[key].values if key in catalogue.breakdowns else {}
+        order = list(dict.fromkeys(values.values()))
+        found = []
         for breakdown in store.breakdowns(facts.indicator.id, codes[0]):
             split = parse_breakdown(breakdown)
-            if list(split) == [entry["by"]] and kind:
-                rows = _upto(store.series(facts.indicator.id, codes[0], breakdown, kind), last_month)[-window:]
+            if list(split) == [key]:
+                rows = _series_rows(store, facts.indicator, codes[0], breakdown, last_month, wanted_kind)
                 if rows:
-                    facts.lines.append(Series(split[entry["by"]], facts.indicator, codes[0], tuple(rows)))
-                    facts.newest = max(facts.newest or rows[-1].period, rows[-1].period)
+                    found.append(Series(split[key], facts.indicator, codes[0], tuple(rows[-window:]), "breakdown",
+                                        _year_ago(rows)))
+        found.sort(key=lambda s: order.index(s.label) if s.label in order else len(order))
+        facts.lines.extend(found)
+        if not found:
+            # The breakdown is missing: show the kommune's total, and the figure says what is missing.
+            rows = _series_rows(store, facts.indicator, codes[0], "", last_month, wanted_kind)
+            if rows:
+                facts.lines.append(Series(_label(areas, codes[0]), facts.indicator, codes[0], tuple(rows[-window:]),
+                                          "kommune", _year_ago(rows)))
+        if entry.get("trend"):
+            facts.trends = [(s, slope) for s in facts.lines if (slope := _trend(s)) is not None]
+        if facts.lines:
+            facts.newest = max(s.newest.period for s in facts.lines)
         return
+    breakdown = entry.get("breakdown", "")
     for indicator in indicators:
         for code in codes:
-            kind = _kind(indicator, store, code)
-            if kind is None:
+            rows = _series_rows(store, indicator, code, breakdown, last_month, wanted_kind) if breakdown else []
+            if breakdown and not rows and indicator is facts.indicator:
+                # The wanted measure (4.2: seasonally adjusted) is not held for this area: say so
+                # on the figure rather than plot another measure under its name.
+                facts.missing.append(entry.get("missing_name", "{area}").format(area=_label(areas, code)))
                 continue
-            rows = _upto(store.series(indicator.id, code, "", kind), last_month)[-window:]
+            if not breakdown:
+                rows = _series_rows(store, indicator, code, "", last_month, wanted_kind)
             if not rows:
                 continue
+            name = indicator.name[:1].upper() + indicator.name[1:]
             label = _label(areas, code) if len(indicators) == 1 else (
-                indicator.name if code == codes[0] else f"{indicator.name}, {_label(areas, code)}")
-            facts.lines.append(Series(label, indicator, code, tuple(rows)))
+                name if code == codes[0] else f"{name}, {_label(areas, code)}")
+            role = _role(areas, code) if len(codes) > 1 or len(indicators) == 1 else "breakdown"
+            secondary = bool(entry.get("secondary")) and code != codes[0]
+            facts.lines.append(Series(label, indicator, code, tuple(rows[-window:]), role, _year_ago(rows), secondary))
+    if "also" in entry:
+        rows = _series_rows(store, facts.indicator, codes[0], entry["also"], last_month, wanted_kind)
+        if rows:
+            facts.also = Series(_label(areas, codes[0]), facts.indicator, codes[0], tuple(rows[-window:]),
+                                "kommune", _year_ago(rows))
     if facts.lines:
         facts.newest = facts.lines[0].observations[-1].period
 
 
+def _trend(series: Series) -> float | None:
+    """The least-squares slope of a line, in pct. of its mean per year (None for fewer than 4 points)."""
+    points = [(charts._x(o.period), o.value) for o in series.observations]
+    if len(points) < 4:
+        return None
+    n = len(points)
+    mean_x, mean_y = sum(x for x, _ in points) / n, sum(y for _, y in points) / n
+    denominator = sum((x - mean_x) ** 2 for x, _ in points)
+    if not denominator or not mean_y:
+        return None
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / denominator
+    return slope / mean_y * 100
+
+
+def _bar_value(rows: list[Observation], entry: dict, last_month: str) -> tuple[Observation, float, float | None] | None:
+    """The newest value of a breakdown (or its mean over the quarter, `period = "quarter"`) and the
+    value a year before, if held."""
+    if not rows:
+        return None
+    current = rows[-1]
+    if entry.get("period") == "quarter":
+        # 6.4 shows the whole quarter: the mean of the quarter's months, not one month of it.
+        quarter = periods.parse(last_month).quarter
+        year = periods.parse(last_month).year
+        inside = [o for o in rows if periods.parse(o.period).kind == "month"
+                  and periods.parse(o.period).year == year and periods.parse(o.period).quarter == quarter]
+        if not inside:
+            return None
+        before = [o for o in rows if periods.parse(o.period).kind == "month"
+                  and periods.parse(o.period).year == year - 1 and periods.parse(o.period).quarter == quarter]
+        mean = sum(o.value for o in inside) / len(inside)
+        return inside[-1], mean, (sum(o.value for o in before) / len(before) if before else None)
+    base = _year_ago(rows)
+    return current, current.value, base.value if base is not None else None
+
+
 def _bars(facts: FigureFacts, entry: dict, store: Store, catalogue: Catalogue, areas: Areas,
           codes: list[str], last_month: str) -> None:
-    indicator, key = facts.indicator, entry.get("by")
+    indicator, keys = facts.indicator, _keys(entry)
+    details: list[Bar] = []
     if entry["chart"] == "change":
-        values = []
-        for code in codes:
-            kind = _kind(indicator, store, code)
-            rows = _upto(store.series(indicator.id, code, "", kind), last_month) if kind else []
-            if rows:
-                current = rows[-1]
-                base = next((o for o in rows if o.period == str(periods.parse(current.period).same_period_last_year())), None)
-                delta = change(current, base, indicator)
-                if delta and delta.relative is not None:
-                    values.append((_label(areas, code), delta.relative))
-                    facts.sources.add(current.source)
-                    facts.newest = current.period
-        if values:
-            facts.bars.append(("", values))
         facts.measure = "change"
-        return
-    split_key = entry.get("split")
-    for code in codes:
-        groups: dict[str, list[tuple[str, float]]] = {}
-        for breakdown in store.breakdowns(indicator.id, code):
+        wanted = [(code, "", _label(areas, code), _role(areas, code)) for code in codes]
+        # The breakdowns (køn, herkomst, alder) of the kommune, after the areas.
+        for breakdown in store.breakdowns(indicator.id, codes[0]):
             split = parse_breakdown(breakdown)
-            if key not in split or set(split) - {key, split_key} - ({"ydelse"} if key != "ydelse" else set()):
-                continue
-            kind = _kind(indicator, store, code, breakdown)
-            rows = _upto(store.series(indicator.id, code, breakdown, kind), last_month) if kind else []
+            if len(split) == 1 and next(iter(split)) in keys:
+                wanted.append((codes[0], breakdown, next(iter(split.values())), "breakdown"))
+        for code, breakdown, label, role in wanted:
+            rows = _series_rows(store, indicator, code, breakdown, last_month)
             if not rows:
                 continue
             current = rows[-1]
-            value = current.value
+            delta = change(current, _year_ago(rows), indicator)
+            if delta and delta.relative is not None:
+                details.append(Bar("", label, delta.relative, None, current.source == SAMPLE_SOURCE, role))
+                facts.sources.add(current.source)
+                facts.newest = max(facts.newest or current.period, current.period)
+        facts.group_roles[""] = "kommune"
+        facts.bar_details = details
+        if details:
+            facts.bars.append(("", [(b.category, b.value) for b in details]))
+        return
+    split_key = entry.get("split")
+    for code in codes:
+        for breakdown in store.breakdowns(indicator.id, code):
+            split = parse_breakdown(breakdown)
+            key = next((k for k in keys if k in split), None)
+            if key is None or set(split) - {key, split_key} - ({"ydelse"} if key != "ydelse" else set()):
+                continue
+            rows = _series_rows(store, indicator, code, breakdown, last_month)
+            picked = _bar_value(rows, entry, last_month)
+            if picked is None:
+                continue
+            current, value, before = picked
             if facts.measure == "change":
-                base = next((o for o in rows if o.period == str(periods.parse(current.period).same_period_last_year())), None)
-                delta = change(current, base, indicator)
-                if delta is None or delta.relative is None:
+                if not before:
                     continue
-                value = delta.relative
-            group = split.get(split_key, _label(areas, code)) if split_key else _label(areas, code)
-            groups.setdefault(group, []).append((split[key], value))
+                value, before = (value - before) / before * 100, None
+            if split_key and split_key in split:
+                group = split[split_key] if code == codes[0] else f"{split[split_key]}, {_label(areas, code)}"
+                facts.group_roles.setdefault(group, "breakdown" if code == codes[0] else "land")
+            else:
+                group = _label(areas, code)
+                facts.group_roles.setdefault(group, _role(areas, code))
+            details.append(Bar(group, split[key], value, before, current.source == SAMPLE_SOURCE,
+                               "breakdown" if code == codes[0] else _role(areas, code)))
             facts.sources.add(current.source)
             facts.newest = max(facts.newest or current.period, current.period)
-        for group, values in groups.items():
-            facts.bars.append((group, sorted(values)))
+        if code == codes[0] and details:
+            rows = _series_rows(store, indicator, code, "", last_month)
+            if rows and rows[-1].period == facts.newest:
+                facts.total = Series(_label(areas, code), indicator, code, tuple(rows[-13:]), "kommune", _year_ago(rows))
+    order = _category_order(catalogue, keys)
+    details.sort(key=lambda b: (order.index(b.category) if b.category in order else len(order), b.category))
+    facts.bar_details = details
+    for group in dict.fromkeys(b.group for b in details):
+        facts.bars.append((group, [(b.category, b.value) for b in details if b.group == group]))
+
+
+def _category_order(catalogue: Catalogue, keys: Sequence[str]) -> list[str]:
+    order: list[str] = []
+    for key in keys:
+        kind = catalogue.breakdowns.get(key)
+        if kind:
+            order += list(dict.fromkeys(kind.values.values()))
+    return order
+
+
+def _colour(role: str, index: int) -> str:
+    if role in charts.AREA_COLOURS:
+        return charts.AREA_COLOURS[role]
+    return charts.BREAKDOWN_COLOURS[index % len(charts.BREAKDOWN_COLOURS)]
 
 
 def _chart_spec(facts: FigureFacts, entry: dict):
     indicator = facts.indicator
-    watermark = render.render("factsheet_watermark.txt.j2") if facts.sample_data else ""
     unit = "pct." if indicator.format == "pct" else indicator.unit
+    note = render.render("factsheet_missing.txt.j2", f=facts) if facts.missing else ""
     if facts.lines:
-        lines = [charts.Line(s.label, [(o.period, o.value) for o in s.observations]) for s in facts.lines]
+        # The eksempeldata mark goes on the synthetic lines only; across the whole chart only when
+        # every line in it is synthetic.
+        every = all(s.synthetic for s in facts.lines)
+        watermark = render.render("factsheet_watermark.txt.j2") if every else ""
+        mark = render.render("factsheet_sample_label.txt.j2")
+        lines = []
+        indicators = list(dict.fromkeys(s.indicator.id for s in facts.lines))
+        for index, s in enumerate(facts.lines):
+            role_index = sum(1 for t in facts.lines[:index] if t.role == "breakdown")
+            lines.append(charts.Line(
+                s.label + (f" {mark}" if s.synthetic and not every else "") + (
+                    " " + render.render("factsheet_right_axis.txt.j2") if s.secondary else ""),
+                [(o.period, o.value) for o in s.observations],
+                dashed=indicators.index(s.indicator.id) > 0 and s.role != "breakdown",
+                colour=_colour(s.role, role_index), secondary=s.secondary))
+        for s, _ in facts.trends:
+            points = [(o.period, o.value) for o in s.observations]
+            xs = [charts._x(p) for p, _ in points]
+            n = len(xs)
+            mean_x, mean_y = sum(xs) / n, sum(v for _, v in points) / n
+            slope = sum((x - mean_x) * (v - mean_y) for x, (_, v) in zip(xs, points)) / sum((x - mean_x) ** 2 for x in xs)
+            index = [t for t in facts.lines if t.role == "breakdown"].index(s) if s.role == "breakdown" else 0
+            lines.append(charts.Line("", [(p, mean_y + slope * (x - mean_x)) for (p, _), x in zip(points, xs)],
+                                     colour=_colour(s.role, index), thin=True))
         decimals = indicator.decimals
-        if entry.get("index") or (indicator.format == "count" and len({s.area for s in facts.lines}) > 1
-                                  and len({s.indicator.id for s in facts.lines}) == 1):
-            lines = [charts.Line(line.label, [(p, v / line.points[0][1] * 100) for p, v in line.points])
+        secondary_unit = ""
+        if entry.get("index"):
+            lines = [charts.Line(line.label, [(p, v / line.points[0][1] * 100) for p, v in line.points],
+                                 colour=line.colour, dashed=line.dashed)
                      for line in lines if line.points[0][1]]
             unit = render.render("chart_index_label.txt.j2", first=facts.lines[0].observations[0].period)
             decimals = 0
+        elif any(s.secondary for s in facts.lines):
+            secondary_unit = unit
         target = charts.Line(render.render("target_label.txt.j2"), facts.target) if facts.target and decimals == indicator.decimals else None
-        return charts.ChartSpec(title="", unit=unit, decimals=decimals, lines=lines, target=target, watermark=watermark)
+        return charts.ChartSpec(title="", unit=unit, decimals=decimals, lines=lines, target=target, watermark=watermark,
+                                note=note, secondary_unit=secondary_unit)
     if facts.bars:
-        categories = sorted({label for _, values in facts.bars for label, _ in values})
+        categories = list(dict.fromkeys(b.category for b in facts.bar_details))
         groups = [(area, [dict(values).get(c) for c in categories]) for area, values in facts.bars]
+        short = entry.get("short_labels", {})
+        categories = [short.get(c, c) for c in categories]
+        every = all(b.synthetic for b in facts.bar_details)
+        watermark = render.render("factsheet_watermark.txt.j2") if every else ""
+        mark = render.render("factsheet_sample_label.txt.j2")
+        synthetic_groups = {b.group for b in facts.bar_details if b.synthetic}
+        labels = [g + (f" {mark}" if g in synthetic_groups and not every else "") for g, _ in groups]
+        breakdown_index = [g for g, _ in groups if facts.group_roles.get(g) == "breakdown"]
+        colours = [_colour(facts.group_roles.get(g, "kommune"),
+                           breakdown_index.index(g) + 1 if g in breakdown_index else 0) for g, _ in groups]
         if facts.measure == "change":
             unit = render.render("factsheet_change_unit.txt.j2")
+            colours = [charts.AREA_COLOURS["kommune"]]
         return charts.BarSpec(title="", unit=unit, decimals=1 if facts.measure == "change" else indicator.decimals,
-                              categories=categories, groups=groups, watermark=watermark)
+                              categories=categories, groups=list(zip(labels, [v for _, v in groups])),
+                              watermark=watermark, colours=colours, note=note)
     return None
 
 
@@ -273,6 +550,14 @@ def _draw_text(figure: Figure, x: float, y: float, width_chars: int, text: str, 
     return y
 
 
+# The page grid, in figure coordinates of an A4 page: four rows, each a text column on the left
+# (as the hand-made note has it) and the chart on the right, its legend above the plot.
+ROW_TOP, ROW_HEIGHT = 0.915, 0.2175
+TEXT_LEFT, TEXT_CHARS = 0.05, 56
+CHART_LEFT, CHART_RIGHT = 0.50, 0.95
+TEXT_PT, TITLE_PT, CHART_PT = 8, 10, 12  # CHART_PT is the charts' base size: ticks and legend at 8 pt
+
+
 def pages(figures: list[FigureFacts], quarter: str, kommune_name: str, catalogue: Catalogue) -> list[Figure]:
     """One A4 matplotlib Figure per fact page (used for the PDF and for PNG previews)."""
     from matplotlib.figure import Figure  # start-up time: matplotlib loads only to draw
@@ -284,38 +569,89 @@ def pages(figures: list[FigureFacts], quarter: str, kommune_name: str, catalogue
         figure = Figure(figsize=A4)
         header = render.render("factsheet_page_header.txt.j2", number=number, title=title, kommune=kommune_name,
                                quarter=quarter, sample=any(f.sample_data for f in on_page))
-        _draw_text(figure, 0.06, 0.975, 70, header, 12)
+        _draw_text(figure, TEXT_LEFT, 0.975, 80, header, 12)
         for index, facts in enumerate(on_page[:4]):
-            column, row = index % 2, index // 2
-            left, top = 0.06 + column * 0.47, 0.90 - row * 0.45
-            if facts.chart is not None:
-                horizontal = isinstance(facts.chart, charts.BarSpec) and len(facts.chart.categories) > 5
-                box = (left + 0.13, top - 0.215, 0.29, 0.175) if horizontal else (left + 0.05, top - 0.215, 0.37, 0.175)
-                axes = figure.add_axes(box)
-                if isinstance(facts.chart, charts.BarSpec):
-                    charts.draw_bars(axes, facts.chart, fontsize=9)
-                else:
-                    charts.draw_lines(axes, facts.chart, fontsize=9)
+            top = ROW_TOP - index * ROW_HEIGHT
+            figure.text(TEXT_LEFT, top, f"{facts.number} {facts.title}", fontsize=TITLE_PT, fontweight="bold", va="top")
+            _draw_chart(figure, facts, top)
             text = render.render("factsheet_figure.txt.j2", f=facts, kommune=kommune_name)
-            figure.text(left, top, facts.title, fontsize=10, fontweight="bold", va="top")
-            _draw_text(figure, left, top - 0.25, 64, text, 7, max_lines=19)
+            _draw_text(figure, TEXT_LEFT, top - 0.022, TEXT_CHARS, text, TEXT_PT, max_lines=15)
         footer = render.render("factsheet_page_footer.txt.j2", page=number, pages=len(numbered))
-        figure.text(0.5, 0.02, footer, fontsize=7, ha="center", color="#555555")
+        figure.text(0.5, 0.015, footer, fontsize=TEXT_PT, ha="center", color="#555555")
         result.append(figure)
     return result
 
 
+def _draw_chart(figure: Figure, facts: FigureFacts, top: float) -> None:
+    """The figure's chart in its row; without data, a framed box that says what is missing."""
+    horizontal = isinstance(facts.chart, charts.BarSpec) and len(facts.chart.categories) > 5
+    left = CHART_LEFT + (0.15 if horizontal else 0.0)
+    # Room above the plot for the title line and up to three legend rows; below for the tick labels.
+    # Lying bars (3.1's eleven målgrupper) take the legend's room when they have no legend.
+    above = 0.035 if horizontal and len(facts.chart.groups) == 1 and not facts.chart.note else 0.075
+    bottom, height = top - ROW_HEIGHT + 0.035, ROW_HEIGHT - 0.035 - above
+    axes = figure.add_axes((left, bottom, CHART_RIGHT - left, height))
+    axes.set_gid(f"chart-{facts.number}")
+    if isinstance(facts.chart, charts.BarSpec):
+        charts.draw_bars(axes, facts.chart, fontsize=CHART_PT, legend_above=True)
+    elif facts.chart is not None:
+        charts.draw_lines(axes, facts.chart, fontsize=CHART_PT, legend_above=True)
+    else:
+        axes.set_xticks([])
+        axes.set_yticks([])
+        for spine in axes.spines.values():
+            spine.set_color("#999999")
+        message = render.render("factsheet_missing.txt.j2", f=facts) if facts.missing else render.render(
+            "factsheet_no_data.txt.j2", f=facts)
+        axes.text(0.5, 0.5, "\n".join(textwrap.wrap(message, 40)), ha="center", va="center",
+                  fontsize=TEXT_PT + 1, color="#555555", transform=axes.transAxes)
+
+
 def write_pdf(figures: list[FigureFacts], quarter: str, kommune_name: str, catalogue: Catalogue,
               out: Path | io.BytesIO) -> int:
-    """Write the seven fact pages as one PDF; return the number of pages."""
-    title = render.render("factsheet_pdf_title.txt.j2", kommune=kommune_name, quarter=quarter)
-    rendered = pages(figures, quarter, kommune_name, catalogue)
-    from matplotlib.backends.backend_pdf import PdfPages  # start-up time, as in pages()
+    """Write the seven fact pages as one PDF; return the number of pages.
 
-    with PdfPages(out, metadata={"Title": title, "Creator": "Faktabot"}) as pdf:
-        for figure in rendered:
-            pdf.savefig(figure)
+    The text is real text (TrueType fonts, not paths), and the document carries its title, author,
+    subject, keywords and language, so screen readers and search find it.
+    """
+    import matplotlib  # start-up time: matplotlib loads only to draw
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    metadata = document_metadata(quarter, kommune_name)
+    rendered = pages(figures, quarter, kommune_name, catalogue)
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"pdf.fonttype": 42}):
+        with PdfPages(buffer, metadata={k: v for k, v in metadata.items() if k != "Lang"}) as pdf:
+            for figure in rendered:
+                pdf.savefig(figure)
+    data = _with_language(buffer.getvalue(), metadata["Lang"])
+    if isinstance(out, io.BytesIO):
+        out.write(data)
+    else:
+        Path(out).write_bytes(data)
     return len(rendered)
+
+
+def document_metadata(quarter: str, kommune_name: str) -> dict[str, str]:
+    """Title, author, subject, keywords and language of the fact sheet's PDF (templates' words)."""
+    words = render.render("factsheet_pdf_metadata.txt.j2", kommune=kommune_name, quarter=quarter).split("\n")
+    title = render.render("factsheet_pdf_title.txt.j2", kommune=kommune_name, quarter=quarter)
+    author, subject, keywords = (words + ["", "", ""])[:3]
+    return {"Title": title, "Author": author, "Subject": subject, "Keywords": keywords,
+            "Creator": "Faktabot", "Lang": "da-DK"}
+
+
+def _with_language(pdf: bytes, language: str) -> bytes:
+    """Set the document's language (/Lang in the catalogue), which matplotlib cannot write."""
+    from pypdf import PdfReader, PdfWriter  # only when a PDF is written
+    from pypdf.generic import NameObject, TextStringObject
+
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    writer._root_object[NameObject("/Lang")] = TextStringObject(language)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 @dataclass(frozen=True)
@@ -334,6 +670,28 @@ def make_pdf(store: Store, config: Config, quarter: str, target_paths: TargetPat
     buffer = io.BytesIO()
     pages = write_pdf(figures, quarter, areas.get(config.area).name, catalogue, buffer)
     return FactSheetPdf(buffer.getvalue(), pages, figures)
+
+
+def newest_complete_quarter(store: Store, today: date, kommune: str) -> str:
+    """The newest finished quarter whose figures are in: the quarter before `today`'s, or earlier
+    while fewer than half of the fact sheet's figures that hold data reach the quarter's end
+    (on 30 November, 3. kvt. is finished but its quarterly figures are not yet published)."""
+    catalogue = default_catalogue()
+    newest: list[periods.Period] = []
+    for entry in load_spec():
+        indicator = catalogue.get(entry["indicator"])
+        code = entry.get("area_override", kommune)
+        kind = _kind(indicator, store, code)
+        rows = store.series(indicator.id, code, "", kind) if kind else []
+        if rows:
+            newest.append(periods.parse(rows[-1].period))
+    quarter = periods.parse(previous_quarter(today))
+    for _ in range(8):
+        reaching = sum(1 for p in newest if periods.parse(quarter_end(str(quarter))).ends_by(p) or p.kind == "year")
+        if not newest or reaching * 2 >= len(newest):
+            break
+        quarter = quarter.shift(-1)
+    return str(quarter)
 
 
 def current_quarter(today: date) -> str:

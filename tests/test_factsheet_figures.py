@@ -1,0 +1,251 @@
+"""The fact sheet against the hand-made note: what each figure shows, how it is laid out, the PDF."""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.text import Text
+from pypdf import PdfReader
+
+from bot.alerting.context import TargetContext
+from bot.config import load_config
+from bot.rendering import charts, render
+from bot.reports import factsheet
+from indicators.catalogue import default_areas, default_catalogue
+from indicators.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 8, 22, 9, 0, tzinfo=timezone.utc)
+
+# Per figure, what the built chart must contain (the seed's series, areas, target line) and which
+# breakdowns the sample store lacks, so the chart must say so.
+#   number: (kind, labels that must be in the chart, target line, words the chart's note must hold)
+EXPECTED = {
+    "1.1": ("lines", ["Ballerup", "Hele landet"], False, []),
+    "1.2": ("bars", ["Ballerup", "Region Hovedstaden", "Hele landet"], False, ["køn", "herkomst", "alder"]),
+    "1.3": ("bars", ["Beskæftigelse", "Ledighed", "Finansministeriet", "Økonomisk Råd"], False, []),
+    "1.4": ("lines", ["Ballerup", "Region Hovedstaden"], False, []),
+    "2.1": ("lines", ["Ballerup", "Region Hovedstaden", "Hele landet"], False, []),
+    "2.2": ("lines", ["Ballerup", "Hele landet"], False, []),
+    "2.3": ("bars", ["Mænd", "Kvinder", "Ballerup", "Hele landet"], False, ["herkomst"]),
+    "2.4": ("bars", ["16-24 år", "60 år og derover", "Ballerup", "Hele landet"], False, ["førtidspension"]),
+    "3.1": ("bars", ["A-dagpenge", "Sygedagpenge", "Jobafklaringsforløb", "Fleksjob", "Revalidering"], False, []),
+    "3.2": ("lines", ["Ballerup"], False, []),
+    "3.3": ("lines", ["Ballerup", "Hele landet", "Målsti"], True, []),
+    "3.4": ("lines", ["Ballerup", "Hele landet", "Målsti"], True, []),
+    "4.1": ("bars", ["A-dagpenge", "Kontant- og uddannelseshjælp", "Ballerup"], False, ["køn"]),
+    "4.2": ("lines", ["Ballerup", "Region Hovedstaden", "Hele landet"], False, []),
+    "4.3": ("lines", ["Ledige unge", "Ikke-vestlige ledige", "Langtidsledige"], False, []),
+    "4.4": ("lines", ["Ballerup", "Hele landet", "Målsti"], True, []),
+    "5.1": ("lines", ["Ledige", "Sygemeldte", "Øvrige"], False, []),
+    "5.2": ("lines", ["Ledige", "Sygemeldte", "Øvrige"], False, []),
+    "5.3": ("lines", ["Ballerup", "Hele landet"], False, []),
+    "5.4": ("lines", ["Ballerup", "Hele landet"], False, []),
+    "6.1": ("lines", ["Aktiveringsforløb", "Aktiverede", "Fuldtidsaktiverede"], False, []),
+    "6.2": ("lines", ["Aktiveringsgraden", "Virksomhedsaktiveringsgraden", "Hele landet"], False, []),
+    "6.3": ("bars", ["A-dagpenge", "Uddannelseshjælp", "Ballerup", "Hele landet"], False, []),
+    "6.4": (None, [], False, []),  # the sample holds July only: no month of 2. kvt.
+    "7.1": ("lines", ["Ballerup"], False, ["seneste forsørgelsesydelse"]),
+    "7.2": ("bars", ["A-dagpenge", "Kontanthjælp", "Sygedagpenge", "Ballerup", "Hele landet"], False, ["status"]),
+    "7.3": ("bars", ["A-dagpenge", "Kontanthjælp", "Ballerup", "Region Hovedstaden", "Hele landet"], False, []),
+    "7.4": ("lines", ["Ballerup"], False, []),
+}
+
+
+@pytest.fixture(scope="module")
+def built(sample_store_path):
+    config = load_config(REPO / "faktabot.toml")
+    with Store(sample_store_path) as store:
+        paths = TargetContext.load(store, config, NOW).path
+        figures = factsheet.build("2026-Q2", store, default_catalogue(), default_areas(), "151", paths)
+    return {f.number: f for f in figures}
+
+
+@pytest.fixture(scope="module")
+def drawn(built):
+    pages = factsheet.pages(list(built.values()), "2026-Q2", "Ballerup", default_catalogue())
+    for page in pages:
+        FigureCanvasAgg(page).draw()
+    return pages
+
+
+def _chart_words(chart) -> list[str]:
+    if isinstance(chart, charts.ChartSpec):
+        words = [line.label for line in chart.lines] + ([chart.target.label] if chart.target else [])
+    else:
+        words = list(chart.categories) + [label for label, _ in chart.groups]
+    return words + [chart.note]
+
+
+@pytest.mark.parametrize("number", sorted(EXPECTED))
+def test_each_figure_shows_what_its_seed_figure_shows(built, number):
+    kind, labels, target, missing = EXPECTED[number]
+    facts = built[number]
+    if kind is None:
+        assert facts.chart is None
+        return
+    assert isinstance(facts.chart, charts.ChartSpec if kind == "lines" else charts.BarSpec)
+    text = " | ".join(_chart_words(facts.chart))
+    for label in labels:
+        assert label in text, f"{number}: {label!r} not in {text!r}"
+    assert (facts.chart.target is not None if kind == "lines" else False) == target
+    for word in missing:
+        assert word in facts.chart.note, f"{number}: the chart does not say {word!r} is missing"
+    if not missing:
+        assert facts.chart.note == ""
+
+
+def test_a_missing_breakdown_is_not_claimed_by_the_how_text(built):
+    how = built["1.2"].how
+    assert "køn" not in how and "alder" not in how
+    assert "køn" in built["2.3"].how and "herkomst" not in built["2.3"].how
+
+
+def test_each_figure_has_its_own_how_text(built):
+    hows = [f.how for f in built.values()]
+    assert len(set(hows)) == len(hows)
+    assert all(f.how != f.indicator.definition for f in built.values())
+
+
+def test_levels_with_seasons_not_an_index_in_1_1(built):
+    chart = built["1.1"].chart
+    assert "indeks" not in chart.unit.lower()
+    ballerup, land = chart.lines[0].points, chart.lines[1].points
+    assert ballerup[-1][1] > 10_000 and land[-1][1] > 1_000_000  # levels, each on its own axis
+    assert chart.lines[1].secondary and chart.secondary_unit
+    assert all(p.endswith(("Q1", "Q2", "Q3", "Q4")) for p, _ in ballerup)
+
+
+def test_4_2_plots_the_seasonally_adjusted_rate(built, sample_store_path):
+    facts = built["4.2"]
+    assert all(s.observations[-1].breakdown == "korrektion=Sæsonkorrigeret" for s in facts.lines)
+    with Store(sample_store_path) as store:
+        adjusted = store.get("ledighedsprocent", "000", "2026-06", "korrektion=Sæsonkorrigeret")
+    land = next(line for line in facts.chart.lines if line.label.startswith("Hele landet"))
+    assert dict(land.points)["2026-06"] == adjusted.value
+
+
+def test_the_eksempeldata_mark_is_on_the_synthetic_series_only(built):
+    chart = built["4.2"].chart  # Ballerup's adjusted rate is made up, the country's is real
+    assert chart.watermark == ""
+    labels = {line.label for line in chart.lines}
+    assert "Ballerup (eksempeldata)" in labels and "Hele landet" in labels
+    assert built["3.3"].chart.watermark  # every line synthetic: the whole chart is marked
+    assert built["1.1"].chart.watermark == ""
+
+
+def test_5_2_has_a_trend_line_per_group(built):
+    chart = built["5.2"].chart
+    assert len([line for line in chart.lines if line.thin]) == 3
+    assert "Tendens" in render.render("factsheet_figure.txt.j2", f=built["5.2"], kommune="Ballerup")
+
+
+def test_6_4_averages_the_whole_quarter(sample_store_path):
+    # The sample holds July 2026 only, so 3. kvt. shows July as the quarter's mean.
+    with Store(sample_store_path) as store:
+        figures = factsheet.build("2026-Q3", store, default_catalogue(), default_areas(), "151")
+        july = store.get("aktiveringsmoenster", "151", "2026-07", "redskab=Løntilskud;ydelse=Kontanthjælp")
+    facts = next(f for f in figures if f.number == "6.4")
+    assert isinstance(facts.chart, charts.BarSpec)
+    assert ("Kontanthjælp", ) == tuple(label for label, _ in facts.chart.groups)
+    values = dict(zip(facts.chart.categories, facts.chart.groups[0][1]))
+    assert values["Løntilskud"] == july.value
+
+
+def test_the_kommune_has_one_colour_on_every_chart(built):
+    kommune = charts.AREA_COLOURS["kommune"]
+    for facts in built.values():
+        if isinstance(facts.chart, charts.ChartSpec):
+            for series, line in zip(facts.lines, facts.chart.lines):
+                if series.role == "kommune":
+                    assert line.colour == kommune, facts.number
+                elif series.role in ("region", "land"):
+                    assert line.colour == charts.AREA_COLOURS[series.role], facts.number
+        elif isinstance(facts.chart, charts.BarSpec) and facts.measure != "change":
+            for (label, _), colour in zip(facts.chart.groups, facts.chart.colours):
+                if label.startswith("Ballerup"):
+                    assert colour == kommune, facts.number
+                if label.startswith("Hele landet"):
+                    assert colour == charts.AREA_COLOURS["land"], facts.number
+
+
+def test_texts_say_level_change_comparison_and_target(built):
+    def text(number):
+        return render.render("factsheet_figure.txt.j2", f=built[number], kommune="Ballerup")
+
+    ledighed = text("4.2")
+    assert "end juni 2025" in ledighed  # against the same month last year
+    assert "pct.-point" in ledighed and "Region Hovedstaden" in ledighed and "hele landet" in ledighed
+    assert "bagud i forhold til målstien" in text("3.3")
+    assert "Mål: mindst på landsniveau" in text("5.3") and "ikke nået" in text("5.3")
+    assert "Størst ændring på et år" in text("3.1")
+    for facts in built.values():
+        words = render.render("factsheet_figure.txt.j2", f=facts, kommune="Ballerup")
+        assert "pct.." not in words and ". ." not in words, facts.number
+
+
+def test_no_legend_covers_data(drawn):
+    for page in drawn:
+        renderer = page.canvas.get_renderer()
+        for axes in page.axes:
+            for legend in [a.get_legend() for a in [axes, *axes.child_axes]] + [axes.get_legend()]:
+                if legend is None:
+                    continue
+                box = legend.get_window_extent(renderer)
+                data = [*axes.get_lines(), *axes.patches]
+                for twin in axes.get_shared_x_axes().get_siblings(axes):
+                    data += twin.get_lines()
+                for artist in data:
+                    extent = artist.get_window_extent(renderer)
+                    if extent.width and extent.height:
+                        assert not box.overlaps(extent), f"legend over data on {axes.get_gid()}"
+
+
+def test_no_two_ticks_read_alike(drawn):
+    for page in drawn:
+        for axes in page.axes:
+            labels = [t.get_text() for t in axes.get_yticklabels() if t.get_text()]
+            assert len(labels) == len(set(labels)), (axes.get_gid(), labels)
+
+
+def test_category_labels_break_at_word_boundaries():
+    spec = charts.BarSpec(title="", unit="pct.", decimals=1, groups=[("Ballerup", [1.0, 2.0, 3.0])],
+                          categories=["Uddannelseshjælp", "Vejledning og opkvalificering", "Kontanthjælp"])
+    from matplotlib.figure import Figure
+    figure = Figure()
+    axes = figure.add_subplot()
+    charts.draw_bars(axes, spec, fontsize=12)
+    for label, category in zip([t.get_text() for t in axes.get_xticklabels()], spec.categories):
+        assert label.replace("\n", " ") == category
+        assert all(part in category.split() for part in label.split("\n") if " " not in part)
+
+
+def test_all_text_is_at_least_8_pt(drawn):
+    for page in drawn:
+        for text in page.findobj(Text):
+            if text.get_text().strip() and text.get_visible() and text.get_alpha() != 0.25:
+                assert text.get_fontsize() >= 8, repr(text.get_text())
+
+
+def test_the_pdf_carries_title_author_subject_language_and_real_text(sample_store_path):
+    config = load_config(REPO / "faktabot.toml")
+    with Store(sample_store_path) as store:
+        sheet = factsheet.make_pdf(store, config, "2026-Q2")
+    reader = PdfReader(io.BytesIO(sheet.pdf))
+    meta = reader.metadata
+    assert meta.title == "Faktaark 2. kvt. 2026 – Ballerup"
+    assert "Ballerup" in meta.author and meta.subject and "2. kvt. 2026" in meta.subject
+    assert reader.trailer["/Root"]["/Lang"] == "da-DK"
+    assert len(reader.pages) == 7
+    assert b"/FontFile2" in sheet.pdf and b"/Type3" not in sheet.pdf  # TrueType text, not glyph drawings
+    assert "Hvad viser figuren?" in reader.pages[0].extract_text()
+
+
+@pytest.mark.parametrize("today, expected", [(date(2026, 11, 30), "2026-Q2"), (date(2026, 8, 22), "2026-Q2"),
+                                             (date(2026, 7, 1), "2026-Q2"), (date(2026, 5, 2), "2026-Q1")])
+def test_the_default_quarter_is_the_newest_complete_one(sample_store_path, today, expected):
+    with Store(sample_store_path) as store:
+        assert factsheet.newest_complete_quarter(store, today, "151") == expected
