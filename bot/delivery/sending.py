@@ -47,7 +47,7 @@ def send_due(ledger: Ledger, due: Iterable[Delivery], channels: Channels, now: d
                 where = email.send_email(delivery.recipient, content, delivery.key, now)
             else:
                 where = channel.send(Message(delivery.recipient, delivery.subject, delivery.body, delivery.key,
-                                             delivery.sample_data, chart))
+                                             delivery.sample_data, chart, card=delivery.card))
         except DeliveryError as error:
             log.warning("delivery %s to %s failed%s: %s", delivery.key, delivery.recipient,
                         " for good" if error.permanent else "", error)

@@ -49,6 +49,7 @@ class Service:
     channels: Channels
     email: object  # SmtpChannel or EmlOutbox
     refreshers: dict[str, Callable[[Store, datetime], object]] = field(default_factory=dict)
+    links: Callable[[str, str, datetime], list[tuple[str, str]]] | None = None  # one-click links in alerts
     outcomes: list[JobOutcome] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -79,7 +80,7 @@ class Service:
 
     def evaluate(self, now: datetime) -> JobOutcome:
         with self.lock, self._store() as store:
-            run = watch.run_alerts(store, Ledger(store.db), self.config, self.channels, now)
+            run = watch.run_alerts(store, Ledger(store.db), self.config, self.channels, now, links=self.links)
         return self._record("alerts", not run.failed,
                             f"{len(run.notices)} notices, {len(run.sent)} sent, {len(run.failed)} failed")
 
