@@ -170,6 +170,7 @@ def _show(link: Link, target, store: Store, ledger: Ledger, config: Config, now:
 
 
 def _page(kind: str, **context) -> str:
-    context.setdefault("link", None)
-    context.setdefault("target", None)
+    for name in ("link", "target", "view", "state", "note", "used", "error", "chart"):
+        context.setdefault(name, None)
+    context.setdefault("actor", "")
     return render.render("link_page.html.j2", kind=kind, snooze_days=SNOOZE_DAYS, **context)

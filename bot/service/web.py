@@ -51,7 +51,11 @@ def answer_link(request: BaseHTTPRequestHandler, method: str, handle: LinkHandle
             _write(request, 400, "")
             return
         form = {name: values[0] for name, values in fields.items()}
-    status, page = handle(method, path, form)
+    try:
+        status, page = handle(method, path, form)
+    except Exception:  # the listener wrapper: log with the traceback, answer, carry on
+        log.exception("web: a %s to a link failed", method)
+        status, page = 500, "Faktabot kunne ikke svare lige nu. Prøv igen om lidt."
     log.info("web: %s link answered %d", method, status)  # never the token: it is a key
     _write(request, status, page, html=True)
 
