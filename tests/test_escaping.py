@@ -44,7 +44,7 @@ CODES = {"kind", "status", "format", "frequency", "intent", "code", "better", "m
 NOTHING_EXTERNAL = {"forecast.txt.j2", "chart_index_label.txt.j2", "factsheet_change_unit.txt.j2",
                     "factsheet_watermark.txt.j2", "target_label.txt.j2", "no_targets.txt.j2",
                     "factsheet_page_footer.txt.j2", "slack_help.txt.j2", "link_label.txt.j2",
-                    "sample_notice.txt.j2"}
+                    "sample_notice.txt.j2", "summary_card_note.txt.j2"}
 _CODE_LIKE = re.compile(r"^[a-z0-9_\-.:=;]*$")
 
 
@@ -135,6 +135,7 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
                                "n": n, "links": True} for v, n in notices],
         "alert_links.txt.j2": [{"links": [(HOSTILE, "https://faktabot.example/link/abc")]}],
         "link_label.txt.j2": [{"action": "kvitter"}], "sample_notice.txt.j2": [{}],
+        "summary_card_note.txt.j2": [{}],
         "link_page.html.j2": [
             {"kind": kind, "link": Link(HOSTILE, action, HOSTILE, 0, HOSTILE), "target": v.target, "view": v,
              "state": v.state, "note": HOSTILE, "error": "empty_note", "actor": HOSTILE, "chart": None,

@@ -356,3 +356,20 @@ def test_the_slack_http_listener_serves_the_links_too(site, config):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_monthly_summary_reaches_teams_as_a_valid_card_with_a_note_about_the_pdf(sample_store_copy, workflow,
+                                                                                    tmp_path):
+    from bot.reports.summary_mailing import send_summary
+
+    loaded = load_config(REPO / "faktabot.toml")
+    config = replace(loaded, summary=replace(loaded.summary, recipients=(TEAMS,)))
+    settings = settings_for(sample_store_copy, tmp_path / "outbox", workflow.url)
+    with Store(sample_store_copy) as store:
+        run = send_summary(store, Ledger(store.db), config, "2026-05", now=NOW,
+                           channels=channels_for(settings, lambda: NOW, config), email=None)
+    assert run.sent and not run.failed and len(workflow.cards()) == 1
+    card = workflow.cards()[0]
+    valid(card)
+    text = json.dumps(card, ensure_ascii=False)
+    assert "maj 2026" in text.lower() and "Faktaarket for kvartalet (PDF)" in text
