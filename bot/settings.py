@@ -25,8 +25,11 @@ NAMES = (
     "FAKTABOT_DB", "FAKTABOT_CONFIG", "FAKTABOT_OUTBOX", "FAKTABOT_LOG", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN",
     "SLACK_SIGNING_SECRET", "SLACK_TEAM_ID", "HOST", "PORT", "HEALTH_PORT", "SLACK_API_URL", "JOBINDSATS_TOKEN",
     "JOBINDSATS_API_URL", "STATBANK_API_URL", "SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD",
-    "SMTP_SECURITY", "MAIL_FROM",
+    "SMTP_SECURITY", "MAIL_FROM", "SMTP_TIMEOUT", "SMTP_DEADLINE", "FAKTABOT_UNKNOWN_HOLD_HOURS",
+    "FAKTABOT_MAX_IMPORT_MB", "FAKTABOT_LINK_SECRET", "FAKTABOT_PUBLIC_URL", "TEAMS_WEBHOOKS_FILE",
 )
+TEAMS_PREFIX = "TEAMS_WEBHOOK_"
+MIN_LINK_SECRET = 32
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,12 @@ class Settings:
     log_file: Path | None = None  # FAKTABOT_LOG: the service's log file, rotated; unset: stderr
     under_systemd: bool = False  # JOURNAL_STREAM is set: log to stderr, journald keeps it
     config_chosen: bool = False  # FAKTABOT_CONFIG was set (a missing file is then an error)
+    # Teams: a Power Automate Workflows webhook per `teams:<name>` recipient, by lower-case name.
+    teams_webhooks: dict[str, str] = field(default_factory=dict, repr=False)
+    # One-click links in alerts: the secret that signs them and the address managers reach the
+    # listener at (behind the municipality's proxy). Both or neither.
+    link_secret: str | None = field(default=None, repr=False)
+    public_url: str | None = None
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -86,6 +95,15 @@ class Settings:
     def password_in_clear(self) -> bool:
         """SMTP login over a connection without TLS: the password crosses the network readable."""
         return self.smtp_enabled and self.smtp_security == "none" and bool(self.smtp_user or self.smtp_password)
+
+    @property
+    def links_enabled(self) -> bool:
+        return bool(self.link_secret and self.public_url)
+
+    @property
+    def slack_http(self) -> bool:
+        """Slack listens on HOST:PORT itself (HTTP mode), so the links are served there too."""
+        return self.slack_enabled and not self.socket_mode
 
 
 def _int(env: Mapping[str, str], name: str, default: int | None, problems: list[str]) -> int | None:
@@ -155,6 +173,9 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         log_file=Path(text("FAKTABOT_LOG")) if text("FAKTABOT_LOG") else None,
         under_systemd=bool(text("JOURNAL_STREAM")),
         config_chosen=bool(text("FAKTABOT_CONFIG")),
+        teams_webhooks=_teams_webhooks(env, text("TEAMS_WEBHOOKS_FILE"), problems),
+        link_secret=text("FAKTABOT_LINK_SECRET"),
+        public_url=_with_slash(text("FAKTABOT_PUBLIC_URL")) if text("FAKTABOT_PUBLIC_URL") else None,
     )
     if settings.unknown_hold_hours is not None and settings.unknown_hold_hours < 0:
         problems.append(f"FAKTABOT_UNKNOWN_HOLD_HOURS={settings.unknown_hold_hours} should be 0 (only an "
@@ -168,6 +189,14 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         problems.append("SMTP_HOST is set but MAIL_FROM is not; set the sender address")
     if settings.smtp_user and not settings.smtp_password:
         problems.append("SMTP_USER is set but SMTP_PASSWORD is not")
+    if bool(settings.link_secret) != bool(settings.public_url):
+        problems.append("FAKTABOT_LINK_SECRET and FAKTABOT_PUBLIC_URL go together; set both for links in "
+                        "alerts, or neither")
+    if settings.link_secret and len(settings.link_secret) < MIN_LINK_SECRET:
+        problems.append(f"FAKTABOT_LINK_SECRET is {len(settings.link_secret)} characters; use at least "
+                        f"{MIN_LINK_SECRET} random ones (python3 -c 'import secrets; print(secrets.token_urlsafe(32))')")
+    if settings.public_url and not settings.public_url.startswith(("https://", "http://")):
+        problems.append(f"FAKTABOT_PUBLIC_URL={settings.public_url!r} should start with https://")
     if problems:
         raise SettingsError("settings: " + "; ".join(problems))
     return settings
@@ -188,6 +217,37 @@ def _with_files(env: Mapping[str, str], problems: list[str]) -> Mapping[str, str
         except (OSError, UnicodeDecodeError) as error:
             problems.append(f"{name}_FILE={path!r} cannot be read ({getattr(error, 'strerror', None) or error})")
     return found
+
+
+def _teams_webhooks(env: Mapping[str, str], secrets_file: str | None, problems: list[str]) -> dict[str, str]:
+    """`TEAMS_WEBHOOK_<NAME>` from the environment, over the same lines in TEAMS_WEBHOOKS_FILE (a
+    secrets file in .env format, readable only by the service), keyed by the lower-case name."""
+    found: dict[str, str] = {}
+    sources: list[Mapping[str, str | None]] = []
+    if secrets_file:
+        path = Path(secrets_file)
+        if path.is_file():
+            sources.append(dotenv_values(path))
+        else:
+            problems.append(f"TEAMS_WEBHOOKS_FILE={secrets_file!r} is not a file")
+    sources.append(env)
+    for source in sources:
+        for name, value in source.items():
+            if not name.startswith(TEAMS_PREFIX) or not (value or "").strip():
+                continue
+            url, key = value.strip(), name[len(TEAMS_PREFIX):].lower()
+            local = url.startswith(("http://127.0.0.1", "http://localhost"))  # a stand-in on this machine
+            if not (url.startswith("https://") or local):
+                problems.append(f"{name} should be the https:// address of the Teams workflow "
+                                "(»Post to a channel when a webhook request is received«)")
+                continue
+            found[key] = url
+    return found
+
+
+def teams_name(recipient: str) -> str:
+    """`teams:Ledelse-Nord` -> `ledelse_nord`, the name TEAMS_WEBHOOK_LEDELSE_NORD is known by."""
+    return recipient.removeprefix("teams:").strip().lower().replace("-", "_")
 
 
 def _with_slash(url: str) -> str:

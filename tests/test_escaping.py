@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 
 from bot.alerting import views, watch
+from bot.alerting.links import Link
 from bot.asking.conversation import reply
 from bot.asking.queries import NotUnderstood
 from bot.config import load_config
 from bot.delivery.channels import Message
 from bot.delivery.email import EmailNoticeChannel, EmlOutbox
-from bot.delivery.ledger import Delivery, Ledger
+from bot.delivery.ledger import Delivery, Ledger, UsedLink
 from bot.rendering import render
 from bot.rendering.terminal import for_terminal
 from bot.reports import factsheet
@@ -45,7 +46,8 @@ NOTHING_EXTERNAL = {"forecast.txt.j2", "chart_index_label.txt.j2", "factsheet_ch
                     "factsheet_page_footer.txt.j2", "slack_help.txt.j2",
                     # the catalogue's own breakdown words and fixed labels:
                     "factsheet_missing.txt.j2", "factsheet_no_data.txt.j2", "factsheet_right_axis.txt.j2",
-                    "factsheet_sample_label.txt.j2"}
+                    "factsheet_sample_label.txt.j2", "link_label.txt.j2", "sample_notice.txt.j2",
+                    "summary_card_note.txt.j2"}
 _CODE_LIKE = re.compile(r"^[a-z0-9_\-.:=;]*$")
 
 
@@ -143,6 +145,17 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         "definition.txt.j2": [{"q": definition, "ind": hostile(catalogue.get(definition.indicator))}],
         "freshness.txt.j2": [{"f": hostile(freshness), "area": area}],
         "ranking.txt.j2": [{"a": hostile(ranking), "r": hostile(ranking.ranking)}],
+        "alert_card.txt.j2": [{"v": dataclasses.replace(v, state=dataclasses.replace(v.state, source=HOSTILE)),
+                               "n": n, "links": True} for v, n in notices],
+        "alert_links.txt.j2": [{"links": [(HOSTILE, "https://faktabot.example/link/abc")]}],
+        "link_label.txt.j2": [{"action": "kvitter"}], "sample_notice.txt.j2": [{}],
+        "summary_card_note.txt.j2": [{}],
+        "link_page.html.j2": [
+            {"kind": kind, "link": Link(HOSTILE, action, HOSTILE, 0, HOSTILE), "target": v.target, "view": v,
+             "state": v.state, "note": HOSTILE, "error": "empty_note", "actor": HOSTILE, "chart": None,
+             "snooze_days": 30, "used": UsedLink("id", HOSTILE, action, HOSTILE, HOSTILE, HOSTILE, NOW.isoformat())}
+            for kind in ("confirm", "development", "used", "refused", "invalid", "expired", "unknown_target")
+            for action in ("kvitter", "udsaet") for v in target_views[:1]],
     }
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config import Config
-from bot.rendering import render
+from bot.rendering import cards, render
 from indicators.catalogue import (
     Areas,
     Catalogue,
@@ -119,3 +119,15 @@ def target_line(view: TargetView) -> str:
 def goal_path(target: Target, first: str, last: str) -> list[tuple[str, float]]:
     """The target's goal per period between two store periods, for charts (`[("2026-05", 7.0), …]`)."""
     return [(str(p), value) for p, value in target_path(target, parse(first), parse(last))]
+
+
+def notice_card(view: TargetView, notice: Notice, subject: str, links: Sequence[tuple[str, str]] = ()) -> dict:
+    """The Adaptive Card of one notice for Teams: the subject on a band in the status colour, the
+    reason, the forecast, the source, the eksempeldata warning, and the one-click links as buttons."""
+    reason = cards.paragraph(cards.card_text(render.render("reason.txt.j2", v=view)))
+    parts = render.render("alert_card.txt.j2", v=view, n=notice, links=bool(links)).split("\n\n")
+    paragraphs = [reason] + [cards.paragraph(cards.card_text(p.strip()), subtle=True) for p in parts if p.strip()]
+    if view.state.sample_data:
+        paragraphs.append(cards.paragraph(cards.card_text(render.render("sample_notice.txt.j2")), colour="Warning"))
+    return cards.card(subject, style=cards.STATUS_STYLES.get(view.state.status, "emphasis"),
+                      paragraphs=paragraphs, links=links)

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from bot.alerting.context import TargetContext, observations_for
-from bot.alerting.views import TargetView, render_notice, views
+from bot.alerting.views import TargetView, notice_card, render_notice, views
 from bot.config import Config
-from bot.delivery.channels import Channels, is_email
+from bot.delivery.channels import Channels, is_email, is_teams
 from bot.delivery.ledger import Delivery, Ledger
 from bot.delivery.sending import send_due
+from bot.rendering import render
 from indicators.store import Store
 from rules.engine import (
     AT_RISK,
@@ -54,12 +55,18 @@ class AlertRun:
     without_recipients: list[str] = field(default_factory=list)
 
 
+# (label, url) pairs of one-click links for a target and recipient (`links.Signer.alert_links`).
+LinkMaker = Callable[[str, str, datetime], list[tuple[str, str]]]
+
+
 def run_alerts(store: Store, ledger: Ledger, config: Config, channels: Channels, now: datetime,
-               dry_run: bool = False, should_stop: Callable[[], bool] = lambda: False) -> AlertRun:
+               dry_run: bool = False, should_stop: Callable[[], bool] = lambda: False,
+               links: LinkMaker | None = None) -> AlertRun:
     """Evaluate, keep the new states, and send every due notice once to each recipient.
 
     States and the deliveries rows for new notices are written in one transaction before anything
     is sent, so a crash cannot lose a notice or make one go out twice. A dry run writes nothing.
+    With `links`, email and Teams recipients get their own signed one-click links in the message.
     """
     evaluation = assess_all(store, ledger, config, now)
     by_id = {v.target.id: v for v in views(config.targets, evaluation.states)}
@@ -81,13 +88,27 @@ def run_alerts(store: Store, ledger: Ledger, config: Config, channels: Channels,
         ledger.save_states(list(evaluation.states.values()))
         for view, notice, subject, text in run.notices:
             for recipient in view.target.recipients:
+                body, card = _for_recipient(view, notice, subject, text, recipient, links, now)
                 ledger.queue(key=notice.key, target=view.target.id, kind=notice.kind, recipient=recipient,
-                             subject=subject, body=text, sample_data=notice.state.sample_data, now=now)
+                             subject=subject, body=body, sample_data=notice.state.sample_data, now=now, card=card)
     sent = send_due(ledger, ledger.due(NOTICE_KINDS), channels, now,  # the summary sends its own rows
                     chart_for=_alert_charts(store, config, channels, now), should_stop=should_stop)
     run.sent.extend(sent.sent)
     run.failed.extend(sent.failed + sent.unknown)  # an unknown outcome is reported with the failures
     return run
+
+
+def _for_recipient(view: TargetView, notice: Notice, subject: str, text: str, recipient: str,
+                   links: LinkMaker | None, now: datetime) -> tuple[str, dict | None]:
+    """The text and Teams card one recipient gets: links are per recipient (the signature names them),
+    and only where no Slack button can do the same."""
+    reachable = is_email(recipient) or is_teams(recipient)
+    actions = links(view.target.id, recipient, now) if links and reachable and notice.kind in HAS_LINKS else []
+    if is_teams(recipient):
+        return text, notice_card(view, notice, subject, actions)
+    if actions:
+        return f"{text}\n\n{render.render('alert_links.txt.j2', links=actions)}", None
+    return text, None
 
 
 def _alert_charts(store: Store, config: Config, channels: Channels, now: datetime):
@@ -109,6 +130,7 @@ def _alert_charts(store: Store, config: Config, channels: Channels, now: datetim
 
 
 OPENS_THREAD = (BREACHED, AT_RISK, NO_DATA)  # the notices that open an alert thread in Slack
+HAS_LINKS = (*OPENS_THREAD, "reminder")  # a target someone may acknowledge or snooze
 
 
 # --- snooze and acknowledge ------------------------------------------------------------------

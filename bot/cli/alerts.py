@@ -13,7 +13,7 @@ from datetime import date
 from bot import clock
 from bot.alerting import views, watch
 from bot.alerting.watch import AlertError
-from bot.cli.compose import channels_for
+from bot.cli.compose import channels_for, link_maker
 from bot.config import Config
 from bot.delivery.channels import Message, TerminalChannel
 from bot.delivery.ledger import Ledger
@@ -79,7 +79,8 @@ def cmd_alerts(args, settings: Settings, config: Config) -> int:
             say("alerts_acknowledged", name=_name(config, args.ack), note=state.ack.note if state.ack else "")
             return 0
         channels = channels_for(settings, clock.now, config)
-        run = watch.run_alerts(store, ledger, config, channels, moment, dry_run=args.dry_run)
+        run = watch.run_alerts(store, ledger, config, channels, moment, dry_run=args.dry_run,
+                               links=link_maker(settings))
     # Each notice once on the terminal, addressed to all its recipients; the outbox has one file each.
     terminal = TerminalChannel(format=for_terminal)
     for view, notice, subject, text in run.notices:

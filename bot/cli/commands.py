@@ -16,7 +16,7 @@ from bot.asking.conversation import Conversations, reply
 from bot.cli import alerts as alert_commands
 from bot.cli import refresh as refresh_commands
 from bot.cli import run as run_command
-from bot.cli.compose import build_service, slack_runner
+from bot.cli.compose import build_service, slack_runner, web_runner
 from bot.cli.errors import UserError
 from bot.config import Config
 from bot.delivery.ledger import Ledger
@@ -125,7 +125,8 @@ def cmd_run(args, settings: Settings, config: Config) -> int:
 
     try:
         return run_command.run(settings, config, chat=lambda: cmd_chat(args, settings, config),
-                               slack=slack_runner(settings, config), build=build_service, after_start=after_start)
+                               slack=slack_runner(settings, config), build=build_service, after_start=after_start,
+                               web=web_runner(settings, config))
     except ServiceError as error:
         raise UserError(str(error)) from None
 

@@ -11,11 +11,16 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot import clock
+from bot.alerting import links
+from bot.alerting.watch import LinkMaker
 from bot.config import Config
 from bot.delivery.channels import Channel, Channels, OutboxChannel
 from bot.delivery.email import EmailNoticeChannel, EmlOutbox, SmtpChannel
+from bot.delivery.ledger import Ledger
+from bot.delivery.teams import TeamsChannel
 from bot.rendering import render
 from bot.rendering.terminal import for_terminal
+from bot.service import web
 from bot.service.jobs import Service
 from bot.settings import Settings
 from indicators.catalogue import default_areas, default_catalogue
@@ -51,7 +56,39 @@ def channels_for(settings: Settings, now: Callable[[], datetime] = clock.now, co
     outbox = OutboxChannel(settings.outbox, lambda: now().strftime("%Y%m%dT%H%M%S"))
     email = EmailNoticeChannel(email_transport(settings), now, for_terminal,
                                lambda text: render.render("plain_email.html.j2", text=text))
-    return Channels(outbox=outbox, slack=slack, email=email)
+    # "teams:<navn>" without any webhook set goes to the outbox, as Slack and email do unconfigured.
+    teams = TeamsChannel(settings.teams_webhooks) if settings.teams_webhooks else None
+    return Channels(outbox=outbox, slack=slack, email=email, teams=teams)
+
+
+def link_maker(settings: Settings) -> LinkMaker | None:
+    """The signed one-click links alerts carry, when FAKTABOT_LINK_SECRET and FAKTABOT_PUBLIC_URL are set."""
+    if not settings.links_enabled:
+        return None
+    return links.Signer(settings.link_secret, settings.public_url).alert_links
+
+
+def link_handler(settings: Settings, config: Config,
+                 now: Callable[[], datetime] = clock.now) -> web.LinkHandler | None:
+    """What answers a click on a link: one store connection per request (the listener's threads)."""
+    if not settings.links_enabled:
+        return None
+    signer = links.Signer(settings.link_secret, settings.public_url)
+
+    def handle(method: str, path: str, form: dict[str, str]) -> tuple[int, str]:
+        with Store(settings.db_path) as store:
+            return links.handle(method, path, form, signer=signer, store=store, ledger=Ledger(store.db),
+                                config=config, now=now())
+
+    return handle
+
+
+def web_runner(settings: Settings, config: Config) -> Callable[[threading.Event], None] | None:
+    """The links' own listener on HOST:PORT, unless Slack's HTTP listener is there and serves them."""
+    handle = link_handler(settings, config)
+    if handle is None or settings.slack_http:
+        return None
+    return lambda stop: web.serve(handle, settings.host, settings.port, stop)
 
 
 def connector_for(source: str, settings: Settings, policy: RetryPolicy, moment: datetime) -> Connector:
@@ -91,9 +128,9 @@ def slack_runner(settings: Settings, config: Config) -> Callable[[threading.Even
         server,  # slack-bolt only when Slack is configured (start-up time)
     )
 
-    return lambda stop: server.serve(settings, config, stop)
+    return lambda stop: server.serve(settings, config, stop, links=link_handler(settings, config))
 
 
 def build_service(settings: Settings, config: Config) -> Service:
     return Service(settings=settings, config=config, channels=channels_for(settings, clock.now, config),
-                   email=email_transport(settings), refreshers=refreshers(settings))
+                   email=email_transport(settings), refreshers=refreshers(settings), links=link_maker(settings))

@@ -68,6 +68,7 @@ def _idle(service: Service, seconds: float) -> bool:
 
 def run(settings: Settings, config: Config, *, chat: Callable[[], int] | None = None,
         slack: Callable[[threading.Event], None] | None = None, stdin: TextIO = sys.stdin,
+        web: Callable[[threading.Event], None] | None = None,
         after_start: Callable[[Service], None] | None = None,
         build: Callable[[Settings, Config], Service]) -> int:
     """Run until SIGTERM/SIGINT (or, in the terminal, until the chat ends)."""
@@ -100,6 +101,8 @@ def run(settings: Settings, config: Config, *, chat: Callable[[], int] | None = 
             after_start(service)
         if slack is not None:
             threading.Thread(target=slack, args=(stop,), name="slack", daemon=True).start()
+        if web is not None:  # the one-click links' pages (FAKTABOT_PUBLIC_URL), when Slack does not serve them
+            threading.Thread(target=web, args=(stop,), name="web", daemon=True).start()
         if interactive:
             say("run_local", log=log_file)
             return chat()

@@ -70,6 +70,7 @@ class Message:
     key: str  # the notice's dedup key
     sample_data: bool = False
     chart: Chart | None = None  # shown where the medium can (the Slack alert thread)
+    card: dict | None = None  # the Adaptive Card a Teams channel posts; without one it makes a plain card
 
 
 class Channel(Protocol):
@@ -78,6 +79,11 @@ class Channel(Protocol):
     def send(self, message: Message) -> str:
         """Deliver `message`; return where it went (a file, a Slack ts). Raises DeliveryError."""
         ...
+
+
+def is_teams(recipient: str) -> bool:
+    """`teams:<navn>`: a Teams channel reached through its Workflows webhook."""
+    return recipient.startswith("teams:")
 
 
 def is_email(recipient: str) -> bool:
@@ -122,7 +128,8 @@ class TerminalChannel:
 
 @dataclass(frozen=True)
 class Channels:
-    """Which channel takes which recipient: Slack for "#kanal"/"@person", email for addresses.
+    """Which channel takes which recipient: Slack for "#kanal"/"@person", email for addresses, Teams
+    for "teams:<navn>".
 
     Without Slack or SMTP settings their messages go to the outbox, so nothing is lost in local mode.
     """
@@ -130,10 +137,13 @@ class Channels:
     outbox: Channel
     slack: Channel | None = None
     email: Channel | None = None
+    teams: Channel | None = None
 
     def for_recipient(self, recipient: str) -> Channel:
         if is_email(recipient):
             return self.email or self.outbox
+        if is_teams(recipient):
+            return self.teams or self.outbox
         return self.slack or self.outbox
 
 

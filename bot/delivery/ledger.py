@@ -29,7 +29,7 @@ TIMESTAMP_COLUMNS = {
     "deliveries": ["created_at", "attempted_at", "finished_at"],
     "subscriptions": ["created_at"],
     "query_log": ["at"],
-}
+}  # m004's list; used_links (m005) was written in UTC from the start
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 # The send broke off after the message was handed over, or the process stopped mid-send: it may
@@ -137,6 +137,39 @@ def m004_timestamps_in_utc(db: Database) -> None:
     normalise_timestamps(db, TIMESTAMP_COLUMNS)
 
 
+@migrations()
+def m005_cards_and_used_links(db: Database) -> None:
+    # A Teams recipient's Adaptive Card is made when its row is queued, like the text: the row is
+    # the record of exactly what went out.
+    db.execute("ALTER TABLE deliveries ADD COLUMN card TEXT")
+    # One row per one-click link that acted (acknowledge, snooze): a link works once, and the row
+    # says who used it and with which note.
+    db.execute(
+        """
+        CREATE TABLE used_links (
+            id TEXT PRIMARY KEY,
+            target TEXT NOT NULL,
+            action TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            actor TEXT,
+            note TEXT,
+            used_at TEXT NOT NULL
+        )
+        """
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class UsedLink:
+    id: str
+    target: str
+    action: str
+    recipient: str
+    actor: str | None
+    note: str | None
+    used_at: str
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     id: int
@@ -153,6 +186,7 @@ class Delivery:
     location: str | None = None
     sample_data: bool = False
     finished_at: str | None = None  # UTC ISO; for an unknown outcome, when it became unknown
+    card: dict | None = None  # a Teams recipient's Adaptive Card
 
 
 class Ledger:
@@ -194,12 +228,13 @@ class Ledger:
     # -- deliveries -----------------------------------------------------------------------
 
     def queue(self, *, key: str, target: str | None, kind: str, recipient: str, subject: str, body: str,
-              sample_data: bool, now: datetime) -> int | None:
+              sample_data: bool, now: datetime, card: dict | None = None) -> int | None:
         """Record a message before it is sent; None if this notice already went (or is on its way) to them."""
         cursor = self.db.execute(
-            "INSERT INTO deliveries (key, target, kind, recipient, subject, body, sample_data, status, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key, recipient) DO NOTHING",
-            [key, target, kind, recipient, subject, body, int(sample_data), PENDING, _iso(now)],
+            "INSERT INTO deliveries (key, target, kind, recipient, subject, body, sample_data, status, created_at, "
+            "card) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key, recipient) DO NOTHING",
+            [key, target, kind, recipient, subject, body, int(sample_data), PENDING, _iso(now),
+             json.dumps(card, ensure_ascii=False) if card is not None else None],
         )
         return cursor.lastrowid if cursor.rowcount else None
 
@@ -281,6 +316,21 @@ class Ledger:
             "ORDER BY id", [FAILED, MAX_ATTEMPTS, SENDING])
         return [_delivery(r) for r in rows]
 
+    # -- one-click links ------------------------------------------------------------------
+
+    def use_link(self, link_id: str, *, target: str, action: str, recipient: str, actor: str | None,
+                 note: str | None, now: datetime) -> bool:
+        """Record that a single-use link acted; False if it had been used already."""
+        cursor = self.db.execute(
+            "INSERT INTO used_links (id, target, action, recipient, actor, note, used_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            [link_id, target, action, recipient, actor, note, _iso(now)])
+        return bool(cursor.rowcount)
+
+    def used_link(self, link_id: str) -> UsedLink | None:
+        rows = list(self.db.query("SELECT * FROM used_links WHERE id = ?", [link_id]))
+        return UsedLink(**rows[0]) if rows else None
+
     # -- subscriptions and the query log ------------------------------------------------
 
     def subscribe(self, recipient: str, topic: str, now: datetime) -> None:
@@ -351,4 +401,5 @@ def _delivery(row: dict) -> Delivery:
                     recipient=row["recipient"], subject=row["subject"], body=row["body"], status=row["status"],
                     attempts=row["attempts"], channel=row["channel"], error=row["error"],
                     location=row["location"], sample_data=bool(row["sample_data"]),
-                    finished_at=row["finished_at"])
+                    finished_at=row["finished_at"],
+                    card=json.loads(row["card"]) if row.get("card") else None)

@@ -56,7 +56,7 @@ def send_due(ledger: Ledger, due: Iterable[Delivery], channels: Channels, now: d
                 where = email.send_email(delivery.recipient, content, delivery.key, now)
             else:
                 where = channel.send(Message(delivery.recipient, delivery.subject, delivery.body, delivery.key,
-                                             delivery.sample_data, chart))
+                                             delivery.sample_data, chart, card=delivery.card))
         except OutcomeUnknown as error:
             log.warning("delivery %s to %s: outcome unknown, not resent until an operator decides or the hold "
                         "passes: %s", delivery.key, delivery.recipient, error)

@@ -8,10 +8,12 @@ plain text (`PLAIN_TEMPLATES`: subjects, PDF and chart texts) comes back unescap
 from __future__ import annotations
 
 import html
+import re
 from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 import templates
 from bot.rendering import formats
@@ -49,6 +51,22 @@ class SlackText(str):
     def __html__(self) -> str:
         # `&`, `<`, `>` are escaped; the quotes too, so it is also safe inside an HTML attribute.
         return self.replace('"', "&#34;").replace("'", "&#39;")
+
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def linked(text: object) -> Markup:
+    """Plain text as HTML with its web addresses as links (the one-click links in an alert email)."""
+    text = str(text)
+    out, last = [], 0
+    for match in _URL.finditer(text):
+        url = match.group().rstrip(".,;)")
+        out.append(escape(text[last:match.start()]))
+        out.append(Markup('<a href="{0}">{0}</a>').format(url))
+        last = match.start() + len(url)
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
 
 
 def medium(name: str) -> str:
@@ -113,6 +131,7 @@ def environment() -> Environment:
         breakdown_key=breakdown_key,
         breakdown_keys=breakdown_keys,
         source_parts=source_parts,
+        linked=linked,
     )
     env.globals["months"] = formats.MONTHS
     return env

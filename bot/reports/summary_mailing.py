@@ -13,11 +13,11 @@ from datetime import date, datetime
 
 from bot import clock
 from bot.config import Config
-from bot.delivery.channels import Channels
+from bot.delivery.channels import Channels, is_teams
 from bot.delivery.email import Attachment, EmailContent, InlineImage
 from bot.delivery.ledger import Ledger
 from bot.delivery.sending import send_due
-from bot.rendering import render
+from bot.rendering import cards, render
 from bot.reports.factsheet import make_pdf
 from bot.reports.factsheet_mailing import pdf_name
 from bot.reports.summary import BoardRow, Summary, build_summary, render_summary
@@ -66,6 +66,14 @@ def email_content(summary: Summary, subject: str, text: str, html: str, store: S
     )
 
 
+def teams_card(subject: str, text: str) -> dict:
+    """The summary as a Teams card: its text (key figures, movers, the board) and a note that the
+    fact sheet (PDF) goes with the email, as a card cannot carry a file."""
+    card = cards.text_card(subject, text)
+    card["body"].append(cards.paragraph(cards.card_text(render.render("summary_card_note.txt.j2")), subtle=True))
+    return card
+
+
 def send_summary(store: Store, ledger: Ledger, config: Config, month: str, *, now: datetime,
                  channels: Channels, email, board: list[BoardRow] | None = None,
                  to: str | None = None, target_paths=None,
@@ -79,8 +87,9 @@ def send_summary(store: Store, ledger: Ledger, config: Config, month: str, *, no
     key = f"{KIND}:{month}" if to is None else f"{KIND}-test:{month}:{clock.stamp(now)}"
     run = SummaryRun(month=month)
     for recipient in targets:
+        card = teams_card(subject, text) if is_teams(recipient) else None
         if ledger.queue(key=key, target=None, kind=KIND, recipient=recipient, subject=subject, body=text,
-                        sample_data=summary.sample_data, now=now) is None:
+                        sample_data=summary.sample_data, now=now, card=card) is None:
             run.already.append(recipient)
         else:
             run.queued += 1

@@ -52,6 +52,7 @@ class Service:
     channels: Channels
     email: object  # SmtpChannel or EmlOutbox
     refreshers: dict[str, Callable[[Store, datetime], object]] = field(default_factory=dict)
+    links: Callable[[str, str, datetime], list[tuple[str, str]]] | None = None  # one-click links in alerts
     outcomes: list[JobOutcome] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     # Set to stop: checked between catch-up steps and between deliveries, so a stop lands at the
@@ -106,7 +107,7 @@ class Service:
     def evaluate(self, now: datetime) -> JobOutcome:
         with self._turn(), self._store() as store:
             run = watch.run_alerts(store, self._ledger(store, now), self.config, self.channels, now,
-                                   should_stop=self.stop.is_set)
+                                   should_stop=self.stop.is_set, links=self.links)
         return self._record("alerts", not run.failed,
                             f"{len(run.notices)} notices, {len(run.sent)} sent, {len(run.failed)} failed")
 

@@ -20,8 +20,10 @@ from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.signature import SignatureVerifier
 
+from bot.alerting.links import LINK_PATH
 from bot.config import Config
 from bot.service.healthserver import Probe, answer_health, probe
+from bot.service.web import LinkHandler, answer_link
 from bot.settings import Settings
 from bot.slack import actions, posting, subscriptions
 from bot.slack.app import SlackBot
@@ -59,7 +61,8 @@ for _name in ("faktabot.slack", "faktabot.slack.bolt", "faktabot.slack.socket"):
 
 def http_server(app: App, port: int, host: str = "127.0.0.1", *, signing_secret: str | None = None,
                 max_connections: int = MAX_CONNECTIONS, read_seconds: float = READ_SECONDS,
-                health: Probe | None = None) -> ThreadingHTTPServer:
+                health: Probe | None = None,
+                links: LinkHandler | None = None) -> ThreadingHTTPServer:
     """An HTTP server that hands each signed POST to /slack/events to Bolt and answers GET /health.
 
     `/health` reports the service (`bot/service/health.py`: heartbeat, store, last refreshes) when
@@ -104,6 +107,9 @@ def http_server(app: App, port: int, host: str = "127.0.0.1", *, signing_secret:
         def do_POST(self) -> None:
             self.close_connection = True
             path, _, query = self.path.partition("?")
+            if links is not None and path.startswith(LINK_PATH):  # one-click links (FAKTABOT_PUBLIC_URL)
+                answer_link(self, "POST", links)
+                return
             if path != EVENTS_PATH:
                 self._answer(404, {}, "")
                 return
@@ -153,6 +159,9 @@ def http_server(app: App, port: int, host: str = "127.0.0.1", *, signing_secret:
 
         def do_GET(self) -> None:
             self.close_connection = True
+            if links is not None and self.path.startswith(LINK_PATH):
+                answer_link(self, "GET", links)
+                return
             if self.path.partition("?")[0] != "/health":
                 self._answer(404, {}, "")
             elif health is not None:
@@ -240,7 +249,8 @@ class Running:
 
 def start(settings: Settings, config: Config, *, port: int | None = None, host: str | None = None,
           upkeep_seconds: float = UPKEEP_SECONDS, read_seconds: float = READ_SECONDS,
-          max_connections: int = MAX_CONNECTIONS, health: Probe | None = None, **options) -> Running:
+          max_connections: int = MAX_CONNECTIONS, health: Probe | None = None, links: LinkHandler | None = None,
+          **options) -> Running:
     """Build the app and start listening: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on
     HOST:PORT (127.0.0.1 unless HOST says otherwise)."""
     bot = SlackBot(settings, config, **options)
@@ -256,7 +266,7 @@ def start(settings: Settings, config: Config, *, port: int | None = None, host: 
                                        settings.host if host is None else host,
                                        signing_secret=settings.slack_signing_secret,
                                        max_connections=max_connections, read_seconds=read_seconds,
-                                       health=health)
+                                       health=health, links=links)
             thread = threading.Thread(target=running.http.serve_forever, kwargs={"poll_interval": 0.05},
                                       name="slack-http", daemon=True)
             thread.start()
