@@ -94,8 +94,9 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
     notices = [(hostile(views.views(config.targets, evaluation.states)[0]), n) for n in evaluation.notices[:1]]
     answers = [hostile(a) for a in answers]
     summary = hostile(summary)
-    summary.board = [BoardRow(name=HOSTILE, status="breached", text=HOSTILE, note=HOSTILE),
-                     BoardRow(name="Mål", status="ok", text=views.target_line(target_views[0]), note=None)]
+    summary.board = [BoardRow(name=HOSTILE, status="breached", text=HOSTILE, note=HOSTILE, reason=HOSTILE),
+                     BoardRow(name="Mål", status="ok", text=views.target_line(target_views[0]), note=None,
+                              reason=views.target_reason(target_views[0]))]
     figures = [hostile(f) for f in figures]
     area = hostile(areas.get(config.area))
     delivery = Delivery(id=1, key="k", target="t", kind="alert", recipient=HOSTILE, subject=HOSTILE, body=HOSTILE,
@@ -106,7 +107,7 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
                           last_error=HOSTILE, stale=True, never_refreshed=False)
     views_ctx = [{"v": v, "n": n} for v, n in notices]
     return {
-        "alert.txt.j2": views_ctx, "alert_subject.txt.j2": views_ctx,
+        "alert.txt.j2": views_ctx, "alert_subject.txt.j2": views_ctx, "alert_email.txt.j2": views_ctx,
         "alert_run.txt.j2": [{"run": run, "dry_run": False, "where": [HOSTILE], "local": True, "targets": 3}],
         "alert_status.txt.j2": [{"states": {v.target.id: v.state for v in target_views}, "failed": [delivery]}],
         "answer.txt.j2": [{"a": a} for a in answers],
@@ -136,7 +137,8 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         "plain_email.html.j2": [{"text": HOSTILE}],
         "stale.txt.j2": [{"s": status}], "stale_subject.txt.j2": [{"s": status}],
         "summary.txt.j2": [{"s": summary}], "summary.html.j2": [{"s": summary}],
-        "summary_subject.txt.j2": [{"s": summary}],
+        "summary_subject.txt.j2": [{"s": summary}], "summary_email.txt.j2": [{"s": summary}],
+        "target_reason.txt.j2": [{"v": v} for v in target_views],
         "factsheet_alt.txt.j2": [{"f": f} for f in figures],
         "factsheet_missing.txt.j2": [{"f": f} for f in figures if f.missing],
         "factsheet_no_data.txt.j2": [{"f": f} for f in figures[:1]],

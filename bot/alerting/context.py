@@ -17,6 +17,7 @@ from bot.alerting.views import (
     goal_path,
     render_board,
     target_line,
+    target_reason,
     views,
 )
 from bot.asking.answers import Answer
@@ -93,7 +94,7 @@ class TargetContext:
     def board_rows(self) -> list[BoardRow]:
         ordered = sorted(self.views, key=lambda v: STATUS_ORDER[v.state.status])
         return [BoardRow(name=v.target.name, status=v.state.status, text=target_line(v),
-                         note=v.state.ack.note if v.state.ack else None) for v in ordered]
+                         reason=target_reason(v), note=v.state.ack.note if v.state.ack else None) for v in ordered]
 
     def chart(self, store: Store, target: Target, now: datetime) -> Chart | None:
         """The chart an alert about `target` carries: its development, as »udvikling i …« answers it."""

@@ -77,6 +77,16 @@ def render_notice(view: TargetView, notice: Notice) -> tuple[str, str]:
     return subject, render.render("alert.txt.j2", v=view, n=notice)
 
 
+def render_notice_email(view: TargetView, notice: Notice) -> str:
+    """The plain-text email of one notice: paragraphs, no Slack markup, an action that fits email."""
+    return render.render("alert_email.txt.j2", v=view, n=notice)
+
+
+def target_reason(view: TargetView) -> str:
+    """Why a target has its status, with its forecast, as plain text (the summary email's board)."""
+    return render.render("target_reason.txt.j2", v=view)
+
+
 def render_board(target_views: Sequence[TargetView], now: datetime, config: Config) -> str:
     ordered = sorted(target_views, key=lambda v: STATUS_ORDER[v.state.status])
     return render.render("targets.txt.j2", views=ordered, now=now, config_name=config.path.name

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from bot.alerting.context import TargetContext, observations_for
-from bot.alerting.views import TargetView, notice_card, render_notice, views
+from bot.alerting.views import TargetView, notice_card, render_notice, render_notice_email, views
 from bot.config import Config
 from bot.delivery.channels import Channels, is_email, is_teams
 from bot.delivery.ledger import Delivery, Ledger
@@ -87,8 +87,11 @@ def run_alerts(store: Store, ledger: Ledger, config: Config, channels: Channels,
         ledger.forget_states(keep=set(evaluation.states))  # targets taken out of the config
         ledger.save_states(list(evaluation.states.values()))
         for view, notice, subject, text in run.notices:
+            # An email address gets the notice written for email (no Slack markup, no CLI commands).
+            email_text = render_notice_email(view, notice) if any(map(is_email, view.target.recipients)) else ""
             for recipient in view.target.recipients:
-                body, card = _for_recipient(view, notice, subject, text, recipient, links, now)
+                own = email_text if is_email(recipient) and email_text else text
+                body, card = _for_recipient(view, notice, subject, own, recipient, links, now)
                 ledger.queue(key=notice.key, target=view.target.id, kind=notice.kind, recipient=recipient,
                              subject=subject, body=body, sample_data=notice.state.sample_data, now=now, card=card)
     sent = send_due(ledger, ledger.due(NOTICE_KINDS), channels, now,  # the summary sends its own rows

@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 
 from bot.delivery.channels import DeliveryError, OutcomeUnknown, write_privately
@@ -56,7 +56,7 @@ def build_message(content: EmailContent, *, sender: str, recipient: str, key: st
     """multipart/mixed( multipart/alternative( text, multipart/related( html, images ) ), attachments )."""
     message = EmailMessage()
     message["Subject"] = content.subject
-    message["From"] = sender
+    message["From"] = formataddr(parseaddr(sender))  # "Faktabot <faktabot@kommune.dk>" or a bare address
     message["To"] = recipient
     message["Date"] = format_datetime(now)
     message["Message-ID"] = message_id(key, recipient)
@@ -71,6 +71,11 @@ def build_message(content: EmailContent, *, sender: str, recipient: str, key: st
         maintype, subtype = attachment.mime.split("/", 1)
         message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
     return message
+
+
+def envelope_sender(sender: str) -> str:
+    """The bare address of MAIL_FROM, which may carry a display name: "Faktabot <faktabot@kommune.dk>"."""
+    return parseaddr(sender)[1] or sender
 
 
 class SmtpChannel:
@@ -118,10 +123,11 @@ class SmtpChannel:
             if self.user:
                 smtp.login(self.user, self.password or "")
             smtp.ehlo_or_helo_if_needed()
-            options = ["SMTPUTF8"] if not (recipient + self.sender).isascii() else []
-            code, reply = smtp.mail(self.sender, options)
+            envelope = envelope_sender(self.sender)  # MAIL FROM takes the bare address, no display name
+            options = ["SMTPUTF8"] if not (recipient + envelope).isascii() else []
+            code, reply = smtp.mail(envelope, options)
             if code != 250:
-                raise smtplib.SMTPSenderRefused(code, reply, self.sender)
+                raise smtplib.SMTPSenderRefused(code, reply, envelope)
             code, reply = smtp.rcpt(recipient)
             if code not in (250, 251):
                 raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})

@@ -39,8 +39,9 @@ class BoardRow:
 
     name: str
     status: str  # ok, at_risk, breached, no_data
-    text: str
+    text: str  # Slack mrkdwn: icon, name, status and reason in one line
     note: str | None = None  # an acknowledgement's note
+    reason: str = ""  # plain text for email: why, and the forecast, without the name or the status
 
 
 @dataclass(frozen=True)
@@ -90,12 +91,20 @@ def _key_figure(store: Store, indicator: Indicator, area: str, month: str) -> Ke
 
 
 def _mover_score(figure: KeyFigure) -> float:
-    """How much a figure moved since the period before: pct. for counts, pct.-point x 10 for rates."""
-    if figure.previous is None:
+    """How much a figure moved since the same period last year: pct. for counts, pct.-point x 10 for
+    rates. Against last year, not the month before, so July's holiday dip is no news every summer."""
+    if figure.last_year is None:
         return 0.0
-    if figure.previous.relative is not None:
-        return abs(figure.previous.relative)
-    return abs(figure.previous.absolute) * 10
+    if figure.last_year.relative is not None:
+        return abs(figure.last_year.relative)
+    return abs(figure.last_year.absolute) * 10
+
+
+def movers(figures: list[KeyFigure], count: int) -> list[KeyFigure]:
+    """The `count` figures that moved most on a year; real figures before eksempeldata, which only
+    fill the list when too few real figures moved."""
+    moved = [f for f in figures if _mover_score(f) > 0]
+    return sorted(moved, key=lambda f: (f.sample_data, -_mover_score(f)))[:count]
 
 
 def build_summary(month: str, store: Store, config: Config, catalogue: Catalogue, areas: Areas,
@@ -108,9 +117,8 @@ def build_summary(month: str, store: Store, config: Config, catalogue: Catalogue
         figures = [f for i in ids if (f := _key_figure(store, catalogue.get(i), config.area, month))]
         pages.append((int(number), titles[int(number)], figures))
     everything = [f for i in catalogue if (f := _key_figure(store, i, config.area, month))]
-    movers = sorted((f for f in everything if _mover_score(f) > 0), key=_mover_score, reverse=True)
     summary = Summary(month=month, kommune=areas.get(config.area).name, pages=pages,
-                      movers=movers[: int(spec.get("movers", 3))], board=board or [])
+                      movers=movers(everything, int(spec.get("movers", 3))), board=board or [])
     if with_charts:
         for indicator_id in spec.get("charts", []):
             query = Query(intent="development", indicator=indicator_id, period=PeriodRequest(period=month),
@@ -126,8 +134,14 @@ def build_summary(month: str, store: Store, config: Config, catalogue: Catalogue
     return summary
 
 
+def render_email_text(summary: Summary) -> str:
+    """The plain-text part of the summary email: no Slack markup, no emoji codes."""
+    return render.render("summary_email.txt.j2", s=summary)
+
+
 def render_summary(summary: Summary) -> tuple[str, str, str]:
-    """(subject, Slack/plain text, HTML) in Danish from the templates."""
+    """(subject, Slack text, HTML) in Danish from the templates; the email's text part is
+    `render_email_text`."""
     context = {"s": summary}
     return (render.render("summary_subject.txt.j2", **context),
             render.render("summary.txt.j2", **context),

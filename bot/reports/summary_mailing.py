@@ -20,7 +20,7 @@ from bot.delivery.sending import send_due
 from bot.rendering import cards, render
 from bot.reports.factsheet import make_pdf
 from bot.reports.factsheet_mailing import pdf_name
-from bot.reports.summary import BoardRow, Summary, build_summary, render_summary
+from bot.reports.summary import BoardRow, Summary, build_summary, render_email_text, render_summary
 from indicators import periods
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
@@ -55,12 +55,13 @@ def default_month(today: date) -> str:
 
 def email_content(summary: Summary, subject: str, text: str, html: str, store: Store, config: Config,
                   target_paths=None) -> EmailContent:
-    """The email: plain text, HTML with the charts inline, and the quarter's fact sheet as a PDF."""
+    """The email: plain text (its own template, not the Slack `text`), HTML with the charts inline,
+    and the quarter's fact sheet as a PDF."""
     month = periods.parse(summary.month)
     quarter = str(periods.quarter(month.year, month.quarter))
     sheet = make_pdf(store, config, quarter, target_paths)
     return EmailContent(
-        subject=subject, text=render.slack_unescape(text), html=html,  # the text part is not Slack: no `&amp;`
+        subject=subject, text=render_email_text(summary), html=html,
         images=tuple(InlineImage(c.cid, c.png, c.alt) for c in summary.charts),
         attachments=(Attachment(pdf_name(summary.kommune, quarter), sheet.pdf),),
     )
