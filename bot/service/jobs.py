@@ -70,6 +70,8 @@ class Service:
         with self.lock, self._store() as store:
             result = refresher(store, now)
         if not getattr(result, "ok", False):
+            if getattr(result, "landed", False):
+                return self.partial_refresh(source, result, now)
             return self._record(f"refresh {source}", False, f"failed, store unchanged: {getattr(result, 'error', '')}")
         changed = result.inserted + result.updated
         text = f"{result.rows} rows, {changed} new or changed, newest {result.newest}"
@@ -149,3 +151,13 @@ class Service:
         done.append(self.factsheet(now))
         done.append(self.staleness(now))
         return done
+
+    # -- added for issue 13 (per-table refresh, inbox import) ---------------------------------
+
+    def partial_refresh(self, source: str, result, now: datetime) -> JobOutcome:
+        """Some tables of a source run landed and some failed: evaluate on what landed, name the rest."""
+        if result.inserted + result.updated:
+            self.evaluate(now)
+        failed = ", ".join(t.table for t in result.failed_tables)
+        return self._record(f"refresh {source}", False,
+                            f"{result.rows} rows stored; tables failed, asked again next run: {failed}: {result.error}")
