@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from indicators import derived, periods, validation
+from indicators import derived, examples, periods, validation
 from indicators.catalogue import Areas, Catalogue
 from indicators.connectors import Connector, Wanted
 from indicators.connectors import files as file_import
@@ -351,7 +351,8 @@ def refresh_file(store: Store, path: Path, *, catalogue: Catalogue, areas: Areas
         result = file_import.load(Path(path), catalogue, areas, formats, now, default_area, limits=limits)
         progress(1, 2, "gemmer")
         lines = result.lines
-        return _write(store, run_id, source, result.observations, catalogue, now, started,
+        observations = _examples_as_sample(store, Path(path), result, limits)
+        return _write(store, run_id, source, observations, catalogue, now, started,
                       mark_provisional=False, skipped=result.skipped,
                       row=lambda index, obs: f"line {lines.get(file_import.line_key(obs), '?')}",
                       fix="Correct those lines (a figure in its unit's range, a period from 1990 to next year) "
@@ -361,6 +362,30 @@ def refresh_file(store: Store, path: Path, *, catalogue: Catalogue, areas: Areas
     except BaseException as error:
         _fail(store, run_id, source, error, started)
         raise
+
+
+def _examples_as_sample(store: Store, path: Path, result: file_import.FileResult,
+                        limits: file_import.Limits) -> list[Observation]:
+    """A file's example figures (indicators.examples) become eksempeldata, and never replace a real figure."""
+    if examples.is_shipped_example(path):
+        marked = None  # every row
+    else:
+        sheet = file_import.read(path, (), limits)
+        lines = examples.marked_lines(sheet.header, sheet.rows)
+        if not lines:
+            return result.observations
+        marked = lines
+    held = store.held({o.indicator for o in result.observations})
+    kept = []
+    for obs in result.observations:
+        if marked is not None and result.lines.get(file_import.line_key(obs)) not in marked:
+            kept.append(obs)
+            continue
+        stored = held.get((obs.indicator, obs.area, obs.period, obs.breakdown))
+        if stored is not None and stored[1] != SAMPLE_SOURCE:
+            continue  # a real figure is never replaced by an example
+        kept.append(replace(obs, source=SAMPLE_SOURCE))
+    return kept
 
 
 # -- status --------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from bot.alerting.watch import AlertError
 from bot.cli import alerts as alert_commands
 from bot.cli import commands
 from bot.cli import refresh as refresh_commands
+from bot.cli import files as files_commands
 from bot.cli import sources as sources_commands
 from bot.cli import summary as summary_commands
 from bot.cli.errors import UserError
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary_commands.add_parser(subcommands)
     refresh_commands.add_parser(subcommands)
     sources_commands.add_parser(subcommands)
+    files_commands.add_parser(subcommands)
     return parser
 
 
@@ -49,7 +51,7 @@ HANDLERS = {
     "status": commands.cmd_status, "factsheet": commands.cmd_factsheet,
     "targets": alert_commands.cmd_targets, "alerts": alert_commands.cmd_alerts,
     "summary": summary_commands.cmd_summary, "refresh": refresh_commands.cmd_refresh,
-    "sources": sources_commands.cmd_sources,
+    "sources": sources_commands.cmd_sources, "files": files_commands.cmd_files,
 }
 
 

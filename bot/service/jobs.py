@@ -25,6 +25,8 @@ from bot.reports.factsheet import previous_quarter
 from bot.reports.factsheet_mailing import send_factsheet
 from bot.reports.summary_mailing import SummaryError, default_month, send_summary
 from bot.settings import Settings
+from indicators import inbox
+from indicators.catalogue import default_areas, default_catalogue
 from indicators.refresh import source_status
 from indicators.store import Store
 
@@ -161,3 +163,18 @@ class Service:
         failed = ", ".join(t.table for t in result.failed_tables)
         return self._record(f"refresh {source}", False,
                             f"{result.rows} rows stored; tables failed, asked again next run: {failed}: {result.error}")
+
+    def import_inbox(self, now: datetime) -> JobOutcome:
+        """Import the files dropped in FAKTABOT_INBOX (indicators.inbox); evaluate when figures changed."""
+        catalogue, areas = default_catalogue(), default_areas()
+        with self.lock, self._store() as store:
+            done = inbox.import_inbox(store, self.settings.inbox, catalogue=catalogue, areas=areas,
+                                      formats=self.config.imports, now=clock.stamp(now),
+                                      default_area=self.config.area)
+        changed = sum(f.result.inserted + f.result.updated for f in done if f.imported and f.result)
+        if changed:
+            self.evaluate(now)
+        rejected = [f.name for f in done if not f.imported]
+        text = f"{len(done) - len(rejected)} imported, {len(rejected)} rejected" + (
+            f" ({', '.join(rejected)}; reasons in {self.settings.inbox / inbox.REJECTED})" if rejected else "")
+        return self._record("inbox", not rejected, text)

@@ -28,6 +28,7 @@ DEFAULT_SCHEDULE = {
     "summary": "0 7 * * *",
     "factsheet": "15 7 * * *",
     "staleness": "0 8 * * mon",
+    "inbox": "*/15 * * * *",  # files dropped in FAKTABOT_INBOX
 }
 
 
@@ -88,6 +89,7 @@ def start_scheduler(service: Service) -> BackgroundScheduler:
         "summary": service.summary,
         "factsheet": service.factsheet,
         "staleness": service.staleness,
+        "inbox": service.import_inbox,
     }
     for name, trigger in triggers.items():
         scheduler.add_job(wrap(jobs[name], name), trigger, id=name, name=name, replace_existing=True)
