@@ -27,7 +27,9 @@ from bot.service.lock import InstanceLock
 from bot.service.scheduler import next_runs
 from bot.settings import Settings
 from indicators import sampledata
-from indicators.catalogue import default_areas
+from indicators.catalogue import default_areas, default_catalogue
+from indicators.coverage import coverage
+from indicators.sources_check import figure_titles
 from indicators.store import Store
 
 
@@ -119,9 +121,21 @@ def cmd_status(args, settings: Settings, config: Config) -> int:
                 newest=source["newest_period"], fetched=formats.day(source["fetched_at"]),
                 sample=messages()["status_sample"] if source["sample_data"] else "")
         refresh_commands.print_status(store)
+        _print_coverage(store, config)
         alert_commands.print_status(store)
     _print_service_status(settings, config)
     return 0
+
+
+def _print_coverage(store: Store, config: Config) -> None:
+    """How many of the 28 figures rest on official figures for the kommune, and which do not."""
+    catalogue = default_catalogue()
+    found = coverage(store, catalogue, config.area)
+    titles = figure_titles(catalogue)
+    say("status_coverage", official=len(found.official), total=found.total,
+        kommune=default_areas().by_code[config.area].name if config.area in default_areas().by_code else config.area)
+    if found.rest:
+        say("status_coverage_rest", figures=", ".join(f"{n} {titles.get(n, '')}".strip() for n in found.rest))
 
 
 def _print_service_status(settings: Settings, config: Config) -> None:

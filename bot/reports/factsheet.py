@@ -280,7 +280,8 @@ def pages(figures: list[FigureFacts], quarter: str, kommune_name: str, catalogue
         on_page = [f for f in figures if f.number.startswith(f"{number}.")]
         figure = Figure(figsize=A4)
         header = render.render("factsheet_page_header.txt.j2", number=number, title=title, kommune=kommune_name,
-                               quarter=quarter, sample=any(f.sample_data for f in on_page))
+                               quarter=quarter, sample=any(f.sample_data for f in on_page),
+                               coverage=figures if number == numbered[0][0] else None)  # issue 13: page 1 only
         _draw_text(figure, 0.06, 0.975, 70, header, 12)
         for index, facts in enumerate(on_page[:4]):
             column, row = index % 2, index // 2
