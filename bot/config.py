@@ -26,7 +26,7 @@ from rules.targets import (
 )
 
 DEFAULT_AREA = "151"  # Ballerup, the kommune of the fact sheet this product replaces
-JOBS = ("refresh_jobindsats", "refresh_statbank", "summary", "factsheet", "staleness")
+JOBS = ("refresh_jobindsats", "refresh_statbank", "summary", "factsheet", "staleness", "inbox")
 # The sections and keys faktabot.toml may hold; anything else is a typo worth naming.
 SECTIONS: dict[str, set[str] | None] = {
     "municipality": {"area", "compare"},

@@ -37,6 +37,7 @@ class Settings:
     db_path: Path = Path("store.db")
     config_path: Path = Path("faktabot.toml")
     outbox: Path = Path("outbox")
+    inbox: Path = Path("inbox")  # municipality files to import (imported/, rejected/ inside)
     slack_bot_token: str | None = field(default=None, repr=False)
     slack_app_token: str | None = field(default=None, repr=False)
     slack_signing_secret: str | None = field(default=None, repr=False)
@@ -149,6 +150,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         db_path=Path(text("FAKTABOT_DB") or "store.db"),
         config_path=Path(text("FAKTABOT_CONFIG") or "faktabot.toml"),
         outbox=Path(text("FAKTABOT_OUTBOX") or "outbox"),
+        inbox=Path(text("FAKTABOT_INBOX") or "inbox"),
         slack_bot_token=text("SLACK_BOT_TOKEN"),
         slack_app_token=text("SLACK_APP_TOKEN"),
         slack_signing_secret=text("SLACK_SIGNING_SECRET"),

@@ -1,9 +1,13 @@
-"""The refresh: connectors -> observations -> one store transaction per source run (I/O).
+"""The refresh: connectors -> observations -> one store transaction per table of a source run (I/O).
 
-A run fetches everything first and writes last, in one transaction together with its
-`refresh_runs` row: on any failure (HTTP error, timeout, cut-off or malformed answer, a label the
-catalogue does not know, a row `indicators.validation` refuses, the run's deadline) the store
-keeps exactly what it had and the failed run is recorded with its error, secrets scrubbed.
+A run fetches everything first and writes last, each table (a Jobindsats or StatBank table, or a
+file) all or nothing in its own transaction with its `refresh_tables` row. A table that fails (HTTP
+error, timeout, cut-off or malformed answer, a label the catalogue does not know, a row
+`indicators.validation` refuses) keeps exactly what the store had for it and is recorded with its
+error, secrets scrubbed; the other tables land, and the failed one is asked again next run. The run
+is `ok` only when every table landed; otherwise it is `failed`, with the failed tables' errors.
+A failure that concerns the whole source (a refused token, HTTP 401; a server that cannot be
+connected to) or the run's deadline stores nothing at all.
 Changed values become revisions (`Store.load`). The newest period of each series is provisional
 until a later refresh reads the same value again. A row with no figure never replaces a figure.
 """
@@ -15,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from indicators import derived, periods, validation
+from indicators import derived, examples, periods, validation
 from indicators.catalogue import Areas, Catalogue
 from indicators.connectors import Connector, Wanted
 from indicators.connectors import files as file_import
@@ -36,6 +40,15 @@ Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
+class TableOutcome:
+    table: str  # "y25i01", "AUS08"
+    ok: bool
+    rows: int = 0
+    error: str | None = None
+    permanent: bool = True
+
+
+@dataclass(frozen=True)
 class RunResult:
     source: str  # "jobindsats", "statbank", "file:samtaler.csv"
     ok: bool
@@ -53,6 +66,16 @@ class RunResult:
     skipped: dict[str, int] = field(default_factory=dict)
     derived: int = 0  # derived values written or changed after the run (indicators.derived)
     kept_values: int = 0  # rows with no figure where the store holds one: the stored figure was kept
+    tables: tuple[TableOutcome, ...] = ()  # per table of a source run, in the order asked
+
+    @property
+    def failed_tables(self) -> list[TableOutcome]:
+        return [t for t in self.tables if not t.ok]
+
+    @property
+    def landed(self) -> bool:
+        """Some table of the run was stored (all of them when `ok`)."""
+        return self.ok or any(t.ok for t in self.tables)
 
 
 def ranks(catalogue: Catalogue) -> dict[tuple[str, str], int]:
@@ -186,33 +209,54 @@ def _past_deadline(source: str, seconds: float) -> SourceError:
     )
 
 
+# HTTP statuses that concern the whole source, not one table: the run stops and stores nothing
+# (so does a server that cannot be connected to at all).
+SOURCE_WIDE = {401}
+
+
+def _table_of(query) -> str:
+    return str(getattr(query, "table", "") or getattr(query, "label", ""))
+
+
 def refresh_source(store: Store, connector: Connector, wanted: Sequence[Wanted], *, catalogue: Catalogue,
                    areas: Areas, now: str, full: bool = False, on_progress: Progress | None = None,
                    deadline: float | None = RUN_DEADLINE, secrets: Sequence[str] = ()) -> RunResult:
-    """Fetch every query of one source, then store it all in one transaction (or nothing).
+    """Fetch every query of one source, then store each table all or nothing in its own transaction.
 
+    A table whose fetch, answer or rows fail is recorded as failed and keeps what the store had;
+    the others land. A refused token or the run's deadline fails the whole run, storing nothing.
     `deadline`: seconds the whole run may take; every request sent ends by then, too.
-    `secrets`: values (tokens) to scrub from the error the run records, besides what looks like one.
+    `secrets`: values (tokens) to scrub from the errors the run records, besides what looks like one.
     """
     started = time.perf_counter()
     run_id = store.start_run(connector.name, started_at=now)
     progress = on_progress or (lambda done, total, label: None)
     try:
+        fetched: dict[str, list[Observation]] = {}
+        failures: dict[str, SourceError] = {}
         with http.deadline(deadline):
             queries = connector.plan(wanted, store.newest_period, full=full)
-            observations: list[Observation] = []
             for done, query in enumerate(queries):
                 if http.run_deadline_passed():
                     raise _past_deadline(connector.name, deadline)
+                table = _table_of(query)
+                if table in failures:
+                    continue  # one failure is enough: the table is asked again next run
                 progress(done, len(queries), query.label)
-                observations.extend(connector.normalise(connector.fetch(query), areas, now))
+                try:
+                    fetched.setdefault(table, []).extend(connector.normalise(connector.fetch(query), areas, now))
+                except SourceError as error:
+                    if (error.status in SOURCE_WIDE or getattr(error, "unreachable", False)
+                            or http.run_deadline_passed()):
+                        raise
+                    failures[table] = error
+                    fetched.pop(table, None)
             if http.run_deadline_passed():
                 raise _past_deadline(connector.name, deadline)
         progress(len(queries), len(queries), "gemmer")
-        return _write(store, run_id, connector.name, observations, catalogue, now, started,
-                      mark_provisional=True, skipped={}, row=lambda index, obs: validation.describe(obs),
-                      fix=f"Nothing was changed; the source sent figures no {connector.name} table can hold. "
-                          "Run `faktabot refresh` again later; if it repeats, leave the indicator out with --indicator")
+        order = list(dict.fromkeys(_table_of(q) for q in queries))
+        return _write_tables(store, run_id, connector.name, order, fetched, failures, catalogue, now, started,
+                             secrets=secrets)
     except SourceError as error:
         return _fail(store, run_id, connector.name, error, started, error.permanent, secrets)
     except StoreError as error:
@@ -220,6 +264,70 @@ def refresh_source(store: Store, connector: Connector, wanted: Sequence[Wanted],
     except BaseException as error:  # a bug or Ctrl-C: record it, then let it surface
         _fail(store, run_id, connector.name, error, started, secrets=secrets)
         raise
+
+
+def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetched: dict[str, list[Observation]],
+                  failures: dict[str, SourceError], catalogue: Catalogue, now: str, started: float, *,
+                  secrets: Sequence[str]) -> RunResult:
+    """Store each fetched table in its own transaction; record every table's outcome and the run's."""
+    fix = (f"Nothing was changed; the source sent figures no {source} table can hold. Run `faktabot refresh` "
+           "again later; if it repeats, leave the indicator out with --indicator")
+    checked: dict[str, list[Observation]] = {}
+    for table, observations in fetched.items():
+        try:  # every row is checked before anything is written: one bad row refuses its whole table
+            validation.check(observations, catalogue, this_year=int(now[:4]), where=source, source=source,
+                             row=lambda index, obs: validation.describe(obs), fix=fix)
+            checked[table] = observations
+        except SourceError as error:
+            failures[table] = error
+    everything = [o for observations in checked.values() for o in observations]
+    held = store.held({o.indicator for o in everything})
+    everything, kept_values = keep_figures(everything, held)
+    # Settled together, so that of two tables giving the same key the catalogue's preferred one wins.
+    kept, _ = settle(everything, held, ranks(catalogue), mark_provisional=True)
+    table_of = {o.source: table for table, observations in checked.items() for o in observations}
+    per_table: dict[str, list[Observation]] = {table: [] for table in checked}
+    for obs in kept:
+        per_table[table_of[obs.source]].append(obs)
+    revisions_before = store.revision_count()
+    landed: list[Observation] = []
+    outcomes: dict[str, TableOutcome] = {}
+    rows = inserted = updated = replaced = 0
+    for table, observations in per_table.items():
+        try:
+            with store.transaction():
+                loaded = store.load(observations, now=now, replace_sample=True)
+                store.record_table(run_id, source, table, status="ok", rows=loaded.rows, inserted=loaded.inserted,
+                                   updated=loaded.updated, finished_at=now)
+        except StoreError as error:
+            failures[table] = SourceError(str(error), source=source, table=table)
+            continue
+        outcomes[table] = TableOutcome(table, True, rows=loaded.rows)
+        rows, inserted, updated = rows + loaded.rows, inserted + loaded.inserted, updated + loaded.updated
+        replaced += loaded.replaced_sample
+        landed.extend(observations)
+    for table, error in failures.items():
+        message = http.redact(str(error) or type(error).__name__, secrets)
+        stored = http.redact(getattr(error, "stored", None) or message, secrets)
+        store.record_table(run_id, source, table, status="failed", error=stored, finished_at=now)
+        outcomes[table] = TableOutcome(table, False, error=message, permanent=error.permanent)
+    tables = tuple(outcomes[t] for t in [*order, *sorted(set(outcomes) - set(order))] if t in outcomes)
+    failed = [t for t in tables if not t.ok]
+    error = " | ".join(t.error or "" for t in failed) or None
+    store.finish_run(run_id, status="failed" if failed else "ok", rows=rows, inserted=inserted, updated=updated,
+                     error=http.redact(" | ".join(
+                         http.redact(getattr(failures[t.table], "stored", None) or t.error or "", secrets)
+                         for t in failed), secrets) if failed else None)
+    # Derived indicators follow their inputs: recomputed from what landed.
+    computed = derived.refresh_derived(store, catalogue, touched={o.indicator for o in landed}, now=now)
+    return RunResult(
+        source, not failed, rows=rows, inserted=inserted, updated=updated,
+        revisions=store.revision_count() - revisions_before, replaced_sample=replaced,
+        newest=_newest(landed), series=len({(o.indicator, o.area, o.breakdown) for o in landed}),
+        areas=len({o.area for o in landed}), seconds=time.perf_counter() - started,
+        derived=computed.written, kept_values=kept_values, error=error,
+        permanent=all(t.permanent for t in failed), tables=tables,
+    )
 
 
 def refresh_file(store: Store, path: Path, *, catalogue: Catalogue, areas: Areas,
@@ -243,7 +351,8 @@ def refresh_file(store: Store, path: Path, *, catalogue: Catalogue, areas: Areas
         result = file_import.load(Path(path), catalogue, areas, formats, now, default_area, limits=limits)
         progress(1, 2, "gemmer")
         lines = result.lines
-        return _write(store, run_id, source, result.observations, catalogue, now, started,
+        observations = _examples_as_sample(store, Path(path), result, limits)
+        return _write(store, run_id, source, observations, catalogue, now, started,
                       mark_provisional=False, skipped=result.skipped,
                       row=lambda index, obs: f"line {lines.get(file_import.line_key(obs), '?')}",
                       fix="Correct those lines (a figure in its unit's range, a period from 1990 to next year) "
@@ -253,6 +362,30 @@ def refresh_file(store: Store, path: Path, *, catalogue: Catalogue, areas: Areas
     except BaseException as error:
         _fail(store, run_id, source, error, started)
         raise
+
+
+def _examples_as_sample(store: Store, path: Path, result: file_import.FileResult,
+                        limits: file_import.Limits) -> list[Observation]:
+    """A file's example figures (indicators.examples) become eksempeldata, and never replace a real figure."""
+    if examples.is_shipped_example(path):
+        marked = None  # every row
+    else:
+        sheet = file_import.read(path, (), limits)
+        lines = examples.marked_lines(sheet.header, sheet.rows)
+        if not lines:
+            return result.observations
+        marked = lines
+    held = store.held({o.indicator for o in result.observations})
+    kept = []
+    for obs in result.observations:
+        if marked is not None and result.lines.get(file_import.line_key(obs)) not in marked:
+            kept.append(obs)
+            continue
+        stored = held.get((obs.indicator, obs.area, obs.period, obs.breakdown))
+        if stored is not None and stored[1] != SAMPLE_SOURCE:
+            continue  # a real figure is never replaced by an example
+        kept.append(replace(obs, source=SAMPLE_SOURCE))
+    return kept
 
 
 # -- status --------------------------------------------------------------------------------------
@@ -268,6 +401,8 @@ class SourceStatus:
     last_error: str | None
     stale: bool
     never_refreshed: bool
+    # Tables whose latest run failed: (table, when it last landed or None, the error), oldest first.
+    failed_tables: tuple[tuple[str, str | None, str | None], ...] = ()
 
 
 def source_status(store: Store, now: datetime) -> list[SourceStatus]:
@@ -284,12 +419,20 @@ def source_status(store: Store, now: datetime) -> list[SourceStatus]:
         ok = next((r for r in mine if r["status"] == "ok"), None)
         last = mine[0] if mine else None
         newest = str(max(periods.parse(p) for p in stored_periods)) if stored_periods else None
+        tables = store.table_outcomes(name) if name in ("jobindsats", "statbank") else []
+        # A run where some tables landed counts as an update of those; the failed ones are named.
+        last_ok = max([t["last_ok"] for t in tables if t["last_ok"]] + ([ok["started_at"]] if ok else []),
+                      default=None)
+        failed = tuple((t["table_id"], t["last_ok"], t["error"]) for t in tables if t["status"] == "failed")
         stale = False
         if name != SAMPLE_SOURCE:
             limit = STALE_AFTER["file" if name.startswith("file:") else name]
-            stale = ok is None or now - datetime.fromisoformat(ok["started_at"]) > limit
+            stale = last_ok is None or now - datetime.fromisoformat(last_ok) > limit
+            # A table that keeps failing makes its source stale once its own figures are too old.
+            stale = stale or any(when is None or now - datetime.fromisoformat(when) > limit
+                                 for _, when, _ in failed)
         found.append(SourceStatus(
-            name, rows, newest, ok["started_at"] if ok else None, last["status"] if last else None,
-            last["error"] if last else None, stale, ok is None,
+            name, rows, newest, last_ok, last["status"] if last else None,
+            last["error"] if last else None, stale, last_ok is None, failed,
         ))
     return found

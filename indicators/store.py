@@ -207,6 +207,32 @@ def m001_derived_inputs(db: Database) -> None:
     )
 
 
+# The outcome of each table (or file) of a refresh run, a set of its own like the derived one.
+TABLES_MIGRATION_SET = "faktabot-indicators-tables"
+tables_migrations = Migrations(TABLES_MIGRATION_SET)
+
+
+@tables_migrations()
+def m001_refresh_tables(db: Database) -> None:
+    # One row per table of a source run (indicators.refresh): each table lands or fails on its own.
+    db.execute(
+        """
+        CREATE TABLE refresh_tables (
+            run_id INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            table_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            rows INTEGER NOT NULL DEFAULT 0,
+            inserted INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            finished_at TEXT NOT NULL,
+            PRIMARY KEY (run_id, table_id)
+        )
+        """
+    )
+
+
 @repairs()
 def r001_repair_bad_rows(db: Database) -> None:
     """Repair what older versions let in: impossible periods, non-finite or implausible values, and
@@ -416,6 +442,7 @@ class Store:
                     self.db.enable_wal()
                 migrations.apply(self.db)
                 derived_migrations.apply(self.db)
+                tables_migrations.apply(self.db)
                 repairs.apply(self.db)
                 if create or self.db.execute("SELECT count(*) FROM areas").fetchone()[0] == 0:
                     self._sync_areas(areas or default_areas())
@@ -602,7 +629,43 @@ class Store:
                 [status, rows, inserted, updated, error, finished_at or utc_now(), run_id],
             )
 
+    def record_table(self, run_id: int, source: str, table: str, *, status: str, rows: int = 0, inserted: int = 0,
+                     updated: int = 0, error: str | None = None, finished_at: str | None = None) -> None:
+        """The outcome of one table of a run; inside the table's load transaction when it landed."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO refresh_tables (run_id, source, table_id, status, rows, inserted, updated, error, "
+                "finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, table_id) DO UPDATE SET "
+                "status = excluded.status, rows = excluded.rows, inserted = excluded.inserted, "
+                "updated = excluded.updated, error = excluded.error, finished_at = excluded.finished_at",
+                [run_id, source, table, status, rows, inserted, updated, error, finished_at or utc_now()],
+            )
+
     # -- reads ----------------------------------------------------------------------------
+
+    def run_tables(self, run_id: int) -> list[dict]:
+        """The tables of one run, in the order they finished."""
+        return list(self.db.query(
+            "SELECT table_id, status, rows, inserted, updated, error, finished_at FROM refresh_tables "
+            "WHERE run_id = ? ORDER BY rowid", [run_id]))
+
+    def table_outcomes(self, source: str) -> list[dict]:
+        """Per table of `source`: its latest outcome and when it last landed (None: never)."""
+        return list(self.db.query(
+            "SELECT t.table_id, t.status, t.error, t.finished_at, "
+            "(SELECT max(r.started_at) FROM refresh_tables o JOIN refresh_runs r ON r.id = o.run_id "
+            " WHERE o.source = t.source AND o.table_id = t.table_id AND o.status = 'ok') AS last_ok "
+            "FROM refresh_tables t WHERE t.source = ? AND t.rowid = (SELECT max(rowid) FROM refresh_tables x "
+            "WHERE x.source = t.source AND x.table_id = t.table_id) ORDER BY t.table_id", [source]))
+
+    def indicator_sources(self, area: str | None = None) -> dict[str, set[str]]:
+        """indicator -> the sources its stored rows come from (for one area, or all)."""
+        sql = "SELECT DISTINCT indicator, source FROM observations"
+        rows = self.db.execute(sql + (" WHERE area = ?" if area else ""), [area] if area else [])
+        found: dict[str, set[str]] = {}
+        for indicator, source in rows:
+            found.setdefault(indicator, set()).add(source)
+        return found
 
     def newest_period(self, indicator: str, source: str, breakdowns: Iterable[str], kind: str) -> str | None:
         """The newest stored period of `kind` from `source` in any of `breakdowns` (all if empty)."""

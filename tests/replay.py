@@ -337,6 +337,37 @@ def statbank_answer(body: dict) -> tuple[int, bytes, str]:
     return 200, text.encode("utf-8"), "text/csv; charset=utf-8"
 
 
+def statbank_table_ids() -> list[str]:
+    return sorted({*statbank_tables(), *(s.table for i in default_catalogue() for s in i.sources
+                                         if s.kind == "statbank")})
+
+
+def statbank_tableinfo(table: str) -> dict | None:
+    """`/v1/tableinfo/{table}`: the recorded real answer for AUP02; for the others, variables and
+    value codes as the served table (or, for a table with no extract, the catalogue) spells them."""
+    if table not in statbank_table_ids():
+        return None
+    recorded = SHARED_DATA / "api-responses" / "statbank" / f"tableinfo_{table}_lang-en.json"
+    if recorded.exists():
+        return json.loads(recorded.read_text(encoding="utf-8"))
+    values: dict[str, set[str]] = {}
+    if table in statbank_tables():
+        header, rows = statbank_tables()[table]
+        for index, code in enumerate(header):
+            if code != "INDHOLD":
+                values[code] = {row[index] for row in rows}
+    for indicator in default_catalogue():
+        for source in indicator.sources:
+            if source.kind == "statbank" and source.table == table:
+                for code, selection in source.variables.items():
+                    known = next((k for k in values if fold(k) == fold(code)), code)
+                    values.setdefault(known, set()).update(v.strip() for v in selection.split(",")
+                                                           if v.strip() and "*" not in v)
+    return {"id": table, "text": table, "variables": [
+        {"id": code, "text": code.lower(), "time": code == "Tid",
+         "values": [{"id": v, "text": v} for v in sorted(found)]} for code, found in values.items()]}
+
+
 def _json(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
@@ -491,6 +522,13 @@ class _Handler(BaseHTTPRequestHandler):
                     return statbank_answer(json.loads(payload or b"{}"))
                 except ValueError:
                     return 400, _json({"errorTypeCode": "REQUEST-EMPTY", "message": "Ugyldig forespørgsel"}), kind
+            if method == "GET" and path.startswith("/v1/tableinfo/"):
+                info = statbank_tableinfo(path.rsplit("/", 1)[1])
+                if info is None:
+                    return 400, _json({"errorTypeCode": "TABLE-NOTFOUND", "message": "Tabellen findes ikke"}), kind
+                return 200, _json(info), kind
+            if method == "GET" and path == "/v1/tables":
+                return 200, _json([{"id": t, "text": t} for t in statbank_table_ids()]), kind
             return 404, _json({"errorTypeCode": "REQUEST-NOTFOUND", "message": "Ressourcen findes ikke"}), kind
         if not path.startswith("/v3/"):
             return 404, _json({"code": 404, "cause": "Not found"}), kind
@@ -544,20 +582,23 @@ if __name__ == "__main__":
 # -- helpers for the tests and the benchmark -----------------------------------------------------
 
 
-def fingerprint(path: Path) -> tuple[int, int, str]:
-    """Rows of observations, rows of revisions, and a checksum over both: equal means untouched."""
+def fingerprint(path: Path, indicators: tuple[str, ...] = ()) -> tuple[int, int, str]:
+    """Rows of observations, rows of revisions, and a checksum over both: equal means untouched.
+    With `indicators`, only their rows count (one table's data, when the others may land)."""
     import hashlib
     import sqlite3
 
+    where = f" WHERE indicator IN ({', '.join('?' * len(indicators))})" if indicators else ""
     conn = sqlite3.connect(path)
     try:
         digest = hashlib.sha256()
-        for row in conn.execute("SELECT * FROM observations ORDER BY indicator, area, period, breakdown"):
+        for row in conn.execute(f"SELECT * FROM observations{where} ORDER BY indicator, area, period, breakdown",
+                                indicators):
             digest.update(repr(row).encode())
-        for row in conn.execute("SELECT * FROM revisions ORDER BY id"):
+        for row in conn.execute(f"SELECT * FROM revisions{where} ORDER BY id", indicators):
             digest.update(repr(row).encode())
-        observations = conn.execute("SELECT count(*) FROM observations").fetchone()[0]
-        revisions = conn.execute("SELECT count(*) FROM revisions").fetchone()[0]
+        observations = conn.execute(f"SELECT count(*) FROM observations{where}", indicators).fetchone()[0]
+        revisions = conn.execute(f"SELECT count(*) FROM revisions{where}", indicators).fetchone()[0]
     finally:
         conn.close()
     return observations, revisions, digest.hexdigest()

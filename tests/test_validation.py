@@ -147,7 +147,9 @@ def test_an_api_answer_with_an_impossible_value_is_refused_whole(tmp_path):
         connector = jobindsats_connector(server, policy=RetryPolicy(attempts=1, timeout=5))
         result = refresh_source(store, connector, wanted_from(CATALOGUE, "jobindsats", ["ledige"]),
                                 catalogue=CATALOGUE, areas=AREAS, now=NOW)
-        assert not result.ok and store.count() == 0
+        # Per-table isolation (issue 13): the poisoned y25i01 answer is refused whole; y25i03 lands on its own.
+        assert not result.ok and not [o for o in store.iter_observations() if o.source == "jobindsats:y25i01"]
+        assert {t.table: t.ok for t in result.tables} == {"y25i01": False, "y25i03": True}
         assert "rows cannot be stored, so nothing was stored" in result.error
         assert "value -40 is outside 0..1e+08" in result.error and "1e+308" in result.error
         assert store.runs()[0]["status"] == "failed"

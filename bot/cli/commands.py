@@ -29,7 +29,9 @@ from bot.service.lock import InstanceLock
 from bot.service.scheduler import next_runs
 from bot.settings import Settings
 from indicators import sampledata
-from indicators.catalogue import default_areas
+from indicators.catalogue import default_areas, default_catalogue
+from indicators.coverage import coverage
+from indicators.sources_check import figure_titles
 from indicators.store import Store
 
 
@@ -140,6 +142,7 @@ def cmd_status(args, settings: Settings, config: Config) -> int:
                 newest=source["newest_period"], fetched=formats.day(source["fetched_at"]),
                 sample=messages()["status_sample"] if source["sample_data"] else "")
         refresh_commands.print_status(store)
+        _print_coverage(store, config)
         alert_commands.print_status(store)
         _print_unknown_outcomes(store, settings)
     _print_service_status(settings, config)
@@ -160,6 +163,17 @@ def _print_unknown_outcomes(store: Store, settings: Settings) -> None:
                      if again else messages()["status_unknown_operator"].format(id=delivery.id))
         say("status_unknown_row", id=delivery.id, subject=delivery.subject, recipient=delivery.recipient,
             when=formats.day(since), time=f"{since:%H:%M}", next=next_step)
+
+
+def _print_coverage(store: Store, config: Config) -> None:
+    """How many of the 28 figures rest on official figures for the kommune, and which do not."""
+    catalogue = default_catalogue()
+    found = coverage(store, catalogue, config.area)
+    titles = figure_titles(catalogue)
+    say("status_coverage", official=len(found.official), total=found.total,
+        kommune=default_areas().by_code[config.area].name if config.area in default_areas().by_code else config.area)
+    if found.rest:
+        say("status_coverage_rest", figures=", ".join(f"{n} {titles.get(n, '')}".strip() for n in found.rest))
 
 
 def _print_service_status(settings: Settings, config: Config) -> None:

@@ -14,6 +14,8 @@ from bot.alerting.watch import AlertError
 from bot.cli import alerts as alert_commands
 from bot.cli import commands, operations
 from bot.cli import refresh as refresh_commands
+from bot.cli import files as files_commands
+from bot.cli import sources as sources_commands
 from bot.cli import summary as summary_commands
 from bot.cli.errors import UserError
 from bot.config import EXAMPLE_PATH, Config, ConfigError, load_config
@@ -58,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("path", help="the new file to write, e.g. store-2026-11-30.db")
     restore = subcommands.add_parser("restore", help="put a backup in place of the store, after checking it")
     restore.add_argument("path", help="a file written by `faktabot backup`")
+    sources_commands.add_parser(subcommands)
+    files_commands.add_parser(subcommands)
     _describe(subcommands)
     return parser
 
@@ -83,6 +87,7 @@ HANDLERS = {
     "targets": alert_commands.cmd_targets, "alerts": alert_commands.cmd_alerts,
     "summary": summary_commands.cmd_summary, "refresh": refresh_commands.cmd_refresh,
     "config": operations.cmd_config, "backup": operations.cmd_backup, "restore": operations.cmd_restore,
+    "sources": sources_commands.cmd_sources, "files": files_commands.cmd_files,
 }
 
 

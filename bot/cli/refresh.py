@@ -10,6 +10,7 @@ import argparse
 import difflib
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -138,6 +139,9 @@ def cmd_refresh(args, settings: Settings, config: Config, *, policy: RetryPolicy
 
 
 def _print_result(result: RunResult) -> None:
+    if not result.ok and result.landed:
+        _print_partial(result)
+        return
     if not result.ok:
         key = "refresh_failed" if result.permanent else "refresh_failed_retry"
         say(key, out=sys.stderr, source=result.source, error=result.error)
@@ -164,6 +168,16 @@ def _print_result(result: RunResult) -> None:
          seconds=f"{result.seconds:.1f}".replace(".", ","), extra="".join(extra))
 
 
+def _print_partial(result: RunResult) -> None:
+    """Some tables landed, some failed: what landed (stdout), then each failed table (stderr)."""
+    failed = result.failed_tables
+    _print_result(replace(result, ok=True, error=None))
+    say("refresh_tables_failed", out=sys.stderr, source=result.source, failed=len(failed), total=len(result.tables),
+        tables=", ".join(t.table for t in failed))
+    for table in failed:
+        say("refresh_table_failed", out=sys.stderr, source=result.source, table=table.table, error=table.error)
+
+
 def print_status(store: Store, now: datetime | None = None) -> None:
     """Per source: last successful run, rows, newest period, and whether it is stale."""
     moment = now or clock.now()
@@ -179,8 +193,11 @@ def print_status(store: Store, now: datetime | None = None) -> None:
             state = messages()["status_state_stale" if status.stale else "status_state_fresh"]
         last = formats.day(status.last_ok) if status.last_ok else "aldrig"
         problem = ""
-        if status.last_status in ("failed", "interrupted") and status.last_error:
+        if status.last_status in ("failed", "interrupted") and status.last_error and not status.failed_tables:
             problem = messages()["status_last_failed"].format(error=status.last_error[:300])
         say("status_source_state", source=status.source, state=state, last=last, rows=formats.number(status.rows),
              newest=newest, problem=problem)
+        for table, when, error in status.failed_tables:
+            say("status_table_failed", table=table, last=formats.day(when) if when else "aldrig",
+                error=(error or "")[:300])
 

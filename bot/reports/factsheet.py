@@ -568,7 +568,8 @@ def pages(figures: list[FigureFacts], quarter: str, kommune_name: str, catalogue
         on_page = [f for f in figures if f.number.startswith(f"{number}.")]
         figure = Figure(figsize=A4)
         header = render.render("factsheet_page_header.txt.j2", number=number, title=title, kommune=kommune_name,
-                               quarter=quarter, sample=any(f.sample_data for f in on_page))
+                               quarter=quarter, sample=any(f.sample_data for f in on_page),
+                               coverage=figures if number == numbered[0][0] else None)  # issue 13: page 1 only
         _draw_text(figure, TEXT_LEFT, 0.975, 80, header, 12)
         for index, facts in enumerate(on_page[:4]):
             top = ROW_TOP - index * ROW_HEIGHT

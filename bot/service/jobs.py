@@ -28,6 +28,8 @@ from bot.reports.factsheet_mailing import send_factsheet
 from bot.reports.summary_mailing import SummaryError, default_month, send_summary
 from bot.service import Stopping
 from bot.settings import Settings
+from indicators import inbox
+from indicators.catalogue import default_areas, default_catalogue
 from indicators.refresh import source_status
 from indicators.store import Store
 
@@ -97,6 +99,8 @@ class Service:
         with self._turn(), self._store() as store:
             result = refresher(store, now)
         if not getattr(result, "ok", False):
+            if getattr(result, "landed", False):
+                return self.partial_refresh(source, result, now)
             return self._record(f"refresh {source}", False, f"failed, store unchanged: {getattr(result, 'error', '')}")
         changed = result.inserted + result.updated
         text = f"{result.rows} rows, {changed} new or changed, newest {result.newest}"
@@ -184,3 +188,28 @@ class Service:
                 break
             done.append(step(now))
         return done
+
+    # -- added for issue 13 (per-table refresh, inbox import) ---------------------------------
+
+    def partial_refresh(self, source: str, result, now: datetime) -> JobOutcome:
+        """Some tables of a source run landed and some failed: evaluate on what landed, name the rest."""
+        if result.inserted + result.updated:
+            self.evaluate(now)
+        failed = ", ".join(t.table for t in result.failed_tables)
+        return self._record(f"refresh {source}", False,
+                            f"{result.rows} rows stored; tables failed, asked again next run: {failed}: {result.error}")
+
+    def import_inbox(self, now: datetime) -> JobOutcome:
+        """Import the files dropped in FAKTABOT_INBOX (indicators.inbox); evaluate when figures changed."""
+        catalogue, areas = default_catalogue(), default_areas()
+        with self.lock, self._store() as store:
+            done = inbox.import_inbox(store, self.settings.inbox, catalogue=catalogue, areas=areas,
+                                      formats=self.config.imports, now=clock.stamp(now),
+                                      default_area=self.config.area)
+        changed = sum(f.result.inserted + f.result.updated for f in done if f.imported and f.result)
+        if changed:
+            self.evaluate(now)
+        rejected = [f.name for f in done if not f.imported]
+        text = f"{len(done) - len(rejected)} imported, {len(rejected)} rejected" + (
+            f" ({', '.join(rejected)}; reasons in {self.settings.inbox / inbox.REJECTED})" if rejected else "")
+        return self._record("inbox", not rejected, text)

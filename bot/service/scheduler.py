@@ -31,6 +31,7 @@ DEFAULT_SCHEDULE = {
     "summary": "0 7 * * *",
     "factsheet": "15 7 * * *",
     "staleness": "0 8 * * mon",
+    "inbox": "*/15 * * * *",  # files dropped in FAKTABOT_INBOX
 }
 
 
@@ -74,7 +75,11 @@ def schedule(config: Config) -> dict[str, CronTrigger]:
         except ValueError as error:
             raise ServiceError(f"faktabot.toml [schedule] {job} = {expression!r}: {error}; "
                                "write it as cron: minute hour day month weekday, e.g. \"30 6 * * mon-fri\"") from None
-        if DST_HOUR in fire_hours(trigger):
+        hours = fire_hours(trigger)
+        # A job that runs every hour (the inbox, every 15 minutes) only loses or repeats one of many
+        # runs when the clocks change; one that runs at 02:xx but not every hour would be skipped or
+        # run twice that night.
+        if DST_HOUR in hours and hours != set(range(24)):
             raise ServiceError(f"faktabot.toml [schedule] {job} = {expression!r} runs between 02:00 and 03:00, "
                                "where daylight-saving changes skip or repeat the hour; choose another hour")
         triggers[job] = trigger
@@ -132,6 +137,7 @@ def start_scheduler(service: Service) -> BackgroundScheduler:
         "summary": service.summary,
         "factsheet": service.factsheet,
         "staleness": service.staleness,
+        "inbox": service.import_inbox,
     }
     for name, trigger in triggers.items():
         scheduler.add_job(wrap(jobs[name], name), trigger, id=name, name=name, replace_existing=True)

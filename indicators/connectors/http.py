@@ -268,6 +268,7 @@ class HttpClient:
     def _attempts(self, method: str, path: str, params: Mapping[str, str] | None, json_body: Any, table: str,
                   where: str, until: float, started: float, by_run: bool) -> httpx.Response:
         last_problem = ""
+        unreachable = False  # the last try could not connect at all: the whole source is down
         for attempt in range(1, self.policy.attempts + 1):
             wait = self.policy.backoff * 2 ** (attempt - 1)
             if time.monotonic() >= until:
@@ -279,7 +280,9 @@ class HttpClient:
                 if time.monotonic() >= until:
                     raise self._too_slow(where, table, started, until, by_run) from None
                 last_problem = f"no answer within {self.policy.timeout:g} s"
+                unreachable = False
             except (httpx.TransportError, httpx.DecodingError) as error:
+                unreachable = isinstance(error, httpx.ConnectError)
                 # Includes a body cut off before its Content-Length (RemoteProtocolError).
                 last_problem = redact(f"the connection failed ({type(error).__name__}: {error})", self.secrets)
             else:
@@ -288,6 +291,7 @@ class HttpClient:
                 if response.status_code not in RETRY_STATUSES:
                     raise self._error(response, where, table)
                 last_problem = f"HTTP {response.status_code}"
+                unreachable = False
                 told = _retry_after(response)
                 if told is not None:
                     wait = told
@@ -296,12 +300,14 @@ class HttpClient:
                 if time.monotonic() + wait >= until:  # waiting would pass the deadline: say so now
                     raise self._too_slow(where, table, started, until, by_run)
                 self.sleep(wait)
-        raise SourceError(
+        failed = SourceError(
             f"{where}: {last_problem} after {self.policy.attempts} tries; nothing was stored. "
             f"Check that {self.base_url}{f' ({self.url_setting})' if self.url_setting else ''} is "
             "reachable and run `faktabot refresh` again later.",
             source=self.source, table=table, permanent=False,
         )
+        failed.unreachable = unreachable  # read by indicators.refresh: no table of this source can answer
+        raise failed
 
     def _error(self, response: httpx.Response, where: str, table: str) -> SourceError:
         status = response.status_code

@@ -1,0 +1,44 @@
+"""`faktabot files template ID`: a ready CSV for a figure the municipality delivers as a file."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.cli.errors import UserError
+from bot.config import Config
+from bot.rendering.terminal import say
+from bot.settings import Settings
+from indicators.catalogue import default_areas, default_catalogue
+from indicators.inbox import file_indicators, template_csv
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    files = commands.add_parser("files", help="the municipality's own files: CSV templates")
+    actions = files.add_subparsers(dest="files_command", required=True)
+    template = actions.add_parser("template", help="write a CSV template for a figure delivered as a file")
+    template.add_argument("id", nargs="?", help="the indicator id (without it: list the ids)")
+    template.add_argument("--out", type=Path, help="where to write it (default: ID.csv here)")
+
+
+def cmd_files(args, settings: Settings, config: Config) -> int:
+    catalogue = default_catalogue()
+    choices = file_indicators(catalogue)
+    if not args.id:
+        say("files_list_header")
+        for indicator in choices:
+            say("files_list_line", id=indicator.id, name=indicator.name, figures=", ".join(indicator.figures))
+        return 0
+    indicator = next((i for i in choices if i.id == args.id), None)
+    if indicator is None:
+        ids = ", ".join(i.id for i in choices)
+        raise UserError(f"{args.id!r} is not a figure delivered as a file; use one of: {ids}")
+    area = default_areas().by_code.get(config.area)
+    target = args.out or Path(f"{indicator.id}.csv")
+    if target.exists():
+        raise UserError(f"{target} exists already; remove it or choose another name with --out")
+    # UTF-8 with BOM: Excel opens it with æ, ø and å intact.
+    target.write_text("\ufeff" + template_csv(indicator, area.name if area else "Ballerup"), encoding="utf-8",
+                      newline="")
+    say("files_template_written", path=target, id=indicator.id, out=sys.stdout)
+    return 0

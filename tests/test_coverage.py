@@ -1,0 +1,50 @@
+"""Coverage everywhere (issue 13, item 5): `faktabot status` and the fact sheet's first page say how many
+of the 28 figures rest on official figures, and which do not."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from bot.rendering import render
+from indicators import sampledata
+from indicators.catalogue import default_areas, default_catalogue
+from indicators.coverage import coverage
+from indicators.refresh import refresh_source
+from indicators.connectors import wanted_from
+from indicators.store import Store
+from tests.conftest import run_cli
+from tests.replay import ReplayServer, jobindsats_connector
+
+CATALOGUE = default_catalogue()
+
+
+def test_a_replayed_refresh_moves_figures_from_eksempeldata_to_official(tmp_path):
+    path = tmp_path / "store.db"
+    with Store(path, create=True) as store:
+        sampledata.load_into(store)
+        before = coverage(store, CATALOGUE, "151")
+        assert before.total == 28 and "3.3" in before.rest and "3.4" in before.rest
+        with ReplayServer() as server:
+            refresh_source(store, jobindsats_connector(server), wanted_from(CATALOGUE, "jobindsats",
+                           ["sygedagpenge", "fleksjob"]), catalogue=CATALOGUE, areas=default_areas(),
+                           now="2026-08-10T06:00:00+00:00")
+        after = coverage(store, CATALOGUE, "151")
+    assert {"3.3", "3.4"} <= set(after.official) and len(after.official) == len(before.official) + 2
+
+
+def test_status_prints_the_coverage_and_the_rest(sample_store_copy):
+    with Store(sample_store_copy) as store:
+        found = coverage(store, CATALOGUE, "151")
+    done = run_cli("status", db=sample_store_copy)
+    assert done.returncode == 0, done.stderr
+    assert f"{len(found.official)} af 28 figurer bygger på officielle tal for Ballerup." in done.stdout
+    assert "Eksempeldata eller ingen tal: 1.3 Konjunkturprognose" in done.stdout
+
+
+def test_the_first_fact_page_header_says_the_coverage():
+    figures = [SimpleNamespace(number="1.1", sample_data=False), SimpleNamespace(number="5.3", sample_data=True)]
+    first = render.render("factsheet_page_header.txt.j2", number=1, title="T", kommune="Ballerup",
+                          quarter="2026-Q2", sample=True, coverage=figures)
+    other = render.render("factsheet_page_header.txt.j2", number=2, title="T", kommune="Ballerup",
+                          quarter="2026-Q2", sample=False, coverage=None)
+    assert "1 af 2 figurer bygger på officielle tal; eksempeldata i 5.3." in first
+    assert "officielle tal" not in other

@@ -1,0 +1,134 @@
+"""The municipality's own files (issue 13, item 6): `faktabot files template ID`, the inbox folder the
+service imports from, and example figures stored as eksempeldata, never as the municipality's own."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from datetime import datetime, timezone
+
+import pytest
+
+from bot.cli.compose import build_service
+from bot.config import load_config
+from bot.service.scheduler import DEFAULT_SCHEDULE, schedule
+from bot.settings import load_settings
+from indicators.catalogue import default_areas, default_catalogue
+from indicators.connectors.files import import_formats
+from indicators.examples import SHIPPED_EXAMPLES
+from indicators.inbox import file_indicators, import_inbox
+from indicators.refresh import refresh_file
+from indicators.store import Store
+from tests.conftest import REPO, run_cli
+
+CATALOGUE = default_catalogue()
+AREAS = default_areas()
+FORMATS = import_formats(CATALOGUE, AREAS)
+NOW = "2026-08-10T06:00:00+00:00"
+EXAMPLE = REPO / "docs" / "samtaler-eksempel.csv"
+OWN = "Måned;Kommune;Målgruppe;Antal samtaler\nmaj 2026;Ballerup;Ledige;785\nmaj 2026;Ballerup;I alt;1.540\n"
+
+
+def test_the_shipped_example_hashes_are_the_files_in_docs():
+    assert {hashlib.sha256((REPO / p).read_bytes()).hexdigest(): p for p in SHIPPED_EXAMPLES.values()} \
+        == SHIPPED_EXAMPLES
+
+
+@pytest.mark.parametrize("indicator", [i.id for i in file_indicators(CATALOGUE)])
+def test_every_template_is_a_file_the_import_reads_and_its_example_row_is_eksempeldata(tmp_path, indicator):
+    out = tmp_path / f"{indicator}.csv"
+    done = run_cli("files", "template", indicator, "--out", str(out), db=tmp_path / "none.db")
+    assert done.returncode == 0, done.stderr
+    assert "Eksempeldata" in out.read_text(encoding="utf-8-sig").splitlines()[0]
+    with Store(tmp_path / "store.db", create=True) as store:
+        result = refresh_file(store, out, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW)
+        assert result.ok and result.rows == 1, result.error
+        stored = [o for o in store.iter_observations() if o.indicator == indicator]
+    assert stored and {o.source for o in stored} == {"eksempeldata"}
+
+
+def test_files_template_lists_the_ids_and_refuses_one_that_is_not_a_file_figure(tmp_path):
+    listed = run_cli("files", "template", db=tmp_path / "none.db")
+    assert listed.returncode == 0 and "samtalehyppighed" in listed.stdout and "positive_skift" in listed.stdout
+    wrong = run_cli("files", "template", "ledige", db=tmp_path / "none.db", cwd=tmp_path)
+    assert wrong.returncode == 1 and "'ledige' is not a figure delivered as a file" in wrong.stderr
+    assert not list(tmp_path.glob("*.csv"))
+
+
+def test_the_readme_example_file_is_eksempeldata_and_never_replaces_the_municipalitys_own(tmp_path):
+    own = tmp_path / "fasit-maj.csv"
+    own.write_text(OWN, encoding="utf-8")
+    with Store(tmp_path / "store.db", create=True) as store:
+        assert refresh_file(store, own, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW).ok
+        result = refresh_file(store, EXAMPLE, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW)
+        assert result.ok, result.error
+        assert store.get("samtaler", "151", "2026-05", "gruppe=Ledige").source == "file:fasit-maj.csv"
+        assert store.get("samtaler", "151", "2026-05", "gruppe=Ledige").value == 785
+        assert store.get("samtaler", "151", "2026-01", "gruppe=Ledige").source == "eksempeldata"
+
+
+def test_a_marked_row_is_eksempeldata_and_the_unmarked_rows_are_the_municipalitys(tmp_path):
+    path = tmp_path / "samtaler.csv"
+    path.write_text("Måned;Kommune;Målgruppe;Antal samtaler;Eksempeldata\nmaj 2026;Ballerup;Ledige;1.160;ja\n"
+                    "juni 2026;Ballerup;Ledige;800;\n", encoding="utf-8")
+    with Store(tmp_path / "store.db", create=True) as store:
+        assert refresh_file(store, path, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW).ok
+        assert store.get("samtaler", "151", "2026-05", "gruppe=Ledige").source == "eksempeldata"
+        assert store.get("samtaler", "151", "2026-06", "gruppe=Ledige").source == "file:samtaler.csv"
+
+
+def test_the_inbox_imports_good_files_and_rejects_the_rest_with_a_danish_reason(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "fasit-maj.csv").write_text(OWN, encoding="utf-8")
+    (inbox / "forkert.csv").write_text("Måned;Kommune;Målgruppe;Antal samtaler\nmaj 2026;Atlantis;Ledige;5\n",
+                                       encoding="utf-8")
+    (inbox / "noter.docx").write_bytes(b"PK\x03\x04")
+    shutil.copy(EXAMPLE, inbox / "samtaler-eksempel.csv")
+    with Store(tmp_path / "store.db", create=True) as store:
+        done = {f.name: f for f in import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS,
+                                                now=NOW, settle=0)}
+        assert store.get("samtaler", "151", "2026-05").value == 1540
+        assert store.get("samtaler", "151", "2026-01").source == "eksempeldata"
+    assert {n: f.imported for n, f in done.items()} == {"fasit-maj.csv": True, "forkert.csv": False,
+                                                          "noter.docx": False, "samtaler-eksempel.csv": True}
+    assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == []
+    assert sorted(p.name for p in (inbox / "imported").iterdir()) == ["fasit-maj.csv", "samtaler-eksempel.csv"]
+    reason = (inbox / "rejected" / "forkert.csv.fejl.txt").read_text(encoding="utf-8")
+    assert reason.startswith("Filen forkert.csv blev ikke indlæst") and "Atlantis" in reason
+    assert "hverken en CSV- eller en XLSX-fil" in (inbox / "rejected" / "noter.docx.fejl.txt").read_text("utf-8")
+    # The same name again later: kept beside the first, not overwritten.
+    (inbox / "fasit-maj.csv").write_text(OWN, encoding="utf-8")
+    with Store(tmp_path / "store.db") as store:
+        import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW, settle=0)
+    assert (inbox / "imported" / "fasit-maj-2.csv").exists()
+
+
+def test_a_file_still_being_written_waits_for_the_next_round(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "fasit.csv").write_text(OWN, encoding="utf-8")
+    with Store(tmp_path / "store.db", create=True) as store:
+        assert import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW,
+                            settle=60) == []
+    assert (inbox / "fasit.csv").exists()
+
+
+def test_the_service_job_imports_the_inbox_from_the_setting_and_runs_every_15_minutes(sample_store_copy, tmp_path):
+    inbox = tmp_path / "indbakke"
+    inbox.mkdir()
+    path = inbox / "fasit.csv"
+    path.write_text(OWN, encoding="utf-8")
+    old = datetime(2026, 1, 1).timestamp()
+    os.utime(path, (old, old))
+    settings = load_settings({"FAKTABOT_DB": str(sample_store_copy), "FAKTABOT_OUTBOX": str(tmp_path / "outbox"),
+                              "FAKTABOT_INBOX": str(inbox)}, dotenv=None)
+    assert settings.inbox == inbox and load_settings({}, dotenv=None).inbox.name == "inbox"
+    config = load_config(REPO / "faktabot.toml")
+    service = build_service(settings, config)
+    outcome = service.import_inbox(datetime(2026, 8, 10, 6, tzinfo=timezone.utc))
+    assert outcome.ok and outcome.text == "1 imported, 0 rejected"
+    assert (inbox / "imported" / "fasit.csv").exists()
+    with Store(sample_store_copy) as store:
+        assert store.get("samtaler", "151", "2026-05").source == "file:fasit.csv"
+    assert DEFAULT_SCHEDULE["inbox"] == "*/15 * * * *" and "inbox" in schedule(config)

@@ -1,0 +1,115 @@
+"""`faktabot sources --check` against the local replay server (issue 13, item 4): per figure, ready,
+not found (with the closest names the source offers), file import needed or eksempeldata only."""
+from __future__ import annotations
+
+from indicators.catalogue import default_catalogue
+from indicators.connectors import RetryPolicy, jobindsats, statbank
+from indicators.sources_check import check_sources, closest
+from tests.conftest import run_cli
+from tests.replay import TOKEN, Fault, ReplayServer
+
+CATALOGUE = default_catalogue()
+FAST = RetryPolicy(attempts=2, backoff=0.001, max_wait=0.01, timeout=5)
+
+
+def rename_table(body):
+    for subject in body:
+        for group in subject["table_groups"]:
+            for table in group["tables"]:
+                if table["table_id"] == "y25i09":
+                    table["table_id"] = "y25i09b"
+    return body
+
+
+def rename_measure(body):
+    for group in body["mgroups"]:
+        group["measures"] = ["Antal ledige fuldtidspersoner (ny)" if m == "Antal ledige fuldtidspersoner" else m
+                             for m in group["measures"]]
+    return body
+
+
+RENAMED = [Fault("v3/tables", mutate=rename_table), Fault("v3/table/y25i01", mutate=rename_measure)]
+
+
+def check(server):
+    job = jobindsats.client(server.jobindsats_url, TOKEN, policy=FAST)
+    stat = statbank.client(server.statbank_url, policy=FAST)
+    try:
+        return check_sources(CATALOGUE, jobindsats=job, statbank=stat)
+    finally:
+        job.close()
+        stat.close()
+
+
+def test_everything_the_catalogue_names_is_found_at_the_replay_and_each_figure_has_a_state():
+    with ReplayServer() as server:
+        report = check(server)
+    assert report.ok and report.problems == []
+    states = {f.number: f.state for f in report.figures}
+    assert len(states) == 28
+    assert states["4.1"] == "ready" and states["3.3"] == "ready"  # sygedagpenge: y07a02 + y12a02
+    assert states["5.1"] == "file" and states["7.4"] == "file"
+    assert states["6.2"] == "sample"  # virksomhedsaktiveringsgrad: no computable source
+    assert any("/v1/tableinfo/AUS08" in r for r in server.requests)
+
+
+def test_a_renamed_table_and_a_renamed_measure_are_named_with_the_closest_names():
+    with ReplayServer(faults=RENAMED) as server:
+        report = check(server)
+    assert not report.ok
+    found = {(p.source, p.what, p.name): p.closest for p in report.problems}
+    assert found[("jobindsats y25i09", "tabel", "y25i09")][0] == "y25i09b"
+    assert found[("jobindsats y25i01", "måling", "Antal ledige fuldtidspersoner")][0] == \
+        "Antal ledige fuldtidspersoner (ny)"
+    states = {f.number: f.state for f in report.figures}
+    assert states["4.1"] == "ready"  # ledige also comes from y25i03, which is found
+    assert states["4.3"] == "missing"  # langtidsledige (y25i09) and ledige_unge (y25i01's measure)
+
+
+def test_a_statbank_table_or_value_that_does_not_exist_is_named():
+    def drop_value(body):
+        for variable in body["variables"]:
+            if variable["id"] == "SAESONFAK":
+                variable["values"] = [v for v in variable["values"] if v["id"] != "9"] + [{"id": "8", "text": "x"}]
+        return body
+
+    with ReplayServer(faults=[Fault("tableinfo/AUS08", mutate=drop_value),
+                              Fault("tableinfo/LBESK69", status=400, body=b'{"errorTypeCode": "TABLE-NOTFOUND"}')]) \
+            as server:
+        report = check(server)
+    found = {(p.source, p.what, p.name) for p in report.problems}
+    assert ("statbank AUS08", "værdi", "SAESONFAK=9") in found
+    assert ("statbank LBESK69", "tabel", "LBESK69") in found
+    assert {f.number: f.state for f in report.figures}["1.1"] == "missing"
+
+
+def test_closest_folds_case_and_accents():
+    assert closest("Antal Ledige Fuldtidspersoner", ["antal ledige fuldtidspersoner", "Andel"]) == \
+        ("antal ledige fuldtidspersoner",)
+
+
+def test_the_command_prints_per_figure_and_exits_1_on_a_renamed_table(tmp_path):
+    with ReplayServer(faults=RENAMED) as server:
+        env = {"JOBINDSATS_API_URL": server.jobindsats_url, "JOBINDSATS_TOKEN": TOKEN,
+               "STATBANK_API_URL": server.statbank_url}
+        done = run_cli("sources", "--check", db=tmp_path / "none.db", env=env)
+        clean = ReplayServer()
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("4.3") and "IKKE FUNDET" in line for line in lines)
+    assert "jobindsats y25i09: tabel »y25i09« findes ikke (bruges af langtidsledige). " \
+           "Nærmeste navne hos kilden: »y25i09b«" in done.stdout
+    assert any(line.startswith("5.1") and "kræver filimport (samtaler" in line for line in lines)
+    assert lines[-1].startswith("17 af 28 figurer har en officiel kilde klar; 1 ikke fundet")
+    with clean as server:
+        env = {"JOBINDSATS_API_URL": server.jobindsats_url, "JOBINDSATS_TOKEN": TOKEN,
+               "STATBANK_API_URL": server.statbank_url}
+        assert run_cli("sources", "--check", db=tmp_path / "none.db", env=env).returncode == 0
+
+
+def test_without_a_token_jobindsats_is_not_checked_and_the_exit_is_1(tmp_path):
+    with ReplayServer() as server:
+        done = run_cli("sources", "--check", db=tmp_path / "none.db", env={"STATBANK_API_URL": server.statbank_url})
+    assert done.returncode == 1
+    assert "JOBINDSATS_TOKEN er ikke sat" in done.stderr
+    assert any(line.startswith("4.1") and "ikke tjekket" in line for line in done.stdout.splitlines())
