@@ -15,6 +15,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from datetime import date
 from pathlib import Path
@@ -97,6 +98,7 @@ def _start_service(path: Path, fake: slack.FakeSlack) -> tuple[subprocess.Popen,
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FAKTABOT_", "SLACK_", "SMTP_"))}
+    path.with_name("none.toml").write_text("# no targets, no recipients\n", encoding="utf-8")
     env.update(FAKTABOT_DB=str(path), FAKTABOT_CONFIG=str(path.with_name("none.toml")),
                FAKTABOT_OUTBOX=str(path.with_name("outbox")), SLACK_BOT_TOKEN="xoxb-bench",
                SLACK_SIGNING_SECRET=slack.SECRET, SLACK_API_URL=fake.url, PORT=str(port),
@@ -108,6 +110,8 @@ def _start_service(path: Path, fake: slack.FakeSlack) -> tuple[subprocess.Popen,
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1).read()
+            return process, port
+        except urllib.error.HTTPError:  # listening; /health says 503 until the scheduler's first beat
             return process, port
         except OSError:
             time.sleep(0.05)
