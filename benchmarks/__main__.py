@@ -18,7 +18,7 @@ def main() -> int:
     for module in sorted(m.name for m in pkgutil.iter_modules(benchmarks.__path__) if m.name.startswith("bench_")):
         try:
             results.extend(importlib.import_module(f"benchmarks.{module}").run())
-        except Exception as error:  # one broken benchmark must not hide the others' figures
+        except Exception as error:  # noqa: BLE001 - one broken benchmark must not hide the others' figures
             failed.append(f"{module}: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
     table = Table(title="Faktabot benchmarks")
     for column in ("figure", "value", "baseline", "ratio", "aim"):

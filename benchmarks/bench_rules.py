@@ -13,7 +13,7 @@ import sqlite3
 import tempfile
 import time
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.measure import Result
@@ -25,7 +25,7 @@ from indicators.store import Store
 from rules.engine import evaluate
 from rules.targets import parse_targets
 
-NOW = datetime(2026, 9, 1, tzinfo=timezone.utc)  # a month after the sample's newest month
+NOW = datetime(2026, 9, 1, tzinfo=UTC)  # a month after the sample's newest month
 REPEAT = 7
 
 

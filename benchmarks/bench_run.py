@@ -27,7 +27,7 @@ def _peak_rss_mb(pid: int) -> float:
 def _measure(command: list[str], env: dict, ready: str, log: Path, settle: str | None) -> tuple[float, float]:
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=open(log, "w"))
+                               stderr=open(log, "w"))  # noqa: SIM115 - the child owns it
     try:
         while ready not in log.read_text(encoding="utf-8"):
             if process.poll() is not None:
@@ -53,8 +53,8 @@ def run() -> list[Result]:
            # A closed port: the catch-up's StatBank refresh fails fast instead of waiting on DNS.
            "STATBANK_API_URL": "http://127.0.0.1:9/v1/"}
     ready, rss = _measure([sys.executable, "-m", "bot", "run"], env, "ready in", workdir / "run.log", "staleness:")
-    bare = [sys.executable, "-c", "import sqlite3, sys, time; print('ready in', file=sys.stderr, flush=True); "
-            "time.sleep(30)"]
+    bare = [sys.executable, "-c", ("import sqlite3, sys, time; print('ready in', file=sys.stderr, flush=True); "
+            "time.sleep(30)")]
     bare_ready, bare_rss = _measure(bare, env, "ready in", workdir / "bare.log", None)
     return [
         Result("faktabot run: start-up to ready (s)", ready, bare_ready, "s", aim="< 3 s", higher_is_better=False),

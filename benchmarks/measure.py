@@ -45,7 +45,7 @@ def best_of(repeat: int, setup: Callable[[], object], action: Callable[[object],
 def percentile(values: list[float], q: float) -> float:
     """The q-quantile (0..1) of `values`, nearest rank."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 # The store's observations table, for the plain-sqlite3 baseline: same columns and primary key.

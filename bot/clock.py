@@ -6,7 +6,7 @@ with its offset (`2026-11-30T09:33:37+00:00`) — so stored timestamps compare c
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 TIMEZONE = ZoneInfo("Europe/Copenhagen")
@@ -27,12 +27,12 @@ def stamp(moment: datetime) -> str:
     as Copenhagen time."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=TIMEZONE)
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def local(text: str) -> datetime:
     """A stored timestamp (any offset; naive is taken as UTC) as an aware Copenhagen moment."""
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(TIMEZONE)

@@ -48,7 +48,7 @@ class Term:
     optional: bool = False
 
     @classmethod
-    def parse(cls, text: str, where: str) -> "Term":
+    def parse(cls, text: str, where: str) -> Term:
         """`"?fuldtidspersoner[ydelse=Kontanthjælp]"` -> Term('fuldtidspersoner', 'ydelse=Kontanthjælp', True)."""
         optional = text.startswith("?")
         body = text.removeprefix("?").strip()
@@ -375,12 +375,11 @@ def refresh_derived(store, catalogue: Catalogue, *, touched: Iterable[str] | Non
         obs = derived.observation
         key = (obs.indicator, obs.area, obs.period, obs.breakdown)
         stored = held.get(key)
-        if stored is not None and key not in ours:
-            # Another source stored this key. Official figures and files always win; shipped
-            # eksempeldata yields only to a value computed from real inputs.
-            if not (stored.is_sample and not obs.is_sample):
-                other += 1
-                continue
+        # Another source stored this key: official figures and files always win; shipped
+        # eksempeldata yields only to a value computed from real inputs.
+        if stored is not None and key not in ours and not (stored.is_sample and not obs.is_sample):
+            other += 1
+            continue
         if obs.is_sample and (obs.indicator, obs.area, obs.breakdown) in real_series:
             other += 1
             continue

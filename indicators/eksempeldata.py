@@ -5,6 +5,7 @@ Pure apart from reading the spec (`sample/eksempeldata.toml`, whose header expla
 """
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import tomllib
@@ -157,7 +158,7 @@ def _level(entry: dict, where: str, x: float) -> float:
         points = sorted((_midpoint(periods.parse(p)), v) for p, v in entry["path"].items())
         if x <= points[0][0]:
             return points[0][1]
-        for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        for (x0, y0), (x1, y1) in itertools.pairwise(points):
             if x <= x1:
                 return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
         return points[-1][1]

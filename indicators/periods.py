@@ -54,20 +54,20 @@ class Period:
             return f"{self.year:04d}-Q{self.quarter}"
         return f"{self.year:04d}"
 
-    def shift(self, steps: int) -> "Period":
+    def shift(self, steps: int) -> Period:
         """The period `steps` periods of the same kind later (negative: earlier)."""
         index = self.year * 12 + self.start_month - 1 + steps * self.length
         return Period(index // 12, index % 12 + 1, self.length)
 
-    def same_period_last_year(self) -> "Period":
+    def same_period_last_year(self) -> Period:
         return Period(self.year - 1, self.start_month, self.length)
 
-    def ends_by(self, other: "Period") -> bool:
+    def ends_by(self, other: Period) -> bool:
         """Whether this period is over when `other` ends: 2026-Q2 ends by 2026-06, not by 2026-05."""
         end = self.year * 12 + self.start_month + self.length
         return end <= other.year * 12 + other.start_month + other.length
 
-    def contains(self, other: "Period") -> bool:
+    def contains(self, other: Period) -> bool:
         start = self.year * 12 + self.start_month
         other_start = other.year * 12 + other.start_month
         return start <= other_start and other_start + other.length <= start + self.length

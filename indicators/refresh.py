@@ -21,9 +21,8 @@ from pathlib import Path
 
 from indicators import derived, examples, periods, validation
 from indicators.catalogue import Areas, Catalogue
-from indicators.connectors import Connector, Wanted
+from indicators.connectors import Connector, Wanted, http
 from indicators.connectors import files as file_import
-from indicators.connectors import http
 from indicators.connectors.http import SourceError
 from indicators.store import Store, StoreError
 from indicators.types import SAMPLE_SOURCE, Observation

@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING
 
 from indicators import periods
 from indicators.catalogue import default_areas
-from indicators.eksempeldata import SPEC_PATH, SpecError, build_for_areas, build_synthetic
+from indicators.eksempeldata import (
+    SPEC_PATH,
+    SpecError,
+    build_for_areas,
+    build_synthetic,
+)
 from indicators.types import Area, Observation, canonical_breakdown
 
 if TYPE_CHECKING:
@@ -314,13 +319,13 @@ def write_sample(observations: Iterable[Observation], path: Path) -> int:
     """Write a stable gzipped CSV (sorted, mtime 0) so rebuilding gives the same bytes; returns rows."""
     rows = sorted(observations, key=sort_key)
     # No file name and mtime 0 in the gzip header: the bytes depend on the rows only.
-    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
-        with io.TextIOWrapper(gz, encoding="utf-8", newline="") as text:
-            writer = csv.writer(text, lineterminator="\n")
-            writer.writerow(FIELDS)
-            for o in rows:
-                writer.writerow((o.indicator, o.area, o.period, o.breakdown, _format_value(o.value), o.unit,
-                                 o.source, int(o.provisional), o.fetched_at))
+    with (open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz,
+          io.TextIOWrapper(gz, encoding="utf-8", newline="") as text):
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(FIELDS)
+        for o in rows:
+            writer.writerow((o.indicator, o.area, o.period, o.breakdown, _format_value(o.value), o.unit,
+                             o.source, int(o.provisional), o.fetched_at))
     return len(rows)
 
 

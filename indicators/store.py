@@ -13,13 +13,13 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-
-from indicators.database import Database, Migrations
+from typing import Self
 
 from indicators import validation
 from indicators.catalogue import Areas, default_areas, default_catalogue
+from indicators.database import Database, Migrations
 from indicators.types import SAMPLE_SOURCE, Observation
 
 log = logging.getLogger(__name__)
@@ -176,8 +176,8 @@ def normalise_timestamps(db: Database, columns_by_table: dict[str, list[str]]) -
             except ValueError:
                 continue  # not a timestamp after all; left as it is
             if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=timezone.utc)
-            fixed = moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+                moment = moment.replace(tzinfo=UTC)
+            fixed = moment.astimezone(UTC).isoformat(timespec="seconds")
             db.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", [fixed, value])
 
 
@@ -313,7 +313,7 @@ class LoadResult:
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _check_is_store(path: Path, *, create: bool) -> None:
@@ -504,7 +504,7 @@ class Store:
         with self.translated():
             self.db.execute("VACUUM INTO ?", [str(target)])
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -722,7 +722,7 @@ class Store:
         Validation keeps such rows out and the r001 repair removed older ones; this keeps one
         that still slips in (another tool, a hand-written UPDATE) from crashing every answer.
         """
-        this_year = datetime.now(timezone.utc).year
+        this_year = datetime.now(UTC).year
         for row in rows:
             problem = validation.store_problem(row[period_at], row[value_at] if value_at is not None else None,
                                                this_year)

@@ -13,7 +13,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 from tests.fake_slack import FakeSlack
-from tests.shared_data import SHARED_DATA  # noqa: E402  (../shared/data or the bundled copy)
+from tests.shared_data import SHARED_DATA
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 from urllib.parse import parse_qsl
 
 TEAM_ID, BOT_USER, BOT_ID = "T0KOMMUNE", "UFAKTABOT", "BFAKTABOT"
@@ -55,7 +56,7 @@ class FakeSlack:
 
     # -- life ------------------------------------------------------------------------------
 
-    def __enter__(self) -> "FakeSlack":
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -231,7 +232,7 @@ class FakeSocketMode:
         self._server = serve(self._session, "127.0.0.1", 0)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "FakeSocketMode":
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

@@ -26,7 +26,9 @@ from indicators import periods
 from indicators.catalogue import default_areas, default_catalogue, fold
 
 REPO = Path(__file__).resolve().parents[1]
-from tests.shared_data import SHARED_DATA  # noqa: E402  (../shared/data or the bundled copy)
+from typing import Self
+
+from tests.shared_data import SHARED_DATA
 
 RECORDED = SHARED_DATA / "api-responses" / "jobindsats-v3"
 TOKEN = "replay-token"
@@ -146,7 +148,7 @@ def input_value(table_id: str, area_code: str, period_id: str, measure: str) -> 
     return float(persons if measure == "Antal personer" else round(persons * 0.85))
 
 
-def input_tables() -> dict[str, "Table"]:
+def input_tables() -> dict[str, Table]:
     areas = default_areas()
     named = [("000", "Hele landet"), *((a.code, a.name) for a in areas.kommuner())]
     quarters = sorted({f"{p[:4]}Q{(int(p[5:]) - 1) // 3 + 1:02d}" for p in INPUT_MONTHS})
@@ -420,7 +422,7 @@ class ReplayServer:
     def statbank_url(self) -> str:
         return self.url + "v1/"
 
-    def start(self) -> "ReplayServer":
+    def start(self) -> ReplayServer:
         self.thread.start()
         return self
 
@@ -428,7 +430,7 @@ class ReplayServer:
         self.httpd.shutdown()
         self.httpd.server_close()
 
-    def __enter__(self) -> "ReplayServer":
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ from indicators.store import Store
 from rules.targets import parse_targets
 from tests.conftest import REPO
 
-NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -166,7 +166,7 @@ def test_a_snooze_holds_the_alert_until_its_date(store, config, tmp_path):
     watch.snooze(store, ledger, config, "ungeledighed", date(2026, 12, 1), NOW)
     run = watch.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
     assert "ungeledighed" not in [n.target for _, n, _, _ in run.notices]
-    after = watch.run_alerts(store, ledger, config, outbox(tmp_path), datetime(2026, 12, 1, 9, tzinfo=timezone.utc))
+    after = watch.run_alerts(store, ledger, config, outbox(tmp_path), datetime(2026, 12, 1, 9, tzinfo=UTC))
     assert [n.target for _, n, _, _ in after.notices] == ["ungeledighed"]
 
 
@@ -218,18 +218,18 @@ def real_target(**raw):
 
 
 @pytest.mark.parametrize("raw, now, status, phrases", [
-    ({"indicator": "ledige", "kind": "ceiling", "limit": 700}, datetime(2026, 9, 1, tzinfo=timezone.utc),
+    ({"indicator": "ledige", "kind": "ceiling", "limit": 700}, datetime(2026, 9, 1, tzinfo=UTC),
      "breached", ["Ledige i Ballerup: ", "juli 2026; loftet er 700 fuldtidspersoner – ", " over, "]),
-    ({"indicator": "ledige", "kind": "ceiling", "limit": 700}, datetime(2027, 6, 1, tzinfo=timezone.utc),
+    ({"indicator": "ledige", "kind": "ceiling", "limit": 700}, datetime(2027, 6, 1, tzinfo=UTC),
      "no_data", ["De nyeste tal for ledige i Ballerup er fra juli 2026, som sluttede for 305 dage siden."]),
     ({"indicator": "ledighedsprocent", "kind": "benchmark", "mode": "ratio", "threshold": 1.2},
-     datetime(2026, 9, 1, tzinfo=timezone.utc), "ok", [" pct. af niveauet; målet er højst 120 pct.", "på sporet"]),
+     datetime(2026, 9, 1, tzinfo=UTC), "ok", [" pct. af niveauet; målet er højst 120 pct.", "på sporet"]),
     ({"indicator": "ledige", "kind": "change", "compare_area": "000", "tolerance": 0.5},
-     datetime(2026, 9, 1, tzinfo=timezone.utc), None, ["pct. fra juli 2025 til juli 2026", "i hele landet"]),
+     datetime(2026, 9, 1, tzinfo=UTC), None, ["pct. fra juli 2025 til juli 2026", "i hele landet"]),
     ({"indicator": "ledighedsprocent", "kind": "ceiling", "limit": 2.0, "min_count": 5000},
-     datetime(2026, 9, 1, tzinfo=timezone.utc), "no_data", ["under grænsen på 5.000, så målet vurderes ikke"]),
+     datetime(2026, 9, 1, tzinfo=UTC), "no_data", ["under grænsen på 5.000, så målet vurderes ikke"]),
     ({"indicator": "beskaeftigelse", "kind": "floor", "limit": 160000, "area": "Aarhus"},
-     datetime(2026, 1, 15, tzinfo=timezone.utc), "breached",
+     datetime(2026, 1, 15, tzinfo=UTC), "breached",
      ["Beskæftigelsen i Aarhus: 154.050 fuldtidsbeskæftigede i 3. kvt. 2025; målet er mindst 160.000"]),
 ])
 def test_reasons_render_in_danish_for_real_figures(store, raw, now, status, phrases):
@@ -243,7 +243,7 @@ def test_reasons_render_in_danish_for_real_figures(store, raw, now, status, phra
         assert phrase in reason, reason
     assert view.state.sample_data is False
     for notice in evaluation.notices:
-        subject, text = views.render_notice(view, notice)
+        _subject, text = views.render_notice(view, notice)
         assert "Eksempeldata" not in text and ("Kilde: Jobindsats" in text or "Kilde: Danmarks Statistik" in text)
 
 

@@ -114,7 +114,7 @@ def test_a_follow_up_changes_only_what_it_names(store, lines, indicator, area, p
 
 
 def test_compared_with_landet_keeps_the_question_and_adds_landet(store):
-    first, second = chat(store, "ledighedsprocent Aarhus maj 2026", "sammenlignet med landet")
+    _first, second = chat(store, "ledighedsprocent Aarhus maj 2026", "sammenlignet med landet")
     assert second.result.query.compare == ("000",) and second.result.area.code == "751"
     assert "Hele landet:" in second.text and second.as_json()["period"] == "2026-05"
 

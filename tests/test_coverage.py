@@ -7,9 +7,9 @@ from types import SimpleNamespace
 from bot.rendering import render
 from indicators import sampledata
 from indicators.catalogue import default_areas, default_catalogue
+from indicators.connectors import wanted_from
 from indicators.coverage import coverage
 from indicators.refresh import refresh_source
-from indicators.connectors import wanted_from
 from indicators.store import Store
 from tests.conftest import run_cli
 from tests.replay import ReplayServer, jobindsats_connector

@@ -24,7 +24,13 @@ from aiosmtpd.controller import Controller
 
 from bot.clock import TIMEZONE
 from bot.delivery.channels import Channels, DeliveryError, Message, OutboxChannel
-from bot.delivery.email import EmailContent, message_id, EmailNoticeChannel, EmlOutbox, SmtpChannel
+from bot.delivery.email import (
+    EmailContent,
+    EmailNoticeChannel,
+    EmlOutbox,
+    SmtpChannel,
+    message_id,
+)
 from bot.delivery.ledger import Ledger
 from bot.delivery.sending import send_due
 from indicators.store import Store

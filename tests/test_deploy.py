@@ -17,7 +17,7 @@ DEPLOY = REPO / "deploy"
 
 
 def test_env_example_names_every_setting():
-    named = set(re.findall(r"^#? ?([A-Z][A-Z_]+)=", (DEPLOY / ".env.example").read_text(encoding="utf-8"), re.M))
+    named = set(re.findall(r"^#? ?([A-Z][A-Z_]+)=", (DEPLOY / ".env.example").read_text(encoding="utf-8"), re.MULTILINE))
     assert set(NAMES) - named == set()
     assert named - set(NAMES) == set()
 
@@ -31,7 +31,7 @@ def test_the_systemd_unit_is_hardened_and_takes_secrets_as_credentials():
 
 def test_the_dockerfile_runs_as_a_user_with_a_volume_and_a_healthcheck():
     dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
-    assert re.search(r"^USER faktabot$", dockerfile, re.M) and "VOLUME" in dockerfile
+    assert re.search(r"^USER faktabot$", dockerfile, re.MULTILINE) and "VOLUME" in dockerfile
     assert "HEALTHCHECK" in dockerfile and "-slim" in dockerfile
 
 

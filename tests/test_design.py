@@ -57,7 +57,7 @@ def test_every_third_party_import_is_declared_in_pyproject():
 
 def test_the_readme_opens_with_the_two_commands_and_names_every_command():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    first_block = re.search(r"```(?:sh|bash)?\n(.*?)```", readme, re.S).group(1)
+    first_block = re.search(r"```(?:sh|bash)?\n(.*?)```", readme, re.DOTALL).group(1)
     assert first_block.split() == ["make", "run", "make", "test"]
     subcommands = build_parser()._subparsers._group_actions[0].choices
     for command in subcommands:

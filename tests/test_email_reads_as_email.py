@@ -6,10 +6,11 @@ from __future__ import annotations
 import html as htmllib
 import re
 import socket
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email import policy
 from email.parser import BytesParser
 from html.parser import HTMLParser
+from typing import ClassVar
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -21,7 +22,7 @@ from indicators.catalogue import default_catalogue
 from indicators.types import SAMPLE_SOURCE, Observation
 from tests.conftest import run_cli
 
-NOW = datetime(2026, 8, 3, 7, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 8, 3, 7, 0, tzinfo=UTC)
 SLACK_BOLD = re.compile(r"(?<![\w*])\*\S[^*\n]*\*(?!\w)")
 SLACK_ITALIC = re.compile(r"(?<![\w_])_\S[^_\n]*_(?!\w)")
 SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
@@ -61,7 +62,7 @@ def env_for(recorder, tmp_path, sender="Faktabot Ballerup <faktabot@example.org>
 class _Blocks(HTMLParser):
     """The text of each innermost <p>, <li>, <h1>/<h2>, table cell or <title>, and any text outside them."""
 
-    BLOCKS = {"p", "li", "h1", "h2", "td", "th", "title"}
+    BLOCKS: ClassVar[frozenset[str]] = frozenset({"p", "li", "h1", "h2", "td", "th", "title"})
 
     def __init__(self):
         super().__init__(convert_charrefs=False)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import email
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email import policy
 from pathlib import Path
 
@@ -32,12 +32,12 @@ from indicators.store import Store
 from rules.engine import Acknowledgement
 from tests.conftest import REPO
 
-NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 HOSTILE = "x<!channel><@U999>\n<script>alert(1)</script>&amp;"
 # Fields the templates branch on or parse (codes, periods, units of measure), kept as they are;
 # every other string is replaced. A source keeps its kind and gets a hostile table or file name.
 CODES = {"kind", "status", "format", "frequency", "intent", "code", "better", "mode", "period", "month",
-         "quarter", "newest_period", "first", "id", "indicator", "area", "code", "measure", "number",
+         "quarter", "newest_period", "first", "id", "indicator", "area", "measure", "number",
          "unit", "reason", "last_status", "compare_area", "count_indicator", "start", "end", "cid",
          "fetched_at", "newest", "last_ok"}
 # Templates with no field from outside to print (fixed words, numbers and periods only).

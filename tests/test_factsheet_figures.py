@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
-NOW = datetime(2026, 8, 22, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 8, 22, 9, 0, tzinfo=UTC)
 
 # Per figure, what the built chart must contain (the seed's series, areas, target line) and which
 # breakdowns the sample store lacks, so the chart must say so.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -126,7 +126,7 @@ def test_the_service_job_imports_the_inbox_from_the_setting_and_runs_every_15_mi
     assert settings.inbox == inbox and load_settings({}, dotenv=None).inbox.name == "inbox"
     config = load_config(REPO / "faktabot.toml")
     service = build_service(settings, config)
-    outcome = service.import_inbox(datetime(2026, 8, 10, 6, tzinfo=timezone.utc))
+    outcome = service.import_inbox(datetime(2026, 8, 10, 6, tzinfo=UTC))
     assert outcome.ok and outcome.text == "1 imported, 0 rejected"
     assert (inbox / "imported" / "fasit.csv").exists()
     with Store(sample_store_copy) as store:

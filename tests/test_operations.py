@@ -25,7 +25,6 @@ from bot.settings import SettingsError, load_settings
 from indicators.store import NotAStore, Store, restore
 from tests.conftest import REPO, run_cli
 
-
 # --- the schedule guard ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("expression", ["30 1-3 * * *", "0 */2 * * *", "15 0-4/2 * * mon", "0 1,2 * * *"])
@@ -108,7 +107,7 @@ def test_status_check_is_critical_with_the_service_stopped(sample_store_copy):
 def test_a_late_heartbeat_or_an_unreadable_store_is_critical(sample_store_copy, tmp_path):
     now = datetime(2026, 11, 25, 12, 0, tzinfo=TIMEZONE)
     late = assess(sample_store_copy, now, running_pid="1", heartbeat=now - timedelta(minutes=10), intervals={})
-    assert late.level == 2 and [f.code for f in late.findings][0] == "heartbeat_late"
+    assert late.level == 2 and next(f.code for f in late.findings) == "heartbeat_late"
     foreign = tmp_path / "foreign.db"
     sqlite3.connect(foreign).execute("CREATE TABLE t (x)").connection.close()
     broken = assess(foreign, now, running_pid="1", heartbeat=now, intervals={})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -196,8 +196,8 @@ def test_real_figures_replace_the_eksempeldata_of_the_series_they_cover(sample_s
 
 def test_status_says_per_source_when_it_last_succeeded_and_whether_it_is_stale(store_path):
     with Store(store_path) as store:
-        found = {s.source: s for s in source_status(store, datetime(2026, 8, 20, tzinfo=timezone.utc))}
-        later = {s.source: s for s in source_status(store, datetime(2026, 8, 1, tzinfo=timezone.utc)
+        found = {s.source: s for s in source_status(store, datetime(2026, 8, 20, tzinfo=UTC))}
+        later = {s.source: s for s in source_status(store, datetime(2026, 8, 1, tzinfo=UTC)
                                                     + timedelta(days=40))}
     assert found["jobindsats"].last_ok == "2026-08-01T06:00:00+00:00" and not found["jobindsats"].stale
     assert found["jobindsats"].newest == "2026-07" and found["jobindsats"].rows > 30_000
@@ -273,7 +273,7 @@ def test_refresh_imports_a_file_and_status_shows_it(store_path, capsys):
     assert code == 0, err
     assert out.startswith("file:samtaler-eksempel.csv: 24 tal for 1 område hentet")
     with Store(store_path) as store:
-        print_status(store, datetime(2026, 8, 20, tzinfo=timezone.utc))
+        print_status(store, datetime(2026, 8, 20, tzinfo=UTC))
     status = capsys.readouterr().out
     assert "jobindsats               aktuel: seneste vellykkede opdatering 1. aug. 2026" in status
     assert "statbank                 aldrig hentet" in status
@@ -287,5 +287,5 @@ def test_refresh_imports_a_file_and_status_shows_it(store_path, capsys):
     (["--source", "statbank", "--indicator", "samtaler"], "samtaler has no statbank source"),
 ])
 def test_mistakes_in_the_options_are_one_line_that_says_what_to_do(store_path, capsys, argv, says):
-    code, out, err = refresh_here(capsys, store_path, *argv)
+    code, _out, err = refresh_here(capsys, store_path, *argv)
     assert code == 1 and says in err and len(err.strip().splitlines()) == 1

@@ -4,7 +4,7 @@ recorded with its error, named by `refresh`, `status` and the staleness notice, 
 run, while the source's other tables land; derived values are computed from what landed."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from indicators.catalogue import default_areas, default_catalogue
@@ -12,7 +12,14 @@ from indicators.connectors import wanted_from
 from indicators.refresh import refresh_source, source_status
 from indicators.store import Store
 from tests.conftest import run_cli
-from tests.replay import RECORDED, TOKEN, Fault, ReplayServer, input_value, jobindsats_connector
+from tests.replay import (
+    RECORDED,
+    TOKEN,
+    Fault,
+    ReplayServer,
+    input_value,
+    jobindsats_connector,
+)
 
 CATALOGUE = default_catalogue()
 AREAS = default_areas()
@@ -55,7 +62,7 @@ def test_the_failed_table_is_asked_again_next_run_and_lands_then(tmp_path):
     assert any("/data/y25i09" in r for r in server.requests)
     with Store(path) as store:
         assert store.get("langtidsledige", "151", "2026-05").source == "jobindsats:y25i09"
-        assert [s.failed_tables for s in source_status(store, datetime(2026, 8, 12, tzinfo=timezone.utc))
+        assert [s.failed_tables for s in source_status(store, datetime(2026, 8, 12, tzinfo=UTC))
                 if s.source == "jobindsats"] == [()]
 
 
@@ -81,8 +88,8 @@ def test_a_table_that_keeps_failing_makes_the_source_stale_and_the_notice_names_
     with ReplayServer(faults=[RENAMED]) as server:
         assert not refresh(path, server, ["ledige", "langtidsledige"]).ok
     with Store(path) as store:
-        soon = {s.source: s for s in source_status(store, datetime(2026, 8, 11, tzinfo=timezone.utc))}["jobindsats"]
-        later = {s.source: s for s in source_status(store, datetime(2026, 8, 20, tzinfo=timezone.utc))}["jobindsats"]
+        soon = {s.source: s for s in source_status(store, datetime(2026, 8, 11, tzinfo=UTC))}["jobindsats"]
+        later = {s.source: s for s in source_status(store, datetime(2026, 8, 20, tzinfo=UTC))}["jobindsats"]
     assert soon.last_ok == NOW and not soon.stale  # y25i01 landed on the 10th; y25i09 last landed 10 July
     assert [t[:2] for t in soon.failed_tables] == [("y25i09", "2026-07-10T06:00:00+00:00")]
     assert later.stale  # y25i09's figures are more than 35 days old by then

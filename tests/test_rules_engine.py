@@ -6,7 +6,7 @@ built here, `now` is fixed.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -32,7 +32,7 @@ FACTS = {
     "samtalehyppighed": IndicatorInfo("higher", "quarter", "decimal"),
 }
 AREAS = {"000": "Hele landet", "151": "Ballerup", "165": "Albertslund"}
-NOW = datetime(2026, 9, 1, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
 REAL = "jobindsats:test"
 
 

@@ -1,7 +1,7 @@
 """Properties of the lifecycle that must hold for any data: the same inputs never notify twice."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,7 +13,7 @@ from rules.targets import IndicatorInfo, parse_targets
 
 FACTS = {"ungeledighed": IndicatorInfo("lower", "month", "pct"), "fleksjob": IndicatorInfo("higher", "month", "count")}
 AREAS = {"000": "Hele landet", "151": "Ballerup"}
-START = datetime(2026, 8, 1, tzinfo=timezone.utc)
+START = datetime(2026, 8, 1, tzinfo=UTC)
 MONTHS = [str(parse("2026-01").shift(i)) for i in range(7)]
 
 targets = st.fixed_dictionaries({

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import itertools
 import tomllib
 from collections import defaultdict
 from pathlib import Path
@@ -86,7 +87,7 @@ def on_trajectory(points: dict[str, float], period: str) -> float:
     """The målsti at `period`: linear between the two points around it."""
     known = sorted((month_index(p), v) for p, v in points.items())
     x = month_index(period)
-    for (x0, y0), (x1, y1) in zip(known, known[1:]):
+    for (x0, y0), (x1, y1) in itertools.pairwise(known):
         if x0 <= x <= x1:
             return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
     raise AssertionError(f"{period} is outside the målsti {points}")

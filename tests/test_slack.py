@@ -196,7 +196,7 @@ def alert_ts(running, fake, sample_store_copy, tmp_path) -> str:
     with Store(sample_store_copy) as store:
         run = watch.run_alerts(store, Ledger(store.db), CONFIG, channels, clock.now())
     assert not run.failed
-    has_buttons = lambda a: any(b.get("block_id") == "alert:ungeledighed" for b in a.get("blocks", []))  # noqa: E731
+    has_buttons = lambda a: any(b.get("block_id") == "alert:ungeledighed" for b in a.get("blocks", []))
     [posted] = fake.to("chat.postMessage", where=has_buttons)
     assert posted.args["channel"] == "C0LEDELSE" and "Ungeledighed" in posted.args["text"]
     return posted.response["ts"]
@@ -211,7 +211,7 @@ def test_alert_is_posted_with_buttons_and_its_chart_in_the_thread(alert_ts, fake
     [done] = fake.wait_for("files.completeUploadExternal", where=in_thread(alert_ts))
     assert done.args["channel_id"] == "C0LEDELSE"
     [posted] = [c for c in fake.to("chat.postMessage") if "alert:ungeledighed" in json.dumps(c.args)]
-    actions = [b for b in posted.args["blocks"] if b["type"] == "actions"][0]
+    actions = next(b for b in posted.args["blocks"] if b["type"] == "actions")
     assert [e["action_id"] for e in actions["elements"]] == [blocks.SNOOZE_WEEK, blocks.SNOOZE_MONTH,
                                                             blocks.ACKNOWLEDGE, blocks.DEVELOPMENT]
     assert all(len(e["text"]["text"]) <= 75 for e in actions["elements"])
@@ -257,7 +257,7 @@ def test_a_reminder_goes_in_the_alerts_thread_and_updates_the_original(running, 
     where = channel.send(Message("#beskaeftigelse-ledelse", "Stadig bagud", "*Stadig bagud: Ungeledighed*",
                                  "ungeledighed:reminder:2026-12-25T09:00:00"))
     assert where.startswith("slack:C0LEDELSE:")
-    [reminder] = fake.wait_for("chat.postMessage", where=lambda a: a.get("thread_ts") == alert_ts
+    [_reminder] = fake.wait_for("chat.postMessage", where=lambda a: a.get("thread_ts") == alert_ts
                                and "Stadig bagud" in a["text"])
     [update] = fake.wait_for("chat.update", where=lambda a: a["ts"] == alert_ts)
     assert "Stadig bagud pr." in json.dumps(update.args["blocks"], ensure_ascii=False)
@@ -360,7 +360,7 @@ def test_faktabot_run_answers_a_signed_mention_in_three_seconds_once_and_a_click
                    SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=slack.SECRET, SLACK_API_URL=fake.url,
                    SLACK_TEAM_ID=slack.TEAM_ID, PORT=str(port), STATBANK_API_URL=f"{fake.base}/v1/")
         process = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env, cwd=REPO, stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.DEVNULL, stderr=open(log, "w"))
+                                   stdout=subprocess.DEVNULL, stderr=open(log, "w"))  # noqa: SIM115
         try:
             deadline = time.monotonic() + 30
             while True:
@@ -382,7 +382,7 @@ def test_faktabot_run_answers_a_signed_mention_in_three_seconds_once_and_a_click
             assert slack.post(port, envelope, JSON, extra={"X-Slack-Retry-Num": "1"}) == (200, "")
             assert "event Ev11 already handled" in log.read_text()
             # The catch-up's alerts reach Slack with their buttons; a click snoozes one.
-            has_buttons = lambda a: "alert:sygedagpenge" in json.dumps(a.get("blocks", []))  # noqa: E731
+            has_buttons = lambda a: "alert:sygedagpenge" in json.dumps(a.get("blocks", []))
             fake.wait_for("chat.postMessage", where=has_buttons, timeout=20)
             ts = fake.to("chat.postMessage", where=has_buttons)[0].response["ts"]
             click = slack.button(blocks.SNOOZE_MONTH, "sygedagpenge", "C0LEDELSE", ts, fake.base)

@@ -9,7 +9,7 @@ import json
 import threading
 import time
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -30,7 +30,7 @@ from bot.settings import SettingsError, load_settings
 from indicators.store import Store
 from tests.conftest import REPO
 
-NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 SECRET = "s" * 40
 SCHEMA = json.loads((REPO / "tests/data/adaptive-card/adaptive-card-1.4.schema.json").read_text(encoding="utf-8"))
 TEAMS, MANAGER = "teams:ledelse", "chef@kommune.dk"
@@ -338,9 +338,11 @@ def test_teams_card_links_are_signed_for_the_channel(site, workflow):
 
 
 def test_the_slack_http_listener_serves_the_links_too(site, config):
-    from bot.slack.server import http_server  # slack-bolt: as the Slack listener tests import it
-
     from slack_bolt import App
+
+    from bot.slack.server import (
+        http_server,  # slack-bolt: as the Slack listener tests import it
+    )
     app = App(token="xoxb-test", signing_secret="x" * 32, token_verification_enabled=False)
     server = http_server(app, 0, signing_secret="x" * 32,
                          links=link_handler(site["settings"], config, lambda: site["clock"]["now"]))

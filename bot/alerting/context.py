@@ -56,7 +56,7 @@ class TargetContext:
     now: datetime
 
     @classmethod
-    def load(cls, store: Store, config: Config, now: datetime) -> "TargetContext":
+    def load(cls, store: Store, config: Config, now: datetime) -> TargetContext:
         if not config.targets:
             return cls(config, [], now)
         states = Ledger(store.db).states()

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from bot.alerting.context import TargetContext, observations_for
-from bot.alerting.views import TargetView, notice_card, render_notice, render_notice_email, views
+from bot.alerting.views import (
+    TargetView,
+    notice_card,
+    render_notice,
+    render_notice_email,
+    views,
+)
 from bot.config import Config
 from bot.delivery.channels import Channels, is_email, is_teams
 from bot.delivery.ledger import Delivery, Ledger

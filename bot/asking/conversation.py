@@ -13,7 +13,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from bot.asking.answers import Answer, Freshness, answer, freshness
-from bot.asking.queries import NotUnderstood, PeriodRequest, Query, default_vocabulary, parse
+from bot.asking.queries import (
+    NotUnderstood,
+    PeriodRequest,
+    Query,
+    default_vocabulary,
+    parse,
+)
 from bot.config import Config
 from bot.rendering import charts, render
 from indicators.catalogue import default_areas, default_catalogue

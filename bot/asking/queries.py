@@ -111,7 +111,7 @@ class Vocabulary:
     indicator_breakdowns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, catalogue: Catalogue, areas: Areas, path: Path = VOCABULARY_PATH) -> "Vocabulary":
+    def build(cls, catalogue: Catalogue, areas: Areas, path: Path = VOCABULARY_PATH) -> Vocabulary:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
         months = {fold(name): number for number, name in get_month_names("wide", locale="da").items()}

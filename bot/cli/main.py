@@ -13,16 +13,16 @@ from pathlib import Path
 from bot.alerting.watch import AlertError
 from bot.cli import alerts as alert_commands
 from bot.cli import commands, operations
-from bot.cli import refresh as refresh_commands
 from bot.cli import files as files_commands
+from bot.cli import refresh as refresh_commands
 from bot.cli import sources as sources_commands
 from bot.cli import summary as summary_commands
 from bot.cli.errors import UserError
 from bot.config import EXAMPLE_PATH, Config, ConfigError, load_config
 from bot.rendering.terminal import messages, say
 from bot.reports.summary_mailing import SummaryError
-from bot.settings import Settings, SettingsError, load_settings
 from bot.service import ServiceError
+from bot.settings import Settings, SettingsError, load_settings
 from indicators.catalogue import CatalogueError
 from indicators.store import StoreError
 

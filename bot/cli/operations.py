@@ -18,7 +18,12 @@ from bot.rendering.terminal import messages, say
 from bot.service import ServiceError
 from bot.service.health import LEVELS, Heartbeat, Report, assess
 from bot.service.lock import InstanceLock
-from bot.service.scheduler import DEFAULT_SCHEDULE, next_runs, refresh_intervals, schedule
+from bot.service.scheduler import (
+    DEFAULT_SCHEDULE,
+    next_runs,
+    refresh_intervals,
+    schedule,
+)
 from bot.settings import Settings
 from indicators.store import Store, restore
 

@@ -10,8 +10,8 @@ import os
 import sys
 import threading
 import time
-from logging.handlers import RotatingFileHandler
 from collections.abc import Callable
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TextIO
 

@@ -12,9 +12,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
-from indicators.database import Database, Migrations
-
 from bot import clock
+from indicators.database import Database, Migrations
 from indicators.store import normalise_timestamps
 from rules.engine import Acknowledgement, Reason, TargetState
 from rules.forecast import Forecast

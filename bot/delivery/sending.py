@@ -10,7 +10,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from bot.delivery.channels import Channels, Chart, DeliveryError, Message, OutcomeUnknown, is_email
+from bot.delivery.channels import (
+    Channels,
+    Chart,
+    DeliveryError,
+    Message,
+    OutcomeUnknown,
+    is_email,
+)
 from bot.delivery.email import EmailContent, EmlOutbox, SmtpChannel
 from bot.delivery.ledger import Delivery, Ledger
 

@@ -129,7 +129,9 @@ def _finish(axes, title: str, unit: str, decimals: int, watermark: str, legend: 
             handles.append(handle)
             labels.append(handle.get_label())
         if note:
-            from matplotlib.lines import Line2D  # start-up time: matplotlib loads only to draw
+            from matplotlib.lines import (
+                Line2D,  # start-up time: matplotlib loads only to draw
+            )
 
             # The note is a legend row without a symbol: it sits with the legend, outside the data.
             handles.append(Line2D([], [], linestyle="none"))
@@ -184,7 +186,9 @@ def draw_lines(axes, spec: ChartSpec, fontsize: int = 12, legend_above: bool = F
 
 def draw_bars(axes, spec: BarSpec, fontsize: int = 12, legend_above: bool = False) -> None:
     """Grouped bars; with more than five categories they lie down so their labels stay readable."""
-    from matplotlib.ticker import FuncFormatter  # start-up time: matplotlib loads only to draw
+    from matplotlib.ticker import (
+        FuncFormatter,  # start-up time: matplotlib loads only to draw
+    )
 
     count = max(1, len(spec.groups))
     width = 0.8 / count

@@ -32,7 +32,9 @@ def say(key: str, out: TextIO | None = None, **values: object) -> None:
 def for_terminal(text: str) -> str:
     """Slack mrkdwn to plain terminal text: emoji codes to emoji, *bold* and _italic_ markers dropped,
     Slack's `&amp;`, `&lt;`, `&gt;` turned back into characters and control characters removed."""
-    from rich.emoji import Emoji  # start-up time: rich loads only when something is printed this way
+    from rich.emoji import (
+        Emoji,  # start-up time: rich loads only when something is printed this way
+    )
 
     return _CONTROL.sub("", slack_unescape(_MRKDWN.sub(r"\2", Emoji.replace(text))))
 

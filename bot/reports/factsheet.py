@@ -621,10 +621,10 @@ def write_pdf(figures: list[FigureFacts], quarter: str, kommune_name: str, catal
     metadata = document_metadata(quarter, kommune_name)
     rendered = pages(figures, quarter, kommune_name, catalogue)
     buffer = io.BytesIO()
-    with matplotlib.rc_context({"pdf.fonttype": 42}):
-        with PdfPages(buffer, metadata={k: v for k, v in metadata.items() if k != "Lang"}) as pdf:
-            for figure in rendered:
-                pdf.savefig(figure)
+    with (matplotlib.rc_context({"pdf.fonttype": 42}),
+          PdfPages(buffer, metadata={k: v for k, v in metadata.items() if k != "Lang"}) as pdf):
+        for figure in rendered:
+            pdf.savefig(figure)
     data = _with_language(buffer.getvalue(), metadata["Lang"])
     if isinstance(out, io.BytesIO):
         out.write(data)

@@ -111,7 +111,7 @@ def build_summary(month: str, store: Store, config: Config, catalogue: Catalogue
                   board: list[BoardRow] | None = None, today: date | None = None,
                   with_charts: bool = True, target_paths=None) -> Summary:
     spec = load_spec()
-    titles = dict((number, title) for number, title, _ in catalogue.by_page())
+    titles = {number: title for number, title, _ in catalogue.by_page()}
     pages = []
     for number, ids in spec["pages"].items():
         figures = [f for i in ids if (f := _key_figure(store, catalogue.get(i), config.area, month))]

@@ -20,7 +20,13 @@ from bot.delivery.sending import send_due
 from bot.rendering import cards, render
 from bot.reports.factsheet import make_pdf
 from bot.reports.factsheet_mailing import pdf_name
-from bot.reports.summary import BoardRow, Summary, build_summary, render_email_text, render_summary
+from bot.reports.summary import (
+    BoardRow,
+    Summary,
+    build_summary,
+    render_email_text,
+    render_summary,
+)
 from indicators import periods
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
@@ -83,7 +89,7 @@ def send_summary(store: Store, ledger: Ledger, config: Config, month: str, *, no
     targets = [to] if to else recipients(config)
     summary = build_summary(month, store, config, default_catalogue(), default_areas(), board,
                             today=now.date(), target_paths=target_paths)
-    subject, text, html = render_summary(summary)
+    subject, text, _html = render_summary(summary)
     # A test send (--to) gets its own key each time, so it never blocks or is blocked by the real one.
     key = f"{KIND}:{month}" if to is None else f"{KIND}-test:{month}:{clock.stamp(now)}"
     run = SummaryRun(month=month)

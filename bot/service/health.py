@@ -7,6 +7,7 @@ source against its schedule, and deliveries that did not go out. Levels follow N
 """
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -132,5 +133,5 @@ def health(store_path: Path, now: datetime, *, heartbeat: Heartbeat, intervals: 
 def longest_gap(fire_times: Iterable[datetime]) -> timedelta:
     """The longest time between consecutive fire times (a mon-fri schedule: Friday to Monday)."""
     times = sorted(fire_times)
-    gaps = [later - earlier for earlier, later in zip(times, times[1:])]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
     return max(gaps, default=timedelta(days=1))

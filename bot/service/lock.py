@@ -24,7 +24,7 @@ class InstanceLock:
         self.handle = None
 
     def acquire(self) -> None:
-        self.handle = open(self.path, "a+")
+        self.handle = open(self.path, "a+")  # noqa: SIM115 - held until release(): it is the lock
         try:
             portalocker.lock(self.handle, _EXCLUSIVE)
         except portalocker.LockException:

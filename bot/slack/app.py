@@ -20,7 +20,6 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
-from indicators.database import Database
 
 from bot import clock
 from bot.asking.conversation import Conversations
@@ -29,6 +28,7 @@ from bot.delivery.ledger import Ledger
 from bot.settings import Settings
 from bot.slack.records import SlackRecords
 from bot.slack.rendering import ChartRenderer
+from indicators.database import Database
 from indicators.store import Store
 
 log = logging.getLogger("faktabot.slack")

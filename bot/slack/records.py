@@ -10,9 +10,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from indicators.database import Database, Migrations
-
 from bot import clock
+from indicators.database import Database, Migrations
 from indicators.store import normalise_timestamps
 
 MIGRATION_SET = "faktabot-slack"

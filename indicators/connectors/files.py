@@ -27,7 +27,13 @@ from pathlib import Path
 from indicators import periods
 from indicators.catalogue import Areas, Catalogue, fold
 from indicators.connectors.http import SourceError
-from indicators.connectors.rows import LabelMap, Tally, ValueProblem, is_total, parse_value
+from indicators.connectors.rows import (
+    LabelMap,
+    Tally,
+    ValueProblem,
+    is_total,
+    parse_value,
+)
 from indicators.types import Observation, canonical_breakdown, parse_breakdown
 
 NAME = "file"
@@ -273,7 +279,7 @@ def read_xlsx(name: str, path: Path, sheets: Sequence[str] = (), limits: Limits 
     _check_unpacked(name, path, limits)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a broken or foreign file
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken or foreign file
         raise FileImportError(f"{name} cannot be read as an Excel workbook ({error}); "
                               "save it again as .xlsx or export it as CSV") from None
     try:

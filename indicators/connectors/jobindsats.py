@@ -18,7 +18,13 @@ from indicators import periods
 from indicators.catalogue import Areas, fold
 from indicators.connectors import Newest, Wanted
 from indicators.connectors.http import HttpClient, RetryPolicy, SourceError
-from indicators.connectors.rows import LabelMap, Placed, Tally, ValueProblem, parse_value
+from indicators.connectors.rows import (
+    LabelMap,
+    Placed,
+    Tally,
+    ValueProblem,
+    parse_value,
+)
 from indicators.types import Observation
 
 NAME = "jobindsats"

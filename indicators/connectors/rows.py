@@ -21,7 +21,7 @@ _TOTAL_WORDS = {"i alt", "ialt", "tot", "total", "alle"}
 def is_total(label: str) -> bool:
     """A dimension's total: "I alt", "Ydelsesgrupper i alt", "Age, total", "TOT"."""
     folded = " ".join(label.casefold().replace(",", " ").split())
-    return folded in _TOTAL_WORDS or folded.endswith(" i alt") or folded.endswith(" total")
+    return folded in _TOTAL_WORDS or folded.endswith((" i alt", " total"))
 
 
 @dataclass(frozen=True)
