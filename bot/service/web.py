@@ -75,7 +75,8 @@ def _write(request: BaseHTTPRequestHandler, status: int, body: str, html: bool =
 
 
 class BoundedServer(ThreadingHTTPServer):
-    """A thread per connection, at most `max_connections`; past that a connection is closed at once."""
+    """A thread per connection, at most `max_connections`; past that a connection is closed at once,
+    so a flood costs sockets, not threads, and the accept loop never waits."""
 
     daemon_threads = True
     request_queue_size = 64
@@ -101,39 +102,46 @@ class BoundedServer(ThreadingHTTPServer):
             self.slots.release()
 
 
+class DeadlineHandler(BaseHTTPRequestHandler):
+    """A request handler with a deadline for the whole request, not only for each read: a client
+    sending a byte a second is cut off when `timeout` seconds have passed. Shared by the link
+    listener and Slack's HTTP listener."""
+
+    protocol_version = "HTTP/1.1"
+    timeout = READ_SECONDS  # each recv, and the whole request
+
+    def setup(self) -> None:
+        super().setup()
+        self._deadline = threading.Timer(self.timeout, self._cut_off)
+        self._deadline.daemon = True
+        self._deadline.start()
+
+    def _cut_off(self) -> None:
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def finish(self) -> None:
+        self._deadline.cancel()
+        try:
+            super().finish()
+        except OSError:  # the client went away, or the deadline cut the connection
+            pass
+
+    def handle_one_request(self) -> None:
+        try:
+            super().handle_one_request()
+        except (TimeoutError, ConnectionError, OSError):
+            self.close_connection = True  # a dropped or cut-off connection is no error of ours
+
+
 def link_server(handle: LinkHandler, host: str, port: int, *, max_connections: int = MAX_CONNECTIONS,
                 read_seconds: float = READ_SECONDS) -> BoundedServer:
     """GET and POST under /link/ through `handle`, GET /health, 404 for the rest."""
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    class Handler(DeadlineHandler):
         timeout = read_seconds
-
-        def setup(self) -> None:
-            super().setup()
-            # A deadline for the whole request: a client sending a byte a second is cut off.
-            self._deadline = threading.Timer(read_seconds, self._cut_off)
-            self._deadline.daemon = True
-            self._deadline.start()
-
-        def _cut_off(self) -> None:
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-        def finish(self) -> None:
-            self._deadline.cancel()
-            try:
-                super().finish()
-            except OSError:
-                pass
-
-        def handle_one_request(self) -> None:
-            try:
-                super().handle_one_request()
-            except (TimeoutError, ConnectionError, OSError):
-                self.close_connection = True
 
         def _route(self, method: str) -> None:
             path = self.path.partition("?")[0]

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import logging
 import re
-import socket
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -23,7 +22,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.alerting.links import LINK_PATH
 from bot.config import Config
 from bot.service.healthserver import Probe, answer_health, probe
-from bot.service.web import LinkHandler, answer_link
+from bot.service.web import BoundedServer, DeadlineHandler, LinkHandler, answer_link
 from bot.settings import Settings
 from bot.slack import actions, posting, subscriptions
 from bot.slack.app import SlackBot
@@ -74,35 +73,8 @@ def http_server(app: App, port: int, host: str = "127.0.0.1", *, signing_secret:
     or logged; malformed input gets a 400, 401 or 413."""
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        timeout = read_seconds  # each recv; the deadline below bounds the whole request
-
-        def setup(self) -> None:
-            super().setup()
-            # The deadline for the whole request: a slow client is disconnected when it passes.
-            self._deadline = threading.Timer(read_seconds, self._cut_off)
-            self._deadline.daemon = True
-            self._deadline.start()
-
-        def _cut_off(self) -> None:
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-        def finish(self) -> None:
-            self._deadline.cancel()
-            try:
-                super().finish()
-            except OSError:  # the client went away, or the deadline cut the connection
-                pass
-
-        def handle_one_request(self) -> None:
-            try:
-                super().handle_one_request()
-            except (TimeoutError, ConnectionError, OSError):
-                self.close_connection = True  # a dropped or cut-off connection is no error of ours
+    class Handler(DeadlineHandler):
+        timeout = read_seconds  # each recv, and the whole request
 
         def do_POST(self) -> None:
             self.close_connection = True
@@ -134,7 +106,7 @@ def http_server(app: App, port: int, host: str = "127.0.0.1", *, signing_secret:
             if verifier is not None and not self._signed(body):
                 self._refuse(401, "a missing, stale or invalid signature")
                 return
-            headers = {name.lower(): self.headers.get_all(name) or [] for name in self.headers.keys()}
+            headers = {name.lower(): self.headers.get_all(name) or [] for name in self.headers}
             try:
                 request = BoltRequest(body=body, query=query, headers=headers)
             except ValueError:  # a signed body Bolt cannot parse (malformed JSON or form data)
@@ -189,34 +161,10 @@ def http_server(app: App, port: int, host: str = "127.0.0.1", *, signing_secret:
     return EventsServer((host, port), Handler, max_connections=max_connections)
 
 
-class EventsServer(ThreadingHTTPServer):
-    daemon_threads = True
+class EventsServer(BoundedServer):
     # socketserver's default backlog of 5 resets connections when a burst of events and clicks
     # arrives at once (a channel full of people pressing the same button).
     request_queue_size = 128
-
-    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], *, max_connections: int):
-        super().__init__(address, handler)
-        self.slots = threading.BoundedSemaphore(max_connections)
-
-    def process_request(self, request, client_address) -> None:
-        # A thread per connection, but no more than the slots: past that a connection is closed at
-        # once, so a flood costs sockets, not threads, and the accept loop never waits.
-        if not self.slots.acquire(blocking=False):
-            log.debug("http: too many connections; closed one from %s", client_address[0])
-            self.shutdown_request(request)
-            return
-        try:
-            super().process_request(request, client_address)
-        except BaseException:
-            self.slots.release()
-            raise
-
-    def process_request_thread(self, request, client_address) -> None:
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self.slots.release()
 
 
 @dataclass
@@ -295,7 +243,7 @@ def serve(settings: Settings, config: Config, stop: threading.Event, *,
     def starting() -> None:
         try:
             outcome["running"] = start(settings, config, health=probe(settings, config), **options)
-        except Exception as error:  # reported by serve, on its own thread
+        except Exception as error:  # noqa: BLE001 - any start-up failure is reported by serve
             outcome["error"] = error
         started.set()
         if gave_up.is_set() and "running" in outcome:
