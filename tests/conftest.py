@@ -13,6 +13,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 from tests.fake_slack import FakeSlack
+from tests.local_smtp import serving
 from tests.shared_data import SHARED_DATA
 
 
@@ -76,3 +77,9 @@ def fake():
     """A fake Slack Web API over real HTTP (tests/fake_slack.py), for the Slack tests."""
     with FakeSlack() as server_:
         yield server_
+
+
+@pytest.fixture
+def smtp():
+    """A real local SMTP server (tests/local_smtp.py); its recorder keeps what it receives."""
+    yield from serving()

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import email
 import logging
-import os
 import signal
 import socket
 import sqlite3
 import stat
-import subprocess
-import sys
 import threading
 import time
 from datetime import datetime, timedelta
@@ -20,7 +17,6 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from bot.clock import TIMEZONE
 from bot.delivery.channels import Channels, DeliveryError, Message, OutboxChannel
@@ -35,7 +31,7 @@ from bot.delivery.ledger import Ledger
 from bot.delivery.sending import send_due
 from indicators.store import Store
 from tests.conftest import REPO, run_cli
-from tests.test_service import StatbankRefuses
+from tests.test_service import StatbankRefuses, _start, _wait_for
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
 CONTENT = EmailContent(subject="Faktabot: prøve", text="Hej", html="<p>Hej</p>")
@@ -76,21 +72,6 @@ class SlowServer:
         self.listener.close()
 
 
-class Recorder:
-    """Keeps what it receives; with `drop_after_data` it takes the message and hangs up without
-    the final reply, as a server or network failing at the worst moment would."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-        self.drop_after_data = False
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        if self.drop_after_data:
-            server.transport.abort()
-        return "250 Message accepted"
-
-
 @pytest.fixture
 def slow_smtp():
     server = SlowServer()
@@ -98,16 +79,6 @@ def slow_smtp():
     server.close()
 
 
-@pytest.fixture
-def smtp():
-    recorder = Recorder()
-    with socket.socket() as probe:  # a free port; aiosmtpd's readiness check cannot use port 0
-        probe.bind(("127.0.0.1", 0))
-        recorder.port = probe.getsockname()[1]
-    controller = Controller(recorder, hostname="127.0.0.1", port=recorder.port)
-    controller.start()
-    yield recorder
-    controller.stop()
 
 
 @pytest.fixture
@@ -273,21 +244,7 @@ def test_the_log_file_is_created_owner_only(tmp_path):
 
 # --- SIGTERM during catch-up ----------------------------------------------------------------------
 
-def _start(env: dict, log: Path) -> subprocess.Popen:
-    full = {k: v for k, v in os.environ.items() if not k.startswith(("FAKTABOT_", "SLACK_", "SMTP_"))}
-    return subprocess.Popen([sys.executable, "-m", "bot", "run"], env={**full, **env}, cwd=REPO,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open(log, "w"))
-
-
-def _wait_for(predicate, timeout: float = 40.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out")
-
-
+# `faktabot run` as a subprocess, and waiting on its log: the helpers of tests/test_service.py.
 def test_sigterm_during_catch_up_exits_within_two_seconds_and_a_restart_sends_nothing_twice(
         slow_smtp, smtp, sample_store_copy, tmp_path, statbank):
     base = {"FAKTABOT_DB": str(sample_store_copy), "FAKTABOT_CONFIG": str(REPO / "faktabot.toml"),

@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-import socket
 from datetime import UTC, datetime
 from email import policy
 from email.parser import BytesParser
 from html.parser import HTMLParser
 from typing import ClassVar
-
-import pytest
-from aiosmtpd.controller import Controller
 
 from bot.asking.answers import change
 from bot.delivery.email import EmailContent, SmtpChannel, build_message
@@ -28,30 +24,6 @@ SLACK_ITALIC = re.compile(r"(?<![\w_])_\S[^_\n]*_(?!\w)")
 SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
 
 
-class Recorder:
-    """An SMTP server's handler that keeps each message as bytes and its envelope sender."""
-
-    def __init__(self):
-        self.received: list[tuple[str, bytes]] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.received.append((envelope.mail_from, envelope.content))
-        return "250 Message accepted"
-
-    def messages(self):
-        return [BytesParser(policy=policy.default).parsebytes(raw) for _, raw in self.received]
-
-
-@pytest.fixture
-def smtp():
-    recorder = Recorder()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        recorder.port = probe.getsockname()[1]
-    controller = Controller(recorder, hostname="127.0.0.1", port=recorder.port)
-    controller.start()
-    yield recorder
-    controller.stop()
 
 
 def env_for(recorder, tmp_path, sender="Faktabot Ballerup <faktabot@example.org>"):
@@ -124,7 +96,7 @@ def test_the_summary_email_reads_cleanly_as_text_and_as_html(smtp, sample_store_
     result = run_cli("summary", "--month", "2026-07", "--to", "mig@example.org", db=sample_store_copy,
                      env=env_for(smtp, tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
-    (message,) = smtp.messages()
+    (message,) = smtp.messages
     plain, blocks = assert_reads_as_email(message)
     # One paragraph, list item, heading or table row in the HTML for each line of the text part.
     assert len(blocks.blocks) >= len(content_lines(plain)) - 1  # the text's title is also the HTML's <title>
@@ -140,7 +112,7 @@ def test_the_summary_email_reads_cleanly_as_text_and_as_html(smtp, sample_store_
 
 def test_an_alert_email_is_paragraphs_with_an_action_that_fits_email(smtp, sample_store_copy, tmp_path):
     assert run_cli("alerts", db=sample_store_copy, env=env_for(smtp, tmp_path)).returncode == 0
-    messages = smtp.messages()
+    messages = smtp.messages
     assert messages
     for message in messages:
         plain, blocks = assert_reads_as_email(message)

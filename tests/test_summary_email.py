@@ -2,46 +2,10 @@
 the PDF, exactly-once delivery, refusals, outages and retries."""
 from __future__ import annotations
 
-import email
 import re
-import socket
 import sqlite3
-from email import policy
-
-import pytest
-from aiosmtpd.controller import Controller
 
 from tests.conftest import run_cli
-
-
-class Recorder:
-    """An SMTP server's handler that keeps what it receives, or refuses as told."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-        self.rcpt_reply: str | None = None  # e.g. "550 5.1.1 ukendt modtager" or "451 4.3.0 prøv senere"
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.rcpt_reply:
-            return self.rcpt_reply
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted"
-
-
-@pytest.fixture
-def smtp():
-    recorder = Recorder()
-    with socket.socket() as probe:  # a free port; aiosmtpd's readiness check cannot use port 0
-        probe.bind(("127.0.0.1", 0))
-        recorder.port = probe.getsockname()[1]
-    controller = Controller(recorder, hostname="127.0.0.1", port=recorder.port)
-    controller.start()
-    yield recorder
-    controller.stop()
 
 
 def smtp_env(recorder, outbox):
