@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import csv
 import gzip
+import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -83,3 +86,29 @@ def fake():
 def smtp():
     """A real local SMTP server (tests/local_smtp.py); its recorder keeps what it receives."""
     yield from serving()
+
+
+class StatbankRefuses(BaseHTTPRequestHandler):
+    """A StatBank stand-in (the service tests) that answers every request with a 400 and StatBank's JSON error."""
+
+    def do_POST(self):
+        body = json.dumps({"errorTypeCode": "ExtractError", "message": "Tabellen er ikke tilgængelig"}).encode()
+        self.send_response(400)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def statbank():
+    """The URL of a local StatBank that refuses everything: a refresh that fails, store unchanged."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StatbankRefuses)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1/"
+    server.shutdown()

@@ -13,7 +13,6 @@ import threading
 import time
 from datetime import datetime, timedelta
 from email import policy
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -31,7 +30,7 @@ from bot.delivery.ledger import Ledger
 from bot.delivery.sending import send_due
 from indicators.store import Store
 from tests.conftest import REPO, run_cli
-from tests.test_service import StatbankRefuses, _start, _wait_for
+from tests.test_service import _start, _wait_for
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
 CONTENT = EmailContent(subject="Faktabot: prøve", text="Hej", html="<p>Hej</p>")
@@ -79,14 +78,6 @@ def slow_smtp():
     server.close()
 
 
-
-
-@pytest.fixture
-def statbank():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), StatbankRefuses)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1/"
-    server.shutdown()
 
 
 def smtp_env(port: int, outbox: Path, **extra: str) -> dict[str, str]:

@@ -2,16 +2,13 @@
 instance per store, SIGTERM and SIGKILL."""
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -23,31 +20,6 @@ from bot.service import ServiceError
 from bot.service.scheduler import schedule
 from bot.settings import load_settings
 from tests.conftest import REPO
-
-
-class StatbankRefuses(BaseHTTPRequestHandler):
-    """A StatBank stand-in that answers every request with a 400 and StatBank's JSON error."""
-
-    def do_POST(self):
-        body = json.dumps({"errorTypeCode": "ExtractError", "message": "Tabellen er ikke tilgængelig"}).encode()
-        self.send_response(400)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def statbank():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), StatbankRefuses)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1/"
-    server.shutdown()
 
 
 def env_for(db: Path, outbox: Path, statbank: str) -> dict[str, str]:
