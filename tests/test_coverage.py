@@ -38,6 +38,12 @@ def test_status_prints_the_coverage_and_the_rest(sample_store_copy):
     assert done.returncode == 0, done.stderr
     assert f"{len(found.official)} af 28 figurer bygger på officielle tal for Ballerup." in done.stdout
     assert "Eksempeldata eller ingen tal: 1.3 Konjunkturprognose" in done.stdout
+    # The figures no official input can give say why (the catalogue's reason).
+    assert [(n, i) for n, i, _ in found.not_computable] == [("5.2", "samtaler_pr_fuldtidsperson"),
+                                                            ("6.2", "virksomhedsaktiveringsgrad")]
+    assert "6.2: virksomhedsaktiveringsgraden kan ikke beregnes af officielle tal. Kataloget henter ikke " \
+           "fuldtidsaktiverede fordelt på tilbud" in done.stdout
+    assert "5.2: samtaler pr. fuldtidsperson kan ikke beregnes af officielle tal." in done.stdout
 
 
 def test_the_first_fact_page_header_says_the_coverage():
