@@ -2,7 +2,8 @@
 
 A figure rests on official figures for an area when every indicator it shows has stored rows for
 that area from a source other than eksempeldata (Jobindsats, StatBank, the municipality's own
-files, or a derived value computed from those alone). `faktabot status` prints the count and the
+files, or a derived value computed from those alone) and none from eksempeldata: a figure that
+mixes real and synthetic series counts as eksempeldata, as it does on the fact sheet's first page. `faktabot status` prints the count and the
 rest; the fact sheet's first page says the same from its own figures. For a figure in the rest
 whose indicator the catalogue declares not computable, the catalogue's reason is given too.
 """
@@ -39,6 +40,7 @@ def coverage(store: Store, catalogue: Catalogue, area: str | None = None) -> Cov
     for number in figure_numbers(catalogue):
         ids = [i.id for i in catalogue if number in i.figures]
         missing = [i for i in ids if not sources.get(i, set()) - {SAMPLE_SOURCE}]
-        (rest if missing else official).append(number)
+        mixed = [i for i in ids if SAMPLE_SOURCE in sources.get(i, set())]
+        (rest if missing or mixed else official).append(number)
         why.extend((number, i, reasons[i]) for i in missing if i in reasons)
     return Coverage(tuple(official), tuple(rest), tuple(why))

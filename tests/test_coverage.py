@@ -54,3 +54,15 @@ def test_the_first_fact_page_header_says_the_coverage():
                           quarter="2026-Q2", sample=False, coverage=None)
     assert "1 af 2 figurer bygger på officielle tal; eksempeldata i 5.3." in first
     assert "officielle tal" not in other
+
+
+def test_status_and_the_fact_sheet_count_the_same_figures_as_official(sample_store_path):
+    """A figure that mixes real and synthetic series is eksempeldata in both places (2.1 shows the
+    real kontanthjælp share beside a synthetic total)."""
+    from bot.reports import factsheet
+
+    with Store(sample_store_path) as store:
+        found = coverage(store, CATALOGUE, "151")
+        figures = factsheet.build("2026-Q2", store, CATALOGUE, default_areas(), "151")
+    assert found.official == tuple(f.number for f in figures if not f.sample_data)
+    assert "2.1" in found.rest
