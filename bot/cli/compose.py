@@ -21,6 +21,7 @@ from bot.delivery.teams import TeamsChannel
 from bot.rendering import render
 from bot.rendering.terminal import for_terminal
 from bot.service import web
+from bot.service.healthserver import probe
 from bot.service.jobs import Service
 from bot.settings import Settings
 from indicators.catalogue import default_areas, default_catalogue
@@ -88,7 +89,8 @@ def web_runner(settings: Settings, config: Config) -> Callable[[threading.Event]
     handle = link_handler(settings, config)
     if handle is None or settings.slack_http:
         return None
-    return lambda stop: web.serve(handle, settings.host, settings.port, stop)
+    # /health there reports the service as the health listener does (heartbeat, store, refreshes).
+    return lambda stop: web.serve(handle, settings.host, settings.port, stop, health=probe(settings, config))
 
 
 def connector_for(source: str, settings: Settings, policy: RetryPolicy, moment: datetime) -> Connector:
