@@ -16,6 +16,7 @@ from bot.alerting.watch import LinkMaker
 from bot.config import Config
 from bot.delivery.channels import Channel, Channels, OutboxChannel
 from bot.delivery.email import EmailNoticeChannel, EmlOutbox, SmtpChannel
+from bot.delivery.imap import Mailbox
 from bot.delivery.ledger import Ledger
 from bot.delivery.teams import TeamsChannel
 from bot.rendering import render
@@ -43,6 +44,15 @@ def email_transport(settings: Settings) -> SmtpChannel | EmlOutbox:
                            user=settings.smtp_user, password=settings.smtp_password, sender=settings.mail_from,
                            timeout=settings.smtp_timeout, deadline=settings.smtp_deadline)
     return EmlOutbox(settings.outbox)
+
+
+def mailbox_for(settings: Settings) -> Callable[[], Mailbox] | None:
+    """A new IMAP session per poll for ask by email, when FAKTABOT_IMAP_HOST is set."""
+    if not settings.imap_enabled:
+        return None
+    return lambda: Mailbox(settings.imap_host, settings.imap_port, user=settings.imap_user or "",
+                           password=settings.imap_password or "", security=settings.imap_security,
+                           folder=settings.imap_folder, timeout=settings.imap_timeout)
 
 
 def channels_for(settings: Settings, now: Callable[[], datetime] = clock.now, config: Config | None = None) -> Channels:
@@ -135,4 +145,5 @@ def slack_runner(settings: Settings, config: Config) -> Callable[[threading.Even
 
 def build_service(settings: Settings, config: Config) -> Service:
     return Service(settings=settings, config=config, channels=channels_for(settings, clock.now, config),
-                   email=email_transport(settings), refreshers=refreshers(settings), links=link_maker(settings))
+                   email=email_transport(settings), refreshers=refreshers(settings), links=link_maker(settings),
+                   mailbox=mailbox_for(settings))
