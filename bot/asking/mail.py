@@ -71,7 +71,8 @@ def read_question(raw: bytes, *, own: tuple[str, ...], allow: tuple[str, ...], t
     senders = [address for _, address in getaddresses([_header(mail, "From")]) if "@" in address]
     sender = senders[0].strip().lower() if len(senders) == 1 else ""
     subject = " ".join(_header(mail, "Subject").split())[:500]
-    earlier = " ".join(_header(mail, "References").split()[-20:])
+    # The thread so far, as well-formed ids only: nothing else of the sender's reaches our headers.
+    earlier = " ".join([r for r in _header(mail, "References").split() if re.fullmatch(r"<[^<>\s]{1,900}>", r)][-20:])
     refs = f"{earlier} {message_id}".strip()
     is_reply = bool(_PREFIX.match(subject)) or bool(_header(mail, "In-Reply-To"))
     topic = _PREFIX.sub("", subject).strip()[:MAX_QUESTION]
