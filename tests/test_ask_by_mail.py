@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from bot.asking.mail import allowed, read_question
 from bot.cli.compose import build_service
 from bot.config import load_config
 from bot.delivery.imap import MAX_BYTES, Mailbox, MailboxError
+from bot.service.scheduler import start_scheduler
 from bot.settings import SettingsError, load_settings
 from tests.conftest import REPO, run_cli
 from tests.local_imap import LocalImap
@@ -224,3 +225,17 @@ def test_ask_by_email_needs_credentials_and_an_allow_list():
                               "FAKTABOT_IMAP_PASSWORD": "pw-9f3k", "FAKTABOT_IMAP_ALLOW": "@Kommune.dk; b@c.dk"}, dotenv=None)
     assert settings.imap_allow == ("@kommune.dk", "b@c.dk") and settings.imap_port == 993
     assert "pw-9f3k" in settings.secrets and "pw-9f3k" not in repr(settings)
+
+
+def test_the_service_polls_the_mailbox_every_poll_interval_only_when_it_is_set_up(service, sample_store_copy):
+    scheduler = start_scheduler(service)
+    try:
+        assert scheduler.get_job("mail").trigger.interval == timedelta(seconds=120)
+    finally:
+        scheduler.shutdown(wait=False)
+    plain = build_service(load_settings({"FAKTABOT_DB": str(sample_store_copy)}, dotenv=None), service.config)
+    scheduler = start_scheduler(plain)
+    try:
+        assert plain.mailbox is None and scheduler.get_job("mail") is None
+    finally:
+        scheduler.shutdown(wait=False)

@@ -262,8 +262,10 @@ def _take(fetched: Fetched, ledger: Ledger, answer: Answerer, done: Polled, *, n
     text = for_terminal(answer(asked, False).text)  # the deliveries row keeps what was answered, for the audit
     key = reply_key(question.message_id)
     with ledger.db.atomic():
-        ledger.record_mail(MailQuestion(question.message_id, question.sender, question.subject, asked, "answered",
-                                        key, question.refs, _iso(now)))
+        if not ledger.record_mail(MailQuestion(question.message_id, question.sender, question.subject, asked,
+                                               "answered", key, question.refs, _iso(now))):
+            done.known += 1  # another poll (`faktabot mail` beside the service) took it meanwhile
+            return
         ledger.queue(key=key, target=None, kind=KIND, recipient=question.sender,
                      subject=reply_subject(question, asked), body=text, sample_data=False, now=now)
     log.info("mail: question from %s queued for a reply (%d bytes%s)", question.sender, fetched.size,
