@@ -14,6 +14,7 @@ from bot.alerting.watch import AlertError
 from bot.cli import alerts as alert_commands
 from bot.cli import commands, operations
 from bot.cli import files as files_commands
+from bot.cli import mail as mail_commands
 from bot.cli import refresh as refresh_commands
 from bot.cli import sources as sources_commands
 from bot.cli import summary as summary_commands
@@ -62,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("path", help="a file written by `faktabot backup`")
     sources_commands.add_parser(subcommands)
     files_commands.add_parser(subcommands)
+    mail_commands.add_parser(subcommands)
     _describe(subcommands)
     return parser
 
@@ -88,6 +90,7 @@ HANDLERS = {
     "summary": summary_commands.cmd_summary, "refresh": refresh_commands.cmd_refresh,
     "config": operations.cmd_config, "backup": operations.cmd_backup, "restore": operations.cmd_restore,
     "sources": sources_commands.cmd_sources, "files": files_commands.cmd_files,
+    "mail": mail_commands.cmd_mail,
 }
 
 
