@@ -28,13 +28,6 @@ class Line:
 
 
 @dataclass(frozen=True, slots=True)
-class Section:
-    heading: str = ""
-    lines: tuple[Line, ...] = ()
-    bullets: bool = False  # a list (• in text, <li> in HTML) rather than paragraphs
-
-
-@dataclass(frozen=True, slots=True)
 class Figure:
     """A chart the message shows where the medium can (inline in email as `cid:`); the PNG travels
     beside the message (`EmailContent.images`), the model keeps its name and description."""
@@ -42,6 +35,14 @@ class Figure:
     cid: str
     title: str
     alt: str
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    heading: str = ""
+    lines: tuple[Line, ...] = ()
+    bullets: bool = False  # a list (• in text, <li> in HTML) rather than paragraphs
+    figures: tuple[Figure, ...] = ()  # charts after the lines, where the medium shows images (email HTML)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,6 @@ class Content:
     status: str = ""  # the message's status colour: ok, at_risk, breached, no_data, or none
     subtitle: str = ""
     sections: tuple[Section, ...] = ()
-    figures: tuple[Figure, ...] = ()
     links: tuple[Link, ...] = ()  # signed one-click links: buttons on a card, addresses in email
     action: str = ""  # ACKNOWLEDGE when the reader may acknowledge or snooze (worded per medium)
     sample_data: bool = False
@@ -69,10 +69,11 @@ class Content:
 
     @classmethod
     def from_dict(cls, data: dict) -> Content:
-        sections = tuple(Section(s["heading"], tuple(Line(**line) for line in s["lines"]), s["bullets"])
+        sections = tuple(Section(s["heading"], tuple(Line(**line) for line in s["lines"]), s["bullets"],
+                                 tuple(Figure(**f) for f in s.get("figures", ())))
                          for s in data.get("sections", ()))
         return cls(headline=data["headline"], status=data.get("status", ""), subtitle=data.get("subtitle", ""),
-                   sections=sections, figures=tuple(Figure(**f) for f in data.get("figures", ())),
+                   sections=sections,
                    links=tuple(Link(**link) for link in data.get("links", ())), action=data.get("action", ""),
                    sample_data=bool(data.get("sample_data")), source=data.get("source", ""),
                    attachment=bool(data.get("attachment")))

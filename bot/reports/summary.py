@@ -156,6 +156,7 @@ def summary_content(summary: Summary) -> message.Content:
         return render.macro("_summary.j2", name, *args)
 
     sections = []
+    drawn = tuple(message.Figure(c.cid, c.title, c.alt) for c in summary.charts)
     if summary.board:
         sections.append(message.Section(word("board_heading"), tuple(
             message.Line(row.reason, label=row.name, status=row.status, note=row.note or "")
@@ -163,13 +164,14 @@ def summary_content(summary: Summary) -> message.Content:
     if summary.movers:
         sections.append(message.Section(word("movers_heading"),
                                         tuple(message.Line(word("mover", f)) for f in summary.movers), bullets=True))
+    # The charts after the board and the movers, before the key figures of every page.
+    sections.append(message.Section(figures=drawn))
     for number, title, figures in summary.pages:
         if figures:
             sections.append(message.Section(word("page_heading", number, title),
                                             tuple(message.Line(word("figure", f)) for f in figures), bullets=True))
     return message.Content(
         headline=word("headline", summary), subtitle=formats.period(summary.month), sections=tuple(sections),
-        figures=tuple(message.Figure(c.cid, c.title, c.alt) for c in summary.charts),
         sample_data=summary.sample_data, source=word("sources"), attachment=True)
 
 
