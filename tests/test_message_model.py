@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from bot.alerting import views, watch
 from bot.alerting.context import TargetContext
+from bot.asking.conversation import development_question, reply
 from bot.config import load_config
 from bot.delivery.channels import Message
 from bot.delivery.email import EmailContent, EmailNoticeChannel, EmlOutbox, build_message
@@ -161,3 +162,21 @@ def test_a_real_figure_is_preferred_over_eksempeldata_for_the_key_figure(tmp_pat
         assert figure.last_year.against.period == "2025-Q2"
         # Only eksempeldata (or a real figure more than a year old): the eksempeldata is shown.
         assert _key_figure(store, indicator, "151", "2027-08").sample_data
+
+
+def test_an_answer_chart_about_a_target_draws_its_malsti_or_limit(sample_store_copy, config):
+    with Store(sample_store_copy) as store:
+        context = TargetContext.load(store, config, NOW)
+        drawn = 0
+        for target in config.targets:
+            if target.kind not in ("trajectory", "ceiling", "floor"):
+                continue  # relative targets have no path of their own
+            result = reply(development_question(target.indicator, target.area), store, config, NOW.date(),
+                           targets=context.for_answer)
+            spec = charts.spec_for(result.result, list(result.target_path))
+            assert spec is not None and spec.target and len(spec.target.points) >= 2, target.id
+            figure = Figure()
+            charts.draw_lines(figure.add_subplot(), spec)
+            assert spec.target.label in [line.get_label() for line in figure.axes[0].get_lines()], target.id
+            drawn += 1
+    assert drawn >= 3  # the sample's ceiling and both målstier
