@@ -72,7 +72,7 @@ def views(targets: Sequence[Target], states: dict[str, TargetState], catalogue: 
 
 
 # The notices a reader may act on (acknowledge, snooze): the message says how, per medium.
-ACTIONABLE = ("breached", "at_risk", "reminder")
+ACTIONABLE = ("breached", "at_risk", "no_data", "reminder")  # as watch.HAS_LINKS: the Slack buttons too
 
 
 def notice_content(view: TargetView, notice: Notice, links: Sequence[tuple[str, str]] = ()) -> message.Content:

@@ -53,10 +53,10 @@ def default_month(today: date) -> str:
     return str(periods.month(today.year, today.month).shift(-1))
 
 
-def email_content(summary: Summary, subject: str, _mrkdwn: str, text: str, html: str, store: Store, config: Config,
-                  target_paths=None) -> EmailContent:
+def email_content(summary: Summary, store: Store, config: Config, target_paths=None) -> EmailContent:
     """The email: the plain-text and HTML parts rendered from the summary's message model, the
     charts inline, and the quarter's fact sheet as a PDF."""
+    subject, _slack, text, html = render_summary(summary)
     month = periods.parse(summary.month)
     quarter = str(periods.quarter(month.year, month.quarter))
     sheet = make_pdf(store, config, quarter, target_paths)
@@ -75,7 +75,7 @@ def send_summary(store: Store, ledger: Ledger, config: Config, month: str, *, no
     targets = [to] if to else recipients(config)
     summary = build_summary(month, store, config, default_catalogue(), default_areas(), board,
                             today=now.date(), target_paths=target_paths)
-    subject, text, _plain, _html = render_summary(summary)
+    subject, text, _plain, _html = render_summary(summary)  # the row keeps the Slack text
     # A test send (--to) gets its own key each time, so it never blocks or is blocked by the real one.
     key = f"{KIND}:{month}" if to is None else f"{KIND}-test:{month}:{clock.stamp(now)}"
     run = SummaryRun(month=month)
@@ -96,7 +96,7 @@ def send_summary(store: Store, ledger: Ledger, config: Config, month: str, *, no
             built = summary if wanted == month else build_summary(
                 wanted, store, config, default_catalogue(), default_areas(), board, today=now.date(),
                 target_paths=target_paths)
-            contents[wanted] = email_content(built, *render_summary(built), store, config, target_paths)
+            contents[wanted] = email_content(built, store, config, target_paths)
         return contents[wanted]
 
     result = send_due(ledger, ledger.due([KIND]), channels, now, email=email, email_content=content_for,
