@@ -116,7 +116,8 @@ def test_an_alert_email_is_paragraphs_with_an_action_that_fits_email(smtp, sampl
     assert messages
     for message in messages:
         plain, blocks = assert_reads_as_email(message)
-        assert len(blocks.blocks) == len(content_lines(plain))  # one <p> per line: no run-on paragraph
+        # One <p> per line, no run-on paragraph (the <title> repeats the headline).
+        assert len(blocks.blocks) == len(content_lines(plain)) + 1
         assert "\nStatus: " in plain
     acted = [m.get_body(("plain",)).get_content() for m in messages]
     assert any("Svar på denne mail" in text and "»Kvittér…« " in text for text in acted)

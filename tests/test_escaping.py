@@ -21,10 +21,11 @@ from bot.config import load_config
 from bot.delivery.channels import Message
 from bot.delivery.email import EmailNoticeChannel, EmlOutbox
 from bot.delivery.ledger import Delivery, Ledger, UsedLink
-from bot.rendering import render
+from bot.rendering import media, render
 from bot.rendering.terminal import for_terminal
 from bot.reports import factsheet
-from bot.reports.summary import BoardRow, build_summary
+from bot.reports.summary import BoardRow, build_summary, summary_content
+from bot.service.jobs import stale_content
 from bot.slack import blocks
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.refresh import SourceStatus
@@ -46,8 +47,7 @@ NOTHING_EXTERNAL = {"forecast.txt.j2", "chart_index_label.txt.j2", "factsheet_ch
                     "factsheet_page_footer.txt.j2", "slack_help.txt.j2",
                     # the catalogue's own breakdown words and fixed labels:
                     "factsheet_missing.txt.j2", "factsheet_no_data.txt.j2", "factsheet_right_axis.txt.j2",
-                    "factsheet_sample_label.txt.j2", "link_label.txt.j2", "sample_notice.txt.j2",
-                    "summary_card_note.txt.j2"}
+                    "factsheet_sample_label.txt.j2", "link_label.txt.j2"}
 _CODE_LIKE = re.compile(r"^[a-z0-9_\-.:=;]*$")
 
 
@@ -107,7 +107,7 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
                           last_error=HOSTILE, stale=True, never_refreshed=False)
     views_ctx = [{"v": v, "n": n} for v, n in notices]
     return {
-        "alert.txt.j2": views_ctx, "alert_subject.txt.j2": views_ctx, "alert_email.txt.j2": views_ctx,
+        "alert_subject.txt.j2": views_ctx,
         "alert_run.txt.j2": [{"run": run, "dry_run": False, "where": [HOSTILE], "local": True, "targets": 3}],
         "alert_status.txt.j2": [{"states": {v.target.id: v.state for v in target_views}, "failed": [delivery]}],
         "answer.txt.j2": [{"a": a} for a in answers],
@@ -137,9 +137,10 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         "plain_email.html.j2": [{"text": HOSTILE}],
         "mail_answer.html.j2": [{"answer": HOSTILE, "question": HOSTILE, "chart_cid": "chart", "chart_alt": HOSTILE}],
         "mail_answer_email.txt.j2": [{"answer": HOSTILE, "question": HOSTILE, "chart": True}],
-        "stale.txt.j2": [{"s": status}], "stale_subject.txt.j2": [{"s": status}],
-        "summary.txt.j2": [{"s": summary}], "summary.html.j2": [{"s": summary}],
-        "summary_subject.txt.j2": [{"s": summary}], "summary_email.txt.j2": [{"s": summary}],
+        "stale_subject.txt.j2": [{"s": status}],
+        "message_email.html.j2": [{"c": summary_content(summary)}] + [
+            {"c": views.notice_content(v, n, [(HOSTILE, "https://faktabot.example/link/a&b")])} for v, n in notices],
+        "summary_subject.txt.j2": [{"s": summary}],
         "target_reason.txt.j2": [{"v": v} for v in target_views],
         "factsheet_alt.txt.j2": [{"f": f} for f in figures],
         "factsheet_missing.txt.j2": [{"f": f} for f in figures if f.missing],
@@ -149,11 +150,7 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         "definition.txt.j2": [{"q": definition, "ind": hostile(catalogue.get(definition.indicator))}],
         "freshness.txt.j2": [{"f": hostile(freshness), "area": area}],
         "ranking.txt.j2": [{"a": hostile(ranking), "r": hostile(ranking.ranking)}],
-        "alert_card.txt.j2": [{"v": dataclasses.replace(v, state=dataclasses.replace(v.state, source=HOSTILE)),
-                               "n": n, "links": True} for v, n in notices],
-        "alert_links.txt.j2": [{"links": [(HOSTILE, "https://faktabot.example/link/abc")]}],
-        "link_label.txt.j2": [{"action": "kvitter"}], "sample_notice.txt.j2": [{}],
-        "summary_card_note.txt.j2": [{}],
+        "link_label.txt.j2": [{"action": "kvitter"}],
         "link_page.html.j2": [
             {"kind": kind, "link": Link(HOSTILE, action, HOSTILE, 0, HOSTILE), "target": v.target, "view": v,
              "state": v.state, "note": HOSTILE, "error": "empty_note", "actor": HOSTILE, "chart": None,
@@ -214,10 +211,13 @@ def test_slack_blocks_fill_words_escaped_and_defuse_broadcasts():
 def test_text_rendered_once_is_not_escaped_again_when_embedded(contexts):
     inner = render.render("not_understood.txt.j2", n=_not_understood("a & b"), names={})
     assert "»a &amp; b«" in inner
-    summary = dataclasses.replace(contexts["summary.txt.j2"][0]["s"], board=[BoardRow("Mål", "ok", inner)])
-    for name in ("summary.txt.j2", "summary.html.j2"):
-        outer = render.render(name, s=summary)
-        assert "»a &amp; b«" in outer and "a &amp;amp; b" not in outer, name
+    # The message model holds plain text; each medium escapes it exactly once.
+    summary = dataclasses.replace(contexts["summary_subject.txt.j2"][0]["s"],
+                                  board=[BoardRow("Mål", "ok", inner, reason="»a & b«")])
+    content = summary_content(summary)
+    for outer in (media.mrkdwn(content), media.html(content)):
+        assert "»a &amp; b«" in outer and "a &amp;amp; b" not in outer
+    assert "»a & b«" in media.text(content)
 
 
 def _not_understood(word: str) -> NotUnderstood:
@@ -232,10 +232,11 @@ def test_a_script_in_a_file_name_does_not_reach_an_alert_email_s_html_raw(tmp_pa
     status = SourceStatus(source="file:<script>alert(1)</script>.csv", rows=1, newest="2026-05", last_ok=None,
                           last_status="failed", last_error="bad row in <script>alert(1)</script>.csv", stale=True,
                           never_refreshed=True)
-    text = render.render("stale.txt.j2", s=status)
+    content = stale_content(status)
     channel = EmailNoticeChannel(EmlOutbox(tmp_path), lambda: NOW, for_terminal,
                                  lambda plain: render.render("plain_email.html.j2", text=plain))
-    where = channel.send(Message(key="stale:x", recipient="drift@kommune.dk", subject="s", text=text))
+    where = channel.send(Message(key="stale:x", recipient="drift@kommune.dk", subject="s",
+                                 text=media.mrkdwn(content), content=content))
     message = email.message_from_bytes(Path(where).read_bytes(), policy=policy.default)
     html = message.get_body(("html",)).get_content()
     plain = message.get_body(("plain",)).get_content()

@@ -249,3 +249,18 @@ def test_the_pdf_carries_title_author_subject_language_and_real_text(sample_stor
 def test_the_default_quarter_is_the_newest_complete_one(sample_store_path, today, expected):
     with Store(sample_store_path) as store:
         assert factsheet.newest_complete_quarter(store, today, "151") == expected
+
+
+def test_each_chart_is_described_in_real_text_on_its_page(sample_store_path):
+    # matplotlib's PDF backend writes no structure tree, so a chart cannot carry /Alt; the text
+    # column beside it is the description a screen reader gets: title, how it is made, what it shows.
+    config = load_config(REPO / "faktabot.toml")
+    with Store(sample_store_path) as store:
+        sheet = factsheet.make_pdf(store, config, "2026-Q2")
+    reader = PdfReader(io.BytesIO(sheet.pdf))
+    texts = [" ".join(page.extract_text().split()) for page in reader.pages]
+    for figure in sheet.figures:
+        page = texts[int(str(figure.number).split(".")[0]) - 1]
+        assert " ".join(f"{figure.number} {figure.title}".split()) in page, figure.number
+    for page in texts:
+        assert page.count("Hvordan er figuren lavet?") == page.count("Hvad viser figuren?") >= 3

@@ -80,7 +80,8 @@ def test_derived_values_are_computed_from_the_tables_that_landed(tmp_path):
 
 
 def test_a_table_that_keeps_failing_makes_the_source_stale_and_the_notice_names_it(tmp_path):
-    from bot.rendering import render
+    from bot.rendering import media
+    from bot.service.jobs import stale_content
 
     path = tmp_path / "store.db"
     with ReplayServer() as server:
@@ -93,7 +94,7 @@ def test_a_table_that_keeps_failing_makes_the_source_stale_and_the_notice_names_
     assert soon.last_ok == NOW and not soon.stale  # y25i01 landed on the 10th; y25i09 last landed 10 July
     assert [t[:2] for t in soon.failed_tables] == [("y25i09", "2026-07-10T06:00:00+00:00")]
     assert later.stale  # y25i09's figures are more than 35 days old by then
-    text = render.render("stale.txt.j2", s=later)
+    text = media.mrkdwn(stale_content(later))
     assert "y25i09 (sidst opdateret 10. jul. 2026)" in text and "HTTP 422" in text
 
 

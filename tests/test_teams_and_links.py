@@ -120,7 +120,7 @@ def test_an_alert_reaches_teams_as_a_valid_adaptive_card_with_its_links(sample_s
     card = next(c for c in cards if "sygedagpenge" in c["fallbackText"].lower())
     text = json.dumps(card, ensure_ascii=False)
     assert card["body"][0]["style"] == "attention"  # breached: the red band
-    assert "Bagud – Færre på sygedagpenge (målsti), Ballerup" in card["body"][0]["items"][0]["text"]
+    assert "Bagud: Færre på sygedagpenge (målsti) – Ballerup" in card["body"][0]["items"][0]["text"]
     assert "1.222 personer i 2. kvt. 2026" in text and "Fremskrevet når I 1.238–1.270" in text
     assert "Kilde: eksempeldata" in text and "**Eksempeldata:**" in text
     assert [a["title"] for a in card["actions"]] == ["Kvittér", "Udsæt 30 dage", "Vis udvikling"]

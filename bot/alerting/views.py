@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config import Config
-from bot.rendering import cards, render
+from bot.rendering import media, message, render
 from indicators.catalogue import (
     Areas,
     Catalogue,
@@ -71,15 +71,32 @@ def views(targets: Sequence[Target], states: dict[str, TargetState], catalogue: 
     return out
 
 
+# The notices a reader may act on (acknowledge, snooze): the message says how, per medium.
+ACTIONABLE = ("breached", "at_risk", "no_data", "reminder")  # as watch.HAS_LINKS: the Slack buttons too
+
+
+def notice_content(view: TargetView, notice: Notice, links: Sequence[tuple[str, str]] = ()) -> message.Content:
+    """One notice as the message model: the headline, the reason, the forecast, a reminder's
+    history, what to do (with the recipient's signed `links`), the source and the eksempeldata mark.
+    Each medium renders it (`bot.rendering.message`)."""
+    state = view.state
+    texts = [render.macro("_targets.j2", "reason", view, email=True)]
+    if state.forecast:
+        texts.append(render.macro("_targets.j2", "forecast", view))
+    if notice.kind == "reminder":
+        texts.append(render.macro("_targets.j2", "reminder", view))
+    return message.Content(
+        headline=render.macro("_targets.j2", "headline", view, notice), status=state.status,
+        sections=(message.paragraphs(*texts),),
+        links=tuple(message.Link(label, url) for label, url in links),
+        action=message.ACKNOWLEDGE if notice.kind in ACTIONABLE else "",
+        sample_data=state.sample_data, source=render.macro("_targets.j2", "source_line", state))
+
+
 def render_notice(view: TargetView, notice: Notice) -> tuple[str, str]:
     """(subject, Slack mrkdwn text) of one notice."""
     subject = render.render("alert_subject.txt.j2", v=view, n=notice)
-    return subject, render.render("alert.txt.j2", v=view, n=notice)
-
-
-def render_notice_email(view: TargetView, notice: Notice) -> str:
-    """The plain-text email of one notice: paragraphs, no Slack markup, an action that fits email."""
-    return render.render("alert_email.txt.j2", v=view, n=notice)
+    return subject, media.mrkdwn(notice_content(view, notice))
 
 
 def target_reason(view: TargetView) -> str:
@@ -129,15 +146,3 @@ def target_line(view: TargetView) -> str:
 def goal_path(target: Target, first: str, last: str) -> list[tuple[str, float]]:
     """The target's goal per period between two store periods, for charts (`[("2026-05", 7.0), …]`)."""
     return [(str(p), value) for p, value in target_path(target, parse(first), parse(last))]
-
-
-def notice_card(view: TargetView, notice: Notice, subject: str, links: Sequence[tuple[str, str]] = ()) -> dict:
-    """The Adaptive Card of one notice for Teams: the subject on a band in the status colour, the
-    reason, the forecast, the source, the eksempeldata warning, and the one-click links as buttons."""
-    reason = cards.paragraph(cards.card_text(render.render("reason.txt.j2", v=view)))
-    parts = render.render("alert_card.txt.j2", v=view, n=notice, links=bool(links)).split("\n\n")
-    paragraphs = [reason] + [cards.paragraph(cards.card_text(p.strip()), subtle=True) for p in parts if p.strip()]
-    if view.state.sample_data:
-        paragraphs.append(cards.paragraph(cards.card_text(render.render("sample_notice.txt.j2")), colour="Warning"))
-    return cards.card(subject, style=cards.STATUS_STYLES.get(view.state.status, "emphasis"),
-                      paragraphs=paragraphs, links=links)

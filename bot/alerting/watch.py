@@ -11,18 +11,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from bot.alerting.context import TargetContext, observations_for
-from bot.alerting.views import (
-    TargetView,
-    notice_card,
-    render_notice,
-    render_notice_email,
-    views,
-)
+from bot.alerting.views import TargetView, notice_content, render_notice, views
 from bot.config import Config
 from bot.delivery.channels import Channels, is_email, is_teams
 from bot.delivery.ledger import Delivery, Ledger
 from bot.delivery.sending import send_due
-from bot.rendering import render
+from bot.rendering import media
 from indicators.store import Store
 from rules.engine import (
     AT_RISK,
@@ -92,14 +86,12 @@ def run_alerts(store: Store, ledger: Ledger, config: Config, channels: Channels,
     with store.db.atomic():
         ledger.forget_states(keep=set(evaluation.states))  # targets taken out of the config
         ledger.save_states(list(evaluation.states.values()))
-        for view, notice, subject, text in run.notices:
-            # An email address gets the notice written for email (no Slack markup, no CLI commands).
-            email_text = render_notice_email(view, notice) if any(map(is_email, view.target.recipients)) else ""
+        for view, notice, subject, _text in run.notices:
             for recipient in view.target.recipients:
-                own = email_text if is_email(recipient) and email_text else text
-                body, card = _for_recipient(view, notice, subject, own, recipient, links, now)
+                body, card, content = _for_recipient(view, notice, recipient, links, now)
                 ledger.queue(key=notice.key, target=view.target.id, kind=notice.kind, recipient=recipient,
-                             subject=subject, body=body, sample_data=notice.state.sample_data, now=now, card=card)
+                             subject=subject, body=body, sample_data=notice.state.sample_data, now=now, card=card,
+                             content=content)
     sent = send_due(ledger, ledger.due(NOTICE_KINDS), channels, now,  # the summary sends its own rows
                     chart_for=_alert_charts(store, config, channels, now), should_stop=should_stop)
     run.sent.extend(sent.sent)
@@ -107,17 +99,20 @@ def run_alerts(store: Store, ledger: Ledger, config: Config, channels: Channels,
     return run
 
 
-def _for_recipient(view: TargetView, notice: Notice, subject: str, text: str, recipient: str,
-                   links: LinkMaker | None, now: datetime) -> tuple[str, dict | None]:
-    """The text and Teams card one recipient gets: links are per recipient (the signature names them),
-    and only where no Slack button can do the same."""
+def _for_recipient(view: TargetView, notice: Notice, recipient: str, links: LinkMaker | None,
+                   now: datetime) -> tuple[str, dict | None, dict | None]:
+    """(text, Teams card, message model) one recipient gets: the notice built once as the message
+    model with the recipient's own links (the signature names them, and only where no Slack button
+    can do the same), rendered for the recipient's medium. Email renders its text and HTML parts
+    from the model at send time; Slack and the outbox take the mrkdwn."""
     reachable = is_email(recipient) or is_teams(recipient)
     actions = links(view.target.id, recipient, now) if links and reachable and notice.kind in HAS_LINKS else []
+    content = notice_content(view, notice, actions)
     if is_teams(recipient):
-        return text, notice_card(view, notice, subject, actions)
-    if actions:
-        return f"{text}\n\n{render.render('alert_links.txt.j2', links=actions)}", None
-    return text, None
+        return media.text(content), media.card(content), None
+    if is_email(recipient):
+        return media.text(content), None, content.as_dict()
+    return media.mrkdwn(content), None, None
 
 
 def _alert_charts(store: Store, config: Config, channels: Channels, now: datetime):

@@ -53,7 +53,7 @@ def cmd_summary(args, settings: Settings, config: Config) -> int:
         if args.dry_run:
             summary = build_summary(month, store, config, default_catalogue(), default_areas(), context.board_rows(),
                                     today=now.date(), with_charts=False)
-            subject, text, _ = render_summary(summary)
+            subject, text, _plain, _html = render_summary(summary)
             print(f"{subject}\n\n{for_terminal(text)}\n")
             targets = [args.to] if args.to else recipients(config)
             done = {d.recipient for d in ledger.deliveries() if d.key == f"summary:{month}" and d.status == "sent"}

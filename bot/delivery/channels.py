@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TextIO
 
+from bot.rendering.message import Content
+
 
 class DeliveryError(Exception):
     """A send failed. `permanent` means retrying will never help (an unknown channel, a bad address)."""
@@ -66,11 +68,12 @@ class Message:
 
     recipient: str
     subject: str
-    text: str  # Slack mrkdwn; also the plain-text body of an email
+    text: str  # Slack mrkdwn; the plain-text body of an email that has no `content`
     key: str  # the notice's dedup key
     sample_data: bool = False
     chart: Chart | None = None  # shown where the medium can (the Slack alert thread)
     card: dict | None = None  # the Adaptive Card a Teams channel posts; without one it makes a plain card
+    content: Content | None = None  # the message model an email renders its text and HTML parts from
 
 
 class Channel(Protocol):

@@ -20,6 +20,7 @@ from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 
 from bot.delivery.channels import DeliveryError, OutcomeUnknown, write_privately
+from bot.rendering import media
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,8 +256,9 @@ def _text(value: bytes | str) -> str:
 
 
 class EmailNoticeChannel:
-    """A `Channel` for plain notices (alerts, reminders) to email addresses: the Slack text becomes
-    the plain part and a simple HTML part, sent through SMTP or the `.eml` outbox."""
+    """A `Channel` for notices (alerts, reminders, staleness) to email addresses, sent through SMTP
+    or the `.eml` outbox: the message model renders the text and HTML parts; a message without one
+    (a row queued before the model) has its Slack text made plain and a simple HTML part."""
 
     def __init__(self, transport: SmtpChannel | EmlOutbox, clock, to_plain, to_html):
         self.transport, self.clock = transport, clock
@@ -264,6 +266,10 @@ class EmailNoticeChannel:
         self.to_plain, self.to_html = to_plain, to_html  # mrkdwn -> plain text; plain text -> HTML (templates)
 
     def send(self, message) -> str:
-        text = self.to_plain(message.text)
-        content = EmailContent(subject=message.subject, text=text, html=self.to_html(text))
+        if message.content is not None:
+            content = EmailContent(subject=message.subject, text=media.text(message.content),
+                                   html=media.html(message.content))
+        else:
+            text = self.to_plain(message.text)
+            content = EmailContent(subject=message.subject, text=text, html=self.to_html(text))
         return self.transport.send_email(message.recipient, content, message.key, self.clock())

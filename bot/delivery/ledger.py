@@ -205,6 +205,13 @@ class UsedLink:
     used_at: str
 
 
+@migrations()
+def m007_message_content(db: Database) -> None:
+    # An email recipient's message model (bot.rendering.message.Content as JSON), made when the row
+    # is queued like the text: the email's text and HTML parts are rendered from it when it is sent.
+    db.execute("ALTER TABLE deliveries ADD COLUMN content TEXT")
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     id: int
@@ -222,6 +229,7 @@ class Delivery:
     sample_data: bool = False
     finished_at: str | None = None  # UTC ISO; for an unknown outcome, when it became unknown
     card: dict | None = None  # a Teams recipient's Adaptive Card
+    content: dict | None = None  # an email recipient's message model (bot.rendering.message.Content)
 
 
 class Ledger:
@@ -263,13 +271,15 @@ class Ledger:
     # -- deliveries -----------------------------------------------------------------------
 
     def queue(self, *, key: str, target: str | None, kind: str, recipient: str, subject: str, body: str,
-              sample_data: bool, now: datetime, card: dict | None = None) -> int | None:
+              sample_data: bool, now: datetime, card: dict | None = None,
+              content: dict | None = None) -> int | None:
         """Record a message before it is sent; None if this notice already went (or is on its way) to them."""
         cursor = self.db.execute(
             "INSERT INTO deliveries (key, target, kind, recipient, subject, body, sample_data, status, created_at, "
-            "card) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key, recipient) DO NOTHING",
+            "card, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key, recipient) DO NOTHING",
             [key, target, kind, recipient, subject, body, int(sample_data), PENDING, _iso(now),
-             json.dumps(card, ensure_ascii=False) if card is not None else None],
+             json.dumps(card, ensure_ascii=False) if card is not None else None,
+             json.dumps(content, ensure_ascii=False) if content is not None else None],
         )
         return cursor.lastrowid if cursor.rowcount else None
 
@@ -456,4 +466,5 @@ def _delivery(row: dict) -> Delivery:
                     attempts=row["attempts"], channel=row["channel"], error=row["error"],
                     location=row["location"], sample_data=bool(row["sample_data"]),
                     finished_at=row["finished_at"],
-                    card=json.loads(row["card"]) if row.get("card") else None)
+                    card=json.loads(row["card"]) if row.get("card") else None,
+                    content=json.loads(row["content"]) if row.get("content") else None)

@@ -20,6 +20,7 @@ from bot.delivery.channels import (
 )
 from bot.delivery.email import EmailContent, EmlOutbox, SmtpChannel
 from bot.delivery.ledger import Delivery, Ledger
+from bot.rendering.message import Content
 
 log = logging.getLogger("faktabot.delivery")
 
@@ -63,7 +64,9 @@ def send_due(ledger: Ledger, due: Iterable[Delivery], channels: Channels, now: d
                 where = email.send_email(delivery.recipient, content, delivery.key, now)
             else:
                 where = channel.send(Message(delivery.recipient, delivery.subject, delivery.body, delivery.key,
-                                             delivery.sample_data, chart, card=delivery.card))
+                                             delivery.sample_data, chart, card=delivery.card,
+                                             content=Content.from_dict(delivery.content) if delivery.content
+                                             else None))
         except OutcomeUnknown as error:
             log.warning("delivery %s to %s: outcome unknown, not resent until an operator decides or the hold "
                         "passes: %s", delivery.key, delivery.recipient, error)

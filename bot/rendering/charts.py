@@ -258,14 +258,19 @@ def spec_for(answer, target_path: Sequence[tuple[str, float]] = ()) -> ChartSpec
             series.append((comparison.area.name if comparison.area.kind != "land" else "Hele landet", points))
     unit = "pct." if indicator.format == "pct" else indicator.unit
     decimals = indicator.decimals
+    # The målsti or limit over the periods the chart shows (a target's path runs for years).
+    first, last = _x(answer.history[0].period), _x(answer.history[-1].period)
+    target_path = [(p, v) for p, v in target_path if first - 0.2 <= _x(p) <= last + 0.2]
     if indicator.format == "count" and len(series) > 1:
         # A kommune's count beside the country's is a flat line at zero: compare developments
-        # instead, each series as an index with its first period = 100.
+        # instead, each series as an index with its first period = 100. The målsti is the kommune's
+        # goal, so it is indexed on the kommune's first value and still drawn.
+        base = series[0][1][0][1]
         series = [(label, [(p, v / points[0][1] * 100) for p, v in points]) for label, points in series
                   if points[0][1]]
         unit = render.render("chart_index_label.txt.j2", first=answer.history[0].period)
         decimals = 0
-        target_path = ()
+        target_path = [(p, v / base * 100) for p, v in target_path] if base else []
     lines = [Line(label, points) for label, points in series]
     target = Line(render.render("target_label.txt.j2"), list(target_path)) if target_path else None
     return ChartSpec(title=title, unit=unit, decimals=decimals, lines=lines, target=target,

@@ -29,8 +29,8 @@ PLAIN_TEMPLATES = frozenset({
     "factsheet_page_footer.txt.j2", "factsheet_figure.txt.j2", "factsheet_watermark.txt.j2",
     "factsheet_change_unit.txt.j2", "chart_labels.txt.j2", "chart_index_label.txt.j2", "target_label.txt.j2",
     "summary_chart_alt.txt.j2",
-    # Email text parts: plain text, no Slack markup (HTML parts are `*.html.j2`).
-    "alert_email.txt.j2", "summary_email.txt.j2", "target_reason.txt.j2", "mail_answer_email.txt.j2",
+    # Plain text for the message model (`bot.rendering.message`), which each medium escapes itself.
+    "target_reason.txt.j2", "mail_answer_email.txt.j2",
 })
 
 
@@ -137,6 +137,13 @@ def environment() -> Environment:
     )
     env.globals["months"] = formats.MONTHS
     return env
+
+
+def macro(template: str, name: str, *args: object, **kwargs: object) -> str:
+    """A macro of a shared template (`_*.j2`) as plain text: its words, with the data unescaped.
+    The caller escapes the result for its medium (`bot/rendering/message.py`)."""
+    module = environment().get_template(template).module
+    return html.unescape(str(getattr(module, name)(*args, **kwargs))).strip()
 
 
 def render(name: str, **context) -> str:

@@ -1,7 +1,8 @@
 """The monthly summary: key figures per fact page, the target board and the largest changes.
 
-Reads the store (I/O) and builds a `Summary` (data); `templates/summary.*.j2` make the words for
-Slack, the plain-text email part and the HTML email part. Charts are PNG bytes for inline images.
+Reads the store (I/O) and builds a `Summary` (data), then one message model (`summary_content`) that
+`bot.rendering.media` renders for Slack, the email's text and HTML parts and Teams; the words are in
+`templates/_summary.j2`. Charts are PNG bytes for inline images.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from datetime import date
 from bot.asking.answers import Answer, Change, answer, change
 from bot.asking.queries import PeriodRequest, Query
 from bot.config import Config
-from bot.rendering import charts, render
+from bot.rendering import charts, formats, media, message, render
 from indicators import periods
 from indicators.catalogue import Areas, Catalogue, Indicator
 from indicators.store import Store
@@ -50,6 +51,7 @@ class SummaryChart:
     title: str
     png: bytes
     alt: str
+    spec: charts.ChartSpec | None = None  # what was drawn: the lines and the målsti
 
 
 @dataclass
@@ -76,18 +78,31 @@ def load_spec() -> dict:
 
 
 def _key_figure(store: Store, indicator: Indicator, area: str, month: str) -> KeyFigure | None:
-    """The newest value at or before the end of `month`, with its changes."""
+    """The newest value at or before the end of `month`, with its changes on the period before and
+    the same period last year. A real figure wins over eksempeldata: when the newest value is
+    synthetic, the newest published one of the last year is shown instead (in the indicator's other
+    frequency too, e.g. a quarter where the months are synthetic); only without one is eksempeldata shown."""
     end = periods.parse(month)
-    for kind in ({"month": ("month", "quarter"), "quarter": ("quarter", "month"), "year": ("year",)}[indicator.frequency]):
+    too_old = end.same_period_last_year()
+    kinds = {"month": ("month", "quarter"), "quarter": ("quarter", "month"), "year": ("year",)}[indicator.frequency]
+    found = []
+    for kind in kinds:
         series = [o for o in store.series(indicator.id, area, "", kind)
                   if o.value is not None and periods.parse(o.period).ends_by(end)]
         if series:
-            current = series[-1]
-            by_period = {o.period: o for o in series}
-            p = periods.parse(current.period)
-            return KeyFigure(indicator, current, change(current, by_period.get(str(p.shift(-1))), indicator),
-                             change(current, by_period.get(str(p.same_period_last_year())), indicator))
-    return None
+            found.append(series)
+    if not found:
+        return None
+
+    def newest_real(series: list[Observation]) -> Observation | None:
+        return next((o for o in reversed(series) if o.source != SAMPLE_SOURCE
+                     and not periods.parse(o.period).ends_by(too_old)), None)
+
+    series, current = next(((s, o) for s in found if (o := newest_real(s)) is not None), (found[0], found[0][-1]))
+    by_period = {o.period: o for o in series}
+    p = periods.parse(current.period)
+    return KeyFigure(indicator, current, change(current, by_period.get(str(p.shift(-1))), indicator),
+                     change(current, by_period.get(str(p.same_period_last_year())), indicator))
 
 
 def _mover_score(figure: KeyFigure) -> float:
@@ -130,19 +145,38 @@ def build_summary(month: str, store: Store, config: Config, catalogue: Catalogue
                 continue
             alt = render.render("summary_chart_alt.txt.j2", a=result)
             summary.charts.append(SummaryChart(cid=f"chart-{indicator_id}", title=chart_spec.title,
-                                               png=charts.render_png(chart_spec), alt=alt))
+                                               png=charts.render_png(chart_spec), alt=alt, spec=chart_spec))
     return summary
 
 
-def render_email_text(summary: Summary) -> str:
-    """The plain-text part of the summary email: no Slack markup, no emoji codes."""
-    return render.render("summary_email.txt.j2", s=summary)
+def summary_content(summary: Summary) -> message.Content:
+    """The summary as the message model: the board (each target once, with its status), the largest
+    movers, the key figures per fact page, the charts and the sources; each medium renders it."""
+    def word(name: str, *args: object) -> str:
+        return render.macro("_summary.j2", name, *args)
+
+    sections = []
+    drawn = tuple(message.Figure(c.cid, c.title, c.alt) for c in summary.charts)
+    if summary.board:
+        sections.append(message.Section(word("board_heading"), tuple(
+            message.Line(row.reason, label=row.name, status=row.status, note=row.note or "")
+            for row in summary.board), bullets=True))
+    if summary.movers:
+        sections.append(message.Section(word("movers_heading"),
+                                        tuple(message.Line(word("mover", f)) for f in summary.movers), bullets=True))
+    # The charts after the board and the movers, before the key figures of every page.
+    sections.append(message.Section(figures=drawn))
+    for number, title, figures in summary.pages:
+        if figures:
+            sections.append(message.Section(word("page_heading", number, title),
+                                            tuple(message.Line(word("figure", f)) for f in figures), bullets=True))
+    return message.Content(
+        headline=word("headline", summary), subtitle=formats.period(summary.month), sections=tuple(sections),
+        sample_data=summary.sample_data, source=word("sources"), attachment=True)
 
 
-def render_summary(summary: Summary) -> tuple[str, str, str]:
-    """(subject, Slack text, HTML) in Danish from the templates; the email's text part is
-    `render_email_text`."""
-    context = {"s": summary}
-    return (render.render("summary_subject.txt.j2", **context),
-            render.render("summary.txt.j2", **context),
-            render.render("summary.html.j2", **context))
+def render_summary(summary: Summary) -> tuple[str, str, str, str]:
+    """(subject, Slack mrkdwn, email text, email HTML) in Danish, all from one `summary_content`."""
+    content = summary_content(summary)
+    return (render.render("summary_subject.txt.j2", s=summary), media.mrkdwn(content, buttons=False),
+            media.text(content), media.html(content))

@@ -17,16 +17,10 @@ from bot.delivery.channels import Channels, is_teams
 from bot.delivery.email import Attachment, EmailContent, InlineImage
 from bot.delivery.ledger import Ledger
 from bot.delivery.sending import send_due
-from bot.rendering import cards, render
+from bot.rendering import media
 from bot.reports.factsheet import make_pdf
 from bot.reports.factsheet_mailing import pdf_name
-from bot.reports.summary import (
-    BoardRow,
-    Summary,
-    build_summary,
-    render_email_text,
-    render_summary,
-)
+from bot.reports.summary import BoardRow, Summary, build_summary, render_summary, summary_content
 from indicators import periods
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
@@ -59,26 +53,18 @@ def default_month(today: date) -> str:
     return str(periods.month(today.year, today.month).shift(-1))
 
 
-def email_content(summary: Summary, subject: str, text: str, html: str, store: Store, config: Config,
-                  target_paths=None) -> EmailContent:
-    """The email: plain text (its own template, not the Slack `text`), HTML with the charts inline,
-    and the quarter's fact sheet as a PDF."""
+def email_content(summary: Summary, store: Store, config: Config, target_paths=None) -> EmailContent:
+    """The email: the plain-text and HTML parts rendered from the summary's message model, the
+    charts inline, and the quarter's fact sheet as a PDF."""
+    subject, _slack, text, html = render_summary(summary)
     month = periods.parse(summary.month)
     quarter = str(periods.quarter(month.year, month.quarter))
     sheet = make_pdf(store, config, quarter, target_paths)
     return EmailContent(
-        subject=subject, text=render_email_text(summary), html=html,
+        subject=subject, text=text, html=html,
         images=tuple(InlineImage(c.cid, c.png, c.alt) for c in summary.charts),
         attachments=(Attachment(pdf_name(summary.kommune, quarter), sheet.pdf),),
     )
-
-
-def teams_card(subject: str, text: str) -> dict:
-    """The summary as a Teams card: its text (key figures, movers, the board) and a note that the
-    fact sheet (PDF) goes with the email, as a card cannot carry a file."""
-    card = cards.text_card(subject, text)
-    card["body"].append(cards.paragraph(cards.card_text(render.render("summary_card_note.txt.j2")), subtle=True))
-    return card
 
 
 def send_summary(store: Store, ledger: Ledger, config: Config, month: str, *, now: datetime,
@@ -89,12 +75,13 @@ def send_summary(store: Store, ledger: Ledger, config: Config, month: str, *, no
     targets = [to] if to else recipients(config)
     summary = build_summary(month, store, config, default_catalogue(), default_areas(), board,
                             today=now.date(), target_paths=target_paths)
-    subject, text, _html = render_summary(summary)
+    subject, text, _plain, _html = render_summary(summary)  # the row keeps the Slack text
     # A test send (--to) gets its own key each time, so it never blocks or is blocked by the real one.
     key = f"{KIND}:{month}" if to is None else f"{KIND}-test:{month}:{clock.stamp(now)}"
     run = SummaryRun(month=month)
     for recipient in targets:
-        card = teams_card(subject, text) if is_teams(recipient) else None
+        # The summary's Teams card says the fact sheet goes with the email: a card cannot carry a file.
+        card = media.card(summary_content(summary)) if is_teams(recipient) else None
         if ledger.queue(key=key, target=None, kind=KIND, recipient=recipient, subject=subject, body=text,
                         sample_data=summary.sample_data, now=now, card=card) is None:
             run.already.append(recipient)
@@ -109,7 +96,7 @@ def send_summary(store: Store, ledger: Ledger, config: Config, month: str, *, no
             built = summary if wanted == month else build_summary(
                 wanted, store, config, default_catalogue(), default_areas(), board, today=now.date(),
                 target_paths=target_paths)
-            contents[wanted] = email_content(built, *render_summary(built), store, config, target_paths)
+            contents[wanted] = email_content(built, store, config, target_paths)
         return contents[wanted]
 
     result = send_due(ledger, ledger.due([KIND]), channels, now, email=email, email_content=content_for,

@@ -21,12 +21,13 @@ from bot.alerting.context import TargetContext
 from bot.asking import mail
 from bot.asking.conversation import Reply, reply
 from bot.config import Config
-from bot.delivery.channels import Channels
+from bot.delivery.channels import Channels, is_email
 from bot.delivery.email import envelope_sender
 from bot.delivery.imap import Mailbox, MailboxError
 from bot.delivery.ledger import Ledger
 from bot.delivery.sending import send_due
-from bot.rendering import render
+from bot.rendering import media, render
+from bot.rendering.message import Content, Line, Section, paragraphs
 from bot.reports.factsheet import previous_quarter
 from bot.reports.factsheet_mailing import send_factsheet
 from bot.reports.summary_mailing import SummaryError, default_month, send_summary
@@ -34,7 +35,7 @@ from bot.service import Stopping
 from bot.settings import Settings
 from indicators import inbox
 from indicators.catalogue import default_areas, default_catalogue
-from indicators.refresh import source_status
+from indicators.refresh import SourceStatus, source_status
 from indicators.store import Store
 
 log = logging.getLogger("faktabot.service")
@@ -167,10 +168,12 @@ class Service:
             for status in stale:
                 key = f"stale:{status.source}:{status.newest}"
                 subject = render.render("stale_subject.txt.j2", s=status)
-                text = render.render("stale.txt.j2", s=status)
+                content = stale_content(status)
                 for recipient in recipients:
+                    email = is_email(recipient)
                     ledger.queue(key=key, target=None, kind="stale", recipient=recipient, subject=subject,
-                                 body=text, sample_data=False, now=now)
+                                 body=media.text(content) if email else media.mrkdwn(content), sample_data=False,
+                                 now=now, content=content.as_dict() if email else None)
             result = send_due(ledger, ledger.due(["stale"]), self.channels, now, should_stop=self.stop.is_set)
         return self._record("staleness", not (result.failed or result.unknown),
                             f"{len(stale)} stale sources, {len(result.sent)} notices sent")
@@ -245,3 +248,19 @@ class Service:
         text = f"{len(done) - len(rejected)} imported, {len(rejected)} rejected" + (
             f" ({', '.join(rejected)}; reasons in {self.settings.inbox / inbox.REJECTED})" if rejected else "")
         return self._record("inbox", not rejected, text)
+
+
+def stale_content(status: SourceStatus) -> Content:
+    """The staleness notice to operations as the message model: what is old, which tables failed
+    and the error, and what to run (operations run Faktabot, so the commands are theirs)."""
+    def word(name: str, *args: object) -> str:
+        return render.macro("_stale.j2", name, *args)
+
+    sections = [paragraphs(word("state", status))]
+    if status.failed_tables:
+        rows = tuple(Line(word("failed_table", *row)) for row in status.failed_tables)
+        sections.append(Section(word("failed_heading"), rows, bullets=True))
+    elif status.last_error:
+        sections.append(paragraphs(word("last_error", status)))
+    sections.append(paragraphs(word("advice", status)))
+    return Content(headline=word("headline", status), sections=tuple(sections))
