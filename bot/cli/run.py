@@ -55,6 +55,8 @@ def configure_logging(log_file: Path | None = None, *, under_systemd: bool = Fal
     # httpx logs every request URL at INFO; URLs can carry tokens in query strings elsewhere.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # fontTools logs some hundred lines at INFO for each PDF, as it subsets the fonts of a fact sheet.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def _idle(service: Service, seconds: float) -> bool:
