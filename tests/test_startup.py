@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 
+from bot.cli.main import HANDLERS, build_parser
 from tests.conftest import REPO
 
 # Plotting, the data frame stack, the HTTP client, the scheduler, the lock and Slack: each is for
@@ -72,3 +73,12 @@ def test_targets_loads_none_of_the_heavy_libraries(sample_store_copy):
     output, run = loaded_by("targets", db=sample_store_copy)
     assert run["code"] == 0 and output.strip(), output
     assert run["loaded"] == []
+
+
+def test_each_command_parses_as_in_the_whole_parser():
+    """Built for one command, the parser gives that command the same arguments as the whole one."""
+    whole = build_parser()._subparsers._group_actions[0].choices
+    for name in HANDLERS:
+        alone = build_parser({name})._subparsers._group_actions[0].choices
+        assert list(alone) == list(whole)
+        assert [a.dest for a in alone[name]._actions] == [a.dest for a in whole[name]._actions], name

@@ -48,10 +48,12 @@ def build_parser(detailed: Collection[str] | None = None) -> argparse.ArgumentPa
         epilog='Eksempel: faktabot ask "ledighed maj". Hjælp til en kommando: faktabot KOMMANDO --help')
     parser.add_argument("--version", action=_Version, help="show program's version number and exit")
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # A module that defines several commands' arguments defines them together (targets and alerts).
+    modules = {ARGUMENTS_IN[name] for name in detailed or () if name in ARGUMENTS_IN}
     for name in HANDLERS:
-        if name in subcommands.choices:  # added with a sibling: alerts.add_parsers adds targets and alerts
+        if name in subcommands.choices:  # added with a sibling
             continue
-        if detailed is not None and name not in detailed:
+        if detailed is not None and name not in detailed and ARGUMENTS_IN.get(name) not in modules:
             subcommands.add_parser(name, help="")  # the help, as every command's, comes from _describe
         elif name in ARGUMENTS_IN:
             module, adder = ARGUMENTS_IN[name]
