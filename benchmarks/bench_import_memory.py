@@ -66,8 +66,11 @@ def run(quick: bool = False) -> list[Result]:
         size = path.stat().st_size / MB
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    return [Result(f"import a {size:.0f} MB CSV, peak memory (MB)", imported, whole, "MB",
-                   aim="≤ 300 MB; below reading the file whole", higher_is_better=False)]
+    # The comparison with reading the file whole means something only for a big file: at 50 MB the
+    # interpreter and its libraries outweigh the file.
+    aim = "≤ 300 MB" if quick else "≤ 300 MB; below reading the file whole"
+    return [Result(f"import a {size:.0f} MB CSV, peak memory (MB)", imported, whole, "MB", aim=aim,
+                   higher_is_better=False)]
 
 
 if __name__ == "__main__":
