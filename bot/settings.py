@@ -27,7 +27,11 @@ NAMES = (
     "JOBINDSATS_API_URL", "STATBANK_API_URL", "SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD",
     "SMTP_SECURITY", "MAIL_FROM", "SMTP_TIMEOUT", "SMTP_DEADLINE", "FAKTABOT_UNKNOWN_HOLD_HOURS",
     "FAKTABOT_MAX_IMPORT_MB", "FAKTABOT_LINK_SECRET", "FAKTABOT_PUBLIC_URL", "TEAMS_WEBHOOKS_FILE",
+    "FAKTABOT_IMAP_HOST", "FAKTABOT_IMAP_PORT", "FAKTABOT_IMAP_USER", "FAKTABOT_IMAP_PASSWORD",
+    "FAKTABOT_IMAP_SECURITY", "FAKTABOT_IMAP_FOLDER", "FAKTABOT_IMAP_POLL_SECONDS", "FAKTABOT_IMAP_TIMEOUT",
+    "FAKTABOT_IMAP_ALLOW",
 )
+IMAP_SECURITY = ("ssl", "starttls", "none")
 TEAMS_PREFIX = "TEAMS_WEBHOOK_"
 MIN_LINK_SECRET = 32
 
@@ -69,12 +73,23 @@ class Settings:
     # listener at (behind the municipality's proxy). Both or neither.
     link_secret: str | None = field(default=None, repr=False)
     public_url: str | None = None
+    # Ask by email (off unless FAKTABOT_IMAP_HOST is set): the mailbox the bot reads questions from,
+    # and the senders it answers (addresses, or domains written @kommune.dk), lower case.
+    imap_host: str | None = None
+    imap_port: int | None = None
+    imap_user: str | None = None
+    imap_password: str | None = field(default=None, repr=False)
+    imap_security: str = "ssl"
+    imap_folder: str = "INBOX"
+    imap_poll_seconds: int = 120
+    imap_timeout: float = 30.0  # seconds for each IMAP command
+    imap_allow: tuple[str, ...] = ()
 
     @property
     def secrets(self) -> tuple[str, ...]:
         """Every secret value set, so error texts from outside can be scrubbed of them."""
         return tuple(s for s in (self.slack_bot_token, self.slack_app_token, self.slack_signing_secret,
-                                 self.jobindsats_token, self.smtp_password) if s)
+                                 self.jobindsats_token, self.smtp_password, self.imap_password) if s)
 
     @property
     def slack_enabled(self) -> bool:
@@ -87,6 +102,10 @@ class Settings:
     @property
     def smtp_enabled(self) -> bool:
         return bool(self.smtp_host)
+
+    @property
+    def imap_enabled(self) -> bool:
+        return bool(self.imap_host)
 
     @property
     def unknown_hold(self) -> timedelta | None:
@@ -145,6 +164,9 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
     if security not in SMTP_SECURITY:
         problems.append(f"SMTP_SECURITY={security!r} should be one of {', '.join(SMTP_SECURITY)}")
     smtp_host = text("SMTP_HOST")
+    imap_security = (text("FAKTABOT_IMAP_SECURITY") or "ssl").lower()
+    if imap_security not in IMAP_SECURITY:
+        problems.append(f"FAKTABOT_IMAP_SECURITY={imap_security!r} should be one of {', '.join(IMAP_SECURITY)}")
     default_smtp_port = {"ssl": 465, "none": 25}.get(security, 587)
     settings = Settings(
         db_path=Path(text("FAKTABOT_DB") or "store.db"),
@@ -178,6 +200,16 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         teams_webhooks=_teams_webhooks(env, text("TEAMS_WEBHOOKS_FILE"), problems),
         link_secret=text("FAKTABOT_LINK_SECRET"),
         public_url=_with_slash(text("FAKTABOT_PUBLIC_URL")) if text("FAKTABOT_PUBLIC_URL") else None,
+        imap_host=text("FAKTABOT_IMAP_HOST"),
+        imap_port=_int(env, "FAKTABOT_IMAP_PORT", 143 if imap_security != "ssl" else 993, problems),
+        imap_user=text("FAKTABOT_IMAP_USER"),
+        imap_password=text("FAKTABOT_IMAP_PASSWORD"),
+        imap_security=imap_security,
+        imap_folder=text("FAKTABOT_IMAP_FOLDER") or "INBOX",
+        imap_poll_seconds=int(_positive(env, "FAKTABOT_IMAP_POLL_SECONDS", 120, problems)),
+        imap_timeout=_positive(env, "FAKTABOT_IMAP_TIMEOUT", 30, problems),
+        imap_allow=tuple(part.strip().lower() for part in (text("FAKTABOT_IMAP_ALLOW") or "").replace(";", ",").split(",")
+                         if part.strip()),
     )
     if settings.unknown_hold_hours is not None and settings.unknown_hold_hours < 0:
         problems.append(f"FAKTABOT_UNKNOWN_HOLD_HOURS={settings.unknown_hold_hours} should be 0 (only an "
@@ -199,6 +231,11 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
                         f"{MIN_LINK_SECRET} random ones (python3 -c 'import secrets; print(secrets.token_urlsafe(32))')")
     if settings.public_url and not settings.public_url.startswith(("https://", "http://")):
         problems.append(f"FAKTABOT_PUBLIC_URL={settings.public_url!r} should start with https://")
+    if settings.imap_host and not (settings.imap_user and settings.imap_password):
+        problems.append("FAKTABOT_IMAP_HOST is set but FAKTABOT_IMAP_USER or FAKTABOT_IMAP_PASSWORD is not")
+    if settings.imap_host and not settings.imap_allow:
+        problems.append("FAKTABOT_IMAP_HOST is set but FAKTABOT_IMAP_ALLOW is empty, so no sender would be answered; "
+                        "list the addresses or domains to answer, e.g. @kommune.dk,chef@kommune.dk")
     if problems:
         raise SettingsError("settings: " + "; ".join(problems))
     return settings

@@ -427,8 +427,9 @@ def source_status(store: Store, now: datetime) -> list[SourceStatus]:
         if name != SAMPLE_SOURCE:
             limit = STALE_AFTER["file" if name.startswith("file:") else name]
             stale = last_ok is None or now - datetime.fromisoformat(last_ok) > limit
-            # A table that keeps failing makes its source stale once its own figures are too old.
-            stale = stale or any(when is None or now - datetime.fromisoformat(when) > limit
+            # A table that keeps failing makes its source stale once its own figures are too old;
+            # one that never landed has no figures to be old: status names it as failed instead.
+            stale = stale or any(when is not None and now - datetime.fromisoformat(when) > limit
                                  for _, when, _ in failed)
         found.append(SourceStatus(
             name, rows, newest, last_ok, last["status"] if last else None,

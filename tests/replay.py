@@ -1,7 +1,8 @@
 """A local stand-in for Jobindsats v3 and StatBank over real HTTP, for tests, benchmarks and trying
 `faktabot refresh` without a token.
 
-It answers from the real figures in ../shared/data: Jobindsats tables in the v3 `columns`/`rows` shape built from the per-kommune extract, the
+It answers from the real figures in ../shared/data (plus SYNTHETIC test figures where no public
+extract exists: the inputs of sygedagpenge and fleksjob, and ungeledighed's inputs by age): Jobindsats tables in the v3 `columns`/`rows` shape built from the per-kommune extract, the
 recorded national v3 answers for the queries that produced them, and StatBank BULK CSV built from
 the DST extracts. A table the catalogue names but no extract covers answers with no rows. Faults
 (an HTTP status, Retry-After, a delay, a cut-off or malformed body, a changed answer) are scripted
@@ -111,6 +112,7 @@ def jobindsats_tables() -> dict[str, Table]:
         key = (row["periode"], row["omraade"], tuple(sorted(labels.items())))
         value = float(row["vaerdi"].replace(",", ".")) if row["vaerdi"] else None
         table.cells.setdefault(key, {})[row["maaling"]] = value
+    add_youth_cells(tables["y25i01"])
     tables.update(input_tables())
     # Tables the catalogue names without real data: right columns, no rows.
     for indicator in default_catalogue():
@@ -162,6 +164,38 @@ def input_tables() -> dict[str, Table]:
                 table.cells[(period_id, name, ())] = {m: input_value(table_id, code, period_id, m) for m in measures}
         tables[table_id] = table
     return tables
+
+
+# ungeledighed's inputs by age: SYNTHETIC TEST FIGURES, made up but deterministic. No public
+# extract breaks y25i01 or FOLK1AM down by age, so the replay serves a fixed share of the REAL
+# totals in the real shapes: y25i01 rows under the `_aldera` hierarchy ("16-24 år", "25-29 år",
+# as the catalogue expects them) and FOLK1AM rows with one ALDER code per year of age (18-29).
+# A test can recompute any cell from `youth_ledige` and `youth_population`.
+YOUTH_LEDIGE_SHARE = {"16-24 år": 0.08, "25-29 år": 0.10}  # of the real "Antal ledige fuldtidspersoner"
+YOUTH_POPULATION_SHARE = 0.0125  # of the real population, per year of age 18-29
+YOUTH_MEASURE = "Antal ledige fuldtidspersoner"
+
+
+def youth_ledige(total: float, age_group: str) -> float:
+    """The made-up ledige fuldtidspersoner of one `_aldera` group, from the real total of the cell."""
+    return float(round(total * YOUTH_LEDIGE_SHARE[age_group]))
+
+
+def youth_population(total: float, age: int) -> float:
+    """The made-up population of one year of age (18-29), from the real FOLK1AM total."""
+    return float(round(total * YOUTH_POPULATION_SHARE) + (age - 18))
+
+
+def add_youth_cells(table: Table) -> None:
+    """SYNTHETIC: y25i01's ledige by `_aldera` group, beside the real totals (other dimensions at total)."""
+    totals = ((YDELSE.hierarchy, YDELSE.total),)
+    for (period_id, area, labels), values in list(table.cells.items()):
+        total = values.get(YOUTH_MEASURE)
+        if labels != totals or total is None:
+            continue
+        for group in YOUTH_LEDIGE_SHARE:
+            aged = tuple(sorted([*totals, (ALDER.hierarchy, group)]))
+            table.cells[(period_id, area, aged)] = {YOUTH_MEASURE: youth_ledige(total, group)}
 
 
 def table_spec(table: Table) -> dict:
@@ -300,6 +334,14 @@ def statbank_tables() -> dict[str, tuple[list[str], list[list[str]]]]:
                     cells.append(code if column in ("OMRÅDE", "BOPKOM") else spec.codes[column][row[column]])
                 cells += [row["TID"].replace("Q", "K"), row["INDHOLD"]]
                 rows.append(cells)
+                if spec.table == "FOLK1AM" and row["ALDER"] == "Age, total" and row["INDHOLD"]:
+                    # SYNTHETIC TEST FIGURES (see YOUTH_POPULATION_SHARE): the 18-29-årige by year of age.
+                    at = columns.index("ALDER")
+                    for age in range(18, 30):
+                        aged = list(cells)
+                        aged[at] = str(age)
+                        aged[-1] = str(int(youth_population(float(row["INDHOLD"]), age)))
+                        rows.append(aged)
         tables[spec.table] = (header, rows)
     return tables
 

@@ -38,6 +38,12 @@ def test_status_prints_the_coverage_and_the_rest(sample_store_copy):
     assert done.returncode == 0, done.stderr
     assert f"{len(found.official)} af 28 figurer bygger på officielle tal for Ballerup." in done.stdout
     assert "Eksempeldata eller ingen tal: 1.3 Konjunkturprognose" in done.stdout
+    # The figures no official input can give say why (the catalogue's reason).
+    assert [(n, i) for n, i, _ in found.not_computable] == [("5.2", "samtaler_pr_fuldtidsperson"),
+                                                            ("6.2", "virksomhedsaktiveringsgrad")]
+    assert "6.2: virksomhedsaktiveringsgraden kan ikke beregnes af officielle tal. Kataloget henter ikke " \
+           "fuldtidsaktiverede fordelt på tilbud" in done.stdout
+    assert "5.2: samtaler pr. fuldtidsperson kan ikke beregnes af officielle tal." in done.stdout
 
 
 def test_the_first_fact_page_header_says_the_coverage():
@@ -48,3 +54,15 @@ def test_the_first_fact_page_header_says_the_coverage():
                           quarter="2026-Q2", sample=False, coverage=None)
     assert "1 af 2 figurer bygger på officielle tal; eksempeldata i 5.3." in first
     assert "officielle tal" not in other
+
+
+def test_status_and_the_fact_sheet_count_the_same_figures_as_official(sample_store_path):
+    """A figure that mixes real and synthetic series is eksempeldata in both places (2.1 shows the
+    real kontanthjælp share beside a synthetic total)."""
+    from bot.reports import factsheet
+
+    with Store(sample_store_path) as store:
+        found = coverage(store, CATALOGUE, "151")
+        figures = factsheet.build("2026-Q2", store, CATALOGUE, default_areas(), "151")
+    assert found.official == tuple(f.number for f in figures if not f.sample_data)
+    assert "2.1" in found.rest

@@ -2,16 +2,21 @@
 container image built and run with a passing healthcheck where a Docker daemon answers."""
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
 from bot.settings import NAMES
 from tests.conftest import REPO
+from tests.test_operations import _free_port
 
 DEPLOY = REPO / "deploy"
 
@@ -62,3 +67,55 @@ def test_the_image_builds_and_runs_with_a_passing_healthcheck():
     finally:
         subprocess.run(["docker", "rm", "-f", name], capture_output=True)
         subprocess.run(["docker", "rmi", "-f", tag], capture_output=True)
+
+
+def _final_stage(dockerfile: str) -> str:
+    return dockerfile.rsplit("\nFROM ", 1)[1]
+
+
+def _instruction(stage: str, name: str) -> str:
+    """One instruction of the stage with its continuation lines joined."""
+    joined = re.sub(r"\\\n\s*", " ", stage)
+    return next(line[len(name) + 1:].strip() for line in joined.splitlines() if line.startswith(name + " "))
+
+
+def test_the_images_start_command_and_healthcheck_work_without_docker(tmp_path):
+    """Where no Docker daemon answers, run the final stage's own ENV, CMD and HEALTHCHECK lines against
+    the installed package in an empty folder standing in for the volume: the first start builds the
+    store and the healthcheck passes once the scheduler beats."""
+    stage = _final_stage((DEPLOY / "Dockerfile").read_text(encoding="utf-8"))
+    env_line = _instruction(stage, "ENV")
+    image_env = dict(re.findall(r"(\w+)=(\S+)", env_line))
+    command = json.loads(_instruction(stage, "CMD"))
+    probe = _instruction(stage, "HEALTHCHECK").split(" CMD ", 1)[1]
+    assert command[:2] == ["sh", "-c"] and probe.startswith("python -c ")
+
+    volume = tmp_path / "data"
+    volume.mkdir()
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FAKTABOT_", "SLACK_", "SMTP_", "JOBINDSATS_"))}
+    env.update({k: v.replace("/data", str(volume)) for k, v in image_env.items()})
+    env.update(HEALTH_PORT=str(port), HOST="127.0.0.1", STATBANK_API_URL="http://127.0.0.1:9/v1/",
+               PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}")
+    env.pop("JOURNAL_STREAM", None)
+    service = subprocess.Popen(command, env=env, cwd=volume, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        deadline, checked = time.monotonic() + 120, None
+        while time.monotonic() < deadline and service.poll() is None:
+            checked = subprocess.run(["sh", "-c", probe], env=env, capture_output=True, text=True, timeout=30)
+            if checked.returncode == 0:
+                break
+            time.sleep(1)
+        assert service.poll() is None, service.stderr.read() if service.stderr else ""
+        assert checked is not None and checked.returncode == 0, checked.stderr if checked else "no probe ran"
+        assert (volume / "store.db").exists()
+    finally:
+        service.terminate()
+        try:
+            service.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            service.kill()
+            service.wait()
+        if service.stderr:
+            service.stderr.close()

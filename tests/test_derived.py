@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import load_config
 from indicators import sampledata
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.connectors import wanted_from
@@ -22,9 +23,18 @@ from indicators.derived import (
 from indicators.refresh import refresh_file, refresh_source
 from indicators.store import Store
 from indicators.types import SAMPLE_SOURCE, Observation
-from tests.replay import ReplayServer, input_value, jobindsats_connector
+from tests.replay import (
+    YOUTH_LEDIGE_SHARE,
+    ReplayServer,
+    input_value,
+    jobindsats_connector,
+    statbank_connector,
+    youth_ledige,
+    youth_population,
+)
 
 CATALOGUE = default_catalogue()
+REPO = Path(__file__).resolve().parents[1]
 NOW = "2026-08-01T06:00:00+00:00"
 
 
@@ -167,8 +177,7 @@ def test_the_sample_for_another_kommune_covers_it_scaled_to_its_size(tmp_path: P
 
 def test_a_replayed_refresh_computes_the_targets_from_official_sources(tmp_path: Path):
     """sygedagpenge is derived from y07a02 + y12a02, fleksjob comes from y08a02, and the file-only
-    samtalehyppighed from a file import; none of them is eksempeldata afterwards. ungeledighed's
-    inputs (fuldtidspersoner and population 18-29 år) have no source the catalogue fetches yet."""
+    samtalehyppighed from a file import; none of them is eksempeldata afterwards."""
     path = tmp_path / "store.db"
     with ReplayServer() as server, Store(path, create=True) as store:
         sampledata.load_into(store)
@@ -188,3 +197,40 @@ def test_a_replayed_refresh_computes_the_targets_from_official_sources(tmp_path:
                                 formats=files.import_formats(CATALOGUE, default_areas()), now=NOW)
         assert imported.ok, imported.error
         assert store.get("samtalehyppighed", "151", "2026-Q2").source == "file:samtalehyppighed.csv"
+
+
+def test_after_a_full_replayed_refresh_every_target_indicator_is_computed_from_non_sample_sources(tmp_path: Path):
+    """The committee's targets in the example config, after refreshing every verified Jobindsats and
+    StatBank source and importing the municipality's file for the file-only samtalehyppighed:
+    no target series holds eksempeldata, and ungeledighed is ledige 18-29 / befolkning 18-29 × 100."""
+    targets = {t.indicator for t in load_config(REPO / "faktabot.toml").targets}
+    assert "ungeledighed" in targets and len(targets) == 4
+    with ReplayServer() as server, Store(tmp_path / "store.db", create=True) as store:
+        sampledata.load_into(store)
+        for kind, connector in (("jobindsats", jobindsats_connector(server)), ("statbank", statbank_connector(server))):
+            result = refresh_source(store, connector, wanted_from(CATALOGUE, kind), catalogue=CATALOGUE,
+                                    areas=default_areas(), now=NOW)
+            assert result.ok, result.error
+        csv = tmp_path / "samtalehyppighed.csv"
+        csv.write_text("Kvartal;Område;Samtaler pr. person\n2026K2;Ballerup;3,4\n", encoding="utf-8")
+        from indicators.connectors import files
+        imported = refresh_file(store, csv, catalogue=CATALOGUE, areas=default_areas(),
+                                formats=files.import_formats(CATALOGUE, default_areas()), now=NOW)
+        assert imported.ok, imported.error
+        for indicator in sorted(targets):
+            series = store.series(indicator, "151")
+            assert series, f"no figures for the target indicator {indicator}"
+            assert not any(o.is_sample for o in series), f"{indicator} still rests on eksempeldata"
+
+        # A known month: the replay serves fixed synthetic shares of the real totals (tests/replay.py).
+        month = "2026-01"
+        ledige_total = store.get("ledige", "151", month).value
+        population_total = store.get("befolkning", "151", month).value
+        ledige_18_29 = sum(youth_ledige(ledige_total, group) for group in YOUTH_LEDIGE_SHARE)
+        population_18_29 = sum(youth_population(population_total, age) for age in range(18, 30))
+        assert store.get("ledige_unge", "151", month).value == ledige_18_29
+        assert store.get("befolkning", "151", month, "alder=18-29 år").value == population_18_29
+        youth = store.get("ungeledighed", "151", month)
+        assert youth.source == "derived:ungeledighed"
+        assert youth.value == pytest.approx(ledige_18_29 / population_18_29 * 100, abs=1e-6)
+        assert store.derived_inputs("ungeledighed", "151", month)["formula"] == "derived:ungeledighed"

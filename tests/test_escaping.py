@@ -135,6 +135,8 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
                                    "names": {"ledige": HOSTILE}}],
         "vocabulary.txt.j2": [{"pages": [(1, HOSTILE, [hostile(default_catalogue().get("ledige"))])]}],
         "plain_email.html.j2": [{"text": HOSTILE}],
+        "mail_answer.html.j2": [{"answer": HOSTILE, "question": HOSTILE, "chart_cid": "chart", "chart_alt": HOSTILE}],
+        "mail_answer_email.txt.j2": [{"answer": HOSTILE, "question": HOSTILE, "chart": True}],
         "stale.txt.j2": [{"s": status}], "stale_subject.txt.j2": [{"s": status}],
         "summary.txt.j2": [{"s": summary}], "summary.html.j2": [{"s": summary}],
         "summary_subject.txt.j2": [{"s": summary}], "summary_email.txt.j2": [{"s": summary}],

@@ -97,6 +97,19 @@ def test_a_table_that_keeps_failing_makes_the_source_stale_and_the_notice_names_
     assert "y25i09 (sidst opdateret 10. jul. 2026)" in text and "HTTP 422" in text
 
 
+def test_a_table_that_failed_once_is_named_as_failed_but_does_not_make_the_source_stale(tmp_path):
+    """Stale means figures older than the threshold; a table that has never landed has no figures
+    to be old, so the source stays current and status names the table with its error instead."""
+    path = tmp_path / "store.db"
+    with ReplayServer(faults=[RENAMED]) as server:
+        assert not refresh(path, server, ["ledige", "langtidsledige"]).ok
+    with Store(path) as store:
+        status = {s.source: s for s in source_status(store, datetime(2026, 8, 11, tzinfo=UTC))}["jobindsats"]
+    assert not status.stale and not status.never_refreshed
+    assert [(table, when) for table, when, _ in status.failed_tables] == [("y25i09", None)]
+    assert "HTTP 422" in status.failed_tables[0][2]
+
+
 def test_refresh_and_status_name_the_failed_table_and_exit_1(tmp_path):
     path = tmp_path / "store.db"
     with ReplayServer(faults=[RENAMED]) as server:
@@ -111,3 +124,7 @@ def test_refresh_and_status_name_the_failed_table_and_exit_1(tmp_path):
     status = run_cli("status", db=path)
     assert "tabel y25i09 fejlede ved seneste kørsel (sidst opdateret aldrig): jobindsats, table y25i09: HTTP 422" \
         in status.stdout, status.stdout + status.stderr
+    from bot.rendering.terminal import messages
+
+    source_line = next(line for line in status.stdout.splitlines() if line.split()[:1] == ["jobindsats"])
+    assert messages()["status_state_fresh"] in source_line and messages()["status_state_stale"] not in status.stdout

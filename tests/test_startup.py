@@ -52,7 +52,7 @@ def test_ask_loads_no_plotting_data_frames_http_scheduler_or_slack(sample_store_
 
 
 COMMAND_MODULES = ("bot.cli.commands", "bot.cli.alerts", "bot.cli.summary", "bot.cli.refresh", "bot.cli.operations",
-                   "bot.cli.sources", "bot.cli.files", "bot.cli.run", "bot.cli.compose")
+                   "bot.cli.sources", "bot.cli.files", "bot.cli.mail", "bot.cli.run", "bot.cli.compose")
 
 
 def test_help_lists_every_command_without_loading_any(sample_store_copy):

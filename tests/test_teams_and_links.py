@@ -26,6 +26,8 @@ from bot.delivery.ledger import FAILED, SENT, Ledger
 from bot.delivery.teams import TeamsChannel
 from bot.rendering.cards import text_card
 from bot.service import web
+from bot.service.health import Heartbeat
+from bot.service.healthserver import probe
 from bot.settings import SettingsError, load_settings
 from indicators.store import Store
 from tests.conftest import REPO
@@ -374,3 +376,21 @@ def test_the_monthly_summary_reaches_teams_as_a_valid_card_with_a_note_about_the
     valid(card)
     text = json.dumps(card, ensure_ascii=False)
     assert "maj 2026" in text.lower() and "Faktaarket for kvartalet (PDF)" in text
+
+
+def test_the_link_listener_health_reports_the_service_not_a_constant(sample_store_copy, config, workflow, tmp_path):
+    settings = settings_for(sample_store_copy, tmp_path / "outbox", workflow.url)
+    check = probe(settings, config, sources=[])
+    server = web.link_server(link_handler(settings, config), "127.0.0.1", 0, health=check)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        silent = httpx.get(base + "/health")  # no heartbeat yet: the scheduler is not running
+        assert silent.status_code == 503 and silent.json()["status"] == "critical"
+        assert [f["code"] for f in silent.json()["findings"]] == ["heartbeat_late"]
+        Heartbeat(sample_store_copy).beat(datetime.now(UTC))
+        beating = httpx.get(base + "/health")
+        assert beating.status_code == 200 and beating.json()["store_ok"] is True and beating.json()["sources"]
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -177,6 +177,9 @@ def _print_coverage(store: Store, config: Config) -> None:
         kommune=default_areas().by_code[config.area].name if config.area in default_areas().by_code else config.area)
     if found.rest:
         say("status_coverage_rest", figures=", ".join(f"{n} {titles.get(n, '')}".strip() for n in found.rest))
+    for number, indicator, reason in found.not_computable:
+        say("status_coverage_not_computable", figure=number, name=default_catalogue().get(indicator).name,
+            reason=reason)
 
 
 def _print_service_status(settings: Settings, config: Config) -> None:

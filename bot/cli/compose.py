@@ -16,10 +16,12 @@ from bot.alerting.watch import LinkMaker
 from bot.config import Config
 from bot.delivery.channels import Channel, Channels, OutboxChannel
 from bot.delivery.email import EmailNoticeChannel, EmlOutbox, SmtpChannel
+from bot.delivery.imap import Mailbox
 from bot.delivery.ledger import Ledger
 from bot.rendering import render
 from bot.rendering.terminal import for_terminal
 from bot.service import web
+from bot.service.healthserver import probe
 from bot.service.jobs import Service
 from bot.settings import Settings
 from indicators.catalogue import default_areas, default_catalogue
@@ -35,6 +37,15 @@ def email_transport(settings: Settings) -> SmtpChannel | EmlOutbox:
                            user=settings.smtp_user, password=settings.smtp_password, sender=settings.mail_from,
                            timeout=settings.smtp_timeout, deadline=settings.smtp_deadline)
     return EmlOutbox(settings.outbox)
+
+
+def mailbox_for(settings: Settings) -> Callable[[], Mailbox] | None:
+    """A new IMAP session per poll for ask by email, when FAKTABOT_IMAP_HOST is set."""
+    if not settings.imap_enabled:
+        return None
+    return lambda: Mailbox(settings.imap_host, settings.imap_port, user=settings.imap_user or "",
+                           password=settings.imap_password or "", security=settings.imap_security,
+                           folder=settings.imap_folder, timeout=settings.imap_timeout)
 
 
 def channels_for(settings: Settings, now: Callable[[], datetime] = clock.now, config: Config | None = None) -> Channels:
@@ -85,7 +96,8 @@ def web_runner(settings: Settings, config: Config) -> Callable[[threading.Event]
     handle = link_handler(settings, config)
     if handle is None or settings.slack_http:
         return None
-    return lambda stop: web.serve(handle, settings.host, settings.port, stop)
+    # /health there reports the service as the health listener does (heartbeat, store, refreshes).
+    return lambda stop: web.serve(handle, settings.host, settings.port, stop, health=probe(settings, config))
 
 
 def connector_for(source: str, settings: Settings, policy: RetryPolicy, moment: datetime) -> Connector:
@@ -132,4 +144,5 @@ def slack_runner(settings: Settings, config: Config) -> Callable[[threading.Even
 
 def build_service(settings: Settings, config: Config) -> Service:
     return Service(settings=settings, config=config, channels=channels_for(settings, clock.now, config),
-                   email=email_transport(settings), refreshers=refreshers(settings), links=link_maker(settings))
+                   email=email_transport(settings), refreshers=refreshers(settings), links=link_maker(settings),
+                   mailbox=mailbox_for(settings))

@@ -30,12 +30,13 @@ HANDLERS: dict[str, tuple[str, str]] = {
     "summary": ("bot.cli.summary", "cmd_summary"), "refresh": ("bot.cli.refresh", "cmd_refresh"),
     "config": ("bot.cli.operations", "cmd_config"), "backup": ("bot.cli.operations", "cmd_backup"),
     "restore": ("bot.cli.operations", "cmd_restore"), "sources": ("bot.cli.sources", "cmd_sources"),
-    "files": ("bot.cli.files", "cmd_files"),
+    "files": ("bot.cli.files", "cmd_files"), "mail": ("bot.cli.mail", "cmd_mail"),
 }
 # Commands whose arguments their own module defines (`add_parser` or `add_parsers`); the others' are below.
 ARGUMENTS_IN = {"targets": ("bot.cli.alerts", "add_parsers"), "alerts": ("bot.cli.alerts", "add_parsers"),
                 "summary": ("bot.cli.summary", "add_parser"), "refresh": ("bot.cli.refresh", "add_parser"),
-                "sources": ("bot.cli.sources", "add_parser"), "files": ("bot.cli.files", "add_parser")}
+                "sources": ("bot.cli.sources", "add_parser"), "files": ("bot.cli.files", "add_parser"),
+                "mail": ("bot.cli.mail", "add_parser")}
 # The user errors the edge turns into one line, by module: a module that was never imported raised none.
 USER_ERRORS = {"bot.alerting.watch": "AlertError", "bot.reports.summary_mailing": "SummaryError"}
 

@@ -80,6 +80,9 @@ def run(settings: Settings, config: Config, *, chat: Callable[[], int] | None = 
     if settings.password_in_clear:
         log.warning("SMTP_SECURITY=none with SMTP_USER/SMTP_PASSWORD: the password goes over the network "
                     "unencrypted; use starttls or ssl unless this is a trusted internal network")
+    if settings.imap_enabled and settings.imap_security == "none":
+        log.warning("FAKTABOT_IMAP_SECURITY=none: the mailbox password goes over the network unencrypted; use ssl "
+                    "or starttls unless this is a trusted internal network")
     with Store(settings.db_path) as store:  # a missing, foreign or damaged store stops here, before anything starts
         store.quick_check()
     lock = InstanceLock(settings.db_path)

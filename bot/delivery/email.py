@@ -43,6 +43,7 @@ class EmailContent:
     html: str
     images: tuple[InlineImage, ...] = ()
     attachments: tuple[Attachment, ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()  # more headers: a reply's In-Reply-To, References, Auto-Submitted
 
 
 def message_id(key: str, recipient: str) -> str:
@@ -61,6 +62,8 @@ def build_message(content: EmailContent, *, sender: str, recipient: str, key: st
     message["Date"] = format_datetime(now)
     message["Message-ID"] = message_id(key, recipient)
     message["Content-Language"] = "da"
+    for name, value in content.headers:
+        message[name] = value
     message.set_content(content.text, subtype="plain", charset="utf-8")
     message.add_alternative(content.html, subtype="html", charset="utf-8")
     html_part = message.get_payload()[1]

@@ -158,6 +158,42 @@ def m005_cards_and_used_links(db: Database) -> None:
     )
 
 
+@migrations()
+def m006_mail_questions(db: Database) -> None:
+    # Ask by email: one row per mail read from the mailbox, by its Message-ID, answered or not. The
+    # row is written before the mail is marked read, so no poll and no restart answers it twice.
+    db.execute(
+        """
+        CREATE TABLE mail_questions (
+            message_id TEXT PRIMARY KEY,
+            sender TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            question TEXT,
+            outcome TEXT NOT NULL,
+            key TEXT,
+            refs TEXT NOT NULL DEFAULT '',
+            received_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_mail_questions_key ON mail_questions (key)")
+
+
+@dataclass(frozen=True, slots=True)
+class MailQuestion:
+    """A mail the mailbox held: `outcome` is "answered" (its reply is the deliveries row `key`) or
+    why it was not ("not allowed", "automatic", "own address", ...)."""
+
+    message_id: str
+    sender: str
+    subject: str
+    question: str | None
+    outcome: str
+    key: str | None
+    refs: str  # the References header a reply carries: the thread so far, then message_id
+    received_at: str
+
+
 @dataclass(frozen=True, slots=True)
 class UsedLink:
     id: str
@@ -329,6 +365,25 @@ class Ledger:
     def used_link(self, link_id: str) -> UsedLink | None:
         rows = list(self.db.query("SELECT * FROM used_links WHERE id = ?", [link_id]))
         return UsedLink(**rows[0]) if rows else None
+
+    # -- questions by email --------------------------------------------------------------
+
+    def record_mail(self, question: MailQuestion) -> bool:
+        """Record a mail read from the mailbox; False if its Message-ID was recorded before."""
+        cursor = self.db.execute(
+            "INSERT INTO mail_questions (message_id, sender, subject, question, outcome, key, refs, received_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
+            [question.message_id, question.sender, question.subject, question.question, question.outcome,
+             question.key, question.refs, question.received_at])
+        return bool(cursor.rowcount)
+
+    def mail_known(self, message_id: str) -> bool:
+        return bool(list(self.db.query("SELECT 1 FROM mail_questions WHERE message_id = ?", [message_id])))
+
+    def mail_question(self, key: str) -> MailQuestion | None:
+        """The mail a reply (deliveries row `key`) answers."""
+        rows = list(self.db.query("SELECT * FROM mail_questions WHERE key = ?", [key]))
+        return MailQuestion(**rows[0]) if rows else None
 
     # -- subscriptions and the query log ------------------------------------------------
 

@@ -30,7 +30,7 @@ PLAIN_TEMPLATES = frozenset({
     "factsheet_change_unit.txt.j2", "chart_labels.txt.j2", "chart_index_label.txt.j2", "target_label.txt.j2",
     "summary_chart_alt.txt.j2",
     # Email text parts: plain text, no Slack markup (HTML parts are `*.html.j2`).
-    "alert_email.txt.j2", "summary_email.txt.j2", "target_reason.txt.j2",
+    "alert_email.txt.j2", "summary_email.txt.j2", "target_reason.txt.j2", "mail_answer_email.txt.j2",
 })
 
 

@@ -18,8 +18,12 @@ from typing import Any
 from bot import clock
 from bot.alerting import watch
 from bot.alerting.context import TargetContext
+from bot.asking import mail
+from bot.asking.conversation import Reply, reply
 from bot.config import Config
 from bot.delivery.channels import Channels
+from bot.delivery.email import envelope_sender
+from bot.delivery.imap import Mailbox, MailboxError
 from bot.delivery.ledger import Ledger
 from bot.delivery.sending import send_due
 from bot.rendering import render
@@ -55,6 +59,7 @@ class Service:
     email: object  # SmtpChannel or EmlOutbox
     refreshers: dict[str, Callable[[Store, datetime], object]] = field(default_factory=dict)
     links: Callable[[str, str, datetime], list[tuple[str, str]]] | None = None  # one-click links in alerts
+    mailbox: Callable[[], Mailbox] | None = None  # ask by email: a new IMAP session per poll, when set up
     outcomes: list[JobOutcome] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     # Set to stop: checked between catch-up steps and between deliveries, so a stop lands at the
@@ -198,6 +203,33 @@ class Service:
         failed = ", ".join(t.table for t in result.failed_tables)
         return self._record(f"refresh {source}", False,
                             f"{result.rows} rows stored; tables failed, asked again next run: {failed}: {result.error}")
+
+    def poll_mail(self, now: datetime) -> mail.Polled:
+        """Ask by email: answer the questions in the mailbox once. Raises MailboxError."""
+        if self.mailbox is None:
+            return mail.Polled()
+        own = tuple(a.lower() for a in (envelope_sender(self.settings.mail_from or ""), self.settings.imap_user or "")
+                    if "@" in a)
+        with self._turn(), self._store() as store:
+            context = TargetContext.load(store, self.config, now)
+
+            def answer(text: str, with_chart: bool) -> Reply:
+                return reply(text, store, self.config, now.date(), with_chart=with_chart,
+                             targets=context.for_answer, target_board=context.board)
+
+            return mail.poll(self.mailbox(), self._ledger(store, now), answer, channels=self.channels,
+                             email=self.email, now=now, own=own, allow=self.settings.imap_allow,
+                             should_stop=self.stop.is_set)
+
+    def mail(self, now: datetime) -> JobOutcome:
+        """The scheduled poll: a mailbox that cannot be read is a failed job, not a stopped service."""
+        try:
+            polled = self.poll_mail(now)
+        except MailboxError as error:
+            return self._record("mail", False, f"{error}; trying again at the next poll")
+        failed = polled.sent.failed + polled.sent.unknown
+        return self._record("mail", not failed, f"{len(polled.answered)} questions, {len(polled.ignored)} ignored, "
+                                                f"{len(polled.sent.sent)} replies sent, {len(failed)} failed")
 
     def import_inbox(self, now: datetime) -> JobOutcome:
         """Import the files dropped in FAKTABOT_INBOX (indicators.inbox); evaluate when figures changed."""

@@ -141,6 +141,9 @@ def start_scheduler(service: Service) -> BackgroundScheduler:
     }
     for name, trigger in triggers.items():
         scheduler.add_job(wrap(jobs[name], name), trigger, id=name, name=name, replace_existing=True)
+    if service.mailbox is not None:  # ask by email, every FAKTABOT_IMAP_POLL_SECONDS
+        scheduler.add_job(wrap(service.mail, "mail"), "interval", seconds=service.settings.imap_poll_seconds,
+                          id="mail", name="mail", replace_existing=True)
     # The heartbeat `/health` and `faktabot status --check` read: proof the scheduler's pool runs jobs.
     heartbeat = Heartbeat(service.settings.db_path)
     heartbeat.beat(clock.now())

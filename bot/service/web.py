@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 from bot.alerting.links import LINK_PATH
+from bot.service.healthserver import Probe, answer_health
 
 log = logging.getLogger("faktabot.web")
 # method, path, form fields -> HTTP status, HTML page (`bot.alerting.links.handle`, bound in compose)
@@ -137,8 +138,12 @@ class DeadlineHandler(BaseHTTPRequestHandler):
 
 
 def link_server(handle: LinkHandler, host: str, port: int, *, max_connections: int = MAX_CONNECTIONS,
-                read_seconds: float = READ_SECONDS) -> BoundedServer:
-    """GET and POST under /link/ through `handle`, GET /health, 404 for the rest."""
+                read_seconds: float = READ_SECONDS, health: Probe | None = None) -> BoundedServer:
+    """GET and POST under /link/ through `handle`, GET /health, 404 for the rest.
+
+    `/health` reports the service (`bot/service/health.py`: heartbeat, store, last refreshes) when
+    `health` is given, as `faktabot run` does, like the health listener and Slack's; without it the
+    listener reports only that it answers."""
 
     class Handler(DeadlineHandler):
         timeout = read_seconds
@@ -147,8 +152,11 @@ def link_server(handle: LinkHandler, host: str, port: int, *, max_connections: i
             path = self.path.partition("?")[0]
             if path.startswith(LINK_PATH):
                 answer_link(self, method, handle)
+            elif path == "/health" and method == "GET" and health is not None:
+                self.close_connection = True
+                answer_health(self, health)
             elif path == "/health" and method != "POST":
-                _write(self, 200, "ok")
+                _write(self, 200, '{"status": "ok", "listener": "links"}')
             else:
                 _write(self, 404, "")
 
@@ -167,11 +175,11 @@ def link_server(handle: LinkHandler, host: str, port: int, *, max_connections: i
     return BoundedServer((host, port), Handler, max_connections=max_connections)
 
 
-def serve(handle: LinkHandler, host: str, port: int, stop: threading.Event) -> None:
+def serve(handle: LinkHandler, host: str, port: int, stop: threading.Event, health: Probe | None = None) -> None:
     """Run the listener until `stop` is set (`faktabot run`'s web thread); a port that cannot be
     opened is said in one line and stops the service, as a Slack listener that cannot start does."""
     try:
-        server = link_server(handle, host, port)
+        server = link_server(handle, host, port, health=health)
     except OSError as error:
         log.error("web: cannot listen on %s port %d: %s; check HOST and PORT", host, port, error.strerror)
         stop.set()

@@ -1,0 +1,277 @@
+"""Ask by email: a question mailed to the bot's address gets `faktabot ask`'s answer by reply.
+
+`poll` reads the unseen mail in the mailbox (`bot/delivery/imap.py`), records each by Message-ID in
+the ledger before marking it read, and queues one reply per answered mail in the deliveries
+ledger, which `send_due` sends once (and retries when SMTP fails). Only senders on the allow-list
+are answered; automatic mail, mailing lists and the bot's own address never are (no mail loops).
+Reading a mail (`read_question`) is pure; `poll` does the I/O through what it is given.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from email.utils import getaddresses
+from html.parser import HTMLParser
+
+from bot import clock
+from bot.asking.conversation import Reply
+from bot.delivery.channels import Channels
+from bot.delivery.email import EmailContent, EmlOutbox, InlineImage, SmtpChannel
+from bot.delivery.imap import Fetched, Mailbox
+from bot.delivery.ledger import Delivery, Ledger, MailQuestion
+from bot.delivery.sending import Sent, send_due
+from bot.rendering import render
+from bot.rendering.terminal import for_terminal
+
+log = logging.getLogger("faktabot.mail")
+KIND = "mail_answer"  # the deliveries rows of replies
+MAX_QUESTION = 300  # characters: a question is one line; the rest of a long line is not a question
+# Subject prefixes of replies and forwards in the languages Danish mail clients use.
+_PREFIX = re.compile(r"^\s*((re|sv|vs|aw|fw|fwd|wg|tr)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+# Where the quoted mail begins in a reply, as Outlook, Gmail and Apple Mail write it.
+_QUOTE_START = re.compile(r"^(-{2,}\s*(original|oprindelig|videresendt|forwarded).*|(on|den|d\.) .+(wrote|skrev):?\s*$"
+                          r"|(from|fra|sent|sendt):\s.+)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """What a mail holds for the bot: who, what, and why it is not answered (`refusal`), if so."""
+
+    message_id: str
+    sender: str  # the bare address, lower case
+    subject: str
+    candidates: tuple[str, ...]  # the question, best guess first: the subject or the first own body line
+    refs: str  # References for the reply: the thread so far, then this mail
+    refusal: str | None = None  # "automatic", "mailing list", "own address", "not allowed", "no sender"
+
+
+@dataclass
+class Polled:
+    """What one poll did."""
+
+    answered: list[str] = field(default_factory=list)  # senders
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # (sender, why)
+    known: int = 0  # read before (a restart between recording and marking read)
+    sent: Sent = field(default_factory=Sent)
+
+
+def read_question(raw: bytes, *, own: tuple[str, ...], allow: tuple[str, ...], truncated: bool = False) -> Question:
+    """Read one mail (pure): the sender, the question candidates, and whether to answer at all."""
+    mail = message_from_bytes(raw, policy=policy.default)
+    message_id = _header(mail, "Message-ID").strip()
+    if not re.fullmatch(r"<[^<>\s]{1,900}>", message_id):
+        # No or broken Message-ID: one made from the mail itself, the same on every poll.
+        message_id = f"<{hashlib.sha256(raw).hexdigest()[:32]}@faktabot.invalid>"
+    senders = [address for _, address in getaddresses([_header(mail, "From")]) if "@" in address]
+    sender = senders[0].strip().lower() if len(senders) == 1 else ""
+    subject = " ".join(_header(mail, "Subject").split())[:500]
+    # The thread so far, as well-formed ids only: nothing else of the sender's reaches our headers.
+    earlier = " ".join([r for r in _header(mail, "References").split() if re.fullmatch(r"<[^<>\s]{1,900}>", r)][-20:])
+    refs = f"{earlier} {message_id}".strip()
+    is_reply = bool(_PREFIX.match(subject)) or bool(_header(mail, "In-Reply-To"))
+    topic = _PREFIX.sub("", subject).strip()[:MAX_QUESTION]
+    line = "" if truncated else first_line(mail)
+    candidates = tuple(c for c in dict.fromkeys((line, topic) if is_reply else (topic, line)) if c)
+    question = Question(message_id, sender, subject, candidates, refs)
+    refusal = _refusal(mail, sender, own, allow)
+    return question if refusal is None else Question(message_id, sender, subject, candidates, refs, refusal)
+
+
+def _refusal(mail: EmailMessage, sender: str, own: tuple[str, ...], allow: tuple[str, ...]) -> str | None:
+    """Why a mail gets no answer, or None. Loops first: never answer ourselves or a machine."""
+    if not sender:
+        return "no sender"
+    if sender in own:
+        return "own address"
+    local = sender.split("@", 1)[0]
+    auto = _header(mail, "Auto-Submitted").strip().lower()
+    if (auto and auto != "no") or _header(mail, "X-Autoreply") or _header(mail, "X-Autorespond") \
+            or _header(mail, "Return-Path").strip() == "<>" \
+            or local in ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply") \
+            or "AutoReply" in _header(mail, "X-Auto-Response-Suppress"):
+        return "automatic"
+    if _header(mail, "List-Id") or _header(mail, "List-Unsubscribe") \
+            or _header(mail, "Precedence").strip().lower() in ("bulk", "list", "junk", "auto_reply"):
+        return "mailing list"
+    if not allowed(sender, allow):
+        return "not allowed"
+    return None
+
+
+def allowed(sender: str, allow: tuple[str, ...]) -> bool:
+    """`chef@kommune.dk` is allowed by itself, by `@kommune.dk` or by `kommune.dk` (that domain
+    exactly: not `evil-kommune.dk`, not `kommune.dk.evil.com`)."""
+    domain = sender.rpartition("@")[2]
+    return any(sender == entry or domain == entry.lstrip("@") for entry in allow if entry)
+
+
+def first_line(mail: EmailMessage) -> str:
+    """The first line the sender wrote: not quoted (`>`), above the quoted mail and the signature;
+    from the text part, or the HTML part when there is none."""
+    text = _body_text(mail)
+    for raw_line in text.splitlines():
+        line = " ".join(raw_line.split())
+        if line in ("--", "-- ") or _QUOTE_START.match(line):
+            break
+        if not line or line.startswith(">"):
+            continue
+        return line[:MAX_QUESTION]
+    return ""
+
+
+def _body_text(mail: EmailMessage) -> str:
+    try:
+        part = mail.get_body(preferencelist=("plain", "html"))
+    except (KeyError, ValueError, LookupError):
+        part = None
+    if part is None:
+        return ""
+    text = _content(part)
+    return _html_text(text) if part.get_content_subtype() == "html" else text
+
+
+def _content(part: EmailMessage) -> str:
+    """A text part's content; an unknown or lying charset gives its bytes as UTF-8, bad ones replaced."""
+    try:
+        content = part.get_content()
+        return content if isinstance(content, str) else ""
+    except (LookupError, ValueError, UnicodeError, AssertionError, KeyError):
+        payload = part.get_payload(decode=True)
+        return payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+
+
+class _Text(HTMLParser):
+    """An HTML mail's text, a line per block; quoted mail (<blockquote>) and <style>/<script> left out."""
+
+    BLOCKS = frozenset({"p", "div", "br", "tr", "li", "h1", "h2", "h3", "table", "hr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in ("blockquote", "style", "script", "head"):
+            self.skip += 1
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("blockquote", "style", "script", "head") and self.skip:
+            self.skip -= 1
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def _html_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html[:200_000])
+    parser.close()
+    return "".join(parser.parts)
+
+
+def _header(mail: EmailMessage, name: str) -> str:
+    """A header as text; a header the parser cannot make sense of counts as missing."""
+    try:
+        value = mail.get(name)
+    except (ValueError, IndexError, TypeError, LookupError, AttributeError):
+        return ""
+    return str(value) if value is not None else ""
+
+
+# --- the reply ----------------------------------------------------------------------------------
+
+def reply_key(message_id: str) -> str:
+    """The deliveries key of the reply to a mail: one reply per Message-ID."""
+    return "mail:" + hashlib.sha256(message_id.encode()).hexdigest()[:24]
+
+
+def reply_subject(question: Question, asked: str) -> str:
+    """»Re: « and the subject without its earlier Re:/SV:/VS: (or the question, when it had none)."""
+    return f"Re: {_PREFIX.sub('', question.subject) or asked}"[:200]
+
+
+# text, with a chart? -> `faktabot ask`'s reply (`conversation.reply` with the target context)
+Answerer = Callable[[str, bool], Reply]
+
+
+def reply_content(delivery: Delivery, asked: MailQuestion | None, answer: Answerer) -> EmailContent:
+    """The reply mail: the answer as plain text and HTML, its chart inline, and the headers that
+    thread it under the question and keep auto-responders from answering it (RFC 3834)."""
+    question = (asked.question if asked else None) or ""
+    result = answer(question, True)
+    text = for_terminal(result.text)  # the answer without Slack markup
+    images = (InlineImage("chart", result.chart, text.splitlines()[0] if text else ""),) if result.chart else ()
+    headers: list[tuple[str, str]] = [("Auto-Submitted", "auto-replied"), ("X-Auto-Response-Suppress", "All")]
+    if asked is not None:
+        headers += [("In-Reply-To", asked.message_id), ("References", asked.refs)]
+    return EmailContent(
+        subject=delivery.subject,
+        text=render.render("mail_answer_email.txt.j2", answer=text, question=question, chart=bool(images)),
+        html=render.render("mail_answer.html.j2", answer=text, question=question,
+                           chart_cid=images[0].cid if images else None, chart_alt=images[0].alt if images else ""),
+        images=images, headers=tuple(headers))
+
+
+def poll(mailbox: Mailbox, ledger: Ledger, answer: Answerer, *, channels: Channels,
+         email: SmtpChannel | EmlOutbox, now: datetime, own: tuple[str, ...], allow: tuple[str, ...],
+         should_stop: Callable[[], bool] = lambda: False) -> Polled:
+    """Read the unseen mail once: record each, queue a reply to each allowed question, mark them
+    read; then, with the mailbox closed, send every reply due (this poll's, and earlier ones whose
+    send failed). `answer` is `faktabot ask`'s reply. Raises MailboxError when the mailbox cannot
+    be read; what was recorded by then stays recorded and is sent on the next poll."""
+    done = Polled()
+    with mailbox:
+        for fetched in mailbox.unseen():
+            if should_stop():
+                break
+            _take(fetched, ledger, answer, done, now=now, own=own, allow=allow)
+            mailbox.seen(fetched.uid)  # after the ledger has it: a crash in between answers nothing twice
+    done.sent = send_due(ledger, ledger.due([KIND]), channels, now, email=email, should_stop=should_stop,
+                         email_content=lambda d: reply_content(d, ledger.mail_question(d.key), answer))
+    return done
+
+
+def _take(fetched: Fetched, ledger: Ledger, answer: Answerer, done: Polled, *, now: datetime,
+          own: tuple[str, ...], allow: tuple[str, ...]) -> None:
+    question = read_question(fetched.raw, own=own, allow=allow, truncated=fetched.truncated)
+    if ledger.mail_known(question.message_id):
+        done.known += 1
+        return
+    if question.refusal is not None:
+        # Logged for the operator, recorded so it is not weighed again, never answered.
+        log.info("mail: ignored a mail from %s (%s), Message-ID %s", question.sender or "no sender",
+                 question.refusal, question.message_id)
+        ledger.record_mail(MailQuestion(question.message_id, question.sender, question.subject, None,
+                                        question.refusal, None, question.refs, _iso(now)))
+        done.ignored.append((question.sender, question.refusal))
+        return
+    # The first candidate the bot understands; none: the first as asked (its reply says what it knows).
+    asked = next((c for c in question.candidates if answer(c, False).understood), None) \
+        or (question.candidates[0] if question.candidates else "hjælp")
+    text = for_terminal(answer(asked, False).text)  # the deliveries row keeps what was answered, for the audit
+    key = reply_key(question.message_id)
+    with ledger.db.atomic():
+        if not ledger.record_mail(MailQuestion(question.message_id, question.sender, question.subject, asked,
+                                               "answered", key, question.refs, _iso(now))):
+            done.known += 1  # another poll (`faktabot mail` beside the service) took it meanwhile
+            return
+        ledger.queue(key=key, target=None, kind=KIND, recipient=question.sender,
+                     subject=reply_subject(question, asked), body=text, sample_data=False, now=now)
+    log.info("mail: question from %s queued for a reply (%d bytes%s)", question.sender, fetched.size,
+             ", read as header only" if fetched.truncated else "")
+    done.answered.append(question.sender)
+
+
+def _iso(now: datetime) -> str:
+    return clock.stamp(now)
