@@ -18,6 +18,7 @@ from tests.shared_data import SHARED_DATA
 
 MB = 1024 * 1024
 SIZE = 200 * MB
+QUICK_SIZE = 50 * MB  # --quick: a quarter of the file, and the figure says so
 
 IMPORT = """
 import sys
@@ -37,12 +38,12 @@ print(result.rows)
 READ_WHOLE = "import sys; from pathlib import Path; print(len(Path(sys.argv[1]).read_bytes()))"
 
 
-def generate(path: Path) -> None:
+def generate(path: Path, size: int = SIZE) -> None:
     real = (SHARED_DATA / "real" / "jobindsats_kommuner_2021-2026.csv").read_text(encoding="utf-8")
     with open(path, "w", encoding="utf-8", newline="") as handle:
         handle.write(real if real.endswith("\n") else real + "\n")
         line = 0
-        while handle.tell() < SIZE:
+        while handle.tell() < size:
             handle.write("".join(f"y99x99;Ballerup;20{21 + n % 5}M{n % 12 + 1:02d};I alt;Antal i alt;række {n};"
                                  f"{n % 9973};personer\n" for n in range(line, line + 10_000)))
             line += 10_000
@@ -55,18 +56,21 @@ def peak_mb(code: str, *args: str) -> float:
     return int(done.stdout.split()[-1]) / 1024
 
 
-def run() -> list[Result]:
+def run(quick: bool = False) -> list[Result]:
     workdir = Path(tempfile.mkdtemp(prefix="faktabot-bench-import-"))
     try:
         path = workdir / "eksport.csv"
-        generate(path)
+        generate(path, QUICK_SIZE if quick else SIZE)
         imported = peak_mb(IMPORT, str(path), str(workdir / "store.db"))
         whole = peak_mb(READ_WHOLE, str(path))
         size = path.stat().st_size / MB
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    return [Result(f"import a {size:.0f} MB CSV, peak memory (MB)", imported, whole, "MB",
-                   aim="≤ 300 MB; below reading the file whole", higher_is_better=False)]
+    # The comparison with reading the file whole means something only for a big file: at 50 MB the
+    # interpreter and its libraries outweigh the file.
+    aim = "≤ 300 MB" if quick else "≤ 300 MB; below reading the file whole"
+    return [Result(f"import a {size:.0f} MB CSV, peak memory (MB)", imported, whole, "MB", aim=aim,
+                   higher_is_better=False)]
 
 
 if __name__ == "__main__":

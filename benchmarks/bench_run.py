@@ -1,9 +1,13 @@
 """`faktabot run`: start-up time to ready and peak memory (VmHWM) once idle after its catch-up,
-beside a bare `python -c "import sqlite3"` process measured the same way in the same run."""
+beside a bare `python -c "import sqlite3"` process measured the same way in the same run. Aims from
+issue 18: ready within 1 s (the median of three starts), and at most 150 MB at the peak. Quick
+mode measures the start-up only (the catch-up takes tens of seconds: a failing StatBank refresh
+with its retries, the summary and the fact sheet)."""
 from __future__ import annotations
 
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -15,6 +19,7 @@ from indicators import sampledata
 from indicators.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
+READY_RUNS = 3
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -43,7 +48,7 @@ def _measure(command: list[str], env: dict, ready: str, log: Path, settle: str |
         process.wait(timeout=60)
 
 
-def run() -> list[Result]:
+def run(quick: bool = False) -> list[Result]:
     workdir = Path(tempfile.mkdtemp(prefix="faktabot-bench-"))
     db = workdir / "store.db"
     with Store(db, create=True) as store:
@@ -52,12 +57,21 @@ def run() -> list[Result]:
            "FAKTABOT_DB": str(db), "FAKTABOT_OUTBOX": str(workdir / "outbox"),
            # A closed port: the catch-up's StatBank refresh fails fast instead of waiting on DNS.
            "STATBANK_API_URL": "http://127.0.0.1:9/v1/"}
-    ready, rss = _measure([sys.executable, "-m", "bot", "run"], env, "ready in", workdir / "run.log", "staleness:")
+    command = [sys.executable, "-m", "bot", "run"]
+    readies = []
+    rss = float("nan")
+    if not quick:  # the peak after the whole catch-up, once
+        seconds, rss = _measure(command, env, "ready in", workdir / "run.log", "staleness:")
+        readies.append(seconds)
+    while len(readies) < READY_RUNS:  # start-up alone, stopped once ready: the median of a few
+        readies.append(_measure(command, env, "ready in", workdir / "run.log", None)[0])
+    ready = statistics.median(readies)
     bare = [sys.executable, "-c", ("import sqlite3, sys, time; print('ready in', file=sys.stderr, flush=True); "
             "time.sleep(30)")]
     bare_ready, bare_rss = _measure(bare, env, "ready in", workdir / "bare.log", None)
-    return [
-        Result("faktabot run: start-up to ready (s)", ready, bare_ready, "s", aim="< 3 s", higher_is_better=False),
-        Result("faktabot run: peak RSS after catch-up (MB)", rss, bare_rss, "MB", aim="< 250 MB",
-               higher_is_better=False),
-    ]
+    results = [Result("faktabot run: start-up to ready (s)", ready, bare_ready, "s", aim="≤ 1 s",
+                      higher_is_better=False)]
+    if not quick:
+        results.append(Result("faktabot run: peak RSS after catch-up (MB)", rss, bare_rss, "MB", aim="≤ 150 MB",
+                              higher_is_better=False))
+    return results

@@ -16,6 +16,7 @@ from benchmarks.measure import Result
 
 REPO = Path(__file__).resolve().parents[1]
 RUNS = 7
+QUICK_RUNS = 3
 AIM_ABOVE = 0.4
 
 
@@ -48,8 +49,8 @@ def measure(runs: int = RUNS) -> tuple[float, float]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def run() -> list[Result]:
-    bare, ask = measure()
+def run(quick: bool = False) -> list[Result]:
+    bare, ask = measure(QUICK_RUNS if quick else RUNS)
     return [Result("start-up: ask --json, fresh process (median)", ask, bare, "s",
                    aim=f"≤ bare + {AIM_ABOVE} s (here {ask - bare:.2f} s above)", higher_is_better=False)]
 

@@ -432,7 +432,9 @@ class Store:
         if new:
             _create_private(self.path)
         try:
-            self.db = Database(self.path)
+            # No sqlite-utils plugins: the store wants none, and looking for them reads every installed
+            # package's metadata on each opening (a tenth of a command's start-up).
+            self.db = Database(self.path, execute_plugins=False)
         except sqlite3.Error as error:
             raise StoreError(f"cannot open the store at {self.path} ({error})") from None
         try:

@@ -13,7 +13,6 @@ from datetime import date
 from bot import clock
 from bot.alerting import views, watch
 from bot.alerting.watch import AlertError
-from bot.cli.compose import channels_for, link_maker
 from bot.config import Config
 from bot.delivery.channels import Message, TerminalChannel
 from bot.delivery.ledger import Ledger
@@ -78,6 +77,9 @@ def cmd_alerts(args, settings: Settings, config: Config) -> int:
             state = watch.acknowledge(store, ledger, config, args.ack, args.note, moment)
             say("alerts_acknowledged", name=_name(config, args.ack), note=state.ack.note if state.ack else "")
             return 0
+        # Start-up time: the channels (and their HTTP client) load only for a run that sends.
+        from bot.cli.compose import channels_for, link_maker
+
         channels = channels_for(settings, clock.now, config)
         run = watch.run_alerts(store, ledger, config, channels, moment, dry_run=args.dry_run,
                                links=link_maker(settings))

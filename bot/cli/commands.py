@@ -1,6 +1,7 @@
 """`faktabot init`, `ask`, `chat`, `status`, `factsheet` and `run`: the handlers that are not a
 family of their own. Each takes the parsed arguments, the settings and the config, and returns
-the exit code; user mistakes raise `UserError`.
+the exit code; user mistakes raise `UserError`. What only one handler needs is imported in that
+handler, so that `ask` does not load the service, the PDF builder or the HTTP client (start-up time).
 """
 from __future__ import annotations
 
@@ -13,25 +14,13 @@ from typing import TextIO
 from bot import clock
 from bot.alerting.context import TargetContext
 from bot.asking.conversation import Conversations, reply
-from bot.cli import alerts as alert_commands
-from bot.cli import refresh as refresh_commands
-from bot.cli import run as run_command
-from bot.cli.compose import build_service, slack_runner, web_runner
 from bot.cli.errors import UserError
 from bot.config import Config
-from bot.delivery.ledger import Ledger
 from bot.rendering import formats
 from bot.rendering.terminal import for_terminal, messages, say
-from bot.reports.factsheet import make_pdf, newest_complete_quarter, parse_quarter
 from bot.service import ServiceError
-from bot.service.healthserver import probe, serve_health
-from bot.service.lock import InstanceLock
-from bot.service.scheduler import next_runs
 from bot.settings import Settings
-from indicators import sampledata
 from indicators.catalogue import default_areas, default_catalogue
-from indicators.coverage import coverage
-from indicators.sources_check import figure_titles
 from indicators.store import Store
 
 
@@ -51,6 +40,8 @@ def cmd_init(args, settings: Settings, config: Config) -> int:
             say("init_exists", path=path, rows=formats.number(store.count()))
         return 0
     from rich.progress import Progress
+
+    from indicators import sampledata
 
     started = time.perf_counter()
     with Store(path, create=True) as store, Progress(transient=True) as progress:
@@ -120,6 +111,10 @@ def cmd_chat(args, settings: Settings, config: Config, stdin: TextIO = sys.stdin
 
 
 def cmd_run(args, settings: Settings, config: Config) -> int:
+    from bot.cli import run as run_command
+    from bot.cli.compose import build_service, slack_runner, web_runner
+    from bot.service.healthserver import probe, serve_health
+
     def after_start(service) -> None:
         # HEALTH_PORT: /health for Socket Mode and local mode (HTTP mode also answers it on PORT).
         if settings.health_port is not None:
@@ -134,6 +129,9 @@ def cmd_run(args, settings: Settings, config: Config) -> int:
 
 
 def cmd_status(args, settings: Settings, config: Config) -> int:
+    from bot.cli import alerts as alert_commands
+    from bot.cli import refresh as refresh_commands
+
     with Store(settings.db_path) as store:
         say("status_header", path=settings.db_path, rows=formats.number(store.count()),
             revisions=formats.number(store.revision_count()))
@@ -151,6 +149,8 @@ def cmd_status(args, settings: Settings, config: Config) -> int:
 
 def _print_unknown_outcomes(store: Store, settings: Settings) -> None:
     """Sends that may or may not have arrived, and when (or how) each goes again."""
+    from bot.delivery.ledger import Ledger
+
     unknown = Ledger(store.db).unknown_deliveries()
     if unknown:
         say("status_unknown_header")
@@ -167,6 +167,9 @@ def _print_unknown_outcomes(store: Store, settings: Settings) -> None:
 
 def _print_coverage(store: Store, config: Config) -> None:
     """How many of the 28 figures rest on official figures for the kommune, and which do not."""
+    from indicators.coverage import coverage
+    from indicators.sources_check import figure_titles
+
     catalogue = default_catalogue()
     found = coverage(store, catalogue, config.area)
     titles = figure_titles(catalogue)
@@ -180,6 +183,9 @@ def _print_coverage(store: Store, config: Config) -> None:
 
 
 def _print_service_status(settings: Settings, config: Config) -> None:
+    from bot.service.lock import InstanceLock
+    from bot.service.scheduler import next_runs
+
     holder = InstanceLock(settings.db_path).holder()
     say("status_service_running" if holder else "status_service_stopped", pid=holder)
     try:
@@ -193,6 +199,8 @@ def _print_service_status(settings: Settings, config: Config) -> None:
 
 
 def cmd_factsheet(args, settings: Settings, config: Config) -> int:
+    from bot.reports.factsheet import make_pdf, newest_complete_quarter, parse_quarter
+
     now = clock.now()
     try:
         quarter = parse_quarter(args.quarter) if args.quarter else None

@@ -18,7 +18,6 @@ from bot.delivery.channels import Channel, Channels, OutboxChannel
 from bot.delivery.email import EmailNoticeChannel, EmlOutbox, SmtpChannel
 from bot.delivery.imap import Mailbox
 from bot.delivery.ledger import Ledger
-from bot.delivery.teams import TeamsChannel
 from bot.rendering import render
 from bot.rendering.terminal import for_terminal
 from bot.service import web
@@ -26,13 +25,7 @@ from bot.service.healthserver import probe
 from bot.service.jobs import Service
 from bot.settings import Settings
 from indicators.catalogue import default_areas, default_catalogue
-from indicators.connectors import (
-    Connector,
-    RetryPolicy,
-    jobindsats,
-    statbank,
-    wanted_from,
-)
+from indicators.connectors import Connector, RetryPolicy, wanted_from
 from indicators.refresh import RunResult, refresh_source
 from indicators.store import Store
 
@@ -68,7 +61,11 @@ def channels_for(settings: Settings, now: Callable[[], datetime] = clock.now, co
     email = EmailNoticeChannel(email_transport(settings), now, for_terminal,
                                lambda text: render.render("plain_email.html.j2", text=text))
     # "teams:<navn>" without any webhook set goes to the outbox, as Slack and email do unconfigured.
-    teams = TeamsChannel(settings.teams_webhooks) if settings.teams_webhooks else None
+    teams = None
+    if settings.teams_webhooks:
+        from bot.delivery.teams import TeamsChannel  # httpx only when needed (the service's start-up time)
+
+        teams = TeamsChannel(settings.teams_webhooks)
     return Channels(outbox=outbox, slack=slack, email=email, teams=teams)
 
 
@@ -105,6 +102,8 @@ def web_runner(settings: Settings, config: Config) -> Callable[[threading.Event]
 
 def connector_for(source: str, settings: Settings, policy: RetryPolicy, moment: datetime) -> Connector:
     """The Jobindsats or StatBank connector, with the settings' URLs and token."""
+    from indicators.connectors import jobindsats, statbank  # httpx only to fetch (start-up time)
+
     if source == "jobindsats":
         return jobindsats.JobindsatsConnector(
             jobindsats.client(settings.jobindsats_api_url, settings.jobindsats_token or "", policy=policy))

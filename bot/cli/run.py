@@ -55,6 +55,8 @@ def configure_logging(log_file: Path | None = None, *, under_systemd: bool = Fal
     # httpx logs every request URL at INFO; URLs can carry tokens in query strings elsewhere.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # fontTools logs some hundred lines at INFO for each PDF, as it subsets the fonts of a fact sheet.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def _idle(service: Service, seconds: float) -> bool:
@@ -111,7 +113,10 @@ def run(settings: Settings, config: Config, *, chat: Callable[[], int] | None = 
             return chat()
         if slack is None:
             say("run_local_service", outbox=settings.outbox)
-        stop.wait()
+        # Wake now and then: the kernel may hand SIGTERM to a worker thread, and Python runs the handler
+        # only when the main thread next runs Python code; a bare wait() could then sleep through it.
+        while not stop.wait(0.5):
+            pass
         # Stopped by a signal: a clean exit. Stopped by Slack giving up (a refused token, a port in
         # use): exit 1 so a supervisor (systemd) shows the failure and restarts it.
         return 0 if signalled.is_set() else 1

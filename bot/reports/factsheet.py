@@ -6,10 +6,11 @@ the data by `templates/factsheet_figure.txt.j2`. Figures without data say so ins
 """
 from __future__ import annotations
 
+import gc
 import io
 import textwrap
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -558,12 +559,12 @@ CHART_LEFT, CHART_RIGHT = 0.50, 0.95
 TEXT_PT, TITLE_PT, CHART_PT = 8, 10, 12  # CHART_PT is the charts' base size: ticks and legend at 8 pt
 
 
-def pages(figures: list[FigureFacts], quarter: str, kommune_name: str, catalogue: Catalogue) -> list[Figure]:
-    """One A4 matplotlib Figure per fact page (used for the PDF and for PNG previews)."""
+def pages(figures: list[FigureFacts], quarter: str, kommune_name: str, catalogue: Catalogue) -> Iterator[Figure]:
+    """One A4 matplotlib Figure per fact page, drawn as it is asked for: a page is written and let go
+    before the next is drawn, so the seven pages' 28 charts are never all in memory at once."""
     from matplotlib.figure import Figure  # start-up time: matplotlib loads only to draw
 
     numbered = [(number, title) for number, title, _ in catalogue.by_page() if number]
-    result = []
     for number, title in numbered:
         on_page = [f for f in figures if f.number.startswith(f"{number}.")]
         figure = Figure(figsize=A4)
@@ -579,8 +580,7 @@ def pages(figures: list[FigureFacts], quarter: str, kommune_name: str, catalogue
             _draw_text(figure, TEXT_LEFT, top - 0.022, TEXT_CHARS, text, TEXT_PT, max_lines=15)
         footer = render.render("factsheet_page_footer.txt.j2", page=number, pages=len(numbered))
         figure.text(0.5, 0.015, footer, fontsize=TEXT_PT, ha="center", color="#555555")
-        result.append(figure)
-    return result
+        yield figure
 
 
 def _draw_chart(figure: Figure, facts: FigureFacts, top: float) -> None:
@@ -619,18 +619,23 @@ def write_pdf(figures: list[FigureFacts], quarter: str, kommune_name: str, catal
     from matplotlib.backends.backend_pdf import PdfPages
 
     metadata = document_metadata(quarter, kommune_name)
-    rendered = pages(figures, quarter, kommune_name, catalogue)
     buffer = io.BytesIO()
+    count = 0
     with (matplotlib.rc_context({"pdf.fonttype": 42}),
           PdfPages(buffer, metadata={k: v for k, v in metadata.items() if k != "Lang"}) as pdf):
-        for figure in rendered:
+        for figure in pages(figures, quarter, kommune_name, catalogue):
             pdf.savefig(figure)
+            count += 1
+            # A figure is a web of reference cycles that only the cycle collector frees, and it seldom
+            # runs while a PDF is drawn: without this the pages pile up (peak memory of the service).
+            del figure
+            gc.collect()
     data = _with_language(buffer.getvalue(), metadata["Lang"])
     if isinstance(out, io.BytesIO):
         out.write(data)
     else:
         Path(out).write_bytes(data)
-    return len(rendered)
+    return count
 
 
 def document_metadata(quarter: str, kommune_name: str) -> dict[str, str]:

@@ -17,11 +17,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
-import httpcore
-import httpx
+if TYPE_CHECKING:
+    import httpx
+
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDACTED = "[redacted]"
@@ -69,8 +69,6 @@ class RetryPolicy:
     deadline: float = 120.0  # seconds for one request in all: every try, wait and byte of the answer
 
 
-# When the current request must be over (time.monotonic()); read by the network streams below.
-_REQUEST_DEADLINE: ContextVar[float | None] = ContextVar("faktabot_request_deadline", default=None)
 # When the current refresh run must be over; set by `deadline()`.
 _RUN_DEADLINE: ContextVar[float | None] = ContextVar("faktabot_run_deadline", default=None)
 
@@ -95,78 +93,8 @@ def run_deadline_passed() -> bool:
     return until is not None and time.monotonic() >= until
 
 
-def _remaining(timeout: float | None, exc: type[Exception]) -> float | None:
-    """A socket operation's timeout, cut to what is left of the request's deadline."""
-    until = _REQUEST_DEADLINE.get()
-    if until is None:
-        return timeout
-    left = until - time.monotonic()
-    if left <= 0:
-        raise exc("the request's deadline has passed")
-    return left if timeout is None else min(timeout, left)
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    """A socket whose every read and write ends by the request's deadline."""
-
-    def __init__(self, inner: httpcore.NetworkStream):
-        self.inner = inner
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self.inner.read(max_bytes, _remaining(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self.inner.write(buffer, _remaining(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self.inner.close()
-
-    def start_tls(self, ssl_context, server_hostname: str | None = None,
-                  timeout: float | None = None) -> httpcore.NetworkStream:
-        return _DeadlineStream(self.inner.start_tls(ssl_context, server_hostname,
-                                                    _remaining(timeout, httpcore.ConnectTimeout)))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self.inner.get_extra_info(info)
-
-
-class _DeadlineBackend(httpcore.NetworkBackend):
-    def __init__(self) -> None:
-        self.inner = httpcore.SyncBackend()
-
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-                    socket_options=None) -> httpcore.NetworkStream:
-        return _DeadlineStream(self.inner.connect_tcp(host, port, _remaining(timeout, httpcore.ConnectTimeout),
-                                                      local_address, socket_options))
-
-    def connect_unix_socket(self, path: str, timeout: float | None = None,
-                            socket_options=None) -> httpcore.NetworkStream:
-        return _DeadlineStream(self.inner.connect_unix_socket(path, _remaining(timeout, httpcore.ConnectTimeout),
-                                                              socket_options))
-
-    def sleep(self, seconds: float) -> None:
-        self.inner.sleep(seconds)
-
-
-class DeadlineTransport(httpx.HTTPTransport):
-    """httpx's own transport over sockets that honour the request's deadline.
-
-    httpx offers no total timeout and no public hook for the network backend, so the pool it
-    builds is replaced by one with the same defaults over `_DeadlineBackend`.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(), max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections, keepalive_expiry=limits.keepalive_expiry,
-            network_backend=_DeadlineBackend(),
-        )
-
-
 # Turns an error answer's body into a sentence (Jobindsats' `cause`, StatBank's `message`).
-Explain = Callable[[httpx.Response], str | None]
+Explain = Callable[["httpx.Response"], str | None]
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -177,6 +105,8 @@ def _retry_after(response: httpx.Response) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
+    from email.utils import parsedate_to_datetime  # start-up time: rare, and email.utils loads socket
+
     try:  # the HTTP-date form
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
     except (TypeError, ValueError):
@@ -207,6 +137,11 @@ class HttpClient:
             part for name, value in (headers or {}).items() if name.lower() in _SECRET_HEADERS
             for part in (value, value.split(" ", 1)[-1])
         )
+        # Start-up time: httpx loads with the first client, not with every command that names a SourceError.
+        import httpx
+
+        from indicators.connectors.transport import DeadlineTransport
+
         self.client = httpx.Client(
             base_url=self.base_url, headers=dict(headers or {}), timeout=httpx.Timeout(policy.timeout),
             transport=transport or DeadlineTransport(), follow_redirects=True,
@@ -242,6 +177,8 @@ class HttpClient:
     def request(self, method: str, path: str, *, params: Mapping[str, str] | None = None,
                 json_body: Any = None, table: str = "") -> httpx.Response:
         """Send one request, retrying what can be retried; the response is fully read."""
+        from indicators.connectors.transport import REQUEST_DEADLINE
+
         where = f"{self.source}, table {table}" if table else self.source
         started = time.monotonic()
         until = started + self.policy.deadline
@@ -249,11 +186,11 @@ class HttpClient:
         by_run = run_until is not None and run_until < until
         if by_run:
             until = run_until
-        token = _REQUEST_DEADLINE.set(until)
+        token = REQUEST_DEADLINE.set(until)
         try:
             return self._attempts(method, path, params, json_body, table, where, until, started, by_run)
         finally:
-            _REQUEST_DEADLINE.reset(token)
+            REQUEST_DEADLINE.reset(token)
 
     def _too_slow(self, where: str, table: str, started: float, until: float, by_run: bool) -> SourceError:
         limit = (f"the refresh run's deadline (it ended {max(0.0, until - started):.0f} s into this request)"
@@ -267,6 +204,8 @@ class HttpClient:
 
     def _attempts(self, method: str, path: str, params: Mapping[str, str] | None, json_body: Any, table: str,
                   where: str, until: float, started: float, by_run: bool) -> httpx.Response:
+        import httpx
+
         last_problem = ""
         unreachable = False  # the last try could not connect at all: the whole source is down
         for attempt in range(1, self.policy.attempts + 1):
