@@ -39,6 +39,46 @@ _PERIOD_KIND_SQL = {
 }
 
 
+# The hot statements, named so that tests/test_query_plans.py checks the product's own SQL with
+# EXPLAIN QUERY PLAN: each must search an index, never scan observations.
+OBSERVATION_COLUMNS = "indicator, area, period, breakdown, value, unit, source, provisional, fetched_at"
+SERIES_SQL = (f"SELECT {OBSERVATION_COLUMNS} FROM observations "
+              "WHERE indicator = ? AND area = ? AND breakdown = ?")
+GET_SQL = (f"SELECT {OBSERVATION_COLUMNS} FROM observations "
+           "WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?")
+DELETE_OBSERVATION_SQL = "DELETE FROM observations WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?"
+
+
+def _marks(count: int) -> str:
+    return ", ".join("?" * count)
+
+
+def stored_rows_sql(indicators: int) -> str:
+    """What a load compares against: the stored rows of `indicators` indicators."""
+    return ("SELECT indicator, area, period, breakdown, value, unit, source, provisional FROM observations "
+            f"WHERE indicator IN ({_marks(indicators)})")
+
+
+def held_sql(indicators: int) -> str:
+    """What the refresh settles against: (value, source) of `indicators` indicators' rows."""
+    return ("SELECT indicator, area, period, breakdown, value, source FROM observations "
+            f"WHERE indicator IN ({_marks(indicators)})")
+
+
+def cross_section_sql(periods: int, areas: int) -> str:
+    """A ranking's read: one indicator's values for `periods` periods across `areas` areas."""
+    return (f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator = ? AND breakdown = ? "
+            f"AND value IS NOT NULL AND period IN ({_marks(periods)}) AND area IN ({_marks(areas)}) "
+            "ORDER BY area, period")
+
+
+def period_coverage_sql(kind: str, areas: int) -> str:
+    """How many of `areas` areas have a value per period of one kind (a ranking's period choice)."""
+    return ("SELECT period, count(DISTINCT area) FROM observations WHERE indicator = ? AND breakdown = ? "
+            f"AND value IS NOT NULL AND {_PERIOD_KIND_SQL[kind]} AND area IN ({_marks(areas)}) "
+            "GROUP BY period ORDER BY period DESC")
+
+
 class StoreError(Exception):
     """The store cannot be used; the message says why and what to do."""
 
@@ -542,62 +582,60 @@ class Store:
         # The last guard, without a catalogue: the refresh checked each unit's range before.
         this_year = int(now[:4])
         bad = [(i, problem) for i, r in enumerate(rows, start=1)
-               if (problem := validation.store_problem(r[2], r[4], this_year))]
+               if not validation.storable(r[2], r[4], this_year)
+               and (problem := validation.store_problem(r[2], r[4], this_year))]
         if bad:
             listed = "; ".join(f"row {i} ({rows[i - 1][0]}, {rows[i - 1][1]}, {rows[i - 1][2]}): {problem}"
                                for i, problem in bad[:validation.MAX_REPORTED])
             raise StoreError(f"{len(bad)} of {len(rows)} rows cannot be stored, so nothing was stored – {listed}")
+        if len({r[:4] for r in rows}) != len(rows):
+            raise StoreError("one load holds the same (indicator, area, period, breakdown) twice")
         with self.transaction():
             conn = self.db.conn
-            conn.execute("DROP TABLE IF EXISTS temp.incoming")
-            conn.execute(
-                "CREATE TEMP TABLE incoming (indicator TEXT, area TEXT, period TEXT, breakdown TEXT, "
-                "value REAL, unit TEXT, source TEXT, provisional INTEGER, fetched_at TEXT, "
-                "PRIMARY KEY (indicator, area, period, breakdown))"
-            )
-            try:
-                conn.executemany("INSERT INTO temp.incoming VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            except sqlite3.IntegrityError:
-                raise StoreError("one load holds the same (indicator, area, period, breakdown) twice") from None
+            # What is stored for these indicators, read once: the rows are sorted into new, changed
+            # and unchanged here, and only the first two reach a write.
+            stored = self._stored_rows({r[0] for r in rows})
             replaced = 0
             if replace_sample:
-                before = conn.total_changes
-                conn.execute(
-                    "DELETE FROM observations WHERE source = ? AND EXISTS (SELECT 1 FROM temp.incoming i "
-                    "WHERE i.indicator = observations.indicator AND i.area = observations.area "
-                    "AND i.breakdown = observations.breakdown AND i.source <> ?)",
-                    [SAMPLE_SOURCE, SAMPLE_SOURCE],
-                )
-                replaced = conn.total_changes - before
-            inserted = conn.execute(
-                "SELECT count(*) FROM temp.incoming i WHERE NOT EXISTS (SELECT 1 FROM observations o "
-                "WHERE o.indicator = i.indicator AND o.area = i.area AND o.period = i.period "
-                "AND o.breakdown = i.breakdown)"
-            ).fetchone()[0]
-            # A changed value is a revision (Jobindsats revises back months); a provisional value
-            # confirmed unchanged is not, but its flag is cleared by the upsert below.
-            conn.execute(
+                touched = {(r[0], r[1], r[3]) for r in rows if r[6] != SAMPLE_SOURCE}
+                doomed = [key for key, held in stored.items()
+                          if held[2] == SAMPLE_SOURCE and (key[0], key[1], key[3]) in touched]
+                conn.executemany(DELETE_OBSERVATION_SQL, doomed)
+                replaced = len(doomed)
+                for key in doomed:
+                    del stored[key]
+            new: list[tuple] = []
+            changed: list[tuple] = []
+            revisions: list[tuple] = []
+            for row in rows:
+                key = row[:4]
+                held = stored.get(key)
+                if held is None:
+                    new.append(row)
+                    continue
+                # A changed value is a revision (Jobindsats revises back months); a provisional value
+                # confirmed unchanged is not, but its flag is cleared by the update.
+                if held[0] != row[4]:
+                    revisions.append((*key, held[0], row[4], held[2], row[6], now))
+                elif held[1] == row[5] and held[2] == row[6] and held[3] == row[7]:
+                    continue  # unchanged: not written, its fetched_at stays
+                changed.append((row[4], row[5], row[6], row[7], row[8], *key))
+            conn.executemany(
                 "INSERT INTO revisions (indicator, area, period, breakdown, old_value, new_value, "
-                "old_source, new_source, revised_at) "
-                "SELECT o.indicator, o.area, o.period, o.breakdown, o.value, i.value, o.source, i.source, ? "
-                "FROM temp.incoming i JOIN observations o USING (indicator, area, period, breakdown) "
-                "WHERE o.value IS NOT i.value",
-                [now],
-            )
-            before = conn.total_changes
-            conn.execute(
-                "INSERT INTO observations SELECT * FROM temp.incoming WHERE true "
-                "ON CONFLICT (indicator, area, period, breakdown) DO UPDATE SET "
-                "value = excluded.value, unit = excluded.unit, source = excluded.source, "
-                "provisional = excluded.provisional, fetched_at = excluded.fetched_at "
-                "WHERE observations.value IS NOT excluded.value "
-                "OR observations.provisional IS NOT excluded.provisional "
-                "OR observations.source IS NOT excluded.source "
-                "OR observations.unit IS NOT excluded.unit"
-            )
-            written = conn.total_changes - before
-            conn.execute("DROP TABLE temp.incoming")
-        return LoadResult(rows=len(rows), inserted=inserted, updated=written - inserted, replaced_sample=replaced)
+                "old_source, new_source, revised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", revisions)
+            conn.executemany("INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", new)
+            conn.executemany(
+                "UPDATE observations SET value = ?, unit = ?, source = ?, provisional = ?, fetched_at = ? "
+                "WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?", changed)
+        return LoadResult(rows=len(rows), inserted=len(new), updated=len(changed), replaced_sample=replaced)
+
+    def _stored_rows(self, indicators: Iterable[str]) -> dict[tuple[str, str, str, str], tuple]:
+        """(indicator, area, period, breakdown) -> (value, unit, source, provisional), one query."""
+        wanted = sorted(set(indicators))
+        if not wanted:
+            return {}
+        return {(r[0], r[1], r[2], r[3]): (r[4], r[5], r[6], r[7])
+                for r in self.db.conn.execute(stored_rows_sql(len(wanted)), wanted)}
 
     def start_run(self, source: str, *, started_at: str | None = None) -> int:
         """Record a run as `running` (committed at once), so a run that dies midway stays visible.
@@ -682,11 +720,7 @@ class Store:
         wanted = sorted(set(indicators))
         if not wanted:
             return {}
-        rows = self.db.execute(
-            "SELECT indicator, area, period, breakdown, value, source FROM observations "
-            f"WHERE indicator IN ({', '.join('?' * len(wanted))})",
-            wanted,
-        )
+        rows = self.db.execute(held_sql(len(wanted)), wanted)
         return {(r[0], r[1], r[2], r[3]): (r[4], r[5]) for r in self._readable(rows)}
 
     def runs(self, limit: int = 1000) -> list[dict]:
@@ -723,7 +757,11 @@ class Store:
         that still slips in (another tool, a hand-written UPDATE) from crashing every answer.
         """
         this_year = datetime.now(UTC).year
+        storable = validation.storable
         for row in rows:
+            if storable(row[period_at], row[value_at] if value_at is not None else None, this_year):
+                yield row
+                continue
             problem = validation.store_problem(row[period_at], row[value_at] if value_at is not None else None,
                                                this_year)
             if problem:
@@ -734,21 +772,14 @@ class Store:
 
     def series(self, indicator: str, area: str, breakdown: str = "", kind: str | None = None) -> list[Observation]:
         """One series ordered by period; `kind` limits it to months, quarters or years."""
-        sql = (
-            "SELECT indicator, area, period, breakdown, value, unit, source, provisional, fetched_at "
-            "FROM observations WHERE indicator = ? AND area = ? AND breakdown = ?"
-        )
+        sql = SERIES_SQL
         if kind:
             sql += f" AND {_PERIOD_KIND_SQL[kind]}"
         rows = self.db.execute(sql + " ORDER BY period", [indicator, area, breakdown]).fetchall()
         return [self._observation(r) for r in self._readable(rows)]
 
     def get(self, indicator: str, area: str, period: str, breakdown: str = "") -> Observation | None:
-        row = self.db.execute(
-            "SELECT indicator, area, period, breakdown, value, unit, source, provisional, fetched_at "
-            "FROM observations WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?",
-            [indicator, area, period, breakdown],
-        ).fetchone()
+        row = self.db.execute(GET_SQL, [indicator, area, period, breakdown]).fetchone()
         return next((self._observation(r) for r in self._readable([row] if row else [])), None)
 
     def cross_section(self, indicator: str, periods: Iterable[str], areas: Iterable[str],
@@ -758,13 +789,8 @@ class Store:
         wanted_periods, wanted_areas = list(periods), list(areas)
         if not wanted_periods or not wanted_areas:
             return []
-        rows = self.db.execute(
-            "SELECT indicator, area, period, breakdown, value, unit, source, provisional, fetched_at "
-            "FROM observations WHERE indicator = ? AND breakdown = ? AND value IS NOT NULL "
-            f"AND period IN ({', '.join('?' * len(wanted_periods))}) "
-            f"AND area IN ({', '.join('?' * len(wanted_areas))}) ORDER BY area, period",
-            [indicator, breakdown, *wanted_periods, *wanted_areas],
-        ).fetchall()
+        rows = self.db.execute(cross_section_sql(len(wanted_periods), len(wanted_areas)),
+                               [indicator, breakdown, *wanted_periods, *wanted_areas]).fetchall()
         return [self._observation(r) for r in rows]
 
     def period_coverage(self, indicator: str, kind: str, areas: Iterable[str],
@@ -773,12 +799,8 @@ class Store:
         wanted = list(areas)
         if not wanted:
             return []
-        return [(r[0], r[1]) for r in self.db.execute(
-            "SELECT period, count(DISTINCT area) FROM observations WHERE indicator = ? AND breakdown = ? "
-            f"AND value IS NOT NULL AND {_PERIOD_KIND_SQL[kind]} AND area IN ({', '.join('?' * len(wanted))}) "
-            "GROUP BY period ORDER BY period DESC",
-            [indicator, breakdown, *wanted],
-        )]
+        return [(r[0], r[1]) for r in self.db.execute(period_coverage_sql(kind, len(wanted)),
+                                                     [indicator, breakdown, *wanted])]
 
     def period_kinds(self, indicator: str, area: str, breakdown: str = "") -> list[str]:
         """Which period kinds a series has, e.g. ['month', 'year'] for ledighedsprocent."""

@@ -22,6 +22,7 @@ from typing import Any, Self
 
 import httpcore
 import httpx
+import orjson
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDACTED = "[redacted]"
@@ -226,6 +227,12 @@ class HttpClient:
         return self.decode_json(response, table)
 
     def decode_json(self, response: httpx.Response, table: str) -> Any:
+        try:
+            # orjson decodes a Jobindsats answer several times faster than json; what it refuses
+            # (NaN literals, integers past 64 bits, bad input) goes to json, which decides as it always did.
+            return orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            pass
         try:
             return json.loads(response.content)
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
