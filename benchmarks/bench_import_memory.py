@@ -55,7 +55,7 @@ def peak_mb(code: str, *args: str) -> float:
     return int(done.stdout.split()[-1]) / 1024
 
 
-def run() -> list[Result]:
+def run(quick: bool = False) -> list[Result]:
     workdir = Path(tempfile.mkdtemp(prefix="faktabot-bench-import-"))
     try:
         path = workdir / "eksport.csv"

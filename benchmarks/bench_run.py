@@ -43,7 +43,7 @@ def _measure(command: list[str], env: dict, ready: str, log: Path, settle: str |
         process.wait(timeout=60)
 
 
-def run() -> list[Result]:
+def run(quick: bool = False) -> list[Result]:
     workdir = Path(tempfile.mkdtemp(prefix="faktabot-bench-"))
     db = workdir / "store.db"
     with Store(db, create=True) as store:

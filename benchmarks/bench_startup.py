@@ -48,7 +48,7 @@ def measure(runs: int = RUNS) -> tuple[float, float]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def run() -> list[Result]:
+def run(quick: bool = False) -> list[Result]:
     bare, ask = measure()
     return [Result("start-up: ask --json, fresh process (median)", ask, bare, "s",
                    aim=f"≤ bare + {AIM_ABOVE} s (here {ask - bare:.2f} s above)", higher_is_better=False)]

@@ -65,6 +65,25 @@ def held_sql(indicators: int) -> str:
             f"WHERE indicator IN ({_marks(indicators)})")
 
 
+def series_sql(kind: str | None = None) -> str:
+    """An answer's or a rule's read of one series (indicator, area, breakdown), optionally of one period kind."""
+    return SERIES_SQL + (f" AND {_PERIOD_KIND_SQL[kind]}" if kind else "") + " ORDER BY period"
+
+
+def period_kind_sql(kind: str) -> str:
+    """Whether a series has any period of `kind`."""
+    return (f"SELECT 1 FROM observations WHERE indicator = ? AND area = ? AND breakdown = ? "
+            f"AND {_PERIOD_KIND_SQL[kind]} LIMIT 1")
+
+
+BREAKDOWNS_SQL = "SELECT DISTINCT breakdown FROM observations WHERE indicator = ? AND area = ? ORDER BY breakdown"
+
+
+def observations_of_sql(indicators: int) -> str:
+    """The derived engine's read: every row of `indicators` indicators."""
+    return f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator IN ({_marks(indicators)})"
+
+
 def cross_section_sql(periods: int, areas: int) -> str:
     """A ranking's read: one indicator's values for `periods` periods across `areas` areas."""
     return (f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator = ? AND breakdown = ? "
@@ -772,10 +791,7 @@ class Store:
 
     def series(self, indicator: str, area: str, breakdown: str = "", kind: str | None = None) -> list[Observation]:
         """One series ordered by period; `kind` limits it to months, quarters or years."""
-        sql = SERIES_SQL
-        if kind:
-            sql += f" AND {_PERIOD_KIND_SQL[kind]}"
-        rows = self.db.execute(sql + " ORDER BY period", [indicator, area, breakdown]).fetchall()
+        rows = self.db.execute(series_sql(kind), [indicator, area, breakdown]).fetchall()
         return [self._observation(r) for r in self._readable(rows)]
 
     def get(self, indicator: str, area: str, period: str, breakdown: str = "") -> Observation | None:
@@ -805,18 +821,12 @@ class Store:
     def period_kinds(self, indicator: str, area: str, breakdown: str = "") -> list[str]:
         """Which period kinds a series has, e.g. ['month', 'year'] for ledighedsprocent."""
         return [
-            kind for kind, predicate in _PERIOD_KIND_SQL.items()
-            if self.db.execute(
-                f"SELECT 1 FROM observations WHERE indicator = ? AND area = ? AND breakdown = ? AND {predicate} LIMIT 1",
-                [indicator, area, breakdown],
-            ).fetchone()
+            kind for kind in _PERIOD_KIND_SQL
+            if self.db.execute(period_kind_sql(kind), [indicator, area, breakdown]).fetchone()
         ]
 
     def breakdowns(self, indicator: str, area: str) -> list[str]:
-        rows = self.db.execute(
-            "SELECT DISTINCT breakdown FROM observations WHERE indicator = ? AND area = ? ORDER BY breakdown",
-            [indicator, area],
-        ).fetchall()
+        rows = self.db.execute(BREAKDOWNS_SQL, [indicator, area]).fetchall()
         return [r[0] for r in rows]
 
     def iter_observations(self) -> Iterator[Observation]:
@@ -852,11 +862,7 @@ class Store:
         wanted = sorted(set(indicators))
         if not wanted:
             return []
-        rows = self.db.execute(
-            "SELECT indicator, area, period, breakdown, value, unit, source, provisional, fetched_at "
-            f"FROM observations WHERE indicator IN ({', '.join('?' * len(wanted))})",
-            wanted,
-        ).fetchall()
+        rows = self.db.execute(observations_of_sql(len(wanted)), wanted).fetchall()
         return [self._observation(r) for r in rows]
 
     def derived_keys(self, indicators: Iterable[str]) -> dict[tuple[str, str, str, str], str]:
