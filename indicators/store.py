@@ -53,10 +53,11 @@ def _marks(count: int) -> str:
     return ", ".join("?" * count)
 
 
-def stored_rows_sql(indicators: int) -> str:
-    """What a load compares against: the stored rows of `indicators` indicators."""
+def stored_rows_sql(indicators: int, breakdowns: int) -> str:
+    """What a load compares against: the stored rows of `indicators` indicators in `breakdowns` breakdowns
+    (a table of a refresh brings a few breakdowns of an indicator other tables fill too)."""
     return ("SELECT indicator, area, period, breakdown, value, unit, source, provisional FROM observations "
-            f"WHERE indicator IN ({_marks(indicators)})")
+            f"WHERE indicator IN ({_marks(indicators)}) AND breakdown IN ({_marks(breakdowns)})")
 
 
 def held_sql(indicators: int) -> str:
@@ -613,7 +614,7 @@ class Store:
             conn = self.db.conn
             # What is stored for these indicators, read once: the rows are sorted into new, changed
             # and unchanged here, and only the first two reach a write.
-            stored = self._stored_rows({r[0] for r in rows})
+            stored = self._stored_rows({r[0] for r in rows}, {r[3] for r in rows})
             replaced = 0
             if replace_sample:
                 touched = {(r[0], r[1], r[3]) for r in rows if r[6] != SAMPLE_SOURCE}
@@ -648,13 +649,13 @@ class Store:
                 "WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?", changed)
         return LoadResult(rows=len(rows), inserted=len(new), updated=len(changed), replaced_sample=replaced)
 
-    def _stored_rows(self, indicators: Iterable[str]) -> dict[tuple[str, str, str, str], tuple]:
+    def _stored_rows(self, indicators: set[str], breakdowns: set[str]) -> dict[tuple[str, str, str, str], tuple]:
         """(indicator, area, period, breakdown) -> (value, unit, source, provisional), one query."""
-        wanted = sorted(set(indicators))
-        if not wanted:
+        if not indicators:
             return {}
+        wanted, kinds = sorted(indicators), sorted(breakdowns)
         return {(r[0], r[1], r[2], r[3]): (r[4], r[5], r[6], r[7])
-                for r in self.db.conn.execute(stored_rows_sql(len(wanted)), wanted)}
+                for r in self.db.conn.execute(stored_rows_sql(len(wanted), len(kinds)), [*wanted, *kinds])}
 
     def start_run(self, source: str, *, started_at: str | None = None) -> int:
         """Record a run as `running` (committed at once), so a run that dies midway stays visible.

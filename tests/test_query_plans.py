@@ -27,7 +27,8 @@ HOT: list[tuple[str, str, list]] = [
     *[(f"ranking period choice ({kind})", store_sql.period_coverage_sql(kind, len(KOMMUNER)),
        ["ledige", "", *KOMMUNER]) for kind in KINDS],
     ("refresh: held values", store_sql.held_sql(2), ["ledige", "ledighedsprocent"]),
-    ("refresh: stored rows a load compares with", store_sql.stored_rows_sql(2), ["ledige", "ledighedsprocent"]),
+    ("refresh: stored rows a load compares with", store_sql.stored_rows_sql(2, 2),
+     ["ledige", "ledighedsprocent", "", "ydelse=A-dagpenge"]),
     ("derived: observations of inputs", store_sql.observations_of_sql(2), ["ledige", "ledighedsprocent"]),
 ]
 
