@@ -60,10 +60,12 @@ def stored_rows_sql(indicators: int, breakdowns: int) -> str:
             f"WHERE indicator IN ({_marks(indicators)}) AND breakdown IN ({_marks(breakdowns)})")
 
 
-def held_sql(indicators: int) -> str:
-    """What the refresh settles against: (value, source) of `indicators` indicators' rows."""
+def held_sql(indicators: int, breakdowns: int | None = None) -> str:
+    """What the refresh settles against: (value, source) of `indicators` indicators' rows, in
+    `breakdowns` breakdowns when given (all when None)."""
     return ("SELECT indicator, area, period, breakdown, value, source FROM observations "
-            f"WHERE indicator IN ({_marks(indicators)})")
+            f"WHERE indicator IN ({_marks(indicators)})"
+            + (f" AND breakdown IN ({_marks(breakdowns)})" if breakdowns is not None else ""))
 
 
 def series_sql(kind: str | None = None) -> str:
@@ -80,9 +82,10 @@ def period_kind_sql(kind: str) -> str:
 BREAKDOWNS_SQL = "SELECT DISTINCT breakdown FROM observations WHERE indicator = ? AND area = ? ORDER BY breakdown"
 
 
-def observations_of_sql(indicators: int) -> str:
-    """The derived engine's read: every row of `indicators` indicators."""
-    return f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator IN ({_marks(indicators)})"
+def observations_of_sql(indicators: int, breakdowns: int | None = None) -> str:
+    """The derived engine's read: every row of `indicators` indicators (in `breakdowns` breakdowns)."""
+    return (f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator IN ({_marks(indicators)})"
+            + (f" AND breakdown IN ({_marks(breakdowns)})" if breakdowns is not None else ""))
 
 
 def cross_section_sql(periods: int, areas: int) -> str:
@@ -735,12 +738,15 @@ class Store:
         rows = self.db.execute(sql + " ORDER BY period DESC", [indicator, source, *wanted])
         return next((r[0] for r in self._readable(rows, 0, None)), None)
 
-    def held(self, indicators: Iterable[str]) -> dict[tuple[str, str, str, str], tuple[float | None, str]]:
-        """(indicator, area, period, breakdown) -> (value, source) for the given indicators."""
+    def held(self, indicators: Iterable[str], breakdowns: Iterable[str] | None = None
+             ) -> dict[tuple[str, str, str, str], tuple[float | None, str]]:
+        """(indicator, area, period, breakdown) -> (value, source) for the given indicators, in the
+        given breakdowns only when named (a run asks about its own keys: the store may hold many more)."""
         wanted = sorted(set(indicators))
         if not wanted:
             return {}
-        rows = self.db.execute(held_sql(len(wanted)), wanted)
+        kinds = None if breakdowns is None else sorted(set(breakdowns))
+        rows = self.db.execute(held_sql(len(wanted), None if kinds is None else len(kinds)), [*wanted, *(kinds or [])])
         return {(r[0], r[1], r[2], r[3]): (r[4], r[5]) for r in self._readable(rows)}
 
     def runs(self, limit: int = 1000) -> list[dict]:
@@ -858,12 +864,14 @@ class Store:
 
     # -- derived values (indicators.derived) ----------------------------------------------------
 
-    def observations_of(self, indicators: Iterable[str]) -> list[Observation]:
-        """Every stored observation of the given indicators."""
+    def observations_of(self, indicators: Iterable[str], breakdowns: Iterable[str] | None = None) -> list[Observation]:
+        """Every stored observation of the given indicators (in the given breakdowns, when named)."""
         wanted = sorted(set(indicators))
         if not wanted:
             return []
-        rows = self.db.execute(observations_of_sql(len(wanted)), wanted).fetchall()
+        kinds = None if breakdowns is None else sorted(set(breakdowns))
+        rows = self.db.execute(observations_of_sql(len(wanted), None if kinds is None else len(kinds)),
+                               [*wanted, *(kinds or [])]).fetchall()
         return [self._observation(r) for r in rows]
 
     def derived_keys(self, indicators: Iterable[str]) -> dict[tuple[str, str, str, str], str]:

@@ -27,9 +27,12 @@ HOT: list[tuple[str, str, list]] = [
     *[(f"ranking period choice ({kind})", store_sql.period_coverage_sql(kind, len(KOMMUNER)),
        ["ledige", "", *KOMMUNER]) for kind in KINDS],
     ("refresh: held values", store_sql.held_sql(2), ["ledige", "ledighedsprocent"]),
+    ("refresh: held values of a run's breakdowns", store_sql.held_sql(2, 2),
+     ["ledige", "ledighedsprocent", "", "ydelse=A-dagpenge"]),
     ("refresh: stored rows a load compares with", store_sql.stored_rows_sql(2, 2),
      ["ledige", "ledighedsprocent", "", "ydelse=A-dagpenge"]),
     ("derived: observations of inputs", store_sql.observations_of_sql(2), ["ledige", "ledighedsprocent"]),
+    ("derived: observations of inputs' breakdowns", store_sql.observations_of_sql(2, 1), ["ledige", "ledighedsprocent", ""]),
 ]
 
 
