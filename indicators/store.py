@@ -604,8 +604,10 @@ class Store:
         ]
         # The last guard, without a catalogue: the refresh checked each unit's range before.
         this_year = int(now[:4])
+        good = validation.storable_periods((r[2] for r in rows), this_year)
+        limit = validation.ABSOLUTE_LIMIT
         bad = [(i, problem) for i, r in enumerate(rows, start=1)
-               if not validation.storable(r[2], r[4], this_year)
+               if not (type(r[2]) is str and r[2] in good and (r[4] is None or (type(r[4]) is float and -limit <= r[4] <= limit)))
                and (problem := validation.store_problem(r[2], r[4], this_year))]
         if bad:
             listed = "; ".join(f"row {i} ({rows[i - 1][0]}, {rows[i - 1][1]}, {rows[i - 1][2]}): {problem}"
@@ -784,8 +786,15 @@ class Store:
         """
         this_year = datetime.now(UTC).year
         storable = validation.storable
+        good: set[str] = set()  # periods found storable: most rows repeat a few periods
+        limit = validation.ABSOLUTE_LIMIT
         for row in rows:
-            if storable(row[period_at], row[value_at] if value_at is not None else None, this_year):
+            value = row[value_at] if value_at is not None else None
+            if row[period_at] in good and (value is None or (type(value) is float and -limit <= value <= limit)):
+                yield row
+                continue
+            if storable(row[period_at], value, this_year):
+                good.add(row[period_at])
                 yield row
                 continue
             problem = validation.store_problem(row[period_at], row[value_at] if value_at is not None else None,

@@ -93,6 +93,12 @@ def storable(period: object, value: object, this_year: int) -> bool:
             and type(period) is str and period_problem(period, this_year) is None)
 
 
+def storable_periods(found: Iterable[object], this_year: int) -> set[str]:
+    """Those of the distinct periods `found` that `store_problem` accepts: checked once per period,
+    not once per row, by loops over many rows of few periods."""
+    return {p for p in set(found) if type(p) is str and period_problem(p, this_year) is None}
+
+
 def store_problem(period: str, value: float | None, this_year: int) -> str | None:
     """What the store checks without a catalogue, on every write and every read."""
     if not isinstance(period, str):
