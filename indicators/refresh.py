@@ -175,7 +175,8 @@ def _write(store: Store, run_id: int, source: str, observations: list[Observatio
     # Every row is checked before anything is written: one bad row refuses the whole answer or file.
     validation.check(observations, catalogue, this_year=int(now[:4]), where=source, source=source, row=row,
                      fix=fix or "Nothing was changed; report the rows to the source, or leave the table out.")
-    held = store.held({o.indicator for o in observations}, {o.breakdown for o in observations})
+    held = store.held({o.indicator for o in observations}, {o.area for o in observations},
+                      {o.breakdown for o in observations})
     observations, kept_values = keep_figures(observations, held)
     kept, _ = settle(observations, held, ranks(catalogue), mark_provisional=mark_provisional)
     revisions_before = store.revision_count()
@@ -309,7 +310,8 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
         except SourceError as error:
             failures[table] = error
     everything = [o for observations in checked.values() for o in observations]
-    held = store.held({o.indicator for o in everything}, {o.breakdown for o in everything})
+    held = store.held({o.indicator for o in everything}, {o.area for o in everything},
+                      {o.breakdown for o in everything})
     everything, kept_values = keep_figures(everything, held)
     # Settled together, so that of two tables giving the same key the catalogue's preferred one wins.
     kept, _ = settle(everything, held, ranks(catalogue), mark_provisional=True)

@@ -53,19 +53,21 @@ def _marks(count: int) -> str:
     return ", ".join("?" * count)
 
 
-def stored_rows_sql(indicators: int, breakdowns: int) -> str:
-    """What a load compares against: the stored rows of `indicators` indicators in `breakdowns` breakdowns
-    (a table of a refresh brings a few breakdowns of an indicator other tables fill too)."""
+def stored_rows_sql(indicators: int, areas: int, breakdowns: int) -> str:
+    """What a load compares against: the stored rows of the series it brings, as `indicators` ×
+    `areas` × `breakdowns` (a seek per series in the series index, however big the store)."""
     return ("SELECT indicator, area, period, breakdown, value, unit, source, provisional FROM observations "
-            f"WHERE indicator IN ({_marks(indicators)}) AND breakdown IN ({_marks(breakdowns)})")
+            f"WHERE indicator IN ({_marks(indicators)}) AND area IN ({_marks(areas)}) "
+            f"AND breakdown IN ({_marks(breakdowns)})")
 
 
-def held_sql(indicators: int, breakdowns: int | None = None) -> str:
-    """What the refresh settles against: (value, source) of `indicators` indicators' rows, in
-    `breakdowns` breakdowns when given (all when None)."""
+def held_sql(indicators: int, areas: int | None = None, breakdowns: int | None = None) -> str:
+    """What the refresh settles against: (value, source) of `indicators` indicators' rows; with
+    `areas` and `breakdowns`, of those series only (a seek per series in the series index)."""
     return ("SELECT indicator, area, period, breakdown, value, source FROM observations "
             f"WHERE indicator IN ({_marks(indicators)})"
-            + (f" AND breakdown IN ({_marks(breakdowns)})" if breakdowns is not None else ""))
+            + (f" AND area IN ({_marks(areas)}) AND breakdown IN ({_marks(breakdowns)})"
+               if areas is not None and breakdowns is not None else ""))
 
 
 def series_sql(kind: str | None = None) -> str:
@@ -619,7 +621,7 @@ class Store:
             conn = self.db.conn
             # What is stored for these indicators, read once: the rows are sorted into new, changed
             # and unchanged here, and only the first two reach a write.
-            stored = self._stored_rows({r[0] for r in rows}, {r[3] for r in rows})
+            stored = self._stored_rows({r[0] for r in rows}, {r[1] for r in rows}, {r[3] for r in rows})
             replaced = 0
             if replace_sample:
                 touched = {(r[0], r[1], r[3]) for r in rows if r[6] != SAMPLE_SOURCE}
@@ -654,13 +656,15 @@ class Store:
                 "WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?", changed)
         return LoadResult(rows=len(rows), inserted=len(new), updated=len(changed), replaced_sample=replaced)
 
-    def _stored_rows(self, indicators: set[str], breakdowns: set[str]) -> dict[tuple[str, str, str, str], tuple]:
+    def _stored_rows(self, indicators: set[str], areas: set[str], breakdowns: set[str]
+                     ) -> dict[tuple[str, str, str, str], tuple]:
         """(indicator, area, period, breakdown) -> (value, unit, source, provisional), one query."""
         if not indicators:
             return {}
-        wanted, kinds = sorted(indicators), sorted(breakdowns)
+        wanted, places, kinds = sorted(indicators), sorted(areas), sorted(breakdowns)
+        sql = stored_rows_sql(len(wanted), len(places), len(kinds))
         return {(r[0], r[1], r[2], r[3]): (r[4], r[5], r[6], r[7])
-                for r in self.db.conn.execute(stored_rows_sql(len(wanted), len(kinds)), [*wanted, *kinds])}
+                for r in self.db.conn.execute(sql, [*wanted, *places, *kinds])}
 
     def start_run(self, source: str, *, started_at: str | None = None) -> int:
         """Record a run as `running` (committed at once), so a run that dies midway stays visible.
@@ -740,15 +744,19 @@ class Store:
         rows = self.db.execute(sql + " ORDER BY period DESC", [indicator, source, *wanted])
         return next((r[0] for r in self._readable(rows, 0, None)), None)
 
-    def held(self, indicators: Iterable[str], breakdowns: Iterable[str] | None = None
-             ) -> dict[tuple[str, str, str, str], tuple[float | None, str]]:
-        """(indicator, area, period, breakdown) -> (value, source) for the given indicators, in the
-        given breakdowns only when named (a run asks about its own keys: the store may hold many more)."""
+    def held(self, indicators: Iterable[str], areas: Iterable[str] | None = None,
+             breakdowns: Iterable[str] | None = None) -> dict[tuple[str, str, str, str], tuple[float | None, str]]:
+        """(indicator, area, period, breakdown) -> (value, source) for the given indicators; with
+        `areas` and `breakdowns`, of those series only (a run asks about its own keys: the store
+        may hold many more)."""
         wanted = sorted(set(indicators))
         if not wanted:
             return {}
-        kinds = None if breakdowns is None else sorted(set(breakdowns))
-        rows = self.db.execute(held_sql(len(wanted), None if kinds is None else len(kinds)), [*wanted, *(kinds or [])])
+        if areas is None or breakdowns is None:
+            rows = self.db.execute(held_sql(len(wanted)), wanted)
+        else:
+            places, kinds = sorted(set(areas)), sorted(set(breakdowns))
+            rows = self.db.execute(held_sql(len(wanted), len(places), len(kinds)), [*wanted, *places, *kinds])
         return {(r[0], r[1], r[2], r[3]): (r[4], r[5]) for r in self._readable(rows)}
 
     def runs(self, limit: int = 1000) -> list[dict]:
