@@ -10,6 +10,7 @@ import argparse
 import importlib
 import pkgutil
 import sys
+import time
 
 from rich.console import Console
 from rich.table import Table
@@ -28,10 +29,12 @@ def main(argv: list[str] | None = None) -> int:
     for module in sorted(m.name for m in pkgutil.iter_modules(benchmarks.__path__) if m.name.startswith("bench_")):
         if args.only and module not in args.only:
             continue
+        started = time.perf_counter()
         try:
             results.extend(importlib.import_module(f"benchmarks.{module}").run(quick=args.quick))
         except Exception as error:  # noqa: BLE001 - one broken benchmark must not hide the others' figures
             failed.append(f"{module}: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
+        print(f"{module}: {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
     title = "Faktabot benchmarks" + (" (--quick: fewer repetitions, smaller stores; not figures of record)"
                                      if args.quick else "")
     table = Table(title=title)
