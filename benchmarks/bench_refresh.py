@@ -24,7 +24,7 @@ NOW = "2026-08-10T06:00:00+00:00"
 
 
 def run(quick: bool = False) -> list[Result]:
-    repeat = 2 if quick else 5
+    repeat = 1 if quick else 5
     catalogue, areas = default_catalogue(), default_areas()
     wanted = wanted_from(catalogue, "jobindsats")
     workdir = Path(tempfile.mkdtemp(prefix="faktabot-bench-refresh-"))
