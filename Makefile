@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test bench clean install lock
+.PHONY: run test bench bench-quick clean install lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,13 @@ run: $(STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
+# ARGS: --quick, or module names (bench_refresh bench_scale) to run only those.
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(ARGS)
+
+# The lot in under a minute: fewer repetitions and smaller stores, to see that nothing broke.
+bench-quick: $(STAMP)
+	$(BIN)/python -m benchmarks --quick $(ARGS)
 
 # Re-pin the test environment from pyproject.toml's ranges, in a scratch venv.
 lock:

@@ -47,7 +47,7 @@ def _questions() -> list[str]:
     return asked + [q for q in RANKINGS if q not in asked]
 
 
-def run() -> list[Result]:
+def run(quick: bool = False) -> list[Result]:
     path = Path(tempfile.mkdtemp(prefix="faktabot-bench-")) / "store.db"
     with Store(path, create=True) as store:
         sampledata.load_into(store)

@@ -14,7 +14,7 @@ from indicators import sampledata
 from indicators.store import Store
 
 
-def run() -> list[Result]:
+def run(quick: bool = False) -> list[Result]:
     observations = [o for name in sampledata.SAMPLE_FILES for o in sampledata.read_sample(sampledata.SAMPLE_DIR / name)]
     rows = [(o.indicator, o.area, o.period, o.breakdown, o.value, o.unit, o.source, int(o.provisional), o.fetched_at)
             for o in observations]
@@ -36,9 +36,10 @@ def run() -> list[Result]:
         store.load(observations)
         return store
 
-    store_seconds = best_of(3, store_setup, store_load)
-    plain_seconds = executemany_seconds(rows, fresh_path)
-    reload_seconds = best_of(3, reload_setup, store_load)
+    repeat = 1 if quick else 3
+    store_seconds = best_of(repeat, store_setup, store_load)
+    plain_seconds = executemany_seconds(rows, fresh_path, repeat=repeat)
+    reload_seconds = best_of(repeat, reload_setup, store_load)
     n = len(rows)
     return [
         Result(f"sample load, {n:,} rows (rows/s)", n / store_seconds, n / plain_seconds, "rows/s",

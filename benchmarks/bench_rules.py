@@ -93,7 +93,8 @@ def baseline_compare(rows: list[tuple], kommuner: list[str]) -> dict[str, str]:
     return verdicts
 
 
-def run() -> list[Result]:
+def run(quick: bool = False) -> list[Result]:
+    repeat = 2 if quick else REPEAT
     path = Path(tempfile.mkdtemp(prefix="faktabot-bench-")) / "store.db"
     with Store(path, create=True) as store:
         sampledata.load_into(store)
@@ -103,21 +104,21 @@ def run() -> list[Result]:
 
     engine, plain, engine_only, plain_only = [], [], [], []
     with Store(path) as store:
-        for _ in range(REPEAT):
+        for _ in range(repeat):
             started = time.perf_counter()
             evaluation = evaluate(targets, observations_for(store, targets), {}, NOW)
             engine.append(time.perf_counter() - started)
         observations = observations_for(store, targets)
-    for _ in range(REPEAT):
+    for _ in range(repeat):
         started = time.perf_counter()
         evaluate(targets, observations, {}, NOW)
         engine_only.append(time.perf_counter() - started)
-    for _ in range(REPEAT):
+    for _ in range(repeat):
         started = time.perf_counter()
         verdicts = baseline(path, kommuner)
         plain.append(time.perf_counter() - started)
     rows = baseline_rows(path)
-    for _ in range(REPEAT):
+    for _ in range(repeat):
         started = time.perf_counter()
         baseline_compare(rows, kommuner)
         plain_only.append(time.perf_counter() - started)

@@ -120,7 +120,7 @@ def _start_service(path: Path, fake: slack.FakeSlack) -> tuple[subprocess.Popen,
     raise RuntimeError("faktabot run did not start listening within 60 s")
 
 
-def run() -> list[Result]:
+def run(quick: bool = False) -> list[Result]:
     path = Path(tempfile.mkdtemp(prefix="faktabot-bench-")) / "store.db"
     with Store(path, create=True) as store:
         sampledata.load_into(store)

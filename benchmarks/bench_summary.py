@@ -42,7 +42,7 @@ def _bare_pdf(pages: int, charts_per_page: int) -> None:
             pdf.savefig(figure)
 
 
-def run() -> list[Result]:
+def run(quick: bool = False) -> list[Result]:
     path = Path(tempfile.mkdtemp(prefix="faktabot-bench-")) / "store.db"
     with Store(path, create=True) as store:
         sampledata.load_into(store)

@@ -362,7 +362,9 @@ def refresh_derived(store, catalogue: Catalogue, *, touched: Iterable[str] | Non
     if not chosen:
         return DerivedRun(not_computable=tuple(s.indicator for s in skipped))
     needed = set().union(*(f.inputs for f in chosen)) | {f.indicator for f in chosen}
-    observations = store.observations_of(needed)
+    # Only the breakdowns the formulas read or write: at scale an indicator has many more.
+    breakdowns = {t.breakdown for f in chosen for t in (*f.terms, *f.denominator)} | {f.breakdown for f in chosen}
+    observations = store.observations_of(needed, breakdowns)
     results = compute_with_inputs(chosen, observations, now=now)
     outputs = {(f.indicator, f.breakdown) for f in chosen}
     held = {(o.indicator, o.area, o.period, o.breakdown): o for o in observations

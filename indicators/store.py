@@ -39,6 +39,71 @@ _PERIOD_KIND_SQL = {
 }
 
 
+# The hot statements, named so that tests/test_query_plans.py checks the product's own SQL with
+# EXPLAIN QUERY PLAN: each must search an index, never scan observations.
+OBSERVATION_COLUMNS = "indicator, area, period, breakdown, value, unit, source, provisional, fetched_at"
+SERIES_SQL = (f"SELECT {OBSERVATION_COLUMNS} FROM observations "
+              "WHERE indicator = ? AND area = ? AND breakdown = ?")
+GET_SQL = (f"SELECT {OBSERVATION_COLUMNS} FROM observations "
+           "WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?")
+DELETE_OBSERVATION_SQL = "DELETE FROM observations WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?"
+
+
+def _marks(count: int) -> str:
+    return ", ".join("?" * count)
+
+
+def stored_rows_sql(indicators: int, areas: int, breakdowns: int) -> str:
+    """What a load compares against: the stored rows of the series it brings, as `indicators` ×
+    `areas` × `breakdowns` (a seek per series in the series index, however big the store)."""
+    return ("SELECT indicator, area, period, breakdown, value, unit, source, provisional FROM observations "
+            f"WHERE indicator IN ({_marks(indicators)}) AND area IN ({_marks(areas)}) "
+            f"AND breakdown IN ({_marks(breakdowns)})")
+
+
+def held_sql(indicators: int, areas: int | None = None, breakdowns: int | None = None) -> str:
+    """What the refresh settles against: (value, source) of `indicators` indicators' rows; with
+    `areas` and `breakdowns`, of those series only (a seek per series in the series index)."""
+    return ("SELECT indicator, area, period, breakdown, value, source FROM observations "
+            f"WHERE indicator IN ({_marks(indicators)})"
+            + (f" AND area IN ({_marks(areas)}) AND breakdown IN ({_marks(breakdowns)})"
+               if areas is not None and breakdowns is not None else ""))
+
+
+def series_sql(kind: str | None = None) -> str:
+    """An answer's or a rule's read of one series (indicator, area, breakdown), optionally of one period kind."""
+    return SERIES_SQL + (f" AND {_PERIOD_KIND_SQL[kind]}" if kind else "") + " ORDER BY period"
+
+
+def period_kind_sql(kind: str) -> str:
+    """Whether a series has any period of `kind`."""
+    return (f"SELECT 1 FROM observations WHERE indicator = ? AND area = ? AND breakdown = ? "
+            f"AND {_PERIOD_KIND_SQL[kind]} LIMIT 1")
+
+
+BREAKDOWNS_SQL = "SELECT DISTINCT breakdown FROM observations WHERE indicator = ? AND area = ? ORDER BY breakdown"
+
+
+def observations_of_sql(indicators: int, breakdowns: int | None = None) -> str:
+    """The derived engine's read: every row of `indicators` indicators (in `breakdowns` breakdowns)."""
+    return (f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator IN ({_marks(indicators)})"
+            + (f" AND breakdown IN ({_marks(breakdowns)})" if breakdowns is not None else ""))
+
+
+def cross_section_sql(periods: int, areas: int) -> str:
+    """A ranking's read: one indicator's values for `periods` periods across `areas` areas."""
+    return (f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator = ? AND breakdown = ? "
+            f"AND value IS NOT NULL AND period IN ({_marks(periods)}) AND area IN ({_marks(areas)}) "
+            "ORDER BY area, period")
+
+
+def period_coverage_sql(kind: str, areas: int) -> str:
+    """How many of `areas` areas have a value per period of one kind (a ranking's period choice)."""
+    return ("SELECT period, count(DISTINCT area) FROM observations WHERE indicator = ? AND breakdown = ? "
+            f"AND value IS NOT NULL AND {_PERIOD_KIND_SQL[kind]} AND area IN ({_marks(areas)}) "
+            "GROUP BY period ORDER BY period DESC")
+
+
 class StoreError(Exception):
     """The store cannot be used; the message says why and what to do."""
 
@@ -543,63 +608,65 @@ class Store:
         ]
         # The last guard, without a catalogue: the refresh checked each unit's range before.
         this_year = int(now[:4])
+        good = validation.storable_periods((r[2] for r in rows), this_year)
+        limit = validation.ABSOLUTE_LIMIT
         bad = [(i, problem) for i, r in enumerate(rows, start=1)
-               if (problem := validation.store_problem(r[2], r[4], this_year))]
+               if not (type(r[2]) is str and r[2] in good and (r[4] is None or (type(r[4]) is float and -limit <= r[4] <= limit)))
+               and (problem := validation.store_problem(r[2], r[4], this_year))]
         if bad:
             listed = "; ".join(f"row {i} ({rows[i - 1][0]}, {rows[i - 1][1]}, {rows[i - 1][2]}): {problem}"
                                for i, problem in bad[:validation.MAX_REPORTED])
             raise StoreError(f"{len(bad)} of {len(rows)} rows cannot be stored, so nothing was stored – {listed}")
+        if len({r[:4] for r in rows}) != len(rows):
+            raise StoreError("one load holds the same (indicator, area, period, breakdown) twice")
         with self.transaction():
             conn = self.db.conn
-            conn.execute("DROP TABLE IF EXISTS temp.incoming")
-            conn.execute(
-                "CREATE TEMP TABLE incoming (indicator TEXT, area TEXT, period TEXT, breakdown TEXT, "
-                "value REAL, unit TEXT, source TEXT, provisional INTEGER, fetched_at TEXT, "
-                "PRIMARY KEY (indicator, area, period, breakdown))"
-            )
-            try:
-                conn.executemany("INSERT INTO temp.incoming VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            except sqlite3.IntegrityError:
-                raise StoreError("one load holds the same (indicator, area, period, breakdown) twice") from None
+            # What is stored for these indicators, read once: the rows are sorted into new, changed
+            # and unchanged here, and only the first two reach a write.
+            stored = self._stored_rows({r[0] for r in rows}, {r[1] for r in rows}, {r[3] for r in rows})
             replaced = 0
             if replace_sample:
-                before = conn.total_changes
-                conn.execute(
-                    "DELETE FROM observations WHERE source = ? AND EXISTS (SELECT 1 FROM temp.incoming i "
-                    "WHERE i.indicator = observations.indicator AND i.area = observations.area "
-                    "AND i.breakdown = observations.breakdown AND i.source <> ?)",
-                    [SAMPLE_SOURCE, SAMPLE_SOURCE],
-                )
-                replaced = conn.total_changes - before
-            inserted = conn.execute(
-                "SELECT count(*) FROM temp.incoming i WHERE NOT EXISTS (SELECT 1 FROM observations o "
-                "WHERE o.indicator = i.indicator AND o.area = i.area AND o.period = i.period "
-                "AND o.breakdown = i.breakdown)"
-            ).fetchone()[0]
-            # A changed value is a revision (Jobindsats revises back months); a provisional value
-            # confirmed unchanged is not, but its flag is cleared by the upsert below.
-            conn.execute(
+                touched = {(r[0], r[1], r[3]) for r in rows if r[6] != SAMPLE_SOURCE}
+                doomed = [key for key, held in stored.items()
+                          if held[2] == SAMPLE_SOURCE and (key[0], key[1], key[3]) in touched]
+                conn.executemany(DELETE_OBSERVATION_SQL, doomed)
+                replaced = len(doomed)
+                for key in doomed:
+                    del stored[key]
+            new: list[tuple] = []
+            changed: list[tuple] = []
+            revisions: list[tuple] = []
+            for row in rows:
+                key = row[:4]
+                held = stored.get(key)
+                if held is None:
+                    new.append(row)
+                    continue
+                # A changed value is a revision (Jobindsats revises back months); a provisional value
+                # confirmed unchanged is not, but its flag is cleared by the update.
+                if held[0] != row[4]:
+                    revisions.append((*key, held[0], row[4], held[2], row[6], now))
+                elif held[1] == row[5] and held[2] == row[6] and held[3] == row[7]:
+                    continue  # unchanged: not written, its fetched_at stays
+                changed.append((row[4], row[5], row[6], row[7], row[8], *key))
+            conn.executemany(
                 "INSERT INTO revisions (indicator, area, period, breakdown, old_value, new_value, "
-                "old_source, new_source, revised_at) "
-                "SELECT o.indicator, o.area, o.period, o.breakdown, o.value, i.value, o.source, i.source, ? "
-                "FROM temp.incoming i JOIN observations o USING (indicator, area, period, breakdown) "
-                "WHERE o.value IS NOT i.value",
-                [now],
-            )
-            before = conn.total_changes
-            conn.execute(
-                "INSERT INTO observations SELECT * FROM temp.incoming WHERE true "
-                "ON CONFLICT (indicator, area, period, breakdown) DO UPDATE SET "
-                "value = excluded.value, unit = excluded.unit, source = excluded.source, "
-                "provisional = excluded.provisional, fetched_at = excluded.fetched_at "
-                "WHERE observations.value IS NOT excluded.value "
-                "OR observations.provisional IS NOT excluded.provisional "
-                "OR observations.source IS NOT excluded.source "
-                "OR observations.unit IS NOT excluded.unit"
-            )
-            written = conn.total_changes - before
-            conn.execute("DROP TABLE temp.incoming")
-        return LoadResult(rows=len(rows), inserted=inserted, updated=written - inserted, replaced_sample=replaced)
+                "old_source, new_source, revised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", revisions)
+            conn.executemany("INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", new)
+            conn.executemany(
+                "UPDATE observations SET value = ?, unit = ?, source = ?, provisional = ?, fetched_at = ? "
+                "WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?", changed)
+        return LoadResult(rows=len(rows), inserted=len(new), updated=len(changed), replaced_sample=replaced)
+
+    def _stored_rows(self, indicators: set[str], areas: set[str], breakdowns: set[str]
+                     ) -> dict[tuple[str, str, str, str], tuple]:
+        """(indicator, area, period, breakdown) -> (value, unit, source, provisional), one query."""
+        if not indicators:
+            return {}
+        wanted, places, kinds = sorted(indicators), sorted(areas), sorted(breakdowns)
+        sql = stored_rows_sql(len(wanted), len(places), len(kinds))
+        return {(r[0], r[1], r[2], r[3]): (r[4], r[5], r[6], r[7])
+                for r in self.db.conn.execute(sql, [*wanted, *places, *kinds])}
 
     def start_run(self, source: str, *, started_at: str | None = None) -> int:
         """Record a run as `running` (committed at once), so a run that dies midway stays visible.
@@ -679,16 +746,19 @@ class Store:
         rows = self.db.execute(sql + " ORDER BY period DESC", [indicator, source, *wanted])
         return next((r[0] for r in self._readable(rows, 0, None)), None)
 
-    def held(self, indicators: Iterable[str]) -> dict[tuple[str, str, str, str], tuple[float | None, str]]:
-        """(indicator, area, period, breakdown) -> (value, source) for the given indicators."""
+    def held(self, indicators: Iterable[str], areas: Iterable[str] | None = None,
+             breakdowns: Iterable[str] | None = None) -> dict[tuple[str, str, str, str], tuple[float | None, str]]:
+        """(indicator, area, period, breakdown) -> (value, source) for the given indicators; with
+        `areas` and `breakdowns`, of those series only (a run asks about its own keys: the store
+        may hold many more)."""
         wanted = sorted(set(indicators))
         if not wanted:
             return {}
-        rows = self.db.execute(
-            "SELECT indicator, area, period, breakdown, value, source FROM observations "
-            f"WHERE indicator IN ({', '.join('?' * len(wanted))})",
-            wanted,
-        )
+        if areas is None or breakdowns is None:
+            rows = self.db.execute(held_sql(len(wanted)), wanted)
+        else:
+            places, kinds = sorted(set(areas)), sorted(set(breakdowns))
+            rows = self.db.execute(held_sql(len(wanted), len(places), len(kinds)), [*wanted, *places, *kinds])
         return {(r[0], r[1], r[2], r[3]): (r[4], r[5]) for r in self._readable(rows)}
 
     def runs(self, limit: int = 1000) -> list[dict]:
@@ -725,7 +795,18 @@ class Store:
         that still slips in (another tool, a hand-written UPDATE) from crashing every answer.
         """
         this_year = datetime.now(UTC).year
+        storable = validation.storable
+        good: set[str] = set()  # periods found storable: most rows repeat a few periods
+        limit = validation.ABSOLUTE_LIMIT
         for row in rows:
+            value = row[value_at] if value_at is not None else None
+            if row[period_at] in good and (value is None or (type(value) is float and -limit <= value <= limit)):
+                yield row
+                continue
+            if storable(row[period_at], value, this_year):
+                good.add(row[period_at])
+                yield row
+                continue
             problem = validation.store_problem(row[period_at], row[value_at] if value_at is not None else None,
                                                this_year)
             if problem:
@@ -736,21 +817,11 @@ class Store:
 
     def series(self, indicator: str, area: str, breakdown: str = "", kind: str | None = None) -> list[Observation]:
         """One series ordered by period; `kind` limits it to months, quarters or years."""
-        sql = (
-            "SELECT indicator, area, period, breakdown, value, unit, source, provisional, fetched_at "
-            "FROM observations WHERE indicator = ? AND area = ? AND breakdown = ?"
-        )
-        if kind:
-            sql += f" AND {_PERIOD_KIND_SQL[kind]}"
-        rows = self.db.execute(sql + " ORDER BY period", [indicator, area, breakdown]).fetchall()
+        rows = self.db.execute(series_sql(kind), [indicator, area, breakdown]).fetchall()
         return [self._observation(r) for r in self._readable(rows)]
 
     def get(self, indicator: str, area: str, period: str, breakdown: str = "") -> Observation | None:
-        row = self.db.execute(
-            "SELECT indicator, area, period, breakdown, value, unit, source, provisional, fetched_at "
-            "FROM observations WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?",
-            [indicator, area, period, breakdown],
-        ).fetchone()
+        row = self.db.execute(GET_SQL, [indicator, area, period, breakdown]).fetchone()
         return next((self._observation(r) for r in self._readable([row] if row else [])), None)
 
     def cross_section(self, indicator: str, periods: Iterable[str], areas: Iterable[str],
@@ -760,13 +831,8 @@ class Store:
         wanted_periods, wanted_areas = list(periods), list(areas)
         if not wanted_periods or not wanted_areas:
             return []
-        rows = self.db.execute(
-            "SELECT indicator, area, period, breakdown, value, unit, source, provisional, fetched_at "
-            "FROM observations WHERE indicator = ? AND breakdown = ? AND value IS NOT NULL "
-            f"AND period IN ({', '.join('?' * len(wanted_periods))}) "
-            f"AND area IN ({', '.join('?' * len(wanted_areas))}) ORDER BY area, period",
-            [indicator, breakdown, *wanted_periods, *wanted_areas],
-        ).fetchall()
+        rows = self.db.execute(cross_section_sql(len(wanted_periods), len(wanted_areas)),
+                               [indicator, breakdown, *wanted_periods, *wanted_areas]).fetchall()
         return [self._observation(r) for r in rows]
 
     def period_coverage(self, indicator: str, kind: str, areas: Iterable[str],
@@ -775,28 +841,18 @@ class Store:
         wanted = list(areas)
         if not wanted:
             return []
-        return [(r[0], r[1]) for r in self.db.execute(
-            "SELECT period, count(DISTINCT area) FROM observations WHERE indicator = ? AND breakdown = ? "
-            f"AND value IS NOT NULL AND {_PERIOD_KIND_SQL[kind]} AND area IN ({', '.join('?' * len(wanted))}) "
-            "GROUP BY period ORDER BY period DESC",
-            [indicator, breakdown, *wanted],
-        )]
+        return [(r[0], r[1]) for r in self.db.execute(period_coverage_sql(kind, len(wanted)),
+                                                     [indicator, breakdown, *wanted])]
 
     def period_kinds(self, indicator: str, area: str, breakdown: str = "") -> list[str]:
         """Which period kinds a series has, e.g. ['month', 'year'] for ledighedsprocent."""
         return [
-            kind for kind, predicate in _PERIOD_KIND_SQL.items()
-            if self.db.execute(
-                f"SELECT 1 FROM observations WHERE indicator = ? AND area = ? AND breakdown = ? AND {predicate} LIMIT 1",
-                [indicator, area, breakdown],
-            ).fetchone()
+            kind for kind in _PERIOD_KIND_SQL
+            if self.db.execute(period_kind_sql(kind), [indicator, area, breakdown]).fetchone()
         ]
 
     def breakdowns(self, indicator: str, area: str) -> list[str]:
-        rows = self.db.execute(
-            "SELECT DISTINCT breakdown FROM observations WHERE indicator = ? AND area = ? ORDER BY breakdown",
-            [indicator, area],
-        ).fetchall()
+        rows = self.db.execute(BREAKDOWNS_SQL, [indicator, area]).fetchall()
         return [r[0] for r in rows]
 
     def iter_observations(self) -> Iterator[Observation]:
@@ -827,16 +883,14 @@ class Store:
 
     # -- derived values (indicators.derived) ----------------------------------------------------
 
-    def observations_of(self, indicators: Iterable[str]) -> list[Observation]:
-        """Every stored observation of the given indicators."""
+    def observations_of(self, indicators: Iterable[str], breakdowns: Iterable[str] | None = None) -> list[Observation]:
+        """Every stored observation of the given indicators (in the given breakdowns, when named)."""
         wanted = sorted(set(indicators))
         if not wanted:
             return []
-        rows = self.db.execute(
-            "SELECT indicator, area, period, breakdown, value, unit, source, provisional, fetched_at "
-            f"FROM observations WHERE indicator IN ({', '.join('?' * len(wanted))})",
-            wanted,
-        ).fetchall()
+        kinds = None if breakdowns is None else sorted(set(breakdowns))
+        rows = self.db.execute(observations_of_sql(len(wanted), None if kinds is None else len(kinds)),
+                               [*wanted, *(kinds or [])]).fetchall()
         return [self._observation(r) for r in rows]
 
     def derived_keys(self, indicators: Iterable[str]) -> dict[tuple[str, str, str, str], str]:

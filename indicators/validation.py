@@ -86,6 +86,19 @@ def period_problem(text: str, this_year: int) -> str | None:
     return periods.plausible(period, this_year)
 
 
+def storable(period: object, value: object, this_year: int) -> bool:
+    """True when `store_problem` would find nothing; the fast test of the common case (a float in
+    range, a well-spelled period), asked first on every row the store writes or reads."""
+    return ((value is None or (type(value) is float and -ABSOLUTE_LIMIT <= value <= ABSOLUTE_LIMIT))
+            and type(period) is str and period_problem(period, this_year) is None)
+
+
+def storable_periods(found: Iterable[object], this_year: int) -> set[str]:
+    """Those of the distinct periods `found` that `store_problem` accepts: checked once per period,
+    not once per row, by loops over many rows of few periods."""
+    return {p for p in set(found) if type(p) is str and period_problem(p, this_year) is None}
+
+
 def store_problem(period: str, value: float | None, this_year: int) -> str | None:
     """What the store checks without a catalogue, on every write and every read."""
     if not isinstance(period, str):
@@ -104,6 +117,10 @@ def observation_problem(obs: Observation, catalogue: Catalogue, this_year: int) 
     return value_problem(obs.value)
 
 
+def _range_of(indicator: str, catalogue: Catalogue) -> tuple[float, float]:
+    return plausible_range(catalogue.get(indicator)) if indicator in catalogue else (-ABSOLUTE_LIMIT, ABSOLUTE_LIMIT)
+
+
 def describe(obs: Observation) -> str:
     parts = [obs.indicator, obs.area, obs.period] + ([obs.breakdown] if obs.breakdown else [])
     return ", ".join(parts)
@@ -115,7 +132,13 @@ def problems_in(observations: Iterable[Observation], catalogue: Catalogue, this_
     row = row or (lambda index, obs: f"row {index} ({describe(obs)})")
     found: list[Problem] = []
     count = 0
+    ranges: dict[str, tuple[float, float]] = {}  # per indicator, looked up once, not per row
     for index, obs in enumerate(observations, start=1):
+        value, period = obs.value, obs.period
+        low, high = ranges.get(obs.indicator) or ranges.setdefault(obs.indicator, _range_of(obs.indicator, catalogue))
+        if ((value is None or (type(value) is float and low <= value <= high))
+                and type(period) is str and period_problem(period, this_year) is None):
+            continue  # the common case, decided without building a message
         reason = observation_problem(obs, catalogue, this_year)
         if reason:
             count += 1

@@ -20,7 +20,6 @@ from indicators.connectors import Newest, Wanted
 from indicators.connectors.http import HttpClient, RetryPolicy, SourceError
 from indicators.connectors.rows import (
     LabelMap,
-    Placed,
     Tally,
     ValueProblem,
     parse_value,
@@ -246,8 +245,9 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str) -> list[Observation
     period_of: dict[object, str] = {}
     area_of: dict[object, str | None] = {}
     seen: set[tuple] = set()
-    # period, area code, labels, the row, and per wanted entry the column of its measure
-    rows: list[tuple[str, str, tuple[str, ...], list, tuple[int, ...]]] = []
+    # Rows grouped by their label set, in the order each set first appears: a label set is placed
+    # once per wanted entry, not once per row. Per row: area code, period, the row, measure columns.
+    groups: dict[tuple[str, ...], list[tuple[str, str, list, tuple[int, ...]]]] = {}
     for body in answer.bodies:
         if not isinstance(body, dict) or not isinstance(body.get("columns"), list) \
                 or not isinstance(body.get("rows"), list):
@@ -297,36 +297,50 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str) -> list[Observation
             if code is None:
                 raise fail(f"area {row[1]!r} is not in indicators/areas.toml",
                            "Add the spelling to that area's `names` in indicators/areas.toml")
-            rows.append((period, code, labels, row, measure_columns))
+            group = groups.get(labels)
+            if group is None:
+                group = groups[labels] = []
+            group.append((code, period, row, measure_columns))
 
     observations: list[Observation] = []
+    source = source_name(table)
     for number, item in enumerate(query.wanted):
         labels_map = LabelMap(item.source.breakdowns)
-        placements: dict[tuple[str, ...], Placed] = {}
-        tally = Tally()
-        for period, code, labels, row, measure_columns in rows:
-            placed = placements.get(labels)
-            if placed is None:
-                placed = placements[labels] = labels_map.place(labels)
+        placed_groups: list[tuple[str, list]] = []
+        for labels, members in groups.items():
+            placed = labels_map.place(labels)
             if placed.unknown:
+                row = members[0][2]
                 raise fail(
                     f"label {placed.unknown[0]!r} (in a row with {' / '.join(labels)}, {row[1]}, {row[0]}) "
                     "is not one the catalogue knows",
                     f"Add it under `labels` of {item.where}, mapped to a breakdown such as \"ydelse=…\"",
                 )
-            if placed.breakdown is None:
-                continue
-            try:
-                value = parse_value(row[measure_columns[number]])
-            except ValueProblem as problem:
-                raise fail(f"{item.source.measure!r} for {row[1]}, {row[0]}: {problem}",
-                           "Report it; the API has changed how it writes numbers") from None
-            tally.add(code, period, placed.breakdown, value)
-        source = source_name(table)
+            if placed.breakdown is not None:
+                placed_groups.append((placed.breakdown, members))
+        tally = Tally()
+        values = tally.values
+        for breakdown, members in placed_groups:
+            for code, period, row, measure_columns in members:
+                cell = row[measure_columns[number]]
+                kind = type(cell)
+                if kind is float or cell is None:  # JSON numbers and nulls: the common cells, inline
+                    value = cell
+                else:
+                    try:
+                        value = parse_value(cell)
+                    except ValueProblem as problem:
+                        raise fail(f"{item.source.measure!r} for {row[1]}, {row[0]}: {problem}",
+                                   "Report it; the API has changed how it writes numbers") from None
+                key = (code, period, breakdown)
+                if key in values:
+                    tally.add(code, period, breakdown, value)
+                else:
+                    values[key] = value
+        unit, indicator = item.indicator.unit, item.indicator.id
         observations.extend(
-            Observation(item.indicator.id, area, period, value, breakdown, item.indicator.unit, source,
-                        False, fetched_at)
-            for (area, period, breakdown), value in tally.values.items()
+            Observation(indicator, area, period, value, breakdown, unit, source, False, fetched_at)
+            for (area, period, breakdown), value in values.items()
         )
     return observations
 

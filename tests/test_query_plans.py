@@ -1,0 +1,62 @@
+"""Every hot read of observations searches an index: EXPLAIN QUERY PLAN on the store's own statements.
+
+The statements come from indicators.store (no copies), run against the shipped sample store after
+ANALYZE-free defaults, as a new install has them. A full SCAN of observations would make answers,
+rankings, the rules' series reads and the refresh's comparison grow with the whole store.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from indicators import store as store_sql
+
+KOMMUNER = ["101", "147", "151", "153", "155"]
+KINDS = ["month", "quarter", "year"]
+
+# (name, statement, parameters): parameters are placeholders' values; the plan does not depend on them.
+HOT: list[tuple[str, str, list]] = [
+    ("value (get)", store_sql.GET_SQL, ["ledige", "151", "2026-05", ""]),
+    ("series", store_sql.series_sql(), ["ledige", "151", ""]),
+    *[(f"series of {kind}s (answers, rules)", store_sql.series_sql(kind), ["ledige", "151", ""]) for kind in KINDS],
+    *[(f"has {kind}s (period kinds)", store_sql.period_kind_sql(kind), ["ledige", "151", ""]) for kind in KINDS],
+    ("breakdowns", store_sql.BREAKDOWNS_SQL, ["ledige", "151"]),
+    ("ranking (cross section)", store_sql.cross_section_sql(2, len(KOMMUNER)),
+     ["ledige", "", "2026-04", "2026-05", *KOMMUNER]),
+    *[(f"ranking period choice ({kind})", store_sql.period_coverage_sql(kind, len(KOMMUNER)),
+       ["ledige", "", *KOMMUNER]) for kind in KINDS],
+    ("refresh: held values", store_sql.held_sql(2), ["ledige", "ledighedsprocent"]),
+    ("refresh: held values of a run's series", store_sql.held_sql(2, 2, 2),
+     ["ledige", "ledighedsprocent", "101", "151", "", "ydelse=A-dagpenge"]),
+    ("refresh: stored rows a load compares with", store_sql.stored_rows_sql(2, 2, 2),
+     ["ledige", "ledighedsprocent", "101", "151", "", "ydelse=A-dagpenge"]),
+    ("derived: observations of inputs", store_sql.observations_of_sql(2), ["ledige", "ledighedsprocent"]),
+    ("derived: observations of inputs' breakdowns", store_sql.observations_of_sql(2, 1), ["ledige", "ledighedsprocent", ""]),
+]
+
+
+def plan(conn: sqlite3.Connection, sql: str, parameters: list) -> list[str]:
+    return [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", parameters)]
+
+
+@pytest.mark.parametrize(("name", "sql", "parameters"), HOT, ids=[h[0] for h in HOT])
+def test_hot_query_searches_an_index_never_scans_observations(sample_store_path, name, sql, parameters):
+    conn = sqlite3.connect(f"{sample_store_path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        steps = plan(conn, sql, parameters)
+    finally:
+        conn.close()
+    scans = [step for step in steps if step.startswith("SCAN") and "observations" in step]
+    assert not scans, f"{name}: {sql}\nplan: {steps}"
+    assert any(step.startswith("SEARCH") and "observations" in step for step in steps), f"{name}: {steps}"
+
+
+def test_a_plain_scan_is_caught(sample_store_path):
+    # The check itself: a read by value alone has no index, and the plan says SCAN.
+    conn = sqlite3.connect(f"{sample_store_path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        steps = plan(conn, "SELECT * FROM observations WHERE value > ?", [1.0])
+    finally:
+        conn.close()
+    assert any(step.startswith("SCAN") and "observations" in step for step in steps)
