@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
 
@@ -105,6 +105,37 @@ class Settings:
     def slack_http(self) -> bool:
         """Slack listens on HOST:PORT itself (HTTP mode), so the links are served there too."""
         return self.slack_enabled and not self.socket_mode
+
+
+# The variable each setting comes from, in NAMES order, so `config --check` shows what an operator
+# sets, not our field names. Values derived from a variable (MB to bytes) are shown as set.
+FIELD_OF = {
+    "FAKTABOT_DB": "db_path", "FAKTABOT_CONFIG": "config_path", "FAKTABOT_OUTBOX": "outbox",
+    "FAKTABOT_INBOX": "inbox", "FAKTABOT_LOG": "log_file", "SLACK_BOT_TOKEN": "slack_bot_token",
+    "SLACK_APP_TOKEN": "slack_app_token", "SLACK_SIGNING_SECRET": "slack_signing_secret",
+    "SLACK_TEAM_ID": "slack_team_id", "HOST": "host", "PORT": "port", "HEALTH_PORT": "health_port",
+    "SLACK_API_URL": "slack_api_url", "JOBINDSATS_TOKEN": "jobindsats_token",
+    "JOBINDSATS_API_URL": "jobindsats_api_url", "STATBANK_API_URL": "statbank_api_url", "SMTP_HOST": "smtp_host",
+    "SMTP_PORT": "smtp_port", "SMTP_USER": "smtp_user", "SMTP_PASSWORD": "smtp_password",
+    "SMTP_SECURITY": "smtp_security", "MAIL_FROM": "mail_from", "SMTP_TIMEOUT": "smtp_timeout",
+    "SMTP_DEADLINE": "smtp_deadline", "FAKTABOT_UNKNOWN_HOLD_HOURS": "unknown_hold_hours",
+    "FAKTABOT_MAX_IMPORT_MB": "max_import_bytes", "FAKTABOT_LINK_SECRET": "link_secret",
+    "FAKTABOT_PUBLIC_URL": "public_url", "TEAMS_WEBHOOK_*": "teams_webhooks",
+}
+
+
+def by_variable(settings: Settings) -> list[tuple[str, object, bool]]:
+    """(environment variable, value in force, is it a secret) for every setting, for display."""
+    secret = {f.name for f in fields(Settings) if not f.repr}
+    found = []
+    for name, attribute in FIELD_OF.items():
+        value = getattr(settings, attribute)
+        if attribute == "max_import_bytes":
+            value = value // (1024 * 1024)
+        elif attribute == "teams_webhooks":
+            value = sorted(value) or None  # the recipients' names (TEAMS_WEBHOOK_<NAME> or the file); URLs hidden
+        found.append((name, value, attribute in secret and attribute != "teams_webhooks"))
+    return found
 
 
 def _int(env: Mapping[str, str], name: str, default: int | None, problems: list[str]) -> int | None:
