@@ -96,7 +96,7 @@ def test_a_foreign_file_is_refused_and_left_untouched(tmp_path):
     before = path.read_bytes()
     for command in (["init"], ["ask", "ledighed"], ["status"]):
         result = run_cli(*command, db=path)
-        assert result.returncode == 1 and "not a Faktabot store" in result.stderr, result
+        assert result.returncode == 1 and "ikke en Faktabot-database" in result.stderr, result
     assert path.read_bytes() == before
 
 
