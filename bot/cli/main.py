@@ -17,6 +17,7 @@ from bot.cli import files as files_commands
 from bot.cli import refresh as refresh_commands
 from bot.cli import sources as sources_commands
 from bot.cli import summary as summary_commands
+from bot.cli.arguments import DanishParser, translate
 from bot.cli.errors import UserError
 from bot.config import EXAMPLE_PATH, Config, ConfigError, load_config
 from bot.rendering.terminal import messages, say
@@ -28,7 +29,7 @@ from indicators.store import StoreError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = DanishParser(
         prog="faktabot", description="Faktabot: jobcentrets nøgletal og mål i Slack, e-mail og terminalen.",
         epilog='Eksempel: faktabot ask "ledighed maj". Hjælp til en kommando: faktabot KOMMANDO --help')
     parser.add_argument("--version", action="version", version=messages()["version"].format(version=_version()))
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     sources_commands.add_parser(subcommands)
     files_commands.add_parser(subcommands)
     _describe(subcommands)
+    translate(parser)
     return parser
 
 
