@@ -14,6 +14,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from indicators.wording import wording
+
 
 class SettingsError(ValueError):
     """Every problem with the settings, in one message."""
@@ -145,14 +147,14 @@ def _int(env: Mapping[str, str], name: str, default: int | None, problems: list[
     try:
         return int(raw)
     except ValueError:
-        problems.append(f"{name}={raw!r} is not a whole number")
+        problems.append(wording("settings_not_whole", name=name, value=raw))
         return default
 
 
 def _positive(env: Mapping[str, str], name: str, default: int, problems: list[str]) -> float:
     value = _int(env, name, default, problems)
     if value is None or value <= 0:
-        problems.append(f"{name}={value} should be a number of seconds above 0")
+        problems.append(wording("settings_not_seconds", name=name, value=value))
         return float(default)
     return float(value)
 
@@ -174,7 +176,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
 
     security = (text("SMTP_SECURITY") or "starttls").lower()
     if security not in SMTP_SECURITY:
-        problems.append(f"SMTP_SECURITY={security!r} should be one of {', '.join(SMTP_SECURITY)}")
+        problems.append(wording("settings_smtp_security", value=security, choices=", ".join(SMTP_SECURITY)))
     smtp_host = text("SMTP_HOST")
     default_smtp_port = {"ssl": 465, "none": 25}.get(security, 587)
     settings = Settings(
@@ -211,27 +213,21 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         public_url=_with_slash(text("FAKTABOT_PUBLIC_URL")) if text("FAKTABOT_PUBLIC_URL") else None,
     )
     if settings.unknown_hold_hours is not None and settings.unknown_hold_hours < 0:
-        problems.append(f"FAKTABOT_UNKNOWN_HOLD_HOURS={settings.unknown_hold_hours} should be 0 (only an "
-                        "operator resends) or a number of hours")
+        problems.append(wording("settings_hold_hours", value=settings.unknown_hold_hours))
     if settings.slack_bot_token and not settings.slack_app_token and not settings.slack_signing_secret:
-        problems.append(
-            "SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor "
-            "SLACK_SIGNING_SECRET (HTTP mode) is"
-        )
+        problems.append(wording("settings_slack_mode"))
     if smtp_host and not settings.mail_from:
-        problems.append("SMTP_HOST is set but MAIL_FROM is not; set the sender address")
+        problems.append(wording("settings_mail_from"))
     if settings.smtp_user and not settings.smtp_password:
-        problems.append("SMTP_USER is set but SMTP_PASSWORD is not")
+        problems.append(wording("settings_smtp_password"))
     if bool(settings.link_secret) != bool(settings.public_url):
-        problems.append("FAKTABOT_LINK_SECRET and FAKTABOT_PUBLIC_URL go together; set both for links in "
-                        "alerts, or neither")
+        problems.append(wording("settings_link_pair"))
     if settings.link_secret and len(settings.link_secret) < MIN_LINK_SECRET:
-        problems.append(f"FAKTABOT_LINK_SECRET is {len(settings.link_secret)} characters; use at least "
-                        f"{MIN_LINK_SECRET} random ones (python3 -c 'import secrets; print(secrets.token_urlsafe(32))')")
+        problems.append(wording("settings_link_short", length=len(settings.link_secret), minimum=MIN_LINK_SECRET))
     if settings.public_url and not settings.public_url.startswith(("https://", "http://")):
-        problems.append(f"FAKTABOT_PUBLIC_URL={settings.public_url!r} should start with https://")
+        problems.append(wording("settings_public_url", value=settings.public_url))
     if problems:
-        raise SettingsError("settings: " + "; ".join(problems))
+        raise SettingsError(wording("settings_problems", problems="; ".join(problems)))
     return settings
 
 
@@ -243,12 +239,13 @@ def _with_files(env: Mapping[str, str], problems: list[str]) -> Mapping[str, str
         if not path:
             continue
         if (env.get(name) or "").strip():
-            problems.append(f"both {name} and {name}_FILE are set; keep one")
+            problems.append(wording("settings_both_set", name=name))
             continue
         try:
             found[name] = Path(path).read_text(encoding="utf-8").rstrip("\r\n")
         except (OSError, UnicodeDecodeError) as error:
-            problems.append(f"{name}_FILE={path!r} cannot be read ({getattr(error, 'strerror', None) or error})")
+            problems.append(wording("settings_file_unreadable", name=name, path=path,
+                                    error=getattr(error, "strerror", None) or error))
     return found
 
 
@@ -262,7 +259,7 @@ def _teams_webhooks(env: Mapping[str, str], secrets_file: str | None, problems: 
         if path.is_file():
             sources.append(dotenv_values(path))
         else:
-            problems.append(f"TEAMS_WEBHOOKS_FILE={secrets_file!r} is not a file")
+            problems.append(wording("settings_teams_file", path=secrets_file))
     sources.append(env)
     for source in sources:
         for name, value in source.items():
@@ -271,8 +268,7 @@ def _teams_webhooks(env: Mapping[str, str], secrets_file: str | None, problems: 
             url, key = value.strip(), name[len(TEAMS_PREFIX):].lower()
             local = url.startswith(("http://127.0.0.1", "http://localhost"))  # a stand-in on this machine
             if not (url.startswith("https://") or local):
-                problems.append(f"{name} should be the https:// address of the Teams workflow "
-                                "(»Post to a channel when a webhook request is received«)")
+                problems.append(wording("settings_teams_url", name=name))
                 continue
             found[key] = url
     return found

@@ -20,6 +20,6 @@ def _errors() -> dict[str, str]:
         return tomllib.load(handle)["errors"]
 
 
-def wording(key: str, **values: object) -> str:
+def wording(key: str, /, **values: object) -> str:
     """The error `key` of messages.toml [errors], filled in with `values`."""
     return _errors()[key].format(**values)

@@ -93,7 +93,7 @@ def test_any_setting_may_come_from_a_file(tmp_path):
     assert settings.jobindsats_token == "from-a-file"
     with pytest.raises(SettingsError, match="SMTP_PASSWORD_FILE"):
         load_settings({"SMTP_PASSWORD_FILE": str(tmp_path / "missing")}, dotenv=None)
-    with pytest.raises(SettingsError, match="both JOBINDSATS_TOKEN and JOBINDSATS_TOKEN_FILE"):
+    with pytest.raises(SettingsError, match="både JOBINDSATS_TOKEN og JOBINDSATS_TOKEN_FILE"):
         load_settings({"JOBINDSATS_TOKEN": "x", "JOBINDSATS_TOKEN_FILE": str(tmp_path / "token")}, dotenv=None)
 
 

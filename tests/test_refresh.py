@@ -281,9 +281,9 @@ def test_refresh_imports_a_file_and_status_shows_it(store_path, capsys):
 
 
 @pytest.mark.parametrize("argv,says", [
-    (["--indicator", "ledihed"], "unknown indicator 'ledihed'; did you mean 'ledige'?"),
-    (["--source", "file"], "--source file needs the file: add --file PATH"),
-    (["--source", "statbank", "--file", "x.csv"], "--file imports a file; it cannot be combined with --source statbank"),
+    (["--indicator", "ledihed"], "ukendt indikator 'ledihed'; mente du 'ledige'?"),
+    (["--source", "file"], "--source file skal have filen: tilføj --file STI"),
+    (["--source", "statbank", "--file", "x.csv"], "--file indlæser en fil og kan ikke kombineres med --source statbank"),
     (["--source", "statbank", "--indicator", "samtaler"], "samtaler has no statbank source"),
 ])
 def test_mistakes_in_the_options_are_one_line_that_says_what_to_do(store_path, capsys, argv, says):
