@@ -118,7 +118,8 @@ def load_config(path: Path, areas: Areas | None = None, catalogue: Catalogue | N
                                 default_area=area, default_compare=compare[0] if compare else "000")
     except TargetError as error:
         line = where.target_line(error.position)
-        raise ConfigError(f"{path}{f', line {line}' if line else ''}, {error}") from None
+        raise ConfigError(wording("config_target", path=path, line=wording("config_line", line=line) if line else "",
+                                  error=error)) from None
     try:
         formats = import_formats(catalogue, areas, data.get("imports"), str(path))
     except FileImportError as error:

@@ -122,7 +122,7 @@ def _date(text: str) -> date:
             return date(int(match[3]), int(match[2]), int(match[1]))
         return date.fromisoformat(text)
     except ValueError:
-        raise AlertError(f"--until {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2027-01-15") from None
+        raise AlertError(wording("alerts_not_a_date", text=text)) from None
 
 
 def _name(config: Config, target_id: str) -> str:
