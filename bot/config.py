@@ -17,6 +17,7 @@ from pathlib import Path
 from bot.rendering.terminal import messages
 from indicators.catalogue import Areas, Catalogue, default_areas, default_catalogue
 from indicators.connectors.files import FileImportError, ImportFormat, import_formats
+from indicators.wording import wording
 from rules.targets import (
     IndicatorInfo,
     Target,
@@ -93,11 +94,14 @@ def load_config(path: Path, areas: Areas | None = None, catalogue: Catalogue | N
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except UnicodeDecodeError:
-        raise ConfigError(f"{path} is not UTF-8 text; save it as UTF-8") from None
+        raise ConfigError(wording("config_not_utf8", path=path)) from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path} is not valid TOML: {error}") from None
+        # tomllib's own words are English; only its position is passed on.
+        at = re.search(r"line (\d+), column (\d+)", str(error))
+        where_in_file = wording("config_toml_at", line=at[1], column=at[2]) if at else ""
+        raise ConfigError(wording("config_not_toml", path=path, where=where_in_file)) from None
     except OSError as error:
-        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
+        raise ConfigError(wording("config_unreadable", path=path, error=error.strerror)) from None
     where = _Where(path, text)
     _check_keys(data, where)
     municipality = data.get("municipality", {})
@@ -106,7 +110,7 @@ def load_config(path: Path, areas: Areas | None = None, catalogue: Catalogue | N
     compare = tuple(_area(c, areas, where("municipality", "compare")) for c in compare_raw)
     raw_targets = data.get("targets", [])
     if not isinstance(raw_targets, list):
-        raise ConfigError(f"{where('targets')}: targets should be [[targets]] sections, one per target")
+        raise ConfigError(wording("config_targets_not_sections", where=where("targets")))
     # Names such as "Ballerup" or "Region H" become DST codes before the rules check the codes.
     resolved = [_resolve_areas(t, areas) if isinstance(t, dict) else t for t in raw_targets]
     try:
@@ -114,7 +118,8 @@ def load_config(path: Path, areas: Areas | None = None, catalogue: Catalogue | N
                                 default_area=area, default_compare=compare[0] if compare else "000")
     except TargetError as error:
         line = where.target_line(error.position)
-        raise ConfigError(f"{path}{f', line {line}' if line else ''}, {error}") from None
+        raise ConfigError(wording("config_target", path=path, line=wording("config_line", line=line) if line else "",
+                                  error=error)) from None
     try:
         formats = import_formats(catalogue, areas, data.get("imports"), str(path))
     except FileImportError as error:
@@ -162,7 +167,8 @@ class _Where:
     def __call__(self, section: str, key: str | None = None) -> str:
         line = self.line_of(section, key)
         entry = f"[{section}]" + (f" {key}" if key else "")
-        return f"{self.path}{f', line {line}' if line else ''}, {entry}"
+        return wording("config_where", path=self.path, line=wording("config_line", line=line) if line else "",
+                       entry=entry)
 
     def target_line(self, position: int | None) -> int | None:
         """The line of the `position`-th [[targets]] header, so the message points into the file."""
@@ -174,28 +180,32 @@ class _Where:
 
 def _did_you_mean(word: str, choices) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1)
-    return f"; did you mean {close[0]!r}?" if close else f"; use one of {', '.join(sorted(choices))}"
+    if close:
+        return wording("config_did_you_mean", word=close[0])
+    return wording("config_use_one_of", words=", ".join(sorted(choices)))
 
 
 def _check_keys(data: dict, where: _Where) -> None:
     for section, value in data.items():
         if section not in SECTIONS:
             line = where.line_of(section)
-            raise ConfigError(f"{where.path}{f', line {line}' if line else ''}: unknown section [{section}]"
-                              f"{_did_you_mean(section, SECTIONS)}")
+            raise ConfigError(wording("config_unknown_section", path=where.path, section=section,
+                                      line=wording("config_line", line=line) if line else "",
+                                      hint=_did_you_mean(section, SECTIONS)))
         keys = SECTIONS[section]
         if keys is None:
             continue
         if not isinstance(value, dict):
-            raise ConfigError(f"{where(section)}: should be a section [{section}] with keys, not a value")
+            raise ConfigError(wording("config_not_section", where=where(section), section=section))
         for key in value:
             if key not in keys:
-                raise ConfigError(f"{where(section, key)}: unknown key {key!r}{_did_you_mean(key, keys)}")
+                raise ConfigError(wording("config_unknown_key", where=where(section, key), key=key,
+                                          hint=_did_you_mean(key, keys)))
 
 
 def _list(value: object, where: str) -> list:
     if not isinstance(value, list):
-        raise ConfigError(f"{where}: {value!r} should be a list in square brackets, e.g. [\"#kanal\", \"navn@kommune.dk\"]")
+        raise ConfigError(wording("config_not_list", where=where, value=value))
     return value
 
 
@@ -203,14 +213,14 @@ def _strings(value: object, where: str) -> list[str]:
     items = _list(value, where)
     for item in items:
         if not isinstance(item, str):
-            raise ConfigError(f"{where}: {item!r} should be text in quotes")
+            raise ConfigError(wording("config_not_text", where=where, value=item))
     return items
 
 
 def _recipients(value: object, where: str) -> tuple[str, ...]:
     for recipient in _list(value, where):
         if problem := recipient_problem(recipient):
-            raise ConfigError(f"{where}: {problem}")
+            raise ConfigError(wording("config_recipient", where=where, problem=problem))
     return tuple(dict.fromkeys(value))
 
 
@@ -218,16 +228,15 @@ def _mailing(data: dict, section: str, default_day: int, last_day: int, where: _
     raw = data.get(section, {})
     day = raw.get("day", default_day)
     if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= last_day:
-        raise ConfigError(f"{where(section, 'day')}: day = {day!r} should be a whole number from 1 to {last_day}, "
-                          f"the day of the month it goes out, e.g. day = {default_day}")
+        raise ConfigError(wording("config_bad_day", where=where(section, "day"), day=day, last=last_day,
+                                  example=default_day))
     return Mailing(_recipients(raw.get("recipients", []), where(section, "recipients")), day)
 
 
 def _schedule(raw: dict, where: _Where) -> dict[str, str]:
     for job, expression in raw.items():
         if not isinstance(expression, str):
-            raise ConfigError(f"{where('schedule', job)}: {expression!r} should be a cron line in quotes, "
-                              "e.g. \"30 6 * * mon-fri\"")
+            raise ConfigError(wording("config_not_cron", where=where("schedule", job), value=expression))
     return dict(raw)
 
 
@@ -246,5 +255,5 @@ def _area(value: object, areas: Areas, where: str) -> str:
         return text
     found = areas.lookup(text)
     if found is None:
-        raise ConfigError(f"{where}: unknown area {text!r}; use a DST code such as \"151\" or a kommune name")
+        raise ConfigError(wording("config_unknown_area", where=where, area=text))
     return found.code

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
 
 from dotenv import dotenv_values
+
+from indicators.wording import wording
 
 
 class SettingsError(ValueError):
@@ -126,6 +128,41 @@ class Settings:
         return self.slack_enabled and not self.socket_mode
 
 
+# The variable each setting comes from, in NAMES order, so `config --check` shows what an operator
+# sets, not our field names. Values derived from a variable (MB to bytes) are shown as set.
+FIELD_OF = {
+    "FAKTABOT_DB": "db_path", "FAKTABOT_CONFIG": "config_path", "FAKTABOT_OUTBOX": "outbox",
+    "FAKTABOT_INBOX": "inbox", "FAKTABOT_LOG": "log_file", "SLACK_BOT_TOKEN": "slack_bot_token",
+    "SLACK_APP_TOKEN": "slack_app_token", "SLACK_SIGNING_SECRET": "slack_signing_secret",
+    "SLACK_TEAM_ID": "slack_team_id", "HOST": "host", "PORT": "port", "HEALTH_PORT": "health_port",
+    "SLACK_API_URL": "slack_api_url", "JOBINDSATS_TOKEN": "jobindsats_token",
+    "JOBINDSATS_API_URL": "jobindsats_api_url", "STATBANK_API_URL": "statbank_api_url", "SMTP_HOST": "smtp_host",
+    "SMTP_PORT": "smtp_port", "SMTP_USER": "smtp_user", "SMTP_PASSWORD": "smtp_password",
+    "SMTP_SECURITY": "smtp_security", "MAIL_FROM": "mail_from", "SMTP_TIMEOUT": "smtp_timeout",
+    "SMTP_DEADLINE": "smtp_deadline", "FAKTABOT_UNKNOWN_HOLD_HOURS": "unknown_hold_hours",
+    "FAKTABOT_MAX_IMPORT_MB": "max_import_bytes", "FAKTABOT_LINK_SECRET": "link_secret",
+    "FAKTABOT_PUBLIC_URL": "public_url", "TEAMS_WEBHOOK_*": "teams_webhooks",
+    "FAKTABOT_IMAP_HOST": "imap_host", "FAKTABOT_IMAP_PORT": "imap_port", "FAKTABOT_IMAP_USER": "imap_user",
+    "FAKTABOT_IMAP_PASSWORD": "imap_password", "FAKTABOT_IMAP_SECURITY": "imap_security",
+    "FAKTABOT_IMAP_FOLDER": "imap_folder", "FAKTABOT_IMAP_POLL_SECONDS": "imap_poll_seconds",
+    "FAKTABOT_IMAP_TIMEOUT": "imap_timeout", "FAKTABOT_IMAP_ALLOW": "imap_allow",
+}
+
+
+def by_variable(settings: Settings) -> list[tuple[str, object, bool]]:
+    """(environment variable, value in force, is it a secret) for every setting, for display."""
+    secret = {f.name for f in fields(Settings) if not f.repr}
+    found = []
+    for name, attribute in FIELD_OF.items():
+        value = getattr(settings, attribute)
+        if attribute == "max_import_bytes":
+            value = value // (1024 * 1024)
+        elif attribute == "teams_webhooks":
+            value = sorted(value) or None  # the recipients' names (TEAMS_WEBHOOK_<NAME> or the file); URLs hidden
+        found.append((name, value, attribute in secret and attribute != "teams_webhooks"))
+    return found
+
+
 def _int(env: Mapping[str, str], name: str, default: int | None, problems: list[str]) -> int | None:
     raw = env.get(name)
     if raw in (None, ""):
@@ -133,14 +170,14 @@ def _int(env: Mapping[str, str], name: str, default: int | None, problems: list[
     try:
         return int(raw)
     except ValueError:
-        problems.append(f"{name}={raw!r} is not a whole number")
+        problems.append(wording("settings_not_whole", name=name, value=raw))
         return default
 
 
 def _positive(env: Mapping[str, str], name: str, default: int, problems: list[str]) -> float:
     value = _int(env, name, default, problems)
     if value is None or value <= 0:
-        problems.append(f"{name}={value} should be a number of seconds above 0")
+        problems.append(wording("settings_not_seconds", name=name, value=value))
         return float(default)
     return float(value)
 
@@ -162,11 +199,11 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
 
     security = (text("SMTP_SECURITY") or "starttls").lower()
     if security not in SMTP_SECURITY:
-        problems.append(f"SMTP_SECURITY={security!r} should be one of {', '.join(SMTP_SECURITY)}")
+        problems.append(wording("settings_smtp_security", value=security, choices=", ".join(SMTP_SECURITY)))
     smtp_host = text("SMTP_HOST")
     imap_security = (text("FAKTABOT_IMAP_SECURITY") or "ssl").lower()
     if imap_security not in IMAP_SECURITY:
-        problems.append(f"FAKTABOT_IMAP_SECURITY={imap_security!r} should be one of {', '.join(IMAP_SECURITY)}")
+        problems.append(wording("settings_imap_security", value=imap_security, choices=", ".join(IMAP_SECURITY)))
     default_smtp_port = {"ssl": 465, "none": 25}.get(security, 587)
     settings = Settings(
         db_path=Path(text("FAKTABOT_DB") or "store.db"),
@@ -212,32 +249,25 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
                          if part.strip()),
     )
     if settings.unknown_hold_hours is not None and settings.unknown_hold_hours < 0:
-        problems.append(f"FAKTABOT_UNKNOWN_HOLD_HOURS={settings.unknown_hold_hours} should be 0 (only an "
-                        "operator resends) or a number of hours")
+        problems.append(wording("settings_hold_hours", value=settings.unknown_hold_hours))
     if settings.slack_bot_token and not settings.slack_app_token and not settings.slack_signing_secret:
-        problems.append(
-            "SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor "
-            "SLACK_SIGNING_SECRET (HTTP mode) is"
-        )
+        problems.append(wording("settings_slack_mode"))
     if smtp_host and not settings.mail_from:
-        problems.append("SMTP_HOST is set but MAIL_FROM is not; set the sender address")
+        problems.append(wording("settings_mail_from"))
     if settings.smtp_user and not settings.smtp_password:
-        problems.append("SMTP_USER is set but SMTP_PASSWORD is not")
+        problems.append(wording("settings_smtp_password"))
     if bool(settings.link_secret) != bool(settings.public_url):
-        problems.append("FAKTABOT_LINK_SECRET and FAKTABOT_PUBLIC_URL go together; set both for links in "
-                        "alerts, or neither")
+        problems.append(wording("settings_link_pair"))
     if settings.link_secret and len(settings.link_secret) < MIN_LINK_SECRET:
-        problems.append(f"FAKTABOT_LINK_SECRET is {len(settings.link_secret)} characters; use at least "
-                        f"{MIN_LINK_SECRET} random ones (python3 -c 'import secrets; print(secrets.token_urlsafe(32))')")
+        problems.append(wording("settings_link_short", length=len(settings.link_secret), minimum=MIN_LINK_SECRET))
     if settings.public_url and not settings.public_url.startswith(("https://", "http://")):
-        problems.append(f"FAKTABOT_PUBLIC_URL={settings.public_url!r} should start with https://")
+        problems.append(wording("settings_public_url", value=settings.public_url))
     if settings.imap_host and not (settings.imap_user and settings.imap_password):
-        problems.append("FAKTABOT_IMAP_HOST is set but FAKTABOT_IMAP_USER or FAKTABOT_IMAP_PASSWORD is not")
+        problems.append(wording("settings_imap_login"))
     if settings.imap_host and not settings.imap_allow:
-        problems.append("FAKTABOT_IMAP_HOST is set but FAKTABOT_IMAP_ALLOW is empty, so no sender would be answered; "
-                        "list the addresses or domains to answer, e.g. @kommune.dk,chef@kommune.dk")
+        problems.append(wording("settings_imap_allow"))
     if problems:
-        raise SettingsError("settings: " + "; ".join(problems))
+        raise SettingsError(wording("settings_problems", problems="; ".join(problems)))
     return settings
 
 
@@ -249,12 +279,13 @@ def _with_files(env: Mapping[str, str], problems: list[str]) -> Mapping[str, str
         if not path:
             continue
         if (env.get(name) or "").strip():
-            problems.append(f"both {name} and {name}_FILE are set; keep one")
+            problems.append(wording("settings_both_set", name=name))
             continue
         try:
             found[name] = Path(path).read_text(encoding="utf-8").rstrip("\r\n")
         except (OSError, UnicodeDecodeError) as error:
-            problems.append(f"{name}_FILE={path!r} cannot be read ({getattr(error, 'strerror', None) or error})")
+            problems.append(wording("settings_file_unreadable", name=name, path=path,
+                                    error=getattr(error, "strerror", None) or error))
     return found
 
 
@@ -268,7 +299,7 @@ def _teams_webhooks(env: Mapping[str, str], secrets_file: str | None, problems: 
         if path.is_file():
             sources.append(dotenv_values(path))
         else:
-            problems.append(f"TEAMS_WEBHOOKS_FILE={secrets_file!r} is not a file")
+            problems.append(wording("settings_teams_file", path=secrets_file))
     sources.append(env)
     for source in sources:
         for name, value in source.items():
@@ -277,8 +308,7 @@ def _teams_webhooks(env: Mapping[str, str], secrets_file: str | None, problems: 
             url, key = value.strip(), name[len(TEAMS_PREFIX):].lower()
             local = url.startswith(("http://127.0.0.1", "http://localhost"))  # a stand-in on this machine
             if not (url.startswith("https://") or local):
-                problems.append(f"{name} should be the https:// address of the Teams workflow "
-                                "(»Post to a channel when a webhook request is received«)")
+                problems.append(wording("settings_teams_url", name=name))
                 continue
             found[key] = url
     return found

@@ -21,6 +21,7 @@ from indicators.connectors import files as file_import
 from indicators.examples import MARKER
 from indicators.refresh import RunResult, refresh_file
 from indicators.store import Store
+from indicators.wording import wording
 
 SUFFIXES = {".csv", ".xlsx"}
 IMPORTED, REJECTED = "imported", "rejected"
@@ -88,10 +89,7 @@ def _free(folder: Path, name: str) -> Path:
 
 
 def _reason(name: str, error: str, when: str) -> str:
-    return (f"Filen {name} blev ikke indlæst ({when}).\n\n"
-            f"Årsag: {error}\n\n"
-            "Ret filen og læg den i indbakken igen. Skabeloner med de forventede kolonner: "
-            "`faktabot files template ID` (se README, »Egne filer«).\n")
+    return wording("inbox_reason", name=name, when=when, error=error)
 
 
 def import_inbox(store: Store, inbox: Path, *, catalogue: Catalogue, areas: Areas,
@@ -107,7 +105,7 @@ def import_inbox(store: Store, inbox: Path, *, catalogue: Catalogue, areas: Area
         if time.time() - path.stat().st_mtime < settle:
             continue  # perhaps still being copied: the next round takes it
         if path.suffix.lower() not in SUFFIXES:
-            error = f"{path.name} er hverken en CSV- eller en XLSX-fil; Faktabot indlæser kun de to slags."
+            error = wording("inbox_wrong_kind", name=path.name)
             done.append(_reject(inbox, path, error, now, None))
             continue
         result = refresh_file(store, path, catalogue=catalogue, areas=areas, formats=formats, now=now,
@@ -119,7 +117,7 @@ def import_inbox(store: Store, inbox: Path, *, catalogue: Catalogue, areas: Area
             path.replace(target)
             done.append(InboxFile(path.name, True, target, result))
         else:
-            done.append(_reject(inbox, path, result.error or "ukendt fejl", now, result))
+            done.append(_reject(inbox, path, result.error or wording("inbox_unknown_error"), now, result))
     return done
 
 

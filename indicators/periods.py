@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from indicators.wording import wording
+
 _STORE = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])))?$")
 _SOURCE = re.compile(r"^(\d{4})(?:M(\d{2})|(?:Q|K|QMAT)0?([1-4]))?$")
 
@@ -24,7 +26,7 @@ class PeriodError(ValueError):
 
 def _check_year(year_number: int) -> None:
     if not MIN_YEAR <= year_number <= MAX_YEAR:
-        raise PeriodError(f"not a year: {year_number!r}; expected four digits, e.g. 2026")
+        raise PeriodError(wording("period_not_year", year=year_number))
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -76,14 +78,14 @@ class Period:
 def month(year: int, month_number: int) -> Period:
     _check_year(year)
     if not 1 <= month_number <= 12:
-        raise PeriodError(f"not a month: {year:04d}-{month_number:02d}; months run from 01 to 12")
+        raise PeriodError(wording("period_not_month", text=f"{year:04d}-{month_number:02d}"))
     return Period(year, month_number, 1)
 
 
 def quarter(year: int, quarter_number: int) -> Period:
     _check_year(year)
     if not 1 <= quarter_number <= 4:
-        raise PeriodError(f"not a quarter: {year:04d}-Q{quarter_number}; quarters run from Q1 to Q4")
+        raise PeriodError(wording("period_not_quarter", text=f"{year:04d}-Q{quarter_number}"))
     return Period(year, (quarter_number - 1) * 3 + 1, 3)
 
 
@@ -98,15 +100,15 @@ def plausible(period: Period, this_year: int) -> str | None:
     `this_year` is a parameter because this module never reads the clock.
     """
     if period.year < FIRST_PLAUSIBLE_YEAR:
-        return f"{period} is before {FIRST_PLAUSIBLE_YEAR}, earlier than any figure Faktabot uses"
+        return wording("period_too_early", period=period, first=FIRST_PLAUSIBLE_YEAR)
     if period.year > this_year + 1:
-        return f"{period} lies in the future (after {this_year + 1})"
+        return wording("period_in_future", period=period, year=this_year + 1)
     return None
 
 
 def parse(text: str) -> Period:
     """Parse the store's spelling: `2026-05`, `2026-Q2` or `2026`."""
-    return _read(_STORE, text, "not a period: {!r}; expected YYYY-MM, YYYY-Qn or YYYY")
+    return _read(_STORE, text, "period_not_store")
 
 
 def from_source(text: str) -> Period:
@@ -114,19 +116,19 @@ def from_source(text: str) -> Period:
 
     A QMAT period (four quarters' moving average) is stored as the quarter it ends with.
     """
-    return _read(_SOURCE, text, "not a period the sources use: {!r}")
+    return _read(_SOURCE, text, "period_not_source")
 
 
 def _read(spelling: re.Pattern[str], text: str, problem: str) -> Period:
     """The period `text` names in `spelling` (groups: year, month, quarter); month and quarter
-    numbers are range-checked by `month` and `quarter`."""
+    numbers are range-checked by `month` and `quarter`. `problem` is the error's key in messages.toml."""
     match = spelling.match(text.strip())
     if not match:
-        raise PeriodError(problem.format(text))
+        raise PeriodError(wording(problem, text=text))
     y, m, q = match.groups()
     if m is not None:
         if not 1 <= int(m) <= 12:
-            raise PeriodError(f"not a month: {text!r}")
+            raise PeriodError(wording("period_not_month", text=repr(text)))
         return month(int(y), int(m))
     if q is not None:
         return quarter(int(y), int(q))

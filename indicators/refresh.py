@@ -28,6 +28,7 @@ from indicators.connectors import files as file_import
 from indicators.connectors.http import SourceError
 from indicators.store import Store, StoreError
 from indicators.types import SAMPLE_SOURCE, Observation
+from indicators.wording import wording
 
 # How long one source run may take in all, fetching included; a parameter of refresh_source.
 RUN_DEADLINE = 900.0
@@ -174,7 +175,7 @@ def _write(store: Store, run_id: int, source: str, observations: list[Observatio
            row: Callable[[int, Observation], str] | None = None, fix: str = "") -> RunResult:
     # Every row is checked before anything is written: one bad row refuses the whole answer or file.
     validation.check(observations, catalogue, this_year=int(now[:4]), where=source, source=source, row=row,
-                     fix=fix or "Nothing was changed; report the rows to the source, or leave the table out.")
+                     fix=fix or wording("refresh_fix_answer"))
     held = store.held({o.indicator for o in observations}, {o.area for o in observations},
                       {o.breakdown for o in observations})
     observations, kept_values = keep_figures(observations, held)
@@ -209,8 +210,7 @@ def _fail(store: Store, run_id: int, source: str, error: BaseException, started:
 
 def _past_deadline(source: str, seconds: float) -> SourceError:
     return SourceError(
-        f"{source}: the refresh did not finish within its deadline of {seconds:g} s; nothing was stored. "
-        "The source answers too slowly: run `faktabot refresh` again later.",
+        wording("refresh_past_deadline", source=source, seconds=f"{seconds:g}"),
         source=source, permanent=False,
     )
 
@@ -299,8 +299,7 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
                   failures: dict[str, SourceError], catalogue: Catalogue, now: str, started: float, *,
                   secrets: Sequence[str]) -> RunResult:
     """Store each fetched table in its own transaction; record every table's outcome and the run's."""
-    fix = (f"Nothing was changed; the source sent figures no {source} table can hold. Run `faktabot refresh` "
-           "again later; if it repeats, leave the indicator out with --indicator")
+    fix = wording("refresh_fix_table", source=source)
     checked: dict[str, list[Observation]] = {}
     for table, observations in fetched.items():
         try:  # every row is checked before anything is written: one bad row refuses its whole table
@@ -384,9 +383,8 @@ def refresh_file(store: Store, path: Path, *, catalogue: Catalogue, areas: Areas
         observations = _examples_as_sample(store, Path(path), result, limits)
         return _write(store, run_id, source, observations, catalogue, now, started,
                       mark_provisional=False, skipped=result.skipped,
-                      row=lambda index, obs: f"line {lines.get(file_import.line_key(obs), '?')}",
-                      fix="Correct those lines (a figure in its unit's range, a period from 1990 to next year) "
-                          "and import the file again")
+                      row=lambda index, obs: wording("row_of_file", line=lines.get(file_import.line_key(obs), "?")),
+                      fix=wording("refresh_fix_file"))
     except (SourceError, StoreError) as error:
         return _fail(store, run_id, source, error, started)
     except BaseException as error:

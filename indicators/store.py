@@ -21,6 +21,7 @@ from indicators import validation
 from indicators.catalogue import Areas, default_areas, default_catalogue
 from indicators.database import Database, Migrations
 from indicators.types import SAMPLE_SOURCE, Observation
+from indicators.wording import wording
 
 log = logging.getLogger(__name__)
 
@@ -125,14 +126,11 @@ def _operational(error: sqlite3.OperationalError, path: Path) -> StoreError | No
     text = str(error).lower()
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return StoreError(
-            f"{path} cannot be written ({error}); nothing of this run was kept. Give the user running "
-            f"Faktabot write access to the file and its folder (SQLite writes {path.name}-wal and "
-            f"{path.name}-shm beside it), or point FAKTABOT_DB at a writable place."
+            wording("store_not_writable", path=path, error=error, name=path.name)
         )
     if "disk is full" in text or "disk i/o error" in text:
         return StoreError(
-            f"the disk holding {path} is full or failing ({error}); nothing of this run was kept. Free "
-            "space on that disk (or move the store with FAKTABOT_DB) and run the command again."
+            wording("store_disk_full", path=path, error=error)
         )
     if "malformed" in text or "not a database" in text:
         return StoreCorrupt(_corrupt_message(path, str(error)))
@@ -140,9 +138,7 @@ def _operational(error: sqlite3.OperationalError, path: Path) -> StoreError | No
 
 
 def _corrupt_message(path: Path, detail: str) -> str:
-    return (f"{path} is damaged ({detail}); Faktabot will not read or write it. Stop the service, "
-            f"restore the last backup with `faktabot restore PATH` (or move {path.name} away and run "
-            "`faktabot init`), then start again.")
+    return wording("store_damaged", path=path, detail=detail, name=path.name)
 
 
 @migrations()
@@ -391,8 +387,7 @@ def _check_is_store(path: Path, *, create: bool) -> None:
         return
     if path.stat().st_size == 0:
         raise NotAStore(
-            f"{path} is empty (0 bytes), not a Faktabot store; it was left untouched. Restore the last "
-            f"backup with `faktabot restore PATH`, or delete {path.name} and run `faktabot init`."
+            wording("store_empty_file", path=path, name=path.name)
         )
     uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
@@ -411,25 +406,20 @@ def _check_is_store(path: Path, *, create: bool) -> None:
             conn.close()
     except sqlite3.DatabaseError as error:
         raise NotAStore(
-            f"{path} is not a Faktabot store ({error}); it was left untouched. "
-            "Point FAKTABOT_DB at another file, or move this one away and run `faktabot init`."
+            wording("store_foreign", path=path, error=error)
         ) from None
     if tables and not ours:
         raise NotAStore(
-            f"{path} is an SQLite file but not a Faktabot store (tables: {', '.join(sorted(tables)[:5])}); "
-            "it was left untouched. Point FAKTABOT_DB at another file and run `faktabot init`."
+            wording("store_foreign_sqlite", path=path, tables=", ".join(sorted(tables)[:5]))
         )
     if not tables and not create:
         raise NotAStore(
-            f"{path} is an SQLite file with no tables, not a Faktabot store; it was left untouched. "
-            f"Restore the last backup with `faktabot restore PATH`, or delete {path.name} and run `faktabot init`."
+            wording("store_no_tables", path=path, name=path.name)
         )
     missing = sorted(REQUIRED_TABLES - tables) if ours else []
     if missing:
         raise NotAStore(
-            f"{path} is an incomplete Faktabot store (missing tables: {', '.join(missing)}); it was left "
-            f"untouched. Restore the last backup with `faktabot restore PATH`, or move {path.name} away "
-            "and run `faktabot init`."
+            wording("store_incomplete", path=path, tables=", ".join(missing), name=path.name)
         )
 
 
@@ -443,7 +433,7 @@ def restore(source: Path, target: Path) -> int:
     """
     source, target = Path(source), Path(target)
     if not source.is_file():
-        raise StoreMissing(f"no backup at {source}; give the path of a file made by `faktabot backup`")
+        raise StoreMissing(wording("store_no_backup", path=source))
     _check_is_store(source, create=False)  # NotAStore for an empty, foreign or incomplete file
     scratch = target.with_name(target.name + ".restoring")
     scratch.unlink(missing_ok=True)
@@ -462,7 +452,7 @@ def restore(source: Path, target: Path) -> int:
             incoming.backup(live)
         except sqlite3.OperationalError as error:
             found = _operational(error, target)
-            raise (found or StoreError(f"cannot restore into {target} ({error})")) from None
+            raise (found or StoreError(wording("store_cannot_restore", path=target, error=error))) from None
         finally:
             live.close()
             incoming.close()
@@ -479,8 +469,7 @@ def _create_private(path: Path) -> None:
     except FileExistsError:
         pass
     except OSError as error:
-        raise StoreError(f"cannot create the store at {path} ({error.strerror}); create the folder "
-                         "or give the user running Faktabot write access to it, or point FAKTABOT_DB elsewhere") from None
+        raise StoreError(wording("store_cannot_create", path=path, error=error.strerror)) from None
 
 
 class Store:
@@ -489,9 +478,7 @@ class Store:
     def __init__(self, path: str | Path, *, create: bool = False, areas: Areas | None = None):
         self.path = Path(path)
         if not create and not self.path.exists():
-            raise StoreMissing(
-                f"no store at {self.path}; run `faktabot init` to create it with the sample data"
-            )
+            raise StoreMissing(wording("store_missing", path=self.path))
         _check_is_store(self.path, create=create)
         new = not self.path.exists()
         if new:
@@ -501,7 +488,7 @@ class Store:
             # package's metadata on each opening (a tenth of a command's start-up).
             self.db = Database(self.path, execute_plugins=False)
         except sqlite3.Error as error:
-            raise StoreError(f"cannot open the store at {self.path} ({error})") from None
+            raise StoreError(wording("store_cannot_open", path=self.path, error=error)) from None
         try:
             with self.translated():
                 self.db.execute("PRAGMA busy_timeout = 5000")
@@ -548,7 +535,7 @@ class Store:
             # SQLite may put many problems in one row, a line each: the message stays one line.
             lines = [line.strip() for row in found for line in str(row).splitlines()
                      if line.strip() and not line.startswith("***")]
-            detail = "; ".join(lines[:3]) + (f" and {len(lines) - 3} more problems" if len(lines) > 3 else "")
+            detail = "; ".join(lines[:3]) + (wording("store_damaged_more", count=len(lines) - 3) if len(lines) > 3 else "")
             raise StoreCorrupt(_corrupt_message(self.path, f"quick_check: {detail}"))
 
     def repair(self, now: str | None = None) -> tuple[int, int]:
@@ -564,10 +551,9 @@ class Store:
         `VACUUM INTO` reads one snapshot of the WAL database and writes a compact copy."""
         target = Path(target)
         if target.exists():
-            raise StoreError(f"{target} exists already; the backup was not written. Choose a new file name, "
-                             "e.g. with the date: store-2026-11-30.db")
+            raise StoreError(wording("store_backup_exists", path=target))
         if not target.parent.is_dir():
-            raise StoreError(f"the folder {target.parent} does not exist; create it or choose another path")
+            raise StoreError(wording("store_backup_no_folder", path=target.parent))
         with self.translated():
             self.db.execute("VACUUM INTO ?", [str(target)])
 
@@ -614,11 +600,12 @@ class Store:
                if not (type(r[2]) is str and r[2] in good and (r[4] is None or (type(r[4]) is float and -limit <= r[4] <= limit)))
                and (problem := validation.store_problem(r[2], r[4], this_year))]
         if bad:
-            listed = "; ".join(f"row {i} ({rows[i - 1][0]}, {rows[i - 1][1]}, {rows[i - 1][2]}): {problem}"
+            listed = "; ".join(wording("store_row", index=i, indicator=rows[i - 1][0], area=rows[i - 1][1],
+                                       period=rows[i - 1][2], problem=problem)
                                for i, problem in bad[:validation.MAX_REPORTED])
-            raise StoreError(f"{len(bad)} of {len(rows)} rows cannot be stored, so nothing was stored – {listed}")
+            raise StoreError(wording("store_rows_refused", bad=len(bad), total=len(rows), listed=listed))
         if len({r[:4] for r in rows}) != len(rows):
-            raise StoreError("one load holds the same (indicator, area, period, breakdown) twice")
+            raise StoreError(wording("store_load_twice"))
         with self.transaction():
             conn = self.db.conn
             # What is stored for these indicators, read once: the rows are sorted into new, changed

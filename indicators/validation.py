@@ -17,6 +17,7 @@ from indicators import periods
 from indicators.catalogue import Catalogue, Indicator
 from indicators.connectors.http import SourceError
 from indicators.types import Observation
+from indicators.wording import wording
 
 # Far above any Danish count of persons, cases or conversations in one period (the population is
 # about 6 million), far below what breaks number formatting (babel fails near 1e28).
@@ -63,14 +64,14 @@ def value_problem(value: float | None, low: float = -ABSOLUTE_LIMIT, high: float
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return f"value {value!r} is not a number"
+        return wording("value_not_a_number", value=value)
     if math.isnan(value):
-        return "value NaN is not a number"
+        return wording("value_nan")
     if math.isinf(value):
-        return f"value {_number(value)} is not a finite number"
+        return wording("value_infinite", value=_number(value))
     if not low <= value <= high:
-        what = f" for {unit}" if unit else ""
-        return f"value {_number(value)} is outside {_number(low)}..{_number(high)}, the plausible range{what}"
+        what = wording("value_implausible_unit", unit=unit) if unit else ""
+        return wording("value_implausible", value=_number(value), low=_number(low), high=_number(high), unit=what)
     return None
 
 
@@ -82,7 +83,7 @@ def period_problem(text: str, this_year: int) -> str | None:
     except periods.PeriodError as error:
         return str(error)
     if str(period) != text:
-        return f"period {text!r} is not in the store's spelling ({period})"
+        return wording("period_not_store_spelling", text=text, period=period)
     return periods.plausible(period, this_year)
 
 
@@ -102,12 +103,12 @@ def storable_periods(found: Iterable[object], this_year: int) -> set[str]:
 def store_problem(period: str, value: float | None, this_year: int) -> str | None:
     """What the store checks without a catalogue, on every write and every read."""
     if not isinstance(period, str):
-        return f"period {period!r} is not text"
+        return wording("period_not_text", period=period)
     return period_problem(period, this_year) or value_problem(value)
 
 
 def observation_problem(obs: Observation, catalogue: Catalogue, this_year: int) -> str | None:
-    found = period_problem(obs.period, this_year) if isinstance(obs.period, str) else f"period {obs.period!r}"
+    found = period_problem(obs.period, this_year) if isinstance(obs.period, str) else wording("period_shown", period=obs.period)
     if found:
         return found
     if obs.indicator in catalogue:
@@ -129,7 +130,7 @@ def describe(obs: Observation) -> str:
 def problems_in(observations: Iterable[Observation], catalogue: Catalogue, this_year: int,
                 row: Callable[[int, Observation], str] | None = None) -> tuple[list[Problem], int]:
     """The first MAX_REPORTED problems and how many rows have one."""
-    row = row or (lambda index, obs: f"row {index} ({describe(obs)})")
+    row = row or (lambda index, obs: wording("row_of_answer", index=index, what=describe(obs)))
     found: list[Problem] = []
     count = 0
     ranges: dict[str, tuple[float, float]] = {}  # per indicator, looked up once, not per row
@@ -150,9 +151,9 @@ def problems_in(observations: Iterable[Observation], catalogue: Catalogue, this_
 def summary(where: str, problems: Sequence[Problem], count: int, fix: str) -> str:
     """One message for a refused answer or file: how many rows, the first ten, the fix."""
     listed = "; ".join(str(p) for p in problems)
-    more = f" (and {count - len(problems)} more)" if count > len(problems) else ""
-    rows = "1 row cannot" if count == 1 else f"{count} rows cannot"
-    return f"{where}: {rows} be stored, so nothing was stored – {listed}{more}. {fix}"
+    more = wording("rows_more", count=count - len(problems)) if count > len(problems) else ""
+    return wording("rows_refused_one" if count == 1 else "rows_refused_many", where=where, count=count, listed=listed,
+                   more=more, fix=fix)
 
 
 def check(observations: Sequence[Observation], catalogue: Catalogue, *, this_year: int, where: str, source: str,

@@ -297,5 +297,5 @@ def test_until_takes_iso_and_danish_dates(text, expected):
 def test_until_that_is_not_a_date_says_how_to_write_it():
     from bot.cli.alerts import _date
 
-    with pytest.raises(AlertError, match=r"^--until 'næste uge' is not a date; write it as YYYY-MM-DD, e.g. 2027-01-15$"):
+    with pytest.raises(AlertError, match=r"^--until 'næste uge' er ikke en dato; skriv den som ÅÅÅÅ-MM-DD, fx 2027-01-15$"):
         _date("næste uge")

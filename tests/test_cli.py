@@ -96,13 +96,13 @@ def test_a_foreign_file_is_refused_and_left_untouched(tmp_path):
     before = path.read_bytes()
     for command in (["init"], ["ask", "ledighed"], ["status"]):
         result = run_cli(*command, db=path)
-        assert result.returncode == 1 and "not a Faktabot store" in result.stderr, result
+        assert result.returncode == 1 and "ikke en Faktabot-database" in result.stderr, result
     assert path.read_bytes() == before
 
 
 def test_an_unknown_area_exits_1_and_says_what_to_use(sample_store_path):
     result = run_cli("ask", "ledighed", "--area", "Narnia", db=sample_store_path)
-    assert result.returncode == 1 and "unknown area 'Narnia'" in result.stderr
+    assert result.returncode == 1 and "ukendt område 'Narnia'" in result.stderr
 
 
 def test_init_twice_changes_nothing(sample_store_copy):
@@ -132,4 +132,4 @@ def test_a_broken_config_names_the_file_and_the_fix(sample_store_path, tmp_path)
     config.write_text('[municipality]\narea = "Gotham"\n', encoding="utf-8")
     result = run_cli("ask", "ledighed", db=sample_store_path, config=config)
     assert result.returncode == 1
-    assert "unknown area 'Gotham'" in result.stderr and "faktabot.toml" in result.stderr
+    assert "ukendt område 'Gotham'" in result.stderr and "faktabot.toml" in result.stderr

@@ -27,15 +27,15 @@ def test_the_shipped_config_loads_into_typed_sections():
 
 
 @pytest.mark.parametrize(("old", "new", "says"), [
-    (FACTSHEET_RECIPIENTS, 'recipients = "a@b.dk"', "line 21, [factsheet] recipients: 'a@b.dk' should be a list"),
+    (FACTSHEET_RECIPIENTS, 'recipients = "a@b.dk"', "linje 21, [factsheet] recipients: 'a@b.dk' skal være en liste"),
     (FACTSHEET_RECIPIENTS, 'recipients = ["notanemail"]', "recipient 'notanemail' is neither a Slack channel"),
     (FACTSHEET_RECIPIENTS, "recipients = [42]", "recipient 42 is not text"),
     (FACTSHEET_RECIPIENTS, 'recipients = ["a@b.dk\\r\\nBcc: x@y.dk"]', "is neither a Slack channel"),
-    ("day = 10", 'day = "fem"', "line 22, [factsheet] day: day = 'fem' should be a whole number from 1 to 28"),
-    ("day = 10", "day = 31", "from 1 to 28"),
-    ("[operations]", "[operationz]", "line 25: unknown section [operationz]; did you mean 'operations'?"),
-    ("day = 5 ", "dag = 5 ", "[summary] dag: unknown key 'dag'; did you mean 'day'?"),
-    ('summary = "0 7 * * *"', "summary = 7", "[schedule] summary: 7 should be a cron line in quotes"),
+    ("day = 10", 'day = "fem"', "linje 22, [factsheet] day: day = 'fem' skal være et helt tal fra 1 til 28"),
+    ("day = 10", "day = 31", "fra 1 til 28"),
+    ("[operations]", "[operationz]", "linje 25: ukendt afsnit [operationz]; mente du 'operations'?"),
+    ("day = 5 ", "dag = 5 ", "[summary] dag: ukendt nøgle 'dag'; mente du 'day'?"),
+    ('summary = "0 7 * * *"', "summary = 7", "[schedule] summary: 7 skal være en cron-linje i anførselstegn"),
 ])
 def test_a_config_mistake_is_one_line_with_the_file_and_line(tmp_path, old, new, says):
     assert old in SHIPPED

@@ -101,24 +101,24 @@ def test_a_file_matching_no_format_lists_its_columns_and_how_to_map_them(tmp_pat
     with pytest.raises(FileImportError) as raised:
         imported(path)
     message = str(raised.value)
-    assert "ukendt.csv: its columns (Dato, Sted, Tal) match no import format" in message
-    assert "[imports.<name>]" in message and "faktabot.toml" in message
+    assert "ukendt.csv: kolonnerne (Dato, Sted, Tal) passer ikke til noget importformat" in message
+    assert "[imports.<navn>]" in message and "faktabot.toml" in message
 
 
 def test_a_bad_cell_names_the_file_line_and_column(tmp_path):
     path = tmp_path / "samtaler.csv"
     path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;10\nmaj 2026;Ballerup;Ledige;tolv\n", encoding="utf-8")
-    with pytest.raises(FileImportError, match="samtaler.csv, line 3: column 'Antal samtaler': 'tolv' is not a number"):
+    with pytest.raises(FileImportError, match="samtaler.csv, linje 3: kolonne 'Antal samtaler': 'tolv' er ikke et tal"):
         imported(path)
 
 
 def test_an_unknown_målgruppe_and_a_repeated_line_are_refused(tmp_path):
     path = tmp_path / "samtaler.csv"
     path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Pensionister;10\n", encoding="utf-8")
-    with pytest.raises(FileImportError, match="'Pensionister' in column 'Målgruppe' is not a known målgruppe"):
+    with pytest.raises(FileImportError, match="'Pensionister' i kolonne 'Målgruppe' er ikke en kendt målgruppe"):
         imported(path)
     path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;10\n2026-05;Ballerup;Ledige;11\n", encoding="utf-8")
-    with pytest.raises(FileImportError, match="line 3: it repeats line 2"):
+    with pytest.raises(FileImportError, match="linje 3: gentager linje 2"):
         imported(path)
 
 
@@ -140,5 +140,5 @@ def test_an_empty_value_is_not_published_not_zero(tmp_path):
 def test_an_old_xls_file_is_refused_with_what_to_do(tmp_path):
     path = tmp_path / "samtaler.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(FileImportError, match="save it as .xlsx or CSV"):
+    with pytest.raises(FileImportError, match="gem den som .xlsx eller CSV"):
         files.read(path)

@@ -72,20 +72,20 @@ def test_a_label_the_catalogue_does_not_know_fails_and_names_where_to_add_it():
     with pytest.raises(SourceError) as raised:
         normalise(answer([entry("ledige", "y25i01")], body), AREAS, FETCHED)
     message = str(raised.value)
-    assert "label 'Seniorjob'" in message and "[[indicator.ledige.source]] number 1" in message
-    assert "nothing was stored" in message
+    assert "mærkatet 'Seniorjob'" in message and "[[indicator.ledige.source]] nummer 1" in message
+    assert "intet er gemt" in message
 
 
 def test_a_measure_missing_from_the_answer_names_the_columns_and_the_catalogue_entry():
     body = recorded("longterm_total.json")
-    with pytest.raises(SourceError, match="no column .Antal ledige fuldtidspersoner.*Correct `measure` in \\[\\[indicator.ledige.source\\]\\]"):
+    with pytest.raises(SourceError, match="ingen kolonne .Antal ledige fuldtidspersoner.*Ret `measure` i \\[\\[indicator.ledige.source\\]\\]"):
         normalise(answer([entry("ledige", "y25i01")], body), AREAS, FETCHED)
 
 
 def test_an_area_name_not_in_the_area_table_fails():
     body = recorded("unemployment_total.json")
     body["rows"][0][1] = "Gotham"
-    with pytest.raises(SourceError, match="area 'Gotham' is not in indicators/areas.toml"):
+    with pytest.raises(SourceError, match="område 'Gotham' findes ikke i indicators/areas.toml"):
         normalise(answer([entry("ledige", "y25i01")], body), AREAS, FETCHED)
 
 

@@ -39,13 +39,13 @@ def test_bopkom_codes_without_leading_zeros_and_quarters_in_both_languages():
 
 def test_a_value_code_the_catalogue_does_not_know_fails():
     text = "TAL;BOPKOM;KØN;TID;INDHOLD\n1010;151;TOT;2018K2;18674\n1010;151;X;2018K2;3\n"
-    with pytest.raises(SourceError, match="value code 'X' .*beskaeftigelse"):
+    with pytest.raises(SourceError, match="værdikoden 'X' .*beskaeftigelse"):
         normalise(Answer(query("beskaeftigelse", "LBESK69"), text), AREAS, FETCHED)
 
 
 def test_an_answer_cut_off_midline_fails_instead_of_storing_half():
     text = "OMRÅDE;KØN;ALDER;TID;INDHOLD\n151;TOT;IALT;2026M01;49800\n461;TOT\n"
-    with pytest.raises(SourceError, match="line 3 has 2 cells.*cut off"):
+    with pytest.raises(SourceError, match="linje 3 har 2 celler.*afbrudt"):
         normalise(Answer(query("befolkning", "FOLK1AM"), text), AREAS, FETCHED)
 
 

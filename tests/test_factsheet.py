@@ -65,5 +65,5 @@ def test_factsheet_command_writes_a_seven_page_pdf(sample_store_path, tmp_path):
 
 def test_a_bad_quarter_is_a_clear_error(sample_store_path, tmp_path):
     result = run_cli("factsheet", "--quarter", "maj", "--out", str(tmp_path / "x.pdf"), db=sample_store_path)
-    assert result.returncode == 1 and "write it as 2026-Q2" in result.stderr
+    assert result.returncode == 1 and "skriv det som 2026-Q2" in result.stderr
     assert not (tmp_path / "x.pdf").exists()

@@ -45,8 +45,8 @@ def test_a_file_above_max_bytes_is_refused_with_the_limit_named(tmp_path):
     with Store(tmp_path / "store.db", create=True) as store:
         result = refresh_file(store, path, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW, max_bytes=1000)
         assert not result.ok and store.count() == 0
-    assert f"samtaler.csv is {path.stat().st_size:,} bytes, above the limit of 1,000 bytes for one import file" in result.error
-    assert "Split the file" in result.error
+    assert f"samtaler.csv fylder {path.stat().st_size:,} bytes".replace(",", ".") + ", over grænsen på 1.000 bytes for én importfil" in result.error
+    assert "Del filen" in result.error
     assert load(path, CATALOGUE, AREAS, FORMATS, NOW, max_bytes=10_000).format  # under a higher limit it reads
 
 
@@ -58,7 +58,7 @@ def test_an_xlsx_declaring_a_whole_sheet_is_refused_fast(tmp_path):
                      lambda name, data: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', data))
     assert path.stat().st_size < 10_000
     started = time.perf_counter()
-    with pytest.raises(FileImportError, match="declares 1,048,576 rows × 16,384 columns, above the limit of 2,000,000"):
+    with pytest.raises(FileImportError, match="angiver 1.048.576 rækker × 16.384 kolonner, over grænsen på 2.000.000"):
         load(path, CATALOGUE, AREAS, FORMATS, NOW)
     assert time.perf_counter() - started < 3
 
@@ -70,26 +70,26 @@ def test_an_xlsx_with_a_huge_string_is_refused_before_it_is_unpacked(tmp_path):
     path = rewritten(small, tmp_path / "samtaler.xlsx",
                      lambda name, data: data.replace(b"PLADSHOLDER", b"x" * 3_000_000))
     assert path.stat().st_size < 100_000  # it packs to almost nothing
-    with pytest.raises(FileImportError, match="unpacks to .* above the limit of 1 MB"):
+    with pytest.raises(FileImportError, match="fylder .* udpakket, over grænsen på 1 MB"):
         load(path, CATALOGUE, AREAS, FORMATS, NOW, limits=Limits(max_unpacked_bytes=1024 * 1024))
-    with pytest.raises(FileImportError, match="line 2, column 3: a cell longer than 1,000 characters"):
+    with pytest.raises(FileImportError, match="linje 2, kolonne 3: en celle længere end 1.000 tegn"):
         load(path, CATALOGUE, AREAS, FORMATS, NOW)
 
 
 def test_an_xlsx_with_more_cells_than_the_limit_is_refused(tmp_path):
     path = xlsx(tmp_path / "samtaler.xlsx", [["Måned", "Kommune", "Målgruppe", "Antal samtaler"]]
                 + [["maj 2026", "Ballerup", "Ledige", i] for i in range(50)])
-    with pytest.raises(FileImportError, match="above the limit of 100 cells|more than 100 cells"):
+    with pytest.raises(FileImportError, match="over grænsen på 100 celler|mere end 100 celler"):
         load(path, CATALOGUE, AREAS, FORMATS, NOW, limits=Limits(max_cells=100))
 
 
 def test_a_csv_line_or_cell_beyond_its_limit_is_refused_with_the_limit_named(tmp_path):
     path = tmp_path / "samtaler.csv"
     path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;10\n{'y' * 300_000}\n", encoding="utf-8")
-    with pytest.raises(FileImportError, match="line 3: longer than 100,000 characters, the limit for one line"):
+    with pytest.raises(FileImportError, match="linje 3: længere end 100.000 tegn, grænsen for én linje"):
         load(path, CATALOGUE, AREAS, FORMATS, NOW)
     path.write_text(f"{HEADER}\nmaj 2026;Ballerup;{'z' * 5000};10\n", encoding="utf-8")
-    with pytest.raises(FileImportError, match="line 2, column 3: a cell longer than 1,000 characters"):
+    with pytest.raises(FileImportError, match="linje 2, kolonne 3: en celle længere end 1.000 tegn"):
         load(path, CATALOGUE, AREAS, FORMATS, NOW)
 
 
@@ -109,7 +109,7 @@ def test_a_failed_import_stores_no_file_content(tmp_path):
     for text in stored:
         for secret in ("Navn;", "CPR", "Jens", "Diagnose", "Fortroligt", "010203", "hemmeligt"):
             assert secret not in text, (secret, text)
-    assert "borgere.csv: its 3 columns match no import format" in stored[1]
-    assert "samtaler.csv: 3 lines cannot be imported" in stored[0]
-    assert "line 2: the value in column 'Målgruppe' is not a known målgruppe" in stored[0]
-    assert "line 4: column 'Måned': not a period" in stored[0]
+    assert "borgere.csv: de 3 kolonner passer ikke til noget importformat" in stored[1]
+    assert "samtaler.csv: 3 linjer kan ikke importeres" in stored[0]
+    assert "linje 2: værdien i kolonne 'Målgruppe' er ikke en kendt målgruppe" in stored[0]
+    assert "linje 4: kolonne 'Måned': ikke en periode" in stored[0]

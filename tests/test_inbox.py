@@ -51,7 +51,7 @@ def test_files_template_lists_the_ids_and_refuses_one_that_is_not_a_file_figure(
     listed = run_cli("files", "template", db=tmp_path / "none.db")
     assert listed.returncode == 0 and "samtalehyppighed" in listed.stdout and "positive_skift" in listed.stdout
     wrong = run_cli("files", "template", "ledige", db=tmp_path / "none.db", cwd=tmp_path)
-    assert wrong.returncode == 1 and "'ledige' is not a figure delivered as a file" in wrong.stderr
+    assert wrong.returncode == 1 and "'ledige' er ikke en figur, kommunen leverer som fil" in wrong.stderr
     assert not list(tmp_path.glob("*.csv"))
 
 

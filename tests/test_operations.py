@@ -67,7 +67,17 @@ def test_config_check_prints_the_effective_configuration_without_secrets(sample_
     assert "[municipality]" in result.stdout and "refresh_statbank = '45 6 * * mon-fri'" in result.stdout
     assert "ungeledighed" in result.stdout
     assert not any(value in result.stdout + result.stderr for value in secrets.values())
-    assert "(sat, skjult)" in result.stdout
+    assert "SLACK_BOT_TOKEN=**** (sat, skjult)" in result.stdout and "JOBINDSATS_TOKEN=**** (sat, skjult)" in result.stdout
+    assert "SMTP_PASSWORD=-" in result.stdout  # the operator's names, not ours
+    assert "slack_bot_token" not in result.stdout and "db_path" not in result.stdout
+
+
+def test_config_check_names_a_variable_for_every_setting_read_from_the_environment():
+    from dataclasses import fields
+
+    from bot.settings import FIELD_OF, Settings
+    derived = {"under_systemd", "config_chosen"}  # JOURNAL_STREAM is systemd's; FAKTABOT_CONFIG's mere presence
+    assert set(FIELD_OF.values()) == {f.name for f in fields(Settings)} - derived
 
 
 def test_config_check_refuses_a_schedule_in_the_dst_hour(sample_store_path, tmp_path):
@@ -83,7 +93,7 @@ def test_any_setting_may_come_from_a_file(tmp_path):
     assert settings.jobindsats_token == "from-a-file"
     with pytest.raises(SettingsError, match="SMTP_PASSWORD_FILE"):
         load_settings({"SMTP_PASSWORD_FILE": str(tmp_path / "missing")}, dotenv=None)
-    with pytest.raises(SettingsError, match="both JOBINDSATS_TOKEN and JOBINDSATS_TOKEN_FILE"):
+    with pytest.raises(SettingsError, match="både JOBINDSATS_TOKEN og JOBINDSATS_TOKEN_FILE"):
         load_settings({"JOBINDSATS_TOKEN": "x", "JOBINDSATS_TOKEN_FILE": str(tmp_path / "token")}, dotenv=None)
 
 
@@ -221,6 +231,7 @@ def test_with_the_service_running_status_health_backup_and_restore(sample_store_
     finally:
         service.terminate()
         service.wait(timeout=60)
-    assert Heartbeat(sample_store_copy).last() is not None
+    assert service.returncode == 0  # SIGTERM: a clean stop
+    assert Heartbeat(sample_store_copy).last() is None and not Heartbeat(sample_store_copy).path.exists()
     stopped = run_cli("status", "--check", db=sample_store_copy)
-    assert stopped.returncode == 2
+    assert stopped.returncode == 2 and "tjenesten kører ikke" in stopped.stdout, stopped.stdout

@@ -134,7 +134,7 @@ def test_a_config_error_points_at_the_file_and_line(tmp_path: Path):
     with pytest.raises(ConfigError) as caught:
         load_config(broken)
     assert str(caught.value) == (
-        f"{broken}, line {line}, target 'sygedagpenge': points are out of order: 2025-Q1 comes after 2026-Q4; "
+        f"{broken}, linje {line}, target 'sygedagpenge': points are out of order: 2025-Q1 comes after 2026-Q4; "
         "list them from the earliest period to the latest")
 
 

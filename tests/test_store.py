@@ -54,7 +54,7 @@ def test_a_failed_load_leaves_the_store_as_it_was(tmp_path):
     with Store(tmp_path / "s.db", create=True) as store:
         store.load([obs("2026-05", 812)])
         bad = [obs("2026-05", 999), obs("2026-06", 1), obs("2026-06", 2)]  # the same key twice
-        with pytest.raises(StoreError, match="twice"):
+        with pytest.raises(StoreError, match="to gange"):
             store.load(bad)
         assert store.count() == 1
         assert store.get("ledige", "151", "2026-05").value == 812
@@ -98,7 +98,7 @@ def test_a_file_that_is_not_a_database_is_refused_and_left_untouched(tmp_path):
     path = tmp_path / "notes.db"
     path.write_bytes(b"Referat fra udvalgsmoedet\n" * 200)
     before = path.read_bytes()
-    with pytest.raises(NotAStore, match="left untouched"):
+    with pytest.raises(NotAStore, match="ikke rørt"):
         Store(path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
@@ -111,7 +111,7 @@ def test_another_programs_sqlite_file_is_refused_and_left_untouched(tmp_path):
     conn.commit()
     conn.close()
     before = path.read_bytes()
-    with pytest.raises(NotAStore, match="not a Faktabot store"):
+    with pytest.raises(NotAStore, match="ikke en Faktabot-database"):
         Store(path, create=True)
     assert path.read_bytes() == before
     assert MIGRATION_SET not in before.decode("latin-1")

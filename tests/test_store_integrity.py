@@ -26,7 +26,7 @@ def test_an_empty_file_is_not_a_new_store_and_is_left_untouched(tmp_path):
     path = tmp_path / "store.db"
     path.write_bytes(b"")
     for create in (False, True):
-        with pytest.raises(NotAStore, match="is empty \\(0 bytes\\).*faktabot restore"):
+        with pytest.raises(NotAStore, match="er tom \\(0 bytes\\).*faktabot restore"):
             Store(path, create=create)
     assert path.stat().st_size == 0 and sorted(p.name for p in tmp_path.iterdir()) == ["store.db"]
 
@@ -39,7 +39,7 @@ def test_a_store_missing_its_tables_is_refused(tmp_path):
     conn.execute("DROP TABLE observations")
     conn.commit()
     conn.close()
-    with pytest.raises(NotAStore, match="incomplete Faktabot store \\(missing tables: observations\\)"):
+    with pytest.raises(NotAStore, match="ufuldstændig Faktabot-database \\(mangler tabellerne observations\\)"):
         Store(path)
 
 
@@ -47,7 +47,7 @@ def test_an_sqlite_file_with_no_tables_is_refused_unless_creating(tmp_path):
     path = tmp_path / "store.db"
     sqlite3.connect(path).execute("PRAGMA user_version = 1").connection.close()
     assert path.stat().st_size > 0
-    with pytest.raises(NotAStore, match="no tables"):
+    with pytest.raises(NotAStore, match="uden tabeller"):
         Store(path)
 
 
@@ -62,7 +62,7 @@ def test_quick_check_passes_a_sound_store_and_stops_at_a_damaged_one(tmp_path):
     with open(path, "r+b") as handle:  # scribble over a page in the middle of the file
         handle.seek(page_size * (pages // 2) + 200)
         handle.write(os.urandom(page_size - 400))
-    with pytest.raises(StoreCorrupt, match="is damaged \\(quick_check: .*faktabot restore") as raised:
+    with pytest.raises(StoreCorrupt, match="er beskadiget \\(quick_check: .*faktabot restore") as raised:
         with Store(path) as store:
             store.quick_check()
     assert "\n" not in str(raised.value)
@@ -72,10 +72,10 @@ def test_a_read_only_store_gives_one_line_that_says_what_to_do(tmp_path):
     with Store(tmp_path / "store.db", create=True) as store:
         # query_only makes SQLite refuse writes exactly as a read-only file does (SQLITE_READONLY).
         store.db.execute("PRAGMA query_only = 1")
-        with pytest.raises(StoreError, match="cannot be written .*write access") as raised:
+        with pytest.raises(StoreError, match="kan ikke skrives .*skriveadgang") as raised:
             store.load(rows(10), now=NOW)
         assert "\n" not in str(raised.value)
-        with pytest.raises(StoreError, match="cannot be written"):
+        with pytest.raises(StoreError, match="kan ikke skrives"):
             store.start_run("jobindsats")
 
 
@@ -87,7 +87,7 @@ def test_a_store_in_a_read_only_folder_is_a_store_error(tmp_path):
     path.chmod(0o400)
     tmp_path.chmod(0o500)
     try:
-        with pytest.raises(StoreError, match="cannot be written"):
+        with pytest.raises(StoreError, match="kan ikke skrives"):
             with Store(path) as store:
                 store.load(rows(10), now=NOW)
     finally:
@@ -99,7 +99,7 @@ def test_a_full_disk_gives_one_line_and_keeps_nothing_of_the_load(tmp_path):
         store.load(rows(10), now=NOW)
         pages = store.db.execute("PRAGMA page_count").fetchone()[0]
         store.db.execute(f"PRAGMA max_page_count = {pages + 5}")  # the disk fills up after five pages
-        with pytest.raises(StoreError, match="is full or failing .*Free space") as raised:
+        with pytest.raises(StoreError, match="er fuld eller svigter .*Frigør plads") as raised:
             store.load(rows(20_000, "langtidsledige"), now=NOW)
         assert "\n" not in str(raised.value)
         assert store.count() == 10
@@ -129,5 +129,5 @@ def test_faktabot_run_refuses_a_damaged_store_and_sends_nothing(sample_store_cop
     result = subprocess.run([sys.executable, "-m", "bot", "run"], env=env, cwd=REPO, capture_output=True, text=True,
                             timeout=60, stdin=subprocess.DEVNULL)
     assert result.returncode == 1
-    assert "is damaged" in result.stderr and "Traceback" not in result.stderr
+    assert "er beskadiget" in result.stderr and "Traceback" not in result.stderr
     assert not outbox.exists()

@@ -118,7 +118,7 @@ def test_dry_run_sends_nothing_and_a_test_address_gets_its_own_copy(smtp, sample
 
 def test_a_bad_month_is_a_clear_error(sample_store_path):
     result = run_cli("summary", "--month", "juli", "--dry-run", db=sample_store_path)
-    assert result.returncode == 1 and "write it as YYYY-MM" in result.stderr
+    assert result.returncode == 1 and "skriv den som ÅÅÅÅ-MM" in result.stderr
 
 
 def test_alerts_to_email_addresses_go_by_smtp_once(smtp, sample_store_copy, tmp_path):

@@ -62,7 +62,7 @@ def test_the_reproduction_a_csv_with_2026_13_45_is_refused_and_the_store_keeps_w
     before = fingerprint(sample_store_copy)
     result = run_cli("refresh", "--source", "file", "--file", str(bad), db=sample_store_copy)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "bad.csv, line 2" in result.stderr and "not a month: 2026-13" in result.stderr
+    assert "bad.csv, linje 2" in result.stderr and "ikke en måned: 2026-13" in result.stderr
     assert fingerprint(sample_store_copy)[:2] == before[:2]  # observations and revisions as they were
     for args in (("status",), ("ask", "samtaler med ledige")):
         after = run_cli(*args, db=sample_store_copy)
@@ -70,20 +70,20 @@ def test_the_reproduction_a_csv_with_2026_13_45_is_refused_and_the_store_keeps_w
 
 
 @pytest.mark.parametrize("period,value,says", [
-    ("maj 2026", "1e308", "value 1e+308 is outside 0..1e+08"),
-    ("maj 2026", "inf", "value inf is not a finite number"),
-    ("maj 2026", "NaN", "value NaN is not a number"),
-    ("maj 2026", "-5", "value -5 is outside 0..1e+08"),
-    ("2099-01", "10", "2099-01 lies in the future"),
-    ("9999-12", "10", "9999-12 lies in the future"),
-    ("1985-01", "10", "1985-01 is before 1990"),
-    ("0000-01", "10", "column 'Måned'"),
+    ("maj 2026", "1e308", "værdien 1e+308 ligger uden for 0..1e+08"),
+    ("maj 2026", "inf", "værdien inf er ikke et endeligt tal"),
+    ("maj 2026", "NaN", "værdien NaN er ikke et tal"),
+    ("maj 2026", "-5", "værdien -5 ligger uden for 0..1e+08"),
+    ("2099-01", "10", "2099-01 ligger i fremtiden"),
+    ("9999-12", "10", "9999-12 ligger i fremtiden"),
+    ("1985-01", "10", "1985-01 ligger før 1990"),
+    ("0000-01", "10", "kolonne 'Måned'"),
 ])
 def test_an_impossible_value_or_period_refuses_the_whole_file(store_path, tmp_path, period, value, says):
     before = fingerprint(store_path)
     result = import_csv(store_path, tmp_path, f"jun 2026;Ballerup;Ledige;12\n{period};Ballerup;Sygemeldte;{value}\n")
     assert not result.ok
-    assert says in result.error and "line 3" in result.error and "nothing was stored" in result.error
+    assert says in result.error and "linje 3" in result.error and "intet er gemt" in result.error
     assert fingerprint(store_path)[:2] == before[:2]
     with Store(store_path) as store:
         assert store.get("samtaler", "151", "2026-06", "gruppe=Ledige") is None  # the good line was not kept
@@ -96,7 +96,7 @@ def test_a_rate_above_100_is_refused_with_its_unit(store_path, tmp_path):
     with Store(store_path) as store:
         result = refresh_file(store, path, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW)
     assert not result.ok
-    assert "value -3500.5 is outside -100..100, the plausible range for konjunkturprognose (pct.)" in result.error
+    assert "værdien -3500.5 ligger uden for -100..100, det plausible interval for konjunkturprognose (pct.)" in result.error
 
 
 def test_many_bad_lines_are_named_ten_at_a_time_with_how_many_more(store_path, tmp_path):
@@ -104,11 +104,11 @@ def test_many_bad_lines_are_named_ten_at_a_time_with_how_many_more(store_path, t
     body += "".join(f"2025-{m:02d};Ballerup;Ledige;x{m}\n" for m in range(1, 4))
     result = import_csv(store_path, tmp_path, body)
     assert not result.ok
-    assert "samtaler.csv: 3 lines cannot be imported" in result.error  # unreadable cells come first
+    assert "samtaler.csv: 3 linjer kan ikke importeres" in result.error  # unreadable cells come first
     good_cells = "".join(f"2026-{m:02d};Ballerup;Ledige;-{m}\n" for m in range(1, 13))
     result = import_csv(store_path, tmp_path, good_cells)
-    assert "12 rows cannot be stored" in result.error and "(and 2 more)" in result.error
-    assert "line 2:" in result.error and "line 11:" in result.error and "line 12:" not in result.error
+    assert "12 rækker kan ikke gemmes" in result.error and "(og 2 mere)" in result.error
+    assert "linje 2:" in result.error and "linje 11:" in result.error and "linje 12:" not in result.error
 
 
 def test_a_row_missing_its_value_keeps_the_stored_figure(store_path, tmp_path):
@@ -150,8 +150,8 @@ def test_an_api_answer_with_an_impossible_value_is_refused_whole(tmp_path):
         # Per-table isolation (issue 13): the poisoned y25i01 answer is refused whole; y25i03 lands on its own.
         assert not result.ok and not [o for o in store.iter_observations() if o.source == "jobindsats:y25i01"]
         assert {t.table: t.ok for t in result.tables} == {"y25i01": False, "y25i03": True}
-        assert "rows cannot be stored, so nothing was stored" in result.error
-        assert "value -40 is outside 0..1e+08" in result.error and "1e+308" in result.error
+        assert "rækker kan ikke gemmes, så intet er gemt" in result.error
+        assert "værdien -40 ligger uden for 0..1e+08" in result.error and "1e+308" in result.error
         assert store.runs()[0]["status"] == "failed"
 
 
@@ -159,7 +159,7 @@ def test_the_store_itself_refuses_a_non_finite_value_or_a_bad_period(tmp_path):
     with Store(tmp_path / "store.db", create=True) as store:
         for obs in (Observation("ledige", "151", "2026-05", float("inf")),
                     Observation("ledige", "151", "2026-13", 1.0), Observation("ledige", "151", "2099-01", 1.0)):
-            with pytest.raises(StoreError, match="nothing was stored"):
+            with pytest.raises(StoreError, match="intet er gemt"):
                 store.load([Observation("ledige", "151", "2026-04", 5.0), obs], now=NOW)
         assert store.count() == 0
 
@@ -208,5 +208,5 @@ def test_the_repair_restores_a_figure_a_null_overwrote_and_quarantines_what_has_
         assert store.db.execute("SELECT count(*) FROM observations").fetchone()[0] == 3
         reasons = dict(store.db.execute("SELECT period, reason FROM quarantine").fetchall())
     assert set(reasons) == {"2026-05", "2026-04", "2026-13", "2026-03"}
-    assert "NULL written over a real value" in reasons["2026-05"] and "not a month" in reasons["2026-13"]
-    assert "outside 0..100" in reasons["2026-03"]
+    assert "NULL written over a real value" in reasons["2026-05"] and "ikke en måned" in reasons["2026-13"]
+    assert "uden for 0..100" in reasons["2026-03"]

@@ -20,6 +20,7 @@ from bot.rendering import formats, render
 from bot.rendering.terminal import for_terminal, say
 from bot.settings import Settings
 from indicators.store import Store
+from indicators.wording import wording
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
@@ -51,13 +52,13 @@ def cmd_targets(args, settings: Settings, config: Config) -> int:
 
 def cmd_alerts(args, settings: Settings, config: Config) -> int:
     if args.until and not args.snooze:
-        raise AlertError("--until goes with --snooze TARGET; e.g. faktabot alerts --snooze ungeledighed --until 2027-01-15")
+        raise AlertError(wording("alerts_until_needs_snooze"))
     if args.resend_unknown and args.dry_run:
-        raise AlertError("--resend-unknown sends; leave out --dry-run (`faktabot status` lists the unknown sends)")
+        raise AlertError(wording("alerts_resend_dry_run"))
     if args.snooze and args.ack:
-        raise AlertError("use --snooze or --ack, not both in one command")
+        raise AlertError(wording("alerts_snooze_and_ack"))
     if args.note and not args.ack:
-        raise AlertError("--note goes with --ack TARGET; e.g. faktabot alerts --ack sygedagpenge --note \"Handleplan på vej\"")
+        raise AlertError(wording("alerts_note_needs_ack"))
     moment = clock.now()
     with Store(settings.db_path) as store:
         ledger = Ledger(store.db)
@@ -67,13 +68,13 @@ def cmd_alerts(args, settings: Settings, config: Config) -> int:
             _release_unknown(ledger, args.resend_unknown)
         if args.snooze:
             if not args.until:
-                raise AlertError(f"--snooze {args.snooze} needs --until DATE (YYYY-MM-DD), the day messages resume")
+                raise AlertError(wording("alerts_snooze_needs_until", target=args.snooze))
             state = watch.snooze(store, ledger, config, args.snooze, _date(args.until), moment)
             say("alerts_snoozed", name=_name(config, args.snooze), until=formats.day(state.snoozed_until))
             return 0
         if args.ack:
             if args.note is None:
-                raise AlertError(f"--ack {args.ack} needs --note TEXT: what is being done about it")
+                raise AlertError(wording("alerts_ack_needs_note", target=args.ack))
             state = watch.acknowledge(store, ledger, config, args.ack, args.note, moment)
             say("alerts_acknowledged", name=_name(config, args.ack), note=state.ack.note if state.ack else "")
             return 0
@@ -98,10 +99,10 @@ def _release_unknown(ledger: Ledger, which: str) -> None:
     """The operator decided: the unknown sends go again (alerts now, the summary and fact sheet with
     their next run), each with the same Message-ID, so a mail system that has it can drop the copy."""
     if which != "all" and not which.isdigit():
-        raise AlertError(f"--resend-unknown {which!r} is not a delivery number; `faktabot status` lists them")
+        raise AlertError(wording("alerts_not_a_number", which=which))
     released = ledger.resend_unknown(None if which == "all" else [int(which)])
     if which != "all" and not released:
-        raise AlertError(f"no send with an unknown outcome has number {which}; `faktabot status` lists them")
+        raise AlertError(wording("alerts_no_such_send", which=which))
     say("alerts_resend_unknown", count=len(released))
     for delivery in released:
         say("alerts_resend_unknown_row", id=delivery.id, subject=delivery.subject, recipient=delivery.recipient)
@@ -123,7 +124,7 @@ def _date(text: str) -> date:
             return date(int(match[3]), int(match[2]), int(match[1]))
         return date.fromisoformat(text)
     except ValueError:
-        raise AlertError(f"--until {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2027-01-15") from None
+        raise AlertError(wording("alerts_not_a_date", text=text)) from None
 
 
 def _name(config: Config, target_id: str) -> str:

@@ -22,6 +22,7 @@ from bot.service import ServiceError
 from bot.settings import Settings
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
+from indicators.wording import wording
 
 
 def _area_option(value: str | None) -> str | None:
@@ -29,7 +30,7 @@ def _area_option(value: str | None) -> str | None:
         return None
     found = default_areas().lookup(value) or default_areas().by_code.get(value)
     if found is None:
-        raise UserError(f"unknown area {value!r}; use a kommune name (e.g. Aarhus), a region or a DST code such as 151")
+        raise UserError(wording("cli_unknown_area", area=value))
     return found.code
 
 
@@ -63,7 +64,7 @@ def cmd_ask(args, settings: Settings, config: Config) -> int:
                        targets=context.for_answer, target_board=context.board)
     if args.chart:
         if result.chart is None:
-            raise UserError(f"no chart for {args.text!r}: the answer has fewer than two periods of data")
+            raise UserError(wording("cli_no_chart", text=args.text))
         Path(args.chart).write_bytes(result.chart)
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
@@ -208,7 +209,7 @@ def cmd_factsheet(args, settings: Settings, config: Config) -> int:
         raise UserError(str(error)) from None
     out = Path(args.out)
     if not out.parent.exists():
-        raise UserError(f"the folder {out.parent} does not exist; create it or choose another --out")
+        raise UserError(wording("cli_no_folder", path=out.parent))
     with Store(settings.db_path) as store:
         # By default the newest quarter whose figures are in, not the unfinished current one.
         quarter = quarter or newest_complete_quarter(store, now.date(), config.area)

@@ -11,6 +11,7 @@ from bot.rendering.terminal import say
 from bot.settings import Settings
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.inbox import file_indicators, template_csv
+from indicators.wording import wording
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -32,11 +33,11 @@ def cmd_files(args, settings: Settings, config: Config) -> int:
     indicator = next((i for i in choices if i.id == args.id), None)
     if indicator is None:
         ids = ", ".join(i.id for i in choices)
-        raise UserError(f"{args.id!r} is not a figure delivered as a file; use one of: {ids}")
+        raise UserError(wording("cli_not_a_file_figure", id=args.id, ids=ids))
     area = default_areas().by_code.get(config.area)
     target = args.out or Path(f"{indicator.id}.csv")
     if target.exists():
-        raise UserError(f"{target} exists already; remove it or choose another name with --out")
+        raise UserError(wording("cli_file_exists", path=target))
     # UTF-8 with BOM: Excel opens it with æ, ø and å intact.
     target.write_text("\ufeff" + template_csv(indicator, area.name if area else "Ballerup"), encoding="utf-8",
                       newline="")

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
+from bot.cli.arguments import DanishParser, translate
 from bot.cli.errors import UserError
 from bot.config import EXAMPLE_PATH, Config, ConfigError, load_config
 from bot.rendering.terminal import messages, say
@@ -44,7 +45,7 @@ def build_parser(detailed: Collection[str] | None = None) -> argparse.ArgumentPa
     """The command line's parser. With `detailed`, only those commands get their arguments (importing
     the module that defines them); the others are listed by name and description, which is all that
     `--help` and choosing a command need."""
-    parser = argparse.ArgumentParser(
+    parser = DanishParser(
         prog="faktabot", description="Faktabot: jobcentrets nøgletal og mål i Slack, e-mail og terminalen.",
         epilog='Eksempel: faktabot ask "ledighed maj". Hjælp til en kommando: faktabot KOMMANDO --help')
     parser.add_argument("--version", action=_Version, help="show program's version number and exit")
@@ -62,6 +63,7 @@ def build_parser(detailed: Collection[str] | None = None) -> argparse.ArgumentPa
         else:
             _add_arguments(name, subcommands.add_parser(name, help=""))
     _describe(subcommands)
+    translate(parser)
     return parser
 
 

@@ -5,7 +5,6 @@ checks after an edit, and runs from cron for backups. I/O: the store, the lock a
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from bot.service.scheduler import (
     refresh_intervals,
     schedule,
 )
-from bot.settings import Settings
+from bot.settings import Settings, by_variable
 from indicators.store import Store, restore
 
 
@@ -91,11 +90,10 @@ def effective(settings: Settings, config: Config) -> str:
     lines += [f"# [[targets]] {t.id}: {t.name} ({t.indicator}, {t.area})" for t in config.targets]
     lines += [f"# [imports.{f.name}] -> {f.indicator}" for f in config.imports]
     lines += ["", messages()["config_environment"]]
-    for item in dataclasses.fields(settings):
-        value = getattr(settings, item.name)
-        if not item.repr:  # the secrets: the dataclass keeps them out of its repr, and so do we
+    for name, value, secret in by_variable(settings):
+        if secret:  # the dataclass keeps secrets out of its repr, and so do we
             value = hidden if value else None
-        lines.append(f"  {item.name} = {value if value is not None else '-'}")
+        lines.append(f"  {name}={value if value is not None else '-'}")
     return "\n".join(lines)
 
 

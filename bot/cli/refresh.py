@@ -33,6 +33,7 @@ from indicators.catalogue import default_areas, default_catalogue
 from indicators.connectors import RetryPolicy, wanted_from
 from indicators.refresh import RunResult, refresh_file, refresh_source, source_status
 from indicators.store import Store
+from indicators.wording import wording
 
 SOURCES = ("jobindsats", "statbank", "file")
 
@@ -57,17 +58,17 @@ def _check_indicators(ids: list[str]) -> list[str]:
     for indicator_id in ids:
         if indicator_id not in catalogue:
             close = difflib.get_close_matches(indicator_id, [i.id for i in catalogue], n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else "; use an id from indicators/catalogue.toml"
-            raise RefreshUsageError(f"unknown indicator '{indicator_id}'{hint}")
+            hint = wording("config_did_you_mean", word=close[0]) if close else wording("cli_use_catalogue_id")
+            raise RefreshUsageError(wording("cli_unknown_indicator", id=indicator_id, hint=hint))
     return ids
 
 
 def _sources(args) -> list[str]:
     if args.file and args.source not in (None, "file"):
-        raise RefreshUsageError(f"--file imports a file; it cannot be combined with --source {args.source}")
+        raise RefreshUsageError(wording("cli_file_with_source", source=args.source))
     if args.source == "file" or args.file:
         if not args.file:
-            raise RefreshUsageError("--source file needs the file: add --file PATH (a CSV or XLSX export)")
+            raise RefreshUsageError(wording("cli_source_file_needs_file"))
         return ["file"]
     return [args.source] if args.source else ["jobindsats", "statbank"]
 

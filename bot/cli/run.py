@@ -18,6 +18,7 @@ from typing import TextIO
 from bot import clock
 from bot.config import Config
 from bot.rendering.terminal import say
+from bot.service.health import Heartbeat
 from bot.service.jobs import Service
 from bot.service.lock import InstanceLock
 from bot.service.scheduler import install_signal_handlers, start_scheduler, wrap
@@ -126,6 +127,9 @@ def run(settings: Settings, config: Config, *, chat: Callable[[], int] | None = 
         if scheduler is not None:
             scheduler.shutdown(wait=False)
         busy = service is not None and not _idle(service, STOP_GRACE)
+        # A clean stop leaves no heartbeat behind: `status --check` and /health readers then see a
+        # stopped service, not a beat that merely looks recent.
+        Heartbeat(settings.db_path).clear()
         lock.release()
         log.info("stopped")
         if busy:

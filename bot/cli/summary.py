@@ -21,6 +21,7 @@ from bot.settings import Settings
 from indicators import periods
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
+from indicators.wording import wording
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -38,7 +39,7 @@ def _month(text: str | None) -> str:
     except periods.PeriodError:
         period = None
     if period is None or period.kind != "month":
-        raise SummaryError(f"--month {text!r} is not a month; write it as YYYY-MM, e.g. 2026-07")
+        raise SummaryError(wording("cli_bad_month", text=text))
     return str(period)
 
 

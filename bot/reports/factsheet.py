@@ -29,6 +29,7 @@ from indicators.catalogue import (
 )
 from indicators.store import Store
 from indicators.types import SAMPLE_SOURCE, Observation, parse_breakdown
+from indicators.wording import wording
 
 if TYPE_CHECKING:  # matplotlib is imported where pages are drawn: it costs most of a second
     from matplotlib.figure import Figure
@@ -717,6 +718,6 @@ def parse_quarter(text: str) -> str:
     except periods.PeriodError:
         period = None
     if period is None or period.kind != "quarter":
-        raise ValueError(f"not a quarter: {text!r}; write it as 2026-Q2")
+        raise ValueError(wording("factsheet_not_a_quarter", text=text))
     return str(period)
 

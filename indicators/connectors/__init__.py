@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from indicators.catalogue import Areas, Catalogue, Indicator
 from indicators.connectors.http import HttpClient, RetryPolicy, SourceError
 from indicators.types import IndicatorSource, Observation
+from indicators.wording import wording
 
 __all__ = ["Connector", "HttpClient", "Newest", "RetryPolicy", "SourceError", "Wanted", "wanted_from"]
 
@@ -27,7 +28,7 @@ class Wanted:
 
     @property
     def where(self) -> str:
-        return f"[[indicator.{self.indicator.id}.source]] number {self.rank + 1} in indicators/catalogue.toml"
+        return wording("catalogue_source", indicator=self.indicator.id, rank=self.rank + 1)
 
 
 # (indicator, source string, breakdowns, period kind) -> newest stored period, or None.

@@ -35,6 +35,7 @@ from indicators.connectors.rows import (
     parse_value,
 )
 from indicators.types import Observation, canonical_breakdown, parse_breakdown
+from indicators.wording import wording
 
 NAME = "file"
 JOBINDSATS_EXPORT = ("tabel", "omraade", "periode", "ydelsesgruppe", "maaling", "opdeling", "vaerdi")
@@ -78,10 +79,15 @@ class FileImportError(SourceError):
         self.stored = stored or message
 
 
+def _count(number: int) -> str:
+    """A count as Danes write it: 2.000.000."""
+    return f"{number:,}".replace(",", ".")
+
+
 def _mb(size: int) -> str:
     if size < MB:
-        return f"{size:,} bytes"
-    return f"{size / MB:.1f} MB".replace(".0 MB", " MB")
+        return f"{_count(size)} bytes"
+    return f"{size / MB:.1f} MB".replace(".0 MB", " MB").replace(".", ",")
 
 
 @dataclass(frozen=True)
@@ -110,21 +116,20 @@ def import_formats(catalogue: Catalogue, areas: Areas, configured: Mapping[str, 
     for name, entry in (configured or {}).items():
         where = f"{config_name}, [imports.{name}]"
         if not isinstance(entry, Mapping):
-            raise FileImportError(f"{where}: expected a table with `indicator` and `columns`")
+            raise FileImportError(wording("file_format_not_table", where=where))
         indicator = str(entry.get("indicator", name))
         if indicator not in catalogue:
-            raise FileImportError(f"{where}: unknown indicator {indicator!r}; use an id from indicators/catalogue.toml")
+            raise FileImportError(wording("file_format_unknown_indicator", where=where, indicator=indicator))
         base = next((s for s in catalogue.get(indicator).sources if s.kind == "file"), None)
         columns = {**(base.columns if base else {}), **dict(entry.get("columns", {}))}
         missing = [f for f in ("period", "value") if f not in columns]
         if missing:
-            raise FileImportError(f"{where}: `columns` must name the {' and '.join(missing)} column, "
-                                  "e.g. columns = { period = \"Måned\", value = \"Antal\" }")
+            raise FileImportError(wording("file_format_missing_columns", where=where, missing=" og ".join(missing)))
         area = entry.get("area")
         if area is not None:
             found = areas.by_code.get(str(area)) or areas.lookup(str(area))
             if found is None:
-                raise FileImportError(f"{where}: unknown area {area!r}; use a DST code such as \"151\" or a name")
+                raise FileImportError(wording("file_format_unknown_area", where=where, area=area))
             area = found.code
         formats.append(ImportFormat(name, indicator, {k: str(v) for k, v in columns.items()},
                                     {**(base.breakdowns if base else {}), **dict(entry.get("labels", {}))},
@@ -134,8 +139,7 @@ def import_formats(catalogue: Catalogue, areas: Areas, configured: Mapping[str, 
             if source.kind == "file" and source.columns:
                 formats.append(ImportFormat(source.table or indicator.id, indicator.id, dict(source.columns),
                                             dict(source.breakdowns), None, None,
-                                            f"[[indicator.{indicator.id}.source]] number {rank + 1} in "
-                                            "indicators/catalogue.toml"))
+                                            wording("file_format_catalogue", indicator=indicator.id, rank=rank + 1)))
     return formats
 
 
@@ -189,9 +193,8 @@ def _bounded_lines(handle, name: str, limits: Limits) -> Iterator[str]:
     while line := handle.readline(limits.max_line_chars + 1):
         number += 1
         if len(line) > limits.max_line_chars:
-            raise FileImportError(
-                f"{name}, line {number}: longer than {limits.max_line_chars:,} characters, the limit for one "
-                "line; nothing was stored. Export the table again as CSV with one row of figures per line")
+            raise FileImportError(wording("file_line_too_long", name=name, line=number,
+                                          limit=_count(limits.max_line_chars)))
         yield line
 
 
@@ -206,14 +209,12 @@ def _csv_rows(path: Path, name: str, encoding: str, delimiter: str, limits: Limi
                             raise _cell_too_long(name, line, column, limits)
                     yield line, row
         except csv.Error as error:
-            raise FileImportError(f"{name}, line {reader.line_num}: not readable as CSV ({error}); nothing was "
-                                  "stored. Export the table again as CSV") from None
+            raise FileImportError(wording("file_not_csv", name=name, line=reader.line_num, error=error)) from None
 
 
 def _cell_too_long(name: str, line: int, column: int, limits: Limits) -> FileImportError:
-    return FileImportError(
-        f"{name}, line {line}, column {column}: a cell longer than {limits.max_cell_chars:,} characters, the "
-        "limit for one cell; nothing was stored. Remove the long text (notes belong outside the table)")
+    return FileImportError(wording("file_cell_too_long", name=name, line=line, column=column,
+                                   limit=_count(limits.max_cell_chars)))
 
 
 def read_csv_file(path: Path, limits: Limits = Limits()) -> Sheet:
@@ -226,7 +227,7 @@ def read_csv_file(path: Path, limits: Limits = Limits()) -> Sheet:
     rows = _csv_rows(path, name, encoding, delimiter, limits)
     header_row = next(rows, None)
     if header_row is None:
-        raise FileImportError(f"{name} is empty; export the table again with a header row")
+        raise FileImportError(wording("file_empty", name=name))
     header = [cell.strip() for cell in header_row[1]]
     return Sheet(name, header, rows, decimal_comma=delimiter != ",")
 
@@ -239,7 +240,7 @@ def read_csv(name: str, raw: bytes) -> Sheet:
     reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
     rows = [(line, row) for line, row in enumerate(reader, start=1) if any(cell.strip() for cell in row)]
     if not rows:
-        raise FileImportError(f"{name} is empty; export the table again with a header row")
+        raise FileImportError(wording("file_empty", name=name))
     header = [cell.strip() for cell in rows[0][1]]
     return Sheet(name, header, rows[1:], decimal_comma=delimiter != ",")
 
@@ -250,12 +251,10 @@ def _check_unpacked(name: str, path: Path, limits: Limits) -> None:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError) as error:
-        raise FileImportError(f"{name} cannot be read as an Excel workbook ({error}); "
-                              "save it again as .xlsx or export it as CSV") from None
+        raise FileImportError(wording("file_not_xlsx", name=name, error=error)) from None
     if unpacked > limits.max_unpacked_bytes:
-        raise FileImportError(
-            f"{name} unpacks to {_mb(unpacked)}, above the limit of {_mb(limits.max_unpacked_bytes)} for an Excel "
-            "workbook; nothing was stored. Copy the figures alone to a new workbook, or export them as CSV")
+        raise FileImportError(wording("file_unpacks_too_big", name=name, size=_mb(unpacked),
+                                      limit=_mb(limits.max_unpacked_bytes)))
 
 
 def _xlsx_rows(name: str, worksheet, limits: Limits) -> Iterator[tuple[int, list[object]]]:
@@ -263,9 +262,7 @@ def _xlsx_rows(name: str, worksheet, limits: Limits) -> Iterator[tuple[int, list
     for line, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
         cells += len(row)
         if cells > limits.max_cells:
-            raise FileImportError(
-                f"{name}: the sheet holds more than {limits.max_cells:,} cells, the limit for one import; nothing "
-                "was stored. Copy the figures alone to a new sheet, or export them as CSV")
+            raise FileImportError(wording("file_too_many_cells", name=name, limit=_count(limits.max_cells)))
         if any(c is not None and str(c).strip() for c in row):
             for column, cell in enumerate(row, start=1):
                 if isinstance(cell, str) and len(cell) > limits.max_cell_chars:
@@ -280,8 +277,7 @@ def read_xlsx(name: str, path: Path, sheets: Sequence[str] = (), limits: Limits 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken or foreign file
-        raise FileImportError(f"{name} cannot be read as an Excel workbook ({error}); "
-                              "save it again as .xlsx or export it as CSV") from None
+        raise FileImportError(wording("file_not_xlsx", name=name, error=error)) from None
     try:
         # A format's `sheet` (faktabot.toml) picks the sheet; otherwise the first one is read.
         sheet = next((s for s in sheets if s in book.sheetnames), None)
@@ -292,16 +288,15 @@ def read_xlsx(name: str, path: Path, sheets: Sequence[str] = (), limits: Limits 
         if all(isinstance(b, int) for b in bounds):
             declared = (bounds[1] - bounds[0] + 1) * (bounds[3] - bounds[2] + 1)
             if declared > limits.max_cells:
-                raise FileImportError(
-                    f"{name}: the sheet declares {bounds[1] - bounds[0] + 1:,} rows × {bounds[3] - bounds[2] + 1:,} "
-                    f"columns, above the limit of {limits.max_cells:,} cells for one import; nothing was stored. "
-                    "Copy the figures alone to a new sheet, or export them as CSV")
+                raise FileImportError(wording(
+                    "file_declares_too_many_cells", name=name, rows=_count(bounds[1] - bounds[0] + 1),
+                    columns=_count(bounds[3] - bounds[2] + 1), limit=_count(limits.max_cells)))
         # Rows are few once the dimension is checked; reading them here lets the book close.
         rows = list(_xlsx_rows(name, worksheet, limits))
     finally:
         book.close()
     if not rows:
-        raise FileImportError(f"{name}: the sheet is empty; put a header row and the figures on the first sheet")
+        raise FileImportError(wording("file_sheet_empty", name=name))
     header = ["" if c is None else str(c).strip() for c in rows[0][1]]
     return Sheet(name, header, rows[1:], decimal_comma=True)
 
@@ -309,16 +304,14 @@ def read_xlsx(name: str, path: Path, sheets: Sequence[str] = (), limits: Limits 
 def read(path: Path, sheets: Sequence[str] = (), limits: Limits = Limits()) -> Sheet:
     path = Path(path)
     if not path.is_file():
-        raise FileImportError(f"no file {path}; check the path given with --file")
+        raise FileImportError(wording("file_missing", path=path))
     size = path.stat().st_size
     if size > limits.max_bytes:
-        raise FileImportError(
-            f"{path.name} is {_mb(size)}, above the limit of {_mb(limits.max_bytes)} for one import file; nothing "
-            "was stored. Split the file (e.g. one file per year), or raise the limit in the configuration")
+        raise FileImportError(wording("file_too_big", name=path.name, size=_mb(size), limit=_mb(limits.max_bytes)))
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return read_xlsx(path.name, path, sheets, limits)
     if path.suffix.lower() == ".xls":
-        raise FileImportError(f"{path.name} is an old Excel file (.xls); save it as .xlsx or CSV and import that")
+        raise FileImportError(wording("file_old_excel", name=path.name))
     return read_csv_file(path, limits)
 
 
@@ -353,7 +346,7 @@ def parse_period(cell: object) -> str:
             return str(periods.quarter(y, q))
     if match := _DATE.match(text):
         return str(periods.month(int(match.group(1)), int(match.group(2))))
-    raise ValueError(f"{cell!r} is not a period; write it as 2026-05, maj 2026, 2026-Q2 or 2. kvt. 2026")
+    raise ValueError(wording("file_not_period", cell=cell))
 
 
 def _area(cell: object, areas: Areas, vocabulary: Mapping[str, str]) -> str | None:
@@ -406,15 +399,19 @@ class _Problems:
             return
         if self.count == 1:
             line, problem, fix, stored = self.found[0]
-            raise FileImportError(f"{self.name}, line {line}: {problem}; nothing was stored. {fix}.", table=self.table,
-                                  stored=f"{self.name}, line {line}: {stored}; nothing was stored. {fix}.")
-        more = f" (and {self.count - len(self.found)} more)" if self.count > len(self.found) else ""
-        head = f"{self.name}: {self.count} lines cannot be imported, so nothing was stored – "
+            raise FileImportError(wording("file_line_problem", name=self.name, line=line, problem=problem, fix=fix),
+                                  table=self.table,
+                                  stored=wording("file_line_problem", name=self.name, line=line, problem=stored, fix=fix))
+        more = wording("file_more", count=self.count - len(self.found)) if self.count > len(self.found) else ""
         fix = self.found[0][2]
+
+        def said(lines: list[str]) -> str:
+            return wording("file_lines_problem", name=self.name, count=self.count, lines="; ".join(lines), more=more,
+                           fix=fix)
         raise FileImportError(
-            head + "; ".join(f"line {line}: {problem}" for line, problem, _, _ in self.found) + f"{more}. {fix}.",
+            said([wording("file_line", line=line, problem=problem) for line, problem, _, _ in self.found]),
             table=self.table,
-            stored=head + "; ".join(f"line {line}: {stored}" for line, _, _, stored in self.found) + f"{more}. {fix}.",
+            stored=said([wording("file_line", line=line, problem=stored) for line, _, _, stored in self.found]),
         )
 
 
@@ -429,11 +426,9 @@ def normalise(sheet: Sheet, catalogue: Catalogue, areas: Areas, formats: Sequenc
             return _mapped(sheet, folded, candidate, catalogue, areas, fetched_at, default_area)
     known = "; ".join(f"{f.name}: {', '.join(f.required)}" for f in formats[:6])
     shown = ", ".join(h[:40] for h in sheet.header[:20]) + (", …" if len(sheet.header) > 20 else "")
-    advice = (f"(known formats and the columns they need – {known}; …). Rename the columns, or add "
-              "[imports.<name>] with `indicator` and `columns` to faktabot.toml (see README, »Egne filer«)")
     raise FileImportError(
-        f"{sheet.name}: its columns ({shown or 'none'}) match no import format {advice}",
-        stored=f"{sheet.name}: its {len(sheet.header)} columns match no import format {advice}",
+        wording("file_no_format", name=sheet.name, columns=shown or wording("file_no_columns"), known=known),
+        stored=wording("file_no_format_stored", name=sheet.name, count=len(sheet.header), known=known),
     )
 
 
@@ -443,8 +438,8 @@ def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Cata
     at = {f: folded.index(fold(column)) for f, column in spec.columns.items() if fold(column) in folded}
     missing = [spec.columns[f] for f in spec.columns if f not in at and f not in CORE_FIELDS]
     if missing:
-        raise FileImportError(f"{sheet.name}: column {missing[0]!r} is missing (format {spec.name}, {spec.where}); "
-                              "add it to the file or remove it from the format's `columns`")
+        raise FileImportError(wording("file_column_missing", name=sheet.name, column=missing[0], format=spec.name,
+                                      where=spec.where))
     area_fixed = spec.area or (None if "area" in at else default_area)
     labels = LabelMap(spec.labels)
     vocabulary = areas.vocabulary()
@@ -458,19 +453,17 @@ def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Cata
         try:
             period = parse_period(cells[at["period"]])
         except ValueError as problem:
-            problems.add(line, f"column {spec.columns['period']!r}: {problem}", "Correct the cell",
-                         f"column {spec.columns['period']!r}: not a period, or not one that exists "
-                         "(write 2026-05, maj 2026, 2026-Q2 or 2. kvt. 2026)")
+            problems.add(line, wording("file_cell_period", column=spec.columns["period"], problem=problem),
+                         wording("file_fix_cell"), wording("file_cell_period_stored", column=spec.columns["period"]))
             continue
         if area_fixed:
             code = area_fixed
         else:
             code = _area(cells[at["area"]], areas, vocabulary) if "area" in at else None
             if code is None:
-                problems.add(line, f"area {_text(cells[at['area']])[:40] if 'area' in at else ''!r} is not a kommune, "
-                             "region or DST code Faktabot knows", "Write the kommune's name (e.g. Ballerup) or code (151)",
-                             f"column {spec.columns.get('area', 'area')!r}: not a kommune, region or DST code "
-                             "Faktabot knows")
+                problems.add(line, wording("file_cell_area", area=_text(cells[at["area"]])[:40] if "area" in at else ""),
+                             wording("file_fix_area"),
+                             wording("file_cell_area_stored", column=spec.columns.get("area", "area")))
                 continue
         parts: dict[str, str] = {}
         unknown_label = False
@@ -486,10 +479,10 @@ def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Cata
             else:
                 known = sorted(set(catalogue.breakdowns[key].values.values())) if key in catalogue.breakdowns else []
                 kind = catalogue.breakdowns[key].name if key in catalogue.breakdowns else key
-                problems.add(line, f"{label[:40]!r} in column {spec.columns[key]!r} is not a known {kind}"
-                             + (f" ({', '.join(known)})" if known else ""),
-                             f"Correct the cell, or add it under `labels` of {spec.where}",
-                             f"the value in column {spec.columns[key]!r} is not a known {kind}")
+                problems.add(line, wording("file_cell_label", label=label[:40], column=spec.columns[key], kind=kind,
+                                           known=f" ({', '.join(known)})" if known else ""),
+                             wording("file_fix_label", where=spec.where),
+                             wording("file_cell_label_stored", column=spec.columns[key], kind=kind))
                 unknown_label = True
                 break
         if unknown_label:
@@ -497,14 +490,14 @@ def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Cata
         try:
             value = parse_value(cells[at["value"]], decimal_comma=sheet.decimal_comma)
         except ValueProblem as problem:
-            problems.add(line, f"column {spec.columns['value']!r}: {problem}",
-                         "Write the figure as a number (1.234 or 3,1); leave it empty if it is not known",
-                         f"column {spec.columns['value']!r}: not a number")
+            problems.add(line, wording("file_cell_value", column=spec.columns["value"], problem=problem),
+                         wording("file_fix_value"), wording("file_cell_value_stored", column=spec.columns["value"]))
             continue
         key = (code, period, canonical_breakdown(parts))
         if key in lines:
-            problems.add(line, f"it repeats line {lines[key]} ({indicator.id}, {code}, {period}"
-                         f"{', ' + key[2] if key[2] else ''})", "Remove one of the two lines")
+            problems.add(line, wording("file_repeats", line=lines[key],
+                                       what=", ".join([indicator.id, code, period] + ([key[2]] if key[2] else []))),
+                         wording("file_fix_repeats"))
             continue
         lines[key] = line
         tally.add(*key, value)
@@ -553,29 +546,29 @@ def _jobindsats_export(sheet: Sheet, folded: list[str], catalogue: Catalogue, ar
                 places.append((indicator_id, result.breakdown))
             unknown = unknown or result.unknown
         if not places:
-            problems.add(line, f"{table} »{measure}« with {' / '.join(l for l in labels if l)!r}: "
-                         f"{'label ' + repr(unknown[0]) + ' is' if unknown else 'the labels are'} not one the "
-                         "catalogue knows", f"Add it under `labels` of the {table} entries in indicators/catalogue.toml",
-                         f"{table}: the row's labels (columns ydelsesgruppe, opdeling) are not ones the catalogue knows")
+            which = wording("file_export_label_one", label=unknown[0]) if unknown else wording("file_export_label_all")
+            problems.add(line, wording("file_export_labels", table=table, measure=measure,
+                                       labels=" / ".join(label for label in labels if label), which=which),
+                         wording("file_fix_export_labels", table=table), wording("file_export_labels_stored", table=table))
             continue
         code = vocabulary.get(fold(cell["omraade"]))
         if code is None:
-            problems.add(line, f"area {cell['omraade'][:40]!r} is not in indicators/areas.toml",
-                         "Add the spelling to that area's `names` in indicators/areas.toml",
-                         "column omraade: not an area in indicators/areas.toml")
+            problems.add(line, wording("file_export_area", area=cell["omraade"][:40]), wording("file_fix_export_area"),
+                         wording("file_export_area_stored"))
             continue
         try:
             period = str(periods.from_source(cell["periode"]))
             value = parse_value(cell["vaerdi"])
         except (periods.PeriodError, ValueProblem) as problem:
             column = "periode" if isinstance(problem, periods.PeriodError) else "vaerdi"
-            problems.add(line, str(problem), "Export the table again from Jobindsats.dk",
-                         f"column {column}: not a {'period' if column == 'periode' else 'number'}")
+            problems.add(line, str(problem), wording("file_fix_export"),
+                         wording("file_export_not_period" if column == "periode" else "file_export_not_number",
+                                 column=column))
             continue
         for indicator_id, breakdown in places:
             key = (indicator_id, code, period, breakdown, table)
             if key in placed_by:
-                problems.add(line, f"it repeats line {placed_by[key]}", "Remove one of the two lines")
+                problems.add(line, wording("file_repeats_line", line=placed_by[key]), wording("file_fix_repeats"))
                 break
             placed_by[key] = line
             tallies.setdefault((indicator_id, table), Tally()).add(code, period, breakdown, value)

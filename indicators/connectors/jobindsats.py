@@ -25,6 +25,7 @@ from indicators.connectors.rows import (
     parse_value,
 )
 from indicators.types import Observation
+from indicators.wording import wording
 
 NAME = "jobindsats"
 # Periods re-read behind the newest stored one: Jobindsats revises recent months.
@@ -160,8 +161,7 @@ def parse_spec(body: Any, table: str) -> TableSpec:
         body = body[0]
     if not isinstance(body, dict) or not isinstance(body.get("periods"), list):
         raise SourceError(
-            f"jobindsats, table {table}: /v3/table/{table} did not describe the table (no `periods`); "
-            "check that JOBINDSATS_API_URL points at the v3 API (…/v3/)",
+            wording("jobindsats_no_periods", table=table),
             source=NAME, table=table,
         )
     found: dict[str, list[str]] = {}
@@ -187,8 +187,8 @@ def choose_periods(spec: TableSpec, query: Query) -> tuple[str, int]:
     offered = [t for t in PERIOD_TYPES[query.frequency] if spec.periods.get(t)]
     if not offered:
         raise SourceError(
-            f"jobindsats, table {query.table}: the table offers no monthly, quarterly or yearly periods "
-            f"(it has {', '.join(spec.periods) or 'none'}); pick another table in indicators/catalogue.toml",
+            wording("jobindsats_no_frequency", table=query.table,
+                    offered=", ".join(spec.periods) or wording("jobindsats_none")),
             source=NAME, table=query.table,
         )
     period_type = offered[0]
@@ -237,7 +237,7 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str) -> list[Observation
     table = query.table
 
     def fail(problem: str, fix: str) -> SourceError:
-        return SourceError(f"jobindsats, table {table}: {problem}; nothing was stored. {fix}.",
+        return SourceError(wording("source_failed", source="jobindsats", table=table, problem=problem, fix=fix),
                            source=NAME, table=table)
 
     vocabulary = areas.vocabulary()
@@ -251,16 +251,15 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str) -> list[Observation
     for body in answer.bodies:
         if not isinstance(body, dict) or not isinstance(body.get("columns"), list) \
                 or not isinstance(body.get("rows"), list):
-            raise fail("the answer is not the v3 shape {\"columns\": [...], \"rows\": [...]}",
-                       "Check that JOBINDSATS_API_URL points at the v3 API (…/v3/)")
+            raise fail(wording("jobindsats_shape"), wording("jobindsats_fix_url"))
         columns = [str(c) for c in body["columns"]]
         measures = []
         for item in query.wanted:
             index = _measure_column(columns, item.source.measure)
             if index is None:
                 raise fail(
-                    f"no column {item.source.measure!r} (the columns are {', '.join(map(repr, columns[2:]))})",
-                    f"Correct `measure` in {item.where}",
+                    wording("jobindsats_no_column", measure=item.source.measure, columns=", ".join(map(repr, columns[2:]))),
+                    wording("jobindsats_fix_measure", where=item.where),
                 )
             measures.append(index)
         measure_columns = tuple(measures)
@@ -275,8 +274,8 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str) -> list[Observation
                 break
         for row in body_rows:
             if not isinstance(row, list) or len(row) != len(columns):
-                raise fail(f"a row does not have {len(columns)} cells: {str(row)[:120]}",
-                           "Run `faktabot refresh` again; if it persists, the API has changed shape")
+                raise fail(wording("jobindsats_short_row", cells=len(columns), row=str(row)[:120]),
+                           wording("jobindsats_fix_shape"))
             labels = tuple(row[2:first_value])
             if None in labels:
                 labels = tuple("" if c is None else str(c) for c in labels)
@@ -289,14 +288,13 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str) -> list[Observation
                 try:
                     period = period_of[row[0]] = str(periods.from_source(str(row[0])))
                 except periods.PeriodError:
-                    raise fail(f"period {row[0]!r} is not a period id like 2026M05 or 2026Q02",
-                               "Report it; the API has changed its period ids") from None
+                    raise fail(wording("jobindsats_bad_period", period=row[0]),
+                               wording("source_fix_report_periods")) from None
             if row[1] not in area_of:
                 area_of[row[1]] = vocabulary.get(fold(str(row[1])))
             code = area_of[row[1]]
             if code is None:
-                raise fail(f"area {row[1]!r} is not in indicators/areas.toml",
-                           "Add the spelling to that area's `names` in indicators/areas.toml")
+                raise fail(wording("jobindsats_unknown_area", area=row[1]), wording("jobindsats_fix_area"))
             group = groups.get(labels)
             if group is None:
                 group = groups[labels] = []
@@ -312,9 +310,9 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str) -> list[Observation
             if placed.unknown:
                 row = members[0][2]
                 raise fail(
-                    f"label {placed.unknown[0]!r} (in a row with {' / '.join(labels)}, {row[1]}, {row[0]}) "
-                    "is not one the catalogue knows",
-                    f"Add it under `labels` of {item.where}, mapped to a breakdown such as \"ydelse=…\"",
+                    wording("jobindsats_unknown_label", label=placed.unknown[0], labels=" / ".join(labels),
+                            area=row[1], period=row[0]),
+                    wording("jobindsats_fix_label", where=item.where),
                 )
             if placed.breakdown is not None:
                 placed_groups.append((placed.breakdown, members))
@@ -330,8 +328,9 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str) -> list[Observation
                     try:
                         value = parse_value(cell)
                     except ValueProblem as problem:
-                        raise fail(f"{item.source.measure!r} for {row[1]}, {row[0]}: {problem}",
-                                   "Report it; the API has changed how it writes numbers") from None
+                        raise fail(wording("jobindsats_bad_value", measure=item.source.measure, area=row[1],
+                                               period=row[0], problem=problem),
+                                       wording("source_fix_report_numbers")) from None
                 key = (code, period, breakdown)
                 if key in values:
                     tally.add(code, period, breakdown, value)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from indicators.catalogue import fold
 from indicators.types import canonical_breakdown, parse_breakdown
+from indicators.wording import wording
 
 _TOTAL_WORDS = {"i alt", "ialt", "tot", "total", "alle"}
 
@@ -90,7 +91,7 @@ def parse_value(cell: object, *, decimal_comma: bool = True) -> float | None:
     if kind is int or kind is float:  # the common case first: JSON numbers
         return float(cell)
     if isinstance(cell, bool):
-        raise ValueProblem(f"{cell!r} is not a number")
+        raise ValueProblem(wording("value_not_number", cell=cell))
     if isinstance(cell, (int, float)):
         return float(cell)
     text = str(cell).strip().replace("\u00a0", "").replace(" ", "")
@@ -103,7 +104,7 @@ def parse_value(cell: object, *, decimal_comma: bool = True) -> float | None:
     try:
         return float(text)
     except ValueError:
-        raise ValueProblem(f"{cell!r} is not a number") from None
+        raise ValueProblem(wording("value_not_number", cell=cell)) from None
 
 
 class Tally:

@@ -20,6 +20,7 @@ from indicators.connectors import Newest, Wanted
 from indicators.connectors.http import HttpClient, RetryPolicy, SourceError
 from indicators.connectors.rows import LabelMap, Tally, ValueProblem, parse_value
 from indicators.types import Observation
+from indicators.wording import wording
 
 NAME = "statbank"
 AREA_VARIABLES = {"omraade", "bopkom", "komk", "kommune"}  # folded: OMRÅDE -> omraade
@@ -143,7 +144,7 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str) -> list[Observation
     table = query.table
 
     def fail(problem: str, fix: str) -> SourceError:
-        return SourceError(f"statbank, table {table}: {problem}; nothing was stored. {fix}.",
+        return SourceError(wording("source_failed", source="statbank", table=table, problem=problem, fix=fix),
                            source=NAME, table=table)
 
     text = answer.text.lstrip("\ufeff \r\n")
@@ -152,24 +153,22 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str) -> list[Observation
             body = json.loads(text)
         except ValueError:
             body = {}
-        raise fail(f"StatBank answered with an error: {body.get('message', text[:200])} "
-                   f"({body.get('errorTypeCode', 'no code')})",
-                   "Correct `table` or `variables` in indicators/catalogue.toml")
+        raise fail(wording("statbank_error", message=body.get("message", text[:200]),
+                           code=body.get("errorTypeCode", wording("statbank_no_code"))), wording("statbank_fix_table"))
     reader = csv.reader(io.StringIO(text), delimiter=";")
     header = next(reader, None)
     if not header:
-        raise fail("the answer is empty", "Run `faktabot refresh` again later")
+        raise fail(wording("statbank_empty"), wording("source_fix_later"))
     names = [fold(h) for h in header]
     try:
         time_at = names.index(TIME_VARIABLE)
         value_at = names.index(VALUE_COLUMN)
     except ValueError:
-        raise fail(f"the answer has no {TIME_VARIABLE.upper()} and {VALUE_COLUMN.upper()} columns "
-                   f"(header: {';'.join(header)[:200]})", "Check that STATBANK_API_URL ends in /v1/") from None
+        raise fail(wording("statbank_no_columns", time=TIME_VARIABLE.upper(), value=VALUE_COLUMN.upper(),
+                           header=";".join(header)[:200]), wording("statbank_fix_url")) from None
     area_at = next((i for i, n in enumerate(names) if n in AREA_VARIABLES), None)
     if area_at is None:
-        raise fail(f"the answer has no area column (header: {';'.join(header)})",
-                   "Select an area variable (OMRÅDE or BOPKOM) in indicators/catalogue.toml")
+        raise fail(wording("statbank_no_area", header=";".join(header)), wording("statbank_fix_area"))
     label_at = [i for i in range(len(header)) if i not in (time_at, value_at, area_at)]
     # A variable fixed to one value is the selection itself, not a label to map (TAL=1010).
     fixed = {fold(code): sel for code, sel in query.variables if sel != "*" and "," not in sel}
@@ -181,29 +180,30 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str) -> list[Observation
         if not row:
             continue
         if len(row) != len(header):
-            raise fail(f"line {line} has {len(row)} cells, the header {len(header)}; the answer was probably "
-                       "cut off", "Run `faktabot refresh` again later")
+            raise fail(wording("statbank_cut_off", line=line, cells=len(row), header=len(header)),
+                       wording("source_fix_later"))
         code = _area_code(row[area_at], areas, vocabulary)
         if code is None:
-            raise fail(f"area {row[area_at]!r} (line {line}) is not in indicators/areas.toml",
-                       "Add it to indicators/areas.toml, or to NOT_AREAS in indicators/connectors/statbank.py")
+            raise fail(wording("statbank_unknown_area", area=row[area_at], line=line),
+                       wording("statbank_fix_unknown_area"))
         if code == "":
             continue
         try:
             period = str(periods.from_source(row[time_at]))
         except periods.PeriodError:
-            raise fail(f"period {row[time_at]!r} (line {line}) is not a period id like 2026M05 or 2026K2",
-                       "Report it; the API has changed its period ids") from None
+            raise fail(wording("statbank_bad_period", period=row[time_at], line=line),
+                       wording("source_fix_report_periods")) from None
         try:
             value = parse_value(row[value_at])
         except ValueProblem as problem:
-            raise fail(f"line {line}: {problem}", "Report it; the API has changed how it writes numbers") from None
+            raise fail(wording("statbank_bad_value", line=line, problem=problem),
+                       wording("source_fix_report_numbers")) from None
         labels = [row[i] for i in label_at]
         for item, labels_map, tally in zip(query.wanted, maps, tallies):
             placed = labels_map.place(labels, neutral, strict=True)
             if placed.unknown:
-                raise fail(f"value code {placed.unknown[0]!r} (line {line}) is not one the catalogue knows",
-                           f"Add it under `labels` of {item.where}, or fix that variable's selection")
+                raise fail(wording("statbank_unknown_code", code=placed.unknown[0], line=line),
+                           wording("statbank_fix_code", where=item.where))
             if placed.breakdown is not None:
                 tally.add(code, period, placed.breakdown, value)
     observations = []

@@ -1,0 +1,25 @@
+"""The Danish words of the errors `indicators` raises, from `templates/messages.toml` [errors].
+
+`indicators` may not import `bot`, so it reads the same file through this small loader; an error
+carries its finished Danish sentence from the moment it is raised. Reads one file once; no other I/O.
+"""
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+import templates
+
+MESSAGES = Path(templates.__file__).parent / "messages.toml"
+
+
+@cache
+def _errors() -> dict[str, str]:
+    with open(MESSAGES, "rb") as handle:
+        return tomllib.load(handle)["errors"]
+
+
+def wording(key: str, /, **values: object) -> str:
+    """The error `key` of messages.toml [errors], filled in with `values`."""
+    return _errors()[key].format(**values)
