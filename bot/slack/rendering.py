@@ -43,12 +43,17 @@ class ChartRenderer:
         spec = charts.spec_for(result.result, path)
         if spec is None:
             return None
+        # The cache lives in this process: a chart drawn before (the same series, the same target
+        # path) is sent at once; a new one is drawn in a child and kept here.
+        return charts.render_png(spec, draw=self._draw)
+
+    def _draw(self, spec: charts.ChartSpec | charts.BarSpec) -> bytes:
         if self.pool is not None and all(f.done() for f in self.ready):
             try:
-                return self.pool.submit(charts.render_png, spec).result(timeout=30)
+                return self.pool.submit(charts.draw_png, spec).result(timeout=30)
             except Exception:  # a broken pool must not cost an answer its chart
                 log.exception("slack: chart process failed; drawing here instead")
-        return charts.render_png(spec)
+        return charts.draw_png(spec)
 
     def close(self) -> None:
         if self.pool is not None:
