@@ -136,7 +136,7 @@ def run(quick: bool = False) -> list[Result]:
     from bot.slack.blocks import words
 
     at_once, bursts = (20, 2) if quick else (AT_ONCE, BURSTS)
-    busy = words()["answer"]["busy"]
+    busy = words()["answer"].get("busy")
     path = Path(tempfile.mkdtemp(prefix="faktabot-bench-")) / "store.db"
     with Store(path, create=True) as store:
         sampledata.load_into(store)
