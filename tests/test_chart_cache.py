@@ -57,3 +57,21 @@ def test_a_cache_folder_keeps_charts_for_the_next_process(tmp_path):
     assert charts.render_png(_spec(), restarted, draw) == drawn
     assert draw.draws == 1
     assert [p.suffix for p in (tmp_path / "charts").iterdir()] == [".png"]
+
+
+def test_many_asking_for_the_same_new_chart_at_once_wait_for_one_draw():
+    import threading
+
+    cache, draw, started = charts.ChartCache(), CountingDraw(), threading.Barrier(8)
+    found: list[bytes] = []
+
+    def ask() -> None:
+        started.wait()
+        found.append(charts.render_png(_spec(), cache, draw))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert draw.draws == 1 and len(set(found)) == 1 and len(found) == 8

@@ -242,7 +242,34 @@ class ChartCache:
         self.max_bytes, self.folder = max_bytes, folder
         self.held = 0
         self._charts: OrderedDict[str, bytes] = OrderedDict()
+        self._drawing: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
+
+    def get_or_draw(self, key: str, draw: Callable[[], bytes]) -> bytes:
+        """The chart under `key`, drawn by `draw()` if it is not kept. Twenty people asking the same
+        question at once wait for one draw, not twenty."""
+        found = self.get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            if key in self._charts:  # drawn by another between the look and the lock
+                return self._charts[key]
+            pending = self._drawing.get(key)
+            mine = pending is None
+            if mine:
+                pending = self._drawing[key] = threading.Event()
+        if not mine:
+            pending.wait(timeout=DRAW_WAIT)
+            found = self.get(key)
+            return found if found is not None else draw()  # that draw failed, or was too big to keep
+        try:
+            found = draw()
+            self.put(key, found)
+            return found
+        finally:
+            with self._lock:
+                del self._drawing[key]
+            pending.set()
 
     def get(self, key: str) -> bytes | None:
         with self._lock:
@@ -290,6 +317,8 @@ class ChartCache:
             return len(self._charts)
 
 
+# How long a request waits for the same chart being drawn for another before drawing it itself.
+DRAW_WAIT = 30.0
 # Bump when the drawing code changes what the same spec looks like, so kept charts are redrawn.
 DRAWING = 1
 # The process's charts: an answer, an alert, the summary and the fact sheet share them.
@@ -309,12 +338,7 @@ def render_png(spec: ChartSpec | BarSpec, cache: ChartCache | None = CACHE,
     draw = draw or draw_png
     if cache is None:
         return draw(spec)
-    key = chart_key(spec)
-    found = cache.get(key)
-    if found is None:
-        found = draw(spec)
-        cache.put(key, found)
-    return found
+    return cache.get_or_draw(chart_key(spec), lambda: draw(spec))
 
 
 def draw_png(spec: ChartSpec | BarSpec) -> bytes:

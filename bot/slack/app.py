@@ -85,6 +85,8 @@ class SlackBot:
         self.pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="slack-work")
         # The busy notes and modals, which must not wait behind the answers.
         self.notices = ThreadPoolExecutor(max_workers=2, thread_name_prefix="slack-notice")
+        # Answers' charts, after their text: they wait on the chart processes and on uploads.
+        self.charts = ThreadPoolExecutor(max_workers=2 * self.workers, thread_name_prefix="slack-chart")
         self._waiting = 0
         self._waiting_lock = threading.Lock()
         self.renderer = ChartRenderer((os.cpu_count() or 1) if chart_processes is None else chart_processes)
@@ -141,6 +143,10 @@ class SlackBot:
         """Run `work(*args)` off the listener thread but not behind the answers (a modal to open)."""
         self.notices.submit(self._guarded, name, work, *args)
 
+    def chart_later(self, work: Callable[..., object], *args: object) -> None:
+        """Draw and upload an answer's chart after its text, off the answer workers."""
+        self.charts.submit(self._guarded, "chart", work, *args)
+
     def _counted(self, name: str, work: Callable[..., object], *args: object) -> None:
         try:
             self._guarded(name, work, *args)
@@ -168,6 +174,7 @@ class SlackBot:
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=False)
         self.notices.shutdown(wait=True, cancel_futures=False)
+        self.charts.shutdown(wait=True, cancel_futures=False)
         self.renderer.close()
         with self._events_lock:
             self._events.db.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from bot.asking.answers import Answer
@@ -17,6 +18,15 @@ from bot.asking.conversation import Reply
 from bot.rendering import charts
 
 log = logging.getLogger("faktabot.slack")
+
+
+def _background() -> None:
+    """Run in each child at start: drawing yields the cores to the threads that acknowledge Slack
+    and post answers (a niceness of 10; the children draw nothing else)."""
+    try:
+        os.nice(10)
+    except OSError:  # not allowed here: draw at the parent's priority
+        pass
 
 
 def _warm() -> bool:
@@ -33,7 +43,8 @@ class ChartRenderer:
         self.ready: list[Future] = []
         if processes > 0:
             # spawn, not fork: the parent runs threads (Bolt, the scheduler), which fork would copy mid-lock.
-            self.pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"))
+            self.pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_background)
             self.ready = [self.pool.submit(_warm) for _ in range(processes)]
 
     def chart(self, result: Reply, path: list[tuple[str, float]]) -> bytes | None:
