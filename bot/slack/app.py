@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +37,10 @@ from indicators.store import Store
 log = logging.getLogger("faktabot.slack")
 # Answer work per worker that may wait silently; beyond it a question hears »Jeg arbejder på det…«.
 QUEUE_PER_WORKER = 4
+# The interpreter's thread switch interval while Slack is served.
+SWITCH_SECONDS = 0.001
+# How long the workers wait for each other at start-up, so each opens its store once.
+WARM_SECONDS = 5.0
 # How many times the silent queue may wait before a question is refused, politely.
 OVERLOAD = 4
 
@@ -64,6 +69,9 @@ class SlackBot:
                  client: WebClient | None = None, workers: int | None = None, queue: int | None = None,
                  chart_processes: int | None = None):
         self.settings, self.config, self.clock = settings, config, clock
+        # A thread waiting for the GIL gets it after this long (Python's default: 5 ms): with answer
+        # and upload threads busy, an acknowledgement would otherwise wait 5 ms at every turn.
+        sys.setswitchinterval(SWITCH_SECONDS)
         self.client = client or web_client(settings)
         self._local = threading.local()
         with Store(settings.db_path) as store:  # migrate once, here, before any thread needs the tables
@@ -94,7 +102,11 @@ class SlackBot:
         self.conversations = Conversations()
         self.allowed_channels = config.slack.channels
         self.allowed_users = config.slack.users
-        self.pool.submit(self._guarded, "warm-up", self.warm)
+        # Every worker opens its store connection (and the first loads the vocabulary and the
+        # templates) now, not on the first burst of questions: one warm-up per worker thread.
+        meeting = threading.Barrier(self.workers)
+        for _ in range(self.workers):
+            self.pool.submit(self._guarded, "warm-up", self.warm, meeting)
 
     # -- per-thread store ------------------------------------------------------------------
 
@@ -163,13 +175,19 @@ class SlackBot:
         except Exception:
             log.exception("slack: %s failed", name)
 
-    def warm(self) -> None:
+    def warm(self, meeting: threading.Barrier | None = None) -> None:
         """Load what the first answer needs (vocabulary, catalogue, templates, this thread's store)
-        on a worker at start-up, so the first question waits for none of it."""
+        on a worker at start-up, so the first question waits for none of it. With `meeting`, the
+        workers wait for each other, so that each thread warms up once."""
         default_vocabulary()
         for name in ("answer.txt.j2", "ranking.txt.j2", "not_understood.txt.j2", "target_line.txt.j2"):
             render.environment().get_template(name)
         self.store()
+        if meeting is not None:
+            try:
+                meeting.wait(timeout=WARM_SECONDS)
+            except threading.BrokenBarrierError:  # a question came first: that worker warms on it
+                pass
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=False)
