@@ -58,12 +58,13 @@ def run(quick: bool = False) -> list[Result]:
     with Store(path) as store:
         for question in questions:  # warm caches (vocabulary, templates, catalogue)
             reply(question, store, config, TODAY)
-        answered, lookups = [], []
+        answered, lookups, worked = [], [], []
         for _ in range(rounds):
             for question in questions:
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.thread_time()
                 result = reply(question, store, config, TODAY)
                 answered.append(time.perf_counter() - started)
+                worked.append(time.thread_time() - cpu)
                 obs = getattr(result.result, "observation", None)
                 if obs is not None:
                     lookups.append((obs.indicator, obs.area, obs.breakdown))
@@ -121,6 +122,10 @@ def run(quick: bool = False) -> list[Result]:
                percentile(raw, 0.5) * ms, "ms", aim="context costs; see p99", higher_is_better=False),
         Result("ask p99 (ms)", percentile(answered, 0.99) * ms, percentile(raw, 0.99) * ms, "ms",
                aim="p99 ≤ 1 ms", higher_is_better=False),
+        # The same answers' CPU time: on a shared machine the wall-clock p99 is the scheduler's
+        # (another process holding the core for a time slice), this is the answering's own.
+        Result("ask p99, CPU time of the answering thread (ms)", percentile(worked, 0.99) * ms,
+               percentile(raw, 0.99) * ms, "ms", aim="p99 ≤ 1 ms", higher_is_better=False),
         Result("ask p99 as `faktabot ask` answers, with the targets' context (ms)", percentile(targeted, 0.99) * ms,
                percentile(raw, 0.99) * ms, "ms", aim="p99 ≤ 1 ms", higher_is_better=False),
         Result(f"ask p99, {len(RANKINGS)} rankings across all kommuner (ms)", percentile(ranked, 0.99) * ms,
