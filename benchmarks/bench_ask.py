@@ -48,6 +48,8 @@ def _questions() -> list[str]:
 
 
 def run(quick: bool = False) -> list[Result]:
+    """Five rounds of every question (quick: two), after one that warms the caches."""
+    rounds = 2 if quick else 5
     path = Path(tempfile.mkdtemp(prefix="faktabot-bench-")) / "store.db"
     with Store(path, create=True) as store:
         sampledata.load_into(store)
@@ -56,23 +58,24 @@ def run(quick: bool = False) -> list[Result]:
     with Store(path) as store:
         for question in questions:  # warm caches (vocabulary, templates, catalogue)
             reply(question, store, config, TODAY)
-        answered, lookups = [], []
-        for _ in range(5):
+        answered, lookups, worked = [], [], []
+        for _ in range(rounds):
             for question in questions:
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.thread_time()
                 result = reply(question, store, config, TODAY)
                 answered.append(time.perf_counter() - started)
+                worked.append(time.thread_time() - cpu)
                 obs = getattr(result.result, "observation", None)
                 if obs is not None:
                     lookups.append((obs.indicator, obs.area, obs.breakdown))
         ranked = []
-        for _ in range(5):
+        for _ in range(rounds):
             for question in RANKINGS:
                 started = time.perf_counter()
                 reply(question, store, config, TODAY)
                 ranked.append(time.perf_counter() - started)
         followed = []
-        for _ in range(5):
+        for _ in range(rounds):
             for first, then in FOLLOW_UPS:
                 conversation, now = Conversations(), datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
                 conversation.remember("bench", reply(first, store, config, TODAY), now)
@@ -80,12 +83,12 @@ def run(quick: bool = False) -> list[Result]:
                 result = reply(then, store, config, TODAY, context=conversation.get("bench", now))
                 conversation.remember("bench", result, now)
                 followed.append(time.perf_counter() - started)
-    targeted = _answers_with_targets(path, questions)
+    targeted = _answers_with_targets(path, questions, rounds)
     # Baseline: the raw SQL a hand-written bot would run for the same answers (the series' newest value).
     conn = sqlite3.connect(path)
     raw = []
-    for _ in range(5):
-        for key in lookups[: len(lookups) // 5]:
+    for _ in range(rounds):
+        for key in lookups[: len(lookups) // rounds]:
             started = time.perf_counter()
             conn.execute("SELECT period, value FROM observations WHERE indicator = ? AND area = ? AND breakdown = ? "
                          "ORDER BY period DESC LIMIT 1", key).fetchone()
@@ -95,11 +98,16 @@ def run(quick: bool = False) -> list[Result]:
     with Store(path) as store:
         chart_reply = reply("udvikling i ledigheden vs landet", store, config, TODAY, with_chart=True)
         spec = charts.spec_for(chart_reply.result)
-    ours, bare = [], []
-    for _ in range(5):
+    ours, bare, cached = [], [], []
+    cache = charts.ChartCache()
+    for _ in range(rounds):
+        # A first draw: no cache, every time.
         started = time.perf_counter()
-        charts.render_png(spec)
+        charts.render_png(spec, cache=None)
         ours.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        charts.render_png(spec, cache=cache)  # the first round draws, the rest read the cache
+        cached.append(time.perf_counter() - started)
         started = time.perf_counter()
         figure = Figure(figsize=(8, 4.5), dpi=100)
         FigureCanvasAgg(figure)
@@ -113,19 +121,25 @@ def run(quick: bool = False) -> list[Result]:
         Result(f"ask p50, {len(questions)} questions (ms)", percentile(answered, 0.5) * ms,
                percentile(raw, 0.5) * ms, "ms", aim="context costs; see p99", higher_is_better=False),
         Result("ask p99 (ms)", percentile(answered, 0.99) * ms, percentile(raw, 0.99) * ms, "ms",
-               aim="p99 < 10 ms", higher_is_better=False),
+               aim="p99 ≤ 1 ms", higher_is_better=False),
+        # The same answers' CPU time: on a shared machine the wall-clock p99 is the scheduler's
+        # (another process holding the core for a time slice), this is the answering's own.
+        Result("ask p99, CPU time of the answering thread (ms)", percentile(worked, 0.99) * ms,
+               percentile(raw, 0.99) * ms, "ms", aim="p99 ≤ 1 ms", higher_is_better=False),
         Result("ask p99 as `faktabot ask` answers, with the targets' context (ms)", percentile(targeted, 0.99) * ms,
-               percentile(raw, 0.99) * ms, "ms", aim="p99 < 10 ms", higher_is_better=False),
+               percentile(raw, 0.99) * ms, "ms", aim="p99 ≤ 1 ms", higher_is_better=False),
         Result(f"ask p99, {len(RANKINGS)} rankings across all kommuner (ms)", percentile(ranked, 0.99) * ms,
-               percentile(raw, 0.99) * ms, "ms", aim="p99 < 10 ms", higher_is_better=False),
+               percentile(raw, 0.99) * ms, "ms", aim="p99 ≤ 1 ms", higher_is_better=False),
         Result(f"ask p99, {len(FOLLOW_UPS)} follow-ups with context (ms)", percentile(followed, 0.99) * ms,
-               percentile(raw, 0.99) * ms, "ms", aim="p99 < 10 ms", higher_is_better=False),
-        Result("chart render (ms)", statistics.median(ours) * ms, statistics.median(bare) * ms, "ms",
-               aim="≤ 1.5 × bare plot", higher_is_better=False),
+               percentile(raw, 0.99) * ms, "ms", aim="p99 ≤ 1 ms", higher_is_better=False),
+        Result("chart render, first draw (ms)", statistics.median(ours) * ms, statistics.median(bare) * ms, "ms",
+               aim="≤ 1.3 × bare plot", higher_is_better=False),
+        Result("chart render, the same chart again (ms)", statistics.median(cached[1:]) * ms,
+               statistics.median(bare) * ms, "ms", aim="from the cache", higher_is_better=False),
     ]
 
 
-def _answers_with_targets(path: Path, questions: list[str]) -> list[float]:
+def _answers_with_targets(path: Path, questions: list[str], rounds: int = 3) -> list[float]:
     """Each question answered as `faktabot ask` and Slack answer it: the targets' context loaded
     (the states the last evaluation stored), then the reply with status lines and målsti."""
     config = load_config(REPO / "faktabot.toml")
@@ -134,7 +148,7 @@ def _answers_with_targets(path: Path, questions: list[str]) -> list[float]:
     with Store(path) as store:
         states = evaluate(config.targets, observations_for(store, config.targets), {}, now).states
         Ledger(store.db).save_states(list(states.values()))
-        for _ in range(3):
+        for _ in range(max(2, rounds - 2)):
             for question in questions:
                 started = time.perf_counter()
                 context = TargetContext.load(store, config, now)

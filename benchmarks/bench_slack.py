@@ -1,9 +1,12 @@
-"""Slack under a burst: 20 managers ask at the same moment. `faktabot run` runs in HTTP mode as its
+"""Slack under a burst: 50 managers ask at the same moment. `faktabot run` runs in HTTP mode as its
 own process, as in production, with SLACK_API_URL at the tests' fake Web API (tests/fake_slack.py)
 in this process; signed app_mentions go to its /slack/events. Ack latency p99 beside a bare HTTP
 round trip to the fake server, and answer-with-chart latency p99 (until the chart's upload is
 complete) beside answering the same questions in-process with no Slack, one at a time (the text is posted
-first, so its latency is shown too). Three bursts.
+first, so its latency is shown too). Three bursts; the second and third ask what the first asked,
+so their charts come from the chart cache: "repeated answer + chart" is measured on those.
+With more questions than workers and queue, some hear »Jeg arbejder på det…« first; the answer's
+text is the message after that note.
 """
 from __future__ import annotations
 
@@ -35,13 +38,20 @@ QUESTIONS = [
     "fleksjob maj 2025", "ledige kvinder", "sygedagpenge vs region", "ledighed april 2026", "befolkning",
 ]
 BURSTS = 3
+AT_ONCE = 50  # questions per burst: the list asked over again
 TODAY = date(2026, 11, 25)
 
 
-def _burst(port: int, fake: slack.FakeSlack, burst: int) -> tuple[list[float], list[float], list[float]]:
-    """Send the 20 questions at once; latencies in seconds of the acks, of the answers' text (posted
-    first) and of the answers with their charts."""
-    start = threading.Barrier(len(QUESTIONS))
+def _asked(at_once: int) -> list[str]:
+    return [QUESTIONS[i % len(QUESTIONS)] for i in range(at_once)]
+
+
+def _burst(port: int, fake: slack.FakeSlack, burst: int, at_once: int,
+           busy: str) -> tuple[list[float], list[float], list[float]]:
+    """Send `at_once` questions at once; latencies in seconds of the acks, of the answers' text
+    (posted first, after a busy note if any) and of the answers with their charts."""
+    asked = _asked(at_once)
+    start = threading.Barrier(len(asked))
     sent: dict[str, float] = {}
     acks: list[float] = []
 
@@ -54,7 +64,7 @@ def _burst(port: int, fake: slack.FakeSlack, burst: int) -> tuple[list[float], l
         acks.append(time.perf_counter() - sent[ts])
         assert status == 200
 
-    threads = [threading.Thread(target=ask, args=item) for item in enumerate(QUESTIONS)]
+    threads = [threading.Thread(target=ask, args=item) for item in enumerate(asked)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -63,15 +73,16 @@ def _burst(port: int, fake: slack.FakeSlack, burst: int) -> tuple[list[float], l
     texts, answers = [], []
     for ts, at in sent.items():
         calls = fake.wait_for("files.completeUploadExternal", where=lambda a, ts=ts: a.get("thread_ts") == ts,
-                              timeout=30)
+                              timeout=60)
         answers.append(calls[0].at - at)
-        texts.append(fake.to("chat.postMessage", where=lambda a, ts=ts: a.get("thread_ts") == ts)[0].at - at)
+        posted = fake.to("chat.postMessage", where=lambda a, ts=ts: a.get("thread_ts") == ts and a.get("text") != busy)
+        texts.append(posted[0].at - at)
     return acks, texts, answers
 
 
-def _bare_round_trips(fake: slack.FakeSlack) -> list[float]:
-    """The floor for an ack: 20 concurrent POSTs of a small body to the same fake server."""
-    start, times = threading.Barrier(len(QUESTIONS)), []
+def _bare_round_trips(fake: slack.FakeSlack, at_once: int, bursts: int) -> list[float]:
+    """The floor for an ack: `at_once` concurrent POSTs of a small body to the same fake server."""
+    start, times = threading.Barrier(at_once), []
     port = int(fake.base.rsplit(":", 1)[1])
 
     def once() -> None:
@@ -84,8 +95,8 @@ def _bare_round_trips(fake: slack.FakeSlack) -> list[float]:
         times.append(time.perf_counter() - began)
         connection.close()
 
-    for _ in range(BURSTS):
-        threads = [threading.Thread(target=once) for _ in QUESTIONS]
+    for _ in range(bursts):
+        threads = [threading.Thread(target=once) for _ in range(at_once)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -121,6 +132,11 @@ def _start_service(path: Path, fake: slack.FakeSlack) -> tuple[subprocess.Popen,
 
 
 def run(quick: bool = False) -> list[Result]:
+    """Three bursts of 50 (quick: two of 20; the second is still a repeat)."""
+    from bot.slack.blocks import words
+
+    at_once, bursts = (20, 2) if quick else (AT_ONCE, BURSTS)
+    busy = words()["answer"].get("busy")
     path = Path(tempfile.mkdtemp(prefix="faktabot-bench-")) / "store.db"
     with Store(path, create=True) as store:
         sampledata.load_into(store)
@@ -143,22 +159,26 @@ def run(quick: bool = False) -> list[Result]:
                        "application/json")
             fake.wait_for("files.completeUploadExternal", timeout=30)
             time.sleep(2)  # let the chart processes finish warming up (each imports matplotlib)
-            acks, texts, answers = [], [], []
-            for burst in range(BURSTS):
-                burst_acks, burst_texts, burst_answers = _burst(port, fake, burst)
+            acks, texts, answers, repeated = [], [], [], []
+            for burst in range(bursts):
+                burst_acks, burst_texts, burst_answers = _burst(port, fake, burst, at_once, busy)
                 acks += burst_acks
                 texts += burst_texts
                 answers += burst_answers
-            bare = _bare_round_trips(fake)
+                if burst:
+                    repeated += burst_answers
+            bare = _bare_round_trips(fake, at_once, bursts)
         finally:
             bot.terminate()
             bot.wait(timeout=30)
     ms = 1000
     return [
-        Result(f"slack ack p99, {len(QUESTIONS)} at once (ms)", percentile(acks, 0.99) * ms,
-               percentile(bare, 0.99) * ms, "ms", aim="p99 < 100 ms", higher_is_better=False),
+        Result(f"slack ack p99, {at_once} at once (ms)", percentile(acks, 0.99) * ms,
+               percentile(bare, 0.99) * ms, "ms", aim="p99 ≤ 50 ms", higher_is_better=False),
         Result("slack answer text p99 (ms)", percentile(texts, 0.99) * ms, percentile(alone_text, 0.99) * ms, "ms",
                aim="baseline: in-process, one by one", higher_is_better=False),
         Result("slack answer + chart p99 (ms)", percentile(answers, 0.99) * ms, percentile(alone, 0.99) * ms, "ms",
                aim="p99 < 1 s", higher_is_better=False),
+        Result("slack repeated answer + chart p99 (ms)", percentile(repeated, 0.99) * ms,
+               percentile(alone, 0.99) * ms, "ms", aim="p99 ≤ 150 ms", higher_is_better=False),
     ]

@@ -10,7 +10,8 @@ import logging
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -472,10 +473,15 @@ def _create_private(path: Path) -> None:
         raise StoreError(wording("store_cannot_create", path=path, error=error.strerror)) from None
 
 
+# How many distinct reads a Store keeps (each a series of at most a few hundred small rows).
+READ_CACHE_ENTRIES = 4096
+
+
 class Store:
     """One connection to the store; open one per thread (sqlite3 connections are thread-bound)."""
 
-    def __init__(self, path: str | Path, *, create: bool = False, areas: Areas | None = None):
+    def __init__(self, path: str | Path, *, create: bool = False, areas: Areas | None = None,
+                 read_cache: int = READ_CACHE_ENTRIES):
         self.path = Path(path)
         if not create and not self.path.exists():
             raise StoreMissing(wording("store_missing", path=self.path))
@@ -483,6 +489,10 @@ class Store:
         new = not self.path.exists()
         if new:
             _create_private(self.path)
+        # Reads that answers repeat (a series, its period kinds), kept until the store changes.
+        self._reads: OrderedDict[tuple, object] = OrderedDict()
+        self._read_version: tuple[int, int] | None = None
+        self._read_cache = read_cache
         try:
             # No sqlite-utils plugins: the store wants none, and looking for them reads every installed
             # package's metadata on each opening (a tenth of a command's start-up).
@@ -769,6 +779,28 @@ class Store:
             self.db.execute(f"SELECT DISTINCT period FROM observations WHERE {where}", args), 0, None)]
         return count, found
 
+    def data_version(self) -> tuple[int, int]:
+        """Changes whenever the store's data may have: SQLite's `data_version` counts commits by
+        other connections (a refresh in another process), `total_changes` this connection's own."""
+        conn = self.db.conn
+        return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
+
+    def _cached(self, key: tuple, read: Callable[[], object]) -> object:
+        """`read()`, remembered under `key` until the data version changes; least recently used
+        entries go first past `read_cache` entries. A Store is used by one thread, so no lock."""
+        version = self.data_version()
+        if version != self._read_version:
+            self._reads.clear()
+            self._read_version = version
+        reads = self._reads
+        if key in reads:
+            reads.move_to_end(key)
+            return reads[key]
+        found = reads[key] = read()
+        if len(reads) > self._read_cache:
+            reads.popitem(last=False)
+        return found
+
     def _observation(self, row: tuple) -> Observation:
         return Observation(
             indicator=row[0], area=row[1], period=row[2], breakdown=row[3], value=row[4],
@@ -804,10 +836,18 @@ class Store:
 
     def series(self, indicator: str, area: str, breakdown: str = "", kind: str | None = None) -> list[Observation]:
         """One series ordered by period; `kind` limits it to months, quarters or years."""
+        return list(self._cached(("series", indicator, area, breakdown, kind),
+                                 lambda: tuple(self._series(indicator, area, breakdown, kind))))
+
+    def _series(self, indicator: str, area: str, breakdown: str, kind: str | None) -> list[Observation]:
         rows = self.db.execute(series_sql(kind), [indicator, area, breakdown]).fetchall()
         return [self._observation(r) for r in self._readable(rows)]
 
     def get(self, indicator: str, area: str, period: str, breakdown: str = "") -> Observation | None:
+        return self._cached(("get", indicator, area, period, breakdown),
+                            lambda: self._get(indicator, area, period, breakdown))
+
+    def _get(self, indicator: str, area: str, period: str, breakdown: str) -> Observation | None:
         row = self.db.execute(GET_SQL, [indicator, area, period, breakdown]).fetchone()
         return next((self._observation(r) for r in self._readable([row] if row else [])), None)
 
@@ -815,9 +855,14 @@ class Store:
                       breakdown: str = "") -> list[Observation]:
         """Every listed area's published values of one indicator for `periods`, in one query: what
         a ranking across the 98 kommuner reads, instead of one series per kommune."""
-        wanted_periods, wanted_areas = list(periods), list(areas)
+        wanted_periods, wanted_areas = tuple(periods), tuple(areas)
         if not wanted_periods or not wanted_areas:
             return []
+        return list(self._cached(("cross_section", indicator, wanted_periods, wanted_areas, breakdown),
+                                 lambda: tuple(self._cross_section(indicator, wanted_periods, wanted_areas, breakdown))))
+
+    def _cross_section(self, indicator: str, wanted_periods: tuple[str, ...], wanted_areas: tuple[str, ...],
+                       breakdown: str) -> list[Observation]:
         rows = self.db.execute(cross_section_sql(len(wanted_periods), len(wanted_areas)),
                                [indicator, breakdown, *wanted_periods, *wanted_areas]).fetchall()
         return [self._observation(r) for r in rows]
@@ -825,20 +870,32 @@ class Store:
     def period_coverage(self, indicator: str, kind: str, areas: Iterable[str],
                         breakdown: str = "") -> list[tuple[str, int]]:
         """(period, how many of `areas` have a published value), newest period first."""
-        wanted = list(areas)
+        wanted = tuple(areas)
         if not wanted:
             return []
+        return list(self._cached(("period_coverage", indicator, kind, wanted, breakdown),
+                                 lambda: tuple(self._period_coverage(indicator, kind, wanted, breakdown))))
+
+    def _period_coverage(self, indicator: str, kind: str, wanted: tuple[str, ...],
+                         breakdown: str) -> list[tuple[str, int]]:
         return [(r[0], r[1]) for r in self.db.execute(period_coverage_sql(kind, len(wanted)),
                                                      [indicator, breakdown, *wanted])]
 
     def period_kinds(self, indicator: str, area: str, breakdown: str = "") -> list[str]:
         """Which period kinds a series has, e.g. ['month', 'year'] for ledighedsprocent."""
+        return list(self._cached(("period_kinds", indicator, area, breakdown),
+                                 lambda: tuple(self._period_kinds(indicator, area, breakdown))))
+
+    def _period_kinds(self, indicator: str, area: str, breakdown: str) -> list[str]:
         return [
             kind for kind in _PERIOD_KIND_SQL
             if self.db.execute(period_kind_sql(kind), [indicator, area, breakdown]).fetchone()
         ]
 
     def breakdowns(self, indicator: str, area: str) -> list[str]:
+        return list(self._cached(("breakdowns", indicator, area), lambda: tuple(self._breakdowns(indicator, area))))
+
+    def _breakdowns(self, indicator: str, area: str) -> list[str]:
         rows = self.db.execute(BREAKDOWNS_SQL, [indicator, area]).fetchall()
         return [r[0] for r in rows]
 

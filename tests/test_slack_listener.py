@@ -14,6 +14,8 @@ import pytest
 
 from bot.settings import load_settings
 from bot.slack import server
+from bot.slack.app import worker_count
+from bot.slack.blocks import words
 from indicators.store import Store
 from indicators.types import Observation
 from tests import fake_slack as slack
@@ -197,3 +199,40 @@ def test_a_slack_api_that_does_not_answer_stops_start_up_with_one_line_in_time(s
         assert "xoxb-test" not in caplog.text
     finally:
         silent.close()
+
+
+def test_a_full_queue_says_it_is_working_on_it_and_answers_later(sample_store_copy, fake):
+    # One worker and room for one question behind it: the worker is held until every question
+    # is in, so the third question on finds the queue full, and past four times that, overloaded.
+    running = server.start(settings_for(sample_store_copy, fake), CONFIG, port=0, upkeep_seconds=3600,
+                           chart_processes=0, workers=1, queue=1)
+    held = threading.Event()
+    try:
+        running.bot.later("hold", held.wait)
+        stamps = [f"17641000{n:02d}.000100" for n in range(8)]
+        for number, ts in enumerate(stamps):
+            started = time.perf_counter()
+            assert slack.post(running.port, slack.event(slack.mention("ledighed maj", ts), f"EvQ{number}"),
+                              JSON) == (200, "")
+            assert time.perf_counter() - started < 1.0  # acknowledged without waiting for a worker
+        busy = words()["answer"]["busy"]
+        for ts in stamps[1:7]:
+            [note] = fake.wait_for("chat.postMessage", where=in_thread(ts), timeout=5)
+            assert note.args["text"] == busy
+        [refusal] = fake.wait_for("chat.postMessage", where=in_thread(stamps[7]), timeout=5)
+        assert refusal.args["text"] == words()["answer"]["overloaded"]
+        assert not fake.to("chat.postMessage", where=in_thread(stamps[0]))  # queued quietly, not answered yet
+        held.set()
+        for ts in stamps[:7]:
+            answers = fake.wait_for("chat.postMessage", count=1 if ts == stamps[0] else 2, where=in_thread(ts),
+                                    timeout=20)
+            assert "Ledige i Ballerup, maj 2026" in answers[-1].args["text"]
+        time.sleep(0.3)
+        assert len(fake.to("chat.postMessage", where=in_thread(stamps[7]))) == 1  # refused: no answer follows
+    finally:
+        held.set()
+        running.stop()
+
+
+def test_the_answer_workers_follow_the_cores():
+    assert [worker_count(cpus) for cpus in (1, 2, 4, 16)] == [4, 8, 16, 32]

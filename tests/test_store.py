@@ -129,3 +129,28 @@ def test_a_migration_rewrites_timestamps_in_copenhagen_time_as_utc(tmp_path):
         assert store.runs()[0]["started_at"] == "2026-11-25T06:45:00+00:00"
         assert store.runs()[0]["finished_at"] == "2026-11-25T06:46:00+00:00"
         assert store.last_successful_runs() == {"statbank": "2026-11-25T06:45:00+00:00"}
+
+
+def test_a_repeated_read_comes_from_memory_until_anyone_writes(tmp_path):
+    path = tmp_path / "s.db"
+    with Store(path, create=True) as store, Store(path) as other:
+        store.load([obs("2026-05", 812)])
+        first = store.series("ledige", "151")
+        assert store.series("ledige", "151") == first
+        version = store.data_version()
+        assert store.data_version() == version  # reading changes nothing
+        other.load([obs("2026-06", 790)])  # another connection: another process's refresh
+        assert store.data_version() != version
+        assert [o.period for o in store.series("ledige", "151")] == ["2026-05", "2026-06"]
+        assert store.period_kinds("ledige", "151") == ["month"]
+        store.load([obs("2026-06", 795)])  # this connection's own write
+        assert store.get("ledige", "151", "2026-06").value == 795
+        assert [o.value for o in other.series("ledige", "151")] == [812, 795]
+
+
+def test_the_read_cache_keeps_at_most_its_bound(tmp_path):
+    with Store(tmp_path / "s.db", create=True, read_cache=3) as store:
+        store.load([obs("2026-05", 812, area=code) for code in ("101", "147", "151", "153", "155")])
+        for code in ("101", "147", "151", "153", "155"):
+            assert store.series("ledige", code)[0].area == code
+        assert len(store._reads) == 3

@@ -35,6 +35,10 @@ from rules.targets import Target
 # Target paths cover the fact sheet's and the charts' windows; periods outside a target's own
 # points are left out by the rules' path function.
 PATH_FIRST, PATH_LAST = "2015-01", "2030-12"
+# Views loaded per (store file, data version), with the config they were made for. A store's
+# data version is per connection, so a handful of entries covers a process's connections.
+_LOADED_ENTRIES = 16
+_loaded: dict[tuple[str, tuple[int, int]], tuple[Config, list[TargetView]]] = {}
 
 
 def observations_for(store: Store, targets: Sequence[Target]) -> list[Observation]:
@@ -59,11 +63,21 @@ class TargetContext:
     def load(cls, store: Store, config: Config, now: datetime) -> TargetContext:
         if not config.targets:
             return cls(config, [], now)
+        # Every question loads the context: the views are kept per store file and config until
+        # the store's data version changes (an evaluation saving states, a refresh, an ack).
+        key = (str(store.path), store.data_version())
+        kept = _loaded.get(key)
+        if kept is not None and kept[0] is config:
+            return cls(config, kept[1], now)
         states = Ledger(store.db).states()
         missing = [t for t in config.targets if t.id not in states]
         if missing:
             states = {**states, **evaluate(missing, observations_for(store, missing), {}, now).states}
-        return cls(config, views(config.targets, states), now)
+        found = views(config.targets, states)
+        if len(_loaded) >= _LOADED_ENTRIES:
+            _loaded.clear()
+        _loaded[key] = (config, found)
+        return cls(config, found, now)
 
     def _view(self, indicator: str, area: str) -> TargetView | None:
         return next((v for v in self.views if v.target.indicator == indicator and v.target.area == area), None)

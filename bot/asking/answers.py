@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
 from bot.asking.queries import PeriodRequest, Query
 from indicators import periods
@@ -25,6 +26,8 @@ _PREFERENCE = {
 # How far back a development answer and its chart look, per period kind.
 HISTORY = {"month": 25, "quarter": 9, "year": 10}
 DEVELOPMENT = {"month": 13, "quarter": 5, "year": 5}
+# A store's periods are few and Period is immutable: each spelling is read once per process.
+_period = lru_cache(maxsize=8192)(periods.parse)
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +268,7 @@ def pick(series: list[Observation], request: PeriodRequest) -> tuple[Observation
     published = [o for o in series if o.value is not None]
     if not published:
         return None, False
-    parsed = [(periods.parse(o.period), o) for o in published]
+    parsed = [(_period(o.period), o) for o in published]
     if request.month is not None:
         hits = [o for p, o in parsed if (p.length == 1 and p.month == request.month)
                 or (p.length == 3 and p.quarter == (request.month - 1) // 3 + 1)]

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from bot.asking.answers import Answer, Freshness, answer, freshness
 from bot.asking.queries import (
@@ -140,13 +141,20 @@ class Conversations:
                 self._last[key] = (self._last[key][0], now)
 
 
+@lru_cache(maxsize=2048)
+def _parse(text: str, context: Query | None) -> Query | NotUnderstood:
+    """`parse` is pure and the vocabulary is built once per process: the same words asked again
+    (a busy channel's favourite questions, a follow-up to the same question) parse once."""
+    return parse(text, default_vocabulary(), context)
+
+
 def reply(text: str, store: Store, config: Config, today: date, *, area: str | None = None,
           with_chart: bool = False, targets: TargetLookup | None = None,
           target_board: Callable[[Query], str] | None = None, context: Query | None = None) -> Reply:
     """Answer one question exactly as the bot would in Slack; `context` is the conversation's
     previous question (`Reply.context`), for follow-ups."""
     catalogue, areas = default_catalogue(), default_areas()
-    parsed = parse(text, default_vocabulary(), context)
+    parsed = _parse(text, context)
     if isinstance(parsed, NotUnderstood):
         names = {i.id: i.name for i in catalogue}
         return Reply(parsed, render.render("not_understood.txt.j2", n=parsed, names=names))

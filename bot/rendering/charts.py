@@ -1,18 +1,26 @@
 """Charts: a series, its comparison areas and the target path as a PNG (matplotlib Figure API, Agg).
 
-Pure apart from rendering: data in, PNG bytes out. Never pyplot (it keeps global state that leaks
-in a long-running service). Sized for Slack and email: 800 x 450 px.
+Pure apart from rendering: data in, PNG bytes out, so the bytes are kept (`ChartCache`) under a
+hash of the spec and the drawing settings; I/O only with a cache folder. Never pyplot (it keeps
+global state that leaks in a long-running service). Sized for Slack and email: 800 x 450 px.
 """
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
+import logging
 import textwrap
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.rendering import formats, render
 from indicators import periods
+
+log = logging.getLogger("faktabot.charts")
 
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.5, 100
 # Colour-blind safe (Okabe-Ito); the kommune's own line is the strongest.
@@ -223,7 +231,118 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
 
 
-def render_png(spec: ChartSpec | BarSpec) -> bytes:
+class ChartCache:
+    """PNG bytes by chart key, least recently used out first past `max_bytes`; safe across threads.
+    With a `folder`, each chart is also kept there as `<key>.png`, so a restart draws nothing twice.
+
+    The key is a hash of everything a chart is drawn from (the spec holds the series' values), so
+    a refresh that changes a series changes its key, and an unchanged one keeps its chart."""
+
+    def __init__(self, max_bytes: int = 32 * 1024 * 1024, folder: Path | None = None):
+        self.max_bytes, self.folder = max_bytes, folder
+        self.held = 0
+        self._charts: OrderedDict[str, bytes] = OrderedDict()
+        self._drawing: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
+
+    def get_or_draw(self, key: str, draw: Callable[[], bytes]) -> bytes:
+        """The chart under `key`, drawn by `draw()` if it is not kept. Twenty people asking the same
+        question at once wait for one draw, not twenty."""
+        found = self.get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            if key in self._charts:  # drawn by another between the look and the lock
+                return self._charts[key]
+            pending = self._drawing.get(key)
+            mine = pending is None
+            if mine:
+                pending = self._drawing[key] = threading.Event()
+        if not mine:
+            pending.wait(timeout=DRAW_WAIT)
+            found = self.get(key)
+            return found if found is not None else draw()  # that draw failed, or was too big to keep
+        try:
+            found = draw()
+            self.put(key, found)
+            return found
+        finally:
+            with self._lock:
+                del self._drawing[key]
+            pending.set()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            found = self._charts.get(key)
+            if found is not None:
+                self._charts.move_to_end(key)
+                return found
+        if self.folder is not None:
+            try:
+                found = (self.folder / f"{key}.png").read_bytes()
+            except OSError:
+                return None
+            self._keep(key, found)
+        return found
+
+    def put(self, key: str, png: bytes) -> None:
+        self._keep(key, png)
+        if self.folder is not None:
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                scratch = self.folder / f".{key}.{threading.get_ident()}.tmp"
+                scratch.write_bytes(png)
+                scratch.replace(self.folder / f"{key}.png")  # atomic: a reader never sees half a PNG
+            except OSError as error:  # a full or read-only disk costs a redraw later, not the chart
+                log.warning("charts: could not keep a chart in %s (%s)", self.folder, error)
+
+    def _keep(self, key: str, png: bytes) -> None:
+        if len(png) > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._charts:
+                return
+            self._charts[key] = png
+            self.held += len(png)
+            while self.held > self.max_bytes:
+                _, dropped = self._charts.popitem(last=False)
+                self.held -= len(dropped)
+
+    def __contains__(self, key: str) -> bool:
+        with self._lock:
+            return key in self._charts
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._charts)
+
+
+# How long a request waits for the same chart being drawn for another before drawing it itself.
+DRAW_WAIT = 30.0
+# Bump when the drawing code changes what the same spec looks like, so kept charts are redrawn.
+DRAWING = 1
+# The process's charts: an answer, an alert, the summary and the fact sheet share them.
+CACHE = ChartCache()
+
+
+def chart_key(spec: ChartSpec | BarSpec) -> str:
+    """A hash of what the chart is drawn from: the spec (its series' values included), the size
+    and the drawing version. Specs are frozen dataclasses of text and numbers: `repr` is exact."""
+    return hashlib.sha256(repr((DRAWING, WIDTH_IN, HEIGHT_IN, DPI, spec)).encode()).hexdigest()[:32]
+
+
+def render_png(spec: ChartSpec | BarSpec, cache: ChartCache | None = CACHE,
+               draw: Callable[[ChartSpec | BarSpec], bytes] | None = None) -> bytes:
+    """The chart's PNG: from `cache` when the same spec was drawn before, else drawn (by `draw`,
+    `draw_png` unless given) and kept. `cache=None` always draws."""
+    draw = draw or draw_png
+    if cache is None:
+        return draw(spec)
+    return cache.get_or_draw(chart_key(spec), lambda: draw(spec))
+
+
+def draw_png(spec: ChartSpec | BarSpec) -> bytes:
+    """Draw the chart (no cache): ~100–200 ms of matplotlib."""
     # Imported here, not at the top: matplotlib takes most of a second to import, and a command
     # such as `faktabot ask` without --chart never draws.
     from matplotlib.backends.backend_agg import FigureCanvasAgg

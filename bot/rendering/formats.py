@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from babel.dates import format_date, get_month_names
 from babel.numbers import format_decimal
@@ -17,8 +18,10 @@ LOCALE = "da_DK"
 MONTHS = dict(get_month_names("wide", locale="da"))
 
 
+@lru_cache(maxsize=8192)
 def number(value: float, decimals: int = 0, signed: bool = False) -> str:
-    """Danish grouping and decimal comma; `signed` puts + on positive numbers."""
+    """Danish grouping and decimal comma; `signed` puts + on positive numbers. Kept per value:
+    babel parses the pattern and looks up the locale on every call, most of an answer's time."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     if signed:
         pattern = f"+{pattern};-{pattern}"
@@ -46,6 +49,7 @@ def period(text: str, short: bool = False) -> str:
     return str(p.year)
 
 
+@lru_cache(maxsize=1024)
 def day(moment: str | date | datetime) -> str:
     """An ISO date or timestamp as `22. aug. 2026`."""
     if isinstance(moment, str):

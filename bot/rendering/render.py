@@ -143,6 +143,8 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        # Templates ship with the code: compile each once per process, never stat it per answer.
+        auto_reload=False,
     )
     env.filters.update(
         number=formats.number,

@@ -53,6 +53,12 @@ def on_snooze(bot: SlackBot, body: dict, days: int) -> None:
 
 def on_acknowledge_clicked(bot: SlackBot, ack: Callable[..., object], body: dict, client: WebClient) -> None:
     ack()
+    # The modal must open within 3 s of the click (trigger_id): on the notice thread, which never
+    # waits behind the answers, and after the ack, which must not wait for the Web API.
+    bot.soon("acknowledge modal", _open_modal, bot, body, client)
+
+
+def _open_modal(bot: SlackBot, body: dict, client: WebClient) -> None:
     target = body["actions"][0]["value"]
     channel, ts = _where(body)
     name = _target_name(bot, target) or target

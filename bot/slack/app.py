@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -23,8 +24,10 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot import clock
 from bot.asking.conversation import Conversations
+from bot.asking.queries import default_vocabulary
 from bot.config import Config
 from bot.delivery.ledger import Ledger
+from bot.rendering import render
 from bot.settings import Settings
 from bot.slack.records import SlackRecords
 from bot.slack.rendering import ChartRenderer
@@ -32,6 +35,20 @@ from indicators.database import Database
 from indicators.store import Store
 
 log = logging.getLogger("faktabot.slack")
+# Answer work per worker that may wait silently; beyond it a question hears »Jeg arbejder på det…«.
+QUEUE_PER_WORKER = 4
+# The interpreter's thread switch interval while Slack is served.
+SWITCH_SECONDS = 0.001
+# How long the workers wait for each other at start-up, so each opens its store once.
+WARM_SECONDS = 5.0
+# How many times the silent queue may wait before a question is refused, politely.
+OVERLOAD = 4
+
+
+def worker_count(cpus: int | None = None) -> int:
+    """Answer workers for this machine: four per core (they mostly wait on Slack and on the chart
+    processes), at least four and at most 32."""
+    return max(4, min(32, 4 * (cpus or os.cpu_count() or 1)))
 
 
 def web_client(settings: Settings) -> WebClient:
@@ -49,8 +66,12 @@ class SlackBot:
     """Settings, config, clock and one store connection per thread, shared by every listener."""
 
     def __init__(self, settings: Settings, config: Config, *, clock: Callable[[], datetime] = clock.now,
-                 client: WebClient | None = None, workers: int = 32, chart_processes: int | None = None):
+                 client: WebClient | None = None, workers: int | None = None, queue: int | None = None,
+                 chart_processes: int | None = None):
         self.settings, self.config, self.clock = settings, config, clock
+        # A thread waiting for the GIL gets it after this long (Python's default: 5 ms): with answer
+        # and upload threads busy, an acknowledgement would otherwise wait 5 ms at every turn.
+        sys.setswitchinterval(SWITCH_SECONDS)
         self.client = client or web_client(settings)
         self._local = threading.local()
         with Store(settings.db_path) as store:  # migrate once, here, before any thread needs the tables
@@ -63,13 +84,29 @@ class SlackBot:
         connection.execute("PRAGMA synchronous = NORMAL")
         self._events = SlackRecords(Database(connection), migrate=False)
         self._events_lock = threading.Lock()
-        # Workers mostly wait (on Slack, on a chart process), so a burst of questions gets one each.
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack-work")
+        # Workers mostly wait (on Slack, on a chart process), so a few per core; more would only
+        # fight the threads that acknowledge Slack for the GIL. Past `workers + queue` pieces of
+        # work at once a question is told »Jeg arbejder på det…« and still answered; past
+        # OVERLOAD times that it is told, politely, to ask again.
+        self.workers = workers or worker_count()
+        self.queue = QUEUE_PER_WORKER * self.workers if queue is None else queue
+        self.pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="slack-work")
+        # The busy notes and modals, which must not wait behind the answers.
+        self.notices = ThreadPoolExecutor(max_workers=2, thread_name_prefix="slack-notice")
+        # Answers' charts, after their text: they wait on the chart processes and on uploads.
+        self.charts = ThreadPoolExecutor(max_workers=2 * self.workers, thread_name_prefix="slack-chart")
+        self._waiting = 0
+        self._waiting_lock = threading.Lock()
         self.renderer = ChartRenderer((os.cpu_count() or 1) if chart_processes is None else chart_processes)
         # The last question per thread and DM, so "og i Aarhus?" follows it (30 minutes idle).
         self.conversations = Conversations()
         self.allowed_channels = config.slack.channels
         self.allowed_users = config.slack.users
+        # Every worker opens its store connection (and the first loads the vocabulary and the
+        # templates) now, not on the first burst of questions: one warm-up per worker thread.
+        meeting = threading.Barrier(self.workers)
+        for _ in range(self.workers):
+            self.pool.submit(self._guarded, "warm-up", self.warm, meeting)
 
     # -- per-thread store ------------------------------------------------------------------
 
@@ -94,8 +131,40 @@ class SlackBot:
 
     # -- work off the listener thread ------------------------------------------------------
 
-    def later(self, name: str, work: Callable[..., object], *args: object) -> None:
-        self.pool.submit(self._guarded, name, work, *args)
+    def later(self, name: str, work: Callable[..., object], *args: object,
+              busy: Callable[[str], object] | None = None) -> bool:
+        """Queue `work(*args)` for a worker; returns at once (this runs before Slack's ack). With
+        every worker busy and the queue full, `busy` (a question's way to reply) is told so on
+        the notice thread: »Jeg arbejder på det…« and the work still queued, or, past OVERLOAD
+        times the queue, a polite no and the work dropped (False)."""
+        with self._waiting_lock:
+            waiting = self._waiting
+            full = waiting >= self.workers + self.queue
+            refused = busy is not None and waiting >= (self.workers + self.queue) * OVERLOAD
+            if not refused:
+                self._waiting += 1
+        if busy is not None and (full or refused):
+            self.notices.submit(self._guarded, "busy note", busy, "overloaded" if refused else "busy")
+        if refused:
+            log.warning("slack: %d pieces of work waiting; %s refused", waiting, name)
+            return False
+        self.pool.submit(self._counted, name, work, *args)
+        return True
+
+    def soon(self, name: str, work: Callable[..., object], *args: object) -> None:
+        """Run `work(*args)` off the listener thread but not behind the answers (a modal to open)."""
+        self.notices.submit(self._guarded, name, work, *args)
+
+    def chart_later(self, work: Callable[..., object], *args: object) -> None:
+        """Draw and upload an answer's chart after its text, off the answer workers."""
+        self.charts.submit(self._guarded, "chart", work, *args)
+
+    def _counted(self, name: str, work: Callable[..., object], *args: object) -> None:
+        try:
+            self._guarded(name, work, *args)
+        finally:
+            with self._waiting_lock:
+                self._waiting -= 1
 
     @staticmethod
     def _guarded(name: str, work: Callable[..., object], *args: object) -> None:
@@ -106,8 +175,24 @@ class SlackBot:
         except Exception:
             log.exception("slack: %s failed", name)
 
+    def warm(self, meeting: threading.Barrier | None = None) -> None:
+        """Load what the first answer needs (vocabulary, catalogue, templates, this thread's store)
+        on a worker at start-up, so the first question waits for none of it. With `meeting`, the
+        workers wait for each other, so that each thread warms up once."""
+        default_vocabulary()
+        for name in ("answer.txt.j2", "ranking.txt.j2", "not_understood.txt.j2", "target_line.txt.j2"):
+            render.environment().get_template(name)
+        self.store()
+        if meeting is not None:
+            try:
+                meeting.wait(timeout=WARM_SECONDS)
+            except threading.BrokenBarrierError:  # a question came first: that worker warms on it
+                pass
+
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=False)
+        self.notices.shutdown(wait=True, cancel_futures=False)
+        self.charts.shutdown(wait=True, cancel_futures=False)
         self.renderer.close()
         with self._events_lock:
             self._events.db.close()

@@ -35,6 +35,9 @@ def build_app(bot: SlackBot) -> App:
         request_verification_enabled=not settings.socket_mode,
         token_verification_enabled=True,  # auth.test at start: a wrong token fails at once
         listener_executor=ThreadPoolExecutor(max_workers=10, thread_name_prefix="slack-ack"),
+        # Every listener only acknowledges and queues (or, for a modal, hands over): run it on the
+        # request's own thread, not on the executor while Bolt polls for the ack every 10 ms.
+        process_before_response=True,
     )
     app.middleware(lambda body, next: _guard(bot, body, next))
     app.event("app_mention")(_acked(bot, "mention", questions.on_mention))
@@ -45,7 +48,7 @@ def build_app(bot: SlackBot) -> App:
     app.command(COMMAND)(lambda ack, command, respond: questions.on_command(bot, ack, command, respond))
     app.action(blocks.SNOOZE_WEEK)(_acked(bot, "snooze", actions.on_snooze, 7))
     app.action(blocks.SNOOZE_MONTH)(_acked(bot, "snooze", actions.on_snooze, 30))
-    # The modal must open within 3 s of the click (trigger_id), so this one runs on the listener thread.
+    # The modal must open within 3 s of the click (trigger_id): not queued behind the answers.
     app.action(blocks.ACKNOWLEDGE)(
         lambda ack, body, client: actions.on_acknowledge_clicked(bot, ack, body, client))
     app.view(blocks.ACK_VIEW)(lambda ack, body, view: actions.on_note_submitted(bot, ack, body, view))
@@ -54,25 +57,31 @@ def build_app(bot: SlackBot) -> App:
     return app
 
 def _acked(bot: SlackBot, name: str, work: Callable[..., object], *extra: object) -> Callable[..., None]:
-    """A listener that acknowledges at once and leaves `work(bot, body, *extra)` to the pool."""
+    """A listener that acknowledges at once and leaves `work(bot, body, *extra)` to the pool: no
+    store, no rendering, no Web API call before the ack. An event Slack already delivered (a
+    retry or a replay, by `event_id`, remembered across restarts) is dropped by the worker."""
 
     def listener(ack: Callable[..., object], body: dict) -> None:
         ack()
-        bot.later(name, work, bot, body, *extra)
+        bot.later(name, _once, bot, body, work, *extra, busy=questions.busy_note(bot, body))
 
     return listener
 
-def _guard(bot: SlackBot, body: dict, next: Callable[[], BoltResponse]) -> BoltResponse | None:
-    """Before any listener: the configured workspace, channels and users only; an event Slack
-    already delivered (a retry or a replay, by `event_id`, remembered across restarts) is
-    answered 200 and dropped — a middleware that skipped next() would make Bolt answer 404."""
-    refusal = _refusal(bot, body)
-    if refusal is not None:
-        return refusal
+
+def _once(bot: SlackBot, body: dict, work: Callable[..., object], *extra: object) -> None:
     event_id = body.get("event_id") if body.get("type") == "event_callback" else None
     if event_id and not bot.first_time(str(event_id)):
         log.info("slack: event %s already handled; dropped", event_id)
-        return BoltResponse(status=200, body="")
+        return
+    work(bot, body, *extra)
+
+def _guard(bot: SlackBot, body: dict, next: Callable[[], BoltResponse]) -> BoltResponse | None:
+    """Before any listener: the configured workspace, channels and users only (a refusal is a
+    200 — a middleware that skipped next() would make Bolt answer 404). Nothing here touches the
+    store: repeated events are dropped after the ack, by the worker (`_once`)."""
+    refusal = _refusal(bot, body)
+    if refusal is not None:
+        return refusal
     return next()
 
 def _refusal(bot: SlackBot, body: dict) -> BoltResponse | None:

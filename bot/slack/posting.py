@@ -48,10 +48,20 @@ def post(bot: SlackBot, channel: str, thread_ts: str | None, text: str, layout: 
         drawn = chart() if callable(chart) and not permanent else chart
         _record(bot, {"message": payload, "chart_title": chart_title}, drawn or None, reason, permanent)
         return None
-    drawn = chart() if callable(chart) else chart
-    if drawn:
-        _chart(bot, {"channel": channel, "thread_ts": thread_ts, "chart_title": chart_title}, drawn)
+    where = {"channel": channel, "thread_ts": thread_ts, "chart_title": chart_title}
+    if callable(chart):
+        # The text is out; the chart (drawn in a chart process, or read from the cache) follows on
+        # the chart thread, so this answer worker is free for the next question's text.
+        bot.chart_later(_draw_and_upload, bot, where, chart)
+    elif chart:
+        _chart(bot, where, chart)
     return ts
+
+
+def _draw_and_upload(bot: SlackBot, where: dict, draw: Draw) -> None:
+    drawn = draw()
+    if drawn:
+        _chart(bot, where, drawn)
 
 
 def post_chart(bot: SlackBot, channel: str, thread_ts: str | None, chart: bytes, title: str) -> None:

@@ -46,6 +46,23 @@ def on_direct_message(bot: SlackBot, body: dict) -> None:
     answer_in(bot, event["channel"], event.get("thread_ts"), question_text(event.get("text", "")), event.get("user"))
 
 
+def busy_note(bot: SlackBot, body: dict) -> Callable[[str], object] | None:
+    """How to tell the asker of a question (a mention or a DM) that the bot is busy: a reply in
+    its thread with `slack.toml` [answer] `busy` or `overloaded`. None for events that are not
+    questions. Built before the ack without I/O; called later, on the notice thread."""
+    event = body.get("event") or {}
+    if event.get("type") == "app_mention":
+        channel, thread_ts = event.get("channel"), event.get("thread_ts") or event.get("ts")
+    elif event.get("type") == "message" and event.get("channel_type") == "im" and not (
+            event.get("subtype") or event.get("bot_id")):
+        channel, thread_ts = event.get("channel"), event.get("thread_ts")
+    else:
+        return None
+    if not channel:
+        return None
+    return lambda key: post(bot, channel, thread_ts, blocks.word("answer", key), [])
+
+
 def answer_in(bot: SlackBot, channel: str, thread_ts: str | None, text: str, user: str | None) -> None:
     # One conversation per thread (a mention's answer starts one), and a DM outside threads is one
     # conversation: a follow-up there is read against the question before.
@@ -79,7 +96,8 @@ def on_command(bot: SlackBot, ack: Callable[..., object], command: dict, respond
     if verb in SUBSCRIPTION_VERBS:
         bot.later("subscription", subscriptions.on_command, bot, verb, rest, channel, respond)
     else:
-        bot.later("command", _answer_command, bot, channel, text, user, respond)
+        bot.later("command", _answer_command, bot, channel, text, user, respond,
+                  busy=lambda key: respond(text=blocks.word("answer", key), response_type="ephemeral"))
 
 
 def _answer_command(bot: SlackBot, channel: str, text: str, user: str | None, respond: Callable[..., object]) -> None:

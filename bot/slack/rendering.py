@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from bot.asking.answers import Answer
@@ -17,6 +18,15 @@ from bot.asking.conversation import Reply
 from bot.rendering import charts
 
 log = logging.getLogger("faktabot.slack")
+
+
+def _background() -> None:
+    """Run in each child at start: drawing yields the cores to the threads that acknowledge Slack
+    and post answers (a niceness of 10; the children draw nothing else)."""
+    try:
+        os.nice(10)
+    except OSError:  # not allowed here: draw at the parent's priority
+        pass
 
 
 def _warm() -> bool:
@@ -33,7 +43,8 @@ class ChartRenderer:
         self.ready: list[Future] = []
         if processes > 0:
             # spawn, not fork: the parent runs threads (Bolt, the scheduler), which fork would copy mid-lock.
-            self.pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"))
+            self.pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_background)
             self.ready = [self.pool.submit(_warm) for _ in range(processes)]
 
     def chart(self, result: Reply, path: list[tuple[str, float]]) -> bytes | None:
@@ -43,12 +54,17 @@ class ChartRenderer:
         spec = charts.spec_for(result.result, path)
         if spec is None:
             return None
+        # The cache lives in this process: a chart drawn before (the same series, the same target
+        # path) is sent at once; a new one is drawn in a child and kept here.
+        return charts.render_png(spec, draw=self._draw)
+
+    def _draw(self, spec: charts.ChartSpec | charts.BarSpec) -> bytes:
         if self.pool is not None and all(f.done() for f in self.ready):
             try:
-                return self.pool.submit(charts.render_png, spec).result(timeout=30)
+                return self.pool.submit(charts.draw_png, spec).result(timeout=30)
             except Exception:  # a broken pool must not cost an answer its chart
                 log.exception("slack: chart process failed; drawing here instead")
-        return charts.render_png(spec)
+        return charts.draw_png(spec)
 
     def close(self) -> None:
         if self.pool is not None:

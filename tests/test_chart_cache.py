@@ -1,0 +1,77 @@
+"""Charts from cache: the same spec gives the same bytes without drawing; a changed series draws."""
+from __future__ import annotations
+
+from bot.rendering import charts
+
+
+def _spec(last: float = 4.1, title: str = "Ledighedsprocenten i Ballerup") -> charts.ChartSpec:
+    points = [("2026-01", 4.4), ("2026-02", 4.3), ("2026-03", last)]
+    return charts.ChartSpec(title=title, unit="pct.", decimals=1, lines=[charts.Line("Ballerup", points)])
+
+
+class CountingDraw:
+    """A real draw that counts how often it ran."""
+
+    def __init__(self) -> None:
+        self.draws = 0
+
+    def __call__(self, spec) -> bytes:
+        self.draws += 1
+        return charts.draw_png(spec)
+
+
+def test_the_same_spec_is_drawn_once_and_then_read_from_the_cache():
+    cache, draw = charts.ChartCache(), CountingDraw()
+    first = charts.render_png(_spec(), cache, draw)
+    again = charts.render_png(_spec(), cache, draw)
+    assert first == again and first.startswith(b"\x89PNG")
+    assert draw.draws == 1
+
+
+def test_a_refresh_that_changes_the_series_draws_anew():
+    cache, draw = charts.ChartCache(), CountingDraw()
+    before = charts.render_png(_spec(4.1), cache, draw)
+    after = charts.render_png(_spec(4.0), cache, draw)
+    assert draw.draws == 2 and before != after
+    assert charts.chart_key(_spec(4.1)) != charts.chart_key(_spec(4.0))
+
+
+def test_the_byte_bound_evicts_the_least_recently_used_chart():
+    draw = CountingDraw()
+    size = len(charts.draw_png(_spec()))
+    cache = charts.ChartCache(max_bytes=int(size * 2.5))
+    first, second, third = _spec(title="a"), _spec(title="b"), _spec(title="c")
+    charts.render_png(first, cache, draw)
+    charts.render_png(second, cache, draw)
+    charts.render_png(first, cache, draw)  # used again: now the newest
+    charts.render_png(third, cache, draw)  # over the bound: `second` goes
+    assert charts.chart_key(first) in cache and charts.chart_key(third) in cache
+    assert charts.chart_key(second) not in cache
+    assert cache.held <= cache.max_bytes and draw.draws == 3
+
+
+def test_a_cache_folder_keeps_charts_for_the_next_process(tmp_path):
+    draw = CountingDraw()
+    drawn = charts.render_png(_spec(), charts.ChartCache(folder=tmp_path / "charts"), draw)
+    restarted = charts.ChartCache(folder=tmp_path / "charts")
+    assert charts.render_png(_spec(), restarted, draw) == drawn
+    assert draw.draws == 1
+    assert [p.suffix for p in (tmp_path / "charts").iterdir()] == [".png"]
+
+
+def test_many_asking_for_the_same_new_chart_at_once_wait_for_one_draw():
+    import threading
+
+    cache, draw, started = charts.ChartCache(), CountingDraw(), threading.Barrier(8)
+    found: list[bytes] = []
+
+    def ask() -> None:
+        started.wait()
+        found.append(charts.render_png(_spec(), cache, draw))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert draw.draws == 1 and len(set(found)) == 1 and len(found) == 8
