@@ -41,13 +41,15 @@ def mailbox(imap: LocalImap, token: AppToken) -> Mailbox:
     return Mailbox("127.0.0.1", imap.port, user=BOT, security="none", timeout=5, token=token)
 
 
-def test_the_app_token_logs_in_with_xoauth2_and_reads_the_mailbox(entra, imap):
+def test_the_app_token_logs_in_with_xoauth2_and_reads_the_mailbox(entra, imap, caplog):
+    caplog.set_level(logging.DEBUG)
     imap.box.deliver(mail())
     with mailbox(imap, app_token(entra)) as box:
         assert [m.uid for m in box.unseen()] == ["101"]
     request = entra.app.token_requests[0]
     assert request["grant_type"] == "client_credentials"
     assert request["scope"] == "https://outlook.office365.com/.default" and imap.box.logins == 1
+    assert TOKEN not in caplog.text and entra.app.secret not in caplog.text
 
 
 def test_the_token_is_fetched_once_and_reused_across_polls_while_valid(entra, imap):
@@ -56,6 +58,16 @@ def test_the_token_is_fetched_once_and_reused_across_polls_while_valid(entra, im
         with mailbox(imap, token) as box:
             box.unseen()
     assert len(entra.app.token_requests) == 1 and imap.box.logins == 3
+
+
+def test_a_token_about_to_expire_is_not_reused(tmp_path, imap):
+    # msal counts a token with less than five minutes left as expired, so each poll gets a fresh one.
+    with LocalEntra(tmp_path, App(expires_in=120)) as entra:
+        token = app_token(entra)
+        for _ in range(2):
+            with mailbox(imap, token) as box:
+                box.unseen()
+    assert len(entra.app.token_requests) == 2 and imap.box.logins == 2
 
 
 def test_a_wrong_secret_names_entras_error_and_the_settings_to_check(entra, imap, caplog):
