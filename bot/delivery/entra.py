@@ -3,7 +3,7 @@ IMAP with (FAKTABOT_IMAP_AUTH=oauth2), by the OAuth 2.0 client-credentials flow.
 
 I/O: msal fetches the tenant's OpenID configuration, then a token from its token endpoint, over
 HTTPS with a timeout on each call. msal keeps the token in memory and hands the same one out until
-shortly before it expires, so a poll every two minutes asks Entra about once an hour. The secret and
+five minutes before it expires, so a poll every two minutes asks Entra about once an hour. The secret and
 the token are never logged nor put in an error.
 """
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 from bot.rendering.terminal import messages
 
-AUTHORITY = "https://login.microsoftonline.com"  # sovereign clouds have their own (FAKTABOT_IMAP_AUTHORITY)
 if TYPE_CHECKING:
     import msal
 
+AUTHORITY = "https://login.microsoftonline.com"  # sovereign clouds have their own (FAKTABOT_IMAP_AUTHORITY)
 SCOPE = "https://outlook.office365.com/.default"  # Exchange Online, with the app's granted permissions
 
 
@@ -35,7 +35,7 @@ class AppToken:
         self.timeout, self.verify = timeout, verify
         self._secret = secret
         self._app: msal.ConfidentialClientApplication | None = None
-        self._lock = threading.Lock()  # the scheduler and `faktabot mail` may ask at once
+        self._lock = threading.Lock()  # one AppToken serves every poll; polls may overlap in threads
 
     def __repr__(self) -> str:
         return f"AppToken(tenant={self.tenant!r}, client_id={self.client_id!r})"  # never the secret
