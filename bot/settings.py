@@ -31,9 +31,12 @@ NAMES = (
     "FAKTABOT_MAX_IMPORT_MB", "FAKTABOT_LINK_SECRET", "FAKTABOT_PUBLIC_URL", "TEAMS_WEBHOOKS_FILE",
     "FAKTABOT_IMAP_HOST", "FAKTABOT_IMAP_PORT", "FAKTABOT_IMAP_USER", "FAKTABOT_IMAP_PASSWORD",
     "FAKTABOT_IMAP_SECURITY", "FAKTABOT_IMAP_FOLDER", "FAKTABOT_IMAP_POLL_SECONDS", "FAKTABOT_IMAP_TIMEOUT",
-    "FAKTABOT_IMAP_ALLOW",
+    "FAKTABOT_IMAP_ALLOW", "FAKTABOT_IMAP_AUTH", "FAKTABOT_IMAP_TENANT", "FAKTABOT_IMAP_CLIENT_ID",
+    "FAKTABOT_IMAP_CLIENT_SECRET", "FAKTABOT_IMAP_AUTHORITY",
 )
 IMAP_SECURITY = ("ssl", "starttls", "none")
+IMAP_AUTH = ("password", "oauth2")  # oauth2: Exchange Online, which refuses IMAP passwords
+ENTRA_AUTHORITY = "https://login.microsoftonline.com"  # Microsoft's global cloud
 TEAMS_PREFIX = "TEAMS_WEBHOOK_"
 MIN_LINK_SECRET = 32
 
@@ -86,12 +89,20 @@ class Settings:
     imap_poll_seconds: int = 120
     imap_timeout: float = 30.0  # seconds for each IMAP command
     imap_allow: tuple[str, ...] = ()
+    # OAuth 2.0 for Exchange Online (FAKTABOT_IMAP_AUTH=oauth2): the app registration in Entra ID
+    # whose client-credentials token logs in to the mailbox instead of a password.
+    imap_auth: str = "password"
+    imap_tenant: str | None = None
+    imap_client_id: str | None = None
+    imap_client_secret: str | None = field(default=None, repr=False)
+    imap_authority: str = ENTRA_AUTHORITY
 
     @property
     def secrets(self) -> tuple[str, ...]:
         """Every secret value set, so error texts from outside can be scrubbed of them."""
         return tuple(s for s in (self.slack_bot_token, self.slack_app_token, self.slack_signing_secret,
-                                 self.jobindsats_token, self.smtp_password, self.imap_password) if s)
+                                 self.jobindsats_token, self.smtp_password, self.imap_password,
+                                 self.imap_client_secret) if s)
 
     @property
     def slack_enabled(self) -> bool:
@@ -146,6 +157,9 @@ FIELD_OF = {
     "FAKTABOT_IMAP_PASSWORD": "imap_password", "FAKTABOT_IMAP_SECURITY": "imap_security",
     "FAKTABOT_IMAP_FOLDER": "imap_folder", "FAKTABOT_IMAP_POLL_SECONDS": "imap_poll_seconds",
     "FAKTABOT_IMAP_TIMEOUT": "imap_timeout", "FAKTABOT_IMAP_ALLOW": "imap_allow",
+    "FAKTABOT_IMAP_AUTH": "imap_auth", "FAKTABOT_IMAP_TENANT": "imap_tenant",
+    "FAKTABOT_IMAP_CLIENT_ID": "imap_client_id", "FAKTABOT_IMAP_CLIENT_SECRET": "imap_client_secret",
+    "FAKTABOT_IMAP_AUTHORITY": "imap_authority",
 }
 
 
@@ -204,6 +218,9 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
     imap_security = (text("FAKTABOT_IMAP_SECURITY") or "ssl").lower()
     if imap_security not in IMAP_SECURITY:
         problems.append(wording("settings_imap_security", value=imap_security, choices=", ".join(IMAP_SECURITY)))
+    imap_auth = (text("FAKTABOT_IMAP_AUTH") or "password").lower()
+    if imap_auth not in IMAP_AUTH:
+        problems.append(wording("settings_imap_auth", value=imap_auth, choices=", ".join(IMAP_AUTH)))
     default_smtp_port = {"ssl": 465, "none": 25}.get(security, 587)
     settings = Settings(
         db_path=Path(text("FAKTABOT_DB") or "store.db"),
@@ -245,6 +262,11 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         imap_folder=text("FAKTABOT_IMAP_FOLDER") or "INBOX",
         imap_poll_seconds=int(_positive(env, "FAKTABOT_IMAP_POLL_SECONDS", 120, problems)),
         imap_timeout=_positive(env, "FAKTABOT_IMAP_TIMEOUT", 30, problems),
+        imap_auth=imap_auth,
+        imap_tenant=text("FAKTABOT_IMAP_TENANT"),
+        imap_client_id=text("FAKTABOT_IMAP_CLIENT_ID"),
+        imap_client_secret=text("FAKTABOT_IMAP_CLIENT_SECRET"),
+        imap_authority=(text("FAKTABOT_IMAP_AUTHORITY") or ENTRA_AUTHORITY).rstrip("/"),
         imap_allow=tuple(part.strip().lower() for part in (text("FAKTABOT_IMAP_ALLOW") or "").replace(";", ",").split(",")
                          if part.strip()),
     )
@@ -262,7 +284,16 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         problems.append(wording("settings_link_short", length=len(settings.link_secret), minimum=MIN_LINK_SECRET))
     if settings.public_url and not settings.public_url.startswith(("https://", "http://")):
         problems.append(wording("settings_public_url", value=settings.public_url))
-    if settings.imap_host and not (settings.imap_user and settings.imap_password):
+    if settings.imap_host and settings.imap_auth == "oauth2":
+        missing = [name for name, value in (("FAKTABOT_IMAP_USER", settings.imap_user),
+                                            ("FAKTABOT_IMAP_TENANT", settings.imap_tenant),
+                                            ("FAKTABOT_IMAP_CLIENT_ID", settings.imap_client_id),
+                                            ("FAKTABOT_IMAP_CLIENT_SECRET", settings.imap_client_secret)) if not value]
+        if missing:
+            problems.append(wording("settings_imap_oauth_missing", names=", ".join(missing)))
+        if not settings.imap_authority.startswith("https://"):
+            problems.append(wording("settings_imap_authority", value=settings.imap_authority))
+    elif settings.imap_host and not (settings.imap_user and settings.imap_password):
         problems.append(wording("settings_imap_login"))
     if settings.imap_host and not settings.imap_allow:
         problems.append(wording("settings_imap_allow"))

@@ -1,9 +1,12 @@
 """A small real IMAP4rev1 server over a socket for the ask-by-email tests: one folder, messages
 held in memory with their \\Seen flag, and just the commands imaplib uses for it (CAPABILITY,
 LOGIN, SELECT, UID SEARCH UNSEEN, UID FETCH of RFC822.SIZE / BODY.PEEK[] / BODY.PEEK[HEADER],
-UID STORE +FLAGS (\\Seen), NOOP, LOGOUT). Plain text only: the tests run it with security none."""
+UID STORE +FLAGS (\\Seen), NOOP, LOGOUT), and AUTHENTICATE XOAUTH2 when the store has a `bearer`.
+Plain text only: the tests run it with security none."""
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 import socketserver
 import threading
@@ -25,6 +28,7 @@ class Mailstore:
     user: str = "faktabot@kommune.dk"
     password: str = "hemmeligt"
     folder: str = "INBOX"
+    bearer: str | None = None  # the OAuth 2.0 access token AUTHENTICATE XOAUTH2 accepts for `user`
     messages: list[Held] = field(default_factory=list)
     logins: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -76,6 +80,8 @@ class _Handler(socketserver.StreamRequestHandler):
                     self.send(tag + b" OK LOGIN done")
                 else:
                     self.send(tag + b" NO [AUTHENTICATIONFAILED] wrong user or password")
+            elif command == b"AUTHENTICATE" and args and args[0].upper() == b"XOAUTH2":
+                self.xoauth2(box, tag)
             elif command in (b"SELECT", b"EXAMINE"):
                 if args and args[0].decode() == box.folder:
                     selected = True
@@ -94,6 +100,23 @@ class _Handler(socketserver.StreamRequestHandler):
                 return
             else:
                 self.send(tag + b" BAD unknown or out of place: " + command)
+
+    def xoauth2(self, box: Mailstore, tag: bytes) -> None:
+        """SASL XOAUTH2 as Exchange Online takes it: one base64 answer to an empty challenge."""
+        self.send(b"+ ")
+        try:
+            given = base64.b64decode(self.rfile.readline(20_000).strip(), validate=True)
+        except binascii.Error:
+            given = b""
+        expected = f"user={box.user}\x01auth=Bearer {box.bearer}\x01\x01".encode()
+        if box.bearer is not None and given == expected:
+            box.logins += 1
+            self.send(tag + b" OK AUTHENTICATE completed.")
+            return
+        # As Gmail does: the reason as a JSON challenge, which the client answers with an empty line.
+        self.send(b"+ " + base64.b64encode(b'{"status":"401","schemes":"bearer"}'))
+        self.rfile.readline(20_000)
+        self.send(tag + b" NO AUTHENTICATE failed.")
 
     def uid(self, box: Mailstore, tag: bytes, command: bytes, args: list[bytes]) -> None:
         with box.lock:

@@ -16,6 +16,7 @@ from bot.alerting.watch import LinkMaker
 from bot.config import Config
 from bot.delivery.channels import Channel, Channels, OutboxChannel
 from bot.delivery.email import EmailNoticeChannel, EmlOutbox, SmtpChannel
+from bot.delivery.entra import AppToken
 from bot.delivery.imap import Mailbox
 from bot.delivery.ledger import Ledger
 from bot.rendering import render
@@ -43,9 +44,14 @@ def mailbox_for(settings: Settings) -> Callable[[], Mailbox] | None:
     """A new IMAP session per poll for ask by email, when FAKTABOT_IMAP_HOST is set."""
     if not settings.imap_enabled:
         return None
+    token = None
+    if settings.imap_auth == "oauth2":
+        # One AppToken for the service's life: it keeps the token between polls until shortly before expiry.
+        token = AppToken(settings.imap_tenant or "", settings.imap_client_id or "", settings.imap_client_secret or "",
+                         authority=settings.imap_authority, timeout=settings.imap_timeout)
     return lambda: Mailbox(settings.imap_host, settings.imap_port, user=settings.imap_user or "",
                            password=settings.imap_password or "", security=settings.imap_security,
-                           folder=settings.imap_folder, timeout=settings.imap_timeout)
+                           folder=settings.imap_folder, timeout=settings.imap_timeout, token=token)
 
 
 def channels_for(settings: Settings, now: Callable[[], datetime] = clock.now, config: Config | None = None) -> Channels:

@@ -1,6 +1,7 @@
 """IMAP: the mailbox questions by email arrive in (ask by email, off unless FAKTABOT_IMAP_HOST is set).
 
-I/O. `Mailbox` logs in over SSL, STARTTLS or (on a trusted internal network only) plain text,
+I/O. `Mailbox` logs in (LOGIN with a password, or SASL XOAUTH2 with a bearer token from `token`, as
+Exchange Online wants) over SSL, STARTTLS or (on a trusted internal network only) plain text,
 selects the folder and hands out the unseen messages by UID; every command has a timeout, and a
 message bigger than `max_bytes` comes as its header only. Messages are read with BODY.PEEK, so
 nothing is marked seen until the caller says so (`seen`) — after it has recorded the message.
@@ -11,9 +12,13 @@ import imaplib
 import re
 import socket
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
+
+from bot.delivery.entra import TokenError
+from bot.rendering.terminal import messages
 
 MAX_BYTES = 2_000_000  # a question is a line; anything above this is read as its header only
 MAX_PER_POLL = 50  # a flood is worked off over several polls, not in one long turn
@@ -34,11 +39,12 @@ class Fetched:
 class Mailbox:
     """One IMAP session: `with Mailbox(...) as box: for m in box.unseen(): ...; box.seen(m.uid)`."""
 
-    def __init__(self, host: str, port: int, *, user: str, password: str, security: str = "ssl",
+    def __init__(self, host: str, port: int, *, user: str, password: str = "", security: str = "ssl",
                  folder: str = "INBOX", timeout: float = 30.0, max_bytes: int = MAX_BYTES,
-                 ssl_context: ssl.SSLContext | None = None):
+                 ssl_context: ssl.SSLContext | None = None, token: Callable[[], str] | None = None):
         self.host, self.port, self.security = host, port, security
         self.user, self.password, self.folder = user, password, folder
+        self.token = token  # OAuth 2.0: a bearer token for `user` (bot/delivery/entra.py) instead of the password
         self.timeout, self.max_bytes = timeout, max_bytes
         # Verified certificates by default; a test may pass a context trusting its own CA.
         self.ssl_context = ssl_context or ssl.create_default_context()
@@ -54,6 +60,12 @@ class Mailbox:
         self.close()
 
     def open(self) -> None:
+        bearer = None
+        if self.token is not None:
+            try:
+                bearer = self.token()  # before connecting: no IMAP session idles while Entra answers
+            except TokenError as error:
+                raise MailboxError(str(error)) from None
         try:
             if self.security == "ssl":
                 client: imaplib.IMAP4 = imaplib.IMAP4_SSL(self.host, self.port, ssl_context=self.ssl_context,
@@ -66,6 +78,13 @@ class Mailbox:
         except (OSError, imaplib.IMAP4.error) as error:
             raise MailboxError(f"{self.where} is not reachable ({_reason(error)}); check FAKTABOT_IMAP_HOST, "
                                "FAKTABOT_IMAP_PORT and FAKTABOT_IMAP_SECURITY") from None
+        if bearer is not None:
+            self._authenticate(client, bearer)
+        else:
+            self._login(client)
+        self._select(client)
+
+    def _login(self, client: imaplib.IMAP4) -> None:
         try:
             client.login(self.user, self.password)
         except imaplib.IMAP4.error:
@@ -75,6 +94,23 @@ class Mailbox:
         except OSError as error:
             self.close()
             raise MailboxError(f"{self.where} broke off during the login ({_reason(error)})") from None
+
+    def _authenticate(self, client: imaplib.IMAP4, bearer: str) -> None:
+        """SASL XOAUTH2 (Microsoft's and Google's IMAP): the mailbox and the bearer token in one string."""
+        sasl = f"user={self.user}\x01auth=Bearer {bearer}\x01\x01".encode()
+        challenges = iter([sasl])
+        try:
+            # A refusing server may first send a challenge with its error as JSON; the empty answer
+            # after it ends the exchange, and the server then says NO.
+            client.authenticate("XOAUTH2", lambda _challenge: next(challenges, b""))
+        except imaplib.IMAP4.error:
+            self.close()
+            raise MailboxError(messages()["imap_oauth_rejected"].format(where=self.where, user=self.user)) from None
+        except OSError as error:
+            self.close()
+            raise MailboxError(f"{self.where} broke off during the login ({_reason(error)})") from None
+
+    def _select(self, client: imaplib.IMAP4) -> None:
         status, _ = self._call(client.select, _quoted(self.folder))
         if status != "OK":
             self.close()
