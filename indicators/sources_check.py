@@ -250,14 +250,11 @@ def check_sources(catalogue: Catalogue, *, jobindsats: HttpClient | None, statba
                     series_problems.setdefault((indicator.id, breakdown), []).extend(mine)
         found_source[indicator.id] = _best(states)
     formulas, _ = derived.catalogue_formulas(catalogue)
-    outputs = {f.indicator for f in formulas}
     input_problems: dict[str, list[Problem]] = {}  # a derived indicator -> the problems of its inputs
 
     def term_state(term: derived.Term) -> str:
-        states = list(found_series.get((term.indicator, term.breakdown), []))
-        if term.indicator in outputs or not states:
-            states.append(found_source.get(term.indicator, "sample"))
-        return _best(states)
+        states = found_series.get((term.indicator, term.breakdown))
+        return _best(states) if states else found_source.get(term.indicator, "sample")
 
     # A formula makes its indicator ready when every required input is ready (inputs come first).
     for formula in formulas:
@@ -265,6 +262,7 @@ def check_sources(catalogue: Catalogue, *, jobindsats: HttpClient | None, statba
         inputs = [term_state(t) for t in required]
         worst = min(inputs, key=ORDER.index) if inputs else "sample"
         found_source[formula.indicator] = _best([found_source.get(formula.indicator, "sample"), worst])
+        found_series.setdefault((formula.indicator, formula.breakdown), []).append(worst)
         mine = input_problems.setdefault(formula.indicator, [])
         for term in (*formula.terms, *formula.denominator):
             if (term.indicator, term.breakdown) not in verified_ready:

@@ -233,8 +233,9 @@ def test_after_a_full_replayed_refresh_every_target_indicator_is_computed_from_n
 def test_replayed_ungeledighed_is_youth_on_dagpenge_and_kontanthjaelp_incl_aktivitetsparate_per_population(
         tmp_path: Path, month: str):
     """ungeledighed follows the notat: fuldtidspersoner 18-29 år on a-dagpenge (y01a02) + kontanthjælp
-    (y60a02) + uddannelseshjælp (y38a02, only before 1 July 2025) / befolkning 18-29 × 100; the
-    official count (y25i01, without aktivitetsparate) is ungeledighed_officiel, apart from the target."""
+    (y60a02, the reformed ydelse incl. the former uddannelseshjælp) / befolkning 18-29 × 100; y38a02
+    (uddannelseshjælp, served until the reform) is not added where y60a02 has the month. The official
+    count (y25i01, without aktivitetsparate) is ungeledighed_officiel, apart from the target."""
     wanted_j = wanted_from(CATALOGUE, "jobindsats", ["fuldtidspersoner", "ledige", "ledige_unge"])
     with ReplayServer() as server, Store(tmp_path / "store.db", create=True) as store:
         for connector, wanted in ((jobindsats_connector(server), wanted_j),
@@ -245,16 +246,13 @@ def test_replayed_ungeledighed_is_youth_on_dagpenge_and_kontanthjaelp_incl_aktiv
         population = store.get("befolkning", "151", month).value
         population_18_29 = sum(youth_population(population, age) for age in range(18, 30))
         youth = {}
-        for table, ydelse in (("y01a02", "A-dagpenge"), ("y60a02", "Kontanthjælp"), ("y38a02", "Uddannelseshjælp")):
-            served = jobindsats_tables()[table].cells.get((source_month, "Ballerup", ()))
-            if table == "y38a02" and month >= "2025-07":
-                assert served is None  # uddannelseshjælp is part of kontanthjælp after the reform
-                assert store.get("fuldtidspersoner", "151", month, f"alder=18-29 år;ydelse={ydelse}") is None
-                continue
-            total = served["Antal fuldtidspersoner"]
+        for table, ydelse in (("y01a02", "A-dagpenge"), ("y60a02", "Kontanthjælp")):
+            total = jobindsats_tables()[table].cells[(source_month, "Ballerup", ())]["Antal fuldtidspersoner"]
             youth[table] = sum(youth_a02(table, total, group) for group in YOUTH_A02_SHARE[table])
             aged = store.get("fuldtidspersoner", "151", month, f"alder=18-29 år;ydelse={ydelse}")
-            assert aged.value == youth[table], (table, source_month)
+            assert (aged.value, aged.source) == (youth[table], f"jobindsats:{table}")
+        uddannelseshjaelp = store.get("fuldtidspersoner", "151", month, "alder=18-29 år;ydelse=Uddannelseshjælp")
+        assert (uddannelseshjaelp is not None) == (month < "2025-07")  # y38a02 ends at the reform
         unge = store.get("ungeledighed", "151", month)
         assert unge.source == "derived:ungeledighed"
         assert unge.value == pytest.approx(sum(youth.values()) / population_18_29 * 100, abs=1e-6)
@@ -267,3 +265,25 @@ def test_replayed_ungeledighed_is_youth_on_dagpenge_and_kontanthjaelp_incl_aktiv
         assert official.source == "derived:ungeledighed_officiel"
         assert official.value == pytest.approx(ledige_18_29 / population_18_29 * 100, abs=1e-6)
         assert official.value < unge.value  # aktivitetsparate are not counted as ledige
+
+
+def test_before_y60a02_kontanthjaelp_for_the_young_is_the_old_kontanthjaelp_plus_uddannelseshjaelp(tmp_path: Path):
+    """y36a02 + y38a02 fill only the months y60a02 lacks: never added to the reformed kontanthjælp,
+    which already counts the former uddannelseshjælp."""
+    young = "alder=18-29 år;ydelse="
+    with Store(tmp_path / "store.db", create=True) as store:
+        store.load([
+            obs("fuldtidspersoner", "151", "2021-07", 180, young + "Kontanthjælp før reformen", "jobindsats:y36a02"),
+            obs("fuldtidspersoner", "151", "2021-07", 120, young + "Uddannelseshjælp", "jobindsats:y38a02"),
+            obs("fuldtidspersoner", "151", "2021-08", 185, young + "Kontanthjælp før reformen", "jobindsats:y36a02"),
+            obs("fuldtidspersoner", "151", "2021-08", 118, young + "Uddannelseshjælp", "jobindsats:y38a02"),
+            obs("fuldtidspersoner", "151", "2021-08", 290, young + "Kontanthjælp", "jobindsats:y60a02"),
+            *(obs("fuldtidspersoner", "151", m, 100, young + "A-dagpenge", "jobindsats:y01a02") for m in ("2021-07", "2021-08")),
+            *(obs("befolkning", "151", m, 8000, "alder=18-29 år", "statbank:FOLK1AM") for m in ("2021-07", "2021-08")),
+        ])
+        refresh_derived(store, CATALOGUE, now=NOW)
+        before = store.get("fuldtidspersoner", "151", "2021-07", young + "Kontanthjælp")
+        assert (before.value, before.source) == (300, "derived:fuldtidspersoner")
+        assert store.get("fuldtidspersoner", "151", "2021-08", young + "Kontanthjælp").value == 290
+        assert store.get("ungeledighed", "151", "2021-07").value == pytest.approx((100 + 300) / 8000 * 100)
+        assert store.get("ungeledighed", "151", "2021-08").value == pytest.approx((100 + 290) / 8000 * 100)
