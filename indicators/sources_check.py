@@ -215,9 +215,16 @@ def check_sources(catalogue: Catalogue, *, jobindsats: HttpClient | None, statba
     stat = _Statbank(statbank) if statbank is not None else None
     problems: list[Problem] = []
     found_source: dict[str, str] = {}  # indicator -> its best state from its own sources
+    # (indicator, breakdown) -> the states and problems of the sources that give that series: a
+    # formula reads series, and fuldtidspersoner[alder=18-29 år;ydelse=A-dagpenge] is not ready
+    # because fuldtidspersoner[ydelse=A-dagpenge] is.
+    found_series: dict[tuple[str, str], list[str]] = {}
+    series_problems: dict[tuple[str, str], list[Problem]] = {}
+    verified_ready: set[tuple[str, str]] = set()  # series a verified source gives: a failed guess beside it is noise
     for indicator in catalogue:
         states = []
         for source in indicator.sources:
+            before = len(states)
             if source.kind == "jobindsats":
                 if job is None:
                     states.append("unchecked")
@@ -235,14 +242,32 @@ def check_sources(catalogue: Catalogue, *, jobindsats: HttpClient | None, statba
                 continue
             problems.extend(mine)
             states.append("missing" if mine else "ready")
+            if source.kind in ("jobindsats", "statbank") and len(states) > before:
+                for breakdown in set(source.breakdowns.values()) or {""}:
+                    found_series.setdefault((indicator.id, breakdown), []).append(states[-1])
+                    if source.verified and states[-1] == "ready":
+                        verified_ready.add((indicator.id, breakdown))
+                    series_problems.setdefault((indicator.id, breakdown), []).extend(mine)
         found_source[indicator.id] = _best(states)
     formulas, _ = derived.catalogue_formulas(catalogue)
+    input_problems: dict[str, list[Problem]] = {}  # a derived indicator -> the problems of its inputs
+
+    def term_state(term: derived.Term) -> str:
+        states = found_series.get((term.indicator, term.breakdown))
+        return _best(states) if states else found_source.get(term.indicator, "sample")
+
     # A formula makes its indicator ready when every required input is ready (inputs come first).
     for formula in formulas:
-        required = [t.indicator for t in (*formula.terms, *formula.denominator) if not t.optional]
-        inputs = [found_source.get(i, "sample") for i in required]
+        required = [t for t in (*formula.terms, *formula.denominator) if not t.optional]
+        inputs = [term_state(t) for t in required]
         worst = min(inputs, key=ORDER.index) if inputs else "sample"
         found_source[formula.indicator] = _best([found_source.get(formula.indicator, "sample"), worst])
+        found_series.setdefault((formula.indicator, formula.breakdown), []).append(worst)
+        mine = input_problems.setdefault(formula.indicator, [])
+        for term in (*formula.terms, *formula.denominator):
+            if (term.indicator, term.breakdown) not in verified_ready:
+                mine.extend(p for p in series_problems.get((term.indicator, term.breakdown), []) if p not in mine)
+            mine.extend(p for p in input_problems.get(term.indicator, []) if p not in mine)
     figures = []
     for number in figure_numbers(catalogue):
         ids = tuple(i.id for i in catalogue if number in i.figures)
@@ -250,6 +275,7 @@ def check_sources(catalogue: Catalogue, *, jobindsats: HttpClient | None, statba
         states = [found_source.get(i, "sample") for i in ids]
         check.state = min(states, key=ORDER.index)
         check.problems = [p for p in problems if p.indicator in ids]
+        check.problems += [p for i in ids for p in input_problems.get(i, []) if p not in check.problems]
         check.files = [i for i in ids if found_source.get(i) == "file"]
         figures.append(check)
     return SourcesReport(figures, problems, job is not None)

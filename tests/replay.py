@@ -2,7 +2,8 @@
 `faktabot refresh` without a token.
 
 It answers from the real figures in ../shared/data (plus SYNTHETIC test figures where no public
-extract exists: the inputs of sygedagpenge and fleksjob, and ungeledighed's inputs by age): Jobindsats tables in the v3 `columns`/`rows` shape built from the per-kommune extract, the
+extract exists: the inputs of sygedagpenge and fleksjob, a-dagpenge and uddannelseshjælp, and
+ungeledighed's inputs by age): Jobindsats tables in the v3 `columns`/`rows` shape built from the per-kommune extract, the
 recorded national v3 answers for the queries that produced them, and StatBank BULK CSV built from
 the DST extracts. A table the catalogue names but no extract covers answers with no rows. Faults
 (an HTTP status, Retry-After, a delay, a cut-off or malformed body, a changed answer) are scripted
@@ -75,7 +76,7 @@ LEDIGHED = [YDELSE, AKASSE, KON, ALDER, HERKOMST]
 # How the extract's `ydelsesgruppe`/`opdeling` become v3 dimension labels, per table.
 SHAPES: dict[str, list[Dimension]] = {
     "y25i01": LEDIGHED, "y25i09": LEDIGHED, "y25i03": [YDELSE],
-    "y60a02": [KONTANTHJAELP, VISITATION], "y60c02": [KONTANTHJAELP, TILBUD],
+    "y60a02": [KONTANTHJAELP, VISITATION, ALDER], "y60c02": [KONTANTHJAELP, TILBUD],
     "y60c07": [KONTANTHJAELP], "y60j01": [KONTANTHJAELP],
 }
 
@@ -113,6 +114,7 @@ def jobindsats_tables() -> dict[str, Table]:
         value = float(row["vaerdi"].replace(",", ".")) if row["vaerdi"] else None
         table.cells.setdefault(key, {})[row["maaling"]] = value
     add_youth_cells(tables["y25i01"])
+    add_youth_a02_cells(tables["y60a02"])
     tables.update(input_tables())
     # Tables the catalogue names without real data: right columns, no rows.
     for indicator in default_catalogue():
@@ -137,13 +139,18 @@ INPUT_TABLES = {
     "y07a02": Dimension("_ygrp07", "Ydelsesgrupper", "Sygedagpenge"),
     "y12a02": Dimension("_ygrp12", "Ydelsesgrupper", "Jobafklaringsforløb"),
     "y08a02": Dimension("_ygrp08", "Ydelsesgrupper", "Fleksjob"),
+    # ungeledighed's numerator (below): a-dagpenge and, until the reform, uddannelseshjælp.
+    "y01a02": Dimension("_ygrp01", "Ydelsesgrupper", "A-dagpenge"),
+    "y38a02": Dimension("_ygrp38", "Ydelsesgrupper", "Uddannelseshjælp"),
 }
+# Uddannelseshjælp became part of kontanthjælp on 1 July 2025: y38a02 has no later months.
+REFORM = "2025M07"
 INPUT_MONTHS = [f"{y}M{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13) if f"{y}M{m:02d}" <= "2026M06"]
 
 
 def input_value(table_id: str, area_code: str, period_id: str, measure: str) -> float:
     """The made-up figure the replay serves for one cell of an INPUT_TABLES table."""
-    base = {"y07a02": 700, "y12a02": 250, "y08a02": 600}[table_id]
+    base = {"y07a02": 700, "y12a02": 250, "y08a02": 600, "y01a02": 700, "y38a02": 150}[table_id]
     size = 110 if area_code == "000" else 0.5 + (int(area_code) % 97) / 97
     step = int(period_id[:4]) * 12 + int(period_id[5:]) * (3 if "Q" in period_id else 1)
     persons = round(base * size + (step % 17))
@@ -157,11 +164,16 @@ def input_tables() -> dict[str, Table]:
     measures = ["Antal personer", "Antal fuldtidspersoner"]
     tables = {}
     for table_id, dimension in INPUT_TABLES.items():
-        table = Table(table_id, [dimension], list(measures), period_types=("M", "Q"),
+        aged = table_id in YOUTH_A02_SHARE
+        table = Table(table_id, [dimension, *([ALDER] if aged else [])], list(measures), period_types=("M", "Q"),
                       always_shown=(dimension.hierarchy,))
         for period_id in (*INPUT_MONTHS, *quarters):
+            if table_id == "y38a02" and periods.from_source(period_id) >= periods.from_source(REFORM):
+                continue
             for code, name in named:
                 table.cells[(period_id, name, ())] = {m: input_value(table_id, code, period_id, m) for m in measures}
+        if aged:
+            add_youth_a02_cells(table)
         tables[table_id] = table
     return tables
 
@@ -196,6 +208,34 @@ def add_youth_cells(table: Table) -> None:
         for group in YOUTH_LEDIGE_SHARE:
             aged = tuple(sorted([*totals, (ALDER.hierarchy, group)]))
             table.cells[(period_id, area, aged)] = {YOUTH_MEASURE: youth_ledige(total, group)}
+
+
+# ungeledighed's numerator by the notat's definition (fuldtidspersoner 18-29 år on a-dagpenge,
+# kontanthjælp and uddannelseshjælp, incl. aktivitetsparate): SYNTHETIC TEST FIGURES. No public
+# extract breaks the a02 tables down by age, so the replay serves a fixed share of each month's
+# total "Antal fuldtidspersoner" (real for y60a02, made up for y01a02 and y38a02) under the
+# `_aldera` hierarchy the catalogue assumes. A test recomputes any cell with `youth_a02`.
+YOUTH_A02_SHARE = {
+    "y01a02": {"16-24 år": 0.10, "25-29 år": 0.16},
+    "y60a02": {"16-24 år": 0.20, "25-29 år": 0.15},
+    "y38a02": {"16-24 år": 0.75, "25-29 år": 0.25},
+}
+A02_MEASURE = "Antal fuldtidspersoner"
+
+
+def youth_a02(table_id: str, total: float, age_group: str) -> float:
+    """The made-up fuldtidspersoner of one `_aldera` group in an a02 table, from the cell's total."""
+    return float(round(total * YOUTH_A02_SHARE[table_id][age_group]))
+
+
+def add_youth_a02_cells(table: Table) -> None:
+    """SYNTHETIC: an a02 table's fuldtidspersoner by `_aldera` group, beside its monthly totals."""
+    for (period_id, area, labels), values in list(table.cells.items()):
+        total = values.get(A02_MEASURE)
+        if labels or total is None or "M" not in period_id:
+            continue
+        for group in YOUTH_A02_SHARE[table.id]:
+            table.cells[(period_id, area, ((ALDER.hierarchy, group),))] = {A02_MEASURE: youth_a02(table.id, total, group)}
 
 
 def table_spec(table: Table) -> dict:

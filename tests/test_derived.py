@@ -24,11 +24,14 @@ from indicators.refresh import refresh_file, refresh_source
 from indicators.store import Store
 from indicators.types import SAMPLE_SOURCE, Observation
 from tests.replay import (
+    YOUTH_A02_SHARE,
     YOUTH_LEDIGE_SHARE,
     ReplayServer,
     input_value,
     jobindsats_connector,
+    jobindsats_tables,
     statbank_connector,
+    youth_a02,
     youth_ledige,
     youth_population,
 )
@@ -201,15 +204,18 @@ def test_a_replayed_refresh_computes_the_targets_from_official_sources(tmp_path:
 
 def test_after_a_full_replayed_refresh_every_target_indicator_is_computed_from_non_sample_sources(tmp_path: Path):
     """The committee's targets in the example config, after refreshing every verified Jobindsats and
-    StatBank source and importing the municipality's file for the file-only samtalehyppighed:
-    no target series holds eksempeldata, and ungeledighed is ledige 18-29 / befolkning 18-29 × 100."""
+    StatBank source, the a02 tables by age that ungeledighed's numerator needs (unverified: fetched
+    as `faktabot refresh fuldtidspersoner` fetches them) and the municipality's file for the
+    file-only samtalehyppighed: no target series holds eksempeldata."""
     targets = {t.indicator for t in load_config(REPO / "faktabot.toml").targets}
     assert "ungeledighed" in targets and len(targets) == 4
     with ReplayServer() as server, Store(tmp_path / "store.db", create=True) as store:
         sampledata.load_into(store)
         for kind, connector in (("jobindsats", jobindsats_connector(server)), ("statbank", statbank_connector(server))):
-            result = refresh_source(store, connector, wanted_from(CATALOGUE, kind), catalogue=CATALOGUE,
-                                    areas=default_areas(), now=NOW)
+            wanted = wanted_from(CATALOGUE, kind)
+            if kind == "jobindsats":
+                wanted += [w for w in wanted_from(CATALOGUE, kind, ["fuldtidspersoner"]) if not w.source.verified]
+            result = refresh_source(store, connector, wanted, catalogue=CATALOGUE, areas=default_areas(), now=NOW)
             assert result.ok, result.error
         csv = tmp_path / "samtalehyppighed.csv"
         csv.write_text("Kvartal;Område;Samtaler pr. person\n2026K2;Ballerup;3,4\n", encoding="utf-8")
@@ -222,15 +228,62 @@ def test_after_a_full_replayed_refresh_every_target_indicator_is_computed_from_n
             assert series, f"no figures for the target indicator {indicator}"
             assert not any(o.is_sample for o in series), f"{indicator} still rests on eksempeldata"
 
-        # A known month: the replay serves fixed synthetic shares of the real totals (tests/replay.py).
-        month = "2026-01"
-        ledige_total = store.get("ledige", "151", month).value
-        population_total = store.get("befolkning", "151", month).value
-        ledige_18_29 = sum(youth_ledige(ledige_total, group) for group in YOUTH_LEDIGE_SHARE)
-        population_18_29 = sum(youth_population(population_total, age) for age in range(18, 30))
+
+@pytest.mark.parametrize("month", ["2025-06", "2026-01"])  # before and after the kontanthjælp reform
+def test_replayed_ungeledighed_is_youth_on_dagpenge_and_kontanthjaelp_incl_aktivitetsparate_per_population(
+        tmp_path: Path, month: str):
+    """ungeledighed follows the notat: fuldtidspersoner 18-29 år on a-dagpenge (y01a02) + kontanthjælp
+    (y60a02, the reformed ydelse incl. the former uddannelseshjælp) / befolkning 18-29 × 100; y38a02
+    (uddannelseshjælp, served until the reform) is not added where y60a02 has the month. The official
+    count (y25i01, without aktivitetsparate) is ungeledighed_officiel, apart from the target."""
+    wanted_j = wanted_from(CATALOGUE, "jobindsats", ["fuldtidspersoner", "ledige", "ledige_unge"])
+    with ReplayServer() as server, Store(tmp_path / "store.db", create=True) as store:
+        for connector, wanted in ((jobindsats_connector(server), wanted_j),
+                                  (statbank_connector(server), wanted_from(CATALOGUE, "statbank", ["befolkning"]))):
+            result = refresh_source(store, connector, wanted, catalogue=CATALOGUE, areas=default_areas(), now=NOW)
+            assert result.ok, result.error
+        source_month = month.replace("-", "M")
+        population = store.get("befolkning", "151", month).value
+        population_18_29 = sum(youth_population(population, age) for age in range(18, 30))
+        youth = {}
+        for table, ydelse in (("y01a02", "A-dagpenge"), ("y60a02", "Kontanthjælp")):
+            total = jobindsats_tables()[table].cells[(source_month, "Ballerup", ())]["Antal fuldtidspersoner"]
+            youth[table] = sum(youth_a02(table, total, group) for group in YOUTH_A02_SHARE[table])
+            aged = store.get("fuldtidspersoner", "151", month, f"alder=18-29 år;ydelse={ydelse}")
+            assert (aged.value, aged.source) == (youth[table], f"jobindsats:{table}")
+        uddannelseshjaelp = store.get("fuldtidspersoner", "151", month, "alder=18-29 år;ydelse=Uddannelseshjælp")
+        assert (uddannelseshjaelp is not None) == (month < "2025-07")  # y38a02 ends at the reform
+        unge = store.get("ungeledighed", "151", month)
+        assert unge.source == "derived:ungeledighed"
+        assert unge.value == pytest.approx(sum(youth.values()) / population_18_29 * 100, abs=1e-6)
+        assert 3 < unge.value < 12  # the notat's order of size (7,9 pct. in Ballerup)
+
+        ledige = store.get("ledige", "151", month).value
+        ledige_18_29 = sum(youth_ledige(ledige, group) for group in YOUTH_LEDIGE_SHARE)
         assert store.get("ledige_unge", "151", month).value == ledige_18_29
-        assert store.get("befolkning", "151", month, "alder=18-29 år").value == population_18_29
-        youth = store.get("ungeledighed", "151", month)
-        assert youth.source == "derived:ungeledighed"
-        assert youth.value == pytest.approx(ledige_18_29 / population_18_29 * 100, abs=1e-6)
-        assert store.derived_inputs("ungeledighed", "151", month)["formula"] == "derived:ungeledighed"
+        official = store.get("ungeledighed_officiel", "151", month)
+        assert official.source == "derived:ungeledighed_officiel"
+        assert official.value == pytest.approx(ledige_18_29 / population_18_29 * 100, abs=1e-6)
+        assert official.value < unge.value  # aktivitetsparate are not counted as ledige
+
+
+def test_before_y60a02_kontanthjaelp_for_the_young_is_the_old_kontanthjaelp_plus_uddannelseshjaelp(tmp_path: Path):
+    """y36a02 + y38a02 fill only the months y60a02 lacks: never added to the reformed kontanthjælp,
+    which already counts the former uddannelseshjælp."""
+    young = "alder=18-29 år;ydelse="
+    with Store(tmp_path / "store.db", create=True) as store:
+        store.load([
+            obs("fuldtidspersoner", "151", "2021-07", 180, young + "Kontanthjælp før reformen", "jobindsats:y36a02"),
+            obs("fuldtidspersoner", "151", "2021-07", 120, young + "Uddannelseshjælp", "jobindsats:y38a02"),
+            obs("fuldtidspersoner", "151", "2021-08", 185, young + "Kontanthjælp før reformen", "jobindsats:y36a02"),
+            obs("fuldtidspersoner", "151", "2021-08", 118, young + "Uddannelseshjælp", "jobindsats:y38a02"),
+            obs("fuldtidspersoner", "151", "2021-08", 290, young + "Kontanthjælp", "jobindsats:y60a02"),
+            *(obs("fuldtidspersoner", "151", m, 100, young + "A-dagpenge", "jobindsats:y01a02") for m in ("2021-07", "2021-08")),
+            *(obs("befolkning", "151", m, 8000, "alder=18-29 år", "statbank:FOLK1AM") for m in ("2021-07", "2021-08")),
+        ])
+        refresh_derived(store, CATALOGUE, now=NOW)
+        before = store.get("fuldtidspersoner", "151", "2021-07", young + "Kontanthjælp")
+        assert (before.value, before.source) == (300, "derived:fuldtidspersoner")
+        assert store.get("fuldtidspersoner", "151", "2021-08", young + "Kontanthjælp").value == 290
+        assert store.get("ungeledighed", "151", "2021-07").value == pytest.approx((100 + 300) / 8000 * 100)
+        assert store.get("ungeledighed", "151", "2021-08").value == pytest.approx((100 + 290) / 8000 * 100)

@@ -100,10 +100,10 @@ def test_the_command_prints_per_figure_and_exits_1_on_a_renamed_table(tmp_path):
     assert "jobindsats y25i09: tabel »y25i09« findes ikke (bruges af langtidsledige). " \
            "Nærmeste navne hos kilden: »y25i09b«" in done.stdout
     assert any(line.startswith("5.1") and "kræver filimport (samtaler" in line for line in lines)
-    # ungeledighed (4.4) is computed from ledige_unge, whose y25i01 measure is the renamed one: it
-    # falls back to the municipality's file until the catalogue is corrected.
-    assert any(line.startswith("4.4") and "kræver filimport (ungeledighed" in line for line in lines)
-    assert lines[-1].startswith("16 af 28 figurer har en officiel kilde klar; 1 ikke fundet")
+    # ungeledighed (4.4) follows the notat (a02 tables by age, incl. aktivitetsparate), not y25i01's
+    # renamed measure: it stays ready.
+    assert any(line.startswith("4.4") and "officiel kilde klar" in line for line in lines)
+    assert lines[-1].startswith("17 af 28 figurer har en officiel kilde klar; 1 ikke fundet")
     with clean as server:
         env = {"JOBINDSATS_API_URL": server.jobindsats_url, "JOBINDSATS_TOKEN": TOKEN,
                "STATBANK_API_URL": server.statbank_url}
@@ -116,3 +116,23 @@ def test_without_a_token_jobindsats_is_not_checked_and_the_exit_is_1(tmp_path):
     assert done.returncode == 1
     assert "JOBINDSATS_TOKEN er ikke sat" in done.stderr
     assert any(line.startswith("4.1") and "ikke tjekket" in line for line in done.stdout.splitlines())
+
+
+def rename_age_hierarchy(body):
+    for dimension in body["dimensions"]:
+        for hierarchy in dimension["hierarchies"]:
+            if hierarchy["hierarchy_id"] == "_aldera":
+                hierarchy["hierarchy_id"] = "_alder5i30"
+    return body
+
+
+def test_an_unknown_age_hierarchy_in_an_a02_table_is_named_under_ungeledighed_with_the_alternatives():
+    """The a02 tables' age hierarchy is a guess (verified = false): when y01a02 calls it otherwise,
+    4.4 loses its only source of young people on a-dagpenge and names the hierarchy the table has."""
+    with ReplayServer(faults=[Fault("v3/table/y01a02", mutate=rename_age_hierarchy)]) as server:
+        report = check(server)
+    figure = next(f for f in report.figures if f.number == "4.4")
+    assert figure.state == "file"  # the municipality's own file is the fallback
+    assert [(p.source, p.what, p.name, p.closest) for p in figure.problems] == \
+        [("jobindsats y01a02", "hierarki", "_aldera", ("_alder5i30",))]
+    assert next(f for f in report.figures if f.number == "6.2").problems == []

@@ -103,6 +103,19 @@ def breakdowns_of(wanted: Wanted) -> list[str]:
     return sorted(set(wanted.source.breakdowns.values()))
 
 
+def _own_breakdowns(item: Wanted, table: str, hierarchy: tuple, groups: dict[tuple, list[Wanted]]) -> list[str]:
+    """The breakdowns of `item` that no other query of the same table fills for its indicator.
+
+    Two queries of one table store under one source name (y01a02 without a hierarchy gives
+    ydelse=A-dagpenge, y01a02 by `_aldera` gives the same total and alder=18-29 år;ydelse=A-dagpenge):
+    the other query's newest month must not make a series never fetched before look up to date.
+    """
+    mine = set(breakdowns_of(item))
+    others = {b for (t, h, _), items in groups.items() if t == table and h != hierarchy
+              for w in items if w.indicator.id == item.indicator.id for b in breakdowns_of(w)}
+    return sorted(mine - others) or sorted(mine)
+
+
 class JobindsatsConnector:
     name = NAME
 
@@ -121,7 +134,8 @@ class JobindsatsConnector:
         for (table, hierarchy, frequency), items in groups.items():
             since: str | None = None
             if not full:
-                stored = [newest(w.indicator.id, source_name(table), breakdowns_of(w), frequency) for w in items]
+                stored = [newest(w.indicator.id, source_name(table), _own_breakdowns(w, table, hierarchy, groups),
+                                 frequency) for w in items]
                 # A series never fetched before needs its whole history.
                 since = None if None in stored else min(s for s in stored if s is not None)
             queries.append(Query(table, hierarchy, frequency, tuple(items), since))
