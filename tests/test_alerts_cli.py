@@ -105,3 +105,16 @@ def test_a_broken_target_says_exactly_what_to_fix_and_nothing_is_evaluated(sampl
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "alert_states" not in tables or conn.execute("SELECT count(*) FROM alert_states").fetchone()[0] == 0
     conn.close()
+
+
+def test_the_terminal_preview_is_plain_text_with_the_operators_command(sample_store_copy, tmp_path):
+    """`faktabot alerts` prints each notice once for the operator: no Slack markup or emoji codes,
+    and in place of the managers' button or links, the command that acknowledges it here."""
+    result = run_cli("alerts", db=sample_store_copy, env={"FAKTABOT_OUTBOX": str(tmp_path / "outbox")})
+    assert result.returncode == 0, result.stderr
+    notices = result.stdout.split("Til: ")[1:]
+    assert len(notices) == 3
+    for block in notices:
+        assert "*" not in block and ":warning:" not in block and ":red_circle:" not in block
+        assert "knappen »Kvittér…« herunder" not in block
+    assert 'faktabot alerts --ack sygedagpenge --note "hvad der gøres"' in result.stdout

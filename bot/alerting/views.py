@@ -4,11 +4,11 @@ the words for notices, the target board and `targets --json`. Pure apart from re
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.config import Config
-from bot.rendering import media, message, render
+from bot.rendering import media, message, render, terminal
 from indicators.catalogue import (
     Areas,
     Catalogue,
@@ -94,9 +94,15 @@ def notice_content(view: TargetView, notice: Notice, links: Sequence[tuple[str, 
 
 
 def render_notice(view: TargetView, notice: Notice) -> tuple[str, str]:
-    """(subject, Slack mrkdwn text) of one notice."""
+    """(subject, the operator's preview) of one notice: the plain text every recipient's medium
+    shares, and in place of the Slack button or the mail's links, the command that acknowledges it
+    from the terminal where `faktabot alerts` runs."""
     subject = render.render("alert_subject.txt.j2", v=view, n=notice)
-    return subject, media.mrkdwn(notice_content(view, notice))
+    content = notice_content(view, notice)
+    preview = media.text(replace(content, action=""))
+    if content.action:
+        preview += "\n\n" + terminal.messages()["alerts_terminal_action"].format(target=view.target.id)
+    return subject, preview
 
 
 def target_reason(view: TargetView) -> str:
