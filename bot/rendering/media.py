@@ -7,6 +7,8 @@ eksempeldata warning, what a reader can do) are in `templates/_message.j2`, the 
 """
 from __future__ import annotations
 
+from functools import cache
+
 from bot.rendering import cards, render
 from bot.rendering.message import Content, Line, Section
 
@@ -50,9 +52,15 @@ def _blocks(content: Content, render_line) -> list[str]:
     return out
 
 
+@cache
+def _sample_notice() -> str:
+    # The same words for every message: rendered once (most answers from sample data carry it).
+    return _word("sample_notice")
+
+
 def _sample(content: Content) -> str:
     """The eksempeldata warning as plain text: which figures, or the shared notice."""
-    return content.sample_note or _word("sample_notice")
+    return content.sample_note or _sample_notice()
 
 
 def slack_notes(content: Content) -> tuple[str, str]:
