@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from markupsafe import escape
 
+from bot.alerting.context import TargetContext
 from bot.asking import mail
 from bot.asking.content import answer_content, from_parts
 from bot.asking.conversation import reply
-from bot.config import Config
+from bot.config import Config, load_config
 from bot.delivery.ledger import Delivery
 from bot.rendering import media
 from bot.slack import blocks
 from indicators.store import Store
 
+REPO = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 25)
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 HOSTILE = "x<!channel><@U999>\n<script>alert(1)</script>&amp;"
 QUESTIONS = {
     "value": "ledighed",
@@ -118,3 +122,15 @@ def test_parts_without_a_known_name_continue_the_line_before():
     content = from_parts("headline|Ledige: 5.\nline|Første\nanden del\nsource|Kilde: x\ny\nsample|")
     assert content.headline == "Ledige: 5." and content.sections[0].lines[0].text == "Første anden del"
     assert content.source == "Kilde: x y" and content.sample_data and not content.sample_note
+
+
+def test_a_targets_status_under_an_answer_is_its_name_and_status_in_every_medium(sample_store_path):
+    config = load_config(REPO / "faktabot.toml")
+    with Store(sample_store_path) as store:
+        context = TargetContext.load(store, config, NOW)
+        result = reply("fleksjob", store, config, NOW.date(), targets=context.for_answer)
+    [line] = result.content.sections[-1].lines
+    assert (line.label, line.status) == ("Flere i fleksjob (målsti)", "ok")
+    assert f":white_check_mark: *{line.label}* – På sporet. {line.text}" in result.text
+    assert f"\n{line.label} – På sporet. {line.text}\n" in result.plain
+    assert f"<strong>{escape(line.label)}</strong> – <strong" in _mail(result)[1]
