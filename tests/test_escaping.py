@@ -15,6 +15,7 @@ import pytest
 
 from bot.alerting import views, watch
 from bot.alerting.links import Link
+from bot.asking.content import answer_content
 from bot.asking.conversation import reply
 from bot.asking.queries import NotUnderstood
 from bot.config import load_config
@@ -111,7 +112,6 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         "alert_run.txt.j2": [{"run": run, "dry_run": False, "where": [HOSTILE], "local": True, "targets": 3}],
         "alert_status.txt.j2": [{"states": {v.target.id: v.state for v in target_views}, "failed": [delivery]}],
         "answer.txt.j2": [{"a": a} for a in answers],
-        "slack_answer_context.txt.j2": [{"a": a} for a in answers if a.observation is not None],
         "chart_labels.txt.j2": [{"a": a} for a in answers if a.observation is not None],
         "summary_chart_alt.txt.j2": [{"a": a} for a in answers if a.observation is not None and a.history],
         "chart_index_label.txt.j2": [{"first": "2026-05"}],
@@ -135,11 +135,11 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
                                    "names": {"ledige": HOSTILE}}],
         "vocabulary.txt.j2": [{"pages": [(1, HOSTILE, [hostile(default_catalogue().get("ledige"))])]}],
         "plain_email.html.j2": [{"text": HOSTILE}],
-        "mail_answer.html.j2": [{"answer": HOSTILE, "question": HOSTILE, "chart_cid": "chart", "chart_alt": HOSTILE}],
         "mail_answer_email.txt.j2": [{"answer": HOSTILE, "question": HOSTILE, "chart": True}],
         "stale_subject.txt.j2": [{"s": status}],
         "message_email.html.j2": [{"c": summary_content(summary)}] + [
-            {"c": views.notice_content(v, n, [(HOSTILE, "https://faktabot.example/link/a&b")])} for v, n in notices],
+            {"c": views.notice_content(v, n, [(HOSTILE, "https://faktabot.example/link/a&b")])} for v, n in notices] + [
+            {"c": answer_content(a)} for a in answers + [hostile(ranking)]],
         "summary_subject.txt.j2": [{"s": summary}],
         "target_reason.txt.j2": [{"v": v} for v in target_views],
         "factsheet_alt.txt.j2": [{"f": f} for f in figures],

@@ -72,7 +72,7 @@ def test_mention_is_acknowledged_at_once_and_answered_in_its_thread_with_the_cha
     assert answer.args["channel"] == "C0LEDELSE"
     assert answer.args["text"] == ask_text(sample_store_copy, "ledighed maj")  # exactly as `faktabot ask`
     layout = answer.args["blocks"]
-    assert layout[0]["type"] == "section" and "*Ledige i Ballerup, maj 2026:* 816" in layout[0]["text"]["text"]
+    assert layout[0]["type"] == "section" and "*Ledige i Ballerup, maj 2026: 816" in layout[0]["text"]["text"]
     assert layout[-1]["type"] == "context" and "Kilde: Jobindsats.dk (STAR)" in layout[-1]["elements"][0]["text"]
     [done] = fake.wait_for("files.completeUploadExternal", where=in_thread("1764100001.000100"))
     assert done.args["channel_id"] == "C0LEDELSE"
@@ -181,7 +181,7 @@ def test_subscription_delivers_each_new_figure_once(running, fake, sample_store_
     assert subscriptions.deliver_new_figures(bot) == 1
     assert subscriptions.deliver_new_figures(bot) == 0
     [posted] = fake.to("chat.postMessage")
-    assert posted.args["channel"] == "C0LEDELSE" and "august 2026:* 801" in posted.args["text"]
+    assert posted.args["channel"] == "C0LEDELSE" and "*Ledige i Ballerup, august 2026: 801" in posted.args["text"]
     assert slack.post(running.port, slack.command("afmeld ledighed", fake.base), FORM)[0] == 200
     fake.wait_for("response_url", count=2)
     assert bot.ledger().subscribers(subscriptions.topic("ledige")) == []
@@ -378,7 +378,7 @@ def test_faktabot_run_answers_a_signed_mention_in_three_seconds_once_and_a_click
             assert chart.at - started < 3.0
             file_id = json.loads(chart.args["files"])[0]["id"]
             assert fake.uploads[file_id] == asked(sample_store_copy, "ledighed maj").chart
-            assert "*Ledige i Ballerup, maj 2026:* 816 fuldtidspersoner" in answer.args["text"]
+            assert "*Ledige i Ballerup, maj 2026: 816 fuldtidspersoner" in answer.args["text"]
             assert slack.post(port, envelope, JSON, extra={"X-Slack-Retry-Num": "1"}) == (200, "")
             # Acknowledged at once; the worker then sees the event id again and drops it.
             deadline = time.monotonic() + 5

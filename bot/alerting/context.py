@@ -14,6 +14,7 @@ from datetime import datetime
 from bot.alerting.views import (
     STATUS_ORDER,
     TargetView,
+    answer_line,
     goal_path,
     render_board,
     target_line,
@@ -26,6 +27,7 @@ from bot.asking.queries import Query
 from bot.config import Config
 from bot.delivery.channels import Chart
 from bot.delivery.ledger import Ledger
+from bot.rendering.message import Line
 from bot.reports.summary import BoardRow
 from indicators.store import Store
 from indicators.types import Observation
@@ -82,7 +84,7 @@ class TargetContext:
     def _view(self, indicator: str, area: str) -> TargetView | None:
         return next((v for v in self.views if v.target.indicator == indicator and v.target.area == area), None)
 
-    def for_answer(self, query: Query, answer: Answer) -> tuple[str | None, list[tuple[str, float]]]:
+    def for_answer(self, query: Query, answer: Answer) -> tuple[Line | None, list[tuple[str, float]]]:
         """The status line and target path for an answer about a targeted indicator and area."""
         view = self._view(answer.indicator.id, answer.area.code)
         if view is None or answer.query.breakdown:
@@ -90,7 +92,7 @@ class TargetContext:
         path = []
         if answer.history:
             path = goal_path(view.target, answer.history[0].period, answer.history[-1].period)
-        return target_line(view), path
+        return answer_line(view), path
 
     def path(self, indicator: str, area: str) -> list[tuple[str, float]]:
         view = self._view(indicator, area)

@@ -144,6 +144,12 @@ def as_json(view: TargetView) -> dict:
     }
 
 
+def answer_line(view: TargetView) -> message.Line:
+    """The target's status under an answer about its indicator and area: its name, its status
+    and why, for every medium (`bot.asking.content`)."""
+    return message.Line(target_reason(view), label=view.target.name, status=view.state.status)
+
+
 def target_line(view: TargetView) -> str:
     """The Danish status line an answer about the target's indicator and area shows."""
     return render.render("target_line.txt.j2", v=view)

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from bot.asking.answers import Answer, Freshness, answer, freshness
+from bot.asking.content import answer_content, not_understood_content
 from bot.asking.queries import (
     NotUnderstood,
     PeriodRequest,
@@ -22,25 +23,50 @@ from bot.asking.queries import (
     parse,
 )
 from bot.config import Config
-from bot.rendering import charts, render
+from bot.rendering import charts, media, render
+from bot.rendering.message import Content, Line
+from bot.rendering.terminal import for_terminal, without_controls
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
 
 # A conversation forgets its question after this long without a new one.
 CONTEXT_IDLE = timedelta(minutes=30)
 
-# A hook the target engine fills in: (query, answer) -> (Danish status line or None, target path).
-TargetLookup = Callable[[Query, Answer], tuple[str | None, list[tuple[str, float]]]]
+# A hook the target engine fills in: (query, answer) -> (the target's status line or None, target path).
+TargetLookup = Callable[[Query, Answer], tuple[Line | None, list[tuple[str, float]]]]
 
 
 @dataclass(frozen=True)
 class Reply:
-    """What the bot says to one question: the data for --json, the Danish text, maybe a chart."""
+    """What the bot says to one question: the data for --json, the Danish text (Slack mrkdwn),
+    maybe a chart. An answer (and a question not understood) also has its `content`, the message
+    model every medium renders; other replies (help, definitions, the targets board) are text."""
 
     result: Answer | NotUnderstood | Query | Freshness
     text: str
     chart: bytes | None = None
     target_path: tuple[tuple[str, float], ...] = ()  # the målsti drawn on the chart, if any
+    content: Content | None = None
+
+    @classmethod
+    def of(cls, result: Answer | NotUnderstood, content: Content, chart: bytes | None = None,
+           target_path: tuple[tuple[str, float], ...] = ()) -> Reply:
+        """A reply built from its content: the text is the content in Slack mrkdwn."""
+        return cls(result, media.mrkdwn(content, buttons=False), chart, target_path, content)
+
+    @property
+    def plain(self) -> str:
+        """The reply as plain text, no markup: the terminal's and an email's text."""
+        if self.content is None:
+            return for_terminal(self.text)
+        return without_controls(media.text(self.content))
+
+    @property
+    def headline(self) -> str:
+        """The first thing the reply says, as plain text (a chart's title)."""
+        if self.content is not None and self.content.headline:
+            return self.content.headline
+        return self.plain.split("\n", 1)[0]
 
     @property
     def understood(self) -> bool:
@@ -157,7 +183,7 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
     parsed = _parse(text, context)
     if isinstance(parsed, NotUnderstood):
         names = {i.id: i.name for i in catalogue}
-        return Reply(parsed, render.render("not_understood.txt.j2", n=parsed, names=names))
+        return Reply.of(parsed, not_understood_content(parsed, names))
     if area:
         parsed = replace(parsed, area=area)
     if parsed.intent == "help":
@@ -175,7 +201,7 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
         return Reply(parsed, target_board(parsed))
     result = answer(parsed, store, catalogue, areas, config.area, today)
     if result.ranking is not None:
-        return Reply(result, render.render("ranking.txt.j2", a=result, r=result.ranking))
+        return Reply.of(result, answer_content(result))
     path: list[tuple[str, float]] = []
     if targets is not None and result.observation is not None:
         line, path = targets(parsed, result)
@@ -184,7 +210,7 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
     chart = None
     if with_chart and (spec := charts.spec_for(result, path)) is not None:
         chart = charts.render_png(spec)
-    return Reply(result, render.render("answer.txt.j2", a=result), chart, tuple(path))
+    return Reply.of(result, answer_content(result), chart, tuple(path))
 
 
 def development_question(indicator: str, area: str) -> str:

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -20,14 +20,15 @@ from email.utils import getaddresses
 from html.parser import HTMLParser
 
 from bot import clock
+from bot.asking.content import text_content
 from bot.asking.conversation import Reply
 from bot.delivery.channels import Channels
 from bot.delivery.email import EmailContent, EmlOutbox, InlineImage, SmtpChannel
 from bot.delivery.imap import Fetched, Mailbox
 from bot.delivery.ledger import Delivery, Ledger, MailQuestion
 from bot.delivery.sending import Sent, send_due
-from bot.rendering import render
-from bot.rendering.terminal import for_terminal
+from bot.rendering import media, render
+from bot.rendering.message import Figure, Line, Section
 
 log = logging.getLogger("faktabot.mail")
 KIND = "mail_answer"  # the deliveries rows of replies
@@ -210,16 +211,18 @@ def reply_content(delivery: Delivery, asked: MailQuestion | None, answer: Answer
     thread it under the question and keep auto-responders from answering it (RFC 3834)."""
     question = (asked.question if asked else None) or ""
     result = answer(question, True)
-    text = for_terminal(result.text)  # the answer without Slack markup
-    images = (InlineImage("chart", result.chart, text.splitlines()[0] if text else ""),) if result.chart else ()
+    content = result.content or text_content(result.plain)
+    images = (InlineImage("chart", result.chart, result.headline),) if result.chart else ()
+    # In HTML the chart comes after the answer's lines, then the question and how to ask again.
+    shown = tuple(Section(figures=(Figure(i.cid, i.alt, i.alt),)) for i in images)
+    asked_again = Section(lines=(Line(render.macro("_answer.j2", "asked", question)),))
     headers: list[tuple[str, str]] = [("Auto-Submitted", "auto-replied"), ("X-Auto-Response-Suppress", "All")]
     if asked is not None:
         headers += [("In-Reply-To", asked.message_id), ("References", asked.refs)]
     return EmailContent(
         subject=delivery.subject,
-        text=render.render("mail_answer_email.txt.j2", answer=text, question=question, chart=bool(images)),
-        html=render.render("mail_answer.html.j2", answer=text, question=question,
-                           chart_cid=images[0].cid if images else None, chart_alt=images[0].alt if images else ""),
+        text=render.render("mail_answer_email.txt.j2", answer=result.plain, question=question, chart=bool(images)),
+        html=media.html(replace(content, sections=content.sections + shown + (asked_again,))),
         images=images, headers=tuple(headers))
 
 
@@ -259,7 +262,7 @@ def _take(fetched: Fetched, ledger: Ledger, answer: Answerer, done: Polled, *, n
     # The first candidate the bot understands; none: the first as asked (its reply says what it knows).
     asked = next((c for c in question.candidates if answer(c, False).understood), None) \
         or (question.candidates[0] if question.candidates else "hjælp")
-    text = for_terminal(answer(asked, False).text)  # the deliveries row keeps what was answered, for the audit
+    text = answer(asked, False).plain  # the deliveries row keeps what was answered, for the audit
     key = reply_key(question.message_id)
     with ledger.db.atomic():
         if not ledger.record_mail(MailQuestion(question.message_id, question.sender, question.subject, asked,

@@ -17,7 +17,7 @@ from bot.asking.conversation import Conversations, reply
 from bot.cli.errors import UserError
 from bot.config import Config
 from bot.rendering import formats
-from bot.rendering.terminal import for_terminal, messages, say
+from bot.rendering.terminal import messages, say
 from bot.service import ServiceError
 from bot.settings import Settings
 from indicators.catalogue import default_areas, default_catalogue
@@ -69,7 +69,7 @@ def cmd_ask(args, settings: Settings, config: Config) -> int:
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:
-        print(for_terminal(result.text))
+        print(result.plain)
     return 0 if result.understood else 1
 
 
@@ -105,7 +105,7 @@ def cmd_chat(args, settings: Settings, config: Config, stdin: TextIO = sys.stdin
             if as_json:
                 print(json.dumps(result.as_json(), ensure_ascii=False), flush=True)
             else:
-                print(for_terminal(result.text))
+                print(result.plain)
     if not as_json:
         say("chat_bye")
     return 0

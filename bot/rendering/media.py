@@ -7,8 +7,10 @@ eksempeldata warning, what a reader can do) are in `templates/_message.j2`, the 
 """
 from __future__ import annotations
 
+from functools import cache
+
 from bot.rendering import cards, render
-from bot.rendering.message import Content, Line
+from bot.rendering.message import Content, Line, Section
 
 
 def _word(name: str, *args: object) -> str:
@@ -28,38 +30,67 @@ def _line(line: Line, label: str, status: str, note: str, escape=str) -> str:
     return head + escape(line.text) + tail
 
 
+def _marker(section: Section, number: int) -> str:
+    """What a line of a list begins with: »• «, or its number in a ranking; nothing in paragraphs."""
+    if section.ordered:
+        return f"{number}. "
+    return "• " if section.bullets else ""
+
+
 def _blocks(content: Content, render_line) -> list[str]:
     """Each section as one block of text: its heading, then its lines (a list on one line each,
     paragraphs with a blank line between), for the text media."""
     out = []
     for section in content.sections:
-        lines = [("• " if section.bullets else "") + render_line(line) for line in section.lines]
+        lines = [_marker(section, n) + render_line(line) for n, line in enumerate(section.lines, 1)]
         if not lines and not section.heading:
             continue
-        if section.bullets:
+        if section.bullets or section.ordered:
             out.append("\n".join(([section.heading] if section.heading else []) + lines))
         else:
             out.extend(([section.heading] if section.heading else []) + lines)
     return out
 
 
-def mrkdwn(content: Content, *, buttons: bool = True) -> str:
-    """Slack mrkdwn; `buttons`: the post carries Slack's own buttons (an alert in a channel)."""
+@cache
+def _sample_notice() -> str:
+    # The same words for every message: rendered once (most answers from sample data carry it).
+    return _word("sample_notice")
+
+
+def _sample(content: Content) -> str:
+    """The eksempeldata warning as plain text: which figures, or the shared notice."""
+    return content.sample_note or _sample_notice()
+
+
+def slack_notes(content: Content) -> tuple[str, str]:
+    """The eksempeldata warning and the source line in mrkdwn (empty where there is none): the
+    lines a Slack answer puts in context blocks under the figure."""
+    esc = render.slack_escape
+    sample = f":warning: {esc(_sample(content))}".replace("Eksempeldata:", "*Eksempeldata:*", 1) \
+        if content.sample_data else ""
+    return sample, (f"_{esc(content.source)}_" if content.source else "")
+
+
+def mrkdwn(content: Content, *, buttons: bool = True, notes: bool = True) -> str:
+    """Slack mrkdwn; `buttons`: the post carries Slack's own buttons (an alert in a channel);
+    `notes`: with the eksempeldata warning and the source (else see `slack_notes`)."""
     esc = render.slack_escape
     icon = f"{_word('status_icon', content.status)} " if content.status else ""
-    title = f"{icon}*{esc(content.headline)}*" + (f" – {esc(content.subtitle)}" if content.subtitle else "")
+    title = f"{icon}*{esc(content.headline)}*" if content.headline else icon
+    title += (f" – {esc(content.subtitle)}" if content.subtitle else "")
     parts = [title]
-    if content.sample_data:
-        parts.append(f":warning: {esc(_word('sample_notice'))}".replace("Eksempeldata:", "*Eksempeldata:*", 1))
+    sample, source = slack_notes(content) if notes else ("", "")
+    parts.append(sample)
 
     def line(item: Line) -> str:
         label = (f"{_word('status_icon', item.status)} " if item.status else "") + "*{}*"
         return _line(item, label, " – {}", "\n    Kvitteret: {}", esc)
 
     for section in content.sections:
-        lines = [("• " if section.bullets else "") + line(item) for item in section.lines]
+        lines = [_marker(section, n) + line(item) for n, item in enumerate(section.lines, 1)]
         heading = [f"*{esc(section.heading)}*"] if section.heading else []
-        if section.bullets:
+        if section.bullets or section.ordered:
             parts.append("\n".join(heading + lines))
         else:
             parts.extend(heading + lines)
@@ -67,8 +98,7 @@ def mrkdwn(content: Content, *, buttons: bool = True) -> str:
         parts.append(esc(_word("action", content, "slack", buttons)))
     if content.links:
         parts.append("  ".join(f"<{link.url}|{esc(link.label)}>" for link in content.links))
-    if content.source:
-        parts.append(f"_{esc(content.source)}_")
+    parts.append(source)
     return render.SlackText("\n\n".join(p for p in parts if p.strip()))
 
 
@@ -79,7 +109,7 @@ def text(content: Content) -> str:
     if content.status:
         parts[0] += f"\n{_word('status_line', content.status)}"
     if content.sample_data:
-        parts.append(_word("sample_notice"))
+        parts.append(_sample(content))
     parts += _blocks(content, lambda item: _line(item, "{}", " – {}", " Kvitteret: {}"))
     if content.action:
         parts.append(_word("action", content, "email"))
@@ -104,9 +134,9 @@ def card(content: Content) -> dict:
     for section in content.sections:
         if section.heading:
             body.append(cards.paragraph(section.heading, bold=True))
-        lines = [("• " if section.bullets else "") + _line(item, "**{}**", " – {}", " Kvitteret: {}")
-                 for item in section.lines]
-        if section.bullets and lines:
+        lines = [_marker(section, n) + _line(item, "**{}**", " – {}", " Kvitteret: {}")
+                 for n, item in enumerate(section.lines, 1)]
+        if (section.bullets or section.ordered) and lines:
             body.append(cards.paragraph("\n".join(lines)))
         else:
             body.extend(cards.paragraph(line) for line in lines)
@@ -115,7 +145,7 @@ def card(content: Content) -> dict:
     if content.source:
         body.append(cards.paragraph(content.source, subtle=True))
     if content.sample_data:
-        body.append(cards.paragraph(_word("sample_notice").replace("Eksempeldata:", "**Eksempeldata:**", 1),
+        body.append(cards.paragraph(_sample(content).replace("Eksempeldata:", "**Eksempeldata:**", 1),
                                     colour="Warning"))
     if content.attachment:
         body.append(cards.paragraph(_word("attachment", "card"), subtle=True))

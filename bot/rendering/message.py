@@ -43,6 +43,7 @@ class Section:
     lines: tuple[Line, ...] = ()
     bullets: bool = False  # a list (• in text, <li> in HTML) rather than paragraphs
     figures: tuple[Figure, ...] = ()  # charts after the lines, where the medium shows images (email HTML)
+    ordered: bool = False  # a numbered list (1., 2., … ; <ol> in HTML): a ranking
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,7 @@ class Content:
     links: tuple[Link, ...] = ()  # signed one-click links: buttons on a card, addresses in email
     action: str = ""  # ACKNOWLEDGE when the reader may acknowledge or snooze (worded per medium)
     sample_data: bool = False
+    sample_note: str = ""  # which figures are eksempeldata, when only some are (else the shared notice)
     source: str = ""  # the source line (»Kilde: …«) or the summary's sources
     attachment: bool = False  # the email carries the quarter's fact sheet as a PDF
 
@@ -70,12 +72,13 @@ class Content:
     @classmethod
     def from_dict(cls, data: dict) -> Content:
         sections = tuple(Section(s["heading"], tuple(Line(**line) for line in s["lines"]), s["bullets"],
-                                 tuple(Figure(**f) for f in s.get("figures", ())))
+                                 tuple(Figure(**f) for f in s.get("figures", ())), s.get("ordered", False))
                          for s in data.get("sections", ()))
         return cls(headline=data["headline"], status=data.get("status", ""), subtitle=data.get("subtitle", ""),
                    sections=sections,
                    links=tuple(Link(**link) for link in data.get("links", ())), action=data.get("action", ""),
-                   sample_data=bool(data.get("sample_data")), source=data.get("source", ""),
+                   sample_data=bool(data.get("sample_data")), sample_note=data.get("sample_note", ""),
+                   source=data.get("source", ""),
                    attachment=bool(data.get("attachment")))
 
 

@@ -29,6 +29,11 @@ def say(key: str, out: TextIO | None = None, **values: object) -> None:
     print(messages()[key].format(**values), file=out or sys.stdout)
 
 
+def without_controls(text: str) -> str:
+    """Plain text with the control characters (but tab and line feed) taken out."""
+    return _CONTROL.sub("", text)
+
+
 def for_terminal(text: str) -> str:
     """Slack mrkdwn to plain terminal text: emoji codes to emoji, *bold* and _italic_ markers dropped,
     Slack's `&amp;`, `&lt;`, `&gt;` turned back into characters and control characters removed."""

@@ -12,9 +12,8 @@ import tomllib
 from collections.abc import Sequence
 from functools import cache
 
-from bot.asking.answers import Answer
 from bot.asking.conversation import Reply
-from bot.rendering import render
+from bot.rendering import media, render
 
 MESSAGE_BLOCKS, VIEW_BLOCKS = 50, 100
 # Slack refuses a message whose blocks hold much more than ~13,000 characters in all
@@ -111,18 +110,13 @@ def capped(blocks: list[dict], limit: int = MESSAGE_BLOCKS, chars: int = MESSAGE
 
 def answer_message(reply: Reply) -> tuple[str, list[dict]]:
     """(fallback text, blocks) of one answer. The text is exactly `faktabot ask`'s; the blocks put
-    the figure in sections and the source with its freshness and the eksempeldata marker in
-    context lines."""
+    the figure in sections and the eksempeldata marker and the source in context lines."""
     text = neutralise(reply.text)
-    lines = reply.text.split("\n")
-    context_lines: list[str] = []
-    answer = reply.result
-    if isinstance(answer, Answer) and answer.observation is not None:
-        wanted = render.render("slack_answer_context.txt.j2", a=answer).split("\n")
-        context_lines = [line for line in wanted if line in lines]
-        lines = [line for line in lines if line not in context_lines]
-    blocks = sections("\n".join(lines)) + [context(line) for line in context_lines]
-    return text, capped(blocks)
+    if reply.content is None:
+        return text, capped(sections(reply.text))
+    notes = [note for note in media.slack_notes(reply.content) if note]
+    body = media.mrkdwn(reply.content, buttons=False, notes=False)
+    return text, capped(sections(body) + [context(note) for note in notes])
 
 
 def chart_title(reply: Reply) -> str:

@@ -1,0 +1,136 @@
+"""Answers are built once as the message model and rendered per medium (issue 15, item 4): Slack
+keeps its mrkdwn, the terminal and the email text have no markup, the email HTML has a paragraph
+or list item per line, and one content object feeds them all. Against the real sample store."""
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from markupsafe import escape
+
+from bot.alerting.context import TargetContext
+from bot.asking import mail
+from bot.asking.content import answer_content, from_parts
+from bot.asking.conversation import reply
+from bot.config import Config, load_config
+from bot.delivery.ledger import Delivery
+from bot.rendering import media
+from bot.slack import blocks
+from indicators.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+TODAY = date(2026, 11, 25)
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+HOSTILE = "x<!channel><@U999>\n<script>alert(1)</script>&amp;"
+QUESTIONS = {
+    "value": "ledighed",
+    "comparison": "ledighed i Ballerup sammenlignet med landet",
+    "ranking": "hvilke kommuner har den laveste ledighed",
+    "change": "ændring i ledighed fra maj 2025 til maj 2026",
+    "partly understood": "ledighed flodhest",
+    "not understood": "xyzzy",
+    "eksempeldata": "sygedagpenge",
+}
+# Slack's marks: *bold*, _italic_, :emoji_codes:.
+MARKUP = (re.compile(r"(?<![\w*])\*[^*\n]+\*(?![\w*])"), re.compile(r"(?<![\w/])_[^_\n]+_(?![\w/])"),
+          re.compile(r":[a-z0-9_+-]+:"))
+
+
+@pytest.fixture(scope="module")
+def store(sample_store_path):
+    with Store(sample_store_path) as opened:
+        yield opened
+
+
+def _mail(result) -> tuple[str, str]:
+    """The reply mail's text and HTML parts for `result`, as ask-by-email builds them."""
+    delivery = Delivery(id=1, key="mail:x", target=None, kind=mail.KIND, recipient="a@kommune.dk", subject="Re: x",
+                        body="", status="pending", attempts=0)
+    built = mail.reply_content(delivery, None, lambda _text, _chart: result)
+    return built.text, built.html
+
+
+def _marked(text: str) -> list[str]:
+    return [m.group(0) for pattern in MARKUP for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("kind", QUESTIONS)
+def test_one_answer_content_renders_for_slack_the_terminal_and_email(store, kind):
+    result = reply(QUESTIONS[kind], store, Config(), TODAY)
+    content = result.content
+    assert content is not None and (content.sections or content.headline)
+    assert result.text == media.mrkdwn(content, buttons=False)  # Slack's text is the content's mrkdwn
+    email_text, email_html = _mail(result)
+    for plain in (result.plain, email_text):
+        assert not _marked(plain), (kind, _marked(plain))
+        assert all(line.text in plain for section in content.sections for line in section.lines)
+    assert result.plain in email_text
+    # The HTML: one paragraph or list item per line of the content, escaped.
+    for section in content.sections:
+        for line in section.lines:
+            assert re.search(rf"<(p|li) [^>]*>{re.escape(str(escape(line.text)))}</(p|li)>", email_html), line.text
+    if content.headline:
+        assert result.text.startswith(f"*{content.headline}*")
+        assert str(escape(content.headline)) in email_html and result.plain.startswith(content.headline)
+
+
+def test_slack_keeps_its_marks_and_puts_source_and_eksempeldata_in_context_blocks(store):
+    result = reply(QUESTIONS["eksempeldata"], store, Config(), TODAY)
+    assert result.content.sample_data and result.content.source.startswith("Kilde: eksempeldata")
+    assert ":warning: *Eksempeldata:*" in result.text and f"_{result.content.source}_" in result.text
+    text, payload = blocks.answer_message(result)
+    assert text == blocks.neutralise(result.text)
+    contexts = [b["elements"][0]["text"] for b in payload if b["type"] == "context"]
+    assert contexts == [line for line in media.slack_notes(result.content) if line]
+    sections = "\n".join(b["text"]["text"] for b in payload if b["type"] == "section")
+    assert sections.startswith(f"*{result.content.headline}*") and "Kilde:" not in sections
+    plain = result.plain
+    assert "Eksempeldata:" in plain and ":warning:" not in plain and "*" not in plain
+
+
+def test_a_ranking_is_a_numbered_list_in_every_medium(store):
+    result = reply(QUESTIONS["ranking"], store, Config(), TODAY)
+    ranking = next(s for s in result.content.sections if s.ordered)
+    assert len(ranking.lines) == 5 and ranking.lines[0].text.startswith("Billund: ")
+    assert f"\n1. {ranking.lines[0].text}\n2. " in result.plain
+    assert f"\n1. {blocks.escape(ranking.lines[0].text)}\n" in result.text
+    html = _mail(result)[1]
+    assert html.count("<ol ") == 1 and html.count("<li ") == 5
+
+
+def test_partly_understood_questions_say_so_in_every_medium(store):
+    result = reply(QUESTIONS["partly understood"], store, Config(), TODAY)
+    note = "Jeg har ikke tal for »flodhest« (eller forstod ikke ordet), så svaret her gælder uden det."
+    assert note in [line.text for section in result.content.sections for line in section.lines]
+    assert note in result.text and note in result.plain and str(escape(note)) in _mail(result)[1]
+
+
+def test_hostile_data_in_an_answer_is_escaped_once_per_medium(store):
+    answer = reply(QUESTIONS["comparison"], store, Config(), TODAY).result
+    content = answer_content(dataclasses.replace(answer, area=dataclasses.replace(answer.area, name=HOSTILE)))
+    html, slack, text = media.html(content), media.mrkdwn(content, buttons=False), media.text(content)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;&amp;amp;" in html
+    assert "<!channel>" not in slack and "&lt;!channel&gt;&lt;@U999&gt;" in slack
+    # The line break in the name continues its line; the plain text keeps the characters as they are.
+    assert "x<!channel><@U999> <script>alert(1)</script>&amp;" in text
+
+
+def test_parts_without_a_known_name_continue_the_line_before():
+    content = from_parts("headline|Ledige: 5.\nline|Første\nanden del\nsource|Kilde: x\ny\nsample|")
+    assert content.headline == "Ledige: 5." and content.sections[0].lines[0].text == "Første anden del"
+    assert content.source == "Kilde: x y" and content.sample_data and not content.sample_note
+
+
+def test_a_targets_status_under_an_answer_is_its_name_and_status_in_every_medium(sample_store_path):
+    config = load_config(REPO / "faktabot.toml")
+    with Store(sample_store_path) as store:
+        context = TargetContext.load(store, config, NOW)
+        result = reply("fleksjob", store, config, NOW.date(), targets=context.for_answer)
+    [line] = result.content.sections[-1].lines
+    assert (line.label, line.status) == ("Flere i fleksjob (målsti)", "ok")
+    assert f":white_check_mark: *{line.label}* – På sporet. {line.text}" in result.text
+    assert f"\n{line.label} – På sporet. {line.text}\n" in result.plain
+    assert f"<strong>{escape(line.label)}</strong> – <strong" in _mail(result)[1]
