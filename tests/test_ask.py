@@ -149,3 +149,15 @@ def test_any_text_gets_a_query_or_a_not_understood_quickly(text):
 def test_any_mix_of_known_words_answers_without_error(store, words):
     result = ask(store, " ".join(words))
     assert result.text
+
+
+def test_a_count_compared_with_larger_areas_is_compared_on_its_rate(store):
+    """816 ledige against hele landet's ninety thousand says nothing; the rates say who is higher."""
+    result = ask(store, "ledighed maj Ballerup mod Albertslund og landet")
+    national = next(c for c in result.result.comparisons if c.area.code == "000")
+    albertslund = next(c for c in result.result.comparisons if c.area.code == "165")
+    assert national.rate is not None and albertslund.rate is not None
+    gap = result.result.rate.value - albertslund.rate.value
+    assert gap < 0
+    assert f"Ballerup ligger {abs(gap):.1f} pct.-point lavere".replace(".", ",", 1) in result.text
+    assert f"(ledighedsprocenten {albertslund.rate.value:.1f} pct.".replace(".", ",", 1) in result.text

@@ -91,6 +91,7 @@ class Comparison:
     area: Area
     observation: Observation | None
     history: tuple[Observation, ...] = ()
+    rate: Observation | None = None  # a count's rate in the other area (areas of different size compare on it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +331,10 @@ def _base_period(base: PeriodRequest | None, current: Period, series: list[Obser
     return str(current.same_period_last_year())
 
 
+def _published(observation: Observation | None) -> Observation | None:
+    return observation if observation is not None and observation.value is not None else None
+
+
 def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default_area: str,
            today: date) -> Answer:
     indicator = catalogue.get(query.indicator)
@@ -383,6 +388,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             observation=value_at(indicator, code, current.period) if made else
             next((o for o in other if o.period == current.period), None),
             history=tuple(o for o in other if history and history[0].period <= o.period <= current.period),
+            rate=_published(value_at(rate_indicator, code, current.period)) if rate_indicator else None,
         ))
     parts = []
     if query.by:
