@@ -161,3 +161,20 @@ def test_a_count_compared_with_larger_areas_is_compared_on_its_rate(store):
     assert gap < 0
     assert f"Ballerup ligger {abs(gap):.1f} pct.-point lavere".replace(".", ",", 1) in result.text
     assert f"(ledighedsprocenten {albertslund.rate.value:.1f} pct.".replace(".", ",", 1) in result.text
+
+
+def test_the_region_means_the_configured_kommunes_region(store):
+    """»i regionen« is Ballerup's region: a ranking of its kommuner only, the region's own figure,
+    or an area to compare with, never a ranking of all 98 with the word left out."""
+    ranked = ask(store, "laveste ledighed i regionen").result.ranking
+    assert ranked.within is not None and ranked.within.code == "084"
+    assert len(ranked.rows) + ranked.without_data == 29 and all(r.area.region == "084" for r in ranked.rows)
+    assert ranked.own is not None and ranked.own_place is not None
+    assert "kommuner i Region Hovedstaden med den laveste" in ask(store, "laveste ledighed i regionen").text
+
+    value = ask(store, "ledighedsprocent i regionen")
+    assert value.result.area.code == "084" and "Region Hovedstaden" in value.text
+
+    compared = ask(store, "ledighedsprocent maj sammenlignet med regionen").result
+    assert compared.area.code == "151" and [c.area.code for c in compared.comparisons] == ["084"]
+    assert not compared.query.unused

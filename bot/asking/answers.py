@@ -70,6 +70,7 @@ class Ranking:
     national: Observation | None
     ranked_from: Indicator | None  # the count the question named, ranked by its rate
     area_kind: str = "kommune"
+    within: Area | None = None  # the region whose kommuner are ranked ("i regionen"); None: all
     without_data: int = 0  # areas of the kind with no value for the period
     aggregate: Aggregate | None = None
     requested: PeriodRequest | None = None  # set when the asked-for period had no data
@@ -331,6 +332,12 @@ def _base_period(base: PeriodRequest | None, current: Period, series: list[Obser
     return str(current.same_period_last_year())
 
 
+def _own_region(areas: Areas, default_area: str) -> Area | None:
+    """The configured kommune's region ("regionen"); None when the configured area is no kommune."""
+    home = areas.get(default_area)
+    return areas.get(home.region) if home.kind == "kommune" and home.region else None
+
+
 def _published(observation: Observation | None) -> Observation | None:
     return observation if observation is not None and observation.value is not None else None
 
@@ -338,6 +345,11 @@ def _published(observation: Observation | None) -> Observation | None:
 def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default_area: str,
            today: date) -> Answer:
     indicator = catalogue.get(query.indicator)
+    region = _own_region(areas, default_area)
+    if query.own_region == "area" and region is not None:
+        query = replace(query, area=region.code)
+    elif query.own_region == "compare" and region is not None and region.code not in query.compare:
+        query = replace(query, compare=(*query.compare, region.code))
     area = areas.get(query.area or default_area)
     query, breakdown, missing_breakdown, available = _series_for(query, store, indicator, area)
     if query.intent == "ranking":
@@ -442,7 +454,9 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     """Every kommune (or region) by one indicator: the period asked, else the newest period every
     ranked area has (or, if none has all, the newest with the most). Two queries, not one per area."""
     indicator = catalogue.get(query.indicator)
-    ranked = [a for a in areas if a.kind == query.area_kind]
+    within = _own_region(areas, query.area or default_area) if query.own_region == "within" else None
+    ranked = [a for a in areas if a.kind == query.area_kind
+              and (within is None or query.area_kind != "kommune" or a.region == within.code)]
     codes = [a.code for a in ranked]
     by_code = {a.code: a for a in ranked}
     own_code = query.area or default_area
@@ -514,7 +528,8 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         indicator=indicator, period=period, order=query.order or "high", descending=descending,
         rows=tuple(rows), top=query.top, own=own, own_place=place, national=national,
         ranked_from=catalogue.get(query.ranked_from) if query.ranked_from else None,
-        area_kind=query.area_kind, without_data=len(codes) - len(rows), aggregate=made,
+        area_kind=query.area_kind, within=within if query.area_kind == "kommune" else None,
+        without_data=len(codes) - len(rows), aggregate=made,
         requested=request if fell_back else None,
     )
 

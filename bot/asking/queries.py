@@ -70,6 +70,9 @@ class Query:
     order: str | None = None  # a ranking's order: high, low, most, fewest, place
     top: int = DEFAULT_TOP  # how many places a ranking lists
     area_kind: str = "kommune"  # what a ranking ranks: kommune or region
+    # "regionen", "vores region": the configured kommune's region, as the area asked about ("area"),
+    # an area to compare with ("compare") or, in a ranking, where its kommuner are ranked ("within").
+    own_region: str = ""
     ranked_from: str | None = None  # the count a ranking replaced by its rate ("laveste ledighed")
     assumed_indicator: bool = False  # no figure named (e.g. "hvor ligger Ballerup"): the default one
     unused: tuple[str, ...] = ()  # content words of the question the answer does not use
@@ -106,6 +109,7 @@ class Vocabulary:
     followup: frozenset[str] = frozenset()
     ranking: dict[str, str] = field(default_factory=dict)  # folded word -> order
     ranking_areas: dict[str, str] = field(default_factory=dict)  # folded word -> area kind
+    own_region: frozenset[str] = frozenset()  # "regionen", "vores region": the configured kommune's region
     default_ranking: str = "ledighedsprocent"
     percentages: frozenset[str] = frozenset()  # indicator ids measured in pct.
     indicator_breakdowns: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -147,6 +151,7 @@ class Vocabulary:
             followup=frozenset(fold(w) for w in data.get("followup", [])),
             ranking={fold(k): v for k, v in data.get("ranking", {}).items()},
             ranking_areas={fold(k): v for k, v in data.get("ranking_areas", {}).items()},
+            own_region=frozenset(fold(w) for w in data.get("own_region", ())),
             default_ranking=data.get("default_ranking", "ledighedsprocent"),
             percentages=frozenset(i.id for i in catalogue if i.format == "pct"),
             indicator_breakdowns={i.id: i.breakdowns for i in catalogue},
@@ -263,6 +268,7 @@ class _Reading:
     order: str | None = None
     top: int | None = None
     area_kind: str | None = None
+    own_region: str = ""  # "area" or "compare"
     aggregate: bool = False
     aggregate_word: str = ""
 
@@ -308,6 +314,10 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             continue
         if indicator:
             r.indicator, i = indicator, i + ind_used
+            continue
+        own_region, used = _phrase(tokens, i, {w: True for w in vocab.own_region})
+        if own_region:
+            r.own_region, i = "compare" if r.comparing else "area", i + used
             continue
         kind, used = _phrase(tokens, i, vocab.ranking_areas)
         if kind:
@@ -433,7 +443,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     r = _read(tokens, vocab)
     still_unknown = _guess_misspellings(r, vocab)
     named_something = bool(r.areas or r.compare or not r.period.is_latest or r.base or r.intents
-                           or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind)
+                           or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind or r.own_region)
     followup = context is not None and context.indicator is not None and (
         _starts_followup(tokens, vocab) or (r.indicator is None and named_something)
     ) and not ({"help", "vocabulary", "freshness"} & r.intents and r.indicator is None)
@@ -477,7 +487,8 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         intent=intent, indicator=indicator, area=r.areas[0] if r.areas else None, period=r.period,
         breakdown=breakdown, by=r.by, compare=tuple(dict.fromkeys(r.compare)), text=text,
         base=r.base, order=r.order or (("place" if r.areas else "high") if intent == "ranking" else None), top=r.top or top or DEFAULT_TOP, area_kind=r.area_kind or "kommune",
-        ranked_from=ranked_from, assumed_indicator=assumed,
+        own_region="within" if r.own_region and intent == "ranking" else
+        ("compare" if r.own_region and r.areas else r.own_region), ranked_from=ranked_from, assumed_indicator=assumed,
         unused=tuple(dict.fromkeys(typed.get(w, w) for w in r.unused + still_unknown)), followup=followup,
     )
 
