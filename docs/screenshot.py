@@ -11,7 +11,8 @@ from rich.console import Console
 
 REPO = Path(__file__).resolve().parents[1]
 SESSIONS = {
-    "ask.svg": [["ask", "ledighed maj"], ["ask", "ledighed marts 2025", "--area", "Aarhus"], ["ask", "sygedagpenge"]],
+    "ask.svg": [["ask", "ledighed maj"], ["ask", "ledighed marts 2025", "--area", "Aarhus"], ["ask", "sygedagpenge"],
+                ["ask", "laveste ledighed i regionen"]],
     "errors.svg": [["ask", "blomsterkasser"], ["ask", "fleks"]],
 }
 
