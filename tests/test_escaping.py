@@ -115,7 +115,7 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         "chart_labels.txt.j2": [{"a": a} for a in answers if a.observation is not None],
         "summary_chart_alt.txt.j2": [{"a": a} for a in answers if a.observation is not None and a.history],
         "chart_index_label.txt.j2": [{"first": "2026-05"}],
-        "factsheet_change_unit.txt.j2": [{}], "factsheet_watermark.txt.j2": [{}], "target_label.txt.j2": [{}],
+        "factsheet_change_unit.txt.j2": [{}], "factsheet_watermark.txt.j2": [{}], "target_label.txt.j2": [{"kind": k} for k in ("ceiling", "floor", "trajectory")],
         "no_targets.txt.j2": [{}],
         "factsheet_email.html.j2": [{"quarter": "2026-Q3", "kommune": HOSTILE, "sample": True}],
         "factsheet_email.txt.j2": [{"quarter": "2026-Q3", "kommune": HOSTILE, "sample": True}],

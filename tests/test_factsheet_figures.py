@@ -39,7 +39,7 @@ EXPECTED = {
     "4.1": ("bars", ["A-dagpenge", "Kontant- og uddannelseshjælp", "Ballerup"], False, ["køn"]),
     "4.2": ("lines", ["Ballerup", "Region Hovedstaden", "Hele landet"], False, []),
     "4.3": ("lines", ["Ledige unge", "Ikke-vestlige ledige", "Langtidsledige"], False, []),
-    "4.4": ("lines", ["Ballerup", "Hele landet", "Målsti"], True, []),
+    "4.4": ("lines", ["Ballerup", "Hele landet", "Loft"], True, []),  # a ceiling: the limit, not a path
     "5.1": ("lines", ["Ledige", "Sygemeldte", "Øvrige"], False, []),
     "5.2": ("lines", ["Ledige", "Sygemeldte", "Øvrige"], False, []),
     "5.3": ("lines", ["Ballerup", "Hele landet"], False, []),
@@ -180,6 +180,7 @@ def test_texts_say_level_change_comparison_and_target(built):
     assert "end juni 2025" in ledighed  # against the same month last year
     assert "pct.-point" in ledighed and "Region Hovedstaden" in ledighed and "hele landet" in ledighed
     assert "bagud i forhold til målstien" in text("3.3")
+    assert "over loftet på 7,0 pct., så målet er ikke nået." in text("4.4")  # a ceiling is a limit, not a path
     assert "Mål: mindst på landsniveau" in text("5.3") and "ikke nået" in text("5.3")
     assert "Størst ændring på et år" in text("3.1")
     for facts in built.values():

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.config import Config
-from bot.rendering import media, message, render, terminal
+from bot.rendering import charts, media, message, render, terminal
 from indicators.catalogue import (
     Areas,
     Catalogue,
@@ -155,6 +155,7 @@ def target_line(view: TargetView) -> str:
     return render.render("target_line.txt.j2", v=view)
 
 
-def goal_path(target: Target, first: str, last: str) -> list[tuple[str, float]]:
+def goal_path(target: Target, first: str, last: str) -> charts.GoalPath:
     """The target's goal per period between two store periods, for charts (`[("2026-05", 7.0), …]`)."""
-    return [(str(p), value) for p, value in target_path(target, parse(first), parse(last))]
+    return charts.GoalPath([(str(p), value) for p, value in target_path(target, parse(first), parse(last))],
+                           kind=target.kind)

@@ -32,6 +32,20 @@ AREA_COLOURS = {"kommune": COLOURS[0], "region": COLOURS[1], "land": "#555555"}
 BREAKDOWN_COLOURS = (COLOURS[0], COLOURS[2], COLOURS[3], COLOURS[4], COLOURS[1], "#999999")
 
 
+class GoalPath(list):
+    """A target's goal per period, `[("2026-05", 7.0), …]`, knowing its kind: a `ceiling` or `floor`
+    is a limit (»Loft«, »Mindst«), a `trajectory` a målsti; charts and texts name it so."""
+
+    def __init__(self, points=(), kind: str = "trajectory"):
+        super().__init__(points)
+        self.kind = kind
+
+
+def goal_label(path: Sequence[tuple[str, float]]) -> str:
+    """The legend label of a goal line: Målsti, Loft or Mindst."""
+    return render.render("target_label.txt.j2", kind=getattr(path, "kind", "trajectory"))
+
+
 @dataclass(frozen=True)
 class Line:
     label: str
@@ -365,6 +379,7 @@ def draw_png(spec: ChartSpec | BarSpec) -> bytes:
 
 
 def spec_for(answer, target_path: Sequence[tuple[str, float]] = ()) -> ChartSpec | None:
+    kind = getattr(target_path, "kind", "trajectory")
     """The chart of an answer: its history, the comparison areas and the target path, if any."""
     if answer.observation is None or len(answer.history) < 2:
         return None
@@ -391,6 +406,6 @@ def spec_for(answer, target_path: Sequence[tuple[str, float]] = ()) -> ChartSpec
         decimals = 0
         target_path = [(p, v / base * 100) for p, v in target_path] if base else []
     lines = [Line(label, points) for label, points in series]
-    target = Line(render.render("target_label.txt.j2"), list(target_path)) if target_path else None
+    target = Line(goal_label(GoalPath(target_path, kind)), list(target_path)) if target_path else None
     return ChartSpec(title=title, unit=unit, decimals=decimals, lines=lines, target=target,
                      footnote=footnote, watermark=watermark)

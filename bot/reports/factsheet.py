@@ -100,6 +100,7 @@ class FigureFacts:
     total: Series | None = None  # the kommune's total beside a breakdown (4.1: all ledige)
     also: Series | None = None  # a related series the text names (4.2: the actual rate beside the adjusted)
     target_rule: str = ""  # "path" (a målsti) or "national" (at least the national level)
+    target_kind: str = "trajectory"  # the target's kind: a trajectory (målsti), a ceiling (loft) or a floor
     trends: list[tuple[Series, float]] = field(default_factory=list)  # (series, change per year in pct.)
     group_roles: dict[str, str] = field(default_factory=dict)
 
@@ -245,7 +246,9 @@ def build_figure(entry: dict, store: Store, catalogue: Catalogue, areas: Areas, 
             facts.target_rule = "national"
         elif entry.get("target") and target_paths and facts.lines:
             first, last = facts.lines[0].observations[0].period, facts.lines[0].observations[-1].period
-            facts.target = [(p, v) for p, v in target_paths(indicator.id, codes[0]) if first <= p <= last]
+            path = target_paths(indicator.id, codes[0])
+            facts.target = [(p, v) for p, v in path if first <= p <= last]
+            facts.target_kind = getattr(path, "kind", "trajectory")
             facts.target_rule = "path" if facts.target else ""
     elif chart in ("bars", "change"):
         _bars(facts, entry, store, catalogue, areas, codes, last_month)
@@ -494,7 +497,7 @@ def _chart_spec(facts: FigureFacts, entry: dict):
             decimals = 0
         elif any(s.secondary for s in facts.lines):
             secondary_unit = unit
-        target = charts.Line(render.render("target_label.txt.j2"), facts.target) if facts.target and decimals == indicator.decimals else None
+        target = charts.Line(charts.goal_label(charts.GoalPath(facts.target, facts.target_kind)), facts.target) if facts.target and decimals == indicator.decimals else None
         return charts.ChartSpec(title="", unit=unit, decimals=decimals, lines=lines, target=target, watermark=watermark,
                                 note=note, secondary_unit=secondary_unit)
     if facts.bars:
