@@ -119,7 +119,7 @@ def load_config(path: Path, areas: Areas | None = None, catalogue: Catalogue | N
     except TargetError as error:
         line = where.target_line(error.position)
         raise ConfigError(wording("config_target", path=path, line=wording("config_line", line=line) if line else "",
-                                  error=error)) from None
+                                  error=target_error_text(error))) from None
     try:
         formats = import_formats(catalogue, areas, data.get("imports"), str(path))
     except FileImportError as error:
@@ -217,10 +217,32 @@ def _strings(value: object, where: str) -> list[str]:
     return items
 
 
+# Parameters of a TargetError that hold a word of code ("month", "lower"), said in Danish by `target_word_…`.
+_TARGET_WORDS = ("period_kind", "frequency", "direction")
+
+
+def target_error_text(error: TargetError) -> str:
+    """A target mistake from rules/ (a code and its values) as the Danish sentence of messages.toml."""
+    params = dict(error.params)
+    for name in _TARGET_WORDS:
+        if name in params:
+            params[name] = wording(f"target_word_{name}_{params[name]}")
+    for name, value in params.items():
+        if isinstance(value, tuple):  # choices: "ceiling, floor eller change"
+            params[name] = wording("target_choices", first=", ".join(value[:-1]), last=value[-1]) \
+                if len(value) > 1 else str(value[0])
+    if "close" in params:  # a misspelling: suggest the near word, else say where the words are
+        params["fix"] = wording("target_did_you_mean", close=params["close"]) if params["close"] \
+            else wording(f"target_{error.code}_fix", **params)
+    text = wording(f"target_{error.code}", **params)
+    return wording("target_named", id=error.target, problem=text) if error.target else text
+
+
 def _recipients(value: object, where: str) -> tuple[str, ...]:
     for recipient in _list(value, where):
         if problem := recipient_problem(recipient):
-            raise ConfigError(wording("config_recipient", where=where, problem=problem))
+            raise ConfigError(wording("config_recipient", where=where,
+                                      problem=wording(f"target_{problem}", recipient=recipient)))
     return tuple(dict.fromkeys(value))
 
 

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from indicators.types import Area, IndicatorSource
+from indicators.wording import wording
 
 HERE = Path(__file__).parent
 CATALOGUE_PATH = HERE / "catalogue.toml"
@@ -146,17 +147,19 @@ class Areas:
 
 def _require(entry: dict, key: str, where: str, kind: type = str):
     if key not in entry:
-        raise CatalogueError(f"{where}: missing '{key}'; add it to {CATALOGUE_PATH.name}")
+        raise CatalogueError(wording("catalogue_missing", where=where, key=key, file=CATALOGUE_PATH.name))
     value = entry[key]
     if not isinstance(value, kind):
-        raise CatalogueError(f"{where}: '{key}' should be {kind.__name__}, got {value!r}")
+        raise CatalogueError(wording("catalogue_wrong_type", where=where, key=key, value=value,
+                                     kind=wording(f"catalogue_type_{kind.__name__}")))
     return value
 
 
 def _choice(entry: dict, key: str, allowed: set[str], where: str, default: str | None = None) -> str:
     value = entry.get(key, default)
     if value not in allowed:
-        raise CatalogueError(f"{where}: '{key}' is {value!r}; use one of {', '.join(sorted(allowed))}")
+        raise CatalogueError(wording("catalogue_choice", where=where, key=key, value=value,
+                                     choices=", ".join(sorted(allowed))))
     return value
 
 
@@ -182,17 +185,17 @@ def _plausible(entry: dict, where: str) -> tuple[float, float] | None:
         return None
     if (not isinstance(raw, list) or len(raw) != 2
             or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in raw) or raw[0] >= raw[1]):
-        raise CatalogueError(f"{where}: `plausible` must be [lowest, highest], e.g. plausible = [-100, 100]")
+        raise CatalogueError(wording("catalogue_plausible", where=where))
     return float(raw[0]), float(raw[1])
 
 
 def parse_catalogue(data: dict) -> Catalogue:
     raw_indicators = data.get("indicator")
     if not isinstance(raw_indicators, dict) or not raw_indicators:
-        raise CatalogueError("catalogue has no [indicator.<id>] entries")
+        raise CatalogueError(wording("catalogue_empty"))
     indicators: dict[str, Indicator] = {}
     for indicator_id, entry in raw_indicators.items():
-        where = f"indicator '{indicator_id}'"
+        where = wording("catalogue_where", id=indicator_id)
         indicators[indicator_id] = Indicator(
             id=indicator_id,
             name=_require(entry, "name", where),
@@ -207,7 +210,7 @@ def parse_catalogue(data: dict) -> Catalogue:
             figures=tuple(_require(entry, "figures", where, list)),
             breakdowns=tuple(entry.get("breakdowns", [])),
             aliases=tuple(entry.get("aliases", [])),
-            sources=tuple(_source(s, f"{where}, source {i + 1}") for i, s in enumerate(entry.get("source", []))),
+            sources=tuple(_source(s, wording("catalogue_where_source", where=where, number=i + 1)) for i, s in enumerate(entry.get("source", []))),
             rate=entry.get("rate"),
             area_kinds=tuple(entry.get("areas", ["kommune", "region", "land"])),
             note=str(entry.get("note", "")),
@@ -216,9 +219,7 @@ def parse_catalogue(data: dict) -> Catalogue:
         )
     for indicator in indicators.values():
         if indicator.rate and indicator.rate not in indicators:
-            raise CatalogueError(
-                f"indicator '{indicator.id}': rate '{indicator.rate}' is not an indicator in the catalogue"
-            )
+            raise CatalogueError(wording("catalogue_unknown_rate", id=indicator.id, rate=indicator.rate))
     breakdowns: dict[str, BreakdownKind] = {}
     for key, entry in data.get("breakdown", {}).items():
         values: dict[str, str] = {}
@@ -230,13 +231,11 @@ def parse_catalogue(data: dict) -> Catalogue:
     for indicator in indicators.values():
         for key in indicator.breakdowns:
             if breakdowns and key not in breakdowns:
-                raise CatalogueError(
-                    f"indicator '{indicator.id}': breakdown '{key}' has no [breakdown.{key}] entry"
-                )
+                raise CatalogueError(wording("catalogue_unknown_breakdown", id=indicator.id, key=key))
     pages = {int(number): str(title) for number, title in data.get("pages", {}).items()}
     for indicator in indicators.values():
         if pages and indicator.page not in pages:
-            raise CatalogueError(f"indicator '{indicator.id}': page {indicator.page} has no title in [pages]")
+            raise CatalogueError(wording("catalogue_page_title", id=indicator.id, page=indicator.page))
     return Catalogue(indicators=indicators, breakdowns=breakdowns, pages=pages)
 
 
@@ -245,7 +244,7 @@ def parse_areas(data: dict) -> Areas:
     for entry in data.get("area", []):
         code = str(entry["code"])
         if code in by_code:
-            raise CatalogueError(f"area code {code} appears twice in {AREAS_PATH.name}")
+            raise CatalogueError(wording("catalogue_area_twice", code=code, file=AREAS_PATH.name))
         by_code[code] = Area(
             code=code,
             name=entry["name"],
@@ -262,7 +261,7 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
         with open(path, "rb") as handle:
             return parse_catalogue(tomllib.load(handle))
     except tomllib.TOMLDecodeError as error:
-        raise CatalogueError(f"{path}: not valid TOML: {error}") from None
+        raise CatalogueError(wording("catalogue_not_toml", path=path, error=error)) from None
 
 
 def load_areas(path: Path = AREAS_PATH) -> Areas:

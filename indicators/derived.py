@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from indicators import periods
 from indicators.catalogue import Catalogue
 from indicators.types import SAMPLE_SOURCE, Observation
+from indicators.wording import wording
 
 OPS = {"sum", "difference", "ratio", "index", "not_computable"}
 AGGREGATES = {"quarter_mean"}
@@ -54,7 +55,7 @@ class Term:
         body = text.removeprefix("?").strip()
         indicator, bracket, rest = body.partition("[")
         if bracket and not rest.endswith("]"):
-            raise FormulaError(f"{where}: term {text!r} lacks its closing ']'; write \"indicator[key=value]\"")
+            raise FormulaError(wording("formula_bracket", where=where, term=text))
         return cls(indicator.strip(), rest[:-1] if bracket else "", optional)
 
 
@@ -89,34 +90,36 @@ def parse_formula(indicator: str, unit: str, raw: dict, known: Iterable[str], wh
     """One `formula = {…}` of the catalogue, checked against the known indicator ids."""
     extra = sorted(set(raw) - FORMULA_KEYS)
     if extra:
-        raise FormulaError(f"{where}: unknown formula keys {extra}; allowed: {', '.join(sorted(FORMULA_KEYS))}")
+        raise FormulaError(wording("formula_unknown_keys", where=where, keys=extra,
+                                   allowed=", ".join(sorted(FORMULA_KEYS))))
     op = raw.get("op")
     if op not in OPS:
-        raise FormulaError(f"{where}: formula op is {op!r}; use one of {', '.join(sorted(OPS))}")
+        raise FormulaError(wording("formula_op", where=where, op=op, choices=", ".join(sorted(OPS))))
     if op == "not_computable":
         if not str(raw.get("reason", "")).strip():
-            raise FormulaError(f"{where}: a not_computable formula needs a `reason`")
+            raise FormulaError(wording("formula_reason", where=where))
         return NotComputable(indicator, str(raw["reason"]))
     terms = tuple(Term.parse(t, where) for t in raw.get("terms", []))
     denominator = tuple(Term.parse(t, where) for t in raw.get("denominator", []))
     known = set(known)
     for term in (*terms, *denominator):
         if term.indicator not in known:
-            raise FormulaError(f"{where}: term {term.indicator!r} is not an indicator in the catalogue")
+            raise FormulaError(wording("formula_unknown_term", where=where, term=term.indicator))
     required = [t for t in terms if not t.optional]
     if not required:
-        raise FormulaError(f"{where}: formula {op!r} needs at least one required term")
+        raise FormulaError(wording("formula_no_required", where=where, op=op))
     if op == "ratio" and not [t for t in denominator if not t.optional]:
-        raise FormulaError(f"{where}: a ratio needs a `denominator` with at least one required term")
+        raise FormulaError(wording("formula_ratio", where=where))
     if op == "difference" and (len(terms) < 2 or terms[0].optional):
-        raise FormulaError(f"{where}: a difference needs a required first term and at least one more")
+        raise FormulaError(wording("formula_difference", where=where))
     if op == "index":
         if len(terms) != 1 or not raw.get("base"):
-            raise FormulaError(f"{where}: an index takes one term and a `base` period, e.g. base = \"2019-01\"")
+            raise FormulaError(wording("formula_index", where=where))
         periods.parse(str(raw["base"]))
     aggregate = raw.get("aggregate")
     if aggregate is not None and aggregate not in AGGREGATES:
-        raise FormulaError(f"{where}: aggregate {aggregate!r}; use one of {', '.join(sorted(AGGREGATES))}")
+        raise FormulaError(wording("formula_aggregate", where=where, value=aggregate,
+                                   choices=", ".join(sorted(AGGREGATES))))
     return Formula(indicator, op, terms, denominator, float(raw.get("scale", 100.0)),
                    str(raw["base"]) if raw.get("base") else None, aggregate, str(raw.get("breakdown", "")), unit)
 
@@ -129,9 +132,9 @@ def catalogue_formulas(catalogue: Catalogue) -> tuple[list[Formula], list[NotCom
         for number, source in enumerate(indicator.sources, start=1):
             if source.kind != "derived":
                 continue
-            where = f"[[indicator.{indicator.id}.source]] number {number} in indicators/catalogue.toml"
+            where = wording("catalogue_source", indicator=indicator.id, rank=number)
             if not source.formula:
-                raise FormulaError(f"{where}: a derived source needs a `formula` (or op = \"not_computable\")")
+                raise FormulaError(wording("formula_missing", where=where))
             parsed = parse_formula(indicator.id, indicator.unit, source.formula, catalogue.indicators, where)
             (skipped if isinstance(parsed, NotComputable) else found).append(parsed)
     return _ordered(found), skipped
@@ -146,7 +149,7 @@ def _ordered(formulas: Sequence[Formula]) -> list[Formula]:
         ready = [f for f in pending
                  if not ((f.inputs & outputs) - {f.indicator} - {d.indicator for d in done})]
         if not ready:
-            raise FormulaError(f"derived formulas depend on each other in a cycle: {[f.indicator for f in pending]}")
+            raise FormulaError(wording("formula_cycle", indicators=", ".join(f.indicator for f in pending)))
         done.extend(ready)
         pending = [f for f in pending if f not in ready]
     return done

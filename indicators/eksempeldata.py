@@ -16,6 +16,7 @@ from pathlib import Path
 from indicators import periods
 from indicators.catalogue import default_areas
 from indicators.types import SAMPLE_SOURCE, Observation, canonical_breakdown
+from indicators.wording import wording
 
 SPEC_PATH = Path(__file__).parent / "sample" / "eksempeldata.toml"
 # Eksempeldata is not fetched from anywhere; it carries the date the sample was made.
@@ -231,7 +232,8 @@ def build_for_areas(kommune: str, compare: list[str] | tuple[str, ...], populati
     wanted = list(dict.fromkeys([kommune, *compare]))
     for code in wanted:
         if code not in areas.by_code:
-            raise SpecError(f"unknown area code {code!r}; use a code from indicators/areas.toml (151 = Ballerup)")
+            # faktabot.toml's area, already checked by bot/config.py: the one message here a user could meet
+            raise SpecError(wording("sample_unknown_area", code=code))
     template_of = {code: TEMPLATE[areas.get(code).kind] for code in wanted}
     profiles = {name: _profile(values, name) for name, values in spec.get("profiles", {}).items()}
     observations: list[Observation] = []

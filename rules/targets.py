@@ -1,7 +1,7 @@
 """Targets (mål) from `faktabot.toml` as plain frozen dataclasses, checked once when loaded.
 
 Pure, no I/O. The caller passes what the catalogue knows (direction, frequency, format) and the
-known areas as plain data; `parse_targets` raises one `TargetError` naming the target and the fix.
+known areas as plain data; `parse_targets` raises one `TargetError` naming the target, the mistake (a code) and its values.
 """
 from __future__ import annotations
 
@@ -22,12 +22,16 @@ STALE_AFTER_DAYS = {"month": 120, "quarter": 210, "year": 550}
 
 
 class TargetError(ValueError):
-    """A target in the config is wrong; the message names it and says what to write instead."""
+    """A target in the config is wrong. `code` names the mistake and `params` hold the offending
+    values; rules/ reads no files, so the bot words it in Danish (messages.toml [errors], `target_<code>`)."""
 
-    def __init__(self, message: str, target: str | None = None, position: int | None = None):
-        super().__init__(message)
+    def __init__(self, code: str, target: str | None = None, position: int | None = None, /,
+                 **params: object):
+        super().__init__(f"{code} {params!r}")  # for a traceback; users read the bot's wording
+        self.code = code
         self.target = target
         self.position = position  # index in the list of [[targets]], to find its line
+        self.params = params
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +180,6 @@ DANISH_KINDS = {"loft": "ceiling", "maksimum": "ceiling", "gulv": "floor", "mini
                 "udvikling": "change", "ændring": "change"}
 _ID = re.compile(r"^[\w-]+$")
 _PERIOD_EXAMPLE = {"month": "2026-12", "quarter": "2026-Q4", "year": "2026"}
-_FREQUENCY_WORD = {"month": "monthly", "quarter": "quarterly", "year": "yearly"}
 
 
 def parse_targets(
@@ -198,9 +201,8 @@ def parse_targets(
     for position, raw in enumerate(raw_tables):
         target = _parse_one(raw, position, known_indicators, known_areas, default_area, default_compare)
         if target.id in seen:
-            raise TargetError(
-                f"target '{target.id}' appears twice (targets {seen[target.id] + 1} and {position + 1}); "
-                "give each target its own id", target.id, position)
+            raise TargetError("twice", target.id, position, id=target.id, first=seen[target.id] + 1,
+                              second=position + 1)
         seen[target.id] = position
         targets.append(target)
     return tuple(targets)
@@ -209,41 +211,36 @@ def parse_targets(
 def _parse_one(raw: Mapping[str, object], position: int, indicators: Mapping[str, IndicatorInfo],
                areas: Mapping[str, str], default_area: str | None, default_compare: str) -> Target:
     if not isinstance(raw, Mapping):
-        raise TargetError(f"target {position + 1} is not a table; write it as a [[targets]] section",
-                          None, position)
+        raise TargetError("not_table", None, position, number=position + 1)
     if "id" not in raw:
-        raise TargetError(
-            f"target {position + 1} has no id; add id = \"...\" (a short name such as \"sygedagpenge\", "
-            "used in `faktabot alerts --ack ID`)", None, position)
+        raise TargetError("no_id", None, position, number=position + 1)
     target_id = raw["id"]
     if not isinstance(target_id, str) or not _ID.match(target_id):
-        raise TargetError(f"target {position + 1}: id {target_id!r} should be one word of letters, digits, "
-                          "- or _ (e.g. \"sygedagpenge\")", None, position)
+        raise TargetError("bad_id", None, position, number=position + 1, value=target_id)
 
-    def fail(message: str) -> TargetError:
-        return TargetError(f"target '{target_id}': {message}", target_id, position)
+    def fail(code: str, /, **params: object) -> TargetError:
+        return TargetError(code, target_id, position, **params)
 
     kind = raw.get("kind")
     if kind is None:
-        raise fail(f"missing 'kind'; use one of {_choices(RULES)}")
+        raise fail("no_kind", choices=tuple(RULES))
     if kind not in RULES:
         if str(kind).casefold() in DANISH_KINDS:
-            raise fail(f"kind {kind!r} is written kind = \"{DANISH_KINDS[str(kind).casefold()]}\" in the config")
-        raise fail(_unknown("kind", kind, RULES, f"use one of {_choices(RULES)}"))
+            raise fail("danish_kind", value=kind, kind=DANISH_KINDS[str(kind).casefold()])
+        raise fail("unknown_kind", value=kind, close=_close(kind, RULES), choices=tuple(RULES))
     allowed = COMMON_KEYS | KIND_KEYS[kind]
     for key in raw:
         if key not in allowed:
             other = [k for k, keys in KIND_KEYS.items() if key in keys]
             if other:
-                raise fail(f"'{key}' belongs to kind {' or '.join(repr(k) for k in other)}, not {kind!r}; "
-                           f"remove it or change the kind")
-            raise fail(_unknown("setting", key, allowed, "remove it"))
+                raise fail("wrong_kind_key", key=key, kinds=tuple(other), kind=kind)
+            raise fail("unknown_setting", value=key, close=_close(key, allowed))
 
     indicator = raw.get("indicator")
     if indicator is None:
-        raise fail("missing 'indicator'; use an id from indicators/catalogue.toml, e.g. \"sygedagpenge\"")
+        raise fail("no_indicator")
     if indicator not in indicators:
-        raise fail(_unknown("indicator", indicator, indicators, "use an id from indicators/catalogue.toml"))
+        raise fail("unknown_indicator", value=indicator, close=_close(indicator, indicators))
     info = indicators[str(indicator)]
     frequency = info.frequency
 
@@ -256,19 +253,17 @@ def _parse_one(raw: Mapping[str, object], position: int, indicators: Mapping[str
     if isinstance(rule, Trajectory):
         first, last = rule.points[0][0], rule.points[-1][0]
         if start is not None and start < first:
-            raise fail(f"start {start} is before the first point of the målsti ({first}); "
-                       "remove start or add a point for it")
+            raise fail("start_before_points", start=str(start), first=str(first))
         start = start or first
         if end is not None and end < first:
-            raise fail(f"end {end} is before the first point of the målsti ({first}); "
-                       f"set end to {last} or later")
+            raise fail("end_before_points", end=str(end), first=str(first), last=str(last))
         end = end or last
     if start is not None and end is not None and end < start:
-        raise fail(f"end {end} is before start {start}; set end to a period after {start}")
+        raise fail("end_before_start", end=str(end), start=str(start))
 
     tolerance = _number(raw, "tolerance", 0.0, fail)
     if tolerance < 0:
-        raise fail(f"tolerance is {tolerance:g}; it is the width of the at_risk band and cannot be negative")
+        raise fail("negative_tolerance", value=tolerance)
     hold = _whole(raw, "hold_periods", 1, fail, minimum=1)
     repeat = _whole(raw, "repeat_after_days", 0, fail, minimum=0)
     stale = _whole(raw, "stale_after_days", STALE_AFTER_DAYS[frequency], fail, minimum=1)
@@ -300,24 +295,21 @@ def _parse_one(raw: Mapping[str, object], position: int, indicators: Mapping[str
 def _rule(raw, kind: str, frequency: str, area: str, areas, default_compare: str, fail) -> Rule:
     if kind in ("ceiling", "floor"):
         if "limit" not in raw:
-            raise fail(f"missing 'limit'; a {kind} needs limit = <number> in the indicator's unit")
+            raise fail("no_limit", kind=kind)
         limit = _number(raw, "limit", 0.0, fail)
         return Ceiling(limit) if kind == "ceiling" else Floor(limit)
     if kind == "trajectory":
         return Trajectory(_points(raw, frequency, fail))
     compare = _area(raw.get("compare_area", default_compare), "compare_area", areas, fail)
     if compare == area:
-        raise fail(f"compare_area is the target's own area ({area}); compare with another area, "
-                   "e.g. compare_area = \"000\" (hele landet)")
+        raise fail("same_compare_area", area=area)
     if kind == "benchmark":
         mode = raw.get("mode", "difference")
         if mode not in ("difference", "ratio"):
-            raise fail(f"mode is {mode!r}; use \"difference\" (own minus the other area) or \"ratio\" "
-                       "(own divided by the other area)")
+            raise fail("bad_mode", value=mode)
         threshold = _number(raw, "threshold", 0.0 if mode == "difference" else 1.0, fail)
         if mode == "ratio" and threshold <= 0:
-            raise fail(f"threshold is {threshold:g}; a ratio threshold is positive, e.g. 1.0 for the "
-                       "other area's level")
+            raise fail("bad_ratio", value=threshold)
         return Benchmark(compare, str(mode), threshold)
     return Change(compare, _number(raw, "threshold", 0.0, fail))
 
@@ -326,24 +318,21 @@ def _points(raw, frequency: str, fail) -> tuple[tuple[Period, float], ...]:
     example = _PERIOD_EXAMPLE[frequency]
     points = raw.get("points")
     if points is None:
-        raise fail(f"missing 'points'; a målsti needs måltal per period, e.g. "
-                   f"points = {{ \"{example}\" = 1050, ... }}")
+        raise fail("no_points", example=example)
     if not isinstance(points, Mapping) or len(points) < 2:
-        raise fail(f"points should hold at least two måltal, e.g. points = {{ \"{example}\" = 1050, ... }}")
+        raise fail("few_points", example=example)
     parsed: list[tuple[Period, float]] = []
     for text, value in points.items():
         try:
             period = parse(str(text))
         except PeriodError:
-            raise fail(f"point {text!r} is not a period; write it like \"{example}\"") from None
+            raise fail("point_not_period", point=text, example=example) from None
         if period.kind != frequency:
-            raise fail(f"point {text!r} is a {period.kind}, but the indicator is {_FREQUENCY_WORD[frequency]}; "
-                       f"write the points like \"{example}\"")
+            raise fail("point_wrong_kind", point=text, period_kind=period.kind, frequency=frequency, example=example)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise fail(f"point {text!r} has måltal {value!r}; write a number")
+            raise fail("point_not_number", point=text, value=value)
         if parsed and period <= parsed[-1][0]:
-            raise fail(f"points are out of order: {period} comes after {parsed[-1][0]}; "
-                       "list them from the earliest period to the latest")
+            raise fail("points_order", period=str(period), previous=str(parsed[-1][0]))
         parsed.append((period, float(value)))
     return tuple(parsed)
 
@@ -351,50 +340,45 @@ def _points(raw, frequency: str, fail) -> tuple[tuple[Period, float], ...]:
 def _better(raw, kind: str, indicator: str, info: IndicatorInfo, fail) -> str:
     given = raw.get("better")
     if given is not None and given not in (LOWER, HIGHER):
-        raise fail(f"better is {given!r}; use \"lower\" or \"higher\"")
+        raise fail("bad_better", value=given)
     if kind in ("ceiling", "floor"):
         implied = LOWER if kind == "ceiling" else HIGHER
         if info.better not in (NEUTRAL, implied):
             other = "floor" if kind == "ceiling" else "ceiling"
-            direction = "more" if info.better == HIGHER else "less"
-            raise fail(f"a {kind} on '{indicator}' works against the catalogue, where {direction} is "
-                       f"better; use kind = \"{other}\"")
+            raise fail("against_catalogue", kind=kind, indicator=indicator, direction=info.better, other=other)
         if given is not None and given != implied:
-            raise fail(f"better = \"{given}\" contradicts kind {kind!r}; remove better")
+            raise fail("better_contradicts_kind", value=given, kind=kind)
         return implied
     if info.better == NEUTRAL:
         if given is None:
-            raise fail(f"'{indicator}' has no better direction in the catalogue; add better = \"lower\" "
-                       "or better = \"higher\"")
+            raise fail("no_direction", indicator=indicator)
         return str(given)
     if given is not None and given != info.better:
-        raise fail(f"better = \"{given}\" contradicts the catalogue ({info.better} is better for "
-                   f"'{indicator}'); remove better")
+        raise fail("better_contradicts_catalogue", value=given, better=info.better, indicator=indicator)
     return info.better
 
 
 def _min_count(raw, indicator: str, info: IndicatorInfo, indicators, fail) -> tuple[float | None, str | None]:
     if "min_count" not in raw:
         if "count_indicator" in raw:
-            raise fail("count_indicator is only used with min_count; add min_count or remove it")
+            raise fail("count_without_min")
         return None, None
     minimum = _number(raw, "min_count", 0.0, fail)
     if minimum <= 0:
-        raise fail(f"min_count is {minimum:g}; write the smallest count worth judging, e.g. min_count = 20")
+        raise fail("bad_min_count", value=minimum)
     count_indicator = raw.get("count_indicator", info.count_indicator)
     if count_indicator is None:
         if info.format != "count":
-            raise fail(f"min_count needs the count behind the rate '{indicator}'; add count_indicator = "
-                       "\"<indicator id>\"")
+            raise fail("min_count_needs_count", indicator=indicator)
         return minimum, indicator
     if count_indicator not in indicators:
-        raise fail(_unknown("count_indicator", count_indicator, indicators, "use an indicator id that counts persons"))
+        raise fail("unknown_count_indicator", value=count_indicator, close=_close(count_indicator, indicators))
     return minimum, str(count_indicator)
 
 
 def _area(value: object, key: str, areas: Mapping[str, str], fail) -> str:
     if value is None:
-        raise fail(f"missing '{key}'; use a DST code such as \"151\" (Ballerup) or \"000\" (hele landet)")
+        raise fail("no_area", key=key)
     text = str(value).strip()
     if text in areas:
         return text
@@ -404,8 +388,8 @@ def _area(value: object, key: str, areas: Mapping[str, str], fail) -> str:
     names = {name: code for code, name in areas.items()}
     close = difflib.get_close_matches(text, list(names), n=1, cutoff=0.75)
     if close:
-        raise fail(f"unknown {key} {text!r}; did you mean \"{names[close[0]]}\" ({close[0]})?")
-    raise fail(f"unknown {key} {text!r}; use a DST code such as \"151\" (Ballerup) or a kommune name")
+        raise fail("area_close", key=key, value=text, code=names[close[0]], name=close[0])
+    raise fail("unknown_area", key=key, value=text)
 
 
 def _period(raw, key: str, frequency: str, fail, at_end: bool) -> Period | None:
@@ -414,7 +398,7 @@ def _period(raw, key: str, frequency: str, fail, at_end: bool) -> Period | None:
     try:
         period = parse(str(raw[key]))
     except PeriodError:
-        raise fail(f"{key} {raw[key]!r} is not a period; write it like \"{_PERIOD_EXAMPLE[frequency]}\"") from None
+        raise fail("not_period", key=key, value=raw[key], example=_PERIOD_EXAMPLE[frequency]) from None
     return _as_frequency(period, frequency, at_end)
 
 
@@ -431,28 +415,28 @@ def _as_frequency(period: Period, frequency: str, at_end: bool) -> Period:
 def _number(raw, key: str, default: float, fail) -> float:
     value = raw.get(key, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise fail(f"{key} is {value!r}; write a number without quotes, e.g. {key} = 7.0")
+        raise fail("not_number", key=key, value=value)
     return float(value)
 
 
 def _whole(raw, key: str, default: int, fail, minimum: int) -> int:
     value = raw.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise fail(f"{key} is {value!r}; write a whole number of at least {minimum}")
+        raise fail("not_whole", key=key, value=value, minimum=minimum)
     return value
 
 
 def _flag(raw, key: str, default: bool, fail) -> bool:
     value = raw.get(key, default)
     if not isinstance(value, bool):
-        raise fail(f"{key} is {value!r}; write true or false")
+        raise fail("not_flag", key=key, value=value)
     return value
 
 
 def _text(raw, key: str, default: str, fail) -> str:
     value = raw.get(key, default)
     if not isinstance(value, str):
-        raise fail(f"{key} is {value!r}; write it in quotes")
+        raise fail("not_text", key=key, value=value)
     return value
 
 
@@ -463,35 +447,29 @@ _TEAMS = re.compile(r"^teams:[A-Za-z0-9_-]{1,64}$")
 
 
 def recipient_problem(recipient: object) -> str | None:
-    """Why `recipient` is not a recipient Faktabot can deliver to, or None: a Slack channel
-    (`#kanal` or its id), a Slack member id (`@U0123ABC`), an email address, or `teams:<navn>`."""
+    """Why `recipient` is not a recipient Faktabot can deliver to, as a TargetError code, or None:
+    a Slack channel (`#kanal` or its id), a Slack member id (`@U0123ABC`), an email address, or `teams:<navn>`."""
     if not isinstance(recipient, str):
-        return f"recipient {recipient!r} is not text; write it in quotes, e.g. \"#kanal\" or \"navn@kommune.dk\""
+        return "recipient_not_text"
     if any(pattern.match(recipient) for pattern in (_SLACK_CHANNEL, _SLACK_MEMBER, _EMAIL, _TEAMS)):
         return None
-    return (f"recipient {recipient!r} is neither a Slack channel (\"#kanal\"), a Slack member id (\"@U0123ABC\"), "
-            "an email address (\"navn@kommune.dk\") nor a Teams channel (\"teams:ledelse\")")
+    return "recipient_unknown"
 
 
 def _recipients(raw, fail) -> tuple[str, ...]:
     value = raw.get("recipients", [])
     if not isinstance(value, list):
-        raise fail(f"recipients is {value!r}; write a list such as [\"#kanal\", \"navn@kommune.dk\"]")
+        raise fail("recipients_not_list", value=value)
     for recipient in value:
         if problem := recipient_problem(recipient):
-            raise fail(problem)
+            raise fail(problem, recipient=recipient)
     return tuple(dict.fromkeys(value))
 
 
-def _unknown(what: str, value: object, choices, otherwise: str) -> str:
-    """`unknown indicator 'ledihed'; did you mean 'ledige'?`, or the general fix when nothing is close."""
+def _close(value: object, choices) -> str:
+    """The known word `value` was probably meant to be (`ledihed` -> `ledige`), or "" when none is close."""
     close = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
-    fix = f"did you mean '{close[0]}'?" if close else otherwise
-    return f"unknown {what} {value!r}; {fix}"
-
-
-def _choices(choices) -> str:
-    return ", ".join(choices)
+    return close[0] if close else ""
 
 
 def _month_index(period: Period) -> int:

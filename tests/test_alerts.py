@@ -171,10 +171,10 @@ def test_a_snooze_holds_the_alert_until_its_date(store, config, tmp_path):
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda s, l, c: watch.acknowledge(s, l, c, "fleksjob", "x", NOW), "is on track (ok); there is nothing to acknowledge"),
-    (lambda s, l, c: watch.acknowledge(s, l, c, "fleks", "x", NOW), "unknown target 'fleks'; the targets in the config are"),
-    (lambda s, l, c: watch.acknowledge(s, l, c, "sygedagpenge", "  ", NOW), "--note is empty"),
-    (lambda s, l, c: watch.snooze(s, l, c, "fleksjob", date(2026, 11, 25), NOW), "is not in the future"),
+    (lambda s, l, c: watch.acknowledge(s, l, c, "fleksjob", "x", NOW), "er på sporet (ok); der er intet at kvittere for"),
+    (lambda s, l, c: watch.acknowledge(s, l, c, "fleks", "x", NOW), "ukendt mål 'fleks'; målene i konfigurationen er"),
+    (lambda s, l, c: watch.acknowledge(s, l, c, "sygedagpenge", "  ", NOW), "--note er tom"),
+    (lambda s, l, c: watch.snooze(s, l, c, "fleksjob", date(2026, 11, 25), NOW), "ligger ikke i fremtiden"),
 ])
 def test_snooze_and_acknowledge_mistakes(store, config, call, message):
     with pytest.raises(AlertError, match=message.replace("(", r"\(").replace(")", r"\)")):

@@ -98,8 +98,8 @@ def test_a_broken_target_says_exactly_what_to_fix_and_nothing_is_evaluated(sampl
     env = {"FAKTABOT_OUTBOX": str(tmp_path / "outbox")}
     result = run_cli("alerts", db=sample_store_copy, config=broken, env=env)
     assert result.returncode == 1 and result.stdout == ""
-    assert result.stderr == (f"faktabot: {broken}, linje {line}, target 'sygedagpenge': unknown indicator "
-                             "'sygedagpenne'; did you mean 'sygedagpenge'?\n")
+    assert result.stderr == (f"faktabot: {broken}, linje {line}, mål 'sygedagpenge': ukendt indikator "
+                             "'sygedagpenne'; mente du 'sygedagpenge'?\n")
     assert not (tmp_path / "outbox").exists()
     conn = sqlite3.connect(sample_store_copy)
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

@@ -180,7 +180,7 @@ def test_imap_down_is_a_failed_job_not_a_crash_and_a_clear_danish_error_from_the
                               **env(gone, smtp, tmp_path, FAKTABOT_IMAP_TIMEOUT="2")}, dotenv=None)
     service = build_service(settings, load_config(REPO / "faktabot.toml"))
     outcome = service.mail(NOW)
-    assert not outcome.ok and f"IMAP 127.0.0.1:{port} is not reachable" in outcome.text
+    assert not outcome.ok and f"IMAP 127.0.0.1:{port} kan ikke nås" in outcome.text
     result = run_cli("mail", "--once", db=sample_store_copy, env=env(gone, smtp, tmp_path, FAKTABOT_IMAP_TIMEOUT="2"))
     assert result.returncode == 1
     assert "Postkassen kunne ikke læses, og intet er besvaret eller markeret som læst" in result.stderr
@@ -188,7 +188,7 @@ def test_imap_down_is_a_failed_job_not_a_crash_and_a_clear_danish_error_from_the
 
 
 def test_a_refused_login_says_which_settings_to_check(imap):
-    with pytest.raises(MailboxError, match="refused the login.*FAKTABOT_IMAP_PASSWORD"):
+    with pytest.raises(MailboxError, match="afviste login.*FAKTABOT_IMAP_PASSWORD"):
         with Mailbox("127.0.0.1", imap.port, user=BOT, password="forkert", security="none", timeout=2):
             pass
 

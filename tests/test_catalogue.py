@@ -73,9 +73,9 @@ def test_spellings_without_danish_letters_fold_to_the_same_word():
 
 
 def test_malformed_entry_names_the_indicator_and_the_field():
-    with pytest.raises(CatalogueError, match=r"indicator 'ledige'.*'format'"):
+    with pytest.raises(CatalogueError, match=r"indikator 'ledige'.*'format'"):
         parse_catalogue({"indicator": {"ledige": {
             "name": "ledige", "title": "t", "definition": "d", "unit": "u", "format": "procent",
             "frequency": "month", "better": "lower", "page": 4, "figures": ["4.1"]}}})
-    with pytest.raises(CatalogueError, match="missing 'definition'"):
+    with pytest.raises(CatalogueError, match="'definition' mangler"):
         parse_catalogue({"indicator": {"x": {"name": "x", "title": "t"}}})

@@ -28,9 +28,9 @@ def test_the_shipped_config_loads_into_typed_sections():
 
 @pytest.mark.parametrize(("old", "new", "says"), [
     (FACTSHEET_RECIPIENTS, 'recipients = "a@b.dk"', "linje 21, [factsheet] recipients: 'a@b.dk' skal være en liste"),
-    (FACTSHEET_RECIPIENTS, 'recipients = ["notanemail"]', "recipient 'notanemail' is neither a Slack channel"),
-    (FACTSHEET_RECIPIENTS, "recipients = [42]", "recipient 42 is not text"),
-    (FACTSHEET_RECIPIENTS, 'recipients = ["a@b.dk\\r\\nBcc: x@y.dk"]', "is neither a Slack channel"),
+    (FACTSHEET_RECIPIENTS, 'recipients = ["notanemail"]', "modtageren 'notanemail' er hverken en Slack-kanal"),
+    (FACTSHEET_RECIPIENTS, "recipients = [42]", "modtageren 42 er ikke tekst"),
+    (FACTSHEET_RECIPIENTS, 'recipients = ["a@b.dk\\r\\nBcc: x@y.dk"]', "er hverken en Slack-kanal"),
     ("day = 10", 'day = "fem"', "linje 22, [factsheet] day: day = 'fem' skal være et helt tal fra 1 til 28"),
     ("day = 10", "day = 31", "fra 1 til 28"),
     ("[operations]", "[operationz]", "linje 25: ukendt afsnit [operationz]; mente du 'operations'?"),
@@ -47,7 +47,7 @@ def test_a_config_mistake_is_one_line_with_the_file_and_line(tmp_path, old, new,
 
 def test_a_target_recipient_with_a_line_break_is_refused(tmp_path):
     text = SHIPPED.replace('"jobcenterchef@example.org"', '"chef@example.org\\nBcc: x@y.dk"', 1)
-    with pytest.raises(ConfigError, match="recipient .* is neither a Slack channel"):
+    with pytest.raises(ConfigError, match="modtageren .* er hverken en Slack-kanal"):
         load_config(written(tmp_path, text))
 
 

@@ -42,8 +42,8 @@ def test_a_5xx_that_persists_is_a_temporary_error_that_says_to_try_later():
         with pytest.raises(SourceError) as raised:
             client(server, waits).get_json("table/y25i01", table="y25i01")
     assert not raised.value.permanent and len(waits) == 2
-    assert "jobindsats, table y25i01: HTTP 502 after 3 tries" in str(raised.value)
-    assert "again later" in str(raised.value)
+    assert "jobindsats, tabel y25i01: HTTP 502 efter 3 forsøg" in str(raised.value)
+    assert "igen senere" in str(raised.value)
 
 
 def test_a_timeout_is_retried_and_then_reported():
@@ -51,7 +51,7 @@ def test_a_timeout_is_retried_and_then_reported():
     with ReplayServer(faults=[Fault("table/", delay=0.4)]) as server:
         with pytest.raises(SourceError) as raised:
             client(server, waits).get_json("table/y25i01", table="y25i01")
-    assert "no answer within 0.1 s after 3 tries" in str(raised.value)
+    assert "intet svar inden for 0.1 sek. efter 3 forsøg" in str(raised.value)
 
 
 def test_a_4xx_is_permanent_and_not_retried():
@@ -73,4 +73,4 @@ def test_a_body_cut_off_is_not_json_and_says_so():
     with ReplayServer(faults=[Fault("table/", truncate=True)]) as server:
         with pytest.raises(SourceError) as raised:
             client(server, []).get_json("table/y25i01", table="y25i01")
-    assert "not valid JSON" in str(raised.value) and not raised.value.permanent
+    assert "ikke gyldig JSON" in str(raised.value) and not raised.value.permanent

@@ -130,7 +130,7 @@ def test_a_connection_dropped_after_data_is_unknown_not_resent_until_the_operato
     smtp.drop_after_data = True
     env = smtp_env(smtp.port, tmp_path / "outbox")
     first = run_cli("alerts", db=sample_store_copy, env=env)
-    assert first.returncode == 1 and "may have arrived" in first.stdout
+    assert first.returncode == 1 and "kan være nået frem" in first.stdout
     assert len(smtp.messages) == 3
     assert {r[2] for r in rows(sample_store_copy, "recipient LIKE '%@%'")} == {"unknown"}
 
@@ -183,7 +183,7 @@ def test_a_bad_recipient_fails_for_good_and_the_others_still_go(smtp, sample_sto
                          body="b", sample_data=False, now=NOW)
         result = send_due(ledger, ledger.due(), channels, NOW)
         assert [d.recipient for d, _ in result.failed] == [bad]
-        assert "is not an email address" in result.failed[0][1]
+        assert "er ikke en e-mailadresse" in result.failed[0][1]
         assert sorted(d.recipient for d in result.sent) == ["#kanal", "first@example.org", "last@example.org"]
         assert ledger.due() == []  # permanent: not retried, not stuck in `sending`
     assert sorted(m["To"] for m in smtp.messages) == ["first@example.org", "last@example.org"]
@@ -209,7 +209,7 @@ def test_a_failed_eml_write_leaves_no_file_under_the_real_name(tmp_path):
     folder = tmp_path / "outbox"
     blocked = folder / "summary_2026-10-leder_example.org.eml"
     blocked.mkdir(parents=True)  # the rename cannot land: the write fails after the data was written
-    with pytest.raises(DeliveryError, match="cannot write"):
+    with pytest.raises(DeliveryError, match="kan ikke skrive"):
         EmlOutbox(folder).send_email("leder@example.org", CONTENT, "summary:2026-10", NOW)
     assert [p.name for p in folder.iterdir()] == [blocked.name] and blocked.is_dir()
 

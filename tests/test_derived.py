@@ -111,10 +111,10 @@ def test_every_derived_source_in_the_catalogue_is_a_formula_or_says_why_it_canno
 
 
 @pytest.mark.parametrize("raw,says", [
-    ({"op": "product", "terms": ["ledige"]}, "formula op is 'product'"),
-    ({"op": "sum", "terms": ["ledihed"]}, "term 'ledihed' is not an indicator"),
-    ({"op": "ratio", "terms": ["ledige"]}, "a ratio needs a `denominator`"),
-    ({"op": "not_computable"}, "needs a `reason`"),
+    ({"op": "product", "terms": ["ledige"]}, "formlens op er 'product'"),
+    ({"op": "sum", "terms": ["ledihed"]}, "leddet 'ledihed' er ikke en indikator"),
+    ({"op": "ratio", "terms": ["ledige"]}, "en ratio skal have en `denominator`"),
+    ({"op": "not_computable"}, "skal have en `reason`"),
 ])
 def test_a_malformed_formula_is_refused_with_what_to_fix(raw, says):
     with pytest.raises(FormulaError, match=says):

@@ -29,7 +29,7 @@ from tests.conftest import REPO, run_cli
 
 @pytest.mark.parametrize("expression", ["30 1-3 * * *", "0 */2 * * *", "15 0-4/2 * * mon", "0 1,2 * * *"])
 def test_a_schedule_whose_hours_expand_into_the_dst_hour_is_refused(expression):
-    with pytest.raises(ServiceError, match="between 02:00 and 03:00"):
+    with pytest.raises(ServiceError, match="mellem 02:00 og 03:00"):
         schedule(Config(schedule={"summary": expression}))
 
 
@@ -160,7 +160,7 @@ def test_the_lock_reports_its_holder_and_refuses_a_second(tmp_path):
     first.acquire()
     try:
         assert first.holder() == str(os.getpid())
-        with pytest.raises(ServiceError, match="already using"):
+        with pytest.raises(ServiceError, match="bruger allerede"):
             second.acquire()
     finally:
         first.release()

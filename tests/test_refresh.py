@@ -3,7 +3,6 @@ and provisional flags right, and on every fault leaves the store exactly as it w
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from datetime import UTC, datetime, timedelta
 
@@ -117,14 +116,14 @@ FAULTS = {
     "401 (wrong token)": ([], {"token": "expired"}, "HTTP 401", "JOBINDSATS_TOKEN"),
     "422 (recorded body)": ([Fault("data/y25i09", status=422, body=RECORDED_422)], {},
                             "Unknown hierarchies: ['_hele_landet'] (request_id dcaa82ae", "indicators/catalogue.toml"),
-    "5xx on every try": ([Fault("data/y25i09", status=503)], {}, "HTTP 503 after 3 tries", "again later"),
+    "5xx on every try": ([Fault("data/y25i09", status=503)], {}, "HTTP 503 efter 3 forsøg", "igen senere"),
     "429 on every try": ([Fault("data/y25i09", status=429, headers={"Retry-After": "0"})], {},
-                         "HTTP 429 after 3 tries", "again later"),
-    "timeout": ([Fault("data/y25i09", delay=0.5)], {"policy": SHORT_TIMEOUT}, "no answer within 0.1 s", "again later"),
-    "truncated body": ([Fault("data/y25i09", truncate=True)], {}, "not valid JSON", "again later"),
-    "connection dropped": ([Fault("data/y25i09", drop=True)], {}, "the connection failed", "again later"),
+                         "HTTP 429 efter 3 forsøg", "igen senere"),
+    "timeout": ([Fault("data/y25i09", delay=0.5)], {"policy": SHORT_TIMEOUT}, "intet svar inden for 0.1 sek.", "igen senere"),
+    "truncated body": ([Fault("data/y25i09", truncate=True)], {}, "ikke gyldig JSON", "igen senere"),
+    "connection dropped": ([Fault("data/y25i09", drop=True)], {}, "forbindelsen svigtede", "igen senere"),
     "malformed JSON": ([Fault("data/y25i09", status=200, body=b"<html><body>Bad gateway</body></html>")], {},
-                       "not valid JSON", "again later"),
+                       "ikke gyldig JSON", "igen senere"),
     "wrong shape": ([Fault("data/y25i09", status=200, body=b'{"message": "maintenance"}')], {},
                     "ikke v3-formen", "JOBINDSATS_API_URL"),
     "unknown label": ([UNKNOWN_LABEL], {}, "mærkatet 'Seniorjob'", "Tilføj det under `labels` i [[indicator.langtidsledige"),
@@ -147,13 +146,13 @@ def test_a_fault_leaves_the_store_exactly_as_it_was_and_records_the_failed_run(s
         assert fingerprint(store_path, ("langtidsledige",)) == faulted
         outcomes = {t.table: t.ok for t in result.tables}
         assert outcomes.pop("y25i09") is False and outcomes and all(outcomes.values())
-    # The HTTP seam (indicators/connectors/http.py) still says its part in English.
+    # The HTTP seam (indicators/connectors/http.py) says its part in Danish too (issue 17).
     assert says in result.error and fix in result.error
-    assert "intet er gemt" in result.error or "nothing was stored" in result.error
+    assert "intet er gemt" in result.error
     with Store(store_path) as store:
         last = store.runs()[0]
     assert (last["source"], last["status"]) == ("jobindsats", "failed") and says in last["error"]
-    assert re.search(r"jobindsats, tab(el|le) y25", last["error"])  # http.py: still English
+    assert "jobindsats, tabel y25" in last["error"]
 
 
 def test_a_5xx_then_success_and_a_429_with_retry_after_complete_the_run(store_path):
@@ -171,7 +170,7 @@ def test_a_statbank_error_leaves_the_store_as_it_was(store_path):
     with ReplayServer(faults=[Fault("/v1/data", status=400, body=body.encode())]) as server:
         result = run(store_path, server, indicators=["befolkning"], source="statbank")
     assert not result.ok and fingerprint(store_path) == before
-    assert "statbank, table FOLK1AM: HTTP 400 – Der skal vælges værdier for variabel: OMRÅDE (EXTRACT-NOTALLOWED)" \
+    assert "statbank, tabel FOLK1AM: HTTP 400 – Der skal vælges værdier for variabel: OMRÅDE (EXTRACT-NOTALLOWED)" \
         in result.error
 
 
@@ -262,9 +261,9 @@ def test_a_failed_refresh_says_the_store_is_unchanged_and_exits_1(store_path, ca
         code = main(["refresh", "--source", "jobindsats", "--indicator", "ledige"])
     err = capsys.readouterr().err
     assert code == 1 and "Traceback" not in err
-    assert err.startswith("jobindsats: opdateringen mislykkedes, og databasen er uændret. jobindsats, table y25i01: "
-                          "HTTP 401 – Invalid or missing token; nothing was stored. Jobindsats refused the token: "
-                          "check JOBINDSATS_TOKEN")
+    assert err.startswith("jobindsats: opdateringen mislykkedes, og databasen er uændret. jobindsats, tabel y25i01: "
+                          "HTTP 401 – Invalid or missing token; intet er gemt. Jobindsats afviste tokenet: "
+                          "tjek JOBINDSATS_TOKEN")
     assert fingerprint(store_path) == before
 
 

@@ -46,7 +46,7 @@ def test_a_422_on_one_table_leaves_the_others_stored_and_records_each_tables_out
         assert store.series("langtidsledige", "151") == []
         run = store.runs()[0]
         assert run["status"] == "failed" and run["rows"] == result.rows > 0
-        assert "jobindsats, table y25i09: HTTP 422" in run["error"]
+        assert "jobindsats, tabel y25i09: HTTP 422" in run["error"]
         tables = {t["table_id"]: t for t in store.run_tables(run["id"])}
     assert tables["y25i01"]["status"] == "ok" and tables["y25i01"]["rows"] > 1000
     assert tables["y25i09"]["status"] == "failed" and "HTTP 422" in tables["y25i09"]["error"]
@@ -123,7 +123,7 @@ def test_refresh_and_status_name_the_failed_table_and_exit_1(tmp_path):
     assert "jobindsats, tabel y25i09: ikke opdateret – tabellens tal i databasen er uændrede" in done.stderr
     assert "databasen er uændret." not in done.stderr
     status = run_cli("status", db=path)
-    assert "tabel y25i09 fejlede ved seneste kørsel (sidst opdateret aldrig): jobindsats, table y25i09: HTTP 422" \
+    assert "tabel y25i09 fejlede ved seneste kørsel (sidst opdateret aldrig): jobindsats, tabel y25i09: HTTP 422" \
         in status.stdout, status.stdout + status.stderr
     from bot.rendering.terminal import messages
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, indicator_facts, load_config
+from bot.config import ConfigError, indicator_facts, load_config, target_error_text
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.periods import parse
 from rules.targets import (
@@ -17,6 +17,7 @@ from rules.targets import (
     target_path,
 )
 from tests.conftest import REPO
+from tests.test_one_language import english_in
 
 
 @pytest.fixture(scope="module")
@@ -71,57 +72,78 @@ def test_names_resolve_and_an_end_given_as_a_year_means_its_last_quarter(facts, 
     assert (target.area, str(target.end), str(target.start)) == ("165", "2026-Q4", "2025-Q2")
 
 
+# Each mistake: the raw target, the code rules/ raises, and what the bot then says in Danish.
 MISTAKES = [
-    ({"indicator": "sygedagpenne", "kind": "ceiling", "limit": 1}, "unknown indicator 'sygedagpenne'; did you mean 'sygedagpenge'?"),
-    ({"indicator": "ledige", "kind": "ceiling", "limit": 1, "area": "Balerup"}, "unknown area 'Balerup'; did you mean \"151\" (Ballerup)?"),
-    ({"indicator": "ledige", "kind": "ceiling", "limit": 1, "area": "999"}, "unknown area '999'; use a DST code"),
-    ({"indicator": "ledige", "kind": "celing", "limit": 1}, "unknown kind 'celing'; did you mean 'ceiling'?"),
-    ({"indicator": "ledige", "limit": 1}, "missing 'kind'"),
-    ({"indicator": "ledige", "kind": "ceiling"}, "missing 'limit'; a ceiling needs limit = <number>"),
-    ({"indicator": "ledige", "kind": "ceiling", "limit": "7"}, "limit is '7'; write a number"),
-    ({"indicator": "ledige", "kind": "ceiling", "limit": 7, "tolerence": 1}, "unknown setting 'tolerence'; did you mean 'tolerance'?"),
-    ({"indicator": "ledige", "kind": "ceiling", "limit": 7, "points": {}}, "'points' belongs to kind 'trajectory'"),
-    ({"indicator": "fleksjob", "kind": "ceiling", "limit": 7}, "use kind = \"floor\""),
-    ({"indicator": "sygedagpenge", "kind": "trajectory"}, "missing 'points'"),
-    ({"indicator": "sygedagpenge", "kind": "trajectory", "points": {"2026-Q4": 1050, "2024-Q1": 1150}},
-     "points are out of order: 2024-Q1 comes after 2026-Q4; list them from the earliest period to the latest"),
+    ({"indicator": "sygedagpenne", "kind": "ceiling", "limit": 1}, "unknown_indicator",
+     "ukendt indikator 'sygedagpenne'; mente du 'sygedagpenge'?"),
+    ({"indicator": "ledige", "kind": "ceiling", "limit": 1, "area": "Balerup"}, "area_close",
+     "ukendt area 'Balerup'; mente du \"151\" (Ballerup)?"),
+    ({"indicator": "ledige", "kind": "ceiling", "limit": 1, "area": "999"}, "unknown_area",
+     "ukendt area '999'; brug en DST-kode"),
+    ({"indicator": "ledige", "kind": "celing", "limit": 1}, "unknown_kind", "ukendt `kind` 'celing'; mente du 'ceiling'?"),
+    ({"indicator": "ledige", "limit": 1}, "no_kind",
+     "`kind` mangler; brug en af ceiling, floor, trajectory, benchmark eller change"),
+    ({"indicator": "ledige", "kind": "ceiling"}, "no_limit",
+     "`limit` mangler; kind = \"ceiling\" skal have limit = <tal>"),
+    ({"indicator": "ledige", "kind": "ceiling", "limit": "7"}, "not_number", "limit er '7'; skriv et tal"),
+    ({"indicator": "ledige", "kind": "ceiling", "limit": 7, "tolerence": 1}, "unknown_setting",
+     "ukendt nøgle 'tolerence'; mente du 'tolerance'?"),
+    ({"indicator": "ledige", "kind": "ceiling", "limit": 7, "points": {}}, "wrong_kind_key",
+     "`points` hører til kind trajectory, ikke 'ceiling'"),
+    ({"indicator": "fleksjob", "kind": "ceiling", "limit": 7}, "against_catalogue",
+     "hvor mere er bedre; brug kind = \"floor\""),
+    ({"indicator": "sygedagpenge", "kind": "trajectory"}, "no_points", "`points` mangler"),
+    ({"indicator": "sygedagpenge", "kind": "trajectory", "points": {"2026-Q4": 1050, "2024-Q1": 1150}}, "points_order",
+     ("punkterne står i forkert rækkefølge: 2024-Q1 kommer efter 2026-Q4; skriv dem fra den tidligste periode til "
+      "den seneste")),
     ({"indicator": "sygedagpenge", "kind": "trajectory", "points": {"2024-01": 1150, "2026-12": 1050}},
-     "point '2024-01' is a month, but the indicator is quarterly; write the points like \"2026-Q4\""),
-    ({"indicator": "sygedagpenge", "kind": "trajectory", "points": {"2024-Q1": 1150}}, "at least two måltal"),
+     "point_wrong_kind",
+     "punktet '2024-01' er en måned, men indikatoren er kvartalsvis; skriv punkterne som \"2026-Q4\""),
+    ({"indicator": "sygedagpenge", "kind": "trajectory", "points": {"2024-Q1": 1150}}, "few_points",
+     "mindst to måltal"),
     ({"indicator": "sygedagpenge", "kind": "trajectory", "points": {"2024-Q1": 1150, "2026-Q4": 1050},
-      "end": "2023-Q4"}, "end 2023-Q4 is before the first point of the målsti (2024-Q1)"),
-    ({"indicator": "ledige", "kind": "ceiling", "limit": 7, "start": "2026-05", "end": "2025-12"},
-     "end 2025-12 is before start 2026-05; set end to a period after 2026-05"),
-    ({"indicator": "ledige", "kind": "ceiling", "limit": 7, "end": "december"}, "end 'december' is not a period"),
-    ({"indicator": "samtalehyppighed", "kind": "benchmark", "compare_area": "151"}, "compare_area is the target's own area"),
-    ({"indicator": "samtalehyppighed", "kind": "benchmark", "mode": "procent"}, "mode is 'procent'"),
+      "end": "2023-Q4"}, "end_before_points", "end 2023-Q4 ligger før målstiens første punkt (2024-Q1)"),
+    ({"indicator": "ledige", "kind": "ceiling", "limit": 7, "start": "2026-05", "end": "2025-12"}, "end_before_start",
+     "end 2025-12 ligger før start 2026-05; sæt end til en periode efter 2026-05"),
+    ({"indicator": "ledige", "kind": "ceiling", "limit": 7, "end": "december"}, "not_period",
+     "end 'december' er ikke en periode"),
+    ({"indicator": "samtalehyppighed", "kind": "benchmark", "compare_area": "151"}, "same_compare_area",
+     "compare_area er målets eget område"),
+    ({"indicator": "samtalehyppighed", "kind": "benchmark", "mode": "procent"}, "bad_mode", "mode er 'procent'"),
     ({"indicator": "ledighedsprocent", "kind": "ceiling", "limit": 5, "min_count": 20, "count_indicator": "ledig"},
-     "unknown count_indicator 'ledig'; did you mean 'ledige'?"),
-    ({"indicator": "ungeledighed", "kind": "ceiling", "limit": 7, "min_count": 20}, "min_count needs the count behind the rate"),
-    ({"indicator": "ledige", "kind": "ceiling", "limit": 7, "hold_periods": 0}, "hold_periods is 0; write a whole number of at least 1"),
-    ({"indicator": "ledige", "kind": "ceiling", "limit": 7, "tolerance": -1}, "cannot be negative"),
-    ({"indicator": "ledige", "kind": "ceiling", "limit": 7, "recipients": ["ledelsen"]},
-     "recipient 'ledelsen' is neither a Slack channel"),
+     "unknown_count_indicator", "ukendt count_indicator 'ledig'; mente du 'ledige'?"),
+    ({"indicator": "ungeledighed", "kind": "ceiling", "limit": 7, "min_count": 20}, "min_count_needs_count",
+     "min_count skal bruge antallet bag raten"),
+    ({"indicator": "ledige", "kind": "ceiling", "limit": 7, "hold_periods": 0}, "not_whole",
+     "hold_periods er 0; skriv et helt tal, mindst 1"),
+    ({"indicator": "ledige", "kind": "ceiling", "limit": 7, "tolerance": -1}, "negative_tolerance",
+     "tolerance er -1; den er bredden af at_risk-båndet og kan ikke være negativ"),
+    ({"indicator": "ledige", "kind": "ceiling", "limit": 7, "recipients": ["ledelsen"]}, "recipient_unknown",
+     "modtageren 'ledelsen' er hverken en Slack-kanal"),
     ({"indicator": "ledige", "kind": "trajectory", "points": {"2024-01": 1, "2025-01": 2}, "better": "higher"},
-     "better = \"higher\" contradicts the catalogue"),
+     "better_contradicts_catalogue", "better = \"higher\" modsiger kataloget"),
 ]
 
 
-@pytest.mark.parametrize("raw, message", MISTAKES, ids=[m[1][:40] for m in MISTAKES])
-def test_every_mistake_names_the_target_and_the_fix(facts, areas, raw, message):
+@pytest.mark.parametrize("raw, code, message", MISTAKES, ids=[m[1] for m in MISTAKES])
+def test_every_mistake_names_the_target_and_the_fix(facts, areas, raw, code, message):
     with pytest.raises(TargetError) as caught:
         parse_one(facts, areas, **raw)
-    assert str(caught.value).startswith("target 't': ")
-    assert message in str(caught.value)
+    assert caught.value.code == code
     assert caught.value.target == "t" and caught.value.position == 0
+    said = target_error_text(caught.value)
+    assert said.startswith("mål 't': ") and message in said, said
+    assert not english_in(said), said
 
 
 def test_a_missing_or_repeated_id_is_named_by_position(facts, areas):
-    with pytest.raises(TargetError, match=r"target 2 has no id; add id = "):
+    with pytest.raises(TargetError) as caught:
         parse_targets([{"id": "a", "indicator": "ledige", "kind": "ceiling", "limit": 1}, {"indicator": "ledige"}],
                       facts, areas, "151")
-    with pytest.raises(TargetError, match=r"target 'a' appears twice \(targets 1 and 2\)"):
+    assert target_error_text(caught.value).startswith("mål 2 har intet id; tilføj id = ")
+    with pytest.raises(TargetError) as caught:
         parse_targets([{"id": "a", "indicator": "ledige", "kind": "ceiling", "limit": 1}] * 2, facts, areas, "151")
+    assert target_error_text(caught.value).startswith("mål 'a': står der to gange (mål 1 og 2); giv hvert mål sit eget id")
 
 
 def test_a_config_error_points_at_the_file_and_line(tmp_path: Path):
@@ -134,14 +156,15 @@ def test_a_config_error_points_at_the_file_and_line(tmp_path: Path):
     with pytest.raises(ConfigError) as caught:
         load_config(broken)
     assert str(caught.value) == (
-        f"{broken}, linje {line}, target 'sygedagpenge': points are out of order: 2025-Q1 comes after 2026-Q4; "
-        "list them from the earliest period to the latest")
+        f"{broken}, linje {line}, mål 'sygedagpenge': punkterne står i forkert rækkefølge: 2025-Q1 kommer efter "
+        "2026-Q4; skriv dem fra den tidligste periode til den seneste")
 
 
 def test_known_areas_may_be_a_plain_set_of_codes(facts):
     target = parse_targets([{"id": "t", "indicator": "samtalehyppighed", "kind": "benchmark"}], facts, {"151", "000"},
                            default_area="151")[0]
     assert (target.area, target.compare_area) == ("151", "000")
-    with pytest.raises(TargetError, match="unknown area '999'"):
+    with pytest.raises(TargetError) as caught:
         parse_targets([{"id": "t", "indicator": "ledige", "kind": "ceiling", "limit": 1, "area": "999"}], facts,
                       {"151", "000"})
+    assert (caught.value.code, caught.value.params) == ("unknown_area", {"key": "area", "value": "999"})

@@ -89,7 +89,7 @@ def test_a_failed_refresh_keeps_the_store_and_is_recorded(sample_store_copy, tmp
 
 
 @pytest.mark.parametrize(("expression", "message"), [
-    ("30 2 * * *", "between 02:00 and 03:00"), ("70 6 * * *", "write it as cron"), ("nonsense", "write it as cron")])
+    ("30 2 * * *", "mellem 02:00 og 03:00"), ("70 6 * * *", "skriv den som cron"), ("nonsense", "skriv den som cron")])
 def test_a_bad_schedule_is_refused_with_the_fix(expression, message):
     with pytest.raises(ServiceError, match=message):
         schedule(Config(schedule={"summary": expression}))
@@ -123,7 +123,7 @@ def test_second_instance_refused_sigterm_stops_cleanly_and_sigkill_restart_sends
         _wait_for(lambda: _logged(first_log, "staleness:"))  # the catch-up's last job
         second = subprocess.run([sys.executable, "-m", "bot", "run"], env={**os.environ, **env}, cwd=REPO,
                                 capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
-        assert second.returncode == 1 and "already using" in second.stderr
+        assert second.returncode == 1 and "bruger allerede" in second.stderr
         sent = deliveries(sample_store_copy)
         assert {status for _, _, status in sent} == {"sent"} and len(sent) >= 10
         files = sorted(p.name for p in (tmp_path / "outbox").iterdir())

@@ -79,7 +79,7 @@ def test_an_smtp_outage_is_recorded_and_made_good_later(sample_store_copy, tmp_p
     env = smtp_env(smtp, tmp_path / "outbox")
     down = {**env, "SMTP_PORT": "1"}  # nothing listens there
     result = run_cli("summary", "--month", "2026-07", db=sample_store_copy, env=down)
-    assert result.returncode == 1 and "not reachable" in result.stdout
+    assert result.returncode == 1 and "kan ikke nås" in result.stdout
     assert run_cli("summary", "--month", "2026-07", db=sample_store_copy, env=env).returncode == 0
     assert len(smtp.messages) == 2
 
@@ -87,7 +87,7 @@ def test_an_smtp_outage_is_recorded_and_made_good_later(sample_store_copy, tmp_p
 def test_starttls_required_but_not_offered_is_a_clear_error(smtp, sample_store_copy, tmp_path):
     env = {**smtp_env(smtp, tmp_path / "outbox"), "SMTP_SECURITY": "starttls"}
     result = run_cli("summary", "--month", "2026-07", db=sample_store_copy, env=env)
-    assert result.returncode == 1 and "does not offer STARTTLS" in result.stdout
+    assert result.returncode == 1 and "tilbyder ikke STARTTLS" in result.stdout
     assert smtp.messages == []
 
 

@@ -35,6 +35,10 @@ MAX_NOTE = 500  # a note is a line in the ledger, as in the Slack modal
 MAX_TOKEN = 2000  # a URL longer than this was not made here
 
 
+# The kinds of LinkError: codes the page templates are chosen by, not words for anyone to read.
+INVALID, EXPIRED = "invalid", "expired"
+
+
 class LinkError(ValueError):
     """A link that cannot be used: `kind` is "invalid" (unsigned, tampered, malformed) or "expired"."""
 
@@ -84,21 +88,21 @@ class Signer:
         """The link `token` stands for; LinkError if it is not one of ours, was changed, or expired."""
         payload_part, _, mac_part = token.partition(".")
         if len(token) > MAX_TOKEN or not mac_part:
-            raise LinkError("invalid")
+            raise LinkError(INVALID)
         try:
             payload, mac = _unb64(payload_part), _unb64(mac_part)
         except (binascii.Error, ValueError):
-            raise LinkError("invalid") from None
+            raise LinkError(INVALID) from None
         if not hmac.compare_digest(mac, self._mac(payload)):
-            raise LinkError("invalid")
+            raise LinkError(INVALID)
         try:
             target, action, recipient, expires, nonce = json.loads(payload)
         except ValueError:
-            raise LinkError("invalid") from None
+            raise LinkError(INVALID) from None
         if action not in ACTIONS:
-            raise LinkError("invalid")
+            raise LinkError(INVALID)
         if now.timestamp() > expires:
-            raise LinkError("expired")
+            raise LinkError(EXPIRED)
         return Link(str(target), action, str(recipient), int(expires), str(nonce))
 
     def _mac(self, payload: bytes) -> bytes:

@@ -18,6 +18,7 @@ from bot.delivery.ledger import Delivery, Ledger
 from bot.delivery.sending import send_due
 from bot.rendering import media
 from indicators.store import Store
+from indicators.wording import wording
 from rules.engine import (
     AT_RISK,
     BREACHED,
@@ -142,7 +143,7 @@ HAS_LINKS = (*OPENS_THREAD, "reminder")  # a target someone may acknowledge or s
 def _current(store: Store, ledger: Ledger, config: Config, target_id: str, now: datetime) -> TargetState:
     ids = [t.id for t in config.targets]
     if target_id not in ids:
-        raise AlertError(f"unknown target {target_id!r}; the targets in the config are: {', '.join(ids)}")
+        raise AlertError(wording("alerts_unknown_target", target=target_id, targets=", ".join(ids)))
     stored = ledger.states().get(target_id)
     if stored is not None:
         return stored
@@ -154,7 +155,7 @@ def _current(store: Store, ledger: Ledger, config: Config, target_id: str, now: 
 def snooze(store: Store, ledger: Ledger, config: Config, target_id: str, until: date,
            now: datetime) -> TargetState:
     if until <= now.date():
-        raise AlertError(f"--until {until.isoformat()} is not in the future; give a later date (YYYY-MM-DD)")
+        raise AlertError(wording("alerts_until_past", until=until.isoformat()))
     state = replace(_current(store, ledger, config, target_id, now), snoozed_until=until)
     ledger.save_states([state])
     return state
@@ -164,10 +165,10 @@ def acknowledge(store: Store, ledger: Ledger, config: Config, target_id: str, no
                 now: datetime) -> TargetState:
     note = " ".join(note.split())
     if not note:
-        raise AlertError("--note is empty; write what is being done, e.g. --note \"Handleplan i udvalget 3. dec.\"")
+        raise AlertError(wording("alerts_note_empty"))
     state = _current(store, ledger, config, target_id, now)
     if state.status == OK:
-        raise AlertError(f"target {target_id!r} is on track (ok); there is nothing to acknowledge")
+        raise AlertError(wording("alerts_nothing_to_ack", target=target_id))
     state = replace(state, ack=Acknowledgement(note, now, state.status))
     ledger.save_states([state])
     return state

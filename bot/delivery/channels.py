@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol, TextIO
 
 from bot.rendering.message import Content
+from indicators.wording import wording
 
 
 class DeliveryError(Exception):
@@ -39,7 +40,8 @@ def write_privately(path: Path, data: bytes) -> None:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
     except OSError as error:
-        raise DeliveryError(f"cannot write in the outbox {path.parent}: {error.strerror}", permanent=True) from None
+        raise DeliveryError(wording("outbox_no_folder", path=path.parent, error=error.strerror),
+                            permanent=True) from None
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
@@ -51,7 +53,7 @@ def write_privately(path: Path, data: bytes) -> None:
             os.unlink(temporary)
         except OSError:
             pass
-        raise DeliveryError(f"cannot write {path}: {error.strerror}") from None
+        raise DeliveryError(wording("outbox_cannot_write", path=path, error=error.strerror)) from None
 
 
 @dataclass(frozen=True, slots=True)

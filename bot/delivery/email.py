@@ -21,6 +21,7 @@ from pathlib import Path
 
 from bot.delivery.channels import DeliveryError, OutcomeUnknown, write_privately
 from bot.rendering import media
+from indicators.wording import wording
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,33 +145,31 @@ class SmtpChannel:
             if code != 250:
                 raise smtplib.SMTPDataError(code, reply)
         except smtplib.SMTPAuthenticationError as error:
-            raise DeliveryError(f"{where} refused the login for {self.user!r} ({error.smtp_code}); "
-                                "check SMTP_USER and SMTP_PASSWORD", permanent=True) from None
+            raise DeliveryError(wording("smtp_login_refused", where=where, user=self.user, code=error.smtp_code),
+                                permanent=True) from None
         except smtplib.SMTPRecipientsRefused as error:
             code, reason = next(iter(error.recipients.values()))
-            raise DeliveryError(f"{where} refused {recipient}: {code} {_text(reason)}",
-                                permanent=500 <= code < 600) from None
+            raise DeliveryError(wording("smtp_recipient_refused", where=where, recipient=recipient, code=code,
+                                        reason=_text(reason)), permanent=500 <= code < 600) from None
         except smtplib.SMTPResponseException as error:
             # A reply, even after the data, is a definite answer: a refusal was not delivered.
-            raise DeliveryError(f"{where} answered {error.smtp_code} {_text(error.smtp_error)}",
+            raise DeliveryError(wording("smtp_answered", where=where, code=error.smtp_code,
+                                        reason=_text(error.smtp_error)),
                                 permanent=500 <= error.smtp_code < 600) from None
         except smtplib.SMTPNotSupportedError:
-            raise DeliveryError(f"{where} does not offer STARTTLS; set SMTP_SECURITY=ssl (port 465) or, only on a "
-                                "trusted internal network, none", permanent=True) from None
+            raise DeliveryError(wording("smtp_no_starttls", where=where), permanent=True) from None
         except ssl.SSLError as error:
             if handed_over:
-                raise OutcomeUnknown(f"{where}: TLS failed after the whole message was sent; it may have "
-                                     "arrived") from None
-            raise DeliveryError(f"{where}: TLS failed ({error.reason or error}); check the server's "
-                                "certificate and SMTP_SECURITY (starttls/ssl/none)") from None
+                raise OutcomeUnknown(wording("smtp_tls_after_data", where=where)) from None
+            raise DeliveryError(wording("smtp_tls_failed", where=where, error=error.reason or error)) from None
         except (smtplib.SMTPException, OSError) as error:
-            why = f"took longer than {self.deadline:g} s (SMTP_DEADLINE)" if watch.expired else f"failed ({error})"
+            why = (wording("smtp_too_slow", seconds=f"{self.deadline:g}") if watch.expired
+                   else wording("smtp_failed", error=error))
             if handed_over:
-                raise OutcomeUnknown(f"{where} {why} after the whole message was sent, before it confirmed "
-                                     "receipt; it may have arrived") from None
+                raise OutcomeUnknown(wording("smtp_unconfirmed", where=where, why=why)) from None
             if watch.expired:
-                raise DeliveryError(f"{where} {why}; will retry on the next run") from None
-            raise DeliveryError(f"{where} is not reachable ({error}); will retry on the next run") from None
+                raise DeliveryError(wording("smtp_retry", where=where, why=why)) from None
+            raise DeliveryError(wording("smtp_unreachable", where=where, error=error)) from None
         finally:
             watch.cancel()
             _close(smtp)
@@ -247,8 +246,7 @@ def check_address(recipient: str) -> None:
     """Refuse, for good, an address that could not be delivered or would break the headers (a line
     break in it); config validation refuses most at load, this guards the transports."""
     if not _ADDRESS.fullmatch(recipient) or any(ord(c) < 32 or ord(c) == 127 for c in recipient):
-        raise DeliveryError(f"{recipient!r} is not an email address; fix the recipient in faktabot.toml",
-                            permanent=True)
+        raise DeliveryError(wording("email_not_address", recipient=recipient), permanent=True)
 
 
 def _text(value: bytes | str) -> str:

@@ -19,6 +19,7 @@ from typing import Self
 
 from bot.delivery.entra import TokenError
 from bot.rendering.terminal import messages
+from indicators.wording import wording
 
 MAX_BYTES = 2_000_000  # a question is a line; anything above this is read as its header only
 MAX_PER_POLL = 50  # a flood is worked off over several polls, not in one long turn
@@ -76,8 +77,7 @@ class Mailbox:
                     client.starttls(ssl_context=self.ssl_context)
             self.client = client
         except (OSError, imaplib.IMAP4.error) as error:
-            raise MailboxError(f"{self.where} is not reachable ({_reason(error)}); check FAKTABOT_IMAP_HOST, "
-                               "FAKTABOT_IMAP_PORT and FAKTABOT_IMAP_SECURITY") from None
+            raise MailboxError(wording("imap_unreachable", where=self.where, reason=_reason(error))) from None
         if bearer is not None:
             self._authenticate(client, bearer)
         else:
@@ -89,11 +89,10 @@ class Mailbox:
             client.login(self.user, self.password)
         except imaplib.IMAP4.error:
             self.close()
-            raise MailboxError(f"{self.where} refused the login for {self.user!r}; check FAKTABOT_IMAP_USER and "
-                               "FAKTABOT_IMAP_PASSWORD") from None
+            raise MailboxError(wording("imap_login_refused", where=self.where, user=self.user)) from None
         except OSError as error:
             self.close()
-            raise MailboxError(f"{self.where} broke off during the login ({_reason(error)})") from None
+            raise MailboxError(wording("imap_broke_off_login", where=self.where, reason=_reason(error))) from None
 
     def _authenticate(self, client: imaplib.IMAP4, bearer: str) -> None:
         """SASL XOAUTH2 (Microsoft's and Google's IMAP): the mailbox and the bearer token in one string."""
@@ -108,20 +107,20 @@ class Mailbox:
             raise MailboxError(messages()["imap_oauth_rejected"].format(where=self.where, user=self.user)) from None
         except OSError as error:
             self.close()
-            raise MailboxError(f"{self.where} broke off during the login ({_reason(error)})") from None
+            raise MailboxError(wording("imap_broke_off_login", where=self.where, reason=_reason(error))) from None
 
     def _select(self, client: imaplib.IMAP4) -> None:
         status, _ = self._call(client.select, _quoted(self.folder))
         if status != "OK":
             self.close()
-            raise MailboxError(f"{self.where} has no folder {self.folder!r}; check FAKTABOT_IMAP_FOLDER")
+            raise MailboxError(wording("imap_no_folder", where=self.where, folder=self.folder))
 
     def unseen(self) -> list[Fetched]:
         """The unseen messages, oldest first, at most MAX_PER_POLL; marks none of them seen."""
         client = self._client()
         status, data = self._call(client.uid, "SEARCH", None, "UNSEEN")
         if status != "OK":
-            raise MailboxError(f"{self.where} refused to search {self.folder!r}")
+            raise MailboxError(wording("imap_no_search", where=self.where, folder=self.folder))
         uids = [uid.decode("ascii") for uid in (data[0] or b"").split() if uid.isdigit()]
         found = []
         for uid in sorted(uids, key=int)[:MAX_PER_POLL]:
@@ -136,7 +135,7 @@ class Mailbox:
         """Flag the message \\Seen, so the next poll passes it by."""
         status, _ = self._call(self._client().uid, "STORE", uid, "+FLAGS", "(\\Seen)")
         if status != "OK":
-            raise MailboxError(f"{self.where} refused to mark message {uid} as read")
+            raise MailboxError(wording("imap_no_mark", where=self.where, uid=uid))
 
     def close(self) -> None:
         """LOGOUT politely when the connection is usable; closing never fails."""
@@ -153,7 +152,7 @@ class Mailbox:
 
     def _client(self) -> imaplib.IMAP4:
         if self.client is None:
-            raise MailboxError(f"{self.where}: not connected")
+            raise MailboxError(wording("imap_not_connected", where=self.where))
         return self.client
 
     def _size(self, uid: str) -> int:
@@ -178,7 +177,7 @@ class Mailbox:
             typ, data = command(*args)
         except (OSError, imaplib.IMAP4.abort) as error:
             self.client = None
-            raise MailboxError(f"{self.where} broke off ({_reason(error)})") from None
+            raise MailboxError(wording("imap_broke_off", where=self.where, reason=_reason(error))) from None
         except imaplib.IMAP4.error as error:
             return "NO", [str(error).encode()]
         return typ, data
@@ -193,5 +192,5 @@ def _quoted(folder: str) -> str:
 
 def _reason(error: BaseException) -> str:
     if isinstance(error, socket.timeout | TimeoutError):
-        return "timed out"
+        return wording("imap_timed_out")
     return getattr(error, "strerror", None) or str(error) or type(error).__name__

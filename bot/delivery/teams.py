@@ -14,6 +14,7 @@ import httpx
 from bot.delivery.channels import DeliveryError, Message
 from bot.rendering.cards import envelope, text_card
 from bot.settings import teams_name
+from indicators.wording import wording
 
 TIMEOUT_SECONDS = 20.0  # Workflows usually answers 202 within a second; a minute-long hang is an outage
 
@@ -31,20 +32,20 @@ class TeamsChannel:
         name = teams_name(message.recipient)
         url = self.webhooks.get(name)
         if url is None:
-            raise DeliveryError(f"no Teams webhook for {message.recipient}; set TEAMS_WEBHOOK_{name.upper()} to the "
-                                "workflow's URL", permanent=True)
+            raise DeliveryError(wording("teams_no_webhook", recipient=message.recipient, name=name.upper()),
+                                permanent=True)
         card = message.card or text_card(message.subject, message.text)
-        where = f"Teams workflow for {message.recipient}"
+        where = wording("teams_where", recipient=message.recipient)
         try:
             with httpx.Client(timeout=httpx.Timeout(self.timeout), transport=self.transport) as client:
                 answer = client.post(url, json=envelope(card))
         except httpx.TimeoutException:
-            raise DeliveryError(f"{where} did not answer within {self.timeout:g} s; will retry") from None
+            raise DeliveryError(wording("teams_too_slow", where=where, seconds=f"{self.timeout:g}")) from None
         except httpx.HTTPError as error:
-            raise DeliveryError(f"{where} is not reachable ({type(error).__name__}); will retry") from None
+            raise DeliveryError(wording("teams_unreachable", where=where, kind=type(error).__name__)) from None
         if answer.status_code == 429 or answer.status_code >= 500:
-            raise DeliveryError(f"{where} answered {answer.status_code}; will retry")
+            raise DeliveryError(wording("teams_answered", where=where, status=answer.status_code))
         if answer.status_code >= 400:
-            raise DeliveryError(f"{where} refused the card: {answer.status_code} {answer.text[:200]!r}; check "
-                                f"TEAMS_WEBHOOK_{name.upper()} and that the workflow is switched on", permanent=True)
+            raise DeliveryError(wording("teams_refused", where=where, status=answer.status_code,
+                                        text=answer.text[:200], name=name.upper()), permanent=True)
         return f"{message.recipient} ({answer.status_code})"

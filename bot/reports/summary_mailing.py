@@ -24,6 +24,7 @@ from bot.reports.summary import BoardRow, Summary, build_summary, render_summary
 from indicators import periods
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
+from indicators.wording import wording
 
 KIND = "summary"
 
@@ -44,7 +45,7 @@ class SummaryRun:
 def recipients(config: Config) -> list[str]:
     found = list(config.summary.recipients)
     if not found:
-        raise SummaryError("no recipients for the monthly summary; add [summary] recipients = [...] to faktabot.toml")
+        raise SummaryError(wording("summary_no_recipients"))
     return found
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import portalocker
 
 from bot.service import ServiceError
+from indicators.wording import wording
 
 _EXCLUSIVE = portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING
 
@@ -31,9 +32,7 @@ class InstanceLock:
             holder = _read_pid(self.handle)
             self.handle.close()
             self.handle = None
-            raise ServiceError(
-                f"another `faktabot run` (pid {holder}) is already using {self.path.with_suffix('')}; "
-                "stop it first, or point FAKTABOT_DB at another store") from None
+            raise ServiceError(wording("lock_held", pid=holder, path=self.path.with_suffix(""))) from None
         self.handle.seek(0)
         self.handle.truncate()
         self.handle.write(str(os.getpid()))

@@ -18,6 +18,7 @@ from bot.config import Config
 from bot.service import ServiceError, Stopping
 from bot.service.health import HEARTBEAT_SECONDS, Heartbeat, longest_gap
 from bot.service.jobs import Service
+from indicators.wording import wording
 
 log = logging.getLogger("faktabot.service")
 
@@ -69,19 +70,17 @@ def schedule(config: Config) -> dict[str, CronTrigger]:
     triggers = {}
     for job, expression in wanted.items():
         if job not in DEFAULT_SCHEDULE:
-            raise ServiceError(f"faktabot.toml [schedule]: unknown job {job!r}; use one of {', '.join(DEFAULT_SCHEDULE)}")
+            raise ServiceError(wording("schedule_unknown_job", job=job, jobs=", ".join(DEFAULT_SCHEDULE)))
         try:
             trigger = CronTrigger.from_crontab(expression, timezone=clock.TIMEZONE)
         except ValueError as error:
-            raise ServiceError(f"faktabot.toml [schedule] {job} = {expression!r}: {error}; "
-                               "write it as cron: minute hour day month weekday, e.g. \"30 6 * * mon-fri\"") from None
+            raise ServiceError(wording("schedule_not_cron", job=job, expression=expression, error=error)) from None
         hours = fire_hours(trigger)
         # A job that runs every hour (the inbox, every 15 minutes) only loses or repeats one of many
         # runs when the clocks change; one that runs at 02:xx but not every hour would be skipped or
         # run twice that night.
         if DST_HOUR in hours and hours != set(range(24)):
-            raise ServiceError(f"faktabot.toml [schedule] {job} = {expression!r} runs between 02:00 and 03:00, "
-                               "where daylight-saving changes skip or repeat the hour; choose another hour")
+            raise ServiceError(wording("schedule_dst_hour", job=job, expression=expression))
         triggers[job] = trigger
     return triggers
 

@@ -17,6 +17,7 @@ from bot.rendering import formats
 from bot.slack import blocks, posting
 from bot.slack.app import SlackBot
 from bot.slack.records import AlertPost
+from indicators.wording import wording
 from rules.engine import AT_RISK, BREACHED, NO_DATA, NOTICE_KINDS
 
 log = logging.getLogger("faktabot.slack")
@@ -45,7 +46,8 @@ class SlackChannel:
                     blocks.sections(message.text)), unfurl_links=False, unfurl_media=False)["ts"]
         except SlackClientError as error:
             reason, permanent = posting.describe(error)
-            raise DeliveryError(f"Slack {message.recipient}: {reason}", permanent=permanent) from None
+            raise DeliveryError(wording("slack_failed", where=message.recipient, reason=reason),
+                                permanent=permanent) from None
         return f"slack:{channel}:{ts}"
 
     def _send_alert(self, channel: str, target: str, kind: str, message: Message) -> str:
@@ -85,16 +87,15 @@ class SlackChannel:
                 return self.bot.client.conversations_open(users=match[1])["channel"]["id"]
             except SlackClientError as error:
                 reason, permanent = posting.describe(error)
-                raise DeliveryError(f"Slack {recipient}: {reason}", permanent=permanent) from None
+                raise DeliveryError(wording("slack_failed", where=recipient, reason=reason),
+                                    permanent=permanent) from None
         if not recipient.startswith("#"):
-            raise DeliveryError(f"Slack recipient {recipient!r}: write a channel as \"#navn\" or a person as their "
-                                "member id \"@U0123ABC\" (Slack profile → ⋮ → Copy member ID)", permanent=True)
+            raise DeliveryError(wording("slack_bad_recipient", recipient=recipient), permanent=True)
         name = recipient[1:].lower()
         if name not in self._channels:
             self._load_channels()
         if name not in self._channels:
-            raise DeliveryError(f"Slack channel {recipient} not found, or Faktabot is not in it; "
-                                f"invite it with /invite @Faktabot in {recipient}", permanent=True)
+            raise DeliveryError(wording("slack_no_channel", channel=recipient), permanent=True)
         return self._channels[name]
 
     def _load_channels(self) -> None:
@@ -109,4 +110,5 @@ class SlackChannel:
                     return
         except SlackClientError as error:
             reason, permanent = posting.describe(error)
-            raise DeliveryError(f"Slack conversations.list: {reason}", permanent=permanent) from None
+            raise DeliveryError(wording("slack_failed", where="conversations.list", reason=reason),
+                                permanent=permanent) from None

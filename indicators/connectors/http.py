@@ -19,6 +19,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 
+from indicators.wording import wording
+
 if TYPE_CHECKING:
     import httpx
 
@@ -129,7 +131,7 @@ class HttpClient:
         self.url_setting = url_setting  # the setting that holds base_url, named in messages
         self.policy = policy
         self.explain = explain
-        self.advice = dict(advice or {})
+        self.advice = dict(advice or {})  # status -> a messages.toml [errors] key saying what to do
         self.sleep = sleep
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         # Credential values this client sends, scrubbed from every message it makes.
@@ -172,13 +174,11 @@ class HttpClient:
         try:
             return json.loads(response.content)
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            where = f"{self.source}, table {table}" if table else self.source
             begins = redact(response.content[:40].decode("utf-8", "replace"), self.secrets)
             raise SourceError(
-                f"{where}: the answer is not valid JSON ({getattr(error, 'msg', error)} at byte "
-                f"{getattr(error, 'pos', '?')} of {len(response.content)}; it begins {begins!r}); nothing was "
-                f"stored. A cut-off answer passes: run `faktabot refresh` again later; if it repeats, check "
-                f"that {self.base_url} is the API itself and not a proxy or login page.",
+                wording("http_not_json", where=self._where(table), error=getattr(error, "msg", error),
+                        byte=getattr(error, "pos", "?"), size=len(response.content), begins=begins,
+                        url=self.base_url),
                 source=self.source, table=table, permanent=False, status=response.status_code,
             ) from None
 
@@ -187,7 +187,7 @@ class HttpClient:
         """Send one request, retrying what can be retried; the response is fully read."""
         from indicators.connectors.transport import REQUEST_DEADLINE
 
-        where = f"{self.source}, table {table}" if table else self.source
+        where = self._where(table)
         started = time.monotonic()
         until = started + self.policy.deadline
         run_until = _RUN_DEADLINE.get()
@@ -200,13 +200,14 @@ class HttpClient:
         finally:
             REQUEST_DEADLINE.reset(token)
 
+    def _where(self, table: str) -> str:
+        return wording("http_where_table", source=self.source, table=table) if table else self.source
+
     def _too_slow(self, where: str, table: str, started: float, until: float, by_run: bool) -> SourceError:
-        limit = (f"the refresh run's deadline (it ended {max(0.0, until - started):.0f} s into this request)"
-                 if by_run else f"the deadline of {self.policy.deadline:g} s for one request")
+        limit = (wording("http_run_deadline", seconds=f"{max(0.0, until - started):.0f}") if by_run
+                 else wording("http_request_deadline", seconds=f"{self.policy.deadline:g}"))
         return SourceError(
-            f"{where}: no complete answer within {limit}; nothing was stored. The server at {self.base_url} "
-            "answers too slowly or not at all; run `faktabot refresh` again later, and if it repeats, check "
-            "the connection or a proxy in between.",
+            wording("http_too_slow", where=where, limit=limit, url=self.base_url),
             source=self.source, table=table, permanent=False,
         )
 
@@ -226,12 +227,13 @@ class HttpClient:
             except httpx.TimeoutException:
                 if time.monotonic() >= until:
                     raise self._too_slow(where, table, started, until, by_run) from None
-                last_problem = f"no answer within {self.policy.timeout:g} s"
+                last_problem = wording("http_no_answer", seconds=f"{self.policy.timeout:g}")
                 unreachable = False
             except (httpx.TransportError, httpx.DecodingError) as error:
                 unreachable = isinstance(error, httpx.ConnectError)
                 # Includes a body cut off before its Content-Length (RemoteProtocolError).
-                last_problem = redact(f"the connection failed ({type(error).__name__}: {error})", self.secrets)
+                last_problem = redact(wording("http_connection_failed", kind=type(error).__name__, error=error),
+                                      self.secrets)
             else:
                 if response.status_code < 400:
                     return response
@@ -247,10 +249,10 @@ class HttpClient:
                 if time.monotonic() + wait >= until:  # waiting would pass the deadline: say so now
                     raise self._too_slow(where, table, started, until, by_run)
                 self.sleep(wait)
+        setting = wording("http_url_setting", name=self.url_setting) if self.url_setting else ""
         failed = SourceError(
-            f"{where}: {last_problem} after {self.policy.attempts} tries; nothing was stored. "
-            f"Check that {self.base_url}{f' ({self.url_setting})' if self.url_setting else ''} is "
-            "reachable and run `faktabot refresh` again later.",
+            wording("http_gave_up", where=where, problem=last_problem, attempts=self.policy.attempts,
+                    url=self.base_url, setting=setting),
             source=self.source, table=table, permanent=False,
         )
         failed.unreachable = unreachable  # read by indicators.refresh: no table of this source can answer
@@ -258,13 +260,11 @@ class HttpClient:
 
     def _error(self, response: httpx.Response, where: str, table: str) -> SourceError:
         status = response.status_code
-        cause = (self.explain(response) if self.explain else None) or _body_excerpt(response) or "no details"
+        cause = (self.explain(response) if self.explain else None) or _body_excerpt(response) \
+            or wording("http_no_details")
         cause = redact(cause, self.secrets)
-        advice = self.advice.get(status) or (
-            "check the table and query in indicators/catalogue.toml" if 400 <= status < 500
-            else "run `faktabot refresh` again later"
-        )
+        advice = wording(self.advice.get(status) or ("http_fix_query" if 400 <= status < 500 else "http_fix_later"))
         return SourceError(
-            f"{where}: HTTP {status} – {cause}; nothing was stored. {advice[0].upper()}{advice[1:]}.",
+            wording("http_status", where=where, status=status, cause=cause, advice=advice),
             source=self.source, table=table, permanent=True, status=status,
         )

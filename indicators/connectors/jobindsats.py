@@ -35,20 +35,9 @@ PERIOD_TYPES = {"month": ("M", "Q", "Y"), "quarter": ("Q", "M", "Y"), "year": ("
 PERIOD_KINDS = {"M": "month", "Q": "quarter", "Y": "year"}
 AREA_DIMENSION = "_omrade"
 
-TOKEN_HELP = (
-    "request a token at Jobindsats.dk → API (mail jobindsats@star.dk, subject "
-    "\"Ansøgning om adgang til api.jobindsats.dk\") and set it in JOBINDSATS_TOKEN"
-)
-ADVICE = {
-    401: "Jobindsats refused the token: check JOBINDSATS_TOKEN (a v3 token, sent as `Bearer`); "
-         "if you have none, " + TOKEN_HELP,
-    403: "the token has no access to this table; ask jobindsats@star.dk, or leave the table out "
-         "with --indicator",
-    404: "Jobindsats does not know this table: correct `table` in indicators/catalogue.toml, and check "
-         "that JOBINDSATS_API_URL ends in /v3/",
-    422: "Jobindsats did not accept the query: correct `table`, `hierarchy` or `measure` in "
-         "indicators/catalogue.toml",
-}
+# What to do after an error answer, by status: keys of templates/messages.toml [errors].
+ADVICE = {401: "jobindsats_fix_token", 403: "jobindsats_fix_access", 404: "jobindsats_fix_unknown",
+          422: "jobindsats_fix_query"}
 
 
 def explain(response: httpx.Response) -> str | None:

@@ -31,16 +31,8 @@ VALUE_COLUMN = "indhold"
 NOT_AREAS = {f"{n:03d}" for n in range(1, 12)} | {"411", "950", "997", "998", "999"}
 NOT_AREA_NAMES = {"christiansø", "outside denmark", "abroad", "not stated municipality", "uoplyst kommune",
                   "udlandet", "uden fast bopæl"}
-ADVICE = {
-    401: "StatBank needs no login, so this is not StatBank: check that STATBANK_API_URL is "
-         "https://api.statbank.dk/v1/ (or your proxy for it)",
-    403: "StatBank needs no login, so this is not StatBank: check that STATBANK_API_URL is "
-         "https://api.statbank.dk/v1/ (or your proxy for it)",
-    400: "StatBank did not accept the query: correct `table` or `variables` in indicators/catalogue.toml "
-         "(the codes are listed at /v1/tableinfo/<table>)",
-    404: "StatBank does not know this: correct `table` in indicators/catalogue.toml, and check "
-         "that STATBANK_API_URL ends in /v1/",
-}
+# What to do after an error answer, by status: keys of templates/messages.toml [errors].
+ADVICE = {401: "statbank_fix_login", 403: "statbank_fix_login", 400: "statbank_fix_query", 404: "statbank_fix_unknown"}
 
 
 def explain(response: httpx.Response) -> str | None:

@@ -12,6 +12,8 @@ from typing import Any
 import httpcore
 import httpx
 
+from indicators.wording import wording
+
 # When the current request must be over (time.monotonic()); set by `HttpClient.request`, read by
 # the network streams below.
 REQUEST_DEADLINE: ContextVar[float | None] = ContextVar("faktabot_request_deadline", default=None)
@@ -24,7 +26,7 @@ def remaining(timeout: float | None, exc: type[Exception]) -> float | None:
         return timeout
     left = until - time.monotonic()
     if left <= 0:
-        raise exc("the request's deadline has passed")
+        raise exc(wording("http_deadline_passed"))
     return left if timeout is None else min(timeout, left)
 
 
