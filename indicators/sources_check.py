@@ -3,7 +3,9 @@
 Asks Jobindsats `/v3/tables` once and `/v3/table/{id}` per named table, and StatBank
 `/tableinfo/{table}` per named table (and `/tables` for close names when one is missing), then
 says per figure of the fact sheet (the catalogue's `figures`, 28 in all) whether it can rest on
-official figures. Nothing is written anywhere; the HTTP clients are passed in (tests: the replay).
+official figures. Nothing is written here; the HTTP clients are passed in (tests: the replay). The
+report's `unverified` says which `verified = false` guesses were found, for the store to remember
+(`Store.record_source_checks`): the refresh fetches those from then on.
 
 States per figure:
 - `ready`: every indicator of the figure has an official source whose table, measure and
@@ -22,6 +24,7 @@ from typing import Any
 
 from indicators import derived
 from indicators.catalogue import Catalogue, Indicator, fold
+from indicators.connectors import source_key
 from indicators.connectors.http import HttpClient, SourceError
 from indicators.types import IndicatorSource
 
@@ -53,6 +56,9 @@ class SourcesReport:
     figures: list[FigureCheck]
     problems: list[Problem]  # every named thing not found, figures or not
     jobindsats_checked: bool
+    # source_key -> (indicator, found): each unverified source that was asked about (not the
+    # unchecked ones); found means its table, measure and hierarchies (or variables) all exist.
+    unverified: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -214,6 +220,7 @@ def check_sources(catalogue: Catalogue, *, jobindsats: HttpClient | None, statba
     job = _Jobindsats(jobindsats) if jobindsats is not None else None
     stat = _Statbank(statbank) if statbank is not None else None
     problems: list[Problem] = []
+    unverified: dict[str, tuple[str, bool]] = {}
     found_source: dict[str, str] = {}  # indicator -> its best state from its own sources
     # (indicator, breakdown) -> the states and problems of the sources that give that series: a
     # formula reads series, and fuldtidspersoner[alder=18-29 år;ydelse=A-dagpenge] is not ready
@@ -241,6 +248,8 @@ def check_sources(catalogue: Catalogue, *, jobindsats: HttpClient | None, statba
             else:
                 continue
             problems.extend(mine)
+            if not source.verified:
+                unverified[source_key(indicator.id, source)] = (indicator.id, not mine)
             states.append("missing" if mine else "ready")
             if source.kind in ("jobindsats", "statbank") and len(states) > before:
                 for breakdown in set(source.breakdowns.values()) or {""}:
@@ -278,7 +287,7 @@ def check_sources(catalogue: Catalogue, *, jobindsats: HttpClient | None, statba
         check.problems += [p for i in ids for p in input_problems.get(i, []) if p not in check.problems]
         check.files = [i for i in ids if found_source.get(i) == "file"]
         figures.append(check)
-    return SourcesReport(figures, problems, job is not None)
+    return SourcesReport(figures, problems, job is not None, unverified)
 
 
 def _best(states: list[str]) -> str:

@@ -295,6 +295,28 @@ def m001_refresh_tables(db: Database) -> None:
     )
 
 
+# What the newest `faktabot sources --check` found of each unverified catalogue source, a set of
+# its own like the derived one: the scheduled refresh fetches a guess once a check confirmed it.
+CHECKS_MIGRATION_SET = "faktabot-indicators-checks"
+checks_migrations = Migrations(CHECKS_MIGRATION_SET)
+
+
+@checks_migrations()
+def m001_source_checks(db: Database) -> None:
+    # One row per unverified source (indicators.connectors.source_key): the key names the table,
+    # measure and hierarchies, so a new catalogue guess is unconfirmed until it is checked.
+    db.execute(
+        """
+        CREATE TABLE source_checks (
+            source_key TEXT PRIMARY KEY,
+            indicator TEXT NOT NULL,
+            found INTEGER NOT NULL,
+            checked_at TEXT NOT NULL
+        )
+        """
+    )
+
+
 @repairs()
 def r001_repair_bad_rows(db: Database) -> None:
     """Repair what older versions let in: impossible periods, non-finite or implausible values, and
@@ -507,6 +529,7 @@ class Store:
                 migrations.apply(self.db)
                 derived_migrations.apply(self.db)
                 tables_migrations.apply(self.db)
+                checks_migrations.apply(self.db)
                 repairs.apply(self.db)
                 if create or self.db.execute("SELECT count(*) FROM areas").fetchone()[0] == 0:
                     self._sync_areas(areas or default_areas())
@@ -707,6 +730,16 @@ class Store:
                 [run_id, source, table, status, rows, inserted, updated, error, finished_at or utc_now()],
             )
 
+    def record_source_checks(self, found: dict[str, tuple[str, bool]], *, now: str | None = None) -> None:
+        """What one `sources --check` found: source key -> (indicator, found); replaces earlier rows."""
+        checked_at = now or utc_now()
+        with self.transaction():
+            self.db.conn.executemany(
+                "INSERT INTO source_checks (source_key, indicator, found, checked_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (source_key) DO UPDATE SET indicator = excluded.indicator, found = excluded.found, "
+                "checked_at = excluded.checked_at",
+                [(key, indicator, int(ok), checked_at) for key, (indicator, ok) in found.items()])
+
     # -- reads ----------------------------------------------------------------------------
 
     def run_tables(self, run_id: int) -> list[dict]:
@@ -723,6 +756,15 @@ class Store:
             " WHERE o.source = t.source AND o.table_id = t.table_id AND o.status = 'ok') AS last_ok "
             "FROM refresh_tables t WHERE t.source = ? AND t.rowid = (SELECT max(rowid) FROM refresh_tables x "
             "WHERE x.source = t.source AND x.table_id = t.table_id) ORDER BY t.table_id", [source]))
+
+    def source_checks(self) -> dict[str, tuple[bool, str]]:
+        """Source key -> (found by the newest check that asked about it, when it asked)."""
+        return {r[0]: (bool(r[1]), r[2]) for r in self.db.execute(
+            "SELECT source_key, found, checked_at FROM source_checks")}
+
+    def confirmed_sources(self) -> frozenset[str]:
+        """The keys of the unverified sources the newest check found (the refresh fetches these)."""
+        return frozenset(r[0] for r in self.db.execute("SELECT source_key FROM source_checks WHERE found = 1"))
 
     def indicator_sources(self, area: str | None = None) -> dict[str, set[str]]:
         """indicator -> the sources its stored rows come from (for one area, or all)."""

@@ -132,6 +132,7 @@ def cmd_run(args, settings: Settings, config: Config) -> int:
 def cmd_status(args, settings: Settings, config: Config) -> int:
     from bot.cli import alerts as alert_commands
     from bot.cli import refresh as refresh_commands
+    from bot.cli import sources as source_commands
 
     with Store(settings.db_path) as store:
         say("status_header", path=settings.db_path, rows=formats.number(store.count()),
@@ -141,6 +142,7 @@ def cmd_status(args, settings: Settings, config: Config) -> int:
                 newest=source["newest_period"], fetched=formats.day(source["fetched_at"]),
                 sample=messages()["status_sample"] if source["sample_data"] else "")
         refresh_commands.print_status(store)
+        source_commands.print_status(store)
         _print_coverage(store, config)
         alert_commands.print_status(store)
         _print_unknown_outcomes(store, settings)

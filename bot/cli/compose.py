@@ -125,7 +125,9 @@ def refreshers(settings: Settings) -> dict[str, Callable[[Store, datetime], RunR
         def refresh(store: Store, now: datetime) -> RunResult:
             connector = connector_for(source, settings, RetryPolicy(), now)
             try:
-                return refresh_source(store, connector, wanted_from(catalogue, source, []), catalogue=catalogue,
+                # The unverified guesses the newest `sources --check` found are fetched as well.
+                wanted = wanted_from(catalogue, source, [], confirmed=store.confirmed_sources())
+                return refresh_source(store, connector, wanted, catalogue=catalogue,
                                       areas=areas, now=clock.stamp(now), secrets=settings.secrets)
             finally:
                 connector.http.close()

@@ -73,6 +73,14 @@ def _sources(args) -> list[str]:
     return [args.source] if args.source else ["jobindsats", "statbank"]
 
 
+def _confirmed_sources(settings: Settings) -> frozenset[str]:
+    """The unverified guesses the newest `faktabot sources --check` found (none before a store exists)."""
+    if not settings.db_path.exists():
+        return frozenset()
+    with Store(settings.db_path) as store:
+        return store.confirmed_sources()
+
+
 def cmd_refresh(args, settings: Settings, config: Config, *, policy: RetryPolicy = RetryPolicy(),
                 now: Callable[[], datetime] = clock.now) -> int:
     try:
@@ -88,12 +96,13 @@ def cmd_refresh(args, settings: Settings, config: Config, *, policy: RetryPolicy
             return 1
         sources.remove("jobindsats")
         say("refresh_skipped_jobindsats", out=sys.stderr)
+    confirmed = _confirmed_sources(settings) if not indicators else frozenset()
     plans = []
     for source in sources:
         if source == "file":
             plans.append((source, None))
             continue
-        wanted = wanted_from(catalogue, source, indicators)
+        wanted = wanted_from(catalogue, source, indicators, confirmed=confirmed)
         if wanted:
             plans.append((source, wanted))
         elif args.source == source:

@@ -2,6 +2,8 @@
 
 Asks Jobindsats (with JOBINDSATS_TOKEN) and StatBank whether every table, measure and hierarchy
 the catalogue names exists (`indicators.sources_check`) and prints one Danish line per figure.
+What it found of the catalogue's unverified guesses is kept in the store: the refresh, the
+scheduled one too, fetches a guess the newest check found. `print_status` shows it in `status`.
 Exit 0 when everything the catalogue names was found, 1 when anything is missing or unchecked.
 """
 from __future__ import annotations
@@ -10,13 +12,15 @@ import argparse
 import sys
 import tomllib
 
+from bot.rendering import formats
 from bot.rendering.render import TEMPLATE_DIR
 from bot.rendering.terminal import messages, say
 from bot.settings import Settings
 from indicators.catalogue import default_catalogue
-from indicators.connectors import RetryPolicy, jobindsats, statbank
+from indicators.connectors import RetryPolicy, jobindsats, source_key, statbank
 from indicators.connectors.http import SourceError
 from indicators.sources_check import SourcesReport, check_sources, figure_titles
+from indicators.store import Store
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -46,7 +50,29 @@ def cmd_sources(args, settings: Settings, config, *, policy: RetryPolicy = Retry
             if client is not None:
                 client.close()
     print_report(report, {**figure_titles(catalogue), **fact_sheet_titles()})
+    if report.unverified:
+        # Remembered even when something else is missing: one renamed table must not keep the
+        # guesses that were found from being fetched.
+        with Store(settings.db_path, create=True) as store:
+            store.record_source_checks(report.unverified)
+        say("sources_confirmed", out=sys.stderr, found=sum(1 for _, ok in report.unverified.values() if ok),
+            checked=len(report.unverified), path=settings.db_path)
     return 0 if report.ok else 1
+
+
+def print_status(store: Store) -> None:
+    """For `faktabot status`: each unverified source, and whether the newest check found it."""
+    checks = store.source_checks()
+    unverified = [(i.id, s) for i in default_catalogue() for s in i.sources
+                  if not s.verified and s.kind in ("jobindsats", "statbank")]
+    if unverified:
+        say("status_unverified_header")
+    for indicator, source in unverified:
+        found, when = checks.get(source_key(indicator, source), (None, ""))
+        key = ("status_unverified_unchecked" if found is None else
+               "status_unverified_confirmed" if found else "status_unverified_not_found")
+        say(key, indicator=indicator, source=f"{source.kind} {source.table}",
+            when=formats.day(when) if when else "")
 
 
 def print_report(report: SourcesReport, titles: dict[str, str]) -> None:

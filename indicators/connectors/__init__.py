@@ -6,7 +6,7 @@ answer becomes a list of `Observation`s, or a `SourceError` that says what the c
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -15,7 +15,8 @@ from indicators.connectors.http import HttpClient, RetryPolicy, SourceError
 from indicators.types import IndicatorSource, Observation
 from indicators.wording import wording
 
-__all__ = ["Connector", "HttpClient", "Newest", "RetryPolicy", "SourceError", "Wanted", "wanted_from"]
+__all__ = ["Connector", "HttpClient", "Newest", "RetryPolicy", "SourceError", "Wanted", "source_key",
+           "wanted_from"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +51,23 @@ class Connector(Protocol):
         """One fetched answer as observations (pure); raises `SourceError` on what it cannot place."""
 
 
+def source_key(indicator: str, source: IndicatorSource) -> str:
+    """One catalogue source as a stable string: indicator, source, table, measure, hierarchies and
+    variables. `faktabot sources --check` stores what it found under this key; a catalogue that
+    changes its guess gets a new key, so the new guess waits for a check of its own."""
+    parts = [indicator, f"{source.kind}:{source.table}", source.measure,
+             ",".join(f"{k}={v}" for k, v in sorted(source.hierarchy.items())),
+             ",".join(f"{k}={v}" for k, v in sorted(source.variables.items()))]
+    return "|".join(parts)
+
+
 def wanted_from(catalogue: Catalogue, kind: str, indicator_ids: Sequence[str] = (),
-                include_unverified: bool = False) -> list[Wanted]:
+                include_unverified: bool = False, confirmed: Collection[str] = ()) -> list[Wanted]:
     """The catalogue's sources of `kind`, for the given indicators (default: all).
 
     Sources marked `verified = false` guess a table or a measure; they are fetched only when their
-    indicator is named, so one guess cannot fail every scheduled refresh.
+    indicator is named, or when the newest `faktabot sources --check` found them (`confirmed`: their
+    `source_key`s, from `Store.confirmed_sources()`), so one guess cannot fail every scheduled refresh.
     """
     unknown = [i for i in indicator_ids if i not in catalogue]
     if unknown:
@@ -65,5 +77,6 @@ def wanted_from(catalogue: Catalogue, kind: str, indicator_ids: Sequence[str] = 
         Wanted(indicator, source, rank)
         for indicator in chosen
         for rank, source in enumerate(indicator.sources)
-        if source.kind == kind and (source.verified or include_unverified or indicator_ids)
+        if source.kind == kind and (source.verified or include_unverified or indicator_ids
+                                    or source_key(indicator.id, source) in confirmed)
     ]
