@@ -7,14 +7,14 @@ import datetime
 import ipaddress
 import json
 import ssl
-import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Self
 from urllib.parse import parse_qs
 
 SCOPE = "https://outlook.office365.com/.default"
+
+from tests.threaded import ServedInThread
 
 
 @dataclass
@@ -100,7 +100,7 @@ def self_signed(directory: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
-class LocalEntra:
+class LocalEntra(ServedInThread):
     """`with LocalEntra(tmp_path) as entra:` Entra on `entra.authority`; trust `entra.ca` to reach it."""
 
     def __init__(self, directory: Path, app: App | None = None):
@@ -113,10 +113,3 @@ class LocalEntra:
         self.authority = f"https://127.0.0.1:{self.server.server_address[1]}"
         self.server.app, self.server.base = self.app, self.authority  # type: ignore[attr-defined]
 
-    def __enter__(self) -> Self:
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()

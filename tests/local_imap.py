@@ -11,7 +11,8 @@ import re
 import socketserver
 import threading
 from dataclasses import dataclass, field
-from typing import Self
+
+from tests.threaded import ServedInThread
 
 
 @dataclass
@@ -158,7 +159,7 @@ class _Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
 
 
-class LocalImap:
+class LocalImap(ServedInThread):
     """`with LocalImap() as imap:` a server on 127.0.0.1:`imap.port` holding `imap.box`."""
 
     def __init__(self, box: Mailstore | None = None):
@@ -167,10 +168,3 @@ class LocalImap:
         self.server.box = self.box  # type: ignore[attr-defined]
         self.port = self.server.server_address[1]
 
-    def __enter__(self) -> Self:
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
