@@ -16,7 +16,7 @@ from benchmarks.measure import Result
 from bot.config import load_config
 from bot.delivery.email import build_message
 from bot.reports import factsheet
-from bot.reports.summary import build_summary, render_summary
+from bot.reports.summary import build_summary
 from bot.reports.summary_mailing import email_content
 from indicators import sampledata
 from indicators.catalogue import default_areas, default_catalogue
@@ -51,7 +51,7 @@ def run(quick: bool = False) -> list[Result]:
     with Store(path) as store:
         started = time.perf_counter()
         summary = build_summary("2026-07", store, config, catalogue, areas, today=date(2026, 11, 25))
-        content = email_content(summary, *render_summary(summary), store, config)
+        content = email_content(summary, store, config)
         build_message(content, sender="a@example.org", recipient="b@example.org", key="summary:2026-07",
                       now=datetime(2026, 11, 25, 8))
         summary_seconds = time.perf_counter() - started
