@@ -15,9 +15,14 @@ MESSAGES = Path(templates.__file__).parent / "messages.toml"
 
 
 @cache
-def _errors() -> dict[str, str]:
+def messages() -> dict:
+    """All of `templates/messages.toml`, parsed once per process (the command line's words too)."""
     with open(MESSAGES, "rb") as handle:
-        return tomllib.load(handle)["errors"]
+        return tomllib.load(handle)
+
+
+def _errors() -> dict[str, str]:
+    return messages()["errors"]
 
 
 def wording(key: str, /, **values: object) -> str:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 import sys
-import tomllib
-from functools import cache
 from typing import TextIO
 
-from bot.rendering.render import TEMPLATE_DIR, slack_unescape
+from bot.rendering.render import slack_unescape
+from indicators import wording
 
 _MRKDWN = re.compile(r"(?<![\w*_])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*_])")
 # Control characters other than tab and line feed: from data they could move the cursor or recolour
@@ -17,11 +16,10 @@ _MRKDWN = re.compile(r"(?<![\w*_])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-@cache
 def messages() -> dict:
-    """The command line's messages, by key (`templates/messages.toml`)."""
-    with open(TEMPLATE_DIR / "messages.toml", "rb") as handle:
-        return tomllib.load(handle)
+    """The command line's messages, by key (`templates/messages.toml`, parsed once with the errors'
+    words in `indicators.wording`)."""
+    return wording.messages()
 
 
 def say(key: str, out: TextIO | None = None, **values: object) -> None:
