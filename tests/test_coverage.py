@@ -52,7 +52,7 @@ def test_the_first_fact_page_header_says_the_coverage():
                           quarter="2026-Q2", sample=True, coverage=figures)
     other = render.render("factsheet_page_header.txt.j2", number=2, title="T", kommune="Ballerup",
                           quarter="2026-Q2", sample=False, coverage=None)
-    assert "1 af 2 figurer bygger på officielle tal; eksempeldata i 5.3." in first
+    assert "1 af 2 figurer bygger på officielle tal; eksempeldata (syntetiske tal, ikke officielle) i 5.3." in first
     assert "officielle tal" not in other
 
 
@@ -66,3 +66,14 @@ def test_status_and_the_fact_sheet_count_the_same_figures_as_official(sample_sto
         figures = factsheet.build("2026-Q2", store, CATALOGUE, default_areas(), "151")
     assert found.official == tuple(f.number for f in figures if not f.sample_data)
     assert "2.1" in found.rest
+
+
+def test_the_first_page_header_keeps_three_lines_when_most_figures_are_eksempeldata():
+    """24 figure numbers in the coverage line ran the header into figure 1.1's title."""
+    figures = [SimpleNamespace(number=f"{n // 4 + 1}.{n % 4 + 1}", sample_data=n >= 4) for n in range(28)]
+    first = render.render("factsheet_page_header.txt.j2", number=1, title="T", kommune="Ballerup",
+                          quarter="2026-Q2", sample=True, coverage=figures)
+    lines = first.splitlines()
+    assert len(lines) == 3 and lines[2] == ("~4 af 28 figurer bygger på officielle tal; 24 rummer eksempeldata "
+                                            "(syntetiske tal, ikke officielle).")
+    assert all(len(line.lstrip("~*")) <= 106 for line in lines)  # one printed line each (80 chars at 12 pt)
