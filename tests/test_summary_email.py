@@ -39,6 +39,7 @@ def test_summary_email_has_text_html_inline_charts_and_the_pdf_and_goes_once(smt
     for cid in cids:  # every inline chart has alt text for screen readers and blocked images
         assert re.search(rf'<img src="cid:{re.escape(cid)}"[^>]*alt="Graf: [^"]+"', html), cid
     (pdf,) = [part for part in message.iter_attachments() if part.get_content_type() == "application/pdf"]
+    assert pdf.get_filename() == "faktaark-ballerup-2026-Q2.pdf"  # July's: the newest complete quarter
     data = pdf.get_content()
     assert data.startswith(b"%PDF") and len(re.findall(rb"/Type /Page\b", data)) == 7
     # The Slack recipient went to the outbox (no Slack settings here).
@@ -130,3 +131,9 @@ def test_alerts_to_email_addresses_go_by_smtp_once(smtp, sample_store_copy, tmp_
     assert "Eksempeldata" in plain and "*" not in plain.split("\n")[0]  # mrkdwn turned into plain text
     assert run_cli("alerts", db=sample_store_copy, env=env).returncode == 0
     assert len(smtp.messages) == 3
+
+
+def test_the_fact_sheet_with_a_summary_is_the_newest_complete_quarter():
+    from bot.reports.summary_mailing import sheet_quarter
+    assert [sheet_quarter(m) for m in ("2026-06", "2026-07", "2026-08", "2026-09", "2026-01")] == [
+        "2026-Q2", "2026-Q2", "2026-Q2", "2026-Q3", "2025-Q4"]

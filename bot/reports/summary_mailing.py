@@ -54,12 +54,19 @@ def default_month(today: date) -> str:
     return str(periods.month(today.year, today.month).shift(-1))
 
 
+def sheet_quarter(month: str) -> str:
+    """The quarter whose fact sheet goes with a month's summary: the newest complete one by the end
+    of that month (July 2026 -> 2026-Q2; June 2026 -> 2026-Q2), never a quarter with months to come."""
+    m = periods.parse(month)
+    own = periods.quarter(m.year, m.quarter)
+    return str(own if m.month % 3 == 0 else own.shift(-1))
+
+
 def email_content(summary: Summary, store: Store, config: Config, target_paths=None) -> EmailContent:
     """The email: the plain-text and HTML parts rendered from the summary's message model, the
     charts inline, and the quarter's fact sheet as a PDF."""
     subject, _slack, text, html = render_summary(summary)
-    month = periods.parse(summary.month)
-    quarter = str(periods.quarter(month.year, month.quarter))
+    quarter = sheet_quarter(summary.month)
     sheet = make_pdf(store, config, quarter, target_paths)
     return EmailContent(
         subject=subject, text=text, html=html,
