@@ -235,7 +235,7 @@ def compute_with_inputs(formulas: Sequence[Formula], observations: Iterable[Obse
     return results
 
 
-def _term_frame(pd, frame, term: Term):
+def _term_frame(frame, term: Term):
     """One term as (area, period) -> value, provisional, sources (a set, for provenance)."""
     part = frame[(frame["indicator"] == term.indicator) & (frame["breakdown"] == term.breakdown)]
     part = part[["area", "period", "value", "provisional", "source"]].copy()
@@ -248,7 +248,7 @@ def _combine(pd, frame, terms: Sequence[Term]):
     combined = None
     # Required terms first: optional ones are then added onto the aligned required ones.
     for term in sorted(terms, key=lambda t: t.optional):
-        part = _term_frame(pd, frame, term)
+        part = _term_frame(frame, term)
         if term.optional:
             if combined is None:
                 continue
@@ -297,7 +297,7 @@ def _one(pd, formula: Formula, frame):
     if formula.aggregate == "quarter_mean":
         result = _quarter_mean(pd, result)
     if formula.op == "index":
-        result = _index(pd, result, formula.base)
+        result = _index(result, formula.base)
     return result
 
 
@@ -319,7 +319,7 @@ def _quarter_mean(pd, result):
     return out[["area", "period", "value", "provisional", "sources"]]
 
 
-def _index(pd, result, base: str):
+def _index(result, base: str):
     """Each area's values divided by its value in the `base` period, times 100."""
     base_rows = result[result["period"] == base].set_index("area")
     result = result[result["area"].isin(base_rows.index)].copy()
