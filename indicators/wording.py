@@ -5,11 +5,11 @@ carries its finished Danish sentence from the moment it is raised. Reads one fil
 """
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from pathlib import Path
 
 import templates
+from indicators import toml_cache
 
 MESSAGES = Path(templates.__file__).parent / "messages.toml"
 
@@ -17,8 +17,7 @@ MESSAGES = Path(templates.__file__).parent / "messages.toml"
 @cache
 def messages() -> dict:
     """All of `templates/messages.toml`, parsed once per process (the command line's words too)."""
-    with open(MESSAGES, "rb") as handle:
-        return tomllib.load(handle)
+    return toml_cache.load(MESSAGES)
 
 
 def _errors() -> dict[str, str]:

@@ -10,15 +10,13 @@ comes from the catalogue, the area table, babel and `vocabulary.toml`; no Danish
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from babel.dates import get_month_names
-from rapidfuzz import fuzz, process
 
-from indicators import periods
+from indicators import periods, toml_cache
 from indicators.catalogue import (
     Areas,
     Catalogue,
@@ -116,8 +114,7 @@ class Vocabulary:
 
     @classmethod
     def build(cls, catalogue: Catalogue, areas: Areas, path: Path = VOCABULARY_PATH) -> Vocabulary:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
+        data = toml_cache.load(path)
         months = {fold(name): number for number, name in get_month_names("wide", locale="da").items()}
         for number, name in get_month_names("abbreviated", locale="da").items():
             months[fold(name.rstrip("."))] = number
@@ -231,12 +228,16 @@ def _period(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[PeriodRequest
 def _fuzzy(word: str, table: dict, cutoff: int) -> object | None:
     if len(word) < 4 or word.isdigit():
         return None
+    from rapidfuzz import fuzz, process  # only for a word the vocabulary does not know (start-up time)
+
     match = process.extractOne(word, table.keys(), scorer=fuzz.ratio, score_cutoff=cutoff)
     return table[match[0]] if match else None
 
 
 def suggest(words: list[str], vocab: Vocabulary, limit: int = 3) -> tuple[str, ...]:
     """The closest indicator ids to any of `words`, best first."""
+    from rapidfuzz import fuzz, process  # start-up time, as in _fuzzy
+
     scores: dict[str, float] = {}
     for word in words:
         if len(word) < 3 or word in vocab.filler:
