@@ -5,7 +5,8 @@ A follow-up ("og i Aarhus?") is read against the previous question, passed in as
 it changes only what it names. Words the query does not use are kept in `Query.unused`, so the
 answer can name them instead of quietly answering another question.
 The vocabulary (indicator, breakdown and area names, aliases, month, intent and filler words)
-comes from the catalogue, the area table, babel and `vocabulary.toml`; no Danish word lists here.
+comes from the catalogue, the area table, `templates/messages.toml` (months) and `vocabulary.toml`; no
+Danish word lists here.
 """
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-
-from babel.dates import get_month_names
 
 from indicators import periods, toml_cache
 from indicators.catalogue import (
@@ -25,6 +24,7 @@ from indicators.catalogue import (
     fold,
     fold_letters,
 )
+from indicators.wording import messages
 
 VOCABULARY_PATH = Path(__file__).with_name("vocabulary.toml")
 MAX_NGRAM = 5
@@ -115,8 +115,8 @@ class Vocabulary:
     @classmethod
     def build(cls, catalogue: Catalogue, areas: Areas, path: Path = VOCABULARY_PATH) -> Vocabulary:
         data = toml_cache.load(path)
-        months = {fold(name): number for number, name in get_month_names("wide", locale="da").items()}
-        for number, name in get_month_names("abbreviated", locale="da").items():
+        months = {fold(name): number for number, name in enumerate(messages()["months"], start=1)}
+        for number, name in enumerate(messages()["months_short"], start=1):
             months[fold(name.rstrip("."))] = number
         months.update({fold(word): number for word, number in data.get("months", {}).items()})
         breakdown_values: dict[str, tuple[str, str]] = {}
