@@ -1,7 +1,7 @@
 """TOML files shipped with the package, parsed once per version of the file rather than once per process.
 
-Start-up time: parsing `catalogue.toml` and `messages.toml` with tomllib cost every command about a
-tenth of a second. The parsed table is kept as marshal data in `__pycache__` beside the file, the
+Start-up time: parsing `catalogue.toml` and `messages.toml` with tomllib cost every command tens of
+milliseconds; reading them back from marshal data takes about one. The parsed table is kept as marshal data in `__pycache__` beside the file, the
 way Python keeps bytecode, and read back when the file's content hash and the Python version
 still match. Any trouble with the cache (missing, stale, damaged, a read-only installation) falls
 back to parsing the file. I/O: reads the file, reads and writes its cache.

@@ -1,7 +1,7 @@
 """The Danish words of the errors `indicators` raises, from `templates/messages.toml` [errors].
 
 `indicators` may not import `bot`, so it reads the same file through this small loader; an error
-carries its finished Danish sentence from the moment it is raised. Reads one file once; no other I/O.
+carries its finished Danish sentence from the moment it is raised. Reads one file once (through `toml_cache`); no other I/O.
 """
 from __future__ import annotations
 

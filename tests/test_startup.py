@@ -53,7 +53,7 @@ def test_ask_loads_no_plotting_data_frames_http_scheduler_or_slack(sample_store_
 
 # Lighter, but each a few per cent of `ask`'s start: fuzzy matching (only for a word the vocabulary
 # does not know), rich (only to print emoji or progress), python-dotenv (only when there is a .env),
-# babel (its locale data alone is a fifth of the start; formats.py gives the same Danish without it).
+# babel (its locale data is about a tenth of the start; formats.py gives the same Danish without it).
 LIGHTER = ("rapidfuzz", "rich", "dotenv", "babel")
 
 

@@ -1,4 +1,5 @@
-"""Danish number, period and date formats (as babel gives them for da_DK), used as jinja2 filters. Pure.
+"""Danish number, period and date formats (as babel gives them for da_DK), used as jinja2 filters. Pure
+(the month names are read once, from templates/messages.toml).
 
 `1540` -> `1.540`; `3.14` -> `3,1 pct.`; `2026-05` -> `maj 2026`; `2026-Q2` -> `2. kvt. 2026`.
 """
