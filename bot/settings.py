@@ -12,8 +12,6 @@ from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
 
-from dotenv import dotenv_values
-
 from indicators.wording import wording
 
 
@@ -196,12 +194,20 @@ def _positive(env: Mapping[str, str], name: str, default: int, problems: list[st
     return float(value)
 
 
+def _dotenv_values(path: Path) -> dict[str, str | None]:
+    """The lines of a file in .env format. python-dotenv loads only when there is such a file to
+    read (start-up time: it brings the logging package with it)."""
+    from dotenv import dotenv_values
+
+    return dotenv_values(path)
+
+
 def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
     """Build the settings from `env` (default: the process environment over `.env`)."""
     if env is None:
         values: dict[str, str] = {}
         if dotenv is not None and dotenv.exists():
-            values.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
+            values.update({k: v for k, v in _dotenv_values(dotenv).items() if v is not None})
         values.update(os.environ)
         env = values
     problems: list[str] = []
@@ -328,7 +334,7 @@ def _teams_webhooks(env: Mapping[str, str], secrets_file: str | None, problems: 
     if secrets_file:
         path = Path(secrets_file)
         if path.is_file():
-            sources.append(dotenv_values(path))
+            sources.append(_dotenv_values(path))
         else:
             problems.append(wording("settings_teams_file", path=secrets_file))
     sources.append(env)

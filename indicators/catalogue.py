@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from indicators import toml_cache
 from indicators.types import Area, IndicatorSource
 from indicators.wording import wording
 
@@ -258,15 +259,14 @@ def parse_areas(data: dict) -> Areas:
 
 def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
     try:
-        with open(path, "rb") as handle:
-            return parse_catalogue(tomllib.load(handle))
+        data = toml_cache.load(path)
     except tomllib.TOMLDecodeError as error:
         raise CatalogueError(wording("catalogue_not_toml", path=path, error=error)) from None
+    return parse_catalogue(data)
 
 
 def load_areas(path: Path = AREAS_PATH) -> Areas:
-    with open(path, "rb") as handle:
-        return parse_areas(tomllib.load(handle))
+    return parse_areas(toml_cache.load(path))
 
 
 @cache

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.alerting.views import (
     STATUS_ORDER,
@@ -25,14 +26,16 @@ from bot.asking.answers import Answer
 from bot.asking.conversation import development_question, reply
 from bot.asking.queries import Query
 from bot.config import Config
-from bot.delivery.channels import Chart
 from bot.delivery.ledger import Ledger
 from bot.rendering.message import Line
-from bot.reports.summary import BoardRow
 from indicators.store import Store
 from indicators.types import Observation
 from rules.engine import evaluate
 from rules.targets import Target
+
+if TYPE_CHECKING:  # start-up time: `ask` needs neither the summary's board rows nor the alerts' charts
+    from bot.delivery.channels import Chart
+    from bot.reports.summary import BoardRow
 
 # Target paths cover the fact sheet's and the charts' windows; periods outside a target's own
 # points are left out by the rules' path function.
@@ -108,6 +111,8 @@ class TargetContext:
         return render_board(shown, self.now, self.config)
 
     def board_rows(self) -> list[BoardRow]:
+        from bot.reports.summary import BoardRow
+
         ordered = sorted(self.views, key=lambda v: STATUS_ORDER[v.state.status])
         return [BoardRow(name=v.target.name, status=v.state.status, text=target_line(v),
                          reason=target_reason(v), note=v.state.ack.note if v.state.ack else None) for v in ordered]
@@ -118,4 +123,6 @@ class TargetContext:
                        with_chart=True, targets=self.for_answer)
         if result.chart is None:
             return None
+        from bot.delivery.channels import Chart
+
         return Chart(result.chart, result.text.split("\n", 1)[0])

@@ -5,20 +5,17 @@ A follow-up ("og i Aarhus?") is read against the previous question, passed in as
 it changes only what it names. Words the query does not use are kept in `Query.unused`, so the
 answer can name them instead of quietly answering another question.
 The vocabulary (indicator, breakdown and area names, aliases, month, intent and filler words)
-comes from the catalogue, the area table, babel and `vocabulary.toml`; no Danish word lists here.
+comes from the catalogue, the area table, `templates/messages.toml` (months) and `vocabulary.toml`; no
+Danish word lists here.
 """
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from babel.dates import get_month_names
-from rapidfuzz import fuzz, process
-
-from indicators import periods
+from indicators import periods, toml_cache
 from indicators.catalogue import (
     Areas,
     Catalogue,
@@ -27,6 +24,7 @@ from indicators.catalogue import (
     fold,
     fold_letters,
 )
+from indicators.wording import messages
 
 VOCABULARY_PATH = Path(__file__).with_name("vocabulary.toml")
 MAX_NGRAM = 5
@@ -116,10 +114,9 @@ class Vocabulary:
 
     @classmethod
     def build(cls, catalogue: Catalogue, areas: Areas, path: Path = VOCABULARY_PATH) -> Vocabulary:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-        months = {fold(name): number for number, name in get_month_names("wide", locale="da").items()}
-        for number, name in get_month_names("abbreviated", locale="da").items():
+        data = toml_cache.load(path)
+        months = {fold(name): number for number, name in enumerate(messages()["months"], start=1)}
+        for number, name in enumerate(messages()["months_short"], start=1):
             months[fold(name.rstrip("."))] = number
         months.update({fold(word): number for word, number in data.get("months", {}).items()})
         breakdown_values: dict[str, tuple[str, str]] = {}
@@ -231,12 +228,16 @@ def _period(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[PeriodRequest
 def _fuzzy(word: str, table: dict, cutoff: int) -> object | None:
     if len(word) < 4 or word.isdigit():
         return None
+    from rapidfuzz import fuzz, process  # only for a word the vocabulary does not know (start-up time)
+
     match = process.extractOne(word, table.keys(), scorer=fuzz.ratio, score_cutoff=cutoff)
     return table[match[0]] if match else None
 
 
 def suggest(words: list[str], vocab: Vocabulary, limit: int = 3) -> tuple[str, ...]:
     """The closest indicator ids to any of `words`, best first."""
+    from rapidfuzz import fuzz, process  # start-up time, as in _fuzzy
+
     scores: dict[str, float] = {}
     for word in words:
         if len(word) < 3 or word in vocab.filler:

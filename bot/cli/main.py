@@ -4,6 +4,7 @@ error edge. User errors exit 1 with one line; no traceback reaches the user.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -152,6 +153,15 @@ def _raised_errors() -> tuple[type[Exception], ...]:
     return tuple(getattr(sys.modules[module], name) for module, name in USER_ERRORS.items() if module in sys.modules)
 
 
+def _collect_again() -> None:
+    """Turn the cycle collector back on if `bot.__main__.console` turned it off for the start-up,
+    first setting aside what the start-up loaded (modules, tables: kept for the whole process anyway),
+    so that a long `run` collects its own garbage without walking those again and again."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(_chosen(argv)).parse_args(argv)
@@ -162,7 +172,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             module, handler = "bot.cli.operations", "cmd_status_machine"
         else:
             module, handler = HANDLERS[args.command]
-        return getattr(importlib.import_module(module), handler)(args, settings, config)
+        run = getattr(importlib.import_module(module), handler)
+        _collect_again()
+        return run(args, settings, config)
     except (UserError, StoreError, SettingsError, ConfigError, CatalogueError, ServiceError, *_raised_errors()) \
             as error:
         print(f"faktabot: {error}", file=sys.stderr)

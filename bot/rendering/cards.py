@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rich.emoji import Emoji
-
 from bot.rendering.render import slack_unescape
 
 CARD_VERSION = "1.4"
@@ -24,6 +22,8 @@ def card_text(mrkdwn: str) -> str:
     """Slack mrkdwn to Adaptive Card markdown: *bold* -> **bold**, <url|label> -> [label](url),
     emoji codes to emoji and Slack's `&amp;`, `&lt;`, `&gt;` back to characters."""
     text = _LINK.sub(lambda m: f"[{m.group(2)}]({m.group(1)})", mrkdwn)
+    from rich.emoji import Emoji  # start-up time: rich loads only when a card is made
+
     return slack_unescape(_BOLD.sub(r"**\1**", Emoji.replace(text)))
 
 

@@ -1,31 +1,38 @@
-"""Danish number, period and date formats (babel), used as jinja2 filters. Pure.
+"""Danish number, period and date formats (as babel gives them for da_DK), used as jinja2 filters. Pure
+(the month names are read once, from templates/messages.toml).
 
 `1540` -> `1.540`; `3.14` -> `3,1 pct.`; `2026-05` -> `maj 2026`; `2026-Q2` -> `2. kvt. 2026`.
 """
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from functools import lru_cache
-
-from babel.dates import format_date, get_month_names
-from babel.numbers import format_decimal
 
 from bot import clock
 from indicators import periods
 from indicators.catalogue import Indicator
+from indicators.wording import messages
 
 LOCALE = "da_DK"
-MONTHS = dict(get_month_names("wide", locale="da"))
+# Month names from templates/messages.toml (CLDR's Danish), by number: 5 -> "maj".
+MONTHS = dict(enumerate(messages()["months"], start=1))
+SHORT_MONTHS = dict(enumerate(messages()["months_short"], start=1))
+# Danish separators: Python's "1,540.5" is Danish "1.540,5" (babel's da_DK; tests compare the two).
+_DANISH_SEPARATORS = str.maketrans(",.", ".,")
 
 
 @lru_cache(maxsize=8192)
 def number(value: float, decimals: int = 0, signed: bool = False) -> str:
-    """Danish grouping and decimal comma; `signed` puts + on positive numbers. Kept per value:
-    babel parses the pattern and looks up the locale on every call, most of an answer's time."""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    if signed:
-        pattern = f"+{pattern};-{pattern}"
-    return format_decimal(round(value, decimals) + 0.0, format=pattern, locale=LOCALE)
+    """Danish grouping and decimal comma; `signed` puts + on positive numbers. Kept per value.
+    Formatted as babel formats da_DK, without loading babel's locale data (start-up time)."""
+    rounded = round(value, decimals) + 0.0  # + 0.0: no "-0"
+    if not math.isfinite(rounded):  # babel's own words for these
+        from babel.numbers import format_decimal
+
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(rounded, format=f"+{pattern};-{pattern}" if signed else pattern, locale=LOCALE)
+    return f"{rounded:{'+' if signed else ''},.{decimals}f}".translate(_DANISH_SEPARATORS)
 
 
 def value(value: float | None, indicator: Indicator, with_unit: bool = True) -> str:
@@ -58,7 +65,7 @@ def day(moment: str | date | datetime) -> str:
         if moment.tzinfo is not None:  # stored in UTC, shown as the day it was in Copenhagen
             moment = moment.astimezone(clock.TIMEZONE)
         moment = moment.date()
-    return format_date(moment, format="d. MMM y", locale="da")
+    return f"{moment.day}. {SHORT_MONTHS[moment.month]} {moment.year}"  # babel's "d. MMM y" in Danish
 
 
 def change(delta: float, decimals: int = 1) -> str:
