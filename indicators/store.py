@@ -843,6 +843,13 @@ class Store:
             reads.popitem(last=False)
         return found
 
+    def remember(self, key: tuple, read: Callable[[], object]) -> object:
+        """A result made from the store's data (an answer, say), kept with the store's own reads
+        and forgotten with them when the data version changes: a refresh, even by another
+        process, is seen by the next question. `key` must name everything the result depends on
+        besides the store's data."""
+        return self._cached(("remembered", *key), read)
+
     def _observation(self, row: tuple) -> Observation:
         return Observation(
             indicator=row[0], area=row[1], period=row[2], breakdown=row[3], value=row[4],

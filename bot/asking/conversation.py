@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from bot.asking.answers import Answer, Freshness, answer, freshness
-from bot.asking.content import answer_content, not_understood_content
+from bot.asking.content import answer_content, answer_text, not_understood_content
 from bot.asking.queries import (
     NotUnderstood,
     PeriodRequest,
@@ -199,9 +199,13 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
         if target_board is None:
             return Reply(parsed, render.render("no_targets.txt.j2"))
         return Reply(parsed, target_board(parsed))
-    result = answer(parsed, store, catalogue, areas, config.area, today)
+    # An answer is a function of the parsed question, the configured kommune, today and the
+    # store's data: kept with the store's reads until the data version changes (a refresh, also by
+    # another process), with its words, which do not depend on the target line added below.
+    result, words = store.remember(("answer", parsed, config.area, today),
+                                   lambda: _answered(parsed, store, config.area, today))
     if result.ranking is not None:
-        return Reply.of(result, answer_content(result))
+        return Reply.of(result, answer_content(result, words))
     path: list[tuple[str, float]] = []
     if targets is not None and result.observation is not None:
         line, path = targets(parsed, result)
@@ -210,7 +214,12 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
     chart = None
     if with_chart and (spec := charts.spec_for(result, path)) is not None:
         chart = charts.render_png(spec)
-    return Reply.of(result, answer_content(result), chart, tuple(path))
+    return Reply.of(result, answer_content(result, words), chart, tuple(path))
+
+
+def _answered(parsed: Query, store: Store, default_area: str, today: date) -> tuple[Answer, str]:
+    result = answer(parsed, store, default_catalogue(), default_areas(), default_area, today)
+    return result, answer_text(result)
 
 
 def development_question(indicator: str, area: str) -> str:
