@@ -87,3 +87,15 @@ def test_the_targets_status_line_is_added_to_a_kept_answer_and_left_off_without_
     assert targeted.target.name in with_line.plain and targeted.target.name not in plain.plain
     assert plain_again.plain == plain.plain
     assert with_line.plain.startswith(plain.plain.split("\n", 1)[0])
+
+
+def test_a_kept_freshness_reply_sees_a_refresh_run_recorded_by_another_connection(sample_store_copy):
+    question = "hvornår er ledige opdateret"
+    with Store(sample_store_copy) as store:
+        before = reply(question, store, Config(), TODAY).result
+        with Store(sample_store_copy) as other:
+            run = other.start_run("jobindsats", started_at="2026-11-25T08:00:00+00:00")
+            other.finish_run(run, status="ok", finished_at="2026-11-25T08:01:00+00:00")
+        after = reply(question, store, Config(), TODAY).result
+    assert [s.refreshed_at for s in before.sources] != [s.refreshed_at for s in after.sources]
+    assert "2026-11-25T08:00:00+00:00" in [s.refreshed_at for s in after.sources]

@@ -179,22 +179,13 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
           target_board: Callable[[Query], str] | None = None, context: Query | None = None) -> Reply:
     """Answer one question exactly as the bot would in Slack; `context` is the conversation's
     previous question (`Reply.context`), for follow-ups."""
-    catalogue, areas = default_catalogue(), default_areas()
     parsed = _parse(text, context)
-    if isinstance(parsed, NotUnderstood):
-        names = {i.id: i.name for i in catalogue}
-        return Reply.of(parsed, not_understood_content(parsed, names))
-    if area:
+    if not isinstance(parsed, NotUnderstood) and area:
         parsed = replace(parsed, area=area)
-    if parsed.intent == "help":
-        return Reply(parsed, render.render("help.txt.j2", count=len(catalogue), area=areas.get(config.area)))
-    if parsed.intent == "vocabulary":
-        return Reply(parsed, render.render("vocabulary.txt.j2", pages=catalogue.by_page()))
-    if parsed.intent == "definition":
-        return Reply(parsed, render.render("definition.txt.j2", q=parsed, ind=catalogue.get(parsed.indicator)))
-    if parsed.intent == "freshness":
-        found = freshness(parsed, store, catalogue, config.area)
-        return Reply(found, render.render("freshness.txt.j2", f=found, area=areas.get(parsed.area or config.area)))
+    if isinstance(parsed, NotUnderstood) or parsed.intent in _SAID:
+        # A reply made of the question, the configured kommune and the store's data alone: kept
+        # with the store's reads like an answer (a reply is immutable, so it is shared).
+        return store.remember(("reply", parsed, config.area), lambda: _said(parsed, store, config))
     if parsed.intent == "target" and parsed.indicator is None:
         if target_board is None:
             return Reply(parsed, render.render("no_targets.txt.j2"))
@@ -217,7 +208,28 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
     return Reply.of(result, answer_content(result, words), chart, tuple(path))
 
 
+# The intents whose reply is text from the catalogue, the question and the store (not an answer).
+_SAID = frozenset({"help", "vocabulary", "definition", "freshness"})
+
+
+def _said(parsed: Query | NotUnderstood, store: Store, config: Config) -> Reply:
+    """The reply to a question not understood, or to help, vocabulary, definition or freshness."""
+    catalogue, areas = default_catalogue(), default_areas()
+    if isinstance(parsed, NotUnderstood):
+        names = {i.id: i.name for i in catalogue}
+        return Reply.of(parsed, not_understood_content(parsed, names))
+    if parsed.intent == "help":
+        return Reply(parsed, render.render("help.txt.j2", count=len(catalogue), area=areas.get(config.area)))
+    if parsed.intent == "vocabulary":
+        return Reply(parsed, render.render("vocabulary.txt.j2", pages=catalogue.by_page()))
+    if parsed.intent == "definition":
+        return Reply(parsed, render.render("definition.txt.j2", q=parsed, ind=catalogue.get(parsed.indicator)))
+    found = freshness(parsed, store, catalogue, config.area)
+    return Reply(found, render.render("freshness.txt.j2", f=found, area=areas.get(parsed.area or config.area)))
+
+
 def _answered(parsed: Query, store: Store, default_area: str, today: date) -> tuple[Answer, str]:
+    """The answer and its »part|text« lines (`content.answer_text`)."""
     result = answer(parsed, store, default_catalogue(), default_areas(), default_area, today)
     return result, answer_text(result)
 
