@@ -99,3 +99,13 @@ def test_a_kept_freshness_reply_sees_a_refresh_run_recorded_by_another_connectio
         after = reply(question, store, Config(), TODAY).result
     assert [s.refreshed_at for s in before.sources] != [s.refreshed_at for s in after.sources]
     assert "2026-11-25T08:00:00+00:00" in [s.refreshed_at for s in after.sources]
+
+
+def test_newest_of_each_breakdown_is_the_last_of_its_series(sample_store_path):
+    with Store(sample_store_path) as store:
+        for indicator in ("fuldtidspersoner", "ledige", "ledighedsprocent"):
+            breakdowns = store.breakdowns(indicator, "151")
+            assert breakdowns
+            newest = store.newest(indicator, "151", breakdowns)
+            assert newest == {b: store.series(indicator, "151", b)[-1] for b in breakdowns}
+        assert store.newest("ledige", "151", []) == {}

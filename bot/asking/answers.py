@@ -301,7 +301,8 @@ def _series_for(query: Query, store: Store, indicator: Indicator, area: Area) ->
         # sum): answer the largest series there is, and list the rest by the same breakdown.
         candidates = [b for b in store.breakdowns(indicator.id, area.code) if b and ";" not in b]
         if candidates:
-            newest = [store.series(indicator.id, area.code, b)[-1] for b in candidates]
+            found = store.newest(indicator.id, area.code, candidates)
+            newest = [found[b] for b in candidates]
             best = max(newest, key=lambda o: (o.period, o.value if o.value is not None else float("-inf")))
             breakdown = best.breakdown
             available = store.period_kinds(indicator.id, area.code, breakdown)
