@@ -862,10 +862,9 @@ class Store:
         return self._cached(("remembered", *key), read)
 
     def _observation(self, row: tuple) -> Observation:
-        return Observation(
-            indicator=row[0], area=row[1], period=row[2], breakdown=row[3], value=row[4],
-            unit=row[5], source=row[6], provisional=bool(row[7]), fetched_at=row[8],
-        )
+        # Positional, in Observation's field order (value before breakdown, unlike the columns):
+        # a third cheaper than keywords, on every row an answer reads.
+        return Observation(row[0], row[1], row[2], row[4], row[3], row[5], row[6], bool(row[7]), row[8])
 
     def _readable(self, rows: Iterable[tuple], period_at: int = 2, value_at: int | None = 4) -> Iterator[tuple]:
         """Skip, with a warning, a stored row no figure can have (a bad period, a non-finite value).

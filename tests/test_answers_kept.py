@@ -3,6 +3,7 @@ refreshed by another connection (another process's refresh) or by the same one i
 next answer to the same question, its ranking and its follow-ups."""
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -11,7 +12,8 @@ from bot.alerting.context import TargetContext
 from bot.asking.conversation import Conversations, reply
 from bot.clock import TIMEZONE
 from bot.config import Config, load_config
-from indicators.store import Store
+from indicators.store import OBSERVATION_COLUMNS, Store
+from indicators.types import Observation
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -109,3 +111,16 @@ def test_newest_of_each_breakdown_is_the_last_of_its_series(sample_store_path):
             newest = store.newest(indicator, "151", breakdowns)
             assert newest == {b: store.series(indicator, "151", b)[-1] for b in breakdowns}
         assert store.newest("ledige", "151", []) == {}
+
+
+def test_observations_read_from_the_store_have_every_column_in_its_field(sample_store_path):
+    raw = sqlite3.connect(sample_store_path)
+    try:
+        rows = raw.execute(f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator = 'ledige' "
+                           "AND area = '151' AND breakdown = '' ORDER BY period").fetchall()
+    finally:
+        raw.close()
+    columns = OBSERVATION_COLUMNS.split(", ")
+    expected = [Observation(**{**dict(zip(columns, row, strict=True)), "provisional": bool(row[7])}) for row in rows]
+    with Store(sample_store_path) as store:
+        assert rows and store.series("ledige", "151") == expected
