@@ -83,6 +83,14 @@ def period_kind_sql(kind: str) -> str:
             f"AND {_PERIOD_KIND_SQL[kind]} LIMIT 1")
 
 
+def newest_sql(breakdowns: int) -> str:
+    """The newest row (by period, as a series orders it) of each of `breakdowns` series of one
+    indicator and area: SQLite takes the bare columns from the row holding max(period)."""
+    return ("SELECT indicator, area, max(period), breakdown, value, unit, source, provisional, fetched_at "
+            f"FROM observations WHERE indicator = ? AND area = ? AND breakdown IN ({_marks(breakdowns)}) "
+            "GROUP BY breakdown")
+
+
 BREAKDOWNS_SQL = "SELECT DISTINCT breakdown FROM observations WHERE indicator = ? AND area = ? ORDER BY breakdown"
 
 
@@ -515,6 +523,9 @@ class Store:
         self._reads: OrderedDict[tuple, object] = OrderedDict()
         self._read_version: tuple[int, int] | None = None
         self._read_cache = read_cache
+        # Period spellings found storable, per current year (plausibility depends on it): every
+        # series repeats the same few hundred periods, so each is checked once per connection.
+        self._good_periods: tuple[int, set[str]] = (0, set())
         try:
             # No sqlite-utils plugins: the store wants none, and looking for them reads every installed
             # package's metadata on each opening (a tenth of a command's start-up).
@@ -843,11 +854,17 @@ class Store:
             reads.popitem(last=False)
         return found
 
+    def remember(self, key: tuple, read: Callable[[], object]) -> object:
+        """A result made from the store's data (an answer, say), kept with the store's own reads
+        and forgotten with them when the data version changes: a refresh, even by another
+        process, is seen by the next question. `key` must name everything the result depends on
+        besides the store's data."""
+        return self._cached(("remembered", *key), read)
+
     def _observation(self, row: tuple) -> Observation:
-        return Observation(
-            indicator=row[0], area=row[1], period=row[2], breakdown=row[3], value=row[4],
-            unit=row[5], source=row[6], provisional=bool(row[7]), fetched_at=row[8],
-        )
+        # Positional, in Observation's field order (value before breakdown, unlike the columns):
+        # a third cheaper than keywords, on every row an answer reads.
+        return Observation(row[0], row[1], row[2], row[4], row[3], row[5], row[6], bool(row[7]), row[8])
 
     def _readable(self, rows: Iterable[tuple], period_at: int = 2, value_at: int | None = 4) -> Iterator[tuple]:
         """Skip, with a warning, a stored row no figure can have (a bad period, a non-finite value).
@@ -857,7 +874,9 @@ class Store:
         """
         this_year = datetime.now(UTC).year
         storable = validation.storable
-        good: set[str] = set()  # periods found storable: most rows repeat a few periods
+        if self._good_periods[0] != this_year:
+            self._good_periods = (this_year, set())
+        good = self._good_periods[1]  # periods found storable: most rows repeat a few periods
         limit = validation.ABSOLUTE_LIMIT
         for row in rows:
             value = row[value_at] if value_at is not None else None
@@ -933,6 +952,24 @@ class Store:
             kind for kind in _PERIOD_KIND_SQL
             if self.db.execute(period_kind_sql(kind), [indicator, area, breakdown]).fetchone()
         ]
+
+    def newest(self, indicator: str, area: str, breakdowns: Iterable[str]) -> dict[str, Observation]:
+        """Each listed series' last observation (`series(...)[-1]`), in one query instead of
+        reading every series whole."""
+        wanted = tuple(breakdowns)
+        return dict(self._cached(("newest", indicator, area, wanted),
+                                 lambda: tuple(self._newest(indicator, area, wanted).items())))
+
+    def _newest(self, indicator: str, area: str, wanted: tuple[str, ...]) -> dict[str, Observation]:
+        if not wanted:
+            return {}
+        rows = self.db.execute(newest_sql(len(wanted)), [indicator, area, *wanted]).fetchall()
+        found = {o.breakdown: o for o in map(self._observation, self._readable(rows))}
+        # A newest row no figure can have was skipped: that series' last readable row, as `series` has it.
+        for breakdown in wanted:
+            if breakdown not in found and (series := self.series(indicator, area, breakdown)):
+                found[breakdown] = series[-1]
+        return found
 
     def breakdowns(self, indicator: str, area: str) -> list[str]:
         return list(self._cached(("breakdowns", indicator, area), lambda: tuple(self._breakdowns(indicator, area))))

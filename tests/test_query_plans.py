@@ -22,6 +22,8 @@ HOT: list[tuple[str, str, list]] = [
     *[(f"series of {kind}s (answers, rules)", store_sql.series_sql(kind), ["ledige", "151", ""]) for kind in KINDS],
     *[(f"has {kind}s (period kinds)", store_sql.period_kind_sql(kind), ["ledige", "151", ""]) for kind in KINDS],
     ("breakdowns", store_sql.BREAKDOWNS_SQL, ["ledige", "151"]),
+    ("newest of each breakdown (answers without a total)", store_sql.newest_sql(2),
+     ["fuldtidspersoner", "151", "ydelse=A-dagpenge", "ydelse=Kontanthjælp"]),
     ("ranking (cross section)", store_sql.cross_section_sql(2, len(KOMMUNER)),
      ["ledige", "", "2026-04", "2026-05", *KOMMUNER]),
     *[(f"ranking period choice ({kind})", store_sql.period_coverage_sql(kind, len(KOMMUNER)),

@@ -8,7 +8,7 @@ path, a board.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,7 @@ from bot.asking.conversation import development_question, reply
 from bot.asking.queries import Query
 from bot.config import Config
 from bot.delivery.ledger import Ledger
+from bot.rendering.charts import GoalPath
 from bot.rendering.message import Line
 from indicators.store import Store
 from indicators.types import Observation
@@ -43,7 +44,9 @@ PATH_FIRST, PATH_LAST = "2015-01", "2030-12"
 # Views loaded per (store file, data version), with the config they were made for. A store's
 # data version is per connection, so a handful of entries covers a process's connections.
 _LOADED_ENTRIES = 16
-_loaded: dict[tuple[str, tuple[int, int]], tuple[Config, list[TargetView]]] = {}
+# Each entry also keeps the status lines and target paths answers asked of those views: pure
+# functions of a view (and the answer's window), so they are made once per data version.
+_loaded: dict[tuple[str, tuple[int, int]], tuple[Config, list[TargetView], dict]] = {}
 
 
 def observations_for(store: Store, targets: Sequence[Target]) -> list[Observation]:
@@ -63,6 +66,7 @@ class TargetContext:
     config: Config
     views: list[TargetView]
     now: datetime
+    _made: dict = field(default_factory=dict, repr=False)  # status lines and paths, per view
 
     @classmethod
     def load(cls, store: Store, config: Config, now: datetime) -> TargetContext:
@@ -73,7 +77,7 @@ class TargetContext:
         key = (str(store.path), store.data_version())
         kept = _loaded.get(key)
         if kept is not None and kept[0] is config:
-            return cls(config, kept[1], now)
+            return cls(config, kept[1], now, kept[2])
         states = Ledger(store.db).states()
         missing = [t for t in config.targets if t.id not in states]
         if missing:
@@ -81,8 +85,9 @@ class TargetContext:
         found = views(config.targets, states)
         if len(_loaded) >= _LOADED_ENTRIES:
             _loaded.clear()
-        _loaded[key] = (config, found)
-        return cls(config, found, now)
+        made: dict = {}
+        _loaded[key] = (config, found, made)
+        return cls(config, found, now, made)
 
     def _view(self, indicator: str, area: str) -> TargetView | None:
         return next((v for v in self.views if v.target.indicator == indicator and v.target.area == area), None)
@@ -92,10 +97,15 @@ class TargetContext:
         view = self._view(answer.indicator.id, answer.area.code)
         if view is None or answer.query.breakdown:
             return None, []
-        path = []
-        if answer.history:
-            path = goal_path(view.target, answer.history[0].period, answer.history[-1].period)
-        return answer_line(view), path
+        window = (answer.history[0].period, answer.history[-1].period) if answer.history else None
+        key = (id(view), window)
+        made = self._made.get(key)
+        if made is None:
+            path = goal_path(view.target, *window) if window else []
+            made = self._made[key] = (answer_line(view), path)
+        line, path = made
+        # A copy: the caller owns its path (a GoalPath keeps its kind for the chart's legend).
+        return line, (type(path)(path, kind=path.kind) if isinstance(path, GoalPath) else list(path))
 
     def path(self, indicator: str, area: str) -> list[tuple[str, float]]:
         view = self._view(indicator, area)

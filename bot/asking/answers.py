@@ -301,7 +301,8 @@ def _series_for(query: Query, store: Store, indicator: Indicator, area: Area) ->
         # sum): answer the largest series there is, and list the rest by the same breakdown.
         candidates = [b for b in store.breakdowns(indicator.id, area.code) if b and ";" not in b]
         if candidates:
-            newest = [store.series(indicator.id, area.code, b)[-1] for b in candidates]
+            found = store.newest(indicator.id, area.code, candidates)
+            newest = [found[b] for b in candidates]
             best = max(newest, key=lambda o: (o.period, o.value if o.value is not None else float("-inf")))
             breakdown = best.breakdown
             available = store.period_kinds(indicator.id, area.code, breakdown)
@@ -466,6 +467,17 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     request = query.period
     if request.period is not None:
         kind = periods.parse(request.period).kind
+
+    def counted() -> list[tuple[str, int]]:
+        found = store.period_coverage(indicator.id, kind, codes, breakdown)
+        if not found and kind != indicator.frequency:
+            # A year asked of a monthly figure: rank the year's averages (below), from the months.
+            found = store.period_coverage(indicator.id, indicator.frequency, codes, breakdown)
+        return found
+
+    # An exact period asked ("2025", a follow-up's period) needs no count of every period of every
+    # kommune unless it has no values (below): only a relative or missing period picks from the counts.
+    exact = request.period is not None and request.relative is None
     coverage: list[tuple[str, int]] = []
     if request.is_latest and codes:
         # Usually the newest period of any one kommune's series is held by all: try its newest few
@@ -475,11 +487,8 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
             if len(store.cross_section(indicator.id, [o.period], codes, breakdown)) == len(codes):
                 coverage = [(o.period, len(codes))]
                 break
-    if not coverage:
-        coverage = store.period_coverage(indicator.id, kind, codes, breakdown)
-    if not coverage and kind != indicator.frequency:
-        # A year asked of a monthly figure: rank the year's averages (below), from the months.
-        coverage = store.period_coverage(indicator.id, indicator.frequency, codes, breakdown)
+    if not coverage and not exact:
+        coverage = counted()
     newest = periods.parse(coverage[0][0]) if coverage else None
     request = resolve(request, today, newest)
     period, made, fell_back = None, None, False
@@ -514,6 +523,7 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
                                        source=SAMPLE_SOURCE if any(o.is_sample for o in found) else found[-1].source)
     if period and not values and request.period is not None and made is None:
         fell_back = True
+        coverage = coverage or counted()
         most = max((count for _, count in coverage), default=0)
         period = next((p for p, count in coverage if count == most), None)
         values = {o.area: o for o in store.cross_section(indicator.id, [period], codes, breakdown)} if period else {}

@@ -18,15 +18,22 @@ _KINDS = {"note": "paragraphs", "line": "paragraphs", "item": "list", "heading":
 _PARTS = frozenset(_KINDS) | {"headline", "source", "sample"}
 
 
-def answer_content(answer: Answer) -> Content:
-    """The content of a value, change, development, comparison, "hvorfor" or ranking answer; a
-    target's status line (`Answer.target`, a `Line`) comes after the lines."""
+def answer_text(answer: Answer) -> str:
+    """The »part|text« lines of an answer, before they are arranged. They do not depend on the
+    target's status line, so a caller may keep them with the answer and add the line later."""
     if answer.ranking is not None:
         rendered = render.render("ranking.txt.j2", a=answer, r=answer.ranking)
     else:
         rendered = render.render("answer.txt.j2", a=answer)
+    return render.slack_unescape(rendered)
+
+
+def answer_content(answer: Answer, text: str | None = None) -> Content:
+    """The content of a value, change, development, comparison, "hvorfor" or ranking answer; a
+    target's status line (`Answer.target`, a `Line`) comes after the lines. `text` is the
+    answer's `answer_text` where the caller kept it."""
     target = answer.target if isinstance(answer.target, Line) else None
-    return from_parts(render.slack_unescape(rendered), target)
+    return from_parts(answer_text(answer) if text is None else text, target)
 
 
 def not_understood_content(problem: NotUnderstood, names: dict[str, str]) -> Content:

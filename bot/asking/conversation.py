@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from bot.asking.answers import Answer, Freshness, answer, freshness
-from bot.asking.content import answer_content, not_understood_content
+from bot.asking.content import answer_content, answer_text, not_understood_content
 from bot.asking.queries import (
     NotUnderstood,
     PeriodRequest,
@@ -179,29 +179,24 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
           target_board: Callable[[Query], str] | None = None, context: Query | None = None) -> Reply:
     """Answer one question exactly as the bot would in Slack; `context` is the conversation's
     previous question (`Reply.context`), for follow-ups."""
-    catalogue, areas = default_catalogue(), default_areas()
     parsed = _parse(text, context)
-    if isinstance(parsed, NotUnderstood):
-        names = {i.id: i.name for i in catalogue}
-        return Reply.of(parsed, not_understood_content(parsed, names))
-    if area:
+    if not isinstance(parsed, NotUnderstood) and area:
         parsed = replace(parsed, area=area)
-    if parsed.intent == "help":
-        return Reply(parsed, render.render("help.txt.j2", count=len(catalogue), area=areas.get(config.area)))
-    if parsed.intent == "vocabulary":
-        return Reply(parsed, render.render("vocabulary.txt.j2", pages=catalogue.by_page()))
-    if parsed.intent == "definition":
-        return Reply(parsed, render.render("definition.txt.j2", q=parsed, ind=catalogue.get(parsed.indicator)))
-    if parsed.intent == "freshness":
-        found = freshness(parsed, store, catalogue, config.area)
-        return Reply(found, render.render("freshness.txt.j2", f=found, area=areas.get(parsed.area or config.area)))
+    if isinstance(parsed, NotUnderstood) or parsed.intent in _SAID:
+        # A reply made of the question, the configured kommune and the store's data alone: kept
+        # with the store's reads like an answer (a reply is immutable, so it is shared).
+        return store.remember(("reply", parsed, config.area), lambda: _said(parsed, store, config))
     if parsed.intent == "target" and parsed.indicator is None:
         if target_board is None:
             return Reply(parsed, render.render("no_targets.txt.j2"))
         return Reply(parsed, target_board(parsed))
-    result = answer(parsed, store, catalogue, areas, config.area, today)
+    # An answer is a function of the parsed question, the configured kommune, today and the
+    # store's data: kept with the store's reads until the data version changes (a refresh, also by
+    # another process), with its words, which do not depend on the target line added below.
+    result, words = store.remember(("answer", parsed, config.area, today),
+                                   lambda: _answered(parsed, store, config.area, today))
     if result.ranking is not None:
-        return Reply.of(result, answer_content(result))
+        return Reply.of(result, answer_content(result, words))
     path: list[tuple[str, float]] = []
     if targets is not None and result.observation is not None:
         line, path = targets(parsed, result)
@@ -210,7 +205,33 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
     chart = None
     if with_chart and (spec := charts.spec_for(result, path)) is not None:
         chart = charts.render_png(spec)
-    return Reply.of(result, answer_content(result), chart, tuple(path))
+    return Reply.of(result, answer_content(result, words), chart, tuple(path))
+
+
+# The intents whose reply is text from the catalogue, the question and the store (not an answer).
+_SAID = frozenset({"help", "vocabulary", "definition", "freshness"})
+
+
+def _said(parsed: Query | NotUnderstood, store: Store, config: Config) -> Reply:
+    """The reply to a question not understood, or to help, vocabulary, definition or freshness."""
+    catalogue, areas = default_catalogue(), default_areas()
+    if isinstance(parsed, NotUnderstood):
+        names = {i.id: i.name for i in catalogue}
+        return Reply.of(parsed, not_understood_content(parsed, names))
+    if parsed.intent == "help":
+        return Reply(parsed, render.render("help.txt.j2", count=len(catalogue), area=areas.get(config.area)))
+    if parsed.intent == "vocabulary":
+        return Reply(parsed, render.render("vocabulary.txt.j2", pages=catalogue.by_page()))
+    if parsed.intent == "definition":
+        return Reply(parsed, render.render("definition.txt.j2", q=parsed, ind=catalogue.get(parsed.indicator)))
+    found = freshness(parsed, store, catalogue, config.area)
+    return Reply(found, render.render("freshness.txt.j2", f=found, area=areas.get(parsed.area or config.area)))
+
+
+def _answered(parsed: Query, store: Store, default_area: str, today: date) -> tuple[Answer, str]:
+    """The answer and its »part|text« lines (`content.answer_text`)."""
+    result = answer(parsed, store, default_catalogue(), default_areas(), default_area, today)
+    return result, answer_text(result)
 
 
 def development_question(indicator: str, area: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from indicators import periods, toml_cache
@@ -173,11 +173,16 @@ def tokenize(text: str) -> list[str]:
     return [token.replace("_", "") for token in _TOKEN.findall(text) if token.strip("_")]
 
 
+# `fold` is pure and a parse folds every n-gram of the question against several tables: each
+# spelling is folded once per process.
+_fold = lru_cache(maxsize=16384)(fold)
+
+
 def _phrase(tokens: list[str], i: int, table) -> tuple[object | None, int]:
     """Longest phrase (up to MAX_NGRAM tokens) starting at tokens[i] found in `table`."""
     for n in range(min(MAX_NGRAM, len(tokens) - i), 0, -1):
         # fold() makes "18-29" and "18 29" equal, as the catalogue's folded aliases are.
-        phrase = fold(" ".join(tokens[i:i + n]))
+        phrase = _fold(" ".join(tokens[i:i + n]))
         if phrase in table:
             return table[phrase], n
     return None, 0

@@ -1,0 +1,126 @@
+"""Issue 18: answers are kept per store connection until the store's data version changes. A value
+refreshed by another connection (another process's refresh) or by the same one is in the very
+next answer to the same question, its ranking and its follow-ups."""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+from bot.alerting.context import TargetContext
+from bot.asking.conversation import Conversations, reply
+from bot.clock import TIMEZONE
+from bot.config import Config, load_config
+from indicators.store import OBSERVATION_COLUMNS, Store
+from indicators.types import Observation
+
+REPO = Path(__file__).resolve().parents[1]
+
+TODAY = date(2026, 11, 25)
+
+
+def _newest(store: Store, indicator: str, area: str) -> object:
+    return [o for o in store.series(indicator, area, kind="month") if o.value is not None][-1]
+
+
+def _refresh(path, observation, value: float) -> None:
+    """Another connection, as a refresh in another process: one value changed, committed."""
+    with Store(path) as other:
+        other.load([replace(observation, value=value)], now="2026-11-25T09:00:00+00:00")
+
+
+def test_a_value_refreshed_by_another_connection_is_in_the_next_answer_to_the_same_question(sample_store_copy):
+    with Store(sample_store_copy) as store:
+        first = reply("ledighedsprocent", store, Config(), TODAY)
+        assert reply("ledighedsprocent", store, Config(), TODAY) is not first  # a reply of its own each time
+        newest = _newest(store, "ledighedsprocent", "151")
+        assert first.as_json()["value"] == newest.value and first.as_json()["period"] == newest.period
+        _refresh(sample_store_copy, newest, 42.5)
+        again = reply("ledighedsprocent", store, Config(), TODAY)
+    assert again.as_json()["value"] == 42.5 and again.as_json()["period"] == newest.period
+    assert "42,5" in again.text and "42,5" not in first.text
+
+
+def test_a_value_loaded_through_the_same_connection_is_in_the_next_answer(sample_store_copy):
+    with Store(sample_store_copy) as store:
+        reply("ledige", store, Config(), TODAY)
+        newest = _newest(store, "ledige", "151")
+        store.load([replace(newest, value=12345.0)], now="2026-11-25T09:00:00+00:00")
+        assert reply("ledige", store, Config(), TODAY).as_json()["value"] == 12345.0
+
+
+def test_a_refreshed_kommune_moves_in_the_kept_ranking(sample_store_copy):
+    question = "hvilke kommuner har den laveste ledighed"
+    with Store(sample_store_copy) as store:
+        before = reply(question, store, Config(), TODAY).as_json()
+        assert before["ranking"][0]["area"]["code"] != "101"
+        copenhagen = store.get("ledighedsprocent", "101", before["period"])
+        _refresh(sample_store_copy, copenhagen, 0.1)
+        after = reply(question, store, Config(), TODAY).as_json()
+    assert after["period"] == before["period"]
+    assert after["ranking"][0] == {"area": {"code": "101", "name": "København"}, "value": 0.1}
+
+
+def test_a_follow_up_after_a_refresh_answers_from_the_new_value(sample_store_copy):
+    now = datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
+    with Store(sample_store_copy) as store:
+        conversation = Conversations()
+        conversation.remember("c", reply("ledighed maj", store, Config(), TODAY), now)
+        context = conversation.get("c", now)
+        before = reply("og i Aarhus?", store, Config(), TODAY, context=context).as_json()
+        may = store.get("ledige", "751", before["period"])
+        _refresh(sample_store_copy, may, 4321.0)
+        after = reply("og i Aarhus?", store, Config(), TODAY, context=context).as_json()
+    assert before["area"]["code"] == after["area"]["code"] == "751" and after["period"] == before["period"]
+    assert before["value"] != 4321.0 and after["value"] == 4321.0
+
+
+def test_the_targets_status_line_is_added_to_a_kept_answer_and_left_off_without_targets(sample_store_copy):
+    config = load_config(REPO / "faktabot.toml")
+    now = datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
+    with Store(sample_store_copy) as store:
+        context = TargetContext.load(store, config, now)
+        targeted = next(v for v in context.views if not v.target.breakdown and v.target.frequency == "month")
+        question = f"{targeted.indicator.name} {targeted.area.name}"
+        plain = reply(question, store, config, TODAY)
+        with_line = reply(question, store, config, TODAY, targets=context.for_answer)
+        plain_again = reply(question, store, config, TODAY)
+    assert targeted.target.name in with_line.plain and targeted.target.name not in plain.plain
+    assert plain_again.plain == plain.plain
+    assert with_line.plain.startswith(plain.plain.split("\n", 1)[0])
+
+
+def test_a_kept_freshness_reply_sees_a_refresh_run_recorded_by_another_connection(sample_store_copy):
+    question = "hvornår er ledige opdateret"
+    with Store(sample_store_copy) as store:
+        before = reply(question, store, Config(), TODAY).result
+        with Store(sample_store_copy) as other:
+            run = other.start_run("jobindsats", started_at="2026-11-25T08:00:00+00:00")
+            other.finish_run(run, status="ok", finished_at="2026-11-25T08:01:00+00:00")
+        after = reply(question, store, Config(), TODAY).result
+    assert [s.refreshed_at for s in before.sources] != [s.refreshed_at for s in after.sources]
+    assert "2026-11-25T08:00:00+00:00" in [s.refreshed_at for s in after.sources]
+
+
+def test_newest_of_each_breakdown_is_the_last_of_its_series(sample_store_path):
+    with Store(sample_store_path) as store:
+        for indicator in ("fuldtidspersoner", "ledige", "ledighedsprocent"):
+            breakdowns = store.breakdowns(indicator, "151")
+            assert breakdowns
+            newest = store.newest(indicator, "151", breakdowns)
+            assert newest == {b: store.series(indicator, "151", b)[-1] for b in breakdowns}
+        assert store.newest("ledige", "151", []) == {}
+
+
+def test_observations_read_from_the_store_have_every_column_in_its_field(sample_store_path):
+    raw = sqlite3.connect(sample_store_path)
+    try:
+        rows = raw.execute(f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator = 'ledige' "
+                           "AND area = '151' AND breakdown = '' ORDER BY period").fetchall()
+    finally:
+        raw.close()
+    columns = OBSERVATION_COLUMNS.split(", ")
+    expected = [Observation(**{**dict(zip(columns, row, strict=True)), "provisional": bool(row[7])}) for row in rows]
+    with Store(sample_store_path) as store:
+        assert rows and store.series("ledige", "151") == expected
