@@ -38,13 +38,14 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks --quick $(ARGS)
 
-# Re-pin the test environment from pyproject.toml's ranges, in a scratch venv.
+# Re-pin the test environment from pyproject.toml's ranges, in a scratch venv. --all: setuptools too
+# (a test needs it; venvs from Python 3.12 on no longer bring it).
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/pip install --quiet --upgrade pip && .lock-venv/bin/pip install --quiet '.[test]'
 	{ echo "# The test environment, pinned for reproducible CI: pip freeze of '.[test]' on Python 3.11."; \
 	  echo "# Regenerate after changing dependencies: make lock"; \
-	  .lock-venv/bin/pip freeze --exclude faktabot; } > requirements-test.lock
+	  .lock-venv/bin/pip freeze --all --exclude pip --exclude faktabot; } > requirements-test.lock
 	rm -rf .lock-venv
 
 clean:
