@@ -18,14 +18,13 @@ from pathlib import Path
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from benchmarks.measure import Result, percentile
+from benchmarks.measure import Result, percentile, sample_store
 from bot.alerting.context import TargetContext, observations_for
 from bot.asking.conversation import Conversations, reply
 from bot.clock import TIMEZONE
 from bot.config import Config, load_config
 from bot.delivery.ledger import Ledger
 from bot.rendering import charts
-from indicators import sampledata
 from indicators.store import Store
 from rules.engine import evaluate
 
@@ -51,8 +50,7 @@ def run(quick: bool = False) -> list[Result]:
     """Five rounds of every question (quick: two), after one that warms the caches."""
     rounds = 2 if quick else 5
     path = Path(tempfile.mkdtemp(prefix="faktabot-bench-")) / "store.db"
-    with Store(path, create=True) as store:
-        sampledata.load_into(store)
+    sample_store(path)
     questions = _questions()
     config = Config()
     with Store(path) as store:

@@ -18,7 +18,7 @@ from tests.shared_data import SHARED_DATA
 
 MB = 1024 * 1024
 SIZE = 200 * MB
-QUICK_SIZE = 50 * MB  # --quick: a quarter of the file, and the figure says so
+QUICK_SIZE = 20 * MB  # --quick: a tenth of the file, and the figure says so
 
 IMPORT = """
 import sys
@@ -66,7 +66,7 @@ def run(quick: bool = False) -> list[Result]:
         size = path.stat().st_size / MB
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    # The comparison with reading the file whole means something only for a big file: at 50 MB the
+    # The comparison with reading the file whole means something only for a big file: at 20 MB the
     # interpreter and its libraries outweigh the file.
     aim = "≤ 300 MB" if quick else "≤ 300 MB; below reading the file whole"
     return [Result(f"import a {size:.0f} MB CSV, peak memory (MB)", imported, whole, "MB", aim=aim,

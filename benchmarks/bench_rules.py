@@ -16,10 +16,9 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.measure import Result
+from benchmarks.measure import Result, sample_store
 from bot.alerting.context import observations_for
 from bot.config import indicator_facts
-from indicators import sampledata
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
 from rules.engine import evaluate
@@ -96,8 +95,7 @@ def baseline_compare(rows: list[tuple], kommuner: list[str]) -> dict[str, str]:
 def run(quick: bool = False) -> list[Result]:
     repeat = 2 if quick else REPEAT
     path = Path(tempfile.mkdtemp(prefix="faktabot-bench-")) / "store.db"
-    with Store(path, create=True) as store:
-        sampledata.load_into(store)
+    sample_store(path)
     kommuner = [a.code for a in default_areas().kommuner()]
     facts, names = indicator_facts(default_catalogue()), {a.code: a.name for a in default_areas()}
     targets = parse_targets(targets_for(kommuner), facts, names)

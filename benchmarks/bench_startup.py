@@ -16,7 +16,7 @@ from benchmarks.measure import Result
 
 REPO = Path(__file__).resolve().parents[1]
 RUNS = 7
-QUICK_RUNS = 3
+QUICK_RUNS = 2
 AIM_ABOVE = 0.4
 
 

@@ -43,7 +43,7 @@ def test_rules_imports_only_the_standard_library_and_plain_types():
 def test_every_third_party_import_is_declared_in_pyproject():
     declared = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
     declared_names = {re.split(r"[<>=\[ ]", d)[0].lower().replace("-", "_") for d in declared}
-    import_to_dist = {"dotenv": "python_dotenv", "slack_bolt": "slack_bolt", "slack_sdk": "slack_sdk"}
+    import_to_dist = {"dotenv": "python_dotenv", "slack_bolt": "slack_bolt", "slack_sdk": "slack_sdk", "PIL": "pillow"}
     import sys
     ours = {"bot", "indicators", "rules", "templates", "benchmarks", "tests"}
     for package in ("bot", "indicators", "rules", "benchmarks"):
