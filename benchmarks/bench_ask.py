@@ -4,6 +4,12 @@ and chart rendering beside a bare matplotlib plot of the same series, all in one
 The questions are the phrasings table of the tests (every indicator, typos, areas, periods, and
 rankings across all 98 kommuner), asked against a store built from the shipped sample data, plus
 follow-ups asked in a conversation ("og i Aarhus?" after the question before).
+
+Every timed answer is a first answer: the store's kept reads and answers are dropped before each
+question (`Store.forget`), as a change of the data drops them, so the figures are what a manager
+asking something new meets, not a replay of the warm-up. Only the catalogue, vocabulary and
+templates, built once per process, stay warm. A question asked again with the data unchanged is
+timed on its own line.
 """
 from __future__ import annotations
 
@@ -59,6 +65,7 @@ def run(quick: bool = False) -> list[Result]:
         answered, lookups, worked = [], [], []
         for _ in range(rounds):
             for question in questions:
+                store.forget()
                 started, cpu = time.perf_counter(), time.thread_time()
                 result = reply(question, store, config, TODAY)
                 answered.append(time.perf_counter() - started)
@@ -66,9 +73,17 @@ def run(quick: bool = False) -> list[Result]:
                 obs = getattr(result.result, "observation", None)
                 if obs is not None:
                     lookups.append((obs.indicator, obs.area, obs.breakdown))
+        again = []
+        for _ in range(rounds):
+            for question in questions:  # asked again, the data unchanged: the kept answer
+                reply(question, store, config, TODAY)
+                started = time.perf_counter()
+                reply(question, store, config, TODAY)
+                again.append(time.perf_counter() - started)
         ranked = []
         for _ in range(rounds):
             for question in RANKINGS:
+                store.forget()
                 started = time.perf_counter()
                 reply(question, store, config, TODAY)
                 ranked.append(time.perf_counter() - started)
@@ -77,6 +92,7 @@ def run(quick: bool = False) -> list[Result]:
             for first, then in FOLLOW_UPS:
                 conversation, now = Conversations(), datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
                 conversation.remember("bench", reply(first, store, config, TODAY), now)
+                store.forget()
                 started = time.perf_counter()
                 result = reply(then, store, config, TODAY, context=conversation.get("bench", now))
                 conversation.remember("bench", result, now)
@@ -126,6 +142,8 @@ def run(quick: bool = False) -> list[Result]:
                percentile(raw, 0.99) * ms, "ms", aim="p99 ≤ 1 ms", higher_is_better=False),
         Result("ask p99 as `faktabot ask` answers, with the targets' context (ms)", percentile(targeted, 0.99) * ms,
                percentile(raw, 0.99) * ms, "ms", aim="p99 ≤ 1 ms", higher_is_better=False),
+        Result("ask p99, the same question again, data unchanged (ms)", percentile(again, 0.99) * ms,
+               percentile(raw, 0.99) * ms, "ms", aim="the kept answer", higher_is_better=False),
         Result(f"ask p99, {len(RANKINGS)} rankings across all kommuner (ms)", percentile(ranked, 0.99) * ms,
                percentile(raw, 0.99) * ms, "ms", aim="p99 ≤ 1 ms", higher_is_better=False),
         Result(f"ask p99, {len(FOLLOW_UPS)} follow-ups with context (ms)", percentile(followed, 0.99) * ms,
@@ -148,6 +166,7 @@ def _answers_with_targets(path: Path, questions: list[str], rounds: int = 3) -> 
         Ledger(store.db).save_states(list(states.values()))
         for _ in range(max(2, rounds - 2)):
             for question in questions:
+                store.forget()
                 started = time.perf_counter()
                 context = TargetContext.load(store, config, now)
                 reply(question, store, config, TODAY, targets=context.for_answer, target_board=context.board)

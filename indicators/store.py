@@ -861,6 +861,10 @@ class Store:
         besides the store's data."""
         return self._cached(("remembered", *key), read)
 
+    def forget(self) -> None:
+        """Drop every read and result this connection keeps, as a change of the data would."""
+        self._reads.clear()
+
     def _observation(self, row: tuple) -> Observation:
         # Positional, in Observation's field order (value before breakdown, unlike the columns):
         # a third cheaper than keywords, on every row an answer reads.

@@ -124,3 +124,14 @@ def test_observations_read_from_the_store_have_every_column_in_its_field(sample_
     expected = [Observation(**{**dict(zip(columns, row, strict=True)), "provisional": bool(row[7])}) for row in rows]
     with Store(sample_store_path) as store:
         assert rows and store.series("ledige", "151") == expected
+
+
+def test_forget_drops_what_a_connection_keeps(tmp_path):
+    """`Store.forget` (the benchmark's first answers) drops the kept results, as a data change does."""
+    made = []
+    with Store(tmp_path / "store.db", create=True) as store:
+        for _ in range(2):
+            store.remember(("k",), lambda: made.append(1) or len(made))
+        assert made == [1]
+        store.forget()
+        assert store.remember(("k",), lambda: made.append(1) or len(made)) == 2
