@@ -351,8 +351,9 @@ class DerivedRun:
 
 
 def refresh_derived(store, catalogue: Catalogue, *, touched: Iterable[str] | None = None,
-                    now: str | None = None) -> DerivedRun:
-    """Recompute the derived indicators whose inputs are in `touched` (all when None) and store them.
+                    areas: Iterable[str] | None = None, now: str | None = None) -> DerivedRun:
+    """Recompute the derived indicators whose inputs are in `touched` (all when None) and store them;
+    with `areas`, in those areas only (a formula combines one area's values, so the others' stay right).
 
     Call after a successful refresh or file import (indicators.refresh does) and after loading the
     sample data (`indicators.sampledata.load_into` does). One transaction: all or nothing.
@@ -367,12 +368,13 @@ def refresh_derived(store, catalogue: Catalogue, *, touched: Iterable[str] | Non
     needed = set().union(*(f.inputs for f in chosen)) | {f.indicator for f in chosen}
     # Only the breakdowns the formulas read or write: at scale an indicator has many more.
     breakdowns = {t.breakdown for f in chosen for t in (*f.terms, *f.denominator)} | {f.breakdown for f in chosen}
-    observations = store.observations_of(needed, breakdowns)
+    places = None if areas is None else set(areas)
+    observations = store.observations_of(needed, breakdowns, places)
     results = compute_with_inputs(chosen, observations, now=now)
     outputs = {(f.indicator, f.breakdown) for f in chosen}
     held = {(o.indicator, o.area, o.period, o.breakdown): o for o in observations
             if (o.indicator, o.breakdown) in outputs}
-    ours = store.derived_keys({f.indicator for f in chosen})
+    ours = store.derived_keys({f.indicator for f in chosen}, places)
     real_series = {(o.indicator, o.area, o.breakdown) for o in held.values() if not o.is_sample}
     kept: list[Derived] = []
     other = 0

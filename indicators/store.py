@@ -49,6 +49,9 @@ SERIES_SQL = (f"SELECT {OBSERVATION_COLUMNS} FROM observations "
 GET_SQL = (f"SELECT {OBSERVATION_COLUMNS} FROM observations "
            "WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?")
 DELETE_OBSERVATION_SQL = "DELETE FROM observations WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?"
+# A load's removal of eksempeldata from a series real figures now cover: one range of the series index.
+DELETE_SAMPLE_SERIES_SQL = ("DELETE FROM observations WHERE indicator = ? AND area = ? AND breakdown = ? "
+                            f"AND source = '{SAMPLE_SOURCE}'")
 
 
 def _marks(count: int) -> str:
@@ -86,10 +89,20 @@ def period_kind_sql(kind: str) -> str:
 BREAKDOWNS_SQL = "SELECT DISTINCT breakdown FROM observations WHERE indicator = ? AND area = ? ORDER BY breakdown"
 
 
-def observations_of_sql(indicators: int, breakdowns: int | None = None) -> str:
-    """The derived engine's read: every row of `indicators` indicators (in `breakdowns` breakdowns)."""
+def observations_of_sql(indicators: int, breakdowns: int | None = None, areas: int | None = None) -> str:
+    """The derived engine's read: every row of `indicators` indicators (in `breakdowns` breakdowns,
+    of `areas` areas: a refresh recomputes only the areas whose inputs it changed)."""
     return (f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator IN ({_marks(indicators)})"
+            + (f" AND area IN ({_marks(areas)})" if areas is not None else "")
             + (f" AND breakdown IN ({_marks(breakdowns)})" if breakdowns is not None else ""))
+
+
+def derived_keys_sql(indicators: int, areas: int | None = None) -> str:
+    """The keys (and formula) of the stored rows a formula made, of `indicators` (in `areas`)."""
+    return ("SELECT d.indicator, d.area, d.period, d.breakdown, d.formula FROM derived_inputs d "
+            "JOIN observations USING (indicator, area, period, breakdown) "
+            f"WHERE d.indicator IN ({_marks(indicators)})"
+            + (f" AND d.area IN ({_marks(areas)})" if areas is not None else ""))
 
 
 def cross_section_sql(periods: int, areas: int) -> str:
@@ -390,10 +403,26 @@ class LoadResult:
     inserted: int
     updated: int
     replaced_sample: int = 0  # eksempeldata rows removed because real figures now cover the series
+    # (indicator, area) of every row this load inserted, changed or removed: what derived values follow.
+    changed: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def unchanged(self) -> int:
         return self.rows - self.inserted - self.updated
+
+
+class StoredRows(dict):
+    """Stored rows by key, `(value, unit, source, provisional)`, read at SQLite's `data_version`
+    `version`: a load may use them instead of reading again while no other connection committed."""
+
+    def __init__(self, version: int):
+        super().__init__()
+        self.version = version
+        # The keys whose source is eksempeldata, by series (indicator, area, breakdown).
+        self.samples: dict[tuple[str, str, str], set[tuple[str, str, str, str]]] = {}
+
+    def sample(self, key: tuple[str, str, str, str]) -> None:
+        self.samples.setdefault((key[0], key[1], key[3]), set()).add(key)
 
 
 def utc_now() -> str:
@@ -612,12 +641,14 @@ class Store:
             )
 
     def load(self, observations: Iterable[Observation], *, now: str | None = None,
-             replace_sample: bool = False) -> LoadResult:
+             replace_sample: bool = False, stored: StoredRows | None = None) -> LoadResult:
         """Insert new values, update changed ones (recording a revision), skip equal ones.
 
         With `replace_sample`, eksempeldata of every series this load touches is removed first, so
         real figures never share a series with synthetic ones. All in one transaction: if anything
-        fails, nothing of this load is kept.
+        fails, nothing of this load is kept. `stored`: the rows of these series as `stored_rows`
+        read them; used (and kept up to date with this load's writes) unless another connection
+        has committed since, when they are read again.
         """
         now = now or utc_now()
         rows = [
@@ -643,13 +674,15 @@ class Store:
             conn = self.db.conn
             # What is stored for these indicators, read once: the rows are sorted into new, changed
             # and unchanged here, and only the first two reach a write.
-            stored = self._stored_rows({r[0] for r in rows}, {r[1] for r in rows}, {r[3] for r in rows})
+            if stored is None or self._commits_by_others() != stored.version:
+                stored = self.stored_rows({r[0] for r in rows}, {r[1] for r in rows}, {r[3] for r in rows})
             replaced = 0
-            if replace_sample:
-                touched = {(r[0], r[1], r[3]) for r in rows if r[6] != SAMPLE_SOURCE}
-                doomed = [key for key, held in stored.items()
-                          if held[2] == SAMPLE_SOURCE and (key[0], key[1], key[3]) in touched]
-                conn.executemany(DELETE_OBSERVATION_SQL, doomed)
+            doomed: list[tuple] = []
+            if replace_sample and stored.samples:
+                samples = stored.samples
+                series = [s for s in {(r[0], r[1], r[3]) for r in rows if r[6] != SAMPLE_SOURCE} if s in samples]
+                doomed = [key for s in series for key in samples.pop(s)]
+                conn.executemany(DELETE_SAMPLE_SERIES_SQL, series)
                 replaced = len(doomed)
                 for key in doomed:
                     del stored[key]
@@ -676,17 +709,40 @@ class Store:
             conn.executemany(
                 "UPDATE observations SET value = ?, unit = ?, source = ?, provisional = ?, fetched_at = ? "
                 "WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?", changed)
-        return LoadResult(rows=len(rows), inserted=len(new), updated=len(changed), replaced_sample=replaced)
+            # The snapshot follows this load's own writes, so the next table's load may use it too.
+            for row in new:
+                stored[row[:4]] = (row[4], row[5], row[6], row[7])
+                if row[6] == SAMPLE_SOURCE:
+                    stored.sample(row[:4])
+            for value, unit, source, provisional, _, *key in changed:
+                held = stored[tuple(key)]
+                stored[tuple(key)] = (value, unit, source, provisional)
+                if source == SAMPLE_SOURCE and held[2] != SAMPLE_SOURCE:
+                    stored.sample(tuple(key))
+                elif held[2] == SAMPLE_SOURCE and source != SAMPLE_SOURCE:
+                    stored.samples.get((key[0], key[1], key[3]), set()).discard(tuple(key))
+        touched = {(r[0], r[1]) for r in new} | {(r[5], r[6]) for r in changed} | {(k[0], k[1]) for k in doomed}
+        return LoadResult(rows=len(rows), inserted=len(new), updated=len(changed), replaced_sample=replaced,
+                          changed=frozenset(touched))
 
-    def _stored_rows(self, indicators: set[str], areas: set[str], breakdowns: set[str]
-                     ) -> dict[tuple[str, str, str, str], tuple]:
-        """(indicator, area, period, breakdown) -> (value, unit, source, provisional), one query."""
-        if not indicators:
-            return {}
-        wanted, places, kinds = sorted(indicators), sorted(areas), sorted(breakdowns)
+    def _commits_by_others(self) -> int:
+        """SQLite's `data_version`: it changes only when another connection commits."""
+        return self.db.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def stored_rows(self, indicators: Iterable[str], areas: Iterable[str], breakdowns: Iterable[str]) -> StoredRows:
+        """(indicator, area, period, breakdown) -> (value, unit, source, provisional) of the stored rows
+        of these series, in one query: what a refresh settles against and its loads compare with."""
+        wanted, places, kinds = sorted(set(indicators)), sorted(set(areas)), sorted(set(breakdowns))
+        found = StoredRows(self._commits_by_others())
+        if not wanted or not places or not kinds:
+            return found
         sql = stored_rows_sql(len(wanted), len(places), len(kinds))
-        return {(r[0], r[1], r[2], r[3]): (r[4], r[5], r[6], r[7])
-                for r in self.db.conn.execute(sql, [*wanted, *places, *kinds])}
+        found.update(((r[0], r[1], r[2], r[3]), (r[4], r[5], r[6], r[7]))
+                     for r in self.db.conn.execute(sql, [*wanted, *places, *kinds]))
+        for key, held in found.items():
+            if held[2] == SAMPLE_SOURCE:
+                found.sample(key)
+        return found
 
     def start_run(self, source: str, *, started_at: str | None = None) -> int:
         """Record a run as `running` (committed at once), so a run that dies midway stays visible.
@@ -969,27 +1025,29 @@ class Store:
 
     # -- derived values (indicators.derived) ----------------------------------------------------
 
-    def observations_of(self, indicators: Iterable[str], breakdowns: Iterable[str] | None = None) -> list[Observation]:
-        """Every stored observation of the given indicators (in the given breakdowns, when named)."""
+    def observations_of(self, indicators: Iterable[str], breakdowns: Iterable[str] | None = None,
+                        areas: Iterable[str] | None = None) -> list[Observation]:
+        """Every stored observation of the given indicators (in the given breakdowns and areas, when named)."""
         wanted = sorted(set(indicators))
-        if not wanted:
-            return []
         kinds = None if breakdowns is None else sorted(set(breakdowns))
-        rows = self.db.execute(observations_of_sql(len(wanted), None if kinds is None else len(kinds)),
-                               [*wanted, *(kinds or [])]).fetchall()
+        places = None if areas is None else sorted(set(areas))
+        if not wanted or kinds == [] or places == []:
+            return []
+        sql = observations_of_sql(len(wanted), None if kinds is None else len(kinds),
+                                  None if places is None else len(places))
+        rows = self.db.execute(sql, [*wanted, *(places or []), *(kinds or [])]).fetchall()
         return [self._observation(r) for r in rows]
 
-    def derived_keys(self, indicators: Iterable[str]) -> dict[tuple[str, str, str, str], str]:
-        """(indicator, area, period, breakdown) -> formula (`derived:<id>`) of the rows a formula made."""
+    def derived_keys(self, indicators: Iterable[str], areas: Iterable[str] | None = None
+                     ) -> dict[tuple[str, str, str, str], str]:
+        """(indicator, area, period, breakdown) -> formula (`derived:<id>`) of the rows a formula made
+        (in `areas`, when named)."""
         wanted = sorted(set(indicators))
-        if not wanted:
+        places = None if areas is None else sorted(set(areas))
+        if not wanted or places == []:
             return {}
-        rows = self.db.execute(
-            "SELECT d.indicator, d.area, d.period, d.breakdown, d.formula FROM derived_inputs d "
-            "JOIN observations o USING (indicator, area, period, breakdown) "
-            f"WHERE d.indicator IN ({', '.join('?' * len(wanted))})",
-            wanted,
-        )
+        rows = self.db.execute(derived_keys_sql(len(wanted), None if places is None else len(places)),
+                               [*wanted, *(places or [])])
         return {(r[0], r[1], r[2], r[3]): r[4] for r in rows}
 
     def derived_inputs(self, indicator: str, area: str, period: str, breakdown: str = "") -> dict | None:

@@ -33,6 +33,13 @@ HOT: list[tuple[str, str, list]] = [
      ["ledige", "ledighedsprocent", "101", "151", "", "ydelse=A-dagpenge"]),
     ("derived: observations of inputs", store_sql.observations_of_sql(2), ["ledige", "ledighedsprocent"]),
     ("derived: observations of inputs' breakdowns", store_sql.observations_of_sql(2, 1), ["ledige", "ledighedsprocent", ""]),
+    ("derived: observations of inputs in the areas a refresh changed", store_sql.observations_of_sql(2, 1, 2),
+     ["ledige", "ledighedsprocent", "101", "151", ""]),
+    ("derived: stored keys a formula made", store_sql.derived_keys_sql(2), ["ledige", "sygedagpenge"]),
+    ("derived: stored keys a formula made in the areas a refresh changed", store_sql.derived_keys_sql(2, 2),
+     ["ledige", "sygedagpenge", "101", "151"]),
+    ("refresh: eksempeldata of a series real figures now cover", store_sql.DELETE_SAMPLE_SERIES_SQL,
+     ["ledige", "151", ""]),
 ]
 
 
