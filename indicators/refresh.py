@@ -178,8 +178,7 @@ def _write(store: Store, run_id: int, source: str, observations: list[Observatio
     # Every row is checked before anything is written: one bad row refuses the whole answer or file.
     validation.check(observations, catalogue, this_year=int(now[:4]), where=source, source=source, row=row,
                      fix=fix or wording("refresh_fix_answer"))
-    held = store.stored_rows({o.indicator for o in observations}, {o.area for o in observations},
-                             {o.breakdown for o in observations})
+    held = store.stored_rows((o.indicator, o.area, o.period, o.breakdown) for o in observations)
     observations, kept_values = keep_figures(observations, held)
     kept, _ = settle(observations, held, ranks(catalogue), mark_provisional=mark_provisional)
     revisions_before = store.revision_count()
@@ -321,8 +320,7 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
             failures[table] = error
     everything = [o for observations in checked.values() for o in observations]
     # The stored rows of the run's series, read once: settling and every table's load use them.
-    held = store.stored_rows({o.indicator for o in everything}, {o.area for o in everything},
-                             {o.breakdown for o in everything})
+    held = store.stored_rows((o.indicator, o.area, o.period, o.breakdown) for o in everything)
     everything, kept_values = keep_figures(everything, held)
     # Settled together, so that of two tables giving the same key the catalogue's preferred one wins.
     kept, _ = settle(everything, held, ranks(catalogue), mark_provisional=True)

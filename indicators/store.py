@@ -58,11 +58,16 @@ def _marks(count: int) -> str:
     return ", ".join("?" * count)
 
 
-def stored_rows_sql(indicators: int, areas: int, breakdowns: int) -> str:
-    """What a load compares against: the stored rows of the series it brings, as `indicators` ×
-    `areas` × `breakdowns` (a seek per series in the series index, however big the store)."""
-    return ("SELECT indicator, area, period, breakdown, value, unit, source, provisional FROM observations "
-            f"WHERE indicator IN ({_marks(indicators)}) AND area IN ({_marks(areas)}) "
+# What a refresh compares against, per series it brings: the stored rows from the series' first
+# period in the run on (a range of the series index), not the series' whole history.
+STORED_SERIES_SQL = ("SELECT period, value, unit, source, provisional FROM observations "
+                     "WHERE indicator = ? AND area = ? AND breakdown = ? AND period >= ?")
+
+
+def sample_series_sql(indicators: int, areas: int, breakdowns: int) -> str:
+    """Which of these series hold eksempeldata (the partial index of eksempeldata rows answers it)."""
+    return (f"SELECT DISTINCT indicator, area, breakdown FROM observations WHERE source = '{SAMPLE_SOURCE}' "
+            f"AND indicator IN ({_marks(indicators)}) AND area IN ({_marks(areas)}) "
             f"AND breakdown IN ({_marks(breakdowns)})")
 
 
@@ -237,6 +242,14 @@ def m005_timestamps_in_utc(db: Database) -> None:
     # (the catch-up's "last successful run") were wrong. One convention from here: UTC, +00:00.
     normalise_timestamps(db, {"observations": ["fetched_at"], "revisions": ["revised_at"],
                               "refresh_runs": ["started_at", "finished_at"]})
+
+
+@migrations()
+def m006_sample_series_index(db: Database) -> None:
+    # A refresh removes eksempeldata from every series real figures now cover; this partial index
+    # (eksempeldata rows only, nothing for real figures to maintain) finds those series at once.
+    db.execute(f"CREATE INDEX idx_observations_sample ON observations (indicator, area, breakdown, period) "
+               f"WHERE source = '{SAMPLE_SOURCE}'")
 
 
 def normalise_timestamps(db: Database, columns_by_table: dict[str, list[str]]) -> None:
@@ -675,17 +688,16 @@ class Store:
             # What is stored for these indicators, read once: the rows are sorted into new, changed
             # and unchanged here, and only the first two reach a write.
             if stored is None or self._commits_by_others() != stored.version:
-                stored = self.stored_rows({r[0] for r in rows}, {r[1] for r in rows}, {r[3] for r in rows})
+                stored = self.stored_rows(rows)
             replaced = 0
-            doomed: list[tuple] = []
-            if replace_sample and stored.samples:
-                samples = stored.samples
-                series = [s for s in {(r[0], r[1], r[3]) for r in rows if r[6] != SAMPLE_SOURCE} if s in samples]
-                doomed = [key for s in series for key in samples.pop(s)]
-                conn.executemany(DELETE_SAMPLE_SERIES_SQL, series)
-                replaced = len(doomed)
-                for key in doomed:
-                    del stored[key]
+            emptied: list[tuple[str, str, str]] = []
+            if replace_sample:
+                touched = {(r[0], r[1], r[3]) for r in rows if r[6] != SAMPLE_SOURCE}
+                for series in self._sample_series(touched):
+                    replaced += conn.execute(DELETE_SAMPLE_SERIES_SQL, series).rowcount
+                    emptied.append(series)
+                    for key in stored.samples.pop(series, ()):
+                        del stored[key]
             new: list[tuple] = []
             changed: list[tuple] = []
             revisions: list[tuple] = []
@@ -721,7 +733,7 @@ class Store:
                     stored.sample(tuple(key))
                 elif held[2] == SAMPLE_SOURCE and source != SAMPLE_SOURCE:
                     stored.samples.get((key[0], key[1], key[3]), set()).discard(tuple(key))
-        touched = {(r[0], r[1]) for r in new} | {(r[5], r[6]) for r in changed} | {(k[0], k[1]) for k in doomed}
+        touched = {(r[0], r[1]) for r in new} | {(r[5], r[6]) for r in changed} | {(s[0], s[1]) for s in emptied}
         return LoadResult(rows=len(rows), inserted=len(new), updated=len(changed), replaced_sample=replaced,
                           changed=frozenset(touched))
 
@@ -729,20 +741,37 @@ class Store:
         """SQLite's `data_version`: it changes only when another connection commits."""
         return self.db.conn.execute("PRAGMA data_version").fetchone()[0]
 
-    def stored_rows(self, indicators: Iterable[str], areas: Iterable[str], breakdowns: Iterable[str]) -> StoredRows:
+    def stored_rows(self, keys: Iterable[tuple]) -> StoredRows:
         """(indicator, area, period, breakdown) -> (value, unit, source, provisional) of the stored rows
-        of these series, in one query: what a refresh settles against and its loads compare with."""
-        wanted, places, kinds = sorted(set(indicators)), sorted(set(areas)), sorted(set(breakdowns))
+        that share a series with `keys` (tuples starting with indicator, area, period, breakdown), from
+        each series' first period among them on: at least every stored row of those keys, and the
+        series' older history not at all, however long the store's is. What a refresh settles against
+        and its loads compare with."""
+        first: dict[tuple[str, str, str], str] = {}
+        for key in keys:
+            series, period = (key[0], key[1], key[3]), key[2]
+            # Text order bounds every period kind of a year from below: 2019 < 2019-01 < 2019-Q1.
+            if period < first.get(series, "\uffff"):
+                first[series] = period[:4]
         found = StoredRows(self._commits_by_others())
-        if not wanted or not places or not kinds:
-            return found
-        sql = stored_rows_sql(len(wanted), len(places), len(kinds))
-        found.update(((r[0], r[1], r[2], r[3]), (r[4], r[5], r[6], r[7]))
-                     for r in self.db.conn.execute(sql, [*wanted, *places, *kinds]))
-        for key, held in found.items():
-            if held[2] == SAMPLE_SOURCE:
-                found.sample(key)
+        execute = self.db.conn.execute
+        for (indicator, area, breakdown), since in first.items():
+            for period, value, unit, source, provisional in execute(STORED_SERIES_SQL,
+                                                                   (indicator, area, breakdown, since)):
+                key = (indicator, area, period, breakdown)
+                found[key] = (value, unit, source, provisional)
+                if source == SAMPLE_SOURCE:
+                    found.sample(key)
         return found
+
+    def _sample_series(self, series: set[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+        """Which of these series (indicator, area, breakdown) hold eksempeldata, sorted."""
+        if not series:
+            return []
+        wanted, places, kinds = (sorted({s[i] for s in series}) for i in range(3))
+        found = self.db.conn.execute(sample_series_sql(len(wanted), len(places), len(kinds)),
+                                     [*wanted, *places, *kinds])
+        return sorted(s for s in map(tuple, found) if s in series)
 
     def start_run(self, source: str, *, started_at: str | None = None) -> int:
         """Record a run as `running` (committed at once), so a run that dies midway stays visible.
