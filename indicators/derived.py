@@ -187,60 +187,79 @@ def compute_with_inputs(formulas: Sequence[Formula], observations: Iterable[Obse
     import pandas as pd  # start-up time: pandas is loaded only when something is derived
 
     # Only the series the formulas read or write: the store holds far more of the same indicators.
-    series = {(t.indicator, t.breakdown) for f in formulas for t in (*f.terms, *f.denominator)}
-    series |= {(f.indicator, f.breakdown) for f in formulas}
-    rows = [(o.indicator, o.breakdown, o.area, o.period, o.value, o.source, o.provisional, o.unit)
-            for o in observations if (o.indicator, o.breakdown) in series]
-    columns = ["indicator", "breakdown", "area", "period", "value", "source", "provisional", "unit"]
-
-    def framed(rows: list[tuple]):
-        frame = pd.DataFrame(rows, columns=columns)
-        frame["value"] = frame["value"].astype("float64")
-        frame["provisional"] = frame["provisional"].astype(bool)
-        return frame
-
-    frame = framed(rows)
+    inputs = _Inputs(pd, {(t.indicator, t.breakdown) for f in formulas for t in (*f.terms, *f.denominator)}
+                     | {(f.indicator, f.breakdown) for f in formulas}, observations)
     results: list[Derived] = []
     for formula in formulas:
-        derived = _one(pd, formula, frame)
+        derived = _one(pd, formula, inputs)
         if derived is None or derived.empty:
             continue
         unit = formula.unit
         if formula.op in ("sum", "difference"):
             # A sum keeps its inputs' unit (fuldtidspersoner stay fuldtidspersoner); a ratio or
             # an index has the catalogue's unit.
-            first = formula.terms[0]
-            units = frame.loc[(frame["indicator"] == first.indicator) & (frame["breakdown"] == first.breakdown), "unit"]
-            unit = units.iloc[0] if len(units) and units.iloc[0] else unit
+            first = inputs.rows(formula.terms[0].indicator, formula.terms[0].breakdown)
+            unit = first[0][5] if first and first[0][5] else unit
         made = []
         for area, period, value, provisional, sources in derived[
                 ["area", "period", "value", "provisional", "sources"]].itertuples(index=False):
-            inputs = tuple(sorted(sources))
-            sample = SAMPLE_SOURCE in inputs
+            inputs_of = tuple(sorted(sources))
+            sample = SAMPLE_SOURCE in inputs_of
             made.append(Derived(
                 Observation(formula.indicator, area, period, None if pd.isna(value) else round(float(value), DIGITS),
                             formula.breakdown, unit, SAMPLE_SOURCE if sample else formula.source,
                             bool(provisional), now),
-                formula.source, inputs))
+                formula.source, inputs_of))
         results.extend(made)
         # Later formulas may read this output (forsoergertryk_udvikling reads forsoergertryk).
-        mine = (frame["indicator"] == formula.indicator) & (frame["breakdown"] == formula.breakdown)
-        held = set(zip(frame.loc[mine, "area"], frame.loc[mine, "period"]))
-        extra = [(d.observation.indicator, d.observation.breakdown, d.observation.area, d.observation.period,
-                  d.observation.value, d.observation.source, d.observation.provisional, d.observation.unit)
-                 for d in made if (d.observation.area, d.observation.period) not in held]
-        if extra:
-            rows.extend(extra)
-            frame = framed(rows)
+        inputs.add_missing(formula.indicator, formula.breakdown, [d.observation for d in made])
     return results
 
 
-def _term_frame(frame, term: Term):
-    """One term as (area, period) -> value, provisional, sources (a set, for provenance)."""
-    part = frame[(frame["indicator"] == term.indicator) & (frame["breakdown"] == term.breakdown)]
-    part = part[["area", "period", "value", "provisional", "source"]].copy()
-    part["sources"] = part["source"].map(lambda s: frozenset([s]))
-    return part.drop(columns="source").set_index(["area", "period"])
+class _Inputs:
+    """The formulas' input rows by series (indicator, breakdown), each made a frame once when a term
+    reads it: selecting a series from one frame of everything compared every row, term by term."""
+
+    def __init__(self, pd, series: set[tuple[str, str]], observations: Iterable[Observation]):
+        self.pd = pd
+        self.by_series: dict[tuple[str, str], list[tuple]] = {key: [] for key in series}
+        for o in observations:
+            found = self.by_series.get((o.indicator, o.breakdown))
+            if found is not None:
+                found.append((o.area, o.period, o.value, o.source, o.provisional, o.unit))
+        self.frames: dict[tuple[str, str], object] = {}
+
+    def rows(self, indicator: str, breakdown: str) -> list[tuple]:
+        return self.by_series.get((indicator, breakdown), [])
+
+    def add_missing(self, indicator: str, breakdown: str, made: Sequence[Observation]) -> None:
+        """A formula's output, where the store did not already hold the key, for later formulas."""
+        rows = self.by_series.setdefault((indicator, breakdown), [])
+        held = {(r[0], r[1]) for r in rows}
+        extra = [(o.area, o.period, o.value, o.source, o.provisional, o.unit)
+                 for o in made if (o.area, o.period) not in held]
+        if extra:
+            rows.extend(extra)
+            self.frames.pop((indicator, breakdown), None)
+
+    def frame(self, term: Term):
+        """One term as (area, period) -> value, provisional, sources (a set, for provenance)."""
+        key = (term.indicator, term.breakdown)
+        if key not in self.frames:
+            rows = self.rows(*key)
+            single: dict[str, frozenset] = {}  # one frozenset per distinct source, shared by its rows
+            part = self.pd.DataFrame({
+                "area": [r[0] for r in rows], "period": [r[1] for r in rows],
+                "value": self.pd.Series([r[2] for r in rows], dtype="float64"),
+                "provisional": self.pd.Series([bool(r[4]) for r in rows], dtype=bool),
+                "sources": [single.get(r[3]) or single.setdefault(r[3], frozenset([r[3]])) for r in rows],
+            })
+            self.frames[key] = part.set_index(["area", "period"])
+        return self.frames[key].copy()
+
+
+def _term_frame(inputs: _Inputs, term: Term):
+    return inputs.frame(term)
 
 
 def _combine(pd, frame, terms: Sequence[Term]):
@@ -303,18 +322,26 @@ def _one(pd, formula: Formula, frame):
 
 def _quarter_mean(pd, result):
     """Months -> quarters: the mean of the quarter's three months, only where all three exist."""
-    months = result[result["period"].map(lambda p: periods.parse(p).kind == "month")].copy()
+    text = result["period"].astype(str)
+    months = result[(text.str.len() == 7) & (text.str[5] != "Q")].copy()  # the store's spelling: 2026-05
     if months.empty:
         return months
-    months["quarter"] = months["period"].map(lambda p: f"{p[:4]}-Q{(int(p[5:7]) - 1) // 3 + 1}")
+    month = months["period"].str[5:7].astype(int)
+    months["quarter"] = months["period"].str[:4] + "-Q" + ((month - 1) // 3 + 1).astype(str)
     grouped = months.groupby(["area", "quarter"], sort=True)
+    # One pass over the rows for the provenance: a groupby apply per quarter was most of the time.
+    sources: dict[tuple, set] = {}
+    for key, found in zip(zip(months["area"], months["quarter"]), months["sources"]):
+        sources.setdefault(key, set()).update(found)
+    mean = grouped["value"].mean()
     out = pd.DataFrame({
         "months": grouped["period"].nunique(),
-        # mean() would skip a not-published month; a quarter with one is not published.
-        "value": grouped["value"].apply(lambda v: v.mean() if v.notna().all() else float("nan")),
+        # mean() skips a not-published month; a quarter with one is not published.
+        "value": mean.where(grouped["value"].count() == grouped["value"].size()),
         "provisional": grouped["provisional"].any(),
-        "sources": grouped["sources"].apply(lambda s: frozenset().union(*s)),
-    }).reset_index()
+    })
+    out["sources"] = [frozenset(sources[key]) for key in out.index]
+    out = out.reset_index()
     out = out[out["months"] == 3].rename(columns={"quarter": "period"})
     return out[["area", "period", "value", "provisional", "sources"]]
 
@@ -351,8 +378,9 @@ class DerivedRun:
 
 
 def refresh_derived(store, catalogue: Catalogue, *, touched: Iterable[str] | None = None,
-                    now: str | None = None) -> DerivedRun:
-    """Recompute the derived indicators whose inputs are in `touched` (all when None) and store them.
+                    areas: Iterable[str] | None = None, now: str | None = None) -> DerivedRun:
+    """Recompute the derived indicators whose inputs are in `touched` (all when None) and store them;
+    with `areas`, in those areas only (a formula combines one area's values, so the others' stay right).
 
     Call after a successful refresh or file import (indicators.refresh does) and after loading the
     sample data (`indicators.sampledata.load_into` does). One transaction: all or nothing.
@@ -367,12 +395,13 @@ def refresh_derived(store, catalogue: Catalogue, *, touched: Iterable[str] | Non
     needed = set().union(*(f.inputs for f in chosen)) | {f.indicator for f in chosen}
     # Only the breakdowns the formulas read or write: at scale an indicator has many more.
     breakdowns = {t.breakdown for f in chosen for t in (*f.terms, *f.denominator)} | {f.breakdown for f in chosen}
-    observations = store.observations_of(needed, breakdowns)
+    places = None if areas is None else set(areas)
+    observations = store.observations_of(needed, breakdowns, places)
     results = compute_with_inputs(chosen, observations, now=now)
     outputs = {(f.indicator, f.breakdown) for f in chosen}
     held = {(o.indicator, o.area, o.period, o.breakdown): o for o in observations
             if (o.indicator, o.breakdown) in outputs}
-    ours = store.derived_keys({f.indicator for f in chosen})
+    ours = store.derived_keys({f.indicator for f in chosen}, places)
     real_series = {(o.indicator, o.area, o.breakdown) for o in held.values() if not o.is_sample}
     kept: list[Derived] = []
     other = 0

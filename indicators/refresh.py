@@ -95,6 +95,7 @@ def ranks(catalogue: Catalogue) -> dict[tuple[str, str], int]:
 def settle(observations: Iterable[Observation], held: dict, rank: dict[tuple[str, str], int],
            *, mark_provisional: bool) -> tuple[list[Observation], int]:
     """Decide what of a run is stored; pure. Returns the observations and how many were set aside.
+    `held`: key -> (value, unit, source, provisional) of the stored rows (`Store.stored_rows`).
 
     - Two sources giving the same key in one run: the catalogue's preferred one wins.
     - A key the store holds from a source the catalogue prefers is left alone, so a Jobindsats run
@@ -118,9 +119,9 @@ def settle(observations: Iterable[Observation], held: dict, rank: dict[tuple[str
                 best[key] = obs
             continue
         stored = held_of(key)
-        if stored is not None and stored[1] != obs.source:
+        if stored is not None and stored[2] != obs.source:
             mine = rank_of((obs.indicator, obs.source))
-            theirs = rank_of((obs.indicator, stored[1]))
+            theirs = rank_of((obs.indicator, stored[2]))
             if mine is not None and theirs is not None and theirs < mine:
                 set_aside += 1
                 continue
@@ -137,7 +138,8 @@ def settle(observations: Iterable[Observation], held: dict, rank: dict[tuple[str
             newest[series] = (period, key)
     for _, key in newest.values():
         obs = best[key]
-        confirmed = held.get(key) == (obs.value, obs.source)
+        stored = held.get(key)
+        confirmed = stored is not None and stored[0] == obs.value and stored[2] == obs.source
         if not confirmed:
             best[key] = Observation(obs.indicator, obs.area, obs.period, obs.value, obs.breakdown, obs.unit,
                                     obs.source, True, obs.fetched_at)
@@ -176,16 +178,15 @@ def _write(store: Store, run_id: int, source: str, observations: list[Observatio
     # Every row is checked before anything is written: one bad row refuses the whole answer or file.
     validation.check(observations, catalogue, this_year=int(now[:4]), where=source, source=source, row=row,
                      fix=fix or wording("refresh_fix_answer"))
-    held = store.held({o.indicator for o in observations}, {o.area for o in observations},
-                      {o.breakdown for o in observations})
+    held = store.stored_rows((o.indicator, o.area, o.period, o.breakdown) for o in observations)
     observations, kept_values = keep_figures(observations, held)
     kept, _ = settle(observations, held, ranks(catalogue), mark_provisional=mark_provisional)
     revisions_before = store.revision_count()
     with store.transaction():
-        loaded = store.load(kept, now=now, replace_sample=True)
+        loaded = store.load(kept, now=now, replace_sample=True, stored=held)
         store.finish_run(run_id, status="ok", rows=loaded.rows, inserted=loaded.inserted, updated=loaded.updated)
-    # Derived indicators follow their inputs: recomputed from what this run stored.
-    computed = derived.refresh_derived(store, catalogue, touched={o.indicator for o in kept}, now=now)
+    # Derived indicators follow their inputs: recomputed where this run changed one.
+    computed = _follow(store, catalogue, loaded.changed, now)
     return RunResult(
         source, True, rows=loaded.rows, inserted=loaded.inserted, updated=loaded.updated,
         revisions=store.revision_count() - revisions_before, replaced_sample=loaded.replaced_sample,
@@ -194,6 +195,15 @@ def _write(store: Store, run_id: int, source: str, observations: list[Observatio
         derived=computed.written,
         kept_values=kept_values,
     )
+
+
+def _follow(store: Store, catalogue: Catalogue, changed: Iterable[tuple[str, str]], now: str) -> derived.DerivedRun:
+    """Recompute the derived values whose inputs a run inserted, changed or removed: the formulas fed
+    by those indicators, in those areas (a formula combines one area's inputs). Values a run read
+    again unchanged leave their derived values as they were, so a no-change run computes nothing."""
+    pairs = set(changed)
+    return derived.refresh_derived(store, catalogue, touched={i for i, _ in pairs}, areas={a for _, a in pairs},
+                                   now=now)
 
 
 def _fail(store: Store, run_id: int, source: str, error: BaseException, started: float,
@@ -309,8 +319,8 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
         except SourceError as error:
             failures[table] = error
     everything = [o for observations in checked.values() for o in observations]
-    held = store.held({o.indicator for o in everything}, {o.area for o in everything},
-                      {o.breakdown for o in everything})
+    # The stored rows of the run's series, read once: settling and every table's load use them.
+    held = store.stored_rows((o.indicator, o.area, o.period, o.breakdown) for o in everything)
     everything, kept_values = keep_figures(everything, held)
     # Settled together, so that of two tables giving the same key the catalogue's preferred one wins.
     kept, _ = settle(everything, held, ranks(catalogue), mark_provisional=True)
@@ -322,10 +332,11 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
     landed: list[Observation] = []
     outcomes: dict[str, TableOutcome] = {}
     rows = inserted = updated = replaced = 0
+    changed: set[tuple[str, str]] = set()
     for table, observations in per_table.items():
         try:
             with store.transaction():
-                loaded = store.load(observations, now=now, replace_sample=True)
+                loaded = store.load(observations, now=now, replace_sample=True, stored=held)
                 store.record_table(run_id, source, table, status="ok", rows=loaded.rows, inserted=loaded.inserted,
                                    updated=loaded.updated, finished_at=now)
         except StoreError as error:
@@ -334,6 +345,7 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
         outcomes[table] = TableOutcome(table, True, rows=loaded.rows)
         rows, inserted, updated = rows + loaded.rows, inserted + loaded.inserted, updated + loaded.updated
         replaced += loaded.replaced_sample
+        changed |= loaded.changed
         landed.extend(observations)
     for table, error in failures.items():
         message = http.redact(str(error) or type(error).__name__, secrets)
@@ -347,8 +359,8 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
                      error=http.redact(" | ".join(
                          http.redact(getattr(failures[t.table], "stored", None) or t.error or "", secrets)
                          for t in failed), secrets) if failed else None)
-    # Derived indicators follow their inputs: recomputed from what landed.
-    computed = derived.refresh_derived(store, catalogue, touched={o.indicator for o in landed}, now=now)
+    # Derived indicators follow their inputs: recomputed from what landed, where it changed one.
+    computed = _follow(store, catalogue, changed, now)
     return RunResult(
         source, not failed, rows=rows, inserted=inserted, updated=updated,
         revisions=store.revision_count() - revisions_before, replaced_sample=replaced,

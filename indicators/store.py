@@ -49,17 +49,25 @@ SERIES_SQL = (f"SELECT {OBSERVATION_COLUMNS} FROM observations "
 GET_SQL = (f"SELECT {OBSERVATION_COLUMNS} FROM observations "
            "WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?")
 DELETE_OBSERVATION_SQL = "DELETE FROM observations WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?"
+# A load's removal of eksempeldata from a series real figures now cover: one range of the series index.
+DELETE_SAMPLE_SERIES_SQL = ("DELETE FROM observations WHERE indicator = ? AND area = ? AND breakdown = ? "
+                            f"AND source = '{SAMPLE_SOURCE}'")
 
 
 def _marks(count: int) -> str:
     return ", ".join("?" * count)
 
 
-def stored_rows_sql(indicators: int, areas: int, breakdowns: int) -> str:
-    """What a load compares against: the stored rows of the series it brings, as `indicators` ×
-    `areas` × `breakdowns` (a seek per series in the series index, however big the store)."""
-    return ("SELECT indicator, area, period, breakdown, value, unit, source, provisional FROM observations "
-            f"WHERE indicator IN ({_marks(indicators)}) AND area IN ({_marks(areas)}) "
+# What a refresh compares against, per series it brings: the stored rows from the series' first
+# period in the run on (a range of the series index), not the series' whole history.
+STORED_SERIES_SQL = ("SELECT period, value, unit, source, provisional FROM observations "
+                     "WHERE indicator = ? AND area = ? AND breakdown = ? AND period >= ?")
+
+
+def sample_series_sql(indicators: int, areas: int, breakdowns: int) -> str:
+    """Which of these series hold eksempeldata (the partial index of eksempeldata rows answers it)."""
+    return (f"SELECT DISTINCT indicator, area, breakdown FROM observations WHERE source = '{SAMPLE_SOURCE}' "
+            f"AND indicator IN ({_marks(indicators)}) AND area IN ({_marks(areas)}) "
             f"AND breakdown IN ({_marks(breakdowns)})")
 
 
@@ -94,10 +102,20 @@ def newest_sql(breakdowns: int) -> str:
 BREAKDOWNS_SQL = "SELECT DISTINCT breakdown FROM observations WHERE indicator = ? AND area = ? ORDER BY breakdown"
 
 
-def observations_of_sql(indicators: int, breakdowns: int | None = None) -> str:
-    """The derived engine's read: every row of `indicators` indicators (in `breakdowns` breakdowns)."""
+def observations_of_sql(indicators: int, breakdowns: int | None = None, areas: int | None = None) -> str:
+    """The derived engine's read: every row of `indicators` indicators (in `breakdowns` breakdowns,
+    of `areas` areas: a refresh recomputes only the areas whose inputs it changed)."""
     return (f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator IN ({_marks(indicators)})"
+            + (f" AND area IN ({_marks(areas)})" if areas is not None else "")
             + (f" AND breakdown IN ({_marks(breakdowns)})" if breakdowns is not None else ""))
+
+
+def derived_keys_sql(indicators: int, areas: int | None = None) -> str:
+    """The keys (and formula) of the stored rows a formula made, of `indicators` (in `areas`)."""
+    return ("SELECT d.indicator, d.area, d.period, d.breakdown, d.formula FROM derived_inputs d "
+            "JOIN observations USING (indicator, area, period, breakdown) "
+            f"WHERE d.indicator IN ({_marks(indicators)})"
+            + (f" AND d.area IN ({_marks(areas)})" if areas is not None else ""))
 
 
 def cross_section_sql(periods: int, areas: int) -> str:
@@ -232,6 +250,14 @@ def m005_timestamps_in_utc(db: Database) -> None:
     # (the catch-up's "last successful run") were wrong. One convention from here: UTC, +00:00.
     normalise_timestamps(db, {"observations": ["fetched_at"], "revisions": ["revised_at"],
                               "refresh_runs": ["started_at", "finished_at"]})
+
+
+@migrations()
+def m006_sample_series_index(db: Database) -> None:
+    # A refresh removes eksempeldata from every series real figures now cover; this partial index
+    # (eksempeldata rows only, nothing for real figures to maintain) finds those series at once.
+    db.execute(f"CREATE INDEX idx_observations_sample ON observations (indicator, area, breakdown, period) "
+               f"WHERE source = '{SAMPLE_SOURCE}'")
 
 
 def normalise_timestamps(db: Database, columns_by_table: dict[str, list[str]]) -> None:
@@ -398,10 +424,26 @@ class LoadResult:
     inserted: int
     updated: int
     replaced_sample: int = 0  # eksempeldata rows removed because real figures now cover the series
+    # (indicator, area) of every row this load inserted, changed or removed: what derived values follow.
+    changed: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def unchanged(self) -> int:
         return self.rows - self.inserted - self.updated
+
+
+class StoredRows(dict):
+    """Stored rows by key, `(value, unit, source, provisional)`, read at SQLite's `data_version`
+    `version`: a load may use them instead of reading again while no other connection committed."""
+
+    def __init__(self, version: int):
+        super().__init__()
+        self.version = version
+        # The keys whose source is eksempeldata, by series (indicator, area, breakdown).
+        self.samples: dict[tuple[str, str, str], set[tuple[str, str, str, str]]] = {}
+
+    def sample(self, key: tuple[str, str, str, str]) -> None:
+        self.samples.setdefault((key[0], key[1], key[3]), set()).add(key)
 
 
 def utc_now() -> str:
@@ -623,12 +665,14 @@ class Store:
             )
 
     def load(self, observations: Iterable[Observation], *, now: str | None = None,
-             replace_sample: bool = False) -> LoadResult:
+             replace_sample: bool = False, stored: StoredRows | None = None) -> LoadResult:
         """Insert new values, update changed ones (recording a revision), skip equal ones.
 
         With `replace_sample`, eksempeldata of every series this load touches is removed first, so
         real figures never share a series with synthetic ones. All in one transaction: if anything
-        fails, nothing of this load is kept.
+        fails, nothing of this load is kept. `stored`: the rows of these series as `stored_rows`
+        read them; used (and kept up to date with this load's writes) unless another connection
+        has committed since, when they are read again.
         """
         now = now or utc_now()
         rows = [
@@ -654,16 +698,17 @@ class Store:
             conn = self.db.conn
             # What is stored for these indicators, read once: the rows are sorted into new, changed
             # and unchanged here, and only the first two reach a write.
-            stored = self._stored_rows({r[0] for r in rows}, {r[1] for r in rows}, {r[3] for r in rows})
+            if stored is None or self._commits_by_others() != stored.version:
+                stored = self.stored_rows(rows)
             replaced = 0
+            emptied: list[tuple[str, str, str]] = []
             if replace_sample:
                 touched = {(r[0], r[1], r[3]) for r in rows if r[6] != SAMPLE_SOURCE}
-                doomed = [key for key, held in stored.items()
-                          if held[2] == SAMPLE_SOURCE and (key[0], key[1], key[3]) in touched]
-                conn.executemany(DELETE_OBSERVATION_SQL, doomed)
-                replaced = len(doomed)
-                for key in doomed:
-                    del stored[key]
+                for series in self._sample_series(touched):
+                    replaced += conn.execute(DELETE_SAMPLE_SERIES_SQL, series).rowcount
+                    emptied.append(series)
+                    for key in stored.samples.pop(series, ()):
+                        del stored[key]
             new: list[tuple] = []
             changed: list[tuple] = []
             revisions: list[tuple] = []
@@ -687,17 +732,57 @@ class Store:
             conn.executemany(
                 "UPDATE observations SET value = ?, unit = ?, source = ?, provisional = ?, fetched_at = ? "
                 "WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?", changed)
-        return LoadResult(rows=len(rows), inserted=len(new), updated=len(changed), replaced_sample=replaced)
+            # The snapshot follows this load's own writes, so the next table's load may use it too.
+            for row in new:
+                stored[row[:4]] = (row[4], row[5], row[6], row[7])
+                if row[6] == SAMPLE_SOURCE:
+                    stored.sample(row[:4])
+            for value, unit, source, provisional, _, *key in changed:
+                held = stored[tuple(key)]
+                stored[tuple(key)] = (value, unit, source, provisional)
+                if source == SAMPLE_SOURCE and held[2] != SAMPLE_SOURCE:
+                    stored.sample(tuple(key))
+                elif held[2] == SAMPLE_SOURCE and source != SAMPLE_SOURCE:
+                    stored.samples.get((key[0], key[1], key[3]), set()).discard(tuple(key))
+        touched = {(r[0], r[1]) for r in new} | {(r[5], r[6]) for r in changed} | {(s[0], s[1]) for s in emptied}
+        return LoadResult(rows=len(rows), inserted=len(new), updated=len(changed), replaced_sample=replaced,
+                          changed=frozenset(touched))
 
-    def _stored_rows(self, indicators: set[str], areas: set[str], breakdowns: set[str]
-                     ) -> dict[tuple[str, str, str, str], tuple]:
-        """(indicator, area, period, breakdown) -> (value, unit, source, provisional), one query."""
-        if not indicators:
-            return {}
-        wanted, places, kinds = sorted(indicators), sorted(areas), sorted(breakdowns)
-        sql = stored_rows_sql(len(wanted), len(places), len(kinds))
-        return {(r[0], r[1], r[2], r[3]): (r[4], r[5], r[6], r[7])
-                for r in self.db.conn.execute(sql, [*wanted, *places, *kinds])}
+    def _commits_by_others(self) -> int:
+        """SQLite's `data_version`: it changes only when another connection commits."""
+        return self.db.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def stored_rows(self, keys: Iterable[tuple]) -> StoredRows:
+        """(indicator, area, period, breakdown) -> (value, unit, source, provisional) of the stored rows
+        that share a series with `keys` (tuples starting with indicator, area, period, breakdown), from
+        each series' first period among them on: at least every stored row of those keys, and the
+        series' older history not at all, however long the store's is. What a refresh settles against
+        and its loads compare with."""
+        first: dict[tuple[str, str, str], str] = {}
+        for key in keys:
+            series, period = (key[0], key[1], key[3]), key[2]
+            # Text order bounds every period kind of a year from below: 2019 < 2019-01 < 2019-Q1.
+            if period < first.get(series, "\uffff"):
+                first[series] = period[:4]
+        found = StoredRows(self._commits_by_others())
+        execute = self.db.conn.execute
+        for (indicator, area, breakdown), since in first.items():
+            for period, value, unit, source, provisional in execute(STORED_SERIES_SQL,
+                                                                   (indicator, area, breakdown, since)):
+                key = (indicator, area, period, breakdown)
+                found[key] = (value, unit, source, provisional)
+                if source == SAMPLE_SOURCE:
+                    found.sample(key)
+        return found
+
+    def _sample_series(self, series: set[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+        """Which of these series (indicator, area, breakdown) hold eksempeldata, sorted."""
+        if not series:
+            return []
+        wanted, places, kinds = (sorted({s[i] for s in series}) for i in range(3))
+        found = self.db.conn.execute(sample_series_sql(len(wanted), len(places), len(kinds)),
+                                     [*wanted, *places, *kinds])
+        return sorted(s for s in map(tuple, found) if s in series)
 
     def start_run(self, source: str, *, started_at: str | None = None) -> int:
         """Record a run as `running` (committed at once), so a run that dies midway stays visible.
@@ -1010,27 +1095,29 @@ class Store:
 
     # -- derived values (indicators.derived) ----------------------------------------------------
 
-    def observations_of(self, indicators: Iterable[str], breakdowns: Iterable[str] | None = None) -> list[Observation]:
-        """Every stored observation of the given indicators (in the given breakdowns, when named)."""
+    def observations_of(self, indicators: Iterable[str], breakdowns: Iterable[str] | None = None,
+                        areas: Iterable[str] | None = None) -> list[Observation]:
+        """Every stored observation of the given indicators (in the given breakdowns and areas, when named)."""
         wanted = sorted(set(indicators))
-        if not wanted:
-            return []
         kinds = None if breakdowns is None else sorted(set(breakdowns))
-        rows = self.db.execute(observations_of_sql(len(wanted), None if kinds is None else len(kinds)),
-                               [*wanted, *(kinds or [])]).fetchall()
+        places = None if areas is None else sorted(set(areas))
+        if not wanted or kinds == [] or places == []:
+            return []
+        sql = observations_of_sql(len(wanted), None if kinds is None else len(kinds),
+                                  None if places is None else len(places))
+        rows = self.db.execute(sql, [*wanted, *(places or []), *(kinds or [])]).fetchall()
         return [self._observation(r) for r in rows]
 
-    def derived_keys(self, indicators: Iterable[str]) -> dict[tuple[str, str, str, str], str]:
-        """(indicator, area, period, breakdown) -> formula (`derived:<id>`) of the rows a formula made."""
+    def derived_keys(self, indicators: Iterable[str], areas: Iterable[str] | None = None
+                     ) -> dict[tuple[str, str, str, str], str]:
+        """(indicator, area, period, breakdown) -> formula (`derived:<id>`) of the rows a formula made
+        (in `areas`, when named)."""
         wanted = sorted(set(indicators))
-        if not wanted:
+        places = None if areas is None else sorted(set(areas))
+        if not wanted or places == []:
             return {}
-        rows = self.db.execute(
-            "SELECT d.indicator, d.area, d.period, d.breakdown, d.formula FROM derived_inputs d "
-            "JOIN observations o USING (indicator, area, period, breakdown) "
-            f"WHERE d.indicator IN ({', '.join('?' * len(wanted))})",
-            wanted,
-        )
+        rows = self.db.execute(derived_keys_sql(len(wanted), None if places is None else len(places)),
+                               [*wanted, *(places or [])])
         return {(r[0], r[1], r[2], r[3]): r[4] for r in rows}
 
     def derived_inputs(self, indicator: str, area: str, period: str, breakdown: str = "") -> dict | None:

@@ -31,10 +31,19 @@ HOT: list[tuple[str, str, list]] = [
     ("refresh: held values", store_sql.held_sql(2), ["ledige", "ledighedsprocent"]),
     ("refresh: held values of a run's series", store_sql.held_sql(2, 2, 2),
      ["ledige", "ledighedsprocent", "101", "151", "", "ydelse=A-dagpenge"]),
-    ("refresh: stored rows a load compares with", store_sql.stored_rows_sql(2, 2, 2),
+    ("refresh: stored rows of a series a load compares with", store_sql.STORED_SERIES_SQL,
+     ["ledige", "151", "", "2025"]),
+    ("refresh: which series hold eksempeldata", store_sql.sample_series_sql(2, 2, 2),
      ["ledige", "ledighedsprocent", "101", "151", "", "ydelse=A-dagpenge"]),
     ("derived: observations of inputs", store_sql.observations_of_sql(2), ["ledige", "ledighedsprocent"]),
     ("derived: observations of inputs' breakdowns", store_sql.observations_of_sql(2, 1), ["ledige", "ledighedsprocent", ""]),
+    ("derived: observations of inputs in the areas a refresh changed", store_sql.observations_of_sql(2, 1, 2),
+     ["ledige", "ledighedsprocent", "101", "151", ""]),
+    ("derived: stored keys a formula made", store_sql.derived_keys_sql(2), ["ledige", "sygedagpenge"]),
+    ("derived: stored keys a formula made in the areas a refresh changed", store_sql.derived_keys_sql(2, 2),
+     ["ledige", "sygedagpenge", "101", "151"]),
+    ("refresh: eksempeldata of a series real figures now cover", store_sql.DELETE_SAMPLE_SERIES_SQL,
+     ["ledige", "151", ""]),
 ]
 
 

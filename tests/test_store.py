@@ -83,7 +83,8 @@ def test_migrating_an_existing_store_keeps_its_data(tmp_path):
         indexes = {row[0] for row in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert "idx_observations_series" in indexes
         applied = [m.name for m in migrations.applied(store.db)]
-        assert applied == ["m001_observations", "m002_areas", "m003_series_index", "m005_timestamps_in_utc"]
+        assert applied == ["m001_observations", "m002_areas", "m003_series_index", "m005_timestamps_in_utc",
+                           "m006_sample_series_index"]
     with Store(path) as store:  # opening again applies nothing twice
         assert store.count() == 1
 

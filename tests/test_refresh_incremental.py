@@ -1,0 +1,80 @@
+"""A refresh does only the work its changes need: derived values follow the inputs it changed (in
+the areas it changed them), stored rows are read once per run, and eksempeldata of a covered series
+goes however old. Real store files, the replay server for the source."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from indicators.catalogue import default_areas, default_catalogue
+from indicators.connectors import wanted_from
+from indicators.derived import refresh_derived
+from indicators.refresh import refresh_source
+from indicators.store import Store
+from indicators.types import SAMPLE_SOURCE, Observation
+from tests.replay import ReplayServer, jobindsats_connector
+
+CATALOGUE = default_catalogue()
+NOW = "2026-08-01T06:00:00+00:00"
+LATER = "2026-08-02T06:00:00+00:00"
+PARTS = ("ydelse=Sygedagpenge", "ydelse=Jobafklaringsforløb")
+
+
+def obs(area, period, value, breakdown, source="jobindsats:y07a02", indicator="sygedagpenge"):
+    return Observation(indicator, area, period, value, breakdown, "personer", source, False, NOW)
+
+
+def test_a_refresh_that_changes_nothing_computes_no_derived_value_and_writes_nothing(tmp_path: Path):
+    wanted = wanted_from(CATALOGUE, "jobindsats", ["sygedagpenge"])
+    with ReplayServer() as server, Store(tmp_path / "store.db", create=True) as store:
+        for _ in range(2):  # the second run confirms the provisional values
+            first = refresh_source(store, jobindsats_connector(server), wanted, catalogue=CATALOGUE,
+                                   areas=default_areas(), now=NOW)
+            assert first.ok, first.error
+        assert store.get("sygedagpenge", "151", "2026-Q2").source == "derived:sygedagpenge"
+        computed_at = store.derived_inputs("sygedagpenge", "151", "2026-Q2")["computed_at"]
+        again = refresh_source(store, jobindsats_connector(server), wanted, catalogue=CATALOGUE,
+                               areas=default_areas(), now=LATER)
+        assert again.ok and again.rows > 0
+        assert (again.inserted, again.updated, again.revisions, again.derived) == (0, 0, 0, 0)
+        assert store.derived_inputs("sygedagpenge", "151", "2026-Q2")["computed_at"] == computed_at
+        assert store.db.execute("SELECT count(*) FROM observations WHERE fetched_at = ?", [LATER]).fetchone()[0] == 0
+
+
+def test_derived_values_are_recomputed_in_the_areas_whose_inputs_changed_and_kept_elsewhere(tmp_path: Path):
+    with Store(tmp_path / "store.db", create=True) as store:
+        store.load([obs(area, "2026-Q1", value, part) for area in ("151", "153")
+                    for value, part in zip((700, 250), PARTS)], now=NOW)
+        refresh_derived(store, CATALOGUE, touched={"sygedagpenge"}, now=NOW)
+        loaded = store.load([obs("151", "2026-Q1", 260, PARTS[1], "jobindsats:y12a02")], now=LATER)
+        assert loaded.changed == {("sygedagpenge", "151")}
+        run = refresh_derived(store, CATALOGUE, touched={"sygedagpenge"}, areas={"151"}, now=LATER)
+        assert (run.written, run.revised, run.removed) == (1, 1, 0)
+        assert store.get("sygedagpenge", "151", "2026-Q1").value == 960
+        # 153 was not read, not removed as stale, not recomputed: its provenance is the first run's.
+        assert store.get("sygedagpenge", "153", "2026-Q1").value == 950
+        assert store.derived_inputs("sygedagpenge", "153", "2026-Q1")["computed_at"] == NOW
+
+
+def test_a_load_reads_again_when_another_connection_committed_after_the_stored_rows_were_read(tmp_path: Path):
+    path = tmp_path / "store.db"
+    with Store(path, create=True) as store:
+        store.load([obs("151", "2026-Q1", 700, PARTS[0])], now=NOW)
+        held = store.stored_rows([("sygedagpenge", "151", "2026-Q1", PARTS[0])])
+        with Store(path) as other:
+            other.load([obs("151", "2026-Q1", 710, PARTS[0])], now=NOW)
+        loaded = store.load([obs("151", "2026-Q1", 720, PARTS[0])], now=LATER, stored=held)
+        assert (loaded.inserted, loaded.updated) == (0, 1)
+        revisions = store.db.execute("SELECT old_value, new_value FROM revisions ORDER BY id").fetchall()
+        assert revisions == [(700.0, 710.0), (710.0, 720.0)]
+
+
+def test_real_figures_remove_the_series_eksempeldata_however_far_back_it_goes(tmp_path: Path):
+    with Store(tmp_path / "store.db", create=True) as store:
+        store.load([obs("151", f"{year}-Q1", 1, PARTS[0], SAMPLE_SOURCE) for year in range(2010, 2027)]
+                   + [obs("153", "2010-Q1", 1, PARTS[0], SAMPLE_SOURCE)], now=NOW)
+        keys = [("sygedagpenge", "151", "2026-Q1", PARTS[0])]
+        loaded = store.load([obs("151", "2026-Q1", 700, PARTS[0])], now=LATER, replace_sample=True,
+                            stored=store.stored_rows(keys))
+        assert (loaded.replaced_sample, loaded.inserted, loaded.updated) == (17, 1, 0)
+        assert [o.period for o in store.series("sygedagpenge", "151", PARTS[0])] == ["2026-Q1"]
+        assert store.get("sygedagpenge", "153", "2010-Q1", PARTS[0]).is_sample  # another series: kept
