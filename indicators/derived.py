@@ -377,10 +377,19 @@ class DerivedRun:
     not_computable: tuple[str, ...] = field(default_factory=tuple)
 
 
+def never_stored(store, catalogue: Catalogue) -> list[str]:
+    """The derived indicators no formula has stored a value of yet: a formula new in this release,
+    or one whose inputs arrived only now. A refresh computes them everywhere, whatever it changed."""
+    formulas, _ = catalogue_formulas(catalogue)
+    return [f.indicator for f in formulas if not store.has_derived(f.indicator)]
+
+
 def refresh_derived(store, catalogue: Catalogue, *, touched: Iterable[str] | None = None,
-                    areas: Iterable[str] | None = None, now: str | None = None) -> DerivedRun:
+                    areas: Iterable[str] | None = None, now: str | None = None,
+                    outputs: Iterable[str] = ()) -> DerivedRun:
     """Recompute the derived indicators whose inputs are in `touched` (all when None) and store them;
     with `areas`, in those areas only (a formula combines one area's values, so the others' stay right).
+    `outputs` names derived indicators to recompute as well (with the formulas they feed).
 
     Call after a successful refresh or file import (indicators.refresh does) and after loading the
     sample data (`indicators.sampledata.load_into` does). One transaction: all or nothing.
@@ -390,6 +399,10 @@ def refresh_derived(store, catalogue: Catalogue, *, touched: Iterable[str] | Non
     now = now or utc_now()
     formulas, skipped = catalogue_formulas(catalogue)
     chosen = formulas if touched is None else affected(formulas, touched)
+    wanted = set(outputs)
+    if wanted:
+        downstream = {f.indicator for f in affected(formulas, wanted)}
+        chosen = [f for f in formulas if f in chosen or f.indicator in wanted or f.indicator in downstream]
     if not chosen:
         return DerivedRun(not_computable=tuple(s.indicator for s in skipped))
     needed = set().union(*(f.inputs for f in chosen)) | {f.indicator for f in chosen}

@@ -118,6 +118,10 @@ def derived_keys_sql(indicators: int, areas: int | None = None) -> str:
             + (f" AND d.area IN ({_marks(areas)})" if areas is not None else ""))
 
 
+# Whether a formula has stored any value yet: a seek on derived_inputs' key.
+DERIVED_ANY_SQL = "SELECT 1 FROM derived_inputs WHERE indicator = ? LIMIT 1"
+
+
 def cross_section_sql(periods: int, areas: int) -> str:
     """A ranking's read: one indicator's values for `periods` periods across `areas` areas."""
     return (f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator = ? AND breakdown = ? "
@@ -1119,6 +1123,10 @@ class Store:
         rows = self.db.execute(derived_keys_sql(len(wanted), None if places is None else len(places)),
                                [*wanted, *(places or [])])
         return {(r[0], r[1], r[2], r[3]): r[4] for r in rows}
+
+    def has_derived(self, indicator: str) -> bool:
+        """Whether a formula has stored any value of `indicator`."""
+        return self.db.execute(DERIVED_ANY_SQL, [indicator]).fetchone() is not None
 
     def derived_inputs(self, indicator: str, area: str, period: str, breakdown: str = "") -> dict | None:
         """The formula and input sources behind one derived value, or None if no formula made it."""

@@ -78,3 +78,26 @@ def test_real_figures_remove_the_series_eksempeldata_however_far_back_it_goes(tm
         assert (loaded.replaced_sample, loaded.inserted, loaded.updated) == (17, 1, 0)
         assert [o.period for o in store.series("sygedagpenge", "151", PARTS[0])] == ["2026-Q1"]
         assert store.get("sygedagpenge", "153", "2010-Q1", PARTS[0]).is_sample  # another series: kept
+
+
+def test_a_formula_that_has_stored_nothing_yet_is_computed_by_a_run_that_changes_nothing(tmp_path: Path):
+    """A formula new in this release finds its inputs stored already: the next refresh computes it
+    everywhere, though it changes no input; after that a no-change run leaves it alone again."""
+    wanted = wanted_from(CATALOGUE, "jobindsats", ["sygedagpenge"])
+    with ReplayServer() as server, Store(tmp_path / "store.db", create=True) as store:
+        for _ in range(2):
+            assert refresh_source(store, jobindsats_connector(server), wanted, catalogue=CATALOGUE,
+                                  areas=default_areas(), now=NOW).ok
+        made = store.db.execute("SELECT count(*) FROM derived_inputs WHERE indicator = 'sygedagpenge'").fetchone()[0]
+        assert made > 0
+        # As before the formula existed: its values and their provenance gone, the inputs kept.
+        store.db.execute("DELETE FROM observations WHERE source = 'derived:sygedagpenge'")
+        store.db.execute("DELETE FROM derived_inputs WHERE indicator = 'sygedagpenge'")
+        assert store.get("sygedagpenge", "151", "2026-Q2") is None
+        again = refresh_source(store, jobindsats_connector(server), wanted, catalogue=CATALOGUE,
+                               areas=default_areas(), now=LATER)
+        assert again.ok and (again.inserted, again.updated) == (0, 0) and again.derived == made
+        assert store.get("sygedagpenge", "151", "2026-Q2").source == "derived:sygedagpenge"
+        last = refresh_source(store, jobindsats_connector(server), wanted, catalogue=CATALOGUE,
+                              areas=default_areas(), now=LATER)
+        assert last.derived == 0
