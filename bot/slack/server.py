@@ -9,8 +9,10 @@ I/O: a listening socket or a websocket, Slack, the store.
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
+import sys
 import threading
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
@@ -25,7 +27,7 @@ from bot.service.healthserver import Probe, answer_health, probe
 from bot.service.web import BoundedServer, DeadlineHandler, LinkHandler, answer_link
 from bot.settings import Settings
 from bot.slack import actions, posting, subscriptions
-from bot.slack.app import SlackBot
+from bot.slack.app import Arrivals, SlackBot
 from bot.slack.channel import SlackChannel
 from bot.slack.listeners import build_app
 
@@ -35,7 +37,11 @@ UPKEEP_SECONDS = 30.0
 MAX_BODY = 1_000_000  # Slack's payloads are far smaller; anything bigger is not Slack
 MAX_CONNECTIONS = 64  # Slack sends a handful at a time; more at once is a flood, not Slack
 READ_SECONDS = 10.0  # to read one request, headers and body; Slack sends it in one go
-STARTUP_SECONDS = 30.0  # auth.test at start (or the Socket Mode connection), retries included
+STARTUP_SECONDS = 30.0
+# The interpreter's thread switch interval while Slack is served: a thread waiting for the GIL gets
+# it after this long (Python's default: 5 ms); with answer and upload threads busy, an
+# acknowledgement would otherwise wait 5 ms at every turn.
+SWITCH_SECONDS = 0.001  # auth.test at start (or the Socket Mode connection), retries included
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -60,8 +66,8 @@ for _name in ("faktabot.slack", "faktabot.slack.bolt", "faktabot.slack.socket"):
 
 def http_server(app: App, port: int, host: str = "127.0.0.1", *, signing_secret: str | None = None,
                 max_connections: int = MAX_CONNECTIONS, read_seconds: float = READ_SECONDS,
-                health: Probe | None = None,
-                links: LinkHandler | None = None) -> ThreadingHTTPServer:
+                health: Probe | None = None, links: LinkHandler | None = None,
+                arrivals: Arrivals | None = None) -> ThreadingHTTPServer:
     """An HTTP server that hands each signed POST to /slack/events to Bolt and answers GET /health.
 
     `/health` reports the service (`bot/service/health.py`: heartbeat, store, last refreshes) when
@@ -107,13 +113,21 @@ def http_server(app: App, port: int, host: str = "127.0.0.1", *, signing_secret:
                 self._refuse(401, "a missing, stale or invalid signature")
                 return
             headers = {name.lower(): self.headers.get_all(name) or [] for name in self.headers}
+            acked = verifier is not None and _is_event(body)
+            if acked:
+                # An event wants nothing but a 200 within 3 s, whatever the listeners make of it:
+                # say so now, before Bolt parses, routes and queues it, so a burst of events is
+                # acknowledged at the speed of reading them (Slack's retries are dropped by event id).
+                self._answer(200, {}, "")
             try:
                 request = BoltRequest(body=body, query=query, headers=headers)
             except ValueError:  # a signed body Bolt cannot parse (malformed JSON or form data)
-                self._refuse(400, "a body that is neither JSON nor form data")
+                if not acked:
+                    self._refuse(400, "a body that is neither JSON nor form data")
                 return
             response = app.dispatch(request)
-            self._answer(response.status, response.headers, response.body)
+            if not acked:
+                self._answer(response.status, response.headers, response.body)
 
         def _signed(self, body: str) -> bool:
             timestamp = self.headers.get("X-Slack-Request-Timestamp", "")
@@ -158,13 +172,44 @@ def http_server(app: App, port: int, host: str = "127.0.0.1", *, signing_secret:
             # http.server's own lines (the request line, errors) carry what the client sent.
             log.debug("http: %s", printable(format % args))
 
-    return EventsServer((host, port), Handler, max_connections=max_connections)
+    return EventsServer((host, port), Handler, max_connections=max_connections, arrivals=arrivals)
+
+
+def _is_event(body: str) -> bool:
+    """Whether a signed body is an Events API callback, the one kind whose answer is always an
+    empty 200 (slash commands, clicks and modals may answer with content; url_verification too)."""
+    if not body.startswith("{"):
+        return False  # form data: a command or an interaction
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return False  # Bolt refuses it below, with a 400
+    return isinstance(parsed, dict) and parsed.get("type") == "event_callback"
 
 
 class EventsServer(BoundedServer):
     # socketserver's default backlog of 5 resets connections when a burst of events and clicks
     # arrives at once (a channel full of people pressing the same button).
     request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], handler: type[DeadlineHandler], *, max_connections: int,
+                 arrivals: Arrivals | None = None):
+        super().__init__(address, handler, max_connections=max_connections)
+        self.arrivals = arrivals
+
+    def verify_request(self, request, client_address) -> bool:
+        # Counted from the accept, before the handler's thread starts, until the connection is
+        # shut (`shutdown_request`, once per accepted connection): the answers wait for it.
+        if self.arrivals is not None:
+            self.arrivals.arrived()
+        return True
+
+    def shutdown_request(self, request) -> None:
+        try:
+            super().shutdown_request(request)
+        finally:
+            if self.arrivals is not None:
+                self.arrivals.answered()
 
 
 @dataclass
@@ -201,6 +246,7 @@ def start(settings: Settings, config: Config, *, port: int | None = None, host: 
           **options) -> Running:
     """Build the app and start listening: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on
     HOST:PORT (127.0.0.1 unless HOST says otherwise)."""
+    sys.setswitchinterval(SWITCH_SECONDS)  # the listener's process: set once, as it starts serving
     bot = SlackBot(settings, config, **options)
     running = Running(bot)
     try:
@@ -214,7 +260,7 @@ def start(settings: Settings, config: Config, *, port: int | None = None, host: 
                                        settings.host if host is None else host,
                                        signing_secret=settings.slack_signing_secret,
                                        max_connections=max_connections, read_seconds=read_seconds,
-                                       health=health, links=links)
+                                       health=health, links=links, arrivals=bot.arrivals)
             thread = threading.Thread(target=running.http.serve_forever, kwargs={"poll_interval": 0.05},
                                       name="slack-http", daemon=True)
             thread.start()
