@@ -30,16 +30,17 @@ def answer_now(bot: SlackBot, text: str, previous: Query | None = None) -> tuple
     now = bot.clock()
     # The same words, after the same question, on the same day, from the same data: the same reply.
     key = (" ".join(text.split()), previous, now.date(), bot.data_version())
-    result = bot.answers.get(key)
-    if result is None:
+    remembered = bot.answers.get(key)
+    if remembered is None:
         store = bot.store()
         context = TargetContext.load(store, bot.config, now)
         result = reply(text, store, bot.config, now.date(), targets=context.for_answer,
                        target_board=context.board, context=previous)
-        bot.answers.keep(key, result)
+        remembered = bot.answers.keep(key, result)
+    result = remembered.reply
     if not isinstance(result.result, Answer) or result.result.observation is None:
         return result, lambda: None
-    return result, lambda: bot.renderer.chart(result, result.target_path)
+    return result, lambda: remembered.chart(lambda: bot.renderer.chart(result, result.target_path))
 
 
 def ask(bot: SlackBot, text: str, *, user: str | None, channel: str,

@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 
 from slack_sdk import WebClient
@@ -23,7 +24,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot import clock
-from bot.asking.conversation import Conversations
+from bot.asking.conversation import Conversations, Reply
 from bot.asking.queries import default_vocabulary
 from bot.config import Config
 from bot.delivery.ledger import Ledger
@@ -77,6 +78,19 @@ class Arrivals:
             self._changed.wait_for(lambda: self._count <= 0, timeout=seconds)
 
 
+@dataclass
+class Remembered:
+    """A reply remembered, and its chart once drawn (None: not yet; b"": it has none)."""
+
+    reply: Reply
+    png: bytes | None = None
+
+    def chart(self, draw: Callable[[], bytes | None]) -> bytes | None:
+        if self.png is None:
+            self.png = draw() or b""  # two threads may both draw: the chart cache makes it once
+        return self.png or None
+
+
 class RememberedAnswers:
     """Answers already made, by question and data version: a question asked again before the data
     changes is answered without reading the store or rendering again. Least recently used go
@@ -84,22 +98,28 @@ class RememberedAnswers:
 
     def __init__(self, entries: int = ANSWERS_KEPT):
         self.entries = entries
-        self._kept: OrderedDict[Hashable, object] = OrderedDict()
+        self._kept: OrderedDict[Hashable, Remembered] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> object | None:
+    def get(self, key: Hashable) -> Remembered | None:
         with self._lock:
             found = self._kept.get(key)
             if found is not None:
                 self._kept.move_to_end(key)
             return found
 
-    def keep(self, key: Hashable, answer: object) -> None:
+    def __len__(self) -> int:
         with self._lock:
-            self._kept[key] = answer
+            return len(self._kept)
+
+    def keep(self, key: Hashable, reply: Reply) -> Remembered:
+        with self._lock:
+            found = self._kept.get(key) or Remembered(reply)  # another thread's, if it came first
+            self._kept[key] = found
             self._kept.move_to_end(key)
             while len(self._kept) > self.entries:
                 self._kept.popitem(last=False)
+            return found
 
 
 def web_client(settings: Settings) -> WebClient:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
 import re
 import sys
 import threading
@@ -78,6 +79,7 @@ def http_server(app: App, port: int, host: str = "127.0.0.1", *, signing_secret:
     whose signature does not verify is refused with 401 and one log line, before its body is parsed
     or logged; malformed input gets a 400, 401 or 413."""
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
+    dispatcher = Dispatcher(app, arrivals)
 
     class Handler(DeadlineHandler):
         timeout = read_seconds  # each recv, and the whole request
@@ -113,21 +115,21 @@ def http_server(app: App, port: int, host: str = "127.0.0.1", *, signing_secret:
                 self._refuse(401, "a missing, stale or invalid signature")
                 return
             headers = {name.lower(): self.headers.get_all(name) or [] for name in self.headers}
-            acked = verifier is not None and _is_event(body)
-            if acked:
+            if verifier is not None and _is_event(body):
                 # An event wants nothing but a 200 within 3 s, whatever the listeners make of it:
-                # say so now, before Bolt parses, routes and queues it, so a burst of events is
-                # acknowledged at the speed of reading them (Slack's retries are dropped by event id).
+                # say so now, and leave Bolt's parsing, routing and queueing to the dispatch thread,
+                # so a burst of events is acknowledged at the speed of reading them (Slack's retries
+                # are dropped by event id, after the ack, as before).
                 self._answer(200, {}, "")
+                dispatcher.put(body, query, headers)
+                return
             try:
                 request = BoltRequest(body=body, query=query, headers=headers)
             except ValueError:  # a signed body Bolt cannot parse (malformed JSON or form data)
-                if not acked:
-                    self._refuse(400, "a body that is neither JSON nor form data")
+                self._refuse(400, "a body that is neither JSON nor form data")
                 return
             response = app.dispatch(request)
-            if not acked:
-                self._answer(response.status, response.headers, response.body)
+            self._answer(response.status, response.headers, response.body)
 
         def _signed(self, body: str) -> bool:
             timestamp = self.headers.get("X-Slack-Request-Timestamp", "")
@@ -172,7 +174,8 @@ def http_server(app: App, port: int, host: str = "127.0.0.1", *, signing_secret:
             # http.server's own lines (the request line, errors) carry what the client sent.
             log.debug("http: %s", printable(format % args))
 
-    return EventsServer((host, port), Handler, max_connections=max_connections, arrivals=arrivals)
+    return EventsServer((host, port), Handler, max_connections=max_connections, arrivals=arrivals,
+                        dispatcher=dispatcher)
 
 
 def _is_event(body: str) -> bool:
@@ -187,15 +190,48 @@ def _is_event(body: str) -> bool:
     return isinstance(parsed, dict) and parsed.get("type") == "event_callback"
 
 
+class Dispatcher:
+    """The thread that hands acknowledged events to Bolt, one at a time, when the listener has
+    acknowledged what is arriving (`Arrivals`): the listeners only queue work, so one thread keeps up."""
+
+    def __init__(self, app: App, arrivals: Arrivals | None):
+        self.app, self.arrivals = app, arrivals
+        self._events: queue.SimpleQueue[tuple[str, str, dict] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="slack-dispatch", daemon=True)
+        self._thread.start()
+
+    def put(self, body: str, query: str, headers: dict) -> None:
+        self._events.put((body, query, headers))
+
+    def close(self) -> None:
+        self._events.put(None)
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while (event := self._events.get()) is not None:
+            if self.arrivals is not None:
+                self.arrivals.wait_quiet()
+            body, query, headers = event
+            try:
+                self.app.dispatch(BoltRequest(body=body, query=query, headers=headers))
+            except Exception:  # the listener wrapper: one bad event must not stop the others
+                log.exception("slack: an acknowledged event could not be handled")
+
+
 class EventsServer(BoundedServer):
     # socketserver's default backlog of 5 resets connections when a burst of events and clicks
     # arrives at once (a channel full of people pressing the same button).
     request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], handler: type[DeadlineHandler], *, max_connections: int,
-                 arrivals: Arrivals | None = None):
+                 arrivals: Arrivals | None = None, dispatcher: Dispatcher | None = None):
         super().__init__(address, handler, max_connections=max_connections)
-        self.arrivals = arrivals
+        self.arrivals, self.dispatcher = arrivals, dispatcher
+
+    def server_close(self) -> None:
+        super().server_close()
+        if self.dispatcher is not None:
+            self.dispatcher.close()  # what was acknowledged is still handed to the listeners
 
     def verify_request(self, request, client_address) -> bool:
         # Counted from the accept, before the handler's thread starts, until the connection is
