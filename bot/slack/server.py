@@ -228,9 +228,30 @@ class EventsServer(BoundedServer):
                  arrivals: Arrivals | None = None, dispatcher: Dispatcher | None = None):
         super().__init__(address, handler, max_connections=max_connections)
         self.arrivals, self.dispatcher = arrivals, dispatcher
+        # One handler thread per connection slot, started now: a thread started per connection
+        # costs the accept loop a wait for that thread to get the GIL, one connection at a time.
+        self._accepted: queue.SimpleQueue[tuple | None] = queue.SimpleQueue()
+        self._handlers = [threading.Thread(target=self._handle_accepted, name=f"slack-http-{number}", daemon=True)
+                          for number in range(max_connections)]
+        for thread in self._handlers:
+            thread.start()
+
+    def process_request(self, request, client_address) -> None:
+        if not self.slots.acquire(blocking=False):  # over the cap: closed at once, as before
+            self.shutdown_request(request)
+            return
+        self._accepted.put((request, client_address))
+
+    def _handle_accepted(self) -> None:
+        while (accepted := self._accepted.get()) is not None:
+            self.process_request_thread(*accepted)  # handles, shuts the connection, frees its slot
 
     def server_close(self) -> None:
         super().server_close()
+        for _ in self._handlers:
+            self._accepted.put(None)
+        for thread in self._handlers:
+            thread.join(timeout=10)
         if self.dispatcher is not None:
             self.dispatcher.close()  # what was acknowledged is still handed to the listeners
 
