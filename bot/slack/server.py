@@ -39,11 +39,11 @@ UPKEEP_SECONDS = 30.0
 MAX_BODY = 1_000_000  # Slack's payloads are far smaller; anything bigger is not Slack
 MAX_CONNECTIONS = 64  # Slack sends a handful at a time; more at once is a flood, not Slack
 READ_SECONDS = 10.0  # to read one request, headers and body; Slack sends it in one go
-STARTUP_SECONDS = 30.0
+STARTUP_SECONDS = 30.0  # auth.test at start (or the Socket Mode connection), retries included
 # The interpreter's thread switch interval while Slack is served: a thread waiting for the GIL gets
 # it after this long (Python's default: 5 ms); with answer and upload threads busy, an
 # acknowledgement would otherwise wait 5 ms at every turn.
-SWITCH_SECONDS = 0.001  # auth.test at start (or the Socket Mode connection), retries included
+SWITCH_SECONDS = 0.001
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -78,7 +78,8 @@ def http_server(app: App, port: int, host: str = "127.0.0.1", *, signing_secret:
     One thread per connection, at most `max_connections` at once; a request must arrive whole within
     `read_seconds` (a client sending a byte a second is cut off); one request per connection. A POST
     whose signature does not verify is refused with 401 and one log line, before its body is parsed
-    or logged; malformed input gets a 400, 401 or 413."""
+    or logged; malformed input gets a 400, 401 or 413. A signed event is answered 200 at once and
+    handed to Bolt afterwards, on the dispatch thread, when `arrivals` says the burst is acknowledged."""
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
     dispatcher = Dispatcher(app, arrivals)
 
