@@ -14,7 +14,9 @@ sockets take them and timestamps each response as it completes. An ack is timed 
 its connection opens to its whole response, as before; what changed is that 50 client threads in
 this process no longer share a GIL with each other and with the fake Slack, whose own cost (86 ms
 of the 249–364 ms acks measured that way) was the harness's, not the bot's. The baseline is the
-same client against a server doing nothing else: the fake, idle, at /webhook/. Answers are timed
+same client against a server doing nothing else: the fake, idle, at /webhook/ (a ThreadingHTTPServer,
+which starts a thread per connection; the bot's listener has its handler threads started already,
+so it can come in under this baseline). Answers are timed
 from the same send times to the fake's arrival times: `time.perf_counter()` is CLOCK_MONOTONIC on
 Linux, one clock for every process.
 """
