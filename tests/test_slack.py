@@ -443,3 +443,23 @@ def test_a_token_slack_refuses_stops_the_service_with_one_line(sample_store_copy
 def test_subscribing_without_an_indicator_explains_how(running, fake):
     status, body = slack.post(running.port, slack.command("abonner", fake.base), FORM)
     assert status == 200 and "/faktabot abonner ledighed" in body  # only text: Slack shows it to the asker
+
+
+def test_a_question_asked_again_is_answered_from_memory_until_the_data_changes(running, fake, sample_store_copy):
+    def answer(ts: str, event_id: str) -> str:
+        assert slack.post(running.port, slack.event(slack.mention("ledighed maj", ts), event_id), JSON)[0] == 200
+        fake.wait_for("files.completeUploadExternal", where=in_thread(ts))
+        return fake.wait_for("chat.postMessage", where=in_thread(ts))[0].args["text"]
+
+    first = answer("1764100031.000100", "Ev31")
+    assert answer("1764100032.000100", "Ev32") == first
+    assert len(running.bot.answers) == 1  # the second answer was the first, remembered
+    # A refresh in another process changes the figure: the next answer reads the store again.
+    conn = sqlite3.connect(sample_store_copy)
+    with conn:
+        changed = conn.execute("UPDATE observations SET value = 917 WHERE indicator = 'ledige' AND area = '151' "
+                               "AND period = '2026-05' AND breakdown = ''").rowcount
+    conn.close()
+    assert changed == 1
+    third = answer("1764100033.000100", "Ev33")
+    assert "917" in third and "816" not in third and len(running.bot.answers) == 2

@@ -7,9 +7,12 @@ Bounded like the Slack listener: a cap on connections, a deadline to read each r
 """
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
 import socket
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
@@ -103,6 +106,60 @@ class BoundedServer(ThreadingHTTPServer):
             self.slots.release()
 
 
+class Deadline:
+    """One request's deadline in `Deadlines`; `cancel()` when the request arrived whole."""
+
+    __slots__ = ("action",)
+
+    def __init__(self, action: Callable[[], object]):
+        self.action: Callable[[], object] | None = action
+
+    def cancel(self) -> None:
+        self.action = None
+
+
+class Deadlines:
+    """One thread that cuts off every overdue request of the process's listeners. A timer thread
+    per request would cost a thread start, and a wait for it to get the GIL, on each request: in
+    a burst of Slack events that is most of an acknowledgement's time."""
+
+    def __init__(self) -> None:
+        self._due: list[tuple[float, int, Deadline]] = []
+        self._changed = threading.Condition()
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def add(self, seconds: float, action: Callable[[], object]) -> Deadline:
+        deadline = Deadline(action)
+        with self._changed:
+            heapq.heappush(self._due, (time.monotonic() + seconds, next(self._order), deadline))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="web-deadlines", daemon=True)
+                self._thread.start()
+            elif self._due[0][2] is deadline:
+                self._changed.notify()
+        return deadline
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                while self._due and self._due[0][2].action is None:
+                    heapq.heappop(self._due)  # cancelled: the request arrived in time
+                if not self._due:
+                    self._changed.wait()
+                    continue
+                left = self._due[0][0] - time.monotonic()
+                if left > 0:
+                    self._changed.wait(left)
+                    continue
+                action = heapq.heappop(self._due)[2].action
+            if action is not None:
+                action()
+
+
+DEADLINES = Deadlines()
+
+
 class DeadlineHandler(BaseHTTPRequestHandler):
     """A request handler with a deadline for the whole request, not only for each read: a client
     sending a byte a second is cut off when `timeout` seconds have passed. Shared by the link
@@ -113,9 +170,7 @@ class DeadlineHandler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        self._deadline = threading.Timer(self.timeout, self._cut_off)
-        self._deadline.daemon = True
-        self._deadline.start()
+        self._deadline = DEADLINES.add(self.timeout, self._cut_off)
 
     def _cut_off(self) -> None:
         try:

@@ -1,6 +1,7 @@
 """Answering in Slack: a question -> the reply `faktabot ask` would give, with the same targets
 context and clock, and its chart drawn on demand in a worker process (`bot/slack/rendering.py`);
-each person's question is written to the query log. I/O: the store.
+each person's question is written to the query log. A question asked again before the data changes
+gets the reply remembered (`SlackBot.answers`). I/O: the store.
 """
 from __future__ import annotations
 
@@ -26,13 +27,20 @@ def answer(bot: SlackBot, text: str, with_chart: bool = True) -> Reply:
 def answer_now(bot: SlackBot, text: str, previous: Query | None = None) -> tuple[Reply, Draw]:
     """The answer's text now and its chart on demand, so the figure can be posted while the chart
     is still being drawn. `previous` is the conversation's question before, for follow-ups."""
-    store, now = bot.store(), bot.clock()
-    context = TargetContext.load(store, bot.config, now)
-    result = reply(text, store, bot.config, now.date(), targets=context.for_answer, target_board=context.board,
-                   context=previous)
+    now = bot.clock()
+    # The same words, after the same question, on the same day, from the same data: the same reply.
+    key = (" ".join(text.split()), previous, now.date(), bot.data_version())
+    remembered = bot.answers.get(key)
+    if remembered is None:
+        store = bot.store()
+        context = TargetContext.load(store, bot.config, now)
+        result = reply(text, store, bot.config, now.date(), targets=context.for_answer,
+                       target_board=context.board, context=previous)
+        remembered = bot.answers.keep(key, result)
+    result = remembered.reply
     if not isinstance(result.result, Answer) or result.result.observation is None:
         return result, lambda: None
-    return result, lambda: bot.renderer.chart(result, result.target_path)
+    return result, lambda: remembered.chart(lambda: bot.renderer.chart(result, result.target_path))
 
 
 def ask(bot: SlackBot, text: str, *, user: str | None, channel: str,
@@ -46,8 +54,8 @@ def ask(bot: SlackBot, text: str, *, user: str | None, channel: str,
     if conversation is not None:
         bot.conversations.remember(conversation, result, now)
     data = result.as_json()
-    bot.ledger().log_query(at=now, channel=f"slack:{channel}", user=user, text=text, understood=result.understood,
-                           intent=data["intent"], indicator=data["indicator"],
-                           area=data["area"]["code"] if data["area"] else None, period=data["period"],
-                           milliseconds=round((time.perf_counter() - started) * 1000))
+    bot.log_query(at=now, channel=f"slack:{channel}", user=user, text=text, understood=result.understood,
+                  intent=data["intent"], indicator=data["indicator"],
+                  area=data["area"]["code"] if data["area"] else None, period=data["period"],
+                  milliseconds=round((time.perf_counter() - started) * 1000))
     return result, draw

@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-import sys
 import threading
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 
 from slack_sdk import WebClient
@@ -23,7 +24,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot import clock
-from bot.asking.conversation import Conversations
+from bot.asking.conversation import Conversations, Reply
 from bot.asking.queries import default_vocabulary
 from bot.config import Config
 from bot.delivery.ledger import Ledger
@@ -37,18 +38,88 @@ from indicators.store import Store
 log = logging.getLogger("faktabot.slack")
 # Answer work per worker that may wait silently; beyond it a question hears »Jeg arbejder på det…«.
 QUEUE_PER_WORKER = 4
-# The interpreter's thread switch interval while Slack is served.
-SWITCH_SECONDS = 0.001
 # How long the workers wait for each other at start-up, so each opens its store once.
 WARM_SECONDS = 5.0
 # How many times the silent queue may wait before a question is refused, politely.
 OVERLOAD = 4
+# How long answer work waits at most for the listener to acknowledge what is arriving.
+QUIET_SECONDS = 0.2
+# Answers remembered for questions asked again (each a reply's text and data, a few kB).
+ANSWERS_KEPT = 512
 
 
 def worker_count(cpus: int | None = None) -> int:
     """Answer workers for this machine: four per core (they mostly wait on Slack and on the chart
     processes), at least four and at most 32."""
     return max(4, min(32, 4 * (cpus or os.cpu_count() or 1)))
+
+
+class Arrivals:
+    """Requests the Slack listener is reading and acknowledging right now. Answer and chart work
+    waits until none are left (at most `QUIET_SECONDS`) before it starts: an acknowledgement and
+    an answer take turns at the one GIL, so a burst of events is acknowledged first."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._changed = threading.Condition()
+
+    def arrived(self) -> None:
+        with self._changed:
+            self._count += 1
+
+    def answered(self) -> None:
+        with self._changed:
+            self._count -= 1
+            if self._count <= 0:
+                self._changed.notify_all()
+
+    def wait_quiet(self, seconds: float = QUIET_SECONDS) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: self._count <= 0, timeout=seconds)
+
+
+@dataclass
+class Remembered:
+    """A reply remembered, and its chart once drawn (None: not yet; b"": it has none)."""
+
+    reply: Reply
+    png: bytes | None = None
+
+    def chart(self, draw: Callable[[], bytes | None]) -> bytes | None:
+        if self.png is None:
+            self.png = draw() or b""  # two threads may both draw: the chart cache makes it once
+        return self.png or None
+
+
+class RememberedAnswers:
+    """Answers already made, by question and data version: a question asked again before the data
+    changes is answered without reading the store or rendering again. Least recently used go
+    first past `entries`; safe across threads."""
+
+    def __init__(self, entries: int = ANSWERS_KEPT):
+        self.entries = entries
+        self._kept: OrderedDict[Hashable, Remembered] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Remembered | None:
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+            return found
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._kept)
+
+    def keep(self, key: Hashable, reply: Reply) -> Remembered:
+        with self._lock:
+            found = self._kept.get(key) or Remembered(reply)  # another thread's, if it came first
+            self._kept[key] = found
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.entries:
+                self._kept.popitem(last=False)
+            return found
 
 
 def web_client(settings: Settings) -> WebClient:
@@ -69,9 +140,6 @@ class SlackBot:
                  client: WebClient | None = None, workers: int | None = None, queue: int | None = None,
                  chart_processes: int | None = None):
         self.settings, self.config, self.clock = settings, config, clock
-        # A thread waiting for the GIL gets it after this long (Python's default: 5 ms): with answer
-        # and upload threads busy, an acknowledgement would otherwise wait 5 ms at every turn.
-        sys.setswitchinterval(SWITCH_SECONDS)
         self.client = client or web_client(settings)
         self._local = threading.local()
         with Store(settings.db_path) as store:  # migrate once, here, before any thread needs the tables
@@ -80,10 +148,16 @@ class SlackBot:
         # Seen event ids are checked before every acknowledgement, on whichever thread the request
         # arrived: one shared connection behind a lock, and no fsync per event (WAL + NORMAL keeps
         # them across a crash of the process, which is what a retry follows).
+        # The query log is written through the same connection, so that its data version (commits
+        # by every other connection: a refresh, an evaluation, an acknowledgement) names the data
+        # an answer was made from, unchanged by the questions themselves (`remembered_answers`).
         connection = sqlite3.connect(settings.db_path, check_same_thread=False, timeout=5)
         connection.execute("PRAGMA synchronous = NORMAL")
         self._events = SlackRecords(Database(connection), migrate=False)
+        self._queries = Ledger(self._events.db)
         self._events_lock = threading.Lock()
+        self.answers = RememberedAnswers()
+        self.arrivals = Arrivals()  # counted by the HTTP listener (bot/slack/server.py)
         # Workers mostly wait (on Slack, on a chart process), so a few per core; more would only
         # fight the threads that acknowledge Slack for the GIL. Past `workers + queue` pieces of
         # work at once a question is told »Jeg arbejder på det…« and still answered; past
@@ -157,10 +231,15 @@ class SlackBot:
 
     def chart_later(self, work: Callable[..., object], *args: object) -> None:
         """Draw and upload an answer's chart after its text, off the answer workers."""
-        self.charts.submit(self._guarded, "chart", work, *args)
+        self.charts.submit(self._quietly, "chart", work, *args)
+
+    def _quietly(self, name: str, work: Callable[..., object], *args: object) -> None:
+        self.arrivals.wait_quiet()
+        self._guarded(name, work, *args)
 
     def _counted(self, name: str, work: Callable[..., object], *args: object) -> None:
         try:
+            self.arrivals.wait_quiet()
             self._guarded(name, work, *args)
         finally:
             with self._waiting_lock:
@@ -196,6 +275,17 @@ class SlackBot:
         self.renderer.close()
         with self._events_lock:
             self._events.db.close()
+
+    def log_query(self, **fields: object) -> None:
+        """A line in the query log (`Ledger.log_query`'s fields), on the shared connection."""
+        with self._events_lock:
+            self._queries.log_query(**fields)
+
+    def data_version(self) -> int:
+        """Changes whenever another connection (a refresh, an evaluation, a worker's own writes)
+        has committed to the store; questions and their log lines leave it as it is."""
+        with self._events_lock:
+            return self._events.db.execute("PRAGMA data_version").fetchone()[0]
 
     def first_time(self, event_id: str) -> bool:
         """Whether this Slack event id is new (remembered across restarts); checked on any thread."""

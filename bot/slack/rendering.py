@@ -8,6 +8,7 @@ charts are drawn in the calling thread. I/O: child processes.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -34,6 +35,10 @@ def _warm() -> bool:
     from matplotlib.figure import Figure
 
     Figure().savefig(__import__("io").BytesIO(), format="png")
+    # matplotlib's modules, fonts and caches stay for the child's life: kept out of the collector's
+    # full collections, which otherwise scan them all again between charts.
+    gc.collect()
+    gc.freeze()
     return True
 
 

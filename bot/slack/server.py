@@ -9,8 +9,12 @@ I/O: a listening socket or a websocket, Slack, the store.
 """
 from __future__ import annotations
 
+import gc
+import json
 import logging
+import queue
 import re
+import sys
 import threading
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
@@ -25,7 +29,7 @@ from bot.service.healthserver import Probe, answer_health, probe
 from bot.service.web import BoundedServer, DeadlineHandler, LinkHandler, answer_link
 from bot.settings import Settings
 from bot.slack import actions, posting, subscriptions
-from bot.slack.app import SlackBot
+from bot.slack.app import Arrivals, SlackBot
 from bot.slack.channel import SlackChannel
 from bot.slack.listeners import build_app
 
@@ -36,6 +40,10 @@ MAX_BODY = 1_000_000  # Slack's payloads are far smaller; anything bigger is not
 MAX_CONNECTIONS = 64  # Slack sends a handful at a time; more at once is a flood, not Slack
 READ_SECONDS = 10.0  # to read one request, headers and body; Slack sends it in one go
 STARTUP_SECONDS = 30.0  # auth.test at start (or the Socket Mode connection), retries included
+# The interpreter's thread switch interval while Slack is served: a thread waiting for the GIL gets
+# it after this long (Python's default: 5 ms); with answer and upload threads busy, an
+# acknowledgement would otherwise wait 5 ms at every turn.
+SWITCH_SECONDS = 0.001
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -60,8 +68,8 @@ for _name in ("faktabot.slack", "faktabot.slack.bolt", "faktabot.slack.socket"):
 
 def http_server(app: App, port: int, host: str = "127.0.0.1", *, signing_secret: str | None = None,
                 max_connections: int = MAX_CONNECTIONS, read_seconds: float = READ_SECONDS,
-                health: Probe | None = None,
-                links: LinkHandler | None = None) -> ThreadingHTTPServer:
+                health: Probe | None = None, links: LinkHandler | None = None,
+                arrivals: Arrivals | None = None) -> ThreadingHTTPServer:
     """An HTTP server that hands each signed POST to /slack/events to Bolt and answers GET /health.
 
     `/health` reports the service (`bot/service/health.py`: heartbeat, store, last refreshes) when
@@ -70,8 +78,10 @@ def http_server(app: App, port: int, host: str = "127.0.0.1", *, signing_secret:
     One thread per connection, at most `max_connections` at once; a request must arrive whole within
     `read_seconds` (a client sending a byte a second is cut off); one request per connection. A POST
     whose signature does not verify is refused with 401 and one log line, before its body is parsed
-    or logged; malformed input gets a 400, 401 or 413."""
+    or logged; malformed input gets a 400, 401 or 413. A signed event is answered 200 at once and
+    handed to Bolt afterwards, on the dispatch thread, when `arrivals` says the burst is acknowledged."""
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
+    dispatcher = Dispatcher(app, arrivals)
 
     class Handler(DeadlineHandler):
         timeout = read_seconds  # each recv, and the whole request
@@ -107,6 +117,14 @@ def http_server(app: App, port: int, host: str = "127.0.0.1", *, signing_secret:
                 self._refuse(401, "a missing, stale or invalid signature")
                 return
             headers = {name.lower(): self.headers.get_all(name) or [] for name in self.headers}
+            if verifier is not None and _is_event(body):
+                # An event wants nothing but a 200 within 3 s, whatever the listeners make of it:
+                # say so now, and leave Bolt's parsing, routing and queueing to the dispatch thread,
+                # so a burst of events is acknowledged at the speed of reading them (Slack's retries
+                # are dropped by event id, after the ack, as before).
+                self._answer(200, {}, "")
+                dispatcher.put(body, query, headers)
+                return
             try:
                 request = BoltRequest(body=body, query=query, headers=headers)
             except ValueError:  # a signed body Bolt cannot parse (malformed JSON or form data)
@@ -158,13 +176,99 @@ def http_server(app: App, port: int, host: str = "127.0.0.1", *, signing_secret:
             # http.server's own lines (the request line, errors) carry what the client sent.
             log.debug("http: %s", printable(format % args))
 
-    return EventsServer((host, port), Handler, max_connections=max_connections)
+    return EventsServer((host, port), Handler, max_connections=max_connections, arrivals=arrivals,
+                        dispatcher=dispatcher)
+
+
+def _is_event(body: str) -> bool:
+    """Whether a signed body is an Events API callback, the one kind whose answer is always an
+    empty 200 (slash commands, clicks and modals may answer with content; url_verification too)."""
+    if not body.startswith("{"):
+        return False  # form data: a command or an interaction
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return False  # Bolt refuses it below, with a 400
+    return isinstance(parsed, dict) and parsed.get("type") == "event_callback"
+
+
+class Dispatcher:
+    """The thread that hands acknowledged events to Bolt, one at a time, when the listener has
+    acknowledged what is arriving (`Arrivals`): the listeners only queue work, so one thread keeps up."""
+
+    def __init__(self, app: App, arrivals: Arrivals | None):
+        self.app, self.arrivals = app, arrivals
+        self._events: queue.SimpleQueue[tuple[str, str, dict] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="slack-dispatch", daemon=True)
+        self._thread.start()
+
+    def put(self, body: str, query: str, headers: dict) -> None:
+        self._events.put((body, query, headers))
+
+    def close(self) -> None:
+        self._events.put(None)
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while (event := self._events.get()) is not None:
+            if self.arrivals is not None:
+                self.arrivals.wait_quiet()
+            body, query, headers = event
+            try:
+                self.app.dispatch(BoltRequest(body=body, query=query, headers=headers))
+            except Exception:  # the listener wrapper: one bad event must not stop the others
+                log.exception("slack: an acknowledged event could not be handled")
 
 
 class EventsServer(BoundedServer):
     # socketserver's default backlog of 5 resets connections when a burst of events and clicks
     # arrives at once (a channel full of people pressing the same button).
     request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], handler: type[DeadlineHandler], *, max_connections: int,
+                 arrivals: Arrivals | None = None, dispatcher: Dispatcher | None = None):
+        super().__init__(address, handler, max_connections=max_connections)
+        self.arrivals, self.dispatcher = arrivals, dispatcher
+        # One handler thread per connection slot, started now: a thread started per connection
+        # costs the accept loop a wait for that thread to get the GIL, one connection at a time.
+        self._accepted: queue.SimpleQueue[tuple | None] = queue.SimpleQueue()
+        self._handlers = [threading.Thread(target=self._handle_accepted, name=f"slack-http-{number}", daemon=True)
+                          for number in range(max_connections)]
+        for thread in self._handlers:
+            thread.start()
+
+    def process_request(self, request, client_address) -> None:
+        if not self.slots.acquire(blocking=False):  # over the cap: closed at once, as before
+            self.shutdown_request(request)
+            return
+        self._accepted.put((request, client_address))
+
+    def _handle_accepted(self) -> None:
+        while (accepted := self._accepted.get()) is not None:
+            self.process_request_thread(*accepted)  # handles, shuts the connection, frees its slot
+
+    def server_close(self) -> None:
+        super().server_close()
+        for _ in self._handlers:
+            self._accepted.put(None)
+        for thread in self._handlers:
+            thread.join(timeout=10)
+        if self.dispatcher is not None:
+            self.dispatcher.close()  # what was acknowledged is still handed to the listeners
+
+    def verify_request(self, request, client_address) -> bool:
+        # Counted from the accept, before the handler's thread starts, until the connection is
+        # shut (`shutdown_request`, once per accepted connection): the answers wait for it.
+        if self.arrivals is not None:
+            self.arrivals.arrived()
+        return True
+
+    def shutdown_request(self, request) -> None:
+        try:
+            super().shutdown_request(request)
+        finally:
+            if self.arrivals is not None:
+                self.arrivals.answered()
 
 
 @dataclass
@@ -201,6 +305,7 @@ def start(settings: Settings, config: Config, *, port: int | None = None, host: 
           **options) -> Running:
     """Build the app and start listening: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on
     HOST:PORT (127.0.0.1 unless HOST says otherwise)."""
+    sys.setswitchinterval(SWITCH_SECONDS)  # the listener's process: set once, as it starts serving
     bot = SlackBot(settings, config, **options)
     running = Running(bot)
     try:
@@ -214,7 +319,7 @@ def start(settings: Settings, config: Config, *, port: int | None = None, host: 
                                        settings.host if host is None else host,
                                        signing_secret=settings.slack_signing_secret,
                                        max_connections=max_connections, read_seconds=read_seconds,
-                                       health=health, links=links)
+                                       health=health, links=links, arrivals=bot.arrivals)
             thread = threading.Thread(target=running.http.serve_forever, kwargs={"poll_interval": 0.05},
                                       name="slack-http", daemon=True)
             thread.start()
@@ -262,6 +367,11 @@ def serve(settings: Settings, config: Config, stop: threading.Event, *,
         stop.set()
         return
     running = outcome["running"]
+    # What start-up loaded (Bolt, the Web API client, templates, the vocabulary) lives as long as
+    # the service: out of the collector's sight, a full collection in a burst scans only what the
+    # answers made since, not every module's objects again.
+    gc.collect()
+    gc.freeze()
     try:
         stop.wait()
     finally:
