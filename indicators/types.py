@@ -4,6 +4,7 @@ No I/O here: `rules` may import this module and nothing else from `indicators`.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 SAMPLE_SOURCE = "eksempeldata"
@@ -28,6 +29,36 @@ class Observation:
         # A derived value computed from any eksempeldata input is stored with this source too
         # (indicators.derived), so every check of "is this eksempeldata?" sees it.
         return self.source == SAMPLE_SOURCE
+
+
+# The slots of Observation, set directly: the frozen dataclass's __init__ goes through
+# object.__setattr__ per field, about two thirds of the cost of building one from columns.
+_OBSERVATION_SLOTS = tuple(Observation.__dict__[name].__set__ for name in (
+    "indicator", "area", "period", "value", "breakdown", "unit", "source", "provisional", "fetched_at"))
+
+
+def observations_of_columns(indicator: str, areas: Iterable[str], periods: Iterable[str],
+                            values: Iterable[float | None], breakdowns: Iterable[str], *, unit: str, source: str,
+                            fetched_at: str, provisional: bool = False) -> list[Observation]:
+    """One indicator's observations from parallel columns; equal to calling `Observation(...)` per row."""
+    new = object.__new__
+    set_indicator, set_area, set_period, set_value, set_breakdown, set_unit, set_source, set_provisional, \
+        set_fetched_at = _OBSERVATION_SLOTS
+    built = []
+    append = built.append
+    for area, period, value, breakdown in zip(areas, periods, values, breakdowns):
+        observation = new(Observation)
+        set_indicator(observation, indicator)
+        set_area(observation, area)
+        set_period(observation, period)
+        set_value(observation, value)
+        set_breakdown(observation, breakdown)
+        set_unit(observation, unit)
+        set_source(observation, source)
+        set_provisional(observation, provisional)
+        set_fetched_at(observation, fetched_at)
+        append(observation)
+    return built
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 import httpx
@@ -24,7 +26,7 @@ from indicators.connectors.rows import (
     ValueProblem,
     parse_value,
 )
-from indicators.types import Observation
+from indicators.types import Observation, observations_of_columns
 from indicators.wording import wording
 
 NAME = "jobindsats"
@@ -111,6 +113,7 @@ class JobindsatsConnector:
     def __init__(self, http: HttpClient):
         self.http = http
         self._specs: dict[str, TableSpec] = {}
+        self._area_codes: tuple[Areas, dict[object, str | None]] | None = None
 
     # -- plan (pure) ---------------------------------------------------------------------------
 
@@ -155,7 +158,11 @@ class JobindsatsConnector:
     # -- normalise (pure) ----------------------------------------------------------------------
 
     def normalise(self, answer: Answer, areas: Areas, fetched_at: str) -> list[Observation]:
-        return normalise(answer, areas, fetched_at)
+        # The area names met so far, kept across the queries of a run: every answer names the
+        # same hundred areas, and folding them again per query was a tenth of normalising.
+        if self._area_codes is None or self._area_codes[0] is not areas:
+            self._area_codes = (areas, {})
+        return normalise(answer, areas, fetched_at, area_codes=self._area_codes[1])
 
 
 def parse_spec(body: Any, table: str) -> TableSpec:
@@ -234,8 +241,45 @@ def _measure_column(columns: Sequence[str], measure: str) -> int | None:
     return next((i for i, c in enumerate(columns) if fold(str(c)) == folded), None)
 
 
-def normalise(answer: Answer, areas: Areas, fetched_at: str) -> list[Observation]:
-    """The answers of one query as observations: area names to DST codes, labels to breakdowns."""
+_PLAIN_CELLS = frozenset({float, type(None)})  # JSON numbers and nulls: stored as they are
+
+
+@dataclass
+class _Segment:
+    """One body's rows with one label set, as columns: kept row positions, area codes, periods."""
+
+    rows: list  # the body's rows (up to any short row)
+    positions: list[int] | None  # None: every row
+    codes: Sequence[str]
+    periods: Sequence[str]
+    cells: list[Sequence]  # per wanted entry, that entry's measure cells
+
+    def row(self, offset: int) -> list:
+        return self.rows[offset if self.positions is None else self.positions[offset]]
+
+
+def _first_short_row(rows: list, width: int) -> int | None:
+    if set(map(type, rows)) == {list} and set(map(len, rows)) == {width}:
+        return None
+    return next(i for i, r in enumerate(rows) if not isinstance(r, list) or len(r) != width)
+
+
+def _gather(column: Sequence, positions: list[int] | None) -> Sequence:
+    if positions is None:
+        return column
+    if len(positions) == 1:
+        return (column[positions[0]],)
+    return itemgetter(*positions)(column)
+
+
+def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
+              area_codes: dict[object, str | None] | None = None) -> list[Observation]:
+    """The answers of one query as observations: area names to DST codes, labels to breakdowns.
+
+    Column by column: each distinct period is decoded and each distinct area name looked up once,
+    rows are grouped by their label set, and a label set is placed once per wanted entry.
+    `area_codes`: source area name -> code (None: unknown) of earlier answers with the same `areas`.
+    """
     query = answer.query
     table = query.table
 
@@ -243,14 +287,12 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str) -> list[Observation
         return SourceError(wording("source_failed", source="jobindsats", table=table, problem=problem, fix=fix),
                            source=NAME, table=table)
 
-    vocabulary = areas.vocabulary()
-    # Answers repeat the same few periods, areas and label sets thousands of times.
+    vocabulary: dict[str, str] | None = None
     period_of: dict[object, str] = {}
-    area_of: dict[object, str | None] = {}
+    area_of = {} if area_codes is None else area_codes
     seen: set[tuple] = set()
-    # Rows grouped by their label set, in the order each set first appears: a label set is placed
-    # once per wanted entry, not once per row. Per row: area code, period, the row, measure columns.
-    groups: dict[tuple[str, ...], list[tuple[str, str, list, tuple[int, ...]]]] = {}
+    # Label set -> its segments, in the order each set first appears (body order, then row order).
+    groups: dict[tuple, list[_Segment]] = {}
     for body in answer.bodies:
         if not isinstance(body, dict) or not isinstance(body.get("columns"), list) \
                 or not isinstance(body.get("rows"), list):
@@ -265,84 +307,124 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str) -> list[Observation
                     wording("jobindsats_fix_measure", where=item.where),
                 )
             measures.append(index)
-        measure_columns = tuple(measures)
         body_rows = body["rows"]
         if not body_rows:
             continue
         # Period and area come first, then the dimension labels, then the measures.
-        first_value = min(measure_columns)
+        first_value = min(measures)
         for i in range(2, first_value):
             if all(_is_value(r[i]) for r in body_rows if isinstance(r, list) and len(r) > i):
                 first_value = i
                 break
-        for row in body_rows:
-            if not isinstance(row, list) or len(row) != len(columns):
-                raise fail(wording("jobindsats_short_row", cells=len(columns), row=str(row)[:120]),
-                           wording("jobindsats_fix_shape"))
-            labels = tuple(row[2:first_value])
-            if None in labels:
-                labels = tuple("" if c is None else str(c) for c in labels)
-            key = (row[0], row[1], labels)
-            if key in seen:  # `_nykom=*` may repeat the Hele landet row that `_nykom=/` gives
-                continue
-            seen.add(key)
-            period = period_of.get(row[0])
-            if period is None:
-                try:
-                    period = period_of[row[0]] = str(periods.from_source(str(row[0])))
-                except periods.PeriodError:
-                    raise fail(wording("jobindsats_bad_period", period=row[0]),
-                               wording("source_fix_report_periods")) from None
-            if row[1] not in area_of:
-                area_of[row[1]] = vocabulary.get(fold(str(row[1])))
-            code = area_of[row[1]]
-            if code is None:
-                raise fail(wording("jobindsats_unknown_area", area=row[1]), wording("jobindsats_fix_area"))
-            group = groups.get(labels)
-            if group is None:
-                group = groups[labels] = []
-            group.append((code, period, row, measure_columns))
+        # A malformed row stops the answer there; the rows before it are checked first, as a
+        # row-by-row reading would have met them.
+        short = _first_short_row(body_rows, len(columns))
+        rows = body_rows if short is None else body_rows[:short]
+        if rows:
+            cols = list(zip(*rows))
+            period_col, area_col = cols[0], cols[1]
+            bad_period = bad_area = len(rows)
+            for cell in set(period_col):
+                if cell not in period_of:
+                    try:
+                        period_of[cell] = str(periods.from_source(str(cell)))
+                    except periods.PeriodError:
+                        bad_period = min(bad_period, period_col.index(cell))
+            for cell in set(area_col):
+                if cell not in area_of:
+                    if vocabulary is None:
+                        vocabulary = areas.vocabulary()
+                    area_of[cell] = vocabulary.get(fold(str(cell)))
+                if area_of[cell] is None:
+                    bad_area = min(bad_area, area_col.index(cell))
+            if bad_period < len(rows) and bad_period <= bad_area:
+                raise fail(wording("jobindsats_bad_period", period=period_col[bad_period]),
+                           wording("source_fix_report_periods"))
+            if bad_area < len(rows):
+                raise fail(wording("jobindsats_unknown_area", area=area_col[bad_area]), wording("jobindsats_fix_area"))
+        if short is not None:
+            raise fail(wording("jobindsats_short_row", cells=len(columns), row=str(body_rows[short])[:120]),
+                       wording("jobindsats_fix_shape"))
+        label_cols = cols[2:first_value]
+        labels_col = list(zip(*label_cols)) if label_cols else [()] * len(rows)
+        if any(None in c for c in label_cols):
+            labels_col = [tuple("" if c is None else str(c) for c in labels) if None in labels else labels
+                          for labels in labels_col]
+        keys = list(zip(period_col, area_col, labels_col))
+        # `_nykom=*` may repeat the Hele landet row that `_nykom=/` gives: the first one counts.
+        positions_of: dict[tuple, list[int] | None]
+        if seen.isdisjoint(keys) and len(set(keys)) == len(keys):
+            seen.update(keys)
+            distinct = set(labels_col)
+            positions_of = {labels_col[0]: None} if len(distinct) == 1 else {}
+            if len(distinct) > 1:
+                for i, labels in enumerate(labels_col):
+                    positions_of.setdefault(labels, []).append(i)
+        else:
+            positions_of = {}
+            for i, key in enumerate(keys):
+                if key not in seen:
+                    seen.add(key)
+                    positions_of.setdefault(key[2], []).append(i)
+        codes = list(map(area_of.__getitem__, area_col))
+        decoded = list(map(period_of.__getitem__, period_col))
+        for labels, positions in positions_of.items():
+            segment = _Segment(rows, positions, _gather(codes, positions), _gather(decoded, positions),
+                               [_gather(cols[m], positions) for m in measures])
+            groups.setdefault(labels, []).append(segment)
 
     observations: list[Observation] = []
     source = source_name(table)
     for number, item in enumerate(query.wanted):
         labels_map = LabelMap(item.source.breakdowns)
-        placed_groups: list[tuple[str, list]] = []
-        for labels, members in groups.items():
+        keys = []
+        cells = []
+        placed_segments: list[_Segment] = []
+        for labels, segments in groups.items():
             placed = labels_map.place(labels)
             if placed.unknown:
-                row = members[0][2]
+                row = segments[0].row(0)
                 raise fail(
                     wording("jobindsats_unknown_label", label=placed.unknown[0], labels=" / ".join(labels),
                             area=row[1], period=row[0]),
                     wording("jobindsats_fix_label", where=item.where),
                 )
-            if placed.breakdown is not None:
-                placed_groups.append((placed.breakdown, members))
-        tally = Tally()
-        values = tally.values
-        for breakdown, members in placed_groups:
-            for code, period, row, measure_columns in members:
-                cell = row[measure_columns[number]]
-                kind = type(cell)
-                if kind is float or cell is None:  # JSON numbers and nulls: the common cells, inline
-                    value = cell
-                else:
-                    try:
-                        value = parse_value(cell)
-                    except ValueProblem as problem:
-                        raise fail(wording("jobindsats_bad_value", measure=item.source.measure, area=row[1],
-                                               period=row[0], problem=problem),
-                                       wording("source_fix_report_numbers")) from None
-                key = (code, period, breakdown)
-                if key in values:
-                    tally.add(code, period, breakdown, value)
-                else:
-                    values[key] = value
-        unit, indicator = item.indicator.unit, item.indicator.id
-        observations.extend(
-            Observation(indicator, area, period, value, breakdown, unit, source, False, fetched_at)
-            for (area, period, breakdown), value in values.items()
-        )
+            if placed.breakdown is None:
+                continue
+            for segment in segments:
+                keys.extend(zip(segment.codes, segment.periods, repeat(placed.breakdown)))
+                cells.extend(segment.cells[number])
+                placed_segments.append(segment)
+        if not set(map(type, cells)) <= _PLAIN_CELLS:
+            cells = _parse_cells(cells, placed_segments, number, item.source.measure, fail)
+        values = dict(zip(keys, cells))
+        if len(values) != len(keys):
+            # Rows that land on one key are summed (two labels to one breakdown, two area spellings).
+            tally = Tally()
+            for (code, period, breakdown), value in zip(keys, cells):
+                tally.add(code, period, breakdown, value)
+            values = tally.values
+        if not values:
+            continue
+        codes, decoded, breakdowns = zip(*values)
+        observations += observations_of_columns(item.indicator.id, codes, decoded, values.values(), breakdowns,
+                                                unit=item.indicator.unit, source=source, fetched_at=fetched_at)
     return observations
 
+
+def _parse_cells(cells: list, segments: list[_Segment], number: int, measure: str, fail) -> list[float | None]:
+    """Text and integer cells as numbers; the first that is none names its row."""
+    parsed: list[float | None] = []
+    for segment in segments:
+        for offset, cell in enumerate(segment.cells[number]):
+            if cell is None or type(cell) is float:
+                parsed.append(cell)
+                continue
+            try:
+                parsed.append(parse_value(cell))
+            except ValueProblem as problem:
+                row = segment.row(offset)
+                raise fail(wording("jobindsats_bad_value", measure=measure, area=row[1], period=row[0],
+                                   problem=problem),
+                           wording("source_fix_report_numbers")) from None
+    return parsed
