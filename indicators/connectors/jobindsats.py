@@ -353,8 +353,9 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
         keys = list(zip(period_col, area_col, labels_col))
         # `_nykom=*` may repeat the Hele landet row that `_nykom=/` gives: the first one counts.
         positions_of: dict[tuple, list[int] | None]
-        if seen.isdisjoint(keys) and len(set(keys)) == len(keys):
-            seen.update(keys)
+        fresh = set(keys)  # hashed once: set operations reuse the stored hashes
+        if len(fresh) == len(keys) and seen.isdisjoint(fresh):
+            seen |= fresh
             distinct = set(labels_col)
             positions_of = {labels_col[0]: None} if len(distinct) == 1 else {}
             if len(distinct) > 1:
