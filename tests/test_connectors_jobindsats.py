@@ -14,6 +14,7 @@ from indicators.connectors.jobindsats import (
     Query,
     normalise,
 )
+from indicators.types import Observation, observations_of_columns
 from tests.replay import RECORDED, ReplayServer, jobindsats_connector
 
 CATALOGUE = default_catalogue()
@@ -133,3 +134,19 @@ def test_the_replay_server_replays_the_recorded_answer_for_its_recorded_query():
         query = Query("y25i01", (("_akassebl", "/"), ("_ygrpi09", "/")), "month", (wanted,), None)
         found = normalise(connector.fetch(query), AREAS, FETCHED)
     assert {o.value for o in found if o.area == "000" and o.period == "2025-05"} == {83555}
+
+
+def test_observations_built_from_columns_equal_those_built_one_by_one():
+    built = observations_of_columns("ledige", ["101", "000"], ["2026-05", "2026-Q2"], [12.5, None],
+                                    ["", "køn=Kvinder"], unit="personer", source="jobindsats:y01a02",
+                                    fetched_at="2026-08-10T06:00:00+00:00")
+    assert built == [
+        Observation("ledige", "101", "2026-05", 12.5, "", "personer", "jobindsats:y01a02", False,
+                    "2026-08-10T06:00:00+00:00"),
+        Observation("ledige", "000", "2026-Q2", None, "køn=Kvinder", "personer", "jobindsats:y01a02", False,
+                    "2026-08-10T06:00:00+00:00"),
+    ]
+    assert hash(built[0]) == hash(Observation("ledige", "101", "2026-05", 12.5, "", "personer", "jobindsats:y01a02",
+                                              False, "2026-08-10T06:00:00+00:00"))
+    with pytest.raises(AttributeError):  # still frozen
+        built[0].value = 1.0
