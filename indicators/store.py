@@ -59,9 +59,15 @@ def _marks(count: int) -> str:
 
 
 # What a refresh compares against, per series it brings: the stored rows from the series' first
-# period in the run on (a range of the series index), not the series' whole history.
-STORED_SERIES_SQL = ("SELECT period, value, unit, source, provisional FROM observations "
-                     "WHERE indicator = ? AND area = ? AND breakdown = ? AND period >= ?")
+# period in the run on (a range of the series index), not the series' whole history. The series
+# of one indicator and breakdown that start alike are read together, one range per area.
+def stored_series_sql(areas: int) -> str:
+    return ("SELECT area, period, value, unit, source, provisional FROM observations "
+            f"WHERE indicator = ? AND breakdown = ? AND period >= ? AND area IN ({_marks(areas)})")
+
+
+# Areas per statement: below SQLite's smallest limit on bound parameters (999 before 3.32).
+STORED_SERIES_AREAS = 500
 
 
 def sample_series_sql(indicators: int, areas: int, breakdowns: int) -> str:
@@ -770,13 +776,20 @@ class Store:
                 first[series] = period[:4]
         found = StoredRows(self._commits_by_others())
         execute = self.db.conn.execute
+        # A statement per indicator, breakdown and first year rather than per series: a run's
+        # series of one indicator mostly start alike in every area (thousands of statements to tens).
+        areas_of: dict[tuple[str, str, str], list[str]] = {}
         for (indicator, area, breakdown), since in first.items():
-            for period, value, unit, source, provisional in execute(STORED_SERIES_SQL,
-                                                                   (indicator, area, breakdown, since)):
-                key = (indicator, area, period, breakdown)
-                found[key] = (value, unit, source, provisional)
-                if source == SAMPLE_SOURCE:
-                    found.sample(key)
+            areas_of.setdefault((indicator, breakdown, since), []).append(area)
+        for (indicator, breakdown, since), places in areas_of.items():
+            for start in range(0, len(places), STORED_SERIES_AREAS):
+                chunk = places[start:start + STORED_SERIES_AREAS]
+                for area, period, value, unit, source, provisional in execute(
+                        stored_series_sql(len(chunk)), (indicator, breakdown, since, *chunk)):
+                    key = (indicator, area, period, breakdown)
+                    found[key] = (value, unit, source, provisional)
+                    if source == SAMPLE_SOURCE:
+                        found.sample(key)
         return found
 
     def _sample_series(self, series: set[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
