@@ -124,6 +124,7 @@ def derived_keys_sql(indicators: int, areas: int | None = None) -> str:
             + (f" AND d.area IN ({_marks(areas)})" if areas is not None else ""))
 
 
+ANY_OBSERVATION_SQL = "SELECT 1 FROM observations LIMIT 1"
 # Whether a formula has stored any value yet: a seek on derived_inputs' key.
 DERIVED_ANY_SQL = "SELECT 1 FROM derived_inputs WHERE indicator = ? LIMIT 1"
 
@@ -708,7 +709,9 @@ class Store:
             conn = self.db.conn
             # What is stored for these indicators, read once: the rows are sorted into new, changed
             # and unchanged here, and only the first two reach a write.
-            if stored is None or self._commits_by_others() != stored.version:
+            # A snapshot the caller holds is used and kept up to date; one read here is not kept.
+            follow = stored is not None and self._commits_by_others() == stored.version
+            if not follow:
                 stored = self.stored_rows(rows)
             replaced = 0
             emptied: list[tuple[str, str, str]] = []
@@ -743,11 +746,11 @@ class Store:
                 "UPDATE observations SET value = ?, unit = ?, source = ?, provisional = ?, fetched_at = ? "
                 "WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?", changed)
             # The snapshot follows this load's own writes, so the next table's load may use it too.
-            for row in new:
+            for row in new if follow else ():
                 stored[row[:4]] = (row[4], row[5], row[6], row[7])
                 if row[6] == SAMPLE_SOURCE:
                     stored.sample(row[:4])
-            for value, unit, source, provisional, _, *key in changed:
+            for value, unit, source, provisional, _, *key in changed if follow else ():
                 held = stored[tuple(key)]
                 stored[tuple(key)] = (value, unit, source, provisional)
                 if source == SAMPLE_SOURCE and held[2] != SAMPLE_SOURCE:
@@ -768,13 +771,15 @@ class Store:
         each series' first period among them on: at least every stored row of those keys, and the
         series' older history not at all, however long the store's is. What a refresh settles against
         and its loads compare with."""
+        found = StoredRows(self._commits_by_others())
+        if self.db.conn.execute(ANY_OBSERVATION_SQL).fetchone() is None:
+            return found  # a new store: nothing to read (the sample's first load)
         first: dict[tuple[str, str, str], str] = {}
         for key in keys:
             series, period = (key[0], key[1], key[3]), key[2]
             # Text order bounds every period kind of a year from below: 2019 < 2019-01 < 2019-Q1.
             if period < first.get(series, "\uffff"):
                 first[series] = period[:4]
-        found = StoredRows(self._commits_by_others())
         execute = self.db.conn.execute
         # A statement per indicator, breakdown and first year rather than per series: a run's
         # series of one indicator mostly start alike in every area (thousands of statements to tens).
