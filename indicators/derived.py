@@ -378,10 +378,12 @@ class DerivedRun:
 
 
 def never_stored(store, catalogue: Catalogue) -> list[str]:
-    """The derived indicators no formula has stored a value of yet: a formula new in this release,
-    or one whose inputs arrived only now. A refresh computes them everywhere, whatever it changed."""
+    """The derived indicators no formula has stored a value of yet although every input has values:
+    a formula new in this release, say. A refresh computes them everywhere, whatever it changed;
+    one still missing an input waits for it (reading the rest each run would find nothing)."""
     formulas, _ = catalogue_formulas(catalogue)
-    return [f.indicator for f in formulas if not store.has_derived(f.indicator)]
+    return [f.indicator for f in formulas
+            if not store.has_derived(f.indicator) and all(map(store.has_indicator, f.inputs))]
 
 
 def refresh_derived(store, catalogue: Catalogue, *, touched: Iterable[str] | None = None,

@@ -125,6 +125,8 @@ def derived_keys_sql(indicators: int, areas: int | None = None) -> str:
 
 
 ANY_OBSERVATION_SQL = "SELECT 1 FROM observations LIMIT 1"
+# Whether an indicator has any stored value: a seek on the series index.
+HAS_INDICATOR_SQL = "SELECT 1 FROM observations WHERE indicator = ? LIMIT 1"
 # Whether a formula has stored any value yet: a seek on derived_inputs' key.
 DERIVED_ANY_SQL = "SELECT 1 FROM derived_inputs WHERE indicator = ? LIMIT 1"
 
@@ -1141,6 +1143,10 @@ class Store:
         rows = self.db.execute(derived_keys_sql(len(wanted), None if places is None else len(places)),
                                [*wanted, *(places or [])])
         return {(r[0], r[1], r[2], r[3]): r[4] for r in rows}
+
+    def has_indicator(self, indicator: str) -> bool:
+        """Whether any value of `indicator` is stored."""
+        return self.db.execute(HAS_INDICATOR_SQL, [indicator]).fetchone() is not None
 
     def has_derived(self, indicator: str) -> bool:
         """Whether a formula has stored any value of `indicator`."""

@@ -42,6 +42,7 @@ HOT: list[tuple[str, str, list]] = [
     ("derived: stored keys a formula made", store_sql.derived_keys_sql(2), ["ledige", "sygedagpenge"]),
     ("derived: stored keys a formula made in the areas a refresh changed", store_sql.derived_keys_sql(2, 2),
      ["ledige", "sygedagpenge", "101", "151"]),
+    ("derived: whether an input of a formula has any value", store_sql.HAS_INDICATOR_SQL, ["ledige"]),
     ("refresh: eksempeldata of a series real figures now cover", store_sql.DELETE_SAMPLE_SERIES_SQL,
      ["ledige", "151", ""]),
 ]

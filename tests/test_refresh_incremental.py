@@ -101,3 +101,15 @@ def test_a_formula_that_has_stored_nothing_yet_is_computed_by_a_run_that_changes
         last = refresh_source(store, jobindsats_connector(server), wanted, catalogue=CATALOGUE,
                               areas=default_areas(), now=LATER)
         assert last.derived == 0
+
+
+def test_a_formula_still_missing_an_input_is_not_read_again_by_every_run(tmp_path: Path):
+    from indicators.derived import never_stored
+
+    with Store(tmp_path / "store.db", create=True) as store:
+        store.load([obs("151", "2026-Q1", value, part) for value, part in zip((700, 250), PARTS)], now=NOW)
+        waiting = never_stored(store, CATALOGUE)
+        assert "sygedagpenge" in waiting  # its inputs are stored, its values not yet
+        assert "ungeledighed" not in waiting  # no input of it is stored: nothing to compute from
+        refresh_derived(store, CATALOGUE, touched={"sygedagpenge"}, now=NOW)
+        assert "sygedagpenge" not in never_stored(store, CATALOGUE)
