@@ -106,6 +106,28 @@ class Catalogue:
     def get(self, indicator_id: str) -> Indicator:
         return self.indicators[indicator_id]
 
+    def origins(self, indicator_id: str) -> tuple[str, ...]:
+        """The kinds of source ("file", "jobindsats", "statbank") a derived indicator is computed
+        from: its formula's inputs (itself, where it sums its own breakdowns), followed through
+        inputs that are derived themselves. Empty when it has no formula."""
+
+        def inputs(current: str) -> list[str]:
+            return [str(term).lstrip("?").partition("[")[0]
+                    for source in self.indicators[current].sources if source.kind == "derived"
+                    for term in (*source.formula.get("terms", ()), *source.formula.get("denominator", ()))]
+
+        kinds: set[str] = set()
+        seen: set[str] = set()
+        todo = inputs(indicator_id) if indicator_id in self.indicators else []
+        while todo:
+            current = todo.pop()
+            if current in seen or current not in self.indicators:
+                continue
+            seen.add(current)
+            kinds |= {source.kind for source in self.indicators[current].sources if source.kind != "derived"}
+            todo += inputs(current)
+        return tuple(sorted(kinds))
+
     def vocabulary(self) -> dict[str, str]:
         """Folded word -> indicator id, for exact lookups. Ids win over aliases on a clash."""
         words: dict[str, str] = {}

@@ -287,3 +287,32 @@ def test_before_y60a02_kontanthjaelp_for_the_young_is_the_old_kontanthjaelp_plus
         assert store.get("fuldtidspersoner", "151", "2021-08", young + "Kontanthjælp").value == 290
         assert store.get("ungeledighed", "151", "2021-07").value == pytest.approx((100 + 300) / 8000 * 100)
         assert store.get("ungeledighed", "151", "2021-08").value == pytest.approx((100 + 290) / 8000 * 100)
+
+
+def test_a_derived_figure_names_what_it_is_computed_from_not_its_internal_id(tmp_path: Path):
+    """»Kilde: derived:sygedagpenge« told a manager nothing; the answer and the fact sheet name the
+    sources the formula is computed from."""
+    from datetime import date
+
+    from bot.asking.conversation import reply
+    from bot.config import Config
+    from bot.rendering import render
+    from bot.reports.factsheet import FigureFacts
+
+    assert CATALOGUE.origins("sygedagpenge") == ("jobindsats",)
+    assert CATALOGUE.origins("ungeledighed") == ("jobindsats", "statbank")
+    assert CATALOGUE.origins("fleksjob") == ()  # not derived
+    path = tmp_path / "store.db"
+    with ReplayServer() as server, Store(path, create=True) as store:
+        sampledata.load_into(store)
+        result = refresh_source(store, jobindsats_connector(server), wanted_from(CATALOGUE, "jobindsats",
+                                ["sygedagpenge"]), catalogue=CATALOGUE, areas=default_areas(), now=NOW)
+        assert result.ok, result.error
+        answer = reply("sygedagpenge 2. kvartal 2026", store, Config(), date(2026, 8, 10))
+    assert "Kilde: beregnet af Faktabot ud fra Jobindsats.dk" in answer.text, answer.text
+    assert "derived" not in answer.text
+    facts = FigureFacts(number="4.4", title="Ungeledighed", indicator=CATALOGUE.get("ungeledighed"), chart=None,
+                        sources={"derived:ungeledighed"})
+    words = render.render("factsheet_figure.txt.j2", f=facts, kommune="Ballerup")
+    assert "Kilde: Jobindsats.dk og Danmarks Statistik (beregnet af Faktabot)." in words, words
+    assert "Faktabot beregner tallene ud fra Jobindsats.dk og Danmarks Statistik" in words and "derived" not in words

@@ -1,6 +1,7 @@
 """The fact sheet against the hand-made note: what each figure shows, how it is laid out, the PDF."""
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -265,3 +266,35 @@ def test_each_chart_is_described_in_real_text_on_its_page(sample_store_path):
         assert " ".join(f"{figure.number} {figure.title}".split()) in page, figure.number
     for page in texts:
         assert page.count("Hvordan er figuren lavet?") == page.count("Hvad viser figuren?") >= 3
+
+
+def _texts_inside(figure) -> None:
+    renderer = figure.canvas.get_renderer()
+    for text in figure.findobj(Text):
+        if text.get_text().strip() and text.get_visible():
+            box = text.get_window_extent(renderer)
+            assert figure.bbox.x0 <= box.x0 and box.x1 <= figure.bbox.x1 + 0.5, (text.get_text(), box)
+
+
+def test_every_text_lies_inside_the_page(drawn):
+    for page in drawn:
+        _texts_inside(page)
+
+
+def test_a_right_hand_axis_with_long_numbers_stays_on_the_page(built):
+    # Hele landet's sygedagpenge on 3.3's right axis, about 104.500 persons that barely move: the
+    # tick labels (»104.510«) ran past the page's edge and read »104.5«. The same in a Slack chart.
+    facts = built["3.3"]
+    lines = [dataclasses.replace(line, points=[(p, 104_500 + 7 * i) for i, (p, _) in enumerate(line.points)])
+             if line.secondary else line for line in facts.chart.lines]
+    assert any(line.secondary for line in lines)
+    wide = dataclasses.replace(facts, chart=dataclasses.replace(facts.chart, lines=lines))
+    page = list(factsheet.pages([wide], "2026-Q2", "Ballerup", default_catalogue()))[2]
+    FigureCanvasAgg(page).draw()
+    _texts_inside(page)
+    labels = [t.get_text() for t in page.findobj(Text) if t.get_visible()]
+    assert any(label.startswith("104.5") and len(label) == 7 for label in labels), labels
+
+    figure = charts.draw_figure(wide.chart)
+    figure.canvas.draw()
+    _texts_inside(figure)

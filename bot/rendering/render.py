@@ -104,6 +104,15 @@ def breakdown_keys(breakdown: str) -> str:
     return " og ".join(names)
 
 
+ORIGIN_NAMES = {"jobindsats": "Jobindsats.dk", "statbank": "Danmarks Statistik", "file": "kommunens egne data"}
+
+
+def origins(indicator_id: str) -> str:
+    """What a derived indicator is computed from, in words: "Jobindsats.dk og Danmarks Statistik"."""
+    names = [ORIGIN_NAMES.get(kind, kind) for kind in default_catalogue().origins(indicator_id)]
+    return " og ".join(filter(None, [", ".join(names[:-1]), names[-1] if names else ""]))
+
+
 def source_parts(source: str) -> tuple[str, str]:
     """`jobindsats:y25i01` -> (`jobindsats`, `y25i01`); `eksempeldata` -> (`eksempeldata`, ``)."""
     kind, _, table = source.partition(":")
@@ -156,6 +165,7 @@ def environment() -> Environment:
         breakdown_key=breakdown_key,
         breakdown_keys=breakdown_keys,
         source_parts=source_parts,
+        origins=origins,
         linked=linked,
     )
     env.globals["months"] = formats.MONTHS

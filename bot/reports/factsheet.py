@@ -166,7 +166,17 @@ class FigureFacts:
 
     @property
     def source_kinds(self) -> list[str]:
-        return sorted({source.partition(":")[0] for source in self.sources})
+        """Where the shown figures come from; a derived figure by the sources it is computed from."""
+        kinds: set[str] = set()
+        for source in self.sources:
+            kind, _, table = source.partition(":")
+            kinds |= set(default_catalogue().origins(table)) if kind == "derived" else {kind}
+        return sorted(kinds)
+
+    @property
+    def computed(self) -> bool:
+        """Whether a shown figure is computed by Faktabot from other figures (a derived indicator)."""
+        return any(source.startswith("derived:") for source in self.sources)
 
     @property
     def alt_text(self) -> str:
@@ -601,6 +611,11 @@ def _draw_chart(figure: Figure, facts: FigureFacts, top: float) -> None:
         charts.draw_bars(axes, facts.chart, fontsize=CHART_PT, legend_above=True)
     elif facts.chart is not None:
         charts.draw_lines(axes, facts.chart, fontsize=CHART_PT, legend_above=True)
+        # A right-hand axis takes its labels' room from the plot, not from beyond the page's edge.
+        overflow = charts.right_axis_room(axes) / 72 / A4[0] - (1 - CHART_RIGHT - 0.01)
+        if overflow > 0:
+            for each in axes.get_shared_x_axes().get_siblings(axes):
+                each.set_position((left, bottom, CHART_RIGHT - left - overflow, height))
     else:
         axes.set_xticks([])
         axes.set_yticks([])
