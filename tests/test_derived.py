@@ -309,6 +309,9 @@ def test_a_derived_figure_names_what_it_is_computed_from_not_its_internal_id(tmp
                                 ["sygedagpenge"]), catalogue=CATALOGUE, areas=default_areas(), now=NOW)
         assert result.ok, result.error
         answer = reply("sygedagpenge 2. kvartal 2026", store, Config(), date(2026, 8, 10))
+        fresh = reply("hvornår er tallene opdateret", store, Config(), date(2026, 8, 10))
+    assert "Sygedagpenge mv., beregnet af Faktabot ud fra Jobindsats.dk: beregnet" in fresh.text, fresh.text
+    assert "derived" not in fresh.text
     assert "Kilde: beregnet af Faktabot ud fra Jobindsats.dk" in answer.text, answer.text
     assert "derived" not in answer.text
     facts = FigureFacts(number="4.4", title="Ungeledighed", indicator=CATALOGUE.get("ungeledighed"), chart=None,

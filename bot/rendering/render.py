@@ -113,6 +113,12 @@ def origins(indicator_id: str) -> str:
     return " og ".join(filter(None, [", ".join(names[:-1]), names[-1] if names else ""]))
 
 
+def indicator_name(indicator_id: str) -> str:
+    """The catalogue's name of an indicator ("Sygedagpenge mv."), or the id if it has none."""
+    catalogue = default_catalogue()
+    return catalogue.get(indicator_id).name if indicator_id in catalogue else indicator_id
+
+
 def source_parts(source: str) -> tuple[str, str]:
     """`jobindsats:y25i01` -> (`jobindsats`, `y25i01`); `eksempeldata` -> (`eksempeldata`, ``)."""
     kind, _, table = source.partition(":")
@@ -166,6 +172,7 @@ def environment() -> Environment:
         breakdown_keys=breakdown_keys,
         source_parts=source_parts,
         origins=origins,
+        indicator_name=indicator_name,
         linked=linked,
     )
     env.globals["months"] = formats.MONTHS
