@@ -247,6 +247,8 @@ def test_a_confirmed_kvitter_acknowledges_exactly_as_the_slack_button_does(site,
     page = httpx.get(url)
     assert page.status_code == 200 and '<form method="post">' in page.text and "<script" not in page.text
     assert 'name="note"' in page.text and page.headers["Referrer-Policy"] == "no-referrer"
+    # A web page, not a Slack post: no emoji shortcodes or mrkdwn stars (the sample's warning had both).
+    assert "Eksempeldata" in page.text and ":warning:" not in page.text and "*" not in page.text
     assert state(site["db"], "sygedagpenge") == before  # the page alone changes nothing
     done = httpx.post(url, data={"note": "Handleplan i udvalget 3. dec.", "name": "Mette Holm"})
     assert done.status_code == 200 and "Handleplan i udvalget 3. dec." in done.text
