@@ -67,7 +67,9 @@ def built(sample_store_path):
 
 @pytest.fixture(scope="module")
 def drawn(built):
-    pages = factsheet.pages(list(built.values()), "2026-Q2", "Ballerup", default_catalogue())
+    # A list: `pages` is a generator, and the tests below would otherwise loop over nothing.
+    pages = list(factsheet.pages(list(built.values()), "2026-Q2", "Ballerup", default_catalogue()))
+    assert len(pages) == 7
     for page in pages:
         FigureCanvasAgg(page).draw()
     return pages
@@ -269,11 +271,16 @@ def test_each_chart_is_described_in_real_text_on_its_page(sample_store_path):
 
 
 def _texts_inside(figure) -> None:
+    """Everything drawn lies on the page: each chart with its ticks, labels, legend and note (its tight
+    box counts only the ticks drawn, and the watermark as far as it is clipped), and the page's text."""
     renderer = figure.canvas.get_renderer()
-    for text in figure.findobj(Text):
-        if text.get_text().strip() and text.get_visible():
-            box = text.get_window_extent(renderer)
-            assert figure.bbox.x0 <= box.x0 and box.x1 <= figure.bbox.x1 + 0.5, (text.get_text(), box)
+    page = figure.bbox
+    for axes in figure.axes:
+        box = axes.get_tightbbox(renderer)
+        assert page.x0 - 0.5 <= box.x0 and box.x1 <= page.x1 + 0.5, (axes.get_gid(), box)
+    for text in figure.texts:
+        box = text.get_window_extent(renderer)
+        assert page.x0 - 0.5 <= box.x0 and box.x1 <= page.x1 + 0.5, (text.get_text(), box)
 
 
 def test_every_text_lies_inside_the_page(drawn):

@@ -157,7 +157,11 @@ def _finish(axes, title: str, unit: str, decimals: int, watermark: str, legend: 
 
             # The note is a legend row without a symbol: it sits with the legend, outside the data.
             handles.append(Line2D([], [], linestyle="none"))
-            labels.append(textwrap.fill(note, 48, break_long_words=False))
+            # Wrapped to the room between the plot's left edge and the figure's right edge (a lying
+            # bar chart starts further right), at about 0.55 em a character: it must not leave the page.
+            room = (1 - axes.get_position().x0) * axes.figure.get_figwidth() * 72 - 12
+            labels.append(textwrap.fill(note, max(20, min(48, int(room / (0.55 * (fontsize - 4))))),
+                                        break_long_words=False))
         if legend_above:
             # Above the plot, in rows: it can hide nothing (the fact sheet's printed charts).
             shown = axes.legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False,
@@ -172,7 +176,7 @@ def _finish(axes, title: str, unit: str, decimals: int, watermark: str, legend: 
             shown.get_texts()[-1].set_fontstyle("italic")
     if watermark:
         axes.text(0.5, 0.5, watermark, transform=axes.transAxes, fontsize=min(fontsize * 3.2, 30), color="#999999",
-                  alpha=0.25, ha="center", va="center", rotation=20, fontweight="bold")
+                  alpha=0.25, ha="center", va="center", rotation=20, fontweight="bold", clip_on=True)
 
 
 def draw_lines(axes, spec: ChartSpec, fontsize: int = 12, legend_above: bool = False) -> None:
