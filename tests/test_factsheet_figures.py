@@ -140,10 +140,14 @@ def test_the_eksempeldata_mark_is_on_the_synthetic_series_only(built):
     assert built["1.1"].chart.watermark == ""
 
 
-def test_5_2_has_a_trend_line_per_group(built):
+def test_5_2_has_a_trend_line_per_group(built, drawn):
     chart = built["5.2"].chart
     assert len([line for line in chart.lines if line.thin]) == 3
-    assert "Tendens" in render.render("factsheet_figure.txt.j2", f=built["5.2"], kommune="Ballerup")
+    words = render.render("factsheet_figure.txt.j2", f=built["5.2"], kommune="Ballerup")
+    trend = [line for line in words.split("\n") if line.startswith("• Tendens")]
+    # One bullet naming every group, so the text fits its row whole (it was cut off after two groups).
+    assert len(trend) == 1 and all(s.label in trend[0] for s, _ in built["5.2"].trends), words
+    assert not [t.get_text() for t in drawn[4].texts if t.get_text().endswith("…")]  # nothing cut on page 5
 
 
 def test_6_4_averages_the_whole_quarter(sample_store_path):
@@ -305,3 +309,13 @@ def test_a_right_hand_axis_with_long_numbers_stays_on_the_page(built):
     figure = charts.draw_figure(wide.chart)
     figure.canvas.draw()
     _texts_inside(figure)
+
+
+def test_no_two_lines_of_text_overlap(drawn):
+    # A figure's texts get up to 16 lines: they must end above the next figure's title.
+    for number, page in enumerate(drawn, start=1):
+        renderer = page.canvas.get_renderer()
+        boxes = [(t.get_text(), t.get_window_extent(renderer).shrunk(1, 0.9)) for t in page.texts if t.get_text().strip()]
+        for i, (text, box) in enumerate(boxes):
+            for other, other_box in boxes[i + 1:]:
+                assert not box.overlaps(other_box), (number, text, other)

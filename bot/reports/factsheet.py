@@ -545,7 +545,7 @@ def _draw_text(figure: Figure, x: float, y: float, width_chars: int, text: str, 
     Lines beyond `max_lines` are dropped and the last kept line ends with an ellipsis, so a long
     definition can never run into the next figure.
     """
-    line_height = size / 72 / A4[1] * 1.3
+    line_height = size / 72 / A4[1] * 1.25
     lines: list[tuple[str, bool, float]] = []
     for paragraph in text.split("\n"):
         bold = paragraph.startswith("**")
@@ -591,7 +591,7 @@ def pages(figures: list[FigureFacts], quarter: str, kommune_name: str, catalogue
             figure.text(TEXT_LEFT, top, f"{facts.number} {facts.title}", fontsize=TITLE_PT, fontweight="bold", va="top")
             _draw_chart(figure, facts, top)
             text = render.render("factsheet_figure.txt.j2", f=facts, kommune=kommune_name)
-            _draw_text(figure, TEXT_LEFT, top - 0.022, TEXT_CHARS, text, TEXT_PT, max_lines=15)
+            _draw_text(figure, TEXT_LEFT, top - 0.022, TEXT_CHARS, text, TEXT_PT, max_lines=16)
         footer = render.render("factsheet_page_footer.txt.j2", page=number, pages=len(numbered))
         figure.text(0.5, 0.015, footer, fontsize=TEXT_PT, ha="center", color="#555555")
         yield figure
