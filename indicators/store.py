@@ -21,7 +21,7 @@ from typing import Self
 from indicators import validation
 from indicators.catalogue import Areas, default_areas, default_catalogue
 from indicators.database import Database, Migrations
-from indicators.types import SAMPLE_SOURCE, Observation
+from indicators.types import SAMPLE_SOURCE, Observation, observations_of_rows
 from indicators.wording import wording
 
 log = logging.getLogger(__name__)
@@ -93,16 +93,31 @@ def series_sql(kind: str | None = None) -> str:
 
 def period_kind_sql(kind: str) -> str:
     """Whether a series has any period of `kind`."""
-    return (f"SELECT 1 FROM observations WHERE indicator = ? AND area = ? AND breakdown = ? "
+    return (f"SELECT 1 FROM observations WHERE indicator = ?1 AND area = ?2 AND breakdown = ?3 "
             f"AND {_PERIOD_KIND_SQL[kind]} LIMIT 1")
+
+
+# Which period kinds a series has, in one statement: an index probe per kind, not a statement each.
+PERIOD_KINDS_SQL = "SELECT " + ", ".join(f"EXISTS ({period_kind_sql(kind)})" for kind in _PERIOD_KIND_SQL)
 
 
 def newest_sql(breakdowns: int) -> str:
     """The newest row (by period, as a series orders it) of each of `breakdowns` series of one
-    indicator and area: SQLite takes the bare columns from the row holding max(period)."""
-    return ("SELECT indicator, area, max(period), breakdown, value, unit, source, provisional, fetched_at "
-            f"FROM observations WHERE indicator = ? AND area = ? AND breakdown IN ({_marks(breakdowns)}) "
-            "GROUP BY breakdown")
+    indicator and area: one backwards seek per series on the series index (?1, ?2, then the
+    breakdowns), not a read of every row of every series."""
+    return " UNION ALL ".join(
+        f"SELECT * FROM (SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator = ?1 AND area = ?2 "
+        f"AND breakdown = ?{number} ORDER BY period DESC LIMIT 1)" for number in range(3, breakdowns + 3))
+
+
+# Series per newest statement: below SQLite's limit of 500 terms in a compound SELECT.
+NEWEST_BREAKDOWNS = 100
+
+
+def values_sql(breakdowns: int) -> str:
+    """One period's row of `breakdowns` series of one indicator and area (a breakdown listing)."""
+    return (f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator = ? AND area = ? AND period = ? "
+            f"AND breakdown IN ({_marks(breakdowns)})")
 
 
 BREAKDOWNS_SQL = "SELECT DISTINCT breakdown FROM observations WHERE indicator = ? AND area = ? ORDER BY breakdown"
@@ -1015,7 +1030,7 @@ class Store:
 
     def _series(self, indicator: str, area: str, breakdown: str, kind: str | None) -> list[Observation]:
         rows = self.db.execute(series_sql(kind), [indicator, area, breakdown]).fetchall()
-        return [self._observation(r) for r in self._readable(rows)]
+        return observations_of_rows(self._readable(rows))
 
     def get(self, indicator: str, area: str, period: str, breakdown: str = "") -> Observation | None:
         return self._cached(("get", indicator, area, period, breakdown),
@@ -1039,7 +1054,7 @@ class Store:
                        breakdown: str) -> list[Observation]:
         rows = self.db.execute(cross_section_sql(len(wanted_periods), len(wanted_areas)),
                                [indicator, breakdown, *wanted_periods, *wanted_areas]).fetchall()
-        return [self._observation(r) for r in rows]
+        return observations_of_rows(rows)
 
     def period_coverage(self, indicator: str, kind: str, areas: Iterable[str],
                         breakdown: str = "") -> list[tuple[str, int]]:
@@ -1061,10 +1076,8 @@ class Store:
                                  lambda: tuple(self._period_kinds(indicator, area, breakdown))))
 
     def _period_kinds(self, indicator: str, area: str, breakdown: str) -> list[str]:
-        return [
-            kind for kind in _PERIOD_KIND_SQL
-            if self.db.execute(period_kind_sql(kind), [indicator, area, breakdown]).fetchone()
-        ]
+        found = self.db.conn.execute(PERIOD_KINDS_SQL, (indicator, area, breakdown)).fetchone()
+        return [kind for kind, has in zip(_PERIOD_KIND_SQL, found, strict=True) if has]
 
     def newest(self, indicator: str, area: str, breakdowns: Iterable[str]) -> dict[str, Observation]:
         """Each listed series' last observation (`series(...)[-1]`), in one query instead of
@@ -1076,13 +1089,27 @@ class Store:
     def _newest(self, indicator: str, area: str, wanted: tuple[str, ...]) -> dict[str, Observation]:
         if not wanted:
             return {}
-        rows = self.db.execute(newest_sql(len(wanted)), [indicator, area, *wanted]).fetchall()
-        found = {o.breakdown: o for o in map(self._observation, self._readable(rows))}
+        rows = []
+        for start in range(0, len(wanted), NEWEST_BREAKDOWNS):
+            part = wanted[start:start + NEWEST_BREAKDOWNS]
+            rows += self.db.conn.execute(newest_sql(len(part)), (indicator, area, *part)).fetchall()
+        found = {o.breakdown: o for o in observations_of_rows(self._readable(rows))}
         # A newest row no figure can have was skipped: that series' last readable row, as `series` has it.
         for breakdown in wanted:
             if breakdown not in found and (series := self.series(indicator, area, breakdown)):
                 found[breakdown] = series[-1]
         return found
+
+    def get_each(self, indicator: str, area: str, period: str, breakdowns: Iterable[str]) -> None:
+        """Read one period of several series of one indicator and area in one statement, and keep
+        each as `get` would have read it: a breakdown listing's parts then cost no statement each."""
+        wanted = tuple(dict.fromkeys(breakdowns))
+        for start in range(0, len(wanted), STORED_SERIES_AREAS):
+            part = wanted[start:start + STORED_SERIES_AREAS]
+            rows = self.db.conn.execute(values_sql(len(part)), (indicator, area, period, *part)).fetchall()
+            found = {o.breakdown: o for o in observations_of_rows(self._readable(rows))}
+            for breakdown in part:
+                self._cached(("get", indicator, area, period, breakdown), lambda b=breakdown, f=found: f.get(b))
 
     def breakdowns(self, indicator: str, area: str) -> list[str]:
         return list(self._cached(("breakdowns", indicator, area), lambda: tuple(self._breakdowns(indicator, area))))
@@ -1130,7 +1157,7 @@ class Store:
         sql = observations_of_sql(len(wanted), None if kinds is None else len(kinds),
                                   None if places is None else len(places))
         rows = self.db.execute(sql, [*wanted, *(places or []), *(kinds or [])]).fetchall()
-        return [self._observation(r) for r in rows]
+        return observations_of_rows(rows)
 
     def derived_keys(self, indicators: Iterable[str], areas: Iterable[str] | None = None
                      ) -> dict[tuple[str, str, str, str], str]:

@@ -135,3 +135,38 @@ def test_forget_drops_what_a_connection_keeps(tmp_path):
         assert made == [1]
         store.forget()
         assert store.remember(("k",), lambda: made.append(1) or len(made)) == 2
+
+
+def test_values_read_together_are_those_read_one_by_one(sample_store_path, tmp_path):
+    """`Store.get_each` (a breakdown listing's parts in one statement) keeps what `get` reads."""
+    with Store(sample_store_path) as alone:
+        breakdowns = [*alone.breakdowns("fuldtidspersoner", "151"), "ydelse=Ingen sådan"]
+        expected = {b: alone.get("fuldtidspersoner", "151", "2026-05", b) for b in breakdowns}
+    assert expected["ydelse=Ingen sådan"] is None and sum(v is not None for v in expected.values()) > 3
+    with Store(sample_store_path) as together:
+        together.get_each("fuldtidspersoner", "151", "2026-05", breakdowns)
+        statements: list[str] = []
+        together.db.conn.set_trace_callback(statements.append)
+        assert {b: together.get("fuldtidspersoner", "151", "2026-05", b) for b in breakdowns} == expected
+        together.db.conn.set_trace_callback(None)
+        assert not [s for s in statements if "FROM observations" in s]  # every part kept, none read again
+
+
+def test_values_read_together_follow_a_change_of_the_data(sample_store_copy):
+    with Store(sample_store_copy) as store:
+        store.get_each("fuldtidspersoner", "151", "2026-05", ["ydelse=A-dagpenge"])
+        kept = store.get("fuldtidspersoner", "151", "2026-05", "ydelse=A-dagpenge")
+        _refresh(sample_store_copy, kept, 4321.0)
+        store.get_each("fuldtidspersoner", "151", "2026-05", ["ydelse=A-dagpenge"])
+        assert store.get("fuldtidspersoner", "151", "2026-05", "ydelse=A-dagpenge").value == 4321.0
+
+
+def test_period_kinds_of_a_series_in_one_statement(sample_store_path):
+    with Store(sample_store_path) as store:
+        for indicator in ("ledighedsprocent", "ledige", "befolkning"):
+            kinds = store.period_kinds(indicator, "151")
+            periods = {o.period for o in store.series(indicator, "151")}
+            by_kind = {"month": any(len(p) == 7 and p[5] != "Q" for p in periods),
+                       "quarter": any(len(p) == 7 and p[5] == "Q" for p in periods),
+                       "year": any(len(p) == 4 for p in periods)}
+            assert kinds == [k for k, has in by_kind.items() if has], indicator

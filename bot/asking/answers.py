@@ -405,13 +405,18 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         ))
     parts = []
     if query.by:
+        wanted = {k: v for k, v in parse_breakdown(breakdown).items() if k != query.by}
+        listed = []
         for candidate in store.breakdowns(indicator.id, area.code):
             split = parse_breakdown(candidate)
-            wanted = {k: v for k, v in parse_breakdown(breakdown).items() if k != query.by}
             if query.by in split and {k: v for k, v in split.items() if k != query.by} == wanted:
-                found = value_at(indicator, area.code, current.period, candidate)
-                if found is not None and found.value is not None:
-                    parts.append(Part(label=split[query.by], observation=found))
+                listed.append((candidate, split))
+        # The parts' values in one read (each then kept as `get` keeps it), not a statement per part.
+        store.get_each(indicator.id, area.code, current.period, [c for c, _ in listed])
+        for candidate, split in listed:
+            found = value_at(indicator, area.code, current.period, candidate)
+            if found is not None and found.value is not None:
+                parts.append(Part(label=split[query.by], observation=found))
     asked_change = base_missing = None
     movers: list[tuple[str, Change]] = []
     national_change = None
@@ -423,12 +428,15 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             base_missing = base_period
         elif query.intent == "why":
             # What the data can say: which part moved most, and whether hele landet moved alike.
-            for candidate in store.breakdowns(indicator.id, area.code):
-                if candidate and ";" not in candidate and candidate.split("=", 1)[0] != "korrektion":
-                    now_, then = value_at(indicator, area.code, current.period, candidate), \
-                        value_at(indicator, area.code, base_period, candidate)
-                    if now_ is not None and (moved := change(now_, then, indicator)) is not None:
-                        movers.append((candidate, moved))
+            candidates = [c for c in store.breakdowns(indicator.id, area.code)
+                          if c and ";" not in c and c.split("=", 1)[0] != "korrektion"]
+            for period in (current.period, base_period):  # each period's parts in one read
+                store.get_each(indicator.id, area.code, period, candidates)
+            for candidate in candidates:
+                now_, then = value_at(indicator, area.code, current.period, candidate), \
+                    value_at(indicator, area.code, base_period, candidate)
+                if now_ is not None and (moved := change(now_, then, indicator)) is not None:
+                    movers.append((candidate, moved))
             movers.sort(key=lambda item: -abs(item[1].absolute))
             national_now = value_at(indicator, "000", current.period) if area.code != "000" else None
             if national_now is not None:
