@@ -153,6 +153,33 @@ def cross_section_sql(periods: int, areas: int) -> str:
             "ORDER BY area, period")
 
 
+def cross_section_values_sql(periods: int, areas: int) -> str:
+    """A ranking's read of a year made of months: only what the averages need (area, period, value,
+    source) for `periods` periods across `areas` areas; the same rows as `cross_section_sql`."""
+    return ("SELECT area, period, value, source FROM observations WHERE indicator = ? AND breakdown = ? "
+            f"AND value IS NOT NULL AND period IN ({_marks(periods)}) AND area IN ({_marks(areas)}) "
+            "ORDER BY area, period")
+
+
+def last_periods_sql(kind: str) -> str:
+    """A series' newest periods of one kind, newest first, from the series index alone."""
+    return ("SELECT period, value FROM observations WHERE indicator = ? AND area = ? AND breakdown = ? "
+            f"AND {_PERIOD_KIND_SQL[kind]} ORDER BY period DESC LIMIT ?")
+
+
+def rows_per_period_sql(kind: str, areas: int) -> str:
+    """How many of `areas` areas have a row (published or not) per period of one kind, newest
+    first: from the series index alone, no row of the table read (an upper bound of the coverage)."""
+    return ("SELECT period, count(*) FROM observations WHERE indicator = ? AND breakdown = ? "
+            f"AND {_PERIOD_KIND_SQL[kind]} AND area IN ({_marks(areas)}) GROUP BY period ORDER BY period DESC")
+
+
+def published_in_period_sql(areas: int) -> str:
+    """How many of `areas` areas have a published value for one period."""
+    return ("SELECT count(*) FROM observations WHERE indicator = ? AND breakdown = ? AND period = ? "
+            f"AND value IS NOT NULL AND area IN ({_marks(areas)})")
+
+
 def period_coverage_sql(kind: str, areas: int) -> str:
     """How many of `areas` areas have a value per period of one kind (a ranking's period choice)."""
     return ("SELECT period, count(DISTINCT area) FROM observations WHERE indicator = ? AND breakdown = ? "
@@ -1055,6 +1082,61 @@ class Store:
         rows = self.db.execute(cross_section_sql(len(wanted_periods), len(wanted_areas)),
                                [indicator, breakdown, *wanted_periods, *wanted_areas]).fetchall()
         return observations_of_rows(rows)
+
+    def cross_section_values(self, indicator: str, periods: Iterable[str], areas: Iterable[str],
+                             breakdown: str = "") -> list[tuple[str, str, float, str]]:
+        """(area, period, value, source) of `cross_section`'s rows, in its order: a year's averages
+        across the kommuner read 1,200 values, and need no observation built for each."""
+        wanted_periods, wanted_areas = tuple(periods), tuple(areas)
+        if not wanted_periods or not wanted_areas:
+            return []
+        sql = cross_section_values_sql(len(wanted_periods), len(wanted_areas))
+        return list(self._cached(("cross_section_values", indicator, wanted_periods, wanted_areas, breakdown),
+                                 lambda: tuple(self.db.conn.execute(
+                                     sql, (indicator, breakdown, *wanted_periods, *wanted_areas)))))
+
+    def last_periods(self, indicator: str, area: str, breakdown: str, kind: str, count: int) -> list[str]:
+        """The newest `count` periods of one kind of a series, newest first (rows with or without
+        a value, as `series` lists them): the last few of `series`, without reading it whole."""
+
+        def read() -> tuple[str, ...]:
+            rows = self.db.conn.execute(last_periods_sql(kind), (indicator, area, breakdown, count)).fetchall()
+            readable = [r[0] for r in self._readable(rows, 0, 1)]
+            if len(readable) < len(rows):  # a row no figure can have was skipped: as `series` skips it
+                return tuple(o.period for o in reversed(self.series(indicator, area, breakdown, kind)[-count:]))
+            return tuple(readable)
+
+        return list(self._cached(("last_periods", indicator, area, breakdown, kind, count), read))
+
+    def fullest_period(self, indicator: str, kind: str, areas: Iterable[str],
+                       breakdown: str = "") -> tuple[str, int] | None:
+        """The newest period of one kind in which the most of `areas` have a published value, and
+        how many: `period_coverage`'s first period with its highest count, usually without reading
+        a row of the table. Rows per period (the series index alone) bound the published values
+        from above; when the newest period with the most rows has a value in every one of them, no
+        other period can have more, nor a newer one as many. Otherwise every value is counted."""
+        wanted = tuple(areas)
+        if not wanted:
+            return None
+
+        def read() -> tuple[str, int] | None:
+            rows = self.db.conn.execute(rows_per_period_sql(kind, len(wanted)), (indicator, breakdown, *wanted))
+            bounds = rows.fetchall()
+            if not bounds:
+                return None
+            most = max(n for _, n in bounds)
+            period = next(p for p, n in bounds if n == most)
+            published = self.db.conn.execute(published_in_period_sql(len(wanted)),
+                                             (indicator, breakdown, period, *wanted)).fetchone()[0]
+            if published == most:
+                return period, most
+            coverage = self.period_coverage(indicator, kind, wanted, breakdown)
+            if not coverage:
+                return None
+            best = max(n for _, n in coverage)
+            return next((p, n) for p, n in coverage if n == best)
+
+        return self._cached(("fullest_period", indicator, kind, wanted, breakdown), read)
 
     def period_coverage(self, indicator: str, kind: str, areas: Iterable[str],
                         breakdown: str = "") -> list[tuple[str, int]]:

@@ -137,6 +137,11 @@ def test_forget_drops_what_a_connection_keeps(tmp_path):
         assert store.remember(("k",), lambda: made.append(1) or len(made)) == 2
 
 
+def obs(period: str, value: float | None, area: str) -> Observation:
+    return Observation("ledige", area, period, value, unit="fuldtidspersoner", source="jobindsats:y25i01",
+                       fetched_at="2026-08-22T00:00:00+00:00")
+
+
 def test_values_read_together_are_those_read_one_by_one(sample_store_path, tmp_path):
     """`Store.get_each` (a breakdown listing's parts in one statement) keeps what `get` reads."""
     with Store(sample_store_path) as alone:
@@ -170,3 +175,32 @@ def test_period_kinds_of_a_series_in_one_statement(sample_store_path):
                        "quarter": any(len(p) == 7 and p[5] == "Q" for p in periods),
                        "year": any(len(p) == 4 for p in periods)}
             assert kinds == [k for k, has in by_kind.items() if has], indicator
+
+
+def _coverage_choice(store: Store, codes: list[str]) -> tuple[str, int] | None:
+    coverage = store.period_coverage("ledige", "month", codes)
+    most = max((n for _, n in coverage), default=None)
+    return next(((p, n) for p, n in coverage if n == most), None)
+
+
+def test_the_fullest_period_is_the_newest_with_the_most_published_values(tmp_path):
+    """`Store.fullest_period` bounds the counts by the index and checks one period; a row without a
+    value (not published) in the newest period makes it count every value, with the same choice."""
+    codes = ["101", "147", "151"]
+    with Store(tmp_path / "s.db", create=True) as store:
+        assert store.fullest_period("ledige", "month", codes) is None
+        store.load([obs("2026-05", 10.0, area=code) for code in codes] + [obs("2026-06", 11.0, area=c) for c in codes[:2]])
+        assert store.fullest_period("ledige", "month", codes) == ("2026-05", 3) == _coverage_choice(store, codes)
+        store.load([obs("2026-06", None, area="151")])  # a row, but no published value
+        assert store.fullest_period("ledige", "month", codes) == ("2026-05", 3) == _coverage_choice(store, codes)
+        store.load([obs("2026-04", 9.0, area=code) for code in codes] + [obs("2026-05", None, area="101")])
+        assert store.fullest_period("ledige", "month", codes) == ("2026-04", 3) == _coverage_choice(store, codes)
+        store.load([obs("2026-04", None, area="147")])  # no period with all three: the newest with two
+        assert store.fullest_period("ledige", "month", codes) == ("2026-06", 2) == _coverage_choice(store, codes)
+
+
+def test_a_series_last_periods_are_the_end_of_the_series(sample_store_path):
+    with Store(sample_store_path) as store:
+        for kind in ("month", "quarter", "year"):
+            series = store.series("ledige", "151", "", kind)
+            assert store.last_periods("ledige", "151", "", kind, 3) == [o.period for o in reversed(series[-3:])]

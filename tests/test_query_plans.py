@@ -31,6 +31,14 @@ HOT: list[tuple[str, str, list]] = [
      ["ledige", "", "2026-04", "2026-05", *KOMMUNER]),
     *[(f"ranking period choice ({kind})", store_sql.period_coverage_sql(kind, len(KOMMUNER)),
        ["ledige", "", *KOMMUNER]) for kind in KINDS],
+    ("ranking of a year made of months (values only)", store_sql.cross_section_values_sql(12, len(KOMMUNER)),
+     ["ledighedsprocent", "", *[f"2025-{m:02d}" for m in range(1, 13)], *KOMMUNER]),
+    *[(f"a series' newest {kind}s (a ranking's first guess)", store_sql.last_periods_sql(kind),
+       ["ledige", "151", "", 3]) for kind in KINDS],
+    *[(f"rows per period of {kind}s (a ranking's period, bounded)", store_sql.rows_per_period_sql(kind, len(KOMMUNER)),
+       ["ledige", "", *KOMMUNER]) for kind in KINDS],
+    ("published values in one period (a ranking's period, checked)", store_sql.published_in_period_sql(len(KOMMUNER)),
+     ["ledige", "", "2026-05", *KOMMUNER]),
     ("refresh: held values", store_sql.held_sql(2), ["ledige", "ledighedsprocent"]),
     ("refresh: held values of a run's series", store_sql.held_sql(2, 2, 2),
      ["ledige", "ledighedsprocent", "101", "151", "", "ydelse=A-dagpenge"]),
@@ -75,3 +83,15 @@ def test_a_plain_scan_is_caught(sample_store_path):
     finally:
         conn.close()
     assert any(step.startswith("SCAN") and "observations" in step for step in steps)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_rankings_period_bound_reads_the_index_alone(sample_store_path, kind):
+    # Counting rows per period over every kommune must not read the table: that is its point.
+    conn = sqlite3.connect(f"{sample_store_path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        steps = plan(conn, store_sql.rows_per_period_sql(kind, len(KOMMUNER)), ["ledige", "", *KOMMUNER])
+    finally:
+        conn.close()
+    searches = [step for step in steps if step.startswith("SEARCH") and "observations" in step]
+    assert searches and all("COVERING INDEX" in step for step in searches), steps

@@ -490,11 +490,15 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     if request.is_latest and codes:
         # Usually the newest period of any one kommune's series is held by all: try its newest few
         # (a common period must be in every series), before counting every period of every kommune.
-        probe = store.series(indicator.id, own.code if own else codes[0], breakdown, kind=kind)
-        for o in reversed(probe[-3:]):
-            if len(store.cross_section(indicator.id, [o.period], codes, breakdown)) == len(codes):
-                coverage = [(o.period, len(codes))]
+        for newest_period in store.last_periods(indicator.id, own.code if own else codes[0], breakdown, kind, 3):
+            if len(store.cross_section(indicator.id, [newest_period], codes, breakdown)) == len(codes):
+                coverage = [(newest_period, len(codes))]
                 break
+        else:
+            # The newest ranking needs only the newest period with the most values, not every count.
+            fullest = store.fullest_period(indicator.id, kind, codes, breakdown)
+            coverage = [fullest] if fullest else []
+            exact = True  # nothing more to count
     if not coverage and not exact:
         coverage = counted()
     newest = periods.parse(coverage[0][0]) if coverage else None
@@ -515,20 +519,26 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         length = 1 if indicator.frequency == "month" else 3
         parts = [str(periods.Period(wanted.year, wanted.start_month, length).shift(i))
                  for i in range(wanted.length // length)]
-        by_area: dict[str, list[Observation]] = {}
-        for o in store.cross_section(indicator.id, parts, codes, breakdown):
-            by_area.setdefault(o.area, []).append(o)
+        # Each kommune's parts as (period, value, source), in period order: 12 × 98 values need no
+        # observation each; only the last part's, which the made value keeps the rest of.
+        by_area: dict[str, list[tuple[str, float, str]]] = {}
+        for code, part, value, source in store.cross_section_values(indicator.id, parts, codes, breakdown):
+            by_area.setdefault(code, []).append((part, value, source))
         complete = {code: found for code, found in by_area.items() if len(found) == len(parts)}
-        have = {o.period for found in by_area.values() for o in found}
+        have = {part for found in by_area.values() for part, _, _ in found}
         made = Aggregate(period=period, method=indicator.aggregate, count=len(parts),
                          kind="month" if length == 1 else "quarter",
                          missing=tuple(p for p in parts if p not in have))
-        if not made.missing:
+        if not made.missing and complete:
+            # parts are in period order, so a complete kommune's last part is parts[-1]
+            last = {o.area: o for o in store.cross_section(indicator.id, [parts[-1]], codes, breakdown)}
             for code, found in complete.items():
-                total = sum(o.value for o in found)
-                values[code] = replace(found[-1], period=period,
-                                       value=total if indicator.aggregate == "sum" else total / len(found),
-                                       source=SAMPLE_SOURCE if any(o.is_sample for o in found) else found[-1].source)
+                total = sum(value for _, value, _ in found)
+                o = last[code]
+                values[code] = Observation(
+                    o.indicator, o.area, period, total if indicator.aggregate == "sum" else total / len(found),
+                    o.breakdown, o.unit, SAMPLE_SOURCE if any(source == SAMPLE_SOURCE for _, _, source in found)
+                    else o.source, o.provisional, o.fetched_at)
     if period and not values and request.period is not None and made is None:
         fell_back = True
         coverage = coverage or counted()
