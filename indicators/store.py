@@ -1108,6 +1108,15 @@ class Store:
 
         return list(self._cached(("last_periods", indicator, area, breakdown, kind, count), read))
 
+    def published_in(self, indicator: str, period: str, areas: Iterable[str], breakdown: str = "") -> int:
+        """How many of `areas` have a published value for `period`: `len(cross_section(...))`
+        without building the observations."""
+        wanted = tuple(areas)
+        if not wanted:
+            return 0
+        return self._cached(("published_in", indicator, period, wanted, breakdown), lambda: self.db.conn.execute(
+            published_in_period_sql(len(wanted)), (indicator, breakdown, period, *wanted)).fetchone()[0])
+
     def fullest_period(self, indicator: str, kind: str, areas: Iterable[str],
                        breakdown: str = "") -> tuple[str, int] | None:
         """The newest period of one kind in which the most of `areas` have a published value, and
@@ -1126,9 +1135,7 @@ class Store:
                 return None
             most = max(n for _, n in bounds)
             period = next(p for p, n in bounds if n == most)
-            published = self.db.conn.execute(published_in_period_sql(len(wanted)),
-                                             (indicator, breakdown, period, *wanted)).fetchone()[0]
-            if published == most:
+            if self.published_in(indicator, period, wanted, breakdown) == most:
                 return period, most
             coverage = self.period_coverage(indicator, kind, wanted, breakdown)
             if not coverage:

@@ -12,6 +12,7 @@ from bot.alerting.context import TargetContext
 from bot.asking.conversation import Conversations, reply
 from bot.clock import TIMEZONE
 from bot.config import Config, load_config
+from indicators.catalogue import default_areas
 from indicators.store import OBSERVATION_COLUMNS, Store
 from indicators.types import Observation
 
@@ -204,3 +205,12 @@ def test_a_series_last_periods_are_the_end_of_the_series(sample_store_path):
         for kind in ("month", "quarter", "year"):
             series = store.series("ledige", "151", "", kind)
             assert store.last_periods("ledige", "151", "", kind, 3) == [o.period for o in reversed(series[-3:])]
+
+
+def test_published_in_a_period_counts_what_the_cross_section_reads(sample_store_path):
+    kommuner = [a.code for a in default_areas().kommuner()]
+    with Store(sample_store_path) as store:
+        for period in [o.period for o in store.series("langtidsledige", "151", "", "month")[-4:]]:
+            assert store.published_in("langtidsledige", period, kommuner) == len(
+                store.cross_section("langtidsledige", [period], kommuner))
+        assert store.published_in("langtidsledige", "2026-05", []) == 0

@@ -490,8 +490,12 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     if request.is_latest and codes:
         # Usually the newest period of any one kommune's series is held by all: try its newest few
         # (a common period must be in every series), before counting every period of every kommune.
-        for newest_period in store.last_periods(indicator.id, own.code if own else codes[0], breakdown, kind, 3):
-            if len(store.cross_section(indicator.id, [newest_period], codes, breakdown)) == len(codes):
+        # The newest is read whole (usually it is the one ranked); older ones are only counted.
+        for index, newest_period in enumerate(store.last_periods(
+                indicator.id, own.code if own else codes[0], breakdown, kind, 3)):
+            held = (len(store.cross_section(indicator.id, [newest_period], codes, breakdown)) if index == 0
+                    else store.published_in(indicator.id, newest_period, codes, breakdown))
+            if held == len(codes):
                 coverage = [(newest_period, len(codes))]
                 break
         else:
