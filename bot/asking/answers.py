@@ -159,7 +159,7 @@ class Answer:
 
     @property
     def kind(self) -> str:
-        return periods.parse(self.observation.period).kind if self.observation else "month"
+        return _period(self.observation.period).kind if self.observation else "month"
 
     @property
     def sample_data(self) -> bool:
@@ -241,7 +241,7 @@ def observe(store: Store, indicator: Indicator, area: str, breakdown: str,
     stored = store.get(indicator.id, area, period, breakdown)
     if stored is not None and stored.value is not None:
         return stored, None
-    wanted = periods.parse(period)
+    wanted = _period(period)
     if wanted.length == 1:
         return None, None
     return aggregate(store, indicator, area, breakdown, wanted)
@@ -251,7 +251,7 @@ def _kind_for(request: PeriodRequest, indicator: Indicator, available: list[str]
     if not available:
         return None
     if request.period is not None:
-        wanted = periods.parse(request.period).kind
+        wanted = _period(request.period).kind
         # A month asked of a quarterly figure is answered by its quarter; a year asked of a
         # monthly figure by the yearly series if there is one, else the newest month of that year.
         order = {"month": ("month", "quarter", "year"), "quarter": ("quarter", "month", "year"),
@@ -279,7 +279,7 @@ def pick(series: list[Observation], request: PeriodRequest) -> tuple[Observation
         hits = [o for p, o in parsed if p.length <= 3 and p.quarter == request.quarter]
         return (hits[-1], False) if hits else (published[-1], True)
     if request.period is not None:
-        wanted = periods.parse(request.period)
+        wanted = _period(request.period)
         for p, o in reversed(parsed):
             if p == wanted or (p.length >= wanted.length and p.contains(wanted)) or (
                     wanted.length == 12 and p.year == wanted.year):
@@ -324,7 +324,7 @@ def _base_period(base: PeriodRequest | None, current: Period, series: list[Obser
     if base.month is not None or base.quarter is not None:
         # "siden juli": the latest July before the current period
         for o in reversed(series):
-            p = periods.parse(o.period)
+            p = _period(o.period)
             if o.period < str(current) and ((base.month and p.month == base.month)
                                              or (base.quarter and p.quarter == base.quarter)):
                 return o.period
@@ -362,10 +362,10 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     if kind is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None)
     series = store.series(indicator.id, area.code, breakdown, kind=kind)
-    newest = periods.parse(series[-1].period) if series else None
+    newest = _period(series[-1].period) if series else None
     request = resolve(query.period, today, newest)
     made = None
-    if request.period is not None and periods.parse(request.period).length > 1 and not any(
+    if request.period is not None and _period(request.period).length > 1 and not any(
             o.period == request.period and o.value is not None for o in series):
         # A year or quarter asked of a monthly series: its average (or sum), never its last month.
         current, made = observe(store, indicator, area.code, breakdown, request.period)
@@ -379,7 +379,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         current, fell_back = pick(series, request)
     if current is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None)
-    p = periods.parse(current.period)
+    p = _period(current.period)
     by_period = {o.period: o for o in series}
     upto = [o for o in series if o.period <= current.period and o.value is not None]
     history = tuple(upto[-HISTORY[kind]:]) if made is None else ()
@@ -474,7 +474,7 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     kind = {"month": "month", "quarter": "quarter", "year": "year"}[indicator.frequency]
     request = query.period
     if request.period is not None:
-        kind = periods.parse(request.period).kind
+        kind = _period(request.period).kind
 
     def counted() -> list[tuple[str, int]]:
         found = store.period_coverage(indicator.id, kind, codes, breakdown)
@@ -505,21 +505,21 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
             exact = True  # nothing more to count
     if not coverage and not exact:
         coverage = counted()
-    newest = periods.parse(coverage[0][0]) if coverage else None
+    newest = _period(coverage[0][0]) if coverage else None
     request = resolve(request, today, newest)
     period, made, fell_back = None, None, False
     if request.period is not None:
         period = request.period
     elif request.month is not None or request.quarter is not None:
-        period = next((p for p, _ in coverage if (request.month and periods.parse(p).month == request.month)
-                       or (request.quarter and periods.parse(p).quarter == request.quarter)), None)
+        period = next((p for p, _ in coverage if (request.month and _period(p).month == request.month)
+                       or (request.quarter and _period(p).quarter == request.quarter)), None)
         fell_back = period is None
     if period is None and coverage:
         most = max(count for _, count in coverage)
         period = next(p for p, count in coverage if count == most)
     values = {o.area: o for o in store.cross_section(indicator.id, [period], codes, breakdown)} if period else {}
-    if period and not values and periods.parse(period).length > 1:
-        wanted = periods.parse(period)
+    if period and not values and _period(period).length > 1:
+        wanted = _period(period)
         length = 1 if indicator.frequency == "month" else 3
         parts = [str(periods.Period(wanted.year, wanted.start_month, length).shift(i))
                  for i in range(wanted.length // length)]
