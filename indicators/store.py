@@ -120,7 +120,14 @@ def values_sql(breakdowns: int) -> str:
             f"AND breakdown IN ({_marks(breakdowns)})")
 
 
-BREAKDOWNS_SQL = "SELECT DISTINCT breakdown FROM observations WHERE indicator = ? AND area = ? ORDER BY breakdown"
+# The breakdowns of one indicator and area, in order: one index seek per breakdown (the next one
+# after the last found), not a read of every row of every breakdown, which grows with the years.
+BREAKDOWNS_SQL = (
+    "WITH RECURSIVE found(breakdown) AS ("
+    "SELECT min(breakdown) FROM observations WHERE indicator = ?1 AND area = ?2 "
+    "UNION ALL SELECT (SELECT min(breakdown) FROM observations WHERE indicator = ?1 AND area = ?2 "
+    "AND breakdown > found.breakdown) FROM found WHERE found.breakdown IS NOT NULL) "
+    "SELECT breakdown FROM found WHERE breakdown IS NOT NULL")
 
 
 def observations_of_sql(indicators: int, breakdowns: int | None = None, areas: int | None = None) -> str:
@@ -167,11 +174,13 @@ def last_periods_sql(kind: str) -> str:
             f"AND {_PERIOD_KIND_SQL[kind]} ORDER BY period DESC LIMIT ?")
 
 
-def rows_per_period_sql(kind: str, areas: int) -> str:
-    """How many of `areas` areas have a row (published or not) per period of one kind, newest
-    first: from the series index alone, no row of the table read (an upper bound of the coverage)."""
+def rows_per_period_sql(kind: str, areas: int, since: bool = False) -> str:
+    """How many of `areas` areas have a row (published or not) per period of one kind (`since`:
+    from a period on), newest first: from the series index alone, no row of the table read (an
+    upper bound of the coverage)."""
     return ("SELECT period, count(*) FROM observations WHERE indicator = ? AND breakdown = ? "
-            f"AND {_PERIOD_KIND_SQL[kind]} AND area IN ({_marks(areas)}) GROUP BY period ORDER BY period DESC")
+            f"AND {_PERIOD_KIND_SQL[kind]} AND area IN ({_marks(areas)}) " + ("AND period >= ? " if since else "")
+            + "GROUP BY period ORDER BY period DESC")
 
 
 def published_in_period_sql(areas: int) -> str:
@@ -1117,18 +1126,33 @@ class Store:
         return self._cached(("published_in", indicator, period, wanted, breakdown), lambda: self.db.conn.execute(
             published_in_period_sql(len(wanted)), (indicator, breakdown, period, *wanted)).fetchone()[0])
 
-    def fullest_period(self, indicator: str, kind: str, areas: Iterable[str],
-                       breakdown: str = "") -> tuple[str, int] | None:
+    def fullest_period(self, indicator: str, kind: str, areas: Iterable[str], breakdown: str = "",
+                       since: str | None = None) -> tuple[str, int] | None:
         """The newest period of one kind in which the most of `areas` have a published value, and
         how many: `period_coverage`'s first period with its highest count, usually without reading
         a row of the table. Rows per period (the series index alone) bound the published values
         from above; when the newest period with the most rows has a value in every one of them, no
-        other period can have more, nor a newer one as many. Otherwise every value is counted."""
+        other period can have more, nor a newer one as many. Otherwise every value is counted.
+
+        `since` (a period spelling) is a first guess: the periods from it on are looked at first,
+        and if one of them has a value in every area, the newest such is the answer and the older
+        periods (years of them in a big store) are not counted."""
         wanted = tuple(areas)
         if not wanted:
             return None
 
+        def everywhere(bounds: list[tuple[str, int]]) -> tuple[str, int] | None:
+            period = next((p for p, n in bounds if n == len(wanted)), None)
+            if period is not None and self.published_in(indicator, period, wanted, breakdown) == len(wanted):
+                return period, len(wanted)
+            return None
+
         def read() -> tuple[str, int] | None:
+            if since is not None:
+                recent = self.db.conn.execute(rows_per_period_sql(kind, len(wanted), since=True),
+                                              (indicator, breakdown, *wanted, since)).fetchall()
+                if (found := everywhere(recent)) is not None:
+                    return found
             rows = self.db.conn.execute(rows_per_period_sql(kind, len(wanted)), (indicator, breakdown, *wanted))
             bounds = rows.fetchall()
             if not bounds:
@@ -1143,7 +1167,7 @@ class Store:
             best = max(n for _, n in coverage)
             return next((p, n) for p, n in coverage if n == best)
 
-        return self._cached(("fullest_period", indicator, kind, wanted, breakdown), read)
+        return self._cached(("fullest_period", indicator, kind, wanted, breakdown, since), read)
 
     def period_coverage(self, indicator: str, kind: str, areas: Iterable[str],
                         breakdown: str = "") -> list[tuple[str, int]]:

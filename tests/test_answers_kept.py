@@ -8,6 +8,8 @@ from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
+
 from bot.alerting.context import TargetContext
 from bot.asking.conversation import Conversations, reply
 from bot.clock import TIMEZONE
@@ -184,20 +186,26 @@ def _coverage_choice(store: Store, codes: list[str]) -> tuple[str, int] | None:
     return next(((p, n) for p, n in coverage if n == most), None)
 
 
-def test_the_fullest_period_is_the_newest_with_the_most_published_values(tmp_path):
+@pytest.mark.parametrize("since", [None, "2026", "2026-05", "2026-06", "2027"])
+def test_the_fullest_period_is_the_newest_with_the_most_published_values(tmp_path, since):
     """`Store.fullest_period` bounds the counts by the index and checks one period; a row without a
-    value (not published) in the newest period makes it count every value, with the same choice."""
+    value (not published) in the newest period makes it count every value, with the same choice.
+    A first guess of recent periods (`since`) changes nothing but the work."""
     codes = ["101", "147", "151"]
+
+    def fullest(store: Store) -> tuple[str, int] | None:
+        return store.fullest_period("ledige", "month", codes, since=since)
+
     with Store(tmp_path / "s.db", create=True) as store:
-        assert store.fullest_period("ledige", "month", codes) is None
+        assert fullest(store) is None
         store.load([obs("2026-05", 10.0, area=code) for code in codes] + [obs("2026-06", 11.0, area=c) for c in codes[:2]])
-        assert store.fullest_period("ledige", "month", codes) == ("2026-05", 3) == _coverage_choice(store, codes)
+        assert fullest(store) == ("2026-05", 3) == _coverage_choice(store, codes)
         store.load([obs("2026-06", None, area="151")])  # a row, but no published value
-        assert store.fullest_period("ledige", "month", codes) == ("2026-05", 3) == _coverage_choice(store, codes)
+        assert fullest(store) == ("2026-05", 3) == _coverage_choice(store, codes)
         store.load([obs("2026-04", 9.0, area=code) for code in codes] + [obs("2026-05", None, area="101")])
-        assert store.fullest_period("ledige", "month", codes) == ("2026-04", 3) == _coverage_choice(store, codes)
+        assert fullest(store) == ("2026-04", 3) == _coverage_choice(store, codes)
         store.load([obs("2026-04", None, area="147")])  # no period with all three: the newest with two
-        assert store.fullest_period("ledige", "month", codes) == ("2026-06", 2) == _coverage_choice(store, codes)
+        assert fullest(store) == ("2026-06", 2) == _coverage_choice(store, codes)
 
 
 def test_a_series_last_periods_are_the_end_of_the_series(sample_store_path):
@@ -214,3 +222,16 @@ def test_published_in_a_period_counts_what_the_cross_section_reads(sample_store_
             assert store.published_in("langtidsledige", period, kommuner) == len(
                 store.cross_section("langtidsledige", [period], kommuner))
         assert store.published_in("langtidsledige", "2026-05", []) == 0
+
+
+def test_breakdowns_found_seek_by_seek_are_every_distinct_one_in_order(sample_store_path):
+    raw = sqlite3.connect(sample_store_path)
+    try:
+        pairs = raw.execute("SELECT DISTINCT indicator, area FROM observations WHERE area IN ('000', '151')").fetchall()
+        expected = {pair: [r[0] for r in raw.execute("SELECT DISTINCT breakdown FROM observations WHERE indicator = ? "
+                                                    "AND area = ? ORDER BY breakdown", pair)] for pair in pairs}
+    finally:
+        raw.close()
+    with Store(sample_store_path) as store:
+        assert len(expected) > 20 and {pair: store.breakdowns(*pair) for pair in pairs} == expected
+        assert store.breakdowns("ledige", "no such area") == []

@@ -37,6 +37,8 @@ HOT: list[tuple[str, str, list]] = [
        ["ledige", "151", "", 3]) for kind in KINDS],
     *[(f"rows per period of {kind}s (a ranking's period, bounded)", store_sql.rows_per_period_sql(kind, len(KOMMUNER)),
        ["ledige", "", *KOMMUNER]) for kind in KINDS],
+    ("rows per recent period (a ranking's period, first guess)", store_sql.rows_per_period_sql("month", len(KOMMUNER), True),
+     ["ledige", "", *KOMMUNER, "2024"]),
     ("published values in one period (a ranking's period, checked)", store_sql.published_in_period_sql(len(KOMMUNER)),
      ["ledige", "", "2026-05", *KOMMUNER]),
     ("refresh: held values", store_sql.held_sql(2), ["ledige", "ledighedsprocent"]),
@@ -91,6 +93,7 @@ def test_a_rankings_period_bound_reads_the_index_alone(sample_store_path, kind):
     conn = sqlite3.connect(f"{sample_store_path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         steps = plan(conn, store_sql.rows_per_period_sql(kind, len(KOMMUNER)), ["ledige", "", *KOMMUNER])
+        steps += plan(conn, store_sql.rows_per_period_sql(kind, len(KOMMUNER), True), ["ledige", "", *KOMMUNER, "2024"])
     finally:
         conn.close()
     searches = [step for step in steps if step.startswith("SEARCH") and "observations" in step]

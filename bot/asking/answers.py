@@ -26,6 +26,9 @@ _PREFERENCE = {
 # How far back a development answer and its chart look, per period kind.
 HISTORY = {"month": 25, "quarter": 9, "year": 10}
 DEVELOPMENT = {"month": 13, "quarter": 5, "year": 5}
+# A ranking's newest common period is looked for in the years from this many before the newest on
+# first (any period found there is the same as counting every period would find).
+RECENT_YEARS = 2
 # A store's periods are few and Period is immutable: each spelling is read once per process.
 _period = lru_cache(maxsize=8192)(periods.parse)
 
@@ -491,8 +494,8 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         # Usually the newest period of any one kommune's series is held by all: try its newest few
         # (a common period must be in every series), before counting every period of every kommune.
         # The newest is read whole (usually it is the one ranked); older ones are only counted.
-        for index, newest_period in enumerate(store.last_periods(
-                indicator.id, own.code if own else codes[0], breakdown, kind, 3)):
+        guesses = store.last_periods(indicator.id, own.code if own else codes[0], breakdown, kind, 3)
+        for index, newest_period in enumerate(guesses):
             held = (len(store.cross_section(indicator.id, [newest_period], codes, breakdown)) if index == 0
                     else store.published_in(indicator.id, newest_period, codes, breakdown))
             if held == len(codes):
@@ -500,7 +503,9 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
                 break
         else:
             # The newest ranking needs only the newest period with the most values, not every count.
-            fullest = store.fullest_period(indicator.id, kind, codes, breakdown)
+            # The last few years first: in a store of many years one of them usually has every kommune.
+            since = str(int(guesses[0][:4]) - RECENT_YEARS) if guesses else None
+            fullest = store.fullest_period(indicator.id, kind, codes, breakdown, since=since)
             coverage = [fullest] if fullest else []
             exact = True  # nothing more to count
     if not coverage and not exact:
