@@ -160,12 +160,13 @@ def cross_section_sql(periods: int, areas: int) -> str:
             "ORDER BY area, period")
 
 
-def cross_section_values_sql(periods: int, areas: int) -> str:
+def cross_section_values_sql(kind: str, areas: int) -> str:
     """A ranking's read of a year made of months: only what the averages need (area, period, value,
-    source) for `periods` periods across `areas` areas; the same rows as `cross_section_sql`."""
+    source) of every period of one kind from one to another across `areas` areas, in area and period
+    order; a range of the series index per area, not a seek per area and period."""
     return ("SELECT area, period, value, source FROM observations WHERE indicator = ? AND breakdown = ? "
-            f"AND value IS NOT NULL AND period IN ({_marks(periods)}) AND area IN ({_marks(areas)}) "
-            "ORDER BY area, period")
+            f"AND value IS NOT NULL AND period >= ? AND period <= ? AND {_PERIOD_KIND_SQL[kind]} "
+            f"AND area IN ({_marks(areas)}) ORDER BY area, period")
 
 
 def last_periods_sql(kind: str) -> str:
@@ -1092,17 +1093,18 @@ class Store:
                                [indicator, breakdown, *wanted_periods, *wanted_areas]).fetchall()
         return observations_of_rows(rows)
 
-    def cross_section_values(self, indicator: str, periods: Iterable[str], areas: Iterable[str],
+    def cross_section_values(self, indicator: str, first: str, last: str, kind: str, areas: Iterable[str],
                              breakdown: str = "") -> list[tuple[str, str, float, str]]:
-        """(area, period, value, source) of `cross_section`'s rows, in its order: a year's averages
-        across the kommuner read 1,200 values, and need no observation built for each."""
-        wanted_periods, wanted_areas = tuple(periods), tuple(areas)
-        if not wanted_periods or not wanted_areas:
+        """(area, period, value, source) of the published values of every period of `kind` from
+        `first` to `last` (the months of a year, say) across `areas`, in area and period order:
+        `cross_section`'s rows for those periods. A year's averages across the kommuner read 1,200
+        values, and need no observation built for each."""
+        wanted = tuple(areas)
+        if not wanted:
             return []
-        sql = cross_section_values_sql(len(wanted_periods), len(wanted_areas))
-        return list(self._cached(("cross_section_values", indicator, wanted_periods, wanted_areas, breakdown),
-                                 lambda: tuple(self.db.conn.execute(
-                                     sql, (indicator, breakdown, *wanted_periods, *wanted_areas)))))
+        sql = cross_section_values_sql(kind, len(wanted))
+        return list(self._cached(("cross_section_values", indicator, first, last, kind, wanted, breakdown),
+                                 lambda: tuple(self.db.conn.execute(sql, (indicator, breakdown, first, last, *wanted)))))
 
     def last_periods(self, indicator: str, area: str, breakdown: str, kind: str, count: int) -> list[str]:
         """The newest `count` periods of one kind of a series, newest first (rows with or without

@@ -235,3 +235,16 @@ def test_breakdowns_found_seek_by_seek_are_every_distinct_one_in_order(sample_st
     with Store(sample_store_path) as store:
         assert len(expected) > 20 and {pair: store.breakdowns(*pair) for pair in pairs} == expected
         assert store.breakdowns("ledige", "no such area") == []
+
+
+def test_a_range_of_periods_reads_what_the_cross_section_of_its_periods_reads(sample_store_path):
+    kommuner = [a.code for a in default_areas().kommuner()]
+    months = [f"2025-{m:02d}" for m in range(1, 13)]
+    ranges = [("ledighedsprocent", "month", months), ("ledighedsprocent", "month", months[3:6]),
+              ("ledige", "month", months), ("afsluttede_forloeb", "quarter", [f"2025-Q{q}" for q in range(1, 5)])]
+    with Store(sample_store_path) as store:
+        for indicator, kind, parts in ranges:
+            expected = [(o.area, o.period, o.value, o.source) for o in store.cross_section(indicator, parts, kommuner)]
+            assert expected and store.cross_section_values(indicator, parts[0], parts[-1], kind, kommuner) == expected
+        assert len(store.cross_section_values("ledighedsprocent", months[0], months[-1], "month", kommuner)) > 1000
+        assert store.cross_section_values("ledighedsprocent", months[0], months[-1], "month", []) == []
