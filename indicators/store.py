@@ -114,6 +114,10 @@ def newest_sql(breakdowns: int) -> str:
 NEWEST_BREAKDOWNS = 100
 
 
+# Breakdowns per statement of `values_sql`: below SQLite's smallest limit on bound parameters.
+LISTED_BREAKDOWNS = 500
+
+
 def values_sql(breakdowns: int) -> str:
     """One period's row of `breakdowns` series of one indicator and area (a breakdown listing)."""
     return (f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator = ? AND area = ? AND period = ? "
@@ -1219,8 +1223,8 @@ class Store:
         """Read one period of several series of one indicator and area in one statement, and keep
         each as `get` would have read it: a breakdown listing's parts then cost no statement each."""
         wanted = tuple(dict.fromkeys(breakdowns))
-        for start in range(0, len(wanted), STORED_SERIES_AREAS):
-            part = wanted[start:start + STORED_SERIES_AREAS]
+        for start in range(0, len(wanted), LISTED_BREAKDOWNS):
+            part = wanted[start:start + LISTED_BREAKDOWNS]
             rows = self.db.conn.execute(values_sql(len(part)), (indicator, area, period, *part)).fetchall()
             found = {o.breakdown: o for o in observations_of_rows(self._readable(rows))}
             for breakdown in part:
