@@ -21,7 +21,7 @@ from typing import Self
 from indicators import validation
 from indicators.catalogue import Areas, default_areas, default_catalogue
 from indicators.database import Database, Migrations
-from indicators.types import SAMPLE_SOURCE, Observation
+from indicators.types import SAMPLE_SOURCE, Observation, observations_of_rows
 from indicators.wording import wording
 
 log = logging.getLogger(__name__)
@@ -93,19 +93,45 @@ def series_sql(kind: str | None = None) -> str:
 
 def period_kind_sql(kind: str) -> str:
     """Whether a series has any period of `kind`."""
-    return (f"SELECT 1 FROM observations WHERE indicator = ? AND area = ? AND breakdown = ? "
+    return (f"SELECT 1 FROM observations WHERE indicator = ?1 AND area = ?2 AND breakdown = ?3 "
             f"AND {_PERIOD_KIND_SQL[kind]} LIMIT 1")
+
+
+# Which period kinds a series has, in one statement: an index probe per kind, not a statement each.
+PERIOD_KINDS_SQL = "SELECT " + ", ".join(f"EXISTS ({period_kind_sql(kind)})" for kind in _PERIOD_KIND_SQL)
 
 
 def newest_sql(breakdowns: int) -> str:
     """The newest row (by period, as a series orders it) of each of `breakdowns` series of one
-    indicator and area: SQLite takes the bare columns from the row holding max(period)."""
-    return ("SELECT indicator, area, max(period), breakdown, value, unit, source, provisional, fetched_at "
-            f"FROM observations WHERE indicator = ? AND area = ? AND breakdown IN ({_marks(breakdowns)}) "
-            "GROUP BY breakdown")
+    indicator and area: one backwards seek per series on the series index (?1, ?2, then the
+    breakdowns), not a read of every row of every series."""
+    return " UNION ALL ".join(
+        f"SELECT * FROM (SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator = ?1 AND area = ?2 "
+        f"AND breakdown = ?{number} ORDER BY period DESC LIMIT 1)" for number in range(3, breakdowns + 3))
 
 
-BREAKDOWNS_SQL = "SELECT DISTINCT breakdown FROM observations WHERE indicator = ? AND area = ? ORDER BY breakdown"
+# Series per newest statement: below SQLite's limit of 500 terms in a compound SELECT.
+NEWEST_BREAKDOWNS = 100
+
+
+# Breakdowns per statement of `values_sql`: below SQLite's smallest limit on bound parameters.
+LISTED_BREAKDOWNS = 500
+
+
+def values_sql(breakdowns: int) -> str:
+    """One period's row of `breakdowns` series of one indicator and area (a breakdown listing)."""
+    return (f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator = ? AND area = ? AND period = ? "
+            f"AND breakdown IN ({_marks(breakdowns)})")
+
+
+# The breakdowns of one indicator and area, in order: one index seek per breakdown (the next one
+# after the last found), not a read of every row of every breakdown, which grows with the years.
+BREAKDOWNS_SQL = (
+    "WITH RECURSIVE found(breakdown) AS ("
+    "SELECT min(breakdown) FROM observations WHERE indicator = ?1 AND area = ?2 "
+    "UNION ALL SELECT (SELECT min(breakdown) FROM observations WHERE indicator = ?1 AND area = ?2 "
+    "AND breakdown > found.breakdown) FROM found WHERE found.breakdown IS NOT NULL) "
+    "SELECT breakdown FROM found WHERE breakdown IS NOT NULL")
 
 
 def observations_of_sql(indicators: int, breakdowns: int | None = None, areas: int | None = None) -> str:
@@ -136,6 +162,36 @@ def cross_section_sql(periods: int, areas: int) -> str:
     return (f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator = ? AND breakdown = ? "
             f"AND value IS NOT NULL AND period IN ({_marks(periods)}) AND area IN ({_marks(areas)}) "
             "ORDER BY area, period")
+
+
+def cross_section_values_sql(kind: str, areas: int) -> str:
+    """A ranking's read of a year made of months: only what the averages need (area, period, value,
+    source) of every period of one kind from one to another across `areas` areas, in area and period
+    order; a range of the series index per area, not a seek per area and period."""
+    return ("SELECT area, period, value, source FROM observations WHERE indicator = ? AND breakdown = ? "
+            f"AND value IS NOT NULL AND period >= ? AND period <= ? AND {_PERIOD_KIND_SQL[kind]} "
+            f"AND area IN ({_marks(areas)}) ORDER BY area, period")
+
+
+def last_periods_sql(kind: str) -> str:
+    """A series' newest periods of one kind, newest first, from the series index alone."""
+    return ("SELECT period, value FROM observations WHERE indicator = ? AND area = ? AND breakdown = ? "
+            f"AND {_PERIOD_KIND_SQL[kind]} ORDER BY period DESC LIMIT ?")
+
+
+def rows_per_period_sql(kind: str, areas: int, since: bool = False) -> str:
+    """How many of `areas` areas have a row (published or not) per period of one kind (`since`:
+    from a period on), newest first: from the series index alone, no row of the table read (an
+    upper bound of the coverage)."""
+    return ("SELECT period, count(*) FROM observations WHERE indicator = ? AND breakdown = ? "
+            f"AND {_PERIOD_KIND_SQL[kind]} AND area IN ({_marks(areas)}) " + ("AND period >= ? " if since else "")
+            + "GROUP BY period ORDER BY period DESC")
+
+
+def published_in_period_sql(areas: int) -> str:
+    """How many of `areas` areas have a published value for one period."""
+    return ("SELECT count(*) FROM observations WHERE indicator = ? AND breakdown = ? AND period = ? "
+            f"AND value IS NOT NULL AND area IN ({_marks(areas)})")
 
 
 def period_coverage_sql(kind: str, areas: int) -> str:
@@ -1015,7 +1071,7 @@ class Store:
 
     def _series(self, indicator: str, area: str, breakdown: str, kind: str | None) -> list[Observation]:
         rows = self.db.execute(series_sql(kind), [indicator, area, breakdown]).fetchall()
-        return [self._observation(r) for r in self._readable(rows)]
+        return observations_of_rows(self._readable(rows))
 
     def get(self, indicator: str, area: str, period: str, breakdown: str = "") -> Observation | None:
         return self._cached(("get", indicator, area, period, breakdown),
@@ -1039,7 +1095,85 @@ class Store:
                        breakdown: str) -> list[Observation]:
         rows = self.db.execute(cross_section_sql(len(wanted_periods), len(wanted_areas)),
                                [indicator, breakdown, *wanted_periods, *wanted_areas]).fetchall()
-        return [self._observation(r) for r in rows]
+        return observations_of_rows(rows)
+
+    def cross_section_values(self, indicator: str, first: str, last: str, kind: str, areas: Iterable[str],
+                             breakdown: str = "") -> list[tuple[str, str, float, str]]:
+        """(area, period, value, source) of the published values of every period of `kind` from
+        `first` to `last` (the months of a year, say) across `areas`, in area and period order:
+        `cross_section`'s rows for those periods. A year's averages across the kommuner read 1,200
+        values, and need no observation built for each."""
+        wanted = tuple(areas)
+        if not wanted:
+            return []
+        sql = cross_section_values_sql(kind, len(wanted))
+        return list(self._cached(("cross_section_values", indicator, first, last, kind, wanted, breakdown),
+                                 lambda: tuple(self.db.conn.execute(sql, (indicator, breakdown, first, last, *wanted)))))
+
+    def last_periods(self, indicator: str, area: str, breakdown: str, kind: str, count: int) -> list[str]:
+        """The newest `count` periods of one kind of a series, newest first (rows with or without
+        a value, as `series` lists them): the last few of `series`, without reading it whole."""
+
+        def read() -> tuple[str, ...]:
+            rows = self.db.conn.execute(last_periods_sql(kind), (indicator, area, breakdown, count)).fetchall()
+            readable = [r[0] for r in self._readable(rows, 0, 1)]
+            if len(readable) < len(rows):  # a row no figure can have was skipped: as `series` skips it
+                return tuple(o.period for o in reversed(self.series(indicator, area, breakdown, kind)[-count:]))
+            return tuple(readable)
+
+        return list(self._cached(("last_periods", indicator, area, breakdown, kind, count), read))
+
+    def published_in(self, indicator: str, period: str, areas: Iterable[str], breakdown: str = "") -> int:
+        """How many of `areas` have a published value for `period`: `len(cross_section(...))`
+        without building the observations."""
+        wanted = tuple(areas)
+        if not wanted:
+            return 0
+        return self._cached(("published_in", indicator, period, wanted, breakdown), lambda: self.db.conn.execute(
+            published_in_period_sql(len(wanted)), (indicator, breakdown, period, *wanted)).fetchone()[0])
+
+    def fullest_period(self, indicator: str, kind: str, areas: Iterable[str], breakdown: str = "",
+                       since: str | None = None) -> tuple[str, int] | None:
+        """The newest period of one kind in which the most of `areas` have a published value, and
+        how many: `period_coverage`'s first period with its highest count, usually without reading
+        a row of the table. Rows per period (the series index alone) bound the published values
+        from above; when the newest period with the most rows has a value in every one of them, no
+        other period can have more, nor a newer one as many. Otherwise every value is counted.
+
+        `since` (a period spelling) is a first guess: the periods from it on are looked at first,
+        and if one of them has a value in every area, the newest such is the answer and the older
+        periods (years of them in a big store) are not counted."""
+        wanted = tuple(areas)
+        if not wanted:
+            return None
+
+        def everywhere(bounds: list[tuple[str, int]]) -> tuple[str, int] | None:
+            period = next((p for p, n in bounds if n == len(wanted)), None)
+            if period is not None and self.published_in(indicator, period, wanted, breakdown) == len(wanted):
+                return period, len(wanted)
+            return None
+
+        def read() -> tuple[str, int] | None:
+            if since is not None:
+                recent = self.db.conn.execute(rows_per_period_sql(kind, len(wanted), since=True),
+                                              (indicator, breakdown, *wanted, since)).fetchall()
+                if (found := everywhere(recent)) is not None:
+                    return found
+            rows = self.db.conn.execute(rows_per_period_sql(kind, len(wanted)), (indicator, breakdown, *wanted))
+            bounds = rows.fetchall()
+            if not bounds:
+                return None
+            most = max(n for _, n in bounds)
+            period = next(p for p, n in bounds if n == most)
+            if self.published_in(indicator, period, wanted, breakdown) == most:
+                return period, most
+            coverage = self.period_coverage(indicator, kind, wanted, breakdown)
+            if not coverage:
+                return None
+            best = max(n for _, n in coverage)
+            return next((p, n) for p, n in coverage if n == best)
+
+        return self._cached(("fullest_period", indicator, kind, wanted, breakdown, since), read)
 
     def period_coverage(self, indicator: str, kind: str, areas: Iterable[str],
                         breakdown: str = "") -> list[tuple[str, int]]:
@@ -1061,10 +1195,8 @@ class Store:
                                  lambda: tuple(self._period_kinds(indicator, area, breakdown))))
 
     def _period_kinds(self, indicator: str, area: str, breakdown: str) -> list[str]:
-        return [
-            kind for kind in _PERIOD_KIND_SQL
-            if self.db.execute(period_kind_sql(kind), [indicator, area, breakdown]).fetchone()
-        ]
+        found = self.db.conn.execute(PERIOD_KINDS_SQL, (indicator, area, breakdown)).fetchone()
+        return [kind for kind, has in zip(_PERIOD_KIND_SQL, found, strict=True) if has]
 
     def newest(self, indicator: str, area: str, breakdowns: Iterable[str]) -> dict[str, Observation]:
         """Each listed series' last observation (`series(...)[-1]`), in one query instead of
@@ -1076,13 +1208,27 @@ class Store:
     def _newest(self, indicator: str, area: str, wanted: tuple[str, ...]) -> dict[str, Observation]:
         if not wanted:
             return {}
-        rows = self.db.execute(newest_sql(len(wanted)), [indicator, area, *wanted]).fetchall()
-        found = {o.breakdown: o for o in map(self._observation, self._readable(rows))}
+        rows = []
+        for start in range(0, len(wanted), NEWEST_BREAKDOWNS):
+            part = wanted[start:start + NEWEST_BREAKDOWNS]
+            rows += self.db.conn.execute(newest_sql(len(part)), (indicator, area, *part)).fetchall()
+        found = {o.breakdown: o for o in observations_of_rows(self._readable(rows))}
         # A newest row no figure can have was skipped: that series' last readable row, as `series` has it.
         for breakdown in wanted:
             if breakdown not in found and (series := self.series(indicator, area, breakdown)):
                 found[breakdown] = series[-1]
         return found
+
+    def get_each(self, indicator: str, area: str, period: str, breakdowns: Iterable[str]) -> None:
+        """Read one period of several series of one indicator and area in one statement, and keep
+        each as `get` would have read it: a breakdown listing's parts then cost no statement each."""
+        wanted = tuple(dict.fromkeys(breakdowns))
+        for start in range(0, len(wanted), LISTED_BREAKDOWNS):
+            part = wanted[start:start + LISTED_BREAKDOWNS]
+            rows = self.db.conn.execute(values_sql(len(part)), (indicator, area, period, *part)).fetchall()
+            found = {o.breakdown: o for o in observations_of_rows(self._readable(rows))}
+            for breakdown in part:
+                self._cached(("get", indicator, area, period, breakdown), lambda b=breakdown, f=found: f.get(b))
 
     def breakdowns(self, indicator: str, area: str) -> list[str]:
         return list(self._cached(("breakdowns", indicator, area), lambda: tuple(self._breakdowns(indicator, area))))
@@ -1130,7 +1276,7 @@ class Store:
         sql = observations_of_sql(len(wanted), None if kinds is None else len(kinds),
                                   None if places is None else len(places))
         rows = self.db.execute(sql, [*wanted, *(places or []), *(kinds or [])]).fetchall()
-        return [self._observation(r) for r in rows]
+        return observations_of_rows(rows)
 
     def derived_keys(self, indicators: Iterable[str], areas: Iterable[str] | None = None
                      ) -> dict[tuple[str, str, str, str], str]:

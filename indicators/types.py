@@ -61,6 +61,29 @@ def observations_of_columns(indicator: str, areas: Iterable[str], periods: Itera
     return built
 
 
+def observations_of_rows(rows: Iterable[tuple]) -> list[Observation]:
+    """Observations from the store's rows, in its column order (indicator, area, period, breakdown,
+    value, unit, source, provisional, fetched_at); equal to calling `Observation(...)` per row."""
+    new = object.__new__
+    set_indicator, set_area, set_period, set_value, set_breakdown, set_unit, set_source, set_provisional, \
+        set_fetched_at = _OBSERVATION_SLOTS
+    built = []
+    append = built.append
+    for indicator, area, period, breakdown, value, unit, source, provisional, fetched_at in rows:
+        observation = new(Observation)
+        set_indicator(observation, indicator)
+        set_area(observation, area)
+        set_period(observation, period)
+        set_value(observation, value)
+        set_breakdown(observation, breakdown)
+        set_unit(observation, unit)
+        set_source(observation, source)
+        set_provisional(observation, bool(provisional))
+        set_fetched_at(observation, fetched_at)
+        append(observation)
+    return built
+
+
 @dataclass(frozen=True, slots=True)
 class Area:
     code: str

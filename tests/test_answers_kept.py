@@ -8,10 +8,13 @@ from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
+
 from bot.alerting.context import TargetContext
 from bot.asking.conversation import Conversations, reply
 from bot.clock import TIMEZONE
 from bot.config import Config, load_config
+from indicators.catalogue import default_areas
 from indicators.store import OBSERVATION_COLUMNS, Store
 from indicators.types import Observation
 
@@ -135,3 +138,113 @@ def test_forget_drops_what_a_connection_keeps(tmp_path):
         assert made == [1]
         store.forget()
         assert store.remember(("k",), lambda: made.append(1) or len(made)) == 2
+
+
+def obs(period: str, value: float | None, area: str) -> Observation:
+    return Observation("ledige", area, period, value, unit="fuldtidspersoner", source="jobindsats:y25i01",
+                       fetched_at="2026-08-22T00:00:00+00:00")
+
+
+def test_values_read_together_are_those_read_one_by_one(sample_store_path, tmp_path):
+    """`Store.get_each` (a breakdown listing's parts in one statement) keeps what `get` reads."""
+    with Store(sample_store_path) as alone:
+        breakdowns = [*alone.breakdowns("fuldtidspersoner", "151"), "ydelse=Ingen sådan"]
+        expected = {b: alone.get("fuldtidspersoner", "151", "2026-05", b) for b in breakdowns}
+    assert expected["ydelse=Ingen sådan"] is None and sum(v is not None for v in expected.values()) > 3
+    with Store(sample_store_path) as together:
+        together.get_each("fuldtidspersoner", "151", "2026-05", breakdowns)
+        statements: list[str] = []
+        together.db.conn.set_trace_callback(statements.append)
+        assert {b: together.get("fuldtidspersoner", "151", "2026-05", b) for b in breakdowns} == expected
+        together.db.conn.set_trace_callback(None)
+        assert not [s for s in statements if "FROM observations" in s]  # every part kept, none read again
+
+
+def test_values_read_together_follow_a_change_of_the_data(sample_store_copy):
+    with Store(sample_store_copy) as store:
+        store.get_each("fuldtidspersoner", "151", "2026-05", ["ydelse=A-dagpenge"])
+        kept = store.get("fuldtidspersoner", "151", "2026-05", "ydelse=A-dagpenge")
+        _refresh(sample_store_copy, kept, 4321.0)
+        store.get_each("fuldtidspersoner", "151", "2026-05", ["ydelse=A-dagpenge"])
+        assert store.get("fuldtidspersoner", "151", "2026-05", "ydelse=A-dagpenge").value == 4321.0
+
+
+def test_period_kinds_of_a_series_in_one_statement(sample_store_path):
+    with Store(sample_store_path) as store:
+        for indicator in ("ledighedsprocent", "ledige", "befolkning"):
+            kinds = store.period_kinds(indicator, "151")
+            periods = {o.period for o in store.series(indicator, "151")}
+            by_kind = {"month": any(len(p) == 7 and p[5] != "Q" for p in periods),
+                       "quarter": any(len(p) == 7 and p[5] == "Q" for p in periods),
+                       "year": any(len(p) == 4 for p in periods)}
+            assert kinds == [k for k, has in by_kind.items() if has], indicator
+
+
+def _coverage_choice(store: Store, codes: list[str]) -> tuple[str, int] | None:
+    coverage = store.period_coverage("ledige", "month", codes)
+    most = max((n for _, n in coverage), default=None)
+    return next(((p, n) for p, n in coverage if n == most), None)
+
+
+@pytest.mark.parametrize("since", [None, "2026", "2026-05", "2026-06", "2027"])
+def test_the_fullest_period_is_the_newest_with_the_most_published_values(tmp_path, since):
+    """`Store.fullest_period` bounds the counts by the index and checks one period; a row without a
+    value (not published) in the newest period makes it count every value, with the same choice.
+    A first guess of recent periods (`since`) changes nothing but the work."""
+    codes = ["101", "147", "151"]
+
+    def fullest(store: Store) -> tuple[str, int] | None:
+        return store.fullest_period("ledige", "month", codes, since=since)
+
+    with Store(tmp_path / "s.db", create=True) as store:
+        assert fullest(store) is None
+        store.load([obs("2026-05", 10.0, area=code) for code in codes] + [obs("2026-06", 11.0, area=c) for c in codes[:2]])
+        assert fullest(store) == ("2026-05", 3) == _coverage_choice(store, codes)
+        store.load([obs("2026-06", None, area="151")])  # a row, but no published value
+        assert fullest(store) == ("2026-05", 3) == _coverage_choice(store, codes)
+        store.load([obs("2026-04", 9.0, area=code) for code in codes] + [obs("2026-05", None, area="101")])
+        assert fullest(store) == ("2026-04", 3) == _coverage_choice(store, codes)
+        store.load([obs("2026-04", None, area="147")])  # no period with all three: the newest with two
+        assert fullest(store) == ("2026-06", 2) == _coverage_choice(store, codes)
+
+
+def test_a_series_last_periods_are_the_end_of_the_series(sample_store_path):
+    with Store(sample_store_path) as store:
+        for kind in ("month", "quarter", "year"):
+            series = store.series("ledige", "151", "", kind)
+            assert store.last_periods("ledige", "151", "", kind, 3) == [o.period for o in reversed(series[-3:])]
+
+
+def test_published_in_a_period_counts_what_the_cross_section_reads(sample_store_path):
+    kommuner = [a.code for a in default_areas().kommuner()]
+    with Store(sample_store_path) as store:
+        for period in [o.period for o in store.series("langtidsledige", "151", "", "month")[-4:]]:
+            assert store.published_in("langtidsledige", period, kommuner) == len(
+                store.cross_section("langtidsledige", [period], kommuner))
+        assert store.published_in("langtidsledige", "2026-05", []) == 0
+
+
+def test_breakdowns_found_seek_by_seek_are_every_distinct_one_in_order(sample_store_path):
+    raw = sqlite3.connect(sample_store_path)
+    try:
+        pairs = raw.execute("SELECT DISTINCT indicator, area FROM observations WHERE area IN ('000', '151')").fetchall()
+        expected = {pair: [r[0] for r in raw.execute("SELECT DISTINCT breakdown FROM observations WHERE indicator = ? "
+                                                    "AND area = ? ORDER BY breakdown", pair)] for pair in pairs}
+    finally:
+        raw.close()
+    with Store(sample_store_path) as store:
+        assert len(expected) > 20 and {pair: store.breakdowns(*pair) for pair in pairs} == expected
+        assert store.breakdowns("ledige", "no such area") == []
+
+
+def test_a_range_of_periods_reads_what_the_cross_section_of_its_periods_reads(sample_store_path):
+    kommuner = [a.code for a in default_areas().kommuner()]
+    months = [f"2025-{m:02d}" for m in range(1, 13)]
+    ranges = [("ledighedsprocent", "month", months), ("ledighedsprocent", "month", months[3:6]),
+              ("ledige", "month", months), ("afsluttede_forloeb", "quarter", [f"2025-Q{q}" for q in range(1, 5)])]
+    with Store(sample_store_path) as store:
+        for indicator, kind, parts in ranges:
+            expected = [(o.area, o.period, o.value, o.source) for o in store.cross_section(indicator, parts, kommuner)]
+            assert expected and store.cross_section_values(indicator, parts[0], parts[-1], kind, kommuner) == expected
+        assert len(store.cross_section_values("ledighedsprocent", months[0], months[-1], "month", kommuner)) > 1000
+        assert store.cross_section_values("ledighedsprocent", months[0], months[-1], "month", []) == []

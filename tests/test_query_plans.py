@@ -21,6 +21,9 @@ HOT: list[tuple[str, str, list]] = [
     ("series", store_sql.series_sql(), ["ledige", "151", ""]),
     *[(f"series of {kind}s (answers, rules)", store_sql.series_sql(kind), ["ledige", "151", ""]) for kind in KINDS],
     *[(f"has {kind}s (period kinds)", store_sql.period_kind_sql(kind), ["ledige", "151", ""]) for kind in KINDS],
+    ("period kinds of a series, in one statement", store_sql.PERIOD_KINDS_SQL, ["ledige", "151", ""]),
+    ("one period of several breakdowns (a listing's parts)", store_sql.values_sql(2),
+     ["fuldtidspersoner", "151", "2026-05", "ydelse=A-dagpenge", "ydelse=Kontanthjælp"]),
     ("breakdowns", store_sql.BREAKDOWNS_SQL, ["ledige", "151"]),
     ("newest of each breakdown (answers without a total)", store_sql.newest_sql(2),
      ["fuldtidspersoner", "151", "ydelse=A-dagpenge", "ydelse=Kontanthjælp"]),
@@ -28,6 +31,16 @@ HOT: list[tuple[str, str, list]] = [
      ["ledige", "", "2026-04", "2026-05", *KOMMUNER]),
     *[(f"ranking period choice ({kind})", store_sql.period_coverage_sql(kind, len(KOMMUNER)),
        ["ledige", "", *KOMMUNER]) for kind in KINDS],
+    *[(f"ranking of a longer period made of {kind}s (values only)", store_sql.cross_section_values_sql(kind, len(KOMMUNER)),
+       ["ledighedsprocent", "", "2025-01", "2025-12", *KOMMUNER]) for kind in ("month", "quarter")],
+    *[(f"a series' newest {kind}s (a ranking's first guess)", store_sql.last_periods_sql(kind),
+       ["ledige", "151", "", 3]) for kind in KINDS],
+    *[(f"rows per period of {kind}s (a ranking's period, bounded)", store_sql.rows_per_period_sql(kind, len(KOMMUNER)),
+       ["ledige", "", *KOMMUNER]) for kind in KINDS],
+    ("rows per recent period (a ranking's period, first guess)", store_sql.rows_per_period_sql("month", len(KOMMUNER), True),
+     ["ledige", "", *KOMMUNER, "2024"]),
+    ("published values in one period (a ranking's period, checked)", store_sql.published_in_period_sql(len(KOMMUNER)),
+     ["ledige", "", "2026-05", *KOMMUNER]),
     ("refresh: held values", store_sql.held_sql(2), ["ledige", "ledighedsprocent"]),
     ("refresh: held values of a run's series", store_sql.held_sql(2, 2, 2),
      ["ledige", "ledighedsprocent", "101", "151", "", "ydelse=A-dagpenge"]),
@@ -72,3 +85,16 @@ def test_a_plain_scan_is_caught(sample_store_path):
     finally:
         conn.close()
     assert any(step.startswith("SCAN") and "observations" in step for step in steps)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_rankings_period_bound_reads_the_index_alone(sample_store_path, kind):
+    # Counting rows per period over every kommune must not read the table: that is its point.
+    conn = sqlite3.connect(f"{sample_store_path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        steps = plan(conn, store_sql.rows_per_period_sql(kind, len(KOMMUNER)), ["ledige", "", *KOMMUNER])
+        steps += plan(conn, store_sql.rows_per_period_sql(kind, len(KOMMUNER), True), ["ledige", "", *KOMMUNER, "2024"])
+    finally:
+        conn.close()
+    searches = [step for step in steps if step.startswith("SEARCH") and "observations" in step]
+    assert searches and all("COVERING INDEX" in step for step in searches), steps

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 
 from bot.asking.queries import PeriodRequest, Query
 from indicators import periods
@@ -26,6 +28,9 @@ _PREFERENCE = {
 # How far back a development answer and its chart look, per period kind.
 HISTORY = {"month": 25, "quarter": 9, "year": 10}
 DEVELOPMENT = {"month": 13, "quarter": 5, "year": 5}
+# A ranking's newest common period is looked for in the years from this many before the newest on
+# first (any period found there is the same as counting every period would find).
+RECENT_YEARS = 2
 # A store's periods are few and Period is immutable: each spelling is read once per process.
 _period = lru_cache(maxsize=8192)(periods.parse)
 
@@ -159,7 +164,7 @@ class Answer:
 
     @property
     def kind(self) -> str:
-        return periods.parse(self.observation.period).kind if self.observation else "month"
+        return _period(self.observation.period).kind if self.observation else "month"
 
     @property
     def sample_data(self) -> bool:
@@ -241,7 +246,7 @@ def observe(store: Store, indicator: Indicator, area: str, breakdown: str,
     stored = store.get(indicator.id, area, period, breakdown)
     if stored is not None and stored.value is not None:
         return stored, None
-    wanted = periods.parse(period)
+    wanted = _period(period)
     if wanted.length == 1:
         return None, None
     return aggregate(store, indicator, area, breakdown, wanted)
@@ -251,7 +256,7 @@ def _kind_for(request: PeriodRequest, indicator: Indicator, available: list[str]
     if not available:
         return None
     if request.period is not None:
-        wanted = periods.parse(request.period).kind
+        wanted = _period(request.period).kind
         # A month asked of a quarterly figure is answered by its quarter; a year asked of a
         # monthly figure by the yearly series if there is one, else the newest month of that year.
         order = {"month": ("month", "quarter", "year"), "quarter": ("quarter", "month", "year"),
@@ -279,7 +284,7 @@ def pick(series: list[Observation], request: PeriodRequest) -> tuple[Observation
         hits = [o for p, o in parsed if p.length <= 3 and p.quarter == request.quarter]
         return (hits[-1], False) if hits else (published[-1], True)
     if request.period is not None:
-        wanted = periods.parse(request.period)
+        wanted = _period(request.period)
         for p, o in reversed(parsed):
             if p == wanted or (p.length >= wanted.length and p.contains(wanted)) or (
                     wanted.length == 12 and p.year == wanted.year):
@@ -324,7 +329,7 @@ def _base_period(base: PeriodRequest | None, current: Period, series: list[Obser
     if base.month is not None or base.quarter is not None:
         # "siden juli": the latest July before the current period
         for o in reversed(series):
-            p = periods.parse(o.period)
+            p = _period(o.period)
             if o.period < str(current) and ((base.month and p.month == base.month)
                                              or (base.quarter and p.quarter == base.quarter)):
                 return o.period
@@ -362,10 +367,10 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     if kind is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None)
     series = store.series(indicator.id, area.code, breakdown, kind=kind)
-    newest = periods.parse(series[-1].period) if series else None
+    newest = _period(series[-1].period) if series else None
     request = resolve(query.period, today, newest)
     made = None
-    if request.period is not None and periods.parse(request.period).length > 1 and not any(
+    if request.period is not None and _period(request.period).length > 1 and not any(
             o.period == request.period and o.value is not None for o in series):
         # A year or quarter asked of a monthly series: its average (or sum), never its last month.
         current, made = observe(store, indicator, area.code, breakdown, request.period)
@@ -379,7 +384,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         current, fell_back = pick(series, request)
     if current is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None)
-    p = periods.parse(current.period)
+    p = _period(current.period)
     by_period = {o.period: o for o in series}
     upto = [o for o in series if o.period <= current.period and o.value is not None]
     history = tuple(upto[-HISTORY[kind]:]) if made is None else ()
@@ -405,13 +410,18 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         ))
     parts = []
     if query.by:
+        wanted = {k: v for k, v in parse_breakdown(breakdown).items() if k != query.by}
+        listed = []
         for candidate in store.breakdowns(indicator.id, area.code):
             split = parse_breakdown(candidate)
-            wanted = {k: v for k, v in parse_breakdown(breakdown).items() if k != query.by}
             if query.by in split and {k: v for k, v in split.items() if k != query.by} == wanted:
-                found = value_at(indicator, area.code, current.period, candidate)
-                if found is not None and found.value is not None:
-                    parts.append(Part(label=split[query.by], observation=found))
+                listed.append((candidate, split))
+        # The parts' values in one read (each then kept as `get` keeps it), not a statement per part.
+        store.get_each(indicator.id, area.code, current.period, [c for c, _ in listed])
+        for candidate, split in listed:
+            found = value_at(indicator, area.code, current.period, candidate)
+            if found is not None and found.value is not None:
+                parts.append(Part(label=split[query.by], observation=found))
     asked_change = base_missing = None
     movers: list[tuple[str, Change]] = []
     national_change = None
@@ -423,12 +433,15 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             base_missing = base_period
         elif query.intent == "why":
             # What the data can say: which part moved most, and whether hele landet moved alike.
-            for candidate in store.breakdowns(indicator.id, area.code):
-                if candidate and ";" not in candidate and candidate.split("=", 1)[0] != "korrektion":
-                    now_, then = value_at(indicator, area.code, current.period, candidate), \
-                        value_at(indicator, area.code, base_period, candidate)
-                    if now_ is not None and (moved := change(now_, then, indicator)) is not None:
-                        movers.append((candidate, moved))
+            candidates = [c for c in store.breakdowns(indicator.id, area.code)
+                          if c and ";" not in c and c.split("=", 1)[0] != "korrektion"]
+            for period in (current.period, base_period):  # each period's parts in one read
+                store.get_each(indicator.id, area.code, period, candidates)
+            for candidate in candidates:
+                now_, then = value_at(indicator, area.code, current.period, candidate), \
+                    value_at(indicator, area.code, base_period, candidate)
+                if now_ is not None and (moved := change(now_, then, indicator)) is not None:
+                    movers.append((candidate, moved))
             movers.sort(key=lambda item: -abs(item[1].absolute))
             national_now = value_at(indicator, "000", current.period) if area.code != "000" else None
             if national_now is not None:
@@ -466,7 +479,7 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     kind = {"month": "month", "quarter": "quarter", "year": "year"}[indicator.frequency]
     request = query.period
     if request.period is not None:
-        kind = periods.parse(request.period).kind
+        kind = _period(request.period).kind
 
     def counted() -> list[tuple[str, int]]:
         found = store.period_coverage(indicator.id, kind, codes, breakdown)
@@ -482,45 +495,63 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     if request.is_latest and codes:
         # Usually the newest period of any one kommune's series is held by all: try its newest few
         # (a common period must be in every series), before counting every period of every kommune.
-        probe = store.series(indicator.id, own.code if own else codes[0], breakdown, kind=kind)
-        for o in reversed(probe[-3:]):
-            if len(store.cross_section(indicator.id, [o.period], codes, breakdown)) == len(codes):
-                coverage = [(o.period, len(codes))]
+        # The newest is read whole (usually it is the one ranked); older ones are only counted.
+        guesses = store.last_periods(indicator.id, own.code if own else codes[0], breakdown, kind, 3)
+        for index, newest_period in enumerate(guesses):
+            held = (len(store.cross_section(indicator.id, [newest_period], codes, breakdown)) if index == 0
+                    else store.published_in(indicator.id, newest_period, codes, breakdown))
+            if held == len(codes):
+                coverage = [(newest_period, len(codes))]
                 break
+        else:
+            # The newest ranking needs only the newest period with the most values, not every count.
+            # The last few years first: in a store of many years one of them usually has every kommune.
+            since = str(int(guesses[0][:4]) - RECENT_YEARS) if guesses else None
+            fullest = store.fullest_period(indicator.id, kind, codes, breakdown, since=since)
+            coverage = [fullest] if fullest else []
+            exact = True  # nothing more to count
     if not coverage and not exact:
         coverage = counted()
-    newest = periods.parse(coverage[0][0]) if coverage else None
+    newest = _period(coverage[0][0]) if coverage else None
     request = resolve(request, today, newest)
     period, made, fell_back = None, None, False
     if request.period is not None:
         period = request.period
     elif request.month is not None or request.quarter is not None:
-        period = next((p for p, _ in coverage if (request.month and periods.parse(p).month == request.month)
-                       or (request.quarter and periods.parse(p).quarter == request.quarter)), None)
+        period = next((p for p, _ in coverage if (request.month and _period(p).month == request.month)
+                       or (request.quarter and _period(p).quarter == request.quarter)), None)
         fell_back = period is None
     if period is None and coverage:
         most = max(count for _, count in coverage)
         period = next(p for p, count in coverage if count == most)
     values = {o.area: o for o in store.cross_section(indicator.id, [period], codes, breakdown)} if period else {}
-    if period and not values and periods.parse(period).length > 1:
-        wanted = periods.parse(period)
+    if period and not values and _period(period).length > 1:
+        wanted = _period(period)
         length = 1 if indicator.frequency == "month" else 3
         parts = [str(periods.Period(wanted.year, wanted.start_month, length).shift(i))
                  for i in range(wanted.length // length)]
-        by_area: dict[str, list[Observation]] = {}
-        for o in store.cross_section(indicator.id, parts, codes, breakdown):
-            by_area.setdefault(o.area, []).append(o)
-        complete = {code: found for code, found in by_area.items() if len(found) == len(parts)}
-        have = {o.period for found in by_area.values() for o in found}
+        # (area, period, value, source) of every part, in area and period order: 12 × 98 values need
+        # no observation each, only the last part's, which the made value keeps the rest of.
+        # parts are every period of their kind from the first to the last
+        found = store.cross_section_values(indicator.id, parts[0], parts[-1], "month" if length == 1 else "quarter",
+                                           codes, breakdown)
+        have = {row[1] for row in found}
         made = Aggregate(period=period, method=indicator.aggregate, count=len(parts),
                          kind="month" if length == 1 else "quarter",
                          missing=tuple(p for p in parts if p not in have))
         if not made.missing:
-            for code, found in complete.items():
-                total = sum(o.value for o in found)
-                values[code] = replace(found[-1], period=period,
-                                       value=total if indicator.aggregate == "sum" else total / len(found),
-                                       source=SAMPLE_SOURCE if any(o.is_sample for o in found) else found[-1].source)
+            # parts are in period order, so a complete kommune's last part is parts[-1]
+            last = {o.area: o for o in store.cross_section(indicator.id, [parts[-1]], codes, breakdown)}
+            for code, area_rows in groupby(found, key=itemgetter(0)):
+                area_rows = list(area_rows)
+                if len(area_rows) != len(parts):
+                    continue
+                total = sum(map(itemgetter(2), area_rows))  # in period order, as the months were added before
+                o = last[code]
+                values[code] = Observation(
+                    o.indicator, o.area, period, total if indicator.aggregate == "sum" else total / len(area_rows),
+                    o.breakdown, o.unit, SAMPLE_SOURCE if SAMPLE_SOURCE in map(itemgetter(3), area_rows) else o.source,
+                    o.provisional, o.fetched_at)
     if period and not values and request.period is not None and made is None:
         fell_back = True
         coverage = coverage or counted()

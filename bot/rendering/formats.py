@@ -45,6 +45,7 @@ def value(value: float | None, indicator: Indicator, with_unit: bool = True) -> 
     return f"{text} {indicator.unit}"
 
 
+@lru_cache(maxsize=8192)
 def period(text: str, short: bool = False) -> str:
     """`2026-05` -> `maj 2026`, `2026-Q2` -> `2. kvt. 2026`, `2026` -> `2026`."""
     p = periods.parse(text)
