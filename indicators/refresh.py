@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from indicators import derived, examples, periods, validation
 from indicators.catalogue import Areas, Catalogue
@@ -147,15 +149,18 @@ def settle(observations: Iterable[Observation], held: dict, rank: dict[tuple[str
     return list(best.values()), set_aside
 
 
-def _newest(observations: Sequence[Observation]) -> str | None:
-    if not observations:
-        return None
+def _newest_of_kinds(observations: Iterable[Observation]) -> list[str]:
     by_kind: dict[tuple[int, bool], str] = {}
     for o in observations:  # the newest of each kind as text first: parsing 100.000 periods is slow
         kind = (len(o.period), "Q" in o.period)
         if o.period > by_kind.get(kind, ""):
             by_kind[kind] = o.period
-    return str(max(periods.parse(p) for p in by_kind.values()))
+    return sorted(by_kind.values())
+
+
+def _newest(observations: Sequence[Observation], more: Iterable[str] = ()) -> str | None:
+    found = [*_newest_of_kinds(observations), *more]
+    return str(max(periods.parse(p) for p in found)) if found else None
 
 
 def keep_figures(observations: Iterable[Observation], held: dict) -> tuple[list[Observation], int]:
@@ -259,6 +264,78 @@ def _table_of(query) -> str:
     return str(getattr(query, "table", "") or getattr(query, "label", ""))
 
 
+# -- fingerprints: a table whose answer is the same as when its stored rows last settled ---------
+
+# The data-in code: a change to any of it (normalising, settling, validation) changes every fingerprint.
+_CODE = Path(__file__).parent
+_code_digest: bytes | None = None
+
+
+def _plain(value):
+    """orjson's fallback for what it does not know: sets in a stable order, plain objects as dicts."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
+    if hasattr(value, "items"):
+        return dict(value)
+    if hasattr(value, "__dict__"):
+        return vars(value)
+    raise TypeError(type(value).__name__)
+
+
+def _as_bytes(value) -> bytes | None:
+    import orjson  # loaded with the first answer, as the HTTP seam does
+
+    try:
+        return orjson.dumps(value, default=_plain, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError:
+        return None  # something without a stable spelling: that table is never skipped
+
+
+def run_digest(source: str, catalogue: Catalogue, areas: Areas, now: str) -> bytes | None:
+    """What shapes every table's normalised and settled rows besides its answer: the data-in code,
+    the catalogue (labels, units, ranges, preference order), the areas and the year that
+    plausibility is checked against."""
+    global _code_digest
+    if _code_digest is None:
+        code = hashlib.blake2b(digest_size=20)
+        for path in sorted(_CODE.rglob("*.py")) + sorted(_CODE.rglob("*.toml")):
+            code.update(path.relative_to(_CODE).as_posix().encode() + b"\0" + path.read_bytes())
+        _code_digest = code.digest()
+    shape = _as_bytes([source, now[:4], catalogue, areas])
+    return None if shape is None else hashlib.blake2b(_code_digest + shape, digest_size=20).digest()
+
+
+@dataclass
+class _Table:
+    """One table's answers while a run fetches them: their fingerprint so far, and the answers
+    held back (not normalised) while the table may turn out unchanged."""
+
+    digest: Any  # a hashlib.blake2b, or None once an answer has no stable spelling
+    kept: tuple[str, dict] | None  # the stored fingerprint and summary, if any
+    waiting: list = field(default_factory=list)
+
+    def add(self, answer) -> None:
+        spelled = _as_bytes(answer) if self.digest is not None else None
+        if spelled is None:
+            self.digest = None
+        else:
+            self.digest.update(spelled)
+
+    @property
+    def fingerprint(self) -> str | None:
+        return None if self.digest is None else self.digest.hexdigest()
+
+    @property
+    def unchanged(self) -> bool:
+        return self.kept is not None and self.fingerprint == self.kept[0]
+
+
+def _summary(observations: Sequence[Observation], kept_values: int) -> dict:
+    """What a run reports of a table's rows, kept with its fingerprint for the runs that skip it."""
+    return {"rows": len(observations), "kept_values": kept_values, "newest": _newest_of_kinds(observations),
+            "series": sorted({(o.indicator, o.area, o.breakdown) for o in observations})}
+
+
 def refresh_source(store: Store, connector: Connector, wanted: Sequence[Wanted], *, catalogue: Catalogue,
                    areas: Areas, now: str, full: bool = False, on_progress: Progress | None = None,
                    deadline: float | None = RUN_DEADLINE, secrets: Sequence[str] = ()) -> RunResult:
@@ -283,8 +360,11 @@ def _run(store: Store, connector: Connector, wanted: Sequence[Wanted], run_id: i
     try:
         fetched: dict[str, list[Observation]] = {}
         failures: dict[str, SourceError] = {}
+        digest = run_digest(connector.name, catalogue, areas, now)
+        tables: dict[str, _Table] = {}
         with http.deadline(deadline):
             queries = connector.plan(wanted, store.newest_period, full=full)
+            last = {_table_of(q): i for i, q in enumerate(queries)}
             for done, query in enumerate(queries):
                 if http.run_deadline_passed():
                     raise _past_deadline(connector.name, deadline)
@@ -292,8 +372,24 @@ def _run(store: Store, connector: Connector, wanted: Sequence[Wanted], run_id: i
                 if table in failures:
                     continue  # one failure is enough: the table is asked again next run
                 progress(done, len(queries), query.label)
+                if table not in tables:
+                    tables[table] = _Table(None if digest is None else hashlib.blake2b(digest, digest_size=20),
+                                           store.fingerprint(connector.name, table))
+                state = tables[table]
                 try:
-                    fetched.setdefault(table, []).extend(connector.normalise(connector.fetch(query), areas, now))
+                    answer = connector.fetch(query)
+                    state.add(answer)
+                    if state.kept is None:  # nothing to compare with: normalised at once, as it comes
+                        fetched.setdefault(table, []).extend(connector.normalise(answer, areas, now))
+                        continue
+                    # The table may be unchanged: its answers wait for the last one, and are
+                    # normalised only if the whole table's fingerprint differs from the stored one.
+                    state.waiting.append(answer)
+                    if done == last[table]:
+                        waiting, state.waiting = state.waiting, []
+                        if not state.unchanged:
+                            for held_back in waiting:
+                                fetched.setdefault(table, []).extend(connector.normalise(held_back, areas, now))
                 except SourceError as error:
                     if (error.status in SOURCE_WIDE or getattr(error, "unreachable", False)
                             or http.run_deadline_passed()):
@@ -304,8 +400,11 @@ def _run(store: Store, connector: Connector, wanted: Sequence[Wanted], run_id: i
                 raise _past_deadline(connector.name, deadline)
         progress(len(queries), len(queries), "gemmer")
         order = list(dict.fromkeys(_table_of(q) for q in queries))
+        unchanged = {table: state.kept[1] for table, state in tables.items()
+                     if table not in failures and state.unchanged}
+        prints = {table: state.fingerprint for table, state in tables.items()}
         return _write_tables(store, run_id, connector.name, order, fetched, failures, catalogue, now, started,
-                             secrets=secrets)
+                             secrets=secrets, unchanged=unchanged, prints=prints)
     except SourceError as error:
         return _fail(store, run_id, connector.name, error, started, error.permanent, secrets)
     except StoreError as error:
@@ -317,8 +416,14 @@ def _run(store: Store, connector: Connector, wanted: Sequence[Wanted], run_id: i
 
 def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetched: dict[str, list[Observation]],
                   failures: dict[str, SourceError], catalogue: Catalogue, now: str, started: float, *,
-                  secrets: Sequence[str]) -> RunResult:
-    """Store each fetched table in its own transaction; record every table's outcome and the run's."""
+                  secrets: Sequence[str], unchanged: dict[str, dict] | None = None,
+                  prints: dict[str, str | None] | None = None) -> RunResult:
+    """Store each fetched table in its own transaction; record every table's outcome and the run's.
+
+    `unchanged`: tables whose answer has the fingerprint kept with their stored rows (-> its
+    summary): recorded as landed without a write. `prints`: each fetched table's fingerprint, kept
+    when its load changes nothing (the rows are then what that answer settles to)."""
+    unchanged, prints = unchanged or {}, prints or {}
     fix = wording("refresh_fix_table", source=source)
     checked: dict[str, list[Observation]] = {}
     for table, observations in fetched.items():
@@ -331,7 +436,11 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
     everything = [o for observations in checked.values() for o in observations]
     # The stored rows of the run's series, read once: settling and every table's load use them.
     held = store.stored_rows((o.indicator, o.area, o.period, o.breakdown) for o in everything)
-    everything, kept_values = keep_figures(everything, held)
+    kept_of: dict[str, int] = {}
+    for table, observations in list(checked.items()):
+        checked[table], kept_of[table] = keep_figures(observations, held)
+    everything = [o for observations in checked.values() for o in observations]
+    kept_values = sum(kept_of.values())
     # Settled together, so that of two tables giving the same key the catalogue's preferred one wins.
     kept, _ = settle(everything, held, ranks(catalogue), mark_provisional=True)
     table_of = {o.source: table for table, observations in checked.items() for o in observations}
@@ -349,6 +458,14 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
                 loaded = store.load(observations, now=now, replace_sample=True, stored=held)
                 store.record_table(run_id, source, table, status="ok", rows=loaded.rows, inserted=loaded.inserted,
                                    updated=loaded.updated, finished_at=now)
+                # With no provisional value left, the rows now stored are what this answer settles to:
+                # read again, it would change nothing (a provisional one would be confirmed). The
+                # next run given the same answer may skip the table, until a write to its series.
+                settled = not any(o.provisional for o in observations)
+                store.keep_fingerprint(
+                    source, table, prints.get(table) if settled else None,
+                    series={(o.indicator, o.breakdown) for o in checked[table]},
+                    summary=_summary(observations, kept_of[table]) if settled else None)
         except StoreError as error:
             failures[table] = SourceError(str(error), source=source, table=table)
             continue
@@ -357,6 +474,19 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
         replaced += loaded.replaced_sample
         changed |= loaded.changed
         landed.extend(observations)
+    skipped_newest: list[str] = []
+    skipped_series: set[tuple[str, str, str]] = set()
+    for table, summary in unchanged.items():
+        try:  # read again, unchanged: recorded as landed, so freshness and status stay right
+            store.record_table(run_id, source, table, status="ok", rows=summary["rows"], finished_at=now)
+        except StoreError as error:
+            failures[table] = SourceError(str(error), source=source, table=table)
+            continue
+        outcomes[table] = TableOutcome(table, True, rows=summary["rows"])
+        rows += summary["rows"]
+        kept_values += summary["kept_values"]
+        skipped_newest += summary["newest"]
+        skipped_series |= {tuple(series) for series in summary["series"]}
     for table, error in failures.items():
         message = http.redact(str(error) or type(error).__name__, secrets)
         stored = http.redact(getattr(error, "stored", None) or message, secrets)
@@ -374,9 +504,10 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
     return RunResult(
         source, not failed, rows=rows, inserted=inserted, updated=updated,
         revisions=store.revision_count() - revisions_before, replaced_sample=replaced,
-        newest=_newest(landed), series=len({(o.indicator, o.area, o.breakdown) for o in landed}),
-        areas=len({o.area for o in landed}), seconds=time.perf_counter() - started,
-        derived=computed.written, kept_values=kept_values, error=error,
+        newest=_newest(landed, skipped_newest),
+        series=len({(o.indicator, o.area, o.breakdown) for o in landed} | skipped_series),
+        areas=len({o.area for o in landed} | {series[1] for series in skipped_series}),
+        seconds=time.perf_counter() - started, derived=computed.written, kept_values=kept_values, error=error,
         permanent=all(t.permanent for t in failed), tables=tables,
     )
 

@@ -153,6 +153,11 @@ def derived_keys_sql(indicators: int, areas: int | None = None) -> str:
 ANY_OBSERVATION_SQL = "SELECT 1 FROM observations LIMIT 1"
 # Whether an indicator has any stored value: a seek on the series index.
 HAS_INDICATOR_SQL = "SELECT 1 FROM observations WHERE indicator = ? LIMIT 1"
+# Table fingerprints (indicators.refresh): a seek on the key; a write forgets those of the series
+# it wrote (indicator and breakdown; a row per fetched table, a few dozen: scanned, not indexed).
+FINGERPRINT_SQL = "SELECT fingerprint, summary FROM table_fingerprints WHERE source = ? AND table_id = ?"
+FORGET_FINGERPRINTS_SQL = ("DELETE FROM table_fingerprints WHERE EXISTS (SELECT 1 FROM json_each(series) AS i "
+                           "WHERE i.value IN (SELECT value FROM json_each(?)))")
 # Whether a formula has stored any value yet: a seek on derived_inputs' key.
 DERIVED_ANY_SQL = "SELECT 1 FROM derived_inputs WHERE indicator = ? LIMIT 1"
 
@@ -398,6 +403,27 @@ def m001_refresh_tables(db: Database) -> None:
     )
 
 
+@tables_migrations()
+def m002_table_fingerprints(db: Database) -> None:
+    # What produced each table's stored rows when its last load changed nothing (indicators.refresh):
+    # a run whose answer gives the same fingerprint again skips normalising, settling and the load.
+    # `series` lists the table's "indicator[breakdown]"s: any write to one of them removes the row
+    # (Store._forget_fingerprints), so a skip can never hide a change made since; it lives in the
+    # store file, so a backup carries it with its rows.
+    db.execute(
+        """
+        CREATE TABLE table_fingerprints (
+            source TEXT NOT NULL,
+            table_id TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            series TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            PRIMARY KEY (source, table_id)
+        )
+        """
+    )
+
+
 # What the newest `faktabot sources --check` found of each unverified catalogue source, a set of
 # its own like the derived one: the scheduled refresh fetches a guess once a check confirmed it.
 CHECKS_MIGRATION_SET = "faktabot-indicators-checks"
@@ -484,7 +510,14 @@ def repair_bad_rows(db: Database, now: str) -> tuple[int, int]:
             quarantined += 1
         log.warning("store repair: %s %s %s %r: %s; %s", indicator, area, period, breakdown, reason,
                     "restored the last good value" if good is not None else "moved to quarantine")
+    if (restored or quarantined) and db["table_fingerprints"].exists():
+        conn.execute("DELETE FROM table_fingerprints")  # the repaired rows no longer match what made them
     return restored, quarantined
+
+
+def _series_name(series: tuple[str, str]) -> str:
+    """(indicator, breakdown) as the catalogue spells a term: ledighed, fuldtidspersoner[ydelse=Kontanthjælp]."""
+    return f"{series[0]}[{series[1]}]" if series[1] else series[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -803,6 +836,9 @@ class Store:
             conn.executemany(
                 "UPDATE observations SET value = ?, unit = ?, source = ?, provisional = ?, fetched_at = ? "
                 "WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?", changed)
+            if new or changed or emptied:
+                self._forget_fingerprints({(r[0], r[3]) for r in new} | {(r[5], r[8]) for r in changed}
+                                          | {(s[0], s[2]) for s in emptied})
             # The snapshot follows this load's own writes, so the next table's load may use it too.
             for row in new if follow else ():
                 stored[row[:4]] = (row[4], row[5], row[6], row[7])
@@ -818,6 +854,32 @@ class Store:
         touched = {(r[0], r[1]) for r in new} | {(r[5], r[6]) for r in changed} | {(s[0], s[1]) for s in emptied}
         return LoadResult(rows=len(rows), inserted=len(new), updated=len(changed), replaced_sample=replaced,
                           changed=frozenset(touched))
+
+    def _forget_fingerprints(self, series: set[tuple[str, str]]) -> None:
+        """A write to these (indicator, breakdown) series: the fingerprints of the tables that deliver
+        them no longer describe the stored rows (called inside the write's transaction)."""
+        self.db.conn.execute(FORGET_FINGERPRINTS_SQL, [json.dumps(sorted(map(_series_name, series)))])
+
+    def fingerprint(self, source: str, table: str) -> tuple[str, dict] | None:
+        """The fingerprint kept for a table of a source and the summary of its stored rows, or None."""
+        row = self.db.conn.execute(FINGERPRINT_SQL, [source, table]).fetchone()
+        return None if row is None else (row[0], json.loads(row[1]))
+
+    def keep_fingerprint(self, source: str, table: str, fingerprint: str | None, *,
+                         series: Iterable[tuple[str, str]] = (), summary: dict | None = None) -> None:
+        """Keep (or, with None, forget) what produced a table's stored rows of these (indicator,
+        breakdown) series; inside the table's transaction, so rows and fingerprint commit together."""
+        with self.transaction():
+            if fingerprint is None:
+                self.db.conn.execute("DELETE FROM table_fingerprints WHERE source = ? AND table_id = ?",
+                                     [source, table])
+                return
+            self.db.conn.execute(
+                "INSERT INTO table_fingerprints (source, table_id, fingerprint, series, summary) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (source, table_id) DO UPDATE SET "
+                "fingerprint = excluded.fingerprint, series = excluded.series, summary = excluded.summary",
+                [source, table, fingerprint, json.dumps(sorted(set(map(_series_name, series)))),
+                 json.dumps(summary or {})])
 
     def _commits_by_others(self) -> int:
         """SQLite's `data_version`: it changes only when another connection commits."""
@@ -1321,6 +1383,8 @@ class Store:
         """Remove derived values whose inputs are gone, with their provenance."""
         keys = list(keys)
         with self.db.atomic():
+            if keys:
+                self._forget_fingerprints({(key[0], key[3]) for key in keys})
             for table in ("observations", "derived_inputs"):
                 self.db.conn.executemany(
                     f"DELETE FROM {table} WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?", keys

@@ -1,0 +1,174 @@
+"""Table fingerprints: a table whose answer is the same as when its stored rows settled is not
+normalised, settled or written again, and nothing that changed since can hide behind that."""
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from datetime import datetime
+
+import pytest
+
+from indicators.catalogue import default_areas, default_catalogue
+from indicators.connectors import RetryPolicy, wanted_from
+from indicators.refresh import refresh_source, source_status
+from indicators.store import Store
+from indicators.types import Observation
+from tests.replay import Fault, ReplayServer, jobindsats_connector
+
+CATALOGUE = default_catalogue()
+AREAS = default_areas()
+FAST = RetryPolicy(attempts=3, backoff=0.001, max_wait=0.01, timeout=5)
+LEDIGHED = ["ledige", "ledighedsprocent", "langtidsledige"]
+NOW = "2026-08-10T06:00:00+00:00"
+
+
+class Counting:
+    """The real Jobindsats connector, counting the answers it normalises per table."""
+
+    def __init__(self, connector):
+        self.inner = connector
+        self.name = connector.name
+        self.normalised: Counter[str] = Counter()
+
+    def plan(self, *args, **kwargs):
+        return self.inner.plan(*args, **kwargs)
+
+    def fetch(self, query):
+        return self.inner.fetch(query)
+
+    def normalise(self, answer, areas, fetched_at):
+        self.normalised[answer.query.table] += 1
+        return self.inner.normalise(answer, areas, fetched_at)
+
+
+def run(path, server, now=NOW):
+    with Store(path, create=True) as store:
+        connector = Counting(jobindsats_connector(server, policy=FAST))
+        result = refresh_source(store, connector, wanted_from(CATALOGUE, "jobindsats", LEDIGHED),
+                                catalogue=CATALOGUE, areas=AREAS, now=now)
+        connector.inner.http.close()
+    assert result.ok, result.error
+    return result, connector.normalised
+
+
+def revise(body):
+    value = body["columns"].index("Antal ledige fuldtidspersoner")
+    for row in body["rows"]:
+        if row[:3] == ["2026M06", "Ballerup", "Ydelsesgrupper i alt"]:
+            row[value] += 7
+    return body
+
+
+@pytest.fixture(scope="module")
+def settled(tmp_path_factory):
+    """A store refreshed twice with the same answers (the second run confirmed the provisional
+    values), and what each of those runs normalised and reported."""
+    path = tmp_path_factory.mktemp("settled") / "store.db"
+    with ReplayServer() as server:
+        first = run(path, server)
+        second = run(path, server)
+    return path, first, second
+
+
+@pytest.fixture
+def store_path(settled, tmp_path):
+    path = tmp_path / "store.db"
+    shutil.copy(settled[0], path)
+    return path
+
+
+def test_a_first_run_keeps_no_fingerprint_so_the_next_one_confirms_the_provisional_values(tmp_path):
+    path = tmp_path / "store.db"
+    with ReplayServer() as server:
+        _, normalised = run(path, server)
+        with Store(path) as store:
+            assert store.get("ledige", "151", "2026-07").provisional
+            assert store.fingerprint("jobindsats", "y25i01") is None
+        second, normalised_again = run(path, server)
+    assert normalised_again == normalised and second.updated > 0
+    with Store(path) as store:
+        assert not store.get("ledige", "151", "2026-07").provisional
+        assert store.fingerprint("jobindsats", "y25i01") is not None
+
+
+def test_a_table_read_again_unchanged_is_recorded_as_landed_without_normalising_it(store_path, settled):
+    _, _, (second, _) = settled
+    with ReplayServer() as server:
+        result, normalised = run(store_path, server)
+    assert normalised == Counter()
+    assert (result.rows, result.inserted, result.updated, result.revisions) == (second.rows, 0, 0, 0)
+    assert (result.newest, result.series, result.areas, result.kept_values) == (
+        second.newest, second.series, second.areas, second.kept_values)
+    assert [(t.table, t.ok, t.rows) for t in result.tables] == [(t.table, t.ok, t.rows) for t in second.tables]
+    with Store(store_path) as store:
+        outcomes = {t["table_id"]: t for t in store.table_outcomes("jobindsats")}
+        assert outcomes["y25i01"]["status"] == "ok" and outcomes["y25i01"]["last_ok"] == NOW
+        jobindsats = next(s for s in source_status(store, datetime.fromisoformat(NOW))
+                          if s.source == "jobindsats")
+        assert jobindsats.last_ok == NOW and not jobindsats.stale
+
+
+def test_a_changed_answer_is_normalised_and_stored_although_the_table_had_a_fingerprint(store_path):
+    with Store(store_path) as store:
+        before = store.get("ledige", "151", "2026-06").value
+    with ReplayServer(faults=[Fault("data/y25i01", mutate=revise)]) as server:
+        result, normalised = run(store_path, server)
+    assert normalised["y25i01"] > 0 and result.revisions == 1
+    with Store(store_path) as store:
+        assert store.get("ledige", "151", "2026-06").value == before + 7
+
+
+def test_a_value_written_since_by_another_way_is_put_right_by_the_next_refresh_of_the_same_answer(store_path):
+    with Store(store_path) as store:
+        served = store.get("ledige", "151", "2026-06")
+        store.load([Observation("ledige", "151", "2026-06", served.value + 1, served.breakdown, served.unit,
+                                served.source, False, NOW)], now=NOW)
+        assert store.fingerprint("jobindsats", "y25i01") is None  # the write forgot it
+        # Other series are not touched by that write: their tables keep theirs.
+        assert store.fingerprint("jobindsats", "y25i09") is not None  # langtidsledige
+        assert store.fingerprint("jobindsats", "y25i03") is not None  # ledige, sæsonkorrigeret
+    with ReplayServer() as server:
+        result, normalised = run(store_path, server)
+    assert normalised["y25i01"] > 0 and result.revisions == 1
+    with Store(store_path) as store:
+        assert store.get("ledige", "151", "2026-06").value == served.value
+
+
+def test_a_restored_backup_carries_its_own_fingerprints_so_a_newer_answer_still_lands(store_path, tmp_path):
+    backup = tmp_path / "backup.db"
+    with Store(store_path) as store:
+        store.backup(backup)
+        kept = store.fingerprint("jobindsats", "y25i01")
+        before = store.get("ledige", "151", "2026-06").value
+    with ReplayServer(faults=[Fault("data/y25i01", mutate=revise)]) as server:
+        run(store_path, server)
+        run(store_path, server)  # the revised answer settles: its own fingerprint is kept
+        with Store(store_path) as store:
+            assert store.fingerprint("jobindsats", "y25i01") != kept
+        shutil.copy(backup, store_path)  # the restore
+        with Store(store_path) as store:
+            assert store.fingerprint("jobindsats", "y25i01") == kept
+        result, normalised = run(store_path, server)
+    assert normalised["y25i01"] > 0 and result.revisions == 1
+    with Store(store_path) as store:
+        assert store.get("ledige", "151", "2026-06").value == before + 7
+
+
+def test_a_new_year_is_not_taken_for_the_same_answer(store_path):
+    with ReplayServer() as server:
+        _, normalised = run(store_path, server, now="2027-01-10T06:00:00+00:00")
+    assert normalised["y25i01"] > 0
+
+
+def test_a_failed_table_keeps_its_fingerprint_and_the_others_still_skip(store_path):
+    with Store(store_path) as store:
+        kept = store.fingerprint("jobindsats", "y25i01")
+    with ReplayServer(faults=[Fault("data/y25i01", status=400)]) as server:
+        with Store(store_path) as store:
+            connector = Counting(jobindsats_connector(server, policy=FAST))
+            result = refresh_source(store, connector, wanted_from(CATALOGUE, "jobindsats", LEDIGHED),
+                                    catalogue=CATALOGUE, areas=AREAS, now=NOW)
+            connector.inner.http.close()
+            assert store.fingerprint("jobindsats", "y25i01") == kept
+    assert [t.table for t in result.failed_tables] == ["y25i01"]
+    assert connector.normalised == Counter() and any(t.ok for t in result.tables)
