@@ -380,10 +380,12 @@ class DerivedRun:
 def never_stored(store, catalogue: Catalogue) -> list[str]:
     """The derived indicators no formula has stored a value of yet although every input has values:
     a formula new in this release, say. A refresh computes them everywhere, whatever it changed;
-    one still missing an input waits for it (reading the rest each run would find nothing)."""
+    one still missing an input waits for it (reading the rest each run would find nothing). An
+    input is a series: a term's indicator in its breakdown (an optional term is not waited for)."""
     formulas, _ = catalogue_formulas(catalogue)
     return [f.indicator for f in formulas
-            if not store.has_derived(f.indicator) and all(map(store.has_indicator, f.inputs))]
+            if not store.has_derived(f.indicator) and all(
+                store.has_series(t.indicator, t.breakdown) for t in (*f.terms, *f.denominator) if not t.optional)]
 
 
 def refresh_derived(store, catalogue: Catalogue, *, touched: Iterable[str] | None = None,

@@ -151,8 +151,10 @@ def derived_keys_sql(indicators: int, areas: int | None = None) -> str:
 
 
 ANY_OBSERVATION_SQL = "SELECT 1 FROM observations LIMIT 1"
-# Whether an indicator has any stored value: a seek on the series index.
-HAS_INDICATOR_SQL = "SELECT 1 FROM observations WHERE indicator = ? LIMIT 1"
+# Whether a series (indicator and breakdown) has a value in any area: a seek per known area on the
+# series index, the area between indicator and breakdown in its key.
+HAS_SERIES_SQL = ("SELECT 1 FROM observations WHERE indicator = ? AND area IN (SELECT code FROM areas) "
+                  "AND breakdown = ? LIMIT 1")
 # Table fingerprints (indicators.refresh): a seek on the key; a write forgets those of the series
 # it wrote (indicator and breakdown; a row per fetched table, a few dozen: scanned, not indexed).
 FINGERPRINT_SQL = "SELECT fingerprint, summary FROM table_fingerprints WHERE source = ? AND table_id = ?"
@@ -1352,9 +1354,9 @@ class Store:
                                [*wanted, *(places or [])])
         return {(r[0], r[1], r[2], r[3]): r[4] for r in rows}
 
-    def has_indicator(self, indicator: str) -> bool:
-        """Whether any value of `indicator` is stored."""
-        return self.db.execute(HAS_INDICATOR_SQL, [indicator]).fetchone() is not None
+    def has_series(self, indicator: str, breakdown: str) -> bool:
+        """Whether any area has a value of `indicator` in `breakdown`."""
+        return self.db.execute(HAS_SERIES_SQL, [indicator, breakdown]).fetchone() is not None
 
     def has_derived(self, indicator: str) -> bool:
         """Whether a formula has stored any value of `indicator`."""

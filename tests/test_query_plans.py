@@ -55,7 +55,8 @@ HOT: list[tuple[str, str, list]] = [
     ("derived: stored keys a formula made", store_sql.derived_keys_sql(2), ["ledige", "sygedagpenge"]),
     ("derived: stored keys a formula made in the areas a refresh changed", store_sql.derived_keys_sql(2, 2),
      ["ledige", "sygedagpenge", "101", "151"]),
-    ("derived: whether an input of a formula has any value", store_sql.HAS_INDICATOR_SQL, ["ledige"]),
+    ("derived: whether an input series of a formula has any value", store_sql.HAS_SERIES_SQL,
+     ["fuldtidspersoner", "ydelse=Kontanthjælp"]),
     ("refresh: eksempeldata of a series real figures now cover", store_sql.DELETE_SAMPLE_SERIES_SQL,
      ["ledige", "151", ""]),
 ]

@@ -113,3 +113,14 @@ def test_a_formula_still_missing_an_input_is_not_read_again_by_every_run(tmp_pat
         assert "ungeledighed" not in waiting  # no input of it is stored: nothing to compute from
         refresh_derived(store, CATALOGUE, touched={"sygedagpenge"}, now=NOW)
         assert "sygedagpenge" not in never_stored(store, CATALOGUE)
+
+
+def test_a_formula_waits_for_the_breakdown_it_reads_not_just_for_its_indicator(tmp_path: Path):
+    from indicators.derived import never_stored
+
+    with Store(tmp_path / "store.db", create=True) as store:
+        store.load([obs("151", "2026-Q1", 700, PARTS[0])], now=NOW)
+        # sygedagpenge sums both parts: one breakdown stored is not every input.
+        assert "sygedagpenge" not in never_stored(store, CATALOGUE)
+        store.load([obs("151", "2026-Q1", 250, PARTS[1])], now=NOW)
+        assert "sygedagpenge" in never_stored(store, CATALOGUE)
