@@ -476,12 +476,14 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
         landed.extend(observations)
     skipped_newest: list[str] = []
     skipped_series: set[tuple[str, str, str]] = set()
+    try:  # read again, unchanged: recorded as landed, so freshness and status stay right (one commit)
+        with store.transaction():
+            for table, summary in unchanged.items():
+                store.record_table(run_id, source, table, status="ok", rows=summary["rows"], finished_at=now)
+    except StoreError as error:
+        failures.update({table: SourceError(str(error), source=source, table=table) for table in unchanged})
+        unchanged = {}
     for table, summary in unchanged.items():
-        try:  # read again, unchanged: recorded as landed, so freshness and status stay right
-            store.record_table(run_id, source, table, status="ok", rows=summary["rows"], finished_at=now)
-        except StoreError as error:
-            failures[table] = SourceError(str(error), source=source, table=table)
-            continue
         outcomes[table] = TableOutcome(table, True, rows=summary["rows"])
         rows += summary["rows"]
         kept_values += summary["kept_values"]
