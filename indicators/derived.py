@@ -184,11 +184,18 @@ def compute(formulas: Sequence[Formula], observations: Iterable[Observation], *,
 def compute_with_inputs(formulas: Sequence[Formula], observations: Iterable[Observation], *,
                         now: str = "") -> list[Derived]:
     """As `compute`, with each value's provenance. Formulas run in order; later ones see earlier outputs."""
+    return _compute_rows(formulas, ((o.indicator, o.area, o.period, o.breakdown, o.value, o.unit, o.source,
+                                     o.provisional) for o in observations), now=now)
+
+
+def _compute_rows(formulas: Sequence[Formula], rows: Iterable[tuple], *, now: str = "") -> list[Derived]:
+    """`compute_with_inputs` over rows in the store's column order (indicator, area, period,
+    breakdown, value, unit, source, provisional, …): the store's read needs no Observation each."""
     import pandas as pd  # start-up time: pandas is loaded only when something is derived
 
     # Only the series the formulas read or write: the store holds far more of the same indicators.
     inputs = _Inputs(pd, {(t.indicator, t.breakdown) for f in formulas for t in (*f.terms, *f.denominator)}
-                     | {(f.indicator, f.breakdown) for f in formulas}, observations)
+                     | {(f.indicator, f.breakdown) for f in formulas}, rows)
     results: list[Derived] = []
     for formula in formulas:
         derived = _one(pd, formula, inputs)
@@ -220,13 +227,13 @@ class _Inputs:
     """The formulas' input rows by series (indicator, breakdown), each made a frame once when a term
     reads it: selecting a series from one frame of everything compared every row, term by term."""
 
-    def __init__(self, pd, series: set[tuple[str, str]], observations: Iterable[Observation]):
+    def __init__(self, pd, series: set[tuple[str, str]], rows: Iterable[tuple]):
         self.pd = pd
         self.by_series: dict[tuple[str, str], list[tuple]] = {key: [] for key in series}
-        for o in observations:
-            found = self.by_series.get((o.indicator, o.breakdown))
+        for row in rows:  # in the store's column order
+            found = self.by_series.get((row[0], row[3]))
             if found is not None:
-                found.append((o.area, o.period, o.value, o.source, o.provisional, o.unit))
+                found.append((row[1], row[2], row[4], row[6], row[7], row[5]))
         self.frames: dict[tuple[str, str], object] = {}
 
     def rows(self, indicator: str, breakdown: str) -> list[tuple]:
@@ -413,22 +420,23 @@ def refresh_derived(store, catalogue: Catalogue, *, touched: Iterable[str] | Non
     # Only the breakdowns the formulas read or write: at scale an indicator has many more.
     breakdowns = {t.breakdown for f in chosen for t in (*f.terms, *f.denominator)} | {f.breakdown for f in chosen}
     places = None if areas is None else set(areas)
-    observations = store.observations_of(needed, breakdowns, places)
-    results = compute_with_inputs(chosen, observations, now=now)
+    # Rows, not Observations: at scale this read is hundreds of thousands of input rows.
+    rows = store.observation_rows(needed, breakdowns, places)
+    results = _compute_rows(chosen, rows, now=now)
     outputs = {(f.indicator, f.breakdown) for f in chosen}
-    held = {(o.indicator, o.area, o.period, o.breakdown): o for o in observations
-            if (o.indicator, o.breakdown) in outputs}
+    # key -> whether the stored row is eksempeldata, for the formulas' own indicators
+    held = {(r[0], r[1], r[2], r[3]): r[6] == SAMPLE_SOURCE for r in rows if (r[0], r[3]) in outputs}
     ours = store.derived_keys({f.indicator for f in chosen}, places)
-    real_series = {(o.indicator, o.area, o.breakdown) for o in held.values() if not o.is_sample}
+    real_series = {(key[0], key[1], key[3]) for key, sample in held.items() if not sample}
     kept: list[Derived] = []
     other = 0
     for derived in results:
         obs = derived.observation
         key = (obs.indicator, obs.area, obs.period, obs.breakdown)
-        stored = held.get(key)
+        stored_sample = held.get(key)
         # Another source stored this key: official figures and files always win; shipped
         # eksempeldata yields only to a value computed from real inputs.
-        if stored is not None and key not in ours and not (stored.is_sample and not obs.is_sample):
+        if stored_sample is not None and key not in ours and not (stored_sample and not obs.is_sample):
             other += 1
             continue
         if obs.is_sample and (obs.indicator, obs.area, obs.breakdown) in real_series:

@@ -1329,9 +1329,11 @@ class Store:
 
     # -- derived values (indicators.derived) ----------------------------------------------------
 
-    def observations_of(self, indicators: Iterable[str], breakdowns: Iterable[str] | None = None,
-                        areas: Iterable[str] | None = None) -> list[Observation]:
-        """Every stored observation of the given indicators (in the given breakdowns and areas, when named)."""
+    def observation_rows(self, indicators: Iterable[str], breakdowns: Iterable[str] | None = None,
+                         areas: Iterable[str] | None = None) -> list[tuple]:
+        """Every stored row of the given indicators (in the given breakdowns and areas, when named), in
+        `OBSERVATION_COLUMNS` order: the derived engine's read, hundreds of thousands of rows at
+        scale, so no Observation is built for each."""
         wanted = sorted(set(indicators))
         kinds = None if breakdowns is None else sorted(set(breakdowns))
         places = None if areas is None else sorted(set(areas))
@@ -1339,8 +1341,7 @@ class Store:
             return []
         sql = observations_of_sql(len(wanted), None if kinds is None else len(kinds),
                                   None if places is None else len(places))
-        rows = self.db.execute(sql, [*wanted, *(places or []), *(kinds or [])]).fetchall()
-        return observations_of_rows(rows)
+        return self.db.execute(sql, [*wanted, *(places or []), *(kinds or [])]).fetchall()
 
     def derived_keys(self, indicators: Iterable[str], areas: Iterable[str] | None = None
                      ) -> dict[tuple[str, str, str, str], str]:
