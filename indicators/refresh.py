@@ -13,7 +13,6 @@ until a later refresh reads the same value again. A row with no figure never rep
 """
 from __future__ import annotations
 
-import dataclasses
 import gc
 import hashlib
 import time
@@ -208,17 +207,14 @@ def _follow(store: Store, catalogue: Catalogue, changed: Iterable[tuple[str, str
     by those indicators, in those areas (a formula combines one area's inputs). Values a run read
     again unchanged leave their derived values as they were, so a no-change run computes nothing."""
     pairs = set(changed)
-    run = derived.refresh_derived(store, catalogue, touched={i for i, _ in pairs}, areas={a for _, a in pairs},
-                                  now=now)
+    touched = {i for i, _ in pairs}
     # A formula that has stored nothing yet (new in this release, say) is computed in every area,
-    # even by a run that changed none of its inputs.
+    # even by a run that changed none of its inputs; then the formulas this run's changes feed are
+    # computed in the same pass (everywhere: one read of the inputs instead of two).
     new = derived.never_stored(store, catalogue)
-    if not new:
-        return run
-    more = derived.refresh_derived(store, catalogue, touched=(), now=now, outputs=new)
-    return dataclasses.replace(run, computed=run.computed + more.computed, written=run.written + more.written,
-                               revised=run.revised + more.revised, removed=run.removed + more.removed,
-                               kept_other=run.kept_other + more.kept_other, formulas=run.formulas + more.formulas)
+    if new:
+        return derived.refresh_derived(store, catalogue, touched=touched, now=now, outputs=new)
+    return derived.refresh_derived(store, catalogue, touched=touched, areas={a for _, a in pairs}, now=now)
 
 
 def _fail(store: Store, run_id: int, source: str, error: BaseException, started: float,
