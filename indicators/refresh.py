@@ -460,7 +460,7 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
                 settled = not any(o.provisional for o in observations)
                 store.keep_fingerprint(
                     source, table, prints.get(table) if settled else None,
-                    series={(o.indicator, o.breakdown) for o in checked[table]},
+                    series={(o.indicator, o.breakdown) for o in fetched[table]},
                     summary=_summary(observations, kept_of[table]) if settled else None)
         except StoreError as error:
             failures[table] = SourceError(str(error), source=source, table=table)

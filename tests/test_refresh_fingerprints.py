@@ -2,7 +2,10 @@
 normalised, settled or written again, and nothing that changed since can hide behind that."""
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from datetime import datetime
 
@@ -172,3 +175,18 @@ def test_a_failed_table_keeps_its_fingerprint_and_the_others_still_skip(store_pa
             assert store.fingerprint("jobindsats", "y25i01") == kept
     assert [t.table for t in result.failed_tables] == ["y25i01"]
     assert connector.normalised == Counter() and any(t.ok for t in result.tables)
+
+
+def test_the_fingerprint_of_a_run_is_the_same_in_another_process(tmp_path):
+    """`faktabot refresh` runs in a process of its own each time: nothing in the fingerprint may
+    depend on the process (set order, hash seed)."""
+    script = ("import hashlib\n"
+              "from indicators.catalogue import default_areas, default_catalogue\n"
+              "from indicators.connectors import wanted_from\n"
+              "from indicators.refresh import _as_bytes, run_digest\n"
+              "catalogue = default_catalogue()\n"
+              "print(run_digest('jobindsats', catalogue, default_areas(), '2026-08-10').hex(),"
+              " hashlib.sha256(_as_bytes(wanted_from(catalogue, 'jobindsats'))).hexdigest())")
+    found = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in (1, 2)}
+    assert len(found) == 1 and len(found.pop().split()) == 2
