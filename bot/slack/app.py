@@ -56,12 +56,15 @@ def worker_count(cpus: int | None = None) -> int:
 
 
 class Arrivals:
-    """Requests the Slack listener is reading and acknowledging right now. Answer and chart work
-    waits until none are left (at most `QUIET_SECONDS`) before it starts: an acknowledgement and
-    an answer take turns at the one GIL, so a burst of events is acknowledged first."""
+    """Requests the Slack listener is reading and acknowledging right now, and events it has
+    acknowledged that the dispatch thread has not yet handed to the listeners. Answer and chart
+    work waits until none of either are left (at most `QUIET_SECONDS`) before it starts: an
+    acknowledgement, a dispatch and an answer take turns at the one GIL, so a burst of events is
+    acknowledged first, then handed on (a fraction of a millisecond each), then answered."""
 
     def __init__(self) -> None:
-        self._count = 0
+        self._count = 0  # connections being read and acknowledged
+        self._queued = 0  # events acknowledged, waiting for the dispatch thread
         self._changed = threading.Condition()
 
     def arrived(self) -> None:
@@ -74,9 +77,25 @@ class Arrivals:
             if self._count <= 0:
                 self._changed.notify_all()
 
-    def wait_quiet(self, seconds: float = QUIET_SECONDS) -> None:
+    def queued(self) -> None:
+        with self._changed:
+            self._queued += 1
+
+    def dispatched(self) -> None:
+        with self._changed:
+            self._queued -= 1
+            if self._queued <= 0 and self._count <= 0:
+                self._changed.notify_all()
+
+    def wait_acknowledged(self, seconds: float = QUIET_SECONDS) -> None:
+        """Until no request is being read and acknowledged (the dispatch thread waits for this)."""
         with self._changed:
             self._changed.wait_for(lambda: self._count <= 0, timeout=seconds)
+
+    def wait_quiet(self, seconds: float = QUIET_SECONDS) -> None:
+        """Until every request is acknowledged and every event handed to the listeners."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._count <= 0 and self._queued <= 0, timeout=seconds)
 
 
 @dataclass
