@@ -30,6 +30,7 @@ from bot.config import Config
 from bot.delivery.ledger import Ledger
 from bot.rendering import render
 from bot.settings import Settings
+from bot.slack.connections import KeptWebClient
 from bot.slack.records import SlackRecords
 from bot.slack.rendering import ChartRenderer
 from indicators.database import Database
@@ -55,12 +56,15 @@ def worker_count(cpus: int | None = None) -> int:
 
 
 class Arrivals:
-    """Requests the Slack listener is reading and acknowledging right now. Answer and chart work
-    waits until none are left (at most `QUIET_SECONDS`) before it starts: an acknowledgement and
-    an answer take turns at the one GIL, so a burst of events is acknowledged first."""
+    """Requests the Slack listener is reading and acknowledging right now, and events it has
+    acknowledged that the dispatch thread has not yet handed to the listeners. Answer and chart
+    work waits until none of either are left (at most `QUIET_SECONDS`) before it starts: an
+    acknowledgement, a dispatch and an answer take turns at the one GIL, so a burst of events is
+    acknowledged first, then handed on (a fraction of a millisecond each), then answered."""
 
     def __init__(self) -> None:
-        self._count = 0
+        self._count = 0  # connections being read and acknowledged
+        self._queued = 0  # events acknowledged, waiting for the dispatch thread
         self._changed = threading.Condition()
 
     def arrived(self) -> None:
@@ -73,9 +77,25 @@ class Arrivals:
             if self._count <= 0:
                 self._changed.notify_all()
 
-    def wait_quiet(self, seconds: float = QUIET_SECONDS) -> None:
+    def queued(self) -> None:
+        with self._changed:
+            self._queued += 1
+
+    def dispatched(self) -> None:
+        with self._changed:
+            self._queued -= 1
+            if self._queued <= 0 and self._count <= 0:
+                self._changed.notify_all()
+
+    def wait_acknowledged(self, seconds: float = QUIET_SECONDS) -> None:
+        """Until no request is being read and acknowledged (the dispatch thread waits for this)."""
         with self._changed:
             self._changed.wait_for(lambda: self._count <= 0, timeout=seconds)
+
+    def wait_quiet(self, seconds: float = QUIET_SECONDS) -> None:
+        """Until every request is acknowledged and every event handed to the listeners."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._count <= 0 and self._queued <= 0, timeout=seconds)
 
 
 @dataclass
@@ -127,7 +147,8 @@ def web_client(settings: Settings) -> WebClient:
     on a dropped connection and once on a 5xx."""
     # 15 s per call; with the retries a call that hangs gives up after about 45 s, and start-up
     # (auth.test) has its own overall deadline in server.serve.
-    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=15)
+    # Connections kept open (bot/slack/connections.py): an answer is four calls, a burst of them hundreds.
+    client = KeptWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=15)
     client.retry_handlers = [ConnectionErrorRetryHandler(max_retry_count=2),
                              RateLimitErrorRetryHandler(max_retry_count=2), ServerErrorRetryHandler(max_retry_count=1)]
     return client
@@ -273,6 +294,8 @@ class SlackBot:
         self.notices.shutdown(wait=True, cancel_futures=False)
         self.charts.shutdown(wait=True, cancel_futures=False)
         self.renderer.close()
+        if isinstance(self.client, KeptWebClient):
+            self.client.connections.close()
         with self._events_lock:
             self._events.db.close()
 

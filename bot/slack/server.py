@@ -203,6 +203,8 @@ class Dispatcher:
         self._thread.start()
 
     def put(self, body: str, query: str, headers: dict) -> None:
+        if self.arrivals is not None:
+            self.arrivals.queued()  # answers wait until it is handed on (`Arrivals.wait_quiet`)
         self._events.put((body, query, headers))
 
     def close(self) -> None:
@@ -212,12 +214,15 @@ class Dispatcher:
     def _run(self) -> None:
         while (event := self._events.get()) is not None:
             if self.arrivals is not None:
-                self.arrivals.wait_quiet()
+                self.arrivals.wait_acknowledged()
             body, query, headers = event
             try:
                 self.app.dispatch(BoltRequest(body=body, query=query, headers=headers))
             except Exception:  # the listener wrapper: one bad event must not stop the others
                 log.exception("slack: an acknowledged event could not be handled")
+            finally:
+                if self.arrivals is not None:
+                    self.arrivals.dispatched()
 
 
 class EventsServer(BoundedServer):
