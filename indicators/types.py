@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import repeat
 
 SAMPLE_SOURCE = "eksempeldata"
 
@@ -41,24 +42,9 @@ def observations_of_columns(indicator: str, areas: Iterable[str], periods: Itera
                             values: Iterable[float | None], breakdowns: Iterable[str], *, unit: str, source: str,
                             fetched_at: str, provisional: bool = False) -> list[Observation]:
     """One indicator's observations from parallel columns; equal to calling `Observation(...)` per row."""
-    new = object.__new__
-    set_indicator, set_area, set_period, set_value, set_breakdown, set_unit, set_source, set_provisional, \
-        set_fetched_at = _OBSERVATION_SLOTS
-    built = []
-    append = built.append
-    for area, period, value, breakdown in zip(areas, periods, values, breakdowns):
-        observation = new(Observation)
-        set_indicator(observation, indicator)
-        set_area(observation, area)
-        set_period(observation, period)
-        set_value(observation, value)
-        set_breakdown(observation, breakdown)
-        set_unit(observation, unit)
-        set_source(observation, source)
-        set_provisional(observation, provisional)
-        set_fetched_at(observation, fetched_at)
-        append(observation)
-    return built
+    # The columns zipped into the store's row order in C (`repeat` for the constant ones).
+    return observations_of_rows(zip(repeat(indicator), areas, periods, breakdowns, values, repeat(unit),
+                                    repeat(source), repeat(provisional), repeat(fetched_at)))
 
 
 def observations_of_rows(rows: Iterable[tuple]) -> list[Observation]:
