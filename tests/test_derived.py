@@ -319,3 +319,18 @@ def test_a_derived_figure_names_what_it_is_computed_from_not_its_internal_id(tmp
     words = render.render("factsheet_figure.txt.j2", f=facts, kommune="Ballerup")
     assert "Kilde: Jobindsats.dk og Danmarks Statistik (beregnet af Faktabot)." in words, words
     assert "Faktabot beregner tallene ud fra Jobindsats.dk og Danmarks Statistik" in words and "derived" not in words
+
+
+def test_aktiveringsgrad_does_not_count_the_former_uddannelseshjaelp_twice():
+    """y60a02's kontanthjælp counts the former uddannelseshjælp from 2021M08 (no break at the 2025
+    reform), as ungeledighed's formula assumes; y38a02's uddannelseshjælp (to 2025M06) added to it
+    made the denominator too big and the rate too low until the reform, then a jump."""
+    (aktivering,) = [f for f in catalogue_formulas(CATALOGUE)[0] if f.indicator == "aktiveringsgrad"]
+    period = "2024-06"
+    inputs = [obs("fuldtidsaktiverede", "151", period, 500)] + [
+        obs("fuldtidspersoner", "151", period, value, f"ydelse={ydelse}") for ydelse, value in [
+            ("A-dagpenge", 600), ("Kontanthjælp", 700), ("Uddannelseshjælp", 100),
+            ("Selvforsørgelses- og hjemrejseydelse", 100), ("Sygedagpenge", 600), ("Jobafklaringsforløb", 200),
+            ("Ressourceforløb", 250), ("Ledighedsydelse", 130), ("Revalidering", 20)]]
+    got = values(compute([aktivering], inputs))
+    assert got[("151", period)] == pytest.approx(500 / (600 + 700 + 100 + 600 + 200 + 250 + 130 + 20) * 100)
