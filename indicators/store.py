@@ -180,6 +180,20 @@ def cross_section_values_sql(kind: str, areas: int) -> str:
             f"AND area IN ({_marks(areas)}) ORDER BY area, period")
 
 
+def cross_section_totals_sql(kind: str, areas: int) -> str:
+    """A ranking's read of a year made of months, summed in SQL: per area of `areas` (in area
+    order) how many published values of one kind from one period to another it has, their sum,
+    how many are eksempeldata, and the newest row's period, value, unit, source, provisional flag
+    and fetch time (SQLite takes bare columns from the row of the one max()). 98 rows instead of
+    1,200 values through Python. Each area's rows are visited in the series index's period order
+    (the GROUP BY follows the index, no sorter), so the sum adds them in the order Python's
+    `sum()` over `cross_section_values` adds them."""
+    return (f"SELECT area, count(*), sum(value), total(source = '{SAMPLE_SOURCE}'), max(period), value, unit, "
+            "source, provisional, fetched_at FROM observations "
+            "WHERE indicator = ? AND breakdown = ? AND value IS NOT NULL AND period >= ? AND period <= ? "
+            f"AND {_PERIOD_KIND_SQL[kind]} AND area IN ({_marks(areas)}) GROUP BY area ORDER BY area")
+
+
 def last_periods_sql(kind: str) -> str:
     """A series' newest periods of one kind, newest first, from the series index alone."""
     return ("SELECT period, value FROM observations WHERE indicator = ? AND area = ? AND breakdown = ? "
@@ -1173,6 +1187,23 @@ class Store:
         sql = cross_section_values_sql(kind, len(wanted))
         return list(self._cached(("cross_section_values", indicator, first, last, kind, wanted, breakdown),
                                  lambda: tuple(self.db.conn.execute(sql, (indicator, breakdown, first, last, *wanted)))))
+
+    def cross_section_totals(self, indicator: str, first: str, last: str, kind: str, areas: Iterable[str],
+                             breakdown: str = "") -> list[tuple[str, int, float, bool, Observation]]:
+        """(area, count, sum, any eksempeldata, newest observation) of the published values of every
+        period of `kind` from `first` to `last` across `areas`, in area order: `cross_section_values`
+        added up per area, in period order as Python's `sum()` adds them, without its 1,200 rows."""
+        wanted = tuple(areas)
+        if not wanted:
+            return []
+
+        def read() -> tuple[tuple[str, int, float, bool, Observation], ...]:
+            rows = self.db.conn.execute(cross_section_totals_sql(kind, len(wanted)),
+                                        (indicator, breakdown, first, last, *wanted)).fetchall()
+            newest = observations_of_rows((indicator, r[0], r[4], breakdown, *r[5:]) for r in rows)
+            return tuple((r[0], r[1], r[2], r[3] > 0, o) for r, o in zip(rows, newest, strict=True))
+
+        return list(self._cached(("cross_section_totals", indicator, first, last, kind, wanted, breakdown), read))
 
     def last_periods(self, indicator: str, area: str, breakdown: str, kind: str, count: int) -> list[str]:
         """The newest `count` periods of one kind of a series, newest first (rows with or without

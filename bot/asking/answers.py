@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
-from itertools import groupby
-from operator import itemgetter
 
 from bot.asking.queries import PeriodRequest, Query
 from indicators import periods
@@ -530,28 +528,25 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         length = 1 if indicator.frequency == "month" else 3
         parts = [str(periods.Period(wanted.year, wanted.start_month, length).shift(i))
                  for i in range(wanted.length // length)]
-        # (area, period, value, source) of every part, in area and period order: 12 × 98 values need
-        # no observation each, only the last part's, which the made value keeps the rest of.
+        part_kind = "month" if length == 1 else "quarter"
+        # Per kommune: how many parts have a value, their sum (added in period order, as the months
+        # were added before), whether one is eksempeldata and the newest; 98 rows, not 12 × 98 values.
         # parts are every period of their kind from the first to the last
-        found = store.cross_section_values(indicator.id, parts[0], parts[-1], "month" if length == 1 else "quarter",
-                                           codes, breakdown)
-        have = {row[1] for row in found}
-        made = Aggregate(period=period, method=indicator.aggregate, count=len(parts),
-                         kind="month" if length == 1 else "quarter",
-                         missing=tuple(p for p in parts if p not in have))
+        totals = store.cross_section_totals(indicator.id, parts[0], parts[-1], part_kind, codes, breakdown)
+        complete = [row for row in totals if row[1] == len(parts)]
+        if complete:
+            missing: tuple[str, ...] = ()  # a kommune with every part: no part lacks a value
+        else:  # which parts no kommune has: read them (rare)
+            have = {row[1] for row in store.cross_section_values(indicator.id, parts[0], parts[-1], part_kind,
+                                                                 codes, breakdown)}
+            missing = tuple(p for p in parts if p not in have)
+        made = Aggregate(period=period, method=indicator.aggregate, count=len(parts), kind=part_kind, missing=missing)
         if not made.missing:
-            # parts are in period order, so a complete kommune's last part is parts[-1]
-            last = {o.area: o for o in store.cross_section(indicator.id, [parts[-1]], codes, breakdown)}
-            for code, area_rows in groupby(found, key=itemgetter(0)):
-                area_rows = list(area_rows)
-                if len(area_rows) != len(parts):
-                    continue
-                total = sum(map(itemgetter(2), area_rows))  # in period order, as the months were added before
-                o = last[code]
+            # a complete kommune's newest value is its parts[-1]: the made value keeps the rest of it
+            for code, count, total, sample, o in complete:
                 values[code] = Observation(
-                    o.indicator, o.area, period, total if indicator.aggregate == "sum" else total / len(area_rows),
-                    o.breakdown, o.unit, SAMPLE_SOURCE if SAMPLE_SOURCE in map(itemgetter(3), area_rows) else o.source,
-                    o.provisional, o.fetched_at)
+                    o.indicator, o.area, period, total if indicator.aggregate == "sum" else total / count,
+                    o.breakdown, o.unit, SAMPLE_SOURCE if sample else o.source, o.provisional, o.fetched_at)
     if period and not values and request.period is not None and made is None:
         fell_back = True
         coverage = coverage or counted()
