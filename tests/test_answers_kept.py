@@ -186,15 +186,17 @@ def _coverage_choice(store: Store, codes: list[str]) -> tuple[str, int] | None:
     return next(((p, n) for p, n in coverage if n == most), None)
 
 
+@pytest.mark.parametrize("lacking", [(), ("151",), ("101", "147"), ("101", "147", "151")])
 @pytest.mark.parametrize("since", [None, "2026", "2026-05", "2026-06", "2027"])
-def test_the_fullest_period_is_the_newest_with_the_most_published_values(tmp_path, since):
+def test_the_fullest_period_is_the_newest_with_the_most_published_values(tmp_path, since, lacking):
     """`Store.fullest_period` bounds the counts by the index and checks one period; a row without a
     value (not published) in the newest period makes it count every value, with the same choice.
-    A first guess of recent periods (`since`) changes nothing but the work."""
+    A first guess of recent periods (`since`) or of the areas to look at (`lacking`, right or
+    wrong) changes nothing but the work."""
     codes = ["101", "147", "151"]
 
     def fullest(store: Store) -> tuple[str, int] | None:
-        return store.fullest_period("ledige", "month", codes, since=since)
+        return store.fullest_period("ledige", "month", codes, since=since, lacking=lacking)
 
     with Store(tmp_path / "s.db", create=True) as store:
         assert fullest(store) is None
@@ -206,6 +208,33 @@ def test_the_fullest_period_is_the_newest_with_the_most_published_values(tmp_pat
         assert fullest(store) == ("2026-04", 3) == _coverage_choice(store, codes)
         store.load([obs("2026-04", None, area="147")])  # no period with all three: the newest with two
         assert fullest(store) == ("2026-06", 2) == _coverage_choice(store, codes)
+
+
+def test_the_areas_lacking_the_newest_period_find_the_fullest_with_a_few_counts(sample_store_path):
+    # langtidsledige: two kommuner lack the newest months, and only 2024-03 has all 98. The periods
+    # those two share are checked one by one, instead of counting rows per period of every kommune.
+    kommuner = [a.code for a in default_areas().kommuner()]
+    with Store(sample_store_path) as store:
+        for indicator in ("langtidsledige", "ledige", "ledighedsprocent", "aktiverede", "loentimer"):
+            newest = store.last_periods(indicator, kommuner[0], "", "month", 1)
+            held = {o.area for o in store.cross_section(indicator, newest, kommuner)}
+            lacking = sorted(set(kommuner) - held)
+            expected = store.fullest_period(indicator, "month", kommuner, since="2024")
+            assert store.fullest_period(indicator, "month", kommuner, since="2024", lacking=lacking[:10]) == expected
+            assert expected == _coverage_choice_of(store, indicator, kommuner), indicator
+        store.forget()
+        statements: list[str] = []
+        store.db.conn.set_trace_callback(statements.append)
+        found = store.fullest_period("langtidsledige", "month", kommuner, since="2024", lacking=["563", "825"])
+        store.db.conn.set_trace_callback(None)
+    assert found == ("2024-03", 98)
+    assert not [s for s in statements if "GROUP BY period ORDER BY" in s and "count(*) FROM" in s], statements
+
+
+def _coverage_choice_of(store: Store, indicator: str, codes: list[str]) -> tuple[str, int] | None:
+    coverage = store.period_coverage(indicator, "month", codes)
+    most = max((n for _, n in coverage), default=None)
+    return next(((p, n) for p, n in coverage if n == most), None)
 
 
 def test_a_series_last_periods_are_the_end_of_the_series(sample_store_path):

@@ -42,6 +42,8 @@ HOT: list[tuple[str, str, list]] = [
        ["ledige", "", *KOMMUNER]) for kind in KINDS],
     ("rows per recent period (a ranking's period, first guess)", store_sql.rows_per_period_sql("month", len(KOMMUNER), True),
      ["ledige", "", *KOMMUNER, "2024"]),
+    *[(f"periods of {kind}s a few kommuner all have (a ranking's period, second guess)",
+       store_sql.held_by_all_sql(kind, 2), ["ledige", "", "101", "151", 2]) for kind in KINDS],
     ("published values in one period (a ranking's period, checked)", store_sql.published_in_period_sql(len(KOMMUNER)),
      ["ledige", "", "2026-05", *KOMMUNER]),
     ("refresh: held values", store_sql.held_sql(2), ["ledige", "ledighedsprocent"]),

@@ -29,6 +29,10 @@ DEVELOPMENT = {"month": 13, "quarter": 5, "year": 5}
 # A ranking's newest common period is looked for in the years from this many before the newest on
 # first (any period found there is the same as counting every period would find).
 RECENT_YEARS = 2
+# When this few of the ranked areas lack the newest period, the periods they all have are where a
+# period with every area can be (usually a handful): looked at before any other count. More lacking
+# (a month most kommuner have yet to publish), the period before is likely held by all: counted first.
+FEW_LACKING = 10
 # A store's periods are few and Period is immutable: each spelling is read once per process.
 _period = lru_cache(maxsize=8192)(periods.parse)
 
@@ -495,17 +499,25 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         # (a common period must be in every series), before counting every period of every kommune.
         # The newest is read whole (usually it is the one ranked); older ones are only counted.
         guesses = store.last_periods(indicator.id, own.code if own else codes[0], breakdown, kind, 3)
+        lacking: set[str] = set()
         for index, newest_period in enumerate(guesses):
-            held = (len(store.cross_section(indicator.id, [newest_period], codes, breakdown)) if index == 0
-                    else store.published_in(indicator.id, newest_period, codes, breakdown))
+            if index == 0:
+                held_by = {o.area for o in store.cross_section(indicator.id, [newest_period], codes, breakdown)}
+                lacking = set(codes) - held_by
+                held = len(held_by)
+            elif len(lacking) <= FEW_LACKING:
+                break  # the few without the newest say where to look (below), not a count per period
+            else:
+                held = store.published_in(indicator.id, newest_period, codes, breakdown)
             if held == len(codes):
                 coverage = [(newest_period, len(codes))]
                 break
-        else:
+        if not coverage:
             # The newest ranking needs only the newest period with the most values, not every count.
             # The last few years first: in a store of many years one of them usually has every kommune.
             since = str(int(guesses[0][:4]) - RECENT_YEARS) if guesses else None
-            fullest = store.fullest_period(indicator.id, kind, codes, breakdown, since=since)
+            fullest = store.fullest_period(indicator.id, kind, codes, breakdown, since=since,
+                                           lacking=lacking if len(lacking) <= FEW_LACKING else ())
             coverage = [fullest] if fullest else []
             exact = True  # nothing more to count
     if not coverage and not exact:
