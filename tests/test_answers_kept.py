@@ -283,7 +283,9 @@ def test_a_range_of_periods_totals_add_up_what_the_cross_section_of_its_periods_
     # Bit for bit: the sums are what Python's sum() makes of the same values in period order.
     kommuner = [a.code for a in default_areas().kommuner()]
     months = [f"2025-{m:02d}" for m in range(1, 13)]
+    across = [f"2024-{m:02d}" for m in range(7, 13)] + months[:6]  # 2024-Q3, 2024-Q4 and 2025 sort in between
     ranges = [("ledighedsprocent", "month", months), ("ledige", "month", months[3:6]),
+              ("ledighedsprocent", "month", across), ("afsluttede_forloeb", "quarter", ["2024-Q4", "2025-Q1"]),
               ("langtidsledige", "month", months), ("afsluttede_forloeb", "quarter", [f"2025-Q{q}" for q in range(1, 5)])]
     with Store(sample_store_path) as store:
         for indicator, kind, parts in ranges:
