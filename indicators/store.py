@@ -10,11 +10,14 @@ import logging
 import os
 import shutil
 import sqlite3
+import sys
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Self
 
@@ -119,6 +122,9 @@ LISTED_BREAKDOWNS = 500
 # `fullest_period` checks at most this many periods that the few lacking areas all have, one count
 # each (about 0.08 ms for 98 kommuner), before it counts rows per period instead.
 FULLEST_PROBES = 4
+# SQLite's sum() adds with Neumaier's compensation from 3.43 on, Python's sum() of floats from 3.12 on:
+# where both do or neither does, a sum in SQL is bit for bit Python's over the same values in order.
+SQL_SUMS_AS_PYTHON = (sqlite3.sqlite_version_info >= (3, 43)) == (sys.version_info >= (3, 12))
 
 
 def values_sql(breakdowns: int) -> str:
@@ -190,7 +196,7 @@ def cross_section_totals_sql(kind: str, areas: int, one_year: bool = False) -> s
     and fetch time (SQLite takes bare columns from the row of the one max()). 98 rows instead of
     1,200 values through Python. Each area's rows are visited in the series index's period order
     (the GROUP BY follows the index, no sorter), so the sum adds them in the order Python's
-    `sum()` over `cross_section_values` adds them. `one_year`: the first and last period are of
+    `sum()` over `cross_section_values` adds them (see `SQL_SUMS_AS_PYTHON`). `one_year`: the first and last period are of
     one year, so no other kind's spelling sorts between them ('2025' < '2025-01' … '2025-12' <
     '2025-Q1') and the range needs no test of each period's kind."""
     return (f"SELECT area, count(*), sum(value), total(source = '{SAMPLE_SOURCE}'), max(period), value, unit, "
@@ -1203,10 +1209,12 @@ class Store:
                                  lambda: tuple(self.db.conn.execute(sql, (indicator, breakdown, first, last, *wanted)))))
 
     def cross_section_totals(self, indicator: str, first: str, last: str, kind: str, areas: Iterable[str],
-                             breakdown: str = "") -> list[tuple[str, int, float, bool, Observation]]:
+                             breakdown: str = "", sums_in_sql: bool = SQL_SUMS_AS_PYTHON,
+                             ) -> list[tuple[str, int, float, bool, Observation]]:
         """(area, count, sum, any eksempeldata, newest observation) of the published values of every
         period of `kind` from `first` to `last` across `areas`, in area order: `cross_section_values`
-        added up per area, in period order as Python's `sum()` adds them, without its 1,200 rows."""
+        added up per area, in period order as Python's `sum()` adds them, without its 1,200 rows
+        (`sums_in_sql` false: with them, Python adding)."""
         wanted = tuple(areas)
         if not wanted:
             return []
@@ -1216,9 +1224,15 @@ class Store:
             rows = self.db.conn.execute(cross_section_totals_sql(kind, len(wanted), one_year),
                                         (indicator, breakdown, first, last, *wanted)).fetchall()
             newest = observations_of_rows((indicator, r[0], r[4], breakdown, *r[5:]) for r in rows)
-            return tuple((r[0], r[1], r[2], r[3] > 0, o) for r, o in zip(rows, newest, strict=True))
+            if sums_in_sql:
+                sums = [r[2] for r in rows]
+            else:  # SQLite and Python add differently here: Python adds the values, as before
+                values = self.cross_section_values(indicator, first, last, kind, wanted, breakdown)
+                sums = [sum(v for _, _, v, _ in part) for _, part in groupby(values, key=itemgetter(0))]
+            return tuple((r[0], r[1], total, r[3] > 0, o) for r, total, o in zip(rows, sums, newest, strict=True))
 
-        return list(self._cached(("cross_section_totals", indicator, first, last, kind, wanted, breakdown), read))
+        return list(self._cached(("cross_section_totals", indicator, first, last, kind, wanted, breakdown, sums_in_sql),
+                                 read))
 
     def last_periods(self, indicator: str, area: str, breakdown: str, kind: str, count: int) -> list[str]:
         """The newest `count` periods of one kind of a series, newest first (rows with or without
@@ -1260,7 +1274,7 @@ class Store:
         wanted = tuple(areas)
         if not wanted:
             return None
-        few = tuple(sorted(set(lacking)))
+        few = tuple(sorted(set(lacking).intersection(wanted)))
 
         def everywhere(bounds: list[tuple[str, int]]) -> tuple[str, int] | None:
             period = next((p for p, n in bounds if n == len(wanted)), None)
