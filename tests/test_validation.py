@@ -157,7 +157,10 @@ def test_an_api_answer_with_an_impossible_value_is_refused_whole(tmp_path):
 
 def test_the_store_itself_refuses_a_non_finite_value_or_a_bad_period(tmp_path):
     with Store(tmp_path / "store.db", create=True) as store:
+        # A NaN after a good figure too: the store's column-wise check must not pass over it.
         for obs in (Observation("ledige", "151", "2026-05", float("inf")),
+                    Observation("ledige", "151", "2026-05", float("-inf")),
+                    Observation("ledige", "151", "2026-05", float("nan")),
                     Observation("ledige", "151", "2026-13", 1.0), Observation("ledige", "151", "2099-01", 1.0)):
             with pytest.raises(StoreError, match="intet er gemt"):
                 store.load([Observation("ledige", "151", "2026-04", 5.0), obs], now=NOW)
