@@ -55,9 +55,7 @@ class KeptConnections:
         if request.data is not None and not any(name.lower() == "content-type" for name in headers):
             headers["Content-Type"] = "application/x-www-form-urlencoded"  # what urlopen would add
         kept: dict = self._kept()
-        attempt = 0
-        while True:
-            attempt += 1
+        for attempt in (1, 2):
             connection, last_used = kept.pop(key, (None, 0.0))
             reused = connection is not None and self.clock() - last_used <= self.idle_seconds
             if connection is not None and not reused:
@@ -89,6 +87,7 @@ class KeptConnections:
                 raise HTTPError(request.full_url, response.status, response.reason, response.headers,
                                 io.BytesIO(body))
             return response.status, response.headers, body
+        raise AssertionError("unreachable")  # the loop returns or raises
 
     def close(self) -> None:
         """Close every kept connection (at shutdown)."""
