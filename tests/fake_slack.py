@@ -46,7 +46,6 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
     faults: dict[str, list[Fault]] = field(default_factory=dict)
-    connections: int = 0  # TCP connections accepted: a client that keeps them open opens few
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
@@ -163,15 +162,6 @@ class _Server(ThreadingHTTPServer):
 def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
-        # Each answer's head and body are two writes: without TCP_NODELAY the body waits for the
-        # client's delayed ACK of the head (40 ms on Linux) on a connection the client keeps open.
-        # Slack's own servers answer kept connections at once; so does the fake.
-        disable_nagle_algorithm = True
-
-        def setup(self) -> None:
-            super().setup()
-            with fake._changed:
-                fake.connections += 1
 
         def do_POST(self) -> None:
             arrived = time.perf_counter()

@@ -30,7 +30,6 @@ from bot.config import Config
 from bot.delivery.ledger import Ledger
 from bot.rendering import render
 from bot.settings import Settings
-from bot.slack.connections import KeptWebClient
 from bot.slack.records import SlackRecords
 from bot.slack.rendering import ChartRenderer
 from indicators.database import Database
@@ -147,8 +146,7 @@ def web_client(settings: Settings) -> WebClient:
     on a dropped connection and once on a 5xx."""
     # 15 s per call; with the retries a call that hangs gives up after about 45 s, and start-up
     # (auth.test) has its own overall deadline in server.serve.
-    # Connections kept open (bot/slack/connections.py): an answer is four calls, a burst of them hundreds.
-    client = KeptWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=15)
+    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=15)
     client.retry_handlers = [ConnectionErrorRetryHandler(max_retry_count=2),
                              RateLimitErrorRetryHandler(max_retry_count=2), ServerErrorRetryHandler(max_retry_count=1)]
     return client
@@ -294,8 +292,6 @@ class SlackBot:
         self.notices.shutdown(wait=True, cancel_futures=False)
         self.charts.shutdown(wait=True, cancel_futures=False)
         self.renderer.close()
-        if isinstance(self.client, KeptWebClient):
-            self.client.connections.close()
         with self._events_lock:
             self._events.db.close()
 
