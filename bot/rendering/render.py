@@ -104,13 +104,10 @@ def breakdown_keys(breakdown: str) -> str:
     return " og ".join(names)
 
 
-ORIGIN_NAMES = {"jobindsats": "Jobindsats.dk", "statbank": "Danmarks Statistik", "file": "kommunens egne data"}
-
-
-def origins(indicator_id: str) -> str:
-    """What a derived indicator is computed from, in words: "Jobindsats.dk og Danmarks Statistik"."""
-    names = [ORIGIN_NAMES.get(kind, kind) for kind in default_catalogue().origins(indicator_id)]
-    return " og ".join(filter(None, [", ".join(names[:-1]), names[-1] if names else ""]))
+def origins(indicator_id: str) -> tuple[str, ...]:
+    """The kinds of source a derived indicator is computed from (`Catalogue.origins`); the
+    templates name them (`_macros.j2`'s `source_names`)."""
+    return default_catalogue().origins(indicator_id)
 
 
 def indicator_name(indicator_id: str) -> str:
