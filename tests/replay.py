@@ -148,6 +148,15 @@ REFORM = "2025M07"
 INPUT_MONTHS = [f"{y}M{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13) if f"{y}M{m:02d}" <= "2026M06"]
 
 
+def revise_ballerup_june(body: dict) -> dict:
+    """A `Fault.mutate` for y25i01: Ballerup's June 2026 ledige 7 higher than the extract, a revision."""
+    value = body["columns"].index("Antal ledige fuldtidspersoner")
+    for row in body["rows"]:
+        if row[:3] == ["2026M06", "Ballerup", "Ydelsesgrupper i alt"]:
+            row[value] += 7
+    return body
+
+
 def input_value(table_id: str, area_code: str, period_id: str, measure: str) -> float:
     """The made-up figure the replay serves for one cell of an INPUT_TABLES table."""
     base = {"y07a02": 700, "y12a02": 250, "y08a02": 600, "y01a02": 700, "y38a02": 150}[table_id]

@@ -21,6 +21,7 @@ from tests.replay import (
     ReplayServer,
     fingerprint,
     jobindsats_connector,
+    revise_ballerup_june,
     statbank_connector,
 )
 
@@ -80,16 +81,9 @@ def test_the_newest_period_is_provisional_until_a_later_refresh_reads_it_again(s
 
 
 def test_a_revised_value_is_stored_and_the_old_one_kept_in_revisions(store_path):
-    def revise(body):
-        value = body["columns"].index("Antal ledige fuldtidspersoner")
-        for row in body["rows"]:
-            if row[:3] == ["2026M06", "Ballerup", "Ydelsesgrupper i alt"]:
-                row[value] += 7
-        return body
-
     with Store(store_path) as store:
         before = store.get("ledige", "151", "2026-06").value
-    with ReplayServer(faults=[Fault("data/y25i01", mutate=revise)]) as server:
+    with ReplayServer(faults=[Fault("data/y25i01", mutate=revise_ballerup_june)]) as server:
         result = run(store_path, server)
     assert result.ok and result.revisions == 1
     with Store(store_path) as store:

@@ -16,7 +16,7 @@ from indicators.connectors import RetryPolicy, wanted_from
 from indicators.refresh import refresh_source, source_status
 from indicators.store import Store
 from indicators.types import Observation
-from tests.replay import Fault, ReplayServer, jobindsats_connector
+from tests.replay import Fault, ReplayServer, jobindsats_connector, revise_ballerup_june
 
 CATALOGUE = default_catalogue()
 AREAS = default_areas()
@@ -52,14 +52,6 @@ def run(path, server, now=NOW):
         connector.inner.http.close()
     assert result.ok, result.error
     return result, connector.normalised
-
-
-def revise(body):
-    value = body["columns"].index("Antal ledige fuldtidspersoner")
-    for row in body["rows"]:
-        if row[:3] == ["2026M06", "Ballerup", "Ydelsesgrupper i alt"]:
-            row[value] += 7
-    return body
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +106,7 @@ def test_a_table_read_again_unchanged_is_recorded_as_landed_without_normalising_
 def test_a_changed_answer_is_normalised_and_stored_although_the_table_had_a_fingerprint(store_path):
     with Store(store_path) as store:
         before = store.get("ledige", "151", "2026-06").value
-    with ReplayServer(faults=[Fault("data/y25i01", mutate=revise)]) as server:
+    with ReplayServer(faults=[Fault("data/y25i01", mutate=revise_ballerup_june)]) as server:
         result, normalised = run(store_path, server)
     assert normalised["y25i01"] > 0 and result.revisions == 1
     with Store(store_path) as store:
@@ -143,7 +135,7 @@ def test_a_restored_backup_carries_its_own_fingerprints_so_a_newer_answer_still_
         store.backup(backup)
         kept = store.fingerprint("jobindsats", "y25i01")
         before = store.get("ledige", "151", "2026-06").value
-    with ReplayServer(faults=[Fault("data/y25i01", mutate=revise)]) as server:
+    with ReplayServer(faults=[Fault("data/y25i01", mutate=revise_ballerup_june)]) as server:
         run(store_path, server)
         run(store_path, server)  # the revised answer settles: its own fingerprint is kept
         with Store(store_path) as store:
