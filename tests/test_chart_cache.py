@@ -4,9 +4,10 @@ from __future__ import annotations
 from bot.rendering import charts
 
 
-def _spec(last: float = 4.1, title: str = "Ledighedsprocenten i Ballerup") -> charts.ChartSpec:
+def _spec(last: float = 4.1, title: str = "Ledighedsprocenten i Ballerup", footnote: str = "") -> charts.ChartSpec:
     points = [("2026-01", 4.4), ("2026-02", 4.3), ("2026-03", last)]
-    return charts.ChartSpec(title=title, unit="pct.", decimals=1, lines=[charts.Line("Ballerup", points)])
+    return charts.ChartSpec(title=title, unit="pct.", decimals=1, lines=[charts.Line("Ballerup", points)],
+                            footnote=footnote)
 
 
 class CountingDraw:
@@ -75,3 +76,28 @@ def test_many_asking_for_the_same_new_chart_at_once_wait_for_one_draw():
     for thread in threads:
         thread.join()
     assert draw.draws == 1 and len(set(found)) == 1 and len(found) == 8
+
+
+def _dark_columns(png: bytes, rows: slice) -> list[int]:
+    """The x of every column with a dark pixel (text, not the white page) in `rows` of the picture."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("L")
+    width, height = image.size
+    pixels = image.load()
+    return [x for x in range(width) if any(pixels[x, y] < 160 for y in range(*rows.indices(height)))]
+
+
+def test_the_source_line_is_written_under_the_chart_and_stays_whole():
+    source = "Kilde: Jobindsats.dk (STAR), tabel y25i01, hentet 22. aug. 2026"
+    plain = charts.draw_png(_spec())
+    with_source = charts.draw_png(_spec(footnote=source))
+    bottom = slice(-14, None)  # the source line's strip under the x axis's labels
+    assert _dark_columns(plain, bottom) == []
+    written = _dark_columns(with_source, bottom)
+    assert written and written[0] < 20 and 250 < written[-1] < 500  # from the left edge, about half the width
+    # A line longer than the picture is set smaller, not cut off at the right edge.
+    long_line = _dark_columns(charts.draw_png(_spec(footnote=source + ", " + source)), bottom)
+    assert long_line[-1] < 800 - 4 and long_line[-1] > written[-1]

@@ -355,7 +355,7 @@ class ChartCache:
 # How long a request waits for the same chart being drawn for another before drawing it itself.
 DRAW_WAIT = 30.0
 # Bump when the drawing code changes what the same spec looks like, so kept charts are redrawn.
-DRAWING = 2
+DRAWING = 3
 # The process's charts: an answer, an alert, the summary and the fact sheet share them.
 CACHE = ChartCache()
 
@@ -387,13 +387,16 @@ def draw_png(spec: ChartSpec | BarSpec) -> bytes:
     # default level for a few per cent more bytes (charts are small anyway).
     width, height = canvas.get_width_height(physical=True)
     image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
+    if spec.footnote:
+        draw_footnote(image, spec.footnote)
     buffer = io.BytesIO()
     image.save(buffer, format="png", compress_level=3, dpi=(DPI, DPI))
     return buffer.getvalue()
 
 
 def draw_figure(spec: ChartSpec | BarSpec):
-    """The chart as a laid-out matplotlib Figure on this thread's Agg canvas, not yet drawn."""
+    """The chart as a laid-out matplotlib Figure on this thread's Agg canvas, not yet drawn; the
+    source line (`spec.footnote`) is not part of it: `draw_png` writes it onto the picture."""
     # Imported here, not at the top: matplotlib takes most of a second to import, and a command
     # such as `faktabot ask` without --chart never draws.
     from matplotlib.figure import Figure
@@ -405,12 +408,40 @@ def draw_figure(spec: ChartSpec | BarSpec):
         draw_bars(axes, spec)
     else:
         draw_lines(axes, spec)
-    if spec.footnote:
-        figure.text(0.01, 0.01, spec.footnote, fontsize=8, color="#444444", ha="left", va="bottom")
     # A right-hand axis's labels must fit inside the picture: clipped, »104.510« reads »104.5«.
     room = right_axis_room(axes) / 72 / WIDTH_IN
     figure.subplots_adjust(left=0.11, right=min(0.98, 0.99 - room), top=0.9, bottom=0.2)
     return figure
+
+
+FOOTNOTE_PT, FOOTNOTE_COLOUR = 8, (0x44, 0x44, 0x44)
+
+
+@functools.cache
+def _footnote_font(size_px: float):
+    """matplotlib's own sans-serif (DejaVu Sans), for Pillow: the source line in the charts' face."""
+    from matplotlib import font_manager
+    from PIL import ImageFont
+
+    return ImageFont.truetype(font_manager.findfont(font_manager.FontProperties()), size_px)
+
+
+def draw_footnote(image, text: str) -> None:
+    """Write the source line at the picture's bottom left, in the bottom margin under the x axis's
+    labels. Pillow lays out and draws one line of text in a tenth of a millisecond; matplotlib's
+    Agg text renders glyph by glyph, and this line alone was an eighth of a chart's drawing.
+    A line longer than the picture is wide is set smaller, down to 6 pt, so it stays whole."""
+    from PIL import ImageDraw
+
+    width, height = image.size
+    room = width - 2 * round(0.01 * width)
+    points = FOOTNOTE_PT
+    font = _footnote_font(points * DPI / 72)
+    while font.getlength(text) > room and points > 6:
+        points -= 0.5
+        font = _footnote_font(points * DPI / 72)
+    ImageDraw.Draw(image).text((round(0.01 * width), height - round(0.01 * height)), text, font=font,
+                               fill=FOOTNOTE_COLOUR, anchor="ld")
 
 
 # Each thread's Agg renderer, reused from chart to chart: matplotlib keeps the sizes of the texts it
