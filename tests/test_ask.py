@@ -178,3 +178,21 @@ def test_the_region_means_the_configured_kommunes_region(store):
     compared = ask(store, "ledighedsprocent maj sammenlignet med regionen").result
     assert compared.area.code == "151" and [c.area.code for c in compared.comparisons] == ["084"]
     assert not compared.query.unused
+
+
+@pytest.mark.parametrize(("question", "base", "current"), [
+    ("fleksjob udvikling siden 2024", "2024-01", "2026-07"),  # a monthly figure since a year
+    ("ledighed siden 2. kvartal 2025", "2025-04", "2026-07"),  # ... since a quarter
+    ("ændring i sygedagpenge siden 2024", "2024-Q1", "2026-Q2"),  # a quarterly figure since a year
+])
+def test_a_change_since_a_longer_period_starts_at_its_first_period_and_says_so(store, question, base, current):
+    # The store has these months and quarters; "siden 2024" once claimed there were no figures for 2024.
+    result = ask(store, question)
+    answer = result.result
+    assert answer.change is not None and answer.base_missing is None
+    assert answer.change.against.period == base and answer.observation.period == current
+    first = answer.change.against
+    assert answer.change.absolute == pytest.approx(answer.observation.value - first.value)
+    assert "ingen tal" not in result.text
+    named = {"2024-01": "januar 2024", "2025-04": "april 2025", "2024-Q1": "1. kvt. 2024"}[base]
+    assert named in result.text.split("\n")[0]

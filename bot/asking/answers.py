@@ -321,12 +321,18 @@ def _series_for(query: Query, store: Store, indicator: Indicator, area: Area) ->
 
 def _base_period(base: PeriodRequest | None, current: Period, series: list[Observation]) -> str:
     """A change's base: "siden juli 2025", "siden sidste måned" (the period before the current
-    one), "end for et år siden" (the same period a year before); none named: a year before."""
+    one), "end for et år siden" (the same period a year before); none named: a year before. A
+    longer period than the current one's ("siden 2024" of a month) is its first period of that kind."""
     if base is None or base.relative in ("year_ago", "last_year", "year_before"):
         return str(current.same_period_last_year() if current.length < 12 else current.shift(-1))
     if base.relative in ("previous_month", "previous_quarter", "period_before"):
         return str(current.shift(-1))
     if base.period is not None:
+        named = _period(base.period)
+        if named.length > current.length:
+            # "siden 2024" of a monthly figure: since the start of 2024, its first month (the answer
+            # names it, »januar 2024 til juli 2026«), not a yearly figure the series does not have.
+            return str(periods.Period(named.year, named.start_month, current.length))
         return base.period
     if base.month is not None or base.quarter is not None:
         # "siden juli": the latest July before the current period
