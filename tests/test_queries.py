@@ -49,6 +49,13 @@ def test_not_understood_offers_the_closest_indicators_first():
     assert result.unknown == ("fleks",)
 
 
+def test_a_word_not_understood_is_named_as_it_was_typed():
+    # Folded for matching (ø → oe), but shown back as the manager wrote it.
+    result = parse("hvad er forsørgerbrøken")
+    assert isinstance(result, NotUnderstood)
+    assert result.unknown == ("forsørgerbrøken",)
+
+
 def test_tokens_keep_dates_whole_and_fold_danish_letters():
     assert tokenize("Ledighed, 2025-05 og 05/2025 i Ærø") == ["ledighed", "2025-05", "og", "05/2025", "i", "aeroe"]
 

@@ -468,7 +468,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         if _starts_followup(tokens, vocab) and not still_unknown:
             return NotUnderstood(text=text, reason="no_context")
         return NotUnderstood(text=text, suggestions=suggest(still_unknown or tokens, vocab),
-                             unknown=tuple(still_unknown))
+                             unknown=tuple(_original_words(text).get(w, w) for w in still_unknown))
     return _query(text, intent, r, still_unknown, vocab, assumed=assumed)
 
 
