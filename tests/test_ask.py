@@ -196,3 +196,23 @@ def test_a_change_since_a_longer_period_starts_at_its_first_period_and_says_so(s
     assert "ingen tal" not in result.text
     named = {"2024-01": "januar 2024", "2025-04": "april 2025", "2024-Q1": "1. kvt. 2024"}[base]
     assert named in result.text.split("\n")[0]
+
+
+@pytest.mark.parametrize(("question", "base", "current"), [
+    ("sygedagpenge 2025 vs 2024", "2024", "2025"),
+    ("ledighed maj 2026 vs maj 2025", "2025-05", "2026-05"),
+    ("ledighed juli mod juni", "2026-06", "2026-07"),
+])
+def test_one_period_against_another_is_their_change(store, question, base, current):
+    # "2025 vs 2024" answered 2024 alone and set »vs« aside: a different question than the one asked.
+    result = ask(store, question)
+    answer = result.result
+    assert answer.change is not None and answer.change.against.period == base
+    assert answer.observation.period == current
+    assert not answer.query.unused
+
+
+def test_two_periods_without_a_base_word_name_the_one_set_aside(store):
+    result = ask(store, "ledighedsprocent i juni og juli")
+    assert result.result.observation.period == "2026-07"
+    assert result.result.query.unused == ("juni",)

@@ -262,6 +262,7 @@ class _Reading:
     areas: list[str] = field(default_factory=list)
     compare: list[str] = field(default_factory=list)
     period: PeriodRequest = field(default_factory=PeriodRequest)
+    period_words: str = ""  # the words that named `period`, as tokens
     base: PeriodRequest | None = None
     breakdown: dict[str, str] = field(default_factory=dict)
     by: str | None = None
@@ -335,8 +336,8 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 r.base = request
             elif not request.is_latest or r.period.is_latest:
                 if not r.period.is_latest and not request.is_latest:
-                    r.unused.append(" ".join(tokens[i - used:i]) or token)
-                r.period = request
+                    r.unused.append(r.period_words)  # two periods, neither a base: the later one is answered
+                r.period, r.period_words = request, " ".join(tokens[i:i + used])
             i += used
             continue
         aggregate, used = _phrase(tokens, i, {w: True for w in vocab.aggregate})
