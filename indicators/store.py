@@ -703,6 +703,7 @@ class Store:
         self._reads: OrderedDict[tuple, object] = OrderedDict()
         self._read_version: tuple[int, int] | None = None
         self._read_cache = read_cache
+        self._reading = 0  # how many `_cached` reads are under way (nested: an answer's own reads)
         # Period spellings found storable, per current year (plausibility depends on it): every
         # series repeats the same few hundred periods, so each is checked once per connection.
         self._good_periods: tuple[int, set[str]] = (0, set())
@@ -1104,15 +1105,23 @@ class Store:
     def _cached(self, key: tuple, read: Callable[[], object]) -> object:
         """`read()`, remembered under `key` until the data version changes; least recently used
         entries go first past `read_cache` entries. A Store is used by one thread, so no lock."""
-        version = self.data_version()
-        if version != self._read_version:
-            self._reads.clear()
-            self._read_version = version
         reads = self._reads
+        if not self._reading:
+            # The version is checked once per outermost read: the reads an answer makes while it
+            # is being made (a ranking's dozen, a breakdown listing's thirty) are one question's
+            # reads, and a PRAGMA each was a tenth of such an answer.
+            version = self.data_version()
+            if version != self._read_version:
+                reads.clear()
+                self._read_version = version
         if key in reads:
             reads.move_to_end(key)
             return reads[key]
-        found = reads[key] = read()
+        self._reading += 1
+        try:
+            found = reads[key] = read()
+        finally:
+            self._reading -= 1
         if len(reads) > self._read_cache:
             reads.popitem(last=False)
         return found
@@ -1168,7 +1177,7 @@ class Store:
                                  lambda: tuple(self._series(indicator, area, breakdown, kind))))
 
     def _series(self, indicator: str, area: str, breakdown: str, kind: str | None) -> list[Observation]:
-        rows = self.db.execute(series_sql(kind), [indicator, area, breakdown]).fetchall()
+        rows = self.db.conn.execute(series_sql(kind), (indicator, area, breakdown)).fetchall()
         return observations_of_rows(self._readable(rows))
 
     def get(self, indicator: str, area: str, period: str, breakdown: str = "") -> Observation | None:
@@ -1176,7 +1185,7 @@ class Store:
                             lambda: self._get(indicator, area, period, breakdown))
 
     def _get(self, indicator: str, area: str, period: str, breakdown: str) -> Observation | None:
-        row = self.db.execute(GET_SQL, [indicator, area, period, breakdown]).fetchone()
+        row = self.db.conn.execute(GET_SQL, (indicator, area, period, breakdown)).fetchone()
         return next((self._observation(r) for r in self._readable([row] if row else [])), None)
 
     def cross_section(self, indicator: str, periods: Iterable[str], areas: Iterable[str],
@@ -1191,8 +1200,8 @@ class Store:
 
     def _cross_section(self, indicator: str, wanted_periods: tuple[str, ...], wanted_areas: tuple[str, ...],
                        breakdown: str) -> list[Observation]:
-        rows = self.db.execute(cross_section_sql(len(wanted_periods), len(wanted_areas)),
-                               [indicator, breakdown, *wanted_periods, *wanted_areas]).fetchall()
+        rows = self.db.conn.execute(cross_section_sql(len(wanted_periods), len(wanted_areas)),
+                                    (indicator, breakdown, *wanted_periods, *wanted_areas)).fetchall()
         return observations_of_rows(rows)
 
     def cross_section_values(self, indicator: str, first: str, last: str, kind: str, areas: Iterable[str],
@@ -1371,7 +1380,7 @@ class Store:
         return list(self._cached(("breakdowns", indicator, area), lambda: tuple(self._breakdowns(indicator, area))))
 
     def _breakdowns(self, indicator: str, area: str) -> list[str]:
-        rows = self.db.execute(BREAKDOWNS_SQL, [indicator, area]).fetchall()
+        rows = self.db.conn.execute(BREAKDOWNS_SQL, (indicator, area)).fetchall()
         return [r[0] for r in rows]
 
     def iter_observations(self) -> Iterator[Observation]:

@@ -140,6 +140,25 @@ def test_forget_drops_what_a_connection_keeps(tmp_path):
         assert store.remember(("k",), lambda: made.append(1) or len(made)) == 2
 
 
+def test_reads_made_inside_a_kept_read_follow_a_change_at_the_next_question(sample_store_copy):
+    """The data version is checked once per outermost read (an answer's own reads are not each
+    checked): a refresh by another connection between two questions is still in the second, and
+    a read that fails leaves the store checking again."""
+    with Store(sample_store_copy) as store:
+        newest = _newest(store, "ledige", "151")
+
+        def answered() -> float:
+            return store.get("ledige", "151", newest.period).value
+
+        assert store.remember(("q",), answered) == newest.value
+        _refresh(sample_store_copy, newest, 777.0)
+        assert store.remember(("q",), answered) == 777.0
+        with pytest.raises(ZeroDivisionError):
+            store.remember(("fails",), lambda: 1 / 0)
+        _refresh(sample_store_copy, newest, 778.0)
+        assert store.get("ledige", "151", newest.period).value == 778.0
+
+
 def obs(period: str, value: float | None, area: str) -> Observation:
     return Observation("ledige", area, period, value, unit="fuldtidspersoner", source="jobindsats:y25i01",
                        fetched_at="2026-08-22T00:00:00+00:00")

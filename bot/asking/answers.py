@@ -15,7 +15,7 @@ from indicators import periods
 from indicators.catalogue import Areas, Catalogue, Indicator
 from indicators.periods import Period
 from indicators.store import Store
-from indicators.types import SAMPLE_SOURCE, Area, Observation, parse_breakdown
+from indicators.types import SAMPLE_SOURCE, Area, Observation, observations_of_rows, parse_breakdown
 
 # Which period kinds to prefer for a catalogue frequency when the question names none.
 _PREFERENCE = {
@@ -555,10 +555,12 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         made = Aggregate(period=period, method=indicator.aggregate, count=len(parts), kind=part_kind, missing=missing)
         if not made.missing:
             # a complete kommune's newest value is its parts[-1]: the made value keeps the rest of it
-            for code, count, total, sample, o in complete:
-                values[code] = Observation(
-                    o.indicator, o.area, period, total if indicator.aggregate == "sum" else total / count,
-                    o.breakdown, o.unit, SAMPLE_SOURCE if sample else o.source, o.provisional, o.fetched_at)
+            # (built from the store's columns, as the store builds its rows: 98 of them per ranking)
+            summed = indicator.aggregate == "sum"
+            values.update(zip((row[0] for row in complete), observations_of_rows(
+                (o.indicator, o.area, period, o.breakdown, total if summed else total / count, o.unit,
+                 SAMPLE_SOURCE if sample else o.source, o.provisional, o.fetched_at)
+                for _, count, total, sample, o in complete), strict=True))
     if period and not values and request.period is not None and made is None:
         fell_back = True
         coverage = coverage or counted()
