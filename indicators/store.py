@@ -94,6 +94,12 @@ def series_sql(kind: str | None = None) -> str:
     return SERIES_SQL + (f" AND {_PERIOD_KIND_SQL[kind]}" if kind else "") + " ORDER BY period"
 
 
+def series_tail_sql(kind: str | None = None) -> str:
+    """A series' newest rows (of one period kind), newest first: a backwards range of the series
+    index, the last few years of a series without reading its whole history."""
+    return SERIES_SQL + (f" AND {_PERIOD_KIND_SQL[kind]}" if kind else "") + " ORDER BY period DESC LIMIT ?"
+
+
 def period_kind_sql(kind: str) -> str:
     """Whether a series has any period of `kind`."""
     return (f"SELECT 1 FROM observations WHERE indicator = ?1 AND area = ?2 AND breakdown = ?3 "
@@ -1179,6 +1185,22 @@ class Store:
     def _series(self, indicator: str, area: str, breakdown: str, kind: str | None) -> list[Observation]:
         rows = self.db.conn.execute(series_sql(kind), (indicator, area, breakdown)).fetchall()
         return observations_of_rows(self._readable(rows))
+
+    def series_tail(self, indicator: str, area: str, breakdown: str = "", kind: str | None = None,
+                    count: int = 1) -> tuple[list[Observation], bool]:
+        """The end of `series(...)`: its rows of the newest `count` stored periods, in period order
+        (a stored row no figure can have is skipped, as `series` skips it), and whether that is
+        the whole series (it has no older period)."""
+        rows, whole = self._cached(("series_tail", indicator, area, breakdown, kind, count),
+                                   lambda: self._series_tail(indicator, area, breakdown, kind, count))
+        return list(rows), whole
+
+    def _series_tail(self, indicator: str, area: str, breakdown: str, kind: str | None,
+                     count: int) -> tuple[tuple[Observation, ...], bool]:
+        rows = self.db.conn.execute(series_tail_sql(kind), (indicator, area, breakdown, count)).fetchall()
+        whole = len(rows) < count
+        rows.reverse()
+        return tuple(observations_of_rows(self._readable(rows))), whole
 
     def get(self, indicator: str, area: str, period: str, breakdown: str = "") -> Observation | None:
         return self._cached(("get", indicator, area, period, breakdown),

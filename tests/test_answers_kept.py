@@ -263,6 +263,38 @@ def test_a_series_last_periods_are_the_end_of_the_series(sample_store_path):
             assert store.last_periods("ledige", "151", "", kind, 3) == [o.period for o in reversed(series[-3:])]
 
 
+def test_a_series_tail_is_the_end_of_the_series_and_says_when_it_is_all_of_it(sample_store_path):
+    with Store(sample_store_path) as store:
+        for kind in ("month", "quarter", "year", None):
+            series = store.series("ledige", "151", "", kind)
+            for count in (1, 5, len(series), len(series) + 1):
+                assert store.series_tail("ledige", "151", "", kind, count) == (series[-count:], count > len(series))
+
+
+def _months(first_year: int, count: int) -> list[str]:
+    return [f"{first_year + i // 12}-{i % 12 + 1:02d}" for i in range(count)]
+
+
+@pytest.mark.parametrize("unpublished", [0, 3, 14, 30])
+def test_the_newest_figure_answered_from_the_series_end_is_the_whole_series_answer(tmp_path, unpublished):
+    """An answer of the newest figure reads the series' last three years or so (`_series_read`); when
+    many of its newest periods are unpublished that end falls short, and the whole series is read:
+    the history (25 published months), the month and the year before are always those of the whole."""
+    months = _months(2020, 78)
+    rows = [obs(p, None if i >= len(months) - unpublished else 100.0 + i, area)
+            for area in ("151", "000") for i, p in enumerate(months)]
+    with Store(tmp_path / "store.db", create=True) as store:
+        store.load(rows, now="2026-08-22T00:00:00+00:00")
+        published = [o for o in store.series("ledige", "151", "", "month") if o.value is not None]
+        store.forget()
+        answered = reply("udvikling i ledige", store, Config(), TODAY)
+        compared = reply("ledige vs landet", store, Config(), TODAY)
+    assert answered.result.history == tuple(published[-25:])
+    assert answered.result.previous.against == published[-2]
+    assert answered.result.last_year.against == published[-13]
+    assert compared.result.comparisons[0].history == tuple(o for o in rows[len(months):] if o.value is not None)[-25:]
+
+
 def test_published_in_a_period_counts_what_the_cross_section_reads(sample_store_path):
     kommuner = [a.code for a in default_areas().kommuner()]
     with Store(sample_store_path) as store:

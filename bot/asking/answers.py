@@ -26,6 +26,9 @@ _PREFERENCE = {
 # How far back a development answer and its chart look, per period kind.
 HISTORY = {"month": 25, "quarter": 9, "year": 10}
 DEVELOPMENT = {"month": 13, "quarter": 5, "year": 5}
+# An answer of the newest figure reads the series' last HISTORY + this many periods: room for the
+# year before and a few unpublished periods (see `_series_read`).
+TAIL_SLACK = {"month": 13, "quarter": 5, "year": 2}
 # A ranking's newest common period is looked for in the years from this many before the newest on
 # first (any period found there is the same as counting every period would find).
 RECENT_YEARS = 2
@@ -319,6 +322,31 @@ def _series_for(query: Query, store: Store, indicator: Indicator, area: Area) ->
     return query, breakdown, missing_breakdown, available
 
 
+def _series_read(query: Query, store: Store, indicator: str, area: str, breakdown: str, kind: str) -> list[Observation]:
+    """The series an answer reads. The newest figure (no period, no base asked) needs only the
+    series' end: its history, the period before and the year before. That end is read (about
+    three years of months, not every year stored), and the whole series only when it falls short."""
+    if query.period.is_latest and query.base is None:
+        end, whole = store.series_tail(indicator, area, breakdown, kind, HISTORY[kind] + TAIL_SLACK[kind])
+        if whole:
+            return end
+        published = [o for o in end if o.value is not None]
+        if len(published) >= HISTORY[kind]:
+            current = _period(published[-1].period)
+            if end[0].period <= min(str(current.shift(-1)), str(current.same_period_last_year())):
+                return end  # every period the answer looks up is in it, if stored at all
+    return store.series(indicator, area, breakdown, kind=kind)
+
+
+def _series_from(store: Store, indicator: str, area: str, breakdown: str, kind: str, first: str) -> list[Observation]:
+    """A series with (at least) its rows from period `first` on: its end when that reaches back to
+    `first` (a compared area's series over the answer's history), else the whole series."""
+    end, whole = store.series_tail(indicator, area, breakdown, kind, HISTORY[kind] + TAIL_SLACK[kind])
+    if whole or end[0].period <= first:
+        return end
+    return store.series(indicator, area, breakdown, kind=kind)
+
+
 def _base_period(base: PeriodRequest | None, current: Period, series: list[Observation]) -> str:
     """A change's base: "siden juli 2025", "siden sidste måned" (the period before the current
     one), "end for et år siden" (the same period a year before); none named: a year before."""
@@ -368,7 +396,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     kind = _kind_for(query.period, indicator, available)
     if kind is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None)
-    series = store.series(indicator.id, area.code, breakdown, kind=kind)
+    series = _series_read(query, store, indicator.id, area.code, breakdown, kind)
     newest = _period(series[-1].period) if series else None
     request = resolve(query.period, today, newest)
     made = None
@@ -402,7 +430,9 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     rate = value_at(rate_indicator, area.code, current.period) if rate_indicator else None
     comparisons = []
     for code in query.compare:
-        other = store.series(indicator.id, code, breakdown, kind=kind)
+        # (a year made of months compares made values: no series of the other area is needed)
+        other = [] if made else _series_from(store, indicator.id, code, breakdown, kind,
+                                                history[0].period if history else current.period)
         comparisons.append(Comparison(
             area=areas.get(code),
             observation=value_at(indicator, code, current.period) if made else
