@@ -295,6 +295,27 @@ def test_the_newest_figure_answered_from_the_series_end_is_the_whole_series_answ
     assert compared.result.comparisons[0].history == tuple(o for o in rows[len(months):] if o.value is not None)[-25:]
 
 
+@pytest.mark.parametrize("back", [0, 10, 25, 30, 60])
+@pytest.mark.parametrize("unpublished", [0, 14])
+def test_a_month_asked_is_answered_with_the_history_of_the_whole_series(tmp_path, back, unpublished):
+    """A month of the series' own kind is answered from its end when the end holds the month's
+    history, the month and the year before; an older month (or an end of unpublished months) reads
+    the whole series: either way the answer is the whole series' answer."""
+    months = _months(2020, 78)
+    rows = [obs(p, None if i >= len(months) - unpublished else 100.0 + i, "151") for i, p in enumerate(months)]
+    published = [o for o in rows if o.value is not None]
+    asked = published[-1 - back]
+    month_names = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+                   "oktober", "november", "december"]
+    with Store(tmp_path / "store.db", create=True) as store:
+        store.load(rows, now="2026-08-22T00:00:00+00:00")
+        answered = reply(f"ledige {month_names[int(asked.period[5:]) - 1]} {asked.period[:4]}", store, Config(), TODAY)
+    upto = [o for o in published if o.period <= asked.period]
+    assert answered.result.observation == asked and answered.result.history == tuple(upto[-25:])
+    assert answered.result.previous.against == upto[-2]
+    assert (answered.result.last_year.against == upto[-13]) if len(upto) > 12 else answered.result.last_year is None
+
+
 def test_published_in_a_period_counts_what_the_cross_section_reads(sample_store_path):
     kommuner = [a.code for a in default_areas().kommuner()]
     with Store(sample_store_path) as store:

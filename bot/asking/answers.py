@@ -322,20 +322,36 @@ def _series_for(query: Query, store: Store, indicator: Indicator, area: Area) ->
     return query, breakdown, missing_breakdown, available
 
 
-def _series_read(query: Query, store: Store, indicator: str, area: str, breakdown: str, kind: str) -> list[Observation]:
-    """The series an answer reads. The newest figure (no period, no base asked) needs only the
-    series' end: its history, the period before and the year before. That end is read (about
-    three years of months, not every year stored), and the whole series only when it falls short."""
-    if query.period.is_latest and query.base is None:
-        end, whole = store.series_tail(indicator, area, breakdown, kind, HISTORY[kind] + TAIL_SLACK[kind])
-        if whole:
-            return end
-        published = [o for o in end if o.value is not None]
-        if len(published) >= HISTORY[kind]:
-            current = _period(published[-1].period)
-            if end[0].period <= min(str(current.shift(-1)), str(current.same_period_last_year())):
-                return end  # every period the answer looks up is in it, if stored at all
+def _series_read(query: Query, store: Store, indicator: str, area: str, breakdown: str, kind: str,
+                 today: date) -> list[Observation]:
+    """The series an answer reads. The newest figure, or a period of the series' own kind, needs
+    only the series' end: the period, its history, the period before and the year before. That
+    end is read (about three years of months, not every year stored), and the whole series only
+    when it falls short (an older period asked, many unpublished periods, a base like »siden juli«)."""
+    end, whole = store.series_tail(indicator, area, breakdown, kind, HISTORY[kind] + TAIL_SLACK[kind])
+    if whole:
+        return end
+    published = [o for o in end if o.value is not None]
+    if query.base is None and published:
+        request = resolve(query.period, today, _period(end[-1].period))
+        # The answer's period is the asked one if it is published, else the newest published.
+        answered = [published[-1].period]
+        if request.period is not None and request.month is None and request.quarter is None \
+                and _period(request.period).kind == kind:
+            answered.append(request.period)
+        elif not request.is_latest:
+            return store.series(indicator, area, breakdown, kind=kind)
+        if all(_reaches(end, published, period, kind) for period in answered):
+            return end  # every period the answer looks up is in it, if stored at all
     return store.series(indicator, area, breakdown, kind=kind)
+
+
+def _reaches(end: list[Observation], published: list[Observation], period: str, kind: str) -> bool:
+    """Whether a series' end holds all an answer for `period` reads: its history (HISTORY published
+    periods up to it), the period before and the same period a year before."""
+    wanted = _period(period)
+    history = sum(1 for o in published if o.period <= period)
+    return history >= HISTORY[kind] and end[0].period <= min(str(wanted.shift(-1)), str(wanted.same_period_last_year()))
 
 
 def _series_from(store: Store, indicator: str, area: str, breakdown: str, kind: str, first: str) -> list[Observation]:
@@ -396,7 +412,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     kind = _kind_for(query.period, indicator, available)
     if kind is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None)
-    series = _series_read(query, store, indicator.id, area.code, breakdown, kind)
+    series = _series_read(query, store, indicator.id, area.code, breakdown, kind, today)
     newest = _period(series[-1].period) if series else None
     request = resolve(query.period, today, newest)
     made = None
