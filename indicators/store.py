@@ -94,6 +94,12 @@ def series_sql(kind: str | None = None) -> str:
     return SERIES_SQL + (f" AND {_PERIOD_KIND_SQL[kind]}" if kind else "") + " ORDER BY period"
 
 
+def series_tail_sql(kind: str | None = None) -> str:
+    """A series' newest rows (of one period kind), newest first: a backwards range of the series
+    index, the last few years of a series without reading its whole history."""
+    return SERIES_SQL + (f" AND {_PERIOD_KIND_SQL[kind]}" if kind else "") + " ORDER BY period DESC LIMIT ?"
+
+
 def period_kind_sql(kind: str) -> str:
     """Whether a series has any period of `kind`."""
     return (f"SELECT 1 FROM observations WHERE indicator = ?1 AND area = ?2 AND breakdown = ?3 "
@@ -703,6 +709,7 @@ class Store:
         self._reads: OrderedDict[tuple, object] = OrderedDict()
         self._read_version: tuple[int, int] | None = None
         self._read_cache = read_cache
+        self._reading = 0  # how many `_cached` reads are under way (nested: an answer's own reads)
         # Period spellings found storable, per current year (plausibility depends on it): every
         # series repeats the same few hundred periods, so each is checked once per connection.
         self._good_periods: tuple[int, set[str]] = (0, set())
@@ -1104,15 +1111,23 @@ class Store:
     def _cached(self, key: tuple, read: Callable[[], object]) -> object:
         """`read()`, remembered under `key` until the data version changes; least recently used
         entries go first past `read_cache` entries. A Store is used by one thread, so no lock."""
-        version = self.data_version()
-        if version != self._read_version:
-            self._reads.clear()
-            self._read_version = version
         reads = self._reads
+        if not self._reading:
+            # The version is checked once per outermost read: the reads an answer makes while it
+            # is being made (a ranking's dozen, a breakdown listing's thirty) are one question's
+            # reads, and a PRAGMA each was a tenth of such an answer.
+            version = self.data_version()
+            if version != self._read_version:
+                reads.clear()
+                self._read_version = version
         if key in reads:
             reads.move_to_end(key)
             return reads[key]
-        found = reads[key] = read()
+        self._reading += 1
+        try:
+            found = reads[key] = read()
+        finally:
+            self._reading -= 1
         if len(reads) > self._read_cache:
             reads.popitem(last=False)
         return found
@@ -1168,15 +1183,31 @@ class Store:
                                  lambda: tuple(self._series(indicator, area, breakdown, kind))))
 
     def _series(self, indicator: str, area: str, breakdown: str, kind: str | None) -> list[Observation]:
-        rows = self.db.execute(series_sql(kind), [indicator, area, breakdown]).fetchall()
+        rows = self.db.conn.execute(series_sql(kind), (indicator, area, breakdown)).fetchall()
         return observations_of_rows(self._readable(rows))
+
+    def series_tail(self, indicator: str, area: str, breakdown: str = "", kind: str | None = None,
+                    count: int = 1) -> tuple[list[Observation], bool]:
+        """The end of `series(...)`: its rows of the newest `count` stored periods, in period order
+        (a stored row no figure can have is skipped, as `series` skips it), and whether that is
+        the whole series (it has no older period)."""
+        rows, whole = self._cached(("series_tail", indicator, area, breakdown, kind, count),
+                                   lambda: self._series_tail(indicator, area, breakdown, kind, count))
+        return list(rows), whole
+
+    def _series_tail(self, indicator: str, area: str, breakdown: str, kind: str | None,
+                     count: int) -> tuple[tuple[Observation, ...], bool]:
+        rows = self.db.conn.execute(series_tail_sql(kind), (indicator, area, breakdown, count)).fetchall()
+        whole = len(rows) < count
+        rows.reverse()
+        return tuple(observations_of_rows(self._readable(rows))), whole
 
     def get(self, indicator: str, area: str, period: str, breakdown: str = "") -> Observation | None:
         return self._cached(("get", indicator, area, period, breakdown),
                             lambda: self._get(indicator, area, period, breakdown))
 
     def _get(self, indicator: str, area: str, period: str, breakdown: str) -> Observation | None:
-        row = self.db.execute(GET_SQL, [indicator, area, period, breakdown]).fetchone()
+        row = self.db.conn.execute(GET_SQL, (indicator, area, period, breakdown)).fetchone()
         return next((self._observation(r) for r in self._readable([row] if row else [])), None)
 
     def cross_section(self, indicator: str, periods: Iterable[str], areas: Iterable[str],
@@ -1191,8 +1222,8 @@ class Store:
 
     def _cross_section(self, indicator: str, wanted_periods: tuple[str, ...], wanted_areas: tuple[str, ...],
                        breakdown: str) -> list[Observation]:
-        rows = self.db.execute(cross_section_sql(len(wanted_periods), len(wanted_areas)),
-                               [indicator, breakdown, *wanted_periods, *wanted_areas]).fetchall()
+        rows = self.db.conn.execute(cross_section_sql(len(wanted_periods), len(wanted_areas)),
+                                    (indicator, breakdown, *wanted_periods, *wanted_areas)).fetchall()
         return observations_of_rows(rows)
 
     def cross_section_values(self, indicator: str, first: str, last: str, kind: str, areas: Iterable[str],
@@ -1371,7 +1402,7 @@ class Store:
         return list(self._cached(("breakdowns", indicator, area), lambda: tuple(self._breakdowns(indicator, area))))
 
     def _breakdowns(self, indicator: str, area: str) -> list[str]:
-        rows = self.db.execute(BREAKDOWNS_SQL, [indicator, area]).fetchall()
+        rows = self.db.conn.execute(BREAKDOWNS_SQL, (indicator, area)).fetchall()
         return [r[0] for r in rows]
 
     def iter_observations(self) -> Iterator[Observation]:

@@ -140,6 +140,25 @@ def test_forget_drops_what_a_connection_keeps(tmp_path):
         assert store.remember(("k",), lambda: made.append(1) or len(made)) == 2
 
 
+def test_reads_made_inside_a_kept_read_follow_a_change_at_the_next_question(sample_store_copy):
+    """The data version is checked once per outermost read (an answer's own reads are not each
+    checked): a refresh by another connection between two questions is still in the second, and
+    a read that fails leaves the store checking again."""
+    with Store(sample_store_copy) as store:
+        newest = _newest(store, "ledige", "151")
+
+        def answered() -> float:
+            return store.get("ledige", "151", newest.period).value
+
+        assert store.remember(("q",), answered) == newest.value
+        _refresh(sample_store_copy, newest, 777.0)
+        assert store.remember(("q",), answered) == 777.0
+        with pytest.raises(ZeroDivisionError):
+            store.remember(("fails",), lambda: 1 / 0)
+        _refresh(sample_store_copy, newest, 778.0)
+        assert store.get("ledige", "151", newest.period).value == 778.0
+
+
 def obs(period: str, value: float | None, area: str) -> Observation:
     return Observation("ledige", area, period, value, unit="fuldtidspersoner", source="jobindsats:y25i01",
                        fetched_at="2026-08-22T00:00:00+00:00")
@@ -244,6 +263,59 @@ def test_a_series_last_periods_are_the_end_of_the_series(sample_store_path):
             assert store.last_periods("ledige", "151", "", kind, 3) == [o.period for o in reversed(series[-3:])]
 
 
+def test_a_series_tail_is_the_end_of_the_series_and_says_when_it_is_all_of_it(sample_store_path):
+    with Store(sample_store_path) as store:
+        for kind in ("month", "quarter", "year", None):
+            series = store.series("ledige", "151", "", kind)
+            for count in (1, 5, len(series), len(series) + 1):
+                assert store.series_tail("ledige", "151", "", kind, count) == (series[-count:], count > len(series))
+
+
+def _months(first_year: int, count: int) -> list[str]:
+    return [f"{first_year + i // 12}-{i % 12 + 1:02d}" for i in range(count)]
+
+
+@pytest.mark.parametrize("unpublished", [0, 3, 14, 30])
+def test_the_newest_figure_answered_from_the_series_end_is_the_whole_series_answer(tmp_path, unpublished):
+    """An answer of the newest figure reads the series' last three years or so (`_series_read`); when
+    many of its newest periods are unpublished that end falls short, and the whole series is read:
+    the history (25 published months), the month and the year before are always those of the whole."""
+    months = _months(2020, 78)
+    rows = [obs(p, None if i >= len(months) - unpublished else 100.0 + i, area)
+            for area in ("151", "000") for i, p in enumerate(months)]
+    with Store(tmp_path / "store.db", create=True) as store:
+        store.load(rows, now="2026-08-22T00:00:00+00:00")
+        published = [o for o in store.series("ledige", "151", "", "month") if o.value is not None]
+        store.forget()
+        answered = reply("udvikling i ledige", store, Config(), TODAY)
+        compared = reply("ledige vs landet", store, Config(), TODAY)
+    assert answered.result.history == tuple(published[-25:])
+    assert answered.result.previous.against == published[-2]
+    assert answered.result.last_year.against == published[-13]
+    assert compared.result.comparisons[0].history == tuple(o for o in rows[len(months):] if o.value is not None)[-25:]
+
+
+@pytest.mark.parametrize("back", [0, 10, 25, 30, 60])
+@pytest.mark.parametrize("unpublished", [0, 14])
+def test_a_month_asked_is_answered_with_the_history_of_the_whole_series(tmp_path, back, unpublished):
+    """A month of the series' own kind is answered from its end when the end holds the month's
+    history, the month and the year before; an older month (or an end of unpublished months) reads
+    the whole series: either way the answer is the whole series' answer."""
+    months = _months(2020, 78)
+    rows = [obs(p, None if i >= len(months) - unpublished else 100.0 + i, "151") for i, p in enumerate(months)]
+    published = [o for o in rows if o.value is not None]
+    asked = published[-1 - back]
+    month_names = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+                   "oktober", "november", "december"]
+    with Store(tmp_path / "store.db", create=True) as store:
+        store.load(rows, now="2026-08-22T00:00:00+00:00")
+        answered = reply(f"ledige {month_names[int(asked.period[5:]) - 1]} {asked.period[:4]}", store, Config(), TODAY)
+    upto = [o for o in published if o.period <= asked.period]
+    assert answered.result.observation == asked and answered.result.history == tuple(upto[-25:])
+    assert answered.result.previous.against == upto[-2]
+    assert (answered.result.last_year.against == upto[-13]) if len(upto) > 12 else answered.result.last_year is None
+
+
 def test_published_in_a_period_counts_what_the_cross_section_reads(sample_store_path):
     kommuner = [a.code for a in default_areas().kommuner()]
     with Store(sample_store_path) as store:
@@ -286,7 +358,9 @@ def test_a_range_of_periods_totals_add_up_what_the_cross_section_of_its_periods_
     across = [f"2024-{m:02d}" for m in range(7, 13)] + months[:6]  # 2024-Q3, 2024-Q4 and 2025 sort in between
     ranges = [("ledighedsprocent", "month", months), ("ledige", "month", months[3:6]),
               ("ledighedsprocent", "month", across), ("afsluttede_forloeb", "quarter", ["2024-Q4", "2025-Q1"]),
-              ("langtidsledige", "month", months), ("afsluttede_forloeb", "quarter", [f"2025-Q{q}" for q in range(1, 5)])]
+              ("langtidsledige", "month", months), ("afsluttede_forloeb", "quarter", [f"2025-Q{q}" for q in range(1, 5)]),
+              # the newest month, which two kommuner lack: their newest rows are older ones
+              ("langtidsledige", "month", [f"{y}-{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13)][:31])]
     with Store(sample_store_path) as store:
         for indicator, kind, parts in ranges:
             read = store.cross_section(indicator, parts, kommuner)
@@ -301,4 +375,6 @@ def test_a_range_of_periods_totals_add_up_what_the_cross_section_of_its_periods_
             assert store.cross_section_totals(indicator, parts[0], parts[-1], kind, kommuner, sums_in_sql=False) == expected
             if indicator == "langtidsledige":  # some kommuner lack a month: counted, not left out
                 assert any(count < len(parts) for _, count, *_ in totals)
+            if parts[-1] == "2026-07":
+                assert any(o.period < parts[-1] for *_, o in totals)
         assert store.cross_section_totals("ledighedsprocent", months[0], months[-1], "month", []) == []

@@ -20,6 +20,8 @@ HOT: list[tuple[str, str, list]] = [
     ("value (get)", store_sql.GET_SQL, ["ledige", "151", "2026-05", ""]),
     ("series", store_sql.series_sql(), ["ledige", "151", ""]),
     *[(f"series of {kind}s (answers, rules)", store_sql.series_sql(kind), ["ledige", "151", ""]) for kind in KINDS],
+    *[(f"a series' end of {kind}s (answers of the newest figure)", store_sql.series_tail_sql(kind),
+       ["ledige", "151", "", 38]) for kind in KINDS],
     *[(f"has {kind}s (period kinds)", store_sql.period_kind_sql(kind), ["ledige", "151", ""]) for kind in KINDS],
     ("period kinds of a series, in one statement", store_sql.PERIOD_KINDS_SQL, ["ledige", "151", ""]),
     ("one period of several breakdowns (a listing's parts)", store_sql.values_sql(2),

@@ -15,7 +15,7 @@ from indicators import periods
 from indicators.catalogue import Areas, Catalogue, Indicator
 from indicators.periods import Period
 from indicators.store import Store
-from indicators.types import SAMPLE_SOURCE, Area, Observation, parse_breakdown
+from indicators.types import SAMPLE_SOURCE, Area, Observation, observations_of_rows, parse_breakdown
 
 # Which period kinds to prefer for a catalogue frequency when the question names none.
 _PREFERENCE = {
@@ -26,6 +26,9 @@ _PREFERENCE = {
 # How far back a development answer and its chart look, per period kind.
 HISTORY = {"month": 25, "quarter": 9, "year": 10}
 DEVELOPMENT = {"month": 13, "quarter": 5, "year": 5}
+# An answer of the newest figure reads the series' last HISTORY + this many periods: room for the
+# year before and a few unpublished periods (see `_series_read`).
+TAIL_SLACK = {"month": 13, "quarter": 5, "year": 2}
 # A ranking's newest common period is looked for in the years from this many before the newest on
 # first (any period found there is the same as counting every period would find).
 RECENT_YEARS = 2
@@ -319,6 +322,47 @@ def _series_for(query: Query, store: Store, indicator: Indicator, area: Area) ->
     return query, breakdown, missing_breakdown, available
 
 
+def _series_read(query: Query, store: Store, indicator: str, area: str, breakdown: str, kind: str,
+                 today: date) -> list[Observation]:
+    """The series an answer reads. The newest figure, or a period of the series' own kind, needs
+    only the series' end: the period, its history, the period before and the year before. That
+    end is read (about three years of months, not every year stored), and the whole series only
+    when it falls short (an older period asked, many unpublished periods, a base like »siden juli«)."""
+    end, whole = store.series_tail(indicator, area, breakdown, kind, HISTORY[kind] + TAIL_SLACK[kind])
+    if whole:
+        return end
+    published = [o for o in end if o.value is not None]
+    if query.base is None and published:
+        request = resolve(query.period, today, _period(end[-1].period))
+        # The answer's period is the asked one if it is published, else the newest published.
+        answered = [published[-1].period]
+        if request.period is not None and request.month is None and request.quarter is None \
+                and _period(request.period).kind == kind:
+            answered.append(request.period)
+        elif not request.is_latest:
+            return store.series(indicator, area, breakdown, kind=kind)
+        if all(_reaches(end, published, period, kind) for period in answered):
+            return end  # every period the answer looks up is in it, if stored at all
+    return store.series(indicator, area, breakdown, kind=kind)
+
+
+def _reaches(end: list[Observation], published: list[Observation], period: str, kind: str) -> bool:
+    """Whether a series' end holds all an answer for `period` reads: its history (HISTORY published
+    periods up to it), the period before and the same period a year before."""
+    wanted = _period(period)
+    history = sum(1 for o in published if o.period <= period)
+    return history >= HISTORY[kind] and end[0].period <= min(str(wanted.shift(-1)), str(wanted.same_period_last_year()))
+
+
+def _series_from(store: Store, indicator: str, area: str, breakdown: str, kind: str, first: str) -> list[Observation]:
+    """A series with (at least) its rows from period `first` on: its end when that reaches back to
+    `first` (a compared area's series over the answer's history), else the whole series."""
+    end, whole = store.series_tail(indicator, area, breakdown, kind, HISTORY[kind] + TAIL_SLACK[kind])
+    if whole or end[0].period <= first:
+        return end
+    return store.series(indicator, area, breakdown, kind=kind)
+
+
 def _base_period(base: PeriodRequest | None, current: Period, series: list[Observation]) -> str:
     """A change's base: "siden juli 2025", "siden sidste måned" (the period before the current
     one), "end for et år siden" (the same period a year before); none named: a year before. A
@@ -374,7 +418,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     kind = _kind_for(query.period, indicator, available)
     if kind is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None)
-    series = store.series(indicator.id, area.code, breakdown, kind=kind)
+    series = _series_read(query, store, indicator.id, area.code, breakdown, kind, today)
     newest = _period(series[-1].period) if series else None
     request = resolve(query.period, today, newest)
     made = None
@@ -408,7 +452,9 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     rate = value_at(rate_indicator, area.code, current.period) if rate_indicator else None
     comparisons = []
     for code in query.compare:
-        other = store.series(indicator.id, code, breakdown, kind=kind)
+        # (a year made of months compares made values: no series of the other area is needed)
+        other = [] if made else _series_from(store, indicator.id, code, breakdown, kind,
+                                                history[0].period if history else current.period)
         comparisons.append(Comparison(
             area=areas.get(code),
             observation=value_at(indicator, code, current.period) if made else
@@ -561,10 +607,12 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         made = Aggregate(period=period, method=indicator.aggregate, count=len(parts), kind=part_kind, missing=missing)
         if not made.missing:
             # a complete kommune's newest value is its parts[-1]: the made value keeps the rest of it
-            for code, count, total, sample, o in complete:
-                values[code] = Observation(
-                    o.indicator, o.area, period, total if indicator.aggregate == "sum" else total / count,
-                    o.breakdown, o.unit, SAMPLE_SOURCE if sample else o.source, o.provisional, o.fetched_at)
+            # (built from the store's columns, as the store builds its rows: 98 of them per ranking)
+            summed = indicator.aggregate == "sum"
+            values.update(zip((row[0] for row in complete), observations_of_rows(
+                (o.indicator, o.area, period, o.breakdown, total if summed else total / count, o.unit,
+                 SAMPLE_SOURCE if sample else o.source, o.provisional, o.fetched_at)
+                for _, count, total, sample, o in complete), strict=True))
     if period and not values and request.period is not None and made is None:
         fell_back = True
         coverage = coverage or counted()
