@@ -216,3 +216,17 @@ def test_two_periods_without_a_base_word_name_the_one_set_aside(store):
     result = ask(store, "ledighedsprocent i juni og juli")
     assert result.result.observation.period == "2026-07"
     assert result.result.query.unused == ("juni",)
+
+
+@pytest.mark.parametrize(("question", "quarter", "months"), [
+    ("ledighed Q1", "2026-Q1", ["2026-01", "2026-02", "2026-03"]),
+    # July 2026 alone of the third quarter is out: the newest whole third quarter is 2025's.
+    ("ledighed 3. kvartal", "2025-Q3", ["2025-07", "2025-08", "2025-09"]),
+])
+def test_a_quarter_without_a_year_of_a_monthly_figure_is_its_average_not_its_last_month(store, question, quarter,
+                                                                                     months):
+    # "ledighed Q1" answered »marts 2026«: a month, where a quarter was asked.
+    answer = ask(store, question).result
+    assert answer.observation.period == quarter and answer.aggregate is not None
+    values = [store.get("ledige", "151", month).value for month in months]
+    assert answer.observation.value == pytest.approx(sum(values) / 3)

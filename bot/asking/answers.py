@@ -275,6 +275,20 @@ def _kind_for(request: PeriodRequest, indicator: Indicator, available: list[str]
     return next((k for k in order if k in available), available[0])
 
 
+def _whole_quarter(series: list[Observation], quarter: int) -> PeriodRequest | None:
+    """"ledighed Q1" of a monthly figure: the newest such quarter with all three months published
+    (else the newest with any), to be answered as its average or sum, never as its last month."""
+    months: dict[int, int] = {}
+    for o in series:
+        p = _period(o.period)
+        if o.value is not None and p.length == 1 and p.quarter == quarter:
+            months[p.year] = months.get(p.year, 0) + 1
+    if not months:
+        return None
+    whole = [year for year, count in months.items() if count == 3]
+    return PeriodRequest(period=str(periods.quarter(max(whole or months), quarter)))
+
+
 def pick(series: list[Observation], request: PeriodRequest) -> tuple[Observation | None, bool]:
     """The observation answering `request`, and whether it had to fall back to the newest."""
     published = [o for o in series if o.value is not None]
@@ -421,6 +435,8 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     series = _series_read(query, store, indicator.id, area.code, breakdown, kind, today)
     newest = _period(series[-1].period) if series else None
     request = resolve(query.period, today, newest)
+    if request.quarter is not None and kind == "month":
+        request = _whole_quarter(series, request.quarter) or request
     made = None
     if request.period is not None and _period(request.period).length > 1 and not any(
             o.period == request.period and o.value is not None for o in series):
