@@ -158,9 +158,11 @@ def _burst(port: int, fake: slack.FakeSlack, client: _Client, burst: int, at_onc
     acks = [answered - sent for sent, answered, _ in fired]
     # An answer is complete when its chart is in the thread: its upload completed there, or (a chart
     # the channel has already) the message showing that file arrived.
-    texts, answers = [], []
+    # The texts are looked up once every chart is in: scanning the calls while the answers still
+    # arrive would take the fake's GIL from it (the harness's cost, not the bot's).
+    answers = [fake.wait_for_chart(ts, timeout=60).at - at for ts, (at, _, _) in zip(stamps, fired, strict=True)]
+    texts = []
     for ts, (at, _, _) in zip(stamps, fired, strict=True):
-        answers.append(fake.wait_for_chart(ts, timeout=60).at - at)
         posted = fake.to("chat.postMessage", where=lambda a, ts=ts: a.get("thread_ts") == ts and a.get("text") != busy)
         texts.append(posted[0].at - at)
     return acks, texts, answers

@@ -52,6 +52,7 @@ class FakeSlack:
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
+        self._charts: dict[str, list[Call]] = {}  # thread ts -> the calls that put a chart there
         self._ts = itertools.count(1)
         self._server = _Server(("127.0.0.1", 0), _handler(self))
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
@@ -107,8 +108,14 @@ class FakeSlack:
     # -- the API ---------------------------------------------------------------------------
 
     def _record(self, method: str, args: dict, headers: dict, at: float, response: dict | None = None) -> None:
+        call = Call(method, args, headers, at, response or {})
         with self._changed:
-            self.calls.append(Call(method, args, headers, at, response or {}))
+            self.calls.append(call)
+            if method in _CHARTS and call.response.get("ok") and args.get("thread_ts") and (
+                    method == "files.completeUploadExternal" or shows_file(args)):
+                # Indexed as they arrive: a benchmark waiting for fifty charts does not scan every
+                # call again on every call (the harness's cost, not the bot's).
+                self._charts.setdefault(args["thread_ts"], []).append(call)
             self._changed.notify_all()
 
     def _fault(self, method: str) -> Fault | None:
@@ -181,8 +188,7 @@ class FakeSlack:
         """The calls that put a chart in a thread, in order: an upload completed there, or a message
         showing a file uploaded before (a slack_file image block)."""
         with self._changed:
-            return [c for c in self.calls if c.method in _CHARTS and c.args.get("thread_ts") == thread_ts
-                    and c.response.get("ok") and (c.method == "files.completeUploadExternal" or shows_file(c.args))]
+            return list(self._charts.get(thread_ts, ()))
 
     def wait_for_chart(self, thread_ts: str, timeout: float = 5.0) -> Call:
         """Block until a chart is in the thread (`charts_in`); the first one."""
