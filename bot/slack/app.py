@@ -179,10 +179,6 @@ class SharedCharts:
         with self._lock:
             self._files.pop(key, None)
 
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._files)
-
 
 def web_client(settings: Settings) -> WebClient:
     """The Web API client: base URL from SLACK_API_URL; retries on 429 (honouring Retry-After),

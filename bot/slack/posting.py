@@ -1,4 +1,5 @@
-"""Posting to Slack: messages and their charts (files_upload_v2), with what Slack did not take
+"""Posting to Slack: messages and their charts (files_upload_v2, or a chart the channel already has
+shown again from its file), with what Slack did not take
 recorded in `slack_posts` and retried by the service (`retry_failed_posts`) for about two hours,
 then kept for the operator. The Web API transport of the Slack side. I/O: Slack and the store.
 """
