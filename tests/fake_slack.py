@@ -4,7 +4,8 @@
 chat.postMessage/update/postEphemeral, conversations.list/open, the three steps of files_upload_v2
 (files.getUploadURLExternal, the upload URL, files.completeUploadExternal), views.publish/open,
 apps.connections.open (which hands out the websocket's URL) and response URLs (`/webhook/…`).
-Faults are injected per method (`fail`). Tests wait with `wait_for`, which polls a condition
+A message's `slack_file` image block is refused, as Slack refuses it, unless the file's upload
+was completed in a channel (`shares`). Faults are injected per method (`fail`). Tests wait with `wait_for`, which polls a condition
 with a timeout, because the bot answers on worker threads after it has acknowledged.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from urllib.parse import parse_qsl
 
 TEAM_ID, BOT_USER, BOT_ID = "T0KOMMUNE", "UFAKTABOT", "BFAKTABOT"
 CHANNELS = {"beskaeftigelse-ledelse": "C0LEDELSE", "generelt": "C0GENERELT"}
+_CHARTS = ("files.completeUploadExternal", "chat.postMessage")  # the calls that can put a chart in a thread
 
 
 @dataclass(frozen=True)
@@ -45,10 +47,12 @@ class FakeSlack:
     socket_url: str | None = None  # what apps.connections.open hands out
     calls: list[Call] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
+    shares: dict[str, str] = field(default_factory=dict)  # file id -> the channel its upload completed in
     faults: dict[str, list[Fault]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
+        self._charts: dict[str, list[Call]] = {}  # thread ts -> the calls that put a chart there
         self._ts = itertools.count(1)
         self._server = _Server(("127.0.0.1", 0), _handler(self))
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
@@ -78,6 +82,11 @@ class FakeSlack:
         """The next `times` calls of `method` fail with `error` (and HTTP `status`)."""
         self.faults.setdefault(method, []).append(Fault(error, status, times, retry_after))
 
+    def delete_file(self, file_id: str) -> None:
+        """Someone deleted an uploaded file in Slack: a block that shows it is refused from now on."""
+        with self._changed:
+            self.shares.pop(file_id, None)
+
     def to(self, method: str, where=None) -> list[Call]:
         with self._changed:
             return [c for c in self.calls if c.method == method and (where is None or where(c.args))]
@@ -99,8 +108,14 @@ class FakeSlack:
     # -- the API ---------------------------------------------------------------------------
 
     def _record(self, method: str, args: dict, headers: dict, at: float, response: dict | None = None) -> None:
+        call = Call(method, args, headers, at, response or {})
         with self._changed:
-            self.calls.append(Call(method, args, headers, at, response or {}))
+            self.calls.append(call)
+            if method in _CHARTS and call.response.get("ok") and args.get("thread_ts") and (
+                    method == "files.completeUploadExternal" or shows_file(args)):
+                # Indexed as they arrive: a benchmark waiting for fifty charts does not scan every
+                # call again on every call (the harness's cost, not the bot's).
+                self._charts.setdefault(args["thread_ts"], []).append(call)
             self._changed.notify_all()
 
     def _fault(self, method: str) -> Fault | None:
@@ -130,6 +145,10 @@ class FakeSlack:
                 channel = self.channels.get(channel[1:], "")
             if not channel:
                 return {"ok": False, "error": "channel_not_found"}
+            if not self._files_shown(args.get("blocks")):
+                # As Slack: a slack_file must be a file the bot can see; one uploaded without a
+                # channel (or deleted since) is "invalid slack file".
+                return {"ok": False, "error": "invalid_blocks", "errors": ["invalid slack file [json-pointer:/blocks]"]}
             ts = f"1764100000.{next(self._ts):06d}"
             return {"ok": True, "channel": channel, "ts": ts,
                     "message": {"text": args.get("text"), "ts": ts, "bot_id": BOT_ID, "user": BOT_USER}}
@@ -146,12 +165,48 @@ class FakeSlack:
         if method == "files.completeUploadExternal":
             files = args.get("files")
             files = json.loads(files) if isinstance(files, str) else files
+            channel = args.get("channel_id") or str(args.get("channels", "")).split(",")[0]
+            if channel:  # without a channel the file stays private to the bot
+                with self._changed:
+                    self.shares.update({f["id"]: channel for f in files or []})
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files or []]}
         if method in ("views.publish", "views.open"):
             view = args.get("view")
             view = json.loads(view) if isinstance(view, str) else view
             return {"ok": True, "view": {"id": "V0001", **(view or {})}}
         return {"ok": True}
+
+
+    def _files_shown(self, layout: object) -> bool:
+        """Whether every image block's slack_file in a message is an uploaded file shared in a channel."""
+        layout = json.loads(layout) if isinstance(layout, str) else layout
+        wanted = [b["slack_file"].get("id") for b in layout or [] if isinstance(b, dict) and "slack_file" in b]
+        with self._changed:
+            return all(file_id in self.shares for file_id in wanted)
+
+    def charts_in(self, thread_ts: str) -> list[Call]:
+        """The calls that put a chart in a thread, in order: an upload completed there, or a message
+        showing a file uploaded before (a slack_file image block)."""
+        with self._changed:
+            return list(self._charts.get(thread_ts, ()))
+
+    def wait_for_chart(self, thread_ts: str, timeout: float = 5.0) -> Call:
+        """Block until a chart is in the thread (`charts_in`); the first one."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not (found := self.charts_in(thread_ts)):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no chart in thread {thread_ts} within {timeout} s")
+                self._changed.wait(left)
+            return found[0]
+
+
+def shows_file(args: dict) -> bool:
+    """Whether a chat.postMessage shows an uploaded file (a slack_file image block)."""
+    layout = args.get("blocks")
+    layout = json.loads(layout) if isinstance(layout, str) else layout
+    return any(isinstance(b, dict) and "slack_file" in b for b in layout or [])
 
 
 class _Server(ThreadingHTTPServer):

@@ -448,7 +448,7 @@ def test_subscribing_without_an_indicator_explains_how(running, fake):
 def test_a_question_asked_again_is_answered_from_memory_until_the_data_changes(running, fake, sample_store_copy):
     def answer(ts: str, event_id: str) -> str:
         assert slack.post(running.port, slack.event(slack.mention("ledighed maj", ts), event_id), JSON)[0] == 200
-        fake.wait_for("files.completeUploadExternal", where=in_thread(ts))
+        fake.wait_for_chart(ts)  # uploaded, or shown again from the file uploaded before
         return fake.wait_for("chat.postMessage", where=in_thread(ts))[0].args["text"]
 
     first = answer("1764100031.000100", "Ev31")
@@ -463,3 +463,48 @@ def test_a_question_asked_again_is_answered_from_memory_until_the_data_changes(r
     assert changed == 1
     third = answer("1764100033.000100", "Ev33")
     assert "917" in third and "816" not in third and len(running.bot.answers) == 2
+
+
+def test_a_chart_asked_again_in_a_channel_is_shown_from_its_file_not_uploaded_again(running, fake,
+                                                                                   sample_store_copy):
+    def ask(ts: str, event_id: str, channel: str = "C0LEDELSE") -> None:
+        inner = slack.mention("ledighed maj", ts, channel=channel)
+        assert slack.post(running.port, slack.event(inner, event_id), JSON)[0] == 200
+
+    ask("1764100041.000100", "Ev41")
+    [uploaded] = fake.wait_for("files.completeUploadExternal", where=in_thread("1764100041.000100"))
+    file_id = json.loads(uploaded.args["files"])[0]["id"]
+    ask("1764100042.000100", "Ev42")
+    shown = fake.wait_for_chart("1764100042.000100")
+    assert shown.method == "chat.postMessage" and shown.args["channel"] == "C0LEDELSE"
+    [image] = shown.args["blocks"]
+    title = blocks.chart_title(asked(sample_store_copy, "ledighed maj"))
+    assert image == {"type": "image", "slack_file": {"id": file_id}, "alt_text": title,
+                     "title": {"type": "plain_text", "text": title, "emoji": True}}
+    assert shown.args["text"] == blocks.escape(title)
+    # The answer itself is the same message as the first time, posted before its chart.
+    first, again = (fake.to("chat.postMessage", where=in_thread(ts))[0] for ts in ("1764100041.000100",
+                                                                                   "1764100042.000100"))
+    assert again.args["blocks"] == first.args["blocks"] and again.at < shown.at
+    assert len(fake.to("files.completeUploadExternal")) == 1 and len(fake.uploads) == 1
+    # Another channel has not got the file: uploaded there.
+    ask("1764100043.000100", "Ev43", channel="C0GENERELT")
+    assert fake.wait_for_chart("1764100043.000100").args["channel_id"] == "C0GENERELT"
+
+
+def test_a_shared_chart_deleted_in_slack_is_uploaded_again(running, fake):
+    def ask(ts: str, event_id: str) -> None:
+        assert slack.post(running.port, slack.event(slack.mention("ledighed maj", ts), event_id), JSON)[0] == 200
+
+    ask("1764100044.000100", "Ev44")
+    [uploaded] = fake.wait_for("files.completeUploadExternal", where=in_thread("1764100044.000100"))
+    fake.delete_file(json.loads(uploaded.args["files"])[0]["id"])
+    ask("1764100045.000100", "Ev45")
+    again = fake.wait_for_chart("1764100045.000100")
+    assert again.method == "files.completeUploadExternal"  # refused as an invalid slack file, then uploaded
+    [refused] = [c for c in fake.to("chat.postMessage", where=in_thread("1764100045.000100")) if slack.shows_file(c.args)]
+    assert refused.response["error"] == "invalid_blocks"
+    assert running.bot.records().posts_to_retry(clock.now() + timedelta(days=1)) == []  # nothing left to retry
+    ask("1764100046.000100", "Ev46")  # the new file is the one shown from now on
+    assert fake.wait_for_chart("1764100046.000100").args["blocks"][0]["slack_file"]["id"] == \
+        json.loads(again.args["files"])[0]["id"]

@@ -14,8 +14,9 @@ import pytest
 
 from bot.settings import load_settings
 from bot.slack import server
-from bot.slack.app import worker_count
+from bot.slack.app import Arrivals, worker_count
 from bot.slack.blocks import words
+from bot.slack.listeners import build_app
 from indicators.store import Store
 from indicators.types import Observation
 from tests import fake_slack as slack
@@ -224,14 +225,49 @@ def test_a_full_queue_says_it_is_working_on_it_and_answers_later(sample_store_co
         assert not fake.to("chat.postMessage", where=in_thread(stamps[0]))  # queued quietly, not answered yet
         held.set()
         for ts in stamps[:7]:
-            answers = fake.wait_for("chat.postMessage", count=1 if ts == stamps[0] else 2, where=in_thread(ts),
-                                    timeout=20)
+            # The note (if any) and the answer; not the chart, which may be shown as a message of its own.
+            answers = fake.wait_for("chat.postMessage", count=1 if ts == stamps[0] else 2,
+                                    where=lambda a, ts=ts: in_thread(ts)(a) and not slack.shows_file(a), timeout=20)
             assert "Ledige i Ballerup, maj 2026" in answers[-1].args["text"]
         time.sleep(0.3)
         assert len(fake.to("chat.postMessage", where=in_thread(stamps[7]))) == 1  # refused: no answer follows
     finally:
         held.set()
         running.stop()
+
+
+class SlowToQueue(Arrivals):
+    """Arrivals that take their time to count an event as queued for the listeners."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.queued_at: list[float] = []
+
+    def queued(self) -> None:
+        time.sleep(0.2)
+        super().queued()
+        self.queued_at.append(time.perf_counter())
+
+
+def test_an_event_is_queued_for_the_listeners_before_its_acknowledgement_is_sent(sample_store_copy, fake):
+    # So a sender that waits for each 200 before sending the next event has them handed on in
+    # that order: queued after the 200, the next event's handler thread could queue it first
+    # (the full-queue test above then saw its first question answered out of turn).
+    bot = server.SlackBot(settings_for(sample_store_copy, fake), CONFIG, chart_processes=0)
+    arrivals = SlowToQueue()
+    listener = server.http_server(build_app(bot), 0, signing_secret=slack.SECRET, arrivals=arrivals)
+    threading.Thread(target=listener.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        port = listener.server_address[1]
+        event = slack.event(slack.direct_message("hej", "1764100120.000100", user=slack.BOT_USER,
+                                                 bot_id=slack.BOT_ID), "EvOrder")
+        assert slack.post(port, event, JSON) == (200, "")
+        acknowledged = time.perf_counter()
+        assert len(arrivals.queued_at) == 1 and arrivals.queued_at[0] <= acknowledged
+    finally:
+        listener.shutdown()
+        listener.server_close()
+        bot.close()
 
 
 def test_the_answer_workers_follow_the_cores():

@@ -6,6 +6,7 @@ in `questions.py` and `actions.py`. I/O: Slack and the store.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import sqlite3
@@ -46,6 +47,8 @@ OVERLOAD = 4
 QUIET_SECONDS = 0.2
 # Answers remembered for questions asked again (each a reply's text and data, a few kB).
 ANSWERS_KEPT = 512
+# Charts already shared into a channel, remembered by channel and PNG (a file id each).
+SHARED_KEPT = 1024
 
 
 def worker_count(cpus: int | None = None) -> int:
@@ -141,6 +144,42 @@ class RememberedAnswers:
             return found
 
 
+class SharedCharts:
+    """Chart files already uploaded into a channel, by channel and the PNG's digest: the same chart
+    asked for again in that channel is shown from that file (a `slack_file` image block, one Web API
+    call) instead of uploading the same bytes again (three calls and another file in the
+    workspace). Only files uploaded with their channel are kept: a file uploaded without one cannot
+    be shown in a block. Least recently used go first past `entries`; safe across threads."""
+
+    def __init__(self, entries: int = SHARED_KEPT):
+        self.entries = entries
+        self._files: OrderedDict[tuple[str, bytes], str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(channel: str, png: bytes) -> tuple[str, bytes]:
+        return channel, hashlib.sha256(png).digest()
+
+    def get(self, key: tuple[str, bytes]) -> str | None:
+        with self._lock:
+            found = self._files.get(key)
+            if found is not None:
+                self._files.move_to_end(key)
+            return found
+
+    def keep(self, key: tuple[str, bytes], file_id: str) -> None:
+        with self._lock:
+            self._files[key] = file_id
+            self._files.move_to_end(key)
+            while len(self._files) > self.entries:
+                self._files.popitem(last=False)
+
+    def forget(self, key: tuple[str, bytes]) -> None:
+        """The file is gone from Slack (deleted, or not shown yet): the next time uploads again."""
+        with self._lock:
+            self._files.pop(key, None)
+
+
 def web_client(settings: Settings) -> WebClient:
     """The Web API client: base URL from SLACK_API_URL; retries on 429 (honouring Retry-After),
     on a dropped connection and once on a 5xx."""
@@ -176,6 +215,7 @@ class SlackBot:
         self._queries = Ledger(self._events.db)
         self._events_lock = threading.Lock()
         self.answers = RememberedAnswers()
+        self.shared = SharedCharts()
         self.arrivals = Arrivals()  # counted by the HTTP listener (bot/slack/server.py)
         # Workers mostly wait (on Slack, on a chart process), so a few per core; more would only
         # fight the threads that acknowledge Slack for the GIL. Past `workers + queue` pieces of

@@ -20,6 +20,7 @@ MESSAGE_BLOCKS, VIEW_BLOCKS = 50, 100
 # (msg_blocks_too_long, undocumented); stay under it.
 MESSAGE_CHARS = 12_000
 SECTION_CHARS, CONTEXT_CHARS, BUTTON_CHARS, VIEW_TITLE_CHARS = 3000, 2000, 75, 24
+IMAGE_TEXT_CHARS = 2000  # an image block's alt_text and title
 
 # Action and view ids: the contract between these payloads and the listeners in bot/slack/app.py.
 SNOOZE_WEEK, SNOOZE_MONTH = "alert_snooze_week", "alert_snooze_month"
@@ -122,6 +123,13 @@ def answer_message(reply: Reply) -> tuple[str, list[dict]]:
 def chart_title(reply: Reply) -> str:
     """The uploaded chart's title: the answer's first line without mrkdwn."""
     return caption_title(reply.text.split("\n", 1)[0])
+
+
+def shared_chart(file_id: str, title: str) -> dict:
+    """A chart already uploaded into the channel, shown again by its file id (Slack's `slack_file`):
+    the title as plain text, which Slack shows as it is, and as the image's alternative text."""
+    return {"type": "image", "slack_file": {"id": file_id}, "alt_text": title[:IMAGE_TEXT_CHARS],
+            "title": plain(title, IMAGE_TEXT_CHARS)}
 
 
 def caption_title(caption: str) -> str:

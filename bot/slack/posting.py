@@ -1,4 +1,5 @@
-"""Posting to Slack: messages and their charts (files_upload_v2), with what Slack did not take
+"""Posting to Slack: messages and their charts (files_upload_v2, or a chart the channel already has
+shown again from its file), with what Slack did not take
 recorded in `slack_posts` and retried by the service (`retry_failed_posts`) for about two hours,
 then kept for the operator. The Web API transport of the Slack side. I/O: Slack and the store.
 """
@@ -77,9 +78,31 @@ def _chart(bot: SlackBot, where: dict, chart: bytes) -> None:
 
 
 def upload_chart(bot: SlackBot, where: dict, chart: bytes) -> None:
+    """Put a chart in a channel (and thread): shown again from the file this channel already has
+    for the same PNG (one call: a message with a `slack_file` image block), else uploaded with
+    files_upload_v2 (three calls) and its file id kept for the next time (`SlackBot.shared`)."""
     title = where.get("chart_title") or "Faktabot"
-    bot.client.files_upload_v2(channel=where["channel"], thread_ts=where.get("thread_ts"), file=chart,
-                               filename="faktabot.png", title=title, alt_txt=title, request_file_info=False)
+    channel, thread_ts = where["channel"], where.get("thread_ts")
+    key = bot.shared.key(channel, chart)
+    file_id = bot.shared.get(key)
+    if file_id is not None:
+        payload = {"channel": channel, "text": blocks.escape(title), "blocks": [blocks.shared_chart(file_id, title)],
+                   "unfurl_links": False, "unfurl_media": False}
+        if thread_ts:
+            payload["thread_ts"] = thread_ts
+        try:
+            bot.client.chat_postMessage(**payload)
+            return
+        except SlackApiError as error:
+            if describe(error)[0] != "invalid_blocks":
+                raise
+            # Slack no longer shows that file (deleted, or not resolvable yet): upload it again.
+            bot.shared.forget(key)
+    uploaded = bot.client.files_upload_v2(channel=channel, thread_ts=thread_ts, file=chart, filename="faktabot.png",
+                                          title=title, alt_txt=title, request_file_info=False)
+    file_id = (uploaded.get("file") or {}).get("id")
+    if file_id:
+        bot.shared.keep(key, file_id)
 
 
 def _record(bot: SlackBot, payload: dict, chart: bytes | None, reason: str, permanent: bool) -> None:

@@ -121,9 +121,12 @@ def http_server(app: App, port: int, host: str = "127.0.0.1", *, signing_secret:
                 # An event wants nothing but a 200 within 3 s, whatever the listeners make of it:
                 # say so now, and leave Bolt's parsing, routing and queueing to the dispatch thread,
                 # so a burst of events is acknowledged at the speed of reading them (Slack's retries
-                # are dropped by event id, after the ack, as before).
-                self._answer(200, {}, "")
+                # are dropped by event id, after the ack, as before). Queued before the 200 is
+                # written: a sender that waits for each 200 before the next event has its events
+                # handed on in that order (queued after, the next one's handler thread could queue
+                # first). The dispatch thread waits until this connection is shut anyway.
                 dispatcher.put(body, query, headers)
+                self._answer(200, {}, "")
                 return
             try:
                 request = BoltRequest(body=body, query=query, headers=headers)
