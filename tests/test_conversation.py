@@ -107,6 +107,13 @@ def test_an_incomplete_year_is_declined_with_the_missing_months(store):
     (("ledighedsprocent aarhus", "vis udviklingen"), "ledighedsprocent", "751", "2026-07", "development"),
     (("ledige", "hvorfor?"), "ledige", "151", "2026-07", "change"),
     (("top 5 kommuner med flest ledige", "og i Aarhus?"), "ledige", "751", "2026-07", "ranking"),
+    # A month or quarter without a year keeps the year talked about, not the newest June.
+    (("ledighed maj 2025", "og juni?"), "ledige", "151", "2025-06", "value"),
+    (("sygedagpenge 2024", "og q3?"), "sygedagpenge", "151", "2024-Q3", "value"),
+    # »kvartalet før« is a quarter, also after a month: not the month before.
+    (("ledighed", "kvartalet før"), "ledige", "151", "2026-Q2", "value"),
+    (("ledighed juli 2025", "kvartalet før"), "ledige", "151", "2025-Q2", "value"),
+    (("ledighed q2", "kvartalet før"), "ledige", "151", "2026-Q1", "value"),
 ])
 def test_a_follow_up_changes_only_what_it_names(store, lines, indicator, area, period, intent):
     data = chat(store, *lines)[-1].as_json()

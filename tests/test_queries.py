@@ -63,3 +63,10 @@ def test_tokens_keep_dates_whole_and_fold_danish_letters():
 def test_absurdly_long_text_is_cut_not_crashed():
     result = parse("ledighed " * 10_000)
     assert isinstance(result, Query) and result.indicator == "ledige"
+
+
+def test_an_ordinal_outside_a_quarter_is_named_not_guessed_as_landet():
+    # »andet« is one letter from »landet«; guessed, the answer was for hele landet, unsaid.
+    result = parse("ledighed andet halvår 2025")
+    assert isinstance(result, Query) and result.area is None
+    assert result.unused == ("andet", "halvår")

@@ -206,6 +206,9 @@ def resolve(request: PeriodRequest, today: date, newest: Period | None) -> Perio
     if request.relative in ("year_before", "year_after") and newest is not None:
         years = -1 if request.relative == "year_before" else 1
         return PeriodRequest(period=str(periods.Period(newest.year + years, newest.start_month, newest.length)))
+    if request.relative in ("quarter_before", "quarter_after") and newest is not None:
+        step = -1 if request.relative == "quarter_before" else 1
+        return PeriodRequest(period=str(periods.quarter(newest.year, newest.quarter).shift(step)))
     if request.relative in ("period_before", "period_after") and newest is not None:
         return PeriodRequest(period=str(newest.shift(-1 if request.relative == "period_before" else 1)))
     return PeriodRequest()

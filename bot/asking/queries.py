@@ -386,7 +386,11 @@ def _guess_misspellings(r: _Reading, vocab: Vocabulary) -> list[str]:
     """Take an unknown word close to an indicator, area or month name as meant; return the rest."""
     still_unknown = []
     for word in r.unknown:
-        if r.indicator is None and (hit := _fuzzy(word, vocab.indicators, FUZZY_ACCEPT)):
+        if word in vocab.quarter_ordinals:
+            # "andet" outside "andet kvartal" is a Danish word, not a misspelling of "landet":
+            # guessed, »ledighed andet halvår« answered for hele landet.
+            still_unknown.append(word)
+        elif r.indicator is None and (hit := _fuzzy(word, vocab.indicators, FUZZY_ACCEPT)):
             r.indicator = hit
         elif (hit := _fuzzy(word, vocab.areas, FUZZY_ACCEPT + 4)) and hit not in r.areas + r.compare:
             (r.compare if r.areas else r.areas).append(hit)
@@ -423,12 +427,21 @@ def _starts_followup(tokens: list[str], vocab: Vocabulary) -> bool:
 
 def _shifted(request: PeriodRequest, context: Query) -> PeriodRequest:
     """A follow-up's period counted from the previous answer's period: "hvad med året før?"."""
-    moves = {"year_before": -12, "year_after": 12, "period_before": -1, "period_after": 1}
-    if request.relative not in moves:
-        return request
+    moves = {"year_before": -12, "year_after": 12, "period_before": -1, "period_after": 1,
+             "quarter_before": -1, "quarter_after": 1}
     if context.period.period is None:
         return request  # the answer resolves it against the newest period
     before = periods.parse(context.period.period)
+    # "ledighed maj 2025" … "og juni?": the month (or quarter) of the year the talk is about,
+    # not the newest June.
+    if request.month is not None:
+        return PeriodRequest(period=str(periods.month(before.year, request.month)))
+    if request.quarter is not None:
+        return PeriodRequest(period=str(periods.quarter(before.year, request.quarter)))
+    if request.relative not in moves:
+        return request
+    if request.relative in ("quarter_before", "quarter_after"):
+        return PeriodRequest(period=str(periods.quarter(before.year, before.quarter).shift(moves[request.relative])))
     steps = moves[request.relative]
     if abs(steps) == 12:
         moved = periods.Period(before.year + steps // 12, before.start_month, before.length)
