@@ -186,3 +186,15 @@ def test_chat_json_carries_context_line_to_line(sample_store_path):
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(d["area"]["code"], d["period"]) for d in lines] == [("151", "2026-05"), ("751", "2026-05"), ("751", "2025-05")]
     assert all(d["unused"] == [] for d in lines)  # every word of these questions was used
+
+
+@pytest.mark.parametrize("lines", [
+    ("hvilke kommuner har størst fald i ledigheden",),
+    ("hvor er ledigheden steget mest",),
+    ("hvilke kommuner har flest ledige", "og hvem er steget mest?"),
+])
+def test_a_ranking_by_how_much_a_figure_moved_is_declined_not_ranked_by_level(store, lines):
+    # It ranked the highest ledighedsprocent (or answered Ballerup's own trend) without a word.
+    result = chat(store, *lines)[-1]
+    assert result.as_json().get("intent") != "ranking"
+    assert "Jeg kan ikke rangordne kommunerne efter, hvor meget et tal er steget eller faldet" in result.text

@@ -82,7 +82,9 @@ class NotUnderstood:
     text: str
     suggestions: tuple[str, ...] = ()  # indicator ids, closest first
     unknown: tuple[str, ...] = ()  # the words that were not understood
-    reason: str = "unknown_words"  # "empty", "unknown_words" or "no_context" (a follow-up to nothing)
+    # "empty", "unknown_words", "no_context" (a follow-up to nothing) or "ranking_change" (kommuner
+    # ranked by how much a figure moved, which a ranking cannot do)
+    reason: str = "unknown_words"
 
 
 @dataclass(frozen=True)
@@ -403,6 +405,12 @@ def _guess_misspellings(r: _Reading, vocab: Vocabulary) -> list[str]:
     return still_unknown
 
 
+def _ranks_a_change(intent: str, r: _Reading) -> bool:
+    """»hvilke kommuner har størst fald i ledigheden«: a ranking ranks a period's level; ranked
+    anyway, it answered »højest ledighedsprocent« without a word about the fall."""
+    return intent == "ranking" and bool({"development", "change"} & r.intents)
+
+
 def _intent(r: _Reading, has_indicator: bool) -> str:
     intents = r.intents
     for intent in ("help", "vocabulary", "freshness", "definition", "target"):
@@ -475,6 +483,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         elif r.indicator is not None and r.indicator not in vocab.percentages:
             r.unused.append(r.rate_word)
     intent = _intent(r, r.indicator is not None)
+    if _ranks_a_change(intent, r):
+        return NotUnderstood(text=text, reason="ranking_change")
     assumed = False
     if intent == "ranking" and r.indicator is None and not still_unknown:
         r.indicator, assumed = vocab.default_ranking, True  # "hvor ligger Ballerup blandt kommunerne"
@@ -513,7 +523,8 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
     )
 
 
-def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query, vocab: Vocabulary) -> Query:
+def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
+            vocab: Vocabulary) -> Query | NotUnderstood:
     """A follow-up: what it names replaces that part of the previous question; the rest stays."""
     named_indicator = r.indicator is not None
     previous = context.ranked_from or context.indicator
@@ -539,6 +550,8 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query, vo
     intent = _intent(r, True)
     if not (r.intents or r.order or r.area_kind or r.base):
         intent = context.intent if context.intent not in GENERAL_INTENTS else "value"
+    if _ranks_a_change(intent, r):
+        return NotUnderstood(text=text, reason="ranking_change")
     if intent == "ranking":
         r.order = r.order or context.order
         r.area_kind = r.area_kind or context.area_kind
