@@ -14,6 +14,7 @@ from matplotlib.image import imread
 from bot.asking.conversation import reply
 from bot.asking.queries import NotUnderstood, Query, parse
 from bot.config import Config
+from bot.rendering.message import Line
 from indicators.store import Store
 from tests.conftest import run_cli
 
@@ -230,3 +231,17 @@ def test_a_quarter_without_a_year_of_a_monthly_figure_is_its_average_not_its_las
     assert answer.observation.period == quarter and answer.aggregate is not None
     values = [store.get("ledige", "151", month).value for month in months]
     assert answer.observation.value == pytest.approx(sum(values) / 3)
+
+
+def test_a_target_question_without_a_target_says_so_under_the_figure(store):
+    # »mål for ledighed« answered the figure as if it were the target's status.
+    result = ask(store, "mål for ledighed")
+    assert result.as_json()["indicator"] == "ledige"
+    assert "Der er ikke sat noget mål for ledige i Ballerup i faktabot.toml – her er tallet." in result.text
+    plain = ask(store, "ledighed")
+    assert "mål" not in plain.text
+
+
+def test_a_target_question_with_a_target_shows_its_status_not_the_no_target_note(store):
+    result = ask(store, "mål for ledighed", targets=lambda query, answer: (Line("Målet er nået."), []))
+    assert "Målet er nået." in result.text and "ikke sat noget mål" not in result.text
