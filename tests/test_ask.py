@@ -245,3 +245,30 @@ def test_a_target_question_without_a_target_says_so_under_the_figure(store):
 def test_a_target_question_with_a_target_shows_its_status_not_the_no_target_note(store):
     result = ask(store, "mål for ledighed", targets=lambda query, answer: (Line("Målet er nået."), []))
     assert "Målet er nået." in result.text and "ikke sat noget mål" not in result.text
+
+
+def test_a_figure_published_only_by_two_keys_is_answered_by_its_parts_not_said_to_be_missing(store):
+    # Konjunkturprognosen exists per prognose and nøgletal only; the answer said there were no
+    # figures for hele landet.
+    result = ask(store, "konjunkturprognose landet")
+    answered = result.result
+    assert answered.observation is not None and answered.area.code == "000"
+    stored = store.get("konjunkturprognose", "000", answered.observation.period, answered.query.breakdown)
+    assert stored.value == answered.observation.value
+    assert "Der er ingen tal" not in result.text and len(answered.parts) == 2
+
+
+def test_part_of_a_two_key_breakdown_is_listed_by_the_other_key(store):
+    result = ask(store, "konjunkturprognose ledighed landet")
+    answered = result.result
+    assert "maal=Ledighed" in answered.query.breakdown and answered.missing_breakdown is None
+    assert sorted(p.label for p in answered.parts) == ["Finansministeriet", "Økonomisk Råd"]
+    assert "Der er ingen tal" not in result.text
+
+
+def test_a_missing_breakdown_without_a_total_names_the_part_shown_not_a_total(store):
+    # »fuldtidspersoner kvinder« showed førtidspension's 1.794 as »Fuldtidspersoner … – her er det
+    # samlede tal«; fuldtidspersoner has no total.
+    result = ask(store, "fuldtidspersoner kvinder")
+    assert "Fuldtidspersoner (Førtidspension) i Ballerup" in result.text
+    assert "samlede tal" not in result.text and "der er ikke noget samlet tal" in result.text

@@ -326,7 +326,16 @@ def _series_for(query: Query, store: Store, indicator: Indicator, area: Area) ->
     if not available and not breakdown:
         # No total published (aktiveringsberørte exist per ydelse only; fuldtidspersoner has no
         # sum): answer the largest series there is, and list the rest by the same breakdown.
-        candidates = [b for b in store.breakdowns(indicator.id, area.code) if b and ";" not in b]
+        every = [b for b in store.breakdowns(indicator.id, area.code) if b]
+        candidates, asked = [b for b in every if ";" not in b], {}
+        if not candidates:
+            # Published only by two keys at once (konjunkturprognosen: per prognose and nøgletal):
+            # the series that hold what was asked (»konjunkturprognose ledighed«), listed by their
+            # other key. Without this, the answer said there were no figures for hele landet.
+            asked = parse_breakdown(missing_breakdown or "")
+            candidates = [b for b in every if asked.items() <= parse_breakdown(b).items()]
+            if candidates:
+                missing_breakdown = None
         if candidates:
             found = store.newest(indicator.id, area.code, candidates)
             newest = [found[b] for b in candidates]
@@ -334,7 +343,7 @@ def _series_for(query: Query, store: Store, indicator: Indicator, area: Area) ->
             breakdown = best.breakdown
             available = store.period_kinds(indicator.id, area.code, breakdown)
             if len(candidates) > 1 and query.by is None:
-                query = replace(query, by=breakdown.split("=", 1)[0])
+                query = replace(query, by=next(k for k in parse_breakdown(breakdown) if k not in asked))
             query = replace(query, breakdown=breakdown)
     return query, breakdown, missing_breakdown, available
 
