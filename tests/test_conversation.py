@@ -198,3 +198,14 @@ def test_a_ranking_by_how_much_a_figure_moved_is_declined_not_ranked_by_level(st
     result = chat(store, *lines)[-1]
     assert result.as_json().get("intent") != "ranking"
     assert "Jeg kan ikke rangordne kommunerne efter, hvor meget et tal er steget eller faldet" in result.text
+
+
+def test_for_a_part_of_the_figure_before_is_that_part_not_another_figure(store):
+    # »for kontanthjælp« after »aktiveringsgrad« answered kontanthjælpsmodtagere, without a word.
+    _, part, other = chat(store, "aktiveringsgrad", "for kontanthjælp", "og for sygedagpenge")
+    assert part.result.query.indicator == "aktiveringsgrad" and part.result.query.breakdown == "ydelse=Kontanthjælp"
+    assert other.result.query.breakdown == "ydelse=Sygedagpenge"
+    stored = store.get("aktiveringsgrad", "151", part.result.observation.period, "ydelse=Kontanthjælp")
+    assert part.result.observation.value == stored.value
+    # Asked on its own, »kontanthjælp« is still the figure of that name.
+    assert chat(store, "aktiveringsgrad", "kontanthjælp")[-1].result.query.indicator == "kontanthjaelp"

@@ -107,6 +107,7 @@ class Vocabulary:
     since: frozenset[str] = frozenset()
     aggregate: frozenset[str] = frozenset()
     followup: frozenset[str] = frozenset()
+    followup_part: frozenset[str] = frozenset()  # "for": "for kontanthjælp" names a part of the figure before
     ranking: dict[str, str] = field(default_factory=dict)  # folded word -> order
     ranking_areas: dict[str, str] = field(default_factory=dict)  # folded word -> area kind
     own_region: frozenset[str] = frozenset()  # "regionen", "vores region": the configured kommune's region
@@ -148,6 +149,7 @@ class Vocabulary:
             since=frozenset(fold(w) for w in data.get("since", [])),
             aggregate=frozenset(fold(w) for w in data.get("aggregate", [])),
             followup=frozenset(fold(w) for w in data.get("followup", [])),
+            followup_part=frozenset(fold(w) for w in data.get("followup_part", [])),
             ranking={fold(k): v for k, v in data.get("ranking", {}).items()},
             ranking_areas={fold(k): v for k, v in data.get("ranking_areas", {}).items()},
             own_region=frozenset(fold(w) for w in data.get("own_region", ())),
@@ -429,6 +431,22 @@ def _intent(r: _Reading, has_indicator: bool) -> str:
     return "value"
 
 
+def _part_of_context(tokens: list[str], r: _Reading, context: Query | None, vocab: Vocabulary) -> None:
+    """»aktiveringsgrad« … »for kontanthjælp«: a figure's name that is also a part of the figure
+    talked about, after »for«, is that part; read as the figure, the answer silently changed to
+    kontanthjælpsmodtagere."""
+    if context is None or context.indicator is None or r.indicator is None or len(tokens) < 2:
+        return
+    word, used = _phrase(tokens, 0, {w: True for w in vocab.followup_part})
+    if not word:
+        return
+    value, _ = _phrase(tokens, used, vocab.breakdown_values)
+    named, _ = _phrase(tokens, used, vocab.indicators)
+    if value and named == r.indicator and value[0] in vocab.indicator_breakdowns.get(context.indicator, ()):
+        r.indicator = None
+        r.breakdown[value[0]] = value[1]
+
+
 def _starts_followup(tokens: list[str], vocab: Vocabulary) -> bool:
     return any(" ".join(tokens[:n]) in vocab.followup for n in (1, 2, 3))
 
@@ -470,6 +488,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         return NotUnderstood(text=text, reason="empty")
     r = _read(tokens, vocab)
     still_unknown = _guess_misspellings(r, vocab)
+    _part_of_context(tokens, r, context, vocab)
     named_something = bool(r.areas or r.compare or not r.period.is_latest or r.base or r.intents
                            or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind or r.own_region)
     followup = context is not None and context.indicator is not None and (
