@@ -272,3 +272,11 @@ def test_a_missing_breakdown_without_a_total_names_the_part_shown_not_a_total(st
     result = ask(store, "fuldtidspersoner kvinder")
     assert "Fuldtidspersoner (Førtidspension) i Ballerup" in result.text
     assert "samlede tal" not in result.text and "der er ikke noget samlet tal" in result.text
+
+
+def test_compared_with_the_same_month_last_year_is_the_change_against_it(store):
+    # It answered 2025's average and set »samme« aside.
+    result = ask(store, "ledighed sammenlignet med samme måned sidste år")
+    answered = result.result
+    assert answered.query.intent == "change" and answered.query.unused == ()
+    assert (answered.change.against.period, answered.observation.period) == ("2025-07", "2026-07")
