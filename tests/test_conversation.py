@@ -209,3 +209,16 @@ def test_for_a_part_of_the_figure_before_is_that_part_not_another_figure(store):
     assert part.result.observation.value == stored.value
     # Asked on its own, »kontanthjælp« is still the figure of that name.
     assert chat(store, "aktiveringsgrad", "kontanthjælp")[-1].result.query.indicator == "kontanthjaelp"
+
+
+def test_where_we_stand_on_a_count_ranks_its_rate_and_says_so(store):
+    # »hvor ligger vi på ledighed« placed Ballerup by the number of ledige, which mostly ranks size.
+    result = ask(store, "hvor ligger vi på ledighed")
+    data = result.as_json()
+    assert data["intent"] == "ranking" and data["indicator"] == "ledighedsprocent"
+    assert "frem for antallet" in result.text
+    values = {o.area: o.value for o in store.cross_section("ledighedsprocent", [data["period"]], KOMMUNER)}
+    below = sum(1 for v in values.values() if v < values["151"])
+    assert below < data["place"] <= below + sum(1 for v in values.values() if v == values["151"])
+    # After »flest ledige« the follow-up keeps the count it talked about.
+    assert chat(store, "hvilke kommuner har flest ledige", "og hvor ligger vi?")[-1].as_json()["indicator"] == "ledige"

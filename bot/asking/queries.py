@@ -523,9 +523,11 @@ def _original_words(text: str) -> dict[str, str]:
 def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab: Vocabulary, *,
            assumed: bool = False, followup: bool = False, top: int | None = None) -> Query:
     indicator, ranked_from = r.indicator, None
-    if intent == "ranking" and r.order in ("high", "low") and indicator in vocab.rates and not r.wants_rate:
-        # Kommuner of different size compare fairly by their rate: "laveste ledighed" ranks
-        # ledighedsprocenten; "flest ledige" keeps the count.
+    by_size = r.order in ("high", "low") or (r.order == "place" and not followup)
+    if intent == "ranking" and by_size and indicator in vocab.rates and not r.wants_rate:
+        # Kommuner of different size compare fairly by their rate: "laveste ledighed" and "hvor
+        # ligger vi på ledighed" rank ledighedsprocenten; "flest ledige" keeps the count, and so
+        # does "og hvor ligger vi?" after it.
         indicator, ranked_from = vocab.rates[indicator], indicator
     if r.aggregate and (r.period.period is None or periods.parse(r.period.period).length == 1) \
             and r.period.relative not in ("this_year", "last_year"):
