@@ -70,3 +70,16 @@ def test_an_ordinal_outside_a_quarter_is_named_not_guessed_as_landet():
     result = parse("ledighed andet halvår 2025")
     assert isinstance(result, Query) and result.area is None
     assert result.unused == ("andet", "halvår")
+
+
+def test_over_or_under_an_area_compares_with_it_and_over_an_age_stays_an_age():
+    # »ledighed over landsgennemsnittet« answered hele landet's figure and set »over« aside.
+    compared = parse("ledighed over landsgennemsnittet")
+    assert (compared.area, compared.compare, compared.unused) == (None, ("000",), ())
+    assert parse("ledige over 60").breakdown == "alder=60 år og derover"
+
+
+def test_a_ranking_asked_about_landet_keeps_the_own_kommune():
+    # »ligger vi over landet i ledighed« ranked with hele landet as »own« and left Ballerup out.
+    ranked = parse("ligger vi over landet i ledighed")
+    assert ranked.intent == "ranking" and ranked.area is None

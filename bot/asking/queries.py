@@ -107,6 +107,7 @@ class Vocabulary:
     since: frozenset[str] = frozenset()
     aggregate: frozenset[str] = frozenset()
     followup: frozenset[str] = frozenset()
+    compare_area: frozenset[str] = frozenset()  # "over", "under": compare only before an area's name
     followup_part: frozenset[str] = frozenset()  # "for": "for kontanthjælp" names a part of the figure before
     ranking: dict[str, str] = field(default_factory=dict)  # folded word -> order
     ranking_areas: dict[str, str] = field(default_factory=dict)  # folded word -> area kind
@@ -144,6 +145,7 @@ class Vocabulary:
             quarter_ordinals={fold(k): v for k, v in data["quarters"]["ordinals"].items()},
             intents=intents,
             compare=frozenset(fold(w) for w in data.get("compare", [])),
+            compare_area=frozenset(fold(w) for w in data.get("compare_area", [])),
             by=frozenset(fold(w) for w in data.get("by", [])),
             rate_words=frozenset(fold(w) for w in data.get("rate", [])),
             since=frozenset(fold(w) for w in data.get("since", [])),
@@ -352,6 +354,11 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if compare:
             r.comparing, i = True, i + used
             continue
+        if token in vocab.compare_area and i + 1 < len(tokens) and _phrase(tokens, i + 1, vocab.areas)[0]:
+            # "ledighed over landsgennemsnittet": Ballerup against landet, not landet's figure
+            # ("over 60" stays an age).
+            r.comparing, i = True, i + 1
+            continue
         by, used = _phrase(tokens, i, {w: True for w in vocab.by})
         if by and i + used < len(tokens):
             key, key_used = _phrase(tokens, i + used, vocab.breakdown_keys)
@@ -532,6 +539,10 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
     if r.aggregate and (r.period.period is None or periods.parse(r.period.period).length == 1) \
             and r.period.relative not in ("this_year", "last_year"):
         r.unused.append(r.aggregate_word)  # an average needs a year or a quarter to average over
+    if intent == "ranking" and r.areas == ["000"]:
+        # "ligger vi over landet i ledighed": hele landet is under every ranking; as the area
+        # asked about it took the configured kommune's place out of the answer.
+        r.areas = []
     typed = _original_words(text)
     breakdown = ";".join(f"{k}={r.breakdown[k]}" for k in sorted(r.breakdown))
     return Query(
