@@ -83,3 +83,19 @@ def test_a_ranking_asked_about_landet_keeps_the_own_kommune():
     # »ligger vi over landet i ledighed« ranked with hele landet as »own« and left Ballerup out.
     ranked = parse("ligger vi over landet i ledighed")
     assert ranked.intent == "ranking" and ranked.area is None
+
+
+@pytest.mark.parametrize(("text", "period"), [
+    # »01.2026« answered the incomplete year 2026 and set »01« aside; »maj 25« answered maj 2026.
+    ("ledighed 01.2026", "2026-01"),
+    ("ledighed maj 25", "2025-05"),
+    ("ledighed jan. 25", "2025-01"),
+])
+def test_dotted_months_and_two_digit_years_are_the_month_asked(text, period):
+    result = parse(text)
+    assert (result.period.period, result.unused) == (period, ())
+
+
+def test_a_number_before_kommuner_after_a_month_is_the_ranking_length_not_a_year():
+    result = parse("ledighed i maj 10 kommuner")
+    assert (result.period.month, result.top) == (5, 10)

@@ -166,10 +166,11 @@ def default_vocabulary() -> Vocabulary:
     return Vocabulary.build(default_catalogue(), default_areas())
 
 
-_TOKEN = re.compile(r"(?:19|20)\d{2}-(?:\d{1,2}|[kq][1-4])\b|\d{1,2}/(?:19|20)\d{2}|\d+-\d+|\w+")
+_TOKEN = re.compile(r"(?:19|20)\d{2}-(?:\d{1,2}|[kq][1-4])\b|\d{1,2}[/.](?:19|20)\d{2}\b|\d+-\d+|\w+")
 _YEAR = re.compile(r"^(19|20)\d{2}$")
 _ISO_MONTH = re.compile(r"^((?:19|20)\d{2})-(\d{1,2})$")
-_SLASH_MONTH = re.compile(r"^(\d{1,2})/((?:19|20)\d{2})$")
+_SLASH_MONTH = re.compile(r"^(\d{1,2})[/.]((?:19|20)\d{2})$")  # "05/2025", "01.2026"
+_SHORT_YEAR = re.compile(r"^\d{2}$")  # "jan 26": a month's year in two digits
 _COMPACT_QUARTER = re.compile(r"^((?:19|20)\d{2})-?[kq]([1-4])$|^[kq]([1-4])$")
 
 
@@ -206,6 +207,9 @@ def _period(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[PeriodRequest
         month_number = vocab.months[token]
         if _YEAR.match(nxt):
             return PeriodRequest(period=str(periods.month(int(nxt), month_number))), 2
+        if _SHORT_YEAR.match(nxt) and after not in vocab.ranking_areas:  # not "maj 10 kommuner"
+            # "maj 25" is May 2025: read as the newest May, it answered maj 2026 and set »25« aside.
+            return PeriodRequest(period=str(periods.month(2000 + int(nxt), month_number))), 2
         return PeriodRequest(month=month_number), 1
     if (m := _ISO_MONTH.match(token)) and 1 <= int(m.group(2)) <= 12:
         return PeriodRequest(period=str(periods.month(int(m.group(1)), int(m.group(2))))), 1
