@@ -280,3 +280,23 @@ def test_compared_with_the_same_month_last_year_is_the_change_against_it(store):
     answered = result.result
     assert answered.query.intent == "change" and answered.query.unused == ()
     assert (answered.change.against.period, answered.observation.period) == ("2025-07", "2026-07")
+
+
+@pytest.mark.parametrize(("text", "period"), [
+    # The year was answered (2025's average) and »marts« set aside.
+    ("hvad var ledigheden i marts sidste år", "2025-03"),
+    ("ledighed marts i 2025", "2025-03"),
+    ("sygedagpenge 1. kvartal sidste år", "2025-Q1"),
+    ("ledighed i år marts", "2026-03"),
+])
+def test_a_month_or_quarter_with_its_year_apart_is_that_month(store, text, period):
+    answered = ask(store, text).result
+    assert answered.observation.period == period and answered.query.unused == ()
+    assert answered.aggregate is None
+
+
+@pytest.mark.parametrize("text", ["ledighed siden marts sidste år", "hvor mange flere ledige end i marts sidste år"])
+def test_a_base_month_with_its_year_apart_is_the_base(store, text):
+    # »siden marts sidste år« compared marts 2024 with 2025's average.
+    answered = ask(store, text).result
+    assert (answered.change.against.period, answered.observation.period) == ("2025-03", "2026-07")

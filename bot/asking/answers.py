@@ -196,10 +196,13 @@ def resolve(request: PeriodRequest, today: date, newest: Period | None) -> Perio
         return PeriodRequest(period=str(this_month.shift(-1)))
     if request.relative == "previous_quarter":
         return PeriodRequest(period=str(periods.quarter(today.year, (today.month - 1) // 3 + 1).shift(-1)))
-    if request.relative == "this_year":
-        return PeriodRequest(period=str(today.year))
-    if request.relative == "last_year":
-        return PeriodRequest(period=str(today.year - 1))
+    if request.relative in ("this_year", "last_year"):
+        year = today.year - (request.relative == "last_year")
+        if request.month is not None:  # »marts sidste år«
+            return PeriodRequest(period=str(periods.month(year, request.month)))
+        if request.quarter is not None:  # »1. kvartal i år«
+            return PeriodRequest(period=str(periods.quarter(year, request.quarter)))
+        return PeriodRequest(period=str(year))
     if request.relative == "year_ago" and newest is not None:
         return PeriodRequest(period=str(newest.same_period_last_year()))
     # A follow-up's "året før" when the question before had no period: from the newest.
@@ -508,7 +511,10 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     movers: list[tuple[str, Change]] = []
     national_change = None
     if query.intent in ("change", "why"):
-        base_period = _base_period(query.base, p, series)
+        base = query.base
+        if base is not None and base.relative is not None and (base.month or base.quarter):
+            base = resolve(base, today, None)  # »siden marts sidste år«: marts 2025
+        base_period = _base_period(base, p, series)
         base = value_at(indicator, area.code, base_period)
         asked_change = change(current, base, indicator)
         if asked_change is None:

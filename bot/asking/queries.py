@@ -11,7 +11,7 @@ Danish word lists here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -291,7 +291,9 @@ class _Reading:
 
 
 def _after_since(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
-    """Whether the words just before tokens[i] make the period there a base ("siden", "fra")."""
+    """Whether the words just before tokens[i] make the period there a base ("siden", "fra", "end i")."""
+    if i > 1 and tokens[i - 1] == "i":
+        i -= 1  # "flere end i marts sidste år": the base, not the period answered
     return any(" ".join(tokens[max(0, i - n):i]) in vocab.since for n in (1, 2, 3) if i - n >= 0)
 
 
@@ -344,6 +346,10 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if request is not None:
             if _after_since(tokens, i, vocab) and not request.is_latest and r.base is None:
                 r.base = request
+            elif r.base is not None and r.period.is_latest and (within := _within_year(r.base, request)):
+                r.base = within  # »siden marts sidste år«
+            elif (within := _within_year(r.period, request)) is not None:
+                r.period, r.period_words = within, f"{r.period_words} {' '.join(tokens[i:i + used])}"
             elif not request.is_latest or r.period.is_latest:
                 if not r.period.is_latest and not request.is_latest:
                     r.unused.append(r.period_words)  # two periods, neither a base: the later one is answered
@@ -418,6 +424,23 @@ def _guess_misspellings(r: _Reading, vocab: Vocabulary) -> list[str]:
     return still_unknown
 
 
+def _within_year(first: PeriodRequest, second: PeriodRequest) -> PeriodRequest | None:
+    """A month or quarter and, apart, its year: »marts sidste år«, »1. kvartal i år«, »marts i 2025«.
+    Read as two periods, the year was answered and the month set aside."""
+    part = next((p for p in (first, second) if p.period is None and p.relative is None
+                 and (p.month is not None or p.quarter is not None)), None)
+    year = second if part is first else first
+    if part is None or year is part:
+        return None
+    if year.relative in ("this_year", "last_year"):
+        return replace(part, relative=year.relative)
+    if year.period is not None and _YEAR.match(year.period):
+        made = periods.month(int(year.period), part.month) if part.month is not None \
+            else periods.quarter(int(year.period), part.quarter)
+        return PeriodRequest(period=str(made))
+    return None
+
+
 def _ranks_a_change(intent: str, r: _Reading) -> bool:
     """»hvilke kommuner har størst fald i ledigheden«: a ranking ranks a period's level; ranked
     anyway, it answered »højest ledighedsprocent« without a word about the fall."""
@@ -471,9 +494,9 @@ def _shifted(request: PeriodRequest, context: Query) -> PeriodRequest:
     before = periods.parse(context.period.period)
     # "ledighed maj 2025" … "og juni?": the month (or quarter) of the year the talk is about,
     # not the newest June.
-    if request.month is not None:
+    if request.month is not None and request.relative is None:
         return PeriodRequest(period=str(periods.month(before.year, request.month)))
-    if request.quarter is not None:
+    if request.quarter is not None and request.relative is None:
         return PeriodRequest(period=str(periods.quarter(before.year, request.quarter)))
     if request.relative not in moves:
         return request
