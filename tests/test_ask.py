@@ -300,3 +300,14 @@ def test_a_base_month_with_its_year_apart_is_the_base(store, text):
     # »siden marts sidste år« compared marts 2024 with 2025's average.
     answered = ask(store, text).result
     assert (answered.change.against.period, answered.observation.period) == ("2025-03", "2026-07")
+
+
+@pytest.mark.parametrize(("text", "period"), [
+    # Answered as 2025's average, with »udgangen« or »ultimo« set aside.
+    ("hvor mange var i fleksjob ved udgangen af 2025", "2025-12"),
+    ("ledighed primo 2026", "2026-01"),
+    ("sygedagpenge ultimo 2025", "2025-Q4"),  # a quarterly figure: its last quarter
+])
+def test_the_end_or_start_of_a_year_is_its_last_or_first_month(store, text, period):
+    answered = ask(store, text).result
+    assert answered.observation.period == period and answered.query.unused == ()

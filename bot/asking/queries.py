@@ -108,6 +108,7 @@ class Vocabulary:
     aggregate: frozenset[str] = frozenset()
     followup: frozenset[str] = frozenset()
     compare_area: frozenset[str] = frozenset()  # "over", "under": compare only before an area's name
+    year_ends: dict[str, int] = field(default_factory=dict)  # "ultimo" -> 12, "primo" -> 1: a year's month
     followup_part: frozenset[str] = frozenset()  # "for": "for kontanthjælp" names a part of the figure before
     ranking: dict[str, str] = field(default_factory=dict)  # folded word -> order
     ranking_areas: dict[str, str] = field(default_factory=dict)  # folded word -> area kind
@@ -152,6 +153,7 @@ class Vocabulary:
             aggregate=frozenset(fold(w) for w in data.get("aggregate", [])),
             followup=frozenset(fold(w) for w in data.get("followup", [])),
             followup_part=frozenset(fold(w) for w in data.get("followup_part", [])),
+            year_ends={fold(k): v for k, v in data.get("year_ends", {}).items()},
             ranking={fold(k): v for k, v in data.get("ranking", {}).items()},
             ranking_areas={fold(k): v for k, v in data.get("ranking_areas", {}).items()},
             own_region=frozenset(fold(w) for w in data.get("own_region", ())),
@@ -203,6 +205,10 @@ def _period(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[PeriodRequest
     relative, used = _phrase(tokens, i, vocab.relative)
     if relative:
         return PeriodRequest(relative=relative), used
+    edge, used = _phrase(tokens, i, vocab.year_ends)
+    if edge and i + used < len(tokens) and _YEAR.match(tokens[i + used]):
+        # "ved udgangen af 2025" is december 2025, not 2025's average with »udgangen« set aside.
+        return PeriodRequest(period=str(periods.month(int(tokens[i + used]), edge))), used + 1
     if token in vocab.months:
         month_number = vocab.months[token]
         if _YEAR.match(nxt):
