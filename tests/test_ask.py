@@ -311,3 +311,12 @@ def test_a_base_month_with_its_year_apart_is_the_base(store, text):
 def test_the_end_or_start_of_a_year_is_its_last_or_first_month(store, text, period):
     answered = ask(store, text).result
     assert answered.observation.period == period and answered.query.unused == ()
+
+
+def test_a_figure_without_a_total_in_the_area_names_the_part_it_shows(store):
+    # Glostrup's forsørgertryk is held for kontanthjælp only: »Forsørgertrykket (Kontanthjælp)«
+    # stood alone, easily read as the whole figure.
+    result = ask(store, "forsørgertryk glostrup")
+    assert result.result.no_total and result.result.query.breakdown == "ydelse=Kontanthjælp"
+    assert "Der er ikke noget samlet tal for forsørgertrykket i Glostrup – her er tallet for Kontanthjælp." in result.text
+    assert "samlet tal" not in ask(store, "forsørgertryk").text

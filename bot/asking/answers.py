@@ -131,6 +131,7 @@ class Answer:
     low: Observation | None = None
     high: Observation | None = None
     missing_breakdown: str | None = None  # asked-for breakdown without data; the total is shown
+    no_total: bool = False  # no breakdown asked and no total published: one part is shown (named)
     aggregate: Aggregate | None = None  # the observation is a year or quarter made of months
     change: Change | None = None  # a change question: against the base period
     base_missing: str | None = None  # a change question whose base period has no data
@@ -438,6 +439,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     elif query.own_region == "compare" and region is not None and region.code not in query.compare:
         query = replace(query, compare=(*query.compare, region.code))
     area = areas.get(query.area or default_area)
+    asked_breakdown = query.breakdown
     query, breakdown, missing_breakdown, available = _series_for(query, store, indicator, area)
     if query.intent == "ranking":
         found = rank(query, store, catalogue, areas, default_area, today)
@@ -546,7 +548,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         development=change(current, window[0], indicator) if len(window) > 1 else None,
         low=min(window, key=lambda o: o.value) if window else None,
         high=max(window, key=lambda o: o.value) if window else None,
-        missing_breakdown=missing_breakdown, aggregate=made, change=asked_change, base_missing=base_missing,
+        missing_breakdown=missing_breakdown, no_total=bool(breakdown) and not asked_breakdown, aggregate=made, change=asked_change, base_missing=base_missing,
         movers=tuple(movers[:3]), national_change=national_change,
     )
 
