@@ -99,3 +99,9 @@ def test_dotted_months_and_two_digit_years_are_the_month_asked(text, period):
 def test_a_number_before_kommuner_after_a_month_is_the_ranking_length_not_a_year():
     result = parse("ledighed i maj 10 kommuner")
     assert (result.period.month, result.top) == (5, 10)
+
+
+@pytest.mark.parametrize("text", ["hvor gamle er tallene", "hvornår kommer nye tal", "hvor kommer tallene fra"])
+def test_how_old_the_figures_are_asks_for_freshness(text):
+    # »Det forstod jeg ikke: »gamle«« before.
+    assert parse(text).intent == "freshness"
