@@ -105,3 +105,15 @@ def test_a_number_before_kommuner_after_a_month_is_the_ranking_length_not_a_year
 def test_how_old_the_figures_are_asks_for_freshness(text):
     # »Det forstod jeg ikke: »gamle«« before.
     assert parse(text).intent == "freshness"
+
+
+@pytest.mark.parametrize(("text", "indicator", "breakdown", "unused"), [
+    # Read as a part of the first figure: »ingen tal for ledige opdelt på ydelse (Sygedagpenge)«.
+    ("ledighed og sygedagpenge", "ledige", "", ("sygedagpenge",)),
+    ("hvor mange ledige og hvor mange sygemeldte", "ledige", "", ("sygemeldte",)),
+    # The second part overwrote the first: samtaler med sygemeldte, »ledige« dropped unsaid.
+    ("samtaler med ledige og sygemeldte", "samtaler", "gruppe=Ledige", ("sygemeldte",)),
+])
+def test_a_second_figure_after_og_is_named_not_read_as_a_part(text, indicator, breakdown, unused):
+    result = parse(text)
+    assert (result.indicator, result.breakdown, result.unused) == (indicator, breakdown, unused)

@@ -303,6 +303,14 @@ def _after_since(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
     return any(" ".join(tokens[max(0, i - n):i]) in vocab.since for n in (1, 2, 3) if i - n >= 0)
 
 
+def _after_and(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
+    """Whether tokens[i] follows "og"/"eller" with only filler between: "og hvor mange sygemeldte"."""
+    j = i - 1
+    while j >= 0 and tokens[j] not in ("og", "eller") and tokens[j] in vocab.filler:
+        j -= 1
+    return j >= 0 and tokens[j] in ("og", "eller")
+
+
 def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
     r = _Reading()
     # Intent words count even inside an indicator's alias: "udvikling i ledigheden" is both
@@ -387,6 +395,13 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             i += used
             continue
         value, used = _phrase(tokens, i, vocab.breakdown_values)
+        other, other_used = _phrase(tokens, i, vocab.indicators)
+        if value and other and r.indicator and other != r.indicator and _after_and(tokens, i, vocab):
+            # "ledighed og sygedagpenge": a second figure, named as set aside; read as a part of
+            # ledige it was answered as »ingen tal for ledige opdelt på ydelse (Sygedagpenge)«.
+            r.unused.append(" ".join(tokens[i:i + other_used]))
+            i += other_used
+            continue
         if value:
             key, canonical = value
             r.breakdown[key] = canonical
