@@ -222,3 +222,11 @@ def test_where_we_stand_on_a_count_ranks_its_rate_and_says_so(store):
     assert below < data["place"] <= below + sum(1 for v in values.values() if v == values["151"])
     # After »flest ledige« the follow-up keeps the count it talked about.
     assert chat(store, "hvilke kommuner har flest ledige", "og hvor ligger vi?")[-1].as_json()["indicator"] == "ledige"
+
+
+def test_a_ranking_of_a_quarter_without_a_year_ranks_the_whole_quarter_not_its_last_month(store):
+    # »flest ledige i q1« ranked marts 2026 under the heading »Ledige, marts 2026«.
+    data = ask(store, "flest ledige i q1").as_json()
+    exact = ask(store, "flest ledige i 1. kvt. 2026").as_json()
+    assert data["period"] == "2026-Q1"
+    assert data["ranking"] == exact["ranking"] and data["place"] == exact["place"]

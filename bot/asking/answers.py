@@ -615,6 +615,16 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     period, made, fell_back = None, None, False
     if request.period is not None:
         period = request.period
+    elif request.quarter is not None and kind == "month":
+        # »flest ledige i Q1« of a monthly figure: the newest whole such quarter, ranked by its
+        # average or sum (below) as an answer does; it ranked the quarter's last month, »marts 2026«.
+        months: dict[int, int] = {}
+        for p, _ in coverage:
+            if _period(p).length == 1 and _period(p).quarter == request.quarter:
+                months[_period(p).year] = months.get(_period(p).year, 0) + 1
+        whole = [year for year, count in months.items() if count == 3]
+        period = str(periods.quarter(max(whole or months), request.quarter)) if months else None
+        fell_back = period is None
     elif request.month is not None or request.quarter is not None:
         period = next((p for p, _ in coverage if (request.month and _period(p).month == request.month)
                        or (request.quarter and _period(p).quarter == request.quarter)), None)
