@@ -117,3 +117,14 @@ def test_how_old_the_figures_are_asks_for_freshness(text):
 def test_a_second_figure_after_og_is_named_not_read_as_a_part(text, indicator, breakdown, unused):
     result = parse(text)
     assert (result.indicator, result.breakdown, result.unused) == (indicator, breakdown, unused)
+
+
+@pytest.mark.parametrize(("text", "order", "top"), [
+    # »5« and »10« were set aside (or not understood) and the top 5 given.
+    ("de 5 laveste", "low", 5),
+    ("ledighedsprocent de 10 højeste kommuner 2025", "high", 10),
+    ("bund 5 ledighed", "low", 5),
+])
+def test_a_number_before_a_ranking_word_is_how_many_to_list(text, order, top):
+    result = parse(text)
+    assert (result.intent, result.order, result.top, result.unused) == ("ranking", order, top, ())

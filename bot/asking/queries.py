@@ -328,9 +328,10 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
     while i < len(tokens):
         token = tokens[i]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if token.isdigit() and len(token) <= 2 and (nxt in vocab.ranking_areas or (
-                i > 0 and vocab.ranking.get(tokens[i - 1]) == "high" and tokens[i - 1] == "top")):
-            r.top, i = max(1, int(token)), i + 1  # "top 5", "de 3 kommuner"
+        if token.isdigit() and len(token) <= 2 and (
+                nxt in vocab.ranking_areas or vocab.ranking.get(nxt) in ("high", "low", "most", "fewest")
+                or (i > 0 and tokens[i - 1] in ("top", "bund"))):
+            r.top, i = max(1, int(token)), i + 1  # "top 5", "de 3 kommuner", "de 5 laveste", "bund 5"
             continue
         intent, used = _phrase(tokens, i, vocab.intents)
         indicator, ind_used = _phrase(tokens, i, vocab.indicators) if r.indicator is None else (None, 0)
