@@ -230,3 +230,15 @@ def test_a_ranking_of_a_quarter_without_a_year_ranks_the_whole_quarter_not_its_l
     exact = ask(store, "flest ledige i 1. kvt. 2026").as_json()
     assert data["period"] == "2026-Q1"
     assert data["ranking"] == exact["ranking"] and data["place"] == exact["place"]
+
+
+def test_in_percent_after_a_count_asks_its_rate(store):
+    # »og i procent?« set »procent« aside and repeated the count.
+    data = chat(store, "ledighed", "og i procent?")[-1].as_json()
+    assert (data["indicator"], data["unused"]) == ("ledighedsprocent", [])
+
+
+def test_an_area_after_a_definition_asks_the_figure_there_and_a_figure_its_definition(store):
+    # »og i Ballerup?« after »hvad betyder forsørgertryk« repeated the definition.
+    assert chat(store, "hvad betyder forsørgertryk", "og i ballerup?")[-1].as_json()["intent"] == "value"
+    assert chat(store, "hvad betyder ledighedsprocent", "og aktiveringsgrad?")[-1].result.intent == "definition"

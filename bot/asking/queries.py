@@ -409,7 +409,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             i += used
             continue
         rate, used = _phrase(tokens, i, {w: True for w in vocab.rate_words})
-        if rate and r.indicator:
+        if rate and (r.indicator or i == 0 or tokens[i - 1] in ("og", "i")):  # "og i procent?" follows up
             r.wants_rate, r.rate_word, i = True, " ".join(tokens[i:i + used]), i + used
             continue
         if token in vocab.indicators and r.indicator and vocab.indicators[token] != r.indicator:
@@ -630,7 +630,10 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         r.by = context.by
     intent = _intent(r, True)
     if not (r.intents or r.order or r.area_kind or r.base):
-        intent = context.intent if context.intent not in GENERAL_INTENTS else "value"
+        # A definition is the same in every area and period: »og i Ballerup?« after one asks the
+        # figure (it repeated the definition); »og aktiveringsgrad?« asks the next definition.
+        carried = (*GENERAL_INTENTS, *(() if named_indicator else ("definition",)))
+        intent = context.intent if context.intent not in carried else "value"
     if _ranks_a_change(intent, r):
         return NotUnderstood(text=text, reason="ranking_change")
     if intent == "ranking":
