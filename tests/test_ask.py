@@ -320,3 +320,15 @@ def test_a_figure_without_a_total_in_the_area_names_the_part_it_shows(store):
     assert result.result.no_total and result.result.query.breakdown == "ydelse=Kontanthjælp"
     assert "Der er ikke noget samlet tal for forsørgertrykket i Glostrup – her er tallet for Kontanthjælp." in result.text
     assert "samlet tal" not in ask(store, "forsørgertryk").text
+
+
+@pytest.mark.parametrize(("text", "period", "fell_back"), [
+    # »3« and »måneder« were set aside and the newest figure given as if it answered.
+    ("ledighed for 3 måneder siden", "2026-07", True),  # August 2026 (from TODAY) has no figures
+    ("ledighed for et halvt år siden", "2026-05", False),
+    ("ledighed for to år siden", "2024-11", False),
+])
+def test_some_months_ago_counts_back_from_today_and_says_when_there_is_nothing(store, text, period, fell_back):
+    result = ask(store, text)
+    assert result.result.observation.period == period and result.result.query.unused == ()
+    assert ("Der er ingen tal for august 2026" in result.text) is fell_back

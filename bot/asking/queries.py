@@ -108,6 +108,8 @@ class Vocabulary:
     aggregate: frozenset[str] = frozenset()
     followup: frozenset[str] = frozenset()
     compare_area: frozenset[str] = frozenset()  # "over", "under": compare only before an area's name
+    ago_units: dict[str, int] = field(default_factory=dict)  # "måneder" -> 1, "år" -> 12: "for 3 måneder siden"
+    ago_numbers: dict[str, float] = field(default_factory=dict)  # "tre" -> 3, "et halvt" -> 0.5
     year_ends: dict[str, int] = field(default_factory=dict)  # "ultimo" -> 12, "primo" -> 1: a year's month
     followup_part: frozenset[str] = frozenset()  # "for": "for kontanthjælp" names a part of the figure before
     ranking: dict[str, str] = field(default_factory=dict)  # folded word -> order
@@ -154,6 +156,8 @@ class Vocabulary:
             followup=frozenset(fold(w) for w in data.get("followup", [])),
             followup_part=frozenset(fold(w) for w in data.get("followup_part", [])),
             year_ends={fold(k): v for k, v in data.get("year_ends", {}).items()},
+            ago_units={fold(k): v for k, v in data.get("ago", {}).get("units", {}).items()},
+            ago_numbers={fold(k): v for k, v in data.get("ago", {}).get("numbers", {}).items()},
             ranking={fold(k): v for k, v in data.get("ranking", {}).items()},
             ranking_areas={fold(k): v for k, v in data.get("ranking_areas", {}).items()},
             own_region=frozenset(fold(w) for w in data.get("own_region", ())),
@@ -205,6 +209,10 @@ def _period(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[PeriodRequest
     relative, used = _phrase(tokens, i, vocab.relative)
     if relative:
         return PeriodRequest(relative=relative), used
+    if token == "for" and (months := _months_ago(tokens, i + 1, vocab)):
+        # "for 3 måneder siden": counted from today, as "sidste måned" is; the words were set
+        # aside and the newest figure given.
+        return PeriodRequest(relative=f"months_ago:{months[0]}"), months[1] + 1
     edge, used = _phrase(tokens, i, vocab.year_ends)
     if edge and i + used < len(tokens) and _YEAR.match(tokens[i + used]):
         # "ved udgangen af 2025" is december 2025, not 2025's average with »udgangen« set aside.
@@ -301,6 +309,20 @@ def _after_since(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
     if i > 1 and tokens[i - 1] == "i":
         i -= 1  # "flere end i marts sidste år": the base, not the period answered
     return any(" ".join(tokens[max(0, i - n):i]) in vocab.since for n in (1, 2, 3) if i - n >= 0)
+
+
+def _months_ago(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[int, int] | None:
+    """»3 måneder siden«, »to år siden«, »et halvt år siden« at tokens[i]: (months, tokens used)."""
+    if i < len(tokens) and tokens[i].isdigit() and len(tokens[i]) <= 2:
+        number, used = int(tokens[i]), 1
+    else:
+        number, used = _phrase(tokens, i, vocab.ago_numbers)
+        if not number:
+            return None
+    unit, unit_used = _phrase(tokens, i + used, vocab.ago_units)
+    if not unit or i + used + unit_used >= len(tokens) or tokens[i + used + unit_used] != "siden":
+        return None
+    return round(number * unit), used + unit_used + 1
 
 
 def _after_and(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
