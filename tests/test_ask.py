@@ -332,3 +332,16 @@ def test_some_months_ago_counts_back_from_today_and_says_when_there_is_nothing(s
     result = ask(store, text)
     assert result.result.observation.period == period and result.result.query.unused == ()
     assert ("Der er ingen tal for august 2026" in result.text) is fell_back
+
+
+@pytest.mark.parametrize(("text", "indicator"), [
+    # »Der er ingen tal for ledige opdelt på alder (18-29 år) … her er det samlede tal« (805).
+    ("hvor mange unge er ledige", "ledige_unge"),
+    ("indvandrere ledige", "ledige_ikkevestlige"),
+])
+def test_a_part_published_as_its_own_figure_is_answered_by_that_figure(store, text, indicator):
+    result = ask(store, text)
+    answered = result.result
+    assert answered.indicator.id == indicator and answered.missing_breakdown is None
+    assert answered.observation.value == store.get(indicator, "151", answered.observation.period).value
+    assert "Der er ingen tal" not in result.text

@@ -110,6 +110,7 @@ class Vocabulary:
     compare_area: frozenset[str] = frozenset()  # "over", "under": compare only before an area's name
     ago_units: dict[str, int] = field(default_factory=dict)  # "måneder" -> 1, "år" -> 12: "for 3 måneder siden"
     ago_numbers: dict[str, float] = field(default_factory=dict)  # "tre" -> 3, "et halvt" -> 0.5
+    part_figures: dict[str, str] = field(default_factory=dict)  # "ledige|alder=18-29 år" -> "ledige_unge"
     year_ends: dict[str, int] = field(default_factory=dict)  # "ultimo" -> 12, "primo" -> 1: a year's month
     followup_part: frozenset[str] = frozenset()  # "for": "for kontanthjælp" names a part of the figure before
     ranking: dict[str, str] = field(default_factory=dict)  # folded word -> order
@@ -156,6 +157,7 @@ class Vocabulary:
             followup=frozenset(fold(w) for w in data.get("followup", [])),
             followup_part=frozenset(fold(w) for w in data.get("followup_part", [])),
             year_ends={fold(k): v for k, v in data.get("year_ends", {}).items()},
+            part_figures=dict(data.get("part_figures", {})),
             ago_units={fold(k): v for k, v in data.get("ago", {}).get("units", {}).items()},
             ago_numbers={fold(k): v for k, v in data.get("ago", {}).get("numbers", {}).items()},
             ranking={fold(k): v for k, v in data.get("ranking", {}).items()},
@@ -616,6 +618,10 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         r.areas = []
     typed = _original_words(text)
     breakdown = ";".join(f"{k}={r.breakdown[k]}" for k in sorted(r.breakdown))
+    if (own := vocab.part_figures.get(f"{indicator}|{breakdown}")) is not None and intent != "ranking":
+        # "hvor mange unge er ledige": ledige has no age parts, but »ledige unge« is that figure;
+        # the answer said there were no figures for young ledige and gave all of them.
+        indicator, breakdown = own, ""
     return Query(
         intent=intent, indicator=indicator, area=r.areas[0] if r.areas else None, period=r.period,
         breakdown=breakdown, by=r.by, compare=tuple(dict.fromkeys(r.compare)), text=text,
