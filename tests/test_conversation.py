@@ -242,3 +242,23 @@ def test_an_area_after_a_definition_asks_the_figure_there_and_a_figure_its_defin
     # »og i Ballerup?« after »hvad betyder forsørgertryk« repeated the definition.
     assert chat(store, "hvad betyder forsørgertryk", "og i ballerup?")[-1].as_json()["intent"] == "value"
     assert chat(store, "hvad betyder ledighedsprocent", "og aktiveringsgrad?")[-1].result.intent == "definition"
+
+
+@pytest.mark.parametrize("text", ["ledighed første halvår 2025", "ledighed andet halvår 2025", "ledighed h1 2025"])
+def test_a_half_year_is_declined_not_answered_by_the_year(store, text):
+    # It answered 2025's average (or, for »andet halvår«, hele landet's) with »halvår« set aside.
+    result = ask(store, text)
+    assert result.as_json().get("value") is None
+    assert "Jeg kan ikke give tal for et halvår" in result.text
+
+
+def test_two_periods_joined_by_til_are_the_change_from_the_first(store):
+    # »ledighed maj 2025 til maj 2026« answered maj 2026 and set »maj 2025« aside.
+    answered = ask(store, "ledighed maj 2025 til maj 2026").result
+    assert answered.query.intent == "change" and answered.query.unused == ()
+    assert (answered.change.against.period, answered.observation.period) == ("2025-05", "2026-05")
+
+
+def test_a_figure_per_period_is_named_as_set_aside():
+    # »jobomsætning pr måned i 2025« gave the year's sum with »pr måned« dropped unsaid.
+    assert parse("jobomsætning pr måned i 2025").unused == ("pr", "måned")

@@ -82,8 +82,8 @@ class NotUnderstood:
     text: str
     suggestions: tuple[str, ...] = ()  # indicator ids, closest first
     unknown: tuple[str, ...] = ()  # the words that were not understood
-    # "empty", "unknown_words", "no_context" (a follow-up to nothing) or "ranking_change" (kommuner
-    # ranked by how much a figure moved, which a ranking cannot do)
+    # "empty", "unknown_words", "no_context" (a follow-up to nothing), "ranking_change" (kommuner
+    # ranked by how much a figure moved, which a ranking cannot do) or "half_year" (none is made)
     reason: str = "unknown_words"
 
 
@@ -110,6 +110,8 @@ class Vocabulary:
     compare_area: frozenset[str] = frozenset()  # "over", "under": compare only before an area's name
     ago_units: dict[str, int] = field(default_factory=dict)  # "måneder" -> 1, "år" -> 12: "for 3 måneder siden"
     ago_numbers: dict[str, float] = field(default_factory=dict)  # "tre" -> 3, "et halvt" -> 0.5
+    per_period: frozenset[str] = frozenset()  # "måned" in "pr måned": a rate per period, not made
+    half_year: frozenset[str] = frozenset()  # "halvår", "h1": no half-year figure is made
     part_figures: dict[str, str] = field(default_factory=dict)  # "ledige|alder=18-29 år" -> "ledige_unge"
     year_ends: dict[str, int] = field(default_factory=dict)  # "ultimo" -> 12, "primo" -> 1: a year's month
     followup_part: frozenset[str] = frozenset()  # "for": "for kontanthjælp" names a part of the figure before
@@ -158,6 +160,8 @@ class Vocabulary:
             followup_part=frozenset(fold(w) for w in data.get("followup_part", [])),
             year_ends={fold(k): v for k, v in data.get("year_ends", {}).items()},
             part_figures=dict(data.get("part_figures", {})),
+            per_period=frozenset(fold(w) for w in data.get("per_period", [])),
+            half_year=frozenset(fold(w) for w in data.get("half_year", [])),
             ago_units={fold(k): v for k, v in data.get("ago", {}).get("units", {}).items()},
             ago_numbers={fold(k): v for k, v in data.get("ago", {}).get("numbers", {}).items()},
             ranking={fold(k): v for k, v in data.get("ranking", {}).items()},
@@ -385,6 +389,11 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if request is not None:
             if _after_since(tokens, i, vocab) and not request.is_latest and r.base is None:
                 r.base = request
+            elif i > 0 and tokens[i - 1] == "til" and r.base is None and not r.period.is_latest \
+                    and not request.is_latest:
+                # "ledighed maj 2025 til maj 2026": the change from the first to the second, as
+                # "fra maj 2025 til maj 2026"; it answered maj 2026 and set »maj 2025« aside.
+                r.base, r.period, r.period_words = r.period, request, " ".join(tokens[i:i + used])
             elif r.base is not None and r.period.is_latest and (within := _within_year(r.base, request)):
                 r.base = within  # »siden marts sidste år«
             elif (within := _within_year(r.period, request)) is not None:
@@ -413,6 +422,12 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             key, key_used = _phrase(tokens, i + used, vocab.breakdown_keys)
             if key:
                 r.by, i = key, i + used + key_used
+                continue
+            if tokens[i + used] in vocab.per_period:
+                # "samtaler pr måned i 2025": no per-period figure is made; say so, as the answer
+                # is the year's sum (it dropped the words unsaid).
+                r.unused.extend(tokens[i:i + used + 1])
+                i += used + 1
                 continue
         area, used = _phrase(tokens, i, vocab.areas)
         if area and not token.isdigit():
@@ -566,6 +581,10 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     tokens = tokenize(text)
     if not tokens:
         return NotUnderstood(text=text, reason="empty")
+    if vocab.half_year & set(tokens):
+        # »ledighed første halvår 2025« answered 2025's average with »halvår« set aside: easily
+        # read as the half-year's figure. No half-year is made; say so and offer the quarters.
+        return NotUnderstood(text=text, reason="half_year")
     r = _read(tokens, vocab)
     still_unknown = _guess_misspellings(r, vocab)
     _part_of_context(tokens, r, context, vocab)
