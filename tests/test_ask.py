@@ -14,6 +14,7 @@ from matplotlib.image import imread
 from bot.asking.conversation import reply
 from bot.asking.queries import NotUnderstood, Query, parse
 from bot.config import Config
+from bot.rendering.message import Line
 from indicators.store import Store
 from tests.conftest import run_cli
 
@@ -230,3 +231,117 @@ def test_a_quarter_without_a_year_of_a_monthly_figure_is_its_average_not_its_las
     assert answer.observation.period == quarter and answer.aggregate is not None
     values = [store.get("ledige", "151", month).value for month in months]
     assert answer.observation.value == pytest.approx(sum(values) / 3)
+
+
+def test_a_target_question_without_a_target_says_so_under_the_figure(store):
+    # »mål for ledighed« answered the figure as if it were the target's status.
+    result = ask(store, "mål for ledighed")
+    assert result.as_json()["indicator"] == "ledige"
+    assert "Der er ikke sat noget mål for ledige i Ballerup i faktabot.toml – her er tallet." in result.text
+    plain = ask(store, "ledighed")
+    assert "mål" not in plain.text
+
+
+def test_a_target_question_with_a_target_shows_its_status_not_the_no_target_note(store):
+    result = ask(store, "mål for ledighed", targets=lambda query, answer: (Line("Målet er nået."), []))
+    assert "Målet er nået." in result.text and "ikke sat noget mål" not in result.text
+
+
+def test_a_figure_published_only_by_two_keys_is_answered_by_its_parts_not_said_to_be_missing(store):
+    # Konjunkturprognosen exists per prognose and nøgletal only; the answer said there were no
+    # figures for hele landet.
+    result = ask(store, "konjunkturprognose landet")
+    answered = result.result
+    assert answered.observation is not None and answered.area.code == "000"
+    stored = store.get("konjunkturprognose", "000", answered.observation.period, answered.query.breakdown)
+    assert stored.value == answered.observation.value
+    assert "Der er ingen tal" not in result.text and len(answered.parts) == 2
+
+
+def test_part_of_a_two_key_breakdown_is_listed_by_the_other_key(store):
+    result = ask(store, "konjunkturprognose ledighed landet")
+    answered = result.result
+    assert "maal=Ledighed" in answered.query.breakdown and answered.missing_breakdown is None
+    assert sorted(p.label for p in answered.parts) == ["Finansministeriet", "Økonomisk Råd"]
+    assert "Der er ingen tal" not in result.text
+
+
+def test_a_missing_breakdown_without_a_total_names_the_part_shown_not_a_total(store):
+    # »fuldtidspersoner kvinder« showed førtidspension's 1.794 as »Fuldtidspersoner … – her er det
+    # samlede tal«; fuldtidspersoner has no total.
+    result = ask(store, "fuldtidspersoner kvinder")
+    assert "Fuldtidspersoner (Førtidspension) i Ballerup" in result.text
+    assert "samlede tal" not in result.text and "der er ikke noget samlet tal" in result.text
+
+
+def test_compared_with_the_same_month_last_year_is_the_change_against_it(store):
+    # It answered 2025's average and set »samme« aside.
+    result = ask(store, "ledighed sammenlignet med samme måned sidste år")
+    answered = result.result
+    assert answered.query.intent == "change" and answered.query.unused == ()
+    assert (answered.change.against.period, answered.observation.period) == ("2025-07", "2026-07")
+
+
+@pytest.mark.parametrize(("text", "period"), [
+    # The year was answered (2025's average) and »marts« set aside.
+    ("hvad var ledigheden i marts sidste år", "2025-03"),
+    ("ledighed marts i 2025", "2025-03"),
+    ("sygedagpenge 1. kvartal sidste år", "2025-Q1"),
+    ("ledighed i år marts", "2026-03"),
+])
+def test_a_month_or_quarter_with_its_year_apart_is_that_month(store, text, period):
+    answered = ask(store, text).result
+    assert answered.observation.period == period and answered.query.unused == ()
+    assert answered.aggregate is None
+
+
+@pytest.mark.parametrize("text", ["ledighed siden marts sidste år", "hvor mange flere ledige end i marts sidste år"])
+def test_a_base_month_with_its_year_apart_is_the_base(store, text):
+    # »siden marts sidste år« compared marts 2024 with 2025's average.
+    answered = ask(store, text).result
+    assert (answered.change.against.period, answered.observation.period) == ("2025-03", "2026-07")
+
+
+@pytest.mark.parametrize(("text", "period"), [
+    # Answered as 2025's average, with »udgangen« or »ultimo« set aside.
+    ("hvor mange var i fleksjob ved udgangen af 2025", "2025-12"),
+    ("ledighed primo 2026", "2026-01"),
+    ("sygedagpenge ultimo 2025", "2025-Q4"),  # a quarterly figure: its last quarter
+])
+def test_the_end_or_start_of_a_year_is_its_last_or_first_month(store, text, period):
+    answered = ask(store, text).result
+    assert answered.observation.period == period and answered.query.unused == ()
+
+
+def test_a_figure_without_a_total_in_the_area_names_the_part_it_shows(store):
+    # Glostrup's forsørgertryk is held for kontanthjælp only: »Forsørgertrykket (Kontanthjælp)«
+    # stood alone, easily read as the whole figure.
+    result = ask(store, "forsørgertryk glostrup")
+    assert result.result.no_total and result.result.query.breakdown == "ydelse=Kontanthjælp"
+    assert "Der er ikke noget samlet tal for forsørgertrykket i Glostrup – her er tallet for Kontanthjælp." in result.text
+    assert "samlet tal" not in ask(store, "forsørgertryk").text
+
+
+@pytest.mark.parametrize(("text", "period", "fell_back"), [
+    # »3« and »måneder« were set aside and the newest figure given as if it answered.
+    ("ledighed for 3 måneder siden", "2026-07", True),  # August 2026 (from TODAY) has no figures
+    ("ledighed for et halvt år siden", "2026-05", False),
+    ("ledighed for to år siden", "2024-11", False),
+])
+def test_some_months_ago_counts_back_from_today_and_says_when_there_is_nothing(store, text, period, fell_back):
+    result = ask(store, text)
+    assert result.result.observation.period == period and result.result.query.unused == ()
+    assert ("Der er ingen tal for august 2026" in result.text) is fell_back
+
+
+@pytest.mark.parametrize(("text", "indicator"), [
+    # »Der er ingen tal for ledige opdelt på alder (18-29 år) … her er det samlede tal« (805).
+    ("hvor mange unge er ledige", "ledige_unge"),
+    ("indvandrere ledige", "ledige_ikkevestlige"),
+])
+def test_a_part_published_as_its_own_figure_is_answered_by_that_figure(store, text, indicator):
+    result = ask(store, text)
+    answered = result.result
+    assert answered.indicator.id == indicator and answered.missing_breakdown is None
+    assert answered.observation.value == store.get(indicator, "151", answered.observation.period).value
+    assert "Der er ingen tal" not in result.text

@@ -107,6 +107,13 @@ def test_an_incomplete_year_is_declined_with_the_missing_months(store):
     (("ledighedsprocent aarhus", "vis udviklingen"), "ledighedsprocent", "751", "2026-07", "development"),
     (("ledige", "hvorfor?"), "ledige", "151", "2026-07", "change"),
     (("top 5 kommuner med flest ledige", "og i Aarhus?"), "ledige", "751", "2026-07", "ranking"),
+    # A month or quarter without a year keeps the year talked about, not the newest June.
+    (("ledighed maj 2025", "og juni?"), "ledige", "151", "2025-06", "value"),
+    (("sygedagpenge 2024", "og q3?"), "sygedagpenge", "151", "2024-Q3", "value"),
+    # »kvartalet før« is a quarter, also after a month: not the month before.
+    (("ledighed", "kvartalet før"), "ledige", "151", "2026-Q2", "value"),
+    (("ledighed juli 2025", "kvartalet før"), "ledige", "151", "2025-Q2", "value"),
+    (("ledighed q2", "kvartalet før"), "ledige", "151", "2026-Q1", "value"),
 ])
 def test_a_follow_up_changes_only_what_it_names(store, lines, indicator, area, period, intent):
     data = chat(store, *lines)[-1].as_json()
@@ -179,3 +186,79 @@ def test_chat_json_carries_context_line_to_line(sample_store_path):
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(d["area"]["code"], d["period"]) for d in lines] == [("151", "2026-05"), ("751", "2026-05"), ("751", "2025-05")]
     assert all(d["unused"] == [] for d in lines)  # every word of these questions was used
+
+
+@pytest.mark.parametrize("lines", [
+    ("hvilke kommuner har størst fald i ledigheden",),
+    ("hvor er ledigheden steget mest",),
+    ("hvilke kommuner har flest ledige", "og hvem er steget mest?"),
+])
+def test_a_ranking_by_how_much_a_figure_moved_is_declined_not_ranked_by_level(store, lines):
+    # It ranked the highest ledighedsprocent (or answered Ballerup's own trend) without a word.
+    result = chat(store, *lines)[-1]
+    assert result.as_json().get("intent") != "ranking"
+    assert "Jeg kan ikke rangordne kommunerne efter, hvor meget et tal er steget eller faldet" in result.text
+
+
+def test_for_a_part_of_the_figure_before_is_that_part_not_another_figure(store):
+    # »for kontanthjælp« after »aktiveringsgrad« answered kontanthjælpsmodtagere, without a word.
+    _, part, other = chat(store, "aktiveringsgrad", "for kontanthjælp", "og for sygedagpenge")
+    assert part.result.query.indicator == "aktiveringsgrad" and part.result.query.breakdown == "ydelse=Kontanthjælp"
+    assert other.result.query.breakdown == "ydelse=Sygedagpenge"
+    stored = store.get("aktiveringsgrad", "151", part.result.observation.period, "ydelse=Kontanthjælp")
+    assert part.result.observation.value == stored.value
+    # Asked on its own, »kontanthjælp« is still the figure of that name.
+    assert chat(store, "aktiveringsgrad", "kontanthjælp")[-1].result.query.indicator == "kontanthjaelp"
+
+
+def test_where_we_stand_on_a_count_ranks_its_rate_and_says_so(store):
+    # »hvor ligger vi på ledighed« placed Ballerup by the number of ledige, which mostly ranks size.
+    result = ask(store, "hvor ligger vi på ledighed")
+    data = result.as_json()
+    assert data["intent"] == "ranking" and data["indicator"] == "ledighedsprocent"
+    assert "frem for antallet" in result.text
+    values = {o.area: o.value for o in store.cross_section("ledighedsprocent", [data["period"]], KOMMUNER)}
+    below = sum(1 for v in values.values() if v < values["151"])
+    assert below < data["place"] <= below + sum(1 for v in values.values() if v == values["151"])
+    # After »flest ledige« the follow-up keeps the count it talked about.
+    assert chat(store, "hvilke kommuner har flest ledige", "og hvor ligger vi?")[-1].as_json()["indicator"] == "ledige"
+
+
+def test_a_ranking_of_a_quarter_without_a_year_ranks_the_whole_quarter_not_its_last_month(store):
+    # »flest ledige i q1« ranked marts 2026 under the heading »Ledige, marts 2026«.
+    data = ask(store, "flest ledige i q1").as_json()
+    exact = ask(store, "flest ledige i 1. kvt. 2026").as_json()
+    assert data["period"] == "2026-Q1"
+    assert data["ranking"] == exact["ranking"] and data["place"] == exact["place"]
+
+
+def test_in_percent_after_a_count_asks_its_rate(store):
+    # »og i procent?« set »procent« aside and repeated the count.
+    data = chat(store, "ledighed", "og i procent?")[-1].as_json()
+    assert (data["indicator"], data["unused"]) == ("ledighedsprocent", [])
+
+
+def test_an_area_after_a_definition_asks_the_figure_there_and_a_figure_its_definition(store):
+    # »og i Ballerup?« after »hvad betyder forsørgertryk« repeated the definition.
+    assert chat(store, "hvad betyder forsørgertryk", "og i ballerup?")[-1].as_json()["intent"] == "value"
+    assert chat(store, "hvad betyder ledighedsprocent", "og aktiveringsgrad?")[-1].result.intent == "definition"
+
+
+@pytest.mark.parametrize("text", ["ledighed første halvår 2025", "ledighed andet halvår 2025", "ledighed h1 2025"])
+def test_a_half_year_is_declined_not_answered_by_the_year(store, text):
+    # It answered 2025's average (or, for »andet halvår«, hele landet's) with »halvår« set aside.
+    result = ask(store, text)
+    assert result.as_json().get("value") is None
+    assert "Jeg kan ikke give tal for et halvår" in result.text
+
+
+def test_two_periods_joined_by_til_are_the_change_from_the_first(store):
+    # »ledighed maj 2025 til maj 2026« answered maj 2026 and set »maj 2025« aside.
+    answered = ask(store, "ledighed maj 2025 til maj 2026").result
+    assert answered.query.intent == "change" and answered.query.unused == ()
+    assert (answered.change.against.period, answered.observation.period) == ("2025-05", "2026-05")
+
+
+def test_a_figure_per_period_is_named_as_set_aside():
+    # »jobomsætning pr måned i 2025« gave the year's sum with »pr måned« dropped unsaid.
+    assert parse("jobomsætning pr måned i 2025").unused == ("pr", "måned")

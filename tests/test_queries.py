@@ -63,3 +63,69 @@ def test_tokens_keep_dates_whole_and_fold_danish_letters():
 def test_absurdly_long_text_is_cut_not_crashed():
     result = parse("ledighed " * 10_000)
     assert isinstance(result, Query) and result.indicator == "ledige"
+
+
+def test_an_ordinal_outside_a_quarter_is_named_not_guessed_as_landet():
+    # »andet« is one letter from »landet«; guessed, »ledighed andet halvår 2025« was answered for
+    # hele landet, unsaid (a half-year is now declined: see the test below).
+    result = parse("ledighed andet sted")
+    assert isinstance(result, Query) and result.area is None
+    assert result.unused == ("andet", "sted")
+
+
+def test_over_or_under_an_area_compares_with_it_and_over_an_age_stays_an_age():
+    # »ledighed over landsgennemsnittet« answered hele landet's figure and set »over« aside.
+    compared = parse("ledighed over landsgennemsnittet")
+    assert (compared.area, compared.compare, compared.unused) == (None, ("000",), ())
+    assert parse("ledige over 60").breakdown == "alder=60 år og derover"
+
+
+def test_a_ranking_asked_about_landet_keeps_the_own_kommune():
+    # »ligger vi over landet i ledighed« ranked with hele landet as »own« and left Ballerup out.
+    ranked = parse("ligger vi over landet i ledighed")
+    assert ranked.intent == "ranking" and ranked.area is None
+
+
+@pytest.mark.parametrize(("text", "period"), [
+    # »01.2026« answered the incomplete year 2026 and set »01« aside; »maj 25« answered maj 2026.
+    ("ledighed 01.2026", "2026-01"),
+    ("ledighed maj 25", "2025-05"),
+    ("ledighed jan. 25", "2025-01"),
+])
+def test_dotted_months_and_two_digit_years_are_the_month_asked(text, period):
+    result = parse(text)
+    assert (result.period.period, result.unused) == (period, ())
+
+
+def test_a_number_before_kommuner_after_a_month_is_the_ranking_length_not_a_year():
+    result = parse("ledighed i maj 10 kommuner")
+    assert (result.period.month, result.top) == (5, 10)
+
+
+@pytest.mark.parametrize("text", ["hvor gamle er tallene", "hvornår kommer nye tal", "hvor kommer tallene fra"])
+def test_how_old_the_figures_are_asks_for_freshness(text):
+    # »Det forstod jeg ikke: »gamle«« before.
+    assert parse(text).intent == "freshness"
+
+
+@pytest.mark.parametrize(("text", "indicator", "breakdown", "unused"), [
+    # Read as a part of the first figure: »ingen tal for ledige opdelt på ydelse (Sygedagpenge)«.
+    ("ledighed og sygedagpenge", "ledige", "", ("sygedagpenge",)),
+    ("hvor mange ledige og hvor mange sygemeldte", "ledige", "", ("sygemeldte",)),
+    # The second part overwrote the first: samtaler med sygemeldte, »ledige« dropped unsaid.
+    ("samtaler med ledige og sygemeldte", "samtaler", "gruppe=Ledige", ("sygemeldte",)),
+])
+def test_a_second_figure_after_og_is_named_not_read_as_a_part(text, indicator, breakdown, unused):
+    result = parse(text)
+    assert (result.indicator, result.breakdown, result.unused) == (indicator, breakdown, unused)
+
+
+@pytest.mark.parametrize(("text", "order", "top"), [
+    # »5« and »10« were set aside (or not understood) and the top 5 given.
+    ("de 5 laveste", "low", 5),
+    ("ledighedsprocent de 10 højeste kommuner 2025", "high", 10),
+    ("bund 5 ledighed", "low", 5),
+])
+def test_a_number_before_a_ranking_word_is_how_many_to_list(text, order, top):
+    result = parse(text)
+    assert (result.intent, result.order, result.top, result.unused) == ("ranking", order, top, ())

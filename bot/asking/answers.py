@@ -131,6 +131,7 @@ class Answer:
     low: Observation | None = None
     high: Observation | None = None
     missing_breakdown: str | None = None  # asked-for breakdown without data; the total is shown
+    no_total: bool = False  # no breakdown asked and no total published: one part is shown (named)
     aggregate: Aggregate | None = None  # the observation is a year or quarter made of months
     change: Change | None = None  # a change question: against the base period
     base_missing: str | None = None  # a change question whose base period has no data
@@ -196,16 +197,26 @@ def resolve(request: PeriodRequest, today: date, newest: Period | None) -> Perio
         return PeriodRequest(period=str(this_month.shift(-1)))
     if request.relative == "previous_quarter":
         return PeriodRequest(period=str(periods.quarter(today.year, (today.month - 1) // 3 + 1).shift(-1)))
-    if request.relative == "this_year":
-        return PeriodRequest(period=str(today.year))
-    if request.relative == "last_year":
-        return PeriodRequest(period=str(today.year - 1))
+    if request.relative in ("this_year", "last_year"):
+        year = today.year - (request.relative == "last_year")
+        if request.month is not None:  # »marts sidste år«
+            return PeriodRequest(period=str(periods.month(year, request.month)))
+        if request.quarter is not None:  # »1. kvartal i år«
+            return PeriodRequest(period=str(periods.quarter(year, request.quarter)))
+        return PeriodRequest(period=str(year))
     if request.relative == "year_ago" and newest is not None:
         return PeriodRequest(period=str(newest.same_period_last_year()))
     # A follow-up's "året før" when the question before had no period: from the newest.
     if request.relative in ("year_before", "year_after") and newest is not None:
         years = -1 if request.relative == "year_before" else 1
         return PeriodRequest(period=str(periods.Period(newest.year + years, newest.start_month, newest.length)))
+    if request.relative.startswith("months_ago:"):
+        # »for 3 måneder siden« in November is August, as »sidste måned« counts from today (a
+        # quarterly figure answers it by its quarter; a month without figures falls back, said)
+        return PeriodRequest(period=str(this_month.shift(-int(request.relative.split(":", 1)[1]))))
+    if request.relative in ("quarter_before", "quarter_after") and newest is not None:
+        step = -1 if request.relative == "quarter_before" else 1
+        return PeriodRequest(period=str(periods.quarter(newest.year, newest.quarter).shift(step)))
     if request.relative in ("period_before", "period_after") and newest is not None:
         return PeriodRequest(period=str(newest.shift(-1 if request.relative == "period_before" else 1)))
     return PeriodRequest()
@@ -323,7 +334,16 @@ def _series_for(query: Query, store: Store, indicator: Indicator, area: Area) ->
     if not available and not breakdown:
         # No total published (aktiveringsberørte exist per ydelse only; fuldtidspersoner has no
         # sum): answer the largest series there is, and list the rest by the same breakdown.
-        candidates = [b for b in store.breakdowns(indicator.id, area.code) if b and ";" not in b]
+        every = [b for b in store.breakdowns(indicator.id, area.code) if b]
+        candidates, asked = [b for b in every if ";" not in b], {}
+        if not candidates:
+            # Published only by two keys at once (konjunkturprognosen: per prognose and nøgletal):
+            # the series that hold what was asked (»konjunkturprognose ledighed«), listed by their
+            # other key. Without this, the answer said there were no figures for hele landet.
+            asked = parse_breakdown(missing_breakdown or "")
+            candidates = [b for b in every if asked.items() <= parse_breakdown(b).items()]
+            if candidates:
+                missing_breakdown = None
         if candidates:
             found = store.newest(indicator.id, area.code, candidates)
             newest = [found[b] for b in candidates]
@@ -331,7 +351,7 @@ def _series_for(query: Query, store: Store, indicator: Indicator, area: Area) ->
             breakdown = best.breakdown
             available = store.period_kinds(indicator.id, area.code, breakdown)
             if len(candidates) > 1 and query.by is None:
-                query = replace(query, by=breakdown.split("=", 1)[0])
+                query = replace(query, by=next(k for k in parse_breakdown(breakdown) if k not in asked))
             query = replace(query, breakdown=breakdown)
     return query, breakdown, missing_breakdown, available
 
@@ -385,6 +405,8 @@ def _base_period(base: PeriodRequest | None, current: Period, series: list[Obser
         return str(current.same_period_last_year() if current.length < 12 else current.shift(-1))
     if base.relative in ("previous_month", "previous_quarter", "period_before"):
         return str(current.shift(-1))
+    if base.relative is not None and base.relative.startswith("months_ago:"):  # »end for 3 måneder siden«
+        return str(current.shift(-max(1, int(base.relative.split(":", 1)[1]) // current.length)))
     if base.period is not None:
         named = _period(base.period)
         if named.length > current.length:
@@ -423,6 +445,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     elif query.own_region == "compare" and region is not None and region.code not in query.compare:
         query = replace(query, compare=(*query.compare, region.code))
     area = areas.get(query.area or default_area)
+    asked_breakdown = query.breakdown
     query, breakdown, missing_breakdown, available = _series_for(query, store, indicator, area)
     if query.intent == "ranking":
         found = rank(query, store, catalogue, areas, default_area, today)
@@ -496,7 +519,10 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     movers: list[tuple[str, Change]] = []
     national_change = None
     if query.intent in ("change", "why"):
-        base_period = _base_period(query.base, p, series)
+        base = query.base
+        if base is not None and base.relative is not None and (base.month or base.quarter):
+            base = resolve(base, today, None)  # »siden marts sidste år«: marts 2025
+        base_period = _base_period(base, p, series)
         base = value_at(indicator, area.code, base_period)
         asked_change = change(current, base, indicator)
         if asked_change is None:
@@ -528,7 +554,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         development=change(current, window[0], indicator) if len(window) > 1 else None,
         low=min(window, key=lambda o: o.value) if window else None,
         high=max(window, key=lambda o: o.value) if window else None,
-        missing_breakdown=missing_breakdown, aggregate=made, change=asked_change, base_missing=base_missing,
+        missing_breakdown=missing_breakdown, no_total=bool(breakdown) and not asked_breakdown, aggregate=made, change=asked_change, base_missing=base_missing,
         movers=tuple(movers[:3]), national_change=national_change,
     )
 
@@ -595,6 +621,16 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     period, made, fell_back = None, None, False
     if request.period is not None:
         period = request.period
+    elif request.quarter is not None and kind == "month":
+        # »flest ledige i Q1« of a monthly figure: the newest whole such quarter, ranked by its
+        # average or sum (below) as an answer does; it ranked the quarter's last month, »marts 2026«.
+        months: dict[int, int] = {}
+        for p, _ in coverage:
+            if _period(p).length == 1 and _period(p).quarter == request.quarter:
+                months[_period(p).year] = months.get(_period(p).year, 0) + 1
+        whole = [year for year, count in months.items() if count == 3]
+        period = str(periods.quarter(max(whole or months), request.quarter)) if months else None
+        fell_back = period is None
     elif request.month is not None or request.quarter is not None:
         period = next((p for p, _ in coverage if (request.month and _period(p).month == request.month)
                        or (request.quarter and _period(p).quarter == request.quarter)), None)

@@ -25,7 +25,7 @@ from bot.asking.queries import (
 from bot.config import Config
 from bot.rendering import charts, media, render
 from bot.rendering.message import Content, Line
-from bot.rendering.terminal import for_terminal, without_controls
+from bot.rendering.terminal import for_terminal, messages, without_controls
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
 
@@ -202,6 +202,10 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
         line, path = targets(parsed, result)
         if line:
             result = replace(result, target=line)
+    if parsed.intent == "target" and result.target is None and result.observation is not None:
+        # »mål for ledighed« with no such target: say so, or the figure reads as the target's answer.
+        result = replace(result, target=Line(messages()["answer_no_target"].format(
+            indicator=result.indicator.name, area=result.area.name)))
     chart = None
     if with_chart and (spec := charts.spec_for(result, path)) is not None:
         chart = charts.render_png(spec)

@@ -11,7 +11,7 @@ Danish word lists here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -82,7 +82,9 @@ class NotUnderstood:
     text: str
     suggestions: tuple[str, ...] = ()  # indicator ids, closest first
     unknown: tuple[str, ...] = ()  # the words that were not understood
-    reason: str = "unknown_words"  # "empty", "unknown_words" or "no_context" (a follow-up to nothing)
+    # "empty", "unknown_words", "no_context" (a follow-up to nothing), "ranking_change" (kommuner
+    # ranked by how much a figure moved, which a ranking cannot do) or "half_year" (none is made)
+    reason: str = "unknown_words"
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,14 @@ class Vocabulary:
     since: frozenset[str] = frozenset()
     aggregate: frozenset[str] = frozenset()
     followup: frozenset[str] = frozenset()
+    compare_area: frozenset[str] = frozenset()  # "over", "under": compare only before an area's name
+    ago_units: dict[str, int] = field(default_factory=dict)  # "måneder" -> 1, "år" -> 12: "for 3 måneder siden"
+    ago_numbers: dict[str, float] = field(default_factory=dict)  # "tre" -> 3, "et halvt" -> 0.5
+    per_period: frozenset[str] = frozenset()  # "måned" in "pr måned": a rate per period, not made
+    half_year: frozenset[str] = frozenset()  # "halvår", "h1": no half-year figure is made
+    part_figures: dict[str, str] = field(default_factory=dict)  # "ledige|alder=18-29 år" -> "ledige_unge"
+    year_ends: dict[str, int] = field(default_factory=dict)  # "ultimo" -> 12, "primo" -> 1: a year's month
+    followup_part: frozenset[str] = frozenset()  # "for": "for kontanthjælp" names a part of the figure before
     ranking: dict[str, str] = field(default_factory=dict)  # folded word -> order
     ranking_areas: dict[str, str] = field(default_factory=dict)  # folded word -> area kind
     own_region: frozenset[str] = frozenset()  # "regionen", "vores region": the configured kommune's region
@@ -141,11 +151,19 @@ class Vocabulary:
             quarter_ordinals={fold(k): v for k, v in data["quarters"]["ordinals"].items()},
             intents=intents,
             compare=frozenset(fold(w) for w in data.get("compare", [])),
+            compare_area=frozenset(fold(w) for w in data.get("compare_area", [])),
             by=frozenset(fold(w) for w in data.get("by", [])),
             rate_words=frozenset(fold(w) for w in data.get("rate", [])),
             since=frozenset(fold(w) for w in data.get("since", [])),
             aggregate=frozenset(fold(w) for w in data.get("aggregate", [])),
             followup=frozenset(fold(w) for w in data.get("followup", [])),
+            followup_part=frozenset(fold(w) for w in data.get("followup_part", [])),
+            year_ends={fold(k): v for k, v in data.get("year_ends", {}).items()},
+            part_figures=dict(data.get("part_figures", {})),
+            per_period=frozenset(fold(w) for w in data.get("per_period", [])),
+            half_year=frozenset(fold(w) for w in data.get("half_year", [])),
+            ago_units={fold(k): v for k, v in data.get("ago", {}).get("units", {}).items()},
+            ago_numbers={fold(k): v for k, v in data.get("ago", {}).get("numbers", {}).items()},
             ranking={fold(k): v for k, v in data.get("ranking", {}).items()},
             ranking_areas={fold(k): v for k, v in data.get("ranking_areas", {}).items()},
             own_region=frozenset(fold(w) for w in data.get("own_region", ())),
@@ -160,10 +178,11 @@ def default_vocabulary() -> Vocabulary:
     return Vocabulary.build(default_catalogue(), default_areas())
 
 
-_TOKEN = re.compile(r"(?:19|20)\d{2}-(?:\d{1,2}|[kq][1-4])\b|\d{1,2}/(?:19|20)\d{2}|\d+-\d+|\w+")
+_TOKEN = re.compile(r"(?:19|20)\d{2}-(?:\d{1,2}|[kq][1-4])\b|\d{1,2}[/.](?:19|20)\d{2}\b|\d+-\d+|\w+")
 _YEAR = re.compile(r"^(19|20)\d{2}$")
 _ISO_MONTH = re.compile(r"^((?:19|20)\d{2})-(\d{1,2})$")
-_SLASH_MONTH = re.compile(r"^(\d{1,2})/((?:19|20)\d{2})$")
+_SLASH_MONTH = re.compile(r"^(\d{1,2})[/.]((?:19|20)\d{2})$")  # "05/2025", "01.2026"
+_SHORT_YEAR = re.compile(r"^\d{2}$")  # "jan 26": a month's year in two digits
 _COMPACT_QUARTER = re.compile(r"^((?:19|20)\d{2})-?[kq]([1-4])$|^[kq]([1-4])$")
 
 
@@ -196,10 +215,21 @@ def _period(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[PeriodRequest
     relative, used = _phrase(tokens, i, vocab.relative)
     if relative:
         return PeriodRequest(relative=relative), used
+    if token == "for" and (months := _months_ago(tokens, i + 1, vocab)):
+        # "for 3 måneder siden": counted from today, as "sidste måned" is; the words were set
+        # aside and the newest figure given.
+        return PeriodRequest(relative=f"months_ago:{months[0]}"), months[1] + 1
+    edge, used = _phrase(tokens, i, vocab.year_ends)
+    if edge and i + used < len(tokens) and _YEAR.match(tokens[i + used]):
+        # "ved udgangen af 2025" is december 2025, not 2025's average with »udgangen« set aside.
+        return PeriodRequest(period=str(periods.month(int(tokens[i + used]), edge))), used + 1
     if token in vocab.months:
         month_number = vocab.months[token]
         if _YEAR.match(nxt):
             return PeriodRequest(period=str(periods.month(int(nxt), month_number))), 2
+        if _SHORT_YEAR.match(nxt) and after not in vocab.ranking_areas:  # not "maj 10 kommuner"
+            # "maj 25" is May 2025: read as the newest May, it answered maj 2026 and set »25« aside.
+            return PeriodRequest(period=str(periods.month(2000 + int(nxt), month_number))), 2
         return PeriodRequest(month=month_number), 1
     if (m := _ISO_MONTH.match(token)) and 1 <= int(m.group(2)) <= 12:
         return PeriodRequest(period=str(periods.month(int(m.group(1)), int(m.group(2))))), 1
@@ -281,8 +311,32 @@ class _Reading:
 
 
 def _after_since(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
-    """Whether the words just before tokens[i] make the period there a base ("siden", "fra")."""
+    """Whether the words just before tokens[i] make the period there a base ("siden", "fra", "end i")."""
+    if i > 1 and tokens[i - 1] == "i":
+        i -= 1  # "flere end i marts sidste år": the base, not the period answered
     return any(" ".join(tokens[max(0, i - n):i]) in vocab.since for n in (1, 2, 3) if i - n >= 0)
+
+
+def _months_ago(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[int, int] | None:
+    """»3 måneder siden«, »to år siden«, »et halvt år siden« at tokens[i]: (months, tokens used)."""
+    if i < len(tokens) and tokens[i].isdigit() and len(tokens[i]) <= 2:
+        number, used = int(tokens[i]), 1
+    else:
+        number, used = _phrase(tokens, i, vocab.ago_numbers)
+        if not number:
+            return None
+    unit, unit_used = _phrase(tokens, i + used, vocab.ago_units)
+    if not unit or i + used + unit_used >= len(tokens) or tokens[i + used + unit_used] != "siden":
+        return None
+    return round(number * unit), used + unit_used + 1
+
+
+def _after_and(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
+    """Whether tokens[i] follows "og"/"eller" with only filler between: "og hvor mange sygemeldte"."""
+    j = i - 1
+    while j >= 0 and tokens[j] not in ("og", "eller") and tokens[j] in vocab.filler:
+        j -= 1
+    return j >= 0 and tokens[j] in ("og", "eller")
 
 
 def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
@@ -302,9 +356,10 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
     while i < len(tokens):
         token = tokens[i]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if token.isdigit() and len(token) <= 2 and (nxt in vocab.ranking_areas or (
-                i > 0 and vocab.ranking.get(tokens[i - 1]) == "high" and tokens[i - 1] == "top")):
-            r.top, i = max(1, int(token)), i + 1  # "top 5", "de 3 kommuner"
+        if token.isdigit() and len(token) <= 2 and (
+                nxt in vocab.ranking_areas or vocab.ranking.get(nxt) in ("high", "low", "most", "fewest")
+                or (i > 0 and tokens[i - 1] in ("top", "bund"))):
+            r.top, i = max(1, int(token)), i + 1  # "top 5", "de 3 kommuner", "de 5 laveste", "bund 5"
             continue
         intent, used = _phrase(tokens, i, vocab.intents)
         indicator, ind_used = _phrase(tokens, i, vocab.indicators) if r.indicator is None else (None, 0)
@@ -334,6 +389,15 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if request is not None:
             if _after_since(tokens, i, vocab) and not request.is_latest and r.base is None:
                 r.base = request
+            elif i > 0 and tokens[i - 1] == "til" and r.base is None and not r.period.is_latest \
+                    and not request.is_latest:
+                # "ledighed maj 2025 til maj 2026": the change from the first to the second, as
+                # "fra maj 2025 til maj 2026"; it answered maj 2026 and set »maj 2025« aside.
+                r.base, r.period, r.period_words = r.period, request, " ".join(tokens[i:i + used])
+            elif r.base is not None and r.period.is_latest and (within := _within_year(r.base, request)):
+                r.base = within  # »siden marts sidste år«
+            elif (within := _within_year(r.period, request)) is not None:
+                r.period, r.period_words = within, f"{r.period_words} {' '.join(tokens[i:i + used])}"
             elif not request.is_latest or r.period.is_latest:
                 if not r.period.is_latest and not request.is_latest:
                     r.unused.append(r.period_words)  # two periods, neither a base: the later one is answered
@@ -348,11 +412,22 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if compare:
             r.comparing, i = True, i + used
             continue
+        if token in vocab.compare_area and i + 1 < len(tokens) and _phrase(tokens, i + 1, vocab.areas)[0]:
+            # "ledighed over landsgennemsnittet": Ballerup against landet, not landet's figure
+            # ("over 60" stays an age).
+            r.comparing, i = True, i + 1
+            continue
         by, used = _phrase(tokens, i, {w: True for w in vocab.by})
         if by and i + used < len(tokens):
             key, key_used = _phrase(tokens, i + used, vocab.breakdown_keys)
             if key:
                 r.by, i = key, i + used + key_used
+                continue
+            if tokens[i + used] in vocab.per_period:
+                # "samtaler pr måned i 2025": no per-period figure is made; say so, as the answer
+                # is the year's sum (it dropped the words unsaid).
+                r.unused.extend(tokens[i:i + used + 1])
+                i += used + 1
                 continue
         area, used = _phrase(tokens, i, vocab.areas)
         if area and not token.isdigit():
@@ -360,13 +435,20 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             i += used
             continue
         value, used = _phrase(tokens, i, vocab.breakdown_values)
+        other, other_used = _phrase(tokens, i, vocab.indicators)
+        if value and other and r.indicator and other != r.indicator and _after_and(tokens, i, vocab):
+            # "ledighed og sygedagpenge": a second figure, named as set aside; read as a part of
+            # ledige it was answered as »ingen tal for ledige opdelt på ydelse (Sygedagpenge)«.
+            r.unused.append(" ".join(tokens[i:i + other_used]))
+            i += other_used
+            continue
         if value:
             key, canonical = value
             r.breakdown[key] = canonical
             i += used
             continue
         rate, used = _phrase(tokens, i, {w: True for w in vocab.rate_words})
-        if rate and r.indicator:
+        if rate and (r.indicator or i == 0 or tokens[i - 1] in ("og", "i")):  # "og i procent?" follows up
             r.wants_rate, r.rate_word, i = True, " ".join(tokens[i:i + used]), i + used
             continue
         if token in vocab.indicators and r.indicator and vocab.indicators[token] != r.indicator:
@@ -386,7 +468,11 @@ def _guess_misspellings(r: _Reading, vocab: Vocabulary) -> list[str]:
     """Take an unknown word close to an indicator, area or month name as meant; return the rest."""
     still_unknown = []
     for word in r.unknown:
-        if r.indicator is None and (hit := _fuzzy(word, vocab.indicators, FUZZY_ACCEPT)):
+        if word in vocab.quarter_ordinals:
+            # "andet" outside "andet kvartal" is a Danish word, not a misspelling of "landet":
+            # guessed, »ledighed andet halvår« answered for hele landet.
+            still_unknown.append(word)
+        elif r.indicator is None and (hit := _fuzzy(word, vocab.indicators, FUZZY_ACCEPT)):
             r.indicator = hit
         elif (hit := _fuzzy(word, vocab.areas, FUZZY_ACCEPT + 4)) and hit not in r.areas + r.compare:
             (r.compare if r.areas else r.areas).append(hit)
@@ -397,6 +483,29 @@ def _guess_misspellings(r: _Reading, vocab: Vocabulary) -> list[str]:
         else:
             still_unknown.append(word)
     return still_unknown
+
+
+def _within_year(first: PeriodRequest, second: PeriodRequest) -> PeriodRequest | None:
+    """A month or quarter and, apart, its year: »marts sidste år«, »1. kvartal i år«, »marts i 2025«.
+    Read as two periods, the year was answered and the month set aside."""
+    part = next((p for p in (first, second) if p.period is None and p.relative is None
+                 and (p.month is not None or p.quarter is not None)), None)
+    year = second if part is first else first
+    if part is None or year is part:
+        return None
+    if year.relative in ("this_year", "last_year"):
+        return replace(part, relative=year.relative)
+    if year.period is not None and _YEAR.match(year.period):
+        made = periods.month(int(year.period), part.month) if part.month is not None \
+            else periods.quarter(int(year.period), part.quarter)
+        return PeriodRequest(period=str(made))
+    return None
+
+
+def _ranks_a_change(intent: str, r: _Reading) -> bool:
+    """»hvilke kommuner har størst fald i ledigheden«: a ranking ranks a period's level; ranked
+    anyway, it answered »højest ledighedsprocent« without a word about the fall."""
+    return intent == "ranking" and bool({"development", "change"} & r.intents)
 
 
 def _intent(r: _Reading, has_indicator: bool) -> str:
@@ -417,18 +526,43 @@ def _intent(r: _Reading, has_indicator: bool) -> str:
     return "value"
 
 
+def _part_of_context(tokens: list[str], r: _Reading, context: Query | None, vocab: Vocabulary) -> None:
+    """»aktiveringsgrad« … »for kontanthjælp«: a figure's name that is also a part of the figure
+    talked about, after »for«, is that part; read as the figure, the answer silently changed to
+    kontanthjælpsmodtagere."""
+    if context is None or context.indicator is None or r.indicator is None or len(tokens) < 2:
+        return
+    word, used = _phrase(tokens, 0, {w: True for w in vocab.followup_part})
+    if not word:
+        return
+    value, _ = _phrase(tokens, used, vocab.breakdown_values)
+    named, _ = _phrase(tokens, used, vocab.indicators)
+    if value and named == r.indicator and value[0] in vocab.indicator_breakdowns.get(context.indicator, ()):
+        r.indicator = None
+        r.breakdown[value[0]] = value[1]
+
+
 def _starts_followup(tokens: list[str], vocab: Vocabulary) -> bool:
     return any(" ".join(tokens[:n]) in vocab.followup for n in (1, 2, 3))
 
 
 def _shifted(request: PeriodRequest, context: Query) -> PeriodRequest:
     """A follow-up's period counted from the previous answer's period: "hvad med året før?"."""
-    moves = {"year_before": -12, "year_after": 12, "period_before": -1, "period_after": 1}
-    if request.relative not in moves:
-        return request
+    moves = {"year_before": -12, "year_after": 12, "period_before": -1, "period_after": 1,
+             "quarter_before": -1, "quarter_after": 1}
     if context.period.period is None:
         return request  # the answer resolves it against the newest period
     before = periods.parse(context.period.period)
+    # "ledighed maj 2025" … "og juni?": the month (or quarter) of the year the talk is about,
+    # not the newest June.
+    if request.month is not None and request.relative is None:
+        return PeriodRequest(period=str(periods.month(before.year, request.month)))
+    if request.quarter is not None and request.relative is None:
+        return PeriodRequest(period=str(periods.quarter(before.year, request.quarter)))
+    if request.relative not in moves:
+        return request
+    if request.relative in ("quarter_before", "quarter_after"):
+        return PeriodRequest(period=str(periods.quarter(before.year, before.quarter).shift(moves[request.relative])))
     steps = moves[request.relative]
     if abs(steps) == 12:
         moved = periods.Period(before.year + steps // 12, before.start_month, before.length)
@@ -447,8 +581,13 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     tokens = tokenize(text)
     if not tokens:
         return NotUnderstood(text=text, reason="empty")
+    if vocab.half_year & set(tokens):
+        # »ledighed første halvår 2025« answered 2025's average with »halvår« set aside: easily
+        # read as the half-year's figure. No half-year is made; say so and offer the quarters.
+        return NotUnderstood(text=text, reason="half_year")
     r = _read(tokens, vocab)
     still_unknown = _guess_misspellings(r, vocab)
+    _part_of_context(tokens, r, context, vocab)
     named_something = bool(r.areas or r.compare or not r.period.is_latest or r.base or r.intents
                            or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind or r.own_region)
     followup = context is not None and context.indicator is not None and (
@@ -462,6 +601,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         elif r.indicator is not None and r.indicator not in vocab.percentages:
             r.unused.append(r.rate_word)
     intent = _intent(r, r.indicator is not None)
+    if _ranks_a_change(intent, r):
+        return NotUnderstood(text=text, reason="ranking_change")
     assumed = False
     if intent == "ranking" and r.indicator is None and not still_unknown:
         r.indicator, assumed = vocab.default_ranking, True  # "hvor ligger Ballerup blandt kommunerne"
@@ -481,15 +622,25 @@ def _original_words(text: str) -> dict[str, str]:
 def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab: Vocabulary, *,
            assumed: bool = False, followup: bool = False, top: int | None = None) -> Query:
     indicator, ranked_from = r.indicator, None
-    if intent == "ranking" and r.order in ("high", "low") and indicator in vocab.rates and not r.wants_rate:
-        # Kommuner of different size compare fairly by their rate: "laveste ledighed" ranks
-        # ledighedsprocenten; "flest ledige" keeps the count.
+    by_size = r.order in ("high", "low") or (r.order == "place" and not followup)
+    if intent == "ranking" and by_size and indicator in vocab.rates and not r.wants_rate:
+        # Kommuner of different size compare fairly by their rate: "laveste ledighed" and "hvor
+        # ligger vi på ledighed" rank ledighedsprocenten; "flest ledige" keeps the count, and so
+        # does "og hvor ligger vi?" after it.
         indicator, ranked_from = vocab.rates[indicator], indicator
     if r.aggregate and (r.period.period is None or periods.parse(r.period.period).length == 1) \
             and r.period.relative not in ("this_year", "last_year"):
         r.unused.append(r.aggregate_word)  # an average needs a year or a quarter to average over
+    if intent == "ranking" and r.areas == ["000"]:
+        # "ligger vi over landet i ledighed": hele landet is under every ranking; as the area
+        # asked about it took the configured kommune's place out of the answer.
+        r.areas = []
     typed = _original_words(text)
     breakdown = ";".join(f"{k}={r.breakdown[k]}" for k in sorted(r.breakdown))
+    if (own := vocab.part_figures.get(f"{indicator}|{breakdown}")) is not None and intent != "ranking":
+        # "hvor mange unge er ledige": ledige has no age parts, but »ledige unge« is that figure;
+        # the answer said there were no figures for young ledige and gave all of them.
+        indicator, breakdown = own, ""
     return Query(
         intent=intent, indicator=indicator, area=r.areas[0] if r.areas else None, period=r.period,
         breakdown=breakdown, by=r.by, compare=tuple(dict.fromkeys(r.compare)), text=text,
@@ -500,7 +651,8 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
     )
 
 
-def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query, vocab: Vocabulary) -> Query:
+def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
+            vocab: Vocabulary) -> Query | NotUnderstood:
     """A follow-up: what it names replaces that part of the previous question; the rest stays."""
     named_indicator = r.indicator is not None
     previous = context.ranked_from or context.indicator
@@ -525,7 +677,12 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query, vo
         r.by = context.by
     intent = _intent(r, True)
     if not (r.intents or r.order or r.area_kind or r.base):
-        intent = context.intent if context.intent not in GENERAL_INTENTS else "value"
+        # A definition is the same in every area and period: »og i Ballerup?« after one asks the
+        # figure (it repeated the definition); »og aktiveringsgrad?« asks the next definition.
+        carried = (*GENERAL_INTENTS, *(() if named_indicator else ("definition",)))
+        intent = context.intent if context.intent not in carried else "value"
+    if _ranks_a_change(intent, r):
+        return NotUnderstood(text=text, reason="ranking_change")
     if intent == "ranking":
         r.order = r.order or context.order
         r.area_kind = r.area_kind or context.area_kind
