@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+import shutil
 import sys
+import tempfile
 import time
 
 from rich.console import Console
@@ -24,6 +26,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, smaller stores (under a minute)")
     parser.add_argument("only", nargs="*", help="run only these modules, e.g. bench_refresh")
     args = parser.parse_args(argv)
+    # Every module's stores and scratch files go in one folder of this run, removed at its end: a
+    # full run writes gigabytes (bench_scale's 5 M store, copies of the sample store), and modules
+    # that kept theirs filled the disk over a few dozen runs.
+    scratch = tempfile.mkdtemp(prefix="faktabot-bench-run-")
+    tempfile.tempdir = scratch
+    try:
+        return _run(args)
+    finally:
+        tempfile.tempdir = None
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run(args: argparse.Namespace) -> int:
     results: list[Result] = []
     failed: list[str] = []
     for module in sorted(m.name for m in pkgutil.iter_modules(benchmarks.__path__) if m.name.startswith("bench_")):
