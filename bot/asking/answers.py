@@ -6,6 +6,7 @@ resolved against `today`, which the caller passes in: nothing here reads the clo
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -286,18 +287,19 @@ def _kind_for(request: PeriodRequest, indicator: Indicator, available: list[str]
     return next((k for k in order if k in available), available[0])
 
 
-def _whole_quarter(series: list[Observation], quarter: int) -> PeriodRequest | None:
-    """"ledighed Q1" of a monthly figure: the newest such quarter with all three months published
-    (else the newest with any), to be answered as its average or sum, never as its last month."""
+def _whole_quarter(published: Iterable[str], quarter: int) -> str | None:
+    """"ledighed Q1" of a monthly figure: of the `published` periods, the newest such quarter with all
+    three months (else the newest with any), to be answered or ranked as its average or sum, never
+    as its last month (it answered »marts 2026«)."""
     months: dict[int, int] = {}
-    for o in series:
-        p = _period(o.period)
-        if o.value is not None and p.length == 1 and p.quarter == quarter:
+    for text in published:
+        p = _period(text)
+        if p.length == 1 and p.quarter == quarter:
             months[p.year] = months.get(p.year, 0) + 1
     if not months:
         return None
     whole = [year for year, count in months.items() if count == 3]
-    return PeriodRequest(period=str(periods.quarter(max(whole or months), quarter)))
+    return str(periods.quarter(max(whole or months), quarter))
 
 
 def pick(series: list[Observation], request: PeriodRequest) -> tuple[Observation | None, bool]:
@@ -458,8 +460,9 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     series = _series_read(query, store, indicator.id, area.code, breakdown, kind, today)
     newest = _period(series[-1].period) if series else None
     request = resolve(query.period, today, newest)
-    if request.quarter is not None and kind == "month":
-        request = _whole_quarter(series, request.quarter) or request
+    if request.quarter is not None and kind == "month" and \
+            (quarter := _whole_quarter((o.period for o in series if o.value is not None), request.quarter)):
+        request = PeriodRequest(period=quarter)
     made = None
     if request.period is not None and _period(request.period).length > 1 and not any(
             o.period == request.period and o.value is not None for o in series):
@@ -622,14 +625,8 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     if request.period is not None:
         period = request.period
     elif request.quarter is not None and kind == "month":
-        # »flest ledige i Q1« of a monthly figure: the newest whole such quarter, ranked by its
-        # average or sum (below) as an answer does; it ranked the quarter's last month, »marts 2026«.
-        months: dict[int, int] = {}
-        for p, _ in coverage:
-            if _period(p).length == 1 and _period(p).quarter == request.quarter:
-                months[_period(p).year] = months.get(_period(p).year, 0) + 1
-        whole = [year for year, count in months.items() if count == 3]
-        period = str(periods.quarter(max(whole or months), request.quarter)) if months else None
+        # »flest ledige i Q1«: ranked by the quarter's average or sum (below), as an answer does
+        period = _whole_quarter((p for p, _ in coverage), request.quarter)
         fell_back = period is None
     elif request.month is not None or request.quarter is not None:
         period = next((p for p, _ in coverage if (request.month and _period(p).month == request.month)
