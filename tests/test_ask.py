@@ -237,7 +237,7 @@ def test_a_target_question_without_a_target_says_so_under_the_figure(store):
     # »mål for ledighed« answered the figure as if it were the target's status.
     result = ask(store, "mål for ledighed")
     assert result.as_json()["indicator"] == "ledige"
-    assert "Der er ikke sat noget mål for ledige i Ballerup i faktabot.toml – her er tallet." in result.text
+    assert "Der er ikke sat noget mål for ledige i Ballerup i Faktabot – her er tallet." in result.text
     plain = ask(store, "ledighed")
     assert "mål" not in plain.text
 
