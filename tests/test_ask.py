@@ -345,3 +345,14 @@ def test_a_part_published_as_its_own_figure_is_answered_by_that_figure(store, te
     assert answered.indicator.id == indicator and answered.missing_breakdown is None
     assert answered.observation.value == store.get(indicator, "151", answered.observation.period).value
     assert "Der er ingen tal" not in result.text
+
+
+def test_an_average_asked_of_a_flow_is_its_months_mean_not_its_sum(store):
+    # »gennemsnit samtaler 2025« gave the year's sum (18.576 samtaler), an answer to another question.
+    months = [store.get("samtaler", "151", f"2025-{m:02d}").value for m in range(1, 13)]
+    averaged = ask(store, "gennemsnit samtaler 2025").result
+    assert averaged.aggregate.method == "mean" and not averaged.query.unused
+    assert averaged.observation.value == pytest.approx(sum(months) / 12)
+    summed = ask(store, "samtaler 2025").result
+    assert summed.aggregate.method == "sum" and summed.observation.value == pytest.approx(sum(months))
+    assert "Gennemsnit af 12 måneder" in ask(store, "gennemsnit samtaler 2025").text

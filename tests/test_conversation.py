@@ -9,6 +9,7 @@ import pytest
 
 from bot.asking.conversation import Conversations, reply
 from bot.asking.queries import Query, parse
+from bot.clock import TIMEZONE
 from bot.config import Config
 from indicators.catalogue import default_areas
 from indicators.store import Store
@@ -262,3 +263,19 @@ def test_two_periods_joined_by_til_are_the_change_from_the_first(store):
 def test_a_figure_per_period_is_named_as_set_aside():
     # »jobomsætning pr måned i 2025« gave the year's sum with »pr måned« dropped unsaid.
     assert parse("jobomsætning pr måned i 2025").unused == ("pr", "måned")
+
+
+def test_a_follow_up_keeps_the_average_asked_of_a_flow(sample_store_path):
+    now = datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
+    with Store(sample_store_path) as store:
+        conversation = Conversations()
+        first = reply("gennemsnit samtaler 2025", store, Config(), date(2026, 11, 25))
+        conversation.remember("c", first, now)
+        then = reply("og i 2024?", store, Config(), date(2026, 11, 25), context=conversation.get("c", now))
+        conversation.remember("c", then, now)
+        month = reply("og i maj?", store, Config(), date(2026, 11, 25), context=conversation.get("c", now))
+        months = [store.get("samtaler", "151", f"2024-{m:02d}").value for m in range(1, 13)]
+    assert then.result.observation.period == "2024" and then.result.aggregate.method == "mean"
+    assert then.result.observation.value == pytest.approx(sum(months) / 12)
+    # a month is a month: nothing to average, and no word the manager did not write named as set aside
+    assert month.result.observation.period == "2024-05" and not month.result.query.unused

@@ -257,6 +257,13 @@ def aggregate(store: Store, indicator: Indicator, area: str, breakdown: str,
     return None, best
 
 
+def _averaged(indicator: Indicator, query: Query) -> Indicator:
+    """The indicator as the question asks it to be made of its parts: a flow (summed over a year)
+    averaged when an average is asked (»gennemsnit samtaler 2025«: the months' mean, said as such;
+    it gave the year's sum)."""
+    return replace(indicator, aggregate="mean") if query.mean and indicator.aggregate == "sum" else indicator
+
+
 def observe(store: Store, indicator: Indicator, area: str, breakdown: str,
             period: str) -> tuple[Observation | None, Aggregate | None]:
     """One period's value: stored, or (a year or quarter of a finer series) aggregated."""
@@ -440,7 +447,7 @@ def _published(observation: Observation | None) -> Observation | None:
 
 def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default_area: str,
            today: date) -> Answer:
-    indicator = catalogue.get(query.indicator)
+    indicator = _averaged(catalogue.get(query.indicator), query)
     region = _own_region(areas, default_area)
     if query.own_region == "area" and region is not None:
         query = replace(query, area=region.code)
@@ -566,7 +573,7 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
          today: date) -> Ranking:
     """Every kommune (or region) by one indicator: the period asked, else the newest period every
     ranked area has (or, if none has all, the newest with the most). Two queries, not one per area."""
-    indicator = catalogue.get(query.indicator)
+    indicator = _averaged(catalogue.get(query.indicator), query)
     within = _own_region(areas, query.area or default_area) if query.own_region == "within" else None
     ranked = [a for a in areas if a.kind == query.area_kind
               and (within is None or query.area_kind != "kommune" or a.region == within.code)]

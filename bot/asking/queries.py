@@ -75,6 +75,9 @@ class Query:
     assumed_indicator: bool = False  # no figure named (e.g. "hvor ligger Ballerup"): the default one
     unused: tuple[str, ...] = ()  # content words of the question the answer does not use
     followup: bool = False  # read against the previous question
+    # An average asked of a year or quarter (»gennemsnit samtaler 2025«): a flow's months are
+    # averaged, not added up as its year otherwise is.
+    mean: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -628,9 +631,12 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         # ligger vi på ledighed" rank ledighedsprocenten; "flest ledige" keeps the count, and so
         # does "og hvor ligger vi?" after it.
         indicator, ranked_from = vocab.rates[indicator], indicator
+    mean = r.aggregate
     if r.aggregate and (r.period.period is None or periods.parse(r.period.period).length == 1) \
             and r.period.relative not in ("this_year", "last_year"):
-        r.unused.append(r.aggregate_word)  # an average needs a year or a quarter to average over
+        if r.aggregate_word:  # (one carried over from the question before names no word here)
+            r.unused.append(r.aggregate_word)  # an average needs a year or a quarter to average over
+        mean = False
     if intent == "ranking" and r.areas == ["000"]:
         # "ligger vi over landet i ledighed": hele landet is under every ranking; as the area
         # asked about it took the configured kommune's place out of the answer.
@@ -648,6 +654,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         own_region="within" if r.own_region and intent == "ranking" else
         ("compare" if r.own_region and r.areas else r.own_region), ranked_from=ranked_from, assumed_indicator=assumed,
         unused=tuple(dict.fromkeys(typed.get(w, w) for w in r.unused + still_unknown)), followup=followup,
+        mean=mean,
     )
 
 
@@ -667,6 +674,8 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
     if r.period.is_latest:
         r.period = context.period
     r.period = _shifted(r.period, context)
+    # »og i 2024?«, »og i Aarhus?« after »gennemsnit samtaler 2025«: still the average asked
+    r.aggregate = r.aggregate or context.mean
     if r.base is None and not r.intents:
         r.base = context.base
     keys = vocab.indicator_breakdowns.get(r.indicator, ())
