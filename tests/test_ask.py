@@ -356,3 +356,11 @@ def test_an_average_asked_of_a_flow_is_its_months_mean_not_its_sum(store):
     summed = ask(store, "samtaler 2025").result
     assert summed.aggregate.method == "sum" and summed.observation.value == pytest.approx(sum(months))
     assert "Gennemsnit af 12 måneder" in ask(store, "gennemsnit samtaler 2025").text
+
+
+def test_per_month_in_a_year_is_its_average_month_and_per_week_is_named_as_set_aside(store):
+    months = [store.get("samtaler", "151", f"2025-{m:02d}").value for m in range(1, 13)]
+    per_month = ask(store, "samtaler pr måned i 2025").result
+    assert per_month.observation.value == pytest.approx(sum(months) / 12) and not per_month.query.unused
+    assert ask(store, "samtaler pr måned").result.query.unused == ()  # a monthly figure is per month
+    assert ask(store, "samtaler pr uge").result.query.unused == ("pr", "uge")

@@ -260,9 +260,12 @@ def test_two_periods_joined_by_til_are_the_change_from_the_first(store):
     assert (answered.change.against.period, answered.observation.period) == ("2025-05", "2026-05")
 
 
-def test_a_figure_per_period_is_named_as_set_aside():
-    # »jobomsætning pr måned i 2025« gave the year's sum with »pr måned« dropped unsaid.
-    assert parse("jobomsætning pr måned i 2025").unused == ("pr", "måned")
+def test_a_figure_per_month_is_made_and_per_week_is_named_as_set_aside():
+    # »jobomsætning pr måned i 2025« gave the year's sum with »pr måned« dropped unsaid: it is the
+    # year's average month now; a week is not made, and is said to be set aside.
+    per_month = parse("jobomsætning pr måned i 2025")
+    assert per_month.mean and per_month.unused == ()
+    assert parse("jobomsætning pr uge i 2025").unused == ("pr", "uge")
 
 
 def test_a_follow_up_keeps_the_average_asked_of_a_flow(sample_store_path):

@@ -113,7 +113,8 @@ class Vocabulary:
     compare_area: frozenset[str] = frozenset()  # "over", "under": compare only before an area's name
     ago_units: dict[str, int] = field(default_factory=dict)  # "måneder" -> 1, "år" -> 12: "for 3 måneder siden"
     ago_numbers: dict[str, float] = field(default_factory=dict)  # "tre" -> 3, "et halvt" -> 0.5
-    per_period: frozenset[str] = frozenset()  # "måned" in "pr måned": a rate per period, not made
+    per_period: frozenset[str] = frozenset()  # "uge" in "pr uge": a rate per period, not made
+    per_month: frozenset[str] = frozenset()  # "måned" in "pr måned": a year's average month
     half_year: frozenset[str] = frozenset()  # "halvår", "h1": no half-year figure is made
     part_figures: dict[str, str] = field(default_factory=dict)  # "ledige|alder=18-29 år" -> "ledige_unge"
     year_ends: dict[str, int] = field(default_factory=dict)  # "ultimo" -> 12, "primo" -> 1: a year's month
@@ -164,6 +165,7 @@ class Vocabulary:
             year_ends={fold(k): v for k, v in data.get("year_ends", {}).items()},
             part_figures=dict(data.get("part_figures", {})),
             per_period=frozenset(fold(w) for w in data.get("per_period", [])),
+            per_month=frozenset(fold(w) for w in data.get("per_month", [])),
             half_year=frozenset(fold(w) for w in data.get("half_year", [])),
             ago_units={fold(k): v for k, v in data.get("ago", {}).get("units", {}).items()},
             ago_numbers={fold(k): v for k, v in data.get("ago", {}).get("numbers", {}).items()},
@@ -426,9 +428,15 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             if key:
                 r.by, i = key, i + used + key_used
                 continue
+            if tokens[i + used] in vocab.per_month:
+                # "samtaler pr måned i 2025": the year's average month (a flow's year is otherwise
+                # its sum, which answered another question). Without a year or quarter the monthly
+                # figure is per month already: no word to set aside.
+                r.aggregate = True
+                i += used + 1
+                continue
             if tokens[i + used] in vocab.per_period:
-                # "samtaler pr måned i 2025": no per-period figure is made; say so, as the answer
-                # is the year's sum (it dropped the words unsaid).
+                # "samtaler pr uge": no per-period figure is made; say so (it dropped the words unsaid).
                 r.unused.extend(tokens[i:i + used + 1])
                 i += used + 1
                 continue
