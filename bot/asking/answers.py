@@ -211,10 +211,10 @@ def resolve(request: PeriodRequest, today: date, newest: Period | None) -> Perio
     if request.relative in ("year_before", "year_after") and newest is not None:
         years = -1 if request.relative == "year_before" else 1
         return PeriodRequest(period=str(periods.Period(newest.year + years, newest.start_month, newest.length)))
-    if request.relative.startswith("months_ago:"):
+    if request.relative == "months_ago":
         # »for 3 måneder siden« in November is August, as »sidste måned« counts from today (a
         # quarterly figure answers it by its quarter; a month without figures falls back, said)
-        return PeriodRequest(period=str(this_month.shift(-int(request.relative.split(":", 1)[1]))))
+        return PeriodRequest(period=str(this_month.shift(-request.months)))
     if request.relative in ("quarter_before", "quarter_after") and newest is not None:
         step = -1 if request.relative == "quarter_before" else 1
         return PeriodRequest(period=str(periods.quarter(newest.year, newest.quarter).shift(step)))
@@ -414,8 +414,8 @@ def _base_period(base: PeriodRequest | None, current: Period, series: list[Obser
         return str(current.same_period_last_year() if current.length < 12 else current.shift(-1))
     if base.relative in ("previous_month", "previous_quarter", "period_before"):
         return str(current.shift(-1))
-    if base.relative is not None and base.relative.startswith("months_ago:"):  # »end for 3 måneder siden«
-        return str(current.shift(-max(1, int(base.relative.split(":", 1)[1]) // current.length)))
+    if base.relative == "months_ago":  # »end for 3 måneder siden«
+        return str(current.shift(-max(1, base.months // current.length)))
     if base.period is not None:
         named = _period(base.period)
         if named.length > current.length:

@@ -47,7 +47,8 @@ class PeriodRequest:
     period: str | None = None  # an exact period in the store's spelling
     month: int | None = None  # a month without a year: the latest such month with data
     quarter: int | None = None  # a quarter without a year: the latest such quarter with data
-    relative: str | None = None  # previous_month, previous_quarter, this_year, last_year, year_ago
+    relative: str | None = None  # previous_month, previous_quarter, this_year, last_year, year_ago, months_ago
+    months: int = 0  # months_ago: how many (»for 3 måneder siden«)
 
     @property
     def is_latest(self) -> bool:
@@ -223,7 +224,7 @@ def _period(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[PeriodRequest
     if token == "for" and (months := _months_ago(tokens, i + 1, vocab)):
         # "for 3 måneder siden": counted from today, as "sidste måned" is; the words were set
         # aside and the newest figure given.
-        return PeriodRequest(relative=f"months_ago:{months[0]}"), months[1] + 1
+        return PeriodRequest(relative="months_ago", months=months[0]), months[1] + 1
     edge, used = _phrase(tokens, i, vocab.year_ends)
     if edge and i + used < len(tokens) and _YEAR.match(tokens[i + used]):
         # "ved udgangen af 2025" is december 2025, not 2025's average with »udgangen« set aside.
