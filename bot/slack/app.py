@@ -113,71 +113,72 @@ class Remembered:
         return self.png or None
 
 
-class RememberedAnswers:
-    """Answers already made, by question and data version: a question asked again before the data
-    changes is answered without reading the store or rendering again. Least recently used go
-    first past `entries`; safe across threads."""
+class KeptLru:
+    """A bounded, least-recently-used map shared by the worker threads: the answers and the chart
+    files the bot keeps (`RememberedAnswers`, `SharedCharts`). Past `entries` the least recently
+    used goes first; safe across threads."""
 
-    def __init__(self, entries: int = ANSWERS_KEPT):
+    def __init__(self, entries: int):
         self.entries = entries
-        self._kept: OrderedDict[Hashable, Remembered] = OrderedDict()
+        self._kept: OrderedDict[Hashable, object] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> Remembered | None:
+    def get(self, key: Hashable):
         with self._lock:
             found = self._kept.get(key)
             if found is not None:
                 self._kept.move_to_end(key)
             return found
 
-    def __len__(self) -> int:
+    def put(self, key: Hashable, value, *, first_wins: bool = False):
+        """Keep `value` under `key` and return what is kept: with `first_wins`, another thread's
+        value if it came first."""
         with self._lock:
-            return len(self._kept)
-
-    def keep(self, key: Hashable, reply: Reply) -> Remembered:
-        with self._lock:
-            found = self._kept.get(key) or Remembered(reply)  # another thread's, if it came first
+            found = self._kept.get(key) if first_wins else None
+            if found is None:
+                found = value
             self._kept[key] = found
             self._kept.move_to_end(key)
             while len(self._kept) > self.entries:
                 self._kept.popitem(last=False)
             return found
 
+    def forget(self, key: Hashable) -> None:
+        with self._lock:
+            self._kept.pop(key, None)
 
-class SharedCharts:
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._kept)
+
+
+class RememberedAnswers(KeptLru):
+    """Answers already made, by question and data version: a question asked again before the data
+    changes is answered without reading the store or rendering again."""
+
+    def __init__(self, entries: int = ANSWERS_KEPT):
+        super().__init__(entries)
+
+    def keep(self, key: Hashable, reply: Reply) -> Remembered:
+        return self.put(key, Remembered(reply), first_wins=True)
+
+
+class SharedCharts(KeptLru):
     """Chart files already uploaded into a channel, by channel and the PNG's digest: the same chart
     asked for again in that channel is shown from that file (a `slack_file` image block, one Web API
     call) instead of uploading the same bytes again (three calls and another file in the
     workspace). Only files uploaded with their channel are kept: a file uploaded without one cannot
-    be shown in a block. Least recently used go first past `entries`; safe across threads."""
+    be shown in a block. `forget` when Slack no longer shows the file (deleted, or not shown yet)."""
 
     def __init__(self, entries: int = SHARED_KEPT):
-        self.entries = entries
-        self._files: OrderedDict[tuple[str, bytes], str] = OrderedDict()
-        self._lock = threading.Lock()
+        super().__init__(entries)
 
     @staticmethod
     def key(channel: str, png: bytes) -> tuple[str, bytes]:
         return channel, hashlib.sha256(png).digest()
 
-    def get(self, key: tuple[str, bytes]) -> str | None:
-        with self._lock:
-            found = self._files.get(key)
-            if found is not None:
-                self._files.move_to_end(key)
-            return found
-
     def keep(self, key: tuple[str, bytes], file_id: str) -> None:
-        with self._lock:
-            self._files[key] = file_id
-            self._files.move_to_end(key)
-            while len(self._files) > self.entries:
-                self._files.popitem(last=False)
-
-    def forget(self, key: tuple[str, bytes]) -> None:
-        """The file is gone from Slack (deleted, or not shown yet): the next time uploads again."""
-        with self._lock:
-            self._files.pop(key, None)
+        self.put(key, file_id)
 
 
 def web_client(settings: Settings) -> WebClient:
