@@ -447,8 +447,8 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             i += used
             continue
         value, used = _phrase(tokens, i, vocab.breakdown_values)
-        other, other_used = _phrase(tokens, i, vocab.indicators)
-        if value and other and r.indicator and other != r.indicator and _after_and(tokens, i, vocab):
+        other, other_used = _phrase(tokens, i, vocab.indicators) if value and r.indicator else (None, 0)
+        if other and other != r.indicator and _after_and(tokens, i, vocab):
             # "ledighed og sygedagpenge": a second figure, named as set aside; read as a part of
             # ledige it was answered as »ingen tal for ledige opdelt på ydelse (Sygedagpenge)«.
             r.unused.append(" ".join(tokens[i:i + other_used]))
