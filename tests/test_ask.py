@@ -213,6 +213,40 @@ def test_one_period_against_another_is_their_change(store, question, base, curre
     assert not answer.query.unused
 
 
+@pytest.mark.parametrize("question", [
+    "hvad er forskellen på ledigheden nu og for et år siden", "forskellen på ledigheden for et år siden og nu",
+    "ledighed nu og for et år siden", "ledighed i dag og i juli 2025",
+])
+def test_now_and_another_period_is_the_change_between_them(store, question):
+    # »nu og for et år siden« answered juli 2025 alone, against juli 2024: neither figure asked for.
+    answer = ask(store, question).result
+    assert answer.observation.period == "2026-07"
+    assert answer.change is not None and answer.change.against.period == "2025-07"
+    assert not answer.query.unused
+
+
+@pytest.mark.parametrize("question", [
+    "hvad er forskellen på ledighed i ballerup og herlev", "forskel mellem ballerup og herlev ledighed"])
+def test_the_difference_between_two_areas_is_their_comparison_not_a_change_over_time(store, question):
+    # It answered how Ballerup's figure moved in a year, Herlev's level beside it.
+    result = ask(store, question)
+    answer = result.result
+    assert answer.change is None and answer.observation.period == "2026-07"
+    assert answer.query.compare == ("163",) and not answer.query.unused  # Herlev
+    assert "Herlev" in result.text and "til juli 2026" not in result.text
+
+
+@pytest.mark.parametrize(("question", "other"), [
+    ("ledighed og sygedagpenge", "sygedagpenge"), ("forskellen på ledige og ledighedsprocent", "ledighedsprocent")])
+def test_a_second_figure_is_named_as_not_answered_not_as_missing(store, question, other):
+    # »Jeg har ikke tal for »sygedagpenge« (eller forstod ikke ordet)«: there are figures for it.
+    result = ask(store, question)
+    assert result.result.change is None  # »forskellen« between two figures is not a change over time
+    assert f"Jeg svarer på ét tal ad gangen – spørg om »{other}« for sig." in result.text
+    assert "Jeg har ikke tal for" not in result.text
+    assert result.as_json()["unused"] == [other]
+
+
 def test_two_periods_without_a_base_word_name_the_one_set_aside(store):
     result = ask(store, "ledighedsprocent i juni og juli")
     assert result.result.observation.period == "2026-07"

@@ -75,6 +75,7 @@ class Query:
     ranked_from: str | None = None  # the count a ranking replaced by its rate ("laveste ledighed")
     assumed_indicator: bool = False  # no figure named (e.g. "hvor ligger Ballerup"): the default one
     unused: tuple[str, ...] = ()  # content words of the question the answer does not use
+    other_figures: tuple[str, ...] = ()  # of `unused`, the names of a second figure (one figure per answer)
     followup: bool = False  # read against the previous question
     # An average asked of a year or quarter (»gennemsnit samtaler 2025«): a flow's months are
     # averaged, not added up as its year otherwise is.
@@ -117,6 +118,7 @@ class Vocabulary:
     per_period: frozenset[str] = frozenset()  # "uge" in "pr uge": a rate per period, not made
     per_month: frozenset[str] = frozenset()  # "måned" in "pr måned": a year's average month
     half_year: frozenset[str] = frozenset()  # "halvår", "h1": no half-year figure is made
+    difference: frozenset[str] = frozenset()  # "forskellen": a change, unless two areas or figures are named
     part_figures: dict[str, str] = field(default_factory=dict)  # "ledige|alder=18-29 år" -> "ledige_unge"
     year_ends: dict[str, int] = field(default_factory=dict)  # "ultimo" -> 12, "primo" -> 1: a year's month
     followup_part: frozenset[str] = frozenset()  # "for": "for kontanthjælp" names a part of the figure before
@@ -168,6 +170,7 @@ class Vocabulary:
             per_period=frozenset(fold(w) for w in data.get("per_period", [])),
             per_month=frozenset(fold(w) for w in data.get("per_month", [])),
             half_year=frozenset(fold(w) for w in data.get("half_year", [])),
+            difference=frozenset(fold(w) for w in data.get("difference", [])),
             ago_units={fold(k): v for k, v in data.get("ago", {}).get("units", {}).items()},
             ago_numbers={fold(k): v for k, v in data.get("ago", {}).get("numbers", {}).items()},
             ranking={fold(k): v for k, v in data.get("ranking", {}).items()},
@@ -305,6 +308,7 @@ class _Reading:
     intents: set[str] = field(default_factory=set)
     unknown: list[str] = field(default_factory=list)
     unused: list[str] = field(default_factory=list)  # understood, but not used by the answer
+    other_figures: list[str] = field(default_factory=list)  # of unused: a second figure's name
     comparing: bool = False
     wants_rate: bool = False
     rate_word: str = ""
@@ -314,6 +318,7 @@ class _Reading:
     own_region: str = ""  # "area" or "compare"
     aggregate: bool = False
     aggregate_word: str = ""
+    latest_named: bool = False  # a word for the newest period was read ("nu", "seneste")
 
 
 def _after_since(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
@@ -393,8 +398,18 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             continue
         request, used = _period(tokens, i, vocab)
         if request is not None:
+            latest_before, r.latest_named = r.latest_named, r.latest_named or request.is_latest
             if _after_since(tokens, i, vocab) and not request.is_latest and r.base is None:
                 r.base = request
+            elif r.base is None and request.is_latest != r.period.is_latest \
+                    and (latest_before or not r.period.is_latest) \
+                    and ("change" in r.intents or _after_and(tokens, i, vocab)):
+                # »forskellen på ledigheden nu og for et år siden«, »ledighed for et år siden og nu«:
+                # the change from that period to the newest, which gives both figures; it answered
+                # the year-ago month alone, against a year before that.
+                r.base, r.period = (request, r.period) if not request.is_latest else (r.period, request)
+                r.period_words = ""
+                r.intents.add("change")
             elif i > 0 and tokens[i - 1] == "til" and r.base is None and not r.period.is_latest \
                     and not request.is_latest:
                 # "ledighed maj 2025 til maj 2026": the change from the first to the second, as
@@ -452,6 +467,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             # "ledighed og sygedagpenge": a second figure, named as set aside; read as a part of
             # ledige it was answered as »ingen tal for ledige opdelt på ydelse (Sygedagpenge)«.
             r.unused.append(" ".join(tokens[i:i + other_used]))
+            r.other_figures.append(r.unused[-1])
             i += other_used
             continue
         if value:
@@ -466,6 +482,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if token in vocab.indicators and r.indicator and vocab.indicators[token] != r.indicator:
             # A second figure ("ledighed og sygedagpenge"): one figure per answer, and say so.
             r.unused.append(token)
+            r.other_figures.append(token)
             i += 1
             continue
         if token in vocab.filler or token in vocab.indicators or token in vocab.by or token in vocab.compare:
@@ -599,6 +616,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         return NotUnderstood(text=text, reason="half_year")
     r = _read(tokens, vocab)
     still_unknown = _guess_misspellings(r, vocab)
+    _difference_between(tokens, r, vocab)
     _part_of_context(tokens, r, context, vocab)
     named_something = bool(r.areas or r.compare or not r.period.is_latest or r.base or r.intents
                            or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind or r.own_region)
@@ -624,6 +642,18 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         return NotUnderstood(text=text, suggestions=suggest(still_unknown or tokens, vocab),
                              unknown=tuple(_original_words(text).get(w, w) for w in still_unknown))
     return _query(text, intent, r, still_unknown, vocab, assumed=assumed)
+
+
+def _difference_between(tokens: list[str], r: _Reading, vocab: Vocabulary) -> None:
+    """»forskellen på ledighed i Ballerup og Herlev« asks the gap between the two areas, not how
+    Ballerup's figure moved in a year (which it answered, Herlev's level beside it); »forskellen på
+    ledige og ledighedsprocent« names two figures, of which one is answered. With no base period and
+    no other change word, such a »forskel« is not a change."""
+    if "change" not in r.intents or r.base is not None or not (r.compare or r.other_figures):
+        return
+    words = set(tokens)
+    if words & vocab.difference and not any(vocab.intents.get(w) == "change" for w in words - vocab.difference):
+        r.intents.discard("change")
 
 
 def _original_words(text: str) -> dict[str, str]:
@@ -662,7 +692,8 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         base=r.base, order=r.order or (("place" if r.areas else "high") if intent == "ranking" else None), top=r.top or top or DEFAULT_TOP, area_kind=r.area_kind or "kommune",
         own_region="within" if r.own_region and intent == "ranking" else
         ("compare" if r.own_region and r.areas else r.own_region), ranked_from=ranked_from, assumed_indicator=assumed,
-        unused=tuple(dict.fromkeys(typed.get(w, w) for w in r.unused + still_unknown)), followup=followup,
+        unused=tuple(dict.fromkeys(typed.get(w, w) for w in r.unused + still_unknown)),
+        other_figures=tuple(dict.fromkeys(typed.get(w, w) for w in r.other_figures)), followup=followup,
         mean=mean,
     )
 
