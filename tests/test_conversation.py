@@ -239,6 +239,19 @@ def test_in_percent_after_a_count_asks_its_rate(store):
     assert (data["indicator"], data["unused"]) == ("ledighedsprocent", [])
 
 
+@pytest.mark.parametrize(("first", "indicator"), [("langtidsledige 2025", "langtidsledige"), ("samtaler", "samtaler"),
+                                               ("ledighedsprocent", "ledighedsprocent")])
+def test_in_percent_after_a_figure_without_a_rate_says_so(store, first, indicator):
+    # »i procent?« after langtidsledige (no rate in the catalogue) repeated the count without a word.
+    replies = chat(store, first, "i procent?")
+    data = replies[-1].as_json()
+    assert data["indicator"] == indicator
+    if indicator == "ledighedsprocent":  # in pct. already: nothing set aside
+        assert data["unused"] == []
+    else:
+        assert data["unused"] == ["i procent"] and "Jeg har ikke tal for »i procent«" in replies[-1].text
+
+
 def test_an_area_after_a_definition_asks_the_figure_there_and_a_figure_its_definition(store):
     # »og i Ballerup?« after »hvad betyder forsørgertryk« repeated the definition.
     assert chat(store, "hvad betyder forsørgertryk", "og i ballerup?")[-1].as_json()["intent"] == "value"
