@@ -129,3 +129,34 @@ def test_a_second_figure_after_og_is_named_not_read_as_a_part(text, indicator, b
 def test_a_number_before_a_ranking_word_is_how_many_to_list(text, order, top):
     result = parse(text)
     assert (result.intent, result.order, result.top, result.unused) == ("ranking", order, top, ())
+
+
+@pytest.mark.parametrize(("text", "indicator", "order"), [
+    # It ranked the count of ledige (kommune size) and set »højere« aside.
+    ("hvor mange kommuner har højere ledighed end os", "ledighedsprocent", "high"),
+    ("hvor mange kommuner har lavere ledighed end Ballerup", "ledighedsprocent", "low"),
+    # Declined as a ranking by how much the figure moved.
+    ("hvilke kommuner har flere langtidsledige end os", "langtidsledige", "most"),
+])
+def test_a_comparative_beside_kommuner_ranks_as_its_superlative(text, indicator, order):
+    result = parse(text)
+    assert (result.intent, result.indicator, result.order, result.unused) == ("ranking", indicator, order, ())
+
+
+@pytest.mark.parametrize("text", ["er ledigheden højere end sidste år", "er ledigheden lavere end for et år siden"])
+def test_a_comparative_without_kommuner_is_no_unknown_word(text):
+    # »Jeg har ikke tal for »højere««, under the change it answered.
+    result = parse(text)
+    assert (result.intent, result.unused) == ("change", ())
+
+
+def test_more_than_a_year_ago_across_kommuner_is_still_a_ranking_by_change():
+    assert parse("hvilke kommuner har flere ledige end for et år siden").reason == "ranking_change"
+
+
+@pytest.mark.parametrize("text", ["er ledigheden faldet det seneste år", "ledighed de sidste 12 måneder",
+                                  "sygedagpenge sidste 12 måneder"])
+def test_the_past_twelve_months_ask_for_the_development(text):
+    # »år« (or »sidste«, »12«, »måneder«) was set aside as not understood.
+    result = parse(text)
+    assert (result.intent, result.unused, result.period.is_latest) == ("development", (), True)

@@ -119,6 +119,7 @@ class Vocabulary:
     per_month: frozenset[str] = frozenset()  # "måned" in "pr måned": a year's average month
     half_year: frozenset[str] = frozenset()  # "halvår", "h1": no half-year figure is made
     difference: frozenset[str] = frozenset()  # "forskellen": a change, unless two areas or figures are named
+    ranking_comparative: dict[str, str] = field(default_factory=dict)  # "højere" beside "kommuner" -> "high"
     part_figures: dict[str, str] = field(default_factory=dict)  # "ledige|alder=18-29 år" -> "ledige_unge"
     year_ends: dict[str, int] = field(default_factory=dict)  # "ultimo" -> 12, "primo" -> 1: a year's month
     followup_part: frozenset[str] = frozenset()  # "for": "for kontanthjælp" names a part of the figure before
@@ -171,6 +172,7 @@ class Vocabulary:
             per_month=frozenset(fold(w) for w in data.get("per_month", [])),
             half_year=frozenset(fold(w) for w in data.get("half_year", [])),
             difference=frozenset(fold(w) for w in data.get("difference", [])),
+            ranking_comparative={fold(k): v for k, v in data.get("ranking_comparative", {}).items()},
             ago_units={fold(k): v for k, v in data.get("ago", {}).get("units", {}).items()},
             ago_numbers={fold(k): v for k, v in data.get("ago", {}).get("numbers", {}).items()},
             ranking={fold(k): v for k, v in data.get("ranking", {}).items()},
@@ -319,6 +321,7 @@ class _Reading:
     aggregate: bool = False
     aggregate_word: str = ""
     latest_named: bool = False  # a word for the newest period was read ("nu", "seneste")
+    comparative: bool = False  # "flere"/"højere" beside "kommuner" set the ranking's order
 
 
 def _after_since(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
@@ -380,6 +383,13 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             if r.order is None or (order != "place" and token != "top"):
                 r.order = order
             i += order_used
+            continue
+        if token in vocab.ranking_comparative and any(t in vocab.ranking_areas for t in tokens):
+            # "hvor mange kommuner har højere ledighed end os": a ranking with the own place; it
+            # ranked the count of ledige (kommune size) and set »højere« aside, and "flere … end
+            # os" was declined as a ranking by change.
+            r.order, r.comparative = r.order or vocab.ranking_comparative[token], True
+            i += 1
             continue
         if intent and used >= ind_used:
             r.intents.add(intent)
@@ -617,6 +627,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     r = _read(tokens, vocab)
     still_unknown = _guess_misspellings(r, vocab)
     _difference_between(tokens, r, vocab)
+    if r.comparative and r.base is None:
+        r.intents.discard("change")  # "flere langtidsledige end os" beside "kommuner": a level, ranked
     _part_of_context(tokens, r, context, vocab)
     named_something = bool(r.areas or r.compare or not r.period.is_latest or r.base or r.intents
                            or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind or r.own_region)
