@@ -13,10 +13,10 @@ from matplotlib.image import imread
 
 from bot.asking.conversation import reply
 from bot.asking.queries import NotUnderstood, Query, parse
-from bot.config import Config
+from bot.config import Config, load_config
 from bot.rendering.message import Line
 from indicators.store import Store
-from tests.conftest import run_cli
+from tests.conftest import REPO, run_cli
 
 TODAY = date(2026, 11, 25)
 
@@ -265,6 +265,15 @@ def test_a_quarter_without_a_year_of_a_monthly_figure_is_its_average_not_its_las
     assert answer.observation.period == quarter and answer.aggregate is not None
     values = [store.get("ledige", "151", month).value for month in months]
     assert answer.observation.value == pytest.approx(sum(values) / 3)
+
+
+def test_a_target_question_without_a_target_names_the_targets_there_are(store):
+    # »mål for samtaler« said there was none, where the committee's target is samtalehyppighedens.
+    config = load_config(REPO / "faktabot.toml")
+    text = reply("hvordan ligger vi i forhold til målet for samtaler", store, config, TODAY).text
+    assert "Der er ikke sat noget mål for samtaler i Ballerup i Faktabot – her er tallet." in text
+    names = [t.name for t in config.targets if t.area == "151"]
+    assert names and all(f"»{name}«" in text for name in names)
 
 
 def test_a_target_question_without_a_target_says_so_under_the_figure(store):

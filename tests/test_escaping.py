@@ -117,6 +117,7 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         "chart_index_label.txt.j2": [{"first": "2026-05"}],
         "factsheet_change_unit.txt.j2": [{}], "factsheet_watermark.txt.j2": [{}], "target_label.txt.j2": [{"kind": k} for k in ("ceiling", "floor", "trajectory")],
         "no_targets.txt.j2": [{}],
+        "no_target.txt.j2": [{"indicator": "samtaler", "area": HOSTILE, "others": (HOSTILE, "Flere i fleksjob")}],
         "factsheet_email.html.j2": [{"quarter": "2026-Q3", "kommune": HOSTILE, "sample": True}],
         "factsheet_email.txt.j2": [{"quarter": "2026-Q3", "kommune": HOSTILE, "sample": True}],
         "factsheet_email_subject.txt.j2": [{"quarter": "2026-Q3", "kommune": HOSTILE, "sample": True}],

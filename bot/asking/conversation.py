@@ -25,7 +25,7 @@ from bot.asking.queries import (
 from bot.config import Config
 from bot.rendering import charts, media, render
 from bot.rendering.message import Content, Line
-from bot.rendering.terminal import for_terminal, messages, without_controls
+from bot.rendering.terminal import for_terminal, without_controls
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
 
@@ -204,8 +204,10 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
             result = replace(result, target=line)
     if parsed.intent == "target" and result.target is None and result.observation is not None:
         # »mål for ledighed« with no such target: say so, or the figure reads as the target's answer.
-        result = replace(result, target=Line(messages()["answer_no_target"].format(
-            indicator=result.indicator.name, area=result.area.name)))
+        # The area's targets are named: »mål for samtaler« means the samtalehyppighed's target.
+        others = tuple(dict.fromkeys(t.name for t in config.targets if t.area == result.area.code))
+        result = replace(result, target=Line(render.render(
+            "no_target.txt.j2", indicator=result.indicator.name, area=result.area.name, others=others)))
     chart = None
     if with_chart and (spec := charts.spec_for(result, path)) is not None:
         chart = charts.render_png(spec)
