@@ -309,12 +309,14 @@ def test_part_of_a_two_key_breakdown_is_listed_by_the_other_key(store):
     assert "Der er ingen tal" not in result.text
 
 
-def test_a_missing_breakdown_without_a_total_names_the_part_shown_not_a_total(store):
+def test_a_missing_breakdown_without_a_total_is_said_missing_not_a_total_or_another_part(store):
     # »fuldtidspersoner kvinder« showed førtidspension's 1.794 as »Fuldtidspersoner … – her er det
-    # samlede tal«; fuldtidspersoner has no total.
+    # samlede tal«; fuldtidspersoner has no total. Then it showed førtidspension named as such: still
+    # another question than the one asked (there are no figures by køn).
     result = ask(store, "fuldtidspersoner kvinder")
-    assert "Fuldtidspersoner (Førtidspension) i Ballerup" in result.text
-    assert "samlede tal" not in result.text and "der er ikke noget samlet tal" in result.text
+    assert result.result.observation is None
+    assert "Der er ingen tal for fuldtidspersoner (Kvinder) i Ballerup" in result.text
+    assert "samlede tal" not in result.text and "Førtidspension" not in result.text
 
 
 def test_compared_with_the_same_month_last_year_is_the_change_against_it(store):
@@ -407,3 +409,31 @@ def test_per_month_in_a_year_is_its_average_month_and_per_week_is_named_as_set_a
     assert per_month.observation.value == pytest.approx(sum(months) / 12) and not per_month.query.unused
     assert ask(store, "samtaler pr måned").result.query.unused == ()  # a monthly figure is per month
     assert ask(store, "samtaler pr uge").result.query.unused == ("pr", "uge")
+
+
+@pytest.mark.parametrize(("question", "breakdown"), [
+    ("hvor mange er på førtidspension", "ydelse=Førtidspension"), ("hvor mange er i jobafklaring", "ydelse=Jobafklaringsforløb"),
+    ("ressourceforløb udvikling", "ydelse=Ressourceforløb")])
+def test_a_part_named_without_a_figure_is_read_from_the_figure_that_has_it(store, question, breakdown):
+    # »Det forstod jeg ikke«, though fuldtidspersoner (målgrupperne) has these parts.
+    answer = ask(store, question).result
+    assert (answer.indicator.id, answer.query.breakdown, answer.missing_breakdown) == ("fuldtidspersoner", breakdown, None)
+    assert answer.observation.value == store.get("fuldtidspersoner", "151", answer.observation.period, breakdown).value
+
+
+def test_a_part_missing_in_an_area_is_said_not_replaced_by_another_part(store):
+    # »og i Herlev?« after førtidspension answered Herlev's kontanthjælp (the largest part there).
+    result = ask(store, "fuldtidspersoner førtidspension i herlev")
+    assert result.result.observation is None
+    assert "Der er ingen tal for fuldtidspersoner (Førtidspension) i Herlev" in result.text
+
+
+@pytest.mark.parametrize(("question", "headline"), [
+    ("flest ledige på dagpenge", "Ledige (A-dagpenge), "), ("højeste aktiveringsgrad for kontanthjælp",
+                                                          "Aktiveringsgraden (Kontanthjælp), ")])
+def test_a_ranking_of_a_part_names_the_part(store, question, headline):
+    # »Ledige, juli 2026 – … København: 15.644«: ledige på A-dagpenge, under the whole figure's name.
+    result = ask(store, question)
+    assert result.text.startswith(f"*{headline}")
+    top = result.result.ranking.rows[0].observation
+    assert top.breakdown == result.result.query.breakdown != ""

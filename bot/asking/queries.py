@@ -121,6 +121,7 @@ class Vocabulary:
     difference: frozenset[str] = frozenset()  # "forskellen": a change, unless two areas or figures are named
     ranking_comparative: dict[str, str] = field(default_factory=dict)  # "højere" beside "kommuner" -> "high"
     part_figures: dict[str, str] = field(default_factory=dict)  # "ledige|alder=18-29 år" -> "ledige_unge"
+    value_figures: dict[str, str] = field(default_factory=dict)  # "ydelse=Førtidspension" -> "fuldtidspersoner"
     year_ends: dict[str, int] = field(default_factory=dict)  # "ultimo" -> 12, "primo" -> 1: a year's month
     followup_part: frozenset[str] = frozenset()  # "for": "for kontanthjælp" names a part of the figure before
     ranking: dict[str, str] = field(default_factory=dict)  # folded word -> order
@@ -168,6 +169,7 @@ class Vocabulary:
             followup_part=frozenset(fold(w) for w in data.get("followup_part", [])),
             year_ends={fold(k): v for k, v in data.get("year_ends", {}).items()},
             part_figures=dict(data.get("part_figures", {})),
+            value_figures=dict(data.get("value_figures", {})),
             per_period=frozenset(fold(w) for w in data.get("per_period", [])),
             per_month=frozenset(fold(w) for w in data.get("per_month", [])),
             half_year=frozenset(fold(w) for w in data.get("half_year", [])),
@@ -642,6 +644,9 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
             r.indicator = vocab.rates[r.indicator]
         elif r.indicator is not None and r.indicator not in vocab.percentages:
             r.unused.append(r.rate_word)
+    if r.indicator is None and len(r.breakdown) == 1:
+        # "hvor mange er på førtidspension": a part with no figure, read from the figure that has it.
+        r.indicator = vocab.value_figures.get("=".join(next(iter(r.breakdown.items()))))
     intent = _intent(r, r.indicator is not None)
     if _ranks_a_change(intent, r):
         return NotUnderstood(text=text, reason="ranking_change")
