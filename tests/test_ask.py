@@ -437,3 +437,11 @@ def test_a_ranking_of_a_part_names_the_part(store, question, headline):
     assert result.text.startswith(f"*{headline}")
     top = result.result.ranking.rows[0].observation
     assert top.breakdown == result.result.query.breakdown != ""
+
+
+def test_a_year_with_no_month_published_says_so_without_listing_twelve_months(store):
+    # »der mangler tal for 12 af 12 måneder (januar 2030, februar 2030, …)«
+    result = ask(store, "ledighed 2030")
+    assert result.result.observation is None
+    assert "Der er ingen tal for ledige i Ballerup for 2030: ingen af de 12 måneder er offentliggjort eller hentet." \
+        in result.text and "februar 2030" not in result.text
