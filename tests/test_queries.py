@@ -160,3 +160,10 @@ def test_the_past_twelve_months_ask_for_the_development(text):
     # »år« (or »sidste«, »12«, »måneder«) was set aside as not understood.
     result = parse(text)
     assert (result.intent, result.unused, result.period.is_latest) == ("development", (), True)
+
+
+def test_which_region_asks_for_a_ranking_of_regions_and_a_region_name_stays_an_area():
+    # »hvilken region har den højeste ledighed« ranked kommuner with »region« set aside.
+    ranking = parse("hvilken region har den højeste ledighed")
+    assert (ranking.intent, ranking.area_kind, ranking.unused) == ("ranking", "region", ())
+    assert parse("ledighed region hovedstaden").area == "084"
