@@ -4,15 +4,17 @@ from __future__ import annotations
 import io
 import json
 import time
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from matplotlib.image import imread
 
+from bot.alerting.context import TargetContext
 from bot.asking.conversation import reply
 from bot.asking.queries import NotUnderstood, Query, parse
+from bot.clock import TIMEZONE
 from bot.config import Config, load_config
 from bot.rendering.message import Line
 from indicators.store import Store
@@ -445,3 +447,13 @@ def test_a_year_with_no_month_published_says_so_without_listing_twelve_months(st
     assert result.result.observation is None
     assert "Der er ingen tal for ledige i Ballerup for 2030: ingen af de 12 måneder er offentliggjort eller hentet." \
         in result.text and "februar 2030" not in result.text
+
+
+def test_an_overview_shows_the_targets_board(store):
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    text = reply("giv mig et overblik", store, config, TODAY, targets=context.for_answer,
+                 target_board=context.board).text
+    assert all(t.name in text for t in config.targets)
+    without = ask(store, "giv mig et overblik").text
+    assert "Der er ikke sat nogen mål i Faktabot endnu" in without and "»ledighed«" in without

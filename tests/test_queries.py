@@ -167,3 +167,12 @@ def test_which_region_asks_for_a_ranking_of_regions_and_a_region_name_stays_an_a
     ranking = parse("hvilken region har den højeste ledighed")
     assert (ranking.intent, ranking.area_kind, ranking.unused) == ("ranking", "region", ())
     assert parse("ledighed region hovedstaden").area == "084"
+
+
+@pytest.mark.parametrize(("text", "intent", "indicator"), [
+    ("giv mig et overblik", "target", None), ("hvordan står det til", "target", None),
+    ("hvad er nyt", "target", None), ("giv mig et overblik over ledigheden", "development", "ledige")])
+def test_an_overview_is_the_targets_status_or_with_a_figure_its_development(text, intent, indicator):
+    # »Det forstod jeg ikke: »overblik««, with »positive skift« suggested.
+    result = parse(text)
+    assert (result.intent, result.indicator, result.unused) == (intent, indicator, ())
