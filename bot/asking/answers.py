@@ -650,7 +650,7 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
                  for i in range(wanted.length // length)]
         part_kind = "month" if length == 1 else "quarter"
         # Per kommune: how many parts have a value, their sum (added in period order, as the months
-        # were added before), whether one is eksempeldata and the newest; 98 rows, not 12 × 98 values.
+        # were added before), whether one is eksempeldata and the last part's row; 98 rows, not 12 × 98.
         # parts are every period of their kind from the first to the last
         totals = store.cross_section_totals(indicator.id, parts[0], parts[-1], part_kind, codes, breakdown)
         complete = [row for row in totals if row[1] == len(parts)]
@@ -662,13 +662,14 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
             missing = tuple(p for p in parts if p not in have)
         made = Aggregate(period=period, method=indicator.aggregate, count=len(parts), kind=part_kind, missing=missing)
         if not made.missing:
-            # a complete kommune's newest value is its parts[-1]: the made value keeps the rest of it
-            # (built from the store's columns, as the store builds its rows: 98 of them per ranking)
+            # a complete kommune has a value for parts[-1]: the made value keeps the rest of that row
+            # (built from the store's columns, as the store builds its rows: 98 of them per ranking,
+            # made once, here, not first as the store's and again with the made value)
             summed = indicator.aggregate == "sum"
             values.update(zip((row[0] for row in complete), observations_of_rows(
-                (o.indicator, o.area, period, o.breakdown, total if summed else total / count, o.unit,
-                 SAMPLE_SOURCE if sample else o.source, o.provisional, o.fetched_at)
-                for _, count, total, sample, o in complete), strict=True))
+                (indicator.id, area, period, breakdown, total if summed else total / count, unit,
+                 SAMPLE_SOURCE if sample else source, provisional, fetched_at)
+                for area, count, total, sample, (unit, source, provisional, fetched_at) in complete), strict=True))
     if period and not values and request.period is not None and made is None:
         fell_back = True
         coverage = coverage or counted()
