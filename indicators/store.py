@@ -180,8 +180,11 @@ DERIVED_ANY_SQL = "SELECT 1 FROM derived_inputs WHERE indicator = ? LIMIT 1"
 
 
 def cross_section_sql(periods: int, areas: int) -> str:
-    """A ranking's read: one indicator's values for `periods` periods across `areas` areas."""
-    return (f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator = ? AND breakdown = ? "
+    """A ranking's read: one indicator's values for `periods` periods across `areas` areas. Only
+    the columns the parameters do not already say (not the indicator and breakdown, nor the period
+    when it is one): each column of 98 rows is a Python object made per row."""
+    return (f"SELECT area, {'period, ' if periods > 1 else ''}value, unit, source, provisional, fetched_at "
+            "FROM observations WHERE indicator = ? AND breakdown = ? "
             f"AND value IS NOT NULL AND period IN ({_marks(periods)}) AND area IN ({_marks(areas)}) "
             "ORDER BY area, period")
 
@@ -1229,7 +1232,12 @@ class Store:
                        breakdown: str) -> list[Observation]:
         rows = self.db.conn.execute(cross_section_sql(len(wanted_periods), len(wanted_areas)),
                                     (indicator, breakdown, *wanted_periods, *wanted_areas)).fetchall()
-        return observations_of_rows(rows)
+        if len(wanted_periods) == 1:
+            period = wanted_periods[0]
+            return observations_of_rows([(indicator, area, period, breakdown, value, unit, source, provisional, fetched)
+                                         for area, value, unit, source, provisional, fetched in rows])
+        return observations_of_rows([(indicator, area, period, breakdown, value, unit, source, provisional, fetched)
+                                     for area, period, value, unit, source, provisional, fetched in rows])
 
     def cross_section_values(self, indicator: str, first: str, last: str, kind: str, areas: Iterable[str],
                              breakdown: str = "") -> list[tuple[str, str, float, str]]:
