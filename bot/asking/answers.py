@@ -41,6 +41,14 @@ FEW_LACKING = 10
 _period = lru_cache(maxsize=8192)(periods.parse)
 
 
+@lru_cache(maxsize=1024)
+def _parts(wanted: Period, length: int) -> tuple[str, ...]:
+    """The periods of `length` months a longer period is made of (a year's 12 months, its 4
+    quarters), in order: pure, so spelled once per process, not twice per ranking of a year."""
+    return tuple(str(periods.Period(wanted.year, wanted.start_month, length).shift(i))
+                 for i in range(wanted.length // length))
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
     against: Observation
@@ -234,8 +242,7 @@ def aggregate(store: Store, indicator: Indicator, area: str, breakdown: str,
     for kind, length in (("month", 1), ("quarter", 3)):
         if length >= wanted.length or kind not in kinds:
             continue
-        parts = [str(periods.Period(wanted.year, wanted.start_month, length).shift(i))
-                 for i in range(wanted.length // length)]
+        parts = _parts(wanted, length)
         found = {o.period: o for o in store.cross_section(indicator.id, parts, [area], breakdown)}
         missing = tuple(p for p in parts if p not in found)
         made = Aggregate(period=str(wanted), method=indicator.aggregate, count=len(parts), kind=kind, missing=missing)
@@ -646,8 +653,7 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     if period and not values and _period(period).length > 1:
         wanted = _period(period)
         length = 1 if indicator.frequency == "month" else 3
-        parts = [str(periods.Period(wanted.year, wanted.start_month, length).shift(i))
-                 for i in range(wanted.length // length)]
+        parts = _parts(wanted, length)
         part_kind = "month" if length == 1 else "quarter"
         # Per kommune: how many parts have a value, their sum (added in period order, as the months
         # were added before), whether one is eksempeldata and the last part's row; 98 rows, not 12 × 98.
@@ -677,9 +683,13 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         period = next((p for p, count in coverage if count == most), None)
         values = {o.area: o for o in store.cross_section(indicator.id, [period], codes, breakdown)} if period else {}
     descending = query.order in ("high", "most") or (query.order == "place" and indicator.better != "lower")
-    rows = sorted((Ranked(by_code[code], o) for code, o in values.items()),
-                  key=lambda r: (-r.observation.value if descending else r.observation.value, r.area.name))
-    place = next((i + 1 for i, r in enumerate(rows) if own and r.area.code == own.code), None)
+    # The codes sorted first, then one Ranked each: no attribute chains per comparison key.
+    if descending:
+        order = sorted(values, key=lambda code: (-values[code].value, by_code[code].name))
+    else:
+        order = sorted(values, key=lambda code: (values[code].value, by_code[code].name))
+    rows = [Ranked(by_code[code], values[code]) for code in order]
+    place = order.index(own.code) + 1 if own and own.code in values else None
     national = None
     if period:
         national, _ = observe(store, indicator, "000", breakdown, period)
