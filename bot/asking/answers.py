@@ -465,7 +465,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     query, breakdown, missing_breakdown, available = _series_for(query, store, indicator, area)
     if query.intent == "ranking":
         found = rank(query, store, catalogue, areas, default_area, today)
-        own = next((r.observation for r in found.rows if found.own and r.area.code == found.own.code), None)
+        own = found.rows[found.own_place - 1].observation if found.own_place else None
         return Answer(query=query, indicator=found.indicator, area=found.own or area, observation=own,
                       ranking=found, missing_breakdown=missing_breakdown)
     kind = _kind_for(query.period, indicator, available)
