@@ -206,7 +206,7 @@ def cross_section_totals_sql(kind: str, areas: int, one_year: bool = False) -> s
     area's rows are visited in the series index's period order (the GROUP BY follows the index,
     no sorter), so the sum adds them in the order Python's `sum()` over `cross_section_values`
     adds them (see `SQL_SUMS_AS_PYTHON`). The last period's row is one seek per area after the
-    sums: a bare column of `max(period)` copied every row's columns, a third of the read.
+    sums: a bare column of `max(period)` copied every row's columns, a sixth of the read.
     Parameters: indicator, breakdown, first, last, then the areas; the rows are in no set order.
     `one_year`: the first and last period are of one year, so no other kind's spelling sorts
     between them ('2025' < '2025-01' … '2025-12' < '2025-Q1') and the range needs no test of each

@@ -237,14 +237,20 @@ def aggregate(store: Store, indicator: Indicator, area: str, breakdown: str,
 
     Returns (None, None) when there is no finer series to make it of, (None, Aggregate) with the
     missing parts when some are not there."""
-    kinds = store.period_kinds(indicator.id, area, breakdown)
     best: Aggregate | None = None
     for kind, length in (("month", 1), ("quarter", 3)):
-        if length >= wanted.length or kind not in kinds:
+        if length >= wanted.length:
+            continue
+        # A kind the series has none of is no candidate. Of the figure's own kind (its months,
+        # say) the parts are read first: a series with every part has that kind, so which kinds
+        # it has is asked only when some part is missing, a read fewer per whole year.
+        if kind != indicator.frequency and kind not in store.period_kinds(indicator.id, area, breakdown):
             continue
         parts = _parts(wanted, length)
         found = {o.period: o for o in store.cross_section(indicator.id, parts, [area], breakdown)}
         missing = tuple(p for p in parts if p not in found)
+        if missing and kind not in store.period_kinds(indicator.id, area, breakdown):
+            continue
         made = Aggregate(period=str(wanted), method=indicator.aggregate, count=len(parts), kind=kind, missing=missing)
         if missing:
             if best is None or len(missing) / made.count < len(best.missing) / best.count:
