@@ -180,8 +180,11 @@ DERIVED_ANY_SQL = "SELECT 1 FROM derived_inputs WHERE indicator = ? LIMIT 1"
 
 
 def cross_section_sql(periods: int, areas: int) -> str:
-    """A ranking's read: one indicator's values for `periods` periods across `areas` areas."""
-    return (f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator = ? AND breakdown = ? "
+    """A ranking's read: one indicator's values for `periods` periods across `areas` areas. Only
+    the columns the parameters do not already say (not the indicator and breakdown, nor the period
+    when it is one): each column of 98 rows is a Python object made per row."""
+    return (f"SELECT area, {'period, ' if periods > 1 else ''}value, unit, source, provisional, fetched_at "
+            "FROM observations WHERE indicator = ? AND breakdown = ? "
             f"AND value IS NOT NULL AND period IN ({_marks(periods)}) AND area IN ({_marks(areas)}) "
             "ORDER BY area, period")
 
@@ -196,20 +199,25 @@ def cross_section_values_sql(kind: str, areas: int) -> str:
 
 
 def cross_section_totals_sql(kind: str, areas: int, one_year: bool = False) -> str:
-    """A ranking's read of a year made of months, summed in SQL: per area of `areas` (in area
-    order) how many published values of one kind from one period to another it has, their sum,
-    how many are eksempeldata, and the newest row's period, value, unit, source, provisional flag
-    and fetch time (SQLite takes bare columns from the row of the one max()). 98 rows instead of
-    1,200 values through Python. Each area's rows are visited in the series index's period order
-    (the GROUP BY follows the index, no sorter), so the sum adds them in the order Python's
-    `sum()` over `cross_section_values` adds them (see `SQL_SUMS_AS_PYTHON`). `one_year`: the first and last period are of
-    one year, so no other kind's spelling sorts between them ('2025' < '2025-01' … '2025-12' <
-    '2025-Q1') and the range needs no test of each period's kind."""
-    return (f"SELECT area, count(*), sum(value), total(source = '{SAMPLE_SOURCE}'), max(period), value, unit, "
-            "source, provisional, fetched_at FROM observations "
-            "WHERE indicator = ? AND breakdown = ? AND value IS NOT NULL AND period >= ? AND period <= ? "
+    """A ranking's read of a year made of months, summed in SQL: per area of `areas` how many
+    published values of one kind from one period to another it has, their sum and how many are
+    eksempeldata, with the row of the last period (value, unit, source, provisional flag, fetch
+    time; NULLs where the area has none). 98 rows instead of 1,200 values through Python. Each
+    area's rows are visited in the series index's period order (the GROUP BY follows the index,
+    no sorter), so the sum adds them in the order Python's `sum()` over `cross_section_values`
+    adds them (see `SQL_SUMS_AS_PYTHON`). The last period's row is one seek per area after the
+    sums: a bare column of `max(period)` copied every row's columns, a sixth of the read.
+    Parameters: indicator, breakdown, first, last, then the areas; the rows are in no set order.
+    `one_year`: the first and last period are of one year, so no other kind's spelling sorts
+    between them ('2025' < '2025-01' … '2025-12' < '2025-Q1') and the range needs no test of each
+    period's kind."""
+    return ("SELECT t.area, t.n, t.total, t.sample, o.value, o.unit, o.source, o.provisional, o.fetched_at "
+            f"FROM (SELECT area, count(*) AS n, sum(value) AS total, total(source = '{SAMPLE_SOURCE}') AS sample "
+            "FROM observations WHERE indicator = ?1 AND breakdown = ?2 AND value IS NOT NULL "
+            "AND period >= ?3 AND period <= ?4 "
             + ("" if one_year else f"AND {_PERIOD_KIND_SQL[kind]} ")
-            + f"AND area IN ({_marks(areas)}) GROUP BY area ORDER BY area")
+            + f"AND area IN ({_marks(areas)}) GROUP BY area) AS t "
+            "LEFT JOIN observations AS o ON o.indicator = ?1 AND o.area = t.area AND o.period = ?4 AND o.breakdown = ?2")
 
 
 def last_periods_sql(kind: str) -> str:
@@ -1224,7 +1232,12 @@ class Store:
                        breakdown: str) -> list[Observation]:
         rows = self.db.conn.execute(cross_section_sql(len(wanted_periods), len(wanted_areas)),
                                     (indicator, breakdown, *wanted_periods, *wanted_areas)).fetchall()
-        return observations_of_rows(rows)
+        if len(wanted_periods) == 1:
+            period = wanted_periods[0]
+            return observations_of_rows([(indicator, area, period, breakdown, value, unit, source, provisional, fetched)
+                                         for area, value, unit, source, provisional, fetched in rows])
+        return observations_of_rows([(indicator, area, period, breakdown, value, unit, source, provisional, fetched)
+                                     for area, period, value, unit, source, provisional, fetched in rows])
 
     def cross_section_values(self, indicator: str, first: str, last: str, kind: str, areas: Iterable[str],
                              breakdown: str = "") -> list[tuple[str, str, float, str]]:
@@ -1241,26 +1254,29 @@ class Store:
 
     def cross_section_totals(self, indicator: str, first: str, last: str, kind: str, areas: Iterable[str],
                              breakdown: str = "", sums_in_sql: bool = SQL_SUMS_AS_PYTHON,
-                             ) -> list[tuple[str, int, float, bool, Observation]]:
-        """(area, count, sum, any eksempeldata, newest observation) of the published values of every
-        period of `kind` from `first` to `last` across `areas`, in area order: `cross_section_values`
-        added up per area, in period order as Python's `sum()` adds them, without its 1,200 rows
-        (`sums_in_sql` false: with them, Python adding)."""
+                             ) -> list[tuple[str, int, float, bool, tuple | None]]:
+        """(area, count, sum, any eksempeldata, `last`'s row) of the published values of every period
+        of `kind` from `first` to `last` across `areas`, in area order: `cross_section_values` added
+        up per area, in period order as Python's `sum()` adds them, without its 1,200 rows
+        (`sums_in_sql` false: with them, Python adding). `last`'s row is its stored (unit, source,
+        provisional, fetched_at), None where the area has no published value for `last` (an area
+        with every period has one): the caller makes the one observation it needs of it."""
         wanted = tuple(areas)
         if not wanted:
             return []
 
-        def read() -> tuple[tuple[str, int, float, bool, Observation], ...]:
+        def read() -> tuple[tuple[str, int, float, bool, tuple | None], ...]:
             one_year = first[:4] == last[:4] and len(first) == len(last) == 7
             rows = self.db.conn.execute(cross_section_totals_sql(kind, len(wanted), one_year),
                                         (indicator, breakdown, first, last, *wanted)).fetchall()
-            newest = observations_of_rows((indicator, r[0], r[4], breakdown, *r[5:]) for r in rows)
+            rows.sort(key=itemgetter(0))  # the join promises no order: area order, as the sums below are
             if sums_in_sql:
                 sums = [r[2] for r in rows]
             else:  # SQLite and Python add differently here: Python adds the values, as before
                 values = self.cross_section_values(indicator, first, last, kind, wanted, breakdown)
                 sums = [sum(v for _, _, v, _ in part) for _, part in groupby(values, key=itemgetter(0))]
-            return tuple((r[0], r[1], total, r[3] > 0, o) for r, total, o in zip(rows, sums, newest, strict=True))
+            return tuple((r[0], r[1], total, r[3] > 0, None if r[4] is None else r[5:])
+                         for r, total in zip(rows, sums, strict=True))
 
         return list(self._cached(("cross_section_totals", indicator, first, last, kind, wanted, breakdown, sums_in_sql),
                                  read))

@@ -31,6 +31,8 @@ HOT: list[tuple[str, str, list]] = [
      ["fuldtidspersoner", "151", "ydelse=A-dagpenge", "ydelse=Kontanthjælp"]),
     ("ranking (cross section)", store_sql.cross_section_sql(2, len(KOMMUNER)),
      ["ledige", "", "2026-04", "2026-05", *KOMMUNER]),
+    ("ranking (cross section of one period)", store_sql.cross_section_sql(1, len(KOMMUNER)),
+     ["ledige", "", "2026-05", *KOMMUNER]),
     *[(f"ranking period choice ({kind})", store_sql.period_coverage_sql(kind, len(KOMMUNER)),
        ["ledige", "", *KOMMUNER]) for kind in KINDS],
     *[(f"ranking of a longer period made of {kind}s (values only)", store_sql.cross_section_values_sql(kind, len(KOMMUNER)),

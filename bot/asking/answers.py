@@ -41,6 +41,14 @@ FEW_LACKING = 10
 _period = lru_cache(maxsize=8192)(periods.parse)
 
 
+@lru_cache(maxsize=1024)
+def _parts(wanted: Period, length: int) -> tuple[str, ...]:
+    """The periods of `length` months a longer period is made of (a year's 12 months, its 4
+    quarters), in order: pure, so spelled once per process, not twice per ranking of a year."""
+    return tuple(str(periods.Period(wanted.year, wanted.start_month, length).shift(i))
+                 for i in range(wanted.length // length))
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
     against: Observation
@@ -229,15 +237,20 @@ def aggregate(store: Store, indicator: Indicator, area: str, breakdown: str,
 
     Returns (None, None) when there is no finer series to make it of, (None, Aggregate) with the
     missing parts when some are not there."""
-    kinds = store.period_kinds(indicator.id, area, breakdown)
     best: Aggregate | None = None
     for kind, length in (("month", 1), ("quarter", 3)):
-        if length >= wanted.length or kind not in kinds:
+        if length >= wanted.length:
             continue
-        parts = [str(periods.Period(wanted.year, wanted.start_month, length).shift(i))
-                 for i in range(wanted.length // length)]
+        # A kind the series has none of is no candidate. Of the figure's own kind (its months,
+        # say) the parts are read first: a series with every part has that kind, so which kinds
+        # it has is asked only when some part is missing, a read fewer per whole year.
+        if kind != indicator.frequency and kind not in store.period_kinds(indicator.id, area, breakdown):
+            continue
+        parts = _parts(wanted, length)
         found = {o.period: o for o in store.cross_section(indicator.id, parts, [area], breakdown)}
         missing = tuple(p for p in parts if p not in found)
+        if missing and kind not in store.period_kinds(indicator.id, area, breakdown):
+            continue
         made = Aggregate(period=str(wanted), method=indicator.aggregate, count=len(parts), kind=kind, missing=missing)
         if missing:
             if best is None or len(missing) / made.count < len(best.missing) / best.count:
@@ -460,7 +473,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     query, breakdown, missing_breakdown, available = _series_for(query, store, indicator, area)
     if query.intent == "ranking":
         found = rank(query, store, catalogue, areas, default_area, today)
-        own = next((r.observation for r in found.rows if found.own and r.area.code == found.own.code), None)
+        own = found.rows[found.own_place - 1].observation if found.own_place else None
         return Answer(query=query, indicator=found.indicator, area=found.own or area, observation=own,
                       ranking=found, missing_breakdown=missing_breakdown)
     kind = _kind_for(query.period, indicator, available)
@@ -649,11 +662,10 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     if period and not values and _period(period).length > 1:
         wanted = _period(period)
         length = 1 if indicator.frequency == "month" else 3
-        parts = [str(periods.Period(wanted.year, wanted.start_month, length).shift(i))
-                 for i in range(wanted.length // length)]
+        parts = _parts(wanted, length)
         part_kind = "month" if length == 1 else "quarter"
         # Per kommune: how many parts have a value, their sum (added in period order, as the months
-        # were added before), whether one is eksempeldata and the newest; 98 rows, not 12 × 98 values.
+        # were added before), whether one is eksempeldata and the last part's row; 98 rows, not 12 × 98.
         # parts are every period of their kind from the first to the last
         totals = store.cross_section_totals(indicator.id, parts[0], parts[-1], part_kind, codes, breakdown)
         complete = [row for row in totals if row[1] == len(parts)]
@@ -665,13 +677,14 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
             missing = tuple(p for p in parts if p not in have)
         made = Aggregate(period=period, method=indicator.aggregate, count=len(parts), kind=part_kind, missing=missing)
         if not made.missing:
-            # a complete kommune's newest value is its parts[-1]: the made value keeps the rest of it
-            # (built from the store's columns, as the store builds its rows: 98 of them per ranking)
+            # a complete kommune has a value for parts[-1]: the made value keeps the rest of that row
+            # (built from the store's columns, as the store builds its rows: 98 of them per ranking,
+            # made once, here, not first as the store's and again with the made value)
             summed = indicator.aggregate == "sum"
             values.update(zip((row[0] for row in complete), observations_of_rows(
-                (o.indicator, o.area, period, o.breakdown, total if summed else total / count, o.unit,
-                 SAMPLE_SOURCE if sample else o.source, o.provisional, o.fetched_at)
-                for _, count, total, sample, o in complete), strict=True))
+                (indicator.id, area, period, breakdown, total if summed else total / count, unit,
+                 SAMPLE_SOURCE if sample else source, provisional, fetched_at)
+                for area, count, total, sample, (unit, source, provisional, fetched_at) in complete), strict=True))
     if period and not values and request.period is not None and made is None:
         fell_back = True
         coverage = coverage or counted()
@@ -679,9 +692,13 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         period = next((p for p, count in coverage if count == most), None)
         values = {o.area: o for o in store.cross_section(indicator.id, [period], codes, breakdown)} if period else {}
     descending = query.order in ("high", "most") or (query.order == "place" and indicator.better != "lower")
-    rows = sorted((Ranked(by_code[code], o) for code, o in values.items()),
-                  key=lambda r: (-r.observation.value if descending else r.observation.value, r.area.name))
-    place = next((i + 1 for i, r in enumerate(rows) if own and r.area.code == own.code), None)
+    # The codes sorted first, then one Ranked each: no attribute chains per comparison key.
+    if descending:
+        order = sorted(values, key=lambda code: (-values[code].value, by_code[code].name))
+    else:
+        order = sorted(values, key=lambda code: (values[code].value, by_code[code].name))
+    rows = [Ranked(by_code[code], values[code]) for code in order]
+    place = order.index(own.code) + 1 if own and own.code in values else None
     national = None
     if period:
         national, _ = observe(store, indicator, "000", breakdown, period)
