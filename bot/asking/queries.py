@@ -389,9 +389,9 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 r.order = order
             i += order_used
             continue
-        overview, used = _phrase(tokens, i, vocab.overview)
+        overview, overview_used = _phrase(tokens, i, vocab.overview)
         if overview:
-            r.overview, i = True, i + used
+            r.overview, i = True, i + overview_used
             continue
         if token in vocab.ranking_comparative and any(t in vocab.ranking_areas for t in tokens):
             # "hvor mange kommuner har højere ledighed end os": a ranking with the own place; it
