@@ -698,6 +698,7 @@ READ_CACHE_ENTRIES = 4096
 # fetched_at), taken in C by a load's column-wise steps instead of a Python loop per row.
 _ROW_OF = attrgetter(*OBSERVATION_COLUMNS.split(", "))
 _KEY, _HELD, _SERIES, _PLACE = itemgetter(0, 1, 2, 3), itemgetter(4, 5, 6, 7), itemgetter(0, 3), itemgetter(0, 1)
+_SERIES_KEY = itemgetter(0, 1, 3)  # (indicator, area, breakdown)
 _FETCHED_AT, _SOURCE, _VALUE, _PERIOD = (itemgetter(i) for i in (8, 6, 4, 2))
 
 
@@ -904,7 +905,8 @@ class Store:
             replaced = 0
             emptied: list[tuple[str, str, str]] = []
             if replace_sample:
-                touched = {(r[0], r[1], r[3]) for r in rows if r[6] != SAMPLE_SOURCE}
+                touched = (set(map(_SERIES_KEY, rows)) if SAMPLE_SOURCE not in set(map(_SOURCE, rows))
+                           else {(r[0], r[1], r[3]) for r in rows if r[6] != SAMPLE_SOURCE})
                 for series in self._sample_series(touched):
                     replaced += conn.execute(DELETE_SAMPLE_SERIES_SQL, series).rowcount
                     emptied.append(series)
