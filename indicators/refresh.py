@@ -385,7 +385,7 @@ def refresh_source(store: Store, connector: Connector, wanted: Sequence[Wanted],
     started = time.perf_counter()
     run_id = store.start_run(connector.name, started_at=now)
     progress = on_progress or (lambda done, total, label: None)
-    with collector_paused(), store.one_sync():
+    with collector_paused():
         return _run(store, connector, wanted, run_id, catalogue=catalogue, areas=areas, now=now, full=full,
                     progress=progress, deadline=deadline, secrets=secrets, started=started)
 

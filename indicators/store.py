@@ -781,33 +781,6 @@ class Store:
         with self.translated(), self.db.atomic():
             yield
 
-    @contextmanager
-    def one_sync(self) -> Iterator[None]:
-        """The block's commits do not wait for the disk; at its end one fsync of the write-ahead log
-        makes them all durable, as a commit with `synchronous = FULL` would have. A refresh commits a
-        transaction per table, and an fsync each was a fifth of a full refresh (measured). A process
-        killed in between loses nothing committed (the log is in the OS's cache); only a power cut
-        before the block ends may lose its committed tables, never consistency (WAL + NORMAL)."""
-        conn = self.db.conn
-        if conn.in_transaction:  # SQLite refuses to change the level inside a transaction
-            yield
-            return
-        level = int(conn.execute("PRAGMA synchronous").fetchone()[0])
-        conn.execute("PRAGMA synchronous = NORMAL")
-        try:
-            yield
-        finally:
-            conn.execute(f"PRAGMA synchronous = {level}")
-            try:
-                wal = os.open(self.path.with_name(self.path.name + "-wal"), os.O_RDONLY)
-            except FileNotFoundError:
-                pass  # no log left: a checkpoint has synced the database file itself
-            else:
-                try:
-                    os.fsync(wal)
-                finally:
-                    os.close(wal)
-
     def quick_check(self) -> None:
         """Run SQLite's `PRAGMA quick_check`; raise StoreCorrupt, saying what to do, if the file is damaged."""
         try:

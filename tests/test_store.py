@@ -61,29 +61,6 @@ def test_a_failed_load_leaves_the_store_as_it_was(tmp_path):
         assert store.revision_count() == 0
 
 
-def test_loads_in_one_sync_commit_each_and_the_level_comes_back_after(tmp_path):
-    with Store(tmp_path / "s.db", create=True) as store:
-        level = store.db.execute("PRAGMA synchronous").fetchone()[0]
-        with store.one_sync():
-            assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL: no fsync per commit
-            store.load([obs("2026-05", 812)])
-            with Store(store.path) as other:  # committed: another connection sees it at once
-                assert other.get("ledige", "151", "2026-05").value == 812
-            store.load([obs("2026-06", 790)])
-        assert store.db.execute("PRAGMA synchronous").fetchone()[0] == level
-    with Store(tmp_path / "s.db") as store:
-        assert store.count() == 2
-
-
-def test_one_sync_inside_a_transaction_leaves_the_level_alone(tmp_path):
-    with Store(tmp_path / "s.db", create=True) as store:
-        level = store.db.execute("PRAGMA synchronous").fetchone()[0]
-        with store.transaction(), store.one_sync():  # SQLite refuses a change of level here
-            store.load([obs("2026-05", 812)])
-            assert store.db.execute("PRAGMA synchronous").fetchone()[0] == level
-        assert store.count() == 1
-
-
 def test_the_loads_column_wise_guard_refuses_what_the_row_check_refuses_and_passes_the_rest(tmp_path):
     with Store(tmp_path / "s.db", create=True) as store:
         for value in (2e12, -2e12, "812"):
