@@ -157,6 +157,7 @@ _TERM_OF = attrgetter("indicator", "breakdown")
 _AREA_OF = attrgetter("area")
 _PERIOD_OF_KEY = itemgetter(2)
 _SOURCE_OF = attrgetter("source")
+_VALUE_OF = attrgetter("value")
 
 
 def _settle_row_by_row(observations: Iterable[Observation], held: dict, rank_of: Callable) \
@@ -205,6 +206,9 @@ def _newest(observations: Sequence[Observation], more: Iterable[str] = ()) -> st
 def keep_figures(observations: Iterable[Observation], held: dict) -> tuple[list[Observation], int]:
     """Drop rows with no figure where the store holds one (pure): a missing value is "no figure",
     never a NULL over a real one (an empty cell, an XLSX formula Excel never calculated)."""
+    observations = observations if isinstance(observations, list) else list(observations)
+    if not held or None not in map(_VALUE_OF, observations):
+        return list(observations), 0  # nothing stored to keep, or every row has a figure
     kept: list[Observation] = []
     dropped = 0
     for obs in observations:
