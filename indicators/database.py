@@ -2,8 +2,7 @@
 
 sqlite-utils imports pandas and numpy when it is imported, only to map their scalar types to column
 types. Faktabot never hands it either (derived values become floats first), and the two cost most
-of a command's start-up, so they are hidden while sqlite-utils loads. pandas still loads where it is
-used (`indicators/derived.py`).
+of a command's start-up, so they are hidden while sqlite-utils loads. Faktabot's own code uses neither.
 """
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Derived indicators: the catalogue's `formula`s computed from other indicators (pure core + store edge).
 
-`compute(formulas, observations)` is pure: it aligns the inputs by area and period (pandas, imported
-only here and only when called) and returns the derived observations. `refresh_derived(store, …)`
+`compute(formulas, observations)` is pure: it aligns the inputs by area and period (plain dicts keyed
+by area and period: for a refresh's few thousand values, pandas' fixed cost per join was most of the
+time) and returns the derived observations. `refresh_derived(store, …)`
 is the thin I/O edge, run after every refresh or file import that touched an input and after the
 sample data is loaded: it reads the inputs, computes, and writes the results in one transaction.
 
@@ -22,7 +23,9 @@ Rules, as the data person expects them:
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+import operator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from indicators import periods
@@ -191,15 +194,13 @@ def compute_with_inputs(formulas: Sequence[Formula], observations: Iterable[Obse
 def _compute_rows(formulas: Sequence[Formula], rows: Iterable[tuple], *, now: str = "") -> list[Derived]:
     """`compute_with_inputs` over rows in the store's column order (indicator, area, period,
     breakdown, value, unit, source, provisional, …): the store's read needs no Observation each."""
-    import pandas as pd  # start-up time: pandas is loaded only when something is derived
-
     # Only the series the formulas read or write: the store holds far more of the same indicators.
-    inputs = _Inputs(pd, {(t.indicator, t.breakdown) for f in formulas for t in (*f.terms, *f.denominator)}
+    inputs = _Inputs({(t.indicator, t.breakdown) for f in formulas for t in (*f.terms, *f.denominator)}
                      | {(f.indicator, f.breakdown) for f in formulas}, rows)
     results: list[Derived] = []
     for formula in formulas:
-        derived = _one(pd, formula, inputs)
-        if derived is None or derived.empty:
+        derived = _one(formula, inputs)
+        if not derived:
             continue
         unit = formula.unit
         if formula.op in ("sum", "difference"):
@@ -208,12 +209,11 @@ def _compute_rows(formulas: Sequence[Formula], rows: Iterable[tuple], *, now: st
             first = inputs.rows(formula.terms[0].indicator, formula.terms[0].breakdown)
             unit = first[0][5] if first and first[0][5] else unit
         made = []
-        for area, period, value, provisional, sources in derived[
-                ["area", "period", "value", "provisional", "sources"]].itertuples(index=False):
+        for (area, period), (value, provisional, sources) in derived.items():
             inputs_of = tuple(sorted(sources))
             sample = SAMPLE_SOURCE in inputs_of
             made.append(Derived(
-                Observation(formula.indicator, area, period, None if pd.isna(value) else round(float(value), DIGITS),
+                Observation(formula.indicator, area, period, None if math.isnan(value) else round(float(value), DIGITS),
                             formula.breakdown, unit, SAMPLE_SOURCE if sample else formula.source,
                             bool(provisional), now),
                 formula.source, inputs_of))
@@ -223,18 +223,23 @@ def _compute_rows(formulas: Sequence[Formula], rows: Iterable[tuple], *, now: st
     return results
 
 
-class _Inputs:
-    """The formulas' input rows by series (indicator, breakdown), each made a frame once when a term
-    reads it: selecting a series from one frame of everything compared every row, term by term."""
+# A term, a sum of terms or a formula's result: (area, period) -> (value, provisional, sources), in
+# the order of its first term's rows. A value not published is NaN while computing: it makes every
+# sum, difference and ratio it enters NaN, as it should, and becomes None when stored.
+Frame = dict[tuple[str, str], tuple[float, bool, frozenset]]
+_NAN = float("nan")
 
-    def __init__(self, pd, series: set[tuple[str, str]], rows: Iterable[tuple]):
-        self.pd = pd
+
+class _Inputs:
+    """The formulas' input rows by series (indicator, breakdown), each made a frame once when a term reads it."""
+
+    def __init__(self, series: set[tuple[str, str]], rows: Iterable[tuple]):
         self.by_series: dict[tuple[str, str], list[tuple]] = {key: [] for key in series}
         for row in rows:  # in the store's column order
             found = self.by_series.get((row[0], row[3]))
             if found is not None:
                 found.append((row[1], row[2], row[4], row[6], row[7], row[5]))
-        self.frames: dict[tuple[str, str], object] = {}
+        self.frames: dict[tuple[str, str], Frame] = {}
 
     def rows(self, indicator: str, breakdown: str) -> list[tuple]:
         return self.by_series.get((indicator, breakdown), [])
@@ -249,123 +254,107 @@ class _Inputs:
             rows.extend(extra)
             self.frames.pop((indicator, breakdown), None)
 
-    def frame(self, term: Term):
+    def frame(self, term: Term) -> Frame:
         """One term as (area, period) -> value, provisional, sources (a set, for provenance)."""
         key = (term.indicator, term.breakdown)
         if key not in self.frames:
-            rows = self.rows(*key)
             single: dict[str, frozenset] = {}  # one frozenset per distinct source, shared by its rows
-            part = self.pd.DataFrame({
-                "area": [r[0] for r in rows], "period": [r[1] for r in rows],
-                "value": self.pd.Series([r[2] for r in rows], dtype="float64"),
-                "provisional": self.pd.Series([bool(r[4]) for r in rows], dtype=bool),
-                "sources": [single.get(r[3]) or single.setdefault(r[3], frozenset([r[3]])) for r in rows],
-            })
-            self.frames[key] = part.set_index(["area", "period"])
-        return self.frames[key].copy()
+            self.frames[key] = {
+                (area, period): (_NAN if value is None else float(value), bool(provisional),
+                                 single.get(source) or single.setdefault(source, frozenset([source])))
+                for area, period, value, source, provisional, _ in self.rows(*key)}
+        return self.frames[key]
 
 
-def _term_frame(inputs: _Inputs, term: Term):
-    return inputs.frame(term)
+def _joined(left: Frame, right: Frame, value: Callable[[float, float], float]) -> Frame:
+    """The keys both hold, in the left one's order: `value` of both values, either flag, both sources."""
+    found: Frame = {}
+    for key, (mine, flag, sources) in left.items():
+        other = right.get(key)
+        if other is not None:
+            found[key] = (value(mine, other[0]), flag or other[1], sources | other[2])
+    return found
 
 
-def _combine(pd, frame, terms: Sequence[Term]):
+def _combine(inputs: _Inputs, terms: Sequence[Term]) -> Frame | None:
     """The terms added up where every required term exists; optional terms add where they exist."""
-    combined = None
+    combined: Frame | None = None
     # Required terms first: optional ones are then added onto the aligned required ones.
     for term in sorted(terms, key=lambda t: t.optional):
-        part = _term_frame(frame, term)
+        part = inputs.frame(term)
         if term.optional:
             if combined is None:
                 continue
-            joined = combined.join(part, how="left", rsuffix="_t")
-            present = joined["sources_t"].notna()
             # An optional term that exists but is not published makes the sum not published.
-            joined.loc[present, "value"] = joined.loc[present, "value"] + joined.loc[present, "value_t"]
-            joined.loc[present, "provisional"] = joined.loc[present, "provisional"] | \
-                joined.loc[present, "provisional_t"].astype(bool)
-            joined.loc[present, "sources"] = [a | b for a, b in zip(joined.loc[present, "sources"],
-                                                                     joined.loc[present, "sources_t"])]
-            combined = joined[["value", "provisional", "sources"]]
+            combined = {key: ((mine[0] + other[0], mine[1] or other[1], mine[2] | other[2])
+                              if (other := part.get(key)) is not None else mine)
+                        for key, mine in combined.items()}
         elif combined is None:
             combined = part
         else:
-            joined = combined.join(part, how="inner", rsuffix="_t")
-            joined["value"] = joined["value"] + joined["value_t"]  # NaN (not published) stays NaN
-            joined["provisional"] = joined["provisional"] | joined["provisional_t"]
-            joined["sources"] = [a | b for a, b in zip(joined["sources"], joined["sources_t"])]
-            combined = joined[["value", "provisional", "sources"]]
+            combined = _joined(combined, part, operator.add)  # NaN (not published) stays NaN
     return combined
 
 
-def _one(pd, formula: Formula, frame):
-    if formula.op in ("sum", "ratio"):
-        result = _combine(pd, frame, formula.terms)
-    elif formula.op == "difference":
-        result = _combine(pd, frame, formula.terms[:1])
-        rest = _combine(pd, frame, [Term(t.indicator, t.breakdown, t.optional) for t in formula.terms[1:]])
-        joined = result.join(rest, how="inner", rsuffix="_t")
-        joined["value"] = joined["value"] - joined["value_t"]
-        joined["provisional"] = joined["provisional"] | joined["provisional_t"]
-        joined["sources"] = [a | b for a, b in zip(joined["sources"], joined["sources_t"])]
-        result = joined[["value", "provisional", "sources"]]
-    else:  # index
-        result = _combine(pd, frame, formula.terms)
+def _one(formula: Formula, inputs: _Inputs) -> Frame:
+    if formula.op == "difference":
+        result = _joined(_combine(inputs, formula.terms[:1]), _combine(inputs, formula.terms[1:]), operator.sub)
+    else:  # sum, ratio, index
+        result = _combine(inputs, formula.terms)
     if formula.op == "ratio":
-        below = _combine(pd, frame, formula.denominator)
-        joined = result.join(below, how="inner", rsuffix="_t")
-        joined = joined[joined["value_t"] != 0]  # no share of nobody
-        joined["value"] = joined["value"] / joined["value_t"] * formula.scale
-        joined["provisional"] = joined["provisional"] | joined["provisional_t"]
-        joined["sources"] = [a | b for a, b in zip(joined["sources"], joined["sources_t"])]
-        result = joined[["value", "provisional", "sources"]]
-    result = result.reset_index()
+        below = {key: row for key, row in _combine(inputs, formula.denominator).items() if row[0] != 0}
+        scale = formula.scale
+        result = _joined(result, below, lambda mine, other: mine / other * scale)  # no share of nobody
     if formula.aggregate == "quarter_mean":
-        result = _quarter_mean(pd, result)
+        result = _quarter_mean(result)
     if formula.op == "index":
         result = _index(result, formula.base)
     return result
 
 
-def _quarter_mean(pd, result):
+def _quarter_mean(result: Frame) -> Frame:
     """Months -> quarters: the mean of the quarter's three months, only where all three exist."""
-    text = result["period"].astype(str)
-    months = result[(text.str.len() == 7) & (text.str[5] != "Q")].copy()  # the store's spelling: 2026-05
-    if months.empty:
-        return months
-    month = months["period"].str[5:7].astype(int)
-    months["quarter"] = months["period"].str[:4] + "-Q" + ((month - 1) // 3 + 1).astype(str)
-    grouped = months.groupby(["area", "quarter"], sort=True)
-    # One pass over the rows for the provenance: a groupby apply per quarter was most of the time.
-    sources: dict[tuple, set] = {}
-    for key, found in zip(zip(months["area"], months["quarter"]), months["sources"]):
-        sources.setdefault(key, set()).update(found)
-    mean = grouped["value"].mean()
-    out = pd.DataFrame({
-        "months": grouped["period"].nunique(),
-        # mean() skips a not-published month; a quarter with one is not published.
-        "value": mean.where(grouped["value"].count() == grouped["value"].size()),
-        "provisional": grouped["provisional"].any(),
-    })
-    out["sources"] = [frozenset(sources[key]) for key in out.index]
-    out = out.reset_index()
-    out = out[out["months"] == 3].rename(columns={"quarter": "period"})
-    return out[["area", "period", "value", "provisional", "sources"]]
+    quarters: dict[tuple[str, str], list] = {}
+    for (area, period), row in result.items():
+        if len(period) == 7 and period[5] != "Q":  # the store's spelling: 2026-05
+            quarter = f"{period[:4]}-Q{(int(period[5:7]) - 1) // 3 + 1}"
+            quarters.setdefault((area, quarter), []).append(row)
+    found: Frame = {}
+    for key in sorted(quarters):
+        months = quarters[key]
+        if len(months) != 3:
+            continue
+        values = [row[0] for row in months]
+        # A quarter with a month not published is not published.
+        value = _NAN if any(map(math.isnan, values)) else _mean(values)
+        found[key] = (value, any(row[1] for row in months), frozenset().union(*(row[2] for row in months)))
+    return found
 
 
-def _index(result, base: str):
+def _mean(values: Sequence[float]) -> float:
+    """The mean with compensated (Kahan) summation, the way pandas' groupby mean adds, to the last bit."""
+    total = compensation = 0.0
+    for value in values:
+        y = value - compensation
+        t = total + y
+        compensation = t - total - y
+        if math.isnan(compensation):  # an infinity: no compensation
+            compensation = 0.0
+        total = t
+    return total / len(values)
+
+
+def _index(result: Frame, base: str) -> Frame:
     """Each area's values divided by its value in the `base` period, times 100."""
-    base_rows = result[result["period"] == base].set_index("area")
-    result = result[result["area"].isin(base_rows.index)].copy()
-    if result.empty:
-        return result
-    reference = result["area"].map(base_rows["value"])
-    result["value"] = result["value"] / reference * 100
-    result = result[reference != 0]
-    # The base value is an input of every indexed value: its flags and sources count too.
-    result["provisional"] = result["provisional"] | result["area"].map(base_rows["provisional"]).astype(bool)
-    result["sources"] = [s | base_rows.at[a, "sources"] for s, a in zip(result["sources"], result["area"])]
-    return result
+    base_rows = {area: row for (area, period), row in result.items() if period == base}
+    found: Frame = {}
+    for (area, period), (value, flag, sources) in result.items():
+        reference = base_rows.get(area)
+        if reference is None or reference[0] == 0:
+            continue
+        # The base value is an input of every indexed value: its flags and sources count too.
+        found[(area, period)] = (value / reference[0] * 100, flag or reference[1], sources | reference[2])
+    return found
 
 
 # -- the store edge -------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from itertools import groupby
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -106,9 +108,64 @@ def settle(observations: Iterable[Observation], held: dict, rank: dict[tuple[str
     - `mark_provisional`: the newest period of each series is provisional unless the store already
       holds that value from the same source (an earlier refresh read it: this one confirms it).
     """
+    observations = observations if isinstance(observations, list) else list(observations)
+    keys = list(map(_KEY_OF, observations))
+    best: dict[tuple[str, str, str, str], Observation] = dict(zip(keys, observations))
+    rank_of = rank.get
+    if len(best) == len(keys):
+        # No key twice in the run (the common case): only the keys the store already holds can be
+        # set aside, and they are found by one intersection of the key sets, not a lookup per row.
+        set_aside = 0
+        for key in held.keys() & best.keys() if held else ():
+            obs, stored = best[key], held[key]
+            if stored[2] != obs.source:
+                mine = rank_of((obs.indicator, obs.source))
+                theirs = rank_of((obs.indicator, stored[2]))
+                if mine is not None and theirs is not None and theirs < mine:
+                    set_aside += 1
+                    del best[key]
+    else:
+        best, set_aside = _settle_row_by_row(observations, held, rank_of)
+    if not mark_provisional:
+        return list(best.values()), set_aside
+    # Within one kind the store's spelling sorts as time does (2026-05 < 2026-06; 2026-Q1 < 2026-Q2):
+    # each distinct period's kind is found once, then one pass keeps the newest key of each series.
+    kind_of = {period: (len(period), "Q" in period) for period in set(map(_PERIOD_OF_KEY, best))}
+    newest: dict[tuple, tuple[str, str, str, str]] = {}
+    newest_of = newest.get
+    for key, source in zip(best, map(_SOURCE_OF, best.values())):
+        period = key[2]
+        series = (key[0], key[1], key[3], source, kind_of[period])
+        found = newest_of(series)
+        if found is None or found[2] < period:
+            newest[series] = key
+    held_of = held.get
+    for key in newest.values():
+        obs = best[key]
+        stored = held_of(key)
+        confirmed = stored is not None and stored[0] == obs.value and stored[2] == obs.source
+        if not confirmed:
+            best[key] = Observation(obs.indicator, obs.area, obs.period, obs.value, obs.breakdown, obs.unit,
+                                    obs.source, True, obs.fetched_at)
+    return list(best.values()), set_aside
+
+
+_KEY_OF = attrgetter("indicator", "area", "period", "breakdown")
+_PERIOD_OF = attrgetter("period")
+_SERIES_OF = attrgetter("indicator", "area", "breakdown")
+_TERM_OF = attrgetter("indicator", "breakdown")
+_AREA_OF = attrgetter("area")
+_PERIOD_OF_KEY = itemgetter(2)
+_SOURCE_OF = attrgetter("source")
+_VALUE_OF = attrgetter("value")
+
+
+def _settle_row_by_row(observations: Iterable[Observation], held: dict, rank_of: Callable) \
+        -> tuple[dict[tuple[str, str, str, str], Observation], int]:
+    """`settle`'s choice where a key comes twice in one run: of two sources the preferred one wins."""
     best: dict[tuple[str, str, str, str], Observation] = {}
     set_aside = 0
-    rank_of, held_of = rank.get, held.get
+    held_of = held.get
     # One pass; ranks are looked up only where two sources meet, which few keys do.
     for obs in observations:
         key = (obs.indicator, obs.area, obs.period, obs.breakdown)
@@ -128,32 +185,16 @@ def settle(observations: Iterable[Observation], held: dict, rank: dict[tuple[str
                 set_aside += 1
                 continue
         best[key] = obs
-    kept = list(best.values())
-    if not mark_provisional:
-        return kept, set_aside
-    newest: dict[tuple, tuple[str, tuple]] = {}
-    for key, obs in best.items():
-        # Within one kind the store's spelling sorts as time does (2026-05 < 2026-06; 2026-Q1 < 2026-Q2).
-        period = obs.period
-        series = (obs.indicator, obs.area, obs.breakdown, obs.source, len(period), "Q" in period)
-        if series not in newest or newest[series][0] < period:
-            newest[series] = (period, key)
-    for _, key in newest.values():
-        obs = best[key]
-        stored = held.get(key)
-        confirmed = stored is not None and stored[0] == obs.value and stored[2] == obs.source
-        if not confirmed:
-            best[key] = Observation(obs.indicator, obs.area, obs.period, obs.value, obs.breakdown, obs.unit,
-                                    obs.source, True, obs.fetched_at)
-    return list(best.values()), set_aside
+    return best, set_aside
 
 
 def _newest_of_kinds(observations: Iterable[Observation]) -> list[str]:
     by_kind: dict[tuple[int, bool], str] = {}
-    for o in observations:  # the newest of each kind as text first: parsing 100.000 periods is slow
-        kind = (len(o.period), "Q" in o.period)
-        if o.period > by_kind.get(kind, ""):
-            by_kind[kind] = o.period
+    # The newest of each kind as text first (parsing 100.000 periods is slow), over the distinct periods.
+    for period in set(map(_PERIOD_OF, observations)):
+        kind = (len(period), "Q" in period)
+        if period > by_kind.get(kind, ""):
+            by_kind[kind] = period
     return sorted(by_kind.values())
 
 
@@ -165,6 +206,9 @@ def _newest(observations: Sequence[Observation], more: Iterable[str] = ()) -> st
 def keep_figures(observations: Iterable[Observation], held: dict) -> tuple[list[Observation], int]:
     """Drop rows with no figure where the store holds one (pure): a missing value is "no figure",
     never a NULL over a real one (an empty cell, an XLSX formula Excel never calculated)."""
+    observations = observations if isinstance(observations, list) else list(observations)
+    if not held or None not in map(_VALUE_OF, observations):
+        return list(observations), 0  # nothing stored to keep, or every row has a figure
     kept: list[Observation] = []
     dropped = 0
     for obs in observations:
@@ -329,7 +373,7 @@ class _Table:
 def _summary(observations: Sequence[Observation], kept_values: int) -> dict:
     """What a run reports of a table's rows, kept with its fingerprint for the runs that skip it."""
     return {"rows": len(observations), "kept_values": kept_values, "newest": _newest_of_kinds(observations),
-            "series": sorted({(o.indicator, o.area, o.breakdown) for o in observations})}
+            "series": sorted(set(map(_SERIES_OF, observations)))}
 
 
 def refresh_source(store: Store, connector: Connector, wanted: Sequence[Wanted], *, catalogue: Catalogue,
@@ -439,10 +483,10 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
     kept_values = sum(kept_of.values())
     # Settled together, so that of two tables giving the same key the catalogue's preferred one wins.
     kept, _ = settle(everything, held, ranks(catalogue), mark_provisional=True)
-    table_of = {o.source: table for table, observations in checked.items() for o in observations}
+    table_of = {name: table for table, observations in checked.items() for name in set(map(_SOURCE_OF, observations))}
     per_table: dict[str, list[Observation]] = {table: [] for table in checked}
-    for obs in kept:
-        per_table[table_of[obs.source]].append(obs)
+    for name, rows_of_source in groupby(kept, key=_SOURCE_OF):  # runs of one source, as they were fetched
+        per_table[table_of[name]].extend(rows_of_source)
     revisions_before = store.revision_count()
     landed: list[Observation] = []
     outcomes: dict[str, TableOutcome] = {}
@@ -460,7 +504,7 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
                 settled = not any(o.provisional for o in observations)
                 store.keep_fingerprint(
                     source, table, prints.get(table) if settled else None,
-                    series={(o.indicator, o.breakdown) for o in fetched[table]},
+                    series=set(map(_TERM_OF, fetched[table])),
                     summary=_summary(observations, kept_of[table]) if settled else None)
         except StoreError as error:
             failures[table] = SourceError(str(error), source=source, table=table)
@@ -503,8 +547,8 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
         source, not failed, rows=rows, inserted=inserted, updated=updated,
         revisions=store.revision_count() - revisions_before, replaced_sample=replaced,
         newest=_newest(landed, skipped_newest),
-        series=len({(o.indicator, o.area, o.breakdown) for o in landed} | skipped_series),
-        areas=len({o.area for o in landed} | {series[1] for series in skipped_series}),
+        series=len(set(map(_SERIES_OF, landed)) | skipped_series),
+        areas=len(set(map(_AREA_OF, landed)) | {series[1] for series in skipped_series}),
         seconds=time.perf_counter() - started, derived=computed.written, kept_values=kept_values, error=error,
         permanent=all(t.permanent for t in failed), tables=tables,
     )

@@ -12,6 +12,8 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
+from operator import attrgetter, itemgetter
 
 from indicators import periods
 from indicators.catalogue import Catalogue, Indicator
@@ -156,9 +158,44 @@ def summary(where: str, problems: Sequence[Problem], count: int, fix: str) -> st
                    more=more, fix=fix)
 
 
+_INDICATOR_VALUE = attrgetter("indicator", "value")
+_PERIOD = attrgetter("period")
+_VALUE = itemgetter(1)
+
+
+def all_plausible(observations: Sequence[Observation], catalogue: Catalogue, this_year: int) -> bool:
+    """True when `problems_in` would find nothing, decided per column: each distinct period once, and
+    each run of one indicator's values by type, sum and bounds against its range. False only sends
+    the caller to the row-by-row check, which names the rows; it refuses nothing by itself."""
+    try:
+        found = set(map(_PERIOD, observations))
+    except TypeError:  # an unhashable period: the row-by-row check names it
+        return False
+    if not all(type(p) is str and period_problem(p, this_year) is None for p in found):
+        return False
+    ranges: dict[str, tuple[float, float]] = {}
+    for indicator, run in groupby(map(_INDICATOR_VALUE, observations), key=itemgetter(0)):
+        values = list(map(_VALUE, run))
+        if not set(map(type, values)) <= _FIGURE_TYPES:
+            return False
+        figures = [v for v in values if v is not None]
+        if not figures:
+            continue
+        low, high = ranges.get(indicator) or ranges.setdefault(indicator, _range_of(indicator, catalogue))
+        # A NaN or an infinity makes the sum NaN or infinite; figures within a range cannot overflow it.
+        if not (math.isfinite(sum(figures)) and low <= min(figures) and max(figures) <= high):
+            return False
+    return True
+
+
+_FIGURE_TYPES = frozenset({float, type(None)})
+
+
 def check(observations: Sequence[Observation], catalogue: Catalogue, *, this_year: int, where: str, source: str,
           fix: str, row: Callable[[int, Observation], str] | None = None) -> None:
     """Raise ValidationError naming the first rows that cannot be stored; return if every row can."""
+    if all_plausible(observations, catalogue, this_year):
+        return
     found, count = problems_in(observations, catalogue, this_year, row)
     if count:
         raise ValidationError(summary(where, found, count, fix), found, source=source)

@@ -61,6 +61,19 @@ def test_a_failed_load_leaves_the_store_as_it_was(tmp_path):
         assert store.revision_count() == 0
 
 
+def test_the_loads_column_wise_guard_refuses_what_the_row_check_refuses_and_passes_the_rest(tmp_path):
+    with Store(tmp_path / "s.db", create=True) as store:
+        for value in (2e12, -2e12, "812"):
+            with pytest.raises(StoreError, match="intet er gemt"):
+                store.load([obs("2026-04", 5.0), obs("2026-05", value)])
+        # An integer is a figure, and a row without fetched_at is stamped with the load's `now`.
+        store.load([obs("2026-04", 5.0), obs("2026-05", 7), Observation("ledige", "151", "2026-06", None)],
+                   now="2026-09-01T00:00:00+00:00")
+        assert store.get("ledige", "151", "2026-05").value == 7
+        assert store.get("ledige", "151", "2026-06").fetched_at == "2026-09-01T00:00:00+00:00"
+        assert store.db.execute("SELECT DISTINCT typeof(provisional) FROM observations").fetchall() == [("integer",)]
+
+
 def test_the_store_uses_wal_and_keeps_the_areas(tmp_path):
     with Store(tmp_path / "s.db", create=True) as store:
         assert store.db.journal_mode == "wal"

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 from sqlite_utils import Database
 
-from indicators import periods
+from indicators import periods, validation
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.connectors import RetryPolicy, wanted_from
 from indicators.connectors.files import import_formats
@@ -213,3 +213,19 @@ def test_the_repair_restores_a_figure_a_null_overwrote_and_quarantines_what_has_
     assert set(reasons) == {"2026-05", "2026-04", "2026-13", "2026-03"}
     assert "NULL written over a real value" in reasons["2026-05"] and "ikke en måned" in reasons["2026-13"]
     assert "uden for 0..100" in reasons["2026-03"]
+
+
+def test_each_indicators_values_are_checked_against_its_own_range_in_whatever_order_they_come():
+    catalogue = CATALOGUE
+
+    def row(indicator: str, value, period: str = "2026-05") -> Observation:
+        return Observation(indicator, "151", period, value)
+
+    fine = [row("ledige", 812.0), row("ledighedsprocent", 4.1), row("ledige", None, "2026-06"),
+            row("ledighedsprocent", 3, "2026-06")]
+    validation.check(fine, catalogue, this_year=2026, where="test", source="test", fix="")
+    for bad in ([row("ledige", 812.0), row("ledighedsprocent", 101.0)],  # a count's range is no rate's
+                [row("ledighedsprocent", 4.1), row("ledige", 812.0), row("ledighedsprocent", float("nan"))],
+                [row("ledige", 812.0), row("ledige", 1.0, "2026-13")]):
+        with pytest.raises(validation.ValidationError, match="rækk"):
+            validation.check(bad, catalogue, this_year=2026, where="test", source="test", fix="")
