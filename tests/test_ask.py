@@ -457,3 +457,18 @@ def test_an_overview_shows_the_targets_board(store):
     assert all(t.name in text for t in config.targets)
     without = ask(store, "giv mig et overblik").text
     assert "Der er ikke sat nogen mål i Faktabot endnu" in without and "»ledighed«" in without
+
+
+def test_a_ranking_of_an_older_common_period_says_why_and_who_lacks_the_newest(store):
+    # »de 3 kommuner med flest langtidsledige« ranked marts 2024 without a word, in November 2026.
+    result = ask(store, "de 3 kommuner med flest langtidsledige")
+    ranking = result.result.ranking
+    newest = store.last_periods("langtidsledige", "151", "", "month", 1)[0]
+    assert ranking.period < newest == ranking.newer
+    codes = [row.area.code for row in ranking.rows]  # every kommune has marts 2024
+    held = {o.area for o in store.cross_section("langtidsledige", [newest], codes, "")}
+    lacking = sorted(row.area.name for row in ranking.rows if row.area.code not in held)
+    assert lacking and list(ranking.newer_lacking) == lacking
+    assert "er den nyeste periode, som alle kommuner har tal for" in result.text
+    assert all(name in result.text for name in lacking)
+    assert ask(store, "laveste ledighed").result.ranking.newer is None  # the newest, held by all

@@ -93,6 +93,10 @@ class Ranking:
     without_data: int = 0  # areas of the kind with no value for the period
     aggregate: Aggregate | None = None
     requested: PeriodRequest | None = None  # set when the asked-for period had no data
+    # The newest period some ranked area has, when the one ranked is older because not every area
+    # has it (»marts 2024« for langtidsledige, where two kommuner lack juli 2026), and who lacks it.
+    newer: str | None = None
+    newer_lacking: tuple[str, ...] = ()
 
     @property
     def shown(self) -> list[Observation]:
@@ -614,12 +618,13 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     # kommune unless it has no values (below): only a relative or missing period picks from the counts.
     exact = request.period is not None and request.relative is None
     coverage: list[tuple[str, int]] = []
+    guesses: list[str] = []
+    lacking: set[str] = set()
     if request.is_latest and codes:
         # Usually the newest period of any one kommune's series is held by all: try its newest few
         # (a common period must be in every series), before counting every period of every kommune.
         # The newest is read whole (usually it is the one ranked); older ones are only counted.
         guesses = store.last_periods(indicator.id, own.code if own else codes[0], breakdown, kind, 3)
-        lacking: set[str] = set()
         for index, newest_period in enumerate(guesses):
             if index == 0:
                 held_by = {o.area for o in store.cross_section(indicator.id, [newest_period], codes, breakdown)}
@@ -709,7 +714,19 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         area_kind=query.area_kind, within=within if query.area_kind == "kommune" else None,
         without_data=len(codes) - len(rows), aggregate=made,
         requested=request if fell_back else None,
+        # said, or »top 5 … langtidsledige« reads as today's figures when they are two years old
+        newer=older[0] if (older := _older_common(guesses, lacking, period, len(rows), len(codes))) else None,
+        newer_lacking=tuple(sorted(by_code[c].name for c in lacking)) if older else (),
     )
+
+
+def _older_common(guesses: list[str], lacking: set[str], period: str | None, held: int,
+                  ranked: int) -> tuple[str] | None:
+    """(the newest period,) when the ranking shows an older one that every area has, because some
+    lack the newest; None when it shows the newest, or when not every area has the one shown."""
+    if not guesses or not lacking or period is None or period == guesses[0] or held != ranked:
+        return None
+    return (guesses[0],)
 
 
 @dataclass(frozen=True, slots=True)
