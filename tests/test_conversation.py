@@ -295,3 +295,11 @@ def test_a_follow_up_keeps_the_average_asked_of_a_flow(sample_store_path):
     assert then.result.observation.value == pytest.approx(sum(months) / 12)
     # a month is a month: nothing to average, and no word the manager did not write named as set aside
     assert month.result.observation.period == "2024-05" and not month.result.query.unused
+
+
+def test_the_bottom_after_a_top_ranks_the_other_end(store):
+    # »og bunden?« repeated the top 5 with »bunden« set aside.
+    data = chat(store, "top 5 ledighed", "og bunden?")[-1].as_json()
+    top = chat(store, "top 5 ledighed")[-1].as_json()
+    assert data["unused"] == [] and data["ranking"][0] != top["ranking"][0]
+    assert data["ranking"][0]["value"] <= data["ranking"][-1]["value"]
