@@ -715,18 +715,17 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         without_data=len(codes) - len(rows), aggregate=made,
         requested=request if fell_back else None,
         # said, or »top 5 … langtidsledige« reads as today's figures when they are two years old
-        newer=older[0] if (older := _older_common(guesses, lacking, period, len(rows), len(codes))) else None,
-        newer_lacking=tuple(sorted(by_code[c].name for c in lacking)) if older else (),
+        newer=(newer := _older_common(guesses, lacking, period, len(rows), len(codes))),
+        newer_lacking=tuple(sorted(by_code[c].name for c in lacking)) if newer else (),
     )
 
 
-def _older_common(guesses: list[str], lacking: set[str], period: str | None, held: int,
-                  ranked: int) -> tuple[str] | None:
-    """(the newest period,) when the ranking shows an older one that every area has, because some
+def _older_common(guesses: list[str], lacking: set[str], period: str | None, held: int, ranked: int) -> str | None:
+    """The newest period, when the ranking shows an older one that every area has because some
     lack the newest; None when it shows the newest, or when not every area has the one shown."""
     if not guesses or not lacking or period is None or period == guesses[0] or held != ranked:
         return None
-    return (guesses[0],)
+    return guesses[0]
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,7 +119,6 @@ class Vocabulary:
     per_month: frozenset[str] = frozenset()  # "måned" in "pr måned": a year's average month
     half_year: frozenset[str] = frozenset()  # "halvår", "h1": no half-year figure is made
     difference: frozenset[str] = frozenset()  # "forskellen": a change, unless two areas or figures are named
-    overview: dict[str, bool] = field(default_factory=dict)  # "giv mig et overblik": the targets' status, or a development
     ranking_comparative: dict[str, str] = field(default_factory=dict)  # "højere" beside "kommuner" -> "high"
     part_figures: dict[str, str] = field(default_factory=dict)  # "ledige|alder=18-29 år" -> "ledige_unge"
     value_figures: dict[str, str] = field(default_factory=dict)  # "ydelse=Førtidspension" -> "fuldtidspersoner"
@@ -147,6 +146,8 @@ class Vocabulary:
             for phrase, value in kind.values.items():
                 breakdown_values.setdefault(phrase, (kind.key, value))
         intents = {fold(w): intent for intent in INTENTS[1:] for w in data["intents"].get(intent, [])}
+        # "giv mig et overblik": read as an intent word, then the targets' board or a development (parse)
+        intents.update({fold(w): "overview" for w in data.get("overview", [])})
         return cls(
             indicators=catalogue.vocabulary(),
             rates={i.id: i.rate for i in catalogue if i.rate},
@@ -175,7 +176,6 @@ class Vocabulary:
             per_month=frozenset(fold(w) for w in data.get("per_month", [])),
             half_year=frozenset(fold(w) for w in data.get("half_year", [])),
             difference=frozenset(fold(w) for w in data.get("difference", [])),
-            overview={fold(w): True for w in data.get("overview", [])},
             ranking_comparative={fold(k): v for k, v in data.get("ranking_comparative", {}).items()},
             ago_units={fold(k): v for k, v in data.get("ago", {}).get("units", {}).items()},
             ago_numbers={fold(k): v for k, v in data.get("ago", {}).get("numbers", {}).items()},
@@ -326,7 +326,6 @@ class _Reading:
     aggregate_word: str = ""
     latest_named: bool = False  # a word for the newest period was read ("nu", "seneste")
     comparative: bool = False  # "flere"/"højere" beside "kommuner" set the ranking's order
-    overview: bool = False  # "giv mig et overblik" was read
 
 
 def _after_since(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
@@ -388,10 +387,6 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             if r.order is None or (order != "place" and token != "top"):
                 r.order = order
             i += order_used
-            continue
-        overview, overview_used = _phrase(tokens, i, vocab.overview)
-        if overview:
-            r.overview, i = True, i + overview_used
             continue
         if token in vocab.ranking_comparative and any(t in vocab.ranking_areas for t in tokens):
             # "hvor mange kommuner har højere ledighed end os": a ranking with the own place; it
@@ -636,7 +631,11 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     r = _read(tokens, vocab)
     still_unknown = _guess_misspellings(r, vocab)
     _difference_between(tokens, r, vocab)
-    _overview(tokens, r, vocab)
+    if "overview" in r.intents:
+        # »giv mig et overblik«, »hvordan står det til«: the targets' status (the board); with a
+        # figure named (»overblik over ledigheden«) its development.
+        r.intents.discard("overview")
+        r.intents.add("development" if r.indicator is not None else "target")
     if r.comparative and r.base is None:
         r.intents.discard("change")  # "flere langtidsledige end os" beside "kommuner": a level, ranked
     _part_of_context(tokens, r, context, vocab)
@@ -667,13 +666,6 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         return NotUnderstood(text=text, suggestions=suggest(still_unknown or tokens, vocab),
                              unknown=tuple(_original_words(text).get(w, w) for w in still_unknown))
     return _query(text, intent, r, still_unknown, vocab, assumed=assumed)
-
-
-def _overview(tokens: list[str], r: _Reading, vocab: Vocabulary) -> None:
-    """»giv mig et overblik«, »hvordan står det til«: the targets' status (the board), or, with a
-    figure named (»overblik over ledigheden«), its development."""
-    if r.overview:
-        r.intents.add("development" if r.indicator is not None else "target")
 
 
 def _difference_between(tokens: list[str], r: _Reading, vocab: Vocabulary) -> None:
