@@ -176,3 +176,21 @@ def test_an_overview_is_the_targets_status_or_with_a_figure_its_development(text
     # »Det forstod jeg ikke: »overblik««, with »positive skift« suggested.
     result = parse(text)
     assert (result.intent, result.indicator, result.unused) == (intent, indicator, ())
+
+
+@pytest.mark.parametrize(("text", "base", "period"), [
+    # »første kvartal 2025« was set aside and 2026's average (declined: months missing) answered.
+    ("ledighedsprocent første kvartal 2025 og 2026", "2025-Q1", "2026-Q1"),
+    ("ledighed maj og juni 2025", "2025-05", "2025-06"),
+    ("ledighed 2025 og 2024", "2024", "2025"),
+])
+def test_two_periods_joined_by_og_are_the_change_between_them(text, base, period):
+    result = parse(text)
+    assert (result.intent, result.base.period, result.period.period, result.unused) == ("change", base, period, ())
+
+
+def test_a_phrase_set_aside_is_named_as_typed():
+    # »Jeg har ikke tal for »foerste kvartal 2025««: the folded spelling, not the user's.
+    assert parse("ledighedsprocent første kvartal 2025 maj 2026").unused == ("første kvartal 2025",)
+    # A period after a change of two is named when it replaces one (never an empty »«).
+    assert parse("ledighedsprocent i juni og juli 2025 første kvartal").unused == ("juli 2025",)

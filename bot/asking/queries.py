@@ -433,6 +433,18 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 r.base = within  # »siden marts sidste år«
             elif (within := _within_year(r.period, request)) is not None:
                 r.period, r.period_words = within, f"{r.period_words} {' '.join(tokens[i:i + used])}"
+            elif r.base is None and not r.period.is_latest and not request.is_latest \
+                    and _after_and(tokens, i, vocab) and all(p.period for p in _alike(r.period, request)):
+                # »første kvartal 2025 og 2026«, »maj og juni 2025«: both are asked for; the change
+                # from the earlier to the later gives both figures (the later was answered and the
+                # earlier set aside). Two months without a year (»juni og juli«) still are: which
+                # year each is depends on the data.
+                first, second = _alike(r.period, request)
+                words = " ".join(tokens[i:i + used])
+                if _starts(second.period) < _starts(first.period):
+                    first, second, words = second, first, r.period_words
+                r.base, r.period, r.period_words = first, second, words
+                r.intents.add("change")
             elif not request.is_latest or r.period.is_latest:
                 if not r.period.is_latest and not request.is_latest:
                     r.unused.append(r.period_words)  # two periods, neither a base: the later one is answered
@@ -543,6 +555,24 @@ def _within_year(first: PeriodRequest, second: PeriodRequest) -> PeriodRequest |
             else periods.quarter(int(year.period), part.quarter)
         return PeriodRequest(period=str(made))
     return None
+
+
+def _starts(period: str) -> tuple[int, int]:
+    parsed = periods.parse(period)
+    return parsed.year, parsed.start_month
+
+
+def _alike(first: PeriodRequest, second: PeriodRequest) -> tuple[PeriodRequest, PeriodRequest]:
+    """Two periods joined by »og«, the second one's missing part taken from the first: »første
+    kvartal 2025 og 2026« is 1. kvt. 2025 and 1. kvt. 2026; »maj og juni 2025« is maj and juni 2025."""
+    if first.period is not None and second.period is not None and _YEAR.match(second.period) \
+            and not _YEAR.match(first.period):
+        part = periods.parse(first.period)
+        return first, PeriodRequest(period=str(periods.Period(int(second.period), part.start_month, part.length)))
+    if first.period is None and first.relative is None and first.month is not None \
+            and second.period is not None and (m := periods.parse(second.period)).length == 1:
+        return PeriodRequest(period=str(periods.month(m.year, first.month))), second
+    return first, second
 
 
 def _ranks_a_change(intent: str, r: _Reading) -> bool:
@@ -680,6 +710,11 @@ def _difference_between(tokens: list[str], r: _Reading, vocab: Vocabulary) -> No
         r.intents.discard("change")
 
 
+def _as_typed(words: str, typed: dict[str, str]) -> str:
+    """Folded words (»foerste kvartal«) as the user wrote them (»første kvartal«), word by word."""
+    return " ".join(typed.get(word, word) for word in words.split(" "))
+
+
 def _original_words(text: str) -> dict[str, str]:
     """Folded token -> the word as typed, so an unused word is named as the user wrote it."""
     return {fold_letters(word).replace("_", ""): word for word in _TOKEN.findall(text[:MAX_QUERY_LENGTH].casefold())}
@@ -716,8 +751,8 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         base=r.base, order=r.order or (("place" if r.areas else "high") if intent == "ranking" else None), top=r.top or top or DEFAULT_TOP, area_kind=r.area_kind or "kommune",
         own_region="within" if r.own_region and intent == "ranking" else
         ("compare" if r.own_region and r.areas else r.own_region), ranked_from=ranked_from, assumed_indicator=assumed,
-        unused=tuple(dict.fromkeys(typed.get(w, w) for w in r.unused + still_unknown)),
-        other_figures=tuple(dict.fromkeys(typed.get(w, w) for w in r.other_figures)), followup=followup,
+        unused=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.unused + still_unknown)),
+        other_figures=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_figures)), followup=followup,
         mean=mean,
     )
 
