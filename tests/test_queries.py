@@ -194,3 +194,10 @@ def test_a_phrase_set_aside_is_named_as_typed():
     assert parse("ledighedsprocent første kvartal 2025 maj 2026").unused == ("første kvartal 2025",)
     # A period after a change of two is named when it replaces one (never an empty »«).
     assert parse("ledighedsprocent i juni og juli 2025 første kvartal").unused == ("juli 2025",)
+
+
+@pytest.mark.parametrize("text", ["ledige unge under 30", "ledige unge 18-29 år"])
+def test_a_part_that_is_the_figure_itself_is_no_part(text):
+    # »Der er ingen tal for ledige unge opdelt på alder (18-29 år) … – her er det samlede tal«.
+    result = parse(text)
+    assert (result.indicator, result.breakdown, result.unused) == ("ledige_unge", "", ())

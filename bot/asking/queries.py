@@ -745,6 +745,11 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         # "hvor mange unge er ledige": ledige has no age parts, but »ledige unge« is that figure;
         # the answer said there were no figures for young ledige and gave all of them.
         indicator, breakdown = own, ""
+    elif breakdown and any(figure == indicator and key.split("|", 1)[1] == breakdown
+                           for key, figure in vocab.part_figures.items()):
+        # "ledige unge under 30": the part is the figure itself (it said there were no figures for
+        # ledige unge by age, 18-29 år, and gave »the total«: the same figure).
+        breakdown = ""
     return Query(
         intent=intent, indicator=indicator, area=r.areas[0] if r.areas else None, period=r.period,
         breakdown=breakdown, by=r.by, compare=tuple(dict.fromkeys(r.compare)), text=text,
