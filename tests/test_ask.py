@@ -472,3 +472,13 @@ def test_a_ranking_of_an_older_common_period_says_why_and_who_lacks_the_newest(s
     assert "er den nyeste periode, som alle kommuner har tal for" in result.text
     assert all(name in result.text for name in lacking)
     assert ask(store, "laveste ledighed").result.ranking.newer is None  # the newest, held by all
+
+
+def test_a_figure_only_for_hele_landet_is_answered_there_when_no_area_is_named(store):
+    # »konjunkturprognose« said there were no figures for Ballerup; the forecast is national only.
+    result = ask(store, "konjunkturprognose ledighed")
+    assert result.result.area.code == "000" and result.result.observation is not None
+    assert "Konjunkturprognosen findes kun for hele landet, ikke for den enkelte kommune" in result.text
+    named = ask(store, "konjunkturprognose ballerup")  # asked for Ballerup: said, not moved
+    assert named.result.observation is None and named.result.area.code == "151"
+    assert not ask(store, "ledighed").result.only_area

@@ -144,6 +144,9 @@ class Answer:
     low: Observation | None = None
     high: Observation | None = None
     missing_breakdown: str | None = None  # asked-for breakdown without data; the total is shown
+    # The configured kommune was not named and the figure exists only for this area (the
+    # konjunkturprognose: hele landet), which is answered instead of »ingen tal for Ballerup«.
+    only_area: bool = False
     no_total: bool = False  # no breakdown asked and no total published: one part is shown (named)
     aggregate: Aggregate | None = None  # the observation is a year or quarter made of months
     change: Change | None = None  # a change question: against the base period
@@ -473,6 +476,11 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     elif query.own_region == "compare" and region is not None and region.code not in query.compare:
         query = replace(query, compare=(*query.compare, region.code))
     area = areas.get(query.area or default_area)
+    only_area = False
+    if query.area is None and area.kind not in indicator.area_kinds and len(indicator.area_kinds) == 1:
+        kinds = [a for a in areas if a.kind == indicator.area_kinds[0]]
+        if len(kinds) == 1:  # one such area (hele landet): it is the figure's only one
+            area, only_area = kinds[0], True
     asked_breakdown = query.breakdown
     query, breakdown, missing_breakdown, available = _series_for(query, store, indicator, area)
     if query.intent == "ranking":
@@ -585,7 +593,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         low=min(window, key=lambda o: o.value) if window else None,
         high=max(window, key=lambda o: o.value) if window else None,
         missing_breakdown=missing_breakdown, no_total=bool(breakdown) and not asked_breakdown, aggregate=made, change=asked_change, base_missing=base_missing,
-        movers=tuple(movers[:3]), national_change=national_change,
+        movers=tuple(movers[:3]), national_change=national_change, only_area=only_area,
     )
 
 
