@@ -213,12 +213,13 @@ _fold = lru_cache(maxsize=16384)(fold)
 
 
 def _phrase(tokens: list[str], i: int, table) -> tuple[object | None, int]:
-    """Longest phrase (up to MAX_NGRAM tokens) starting at tokens[i] found in `table`."""
+    """Longest phrase (up to MAX_NGRAM tokens) starting at tokens[i] found in `table`: its value
+    in a dict, True in a set of phrases."""
     for n in range(min(MAX_NGRAM, len(tokens) - i), 0, -1):
         # fold() makes "18-29" and "18 29" equal, as the catalogue's folded aliases are.
         phrase = _fold(" ".join(tokens[i:i + n]))
         if phrase in table:
-            return table[phrase], n
+            return (table[phrase] if isinstance(table, dict) else True), n
     return None, 0
 
 
@@ -269,7 +270,7 @@ def _period(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[PeriodRequest
         return PeriodRequest(quarter=int(nxt)), 2
     if _YEAR.match(token):
         return PeriodRequest(period=token), 1
-    latest, used = _phrase(tokens, i, {w: True for w in vocab.latest})
+    latest, used = _phrase(tokens, i, vocab.latest)
     if latest:
         return PeriodRequest(), used
     return None, 0
@@ -402,7 +403,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if indicator:
             r.indicator, i = indicator, i + ind_used
             continue
-        own_region, used = _phrase(tokens, i, {w: True for w in vocab.own_region})
+        own_region, used = _phrase(tokens, i, vocab.own_region)
         if own_region:
             r.own_region, i = "compare" if r.comparing else "area", i + used
             continue
@@ -451,11 +452,11 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 r.period, r.period_words = request, " ".join(tokens[i:i + used])
             i += used
             continue
-        aggregate, used = _phrase(tokens, i, {w: True for w in vocab.aggregate})
+        aggregate, used = _phrase(tokens, i, vocab.aggregate)
         if aggregate:
             r.aggregate, r.aggregate_word, i = True, " ".join(tokens[i:i + used]), i + used
             continue
-        compare, used = _phrase(tokens, i, {w: True for w in vocab.compare})
+        compare, used = _phrase(tokens, i, vocab.compare)
         if compare:
             r.comparing, i = True, i + used
             continue
@@ -464,7 +465,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             # ("over 60" stays an age).
             r.comparing, i = True, i + 1
             continue
-        by, used = _phrase(tokens, i, {w: True for w in vocab.by})
+        by, used = _phrase(tokens, i, vocab.by)
         if by and i + used < len(tokens):
             key, key_used = _phrase(tokens, i + used, vocab.breakdown_keys)
             if key:
@@ -501,7 +502,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             r.breakdown[key] = canonical
             i += used
             continue
-        rate, used = _phrase(tokens, i, {w: True for w in vocab.rate_words})
+        rate, used = _phrase(tokens, i, vocab.rate_words)
         if rate and (r.indicator or i == 0 or tokens[i - 1] in ("og", "i")):  # "og i procent?" follows up
             r.wants_rate, r.rate_word, i = True, " ".join(tokens[i:i + used]), i + used
             continue
@@ -605,7 +606,7 @@ def _part_of_context(tokens: list[str], r: _Reading, context: Query | None, voca
     kontanthjælpsmodtagere."""
     if context is None or context.indicator is None or r.indicator is None or len(tokens) < 2:
         return
-    word, used = _phrase(tokens, 0, {w: True for w in vocab.followup_part})
+    word, used = _phrase(tokens, 0, vocab.followup_part)
     if not word:
         return
     value, _ = _phrase(tokens, used, vocab.breakdown_values)
