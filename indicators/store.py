@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import os
 import shutil
 import sqlite3
@@ -713,13 +712,8 @@ def _all_storable(rows: list[tuple], this_year: int) -> bool:
     """True when every row passes `validation.store_problem`, decided per column: each distinct period
     once, the values by type, sum and bounds. False sends the load to the check row by row (which
     names the rows), so a False here refuses nothing by itself."""
-    values = list(map(_VALUE, rows))
-    if not set(map(type, values)) <= {float, type(None)}:
-        return False
-    figures = [v for v in values if v is not None]
     limit = validation.ABSOLUTE_LIMIT
-    # A NaN or an infinity makes the sum NaN or infinite; finite figures within the limit cannot overflow it.
-    if figures and not (math.isfinite(sum(figures)) and -limit <= min(figures) and max(figures) <= limit):
+    if not validation.figures_within(list(map(_VALUE, rows)), -limit, limit):
         return False
     found = set(map(_PERIOD, rows))
     return validation.storable_periods(found, this_year) == found

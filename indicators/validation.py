@@ -175,20 +175,24 @@ def all_plausible(observations: Sequence[Observation], catalogue: Catalogue, thi
         return False
     ranges: dict[str, tuple[float, float]] = {}
     for indicator, run in groupby(map(_INDICATOR_VALUE, observations), key=itemgetter(0)):
-        values = list(map(_VALUE, run))
-        if not set(map(type, values)) <= _FIGURE_TYPES:
-            return False
-        figures = [v for v in values if v is not None]
-        if not figures:
-            continue
         low, high = ranges.get(indicator) or ranges.setdefault(indicator, _range_of(indicator, catalogue))
-        # A NaN or an infinity makes the sum NaN or infinite; figures within a range cannot overflow it.
-        if not (math.isfinite(sum(figures)) and low <= min(figures) and max(figures) <= high):
+        if not figures_within(list(map(_VALUE, run)), low, high):
             return False
     return True
 
 
 _FIGURE_TYPES = frozenset({float, type(None)})
+
+
+def figures_within(values: list, low: float, high: float) -> bool:
+    """True when every value is a float or None and the floats lie in [low, high], decided per column
+    (type set, sum, min and max): a NaN or an infinity makes the sum NaN or infinite, and figures
+    within the bounds cannot overflow it. The column-wise test of `all_plausible` and of the store's
+    last guard (`Store.load`)."""
+    if not set(map(type, values)) <= _FIGURE_TYPES:
+        return False
+    figures = [v for v in values if v is not None]
+    return not figures or (math.isfinite(sum(figures)) and low <= min(figures) and max(figures) <= high)
 
 
 def check(observations: Sequence[Observation], catalogue: Catalogue, *, this_year: int, where: str, source: str,

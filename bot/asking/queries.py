@@ -772,7 +772,7 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         r.indicator = vocab.rates.get(previous, context.indicator) if r.wants_rate else context.indicator
     elif r.wants_rate and r.indicator in vocab.rates:
         r.indicator = vocab.rates[r.indicator]
-    if r.wants_rate and r.indicator not in vocab.percentages and r.indicator not in vocab.rates.values():
+    if r.wants_rate and r.indicator not in vocab.percentages:
         # »i procent?« after »langtidsledige 2025«, which has no rate: it repeated the count unsaid.
         r.unused.append(r.rate_word)
     if not r.areas:
