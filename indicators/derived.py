@@ -332,7 +332,9 @@ def _quarter_mean(result: Frame) -> Frame:
 
 
 def _mean(values: Sequence[float]) -> float:
-    """The mean with compensated (Kahan) summation, the way pandas' groupby mean adds, to the last bit."""
+    """The mean with compensated (Kahan) summation, the way pandas' groupby mean added when the
+    derived step used it: the stored quarter means stay the same to the last bit, so a store derived
+    before reads no revision that is only a rounding (math.fsum would differ in the last bit)."""
     total = compensation = 0.0
     for value in values:
         y = value - compensation
