@@ -52,7 +52,7 @@ SERIES_SQL = (f"SELECT {OBSERVATION_COLUMNS} FROM observations "
 GET_SQL = (f"SELECT {OBSERVATION_COLUMNS} FROM observations "
            "WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?")
 DELETE_OBSERVATION_SQL = "DELETE FROM observations WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?"
-# A load's removal of eksempeldata from a series real figures now cover: one range of the series index.
+# A load's removal of eksempeldata from a series real figures now cover: one range of the series key.
 DELETE_SAMPLE_SERIES_SQL = ("DELETE FROM observations WHERE indicator = ? AND area = ? AND breakdown = ? "
                             f"AND source = '{SAMPLE_SOURCE}'")
 
@@ -62,7 +62,7 @@ def _marks(count: int) -> str:
 
 
 # What a refresh compares against, per series it brings: the stored rows from the series' first
-# period in the run on (a range of the series index), not the series' whole history. The series
+# period in the run on (a range of the series key), not the series' whole history. The series
 # of one indicator and breakdown that start alike are read together, one range per area.
 def stored_series_sql(areas: int) -> str:
     return ("SELECT area, period, value, unit, source, provisional FROM observations "
@@ -82,7 +82,7 @@ def sample_series_sql(indicators: int, areas: int, breakdowns: int) -> str:
 
 def held_sql(indicators: int, areas: int | None = None, breakdowns: int | None = None) -> str:
     """What the refresh settles against: (value, source) of `indicators` indicators' rows; with
-    `areas` and `breakdowns`, of those series only (a seek per series in the series index)."""
+    `areas` and `breakdowns`, of those series only (a seek per series in the series key)."""
     return ("SELECT indicator, area, period, breakdown, value, source FROM observations "
             f"WHERE indicator IN ({_marks(indicators)})"
             + (f" AND area IN ({_marks(areas)}) AND breakdown IN ({_marks(breakdowns)})"
@@ -112,7 +112,7 @@ PERIOD_KINDS_SQL = "SELECT " + ", ".join(f"EXISTS ({period_kind_sql(kind)})" for
 
 def newest_sql(breakdowns: int) -> str:
     """The newest row (by period, as a series orders it) of each of `breakdowns` series of one
-    indicator and area: one backwards seek per series on the series index (?1, ?2, then the
+    indicator and area: one backwards seek per series on the series key (?1, ?2, then the
     breakdowns), not a read of every row of every series."""
     return " UNION ALL ".join(
         f"SELECT * FROM (SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator = ?1 AND area = ?2 "
@@ -167,7 +167,7 @@ def derived_keys_sql(indicators: int, areas: int | None = None) -> str:
 
 ANY_OBSERVATION_SQL = "SELECT 1 FROM observations LIMIT 1"
 # Whether a series (indicator and breakdown) has a value in any area: a seek per known area on the
-# series index, the area between indicator and breakdown in its key.
+# series key, the area between indicator and breakdown in its key.
 HAS_SERIES_SQL = ("SELECT 1 FROM observations WHERE indicator = ? AND area IN (SELECT code FROM areas) "
                   "AND breakdown = ? LIMIT 1")
 # Table fingerprints (indicators.refresh): a seek on the key; a write forgets those of the series
@@ -192,7 +192,7 @@ def cross_section_sql(periods: int, areas: int) -> str:
 def cross_section_values_sql(kind: str, areas: int) -> str:
     """A ranking's read of a year made of months: only what the averages need (area, period, value,
     source) of every period of one kind from one to another across `areas` areas, in area and period
-    order; a range of the series index per area, not a seek per area and period."""
+    order; a range of the series key per area, not a seek per area and period."""
     return ("SELECT area, period, value, source FROM observations WHERE indicator = ? AND breakdown = ? "
             f"AND value IS NOT NULL AND period >= ? AND period <= ? AND {_PERIOD_KIND_SQL[kind]} "
             f"AND area IN ({_marks(areas)}) ORDER BY area, period")
@@ -203,7 +203,7 @@ def cross_section_totals_sql(kind: str, areas: int, one_year: bool = False) -> s
     published values of one kind from one period to another it has, their sum and how many are
     eksempeldata, with the row of the last period (value, unit, source, provisional flag, fetch
     time; NULLs where the area has none). 98 rows instead of 1,200 values through Python. Each
-    area's rows are visited in the series index's period order (the GROUP BY follows the index,
+    area's rows are visited in the series key's period order (the GROUP BY follows the key,
     no sorter), so the sum adds them in the order Python's `sum()` over `cross_section_values`
     adds them (see `SQL_SUMS_AS_PYTHON`). The last period's row is one seek per area after the
     sums: a bare column of `max(period)` copied every row's columns, a sixth of the read.
@@ -221,14 +221,14 @@ def cross_section_totals_sql(kind: str, areas: int, one_year: bool = False) -> s
 
 
 def last_periods_sql(kind: str) -> str:
-    """A series' newest periods of one kind, newest first, from the series index alone."""
+    """A series' newest periods of one kind, newest first, from the series key alone."""
     return ("SELECT period, value FROM observations WHERE indicator = ? AND area = ? AND breakdown = ? "
             f"AND {_PERIOD_KIND_SQL[kind]} ORDER BY period DESC LIMIT ?")
 
 
 def rows_per_period_sql(kind: str, areas: int, since: bool = False) -> str:
     """How many of `areas` areas have a row (published or not) per period of one kind (`since`:
-    from a period on), newest first: from the series index alone, no row of the table read (an
+    from a period on), newest first: one range of the series key per area, counted in place (an
     upper bound of the coverage)."""
     return ("SELECT period, count(*) FROM observations WHERE indicator = ? AND breakdown = ? "
             f"AND {_PERIOD_KIND_SQL[kind]} AND area IN ({_marks(areas)}) " + ("AND period >= ? " if since else "")
@@ -384,6 +384,38 @@ def m006_sample_series_index(db: Database) -> None:
                f"WHERE source = '{SAMPLE_SOURCE}'")
 
 
+@migrations()
+def m007_observations_clustered_by_series(db: Database) -> None:
+    # The observations live in their series' order: a WITHOUT ROWID table whose primary key is
+    # (indicator, area, breakdown, period). Every read of answers, rankings and rules seeks that
+    # order and finds the whole row there, with no second lookup in a rowid table; every write
+    # maintains one B-tree instead of three (rowid table, primary key, series index). The key's
+    # columns are the same four, so what is unique is unchanged. A store's rows are copied once.
+    db.execute(
+        """
+        CREATE TABLE observations_by_series (
+            indicator TEXT NOT NULL,
+            area TEXT NOT NULL,
+            period TEXT NOT NULL,
+            breakdown TEXT NOT NULL DEFAULT '',
+            value REAL,
+            unit TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL,
+            provisional INTEGER NOT NULL DEFAULT 0,
+            fetched_at TEXT NOT NULL,
+            PRIMARY KEY (indicator, area, breakdown, period)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("INSERT INTO observations_by_series (indicator, area, period, breakdown, value, unit, source, "
+               "provisional, fetched_at) SELECT indicator, area, period, breakdown, value, unit, source, provisional, "
+               "fetched_at FROM observations ORDER BY indicator, area, breakdown, period")
+    db.execute("DROP TABLE observations")  # its indexes go with it
+    db.execute("ALTER TABLE observations_by_series RENAME TO observations")
+    db.execute(f"CREATE INDEX idx_observations_sample ON observations (indicator, area, breakdown, period) "
+               f"WHERE source = '{SAMPLE_SOURCE}'")
+
+
 def normalise_timestamps(db: Database, columns_by_table: dict[str, list[str]]) -> None:
     """Rewrite every stored timestamp in these tables' columns as UTC ISO 8601 with its offset, the
     one way timestamps are stored (the migrations of every owner of a table use this)."""
@@ -522,10 +554,11 @@ def repair_bad_rows(db: Database, now: str) -> tuple[int, int]:
     conn = db.conn
     restored = quarantined = 0
     rows = conn.execute(
-        "SELECT rowid, indicator, area, period, breakdown, value, unit, source, provisional, fetched_at "
-        "FROM observations"
+        "SELECT indicator, area, period, breakdown, value, unit, source, provisional, fetched_at FROM observations"
     ).fetchall()
-    for rowid, indicator, area, period, breakdown, value, unit, source, provisional, fetched_at in rows:
+    for indicator, area, period, breakdown, value, unit, source, provisional, fetched_at in rows:
+        # A row is addressed by its key (the table has no rowid; the key is unique and NOT NULL).
+        key = [indicator, area, period, breakdown]
         obs = Observation(indicator, area, str(period), value, breakdown, unit, source, bool(provisional), fetched_at)
         reason = (validation.observation_problem(obs, catalogue, this_year) if isinstance(period, str)
                   else f"period {period!r} is not text")
@@ -553,10 +586,12 @@ def repair_bad_rows(db: Database, now: str) -> tuple[int, int]:
             [indicator, area, period, breakdown, value, unit, source, provisional, fetched_at, reason, now],
         )
         if good is not None:
-            conn.execute("UPDATE observations SET value = ?, source = ? WHERE rowid = ?", [*good, rowid])
+            conn.execute("UPDATE observations SET value = ?, source = ? WHERE indicator = ? AND area = ? "
+                         "AND period = ? AND breakdown = ?", [*good, *key])
             restored += 1
         else:
-            conn.execute("DELETE FROM observations WHERE rowid = ?", [rowid])
+            conn.execute("DELETE FROM observations WHERE indicator = ? AND area = ? AND period = ? AND breakdown = ?",
+                         key)
             quarantined += 1
         log.warning("store repair: %s %s %s %r: %s; %s", indicator, area, period, breakdown, reason,
                     "restored the last good value" if good is not None else "moved to quarantine")
@@ -1336,7 +1371,7 @@ class Store:
                        since: str | None = None, lacking: Iterable[str] = ()) -> tuple[str, int] | None:
         """The newest period of one kind in which the most of `areas` have a published value, and
         how many: `period_coverage`'s first period with its highest count, usually without reading
-        a row of the table. Rows per period (the series index alone) bound the published values
+        a row of the table. Rows per period (the series key alone) bound the published values
         from above; when the newest period with the most rows has a value in every one of them, no
         other period can have more, nor a newer one as many. Otherwise every value is counted.
 

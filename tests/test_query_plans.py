@@ -100,7 +100,9 @@ def test_a_plain_scan_is_caught(sample_store_path):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_rankings_period_bound_reads_the_index_alone(sample_store_path, kind):
-    # Counting rows per period over every kommune must not read the table: that is its point.
+    # Counting rows per period over every kommune must not look each row up a second time: that is
+    # its point. The observations table has no rowid, so its primary key holds the rows themselves
+    # in series order; a search of it (or of a covering index) reads each row once, in place.
     conn = sqlite3.connect(f"{sample_store_path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         steps = plan(conn, store_sql.rows_per_period_sql(kind, len(KOMMUNER)), ["ledige", "", *KOMMUNER])
@@ -108,7 +110,7 @@ def test_a_rankings_period_bound_reads_the_index_alone(sample_store_path, kind):
     finally:
         conn.close()
     searches = [step for step in steps if step.startswith("SEARCH") and "observations" in step]
-    assert searches and all("COVERING INDEX" in step for step in searches), steps
+    assert searches and all("COVERING INDEX" in step or "USING PRIMARY KEY" in step for step in searches), steps
 
 
 @pytest.mark.parametrize("one_year", [False, True])

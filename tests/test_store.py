@@ -93,11 +93,17 @@ def test_migrating_an_existing_store_keeps_its_data(tmp_path):
     db.close()
     with Store(path) as store:
         assert store.get("ledige", "151", "2026-05").value == 812
+        # The rows now live in series order: the primary key is (indicator, area, breakdown, period)
+        # of a table without rowid, and the old series index went with the old table.
+        key = sorted((row[5], row[1]) for row in store.db.execute("PRAGMA table_info(observations)") if row[5])
+        assert [name for _, name in key] == ["indicator", "area", "breakdown", "period"]
+        assert "WITHOUT ROWID" in store.db.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'observations'").fetchone()[0]
         indexes = {row[0] for row in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        assert "idx_observations_series" in indexes
+        assert "idx_observations_series" not in indexes and "idx_observations_sample" in indexes
         applied = [m.name for m in migrations.applied(store.db)]
         assert applied == ["m001_observations", "m002_areas", "m003_series_index", "m005_timestamps_in_utc",
-                           "m006_sample_series_index"]
+                           "m006_sample_series_index", "m007_observations_clustered_by_series"]
     with Store(path) as store:  # opening again applies nothing twice
         assert store.count() == 1
 
