@@ -78,6 +78,21 @@ def test_breakdown_listing_sums_to_the_total(store):
     assert "Fordelt på ydelse:" in result.text
 
 
+@pytest.mark.parametrize(("text", "key", "labels"), [
+    # The fact pages' own titles: »Forsørgertryk i aldersgrupper«, »ledige ydelses- og kønsfordelt«.
+    ("forsørgertryk i aldersgrupper", "alder", {"16-24 år", "25-29 år", "30-39 år", "40-49 år", "50-59 år",
+                                                 "60 år og derover"}),
+    ("forsørgertrykkets kønsfordeling", "køn", {"Kvinder", "Mænd"}),
+    ("aktuelt antal ledige ydelsesfordelt", "ydelse", {"A-dagpenge", "Kontant- og uddannelseshjælp"}),
+])
+def test_a_word_for_a_breakdown_lists_it_as_fordelt_paa_does(store, text, key, labels):
+    query = parse(text)
+    assert isinstance(query, Query) and query.by == key and not query.unused, query
+    result = ask(store, text)
+    assert {p.label for p in result.result.parts} == labels
+    assert f"Fordelt på {key}:" in result.text and "forstod ikke" not in result.text
+
+
 def test_a_breakdown_without_data_answers_the_total_and_says_so(store):
     result = ask(store, "ledige kvinder")
     assert result.result.missing_breakdown == "køn=Kvinder"

@@ -117,6 +117,7 @@ class Vocabulary:
     ago_numbers: dict[str, float] = field(default_factory=dict)  # "tre" -> 3, "et halvt" -> 0.5
     per_period: frozenset[str] = frozenset()  # "uge" in "pr uge": a rate per period, not made
     per_month: frozenset[str] = frozenset()  # "måned" in "pr måned": a year's average month
+    by_words: dict[str, str] = field(default_factory=dict)  # "aldersgrupper" -> "alder": a breakdown by it
     half_year: frozenset[str] = frozenset()  # "halvår", "h1": no half-year figure is made
     difference: frozenset[str] = frozenset()  # "forskellen": a change, unless two areas or figures are named
     ranking_comparative: dict[str, str] = field(default_factory=dict)  # "højere" beside "kommuner" -> "high"
@@ -174,6 +175,7 @@ class Vocabulary:
             value_figures=dict(data.get("value_figures", {})),
             per_period=frozenset(fold(w) for w in data.get("per_period", [])),
             per_month=frozenset(fold(w) for w in data.get("per_month", [])),
+            by_words={fold(word): key for word, key in data.get("by_words", {}).items() if key in breakdown_keys.values()},
             half_year=frozenset(fold(w) for w in data.get("half_year", [])),
             difference=frozenset(fold(w) for w in data.get("difference", [])),
             ranking_comparative={fold(k): v for k, v in data.get("ranking_comparative", {}).items()},
@@ -464,6 +466,10 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             # "ledighed over landsgennemsnittet": Ballerup against landet, not landet's figure
             # ("over 60" stays an age).
             r.comparing, i = True, i + 1
+            continue
+        key, used = _phrase(tokens, i, vocab.by_words)
+        if key:  # "forsørgertryk i aldersgrupper": by alder, as "fordelt på alder"
+            r.by, i = key, i + used
             continue
         by, used = _phrase(tokens, i, vocab.by)
         if by and i + used < len(tokens):
