@@ -84,6 +84,8 @@ def test_breakdown_listing_sums_to_the_total(store):
                                                  "60 år og derover"}),
     ("forsørgertrykkets kønsfordeling", "køn", {"Kvinder", "Mænd"}),
     ("aktuelt antal ledige ydelsesfordelt", "ydelse", {"A-dagpenge", "Kontant- og uddannelseshjælp"}),
+    ("forsørgertryk fordelt på aldersgrupper", "alder", {"16-24 år", "25-29 år", "30-39 år", "40-49 år",
+                                                          "50-59 år", "60 år og derover"}),
 ])
 def test_a_word_for_a_breakdown_lists_it_as_fordelt_paa_does(store, text, key, labels):
     query = parse(text)
@@ -91,6 +93,19 @@ def test_a_word_for_a_breakdown_lists_it_as_fordelt_paa_does(store, text, key, l
     result = ask(store, text)
     assert {p.label for p in result.result.parts} == labels
     assert f"Fordelt på {key}:" in result.text and "forstod ikke" not in result.text
+
+
+def test_maalgrupper_are_the_ydelser_where_a_figure_has_no_samtaler_groups(store):
+    # Figure 6.3, »Aktiveringsgraden fordelt på målgrupper«, is by ydelse; the title was an alias
+    # of the whole figure, so the words were taken and the total answered alone. The samtaler's
+    # own målgrupper (ledige, sygemeldte, øvrige) stay theirs.
+    result = ask(store, "aktiveringsgraden fordelt på målgrupper")
+    assert result.result.query.by == "ydelse" and "Fordelt på ydelse:" in result.text
+    assert {"Kontanthjælp", "A-dagpenge"} <= {p.label for p in result.result.parts}
+    assert ask(store, "aktiveringsgraden efter målgruppe").result.query.by == "ydelse"
+    samtaler = ask(store, "samtaler fordelt på målgrupper")
+    assert samtaler.result.query.by == "gruppe"
+    assert {p.label for p in samtaler.result.parts} == {"Ledige", "Sygemeldte", "Øvrige"}
 
 
 def test_a_breakdown_without_data_answers_the_total_and_says_so(store):

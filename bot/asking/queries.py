@@ -118,6 +118,7 @@ class Vocabulary:
     per_period: frozenset[str] = frozenset()  # "uge" in "pr uge": a rate per period, not made
     per_month: frozenset[str] = frozenset()  # "måned" in "pr måned": a year's average month
     by_words: dict[str, str] = field(default_factory=dict)  # "aldersgrupper" -> "alder": a breakdown by it
+    by_stand_in: dict[str, str] = field(default_factory=dict)  # "gruppe" -> "ydelse" where a figure lacks the first
     half_year: frozenset[str] = frozenset()  # "halvår", "h1": no half-year figure is made
     difference: frozenset[str] = frozenset()  # "forskellen": a change, unless two areas or figures are named
     ranking_comparative: dict[str, str] = field(default_factory=dict)  # "højere" beside "kommuner" -> "high"
@@ -146,6 +147,13 @@ class Vocabulary:
             breakdown_keys[fold(kind.name)] = kind.key
             for phrase, value in kind.values.items():
                 breakdown_values.setdefault(phrase, (kind.key, value))
+        # Words for a key: alone they ask for the breakdown ("aldersgrupper"); after "fordelt på" or
+        # "efter" they name the key, as the catalogue's names do ("fordelt på målgrupper").
+        by_words = {fold(word): key for word, key in data.get("by_words", {}).items()
+                    if key in breakdown_keys.values()}
+        breakdown_keys.update(by_words)
+        breakdown_keys.update({fold(word): key for word, key in data.get("by_keys", {}).items()
+                               if key in breakdown_keys.values()})
         intents = {fold(w): intent for intent in INTENTS[1:] for w in data["intents"].get(intent, [])}
         # "giv mig et overblik": read as an intent word, then the targets' board or a development (parse)
         intents.update({fold(w): "overview" for w in data.get("overview", [])})
@@ -175,7 +183,9 @@ class Vocabulary:
             value_figures=dict(data.get("value_figures", {})),
             per_period=frozenset(fold(w) for w in data.get("per_period", [])),
             per_month=frozenset(fold(w) for w in data.get("per_month", [])),
-            by_words={fold(word): key for word, key in data.get("by_words", {}).items() if key in breakdown_keys.values()},
+            by_words=by_words,
+            by_stand_in={key: other for key, other in data.get("by_stand_in", {}).items()
+                         if key in breakdown_keys.values() and other in breakdown_keys.values()},
             half_year=frozenset(fold(w) for w in data.get("half_year", [])),
             difference=frozenset(fold(w) for w in data.get("difference", [])),
             ranking_comparative={fold(k): v for k, v in data.get("ranking_comparative", {}).items()},
@@ -759,7 +769,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         breakdown = ""
     return Query(
         intent=intent, indicator=indicator, area=r.areas[0] if r.areas else None, period=r.period,
-        breakdown=breakdown, by=r.by, compare=tuple(dict.fromkeys(r.compare)), text=text,
+        breakdown=breakdown, by=_by_for(indicator, r.by, vocab), compare=tuple(dict.fromkeys(r.compare)), text=text,
         base=r.base, order=r.order or (("place" if r.areas else "high") if intent == "ranking" else None), top=r.top or top or DEFAULT_TOP, area_kind=r.area_kind or "kommune",
         own_region="within" if r.own_region and intent == "ranking" else
         ("compare" if r.own_region and r.areas else r.own_region), ranked_from=ranked_from, assumed_indicator=assumed,
@@ -767,6 +777,17 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         other_figures=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_figures)), followup=followup,
         mean=mean,
     )
+
+
+def _by_for(indicator: str | None, by: str | None, vocab: Vocabulary) -> str | None:
+    """The key to list `indicator` by: the one asked, or its stand-in where the figure has only that
+    ("aktiveringsgraden fordelt på målgrupper": målgrupperne are ydelserne there; målgruppe is the
+    samtaler's own key)."""
+    keys = vocab.indicator_breakdowns.get(indicator or "", ())
+    if by is None or by in keys:
+        return by
+    other = vocab.by_stand_in.get(by)
+    return other if other in keys else by
 
 
 def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
