@@ -108,6 +108,20 @@ def test_maalgrupper_are_the_ydelser_where_a_figure_has_no_samtaler_groups(store
     assert {p.label for p in samtaler.result.parts} == {"Ledige", "Sygemeldte", "Øvrige"}
 
 
+def test_synthetic_parts_are_labelled_as_such_beside_an_official_one(store):
+    # Ballerup's aktiveringsgrad: only Kontanthjælp is official (y60c07), the total and the other
+    # ydelser are eksempeldata. The label named »Ballerup (juli 2026)« alone and called »the rest«
+    # official, A-dagpenge, Sygedagpenge … included.
+    result = ask(store, "aktiveringsgraden fordelt på ydelse")
+    shown = result.result.shown
+    real = [o for o in shown if not o.is_sample]
+    assert [o.breakdown for o in real] == ["ydelse=Kontanthjælp"] and len(shown) > 2
+    assert result.result.observation.period == "2026-07"
+    assert ("tallene her er syntetiske og kun til afprøvning – undtagen tallet for Ballerup, Kontanthjælp "
+            "(juli 2026), som er officielt.") in result.text
+    assert "resten er officielle tal" not in result.text
+
+
 def test_a_breakdown_without_data_answers_the_total_and_says_so(store):
     result = ask(store, "ledige kvinder")
     assert result.result.missing_breakdown == "køn=Kvinder"

@@ -171,18 +171,30 @@ class Answer:
         return shown
 
     @property
-    def sample_parts(self) -> list[tuple[str, str]]:
-        """(area name, period) of the shown figures that are eksempeldata, when only some are:
-        the answer names those instead of calling the whole answer synthetic."""
+    def sample_parts(self) -> list[tuple[str, str, str]]:
+        """(area name, period, breakdown of a part) of the shown figures that are eksempeldata, when
+        only some are: the answer names those instead of calling the whole answer synthetic. The
+        breakdown is "" for the answer's own figure, and a part's (»ydelse=A-dagpenge«) for a part,
+        so that a synthetic part is not read as the official one of the same area and period."""
         shown = self.shown
         sample = [o for o in shown if o.source == SAMPLE_SOURCE]
         if not sample or len(sample) == len(shown):
             return []
+        return self._named(sample)
+
+    @property
+    def real_parts(self) -> list[tuple[str, str, str]]:
+        """`sample_parts`' official counterparts: the shown figures that are not eksempeldata."""
+        return self._named([o for o in self.shown if o.source != SAMPLE_SOURCE])
+
+    def _named(self, found: list[Observation]) -> list[tuple[str, str, str]]:
         names = {self.area.code: self.area.name, "000": "hele landet"}
         names.update({c.area.code: c.area.name for c in self.comparisons})
         if self.ranking:
             names.update({r.area.code: r.area.name for r in self.ranking.rows})
-        return list(dict.fromkeys((names.get(o.area, o.area), o.period) for o in sample))
+        own = self.observation.breakdown if self.observation else ""
+        return list(dict.fromkeys((names.get(o.area, o.area), o.period, "" if o.breakdown == own else o.breakdown)
+                                  for o in found))
 
     @property
     def kind(self) -> str:
