@@ -122,6 +122,58 @@ def test_synthetic_parts_are_labelled_as_such_beside_an_official_one(store):
     assert "resten er officielle tal" not in result.text
 
 
+@pytest.mark.parametrize(("text", "first", "other", "says"), [
+    ("hvor mange flere ledige har Herlev end Ballerup", "163", "151", "(Herlev har 338 færre;"),
+    ("hvor mange flere ledige har vi end Herlev", "151", "163", "(Ballerup har 338 flere;"),
+])
+def test_more_than_another_area_is_the_two_areas_compared_not_a_change_over_time(store, text, first, other, says):
+    # It answered the first area's change over a year (»19 flere end juli 2025«), the other beside.
+    result = ask(store, text)
+    assert result.result.query.intent == "value" and result.result.query.count_gap
+    assert result.result.area.code == first and [c.area.code for c in result.result.comparisons] == [other]
+    own, them = result.result.observation.value, result.result.comparisons[0].observation.value
+    assert abs(own - them) == 338 and says in result.text
+    assert "end i juli 2025" not in result.text.splitlines()[0]
+    # a base period still makes it a change: »flere ledige end sidste år«
+    assert ask(store, "flere ledige end sidste år").result.query.intent == "change"
+
+
+@pytest.mark.parametrize(("text", "asked", "answered"), [
+    ("ledige på kontanthjælp", "ydelse=Kontanthjælp", "ydelse=Kontant- og uddannelseshjælp"),
+    ("langtidsledige uddannelseshjælp i Herlev", "ydelse=Uddannelseshjælp", "ydelse=Kontant- og uddannelseshjælp"),
+])
+def test_a_part_published_inside_a_broader_one_is_answered_by_it(store, text, asked, answered):
+    # Jobindsats gives the ledige on kontanthjælp and uddannelseshjælp together: the answer said
+    # there were no figures for kontanthjælp and gave all ledige.
+    result = ask(store, text)
+    assert result.result.broader_of == asked and result.result.observation.breakdown == answered
+    assert result.result.missing_breakdown is None
+    part = asked.split("=")[1].lower()
+    assert f"Der er ikke noget tal for {result.result.indicator.name} på {part} for sig – {part} indgår i " \
+           "kontant- og uddannelseshjælp, og det er tallet her." in result.text
+    # where the part itself is published, it is answered as it is
+    own = ask(store, "fuldtidspersoner kontanthjælp")
+    assert own.result.observation.breakdown == "ydelse=Kontanthjælp" and own.result.broader_of is None
+
+
+@pytest.mark.parametrize(("text", "key", "labels"), [
+    ("ledige kontanthjælp vs dagpenge", "ydelse", ["A-dagpenge", "Kontant- og uddannelseshjælp"]),
+    ("forsørgertryk kvinder og mænd", "køn", ["Kvinder", "Mænd"]),
+    ("samtaler ledige vs sygemeldte", "gruppe", ["Ledige", "Sygemeldte"]),
+])
+def test_two_parts_named_are_both_listed(store, text, key, labels):
+    # The second part replaced the first, which was dropped without a word (»ledige kontanthjælp
+    # vs dagpenge« answered A-dagpenge alone).
+    result = ask(store, text)
+    assert result.result.query.by == key and result.result.observation.breakdown == ""
+    assert sorted(p.label for p in result.result.parts) == labels
+
+
+def test_two_parts_of_a_figure_without_that_breakdown_say_so(store):
+    result = ask(store, "ledighed blandt kvinder vs mænd")
+    assert "Der er ingen tal for ledige fordelt på køn i Ballerup." in result.text
+
+
 def test_a_breakdown_without_data_answers_the_total_and_says_so(store):
     result = ask(store, "ledige kvinder")
     assert result.result.missing_breakdown == "køn=Kvinder"

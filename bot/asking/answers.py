@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from bot.asking.queries import PeriodRequest, Query
 from indicators import periods
-from indicators.catalogue import Areas, Catalogue, Indicator
+from indicators.catalogue import Areas, BreakdownKind, Catalogue, Indicator
 from indicators.periods import Period
 from indicators.store import Store
 from indicators.types import SAMPLE_SOURCE, Area, Observation, observations_of_rows, parse_breakdown
@@ -144,6 +144,9 @@ class Answer:
     low: Observation | None = None
     high: Observation | None = None
     missing_breakdown: str | None = None  # asked-for breakdown without data; the total is shown
+    # The part asked (»ydelse=Kontanthjælp«) where the figure has it only inside the broader part
+    # answered (query.breakdown, »ydelse=Kontant- og uddannelseshjælp«); said in a note.
+    broader_of: str | None = None
     # The configured kommune was not named and the figure exists only for this area (the
     # konjunkturprognose: hele landet), which is answered instead of »ingen tal for Ballerup«.
     only_area: bool = False
@@ -364,10 +367,24 @@ def pick(series: list[Observation], request: PeriodRequest) -> tuple[Observation
     return published[-1], False
 
 
-def _series_for(query: Query, store: Store, indicator: Indicator, area: Area) -> tuple[Query, str, str | None, list[str]]:
-    """The breakdown to answer (falling back to the total or the largest part) and its period kinds."""
+def _broader(breakdown: str, kinds: dict[str, BreakdownKind]) -> str | None:
+    """The breakdown with each part that is published inside a broader one replaced by that one
+    (ydelse=Kontanthjælp -> ydelse=Kontant- og uddannelseshjælp); None when no part is."""
+    parts = parse_breakdown(breakdown)
+    wider = {key: kinds[key].within.get(value, value) if key in kinds else value for key, value in parts.items()}
+    return None if wider == parts else ";".join(f"{key}={wider[key]}" for key in sorted(wider))
+
+
+def _series_for(query: Query, store: Store, indicator: Indicator, area: Area,
+                kinds: dict[str, BreakdownKind]) -> tuple[Query, str, str | None, list[str]]:
+    """The breakdown to answer (the broader part a part is published in, else the total or the
+    largest part) and its period kinds."""
     breakdown, missing_breakdown = query.breakdown, None
     available = store.period_kinds(indicator.id, area.code, breakdown)
+    # »ledige på kontanthjælp«: published with uddannelseshjælp; that figure, not the total
+    if breakdown and not available and (broader := _broader(breakdown, kinds)) is not None \
+            and (found := store.period_kinds(indicator.id, area.code, broader)):
+        return replace(query, breakdown=broader), broader, None, found
     if breakdown and not available:
         # "ledige kvinder" where only the total is published: answer the total and say so.
         missing_breakdown, breakdown = query.breakdown, ""
@@ -494,12 +511,14 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         if len(kinds) == 1:  # one such area (hele landet): it is the figure's only one
             area, only_area = kinds[0], True
     asked_breakdown = query.breakdown
-    query, breakdown, missing_breakdown, available = _series_for(query, store, indicator, area)
+    query, breakdown, missing_breakdown, available = _series_for(query, store, indicator, area, catalogue.breakdowns)
+    broader_of = asked_breakdown if asked_breakdown and breakdown != asked_breakdown and \
+        _broader(asked_breakdown, catalogue.breakdowns) == breakdown else None
     if query.intent == "ranking":
         found = rank(query, store, catalogue, areas, default_area, today)
         own = found.rows[found.own_place - 1].observation if found.own_place else None
         return Answer(query=query, indicator=found.indicator, area=found.own or area, observation=own,
-                      ranking=found, missing_breakdown=missing_breakdown)
+                      ranking=found, missing_breakdown=missing_breakdown, broader_of=broader_of)
     kind = _kind_for(query.period, indicator, available)
     if kind is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None,
@@ -555,9 +574,14 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     if query.by:
         wanted = {k: v for k, v in parse_breakdown(breakdown).items() if k != query.by}
         listed = []
+        # »kontanthjælp vs dagpenge«: only the parts named, each as published (kontanthjælp inside
+        # kontant- og uddannelseshjælp where the figure has only that)
+        kind = catalogue.breakdowns.get(query.by)
+        named = {*query.only_parts, *(kind.within.get(p, p) for p in query.only_parts if kind)}
         for candidate in store.breakdowns(indicator.id, area.code):
             split = parse_breakdown(candidate)
-            if query.by in split and {k: v for k, v in split.items() if k != query.by} == wanted:
+            if query.by in split and {k: v for k, v in split.items() if k != query.by} == wanted \
+                    and (not named or split[query.by] in named):
                 listed.append((candidate, split))
         # The parts' values in one read (each then kept as `get` keeps it), not a statement per part.
         store.get_each(indicator.id, area.code, current.period, [c for c, _ in listed])
@@ -604,7 +628,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         development=change(current, window[0], indicator) if len(window) > 1 else None,
         low=min(window, key=lambda o: o.value) if window else None,
         high=max(window, key=lambda o: o.value) if window else None,
-        missing_breakdown=missing_breakdown, no_total=bool(breakdown) and not asked_breakdown, aggregate=made, change=asked_change, base_missing=base_missing,
+        missing_breakdown=missing_breakdown, broader_of=broader_of, no_total=bool(breakdown) and not asked_breakdown, aggregate=made, change=asked_change, base_missing=base_missing,
         movers=tuple(movers[:3]), national_change=national_change, only_area=only_area,
     )
 

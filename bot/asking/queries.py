@@ -80,6 +80,8 @@ class Query:
     # An average asked of a year or quarter (»gennemsnit samtaler 2025«): a flow's months are
     # averaged, not added up as its year otherwise is.
     mean: bool = False
+    count_gap: bool = False  # »hvor mange flere … end Ballerup«: say the counts' difference
+    only_parts: tuple[str, ...] = ()  # of the parts listed by `by`, only these (named in the question)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +123,7 @@ class Vocabulary:
     by_stand_in: dict[str, str] = field(default_factory=dict)  # "gruppe" -> "ydelse" where a figure lacks the first
     half_year: frozenset[str] = frozenset()  # "halvår", "h1": no half-year figure is made
     difference: frozenset[str] = frozenset()  # "forskellen": a change, unless two areas or figures are named
+    count_comparatives: frozenset[str] = frozenset()  # "flere", "færre": with "end <area>" a comparison
     ranking_comparative: dict[str, str] = field(default_factory=dict)  # "højere" beside "kommuner" -> "high"
     part_figures: dict[str, str] = field(default_factory=dict)  # "ledige|alder=18-29 år" -> "ledige_unge"
     value_figures: dict[str, str] = field(default_factory=dict)  # "ydelse=Førtidspension" -> "fuldtidspersoner"
@@ -188,6 +191,7 @@ class Vocabulary:
                          if key in breakdown_keys.values() and other in breakdown_keys.values()},
             half_year=frozenset(fold(w) for w in data.get("half_year", [])),
             difference=frozenset(fold(w) for w in data.get("difference", [])),
+            count_comparatives=frozenset(fold(w) for w in data.get("count_comparatives", [])),
             ranking_comparative={fold(k): v for k, v in data.get("ranking_comparative", {}).items()},
             ago_units={fold(k): v for k, v in data.get("ago", {}).get("units", {}).items()},
             ago_numbers={fold(k): v for k, v in data.get("ago", {}).get("numbers", {}).items()},
@@ -339,6 +343,8 @@ class _Reading:
     aggregate_word: str = ""
     latest_named: bool = False  # a word for the newest period was read ("nu", "seneste")
     comparative: bool = False  # "flere"/"højere" beside "kommuner" set the ranking's order
+    count_gap: bool = False  # "hvor mange flere … end Ballerup": the counts' difference between two areas
+    parts: dict[str, list[str]] = field(default_factory=dict)  # key -> two or more of its values named
 
 
 def _after_since(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
@@ -515,6 +521,10 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             continue
         if value:
             key, canonical = value
+            if r.breakdown.get(key, canonical) != canonical:
+                # "ledige kontanthjælp vs dagpenge", "kvinder og mænd": two parts of one key, both
+                # listed (the second replaced the first, which was dropped without a word)
+                r.parts.setdefault(key, [r.breakdown[key]]).append(canonical)
             r.breakdown[key] = canonical
             i += used
             continue
@@ -723,8 +733,13 @@ def _difference_between(tokens: list[str], r: _Reading, vocab: Vocabulary) -> No
     if "change" not in r.intents or r.base is not None or not (r.compare or r.other_figures):
         return
     words = set(tokens)
-    if words & vocab.difference and not any(vocab.intents.get(w) == "change" for w in words - vocab.difference):
+    # »hvor mange flere ledige har Herlev end Ballerup«: the two areas' counts, not Herlev's change
+    # over a year (which it answered, Ballerup beside it)
+    counted = words & vocab.count_comparatives if r.compare and "end" in words else set()
+    if (words & vocab.difference or counted) and not any(
+            vocab.intents.get(w) == "change" for w in words - vocab.difference - counted):
         r.intents.discard("change")
+        r.count_gap = bool(counted)
 
 
 def _as_typed(words: str, typed: dict[str, str]) -> str:
@@ -757,6 +772,12 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         # asked about it took the configured kommune's place out of the answer.
         r.areas = []
     typed = _original_words(text)
+    only_parts: tuple[str, ...] = ()
+    if r.parts and r.by is None:
+        # two parts of one key named: listed by that key, those parts only, beside the figure's total
+        r.by, named = next(iter(r.parts.items()))
+        only_parts = tuple(dict.fromkeys(named))
+        del r.breakdown[r.by]
     breakdown = ";".join(f"{k}={r.breakdown[k]}" for k in sorted(r.breakdown))
     if (own := vocab.part_figures.get(f"{indicator}|{breakdown}")) is not None and intent != "ranking":
         # "hvor mange unge er ledige": ledige has no age parts, but »ledige unge« is that figure;
@@ -775,7 +796,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         ("compare" if r.own_region and r.areas else r.own_region), ranked_from=ranked_from, assumed_indicator=assumed,
         unused=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.unused + still_unknown)),
         other_figures=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_figures)), followup=followup,
-        mean=mean,
+        mean=mean, count_gap=r.count_gap, only_parts=only_parts,
     )
 
 
