@@ -201,3 +201,16 @@ def test_a_part_that_is_the_figure_itself_is_no_part(text):
     # »Der er ingen tal for ledige unge opdelt på alder (18-29 år) … – her er det samlede tal«.
     result = parse(text)
     assert (result.indicator, result.breakdown, result.unused) == ("ledige_unge", "", ())
+
+
+@pytest.mark.parametrize(("text", "area", "compare"), [
+    ("sammenlign ledigheden i Ballerup med Region Hovedstaden", "151", ("084",)),
+    ("sammenlign ledigheden med Herlev", None, ("163",)),
+    ("sammenlign Ballerup og Herlev på ledighed", "151", ("163",)),
+])
+def test_sammenlign_med_an_area_compares(text, area, compare):
+    # »sammenlign« was not understood (named as set aside) and »med Region Hovedstaden« was read
+    # only because »Region« starts an area; »med« before an area compares, »med sygemeldte« is a part.
+    query = parse(text)
+    assert (query.area, query.compare, query.unused) == (area, compare, ())
+    assert parse("samtaler med sygemeldte").breakdown == "gruppe=Sygemeldte"
