@@ -578,3 +578,20 @@ def test_a_figure_only_for_hele_landet_is_answered_there_when_no_area_is_named(s
     named = ask(store, "konjunkturprognose ballerup")  # asked for Ballerup: said, not moved
     assert named.result.observation is None and named.result.area.code == "151"
     assert not ask(store, "ledighed").result.only_area
+
+
+def test_a_ranking_in_a_named_region_ranks_its_kommuner(store):
+    # »top 3 i Region Hovedstaden« ranked all 98 kommuner (Odense second) without a word.
+    result = ask(store, "top 3 i Region Hovedstaden ledighedsprocent")
+    ranking = result.result.ranking
+    assert ranking.within.code == "084" and {r.area.region for r in ranking.rows} == {"084"}
+    assert len(ranking.rows) == 29 and ranking.own.code == "151" and ranking.own_place is not None
+    assert "de 3 kommuner i Region Hovedstaden med den højeste" in result.text
+    # a region among the regioner is still the place asked about
+    regions = ask(store, "hvor ligger Region Hovedstaden blandt regionerne").result.ranking
+    assert regions.within is None and regions.own.code == "084"
+
+
+def test_rangér_asks_for_the_kommuner_in_order(store):
+    query = parse("rangér kommunerne efter aktiveringsgrad")
+    assert (query.intent, query.order, query.indicator, query.unused) == ("ranking", "place", "aktiveringsgrad", ())

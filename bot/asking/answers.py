@@ -639,11 +639,16 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     ranked area has (or, if none has all, the newest with the most). Two queries, not one per area."""
     indicator = _averaged(catalogue.get(query.indicator), query)
     within = _own_region(areas, query.area or default_area) if query.own_region == "within" else None
+    own_code = query.area or default_area
+    named = areas.get(query.area) if query.area else None
+    if within is None and named is not None and named.kind == "region" and query.area_kind == "kommune":
+        # »top 3 i Region Hovedstaden«: that region's kommuner (it ranked all 98 without a word),
+        # with the configured kommune's place when it is one of them
+        within, own_code = named, default_area
     ranked = [a for a in areas if a.kind == query.area_kind
               and (within is None or query.area_kind != "kommune" or a.region == within.code)]
     codes = [a.code for a in ranked]
     by_code = {a.code: a for a in ranked}
-    own_code = query.area or default_area
     own = areas.get(own_code) if own_code in by_code else None
     breakdown = query.breakdown
     kind = {"month": "month", "quarter": "quarter", "year": "year"}[indicator.frequency]
