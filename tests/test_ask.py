@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from matplotlib.image import imread
 
 from bot.alerting.context import TargetContext
-from bot.asking.conversation import reply
+from bot.asking.conversation import Conversations, reply
 from bot.asking.queries import NotUnderstood, Query, parse
 from bot.clock import TIMEZONE
 from bot.config import Config, load_config
@@ -595,3 +595,13 @@ def test_a_ranking_in_a_named_region_ranks_its_kommuner(store):
 def test_rangér_asks_for_the_kommuner_in_order(store):
     query = parse("rangér kommunerne efter aktiveringsgrad")
     assert (query.intent, query.order, query.indicator, query.unused) == ("ranking", "place", "aktiveringsgrad", ())
+
+
+def test_a_count_ranked_from_a_rate_question_has_the_most_not_the_highest(store):
+    # »top 3 i Region Hovedstaden ledighedsprocent« then »og for langtidsledige?«: the count kept
+    # the order »high« and read »de 3 kommuner … med den højeste«.
+    conversation, now = Conversations(), datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
+    conversation.remember("c", ask(store, "top 3 i Region Hovedstaden ledighedsprocent"), now)
+    result = ask(store, "og for langtidsledige?", context=conversation.get("c", now))
+    assert result.result.ranking.indicator.id == "langtidsledige"
+    assert "de 3 kommuner i Region Hovedstaden med flest:" in result.text and "med den højeste" not in result.text
