@@ -605,3 +605,31 @@ def test_a_count_ranked_from_a_rate_question_has_the_most_not_the_highest(store)
     result = ask(store, "og for langtidsledige?", context=conversation.get("c", now))
     assert result.result.ranking.indicator.id == "langtidsledige"
     assert "de 3 kommuner i Region Hovedstaden med flest:" in result.text and "med den højeste" not in result.text
+
+
+def test_when_was_it_highest_is_the_own_series_peak_not_a_ranking(store):
+    # »hvornår var ledigheden højest« ranked the 98 kommuner by ledighedsprocent.
+    result = ask(store, "hvornår var ledigheden højest")
+    series = [o for o in store.series("ledige", "151", "", kind="month") if o.value is not None]
+    peak = max(series, key=lambda o: (o.value, o.period))
+    assert result.result.ranking is None and result.result.extreme == peak
+    assert f"Ledige i Ballerup: højest i {peak.period[:4]}" not in result.text  # a month, spelled as one
+    assert result.text.startswith("*Ledige i Ballerup: højest i ")
+    assert "Det er det højeste af tallene fra august 2021 til juli 2026" in result.text
+    low = ask(store, "hvornår var der færrest ledige i Herlev").result
+    herlev = [o for o in store.series("ledige", "163", "", kind="month") if o.value is not None]
+    assert low.extreme.value == min(o.value for o in herlev) and low.area.code == "163"
+    # which kommune is highest is still a ranking
+    assert ask(store, "hvilken kommune har den højeste ledighed").result.ranking is not None
+
+
+def test_which_year_compares_whole_years_as_a_year_is_answered(store):
+    result = ask(store, "hvilket år var ledighedsprocenten lavest")
+    year = result.result.extreme.period
+    assert len(year) == 4 and "i gennemsnit" in result.text
+    same_year = ask(store, f"ledighedsprocent {year}").result.observation
+    assert result.result.extreme.value == same_year.value  # the year as an answer of it gives it
+    if result.result.extreme.source != result.result.observation.source:  # both sources named
+        assert result.result.extreme.source.split(":")[1].upper() in result.text
+    within = ask(store, "hvornår var ledigheden lavest i 2025").result
+    assert within.extreme.period.startswith("2025-") and within.aggregate is not None

@@ -147,6 +147,10 @@ class Answer:
     # The part asked (»ydelse=Kontanthjælp«) where the figure has it only inside the broader part
     # answered (query.breakdown, »ydelse=Kontant- og uddannelseshjælp«); said in a note.
     broader_of: str | None = None
+    # »hvornår var ledigheden højest«: the series' highest (or lowest) published value, and the
+    # first and last published periods it is the highest of
+    extreme: Observation | None = None
+    extreme_span: tuple[str, str] | None = None
     # The configured kommune was not named and the figure exists only for this area (the
     # konjunkturprognose: hele landet), which is answered instead of »ingen tal for Ballerup«.
     only_area: bool = False
@@ -171,6 +175,8 @@ class Answer:
             shown.append(self.change.against)
         if self.ranking:
             shown += self.ranking.shown
+        if self.extreme is not None:
+            shown.append(self.extreme)
         return shown
 
     @property
@@ -558,6 +564,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
 
     rate_indicator = catalogue.get(indicator.rate) if indicator.rate else None
     rate = value_at(rate_indicator, area.code, current.period) if rate_indicator else None
+    extreme, span = _extreme(query, store, indicator, area.code, breakdown, kind, made)
     comparisons = []
     for code in query.compare:
         # (a year made of months compares made values: no series of the other area is needed)
@@ -630,7 +637,40 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         high=max(window, key=lambda o: o.value) if window else None,
         missing_breakdown=missing_breakdown, broader_of=broader_of, no_total=bool(breakdown) and not asked_breakdown, aggregate=made, change=asked_change, base_missing=base_missing,
         movers=tuple(movers[:3]), national_change=national_change, only_area=only_area,
+        extreme=extreme, extreme_span=span,
     )
+
+
+def _extreme(query: Query, store: Store, indicator: Indicator, area: str, breakdown: str, kind: str,
+             made: Aggregate | None) -> tuple[Observation | None, tuple[str, str] | None]:
+    """»hvornår var ledigheden højest«: the highest (or lowest) published value of the whole series
+    (not of the end an answer reads), the newest of equal ones, and the first and last periods
+    looked at; of a year or quarter asked (»lavest i 2025«) its own periods; »hvilket år«: the
+    whole years' averages (or sums), as an answer of each year gives them."""
+    if query.extreme is None:
+        return None, None
+    pool = [o for o in store.series(indicator.id, area, breakdown, kind=kind) if o.value is not None]
+    if made is not None:
+        inside = set(_parts(_period(made.period), 1 if kind == "month" else 3))
+        pool = [o for o in pool if o.period in inside]
+    elif query.extreme_year and kind != "year":
+        years: dict[str, list[Observation]] = {}
+        for o in pool:
+            years.setdefault(o.period[:4], []).append(o)
+        whole = 12 if kind == "month" else 4
+        # a year's own published figure where there is one (DST's yearly rate), as »ledighedsprocent
+        # 2022« answers it; else its months' average (or sum)
+        stored = {o.period: o for o in store.series(indicator.id, area, breakdown, kind="year") if o.value is not None}
+        made_years = {year: Observation(indicator.id, area, year, sum(o.value for o in found) / (
+                          1 if indicator.aggregate == "sum" else whole), breakdown, found[-1].unit,
+                          SAMPLE_SOURCE if any(o.is_sample for o in found) else found[-1].source,
+                          any(o.provisional for o in found), found[-1].fetched_at)
+                      for year, found in years.items() if len(found) == whole and year not in stored}
+        pool = sorted([*stored.values(), *made_years.values()], key=lambda o: o.period)
+    if not pool:
+        return None, None
+    sign = 1 if query.extreme == "high" else -1
+    return max(pool, key=lambda o: (sign * o.value, o.period)), (pool[0].period, pool[-1].period)
 
 
 def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default_area: str,

@@ -38,6 +38,8 @@ INTENTS = ("value", "development", "ranking", "change", "why", "definition", "fr
 # Intents that need no indicator.
 GENERAL_INTENTS = ("help", "vocabulary", "target", "freshness")
 DEFAULT_TOP = 5
+# A ranking's order read after »hvornår«: the series' own high or low.
+EXTREMES = {"high": "high", "most": "high", "low": "low", "fewest": "low"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,8 @@ class Query:
     mean: bool = False
     count_gap: bool = False  # »hvor mange flere … end Ballerup«: say the counts' difference
     only_parts: tuple[str, ...] = ()  # of the parts listed by `by`, only these (named in the question)
+    extreme: str | None = None  # »hvornår var ledigheden højest«: "high" or "low" over the whole series
+    extreme_year: bool = False  # »hvilket år var …«: of the whole years' averages (or sums)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +128,8 @@ class Vocabulary:
     half_year: frozenset[str] = frozenset()  # "halvår", "h1": no half-year figure is made
     difference: frozenset[str] = frozenset()  # "forskellen": a change, unless two areas or figures are named
     count_comparatives: frozenset[str] = frozenset()  # "flere", "færre": with "end <area>" a comparison
+    when: frozenset[str] = frozenset()  # "hvornår": with a superlative, the series' high or low
+    when_year: frozenset[str] = frozenset()  # "hvilket år": the high or low of whole years
     ranking_comparative: dict[str, str] = field(default_factory=dict)  # "højere" beside "kommuner" -> "high"
     part_figures: dict[str, str] = field(default_factory=dict)  # "ledige|alder=18-29 år" -> "ledige_unge"
     value_figures: dict[str, str] = field(default_factory=dict)  # "ydelse=Førtidspension" -> "fuldtidspersoner"
@@ -192,6 +198,8 @@ class Vocabulary:
             half_year=frozenset(fold(w) for w in data.get("half_year", [])),
             difference=frozenset(fold(w) for w in data.get("difference", [])),
             count_comparatives=frozenset(fold(w) for w in data.get("count_comparatives", [])),
+            when=frozenset(fold(w) for w in data.get("when", [])),
+            when_year=frozenset(fold(w) for w in data.get("when_year", [])),
             ranking_comparative={fold(k): v for k, v in data.get("ranking_comparative", {}).items()},
             ago_units={fold(k): v for k, v in data.get("ago", {}).get("units", {}).items()},
             ago_numbers={fold(k): v for k, v in data.get("ago", {}).get("numbers", {}).items()},
@@ -345,6 +353,8 @@ class _Reading:
     comparative: bool = False  # "flere"/"højere" beside "kommuner" set the ranking's order
     count_gap: bool = False  # "hvor mange flere … end Ballerup": the counts' difference between two areas
     parts: dict[str, list[str]] = field(default_factory=dict)  # key -> two or more of its values named
+    extreme: str | None = None  # "hvornår … højest": the series' own high (or low), not a ranking
+    extreme_year: bool = False  # "hvilket år …": of whole years
 
 
 def _after_since(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
@@ -541,6 +551,10 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if token in vocab.filler or token in vocab.indicators or token in vocab.by or token in vocab.compare:
             i += 1
             continue
+        when, used = _phrase(tokens, i, vocab.when)
+        if when:  # read with the superlative (parse): »hvilket år var ledigheden lavest«
+            i += used
+            continue
         r.unknown.append(token)
         i += 1
     return r
@@ -711,6 +725,12 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     if r.indicator is None and len(r.breakdown) == 1:
         # "hvor mange er på førtidspension": a part with no figure, read from the figure that has it.
         r.indicator = vocab.value_figures.get("=".join(next(iter(r.breakdown.items()))))
+    if r.order in EXTREMES and r.area_kind is None and not r.areas[1:] and not r.compare \
+            and any(_phrase(tokens, i, vocab.when)[0] for i in range(len(tokens))):
+        # »hvornår var ledigheden højest«: when the own series peaked, not which kommune is highest
+        r.extreme, r.order = EXTREMES[r.order], None
+        r.intents.add("development")
+        r.extreme_year = any(_phrase(tokens, i, vocab.when_year)[0] for i in range(len(tokens)))
     intent = _intent(r, r.indicator is not None)
     if _ranks_a_change(intent, r):
         return NotUnderstood(text=text, reason="ranking_change")
@@ -796,7 +816,8 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         ("compare" if r.own_region and r.areas else r.own_region), ranked_from=ranked_from, assumed_indicator=assumed,
         unused=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.unused + still_unknown)),
         other_figures=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_figures)), followup=followup,
-        mean=mean, count_gap=r.count_gap, only_parts=only_parts,
+        mean=mean, count_gap=r.count_gap, only_parts=only_parts, extreme=r.extreme,
+        extreme_year=r.extreme_year,
     )
 
 
