@@ -214,3 +214,11 @@ def test_sammenlign_med_an_area_compares(text, area, compare):
     query = parse(text)
     assert (query.area, query.compare, query.unused) == (area, compare, ())
     assert parse("samtaler med sygemeldte").breakdown == "gruppe=Sygemeldte"
+
+
+@pytest.mark.parametrize("text", ["er ledigheden stigende", "går det den rigtige vej med sygedagpenge",
+                                  "er fleksjob faldende", "går det i den forkerte retning med ungeledigheden"])
+def test_a_direction_asks_for_the_development(text):
+    # »stigende«, »den rigtige vej« were named as not understood beside the newest figure.
+    query = parse(text)
+    assert (query.intent, query.unused) == ("development", ())
