@@ -633,3 +633,26 @@ def test_which_year_compares_whole_years_as_a_year_is_answered(store):
         assert result.result.extreme.source.split(":")[1].upper() in result.text
     within = ask(store, "hvornår var ledigheden lavest i 2025").result
     assert within.extreme.period.startswith("2025-") and within.aggregate is not None
+
+
+def test_top_one_is_the_one_with_the_most_not_the_only_one_with_figures(store):
+    # »top 1« and »hvilken kommune har flest ledige« (one asked) read »kun én kommune har tal«,
+    # which said 97 kommuner had no figures; »hvilken kommune« listed five.
+    for text in ("top 1 ledighed", "hvilken kommune har flest ledige"):
+        result = ask(store, text)
+        assert result.result.query.top == 1 and len(result.result.ranking.rows) == 98
+        assert "kun én kommune har tal" not in result.text and "– kommunen med " in result.text
+    assert ask(store, "hvilke kommuner har flest ledige").result.query.top == 5
+
+
+def test_a_top_above_the_kommuner_lists_them_all(store):
+    result = ask(store, "top 200 kommuner ledighed")
+    assert result.result.query.top == 200 and not result.result.query.unused
+    assert "de 98 kommuner med den højeste" in result.text
+
+
+def test_the_same_area_twice_and_the_figure_twice_are_read_once(store):
+    assert ask(store, "ledighed i Ballerup og i Ballerup").result.comparisons == ()
+    result = ask(store, "ledighed ledighed ledighed")
+    assert result.result.missing_breakdown is None and result.result.observation.breakdown == ""
+    assert "nøgletal" not in result.text

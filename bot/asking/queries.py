@@ -403,7 +403,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
     while i < len(tokens):
         token = tokens[i]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if token.isdigit() and len(token) <= 2 and (
+        if token.isdigit() and len(token) <= 3 and (
                 nxt in vocab.ranking_areas or vocab.ranking.get(nxt) in ("high", "low", "most", "fewest")
                 or (i > 0 and tokens[i - 1] in ("top", "bund"))):
             r.top, i = max(1, int(token)), i + 1  # "top 5", "de 3 kommuner", "de 5 laveste", "bund 5"
@@ -437,6 +437,8 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             continue
         kind, used = _phrase(tokens, i, vocab.ranking_areas)
         if kind:
+            if token == "hvilken" and r.top is None:
+                r.top = 1  # »hvilken kommune har flest ledige«: the one, not a top 5
             r.area_kind, i = kind, i + used
             continue
         request, used = _period(tokens, i, vocab)
@@ -528,6 +530,12 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             r.unused.append(" ".join(tokens[i:i + other_used]))
             r.other_figures.append(r.unused[-1])
             i += other_used
+            continue
+        if value and r.indicator is not None and value[0] not in vocab.indicator_breakdowns.get(r.indicator, ()) \
+                and _phrase(tokens, i, vocab.indicators)[0] == r.indicator:
+            # »ledighed ledighed«: the figure's own word again, not the konjunkturprognose's »nøgletal
+            # Ledighed« (answered as »ingen tal for ledige opdelt på nøgletal«)
+            i += used
             continue
         if value:
             key, canonical = value
@@ -810,7 +818,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         breakdown = ""
     return Query(
         intent=intent, indicator=indicator, area=r.areas[0] if r.areas else None, period=r.period,
-        breakdown=breakdown, by=_by_for(indicator, r.by, vocab), compare=tuple(dict.fromkeys(r.compare)), text=text,
+        breakdown=breakdown, by=_by_for(indicator, r.by, vocab), compare=tuple(dict.fromkeys(c for c in r.compare if c != (r.areas[0] if r.areas else None))), text=text,
         base=r.base, order=r.order or (("place" if r.areas else "high") if intent == "ranking" else None), top=r.top or top or DEFAULT_TOP, area_kind=r.area_kind or "kommune",
         own_region="within" if r.own_region and intent == "ranking" else
         ("compare" if r.own_region and r.areas else r.own_region), ranked_from=ranked_from, assumed_indicator=assumed,
