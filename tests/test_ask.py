@@ -656,3 +656,19 @@ def test_the_same_area_twice_and_the_figure_twice_are_read_once(store):
     result = ask(store, "ledighed ledighed ledighed")
     assert result.result.missing_breakdown is None and result.result.observation.breakdown == ""
     assert "nøgletal" not in result.text
+
+
+def test_follow_ups_of_when_it_peaked_stay_on_the_own_series(store):
+    # »hvornår var det højest?« after a figure, and »og lavest?« after that, ranked the kommuner;
+    # »og i Herlev?« gave Herlev's development without the low.
+    conversation, now = Conversations(), datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
+    answers = []
+    for text in ("ledige i Herlev", "hvornår var det højest?", "og lavest?", "og i Ballerup?"):
+        answers.append(ask(store, text, context=conversation.get("c", now)))
+        conversation.remember("c", answers[-1], now)
+    high, low, ballerup = (a.result for a in answers[1:])
+    assert high.ranking is None and high.query.extreme == "high" and high.area.code == "163"
+    assert low.ranking is None and low.query.extreme == "low" and low.area.code == "163"
+    assert ballerup.query.extreme == "low" and ballerup.area.code == "151"
+    series = [o for o in store.series("ledige", "151", "", kind="month") if o.value is not None]
+    assert ballerup.extreme.value == min(o.value for o in series)

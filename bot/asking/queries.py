@@ -718,6 +718,15 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     if r.comparative and r.base is None:
         r.intents.discard("change")  # "flere langtidsledige end os" beside "kommuner": a level, ranked
     _part_of_context(tokens, r, context, vocab)
+    asked_when = any(_phrase(tokens, i, vocab.when)[0] for i in range(len(tokens)))
+    if r.order in EXTREMES and r.area_kind is None and not r.areas[1:] and not r.compare and (
+            asked_when or (context is not None and context.extreme and r.indicator is None)):
+        # »hvornår var ledigheden højest« (and »og lavest?« after it): when the own series peaked,
+        # not which kommune is highest
+        r.extreme, r.order = EXTREMES[r.order], None
+        r.intents.add("development")
+        r.extreme_year = any(_phrase(tokens, i, vocab.when_year)[0] for i in range(len(tokens))) if asked_when \
+            else context.extreme_year
     named_something = bool(r.areas or r.compare or not r.period.is_latest or r.base or r.intents
                            or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind or r.own_region)
     followup = context is not None and context.indicator is not None and (
@@ -733,12 +742,6 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     if r.indicator is None and len(r.breakdown) == 1:
         # "hvor mange er på førtidspension": a part with no figure, read from the figure that has it.
         r.indicator = vocab.value_figures.get("=".join(next(iter(r.breakdown.items()))))
-    if r.order in EXTREMES and r.area_kind is None and not r.areas[1:] and not r.compare \
-            and any(_phrase(tokens, i, vocab.when)[0] for i in range(len(tokens))):
-        # »hvornår var ledigheden højest«: when the own series peaked, not which kommune is highest
-        r.extreme, r.order = EXTREMES[r.order], None
-        r.intents.add("development")
-        r.extreme_year = any(_phrase(tokens, i, vocab.when_year)[0] for i in range(len(tokens)))
     intent = _intent(r, r.indicator is not None)
     if _ranks_a_change(intent, r):
         return NotUnderstood(text=text, reason="ranking_change")
@@ -875,6 +878,8 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         # figure (it repeated the definition); »og aktiveringsgrad?« asks the next definition.
         carried = (*GENERAL_INTENTS, *(() if named_indicator else ("definition",)))
         intent = context.intent if context.intent not in carried else "value"
+        if intent == "development" and context.extreme:  # »og i Ballerup?« after »hvornår … højest«
+            r.extreme, r.extreme_year = context.extreme, context.extreme_year
     if _ranks_a_change(intent, r):
         return NotUnderstood(text=text, reason="ranking_change")
     if intent == "ranking":
