@@ -616,6 +616,8 @@ def test_when_was_it_highest_is_the_own_series_peak_not_a_ranking(store):
     assert f"Ledige i Ballerup: højest i {peak.period[:4]}" not in result.text  # a month, spelled as one
     assert result.text.startswith("*Ledige i Ballerup: højest i ")
     assert "Det er det højeste af tallene fra august 2021 til juli 2026" in result.text
+    data = result.as_json()  # the JSON names the figure the answer leads with
+    assert (data["intent"], data["period"], data["value"]) == ("development", peak.period, peak.value)
     low = ask(store, "hvornår var der færrest ledige i Herlev").result
     herlev = [o for o in store.series("ledige", "163", "", kind="month") if o.value is not None]
     assert low.extreme.value == min(o.value for o in herlev) and low.area.code == "163"
