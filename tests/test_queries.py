@@ -222,3 +222,12 @@ def test_a_direction_asks_for_the_development(text):
     # »stigende«, »den rigtige vej« were named as not understood beside the newest figure.
     query = parse(text)
     assert (query.intent, query.unused) == ("development", ())
+
+
+@pytest.mark.parametrize("text", ["lav en graf over ledigheden", "tegn en kurve over sygedagpenge",
+                                  "lav et diagram over fleksjob"])
+def test_a_request_for_a_graph_is_the_development(text):
+    # »lav« and »over« were named as not understood.
+    query = parse(text)
+    assert (query.intent, query.unused) == ("development", ())
+    assert parse("lav ledighed").unused == ("lav",)  # »lav« alone stays a word not understood
