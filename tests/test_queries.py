@@ -231,3 +231,11 @@ def test_a_request_for_a_graph_is_the_development(text):
     query = parse(text)
     assert (query.intent, query.unused) == ("development", ())
     assert parse("lav ledighed").unused == ("lav",)  # »lav« alone stays a word not understood
+
+
+@pytest.mark.parametrize(("text", "area"), [("hvor mange arbejder i Ballerup", "151"), ("hvor mange er i arbejde", None),
+                                            ("hvor mange har et job i Herlev", "163")])
+def test_working_is_beskaeftigelse(text, area):
+    # »arbejder« was not understood (»ledige« suggested).
+    query = parse(text)
+    assert (query.indicator, query.area, query.unused) == ("beskaeftigelse", area, ())
