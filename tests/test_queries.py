@@ -239,3 +239,8 @@ def test_working_is_beskaeftigelse(text, area):
     # »arbejder« was not understood (»ledige« suggested).
     query = parse(text)
     assert (query.indicator, query.area, query.unused) == ("beskaeftigelse", area, ())
+
+
+def test_bornholms_regionskommune_is_bornholm():
+    query = parse("ledighed Bornholms Regionskommune")
+    assert (query.area, query.unused) == ("400", ())
