@@ -674,3 +674,23 @@ def test_follow_ups_of_when_it_peaked_stay_on_the_own_series(store):
     assert ballerup.query.extreme == "low" and ballerup.area.code == "151"
     series = [o for o in store.series("ledige", "151", "", kind="month") if o.value is not None]
     assert ballerup.extreme.value == min(o.value for o in series)
+
+
+@pytest.mark.parametrize("text", ["hvordan ligger vi i forhold til landet",
+                                  "hvordan ligger vi på ledighed i forhold til landet"])
+def test_how_we_lie_against_landet_is_the_comparison(store, text):
+    # It listed the 98 kommuner in order with hele landet under them.
+    result = ask(store, text)
+    assert result.result.ranking is None and [c.area.code for c in result.result.comparisons] == ["000"]
+    assert "Ballerup ligger 0,1 pct.-point højere" in result.text
+    if "ledighed" not in text:  # no figure named: the default one, said
+        assert "Du nævnte ikke et nøgletal, så jeg har sammenlignet på ledighedsprocenten." in result.text
+
+
+@pytest.mark.parametrize("text", ["har Herlev lavere ledighed end os", "ledighed i Herlev sammenlignet med vores kommune",
+                                  "hvor mange flere ledige har Herlev end os"])
+def test_us_after_a_comparing_word_is_the_own_kommune(store, text):
+    # »end os« was a filler word: Herlev's figure alone, Ballerup not beside it.
+    result = ask(store, text)
+    assert result.result.area.code == "163" and [c.area.code for c in result.result.comparisons] == ["151"]
+    assert "Herlev ligger 0,1 pct.-point lavere" in result.text

@@ -80,10 +80,13 @@ def test_over_or_under_an_area_compares_with_it_and_over_an_age_stays_an_age():
     assert parse("ledige over 60").breakdown == "alder=60 år og derover"
 
 
-def test_a_ranking_asked_about_landet_keeps_the_own_kommune():
-    # »ligger vi over landet i ledighed« ranked with hele landet as »own« and left Ballerup out.
-    ranked = parse("ligger vi over landet i ledighed")
-    assert ranked.intent == "ranking" and ranked.area is None
+def test_a_place_asked_against_landet_compares_the_own_kommune_with_it():
+    # »ligger vi over landet i ledighed« ranked with hele landet as »own« and left Ballerup out;
+    # then it ranked all 98 kommuner. The question is Ballerup against hele landet: the comparison.
+    compared = parse("ligger vi over landet i ledighed")
+    assert (compared.intent, compared.area, compared.compare) == ("value", None, ("000",))
+    # with the kommuner named it stays the ranking, Ballerup's place among them
+    assert parse("hvor ligger vi blandt kommunerne på ledighed").intent == "ranking"
 
 
 @pytest.mark.parametrize(("text", "period"), [

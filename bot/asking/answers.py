@@ -510,6 +510,8 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         query = replace(query, area=region.code)
     elif query.own_region == "compare" and region is not None and region.code not in query.compare:
         query = replace(query, compare=(*query.compare, region.code))
+    if query.compare_own and query.area not in (None, default_area) and default_area not in query.compare:
+        query = replace(query, compare=(*query.compare, default_area))  # »… end os«
     area = areas.get(query.area or default_area)
     only_area = False
     if query.area is None and area.kind not in indicator.area_kinds and len(indicator.area_kinds) == 1:

@@ -86,6 +86,7 @@ class Query:
     only_parts: tuple[str, ...] = ()  # of the parts listed by `by`, only these (named in the question)
     extreme: str | None = None  # »hvornår var ledigheden højest«: "high" or "low" over the whole series
     extreme_year: bool = False  # »hvilket år var …«: of the whole years' averages (or sums)
+    compare_own: bool = False  # »har Herlev lavere ledighed end os«: the configured kommune compared
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +139,7 @@ class Vocabulary:
     ranking: dict[str, str] = field(default_factory=dict)  # folded word -> order
     ranking_areas: dict[str, str] = field(default_factory=dict)  # folded word -> area kind
     own_region: frozenset[str] = frozenset()  # "regionen", "vores region": the configured kommune's region
+    own_area: frozenset[str] = frozenset()  # "os", "vores kommune" after "end"/"vs": the configured kommune
     default_ranking: str = "ledighedsprocent"
     percentages: frozenset[str] = frozenset()  # indicator ids measured in pct.
     indicator_breakdowns: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -206,6 +208,7 @@ class Vocabulary:
             ranking={fold(k): v for k, v in data.get("ranking", {}).items()},
             ranking_areas={fold(k): v for k, v in data.get("ranking_areas", {}).items()},
             own_region=frozenset(fold(w) for w in data.get("own_region", ())),
+            own_area=frozenset(fold(w) for w in data.get("own_area", ())),
             default_ranking=data.get("default_ranking", "ledighedsprocent"),
             percentages=frozenset(i.id for i in catalogue if i.format == "pct"),
             indicator_breakdowns={i.id: i.breakdowns for i in catalogue},
@@ -355,6 +358,7 @@ class _Reading:
     parts: dict[str, list[str]] = field(default_factory=dict)  # key -> two or more of its values named
     extreme: str | None = None  # "hvornår … højest": the series' own high (or low), not a ranking
     extreme_year: bool = False  # "hvilket år …": of whole years
+    compare_own: bool = False  # "… end os": the configured kommune compared
 
 
 def _after_since(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
@@ -556,6 +560,10 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             r.other_figures.append(token)
             i += 1
             continue
+        own, used = _phrase(tokens, i, vocab.own_area) if r.comparing else (None, 0)
+        if own:  # »har Herlev lavere ledighed end os«: compared with the configured kommune
+            r.compare_own, i = True, i + used
+            continue
         if token in vocab.filler or token in vocab.indicators or token in vocab.by or token in vocab.compare:
             i += 1
             continue
@@ -742,11 +750,16 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     if r.indicator is None and len(r.breakdown) == 1:
         # "hvor mange er på førtidspension": a part with no figure, read from the figure that has it.
         r.indicator = vocab.value_figures.get("=".join(next(iter(r.breakdown.items()))))
+    compared_place = r.order == "place" and bool(r.compare) and r.area_kind is None
+    if compared_place:
+        # »hvordan ligger vi på ledighed i forhold til landet«: the comparison asked, not the 98
+        # kommuner in order with hele landet under them
+        r.order = None
     intent = _intent(r, r.indicator is not None)
     if _ranks_a_change(intent, r):
         return NotUnderstood(text=text, reason="ranking_change")
     assumed = False
-    if intent == "ranking" and r.indicator is None and not still_unknown:
+    if (intent == "ranking" or compared_place) and r.indicator is None and not still_unknown:
         r.indicator, assumed = vocab.default_ranking, True  # "hvor ligger Ballerup blandt kommunerne"
     if r.indicator is None and intent not in GENERAL_INTENTS:
         if _starts_followup(tokens, vocab) and not still_unknown:
@@ -761,12 +774,12 @@ def _difference_between(tokens: list[str], r: _Reading, vocab: Vocabulary) -> No
     Ballerup's figure moved in a year (which it answered, Herlev's level beside it); »forskellen på
     ledige og ledighedsprocent« names two figures, of which one is answered. With no base period and
     no other change word, such a »forskel« is not a change."""
-    if "change" not in r.intents or r.base is not None or not (r.compare or r.other_figures):
+    if "change" not in r.intents or r.base is not None or not (r.compare or r.compare_own or r.other_figures):
         return
     words = set(tokens)
     # »hvor mange flere ledige har Herlev end Ballerup«: the two areas' counts, not Herlev's change
     # over a year (which it answered, Ballerup beside it)
-    counted = words & vocab.count_comparatives if r.compare and "end" in words else set()
+    counted = words & vocab.count_comparatives if (r.compare or r.compare_own) and "end" in words else set()
     if (words & vocab.difference or counted) and not any(
             vocab.intents.get(w) == "change" for w in words - vocab.difference - counted):
         r.intents.discard("change")
@@ -828,7 +841,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         unused=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.unused + still_unknown)),
         other_figures=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_figures)), followup=followup,
         mean=mean, count_gap=r.count_gap, only_parts=only_parts, extreme=r.extreme,
-        extreme_year=r.extreme_year,
+        extreme_year=r.extreme_year, compare_own=r.compare_own,
     )
 
 
