@@ -247,3 +247,14 @@ def test_working_is_beskaeftigelse(text, area):
 def test_bornholms_regionskommune_is_bornholm():
     query = parse("ledighed Bornholms Regionskommune")
     assert (query.area, query.unused) == ("400", ())
+
+
+@pytest.mark.parametrize(("text", "intent", "order"), [
+    ("hvorfor er ungeledigheden høj", "why", None), ("hvorfor stiger sygedagpenge", "why", None),
+    ("hvorfor er ledigheden så lav", "why", None), ("kommuner med lav ledighed", "ranking", "low"),
+    ("kommuner med høj ledighed", "ranking", "high"),
+])
+def test_high_and_low_describe_a_why_and_rank_beside_kommuner(text, intent, order):
+    # »høj«, »stiger« were named as not understood; »kommuner med lav ledighed« ranked from the highest.
+    query = parse(text)
+    assert (query.intent, query.order, query.unused) == (intent, order, ())

@@ -131,6 +131,7 @@ class Vocabulary:
     count_comparatives: frozenset[str] = frozenset()  # "flere", "færre": with "end <area>" a comparison
     when: frozenset[str] = frozenset()  # "hvornår": with a superlative, the series' high or low
     when_year: frozenset[str] = frozenset()  # "hvilket år": the high or low of whole years
+    descriptive: frozenset[str] = frozenset()  # "høj", "lav": nothing in a why or development question
     ranking_comparative: dict[str, str] = field(default_factory=dict)  # "højere" beside "kommuner" -> "high"
     part_figures: dict[str, str] = field(default_factory=dict)  # "ledige|alder=18-29 år" -> "ledige_unge"
     value_figures: dict[str, str] = field(default_factory=dict)  # "ydelse=Førtidspension" -> "fuldtidspersoner"
@@ -202,6 +203,7 @@ class Vocabulary:
             count_comparatives=frozenset(fold(w) for w in data.get("count_comparatives", [])),
             when=frozenset(fold(w) for w in data.get("when", [])),
             when_year=frozenset(fold(w) for w in data.get("when_year", [])),
+            descriptive=frozenset(fold(w) for w in data.get("descriptive", [])),
             ranking_comparative={fold(k): v for k, v in data.get("ranking_comparative", {}).items()},
             ago_units={fold(k): v for k, v in data.get("ago", {}).get("units", {}).items()},
             ago_numbers={fold(k): v for k, v in data.get("ago", {}).get("numbers", {}).items()},
@@ -564,7 +566,8 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if own:  # »har Herlev lavere ledighed end os«: compared with the configured kommune
             r.compare_own, i = True, i + used
             continue
-        if token in vocab.filler or token in vocab.indicators or token in vocab.by or token in vocab.compare:
+        if token in vocab.filler or token in vocab.indicators or token in vocab.by or token in vocab.compare \
+                or (token in vocab.descriptive and r.intents & {"why", "development"}):
             i += 1
             continue
         when, used = _phrase(tokens, i, vocab.when)
