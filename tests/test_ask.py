@@ -694,3 +694,12 @@ def test_us_after_a_comparing_word_is_the_own_kommune(store, text):
     result = ask(store, text)
     assert result.result.area.code == "163" and [c.area.code for c in result.result.comparisons] == ["151"]
     assert "Herlev ligger 0,1 pct.-point lavere" in result.text
+
+
+def test_the_share_on_public_support_is_the_forsoergertryk_not_the_population(store):
+    # It answered befolkningen (53.996 personer) with »stor«, »andel«, »offentligt« and »forsørget«
+    # set aside: another figure than the one asked.
+    result = ask(store, "hvor stor en andel af befolkningen er offentligt forsørget")
+    assert result.result.indicator.id == "forsoergertryk" and not result.result.query.unused
+    # the share of ledige on dagpenge is not a figure the bot has: still not understood, not a count
+    assert isinstance(parse("hvor stor en andel af de ledige er på dagpenge"), NotUnderstood)

@@ -720,6 +720,9 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         return NotUnderstood(text=text, reason="half_year")
     r = _read(tokens, vocab)
     still_unknown = _guess_misspellings(r, vocab)
+    if r.indicator in vocab.percentages:
+        # »hvor stor en andel af befolkningen er offentligt forsørget«: the figure is that share
+        still_unknown = [w for w in still_unknown if w not in vocab.rate_words]
     _difference_between(tokens, r, vocab)
     if "overview" in r.intents:
         # »giv mig et overblik«, »hvordan står det til«: the targets' status (the board); with a
