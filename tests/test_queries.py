@@ -258,3 +258,16 @@ def test_high_and_low_describe_a_why_and_rank_beside_kommuner(text, intent, orde
     # »høj«, »stiger« were named as not understood; »kommuner med lav ledighed« ranked from the highest.
     query = parse(text)
     assert (query.intent, query.order, query.unused) == (intent, order, ())
+
+
+@pytest.mark.parametrize(("text", "indicator"), [
+    ("gennemsnitligt antal samtaler pr fuldtidsperson", "samtaler_pr_fuldtidsperson"),
+    ("antal samtaler pr fuldtidsperson", "samtaler_pr_fuldtidsperson"),
+    ("antal sygedagpengeforløb", "sygedagpenge"),
+    ("hvor mange samtaler har vi haft i 2025", "samtaler"),
+])
+def test_the_fact_pages_own_wording_names_its_figure(text, indicator):
+    # »antal samtaler« took the count and then set »fuldtidsperson« aside as a second figure;
+    # »sygedagpengeforløb« was not understood; »haft« was named as set aside.
+    query = parse(text)
+    assert (query.indicator, query.unused, query.other_figures) == (indicator, (), ())
