@@ -703,3 +703,16 @@ def test_the_share_on_public_support_is_the_forsoergertryk_not_the_population(st
     assert result.result.indicator.id == "forsoergertryk" and not result.result.query.unused
     # the share of ledige on dagpenge is not a figure the bot has: still not understood, not a count
     assert isinstance(parse("hvor stor en andel af de ledige er på dagpenge"), NotUnderstood)
+
+
+def test_og_regionen_after_an_answer_asks_the_region_itself(store):
+    # »og regionen?« after hele landet answered hele landet with the region beside it.
+    conversation, now = Conversations(), datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
+    for text in ("ledighedsprocent", "og landet?", "og regionen?"):
+        result = ask(store, text, context=conversation.get("c", now))
+        conversation.remember("c", result, now)
+    assert result.result.area.code == "084" and result.result.comparisons == ()
+    # and »sammenlignet med regionen« after the region does not set it beside itself
+    again = ask(store, "og sammenlignet med regionen?", context=conversation.get("c", now))
+    assert again.result.area.code == "084" and again.result.comparisons == ()
+    assert parse("ledige kun dagpenge").unused == ()

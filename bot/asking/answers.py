@@ -508,7 +508,8 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     region = _own_region(areas, default_area)
     if query.own_region == "area" and region is not None:
         query = replace(query, area=region.code)
-    elif query.own_region == "compare" and region is not None and region.code not in query.compare:
+    elif query.own_region == "compare" and region is not None and region.code not in query.compare \
+            and region.code != query.area:  # (not the region beside itself)
         query = replace(query, compare=(*query.compare, region.code))
     if query.compare_own and query.area not in (None, default_area) and default_area not in query.compare:
         query = replace(query, compare=(*query.compare, default_area))  # »… end os«

@@ -874,7 +874,8 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
     if r.wants_rate and r.indicator not in vocab.percentages:
         # »i procent?« after »langtidsledige 2025«, which has no rate: it repeated the count unsaid.
         r.unused.append(r.rate_word)
-    if not r.areas:
+    if not r.areas and r.own_region != "area":
+        # (»og regionen?« names the area, as »og i Aarhus?« does: not a region beside the one before)
         r.areas = [context.area] if context.area else []
     if not r.compare:
         r.compare = [code for code in context.compare if code not in r.areas]
