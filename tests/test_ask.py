@@ -716,3 +716,27 @@ def test_og_regionen_after_an_answer_asks_the_region_itself(store):
     again = ask(store, "og sammenlignet med regionen?", context=conversation.get("c", now))
     assert again.result.area.code == "084" and again.result.comparisons == ()
     assert parse("ledige kun dagpenge").unused == ()
+
+
+@pytest.mark.parametrize(("text", "indicator", "says"), [
+    ("er ledigheden under 3 pct", "ledighedsprocent", "Nej: 3,1 pct. er over 3,0 pct."),
+    ("er ledighedsprocenten over 3 procent", "ledighedsprocent", "Ja: 3,1 pct. er over 3,0 pct."),
+    ("har vi mere end 800 ledige", "ledige", "Ja: 805 fuldtidspersoner er over 800 fuldtidspersoner."),
+    ("er ledigheden højst 3,1 %", "ledighedsprocent", "Ja: 3,1 pct. er lig med 3,1 pct."),
+])
+def test_a_level_asked_is_answered_yes_or_no(store, text, indicator, says):
+    # »under«, »3« and »pct« were named as not understood beside the figure.
+    result = ask(store, text)
+    assert result.result.indicator.id == indicator and not result.result.query.unused
+    assert says in result.text
+
+
+def test_how_many_kommuner_are_over_a_level_counts_them(store):
+    result = ask(store, "hvor mange kommuner har en ledighed over 4 pct")
+    rows = result.result.ranking.rows
+    over = sum(1 for r in rows if round(r.observation.value, 1) > 4.0)
+    assert f"{over} af {len(rows)} kommuner har ledighedsprocenten over 4,0 pct. i juli 2026." in result.text
+    fewest = ask(store, "hvor mange kommuner har under 100 ledige").result
+    assert fewest.query.order == "fewest" and fewest.ranking.indicator.id == "ledige"
+    # an age stays an age
+    assert parse("ledige over 60").threshold is None and parse("ledige over 60").breakdown == "alder=60 år og derover"

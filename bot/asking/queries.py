@@ -87,6 +87,8 @@ class Query:
     extreme: str | None = None  # »hvornår var ledigheden højest«: "high" or "low" over the whole series
     extreme_year: bool = False  # »hvilket år var …«: of the whole years' averages (or sums)
     compare_own: bool = False  # »har Herlev lavere ledighed end os«: the configured kommune compared
+    # »er ledigheden under 3 pct«: (">", "<", ">=" or "<=", the level) to answer yes or no against
+    threshold: tuple[str, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +134,9 @@ class Vocabulary:
     when: frozenset[str] = frozenset()  # "hvornår": with a superlative, the series' high or low
     when_year: frozenset[str] = frozenset()  # "hvilket år": the high or low of whole years
     descriptive: frozenset[str] = frozenset()  # "høj", "lav": nothing in a why or development question
+    # "under 3 pct", "mere end 800": a level asked against (word -> comparison), as one pattern
+    thresholds: re.Pattern | None = None
+    threshold_ops: dict[str, str] = field(default_factory=dict)
     ranking_comparative: dict[str, str] = field(default_factory=dict)  # "højere" beside "kommuner" -> "high"
     part_figures: dict[str, str] = field(default_factory=dict)  # "ledige|alder=18-29 år" -> "ledige_unge"
     value_figures: dict[str, str] = field(default_factory=dict)  # "ydelse=Førtidspension" -> "fuldtidspersoner"
@@ -204,6 +209,8 @@ class Vocabulary:
             when=frozenset(fold(w) for w in data.get("when", [])),
             when_year=frozenset(fold(w) for w in data.get("when_year", [])),
             descriptive=frozenset(fold(w) for w in data.get("descriptive", [])),
+            thresholds=_threshold_pattern(data.get("thresholds", {})),
+            threshold_ops={fold_letters(word): op for word, op in data.get("thresholds", {}).items()},
             ranking_comparative={fold(k): v for k, v in data.get("ranking_comparative", {}).items()},
             ago_units={fold(k): v for k, v in data.get("ago", {}).get("units", {}).items()},
             ago_numbers={fold(k): v for k, v in data.get("ago", {}).get("numbers", {}).items()},
@@ -228,6 +235,36 @@ _ISO_MONTH = re.compile(r"^((?:19|20)\d{2})-(\d{1,2})$")
 _SLASH_MONTH = re.compile(r"^(\d{1,2})[/.]((?:19|20)\d{2})$")  # "05/2025", "01.2026"
 _SHORT_YEAR = re.compile(r"^\d{2}$")  # "jan 26": a month's year in two digits
 _COMPACT_QUARTER = re.compile(r"^((?:19|20)\d{2})-?[kq]([1-4])$|^[kq]([1-4])$")
+
+
+_NUMBER = r"(\d{1,3}(?:\.\d{3})+|\d+(?:[.,]\d+)?)"
+_UNIT = r"(%|pct\b\.?|procent\b)?"
+
+
+def _threshold_pattern(words: dict[str, str]) -> re.Pattern | None:
+    """One pattern for "<word> <number> [pct]" over folded text: the longest words first."""
+    if not words:
+        return None
+    spelled = sorted({fold_letters(w) for w in words}, key=len, reverse=True)
+    return re.compile(rf"\b({'|'.join(map(re.escape, spelled))})\s+{_NUMBER}\s*{_UNIT}")
+
+
+def _threshold(text: str, vocab: Vocabulary) -> tuple[tuple[str, float] | None, str, str]:
+    """»er ledigheden under 3 pct«: the level asked against, the text without it, and the unit
+    word (»pct«) or "". An age (»ledige over 60«, »under 30 år«) or a count of kommuner is no level."""
+    if vocab.thresholds is None:
+        return None, text, ""
+    folded = fold_letters(text[:MAX_QUERY_LENGTH])
+    for found in vocab.thresholds.finditer(folded):
+        word, number, unit = found.group(1), found.group(2), found.group(3) or ""
+        after = folded[found.end():].split(maxsplit=1)
+        if fold(f"{word} {number}") in vocab.breakdown_values or (after and (
+                after[0].strip(".,?!") in ("aar", "årige", "aarige", "år") or after[0] in vocab.ranking_areas)):
+            continue
+        value = float(number.replace(".", "") if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", number)
+                      else number.replace(",", "."))
+        return (vocab.threshold_ops[word], value), folded[:found.start()] + " " + folded[found.end():], unit.rstrip(".")
+    return None, text, ""
 
 
 def tokenize(text: str) -> list[str]:
@@ -361,6 +398,7 @@ class _Reading:
     extreme: str | None = None  # "hvornår … højest": the series' own high (or low), not a ranking
     extreme_year: bool = False  # "hvilket år …": of whole years
     compare_own: bool = False  # "… end os": the configured kommune compared
+    threshold: tuple[str, float] | None = None  # "under 3 pct": the level asked against
 
 
 def _after_since(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
@@ -711,7 +749,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     a follow-up such as "og i Aarhus?" keeps everything it does not name.
     """
     vocab = vocab or default_vocabulary()
-    tokens = tokenize(text)
+    threshold, rest, unit = _threshold(text, vocab)
+    tokens = tokenize(rest)
     if not tokens:
         return NotUnderstood(text=text, reason="empty")
     if vocab.half_year & set(tokens):
@@ -719,6 +758,15 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         # read as the half-year's figure. No half-year is made; say so and offer the quarters.
         return NotUnderstood(text=text, reason="half_year")
     r = _read(tokens, vocab)
+    r.threshold = threshold
+    if unit and not r.wants_rate:  # »under 3 pct« of ledige: of ledighedsprocenten
+        r.wants_rate, r.rate_word = True, unit
+    if threshold and r.area_kind and r.order is None:
+        # »hvor mange kommuner har en ledighed under 3 pct«: listed from the lowest, as asked; a
+        # count by its count (»over 1.000 ledige«), a share by its share
+        share = r.wants_rate or r.indicator in vocab.percentages
+        below = threshold[0] in ("<", "<=")
+        r.order = ("low" if below else "high") if share else ("fewest" if below else "most")
     still_unknown = _guess_misspellings(r, vocab)
     if r.indicator in vocab.percentages:
         # »hvor stor en andel af befolkningen er offentligt forsørget«: the figure is that share
@@ -847,7 +895,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         unused=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.unused + still_unknown)),
         other_figures=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_figures)), followup=followup,
         mean=mean, count_gap=r.count_gap, only_parts=only_parts, extreme=r.extreme,
-        extreme_year=r.extreme_year, compare_own=r.compare_own,
+        extreme_year=r.extreme_year, compare_own=r.compare_own, threshold=r.threshold,
     )
 
 
