@@ -740,3 +740,12 @@ def test_how_many_kommuner_are_over_a_level_counts_them(store):
     assert fewest.query.order == "fewest" and fewest.ranking.indicator.id == "ledige"
     # an age stays an age
     assert parse("ledige over 60").threshold is None and parse("ledige over 60").breakdown == "alder=60 år og derover"
+
+
+def test_a_follow_up_keeps_the_level_asked_for_the_same_figure(store):
+    conversation, now = Conversations(), datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
+    conversation.remember("c", ask(store, "er ledigheden under 3 pct"), now)
+    herlev = ask(store, "og i Herlev?", context=conversation.get("c", now))
+    assert herlev.result.query.threshold == ("<", 3.0) and herlev.text.count("Nej: ") == 1
+    other = ask(store, "og ledige?", context=conversation.get("c", now))
+    assert other.result.query.threshold is None  # another figure: not the level of the first

@@ -922,6 +922,8 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
     if r.wants_rate and r.indicator not in vocab.percentages:
         # »i procent?« after »langtidsledige 2025«, which has no rate: it repeated the count unsaid.
         r.unused.append(r.rate_word)
+    if r.threshold is None and not named_indicator:
+        r.threshold = context.threshold  # »og i Herlev?« after »er ledigheden under 3 pct«: the same level
     if not r.areas and r.own_region != "area":
         # (»og regionen?« names the area, as »og i Aarhus?« does: not a region beside the one before)
         r.areas = [context.area] if context.area else []
