@@ -482,3 +482,12 @@ def test_a_figure_only_for_hele_landet_is_answered_there_when_no_area_is_named(s
     named = ask(store, "konjunkturprognose ballerup")  # asked for Ballerup: said, not moved
     assert named.result.observation is None and named.result.area.code == "151"
     assert not ask(store, "ledighed").result.only_area
+
+
+def test_three_periods_compared_answer_the_first_two_in_time_order_and_name_the_third(store):
+    # It answered »juli 2025 til juli 2024: 118 færre« and set »juli 2026« aside as not understood.
+    result = ask(store, "ledighed juli 2026 vs juli 2025 vs juli 2024")
+    answer = result.result
+    assert (answer.change.against.period, answer.observation.period) == ("2025-07", "2026-07")
+    assert "Jeg sammenligner to perioder ad gangen – spørg om »juli 2024« for sig." in result.text
+    assert "Jeg har ikke tal for" not in result.text

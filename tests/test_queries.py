@@ -201,3 +201,35 @@ def test_a_part_that_is_the_figure_itself_is_no_part(text):
     # »Der er ingen tal for ledige unge opdelt på alder (18-29 år) … – her er det samlede tal«.
     result = parse(text)
     assert (result.indicator, result.breakdown, result.unused) == ("ledige_unge", "", ())
+
+
+@pytest.mark.parametrize(("text", "base", "period"), [
+    # »2024 vs 2025« answered »2025 til 2024: 118 færre end 2025«: time ran backwards.
+    ("ledighed 2024 vs 2025", "2024", "2025"),
+    ("ledighed juli 2025 vs juli 2026", "2025-07", "2026-07"),
+    ("ledighed 2023 sammenlignet med 2025", "2023", "2025"),
+    # A month or quarter without a year beside one with it is of that year: »1. kvt vs 2. kvt
+    # 2025« answered »2. kvt. 2025 til 1. kvt. 2026«, »maj vs juni 2025« juni 2025 til maj 2026.
+    ("ledighed 1. kvt vs 2. kvt 2025", "2025-Q1", "2025-Q2"),
+    ("ledighed maj vs juni 2025", "2025-05", "2025-06"),
+])
+def test_two_periods_compared_are_the_change_from_the_earlier_to_the_later(text, base, period):
+    result = parse(text)
+    assert (result.intent, result.base.period, result.period.period, result.unused) == ("change", base, period, ())
+
+
+def test_last_year_against_this_year_is_this_year_against_last_year():
+    # »sidste år vs i år« answered 2024 til 2025: »i år« was dropped unsaid.
+    result = parse("ledighed sidste år vs i år")
+    assert (result.intent, result.period.relative, result.base.relative) == ("change", "this_year", "last_year")
+    # »marts sidste år vs marts i år« answered the year 2026 (declined) with »marts sidste år« set aside.
+    march = parse("ledighed marts sidste år vs marts i år")
+    assert (march.period, march.base, march.unused) == (PeriodRequest(month=3, relative="this_year"),
+                                                        PeriodRequest(month=3, relative="last_year"), ())
+
+
+def test_a_third_period_compared_is_set_aside_and_the_first_two_answered():
+    # »juli 2026 vs juli 2025 vs juli 2024« answered juli 2025 til juli 2024 with »juli 2026« set aside.
+    result = parse("ledighed juli 2026 vs juli 2025 vs juli 2024")
+    assert (result.intent, result.base.period, result.period.period) == ("change", "2025-07", "2026-07")
+    assert result.unused == ("juli 2024",) and result.other_periods == ("juli 2024",)

@@ -76,6 +76,7 @@ class Query:
     assumed_indicator: bool = False  # no figure named (e.g. "hvor ligger Ballerup"): the default one
     unused: tuple[str, ...] = ()  # content words of the question the answer does not use
     other_figures: tuple[str, ...] = ()  # of `unused`, the names of a second figure (one figure per answer)
+    other_periods: tuple[str, ...] = ()  # of `unused`, a third period compared (two periods per answer)
     followup: bool = False  # read against the previous question
     # An average asked of a year or quarter (»gennemsnit samtaler 2025«): a flow's months are
     # averaged, not added up as its year otherwise is.
@@ -316,6 +317,7 @@ class _Reading:
     unknown: list[str] = field(default_factory=list)
     unused: list[str] = field(default_factory=list)  # understood, but not used by the answer
     other_figures: list[str] = field(default_factory=list)  # of unused: a second figure's name
+    other_periods: list[str] = field(default_factory=list)  # of unused: a third period compared
     comparing: bool = False
     wants_rate: bool = False
     rate_word: str = ""
@@ -416,6 +418,13 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             latest_before, r.latest_named = r.latest_named, r.latest_named or request.is_latest
             if _after_since(tokens, i, vocab) and not request.is_latest and r.base is None:
                 r.base = request
+            elif r.base is not None and not r.period.is_latest and not request.is_latest \
+                    and (_after_since(tokens, i, vocab) or _after_and(tokens, i, vocab)) \
+                    and _within_year(r.period, request) is None:
+                # »juli 2026 vs juli 2025 vs juli 2024«: a change has two periods; the third is set
+                # aside, said. It replaced the first, and juli 2025 til juli 2024 was answered.
+                r.unused.append(" ".join(tokens[i:i + used]))
+                r.other_periods.append(r.unused[-1])
             elif r.base is None and request.is_latest != r.period.is_latest \
                     and (latest_before or not r.period.is_latest) \
                     and ("change" in r.intents or _after_and(tokens, i, vocab)):
@@ -430,8 +439,10 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 # "ledighed maj 2025 til maj 2026": the change from the first to the second, as
                 # "fra maj 2025 til maj 2026"; it answered maj 2026 and set »maj 2025« aside.
                 r.base, r.period, r.period_words = r.period, request, " ".join(tokens[i:i + used])
-            elif r.base is not None and r.period.is_latest and (within := _within_year(r.base, request)):
-                r.base = within  # »siden marts sidste år«
+            elif r.base is not None and (within := _within_year(r.base, request)):
+                # »siden marts sidste år«; »marts sidste år vs marts i år« (»marts sidste år« was
+                # set aside and the year 2026 answered)
+                r.base = within
             elif (within := _within_year(r.period, request)) is not None:
                 r.period, r.period_words = within, f"{r.period_words} {' '.join(tokens[i:i + used])}"
             elif r.base is None and not r.period.is_latest and not request.is_latest \
@@ -573,7 +584,28 @@ def _alike(first: PeriodRequest, second: PeriodRequest) -> tuple[PeriodRequest, 
     if first.period is None and first.relative is None and first.month is not None \
             and second.period is not None and (m := periods.parse(second.period)).length == 1:
         return PeriodRequest(period=str(periods.month(m.year, first.month))), second
+    if first.period is None and first.relative is None and first.quarter is not None \
+            and second.period is not None and (q := periods.parse(second.period)).length == 3:
+        return PeriodRequest(period=str(periods.quarter(q.year, first.quarter))), second
     return first, second
+
+
+def _in_time_order(r: _Reading) -> None:
+    """A period compared with a base (»2024 vs 2025«, »1. kvt vs 2. kvt 2025«) is the change from
+    the earlier to the later, the yearless one of the other's year. Taken as written, the answer ran
+    backwards (»2025 til 2024: 118 færre«) or compared 1. kvt. 2026 with 2. kvt. 2025."""
+    if r.base is None:
+        return
+    completed, _ = _alike(r.period, r.base)
+    if completed.period is not None and completed.period != r.base.period:
+        r.period = completed
+    if r.period.period is not None and r.base.period is not None \
+            and _starts(r.base.period) > _starts(r.period.period):
+        r.period, r.base, r.period_words = r.base, r.period, ""
+    elif (r.period.relative, r.base.relative) == ("last_year", "this_year") \
+            and (r.period.month, r.period.quarter) == (r.base.month, r.base.quarter):
+        # »sidste år vs i år«: »i år« was dropped and 2025 answered against 2024.
+        r.period, r.base, r.period_words = r.base, r.period, ""
 
 
 def _ranks_a_change(intent: str, r: _Reading) -> bool:
@@ -660,6 +692,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         # read as the half-year's figure. No half-year is made; say so and offer the quarters.
         return NotUnderstood(text=text, reason="half_year")
     r = _read(tokens, vocab)
+    _in_time_order(r)
     still_unknown = _guess_misspellings(r, vocab)
     _difference_between(tokens, r, vocab)
     if "overview" in r.intents:
@@ -759,6 +792,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         ("compare" if r.own_region and r.areas else r.own_region), ranked_from=ranked_from, assumed_indicator=assumed,
         unused=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.unused + still_unknown)),
         other_figures=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_figures)), followup=followup,
+        other_periods=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_periods)),
         mean=mean,
     )
 
