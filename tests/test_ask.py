@@ -491,3 +491,23 @@ def test_three_periods_compared_answer_the_first_two_in_time_order_and_name_the_
     assert (answer.change.against.period, answer.observation.period) == ("2025-07", "2026-07")
     assert "Jeg sammenligner to perioder ad gangen – spørg om »juli 2024« for sig." in result.text
     assert "Jeg har ikke tal for" not in result.text
+
+
+@pytest.mark.parametrize("question", ["ledighed seneste kvartal", "ledigheden det seneste kvartal",
+                                      "ledighed nyeste kvartal"])
+def test_the_newest_quarter_is_the_newest_whole_quarter_not_the_newest_month(store, question):
+    # It answered juli 2026 with »kvartal« set aside: a month for a quarter.
+    answer = ask(store, question).result
+    assert answer.observation.period == "2026-Q2" and answer.aggregate.count == 3
+    assert not answer.query.unused
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("ledighed denne måned", "Der er ingen tal for november 2026 – her er det nyeste, juli 2026."),
+    ("ledighed i indeværende måned", "Der er ingen tal for november 2026 – her er det nyeste, juli 2026."),
+    ("ledighed dette kvartal", "Der er ingen tal for ledige i Ballerup for 4. kvt. 2026"),
+])
+def test_this_month_and_this_quarter_are_todays_and_said_to_be_unpublished(store, question, said):
+    # »denne«, »dette kvartal« were set aside as not understood and the newest month answered.
+    result = ask(store, question)
+    assert said in result.text and not result.result.query.unused

@@ -213,6 +213,16 @@ def resolve(request: PeriodRequest, today: date, newest: Period | None) -> Perio
         return PeriodRequest(period=str(this_month.shift(-1)))
     if request.relative == "previous_quarter":
         return PeriodRequest(period=str(periods.quarter(today.year, (today.month - 1) // 3 + 1).shift(-1)))
+    if request.relative == "this_month":
+        return PeriodRequest(period=str(this_month))
+    if request.relative == "this_quarter":
+        return PeriodRequest(period=str(periods.quarter(today.year, (today.month - 1) // 3 + 1)))
+    if request.relative == "latest_quarter" and newest is not None:
+        # »seneste kvartal«: the quarter the newest period ends, else the one before it (juli 2026
+        # is the newest month: 2. kvt. 2026, whose three months are there)
+        quarter = periods.quarter(newest.year, newest.quarter) if newest.length <= 3 else \
+            periods.quarter(newest.year, 4)
+        return PeriodRequest(period=str(quarter if quarter.ends_by(newest) else quarter.shift(-1)))
     if request.relative in ("this_year", "last_year"):
         year = today.year - (request.relative == "last_year")
         if request.month is not None:  # »marts sidste år«

@@ -47,7 +47,9 @@ class PeriodRequest:
     period: str | None = None  # an exact period in the store's spelling
     month: int | None = None  # a month without a year: the latest such month with data
     quarter: int | None = None  # a quarter without a year: the latest such quarter with data
-    relative: str | None = None  # previous_month, previous_quarter, this_year, last_year, year_ago, months_ago
+    # previous_month, previous_quarter, latest_quarter, this_month, this_quarter, this_year,
+    # last_year, year_ago, months_ago (and a follow-up's year_before, period_before, …)
+    relative: str | None = None
     months: int = 0  # months_ago: how many (»for 3 måneder siden«)
 
     @property
