@@ -511,3 +511,18 @@ def test_this_month_and_this_quarter_are_todays_and_said_to_be_unpublished(store
     # »denne«, »dette kvartal« were set aside as not understood and the newest month answered.
     result = ask(store, question)
     assert said in result.text and not result.result.query.unused
+
+
+@pytest.mark.parametrize(("question", "period", "said"), [
+    ("ledighed september", "2025-09", "Der er endnu ikke tal for september 2026 – her er september 2025."),
+    ("ledighed 3. kvartal", "2025-Q3", "Der er endnu ikke tal for hele 3. kvt. 2026 – her er 3. kvt. 2025."),
+])
+def test_a_month_without_a_year_whose_this_year_is_unpublished_says_last_years_is_given(store, question, period, said):
+    # In November »ledighed september« answered september 2025 without a word: easily read as 2026's.
+    result = ask(store, question)
+    assert result.result.observation.period == period and said in result.text
+
+
+@pytest.mark.parametrize("question", ["ledighed december", "ledighed maj"])
+def test_a_month_without_a_year_not_yet_over_or_published_this_year_has_no_such_note(store, question):
+    assert "endnu ikke tal" not in ask(store, question).text

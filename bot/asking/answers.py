@@ -133,6 +133,9 @@ class Answer:
     area: Area
     observation: Observation | None  # None: no data at all for this indicator and area
     requested: PeriodRequest | None = None  # set when the asked-for period had no data
+    # A month or quarter asked without a year (»ledighed september« in November) that is over this
+    # year but not published: the year before is answered, and the answer says so.
+    unpublished: str | None = None
     previous: Change | None = None  # against the period before
     last_year: Change | None = None  # against the same period a year earlier
     rate_indicator: Indicator | None = None
@@ -360,6 +363,21 @@ def pick(series: list[Observation], request: PeriodRequest) -> tuple[Observation
                 return o, False
         return published[-1], True
     return published[-1], False
+
+
+def _unpublished(asked: PeriodRequest, answered: Period, today: date) -> str | None:
+    """This year's month or quarter, when one asked without a year is over but answered by an
+    earlier year's: »ledighed september« in November 2026 is september 2025 because september 2026
+    is not published yet, which the answer must say."""
+    if asked.period is not None or asked.relative is not None or answered.year >= today.year:
+        return None
+    if asked.month is not None:
+        this_year = periods.month(today.year, asked.month)
+    elif asked.quarter is not None:
+        this_year = periods.quarter(today.year, asked.quarter)
+    else:
+        return None
+    return str(this_year) if this_year.ends_by(periods.month(today.year, today.month).shift(-1)) else None
 
 
 def _series_for(query: Query, store: Store, indicator: Indicator, area: Area) -> tuple[Query, str, str | None, list[str]]:
@@ -594,6 +612,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     return Answer(
         query=query, indicator=indicator, area=area, observation=current,
         requested=request if fell_back else None,
+        unpublished=None if fell_back else _unpublished(query.period, p, today),
         previous=change(current, value_at(indicator, area.code, previous_period), indicator),
         last_year=change(current, by_period.get(str(p.same_period_last_year())), indicator) if p.length < 12 else None,
         rate_indicator=rate_indicator, rate=rate if rate is not None and rate.value is not None else None,
