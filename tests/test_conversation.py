@@ -303,3 +303,16 @@ def test_the_bottom_after_a_top_ranks_the_other_end(store):
     top = chat(store, "top 5 ledighed")[-1].as_json()
     assert data["unused"] == [] and data["ranking"][0] != top["ranking"][0]
     assert data["ranking"][0]["value"] <= data["ranking"][-1]["value"]
+
+
+@pytest.mark.parametrize(("first", "then", "period"), [
+    # »hvad med 2024?« after maj 2025 answered 2024's average: a year for a month.
+    ("ledighed maj 2025", "hvad med 2024?", "2024-05"),
+    ("ledighed 2. kvt 2025", "og i 2024?", "2024-Q2"),
+    # the whole year when it is named so, or when the question before named no period
+    ("ledighed maj 2025", "og hele 2024?", "2024"),
+    ("ledighed", "og i 2024?", "2024"),
+])
+def test_a_year_after_a_month_or_quarter_is_that_month_or_quarter_of_the_year(store, first, then, period):
+    answer = chat(store, first, then)[1].result
+    assert answer.observation.period == period and not answer.query.unused

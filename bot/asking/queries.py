@@ -80,6 +80,9 @@ class Query:
     other_figures: tuple[str, ...] = ()  # of `unused`, the names of a second figure (one figure per answer)
     other_periods: tuple[str, ...] = ()  # of `unused`, a third period compared (two periods per answer)
     followup: bool = False  # read against the previous question
+    # As a conversation's context: the question answered named its period (»ledighed maj 2025«), so a
+    # follow-up's bare year (»og 2024?«) is that month of the year, not the year's average.
+    period_named: bool = False
     # An average asked of a year or quarter (»gennemsnit samtaler 2025«): a flow's months are
     # averaged, not added up as its year otherwise is.
     mean: bool = False
@@ -126,6 +129,7 @@ class Vocabulary:
     part_figures: dict[str, str] = field(default_factory=dict)  # "ledige|alder=18-29 år" -> "ledige_unge"
     value_figures: dict[str, str] = field(default_factory=dict)  # "ydelse=Førtidspension" -> "fuldtidspersoner"
     year_ends: dict[str, int] = field(default_factory=dict)  # "ultimo" -> 12, "primo" -> 1: a year's month
+    whole_year: frozenset[str] = frozenset()  # "hele" in "og hele 2024?": the year, not a month of it
     followup_part: frozenset[str] = frozenset()  # "for": "for kontanthjælp" names a part of the figure before
     ranking: dict[str, str] = field(default_factory=dict)  # folded word -> order
     ranking_areas: dict[str, str] = field(default_factory=dict)  # folded word -> area kind
@@ -173,6 +177,7 @@ class Vocabulary:
             followup=frozenset(fold(w) for w in data.get("followup", [])),
             followup_part=frozenset(fold(w) for w in data.get("followup_part", [])),
             year_ends={fold(k): v for k, v in data.get("year_ends", {}).items()},
+            whole_year=frozenset(fold(w) for w in data.get("whole_year", [])),
             part_figures=dict(data.get("part_figures", {})),
             value_figures=dict(data.get("value_figures", {})),
             per_period=frozenset(fold(w) for w in data.get("per_period", [])),
@@ -330,6 +335,7 @@ class _Reading:
     aggregate: bool = False
     aggregate_word: str = ""
     latest_named: bool = False  # a word for the newest period was read ("nu", "seneste")
+    whole_year: bool = False  # a year named as a whole ("hele 2024")
     comparative: bool = False  # "flere"/"højere" beside "kommuner" set the ranking's order
 
 
@@ -417,6 +423,8 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             continue
         request, used = _period(tokens, i, vocab)
         if request is not None:
+            if request.period is not None and _YEAR.match(request.period):
+                r.whole_year = r.whole_year or any(" ".join(tokens[i - n:i]) in vocab.whole_year for n in (1, 2) if i >= n)
             latest_before, r.latest_named = r.latest_named, r.latest_named or request.is_latest
             if _after_since(tokens, i, vocab) and not request.is_latest and r.base is None:
                 r.base = request
@@ -654,13 +662,18 @@ def _starts_followup(tokens: list[str], vocab: Vocabulary) -> bool:
     return any(" ".join(tokens[:n]) in vocab.followup for n in (1, 2, 3))
 
 
-def _shifted(request: PeriodRequest, context: Query) -> PeriodRequest:
+def _shifted(request: PeriodRequest, context: Query, *, whole_year: bool = False) -> PeriodRequest:
     """A follow-up's period counted from the previous answer's period: "hvad med året før?"."""
     moves = {"year_before": -12, "year_after": 12, "period_before": -1, "period_after": 1,
              "quarter_before": -1, "quarter_after": 1}
     if context.period.period is None:
         return request  # the answer resolves it against the newest period
     before = periods.parse(context.period.period)
+    if context.period_named and before.length < 12 and not whole_year and request.period is not None \
+            and _YEAR.match(request.period):
+        # "ledighed maj 2025" … "hvad med 2024?": maj 2024, as "og juni?" is juni 2025; it answered
+        # 2024's average. (After "ledighed", whose newest month was shown, the year is the year.)
+        return PeriodRequest(period=str(periods.Period(int(request.period), before.start_month, before.length)))
     # "ledighed maj 2025" … "og juni?": the month (or quarter) of the year the talk is about,
     # not the newest June.
     if request.month is not None and request.relative is None:
@@ -817,7 +830,7 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         r.compare = [code for code in context.compare if code not in r.areas]
     if r.period.is_latest:
         r.period = context.period
-    r.period = _shifted(r.period, context)
+    r.period = _shifted(r.period, context, whole_year=r.whole_year)
     # »og i 2024?«, »og i Aarhus?« after »gennemsnit samtaler 2025«: still the average asked
     r.aggregate = r.aggregate or context.mean
     if r.base is None and not r.intents:
