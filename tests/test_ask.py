@@ -526,3 +526,15 @@ def test_a_month_without_a_year_whose_this_year_is_unpublished_says_last_years_i
 @pytest.mark.parametrize("question", ["ledighed december", "ledighed maj"])
 def test_a_month_without_a_year_not_yet_over_or_published_this_year_has_no_such_note(store, question):
     assert "endnu ikke tal" not in ask(store, question).text
+
+
+@pytest.mark.parametrize(("question", "base"), [
+    ("ledighed de seneste 3 måneder", "2026-04"), ("ledighed de sidste 6 måneder", "2026-01"),
+    ("hvordan har ledigheden udviklet sig de seneste tre måneder", "2026-04"),
+    ("ledighed seneste 2 år", "2024-07"), ("ledige det seneste halve år", "2026-01"),
+])
+def test_the_last_months_are_the_change_over_them(store, question, base):
+    # It answered juli 2026 alone, with »3« and »måneder« (even »sidste«) named as not understood.
+    answer = ask(store, question).result
+    assert answer.query.intent == "change" and not answer.query.unused
+    assert (answer.change.against.period, answer.observation.period) == (base, "2026-07")

@@ -121,6 +121,7 @@ class Vocabulary:
     compare_area: frozenset[str] = frozenset()  # "over", "under": compare only before an area's name
     ago_units: dict[str, int] = field(default_factory=dict)  # "måneder" -> 1, "år" -> 12: "for 3 måneder siden"
     ago_numbers: dict[str, float] = field(default_factory=dict)  # "tre" -> 3, "et halvt" -> 0.5
+    recent: frozenset[str] = frozenset()  # "seneste" in "de seneste 3 måneder": the change over them
     per_period: frozenset[str] = frozenset()  # "uge" in "pr uge": a rate per period, not made
     per_month: frozenset[str] = frozenset()  # "måned" in "pr måned": a year's average month
     half_year: frozenset[str] = frozenset()  # "halvår", "h1": no half-year figure is made
@@ -187,6 +188,7 @@ class Vocabulary:
             ranking_comparative={fold(k): v for k, v in data.get("ranking_comparative", {}).items()},
             ago_units={fold(k): v for k, v in data.get("ago", {}).get("units", {}).items()},
             ago_numbers={fold(k): v for k, v in data.get("ago", {}).get("numbers", {}).items()},
+            recent=frozenset(fold(w) for w in data.get("ago", {}).get("recent", [])),
             ranking={fold(k): v for k, v in data.get("ranking", {}).items()},
             ranking_areas={fold(k): v for k, v in data.get("ranking_areas", {}).items()},
             own_region=frozenset(fold(w) for w in data.get("own_region", ())),
@@ -243,6 +245,10 @@ def _period(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[PeriodRequest
         # "for 3 måneder siden": counted from today, as "sidste måned" is; the words were set
         # aside and the newest figure given.
         return PeriodRequest(relative="months_ago", months=months[0]), months[1] + 1
+    if token in vocab.recent and (months := _months(tokens, i + 1, vocab)):
+        # "de seneste 3 måneder": the change over them, from 3 months before the newest (as »det
+        # seneste år« runs from a year before). The words were set aside and one month answered.
+        return PeriodRequest(relative="recent_months", months=months[0]), months[1] + 1
     edge, used = _phrase(tokens, i, vocab.year_ends)
     if edge and i + used < len(tokens) and _YEAR.match(tokens[i + used]):
         # "ved udgangen af 2025" is december 2025, not 2025's average with »udgangen« set aside.
@@ -348,6 +354,14 @@ def _after_since(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
 
 def _months_ago(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[int, int] | None:
     """»3 måneder siden«, »to år siden«, »et halvt år siden« at tokens[i]: (months, tokens used)."""
+    counted = _months(tokens, i, vocab)
+    if counted is None or counted[1] + i >= len(tokens) or tokens[i + counted[1]] != "siden":
+        return None
+    return counted[0], counted[1] + 1
+
+
+def _months(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[int, int] | None:
+    """»3 måneder«, »to år«, »et halvt år« at tokens[i]: (months, tokens used)."""
     if i < len(tokens) and tokens[i].isdigit() and len(tokens[i]) <= 2:
         number, used = int(tokens[i]), 1
     else:
@@ -355,9 +369,9 @@ def _months_ago(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[int, int]
         if not number:
             return None
     unit, unit_used = _phrase(tokens, i + used, vocab.ago_units)
-    if not unit or i + used + unit_used >= len(tokens) or tokens[i + used + unit_used] != "siden":
+    if not unit or round(number * unit) < 1:
         return None
-    return round(number * unit), used + unit_used + 1
+    return round(number * unit), used + unit_used
 
 
 def _after_and(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
@@ -422,6 +436,12 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             r.area_kind, i = kind, i + used
             continue
         request, used = _period(tokens, i, vocab)
+        if request is not None and request.relative == "recent_months":
+            if r.base is None:
+                r.base = replace(request, relative="months_ago")
+                r.intents.add("change")
+            i += used
+            continue
         if request is not None:
             if request.period is not None and _YEAR.match(request.period):
                 r.whole_year = r.whole_year or any(" ".join(tokens[i - n:i]) in vocab.whole_year for n in (1, 2) if i >= n)
