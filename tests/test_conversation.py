@@ -316,3 +316,38 @@ def test_the_bottom_after_a_top_ranks_the_other_end(store):
 def test_a_year_after_a_month_or_quarter_is_that_month_or_quarter_of_the_year(store, first, then, period):
     answer = chat(store, first, then)[1].result
     assert answer.observation.period == period and not answer.query.unused
+
+
+def _mean(store, indicator, months):
+    values = [store.get(indicator, "151", month).value for month in months]
+    return sum(values) / len(values)
+
+
+@pytest.mark.parametrize("question", ["ledighed i år", "ledighed år til dato"])
+def test_this_year_so_far_is_its_published_months_against_the_same_months_a_year_before(store, question):
+    # In November, with figures to juli, »ledighed i år« was declined: 5 of 12 months missing.
+    result = ask(store, question)
+    answer = result.result
+    this_year = [f"2026-{m:02d}" for m in range(1, 8)]
+    assert answer.observation.value == pytest.approx(_mean(store, "ledige", this_year))
+    assert answer.previous.against.value == pytest.approx(_mean(store, "ledige", [f"2025-{m:02d}" for m in range(1, 8)]))
+    assert "Ledige i Ballerup, januar–juli 2026:" in result.text and "Gennemsnit af 7 måneder" in result.text
+    assert "end i januar–juli 2025" in result.text
+
+
+def test_this_year_against_last_year_compares_the_same_months(store):
+    # »i år vs sidste år« was declined: 2026 is not over; a manager compares the months so far.
+    result = ask(store, "ledighed i år vs sidste år")
+    answer = result.result
+    assert answer.change.against.value == pytest.approx(_mean(store, "ledige", [f"2025-{m:02d}" for m in range(1, 8)]))
+    assert answer.observation.value == pytest.approx(_mean(store, "ledige", [f"2026-{m:02d}" for m in range(1, 8)]))
+    assert "Ledige i Ballerup, januar–juli 2025 til januar–juli 2026:" in result.text
+    # a follow-up keeps the months so far
+    follow = ask(store, "og i Aarhus?", result.context).result
+    assert follow.area.code == "751" and follow.observation is not None and follow.aggregate.count == 7
+
+
+def test_the_year_before_this_year_so_far_is_last_year(store):
+    # »ledighed i år« … »og året før?« answered juli 2025: the newest month a year back.
+    answer = chat(store, "ledighed i år", "og året før?")[1].result
+    assert answer.observation.period == "2025" and answer.aggregate.count == 12

@@ -66,6 +66,9 @@ class Aggregate:
     count: int  # how many months (or quarters) it is made of
     kind: str  # "month" or "quarter": what it is made of
     missing: tuple[str, ...] = ()  # the parts without data; non-empty = no value
+    # This year so far (»ledighed i år« before the year is over): its first `count` months, named
+    # »januar–juli 2026«, compared with the same months of other years. `period` is the year.
+    so_far: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,6 +368,19 @@ def pick(series: list[Observation], request: PeriodRequest) -> tuple[Observation
     return published[-1], False
 
 
+def _so_far(asked: PeriodRequest, made: Aggregate) -> Period | None:
+    """This year's months so far, when »i år« (not a year named: »ledighed 2026« is declined) is
+    asked of a monthly figure whose year lacks only its last months."""
+    if asked.relative != "this_year" or asked.month is not None or asked.quarter is not None \
+            or made.kind != "month" or not made.missing or len(made.missing) >= made.count:
+        return None
+    wanted = _period(made.period)
+    held = made.count - len(made.missing)
+    if made.missing != _parts(wanted, 1)[held:]:
+        return None  # a month missing within the year: no average of the rest
+    return periods.Period(wanted.year, 1, held)
+
+
 def _unpublished(asked: PeriodRequest, answered: Period, today: date) -> str | None:
     """This year's month or quarter, when one asked without a year is over but answered by an
     earlier year's: »ledighed september« in November 2026 is september 2025 because september 2026
@@ -531,6 +547,12 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             o.period == request.period and o.value is not None for o in series):
         # A year or quarter asked of a monthly series: its average (or sum), never its last month.
         current, made = observe(store, indicator, area.code, breakdown, request.period)
+        if made is not None and current is None and query.intent in ("value", "change") \
+                and (so_far := _so_far(query.period, made)) is not None:
+            # »ledighed i år«, »i år vs sidste år« before the year is over: its months so far (it
+            # was declined, the year's last months missing), named and compared month for month.
+            current, made = aggregate(store, indicator, area.code, breakdown, so_far)
+            made = replace(made, so_far=True) if made is not None else None
         if made is not None and current is None:
             return Answer(query=query, indicator=indicator, area=area, observation=None, aggregate=made,
                           missing_breakdown=missing_breakdown)
@@ -550,6 +572,10 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     def value_at(indicator_: Indicator, code: str, period: str, part: str = breakdown) -> Observation | None:
         if made is None and indicator_ is indicator and code == area.code and part == breakdown:
             return by_period.get(period)
+        if made is not None and made.so_far and _period(period).length == 12:
+            # a year so far is compared with the same months: januar–juli 2025, not all of 2025
+            found, _ = aggregate(store, indicator_, code, part, periods.Period(int(period), 1, made.count))
+            return found
         found, _ = observe(store, indicator_, code, part, period)
         return found
 

@@ -81,7 +81,8 @@ class Reply:
             if result.ranking is not None:
                 period = result.ranking.period
             if result.aggregate is not None:
-                period = result.aggregate.period
+                # (a year so far stays »i år«: as the year 2026 a follow-up was declined, not over)
+                period = None if result.aggregate.so_far else result.aggregate.period
             query = result.query
             return replace(query, period=PeriodRequest(period=period) if period else query.period,
                            indicator=result.indicator.id if result.ranking is None else query.indicator,

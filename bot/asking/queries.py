@@ -687,6 +687,8 @@ def _shifted(request: PeriodRequest, context: Query, *, whole_year: bool = False
     moves = {"year_before": -12, "year_after": 12, "period_before": -1, "period_after": 1,
              "quarter_before": -1, "quarter_after": 1}
     if context.period.period is None:
+        if context.period == PeriodRequest(relative="this_year") and request.relative == "year_before":
+            return PeriodRequest(relative="last_year")  # »ledighed i år« … »og året før?«: 2025
         return request  # the answer resolves it against the newest period
     before = periods.parse(context.period.period)
     if context.period_named and before.length < 12 and not whole_year and request.period is not None \
