@@ -233,3 +233,27 @@ def test_a_third_period_compared_is_set_aside_and_the_first_two_answered():
     result = parse("ledighed juli 2026 vs juli 2025 vs juli 2024")
     assert (result.intent, result.base.period, result.period.period) == ("change", "2025-07", "2026-07")
     assert result.unused == ("juli 2024",) and result.other_periods == ("juli 2024",)
+
+
+@pytest.mark.parametrize(("text", "period"), [
+    # »ultimo sidste år« answered 2025's average with »ultimo« set aside.
+    ("ledighed ultimo sidste år", PeriodRequest(month=12, relative="last_year")),
+    ("ledighed primo i år", PeriodRequest(month=1, relative="this_year")),
+    # »q4 24« answered the newest 4. kvt. (2025) with »24« set aside as not understood.
+    ("ledighed q4 24", PeriodRequest(period="2024-Q4")),
+    ("ledighed 4. kvt. 24", PeriodRequest(period="2024-Q4")),
+])
+def test_a_year_given_relatively_or_in_two_digits_belongs_to_its_month_or_quarter(text, period):
+    result = parse(text)
+    assert (result.period, result.unused) == (period, ())
+
+
+@pytest.mark.parametrize("text", ["ledighed i sidste halvdel af 2025", "ledighed første halvdel af 2025"])
+def test_half_of_a_year_is_a_half_year(text):
+    # It answered 2025's average with »sidste« and »halvdel« set aside.
+    result = parse(text)
+    assert isinstance(result, NotUnderstood) and result.reason == "half_year"
+
+
+def test_i_loebet_af_a_year_is_the_year():
+    assert parse("ledighed i løbet af 2025").unused == ()

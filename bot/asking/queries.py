@@ -253,11 +253,14 @@ def _period(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[PeriodRequest
     if edge and i + used < len(tokens) and _YEAR.match(tokens[i + used]):
         # "ved udgangen af 2025" is december 2025, not 2025's average with »udgangen« set aside.
         return PeriodRequest(period=str(periods.month(int(tokens[i + used]), edge))), used + 1
+    if edge and (year := _phrase(tokens, i + used, vocab.relative))[0] in ("this_year", "last_year"):
+        # "ultimo sidste år" is december 2025 (it answered 2025's average, »ultimo« set aside)
+        return PeriodRequest(month=edge, relative=year[0]), used + year[1]
     if token in vocab.months:
         month_number = vocab.months[token]
         if _YEAR.match(nxt):
             return PeriodRequest(period=str(periods.month(int(nxt), month_number))), 2
-        if _SHORT_YEAR.match(nxt) and after not in vocab.ranking_areas:  # not "maj 10 kommuner"
+        if _short_year(tokens, i + 1, vocab):  # not "maj 10 kommuner"
             # "maj 25" is May 2025: read as the newest May, it answered maj 2026 and set »25« aside.
             return PeriodRequest(period=str(periods.month(2000 + int(nxt), month_number))), 2
         return PeriodRequest(month=month_number), 1
@@ -269,13 +272,15 @@ def _period(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[PeriodRequest
         if m.group(1):
             return PeriodRequest(period=str(periods.quarter(int(m.group(1)), int(m.group(2))))), 1
         q = int(m.group(3))
-        if _YEAR.match(nxt):
-            return PeriodRequest(period=str(periods.quarter(int(nxt), q))), 2
+        if _YEAR.match(nxt) or _short_year(tokens, i + 1, vocab):
+            # "q4 24" is 4. kvt. 2024, as "maj 25" is maj 2025 (it answered the newest 4. kvt.
+            # with »24« set aside)
+            return PeriodRequest(period=str(periods.quarter(_full_year(nxt), q))), 2
         return PeriodRequest(quarter=q), 1
     if token in vocab.quarter_ordinals and nxt in vocab.quarter_words:
         q = vocab.quarter_ordinals[token]
-        if _YEAR.match(after):
-            return PeriodRequest(period=str(periods.quarter(int(after), q))), 3
+        if _YEAR.match(after) or _short_year(tokens, i + 2, vocab):
+            return PeriodRequest(period=str(periods.quarter(_full_year(after), q))), 3
         return PeriodRequest(quarter=q), 2
     if token in vocab.quarter_words and nxt in vocab.quarter_ordinals and nxt.isdigit():
         # "kvartal 2 2025"
@@ -288,6 +293,17 @@ def _period(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[PeriodRequest
     if latest:
         return PeriodRequest(), used
     return None, 0
+
+
+def _short_year(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
+    """Whether tokens[i] is a year in two digits after a month or quarter: »maj 25«, »q4 24«, but
+    not »maj 10 kommuner«."""
+    return i < len(tokens) and bool(_SHORT_YEAR.match(tokens[i])) \
+        and (i + 1 >= len(tokens) or tokens[i + 1] not in vocab.ranking_areas)
+
+
+def _full_year(token: str) -> int:
+    return int(token) if len(token) == 4 else 2000 + int(token)
 
 
 def _fuzzy(word: str, table: dict, cutoff: int) -> object | None:
