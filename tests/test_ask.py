@@ -249,10 +249,11 @@ def test_a_second_figure_is_named_as_not_answered_not_as_missing(store, question
     assert result.as_json()["unused"] == [other]
 
 
-def test_two_periods_without_a_base_word_name_the_one_set_aside(store):
+def test_two_months_without_a_year_are_the_change_between_them(store):
+    # It answered juli alone with »Jeg har ikke tal for »juni««: there are figures for juni.
     result = ask(store, "ledighedsprocent i juni og juli")
-    assert result.result.observation.period == "2026-07"
-    assert result.result.query.unused == ("juni",)
+    assert result.result.observation.period == "2026-07" and result.result.change.against.period == "2026-06"
+    assert result.result.query.unused == ()
 
 
 @pytest.mark.parametrize(("question", "quarter", "months"), [
@@ -538,3 +539,16 @@ def test_the_last_months_are_the_change_over_them(store, question, base):
     answer = ask(store, question).result
     assert answer.query.intent == "change" and not answer.query.unused
     assert (answer.change.against.period, answer.observation.period) == (base, "2026-07")
+
+
+def test_the_development_in_a_year_runs_through_its_months(store):
+    # »udvikling i ledigheden 2025« answered 2025's average against 2024's: no development at all.
+    result = ask(store, "udvikling i ledigheden 2025")
+    answer = result.result
+    assert answer.observation.period == "2025-12" and answer.development.against.period == "2024-12"
+    assert "Fra december 2024 til december 2025" in result.text
+
+
+def test_the_change_between_two_yearless_months_names_both(store):
+    answer = ask(store, "ledige forskellen mellem marts og juli").result
+    assert (answer.change.against.period, answer.observation.period) == ("2026-03", "2026-07")

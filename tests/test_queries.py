@@ -257,3 +257,21 @@ def test_half_of_a_year_is_a_half_year(text):
 
 def test_i_loebet_af_a_year_is_the_year():
     assert parse("ledighed i løbet af 2025").unused == ()
+
+
+@pytest.mark.parametrize(("text", "base", "period"), [
+    # »forskellen mellem marts og juli« answered juli 2025 til juli 2026 with »marts« set aside, and
+    # »juni og juli« juli alone (»Jeg har ikke tal for »juni««).
+    ("ledige forskellen mellem marts og juli", PeriodRequest(month=3), PeriodRequest(month=7)),
+    ("ledighed juni og juli", PeriodRequest(month=6), PeriodRequest(month=7)),
+    ("ledighed 1. kvartal og 2. kvartal", PeriodRequest(quarter=1), PeriodRequest(quarter=2)),
+])
+def test_two_months_without_a_year_joined_by_og_are_the_change_between_them(text, base, period):
+    result = parse(text)
+    assert (result.intent, result.base, result.period, result.unused) == ("change", base, period, ())
+
+
+@pytest.mark.parametrize("word", ["steg", "faldt", "stiger", "falder"])
+def test_past_and_present_tense_of_rise_and_fall_are_understood(word):
+    # »hvorfor steg ledigheden fra 2024 til 2025«: »steg« was named as not understood.
+    assert parse(f"hvorfor {word} ledigheden fra 2024 til 2025").unused == ()

@@ -536,12 +536,21 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     if kind is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None,
                       missing_breakdown=missing_breakdown)
+    development_year = None
+    if query.intent == "development" and "month" in available and \
+            (asked := resolve(query.period, today, None)).period is not None and _period(asked.period).length == 12:
+        # »udvikling i ledigheden 2025«: through the year's months to its last with data; it gave the
+        # year's average against the year before, with no development at all.
+        kind, development_year = "month", _period(asked.period).year
     series = _series_read(query, store, indicator.id, area.code, breakdown, kind, today)
     newest = _period(series[-1].period) if series else None
     request = resolve(query.period, today, newest)
     if request.quarter is not None and kind == "month" and \
             (quarter := _whole_quarter((o.period for o in series if o.value is not None), request.quarter)):
         request = PeriodRequest(period=quarter)
+    if development_year is not None and (in_year := [
+            o.period for o in series if o.value is not None and _period(o.period).year == development_year]):
+        request = PeriodRequest(period=in_year[-1])
     made = None
     if request.period is not None and _period(request.period).length > 1 and not any(
             o.period == request.period and o.value is not None for o in series):

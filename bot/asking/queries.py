@@ -491,6 +491,12 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 r.base = within
             elif (within := _within_year(r.period, request)) is not None:
                 r.period, r.period_words = within, f"{r.period_words} {' '.join(tokens[i:i + used])}"
+            elif r.base is None and _after_and(tokens, i, vocab) and _yearless_pair(r.period, request):
+                # »forskellen mellem marts og juli«, »juni og juli«: the change from the first to the
+                # second, each the newest such month the data has (the answer names both); it answered
+                # juli alone, or juli against a year before, with »marts« named as not understood.
+                r.base, r.period, r.period_words = r.period, request, " ".join(tokens[i:i + used])
+                r.intents.add("change")
             elif r.base is None and not r.period.is_latest and not request.is_latest \
                     and _after_and(tokens, i, vocab) and all(p.period for p in _alike(r.period, request)):
                 # »første kvartal 2025 og 2026«, »maj og juni 2025«: both are asked for; the change
@@ -634,6 +640,13 @@ def _alike(first: PeriodRequest, second: PeriodRequest) -> tuple[PeriodRequest, 
             and second.period is not None and (q := periods.parse(second.period)).length == 3:
         return PeriodRequest(period=str(periods.quarter(q.year, first.quarter))), second
     return first, second
+
+
+def _yearless_pair(first: PeriodRequest, second: PeriodRequest) -> bool:
+    """Two months (or two quarters) without a year, e.g. »juni og juli«."""
+    bare = PeriodRequest(month=first.month, quarter=first.quarter)
+    return first == bare and second == PeriodRequest(month=second.month, quarter=second.quarter) \
+        and not bare.is_latest and (first.month is None) == (second.month is None) and first != second
 
 
 def _in_time_order(r: _Reading) -> None:
