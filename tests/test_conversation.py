@@ -351,3 +351,11 @@ def test_the_year_before_this_year_so_far_is_last_year(store):
     # »ledighed i år« … »og året før?« answered juli 2025: the newest month a year back.
     answer = chat(store, "ledighed i år", "og året før?")[1].result
     assert answer.observation.period == "2025" and answer.aggregate.count == 12
+
+
+@pytest.mark.parametrize("text", ["ledighed i efteråret 2025", "ledighed i sommer", "hvordan var ledigheden i foråret"])
+def test_a_season_is_declined_not_answered_by_the_year_or_the_newest_month(store, text):
+    # »efteråret 2025« answered 2025's average and »i sommer« juli 2026, the season set aside.
+    result = ask(store, text)
+    assert not result.understood
+    assert "Jeg kan ikke give tal for en årstid" in result.text and "3. kvt." in result.text

@@ -94,7 +94,7 @@ class NotUnderstood:
     suggestions: tuple[str, ...] = ()  # indicator ids, closest first
     unknown: tuple[str, ...] = ()  # the words that were not understood
     # "empty", "unknown_words", "no_context" (a follow-up to nothing), "ranking_change" (kommuner
-    # ranked by how much a figure moved, which a ranking cannot do) or "half_year" (none is made)
+    # ranked by how much a figure moved, which a ranking cannot do), "half_year" or "season" (none is made)
     reason: str = "unknown_words"
 
 
@@ -125,6 +125,7 @@ class Vocabulary:
     per_period: frozenset[str] = frozenset()  # "uge" in "pr uge": a rate per period, not made
     per_month: frozenset[str] = frozenset()  # "måned" in "pr måned": a year's average month
     half_year: frozenset[str] = frozenset()  # "halvår", "h1": no half-year figure is made
+    season: frozenset[str] = frozenset()  # "efteråret", "sommer": no season's figure is made
     difference: frozenset[str] = frozenset()  # "forskellen": a change, unless two areas or figures are named
     ranking_comparative: dict[str, str] = field(default_factory=dict)  # "højere" beside "kommuner" -> "high"
     part_figures: dict[str, str] = field(default_factory=dict)  # "ledige|alder=18-29 år" -> "ledige_unge"
@@ -184,6 +185,7 @@ class Vocabulary:
             per_period=frozenset(fold(w) for w in data.get("per_period", [])),
             per_month=frozenset(fold(w) for w in data.get("per_month", [])),
             half_year=frozenset(fold(w) for w in data.get("half_year", [])),
+            season=frozenset(fold(w) for w in data.get("season", [])),
             difference=frozenset(fold(w) for w in data.get("difference", [])),
             ranking_comparative={fold(k): v for k, v in data.get("ranking_comparative", {}).items()},
             ago_units={fold(k): v for k, v in data.get("ago", {}).get("units", {}).items()},
@@ -757,6 +759,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         # »ledighed første halvår 2025« answered 2025's average with »halvår« set aside: easily
         # read as the half-year's figure. No half-year is made; say so and offer the quarters.
         return NotUnderstood(text=text, reason="half_year")
+    if vocab.season & set(tokens):
+        return NotUnderstood(text=text, reason="season")  # as a half-year: no such figure is made
     r = _read(tokens, vocab)
     _in_time_order(r)
     still_unknown = _guess_misspellings(r, vocab)
