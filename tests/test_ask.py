@@ -506,7 +506,7 @@ def test_the_newest_quarter_is_the_newest_whole_quarter_not_the_newest_month(sto
 @pytest.mark.parametrize(("question", "said"), [
     ("ledighed denne måned", "Der er ingen tal for november 2026 – her er det nyeste, juli 2026."),
     ("ledighed i indeværende måned", "Der er ingen tal for november 2026 – her er det nyeste, juli 2026."),
-    ("ledighed dette kvartal", "Der er ingen tal for ledige i Ballerup for 4. kvt. 2026"),
+    ("ledighed dette kvartal", "Der er endnu ikke tal for hele 4. kvt. 2026 – her er 2. kvt. 2026."),
 ])
 def test_this_month_and_this_quarter_are_todays_and_said_to_be_unpublished(store, question, said):
     # »denne«, »dette kvartal« were set aside as not understood and the newest month answered.
@@ -552,3 +552,11 @@ def test_the_development_in_a_year_runs_through_its_months(store):
 def test_the_change_between_two_yearless_months_names_both(store):
     answer = ask(store, "ledige forskellen mellem marts og juli").result
     assert (answer.change.against.period, answer.observation.period) == ("2026-03", "2026-07")
+
+
+def test_last_quarter_without_all_its_months_gives_the_newest_whole_quarter_said(store):
+    # In November »ledighed sidste kvartal« (3. kvt. 2026, only juli published) was declined, where
+    # »sidste måned« gives the newest month with a note.
+    result = ask(store, "ledighed sidste kvartal")
+    assert result.result.observation.period == "2026-Q2" and result.result.aggregate.count == 3
+    assert "Der er endnu ikke tal for hele 3. kvt. 2026 – her er 2. kvt. 2026." in result.text

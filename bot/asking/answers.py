@@ -137,7 +137,8 @@ class Answer:
     observation: Observation | None  # None: no data at all for this indicator and area
     requested: PeriodRequest | None = None  # set when the asked-for period had no data
     # A month or quarter asked without a year (»ledighed september« in November) that is over this
-    # year but not published: the year before is answered, and the answer says so.
+    # year but not published: the year before is answered, and the answer says so. Also »sidste
+    # kvartal« without all its months: the newest whole quarter is answered.
     unpublished: str | None = None
     previous: Change | None = None  # against the period before
     last_year: Change | None = None  # against the same period a year earlier
@@ -551,7 +552,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     if development_year is not None and (in_year := [
             o.period for o in series if o.value is not None and _period(o.period).year == development_year]):
         request = PeriodRequest(period=in_year[-1])
-    made = None
+    made = not_whole = None
     if request.period is not None and _period(request.period).length > 1 and not any(
             o.period == request.period and o.value is not None for o in series):
         # A year or quarter asked of a monthly series: its average (or sum), never its last month.
@@ -562,6 +563,14 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             # was declined, the year's last months missing), named and compared month for month.
             current, made = aggregate(store, indicator, area.code, breakdown, so_far)
             made = replace(made, so_far=True) if made is not None else None
+        if made is not None and current is None and query.period.relative in ("previous_quarter", "this_quarter") \
+                and (published := next((o for o in reversed(series) if o.value is not None), None)) is not None:
+            # »sidste kvartal« in November, only juli of 3. kvt. published: the newest whole quarter,
+            # said, as »sidste måned« gives the newest month (it was declined)
+            whole = resolve(PeriodRequest(relative="latest_quarter"), today, _period(published.period))
+            found, whole_made = observe(store, indicator, area.code, breakdown, whole.period)
+            if found is not None and whole.period < request.period:
+                not_whole, current, made, request = request.period, found, whole_made, whole
         if made is not None and current is None:
             return Answer(query=query, indicator=indicator, area=area, observation=None, aggregate=made,
                           missing_breakdown=missing_breakdown)
@@ -647,7 +656,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     return Answer(
         query=query, indicator=indicator, area=area, observation=current,
         requested=request if fell_back else None,
-        unpublished=None if fell_back else _unpublished(query.period, p, today),
+        unpublished=not_whole or (None if fell_back else _unpublished(query.period, p, today)),
         previous=change(current, value_at(indicator, area.code, previous_period), indicator),
         last_year=change(current, by_period.get(str(p.same_period_last_year())), indicator) if p.length < 12 else None,
         rate_indicator=rate_indicator, rate=rate if rate is not None and rate.value is not None else None,
