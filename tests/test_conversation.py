@@ -359,3 +359,15 @@ def test_a_season_is_declined_not_answered_by_the_year_or_the_newest_month(store
     result = ask(store, text)
     assert not result.understood
     assert "Jeg kan ikke give tal for en årstid" in result.text and "3. kvt." in result.text
+
+
+@pytest.mark.parametrize(("lines", "base", "period"), [
+    # »og året før?« after »2025 vs 2024« answered »2024 til 2024: samme niveau«
+    (("ledighed 2025 vs 2024", "og året før?"), "2023", "2024"),
+    # »hvad med juni?« after »juli 2025 vs juli 2026« answered juli 2025 til juni 2026
+    (("ledighed juli 2025 vs juli 2026", "hvad med juni?"), "2025-06", "2026-06"),
+    (("ledighed juli 2025 vs juli 2026", "og måneden før?"), "2025-06", "2026-06"),
+])
+def test_a_follow_up_moving_a_change_moves_both_its_periods(store, lines, base, period):
+    answer = chat(store, *lines)[-1].result
+    assert (answer.change.against.period, answer.observation.period) == (base, period)

@@ -713,6 +713,21 @@ def _starts_followup(tokens: list[str], vocab: Vocabulary) -> bool:
     return any(" ".join(tokens[:n]) in vocab.followup for n in (1, 2, 3))
 
 
+def _moved_with(context: Query, period: PeriodRequest) -> PeriodRequest | None:
+    """The base of a change asked before, moved as far as its period moved: after »2025 vs 2024«,
+    »og året før?« is 2023 til 2024, not »2024 til 2024: samme niveau«; after »juli 2025 vs juli
+    2026«, »hvad med juni?« is juni 2025 til juni 2026, not juli 2025 til juni 2026."""
+    base = context.base
+    if base is None or base.period is None or period.period is None or context.period.period is None \
+            or period.period == context.period.period or not context.period_named:
+        return base  # (»siden juli 2025« … »og måneden før?«: still since juli 2025)
+    before, now, then = periods.parse(context.period.period), periods.parse(period.period), periods.parse(base.period)
+    if not before.length == now.length == then.length:
+        return base
+    steps = (now.year * 12 + now.start_month - before.year * 12 - before.start_month) // now.length
+    return PeriodRequest(period=str(then.shift(steps)))
+
+
 def _shifted(request: PeriodRequest, context: Query, *, whole_year: bool = False) -> PeriodRequest:
     """A follow-up's period counted from the previous answer's period: "hvad med året før?"."""
     moves = {"year_before": -12, "year_after": 12, "period_before": -1, "period_after": 1,
@@ -889,7 +904,7 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
     # »og i 2024?«, »og i Aarhus?« after »gennemsnit samtaler 2025«: still the average asked
     r.aggregate = r.aggregate or context.mean
     if r.base is None and not r.intents:
-        r.base = context.base
+        r.base = _moved_with(context, r.period)
     keys = vocab.indicator_breakdowns.get(r.indicator, ())
     if not r.breakdown:
         kept = dict(item.split("=", 1) for item in context.breakdown.split(";") if item)
