@@ -560,3 +560,12 @@ def test_last_quarter_without_all_its_months_gives_the_newest_whole_quarter_said
     result = ask(store, "ledighed sidste kvartal")
     assert result.result.observation.period == "2026-Q2" and result.result.aggregate.count == 3
     assert "Der er endnu ikke tal for hele 3. kvt. 2026 – her er 2. kvt. 2026." in result.text
+
+
+@pytest.mark.parametrize("question", ["ledighed 2019", "hvordan var ledigheden i 2019", "ledighed maj 2019"])
+def test_a_period_before_the_data_says_where_the_figures_begin(store, question):
+    # »ingen af de 12 måneder er offentliggjort eller hentet«: as if 2019 might come; they begin later.
+    from bot.rendering.formats import period
+
+    first = next(o.period for o in store.series("ledige", "151", "", kind="month") if o.value is not None)
+    assert f"egynder i {period(first)}" in ask(store, question).text

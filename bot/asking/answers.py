@@ -140,6 +140,7 @@ class Answer:
     # year but not published: the year before is answered, and the answer says so. Also »sidste
     # kvartal« without all its months: the newest whole quarter is answered.
     unpublished: str | None = None
+    first: str | None = None  # the series' first period with data, when the period asked begins before it
     previous: Change | None = None  # against the period before
     last_year: Change | None = None  # against the same period a year earlier
     rate_indicator: Indicator | None = None
@@ -369,6 +370,16 @@ def pick(series: list[Observation], request: PeriodRequest) -> tuple[Observation
     return published[-1], False
 
 
+def _first(series: list[Observation], request: PeriodRequest) -> str | None:
+    """The series' first period with data when the period asked begins before it (»ledighed 2019«
+    of figures from august 2021): the reply says where they begin."""
+    first = next((o.period for o in series if o.value is not None), None)
+    if first is None or request.period is None:
+        return None
+    asked, begins = _period(request.period), _period(first)
+    return first if (asked.year, asked.start_month) < (begins.year, begins.start_month) else None
+
+
 def _so_far(asked: PeriodRequest, made: Aggregate) -> Period | None:
     """This year's months so far, when »i år« (not a year named: »ledighed 2026« is declined) is
     asked of a monthly figure whose year lacks only its last months."""
@@ -573,7 +584,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
                 not_whole, current, made, request = request.period, found, whole_made, whole
         if made is not None and current is None:
             return Answer(query=query, indicator=indicator, area=area, observation=None, aggregate=made,
-                          missing_breakdown=missing_breakdown)
+                          missing_breakdown=missing_breakdown, first=_first(series, request))
         fell_back = current is None
         if current is None:
             current, fell_back = pick(series, request)
@@ -655,7 +666,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     previous_period = str(p.shift(-1))
     return Answer(
         query=query, indicator=indicator, area=area, observation=current,
-        requested=request if fell_back else None,
+        requested=request if fell_back else None, first=_first(series, request) if fell_back else None,
         unpublished=not_whole or (None if fell_back else _unpublished(query.period, p, today)),
         previous=change(current, value_at(indicator, area.code, previous_period), indicator),
         last_year=change(current, by_period.get(str(p.same_period_last_year())), indicator) if p.length < 12 else None,
