@@ -275,3 +275,27 @@ def test_two_months_without_a_year_joined_by_og_are_the_change_between_them(text
 def test_past_and_present_tense_of_rise_and_fall_are_understood(word):
     # »hvorfor steg ledigheden fra 2024 til 2025«: »steg« was named as not understood.
     assert parse(f"hvorfor {word} ledigheden fra 2024 til 2025").unused == ()
+
+
+def test_this_year_and_last_year_joined_by_og_are_the_change_between_them():
+    # »ledighed i år og sidste år« answered 2025 with »i år« set aside.
+    result = parse("ledighed i år og sidste år")
+    assert (result.intent, result.base.relative, result.period.relative, result.unused) == (
+        "change", "last_year", "this_year", ())
+
+
+@pytest.mark.parametrize(("text", "base", "period"), [
+    # »januar-juli 2026« answered juli 2026 with »januar« set aside, where »januar til juli 2026«
+    # is the change between them.
+    ("ledighed januar-juli 2026", "2026-01", "2026-07"),
+    ("ledighed jan-jul 2026", "2026-01", "2026-07"),
+])
+def test_a_range_of_months_written_with_a_hyphen_is_read_as_with_til(text, base, period):
+    result = parse(text)
+    assert (result.intent, result.base.period, result.period.period, result.unused) == ("change", base, period, ())
+
+
+@pytest.mark.parametrize("text", ["ledighed hidtil i år", "ledighed i år indtil videre", "ledighed indtil nu i år"])
+def test_so_far_this_year_is_this_year(text):
+    result = parse(text)
+    assert (result.period.relative, result.unused) == ("this_year", ())

@@ -359,6 +359,7 @@ class _Reading:
     aggregate: bool = False
     aggregate_word: str = ""
     latest_named: bool = False  # a word for the newest period was read ("nu", "seneste")
+    period_end: int = -1  # the index after the last period read: »januar-juli« has nothing between
     whole_year: bool = False  # a year named as a whole ("hele 2024")
     comparative: bool = False  # "flere"/"højere" beside "kommuner" set the ranking's order
 
@@ -487,6 +488,19 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 # "ledighed maj 2025 til maj 2026": the change from the first to the second, as
                 # "fra maj 2025 til maj 2026"; it answered maj 2026 and set »maj 2025« aside.
                 r.base, r.period, r.period_words = r.period, request, " ".join(tokens[i:i + used])
+            elif r.base is None and i == r.period_end and _months_pair(r.period, request):
+                # »januar-juli 2026« (a hyphen is not kept): as »januar til juli 2026«, the change
+                # from the first to the second; it answered juli 2026 with »januar« set aside.
+                r.base, r.period = _alike(r.period, request)
+                r.period_words = " ".join(tokens[i:i + used])
+                r.intents.add("change")
+            elif r.base is None and _after_and(tokens, i, vocab) \
+                    and {r.period.relative, request.relative} == {"this_year", "last_year"} \
+                    and (r.period.month, r.period.quarter) == (request.month, request.quarter):
+                # »ledighed i år og sidste år«: the change from last year to this (it answered 2025
+                # with »i år« set aside)
+                r.base, r.period = (r.period, request) if r.period.relative == "last_year" else (request, r.period)
+                r.intents.add("change")
             elif r.base is not None and (within := _within_year(r.base, request)):
                 # »siden marts sidste år«; »marts sidste år vs marts i år« (»marts sidste år« was
                 # set aside and the year 2026 answered)
@@ -516,6 +530,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                     r.unused.append(r.period_words)  # two periods, neither a base: the later one is answered
                 r.period, r.period_words = request, " ".join(tokens[i:i + used])
             i += used
+            r.period_end = i
             continue
         aggregate, used = _phrase(tokens, i, vocab.aggregate)
         if aggregate:
@@ -642,6 +657,14 @@ def _alike(first: PeriodRequest, second: PeriodRequest) -> tuple[PeriodRequest, 
             and second.period is not None and (q := periods.parse(second.period)).length == 3:
         return PeriodRequest(period=str(periods.quarter(q.year, first.quarter))), second
     return first, second
+
+
+def _months_pair(first: PeriodRequest, second: PeriodRequest) -> bool:
+    """Two different months, each with or without its year."""
+    def month(p: PeriodRequest) -> bool:
+        return (p.period is None and p.relative is None and p.month is not None) or (
+            p.period is not None and periods.parse(p.period).length == 1)
+    return first != second and month(first) and month(second)
 
 
 def _yearless_pair(first: PeriodRequest, second: PeriodRequest) -> bool:
