@@ -569,3 +569,9 @@ def test_a_period_before_the_data_says_where_the_figures_begin(store, question):
 
     first = next(o.period for o in store.series("ledige", "151", "", kind="month") if o.value is not None)
     assert f"egynder i {period(first)}" in ask(store, question).text
+
+
+def test_last_quarter_against_the_quarter_before_compares_two_quarters(store):
+    # »sidste kvartal vs kvartalet før« answered 2. kvt. 2025 til 2. kvt. 2026: a year, not a quarter.
+    answer = ask(store, "ledighed sidste kvartal vs kvartalet før").result
+    assert (answer.change.against.period, answer.observation.period) == ("2026-Q1", "2026-Q2")

@@ -299,3 +299,24 @@ def test_a_range_of_months_written_with_a_hyphen_is_read_as_with_til(text, base,
 def test_so_far_this_year_is_this_year(text):
     result = parse(text)
     assert (result.period.relative, result.unused) == ("this_year", ())
+
+
+def test_a_quarter_last_year_against_this_year_is_that_quarter_of_both_years():
+    # »3. kvartal sidste år vs i år« answered 3. kvt. 2024 til 3. kvt. 2025.
+    result = parse("ledighed i 3. kvartal sidste år vs i år")
+    assert (result.base, result.period) == (PeriodRequest(quarter=3, relative="last_year"),
+                                            PeriodRequest(quarter=3, relative="this_year"))
+
+
+@pytest.mark.parametrize(("text", "relative"), [
+    ("sidste måneds ledighed", "previous_month"), ("forrige måneds ledighed", "previous_month"),
+    ("forrige års ledighed", "last_year"), ("sidste kvartals ledighed", "previous_quarter"),
+])
+def test_a_genitive_period_is_the_period(text, relative):
+    # »sidste måneds ledighed« answered the newest month with »sidste« and »måneds« not understood.
+    result = parse(text)
+    assert (result.period.relative, result.unused) == (relative, ())
+
+
+def test_the_latest_year_is_its_development_as_the_latest_12_months():
+    assert (parse("ledighed seneste år").intent, parse("ledighed seneste år").unused) == ("development", ())

@@ -492,6 +492,8 @@ def _base_period(base: PeriodRequest | None, current: Period, series: list[Obser
         return str(current.same_period_last_year() if current.length < 12 else current.shift(-1))
     if base.relative in ("previous_month", "previous_quarter", "period_before"):
         return str(current.shift(-1))
+    if base.relative == "quarter_before":  # »sidste kvartal vs kvartalet før«: not a year before
+        return str(current.shift(-1 if current.length >= 3 else -3))
     if base.relative == "months_ago":  # »end for 3 måneder siden«
         return str(current.shift(-max(1, base.months // current.length)))
     if base.period is not None:

@@ -680,6 +680,10 @@ def _in_time_order(r: _Reading) -> None:
     backwards (»2025 til 2024: 118 færre«) or compared 1. kvt. 2026 with 2. kvt. 2025."""
     if r.base is None:
         return
+    if r.base.relative in ("this_year", "last_year") and r.base == PeriodRequest(relative=r.base.relative) \
+            and r.period.relative in ("this_year", "last_year") and (r.period.month or r.period.quarter):
+        # »3. kvartal sidste år vs i år«: 3. kvt. of each (it compared 3. kvt. 2025 with 2024's)
+        r.base = replace(r.period, relative=r.base.relative)
     completed, _ = _alike(r.period, r.base)
     if completed.period is not None and completed.period != r.base.period:
         r.period = completed
