@@ -371,3 +371,10 @@ def test_a_season_is_declined_not_answered_by_the_year_or_the_newest_month(store
 def test_a_follow_up_moving_a_change_moves_both_its_periods(store, lines, base, period):
     answer = chat(store, *lines)[-1].result
     assert (answer.change.against.period, answer.observation.period) == (base, period)
+
+
+def test_why_this_year_compares_the_months_so_far(store):
+    # »hvorfor er ledigheden steget i år« was declined: 5 of 12 months missing.
+    result = ask(store, "hvorfor er ledigheden steget i år")
+    assert result.result.change is not None and result.result.aggregate.so_far
+    assert "Fra januar–juli 2025" in result.text and "A-dagpenge" in result.text

@@ -570,7 +570,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             o.period == request.period and o.value is not None for o in series):
         # A year or quarter asked of a monthly series: its average (or sum), never its last month.
         current, made = observe(store, indicator, area.code, breakdown, request.period)
-        if made is not None and current is None and query.intent in ("value", "change") \
+        if made is not None and current is None and query.intent in ("value", "change", "why") \
                 and (so_far := _so_far(query.period, made)) is not None:
             # »ledighed i år«, »i år vs sidste år« before the year is over: its months so far (it
             # was declined, the year's last months missing), named and compared month for month.
