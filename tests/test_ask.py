@@ -575,3 +575,11 @@ def test_last_quarter_against_the_quarter_before_compares_two_quarters(store):
     # »sidste kvartal vs kvartalet før« answered 2. kvt. 2025 til 2. kvt. 2026: a year, not a quarter.
     answer = ask(store, "ledighed sidste kvartal vs kvartalet før").result
     assert (answer.change.against.period, answer.observation.period) == ("2026-Q1", "2026-Q2")
+
+
+def test_the_newest_quarter_of_a_figure_without_a_whole_quarter_is_its_newest_month_said(store):
+    # aktiveringsmønsteret begins in juli 2026: »seneste kvartal« was declined (2. kvt. 2026 empty).
+    result = ask(store, "aktiveringsmønster seneste kvartal")
+    assert result.result.observation.period == "2026-07"
+    assert "Der er ingen tal for 2. kvt. 2026 (tallene begynder i juli 2026) – her er det nyeste, juli 2026." \
+        in result.text

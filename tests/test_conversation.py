@@ -378,3 +378,10 @@ def test_why_this_year_compares_the_months_so_far(store):
     result = ask(store, "hvorfor er ledigheden steget i år")
     assert result.result.change is not None and result.result.aggregate.so_far
     assert "Fra januar–juli 2025" in result.text and "A-dagpenge" in result.text
+
+
+@pytest.mark.parametrize("then", ["hvad med kvartalet?", "og for hele kvartalet?"])
+def test_the_quarter_after_a_month_is_the_quarter_of_that_month(store, then):
+    # »hvad med kvartalet?« after april 2026 answered april 2026 again, »kvartalet« set aside.
+    answer = chat(store, "ledighed april 2026", then)[1].result
+    assert answer.observation.period == "2026-Q2" and not answer.query.unused

@@ -225,7 +225,8 @@ def resolve(request: PeriodRequest, today: date, newest: Period | None) -> Perio
         return PeriodRequest(period=str(this_month))
     if request.relative == "this_quarter":
         return PeriodRequest(period=str(periods.quarter(today.year, (today.month - 1) // 3 + 1)))
-    if request.relative == "latest_quarter" and newest is not None:
+    if request.relative in ("latest_quarter", "containing_quarter") and newest is not None:
+        # (»kvartalet« with no month before it to be the quarter of: the newest whole quarter)
         # »seneste kvartal«: the quarter the newest period ends, else the one before it (juli 2026
         # is the newest month: 2. kvt. 2026, whose three months are there)
         quarter = periods.quarter(newest.year, newest.quarter) if newest.length <= 3 else \
@@ -584,6 +585,8 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             found, whole_made = observe(store, indicator, area.code, breakdown, whole.period)
             if found is not None and whole.period < request.period:
                 not_whole, current, made, request = request.period, found, whole_made, whole
+        if made is not None and current is None and query.period.relative in ("latest_quarter", "containing_quarter"):
+            made = None  # no whole quarter at all (a figure published from juli 2026): the newest, said
         if made is not None and current is None:
             return Answer(query=query, indicator=indicator, area=area, observation=None, aggregate=made,
                           missing_breakdown=missing_breakdown, first=_first(series, request))

@@ -48,7 +48,8 @@ class PeriodRequest:
     month: int | None = None  # a month without a year: the latest such month with data
     quarter: int | None = None  # a quarter without a year: the latest such quarter with data
     # previous_month, previous_quarter, latest_quarter, this_month, this_quarter, this_year,
-    # last_year, year_ago, months_ago (and a follow-up's year_before, period_before, …)
+    # last_year, year_ago, months_ago (and a follow-up's year_before, period_before,
+    # containing_quarter, …)
     relative: str | None = None
     months: int = 0  # months_ago: how many (»for 3 måneder siden«)
 
@@ -775,6 +776,9 @@ def _shifted(request: PeriodRequest, context: Query, *, whole_year: bool = False
         return PeriodRequest(period=str(periods.month(before.year, request.month)))
     if request.quarter is not None and request.relative is None:
         return PeriodRequest(period=str(periods.quarter(before.year, request.quarter)))
+    if request.relative == "containing_quarter" and before.length <= 3:
+        # "ledighed april 2026" … "hvad med kvartalet?": 2. kvt. 2026 (»kvartalet« was set aside)
+        return PeriodRequest(period=str(periods.quarter(before.year, before.quarter)))
     if request.relative not in moves:
         return request
     if request.relative in ("quarter_before", "quarter_after"):
