@@ -385,3 +385,13 @@ def test_the_quarter_after_a_month_is_the_quarter_of_that_month(store, then):
     # »hvad med kvartalet?« after april 2026 answered april 2026 again, »kvartalet« set aside.
     answer = chat(store, "ledighed april 2026", then)[1].result
     assert answer.observation.period == "2026-Q2" and not answer.query.unused
+
+
+def test_a_ranking_this_year_ranks_the_months_so_far(store):
+    # »laveste ledighed i år« was declined in November (5 of 12 months missing).
+    result = ask(store, "hvilke kommuner har laveste ledighed i år")
+    ranking = result.result.ranking
+    assert ranking.aggregate.so_far and ranking.aggregate.count == 7
+    own = ranking.rows[ranking.own_place - 1].observation.value
+    assert own == pytest.approx(_mean(store, "ledighedsprocent", [f"2026-{m:02d}" for m in range(1, 8)]))
+    assert "Ledighedsprocenten, januar–juli 2026 – de 5 kommuner med den laveste:" in result.text

@@ -762,22 +762,30 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         period = next(p for p, count in coverage if count == most)
     values = {o.area: o for o in store.cross_section(indicator.id, [period], codes, breakdown)} if period else {}
     if period and not values and _period(period).length > 1:
-        wanted = _period(period)
         length = 1 if indicator.frequency == "month" else 3
-        parts = _parts(wanted, length)
         part_kind = "month" if length == 1 else "quarter"
-        # Per kommune: how many parts have a value, their sum (added in period order, as the months
-        # were added before), whether one is eksempeldata and the last part's row; 98 rows, not 12 × 98.
-        # parts are every period of their kind from the first to the last
-        totals = store.cross_section_totals(indicator.id, parts[0], parts[-1], part_kind, codes, breakdown)
-        complete = [row for row in totals if row[1] == len(parts)]
-        if complete:
-            missing: tuple[str, ...] = ()  # a kommune with every part: no part lacks a value
-        else:  # which parts no kommune has: read them (rare)
-            have = {row[1] for row in store.cross_section_values(indicator.id, parts[0], parts[-1], part_kind,
-                                                                 codes, breakdown)}
-            missing = tuple(p for p in parts if p not in have)
-        made = Aggregate(period=period, method=indicator.aggregate, count=len(parts), kind=part_kind, missing=missing)
+
+        def made_of(wanted: Period) -> tuple[Aggregate, list]:
+            parts = _parts(wanted, length)
+            # Per kommune: how many parts have a value, their sum (added in period order, as the months
+            # were added before), whether one is eksempeldata and the last part's row; 98 rows, not 12 × 98.
+            # parts are every period of their kind from the first to the last
+            totals = store.cross_section_totals(indicator.id, parts[0], parts[-1], part_kind, codes, breakdown)
+            complete = [row for row in totals if row[1] == len(parts)]
+            if complete:
+                missing: tuple[str, ...] = ()  # a kommune with every part: no part lacks a value
+            else:  # which parts no kommune has: read them (rare)
+                have = {row[1] for row in store.cross_section_values(indicator.id, parts[0], parts[-1], part_kind,
+                                                                     codes, breakdown)}
+                missing = tuple(p for p in parts if p not in have)
+            return Aggregate(period=period, method=indicator.aggregate, count=len(parts), kind=part_kind,
+                             missing=missing), complete
+
+        made, complete = made_of(_period(period))
+        if made.missing and (so_far := _so_far(query.period, made)) is not None:
+            # »laveste ledighed i år« in November: januar–juli 2026, as an answer gives (it was declined)
+            made, complete = made_of(so_far)
+            made = replace(made, so_far=True)
         if not made.missing:
             # a complete kommune has a value for parts[-1]: the made value keeps the rest of that row
             # (built from the store's columns, as the store builds its rows: 98 of them per ranking,
@@ -802,7 +810,9 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     rows = [Ranked(by_code[code], values[code]) for code in order]
     place = order.index(own.code) + 1 if own and own.code in values else None
     national = None
-    if period:
+    if period and made is not None and made.so_far:
+        national, _ = aggregate(store, indicator, "000", breakdown, periods.Period(int(period), 1, made.count))
+    elif period:
         national, _ = observe(store, indicator, "000", breakdown, period)
     return Ranking(
         indicator=indicator, period=period, order=query.order or "high", descending=descending,
