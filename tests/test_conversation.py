@@ -395,3 +395,11 @@ def test_a_ranking_this_year_ranks_the_months_so_far(store):
     own = ranking.rows[ranking.own_place - 1].observation.value
     assert own == pytest.approx(_mean(store, "ledighedsprocent", [f"2026-{m:02d}" for m in range(1, 8)]))
     assert "Ledighedsprocenten, januar–juli 2026 – de 5 kommuner med den laveste:" in result.text
+
+
+def test_a_quarterly_figure_this_year_is_its_quarters_so_far(store):
+    # »sygedagpenge i år« was declined: 2 of 4 quarters missing.
+    result = ask(store, "sygedagpenge i år")
+    quarters = [store.get("sygedagpenge", "151", q).value for q in ("2026-Q1", "2026-Q2")]
+    assert result.result.observation.value == pytest.approx(sum(quarters) / 2)
+    assert "januar–juni 2026" in result.text and "Gennemsnit af 2 kvartaler" in result.text

@@ -70,6 +70,11 @@ class Aggregate:
     # »januar–juli 2026«, compared with the same months of other years. `period` is the year.
     so_far: bool = False
 
+    @property
+    def months(self) -> int:
+        """How many months it spans: a year so far of two quarters is januar–juni."""
+        return self.count * (3 if self.kind == "quarter" else 1)
+
 
 @dataclass(frozen=True, slots=True)
 class Ranked:
@@ -383,15 +388,15 @@ def _first(series: list[Observation], request: PeriodRequest) -> str | None:
 
 def _so_far(asked: PeriodRequest, made: Aggregate) -> Period | None:
     """This year's months so far, when »i år« (not a year named: »ledighed 2026« is declined) is
-    asked of a monthly figure whose year lacks only its last months."""
+    asked of a figure whose year lacks only its last months (or quarters)."""
     if asked.relative != "this_year" or asked.month is not None or asked.quarter is not None \
-            or made.kind != "month" or not made.missing or len(made.missing) >= made.count:
+            or not made.missing or len(made.missing) >= made.count:
         return None
     wanted = _period(made.period)
-    held = made.count - len(made.missing)
-    if made.missing != _parts(wanted, 1)[held:]:
+    held, length = made.count - len(made.missing), 3 if made.kind == "quarter" else 1
+    if made.missing != _parts(wanted, length)[held:]:
         return None  # a month missing within the year: no average of the rest
-    return periods.Period(wanted.year, 1, held)
+    return periods.Period(wanted.year, 1, held * length)
 
 
 def _unpublished(asked: PeriodRequest, answered: Period, today: date) -> str | None:
@@ -608,7 +613,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             return by_period.get(period)
         if made is not None and made.so_far and _period(period).length == 12:
             # a year so far is compared with the same months: januar–juli 2025, not all of 2025
-            found, _ = aggregate(store, indicator_, code, part, periods.Period(int(period), 1, made.count))
+            found, _ = aggregate(store, indicator_, code, part, periods.Period(int(period), 1, made.months))
             return found
         found, _ = observe(store, indicator_, code, part, period)
         return found
@@ -811,7 +816,7 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     place = order.index(own.code) + 1 if own and own.code in values else None
     national = None
     if period and made is not None and made.so_far:
-        national, _ = aggregate(store, indicator, "000", breakdown, periods.Period(int(period), 1, made.count))
+        national, _ = aggregate(store, indicator, "000", breakdown, periods.Period(int(period), 1, made.months))
     elif period:
         national, _ = observe(store, indicator, "000", breakdown, period)
     return Ranking(
