@@ -333,6 +333,8 @@ def test_this_year_so_far_is_its_published_months_against_the_same_months_a_year
     assert answer.previous.against.value == pytest.approx(_mean(store, "ledige", [f"2025-{m:02d}" for m in range(1, 8)]))
     assert "Ledige i Ballerup, januar–juli 2026:" in result.text and "Gennemsnit af 7 måneder" in result.text
     assert "end i januar–juli 2025" in result.text
+    # the contract's "period" is the year: how far it goes is said, not left to be read as all of it
+    assert (result.as_json()["period"], result.as_json()["period_through"]) == ("2026", "2026-07")
 
 
 def test_this_year_against_last_year_compares_the_same_months(store):

@@ -122,6 +122,10 @@ class Reply:
             "sample_data": result.sample_data,
             "unused": list(result.query.unused),
         }
+        made = result.ranking.aggregate if result.ranking is not None else result.aggregate
+        if made is not None and made.so_far:
+            # »i år« before the year is over: "period" is the year, answered to this month (januar–juli)
+            data["period_through"] = f"{made.period}-{made.months:02d}"
         if result.ranking is not None:
             ranking = result.ranking
             data["period"] = ranking.period
