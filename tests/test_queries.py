@@ -320,3 +320,16 @@ def test_a_genitive_period_is_the_period(text, relative):
 
 def test_the_latest_year_is_its_development_as_the_latest_12_months():
     assert (parse("ledighed seneste år").intent, parse("ledighed seneste år").unused) == ("development", ())
+
+
+@pytest.mark.parametrize(("text", "base"), [
+    # »maj 2026 vs 2025« answered januar 2025 til maj 2026 (»2025« read as »siden 2025«).
+    ("ledighed maj 2026 vs 2025", "2025-05"), ("ledighed 2. kvt 2026 mod 2025", "2025-Q2"),
+    ("ledighed maj 2026 sammenlignet med 2025", "2025-05"),
+])
+def test_a_month_against_a_year_is_that_month_of_the_year(text, base):
+    assert parse(text).base.period == base
+
+
+def test_since_a_year_still_counts_from_its_start():
+    assert parse("ledighed siden 2025").base.period == "2025"

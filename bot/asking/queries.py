@@ -361,15 +361,18 @@ class _Reading:
     aggregate_word: str = ""
     latest_named: bool = False  # a word for the newest period was read ("nu", "seneste")
     period_end: int = -1  # the index after the last period read: »januar-juli« has nothing between
+    base_compared: bool = False  # the base came after »vs«, »mod«, … (not »siden«, »fra«)
     whole_year: bool = False  # a year named as a whole ("hele 2024")
     comparative: bool = False  # "flere"/"højere" beside "kommuner" set the ranking's order
 
 
-def _after_since(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
-    """Whether the words just before tokens[i] make the period there a base ("siden", "fra", "end i")."""
+def _after_since(tokens: list[str], i: int, vocab: Vocabulary, words: frozenset[str] | None = None) -> bool:
+    """Whether the words just before tokens[i] make the period there a base ("siden", "fra", "end i");
+    with `words`, whether they are of those (»vs«, »mod«: a comparison, not a »siden«)."""
     if i > 1 and tokens[i - 1] == "i":
         i -= 1  # "flere end i marts sidste år": the base, not the period answered
-    return any(" ".join(tokens[max(0, i - n):i]) in vocab.since for n in (1, 2, 3) if i - n >= 0)
+    words = vocab.since if words is None else words
+    return any(" ".join(tokens[max(0, i - n):i]) in words for n in (1, 2, 3) if i - n >= 0)
 
 
 def _months_ago(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[int, int] | None:
@@ -467,7 +470,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 r.whole_year = r.whole_year or any(" ".join(tokens[i - n:i]) in vocab.whole_year for n in (1, 2) if i >= n)
             latest_before, r.latest_named = r.latest_named, r.latest_named or request.is_latest
             if _after_since(tokens, i, vocab) and not request.is_latest and r.base is None:
-                r.base = request
+                r.base, r.base_compared = request, _after_since(tokens, i, vocab, vocab.compare)
             elif r.base is not None and not r.period.is_latest and not request.is_latest \
                     and (_after_since(tokens, i, vocab) or _after_and(tokens, i, vocab)) \
                     and _within_year(r.period, request) is None:
@@ -688,6 +691,10 @@ def _in_time_order(r: _Reading) -> None:
     completed, _ = _alike(r.period, r.base)
     if completed.period is not None and completed.period != r.base.period:
         r.period = completed
+    if r.base_compared and r.base.period is not None and _YEAR.match(r.base.period) \
+            and r.period.period is not None and not _YEAR.match(r.period.period):
+        # »maj 2026 vs 2025« is maj 2025 (it answered januar 2025 til maj 2026, as »siden 2025«)
+        r.base = _alike(r.period, r.base)[1]
     if r.period.period is not None and r.base.period is not None \
             and _starts(r.base.period) > _starts(r.period.period):
         r.period, r.base, r.period_words = r.base, r.period, ""
