@@ -51,23 +51,36 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-# The store's observations table, for the plain-sqlite3 baseline: same columns and primary key.
-OBSERVATIONS_DDL = (
-    "CREATE TABLE observations (indicator TEXT NOT NULL, area TEXT NOT NULL, period TEXT NOT NULL, "
-    "breakdown TEXT NOT NULL DEFAULT '', value REAL, unit TEXT NOT NULL DEFAULT '', source TEXT NOT NULL, "
-    "provisional INTEGER NOT NULL DEFAULT 0, fetched_at TEXT NOT NULL, "
-    "PRIMARY KEY (indicator, area, period, breakdown))"
-)
+_DDL: list[str] = []
+
+
+def observations_ddl() -> str:
+    """The store's own observations table as a fresh store creates it (columns, primary key, and
+    WITHOUT ROWID), for the plain-sqlite3 baseline: the same table, without the store's extra
+    index for eksempeldata. Read from a new store once per process, so the baseline follows any
+    migration of the table."""
+    if not _DDL:
+        from indicators.store import Store
+
+        folder = Path(tempfile.mkdtemp(prefix="faktabot-bench-ddl-"))
+        try:
+            with Store(folder / "store.db", create=True) as store:
+                _DDL.append(store.db.execute(
+                    "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'observations'").fetchone()[0])
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    return _DDL[0]
 
 
 def executemany_seconds(rows: list[tuple], fresh_path: Callable[[], Path], repeat: int = 3) -> float:
     """The baseline of the load benchmarks: a plain sqlite3 `executemany` of `rows` into a fresh
-    WAL file with the observations table, in one transaction; best of `repeat`."""
+    WAL file with the store's observations table, in one transaction; best of `repeat`."""
+    ddl = observations_ddl()
 
     def setup() -> sqlite3.Connection:
         conn = sqlite3.connect(fresh_path())
         conn.execute("PRAGMA journal_mode=wal")
-        conn.execute(OBSERVATIONS_DDL)
+        conn.execute(ddl)
         return conn
 
     def load(conn: sqlite3.Connection) -> None:

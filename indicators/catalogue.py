@@ -81,6 +81,9 @@ class BreakdownKind:
     key: str  # "ydelse", "køn", ...
     name: str
     values: dict[str, str] = field(default_factory=dict)  # folded alias -> canonical value
+    # canonical value -> the broader value it is published inside (Kontanthjælp -> Kontant- og
+    # uddannelseshjælp): where a figure has only the broader one, that is its figure for the part
+    within: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -250,7 +253,11 @@ def parse_catalogue(data: dict) -> Catalogue:
             values[fold(canonical)] = canonical
         for alias, canonical in entry.get("aliases", {}).items():
             values[fold(alias)] = canonical
-        breakdowns[key] = BreakdownKind(key=key, name=entry.get("name", key), values=values)
+        within = {str(part): str(broader) for part, broader in entry.get("within", {}).items()}
+        for part, broader in within.items():
+            if part not in entry.get("values", []) or broader not in entry.get("values", []):
+                raise CatalogueError(wording("catalogue_unknown_within", key=key, part=part, broader=broader))
+        breakdowns[key] = BreakdownKind(key=key, name=entry.get("name", key), values=values, within=within)
     for indicator in indicators.values():
         for key in indicator.breakdowns:
             if breakdowns and key not in breakdowns:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from matplotlib.image import imread
 
 from bot.alerting.context import TargetContext
-from bot.asking.conversation import reply
+from bot.asking.conversation import Conversations, reply
 from bot.asking.queries import NotUnderstood, Query, parse
 from bot.clock import TIMEZONE
 from bot.config import Config, load_config
@@ -76,6 +76,102 @@ def test_breakdown_listing_sums_to_the_total(store):
     total = result.result.observation.value
     assert abs(sum(p.observation.value for p in parts) - total) <= 2  # Jobindsats rounds each cell
     assert "Fordelt på ydelse:" in result.text
+
+
+@pytest.mark.parametrize(("text", "key", "labels"), [
+    # The fact pages' own titles: »Forsørgertryk i aldersgrupper«, »ledige ydelses- og kønsfordelt«.
+    ("forsørgertryk i aldersgrupper", "alder", {"16-24 år", "25-29 år", "30-39 år", "40-49 år", "50-59 år",
+                                                 "60 år og derover"}),
+    ("forsørgertrykkets kønsfordeling", "køn", {"Kvinder", "Mænd"}),
+    ("aktuelt antal ledige ydelsesfordelt", "ydelse", {"A-dagpenge", "Kontant- og uddannelseshjælp"}),
+    ("forsørgertryk fordelt på aldersgrupper", "alder", {"16-24 år", "25-29 år", "30-39 år", "40-49 år",
+                                                          "50-59 år", "60 år og derover"}),
+])
+def test_a_word_for_a_breakdown_lists_it_as_fordelt_paa_does(store, text, key, labels):
+    query = parse(text)
+    assert isinstance(query, Query) and query.by == key and not query.unused, query
+    result = ask(store, text)
+    assert {p.label for p in result.result.parts} == labels
+    assert f"Fordelt på {key}:" in result.text and "forstod ikke" not in result.text
+
+
+def test_maalgrupper_are_the_ydelser_where_a_figure_has_no_samtaler_groups(store):
+    # Figure 6.3, »Aktiveringsgraden fordelt på målgrupper«, is by ydelse; the title was an alias
+    # of the whole figure, so the words were taken and the total answered alone. The samtaler's
+    # own målgrupper (ledige, sygemeldte, øvrige) stay theirs.
+    result = ask(store, "aktiveringsgraden fordelt på målgrupper")
+    assert result.result.query.by == "ydelse" and "Fordelt på ydelse:" in result.text
+    assert {"Kontanthjælp", "A-dagpenge"} <= {p.label for p in result.result.parts}
+    assert ask(store, "aktiveringsgraden efter målgruppe").result.query.by == "ydelse"
+    samtaler = ask(store, "samtaler fordelt på målgrupper")
+    assert samtaler.result.query.by == "gruppe"
+    assert {p.label for p in samtaler.result.parts} == {"Ledige", "Sygemeldte", "Øvrige"}
+
+
+def test_synthetic_parts_are_labelled_as_such_beside_an_official_one(store):
+    # Ballerup's aktiveringsgrad: only Kontanthjælp is official (y60c07), the total and the other
+    # ydelser are eksempeldata. The label named »Ballerup (juli 2026)« alone and called »the rest«
+    # official, A-dagpenge, Sygedagpenge … included.
+    result = ask(store, "aktiveringsgraden fordelt på ydelse")
+    shown = result.result.shown
+    real = [o for o in shown if not o.is_sample]
+    assert [o.breakdown for o in real] == ["ydelse=Kontanthjælp"] and len(shown) > 2
+    assert result.result.observation.period == "2026-07"
+    assert ("tallene her er syntetiske og kun til afprøvning – undtagen tallet for Ballerup, Kontanthjælp "
+            "(juli 2026), som er officielt.") in result.text
+    assert "resten er officielle tal" not in result.text
+
+
+@pytest.mark.parametrize(("text", "first", "other", "says"), [
+    ("hvor mange flere ledige har Herlev end Ballerup", "163", "151", "(Herlev har 338 færre;"),
+    ("hvor mange flere ledige har vi end Herlev", "151", "163", "(Ballerup har 338 flere;"),
+])
+def test_more_than_another_area_is_the_two_areas_compared_not_a_change_over_time(store, text, first, other, says):
+    # It answered the first area's change over a year (»19 flere end juli 2025«), the other beside.
+    result = ask(store, text)
+    assert result.result.query.intent == "value" and result.result.query.count_gap
+    assert result.result.area.code == first and [c.area.code for c in result.result.comparisons] == [other]
+    own, them = result.result.observation.value, result.result.comparisons[0].observation.value
+    assert abs(own - them) == 338 and says in result.text
+    assert "end i juli 2025" not in result.text.splitlines()[0]
+    # a base period still makes it a change: »flere ledige end sidste år«
+    assert ask(store, "flere ledige end sidste år").result.query.intent == "change"
+
+
+@pytest.mark.parametrize(("text", "asked", "answered"), [
+    ("ledige på kontanthjælp", "ydelse=Kontanthjælp", "ydelse=Kontant- og uddannelseshjælp"),
+    ("langtidsledige uddannelseshjælp i Herlev", "ydelse=Uddannelseshjælp", "ydelse=Kontant- og uddannelseshjælp"),
+])
+def test_a_part_published_inside_a_broader_one_is_answered_by_it(store, text, asked, answered):
+    # Jobindsats gives the ledige on kontanthjælp and uddannelseshjælp together: the answer said
+    # there were no figures for kontanthjælp and gave all ledige.
+    result = ask(store, text)
+    assert result.result.broader_of == asked and result.result.observation.breakdown == answered
+    assert result.result.missing_breakdown is None
+    part = asked.split("=")[1].lower()
+    assert f"Der er ikke noget tal for {result.result.indicator.name} på {part} for sig – {part} indgår i " \
+           "kontant- og uddannelseshjælp, og det er tallet her." in result.text
+    # where the part itself is published, it is answered as it is
+    own = ask(store, "fuldtidspersoner kontanthjælp")
+    assert own.result.observation.breakdown == "ydelse=Kontanthjælp" and own.result.broader_of is None
+
+
+@pytest.mark.parametrize(("text", "key", "labels"), [
+    ("ledige kontanthjælp vs dagpenge", "ydelse", ["A-dagpenge", "Kontant- og uddannelseshjælp"]),
+    ("forsørgertryk kvinder og mænd", "køn", ["Kvinder", "Mænd"]),
+    ("samtaler ledige vs sygemeldte", "gruppe", ["Ledige", "Sygemeldte"]),
+])
+def test_two_parts_named_are_both_listed(store, text, key, labels):
+    # The second part replaced the first, which was dropped without a word (»ledige kontanthjælp
+    # vs dagpenge« answered A-dagpenge alone).
+    result = ask(store, text)
+    assert result.result.query.by == key and result.result.observation.breakdown == ""
+    assert sorted(p.label for p in result.result.parts) == labels
+
+
+def test_two_parts_of_a_figure_without_that_breakdown_say_so(store):
+    result = ask(store, "ledighed blandt kvinder vs mænd")
+    assert "Der er ingen tal for ledige fordelt på køn i Ballerup." in result.text
 
 
 def test_a_breakdown_without_data_answers_the_total_and_says_so(store):
@@ -583,3 +679,117 @@ def test_the_newest_quarter_of_a_figure_without_a_whole_quarter_is_its_newest_mo
     assert result.result.observation.period == "2026-07"
     assert "Der er ingen tal for 2. kvt. 2026 (tallene begynder i juli 2026) – her er det nyeste, juli 2026." \
         in result.text
+def test_a_ranking_in_a_named_region_ranks_its_kommuner(store):
+    # »top 3 i Region Hovedstaden« ranked all 98 kommuner (Odense second) without a word.
+    result = ask(store, "top 3 i Region Hovedstaden ledighedsprocent")
+    ranking = result.result.ranking
+    assert ranking.within.code == "084" and {r.area.region for r in ranking.rows} == {"084"}
+    assert len(ranking.rows) == 29 and ranking.own.code == "151" and ranking.own_place is not None
+    assert "de 3 kommuner i Region Hovedstaden med den højeste" in result.text
+    # a region among the regioner is still the place asked about
+    regions = ask(store, "hvor ligger Region Hovedstaden blandt regionerne").result.ranking
+    assert regions.within is None and regions.own.code == "084"
+
+
+def test_rangér_asks_for_the_kommuner_in_order(store):
+    query = parse("rangér kommunerne efter aktiveringsgrad")
+    assert (query.intent, query.order, query.indicator, query.unused) == ("ranking", "place", "aktiveringsgrad", ())
+
+
+def test_a_count_ranked_from_a_rate_question_has_the_most_not_the_highest(store):
+    # »top 3 i Region Hovedstaden ledighedsprocent« then »og for langtidsledige?«: the count kept
+    # the order »high« and read »de 3 kommuner … med den højeste«.
+    conversation, now = Conversations(), datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
+    conversation.remember("c", ask(store, "top 3 i Region Hovedstaden ledighedsprocent"), now)
+    result = ask(store, "og for langtidsledige?", context=conversation.get("c", now))
+    assert result.result.ranking.indicator.id == "langtidsledige"
+    assert "de 3 kommuner i Region Hovedstaden med flest:" in result.text and "med den højeste" not in result.text
+
+
+def test_when_was_it_highest_is_the_own_series_peak_not_a_ranking(store):
+    # »hvornår var ledigheden højest« ranked the 98 kommuner by ledighedsprocent.
+    result = ask(store, "hvornår var ledigheden højest")
+    series = [o for o in store.series("ledige", "151", "", kind="month") if o.value is not None]
+    peak = max(series, key=lambda o: (o.value, o.period))
+    assert result.result.ranking is None and result.result.extreme == peak
+    assert f"Ledige i Ballerup: højest i {peak.period[:4]}" not in result.text  # a month, spelled as one
+    assert result.text.startswith("*Ledige i Ballerup: højest i ")
+    assert "Det er det højeste af tallene fra august 2021 til juli 2026" in result.text
+    data = result.as_json()  # the JSON names the figure the answer leads with
+    assert (data["intent"], data["period"], data["value"]) == ("development", peak.period, peak.value)
+    low = ask(store, "hvornår var der færrest ledige i Herlev").result
+    herlev = [o for o in store.series("ledige", "163", "", kind="month") if o.value is not None]
+    assert low.extreme.value == min(o.value for o in herlev) and low.area.code == "163"
+    # which kommune is highest is still a ranking
+    assert ask(store, "hvilken kommune har den højeste ledighed").result.ranking is not None
+
+
+def test_which_year_compares_whole_years_as_a_year_is_answered(store):
+    result = ask(store, "hvilket år var ledighedsprocenten lavest")
+    year = result.result.extreme.period
+    assert len(year) == 4 and "i gennemsnit" in result.text
+    same_year = ask(store, f"ledighedsprocent {year}").result.observation
+    assert result.result.extreme.value == same_year.value  # the year as an answer of it gives it
+    if result.result.extreme.source != result.result.observation.source:  # both sources named
+        assert result.result.extreme.source.split(":")[1].upper() in result.text
+    within = ask(store, "hvornår var ledigheden lavest i 2025").result
+    assert within.extreme.period.startswith("2025-") and within.aggregate is not None
+
+
+def test_top_one_is_the_one_with_the_most_not_the_only_one_with_figures(store):
+    # »top 1« and »hvilken kommune har flest ledige« (one asked) read »kun én kommune har tal«,
+    # which said 97 kommuner had no figures; »hvilken kommune« listed five.
+    for text in ("top 1 ledighed", "hvilken kommune har flest ledige"):
+        result = ask(store, text)
+        assert result.result.query.top == 1 and len(result.result.ranking.rows) == 98
+        assert "kun én kommune har tal" not in result.text and "– kommunen med " in result.text
+    assert ask(store, "hvilke kommuner har flest ledige").result.query.top == 5
+
+
+def test_a_top_above_the_kommuner_lists_them_all(store):
+    result = ask(store, "top 200 kommuner ledighed")
+    assert result.result.query.top == 200 and not result.result.query.unused
+    assert "de 98 kommuner med den højeste" in result.text
+
+
+def test_the_same_area_twice_and_the_figure_twice_are_read_once(store):
+    assert ask(store, "ledighed i Ballerup og i Ballerup").result.comparisons == ()
+    result = ask(store, "ledighed ledighed ledighed")
+    assert result.result.missing_breakdown is None and result.result.observation.breakdown == ""
+    assert "nøgletal" not in result.text
+
+
+def test_follow_ups_of_when_it_peaked_stay_on_the_own_series(store):
+    # »hvornår var det højest?« after a figure, and »og lavest?« after that, ranked the kommuner;
+    # »og i Herlev?« gave Herlev's development without the low.
+    conversation, now = Conversations(), datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
+    answers = []
+    for text in ("ledige i Herlev", "hvornår var det højest?", "og lavest?", "og i Ballerup?"):
+        answers.append(ask(store, text, context=conversation.get("c", now)))
+        conversation.remember("c", answers[-1], now)
+    high, low, ballerup = (a.result for a in answers[1:])
+    assert high.ranking is None and high.query.extreme == "high" and high.area.code == "163"
+    assert low.ranking is None and low.query.extreme == "low" and low.area.code == "163"
+    assert ballerup.query.extreme == "low" and ballerup.area.code == "151"
+    series = [o for o in store.series("ledige", "151", "", kind="month") if o.value is not None]
+    assert ballerup.extreme.value == min(o.value for o in series)
+
+
+@pytest.mark.parametrize("text", ["hvordan ligger vi i forhold til landet",
+                                  "hvordan ligger vi på ledighed i forhold til landet"])
+def test_how_we_lie_against_landet_is_the_comparison(store, text):
+    # It listed the 98 kommuner in order with hele landet under them.
+    result = ask(store, text)
+    assert result.result.ranking is None and [c.area.code for c in result.result.comparisons] == ["000"]
+    assert "Ballerup ligger 0,1 pct.-point højere" in result.text
+    if "ledighed" not in text:  # no figure named: the default one, said
+        assert "Du nævnte ikke et nøgletal, så jeg har sammenlignet på ledighedsprocenten." in result.text
+
+
+@pytest.mark.parametrize("text", ["har Herlev lavere ledighed end os", "ledighed i Herlev sammenlignet med vores kommune",
+                                  "hvor mange flere ledige har Herlev end os"])
+def test_us_after_a_comparing_word_is_the_own_kommune(store, text):
+    # »end os« was a filler word: Herlev's figure alone, Ballerup not beside it.
+    result = ask(store, text)
+    assert result.result.area.code == "163" and [c.area.code for c in result.result.comparisons] == ["151"]
+    assert "Herlev ligger 0,1 pct.-point lavere" in result.text

@@ -79,3 +79,15 @@ def test_malformed_entry_names_the_indicator_and_the_field():
             "frequency": "month", "better": "lower", "page": 4, "figures": ["4.1"]}}})
     with pytest.raises(CatalogueError, match="'definition' mangler"):
         parse_catalogue({"indicator": {"x": {"name": "x", "title": "t"}}})
+
+
+def test_a_part_within_a_broader_one_names_two_values_of_its_key():
+    kinds = default_catalogue().breakdowns
+    assert kinds["ydelse"].within["Kontanthjælp"] == "Kontant- og uddannelseshjælp"
+    with pytest.raises(CatalogueError, match=r"within siger 'Kontanthjælp' = 'Kontant- og udd'"):
+        parse_catalogue({"indicator": {"ledige": {
+            "name": "ledige", "title": "t", "definition": "d", "unit": "u", "format": "count",
+            "frequency": "month", "better": "lower", "page": 4, "figures": ["4.1"], "breakdowns": ["ydelse"]}},
+            "pages": {"4": "Ledighed"},
+            "breakdown": {"ydelse": {"values": ["Kontanthjælp", "Kontant- og uddannelseshjælp"],
+                                     "within": {"Kontanthjælp": "Kontant- og udd"}}}})

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from bot.asking.queries import PeriodRequest, Query
 from indicators import periods
-from indicators.catalogue import Areas, Catalogue, Indicator
+from indicators.catalogue import Areas, BreakdownKind, Catalogue, Indicator
 from indicators.periods import Period
 from indicators.store import Store
 from indicators.types import SAMPLE_SOURCE, Area, Observation, observations_of_rows, parse_breakdown
@@ -157,6 +157,13 @@ class Answer:
     low: Observation | None = None
     high: Observation | None = None
     missing_breakdown: str | None = None  # asked-for breakdown without data; the total is shown
+    # The part asked (»ydelse=Kontanthjælp«) where the figure has it only inside the broader part
+    # answered (query.breakdown, »ydelse=Kontant- og uddannelseshjælp«); said in a note.
+    broader_of: str | None = None
+    # »hvornår var ledigheden højest«: the series' highest (or lowest) published value, and the
+    # first and last published periods it is the highest of
+    extreme: Observation | None = None
+    extreme_span: tuple[str, str] | None = None
     # The configured kommune was not named and the figure exists only for this area (the
     # konjunkturprognose: hele landet), which is answered instead of »ingen tal for Ballerup«.
     only_area: bool = False
@@ -181,21 +188,35 @@ class Answer:
             shown.append(self.change.against)
         if self.ranking:
             shown += self.ranking.shown
+        if self.extreme is not None:
+            shown.append(self.extreme)
         return shown
 
     @property
-    def sample_parts(self) -> list[tuple[str, str]]:
-        """(area name, period) of the shown figures that are eksempeldata, when only some are:
-        the answer names those instead of calling the whole answer synthetic."""
+    def sample_parts(self) -> list[tuple[str, str, str]]:
+        """(area name, period, breakdown of a part) of the shown figures that are eksempeldata, when
+        only some are: the answer names those instead of calling the whole answer synthetic. The
+        breakdown is "" for the answer's own figure, and a part's (»ydelse=A-dagpenge«) for a part,
+        so that a synthetic part is not read as the official one of the same area and period."""
         shown = self.shown
         sample = [o for o in shown if o.source == SAMPLE_SOURCE]
         if not sample or len(sample) == len(shown):
             return []
+        return self._named(sample)
+
+    @property
+    def real_parts(self) -> list[tuple[str, str, str]]:
+        """`sample_parts`' official counterparts: the shown figures that are not eksempeldata."""
+        return self._named([o for o in self.shown if o.source != SAMPLE_SOURCE])
+
+    def _named(self, found: list[Observation]) -> list[tuple[str, str, str]]:
         names = {self.area.code: self.area.name, "000": "hele landet"}
         names.update({c.area.code: c.area.name for c in self.comparisons})
         if self.ranking:
             names.update({r.area.code: r.area.name for r in self.ranking.rows})
-        return list(dict.fromkeys((names.get(o.area, o.area), o.period) for o in sample))
+        own = self.observation.breakdown if self.observation else ""
+        return list(dict.fromkeys((names.get(o.area, o.area), o.period, "" if o.breakdown == own else o.breakdown)
+                                  for o in found))
 
     @property
     def kind(self) -> str:
@@ -414,10 +435,24 @@ def _unpublished(asked: PeriodRequest, answered: Period, today: date) -> str | N
     return str(this_year) if this_year.ends_by(periods.month(today.year, today.month).shift(-1)) else None
 
 
-def _series_for(query: Query, store: Store, indicator: Indicator, area: Area) -> tuple[Query, str, str | None, list[str]]:
-    """The breakdown to answer (falling back to the total or the largest part) and its period kinds."""
+def _broader(breakdown: str, kinds: dict[str, BreakdownKind]) -> str | None:
+    """The breakdown with each part that is published inside a broader one replaced by that one
+    (ydelse=Kontanthjælp -> ydelse=Kontant- og uddannelseshjælp); None when no part is."""
+    parts = parse_breakdown(breakdown)
+    wider = {key: kinds[key].within.get(value, value) if key in kinds else value for key, value in parts.items()}
+    return None if wider == parts else ";".join(f"{key}={wider[key]}" for key in sorted(wider))
+
+
+def _series_for(query: Query, store: Store, indicator: Indicator, area: Area,
+                kinds: dict[str, BreakdownKind]) -> tuple[Query, str, str | None, list[str]]:
+    """The breakdown to answer (the broader part a part is published in, else the total or the
+    largest part) and its period kinds."""
     breakdown, missing_breakdown = query.breakdown, None
     available = store.period_kinds(indicator.id, area.code, breakdown)
+    # »ledige på kontanthjælp«: published with uddannelseshjælp; that figure, not the total
+    if breakdown and not available and (broader := _broader(breakdown, kinds)) is not None \
+            and (found := store.period_kinds(indicator.id, area.code, broader)):
+        return replace(query, breakdown=broader), broader, None, found
     if breakdown and not available:
         # "ledige kvinder" where only the total is published: answer the total and say so.
         missing_breakdown, breakdown = query.breakdown, ""
@@ -539,6 +574,8 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         query = replace(query, area=region.code)
     elif query.own_region == "compare" and region is not None and region.code not in query.compare:
         query = replace(query, compare=(*query.compare, region.code))
+    if query.compare_own and query.area not in (None, default_area) and default_area not in query.compare:
+        query = replace(query, compare=(*query.compare, default_area))  # »… end os«
     area = areas.get(query.area or default_area)
     only_area = False
     if query.area is None and area.kind not in indicator.area_kinds and len(indicator.area_kinds) == 1:
@@ -546,21 +583,24 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         if len(kinds) == 1:  # one such area (hele landet): it is the figure's only one
             area, only_area = kinds[0], True
     asked_breakdown = query.breakdown
-    query, breakdown, missing_breakdown, available = _series_for(query, store, indicator, area)
+    query, breakdown, missing_breakdown, available = _series_for(query, store, indicator, area, catalogue.breakdowns)
+    broader_of = asked_breakdown if asked_breakdown and breakdown != asked_breakdown and \
+        _broader(asked_breakdown, catalogue.breakdowns) == breakdown else None
     if query.intent == "ranking":
         found = rank(query, store, catalogue, areas, default_area, today)
         own = found.rows[found.own_place - 1].observation if found.own_place else None
         return Answer(query=query, indicator=found.indicator, area=found.own or area, observation=own,
-                      ranking=found, missing_breakdown=missing_breakdown)
+                      ranking=found, missing_breakdown=missing_breakdown, broader_of=broader_of)
     kind = _kind_for(query.period, indicator, available)
     if kind is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None,
                       missing_breakdown=missing_breakdown)
     development_year = None
-    if query.intent == "development" and "month" in available and \
+    if query.intent == "development" and query.extreme is None and "month" in available and \
             (asked := resolve(query.period, today, None)).period is not None and _period(asked.period).length == 12:
         # »udvikling i ledigheden 2025«: through the year's months to its last with data; it gave the
-        # year's average against the year before, with no development at all.
+        # year's average against the year before, with no development at all. (»hvornår var den
+        # lavest i 2025« looks inside the year's average itself: `_extreme`.)
         kind, development_year = "month", _period(asked.period).year
     series = _series_read(query, store, indicator.id, area.code, breakdown, kind, today)
     newest = _period(series[-1].period) if series else None
@@ -620,6 +660,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
 
     rate_indicator = catalogue.get(indicator.rate) if indicator.rate else None
     rate = value_at(rate_indicator, area.code, current.period) if rate_indicator else None
+    extreme, span = _extreme(query, store, indicator, area.code, breakdown, kind, made)
     comparisons = []
     for code in query.compare:
         # (a year made of months compares made values: no series of the other area is needed)
@@ -636,9 +677,14 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     if query.by:
         wanted = {k: v for k, v in parse_breakdown(breakdown).items() if k != query.by}
         listed = []
+        # »kontanthjælp vs dagpenge«: only the parts named, each as published (kontanthjælp inside
+        # kontant- og uddannelseshjælp where the figure has only that)
+        kind = catalogue.breakdowns.get(query.by)
+        named = {*query.only_parts, *(kind.within.get(p, p) for p in query.only_parts if kind)}
         for candidate in store.breakdowns(indicator.id, area.code):
             split = parse_breakdown(candidate)
-            if query.by in split and {k: v for k, v in split.items() if k != query.by} == wanted:
+            if query.by in split and {k: v for k, v in split.items() if k != query.by} == wanted \
+                    and (not named or split[query.by] in named):
                 listed.append((candidate, split))
         # The parts' values in one read (each then kept as `get` keeps it), not a statement per part.
         store.get_each(indicator.id, area.code, current.period, [c for c, _ in listed])
@@ -686,9 +732,42 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         development=change(current, window[0], indicator) if len(window) > 1 else None,
         low=min(window, key=lambda o: o.value) if window else None,
         high=max(window, key=lambda o: o.value) if window else None,
-        missing_breakdown=missing_breakdown, no_total=bool(breakdown) and not asked_breakdown, aggregate=made, change=asked_change, base_missing=base_missing,
+        missing_breakdown=missing_breakdown, broader_of=broader_of, no_total=bool(breakdown) and not asked_breakdown, aggregate=made, change=asked_change, base_missing=base_missing,
         movers=tuple(movers[:3]), national_change=national_change, only_area=only_area,
+        extreme=extreme, extreme_span=span,
     )
+
+
+def _extreme(query: Query, store: Store, indicator: Indicator, area: str, breakdown: str, kind: str,
+             made: Aggregate | None) -> tuple[Observation | None, tuple[str, str] | None]:
+    """»hvornår var ledigheden højest«: the highest (or lowest) published value of the whole series
+    (not of the end an answer reads), the newest of equal ones, and the first and last periods
+    looked at; of a year or quarter asked (»lavest i 2025«) its own periods; »hvilket år«: the
+    whole years' averages (or sums), as an answer of each year gives them."""
+    if query.extreme is None:
+        return None, None
+    pool = [o for o in store.series(indicator.id, area, breakdown, kind=kind) if o.value is not None]
+    if made is not None:
+        inside = set(_parts(_period(made.period), 1 if kind == "month" else 3))
+        pool = [o for o in pool if o.period in inside]
+    elif query.extreme_year and kind != "year":
+        years: dict[str, list[Observation]] = {}
+        for o in pool:
+            years.setdefault(o.period[:4], []).append(o)
+        whole = 12 if kind == "month" else 4
+        # a year's own published figure where there is one (DST's yearly rate), as »ledighedsprocent
+        # 2022« answers it; else its months' average (or sum)
+        stored = {o.period: o for o in store.series(indicator.id, area, breakdown, kind="year") if o.value is not None}
+        made_years = {year: Observation(indicator.id, area, year, sum(o.value for o in found) / (
+                          1 if indicator.aggregate == "sum" else whole), breakdown, found[-1].unit,
+                          SAMPLE_SOURCE if any(o.is_sample for o in found) else found[-1].source,
+                          any(o.provisional for o in found), found[-1].fetched_at)
+                      for year, found in years.items() if len(found) == whole and year not in stored}
+        pool = sorted([*stored.values(), *made_years.values()], key=lambda o: o.period)
+    if not pool:
+        return None, None
+    sign = 1 if query.extreme == "high" else -1
+    return max(pool, key=lambda o: (sign * o.value, o.period)), (pool[0].period, pool[-1].period)
 
 
 def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default_area: str,
@@ -697,11 +776,16 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     ranked area has (or, if none has all, the newest with the most). Two queries, not one per area."""
     indicator = _averaged(catalogue.get(query.indicator), query)
     within = _own_region(areas, query.area or default_area) if query.own_region == "within" else None
+    own_code = query.area or default_area
+    named = areas.get(query.area) if query.area else None
+    if within is None and named is not None and named.kind == "region" and query.area_kind == "kommune":
+        # »top 3 i Region Hovedstaden«: that region's kommuner (it ranked all 98 without a word),
+        # with the configured kommune's place when it is one of them
+        within, own_code = named, default_area
     ranked = [a for a in areas if a.kind == query.area_kind
               and (within is None or query.area_kind != "kommune" or a.region == within.code)]
     codes = [a.code for a in ranked]
     by_code = {a.code: a for a in ranked}
-    own_code = query.area or default_area
     own = areas.get(own_code) if own_code in by_code else None
     breakdown = query.breakdown
     kind = {"month": "month", "quarter": "quarter", "year": "year"}[indicator.frequency]

@@ -108,7 +108,8 @@ class Reply:
                     "sample_data": any(s.source == "eksempeldata" for s in result.sources)}
         if isinstance(result, Query):
             return {**base, "intent": result.intent, "indicator": result.indicator, "unused": list(result.unused)}
-        obs = result.observation
+        # »hvornår var ledigheden højest« leads with the peak: that is the figure answered
+        obs = result.extreme or result.observation
         data = {
             **base,
             # "why" answers with the change the data shows; the contract knows it as a change.

@@ -38,6 +38,8 @@ INTENTS = ("value", "development", "ranking", "change", "why", "definition", "fr
 # Intents that need no indicator.
 GENERAL_INTENTS = ("help", "vocabulary", "target", "freshness")
 DEFAULT_TOP = 5
+# A ranking's order read after »hvornår«: the series' own high or low.
+EXTREMES = {"high": "high", "most": "high", "low": "low", "fewest": "low"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,11 @@ class Query:
     # An average asked of a year or quarter (»gennemsnit samtaler 2025«): a flow's months are
     # averaged, not added up as its year otherwise is.
     mean: bool = False
+    count_gap: bool = False  # »hvor mange flere … end Ballerup«: say the counts' difference
+    only_parts: tuple[str, ...] = ()  # of the parts listed by `by`, only these (named in the question)
+    extreme: str | None = None  # »hvornår var ledigheden højest«: "high" or "low" over the whole series
+    extreme_year: bool = False  # »hvilket år var …«: of the whole years' averages (or sums)
+    compare_own: bool = False  # »har Herlev lavere ledighed end os«: the configured kommune compared
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +132,15 @@ class Vocabulary:
     recent: frozenset[str] = frozenset()  # "seneste" in "de seneste 3 måneder": the change over them
     per_period: frozenset[str] = frozenset()  # "uge" in "pr uge": a rate per period, not made
     per_month: frozenset[str] = frozenset()  # "måned" in "pr måned": a year's average month
+    by_words: dict[str, str] = field(default_factory=dict)  # "aldersgrupper" -> "alder": a breakdown by it
+    by_stand_in: dict[str, str] = field(default_factory=dict)  # "gruppe" -> "ydelse" where a figure lacks the first
     half_year: frozenset[str] = frozenset()  # "halvår", "h1": no half-year figure is made
     season: frozenset[str] = frozenset()  # "efteråret", "sommer": no season's figure is made
     difference: frozenset[str] = frozenset()  # "forskellen": a change, unless two areas or figures are named
+    count_comparatives: frozenset[str] = frozenset()  # "flere", "færre": with "end <area>" a comparison
+    when: frozenset[str] = frozenset()  # "hvornår": with a superlative, the series' high or low
+    when_year: frozenset[str] = frozenset()  # "hvilket år": the high or low of whole years
+    descriptive: frozenset[str] = frozenset()  # "høj", "lav": nothing in a why or development question
     ranking_comparative: dict[str, str] = field(default_factory=dict)  # "højere" beside "kommuner" -> "high"
     part_figures: dict[str, str] = field(default_factory=dict)  # "ledige|alder=18-29 år" -> "ledige_unge"
     value_figures: dict[str, str] = field(default_factory=dict)  # "ydelse=Førtidspension" -> "fuldtidspersoner"
@@ -137,6 +150,7 @@ class Vocabulary:
     ranking: dict[str, str] = field(default_factory=dict)  # folded word -> order
     ranking_areas: dict[str, str] = field(default_factory=dict)  # folded word -> area kind
     own_region: frozenset[str] = frozenset()  # "regionen", "vores region": the configured kommune's region
+    own_area: frozenset[str] = frozenset()  # "os", "vores kommune" after "end"/"vs": the configured kommune
     default_ranking: str = "ledighedsprocent"
     percentages: frozenset[str] = frozenset()  # indicator ids measured in pct.
     indicator_breakdowns: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -155,6 +169,13 @@ class Vocabulary:
             breakdown_keys[fold(kind.name)] = kind.key
             for phrase, value in kind.values.items():
                 breakdown_values.setdefault(phrase, (kind.key, value))
+        # Words for a key: alone they ask for the breakdown ("aldersgrupper"); after "fordelt på" or
+        # "efter" they name the key, as the catalogue's names do ("fordelt på målgrupper").
+        by_words = {fold(word): key for word, key in data.get("by_words", {}).items()
+                    if key in breakdown_keys.values()}
+        breakdown_keys.update(by_words)
+        breakdown_keys.update({fold(word): key for word, key in data.get("by_keys", {}).items()
+                               if key in breakdown_keys.values()})
         intents = {fold(w): intent for intent in INTENTS[1:] for w in data["intents"].get(intent, [])}
         # "giv mig et overblik": read as an intent word, then the targets' board or a development (parse)
         intents.update({fold(w): "overview" for w in data.get("overview", [])})
@@ -185,9 +206,16 @@ class Vocabulary:
             value_figures=dict(data.get("value_figures", {})),
             per_period=frozenset(fold(w) for w in data.get("per_period", [])),
             per_month=frozenset(fold(w) for w in data.get("per_month", [])),
+            by_words=by_words,
+            by_stand_in={key: other for key, other in data.get("by_stand_in", {}).items()
+                         if key in breakdown_keys.values() and other in breakdown_keys.values()},
             half_year=frozenset(fold(w) for w in data.get("half_year", [])),
             season=frozenset(fold(w) for w in data.get("season", [])),
             difference=frozenset(fold(w) for w in data.get("difference", [])),
+            count_comparatives=frozenset(fold(w) for w in data.get("count_comparatives", [])),
+            when=frozenset(fold(w) for w in data.get("when", [])),
+            when_year=frozenset(fold(w) for w in data.get("when_year", [])),
+            descriptive=frozenset(fold(w) for w in data.get("descriptive", [])),
             ranking_comparative={fold(k): v for k, v in data.get("ranking_comparative", {}).items()},
             ago_units={fold(k): v for k, v in data.get("ago", {}).get("units", {}).items()},
             ago_numbers={fold(k): v for k, v in data.get("ago", {}).get("numbers", {}).items()},
@@ -195,6 +223,7 @@ class Vocabulary:
             ranking={fold(k): v for k, v in data.get("ranking", {}).items()},
             ranking_areas={fold(k): v for k, v in data.get("ranking_areas", {}).items()},
             own_region=frozenset(fold(w) for w in data.get("own_region", ())),
+            own_area=frozenset(fold(w) for w in data.get("own_area", ())),
             default_ranking=data.get("default_ranking", "ledighedsprocent"),
             percentages=frozenset(i.id for i in catalogue if i.format == "pct"),
             indicator_breakdowns={i.id: i.breakdowns for i in catalogue},
@@ -364,6 +393,11 @@ class _Reading:
     base_compared: bool = False  # the base came after »vs«, »mod«, … (not »siden«, »fra«)
     whole_year: bool = False  # a year named as a whole ("hele 2024")
     comparative: bool = False  # "flere"/"højere" beside "kommuner" set the ranking's order
+    count_gap: bool = False  # "hvor mange flere … end Ballerup": the counts' difference between two areas
+    parts: dict[str, list[str]] = field(default_factory=dict)  # key -> two or more of its values named
+    extreme: str | None = None  # "hvornår … højest": the series' own high (or low), not a ranking
+    extreme_year: bool = False  # "hvilket år …": of whole years
+    compare_own: bool = False  # "… end os": the configured kommune compared
 
 
 def _after_since(tokens: list[str], i: int, vocab: Vocabulary, words: frozenset[str] | None = None) -> bool:
@@ -422,7 +456,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
     while i < len(tokens):
         token = tokens[i]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if token.isdigit() and len(token) <= 2 and (
+        if token.isdigit() and len(token) <= 3 and (
                 nxt in vocab.ranking_areas or vocab.ranking.get(nxt) in ("high", "low", "most", "fewest")
                 or (i > 0 and tokens[i - 1] in ("top", "bund"))):
             r.top, i = max(1, int(token)), i + 1  # "top 5", "de 3 kommuner", "de 5 laveste", "bund 5"
@@ -456,6 +490,8 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             continue
         kind, used = _phrase(tokens, i, vocab.ranking_areas)
         if kind:
+            if token == "hvilken" and r.top is None:
+                r.top = 1  # »hvilken kommune har flest ledige«: the one, not a top 5
             r.area_kind, i = kind, i + used
             continue
         request, used = _period(tokens, i, vocab)
@@ -549,6 +585,10 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             # ("over 60" stays an age).
             r.comparing, i = True, i + 1
             continue
+        key, used = _phrase(tokens, i, vocab.by_words)
+        if key:  # "forsørgertryk i aldersgrupper": by alder, as "fordelt på alder"
+            r.by, i = key, i + used
+            continue
         by, used = _phrase(tokens, i, vocab.by)
         if by and i + used < len(tokens):
             key, key_used = _phrase(tokens, i + used, vocab.breakdown_keys)
@@ -581,8 +621,18 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             r.other_figures.append(r.unused[-1])
             i += other_used
             continue
+        if value and r.indicator is not None and value[0] not in vocab.indicator_breakdowns.get(r.indicator, ()) \
+                and _phrase(tokens, i, vocab.indicators)[0] == r.indicator:
+            # »ledighed ledighed«: the figure's own word again, not the konjunkturprognose's »nøgletal
+            # Ledighed« (answered as »ingen tal for ledige opdelt på nøgletal«)
+            i += used
+            continue
         if value:
             key, canonical = value
+            if r.breakdown.get(key, canonical) != canonical:
+                # "ledige kontanthjælp vs dagpenge", "kvinder og mænd": two parts of one key, both
+                # listed (the second replaced the first, which was dropped without a word)
+                r.parts.setdefault(key, [r.breakdown[key]]).append(canonical)
             r.breakdown[key] = canonical
             i += used
             continue
@@ -596,8 +646,17 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             r.other_figures.append(token)
             i += 1
             continue
-        if token in vocab.filler or token in vocab.indicators or token in vocab.by or token in vocab.compare:
+        own, used = _phrase(tokens, i, vocab.own_area) if r.comparing else (None, 0)
+        if own:  # »har Herlev lavere ledighed end os«: compared with the configured kommune
+            r.compare_own, i = True, i + used
+            continue
+        if token in vocab.filler or token in vocab.indicators or token in vocab.by or token in vocab.compare \
+                or (token in vocab.descriptive and r.intents & {"why", "development"}):
             i += 1
+            continue
+        when, used = _phrase(tokens, i, vocab.when)
+        if when:  # read with the superlative (parse): »hvilket år var ledigheden lavest«
+            i += used
             continue
         r.unknown.append(token)
         i += 1
@@ -826,6 +885,15 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     if r.comparative and r.base is None:
         r.intents.discard("change")  # "flere langtidsledige end os" beside "kommuner": a level, ranked
     _part_of_context(tokens, r, context, vocab)
+    asked_when = any(_phrase(tokens, i, vocab.when)[0] for i in range(len(tokens)))
+    if r.order in EXTREMES and r.area_kind is None and not r.areas[1:] and not r.compare and (
+            asked_when or (context is not None and context.extreme and r.indicator is None)):
+        # »hvornår var ledigheden højest« (and »og lavest?« after it): when the own series peaked,
+        # not which kommune is highest
+        r.extreme, r.order = EXTREMES[r.order], None
+        r.intents.add("development")
+        r.extreme_year = any(_phrase(tokens, i, vocab.when_year)[0] for i in range(len(tokens))) if asked_when \
+            else context.extreme_year
     named_something = bool(r.areas or r.compare or not r.period.is_latest or r.base or r.intents
                            or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind or r.own_region)
     followup = context is not None and context.indicator is not None and (
@@ -841,11 +909,16 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     if r.indicator is None and len(r.breakdown) == 1:
         # "hvor mange er på førtidspension": a part with no figure, read from the figure that has it.
         r.indicator = vocab.value_figures.get("=".join(next(iter(r.breakdown.items()))))
+    compared_place = r.order == "place" and bool(r.compare) and r.area_kind is None
+    if compared_place:
+        # »hvordan ligger vi på ledighed i forhold til landet«: the comparison asked, not the 98
+        # kommuner in order with hele landet under them
+        r.order = None
     intent = _intent(r, r.indicator is not None)
     if _ranks_a_change(intent, r):
         return NotUnderstood(text=text, reason="ranking_change")
     assumed = False
-    if intent == "ranking" and r.indicator is None and not still_unknown:
+    if (intent == "ranking" or compared_place) and r.indicator is None and not still_unknown:
         r.indicator, assumed = vocab.default_ranking, True  # "hvor ligger Ballerup blandt kommunerne"
     if r.indicator is None and intent not in GENERAL_INTENTS:
         if _starts_followup(tokens, vocab) and not still_unknown:
@@ -860,11 +933,16 @@ def _difference_between(tokens: list[str], r: _Reading, vocab: Vocabulary) -> No
     Ballerup's figure moved in a year (which it answered, Herlev's level beside it); »forskellen på
     ledige og ledighedsprocent« names two figures, of which one is answered. With no base period and
     no other change word, such a »forskel« is not a change."""
-    if "change" not in r.intents or r.base is not None or not (r.compare or r.other_figures):
+    if "change" not in r.intents or r.base is not None or not (r.compare or r.compare_own or r.other_figures):
         return
     words = set(tokens)
-    if words & vocab.difference and not any(vocab.intents.get(w) == "change" for w in words - vocab.difference):
+    # »hvor mange flere ledige har Herlev end Ballerup«: the two areas' counts, not Herlev's change
+    # over a year (which it answered, Ballerup beside it)
+    counted = words & vocab.count_comparatives if (r.compare or r.compare_own) and "end" in words else set()
+    if (words & vocab.difference or counted) and not any(
+            vocab.intents.get(w) == "change" for w in words - vocab.difference - counted):
         r.intents.discard("change")
+        r.count_gap = bool(counted)
 
 
 def _as_typed(words: str, typed: dict[str, str]) -> str:
@@ -897,6 +975,12 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         # asked about it took the configured kommune's place out of the answer.
         r.areas = []
     typed = _original_words(text)
+    only_parts: tuple[str, ...] = ()
+    if r.parts and r.by is None:
+        # two parts of one key named: listed by that key, those parts only, beside the figure's total
+        r.by, named = next(iter(r.parts.items()))
+        only_parts = tuple(dict.fromkeys(named))
+        del r.breakdown[r.by]
     breakdown = ";".join(f"{k}={r.breakdown[k]}" for k in sorted(r.breakdown))
     if (own := vocab.part_figures.get(f"{indicator}|{breakdown}")) is not None and intent != "ranking":
         # "hvor mange unge er ledige": ledige has no age parts, but »ledige unge« is that figure;
@@ -909,15 +993,27 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         breakdown = ""
     return Query(
         intent=intent, indicator=indicator, area=r.areas[0] if r.areas else None, period=r.period,
-        breakdown=breakdown, by=r.by, compare=tuple(dict.fromkeys(r.compare)), text=text,
+        breakdown=breakdown, by=_by_for(indicator, r.by, vocab), compare=tuple(dict.fromkeys(c for c in r.compare if c != (r.areas[0] if r.areas else None))), text=text,
         base=r.base, order=r.order or (("place" if r.areas else "high") if intent == "ranking" else None), top=r.top or top or DEFAULT_TOP, area_kind=r.area_kind or "kommune",
         own_region="within" if r.own_region and intent == "ranking" else
         ("compare" if r.own_region and r.areas else r.own_region), ranked_from=ranked_from, assumed_indicator=assumed,
         unused=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.unused + still_unknown)),
         other_figures=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_figures)), followup=followup,
         other_periods=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_periods)),
-        mean=mean,
+        mean=mean, count_gap=r.count_gap, only_parts=only_parts, extreme=r.extreme,
+        extreme_year=r.extreme_year, compare_own=r.compare_own,
     )
+
+
+def _by_for(indicator: str | None, by: str | None, vocab: Vocabulary) -> str | None:
+    """The key to list `indicator` by: the one asked, or its stand-in where the figure has only that
+    ("aktiveringsgraden fordelt på målgrupper": målgrupperne are ydelserne there; målgruppe is the
+    samtaler's own key)."""
+    keys = vocab.indicator_breakdowns.get(indicator or "", ())
+    if by is None or by in keys:
+        return by
+    other = vocab.by_stand_in.get(by)
+    return other if other in keys else by
 
 
 def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
@@ -955,6 +1051,8 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         # figure (it repeated the definition); »og aktiveringsgrad?« asks the next definition.
         carried = (*GENERAL_INTENTS, *(() if named_indicator else ("definition",)))
         intent = context.intent if context.intent not in carried else "value"
+        if intent == "development" and context.extreme:  # »og i Ballerup?« after »hvornår … højest«
+            r.extreme, r.extreme_year = context.extreme, context.extreme_year
     if _ranks_a_change(intent, r):
         return NotUnderstood(text=text, reason="ranking_change")
     if intent == "ranking":
