@@ -345,10 +345,11 @@ def test_a_second_figure_is_named_as_not_answered_not_as_missing(store, question
     assert result.as_json()["unused"] == [other]
 
 
-def test_two_periods_without_a_base_word_name_the_one_set_aside(store):
+def test_two_months_without_a_year_are_the_change_between_them(store):
+    # It answered juli alone with »Jeg har ikke tal for »juni««: there are figures for juni.
     result = ask(store, "ledighedsprocent i juni og juli")
-    assert result.result.observation.period == "2026-07"
-    assert result.result.query.unused == ("juni",)
+    assert result.result.observation.period == "2026-07" and result.result.change.against.period == "2026-06"
+    assert result.result.query.unused == ()
 
 
 @pytest.mark.parametrize(("question", "quarter", "months"), [
@@ -580,6 +581,104 @@ def test_a_figure_only_for_hele_landet_is_answered_there_when_no_area_is_named(s
     assert not ask(store, "ledighed").result.only_area
 
 
+def test_three_periods_compared_answer_the_first_two_in_time_order_and_name_the_third(store):
+    # It answered »juli 2025 til juli 2024: 118 færre« and set »juli 2026« aside as not understood.
+    result = ask(store, "ledighed juli 2026 vs juli 2025 vs juli 2024")
+    answer = result.result
+    assert (answer.change.against.period, answer.observation.period) == ("2025-07", "2026-07")
+    assert "Jeg sammenligner to perioder ad gangen – spørg om »juli 2024« for sig." in result.text
+    assert "Jeg har ikke tal for" not in result.text
+
+
+@pytest.mark.parametrize("question", ["ledighed seneste kvartal", "ledigheden det seneste kvartal",
+                                      "ledighed nyeste kvartal"])
+def test_the_newest_quarter_is_the_newest_whole_quarter_not_the_newest_month(store, question):
+    # It answered juli 2026 with »kvartal« set aside: a month for a quarter.
+    answer = ask(store, question).result
+    assert answer.observation.period == "2026-Q2" and answer.aggregate.count == 3
+    assert not answer.query.unused
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("ledighed denne måned", "Der er ingen tal for november 2026 – her er det nyeste, juli 2026."),
+    ("ledighed i indeværende måned", "Der er ingen tal for november 2026 – her er det nyeste, juli 2026."),
+    ("ledighed dette kvartal", "Der er endnu ikke tal for hele 4. kvt. 2026 – her er 2. kvt. 2026."),
+])
+def test_this_month_and_this_quarter_are_todays_and_said_to_be_unpublished(store, question, said):
+    # »denne«, »dette kvartal« were set aside as not understood and the newest month answered.
+    result = ask(store, question)
+    assert said in result.text and not result.result.query.unused
+
+
+@pytest.mark.parametrize(("question", "period", "said"), [
+    ("ledighed september", "2025-09", "Der er endnu ikke tal for september 2026 – her er september 2025."),
+    ("ledighed 3. kvartal", "2025-Q3", "Der er endnu ikke tal for hele 3. kvt. 2026 – her er 3. kvt. 2025."),
+])
+def test_a_month_without_a_year_whose_this_year_is_unpublished_says_last_years_is_given(store, question, period, said):
+    # In November »ledighed september« answered september 2025 without a word: easily read as 2026's.
+    result = ask(store, question)
+    assert result.result.observation.period == period and said in result.text
+
+
+@pytest.mark.parametrize("question", ["ledighed december", "ledighed maj"])
+def test_a_month_without_a_year_not_yet_over_or_published_this_year_has_no_such_note(store, question):
+    assert "endnu ikke tal" not in ask(store, question).text
+
+
+@pytest.mark.parametrize(("question", "base"), [
+    ("ledighed de seneste 3 måneder", "2026-04"), ("ledighed de sidste 6 måneder", "2026-01"),
+    ("hvordan har ledigheden udviklet sig de seneste tre måneder", "2026-04"),
+    ("ledighed seneste 2 år", "2024-07"), ("ledige det seneste halve år", "2026-01"),
+])
+def test_the_last_months_are_the_change_over_them(store, question, base):
+    # It answered juli 2026 alone, with »3« and »måneder« (even »sidste«) named as not understood.
+    answer = ask(store, question).result
+    assert answer.query.intent == "change" and not answer.query.unused
+    assert (answer.change.against.period, answer.observation.period) == (base, "2026-07")
+
+
+def test_the_development_in_a_year_runs_through_its_months(store):
+    # »udvikling i ledigheden 2025« answered 2025's average against 2024's: no development at all.
+    result = ask(store, "udvikling i ledigheden 2025")
+    answer = result.result
+    assert answer.observation.period == "2025-12" and answer.development.against.period == "2024-12"
+    assert "Fra december 2024 til december 2025" in result.text
+
+
+def test_the_change_between_two_yearless_months_names_both(store):
+    answer = ask(store, "ledige forskellen mellem marts og juli").result
+    assert (answer.change.against.period, answer.observation.period) == ("2026-03", "2026-07")
+
+
+def test_last_quarter_without_all_its_months_gives_the_newest_whole_quarter_said(store):
+    # In November »ledighed sidste kvartal« (3. kvt. 2026, only juli published) was declined, where
+    # »sidste måned« gives the newest month with a note.
+    result = ask(store, "ledighed sidste kvartal")
+    assert result.result.observation.period == "2026-Q2" and result.result.aggregate.count == 3
+    assert "Der er endnu ikke tal for hele 3. kvt. 2026 – her er 2. kvt. 2026." in result.text
+
+
+@pytest.mark.parametrize("question", ["ledighed 2019", "hvordan var ledigheden i 2019", "ledighed maj 2019"])
+def test_a_period_before_the_data_says_where_the_figures_begin(store, question):
+    # »ingen af de 12 måneder er offentliggjort eller hentet«: as if 2019 might come; they begin later.
+    from bot.rendering.formats import period
+
+    first = next(o.period for o in store.series("ledige", "151", "", kind="month") if o.value is not None)
+    assert f"egynder i {period(first)}" in ask(store, question).text
+
+
+def test_last_quarter_against_the_quarter_before_compares_two_quarters(store):
+    # »sidste kvartal vs kvartalet før« answered 2. kvt. 2025 til 2. kvt. 2026: a year, not a quarter.
+    answer = ask(store, "ledighed sidste kvartal vs kvartalet før").result
+    assert (answer.change.against.period, answer.observation.period) == ("2026-Q1", "2026-Q2")
+
+
+def test_the_newest_quarter_of_a_figure_without_a_whole_quarter_is_its_newest_month_said(store):
+    # aktiveringsmønsteret begins in juli 2026: »seneste kvartal« was declined (2. kvt. 2026 empty).
+    result = ask(store, "aktiveringsmønster seneste kvartal")
+    assert result.result.observation.period == "2026-07"
+    assert "Der er ingen tal for 2. kvt. 2026 (tallene begynder i juli 2026) – her er det nyeste, juli 2026." \
+        in result.text
 def test_a_ranking_in_a_named_region_ranks_its_kommuner(store):
     # »top 3 i Region Hovedstaden« ranked all 98 kommuner (Odense second) without a word.
     result = ask(store, "top 3 i Region Hovedstaden ledighedsprocent")

@@ -303,3 +303,105 @@ def test_the_bottom_after_a_top_ranks_the_other_end(store):
     top = chat(store, "top 5 ledighed")[-1].as_json()
     assert data["unused"] == [] and data["ranking"][0] != top["ranking"][0]
     assert data["ranking"][0]["value"] <= data["ranking"][-1]["value"]
+
+
+@pytest.mark.parametrize(("first", "then", "period"), [
+    # »hvad med 2024?« after maj 2025 answered 2024's average: a year for a month.
+    ("ledighed maj 2025", "hvad med 2024?", "2024-05"),
+    ("ledighed 2. kvt 2025", "og i 2024?", "2024-Q2"),
+    # the whole year when it is named so, or when the question before named no period
+    ("ledighed maj 2025", "og hele 2024?", "2024"),
+    ("ledighed", "og i 2024?", "2024"),
+])
+def test_a_year_after_a_month_or_quarter_is_that_month_or_quarter_of_the_year(store, first, then, period):
+    answer = chat(store, first, then)[1].result
+    assert answer.observation.period == period and not answer.query.unused
+
+
+def _mean(store, indicator, months):
+    values = [store.get(indicator, "151", month).value for month in months]
+    return sum(values) / len(values)
+
+
+@pytest.mark.parametrize("question", ["ledighed i år", "ledighed år til dato"])
+def test_this_year_so_far_is_its_published_months_against_the_same_months_a_year_before(store, question):
+    # In November, with figures to juli, »ledighed i år« was declined: 5 of 12 months missing.
+    result = ask(store, question)
+    answer = result.result
+    this_year = [f"2026-{m:02d}" for m in range(1, 8)]
+    assert answer.observation.value == pytest.approx(_mean(store, "ledige", this_year))
+    assert answer.previous.against.value == pytest.approx(_mean(store, "ledige", [f"2025-{m:02d}" for m in range(1, 8)]))
+    assert "Ledige i Ballerup, januar–juli 2026:" in result.text and "Gennemsnit af 7 måneder" in result.text
+    assert "end i januar–juli 2025" in result.text
+    # the contract's "period" is the year: how far it goes is said, not left to be read as all of it
+    assert (result.as_json()["period"], result.as_json()["period_through"]) == ("2026", "2026-07")
+
+
+def test_this_year_against_last_year_compares_the_same_months(store):
+    # »i år vs sidste år« was declined: 2026 is not over; a manager compares the months so far.
+    result = ask(store, "ledighed i år vs sidste år")
+    answer = result.result
+    assert answer.change.against.value == pytest.approx(_mean(store, "ledige", [f"2025-{m:02d}" for m in range(1, 8)]))
+    assert answer.observation.value == pytest.approx(_mean(store, "ledige", [f"2026-{m:02d}" for m in range(1, 8)]))
+    assert "Ledige i Ballerup, januar–juli 2025 til januar–juli 2026:" in result.text
+    # a follow-up keeps the months so far
+    follow = ask(store, "og i Aarhus?", result.context).result
+    assert follow.area.code == "751" and follow.observation is not None and follow.aggregate.count == 7
+
+
+def test_the_year_before_this_year_so_far_is_last_year(store):
+    # »ledighed i år« … »og året før?« answered juli 2025: the newest month a year back.
+    answer = chat(store, "ledighed i år", "og året før?")[1].result
+    assert answer.observation.period == "2025" and answer.aggregate.count == 12
+
+
+@pytest.mark.parametrize("text", ["ledighed i efteråret 2025", "ledighed i sommer", "hvordan var ledigheden i foråret"])
+def test_a_season_is_declined_not_answered_by_the_year_or_the_newest_month(store, text):
+    # »efteråret 2025« answered 2025's average and »i sommer« juli 2026, the season set aside.
+    result = ask(store, text)
+    assert not result.understood
+    assert "Jeg kan ikke give tal for en årstid" in result.text and "3. kvt." in result.text
+
+
+@pytest.mark.parametrize(("lines", "base", "period"), [
+    # »og året før?« after »2025 vs 2024« answered »2024 til 2024: samme niveau«
+    (("ledighed 2025 vs 2024", "og året før?"), "2023", "2024"),
+    # »hvad med juni?« after »juli 2025 vs juli 2026« answered juli 2025 til juni 2026
+    (("ledighed juli 2025 vs juli 2026", "hvad med juni?"), "2025-06", "2026-06"),
+    (("ledighed juli 2025 vs juli 2026", "og måneden før?"), "2025-06", "2026-06"),
+])
+def test_a_follow_up_moving_a_change_moves_both_its_periods(store, lines, base, period):
+    answer = chat(store, *lines)[-1].result
+    assert (answer.change.against.period, answer.observation.period) == (base, period)
+
+
+def test_why_this_year_compares_the_months_so_far(store):
+    # »hvorfor er ledigheden steget i år« was declined: 5 of 12 months missing.
+    result = ask(store, "hvorfor er ledigheden steget i år")
+    assert result.result.change is not None and result.result.aggregate.so_far
+    assert "Fra januar–juli 2025" in result.text and "A-dagpenge" in result.text
+
+
+@pytest.mark.parametrize("then", ["hvad med kvartalet?", "og for hele kvartalet?"])
+def test_the_quarter_after_a_month_is_the_quarter_of_that_month(store, then):
+    # »hvad med kvartalet?« after april 2026 answered april 2026 again, »kvartalet« set aside.
+    answer = chat(store, "ledighed april 2026", then)[1].result
+    assert answer.observation.period == "2026-Q2" and not answer.query.unused
+
+
+def test_a_ranking_this_year_ranks_the_months_so_far(store):
+    # »laveste ledighed i år« was declined in November (5 of 12 months missing).
+    result = ask(store, "hvilke kommuner har laveste ledighed i år")
+    ranking = result.result.ranking
+    assert ranking.aggregate.so_far and ranking.aggregate.count == 7
+    own = ranking.rows[ranking.own_place - 1].observation.value
+    assert own == pytest.approx(_mean(store, "ledighedsprocent", [f"2026-{m:02d}" for m in range(1, 8)]))
+    assert "Ledighedsprocenten, januar–juli 2026 – de 5 kommuner med den laveste:" in result.text
+
+
+def test_a_quarterly_figure_this_year_is_its_quarters_so_far(store):
+    # »sygedagpenge i år« was declined: 2 of 4 quarters missing.
+    result = ask(store, "sygedagpenge i år")
+    quarters = [store.get("sygedagpenge", "151", q).value for q in ("2026-Q1", "2026-Q2")]
+    assert result.result.observation.value == pytest.approx(sum(quarters) / 2)
+    assert "januar–juni 2026" in result.text and "Gennemsnit af 2 kvartaler" in result.text

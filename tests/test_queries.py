@@ -206,6 +206,136 @@ def test_a_part_that_is_the_figure_itself_is_no_part(text):
     assert (result.indicator, result.breakdown, result.unused) == ("ledige_unge", "", ())
 
 
+@pytest.mark.parametrize(("text", "base", "period"), [
+    # »2024 vs 2025« answered »2025 til 2024: 118 færre end 2025«: time ran backwards.
+    ("ledighed 2024 vs 2025", "2024", "2025"),
+    ("ledighed juli 2025 vs juli 2026", "2025-07", "2026-07"),
+    ("ledighed 2023 sammenlignet med 2025", "2023", "2025"),
+    # A month or quarter without a year beside one with it is of that year: »1. kvt vs 2. kvt
+    # 2025« answered »2. kvt. 2025 til 1. kvt. 2026«, »maj vs juni 2025« juni 2025 til maj 2026.
+    ("ledighed 1. kvt vs 2. kvt 2025", "2025-Q1", "2025-Q2"),
+    ("ledighed maj vs juni 2025", "2025-05", "2025-06"),
+])
+def test_two_periods_compared_are_the_change_from_the_earlier_to_the_later(text, base, period):
+    result = parse(text)
+    assert (result.intent, result.base.period, result.period.period, result.unused) == ("change", base, period, ())
+
+
+def test_last_year_against_this_year_is_this_year_against_last_year():
+    # »sidste år vs i år« answered 2024 til 2025: »i år« was dropped unsaid.
+    result = parse("ledighed sidste år vs i år")
+    assert (result.intent, result.period.relative, result.base.relative) == ("change", "this_year", "last_year")
+    # »marts sidste år vs marts i år« answered the year 2026 (declined) with »marts sidste år« set aside.
+    march = parse("ledighed marts sidste år vs marts i år")
+    assert (march.period, march.base, march.unused) == (PeriodRequest(month=3, relative="this_year"),
+                                                        PeriodRequest(month=3, relative="last_year"), ())
+
+
+def test_a_third_period_compared_is_set_aside_and_the_first_two_answered():
+    # »juli 2026 vs juli 2025 vs juli 2024« answered juli 2025 til juli 2024 with »juli 2026« set aside.
+    result = parse("ledighed juli 2026 vs juli 2025 vs juli 2024")
+    assert (result.intent, result.base.period, result.period.period) == ("change", "2025-07", "2026-07")
+    assert result.unused == ("juli 2024",) and result.other_periods == ("juli 2024",)
+
+
+@pytest.mark.parametrize(("text", "period"), [
+    # »ultimo sidste år« answered 2025's average with »ultimo« set aside.
+    ("ledighed ultimo sidste år", PeriodRequest(month=12, relative="last_year")),
+    ("ledighed primo i år", PeriodRequest(month=1, relative="this_year")),
+    # »q4 24« answered the newest 4. kvt. (2025) with »24« set aside as not understood.
+    ("ledighed q4 24", PeriodRequest(period="2024-Q4")),
+    ("ledighed 4. kvt. 24", PeriodRequest(period="2024-Q4")),
+])
+def test_a_year_given_relatively_or_in_two_digits_belongs_to_its_month_or_quarter(text, period):
+    result = parse(text)
+    assert (result.period, result.unused) == (period, ())
+
+
+@pytest.mark.parametrize("text", ["ledighed i sidste halvdel af 2025", "ledighed første halvdel af 2025"])
+def test_half_of_a_year_is_a_half_year(text):
+    # It answered 2025's average with »sidste« and »halvdel« set aside.
+    result = parse(text)
+    assert isinstance(result, NotUnderstood) and result.reason == "half_year"
+
+
+def test_i_loebet_af_a_year_is_the_year():
+    assert parse("ledighed i løbet af 2025").unused == ()
+
+
+@pytest.mark.parametrize(("text", "base", "period"), [
+    # »forskellen mellem marts og juli« answered juli 2025 til juli 2026 with »marts« set aside, and
+    # »juni og juli« juli alone (»Jeg har ikke tal for »juni««).
+    ("ledige forskellen mellem marts og juli", PeriodRequest(month=3), PeriodRequest(month=7)),
+    ("ledighed juni og juli", PeriodRequest(month=6), PeriodRequest(month=7)),
+    ("ledighed 1. kvartal og 2. kvartal", PeriodRequest(quarter=1), PeriodRequest(quarter=2)),
+])
+def test_two_months_without_a_year_joined_by_og_are_the_change_between_them(text, base, period):
+    result = parse(text)
+    assert (result.intent, result.base, result.period, result.unused) == ("change", base, period, ())
+
+
+@pytest.mark.parametrize("word", ["steg", "faldt", "stiger", "falder"])
+def test_past_and_present_tense_of_rise_and_fall_are_understood(word):
+    # »hvorfor steg ledigheden fra 2024 til 2025«: »steg« was named as not understood.
+    assert parse(f"hvorfor {word} ledigheden fra 2024 til 2025").unused == ()
+
+
+def test_this_year_and_last_year_joined_by_og_are_the_change_between_them():
+    # »ledighed i år og sidste år« answered 2025 with »i år« set aside.
+    result = parse("ledighed i år og sidste år")
+    assert (result.intent, result.base.relative, result.period.relative, result.unused) == (
+        "change", "last_year", "this_year", ())
+
+
+@pytest.mark.parametrize(("text", "base", "period"), [
+    # »januar-juli 2026« answered juli 2026 with »januar« set aside, where »januar til juli 2026«
+    # is the change between them.
+    ("ledighed januar-juli 2026", "2026-01", "2026-07"),
+    ("ledighed jan-jul 2026", "2026-01", "2026-07"),
+])
+def test_a_range_of_months_written_with_a_hyphen_is_read_as_with_til(text, base, period):
+    result = parse(text)
+    assert (result.intent, result.base.period, result.period.period, result.unused) == ("change", base, period, ())
+
+
+@pytest.mark.parametrize("text", ["ledighed hidtil i år", "ledighed i år indtil videre", "ledighed indtil nu i år"])
+def test_so_far_this_year_is_this_year(text):
+    result = parse(text)
+    assert (result.period.relative, result.unused) == ("this_year", ())
+
+
+def test_a_quarter_last_year_against_this_year_is_that_quarter_of_both_years():
+    # »3. kvartal sidste år vs i år« answered 3. kvt. 2024 til 3. kvt. 2025.
+    result = parse("ledighed i 3. kvartal sidste år vs i år")
+    assert (result.base, result.period) == (PeriodRequest(quarter=3, relative="last_year"),
+                                            PeriodRequest(quarter=3, relative="this_year"))
+
+
+@pytest.mark.parametrize(("text", "relative"), [
+    ("sidste måneds ledighed", "previous_month"), ("forrige måneds ledighed", "previous_month"),
+    ("forrige års ledighed", "last_year"), ("sidste kvartals ledighed", "previous_quarter"),
+])
+def test_a_genitive_period_is_the_period(text, relative):
+    # »sidste måneds ledighed« answered the newest month with »sidste« and »måneds« not understood.
+    result = parse(text)
+    assert (result.period.relative, result.unused) == (relative, ())
+
+
+def test_the_latest_year_is_its_development_as_the_latest_12_months():
+    assert (parse("ledighed seneste år").intent, parse("ledighed seneste år").unused) == ("development", ())
+
+
+@pytest.mark.parametrize(("text", "base"), [
+    # »maj 2026 vs 2025« answered januar 2025 til maj 2026 (»2025« read as »siden 2025«).
+    ("ledighed maj 2026 vs 2025", "2025-05"), ("ledighed 2. kvt 2026 mod 2025", "2025-Q2"),
+    ("ledighed maj 2026 sammenlignet med 2025", "2025-05"),
+])
+def test_a_month_against_a_year_is_that_month_of_the_year(text, base):
+    assert parse(text).base.period == base
+
+
+def test_since_a_year_still_counts_from_its_start():
+    assert parse("ledighed siden 2025").base.period == "2025"
 @pytest.mark.parametrize(("text", "area", "compare"), [
     ("sammenlign ledigheden i Ballerup med Region Hovedstaden", "151", ("084",)),
     ("sammenlign ledigheden med Herlev", None, ("163",)),

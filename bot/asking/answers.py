@@ -66,6 +66,14 @@ class Aggregate:
     count: int  # how many months (or quarters) it is made of
     kind: str  # "month" or "quarter": what it is made of
     missing: tuple[str, ...] = ()  # the parts without data; non-empty = no value
+    # This year so far (»ledighed i år« before the year is over): its first `count` months, named
+    # »januar–juli 2026«, compared with the same months of other years. `period` is the year.
+    so_far: bool = False
+
+    @property
+    def months(self) -> int:
+        """How many months it spans: a year so far of two quarters is januar–juni."""
+        return self.count * (3 if self.kind == "quarter" else 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +141,11 @@ class Answer:
     area: Area
     observation: Observation | None  # None: no data at all for this indicator and area
     requested: PeriodRequest | None = None  # set when the asked-for period had no data
+    # A month or quarter asked without a year (»ledighed september« in November) that is over this
+    # year but not published: the year before is answered, and the answer says so. Also »sidste
+    # kvartal« without all its months: the newest whole quarter is answered.
+    unpublished: str | None = None
+    first: str | None = None  # the series' first period with data, when the period asked begins before it
     previous: Change | None = None  # against the period before
     last_year: Change | None = None  # against the same period a year earlier
     rate_indicator: Indicator | None = None
@@ -234,6 +247,17 @@ def resolve(request: PeriodRequest, today: date, newest: Period | None) -> Perio
         return PeriodRequest(period=str(this_month.shift(-1)))
     if request.relative == "previous_quarter":
         return PeriodRequest(period=str(periods.quarter(today.year, (today.month - 1) // 3 + 1).shift(-1)))
+    if request.relative == "this_month":
+        return PeriodRequest(period=str(this_month))
+    if request.relative == "this_quarter":
+        return PeriodRequest(period=str(periods.quarter(today.year, (today.month - 1) // 3 + 1)))
+    if request.relative in ("latest_quarter", "containing_quarter") and newest is not None:
+        # (»kvartalet« with no month before it to be the quarter of: the newest whole quarter)
+        # »seneste kvartal«: the quarter the newest period ends, else the one before it (juli 2026
+        # is the newest month: 2. kvt. 2026, whose three months are there)
+        quarter = periods.quarter(newest.year, newest.quarter) if newest.length <= 3 else \
+            periods.quarter(newest.year, 4)
+        return PeriodRequest(period=str(quarter if quarter.ends_by(newest) else quarter.shift(-1)))
     if request.relative in ("this_year", "last_year"):
         year = today.year - (request.relative == "last_year")
         if request.month is not None:  # »marts sidste år«
@@ -373,6 +397,44 @@ def pick(series: list[Observation], request: PeriodRequest) -> tuple[Observation
     return published[-1], False
 
 
+def _first(series: list[Observation], request: PeriodRequest) -> str | None:
+    """The series' first period with data when the period asked begins before it (»ledighed 2019«
+    of figures from august 2021): the reply says where they begin."""
+    first = next((o.period for o in series if o.value is not None), None)
+    if first is None or request.period is None:
+        return None
+    asked, begins = _period(request.period), _period(first)
+    return first if (asked.year, asked.start_month) < (begins.year, begins.start_month) else None
+
+
+def _so_far(asked: PeriodRequest, made: Aggregate) -> Period | None:
+    """This year's months so far, when »i år« (not a year named: »ledighed 2026« is declined) is
+    asked of a figure whose year lacks only its last months (or quarters)."""
+    if asked.relative != "this_year" or asked.month is not None or asked.quarter is not None \
+            or not made.missing or len(made.missing) >= made.count:
+        return None
+    wanted = _period(made.period)
+    held, length = made.count - len(made.missing), 3 if made.kind == "quarter" else 1
+    if made.missing != _parts(wanted, length)[held:]:
+        return None  # a month missing within the year: no average of the rest
+    return periods.Period(wanted.year, 1, held * length)
+
+
+def _unpublished(asked: PeriodRequest, answered: Period, today: date) -> str | None:
+    """This year's month or quarter, when one asked without a year is over but answered by an
+    earlier year's: »ledighed september« in November 2026 is september 2025 because september 2026
+    is not published yet, which the answer must say."""
+    if asked.period is not None or asked.relative is not None or answered.year >= today.year:
+        return None
+    if asked.month is not None:
+        this_year = periods.month(today.year, asked.month)
+    elif asked.quarter is not None:
+        this_year = periods.quarter(today.year, asked.quarter)
+    else:
+        return None
+    return str(this_year) if this_year.ends_by(periods.month(today.year, today.month).shift(-1)) else None
+
+
 def _broader(breakdown: str, kinds: dict[str, BreakdownKind]) -> str | None:
     """The breakdown with each part that is published inside a broader one replaced by that one
     (ydelse=Kontanthjælp -> ydelse=Kontant- og uddannelseshjælp); None when no part is."""
@@ -471,6 +533,8 @@ def _base_period(base: PeriodRequest | None, current: Period, series: list[Obser
         return str(current.same_period_last_year() if current.length < 12 else current.shift(-1))
     if base.relative in ("previous_month", "previous_quarter", "period_before"):
         return str(current.shift(-1))
+    if base.relative == "quarter_before":  # »sidste kvartal vs kvartalet før«: not a year before
+        return str(current.shift(-1 if current.length >= 3 else -3))
     if base.relative == "months_ago":  # »end for 3 måneder siden«
         return str(current.shift(-max(1, base.months // current.length)))
     if base.period is not None:
@@ -532,20 +596,46 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     if kind is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None,
                       missing_breakdown=missing_breakdown)
+    development_year = None
+    if query.intent == "development" and query.extreme is None and "month" in available and \
+            (asked := resolve(query.period, today, None)).period is not None and _period(asked.period).length == 12:
+        # »udvikling i ledigheden 2025«: through the year's months to its last with data; it gave the
+        # year's average against the year before, with no development at all. (»hvornår var den
+        # lavest i 2025« looks inside the year's average itself: `_extreme`.)
+        kind, development_year = "month", _period(asked.period).year
     series = _series_read(query, store, indicator.id, area.code, breakdown, kind, today)
     newest = _period(series[-1].period) if series else None
     request = resolve(query.period, today, newest)
     if request.quarter is not None and kind == "month" and \
             (quarter := _whole_quarter((o.period for o in series if o.value is not None), request.quarter)):
         request = PeriodRequest(period=quarter)
-    made = None
+    if development_year is not None and (in_year := [
+            o.period for o in series if o.value is not None and _period(o.period).year == development_year]):
+        request = PeriodRequest(period=in_year[-1])
+    made = not_whole = None
     if request.period is not None and _period(request.period).length > 1 and not any(
             o.period == request.period and o.value is not None for o in series):
         # A year or quarter asked of a monthly series: its average (or sum), never its last month.
         current, made = observe(store, indicator, area.code, breakdown, request.period)
+        if made is not None and current is None and query.intent in ("value", "change", "why") \
+                and (so_far := _so_far(query.period, made)) is not None:
+            # »ledighed i år«, »i år vs sidste år« before the year is over: its months so far (it
+            # was declined, the year's last months missing), named and compared month for month.
+            current, made = aggregate(store, indicator, area.code, breakdown, so_far)
+            made = replace(made, so_far=True) if made is not None else None
+        if made is not None and current is None and query.period.relative in ("previous_quarter", "this_quarter") \
+                and (published := next((o for o in reversed(series) if o.value is not None), None)) is not None:
+            # »sidste kvartal« in November, only juli of 3. kvt. published: the newest whole quarter,
+            # said, as »sidste måned« gives the newest month (it was declined)
+            whole = resolve(PeriodRequest(relative="latest_quarter"), today, _period(published.period))
+            found, whole_made = observe(store, indicator, area.code, breakdown, whole.period)
+            if found is not None and whole.period < request.period:
+                not_whole, current, made, request = request.period, found, whole_made, whole
+        if made is not None and current is None and query.period.relative in ("latest_quarter", "containing_quarter"):
+            made = None  # no whole quarter at all (a figure published from juli 2026): the newest, said
         if made is not None and current is None:
             return Answer(query=query, indicator=indicator, area=area, observation=None, aggregate=made,
-                          missing_breakdown=missing_breakdown)
+                          missing_breakdown=missing_breakdown, first=_first(series, request))
         fell_back = current is None
         if current is None:
             current, fell_back = pick(series, request)
@@ -562,6 +652,10 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     def value_at(indicator_: Indicator, code: str, period: str, part: str = breakdown) -> Observation | None:
         if made is None and indicator_ is indicator and code == area.code and part == breakdown:
             return by_period.get(period)
+        if made is not None and made.so_far and _period(period).length == 12:
+            # a year so far is compared with the same months: januar–juli 2025, not all of 2025
+            found, _ = aggregate(store, indicator_, code, part, periods.Period(int(period), 1, made.months))
+            return found
         found, _ = observe(store, indicator_, code, part, period)
         return found
 
@@ -629,7 +723,8 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     previous_period = str(p.shift(-1))
     return Answer(
         query=query, indicator=indicator, area=area, observation=current,
-        requested=request if fell_back else None,
+        requested=request if fell_back else None, first=_first(series, request) if fell_back else None,
+        unpublished=not_whole or (None if fell_back else _unpublished(query.period, p, today)),
         previous=change(current, value_at(indicator, area.code, previous_period), indicator),
         last_year=change(current, by_period.get(str(p.same_period_last_year())), indicator) if p.length < 12 else None,
         rate_indicator=rate_indicator, rate=rate if rate is not None and rate.value is not None else None,
@@ -757,22 +852,30 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         period = next(p for p, count in coverage if count == most)
     values = {o.area: o for o in store.cross_section(indicator.id, [period], codes, breakdown)} if period else {}
     if period and not values and _period(period).length > 1:
-        wanted = _period(period)
         length = 1 if indicator.frequency == "month" else 3
-        parts = _parts(wanted, length)
         part_kind = "month" if length == 1 else "quarter"
-        # Per kommune: how many parts have a value, their sum (added in period order, as the months
-        # were added before), whether one is eksempeldata and the last part's row; 98 rows, not 12 × 98.
-        # parts are every period of their kind from the first to the last
-        totals = store.cross_section_totals(indicator.id, parts[0], parts[-1], part_kind, codes, breakdown)
-        complete = [row for row in totals if row[1] == len(parts)]
-        if complete:
-            missing: tuple[str, ...] = ()  # a kommune with every part: no part lacks a value
-        else:  # which parts no kommune has: read them (rare)
-            have = {row[1] for row in store.cross_section_values(indicator.id, parts[0], parts[-1], part_kind,
-                                                                 codes, breakdown)}
-            missing = tuple(p for p in parts if p not in have)
-        made = Aggregate(period=period, method=indicator.aggregate, count=len(parts), kind=part_kind, missing=missing)
+
+        def made_of(wanted: Period) -> tuple[Aggregate, list]:
+            parts = _parts(wanted, length)
+            # Per kommune: how many parts have a value, their sum (added in period order, as the months
+            # were added before), whether one is eksempeldata and the last part's row; 98 rows, not 12 × 98.
+            # parts are every period of their kind from the first to the last
+            totals = store.cross_section_totals(indicator.id, parts[0], parts[-1], part_kind, codes, breakdown)
+            complete = [row for row in totals if row[1] == len(parts)]
+            if complete:
+                missing: tuple[str, ...] = ()  # a kommune with every part: no part lacks a value
+            else:  # which parts no kommune has: read them (rare)
+                have = {row[1] for row in store.cross_section_values(indicator.id, parts[0], parts[-1], part_kind,
+                                                                     codes, breakdown)}
+                missing = tuple(p for p in parts if p not in have)
+            return Aggregate(period=period, method=indicator.aggregate, count=len(parts), kind=part_kind,
+                             missing=missing), complete
+
+        made, complete = made_of(_period(period))
+        if made.missing and (so_far := _so_far(query.period, made)) is not None:
+            # »laveste ledighed i år« in November: januar–juli 2026, as an answer gives (it was declined)
+            made, complete = made_of(so_far)
+            made = replace(made, so_far=True)
         if not made.missing:
             # a complete kommune has a value for parts[-1]: the made value keeps the rest of that row
             # (built from the store's columns, as the store builds its rows: 98 of them per ranking,
@@ -797,7 +900,9 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     rows = [Ranked(by_code[code], values[code]) for code in order]
     place = order.index(own.code) + 1 if own and own.code in values else None
     national = None
-    if period:
+    if period and made is not None and made.so_far:
+        national, _ = aggregate(store, indicator, "000", breakdown, periods.Period(int(period), 1, made.months))
+    elif period:
         national, _ = observe(store, indicator, "000", breakdown, period)
     return Ranking(
         indicator=indicator, period=period, order=query.order or "high", descending=descending,

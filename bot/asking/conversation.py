@@ -81,10 +81,12 @@ class Reply:
             if result.ranking is not None:
                 period = result.ranking.period
             if result.aggregate is not None:
-                period = result.aggregate.period
+                # (a year so far stays »i år«: as the year 2026 a follow-up was declined, not over)
+                period = None if result.aggregate.so_far else result.aggregate.period
             query = result.query
             return replace(query, period=PeriodRequest(period=period) if period else query.period,
-                           indicator=result.indicator.id if result.ranking is None else query.indicator)
+                           indicator=result.indicator.id if result.ranking is None else query.indicator,
+                           period_named=not query.period.is_latest)
         if isinstance(result, Query) and result.indicator is not None:
             return result
         if isinstance(result, Freshness) and result.query.indicator is not None:
@@ -121,6 +123,10 @@ class Reply:
             "sample_data": result.sample_data,
             "unused": list(result.query.unused),
         }
+        made = result.ranking.aggregate if result.ranking is not None else result.aggregate
+        if made is not None and made.so_far:
+            # »i år« before the year is over: "period" is the year, answered to this month (januar–juli)
+            data["period_through"] = f"{made.period}-{made.months:02d}"
         if result.ranking is not None:
             ranking = result.ranking
             data["period"] = ranking.period

@@ -49,7 +49,10 @@ class PeriodRequest:
     period: str | None = None  # an exact period in the store's spelling
     month: int | None = None  # a month without a year: the latest such month with data
     quarter: int | None = None  # a quarter without a year: the latest such quarter with data
-    relative: str | None = None  # previous_month, previous_quarter, this_year, last_year, year_ago, months_ago
+    # previous_month, previous_quarter, latest_quarter, this_month, this_quarter, this_year,
+    # last_year, year_ago, months_ago (and a follow-up's year_before, period_before,
+    # containing_quarter, …)
+    relative: str | None = None
     months: int = 0  # months_ago: how many (»for 3 måneder siden«)
 
     @property
@@ -78,7 +81,11 @@ class Query:
     assumed_indicator: bool = False  # no figure named (e.g. "hvor ligger Ballerup"): the default one
     unused: tuple[str, ...] = ()  # content words of the question the answer does not use
     other_figures: tuple[str, ...] = ()  # of `unused`, the names of a second figure (one figure per answer)
+    other_periods: tuple[str, ...] = ()  # of `unused`, a third period compared (two periods per answer)
     followup: bool = False  # read against the previous question
+    # As a conversation's context: the question answered named its period (»ledighed maj 2025«), so a
+    # follow-up's bare year (»og 2024?«) is that month of the year, not the year's average.
+    period_named: bool = False
     # An average asked of a year or quarter (»gennemsnit samtaler 2025«): a flow's months are
     # averaged, not added up as its year otherwise is.
     mean: bool = False
@@ -97,7 +104,7 @@ class NotUnderstood:
     suggestions: tuple[str, ...] = ()  # indicator ids, closest first
     unknown: tuple[str, ...] = ()  # the words that were not understood
     # "empty", "unknown_words", "no_context" (a follow-up to nothing), "ranking_change" (kommuner
-    # ranked by how much a figure moved, which a ranking cannot do) or "half_year" (none is made)
+    # ranked by how much a figure moved, which a ranking cannot do), "half_year" or "season" (none is made)
     reason: str = "unknown_words"
 
 
@@ -124,11 +131,13 @@ class Vocabulary:
     compare_area: frozenset[str] = frozenset()  # "over", "under": compare only before an area's name
     ago_units: dict[str, int] = field(default_factory=dict)  # "måneder" -> 1, "år" -> 12: "for 3 måneder siden"
     ago_numbers: dict[str, float] = field(default_factory=dict)  # "tre" -> 3, "et halvt" -> 0.5
+    recent: frozenset[str] = frozenset()  # "seneste" in "de seneste 3 måneder": the change over them
     per_period: frozenset[str] = frozenset()  # "uge" in "pr uge": a rate per period, not made
     per_month: frozenset[str] = frozenset()  # "måned" in "pr måned": a year's average month
     by_words: dict[str, str] = field(default_factory=dict)  # "aldersgrupper" -> "alder": a breakdown by it
     by_stand_in: dict[str, str] = field(default_factory=dict)  # "gruppe" -> "ydelse" where a figure lacks the first
     half_year: frozenset[str] = frozenset()  # "halvår", "h1": no half-year figure is made
+    season: frozenset[str] = frozenset()  # "efteråret", "sommer": no season's figure is made
     difference: frozenset[str] = frozenset()  # "forskellen": a change, unless two areas or figures are named
     count_comparatives: frozenset[str] = frozenset()  # "flere", "færre": with "end <area>" a comparison
     when: frozenset[str] = frozenset()  # "hvornår": with a superlative, the series' high or low
@@ -141,6 +150,7 @@ class Vocabulary:
     part_figures: dict[str, str] = field(default_factory=dict)  # "ledige|alder=18-29 år" -> "ledige_unge"
     value_figures: dict[str, str] = field(default_factory=dict)  # "ydelse=Førtidspension" -> "fuldtidspersoner"
     year_ends: dict[str, int] = field(default_factory=dict)  # "ultimo" -> 12, "primo" -> 1: a year's month
+    whole_year: frozenset[str] = frozenset()  # "hele" in "og hele 2024?": the year, not a month of it
     followup_part: frozenset[str] = frozenset()  # "for": "for kontanthjælp" names a part of the figure before
     ranking: dict[str, str] = field(default_factory=dict)  # folded word -> order
     ranking_areas: dict[str, str] = field(default_factory=dict)  # folded word -> area kind
@@ -196,6 +206,7 @@ class Vocabulary:
             followup=frozenset(fold(w) for w in data.get("followup", [])),
             followup_part=frozenset(fold(w) for w in data.get("followup_part", [])),
             year_ends={fold(k): v for k, v in data.get("year_ends", {}).items()},
+            whole_year=frozenset(fold(w) for w in data.get("whole_year", [])),
             part_figures=dict(data.get("part_figures", {})),
             value_figures=dict(data.get("value_figures", {})),
             per_period=frozenset(fold(w) for w in data.get("per_period", [])),
@@ -204,6 +215,7 @@ class Vocabulary:
             by_stand_in={key: other for key, other in data.get("by_stand_in", {}).items()
                          if key in breakdown_keys.values() and other in breakdown_keys.values()},
             half_year=frozenset(fold(w) for w in data.get("half_year", [])),
+            season=frozenset(fold(w) for w in data.get("season", [])),
             difference=frozenset(fold(w) for w in data.get("difference", [])),
             count_comparatives=frozenset(fold(w) for w in data.get("count_comparatives", [])),
             when=frozenset(fold(w) for w in data.get("when", [])),
@@ -214,6 +226,7 @@ class Vocabulary:
             ranking_comparative={fold(k): v for k, v in data.get("ranking_comparative", {}).items()},
             ago_units={fold(k): v for k, v in data.get("ago", {}).get("units", {}).items()},
             ago_numbers={fold(k): v for k, v in data.get("ago", {}).get("numbers", {}).items()},
+            recent=frozenset(fold(w) for w in data.get("ago", {}).get("recent", [])),
             ranking={fold(k): v for k, v in data.get("ranking", {}).items()},
             ranking_areas={fold(k): v for k, v in data.get("ranking_areas", {}).items()},
             own_region=frozenset(fold(w) for w in data.get("own_region", ())),
@@ -301,15 +314,22 @@ def _period(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[PeriodRequest
         # "for 3 måneder siden": counted from today, as "sidste måned" is; the words were set
         # aside and the newest figure given.
         return PeriodRequest(relative="months_ago", months=months[0]), months[1] + 1
+    if token in vocab.recent and (months := _months(tokens, i + 1, vocab)):
+        # "de seneste 3 måneder": the change over them, from 3 months before the newest (as »det
+        # seneste år« runs from a year before). The words were set aside and one month answered.
+        return PeriodRequest(relative="recent_months", months=months[0]), months[1] + 1
     edge, used = _phrase(tokens, i, vocab.year_ends)
     if edge and i + used < len(tokens) and _YEAR.match(tokens[i + used]):
         # "ved udgangen af 2025" is december 2025, not 2025's average with »udgangen« set aside.
         return PeriodRequest(period=str(periods.month(int(tokens[i + used]), edge))), used + 1
+    if edge and (year := _phrase(tokens, i + used, vocab.relative))[0] in ("this_year", "last_year"):
+        # "ultimo sidste år" is december 2025 (it answered 2025's average, »ultimo« set aside)
+        return PeriodRequest(month=edge, relative=year[0]), used + year[1]
     if token in vocab.months:
         month_number = vocab.months[token]
         if _YEAR.match(nxt):
             return PeriodRequest(period=str(periods.month(int(nxt), month_number))), 2
-        if _SHORT_YEAR.match(nxt) and after not in vocab.ranking_areas:  # not "maj 10 kommuner"
+        if _short_year(tokens, i + 1, vocab):  # not "maj 10 kommuner"
             # "maj 25" is May 2025: read as the newest May, it answered maj 2026 and set »25« aside.
             return PeriodRequest(period=str(periods.month(2000 + int(nxt), month_number))), 2
         return PeriodRequest(month=month_number), 1
@@ -321,13 +341,15 @@ def _period(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[PeriodRequest
         if m.group(1):
             return PeriodRequest(period=str(periods.quarter(int(m.group(1)), int(m.group(2))))), 1
         q = int(m.group(3))
-        if _YEAR.match(nxt):
-            return PeriodRequest(period=str(periods.quarter(int(nxt), q))), 2
+        if _YEAR.match(nxt) or _short_year(tokens, i + 1, vocab):
+            # "q4 24" is 4. kvt. 2024, as "maj 25" is maj 2025 (it answered the newest 4. kvt.
+            # with »24« set aside)
+            return PeriodRequest(period=str(periods.quarter(_full_year(nxt), q))), 2
         return PeriodRequest(quarter=q), 1
     if token in vocab.quarter_ordinals and nxt in vocab.quarter_words:
         q = vocab.quarter_ordinals[token]
-        if _YEAR.match(after):
-            return PeriodRequest(period=str(periods.quarter(int(after), q))), 3
+        if _YEAR.match(after) or _short_year(tokens, i + 2, vocab):
+            return PeriodRequest(period=str(periods.quarter(_full_year(after), q))), 3
         return PeriodRequest(quarter=q), 2
     if token in vocab.quarter_words and nxt in vocab.quarter_ordinals and nxt.isdigit():
         # "kvartal 2 2025"
@@ -340,6 +362,17 @@ def _period(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[PeriodRequest
     if latest:
         return PeriodRequest(), used
     return None, 0
+
+
+def _short_year(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
+    """Whether tokens[i] is a year in two digits after a month or quarter: »maj 25«, »q4 24«, but
+    not »maj 10 kommuner«."""
+    return i < len(tokens) and bool(_SHORT_YEAR.match(tokens[i])) \
+        and (i + 1 >= len(tokens) or tokens[i + 1] not in vocab.ranking_areas)
+
+
+def _full_year(token: str) -> int:
+    return int(token) if len(token) == 4 else 2000 + int(token)
 
 
 def _fuzzy(word: str, table: dict, cutoff: int) -> object | None:
@@ -382,6 +415,7 @@ class _Reading:
     unknown: list[str] = field(default_factory=list)
     unused: list[str] = field(default_factory=list)  # understood, but not used by the answer
     other_figures: list[str] = field(default_factory=list)  # of unused: a second figure's name
+    other_periods: list[str] = field(default_factory=list)  # of unused: a third period compared
     comparing: bool = False
     wants_rate: bool = False
     rate_word: str = ""
@@ -392,6 +426,9 @@ class _Reading:
     aggregate: bool = False
     aggregate_word: str = ""
     latest_named: bool = False  # a word for the newest period was read ("nu", "seneste")
+    period_end: int = -1  # the index after the last period read: »januar-juli« has nothing between
+    base_compared: bool = False  # the base came after »vs«, »mod«, … (not »siden«, »fra«)
+    whole_year: bool = False  # a year named as a whole ("hele 2024")
     comparative: bool = False  # "flere"/"højere" beside "kommuner" set the ranking's order
     count_gap: bool = False  # "hvor mange flere … end Ballerup": the counts' difference between two areas
     parts: dict[str, list[str]] = field(default_factory=dict)  # key -> two or more of its values named
@@ -401,15 +438,25 @@ class _Reading:
     threshold: tuple[str, float] | None = None  # "under 3 pct": the level asked against
 
 
-def _after_since(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
-    """Whether the words just before tokens[i] make the period there a base ("siden", "fra", "end i")."""
+def _after_since(tokens: list[str], i: int, vocab: Vocabulary, words: frozenset[str] | None = None) -> bool:
+    """Whether the words just before tokens[i] make the period there a base ("siden", "fra", "end i");
+    with `words`, whether they are of those (»vs«, »mod«: a comparison, not a »siden«)."""
     if i > 1 and tokens[i - 1] == "i":
         i -= 1  # "flere end i marts sidste år": the base, not the period answered
-    return any(" ".join(tokens[max(0, i - n):i]) in vocab.since for n in (1, 2, 3) if i - n >= 0)
+    words = vocab.since if words is None else words
+    return any(" ".join(tokens[max(0, i - n):i]) in words for n in (1, 2, 3) if i - n >= 0)
 
 
 def _months_ago(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[int, int] | None:
     """»3 måneder siden«, »to år siden«, »et halvt år siden« at tokens[i]: (months, tokens used)."""
+    counted = _months(tokens, i, vocab)
+    if counted is None or counted[1] + i >= len(tokens) or tokens[i + counted[1]] != "siden":
+        return None
+    return counted[0], counted[1] + 1
+
+
+def _months(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[int, int] | None:
+    """»3 måneder«, »to år«, »et halvt år« at tokens[i]: (months, tokens used)."""
     if i < len(tokens) and tokens[i].isdigit() and len(tokens[i]) <= 2:
         number, used = int(tokens[i]), 1
     else:
@@ -417,9 +464,9 @@ def _months_ago(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[int, int]
         if not number:
             return None
     unit, unit_used = _phrase(tokens, i + used, vocab.ago_units)
-    if not unit or i + used + unit_used >= len(tokens) or tokens[i + used + unit_used] != "siden":
+    if not unit or round(number * unit) < 1:
         return None
-    return round(number * unit), used + unit_used + 1
+    return round(number * unit), used + unit_used
 
 
 def _after_and(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
@@ -486,10 +533,25 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             r.area_kind, i = kind, i + used
             continue
         request, used = _period(tokens, i, vocab)
+        if request is not None and request.relative == "recent_months":
+            if r.base is None:
+                r.base = replace(request, relative="months_ago")
+                r.intents.add("change")
+            i += used
+            continue
         if request is not None:
+            if request.period is not None and _YEAR.match(request.period):
+                r.whole_year = r.whole_year or any(" ".join(tokens[i - n:i]) in vocab.whole_year for n in (1, 2) if i >= n)
             latest_before, r.latest_named = r.latest_named, r.latest_named or request.is_latest
             if _after_since(tokens, i, vocab) and not request.is_latest and r.base is None:
-                r.base = request
+                r.base, r.base_compared = request, _after_since(tokens, i, vocab, vocab.compare)
+            elif r.base is not None and not r.period.is_latest and not request.is_latest \
+                    and (_after_since(tokens, i, vocab) or _after_and(tokens, i, vocab)) \
+                    and _within_year(r.period, request) is None:
+                # »juli 2026 vs juli 2025 vs juli 2024«: a change has two periods; the third is set
+                # aside, said. It replaced the first, and juli 2025 til juli 2024 was answered.
+                r.unused.append(" ".join(tokens[i:i + used]))
+                r.other_periods.append(r.unused[-1])
             elif r.base is None and request.is_latest != r.period.is_latest \
                     and (latest_before or not r.period.is_latest) \
                     and ("change" in r.intents or _after_and(tokens, i, vocab)):
@@ -504,10 +566,31 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 # "ledighed maj 2025 til maj 2026": the change from the first to the second, as
                 # "fra maj 2025 til maj 2026"; it answered maj 2026 and set »maj 2025« aside.
                 r.base, r.period, r.period_words = r.period, request, " ".join(tokens[i:i + used])
-            elif r.base is not None and r.period.is_latest and (within := _within_year(r.base, request)):
-                r.base = within  # »siden marts sidste år«
+            elif r.base is None and i == r.period_end and _months_pair(r.period, request):
+                # »januar-juli 2026« (a hyphen is not kept): as »januar til juli 2026«, the change
+                # from the first to the second; it answered juli 2026 with »januar« set aside.
+                r.base, r.period = _alike(r.period, request)
+                r.period_words = " ".join(tokens[i:i + used])
+                r.intents.add("change")
+            elif r.base is None and _after_and(tokens, i, vocab) \
+                    and {r.period.relative, request.relative} == {"this_year", "last_year"} \
+                    and (r.period.month, r.period.quarter) == (request.month, request.quarter):
+                # »ledighed i år og sidste år«: the change from last year to this (it answered 2025
+                # with »i år« set aside)
+                r.base, r.period = (r.period, request) if r.period.relative == "last_year" else (request, r.period)
+                r.intents.add("change")
+            elif r.base is not None and (within := _within_year(r.base, request)):
+                # »siden marts sidste år«; »marts sidste år vs marts i år« (»marts sidste år« was
+                # set aside and the year 2026 answered)
+                r.base = within
             elif (within := _within_year(r.period, request)) is not None:
                 r.period, r.period_words = within, f"{r.period_words} {' '.join(tokens[i:i + used])}"
+            elif r.base is None and _after_and(tokens, i, vocab) and _yearless_pair(r.period, request):
+                # »forskellen mellem marts og juli«, »juni og juli«: the change from the first to the
+                # second, each the newest such month the data has (the answer names both); it answered
+                # juli alone, or juli against a year before, with »marts« named as not understood.
+                r.base, r.period, r.period_words = r.period, request, " ".join(tokens[i:i + used])
+                r.intents.add("change")
             elif r.base is None and not r.period.is_latest and not request.is_latest \
                     and _after_and(tokens, i, vocab) and all(p.period for p in _alike(r.period, request)):
                 # »første kvartal 2025 og 2026«, »maj og juni 2025«: both are asked for; the change
@@ -525,6 +608,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                     r.unused.append(r.period_words)  # two periods, neither a base: the later one is answered
                 r.period, r.period_words = request, " ".join(tokens[i:i + used])
             i += used
+            r.period_end = i
             continue
         aggregate, used = _phrase(tokens, i, vocab.aggregate)
         if aggregate:
@@ -670,7 +754,51 @@ def _alike(first: PeriodRequest, second: PeriodRequest) -> tuple[PeriodRequest, 
     if first.period is None and first.relative is None and first.month is not None \
             and second.period is not None and (m := periods.parse(second.period)).length == 1:
         return PeriodRequest(period=str(periods.month(m.year, first.month))), second
+    if first.period is None and first.relative is None and first.quarter is not None \
+            and second.period is not None and (q := periods.parse(second.period)).length == 3:
+        return PeriodRequest(period=str(periods.quarter(q.year, first.quarter))), second
     return first, second
+
+
+def _months_pair(first: PeriodRequest, second: PeriodRequest) -> bool:
+    """Two different months, each with or without its year."""
+    def month(p: PeriodRequest) -> bool:
+        return (p.period is None and p.relative is None and p.month is not None) or (
+            p.period is not None and periods.parse(p.period).length == 1)
+    return first != second and month(first) and month(second)
+
+
+def _yearless_pair(first: PeriodRequest, second: PeriodRequest) -> bool:
+    """Two months (or two quarters) without a year, e.g. »juni og juli«."""
+    bare = PeriodRequest(month=first.month, quarter=first.quarter)
+    return first == bare and second == PeriodRequest(month=second.month, quarter=second.quarter) \
+        and not bare.is_latest and (first.month is None) == (second.month is None) and first != second
+
+
+def _in_time_order(r: _Reading) -> None:
+    """A period compared with a base (»2024 vs 2025«, »1. kvt vs 2. kvt 2025«) is the change from
+    the earlier to the later, the yearless one of the other's year. Taken as written, the answer ran
+    backwards (»2025 til 2024: 118 færre«) or compared 1. kvt. 2026 with 2. kvt. 2025."""
+    if r.base is None:
+        return
+    if r.base.relative in ("this_year", "last_year") and r.base == PeriodRequest(relative=r.base.relative) \
+            and r.period.relative in ("this_year", "last_year") and (r.period.month or r.period.quarter):
+        # »3. kvartal sidste år vs i år«: 3. kvt. of each (it compared 3. kvt. 2025 with 2024's)
+        r.base = replace(r.period, relative=r.base.relative)
+    completed, _ = _alike(r.period, r.base)
+    if completed.period is not None and completed.period != r.base.period:
+        r.period = completed
+    if r.base_compared and r.base.period is not None and _YEAR.match(r.base.period) \
+            and r.period.period is not None and not _YEAR.match(r.period.period):
+        # »maj 2026 vs 2025« is maj 2025 (it answered januar 2025 til maj 2026, as »siden 2025«)
+        r.base = _alike(r.period, r.base)[1]
+    if r.period.period is not None and r.base.period is not None \
+            and _starts(r.base.period) > _starts(r.period.period):
+        r.period, r.base, r.period_words = r.base, r.period, ""
+    elif (r.period.relative, r.base.relative) == ("last_year", "this_year") \
+            and (r.period.month, r.period.quarter) == (r.base.month, r.base.quarter):
+        # »sidste år vs i år«: »i år« was dropped and 2025 answered against 2024.
+        r.period, r.base, r.period_words = r.base, r.period, ""
 
 
 def _ranks_a_change(intent: str, r: _Reading) -> bool:
@@ -717,19 +845,44 @@ def _starts_followup(tokens: list[str], vocab: Vocabulary) -> bool:
     return any(" ".join(tokens[:n]) in vocab.followup for n in (1, 2, 3))
 
 
-def _shifted(request: PeriodRequest, context: Query) -> PeriodRequest:
+def _moved_with(context: Query, period: PeriodRequest) -> PeriodRequest | None:
+    """The base of a change asked before, moved as far as its period moved: after »2025 vs 2024«,
+    »og året før?« is 2023 til 2024, not »2024 til 2024: samme niveau«; after »juli 2025 vs juli
+    2026«, »hvad med juni?« is juni 2025 til juni 2026, not juli 2025 til juni 2026."""
+    base = context.base
+    if base is None or base.period is None or period.period is None or context.period.period is None \
+            or period.period == context.period.period or not context.period_named:
+        return base  # (»siden juli 2025« … »og måneden før?«: still since juli 2025)
+    before, now, then = periods.parse(context.period.period), periods.parse(period.period), periods.parse(base.period)
+    if not before.length == now.length == then.length:
+        return base
+    steps = (now.year * 12 + now.start_month - before.year * 12 - before.start_month) // now.length
+    return PeriodRequest(period=str(then.shift(steps)))
+
+
+def _shifted(request: PeriodRequest, context: Query, *, whole_year: bool = False) -> PeriodRequest:
     """A follow-up's period counted from the previous answer's period: "hvad med året før?"."""
     moves = {"year_before": -12, "year_after": 12, "period_before": -1, "period_after": 1,
              "quarter_before": -1, "quarter_after": 1}
     if context.period.period is None:
+        if context.period == PeriodRequest(relative="this_year") and request.relative == "year_before":
+            return PeriodRequest(relative="last_year")  # »ledighed i år« … »og året før?«: 2025
         return request  # the answer resolves it against the newest period
     before = periods.parse(context.period.period)
+    if context.period_named and before.length < 12 and not whole_year and request.period is not None \
+            and _YEAR.match(request.period):
+        # "ledighed maj 2025" … "hvad med 2024?": maj 2024, as "og juni?" is juni 2025; it answered
+        # 2024's average. (After "ledighed", whose newest month was shown, the year is the year.)
+        return PeriodRequest(period=str(periods.Period(int(request.period), before.start_month, before.length)))
     # "ledighed maj 2025" … "og juni?": the month (or quarter) of the year the talk is about,
     # not the newest June.
     if request.month is not None and request.relative is None:
         return PeriodRequest(period=str(periods.month(before.year, request.month)))
     if request.quarter is not None and request.relative is None:
         return PeriodRequest(period=str(periods.quarter(before.year, request.quarter)))
+    if request.relative == "containing_quarter" and before.length <= 3:
+        # "ledighed april 2026" … "hvad med kvartalet?": 2. kvt. 2026 (»kvartalet« was set aside)
+        return PeriodRequest(period=str(periods.quarter(before.year, before.quarter)))
     if request.relative not in moves:
         return request
     if request.relative in ("quarter_before", "quarter_after"):
@@ -757,6 +910,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         # »ledighed første halvår 2025« answered 2025's average with »halvår« set aside: easily
         # read as the half-year's figure. No half-year is made; say so and offer the quarters.
         return NotUnderstood(text=text, reason="half_year")
+    if vocab.season & set(tokens):
+        return NotUnderstood(text=text, reason="season")  # as a half-year: no such figure is made
     r = _read(tokens, vocab)
     r.threshold = threshold
     if unit and not r.wants_rate:  # »under 3 pct« of ledige: of ledighedsprocenten
@@ -767,6 +922,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         share = r.wants_rate or r.indicator in vocab.percentages
         below = threshold[0] in ("<", "<=")
         r.order = ("low" if below else "high") if share else ("fewest" if below else "most")
+    _in_time_order(r)
     still_unknown = _guess_misspellings(r, vocab)
     if r.indicator in vocab.percentages:
         # »hvor stor en andel af befolkningen er offentligt forsørget«: the figure is that share
@@ -894,6 +1050,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         ("compare" if r.own_region and r.areas else r.own_region), ranked_from=ranked_from, assumed_indicator=assumed,
         unused=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.unused + still_unknown)),
         other_figures=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_figures)), followup=followup,
+        other_periods=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_periods)),
         mean=mean, count_gap=r.count_gap, only_parts=only_parts, extreme=r.extreme,
         extreme_year=r.extreme_year, compare_own=r.compare_own, threshold=r.threshold,
     )
@@ -931,11 +1088,11 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         r.compare = [code for code in context.compare if code not in r.areas]
     if r.period.is_latest:
         r.period = context.period
-    r.period = _shifted(r.period, context)
+    r.period = _shifted(r.period, context, whole_year=r.whole_year)
     # »og i 2024?«, »og i Aarhus?« after »gennemsnit samtaler 2025«: still the average asked
     r.aggregate = r.aggregate or context.mean
     if r.base is None and not r.intents:
-        r.base = context.base
+        r.base = _moved_with(context, r.period)
     keys = vocab.indicator_breakdowns.get(r.indicator, ())
     if not r.breakdown:
         kept = dict(item.split("=", 1) for item in context.breakdown.split(";") if item)
