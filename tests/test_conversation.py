@@ -303,3 +303,11 @@ def test_the_bottom_after_a_top_ranks_the_other_end(store):
     top = chat(store, "top 5 ledighed")[-1].as_json()
     assert data["unused"] == [] and data["ranking"][0] != top["ranking"][0]
     assert data["ranking"][0]["value"] <= data["ranking"][-1]["value"]
+
+
+def test_for_a_figure_the_figure_before_has_no_part_of_is_that_figure(store):
+    # »og for fleksjob?« after sygedagpenge answered »ingen tal for sygedagpenge mv. opdelt på ydelse
+    # (Fleksjob)« and the sygedagpenge total: sygedagpenge's sources have no fleksjob part.
+    _, other = chat(store, "når vi målet for sygedagpenge?", "og for fleksjob?")
+    assert other.result.query.indicator == "fleksjob" and other.result.query.breakdown == ""
+    assert "opdelt på ydelse" not in other.text and "Personer i fleksjob i Ballerup" in other.text

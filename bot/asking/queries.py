@@ -19,6 +19,7 @@ from indicators import periods, toml_cache
 from indicators.catalogue import (
     Areas,
     Catalogue,
+    Indicator,
     default_areas,
     default_catalogue,
     fold,
@@ -130,6 +131,9 @@ class Vocabulary:
     default_ranking: str = "ledighedsprocent"
     percentages: frozenset[str] = frozenset()  # indicator ids measured in pct.
     indicator_breakdowns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The parts each figure's sources name ("sygedagpenge" -> {("ydelse", "Sygedagpenge"), …});
+    # a figure whose sources name none for a key is taken to have any part of it.
+    indicator_parts: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, catalogue: Catalogue, areas: Areas, path: Path = VOCABULARY_PATH) -> Vocabulary:
@@ -185,7 +189,16 @@ class Vocabulary:
             default_ranking=data.get("default_ranking", "ledighedsprocent"),
             percentages=frozenset(i.id for i in catalogue if i.format == "pct"),
             indicator_breakdowns={i.id: i.breakdowns for i in catalogue},
+            indicator_parts={i.id: _parts(i) for i in catalogue},
         )
+
+
+def _parts(indicator: Indicator) -> frozenset[tuple[str, str]]:
+    """The (key, value) parts an indicator's sources label or its formula sums: »ydelse=Sygedagpenge«."""
+    named = [label for source in indicator.sources for label in source.breakdowns.values()]
+    named += [str(term).partition("[")[2].rstrip("]") for source in indicator.sources
+              for term in source.formula.get("terms", ()) if str(term).lstrip("?").startswith(f"{indicator.id}[")]
+    return frozenset(tuple(part.split("=", 1)) for label in named for part in label.split(";") if "=" in part)
 
 
 @cache
@@ -611,9 +624,15 @@ def _part_of_context(tokens: list[str], r: _Reading, context: Query | None, voca
         return
     value, _ = _phrase(tokens, used, vocab.breakdown_values)
     named, _ = _phrase(tokens, used, vocab.indicators)
-    if value and named == r.indicator and value[0] in vocab.indicator_breakdowns.get(context.indicator, ()):
-        r.indicator = None
-        r.breakdown[value[0]] = value[1]
+    if not value or named != r.indicator or value[0] not in vocab.indicator_breakdowns.get(context.indicator, ()):
+        return
+    parts = vocab.indicator_parts.get(context.indicator, frozenset())
+    if value not in parts and any(key == value[0] for key, _ in parts):
+        # »og for fleksjob?« after sygedagpenge: its sources have no fleksjob part, so the figure
+        # of that name is asked (it answered »ingen tal for sygedagpenge opdelt på ydelse (Fleksjob)«).
+        return
+    r.indicator = None
+    r.breakdown[value[0]] = value[1]
 
 
 def _starts_followup(tokens: list[str], vocab: Vocabulary) -> bool:
