@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import time
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -457,6 +458,36 @@ def test_an_overview_shows_the_targets_board(store):
     assert all(t.name in text for t in config.targets)
     without = ask(store, "giv mig et overblik").text
     assert "Der er ikke sat nogen mål i Faktabot endnu" in without and "»ledighed«" in without
+
+
+@pytest.mark.parametrize(("question", "shown"), [
+    ("hvilke mål er vi bagud på", {"breached", "at_risk"}),
+    ("hvilke mål er i fare", {"breached", "at_risk"}),
+    ("hvilke mål går det godt med", {"ok"}),
+    ("hvor mange mål er på sporet", {"ok"}),
+    ("hvilke mål når vi ikke", {"breached", "at_risk"}),
+])
+def test_which_targets_are_behind_or_on_track_lists_those(store, question, shown):
+    # »hvilke mål går det godt med« showed every target, the three behind first.
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    text = reply(question, store, config, TODAY, targets=context.for_answer, target_board=context.board).text
+    wanted = [v.target.name for v in context.views if v.state.status in shown]
+    assert wanted and all(name in text for name in wanted)
+    assert not any(v.target.name in text for v in context.views if v.target.name not in wanted)
+    assert f"({len(wanted)} af {len(config.targets)} mål i faktabot.toml)" in text
+    # Asked whether »vi« are on track, every target is shown, worst first.
+    everything = reply("er vi på sporet?", store, config, TODAY, targets=context.for_answer,
+                       target_board=context.board).text
+    assert all(t.name in everything for t in config.targets)
+
+
+def test_which_targets_are_in_a_state_none_is_in_says_so(store):
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    behind = [v for v in context.views if v.state.status == "breached"]
+    text = replace(context, views=behind).board(parse("hvilke mål går det godt med"))
+    assert text.startswith(f"Ingen af udvalgets {len(behind)} mål er på sporet pr. 25. nov. 2026.")
 
 
 def test_a_ranking_of_an_older_common_period_says_why_and_who_lacks_the_newest(store):

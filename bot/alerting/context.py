@@ -31,13 +31,15 @@ from bot.rendering.charts import GoalPath
 from bot.rendering.message import Line
 from indicators.store import Store
 from indicators.types import Observation
-from rules.engine import evaluate
+from rules.engine import AT_RISK, BREACHED, OK, evaluate
 from rules.targets import Target
 
 if TYPE_CHECKING:  # start-up time: `ask` needs neither the summary's board rows nor the alerts' charts
     from bot.delivery.channels import Chart
     from bot.reports.summary import BoardRow
 
+# The states a question about targets »bagud« or »på sporet« lists (`Query.status`).
+ASKED_STATUSES = {"behind": frozenset({BREACHED, AT_RISK}), "on_track": frozenset({OK})}
 # Target paths cover the fact sheet's and the charts' windows; periods outside a target's own
 # points are left out by the rules' path function.
 PATH_FIRST, PATH_LAST = "2015-01", "2030-12"
@@ -118,6 +120,10 @@ class TargetContext:
         shown = self.views
         if query is not None and query.indicator:
             shown = [v for v in shown if v.target.indicator == query.indicator]
+        if query is not None and query.status:
+            # »hvilke mål er vi bagud på«: those, with how many of all they are.
+            shown = [v for v in shown if v.state.status in ASKED_STATUSES[query.status]]
+            return render_board(shown, self.now, self.config, asked=query.status, total=len(self.views))
         return render_board(shown, self.now, self.config)
 
     def board_rows(self) -> list[BoardRow]:

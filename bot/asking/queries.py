@@ -81,6 +81,8 @@ class Query:
     # An average asked of a year or quarter (»gennemsnit samtaler 2025«): a flow's months are
     # averaged, not added up as its year otherwise is.
     mean: bool = False
+    # The targets asked for by state (»hvilke mål er vi bagud på«): "behind" or "on_track"; "" all.
+    status: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +136,8 @@ class Vocabulary:
     # The parts each figure's sources name ("sygedagpenge" -> {("ydelse", "Sygedagpenge"), …});
     # a figure whose sources name none for a key is taken to have any part of it.
     indicator_parts: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
+    which: frozenset[str] = frozenset()  # "hvilke": a list of the targets in a state is asked
+    target_status: dict[str, str] = field(default_factory=dict)  # "bagud" -> "behind"
 
     @classmethod
     def build(cls, catalogue: Catalogue, areas: Areas, path: Path = VOCABULARY_PATH) -> Vocabulary:
@@ -190,6 +194,8 @@ class Vocabulary:
             percentages=frozenset(i.id for i in catalogue if i.format == "pct"),
             indicator_breakdowns={i.id: i.breakdowns for i in catalogue},
             indicator_parts={i.id: _parts(i) for i in catalogue},
+            which=frozenset(fold(w) for w in data.get("which", ())),
+            target_status={fold(k): v for k, v in data.get("target_status", {}).items()},
         )
 
 
@@ -715,7 +721,20 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
             return NotUnderstood(text=text, reason="no_context")
         return NotUnderstood(text=text, suggestions=suggest(still_unknown or tokens, vocab),
                              unknown=tuple(_original_words(text).get(w, w) for w in still_unknown))
-    return _query(text, intent, r, still_unknown, vocab, assumed=assumed)
+    status = _target_status(tokens, vocab) if intent == "target" and r.indicator is None else ""
+    return _query(text, intent, r, still_unknown, vocab, assumed=assumed, status=status)
+
+
+def _target_status(tokens: list[str], vocab: Vocabulary) -> str:
+    """»hvilke mål er vi bagud på«: the state the targets listed are asked in ("behind", "on_track"),
+    or "" (every target). It showed every target, those on track among the ones asked about."""
+    if not any(_phrase(tokens, i, vocab.which)[0] for i in range(len(tokens))):
+        return ""
+    for i in range(len(tokens)):
+        status, _ = _phrase(tokens, i, vocab.target_status)
+        if status:
+            return "behind" if status == "on_track" and "ikke" in tokens else str(status)
+    return ""
 
 
 def _difference_between(tokens: list[str], r: _Reading, vocab: Vocabulary) -> None:
@@ -741,7 +760,7 @@ def _original_words(text: str) -> dict[str, str]:
 
 
 def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab: Vocabulary, *,
-           assumed: bool = False, followup: bool = False, top: int | None = None) -> Query:
+           assumed: bool = False, followup: bool = False, top: int | None = None, status: str = "") -> Query:
     indicator, ranked_from = r.indicator, None
     by_size = r.order in ("high", "low") or (r.order == "place" and not followup)
     if intent == "ranking" and by_size and indicator in vocab.rates and not r.wants_rate:
@@ -778,7 +797,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         ("compare" if r.own_region and r.areas else r.own_region), ranked_from=ranked_from, assumed_indicator=assumed,
         unused=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.unused + still_unknown)),
         other_figures=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_figures)), followup=followup,
-        mean=mean,
+        mean=mean, status=status,
     )
 
 
