@@ -311,3 +311,14 @@ def test_for_a_figure_the_figure_before_has_no_part_of_is_that_figure(store):
     _, other = chat(store, "når vi målet for sygedagpenge?", "og for fleksjob?")
     assert other.result.query.indicator == "fleksjob" and other.result.query.breakdown == ""
     assert "opdelt på ydelse" not in other.text and "Personer i fleksjob i Ballerup" in other.text
+
+
+@pytest.mark.parametrize(("text", "reply_starts"), [("tak", "Selv tak!"), ("mange tak!", "Selv tak!"),
+                                                    ("hej", "Hej! Jeg svarer"), ("Hejsa", "Hej! Jeg svarer")])
+def test_a_greeting_or_thanks_alone_gets_a_reply_and_keeps_the_conversation(store, text, reply_starts):
+    # »tak« and »hej« were »Det forstod jeg ikke.«
+    _, social, after = chat(store, "ledighed", text, "og i Herlev?")
+    assert social.text.startswith(reply_starts) and social.understood
+    assert after.result.query.indicator == "ledige" and after.result.area.name == "Herlev"
+    # Inside a question the words change nothing.
+    assert ask(store, "hej, hvad er ledigheden").result.query.indicator == "ledige"

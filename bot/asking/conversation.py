@@ -215,7 +215,7 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
 
 
 # The intents whose reply is text from the catalogue, the question and the store (not an answer).
-_SAID = frozenset({"help", "vocabulary", "definition", "freshness"})
+_SAID = frozenset({"help", "vocabulary", "definition", "freshness", "greeting", "thanks"})
 
 
 def _said(parsed: Query | NotUnderstood, store: Store, config: Config) -> Reply:
@@ -226,6 +226,8 @@ def _said(parsed: Query | NotUnderstood, store: Store, config: Config) -> Reply:
         return Reply.of(parsed, not_understood_content(parsed, names))
     if parsed.intent == "help":
         return Reply(parsed, render.render("help.txt.j2", count=len(catalogue), area=areas.get(config.area)))
+    if parsed.intent in ("greeting", "thanks"):
+        return Reply(parsed, render.render("social.txt.j2", kind=parsed.intent, area=areas.get(config.area)))
     if parsed.intent == "vocabulary":
         return Reply(parsed, render.render("vocabulary.txt.j2", pages=catalogue.by_page()))
     if parsed.intent == "definition":

@@ -35,9 +35,9 @@ FUZZY_ACCEPT = 84
 FUZZY_SUGGEST = 50
 MAX_QUERY_LENGTH = 500
 INTENTS = ("value", "development", "ranking", "change", "why", "definition", "freshness", "target",
-           "vocabulary", "help")
+           "vocabulary", "help", "greeting", "thanks")
 # Intents that need no indicator.
-GENERAL_INTENTS = ("help", "vocabulary", "target", "freshness")
+GENERAL_INTENTS = ("help", "vocabulary", "target", "freshness", "greeting", "thanks")
 DEFAULT_TOP = 5
 
 
@@ -138,6 +138,7 @@ class Vocabulary:
     indicator_parts: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
     which: frozenset[str] = frozenset()  # "hvilke": a list of the targets in a state is asked
     target_status: dict[str, str] = field(default_factory=dict)  # "bagud" -> "behind"
+    social: dict[str, str] = field(default_factory=dict)  # "hej" -> "greeting", "tak" -> "thanks"
 
     @classmethod
     def build(cls, catalogue: Catalogue, areas: Areas, path: Path = VOCABULARY_PATH) -> Vocabulary:
@@ -196,6 +197,7 @@ class Vocabulary:
             indicator_parts={i.id: _parts(i) for i in catalogue},
             which=frozenset(fold(w) for w in data.get("which", ())),
             target_status={fold(k): v for k, v in data.get("target_status", {}).items()},
+            social={fold(k): v for k, v in data.get("social", {}).items()},
         )
 
 
@@ -680,6 +682,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     tokens = tokenize(text)
     if not tokens:
         return NotUnderstood(text=text, reason="empty")
+    if (social := _social(tokens, vocab)) is not None:
+        return Query(intent=social, text=text)
     if vocab.half_year & set(tokens):
         # »ledighed første halvår 2025« answered 2025's average with »halvår« set aside: easily
         # read as the half-year's figure. No half-year is made; say so and offer the quarters.
@@ -735,6 +739,17 @@ def _target_status(tokens: list[str], vocab: Vocabulary) -> str:
         if status:
             return "behind" if status == "on_track" and "ikke" in tokens else str(status)
     return ""
+
+
+def _social(tokens: list[str], vocab: Vocabulary) -> str | None:
+    """»hej«, »mange tak«: a greeting or thanks with nothing asked ("thanks" wins); they were »Det
+    forstod jeg ikke«. None when the question asks anything else."""
+    if tokens[0] not in vocab.social and tokens[-1] not in vocab.social:
+        return None
+    if not all(t in vocab.social or t in vocab.filler for t in tokens):
+        return None
+    kinds = {vocab.social[t] for t in tokens if t in vocab.social}
+    return "thanks" if "thanks" in kinds else "greeting"
 
 
 def _difference_between(tokens: list[str], r: _Reading, vocab: Vocabulary) -> None:
