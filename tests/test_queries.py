@@ -108,6 +108,28 @@ def test_how_old_the_figures_are_asks_for_freshness(text):
     assert parse(text).intent == "freshness"
 
 
+@pytest.mark.parametrize(("text", "intent", "indicator"), [
+    # »sidst« was named as a word without figures; »er det eksempeldata?« was not understood.
+    ("hvornår blev tallene sidst opdateret", "freshness", None),
+    ("er det eksempeldata?", "freshness", None),
+    ("er tallene rigtige", "freshness", None),
+    # »langt« set aside; »hvad skal der til« not understood.
+    ("hvor langt er vi fra målet for ungeledigheden", "target", "ungeledighed"),
+    ("hvad skal der til for at nå målet for sygedagpenge", "target", "sygedagpenge"),
+    # »som« set aside.
+    ("vis ledigheden som graf", "development", "ledige"),
+])
+def test_questions_about_the_figures_and_targets_use_every_word(text, intent, indicator):
+    result = parse(text)
+    assert (result.intent, result.indicator, result.unused) == (intent, indicator, ())
+
+
+def test_what_it_takes_after_a_target_asks_that_target():
+    # »hvad skal der til?« after »når vi målet for sygedagpenge?« was »Det forstod jeg ikke: »skal««.
+    result = parse("hvad skal der til?", context=parse("når vi målet for sygedagpenge?"))
+    assert (result.intent, result.indicator, result.unused) == ("target", "sygedagpenge", ())
+
+
 @pytest.mark.parametrize(("text", "indicator", "breakdown", "unused"), [
     # Read as a part of the first figure: »ingen tal for ledige opdelt på ydelse (Sygedagpenge)«.
     ("ledighed og sygedagpenge", "ledige", "", ("sygedagpenge",)),
