@@ -490,6 +490,20 @@ def test_which_targets_are_in_a_state_none_is_in_says_so(store):
     assert text.startswith(f"Ingen af udvalgets {len(behind)} mål er på sporet pr. 25. nov. 2026.")
 
 
+@pytest.mark.parametrize("question", ["mål for Herlev", "hvilke mål har Albertslund", "hvilke mål er bagud i Herlev"])
+def test_the_targets_of_a_kommune_without_any_say_so_not_the_own_kommunes(store, question):
+    # »mål for Herlev« showed Ballerup's four targets as if they were Herlev's.
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    text = reply(question, store, config, TODAY, targets=context.for_answer, target_board=context.board).text
+    asked = parse(question).area
+    name = "Herlev" if asked == "163" else "Albertslund"
+    assert text.startswith(f"Der er ikke sat nogen mål for {name} i Faktabot. Udvalgets mål gælder Ballerup")
+    assert not any(t.name in text for t in config.targets)
+    own = reply("mål for Ballerup", store, config, TODAY, targets=context.for_answer, target_board=context.board).text
+    assert all(t.name in own for t in config.targets)
+
+
 def test_a_ranking_of_an_older_common_period_says_why_and_who_lacks_the_newest(store):
     # »de 3 kommuner med flest langtidsledige« ranked marts 2024 without a word, in November 2026.
     result = ask(store, "de 3 kommuner med flest langtidsledige")

@@ -133,6 +133,7 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         "targets.txt.j2": [{"views": target_views, "now": NOW, "config_name": HOSTILE},
                            {"views": target_views, "now": NOW, "config_name": HOSTILE, "asked": "behind", "total": 9}],
         "help.txt.j2": [{"count": 31, "area": area}],
+        "no_area_targets.txt.j2": [{"area": area, "places": [area, area]}],
         "social.txt.j2": [{"kind": "thanks", "area": area}, {"kind": "greeting", "area": area}], "slack_help.txt.j2": [{"count": 31, "area": area}],
         "not_understood.txt.j2": [{"n": NotUnderstood(text=HOSTILE, unknown=(HOSTILE,), suggestions=("ledige",)),
                                    "names": {"ledige": HOSTILE}}],

@@ -27,8 +27,10 @@ from bot.asking.conversation import development_question, reply
 from bot.asking.queries import Query
 from bot.config import Config
 from bot.delivery.ledger import Ledger
+from bot.rendering import render
 from bot.rendering.charts import GoalPath
 from bot.rendering.message import Line
+from indicators.catalogue import default_areas
 from indicators.store import Store
 from indicators.types import Observation
 from rules.engine import AT_RISK, BREACHED, OK, evaluate
@@ -120,10 +122,19 @@ class TargetContext:
         shown = self.views
         if query is not None and query.indicator:
             shown = [v for v in shown if v.target.indicator == query.indicator]
+        area = None
+        if query is not None and query.area and self.views:
+            # »mål for Herlev«: Herlev's targets, or that it has none; it showed Ballerup's as the answer.
+            shown = [v for v in shown if v.target.area == query.area]
+            area = default_areas().get(query.area)
+            if not shown:
+                return render.render("no_area_targets.txt.j2", area=area,
+                                     places=list(dict.fromkeys(v.area for v in self.views)))
         if query is not None and query.status:
             # »hvilke mål er vi bagud på«: those, with how many of all they are.
+            total = sum(1 for v in self.views if area is None or v.target.area == area.code)
             shown = [v for v in shown if v.state.status in ASKED_STATUSES[query.status]]
-            return render_board(shown, self.now, self.config, asked=query.status, total=len(self.views))
+            return render_board(shown, self.now, self.config, asked=query.status, total=total)
         return render_board(shown, self.now, self.config)
 
     def board_rows(self) -> list[BoardRow]:
