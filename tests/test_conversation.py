@@ -322,3 +322,13 @@ def test_a_greeting_or_thanks_alone_gets_a_reply_and_keeps_the_conversation(stor
     assert after.result.query.indicator == "ledige" and after.result.area.name == "Herlev"
     # Inside a question the words change nothing.
     assert ask(store, "hej, hvad er ledigheden").result.query.indicator == "ledige"
+
+
+@pytest.mark.parametrize("text", ["hvorfor?", "vis det som graf", "vis udviklingen"])
+def test_why_or_a_chart_with_no_figure_in_the_talk_asks_which_figure(store, text):
+    # After the targets' board (no figure), »hvorfor?« was »Det forstod jeg ikke« with
+    # »selvforsørgelsesgraden« and two other unrelated figures suggested.
+    result = ask(store, text)
+    assert result.result.reason == "no_figure" and not result.result.suggestions
+    assert result.text.startswith("Hvilket tal tænker du på?")
+    assert ask(store, text, context=ask(store, "ledighed").context).result.query.indicator == "ledige"

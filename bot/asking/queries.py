@@ -39,6 +39,8 @@ INTENTS = ("value", "development", "ranking", "change", "why", "definition", "fr
 # Intents that need no indicator.
 GENERAL_INTENTS = ("help", "vocabulary", "target", "freshness", "greeting", "thanks")
 DEFAULT_TOP = 5
+# Intents that ask something of a figure: without one named or talked about, the reply asks which.
+_FIGURE_INTENTS = frozenset({"why", "development", "change", "definition"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +92,8 @@ class NotUnderstood:
     text: str
     suggestions: tuple[str, ...] = ()  # indicator ids, closest first
     unknown: tuple[str, ...] = ()  # the words that were not understood
-    # "empty", "unknown_words", "no_context" (a follow-up to nothing), "ranking_change" (kommuner
+    # "empty", "unknown_words", "no_context" (a follow-up to nothing), "no_figure" (»hvorfor?« with no
+    # figure named or talked about), "ranking_change" (kommuner
     # ranked by how much a figure moved, which a ranking cannot do) or "half_year" (none is made)
     reason: str = "unknown_words"
 
@@ -723,6 +726,10 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     if r.indicator is None and intent not in GENERAL_INTENTS:
         if _starts_followup(tokens, vocab) and not still_unknown:
             return NotUnderstood(text=text, reason="no_context")
+        if not still_unknown and r.intents & _FIGURE_INTENTS:
+            # »hvorfor?«, »vis det som graf« with no figure in the talk: ask which one; it was »Det
+            # forstod jeg ikke« with three figures suggested for the words »vis« and »graf«.
+            return NotUnderstood(text=text, reason="no_figure")
         return NotUnderstood(text=text, suggestions=suggest(still_unknown or tokens, vocab),
                              unknown=tuple(_original_words(text).get(w, w) for w in still_unknown))
     status = _target_status(tokens, vocab) if intent == "target" and r.indicator is None else ""
