@@ -118,6 +118,11 @@ def test_how_old_the_figures_are_asks_for_freshness(text):
     ("hvad skal der til for at nå målet for sygedagpenge", "target", "sygedagpenge"),
     # »som« set aside.
     ("vis ledigheden som graf", "development", "ledige"),
+    # »under«, »over«, »sidst«, »nået« set aside.
+    ("er ungeledigheden under målet", "target", "ungeledighed"),
+    ("ligger vi over målet for sygedagpenge", "target", "sygedagpenge"),
+    ("hvornår blev målet sidst nået for ungeledighed", "target", "ungeledighed"),
+    ("hvornår nåede vi sidst målet for fleksjob", "target", "fleksjob"),
 ])
 def test_questions_about_the_figures_and_targets_use_every_word(text, intent, indicator):
     result = parse(text)
