@@ -332,3 +332,15 @@ def test_why_or_a_chart_with_no_figure_in_the_talk_asks_which_figure(store, text
     assert result.result.reason == "no_figure" and not result.result.suggestions
     assert result.text.startswith("Hvilket tal tænker du på?")
     assert ask(store, text, context=ask(store, "ledighed").context).result.query.indicator == "ledige"
+
+
+def test_another_figure_after_the_newest_is_that_figures_newest_and_a_named_period_is_kept(store):
+    # »og for ungeledigheden?« after »hvad er målet for sygedagpenge« (2. kvt. 2026 shown) gave
+    # 2. kvt. 2026's average of a monthly figure, beside a target line about juli 2026.
+    _, young, flex = chat(store, "hvad er målet for sygedagpenge", "og for ungeledigheden?", "og fleksjob?")
+    for result, indicator in ((young, "ungeledighed"), (flex, "fleksjob")):
+        newest = store.last_periods(indicator, "151", "", "month", 1)[0]
+        assert result.result.observation.period == newest and "Gennemsnit" not in result.text
+    # A period the question named is kept for the next figure.
+    _, named = chat(store, "sygedagpenge 2. kvt. 2025", "og fleksjob?")
+    assert named.result.aggregate.period == "2025-Q2"

@@ -85,6 +85,9 @@ class Query:
     mean: bool = False
     # The targets asked for by state (»hvilke mål er vi bagud på«): "behind" or "on_track"; "" all.
     status: str = ""
+    # The period is the newest the answer showed, not one the question named (`Reply.context`): a
+    # follow-up naming another figure asks that figure's newest.
+    newest_shown: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -839,7 +842,9 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         r.areas = [context.area] if context.area else []
     if not r.compare:
         r.compare = [code for code in context.compare if code not in r.areas]
-    if r.period.is_latest:
+    if r.period.is_latest and not (context.newest_shown and named_indicator and r.indicator != context.indicator):
+        # »og for fleksjob?« after »hvad er målet for sygedagpenge« (2. kvt. 2026 shown) is
+        # fleksjob's newest month, not 2. kvt. 2026's average beside a target line about July.
         r.period = context.period
     r.period = _shifted(r.period, context)
     # »og i 2024?«, »og i Aarhus?« after »gennemsnit samtaler 2025«: still the average asked
