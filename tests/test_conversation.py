@@ -344,3 +344,20 @@ def test_another_figure_after_the_newest_is_that_figures_newest_and_a_named_peri
     # A period the question named is kept for the next figure.
     _, named = chat(store, "sygedagpenge 2. kvt. 2025", "og fleksjob?")
     assert named.result.aggregate.period == "2025-Q2"
+
+
+@pytest.mark.parametrize(("text", "starts"), [
+    # »hvad betyder målsti« was »Det forstod jeg ikke«, »hvad er en målsti« the targets' board.
+    ("hvad betyder målsti", "En målsti er udvalgets måltal lagt ud over tid"),
+    ("hvad er en målsti", "En målsti er udvalgets måltal lagt ud over tid"),
+    ("hvad betyder i risiko", "»I risiko« er et tidligt varsel"),
+    ("hvad betyder pct.-point", "Procentpoint (pct.-point) er forskellen mellem to procenttal"),
+    # A figure of that name: the word's meaning in one sentence, then the figure's definition.
+    ("hvad betyder fuldtidspersoner", "En fuldtidsperson er tiden på en ydelse omregnet til hele personer"),
+])
+def test_the_meaning_of_a_word_in_the_answers_is_one_sentence_first(store, text, starts):
+    result = ask(store, text)
+    assert result.as_json()["intent"] == "definition" and result.text.startswith(starts)
+    assert ("Faktaside 3, figur 3.1" in result.text) == ("fuldtidspersoner" in text)
+    # The figure's own definition is still the catalogue's.
+    assert ask(store, "hvad betyder ledighedsprocenten").text.startswith("*Udvikling i ledigheden*")

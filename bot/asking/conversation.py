@@ -232,7 +232,8 @@ def _said(parsed: Query | NotUnderstood, store: Store, config: Config) -> Reply:
     if parsed.intent == "vocabulary":
         return Reply(parsed, render.render("vocabulary.txt.j2", pages=catalogue.by_page()))
     if parsed.intent == "definition":
-        return Reply(parsed, render.render("definition.txt.j2", q=parsed, ind=catalogue.get(parsed.indicator)))
+        ind = catalogue.get(parsed.indicator) if parsed.indicator else None
+        return Reply(parsed, render.render("definition.txt.j2", q=parsed, ind=ind))
     found = freshness(parsed, store, catalogue, config.area)
     return Reply(found, render.render("freshness.txt.j2", f=found, area=areas.get(parsed.area or config.area)))
 

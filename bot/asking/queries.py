@@ -88,6 +88,7 @@ class Query:
     # The period is the newest the answer showed, not one the question named (`Reply.context`): a
     # follow-up naming another figure asks that figure's newest.
     newest_shown: bool = False
+    term: str = ""  # a word of the answers asked the meaning of (»hvad betyder målsti«): "målsti"
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +146,7 @@ class Vocabulary:
     which: frozenset[str] = frozenset()  # "hvilke": a list of the targets in a state is asked
     target_status: dict[str, str] = field(default_factory=dict)  # "bagud" -> "behind"
     social: dict[str, str] = field(default_factory=dict)  # "hej" -> "greeting", "tak" -> "thanks"
+    glossary: dict[str, str] = field(default_factory=dict)  # "målstien" -> "målsti"
 
     @classmethod
     def build(cls, catalogue: Catalogue, areas: Areas, path: Path = VOCABULARY_PATH) -> Vocabulary:
@@ -204,6 +206,7 @@ class Vocabulary:
             which=frozenset(fold(w) for w in data.get("which", ())),
             target_status={fold(k): v for k, v in data.get("target_status", {}).items()},
             social={fold(k): v for k, v in data.get("social", {}).items()},
+            glossary={fold(k): v for k, v in data.get("glossary", {}).items()},
         )
 
 
@@ -704,6 +707,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         r.intents.add("development" if r.indicator is not None else "target")
     if r.comparative and r.base is None:
         r.intents.discard("change")  # "flere langtidsledige end os" beside "kommuner": a level, ranked
+    if "definition" in r.intents and (term := _term(tokens, r, vocab)):
+        return Query(intent="definition", indicator=r.indicator, term=term, text=text)
     _part_of_context(tokens, r, context, vocab)
     named_something = bool(r.areas or r.compare or not r.period.is_latest or r.base or r.intents
                            or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind or r.own_region)
@@ -748,6 +753,16 @@ def _target_status(tokens: list[str], vocab: Vocabulary) -> str:
         status, _ = _phrase(tokens, i, vocab.target_status)
         if status:
             return "behind" if status == "on_track" and "ikke" in tokens else str(status)
+    return ""
+
+
+def _term(tokens: list[str], r: _Reading, vocab: Vocabulary) -> str:
+    """The word of the answers asked the meaning of (»hvad betyder målsti«), when no figure other
+    than one of that name is asked: »hvad betyder ledighedsprocenten« stays the figure's definition."""
+    for i in range(len(tokens)):
+        term, _ = _phrase(tokens, i, vocab.glossary)
+        if term and (r.indicator is None or _phrase(tokens, i, vocab.indicators)[0] == r.indicator):
+            return str(term)
     return ""
 
 
