@@ -504,6 +504,19 @@ def test_the_targets_of_a_kommune_without_any_say_so_not_the_own_kommunes(store,
     assert all(t.name in own for t in config.targets)
 
 
+def test_a_target_asked_for_a_period_without_a_figure_is_still_told(store):
+    # »hvad er målet for sygedagpenge i 2026« declined 2026's average (two quarters missing) and
+    # said nothing of the target asked about.
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    result = reply("hvad er målet for sygedagpenge i 2026", store, config, TODAY, targets=context.for_answer)
+    assert result.result.observation is None and "Jeg kan ikke give gennemsnittet" in result.text
+    assert "Færre på sygedagpenge (målsti)" in result.text and "mod målet 1.050" in result.text
+    # A figure asked without the target is as before: the missing year alone.
+    plain = reply("sygedagpenge 2026", store, config, TODAY, targets=context.for_answer)
+    assert "målsti" not in plain.text
+
+
 def test_a_ranking_of_an_older_common_period_says_why_and_who_lacks_the_newest(store):
     # »de 3 kommuner med flest langtidsledige« ranked marts 2024 without a word, in November 2026.
     result = ask(store, "de 3 kommuner med flest langtidsledige")

@@ -199,7 +199,9 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
     if result.ranking is not None:
         return Reply.of(result, answer_content(result, words))
     path: list[tuple[str, float]] = []
-    if targets is not None and result.observation is not None:
+    if targets is not None and (result.observation is not None or parsed.intent == "target"):
+        # A target asked about is told also when the period asked has no figure (»hvad er målet for
+        # sygedagpenge i 2026« declined 2026's average and said nothing of the target).
         line, path = targets(parsed, result)
         if line:
             result = replace(result, target=line)
