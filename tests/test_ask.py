@@ -517,6 +517,28 @@ def test_a_target_asked_for_a_period_without_a_figure_is_still_told(store):
     assert "målsti" not in plain.text
 
 
+@pytest.mark.parametrize(("question", "needed"), [
+    ("hvad skal der til for at nå målet for sygedagpenge",
+     "For at nå målet på 1.050 personer ved udgangen af 2026 skal sygedagpenge mv. ned med {gap} personer"),
+    ("hvor langt er vi fra målet for ungeledigheden",
+     "For at holde loftet på 7,0 pct. ved udgangen af 2026 skal ungeledigheden ned med {gap} pct.-point"),
+    ("hvad skal der til for samtalehyppigheden", "For at nå målet skal samtalehyppigheden op med {gap} samtaler pr. person"),
+])
+def test_what_it_takes_to_reach_a_target_is_the_distance_to_its_goal(store, question, needed):
+    # »hvad skal der til?« was not understood; »hvor langt er vi fra målet« answered the status alone.
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    result = reply(question, store, config, TODAY, targets=context.for_answer)
+    view = next(v for v in context.views if v.target.indicator == result.result.indicator.id)
+    goal = view.state.forecast.goal if view.state.forecast else view.state.reason.compare_value
+    gap = f"{abs(goal - view.state.actual):.1f}".replace(".", ",") if view.indicator.format == "pct" \
+        or view.indicator.decimals else f"{abs(goal - view.state.actual):,.0f}".replace(",", ".")
+    assert needed.format(gap=gap) in result.text
+    # The status line alone when the question does not ask what it takes.
+    assert "For at" not in reply(f"mål for {view.indicator.name}", store, config, TODAY,
+                                 targets=context.for_answer).text
+
+
 def test_a_ranking_of_an_older_common_period_says_why_and_who_lacks_the_newest(store):
     # »de 3 kommuner med flest langtidsledige« ranked marts 2024 without a word, in November 2026.
     result = ask(store, "de 3 kommuner med flest langtidsledige")

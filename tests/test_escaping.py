@@ -127,6 +127,7 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         "factsheet_page_footer.txt.j2": [{"page": 1, "pages": 7}],
         "factsheet_pdf_title.txt.j2": [{"kommune": HOSTILE, "quarter": "2026-Q3"}],
         "forecast.txt.j2": [{"v": v} for v in target_views if v.state.forecast],
+        "target_needed.txt.j2": [{"v": hostile(v)} for v in target_views if v.target.kind == "trajectory"],
         "reason.txt.j2": [{"v": v} for v in target_views],
         "target_line.txt.j2": [{"v": v} for v in target_views],
         "slack_home_target.txt.j2": [{"v": v, "newest": None, "previous": None, "change": None} for v in target_views],

@@ -102,11 +102,15 @@ class TargetContext:
         if view is None or answer.query.breakdown:
             return None, []
         window = (answer.history[0].period, answer.history[-1].period) if answer.history else None
-        key = (id(view), window)
+        key = (id(view), window, query.needed)
         made = self._made.get(key)
         if made is None:
             path = goal_path(view.target, *window) if window else []
-            made = self._made[key] = (answer_line(view), path)
+            line = answer_line(view)
+            if query.needed and (needed := render.render("target_needed.txt.j2", v=view).strip()):
+                # »hvad skal der til?«: how far the newest figure is from the goal at the end.
+                line = Line(f"{line.text} {needed}", label=line.label, status=line.status, note=line.note)
+            made = self._made[key] = (line, path)
         line, path = made
         # A copy: the caller owns its path (a GoalPath keeps its kind for the chart's legend).
         return line, (type(path)(path, kind=path.kind) if isinstance(path, GoalPath) else list(path))

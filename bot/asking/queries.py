@@ -89,6 +89,7 @@ class Query:
     # follow-up naming another figure asks that figure's newest.
     newest_shown: bool = False
     term: str = ""  # a word of the answers asked the meaning of (»hvad betyder målsti«): "målsti"
+    needed: bool = False  # »hvad skal der til?«: how far the figure is from the target's goal
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +148,7 @@ class Vocabulary:
     target_status: dict[str, str] = field(default_factory=dict)  # "bagud" -> "behind"
     social: dict[str, str] = field(default_factory=dict)  # "hej" -> "greeting", "tak" -> "thanks"
     glossary: dict[str, str] = field(default_factory=dict)  # "målstien" -> "målsti"
+    needed: frozenset[str] = frozenset()  # "hvad skal der til": what it takes to reach a target
 
     @classmethod
     def build(cls, catalogue: Catalogue, areas: Areas, path: Path = VOCABULARY_PATH) -> Vocabulary:
@@ -207,6 +209,7 @@ class Vocabulary:
             target_status={fold(k): v for k, v in data.get("target_status", {}).items()},
             social={fold(k): v for k, v in data.get("social", {}).items()},
             glossary={fold(k): v for k, v in data.get("glossary", {}).items()},
+            needed=frozenset(fold(w) for w in data.get("needed", ())),
         )
 
 
@@ -357,6 +360,7 @@ class _Reading:
     aggregate_word: str = ""
     latest_named: bool = False  # a word for the newest period was read ("nu", "seneste")
     comparative: bool = False  # "flere"/"højere" beside "kommuner" set the ranking's order
+    needed: bool = False  # »hvad skal der til«: what it takes to reach the target
 
 
 def _after_since(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
@@ -709,6 +713,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         r.intents.discard("change")  # "flere langtidsledige end os" beside "kommuner": a level, ranked
     if "definition" in r.intents and (term := _term(tokens, r, vocab)):
         return Query(intent="definition", indicator=r.indicator, term=term, text=text)
+    # »hvad skal der til?«: read only of a question about targets (a scan of the words)
+    r.needed = "target" in r.intents and any(_phrase(tokens, i, vocab.needed)[0] for i in range(len(tokens)))
     _part_of_context(tokens, r, context, vocab)
     named_something = bool(r.areas or r.compare or not r.period.is_latest or r.base or r.intents
                            or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind or r.own_region)
@@ -837,7 +843,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         ("compare" if r.own_region and r.areas else r.own_region), ranked_from=ranked_from, assumed_indicator=assumed,
         unused=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.unused + still_unknown)),
         other_figures=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_figures)), followup=followup,
-        mean=mean, status=status,
+        mean=mean, status=status, needed=r.needed,
     )
 
 
