@@ -341,9 +341,14 @@ def test_another_figure_after_the_newest_is_that_figures_newest_and_a_named_peri
     for result, indicator in ((young, "ungeledighed"), (flex, "fleksjob")):
         newest = store.last_periods(indicator, "151", "", "month", 1)[0]
         assert result.result.observation.period == newest and "Gennemsnit" not in result.text
-    # A period the question named is kept for the next figure.
+    # Also after a follow-up that kept the newest (»hvorfor?«, »hvad skal der til?«) in between.
+    *_, later = chat(store, "sygedagpenge", "hvad skal der til?", "og for fleksjob?")
+    assert later.result.observation.period == store.last_periods("fleksjob", "151", "", "month", 1)[0]
+    # A period the question named is kept for the next figure, also through a follow-up.
     _, named = chat(store, "sygedagpenge 2. kvt. 2025", "og fleksjob?")
     assert named.result.aggregate.period == "2025-Q2"
+    *_, through = chat(store, "sygedagpenge 2. kvt. 2025", "hvorfor?", "og fleksjob?")
+    assert through.result.aggregate.period == "2025-Q2"
 
 
 @pytest.mark.parametrize(("text", "starts"), [

@@ -85,7 +85,8 @@ class Reply:
             query = result.query
             return replace(query, period=PeriodRequest(period=period) if period else query.period,
                            indicator=result.indicator.id if result.ranking is None else query.indicator,
-                           newest_shown=query.period.is_latest and result.ranking is None and period is not None)
+                           newest_shown=(query.period.is_latest or query.newest_shown) and result.ranking is None
+                           and period is not None)
         if isinstance(result, Query) and result.indicator is not None:
             return result
         if isinstance(result, Freshness) and result.query.indicator is not None:

@@ -361,6 +361,7 @@ class _Reading:
     latest_named: bool = False  # a word for the newest period was read ("nu", "seneste")
     comparative: bool = False  # "flere"/"højere" beside "kommuner" set the ranking's order
     needed: bool = False  # »hvad skal der til«: what it takes to reach the target
+    newest_shown: bool = False  # the period is the newest an answer before showed (a follow-up's)
 
 
 def _after_since(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
@@ -843,7 +844,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         ("compare" if r.own_region and r.areas else r.own_region), ranked_from=ranked_from, assumed_indicator=assumed,
         unused=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.unused + still_unknown)),
         other_figures=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_figures)), followup=followup,
-        mean=mean, status=status, needed=r.needed,
+        mean=mean, status=status, needed=r.needed, newest_shown=r.newest_shown,
     )
 
 
@@ -866,7 +867,8 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
     if r.period.is_latest and not (context.newest_shown and named_indicator and r.indicator != context.indicator):
         # »og for fleksjob?« after »hvad er målet for sygedagpenge« (2. kvt. 2026 shown) is
         # fleksjob's newest month, not 2. kvt. 2026's average beside a target line about July.
-        r.period = context.period
+        # Carried on, the period is still the newest shown (»sygedagpenge« … »hvorfor?« … »og fleksjob?«).
+        r.period, r.newest_shown = context.period, context.newest_shown
     r.period = _shifted(r.period, context)
     # »og i 2024?«, »og i Aarhus?« after »gennemsnit samtaler 2025«: still the average asked
     r.aggregate = r.aggregate or context.mean
