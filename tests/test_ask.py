@@ -539,6 +539,17 @@ def test_what_it_takes_to_reach_a_target_is_the_distance_to_its_goal(store, ques
                                  targets=context.for_answer).text
 
 
+def test_a_target_asked_where_there_is_neither_figure_nor_target_says_both(store):
+    # »mål for Herlev« after »fleksjob« said only that Herlev has no fleksjob figures.
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    first = reply("fleksjob", store, config, TODAY, targets=context.for_answer)
+    result = reply("mål for Herlev", store, config, TODAY, targets=context.for_answer, context=first.context)
+    assert result.result.observation is None and result.result.area.name == "Herlev"
+    assert "Der er ikke sat noget mål for personer i fleksjob i Herlev i Faktabot." in result.text
+    assert "her er tallet" not in result.text
+
+
 def test_a_ranking_of_an_older_common_period_says_why_and_who_lacks_the_newest(store):
     # »de 3 kommuner med flest langtidsledige« ranked marts 2024 without a word, in November 2026.
     result = ask(store, "de 3 kommuner med flest langtidsledige")

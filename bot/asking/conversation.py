@@ -206,12 +206,14 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
         line, path = targets(parsed, result)
         if line:
             result = replace(result, target=line)
-    if parsed.intent == "target" and result.target is None and result.observation is not None:
+    if parsed.intent == "target" and result.target is None:
         # »mål for ledighed« with no such target: say so, or the figure reads as the target's answer.
-        # The area's targets are named: »mål for samtaler« means the samtalehyppighed's target.
+        # The area's targets are named: »mål for samtaler« means the samtalehyppighed's target. Also
+        # without a figure (»mål for Herlev« after fleksjob said only that Herlev has no figures).
         others = tuple(dict.fromkeys(t.name for t in config.targets if t.area == result.area.code))
         result = replace(result, target=Line(render.render(
-            "no_target.txt.j2", indicator=result.indicator.name, area=result.area.name, others=others)))
+            "no_target.txt.j2", indicator=result.indicator.name, area=result.area.name, others=others,
+            figure=result.observation is not None)))
     chart = None
     if with_chart and (spec := charts.spec_for(result, path)) is not None:
         chart = charts.render_png(spec)
