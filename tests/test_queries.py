@@ -129,6 +129,9 @@ def test_how_old_the_figures_are_asks_for_freshness(text):
     ("hvordan klarer vi os", "target", None),
     ("hvordan klarer vi os på ungeledighed", "target", "ungeledighed"),
     ("hvor kommer tallet fra", "freshness", None),
+    ("hvornår skal målet for sygedagpenge være nået", "target", "sygedagpenge"),
+    ("hvornår udløber målet for fleksjob", "target", "fleksjob"),
+    ("hvad er fremskrivningen for ungeledigheden", "target", "ungeledighed"),
 ])
 def test_questions_about_the_figures_and_targets_use_every_word(text, intent, indicator):
     result = parse(text)
