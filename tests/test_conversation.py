@@ -366,3 +366,17 @@ def test_the_meaning_of_a_word_in_the_answers_is_one_sentence_first(store, text,
     assert ("Faktaside 3, figur 3.1" in result.text) == ("fuldtidspersoner" in text)
     # The figure's own definition is still the catalogue's.
     assert ask(store, "hvad betyder ledighedsprocenten").text.startswith("*Udvikling i ledigheden*")
+
+
+def test_is_it_sample_data_after_a_figure_is_about_that_figures_sources(store):
+    # »er det eksempeldata?« after sygedagpenge was not understood; »hvor kommer tallet fra?« after
+    # ledighed listed every source in the store.
+    _, sample = chat(store, "sygedagpenge", "er det eksempeldata?")
+    assert sample.result.query.indicator == "sygedagpenge" and sample.as_json()["intent"] == "freshness"
+    assert "Hvor kommer tallene for sygedagpenge mv. i Ballerup fra" in sample.text
+    assert "Eksempeldata (syntetiske tal)" in sample.text and "Jobindsats" not in sample.text
+    _, origin = chat(store, "ledighed", "hvor kommer tallet fra?")
+    assert origin.result.query.indicator == "ledige" and "y25i01" in origin.text and "AUK01" not in origin.text
+    # »tallene« in general are every source.
+    _, every = chat(store, "ledighed", "hvornår er tallene opdateret")
+    assert every.result.query.indicator is None and "AUK01" in every.text

@@ -149,6 +149,7 @@ class Vocabulary:
     social: dict[str, str] = field(default_factory=dict)  # "hej" -> "greeting", "tak" -> "thanks"
     glossary: dict[str, str] = field(default_factory=dict)  # "målstien" -> "målsti"
     needed: frozenset[str] = frozenset()  # "hvad skal der til": what it takes to reach a target
+    this_figure: frozenset[str] = frozenset()  # "det", "tallet": the figure talked about
 
     @classmethod
     def build(cls, catalogue: Catalogue, areas: Areas, path: Path = VOCABULARY_PATH) -> Vocabulary:
@@ -210,6 +211,7 @@ class Vocabulary:
             social={fold(k): v for k, v in data.get("social", {}).items()},
             glossary={fold(k): v for k, v in data.get("glossary", {}).items()},
             needed=frozenset(fold(w) for w in data.get("needed", ())),
+            this_figure=frozenset(fold(w) for w in data.get("this_figure", ())),
         )
 
 
@@ -719,9 +721,13 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     _part_of_context(tokens, r, context, vocab)
     named_something = bool(r.areas or r.compare or not r.period.is_latest or r.base or r.intents
                            or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind or r.own_region)
+    # »er det eksempeldata?«, »hvor kommer tallet fra?« after a figure ask about that figure's sources;
+    # »hvornår er tallene opdateret« about all of them.
+    this_figure = "freshness" in r.intents and not {"help", "vocabulary"} & r.intents \
+        and not vocab.this_figure.isdisjoint(tokens)
     followup = context is not None and context.indicator is not None and (
         _starts_followup(tokens, vocab) or (r.indicator is None and named_something)
-    ) and not ({"help", "vocabulary", "freshness"} & r.intents and r.indicator is None)
+    ) and (this_figure or not ({"help", "vocabulary", "freshness"} & r.intents and r.indicator is None))
     if followup:
         return _follow(text, r, still_unknown, context, vocab)
     if r.wants_rate:
