@@ -110,6 +110,19 @@ def test_help_and_vocabulary_answer_without_an_indicator(store):
     assert "Ledighed:" in vocabulary and "samtalehyppigheden" in vocabulary
 
 
+def test_every_question_the_help_offers_is_understood_with_every_word(store):
+    # The help named only »hvordan går det med målene« of the questions about targets; those it
+    # offers now (»hvilke mål er vi bagud på«, »hvad skal der til …«, »hvad betyder målsti«) must
+    # each be understood, no word set aside.
+    help_text = ask(store, "hjælp").text
+    examples = [e for line in help_text.splitlines() for e in line.split("»")[1:]]
+    questions = [e.split("«", 1)[0] for e in examples]
+    assert "hvilke mål er vi bagud på" in questions and "hvad betyder målsti" in questions
+    for question in questions:
+        parsed = parse(question)
+        assert isinstance(parsed, Query) and parsed.unused == (), question
+
+
 def test_an_area_without_the_figure_says_there_are_no_figures(store):
     result = ask(store, "sygedagpenge aarhus")
     assert result.result.observation is None
