@@ -516,6 +516,9 @@ def test_the_targets_of_a_kommune_without_any_say_so_not_the_own_kommunes(store,
     assert not any(t.name in text for t in config.targets)
     own = reply("mål for Ballerup", store, config, TODAY, targets=context.for_answer, target_board=context.board).text
     assert all(t.name in own for t in config.targets)
+    landet = reply("hvordan går det med målene i hele landet", store, config, TODAY, targets=context.for_answer,
+                   target_board=context.board).text
+    assert landet.startswith("Der er ikke sat nogen mål for hele landet") and "»ledighed hele landet«" in landet
 
 
 def test_a_target_asked_for_a_period_without_a_figure_is_still_told(store):
