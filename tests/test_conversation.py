@@ -381,3 +381,9 @@ def test_is_it_sample_data_after_a_figure_is_about_that_figures_sources(store):
     # »tallene« in general are every source.
     _, every = chat(store, "ledighed", "hvornår er tallene opdateret")
     assert every.result.query.indicator is None and "AUK01" in every.text
+
+
+def test_why_behind_after_a_figure_shows_what_moved(store):
+    # »hvorfor er vi bagud?« after sygedagpenge repeated the level with the target's line.
+    _, why = chat(store, "sygedagpenge", "hvorfor er vi bagud?")
+    assert why.as_json()["intent"] == "change" and "Årsagerne står ikke i tallene" in why.text

@@ -621,9 +621,15 @@ def _ranks_a_change(intent: str, r: _Reading) -> bool:
 
 def _intent(r: _Reading, has_indicator: bool) -> str:
     intents = r.intents
-    for intent in ("help", "vocabulary", "freshness", "definition", "target"):
+    for intent in ("help", "vocabulary", "freshness", "definition"):
         if intent in intents:
             return intent
+    if "why" in intents and "target" in intents and has_indicator:
+        # »hvorfor er vi bagud på sygedagpenge«: what moved (the target's line comes with it); as a
+        # target question it answered the level alone.
+        return "why"
+    if "target" in intents:
+        return "target"
     if r.order or r.area_kind:
         return "ranking"
     if not has_indicator:
