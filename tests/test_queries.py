@@ -242,3 +242,13 @@ def test_a_part_that_is_the_figure_itself_is_no_part(text):
     # »Der er ingen tal for ledige unge opdelt på alder (18-29 år) … – her er det samlede tal«.
     result = parse(text)
     assert (result.indicator, result.breakdown, result.unused) == ("ledige_unge", "", ())
+
+
+def test_the_word_that_names_a_second_figure_is_not_a_part_of_the_first():
+    # »forskellen på ungeledighed og officiel ungeledighed« read »officiel« as the first figure's
+    # seasonally adjusted series: »Der er ingen sæsonkorrigerede tal for ungeledigheden«.
+    result = parse("hvad er forskellen på ungeledighed og officiel ungeledighed")
+    assert (result.indicator, result.breakdown) == ("ungeledighed", "")
+    assert result.other_figures == ("officiel ungeledighed",)
+    # Named of the first figure, the word still picks its series.
+    assert parse("sæsonkorrigeret ledighedsprocent og sygedagpenge").breakdown == "korrektion=Sæsonkorrigeret"

@@ -387,6 +387,12 @@ def _months_ago(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[int, int]
     return round(number * unit), used + unit_used + 1
 
 
+def _only_within(tokens: list[str], start: int, end: int, vocab: Vocabulary) -> bool:
+    """Whether the words naming the series (»sæsonkorrigeret«, »officiel«) are all in tokens[start:end]."""
+    inside = [i for i, t in enumerate(tokens) if vocab.breakdown_values.get(t, ("",))[0] == "korrektion"]
+    return bool(inside) and all(start <= i < end for i in inside)
+
+
 def _after_and(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
     """Whether tokens[i] follows "og"/"eller" with only filler between: "og hvor mange sygemeldte"."""
     j = i - 1
@@ -532,6 +538,10 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             # ledige it was answered as »ingen tal for ledige opdelt på ydelse (Sygedagpenge)«.
             r.unused.append(" ".join(tokens[i:i + other_used]))
             r.other_figures.append(r.unused[-1])
+            if _only_within(tokens, i, i + other_used, vocab):
+                # »ungeledighed og officiel ungeledighed«: »officiel« named the second figure, not
+                # the first one's seasonally adjusted series (»ingen sæsonkorrigerede tal«).
+                r.breakdown.pop("korrektion", None)
             i += other_used
             continue
         if value:
