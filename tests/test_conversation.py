@@ -358,6 +358,8 @@ def test_another_figure_after_the_newest_is_that_figures_newest_and_a_named_peri
     ("hvad er en målsti", "En målsti er udvalgets måltal lagt ud over tid"),
     ("hvad betyder i risiko", "»I risiko« er et tidligt varsel"),
     ("hvad betyder pct.-point", "Procentpoint (pct.-point) er forskellen mellem to procenttal"),
+    ("hvad betyder tolerance", "Tolerancen er målets advarselsbånd"),
+    ("hvad er et mål", "Et mål er udvalgets krav til et nøgletal"),
     # A figure of that name: the word's meaning in one sentence, then the figure's definition.
     ("hvad betyder fuldtidspersoner", "En fuldtidsperson er tiden på en ydelse omregnet til hele personer"),
 ])
