@@ -256,3 +256,11 @@ def test_the_word_that_names_a_second_figure_is_not_a_part_of_the_first():
     assert result.other_figures == ("officiel ungeledighed",)
     # Named of the first figure, the word still picks its series.
     assert parse("sæsonkorrigeret ledighedsprocent og sygedagpenge").breakdown == "korrektion=Sæsonkorrigeret"
+
+
+@pytest.mark.parametrize(("text", "indicator"), [("hvornår kommer vi under loftet for ungeledighed", "ungeledighed"),
+                                                 ("hvor ofte er vi bagud på sygedagpenge", "sygedagpenge")])
+def test_when_or_how_often_about_a_target_is_not_a_question_about_updates(text, indicator):
+    # »hvornår kommer« and »hvor ofte« alone would have made these the sources' update dates.
+    result = parse(text)
+    assert (result.intent, result.indicator) == ("target", indicator)
