@@ -264,3 +264,10 @@ def test_when_or_how_often_about_a_target_is_not_a_question_about_updates(text, 
     # »hvornår kommer« and »hvor ofte« alone would have made these the sources' update dates.
     result = parse(text)
     assert (result.intent, result.indicator) == ("target", indicator)
+
+
+@pytest.mark.parametrize(("text", "intent"), [("hvor langt er ledigheden faldet siden 2020", "change"),
+                                              ("ledigheden er nået op på 4 pct", "value")])
+def test_words_of_distance_without_a_target_word_are_not_a_target_question(text, intent):
+    # »hvor langt« and »nået« alone made these the target's question (»ingen mål for ledige«).
+    assert parse(text).intent == intent
