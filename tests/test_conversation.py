@@ -389,3 +389,12 @@ def test_why_behind_after_a_figure_shows_what_moved(store):
     # »hvorfor er vi bagud?« after sygedagpenge repeated the level with the target's line.
     _, why = chat(store, "sygedagpenge", "hvorfor er vi bagud?")
     assert why.as_json()["intent"] == "change" and "Årsagerne står ikke i tallene" in why.text
+
+
+def test_what_the_target_is_after_a_figure_is_its_target_not_the_words_meaning(store):
+    # »hvad er en målsti« asks the word; »hvad er målet?«, »hvad er loftet?« after a figure its target,
+    # and »hvad er en gennemsnitlig ledighed« a figure.
+    for text in ("hvad er målet?", "hvad er loftet?"):
+        _, target = chat(store, "ungeledighed", text)
+        assert target.result.query.intent == "target" and target.result.indicator.id == "ungeledighed"
+    assert parse("hvad er en gennemsnitlig ledighed i 2025").intent == "value"

@@ -149,6 +149,7 @@ class Vocabulary:
     social: dict[str, str] = field(default_factory=dict)  # "hej" -> "greeting", "tak" -> "thanks"
     glossary: dict[str, str] = field(default_factory=dict)  # "målstien" -> "målsti"
     needed: frozenset[str] = frozenset()  # "hvad skal der til": what it takes to reach a target
+    glossary_lead: frozenset[str] = frozenset()  # "hvad er en" before a glossary word
     this_figure: frozenset[str] = frozenset()  # "det", "tallet": the figure talked about
 
     @classmethod
@@ -211,6 +212,7 @@ class Vocabulary:
             social={fold(k): v for k, v in data.get("social", {}).items()},
             glossary={fold(k): v for k, v in data.get("glossary", {}).items()},
             needed=frozenset(fold(w) for w in data.get("needed", ())),
+            glossary_lead=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("words", ())),
             this_figure=frozenset(fold(w) for w in data.get("this_figure", ())),
         )
 
@@ -730,7 +732,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         r.intents.add("development" if r.indicator is not None else "target")
     if r.comparative and r.base is None:
         r.intents.discard("change")  # "flere langtidsledige end os" beside "kommuner": a level, ranked
-    if "definition" in r.intents and (term := _term(tokens, r, vocab)):
+    if ("definition" in r.intents or _glossary_lead(tokens, vocab)) and (term := _term(tokens, r, vocab)):
         return Query(intent="definition", indicator=r.indicator, term=term, text=text)
     # »hvad skal der til?«: read only of a question about targets (a scan of the words)
     r.needed = "target" in r.intents and any(_phrase(tokens, i, vocab.needed)[0] for i in range(len(tokens)))
@@ -783,6 +785,13 @@ def _target_status(tokens: list[str], vocab: Vocabulary) -> str:
         if status:
             return "behind" if status == "on_track" and "ikke" in tokens else str(status)
     return ""
+
+
+def _glossary_lead(tokens: list[str], vocab: Vocabulary) -> bool:
+    """»hvad er en målsti«: the question is the lead words and a word of the glossary, nothing else."""
+    _, used = _phrase(tokens, 0, vocab.glossary_lead)
+    term, term_used = _phrase(tokens, used, vocab.glossary) if used else (None, 0)
+    return bool(term) and used + term_used == len(tokens)
 
 
 def _term(tokens: list[str], r: _Reading, vocab: Vocabulary) -> str:
