@@ -129,6 +129,18 @@ def test_an_area_without_the_figure_says_there_are_no_figures(store):
     assert "Der er ingen tal for sygedagpenge mv. i Aarhus" in result.text
 
 
+def test_an_area_without_a_figure_held_for_few_areas_names_those(store):
+    # »hvad med Herlev?« after sygedagpenge said »kilden giver det ikke for det område, eller det er
+    # ikke hentet endnu«: the figure is eksempeldata for three areas, which a manager could not tell.
+    held = sorted(store.areas_of("sygedagpenge"))
+    assert held == ["000", "151", "165"]
+    text = ask(store, "sygedagpenge herlev").text
+    assert "Der er ingen tal for sygedagpenge mv. i Herlev. Faktabot har kun tal for sygedagpenge mv. for " \
+           "Ballerup, Albertslund og hele landet – spørg fx »sygedagpenge mv. Ballerup«." in text
+    # A figure held nearly everywhere keeps the general words.
+    assert "kilden giver det ikke" in ask(store, "langtidsledige Region Hovedstaden").text
+
+
 def test_chart_is_a_png_sized_for_slack_with_comparison_and_sample_marker(store):
     result = ask(store, "sygedagpenge vs landet", with_chart=True)
     image = imread(io.BytesIO(result.chart), format="png")

@@ -82,7 +82,8 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         evaluation = watch.assess_all(store, Ledger(store.db), config, NOW)
         target_views = views.views(config.targets, evaluation.states)
         answers = [reply(q, store, config, NOW.date()).result
-                   for q in ("udvikling i ledighed vs landet", "ledige efter ydelse", "ledighed maj 2026")]
+                   for q in ("udvikling i ledighed vs landet", "ledige efter ydelse", "ledighed maj 2026",
+                             "sygedagpenge herlev")]
         definition = reply("hvad betyder forsørgertryk", store, config, NOW.date()).result
         freshness = reply("hvornår er tallene opdateret", store, config, NOW.date()).result
         ranking = reply("hvilke kommuner har den laveste ledighed", store, config, NOW.date()).result
