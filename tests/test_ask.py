@@ -579,6 +579,15 @@ def test_a_target_asked_where_there_is_neither_figure_nor_target_says_both(store
     assert "her er tallet" not in result.text
 
 
+def test_why_behind_on_a_figure_without_a_target_says_there_is_none(store):
+    # »hvorfor er vi bagud på ledigheden« answers why; the question takes a target for granted, so
+    # the answer says there is none (as a target question it did, before it answered why).
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    text = reply("hvorfor er vi bagud på ledigheden", store, config, TODAY, targets=context.for_answer).text
+    assert "Årsagerne står ikke i tallene" in text and "Der er ikke sat noget mål for ledige i Ballerup" in text
+
+
 def test_a_ranking_of_an_older_common_period_says_why_and_who_lacks_the_newest(store):
     # »de 3 kommuner med flest langtidsledige« ranked marts 2024 without a word, in November 2026.
     result = ask(store, "de 3 kommuner med flest langtidsledige")

@@ -206,7 +206,7 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
         line, path = targets(parsed, result)
         if line:
             result = replace(result, target=line)
-    if parsed.intent == "target" and result.target is None:
+    if (parsed.intent == "target" or parsed.target_asked) and result.target is None:
         # »mål for ledighed« with no such target: say so, or the figure reads as the target's answer.
         # The area's targets are named: »mål for samtaler« means the samtalehyppighed's target. Also
         # without a figure (»mål for Herlev« after fleksjob said only that Herlev has no figures).

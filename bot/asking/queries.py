@@ -90,6 +90,9 @@ class Query:
     newest_shown: bool = False
     term: str = ""  # a word of the answers asked the meaning of (»hvad betyder målsti«): "målsti"
     needed: bool = False  # »hvad skal der til?«: how far the figure is from the target's goal
+    # A target word in a question another intent answers (»hvorfor er vi bagud på ledigheden«): the
+    # answer says when the figure has no target.
+    target_asked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -876,6 +879,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         unused=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.unused + still_unknown)),
         other_figures=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_figures)), followup=followup,
         mean=mean, status=status, needed=r.needed, newest_shown=r.newest_shown,
+        target_asked=intent != "target" and "target" in r.intents,
     )
 
 
