@@ -141,6 +141,9 @@ def test_how_old_the_figures_are_asks_for_freshness(text):
     ("hvorfor er vi bagud på sygedagpenge", "why", "sygedagpenge"),
     ("hvorfor går det dårligt med ungeledigheden", "why", "ungeledighed"),
     ("går det godt med fleksjob", "target", "fleksjob"),
+    # The target explained, not the figure's catalogue definition.
+    ("hvad betyder målet for sygedagpenge", "target", "sygedagpenge"),
+    ("forklar målet for ungeledigheden", "target", "ungeledighed"),
 ])
 def test_questions_about_the_figures_and_targets_use_every_word(text, intent, indicator):
     result = parse(text)

@@ -636,6 +636,10 @@ def _ranks_a_change(intent: str, r: _Reading) -> bool:
 
 def _intent(r: _Reading, has_indicator: bool) -> str:
     intents = r.intents
+    if "definition" in intents and "target" in intents and has_indicator and not {"help", "vocabulary"} & intents:
+        # »hvad betyder målet for sygedagpenge«: the target explained (its line names the goal and
+        # where the figure stands), not the figure's catalogue definition.
+        return "target"
     for intent in ("help", "vocabulary", "freshness", "definition"):
         if intent in intents:
             return intent
