@@ -158,6 +158,9 @@ def test_ask_chart_writes_the_png(sample_store_path, tmp_path):
 def test_ask_json_for_help_keeps_the_contract(sample_store_path):
     answer = json.loads(run_cli("ask", "hjælp", "--json", db=sample_store_path).stdout)
     assert answer["understood"] is True and answer["intent"] == "help" and answer["value"] is None
+    # A greeting's or thanks' short reply is the contract's »help« too (DESIGN.md lists no other name).
+    thanks = json.loads(run_cli("ask", "tak", "--json", db=sample_store_path).stdout)
+    assert thanks["understood"] is True and thanks["intent"] == "help" and thanks["text"].startswith("Selv tak!")
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

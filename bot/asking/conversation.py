@@ -107,7 +107,9 @@ class Reply:
                     "unused": list(result.query.unused),
                     "sample_data": any(s.source == "eksempeldata" for s in result.sources)}
         if isinstance(result, Query):
-            return {**base, "intent": result.intent, "indicator": result.indicator, "unused": list(result.unused)}
+            # A greeting's or thanks' reply is a short help: the contract's intents have no other name for it.
+            intent = "help" if result.intent in ("greeting", "thanks") else result.intent
+            return {**base, "intent": intent, "indicator": result.indicator, "unused": list(result.unused)}
         obs = result.observation
         data = {
             **base,
