@@ -495,6 +495,7 @@ def test_an_overview_shows_the_targets_board(store):
     ("hvor mange mål er på sporet", {"ok"}),
     ("hvilke mål når vi ikke", {"breached", "at_risk"}),
     ("er der nogen mål i risiko", {"breached", "at_risk"}),
+    ("hvilke mål er vi bgud på", {"breached", "at_risk"}),
 ])
 def test_which_targets_are_behind_or_on_track_lists_those(store, question, shown):
     # »hvilke mål går det godt med« showed every target, the three behind first.

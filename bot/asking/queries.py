@@ -787,11 +787,14 @@ def _target_status(tokens: list[str], vocab: Vocabulary) -> str:
     or "" (every target). It showed every target, those on track among the ones asked about."""
     if not any(_phrase(tokens, i, vocab.which)[0] for i in range(len(tokens))):
         return ""
-    for i in range(len(tokens)):
-        status, _ = _phrase(tokens, i, vocab.target_status)
-        if status:
-            return "behind" if status == "on_track" and "ikke" in tokens else str(status)
-    return ""
+    status = next((found for i in range(len(tokens)) if (found := _phrase(tokens, i, vocab.target_status)[0])), None)
+    if status is None:
+        # »hvilke mål er vi bgud på«: a misspelt state word, as a misspelt figure is taken as meant
+        status = next((found for t in tokens if t not in vocab.filler and t not in vocab.intents
+                       and (found := _fuzzy(t, vocab.target_status, FUZZY_ACCEPT + 4))), None)
+    if status is None:
+        return ""
+    return "behind" if status == "on_track" and "ikke" in tokens else str(status)
 
 
 def _glossary_lead(tokens: list[str], vocab: Vocabulary) -> bool:
