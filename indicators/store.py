@@ -1119,6 +1119,11 @@ class Store:
         """The keys of the unverified sources the newest check found (the refresh fetches these)."""
         return frozenset(r[0] for r in self.db.execute("SELECT source_key FROM source_checks WHERE found = 1"))
 
+    def areas_of(self, indicator: str) -> list[str]:
+        """The areas holding any row of `indicator` (a range of the primary key, no scan)."""
+        return [r[0] for r in self.db.execute("SELECT DISTINCT area FROM observations WHERE indicator = ?",
+                                              [indicator])]
+
     def indicator_sources(self, area: str | None = None) -> dict[str, set[str]]:
         """indicator -> the sources its stored rows come from (for one area, or all)."""
         sql = "SELECT DISTINCT indicator, source FROM observations"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import time
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -205,10 +206,35 @@ def test_help_and_vocabulary_answer_without_an_indicator(store):
     assert "Ledighed:" in vocabulary and "samtalehyppigheden" in vocabulary
 
 
+def test_every_question_the_help_offers_is_understood_with_every_word(store):
+    # The help named only »hvordan går det med målene« of the questions about targets; those it
+    # offers now (»hvilke mål er vi bagud på«, »hvad skal der til …«, »hvad betyder målsti«) must
+    # each be understood, no word set aside.
+    help_text = ask(store, "hjælp").text
+    examples = [e for line in help_text.splitlines() for e in line.split("»")[1:]]
+    questions = [e.split("«", 1)[0] for e in examples]
+    assert "hvilke mål er vi bagud på" in questions and "hvad betyder målsti" in questions
+    for question in questions:
+        parsed = parse(question)
+        assert isinstance(parsed, Query) and parsed.unused == (), question
+
+
 def test_an_area_without_the_figure_says_there_are_no_figures(store):
     result = ask(store, "sygedagpenge aarhus")
     assert result.result.observation is None
     assert "Der er ingen tal for sygedagpenge mv. i Aarhus" in result.text
+
+
+def test_an_area_without_a_figure_held_for_few_areas_names_those(store):
+    # »hvad med Herlev?« after sygedagpenge said »kilden giver det ikke for det område, eller det er
+    # ikke hentet endnu«: the figure is eksempeldata for three areas, which a manager could not tell.
+    held = sorted(store.areas_of("sygedagpenge"))
+    assert held == ["000", "151", "165"]
+    text = ask(store, "sygedagpenge herlev").text
+    assert "Der er ingen tal for sygedagpenge mv. i Herlev. Faktabot har kun tal for sygedagpenge mv. for " \
+           "Ballerup, Albertslund og hele landet – spørg fx »sygedagpenge mv. Ballerup«." in text
+    # A figure held nearly everywhere keeps the general words.
+    assert "kilden giver det ikke" in ask(store, "langtidsledige Region Hovedstaden").text
 
 
 def test_chart_is_a_png_sized_for_slack_with_comparison_and_sample_marker(store):
@@ -228,6 +254,9 @@ def test_ask_chart_writes_the_png(sample_store_path, tmp_path):
 def test_ask_json_for_help_keeps_the_contract(sample_store_path):
     answer = json.loads(run_cli("ask", "hjælp", "--json", db=sample_store_path).stdout)
     assert answer["understood"] is True and answer["intent"] == "help" and answer["value"] is None
+    # A greeting's or thanks' short reply is the contract's »help« too (DESIGN.md lists no other name).
+    thanks = json.loads(run_cli("ask", "tak", "--json", db=sample_store_path).stdout)
+    assert thanks["understood"] is True and thanks["intent"] == "help" and thanks["text"].startswith("Selv tak!")
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -554,6 +583,110 @@ def test_an_overview_shows_the_targets_board(store):
     assert all(t.name in text for t in config.targets)
     without = ask(store, "giv mig et overblik").text
     assert "Der er ikke sat nogen mål i Faktabot endnu" in without and "»ledighed«" in without
+
+
+@pytest.mark.parametrize(("question", "shown"), [
+    ("hvilke mål er vi bagud på", {"breached", "at_risk"}),
+    ("hvilke mål er i fare", {"breached", "at_risk"}),
+    ("hvilke mål går det godt med", {"ok"}),
+    ("hvor mange mål er på sporet", {"ok"}),
+    ("hvilke mål når vi ikke", {"breached", "at_risk"}),
+    ("er der nogen mål i risiko", {"breached", "at_risk"}),
+    ("hvilke mål er vi bgud på", {"breached", "at_risk"}),
+])
+def test_which_targets_are_behind_or_on_track_lists_those(store, question, shown):
+    # »hvilke mål går det godt med« showed every target, the three behind first.
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    text = reply(question, store, config, TODAY, targets=context.for_answer, target_board=context.board).text
+    wanted = [v.target.name for v in context.views if v.state.status in shown]
+    assert wanted and all(name in text for name in wanted)
+    assert not any(v.target.name in text for v in context.views if v.target.name not in wanted)
+    assert f"({len(wanted)} af {len(config.targets)} mål i faktabot.toml)" in text
+    # Asked whether »vi« are on track, every target is shown, worst first.
+    everything = reply("er vi på sporet?", store, config, TODAY, targets=context.for_answer,
+                       target_board=context.board).text
+    assert all(t.name in everything for t in config.targets)
+
+
+def test_which_targets_are_in_a_state_none_is_in_says_so(store):
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    behind = [v for v in context.views if v.state.status == "breached"]
+    text = replace(context, views=behind).board(parse("hvilke mål går det godt med"))
+    assert text.startswith(f"Ingen af udvalgets {len(behind)} mål er på sporet pr. 25. nov. 2026.")
+
+
+@pytest.mark.parametrize("question", ["mål for Herlev", "hvilke mål har Albertslund", "hvilke mål er bagud i Herlev"])
+def test_the_targets_of_a_kommune_without_any_say_so_not_the_own_kommunes(store, question):
+    # »mål for Herlev« showed Ballerup's four targets as if they were Herlev's.
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    text = reply(question, store, config, TODAY, targets=context.for_answer, target_board=context.board).text
+    asked = parse(question).area
+    name = "Herlev" if asked == "163" else "Albertslund"
+    assert text.startswith(f"Der er ikke sat nogen mål for {name} i Faktabot. Udvalgets mål gælder Ballerup")
+    assert not any(t.name in text for t in config.targets)
+    own = reply("mål for Ballerup", store, config, TODAY, targets=context.for_answer, target_board=context.board).text
+    assert all(t.name in own for t in config.targets)
+    landet = reply("hvordan går det med målene i hele landet", store, config, TODAY, targets=context.for_answer,
+                   target_board=context.board).text
+    assert landet.startswith("Der er ikke sat nogen mål for hele landet") and "»ledighed hele landet«" in landet
+
+
+def test_a_target_asked_for_a_period_without_a_figure_is_still_told(store):
+    # »hvad er målet for sygedagpenge i 2026« declined 2026's average (two quarters missing) and
+    # said nothing of the target asked about.
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    result = reply("hvad er målet for sygedagpenge i 2026", store, config, TODAY, targets=context.for_answer)
+    assert result.result.observation is None and "Jeg kan ikke give gennemsnittet" in result.text
+    assert "Færre på sygedagpenge (målsti)" in result.text and "mod målet 1.050" in result.text
+    # A figure asked without the target is as before: the missing year alone.
+    plain = reply("sygedagpenge 2026", store, config, TODAY, targets=context.for_answer)
+    assert "målsti" not in plain.text
+
+
+@pytest.mark.parametrize(("question", "needed"), [
+    ("hvad skal der til for at nå målet for sygedagpenge",
+     "For at nå målet på 1.050 personer ved udgangen af 2026 skal sygedagpenge mv. ned med {gap} personer"),
+    ("hvor langt er vi fra målet for ungeledigheden",
+     "For at holde loftet på 7,0 pct. ved udgangen af 2026 skal ungeledigheden ned med {gap} pct.-point"),
+    ("hvad skal der til for samtalehyppigheden", "For at nå målet skal samtalehyppigheden op med {gap} samtaler pr. person"),
+])
+def test_what_it_takes_to_reach_a_target_is_the_distance_to_its_goal(store, question, needed):
+    # »hvad skal der til?« was not understood; »hvor langt er vi fra målet« answered the status alone.
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    result = reply(question, store, config, TODAY, targets=context.for_answer)
+    view = next(v for v in context.views if v.target.indicator == result.result.indicator.id)
+    goal = view.state.forecast.goal if view.state.forecast else view.state.reason.compare_value
+    gap = f"{abs(goal - view.state.actual):.1f}".replace(".", ",") if view.indicator.format == "pct" \
+        or view.indicator.decimals else f"{abs(goal - view.state.actual):,.0f}".replace(",", ".")
+    assert needed.format(gap=gap) in result.text
+    # The status line alone when the question does not ask what it takes.
+    assert "For at" not in reply(f"mål for {view.indicator.name}", store, config, TODAY,
+                                 targets=context.for_answer).text
+
+
+def test_a_target_asked_where_there_is_neither_figure_nor_target_says_both(store):
+    # »mål for Herlev« after »fleksjob« said only that Herlev has no fleksjob figures.
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    first = reply("fleksjob", store, config, TODAY, targets=context.for_answer)
+    result = reply("mål for Herlev", store, config, TODAY, targets=context.for_answer, context=first.context)
+    assert result.result.observation is None and result.result.area.name == "Herlev"
+    assert "Der er ikke sat noget mål for personer i fleksjob i Herlev i Faktabot." in result.text
+    assert "her er tallet" not in result.text
+
+
+def test_why_behind_on_a_figure_without_a_target_says_there_is_none(store):
+    # »hvorfor er vi bagud på ledigheden« answers why; the question takes a target for granted, so
+    # the answer says there is none (as a target question it did, before it answered why).
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    text = reply("hvorfor er vi bagud på ledigheden", store, config, TODAY, targets=context.for_answer).text
+    assert "Årsagerne står ikke i tallene" in text and "Der er ikke sat noget mål for ledige i Ballerup" in text
 
 
 def test_a_ranking_of_an_older_common_period_says_why_and_who_lacks_the_newest(store):

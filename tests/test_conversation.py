@@ -405,3 +405,98 @@ def test_a_quarterly_figure_this_year_is_its_quarters_so_far(store):
     quarters = [store.get("sygedagpenge", "151", q).value for q in ("2026-Q1", "2026-Q2")]
     assert result.result.observation.value == pytest.approx(sum(quarters) / 2)
     assert "januar–juni 2026" in result.text and "Gennemsnit af 2 kvartaler" in result.text
+
+
+def test_for_a_figure_the_figure_before_has_no_part_of_is_that_figure(store):
+    # »og for fleksjob?« after sygedagpenge answered »ingen tal for sygedagpenge mv. opdelt på ydelse
+    # (Fleksjob)« and the sygedagpenge total: sygedagpenge's sources have no fleksjob part.
+    _, other = chat(store, "når vi målet for sygedagpenge?", "og for fleksjob?")
+    assert other.result.query.indicator == "fleksjob" and other.result.query.breakdown == ""
+    assert "opdelt på ydelse" not in other.text and "Personer i fleksjob i Ballerup" in other.text
+
+
+@pytest.mark.parametrize(("text", "reply_starts"), [("tak", "Selv tak!"), ("mange tak!", "Selv tak!"),
+                                                    ("tak for hjælpen", "Selv tak!"), ("hej faktabot", "Hej! Jeg svarer"),
+                                                    ("hej", "Hej! Jeg svarer"), ("Hejsa", "Hej! Jeg svarer")])
+def test_a_greeting_or_thanks_alone_gets_a_reply_and_keeps_the_conversation(store, text, reply_starts):
+    # »tak« and »hej« were »Det forstod jeg ikke.«
+    _, social, after = chat(store, "ledighed", text, "og i Herlev?")
+    assert social.text.startswith(reply_starts) and social.understood
+    assert after.result.query.indicator == "ledige" and after.result.area.name == "Herlev"
+    # Inside a question the words change nothing.
+    assert ask(store, "hej, hvad er ledigheden").result.query.indicator == "ledige"
+
+
+@pytest.mark.parametrize("text", ["hvorfor?", "vis det som graf", "vis udviklingen"])
+def test_why_or_a_chart_with_no_figure_in_the_talk_asks_which_figure(store, text):
+    # After the targets' board (no figure), »hvorfor?« was »Det forstod jeg ikke« with
+    # »selvforsørgelsesgraden« and two other unrelated figures suggested.
+    result = ask(store, text)
+    assert result.result.reason == "no_figure" and not result.result.suggestions
+    assert result.text.startswith("Hvilket tal tænker du på?")
+    assert ask(store, text, context=ask(store, "ledighed").context).result.query.indicator == "ledige"
+
+
+def test_another_figure_after_the_newest_is_that_figures_newest_and_a_named_period_is_kept(store):
+    # »og for ungeledigheden?« after »hvad er målet for sygedagpenge« (2. kvt. 2026 shown) gave
+    # 2. kvt. 2026's average of a monthly figure, beside a target line about juli 2026.
+    _, young, flex = chat(store, "hvad er målet for sygedagpenge", "og for ungeledigheden?", "og fleksjob?")
+    for result, indicator in ((young, "ungeledighed"), (flex, "fleksjob")):
+        newest = store.last_periods(indicator, "151", "", "month", 1)[0]
+        assert result.result.observation.period == newest and "Gennemsnit" not in result.text
+    # Also after a follow-up that kept the newest (»hvorfor?«, »hvad skal der til?«) in between.
+    *_, later = chat(store, "sygedagpenge", "hvad skal der til?", "og for fleksjob?")
+    assert later.result.observation.period == store.last_periods("fleksjob", "151", "", "month", 1)[0]
+    # A period the question named is kept for the next figure, also through a follow-up.
+    _, named = chat(store, "sygedagpenge 2. kvt. 2025", "og fleksjob?")
+    assert named.result.aggregate.period == "2025-Q2"
+    *_, through = chat(store, "sygedagpenge 2. kvt. 2025", "hvorfor?", "og fleksjob?")
+    assert through.result.aggregate.period == "2025-Q2"
+
+
+@pytest.mark.parametrize(("text", "starts"), [
+    # »hvad betyder målsti« was »Det forstod jeg ikke«, »hvad er en målsti« the targets' board.
+    ("hvad betyder målsti", "En målsti er udvalgets måltal lagt ud over tid"),
+    ("hvad er en målsti", "En målsti er udvalgets måltal lagt ud over tid"),
+    ("hvad betyder i risiko", "»I risiko« er et tidligt varsel"),
+    ("hvad betyder pct.-point", "Procentpoint (pct.-point) er forskellen mellem to procenttal"),
+    ("hvad betyder tolerance", "Tolerancen er målets advarselsbånd"),
+    ("hvad er et mål", "Et mål er udvalgets krav til et nøgletal"),
+    # A figure of that name: the word's meaning in one sentence, then the figure's definition.
+    ("hvad betyder fuldtidspersoner", "En fuldtidsperson er tiden på en ydelse omregnet til hele personer"),
+])
+def test_the_meaning_of_a_word_in_the_answers_is_one_sentence_first(store, text, starts):
+    result = ask(store, text)
+    assert result.as_json()["intent"] == "definition" and result.text.startswith(starts)
+    assert ("Faktaside 3, figur 3.1" in result.text) == ("fuldtidspersoner" in text)
+    # The figure's own definition is still the catalogue's.
+    assert ask(store, "hvad betyder ledighedsprocenten").text.startswith("*Udvikling i ledigheden*")
+
+
+def test_is_it_sample_data_after_a_figure_is_about_that_figures_sources(store):
+    # »er det eksempeldata?« after sygedagpenge was not understood; »hvor kommer tallet fra?« after
+    # ledighed listed every source in the store.
+    _, sample = chat(store, "sygedagpenge", "er det eksempeldata?")
+    assert sample.result.query.indicator == "sygedagpenge" and sample.as_json()["intent"] == "freshness"
+    assert "Hvor kommer tallene for sygedagpenge mv. i Ballerup fra" in sample.text
+    assert "Eksempeldata (syntetiske tal)" in sample.text and "Jobindsats" not in sample.text
+    _, origin = chat(store, "ledighed", "hvor kommer tallet fra?")
+    assert origin.result.query.indicator == "ledige" and "y25i01" in origin.text and "AUK01" not in origin.text
+    # »tallene« in general are every source.
+    _, every = chat(store, "ledighed", "hvornår er tallene opdateret")
+    assert every.result.query.indicator is None and "AUK01" in every.text
+
+
+def test_why_behind_after_a_figure_shows_what_moved(store):
+    # »hvorfor er vi bagud?« after sygedagpenge repeated the level with the target's line.
+    _, why = chat(store, "sygedagpenge", "hvorfor er vi bagud?")
+    assert why.as_json()["intent"] == "change" and "Årsagerne står ikke i tallene" in why.text
+
+
+def test_what_the_target_is_after_a_figure_is_its_target_not_the_words_meaning(store):
+    # »hvad er en målsti« asks the word; »hvad er målet?«, »hvad er loftet?« after a figure its target,
+    # and »hvad er en gennemsnitlig ledighed« a figure.
+    for text in ("hvad er målet?", "hvad er loftet?"):
+        _, target = chat(store, "ungeledighed", text)
+        assert target.result.query.intent == "target" and target.result.indicator.id == "ungeledighed"
+    assert parse("hvad er en gennemsnitlig ledighed i 2025").intent == "value"

@@ -82,7 +82,8 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         evaluation = watch.assess_all(store, Ledger(store.db), config, NOW)
         target_views = views.views(config.targets, evaluation.states)
         answers = [reply(q, store, config, NOW.date()).result
-                   for q in ("udvikling i ledighed vs landet", "ledige efter ydelse", "ledighed maj 2026")]
+                   for q in ("udvikling i ledighed vs landet", "ledige efter ydelse", "ledighed maj 2026",
+                             "sygedagpenge herlev")]
         definition = reply("hvad betyder forsørgertryk", store, config, NOW.date()).result
         freshness = reply("hvornår er tallene opdateret", store, config, NOW.date()).result
         ranking = reply("hvilke kommuner har den laveste ledighed", store, config, NOW.date()).result
@@ -117,7 +118,8 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         "chart_index_label.txt.j2": [{"first": "2026-05"}],
         "factsheet_change_unit.txt.j2": [{}], "factsheet_watermark.txt.j2": [{}], "target_label.txt.j2": [{"kind": k} for k in ("ceiling", "floor", "trajectory")],
         "no_targets.txt.j2": [{}],
-        "no_target.txt.j2": [{"indicator": "samtaler", "area": HOSTILE, "others": (HOSTILE, "Flere i fleksjob")}],
+        "no_target.txt.j2": [{"indicator": "samtaler", "area": HOSTILE, "others": (HOSTILE, "Flere i fleksjob")},
+                             {"indicator": "samtaler", "area": HOSTILE, "others": (), "figure": False}],
         "factsheet_email.html.j2": [{"quarter": "2026-Q3", "kommune": HOSTILE, "sample": True}],
         "factsheet_email.txt.j2": [{"quarter": "2026-Q3", "kommune": HOSTILE, "sample": True}],
         "factsheet_email_subject.txt.j2": [{"quarter": "2026-Q3", "kommune": HOSTILE, "sample": True}],
@@ -127,11 +129,15 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         "factsheet_page_footer.txt.j2": [{"page": 1, "pages": 7}],
         "factsheet_pdf_title.txt.j2": [{"kommune": HOSTILE, "quarter": "2026-Q3"}],
         "forecast.txt.j2": [{"v": v} for v in target_views if v.state.forecast],
+        "target_needed.txt.j2": [{"v": hostile(v)} for v in target_views if v.target.kind == "trajectory"],
         "reason.txt.j2": [{"v": v} for v in target_views],
         "target_line.txt.j2": [{"v": v} for v in target_views],
         "slack_home_target.txt.j2": [{"v": v, "newest": None, "previous": None, "change": None} for v in target_views],
-        "targets.txt.j2": [{"views": target_views, "now": NOW, "config_name": HOSTILE}],
-        "help.txt.j2": [{"count": 31, "area": area}], "slack_help.txt.j2": [{"count": 31, "area": area}],
+        "targets.txt.j2": [{"views": target_views, "now": NOW, "config_name": HOSTILE},
+                           {"views": target_views, "now": NOW, "config_name": HOSTILE, "asked": "behind", "total": 9}],
+        "help.txt.j2": [{"count": 31, "area": area}],
+        "no_area_targets.txt.j2": [{"area": area, "places": [area, area]}],
+        "social.txt.j2": [{"kind": "thanks", "area": area}, {"kind": "greeting", "area": area}], "slack_help.txt.j2": [{"count": 31, "area": area}],
         "not_understood.txt.j2": [{"n": NotUnderstood(text=HOSTILE, unknown=(HOSTILE,), suggestions=("ledige",)),
                                    "names": {"ledige": HOSTILE}}],
         "vocabulary.txt.j2": [{"pages": [(1, HOSTILE, [hostile(default_catalogue().get("ledige"))])]}],
@@ -148,7 +154,11 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         "factsheet_no_data.txt.j2": [{"f": f} for f in figures[:1]],
         "factsheet_pdf_metadata.txt.j2": [{"kommune": HOSTILE, "quarter": "2026-Q3"}],
         "factsheet_right_axis.txt.j2": [{}], "factsheet_sample_label.txt.j2": [{}],
-        "definition.txt.j2": [{"q": definition, "ind": hostile(catalogue.get(definition.indicator))}],
+        "definition.txt.j2": [{"q": definition, "ind": hostile(catalogue.get(definition.indicator))},
+                              {"q": dataclasses.replace(definition, term="fuldtidsperson"),
+                               "ind": hostile(catalogue.get(definition.indicator))},
+                              {"q": dataclasses.replace(definition, indicator=None, term="målsti", unused=(HOSTILE,)),
+                               "ind": None}],
         "freshness.txt.j2": [{"f": hostile(freshness), "area": area}],
         "ranking.txt.j2": [{"a": hostile(ranking), "r": hostile(ranking.ranking)}],
         "link_label.txt.j2": [{"action": "kvitter"}],

@@ -111,6 +111,54 @@ def test_how_old_the_figures_are_asks_for_freshness(text):
     assert parse(text).intent == "freshness"
 
 
+@pytest.mark.parametrize(("text", "intent", "indicator"), [
+    # »sidst« was named as a word without figures; »er det eksempeldata?« was not understood.
+    ("hvornår blev tallene sidst opdateret", "freshness", None),
+    ("er det eksempeldata?", "freshness", None),
+    ("er tallene rigtige", "freshness", None),
+    # »langt« set aside; »hvad skal der til« not understood.
+    ("hvor langt er vi fra målet for ungeledigheden", "target", "ungeledighed"),
+    ("hvad skal der til for at nå målet for sygedagpenge", "target", "sygedagpenge"),
+    # »som« set aside.
+    ("vis ledigheden som graf", "development", "ledige"),
+    # »under«, »over«, »sidst«, »nået« set aside.
+    ("er ungeledigheden under målet", "target", "ungeledighed"),
+    ("ligger vi over målet for sygedagpenge", "target", "sygedagpenge"),
+    ("hvornår blev målet sidst nået for ungeledighed", "target", "ungeledighed"),
+    ("hvornår nåede vi sidst målet for fleksjob", "target", "fleksjob"),
+    # »skal«, »ned«, »loftet«, »klarer« set aside or not understood; »hvor kommer tallet fra« not understood.
+    ("hvor meget skal sygedagpenge ned for at nå målet", "target", "sygedagpenge"),
+    ("hvad er ungeledigheden i forhold til loftet", "target", "ungeledighed"),
+    ("hvordan klarer vi os", "target", None),
+    ("hvordan klarer vi os på ungeledighed", "target", "ungeledighed"),
+    ("hvor kommer tallet fra", "freshness", None),
+    ("hvor ofte opdateres tallene", "freshness", None),
+    ("hvornår kommer næste opdatering", "freshness", None),
+    ("er tallene officielle", "freshness", None),
+    ("hvem er du", "help", None),
+    ("hvornår skal målet for sygedagpenge være nået", "target", "sygedagpenge"),
+    ("hvornår udløber målet for fleksjob", "target", "fleksjob"),
+    ("hvad er fremskrivningen for ungeledigheden", "target", "ungeledighed"),
+    # Why a figure is behind its target is what moved (the target's line comes with it): it answered
+    # the level alone; »dårligt« was set aside.
+    ("hvorfor er vi bagud på sygedagpenge", "why", "sygedagpenge"),
+    ("hvorfor går det dårligt med ungeledigheden", "why", "ungeledighed"),
+    ("går det godt med fleksjob", "target", "fleksjob"),
+    # The target explained, not the figure's catalogue definition.
+    ("hvad betyder målet for sygedagpenge", "target", "sygedagpenge"),
+    ("forklar målet for ungeledigheden", "target", "ungeledighed"),
+])
+def test_questions_about_the_figures_and_targets_use_every_word(text, intent, indicator):
+    result = parse(text)
+    assert (result.intent, result.indicator, result.unused) == (intent, indicator, ())
+
+
+def test_what_it_takes_after_a_target_asks_that_target():
+    # »hvad skal der til?« after »når vi målet for sygedagpenge?« was »Det forstod jeg ikke: »skal««.
+    result = parse("hvad skal der til?", context=parse("når vi målet for sygedagpenge?"))
+    assert (result.intent, result.indicator, result.unused) == ("target", "sygedagpenge", ())
+
+
 @pytest.mark.parametrize(("text", "indicator", "breakdown", "unused"), [
     # Read as a part of the first figure: »ingen tal for ledige opdelt på ydelse (Sygedagpenge)«.
     ("ledighed og sygedagpenge", "ledige", "", ("sygedagpenge",)),
@@ -401,3 +449,28 @@ def test_the_fact_pages_own_wording_names_its_figure(text, indicator):
     # »sygedagpengeforløb« was not understood; »haft« was named as set aside.
     query = parse(text)
     assert (query.indicator, query.unused, query.other_figures) == (indicator, (), ())
+
+
+def test_the_word_that_names_a_second_figure_is_not_a_part_of_the_first():
+    # »forskellen på ungeledighed og officiel ungeledighed« read »officiel« as the first figure's
+    # seasonally adjusted series: »Der er ingen sæsonkorrigerede tal for ungeledigheden«.
+    result = parse("hvad er forskellen på ungeledighed og officiel ungeledighed")
+    assert (result.indicator, result.breakdown) == ("ungeledighed", "")
+    assert result.other_figures == ("officiel ungeledighed",)
+    # Named of the first figure, the word still picks its series.
+    assert parse("sæsonkorrigeret ledighedsprocent og sygedagpenge").breakdown == "korrektion=Sæsonkorrigeret"
+
+
+@pytest.mark.parametrize(("text", "indicator"), [("hvornår kommer vi under loftet for ungeledighed", "ungeledighed"),
+                                                 ("hvor ofte er vi bagud på sygedagpenge", "sygedagpenge")])
+def test_when_or_how_often_about_a_target_is_not_a_question_about_updates(text, indicator):
+    # »hvornår kommer« and »hvor ofte« alone would have made these the sources' update dates.
+    result = parse(text)
+    assert (result.intent, result.indicator) == ("target", indicator)
+
+
+@pytest.mark.parametrize(("text", "intent"), [("hvor langt er ledigheden faldet siden 2020", "change"),
+                                              ("ledigheden er nået op på 4 pct", "value")])
+def test_words_of_distance_without_a_target_word_are_not_a_target_question(text, intent):
+    # »hvor langt« and »nået« alone made these the target's question (»ingen mål for ledige«).
+    assert parse(text).intent == intent

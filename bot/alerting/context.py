@@ -27,17 +27,21 @@ from bot.asking.conversation import development_question, reply
 from bot.asking.queries import Query
 from bot.config import Config
 from bot.delivery.ledger import Ledger
+from bot.rendering import render
 from bot.rendering.charts import GoalPath
 from bot.rendering.message import Line
+from indicators.catalogue import default_areas
 from indicators.store import Store
 from indicators.types import Observation
-from rules.engine import evaluate
+from rules.engine import AT_RISK, BREACHED, OK, evaluate
 from rules.targets import Target
 
 if TYPE_CHECKING:  # start-up time: `ask` needs neither the summary's board rows nor the alerts' charts
     from bot.delivery.channels import Chart
     from bot.reports.summary import BoardRow
 
+# The states a question about targets »bagud« or »på sporet« lists (`Query.status`).
+ASKED_STATUSES = {"behind": frozenset({BREACHED, AT_RISK}), "on_track": frozenset({OK})}
 # Target paths cover the fact sheet's and the charts' windows; periods outside a target's own
 # points are left out by the rules' path function.
 PATH_FIRST, PATH_LAST = "2015-01", "2030-12"
@@ -98,11 +102,15 @@ class TargetContext:
         if view is None or answer.query.breakdown:
             return None, []
         window = (answer.history[0].period, answer.history[-1].period) if answer.history else None
-        key = (id(view), window)
+        key = (id(view), window, query.needed)
         made = self._made.get(key)
         if made is None:
             path = goal_path(view.target, *window) if window else []
-            made = self._made[key] = (answer_line(view), path)
+            line = answer_line(view)
+            if query.needed and (needed := render.render("target_needed.txt.j2", v=view).strip()):
+                # »hvad skal der til?«: how far the newest figure is from the goal at the end.
+                line = Line(f"{line.text} {needed}", label=line.label, status=line.status, note=line.note)
+            made = self._made[key] = (line, path)
         line, path = made
         # A copy: the caller owns its path (a GoalPath keeps its kind for the chart's legend).
         return line, (type(path)(path, kind=path.kind) if isinstance(path, GoalPath) else list(path))
@@ -118,6 +126,19 @@ class TargetContext:
         shown = self.views
         if query is not None and query.indicator:
             shown = [v for v in shown if v.target.indicator == query.indicator]
+        area = None
+        if query is not None and query.area and self.views:
+            # »mål for Herlev«: Herlev's targets, or that it has none; it showed Ballerup's as the answer.
+            shown = [v for v in shown if v.target.area == query.area]
+            area = default_areas().get(query.area)
+            if not shown:
+                return render.render("no_area_targets.txt.j2", area=area,
+                                     places=list(dict.fromkeys(v.area for v in self.views)))
+        if query is not None and query.status:
+            # »hvilke mål er vi bagud på«: those, with how many of all they are.
+            total = sum(1 for v in self.views if area is None or v.target.area == area.code)
+            shown = [v for v in shown if v.state.status in ASKED_STATUSES[query.status]]
+            return render_board(shown, self.now, self.config, asked=query.status, total=total)
         return render_board(shown, self.now, self.config)
 
     def board_rows(self) -> list[BoardRow]:

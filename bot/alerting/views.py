@@ -110,10 +110,13 @@ def target_reason(view: TargetView) -> str:
     return render.render("target_reason.txt.j2", v=view)
 
 
-def render_board(target_views: Sequence[TargetView], now: datetime, config: Config) -> str:
+def render_board(target_views: Sequence[TargetView], now: datetime, config: Config, *, asked: str = "",
+                 total: int = 0) -> str:
+    """The targets' board; `asked` ("behind", "on_track") when only the targets in that state are
+    shown, `total` how many there are in all."""
     ordered = sorted(target_views, key=lambda v: STATUS_ORDER[v.state.status])
     return render.render("targets.txt.j2", views=ordered, now=now, config_name=config.path.name
-                         if config.path else "faktabot.toml")
+                         if config.path else "faktabot.toml", asked=asked, total=total)
 
 
 def as_json(view: TargetView) -> dict:

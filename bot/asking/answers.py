@@ -175,6 +175,9 @@ class Answer:
     movers: tuple[tuple[str, Change], ...] = ()  # why: each breakdown part's change, largest first
     national_change: Change | None = None  # why: hele landet's change over the same periods
     target: object | None = None  # the target's state where one exists (rules), set by the caller
+    # No figure for the area: the few areas that have the figure (eksempeldata for Ballerup,
+    # Albertslund and hele landet), so »hvad med Herlev?« says where there are figures.
+    held_in: tuple[Area, ...] = ()
     extra: dict = field(default_factory=dict)
 
     @property
@@ -566,6 +569,20 @@ def _published(observation: Observation | None) -> Observation | None:
     return observation if observation is not None and observation.value is not None else None
 
 
+# At most this many areas are named where a figure is held (more: the source's own gaps).
+HELD_IN_NAMED = 5
+
+
+def _held_in(store: Store, indicator: Indicator, areas: Areas, default_area: str) -> tuple[Area, ...]:
+    """The areas that have `indicator` when they are few (the configured kommune first, hele landet
+    last); else none."""
+    codes = store.areas_of(indicator.id)
+    if not codes or len(codes) > HELD_IN_NAMED:
+        return ()
+    held = [areas.get(code) for code in codes]
+    return tuple(sorted(held, key=lambda a: (a.code != default_area, a.kind == "land", a.name)))
+
+
 def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default_area: str,
            today: date) -> Answer:
     indicator = _averaged(catalogue.get(query.indicator), query)
@@ -595,7 +612,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     kind = _kind_for(query.period, indicator, available)
     if kind is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None,
-                      missing_breakdown=missing_breakdown)
+                      missing_breakdown=missing_breakdown, held_in=_held_in(store, indicator, areas, default_area))
     development_year = None
     if query.intent == "development" and query.extreme is None and "month" in available and \
             (asked := resolve(query.period, today, None)).period is not None and _period(asked.period).length == 12:

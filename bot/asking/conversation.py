@@ -86,7 +86,9 @@ class Reply:
             query = result.query
             return replace(query, period=PeriodRequest(period=period) if period else query.period,
                            indicator=result.indicator.id if result.ranking is None else query.indicator,
-                           period_named=not query.period.is_latest)
+                           period_named=not query.period.is_latest,
+                           newest_shown=(query.period.is_latest or query.newest_shown) and result.ranking is None
+                           and period is not None)
         if isinstance(result, Query) and result.indicator is not None:
             return result
         if isinstance(result, Freshness) and result.query.indicator is not None:
@@ -107,7 +109,9 @@ class Reply:
                     "unused": list(result.query.unused),
                     "sample_data": any(s.source == "eksempeldata" for s in result.sources)}
         if isinstance(result, Query):
-            return {**base, "intent": result.intent, "indicator": result.indicator, "unused": list(result.unused)}
+            # A greeting's or thanks' reply is a short help: the contract's intents have no other name for it.
+            intent = "help" if result.intent in ("greeting", "thanks") else result.intent
+            return {**base, "intent": intent, "indicator": result.indicator, "unused": list(result.unused)}
         # »hvornår var ledigheden højest« leads with the peak: that is the figure answered
         obs = result.extreme or result.observation
         data = {
@@ -205,16 +209,20 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
     if result.ranking is not None:
         return Reply.of(result, answer_content(result, words))
     path: list[tuple[str, float]] = []
-    if targets is not None and result.observation is not None:
+    if targets is not None and (result.observation is not None or parsed.intent == "target"):
+        # A target asked about is told also when the period asked has no figure (»hvad er målet for
+        # sygedagpenge i 2026« declined 2026's average and said nothing of the target).
         line, path = targets(parsed, result)
         if line:
             result = replace(result, target=line)
-    if parsed.intent == "target" and result.target is None and result.observation is not None:
+    if (parsed.intent == "target" or parsed.target_asked) and result.target is None:
         # »mål for ledighed« with no such target: say so, or the figure reads as the target's answer.
-        # The area's targets are named: »mål for samtaler« means the samtalehyppighed's target.
+        # The area's targets are named: »mål for samtaler« means the samtalehyppighed's target. Also
+        # without a figure (»mål for Herlev« after fleksjob said only that Herlev has no figures).
         others = tuple(dict.fromkeys(t.name for t in config.targets if t.area == result.area.code))
         result = replace(result, target=Line(render.render(
-            "no_target.txt.j2", indicator=result.indicator.name, area=result.area.name, others=others)))
+            "no_target.txt.j2", indicator=result.indicator.name, area=result.area.name, others=others,
+            figure=result.observation is not None)))
     chart = None
     if with_chart and (spec := charts.spec_for(result, path)) is not None:
         chart = charts.render_png(spec)
@@ -222,7 +230,7 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
 
 
 # The intents whose reply is text from the catalogue, the question and the store (not an answer).
-_SAID = frozenset({"help", "vocabulary", "definition", "freshness"})
+_SAID = frozenset({"help", "vocabulary", "definition", "freshness", "greeting", "thanks"})
 
 
 def _said(parsed: Query | NotUnderstood, store: Store, config: Config) -> Reply:
@@ -233,10 +241,13 @@ def _said(parsed: Query | NotUnderstood, store: Store, config: Config) -> Reply:
         return Reply.of(parsed, not_understood_content(parsed, names))
     if parsed.intent == "help":
         return Reply(parsed, render.render("help.txt.j2", count=len(catalogue), area=areas.get(config.area)))
+    if parsed.intent in ("greeting", "thanks"):
+        return Reply(parsed, render.render("social.txt.j2", kind=parsed.intent, area=areas.get(config.area)))
     if parsed.intent == "vocabulary":
         return Reply(parsed, render.render("vocabulary.txt.j2", pages=catalogue.by_page()))
     if parsed.intent == "definition":
-        return Reply(parsed, render.render("definition.txt.j2", q=parsed, ind=catalogue.get(parsed.indicator)))
+        ind = catalogue.get(parsed.indicator) if parsed.indicator else None
+        return Reply(parsed, render.render("definition.txt.j2", q=parsed, ind=ind))
     found = freshness(parsed, store, catalogue, config.area)
     return Reply(found, render.render("freshness.txt.j2", f=found, area=areas.get(parsed.area or config.area)))
 

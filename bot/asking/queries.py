@@ -19,6 +19,7 @@ from indicators import periods, toml_cache
 from indicators.catalogue import (
     Areas,
     Catalogue,
+    Indicator,
     default_areas,
     default_catalogue,
     fold,
@@ -34,12 +35,14 @@ FUZZY_ACCEPT = 84
 FUZZY_SUGGEST = 50
 MAX_QUERY_LENGTH = 500
 INTENTS = ("value", "development", "ranking", "change", "why", "definition", "freshness", "target",
-           "vocabulary", "help")
+           "vocabulary", "help", "greeting", "thanks")
 # Intents that need no indicator.
-GENERAL_INTENTS = ("help", "vocabulary", "target", "freshness")
+GENERAL_INTENTS = ("help", "vocabulary", "target", "freshness", "greeting", "thanks")
 DEFAULT_TOP = 5
 # A ranking's order read after »hvornår«: the series' own high or low.
 EXTREMES = {"high": "high", "most": "high", "low": "low", "fewest": "low"}
+# Intents that ask something of a figure: without one named or talked about, the reply asks which.
+_FIGURE_INTENTS = frozenset({"why", "development", "change", "definition"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +99,16 @@ class Query:
     compare_own: bool = False  # »har Herlev lavere ledighed end os«: the configured kommune compared
     # »er ledigheden under 3 pct«: (">", "<", ">=" or "<=", the level) to answer yes or no against
     threshold: tuple[str, float] | None = None
+    # The targets asked for by state (»hvilke mål er vi bagud på«): "behind" or "on_track"; "" all.
+    status: str = ""
+    # The period is the newest the answer showed, not one the question named (`Reply.context`): a
+    # follow-up naming another figure asks that figure's newest.
+    newest_shown: bool = False
+    term: str = ""  # a word of the answers asked the meaning of (»hvad betyder målsti«): "målsti"
+    needed: bool = False  # »hvad skal der til?«: how far the figure is from the target's goal
+    # A target word in a question another intent answers (»hvorfor er vi bagud på ledigheden«): the
+    # answer says when the figure has no target.
+    target_asked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +116,9 @@ class NotUnderstood:
     text: str
     suggestions: tuple[str, ...] = ()  # indicator ids, closest first
     unknown: tuple[str, ...] = ()  # the words that were not understood
-    # "empty", "unknown_words", "no_context" (a follow-up to nothing), "ranking_change" (kommuner
-    # ranked by how much a figure moved, which a ranking cannot do), "half_year" or "season" (none is made)
+    # "empty", "unknown_words", "no_context" (a follow-up to nothing), "no_figure" (»hvorfor?« with no
+    # figure named or talked about), "ranking_change" (kommuner ranked by how much a figure moved,
+    # which a ranking cannot do), "half_year" or "season" (none is made)
     reason: str = "unknown_words"
 
 
@@ -159,6 +173,16 @@ class Vocabulary:
     default_ranking: str = "ledighedsprocent"
     percentages: frozenset[str] = frozenset()  # indicator ids measured in pct.
     indicator_breakdowns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The parts each figure's sources name ("sygedagpenge" -> {("ydelse", "Sygedagpenge"), …});
+    # a figure whose sources name none for a key is taken to have any part of it.
+    indicator_parts: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
+    which: frozenset[str] = frozenset()  # "hvilke": a list of the targets in a state is asked
+    target_status: dict[str, str] = field(default_factory=dict)  # "bagud" -> "behind"
+    social: dict[str, str] = field(default_factory=dict)  # "hej" -> "greeting", "tak" -> "thanks"
+    glossary: dict[str, str] = field(default_factory=dict)  # "målstien" -> "målsti"
+    needed: frozenset[str] = frozenset()  # "hvad skal der til": what it takes to reach a target
+    glossary_lead: frozenset[str] = frozenset()  # "hvad er en" before a glossary word
+    this_figure: frozenset[str] = frozenset()  # "det", "tallet": the figure talked about
 
     @classmethod
     def build(cls, catalogue: Catalogue, areas: Areas, path: Path = VOCABULARY_PATH) -> Vocabulary:
@@ -234,7 +258,23 @@ class Vocabulary:
             default_ranking=data.get("default_ranking", "ledighedsprocent"),
             percentages=frozenset(i.id for i in catalogue if i.format == "pct"),
             indicator_breakdowns={i.id: i.breakdowns for i in catalogue},
+            indicator_parts={i.id: _parts(i) for i in catalogue},
+            which=frozenset(fold(w) for w in data.get("which", ())),
+            target_status={fold(k): v for k, v in data.get("target_status", {}).items()},
+            social={fold(k): v for k, v in data.get("social", {}).items()},
+            glossary={fold(k): v for k, v in data.get("glossary", {}).items()},
+            needed=frozenset(fold(w) for w in data.get("needed", ())),
+            glossary_lead=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("words", ())),
+            this_figure=frozenset(fold(w) for w in data.get("this_figure", ())),
         )
+
+
+def _parts(indicator: Indicator) -> frozenset[tuple[str, str]]:
+    """The (key, value) parts an indicator's sources label or its formula sums: »ydelse=Sygedagpenge«."""
+    named = [label for source in indicator.sources for label in source.breakdowns.values()]
+    named += [str(term).partition("[")[2].rstrip("]") for source in indicator.sources
+              for term in source.formula.get("terms", ()) if str(term).lstrip("?").startswith(f"{indicator.id}[")]
+    return frozenset(tuple(part.split("=", 1)) for label in named for part in label.split(";") if "=" in part)
 
 
 @cache
@@ -436,6 +476,8 @@ class _Reading:
     extreme_year: bool = False  # "hvilket år …": of whole years
     compare_own: bool = False  # "… end os": the configured kommune compared
     threshold: tuple[str, float] | None = None  # "under 3 pct": the level asked against
+    needed: bool = False  # »hvad skal der til«: what it takes to reach the target
+    newest_shown: bool = False  # the period is the newest an answer before showed (a follow-up's)
 
 
 def _after_since(tokens: list[str], i: int, vocab: Vocabulary, words: frozenset[str] | None = None) -> bool:
@@ -467,6 +509,12 @@ def _months(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[int, int] | N
     if not unit or round(number * unit) < 1:
         return None
     return round(number * unit), used + unit_used
+
+
+def _only_within(tokens: list[str], start: int, end: int, vocab: Vocabulary) -> bool:
+    """Whether the words naming the series (»sæsonkorrigeret«, »officiel«) are all in tokens[start:end]."""
+    inside = [i for i, t in enumerate(tokens) if vocab.breakdown_values.get(t, ("",))[0] == "korrektion"]
+    return bool(inside) and all(start <= i < end for i in inside)
 
 
 def _after_and(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
@@ -657,6 +705,10 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             # ledige it was answered as »ingen tal for ledige opdelt på ydelse (Sygedagpenge)«.
             r.unused.append(" ".join(tokens[i:i + other_used]))
             r.other_figures.append(r.unused[-1])
+            if _only_within(tokens, i, i + other_used, vocab):
+                # »ungeledighed og officiel ungeledighed«: »officiel« named the second figure, not
+                # the first one's seasonally adjusted series (»ingen sæsonkorrigerede tal«).
+                r.breakdown.pop("korrektion", None)
             i += other_used
             continue
         if value and r.indicator is not None and value[0] not in vocab.indicator_breakdowns.get(r.indicator, ()) \
@@ -809,9 +861,19 @@ def _ranks_a_change(intent: str, r: _Reading) -> bool:
 
 def _intent(r: _Reading, has_indicator: bool) -> str:
     intents = r.intents
-    for intent in ("help", "vocabulary", "freshness", "definition", "target"):
+    if "definition" in intents and "target" in intents and has_indicator and not {"help", "vocabulary"} & intents:
+        # »hvad betyder målet for sygedagpenge«: the target explained (its line names the goal and
+        # where the figure stands), not the figure's catalogue definition.
+        return "target"
+    for intent in ("help", "vocabulary", "freshness", "definition"):
         if intent in intents:
             return intent
+    if "why" in intents and "target" in intents and has_indicator:
+        # »hvorfor er vi bagud på sygedagpenge«: what moved (the target's line comes with it); as a
+        # target question it answered the level alone.
+        return "why"
+    if "target" in intents:
+        return "target"
     if r.order or r.area_kind:
         return "ranking"
     if not has_indicator:
@@ -836,9 +898,15 @@ def _part_of_context(tokens: list[str], r: _Reading, context: Query | None, voca
         return
     value, _ = _phrase(tokens, used, vocab.breakdown_values)
     named, _ = _phrase(tokens, used, vocab.indicators)
-    if value and named == r.indicator and value[0] in vocab.indicator_breakdowns.get(context.indicator, ()):
-        r.indicator = None
-        r.breakdown[value[0]] = value[1]
+    if not value or named != r.indicator or value[0] not in vocab.indicator_breakdowns.get(context.indicator, ()):
+        return
+    parts = vocab.indicator_parts.get(context.indicator, frozenset())
+    if value not in parts and any(key == value[0] for key, _ in parts):
+        # »og for fleksjob?« after sygedagpenge: its sources have no fleksjob part, so the figure
+        # of that name is asked (it answered »ingen tal for sygedagpenge opdelt på ydelse (Fleksjob)«).
+        return
+    r.indicator = None
+    r.breakdown[value[0]] = value[1]
 
 
 def _starts_followup(tokens: list[str], vocab: Vocabulary) -> bool:
@@ -906,6 +974,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     tokens = tokenize(rest)
     if not tokens:
         return NotUnderstood(text=text, reason="empty")
+    if (social := _social(tokens, vocab)) is not None:
+        return Query(intent=social, text=text)
     if vocab.half_year & set(tokens):
         # »ledighed første halvår 2025« answered 2025's average with »halvår« set aside: easily
         # read as the half-year's figure. No half-year is made; say so and offer the quarters.
@@ -935,6 +1005,10 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         r.intents.add("development" if r.indicator is not None else "target")
     if r.comparative and r.base is None:
         r.intents.discard("change")  # "flere langtidsledige end os" beside "kommuner": a level, ranked
+    if ("definition" in r.intents or _glossary_lead(tokens, vocab)) and (term := _term(tokens, r, vocab)):
+        return Query(intent="definition", indicator=r.indicator, term=term, text=text)
+    # »hvad skal der til?«: read only of a question about targets (a scan of the words)
+    r.needed = "target" in r.intents and any(_phrase(tokens, i, vocab.needed)[0] for i in range(len(tokens)))
     _part_of_context(tokens, r, context, vocab)
     asked_when = any(_phrase(tokens, i, vocab.when)[0] for i in range(len(tokens)))
     if r.order in EXTREMES and r.area_kind is None and not r.areas[1:] and not r.compare and (
@@ -947,9 +1021,13 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
             else context.extreme_year
     named_something = bool(r.areas or r.compare or not r.period.is_latest or r.base or r.intents
                            or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind or r.own_region)
+    # »er det eksempeldata?«, »hvor kommer tallet fra?« after a figure ask about that figure's sources;
+    # »hvornår er tallene opdateret« about all of them.
+    this_figure = "freshness" in r.intents and not {"help", "vocabulary"} & r.intents \
+        and not vocab.this_figure.isdisjoint(tokens)
     followup = context is not None and context.indicator is not None and (
         _starts_followup(tokens, vocab) or (r.indicator is None and named_something)
-    ) and not ({"help", "vocabulary", "freshness"} & r.intents and r.indicator is None)
+    ) and (this_figure or not ({"help", "vocabulary", "freshness"} & r.intents and r.indicator is None))
     if followup:
         return _follow(text, r, still_unknown, context, vocab)
     if r.wants_rate:
@@ -974,9 +1052,57 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     if r.indicator is None and intent not in GENERAL_INTENTS:
         if _starts_followup(tokens, vocab) and not still_unknown:
             return NotUnderstood(text=text, reason="no_context")
+        if not still_unknown and r.intents & _FIGURE_INTENTS:
+            # »hvorfor?«, »vis det som graf« with no figure in the talk: ask which one; it was »Det
+            # forstod jeg ikke« with three figures suggested for the words »vis« and »graf«.
+            return NotUnderstood(text=text, reason="no_figure")
         return NotUnderstood(text=text, suggestions=suggest(still_unknown or tokens, vocab),
                              unknown=tuple(_original_words(text).get(w, w) for w in still_unknown))
-    return _query(text, intent, r, still_unknown, vocab, assumed=assumed)
+    status = _target_status(tokens, vocab) if intent == "target" and r.indicator is None else ""
+    return _query(text, intent, r, still_unknown, vocab, assumed=assumed, status=status)
+
+
+def _target_status(tokens: list[str], vocab: Vocabulary) -> str:
+    """»hvilke mål er vi bagud på«: the state the targets listed are asked in ("behind", "on_track"),
+    or "" (every target). It showed every target, those on track among the ones asked about."""
+    if not any(_phrase(tokens, i, vocab.which)[0] for i in range(len(tokens))):
+        return ""
+    status = next((found for i in range(len(tokens)) if (found := _phrase(tokens, i, vocab.target_status)[0])), None)
+    if status is None:
+        # »hvilke mål er vi bgud på«: a misspelt state word, as a misspelt figure is taken as meant
+        status = next((found for t in tokens if t not in vocab.filler and t not in vocab.intents
+                       and (found := _fuzzy(t, vocab.target_status, FUZZY_ACCEPT + 4))), None)
+    if status is None:
+        return ""
+    return "behind" if status == "on_track" and "ikke" in tokens else str(status)
+
+
+def _glossary_lead(tokens: list[str], vocab: Vocabulary) -> bool:
+    """»hvad er en målsti«: the question is the lead words and a word of the glossary, nothing else."""
+    _, used = _phrase(tokens, 0, vocab.glossary_lead)
+    term, term_used = _phrase(tokens, used, vocab.glossary) if used else (None, 0)
+    return bool(term) and used + term_used == len(tokens)
+
+
+def _term(tokens: list[str], r: _Reading, vocab: Vocabulary) -> str:
+    """The word of the answers asked the meaning of (»hvad betyder målsti«), when no figure other
+    than one of that name is asked: »hvad betyder ledighedsprocenten« stays the figure's definition."""
+    for i in range(len(tokens)):
+        term, _ = _phrase(tokens, i, vocab.glossary)
+        if term and (r.indicator is None or _phrase(tokens, i, vocab.indicators)[0] == r.indicator):
+            return str(term)
+    return ""
+
+
+def _social(tokens: list[str], vocab: Vocabulary) -> str | None:
+    """»hej«, »mange tak«: a greeting or thanks with nothing asked ("thanks" wins); they were »Det
+    forstod jeg ikke«. None when the question asks anything else."""
+    if tokens[0] not in vocab.social and tokens[-1] not in vocab.social:
+        return None
+    if not all(t in vocab.social or t in vocab.filler for t in tokens):
+        return None
+    kinds = {vocab.social[t] for t in tokens if t in vocab.social}
+    return "thanks" if "thanks" in kinds else "greeting"
 
 
 def _difference_between(tokens: list[str], r: _Reading, vocab: Vocabulary) -> None:
@@ -1007,7 +1133,7 @@ def _original_words(text: str) -> dict[str, str]:
 
 
 def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab: Vocabulary, *,
-           assumed: bool = False, followup: bool = False, top: int | None = None) -> Query:
+           assumed: bool = False, followup: bool = False, top: int | None = None, status: str = "") -> Query:
     indicator, ranked_from = r.indicator, None
     by_size = r.order in ("high", "low") or (r.order == "place" and not followup)
     if intent == "ranking" and by_size and indicator in vocab.rates and not r.wants_rate:
@@ -1053,6 +1179,8 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         other_periods=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_periods)),
         mean=mean, count_gap=r.count_gap, only_parts=only_parts, extreme=r.extreme,
         extreme_year=r.extreme_year, compare_own=r.compare_own, threshold=r.threshold,
+        status=status, needed=r.needed, newest_shown=r.newest_shown,
+        target_asked=intent != "target" and "target" in r.intents,
     )
 
 
@@ -1086,8 +1214,11 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         r.areas = [context.area] if context.area else []
     if not r.compare:
         r.compare = [code for code in context.compare if code not in r.areas]
-    if r.period.is_latest:
-        r.period = context.period
+    if r.period.is_latest and not (context.newest_shown and named_indicator and r.indicator != context.indicator):
+        # »og for fleksjob?« after »hvad er målet for sygedagpenge« (2. kvt. 2026 shown) is
+        # fleksjob's newest month, not 2. kvt. 2026's average beside a target line about July.
+        # Carried on, the period is still the newest shown (»sygedagpenge« … »hvorfor?« … »og fleksjob?«).
+        r.period, r.newest_shown = context.period, context.newest_shown
     r.period = _shifted(r.period, context, whole_year=r.whole_year)
     # »og i 2024?«, »og i Aarhus?« after »gennemsnit samtaler 2025«: still the average asked
     r.aggregate = r.aggregate or context.mean
