@@ -774,8 +774,15 @@ def test_the_development_in_a_year_runs_through_its_months(store):
     # »udvikling i ledigheden 2025« answered 2025's average against 2024's: no development at all.
     result = ask(store, "udvikling i ledigheden 2025")
     answer = result.result
-    assert answer.observation.period == "2025-12" and answer.development.against.period == "2024-12"
-    assert "Fra december 2024 til december 2025" in result.text
+    assert answer.observation.period == "2025-12" and answer.development.against.period == "2025-01"
+    assert "Fra januar 2025 til december 2025" in result.text
+
+
+def test_the_development_this_year_is_its_months_so_far(store):
+    # »udvikling i ledige i år« showed juli 2025 til juli 2026 (13 months, most of them last year).
+    answer = ask(store, "udvikling i ledige i år").result
+    assert (answer.development.against.period, answer.observation.period) == ("2026-01", "2026-07")
+    assert answer.low.period.startswith("2026-") and answer.high.period.startswith("2026-")
 
 
 def test_the_change_between_two_yearless_months_names_both(store):
@@ -981,3 +988,12 @@ def test_a_follow_up_keeps_the_level_asked_for_the_same_figure(store):
     assert herlev.result.query.threshold == ("<", 3.0) and herlev.text.count("Nej: ") == 1
     other = ask(store, "og ledige?", context=conversation.get("c", now))
     assert other.result.query.threshold is None  # another figure: not the level of the first
+
+
+def test_since_last_quarter_of_a_monthly_figure_is_a_quarter_back(store):
+    # »ledige siden sidste kvartal« compared juli 2026 with juni 2026, as »siden sidste måned«.
+    result = ask(store, "ledige siden sidste kvartal")
+    assert (result.result.change.against.period, result.result.observation.period) == ("2026-04", "2026-07")
+    assert "april 2026 til juli 2026" in result.text
+    quarterly = ask(store, "sygedagpenge siden sidste kvartal").result
+    assert (quarterly.change.against.period, quarterly.observation.period) == ("2026-Q1", "2026-Q2")

@@ -534,8 +534,12 @@ def _base_period(base: PeriodRequest | None, current: Period, series: list[Obser
     longer period than the current one's ("siden 2024" of a month) is its first period of that kind."""
     if base is None or base.relative in ("year_ago", "last_year", "year_before"):
         return str(current.same_period_last_year() if current.length < 12 else current.shift(-1))
-    if base.relative in ("previous_month", "previous_quarter", "period_before"):
+    if base.relative in ("previous_month", "period_before"):
         return str(current.shift(-1))
+    if base.relative == "previous_quarter":
+        # »siden sidste kvartal« of a month: the same month a quarter before (april to juli), named
+        # in the answer; it was the month before, as »siden sidste måned«
+        return str(current.shift(-max(1, 3 // current.length)))
     if base.relative == "quarter_before":  # »sidste kvartal vs kvartalet før«: not a year before
         return str(current.shift(-1 if current.length >= 3 else -3))
     if base.relative == "months_ago":  # »end for 3 måneder siden«
@@ -665,6 +669,10 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     upto = [o for o in series if o.period <= current.period and o.value is not None]
     history = tuple(upto[-HISTORY[kind]:]) if made is None else ()
     window = upto[-DEVELOPMENT[kind]:] if made is None else []
+    if development_year is not None:
+        # »udvikling i år«, »udvikling 2025«: the year's own months (januar to the newest), not the
+        # 13 months to its last, whose first and low or high could lie in the year before
+        window = [o for o in window if _period(o.period).year == development_year] or window
 
     def value_at(indicator_: Indicator, code: str, period: str, part: str = breakdown) -> Observation | None:
         if made is None and indicator_ is indicator and code == area.code and part == breakdown:
