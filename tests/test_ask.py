@@ -997,3 +997,13 @@ def test_since_last_quarter_of_a_monthly_figure_is_a_quarter_back(store):
     assert "april 2026 til juli 2026" in result.text
     quarterly = ask(store, "sygedagpenge siden sidste kvartal").result
     assert (quarterly.change.against.period, quarterly.observation.period) == ("2026-Q1", "2026-Q2")
+
+
+@pytest.mark.parametrize("question", ["officiel ledighed", "hvad er den officielle ledighed"])
+def test_the_official_unemployment_is_the_seasonally_adjusted_rate(store, question):
+    # It answered ledige (805 fuldtidspersoner) with »ingen sæsonkorrigerede tal for ledige«.
+    result = ask(store, question)
+    answer = result.result
+    assert (answer.indicator.id, answer.observation.breakdown) == ("ledighedsprocent", "korrektion=Sæsonkorrigeret")
+    assert answer.observation.value == store.get("ledighedsprocent", "151", "2026-07", "korrektion=Sæsonkorrigeret").value
+    assert "ingen sæsonkorrigerede" not in result.text and not answer.query.unused

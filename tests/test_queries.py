@@ -474,3 +474,9 @@ def test_when_or_how_often_about_a_target_is_not_a_question_about_updates(text, 
 def test_words_of_distance_without_a_target_word_are_not_a_target_question(text, intent):
     # »hvor langt« and »nået« alone made these the target's question (»ingen mål for ledige«).
     assert parse(text).intent == intent
+
+
+def test_official_in_a_figures_own_name_is_not_a_seasonally_adjusted_series():
+    # »officiel ungeledighed« asked the figure's »(Sæsonkorrigeret)« series, which it has not.
+    query = parse("officiel ungeledighed")
+    assert (query.indicator, query.breakdown) == ("ungeledighed_officiel", "")

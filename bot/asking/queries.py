@@ -568,6 +568,11 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             i += used
             continue
         if indicator:
+            if "korrektion" not in vocab.indicator_breakdowns.get(indicator, ()) and _only_within(
+                    tokens, i, i + ind_used, vocab):
+                # »officiel ungeledighed«: »officiel« is the figure's own name, not a seasonally
+                # adjusted series of it (answered »ingen tal for … (Sæsonkorrigeret)«)
+                r.breakdown.pop("korrektion", None)
             r.indicator, i = indicator, i + ind_used
             continue
         own_region, used = _phrase(tokens, i, vocab.own_region)
