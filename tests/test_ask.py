@@ -1007,3 +1007,31 @@ def test_the_official_unemployment_is_the_seasonally_adjusted_rate(store, questi
     assert (answer.indicator.id, answer.observation.breakdown) == ("ledighedsprocent", "korrektion=Sæsonkorrigeret")
     assert answer.observation.value == store.get("ledighedsprocent", "151", "2026-07", "korrektion=Sæsonkorrigeret").value
     assert "ingen sæsonkorrigerede" not in result.text and not answer.query.unused
+
+
+@pytest.mark.parametrize(("question", "period", "note"), [
+    ("ledige pr. 1. maj", "2026-05", "Der er ingen tal pr. dag – tallene er pr. måned, så her er maj 2026."),
+    ("ledige 31. december", "2025-12", "Der er ingen tal pr. dag – tallene er pr. måned, så her er december 2025."),
+    ("ledige uge 12", "2026-03", "Der er ingen tal pr. uge – tallene er pr. måned, så her er marts 2026."),
+    ("ledige uge 1 2025", "2025-01", "Der er ingen tal pr. uge – tallene er pr. måned, så her er januar 2025."),
+    ("ledige sidste uge", "2026-07", "Der er ingen tal pr. uge – tallene er pr. måned."),
+    ("sygedagpenge 1. maj", "2026-Q2", "Der er ingen tal pr. dag – tallene er pr. kvartal, så her er 2. kvt. 2026."),
+])
+def test_a_day_or_week_is_its_month_said(store, question, period, note):
+    # »1«, »31«, »uge« and »12« were named as not understood; »uge 12« answered juli 2026.
+    result = ask(store, question)
+    assert result.result.observation.period == period and not result.result.query.unused
+    assert note in result.text
+
+
+def test_next_month_says_there_are_no_figures_yet(store):
+    # »ledige næste måned« answered juli 2026 with »næste« named as not understood.
+    result = ask(store, "ledige næste måned")
+    assert not result.result.query.unused and result.result.observation.period == "2026-07"
+    assert "Der er ingen tal for december 2026 – her er det nyeste, juli 2026." in result.text
+
+
+def test_the_whole_year_is_this_years_months_so_far(store):
+    # »ledige hele året« answered juli 2026 with »året« set aside.
+    answer = ask(store, "ledige hele året").result
+    assert not answer.query.unused and answer.aggregate.so_far and answer.aggregate.months == 7

@@ -510,3 +510,9 @@ def test_the_development_after_last_year_is_last_years_months(store):
     assert answer.query.intent == "development" and answer.indicator.id == "ungeledighed"
     assert (answer.development.against.period, answer.observation.period) == ("2025-01", "2025-12")
     assert "Fra januar 2025 til december 2025" in development.text
+
+
+def test_the_whole_year_after_a_month_is_that_year(store):
+    # »ledighed maj 2025« → »og hele året?« repeated maj 2025 with »året« set aside.
+    _, year = chat(store, "ledighed maj 2025", "og hele året?")
+    assert year.result.observation.period == "2025" and not year.result.query.unused

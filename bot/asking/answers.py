@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from bot.asking.queries import PeriodRequest, Query
@@ -261,7 +261,13 @@ def resolve(request: PeriodRequest, today: date, newest: Period | None) -> Perio
         quarter = periods.quarter(newest.year, newest.quarter) if newest.length <= 3 else \
             periods.quarter(newest.year, 4)
         return PeriodRequest(period=str(quarter if quarter.ends_by(newest) else quarter.shift(-1)))
-    if request.relative in ("this_year", "last_year"):
+    if request.relative in ("last_week", "this_week"):
+        # no weekly figures: the week's month (a week across two months: the month it ends in)
+        day = today - timedelta(days=today.weekday() + (7 if request.relative == "last_week" else 0)) + timedelta(days=6)
+        return PeriodRequest(period=str(periods.month(day.year, day.month)))
+    if request.relative == "next_month":  # no figures of the future: said, the newest given
+        return PeriodRequest(period=str(this_month.shift(1)))
+    if request.relative in ("this_year", "last_year", "containing_year"):
         year = today.year - (request.relative == "last_year")
         if request.month is not None:  # »marts sidste år«
             return PeriodRequest(period=str(periods.month(year, request.month)))
@@ -413,7 +419,7 @@ def _first(series: list[Observation], request: PeriodRequest) -> str | None:
 def _so_far(asked: PeriodRequest, made: Aggregate) -> Period | None:
     """This year's months so far, when »i år« (not a year named: »ledighed 2026« is declined) is
     asked of a figure whose year lacks only its last months (or quarters)."""
-    if asked.relative != "this_year" or asked.month is not None or asked.quarter is not None \
+    if asked.relative not in ("this_year", "containing_year") or asked.month is not None or asked.quarter is not None \
             or not made.missing or len(made.missing) >= made.count:
         return None
     wanted = _period(made.period)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -109,6 +110,9 @@ class Query:
     # A target word in a question another intent answers (»hvorfor er vi bagud på ledigheden«): the
     # answer says when the figure has no target.
     target_asked: bool = False
+    # »pr. 1. maj«, »uge 12«, »sidste uge«: a day or week asked ("day", "week"); the figures are
+    # monthly (or quarterly), so the answer gives the period holding it, said.
+    finer: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +152,7 @@ class Vocabulary:
     recent: frozenset[str] = frozenset()  # "seneste" in "de seneste 3 måneder": the change over them
     per_period: frozenset[str] = frozenset()  # "uge" in "pr uge": a rate per period, not made
     per_month: frozenset[str] = frozenset()  # "måned" in "pr måned": a year's average month
+    weeks: frozenset[str] = frozenset()  # "uge" in "uge 12": no weekly figure, the week's month
     by_words: dict[str, str] = field(default_factory=dict)  # "aldersgrupper" -> "alder": a breakdown by it
     by_stand_in: dict[str, str] = field(default_factory=dict)  # "gruppe" -> "ydelse" where a figure lacks the first
     half_year: frozenset[str] = frozenset()  # "halvår", "h1": no half-year figure is made
@@ -235,6 +240,7 @@ class Vocabulary:
             value_figures=dict(data.get("value_figures", {})),
             per_period=frozenset(fold(w) for w in data.get("per_period", [])),
             per_month=frozenset(fold(w) for w in data.get("per_month", [])),
+            weeks=frozenset(fold(w) for w in data.get("weeks", [])),
             by_words=by_words,
             by_stand_in={key: other for key, other in data.get("by_stand_in", {}).items()
                          if key in breakdown_keys.values() and other in breakdown_keys.values()},
@@ -404,6 +410,16 @@ def _period(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[PeriodRequest
     return None, 0
 
 
+def _week_month(week: int, year: int | None) -> int:
+    """The month of an ISO week's Thursday (the day ISO counts a week's year by). Without a year,
+    a year starting on a Thursday stands in: a week at a month's edge may fall a month off in
+    another year, which the answer's named month shows."""
+    try:
+        return date.fromisocalendar(year or 2015, week, 4).month
+    except ValueError:  # week 53 of a year with 52
+        return 12
+
+
 def _short_year(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
     """Whether tokens[i] is a year in two digits after a month or quarter: »maj 25«, »q4 24«, but
     not »maj 10 kommuner«."""
@@ -469,6 +485,7 @@ class _Reading:
     period_end: int = -1  # the index after the last period read: »januar-juli« has nothing between
     base_compared: bool = False  # the base came after »vs«, »mod«, … (not »siden«, »fra«)
     whole_year: bool = False  # a year named as a whole ("hele 2024")
+    finer: str = ""  # a day or week asked: "day", "week" (Query.finer)
     comparative: bool = False  # "flere"/"højere" beside "kommuner" set the ranking's order
     count_gap: bool = False  # "hvor mange flere … end Ballerup": the counts' difference between two areas
     parts: dict[str, list[str]] = field(default_factory=dict)  # key -> two or more of its values named
@@ -585,7 +602,21 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 r.top = 1  # »hvilken kommune har flest ledige«: the one, not a top 5
             r.area_kind, i = kind, i + used
             continue
+        if token.isdecimal() and 1 <= int(token) <= 31 and nxt in vocab.months:
+            # »pr. 1. maj«, »31. december«: the month's figure, said (»1« was not understood)
+            r.finer, i = "day", i + 1
+            continue
+        if token in vocab.weeks and nxt.isdecimal() and 1 <= int(nxt) <= 53:
+            # »uge 12«: no weekly figure; the week's month, said (the words were set aside)
+            year = tokens[i + 2] if i + 2 < len(tokens) and _YEAR.match(tokens[i + 2]) else None
+            month_number = _week_month(int(nxt), int(year) if year else None)
+            r.period = PeriodRequest(period=str(periods.month(int(year), month_number))) if year \
+                else PeriodRequest(month=month_number)
+            r.finer, i = "week", i + 2 + (year is not None)
+            continue
         request, used = _period(tokens, i, vocab)
+        if request is not None and request.relative in ("last_week", "this_week"):
+            r.finer = "week"
         if request is not None and request.relative == "recent_months":
             if r.base is None:
                 r.base = replace(request, relative="months_ago")
@@ -953,6 +984,8 @@ def _shifted(request: PeriodRequest, context: Query, *, whole_year: bool = False
         return PeriodRequest(period=str(periods.month(before.year, request.month)))
     if request.quarter is not None and request.relative is None:
         return PeriodRequest(period=str(periods.quarter(before.year, request.quarter)))
+    if request.relative == "containing_year":  # »ledighed maj 2025« … »og hele året?«: 2025
+        return PeriodRequest(period=str(before.year))
     if request.relative == "containing_quarter" and before.length <= 3:
         # "ledighed april 2026" … "hvad med kvartalet?": 2. kvt. 2026 (»kvartalet« was set aside)
         return PeriodRequest(period=str(periods.quarter(before.year, before.quarter)))
@@ -1183,7 +1216,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         other_figures=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_figures)), followup=followup,
         other_periods=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_periods)),
         mean=mean, count_gap=r.count_gap, only_parts=only_parts, extreme=r.extreme,
-        extreme_year=r.extreme_year, compare_own=r.compare_own, threshold=r.threshold,
+        extreme_year=r.extreme_year, compare_own=r.compare_own, threshold=r.threshold, finer=r.finer,
         status=status, needed=r.needed, newest_shown=r.newest_shown,
         target_asked=intent != "target" and "target" in r.intents,
     )
