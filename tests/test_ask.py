@@ -1035,3 +1035,17 @@ def test_the_whole_year_is_this_years_months_so_far(store):
     # »ledige hele året« answered juli 2026 with »året« set aside.
     answer = ask(store, "ledige hele året").result
     assert not answer.query.unused and answer.aggregate.so_far and answer.aggregate.months == 7
+
+
+@pytest.mark.parametrize(("question", "indicator"), [
+    ("hvad er prognosen for sygedagpenge", "sygedagpenge"), ("prognose for sygedagpenge", "sygedagpenge"),
+    ("er målet for fleksjob nået", "fleksjob")])
+def test_a_forecast_or_reached_word_beside_a_figure_asks_its_target(store, question, indicator):
+    # »prognosen« and »nået« were set aside (a value answered); »prognose for sygedagpenge« was
+    # »ingen tal for konjunkturprognosen (Sygedagpenge)«.
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    result = reply(question, store, config, TODAY, targets=context.for_answer, target_board=context.board)
+    assert result.result.query.intent == "target" and result.result.indicator.id == indicator
+    assert not result.result.query.unused and "Fremskrevet når I" in result.text
+    assert parse("hvad er prognosen").indicator == "konjunkturprognose"

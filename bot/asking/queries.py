@@ -186,6 +186,7 @@ class Vocabulary:
     social: dict[str, str] = field(default_factory=dict)  # "hej" -> "greeting", "tak" -> "thanks"
     glossary: dict[str, str] = field(default_factory=dict)  # "målstien" -> "målsti"
     needed: frozenset[str] = frozenset()  # "hvad skal der til": what it takes to reach a target
+    projection: frozenset[str] = frozenset()  # "prognosen" beside another figure: its target's projection
     glossary_lead: frozenset[str] = frozenset()  # "hvad er en" before a glossary word
     this_figure: frozenset[str] = frozenset()  # "det", "tallet": the figure talked about
 
@@ -270,6 +271,7 @@ class Vocabulary:
             social={fold(k): v for k, v in data.get("social", {}).items()},
             glossary={fold(k): v for k, v in data.get("glossary", {}).items()},
             needed=frozenset(fold(w) for w in data.get("needed", ())),
+            projection=frozenset(fold(w) for w in data.get("projection", ())),
             glossary_lead=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("words", ())),
             this_figure=frozenset(fold(w) for w in data.get("this_figure", ())),
         )
@@ -534,6 +536,12 @@ def _only_within(tokens: list[str], start: int, end: int, vocab: Vocabulary) -> 
     return bool(inside) and all(start <= i < end for i in inside)
 
 
+def _other_figure(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
+    """Whether the question names a figure other than the one tokens[i] is an alias of."""
+    own = vocab.indicators.get(tokens[i])
+    return any(j != i and _phrase(tokens, j, vocab.indicators)[0] not in (None, own) for j in range(len(tokens)))
+
+
 def _after_and(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
     """Whether tokens[i] follows "og"/"eller" with only filler between: "og hvor mange sygemeldte"."""
     j = i - 1
@@ -563,6 +571,11 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 nxt in vocab.ranking_areas or vocab.ranking.get(nxt) in ("high", "low", "most", "fewest")
                 or (i > 0 and tokens[i - 1] in ("top", "bund"))):
             r.top, i = max(1, int(token)), i + 1  # "top 5", "de 3 kommuner", "de 5 laveste", "bund 5"
+            continue
+        if token in vocab.projection and _other_figure(tokens, i, vocab):
+            # »prognosen for sygedagpenge«: sygedagpenge's projection, which its target line gives
+            r.intents.add("target")
+            i += 1
             continue
         intent, used = _phrase(tokens, i, vocab.intents)
         indicator, ind_used = _phrase(tokens, i, vocab.indicators) if r.indicator is None else (None, 0)
