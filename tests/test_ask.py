@@ -363,8 +363,7 @@ def test_the_difference_between_two_areas_is_their_comparison_not_a_change_over_
     assert "Herlev" in result.text and "til juli 2026" not in result.text
 
 
-@pytest.mark.parametrize(("question", "other"), [
-    ("ledighed og sygedagpenge", "sygedagpenge"), ("forskellen på ledige og ledighedsprocent", "ledighedsprocent")])
+@pytest.mark.parametrize(("question", "other"), [("ledighed og sygedagpenge", "sygedagpenge")])
 def test_a_second_figure_is_named_as_not_answered_not_as_missing(store, question, other):
     # »Jeg har ikke tal for »sygedagpenge« (eller forstod ikke ordet)«: there are figures for it.
     result = ask(store, question)
@@ -1049,3 +1048,20 @@ def test_a_forecast_or_reached_word_beside_a_figure_asks_its_target(store, quest
     assert result.result.query.intent == "target" and result.result.indicator.id == indicator
     assert not result.result.query.unused and "Fremskrevet når I" in result.text
     assert parse("hvad er prognosen").indicator == "konjunkturprognose"
+
+
+@pytest.mark.parametrize(("question", "figures", "term"), [
+    ("forskellen på ledige og fuldtidspersoner", ("ledige", "fuldtidspersoner"), "En fuldtidsperson er"),
+    ("hvad er forskellen på ledige og ledighedsprocent", ("ledige", "ledighedsprocent"), None)])
+def test_the_difference_between_two_figures_is_their_definitions(store, question, figures, term):
+    # It answered ledige's newest value with »Jeg svarer på ét tal ad gangen – spørg om »…« for sig«.
+    from bot.asking.queries import default_vocabulary
+    from indicators.catalogue import default_catalogue
+
+    result = ask(store, question)
+    assert (result.result.intent, result.result.indicator, *result.result.also) == ("definition", *figures)
+    for figure in figures:
+        assert default_catalogue().get(figure).definition in result.text
+    assert "ét tal ad gangen" not in result.text and (term is None or term in result.text)
+    assert parse("forskellen på ledige i maj og juni").intent == "change"
+    assert not parse("forskellen på ledige og ledighedsprocent", default_vocabulary()).unused

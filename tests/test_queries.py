@@ -456,7 +456,7 @@ def test_the_word_that_names_a_second_figure_is_not_a_part_of_the_first():
     # seasonally adjusted series: »Der er ingen sæsonkorrigerede tal for ungeledigheden«.
     result = parse("hvad er forskellen på ungeledighed og officiel ungeledighed")
     assert (result.indicator, result.breakdown) == ("ungeledighed", "")
-    assert result.other_figures == ("officiel ungeledighed",)
+    assert result.also == ("ungeledighed_officiel",)  # the two definitions (#10: not one figure)
     # Named of the first figure, the word still picks its series.
     assert parse("sæsonkorrigeret ledighedsprocent og sygedagpenge").breakdown == "korrektion=Sæsonkorrigeret"
 

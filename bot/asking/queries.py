@@ -106,6 +106,8 @@ class Query:
     # follow-up naming another figure asks that figure's newest.
     newest_shown: bool = False
     term: str = ""  # a word of the answers asked the meaning of (»hvad betyder målsti«): "målsti"
+    # »forskellen på ledige og fuldtidspersoner«: the other figures whose definitions go beside this one's
+    also: tuple[str, ...] = ()
     needed: bool = False  # »hvad skal der til?«: how far the figure is from the target's goal
     # A target word in a question another intent answers (»hvorfor er vi bagud på ledigheden«): the
     # answer says when the figure has no target.
@@ -1058,6 +1060,9 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         r.intents.discard("change")  # "flere langtidsledige end os" beside "kommuner": a level, ranked
     if ("definition" in r.intents or _glossary_lead(tokens, vocab)) and (term := _term(tokens, r, vocab)):
         return Query(intent="definition", indicator=r.indicator, term=term, text=text)
+    if (also := _two_definitions(tokens, r, vocab)):
+        return Query(intent="definition", indicator=r.indicator, also=also, text=text,
+                     term=next((t for w in r.other_figures if (t := vocab.glossary.get(_fold(w)))), ""))
     # »hvad skal der til?«: read only of a question about targets (a scan of the words)
     r.needed = "target" in r.intents and any(_phrase(tokens, i, vocab.needed)[0] for i in range(len(tokens)))
     _part_of_context(tokens, r, context, vocab)
@@ -1171,6 +1176,15 @@ def _difference_between(tokens: list[str], r: _Reading, vocab: Vocabulary) -> No
             vocab.intents.get(w) == "change" for w in words - vocab.difference - counted):
         r.intents.discard("change")
         r.count_gap = bool(counted)
+
+
+def _two_definitions(tokens: list[str], r: _Reading, vocab: Vocabulary) -> tuple[str, ...]:
+    """»forskellen på ledige og fuldtidspersoner« with no period, area or change asked: the figures'
+    definitions (it answered ledige's newest value, the other figure set aside)."""
+    if not r.other_figures or r.intents or r.base is not None or r.areas or r.compare or r.count_gap \
+            or not r.period.is_latest or not vocab.difference.intersection(tokens):
+        return ()
+    return tuple(found for w in r.other_figures if (found := vocab.indicators.get(_fold(w))) and found != r.indicator)
 
 
 def _as_typed(words: str, typed: dict[str, str]) -> str:
