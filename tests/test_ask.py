@@ -1065,3 +1065,16 @@ def test_the_difference_between_two_figures_is_their_definitions(store, question
     assert "ét tal ad gangen" not in result.text and (term is None or term in result.text)
     assert parse("forskellen på ledige i maj og juni").intent == "change"
     assert not parse("forskellen på ledige og ledighedsprocent", default_vocabulary()).unused
+
+
+def test_when_a_target_was_last_met_says_the_board_cannot_date_it(store):
+    # »hvornår nåede vi sidst målet« showed the board as if it answered when.
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    said = "Jeg kan ikke sige, hvornår et mål sidst var nået"
+    text = reply("hvornår nåede vi sidst målet", store, config, TODAY, targets=context.for_answer,
+                 target_board=context.board).text
+    assert said in text and all(t.name in text for t in config.targets)
+    board = reply("hvordan går det med målene", store, config, TODAY, targets=context.for_answer,
+                  target_board=context.board).text
+    assert said not in board

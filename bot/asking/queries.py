@@ -106,6 +106,8 @@ class Query:
     # follow-up naming another figure asks that figure's newest.
     newest_shown: bool = False
     term: str = ""  # a word of the answers asked the meaning of (»hvad betyder målsti«): "målsti"
+    # »hvornår nåede vi sidst målet«: when a target was last met, which the board cannot date (it says so)
+    when_met: bool = False
     # »forskellen på ledige og fuldtidspersoner«: the other figures whose definitions go beside this one's
     also: tuple[str, ...] = ()
     needed: bool = False  # »hvad skal der til?«: how far the figure is from the target's goal
@@ -1115,7 +1117,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         return NotUnderstood(text=text, suggestions=suggest(still_unknown or tokens, vocab),
                              unknown=tuple(_original_words(text).get(w, w) for w in still_unknown))
     status = _target_status(tokens, vocab) if intent == "target" and r.indicator is None else ""
-    return _query(text, intent, r, still_unknown, vocab, assumed=assumed, status=status)
+    query = _query(text, intent, r, still_unknown, vocab, assumed=assumed, status=status)
+    return replace(query, when_met=True) if intent == "target" and asked_when and isinstance(query, Query) else query
 
 
 def _target_status(tokens: list[str], vocab: Vocabulary) -> str:
