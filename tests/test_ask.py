@@ -1078,3 +1078,14 @@ def test_when_a_target_was_last_met_says_the_board_cannot_date_it(store):
     board = reply("hvordan går det med målene", store, config, TODAY, targets=context.for_answer,
                   target_board=context.board).text
     assert said not in board
+
+
+@pytest.mark.parametrize(("question", "months", "base"), [
+    ("ledige første 7 måneder af 2026", 7, "januar–juli 2025"),
+    ("sygedagpenge de første 6 måneder af 2026", 6, "januar–juni 2025")])
+def test_the_first_months_of_a_year_are_those_months(store, question, months, base):
+    # »første«, »7« and »måneder« were set aside and all of 2026 declined (5 months missing).
+    result = ask(store, question)
+    answer = result.result
+    assert not answer.query.unused and answer.aggregate.so_far and answer.observation.period == "2026"
+    assert answer.aggregate.period.startswith("2026") and f"i {base}" in result.text

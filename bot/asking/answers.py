@@ -265,6 +265,8 @@ def resolve(request: PeriodRequest, today: date, newest: Period | None) -> Perio
         # no weekly figures: the week's month (a week across two months: the month it ends in)
         day = today - timedelta(days=today.weekday() + (7 if request.relative == "last_week" else 0)) + timedelta(days=6)
         return PeriodRequest(period=str(periods.month(day.year, day.month)))
+    if request.relative == "first_months":  # »de første 7 måneder af 2026«: its year, months in `answer`
+        return PeriodRequest(period=request.period or str(today.year))
     if request.relative == "next_month":  # no figures of the future: said, the newest given
         return PeriodRequest(period=str(this_month.shift(1)))
     if request.relative in ("this_year", "last_year", "containing_year"):
@@ -644,6 +646,13 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             o.period == request.period and o.value is not None for o in series):
         # A year or quarter asked of a monthly series: its average (or sum), never its last month.
         current, made = observe(store, indicator, area.code, breakdown, request.period)
+        if query.period.relative == "first_months" and made is not None and \
+                (made.kind == "month" or query.period.months % 3 == 0):
+            # »de første 7 måneder af 2026«: januar–juli, named and compared with the same months
+            # a year before, as »i år« so far is
+            current, made = aggregate(store, indicator, area.code, breakdown,
+                                      periods.Period(_period(request.period).year, 1, query.period.months))
+            made = replace(made, so_far=True) if made is not None else None
         if made is not None and current is None and query.intent in ("value", "change", "why") \
                 and (so_far := _so_far(query.period, made)) is not None:
             # »ledighed i år«, »i år vs sidste år« before the year is over: its months so far (it

@@ -154,6 +154,7 @@ class Vocabulary:
     ago_units: dict[str, int] = field(default_factory=dict)  # "måneder" -> 1, "år" -> 12: "for 3 måneder siden"
     ago_numbers: dict[str, float] = field(default_factory=dict)  # "tre" -> 3, "et halvt" -> 0.5
     recent: frozenset[str] = frozenset()  # "seneste" in "de seneste 3 måneder": the change over them
+    first_months: frozenset[str] = frozenset()  # "første" in "de første 7 måneder af 2026": januar–juli
     per_period: frozenset[str] = frozenset()  # "uge" in "pr uge": a rate per period, not made
     per_month: frozenset[str] = frozenset()  # "måned" in "pr måned": a year's average month
     weeks: frozenset[str] = frozenset()  # "uge" in "uge 12": no weekly figure, the week's month
@@ -262,6 +263,7 @@ class Vocabulary:
             ago_units={fold(k): v for k, v in data.get("ago", {}).get("units", {}).items()},
             ago_numbers={fold(k): v for k, v in data.get("ago", {}).get("numbers", {}).items()},
             recent=frozenset(fold(w) for w in data.get("ago", {}).get("recent", [])),
+            first_months=frozenset(fold(w) for w in data.get("ago", {}).get("first_months", [])),
             ranking={fold(k): v for k, v in data.get("ranking", {}).items()},
             ranking_areas={fold(k): v for k, v in data.get("ranking_areas", {}).items()},
             own_region=frozenset(fold(w) for w in data.get("own_region", ())),
@@ -366,6 +368,14 @@ def _period(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[PeriodRequest
         # "for 3 måneder siden": counted from today, as "sidste måned" is; the words were set
         # aside and the newest figure given.
         return PeriodRequest(relative="months_ago", months=months[0]), months[1] + 1
+    if token in vocab.first_months and (months := _months(tokens, i + 1, vocab)) and months[0] < 12:
+        # "de første 7 måneder af 2026": januar–juli 2026 (without a year, this year's)
+        end = i + 1 + months[1]
+        while end < len(tokens) - 1 and tokens[end] in vocab.filler:
+            end += 1
+        year = tokens[end] if end < len(tokens) and _YEAR.match(tokens[end]) else None
+        return PeriodRequest(period=year, relative="first_months", months=months[0]), \
+            (end + 1 if year else i + 1 + months[1]) - i
     if token in vocab.recent and (months := _months(tokens, i + 1, vocab)):
         # "de seneste 3 måneder": the change over them, from 3 months before the newest (as »det
         # seneste år« runs from a year before). The words were set aside and one month answered.
