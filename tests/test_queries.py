@@ -480,3 +480,11 @@ def test_official_in_a_figures_own_name_is_not_a_seasonally_adjusted_series():
     # »officiel ungeledighed« asked the figure's »(Sæsonkorrigeret)« series, which it has not.
     query = parse("officiel ungeledighed")
     assert (query.indicator, query.breakdown) == ("ungeledighed_officiel", "")
+
+
+@pytest.mark.parametrize("text", ["prognose for ledigheden", "prognosen for ledigheden", "prognose ledighed 2027"])
+def test_a_forecast_of_the_konjunkturprognoses_own_part_stays_the_konjunkturprognose(text):
+    # Ledighed is a nøgletal of the konjunkturprognose, not another figure whose projection is asked
+    # (»prognosen for ledigheden« answered ledige with »prognosen« set aside).
+    query = parse(text)
+    assert (query.intent, query.indicator, query.breakdown, query.unused) == ("value", "konjunkturprognose", "maal=Ledighed", ())

@@ -550,10 +550,18 @@ def _only_within(tokens: list[str], start: int, end: int, vocab: Vocabulary) -> 
     return bool(inside) and all(start <= i < end for i in inside)
 
 
-def _other_figure(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
-    """Whether the question names a figure other than the one tokens[i] is an alias of."""
-    own = vocab.indicators.get(tokens[i])
-    return any(j != i and _phrase(tokens, j, vocab.indicators)[0] not in (None, own) for j in range(len(tokens)))
+def _other_figure(tokens: list[str], i: int, own: str | None, vocab: Vocabulary) -> bool:
+    """Whether the question names a figure other than `own` (the figure tokens[i] is a word of),
+    not as a part of `own`: »prognose for ledigheden« is the konjunkturprognose's Ledighed."""
+    own_keys = vocab.indicator_breakdowns.get(own or "", ())
+    for j in range(len(tokens)):
+        figure = _phrase(tokens, j, vocab.indicators)[0] if j != i else None
+        if figure is None or figure == own:
+            continue
+        part = _phrase(tokens, j, vocab.breakdown_values)[0]
+        if part is None or part[0] not in own_keys:
+            return True
+    return False
 
 
 def _after_and(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
@@ -586,11 +594,18 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 or (i > 0 and tokens[i - 1] in ("top", "bund"))):
             r.top, i = max(1, int(token)), i + 1  # "top 5", "de 3 kommuner", "de 5 laveste", "bund 5"
             continue
-        if token in vocab.projection and _other_figure(tokens, i, vocab):
-            # »prognosen for sygedagpenge«: sygedagpenge's projection, which its target line gives
-            r.intents.add("target")
-            i += 1
-            continue
+        if token in vocab.projection:
+            own = vocab.indicators.get(token) or next(
+                (vocab.indicators[w] for w in sorted(vocab.projection) if w in vocab.indicators), None)
+            if _other_figure(tokens, i, own, vocab):
+                # »prognosen for sygedagpenge«: sygedagpenge's projection, which its target line gives
+                r.intents.add("target")
+                i += 1
+                continue
+            if r.indicator is None and own is not None and token not in vocab.indicators:
+                # »prognosen for ledigheden«: the konjunkturprognose's Ledighed (»prognosen« was set aside)
+                r.indicator, i = own, i + 1
+                continue
         intent, used = _phrase(tokens, i, vocab.intents)
         indicator, ind_used = _phrase(tokens, i, vocab.indicators) if r.indicator is None else (None, 0)
         order, order_used = _phrase(tokens, i, vocab.ranking)
