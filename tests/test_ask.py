@@ -363,8 +363,7 @@ def test_the_difference_between_two_areas_is_their_comparison_not_a_change_over_
     assert "Herlev" in result.text and "til juli 2026" not in result.text
 
 
-@pytest.mark.parametrize(("question", "other"), [
-    ("ledighed og sygedagpenge", "sygedagpenge"), ("forskellen på ledige og ledighedsprocent", "ledighedsprocent")])
+@pytest.mark.parametrize(("question", "other"), [("ledighed og sygedagpenge", "sygedagpenge")])
 def test_a_second_figure_is_named_as_not_answered_not_as_missing(store, question, other):
     # »Jeg har ikke tal for »sygedagpenge« (eller forstod ikke ordet)«: there are figures for it.
     result = ask(store, question)
@@ -774,8 +773,15 @@ def test_the_development_in_a_year_runs_through_its_months(store):
     # »udvikling i ledigheden 2025« answered 2025's average against 2024's: no development at all.
     result = ask(store, "udvikling i ledigheden 2025")
     answer = result.result
-    assert answer.observation.period == "2025-12" and answer.development.against.period == "2024-12"
-    assert "Fra december 2024 til december 2025" in result.text
+    assert answer.observation.period == "2025-12" and answer.development.against.period == "2025-01"
+    assert "Fra januar 2025 til december 2025" in result.text
+
+
+def test_the_development_this_year_is_its_months_so_far(store):
+    # »udvikling i ledige i år« showed juli 2025 til juli 2026 (13 months, most of them last year).
+    answer = ask(store, "udvikling i ledige i år").result
+    assert (answer.development.against.period, answer.observation.period) == ("2026-01", "2026-07")
+    assert answer.low.period.startswith("2026-") and answer.high.period.startswith("2026-")
 
 
 def test_the_change_between_two_yearless_months_names_both(store):
@@ -981,3 +987,105 @@ def test_a_follow_up_keeps_the_level_asked_for_the_same_figure(store):
     assert herlev.result.query.threshold == ("<", 3.0) and herlev.text.count("Nej: ") == 1
     other = ask(store, "og ledige?", context=conversation.get("c", now))
     assert other.result.query.threshold is None  # another figure: not the level of the first
+
+
+def test_since_last_quarter_of_a_monthly_figure_is_a_quarter_back(store):
+    # »ledige siden sidste kvartal« compared juli 2026 with juni 2026, as »siden sidste måned«.
+    result = ask(store, "ledige siden sidste kvartal")
+    assert (result.result.change.against.period, result.result.observation.period) == ("2026-04", "2026-07")
+    assert "april 2026 til juli 2026" in result.text
+    quarterly = ask(store, "sygedagpenge siden sidste kvartal").result
+    assert (quarterly.change.against.period, quarterly.observation.period) == ("2026-Q1", "2026-Q2")
+
+
+@pytest.mark.parametrize("question", ["officiel ledighed", "hvad er den officielle ledighed"])
+def test_the_official_unemployment_is_the_seasonally_adjusted_rate(store, question):
+    # It answered ledige (805 fuldtidspersoner) with »ingen sæsonkorrigerede tal for ledige«.
+    result = ask(store, question)
+    answer = result.result
+    assert (answer.indicator.id, answer.observation.breakdown) == ("ledighedsprocent", "korrektion=Sæsonkorrigeret")
+    assert answer.observation.value == store.get("ledighedsprocent", "151", "2026-07", "korrektion=Sæsonkorrigeret").value
+    assert "ingen sæsonkorrigerede" not in result.text and not answer.query.unused
+
+
+@pytest.mark.parametrize(("question", "period", "note"), [
+    ("ledige pr. 1. maj", "2026-05", "Der er ingen tal pr. dag – tallene er pr. måned, så her er maj 2026."),
+    ("ledige 31. december", "2025-12", "Der er ingen tal pr. dag – tallene er pr. måned, så her er december 2025."),
+    ("ledige uge 12", "2026-03", "Der er ingen tal pr. uge – tallene er pr. måned, så her er marts 2026."),
+    ("ledige uge 1 2025", "2025-01", "Der er ingen tal pr. uge – tallene er pr. måned, så her er januar 2025."),
+    ("ledige sidste uge", "2026-07", "Der er ingen tal pr. uge – tallene er pr. måned."),
+    ("sygedagpenge 1. maj", "2026-Q2", "Der er ingen tal pr. dag – tallene er pr. kvartal, så her er 2. kvt. 2026."),
+])
+def test_a_day_or_week_is_its_month_said(store, question, period, note):
+    # »1«, »31«, »uge« and »12« were named as not understood; »uge 12« answered juli 2026.
+    result = ask(store, question)
+    assert result.result.observation.period == period and not result.result.query.unused
+    assert note in result.text
+
+
+def test_next_month_says_there_are_no_figures_yet(store):
+    # »ledige næste måned« answered juli 2026 with »næste« named as not understood.
+    result = ask(store, "ledige næste måned")
+    assert not result.result.query.unused and result.result.observation.period == "2026-07"
+    assert "Der er ingen tal for december 2026 – her er det nyeste, juli 2026." in result.text
+
+
+def test_the_whole_year_is_this_years_months_so_far(store):
+    # »ledige hele året« answered juli 2026 with »året« set aside.
+    answer = ask(store, "ledige hele året").result
+    assert not answer.query.unused and answer.aggregate.so_far and answer.aggregate.months == 7
+
+
+@pytest.mark.parametrize(("question", "indicator"), [
+    ("hvad er prognosen for sygedagpenge", "sygedagpenge"), ("prognose for sygedagpenge", "sygedagpenge"),
+    ("er målet for fleksjob nået", "fleksjob")])
+def test_a_forecast_or_reached_word_beside_a_figure_asks_its_target(store, question, indicator):
+    # »prognosen« and »nået« were set aside (a value answered); »prognose for sygedagpenge« was
+    # »ingen tal for konjunkturprognosen (Sygedagpenge)«.
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    result = reply(question, store, config, TODAY, targets=context.for_answer, target_board=context.board)
+    assert result.result.query.intent == "target" and result.result.indicator.id == indicator
+    assert not result.result.query.unused and "Fremskrevet når I" in result.text
+    assert parse("hvad er prognosen").indicator == "konjunkturprognose"
+
+
+@pytest.mark.parametrize(("question", "figures", "term"), [
+    ("forskellen på ledige og fuldtidspersoner", ("ledige", "fuldtidspersoner"), "En fuldtidsperson er"),
+    ("hvad er forskellen på ledige og ledighedsprocent", ("ledige", "ledighedsprocent"), None)])
+def test_the_difference_between_two_figures_is_their_definitions(store, question, figures, term):
+    # It answered ledige's newest value with »Jeg svarer på ét tal ad gangen – spørg om »…« for sig«.
+    from bot.asking.queries import default_vocabulary
+    from indicators.catalogue import default_catalogue
+
+    result = ask(store, question)
+    assert (result.result.intent, result.result.indicator, *result.result.also) == ("definition", *figures)
+    for figure in figures:
+        assert default_catalogue().get(figure).definition in result.text
+    assert "ét tal ad gangen" not in result.text and (term is None or term in result.text)
+    assert parse("forskellen på ledige i maj og juni").intent == "change"
+    assert not parse("forskellen på ledige og ledighedsprocent", default_vocabulary()).unused
+
+
+def test_when_a_target_was_last_met_says_the_board_cannot_date_it(store):
+    # »hvornår nåede vi sidst målet« showed the board as if it answered when.
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    said = "Jeg kan ikke sige, hvornår et mål sidst var nået"
+    text = reply("hvornår nåede vi sidst målet", store, config, TODAY, targets=context.for_answer,
+                 target_board=context.board).text
+    assert said in text and all(t.name in text for t in config.targets)
+    board = reply("hvordan går det med målene", store, config, TODAY, targets=context.for_answer,
+                  target_board=context.board).text
+    assert said not in board
+
+
+@pytest.mark.parametrize(("question", "months", "base"), [
+    ("ledige første 7 måneder af 2026", 7, "januar–juli 2025"),
+    ("sygedagpenge de første 6 måneder af 2026", 6, "januar–juni 2025")])
+def test_the_first_months_of_a_year_are_those_months(store, question, months, base):
+    # »første«, »7« and »måneder« were set aside and all of 2026 declined (5 months missing).
+    result = ask(store, question)
+    answer = result.result
+    assert not answer.query.unused and answer.aggregate.so_far and answer.observation.period == "2026"
+    assert answer.aggregate.period.startswith("2026") and f"i {base}" in result.text

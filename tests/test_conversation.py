@@ -500,3 +500,19 @@ def test_what_the_target_is_after_a_figure_is_its_target_not_the_words_meaning(s
         _, target = chat(store, "ungeledighed", text)
         assert target.result.query.intent == "target" and target.result.indicator.id == "ungeledighed"
     assert parse("hvad er en gennemsnitlig ledighed i 2025").intent == "value"
+
+
+def test_the_development_after_last_year_is_last_years_months(store):
+    # »ungeledighed« → »og sidste år?« → »vis udviklingen« answered december 2024 til december 2025
+    # under the headline of december 2025's value; it is the development through 2025's months.
+    *_, development = chat(store, "ungeledighed", "og sidste år?", "vis udviklingen")
+    answer = development.result
+    assert answer.query.intent == "development" and answer.indicator.id == "ungeledighed"
+    assert (answer.development.against.period, answer.observation.period) == ("2025-01", "2025-12")
+    assert "Fra januar 2025 til december 2025" in development.text
+
+
+def test_the_whole_year_after_a_month_is_that_year(store):
+    # »ledighed maj 2025« → »og hele året?« repeated maj 2025 with »året« set aside.
+    _, year = chat(store, "ledighed maj 2025", "og hele året?")
+    assert year.result.observation.period == "2025" and not year.result.query.unused

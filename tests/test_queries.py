@@ -456,7 +456,7 @@ def test_the_word_that_names_a_second_figure_is_not_a_part_of_the_first():
     # seasonally adjusted series: »Der er ingen sæsonkorrigerede tal for ungeledigheden«.
     result = parse("hvad er forskellen på ungeledighed og officiel ungeledighed")
     assert (result.indicator, result.breakdown) == ("ungeledighed", "")
-    assert result.other_figures == ("officiel ungeledighed",)
+    assert result.also == ("ungeledighed_officiel",)  # the two definitions (#10: not one figure)
     # Named of the first figure, the word still picks its series.
     assert parse("sæsonkorrigeret ledighedsprocent og sygedagpenge").breakdown == "korrektion=Sæsonkorrigeret"
 
@@ -474,3 +474,17 @@ def test_when_or_how_often_about_a_target_is_not_a_question_about_updates(text, 
 def test_words_of_distance_without_a_target_word_are_not_a_target_question(text, intent):
     # »hvor langt« and »nået« alone made these the target's question (»ingen mål for ledige«).
     assert parse(text).intent == intent
+
+
+def test_official_in_a_figures_own_name_is_not_a_seasonally_adjusted_series():
+    # »officiel ungeledighed« asked the figure's »(Sæsonkorrigeret)« series, which it has not.
+    query = parse("officiel ungeledighed")
+    assert (query.indicator, query.breakdown) == ("ungeledighed_officiel", "")
+
+
+@pytest.mark.parametrize("text", ["prognose for ledigheden", "prognosen for ledigheden", "prognose ledighed 2027"])
+def test_a_forecast_of_the_konjunkturprognoses_own_part_stays_the_konjunkturprognose(text):
+    # Ledighed is a nøgletal of the konjunkturprognose, not another figure whose projection is asked
+    # (»prognosen for ledigheden« answered ledige with »prognosen« set aside).
+    query = parse(text)
+    assert (query.intent, query.indicator, query.breakdown, query.unused) == ("value", "konjunkturprognose", "maal=Ledighed", ())

@@ -139,7 +139,7 @@ class TargetContext:
             total = sum(1 for v in self.views if area is None or v.target.area == area.code)
             shown = [v for v in shown if v.state.status in ASKED_STATUSES[query.status]]
             return render_board(shown, self.now, self.config, asked=query.status, total=total)
-        return render_board(shown, self.now, self.config)
+        return render_board(shown, self.now, self.config, when_met=query is not None and query.when_met)
 
     def board_rows(self) -> list[BoardRow]:
         from bot.reports.summary import BoardRow

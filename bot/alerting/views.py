@@ -111,12 +111,12 @@ def target_reason(view: TargetView) -> str:
 
 
 def render_board(target_views: Sequence[TargetView], now: datetime, config: Config, *, asked: str = "",
-                 total: int = 0) -> str:
+                 total: int = 0, when_met: bool = False) -> str:
     """The targets' board; `asked` ("behind", "on_track") when only the targets in that state are
-    shown, `total` how many there are in all."""
+    shown, `total` how many there are in all; `when_met` when it was asked when a target was last met."""
     ordered = sorted(target_views, key=lambda v: STATUS_ORDER[v.state.status])
     return render.render("targets.txt.j2", views=ordered, now=now, config_name=config.path.name
-                         if config.path else "faktabot.toml", asked=asked, total=total)
+                         if config.path else "faktabot.toml", asked=asked, total=total, when_met=when_met)
 
 
 def as_json(view: TargetView) -> dict:

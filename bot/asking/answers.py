@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from bot.asking.queries import PeriodRequest, Query
@@ -261,7 +261,15 @@ def resolve(request: PeriodRequest, today: date, newest: Period | None) -> Perio
         quarter = periods.quarter(newest.year, newest.quarter) if newest.length <= 3 else \
             periods.quarter(newest.year, 4)
         return PeriodRequest(period=str(quarter if quarter.ends_by(newest) else quarter.shift(-1)))
-    if request.relative in ("this_year", "last_year"):
+    if request.relative in ("last_week", "this_week"):
+        # no weekly figures: the week's month (a week across two months: the month it ends in)
+        day = today - timedelta(days=today.weekday() + (7 if request.relative == "last_week" else 0)) + timedelta(days=6)
+        return PeriodRequest(period=str(periods.month(day.year, day.month)))
+    if request.relative == "first_months":  # »de første 7 måneder af 2026«: its year, months in `answer`
+        return PeriodRequest(period=request.period or str(today.year))
+    if request.relative == "next_month":  # no figures of the future: said, the newest given
+        return PeriodRequest(period=str(this_month.shift(1)))
+    if request.relative in ("this_year", "last_year", "containing_year"):
         year = today.year - (request.relative == "last_year")
         if request.month is not None:  # »marts sidste år«
             return PeriodRequest(period=str(periods.month(year, request.month)))
@@ -413,7 +421,7 @@ def _first(series: list[Observation], request: PeriodRequest) -> str | None:
 def _so_far(asked: PeriodRequest, made: Aggregate) -> Period | None:
     """This year's months so far, when »i år« (not a year named: »ledighed 2026« is declined) is
     asked of a figure whose year lacks only its last months (or quarters)."""
-    if asked.relative != "this_year" or asked.month is not None or asked.quarter is not None \
+    if asked.relative not in ("this_year", "containing_year") or asked.month is not None or asked.quarter is not None \
             or not made.missing or len(made.missing) >= made.count:
         return None
     wanted = _period(made.period)
@@ -534,8 +542,12 @@ def _base_period(base: PeriodRequest | None, current: Period, series: list[Obser
     longer period than the current one's ("siden 2024" of a month) is its first period of that kind."""
     if base is None or base.relative in ("year_ago", "last_year", "year_before"):
         return str(current.same_period_last_year() if current.length < 12 else current.shift(-1))
-    if base.relative in ("previous_month", "previous_quarter", "period_before"):
+    if base.relative in ("previous_month", "period_before"):
         return str(current.shift(-1))
+    if base.relative == "previous_quarter":
+        # »siden sidste kvartal« of a month: the same month a quarter before (april to juli), named
+        # in the answer; it was the month before, as »siden sidste måned«
+        return str(current.shift(-max(1, 3 // current.length)))
     if base.relative == "quarter_before":  # »sidste kvartal vs kvartalet før«: not a year before
         return str(current.shift(-1 if current.length >= 3 else -3))
     if base.relative == "months_ago":  # »end for 3 måneder siden«
@@ -634,6 +646,13 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             o.period == request.period and o.value is not None for o in series):
         # A year or quarter asked of a monthly series: its average (or sum), never its last month.
         current, made = observe(store, indicator, area.code, breakdown, request.period)
+        if query.period.relative == "first_months" and made is not None and \
+                (made.kind == "month" or query.period.months % 3 == 0):
+            # »de første 7 måneder af 2026«: januar–juli, named and compared with the same months
+            # a year before, as »i år« so far is
+            current, made = aggregate(store, indicator, area.code, breakdown,
+                                      periods.Period(_period(request.period).year, 1, query.period.months))
+            made = replace(made, so_far=True) if made is not None else None
         if made is not None and current is None and query.intent in ("value", "change", "why") \
                 and (so_far := _so_far(query.period, made)) is not None:
             # »ledighed i år«, »i år vs sidste år« before the year is over: its months so far (it
@@ -665,6 +684,10 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     upto = [o for o in series if o.period <= current.period and o.value is not None]
     history = tuple(upto[-HISTORY[kind]:]) if made is None else ()
     window = upto[-DEVELOPMENT[kind]:] if made is None else []
+    if development_year is not None:
+        # »udvikling i år«, »udvikling 2025«: the year's own months (januar to the newest), not the
+        # 13 months to its last, whose first and low or high could lie in the year before
+        window = [o for o in window if _period(o.period).year == development_year] or window
 
     def value_at(indicator_: Indicator, code: str, period: str, part: str = breakdown) -> Observation | None:
         if made is None and indicator_ is indicator and code == area.code and part == breakdown:

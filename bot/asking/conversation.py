@@ -247,7 +247,8 @@ def _said(parsed: Query | NotUnderstood, store: Store, config: Config) -> Reply:
         return Reply(parsed, render.render("vocabulary.txt.j2", pages=catalogue.by_page()))
     if parsed.intent == "definition":
         ind = catalogue.get(parsed.indicator) if parsed.indicator else None
-        return Reply(parsed, render.render("definition.txt.j2", q=parsed, ind=ind))
+        also = [catalogue.get(other) for other in parsed.also]
+        return Reply(parsed, render.render("definition.txt.j2", q=parsed, ind=ind, also=also))
     found = freshness(parsed, store, catalogue, config.area)
     return Reply(found, render.render("freshness.txt.j2", f=found, area=areas.get(parsed.area or config.area)))
 

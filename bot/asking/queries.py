@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -105,10 +106,17 @@ class Query:
     # follow-up naming another figure asks that figure's newest.
     newest_shown: bool = False
     term: str = ""  # a word of the answers asked the meaning of (»hvad betyder målsti«): "målsti"
+    # »hvornår nåede vi sidst målet«: when a target was last met, which the board cannot date (it says so)
+    when_met: bool = False
+    # »forskellen på ledige og fuldtidspersoner«: the other figures whose definitions go beside this one's
+    also: tuple[str, ...] = ()
     needed: bool = False  # »hvad skal der til?«: how far the figure is from the target's goal
     # A target word in a question another intent answers (»hvorfor er vi bagud på ledigheden«): the
     # answer says when the figure has no target.
     target_asked: bool = False
+    # »pr. 1. maj«, »uge 12«, »sidste uge«: a day or week asked ("day", "week"); the figures are
+    # monthly (or quarterly), so the answer gives the period holding it, said.
+    finer: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,8 +154,10 @@ class Vocabulary:
     ago_units: dict[str, int] = field(default_factory=dict)  # "måneder" -> 1, "år" -> 12: "for 3 måneder siden"
     ago_numbers: dict[str, float] = field(default_factory=dict)  # "tre" -> 3, "et halvt" -> 0.5
     recent: frozenset[str] = frozenset()  # "seneste" in "de seneste 3 måneder": the change over them
+    first_months: frozenset[str] = frozenset()  # "første" in "de første 7 måneder af 2026": januar–juli
     per_period: frozenset[str] = frozenset()  # "uge" in "pr uge": a rate per period, not made
     per_month: frozenset[str] = frozenset()  # "måned" in "pr måned": a year's average month
+    weeks: frozenset[str] = frozenset()  # "uge" in "uge 12": no weekly figure, the week's month
     by_words: dict[str, str] = field(default_factory=dict)  # "aldersgrupper" -> "alder": a breakdown by it
     by_stand_in: dict[str, str] = field(default_factory=dict)  # "gruppe" -> "ydelse" where a figure lacks the first
     half_year: frozenset[str] = frozenset()  # "halvår", "h1": no half-year figure is made
@@ -181,6 +191,7 @@ class Vocabulary:
     social: dict[str, str] = field(default_factory=dict)  # "hej" -> "greeting", "tak" -> "thanks"
     glossary: dict[str, str] = field(default_factory=dict)  # "målstien" -> "målsti"
     needed: frozenset[str] = frozenset()  # "hvad skal der til": what it takes to reach a target
+    projection: frozenset[str] = frozenset()  # "prognosen" beside another figure: its target's projection
     glossary_lead: frozenset[str] = frozenset()  # "hvad er en" before a glossary word
     this_figure: frozenset[str] = frozenset()  # "det", "tallet": the figure talked about
 
@@ -235,6 +246,7 @@ class Vocabulary:
             value_figures=dict(data.get("value_figures", {})),
             per_period=frozenset(fold(w) for w in data.get("per_period", [])),
             per_month=frozenset(fold(w) for w in data.get("per_month", [])),
+            weeks=frozenset(fold(w) for w in data.get("weeks", [])),
             by_words=by_words,
             by_stand_in={key: other for key, other in data.get("by_stand_in", {}).items()
                          if key in breakdown_keys.values() and other in breakdown_keys.values()},
@@ -251,6 +263,7 @@ class Vocabulary:
             ago_units={fold(k): v for k, v in data.get("ago", {}).get("units", {}).items()},
             ago_numbers={fold(k): v for k, v in data.get("ago", {}).get("numbers", {}).items()},
             recent=frozenset(fold(w) for w in data.get("ago", {}).get("recent", [])),
+            first_months=frozenset(fold(w) for w in data.get("ago", {}).get("first_months", [])),
             ranking={fold(k): v for k, v in data.get("ranking", {}).items()},
             ranking_areas={fold(k): v for k, v in data.get("ranking_areas", {}).items()},
             own_region=frozenset(fold(w) for w in data.get("own_region", ())),
@@ -264,6 +277,7 @@ class Vocabulary:
             social={fold(k): v for k, v in data.get("social", {}).items()},
             glossary={fold(k): v for k, v in data.get("glossary", {}).items()},
             needed=frozenset(fold(w) for w in data.get("needed", ())),
+            projection=frozenset(fold(w) for w in data.get("projection", ())),
             glossary_lead=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("words", ())),
             this_figure=frozenset(fold(w) for w in data.get("this_figure", ())),
         )
@@ -354,6 +368,14 @@ def _period(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[PeriodRequest
         # "for 3 måneder siden": counted from today, as "sidste måned" is; the words were set
         # aside and the newest figure given.
         return PeriodRequest(relative="months_ago", months=months[0]), months[1] + 1
+    if token in vocab.first_months and (months := _months(tokens, i + 1, vocab)) and months[0] < 12:
+        # "de første 7 måneder af 2026": januar–juli 2026 (without a year, this year's)
+        end = i + 1 + months[1]
+        while end < len(tokens) - 1 and tokens[end] in vocab.filler:
+            end += 1
+        year = tokens[end] if end < len(tokens) and _YEAR.match(tokens[end]) else None
+        return PeriodRequest(period=year, relative="first_months", months=months[0]), \
+            (end + 1 if year else i + 1 + months[1]) - i
     if token in vocab.recent and (months := _months(tokens, i + 1, vocab)):
         # "de seneste 3 måneder": the change over them, from 3 months before the newest (as »det
         # seneste år« runs from a year before). The words were set aside and one month answered.
@@ -402,6 +424,16 @@ def _period(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[PeriodRequest
     if latest:
         return PeriodRequest(), used
     return None, 0
+
+
+def _week_month(week: int, year: int | None) -> int:
+    """The month of an ISO week's Thursday (the day ISO counts a week's year by). Without a year,
+    a year starting on a Thursday stands in: a week at a month's edge may fall a month off in
+    another year, which the answer's named month shows."""
+    try:
+        return date.fromisocalendar(year or 2015, week, 4).month
+    except ValueError:  # week 53 of a year with 52
+        return 12
 
 
 def _short_year(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
@@ -469,6 +501,7 @@ class _Reading:
     period_end: int = -1  # the index after the last period read: »januar-juli« has nothing between
     base_compared: bool = False  # the base came after »vs«, »mod«, … (not »siden«, »fra«)
     whole_year: bool = False  # a year named as a whole ("hele 2024")
+    finer: str = ""  # a day or week asked: "day", "week" (Query.finer)
     comparative: bool = False  # "flere"/"højere" beside "kommuner" set the ranking's order
     count_gap: bool = False  # "hvor mange flere … end Ballerup": the counts' difference between two areas
     parts: dict[str, list[str]] = field(default_factory=dict)  # key -> two or more of its values named
@@ -517,6 +550,20 @@ def _only_within(tokens: list[str], start: int, end: int, vocab: Vocabulary) -> 
     return bool(inside) and all(start <= i < end for i in inside)
 
 
+def _other_figure(tokens: list[str], i: int, own: str | None, vocab: Vocabulary) -> bool:
+    """Whether the question names a figure other than `own` (the figure tokens[i] is a word of),
+    not as a part of `own`: »prognose for ledigheden« is the konjunkturprognose's Ledighed."""
+    own_keys = vocab.indicator_breakdowns.get(own or "", ())
+    for j in range(len(tokens)):
+        figure = _phrase(tokens, j, vocab.indicators)[0] if j != i else None
+        if figure is None or figure == own:
+            continue
+        part = _phrase(tokens, j, vocab.breakdown_values)[0]
+        if part is None or part[0] not in own_keys:
+            return True
+    return False
+
+
 def _after_and(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
     """Whether tokens[i] follows "og"/"eller" with only filler between: "og hvor mange sygemeldte"."""
     j = i - 1
@@ -547,6 +594,18 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 or (i > 0 and tokens[i - 1] in ("top", "bund"))):
             r.top, i = max(1, int(token)), i + 1  # "top 5", "de 3 kommuner", "de 5 laveste", "bund 5"
             continue
+        if token in vocab.projection:
+            own = vocab.indicators.get(token) or next(
+                (vocab.indicators[w] for w in sorted(vocab.projection) if w in vocab.indicators), None)
+            if _other_figure(tokens, i, own, vocab):
+                # »prognosen for sygedagpenge«: sygedagpenge's projection, which its target line gives
+                r.intents.add("target")
+                i += 1
+                continue
+            if r.indicator is None and own is not None and token not in vocab.indicators:
+                # »prognosen for ledigheden«: the konjunkturprognose's Ledighed (»prognosen« was set aside)
+                r.indicator, i = own, i + 1
+                continue
         intent, used = _phrase(tokens, i, vocab.intents)
         indicator, ind_used = _phrase(tokens, i, vocab.indicators) if r.indicator is None else (None, 0)
         order, order_used = _phrase(tokens, i, vocab.ranking)
@@ -568,6 +627,11 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             i += used
             continue
         if indicator:
+            if "korrektion" not in vocab.indicator_breakdowns.get(indicator, ()) and _only_within(
+                    tokens, i, i + ind_used, vocab):
+                # »officiel ungeledighed«: »officiel« is the figure's own name, not a seasonally
+                # adjusted series of it (answered »ingen tal for … (Sæsonkorrigeret)«)
+                r.breakdown.pop("korrektion", None)
             r.indicator, i = indicator, i + ind_used
             continue
         own_region, used = _phrase(tokens, i, vocab.own_region)
@@ -580,7 +644,21 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 r.top = 1  # »hvilken kommune har flest ledige«: the one, not a top 5
             r.area_kind, i = kind, i + used
             continue
+        if token.isdecimal() and 1 <= int(token) <= 31 and nxt in vocab.months:
+            # »pr. 1. maj«, »31. december«: the month's figure, said (»1« was not understood)
+            r.finer, i = "day", i + 1
+            continue
+        if token in vocab.weeks and nxt.isdecimal() and 1 <= int(nxt) <= 53:
+            # »uge 12«: no weekly figure; the week's month, said (the words were set aside)
+            year = tokens[i + 2] if i + 2 < len(tokens) and _YEAR.match(tokens[i + 2]) else None
+            month_number = _week_month(int(nxt), int(year) if year else None)
+            r.period = PeriodRequest(period=str(periods.month(int(year), month_number))) if year \
+                else PeriodRequest(month=month_number)
+            r.finer, i = "week", i + 2 + (year is not None)
+            continue
         request, used = _period(tokens, i, vocab)
+        if request is not None and request.relative in ("last_week", "this_week"):
+            r.finer = "week"
         if request is not None and request.relative == "recent_months":
             if r.base is None:
                 r.base = replace(request, relative="months_ago")
@@ -948,6 +1026,8 @@ def _shifted(request: PeriodRequest, context: Query, *, whole_year: bool = False
         return PeriodRequest(period=str(periods.month(before.year, request.month)))
     if request.quarter is not None and request.relative is None:
         return PeriodRequest(period=str(periods.quarter(before.year, request.quarter)))
+    if request.relative == "containing_year":  # »ledighed maj 2025« … »og hele året?«: 2025
+        return PeriodRequest(period=str(before.year))
     if request.relative == "containing_quarter" and before.length <= 3:
         # "ledighed april 2026" … "hvad med kvartalet?": 2. kvt. 2026 (»kvartalet« was set aside)
         return PeriodRequest(period=str(periods.quarter(before.year, before.quarter)))
@@ -1007,6 +1087,9 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         r.intents.discard("change")  # "flere langtidsledige end os" beside "kommuner": a level, ranked
     if ("definition" in r.intents or _glossary_lead(tokens, vocab)) and (term := _term(tokens, r, vocab)):
         return Query(intent="definition", indicator=r.indicator, term=term, text=text)
+    if (also := _two_definitions(tokens, r, vocab)):
+        return Query(intent="definition", indicator=r.indicator, also=also, text=text,
+                     term=next((t for w in r.other_figures if (t := vocab.glossary.get(_fold(w)))), ""))
     # »hvad skal der til?«: read only of a question about targets (a scan of the words)
     r.needed = "target" in r.intents and any(_phrase(tokens, i, vocab.needed)[0] for i in range(len(tokens)))
     _part_of_context(tokens, r, context, vocab)
@@ -1059,7 +1142,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         return NotUnderstood(text=text, suggestions=suggest(still_unknown or tokens, vocab),
                              unknown=tuple(_original_words(text).get(w, w) for w in still_unknown))
     status = _target_status(tokens, vocab) if intent == "target" and r.indicator is None else ""
-    return _query(text, intent, r, still_unknown, vocab, assumed=assumed, status=status)
+    query = _query(text, intent, r, still_unknown, vocab, assumed=assumed, status=status)
+    return replace(query, when_met=True) if intent == "target" and asked_when and isinstance(query, Query) else query
 
 
 def _target_status(tokens: list[str], vocab: Vocabulary) -> str:
@@ -1122,6 +1206,15 @@ def _difference_between(tokens: list[str], r: _Reading, vocab: Vocabulary) -> No
         r.count_gap = bool(counted)
 
 
+def _two_definitions(tokens: list[str], r: _Reading, vocab: Vocabulary) -> tuple[str, ...]:
+    """»forskellen på ledige og fuldtidspersoner« with no period, area or change asked: the figures'
+    definitions (it answered ledige's newest value, the other figure set aside)."""
+    if not r.other_figures or r.intents or r.base is not None or r.areas or r.compare or r.count_gap \
+            or not r.period.is_latest or not vocab.difference.intersection(tokens):
+        return ()
+    return tuple(found for w in r.other_figures if (found := vocab.indicators.get(_fold(w))) and found != r.indicator)
+
+
 def _as_typed(words: str, typed: dict[str, str]) -> str:
     """Folded words (»foerste kvartal«) as the user wrote them (»første kvartal«), word by word."""
     return " ".join(typed.get(word, word) for word in words.split(" "))
@@ -1178,7 +1271,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         other_figures=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_figures)), followup=followup,
         other_periods=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_periods)),
         mean=mean, count_gap=r.count_gap, only_parts=only_parts, extreme=r.extreme,
-        extreme_year=r.extreme_year, compare_own=r.compare_own, threshold=r.threshold,
+        extreme_year=r.extreme_year, compare_own=r.compare_own, threshold=r.threshold, finer=r.finer,
         status=status, needed=r.needed, newest_shown=r.newest_shown,
         target_asked=intent != "target" and "target" in r.intents,
     )
