@@ -488,3 +488,19 @@ def test_a_forecast_of_the_konjunkturprognoses_own_part_stays_the_konjunkturprog
     # (»prognosen for ledigheden« answered ledige with »prognosen« set aside).
     query = parse(text)
     assert (query.intent, query.indicator, query.breakdown, query.unused) == ("value", "konjunkturprognose", "maal=Ledighed", ())
+
+
+@pytest.mark.parametrize("text", ["ledighed https://jobindsats.dk", "ledighed <https://jobindsats.dk|jobindsats>",
+                                  "ledighed, se www.jobindsats.dk", "ledighed – skriv til ole@ballerup.dk"])
+def test_a_link_or_address_is_no_part_of_the_question(text):
+    # »https://jobindsats.dk« gave hele landet (»dk« is Danmark) with »https« and »jobindsats« set aside.
+    query = parse(text)
+    assert (query.indicator, query.area) == ("ledige", None)
+    assert not {"https", "jobindsats", "www", "ole"} & set(query.unused)
+
+
+@pytest.mark.parametrize("text", ["Hej Faktabot, hvad er ledigheden i maj?",
+                                  "kan du fortælle mig hvordan det går med sygedagpengene?",
+                                  "jeg vil gerne vide noget om fleksjob"])
+def test_the_ways_of_asking_are_no_words_set_aside(text):
+    assert parse(text).unused == ()

@@ -334,9 +334,15 @@ def _threshold(text: str, vocab: Vocabulary) -> tuple[tuple[str, float] | None, 
     return None, text, ""
 
 
+# A link or an address in a message (Slack sends `<https://…|text>`): no words of the question.
+# »ledighed https://jobindsats.dk« read »dk« as Danmark and answered hele landet.
+_LINK = re.compile(r"<[^<>\s]*(?:https?:|mailto:|www\.)[^<>]*>|\b(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+
+
 def tokenize(text: str) -> list[str]:
-    """Fold and split; keep `2025-05`, `2025-q2`, `05/2025` and `18-29` as single tokens."""
-    text = fold_letters(text[:MAX_QUERY_LENGTH])
+    """Fold and split; keep `2025-05`, `2025-q2`, `05/2025` and `18-29` as single tokens. Links
+    and e-mail addresses are no part of the question."""
+    text = fold_letters(_LINK.sub(" ", text[:MAX_QUERY_LENGTH]))
     return [token.replace("_", "") for token in _TOKEN.findall(text) if token.strip("_")]
 
 
