@@ -976,8 +976,12 @@ def test_how_many_kommuner_are_over_a_level_counts_them(store):
     assert f"{over} af {len(rows)} kommuner har ledighedsprocenten over 4,0 pct. i juli 2026." in result.text
     fewest = ask(store, "hvor mange kommuner har under 100 ledige").result
     assert fewest.query.order == "fewest" and fewest.ranking.indicator.id == "ledige"
-    # an age stays an age
+    # an age stays an age: a catalogue age, or any 15–99 without »pct« (»hvor mange ledige er over 50«
+    # was answered »Ja: 805 fuldtidspersoner er over 50 fuldtidspersoner«); it is named as set aside
     assert parse("ledige over 60").threshold is None and parse("ledige over 60").breakdown == "alder=60 år og derover"
+    aged = parse("hvor mange ledige er over 50")
+    assert aged.threshold is None and aged.unused == ("over", "50")
+    assert parse("er ungeledigheden over 20 pct").threshold == (">", 20.0)
 
 
 def test_a_follow_up_keeps_the_level_asked_for_the_same_figure(store):

@@ -318,13 +318,16 @@ def _threshold_pattern(words: dict[str, str]) -> re.Pattern | None:
 
 def _threshold(text: str, vocab: Vocabulary) -> tuple[tuple[str, float] | None, str, str]:
     """»er ledigheden under 3 pct«: the level asked against, the text without it, and the unit
-    word (»pct«) or "". An age (»ledige over 60«, »under 30 år«) or a count of kommuner is no level."""
+    word (»pct«) or "". An age (»ledige over 60«, »under 30 år«, any 15–99 without »pct«) or a count
+    of kommuner is no level."""
     if vocab.thresholds is None:
         return None, text, ""
     folded = fold_letters(text[:MAX_QUERY_LENGTH])
     for found in vocab.thresholds.finditer(folded):
         word, number, unit = found.group(1), found.group(2), found.group(3) or ""
         after = folded[found.end():].split(maxsplit=1)
+        if not unit and re.fullmatch(r"1[5-9]|[2-9]\d", number):
+            continue  # »ledige over 50«: an age, not a level (»under 7«, »over 800«, »under 30 pct« are levels)
         if fold(f"{word} {number}") in vocab.breakdown_values or (after and (
                 after[0].strip(".,?!") in ("aar", "årige", "aarige", "år") or after[0] in vocab.ranking_areas)):
             continue
