@@ -180,3 +180,14 @@ def test_an_answer_chart_about_a_target_draws_its_malsti_or_limit(sample_store_c
             assert spec.target.label in [line.get_label() for line in figure.axes[0].get_lines()], target.id
             drawn += 1
     assert drawn >= 3  # the sample's ceiling and both målstier
+
+
+def test_a_target_on_eksempeldata_is_labelled_on_the_summarys_board_in_every_medium(summary):
+    # The banner says »tal mærket eksempeldata er syntetiske«: an unmarked board line reads as official.
+    sampled = [row for row in summary.board if row.sample_data]
+    assert sampled, "the sample store's targets are on eksempeldata"
+    _subject, slack, plain, html = render_summary(summary)
+    for medium in (slack, plain, html):
+        for row in sampled:
+            line = next(line for line in medium.splitlines() if row.name in line)
+            assert "eksempeldata" in line.lower(), line

@@ -43,6 +43,7 @@ class BoardRow:
     text: str  # Slack mrkdwn: icon, name, status and reason in one line
     note: str | None = None  # an acknowledgement's note
     reason: str = ""  # plain text for email: why, and the forecast, without the name or the status
+    sample_data: bool = False  # the target's figure is eksempeldata: the line says so
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,9 @@ class Summary:
 
     @property
     def sample_data(self) -> bool:
-        return any(f.sample_data for _, _, figures in self.pages for f in figures)
+        # A target on eksempeldata counts too: its board line is marked, so the banner must explain it.
+        return (any(f.sample_data for _, _, figures in self.pages for f in figures)
+                or any(row.sample_data for row in self.board))
 
     @property
     def figures(self) -> list[KeyFigure]:
@@ -159,7 +162,7 @@ def summary_content(summary: Summary) -> message.Content:
     drawn = tuple(message.Figure(c.cid, c.title, c.alt) for c in summary.charts)
     if summary.board:
         sections.append(message.Section(word("board_heading"), tuple(
-            message.Line(row.reason, label=row.name, status=row.status, note=row.note or "")
+            message.Line(word("board_line", row), label=row.name, status=row.status, note=row.note or "")
             for row in summary.board), bullets=True))
     if summary.movers:
         sections.append(message.Section(word("movers_heading"),
