@@ -152,6 +152,14 @@ def build_summary(month: str, store: Store, config: Config, catalogue: Catalogue
     return summary
 
 
+def sheet_quarter(month: str) -> str:
+    """The quarter whose fact sheet goes with a month's summary: the newest complete one by the end
+    of that month (July 2026 -> 2026-Q2; June 2026 -> 2026-Q2), never a quarter with months to come."""
+    m = periods.parse(month)
+    own = periods.quarter(m.year, m.quarter)
+    return str(own if m.month % 3 == 0 else own.shift(-1))
+
+
 def summary_content(summary: Summary) -> message.Content:
     """The summary as the message model: the board (each target once, with its status), the largest
     movers, the key figures per fact page, the charts and the sources; each medium renders it."""
@@ -175,7 +183,8 @@ def summary_content(summary: Summary) -> message.Content:
                                             tuple(message.Line(word("figure", f)) for f in figures), bullets=True))
     return message.Content(
         headline=word("headline", summary), subtitle=formats.period(summary.month), sections=tuple(sections),
-        sample_data=summary.sample_data, source=word("sources"), attachment=True)
+        sample_data=summary.sample_data, source=word("sources"), attachment=True,
+        attachment_period=sheet_quarter(summary.month))
 
 
 def render_summary(summary: Summary) -> tuple[str, str, str, str]:
