@@ -184,7 +184,9 @@ def test_texts_say_level_change_comparison_and_target(built):
         return render.render("factsheet_figure.txt.j2", f=built[number], kommune="Ballerup")
 
     ledighed = text("4.2")
-    assert "end juni 2025" in ledighed  # against the same month last year
+    # Against the same month last year, as `ask` says it: »end i juni 2025«, »samme niveau som i …«.
+    assert "højere end i juni 2025" in ledighed
+    assert "flere end i 2. kvt. 2025" in text("3.3") and "samme niveau som i 2. kvt. 2025" in text("3.2")
     assert "pct.-point" in ledighed and "Region Hovedstaden" in ledighed and "hele landet" in ledighed
     assert "bagud i forhold til målstien" in text("3.3")
     assert "over loftet på 7,0 pct., så målet er ikke nået." in text("4.4")  # a ceiling is a limit, not a path
