@@ -192,6 +192,10 @@ def test_texts_say_level_change_comparison_and_target(built):
     assert "over loftet på 7,0 pct., så målet er ikke nået." in text("4.4")  # a ceiling is a limit, not a path
     assert "Mål: mindst på landsniveau" in text("5.3") and "ikke nået" in text("5.3")
     assert "Størst ændring på et år" in text("3.1")
+    # A group is named in running Danish, as the seed's texts do: »højest for kvinder«, not »højest er Kvinder«.
+    assert "Ballerup: højest for kvinder (" in text("2.3") and ", lavest for mænd (" in text("2.3")
+    assert "højest for A-dagpenge (" in text("4.1")  # an initial that is part of the word stays
+    assert "højest er" not in "".join(text(number) for number in built)
     for facts in built.values():
         words = render.render("factsheet_figure.txt.j2", f=facts, kommune="Ballerup")
         assert "pct.." not in words and ". ." not in words, facts.number
