@@ -325,3 +325,17 @@ def test_no_two_lines_of_text_overlap(drawn):
         for i, (text, box) in enumerate(boxes):
             for other, other_box in boxes[i + 1:]:
                 assert not box.overlaps(other_box), (number, text, other)
+
+
+def test_the_fact_sheet_email_says_how_many_figures_hold_eksempeldata(built):
+    # »nogle figurer bygger på eksempeldata« when 24 of 28 did: the PDF's first page says the count.
+    from bot.reports.factsheet_mailing import email_context
+
+    context = email_context(list(built.values()), "2026-Q2", "Ballerup")
+    sampled = sum(f.sample_data for f in built.values())
+    assert context["sample"] and 0 < sampled < len(built)
+    for template in ("factsheet_email.txt.j2", "factsheet_email.html.j2"):
+        words = render.render(template, **context)
+        assert f"{sampled} af {len(built)} figurer rummer eksempeldata" in words.replace("<strong>", "").replace(
+            "</strong>", ""), template
+        assert "nogle figurer" not in words
