@@ -339,3 +339,11 @@ def test_the_fact_sheet_email_says_how_many_figures_hold_eksempeldata(built):
         assert f"{sampled} af {len(built)} figurer rummer eksempeldata" in words.replace("<strong>", "").replace(
             "</strong>", ""), template
         assert "nogle figurer" not in words
+
+
+def test_a_figure_with_eksempeldata_is_not_described_as_official(built):
+    # 4.2 said »det officielle sæsonkorrigerede ledighedstal« above »Eksempeldata – ikke officielle tal«.
+    for facts in built.values():
+        if facts.sample_data:
+            assert "officiel" not in facts.how, (facts.number, facts.how)
+    assert "sæsonkorrigerede ledighedstal" in built["4.2"].how
