@@ -46,7 +46,7 @@ EXPECTED = {
     "5.3": ("lines", ["Ballerup", "Hele landet"], False, []),
     "5.4": ("lines", ["Ballerup", "Hele landet"], False, []),
     "6.1": ("lines", ["Aktiveringsforløb", "Aktiverede", "Fuldtidsaktiverede"], False, []),
-    "6.2": ("lines", ["Aktiveringsgraden", "Virksomhedsaktiveringsgraden", "Hele landet"], False, []),
+    "6.2": ("lines", ["Aktiveringsgraden", "Virksomhedsaktiveringsgraden", "hele landet"], False, []),
     "6.3": ("bars", ["A-dagpenge", "Uddannelseshjælp", "Ballerup", "Hele landet"], False, []),
     "6.4": (None, [], False, []),  # the sample holds July only: no month of 2. kvt.
     "7.1": ("lines", ["Ballerup"], False, ["seneste forsørgelsesydelse"]),
@@ -347,3 +347,9 @@ def test_a_figure_with_eksempeldata_is_not_described_as_official(built):
         if facts.sample_data:
             assert "officiel" not in facts.how, (facts.number, facts.how)
     assert "sæsonkorrigerede ledighedstal" in built["4.2"].how
+
+
+def test_an_area_after_a_comma_in_a_legend_is_written_as_in_a_sentence(built):
+    # 6.2's legend said »Aktiveringsgraden, Hele landet«; the texts beside it say »hele landet«.
+    labels = [line.label for line in built["6.2"].chart.lines]
+    assert "Aktiveringsgraden, hele landet" in labels and not any(", Hele landet" in label for label in labels)
