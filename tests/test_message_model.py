@@ -201,3 +201,10 @@ def test_the_summary_names_the_quarter_of_the_attached_fact_sheet_in_every_mediu
     assert "Faktaarket for 2. kvt. 2026 er vedhæftet som PDF." in html
     assert "Faktaarket for 2. kvt. 2026 (PDF)" in str(media.card(content))
     assert Content.from_dict(content.as_dict()) == content
+
+
+def test_a_summary_chart_of_eksempeldata_says_so_in_its_alt_text(summary):
+    # Outlook blocks images by default: the alt text is what a reader sees, »senest 1.222 personer«.
+    alts = {chart.cid: chart.alt for chart in summary.charts}
+    assert alts["chart-sygedagpenge"].endswith("– eksempeldata.") and "eksempeldata" in alts["chart-fleksjob"]
+    assert "eksempeldata" not in alts["chart-ledige"]  # real figures
