@@ -353,3 +353,9 @@ def test_an_area_after_a_comma_in_a_legend_is_written_as_in_a_sentence(built):
     # 6.2's legend said »Aktiveringsgraden, Hele landet«; the texts beside it say »hele landet«.
     labels = [line.label for line in built["6.2"].chart.lines]
     assert "Aktiveringsgraden, hele landet" in labels and not any(", Hele landet" in label for label in labels)
+
+
+def test_the_forecast_figure_names_the_year_it_shows(built):
+    # 1.3 showed one year's forecasts and never said which (the seed: »fra 2015 til 2017«).
+    facts = built["1.3"]
+    assert facts.newest and facts.newest in facts.how and "ifølge Finansministeriet" in facts.how
