@@ -134,3 +134,12 @@ def test_a_targets_status_under_an_answer_is_its_name_and_status_in_every_medium
     assert f":white_check_mark: *{line.label}* – På sporet. {line.text}" in result.text
     assert f"\n{line.label} – På sporet. {line.text}\n" in result.plain
     assert f"<strong>{escape(line.label)}</strong> – <strong" in _mail(result)[1]
+
+
+def test_a_ranking_of_eksempeldata_says_its_figures_are_synthetic_not_that_marked_ones_are(store):
+    # A ranking has no source line and no figure marked »eksempeldata«: the shared notice
+    # (»tal mærket »eksempeldata« er syntetiske«) let every figure in the list read as official.
+    result = reply("top 3 i Region Hovedstaden ungeledighed", store, Config(), TODAY)
+    assert result.content.sample_data
+    for shown in (result.plain, result.text, blocks.answer_message(result)[1][-1]["elements"][0]["text"]):
+        assert "tallene her er syntetiske" in shown and "tal mærket" not in shown, shown

@@ -46,7 +46,7 @@ EXPECTED = {
     "5.3": ("lines", ["Ballerup", "Hele landet"], False, []),
     "5.4": ("lines", ["Ballerup", "Hele landet"], False, []),
     "6.1": ("lines", ["Aktiveringsforløb", "Aktiverede", "Fuldtidsaktiverede"], False, []),
-    "6.2": ("lines", ["Aktiveringsgraden", "Virksomhedsaktiveringsgraden", "Hele landet"], False, []),
+    "6.2": ("lines", ["Aktiveringsgraden", "Virksomhedsaktiveringsgraden", "hele landet"], False, []),
     "6.3": ("bars", ["A-dagpenge", "Uddannelseshjælp", "Ballerup", "Hele landet"], False, []),
     "6.4": (None, [], False, []),  # the sample holds July only: no month of 2. kvt.
     "7.1": ("lines", ["Ballerup"], False, ["seneste forsørgelsesydelse"]),
@@ -184,12 +184,18 @@ def test_texts_say_level_change_comparison_and_target(built):
         return render.render("factsheet_figure.txt.j2", f=built[number], kommune="Ballerup")
 
     ledighed = text("4.2")
-    assert "end juni 2025" in ledighed  # against the same month last year
+    # Against the same month last year, as `ask` says it: »end i juni 2025«, »samme niveau som i …«.
+    assert "højere end i juni 2025" in ledighed
+    assert "flere end i 2. kvt. 2025" in text("3.3") and "samme niveau som i 2. kvt. 2025" in text("3.2")
     assert "pct.-point" in ledighed and "Region Hovedstaden" in ledighed and "hele landet" in ledighed
     assert "bagud i forhold til målstien" in text("3.3")
     assert "over loftet på 7,0 pct., så målet er ikke nået." in text("4.4")  # a ceiling is a limit, not a path
     assert "Mål: mindst på landsniveau" in text("5.3") and "ikke nået" in text("5.3")
     assert "Størst ændring på et år" in text("3.1")
+    # A group is named in running Danish, as the seed's texts do: »højest for kvinder«, not »højest er Kvinder«.
+    assert "Ballerup: højest for kvinder (" in text("2.3") and ", lavest for mænd (" in text("2.3")
+    assert "højest for A-dagpenge (" in text("4.1")  # an initial that is part of the word stays
+    assert "højest er" not in "".join(text(number) for number in built)
     for facts in built.values():
         words = render.render("factsheet_figure.txt.j2", f=facts, kommune="Ballerup")
         assert "pct.." not in words and ". ." not in words, facts.number
@@ -319,3 +325,37 @@ def test_no_two_lines_of_text_overlap(drawn):
         for i, (text, box) in enumerate(boxes):
             for other, other_box in boxes[i + 1:]:
                 assert not box.overlaps(other_box), (number, text, other)
+
+
+def test_the_fact_sheet_email_says_how_many_figures_hold_eksempeldata(built):
+    # »nogle figurer bygger på eksempeldata« when 24 of 28 did: the PDF's first page says the count.
+    from bot.reports.factsheet_mailing import email_context
+
+    context = email_context(list(built.values()), "2026-Q2", "Ballerup")
+    sampled = sum(f.sample_data for f in built.values())
+    assert context["sample"] and 0 < sampled < len(built)
+    for template in ("factsheet_email.txt.j2", "factsheet_email.html.j2"):
+        words = render.render(template, **context)
+        assert f"{sampled} af {len(built)} figurer rummer eksempeldata" in words.replace("<strong>", "").replace(
+            "</strong>", ""), template
+        assert "nogle figurer" not in words
+
+
+def test_a_figure_with_eksempeldata_is_not_described_as_official(built):
+    # 4.2 said »det officielle sæsonkorrigerede ledighedstal« above »Eksempeldata – ikke officielle tal«.
+    for facts in built.values():
+        if facts.sample_data:
+            assert "officiel" not in facts.how, (facts.number, facts.how)
+    assert "sæsonkorrigerede ledighedstal" in built["4.2"].how
+
+
+def test_an_area_after_a_comma_in_a_legend_is_written_as_in_a_sentence(built):
+    # 6.2's legend said »Aktiveringsgraden, Hele landet«; the texts beside it say »hele landet«.
+    labels = [line.label for line in built["6.2"].chart.lines]
+    assert "Aktiveringsgraden, hele landet" in labels and not any(", Hele landet" in label for label in labels)
+
+
+def test_the_forecast_figure_names_the_year_it_shows(built):
+    # 1.3 showed one year's forecasts and never said which (the seed: »fra 2015 til 2017«).
+    facts = built["1.3"]
+    assert facts.newest and facts.newest in facts.how and "ifølge Finansministeriet" in facts.how

@@ -129,7 +129,7 @@ def test_the_summary_model_names_each_target_once_in_every_medium(summary):
     message = build_message(EmailContent(subject, plain, html), sender="Faktabot <faktabot@example.org>",
                             recipient="chef@example.org", key="summary:2026-07", now=NOW)
     plain_back, _blocks = assert_reads_as_email(message)
-    assert "Udvalgets mål" in plain_back and "Faktaarket for kvartalet er vedhæftet som PDF." in plain_back
+    assert "Udvalgets mål" in plain_back and "Faktaarket for 2. kvt. 2026 er vedhæftet som PDF." in plain_back
 
 
 def test_every_summary_chart_of_a_targeted_indicator_draws_its_malsti(summary, config):
@@ -180,3 +180,31 @@ def test_an_answer_chart_about_a_target_draws_its_malsti_or_limit(sample_store_c
             assert spec.target.label in [line.get_label() for line in figure.axes[0].get_lines()], target.id
             drawn += 1
     assert drawn >= 3  # the sample's ceiling and both målstier
+
+
+def test_a_target_on_eksempeldata_is_labelled_on_the_summarys_board_in_every_medium(summary):
+    # The banner says »tal mærket eksempeldata er syntetiske«: an unmarked board line reads as official.
+    sampled = [row for row in summary.board if row.sample_data]
+    assert sampled, "the sample store's targets are on eksempeldata"
+    _subject, slack, plain, html = render_summary(summary)
+    for medium in (slack, plain, html):
+        for row in sampled:
+            line = next(line for line in medium.splitlines() if row.name in line)
+            assert "eksempeldata" in line.lower(), line
+
+
+def test_the_summary_names_the_quarter_of_the_attached_fact_sheet_in_every_medium(summary):
+    # July's summary carries 2. kvt.'s sheet: »for kvartalet« read as July's own quarter, the 3rd.
+    content = summary_content(summary)
+    _subject, _slack, plain, html = render_summary(summary)
+    assert "Faktaarket for 2. kvt. 2026 er vedhæftet som PDF." in plain
+    assert "Faktaarket for 2. kvt. 2026 er vedhæftet som PDF." in html
+    assert "Faktaarket for 2. kvt. 2026 (PDF)" in str(media.card(content))
+    assert Content.from_dict(content.as_dict()) == content
+
+
+def test_a_summary_chart_of_eksempeldata_says_so_in_its_alt_text(summary):
+    # Outlook blocks images by default: the alt text is what a reader sees, »senest 1.222 personer«.
+    alts = {chart.cid: chart.alt for chart in summary.charts}
+    assert alts["chart-sygedagpenge"].endswith("– eksempeldata.") and "eksempeldata" in alts["chart-fleksjob"]
+    assert "eksempeldata" not in alts["chart-ledige"]  # real figures

@@ -377,7 +377,7 @@ def test_the_monthly_summary_reaches_teams_as_a_valid_card_with_a_note_about_the
     card = workflow.cards()[0]
     valid(card)
     text = json.dumps(card, ensure_ascii=False)
-    assert "maj 2026" in text.lower() and "Faktaarket for kvartalet (PDF)" in text
+    assert "maj 2026" in text.lower() and "Faktaarket for 1. kvt. 2026 (PDF)" in text  # May: the newest complete quarter
 
 
 def test_the_link_listener_health_reports_the_service_not_a_constant(sample_store_copy, config, workflow, tmp_path):

@@ -146,7 +146,8 @@ class TargetContext:
 
         ordered = sorted(self.views, key=lambda v: STATUS_ORDER[v.state.status])
         return [BoardRow(name=v.target.name, status=v.state.status, text=target_line(v),
-                         reason=target_reason(v), note=v.state.ack.note if v.state.ack else None) for v in ordered]
+                         reason=target_reason(v), note=v.state.ack.note if v.state.ack else None,
+                         sample_data=v.state.sample_data) for v in ordered]
 
     def chart(self, store: Store, target: Target, now: datetime) -> Chart | None:
         """The chart an alert about `target` carries: its development, as »udvikling i …« answers it."""

@@ -115,7 +115,7 @@ def text(content: Content) -> str:
         parts.append(_word("action", content, "email"))
         if content.links:
             parts.append("\n".join(f"»{link.label}«: {link.url}" for link in content.links))
-    footer = " ".join(p for p in (content.source, _word("attachment", "email") if content.attachment else "") if p)
+    footer = " ".join(p for p in (content.source, _word("attachment", "email", content.attachment_period) if content.attachment else "") if p)
     parts.append(footer)
     return "\n\n".join(p for p in parts if p.strip())
 
@@ -148,6 +148,6 @@ def card(content: Content) -> dict:
         body.append(cards.paragraph(_sample(content).replace("Eksempeldata:", "**Eksempeldata:**", 1),
                                     colour="Warning"))
     if content.attachment:
-        body.append(cards.paragraph(_word("attachment", "card"), subtle=True))
+        body.append(cards.paragraph(_word("attachment", "card", content.attachment_period), subtle=True))
     return cards.card(content.headline, style=cards.STATUS_STYLES.get(content.status, "emphasis"),
                       paragraphs=body, links=[(link.label, link.url) for link in content.links])

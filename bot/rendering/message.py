@@ -64,6 +64,7 @@ class Content:
     sample_note: str = ""  # which figures are eksempeldata, when only some are (else the shared notice)
     source: str = ""  # the source line (»Kilde: …«) or the summary's sources
     attachment: bool = False  # the email carries the quarter's fact sheet as a PDF
+    attachment_period: str = ""  # that sheet's quarter (»2026-Q2«), named beside it
 
     def as_dict(self) -> dict:
         """JSON-ready, for the deliveries row (the record of what went out)."""
@@ -79,7 +80,7 @@ class Content:
                    links=tuple(Link(**link) for link in data.get("links", ())), action=data.get("action", ""),
                    sample_data=bool(data.get("sample_data")), sample_note=data.get("sample_note", ""),
                    source=data.get("source", ""),
-                   attachment=bool(data.get("attachment")))
+                   attachment=bool(data.get("attachment")), attachment_period=data.get("attachment_period", ""))
 
 
 def paragraphs(*texts: str, heading: str = "") -> Section:

@@ -225,6 +225,12 @@ def _label(areas: Areas, code: str) -> str:
     return areas.get(code).name
 
 
+def _after_comma(areas: Areas, code: str) -> str:
+    """An area named after a comma in a label: »Aktiveringsgraden, hele landet«, as the texts write it."""
+    name = _label(areas, code)
+    return name[:1].lower() + name[1:] if areas.get(code).kind == "land" else name
+
+
 def _role(areas: Areas, code: str) -> str:
     kind = areas.get(code).kind
     return kind if kind in ("region", "land") else "kommune"
@@ -340,7 +346,7 @@ def _lines(facts: FigureFacts, entry: dict, store: Store, catalogue: Catalogue, 
                 continue
             name = indicator.name[:1].upper() + indicator.name[1:]
             label = _label(areas, code) if len(indicators) == 1 else (
-                name if code == codes[0] else f"{name}, {_label(areas, code)}")
+                name if code == codes[0] else f"{name}, {_after_comma(areas, code)}")
             role = _role(areas, code) if len(codes) > 1 or len(indicators) == 1 else "breakdown"
             secondary = bool(entry.get("secondary")) and code != codes[0]
             facts.lines.append(Series(label, indicator, code, tuple(rows[-window:]), role, _year_ago(rows), secondary))
@@ -433,7 +439,7 @@ def _bars(facts: FigureFacts, entry: dict, store: Store, catalogue: Catalogue, a
                     continue
                 value, before = (value - before) / before * 100, None
             if split_key and split_key in split:
-                group = split[split_key] if code == codes[0] else f"{split[split_key]}, {_label(areas, code)}"
+                group = split[split_key] if code == codes[0] else f"{split[split_key]}, {_after_comma(areas, code)}"
                 facts.group_roles.setdefault(group, "breakdown" if code == codes[0] else "land")
             else:
                 group = _label(areas, code)

@@ -5,7 +5,7 @@ get it — it takes seconds, and the service's job asks daily.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bot.config import Config
@@ -14,7 +14,7 @@ from bot.delivery.email import Attachment, EmailContent
 from bot.delivery.ledger import Ledger
 from bot.delivery.sending import Sent, send_due
 from bot.rendering import render
-from bot.reports.factsheet import TargetPaths, make_pdf
+from bot.reports.factsheet import FigureFacts, TargetPaths, make_pdf
 from indicators.catalogue import default_areas
 from indicators.store import Store
 
@@ -34,7 +34,7 @@ def send_factsheet(store: Store, ledger: Ledger, config: Config, quarter: str, *
         return None
     kommune = default_areas().get(config.area).name
     sheet = make_pdf(store, config, quarter, target_paths)
-    context = {"quarter": quarter, "kommune": kommune, "sample": any(f.sample_data for f in sheet.figures)}
+    context = email_context(sheet.figures, quarter, kommune)
     subject = render.render("factsheet_email_subject.txt.j2", **context)
     text = render.render("factsheet_email.txt.j2", **context)
     content = EmailContent(subject=subject, text=text, html=render.render("factsheet_email.html.j2", **context),
@@ -45,6 +45,13 @@ def send_factsheet(store: Store, ledger: Ledger, config: Config, quarter: str, *
     due = [d for d in ledger.due([KIND]) if d.key == key]
     return send_due(ledger, due, channels, now, email=email, email_content=lambda delivery: content,
                      should_stop=should_stop)
+
+
+def email_context(figures: Sequence[FigureFacts], quarter: str, kommune: str) -> dict:
+    """What the email's subject, text and HTML say of the sheet: its quarter, the kommune, and how
+    many of its figures hold eksempeldata (as its first page counts them)."""
+    sampled = sum(1 for f in figures if f.sample_data)
+    return {"quarter": quarter, "kommune": kommune, "sample": sampled > 0, "sampled": sampled, "figures": len(figures)}
 
 
 def pdf_name(kommune: str, quarter: str) -> str:

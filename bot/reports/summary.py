@@ -43,6 +43,7 @@ class BoardRow:
     text: str  # Slack mrkdwn: icon, name, status and reason in one line
     note: str | None = None  # an acknowledgement's note
     reason: str = ""  # plain text for email: why, and the forecast, without the name or the status
+    sample_data: bool = False  # the target's figure is eksempeldata: the line says so
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,9 @@ class Summary:
 
     @property
     def sample_data(self) -> bool:
-        return any(f.sample_data for _, _, figures in self.pages for f in figures)
+        # A target on eksempeldata counts too: its board line is marked, so the banner must explain it.
+        return (any(f.sample_data for _, _, figures in self.pages for f in figures)
+                or any(row.sample_data for row in self.board))
 
     @property
     def figures(self) -> list[KeyFigure]:
@@ -149,6 +152,14 @@ def build_summary(month: str, store: Store, config: Config, catalogue: Catalogue
     return summary
 
 
+def sheet_quarter(month: str) -> str:
+    """The quarter whose fact sheet goes with a month's summary: the newest complete one by the end
+    of that month (July 2026 -> 2026-Q2; June 2026 -> 2026-Q2), never a quarter with months to come."""
+    m = periods.parse(month)
+    own = periods.quarter(m.year, m.quarter)
+    return str(own if m.month % 3 == 0 else own.shift(-1))
+
+
 def summary_content(summary: Summary) -> message.Content:
     """The summary as the message model: the board (each target once, with its status), the largest
     movers, the key figures per fact page, the charts and the sources; each medium renders it."""
@@ -159,7 +170,7 @@ def summary_content(summary: Summary) -> message.Content:
     drawn = tuple(message.Figure(c.cid, c.title, c.alt) for c in summary.charts)
     if summary.board:
         sections.append(message.Section(word("board_heading"), tuple(
-            message.Line(row.reason, label=row.name, status=row.status, note=row.note or "")
+            message.Line(word("board_line", row), label=row.name, status=row.status, note=row.note or "")
             for row in summary.board), bullets=True))
     if summary.movers:
         sections.append(message.Section(word("movers_heading"),
@@ -172,7 +183,8 @@ def summary_content(summary: Summary) -> message.Content:
                                             tuple(message.Line(word("figure", f)) for f in figures), bullets=True))
     return message.Content(
         headline=word("headline", summary), subtitle=formats.period(summary.month), sections=tuple(sections),
-        sample_data=summary.sample_data, source=word("sources"), attachment=True)
+        sample_data=summary.sample_data, source=word("sources"), attachment=True,
+        attachment_period=sheet_quarter(summary.month))
 
 
 def render_summary(summary: Summary) -> tuple[str, str, str, str]:

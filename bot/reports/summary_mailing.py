@@ -20,7 +20,7 @@ from bot.delivery.sending import send_due
 from bot.rendering import media
 from bot.reports.factsheet import make_pdf
 from bot.reports.factsheet_mailing import pdf_name
-from bot.reports.summary import BoardRow, Summary, build_summary, render_summary, summary_content
+from bot.reports.summary import BoardRow, Summary, build_summary, render_summary, sheet_quarter, summary_content
 from indicators import periods
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
@@ -52,14 +52,6 @@ def recipients(config: Config) -> list[str]:
 def default_month(today: date) -> str:
     """The month before today's: the summary looks back on a finished month."""
     return str(periods.month(today.year, today.month).shift(-1))
-
-
-def sheet_quarter(month: str) -> str:
-    """The quarter whose fact sheet goes with a month's summary: the newest complete one by the end
-    of that month (July 2026 -> 2026-Q2; June 2026 -> 2026-Q2), never a quarter with months to come."""
-    m = periods.parse(month)
-    own = periods.quarter(m.year, m.quarter)
-    return str(own if m.month % 3 == 0 else own.shift(-1))
 
 
 def email_content(summary: Summary, store: Store, config: Config, target_paths=None) -> EmailContent:
