@@ -179,6 +179,12 @@ FORGET_FINGERPRINTS_SQL = ("DELETE FROM table_fingerprints WHERE EXISTS (SELECT 
 DERIVED_ANY_SQL = "SELECT 1 FROM derived_inputs WHERE indicator = ? LIMIT 1"
 
 
+# The distinct areas of an indicator by skipping from one area to the next in the series key.
+AREAS_OF_SQL = ("WITH RECURSIVE found(area) AS (SELECT min(area) FROM observations WHERE indicator = ?1 "
+                "UNION ALL SELECT (SELECT min(area) FROM observations WHERE indicator = ?1 AND area > found.area) "
+                "FROM found WHERE found.area IS NOT NULL) SELECT area FROM found WHERE area IS NOT NULL LIMIT ?2")
+
+
 def cross_section_sql(periods: int, areas: int) -> str:
     """A ranking's read: one indicator's values for `periods` periods across `areas` areas. Only
     the columns the parameters do not already say (not the indicator and breakdown, nor the period
@@ -1119,10 +1125,11 @@ class Store:
         """The keys of the unverified sources the newest check found (the refresh fetches these)."""
         return frozenset(r[0] for r in self.db.execute("SELECT source_key FROM source_checks WHERE found = 1"))
 
-    def areas_of(self, indicator: str) -> list[str]:
-        """The areas holding any row of `indicator` (a range of the primary key, no scan)."""
-        return [r[0] for r in self.db.execute("SELECT DISTINCT area FROM observations WHERE indicator = ?",
-                                              [indicator])]
+    def areas_of(self, indicator: str, limit: int = -1) -> list[str]:
+        """The areas holding any row of `indicator`, in code order, at most `limit` of them (-1: all):
+        one seek per area in the series key, not a read of every row (a figure of 98 kommuner has
+        thousands; reading them made a no-figures answer 3 ms)."""
+        return [r[0] for r in self.db.execute(AREAS_OF_SQL, [indicator, limit])]
 
     def indicator_sources(self, area: str | None = None) -> dict[str, set[str]]:
         """indicator -> the sources its stored rows come from (for one area, or all)."""

@@ -27,6 +27,8 @@ HOT: list[tuple[str, str, list]] = [
     ("one period of several breakdowns (a listing's parts)", store_sql.values_sql(2),
      ["fuldtidspersoner", "151", "2026-05", "ydelse=A-dagpenge", "ydelse=Kontanthjælp"]),
     ("breakdowns", store_sql.BREAKDOWNS_SQL, ["ledige", "151"]),
+    ("areas of an indicator (an answer with no figures names the few that have it)", store_sql.AREAS_OF_SQL,
+     ["ledige", 6]),
     ("newest of each breakdown (answers without a total)", store_sql.newest_sql(2),
      ["fuldtidspersoner", "151", "ydelse=A-dagpenge", "ydelse=Kontanthjælp"]),
     ("ranking (cross section)", store_sql.cross_section_sql(2, len(KOMMUNER)),

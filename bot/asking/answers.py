@@ -588,7 +588,7 @@ HELD_IN_NAMED = 5
 def _held_in(store: Store, indicator: Indicator, areas: Areas, default_area: str) -> tuple[Area, ...]:
     """The areas that have `indicator` when they are few (the configured kommune first, hele landet
     last); else none."""
-    codes = store.areas_of(indicator.id)
+    codes = store.areas_of(indicator.id, HELD_IN_NAMED + 1)
     if not codes or len(codes) > HELD_IN_NAMED:
         return ()
     held = [areas.get(code) for code in codes]
