@@ -1093,3 +1093,16 @@ def test_the_first_months_of_a_year_are_those_months(store, question, months, ba
     answer = result.result
     assert not answer.query.unused and answer.aggregate.so_far and answer.observation.period == "2026"
     assert answer.aggregate.period.startswith("2026") and f"i {base}" in result.text
+
+
+@pytest.mark.parametrize("text", ["send mig månedsoverblikket", "vis faktaarket", "hvornår kommer faktaarket"])
+def test_asking_for_a_report_says_when_and_to_whom_it_comes(store, text):
+    # These were »Det forstod jeg ikke« with three unrelated figures suggested.
+    config = load_config(REPO / "bot" / "faktabot.example.toml")
+    result = reply(text, store, config, TODAY)
+    assert result.understood and result.as_json()["intent"] == "help"
+    assert f"Månedsoverblikket kommer af sig selv den {config.summary.day}. i hver måned til " in result.text
+    assert all(r in result.text for r in (*config.summary.recipients, *config.factsheet.recipients))
+    assert "`faktabot summary`" in result.text and "`faktabot factsheet`" in result.text
+    # a figure asked with the word stays the figure's answer
+    assert ask(store, "ledighed i månedsoverblikket").result.query.indicator == "ledige"

@@ -18,7 +18,7 @@ from bot.alerting.links import Link
 from bot.asking.content import answer_content
 from bot.asking.conversation import reply
 from bot.asking.queries import NotUnderstood
-from bot.config import load_config
+from bot.config import Mailing, load_config
 from bot.delivery.channels import Message
 from bot.delivery.email import EmailNoticeChannel, EmlOutbox
 from bot.delivery.ledger import Delivery, Ledger, UsedLink
@@ -118,6 +118,8 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         "chart_index_label.txt.j2": [{"first": "2026-05"}],
         "factsheet_change_unit.txt.j2": [{}], "factsheet_watermark.txt.j2": [{}], "target_label.txt.j2": [{"kind": k} for k in ("ceiling", "floor", "trajectory")],
         "no_targets.txt.j2": [{}],
+        "reports.txt.j2": [{"summary": Mailing(recipients=(HOSTILE, "#kanal"), day=5),
+                            "factsheet": Mailing(recipients=(), day=10)}],
         "no_target.txt.j2": [{"indicator": "samtaler", "area": HOSTILE, "others": (HOSTILE, "Flere i fleksjob")},
                              {"indicator": "samtaler", "area": HOSTILE, "others": (), "figure": False}],
         "factsheet_email.html.j2": [{"quarter": "2026-Q3", "kommune": HOSTILE, "sample": True, "sampled": 24, "figures": 28}],

@@ -239,6 +239,8 @@ def _said(parsed: Query | NotUnderstood, store: Store, config: Config) -> Reply:
     if isinstance(parsed, NotUnderstood):
         names = {i.id: i.name for i in catalogue}
         return Reply.of(parsed, not_understood_content(parsed, names))
+    if parsed.intent == "help" and parsed.topic == "reports":
+        return Reply(parsed, render.render("reports.txt.j2", summary=config.summary, factsheet=config.factsheet))
     if parsed.intent == "help":
         return Reply(parsed, render.render("help.txt.j2", count=len(catalogue), area=areas.get(config.area)))
     if parsed.intent in ("greeting", "thanks"):

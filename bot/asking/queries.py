@@ -106,6 +106,7 @@ class Query:
     # follow-up naming another figure asks that figure's newest.
     newest_shown: bool = False
     term: str = ""  # a word of the answers asked the meaning of (»hvad betyder målsti«): "målsti"
+    topic: str = ""  # help about one thing: "reports" (»send mig månedsoverblikket«, »vis faktaarket«)
     # »hvornår nåede vi sidst målet«: when a target was last met, which the board cannot date (it says so)
     when_met: bool = False
     # »forskellen på ledige og fuldtidspersoner«: the other figures whose definitions go beside this one's
@@ -167,6 +168,7 @@ class Vocabulary:
     when: frozenset[str] = frozenset()  # "hvornår": with a superlative, the series' high or low
     when_year: frozenset[str] = frozenset()  # "hvilket år": the high or low of whole years
     descriptive: frozenset[str] = frozenset()  # "høj", "lav": nothing in a why or development question
+    reports: frozenset[str] = frozenset()  # "månedsoverblikket", "faktaarket": the scheduled reports
     # "under 3 pct", "mere end 800": a level asked against (word -> comparison), as one pattern
     thresholds: re.Pattern | None = None
     threshold_ops: dict[str, str] = field(default_factory=dict)
@@ -257,6 +259,7 @@ class Vocabulary:
             when=frozenset(fold(w) for w in data.get("when", [])),
             when_year=frozenset(fold(w) for w in data.get("when_year", [])),
             descriptive=frozenset(fold(w) for w in data.get("descriptive", [])),
+            reports=frozenset(fold(w) for w in data.get("reports", [])),
             thresholds=_threshold_pattern(data.get("thresholds", {})),
             threshold_ops={fold_letters(word): op for word, op in data.get("thresholds", {}).items()},
             ranking_comparative={fold(k): v for k, v in data.get("ranking_comparative", {}).items()},
@@ -1072,6 +1075,10 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     if vocab.season & set(tokens):
         return NotUnderstood(text=text, reason="season")  # as a half-year: no such figure is made
     r = _read(tokens, vocab)
+    if r.indicator is None and not vocab.reports.isdisjoint(tokens):
+        # »send mig månedsoverblikket«, »vis faktaarket«: when and to whom they come (they were not
+        # understood, with unrelated figures suggested)
+        return Query(intent="help", topic="reports", text=text)
     r.threshold = threshold
     if unit and not r.wants_rate:  # »under 3 pct« of ledige: of ledighedsprocenten
         r.wants_rate, r.rate_word = True, unit
