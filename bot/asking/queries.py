@@ -319,6 +319,10 @@ def _threshold_pattern(words: dict[str, str]) -> re.Pattern | None:
     return re.compile(rf"\b({'|'.join(map(re.escape, spelled))})\s+{_NUMBER}\s*{_UNIT}")
 
 
+_AGE_LIKE = re.compile(r"1[5-9]|[2-9]\d")  # a bare number that reads as an age after »over«/»under«
+_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")  # »1.000«: Danish thousands, not a decimal point
+
+
 def _threshold(text: str, vocab: Vocabulary) -> tuple[tuple[str, float] | None, str, str]:
     """»er ledigheden under 3 pct«: the level asked against, the text without it, and the unit
     word (»pct«) or "". An age (»ledige over 60«, »under 30 år«, any 15–99 without »pct«) or a count
@@ -329,12 +333,12 @@ def _threshold(text: str, vocab: Vocabulary) -> tuple[tuple[str, float] | None, 
     for found in vocab.thresholds.finditer(folded):
         word, number, unit = found.group(1), found.group(2), found.group(3) or ""
         after = folded[found.end():].split(maxsplit=1)
-        if not unit and re.fullmatch(r"1[5-9]|[2-9]\d", number):
+        if not unit and _AGE_LIKE.fullmatch(number):
             continue  # »ledige over 50«: an age, not a level (»under 7«, »over 800«, »under 30 pct« are levels)
         if fold(f"{word} {number}") in vocab.breakdown_values or (after and (
-                after[0].strip(".,?!") in ("aar", "årige", "aarige", "år") or after[0] in vocab.ranking_areas)):
+                after[0].strip(".,?!") in ("aar", "aarige") or after[0] in vocab.ranking_areas)):
             continue
-        value = float(number.replace(".", "") if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", number)
+        value = float(number.replace(".", "") if _THOUSANDS.fullmatch(number)
                       else number.replace(",", "."))
         return (vocab.threshold_ops[word], value), folded[:found.start()] + " " + folded[found.end():], unit.rstrip(".")
     return None, text, ""
