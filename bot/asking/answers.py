@@ -6,6 +6,7 @@ resolved against `today`, which the caller passes in: nothing here reads the clo
 """
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -229,6 +230,34 @@ class Answer:
     def sample_data(self) -> bool:
         changes = [c.against for c in (self.previous, self.last_year) if c]
         return any(o.source == SAMPLE_SOURCE for o in [*self.shown, *changes])
+
+    @property
+    def level(self) -> tuple[bool, str] | None:
+        """»er ledigheden under 3 pct«: whether the figure is on the side asked, and its side of the
+        level (»over«, »under«, »lig med«); None when no level was asked or there is no figure."""
+        asked, obs = self.query.threshold, self.observation
+        if asked is None or obs is None or obs.value is None:
+            return None
+        shown = round(obs.value, self.indicator.decimals)
+        side = "over" if shown > asked[1] else ("under" if shown < asked[1] else "lig med")
+        return meets(obs.value, asked, self.indicator.decimals), side
+
+    @property
+    def meeting_level(self) -> int:
+        """How many of a ranking's areas are on the side of the level asked (»6 af 98 kommuner …«)."""
+        asked = self.query.threshold
+        if asked is None or self.ranking is None:
+            return 0
+        return sum(meets(row.observation.value, asked, self.ranking.indicator.decimals) for row in self.ranking.rows)
+
+
+_SIDES = {">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le}
+
+
+def meets(value: float, level: tuple[str, float], decimals: int) -> bool:
+    """Whether `value` as shown (rounded to its decimals) is on the side of `level` asked: »3,1 pct.
+    er over 3,1 pct.« never, as the answer compares the figure the reader sees."""
+    return _SIDES[level[0]](round(value, decimals), level[1])
 
 
 def change(current: Observation, base: Observation | None, indicator: Indicator) -> Change | None:
