@@ -548,6 +548,40 @@ def test_a_part_named_without_a_figure_is_read_from_the_figure_that_has_it(store
     assert answer.observation.value == store.get("fuldtidspersoner", "151", answer.observation.period, breakdown).value
 
 
+@pytest.mark.parametrize(("question", "indicator", "breakdown"), [
+    ("hvor mange er i virksomhedspraktik", "aktiveringsmoenster", "redskab=Virksomhedspraktik;ydelse=Kontanthjælp"),
+    ("hvor mange i løntilskud", "aktiveringsmoenster", "redskab=Løntilskud;ydelse=Kontanthjælp")])
+def test_an_activation_tool_named_without_a_figure_is_the_activation_pattern(store, question, indicator, breakdown):
+    # Figure 6.4's redskaber: »Det forstod jeg ikke« with »virksomhedsaktiveringsgraden« suggested.
+    answer = ask(store, question).result
+    assert (answer.indicator.id, answer.observation.breakdown, answer.query.unused) == (indicator, breakdown, ())
+    assert answer.observation.value == store.get(indicator, "151", answer.observation.period, breakdown).value
+
+
+@pytest.mark.parametrize("question", ["hvor mange kom i job", "hvor mange kom i uddannelse"])
+def test_ending_in_job_or_education_is_the_exit_rate_and_says_when_that_part_is_missing(store, question):
+    # Figure 7.2's status after the spell: not understood. The sample store has the total only: said.
+    result = ask(store, question)
+    assert result.result.indicator.id == "afgangsrate" and result.result.query.unused == ()
+    assert "Der er ingen tal for afgangsraten opdelt på status efter forløbet" in result.text
+
+
+@pytest.mark.parametrize("question", ["effekten af aktivering", "hvor mange er selvforsørgende efter aktivering"])
+def test_the_effect_of_activation_is_the_self_support_rate_not_the_activation_rate(store, question):
+    # »effekten af aktivering« answered aktiveringsgraden with »effekten« set aside (figure 7.3's
+    # title is »Effekter af aktivering«); »selvforsørgende efter aktivering« added »spørg om
+    # »aktivering« for sig«, as if two figures were asked.
+    result = ask(store, question)
+    assert result.result.indicator.id == "selvforsoergelsesgrad" and result.result.query.unused == ()
+    assert "for sig" not in result.text
+
+
+@pytest.mark.parametrize("question", ["hvor mange samtaler holdt vi i juni", "hvor mange borgere modtager sygedagpenge",
+                                      "hvor mange af de nye modtagere fik en samtale inden for en måned"])
+def test_the_verbs_of_a_plain_question_are_not_named_as_not_understood(store, question):
+    assert ask(store, question).result.query.unused == ()
+
+
 def test_a_part_missing_in_an_area_is_said_not_replaced_by_another_part(store):
     # »og i Herlev?« after førtidspension answered Herlev's kontanthjælp (the largest part there).
     result = ask(store, "fuldtidspersoner førtidspension i herlev")
