@@ -582,6 +582,28 @@ def test_the_verbs_of_a_plain_question_are_not_named_as_not_understood(store, qu
     assert ask(store, question).result.query.unused == ()
 
 
+@pytest.mark.parametrize(("question", "part", "period"), [
+    ("hvad forventer Finansministeriet for ledigheden", {"prognose": "Finansministeriet", "maal": "Ledighed"}, None),
+    ("hvad siger Økonomisk Råd om beskæftigelsen næste år", {"prognose": "Økonomisk Råd", "maal": "Beskæftigelse"},
+     "2027"),
+    ("ledigheden ifølge Finansministeriet", {"prognose": "Finansministeriet", "maal": "Ledighed"}, None),
+    ("konjunkturprognose næste år", {}, "2027")])
+def test_a_forecaster_or_a_forecast_word_beside_a_figure_is_the_forecast_of_it(store, question, part, period):
+    # »hvad forventer Finansministeriet for ledigheden« answered Ballerup's ledige with »forventer« set
+    # aside and »ingen tal for ledige opdelt på prognose (Finansministeriet)«; »næste år« was set aside.
+    answer = ask(store, question).result
+    assert answer.indicator.id == "konjunkturprognose" and answer.query.unused == ()
+    got = dict(p.split("=", 1) for p in answer.observation.breakdown.split(";"))
+    assert part.items() <= got.items()
+    if period:
+        assert answer.observation.period == period
+
+
+def test_next_year_of_a_figure_with_no_future_says_it_has_none(store):
+    result = ask(store, "ledighed næste år")
+    assert result.result.observation is None and "Der er ingen tal for ledige i Ballerup for 2027" in result.text
+
+
 def test_a_part_missing_in_an_area_is_said_not_replaced_by_another_part(store):
     # »og i Herlev?« after førtidspension answered Herlev's kontanthjælp (the largest part there).
     result = ask(store, "fuldtidspersoner førtidspension i herlev")

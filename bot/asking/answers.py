@@ -298,8 +298,8 @@ def resolve(request: PeriodRequest, today: date, newest: Period | None) -> Perio
         return PeriodRequest(period=request.period or str(today.year))
     if request.relative == "next_month":  # no figures of the future: said, the newest given
         return PeriodRequest(period=str(this_month.shift(1)))
-    if request.relative in ("this_year", "last_year", "containing_year"):
-        year = today.year - (request.relative == "last_year")
+    if request.relative in ("this_year", "last_year", "next_year", "containing_year"):
+        year = today.year + {"last_year": -1, "next_year": 1}.get(request.relative, 0)
         if request.month is not None:  # »marts sidste år«
             return PeriodRequest(period=str(periods.month(year, request.month)))
         if request.quarter is not None:  # »1. kvartal i år«
