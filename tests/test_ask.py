@@ -604,6 +604,25 @@ def test_next_year_of_a_figure_with_no_future_says_it_has_none(store):
     assert result.result.observation is None and "Der er ingen tal for ledige i Ballerup for 2027" in result.text
 
 
+@pytest.mark.parametrize("question", ["hvor mange starter i nyt job om måneden", "hvor mange nye job blev der besat"])
+def test_starting_a_new_job_is_the_job_turnover(store, question):
+    # »starter i nyt job om måneden« read »job« as the status after a spell: afgangsraten, with
+    # »starter«, »nyt«, »måneden« set aside; »besat« was named as not understood.
+    answer = ask(store, question).result
+    assert (answer.indicator.id, answer.query.unused) == ("jobomsaetning", ())
+
+
+@pytest.mark.parametrize("question", ["hvor mange job er der i Ballerup", "hvor mange i uddannelse"])
+def test_a_status_after_a_spell_without_a_word_of_leaving_is_no_exit_rate(store, question):
+    # »job«, »i uddannelse« alone are no afgang: not understood, not afgangsraten
+    assert isinstance(ask(store, question).result, NotUnderstood)
+
+
+def test_per_month_said_without_pr_is_the_average_month(store):
+    assert ask(store, "samtaler om måneden i 2025").result.observation.value == \
+        ask(store, "samtaler pr måned i 2025").result.observation.value
+
+
 def test_a_part_missing_in_an_area_is_said_not_replaced_by_another_part(store):
     # »og i Herlev?« after førtidspension answered Herlev's kontanthjælp (the largest part there).
     result = ask(store, "fuldtidspersoner førtidspension i herlev")

@@ -158,6 +158,7 @@ class Vocabulary:
     first_months: frozenset[str] = frozenset()  # "første" in "de første 7 måneder af 2026": januar–juli
     per_period: frozenset[str] = frozenset()  # "uge" in "pr uge": a rate per period, not made
     per_month: frozenset[str] = frozenset()  # "måned" in "pr måned": a year's average month
+    per_month_said: frozenset[str] = frozenset()  # "om måneden", "hver måned": as "pr måned"
     weeks: frozenset[str] = frozenset()  # "uge" in "uge 12": no weekly figure, the week's month
     by_words: dict[str, str] = field(default_factory=dict)  # "aldersgrupper" -> "alder": a breakdown by it
     by_stand_in: dict[str, str] = field(default_factory=dict)  # "gruppe" -> "ydelse" where a figure lacks the first
@@ -177,6 +178,7 @@ class Vocabulary:
     value_figures: dict[str, str] = field(default_factory=dict)  # "ydelse=Førtidspension" -> "fuldtidspersoner"
     # "ledige" -> ("konjunkturprognose", "maal", "Ledighed"): the forecast of it and that part of the forecast
     forecast_parts: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    value_figure_words: dict[str, frozenset[str]] = field(default_factory=dict)  # "status" -> {"kom", …}
     year_ends: dict[str, int] = field(default_factory=dict)  # "ultimo" -> 12, "primo" -> 1: a year's month
     whole_year: frozenset[str] = frozenset()  # "hele" in "og hele 2024?": the year, not a month of it
     followup_part: frozenset[str] = frozenset()  # "for": "for kontanthjælp" names a part of the figure before
@@ -248,10 +250,13 @@ class Vocabulary:
             whole_year=frozenset(fold(w) for w in data.get("whole_year", [])),
             part_figures=dict(data.get("part_figures", {})),
             value_figures=dict(data.get("value_figures", {})),
+            value_figure_words={key: frozenset(map(fold, words))
+                                for key, words in data.get("value_figure_words", {}).items()},
             forecast_parts={figure: (forecast, *part.split("=", 1)) for figure, spelled in data.get("forecast_parts", {}).items()
                             for forecast, part in [spelled.split("|", 1)]},
             per_period=frozenset(fold(w) for w in data.get("per_period", [])),
             per_month=frozenset(fold(w) for w in data.get("per_month", [])),
+            per_month_said=frozenset(fold(w) for w in data.get("per_month_said", [])),
             weeks=frozenset(fold(w) for w in data.get("weeks", [])),
             by_words=by_words,
             by_stand_in={key: other for key, other in data.get("by_stand_in", {}).items()
@@ -773,6 +778,11 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if key:  # "forsørgertryk i aldersgrupper": by alder, as "fordelt på alder"
             r.by, i = key, i + used
             continue
+        said, used = _phrase(tokens, i, vocab.per_month_said)
+        if said:  # »om måneden«, »hver måned«: as »pr måned« (below)
+            r.aggregate = True
+            i += used
+            continue
         by, used = _phrase(tokens, i, vocab.by)
         if by and i + used < len(tokens):
             key, key_used = _phrase(tokens, i + used, vocab.breakdown_keys)
@@ -1147,8 +1157,11 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         elif r.indicator is not None and r.indicator not in vocab.percentages:
             r.unused.append(r.rate_word)
     if r.indicator is None and len(r.breakdown) == 1:
-        # "hvor mange er på førtidspension": a part with no figure, read from the figure that has it.
-        r.indicator = vocab.value_figures.get("=".join(next(iter(r.breakdown.items()))))
+        # "hvor mange er på førtidspension": a part with no figure, read from the figure that has it
+        # (»kom i job« afgangsraten's; »hvor mange job er der« not: see `value_figure_words`).
+        key, value = next(iter(r.breakdown.items()))
+        if (words := vocab.value_figure_words.get(key)) is None or not words.isdisjoint(tokens):
+            r.indicator = vocab.value_figures.get(f"{key}={value}")
     compared_place = r.order == "place" and bool(r.compare) and r.area_kind is None
     if compared_place:
         # »hvordan ligger vi på ledighed i forhold til landet«: the comparison asked, not the 98
