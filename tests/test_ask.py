@@ -577,7 +577,8 @@ def test_the_effect_of_activation_is_the_self_support_rate_not_the_activation_ra
 
 
 @pytest.mark.parametrize("question", ["hvor mange samtaler holdt vi i juni", "hvor mange borgere modtager sygedagpenge",
-                                      "hvor mange af de nye modtagere fik en samtale inden for en måned"])
+                                      "hvor mange af de nye modtagere fik en samtale inden for en måned",
+                                      "hvor stor en del af de 16-24-årige er på offentlig forsørgelse"])
 def test_the_verbs_of_a_plain_question_are_not_named_as_not_understood(store, question):
     assert ask(store, question).result.query.unused == ()
 
@@ -621,6 +622,13 @@ def test_a_status_after_a_spell_without_a_word_of_leaving_is_no_exit_rate(store,
 def test_per_month_said_without_pr_is_the_average_month(store):
     assert ask(store, "samtaler om måneden i 2025").result.observation.value == \
         ask(store, "samtaler pr måned i 2025").result.observation.value
+
+
+@pytest.mark.parametrize("question", ["hvor mange har været ledige i mere end et år", "ledige i over et år i Herlev"])
+def test_unemployed_for_more_than_a_year_are_the_long_term_unemployed(store, question):
+    # all ledige, with »været«, »mere«, »år« set aside
+    answer = ask(store, question).result
+    assert (answer.indicator.id, answer.query.unused) == ("langtidsledige", ())
 
 
 def test_a_part_missing_in_an_area_is_said_not_replaced_by_another_part(store):

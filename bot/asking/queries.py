@@ -29,7 +29,7 @@ from indicators.catalogue import (
 from indicators.wording import messages
 
 VOCABULARY_PATH = Path(__file__).with_name("vocabulary.toml")
-MAX_NGRAM = 5
+MAX_NGRAM = 6
 # Scores (0-100, rapidfuzz) above which a misspelt word is taken as meant; below, it is only
 # offered as a suggestion. Words under 4 letters are never guessed: "led" is not "ledige".
 FUZZY_ACCEPT = 84
@@ -370,10 +370,23 @@ def tokenize(text: str) -> list[str]:
 _fold = lru_cache(maxsize=16384)(fold)
 
 
+# Per table of phrases, its longest phrase in words (the table kept, so its id is not reused): a
+# token folds to one word or more, so no longer run of tokens can match. Most tables' phrases are
+# of one to three words; trying five or six for each was a third of a parse.
+_LONGEST: dict[int, tuple[object, int]] = {}
+
+
+def _longest(table) -> int:
+    found = _LONGEST.get(id(table))
+    if found is None or found[0] is not table:
+        found = _LONGEST[id(table)] = (table, max((phrase.count(" ") + 1 for phrase in table), default=0))
+    return found[1]
+
+
 def _phrase(tokens: list[str], i: int, table) -> tuple[object | None, int]:
     """Longest phrase (up to MAX_NGRAM tokens) starting at tokens[i] found in `table`: its value
     in a dict, True in a set of phrases."""
-    for n in range(min(MAX_NGRAM, len(tokens) - i), 0, -1):
+    for n in range(min(MAX_NGRAM, _longest(table), len(tokens) - i), 0, -1):
         # fold() makes "18-29" and "18 29" equal, as the catalogue's folded aliases are.
         phrase = _fold(" ".join(tokens[i:i + n]))
         if phrase in table:
