@@ -675,6 +675,8 @@ def test_an_overview_shows_the_targets_board(store):
     ("hvilke mål når vi ikke", {"breached", "at_risk"}),
     ("er der nogen mål i risiko", {"breached", "at_risk"}),
     ("hvilke mål er vi bgud på", {"breached", "at_risk"}),
+    ("er vi bagud på noget", {"breached", "at_risk"}),  # showed the one on track too
+    ("er vi på sporet med noget", {"ok"}),
 ])
 def test_which_targets_are_behind_or_on_track_lists_those(store, question, shown):
     # »hvilke mål går det godt med« showed every target, the three behind first.
@@ -689,6 +691,14 @@ def test_which_targets_are_behind_or_on_track_lists_those(store, question, shown
     everything = reply("er vi på sporet?", store, config, TODAY, targets=context.for_answer,
                        target_board=context.board).text
     assert all(t.name in everything for t in config.targets)
+
+
+def test_anything_new_is_the_overview_and_new_figures_are_their_freshness(store):
+    # »er der noget nyt« was not understood, with three unrelated figures suggested
+    assert parse("er der noget nyt").intent == "target"
+    assert parse("er der kommet nye tal").intent == "freshness"
+    assert parse("nye tal for ledighed").intent == "value"  # the newest figure, asked
+    assert "Der er ikke sat nogen mål i Faktabot endnu" in ask(store, "er der noget nyt").text  # no targets here
 
 
 def test_which_targets_are_in_a_state_none_is_in_says_so(store):
