@@ -631,6 +631,20 @@ def test_unemployed_for_more_than_a_year_are_the_long_term_unemployed(store, que
     assert (answer.indicator.id, answer.query.unused) == ("langtidsledige", ())
 
 
+@pytest.mark.parametrize(("question", "indicator", "first"), [
+    ("hvem har den dårligste ledighed", "ledighedsprocent", "highest"),  # better lower: the highest first
+    ("hvilke kommuner er dårligst til tidlig indsats", "tidlig_indsats", "lowest"),  # better higher
+    ("er vi blandt de bedste til tidlig indsats", "tidlig_indsats", "highest")])
+def test_the_best_and_the_worst_rank_by_the_figures_better_direction(store, question, indicator, first):
+    # »dårligste ledighed« listed Billund first (the best), »bedste« was set aside and the own figure given
+    result = ask(store, question)
+    ranking = result.result.ranking
+    assert ranking.indicator.id == indicator and result.result.query.unused == ()
+    values = [row.observation.value for row in ranking.rows]
+    assert values == sorted(values, reverse=first == "highest")
+    assert ("fra den dårligste" in result.text) == ("dårlig" in question)
+
+
 def test_a_part_missing_in_an_area_is_said_not_replaced_by_another_part(store):
     # »og i Herlev?« after førtidspension answered Herlev's kontanthjælp (the largest part there).
     result = ask(store, "fuldtidspersoner førtidspension i herlev")

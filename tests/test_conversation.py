@@ -437,6 +437,18 @@ def test_why_or_a_chart_with_no_figure_in_the_talk_asks_which_figure(store, text
     assert ask(store, text, context=ask(store, "ledighed").context).result.query.indicator == "ledige"
 
 
+def test_another_figure_after_a_ranking_of_the_newest_ranks_that_figures_newest(store):
+    # »og for sygedagpenge?« after »hvilke kommuner har flest ledige« (juli 2026) said »Der er ingen
+    # tal for juli 2026 – her er den nyeste periode, 2. kvt. 2026«: the month was carried over.
+    _, then, odense = chat(store, "hvilke kommuner har flest ledige", "og for sygedagpenge?", "og i Odense?")
+    assert then.result.ranking.period == "2026-Q2" and then.result.ranking.requested is None
+    assert "Der er ingen tal for juli 2026" not in then.text
+    assert odense.result.ranking.period == "2026-Q2"  # carried on within the same figure
+    # A period the ranking named is kept for the next figure.
+    _, named = chat(store, "flest ledige 2025", "og for sygedagpenge?")
+    assert named.result.ranking.period == "2025"
+
+
 def test_another_figure_after_the_newest_is_that_figures_newest_and_a_named_period_is_kept(store):
     # »og for ungeledigheden?« after »hvad er målet for sygedagpenge« (2. kvt. 2026 shown) gave
     # 2. kvt. 2026's average of a monthly figure, beside a target line about juli 2026.

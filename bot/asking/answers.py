@@ -960,7 +960,8 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         most = max((count for _, count in coverage), default=0)
         period = next((p for p, count in coverage if count == most), None)
         values = {o.area: o for o in store.cross_section(indicator.id, [period], codes, breakdown)} if period else {}
-    descending = query.order in ("high", "most") or (query.order == "place" and indicator.better != "lower")
+    descending = query.order in ("high", "most") or (query.order == "place" and indicator.better != "lower") \
+        or (query.order == "worst" and indicator.better == "lower")
     # The codes sorted first, then one Ranked each: no attribute chains per comparison key.
     if descending:
         order = sorted(values, key=lambda code: (-values[code].value, by_code[code].name))

@@ -1282,7 +1282,7 @@ def _original_words(text: str) -> dict[str, str]:
 def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab: Vocabulary, *,
            assumed: bool = False, followup: bool = False, top: int | None = None, status: str = "") -> Query:
     indicator, ranked_from = r.indicator, None
-    by_size = r.order in ("high", "low") or (r.order == "place" and not followup)
+    by_size = r.order in ("high", "low") or (r.order in ("place", "worst") and not followup)
     if intent == "ranking" and by_size and indicator in vocab.rates and not r.wants_rate:
         # Kommuner of different size compare fairly by their rate: "laveste ledighed" and "hvor
         # ligger vi på ledighed" rank ledighedsprocenten; "flest ledige" keeps the count, and so
