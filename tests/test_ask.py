@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 import time
 from dataclasses import replace
 from datetime import date, datetime
@@ -18,6 +19,7 @@ from bot.asking.queries import NotUnderstood, Query, parse
 from bot.clock import TIMEZONE
 from bot.config import Config, load_config
 from bot.rendering.message import Line
+from indicators.catalogue import default_areas
 from indicators.store import Store
 from tests.conftest import REPO, run_cli
 
@@ -795,19 +797,38 @@ def test_why_behind_on_a_figure_without_a_target_says_there_is_none(store):
     assert "Årsagerne står ikke i tallene" in text and "Der er ikke sat noget mål for ledige i Ballerup" in text
 
 
-def test_a_ranking_of_an_older_common_period_says_why_and_who_lacks_the_newest(store):
-    # »de 3 kommuner med flest langtidsledige« ranked marts 2024 without a word, in November 2026.
+def test_a_ranking_of_the_newest_period_names_the_few_kommuner_that_lack_it(store):
+    # »de 3 kommuner med flest langtidsledige« ranked marts 2024 (the newest period all 98 have), in
+    # November 2026, because Fanø and Læsø lack the newer months: the newest is what is asked.
     result = ask(store, "de 3 kommuner med flest langtidsledige")
     ranking = result.result.ranking
     newest = store.last_periods("langtidsledige", "151", "", "month", 1)[0]
-    assert ranking.period < newest == ranking.newer
-    codes = [row.area.code for row in ranking.rows]  # every kommune has marts 2024
+    assert ranking.period == newest and ranking.newer is None
+    codes = [a.code for a in default_areas() if a.kind == "kommune"]
     held = {o.area for o in store.cross_section("langtidsledige", [newest], codes, "")}
-    lacking = sorted(row.area.name for row in ranking.rows if row.area.code not in held)
-    assert lacking and list(ranking.newer_lacking) == lacking
+    lacking = sorted(a.name for a in default_areas() if a.kind == "kommune" and a.code not in held)
+    assert 0 < len(lacking) <= 5 and list(ranking.lacking_names) == lacking
+    assert len(ranking.rows) == len(codes) - len(lacking)
+    assert f"{' og '.join(lacking)} har ingen tal for juli 2026 og er ikke med." in result.text
+
+
+def test_a_ranking_where_many_lack_the_newest_ranks_the_newest_all_have_and_says_why(sample_store_copy):
+    # A month most kommuner have yet to publish: the month before, held by all, with the newer named.
+    codes = [a.code for a in default_areas() if a.kind == "kommune"]
+    with Store(sample_store_copy) as store:
+        newest = store.last_periods("ledighedsprocent", "151", "", "month", 1)[0]
+        held = [o for o in store.cross_section("ledighedsprocent", [newest], codes, "")]
+        gone = [o for o in held if o.area != "151"][:20]
+    raw = sqlite3.connect(sample_store_copy)
+    with raw:
+        raw.executemany("DELETE FROM observations WHERE indicator = 'ledighedsprocent' AND breakdown = '' "
+                        "AND area = ? AND period = ?", [(o.area, newest) for o in gone])
+    raw.close()
+    with Store(sample_store_copy) as store:
+        result = ask(store, "laveste ledighed")
+    ranking = result.result.ranking
+    assert ranking.period < newest == ranking.newer and len(ranking.newer_lacking) == 20
     assert "er den nyeste periode, som alle kommuner har tal for" in result.text
-    assert all(name in result.text for name in lacking)
-    assert ask(store, "laveste ledighed").result.ranking.newer is None  # the newest, held by all
 
 
 def test_a_figure_only_for_hele_landet_is_answered_there_when_no_area_is_named(store):

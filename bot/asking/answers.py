@@ -34,10 +34,11 @@ TAIL_SLACK = {"month": 13, "quarter": 5, "year": 2}
 # A ranking's newest common period is looked for in the years from this many before the newest on
 # first (any period found there is the same as counting every period would find).
 RECENT_YEARS = 2
-# When this few of the ranked areas lack the newest period, the periods they all have are where a
-# period with every area can be (usually a handful): looked at before any other count. More lacking
-# (a month most kommuner have yet to publish), the period before is likely held by all: counted first.
+# When this few of the ranked areas lack the newest period, it is ranked without them (named, or
+# counted). More lacking (a month most kommuner have yet to publish), the newest period held by all
+# is ranked, and the note says which is newer: the period before is likely that one, counted first.
 FEW_LACKING = 10
+NAMED_LACKING = 5  # areas without a value named in a ranking, up to this many (else counted)
 # A store's periods are few and Period is immutable: each spelling is read once per process.
 _period = lru_cache(maxsize=8192)(periods.parse)
 
@@ -106,6 +107,9 @@ class Ranking:
     # has it (»marts 2024« for langtidsledige, where two kommuner lack juli 2026), and who lacks it.
     newer: str | None = None
     newer_lacking: tuple[str, ...] = ()
+    # The ranked areas with no value for the period, by name, when they are few enough to name
+    # (»Fanø og Læsø har ingen tal for juli 2026 og er ikke med«).
+    lacking_names: tuple[str, ...] = ()
 
     @property
     def shown(self) -> list[Observation]:
@@ -876,6 +880,7 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     coverage: list[tuple[str, int]] = []
     guesses: list[str] = []
     lacking: set[str] = set()
+    newest_values: list[Observation] = []  # the newest period's, read once
     if request.is_latest and codes:
         # Usually the newest period of any one kommune's series is held by all: try its newest few
         # (a common period must be in every series), before counting every period of every kommune.
@@ -883,11 +888,15 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         guesses = store.last_periods(indicator.id, own.code if own else codes[0], breakdown, kind, 3)
         for index, newest_period in enumerate(guesses):
             if index == 0:
-                held_by = {o.area for o in store.cross_section(indicator.id, [newest_period], codes, breakdown)}
+                newest_values = store.cross_section(indicator.id, [newest_period], codes, breakdown)
+                held_by = {o.area for o in newest_values}
                 lacking = set(codes) - held_by
                 held = len(held_by)
-            elif len(lacking) <= FEW_LACKING:
-                break  # the few without the newest say where to look (below), not a count per period
+                if held and len(lacking) <= FEW_LACKING:
+                    # »de 3 kommuner med flest langtidsledige«: juli 2026 without Fanø and Læsø (named
+                    # below), not marts 2024, the newest period all 98 have (two years old)
+                    coverage = [(newest_period, held)]
+                    break
             else:
                 held = store.published_in(indicator.id, newest_period, codes, breakdown)
             if held == len(codes):
@@ -919,7 +928,10 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     if period is None and coverage:
         most = max(count for _, count in coverage)
         period = next(p for p, count in coverage if count == most)
-    values = {o.area: o for o in store.cross_section(indicator.id, [period], codes, breakdown)} if period else {}
+    if period and guesses and period == guesses[0] and newest_values:
+        values = {o.area: o for o in newest_values}
+    else:
+        values = {o.area: o for o in store.cross_section(indicator.id, [period], codes, breakdown)} if period else {}
     if period and not values and _period(period).length > 1:
         length = 1 if indicator.frequency == "month" else 3
         part_kind = "month" if length == 1 else "quarter"
@@ -980,6 +992,8 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         ranked_from=catalogue.get(query.ranked_from) if query.ranked_from else None,
         area_kind=query.area_kind, within=within if query.area_kind == "kommune" else None,
         without_data=len(codes) - len(rows), aggregate=made,
+        lacking_names=tuple(sorted(by_code[c].name for c in set(codes) - set(values)))
+        if 0 < len(codes) - len(values) <= NAMED_LACKING else (),
         requested=request if fell_back else None,
         # said, or »top 5 … langtidsledige« reads as today's figures when they are two years old
         newer=(newer := _older_common(guesses, lacking, period, len(rows), len(codes))),
