@@ -647,6 +647,16 @@ def test_the_best_and_the_worst_rank_by_the_figures_better_direction(store, ques
     assert ("fra den dårligste" in result.text) == ("dårlig" in question)
 
 
+@pytest.mark.parametrize("question", ["Ballerup", "Herlev?", "maj", "2025"])
+def test_an_area_or_a_period_alone_asks_which_figure_with_it_in_the_examples(store, question):
+    # »Det forstod jeg ikke« with »samtaler« suggested for the spelling of »ballerup«
+    result = ask(store, question)
+    assert result.result.reason == "which_figure"
+    asked = question.rstrip("?")
+    assert f"Hvilket tal vil du se for {asked}?" in result.text and f"»ledighed {asked}«" in result.text
+    assert "Det forstod jeg ikke" not in result.text
+
+
 def test_a_part_missing_in_an_area_is_said_not_replaced_by_another_part(store):
     # »og i Herlev?« after førtidspension answered Herlev's kontanthjælp (the largest part there).
     result = ask(store, "fuldtidspersoner førtidspension i herlev")

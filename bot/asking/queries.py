@@ -127,7 +127,8 @@ class NotUnderstood:
     unknown: tuple[str, ...] = ()  # the words that were not understood
     # "empty", "unknown_words", "no_context" (a follow-up to nothing), "no_figure" (»hvorfor?« with no
     # figure named or talked about), "ranking_change" (kommuner ranked by how much a figure moved,
-    # which a ranking cannot do), "half_year" or "season" (none is made)
+    # which a ranking cannot do), "half_year" or "season" (none is made), "which_figure" (an area or
+    # a period alone: »Ballerup«, »maj«)
     reason: str = "unknown_words"
 
 
@@ -1193,6 +1194,10 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
             # »hvorfor?«, »vis det som graf« with no figure in the talk: ask which one; it was »Det
             # forstod jeg ikke« with three figures suggested for the words »vis« and »graf«.
             return NotUnderstood(text=text, reason="no_figure")
+        if not still_unknown and (r.areas or not r.period.is_latest):
+            # »Ballerup«, »maj«, »2025« alone: which figure for it (it was »Det forstod jeg ikke« with
+            # three figures suggested for the spelling of »ballerup«)
+            return NotUnderstood(text=text, reason="which_figure")
         return NotUnderstood(text=text, suggestions=suggest(still_unknown or tokens, vocab),
                              unknown=tuple(_original_words(text).get(w, w) for w in still_unknown))
     status = _target_status(tokens, vocab) if intent == "target" and r.indicator is None else ""
