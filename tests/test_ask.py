@@ -657,6 +657,32 @@ def test_an_area_or_a_period_alone_asks_which_figure_with_it_in_the_examples(sto
     assert "Det forstod jeg ikke" not in result.text
 
 
+def test_a_development_beside_another_area_gives_that_areas_change_over_the_same_months(store):
+    # »sammenlign ledigheden i Ballerup og Herlev over de sidste 12 måneder« gave Herlev's level
+    # alone, and named »over« as not understood
+    result = ask(store, "sammenlign ledigheden i Ballerup og Herlev over de sidste 12 måneder")
+    answer = result.result
+    assert answer.query.intent == "development" and answer.query.unused == ()
+    herlev = answer.comparisons[0]
+    start = answer.development.against.period
+    then = store.get("ledige", herlev.area.code, start).value
+    assert herlev.area.name == "Herlev" and herlev.development.against.period == start == "2025-07"
+    assert herlev.development.absolute == pytest.approx(herlev.observation.value - then)
+    assert "; fra juli 2025 " in next(line for line in result.text.splitlines() if line.startswith("• Herlev"))
+
+
+def test_when_a_figure_peaked_beside_another_area_gives_that_areas_own_peak_not_a_ranking(store):
+    # »hvornår var ledigheden højest vs landet« ranked the 98 kommuner
+    result = ask(store, "hvornår var ledigheden højest vs landet")
+    answer = result.result
+    assert answer.ranking is None and answer.extreme is not None
+    national = store.series("ledige", "000", "", kind="month")
+    peak = max((o for o in national if o.value is not None and o.period >= answer.extreme_span[0]),
+               key=lambda o: (o.value, o.period))
+    assert answer.comparisons[0].extreme.period == peak.period
+    assert "Hele landet: højest i " in result.text
+
+
 def test_a_part_missing_in_an_area_is_said_not_replaced_by_another_part(store):
     # »og i Herlev?« after førtidspension answered Herlev's kontanthjælp (the largest part there).
     result = ask(store, "fuldtidspersoner førtidspension i herlev")

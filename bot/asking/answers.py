@@ -129,6 +129,8 @@ class Comparison:
     observation: Observation | None
     history: tuple[Observation, ...] = ()
     rate: Observation | None = None  # a count's rate in the other area (areas of different size compare on it)
+    development: Change | None = None  # its change over a development answer's window
+    extreme: Observation | None = None  # its own peak (or low) where the answer gives the own area's
 
 
 @dataclass(frozen=True, slots=True)
@@ -747,6 +749,17 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             history=tuple(o for o in other if history and history[0].period <= o.period <= current.period),
             rate=_published(value_at(rate_indicator, code, current.period)) if rate_indicator else None,
         ))
+    if extreme is not None:
+        # »hvornår var ledigheden højest vs landet«: hele landet's own peak, not its newest value
+        # shown under Ballerup's peak as if of the same month
+        comparisons = [replace(c, extreme=_extreme(query, store, indicator, c.area.code, breakdown, kind, made)[0])
+                       for c in comparisons]
+    if query.intent == "development" and len(window) > 1:
+        # »sammenlign ledigheden i Ballerup og Herlev over de sidste 12 måneder«: Herlev's change
+        # over the same months too (its level alone was given)
+        comparisons = [replace(c, development=change(c.observation, next(
+            (o for o in c.history if o.period == window[0].period), None), indicator)) if c.observation else c
+            for c in comparisons]
     parts = []
     if query.by:
         wanted = {k: v for k, v in parse_breakdown(breakdown).items() if k != query.by}

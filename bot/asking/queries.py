@@ -1146,7 +1146,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     r.needed = "target" in r.intents and any(_phrase(tokens, i, vocab.needed)[0] for i in range(len(tokens)))
     _part_of_context(tokens, r, context, vocab)
     asked_when = any(_phrase(tokens, i, vocab.when)[0] for i in range(len(tokens)))
-    if r.order in EXTREMES and r.area_kind is None and not r.areas[1:] and not r.compare and (
+    if r.order in EXTREMES and r.area_kind is None and not r.areas[1:] and (not r.compare or asked_when) and (
             asked_when or (context is not None and context.extreme and r.indicator is None)):
         # »hvornår var ledigheden højest« (and »og lavest?« after it): when the own series peaked,
         # not which kommune is highest
