@@ -683,6 +683,34 @@ def test_when_a_figure_peaked_beside_another_area_gives_that_areas_own_peak_not_
     assert "Hele landet: højest i " in result.text
 
 
+@pytest.mark.parametrize(("question", "word"), [
+    ("ledige uden dagpenge", "uden"),  # answered the ledige on dagpenge, »uden« named as not understood
+    ("hvor mange er ikke i job", "ikke"),  # answered beskæftigelsen
+    ("ledighed ekskl. aktivitetsparate", "ekskl"),
+    ("ledige bortset fra kontanthjælp", "bortset"),
+    ("ledighed uden Ballerup", "uden")])  # answered Ballerup's
+def test_a_question_leaving_a_part_out_is_declined_never_answered_with_that_part(store, question, word):
+    result = ask(store, question)
+    assert result.result.reason == "negated_part" and result.result.unknown == (word,)
+    assert f"Jeg kan ikke give et tal, der lader noget ude (»{word}«)" in result.text
+
+
+@pytest.mark.parametrize(("question", "indicator", "breakdown"), [
+    ("ikke sæsonkorrigeret ledighed", "ledighedsprocent", ""),  # the actual series, not the adjusted
+    ("ungeledighed uden aktivitetsparate", "ungeledighed_officiel", ""),  # a figure's own name
+    ("unge uden job", "ledige_unge", ""),
+    ("ledige ikke-vestlige", "ledige_ikkevestlige", "")])
+def test_a_negation_inside_a_name_or_before_the_seasonal_adjustment_is_read_as_meant(store, question, indicator,
+                                                                                      breakdown):
+    answer = parse(question)
+    assert (answer.indicator, answer.breakdown, answer.unused) == (indicator, breakdown, ())
+
+
+def test_not_before_a_verb_is_a_plain_word(store):
+    # »er ledigheden ikke steget« named »ikke« as not understood
+    assert parse("er ledigheden ikke steget").unused == () and parse("er vi ikke på sporet").intent == "target"
+
+
 def test_a_part_missing_in_an_area_is_said_not_replaced_by_another_part(store):
     # »og i Herlev?« after førtidspension answered Herlev's kontanthjælp (the largest part there).
     result = ask(store, "fuldtidspersoner førtidspension i herlev")

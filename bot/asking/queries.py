@@ -128,7 +128,7 @@ class NotUnderstood:
     # "empty", "unknown_words", "no_context" (a follow-up to nothing), "no_figure" (»hvorfor?« with no
     # figure named or talked about), "ranking_change" (kommuner ranked by how much a figure moved,
     # which a ranking cannot do), "half_year" or "season" (none is made), "which_figure" (an area or
-    # a period alone: »Ballerup«, »maj«)
+    # a period alone: »Ballerup«, »maj«), "negated_part" (»ledige uden dagpenge«: no figure leaves a part out)
     reason: str = "unknown_words"
 
 
@@ -180,6 +180,7 @@ class Vocabulary:
     # "ledige" -> ("konjunkturprognose", "maal", "Ledighed"): the forecast of it and that part of the forecast
     forecast_parts: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     value_figure_words: dict[str, frozenset[str]] = field(default_factory=dict)  # "status" -> {"kom", …}
+    negation: frozenset[str] = frozenset()  # "uden", "ikke": before a part, the part left out
     year_ends: dict[str, int] = field(default_factory=dict)  # "ultimo" -> 12, "primo" -> 1: a year's month
     whole_year: frozenset[str] = frozenset()  # "hele" in "og hele 2024?": the year, not a month of it
     followup_part: frozenset[str] = frozenset()  # "for": "for kontanthjælp" names a part of the figure before
@@ -251,6 +252,7 @@ class Vocabulary:
             whole_year=frozenset(fold(w) for w in data.get("whole_year", [])),
             part_figures=dict(data.get("part_figures", {})),
             value_figures=dict(data.get("value_figures", {})),
+            negation=frozenset(fold(w) for w in data.get("negation", [])),
             value_figure_words={key: frozenset(map(fold, words))
                                 for key, words in data.get("value_figure_words", {}).items()},
             forecast_parts={figure: (forecast, *part.split("=", 1)) for figure, spelled in data.get("forecast_parts", {}).items()
@@ -1106,7 +1108,15 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         return NotUnderstood(text=text, reason="half_year")
     if vocab.season & set(tokens):
         return NotUnderstood(text=text, reason="season")  # as a half-year: no such figure is made
+    negated = _negated(tokens, vocab)
+    if negated is not None and negated[1] != "korrektion":
+        # »ledige uden dagpenge« answered the ledige on dagpenge (»uden« named as not understood)
+        return NotUnderstood(text=text, reason="negated_part", unknown=(_original_words(text).get(negated[0],
+                                                                                                    negated[0]),))
     r = _read(tokens, vocab)
+    if negated is not None:
+        # »ikke sæsonkorrigeret ledighed«: the actual figures, not the seasonally adjusted series
+        r.breakdown.pop("korrektion", None)
     if r.indicator in vocab.forecast_parts and "prognose" in r.breakdown:
         # »hvad siger Økonomisk Råd om beskæftigelsen«: a forecaster's figure for beskæftigelsen
         r.indicator, key, value = vocab.forecast_parts[r.indicator]
@@ -1218,6 +1228,33 @@ def _target_status(tokens: list[str], vocab: Vocabulary) -> str:
     if status is None:
         return ""
     return "behind" if status == "on_track" and "ikke" in tokens else str(status)
+
+
+def _negated(tokens: list[str], vocab: Vocabulary) -> tuple[str, str] | None:
+    """A word leaving a part, a figure or an area out (»uden dagpenge«, »ikke i job«, »uden Ballerup«,
+    »ikke sæsonkorrigeret«): the word and the key of the part left out ("" for a figure, "area" for
+    an area); None when there is none."""
+    if vocab.negation.isdisjoint(tokens):
+        return None
+    named = set()  # the words of a name: »ikke-vestlige«, »ungeledighed uden aktivitetsparate«
+    for k in range(len(tokens)):
+        used = max(_phrase(tokens, k, vocab.breakdown_values)[1], _phrase(tokens, k, vocab.indicators)[1])
+        named.update(range(k, k + used))
+    for i, token in enumerate(tokens):
+        if token not in vocab.negation or i in named:
+            continue
+        j = i + 1
+        while j < len(tokens) and (tokens[j] in vocab.filler or tokens[j] == "fra"):
+            j += 1  # »ikke i job«, »bortset fra dagpenge«
+        if j < len(tokens):
+            part = _phrase(tokens, j, vocab.breakdown_values)[0]
+            if part:
+                return token, part[0]
+            if _phrase(tokens, j, vocab.indicators)[0]:
+                return token, ""
+            if _phrase(tokens, j, vocab.areas)[0]:
+                return token, "area"  # »ledighed uden Ballerup« answered Ballerup's
+    return None
 
 
 def _glossary_lead(tokens: list[str], vocab: Vocabulary) -> bool:
