@@ -711,6 +711,28 @@ def test_not_before_a_verb_is_a_plain_word(store):
     assert parse("er ledigheden ikke steget").unused == () and parse("er vi ikke på sporet").intent == "target"
 
 
+@pytest.mark.parametrize(("question", "part_figure", "breakdown"), [
+    ("hvor stor en andel af de ledige er på dagpenge", "ledige", "ydelse=A-dagpenge"),
+    ("hvor stor en andel af de ledige er unge", "ledige_unge", ""),  # a part published as its own figure
+    ("andel af de ledige i Herlev på dagpenge i 2025", "ledige", "ydelse=A-dagpenge")])
+def test_a_parts_share_of_its_figure_is_given_beside_the_part(store, question, part_figure, breakdown):
+    # »Det forstod jeg ikke: »andel«« (»de ledige« was read as the samtaler's målgruppe)
+    result = ask(store, question)
+    answer = result.result
+    assert (answer.indicator.id, answer.query.breakdown, answer.query.unused) == (part_figure, breakdown, ())
+    whole = store.get("ledige", answer.area.code, answer.observation.period) if len(answer.observation.period) == 7 \
+        else answer.share_whole
+    assert answer.share_whole.value == pytest.approx(whole.value)
+    share = f"{100 * answer.observation.value / answer.share_whole.value:.1f}".replace(".", ",")
+    assert f"Det er {share} pct. af alle ledige i {answer.area.name}" in result.text
+
+
+def test_a_share_of_a_part_the_figure_lacks_gives_no_share_and_a_share_of_no_part_names_the_word(store):
+    result = ask(store, "hvor stor en andel af de ledige er kvinder")  # no køn in the sample store
+    assert result.result.missing_breakdown and "pct. af alle" not in result.text
+    assert ask(store, "hvor stor en andel af befolkningen er ledige").result.query.unused == ("andel",)
+
+
 def test_a_part_missing_in_an_area_is_said_not_replaced_by_another_part(store):
     # »og i Herlev?« after førtidspension answered Herlev's kontanthjælp (the largest part there).
     result = ask(store, "fuldtidspersoner førtidspension i herlev")
@@ -1131,8 +1153,9 @@ def test_the_share_on_public_support_is_the_forsoergertryk_not_the_population(st
     # set aside: another figure than the one asked.
     result = ask(store, "hvor stor en andel af befolkningen er offentligt forsørget")
     assert result.result.indicator.id == "forsoergertryk" and not result.result.query.unused
-    # the share of ledige on dagpenge is not a figure the bot has: still not understood, not a count
-    assert isinstance(parse("hvor stor en andel af de ledige er på dagpenge"), NotUnderstood)
+    # the share of ledige on dagpenge: the part with its share of all ledige (was not understood;
+    # test_a_parts_share_of_its_figure_is_given_beside_the_part), never the count alone unsaid
+    assert parse("hvor stor en andel af de ledige er på dagpenge").share_of == "ledige"
 
 
 def test_og_regionen_after_an_answer_asks_the_region_itself(store):

@@ -171,6 +171,10 @@ class Answer:
     # first and last published periods it is the highest of
     extreme: Observation | None = None
     extreme_span: tuple[str, str] | None = None
+    # »hvor stor en andel af de ledige er på dagpenge«: the whole the shown part is a share of (its
+    # figure's total in the same area and period; None when that has no value) and that figure
+    share_whole: Observation | None = None
+    share_indicator: Indicator | None = None
     # The configured kommune was not named and the figure exists only for this area (the
     # konjunkturprognose: hele landet), which is answered instead of »ingen tal for Ballerup«.
     only_area: bool = False
@@ -822,6 +826,9 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         missing_breakdown=missing_breakdown, broader_of=broader_of, no_total=bool(breakdown) and not asked_breakdown, aggregate=made, change=asked_change, base_missing=base_missing,
         movers=tuple(movers[:3]), national_change=national_change, only_area=only_area,
         extreme=extreme, extreme_span=span,
+        share_indicator=(whole_indicator := catalogue.get(query.share_of) if query.share_of else None),
+        share_whole=_published(observe(store, whole_indicator, area.code, "", current.period)[0])
+        if whole_indicator else None,
     )
 
 

@@ -44,6 +44,7 @@ DEFAULT_TOP = 5
 EXTREMES = {"high": "high", "most": "high", "low": "low", "fewest": "low"}
 # Intents that ask something of a figure: without one named or talked about, the reply asks which.
 _FIGURE_INTENTS = frozenset({"why", "development", "change", "definition"})
+SHARE_ARTICLES = frozenset({"de", "den", "det", "alle", "samtlige"})  # »andel af (alle) de ledige«
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,9 @@ class Query:
     # »forskellen på ledige og fuldtidspersoner«: the other figures whose definitions go beside this one's
     also: tuple[str, ...] = ()
     needed: bool = False  # »hvad skal der til?«: how far the figure is from the target's goal
+    # »hvor stor en andel af de ledige er på dagpenge«: the figure whose whole the asked part is a
+    # share of (the part's own figure for a part, »ledige« for »ledige unge«); None: no share asked
+    share_of: str | None = None
     # A target word in a question another intent answers (»hvorfor er vi bagud på ledigheden«): the
     # answer says when the figure has no target.
     target_asked: bool = False
@@ -517,6 +521,7 @@ class _Reading:
     """What has been read so far while walking the tokens."""
 
     indicator: str | None = None
+    share: str = ""  # »andel af de ledige«: a part's share of the figure (the word asking it)
     areas: list[str] = field(default_factory=list)
     compare: list[str] = field(default_factory=list)
     period: PeriodRequest = field(default_factory=PeriodRequest)
@@ -851,6 +856,16 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             i += used
             continue
         rate, used = _phrase(tokens, i, vocab.rate_words)
+        if rate and r.indicator is None and i + used < len(tokens) and tokens[i + used] == "af":
+            # »hvor stor en andel af de ledige er på dagpenge«: the part's share of the figure
+            # (»de ledige« read as the samtaler's målgruppe, and the question was not understood)
+            j = i + used + 1
+            while j < len(tokens) and tokens[j] in SHARE_ARTICLES:
+                j += 1
+            figure, figure_used = _phrase(tokens, j, vocab.indicators)
+            if figure:
+                r.indicator, r.share, i = figure, " ".join(tokens[i:i + used]), j + figure_used
+                continue
         if rate and (r.indicator or i == 0 or tokens[i - 1] in ("og", "i")):  # "og i procent?" follows up
             r.wants_rate, r.rate_word, i = True, " ".join(tokens[i:i + used]), i + used
             continue
@@ -1348,6 +1363,13 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         only_parts = tuple(dict.fromkeys(named))
         del r.breakdown[r.by]
     breakdown = ";".join(f"{k}={r.breakdown[k]}" for k in sorted(r.breakdown))
+    # a part's share of its figure: of the same figure's total, or of the figure a part figure is part of
+    share_of = indicator if r.share and breakdown and indicator not in vocab.percentages \
+        and set(r.breakdown) <= set(vocab.indicator_breakdowns.get(indicator or "", ())) | {
+            key.split("|", 1)[1].split("=", 1)[0] for key in vocab.part_figures if key.startswith(f"{indicator}|")} \
+        else None
+    if r.share and share_of is None and indicator not in vocab.percentages:  # (a share figure: the share asked)
+        r.unused.append(r.share)  # »andel af befolkningen er ledige«: no part of it to give the share of
     if (own := vocab.part_figures.get(f"{indicator}|{breakdown}")) is not None and intent != "ranking":
         # "hvor mange unge er ledige": ledige has no age parts, but »ledige unge« is that figure;
         # the answer said there were no figures for young ledige and gave all of them.
@@ -1369,7 +1391,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         mean=mean, count_gap=r.count_gap, only_parts=only_parts, extreme=r.extreme,
         extreme_year=r.extreme_year, compare_own=r.compare_own, threshold=r.threshold, finer=r.finer,
         status=status, needed=r.needed, newest_shown=r.newest_shown,
-        target_asked=intent != "target" and "target" in r.intents,
+        target_asked=intent != "target" and "target" in r.intents, share_of=share_of,
     )
 
 
