@@ -733,6 +733,25 @@ def test_a_share_of_a_part_the_figure_lacks_gives_no_share_and_a_share_of_no_par
     assert ask(store, "hvor stor en andel af befolkningen er ledige").result.query.unused == ("andel",)
 
 
+@pytest.mark.parametrize(("question", "word"), [("ledighed før 2023", "før"), ("ledighed efter 2023", "efter"),
+                                              ("ledighed før maj", "før")])
+def test_a_period_open_at_one_end_is_declined_not_answered_as_that_period(store, question, word):
+    # »før 2023« answered 2023 with »før« named as not understood; »efter 2023« answered 2023 unsaid
+    result = ask(store, question)
+    assert result.result.reason == "open_period" and result.result.unknown == (word,)
+    assert f"Jeg kan ikke give ét tal for alle perioder »{word}« en periode" in result.text
+
+
+@pytest.mark.parametrize("question", ["ledighed året før", "ledige efter ydelse", "samtaler inden for en måned"])
+def test_before_and_after_elsewhere_keep_their_meaning(store, question):
+    assert not isinstance(parse(question), NotUnderstood)
+
+
+def test_the_percent_of_a_count_change_is_the_change_given(store):
+    # »hvor mange procent er ledigheden steget« named »procent« as not understood beside +13,2 pct.
+    assert ask(store, "hvor mange procent er ledigheden steget siden sidste år").result.query.unused == ()
+
+
 def test_a_part_missing_in_an_area_is_said_not_replaced_by_another_part(store):
     # »og i Herlev?« after førtidspension answered Herlev's kontanthjælp (the largest part there).
     result = ask(store, "fuldtidspersoner førtidspension i herlev")

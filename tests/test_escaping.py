@@ -145,6 +145,8 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
                                    "names": {"ledige": HOSTILE}},
                                   {"n": NotUnderstood(text=HOSTILE, reason="which_figure"), "names": {}},
                                   {"n": NotUnderstood(text=HOSTILE, reason="negated_part", unknown=(HOSTILE,)),
+                                   "names": {}},
+                                  {"n": NotUnderstood(text=HOSTILE, reason="open_period", unknown=(HOSTILE,)),
                                    "names": {}}],
         "vocabulary.txt.j2": [{"pages": [(1, HOSTILE, [hostile(default_catalogue().get("ledige"))])]}],
         "plain_email.html.j2": [{"text": HOSTILE}],

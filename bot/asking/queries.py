@@ -132,7 +132,8 @@ class NotUnderstood:
     # "empty", "unknown_words", "no_context" (a follow-up to nothing), "no_figure" (»hvorfor?« with no
     # figure named or talked about), "ranking_change" (kommuner ranked by how much a figure moved,
     # which a ranking cannot do), "half_year" or "season" (none is made), "which_figure" (an area or
-    # a period alone: »Ballerup«, »maj«), "negated_part" (»ledige uden dagpenge«: no figure leaves a part out)
+    # a period alone: »Ballerup«, »maj«), "negated_part" (»ledige uden dagpenge«: no figure leaves a part out),
+    # "open_period" (»før 2023«: no figure of every period before or after one)
     reason: str = "unknown_words"
 
 
@@ -185,6 +186,7 @@ class Vocabulary:
     forecast_parts: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     value_figure_words: dict[str, frozenset[str]] = field(default_factory=dict)  # "status" -> {"kom", …}
     negation: frozenset[str] = frozenset()  # "uden", "ikke": before a part, the part left out
+    open_period: dict[str, bool] = field(default_factory=dict)  # "før", "efter" before a period: open at one end
     year_ends: dict[str, int] = field(default_factory=dict)  # "ultimo" -> 12, "primo" -> 1: a year's month
     whole_year: frozenset[str] = frozenset()  # "hele" in "og hele 2024?": the year, not a month of it
     followup_part: frozenset[str] = frozenset()  # "for": "for kontanthjælp" names a part of the figure before
@@ -257,6 +259,7 @@ class Vocabulary:
             part_figures=dict(data.get("part_figures", {})),
             value_figures=dict(data.get("value_figures", {})),
             negation=frozenset(fold(w) for w in data.get("negation", [])),
+            open_period={fold(w): True for w in data.get("open_period", [])},
             value_figure_words={key: frozenset(map(fold, words))
                                 for key, words in data.get("value_figure_words", {}).items()},
             forecast_parts={figure: (forecast, *part.split("=", 1)) for figure, spelled in data.get("forecast_parts", {}).items()
@@ -1123,6 +1126,9 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         return NotUnderstood(text=text, reason="half_year")
     if vocab.season & set(tokens):
         return NotUnderstood(text=text, reason="season")  # as a half-year: no such figure is made
+    if (opened := _open_period(tokens, vocab)) is not None:
+        # »ledighed før 2023« answered 2023 (»før« named as not understood), »efter 2023« 2023 unsaid
+        return NotUnderstood(text=text, reason="open_period", unknown=(_original_words(text).get(opened, opened),))
     negated = _negated(tokens, vocab)
     if negated is not None and negated[1] != "korrektion":
         # »ledige uden dagpenge« answered the ledige on dagpenge (»uden« named as not understood)
@@ -1151,8 +1157,9 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         r.order = ("low" if below else "high") if share else ("fewest" if below else "most")
     _in_time_order(r)
     still_unknown = _guess_misspellings(r, vocab)
-    if r.indicator in vocab.percentages:
-        # »hvor stor en andel af befolkningen er offentligt forsørget«: the figure is that share
+    if r.indicator in vocab.percentages or ({"change", "development"} & r.intents and r.indicator is not None):
+        # »hvor stor en andel af befolkningen er offentligt forsørget«: the figure is that share;
+        # »hvor mange procent er ledigheden steget«: a change of a count is given in pct. too
         still_unknown = [w for w in still_unknown if w not in vocab.rate_words]
     _difference_between(tokens, r, vocab)
     if "overview" in r.intents:
@@ -1269,6 +1276,15 @@ def _negated(tokens: list[str], vocab: Vocabulary) -> tuple[str, str] | None:
                 return token, ""
             if _phrase(tokens, j, vocab.areas)[0]:
                 return token, "area"  # »ledighed uden Ballerup« answered Ballerup's
+    return None
+
+
+def _open_period(tokens: list[str], vocab: Vocabulary) -> str | None:
+    """»før 2023«, »efter maj«: the word opening a period at one end, when a period follows it."""
+    for i in range(len(tokens) - 1):
+        word, used = _phrase(tokens, i, vocab.open_period)
+        if word and _period(tokens, i + used, vocab)[0] is not None:
+            return " ".join(tokens[i:i + used])
     return None
 
 
