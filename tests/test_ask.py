@@ -752,6 +752,14 @@ def test_the_percent_of_a_count_change_is_the_change_given(store):
     assert ask(store, "hvor mange procent er ledigheden steget siden sidste år").result.query.unused == ()
 
 
+@pytest.mark.parametrize(("question", "unused"), [
+    ("nye ledige", ("nye",)), ("hvor mange nye sygemeldte", ("nye",)),  # the stock, given without a word
+    ("nye tal for ledighed", ()), ("nye job i ballerup", ()),  # new figures; jobomsætningen counts new jobs
+    ("hvor mange af de nye modtagere fik en samtale inden for en måned", ())])  # tidlig indsats: of new ones
+def test_newcomers_asked_of_a_stock_are_named_as_not_used(store, question, unused):
+    assert ask(store, question).result.query.unused == unused
+
+
 def test_a_part_missing_in_an_area_is_said_not_replaced_by_another_part(store):
     # »og i Herlev?« after førtidspension answered Herlev's kontanthjælp (the largest part there).
     result = ask(store, "fuldtidspersoner førtidspension i herlev")

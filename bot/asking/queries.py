@@ -187,6 +187,8 @@ class Vocabulary:
     value_figure_words: dict[str, frozenset[str]] = field(default_factory=dict)  # "status" -> {"kom", …}
     negation: frozenset[str] = frozenset()  # "uden", "ikke": before a part, the part left out
     open_period: dict[str, bool] = field(default_factory=dict)  # "før", "efter" before a period: open at one end
+    new_words: frozenset[str] = frozenset()  # "nye": newcomers, which only `new_figures` count
+    new_figures: frozenset[str] = frozenset()
     year_ends: dict[str, int] = field(default_factory=dict)  # "ultimo" -> 12, "primo" -> 1: a year's month
     whole_year: frozenset[str] = frozenset()  # "hele" in "og hele 2024?": the year, not a month of it
     followup_part: frozenset[str] = frozenset()  # "for": "for kontanthjælp" names a part of the figure before
@@ -260,6 +262,8 @@ class Vocabulary:
             value_figures=dict(data.get("value_figures", {})),
             negation=frozenset(fold(w) for w in data.get("negation", [])),
             open_period={fold(w): True for w in data.get("open_period", [])},
+            new_words=frozenset(fold(w) for w in data.get("new_words", [])),
+            new_figures=frozenset(data.get("new_figures", [])),
             value_figure_words={key: frozenset(map(fold, words))
                                 for key, words in data.get("value_figure_words", {}).items()},
             forecast_parts={figure: (forecast, *part.split("=", 1)) for figure, spelled in data.get("forecast_parts", {}).items()
@@ -1161,6 +1165,10 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         # »hvor stor en andel af befolkningen er offentligt forsørget«: the figure is that share;
         # »hvor mange procent er ledigheden steget«: a change of a count is given in pct. too
         still_unknown = [w for w in still_unknown if w not in vocab.rate_words]
+    if r.indicator is not None and r.indicator not in vocab.new_figures:
+        # »nye ledige« gave all ledige without a word: the newcomers are not that figure
+        r.unused.extend(t for i, t in enumerate(tokens) if t in vocab.new_words
+                        and tokens[i + 1:i + 2] not in (["tal"], ["tallene"]))  # (»nye tal for …«: figures)
     _difference_between(tokens, r, vocab)
     if "overview" in r.intents:
         # »giv mig et overblik«, »hvordan står det til«: the targets' status (the board); with a
