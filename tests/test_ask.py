@@ -830,6 +830,20 @@ def test_anything_new_is_the_overview_and_new_figures_are_their_freshness(store)
     assert "Der er ikke sat nogen mål i Faktabot endnu" in ask(store, "er der noget nyt").text  # no targets here
 
 
+@pytest.mark.parametrize(("question", "past"), [
+    ("var vi på sporet med fleksjob i 2025", "hvordan målet stod i 2025"),
+    ("hvordan stod det til med målet for sygedagpenge i 1. kvartal 2025", "hvordan målet stod i 1. kvt. 2025"),
+    ("mål for fleksjob", None), ("fleksjob juli 2026", None)])  # the newest: the status is of it
+def test_a_target_asked_of_an_earlier_period_says_its_status_is_of_the_newest(store, question, past):
+    # »var vi på sporet med fleksjob i 2025« gave 2025's average and the status of juli 2026 as if 2025's
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    result = reply(question, store, config, TODAY, targets=context.for_answer, target_board=context.board)
+    assert result.result.query.unused == ()
+    assert ("Status for målet gælder det nyeste tal" in result.text) == (past is not None)
+    assert past is None or f"Faktabot viser ikke, {past}." in result.text
+
+
 def test_which_targets_are_in_a_state_none_is_in_says_so(store):
     config = load_config(REPO / "faktabot.toml")
     context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
