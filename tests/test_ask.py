@@ -237,6 +237,16 @@ def test_an_area_without_a_figure_held_for_few_areas_names_those(store):
     assert "kilden giver det ikke" in ask(store, "langtidsledige Region Hovedstaden").text
 
 
+@pytest.mark.parametrize("text", ["sygedagpenge i Herlev, Gladsaxe og Ballerup", "ledige unge i Herlev og Ballerup"])
+def test_several_areas_named_answer_those_with_figures_when_the_first_has_none(store, text):
+    # Answered only »Der er ingen tal for sygedagpenge mv. i Herlev«: Ballerup, named in the same
+    # question and held, was dropped without a word.
+    result = ask(store, text)
+    assert result.result.area.code == "151" and result.result.observation is not None
+    assert "163" in [c.area.code for c in result.result.comparisons]
+    assert "Herlev: ingen tal for" in result.text
+
+
 def test_chart_is_a_png_sized_for_slack_with_comparison_and_sample_marker(store):
     result = ask(store, "sygedagpenge vs landet", with_chart=True)
     image = imread(io.BytesIO(result.chart), format="png")

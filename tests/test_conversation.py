@@ -121,6 +121,15 @@ def test_a_follow_up_changes_only_what_it_names(store, lines, indicator, area, p
     assert (data["indicator"], data["area"]["code"], data["period"], data["intent"]) == (indicator, area, period, intent)
 
 
+@pytest.mark.parametrize("then", ["hvad med Herlev?", "og hvad med Herlev", "hvad så med Herlev?"])
+def test_hvad_med_an_area_asks_that_area_not_a_comparison_with_it(store, then):
+    # »hvad med Herlev« after »ledighed i hele landet« answered hele landet with Herlev beside it:
+    # »med« before an area read as »sammenlignet med«.
+    second = chat(store, "ledighed i hele landet", then)[-1]
+    assert second.result.area.code == "163" and second.result.query.compare == ()
+    assert second.plain.startswith("Ledige i Herlev")
+
+
 def test_compared_with_landet_keeps_the_question_and_adds_landet(store):
     _first, second = chat(store, "ledighedsprocent Aarhus maj 2026", "sammenlignet med landet")
     assert second.result.query.compare == ("000",) and second.result.area.code == "751"

@@ -636,6 +636,14 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     if query.compare_own and query.area not in (None, default_area) and default_area not in query.compare:
         query = replace(query, compare=(*query.compare, default_area))  # »… end os«
     area = areas.get(query.area or default_area)
+    if query.compare and query.intent != "ranking" and not store.breakdowns(indicator.id, area.code):
+        # »sygedagpenge i Herlev, Gladsaxe og Ballerup« said only »ingen tal … i Herlev«: the areas
+        # named after it were dropped unsaid. The first one holding the figure leads; the rest are
+        # listed beside it, the ones without figures said so.
+        held = next((code for code in query.compare if store.breakdowns(indicator.id, code)), None)
+        if held is not None:
+            query = replace(query, area=held, compare=(area.code, *(c for c in query.compare if c != held)))
+            area = areas.get(held)
     only_area = False
     if query.area is None and area.kind not in indicator.area_kinds and len(indicator.area_kinds) == 1:
         kinds = [a for a in areas if a.kind == indicator.area_kinds[0]]

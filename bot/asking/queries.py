@@ -762,8 +762,10 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             continue
         if token in vocab.compare_area and i + 1 < len(tokens) and _phrase(tokens, i + 1, vocab.areas)[0]:
             # "ledighed over landsgennemsnittet": Ballerup against landet, not landet's figure
-            # ("over 60" stays an age).
-            r.comparing, i = True, i + 1
+            # ("over 60" stays an age). »hvad med Herlev?« opens a follow-up that asks Herlev: it
+            # answered the area before with Herlev beside it.
+            r.comparing = r.comparing or " ".join(tokens[:i + 1]) not in vocab.followup
+            i += 1
             continue
         key, used = _phrase(tokens, i, vocab.by_words)
         if key:  # "forsørgertryk i aldersgrupper": by alder, as "fordelt på alder"
