@@ -247,6 +247,25 @@ def test_several_areas_named_answer_those_with_figures_when_the_first_has_none(s
     assert "Herlev: ingen tal for" in result.text
 
 
+@pytest.mark.parametrize(("text", "parts"), [
+    ("forsørgertryk over 50", {"50-59 år", "60 år og derover"}),
+    ("forsørgertryk 50+", {"50-59 år", "60 år og derover"}),
+    ("forsørgertryk for de over 50-årige", {"50-59 år", "60 år og derover"}),
+])
+def test_an_age_span_lists_the_age_groups_it_covers(store, text, parts):
+    # »over 50« was »Jeg har ikke tal for »over« og »50««, answered with the total.
+    result = ask(store, text)
+    assert {p.label for p in result.result.parts} == parts
+    assert result.result.query.unused == ()
+
+
+def test_sixty_plus_is_the_oldest_age_group(store):
+    # »60+« lost its »+« in the tokenizer: »Jeg har ikke tal for »60««.
+    result = ask(store, "forsørgertryk 60+")
+    assert result.result.query.breakdown == "alder=60 år og derover" and result.result.query.unused == ()
+    assert "ledige opdelt på alder (60 år og derover)" in ask(store, "ledige 60+").text
+
+
 def test_chart_is_a_png_sized_for_slack_with_comparison_and_sample_marker(store):
     result = ask(store, "sygedagpenge vs landet", with_chart=True)
     image = imread(io.BytesIO(result.chart), format="png")
@@ -989,8 +1008,11 @@ def test_how_many_kommuner_are_over_a_level_counts_them(store):
     # an age stays an age: a catalogue age, or any 15–99 without »pct« (»hvor mange ledige er over 50«
     # was answered »Ja: 805 fuldtidspersoner er over 50 fuldtidspersoner«); it is named as set aside
     assert parse("ledige over 60").threshold is None and parse("ledige over 60").breakdown == "alder=60 år og derover"
+    aged = parse("hvor mange ledige er over 45")
+    assert aged.threshold is None and aged.unused == ("over", "45")
+    # »over 50« is the age groups it spans (50-59 år, 60 år og derover), no longer set aside
     aged = parse("hvor mange ledige er over 50")
-    assert aged.threshold is None and aged.unused == ("over", "50")
+    assert aged.threshold is None and aged.unused == () and aged.only_parts == ("50-59 år", "60 år og derover")
     assert parse("er ungeledigheden over 20 pct").threshold == (">", 20.0)
 
 

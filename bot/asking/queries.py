@@ -136,6 +136,8 @@ class Vocabulary:
     indicators: dict[str, str]  # folded phrase -> indicator id
     rates: dict[str, str]  # indicator id -> its rate indicator id
     breakdown_values: dict[str, tuple[str, str]]  # folded phrase -> (key, canonical value)
+    # folded phrase -> (key, its canonical values): »over 50« names the age groups 50-59 and 60+
+    part_spans: dict[str, tuple[str, tuple[str, ...]]]
     breakdown_keys: dict[str, str]  # folded key name ("koen", "ydelse", "maalgruppe") -> key
     areas: dict[str, str]  # folded phrase -> area code
     months: dict[str, int]
@@ -211,6 +213,11 @@ class Vocabulary:
             breakdown_keys[fold(kind.name)] = kind.key
             for phrase, value in kind.values.items():
                 breakdown_values.setdefault(phrase, (kind.key, value))
+        part_spans = {fold(phrase): (key, tuple(values)) for key, spans in data.get("part_spans", {}).items()
+                      for phrase, values in spans.items()}
+        for phrase, (key, values) in part_spans.items():
+            if key not in catalogue.breakdowns or not set(values) <= set(catalogue.breakdowns[key].values.values()):
+                raise ValueError(f"part_spans in {path}: {phrase!r} names a part the catalogue's {key!r} lacks")
         # Words for a key: alone they ask for the breakdown ("aldersgrupper"); after "fordelt på" or
         # "efter" they name the key, as the catalogue's names do ("fordelt på målgrupper").
         by_words = {fold(word): key for word, key in data.get("by_words", {}).items()
@@ -225,6 +232,7 @@ class Vocabulary:
             indicators=catalogue.vocabulary(),
             rates={i.id: i.rate for i in catalogue if i.rate},
             breakdown_values=breakdown_values,
+            part_spans=part_spans,
             breakdown_keys=breakdown_keys,
             areas=areas.vocabulary(),
             months=months,
@@ -299,7 +307,8 @@ def default_vocabulary() -> Vocabulary:
     return Vocabulary.build(default_catalogue(), default_areas())
 
 
-_TOKEN = re.compile(r"(?:19|20)\d{2}-(?:\d{1,2}|[kq][1-4])\b|\d{1,2}[/.](?:19|20)\d{2}\b|\d+-\d+|\w+")
+# »60+«, »50+«: an age group or span, kept with its »+« (it read as »60«, not understood).
+_TOKEN = re.compile(r"(?:19|20)\d{2}-(?:\d{1,2}|[kq][1-4])\b|\d{1,2}[/.](?:19|20)\d{2}\b|\d+-\d+|\d{2}\+|\w+")
 _YEAR = re.compile(r"^(19|20)\d{2}$")
 _ISO_MONTH = re.compile(r"^((?:19|20)\d{2})-(\d{1,2})$")
 _SLASH_MONTH = re.compile(r"^(\d{1,2})[/.]((?:19|20)\d{2})$")  # "05/2025", "01.2026"
@@ -792,6 +801,15 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         area, used = _phrase(tokens, i, vocab.areas)
         if area and not token.isdigit():
             (r.compare if r.comparing or r.areas else r.areas).append(area)
+            i += used
+            continue
+        span, used = _phrase(tokens, i, vocab.part_spans)
+        if span:
+            key, values = span
+            named = [*r.parts.get(key, [r.breakdown[key]] if key in r.breakdown else []), *values]
+            if len(named) > 1:
+                r.parts[key] = named
+            r.breakdown[key] = values[-1]
             i += used
             continue
         value, used = _phrase(tokens, i, vocab.breakdown_values)
