@@ -198,6 +198,8 @@ class Vocabulary:
     projection: frozenset[str] = frozenset()  # "prognosen" beside another figure: its target's projection
     glossary_lead: frozenset[str] = frozenset()  # "hvad er en" before a glossary word
     this_figure: frozenset[str] = frozenset()  # "det", "tallet": the figure talked about
+    area_sounds: tuple[tuple[str, str], ...] = ()  # ("x", "ks"): letters alike in a place name
+    sounding_areas: dict[str, str] = field(default_factory=dict)  # an area phrase as it sounds -> code
 
     @classmethod
     def build(cls, catalogue: Catalogue, areas: Areas, path: Path = VOCABULARY_PATH) -> Vocabulary:
@@ -226,6 +228,10 @@ class Vocabulary:
         breakdown_keys.update({fold(word): key for word, key in data.get("by_keys", {}).items()
                                if key in breakdown_keys.values()})
         intents = {fold(w): intent for intent in INTENTS[1:] for w in data["intents"].get(intent, [])}
+        sounds = tuple((fold_letters(a), fold_letters(b)) for a, b in data.get("area_sounds", ()))
+        sounding_areas: dict[str, str] = {}
+        for phrase, code in areas.vocabulary().items():
+            sounding_areas.setdefault(_sounding(phrase, sounds), code)
         # "giv mig et overblik": read as an intent word, then the targets' board or a development (parse)
         intents.update({fold(w): "overview" for w in data.get("overview", [])})
         return cls(
@@ -291,7 +297,17 @@ class Vocabulary:
             projection=frozenset(fold(w) for w in data.get("projection", ())),
             glossary_lead=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("words", ())),
             this_figure=frozenset(fold(w) for w in data.get("this_figure", ())),
+            area_sounds=sounds,
+            sounding_areas=sounding_areas,
         )
+
+
+def _sounding(word: str, sounds: tuple[tuple[str, str], ...]) -> str:
+    """A folded word with letters that sound alike made the same and doubled letters single:
+    »gladsaxe« and »gladsakse« are both »gladsakse«, »broendby« and »bronby« »brondby«, »bronby«."""
+    for written, said in sounds:
+        word = word.replace(written, said)
+    return re.sub(r"(.)\1+", r"\1", word)
 
 
 def _parts(indicator: Indicator) -> frozenset[tuple[str, str]]:
@@ -883,6 +899,10 @@ def _guess_misspellings(r: _Reading, vocab: Vocabulary) -> list[str]:
             r.period = PeriodRequest(month=hit)
         elif (hit := _fuzzy(word, vocab.intents, FUZZY_ACCEPT + 4)):
             r.intents.add(hit)
+        elif (hit := _fuzzy(_sounding(word, vocab.area_sounds), vocab.sounding_areas, FUZZY_ACCEPT + 4)) \
+                and hit not in r.areas + r.compare:
+            # spelt as it sounds (»Gladsakse«): a place name, as its letters alone did not tell
+            (r.compare if r.areas else r.areas).append(hit)
         else:
             still_unknown.append(word)
     return still_unknown
