@@ -266,6 +266,22 @@ def test_sixty_plus_is_the_oldest_age_group(store):
     assert "ledige opdelt på alder (60 år og derover)" in ask(store, "ledige 60+").text
 
 
+@pytest.mark.parametrize(("text", "kept", "missing"), [
+    ("a-dagpenge kvinder", "ydelse=A-dagpenge", "køn=Kvinder"),
+    ("førtidspension kvinder i Albertslund", "ydelse=Førtidspension", "køn=Kvinder"),
+    ("ressourceforløb unge under 30", "ydelse=Ressourceforløb", "alder=18-29 år"),
+])
+def test_a_benefit_with_a_group_it_is_not_published_for_gives_the_benefit_and_says_so(store, text, kept, missing):
+    # »a-dagpenge kvinder« was »Det forstod jeg ikke«; then »ingen tal for fuldtidspersoner
+    # (Kvinder, A-dagpenge) … kilden giver det ikke for det område«, as if the area had no figures.
+    result = ask(store, text)
+    assert result.result.observation is not None
+    assert result.result.query.breakdown == kept and result.result.missing_breakdown == missing
+    label = missing.split("=")[1]
+    assert f"opdelt på {missing.split('=')[0]} ({label})" in result.plain
+    assert f"her er tallet for {kept.split('=')[1]}, ikke opdelt på {missing.split('=')[0]}" in result.plain
+
+
 def test_chart_is_a_png_sized_for_slack_with_comparison_and_sample_marker(store):
     result = ask(store, "sygedagpenge vs landet", with_chart=True)
     image = imread(io.BytesIO(result.chart), format="png")

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import combinations
 
 from bot.asking.queries import PeriodRequest, Query
 from indicators import periods
@@ -169,6 +170,9 @@ class Answer:
     # konjunkturprognose: hele landet), which is answered instead of »ingen tal for Ballerup«.
     only_area: bool = False
     no_total: bool = False  # no breakdown asked and no total published: one part is shown (named)
+    # Of the parts asked (»a-dagpenge kvinder«), the figure is published for these (query.breakdown)
+    # but not by the rest (missing_breakdown): the kept parts' figure is shown, said so.
+    kept_breakdown: bool = False
     aggregate: Aggregate | None = None  # the observation is a year or quarter made of months
     change: Change | None = None  # a change question: against the base period
     base_missing: str | None = None  # a change question whose base period has no data
@@ -493,6 +497,16 @@ def _series_for(query: Query, store: Store, indicator: Indicator, area: Area,
     if breakdown and not available and (broader := _broader(breakdown, kinds)) is not None \
             and (found := store.period_kinds(indicator.id, area.code, broader)):
         return replace(query, breakdown=broader), broader, None, found
+    if breakdown and not available and ";" in breakdown:
+        # »a-dagpenge kvinder«: no figure by both, but by ydelse; that part's figure, the rest said
+        # missing (it answered »ingen tal … kilden giver det ikke for det område«).
+        asked = sorted(parse_breakdown(breakdown).items())
+        for size in range(len(asked) - 1, 0, -1):
+            for kept in combinations(asked, size):
+                text = ";".join(f"{key}={value}" for key, value in kept)
+                if found := store.period_kinds(indicator.id, area.code, text):
+                    missing = ";".join(f"{key}={value}" for key, value in asked if (key, value) not in kept)
+                    return replace(query, breakdown=text), text, missing, found
     if breakdown and not available:
         # "ledige kvinder" where only the total is published: answer the total and say so.
         missing_breakdown, breakdown = query.breakdown, ""
@@ -811,6 +825,8 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         low=min(window, key=lambda o: o.value) if window else None,
         high=max(window, key=lambda o: o.value) if window else None,
         missing_breakdown=missing_breakdown, broader_of=broader_of, no_total=bool(breakdown) and not asked_breakdown, aggregate=made, change=asked_change, base_missing=base_missing,
+        kept_breakdown=bool(missing_breakdown and breakdown) and
+        parse_breakdown(breakdown).items() <= parse_breakdown(asked_breakdown).items(),
         movers=tuple(movers[:3]), national_change=national_change, only_area=only_area,
         extreme=extreme, extreme_span=span,
     )

@@ -1178,9 +1178,14 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
             r.indicator = vocab.rates[r.indicator]
         elif r.indicator is not None and r.indicator not in vocab.percentages:
             r.unused.append(r.rate_word)
-    if r.indicator is None and len(r.breakdown) == 1:
-        # "hvor mange er på førtidspension": a part with no figure, read from the figure that has it.
-        r.indicator = vocab.value_figures.get("=".join(next(iter(r.breakdown.items()))))
+    if r.indicator is None and r.breakdown:
+        # "hvor mange er på førtidspension": a part with no figure, read from the figure that has it;
+        # with other parts named (»a-dagpenge kvinder«, not understood) those are asked of that figure.
+        figures = {vocab.value_figures[part] for part in (f"{k}={v}" for k, v in r.breakdown.items())
+                   if part in vocab.value_figures}
+        if len(figures) == 1 and (len(r.breakdown) == 1 or not still_unknown):
+            # (»hvor stor en andel af de ledige er på dagpenge«, a share of a group, stays not understood)
+            r.indicator = figures.pop()
     compared_place = r.order == "place" and bool(r.compare) and r.area_kind is None
     if compared_place:
         # »hvordan ligger vi på ledighed i forhold til landet«: the comparison asked, not the 98
