@@ -282,6 +282,21 @@ def test_a_benefit_with_a_group_it_is_not_published_for_gives_the_benefit_and_sa
     assert f"her er tallet for {kept.split('=')[1]}, ikke opdelt på {missing.split('=')[0]}" in result.plain
 
 
+@pytest.mark.parametrize(("text", "lead", "beside"), [
+    ("ledighed hos os og i Herlev", "151", "163"),
+    ("ledighed i vores kommune og Herlev", "151", "163"),
+    ("ledighed i Herlev og hos os", "163", "151"),
+    ("ledighed i Herlev og i vores kommune", "163", "151"),
+])
+def test_our_own_kommune_named_beside_another_answers_both(store, text, lead, beside):
+    # »ledighed hos os og i Herlev« answered Herlev alone: »os« was read only after »end« or »vs«.
+    result = ask(store, text)
+    assert result.result.area.code == lead
+    assert [c.area.code for c in result.result.comparisons] == [beside]
+    # a word for »us« elsewhere names no area: »vis mig ledigheden i Herlev« is Herlev alone
+    assert ask(store, "vis mig ledigheden i Herlev").result.comparisons == ()
+
+
 def test_chart_is_a_png_sized_for_slack_with_comparison_and_sample_marker(store):
     result = ask(store, "sygedagpenge vs landet", with_chart=True)
     image = imread(io.BytesIO(result.chart), format="png")

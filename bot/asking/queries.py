@@ -549,6 +549,7 @@ class _Reading:
     extreme: str | None = None  # "hvornår … højest": the series' own high (or low), not a ranking
     extreme_year: bool = False  # "hvilket år …": of whole years
     compare_own: bool = False  # "… end os": the configured kommune compared
+    own_first: bool = False  # »hos os og i Herlev«: the configured kommune leads, the area after beside it
     threshold: tuple[str, float] | None = None  # "under 3 pct": the level asked against
     needed: bool = False  # »hvad skal der til«: what it takes to reach the target
     newest_shown: bool = False  # the period is the newest an answer before showed (a follow-up's)
@@ -611,6 +612,18 @@ def _after_and(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
     while j >= 0 and tokens[j] not in ("og", "eller") and tokens[j] in vocab.filler:
         j -= 1
     return j >= 0 and tokens[j] in ("og", "eller")
+
+
+def _and_area(tokens: list[str], j: int, vocab: Vocabulary) -> bool:
+    """Whether »og« and an area's name follow tokens[j], with only filler between: »hos os og i Herlev«."""
+    while j < len(tokens) and tokens[j] != "og" and tokens[j] in vocab.filler:
+        j += 1
+    if j >= len(tokens) or tokens[j] != "og":
+        return False
+    j += 1
+    while j < len(tokens) and tokens[j] in vocab.filler and not _phrase(tokens, j, vocab.areas)[0]:
+        j += 1
+    return j < len(tokens) and bool(_phrase(tokens, j, vocab.areas)[0])
 
 
 def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
@@ -816,7 +829,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 continue
         area, used = _phrase(tokens, i, vocab.areas)
         if area and not token.isdigit():
-            (r.compare if r.comparing or r.areas else r.areas).append(area)
+            (r.compare if r.comparing or r.areas or r.own_first else r.areas).append(area)
             i += used
             continue
         span, used = _phrase(tokens, i, vocab.part_spans)
@@ -869,6 +882,14 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         own, used = _phrase(tokens, i, vocab.own_area) if r.comparing else (None, 0)
         if own:  # »har Herlev lavere ledighed end os«: compared with the configured kommune
             r.compare_own, i = True, i + used
+            continue
+        own, used = _phrase(tokens, i, vocab.own_area)
+        if own and r.areas and _after_and(tokens, i, vocab):
+            # »ledighed i Herlev og hos os«: the configured kommune beside Herlev (Herlev was answered alone)
+            r.compare_own, i = True, i + used
+            continue
+        if own and not r.areas and _and_area(tokens, i + used, vocab):
+            r.own_first, i = True, i + used  # »ledighed hos os og i Herlev«: as above, ours first
             continue
         if token in vocab.filler or token in vocab.indicators or token in vocab.by or token in vocab.compare \
                 or (token in vocab.descriptive and r.intents & {"why", "development"}):
@@ -1367,7 +1388,7 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         r.unused.append(r.rate_word)
     if r.threshold is None and not named_indicator:
         r.threshold = context.threshold  # »og i Herlev?« after »er ledigheden under 3 pct«: the same level
-    if not r.areas and r.own_region != "area":
+    if not r.areas and r.own_region != "area" and not r.own_first:
         # (»og regionen?« names the area, as »og i Aarhus?« does: not a region beside the one before)
         r.areas = [context.area] if context.area else []
     if not r.compare:
