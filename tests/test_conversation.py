@@ -130,6 +130,21 @@ def test_hvad_med_an_area_asks_that_area_not_a_comparison_with_it(store, then):
     assert second.plain.startswith("Ledige i Herlev")
 
 
+@pytest.mark.parametrize(("first", "kept"), [
+    ("fuldtidspersoner på a-dagpenge i Albertslund", "ydelse=A-dagpenge"),
+    ("ledige på a-dagpenge", "ydelse=A-dagpenge"),
+])
+def test_a_follow_up_naming_a_group_keeps_the_benefit_asked_before(store, first, kept):
+    # »og kvinder?« after A-dagpenge dropped A-dagpenge: »ingen tal for fuldtidspersoner (Kvinder)
+    # i Albertslund – kilden giver det ikke for det område«, or all ledige.
+    second = chat(store, first, "og kvinder?")[-1]
+    assert second.result.query.breakdown == kept and second.result.missing_breakdown == "køn=Kvinder"
+    assert second.result.observation is not None
+    assert chat(store, "ledige kvinder", "og mænd?")[-1].result.query.breakdown in ("", "køn=Mænd")
+    listed = chat(store, "ledige på a-dagpenge", "og fordelt på ydelse?")[-1].result
+    assert {p.label for p in listed.parts} == {"A-dagpenge", "Kontant- og uddannelseshjælp"}
+
+
 def test_compared_with_landet_keeps_the_question_and_adds_landet(store):
     _first, second = chat(store, "ledighedsprocent Aarhus maj 2026", "sammenlignet med landet")
     assert second.result.query.compare == ("000",) and second.result.area.code == "751"

@@ -1404,9 +1404,12 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
     if r.base is None and not r.intents:
         r.base = _moved_with(context, r.period)
     keys = vocab.indicator_breakdowns.get(r.indicator, ())
-    if not r.breakdown:
-        kept = dict(item.split("=", 1) for item in context.breakdown.split(";") if item)
-        r.breakdown = {k: v for k, v in kept.items() if k in keys}
+    # The parts before are kept for the keys not named now: »og kvinder?« after »ledige på
+    # a-dagpenge« asks the women on A-dagpenge (A-dagpenge was dropped: all ledige answered).
+    kept = dict(item.split("=", 1) for item in context.breakdown.split(";") if item)
+    # (»og fordelt på ydelse?« lists every ydelse, not A-dagpenge alone)
+    r.breakdown = {**{k: v for k, v in kept.items() if k in keys and k not in r.parts and k != r.by},
+                   **r.breakdown}
     if r.by is None and context.by in keys:
         r.by = context.by
     intent = _intent(r, True)
