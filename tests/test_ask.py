@@ -297,6 +297,17 @@ def test_our_own_kommune_named_beside_another_answers_both(store, text, lead, be
     assert ask(store, "vis mig ledigheden i Herlev").result.comparisons == ()
 
 
+@pytest.mark.parametrize(("text", "said"), [
+    ("ledighedsprocent i Nordjylland og Syddanmark",
+     "Der er ingen tal for ledighedsprocenten i Region Nordjylland og Region Syddanmark – kilden giver"),
+    ("ledige unge i Herlev, Gladsaxe og Furesø",
+     "Der er ingen tal for ledige unge i Herlev, Gladsaxe og Furesø. Faktabot har kun tal for ledige unge for"),
+])
+def test_several_areas_without_the_figure_are_all_named(store, text, said):
+    # Only the first was named: »… i Region Nordjylland«, Syddanmark dropped unsaid.
+    assert said in ask(store, text).plain
+
+
 def test_chart_is_a_png_sized_for_slack_with_comparison_and_sample_marker(store):
     result = ask(store, "sygedagpenge vs landet", with_chart=True)
     image = imread(io.BytesIO(result.chart), format="png")

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.asking.queries import NotUnderstood, PeriodRequest, Query, parse, tokenize
+from bot.asking.queries import NotUnderstood, PeriodRequest, Query, default_vocabulary, parse, tokenize
+from indicators.catalogue import default_catalogue
 
 
 @pytest.mark.parametrize(
@@ -504,3 +505,10 @@ def test_a_link_or_address_is_no_part_of_the_question(text):
                                   "jeg vil gerne vide noget om fleksjob"])
 def test_the_ways_of_asking_are_no_words_set_aside(text):
     assert parse(text).unused == ()
+
+
+def test_every_part_span_names_parts_the_catalogue_has():
+    # [part_spans] in vocabulary.toml: »over 50« lists catalogue values; a misspelt one would list nothing
+    catalogue = default_catalogue()
+    for phrase, (key, values) in default_vocabulary().part_spans.items():
+        assert set(values) <= set(catalogue.breakdowns[key].values.values()), phrase

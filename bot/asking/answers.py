@@ -183,6 +183,8 @@ class Answer:
     # No figure for the area: the few areas that have the figure (eksempeldata for Ballerup,
     # Albertslund and hele landet), so »hvad med Herlev?« says where there are figures.
     held_in: tuple[Area, ...] = ()
+    # No figure for the area asked, nor for the areas named beside it (»i Nordjylland og Syddanmark«): these
+    also_without: tuple[Area, ...] = ()
     extra: dict = field(default_factory=dict)
 
     @property
@@ -675,7 +677,8 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     kind = _kind_for(query.period, indicator, available)
     if kind is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None,
-                      missing_breakdown=missing_breakdown, held_in=_held_in(store, indicator, areas, default_area))
+                      missing_breakdown=missing_breakdown, held_in=_held_in(store, indicator, areas, default_area),
+                      also_without=tuple(areas.get(code) for code in query.compare))
     development_year = None
     if query.intent == "development" and query.extreme is None and "month" in available and \
             (asked := resolve(query.period, today, None)).period is not None and _period(asked.period).length == 12:

@@ -217,9 +217,6 @@ class Vocabulary:
                 breakdown_values.setdefault(phrase, (kind.key, value))
         part_spans = {fold(phrase): (key, tuple(values)) for key, spans in data.get("part_spans", {}).items()
                       for phrase, values in spans.items()}
-        for phrase, (key, values) in part_spans.items():
-            if key not in catalogue.breakdowns or not set(values) <= set(catalogue.breakdowns[key].values.values()):
-                raise ValueError(f"part_spans in {path}: {phrase!r} names a part the catalogue's {key!r} lacks")
         # Words for a key: alone they ask for the breakdown ("aldersgrupper"); after "fordelt på" or
         # "efter" they name the key, as the catalogue's names do ("fordelt på målgrupper").
         by_words = {fold(word): key for word, key in data.get("by_words", {}).items()
