@@ -512,3 +512,18 @@ def test_every_part_span_names_parts_the_catalogue_has():
     catalogue = default_catalogue()
     for phrase, (key, values) in default_vocabulary().part_spans.items():
         assert set(values) <= set(catalogue.breakdowns[key].values.values()), phrase
+
+
+@pytest.mark.parametrize(("text", "breakdown"), [
+    ("hvor mange unge under 25 er ledige", "alder=16-24 år"),  # not 18-29 and 16-24 both, listed
+    ("ledige i alderen 30-39", "alder=30-39 år"),  # »alderen« was named as not understood
+])
+def test_an_age_group_as_managers_write_it(text, breakdown):
+    query = parse(text)
+    assert query.breakdown == breakdown and query.unused == () and query.by is None
+
+
+def test_a_second_breakdown_is_set_aside_not_guessed_as_another_word():
+    # »ledige fordelt på køn og alder« read »alder« as »falder« and answered the development
+    query = parse("ledige fordelt på køn og alder")
+    assert query.intent == "value" and query.by == "køn" and query.unused == ("alder",)

@@ -802,6 +802,13 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             r.comparing = r.comparing or " ".join(tokens[:i + 1]) not in vocab.followup
             i += 1
             continue
+        key, used = _phrase(tokens, i, vocab.breakdown_keys) if r.by else (None, 0)
+        if key and key != r.by and _after_and(tokens, i, vocab):
+            # »fordelt på køn og alder«: one breakdown per answer, the second named as set aside (»alder«
+            # was guessed as »falder« and the development answered)
+            r.unused.append(" ".join(tokens[i:i + used]))
+            i += used
+            continue
         key, used = _phrase(tokens, i, vocab.by_words)
         if key:  # "forsørgertryk i aldersgrupper": by alder, as "fordelt på alder"
             r.by, i = key, i + used
