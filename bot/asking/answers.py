@@ -185,6 +185,7 @@ class Answer:
     held_in: tuple[Area, ...] = ()
     # No figure for the area asked, nor for the areas named beside it (»i Nordjylland og Syddanmark«): these
     also_without: tuple[Area, ...] = ()
+    held_parts: tuple[str, ...] = ()  # the part asked is missing; the area has the figure for these (a few)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -676,9 +677,14 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
                       ranking=found, missing_breakdown=missing_breakdown, broader_of=broader_of)
     kind = _kind_for(query.period, indicator, available)
     if kind is None:
+        # A part missing where the figure has a few others (Herlev's forsørgertryk: kontanthjælp only):
+        # those are named; it said »kilden giver det ikke for det område«.
+        held_parts = [b for b in store.breakdowns(indicator.id, area.code) if b and ";" not in b] \
+            if missing_breakdown and not query.compare else []
         return Answer(query=query, indicator=indicator, area=area, observation=None,
                       missing_breakdown=missing_breakdown, held_in=_held_in(store, indicator, areas, default_area),
-                      also_without=tuple(areas.get(code) for code in query.compare))
+                      also_without=tuple(areas.get(code) for code in query.compare),
+                      held_parts=tuple(held_parts) if len(held_parts) <= HELD_IN_NAMED else ())
     development_year = None
     if query.intent == "development" and query.extreme is None and "month" in available and \
             (asked := resolve(query.period, today, None)).period is not None and _period(asked.period).length == 12:
