@@ -308,6 +308,23 @@ def test_several_areas_without_the_figure_are_all_named(store, text, said):
     assert said in ask(store, text).plain
 
 
+def test_where_a_kommune_lies_in_its_named_region_ranks_the_regions_kommuner(store):
+    # »hvor ligger Ballerup i Region Hovedstaden« compared Ballerup with the region's own figure.
+    result = ask(store, "hvor ligger Ballerup i Region Hovedstaden på ledighed")
+    assert result.result.ranking is not None and result.result.ranking.within.code == "084"
+    assert "Ballerup er nr. " in result.plain and " af 29 " in result.plain
+    # »i forhold til« still compares
+    assert ask(store, "hvordan ligger vi på ledighed i forhold til Region Hovedstaden").result.ranking is None
+
+
+def test_two_parts_named_of_a_figure_without_a_total_lead_with_the_first_named(store):
+    # »jobafklaring og ressourceforløb« listed the two under a headline about Førtidspension.
+    result = ask(store, "jobafklaring og ressourceforløb i Albertslund")
+    assert result.result.query.breakdown == "ydelse=Jobafklaringsforløb"
+    assert {p.label for p in result.result.parts} == {"Jobafklaringsforløb", "Ressourceforløb"}
+    assert "Førtidspension" not in result.plain
+
+
 def test_chart_is_a_png_sized_for_slack_with_comparison_and_sample_marker(store):
     result = ask(store, "sygedagpenge vs landet", with_chart=True)
     image = imread(io.BytesIO(result.chart), format="png")

@@ -532,6 +532,11 @@ def _series_for(query: Query, store: Store, indicator: Indicator, area: Area,
             # largest other part answered another question, named only in a note)
             found = store.newest(indicator.id, area.code, candidates)
             newest = [found[b] for b in candidates]
+            if query.by and (named := [found[b] for b in candidates
+                                       if parse_breakdown(b).get(query.by) in query.only_parts]):
+                # »jobafklaring og ressourceforløb«: the first part named leads, not the largest
+                # (Førtidspension, not asked, was the headline above the two listed)
+                newest = [min(named, key=lambda o: query.only_parts.index(parse_breakdown(o.breakdown)[query.by]))]
             best = max(newest, key=lambda o: (o.period, o.value if o.value is not None else float("-inf")))
             breakdown = best.breakdown
             available = store.period_kinds(indicator.id, area.code, breakdown)

@@ -199,6 +199,7 @@ class Vocabulary:
     glossary_lead: frozenset[str] = frozenset()  # "hvad er en" before a glossary word
     this_figure: frozenset[str] = frozenset()  # "det", "tallet": the figure talked about
     area_sounds: tuple[tuple[str, str], ...] = ()  # ("x", "ks"): letters alike in a place name
+    area_regions: dict[str, str] = field(default_factory=dict)  # a kommune's code -> its region's code
     sounding_areas: dict[str, str] = field(default_factory=dict)  # an area phrase as it sounds -> code
 
     @classmethod
@@ -295,6 +296,7 @@ class Vocabulary:
             glossary_lead=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("words", ())),
             this_figure=frozenset(fold(w) for w in data.get("this_figure", ())),
             area_sounds=sounds,
+            area_regions={a.code: a.region for a in areas if a.region},
             sounding_areas=sounding_areas,
         )
 
@@ -1212,6 +1214,11 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
             # (»hvor stor en andel af de ledige er på dagpenge«, a share of a group, stays not understood)
             r.indicator = figures.pop()
     compared_place = r.order == "place" and bool(r.compare) and r.area_kind is None
+    if compared_place and not r.comparing and len(r.areas) == 1 and len(r.compare) == 1 \
+            and vocab.area_regions.get(r.areas[0]) == r.compare[0]:
+        # »hvor ligger Ballerup i Region Hovedstaden«: its place among the region's kommuner, as »i
+        # regionen« is (it compared Ballerup with the region's own figure)
+        r.compare, r.own_region, compared_place = [], "area", False
     if compared_place:
         # »hvordan ligger vi på ledighed i forhold til landet«: the comparison asked, not the 98
         # kommuner in order with hele landet under them
