@@ -325,6 +325,22 @@ def test_two_parts_named_of_a_figure_without_a_total_lead_with_the_first_named(s
     assert "Førtidspension" not in result.plain
 
 
+@pytest.mark.parametrize(("text", "reason", "said"), [
+    # ranked the 5 kommuner with the highest ledighedsprocent: another question
+    ("ledighed i de 5 største kommuner", "size", "Jeg kan ikke udvælge kommuner efter størrelse"),
+    ("sygedagpenge i de mindste kommuner", "size", "Jeg kan ikke udvælge kommuner efter størrelse"),
+    # gave Ballerup's figure with »nabokommunerne« named as not understood
+    ("ledighed i nabokommunerne", "neighbours", "Jeg ved ikke, hvilke kommuner der er jeres nabokommuner"),
+    ("hvor ligger Herlev i forhold til nabokommunerne", "neighbours", "nabokommuner"),
+])
+def test_areas_chosen_by_size_or_as_neighbours_are_asked_to_be_named(store, text, reason, said):
+    result = ask(store, text)
+    assert isinstance(result.result, NotUnderstood) and result.result.reason == reason
+    assert said in result.plain and "»ledighed i " in result.plain
+    # the superlative of a figure still ranks: »kommunerne med den største ledighed«
+    assert ask(store, "kommunerne med den største ledighed").result.ranking is not None
+
+
 def test_chart_is_a_png_sized_for_slack_with_comparison_and_sample_marker(store):
     result = ask(store, "sygedagpenge vs landet", with_chart=True)
     image = imread(io.BytesIO(result.chart), format="png")

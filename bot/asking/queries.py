@@ -127,7 +127,8 @@ class NotUnderstood:
     unknown: tuple[str, ...] = ()  # the words that were not understood
     # "empty", "unknown_words", "no_context" (a follow-up to nothing), "no_figure" (»hvorfor?« with no
     # figure named or talked about), "ranking_change" (kommuner ranked by how much a figure moved,
-    # which a ranking cannot do), "half_year" or "season" (none is made)
+    # which a ranking cannot do), "half_year" or "season" (none is made), "size" or "neighbours" (areas
+    # chosen by size or as neighbours, which are not known)
     reason: str = "unknown_words"
 
 
@@ -164,6 +165,8 @@ class Vocabulary:
     by_words: dict[str, str] = field(default_factory=dict)  # "aldersgrupper" -> "alder": a breakdown by it
     by_stand_in: dict[str, str] = field(default_factory=dict)  # "gruppe" -> "ydelse" where a figure lacks the first
     half_year: frozenset[str] = frozenset()  # "halvår", "h1": no half-year figure is made
+    size: frozenset[str] = frozenset()  # "største" before "kommuner": areas chosen by size, not known
+    neighbours: frozenset[str] = frozenset()  # "nabokommunerne": areas not known either
     season: frozenset[str] = frozenset()  # "efteråret", "sommer": no season's figure is made
     difference: frozenset[str] = frozenset()  # "forskellen": a change, unless two areas or figures are named
     count_comparatives: frozenset[str] = frozenset()  # "flere", "færre": with "end <area>" a comparison
@@ -265,6 +268,8 @@ class Vocabulary:
             by_stand_in={key: other for key, other in data.get("by_stand_in", {}).items()
                          if key in breakdown_keys.values() and other in breakdown_keys.values()},
             half_year=frozenset(fold(w) for w in data.get("half_year", [])),
+            size=frozenset(fold(w) for w in data.get("size", [])),
+            neighbours=frozenset(fold(w) for w in data.get("neighbours", [])),
             season=frozenset(fold(w) for w in data.get("season", [])),
             difference=frozenset(fold(w) for w in data.get("difference", [])),
             count_comparatives=frozenset(fold(w) for w in data.get("count_comparatives", [])),
@@ -1145,6 +1150,10 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         return NotUnderstood(text=text, reason="half_year")
     if vocab.season & set(tokens):
         return NotUnderstood(text=text, reason="season")  # as a half-year: no such figure is made
+    if vocab.neighbours & set(tokens):
+        return NotUnderstood(text=text, reason="neighbours")  # which kommuner they are is not known
+    if any(t in vocab.size and _phrase(tokens, i + 1, vocab.ranking_areas)[0] for i, t in enumerate(tokens)):
+        return NotUnderstood(text=text, reason="size")  # »de 5 største kommuner«: nor is their size
     r = _read(tokens, vocab)
     if r.indicator is None and not vocab.reports.isdisjoint(tokens):
         # »send mig månedsoverblikket«, »vis faktaarket«: when and to whom they come (they were not
