@@ -341,6 +341,20 @@ def test_areas_chosen_by_size_or_as_neighbours_are_asked_to_be_named(store, text
     assert ask(store, "kommunerne med den største ledighed").result.ranking is not None
 
 
+@pytest.mark.parametrize(("text", "word"), [
+    ("ledighed i hovedstadsområdet", "hovedstadsområdet"),
+    ("ledigheden på Vestegnen", "Vestegnen"),
+    ("ledighed i Storkøbenhavn", "Storkøbenhavn"),
+    ("sygedagpenge på Fyn", "Fyn"),
+    ("ledighed i Jylland", "Jylland"),
+])
+def test_a_part_of_the_country_that_is_no_area_held_says_which_areas_are(store, text, word):
+    # It gave Ballerup's figure, with »hovedstadsområdet« named as not understood.
+    result = ask(store, text)
+    assert isinstance(result.result, NotUnderstood) and result.result.reason == "area_group"
+    assert f"Faktabot har ikke tal for »{word.casefold()}« som ét område" in result.plain
+
+
 def test_chart_is_a_png_sized_for_slack_with_comparison_and_sample_marker(store):
     result = ask(store, "sygedagpenge vs landet", with_chart=True)
     image = imread(io.BytesIO(result.chart), format="png")

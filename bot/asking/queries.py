@@ -128,7 +128,8 @@ class NotUnderstood:
     # "empty", "unknown_words", "no_context" (a follow-up to nothing), "no_figure" (»hvorfor?« with no
     # figure named or talked about), "ranking_change" (kommuner ranked by how much a figure moved,
     # which a ranking cannot do), "half_year" or "season" (none is made), "size" or "neighbours" (areas
-    # chosen by size or as neighbours, which are not known)
+    # chosen by size or as neighbours, which are not known), "area_group" (a part of the country held as
+    # no area: »hovedstadsområdet«)
     reason: str = "unknown_words"
 
 
@@ -167,6 +168,7 @@ class Vocabulary:
     half_year: frozenset[str] = frozenset()  # "halvår", "h1": no half-year figure is made
     size: frozenset[str] = frozenset()  # "største" before "kommuner": areas chosen by size, not known
     neighbours: frozenset[str] = frozenset()  # "nabokommunerne": areas not known either
+    area_groups: frozenset[str] = frozenset()  # "hovedstadsområdet", "fyn": no area held
     season: frozenset[str] = frozenset()  # "efteråret", "sommer": no season's figure is made
     difference: frozenset[str] = frozenset()  # "forskellen": a change, unless two areas or figures are named
     count_comparatives: frozenset[str] = frozenset()  # "flere", "færre": with "end <area>" a comparison
@@ -270,6 +272,7 @@ class Vocabulary:
             half_year=frozenset(fold(w) for w in data.get("half_year", [])),
             size=frozenset(fold(w) for w in data.get("size", [])),
             neighbours=frozenset(fold(w) for w in data.get("neighbours", [])),
+            area_groups=frozenset(fold(w) for w in data.get("area_groups", [])),
             season=frozenset(fold(w) for w in data.get("season", [])),
             difference=frozenset(fold(w) for w in data.get("difference", [])),
             count_comparatives=frozenset(fold(w) for w in data.get("count_comparatives", [])),
@@ -1154,6 +1157,12 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         return NotUnderstood(text=text, reason="neighbours")  # which kommuner they are is not known
     if any(t in vocab.size and _phrase(tokens, i + 1, vocab.ranking_areas)[0] for i, t in enumerate(tokens)):
         return NotUnderstood(text=text, reason="size")  # »de 5 største kommuner«: nor is their size
+    for i in range(len(tokens)):
+        group, used = _phrase(tokens, i, vocab.area_groups)
+        if group and _phrase(tokens, i, vocab.areas)[1] < used:
+            # »ledighed i hovedstadsområdet«: no such area (it gave the configured kommune's figure)
+            named = _as_typed(" ".join(tokens[i:i + used]), _original_words(text))
+            return NotUnderstood(text=text, unknown=(named,), reason="area_group")
     r = _read(tokens, vocab)
     if r.indicator is None and not vocab.reports.isdisjoint(tokens):
         # »send mig månedsoverblikket«, »vis faktaarket«: when and to whom they come (they were not
