@@ -145,6 +145,26 @@ def test_a_follow_up_naming_a_group_keeps_the_benefit_asked_before(store, first,
     assert {p.label for p in listed.parts} == {"A-dagpenge", "Kontant- og uddannelseshjælp"}
 
 
+@pytest.mark.parametrize("then", ["og hvad med os?", "og vores kommune?", "hvad med hos os?"])
+def test_a_follow_up_asking_us_is_the_configured_kommune(store, then):
+    # »og hvad med os?« after »kontanthjælp i Herlev« answered Herlev again.
+    second = chat(store, "kontanthjælp i Herlev", then)[-1]
+    assert second.result.area.code == "151" and second.result.query.compare == ()
+
+
+def test_a_follow_up_comparing_with_us_adds_the_configured_kommune(store):
+    # »sammenlignet med os« after »ledighed i Herlev« was »Det forstod jeg ikke«.
+    second = chat(store, "ledighed i Herlev", "sammenlignet med os")[-1]
+    assert second.result.area.code == "163" and [c.area.code for c in second.result.comparisons] == ["151"]
+
+
+def test_an_age_span_after_a_listing_by_age_lists_its_groups(store):
+    # »og over 50?« after »forsørgertryk fordelt på alder« asked 60+ as a part and listed by age beside it.
+    second = chat(store, "forsørgertryk fordelt på alder", "og over 50?")[-1]
+    assert {p.label for p in second.result.parts} == {"50-59 år", "60 år og derover"}
+    assert second.result.missing_breakdown is None
+
+
 def test_compared_with_landet_keeps_the_question_and_adds_landet(store):
     _first, second = chat(store, "ledighedsprocent Aarhus maj 2026", "sammenlignet med landet")
     assert second.result.query.compare == ("000",) and second.result.area.code == "751"

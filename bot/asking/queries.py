@@ -189,6 +189,7 @@ class Vocabulary:
     ranking_areas: dict[str, str] = field(default_factory=dict)  # folded word -> area kind
     own_region: frozenset[str] = frozenset()  # "regionen", "vores region": the configured kommune's region
     own_area: frozenset[str] = frozenset()  # "os", "vores kommune" after "end"/"vs": the configured kommune
+    own_followup: frozenset[str] = frozenset()  # "os" in »og hvad med os?«: the configured kommune asked
     default_ranking: str = "ledighedsprocent"
     percentages: frozenset[str] = frozenset()  # indicator ids measured in pct.
     indicator_breakdowns: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -291,6 +292,7 @@ class Vocabulary:
             ranking_areas={fold(k): v for k, v in data.get("ranking_areas", {}).items()},
             own_region=frozenset(fold(w) for w in data.get("own_region", ())),
             own_area=frozenset(fold(w) for w in data.get("own_area", ())),
+            own_followup=frozenset(fold(w) for w in data.get("own_followup", ())),
             default_ranking=data.get("default_ranking", "ledighedsprocent"),
             percentages=frozenset(i.id for i in catalogue if i.format == "pct"),
             indicator_breakdowns={i.id: i.breakdowns for i in catalogue},
@@ -557,6 +559,7 @@ class _Reading:
     extreme_year: bool = False  # "hvilket år …": of whole years
     compare_own: bool = False  # "… end os": the configured kommune compared
     own_first: bool = False  # »hos os og i Herlev«: the configured kommune leads, the area after beside it
+    own_asked: bool = False  # »og hvad med os?«: the configured kommune, not the area talked about
     threshold: tuple[str, float] | None = None  # "under 3 pct": the level asked against
     needed: bool = False  # »hvad skal der til«: what it takes to reach the target
     newest_shown: bool = False  # the period is the newest an answer before showed (a follow-up's)
@@ -905,6 +908,10 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if own and not r.areas and _and_area(tokens, i + used, vocab):
             r.own_first, i = True, i + used  # »ledighed hos os og i Herlev«: as above, ours first
             continue
+        own, used = _phrase(tokens, i, vocab.own_followup)
+        if own and not r.areas:
+            r.own_asked, i = True, i + used  # (a follow-up's area then is the configured kommune)
+            continue
         if token in vocab.filler or token in vocab.indicators or token in vocab.by or token in vocab.compare \
                 or (token in vocab.descriptive and r.intents & {"why", "development"}):
             i += 1
@@ -1208,7 +1215,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         r.extreme_year = any(_phrase(tokens, i, vocab.when_year)[0] for i in range(len(tokens))) if asked_when \
             else context.extreme_year
     named_something = bool(r.areas or r.compare or not r.period.is_latest or r.base or r.intents
-                           or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind or r.own_region)
+                           or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind or r.own_region
+                           or r.compare_own or r.own_asked)
     # »er det eksempeldata?«, »hvor kommer tallet fra?« after a figure ask about that figure's sources;
     # »hvornår er tallene opdateret« about all of them.
     this_figure = "freshness" in r.intents and not {"help", "vocabulary"} & r.intents \
@@ -1417,7 +1425,7 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         r.unused.append(r.rate_word)
     if r.threshold is None and not named_indicator:
         r.threshold = context.threshold  # »og i Herlev?« after »er ledigheden under 3 pct«: the same level
-    if not r.areas and r.own_region != "area" and not r.own_first:
+    if not r.areas and r.own_region != "area" and not r.own_first and not r.own_asked:
         # (»og regionen?« names the area, as »og i Aarhus?« does: not a region beside the one before)
         r.areas = [context.area] if context.area else []
     if not r.compare:
@@ -1439,7 +1447,8 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
     # (»og fordelt på ydelse?« lists every ydelse, not A-dagpenge alone)
     r.breakdown = {**{k: v for k, v in kept.items() if k in keys and k not in r.parts and k != r.by},
                    **r.breakdown}
-    if r.by is None and context.by in keys:
+    if r.by is None and context.by in keys and context.by not in r.breakdown:
+        # (»og over 50?« after a listing by age lists its two groups: `_query` reads `r.parts`)
         r.by = context.by
     intent = _intent(r, True)
     if not (r.intents or r.order or r.area_kind or r.base):
