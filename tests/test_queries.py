@@ -527,3 +527,19 @@ def test_a_second_breakdown_is_set_aside_not_guessed_as_another_word():
     # »ledige fordelt på køn og alder« read »alder« as »falder« and answered the development
     query = parse("ledige fordelt på køn og alder")
     assert query.intent == "value" and query.by == "køn" and query.unused == ("alder",)
+
+
+@pytest.mark.parametrize(("text", "indicator", "breakdown"), [
+    # not understood: »ledige« was inside the part's phrase, and no figure was read from the part
+    ("ikke-forsikrede ledige i Herlev", "ledige", "ydelse=Kontant- og uddannelseshjælp"),
+    # fuldtidspersoner on A-dagpenge, not the ledige asked
+    ("forsikrede ledige i Herlev", "ledige", "ydelse=A-dagpenge"),
+    ("a-dagpengemodtagere i Albertslund", "fuldtidspersoner", "ydelse=A-dagpenge"),  # »a« set aside
+    ("ledighedsydelsesmodtagere", "fuldtidspersoner", "ydelse=Ledighedsydelse"),  # not understood
+    ("personer i ressourceforløb over 50", "fuldtidspersoner", "ydelse=Ressourceforløb"),  # not understood
+])
+def test_a_benefit_group_as_managers_name_it(text, indicator, breakdown):
+    query = parse(text)
+    assert isinstance(query, Query), query
+    assert (query.indicator, query.breakdown) == (indicator, breakdown)
+    assert query.unused == () or query.unused == ("personer",)

@@ -879,6 +879,11 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             continue
         if value:
             key, canonical = value
+            if r.indicator is None and used > 1 and tokens[i] not in vocab.filler \
+                    and (named := vocab.indicators.get(tokens[i + used - 1])):
+                # »forsikrede ledige«, »ikke-forsikrede ledige«: the part's name ends in the figure's
+                # (not understood, or fuldtidspersoner on A-dagpenge answered for ledige)
+                r.indicator = named
             if r.breakdown.get(key, canonical) != canonical:
                 # "ledige kontanthjælp vs dagpenge", "kvinder og mænd": two parts of one key, both
                 # listed (the second replaced the first, which was dropped without a word)
@@ -1236,9 +1241,11 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         # with other parts named (»a-dagpenge kvinder«, not understood) those are asked of that figure.
         figures = {vocab.value_figures[part] for part in (f"{k}={v}" for k, v in r.breakdown.items())
                    if part in vocab.value_figures}
-        if len(figures) == 1 and (len(r.breakdown) == 1 or not still_unknown):
+        figure = next(iter(figures), None)
+        if len(figures) == 1 and (len(r.breakdown) == 1 or not still_unknown or set(r.breakdown) <= set(
+                vocab.indicator_breakdowns.get(figure, ()))):
             # (»hvor stor en andel af de ledige er på dagpenge«, a share of a group, stays not understood)
-            r.indicator = figures.pop()
+            r.indicator = figure
     compared_place = r.order == "place" and bool(r.compare) and r.area_kind is None
     if compared_place and not r.comparing and len(r.areas) == 1 and len(r.compare) == 1 \
             and vocab.area_regions.get(r.areas[0]) == r.compare[0]:
