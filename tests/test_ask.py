@@ -355,6 +355,19 @@ def test_a_part_of_the_country_that_is_no_area_held_says_which_areas_are(store, 
     assert f"Faktabot har ikke tal for »{word.casefold()}« som ét område" in result.plain
 
 
+@pytest.mark.parametrize(("text", "parts"), [
+    ("dagpenge og kontanthjælp i Albertslund", {"A-dagpenge", "Kontanthjælp"}),
+    ("kontanthjælp og uddannelseshjælp", {"Kontanthjælp", "Uddannelseshjælp"}),
+])
+def test_a_figure_named_beside_another_part_of_its_own_kind_lists_both_parts(store, text, parts):
+    # »dagpenge og kontanthjælp« answered kontanthjælpsmodtagere in all with »ingen tal for
+    # kontanthjælpsmodtagere opdelt på ydelse (A-dagpenge) – her er det samlede tal«.
+    result = ask(store, text)
+    assert result.result.indicator.id == "fuldtidspersoner"
+    assert {p.label for p in result.result.parts} == parts
+    assert "opdelt på ydelse" not in result.plain
+
+
 def test_chart_is_a_png_sized_for_slack_with_comparison_and_sample_marker(store):
     result = ask(store, "sygedagpenge vs landet", with_chart=True)
     image = imread(io.BytesIO(result.chart), format="png")

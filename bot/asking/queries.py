@@ -560,6 +560,9 @@ class _Reading:
     compare_own: bool = False  # "… end os": the configured kommune compared
     own_first: bool = False  # »hos os og i Herlev«: the configured kommune leads, the area after beside it
     own_asked: bool = False  # »og hvad med os?«: the configured kommune, not the area talked about
+    # The figure's word is also a part's name (»kontanthjælp«: ydelse=Kontanthjælp): (key, value)
+    indicator_part: tuple[str, str] | None = None
+    indicator_part_first: bool = False  # named before the other part (»kontanthjælp og dagpenge«)
     threshold: tuple[str, float] | None = None  # "under 3 pct": the level asked against
     needed: bool = False  # »hvad skal der til«: what it takes to reach the target
     newest_shown: bool = False  # the period is the newest an answer before showed (a follow-up's)
@@ -696,6 +699,8 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 # »officiel ungeledighed«: »officiel« is the figure's own name, not a seasonally
                 # adjusted series of it (answered »ingen tal for … (Sæsonkorrigeret)«)
                 r.breakdown.pop("korrektion", None)
+            r.indicator_part = vocab.breakdown_values.get(_fold(" ".join(tokens[i:i + ind_used])))
+            r.indicator_part_first = bool(r.indicator_part) and r.indicator_part[0] not in r.breakdown
             r.indicator, i = indicator, i + ind_used
             continue
         own_region, used = _phrase(tokens, i, vocab.own_region)
@@ -1246,6 +1251,14 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
                 vocab.indicator_breakdowns.get(figure, ()))):
             # (»hvor stor en andel af de ledige er på dagpenge«, a share of a group, stays not understood)
             r.indicator = figure
+    if r.indicator_part and not r.parts and r.breakdown.get(key := r.indicator_part[0], r.indicator_part[1]) \
+            != r.indicator_part[1] and (key, r.breakdown[key]) not in vocab.indicator_parts.get(r.indicator, ()):
+        # »dagpenge og kontanthjælp«: two ydelser, one of them also a figure's name; both listed from
+        # the figure that has both (it answered kontanthjælpsmodtagere in all, A-dagpenge said missing)
+        figure = vocab.value_figures.get(f"{key}={r.breakdown[key]}")
+        if figure and r.indicator_part in vocab.indicator_parts.get(figure, ()):
+            both = [r.breakdown[key], r.indicator_part[1]]
+            r.indicator, r.parts[key] = figure, both[::-1] if r.indicator_part_first else both
     compared_place = r.order == "place" and bool(r.compare) and r.area_kind is None
     if compared_place and not r.comparing and len(r.areas) == 1 and len(r.compare) == 1 \
             and vocab.area_regions.get(r.areas[0]) == r.compare[0]:
