@@ -59,9 +59,8 @@ def test_most_unemployed_keeps_the_count_and_top_n_is_honoured(store):
     assert data["indicator"] == "langtidsledige" and len(data["ranking"]) == 3
     values = {o.area: o.value for o in store.cross_section("langtidsledige", [data["period"]], KOMMUNER)}
     assert [r["value"] for r in data["ranking"]] == sorted(values.values(), reverse=True)[:3]
-    # the newest period every ranked kommune has
-    coverage = store.period_coverage("langtidsledige", "month", KOMMUNER)
-    assert data["period"] == next(p for p, n in coverage if n == max(c for _, c in coverage))
+    # the newest period (the two kommuner without it are named in the answer, not ranked)
+    assert data["period"] == store.last_periods("langtidsledige", "151", "", "month", 1)[0]
 
 
 def test_a_change_is_the_difference_with_both_periods_named(store):
@@ -479,6 +478,18 @@ def test_why_or_a_chart_with_no_figure_in_the_talk_asks_which_figure(store, text
     assert result.result.reason == "no_figure" and not result.result.suggestions
     assert result.text.startswith("Hvilket tal tænker du på?")
     assert ask(store, text, context=ask(store, "ledighed").context).result.query.indicator == "ledige"
+
+
+def test_another_figure_after_a_ranking_of_the_newest_ranks_that_figures_newest(store):
+    # »og for sygedagpenge?« after »hvilke kommuner har flest ledige« (juli 2026) said »Der er ingen
+    # tal for juli 2026 – her er den nyeste periode, 2. kvt. 2026«: the month was carried over.
+    _, then, odense = chat(store, "hvilke kommuner har flest ledige", "og for sygedagpenge?", "og i Odense?")
+    assert then.result.ranking.period == "2026-Q2" and then.result.ranking.requested is None
+    assert "Der er ingen tal for juli 2026" not in then.text
+    assert odense.result.ranking.period == "2026-Q2"  # carried on within the same figure
+    # A period the ranking named is kept for the next figure.
+    _, named = chat(store, "flest ledige 2025", "og for sygedagpenge?")
+    assert named.result.ranking.period == "2025"
 
 
 def test_another_figure_after_the_newest_is_that_figures_newest_and_a_named_period_is_kept(store):

@@ -46,6 +46,7 @@ CODES = {"kind", "status", "format", "frequency", "intent", "code", "better", "m
 NOTHING_EXTERNAL = {"forecast.txt.j2", "chart_index_label.txt.j2", "factsheet_change_unit.txt.j2",
                     "factsheet_watermark.txt.j2", "target_label.txt.j2", "no_targets.txt.j2",
                     "factsheet_page_footer.txt.j2", "slack_help.txt.j2",
+                    "target_past.txt.j2",  # two periods (the store's and the question's, both parsed)
                     # the catalogue's own breakdown words and fixed labels:
                     "factsheet_missing.txt.j2", "factsheet_no_data.txt.j2", "factsheet_right_axis.txt.j2",
                     "factsheet_sample_label.txt.j2", "link_label.txt.j2"}
@@ -132,6 +133,7 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         "factsheet_pdf_title.txt.j2": [{"kommune": HOSTILE, "quarter": "2026-Q3"}],
         "forecast.txt.j2": [{"v": v} for v in target_views if v.state.forecast],
         "target_needed.txt.j2": [{"v": hostile(v)} for v in target_views if v.target.kind == "trajectory"],
+        "target_past.txt.j2": [{"v": v, "asked": "2025"} for v in target_views],
         "reason.txt.j2": [{"v": v} for v in target_views],
         "target_line.txt.j2": [{"v": v} for v in target_views],
         "slack_home_target.txt.j2": [{"v": v, "newest": None, "previous": None, "change": None} for v in target_views],
@@ -142,7 +144,12 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         "no_area_targets.txt.j2": [{"area": area, "places": [area, area]}],
         "social.txt.j2": [{"kind": "thanks", "area": area}, {"kind": "greeting", "area": area}], "slack_help.txt.j2": [{"count": 31, "area": area}],
         "not_understood.txt.j2": [{"n": NotUnderstood(text=HOSTILE, unknown=(HOSTILE,), suggestions=("ledige",)),
-                                   "names": {"ledige": HOSTILE}}],
+                                   "names": {"ledige": HOSTILE}},
+                                  {"n": NotUnderstood(text=HOSTILE, reason="which_figure"), "names": {}},
+                                  {"n": NotUnderstood(text=HOSTILE, reason="negated_part", unknown=(HOSTILE,)),
+                                   "names": {}},
+                                  {"n": NotUnderstood(text=HOSTILE, reason="open_period", unknown=(HOSTILE,)),
+                                   "names": {}}],
         "vocabulary.txt.j2": [{"pages": [(1, HOSTILE, [hostile(default_catalogue().get("ledige"))])]}],
         "plain_email.html.j2": [{"text": HOSTILE}],
         "mail_answer_email.txt.j2": [{"answer": HOSTILE, "question": HOSTILE, "chart": True}],

@@ -102,6 +102,9 @@ class TargetContext:
         if view is None or answer.query.breakdown:
             return None, []
         window = (answer.history[0].period, answer.history[-1].period) if answer.history else None
+        # the period the question named, when it did (the status line is of the newest figure)
+        asked = answer.observation.period if answer.observation is not None and not query.period.is_latest \
+            and not query.newest_shown else None
         key = (id(view), window, query.needed)
         made = self._made.get(key)
         if made is None:
@@ -112,6 +115,9 @@ class TargetContext:
                 line = Line(f"{line.text} {needed}", label=line.label, status=line.status, note=line.note)
             made = self._made[key] = (line, path)
         line, path = made
+        if asked is not None and (past := render.render("target_past.txt.j2", v=view, asked=asked).strip()):
+            # »var vi på sporet med fleksjob i 2025«: the status of July 2026 read as 2025's
+            line = Line(f"{line.text} {past}", label=line.label, status=line.status, note=line.note)
         # A copy: the caller owns its path (a GoalPath keeps its kind for the chart's legend).
         return line, (type(path)(path, kind=path.kind) if isinstance(path, GoalPath) else list(path))
 

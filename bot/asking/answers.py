@@ -35,10 +35,11 @@ TAIL_SLACK = {"month": 13, "quarter": 5, "year": 2}
 # A ranking's newest common period is looked for in the years from this many before the newest on
 # first (any period found there is the same as counting every period would find).
 RECENT_YEARS = 2
-# When this few of the ranked areas lack the newest period, the periods they all have are where a
-# period with every area can be (usually a handful): looked at before any other count. More lacking
-# (a month most kommuner have yet to publish), the period before is likely held by all: counted first.
+# When this few of the ranked areas lack the newest period, it is ranked without them (named, or
+# counted). More lacking (a month most kommuner have yet to publish), the newest period held by all
+# is ranked, and the note says which is newer: the period before is likely that one, counted first.
 FEW_LACKING = 10
+NAMED_LACKING = 5  # areas without a value named in a ranking, up to this many (else counted)
 # A store's periods are few and Period is immutable: each spelling is read once per process.
 _period = lru_cache(maxsize=8192)(periods.parse)
 
@@ -107,6 +108,9 @@ class Ranking:
     # has it (»marts 2024« for langtidsledige, where two kommuner lack juli 2026), and who lacks it.
     newer: str | None = None
     newer_lacking: tuple[str, ...] = ()
+    # The ranked areas with no value for the period, by name, when they are few enough to name
+    # (»Fanø og Læsø har ingen tal for juli 2026 og er ikke med«).
+    lacking_names: tuple[str, ...] = ()
 
     @property
     def shown(self) -> list[Observation]:
@@ -126,6 +130,8 @@ class Comparison:
     observation: Observation | None
     history: tuple[Observation, ...] = ()
     rate: Observation | None = None  # a count's rate in the other area (areas of different size compare on it)
+    development: Change | None = None  # its change over a development answer's window
+    extreme: Observation | None = None  # its own peak (or low) where the answer gives the own area's
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +172,10 @@ class Answer:
     # first and last published periods it is the highest of
     extreme: Observation | None = None
     extreme_span: tuple[str, str] | None = None
+    # »hvor stor en andel af de ledige er på dagpenge«: the whole the shown part is a share of (its
+    # figure's total in the same area and period; None when that has no value) and that figure
+    share_whole: Observation | None = None
+    share_indicator: Indicator | None = None
     # The configured kommune was not named and the figure exists only for this area (the
     # konjunkturprognose: hele landet), which is answered instead of »ingen tal for Ballerup«.
     only_area: bool = False
@@ -305,8 +315,8 @@ def resolve(request: PeriodRequest, today: date, newest: Period | None) -> Perio
         return PeriodRequest(period=request.period or str(today.year))
     if request.relative == "next_month":  # no figures of the future: said, the newest given
         return PeriodRequest(period=str(this_month.shift(1)))
-    if request.relative in ("this_year", "last_year", "containing_year"):
-        year = today.year - (request.relative == "last_year")
+    if request.relative in ("this_year", "last_year", "next_year", "containing_year"):
+        year = today.year + {"last_year": -1, "next_year": 1}.get(request.relative, 0)
         if request.month is not None:  # »marts sidste år«
             return PeriodRequest(period=str(periods.month(year, request.month)))
         if request.quarter is not None:  # »1. kvartal i år«
@@ -779,6 +789,17 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             history=tuple(o for o in other if history and history[0].period <= o.period <= current.period),
             rate=_published(value_at(rate_indicator, code, current.period)) if rate_indicator else None,
         ))
+    if extreme is not None:
+        # »hvornår var ledigheden højest vs landet«: hele landet's own peak, not its newest value
+        # shown under Ballerup's peak as if of the same month
+        comparisons = [replace(c, extreme=_extreme(query, store, indicator, c.area.code, breakdown, kind, made)[0])
+                       for c in comparisons]
+    if query.intent == "development" and len(window) > 1:
+        # »sammenlign ledigheden i Ballerup og Herlev over de sidste 12 måneder«: Herlev's change
+        # over the same months too (its level alone was given)
+        comparisons = [replace(c, development=change(c.observation, next(
+            (o for o in c.history if o.period == window[0].period), None), indicator)) if c.observation else c
+            for c in comparisons]
     parts = []
     if query.by:
         wanted = {k: v for k, v in parse_breakdown(breakdown).items() if k != query.by}
@@ -843,6 +864,9 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         parse_breakdown(breakdown).items() <= parse_breakdown(asked_breakdown).items(),
         movers=tuple(movers[:3]), national_change=national_change, only_area=only_area,
         extreme=extreme, extreme_span=span,
+        share_indicator=(whole_indicator := catalogue.get(query.share_of) if query.share_of else None),
+        share_whole=_published(observe(store, whole_indicator, area.code, "", current.period)[0])
+        if whole_indicator else None,
     )
 
 
@@ -914,6 +938,7 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     coverage: list[tuple[str, int]] = []
     guesses: list[str] = []
     lacking: set[str] = set()
+    newest_values: list[Observation] = []  # the newest period's, read once
     if request.is_latest and codes:
         # Usually the newest period of any one kommune's series is held by all: try its newest few
         # (a common period must be in every series), before counting every period of every kommune.
@@ -921,11 +946,15 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         guesses = store.last_periods(indicator.id, own.code if own else codes[0], breakdown, kind, 3)
         for index, newest_period in enumerate(guesses):
             if index == 0:
-                held_by = {o.area for o in store.cross_section(indicator.id, [newest_period], codes, breakdown)}
+                newest_values = store.cross_section(indicator.id, [newest_period], codes, breakdown)
+                held_by = {o.area for o in newest_values}
                 lacking = set(codes) - held_by
                 held = len(held_by)
-            elif len(lacking) <= FEW_LACKING:
-                break  # the few without the newest say where to look (below), not a count per period
+                if held and len(lacking) <= FEW_LACKING:
+                    # »de 3 kommuner med flest langtidsledige«: juli 2026 without Fanø and Læsø (named
+                    # below), not marts 2024, the newest period all 98 have (two years old)
+                    coverage = [(newest_period, held)]
+                    break
             else:
                 held = store.published_in(indicator.id, newest_period, codes, breakdown)
             if held == len(codes):
@@ -957,7 +986,10 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
     if period is None and coverage:
         most = max(count for _, count in coverage)
         period = next(p for p, count in coverage if count == most)
-    values = {o.area: o for o in store.cross_section(indicator.id, [period], codes, breakdown)} if period else {}
+    if period and guesses and period == guesses[0] and newest_values:
+        values = {o.area: o for o in newest_values}
+    else:
+        values = {o.area: o for o in store.cross_section(indicator.id, [period], codes, breakdown)} if period else {}
     if period and not values and _period(period).length > 1:
         length = 1 if indicator.frequency == "month" else 3
         part_kind = "month" if length == 1 else "quarter"
@@ -998,7 +1030,8 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         most = max((count for _, count in coverage), default=0)
         period = next((p for p, count in coverage if count == most), None)
         values = {o.area: o for o in store.cross_section(indicator.id, [period], codes, breakdown)} if period else {}
-    descending = query.order in ("high", "most") or (query.order == "place" and indicator.better != "lower")
+    descending = query.order in ("high", "most") or (query.order == "place" and indicator.better != "lower") \
+        or (query.order == "worst" and indicator.better == "lower")
     # The codes sorted first, then one Ranked each: no attribute chains per comparison key.
     if descending:
         order = sorted(values, key=lambda code: (-values[code].value, by_code[code].name))
@@ -1017,6 +1050,8 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         ranked_from=catalogue.get(query.ranked_from) if query.ranked_from else None,
         area_kind=query.area_kind, within=within if query.area_kind == "kommune" else None,
         without_data=len(codes) - len(rows), aggregate=made,
+        lacking_names=tuple(sorted(by_code[c].name for c in set(codes) - set(values)))
+        if 0 < len(codes) - len(values) <= NAMED_LACKING else (),
         requested=request if fell_back else None,
         # said, or »top 5 … langtidsledige« reads as today's figures when they are two years old
         newer=(newer := _older_common(guesses, lacking, period, len(rows), len(codes))),

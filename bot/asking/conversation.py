@@ -87,8 +87,9 @@ class Reply:
             return replace(query, period=PeriodRequest(period=period) if period else query.period,
                            indicator=result.indicator.id if result.ranking is None else query.indicator,
                            period_named=not query.period.is_latest,
-                           newest_shown=(query.period.is_latest or query.newest_shown) and result.ranking is None
-                           and period is not None)
+                           # (a ranking too: »og for sygedagpenge?« after »flest ledige« ranks sygedagpenge's
+                           # newest quarter; it said »ingen tal for juli 2026«, the month carried over)
+                           newest_shown=(query.period.is_latest or query.newest_shown) and period is not None)
         if isinstance(result, Query) and result.indicator is not None:
             return result
         if isinstance(result, Freshness) and result.query.indicator is not None:

@@ -29,7 +29,7 @@ from indicators.catalogue import (
 from indicators.wording import messages
 
 VOCABULARY_PATH = Path(__file__).with_name("vocabulary.toml")
-MAX_NGRAM = 5
+MAX_NGRAM = 6
 # Scores (0-100, rapidfuzz) above which a misspelt word is taken as meant; below, it is only
 # offered as a suggestion. Words under 4 letters are never guessed: "led" is not "ledige".
 FUZZY_ACCEPT = 84
@@ -44,6 +44,7 @@ DEFAULT_TOP = 5
 EXTREMES = {"high": "high", "most": "high", "low": "low", "fewest": "low"}
 # Intents that ask something of a figure: without one named or talked about, the reply asks which.
 _FIGURE_INTENTS = frozenset({"why", "development", "change", "definition"})
+SHARE_ARTICLES = frozenset({"de", "den", "det", "alle", "samtlige"})  # »andel af (alle) de ledige«
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,9 @@ class Query:
     # »forskellen på ledige og fuldtidspersoner«: the other figures whose definitions go beside this one's
     also: tuple[str, ...] = ()
     needed: bool = False  # »hvad skal der til?«: how far the figure is from the target's goal
+    # »hvor stor en andel af de ledige er på dagpenge«: the figure whose whole the asked part is a
+    # share of (the part's own figure for a part, »ledige« for »ledige unge«); None: no share asked
+    share_of: str | None = None
     # A target word in a question another intent answers (»hvorfor er vi bagud på ledigheden«): the
     # answer says when the figure has no target.
     target_asked: bool = False
@@ -127,9 +131,11 @@ class NotUnderstood:
     unknown: tuple[str, ...] = ()  # the words that were not understood
     # "empty", "unknown_words", "no_context" (a follow-up to nothing), "no_figure" (»hvorfor?« with no
     # figure named or talked about), "ranking_change" (kommuner ranked by how much a figure moved,
-    # which a ranking cannot do), "half_year" or "season" (none is made), "size" or "neighbours" (areas
-    # chosen by size or as neighbours, which are not known), "area_group" (a part of the country held as
-    # no area: »hovedstadsområdet«)
+    # which a ranking cannot do), "half_year" or "season" (none is made), "which_figure" (an area or
+    # a period alone: »Ballerup«, »maj«), "negated_part" (»ledige uden dagpenge«: no figure leaves a part out),
+    # "open_period" (»før 2023«: no figure of every period before or after one), "size" or "neighbours"
+    # (areas chosen by size or as neighbours, which are not known), "area_group" (a part of the country
+    # held as no area: »hovedstadsområdet«)
     reason: str = "unknown_words"
 
 
@@ -162,6 +168,7 @@ class Vocabulary:
     first_months: frozenset[str] = frozenset()  # "første" in "de første 7 måneder af 2026": januar–juli
     per_period: frozenset[str] = frozenset()  # "uge" in "pr uge": a rate per period, not made
     per_month: frozenset[str] = frozenset()  # "måned" in "pr måned": a year's average month
+    per_month_said: frozenset[str] = frozenset()  # "om måneden", "hver måned": as "pr måned"
     weeks: frozenset[str] = frozenset()  # "uge" in "uge 12": no weekly figure, the week's month
     by_words: dict[str, str] = field(default_factory=dict)  # "aldersgrupper" -> "alder": a breakdown by it
     by_stand_in: dict[str, str] = field(default_factory=dict)  # "gruppe" -> "ydelse" where a figure lacks the first
@@ -182,6 +189,13 @@ class Vocabulary:
     ranking_comparative: dict[str, str] = field(default_factory=dict)  # "højere" beside "kommuner" -> "high"
     part_figures: dict[str, str] = field(default_factory=dict)  # "ledige|alder=18-29 år" -> "ledige_unge"
     value_figures: dict[str, str] = field(default_factory=dict)  # "ydelse=Førtidspension" -> "fuldtidspersoner"
+    # "ledige" -> ("konjunkturprognose", "maal", "Ledighed"): the forecast of it and that part of the forecast
+    forecast_parts: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    value_figure_words: dict[str, frozenset[str]] = field(default_factory=dict)  # "status" -> {"kom", …}
+    negation: frozenset[str] = frozenset()  # "uden", "ikke": before a part, the part left out
+    open_period: dict[str, bool] = field(default_factory=dict)  # "før", "efter" before a period: open at one end
+    new_words: frozenset[str] = frozenset()  # "nye": newcomers, which only `new_figures` count
+    new_figures: frozenset[str] = frozenset()
     year_ends: dict[str, int] = field(default_factory=dict)  # "ultimo" -> 12, "primo" -> 1: a year's month
     whole_year: frozenset[str] = frozenset()  # "hele" in "og hele 2024?": the year, not a month of it
     followup_part: frozenset[str] = frozenset()  # "for": "for kontanthjælp" names a part of the figure before
@@ -264,8 +278,17 @@ class Vocabulary:
             whole_year=frozenset(fold(w) for w in data.get("whole_year", [])),
             part_figures=dict(data.get("part_figures", {})),
             value_figures=dict(data.get("value_figures", {})),
+            negation=frozenset(fold(w) for w in data.get("negation", [])),
+            open_period={fold(w): True for w in data.get("open_period", [])},
+            new_words=frozenset(fold(w) for w in data.get("new_words", [])),
+            new_figures=frozenset(data.get("new_figures", [])),
+            value_figure_words={key: frozenset(map(fold, words))
+                                for key, words in data.get("value_figure_words", {}).items()},
+            forecast_parts={figure: (forecast, *part.split("=", 1)) for figure, spelled in data.get("forecast_parts", {}).items()
+                            for forecast, part in [spelled.split("|", 1)]},
             per_period=frozenset(fold(w) for w in data.get("per_period", [])),
             per_month=frozenset(fold(w) for w in data.get("per_month", [])),
+            per_month_said=frozenset(fold(w) for w in data.get("per_month_said", [])),
             weeks=frozenset(fold(w) for w in data.get("weeks", [])),
             by_words=by_words,
             by_stand_in={key: other for key, other in data.get("by_stand_in", {}).items()
@@ -395,10 +418,23 @@ def tokenize(text: str) -> list[str]:
 _fold = lru_cache(maxsize=16384)(fold)
 
 
+# Per table of phrases, its longest phrase in words (the table kept, so its id is not reused): a
+# token folds to one word or more, so no longer run of tokens can match. Most tables' phrases are
+# of one to three words; trying five or six for each was a third of a parse.
+_LONGEST: dict[int, tuple[object, int]] = {}
+
+
+def _longest(table) -> int:
+    found = _LONGEST.get(id(table))
+    if found is None or found[0] is not table:
+        found = _LONGEST[id(table)] = (table, max((phrase.count(" ") + 1 for phrase in table), default=0))
+    return found[1]
+
+
 def _phrase(tokens: list[str], i: int, table) -> tuple[object | None, int]:
     """Longest phrase (up to MAX_NGRAM tokens) starting at tokens[i] found in `table`: its value
     in a dict, True in a set of phrases."""
-    for n in range(min(MAX_NGRAM, len(tokens) - i), 0, -1):
+    for n in range(min(MAX_NGRAM, _longest(table), len(tokens) - i), 0, -1):
         # fold() makes "18-29" and "18 29" equal, as the catalogue's folded aliases are.
         phrase = _fold(" ".join(tokens[i:i + n]))
         if phrase in table:
@@ -526,6 +562,7 @@ class _Reading:
     """What has been read so far while walking the tokens."""
 
     indicator: str | None = None
+    share: str = ""  # »andel af de ledige«: a part's share of the figure (the word asking it)
     areas: list[str] = field(default_factory=list)
     compare: list[str] = field(default_factory=list)
     period: PeriodRequest = field(default_factory=PeriodRequest)
@@ -831,6 +868,11 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if key:  # "forsørgertryk i aldersgrupper": by alder, as "fordelt på alder"
             r.by, i = key, i + used
             continue
+        said, used = _phrase(tokens, i, vocab.per_month_said)
+        if said:  # »om måneden«, »hver måned«: as »pr måned« (below)
+            r.aggregate = True
+            i += used
+            continue
         by, used = _phrase(tokens, i, vocab.by)
         if by and i + used < len(tokens):
             key, key_used = _phrase(tokens, i + used, vocab.breakdown_keys)
@@ -897,6 +939,16 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             i += used
             continue
         rate, used = _phrase(tokens, i, vocab.rate_words)
+        if rate and r.indicator is None and i + used < len(tokens) and tokens[i + used] == "af":
+            # »hvor stor en andel af de ledige er på dagpenge«: the part's share of the figure
+            # (»de ledige« read as the samtaler's målgruppe, and the question was not understood)
+            j = i + used + 1
+            while j < len(tokens) and tokens[j] in SHARE_ARTICLES:
+                j += 1
+            figure, figure_used = _phrase(tokens, j, vocab.indicators)
+            if figure:
+                r.indicator, r.share, i = figure, " ".join(tokens[i:i + used]), j + figure_used
+                continue
         if rate and (r.indicator or i == 0 or tokens[i - 1] in ("og", "i")):  # "og i procent?" follows up
             r.wants_rate, r.rate_word, i = True, " ".join(tokens[i:i + used]), i + used
             continue
@@ -1180,7 +1232,22 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
             # »ledighed i hovedstadsområdet«: no such area (it gave the configured kommune's figure)
             named = _as_typed(" ".join(tokens[i:i + used]), _original_words(text))
             return NotUnderstood(text=text, unknown=(named,), reason="area_group")
+    if (opened := _open_period(tokens, vocab)) is not None:
+        # »ledighed før 2023« answered 2023 (»før« named as not understood), »efter 2023« 2023 unsaid
+        return NotUnderstood(text=text, reason="open_period", unknown=(_original_words(text).get(opened, opened),))
+    negated = _negated(tokens, vocab)
+    if negated is not None and negated[1] != "korrektion":
+        # »ledige uden dagpenge« answered the ledige on dagpenge (»uden« named as not understood)
+        return NotUnderstood(text=text, reason="negated_part", unknown=(_original_words(text).get(negated[0],
+                                                                                                    negated[0]),))
     r = _read(tokens, vocab)
+    if negated is not None:
+        # »ikke sæsonkorrigeret ledighed«: the actual figures, not the seasonally adjusted series
+        r.breakdown.pop("korrektion", None)
+    if r.indicator in vocab.forecast_parts and "prognose" in r.breakdown:
+        # »hvad siger Økonomisk Råd om beskæftigelsen«: a forecaster's figure for beskæftigelsen
+        r.indicator, key, value = vocab.forecast_parts[r.indicator]
+        r.breakdown.setdefault(key, value)
     if r.indicator is None and not vocab.reports.isdisjoint(tokens):
         # »send mig månedsoverblikket«, »vis faktaarket«: when and to whom they come (they were not
         # understood, with unrelated figures suggested)
@@ -1196,9 +1263,14 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         r.order = ("low" if below else "high") if share else ("fewest" if below else "most")
     _in_time_order(r)
     still_unknown = _guess_misspellings(r, vocab)
-    if r.indicator in vocab.percentages:
-        # »hvor stor en andel af befolkningen er offentligt forsørget«: the figure is that share
+    if r.indicator in vocab.percentages or ({"change", "development"} & r.intents and r.indicator is not None):
+        # »hvor stor en andel af befolkningen er offentligt forsørget«: the figure is that share;
+        # »hvor mange procent er ledigheden steget«: a change of a count is given in pct. too
         still_unknown = [w for w in still_unknown if w not in vocab.rate_words]
+    if r.indicator is not None and r.indicator not in vocab.new_figures:
+        # »nye ledige« gave all ledige without a word: the newcomers are not that figure
+        r.unused.extend(t for i, t in enumerate(tokens) if t in vocab.new_words
+                        and tokens[i + 1:i + 2] not in (["tal"], ["tallene"]))  # (»nye tal for …«: figures)
     _difference_between(tokens, r, vocab)
     if "overview" in r.intents:
         # »giv mig et overblik«, »hvordan står det til«: the targets' status (the board); with a
@@ -1216,7 +1288,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     r.needed = "target" in r.intents and any(_phrase(tokens, i, vocab.needed)[0] for i in range(len(tokens)))
     _part_of_context(tokens, r, context, vocab)
     asked_when = any(_phrase(tokens, i, vocab.when)[0] for i in range(len(tokens)))
-    if r.order in EXTREMES and r.area_kind is None and not r.areas[1:] and not r.compare and (
+    if r.order in EXTREMES and r.area_kind is None and not r.areas[1:] and (not r.compare or asked_when) and (
             asked_when or (context is not None and context.extreme and r.indicator is None)):
         # »hvornår var ledigheden højest« (and »og lavest?« after it): when the own series peaked,
         # not which kommune is highest
@@ -1242,10 +1314,11 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         elif r.indicator is not None and r.indicator not in vocab.percentages:
             r.unused.append(r.rate_word)
     if r.indicator is None and r.breakdown:
-        # "hvor mange er på førtidspension": a part with no figure, read from the figure that has it;
-        # with other parts named (»a-dagpenge kvinder«, not understood) those are asked of that figure.
-        figures = {vocab.value_figures[part] for part in (f"{k}={v}" for k, v in r.breakdown.items())
-                   if part in vocab.value_figures}
+        # "hvor mange er på førtidspension": a part with no figure, read from the figure that has it
+        # (»kom i job« afgangsraten's; »hvor mange job er der« not: see `value_figure_words`); with
+        # other parts named (»a-dagpenge kvinder«, not understood) those are asked of that figure.
+        figures = {vocab.value_figures[f"{k}={v}"] for k, v in r.breakdown.items() if f"{k}={v}" in vocab.value_figures
+                   and ((words := vocab.value_figure_words.get(k)) is None or not words.isdisjoint(tokens))}
         figure = next(iter(figures), None)
         if len(figures) == 1 and (len(r.breakdown) == 1 or not still_unknown or set(r.breakdown) <= set(
                 vocab.indicator_breakdowns.get(figure, ()))):
@@ -1282,6 +1355,10 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
             # »hvorfor?«, »vis det som graf« with no figure in the talk: ask which one; it was »Det
             # forstod jeg ikke« with three figures suggested for the words »vis« and »graf«.
             return NotUnderstood(text=text, reason="no_figure")
+        if not still_unknown and (r.areas or not r.period.is_latest):
+            # »Ballerup«, »maj«, »2025« alone: which figure for it (it was »Det forstod jeg ikke« with
+            # three figures suggested for the spelling of »ballerup«)
+            return NotUnderstood(text=text, reason="which_figure")
         return NotUnderstood(text=text, suggestions=suggest(still_unknown or tokens, vocab),
                              unknown=tuple(_original_words(text).get(w, w) for w in still_unknown))
     status = _target_status(tokens, vocab) if intent == "target" and r.indicator is None else ""
@@ -1302,6 +1379,42 @@ def _target_status(tokens: list[str], vocab: Vocabulary) -> str:
     if status is None:
         return ""
     return "behind" if status == "on_track" and "ikke" in tokens else str(status)
+
+
+def _negated(tokens: list[str], vocab: Vocabulary) -> tuple[str, str] | None:
+    """A word leaving a part, a figure or an area out (»uden dagpenge«, »ikke i job«, »uden Ballerup«,
+    »ikke sæsonkorrigeret«): the word and the key of the part left out ("" for a figure, "area" for
+    an area); None when there is none."""
+    if vocab.negation.isdisjoint(tokens):
+        return None
+    named = set()  # the words of a name: »ikke-vestlige«, »ungeledighed uden aktivitetsparate«
+    for k in range(len(tokens)):
+        used = max(_phrase(tokens, k, vocab.breakdown_values)[1], _phrase(tokens, k, vocab.indicators)[1])
+        named.update(range(k, k + used))
+    for i, token in enumerate(tokens):
+        if token not in vocab.negation or i in named:
+            continue
+        j = i + 1
+        while j < len(tokens) and (tokens[j] in vocab.filler or tokens[j] == "fra"):
+            j += 1  # »ikke i job«, »bortset fra dagpenge«
+        if j < len(tokens):
+            part = _phrase(tokens, j, vocab.breakdown_values)[0]
+            if part:
+                return token, part[0]
+            if _phrase(tokens, j, vocab.indicators)[0]:
+                return token, ""
+            if _phrase(tokens, j, vocab.areas)[0]:
+                return token, "area"  # »ledighed uden Ballerup« answered Ballerup's
+    return None
+
+
+def _open_period(tokens: list[str], vocab: Vocabulary) -> str | None:
+    """»før 2023«, »efter maj«: the word opening a period at one end, when a period follows it."""
+    for i in range(len(tokens) - 1):
+        word, used = _phrase(tokens, i, vocab.open_period)
+        if word and _period(tokens, i + used, vocab)[0] is not None:
+            return " ".join(tokens[i:i + used])
+    return None
 
 
 def _glossary_lead(tokens: list[str], vocab: Vocabulary) -> bool:
@@ -1371,7 +1484,7 @@ def _original_words(text: str) -> dict[str, str]:
 def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab: Vocabulary, *,
            assumed: bool = False, followup: bool = False, top: int | None = None, status: str = "") -> Query:
     indicator, ranked_from = r.indicator, None
-    by_size = r.order in ("high", "low") or (r.order == "place" and not followup)
+    by_size = r.order in ("high", "low") or (r.order in ("place", "worst") and not followup)
     if intent == "ranking" and by_size and indicator in vocab.rates and not r.wants_rate:
         # Kommuner of different size compare fairly by their rate: "laveste ledighed" and "hvor
         # ligger vi på ledighed" rank ledighedsprocenten; "flest ledige" keeps the count, and so
@@ -1395,6 +1508,13 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         only_parts = tuple(dict.fromkeys(named))
         del r.breakdown[r.by]
     breakdown = ";".join(f"{k}={r.breakdown[k]}" for k in sorted(r.breakdown))
+    # a part's share of its figure: of the same figure's total, or of the figure a part figure is part of
+    share_of = indicator if r.share and breakdown and indicator not in vocab.percentages \
+        and set(r.breakdown) <= set(vocab.indicator_breakdowns.get(indicator or "", ())) | {
+            key.split("|", 1)[1].split("=", 1)[0] for key in vocab.part_figures if key.startswith(f"{indicator}|")} \
+        else None
+    if r.share and share_of is None and indicator not in vocab.percentages:  # (a share figure: the share asked)
+        r.unused.append(r.share)  # »andel af befolkningen er ledige«: no part of it to give the share of
     if (own := vocab.part_figures.get(f"{indicator}|{breakdown}")) is not None and intent != "ranking":
         # "hvor mange unge er ledige": ledige has no age parts, but »ledige unge« is that figure;
         # the answer said there were no figures for young ledige and gave all of them.
@@ -1416,7 +1536,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         mean=mean, count_gap=r.count_gap, only_parts=only_parts, extreme=r.extreme,
         extreme_year=r.extreme_year, compare_own=r.compare_own, threshold=r.threshold, finer=r.finer,
         status=status, needed=r.needed, newest_shown=r.newest_shown,
-        target_asked=intent != "target" and "target" in r.intents,
+        target_asked=intent != "target" and "target" in r.intents, share_of=share_of,
     )
 
 
