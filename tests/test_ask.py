@@ -239,6 +239,137 @@ def test_an_area_without_a_figure_held_for_few_areas_names_those(store):
     assert "kilden giver det ikke" in ask(store, "langtidsledige Region Hovedstaden").text
 
 
+@pytest.mark.parametrize("text", ["sygedagpenge i Herlev, Gladsaxe og Ballerup", "ledige unge i Herlev og Ballerup"])
+def test_several_areas_named_answer_those_with_figures_when_the_first_has_none(store, text):
+    # Answered only »Der er ingen tal for sygedagpenge mv. i Herlev«: Ballerup, named in the same
+    # question and held, was dropped without a word.
+    result = ask(store, text)
+    assert result.result.area.code == "151" and result.result.observation is not None
+    assert "163" in [c.area.code for c in result.result.comparisons]
+    assert "Herlev: ingen tal for" in result.text
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("forsørgertryk over 50", {"50-59 år", "60 år og derover"}),
+    ("forsørgertryk 50+", {"50-59 år", "60 år og derover"}),
+    ("forsørgertryk for de over 50-årige", {"50-59 år", "60 år og derover"}),
+])
+def test_an_age_span_lists_the_age_groups_it_covers(store, text, parts):
+    # »over 50« was »Jeg har ikke tal for »over« og »50««, answered with the total.
+    result = ask(store, text)
+    assert {p.label for p in result.result.parts} == parts
+    assert result.result.query.unused == ()
+
+
+def test_sixty_plus_is_the_oldest_age_group(store):
+    # »60+« lost its »+« in the tokenizer: »Jeg har ikke tal for »60««.
+    result = ask(store, "forsørgertryk 60+")
+    assert result.result.query.breakdown == "alder=60 år og derover" and result.result.query.unused == ()
+    assert "ledige opdelt på alder (60 år og derover)" in ask(store, "ledige 60+").text
+
+
+@pytest.mark.parametrize(("text", "kept", "missing"), [
+    ("a-dagpenge kvinder", "ydelse=A-dagpenge", "køn=Kvinder"),
+    ("førtidspension kvinder i Albertslund", "ydelse=Førtidspension", "køn=Kvinder"),
+    ("ressourceforløb unge under 30", "ydelse=Ressourceforløb", "alder=18-29 år"),
+])
+def test_a_benefit_with_a_group_it_is_not_published_for_gives_the_benefit_and_says_so(store, text, kept, missing):
+    # »a-dagpenge kvinder« was »Det forstod jeg ikke«; then »ingen tal for fuldtidspersoner
+    # (Kvinder, A-dagpenge) … kilden giver det ikke for det område«, as if the area had no figures.
+    result = ask(store, text)
+    assert result.result.observation is not None
+    assert result.result.query.breakdown == kept and result.result.missing_breakdown == missing
+    label = missing.split("=")[1]
+    assert f"opdelt på {missing.split('=')[0]} ({label})" in result.plain
+    assert f"her er tallet for {kept.split('=')[1]}, ikke opdelt på {missing.split('=')[0]}" in result.plain
+
+
+@pytest.mark.parametrize(("text", "lead", "beside"), [
+    ("ledighed hos os og i Herlev", "151", "163"),
+    ("ledighed i vores kommune og Herlev", "151", "163"),
+    ("ledighed i Herlev og hos os", "163", "151"),
+    ("ledighed i Herlev og i vores kommune", "163", "151"),
+])
+def test_our_own_kommune_named_beside_another_answers_both(store, text, lead, beside):
+    # »ledighed hos os og i Herlev« answered Herlev alone: »os« was read only after »end« or »vs«.
+    result = ask(store, text)
+    assert result.result.area.code == lead
+    assert [c.area.code for c in result.result.comparisons] == [beside]
+    # a word for »us« elsewhere names no area: »vis mig ledigheden i Herlev« is Herlev alone
+    assert ask(store, "vis mig ledigheden i Herlev").result.comparisons == ()
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("ledighedsprocent i Nordjylland og Syddanmark",
+     "Der er ingen tal for ledighedsprocenten i Region Nordjylland og Region Syddanmark – kilden giver"),
+    ("ledige unge i Herlev, Gladsaxe og Furesø",
+     "Der er ingen tal for ledige unge i Herlev, Gladsaxe og Furesø. Faktabot har kun tal for ledige unge for"),
+])
+def test_several_areas_without_the_figure_are_all_named(store, text, said):
+    # Only the first was named: »… i Region Nordjylland«, Syddanmark dropped unsaid.
+    assert said in ask(store, text).plain
+
+
+def test_where_a_kommune_lies_in_its_named_region_ranks_the_regions_kommuner(store):
+    # »hvor ligger Ballerup i Region Hovedstaden« compared Ballerup with the region's own figure.
+    result = ask(store, "hvor ligger Ballerup i Region Hovedstaden på ledighed")
+    assert result.result.ranking is not None and result.result.ranking.within.code == "084"
+    assert "Ballerup er nr. " in result.plain and " af 29 " in result.plain
+    # »i forhold til« still compares
+    assert ask(store, "hvordan ligger vi på ledighed i forhold til Region Hovedstaden").result.ranking is None
+
+
+def test_two_parts_named_of_a_figure_without_a_total_lead_with_the_first_named(store):
+    # »jobafklaring og ressourceforløb« listed the two under a headline about Førtidspension.
+    result = ask(store, "jobafklaring og ressourceforløb i Albertslund")
+    assert result.result.query.breakdown == "ydelse=Jobafklaringsforløb"
+    assert {p.label for p in result.result.parts} == {"Jobafklaringsforløb", "Ressourceforløb"}
+    assert "Førtidspension" not in result.plain
+
+
+@pytest.mark.parametrize(("text", "reason", "said"), [
+    # ranked the 5 kommuner with the highest ledighedsprocent: another question
+    ("ledighed i de 5 største kommuner", "size", "Jeg kan ikke udvælge kommuner efter størrelse"),
+    ("sygedagpenge i de mindste kommuner", "size", "Jeg kan ikke udvælge kommuner efter størrelse"),
+    # gave Ballerup's figure with »nabokommunerne« named as not understood
+    ("ledighed i nabokommunerne", "neighbours", "Jeg ved ikke, hvilke kommuner der er jeres nabokommuner"),
+    ("hvor ligger Herlev i forhold til nabokommunerne", "neighbours", "nabokommuner"),
+])
+def test_areas_chosen_by_size_or_as_neighbours_are_asked_to_be_named(store, text, reason, said):
+    result = ask(store, text)
+    assert isinstance(result.result, NotUnderstood) and result.result.reason == reason
+    assert said in result.plain and "»ledighed i " in result.plain
+    # the superlative of a figure still ranks: »kommunerne med den største ledighed«
+    assert ask(store, "kommunerne med den største ledighed").result.ranking is not None
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("ledighed i hovedstadsområdet", "hovedstadsområdet"),
+    ("ledigheden på Vestegnen", "Vestegnen"),
+    ("ledighed i Storkøbenhavn", "Storkøbenhavn"),
+    ("sygedagpenge på Fyn", "Fyn"),
+    ("ledighed i Jylland", "Jylland"),
+])
+def test_a_part_of_the_country_that_is_no_area_held_says_which_areas_are(store, text, word):
+    # It gave Ballerup's figure, with »hovedstadsområdet« named as not understood.
+    result = ask(store, text)
+    assert isinstance(result.result, NotUnderstood) and result.result.reason == "area_group"
+    assert f"Faktabot har ikke tal for »{word.casefold()}« som ét område" in result.plain
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("dagpenge og kontanthjælp i Albertslund", {"A-dagpenge", "Kontanthjælp"}),
+    ("kontanthjælp og uddannelseshjælp", {"Kontanthjælp", "Uddannelseshjælp"}),
+])
+def test_a_figure_named_beside_another_part_of_its_own_kind_lists_both_parts(store, text, parts):
+    # »dagpenge og kontanthjælp« answered kontanthjælpsmodtagere in all with »ingen tal for
+    # kontanthjælpsmodtagere opdelt på ydelse (A-dagpenge) – her er det samlede tal«.
+    result = ask(store, text)
+    assert result.result.indicator.id == "fuldtidspersoner"
+    assert {p.label for p in result.result.parts} == parts
+    assert "opdelt på ydelse" not in result.plain
+
+
 def test_chart_is_a_png_sized_for_slack_with_comparison_and_sample_marker(store):
     result = ask(store, "sygedagpenge vs landet", with_chart=True)
     image = imread(io.BytesIO(result.chart), format="png")
@@ -767,6 +898,18 @@ def test_a_part_missing_in_an_area_is_said_not_replaced_by_another_part(store):
     assert "Der er ingen tal for fuldtidspersoner (Førtidspension) i Herlev" in result.text
 
 
+@pytest.mark.parametrize(("text", "said"), [
+    ("forsørgertryk kvinder i Herlev", ("Der er ingen tal for forsørgertrykket (Kvinder) i Herlev – i Herlev er der "
+                                       "kun tal for forsørgertrykket (Kontanthjælp).")),
+    ("førtidspension i Herlev", ("Der er ingen tal for fuldtidspersoner (Førtidspension) i Herlev – i Herlev er der "
+                                "kun tal for fuldtidspersoner (Kontanthjælp).")),
+])
+def test_a_part_missing_where_the_figure_has_other_parts_names_those(store, text, said):
+    # It said »kilden giver det ikke for det område«, though Herlev has the figure for kontanthjælp.
+    result = ask(store, text)
+    assert said in result.plain and "kilden giver det ikke" not in result.plain
+
+
 @pytest.mark.parametrize(("question", "headline"), [
     ("flest ledige på dagpenge", "Ledige (A-dagpenge), "), ("højeste aktiveringsgrad for kontanthjælp",
                                                           "Aktiveringsgraden (Kontanthjælp), ")])
@@ -1235,8 +1378,11 @@ def test_how_many_kommuner_are_over_a_level_counts_them(store):
     # an age stays an age: a catalogue age, or any 15–99 without »pct« (»hvor mange ledige er over 50«
     # was answered »Ja: 805 fuldtidspersoner er over 50 fuldtidspersoner«); it is named as set aside
     assert parse("ledige over 60").threshold is None and parse("ledige over 60").breakdown == "alder=60 år og derover"
+    aged = parse("hvor mange ledige er over 45")
+    assert aged.threshold is None and aged.unused == ("over", "45")
+    # »over 50« is the age groups it spans (50-59 år, 60 år og derover), no longer set aside
     aged = parse("hvor mange ledige er over 50")
-    assert aged.threshold is None and aged.unused == ("over", "50")
+    assert aged.threshold is None and aged.unused == () and aged.only_parts == ("50-59 år", "60 år og derover")
     assert parse("er ungeledigheden over 20 pct").threshold == (">", 20.0)
 
 

@@ -120,6 +120,50 @@ def test_a_follow_up_changes_only_what_it_names(store, lines, indicator, area, p
     assert (data["indicator"], data["area"]["code"], data["period"], data["intent"]) == (indicator, area, period, intent)
 
 
+@pytest.mark.parametrize("then", ["hvad med Herlev?", "og hvad med Herlev", "hvad så med Herlev?"])
+def test_hvad_med_an_area_asks_that_area_not_a_comparison_with_it(store, then):
+    # »hvad med Herlev« after »ledighed i hele landet« answered hele landet with Herlev beside it:
+    # »med« before an area read as »sammenlignet med«.
+    second = chat(store, "ledighed i hele landet", then)[-1]
+    assert second.result.area.code == "163" and second.result.query.compare == ()
+    assert second.plain.startswith("Ledige i Herlev")
+
+
+@pytest.mark.parametrize(("first", "kept"), [
+    ("fuldtidspersoner på a-dagpenge i Albertslund", "ydelse=A-dagpenge"),
+    ("ledige på a-dagpenge", "ydelse=A-dagpenge"),
+])
+def test_a_follow_up_naming_a_group_keeps_the_benefit_asked_before(store, first, kept):
+    # »og kvinder?« after A-dagpenge dropped A-dagpenge: »ingen tal for fuldtidspersoner (Kvinder)
+    # i Albertslund – kilden giver det ikke for det område«, or all ledige.
+    second = chat(store, first, "og kvinder?")[-1]
+    assert second.result.query.breakdown == kept and second.result.missing_breakdown == "køn=Kvinder"
+    assert second.result.observation is not None
+    assert chat(store, "ledige kvinder", "og mænd?")[-1].result.query.breakdown in ("", "køn=Mænd")
+    listed = chat(store, "ledige på a-dagpenge", "og fordelt på ydelse?")[-1].result
+    assert {p.label for p in listed.parts} == {"A-dagpenge", "Kontant- og uddannelseshjælp"}
+
+
+@pytest.mark.parametrize("then", ["og hvad med os?", "og vores kommune?", "hvad med hos os?"])
+def test_a_follow_up_asking_us_is_the_configured_kommune(store, then):
+    # »og hvad med os?« after »kontanthjælp i Herlev« answered Herlev again.
+    second = chat(store, "kontanthjælp i Herlev", then)[-1]
+    assert second.result.area.code == "151" and second.result.query.compare == ()
+
+
+def test_a_follow_up_comparing_with_us_adds_the_configured_kommune(store):
+    # »sammenlignet med os« after »ledighed i Herlev« was »Det forstod jeg ikke«.
+    second = chat(store, "ledighed i Herlev", "sammenlignet med os")[-1]
+    assert second.result.area.code == "163" and [c.area.code for c in second.result.comparisons] == ["151"]
+
+
+def test_an_age_span_after_a_listing_by_age_lists_its_groups(store):
+    # »og over 50?« after »forsørgertryk fordelt på alder« asked 60+ as a part and listed by age beside it.
+    second = chat(store, "forsørgertryk fordelt på alder", "og over 50?")[-1]
+    assert {p.label for p in second.result.parts} == {"50-59 år", "60 år og derover"}
+    assert second.result.missing_breakdown is None
+
+
 def test_compared_with_landet_keeps_the_question_and_adds_landet(store):
     _first, second = chat(store, "ledighedsprocent Aarhus maj 2026", "sammenlignet med landet")
     assert second.result.query.compare == ("000",) and second.result.area.code == "751"

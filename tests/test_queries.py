@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.asking.queries import NotUnderstood, PeriodRequest, Query, parse, tokenize
+from bot.asking.queries import NotUnderstood, PeriodRequest, Query, default_vocabulary, parse, tokenize
+from indicators.catalogue import default_catalogue
 
 
 @pytest.mark.parametrize(
@@ -504,3 +505,41 @@ def test_a_link_or_address_is_no_part_of_the_question(text):
                                   "jeg vil gerne vide noget om fleksjob"])
 def test_the_ways_of_asking_are_no_words_set_aside(text):
     assert parse(text).unused == ()
+
+
+def test_every_part_span_names_parts_the_catalogue_has():
+    # [part_spans] in vocabulary.toml: »over 50« lists catalogue values; a misspelt one would list nothing
+    catalogue = default_catalogue()
+    for phrase, (key, values) in default_vocabulary().part_spans.items():
+        assert set(values) <= set(catalogue.breakdowns[key].values.values()), phrase
+
+
+@pytest.mark.parametrize(("text", "breakdown"), [
+    ("hvor mange unge under 25 er ledige", "alder=16-24 år"),  # not 18-29 and 16-24 both, listed
+    ("ledige i alderen 30-39", "alder=30-39 år"),  # »alderen« was named as not understood
+])
+def test_an_age_group_as_managers_write_it(text, breakdown):
+    query = parse(text)
+    assert query.breakdown == breakdown and query.unused == () and query.by is None
+
+
+def test_a_second_breakdown_is_set_aside_not_guessed_as_another_word():
+    # »ledige fordelt på køn og alder« read »alder« as »falder« and answered the development
+    query = parse("ledige fordelt på køn og alder")
+    assert query.intent == "value" and query.by == "køn" and query.unused == ("alder",)
+
+
+@pytest.mark.parametrize(("text", "indicator", "breakdown"), [
+    # not understood: »ledige« was inside the part's phrase, and no figure was read from the part
+    ("ikke-forsikrede ledige i Herlev", "ledige", "ydelse=Kontant- og uddannelseshjælp"),
+    # fuldtidspersoner on A-dagpenge, not the ledige asked
+    ("forsikrede ledige i Herlev", "ledige", "ydelse=A-dagpenge"),
+    ("a-dagpengemodtagere i Albertslund", "fuldtidspersoner", "ydelse=A-dagpenge"),  # »a« set aside
+    ("ledighedsydelsesmodtagere", "fuldtidspersoner", "ydelse=Ledighedsydelse"),  # not understood
+    ("personer i ressourceforløb over 50", "fuldtidspersoner", "ydelse=Ressourceforløb"),  # not understood
+])
+def test_a_benefit_group_as_managers_name_it(text, indicator, breakdown):
+    query = parse(text)
+    assert isinstance(query, Query), query
+    assert (query.indicator, query.breakdown) == (indicator, breakdown)
+    assert query.unused == () or query.unused == ("personer",)

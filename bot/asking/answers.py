@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import combinations
 
 from bot.asking.queries import PeriodRequest, Query
 from indicators import periods
@@ -179,6 +180,9 @@ class Answer:
     # konjunkturprognose: hele landet), which is answered instead of »ingen tal for Ballerup«.
     only_area: bool = False
     no_total: bool = False  # no breakdown asked and no total published: one part is shown (named)
+    # Of the parts asked (»a-dagpenge kvinder«), the figure is published for these (query.breakdown)
+    # but not by the rest (missing_breakdown): the kept parts' figure is shown, said so.
+    kept_breakdown: bool = False
     aggregate: Aggregate | None = None  # the observation is a year or quarter made of months
     change: Change | None = None  # a change question: against the base period
     base_missing: str | None = None  # a change question whose base period has no data
@@ -189,6 +193,9 @@ class Answer:
     # No figure for the area: the few areas that have the figure (eksempeldata for Ballerup,
     # Albertslund and hele landet), so »hvad med Herlev?« says where there are figures.
     held_in: tuple[Area, ...] = ()
+    # No figure for the area asked, nor for the areas named beside it (»i Nordjylland og Syddanmark«): these
+    also_without: tuple[Area, ...] = ()
+    held_parts: tuple[str, ...] = ()  # the part asked is missing; the area has the figure for these (a few)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -503,6 +510,16 @@ def _series_for(query: Query, store: Store, indicator: Indicator, area: Area,
     if breakdown and not available and (broader := _broader(breakdown, kinds)) is not None \
             and (found := store.period_kinds(indicator.id, area.code, broader)):
         return replace(query, breakdown=broader), broader, None, found
+    if breakdown and not available and ";" in breakdown:
+        # »a-dagpenge kvinder«: no figure by both, but by ydelse; that part's figure, the rest said
+        # missing (it answered »ingen tal … kilden giver det ikke for det område«).
+        asked = sorted(parse_breakdown(breakdown).items())
+        for size in range(len(asked) - 1, 0, -1):
+            for kept in combinations(asked, size):
+                text = ";".join(f"{key}={value}" for key, value in kept)
+                if found := store.period_kinds(indicator.id, area.code, text):
+                    missing = ";".join(f"{key}={value}" for key, value in asked if (key, value) not in kept)
+                    return replace(query, breakdown=text), text, missing, found
     if breakdown and not available:
         # "ledige kvinder" where only the total is published: answer the total and say so.
         missing_breakdown, breakdown = query.breakdown, ""
@@ -525,6 +542,11 @@ def _series_for(query: Query, store: Store, indicator: Indicator, area: Area,
             # largest other part answered another question, named only in a note)
             found = store.newest(indicator.id, area.code, candidates)
             newest = [found[b] for b in candidates]
+            if query.by and (named := [found[b] for b in candidates
+                                       if parse_breakdown(b).get(query.by) in query.only_parts]):
+                # »jobafklaring og ressourceforløb«: the first part named leads, not the largest
+                # (Førtidspension, not asked, was the headline above the two listed)
+                newest = [min(named, key=lambda o: query.only_parts.index(parse_breakdown(o.breakdown)[query.by]))]
             best = max(newest, key=lambda o: (o.period, o.value if o.value is not None else float("-inf")))
             breakdown = best.breakdown
             available = store.period_kinds(indicator.id, area.code, breakdown)
@@ -646,6 +668,14 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     if query.compare_own and query.area not in (None, default_area) and default_area not in query.compare:
         query = replace(query, compare=(*query.compare, default_area))  # »… end os«
     area = areas.get(query.area or default_area)
+    if query.compare and query.intent != "ranking" and not store.breakdowns(indicator.id, area.code):
+        # »sygedagpenge i Herlev, Gladsaxe og Ballerup« said only »ingen tal … i Herlev«: the areas
+        # named after it were dropped unsaid. The first one holding the figure leads; the rest are
+        # listed beside it, the ones without figures said so.
+        held = next((code for code in query.compare if store.breakdowns(indicator.id, code)), None)
+        if held is not None:
+            query = replace(query, area=held, compare=(area.code, *(c for c in query.compare if c != held)))
+            area = areas.get(held)
     only_area = False
     if query.area is None and area.kind not in indicator.area_kinds and len(indicator.area_kinds) == 1:
         kinds = [a for a in areas if a.kind == indicator.area_kinds[0]]
@@ -662,8 +692,14 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
                       ranking=found, missing_breakdown=missing_breakdown, broader_of=broader_of)
     kind = _kind_for(query.period, indicator, available)
     if kind is None:
+        # A part missing where the figure has a few others (Herlev's forsørgertryk: kontanthjælp only):
+        # those are named; it said »kilden giver det ikke for det område«.
+        held_parts = [b for b in store.breakdowns(indicator.id, area.code) if b and ";" not in b] \
+            if missing_breakdown and not query.compare else []
         return Answer(query=query, indicator=indicator, area=area, observation=None,
-                      missing_breakdown=missing_breakdown, held_in=_held_in(store, indicator, areas, default_area))
+                      missing_breakdown=missing_breakdown, held_in=_held_in(store, indicator, areas, default_area),
+                      also_without=tuple(areas.get(code) for code in query.compare),
+                      held_parts=tuple(held_parts) if len(held_parts) <= HELD_IN_NAMED else ())
     development_year = None
     if query.intent == "development" and query.extreme is None and "month" in available and \
             (asked := resolve(query.period, today, None)).period is not None and _period(asked.period).length == 12:
@@ -824,6 +860,8 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         low=min(window, key=lambda o: o.value) if window else None,
         high=max(window, key=lambda o: o.value) if window else None,
         missing_breakdown=missing_breakdown, broader_of=broader_of, no_total=bool(breakdown) and not asked_breakdown, aggregate=made, change=asked_change, base_missing=base_missing,
+        kept_breakdown=bool(missing_breakdown and breakdown) and
+        parse_breakdown(breakdown).items() <= parse_breakdown(asked_breakdown).items(),
         movers=tuple(movers[:3]), national_change=national_change, only_area=only_area,
         extreme=extreme, extreme_span=span,
         share_indicator=(whole_indicator := catalogue.get(query.share_of) if query.share_of else None),

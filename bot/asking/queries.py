@@ -133,7 +133,9 @@ class NotUnderstood:
     # figure named or talked about), "ranking_change" (kommuner ranked by how much a figure moved,
     # which a ranking cannot do), "half_year" or "season" (none is made), "which_figure" (an area or
     # a period alone: »Ballerup«, »maj«), "negated_part" (»ledige uden dagpenge«: no figure leaves a part out),
-    # "open_period" (»før 2023«: no figure of every period before or after one)
+    # "open_period" (»før 2023«: no figure of every period before or after one), "size" or "neighbours"
+    # (areas chosen by size or as neighbours, which are not known), "area_group" (a part of the country
+    # held as no area: »hovedstadsområdet«)
     reason: str = "unknown_words"
 
 
@@ -142,6 +144,8 @@ class Vocabulary:
     indicators: dict[str, str]  # folded phrase -> indicator id
     rates: dict[str, str]  # indicator id -> its rate indicator id
     breakdown_values: dict[str, tuple[str, str]]  # folded phrase -> (key, canonical value)
+    # folded phrase -> (key, its canonical values): »over 50« names the age groups 50-59 and 60+
+    part_spans: dict[str, tuple[str, tuple[str, ...]]]
     breakdown_keys: dict[str, str]  # folded key name ("koen", "ydelse", "maalgruppe") -> key
     areas: dict[str, str]  # folded phrase -> area code
     months: dict[str, int]
@@ -169,6 +173,9 @@ class Vocabulary:
     by_words: dict[str, str] = field(default_factory=dict)  # "aldersgrupper" -> "alder": a breakdown by it
     by_stand_in: dict[str, str] = field(default_factory=dict)  # "gruppe" -> "ydelse" where a figure lacks the first
     half_year: frozenset[str] = frozenset()  # "halvår", "h1": no half-year figure is made
+    size: frozenset[str] = frozenset()  # "største" before "kommuner": areas chosen by size, not known
+    neighbours: frozenset[str] = frozenset()  # "nabokommunerne": areas not known either
+    area_groups: frozenset[str] = frozenset()  # "hovedstadsområdet", "fyn": no area held
     season: frozenset[str] = frozenset()  # "efteråret", "sommer": no season's figure is made
     difference: frozenset[str] = frozenset()  # "forskellen": a change, unless two areas or figures are named
     count_comparatives: frozenset[str] = frozenset()  # "flere", "færre": with "end <area>" a comparison
@@ -196,6 +203,7 @@ class Vocabulary:
     ranking_areas: dict[str, str] = field(default_factory=dict)  # folded word -> area kind
     own_region: frozenset[str] = frozenset()  # "regionen", "vores region": the configured kommune's region
     own_area: frozenset[str] = frozenset()  # "os", "vores kommune" after "end"/"vs": the configured kommune
+    own_followup: frozenset[str] = frozenset()  # "os" in »og hvad med os?«: the configured kommune asked
     default_ranking: str = "ledighedsprocent"
     percentages: frozenset[str] = frozenset()  # indicator ids measured in pct.
     indicator_breakdowns: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -210,6 +218,9 @@ class Vocabulary:
     projection: frozenset[str] = frozenset()  # "prognosen" beside another figure: its target's projection
     glossary_lead: frozenset[str] = frozenset()  # "hvad er en" before a glossary word
     this_figure: frozenset[str] = frozenset()  # "det", "tallet": the figure talked about
+    area_sounds: tuple[tuple[str, str], ...] = ()  # ("x", "ks"): letters alike in a place name
+    area_regions: dict[str, str] = field(default_factory=dict)  # a kommune's code -> its region's code
+    sounding_areas: dict[str, str] = field(default_factory=dict)  # an area phrase as it sounds -> code
 
     @classmethod
     def build(cls, catalogue: Catalogue, areas: Areas, path: Path = VOCABULARY_PATH) -> Vocabulary:
@@ -225,6 +236,8 @@ class Vocabulary:
             breakdown_keys[fold(kind.name)] = kind.key
             for phrase, value in kind.values.items():
                 breakdown_values.setdefault(phrase, (kind.key, value))
+        part_spans = {fold(phrase): (key, tuple(values)) for key, spans in data.get("part_spans", {}).items()
+                      for phrase, values in spans.items()}
         # Words for a key: alone they ask for the breakdown ("aldersgrupper"); after "fordelt på" or
         # "efter" they name the key, as the catalogue's names do ("fordelt på målgrupper").
         by_words = {fold(word): key for word, key in data.get("by_words", {}).items()
@@ -233,12 +246,17 @@ class Vocabulary:
         breakdown_keys.update({fold(word): key for word, key in data.get("by_keys", {}).items()
                                if key in breakdown_keys.values()})
         intents = {fold(w): intent for intent in INTENTS[1:] for w in data["intents"].get(intent, [])}
+        sounds = tuple((fold_letters(a), fold_letters(b)) for a, b in data.get("area_sounds", ()))
+        sounding_areas: dict[str, str] = {}
+        for phrase, code in areas.vocabulary().items():
+            sounding_areas.setdefault(_sounding(phrase, sounds), code)
         # "giv mig et overblik": read as an intent word, then the targets' board or a development (parse)
         intents.update({fold(w): "overview" for w in data.get("overview", [])})
         return cls(
             indicators=catalogue.vocabulary(),
             rates={i.id: i.rate for i in catalogue if i.rate},
             breakdown_values=breakdown_values,
+            part_spans=part_spans,
             breakdown_keys=breakdown_keys,
             areas=areas.vocabulary(),
             months=months,
@@ -276,6 +294,9 @@ class Vocabulary:
             by_stand_in={key: other for key, other in data.get("by_stand_in", {}).items()
                          if key in breakdown_keys.values() and other in breakdown_keys.values()},
             half_year=frozenset(fold(w) for w in data.get("half_year", [])),
+            size=frozenset(fold(w) for w in data.get("size", [])),
+            neighbours=frozenset(fold(w) for w in data.get("neighbours", [])),
+            area_groups=frozenset(fold(w) for w in data.get("area_groups", [])),
             season=frozenset(fold(w) for w in data.get("season", [])),
             difference=frozenset(fold(w) for w in data.get("difference", [])),
             count_comparatives=frozenset(fold(w) for w in data.get("count_comparatives", [])),
@@ -294,6 +315,7 @@ class Vocabulary:
             ranking_areas={fold(k): v for k, v in data.get("ranking_areas", {}).items()},
             own_region=frozenset(fold(w) for w in data.get("own_region", ())),
             own_area=frozenset(fold(w) for w in data.get("own_area", ())),
+            own_followup=frozenset(fold(w) for w in data.get("own_followup", ())),
             default_ranking=data.get("default_ranking", "ledighedsprocent"),
             percentages=frozenset(i.id for i in catalogue if i.format == "pct"),
             indicator_breakdowns={i.id: i.breakdowns for i in catalogue},
@@ -306,7 +328,18 @@ class Vocabulary:
             projection=frozenset(fold(w) for w in data.get("projection", ())),
             glossary_lead=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("words", ())),
             this_figure=frozenset(fold(w) for w in data.get("this_figure", ())),
+            area_sounds=sounds,
+            area_regions={a.code: a.region for a in areas if a.region},
+            sounding_areas=sounding_areas,
         )
+
+
+def _sounding(word: str, sounds: tuple[tuple[str, str], ...]) -> str:
+    """A folded word with letters that sound alike made the same and doubled letters single:
+    »gladsaxe« and »gladsakse« are both »gladsakse«, »broendby« and »bronby« »brondby«, »bronby«."""
+    for written, said in sounds:
+        word = word.replace(written, said)
+    return re.sub(r"(.)\1+", r"\1", word)
 
 
 def _parts(indicator: Indicator) -> frozenset[tuple[str, str]]:
@@ -322,7 +355,8 @@ def default_vocabulary() -> Vocabulary:
     return Vocabulary.build(default_catalogue(), default_areas())
 
 
-_TOKEN = re.compile(r"(?:19|20)\d{2}-(?:\d{1,2}|[kq][1-4])\b|\d{1,2}[/.](?:19|20)\d{2}\b|\d+-\d+|\w+")
+# »60+«, »50+«: an age group or span, kept with its »+« (it read as »60«, not understood).
+_TOKEN = re.compile(r"(?:19|20)\d{2}-(?:\d{1,2}|[kq][1-4])\b|\d{1,2}[/.](?:19|20)\d{2}\b|\d+-\d+|\d{2}\+|\w+")
 _YEAR = re.compile(r"^(19|20)\d{2}$")
 _ISO_MONTH = re.compile(r"^((?:19|20)\d{2})-(\d{1,2})$")
 _SLASH_MONTH = re.compile(r"^(\d{1,2})[/.]((?:19|20)\d{2})$")  # "05/2025", "01.2026"
@@ -561,6 +595,11 @@ class _Reading:
     extreme: str | None = None  # "hvornår … højest": the series' own high (or low), not a ranking
     extreme_year: bool = False  # "hvilket år …": of whole years
     compare_own: bool = False  # "… end os": the configured kommune compared
+    own_first: bool = False  # »hos os og i Herlev«: the configured kommune leads, the area after beside it
+    own_asked: bool = False  # »og hvad med os?«: the configured kommune, not the area talked about
+    # The figure's word is also a part's name (»kontanthjælp«: ydelse=Kontanthjælp): (key, value)
+    indicator_part: tuple[str, str] | None = None
+    indicator_part_first: bool = False  # named before the other part (»kontanthjælp og dagpenge«)
     threshold: tuple[str, float] | None = None  # "under 3 pct": the level asked against
     needed: bool = False  # »hvad skal der til«: what it takes to reach the target
     newest_shown: bool = False  # the period is the newest an answer before showed (a follow-up's)
@@ -625,6 +664,18 @@ def _after_and(tokens: list[str], i: int, vocab: Vocabulary) -> bool:
     return j >= 0 and tokens[j] in ("og", "eller")
 
 
+def _and_area(tokens: list[str], j: int, vocab: Vocabulary) -> bool:
+    """Whether »og« and an area's name follow tokens[j], with only filler between: »hos os og i Herlev«."""
+    while j < len(tokens) and tokens[j] != "og" and tokens[j] in vocab.filler:
+        j += 1
+    if j >= len(tokens) or tokens[j] != "og":
+        return False
+    j += 1
+    while j < len(tokens) and tokens[j] in vocab.filler and not _phrase(tokens, j, vocab.areas)[0]:
+        j += 1
+    return j < len(tokens) and bool(_phrase(tokens, j, vocab.areas)[0])
+
+
 def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
     r = _Reading()
     # Intent words count even inside an indicator's alias: "udvikling i ledigheden" is both
@@ -685,6 +736,8 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 # »officiel ungeledighed«: »officiel« is the figure's own name, not a seasonally
                 # adjusted series of it (answered »ingen tal for … (Sæsonkorrigeret)«)
                 r.breakdown.pop("korrektion", None)
+            r.indicator_part = vocab.breakdown_values.get(_fold(" ".join(tokens[i:i + ind_used])))
+            r.indicator_part_first = bool(r.indicator_part) and r.indicator_part[0] not in r.breakdown
             r.indicator, i = indicator, i + ind_used
             continue
         own_region, used = _phrase(tokens, i, vocab.own_region)
@@ -799,8 +852,17 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             continue
         if token in vocab.compare_area and i + 1 < len(tokens) and _phrase(tokens, i + 1, vocab.areas)[0]:
             # "ledighed over landsgennemsnittet": Ballerup against landet, not landet's figure
-            # ("over 60" stays an age).
-            r.comparing, i = True, i + 1
+            # ("over 60" stays an age). »hvad med Herlev?« opens a follow-up that asks Herlev: it
+            # answered the area before with Herlev beside it.
+            r.comparing = r.comparing or " ".join(tokens[:i + 1]) not in vocab.followup
+            i += 1
+            continue
+        key, used = _phrase(tokens, i, vocab.breakdown_keys) if r.by else (None, 0)
+        if key and key != r.by and _after_and(tokens, i, vocab):
+            # »fordelt på køn og alder«: one breakdown per answer, the second named as set aside (»alder«
+            # was guessed as »falder« and the development answered)
+            r.unused.append(" ".join(tokens[i:i + used]))
+            i += used
             continue
         key, used = _phrase(tokens, i, vocab.by_words)
         if key:  # "forsørgertryk i aldersgrupper": by alder, as "fordelt på alder"
@@ -831,7 +893,16 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 continue
         area, used = _phrase(tokens, i, vocab.areas)
         if area and not token.isdigit():
-            (r.compare if r.comparing or r.areas else r.areas).append(area)
+            (r.compare if r.comparing or r.areas or r.own_first else r.areas).append(area)
+            i += used
+            continue
+        span, used = _phrase(tokens, i, vocab.part_spans)
+        if span:
+            key, values = span
+            named = [*r.parts.get(key, [r.breakdown[key]] if key in r.breakdown else []), *values]
+            if len(named) > 1:
+                r.parts[key] = named
+            r.breakdown[key] = values[-1]
             i += used
             continue
         value, used = _phrase(tokens, i, vocab.breakdown_values)
@@ -855,6 +926,11 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             continue
         if value:
             key, canonical = value
+            if r.indicator is None and used > 1 and tokens[i] not in vocab.filler \
+                    and (named := vocab.indicators.get(tokens[i + used - 1])):
+                # »forsikrede ledige«, »ikke-forsikrede ledige«: the part's name ends in the figure's
+                # (not understood, or fuldtidspersoner on A-dagpenge answered for ledige)
+                r.indicator = named
             if r.breakdown.get(key, canonical) != canonical:
                 # "ledige kontanthjælp vs dagpenge", "kvinder og mænd": two parts of one key, both
                 # listed (the second replaced the first, which was dropped without a word)
@@ -886,6 +962,18 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if own:  # »har Herlev lavere ledighed end os«: compared with the configured kommune
             r.compare_own, i = True, i + used
             continue
+        own, used = _phrase(tokens, i, vocab.own_area)
+        if own and r.areas and _after_and(tokens, i, vocab):
+            # »ledighed i Herlev og hos os«: the configured kommune beside Herlev (Herlev was answered alone)
+            r.compare_own, i = True, i + used
+            continue
+        if own and not r.areas and _and_area(tokens, i + used, vocab):
+            r.own_first, i = True, i + used  # »ledighed hos os og i Herlev«: as above, ours first
+            continue
+        own, used = _phrase(tokens, i, vocab.own_followup)
+        if own and not r.areas:
+            r.own_asked, i = True, i + used  # (a follow-up's area then is the configured kommune)
+            continue
         if token in vocab.filler or token in vocab.indicators or token in vocab.by or token in vocab.compare \
                 or (token in vocab.descriptive and r.intents & {"why", "development"}):
             i += 1
@@ -915,6 +1003,10 @@ def _guess_misspellings(r: _Reading, vocab: Vocabulary) -> list[str]:
             r.period = PeriodRequest(month=hit)
         elif (hit := _fuzzy(word, vocab.intents, FUZZY_ACCEPT + 4)):
             r.intents.add(hit)
+        elif (hit := _fuzzy(_sounding(word, vocab.area_sounds), vocab.sounding_areas, FUZZY_ACCEPT + 4)) \
+                and hit not in r.areas + r.compare:
+            # spelt as it sounds (»Gladsakse«): a place name, as its letters alone did not tell
+            (r.compare if r.areas else r.areas).append(hit)
         else:
             still_unknown.append(word)
     return still_unknown
@@ -1130,6 +1222,16 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         return NotUnderstood(text=text, reason="half_year")
     if vocab.season & set(tokens):
         return NotUnderstood(text=text, reason="season")  # as a half-year: no such figure is made
+    if vocab.neighbours & set(tokens):
+        return NotUnderstood(text=text, reason="neighbours")  # which kommuner they are is not known
+    if any(t in vocab.size and _phrase(tokens, i + 1, vocab.ranking_areas)[0] for i, t in enumerate(tokens)):
+        return NotUnderstood(text=text, reason="size")  # »de 5 største kommuner«: nor is their size
+    for i in range(len(tokens)):
+        group, used = _phrase(tokens, i, vocab.area_groups)
+        if group and _phrase(tokens, i, vocab.areas)[1] < used:
+            # »ledighed i hovedstadsområdet«: no such area (it gave the configured kommune's figure)
+            named = _as_typed(" ".join(tokens[i:i + used]), _original_words(text))
+            return NotUnderstood(text=text, unknown=(named,), reason="area_group")
     if (opened := _open_period(tokens, vocab)) is not None:
         # »ledighed før 2023« answered 2023 (»før« named as not understood), »efter 2023« 2023 unsaid
         return NotUnderstood(text=text, reason="open_period", unknown=(_original_words(text).get(opened, opened),))
@@ -1195,7 +1297,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         r.extreme_year = any(_phrase(tokens, i, vocab.when_year)[0] for i in range(len(tokens))) if asked_when \
             else context.extreme_year
     named_something = bool(r.areas or r.compare or not r.period.is_latest or r.base or r.intents
-                           or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind or r.own_region)
+                           or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind or r.own_region
+                           or r.compare_own or r.own_asked)
     # »er det eksempeldata?«, »hvor kommer tallet fra?« after a figure ask about that figure's sources;
     # »hvornår er tallene opdateret« about all of them.
     this_figure = "freshness" in r.intents and not {"help", "vocabulary"} & r.intents \
@@ -1210,13 +1313,31 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
             r.indicator = vocab.rates[r.indicator]
         elif r.indicator is not None and r.indicator not in vocab.percentages:
             r.unused.append(r.rate_word)
-    if r.indicator is None and len(r.breakdown) == 1:
+    if r.indicator is None and r.breakdown:
         # "hvor mange er på førtidspension": a part with no figure, read from the figure that has it
-        # (»kom i job« afgangsraten's; »hvor mange job er der« not: see `value_figure_words`).
-        key, value = next(iter(r.breakdown.items()))
-        if (words := vocab.value_figure_words.get(key)) is None or not words.isdisjoint(tokens):
-            r.indicator = vocab.value_figures.get(f"{key}={value}")
+        # (»kom i job« afgangsraten's; »hvor mange job er der« not: see `value_figure_words`); with
+        # other parts named (»a-dagpenge kvinder«, not understood) those are asked of that figure.
+        figures = {vocab.value_figures[f"{k}={v}"] for k, v in r.breakdown.items() if f"{k}={v}" in vocab.value_figures
+                   and ((words := vocab.value_figure_words.get(k)) is None or not words.isdisjoint(tokens))}
+        figure = next(iter(figures), None)
+        if len(figures) == 1 and (len(r.breakdown) == 1 or not still_unknown or set(r.breakdown) <= set(
+                vocab.indicator_breakdowns.get(figure, ()))):
+            # (»hvor stor en andel af de ledige er på dagpenge«, a share of a group, stays not understood)
+            r.indicator = figure
+    if r.indicator_part and not r.parts and r.breakdown.get(key := r.indicator_part[0], r.indicator_part[1]) \
+            != r.indicator_part[1] and (key, r.breakdown[key]) not in vocab.indicator_parts.get(r.indicator, ()):
+        # »dagpenge og kontanthjælp«: two ydelser, one of them also a figure's name; both listed from
+        # the figure that has both (it answered kontanthjælpsmodtagere in all, A-dagpenge said missing)
+        figure = vocab.value_figures.get(f"{key}={r.breakdown[key]}")
+        if figure and r.indicator_part in vocab.indicator_parts.get(figure, ()):
+            both = [r.breakdown[key], r.indicator_part[1]]
+            r.indicator, r.parts[key] = figure, both[::-1] if r.indicator_part_first else both
     compared_place = r.order == "place" and bool(r.compare) and r.area_kind is None
+    if compared_place and not r.comparing and len(r.areas) == 1 and len(r.compare) == 1 \
+            and vocab.area_regions.get(r.areas[0]) == r.compare[0]:
+        # »hvor ligger Ballerup i Region Hovedstaden«: its place among the region's kommuner, as »i
+        # regionen« is (it compared Ballerup with the region's own figure)
+        r.compare, r.own_region, compared_place = [], "area", False
     if compared_place:
         # »hvordan ligger vi på ledighed i forhold til landet«: the comparison asked, not the 98
         # kommuner in order with hele landet under them
@@ -1444,7 +1565,7 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         r.unused.append(r.rate_word)
     if r.threshold is None and not named_indicator:
         r.threshold = context.threshold  # »og i Herlev?« after »er ledigheden under 3 pct«: the same level
-    if not r.areas and r.own_region != "area":
+    if not r.areas and r.own_region != "area" and not r.own_first and not r.own_asked:
         # (»og regionen?« names the area, as »og i Aarhus?« does: not a region beside the one before)
         r.areas = [context.area] if context.area else []
     if not r.compare:
@@ -1460,10 +1581,14 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
     if r.base is None and not r.intents:
         r.base = _moved_with(context, r.period)
     keys = vocab.indicator_breakdowns.get(r.indicator, ())
-    if not r.breakdown:
-        kept = dict(item.split("=", 1) for item in context.breakdown.split(";") if item)
-        r.breakdown = {k: v for k, v in kept.items() if k in keys}
-    if r.by is None and context.by in keys:
+    # The parts before are kept for the keys not named now: »og kvinder?« after »ledige på
+    # a-dagpenge« asks the women on A-dagpenge (A-dagpenge was dropped: all ledige answered).
+    kept = dict(item.split("=", 1) for item in context.breakdown.split(";") if item)
+    # (»og fordelt på ydelse?« lists every ydelse, not A-dagpenge alone)
+    r.breakdown = {**{k: v for k, v in kept.items() if k in keys and k not in r.parts and k != r.by},
+                   **r.breakdown}
+    if r.by is None and context.by in keys and context.by not in r.breakdown:
+        # (»og over 50?« after a listing by age lists its two groups: `_query` reads `r.parts`)
         r.by = context.by
     intent = _intent(r, True)
     if not (r.intents or r.order or r.area_kind or r.base):
