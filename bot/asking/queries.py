@@ -1322,7 +1322,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         figure = next(iter(figures), None)
         if len(figures) == 1 and (len(r.breakdown) == 1 or not still_unknown or set(r.breakdown) <= set(
                 vocab.indicator_breakdowns.get(figure, ()))):
-            # (»hvor stor en andel af de ledige er på dagpenge«, a share of a group, stays not understood)
+            # (»hvor stor en andel af de ledige er på dagpenge« is read before: a share of ledige)
             r.indicator = figure
     if r.indicator_part and not r.parts and r.breakdown.get(key := r.indicator_part[0], r.indicator_part[1]) \
             != r.indicator_part[1] and (key, r.breakdown[key]) not in vocab.indicator_parts.get(r.indicator, ()):
