@@ -891,6 +891,22 @@ def test_newcomers_asked_of_a_stock_are_named_as_not_used(store, question, unuse
     assert ask(store, question).result.query.unused == unused
 
 
+@pytest.mark.parametrize(("question", "verdict"), [
+    ("er vi bedre end landet på forsørgertryk", ("Ballerup klarer sig dårligere end hele landet på forsørgertrykket: "
+                                                "17,6 pct. mod 16,6 pct., og lavere er bedst.")),
+    ("er vi bedre end Glostrup på ledighed", "Ballerup klarer sig bedre end Glostrup på ledighedsprocenten: "),
+    ("samtaler bedre end Albertslund", ("Antallet siger ikke, hvem der klarer sig bedst: Ballerup og Albertslund har "
+                                       "forskellig størrelse"))])
+def test_better_or_worse_than_another_area_is_said_by_the_figures_better_direction(store, question, verdict):
+    # »er vi bedre end landet på ledighed« set »bedre« aside and gave the two figures without a word
+    result = ask(store, question)
+    assert result.result.query.unused == () and result.result.query.verdict and verdict in result.text
+
+
+def test_better_with_no_area_to_compare_is_named_as_not_used(store):
+    assert ask(store, "er vi bedre på ledighed").result.query.unused == ("bedre",)
+
+
 def test_a_part_missing_in_an_area_is_said_not_replaced_by_another_part(store):
     # »og i Herlev?« after førtidspension answered Herlev's kontanthjælp (the largest part there).
     result = ask(store, "fuldtidspersoner førtidspension i herlev")

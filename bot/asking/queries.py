@@ -99,6 +99,7 @@ class Query:
     extreme: str | None = None  # »hvornår var ledigheden højest«: "high" or "low" over the whole series
     extreme_year: bool = False  # »hvilket år var …«: of the whole years' averages (or sums)
     compare_own: bool = False  # »har Herlev lavere ledighed end os«: the configured kommune compared
+    verdict: bool = False  # »er vi bedre end landet«: which of the areas compared does better, said
     # »er ledigheden under 3 pct«: (">", "<", ">=" or "<=", the level) to answer yes or no against
     threshold: tuple[str, float] | None = None
     # The targets asked for by state (»hvilke mål er vi bagud på«): "behind" or "on_track"; "" all.
@@ -194,6 +195,7 @@ class Vocabulary:
     value_figure_words: dict[str, frozenset[str]] = field(default_factory=dict)  # "status" -> {"kom", …}
     negation: frozenset[str] = frozenset()  # "uden", "ikke": before a part, the part left out
     open_period: dict[str, bool] = field(default_factory=dict)  # "før", "efter" before a period: open at one end
+    verdict: frozenset[str] = frozenset()  # "bedre", "dårligere": which area does better
     new_words: frozenset[str] = frozenset()  # "nye": newcomers, which only `new_figures` count
     new_figures: frozenset[str] = frozenset()
     year_ends: dict[str, int] = field(default_factory=dict)  # "ultimo" -> 12, "primo" -> 1: a year's month
@@ -280,6 +282,7 @@ class Vocabulary:
             value_figures=dict(data.get("value_figures", {})),
             negation=frozenset(fold(w) for w in data.get("negation", [])),
             open_period={fold(w): True for w in data.get("open_period", [])},
+            verdict=frozenset(fold(w) for w in data.get("verdict", [])),
             new_words=frozenset(fold(w) for w in data.get("new_words", [])),
             new_figures=frozenset(data.get("new_figures", [])),
             value_figure_words={key: frozenset(map(fold, words))
@@ -595,6 +598,7 @@ class _Reading:
     extreme: str | None = None  # "hvornår … højest": the series' own high (or low), not a ranking
     extreme_year: bool = False  # "hvilket år …": of whole years
     compare_own: bool = False  # "… end os": the configured kommune compared
+    verdict: str = ""  # »bedre«, »dårligere«: which area does better is asked (the word)
     own_first: bool = False  # »hos os og i Herlev«: the configured kommune leads, the area after beside it
     own_asked: bool = False  # »og hvad med os?«: the configured kommune, not the area talked about
     # The figure's word is also a part's name (»kontanthjælp«: ydelse=Kontanthjælp): (key, value)
@@ -973,6 +977,9 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         own, used = _phrase(tokens, i, vocab.own_followup)
         if own and not r.areas:
             r.own_asked, i = True, i + used  # (a follow-up's area then is the configured kommune)
+            continue
+        if token in vocab.verdict:
+            r.verdict, i = r.verdict or token, i + 1  # »er vi bedre end landet«: said below, beside the areas
             continue
         if token in vocab.filler or token in vocab.indicators or token in vocab.by or token in vocab.compare \
                 or (token in vocab.descriptive and r.intents & {"why", "development"}):
@@ -1513,6 +1520,8 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         and set(r.breakdown) <= set(vocab.indicator_breakdowns.get(indicator or "", ())) | {
             key.split("|", 1)[1].split("=", 1)[0] for key in vocab.part_figures if key.startswith(f"{indicator}|")} \
         else None
+    if r.verdict and not (intent == "value" and (r.compare or r.compare_own)):
+        r.unused.append(r.verdict)  # »bedre« with no area to be better than: not answered
     if r.share and share_of is None and indicator not in vocab.percentages:  # (a share figure: the share asked)
         r.unused.append(r.share)  # »andel af befolkningen er ledige«: no part of it to give the share of
     if (own := vocab.part_figures.get(f"{indicator}|{breakdown}")) is not None and intent != "ranking":
@@ -1535,6 +1544,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         other_periods=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_periods)),
         mean=mean, count_gap=r.count_gap, only_parts=only_parts, extreme=r.extreme,
         extreme_year=r.extreme_year, compare_own=r.compare_own, threshold=r.threshold, finer=r.finer,
+        verdict=bool(r.verdict) and intent == "value" and bool(r.compare or r.compare_own),
         status=status, needed=r.needed, newest_shown=r.newest_shown,
         target_asked=intent != "target" and "target" in r.intents, share_of=share_of,
     )
