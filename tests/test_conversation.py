@@ -492,6 +492,16 @@ def test_another_figure_after_a_ranking_of_the_newest_ranks_that_figures_newest(
     assert named.result.ranking.period == "2025"
 
 
+def test_a_follow_up_after_a_share_or_a_verdict_asks_the_same_of_the_new_area(store):
+    # »og i Herlev?« after »andel af de ledige på dagpenge« gave Herlev's part alone; after »er vi
+    # bedre end landet« the figures without the verdict
+    _, herlev = chat(store, "hvor stor en andel af de ledige er på dagpenge", "og i Herlev?")
+    assert herlev.result.area.name == "Herlev" and herlev.result.share_whole is not None
+    assert "pct. af alle ledige i Herlev" in herlev.text
+    _, other = chat(store, "er vi bedre end landet på ledighed", "og end Herlev?")
+    assert "Ballerup klarer sig" in other.text and "end Herlev på ledighedsprocenten" in other.text
+
+
 def test_another_figure_after_the_newest_is_that_figures_newest_and_a_named_period_is_kept(store):
     # »og for ungeledigheden?« after »hvad er målet for sygedagpenge« (2. kvt. 2026 shown) gave
     # 2. kvt. 2026's average of a monthly figure, beside a target line about juli 2026.

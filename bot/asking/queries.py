@@ -1575,6 +1575,11 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         r.unused.append(r.rate_word)
     if r.threshold is None and not named_indicator:
         r.threshold = context.threshold  # »og i Herlev?« after »er ledigheden under 3 pct«: the same level
+    if not named_indicator:
+        # »og i Herlev?« after a share (»andel af de ledige på dagpenge«) or a verdict (»er vi bedre
+        # end landet«): the same asked of Herlev (it gave the part alone, the figures without a word)
+        r.share = r.share or ("andel" if context.share_of else "")
+        r.verdict = r.verdict or ("bedre" if context.verdict else "")
     if not r.areas and r.own_region != "area" and not r.own_first and not r.own_asked:
         # (»og regionen?« names the area, as »og i Aarhus?« does: not a region beside the one before)
         r.areas = [context.area] if context.area else []
