@@ -21,7 +21,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Self
 
-from indicators import validation
+from indicators import periods, validation
 from indicators.catalogue import Areas, default_areas, default_catalogue
 from indicators.database import Database, Migrations
 from indicators.types import SAMPLE_SOURCE, Observation, observations_of_rows
@@ -1508,15 +1508,32 @@ class Store:
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM observations").fetchone()[0]
 
-    def sources_summary(self) -> list[dict]:
-        """Per source: rows, newest period, newest fetch; eksempeldata is one of them."""
+    def sources_summary(self, today: tuple[int, int] | None = None) -> list[dict]:
+        """Per source: rows, newest period, newest fetch; eksempeldata is one of them.
+
+        The newest period is the latest to end of each kind's newest (as text '2026-Q2' sorts after
+        '2026-07', which ends later). `today` (year, month): a period not over by then (a forecast's
+        2026 or 2027) is no newest figure."""
         rows = self.db.execute(
-            "SELECT source, count(*), max(period), max(fetched_at) FROM observations "
-            "GROUP BY source ORDER BY source"
+            "SELECT source, count(*), max(fetched_at) FROM observations GROUP BY source ORDER BY source"
         ).fetchall()
+        newest: dict[str, periods.Period] = {}
+        for source, period in self.db.execute(
+                "SELECT source, max(period) FROM observations WHERE ?1 IS NULL OR substr(period, 1, 4) <= ?1 "
+                "GROUP BY source, length(period), instr(period, 'Q') > 0",
+                (None if today is None else str(today[0]),)):
+            try:
+                found = periods.parse(period)
+            except periods.PeriodError:
+                continue
+            if today is not None and (found.year, found.start_month + found.length - 1) >= today:
+                continue  # not over (a kind whose newest is not over is left out: rare, and said by none)
+            if source not in newest or (found.year, found.start_month + found.length) > \
+                    (newest[source].year, newest[source].start_month + newest[source].length):
+                newest[source] = found
         return [
-            {"source": r[0], "rows": r[1], "newest_period": r[2], "fetched_at": r[3],
-             "sample_data": r[0] == SAMPLE_SOURCE}
+            {"source": r[0], "rows": r[1], "newest_period": str(newest[r[0]]) if r[0] in newest else None,
+             "fetched_at": r[2], "sample_data": r[0] == SAMPLE_SOURCE}
             for r in rows
         ]
 

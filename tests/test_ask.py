@@ -1003,6 +1003,14 @@ def test_a_target_asked_of_an_earlier_period_says_its_status_is_of_the_newest(st
     assert past is None or f"Faktabot viser ikke, {past}." in result.text
 
 
+def test_a_forecasts_coming_year_is_no_newest_figure_of_its_source(store):
+    # »Eksempeldata (syntetiske tal): …, nyeste tal 2027« (the konjunkturprognose's year) in 2026
+    text = ask(store, "hvornår er tallene opdateret").text
+    line = next(line for line in text.splitlines() if line.startswith("• Eksempeldata"))
+    assert line.endswith("nyeste tal juli 2026") and "2027" not in text
+    assert any(s["newest_period"] == "2027" for s in store.sources_summary())  # without a date: every period
+
+
 def test_which_targets_are_in_a_state_none_is_in_says_so(store):
     config = load_config(REPO / "faktabot.toml")
     context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))

@@ -1084,11 +1084,12 @@ class Freshness:
     sources: tuple[SourceFreshness, ...]
 
 
-def freshness(query: Query, store: Store, catalogue: Catalogue, default_area: str) -> Freshness:
+def freshness(query: Query, store: Store, catalogue: Catalogue, default_area: str, today: date) -> Freshness:
     runs = store.last_successful_runs()  # connector name ("jobindsats", "statbank", "files") -> when
     indicator = catalogue.get(query.indicator) if query.indicator else None
     if indicator is None:
-        rows = [(s["source"], s["fetched_at"], s["newest_period"]) for s in store.sources_summary()]
+        # (a forecast's next year is no newest figure: »Eksempeldata …, nyeste tal 2027« in 2026)
+        rows = [(s["source"], s["fetched_at"], s["newest_period"]) for s in store.sources_summary((today.year, today.month))]
     else:
         newest: dict[str, tuple[str, str]] = {}
         for o in store.series(indicator.id, query.area or default_area, query.breakdown):

@@ -197,7 +197,7 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
     if isinstance(parsed, NotUnderstood) or parsed.intent in _SAID:
         # A reply made of the question, the configured kommune and the store's data alone: kept
         # with the store's reads like an answer (a reply is immutable, so it is shared).
-        return store.remember(("reply", parsed, config.area), lambda: _said(parsed, store, config))
+        return store.remember(("reply", parsed, config.area, today), lambda: _said(parsed, store, config, today))
     if parsed.intent == "target" and parsed.indicator is None:
         if target_board is None:
             return Reply(parsed, render.render("no_targets.txt.j2"))
@@ -234,7 +234,7 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
 _SAID = frozenset({"help", "vocabulary", "definition", "freshness", "greeting", "thanks"})
 
 
-def _said(parsed: Query | NotUnderstood, store: Store, config: Config) -> Reply:
+def _said(parsed: Query | NotUnderstood, store: Store, config: Config, today: date) -> Reply:
     """The reply to a question not understood, or to help, vocabulary, definition or freshness."""
     catalogue, areas = default_catalogue(), default_areas()
     if isinstance(parsed, NotUnderstood):
@@ -252,7 +252,7 @@ def _said(parsed: Query | NotUnderstood, store: Store, config: Config) -> Reply:
         ind = catalogue.get(parsed.indicator) if parsed.indicator else None
         also = [catalogue.get(other) for other in parsed.also]
         return Reply(parsed, render.render("definition.txt.j2", q=parsed, ind=ind, also=also))
-    found = freshness(parsed, store, catalogue, config.area)
+    found = freshness(parsed, store, catalogue, config.area, today)
     return Reply(found, render.render("freshness.txt.j2", f=found, area=areas.get(parsed.area or config.area)))
 
 
