@@ -43,7 +43,8 @@ def on_direct_message(bot: SlackBot, body: dict) -> None:
     event = body["event"]
     if event.get("subtype") or event.get("bot_id"):
         return  # edits, joins, files and every bot's messages (our own included) are not questions
-    answer_in(bot, event["channel"], event.get("thread_ts"), question_text(event.get("text", "")), event.get("user"))
+    answer_in(bot, event["channel"], event.get("thread_ts"), question_text(event.get("text", "")), event.get("user"),
+              asked_ts=event.get("ts"))
 
 
 def busy_note(bot: SlackBot, body: dict) -> Callable[[str], object] | None:
@@ -63,7 +64,8 @@ def busy_note(bot: SlackBot, body: dict) -> Callable[[str], object] | None:
     return lambda key: post(bot, channel, thread_ts, blocks.word("answer", key), [])
 
 
-def answer_in(bot: SlackBot, channel: str, thread_ts: str | None, text: str, user: str | None) -> None:
+def answer_in(bot: SlackBot, channel: str, thread_ts: str | None, text: str, user: str | None,
+              asked_ts: str | None = None) -> None:
     # One conversation per thread (a mention's answer starts one), and a DM outside threads is one
     # conversation: a follow-up there is read against the question before.
     try:
@@ -72,7 +74,14 @@ def answer_in(bot: SlackBot, channel: str, thread_ts: str | None, text: str, use
         log.exception("slack: answering %r failed", text)
         post(bot, channel, thread_ts, blocks.word("answer", "failed"), [])
         return
-    post_reply(bot, channel, thread_ts, result, draw)
+    posted = post_reply(bot, channel, thread_ts, result, draw)
+    if thread_ts is None:
+        # A DM outside threads: »Reply in thread« on the question or on this answer opens a thread
+        # named by that message's ts; a follow-up there goes on from this question.
+        now = bot.clock()
+        for root in (asked_ts, posted):
+            if root:
+                bot.conversations.carry((channel, None), (channel, root), now)
 
 
 # --- /faktabot --------------------------------------------------------------------------------

@@ -1,0 +1,61 @@
+"""Faktabot in Slack as managers and the Slack admin meet it: follow-ups in DM threads, Slack's own
+formatting in questions, and errors Slack answers with, each reaching the operator with what to do.
+Real HTTP against the running listener and the fake Web API (tests/fake_slack.py), the sample store."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot import clock
+from bot.slack import server
+from tests import fake_slack as slack
+from tests.test_slack import CONFIG, JSON, settings_for
+
+
+@pytest.fixture
+def running(sample_store_copy, fake):
+    bot = server.start(settings_for(sample_store_copy, fake), CONFIG, port=0, upkeep_seconds=3600, chart_processes=0)
+    yield bot
+    bot.stop()
+
+
+def send(port: int, inner: dict, event_id: str) -> None:
+    assert slack.post(port, slack.event(inner, event_id), JSON) == (200, "")
+
+
+def answers_in(fake, channel: str, count: int) -> list[str]:
+    return [c.args["text"] for c in fake.wait_for("chat.postMessage", count=count,
+                                                  where=lambda a: a["channel"] == channel)]
+
+
+# --- follow-ups --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("under", ["the question", "the answer"])
+def test_a_follow_up_in_a_thread_on_a_direct_message_keeps_its_context(running, fake, under):
+    send(running.port, slack.direct_message("ledighed maj", "1764100501.000100"), "Ev501")
+    [first] = fake.wait_for("chat.postMessage", where=lambda a: a["channel"] == "D0LEDER")
+    root = "1764100501.000100" if under == "the question" else first.response["ts"]
+    # A person replies in a thread seconds later at the earliest; here, once the answer is out.
+    deadline = time.monotonic() + 5
+    while running.bot.conversations.get(("D0LEDER", root), clock.now()) is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    send(running.port, slack.direct_message("og i Herlev?", "1764100502.000100", thread_ts=root), "Ev502")
+    [follow_up] = fake.wait_for("chat.postMessage", where=lambda a: a.get("thread_ts") == root)
+    assert "*Ledige i Herlev, maj 2026" in follow_up.args["text"]
+
+
+def test_two_people_in_two_threads_keep_their_own_contexts(running, fake):
+    first, second = "1764100511.000100", "1764100512.000100"
+    send(running.port, slack.mention("ledighed maj", first), "Ev511")
+    send(running.port, slack.mention("ledighedsprocent marts 2025", second, user="U0ANDEN"), "Ev512")
+    fake.wait_for("chat.postMessage", count=2)
+    for number, (root, user) in enumerate([(first, "U0LEDER"), (second, "U0ANDEN")]):
+        follow_up = slack.mention("og i Herlev?", f"17641005{13 + number}.000100", user=user)
+        send(running.port, {**follow_up, "thread_ts": root}, f"Ev51{3 + number}")
+    texts = {ts: [c.args["text"] for c in fake.wait_for("chat.postMessage", count=2,
+                                                         where=lambda a, ts=ts: a.get("thread_ts") == ts)]
+             for ts in (first, second)}
+    assert "*Ledige i Herlev, maj 2026" in texts[first][1]
+    assert "*Ledighedsprocenten i Herlev, marts 2025" in texts[second][1]
