@@ -39,6 +39,7 @@ class Fault:
     status: int = 200
     times: int = 1
     retry_after: int | None = None
+    extra: dict = field(default_factory=dict)  # more of Slack's answer, e.g. missing_scope's "needed"
 
 
 @dataclass
@@ -78,9 +79,11 @@ class FakeSlack:
 
     # -- what tests use --------------------------------------------------------------------
 
-    def fail(self, method: str, error: str, *, status: int = 200, times: int = 1, retry_after: int | None = None) -> None:
-        """The next `times` calls of `method` fail with `error` (and HTTP `status`)."""
-        self.faults.setdefault(method, []).append(Fault(error, status, times, retry_after))
+    def fail(self, method: str, error: str, *, status: int = 200, times: int = 1, retry_after: int | None = None,
+             **extra: object) -> None:
+        """The next `times` calls of `method` fail with `error` (and HTTP `status`); `extra` goes in the
+        answer too, as Slack adds `needed` and `provided` to a missing_scope."""
+        self.faults.setdefault(method, []).append(Fault(error, status, times, retry_after, dict(extra)))
 
     def delete_file(self, file_id: str) -> None:
         """Someone deleted an uploaded file in Slack: a block that shows it is refused from now on."""
@@ -244,7 +247,7 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             token = headers.get("authorization", "").removeprefix("Bearer ")
             fault = fake._fault(method)
             if fault is not None:
-                body = {"ok": False, "error": fault.error}
+                body = {"ok": False, "error": fault.error, **fault.extra}
                 extra = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
                 fake._record(method, args, headers, arrived, body)
                 self._send(fault.status, json.dumps(body).encode(), extra=extra)

@@ -10,6 +10,7 @@ import pytest
 from bot import clock
 from bot.slack import server
 from tests import fake_slack as slack
+from tests.conftest import run_cli
 from tests.test_slack import CONFIG, JSON, settings_for
 
 
@@ -59,3 +60,63 @@ def test_two_people_in_two_threads_keep_their_own_contexts(running, fake):
              for ts in (first, second)}
     assert "*Ledige i Herlev, maj 2026" in texts[first][1]
     assert "*Ledighedsprocenten i Herlev, marts 2025" in texts[second][1]
+
+
+# --- what Slack refuses reaches the operator with what to do ----------------------------------
+
+def given_up(bot) -> list[dict]:
+    return [p for p in bot.records().undelivered() if p["status"] == "given_up"]
+
+
+def test_a_chart_refused_for_a_missing_scope_is_recorded_with_the_scope_to_add(running, fake, caplog):
+    fake.fail("files.getUploadURLExternal", "missing_scope", needed="files:write", provided="chat:write")
+    send(running.port, slack.mention("ledighed maj", "1764100521.000100"), "Ev521")
+    fake.wait_for("files.getUploadURLExternal")
+    running.stop()  # every answer in hand is finished
+    [post] = given_up(running.bot)
+    assert post["channel"] == "C0LEDELSE" and post["error"].startswith("missing_scope")
+    assert "files:write" in post["error"] and "geninstallér appen" in post["error"]
+    [line] = [r for r in caplog.records if r.name == "faktabot.slack" and "missing_scope" in r.getMessage()]
+    assert line.levelname == "ERROR" and "files:write" in line.getMessage()
+
+
+@pytest.mark.parametrize("error, fix", [("not_in_channel", "/invite @Faktabot"),
+                                        ("channel_not_found", "/invite @Faktabot"),
+                                        ("invalid_auth", "SLACK_BOT_TOKEN"),
+                                        ("token_revoked", "SLACK_BOT_TOKEN")])
+def test_an_answer_slack_refuses_for_good_is_recorded_with_what_to_do(running, fake, error, fix):
+    fake.fail("chat.postMessage", error)
+    send(running.port, slack.mention("ledighed maj", "1764100522.000100"), "Ev522")
+    fake.wait_for("chat.postMessage")
+    running.stop()
+    [post] = given_up(running.bot)
+    assert post["error"].startswith(error) and fix in post["error"]
+    assert fake.to("files.getUploadURLExternal") == []  # no chart without its answer
+
+
+@pytest.mark.parametrize("error, fix", [("not_in_channel", "/invite @Faktabot"), ("invalid_auth", "SLACK_BOT_TOKEN"),
+                                        ("missing_scope", "chat:write")])
+def test_an_alert_slack_refuses_says_what_to_do_in_the_deliveries_ledger(running, fake, error, fix):
+    from bot.delivery.channels import DeliveryError, Message
+    from bot.slack.channel import SlackChannel
+
+    fake.fail("chat.postMessage", error, needed="chat:write")
+    with pytest.raises(DeliveryError) as raised:
+        SlackChannel(running.bot).send(Message("#beskaeftigelse-ledelse", "s", "Månedsoverblik", "summary:2026-10"))
+    assert raised.value.permanent and error in str(raised.value) and fix in str(raised.value)
+
+
+def test_faktabot_status_lists_what_slack_did_not_take_with_what_to_do(running, fake, sample_store_copy):
+    fake.fail("chat.postMessage", "not_in_channel")
+    send(running.port, slack.mention("ledighed maj", "1764100531.000100"), "Ev531")
+    fake.wait_for("chat.postMessage")
+    running.stop()
+    result = run_cli("status", db=sample_store_copy)
+    assert result.returncode == 0, result.stderr
+    [line] = [line for line in result.stdout.splitlines() if "C0LEDELSE" in line]
+    assert "opgivet – not_in_channel – Faktabot er ikke med i kanalen; inviter den med /invite @Faktabot" in line
+
+
+def test_faktabot_status_of_a_store_slack_never_used_has_no_slack_lines(sample_store_copy):
+    result = run_cli("status", db=sample_store_copy)
+    assert result.returncode == 0 and "Slack-beskeder" not in result.stdout, result.stderr

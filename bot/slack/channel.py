@@ -26,6 +26,13 @@ _USER_ID = re.compile(r"^@?([UW][A-Z0-9]{2,})$")
 _CHANNEL_ID = re.compile(r"^#?([CG][A-Z0-9]{2,})$")
 
 
+def refused(error: SlackClientError, where: str) -> DeliveryError:
+    """A delivery Slack refused, for the deliveries ledger: Slack's code and what the operator does
+    about it (`posting.explain`); permanent when retrying cannot help."""
+    return DeliveryError(wording("slack_failed", where=where, reason=posting.explain(error)),
+                         permanent=posting.describe(error)[1])
+
+
 class SlackChannel:
     name = "slack"
 
@@ -45,9 +52,7 @@ class SlackChannel:
                 ts = self.bot.client.chat_postMessage(channel=channel, text=fallback, blocks=blocks.capped(
                     blocks.sections(message.text)), unfurl_links=False, unfurl_media=False)["ts"]
         except SlackClientError as error:
-            reason, permanent = posting.describe(error)
-            raise DeliveryError(wording("slack_failed", where=message.recipient, reason=reason),
-                                permanent=permanent) from None
+            raise refused(error, where=message.recipient) from None
         return f"slack:{channel}:{ts}"
 
     def _send_alert(self, channel: str, target: str, kind: str, message: Message) -> str:
@@ -86,9 +91,7 @@ class SlackChannel:
             try:
                 return self.bot.client.conversations_open(users=match[1])["channel"]["id"]
             except SlackClientError as error:
-                reason, permanent = posting.describe(error)
-                raise DeliveryError(wording("slack_failed", where=recipient, reason=reason),
-                                    permanent=permanent) from None
+                raise refused(error, where=recipient) from None
         if not recipient.startswith("#"):
             raise DeliveryError(wording("slack_bad_recipient", recipient=recipient), permanent=True)
         name = recipient[1:].lower()
@@ -109,6 +112,4 @@ class SlackChannel:
                 if not cursor:
                     return
         except SlackClientError as error:
-            reason, permanent = posting.describe(error)
-            raise DeliveryError(wording("slack_failed", where="conversations.list", reason=reason),
-                                permanent=permanent) from None
+            raise refused(error, where="conversations.list") from None

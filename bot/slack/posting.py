@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.asking.conversation import Reply
 from bot.slack import blocks
 from bot.slack.app import SlackBot
+from indicators.wording import wording
 
 log = logging.getLogger("faktabot.slack")
 
@@ -21,6 +22,11 @@ PERMANENT = frozenset({"channel_not_found", "not_in_channel", "is_archived", "in
                        "token_revoked", "not_authed", "missing_scope", "invalid_blocks", "msg_too_long",
                        "no_text", "restricted_action", "cannot_dm_bot", "user_not_found"})
 NOT_MEMBER = frozenset({"not_in_channel", "channel_not_found"})
+# What the operator does about an error (messages.toml [errors]): the Slack admin's fixes.
+FIXES = {"not_in_channel": "slack_fix_not_in_channel", "channel_not_found": "slack_fix_channel_not_found",
+         "is_archived": "slack_fix_is_archived", "missing_scope": "slack_fix_missing_scope",
+         "invalid_auth": "slack_fix_token", "not_authed": "slack_fix_token", "token_revoked": "slack_fix_token",
+         "token_expired": "slack_fix_token", "account_inactive": "slack_fix_token"}
 Draw = Callable[[], "bytes | None"]  # draws an answer's chart when called
 
 
@@ -47,7 +53,7 @@ def post(bot: SlackBot, channel: str, thread_ts: str | None, text: str, layout: 
             not_member()
             return None
         drawn = chart() if callable(chart) and not permanent else chart
-        _record(bot, {"message": payload, "chart_title": chart_title}, drawn or None, reason, permanent)
+        _record(bot, {"message": payload, "chart_title": chart_title}, drawn or None, error)
         return None
     where = {"channel": channel, "thread_ts": thread_ts, "chart_title": chart_title}
     if callable(chart):
@@ -74,7 +80,7 @@ def _chart(bot: SlackBot, where: dict, chart: bytes) -> None:
     try:
         upload_chart(bot, where, chart)
     except SlackClientError as error:
-        _record(bot, where, chart, *describe(error))
+        _record(bot, where, chart, error)
 
 
 def upload_chart(bot: SlackBot, where: dict, chart: bytes) -> None:
@@ -105,11 +111,18 @@ def upload_chart(bot: SlackBot, where: dict, chart: bytes) -> None:
         bot.shared.keep(key, file_id)
 
 
-def _record(bot: SlackBot, payload: dict, chart: bytes | None, reason: str, permanent: bool) -> None:
+def _record(bot: SlackBot, payload: dict, chart: bytes | None, error: SlackClientError) -> None:
+    """Keep what Slack did not take: for a retry, or, when only the operator can fix it (the bot is
+    not in the channel, a scope or the token), given up and logged as an error that says what to do."""
     channel = (payload.get("message") or payload)["channel"]
-    log.warning("slack: post to %s failed%s: %s", channel, " for good" if permanent else "; will retry", reason)
-    if not permanent:
-        bot.records().failed_post(channel, payload.get("thread_ts"), payload, chart, reason, bot.clock())
+    thread_ts = (payload.get("message") or payload).get("thread_ts")
+    permanent, text = describe(error)[1], explain(error)
+    if permanent:
+        log.error("slack: post to %s failed for good: %s", channel, text)
+    else:
+        log.warning("slack: post to %s failed; will retry: %s", channel, text)
+    bot.records().failed_post(channel, thread_ts, payload, None if permanent else chart, text, bot.clock(),
+                              permanent=permanent)
 
 
 def describe(error: SlackClientError) -> tuple[str, bool]:
@@ -119,6 +132,18 @@ def describe(error: SlackClientError) -> tuple[str, bool]:
         status = error.response.status_code if error.response is not None else 0
         return f"{code or 'HTTP ' + str(status)}", code in PERMANENT
     return str(error) or type(error).__name__, False
+
+
+def explain(error: SlackClientError) -> str:
+    """The error as the operator reads it: Slack's code and, where the operator can fix it, how
+    (»not_in_channel – Faktabot er ikke med i kanalen; inviter den med /invite @Faktabot …«)."""
+    reason = describe(error)[0]
+    fix = FIXES.get(reason)
+    if fix is None:
+        return reason
+    response = error.response if isinstance(error, SlackApiError) else None
+    needed = (response.get("needed") if response is not None else None) or "?"
+    return f"{reason} – {wording(fix, needed=needed)}"
 
 
 def retry_failed_posts(bot: SlackBot) -> int:
@@ -135,13 +160,14 @@ def retry_failed_posts(bot: SlackBot) -> int:
                     try:
                         upload_chart(bot, where, failed.chart)
                     except SlackClientError as error:  # the message is out: only the chart is left
-                        records.failed_post(message["channel"], where["thread_ts"], where, failed.chart,
-                                            describe(error)[0], bot.clock())
+                        _record(bot, where, failed.chart, error)
             elif failed.chart:
                 upload_chart(bot, failed.payload, failed.chart)
         except SlackClientError as error:
-            reason, permanent = describe(error)
-            records.retried(failed.id, reason, bot.clock(), permanent=permanent)
+            permanent = describe(error)[1]
+            if permanent:
+                log.error("slack: post to %s failed for good: %s", failed.channel, explain(error))
+            records.retried(failed.id, explain(error), bot.clock(), permanent=permanent)
             continue
         records.retried(failed.id, None, bot.clock())
         sent += 1
