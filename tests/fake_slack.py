@@ -50,6 +50,9 @@ class FakeSlack:
     uploads: dict[str, bytes] = field(default_factory=dict)
     shares: dict[str, str] = field(default_factory=dict)  # file id -> the channel its upload completed in
     faults: dict[str, list[Fault]] = field(default_factory=dict)
+    # The bot token's scopes, as auth.test's x-oauth-scopes header tells them: the manifest's.
+    scopes: tuple[str, ...] = ("app_mentions:read", "im:history", "chat:write", "commands", "files:write",
+                               "channels:read", "groups:read", "im:write")
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
@@ -255,7 +258,7 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             body = fake.answer(method, args, token)
             # Recorded before the answer leaves, so a test that sees the call also sees the answer.
             fake._record(method, args, headers, arrived, body)
-            extra = {"x-oauth-scopes": "app_mentions:read,chat:write,commands,files:write,im:history"}
+            extra = {"x-oauth-scopes": ",".join(fake.scopes)}
             self._send(200, json.dumps(body).encode(), extra=extra if method == "auth.test" else {})
 
         do_GET = do_POST

@@ -8,9 +8,9 @@ import time
 import pytest
 
 from bot import clock
-from bot.slack import server
+from bot.slack import posting, server
 from tests import fake_slack as slack
-from tests.conftest import run_cli
+from tests.conftest import REPO, run_cli
 from tests.test_slack import CONFIG, JSON, settings_for
 
 
@@ -120,3 +120,34 @@ def test_faktabot_status_lists_what_slack_did_not_take_with_what_to_do(running, 
 def test_faktabot_status_of_a_store_slack_never_used_has_no_slack_lines(sample_store_copy):
     result = run_cli("status", db=sample_store_copy)
     assert result.returncode == 0 and "Slack-beskeder" not in result.stdout, result.stderr
+
+
+# --- the app's scopes ---------------------------------------------------------------------------
+
+def manifest_scopes() -> list[str]:
+    lines = (REPO / "slack-manifest.yml").read_text(encoding="utf-8").splitlines()
+    start = lines.index("    bot:") + 1
+    scopes = []
+    for line in lines[start:]:
+        if not line.startswith("      - "):
+            break
+        scopes.append(line.removeprefix("      - ").split("#")[0].strip())
+    return scopes
+
+
+def test_the_manifest_asks_for_every_scope_the_code_uses_and_no_more():
+    assert sorted(manifest_scopes()) == sorted(posting.SCOPES)
+
+
+def test_a_token_without_a_scope_the_code_uses_is_named_at_start_with_what_to_do(sample_store_copy, fake, caplog):
+    fake.scopes = tuple(s for s in posting.SCOPES if s not in ("files:write", "im:write"))
+    running = server.start(settings_for(sample_store_copy, fake), CONFIG, port=0, upkeep_seconds=3600,
+                           chart_processes=0)
+    running.stop()
+    [line] = [r for r in caplog.records if r.name == "faktabot.slack" and "missing_scope" in r.getMessage()]
+    assert line.levelname == "ERROR" and "files:write, im:write" in line.getMessage()
+    assert "geninstallér appen" in line.getMessage()
+
+
+def test_a_token_with_every_scope_starts_without_a_scope_error(running, caplog):
+    assert not [r for r in caplog.records if "missing_scope" in r.getMessage()]

@@ -28,6 +28,17 @@ FIXES = {"not_in_channel": "slack_fix_not_in_channel", "channel_not_found": "sla
          "invalid_auth": "slack_fix_token", "not_authed": "slack_fix_token", "token_revoked": "slack_fix_token",
          "token_expired": "slack_fix_token", "account_inactive": "slack_fix_token"}
 Draw = Callable[[], "bytes | None"]  # draws an answer's chart when called
+# The bot token's scopes the code uses, each for its calls; slack-manifest.yml asks for these and no more.
+SCOPES = (
+    "app_mentions:read",  # app_mention events: questions in channels
+    "im:history",  # message.im events: questions in DMs
+    "chat:write",  # chat.postMessage, chat.update
+    "commands",  # /faktabot
+    "files:write",  # files.getUploadURLExternal, files.completeUploadExternal: charts
+    "channels:read",  # conversations.list: "#kanal" recipients
+    "groups:read",  # conversations.list: private channels the bot is in
+    "im:write",  # conversations.open: "@U…" recipients
+)
 
 
 def post_reply(bot: SlackBot, channel: str, thread_ts: str | None, result: Reply, chart: bytes | Draw | None = None,
@@ -144,6 +155,22 @@ def explain(error: SlackClientError) -> str:
     response = error.response if isinstance(error, SlackApiError) else None
     needed = (response.get("needed") if response is not None else None) or "?"
     return f"{reason} – {wording(fix, needed=needed)}"
+
+
+def missing_scopes(bot: SlackBot) -> list[str]:
+    """The scopes of `SCOPES` the bot token lacks (auth.test's x-oauth-scopes header); logged at start
+    as an error that says what to do, so the admin learns it before the first refused answer."""
+    response = bot.client.auth_test()
+    granted = next((v for k, v in (response.headers or {}).items() if k.lower() == "x-oauth-scopes"), None)
+    if granted is None:  # Slack did not say (an older proxy, a stand-in): nothing to check against
+        return []
+    if isinstance(granted, list):
+        granted = ",".join(granted)
+    have = {scope.strip() for scope in granted.split(",")}
+    missing = [scope for scope in SCOPES if scope not in have]
+    if missing:
+        log.error("slack: missing_scope – %s", wording("slack_fix_missing_scope", needed=", ".join(missing)))
+    return missing
 
 
 def retry_failed_posts(bot: SlackBot) -> int:

@@ -317,6 +317,7 @@ def start(settings: Settings, config: Config, *, port: int | None = None, host: 
     bot = SlackBot(settings, config, **options)
     running = Running(bot)
     try:
+        posting.missing_scopes(bot)
         if settings.socket_mode:
             running.socket = SocketModeHandler(build_app(bot), app_token=settings.slack_app_token,
                                                logger=logging.getLogger("faktabot.slack.socket"))
