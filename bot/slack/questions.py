@@ -21,16 +21,19 @@ log = logging.getLogger("faktabot.slack")
 
 _MENTION = re.compile(r"<@[UWB][A-Z0-9]+(?:\|[^>]*)?>")
 _SPECIAL = re.compile(r"<(?:[#!][^>]*|(?:https?|mailto):[^>]*)>")
+# Slack's formatting marks (*fed*, _kursiv_, ~gennemstreget~, `kode`, ```blok```) at a word's edges: the
+# manager's emphasis, not words; echoed as they are, »_ord_« would turn the bot's own text italic.
+_MARKS = re.compile(r"(?<!\S)[*_~`]+|[*_~`]+(?!\S)")
 HELP_WORDS = {"", "hjælp", "hjaelp", "help", "?"}
 SUBSCRIPTION_VERBS = {"abonner", "afmeld"}
 
 
 def question_text(raw: str) -> str:
-    """What a person asked, from Slack's message text: mentions, channel links and URLs dropped,
-    Slack's &amp; &lt; &gt; turned back into characters (they are escaped again when echoed)."""
+    """What a person asked, from Slack's message text: mentions, channel links, URLs and formatting
+    marks dropped, Slack's &amp; &lt; &gt; turned back into characters (they are escaped again when echoed)."""
     text = _SPECIAL.sub(" ", _MENTION.sub(" ", raw))
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return " ".join(text.split())
+    return " ".join(_MARKS.sub(" ", text).split())
 
 
 def on_mention(bot: SlackBot, body: dict) -> None:
