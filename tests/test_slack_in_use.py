@@ -167,3 +167,14 @@ def test_question_text_drops_formatting_marks_and_keeps_words_with_underscores()
     from bot.slack.questions import question_text
 
     assert question_text("*ledighed* _maj_ ~x~ `kode` ```blok``` snake_case") == "ledighed maj x kode blok snake_case"
+
+
+# --- a question in English ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("question, period", [("unemployment in may", "maj 2026"),
+                                              ("how many unemployed in June 2025", "juni 2025"),
+                                              ("unemployment march 2025", "marts 2025")])
+def test_an_english_month_is_the_month_asked(running, fake, question, period):
+    send(running.port, slack.direct_message(question, "1764100551.000100"), "Ev551")
+    [answer] = fake.wait_for("chat.postMessage", where=lambda a: a["channel"] == "D0LEDER")
+    assert answer.args["text"].startswith(f"*Ledige i Ballerup, {period}:"), answer.args["text"]
