@@ -178,3 +178,19 @@ def test_an_english_month_is_the_month_asked(running, fake, question, period):
     send(running.port, slack.direct_message(question, "1764100551.000100"), "Ev551")
     [answer] = fake.wait_for("chat.postMessage", where=lambda a: a["channel"] == "D0LEDER")
     assert answer.args["text"].startswith(f"*Ledige i Ballerup, {period}:"), answer.args["text"]
+
+
+# --- what the channel sees ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("caption, title", [
+    ("*Ungeledigheden i Ballerup, juli 2026: 7,7 pct.*", "Faktabot: Ungeledigheden i Ballerup, juli 2026: 7,7 pct."),
+    ("Sygedagpenge mv. i Ballerup, 2. kvt. 2026: 1.222 personer.",
+     "Faktabot: Sygedagpenge mv. i Ballerup, 2. kvt. 2026: 1.222 personer"),
+    ("*Ledige i Ballerup, maj 2026: 816 fuldtidspersoner (ledighedsprocenten 3,1 pct.).*",
+     "Faktabot: Ledige i Ballerup, maj 2026: 816 fuldtidspersoner (ledighedsprocenten 3,1 pct.)"),
+    ("Samtaler i Ballerup, 2. kvt. 2026: 1.125 samtaler:", "Faktabot: Samtaler i Ballerup, 2. kvt. 2026: 1.125 samtaler"),
+])
+def test_a_chart_title_keeps_the_period_of_an_abbreviation(caption, title):
+    from bot.slack import blocks
+
+    assert blocks.caption_title(caption) == title

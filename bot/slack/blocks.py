@@ -27,6 +27,8 @@ SNOOZE_WEEK, SNOOZE_MONTH = "alert_snooze_week", "alert_snooze_month"
 ACKNOWLEDGE, DEVELOPMENT = "alert_acknowledge", "alert_development"
 ACK_VIEW, NOTE_BLOCK, NOTE_INPUT = "alert_acknowledge_note", "note", "note"
 
+# A short word and its full stop at the end of a caption (»pct.«, »kvt.«, »mv.«): an abbreviation.
+_ABBREVIATION = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,4}\.$")
 # Words Slack would turn into a notification for everyone, written without angle brackets.
 _BROADCAST = re.compile(r"(?<![\w<])@(channel|here|everyone)\b", re.IGNORECASE)
 
@@ -135,7 +137,9 @@ def shared_chart(file_id: str, title: str) -> dict:
 def caption_title(caption: str) -> str:
     """An uploaded chart's title from its caption (a line of mrkdwn)."""
     # A file's title is plain text, not mrkdwn: Slack's escapes would show as they are.
-    title = render.slack_unescape(caption.replace("*", "").replace("_", "").rstrip(":. "))
+    title = render.slack_unescape(caption.replace("*", "").replace("_", "").rstrip(": "))
+    if title.endswith(".") and not _ABBREVIATION.search(title):
+        title = title[:-1]  # a sentence's full stop; »7,7 pct.« keeps its own
     return words()["answer"]["chart_title"].format(title=title)[:250]
 
 
