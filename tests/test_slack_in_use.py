@@ -194,3 +194,21 @@ def test_a_chart_title_keeps_the_period_of_an_abbreviation(caption, title):
     from bot.slack import blocks
 
     assert blocks.caption_title(caption) == title
+
+
+# --- emoji ---------------------------------------------------------------------------------------
+
+def test_an_emoji_is_not_a_word_of_the_question(running, fake):
+    send(running.port, slack.direct_message(":wave::skin-tone-2:", "1764100561.000100"), "Ev561")
+    [greeting] = answers_in(fake, "D0LEDER", 1)
+    send(running.port, slack.direct_message("ledighed maj :chart_with_upwards_trend: :+1:", "1764100562.000100"),
+         "Ev562")
+    answer = answers_in(fake, "D0LEDER", 2)[1]
+    assert greeting.startswith("Skriv hvad du vil vide") and "wave" not in greeting
+    assert answer.startswith("*Ledige i Ballerup, maj 2026:") and "Jeg har ikke tal for" not in answer
+
+
+def test_a_time_of_day_is_not_taken_for_an_emoji():
+    from bot.slack.questions import question_text
+
+    assert question_text("ledighed kl. 10:30:00 :tada:") == "ledighed kl. 10:30:00"

@@ -24,14 +24,17 @@ _SPECIAL = re.compile(r"<(?:[#!][^>]*|(?:https?|mailto):[^>]*)>")
 # Slack's formatting marks (*fed*, _kursiv_, ~gennemstreget~, `kode`, ```blok```) at a word's edges: the
 # manager's emphasis, not words; echoed as they are, »_ord_« would turn the bot's own text italic.
 _MARKS = re.compile(r"(?<!\S)[*_~`]+|[*_~`]+(?!\S)")
+# Emoji as Slack writes them (:wave:, :+1:, :wave::skin-tone-2:): a greeting or a mood, not a word;
+# a name starts with a letter or +, so a time (10:30:00) is left alone.
+_EMOJI = re.compile(r"(?<!:):[a-z+][a-z0-9_+'-]*:(?::skin-tone-\d:)?")
 HELP_WORDS = {"", "hjælp", "hjaelp", "help", "?"}
 SUBSCRIPTION_VERBS = {"abonner", "afmeld"}
 
 
 def question_text(raw: str) -> str:
-    """What a person asked, from Slack's message text: mentions, channel links, URLs and formatting
-    marks dropped, Slack's &amp; &lt; &gt; turned back into characters (they are escaped again when echoed)."""
-    text = _SPECIAL.sub(" ", _MENTION.sub(" ", raw))
+    """What a person asked, from Slack's message text: mentions, channel links, URLs, emoji and
+    formatting marks dropped, Slack's &amp; &lt; &gt; turned back into characters (they are escaped again when echoed)."""
+    text = _EMOJI.sub(" ", _SPECIAL.sub(" ", _MENTION.sub(" ", raw)))
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return " ".join(_MARKS.sub(" ", text).split())
 
