@@ -212,3 +212,45 @@ def test_a_time_of_day_is_not_taken_for_an_emoji():
     from bot.slack.questions import question_text
 
     assert question_text("ledighed kl. 10:30:00 :tada:") == "ledighed kl. 10:30:00"
+
+
+# --- an edited question ---------------------------------------------------------------------------
+
+def edited(new: str, old: str, ts: str, **message: object) -> dict:
+    """Slack's message_changed event in a DM: the message as it is now, and as it was."""
+    event = slack.direct_message("", f"{ts[:-3]}999", subtype="message_changed", hidden=True,
+                                 message={"type": "message", "user": "U0LEDER", "text": new, "ts": ts,
+                                          "edited": {"user": "U0LEDER", "ts": f"{ts[:-3]}999"}, **message},
+                                 previous_message={"type": "message", "user": "U0LEDER", "text": old, "ts": ts})
+    del event["user"], event["text"]  # as Slack sends it: who and what are in `message`
+    return event
+
+
+def test_a_question_corrected_in_a_direct_message_is_answered_in_its_thread(running, fake):
+    send(running.port, slack.direct_message("ledihed maj", "1764100571.000100"), "Ev571")
+    fake.wait_for("chat.postMessage", where=lambda a: a["channel"] == "D0LEDER")
+    send(running.port, edited("ledighed juni", "ledihed maj", "1764100571.000100"), "Ev572")
+    [answer] = fake.wait_for("chat.postMessage", where=lambda a: a.get("thread_ts") == "1764100571.000100")
+    assert answer.args["channel"] == "D0LEDER" and answer.args["text"].startswith("*Ledige i Ballerup, juni 2026:")
+
+
+def test_an_edit_that_leaves_the_question_as_it_was_is_not_answered_again(running, fake):
+    # Slack also sends message_changed when it unfurls a link or a person fixes a space; and when
+    # the bot itself updates one of its messages (an alert in a DM).
+    send(running.port, edited("ledighed  maj", "ledighed maj", "1764100581.000100"), "Ev581")
+    send(running.port, edited("ny tekst", "gammel tekst", "1764100582.000100", bot_id=slack.BOT_ID,
+                              user=slack.BOT_USER), "Ev582")
+    send(running.port, slack.direct_message("sygedagpenge", "1764100583.000100"), "Ev583")
+    [answer] = fake.wait_for("chat.postMessage")
+    running.stop()
+    assert len(fake.to("chat.postMessage")) == 1 and "Sygedagpenge" in answer.args["text"]
+
+
+def test_an_edit_by_someone_not_in_the_slack_users_is_not_answered(running, fake):
+    running.bot.allowed_users = frozenset({"U0CHEF"})  # faktabot.toml [slack] users = ["U0CHEF"]
+    send(running.port, edited("ledighed juni", "ledihed maj", "1764100591.000100"), "Ev591")
+    send(running.port, slack.direct_message("sygedagpenge", "1764100592.000100", user="U0CHEF"), "Ev592")
+    fake.wait_for("chat.postMessage")
+    running.stop()
+    assert [c.args["channel"] for c in fake.to("chat.postMessage")] == ["D0LEDER"]
+    assert "Sygedagpenge" in fake.to("chat.postMessage")[0].args["text"]

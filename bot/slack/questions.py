@@ -47,10 +47,26 @@ def on_mention(bot: SlackBot, body: dict) -> None:
 
 def on_direct_message(bot: SlackBot, body: dict) -> None:
     event = body["event"]
+    if event.get("subtype") == "message_changed":
+        on_edited(bot, event)
+        return
     if event.get("subtype") or event.get("bot_id"):
-        return  # edits, joins, files and every bot's messages (our own included) are not questions
+        return  # joins, files and every bot's messages (our own included) are not questions
     answer_in(bot, event["channel"], event.get("thread_ts"), question_text(event.get("text", "")), event.get("user"),
               asked_ts=event.get("ts"))
+
+
+def on_edited(bot: SlackBot, event: dict) -> None:
+    """A question corrected in a DM (»ledihed maj« → »ledighed maj«) is answered in its thread. Slack
+    also sends message_changed when it unfurls a link and when a bot updates its own message (our
+    alerts): an edit that leaves the question as it was, and any bot's message, get no answer."""
+    message, before = event.get("message") or {}, event.get("previous_message") or {}
+    if message.get("bot_id") or message.get("subtype") or not message.get("ts"):
+        return
+    text = question_text(message.get("text", ""))
+    if not text or text == question_text(before.get("text", "")):
+        return
+    answer_in(bot, event["channel"], message.get("thread_ts") or message["ts"], text, message.get("user"))
 
 
 def busy_note(bot: SlackBot, body: dict) -> Callable[[str], object] | None:
