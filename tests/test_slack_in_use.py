@@ -11,7 +11,7 @@ from bot import clock
 from bot.slack import posting, server
 from tests import fake_slack as slack
 from tests.conftest import REPO, run_cli
-from tests.test_slack import CONFIG, JSON, settings_for
+from tests.test_slack import CONFIG, FORM, JSON, settings_for
 
 
 @pytest.fixture
@@ -254,3 +254,21 @@ def test_an_edit_by_someone_not_in_the_slack_users_is_not_answered(running, fake
     running.stop()
     assert [c.args["channel"] for c in fake.to("chat.postMessage")] == ["D0LEDER"]
     assert "Sygedagpenge" in fake.to("chat.postMessage")[0].args["text"]
+
+
+def test_a_subscribed_figure_for_a_channel_the_bot_left_says_what_to_do(running, fake, sample_store_copy):
+    from bot.slack import subscriptions
+    from indicators.store import Store
+    from indicators.types import Observation
+
+    assert slack.post(running.port, slack.command("abonner ledighed", fake.base), FORM)[0] == 200
+    fake.wait_for("response_url")
+    with Store(sample_store_copy) as store:
+        store.load([Observation(indicator="ledige", area="151", period="2026-08", value=801.0, breakdown="",
+                                unit="fuldtidspersoner", source="jobindsats:y25i01", provisional=True,
+                                fetched_at="2026-11-20T06:30:00")])
+    fake.fail("chat.postMessage", "not_in_channel")  # someone removed the bot from the channel
+    assert subscriptions.deliver_new_figures(running.bot) == 0
+    [failed] = running.bot.ledger().failed_deliveries()
+    assert failed.recipient == "C0LEDELSE" and failed.error.startswith("not_in_channel")
+    assert "/invite @Faktabot" in failed.error

@@ -105,7 +105,7 @@ def update_alert(bot: SlackBot, channel: str | None, ts: str | None, target: str
     try:
         bot.client.chat_update(channel=channel, ts=ts, text=fallback, blocks=layout)
     except SlackClientError as error:
-        log.warning("slack: could not update the alert %s in %s: %s", ts, channel, posting.describe(error)[0])
+        log.warning("slack: could not update the alert %s in %s: %s", ts, channel, posting.explain(error))
 
 
 def _tell(bot: SlackBot, channel: str | None, ts: str | None, text: str) -> None:
@@ -147,7 +147,7 @@ def publish_home(bot: SlackBot, users: list[str]) -> int:
             bot.client.views_publish(user_id=user, view=view)
             published += 1
         except SlackClientError as error:
-            log.warning("slack: App Home for %s not published: %s", user, posting.describe(error)[0])
+            log.warning("slack: App Home for %s not published: %s", user, posting.explain(error))
     return published
 
 

@@ -76,7 +76,7 @@ class SlackChannel:
         try:
             client.chat_update(channel=channel, ts=original.ts, text=fallback, blocks=layout)
         except SlackClientError as error:  # the news is out in the thread; the old message stays as it was
-            log.warning("slack: could not update the alert %s: %s", original.ts, posting.describe(error)[0])
+            log.warning("slack: could not update the alert %s: %s", original.ts, posting.explain(error))
         return ts
 
     def _chart(self, channel: str, ts: str, chart: Chart) -> None:

@@ -88,8 +88,8 @@ def deliver_new_figures(bot: SlackBot) -> int:
                 response = bot.client.chat_postMessage(channel=delivery.recipient, text=fallback, blocks=layout,
                                                        unfurl_links=False, unfurl_media=False)
             except SlackClientError as error:
-                reason, permanent = posting.describe(error)
-                ledger.failed(delivery.id, reason, permanent, now)  # retried on the next round
+                # Retried on the next round; what only the admin can fix says what to do.
+                ledger.failed(delivery.id, posting.explain(error), posting.describe(error)[1], now)
                 continue
             ledger.sent(delivery.id, f"slack:{delivery.recipient}:{response['ts']}", now)
             sent += 1
