@@ -3,6 +3,7 @@ formatting in questions, and errors Slack answers with, each reaching the operat
 Real HTTP against the running listener and the fake Web API (tests/fake_slack.py), the sample store."""
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -272,3 +273,24 @@ def test_a_subscribed_figure_for_a_channel_the_bot_left_says_what_to_do(running,
     [failed] = running.bot.ledger().failed_deliveries()
     assert failed.recipient == "C0LEDELSE" and failed.error.startswith("not_in_channel")
     assert "/invite @Faktabot" in failed.error
+
+
+@pytest.mark.parametrize("question, sample", [("sygedagpenge", True), ("ledighed maj", False)])
+def test_a_chart_of_eksempeldata_says_so_in_its_title_and_alt_text(running, fake, question, sample):
+    send(running.port, slack.mention(question, "1764100601.000100"), "Ev601")
+    [done] = fake.wait_for("files.completeUploadExternal")
+    [asked] = fake.to("files.getUploadURLExternal")
+    title = json.loads(done.args["files"])[0]["title"]
+    assert title.endswith(" – eksempeldata") == sample and asked.args["alt_txt"] == title
+
+
+def test_an_alerts_chart_of_eksempeldata_says_so_in_its_title(running, fake):
+    from bot.delivery.channels import Chart, Message
+    from bot.slack.channel import SlackChannel
+
+    chart = Chart(png=b"\x89PNG-sample-chart", caption="*Sygedagpenge mv. i Ballerup, 2. kvt. 2026: 1.222 personer.*")
+    SlackChannel(running.bot).send(Message("#beskaeftigelse-ledelse", "Bagud", "*Bagud: Færre på sygedagpenge*",
+                                           "sygedagpenge:breached:2026-12-01T05:00:00+01:00", sample_data=True,
+                                           chart=chart))
+    [asked] = fake.wait_for("files.getUploadURLExternal")
+    assert asked.args["alt_txt"] == "Faktabot: Sygedagpenge mv. i Ballerup, 2. kvt. 2026: 1.222 personer – eksempeldata"

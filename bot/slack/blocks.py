@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Sequence
 from functools import cache
 
+from bot.asking.answers import Answer
 from bot.asking.conversation import Reply
 from bot.rendering import media, render
 
@@ -123,8 +124,10 @@ def answer_message(reply: Reply) -> tuple[str, list[dict]]:
 
 
 def chart_title(reply: Reply) -> str:
-    """The uploaded chart's title: the answer's first line without mrkdwn."""
-    return caption_title(reply.text.split("\n", 1)[0])
+    """The uploaded chart's title: the answer's first line without mrkdwn, marked when its figures
+    are eksempeldata (the title is the file's name in Slack and its alternative text)."""
+    sample = isinstance(reply.result, Answer) and reply.result.sample_data
+    return caption_title(reply.text.split("\n", 1)[0], sample=sample)
 
 
 def shared_chart(file_id: str, title: str) -> dict:
@@ -134,13 +137,14 @@ def shared_chart(file_id: str, title: str) -> dict:
             "title": plain(title, IMAGE_TEXT_CHARS)}
 
 
-def caption_title(caption: str) -> str:
-    """An uploaded chart's title from its caption (a line of mrkdwn)."""
+def caption_title(caption: str, sample: bool = False) -> str:
+    """An uploaded chart's title from its caption (a line of mrkdwn); `sample`: its figures are
+    eksempeldata, which the title says (read out in place of the chart, or seen when it is shared on)."""
     # A file's title is plain text, not mrkdwn: Slack's escapes would show as they are.
     title = render.slack_unescape(caption.replace("*", "").replace("_", "").rstrip(": "))
     if title.endswith(".") and not _ABBREVIATION.search(title):
         title = title[:-1]  # a sentence's full stop; »7,7 pct.« keeps its own
-    return words()["answer"]["chart_title"].format(title=title)[:250]
+    return words()["answer"]["chart_title_sample" if sample else "chart_title"].format(title=title)[:250]
 
 
 # --- alerts ----------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ class SlackChannel:
                                          unfurl_media=False)["ts"]
             records.remember_alert(AlertPost(target, channel, ts, message.key, message.text, None), now)
             if message.chart is not None:
-                self._chart(channel, ts, message.chart)
+                self._chart(channel, ts, message.chart, message.sample_data)
             return ts
         # A reminder or a resolution: in the original's thread, and the original shows the state.
         fallback, layout = blocks.alert_message(message.text, target, buttons=kind == "reminder")
@@ -79,9 +79,9 @@ class SlackChannel:
             log.warning("slack: could not update the alert %s: %s", original.ts, posting.explain(error))
         return ts
 
-    def _chart(self, channel: str, ts: str, chart: Chart) -> None:
+    def _chart(self, channel: str, ts: str, chart: Chart, sample: bool) -> None:
         """The chart the alert carries, in its thread; an upload that fails is retried on its own."""
-        posting.post_chart(self.bot, channel, ts, chart.png, blocks.caption_title(chart.caption))
+        posting.post_chart(self.bot, channel, ts, chart.png, blocks.caption_title(chart.caption, sample=sample))
 
     def resolve(self, recipient: str) -> str:
         """"#kanal" or a channel id -> the channel id; "@U…" -> the DM with that user."""
