@@ -84,8 +84,9 @@ class FakeSlack:
 
     def fail(self, method: str, error: str, *, status: int = 200, times: int = 1, retry_after: int | None = None,
              **extra: object) -> None:
-        """The next `times` calls of `method` fail with `error` (and HTTP `status`); `extra` goes in the
-        answer too, as Slack adds `needed` and `provided` to a missing_scope."""
+        """The next `times` calls of `method` fail with `error` (and HTTP `status`; 0: the connection
+        drops without an answer); `extra` goes in the answer too, as Slack adds `needed` and
+        `provided` to a missing_scope."""
         self.faults.setdefault(method, []).append(Fault(error, status, times, retry_after, dict(extra)))
 
     def delete_file(self, file_id: str) -> None:
@@ -253,6 +254,10 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 body = {"ok": False, "error": fault.error, **fault.extra}
                 extra = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
                 fake._record(method, args, headers, arrived, body)
+                if fault.status == 0:  # the connection drops before an answer (a network fault)
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
                 self._send(fault.status, json.dumps(body).encode(), extra=extra)
                 return
             body = fake.answer(method, args, token)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
 
 import pytest
 
@@ -294,3 +295,32 @@ def test_an_alerts_chart_of_eksempeldata_says_so_in_its_title(running, fake):
                                            chart=chart))
     [asked] = fake.wait_for("files.getUploadURLExternal")
     assert asked.args["alt_txt"] == "Faktabot: Sygedagpenge mv. i Ballerup, 2. kvt. 2026: 1.222 personer – eksempeldata"
+
+
+# --- the network between the bot and Slack ---------------------------------------------------------
+
+def test_an_answer_lost_to_a_dropped_connection_is_recorded_and_retried(running, fake):
+    fake.fail("chat.postMessage", "dropped", status=0, times=3)  # the first try and the client's two retries
+    send(running.port, slack.mention("ledighed maj", "1764100611.000100"), "Ev611")
+    fake.wait_for("chat.postMessage", count=3)
+    running.stop()
+    later = clock.now() + timedelta(seconds=31)
+    bot = server.SlackBot(running.bot.settings, CONFIG, chart_processes=0, clock=lambda: later)
+    try:
+        [failed] = bot.records().posts_to_retry(later)
+        assert failed.channel == "C0LEDELSE" and failed.payload["message"]["thread_ts"] == "1764100611.000100"
+        assert posting.retry_failed_posts(bot) == 1
+        [answer] = [c for c in fake.to("chat.postMessage") if c.response.get("ok")]
+        assert answer.args["thread_ts"] == "1764100611.000100" and "*Ledige i Ballerup, maj 2026" in answer.args["text"]
+    finally:
+        bot.close()
+
+
+def test_an_alert_lost_to_a_dropped_connection_is_a_delivery_error_to_retry(running, fake):
+    from bot.delivery.channels import DeliveryError, Message
+    from bot.slack.channel import SlackChannel
+
+    fake.fail("chat.postMessage", "dropped", status=0, times=3)
+    with pytest.raises(DeliveryError) as raised:
+        SlackChannel(running.bot).send(Message("#beskaeftigelse-ledelse", "s", "Månedsoverblik", "summary:2026-10"))
+    assert not raised.value.permanent

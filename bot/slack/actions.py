@@ -12,7 +12,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackClientError
 
 from bot.alerting import watch
 from bot.alerting.context import TargetContext
@@ -104,7 +103,7 @@ def update_alert(bot: SlackBot, channel: str | None, ts: str | None, target: str
     fallback, layout = blocks.alert_message(text, target, status_line=line)
     try:
         bot.client.chat_update(channel=channel, ts=ts, text=fallback, blocks=layout)
-    except SlackClientError as error:
+    except posting.FAILURES as error:
         log.warning("slack: could not update the alert %s in %s: %s", ts, channel, posting.explain(error))
 
 
@@ -146,7 +145,7 @@ def publish_home(bot: SlackBot, users: list[str]) -> int:
         try:
             bot.client.views_publish(user_id=user, view=view)
             published += 1
-        except SlackClientError as error:
+        except posting.FAILURES as error:
             log.warning("slack: App Home for %s not published: %s", user, posting.explain(error))
     return published
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 import re
 
-from slack_sdk.errors import SlackClientError
-
 from bot.delivery.channels import Chart, DeliveryError, Message
 from bot.rendering import formats
 from bot.slack import blocks, posting
@@ -26,7 +24,7 @@ _USER_ID = re.compile(r"^@?([UW][A-Z0-9]{2,})$")
 _CHANNEL_ID = re.compile(r"^#?([CG][A-Z0-9]{2,})$")
 
 
-def refused(error: SlackClientError, where: str) -> DeliveryError:
+def refused(error: posting.Failure, where: str) -> DeliveryError:
     """A delivery Slack refused, for the deliveries ledger: Slack's code and what the operator does
     about it (`posting.explain`); permanent when retrying cannot help."""
     return DeliveryError(wording("slack_failed", where=where, reason=posting.explain(error)),
@@ -51,7 +49,7 @@ class SlackChannel:
                 fallback = blocks.neutralise(message.text)
                 ts = self.bot.client.chat_postMessage(channel=channel, text=fallback, blocks=blocks.capped(
                     blocks.sections(message.text)), unfurl_links=False, unfurl_media=False)["ts"]
-        except SlackClientError as error:
+        except posting.FAILURES as error:
             raise refused(error, where=message.recipient) from None
         return f"slack:{channel}:{ts}"
 
@@ -75,7 +73,7 @@ class SlackChannel:
         fallback, layout = blocks.alert_message(original.text, target, status_line=line, buttons=kind == "reminder")
         try:
             client.chat_update(channel=channel, ts=original.ts, text=fallback, blocks=layout)
-        except SlackClientError as error:  # the news is out in the thread; the old message stays as it was
+        except posting.FAILURES as error:  # the news is out in the thread; the old message stays as it was
             log.warning("slack: could not update the alert %s: %s", original.ts, posting.explain(error))
         return ts
 
@@ -90,7 +88,7 @@ class SlackChannel:
         if match := _USER_ID.match(recipient):
             try:
                 return self.bot.client.conversations_open(users=match[1])["channel"]["id"]
-            except SlackClientError as error:
+            except posting.FAILURES as error:
                 raise refused(error, where=recipient) from None
         if not recipient.startswith("#"):
             raise DeliveryError(wording("slack_bad_recipient", recipient=recipient), permanent=True)
@@ -111,5 +109,5 @@ class SlackChannel:
                 cursor = (page.get("response_metadata") or {}).get("next_cursor")
                 if not cursor:
                     return
-        except SlackClientError as error:
+        except posting.FAILURES as error:
             raise refused(error, where="conversations.list") from None

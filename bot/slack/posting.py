@@ -28,6 +28,10 @@ FIXES = {"not_in_channel": "slack_fix_not_in_channel", "channel_not_found": "sla
          "invalid_auth": "slack_fix_token", "not_authed": "slack_fix_token", "token_revoked": "slack_fix_token",
          "token_expired": "slack_fix_token", "account_inactive": "slack_fix_token"}
 Draw = Callable[[], "bytes | None"]  # draws an answer's chart when called
+# What a Web API call can raise: Slack's answer, or the network's (slack_sdk re-raises a timeout, a
+# refused or dropped connection as it is, once its own retries are spent). Both are recorded.
+FAILURES = (SlackClientError, OSError)
+Failure = SlackClientError | OSError
 # The bot token's scopes the code uses, each for its calls; slack-manifest.yml asks for these and no more.
 SCOPES = (
     "app_mentions:read",  # app_mention events: questions in channels
@@ -58,7 +62,7 @@ def post(bot: SlackBot, channel: str, thread_ts: str | None, text: str, layout: 
         payload["thread_ts"] = thread_ts
     try:
         ts = bot.client.chat_postMessage(**payload)["ts"]
-    except SlackClientError as error:
+    except FAILURES as error:
         reason, permanent = describe(error)
         if not_member is not None and reason in NOT_MEMBER:
             not_member()
@@ -90,7 +94,7 @@ def post_chart(bot: SlackBot, channel: str, thread_ts: str | None, chart: bytes,
 def _chart(bot: SlackBot, where: dict, chart: bytes) -> None:
     try:
         upload_chart(bot, where, chart)
-    except SlackClientError as error:
+    except FAILURES as error:
         _record(bot, where, chart, error)
 
 
@@ -122,7 +126,7 @@ def upload_chart(bot: SlackBot, where: dict, chart: bytes) -> None:
         bot.shared.keep(key, file_id)
 
 
-def _record(bot: SlackBot, payload: dict, chart: bytes | None, error: SlackClientError) -> None:
+def _record(bot: SlackBot, payload: dict, chart: bytes | None, error: Failure) -> None:
     """Keep what Slack did not take: for a retry, or, when only the operator can fix it (the bot is
     not in the channel, a scope or the token), given up and logged as an error that says what to do."""
     channel = (payload.get("message") or payload)["channel"]
@@ -136,7 +140,7 @@ def _record(bot: SlackBot, payload: dict, chart: bytes | None, error: SlackClien
                               permanent=permanent)
 
 
-def describe(error: SlackClientError) -> tuple[str, bool]:
+def describe(error: Failure) -> tuple[str, bool]:
     """(what went wrong, whether it is permanent) for a failed Web API call."""
     if isinstance(error, SlackApiError):
         code = str(error.response.get("error", "")) if error.response is not None else ""
@@ -145,7 +149,7 @@ def describe(error: SlackClientError) -> tuple[str, bool]:
     return str(error) or type(error).__name__, False
 
 
-def explain(error: SlackClientError) -> str:
+def explain(error: Failure) -> str:
     """The error as the operator reads it: Slack's code and, where the operator can fix it, how
     (»not_in_channel – Faktabot er ikke med i kanalen; inviter den med /invite @Faktabot …«)."""
     reason = describe(error)[0]
@@ -186,11 +190,11 @@ def retry_failed_posts(bot: SlackBot) -> int:
                              "chart_title": failed.payload.get("chart_title")}
                     try:
                         upload_chart(bot, where, failed.chart)
-                    except SlackClientError as error:  # the message is out: only the chart is left
+                    except FAILURES as error:  # the message is out: only the chart is left
                         _record(bot, where, failed.chart, error)
             elif failed.chart:
                 upload_chart(bot, failed.payload, failed.chart)
-        except SlackClientError as error:
+        except FAILURES as error:
             permanent = describe(error)[1]
             if permanent:
                 log.error("slack: post to %s failed for good: %s", failed.channel, explain(error))
