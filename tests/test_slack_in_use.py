@@ -324,3 +324,9 @@ def test_an_alert_lost_to_a_dropped_connection_is_a_delivery_error_to_retry(runn
     with pytest.raises(DeliveryError) as raised:
         SlackChannel(running.bot).send(Message("#beskaeftigelse-ledelse", "s", "Månedsoverblik", "summary:2026-10"))
     assert not raised.value.permanent
+
+
+def test_what_can_i_ask_in_english_lists_what_the_bot_knows(running, fake):
+    send(running.port, slack.direct_message("what can I ask?", "1764100621.000100"), "Ev621")
+    [answer] = answers_in(fake, "D0LEDER", 1)
+    assert answer.startswith("*Det kan du spørge om*")
