@@ -330,3 +330,28 @@ def test_what_can_i_ask_in_english_lists_what_the_bot_knows(running, fake):
     send(running.port, slack.direct_message("what can I ask?", "1764100621.000100"), "Ev621")
     [answer] = answers_in(fake, "D0LEDER", 1)
     assert answer.startswith("*Det kan du spørge om*")
+
+
+# --- start-up --------------------------------------------------------------------------------------
+
+def start_up_error(sample_store_copy, fake, caplog, **env: str) -> str:
+    import threading
+
+    stop = threading.Event()
+    server.serve(settings_for(sample_store_copy, fake, **env), CONFIG, stop)
+    assert stop.is_set()
+    [line] = [r.getMessage() for r in caplog.records if r.name == "faktabot.slack" and "cannot start" in r.getMessage()]
+    return line
+
+
+def test_a_refused_app_token_in_socket_mode_says_to_fix_slack_app_token(sample_store_copy, fake, caplog):
+    fake.fail("apps.connections.open", "invalid_auth", times=10)
+    line = start_up_error(sample_store_copy, fake, caplog, SLACK_APP_TOKEN="xapp-1-A0FAKTABOT-1-revoked",
+                          SLACK_SIGNING_SECRET="")
+    assert "invalid_auth" in line and "SLACK_APP_TOKEN" in line and "connections:write" in line
+    assert "SLACK_BOT_TOKEN" not in line and "revoked" not in line
+
+
+def test_a_refused_bot_token_at_start_says_to_fix_slack_bot_token(sample_store_copy, fake, caplog):
+    line = start_up_error(sample_store_copy, fake, caplog, SLACK_BOT_TOKEN="xoxp-not-a-bot-token")
+    assert "invalid_auth – Slack afviser tokenet; sæt SLACK_BOT_TOKEN" in line and "xoxp-not-a-bot-token" not in line
