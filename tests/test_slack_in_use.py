@@ -355,3 +355,42 @@ def test_a_refused_app_token_in_socket_mode_says_to_fix_slack_app_token(sample_s
 def test_a_refused_bot_token_at_start_says_to_fix_slack_bot_token(sample_store_copy, fake, caplog):
     line = start_up_error(sample_store_copy, fake, caplog, SLACK_BOT_TOKEN="xoxp-not-a-bot-token")
     assert "invalid_auth – Slack afviser tokenet; sæt SLACK_BOT_TOKEN" in line and "xoxp-not-a-bot-token" not in line
+
+
+# --- questions in an alert's thread ------------------------------------------------------------------
+
+@pytest.fixture
+def alert_ts(running, fake, sample_store_copy, tmp_path) -> str:
+    """The alerts run with Slack as the channel; the ts of the ungeledighed alert in #beskaeftigelse-ledelse."""
+    from bot.alerting import watch
+    from bot.delivery.channels import Channels, OutboxChannel
+    from bot.delivery.ledger import Ledger
+    from bot.slack.channel import SlackChannel
+    from indicators.store import Store
+
+    channels = Channels(outbox=OutboxChannel(tmp_path / "outbox", lambda: "stamp"), slack=SlackChannel(running.bot))
+    with Store(sample_store_copy) as store:
+        assert not watch.run_alerts(store, Ledger(store.db), CONFIG, channels, clock.now()).failed
+    [posted] = fake.to("chat.postMessage", where=lambda a: "alert:ungeledighed" in json.dumps(a.get("blocks", [])))
+    return posted.response["ts"]
+
+
+def test_a_follow_up_in_an_alerts_thread_goes_on_from_the_alerts_figure(running, fake, alert_ts):
+    follow_up = {**slack.mention("og i Albertslund?", "1764100631.000100"), "thread_ts": alert_ts}
+    send(running.port, follow_up, "Ev631")
+    [answer] = fake.wait_for("chat.postMessage", where=lambda a: a.get("thread_ts") == alert_ts
+                             and "Albertslund" in a.get("text", ""))
+    assert answer.args["text"].startswith("*Ungeledigheden i Albertslund, juli 2026: 9,1 pct."), answer.args["text"]
+
+
+def test_a_follow_up_after_show_development_goes_on_from_it(running, fake, alert_ts):
+    from bot.slack import blocks
+
+    click = slack.button(blocks.DEVELOPMENT, "ungeledighed", "C0LEDELSE", alert_ts, fake.base)
+    assert slack.post(running.port, slack.interaction(click), FORM)[0] == 200
+    fake.wait_for("chat.postMessage", where=lambda a: a.get("thread_ts") == alert_ts and "Fra " in a.get("text", ""))
+    follow_up = {**slack.mention("og i Albertslund?", "1764100641.000100"), "thread_ts": alert_ts}
+    send(running.port, follow_up, "Ev641")
+    [answer] = fake.wait_for("chat.postMessage", where=lambda a: a.get("thread_ts") == alert_ts
+                             and "Albertslund" in a.get("text", ""))
+    assert "ungeledighed" in answer.args["text"].lower() and "Fra " in answer.args["text"], answer.args["text"]

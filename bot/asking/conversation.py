@@ -272,3 +272,8 @@ def _answered(parsed: Query, store: Store, default_area: str, today: date) -> tu
 def development_question(indicator: str, area: str) -> str:
     """The question »Vis udviklingen« asks for a target: »udvikling i <indikator> <område>«."""
     return f"udvikling i {indicator} {default_areas().get(area).name}"
+
+
+def target_question(indicator: str, area: str) -> str:
+    """The question an alert answers, for follow-ups in its thread: »<indikator> <område>«."""
+    return f"{indicator} {default_areas().get(area).name}"

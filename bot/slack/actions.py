@@ -120,8 +120,9 @@ def on_development(bot: SlackBot, body: dict) -> None:
     if target is None or channel is None:
         _tell(bot, channel, ts, blocks.word("alert", "unknown_target", target=target_id))
         return
+    # In the alert's thread's conversation: »og i Albertslund?« there goes on from the development.
     result, draw = answering.ask(bot, development_question(target.indicator, target.area),
-                                 user=body["user"]["id"], channel=channel)
+                                 user=body["user"]["id"], channel=channel, conversation=(channel, ts))
     posting.post_reply(bot, channel, ts, result, draw)
 
 

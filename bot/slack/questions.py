@@ -10,9 +10,10 @@ import logging
 import re
 from collections.abc import Callable
 
+from bot.asking.conversation import target_question
 from bot.rendering import render
 from bot.slack import blocks, subscriptions
-from bot.slack.answering import ask
+from bot.slack.answering import answer_now, ask
 from bot.slack.app import SlackBot
 from bot.slack.posting import post, post_reply
 from indicators.catalogue import default_areas, default_catalogue
@@ -41,8 +42,24 @@ def question_text(raw: str) -> str:
 
 def on_mention(bot: SlackBot, body: dict) -> None:
     event = body["event"]
+    if event.get("thread_ts"):
+        from_alert(bot, event["channel"], event["thread_ts"])
     answer_in(bot, event["channel"], event.get("thread_ts") or event["ts"], question_text(event.get("text", "")),
               event.get("user"))
+
+
+def from_alert(bot: SlackBot, channel: str, thread_ts: str) -> None:
+    """A question in an alert's thread with no conversation yet goes on from the alert's figure, as
+    if »<indikator> <område>« had been asked there: »og i Albertslund?« under the ungeledighed alert."""
+    now = bot.clock()
+    if bot.conversations.get((channel, thread_ts), now) is not None:
+        return
+    alert = bot.records().alert_post_at(channel, thread_ts)
+    target = bot.config.target(alert.target) if alert is not None else None
+    if target is None:
+        return
+    asked, _ = answer_now(bot, target_question(target.indicator, target.area))
+    bot.conversations.remember((channel, thread_ts), asked, now)
 
 
 def on_direct_message(bot: SlackBot, body: dict) -> None:
