@@ -394,3 +394,12 @@ def test_a_follow_up_after_show_development_goes_on_from_it(running, fake, alert
     [answer] = fake.wait_for("chat.postMessage", where=lambda a: a.get("thread_ts") == alert_ts
                              and "Albertslund" in a.get("text", ""))
     assert "ungeledighed" in answer.args["text"].lower() and "Fra " in answer.args["text"], answer.args["text"]
+
+
+def test_status_check_warns_of_answers_slack_refused_for_good(running, fake, sample_store_copy):
+    fake.fail("chat.postMessage", "not_in_channel")
+    send(running.port, slack.mention("ledighed maj", "1764100651.000100"), "Ev651")
+    fake.wait_for("chat.postMessage")
+    running.stop()
+    result = run_cli("status", "--check", db=sample_store_copy)
+    assert "1 Slack-svar er ikke sendt – se faktabot status" in result.stdout, result.stdout + result.stderr

@@ -125,6 +125,15 @@ class SlackRecords:
              "given_up" if permanent else "failed", error, clock.stamp(now), clock.stamp(now) if permanent else None])
         return cursor.lastrowid
 
+    def given_up(self) -> int:
+        """How many posts will not be tried again (refused for good, or out of tries): for `status
+        --check`; none in a store where Slack never ran."""
+        if not self.db.table("slack_posts").exists():
+            return 0
+        row = next(self.db.query("SELECT count(*) AS n FROM slack_posts WHERE status = 'given_up' "
+                                 "OR (status = 'failed' AND attempts >= ?)", [MAX_ATTEMPTS]))
+        return row["n"]
+
     def undelivered(self, limit: int = 20) -> list[dict]:
         """The newest posts Slack has not taken (waiting for a retry, or given up), for `faktabot
         status`; none in a store where Slack never ran."""
