@@ -403,3 +403,12 @@ def test_status_check_warns_of_answers_slack_refused_for_good(running, fake, sam
     running.stop()
     result = run_cli("status", "--check", db=sample_store_copy)
     assert "1 Slack-svar er ikke sendt – se faktabot status" in result.stdout, result.stdout + result.stderr
+
+
+def test_a_chart_slack_refuses_for_good_is_explained_in_the_thread(running, fake):
+    fake.fail("files.getUploadURLExternal", "missing_scope", needed="files:write", provided="chat:write")
+    send(running.port, slack.mention("ledighed maj", "1764100661.000100"), "Ev661")
+    answer, note = fake.wait_for("chat.postMessage", count=2, where=lambda a: a.get("thread_ts") == "1764100661.000100")
+    assert answer.args["text"].startswith("*Ledige i Ballerup, maj 2026")
+    assert "Grafen kunne ikke vises" in note.args["text"] and "faktabot status" in note.args["text"]
+    assert note.args["blocks"][0]["type"] == "context"

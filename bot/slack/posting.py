@@ -96,6 +96,21 @@ def _chart(bot: SlackBot, where: dict, chart: bytes) -> None:
         upload_chart(bot, where, chart)
     except FAILURES as error:
         _record(bot, where, chart, error)
+        if describe(error)[1]:
+            _chart_refused(bot, where)
+
+
+def _chart_refused(bot: SlackBot, where: dict) -> None:
+    """Tell the thread that its chart will not come (no retry can bring it): the readers see why
+    nothing follows the figure, and who can fix it."""
+    text = blocks.word("answer", "chart_failed")
+    payload = {"channel": where["channel"], "text": text, "blocks": [blocks.context(text)]}
+    if where.get("thread_ts"):
+        payload["thread_ts"] = where["thread_ts"]
+    try:
+        bot.client.chat_postMessage(**payload)
+    except FAILURES as error:  # the operator has the error already; this note is a courtesy
+        log.info("slack: note about the missing chart not posted: %s", describe(error)[0])
 
 
 def upload_chart(bot: SlackBot, where: dict, chart: bytes) -> None:
