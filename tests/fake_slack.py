@@ -39,6 +39,7 @@ class Fault:
     status: int = 200
     times: int = 1
     retry_after: int | None = None
+    extra: dict = field(default_factory=dict)  # more of Slack's answer, e.g. missing_scope's "needed"
 
 
 @dataclass
@@ -49,6 +50,9 @@ class FakeSlack:
     uploads: dict[str, bytes] = field(default_factory=dict)
     shares: dict[str, str] = field(default_factory=dict)  # file id -> the channel its upload completed in
     faults: dict[str, list[Fault]] = field(default_factory=dict)
+    # The bot token's scopes, as auth.test's x-oauth-scopes header tells them: the manifest's.
+    scopes: tuple[str, ...] = ("app_mentions:read", "im:history", "chat:write", "commands", "files:write",
+                               "channels:read", "groups:read", "im:write")
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
@@ -78,9 +82,12 @@ class FakeSlack:
 
     # -- what tests use --------------------------------------------------------------------
 
-    def fail(self, method: str, error: str, *, status: int = 200, times: int = 1, retry_after: int | None = None) -> None:
-        """The next `times` calls of `method` fail with `error` (and HTTP `status`)."""
-        self.faults.setdefault(method, []).append(Fault(error, status, times, retry_after))
+    def fail(self, method: str, error: str, *, status: int = 200, times: int = 1, retry_after: int | None = None,
+             **extra: object) -> None:
+        """The next `times` calls of `method` fail with `error` (and HTTP `status`; 0: the connection
+        drops without an answer); `extra` goes in the answer too, as Slack adds `needed` and
+        `provided` to a missing_scope."""
+        self.faults.setdefault(method, []).append(Fault(error, status, times, retry_after, dict(extra)))
 
     def delete_file(self, file_id: str) -> None:
         """Someone deleted an uploaded file in Slack: a block that shows it is refused from now on."""
@@ -244,15 +251,19 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             token = headers.get("authorization", "").removeprefix("Bearer ")
             fault = fake._fault(method)
             if fault is not None:
-                body = {"ok": False, "error": fault.error}
+                body = {"ok": False, "error": fault.error, **fault.extra}
                 extra = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
                 fake._record(method, args, headers, arrived, body)
+                if fault.status == 0:  # the connection drops before an answer (a network fault)
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
                 self._send(fault.status, json.dumps(body).encode(), extra=extra)
                 return
             body = fake.answer(method, args, token)
             # Recorded before the answer leaves, so a test that sees the call also sees the answer.
             fake._record(method, args, headers, arrived, body)
-            extra = {"x-oauth-scopes": "app_mentions:read,chat:write,commands,files:write,im:history"}
+            extra = {"x-oauth-scopes": ",".join(fake.scopes)}
             self._send(200, json.dumps(body).encode(), extra=extra if method == "auth.test" else {})
 
         do_GET = do_POST

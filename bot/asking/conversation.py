@@ -178,6 +178,14 @@ class Conversations:
             elif key in self._last:
                 self._last[key] = (self._last[key][0], now)
 
+    def carry(self, key: Hashable, into: Hashable, now: datetime) -> None:
+        """Let conversation `into` go on from `key`'s question (a Slack thread opened on a message
+        of a DM: a follow-up there is read against the DM's question before)."""
+        with self._lock:
+            found = self._last.get(key)
+            if found is not None and now - found[1] <= self.idle:
+                self._last[into] = (found[0], now)
+
 
 @lru_cache(maxsize=2048)
 def _parse(text: str, context: Query | None) -> Query | NotUnderstood:
@@ -265,3 +273,8 @@ def _answered(parsed: Query, store: Store, default_area: str, today: date) -> tu
 def development_question(indicator: str, area: str) -> str:
     """The question »Vis udviklingen« asks for a target: »udvikling i <indikator> <område>«."""
     return f"udvikling i {indicator} {default_areas().get(area).name}"
+
+
+def target_question(indicator: str, area: str) -> str:
+    """The question an alert answers, for follow-ups in its thread: »<indikator> <område>«."""
+    return f"{indicator} {default_areas().get(area).name}"

@@ -146,8 +146,23 @@ def cmd_status(args, settings: Settings, config: Config) -> int:
         _print_coverage(store, config)
         alert_commands.print_status(store)
         _print_unknown_outcomes(store, settings)
+        _print_slack_failures(store)
     _print_service_status(settings, config)
     return 0
+
+
+def _print_slack_failures(store: Store) -> None:
+    """Answers and charts Slack did not take: waiting for a retry, or given up with what to do."""
+    from bot.slack.records import MAX_ATTEMPTS, SlackRecords
+
+    posts = SlackRecords(store.db, migrate=False).undelivered()
+    if posts:
+        say("status_slack_header")
+    for post in posts:
+        at = clock.local(post["finished_at"] or post["created_at"])
+        retrying = post["status"] == "failed" and post["attempts"] < MAX_ATTEMPTS
+        say("status_slack_row", id=post["id"], channel=post["channel"], when=formats.day(at), time=f"{at:%H:%M}",
+            state=messages()["status_slack_retrying" if retrying else "status_slack_given_up"], error=post["error"])
 
 
 def _print_unknown_outcomes(store: Store, settings: Settings) -> None:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.delivery.ledger import Ledger
+from bot.slack.records import SlackRecords
 from indicators.refresh import source_status
 from indicators.store import Store, StoreError
 
@@ -88,12 +89,13 @@ def assess(store_path: Path, now: datetime, *, running_pid: str | None, heartbea
         findings.append(Finding(CRITICAL, "heartbeat_late", "scheduler",
                                 heartbeat.isoformat(timespec="seconds") if heartbeat else ""))
     sources: list[dict] = []
-    failed = 0
+    failed = slack_failed = 0
     store_ok = True
     try:
         with Store(store_path) as store:
             statuses = source_status(store, now)
             failed = len(Ledger(store.db).failed_deliveries())
+            slack_failed = SlackRecords(store.db, migrate=False).given_up()
     except StoreError as error:
         store_ok, statuses = False, []
         findings.append(Finding(CRITICAL, "store", str(store_path), str(error)))
@@ -114,6 +116,8 @@ def assess(store_path: Path, now: datetime, *, running_pid: str | None, heartbea
             findings.append(Finding(WARNING, "refresh_failed", status.source, status.last_error or ""))
     if failed:
         findings.append(Finding(WARNING, "delivery_failed", "deliveries", str(failed)))
+    if slack_failed:  # answers and charts Slack refused for good: `faktabot status` says what to do
+        findings.append(Finding(WARNING, "slack_failed", "slack_posts", str(slack_failed)))
     return Report(level=max((f.level for f in findings), default=OK), running=running_pid is not None,
                   pid=running_pid, heartbeat=heartbeat.isoformat(timespec="seconds") if heartbeat else None,
                   store_ok=store_ok, sources=sources, failed_deliveries=failed, findings=findings)

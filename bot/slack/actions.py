@@ -12,7 +12,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackClientError
 
 from bot.alerting import watch
 from bot.alerting.context import TargetContext
@@ -104,8 +103,8 @@ def update_alert(bot: SlackBot, channel: str | None, ts: str | None, target: str
     fallback, layout = blocks.alert_message(text, target, status_line=line)
     try:
         bot.client.chat_update(channel=channel, ts=ts, text=fallback, blocks=layout)
-    except SlackClientError as error:
-        log.warning("slack: could not update the alert %s in %s: %s", ts, channel, posting.describe(error)[0])
+    except posting.FAILURES as error:
+        log.warning("slack: could not update the alert %s in %s: %s", ts, channel, posting.explain(error))
 
 
 def _tell(bot: SlackBot, channel: str | None, ts: str | None, text: str) -> None:
@@ -121,8 +120,9 @@ def on_development(bot: SlackBot, body: dict) -> None:
     if target is None or channel is None:
         _tell(bot, channel, ts, blocks.word("alert", "unknown_target", target=target_id))
         return
+    # In the alert's thread's conversation: »og i Albertslund?« there goes on from the development.
     result, draw = answering.ask(bot, development_question(target.indicator, target.area),
-                                 user=body["user"]["id"], channel=channel)
+                                 user=body["user"]["id"], channel=channel, conversation=(channel, ts))
     posting.post_reply(bot, channel, ts, result, draw)
 
 
@@ -146,8 +146,8 @@ def publish_home(bot: SlackBot, users: list[str]) -> int:
         try:
             bot.client.views_publish(user_id=user, view=view)
             published += 1
-        except SlackClientError as error:
-            log.warning("slack: App Home for %s not published: %s", user, posting.describe(error)[0])
+        except posting.FAILURES as error:
+            log.warning("slack: App Home for %s not published: %s", user, posting.explain(error))
     return published
 
 

@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Sequence
 from functools import cache
 
+from bot.asking.answers import Answer
 from bot.asking.conversation import Reply
 from bot.rendering import media, render
 
@@ -27,6 +28,8 @@ SNOOZE_WEEK, SNOOZE_MONTH = "alert_snooze_week", "alert_snooze_month"
 ACKNOWLEDGE, DEVELOPMENT = "alert_acknowledge", "alert_development"
 ACK_VIEW, NOTE_BLOCK, NOTE_INPUT = "alert_acknowledge_note", "note", "note"
 
+# A short word and its full stop at the end of a caption (»pct.«, »kvt.«, »mv.«): an abbreviation.
+_ABBREVIATION = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,4}\.$")
 # Words Slack would turn into a notification for everyone, written without angle brackets.
 _BROADCAST = re.compile(r"(?<![\w<])@(channel|here|everyone)\b", re.IGNORECASE)
 
@@ -121,8 +124,10 @@ def answer_message(reply: Reply) -> tuple[str, list[dict]]:
 
 
 def chart_title(reply: Reply) -> str:
-    """The uploaded chart's title: the answer's first line without mrkdwn."""
-    return caption_title(reply.text.split("\n", 1)[0])
+    """The uploaded chart's title: the answer's first line without mrkdwn, marked when its figures
+    are eksempeldata (the title is the file's name in Slack and its alternative text)."""
+    sample = isinstance(reply.result, Answer) and reply.result.sample_data
+    return caption_title(reply.text.split("\n", 1)[0], sample=sample)
 
 
 def shared_chart(file_id: str, title: str) -> dict:
@@ -132,11 +137,14 @@ def shared_chart(file_id: str, title: str) -> dict:
             "title": plain(title, IMAGE_TEXT_CHARS)}
 
 
-def caption_title(caption: str) -> str:
-    """An uploaded chart's title from its caption (a line of mrkdwn)."""
+def caption_title(caption: str, sample: bool = False) -> str:
+    """An uploaded chart's title from its caption (a line of mrkdwn); `sample`: its figures are
+    eksempeldata, which the title says (read out in place of the chart, or seen when it is shared on)."""
     # A file's title is plain text, not mrkdwn: Slack's escapes would show as they are.
-    title = render.slack_unescape(caption.replace("*", "").replace("_", "").rstrip(":. "))
-    return words()["answer"]["chart_title"].format(title=title)[:250]
+    title = render.slack_unescape(caption.replace("*", "").replace("_", "").rstrip(": "))
+    if title.endswith(".") and not _ABBREVIATION.search(title):
+        title = title[:-1]  # a sentence's full stop; »7,7 pct.« keeps its own
+    return words()["answer"]["chart_title_sample" if sample else "chart_title"].format(title=title)[:250]
 
 
 # --- alerts ----------------------------------------------------------------------------------

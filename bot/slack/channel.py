@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 import re
 
-from slack_sdk.errors import SlackClientError
-
 from bot.delivery.channels import Chart, DeliveryError, Message
 from bot.rendering import formats
 from bot.slack import blocks, posting
@@ -24,6 +22,13 @@ log = logging.getLogger("faktabot.slack")
 NEW_ALERTS = (BREACHED, AT_RISK, NO_DATA)  # the kinds that open a thread; the others answer in it
 _USER_ID = re.compile(r"^@?([UW][A-Z0-9]{2,})$")
 _CHANNEL_ID = re.compile(r"^#?([CG][A-Z0-9]{2,})$")
+
+
+def refused(error: posting.Failure, where: str) -> DeliveryError:
+    """A delivery Slack refused, for the deliveries ledger: Slack's code and what the operator does
+    about it (`posting.explain`); permanent when retrying cannot help."""
+    return DeliveryError(wording("slack_failed", where=where, reason=posting.explain(error)),
+                         permanent=posting.describe(error)[1])
 
 
 class SlackChannel:
@@ -44,10 +49,8 @@ class SlackChannel:
                 fallback = blocks.neutralise(message.text)
                 ts = self.bot.client.chat_postMessage(channel=channel, text=fallback, blocks=blocks.capped(
                     blocks.sections(message.text)), unfurl_links=False, unfurl_media=False)["ts"]
-        except SlackClientError as error:
-            reason, permanent = posting.describe(error)
-            raise DeliveryError(wording("slack_failed", where=message.recipient, reason=reason),
-                                permanent=permanent) from None
+        except posting.FAILURES as error:
+            raise refused(error, where=message.recipient) from None
         return f"slack:{channel}:{ts}"
 
     def _send_alert(self, channel: str, target: str, kind: str, message: Message) -> str:
@@ -59,7 +62,7 @@ class SlackChannel:
                                          unfurl_media=False)["ts"]
             records.remember_alert(AlertPost(target, channel, ts, message.key, message.text, None), now)
             if message.chart is not None:
-                self._chart(channel, ts, message.chart)
+                self._chart(channel, ts, message.chart, message.sample_data)
             return ts
         # A reminder or a resolution: in the original's thread, and the original shows the state.
         fallback, layout = blocks.alert_message(message.text, target, buttons=kind == "reminder")
@@ -70,13 +73,13 @@ class SlackChannel:
         fallback, layout = blocks.alert_message(original.text, target, status_line=line, buttons=kind == "reminder")
         try:
             client.chat_update(channel=channel, ts=original.ts, text=fallback, blocks=layout)
-        except SlackClientError as error:  # the news is out in the thread; the old message stays as it was
-            log.warning("slack: could not update the alert %s: %s", original.ts, posting.describe(error)[0])
+        except posting.FAILURES as error:  # the news is out in the thread; the old message stays as it was
+            log.warning("slack: could not update the alert %s: %s", original.ts, posting.explain(error))
         return ts
 
-    def _chart(self, channel: str, ts: str, chart: Chart) -> None:
+    def _chart(self, channel: str, ts: str, chart: Chart, sample: bool) -> None:
         """The chart the alert carries, in its thread; an upload that fails is retried on its own."""
-        posting.post_chart(self.bot, channel, ts, chart.png, blocks.caption_title(chart.caption))
+        posting.post_chart(self.bot, channel, ts, chart.png, blocks.caption_title(chart.caption, sample=sample))
 
     def resolve(self, recipient: str) -> str:
         """"#kanal" or a channel id -> the channel id; "@U…" -> the DM with that user."""
@@ -85,10 +88,8 @@ class SlackChannel:
         if match := _USER_ID.match(recipient):
             try:
                 return self.bot.client.conversations_open(users=match[1])["channel"]["id"]
-            except SlackClientError as error:
-                reason, permanent = posting.describe(error)
-                raise DeliveryError(wording("slack_failed", where=recipient, reason=reason),
-                                    permanent=permanent) from None
+            except posting.FAILURES as error:
+                raise refused(error, where=recipient) from None
         if not recipient.startswith("#"):
             raise DeliveryError(wording("slack_bad_recipient", recipient=recipient), permanent=True)
         name = recipient[1:].lower()
@@ -108,7 +109,5 @@ class SlackChannel:
                 cursor = (page.get("response_metadata") or {}).get("next_cursor")
                 if not cursor:
                     return
-        except SlackClientError as error:
-            reason, permanent = posting.describe(error)
-            raise DeliveryError(wording("slack_failed", where="conversations.list", reason=reason),
-                                permanent=permanent) from None
+        except posting.FAILURES as error:
+            raise refused(error, where="conversations.list") from None

@@ -120,7 +120,10 @@ def _teams(body: dict) -> set[str]:
 def _user(body: dict) -> str | None:
     if isinstance(body.get("user"), dict):
         return body["user"].get("id")
-    return body.get("user_id") or (body.get("event") or {}).get("user")
+    event = body.get("event") or {}
+    # An edit (message_changed) names its author only in the message as it now is.
+    edited = event.get("message") if isinstance(event.get("message"), dict) else {}
+    return body.get("user_id") or event.get("user") or edited.get("user")
 
 
 def _channel(body: dict) -> str | None:

@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.asking.conversation import Reply
 from bot.slack import blocks
 from bot.slack.app import SlackBot
+from indicators.wording import wording
 
 log = logging.getLogger("faktabot.slack")
 
@@ -21,7 +22,27 @@ PERMANENT = frozenset({"channel_not_found", "not_in_channel", "is_archived", "in
                        "token_revoked", "not_authed", "missing_scope", "invalid_blocks", "msg_too_long",
                        "no_text", "restricted_action", "cannot_dm_bot", "user_not_found"})
 NOT_MEMBER = frozenset({"not_in_channel", "channel_not_found"})
+# What the operator does about an error (messages.toml [errors]): the Slack admin's fixes.
+FIXES = {"not_in_channel": "slack_fix_not_in_channel", "channel_not_found": "slack_fix_channel_not_found",
+         "is_archived": "slack_fix_is_archived", "missing_scope": "slack_fix_missing_scope",
+         "invalid_auth": "slack_fix_token", "not_authed": "slack_fix_token", "token_revoked": "slack_fix_token",
+         "token_expired": "slack_fix_token", "account_inactive": "slack_fix_token"}
 Draw = Callable[[], "bytes | None"]  # draws an answer's chart when called
+# What a Web API call can raise: Slack's answer, or the network's (slack_sdk re-raises a timeout, a
+# refused or dropped connection as it is, once its own retries are spent). Both are recorded.
+FAILURES = (SlackClientError, OSError)
+Failure = SlackClientError | OSError
+# The bot token's scopes the code uses, each for its calls; slack-manifest.yml asks for these and no more.
+SCOPES = (
+    "app_mentions:read",  # app_mention events: questions in channels
+    "im:history",  # message.im events: questions in DMs
+    "chat:write",  # chat.postMessage, chat.update
+    "commands",  # /faktabot
+    "files:write",  # files.getUploadURLExternal, files.completeUploadExternal: charts
+    "channels:read",  # conversations.list: "#kanal" recipients
+    "groups:read",  # conversations.list: private channels the bot is in
+    "im:write",  # conversations.open: "@U…" recipients
+)
 
 
 def post_reply(bot: SlackBot, channel: str, thread_ts: str | None, result: Reply, chart: bytes | Draw | None = None,
@@ -41,13 +62,13 @@ def post(bot: SlackBot, channel: str, thread_ts: str | None, text: str, layout: 
         payload["thread_ts"] = thread_ts
     try:
         ts = bot.client.chat_postMessage(**payload)["ts"]
-    except SlackClientError as error:
+    except FAILURES as error:
         reason, permanent = describe(error)
         if not_member is not None and reason in NOT_MEMBER:
             not_member()
             return None
         drawn = chart() if callable(chart) and not permanent else chart
-        _record(bot, {"message": payload, "chart_title": chart_title}, drawn or None, reason, permanent)
+        _record(bot, {"message": payload, "chart_title": chart_title}, drawn or None, error)
         return None
     where = {"channel": channel, "thread_ts": thread_ts, "chart_title": chart_title}
     if callable(chart):
@@ -73,8 +94,23 @@ def post_chart(bot: SlackBot, channel: str, thread_ts: str | None, chart: bytes,
 def _chart(bot: SlackBot, where: dict, chart: bytes) -> None:
     try:
         upload_chart(bot, where, chart)
-    except SlackClientError as error:
-        _record(bot, where, chart, *describe(error))
+    except FAILURES as error:
+        _record(bot, where, chart, error)
+        if describe(error)[1]:
+            _chart_refused(bot, where)
+
+
+def _chart_refused(bot: SlackBot, where: dict) -> None:
+    """Tell the thread that its chart will not come (no retry can bring it): the readers see why
+    nothing follows the figure, and who can fix it."""
+    text = blocks.word("answer", "chart_failed")
+    payload = {"channel": where["channel"], "text": text, "blocks": [blocks.context(text)]}
+    if where.get("thread_ts"):
+        payload["thread_ts"] = where["thread_ts"]
+    try:
+        bot.client.chat_postMessage(**payload)
+    except FAILURES as error:  # the operator has the error already; this note is a courtesy
+        log.info("slack: note about the missing chart not posted: %s", describe(error)[0])
 
 
 def upload_chart(bot: SlackBot, where: dict, chart: bytes) -> None:
@@ -105,20 +141,55 @@ def upload_chart(bot: SlackBot, where: dict, chart: bytes) -> None:
         bot.shared.keep(key, file_id)
 
 
-def _record(bot: SlackBot, payload: dict, chart: bytes | None, reason: str, permanent: bool) -> None:
+def _record(bot: SlackBot, payload: dict, chart: bytes | None, error: Failure) -> None:
+    """Keep what Slack did not take: for a retry, or, when only the operator can fix it (the bot is
+    not in the channel, a scope or the token), given up and logged as an error that says what to do."""
     channel = (payload.get("message") or payload)["channel"]
-    log.warning("slack: post to %s failed%s: %s", channel, " for good" if permanent else "; will retry", reason)
-    if not permanent:
-        bot.records().failed_post(channel, payload.get("thread_ts"), payload, chart, reason, bot.clock())
+    thread_ts = (payload.get("message") or payload).get("thread_ts")
+    permanent, text = describe(error)[1], explain(error)
+    if permanent:
+        log.error("slack: post to %s failed for good: %s", channel, text)
+    else:
+        log.warning("slack: post to %s failed; will retry: %s", channel, text)
+    bot.records().failed_post(channel, thread_ts, payload, None if permanent else chart, text, bot.clock(),
+                              permanent=permanent)
 
 
-def describe(error: SlackClientError) -> tuple[str, bool]:
+def describe(error: Failure) -> tuple[str, bool]:
     """(what went wrong, whether it is permanent) for a failed Web API call."""
     if isinstance(error, SlackApiError):
         code = str(error.response.get("error", "")) if error.response is not None else ""
         status = error.response.status_code if error.response is not None else 0
         return f"{code or 'HTTP ' + str(status)}", code in PERMANENT
     return str(error) or type(error).__name__, False
+
+
+def explain(error: Failure) -> str:
+    """The error as the operator reads it: Slack's code and, where the operator can fix it, how
+    (»not_in_channel – Faktabot er ikke med i kanalen; inviter den med /invite @Faktabot …«)."""
+    reason = describe(error)[0]
+    fix = FIXES.get(reason)
+    if fix is None:
+        return reason
+    response = error.response if isinstance(error, SlackApiError) else None
+    needed = (response.get("needed") if response is not None else None) or "?"
+    return f"{reason} – {wording(fix, needed=needed)}"
+
+
+def missing_scopes(bot: SlackBot) -> list[str]:
+    """The scopes of `SCOPES` the bot token lacks (auth.test's x-oauth-scopes header); logged at start
+    as an error that says what to do, so the admin learns it before the first refused answer."""
+    response = bot.client.auth_test()
+    granted = next((v for k, v in (response.headers or {}).items() if k.lower() == "x-oauth-scopes"), None)
+    if granted is None:  # Slack did not say (an older proxy, a stand-in): nothing to check against
+        return []
+    if isinstance(granted, list):
+        granted = ",".join(granted)
+    have = {scope.strip() for scope in granted.split(",")}
+    missing = [scope for scope in SCOPES if scope not in have]
+    if missing:
+        log.error("slack: missing_scope – %s", wording("slack_fix_missing_scope", needed=", ".join(missing)))
+    return missing
 
 
 def retry_failed_posts(bot: SlackBot) -> int:
@@ -134,14 +205,15 @@ def retry_failed_posts(bot: SlackBot) -> int:
                              "chart_title": failed.payload.get("chart_title")}
                     try:
                         upload_chart(bot, where, failed.chart)
-                    except SlackClientError as error:  # the message is out: only the chart is left
-                        records.failed_post(message["channel"], where["thread_ts"], where, failed.chart,
-                                            describe(error)[0], bot.clock())
+                    except FAILURES as error:  # the message is out: only the chart is left
+                        _record(bot, where, failed.chart, error)
             elif failed.chart:
                 upload_chart(bot, failed.payload, failed.chart)
-        except SlackClientError as error:
-            reason, permanent = describe(error)
-            records.retried(failed.id, reason, bot.clock(), permanent=permanent)
+        except FAILURES as error:
+            permanent = describe(error)[1]
+            if permanent:
+                log.error("slack: post to %s failed for good: %s", failed.channel, explain(error))
+            records.retried(failed.id, explain(error), bot.clock(), permanent=permanent)
             continue
         records.retried(failed.id, None, bot.clock())
         sent += 1

@@ -115,12 +115,33 @@ class SlackRecords:
     # -- posts that failed -----------------------------------------------------------------
 
     def failed_post(self, channel: str, thread_ts: str | None, payload: dict, chart: bytes | None,
-                    error: str, now: datetime) -> int:
+                    error: str, now: datetime, *, permanent: bool = False) -> int:
+        """Record a post Slack did not take: to retry (`failed`), or, when retrying cannot help,
+        given up at once (`given_up`) and kept, with `error` saying what to do, for the operator."""
         cursor = self.db.execute(
-            "INSERT INTO slack_posts (channel, thread_ts, payload, chart, status, error, created_at) "
-            "VALUES (?, ?, ?, ?, 'failed', ?, ?)",
-            [channel, thread_ts, json.dumps(payload, ensure_ascii=False), chart, error, clock.stamp(now)])
+            "INSERT INTO slack_posts (channel, thread_ts, payload, chart, status, error, created_at, finished_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [channel, thread_ts, json.dumps(payload, ensure_ascii=False), chart,
+             "given_up" if permanent else "failed", error, clock.stamp(now), clock.stamp(now) if permanent else None])
         return cursor.lastrowid
+
+    def given_up(self) -> int:
+        """How many posts will not be tried again (refused for good, or out of tries): for `status
+        --check`; none in a store where Slack never ran."""
+        if not self.db.table("slack_posts").exists():
+            return 0
+        row = next(self.db.query("SELECT count(*) AS n FROM slack_posts WHERE status = 'given_up' "
+                                 "OR (status = 'failed' AND attempts >= ?)", [MAX_ATTEMPTS]))
+        return row["n"]
+
+    def undelivered(self, limit: int = 20) -> list[dict]:
+        """The newest posts Slack has not taken (waiting for a retry, or given up), for `faktabot
+        status`; none in a store where Slack never ran."""
+        if not self.db.table("slack_posts").exists():
+            return []
+        return list(self.db.query(
+            "SELECT id, channel, status, attempts, error, created_at, finished_at FROM slack_posts "
+            "WHERE status != 'sent' ORDER BY id DESC LIMIT ?", [limit]))
 
     def posts_to_retry(self, now: datetime) -> list[FailedPost]:
         """Failed posts whose next try is due at `now` (the wait doubles with each attempt)."""

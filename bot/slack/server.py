@@ -21,6 +21,7 @@ from http.server import ThreadingHTTPServer
 
 from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 
 from bot.alerting.links import LINK_PATH
@@ -32,6 +33,7 @@ from bot.slack import actions, posting, subscriptions
 from bot.slack.app import Arrivals, SlackBot
 from bot.slack.channel import SlackChannel
 from bot.slack.listeners import build_app
+from indicators.wording import wording
 
 log = logging.getLogger("faktabot.slack")
 EVENTS_PATH = "/slack/events"
@@ -317,6 +319,7 @@ def start(settings: Settings, config: Config, *, port: int | None = None, host: 
     bot = SlackBot(settings, config, **options)
     running = Running(bot)
     try:
+        posting.missing_scopes(bot)
         if settings.socket_mode:
             running.socket = SocketModeHandler(build_app(bot), app_token=settings.slack_app_token,
                                                logger=logging.getLogger("faktabot.slack.socket"))
@@ -371,7 +374,7 @@ def serve(settings: Settings, config: Config, stop: threading.Event, *,
             stop.set()
             return
     if "error" in outcome:  # the listener wrapper: one line, then the whole service stops
-        log.error("slack: cannot start: %s; check SLACK_BOT_TOKEN, SLACK_API_URL, HOST and PORT", outcome["error"])
+        log.error("slack: cannot start: %s", start_up_problem(outcome["error"]))
         stop.set()
         return
     running = outcome["running"]
@@ -385,6 +388,22 @@ def serve(settings: Settings, config: Config, stop: threading.Event, *,
     finally:
         running.stop()
         log.info("slack: stopped")
+
+
+def start_up_problem(error: BaseException) -> str:
+    """Why the Slack side could not start, and what to do: Slack's code and the setting to fix (the
+    app-level token when Socket Mode's apps.connections.open refused it), else the error itself."""
+    refused = error
+    while refused is not None and not isinstance(refused, SlackApiError):
+        refused = refused.__cause__ or refused.__context__
+    if refused is None:
+        return f"{error}; check SLACK_BOT_TOKEN, SLACK_API_URL, HOST and PORT"
+    code = posting.describe(refused)[0]
+    if "apps.connections.open" in (refused.response.api_url if refused.response is not None else ""):
+        return f"{code} – {wording('slack_fix_app_token')}"
+    if code in posting.FIXES:
+        return posting.explain(refused)
+    return f"{code}; check SLACK_BOT_TOKEN and SLACK_API_URL"
 
 
 def slack_channel(settings: Settings, config: Config) -> SlackChannel:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from slack_sdk.errors import SlackClientError
-
 from bot.asking.answers import Answer
 from bot.asking.queries import NotUnderstood, default_vocabulary, parse
 from bot.rendering import formats, render
@@ -87,9 +85,9 @@ def deliver_new_figures(bot: SlackBot) -> int:
             try:
                 response = bot.client.chat_postMessage(channel=delivery.recipient, text=fallback, blocks=layout,
                                                        unfurl_links=False, unfurl_media=False)
-            except SlackClientError as error:
-                reason, permanent = posting.describe(error)
-                ledger.failed(delivery.id, reason, permanent, now)  # retried on the next round
+            except posting.FAILURES as error:
+                # Retried on the next round; what only the admin can fix says what to do.
+                ledger.failed(delivery.id, posting.explain(error), posting.describe(error)[1], now)
                 continue
             ledger.sent(delivery.id, f"slack:{delivery.recipient}:{response['ts']}", now)
             sent += 1
