@@ -984,6 +984,8 @@ def test_which_targets_are_behind_or_on_track_lists_those(store, question, shown
 def test_anything_new_is_the_overview_and_new_figures_are_their_freshness(store):
     # »er der noget nyt« was not understood, with three unrelated figures suggested
     assert parse("er der noget nyt").intent == "target"
+    for question in ("hvad er sket siden sidst", "giv mig de vigtigste tal", "hvad skal jeg fortælle udvalget"):
+        assert parse(question).intent == "target", question  # the overview (they were not understood)
     assert parse("er der kommet nye tal").intent == "freshness"
     assert parse("nye tal for ledighed").intent == "value"  # the newest figure, asked
     assert "Der er ikke sat nogen mål i Faktabot endnu" in ask(store, "er der noget nyt").text  # no targets here
