@@ -141,6 +141,12 @@ class Reply:
             data["of"] = len(ranking.rows)
             data["national"] = ranking.national.value if ranking.national else None
             data["sample_data"] = ranking.sample_data
+        if result.share_indicator is not None and obs is not None and obs.value is not None \
+                and not result.missing_breakdown:
+            # »hvor stor en andel af de ledige er på dagpenge«: the part's share of its figure, in pct.
+            whole = result.share_whole
+            data["share"] = round(100 * obs.value / whole.value, 1) if whole and whole.value else None
+            data["share_of"] = {"indicator": result.share_indicator.id, "value": whole.value if whole else None}
         if result.query.intent in ("change", "why"):
             data["compare_period"] = result.change.against.period if result.change else result.base_missing
             data["value"] = result.change.absolute if result.change else None
