@@ -154,6 +154,30 @@ def test_restore_refuses_a_foreign_or_empty_file_and_leaves_the_store(sample_sto
     assert sample_store_copy.read_bytes() == before
 
 
+def test_a_damaged_or_foreign_backup_is_refused_as_a_backup_not_as_a_broken_store(sample_store_copy, tmp_path):
+    """The refusal names the backup and says to choose another one; it never tells the operator to
+    repair the live store (stop the service, `faktabot init`), which is untouched, nor names the scratch copy."""
+    before = sample_store_copy.read_bytes()
+    damaged = tmp_path / "store-2026-11-30.db"
+    with Store(sample_store_copy) as live:
+        live.backup(damaged)
+    with open(damaged, "r+b") as handle:  # the header intact, pages in the middle overwritten
+        handle.seek(handle.seek(0, os.SEEK_END) // 2)
+        handle.write(b"\xff" * 4096 * 40)
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database at all" * 100)
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    for path in (damaged, garbage, empty):
+        result = run_cli("restore", str(path), db=sample_store_copy)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert str(path) in result.stderr and "sikkerhedskopi lavet med `faktabot backup`" in result.stderr
+        assert ".restoring" not in result.stderr and "faktabot init" not in result.stderr
+        assert "FAKTABOT_DB" not in result.stderr and "Stop tjenesten" not in result.stderr
+    assert sample_store_copy.read_bytes() == before
+    assert not list(sample_store_copy.parent.glob("*.restoring*"))
+
+
 def test_the_lock_reports_its_holder_and_refuses_a_second(tmp_path):
     first, second = InstanceLock(tmp_path / "store.db"), InstanceLock(tmp_path / "store.db")
     assert first.holder() is None
