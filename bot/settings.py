@@ -22,7 +22,7 @@ class SettingsError(ValueError):
 SMTP_SECURITY = ("starttls", "ssl", "none")
 # Every variable Faktabot reads (deploy/.env.example names each); NAME_FILE works for all of them.
 NAMES = (
-    "FAKTABOT_DB", "FAKTABOT_CONFIG", "FAKTABOT_OUTBOX", "FAKTABOT_LOG", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN",
+    "FAKTABOT_DB", "FAKTABOT_CONFIG", "FAKTABOT_OUTBOX", "FAKTABOT_INBOX", "FAKTABOT_LOG", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN",
     "SLACK_SIGNING_SECRET", "SLACK_TEAM_ID", "HOST", "PORT", "HEALTH_PORT", "SLACK_API_URL", "JOBINDSATS_TOKEN",
     "JOBINDSATS_API_URL", "STATBANK_API_URL", "SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD",
     "SMTP_SECURITY", "MAIL_FROM", "SMTP_TIMEOUT", "SMTP_DEADLINE", "FAKTABOT_UNKNOWN_HOLD_HOURS",
@@ -194,6 +194,33 @@ def _positive(env: Mapping[str, str], name: str, default: int, problems: list[st
     return float(value)
 
 
+def _port(env: Mapping[str, str], name: str, default: int | None, problems: list[str]) -> int | None:
+    value = _int(env, name, default, problems)
+    if value is not None and not 1 <= value <= 65535:
+        problems.append(wording("settings_not_port", name=name, value=value))
+        return default
+    return value
+
+
+def _megabytes(env: Mapping[str, str], name: str, default: int, problems: list[str]) -> int:
+    # 0 silently meant the default and a negative limit refused every file: both are a typo.
+    value = _int(env, name, default, problems)
+    if value is None or value <= 0:
+        problems.append(wording("settings_not_megabytes", name=name, value=value, default=default))
+        return default
+    return value
+
+
+def _url(env: Mapping[str, str], name: str, default: str, problems: list[str]) -> str:
+    """A source's or Slack's address; anything but http(s) would be retried table by table until
+    each gave up (a minute and more) with httpx's English error."""
+    value = (env.get(name) or "").strip() or default
+    if not value.lower().startswith(("https://", "http://")):
+        problems.append(wording("settings_url", name=name, value=value, default=default))
+        return default
+    return _with_slash(value)
+
+
 def _dotenv_values(path: Path) -> dict[str, str | None]:
     """The lines of a file in .env format. python-dotenv loads only when there is such a file to
     read (start-up time: it brings the logging package with it)."""
@@ -238,22 +265,22 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         slack_signing_secret=text("SLACK_SIGNING_SECRET"),
         slack_team_id=text("SLACK_TEAM_ID"),
         host=text("HOST") or "127.0.0.1",
-        port=_int(env, "PORT", 3000, problems) or 3000,
-        slack_api_url=_with_slash(text("SLACK_API_URL") or "https://slack.com/api/"),
+        port=_port(env, "PORT", 3000, problems) or 3000,
+        slack_api_url=_url(env, "SLACK_API_URL", "https://slack.com/api/", problems),
         jobindsats_token=text("JOBINDSATS_TOKEN"),
-        jobindsats_api_url=_with_slash(text("JOBINDSATS_API_URL") or "https://api.jobindsats.dk/v3/"),
-        statbank_api_url=_with_slash(text("STATBANK_API_URL") or "https://api.statbank.dk/v1/"),
+        jobindsats_api_url=_url(env, "JOBINDSATS_API_URL", "https://api.jobindsats.dk/v3/", problems),
+        statbank_api_url=_url(env, "STATBANK_API_URL", "https://api.statbank.dk/v1/", problems),
         smtp_host=smtp_host,
-        smtp_port=_int(env, "SMTP_PORT", default_smtp_port, problems),
+        smtp_port=_port(env, "SMTP_PORT", default_smtp_port, problems),
         smtp_user=text("SMTP_USER"),
         smtp_password=text("SMTP_PASSWORD"),
         smtp_security=security,
         mail_from=text("MAIL_FROM"),
-        max_import_bytes=(_int(env, "FAKTABOT_MAX_IMPORT_MB", 50, problems) or 50) * 1024 * 1024,
+        max_import_bytes=_megabytes(env, "FAKTABOT_MAX_IMPORT_MB", 50, problems) * 1024 * 1024,
         smtp_timeout=_positive(env, "SMTP_TIMEOUT", 30, problems),
         smtp_deadline=_positive(env, "SMTP_DEADLINE", 60, problems),
         unknown_hold_hours=_int(env, "FAKTABOT_UNKNOWN_HOLD_HOURS", 24, problems) or None,
-        health_port=_int(env, "HEALTH_PORT", None, problems),
+        health_port=_port(env, "HEALTH_PORT", None, problems),
         log_file=Path(text("FAKTABOT_LOG")) if text("FAKTABOT_LOG") else None,
         under_systemd=bool(text("JOURNAL_STREAM")),
         config_chosen=bool(text("FAKTABOT_CONFIG")),
@@ -261,7 +288,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         link_secret=text("FAKTABOT_LINK_SECRET"),
         public_url=_with_slash(text("FAKTABOT_PUBLIC_URL")) if text("FAKTABOT_PUBLIC_URL") else None,
         imap_host=text("FAKTABOT_IMAP_HOST"),
-        imap_port=_int(env, "FAKTABOT_IMAP_PORT", 143 if imap_security != "ssl" else 993, problems),
+        imap_port=_port(env, "FAKTABOT_IMAP_PORT", 143 if imap_security != "ssl" else 993, problems),
         imap_user=text("FAKTABOT_IMAP_USER"),
         imap_password=text("FAKTABOT_IMAP_PASSWORD"),
         imap_security=imap_security,

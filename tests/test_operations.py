@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -21,7 +22,7 @@ from bot.service import ServiceError
 from bot.service.health import Heartbeat, assess, longest_gap
 from bot.service.lock import InstanceLock
 from bot.service.scheduler import fire_hours, refresh_intervals, schedule
-from bot.settings import SettingsError, load_settings
+from bot.settings import FIELD_OF, NAMES, SettingsError, load_settings
 from indicators.store import NotAStore, Store, restore
 from tests.conftest import REPO, run_cli
 
@@ -95,6 +96,42 @@ def test_any_setting_may_come_from_a_file(tmp_path):
         load_settings({"SMTP_PASSWORD_FILE": str(tmp_path / "missing")}, dotenv=None)
     with pytest.raises(SettingsError, match="både JOBINDSATS_TOKEN og JOBINDSATS_TOKEN_FILE"):
         load_settings({"JOBINDSATS_TOKEN": "x", "JOBINDSATS_TOKEN_FILE": str(tmp_path / "token")}, dotenv=None)
+
+
+def test_every_setting_read_is_a_named_setting_so_it_may_come_from_a_file(tmp_path):
+    # FAKTABOT_INBOX was read but not in NAMES: FAKTABOT_INBOX_FILE was ignored, .env.example lacked it.
+    assert set(FIELD_OF) - {"TEAMS_WEBHOOK_*"} <= set(NAMES)
+    (tmp_path / "inbox").write_text("/srv/faktabot/indbakke\n", encoding="utf-8")
+    settings = load_settings({"FAKTABOT_INBOX_FILE": str(tmp_path / "inbox")}, dotenv=None)
+    assert settings.inbox == Path("/srv/faktabot/indbakke")
+
+
+@pytest.mark.parametrize(("name", "value", "says"), [
+    ("PORT", "0", "PORT=0 er ikke et portnummer; skriv et tal fra 1 til 65535"),
+    ("HEALTH_PORT", "99999", "HEALTH_PORT=99999 er ikke et portnummer"),
+    ("SMTP_PORT", "-1", "SMTP_PORT=-1 er ikke et portnummer"),
+    ("FAKTABOT_IMAP_PORT", "70000", "FAKTABOT_IMAP_PORT=70000 er ikke et portnummer"),
+    ("FAKTABOT_MAX_IMPORT_MB", "0", "FAKTABOT_MAX_IMPORT_MB=0 skal være et antal MB over 0 (standard 50)"),
+    ("FAKTABOT_MAX_IMPORT_MB", "-5", "FAKTABOT_MAX_IMPORT_MB=-5 skal være et antal MB over 0"),
+    ("STATBANK_API_URL", "api.statbank.dk/v1",
+     "STATBANK_API_URL='api.statbank.dk/v1' er ikke en webadresse; skriv den med http:// eller https:// foran"),
+    ("JOBINDSATS_API_URL", "ftp://api.jobindsats.dk/v3/", "JOBINDSATS_API_URL='ftp://api.jobindsats.dk/v3/' er ikke"),
+    ("SLACK_API_URL", "slack.com/api", "SLACK_API_URL='slack.com/api' er ikke en webadresse"),
+])
+def test_a_setting_out_of_range_is_refused_naming_it_and_what_to_write(name, value, says):
+    """A port past 65535 failed only when the service bound it, MB 0 quietly meant 50, and a source
+    address without http(s):// made `refresh` retry each table until it gave up (72 s for StatBank)."""
+    with pytest.raises(SettingsError) as refused:
+        load_settings({name: value}, dotenv=None)
+    assert says in str(refused.value)
+
+
+def test_a_source_address_without_http_stops_refresh_at_once_naming_the_setting(sample_store_copy):
+    started = time.monotonic()
+    result = run_cli("refresh", "--source", "statbank", db=sample_store_copy, env={"STATBANK_API_URL": "notaurl"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "STATBANK_API_URL='notaurl' er ikke en webadresse" in result.stderr
+    assert time.monotonic() - started < 20
 
 
 def test_version_and_help_with_an_example_per_command():
