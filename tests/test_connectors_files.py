@@ -43,6 +43,33 @@ def test_semicolons_decimal_comma_and_every_encoding_excel_writes(tmp_path, enco
     assert found[("samtaler", "151", "2026-06", "gruppe=Sygemeldte")] == 12.5
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_excels_unicode_text_utf16_with_tabs_imports(tmp_path, encoding):
+    # Excel's »Gem som: Unicode-tekst (*.txt)«: UTF-16 with its byte order mark, tab-separated.
+    text = f"{HEADER}\nmaj 2026;Høje-Taastrup;Øvrige;1.234\n2026-06;Ballerup;Sygemeldte;12,5\n".replace(";", "\t")
+    path = tmp_path / "samtaler.txt"
+    path.write_bytes("\ufeff".encode(encoding) + text.encode(encoding))
+    found = imported(path)
+    assert found[("samtaler", "169", "2026-05", "gruppe=Øvrige")] == 1234
+    assert found[("samtaler", "151", "2026-06", "gruppe=Sygemeldte")] == 12.5
+    assert files.read_csv("samtaler.txt", path.read_bytes()).header == HEADER.split(";")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_file_with_its_header_only_is_refused_saying_to_fill_it_in(tmp_path, suffix):
+    path = tmp_path / f"samtaler{suffix}"
+    if suffix == ".csv":
+        path.write_text(HEADER + "\n", encoding="utf-8")
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        book.active.append(HEADER.split(";"))
+        book.save(path)
+    with pytest.raises(FileImportError, match=f"samtaler{suffix} har kun overskriftsrækken og ingen linjer med tal"):
+        imported(path)
+
+
 def test_a_comma_separated_file_with_a_decimal_point(tmp_path):
     path = tmp_path / "prognose.csv"
     path.write_text("År,Område,Prognose,Nøgletal,Forventet ændring\n2026,Hele landet,F.M.,Ledighed,-3500.5\n",

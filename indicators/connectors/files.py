@@ -5,8 +5,8 @@ Two kinds of file are understood. Jobindsats' own CSV export
 (tabel, maaling) is placed by the catalogue's Jobindsats entries and stored as that table's
 figures. Any other file is matched by its column headers against the import formats: the
 `[imports.<name>]` sections of faktabot.toml first, then the catalogue's file sources.
-CSV may be separated by semicolons or commas, use a decimal comma, and be UTF-8 (with or without
-BOM) or Latin-1/Windows-1252, as Excel writes it.
+CSV may be separated by semicolons, commas or tabs, use a decimal comma, and be UTF-8 (with or
+without BOM), UTF-16 with BOM (Excel's »Unicode-tekst«) or Latin-1/Windows-1252, as Excel writes it.
 
 Files come from people, so reading is bounded (`Limits`): the file's size, an XLSX's unpacked size,
 declared dimension and cells, the length of a line and of a cell. CSV is streamed, so memory does
@@ -156,10 +156,17 @@ class Sheet:
     decimal_comma: bool
 
 
+# Excel's »Unicode-tekst (*.txt)« is UTF-16 with its byte order mark, tab-separated; read as
+# Latin-1 its every other byte is NUL, and the header printed in the error garbled the terminal.
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
 def decode(raw: bytes) -> str:
-    """UTF-8 with or without BOM, else Windows-1252 / Latin-1 (what Danish Excel writes)."""
+    """UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252 / Latin-1 (what Danish Excel writes)."""
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8")
+    if raw.startswith(UTF16_BOMS):
+        return raw.decode("utf-16")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -171,6 +178,9 @@ def decode(raw: bytes) -> str:
 
 def _encoding(path: Path, chunk: int = MB) -> str:
     """The encoding `decode` would choose, found by streaming the file instead of holding it."""
+    with open(path, "rb") as handle:
+        if handle.read(2) in UTF16_BOMS:
+            return "utf-16"  # the codec reads the mark and drops it
     for name in ("utf-8", "cp1252"):
         decoder = codecs.getincrementaldecoder(name)()
         try:
@@ -419,11 +429,19 @@ def normalise(sheet: Sheet, catalogue: Catalogue, areas: Areas, formats: Sequenc
               fetched_at: str, default_area: str | None = None) -> FileResult:
     """A read file as observations, by the first format whose columns it has (pure)."""
     folded = [fold(h) for h in sheet.header]
+    result = None
     if all(column in folded for column in JOBINDSATS_EXPORT):
-        return _jobindsats_export(sheet, folded, catalogue, areas, fetched_at)
-    for candidate in formats:
-        if all(fold(column) in folded for column in candidate.required):
-            return _mapped(sheet, folded, candidate, catalogue, areas, fetched_at, default_area)
+        result = _jobindsats_export(sheet, folded, catalogue, areas, fetched_at)
+    else:
+        result = next((_mapped(sheet, folded, candidate, catalogue, areas, fetched_at, default_area)
+                       for candidate in formats if all(fold(column) in folded for column in candidate.required)),
+                      None)
+    if result is not None:
+        if not result.observations and not result.skipped:
+            # A header and no line under it (a template saved before it was filled in): an error,
+            # not a run that "found no figures", which exited 0 and sent the operator to the catalogue.
+            raise FileImportError(wording("file_no_rows", name=sheet.name))
+        return result
     known = "; ".join(f"{f.name}: {', '.join(f.required)}" for f in formats[:6])
     shown = ", ".join(h[:40] for h in sheet.header[:20]) + (", …" if len(sheet.header) > 20 else "")
     raise FileImportError(
