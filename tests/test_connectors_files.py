@@ -169,3 +169,8 @@ def test_an_old_xls_file_is_refused_with_what_to_do(tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(FileImportError, match="gem den som .xlsx eller CSV"):
         files.read(path)
+
+
+def test_a_folder_given_as_the_file_is_called_a_folder_not_missing(tmp_path):
+    with pytest.raises(FileImportError, match=f"{tmp_path} er en mappe, ikke en fil"):
+        files.read(tmp_path)

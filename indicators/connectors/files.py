@@ -313,6 +313,8 @@ def read_xlsx(name: str, path: Path, sheets: Sequence[str] = (), limits: Limits 
 
 def read(path: Path, sheets: Sequence[str] = (), limits: Limits = Limits()) -> Sheet:
     path = Path(path)
+    if path.is_dir():
+        raise FileImportError(wording("file_is_folder", path=path))
     if not path.is_file():
         raise FileImportError(wording("file_missing", path=path))
     size = path.stat().st_size
