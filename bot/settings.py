@@ -303,6 +303,12 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         imap_allow=tuple(part.strip().lower() for part in (text("FAKTABOT_IMAP_ALLOW") or "").replace(";", ",").split(",")
                          if part.strip()),
     )
+    # Tokens travel in HTTP headers, which take printable ASCII only: a token pasted from a mail or
+    # a document with typographic quotes or a space ended in httpx's UnicodeEncodeError traceback.
+    for name in ("JOBINDSATS_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"):
+        token = text(name)
+        if token and not all("!" <= character <= "~" for character in token):
+            problems.append(wording("settings_token_characters", name=name))
     if settings.unknown_hold_hours is not None and settings.unknown_hold_hours < 0:
         problems.append(wording("settings_hold_hours", value=settings.unknown_hold_hours))
     if settings.slack_bot_token and not settings.slack_app_token and not settings.slack_signing_secret:

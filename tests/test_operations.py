@@ -126,6 +126,23 @@ def test_a_setting_out_of_range_is_refused_naming_it_and_what_to_write(name, val
     assert says in str(refused.value)
 
 
+@pytest.mark.parametrize("name", ["JOBINDSATS_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"])
+def test_a_token_pasted_with_quotes_or_a_space_is_refused_without_showing_it(name):
+    for token in ("“s3cr3t-token”", "s3cr3t token", "s3cr3t-tøken"):
+        with pytest.raises(SettingsError) as refused:
+            load_settings({name: token, "SLACK_SIGNING_SECRET": "x"}, dotenv=None)
+        assert f"{name} indeholder et tegn, et token ikke kan have" in str(refused.value)
+        assert "s3cr3t" not in str(refused.value)
+
+
+def test_refresh_with_a_token_holding_quotes_is_one_line_not_a_traceback(sample_store_copy):
+    # The quotes went into the Authorization header: httpx's UnicodeEncodeError, a traceback.
+    result = run_cli("refresh", "--source", "jobindsats", db=sample_store_copy,
+                     env={"JOBINDSATS_TOKEN": "“s3cr3t-token”", "JOBINDSATS_API_URL": "http://127.0.0.1:9/v3/"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr and "s3cr3t" not in result.stderr
+    assert "JOBINDSATS_TOKEN indeholder et tegn" in result.stderr
+
+
 def test_a_source_address_without_http_stops_refresh_at_once_naming_the_setting(sample_store_copy):
     started = time.monotonic()
     result = run_cli("refresh", "--source", "statbank", db=sample_store_copy, env={"STATBANK_API_URL": "notaurl"})
