@@ -309,6 +309,12 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         token = text(name)
         if token and not all("!" <= character <= "~" for character in token):
             problems.append(wording("settings_token_characters", name=name))
+    # Python's smtplib and imaplib send a login as ASCII: a password with æ, ø or å raised
+    # UnicodeEncodeError at every send or poll instead of one clear refusal at start.
+    for name in ("SMTP_USER", "SMTP_PASSWORD", "FAKTABOT_IMAP_USER", "FAKTABOT_IMAP_PASSWORD"):
+        login = text(name)
+        if login and not login.isascii():
+            problems.append(wording("settings_login_ascii", name=name))
     if settings.unknown_hold_hours is not None and settings.unknown_hold_hours < 0:
         problems.append(wording("settings_hold_hours", value=settings.unknown_hold_hours))
     if settings.slack_bot_token and not settings.slack_app_token and not settings.slack_signing_secret:

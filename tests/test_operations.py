@@ -135,6 +135,19 @@ def test_a_token_pasted_with_quotes_or_a_space_is_refused_without_showing_it(nam
         assert "s3cr3t" not in str(refused.value)
 
 
+@pytest.mark.parametrize("name", ["SMTP_PASSWORD", "FAKTABOT_IMAP_PASSWORD", "SMTP_USER"])
+def test_a_login_smtplib_and_imaplib_cannot_send_is_refused_at_start_without_showing_it(name):
+    # Both libraries encode a login as ASCII: »Kodeord-æøå« raised UnicodeEncodeError at every send or poll.
+    env = {"SMTP_HOST": "mail.kommune.dk", "MAIL_FROM": "faktabot@kommune.dk", "SMTP_USER": "faktabot",
+           "SMTP_PASSWORD": "Kodeord", "FAKTABOT_IMAP_HOST": "imap.kommune.dk", "FAKTABOT_IMAP_USER": "faktabot",
+           "FAKTABOT_IMAP_PASSWORD": "Kodeord", "FAKTABOT_IMAP_ALLOW": "@kommune.dk"}
+    load_settings(env, dotenv=None)
+    with pytest.raises(SettingsError) as refused:
+        load_settings({**env, name: "Hemmeligt-æøå"}, dotenv=None)
+    assert f"{name} indeholder et tegn uden for ASCII" in str(refused.value)
+    assert "Hemmeligt" not in str(refused.value)
+
+
 def test_refresh_with_a_token_holding_quotes_is_one_line_not_a_traceback(sample_store_copy):
     # The quotes went into the Authorization header: httpx's UnicodeEncodeError, a traceback.
     result = run_cli("refresh", "--source", "jobindsats", db=sample_store_copy,
