@@ -158,6 +158,22 @@ def test_periods_as_jobcentres_write_them(cell, period):
     assert parse_period(cell) == period
 
 
+def test_a_month_or_quarter_not_yet_begun_is_refused_a_forecast_year_is_not(tmp_path):
+    # NOW is 1 August 2026: »marts 2027« (a typo for 2026) became samtaler's newest period.
+    path = tmp_path / "samtaler.csv"
+    for cell in ("marts 2027", "september 2026", "2026-Q4"):
+        path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;10\n{cell};Ballerup;Ledige;12\n", encoding="utf-8")
+        with pytest.raises(FileImportError, match="samtaler.csv, linje 3: kolonne 'Måned': .* ligger i fremtiden \\(den er ikke begyndt endnu\\)"):
+            imported(path)
+    path.write_text(f"{HEADER}\naugust 2026;Ballerup;Ledige;10\n2026-Q3;Ballerup;Ledige;12\n", encoding="utf-8")
+    assert set(imported(path)) == {("samtaler", "151", "2026-08", "gruppe=Ledige"),
+                                   ("samtaler", "151", "2026-Q3", "gruppe=Ledige")}
+    prognose = tmp_path / "prognose.csv"
+    prognose.write_text("År;Område;Prognose;Nøgletal;Forventet ændring\n2027;Hele landet;F.M.;Ledighed;-1,5\n",
+                        encoding="utf-8")
+    assert imported(prognose)[("konjunkturprognose", "000", "2027", "maal=Ledighed;prognose=Finansministeriet")] == -1.5
+
+
 def test_an_empty_value_is_not_published_not_zero(tmp_path):
     path = tmp_path / "samtaler.csv"
     path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;\n", encoding="utf-8")

@@ -361,6 +361,16 @@ def parse_period(cell: object) -> str:
     raise ValueError(wording("file_not_period", cell=cell))
 
 
+def _not_begun(period: str, fetched_at: str) -> bool:
+    """A month or quarter that has not begun when the file is read: no count can be in for it, so
+    it is a typo (2027 for 2026) that would become the figure's newest period. A year may lie
+    ahead: a forecast (konjunkturprognose) is a year's figure, and validation bounds it."""
+    if len(period) != 7 or period[4] != "-":
+        return False
+    first_month = f"{period[:4]}-{(int(period[6]) - 1) * 3 + 1:02d}" if period[5] == "Q" else period
+    return first_month > fetched_at[:7]
+
+
 def _area(cell: object, areas: Areas, vocabulary: Mapping[str, str]) -> str | None:
     text = str(cell).strip()
     if text.isdigit() and text.zfill(3) in areas.by_code:
@@ -475,6 +485,10 @@ def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Cata
         except ValueError as problem:
             problems.add(line, wording("file_cell_period", column=spec.columns["period"], problem=problem),
                          wording("file_fix_cell"), wording("file_cell_period_stored", column=spec.columns["period"]))
+            continue
+        if _not_begun(period, fetched_at):
+            problems.add(line, wording("file_cell_future", column=spec.columns["period"], period=period),
+                         wording("file_fix_cell"), wording("file_cell_future_stored", column=spec.columns["period"]))
             continue
         if area_fixed:
             code = area_fixed
