@@ -245,6 +245,19 @@ def test_a_damaged_or_foreign_backup_is_refused_as_a_backup_not_as_a_broken_stor
     assert not list(sample_store_copy.parent.glob("*.restoring*"))
 
 
+def test_a_health_port_in_use_stops_run_with_one_line_naming_health_port(sample_store_copy, tmp_path):
+    # Another service's HEALTH_PORT (two stores on one server) ended `faktabot run` in an OSError traceback.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("run", db=sample_store_copy, env={"HEALTH_PORT": str(port), "HOST": "127.0.0.1",
+                                                          "FAKTABOT_OUTBOX": str(tmp_path / "outbox"),
+                                                          "STATBANK_API_URL": "http://127.0.0.1:9/v1/"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"kan ikke lytte efter /health på 127.0.0.1 port {port}" in result.stderr and "HEALTH_PORT" in result.stderr
+
+
 def test_the_lock_reports_its_holder_and_refuses_a_second(tmp_path):
     first, second = InstanceLock(tmp_path / "store.db"), InstanceLock(tmp_path / "store.db")
     assert first.holder() is None
