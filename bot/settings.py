@@ -7,7 +7,8 @@ NAME_FILE (Docker secrets, systemd's LoadCredential), its content with the final
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
@@ -221,23 +222,72 @@ def _url(env: Mapping[str, str], name: str, default: str, problems: list[str]) -
     return _with_slash(value)
 
 
-def _dotenv_values(path: Path) -> dict[str, str | None]:
+def _dotenv_values(path: Path, problems: list[str] | None = None) -> dict[str, str | None]:
     """The lines of a file in .env format. python-dotenv loads only when there is such a file to
-    read (start-up time: it brings the logging package with it)."""
-    from dotenv import dotenv_values
+    read (start-up time: it brings the logging package with it).
 
-    return dotenv_values(path)
+    With `problems`, a line python-dotenv cannot parse is one of them, named by file, line and
+    setting (never its value, which may be a secret): python-dotenv logged it in English without
+    the file and went on without the line, so a token with an unclosed quote was silently unset.
+    """
+    import logging
+
+    from dotenv import dotenv_values
+    from dotenv.parser import parse_stream
+
+    if problems is not None:
+        try:
+            with open(path, encoding="utf-8") as stream:
+                bindings = list(parse_stream(stream))
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(wording("settings_dotenv_unreadable", path=path, error=getattr(error, "strerror", None) or error))
+            return {}
+        for binding in bindings:
+            if binding.error:
+                named = _DOTENV_NAME.match(binding.original.string)
+                problems.append(wording("settings_dotenv_line", path=path, line=binding.original.line,
+                                        name=f" ({named.group(1)})" if named else ""))
+    quiet = logging.getLogger("dotenv.main")
+    was_disabled, quiet.disabled = quiet.disabled, problems is not None  # said above, in Danish
+    try:
+        return dotenv_values(path)
+    finally:
+        quiet.disabled = was_disabled
+
+
+_DOTENV_NAME = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
+# Names with these prefixes are Faktabot's alone: one that is not a setting is a typo (JOBINDSATS_TOKN).
+# In `.env`, Faktabot's own file, the shared prefixes count too; the environment may hold other
+# programs' SMTP_ or SLACK_ variables.
+OWN_PREFIXES = ("FAKTABOT_", "JOBINDSATS_", "STATBANK_")
+DOTENV_PREFIXES = (*OWN_PREFIXES, "SLACK_", "SMTP_", "MAIL_", "HEALTH_", "TEAMS_")
+
+
+def _unknown_names(names: Iterable[str], prefixes: tuple[str, ...], where: str, problems: list[str]) -> None:
+    known = {*NAMES, *(f"{name}_FILE" for name in NAMES)}
+    unknown = sorted(name for name in names
+                     if name.startswith(prefixes) and name not in known and not name.startswith(TEAMS_PREFIX))
+    if not unknown:
+        return
+    import difflib  # only to name the setting meant, when one is misspelt
+
+    for name in unknown:
+        close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+        problems.append(wording("settings_unknown", name=name, where=where,
+                                hint=wording("settings_unknown_hint", name=close[0]) if close else ""))
 
 
 def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
     """Build the settings from `env` (default: the process environment over `.env`)."""
+    problems: list[str] = []
     if env is None:
         values: dict[str, str] = {}
         if dotenv is not None and dotenv.exists():
-            values.update({k: v for k, v in _dotenv_values(dotenv).items() if v is not None})
+            values.update({k: v for k, v in _dotenv_values(dotenv, problems).items() if v is not None})
+            _unknown_names(values, DOTENV_PREFIXES, wording("settings_in_file", path=dotenv), problems)
         values.update(os.environ)
         env = values
-    problems: list[str] = []
+    _unknown_names(env, OWN_PREFIXES, "", problems)
     env = _with_files(env, problems)
 
     def text(name: str) -> str | None:

@@ -156,6 +156,36 @@ def test_refresh_with_a_token_holding_quotes_is_one_line_not_a_traceback(sample_
     assert "JOBINDSATS_TOKEN indeholder et tegn" in result.stderr
 
 
+def test_a_dotenv_line_that_cannot_be_read_or_a_misspelt_setting_stops_naming_it(tmp_path):
+    """A token line with an unclosed quote was dropped with python-dotenv's English warning and no
+    file named; JOBINDSATS_TOKN was ignored. Both left the token unset without a word."""
+    dotenv = tmp_path / ".env"
+    dotenv.write_text('JOBINDSATS_TOKEN="s3cr3t\nSMTP_HOST=mail.kommune.dk\nMAIL_FROM=faktabot@kommune.dk\n',
+                      encoding="utf-8")
+    with pytest.raises(SettingsError) as refused:
+        load_settings(None, dotenv=dotenv)
+    assert f"{dotenv}, linje 1 (JOBINDSATS_TOKEN) kan ikke læses; skriv den som NAVN=værdi" in str(refused.value)
+    assert "s3cr3t" not in str(refused.value)
+    dotenv.write_text("JOBINDSATS_TOKN=s3cr3t\nSMTP_HOTS=mail.kommune.dk\n", encoding="utf-8")
+    with pytest.raises(SettingsError) as refused:
+        load_settings(None, dotenv=dotenv)
+    said = str(refused.value)
+    assert f"JOBINDSATS_TOKN i {dotenv} er ikke en indstilling, Faktabot kender; mente du JOBINDSATS_TOKEN?" in said
+    assert "SMTP_HOTS" in said and "mente du SMTP_HOST?" in said and "s3cr3t" not in said
+    with pytest.raises(SettingsError, match="FAKTABOT_MAX_IMPORT_M er ikke en indstilling.*mente du FAKTABOT_MAX_IMPORT_MB"):
+        load_settings({"FAKTABOT_MAX_IMPORT_M": "80"}, dotenv=None)
+    # Other programs' variables in the environment, and Teams recipients, are no business of this check.
+    load_settings({"SLACK_WEBHOOK_URL": "https://hooks.example", "SMTP_RELAY": "x",
+                   "TEAMS_WEBHOOK_LEDELSE": "https://example.webhook.office.com/x"}, dotenv=None)
+
+
+def test_a_misspelt_setting_in_dotenv_stops_a_command_in_one_line(sample_store_path, tmp_path):
+    (tmp_path / ".env").write_text("FAKTABOT_OUTBOKS=/srv/faktabot/udbakke\n", encoding="utf-8")
+    result = run_cli("status", "--check", db=sample_store_path, cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "FAKTABOT_OUTBOKS i .env er ikke en indstilling, Faktabot kender; mente du FAKTABOT_OUTBOX?" in result.stderr
+
+
 def test_a_source_address_without_http_stops_refresh_at_once_naming_the_setting(sample_store_copy):
     started = time.monotonic()
     result = run_cli("refresh", "--source", "statbank", db=sample_store_copy, env={"STATBANK_API_URL": "notaurl"})
