@@ -132,6 +132,14 @@ def test_a_file_matching_no_format_lists_its_columns_and_how_to_map_them(tmp_pat
     assert "[imports.<navn>]" in message and "faktabot.toml" in message
 
 
+def test_a_file_split_by_another_character_says_which_and_how_to_save_it(tmp_path):
+    path = tmp_path / "samtaler.csv"
+    path.write_text(HEADER.replace(";", "|") + "\nmaj 2026|Ballerup|Ledige|10\n", encoding="utf-8")
+    with pytest.raises(FileImportError, match="samtaler.csv: kolonnerne er adskilt med »\\|«, men Faktabot læser CSV "
+                                              "adskilt med semikolon, komma eller tabulator"):
+        imported(path)
+
+
 def test_a_bad_cell_names_the_file_line_and_column(tmp_path):
     path = tmp_path / "samtaler.csv"
     path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;10\nmaj 2026;Ballerup;Ledige;tolv\n", encoding="utf-8")

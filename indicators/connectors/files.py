@@ -361,6 +361,13 @@ def parse_period(cell: object) -> str:
     raise ValueError(wording("file_not_period", cell=cell))
 
 
+def _other_separator(header: Sequence[str]) -> str | None:
+    """The separator of a header read as one column (»Måned|Kommune|…«), if it is one people use."""
+    if len(header) != 1:
+        return None
+    return next((c for c in ("|", ":", "/", "#") if header[0].count(c) >= 2), None)
+
+
 def _not_begun(period: str, fetched_at: str) -> bool:
     """A month or quarter that has not begun when the file is read: no count can be in for it, so
     it is a typo (2027 for 2026) that would become the figure's newest period. A year may lie
@@ -454,6 +461,10 @@ def normalise(sheet: Sheet, catalogue: Catalogue, areas: Areas, formats: Sequenc
             # not a run that "found no figures", which exited 0 and sent the operator to the catalogue.
             raise FileImportError(wording("file_no_rows", name=sheet.name))
         return result
+    separator = _other_separator(sheet.header)
+    if separator:
+        # One column holding the whole header: the file is split by a character CSV here is not.
+        raise FileImportError(wording("file_other_separator", name=sheet.name, separator=separator))
     known = "; ".join(f"{f.name}: {', '.join(f.required)}" for f in formats[:6])
     shown = ", ".join(h[:40] for h in sheet.header[:20]) + (", …" if len(sheet.header) > 20 else "")
     raise FileImportError(
