@@ -274,7 +274,8 @@ def _unknown_names(names: Iterable[str], prefixes: tuple[str, ...], where: str, 
     for name in unknown:
         close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
         problems.append(wording("settings_unknown", name=name, where=where,
-                                hint=wording("settings_unknown_hint", name=close[0]) if close else ""))
+                                hint=wording("settings_unknown_hint", name=close[0]) if close
+                                else wording("settings_unknown_look")))
 
 
 def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:

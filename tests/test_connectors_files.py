@@ -171,7 +171,7 @@ def test_a_month_or_quarter_not_yet_begun_is_refused_a_forecast_year_is_not(tmp_
     path = tmp_path / "samtaler.csv"
     for cell in ("marts 2027", "september 2026", "2026-Q4"):
         path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;10\n{cell};Ballerup;Ledige;12\n", encoding="utf-8")
-        with pytest.raises(FileImportError, match="samtaler.csv, linje 3: kolonne 'Måned': .* ligger i fremtiden \\(den er ikke begyndt endnu\\)"):
+        with pytest.raises(FileImportError, match="samtaler.csv, linje 3: kolonne 'Måned': .* ligger i fremtiden \\(den er ikke begyndt endnu"):
             imported(path)
     path.write_text(f"{HEADER}\naugust 2026;Ballerup;Ledige;10\n2026-Q3;Ballerup;Ledige;12\n", encoding="utf-8")
     assert set(imported(path)) == {("samtaler", "151", "2026-08", "gruppe=Ledige"),
