@@ -198,3 +198,11 @@ def test_an_old_xls_file_is_refused_with_what_to_do(tmp_path):
 def test_a_folder_given_as_the_file_is_called_a_folder_not_missing(tmp_path):
     with pytest.raises(FileImportError, match=f"{tmp_path} er en mappe, ikke en fil"):
         files.read(tmp_path)
+
+
+def test_the_count_of_refused_lines_is_written_as_danes_write_it(tmp_path):
+    path = tmp_path / "samtaler.csv"
+    path.write_text(HEADER + "\n" + "maj 2026;Ballerup;Ledige;tolv\n" * 1500, encoding="utf-8")
+    with pytest.raises(FileImportError, match="samtaler.csv: 1.500 linjer kan ikke importeres") as raised:
+        imported(path)
+    assert "og 1.490 mere" in str(raised.value)

@@ -431,11 +431,11 @@ class _Problems:
             raise FileImportError(wording("file_line_problem", name=self.name, line=line, problem=problem, fix=fix),
                                   table=self.table,
                                   stored=wording("file_line_problem", name=self.name, line=line, problem=stored, fix=fix))
-        more = wording("file_more", count=self.count - len(self.found)) if self.count > len(self.found) else ""
+        more = wording("file_more", count=_count(self.count - len(self.found))) if self.count > len(self.found) else ""
         fix = self.found[0][2]
 
         def said(lines: list[str]) -> str:
-            return wording("file_lines_problem", name=self.name, count=self.count, lines="; ".join(lines), more=more,
+            return wording("file_lines_problem", name=self.name, count=_count(self.count), lines="; ".join(lines), more=more,
                            fix=fix)
         raise FileImportError(
             said([wording("file_line", line=line, problem=problem) for line, problem, _, _ in self.found]),
