@@ -211,6 +211,20 @@ def test_status_check_is_critical_with_the_service_stopped(sample_store_copy):
     assert result.stdout.startswith("FAKTABOT CRITICAL - tjenesten kører ikke") and result.stdout.count("\n") == 1
 
 
+def test_status_check_with_settings_or_config_the_service_cannot_start_with_is_critical(sample_store_copy, tmp_path):
+    # They exited 1, which a Nagios or Zabbix check reads as a warning, while `run` refuses to start.
+    bad = run_cli("status", "--check", db=sample_store_copy, env={"HEALTH_PORT": "99999"})
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.stdout.startswith("FAKTABOT CRITICAL - tjenesten kan ikke starte med disse indstillinger: ")
+    assert "HEALTH_PORT=99999 er ikke et portnummer" in bad.stdout
+    broken = tmp_path / "faktabot.toml"
+    broken.write_text("[municipality\n", encoding="utf-8")
+    result = run_cli("status", "--check", db=sample_store_copy, config=broken)
+    assert result.returncode == 2 and result.stdout.startswith("FAKTABOT CRITICAL - ") and str(broken) in result.stdout
+    plain = run_cli("status", db=sample_store_copy, env={"HEALTH_PORT": "99999"})
+    assert plain.returncode == 1 and plain.stdout == ""
+
+
 def test_a_late_heartbeat_or_an_unreadable_store_is_critical(sample_store_copy, tmp_path):
     now = datetime(2026, 11, 25, 12, 0, tzinfo=TIMEZONE)
     late = assess(sample_store_copy, now, running_pid="1", heartbeat=now - timedelta(minutes=10), intervals={})
