@@ -286,9 +286,11 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         if dotenv is not None and dotenv.exists():
             values.update({k: v for k, v in _dotenv_values(dotenv, problems).items() if v is not None})
             _unknown_names(values, DOTENV_PREFIXES, wording("settings_in_file", path=dotenv), problems)
+        _unknown_names(set(os.environ) - set(values), OWN_PREFIXES, "", problems)  # each name said once
         values.update(os.environ)
         env = values
-    _unknown_names(env, OWN_PREFIXES, "", problems)
+    else:
+        _unknown_names(env, OWN_PREFIXES, "", problems)
     env = _with_files(env, problems)
 
     def text(name: str) -> str | None:
