@@ -878,8 +878,15 @@ class Store:
             raise StoreError(wording("store_backup_exists", path=target))
         if not target.parent.is_dir():
             raise StoreError(wording("store_backup_no_folder", path=target.parent))
-        with self.translated():
-            self.db.execute("VACUUM INTO ?", [str(target)])
+        # The copy holds what the store holds (recipients, questions asked, deliveries): readable by
+        # its owner only, as the store is. VACUUM INTO writes into an empty file it is given.
+        _create_private(target)
+        try:
+            with self.translated():
+                self.db.execute("VACUUM INTO ?", [str(target)])
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
 
     def __enter__(self) -> Self:
         return self

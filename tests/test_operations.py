@@ -181,8 +181,9 @@ def test_a_dotenv_line_that_cannot_be_read_or_a_misspelt_setting_stops_naming_it
 
 def test_a_misspelt_setting_in_dotenv_stops_a_command_in_one_line(sample_store_path, tmp_path):
     (tmp_path / ".env").write_text("FAKTABOT_OUTBOKS=/srv/faktabot/udbakke\n", encoding="utf-8")
-    result = run_cli("status", "--check", db=sample_store_path, cwd=tmp_path)
+    result = run_cli("status", db=sample_store_path, cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.count("FAKTABOT_OUTBOKS") == 1
     assert "FAKTABOT_OUTBOKS i .env er ikke en indstilling, Faktabot kender; mente du FAKTABOT_OUTBOX?" in result.stderr
 
 
@@ -263,6 +264,17 @@ def test_restore_refuses_a_foreign_or_empty_file_and_leaves_the_store(sample_sto
         result = run_cli("restore", str(path), db=sample_store_copy)
         assert result.returncode == 1 and str(path) in result.stderr
     assert sample_store_copy.read_bytes() == before
+
+
+def test_a_backup_is_readable_by_its_owner_only_as_the_store_is(sample_store_copy, tmp_path):
+    # VACUUM INTO created it with the process umask: 0644 from a root cron job, beside a 0600 store.
+    previous = os.umask(0o022)
+    try:
+        result = run_cli("backup", str(tmp_path / "store-2026-12-01.db"), db=sample_store_copy)
+    finally:
+        os.umask(previous)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "store-2026-12-01.db").stat().st_mode & 0o077 == 0
 
 
 def test_a_damaged_or_foreign_backup_is_refused_as_a_backup_not_as_a_broken_store(sample_store_copy, tmp_path):
