@@ -216,7 +216,7 @@ def test_status_check_with_settings_or_config_the_service_cannot_start_with_is_c
     # They exited 1, which a Nagios or Zabbix check reads as a warning, while `run` refuses to start.
     bad = run_cli("status", "--check", db=sample_store_copy, env={"HEALTH_PORT": "99999"})
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
-    assert bad.stdout.startswith("FAKTABOT CRITICAL - tjenesten kan ikke starte med disse indstillinger: ")
+    assert bad.stdout.startswith("FAKTABOT CRITICAL - tjenesten kan ikke starte: indstillinger: ")
     assert "HEALTH_PORT=99999 er ikke et portnummer" in bad.stdout
     broken = tmp_path / "faktabot.toml"
     broken.write_text("[municipality\n", encoding="utf-8")
