@@ -7,7 +7,8 @@ NAME_FILE (Docker secrets, systemd's LoadCredential), its content with the final
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
@@ -22,7 +23,7 @@ class SettingsError(ValueError):
 SMTP_SECURITY = ("starttls", "ssl", "none")
 # Every variable Faktabot reads (deploy/.env.example names each); NAME_FILE works for all of them.
 NAMES = (
-    "FAKTABOT_DB", "FAKTABOT_CONFIG", "FAKTABOT_OUTBOX", "FAKTABOT_LOG", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN",
+    "FAKTABOT_DB", "FAKTABOT_CONFIG", "FAKTABOT_OUTBOX", "FAKTABOT_INBOX", "FAKTABOT_LOG", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN",
     "SLACK_SIGNING_SECRET", "SLACK_TEAM_ID", "HOST", "PORT", "HEALTH_PORT", "SLACK_API_URL", "JOBINDSATS_TOKEN",
     "JOBINDSATS_API_URL", "STATBANK_API_URL", "SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD",
     "SMTP_SECURITY", "MAIL_FROM", "SMTP_TIMEOUT", "SMTP_DEADLINE", "FAKTABOT_UNKNOWN_HOLD_HOURS",
@@ -194,23 +195,102 @@ def _positive(env: Mapping[str, str], name: str, default: int, problems: list[st
     return float(value)
 
 
-def _dotenv_values(path: Path) -> dict[str, str | None]:
-    """The lines of a file in .env format. python-dotenv loads only when there is such a file to
-    read (start-up time: it brings the logging package with it)."""
-    from dotenv import dotenv_values
+def _port(env: Mapping[str, str], name: str, default: int | None, problems: list[str]) -> int | None:
+    value = _int(env, name, default, problems)
+    if value is not None and not 1 <= value <= 65535:
+        problems.append(wording("settings_not_port", name=name, value=value))
+        return default
+    return value
 
-    return dotenv_values(path)
+
+def _megabytes(env: Mapping[str, str], name: str, default: int, problems: list[str]) -> int:
+    # 0 silently meant the default and a negative limit refused every file: both are a typo.
+    value = _int(env, name, default, problems)
+    if value is None or value <= 0:
+        problems.append(wording("settings_not_megabytes", name=name, value=value, default=default))
+        return default
+    return value
+
+
+def _url(env: Mapping[str, str], name: str, default: str, problems: list[str]) -> str:
+    """A source's or Slack's address; anything but http(s) would be retried table by table until
+    each gave up (a minute and more) with httpx's English error."""
+    value = (env.get(name) or "").strip() or default
+    if not value.lower().startswith(("https://", "http://")):
+        problems.append(wording("settings_url", name=name, value=value, default=default))
+        return default
+    return _with_slash(value)
+
+
+def _dotenv_values(path: Path, problems: list[str] | None = None) -> dict[str, str | None]:
+    """The lines of a file in .env format. python-dotenv loads only when there is such a file to
+    read (start-up time: it brings the logging package with it).
+
+    With `problems`, a line python-dotenv cannot parse is one of them, named by file, line and
+    setting (never its value, which may be a secret): python-dotenv logged it in English without
+    the file and went on without the line, so a token with an unclosed quote was silently unset.
+    """
+    import logging
+
+    from dotenv import dotenv_values
+    from dotenv.parser import parse_stream
+
+    if problems is not None:
+        try:
+            with open(path, encoding="utf-8") as stream:
+                bindings = list(parse_stream(stream))
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(wording("settings_dotenv_unreadable", path=path, error=getattr(error, "strerror", None) or error))
+            return {}
+        for binding in bindings:
+            if binding.error:
+                named = _DOTENV_NAME.match(binding.original.string)
+                problems.append(wording("settings_dotenv_line", path=path, line=binding.original.line,
+                                        name=f" ({named.group(1)})" if named else ""))
+    quiet = logging.getLogger("dotenv.main")
+    was_disabled, quiet.disabled = quiet.disabled, problems is not None  # said above, in Danish
+    try:
+        return dotenv_values(path)
+    finally:
+        quiet.disabled = was_disabled
+
+
+_DOTENV_NAME = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
+# Names with these prefixes are Faktabot's alone: one that is not a setting is a typo (JOBINDSATS_TOKN).
+# In `.env`, Faktabot's own file, the shared prefixes count too; the environment may hold other
+# programs' SMTP_ or SLACK_ variables.
+OWN_PREFIXES = ("FAKTABOT_", "JOBINDSATS_", "STATBANK_")
+DOTENV_PREFIXES = (*OWN_PREFIXES, "SLACK_", "SMTP_", "MAIL_", "HEALTH_", "TEAMS_")
+
+
+def _unknown_names(names: Iterable[str], prefixes: tuple[str, ...], where: str, problems: list[str]) -> None:
+    known = {*NAMES, *(f"{name}_FILE" for name in NAMES)}
+    unknown = sorted(name for name in names
+                     if name.startswith(prefixes) and name not in known and not name.startswith(TEAMS_PREFIX))
+    if not unknown:
+        return
+    import difflib  # only to name the setting meant, when one is misspelt
+
+    for name in unknown:
+        close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+        problems.append(wording("settings_unknown", name=name, where=where,
+                                hint=wording("settings_unknown_hint", name=close[0]) if close
+                                else wording("settings_unknown_look")))
 
 
 def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
     """Build the settings from `env` (default: the process environment over `.env`)."""
+    problems: list[str] = []
     if env is None:
         values: dict[str, str] = {}
         if dotenv is not None and dotenv.exists():
-            values.update({k: v for k, v in _dotenv_values(dotenv).items() if v is not None})
+            values.update({k: v for k, v in _dotenv_values(dotenv, problems).items() if v is not None})
+            _unknown_names(values, DOTENV_PREFIXES, wording("settings_in_file", path=dotenv), problems)
+        _unknown_names(set(os.environ) - set(values), OWN_PREFIXES, "", problems)  # each name said once
         values.update(os.environ)
         env = values
-    problems: list[str] = []
+    else:
+        _unknown_names(env, OWN_PREFIXES, "", problems)
     env = _with_files(env, problems)
 
     def text(name: str) -> str | None:
@@ -238,22 +318,22 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         slack_signing_secret=text("SLACK_SIGNING_SECRET"),
         slack_team_id=text("SLACK_TEAM_ID"),
         host=text("HOST") or "127.0.0.1",
-        port=_int(env, "PORT", 3000, problems) or 3000,
-        slack_api_url=_with_slash(text("SLACK_API_URL") or "https://slack.com/api/"),
+        port=_port(env, "PORT", 3000, problems) or 3000,
+        slack_api_url=_url(env, "SLACK_API_URL", "https://slack.com/api/", problems),
         jobindsats_token=text("JOBINDSATS_TOKEN"),
-        jobindsats_api_url=_with_slash(text("JOBINDSATS_API_URL") or "https://api.jobindsats.dk/v3/"),
-        statbank_api_url=_with_slash(text("STATBANK_API_URL") or "https://api.statbank.dk/v1/"),
+        jobindsats_api_url=_url(env, "JOBINDSATS_API_URL", "https://api.jobindsats.dk/v3/", problems),
+        statbank_api_url=_url(env, "STATBANK_API_URL", "https://api.statbank.dk/v1/", problems),
         smtp_host=smtp_host,
-        smtp_port=_int(env, "SMTP_PORT", default_smtp_port, problems),
+        smtp_port=_port(env, "SMTP_PORT", default_smtp_port, problems),
         smtp_user=text("SMTP_USER"),
         smtp_password=text("SMTP_PASSWORD"),
         smtp_security=security,
         mail_from=text("MAIL_FROM"),
-        max_import_bytes=(_int(env, "FAKTABOT_MAX_IMPORT_MB", 50, problems) or 50) * 1024 * 1024,
+        max_import_bytes=_megabytes(env, "FAKTABOT_MAX_IMPORT_MB", 50, problems) * 1024 * 1024,
         smtp_timeout=_positive(env, "SMTP_TIMEOUT", 30, problems),
         smtp_deadline=_positive(env, "SMTP_DEADLINE", 60, problems),
         unknown_hold_hours=_int(env, "FAKTABOT_UNKNOWN_HOLD_HOURS", 24, problems) or None,
-        health_port=_int(env, "HEALTH_PORT", None, problems),
+        health_port=_port(env, "HEALTH_PORT", None, problems),
         log_file=Path(text("FAKTABOT_LOG")) if text("FAKTABOT_LOG") else None,
         under_systemd=bool(text("JOURNAL_STREAM")),
         config_chosen=bool(text("FAKTABOT_CONFIG")),
@@ -261,7 +341,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         link_secret=text("FAKTABOT_LINK_SECRET"),
         public_url=_with_slash(text("FAKTABOT_PUBLIC_URL")) if text("FAKTABOT_PUBLIC_URL") else None,
         imap_host=text("FAKTABOT_IMAP_HOST"),
-        imap_port=_int(env, "FAKTABOT_IMAP_PORT", 143 if imap_security != "ssl" else 993, problems),
+        imap_port=_port(env, "FAKTABOT_IMAP_PORT", 143 if imap_security != "ssl" else 993, problems),
         imap_user=text("FAKTABOT_IMAP_USER"),
         imap_password=text("FAKTABOT_IMAP_PASSWORD"),
         imap_security=imap_security,
@@ -276,6 +356,18 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         imap_allow=tuple(part.strip().lower() for part in (text("FAKTABOT_IMAP_ALLOW") or "").replace(";", ",").split(",")
                          if part.strip()),
     )
+    # Tokens travel in HTTP headers, which take printable ASCII only: a token pasted from a mail or
+    # a document with typographic quotes or a space ended in httpx's UnicodeEncodeError traceback.
+    for name in ("JOBINDSATS_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"):
+        token = text(name)
+        if token and not all("!" <= character <= "~" for character in token):
+            problems.append(wording("settings_token_characters", name=name))
+    # Python's smtplib and imaplib send a login as ASCII: a password with æ, ø or å raised
+    # UnicodeEncodeError at every send or poll instead of one clear refusal at start.
+    for name in ("SMTP_USER", "SMTP_PASSWORD", "FAKTABOT_IMAP_USER", "FAKTABOT_IMAP_PASSWORD"):
+        login = text(name)
+        if login and not login.isascii():
+            problems.append(wording("settings_login_ascii", name=name))
     if settings.unknown_hold_hours is not None and settings.unknown_hold_hours < 0:
         problems.append(wording("settings_hold_hours", value=settings.unknown_hold_hours))
     if settings.slack_bot_token and not settings.slack_app_token and not settings.slack_signing_secret:

@@ -104,6 +104,11 @@ def import_inbox(store: Store, inbox: Path, *, catalogue: Catalogue, areas: Area
     for path in waiting:
         if time.time() - path.stat().st_mtime < settle:
             continue  # perhaps still being copied: the next round takes it
+        if path.is_symlink():
+            # Whoever may drop files here could link to a file only the service may read (its
+            # credentials): the reason file would show that file's first line. Never read a link.
+            done.append(_reject(inbox, path, wording("inbox_link", name=path.name), now, None))
+            continue
         if path.suffix.lower() not in SUFFIXES:
             error = wording("inbox_wrong_kind", name=path.name)
             done.append(_reject(inbox, path, error, now, None))

@@ -263,7 +263,15 @@ def period_coverage_sql(kind: str, areas: int) -> str:
 
 
 class StoreError(Exception):
-    """The store cannot be used; the message says why and what to do."""
+    """The store cannot be used; the message says why and what to do.
+
+    `reason` is the why alone, without the advice, for a caller whose advice differs: a refused
+    backup needs another backup, not the live store's repair (`restore`).
+    """
+
+    def __init__(self, message: str, *, reason: str = ""):
+        super().__init__(message)
+        self.reason = reason or message
 
 
 class StoreMissing(StoreError):
@@ -290,7 +298,7 @@ def _operational(error: sqlite3.OperationalError, path: Path) -> StoreError | No
             wording("store_disk_full", path=path, error=error)
         )
     if "malformed" in text or "not a database" in text:
-        return StoreCorrupt(_corrupt_message(path, str(error)))
+        return StoreCorrupt(_corrupt_message(path, str(error)), reason=wording("store_reason_damaged", detail=error))
     return None
 
 
@@ -653,7 +661,7 @@ def _check_is_store(path: Path, *, create: bool) -> None:
         return
     if path.stat().st_size == 0:
         raise NotAStore(
-            wording("store_empty_file", path=path, name=path.name)
+            wording("store_empty_file", path=path, name=path.name), reason=wording("store_reason_empty")
         )
     uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
@@ -672,20 +680,23 @@ def _check_is_store(path: Path, *, create: bool) -> None:
             conn.close()
     except sqlite3.DatabaseError as error:
         raise NotAStore(
-            wording("store_foreign", path=path, error=error)
+            wording("store_foreign", path=path, error=error), reason=wording("store_reason_foreign", error=error)
         ) from None
     if tables and not ours:
+        listed = ", ".join(sorted(tables)[:5])
         raise NotAStore(
-            wording("store_foreign_sqlite", path=path, tables=", ".join(sorted(tables)[:5]))
+            wording("store_foreign_sqlite", path=path, tables=listed),
+            reason=wording("store_reason_foreign_sqlite", tables=listed),
         )
     if not tables and not create:
         raise NotAStore(
-            wording("store_no_tables", path=path, name=path.name)
+            wording("store_no_tables", path=path, name=path.name), reason=wording("store_reason_no_tables")
         )
     missing = sorted(REQUIRED_TABLES - tables) if ours else []
     if missing:
         raise NotAStore(
-            wording("store_incomplete", path=path, tables=", ".join(missing), name=path.name)
+            wording("store_incomplete", path=path, tables=", ".join(missing), name=path.name),
+            reason=wording("store_reason_incomplete", tables=", ".join(missing)),
         )
 
 
@@ -700,15 +711,23 @@ def restore(source: Path, target: Path) -> int:
     source, target = Path(source), Path(target)
     if not source.is_file():
         raise StoreMissing(wording("store_no_backup", path=source))
-    _check_is_store(source, create=False)  # NotAStore for an empty, foreign or incomplete file
+    try:
+        _check_is_store(source, create=False)  # NotAStore for an empty, foreign or incomplete file
+    except NotAStore as error:
+        raise _refused_backup(source, target, error) from None
     scratch = target.with_name(target.name + ".restoring")
     scratch.unlink(missing_ok=True)
     try:
         shutil.copyfile(source, scratch)
-        with Store(scratch) as checked:
-            checked.quick_check()
-            count = checked.count()
-            checked.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            with Store(scratch) as checked:
+                checked.quick_check()
+                count = checked.count()
+                checked.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except (NotAStore, StoreCorrupt) as error:
+            # The scratch copy's fault is the backup's: its messages would name the scratch file
+            # and tell the operator to repair the live store, which is untouched.
+            raise _refused_backup(source, target, error) from None
         if not target.exists():
             _create_private(target)
         incoming = sqlite3.connect(scratch)
@@ -726,6 +745,10 @@ def restore(source: Path, target: Path) -> int:
         for leftover in (scratch, scratch.with_name(scratch.name + "-wal"), scratch.with_name(scratch.name + "-shm")):
             leftover.unlink(missing_ok=True)
     return count
+
+
+def _refused_backup(source: Path, target: Path, error: StoreError) -> NotAStore:
+    return NotAStore(wording("store_backup_refused", path=source, reason=error.reason, store=target))
 
 
 def _create_private(path: Path) -> None:
@@ -814,7 +837,8 @@ class Store:
             raise found from None
         except sqlite3.DatabaseError as error:
             if "malformed" in str(error) or "not a database" in str(error):
-                raise StoreCorrupt(_corrupt_message(self.path, str(error))) from None
+                raise StoreCorrupt(_corrupt_message(self.path, str(error)),
+                                   reason=wording("store_reason_damaged", detail=error)) from None
             raise
 
     @contextmanager
@@ -828,13 +852,15 @@ class Store:
         try:
             found = [row[0] for row in self.db.execute("PRAGMA quick_check").fetchall()]
         except sqlite3.DatabaseError as error:
-            raise StoreCorrupt(_corrupt_message(self.path, str(error))) from None
+            raise StoreCorrupt(_corrupt_message(self.path, str(error)),
+                               reason=wording("store_reason_damaged", detail=error)) from None
         if found != ["ok"]:
             # SQLite may put many problems in one row, a line each: the message stays one line.
             lines = [line.strip() for row in found for line in str(row).splitlines()
                      if line.strip() and not line.startswith("***")]
             detail = "; ".join(lines[:3]) + (wording("store_damaged_more", count=len(lines) - 3) if len(lines) > 3 else "")
-            raise StoreCorrupt(_corrupt_message(self.path, f"quick_check: {detail}"))
+            raise StoreCorrupt(_corrupt_message(self.path, f"quick_check: {detail}"),
+                               reason=wording("store_reason_damaged", detail=f"quick_check: {detail}"))
 
     def repair(self, now: str | None = None) -> tuple[int, int]:
         """Restore or quarantine stored rows that cannot hold a figure (the r001 repair, on demand)."""
@@ -852,8 +878,15 @@ class Store:
             raise StoreError(wording("store_backup_exists", path=target))
         if not target.parent.is_dir():
             raise StoreError(wording("store_backup_no_folder", path=target.parent))
-        with self.translated():
-            self.db.execute("VACUUM INTO ?", [str(target)])
+        # The copy holds what the store holds (recipients, questions asked, deliveries): readable by
+        # its owner only, as the store is. VACUUM INTO writes into an empty file it is given.
+        _create_private(target)
+        try:
+            with self.translated():
+                self.db.execute("VACUUM INTO ?", [str(target)])
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
 
     def __enter__(self) -> Self:
         return self

@@ -113,6 +113,17 @@ def test_init_twice_changes_nothing(sample_store_copy):
     assert before == after
 
 
+def test_init_reports_the_count_the_store_holds_derived_figures_included(tmp_path):
+    # It reported the two loads (130.142) and `init` again or `status` said 130.596: the derived
+    # figures computed after them were left out of the sum.
+    store = tmp_path / "store.db"
+    result = run_cli("init", db=store)
+    assert result.returncode == 0, result.stderr
+    held = sqlite3.connect(store).execute("SELECT count(*) FROM observations").fetchone()[0]
+    assert f"med {held:,} observationer".replace(",", ".") in result.stdout
+    assert "beregnede nøgletal" in result.stdout
+
+
 def test_chat_answers_line_by_line_and_says_goodbye(sample_store_path):
     result = run_cli("chat", db=sample_store_path, input="ledighed maj 2026\nhjælp\nfarvel\n")
     assert result.returncode == 0

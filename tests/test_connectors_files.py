@@ -43,6 +43,33 @@ def test_semicolons_decimal_comma_and_every_encoding_excel_writes(tmp_path, enco
     assert found[("samtaler", "151", "2026-06", "gruppe=Sygemeldte")] == 12.5
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_excels_unicode_text_utf16_with_tabs_imports(tmp_path, encoding):
+    # Excel's »Gem som: Unicode-tekst (*.txt)«: UTF-16 with its byte order mark, tab-separated.
+    text = f"{HEADER}\nmaj 2026;Høje-Taastrup;Øvrige;1.234\n2026-06;Ballerup;Sygemeldte;12,5\n".replace(";", "\t")
+    path = tmp_path / "samtaler.txt"
+    path.write_bytes("\ufeff".encode(encoding) + text.encode(encoding))
+    found = imported(path)
+    assert found[("samtaler", "169", "2026-05", "gruppe=Øvrige")] == 1234
+    assert found[("samtaler", "151", "2026-06", "gruppe=Sygemeldte")] == 12.5
+    assert files.read_csv("samtaler.txt", path.read_bytes()).header == HEADER.split(";")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_file_with_its_header_only_is_refused_saying_to_fill_it_in(tmp_path, suffix):
+    path = tmp_path / f"samtaler{suffix}"
+    if suffix == ".csv":
+        path.write_text(HEADER + "\n", encoding="utf-8")
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        book.active.append(HEADER.split(";"))
+        book.save(path)
+    with pytest.raises(FileImportError, match=f"samtaler{suffix} har kun overskriftsrækken og ingen linjer med tal"):
+        imported(path)
+
+
 def test_a_comma_separated_file_with_a_decimal_point(tmp_path):
     path = tmp_path / "prognose.csv"
     path.write_text("År,Område,Prognose,Nøgletal,Forventet ændring\n2026,Hele landet,F.M.,Ledighed,-3500.5\n",
@@ -105,6 +132,14 @@ def test_a_file_matching_no_format_lists_its_columns_and_how_to_map_them(tmp_pat
     assert "[imports.<navn>]" in message and "faktabot.toml" in message
 
 
+def test_a_file_split_by_another_character_says_which_and_how_to_save_it(tmp_path):
+    path = tmp_path / "samtaler.csv"
+    path.write_text(HEADER.replace(";", "|") + "\nmaj 2026|Ballerup|Ledige|10\n", encoding="utf-8")
+    with pytest.raises(FileImportError, match="samtaler.csv: kolonnerne er adskilt med »\\|«, men Faktabot læser CSV "
+                                              "adskilt med semikolon, komma eller tabulator"):
+        imported(path)
+
+
 def test_a_bad_cell_names_the_file_line_and_column(tmp_path):
     path = tmp_path / "samtaler.csv"
     path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;10\nmaj 2026;Ballerup;Ledige;tolv\n", encoding="utf-8")
@@ -131,6 +166,22 @@ def test_periods_as_jobcentres_write_them(cell, period):
     assert parse_period(cell) == period
 
 
+def test_a_month_or_quarter_not_yet_begun_is_refused_a_forecast_year_is_not(tmp_path):
+    # NOW is 1 August 2026: »marts 2027« (a typo for 2026) became samtaler's newest period.
+    path = tmp_path / "samtaler.csv"
+    for cell in ("marts 2027", "september 2026", "2026-Q4"):
+        path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;10\n{cell};Ballerup;Ledige;12\n", encoding="utf-8")
+        with pytest.raises(FileImportError, match="samtaler.csv, linje 3: kolonne 'Måned': .* ligger i fremtiden \\(den er ikke begyndt endnu"):
+            imported(path)
+    path.write_text(f"{HEADER}\naugust 2026;Ballerup;Ledige;10\n2026-Q3;Ballerup;Ledige;12\n", encoding="utf-8")
+    assert set(imported(path)) == {("samtaler", "151", "2026-08", "gruppe=Ledige"),
+                                   ("samtaler", "151", "2026-Q3", "gruppe=Ledige")}
+    prognose = tmp_path / "prognose.csv"
+    prognose.write_text("År;Område;Prognose;Nøgletal;Forventet ændring\n2027;Hele landet;F.M.;Ledighed;-1,5\n",
+                        encoding="utf-8")
+    assert imported(prognose)[("konjunkturprognose", "000", "2027", "maal=Ledighed;prognose=Finansministeriet")] == -1.5
+
+
 def test_an_empty_value_is_not_published_not_zero(tmp_path):
     path = tmp_path / "samtaler.csv"
     path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;\n", encoding="utf-8")
@@ -142,3 +193,16 @@ def test_an_old_xls_file_is_refused_with_what_to_do(tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(FileImportError, match="gem den som .xlsx eller CSV"):
         files.read(path)
+
+
+def test_a_folder_given_as_the_file_is_called_a_folder_not_missing(tmp_path):
+    with pytest.raises(FileImportError, match=f"{tmp_path} er en mappe, ikke en fil"):
+        files.read(tmp_path)
+
+
+def test_the_count_of_refused_lines_is_written_as_danes_write_it(tmp_path):
+    path = tmp_path / "samtaler.csv"
+    path.write_text(HEADER + "\n" + "maj 2026;Ballerup;Ledige;tolv\n" * 1500, encoding="utf-8")
+    with pytest.raises(FileImportError, match="samtaler.csv: 1.500 linjer kan ikke importeres") as raised:
+        imported(path)
+    assert "og 1.490 mere" in str(raised.value)

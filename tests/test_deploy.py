@@ -27,6 +27,19 @@ def test_env_example_names_every_setting():
     assert named - set(NAMES) == set()
 
 
+def test_a_copied_env_example_blanks_nothing_the_image_or_the_unit_sets():
+    """README: `cp deploy/.env.example deploy/.env` (compose's env_file overrides the image's ENV) or
+    to /etc/faktabot/faktabot.env (systemd's EnvironmentFile= overrides Environment=). An active
+    `HEALTH_PORT=` line blanked the image's and the unit's 8080: no /health, an unhealthy container."""
+    active = set(re.findall(r"^([A-Z][A-Z_]+)=", (DEPLOY / ".env.example").read_text(encoding="utf-8"), re.MULTILINE))
+    stage = (DEPLOY / "Dockerfile").read_text(encoding="utf-8").rsplit("\nFROM ", 1)[1]
+    image = set(re.findall(r"\b([A-Z][A-Z_]+)=", re.sub(r"\\\n\s*", " ", stage).split("\nENV ", 1)[1].split("\n")[0]))
+    unit = set(re.findall(r"^Environment=([A-Z][A-Z_]+)=", (DEPLOY / "faktabot.service").read_text(encoding="utf-8"),
+                          re.MULTILINE))
+    assert "HEALTH_PORT" in image and "HEALTH_PORT" in unit
+    assert active & (image | unit) == set()
+
+
 def test_the_systemd_unit_is_hardened_and_takes_secrets_as_credentials():
     unit = (DEPLOY / "faktabot.service").read_text(encoding="utf-8")
     for line in ("DynamicUser=yes", "ProtectSystem=strict", "NoNewPrivileges=yes", "StateDirectory=faktabot",

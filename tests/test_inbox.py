@@ -104,6 +104,23 @@ def test_the_inbox_imports_good_files_and_rejects_the_rest_with_a_danish_reason(
     assert (inbox / "imported" / "fasit-maj-2.csv").exists()
 
 
+def test_a_link_in_the_inbox_is_rejected_unread_so_no_secret_reaches_the_reason_file(tmp_path):
+    # Anyone who may drop files could link to a file only the service reads (a credential): the
+    # import read it and the reason file quoted its first line as the columns.
+    secret = tmp_path / "credentials" / "jobindsats_token"
+    secret.parent.mkdir()
+    secret.write_text("s3cr3t-token-value\n", encoding="utf-8")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "samtaler.csv").symlink_to(secret)
+    with Store(tmp_path / "store.db", create=True) as store:
+        done = import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW, settle=0)
+    assert [(f.name, f.imported) for f in done] == [("samtaler.csv", False)]
+    reason = (inbox / "rejected" / "samtaler.csv.fejl.txt").read_text(encoding="utf-8")
+    assert "er en genvej (et symbolsk link)" in reason and "s3cr3t" not in reason
+    assert secret.read_text(encoding="utf-8") == "s3cr3t-token-value\n"
+
+
 def test_a_file_still_being_written_waits_for_the_next_round(tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()

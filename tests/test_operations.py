@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -21,7 +22,7 @@ from bot.service import ServiceError
 from bot.service.health import Heartbeat, assess, longest_gap
 from bot.service.lock import InstanceLock
 from bot.service.scheduler import fire_hours, refresh_intervals, schedule
-from bot.settings import SettingsError, load_settings
+from bot.settings import FIELD_OF, NAMES, SettingsError, load_settings
 from indicators.store import NotAStore, Store, restore
 from tests.conftest import REPO, run_cli
 
@@ -97,6 +98,103 @@ def test_any_setting_may_come_from_a_file(tmp_path):
         load_settings({"JOBINDSATS_TOKEN": "x", "JOBINDSATS_TOKEN_FILE": str(tmp_path / "token")}, dotenv=None)
 
 
+def test_every_setting_read_is_a_named_setting_so_it_may_come_from_a_file(tmp_path):
+    # FAKTABOT_INBOX was read but not in NAMES: FAKTABOT_INBOX_FILE was ignored, .env.example lacked it.
+    assert set(FIELD_OF) - {"TEAMS_WEBHOOK_*"} <= set(NAMES)
+    (tmp_path / "inbox").write_text("/srv/faktabot/indbakke\n", encoding="utf-8")
+    settings = load_settings({"FAKTABOT_INBOX_FILE": str(tmp_path / "inbox")}, dotenv=None)
+    assert settings.inbox == Path("/srv/faktabot/indbakke")
+
+
+@pytest.mark.parametrize(("name", "value", "says"), [
+    ("PORT", "0", "PORT=0 er ikke et portnummer; skriv et tal fra 1 til 65535"),
+    ("HEALTH_PORT", "99999", "HEALTH_PORT=99999 er ikke et portnummer"),
+    ("SMTP_PORT", "-1", "SMTP_PORT=-1 er ikke et portnummer"),
+    ("FAKTABOT_IMAP_PORT", "70000", "FAKTABOT_IMAP_PORT=70000 er ikke et portnummer"),
+    ("FAKTABOT_MAX_IMPORT_MB", "0", "FAKTABOT_MAX_IMPORT_MB=0 skal være et antal MB over 0 (standard 50)"),
+    ("FAKTABOT_MAX_IMPORT_MB", "-5", "FAKTABOT_MAX_IMPORT_MB=-5 skal være et antal MB over 0"),
+    ("STATBANK_API_URL", "api.statbank.dk/v1",
+     "STATBANK_API_URL='api.statbank.dk/v1' er ikke en webadresse; skriv den med http:// eller https:// foran"),
+    ("JOBINDSATS_API_URL", "ftp://api.jobindsats.dk/v3/", "JOBINDSATS_API_URL='ftp://api.jobindsats.dk/v3/' er ikke"),
+    ("SLACK_API_URL", "slack.com/api", "SLACK_API_URL='slack.com/api' er ikke en webadresse"),
+])
+def test_a_setting_out_of_range_is_refused_naming_it_and_what_to_write(name, value, says):
+    """A port past 65535 failed only when the service bound it, MB 0 quietly meant 50, and a source
+    address without http(s):// made `refresh` retry each table until it gave up (72 s for StatBank)."""
+    with pytest.raises(SettingsError) as refused:
+        load_settings({name: value}, dotenv=None)
+    assert says in str(refused.value)
+
+
+@pytest.mark.parametrize("name", ["JOBINDSATS_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"])
+def test_a_token_pasted_with_quotes_or_a_space_is_refused_without_showing_it(name):
+    for token in ("“s3cr3t-token”", "s3cr3t token", "s3cr3t-tøken"):
+        with pytest.raises(SettingsError) as refused:
+            load_settings({name: token, "SLACK_SIGNING_SECRET": "x"}, dotenv=None)
+        assert f"{name} indeholder et tegn, et token ikke kan have" in str(refused.value)
+        assert "s3cr3t" not in str(refused.value)
+
+
+@pytest.mark.parametrize("name", ["SMTP_PASSWORD", "FAKTABOT_IMAP_PASSWORD", "SMTP_USER"])
+def test_a_login_smtplib_and_imaplib_cannot_send_is_refused_at_start_without_showing_it(name):
+    # Both libraries encode a login as ASCII: »Kodeord-æøå« raised UnicodeEncodeError at every send or poll.
+    env = {"SMTP_HOST": "mail.kommune.dk", "MAIL_FROM": "faktabot@kommune.dk", "SMTP_USER": "faktabot",
+           "SMTP_PASSWORD": "Kodeord", "FAKTABOT_IMAP_HOST": "imap.kommune.dk", "FAKTABOT_IMAP_USER": "faktabot",
+           "FAKTABOT_IMAP_PASSWORD": "Kodeord", "FAKTABOT_IMAP_ALLOW": "@kommune.dk"}
+    load_settings(env, dotenv=None)
+    with pytest.raises(SettingsError) as refused:
+        load_settings({**env, name: "Hemmeligt-æøå"}, dotenv=None)
+    assert f"{name} indeholder et tegn uden for ASCII" in str(refused.value)
+    assert "Hemmeligt" not in str(refused.value)
+
+
+def test_refresh_with_a_token_holding_quotes_is_one_line_not_a_traceback(sample_store_copy):
+    # The quotes went into the Authorization header: httpx's UnicodeEncodeError, a traceback.
+    result = run_cli("refresh", "--source", "jobindsats", db=sample_store_copy,
+                     env={"JOBINDSATS_TOKEN": "“s3cr3t-token”", "JOBINDSATS_API_URL": "http://127.0.0.1:9/v3/"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr and "s3cr3t" not in result.stderr
+    assert "JOBINDSATS_TOKEN indeholder et tegn" in result.stderr
+
+
+def test_a_dotenv_line_that_cannot_be_read_or_a_misspelt_setting_stops_naming_it(tmp_path):
+    """A token line with an unclosed quote was dropped with python-dotenv's English warning and no
+    file named; JOBINDSATS_TOKN was ignored. Both left the token unset without a word."""
+    dotenv = tmp_path / ".env"
+    dotenv.write_text('JOBINDSATS_TOKEN="s3cr3t\nSMTP_HOST=mail.kommune.dk\nMAIL_FROM=faktabot@kommune.dk\n',
+                      encoding="utf-8")
+    with pytest.raises(SettingsError) as refused:
+        load_settings(None, dotenv=dotenv)
+    assert f"{dotenv}, linje 1 (JOBINDSATS_TOKEN) kan ikke læses; skriv den som NAVN=værdi" in str(refused.value)
+    assert "s3cr3t" not in str(refused.value)
+    dotenv.write_text("JOBINDSATS_TOKN=s3cr3t\nSMTP_HOTS=mail.kommune.dk\n", encoding="utf-8")
+    with pytest.raises(SettingsError) as refused:
+        load_settings(None, dotenv=dotenv)
+    said = str(refused.value)
+    assert f"JOBINDSATS_TOKN i {dotenv} er ikke en indstilling, Faktabot kender; mente du JOBINDSATS_TOKEN?" in said
+    assert "SMTP_HOTS" in said and "mente du SMTP_HOST?" in said and "s3cr3t" not in said
+    with pytest.raises(SettingsError, match="FAKTABOT_MAX_IMPORT_M er ikke en indstilling.*mente du FAKTABOT_MAX_IMPORT_MB"):
+        load_settings({"FAKTABOT_MAX_IMPORT_M": "80"}, dotenv=None)
+    # Other programs' variables in the environment, and Teams recipients, are no business of this check.
+    load_settings({"SLACK_WEBHOOK_URL": "https://hooks.example", "SMTP_RELAY": "x",
+                   "TEAMS_WEBHOOK_LEDELSE": "https://example.webhook.office.com/x"}, dotenv=None)
+
+
+def test_a_misspelt_setting_in_dotenv_stops_a_command_in_one_line(sample_store_path, tmp_path):
+    (tmp_path / ".env").write_text("FAKTABOT_OUTBOKS=/srv/faktabot/udbakke\n", encoding="utf-8")
+    result = run_cli("status", db=sample_store_path, cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.count("FAKTABOT_OUTBOKS") == 1
+    assert "FAKTABOT_OUTBOKS i .env er ikke en indstilling, Faktabot kender; mente du FAKTABOT_OUTBOX?" in result.stderr
+
+
+def test_a_source_address_without_http_stops_refresh_at_once_naming_the_setting(sample_store_copy):
+    started = time.monotonic()
+    result = run_cli("refresh", "--source", "statbank", db=sample_store_copy, env={"STATBANK_API_URL": "notaurl"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "STATBANK_API_URL='notaurl' er ikke en webadresse" in result.stderr
+    assert time.monotonic() - started < 20
+
+
 def test_version_and_help_with_an_example_per_command():
     result = subprocess.run([sys.executable, "-m", "bot", "--version"], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0 and re.fullmatch(r"faktabot \S+\n", result.stdout)
@@ -112,6 +210,20 @@ def test_status_check_is_critical_with_the_service_stopped(sample_store_copy):
     result = run_cli("status", "--check", db=sample_store_copy)
     assert result.returncode == 2, result.stdout + result.stderr
     assert result.stdout.startswith("FAKTABOT CRITICAL - tjenesten kører ikke") and result.stdout.count("\n") == 1
+
+
+def test_status_check_with_settings_or_config_the_service_cannot_start_with_is_critical(sample_store_copy, tmp_path):
+    # They exited 1, which a Nagios or Zabbix check reads as a warning, while `run` refuses to start.
+    bad = run_cli("status", "--check", db=sample_store_copy, env={"HEALTH_PORT": "99999"})
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.stdout.startswith("FAKTABOT CRITICAL - tjenesten kan ikke starte: indstillinger: ")
+    assert "HEALTH_PORT=99999 er ikke et portnummer" in bad.stdout
+    broken = tmp_path / "faktabot.toml"
+    broken.write_text("[municipality\n", encoding="utf-8")
+    result = run_cli("status", "--check", db=sample_store_copy, config=broken)
+    assert result.returncode == 2 and result.stdout.startswith("FAKTABOT CRITICAL - ") and str(broken) in result.stdout
+    plain = run_cli("status", db=sample_store_copy, env={"HEALTH_PORT": "99999"})
+    assert plain.returncode == 1 and plain.stdout == ""
 
 
 def test_a_late_heartbeat_or_an_unreadable_store_is_critical(sample_store_copy, tmp_path):
@@ -152,6 +264,54 @@ def test_restore_refuses_a_foreign_or_empty_file_and_leaves_the_store(sample_sto
         result = run_cli("restore", str(path), db=sample_store_copy)
         assert result.returncode == 1 and str(path) in result.stderr
     assert sample_store_copy.read_bytes() == before
+
+
+def test_a_backup_is_readable_by_its_owner_only_as_the_store_is(sample_store_copy, tmp_path):
+    # VACUUM INTO created it with the process umask: 0644 from a root cron job, beside a 0600 store.
+    previous = os.umask(0o022)
+    try:
+        result = run_cli("backup", str(tmp_path / "store-2026-12-01.db"), db=sample_store_copy)
+    finally:
+        os.umask(previous)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "store-2026-12-01.db").stat().st_mode & 0o077 == 0
+
+
+def test_a_damaged_or_foreign_backup_is_refused_as_a_backup_not_as_a_broken_store(sample_store_copy, tmp_path):
+    """The refusal names the backup and says to choose another one; it never tells the operator to
+    repair the live store (stop the service, `faktabot init`), which is untouched, nor names the scratch copy."""
+    before = sample_store_copy.read_bytes()
+    damaged = tmp_path / "store-2026-11-30.db"
+    with Store(sample_store_copy) as live:
+        live.backup(damaged)
+    with open(damaged, "r+b") as handle:  # the header intact, pages in the middle overwritten
+        handle.seek(handle.seek(0, os.SEEK_END) // 2)
+        handle.write(b"\xff" * 4096 * 40)
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database at all" * 100)
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    for path in (damaged, garbage, empty):
+        result = run_cli("restore", str(path), db=sample_store_copy)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert str(path) in result.stderr and "sikkerhedskopi lavet med `faktabot backup`" in result.stderr
+        assert ".restoring" not in result.stderr and "faktabot init" not in result.stderr
+        assert "FAKTABOT_DB" not in result.stderr and "Stop tjenesten" not in result.stderr
+    assert sample_store_copy.read_bytes() == before
+    assert not list(sample_store_copy.parent.glob("*.restoring*"))
+
+
+def test_a_health_port_in_use_stops_run_with_one_line_naming_health_port(sample_store_copy, tmp_path):
+    # Another service's HEALTH_PORT (two stores on one server) ended `faktabot run` in an OSError traceback.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("run", db=sample_store_copy, env={"HEALTH_PORT": str(port), "HOST": "127.0.0.1",
+                                                          "FAKTABOT_OUTBOX": str(tmp_path / "outbox"),
+                                                          "STATBANK_API_URL": "http://127.0.0.1:9/v1/"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"kan ikke lytte efter /health på 127.0.0.1 port {port}" in result.stderr and "HEALTH_PORT" in result.stderr
 
 
 def test_the_lock_reports_its_holder_and_refuses_a_second(tmp_path):

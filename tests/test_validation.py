@@ -100,12 +100,13 @@ def test_a_rate_above_100_is_refused_with_its_unit(store_path, tmp_path):
 
 
 def test_many_bad_lines_are_named_ten_at_a_time_with_how_many_more(store_path, tmp_path):
-    body = "".join(f"2026-{m:02d};Ballerup;Ledige;-{m}\n" for m in range(1, 13))
-    body += "".join(f"2025-{m:02d};Ballerup;Ledige;x{m}\n" for m in range(1, 4))
+    # 2025's months: those of 2026 after NOW (1 August 2026) have not begun, and a file is refused for that.
+    body = "".join(f"2025-{m:02d};Ballerup;Ledige;-{m}\n" for m in range(1, 13))
+    body += "".join(f"2024-{m:02d};Ballerup;Ledige;x{m}\n" for m in range(1, 4))
     result = import_csv(store_path, tmp_path, body)
     assert not result.ok
     assert "samtaler.csv: 3 linjer kan ikke importeres" in result.error  # unreadable cells come first
-    good_cells = "".join(f"2026-{m:02d};Ballerup;Ledige;-{m}\n" for m in range(1, 13))
+    good_cells = "".join(f"2025-{m:02d};Ballerup;Ledige;-{m}\n" for m in range(1, 13))
     result = import_csv(store_path, tmp_path, good_cells)
     assert "12 rækker kan ikke gemmes" in result.error and "(og 2 mere)" in result.error
     assert "linje 2:" in result.error and "linje 11:" in result.error and "linje 12:" not in result.error

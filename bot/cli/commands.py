@@ -49,9 +49,11 @@ def cmd_init(args, settings: Settings, config: Config) -> int:
         task = progress.add_task(messages()["init_loading"], total=None)
         counts = sampledata.load_into(store, on_progress=lambda n: progress.update(task, advance=n),
                                      kommune=config.area, compare=config.compare)
+        rows = store.count()  # with the derived figures computed after the two loads
     seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
-    say("init_done", path=path, rows=formats.number(sum(counts.values())), real=formats.number(counts["real"]),
-        sample=formats.number(counts["eksempeldata"]), seconds=seconds)
+    say("init_done", path=path, rows=formats.number(rows), real=formats.number(counts["real"]),
+        sample=formats.number(counts["eksempeldata"]),
+        derived=formats.number(max(0, rows - counts["real"] - counts["eksempeldata"])), seconds=seconds)
     return 0
 
 

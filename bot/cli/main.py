@@ -165,9 +165,11 @@ def _collect_again() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(_chosen(argv)).parse_args(argv)
+    loaded = False
     try:
         settings = load_settings()
         config = _config_for(settings)
+        loaded = True
         if args.command == "status" and (args.json or args.check):
             module, handler = "bot.cli.operations", "cmd_status_machine"
         else:
@@ -178,6 +180,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UserError, StoreError, SettingsError, ConfigError, CatalogueError, ServiceError, *_raised_errors()) \
             as error:
         print(f"faktabot: {error}", file=sys.stderr)
+        if not loaded and args.command == "status" and getattr(args, "check", False):
+            # Settings or faktabot.toml the service cannot start with: for a monitor that is the
+            # service down (critical), not the warning that exit 1 reads as.
+            unusable = messages()["check_findings"]["unusable"].format(subject="", detail=error)
+            print(f"FAKTABOT CRITICAL - {unusable}")
+            return 2
         return 1
     except KeyboardInterrupt:
         return 130

@@ -12,9 +12,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from bot import clock
 from bot.config import Config
+from bot.service import ServiceError
 from bot.service.health import Heartbeat, health
 from bot.service.scheduler import refresh_intervals
 from bot.settings import Settings
+from indicators.wording import wording
 
 log = logging.getLogger("faktabot.service")
 Probe = Callable[[], tuple[int, dict]]
@@ -75,7 +77,11 @@ def serve_health(check: Probe, port: int, host: str = "127.0.0.1") -> ThreadingH
         def log_message(self, format: str, *args: object) -> None:
             log.debug("health: %s", format % args)
 
-    server = ThreadingHTTPServer((host, port), Handler)
+    try:
+        server = ThreadingHTTPServer((host, port), Handler)
+    except OSError as error:  # the port is taken (a second service, another program) or not ours to open
+        raise ServiceError(wording("health_cannot_listen", host=host, port=port,
+                                   error=error.strerror or error)) from None
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="health",
                      daemon=True).start()

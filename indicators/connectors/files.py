@@ -5,8 +5,8 @@ Two kinds of file are understood. Jobindsats' own CSV export
 (tabel, maaling) is placed by the catalogue's Jobindsats entries and stored as that table's
 figures. Any other file is matched by its column headers against the import formats: the
 `[imports.<name>]` sections of faktabot.toml first, then the catalogue's file sources.
-CSV may be separated by semicolons or commas, use a decimal comma, and be UTF-8 (with or without
-BOM) or Latin-1/Windows-1252, as Excel writes it.
+CSV may be separated by semicolons, commas or tabs, use a decimal comma, and be UTF-8 (with or
+without BOM), UTF-16 with BOM (Excel's »Unicode-tekst«) or Latin-1/Windows-1252, as Excel writes it.
 
 Files come from people, so reading is bounded (`Limits`): the file's size, an XLSX's unpacked size,
 declared dimension and cells, the length of a line and of a cell. CSV is streamed, so memory does
@@ -156,10 +156,17 @@ class Sheet:
     decimal_comma: bool
 
 
+# Excel's »Unicode-tekst (*.txt)« is UTF-16 with its byte order mark, tab-separated; read as
+# Latin-1 its every other byte is NUL, and the header printed in the error garbled the terminal.
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
 def decode(raw: bytes) -> str:
-    """UTF-8 with or without BOM, else Windows-1252 / Latin-1 (what Danish Excel writes)."""
+    """UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252 / Latin-1 (what Danish Excel writes)."""
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8")
+    if raw.startswith(UTF16_BOMS):
+        return raw.decode("utf-16")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -171,6 +178,9 @@ def decode(raw: bytes) -> str:
 
 def _encoding(path: Path, chunk: int = MB) -> str:
     """The encoding `decode` would choose, found by streaming the file instead of holding it."""
+    with open(path, "rb") as handle:
+        if handle.read(2) in UTF16_BOMS:
+            return "utf-16"  # the codec reads the mark and drops it
     for name in ("utf-8", "cp1252"):
         decoder = codecs.getincrementaldecoder(name)()
         try:
@@ -303,6 +313,8 @@ def read_xlsx(name: str, path: Path, sheets: Sequence[str] = (), limits: Limits 
 
 def read(path: Path, sheets: Sequence[str] = (), limits: Limits = Limits()) -> Sheet:
     path = Path(path)
+    if path.is_dir():
+        raise FileImportError(wording("file_is_folder", path=path))
     if not path.is_file():
         raise FileImportError(wording("file_missing", path=path))
     size = path.stat().st_size
@@ -347,6 +359,23 @@ def parse_period(cell: object) -> str:
     if match := _DATE.match(text):
         return str(periods.month(int(match.group(1)), int(match.group(2))))
     raise ValueError(wording("file_not_period", cell=cell))
+
+
+def _other_separator(header: Sequence[str]) -> str | None:
+    """The separator of a header read as one column (»Måned|Kommune|…«), if it is one people use."""
+    if len(header) != 1:
+        return None
+    return next((c for c in ("|", ":", "/", "#") if header[0].count(c) >= 2), None)
+
+
+def _not_begun(period: str, fetched_at: str) -> bool:
+    """A month or quarter that has not begun when the file is read: no count can be in for it, so
+    it is a typo (2027 for 2026) that would become the figure's newest period. A year may lie
+    ahead: a forecast (konjunkturprognose) is a year's figure, and validation bounds it."""
+    if len(period) != 7 or period[4] != "-":
+        return False
+    first_month = f"{period[:4]}-{(int(period[6]) - 1) * 3 + 1:02d}" if period[5] == "Q" else period
+    return first_month > fetched_at[:7]
 
 
 def _area(cell: object, areas: Areas, vocabulary: Mapping[str, str]) -> str | None:
@@ -402,11 +431,11 @@ class _Problems:
             raise FileImportError(wording("file_line_problem", name=self.name, line=line, problem=problem, fix=fix),
                                   table=self.table,
                                   stored=wording("file_line_problem", name=self.name, line=line, problem=stored, fix=fix))
-        more = wording("file_more", count=self.count - len(self.found)) if self.count > len(self.found) else ""
+        more = wording("file_more", count=_count(self.count - len(self.found))) if self.count > len(self.found) else ""
         fix = self.found[0][2]
 
         def said(lines: list[str]) -> str:
-            return wording("file_lines_problem", name=self.name, count=self.count, lines="; ".join(lines), more=more,
+            return wording("file_lines_problem", name=self.name, count=_count(self.count), lines="; ".join(lines), more=more,
                            fix=fix)
         raise FileImportError(
             said([wording("file_line", line=line, problem=problem) for line, problem, _, _ in self.found]),
@@ -419,11 +448,23 @@ def normalise(sheet: Sheet, catalogue: Catalogue, areas: Areas, formats: Sequenc
               fetched_at: str, default_area: str | None = None) -> FileResult:
     """A read file as observations, by the first format whose columns it has (pure)."""
     folded = [fold(h) for h in sheet.header]
+    result = None
     if all(column in folded for column in JOBINDSATS_EXPORT):
-        return _jobindsats_export(sheet, folded, catalogue, areas, fetched_at)
-    for candidate in formats:
-        if all(fold(column) in folded for column in candidate.required):
-            return _mapped(sheet, folded, candidate, catalogue, areas, fetched_at, default_area)
+        result = _jobindsats_export(sheet, folded, catalogue, areas, fetched_at)
+    else:
+        result = next((_mapped(sheet, folded, candidate, catalogue, areas, fetched_at, default_area)
+                       for candidate in formats if all(fold(column) in folded for column in candidate.required)),
+                      None)
+    if result is not None:
+        if not result.observations and not result.skipped:
+            # A header and no line under it (a template saved before it was filled in): an error,
+            # not a run that "found no figures", which exited 0 and sent the operator to the catalogue.
+            raise FileImportError(wording("file_no_rows", name=sheet.name))
+        return result
+    separator = _other_separator(sheet.header)
+    if separator:
+        # One column holding the whole header: the file is split by a character CSV here is not.
+        raise FileImportError(wording("file_other_separator", name=sheet.name, separator=separator))
     known = "; ".join(f"{f.name}: {', '.join(f.required)}" for f in formats[:6])
     shown = ", ".join(h[:40] for h in sheet.header[:20]) + (", …" if len(sheet.header) > 20 else "")
     raise FileImportError(
@@ -455,6 +496,10 @@ def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Cata
         except ValueError as problem:
             problems.add(line, wording("file_cell_period", column=spec.columns["period"], problem=problem),
                          wording("file_fix_cell"), wording("file_cell_period_stored", column=spec.columns["period"]))
+            continue
+        if _not_begun(period, fetched_at):
+            problems.add(line, wording("file_cell_future", column=spec.columns["period"], period=period),
+                         wording("file_fix_cell"), wording("file_cell_future_stored", column=spec.columns["period"]))
             continue
         if area_fixed:
             code = area_fixed
