@@ -641,7 +641,10 @@ def source_status(store: Store, now: datetime) -> list[SourceStatus]:
             continue
         ok = next((r for r in mine if r["status"] == "ok"), None)
         last = mine[0] if mine else None
-        newest = str(max(periods.parse(p) for p in stored_periods)) if stored_periods else None
+        # (a forecast's coming year is no newest figure: »nyeste periode 2027« in 2026)
+        parsed = [periods.parse(p) for p in stored_periods]
+        ended = [p for p in parsed if (p.year, p.start_month + p.length - 1) < (now.year, now.month)]
+        newest = str(max(ended or parsed)) if parsed else None
         tables = store.table_outcomes(name) if name in ("jobindsats", "statbank") else []
         # A run where some tables landed counts as an update of those; the failed ones are named.
         last_ok = max([t["last_ok"] for t in tables if t["last_ok"]] + ([ok["started_at"]] if ok else []),

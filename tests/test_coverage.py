@@ -2,10 +2,11 @@
 of the 28 figures rest on official figures, and which do not."""
 from __future__ import annotations
 
+from datetime import date
 from types import SimpleNamespace
 
 from bot.rendering import render
-from indicators import sampledata
+from indicators import periods, sampledata
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.connectors import wanted_from
 from indicators.coverage import coverage
@@ -38,6 +39,13 @@ def test_status_prints_the_coverage_and_the_rest(sample_store_copy):
     assert done.returncode == 0, done.stderr
     assert f"{len(found.official)} af 28 figurer bygger på officielle tal for Ballerup." in done.stdout
     assert "Eksempeldata eller ingen tal: 1.3 Konjunkturprognose" in done.stdout
+    # each figure by the fact sheet's title: 2.3 and 2.4 were named as 2.1, the indicator they share
+    assert "2.3 Forsørgertryk i befolkningsgrupper, 2.4 Forsørgertryk i aldersgrupper" in done.stdout
+    # a forecast's coming year is no newest period of eksempeldata (»nyeste periode 2027«)
+    sample = next(line for line in done.stdout.splitlines() if line.strip().startswith("eksempeldata "))
+    shown = periods.parse(sample.split("nyeste periode ", 1)[1].split(",", 1)[0])
+    today = date.today()
+    assert (shown.year, shown.start_month + shown.length - 1) < (today.year, today.month), sample
     # The figures no official input can give say why (the catalogue's reason).
     assert [(n, i) for n, i, _ in found.not_computable] == [("5.2", "samtaler_pr_fuldtidsperson"),
                                                             ("6.2", "virksomhedsaktiveringsgrad")]

@@ -139,7 +139,8 @@ def cmd_status(args, settings: Settings, config: Config) -> int:
     with Store(settings.db_path) as store:
         say("status_header", path=settings.db_path, rows=formats.number(store.count()),
             revisions=formats.number(store.revision_count()))
-        for source in store.sources_summary():
+        today = clock.today()
+        for source in store.sources_summary((today.year, today.month)):  # (a forecast's 2027: no newest)
             say("status_source", source=source["source"], rows=formats.number(source["rows"]),
                 newest=source["newest_period"], fetched=formats.day(source["fetched_at"]),
                 sample=messages()["status_sample"] if source["sample_data"] else "")
@@ -187,12 +188,15 @@ def _print_unknown_outcomes(store: Store, settings: Settings) -> None:
 
 def _print_coverage(store: Store, config: Config) -> None:
     """How many of the 28 figures rest on official figures for the kommune, and which do not."""
+    from bot.cli.sources import fact_sheet_titles
     from indicators.coverage import coverage
     from indicators.sources_check import figure_titles
 
     catalogue = default_catalogue()
     found = coverage(store, catalogue, config.area)
-    titles = figure_titles(catalogue)
+    # the fact sheet's own titles (2.3 »Forsørgertryk i befolkningsgrupper«): by the catalogue's
+    # alone, 2.3 and 2.4 were named as 2.1, the indicator they share
+    titles = {**figure_titles(catalogue), **fact_sheet_titles()}
     say("status_coverage", official=len(found.official), total=found.total,
         kommune=default_areas().by_code[config.area].name if config.area in default_areas().by_code else config.area)
     if found.rest:
