@@ -910,6 +910,19 @@ def test_better_with_no_area_to_compare_is_named_as_not_used(store):
     assert ask(store, "er vi bedre på ledighed").result.query.unused == ("bedre",)
 
 
+@pytest.mark.parametrize(("question", "indicator", "rows"), [
+    ("ledigheden i alle kommuner", "ledighedsprocent", 98),  # by the rate, as »laveste ledighed«
+    ("flest ledige i alle kommuner", "ledige", 98),  # »flest« keeps the count
+    ("ledige i Region Hovedstaden fordelt på kommuner", "ledighedsprocent", 29)])
+def test_every_kommune_asked_lists_them_all(store, question, indicator, rows):
+    # a top 5, with »fordelt« named as not understood
+    result = ask(store, question)
+    ranking = result.result.ranking
+    assert ranking.indicator.id == indicator and result.result.query.unused == ()
+    assert len(ranking.rows) == rows and ranking.top >= rows
+    assert sum(1 for line in result.text.splitlines() if line[:1].isdigit()) == rows
+
+
 def test_a_part_missing_in_an_area_is_said_not_replaced_by_another_part(store):
     # »og i Herlev?« after førtidspension answered Herlev's kontanthjælp (the largest part there).
     result = ask(store, "fuldtidspersoner førtidspension i herlev")

@@ -44,6 +44,7 @@ DEFAULT_TOP = 5
 EXTREMES = {"high": "high", "most": "high", "low": "low", "fewest": "low"}
 # Intents that ask something of a figure: without one named or talked about, the reply asks which.
 _FIGURE_INTENTS = frozenset({"why", "development", "change", "definition"})
+ALL_AREAS = 98  # a ranking's top that lists every kommune (or region)
 SHARE_ARTICLES = frozenset({"de", "den", "det", "alle", "samtlige"})  # »andel af (alle) de ledige«
 
 
@@ -195,6 +196,7 @@ class Vocabulary:
     value_figure_words: dict[str, frozenset[str]] = field(default_factory=dict)  # "status" -> {"kom", …}
     negation: frozenset[str] = frozenset()  # "uden", "ikke": before a part, the part left out
     open_period: dict[str, bool] = field(default_factory=dict)  # "før", "efter" before a period: open at one end
+    all_areas: frozenset[str] = frozenset()  # "alle kommuner", "fordelt på kommuner": every area listed
     verdict: frozenset[str] = frozenset()  # "bedre", "dårligere": which area does better
     new_words: frozenset[str] = frozenset()  # "nye": newcomers, which only `new_figures` count
     new_figures: frozenset[str] = frozenset()
@@ -282,6 +284,7 @@ class Vocabulary:
             value_figures=dict(data.get("value_figures", {})),
             negation=frozenset(fold(w) for w in data.get("negation", [])),
             open_period={fold(w): True for w in data.get("open_period", [])},
+            all_areas=frozenset(fold(w) for w in data.get("all_areas", [])),
             verdict=frozenset(fold(w) for w in data.get("verdict", [])),
             new_words=frozenset(fold(w) for w in data.get("new_words", [])),
             new_figures=frozenset(data.get("new_figures", [])),
@@ -752,6 +755,8 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if kind:
             if token == "hvilken" and r.top is None:
                 r.top = 1  # »hvilken kommune har flest ledige«: the one, not a top 5
+            if r.top is None and _fold(" ".join(tokens[i:i + used])) in vocab.all_areas:
+                r.top = ALL_AREAS  # »… fordelt på kommuner«: every one
             r.area_kind, i = kind, i + used
             continue
         if token.isdecimal() and 1 <= int(token) <= 31 and nxt in vocab.months:
@@ -1491,7 +1496,8 @@ def _original_words(text: str) -> dict[str, str]:
 def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab: Vocabulary, *,
            assumed: bool = False, followup: bool = False, top: int | None = None, status: str = "") -> Query:
     indicator, ranked_from = r.indicator, None
-    by_size = r.order in ("high", "low") or (r.order in ("place", "worst") and not followup)
+    by_size = r.order in ("high", "low") or (r.order in ("place", "worst") and not followup) \
+        or (r.order is None and r.top == ALL_AREAS)  # »ledigheden i alle kommuner«: fairly, by the rate
     if intent == "ranking" and by_size and indicator in vocab.rates and not r.wants_rate:
         # Kommuner of different size compare fairly by their rate: "laveste ledighed" and "hvor
         # ligger vi på ledighed" rank ledighedsprocenten; "flest ledige" keeps the count, and so
