@@ -1328,7 +1328,7 @@ def test_top_one_is_the_one_with_the_most_not_the_only_one_with_figures(store):
 def test_a_top_above_the_kommuner_lists_them_all(store):
     result = ask(store, "top 200 kommuner ledighed")
     assert result.result.query.top == 200 and not result.result.query.unused
-    assert "de 98 kommuner med den højeste" in result.text
+    assert "alle 98 kommuner i rækkefølge (nr. 1 har den højeste)" in result.text  # (was »de 98 … med den højeste«)
 
 
 def test_the_same_area_twice_and_the_figure_twice_are_read_once(store):
