@@ -861,6 +861,14 @@ def test_a_parts_share_of_its_figure_is_given_beside_the_part(store, question, p
         "indicator": "ledige", "value": answer.share_whole.value}
 
 
+@pytest.mark.parametrize("question", ["hvilke kommuner har den største andel af ledige på dagpenge",
+                                      "udvikling i andelen af de ledige på dagpenge"])
+def test_a_share_asked_of_a_ranking_or_a_development_names_the_word(store, question):
+    # the ranking ranked ledighedsprocenten on dagpenge with »andel« silently dropped
+    result = ask(store, question).result
+    assert result.query.unused in (("andel",), ("andelen",)) and result.share_indicator is None
+
+
 def test_a_share_of_a_part_the_figure_lacks_gives_no_share_and_a_share_of_no_part_names_the_word(store):
     result = ask(store, "hvor stor en andel af de ledige er kvinder")  # no køn in the sample store
     assert result.result.missing_breakdown and "pct. af alle" not in result.text

@@ -1528,7 +1528,11 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         else None
     if r.verdict and not (intent == "value" and (r.compare or r.compare_own)):
         r.unused.append(r.verdict)  # »bedre« with no area to be better than: not answered
-    if r.share and share_of is None and indicator not in vocab.percentages:  # (a share figure: the share asked)
+    if share_of is not None and intent != "value":
+        # »hvilke kommuner har den største andel af ledige på dagpenge«: no ranking or change of a share
+        # is made (it ranked ledighedsprocenten on dagpenge, »andel« silently dropped): named as not used
+        share_of = None
+    if r.share and share_of is None and r.indicator not in vocab.percentages:  # (a share figure: the share asked)
         r.unused.append(r.share)  # »andel af befolkningen er ledige«: no part of it to give the share of
     if (own := vocab.part_figures.get(f"{indicator}|{breakdown}")) is not None and intent != "ranking":
         # "hvor mange unge er ledige": ledige has no age parts, but »ledige unge« is that figure;
