@@ -543,3 +543,10 @@ def test_a_benefit_group_as_managers_name_it(text, indicator, breakdown):
     assert isinstance(query, Query), query
     assert (query.indicator, query.breakdown) == (indicator, breakdown)
     assert query.unused == () or query.unused == ("personer",)
+
+
+@pytest.mark.parametrize(("text", "unused"), [("ledighed sammenlignet", ("sammenlignet",)), ("ledighed vs", ("vs",)),
+                                             ("ledighed vs landet", ())])
+def test_a_comparison_word_with_nothing_after_it_is_named_as_not_used(text, unused):
+    # »ledighed sammenlignet med« (cut off) answered the figure alone without a word
+    assert parse(text).unused == unused

@@ -857,6 +857,8 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             continue
         compare, used = _phrase(tokens, i, vocab.compare)
         if compare:
+            if i + used == len(tokens):  # »ledighed sammenlignet med«, cut off: no area to compare with, said
+                r.unused.append(" ".join(tokens[i:i + used]))
             r.comparing, i = True, i + used
             continue
         if token in vocab.compare_area and i + 1 < len(tokens) and _phrase(tokens, i + 1, vocab.areas)[0]:
