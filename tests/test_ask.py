@@ -817,6 +817,7 @@ def test_when_a_figure_peaked_beside_another_area_gives_that_areas_own_peak_not_
 @pytest.mark.parametrize(("question", "word"), [
     ("ledige uden dagpenge", "uden"),  # answered the ledige on dagpenge, »uden« named as not understood
     ("hvor mange er ikke i job", "ikke"),  # answered beskæftigelsen
+    ("ledige ikke på dagpenge", "ikke"),
     ("ledighed ekskl. aktivitetsparate", "ekskl"),
     ("ledige bortset fra kontanthjælp", "bortset"),
     ("ledighed uden Ballerup", "uden")])  # answered Ballerup's
@@ -840,6 +841,10 @@ def test_a_negation_inside_a_name_or_before_the_seasonal_adjustment_is_read_as_m
 def test_not_before_a_verb_is_a_plain_word(store):
     # »er ledigheden ikke steget« named »ikke« as not understood
     assert parse("er ledigheden ikke steget").unused == () and parse("er vi ikke på sporet").intent == "target"
+    # »ikke« before an area or a figure belongs to the verb (my first version declined these)
+    assert parse("hvorfor falder ledigheden ikke i Ballerup").intent == "why"
+    assert parse("hvilke mål når vi ikke for sygedagpenge").intent == "target"
+    assert parse("hvorfor er ikke ledigheden faldet").intent == "why"
 
 
 @pytest.mark.parametrize(("question", "part_figure", "breakdown"), [

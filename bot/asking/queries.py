@@ -1408,9 +1408,18 @@ def _negated(tokens: list[str], vocab: Vocabulary) -> tuple[str, str] | None:
     for i, token in enumerate(tokens):
         if token not in vocab.negation or i in named:
             continue
+        if token == "ikke":
+            # »ikke« leaves out only a part right after it (»hvor mange er ikke i job«, »ledige ikke på
+            # dagpenge«): elsewhere it belongs to the verb (»hvorfor falder ledigheden ikke i Ballerup«,
+            # »hvilke mål når vi ikke for sygedagpenge«, »er det ikke ledigheden, der stiger«)
+            j = i + 1 + (tokens[i + 1:i + 2] in (["i"], ["på"], ["paa"]))
+            part = _phrase(tokens, j, vocab.breakdown_values)[0] if j < len(tokens) else None
+            if part and (part[0] == "korrektion" or not _phrase(tokens, j, vocab.indicators)[0]):
+                return token, part[0]  # (»ikke sæsonkorrigeret ledighed«: the part, though a figure's name)
+            continue
         j = i + 1
         while j < len(tokens) and (tokens[j] in vocab.filler or tokens[j] == "fra"):
-            j += 1  # »ikke i job«, »bortset fra dagpenge«
+            j += 1  # »uden for Ballerup«, »bortset fra dagpenge«
         if j < len(tokens):
             part = _phrase(tokens, j, vocab.breakdown_values)[0]
             if part:
