@@ -122,6 +122,15 @@ MISTAKES = [
      "modtageren 'ledelsen' er hverken en Slack-kanal"),
     ({"indicator": "ledige", "kind": "trajectory", "points": {"2024-01": 1, "2025-01": 2}, "better": "higher"},
      "better_contradicts_catalogue", "better = \"higher\" modsiger kataloget"),
+    # A part the figure lacks would never match a series: refused, not judged as »mangler tal«.
+    ({"indicator": "ledighedsprocent", "kind": "ceiling", "limit": 4, "breakdown": "køn=Mænd"}, "unknown_part_key",
+     "'ledighedsprocent' er ikke opdelt på 'køn'; brug ydelse eller korrektion"),
+    ({"indicator": "fleksjob", "kind": "floor", "limit": 600, "breakdown": "ydelse=Fleksjob"}, "no_parts",
+     "'fleksjob' er ikke opdelt på 'ydelse'; fjern breakdown"),
+    ({"indicator": "ledige", "kind": "ceiling", "limit": 700, "breakdown": "ydelse=Adagpenge"}, "unknown_part_value",
+     "ydelse 'Adagpenge' er ikke en del af 'ledige'; mente du 'A-dagpenge'?"),
+    ({"indicator": "ledige", "kind": "ceiling", "limit": 700, "breakdown": "A-dagpenge"}, "bad_breakdown",
+     "breakdown 'A-dagpenge' skal skrives som nøgle=værdi"),
 ]
 
 
@@ -134,6 +143,12 @@ def test_every_mistake_names_the_target_and_the_fix(facts, areas, raw, code, mes
     said = target_error_text(caught.value)
     assert said.startswith("mål 't': ") and message in said, said
     assert not english_in(said), said
+
+
+def test_a_part_is_written_in_the_stores_order_whatever_order_the_config_gives(facts, areas):
+    target = parse_one(facts, areas, indicator="ledige", kind="ceiling", limit=300,
+                       breakdown="ydelse=A-dagpenge; køn=Kvinder")
+    assert target.breakdown == "køn=Kvinder;ydelse=A-dagpenge"
 
 
 def test_a_missing_or_repeated_id_is_named_by_position(facts, areas):
