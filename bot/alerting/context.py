@@ -93,13 +93,17 @@ class TargetContext:
         _loaded[key] = (config, found, made)
         return cls(config, found, now, made)
 
-    def _view(self, indicator: str, area: str) -> TargetView | None:
-        return next((v for v in self.views if v.target.indicator == indicator and v.target.area == area), None)
+    def _view(self, indicator: str, area: str, breakdown: str = "") -> TargetView | None:
+        """The target on this figure, area and part (a target on ledige på A-dagpenge is not one on all ledige)."""
+        return next((v for v in self.views if v.target.indicator == indicator and v.target.area == area
+                     and v.target.breakdown == breakdown), None)
 
     def for_answer(self, query: Query, answer: Answer) -> tuple[Line | None, list[tuple[str, float]]]:
         """The status line and target path for an answer about a targeted indicator and area."""
-        view = self._view(answer.indicator.id, answer.area.code)
-        if view is None or answer.query.breakdown:
+        # The part the answer shows: the one asked, or the whole when the part has no figure of its own.
+        shown = answer.observation.breakdown if answer.observation is not None else answer.query.breakdown
+        view = self._view(answer.indicator.id, answer.area.code, shown)
+        if view is None:
             return None, []
         window = (answer.history[0].period, answer.history[-1].period) if answer.history else None
         # the period the question named, when it did (the status line is of the newest figure)
