@@ -224,6 +224,10 @@ def real_target(**raw):
      "no_data", ["De nyeste tal for ledige i Ballerup er fra juli 2026, som sluttede for 305 dage siden."]),
     ({"indicator": "ledighedsprocent", "kind": "benchmark", "mode": "ratio", "threshold": 1.2},
      datetime(2026, 9, 1, tzinfo=UTC), "ok", [" pct. af niveauet; målet er højst 120 pct.", "på sporet"]),
+    # A ratio's tolerance is a share of the other area's level (0.05 = 5 pct.-point), not the figure's unit.
+    ({"indicator": "ledighedsprocent", "kind": "benchmark", "mode": "ratio", "threshold": 1.0, "tolerance": 0.05},
+     datetime(2026, 9, 1, tzinfo=UTC), "at_risk",
+     ["103 pct. af niveauet; målet er højst 100 pct., lidt bagud, men inden for tolerancen på 5 pct.-point."]),
     ({"indicator": "ledige", "kind": "change", "compare_area": "000", "tolerance": 0.5},
      datetime(2026, 9, 1, tzinfo=UTC), None, ["pct. fra juli 2025 til juli 2026", "i hele landet"]),
     ({"indicator": "ledighedsprocent", "kind": "ceiling", "limit": 2.0, "min_count": 5000},
