@@ -224,6 +224,14 @@ def real_target(**raw):
      "no_data", ["De nyeste tal for ledige i Ballerup er fra juli 2026, som sluttede for 305 dage siden."]),
     ({"indicator": "ledighedsprocent", "kind": "benchmark", "mode": "ratio", "threshold": 1.2},
      datetime(2026, 9, 1, tzinfo=UTC), "ok", [" pct. af niveauet; målet er højst 120 pct.", "på sporet"]),
+    # A threshold on the strict side is a »mindst« (at least 0,2 under the country), on the lenient side a
+    # »højst« (at most 1,0 pct.-point weaker); both said »højst … under« and »mindst … svagere«.
+    ({"indicator": "ledighedsprocent", "kind": "benchmark", "threshold": -0.2},
+     datetime(2026, 9, 1, tzinfo=UTC), "breached", ["; målet er mindst 0,2 pct.-point under hele landet – "]),
+    ({"indicator": "ledige", "kind": "change", "compare_area": "000", "threshold": 1.0},
+     datetime(2026, 9, 1, tzinfo=UTC), None, ["; målet er en udvikling højst 1,0 pct.-point svagere – "]),
+    ({"indicator": "ledige", "kind": "change", "compare_area": "000", "threshold": -1.0},
+     datetime(2026, 9, 1, tzinfo=UTC), None, ["; målet er en udvikling mindst 1,0 pct.-point bedre – "]),
     # A ratio's tolerance is a share of the other area's level (0.05 = 5 pct.-point), not the figure's unit.
     ({"indicator": "ledighedsprocent", "kind": "benchmark", "mode": "ratio", "threshold": 1.0, "tolerance": 0.05},
      datetime(2026, 9, 1, tzinfo=UTC), "at_risk",
