@@ -200,11 +200,16 @@ def parse_targets(
         known_areas = {code: code for code in known_areas}
     targets: list[Target] = []
     seen: dict[str, int] = {}
+    named: dict[tuple[str, str], str] = {}  # (name, area) -> the id that has it
     for position, raw in enumerate(raw_tables):
         target = _parse_one(raw, position, known_indicators, known_areas, default_area, default_compare)
         if target.id in seen:
             raise TargetError("twice", target.id, position, id=target.id, first=seen[target.id] + 1,
                               second=position + 1)
+        # Messages, the board and answers tell a target by its name and area: two alike are one too many.
+        alike = named.setdefault((target.name, target.area), target.id)
+        if alike != target.id:
+            raise TargetError("name_twice", target.id, position, name=target.name, other=alike)
         seen[target.id] = position
         targets.append(target)
     return tuple(targets)

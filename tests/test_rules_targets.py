@@ -151,6 +151,19 @@ def test_a_part_is_written_in_the_stores_order_whatever_order_the_config_gives(f
     assert target.breakdown == "køn=Kvinder;ydelse=A-dagpenge"
 
 
+def test_two_targets_with_the_same_name_in_the_same_area_are_refused(facts, areas):
+    # Messages, the board and answers name a target by its name and area: two alike cannot be told apart.
+    same = {"indicator": "ledige", "kind": "ceiling", "name": "Færre ledige"}
+    with pytest.raises(TargetError) as caught:
+        parse_targets([{"id": "a", "limit": 800, **same}, {"id": "b", "limit": 700, **same}], facts, areas, "151")
+    assert (caught.value.target, caught.value.position) == ("b", 1)
+    assert target_error_text(caught.value) == (
+        "mål 'b': navnet 'Færre ledige' har mål 'a' også i samme område; giv hvert mål sit eget navn")
+    # The same name for another kommune is another target, told with its area.
+    parse_targets([{"id": "a", "limit": 800, **same}, {"id": "b", "limit": 700, "area": "101", **same}], facts, areas,
+                  "151")
+
+
 def test_a_missing_or_repeated_id_is_named_by_position(facts, areas):
     with pytest.raises(TargetError) as caught:
         parse_targets([{"id": "a", "indicator": "ledige", "kind": "ceiling", "limit": 1}, {"indicator": "ledige"}],
