@@ -271,7 +271,10 @@ def _parse_one(raw: Mapping[str, object], position: int, indicators: Mapping[str
 
     tolerance = _number(raw, "tolerance", 0.0, fail)
     if tolerance < 0:
-        raise fail("negative_tolerance", value=tolerance)
+        raise fail("negative_tolerance", value=tolerance, positive=-tolerance)
+    if isinstance(rule, Benchmark) and rule.mode == "ratio" and tolerance >= 1:
+        # 0.05 is 5 pct.-point of the other area's level; 1 or more would allow double its level.
+        raise fail("ratio_tolerance", value=tolerance, share=tolerance / 100)
     hold = _whole(raw, "hold_periods", 1, fail, minimum=1)
     repeat = _whole(raw, "repeat_after_days", 0, fail, minimum=0)
     stale = _whole(raw, "stale_after_days", STALE_AFTER_DAYS[frequency], fail, minimum=1)

@@ -117,11 +117,14 @@ MISTAKES = [
     ({"indicator": "ledige", "kind": "ceiling", "limit": 7, "hold_periods": 0}, "not_whole",
      "hold_periods er 0; skriv et helt tal, mindst 1"),
     ({"indicator": "ledige", "kind": "ceiling", "limit": 7, "tolerance": -1}, "negative_tolerance",
-     "tolerance er -1; den er bredden af at_risk-båndet og kan ikke være negativ"),
+     "tolerance er -1; den er bredden af at_risk-båndet og kan ikke være negativ; skriv tolerance = 1"),
     ({"indicator": "ledige", "kind": "ceiling", "limit": 7, "recipients": ["ledelsen"]}, "recipient_unknown",
      "modtageren 'ledelsen' er hverken en Slack-kanal"),
     ({"indicator": "ledige", "kind": "trajectory", "points": {"2024-01": 1, "2025-01": 2}, "better": "higher"},
      "better_contradicts_catalogue", "better = \"higher\" modsiger kataloget"),
+    # A ratio's tolerance is a share of the other area's level: 5 means 500 pct.-point, never meant.
+    ({"indicator": "ledighedsprocent", "kind": "benchmark", "mode": "ratio", "tolerance": 5}, "ratio_tolerance",
+     "tolerance er 5; for mode = \"ratio\" er den en andel af det andet områdes niveau; skriv tolerance = 0.05 for 5 pct."),
     # A part the figure lacks would never match a series: refused, not judged as »mangler tal«.
     ({"indicator": "ledighedsprocent", "kind": "ceiling", "limit": 4, "breakdown": "køn=Mænd"}, "unknown_part_key",
      "'ledighedsprocent' er ikke opdelt på 'køn'; brug ydelse eller korrektion"),
