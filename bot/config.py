@@ -140,7 +140,12 @@ def load_config(path: Path, areas: Areas | None = None, catalogue: Catalogue | N
 def indicator_facts(catalogue: Catalogue) -> dict[str, IndicatorInfo]:
     """What the rules need to know of each indicator, as plain data (`rules` cannot read the catalogue)."""
     counts = {i.rate: i.id for i in catalogue if i.rate}  # "ledighedsprocent" is counted by "ledige"
-    return {i.id: IndicatorInfo(i.better, i.frequency, i.format, counts.get(i.id)) for i in catalogue}
+    def parts(indicator) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        kinds = catalogue.breakdowns
+        return tuple((key, tuple(dict.fromkeys(kinds[key].values.values())) if key in kinds else ())
+                     for key in indicator.breakdowns)
+
+    return {i.id: IndicatorInfo(i.better, i.frequency, i.format, counts.get(i.id), parts(i)) for i in catalogue}
 
 
 class _Where:

@@ -42,6 +42,8 @@ class IndicatorInfo:
     frequency: str  # "month", "quarter" or "year"
     format: str = "count"  # "count", "pct" or "decimal"
     count_indicator: str | None = None  # the count behind a rate, for the min_count guard
+    # The figure's parts: (breakdown key, its values) per key it is split by; None: not known, not checked.
+    parts: tuple[tuple[str, tuple[str, ...]], ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,11 +200,16 @@ def parse_targets(
         known_areas = {code: code for code in known_areas}
     targets: list[Target] = []
     seen: dict[str, int] = {}
+    named: dict[tuple[str, str], str] = {}  # (name, area) -> the id that has it
     for position, raw in enumerate(raw_tables):
         target = _parse_one(raw, position, known_indicators, known_areas, default_area, default_compare)
         if target.id in seen:
             raise TargetError("twice", target.id, position, id=target.id, first=seen[target.id] + 1,
                               second=position + 1)
+        # Messages, the board and answers tell a target by its name and area: two alike are one too many.
+        alike = named.setdefault((target.name, target.area), target.id)
+        if alike != target.id:
+            raise TargetError("name_twice", target.id, position, name=target.name, other=alike)
         seen[target.id] = position
         targets.append(target)
     return tuple(targets)
@@ -245,6 +252,7 @@ def _parse_one(raw: Mapping[str, object], position: int, indicators: Mapping[str
     frequency = info.frequency
 
     area = _area(raw.get("area", default_area), "area", areas, fail)
+    breakdown = _breakdown(_text(raw, "breakdown", "", fail), str(indicator), info, fail)
     better = _better(raw, kind, str(indicator), info, fail)
     rule = _rule(raw, kind, frequency, area, areas, default_compare, fail)
 
@@ -263,7 +271,10 @@ def _parse_one(raw: Mapping[str, object], position: int, indicators: Mapping[str
 
     tolerance = _number(raw, "tolerance", 0.0, fail)
     if tolerance < 0:
-        raise fail("negative_tolerance", value=tolerance)
+        raise fail("negative_tolerance", value=tolerance, positive=-tolerance)
+    if isinstance(rule, Benchmark) and rule.mode == "ratio" and tolerance >= 1:
+        # 0.05 is 5 pct.-point of the other area's level; 1 or more would allow double its level.
+        raise fail("ratio_tolerance", value=tolerance, share=tolerance / 100)
     hold = _whole(raw, "hold_periods", 1, fail, minimum=1)
     repeat = _whole(raw, "repeat_after_days", 0, fail, minimum=0)
     stale = _whole(raw, "stale_after_days", STALE_AFTER_DAYS[frequency], fail, minimum=1)
@@ -277,7 +288,7 @@ def _parse_one(raw: Mapping[str, object], position: int, indicators: Mapping[str
         rule=rule,
         better=better,
         frequency=frequency,
-        breakdown=_text(raw, "breakdown", "", fail),
+        breakdown=breakdown,
         tolerance=tolerance,
         hold_periods=hold,
         count_provisional=_flag(raw, "count_provisional", True, fail),
@@ -356,6 +367,30 @@ def _better(raw, kind: str, indicator: str, info: IndicatorInfo, fail) -> str:
     if given is not None and given != info.better:
         raise fail("better_contradicts_catalogue", value=given, better=info.better, indicator=indicator)
     return info.better
+
+
+def _breakdown(text: str, indicator: str, info: IndicatorInfo, fail) -> str:
+    """A part of the figure ("ydelse=A-dagpenge"), in the store's order (keys sorted); a key or value
+    the figure is not split by is refused, since it would match no series and read as »mangler tal«."""
+    if not text.strip():
+        return ""
+    parts: dict[str, str] = {}
+    for piece in text.split(";"):
+        key, equals, value = (p.strip() for p in piece.partition("="))
+        if not equals or not key or not value:
+            raise fail("bad_breakdown", value=text)
+        parts[key] = value
+    if info.parts is not None:
+        known = dict(info.parts)
+        for key, value in parts.items():
+            if not known:
+                raise fail("no_parts", indicator=indicator, key=key)
+            if key not in known:
+                raise fail("unknown_part_key", indicator=indicator, key=key, choices=tuple(known))
+            if value not in known[key]:
+                raise fail("unknown_part_value", indicator=indicator, key=key, value=value,
+                           close=_close(value, known[key]), choices=known[key])
+    return ";".join(f"{key}={parts[key]}" for key in sorted(parts))
 
 
 def _min_count(raw, indicator: str, info: IndicatorInfo, indicators, fail) -> tuple[float | None, str | None]:

@@ -224,6 +224,23 @@ def real_target(**raw):
      "no_data", ["De nyeste tal for ledige i Ballerup er fra juli 2026, som sluttede for 305 dage siden."]),
     ({"indicator": "ledighedsprocent", "kind": "benchmark", "mode": "ratio", "threshold": 1.2},
      datetime(2026, 9, 1, tzinfo=UTC), "ok", [" pct. af niveauet; målet er højst 120 pct.", "på sporet"]),
+    # Over the line for six months of the eight that make a breach: »seks måneder i træk«, not »for første
+    # gang i seks måneder«; a limit with more decimals than the figure is shown as written (3,05, not 3,0).
+    ({"indicator": "ledighedsprocent", "kind": "ceiling", "limit": 3.05, "hold_periods": 8},
+     datetime(2026, 9, 1, tzinfo=UTC), "at_risk",
+     ["; loftet er 3,05 pct. – ", " over, seks måneder i træk; det tæller som bagud, når det har holdt otte måneder"]),
+    # A threshold on the strict side is a »mindst« (at least 0,2 under the country), on the lenient side a
+    # »højst« (at most 1,0 pct.-point weaker); both said »højst … under« and »mindst … svagere«.
+    ({"indicator": "ledighedsprocent", "kind": "benchmark", "threshold": -0.2},
+     datetime(2026, 9, 1, tzinfo=UTC), "breached", ["; målet er mindst 0,2 pct.-point under hele landet – "]),
+    ({"indicator": "ledige", "kind": "change", "compare_area": "000", "threshold": 1.0},
+     datetime(2026, 9, 1, tzinfo=UTC), None, ["; målet er en udvikling højst 1,0 pct.-point svagere – "]),
+    ({"indicator": "ledige", "kind": "change", "compare_area": "000", "threshold": -1.0},
+     datetime(2026, 9, 1, tzinfo=UTC), None, ["; målet er en udvikling mindst 1,0 pct.-point bedre – "]),
+    # A ratio's tolerance is a share of the other area's level (0.05 = 5 pct.-point), not the figure's unit.
+    ({"indicator": "ledighedsprocent", "kind": "benchmark", "mode": "ratio", "threshold": 1.0, "tolerance": 0.05},
+     datetime(2026, 9, 1, tzinfo=UTC), "at_risk",
+     ["103 pct. af niveauet; målet er højst 100 pct., lidt bagud, men inden for tolerancen på 5 pct.-point."]),
     ({"indicator": "ledige", "kind": "change", "compare_area": "000", "tolerance": 0.5},
      datetime(2026, 9, 1, tzinfo=UTC), None, ["pct. fra juli 2025 til juli 2026", "i hele landet"]),
     ({"indicator": "ledighedsprocent", "kind": "ceiling", "limit": 2.0, "min_count": 5000},

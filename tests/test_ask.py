@@ -1563,3 +1563,65 @@ def test_asking_for_a_report_says_when_and_to_whom_it_comes(store, text):
     assert "`faktabot summary`" in result.text and "`faktabot factsheet`" in result.text
     # a figure asked with the word stays the figure's answer
     assert ask(store, "ledighed i månedsoverblikket").result.query.indicator == "ledige"
+
+
+def test_a_target_on_a_part_answers_the_part_and_not_the_whole(store, tmp_path):
+    # A målsti for ledige på A-dagpenge was shown under »mål for ledige« (805 in all) as »Ledige i
+    # Ballerup: 690«, and »mål for ledige på a-dagpenge« said no target was set.
+    path = tmp_path / "faktabot.toml"
+    path.write_text((REPO / "faktabot.toml").read_text(encoding="utf-8") + """
+[[targets]]
+id = "adagpenge"
+name = "Færre ledige på A-dagpenge"
+indicator = "ledige"
+breakdown = "ydelse=A-dagpenge"
+kind = "trajectory"
+points = { "2025-01" = 700, "2026-12" = 550 }
+""", encoding="utf-8")
+    config = load_config(path)
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    part = reply("mål for ledige på a-dagpenge", store, config, TODAY, targets=context.for_answer).text
+    assert "Færre ledige på A-dagpenge* – Bagud. Ledige (A-dagpenge) i Ballerup: 690 fuldtidspersoner i juli 2026; " \
+           "målstien er 583 – 18,4 pct. over" in part, part
+    whole = reply("mål for ledige", store, config, TODAY, targets=context.for_answer).text
+    assert "Der er ikke sat noget mål for ledige i Ballerup" in whole and "målstien er" not in whole, whole
+
+
+def test_every_target_on_the_figure_asked_is_told_not_only_the_first(store, tmp_path):
+    # Three targets on ledighedsprocent in Ballerup: »mål for ledighedsprocent« told only the ceiling
+    # (on track) and left out the benchmark against hele landet, which was at risk.
+    path = tmp_path / "faktabot.toml"
+    path.write_text((REPO / "faktabot.toml").read_text(encoding="utf-8") + """
+[[targets]]
+id = "loft"
+name = "Ledighed under 4 pct."
+indicator = "ledighedsprocent"
+kind = "ceiling"
+limit = 4.0
+stale_after_days = 500
+
+[[targets]]
+id = "land"
+name = "Ledighed højst på landsniveau"
+indicator = "ledighedsprocent"
+kind = "benchmark"
+tolerance = 0.2
+stale_after_days = 500
+
+[[targets]]
+id = "region"
+name = "Ledighed højst som regionen"
+indicator = "ledighedsprocent"
+kind = "benchmark"
+compare_area = "Region Hovedstaden"
+mode = "ratio"
+stale_after_days = 500
+""", encoding="utf-8")
+    config = load_config(path)
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    text = reply("mål for ledighedsprocent", store, config, TODAY, targets=context.for_answer).text
+    assert "Ledighed under 4 pct.* – På sporet." in text and "Ledighed højst på landsniveau* – I risiko." in text, text
+    # The worst first: the one that needs attention leads.
+    assert text.index("Ledighed højst på landsniveau") < text.index("Ledighed under 4 pct."), text
+    # The region's figure is eksempeldata: its target says so, though Ballerup's own figure is official.
+    assert "Ledighed højst som regionen (eksempeldata)* – På sporet." in text, text

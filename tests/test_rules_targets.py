@@ -117,11 +117,23 @@ MISTAKES = [
     ({"indicator": "ledige", "kind": "ceiling", "limit": 7, "hold_periods": 0}, "not_whole",
      "hold_periods er 0; skriv et helt tal, mindst 1"),
     ({"indicator": "ledige", "kind": "ceiling", "limit": 7, "tolerance": -1}, "negative_tolerance",
-     "tolerance er -1; den er bredden af at_risk-båndet og kan ikke være negativ"),
+     "tolerance er -1; den er bredden af at_risk-båndet og kan ikke være negativ; skriv tolerance = 1"),
     ({"indicator": "ledige", "kind": "ceiling", "limit": 7, "recipients": ["ledelsen"]}, "recipient_unknown",
      "modtageren 'ledelsen' er hverken en Slack-kanal"),
     ({"indicator": "ledige", "kind": "trajectory", "points": {"2024-01": 1, "2025-01": 2}, "better": "higher"},
      "better_contradicts_catalogue", "better = \"higher\" modsiger kataloget"),
+    # A ratio's tolerance is a share of the other area's level: 5 means 500 pct.-point, never meant.
+    ({"indicator": "ledighedsprocent", "kind": "benchmark", "mode": "ratio", "tolerance": 5}, "ratio_tolerance",
+     "tolerance er 5; for mode = \"ratio\" er den en andel af det andet områdes niveau; skriv tolerance = 0.05 for 5 pct."),
+    # A part the figure lacks would never match a series: refused, not judged as »mangler tal«.
+    ({"indicator": "ledighedsprocent", "kind": "ceiling", "limit": 4, "breakdown": "køn=Mænd"}, "unknown_part_key",
+     "'ledighedsprocent' er ikke opdelt på 'køn'; brug ydelse eller korrektion"),
+    ({"indicator": "fleksjob", "kind": "floor", "limit": 600, "breakdown": "ydelse=Fleksjob"}, "no_parts",
+     "'fleksjob' er ikke opdelt på 'ydelse'; fjern breakdown"),
+    ({"indicator": "ledige", "kind": "ceiling", "limit": 700, "breakdown": "ydelse=Adagpenge"}, "unknown_part_value",
+     "ydelse 'Adagpenge' er ikke en del af 'ledige'; mente du 'A-dagpenge'?"),
+    ({"indicator": "ledige", "kind": "ceiling", "limit": 700, "breakdown": "A-dagpenge"}, "bad_breakdown",
+     "breakdown 'A-dagpenge' skal skrives som nøgle=værdi"),
 ]
 
 
@@ -134,6 +146,25 @@ def test_every_mistake_names_the_target_and_the_fix(facts, areas, raw, code, mes
     said = target_error_text(caught.value)
     assert said.startswith("mål 't': ") and message in said, said
     assert not english_in(said), said
+
+
+def test_a_part_is_written_in_the_stores_order_whatever_order_the_config_gives(facts, areas):
+    target = parse_one(facts, areas, indicator="ledige", kind="ceiling", limit=300,
+                       breakdown="ydelse=A-dagpenge; køn=Kvinder")
+    assert target.breakdown == "køn=Kvinder;ydelse=A-dagpenge"
+
+
+def test_two_targets_with_the_same_name_in_the_same_area_are_refused(facts, areas):
+    # Messages, the board and answers name a target by its name and area: two alike cannot be told apart.
+    same = {"indicator": "ledige", "kind": "ceiling", "name": "Færre ledige"}
+    with pytest.raises(TargetError) as caught:
+        parse_targets([{"id": "a", "limit": 800, **same}, {"id": "b", "limit": 700, **same}], facts, areas, "151")
+    assert (caught.value.target, caught.value.position) == ("b", 1)
+    assert target_error_text(caught.value) == (
+        "mål 'b': navnet 'Færre ledige' har mål 'a' også i samme område; giv hvert mål sit eget navn")
+    # The same name for another kommune is another target, told with its area.
+    parse_targets([{"id": "a", "limit": 800, **same}, {"id": "b", "limit": 700, "area": "101", **same}], facts, areas,
+                  "151")
 
 
 def test_a_missing_or_repeated_id_is_named_by_position(facts, areas):

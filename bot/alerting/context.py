@@ -93,33 +93,58 @@ class TargetContext:
         _loaded[key] = (config, found, made)
         return cls(config, found, now, made)
 
-    def _view(self, indicator: str, area: str) -> TargetView | None:
-        return next((v for v in self.views if v.target.indicator == indicator and v.target.area == area), None)
+    def _views(self, indicator: str, area: str, breakdown: str = "") -> list[TargetView]:
+        """The targets on this figure, area and part, worst first (a target on ledige på A-dagpenge
+        is not one on all ledige; a ceiling and a benchmark on the same figure are both told)."""
+        found = [v for v in self.views if v.target.indicator == indicator and v.target.area == area
+                 and v.target.breakdown == breakdown]
+        return sorted(found, key=lambda v: STATUS_ORDER[v.state.status])
 
-    def for_answer(self, query: Query, answer: Answer) -> tuple[Line | None, list[tuple[str, float]]]:
-        """The status line and target path for an answer about a targeted indicator and area."""
-        view = self._view(answer.indicator.id, answer.area.code)
-        if view is None or answer.query.breakdown:
+    def _view(self, indicator: str, area: str, breakdown: str = "") -> TargetView | None:
+        found = self._views(indicator, area, breakdown)
+        return found[0] if found else None
+
+    def for_answer(self, query: Query, answer: Answer) -> tuple[Line | tuple[Line, ...] | None, list[tuple[str, float]]]:
+        """The status line (one per target, worst first) and target path for an answer about a
+        targeted indicator and area."""
+        # The part the answer shows: the one asked, or the whole when the part has no figure of its own.
+        shown = answer.observation.breakdown if answer.observation is not None else answer.query.breakdown
+        found = self._views(answer.indicator.id, answer.area.code, shown)
+        if not found:
             return None, []
         window = (answer.history[0].period, answer.history[-1].period) if answer.history else None
         # the period the question named, when it did (the status line is of the newest figure)
         asked = answer.observation.period if answer.observation is not None and not query.period.is_latest \
             and not query.newest_shown else None
-        key = (id(view), window, query.needed)
+        # The answer says eksempeldata of its own figure; a target resting on other synthetic figures says it itself.
+        sample_shown = answer.observation is not None and answer.observation.is_sample
+        lines: list[Line] = []
+        chart_path: list[tuple[str, float]] = []
+        for view in found:
+            line, path = self._made_for(view, window, query, view.state.sample_data and not sample_shown)
+            if asked is not None and (past := render.render("target_past.txt.j2", v=view, asked=asked).strip()):
+                # »var vi på sporet med fleksjob i 2025«: the status of July 2026 read as 2025's
+                line = Line(f"{line.text} {past}", label=line.label, status=line.status, note=line.note)
+            lines.append(line)
+            # The chart draws one goal: the first target's that has a path (a benchmark has none).
+            chart_path = chart_path or path
+        # A copy: the caller owns its path (a GoalPath keeps its kind for the chart's legend).
+        copied = type(chart_path)(chart_path, kind=chart_path.kind) if isinstance(chart_path, GoalPath) \
+            else list(chart_path)
+        return (lines[0] if len(lines) == 1 else tuple(lines)), copied
+
+    def _made_for(self, view: TargetView, window: tuple[str, str] | None, query: Query,
+                  sample_mark: bool) -> tuple[Line, list[tuple[str, float]]]:
+        key = (id(view), window, query.needed, sample_mark)
         made = self._made.get(key)
         if made is None:
             path = goal_path(view.target, *window) if window else []
-            line = answer_line(view)
+            line = answer_line(view, sample_mark)
             if query.needed and (needed := render.render("target_needed.txt.j2", v=view).strip()):
                 # »hvad skal der til?«: how far the newest figure is from the goal at the end.
                 line = Line(f"{line.text} {needed}", label=line.label, status=line.status, note=line.note)
             made = self._made[key] = (line, path)
-        line, path = made
-        if asked is not None and (past := render.render("target_past.txt.j2", v=view, asked=asked).strip()):
-            # »var vi på sporet med fleksjob i 2025«: the status of July 2026 read as 2025's
-            line = Line(f"{line.text} {past}", label=line.label, status=line.status, note=line.note)
-        # A copy: the caller owns its path (a GoalPath keeps its kind for the chart's legend).
-        return line, (type(path)(path, kind=path.kind) if isinstance(path, GoalPath) else list(path))
+        return made
 
     def path(self, indicator: str, area: str) -> list[tuple[str, float]]:
         view = self._view(indicator, area)

@@ -147,10 +147,13 @@ def as_json(view: TargetView) -> dict:
     }
 
 
-def answer_line(view: TargetView) -> message.Line:
+def answer_line(view: TargetView, sample_mark: bool = False) -> message.Line:
     """The target's status under an answer about its indicator and area: its name, its status
     and why, for every medium (`bot.asking.content`)."""
-    return message.Line(target_reason(view), label=view.target.name, status=view.state.status)
+    # `sample_mark`: the name says eksempeldata where the target rests on it and the answer does not
+    # say so already (its own figure official, the other area's, which the target compares with, synthetic).
+    label = render.macro("_targets.j2", "labelled", view) if sample_mark else view.target.name
+    return message.Line(target_reason(view), label=label, status=view.state.status)
 
 
 def target_line(view: TargetView) -> str:

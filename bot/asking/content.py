@@ -32,8 +32,11 @@ def answer_content(answer: Answer, text: str | None = None) -> Content:
     """The content of a value, change, development, comparison, "hvorfor" or ranking answer; a
     target's status line (`Answer.target`, a `Line`) comes after the lines. `text` is the
     answer's `answer_text` where the caller kept it."""
-    target = answer.target if isinstance(answer.target, Line) else None
-    return from_parts(answer_text(answer) if text is None else text, target)
+    target = answer.target
+    # One target's line, or several (a ceiling and a benchmark on the same figure), worst first.
+    lines = (target,) if isinstance(target, Line) else tuple(t for t in target if isinstance(t, Line)) \
+        if isinstance(target, tuple) else ()
+    return from_parts(answer_text(answer) if text is None else text, lines or None)
 
 
 def not_understood_content(problem: NotUnderstood, names: dict[str, str]) -> Content:
@@ -48,7 +51,7 @@ def text_content(text: str) -> Content:
     return Content(headline="", sections=(paragraphs(*text.split("\n")),))
 
 
-def from_parts(text: str, target: Line | None = None) -> Content:
+def from_parts(text: str, target: Line | tuple[Line, ...] | None = None) -> Content:
     """Arrange the »part|text« lines of an answer template into a `Content`. A line without a
     known part continues the line before it (a value from data with a line break in it)."""
     said = {"headline": "", "source": "", "sample": ""}
@@ -80,6 +83,6 @@ def from_parts(text: str, target: Line | None = None) -> Content:
     built = tuple(Section(heading, tuple(Line(t) for t in lines), bullets=kind == "list", ordered=kind == "ranking")
                   for kind, heading, lines in sections if lines or heading)
     if target is not None:
-        built += (Section(lines=(target,)),)
+        built += (Section(lines=(target,) if isinstance(target, Line) else target),)
     return Content(headline=said["headline"], sections=built, sample_data=sample_data,
                    sample_note=said["sample"], source=said["source"])

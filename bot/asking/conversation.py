@@ -33,7 +33,7 @@ from indicators.store import Store
 CONTEXT_IDLE = timedelta(minutes=30)
 
 # A hook the target engine fills in: (query, answer) -> (the target's status line or None, target path).
-TargetLookup = Callable[[Query, Answer], tuple[Line | None, list[tuple[str, float]]]]
+TargetLookup = Callable[[Query, Answer], tuple[Line | tuple[Line, ...] | None, list[tuple[str, float]]]]
 
 
 @dataclass(frozen=True)
