@@ -860,7 +860,7 @@ def test_a_parts_share_of_its_figure_is_given_beside_the_part(store, question, p
         else answer.share_whole
     assert answer.share_whole.value == pytest.approx(whole.value)
     share = f"{100 * answer.observation.value / answer.share_whole.value:.1f}".replace(".", ",")
-    assert f"Det er {share} pct. af alle ledige i {answer.area.name}" in result.text
+    assert f"Det svarer til {share} pct. af alle ledige i {answer.area.name}" in result.text
     data = result.as_json()  # `ask --json`: the share and its whole beside the part's value
     assert f"{data['share']:.1f}".replace(".", ",") == share and data["share_of"] == {
         "indicator": "ledige", "value": answer.share_whole.value}
