@@ -581,3 +581,30 @@ def test_the_whole_year_after_a_month_is_that_year(store):
     # »ledighed maj 2025« → »og hele året?« repeated maj 2025 with »året« set aside.
     _, year = chat(store, "ledighed maj 2025", "og hele året?")
     assert year.result.observation.period == "2025" and not year.result.query.unused
+
+
+@pytest.mark.parametrize("then", ["samme måned sidste år?", "hvad med for et år siden?", "og samme tid sidste år?"])
+def test_a_year_ago_after_a_month_is_that_month_a_year_before(store, then):
+    # »ledighed maj« → »samme måned sidste år?« answered juli 2025 (the newest month a year back),
+    # not maj 2025: the month talked about, a year before.
+    _, before = chat(store, "ledighed maj", then)
+    assert before.result.observation.period == "2025-05" and not before.result.query.unused
+
+
+def test_a_year_ago_after_the_newest_figure_is_still_a_year_before_it(store):
+    _, before = chat(store, "ledighed", "og for et år siden?")
+    assert before.result.observation.period == "2025-07"
+
+
+@pytest.mark.parametrize(("first", "rate"), [("ledighed", "ledighedsprocent"), ("ledighed maj", "ledighedsprocent")])
+def test_and_the_percentage_after_a_count_is_its_rate(store, first, rate):
+    # »ledighed« → »og procenten?« repeated the count with »procenten« named as not understood.
+    previous, percent = chat(store, first, "og procenten?")
+    assert percent.result.indicator.id == rate and not percent.result.query.unused
+    assert percent.result.observation.period == previous.result.observation.period
+
+
+def test_the_year_after_a_month_is_that_year(store):
+    # »ledighed maj 2025« → »hvad med året?« repeated maj 2025 with »året« named as not understood.
+    _, year = chat(store, "ledighed maj 2025", "hvad med året?")
+    assert year.result.observation.period == "2025" and not year.result.query.unused

@@ -1177,6 +1177,10 @@ def _shifted(request: PeriodRequest, context: Query, *, whole_year: bool = False
     """A follow-up's period counted from the previous answer's period: "hvad med året før?"."""
     moves = {"year_before": -12, "year_after": 12, "period_before": -1, "period_after": 1,
              "quarter_before": -1, "quarter_after": 1}
+    if request.relative == "year_ago" and context.period.period is not None:
+        # »ledighed maj« … »samme måned sidste år?«, »og for et år siden?«: maj 2025, a year before
+        # the month talked about (it answered the newest month a year back, juli 2025).
+        request = PeriodRequest(relative="year_before")
     if context.period.period is None:
         if context.period == PeriodRequest(relative="this_year") and request.relative == "year_before":
             return PeriodRequest(relative="last_year")  # »ledighed i år« … »og året før?«: 2025
