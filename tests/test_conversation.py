@@ -608,3 +608,34 @@ def test_the_year_after_a_month_is_that_year(store):
     # »ledighed maj 2025« → »hvad med året?« repeated maj 2025 with »året« named as not understood.
     _, year = chat(store, "ledighed maj 2025", "hvad med året?")
     assert year.result.observation.period == "2025" and not year.result.query.unused
+
+
+@pytest.mark.parametrize("then", ["tak, og hvad med de langtidsledige?", "ok og langtidsledige?",
+                                  "super, hvad med langtidsledige"])
+def test_a_follow_up_after_thanks_keeps_the_area_talked_about(store, then):
+    # »ledighed i Herlev« → »tak, og hvad med de langtidsledige?« answered Ballerup's langtidsledige:
+    # the »tak« before »og« made it a new question, and the area talked about was lost.
+    _, answer = chat(store, "hvordan ser det ud med ledigheden i Herlev?", then)
+    assert (answer.result.indicator.id, answer.result.query.area) == ("langtidsledige", "163")
+
+
+def test_our_place_after_a_ranking_in_the_region_keeps_the_region_and_its_order(store):
+    # »hvem har flest i regionen?« → »og hvor ligger vi?« listed all 98 kommuner lowest first
+    # (»Ballerup er nr. 65 af 96«) after »Ballerup er nr. 13 af 29« in the region by most.
+    _, ranked, place = chat(store, "langtidsledige", "hvem har flest i regionen?", "og hvor ligger vi?")
+    assert (place.result.query.order, place.result.query.own_region) == (
+        ranked.result.query.order, ranked.result.query.own_region) == ("most", "within")
+    assert "Ballerup er nr. 13 af 29" in ranked.text and "Ballerup er nr. 13 af 29" in place.text
+
+
+@pytest.mark.parametrize("then", ["hvor mange mangler vi?", "hvor mange mangler der?"])
+def test_how_many_are_missing_after_a_figure_with_a_target_asks_what_it_takes(store, then):
+    # »fleksjob« → »hvor mange mangler vi?« was not understood (»mangler«).
+    _, needed = chat(store, "fleksjob", then)
+    assert needed.result.query.intent == "target" and needed.result.query.needed
+
+
+def test_for_the_time_being_is_the_newest_figure(store):
+    # »hvordan ser det ud med ledigheden i Herlev for tiden?« named »tiden« as not understood.
+    answer = ask(store, "hvordan ser det ud med ledigheden i Herlev for tiden?")
+    assert answer.result.query.area == "163" and not answer.result.query.unused

@@ -162,6 +162,7 @@ class Vocabulary:
     since: frozenset[str] = frozenset()
     aggregate: frozenset[str] = frozenset()
     followup: frozenset[str] = frozenset()
+    followup_openers: frozenset[str] = frozenset()  # "tak", "ok" before »og …«: still a follow-up
     compare_area: frozenset[str] = frozenset()  # "over", "under": compare only before an area's name
     ago_units: dict[str, int] = field(default_factory=dict)  # "måneder" -> 1, "år" -> 12: "for 3 måneder siden"
     ago_numbers: dict[str, float] = field(default_factory=dict)  # "tre" -> 3, "et halvt" -> 0.5
@@ -275,6 +276,7 @@ class Vocabulary:
             since=frozenset(fold(w) for w in data.get("since", [])),
             aggregate=frozenset(fold(w) for w in data.get("aggregate", [])),
             followup=frozenset(fold(w) for w in data.get("followup", [])),
+            followup_openers=frozenset(fold(w) for w in data.get("followup_openers", [])),
             followup_part=frozenset(fold(w) for w in data.get("followup_part", [])),
             year_ends={fold(k): v for k, v in data.get("year_ends", {}).items()},
             whole_year=frozenset(fold(w) for w in data.get("whole_year", [])),
@@ -1155,7 +1157,10 @@ def _part_of_context(tokens: list[str], r: _Reading, context: Query | None, voca
 
 
 def _starts_followup(tokens: list[str], vocab: Vocabulary) -> bool:
-    return any(" ".join(tokens[:n]) in vocab.followup for n in (1, 2, 3))
+    start = 0
+    while start < len(tokens) - 1 and tokens[start] in vocab.followup_openers:
+        start += 1  # »tak, og hvad med …«, »ok og …«: the thanks does not start a new question
+    return any(" ".join(tokens[start:start + n]) in vocab.followup for n in (1, 2, 3))
 
 
 def _moved_with(context: Query, period: PeriodRequest) -> PeriodRequest | None:
@@ -1569,6 +1574,7 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
             vocab: Vocabulary) -> Query | NotUnderstood:
     """A follow-up: what it names replaces that part of the previous question; the rest stays."""
     named_indicator = r.indicator is not None
+    named_area = bool(r.areas)
     previous = context.ranked_from or context.indicator
     if not named_indicator:
         r.indicator = vocab.rates.get(previous, context.indicator) if r.wants_rate else context.indicator
@@ -1620,6 +1626,12 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
     if _ranks_a_change(intent, r):
         return NotUnderstood(text=text, reason="ranking_change")
     if intent == "ranking":
+        if context.intent == "ranking" and r.order == "place" and not named_indicator:
+            # »hvem har flest i regionen?« … »og hvor ligger vi?«: our place in that list (it
+            # listed all kommuner the other way round: »nr. 65 af 96« after »nr. 13 af 29«)
+            r.order = context.order
+            if not (named_area or r.area_kind or r.own_region) and context.own_region == "within":
+                r.own_region = "area"
         r.order = r.order or context.order
         r.area_kind = r.area_kind or context.area_kind
         r.wants_rate = named_indicator  # "og ledighedsprocenten?": rank exactly what is named
