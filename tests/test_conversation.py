@@ -639,3 +639,17 @@ def test_for_the_time_being_is_the_newest_figure(store):
     # »hvordan ser det ud med ledigheden i Herlev for tiden?« named »tiden« as not understood.
     answer = ask(store, "hvordan ser det ud med ledigheden i Herlev for tiden?")
     assert answer.result.query.area == "163" and not answer.result.query.unused
+
+
+@pytest.mark.parametrize("text", [
+    ("Hej, kan du hurtigt fortælle mig, hvordan det står til med sygedagpengene i år sammenlignet med sidste år, "
+     "og om vi når målet?"),
+    "sygedagpenge i år vs sidste år, og når vi målet?"])
+def test_a_change_and_the_target_asked_together_give_the_change_with_the_target_line(store, text):
+    # As a target question it declined 2026's average (2 of 4 quarters missing) and gave the target
+    # line alone, though »sygedagpenge i år sammenlignet med sidste år« is januar–juni 2025 to 2026;
+    # and »når« (in »om vi når målet«) was named as not understood.
+    answer = ask(store, text)
+    assert answer.result.query.intent == "change" and answer.result.query.target_asked
+    assert "januar–juni 2025 til januar–juni 2026" in answer.text
+    assert not answer.result.query.unused

@@ -1119,6 +1119,11 @@ def _intent(r: _Reading, has_indicator: bool) -> str:
         # »hvorfor er vi bagud på sygedagpenge«: what moved (the target's line comes with it); as a
         # target question it answered the level alone.
         return "why"
+    if "target" in intents and ("change" in intents or r.base is not None) and has_indicator \
+            and not (r.order or r.area_kind):
+        # »sygedagpenge i år sammenlignet med sidste år, og når vi målet?«: the change (the target's
+        # line comes with it); as a target question it declined this year's average unsaid.
+        return "change"
     if "target" in intents:
         return "target"
     if r.order or r.area_kind:
