@@ -653,3 +653,20 @@ def test_a_change_and_the_target_asked_together_give_the_change_with_the_target_
     assert answer.result.query.intent == "change" and answer.result.query.target_asked
     assert "januar–juni 2025 til januar–juni 2026" in answer.text
     assert not answer.result.query.unused
+
+
+def test_back_to_all_ledige_keeps_the_area_and_year_talked_about(store):
+    # »… og i Herlev?« → »hvad med sidste år?« → »og for de unge?« → »tilbage til alle ledige« answered
+    # Ballerup's newest month with »tilbage« and »alle« named as not understood: a new question.
+    *_, back = chat(store, "ledighed", "og i Herlev?", "hvad med sidste år?", "og for de unge?",
+                    "tilbage til alle ledige")
+    answer = back.result
+    assert (answer.indicator.id, answer.query.area, answer.observation.period) == ("ledige", "163", "2025")
+    assert not answer.query.unused
+
+
+def test_back_to_an_area_keeps_the_figure_and_period(store):
+    *_, back = chat(store, "ledighedsprocent maj", "og i Herlev?", "tilbage til Ballerup")
+    answer = back.result
+    assert (answer.indicator.id, answer.area.code, answer.observation.period) == ("ledighedsprocent", "151", "2026-05")
+    assert not answer.query.unused

@@ -1162,10 +1162,16 @@ def _part_of_context(tokens: list[str], r: _Reading, context: Query | None, voca
 
 
 def _starts_followup(tokens: list[str], vocab: Vocabulary) -> bool:
+    return bool(_followup_lead(tokens, vocab))
+
+
+def _followup_lead(tokens: list[str], vocab: Vocabulary) -> list[str]:
+    """The words that make the question a follow-up (»tak, og hvad med«, »tilbage til«); [] if none."""
     start = 0
     while start < len(tokens) - 1 and tokens[start] in vocab.followup_openers:
         start += 1  # »tak, og hvad med …«, »ok og …«: the thanks does not start a new question
-    return any(" ".join(tokens[start:start + n]) in vocab.followup for n in (1, 2, 3))
+    used = next((n for n in (3, 2, 1) if " ".join(tokens[start:start + n]) in vocab.followup), 0)
+    return tokens[:start + used] if used else []
 
 
 def _moved_with(context: Query, period: PeriodRequest) -> PeriodRequest | None:
@@ -1328,7 +1334,9 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         _starts_followup(tokens, vocab) or (r.indicator is None and named_something)
     ) and (this_figure or not ({"help", "vocabulary", "freshness"} & r.intents and r.indicator is None))
     if followup:
-        return _follow(text, r, still_unknown, context, vocab)
+        # (»tilbage til Ballerup«: »tilbage« is no figure's word, but it says the talk goes on)
+        lead = set(_followup_lead(tokens, vocab))
+        return _follow(text, r, [w for w in still_unknown if w not in lead], context, vocab)
     if r.wants_rate:
         if r.indicator in vocab.rates:
             r.indicator = vocab.rates[r.indicator]
