@@ -670,3 +670,18 @@ def test_back_to_an_area_keeps_the_figure_and_period(store):
     answer = back.result
     assert (answer.indicator.id, answer.area.code, answer.observation.period) == ("ledighedsprocent", "151", "2026-05")
     assert not answer.query.unused
+
+
+@pytest.mark.parametrize("then", ["er vi bedre?", "klarer vi os bedre?"])
+def test_are_we_better_after_a_comparison_says_which_does_better(store, then):
+    # »samtalehyppighed« → »sammenlign med landet« → »er vi bedre?« was »Det forstod jeg ikke«.
+    *_, better = chat(store, "samtalehyppighed", "sammenlign med landet", then)
+    query = better.result.query
+    assert (query.indicator, query.compare, query.verdict) == ("samtalehyppighed", ("000",), True)
+    assert not query.unused
+
+
+def test_do_we_do_better_than_an_area_is_the_comparison_not_a_target_question(store):
+    # »klarer vi os bedre end Herlev på ledighed?« was read as a target question (»bedre« set aside)
+    query = ask(store, "klarer vi os bedre end Herlev på ledighed?").result.query
+    assert (query.intent, query.compare, query.verdict, query.target_asked) == ("value", ("163",), True, False)

@@ -1119,6 +1119,11 @@ def _intent(r: _Reading, has_indicator: bool) -> str:
         # »hvorfor er vi bagud på sygedagpenge«: what moved (the target's line comes with it); as a
         # target question it answered the level alone.
         return "why"
+    if r.verdict and (r.compare or r.compare_own) and intents <= {"target"} and has_indicator \
+            and not (r.order or r.area_kind):
+        # »… sammenlign med landet« → »klarer vi os bedre?«: which does better, said beside the
+        # figures (as a target question »bedre« was set aside)
+        return "value"
     if "target" in intents and ("change" in intents or r.base is not None) and has_indicator \
             and not (r.order or r.area_kind):
         # »sygedagpenge i år sammenlignet med sidste år, og når vi målet?«: the change (the target's
@@ -1325,7 +1330,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
             else context.extreme_year
     named_something = bool(r.areas or r.compare or not r.period.is_latest or r.base or r.intents
                            or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind or r.own_region
-                           or r.compare_own or r.own_asked)
+                           or r.compare_own or r.own_asked or r.verdict)
     # »er det eksempeldata?«, »hvor kommer tallet fra?« after a figure ask about that figure's sources;
     # »hvornår er tallene opdateret« about all of them.
     this_figure = "freshness" in r.intents and not {"help", "vocabulary"} & r.intents \
@@ -1542,7 +1547,8 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         and set(r.breakdown) <= set(vocab.indicator_breakdowns.get(indicator or "", ())) | {
             key.split("|", 1)[1].split("=", 1)[0] for key in vocab.part_figures if key.startswith(f"{indicator}|")} \
         else None
-    if r.verdict and not (intent == "value" and (r.compare or r.compare_own)):
+    verdict = bool(r.verdict) and intent == "value" and bool(r.compare or r.compare_own)
+    if r.verdict and not verdict:
         r.unused.append(r.verdict)  # »bedre« with no area to be better than: not answered
     if r.share and share_of is None and indicator not in vocab.percentages:  # (a share figure: the share asked)
         r.unused.append(r.share)  # »andel af befolkningen er ledige«: no part of it to give the share of
@@ -1566,9 +1572,9 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         other_periods=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_periods)),
         mean=mean, count_gap=r.count_gap, only_parts=only_parts, extreme=r.extreme,
         extreme_year=r.extreme_year, compare_own=r.compare_own, threshold=r.threshold, finer=r.finer,
-        verdict=bool(r.verdict) and intent == "value" and bool(r.compare or r.compare_own),
+        verdict=verdict,
         status=status, needed=r.needed, newest_shown=r.newest_shown,
-        target_asked=intent != "target" and "target" in r.intents, share_of=share_of,
+        target_asked=intent != "target" and "target" in r.intents and not verdict, share_of=share_of,
     )
 
 
