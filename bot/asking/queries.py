@@ -783,6 +783,9 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             latest_before, r.latest_named = r.latest_named, r.latest_named or request.is_latest
             if _after_since(tokens, i, vocab) and not request.is_latest and r.base is None:
                 r.base, r.base_compared = request, _after_since(tokens, i, vocab, vocab.compare)
+                # »sdp q2 vs q1 albertslund«, »ledigh. 2025 vs 2024 herlev«: »vs« compared the periods,
+                # so the area after them is the one asked (it answered Ballerup with Albertslund beside)
+                r.comparing = r.comparing and not r.base_compared
             elif r.base is not None and not r.period.is_latest and not request.is_latest \
                     and (_after_since(tokens, i, vocab) or _after_and(tokens, i, vocab)) \
                     and _within_year(r.period, request) is None:
