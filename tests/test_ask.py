@@ -1534,3 +1534,14 @@ def test_asking_for_a_report_says_when_and_to_whom_it_comes(store, text):
     assert "`faktabot summary`" in result.text and "`faktabot factsheet`" in result.text
     # a figure asked with the word stays the figure's answer
     assert ask(store, "ledighed i månedsoverblikket").result.query.indicator == "ledige"
+
+
+@pytest.mark.parametrize(("text", "indicator", "other"), [
+    ("ledighed sammenlignet med kontanthjælp", "ledige", "kontanthjælp"),
+    ("kontanthjælp vs sygedagpenge", "kontanthjaelp", "sygedagpenge"),
+    ("kth vs sdp", "kontanthjaelp", "sdp"),
+    ("fleksjob vs ledighed", "fleksjob", "ledighed"),
+])
+def test_a_second_figure_after_a_comparing_word_is_said_not_read_as_a_part(text, indicator, other):
+    query = parse(text)
+    assert (query.indicator, query.breakdown, query.other_figures) == (indicator, "", (other,))

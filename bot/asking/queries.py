@@ -916,7 +916,12 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             continue
         value, used = _phrase(tokens, i, vocab.breakdown_values)
         other, other_used = _phrase(tokens, i, vocab.indicators) if value and r.indicator else (None, 0)
-        if other and other != r.indicator and _after_and(tokens, i, vocab):
+        # »ledighed sammenlignet med kontanthjælp«, »fleksjob vs ledighed«: a second figure after a
+        # comparing word (no part of its key named before: »ledige kontanthjælp vs dagpenge« are
+        # two parts); read as a part it answered the ledige on kontanthjælp, or »ingen tal opdelt på«
+        compared_figure = other is not None and value[0] not in r.breakdown \
+            and _after_since(tokens, i, vocab, vocab.compare)
+        if other and other != r.indicator and (_after_and(tokens, i, vocab) or compared_figure):
             # "ledighed og sygedagpenge": a second figure, named as set aside; read as a part of
             # ledige it was answered as »ingen tal for ledige opdelt på ydelse (Sygedagpenge)«.
             r.unused.append(" ".join(tokens[i:i + other_used]))
