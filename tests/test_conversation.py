@@ -685,3 +685,9 @@ def test_do_we_do_better_than_an_area_is_the_comparison_not_a_target_question(st
     # »klarer vi os bedre end Herlev på ledighed?« was read as a target question (»bedre« set aside)
     query = ask(store, "klarer vi os bedre end Herlev på ledighed?").result.query
     assert (query.intent, query.compare, query.verdict, query.target_asked) == ("value", ("163",), True, False)
+
+
+def test_no_target_for_hele_landet_names_it_in_lower_case(store):
+    # »ledige unge i hele landet« → »når vi målet?« said »… for ledige unge i Hele landet i Faktabot«.
+    _, target = chat(store, "ledige unge i hele landet", "når vi målet?")
+    assert "ikke sat noget mål for ledige unge i hele landet i Faktabot" in target.text

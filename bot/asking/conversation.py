@@ -230,7 +230,8 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
         # without a figure (»mål for Herlev« after fleksjob said only that Herlev has no figures).
         others = tuple(dict.fromkeys(t.name for t in config.targets if t.area == result.area.code))
         result = replace(result, target=Line(render.render(
-            "no_target.txt.j2", indicator=result.indicator.name, area=result.area.name, others=others,
+            "no_target.txt.j2", indicator=result.indicator.name, area=result.area.name,
+            land=result.area.kind == "land", others=others,
             figure=result.observation is not None)))
     chart = None
     if with_chart and (spec := charts.spec_for(result, path)) is not None:
