@@ -1545,3 +1545,9 @@ def test_asking_for_a_report_says_when_and_to_whom_it_comes(store, text):
 def test_a_second_figure_after_a_comparing_word_is_said_not_read_as_a_part(text, indicator, other):
     query = parse(text)
     assert (query.indicator, query.breakdown, query.other_figures) == (indicator, "", (other,))
+
+
+@pytest.mark.parametrize("text", ["gns ledighed 2025", "ungeledighed ytd", "kan du give mig tallene for fleksjob? tak"])
+def test_shorthand_and_polite_words_are_not_named_as_not_understood(text):
+    query = parse(text)
+    assert isinstance(query, Query) and not query.unused
