@@ -691,3 +691,11 @@ def test_no_target_for_hele_landet_names_it_in_lower_case(store):
     # »ledige unge i hele landet« → »når vi målet?« said »… for ledige unge i Hele landet i Faktabot«.
     _, target = chat(store, "ledige unge i hele landet", "når vi målet?")
     assert "ikke sat noget mål for ledige unge i hele landet i Faktabot" in target.text
+
+
+@pytest.mark.parametrize("then", ["hvad med os?", "og i maj?", "og kontanthjælp?"])
+def test_a_follow_up_after_a_ranking_in_the_region_stays_in_the_region(store, then):
+    # »hvem har flest i regionen?« → »hvad med os?« ranked all 98 kommuner.
+    *_, after = chat(store, "langtidsledige", "hvem har flest i regionen?", then)
+    assert after.result.query.intent == "ranking" and after.result.query.own_region == "within"
+    assert "i Region Hovedstaden" in after.text

@@ -1657,8 +1657,9 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
             # »hvem har flest i regionen?« … »og hvor ligger vi?«: our place in that list (it
             # listed all kommuner the other way round: »nr. 65 af 96« after »nr. 13 af 29«)
             r.order = context.order
-            if not (named_area or r.area_kind or r.own_region) and context.own_region == "within":
-                r.own_region = "area"
+        if context.intent == "ranking" and context.own_region == "within" \
+                and not (named_area or r.area_kind or r.own_region):
+            r.own_region = "area"  # (»hvad med os?«, »og i maj?« after it: still the region's kommuner)
         r.order = r.order or context.order
         r.area_kind = r.area_kind or context.area_kind
         r.wants_rate = named_indicator  # "og ledighedsprocenten?": rank exactly what is named
