@@ -699,3 +699,17 @@ def test_a_follow_up_after_a_ranking_in_the_region_stays_in_the_region(store, th
     *_, after = chat(store, "langtidsledige", "hvem har flest i regionen?", then)
     assert after.result.query.intent == "ranking" and after.result.query.own_region == "within"
     assert "i Region Hovedstaden" in after.text
+
+
+@pytest.mark.parametrize("lines", [("ledighed Ballerup vs Herlev", "hvem er bedst?"),
+                                   ("ledighed Ballerup vs Herlev", "vis udviklingen", "hvem er bedst?"),
+                                   ("samtalehyppighed", "sammenlign med landet", "hvem er dårligst?")])
+def test_who_is_best_after_a_comparison_is_which_of_those_areas_does_better(store, lines):
+    # It ranked all 98 kommuner by the count, lowest first, after »Ballerup vs Herlev«.
+    query = chat(store, *lines)[-1].result.query
+    assert (query.intent, query.verdict, query.order) == ("value", True, None) and not query.unused
+
+
+def test_who_is_best_without_a_comparison_still_ranks_the_kommuner(store):
+    _, ranked = chat(store, "ledighedsprocent", "hvem er bedst?")
+    assert ranked.result.query.intent == "ranking"

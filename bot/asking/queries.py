@@ -197,6 +197,7 @@ class Vocabulary:
     negation: frozenset[str] = frozenset()  # "uden", "ikke": before a part, the part left out
     open_period: dict[str, bool] = field(default_factory=dict)  # "før", "efter" before a period: open at one end
     verdict: frozenset[str] = frozenset()  # "bedre", "dårligere": which area does better
+    verdict_best: frozenset[str] = frozenset()  # "bedst": after a comparison, which of its areas does better
     new_words: frozenset[str] = frozenset()  # "nye": newcomers, which only `new_figures` count
     new_figures: frozenset[str] = frozenset()
     year_ends: dict[str, int] = field(default_factory=dict)  # "ultimo" -> 12, "primo" -> 1: a year's month
@@ -285,6 +286,7 @@ class Vocabulary:
             negation=frozenset(fold(w) for w in data.get("negation", [])),
             open_period={fold(w): True for w in data.get("open_period", [])},
             verdict=frozenset(fold(w) for w in data.get("verdict", [])),
+            verdict_best=frozenset(fold(w) for w in data.get("verdict_best", [])),
             new_words=frozenset(fold(w) for w in data.get("new_words", [])),
             new_figures=frozenset(data.get("new_figures", [])),
             value_figure_words={key: frozenset(map(fold, words))
@@ -1642,8 +1644,15 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
     if r.by is None and context.by in keys and context.by not in r.breakdown:
         # (»og over 50?« after a listing by age lists its two groups: `_query` reads `r.parts`)
         r.by = context.by
+    best = next((t for t in tokenize(text) if t in vocab.verdict_best), None)
+    if context.compare and best and r.order in ("place", "worst") and not (named_area or r.area_kind or r.own_region):
+        # »ledighed Ballerup vs Herlev« → »hvem er bedst?«: which of the two does better (it ranked
+        # all 98 kommuner by the count, lowest first)
+        r.order, r.verdict = None, best
     intent = _intent(r, True)
-    if not (r.intents or r.order or r.area_kind or r.base):
+    if r.verdict and r.compare and not (r.intents or r.order or r.area_kind):
+        intent = "value"  # (also after »vis udviklingen«: the verdict is said beside the figures)
+    elif not (r.intents or r.order or r.area_kind or r.base):
         # A definition is the same in every area and period: »og i Ballerup?« after one asks the
         # figure (it repeated the definition); »og aktiveringsgrad?« asks the next definition.
         carried = (*GENERAL_INTENTS, *(() if named_indicator else ("definition",)))
