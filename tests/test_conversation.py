@@ -523,6 +523,9 @@ def test_another_figure_after_the_newest_is_that_figures_newest_and_a_named_peri
     # »hvad betyder målsti« was »Det forstod jeg ikke«, »hvad er en målsti« the targets' board.
     ("hvad betyder målsti", "En målsti er udvalgets måltal lagt ud over tid"),
     ("hvad er en målsti", "En målsti er udvalgets måltal lagt ud over tid"),
+    # without the article it showed the targets' board
+    ("hvad er målsti?", "En målsti er udvalgets måltal lagt ud over tid"),
+    ("hvad er tolerance", "Tolerancen er målets advarselsbånd"),
     ("hvad betyder i risiko", "»I risiko« er et tidligt varsel"),
     ("hvad betyder pct.-point", "Procentpoint (pct.-point) er forskellen mellem to procenttal"),
     ("hvad betyder tolerance", "Tolerancen er målets advarselsbånd"),

@@ -221,6 +221,8 @@ class Vocabulary:
     needed: frozenset[str] = frozenset()  # "hvad skal der til": what it takes to reach a target
     projection: frozenset[str] = frozenset()  # "prognosen" beside another figure: its target's projection
     glossary_lead: frozenset[str] = frozenset()  # "hvad er en" before a glossary word
+    glossary_bare: frozenset[str] = frozenset()  # "hvad er" before one of `glossary_bare_terms`
+    glossary_bare_terms: frozenset[str] = frozenset()  # "målsti": »hvad er målsti« asks its meaning
     this_figure: frozenset[str] = frozenset()  # "det", "tallet": the figure talked about
     area_sounds: tuple[tuple[str, str], ...] = ()  # ("x", "ks"): letters alike in a place name
     area_regions: dict[str, str] = field(default_factory=dict)  # a kommune's code -> its region's code
@@ -334,6 +336,8 @@ class Vocabulary:
             needed=frozenset(fold(w) for w in data.get("needed", ())),
             projection=frozenset(fold(w) for w in data.get("projection", ())),
             glossary_lead=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("words", ())),
+            glossary_bare=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("bare", ())),
+            glossary_bare_terms=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("bare_terms", ())),
             this_figure=frozenset(fold(w) for w in data.get("this_figure", ())),
             area_sounds=sounds,
             area_regions={a.code: a.region for a in areas if a.region},
@@ -1465,6 +1469,9 @@ def _glossary_lead(tokens: list[str], vocab: Vocabulary) -> bool:
     """»hvad er en målsti«: the question is the lead words and a word of the glossary, nothing else."""
     _, used = _phrase(tokens, 0, vocab.glossary_lead)
     term, term_used = _phrase(tokens, used, vocab.glossary) if used else (None, 0)
+    if not used:
+        _, used = _phrase(tokens, 0, vocab.glossary_bare)
+        term, term_used = _phrase(tokens, used, vocab.glossary_bare_terms) if used else (None, 0)
     return bool(term) and used + term_used == len(tokens)
 
 
