@@ -716,3 +716,23 @@ def test_who_is_best_after_a_comparison_is_which_of_those_areas_does_better(stor
 def test_who_is_best_without_a_comparison_still_ranks_the_kommuner(store):
     _, ranked = chat(store, "ledighedsprocent", "hvem er bedst?")
     assert ranked.result.query.intent == "ranking"
+
+
+@pytest.mark.parametrize(("lines", "first", "last"), [
+    # a quarter of a monthly figure: its months (it repeated the quarter's average unsaid)
+    (("ledighed q2 2026", "vis udviklingen"), "2026-04", "2026-06"),
+    # a year of a quarterly figure: its quarters
+    (("sygedagpenge 2025", "vis udviklingen"), "2025-Q1", "2025-Q4"),
+])
+def test_the_development_of_a_quarter_or_year_runs_through_its_finer_periods(store, lines, first, last):
+    development = chat(store, *lines)[-1].result
+    assert development.query.intent == "development" and development.development is not None
+    assert (development.development.against.period, development.observation.period) == (first, last)
+
+
+def test_a_follow_up_after_a_years_development_keeps_the_year(store):
+    # »sygedagpenge 2025« → »vis udviklingen« → »og i Albertslund?« gave 4. kvt. 2024 til 4. kvt. 2025.
+    *_, there = chat(store, "sygedagpenge 2025", "vis udviklingen", "og i Albertslund?")
+    answer = there.result
+    assert answer.query.area == "165" and answer.query.intent == "development"
+    assert (answer.development.against.period, answer.observation.period) == ("2025-Q1", "2025-Q4")
