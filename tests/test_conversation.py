@@ -736,3 +736,10 @@ def test_a_follow_up_after_a_years_development_keeps_the_year(store):
     answer = there.result
     assert answer.query.area == "165" and answer.query.intent == "development"
     assert (answer.development.against.period, answer.observation.period) == ("2025-Q1", "2025-Q4")
+
+
+@pytest.mark.parametrize("then", ["og nu?", "hvad med lige nu?", "og i dag?"])
+def test_now_after_an_earlier_period_is_the_newest_again(store, then):
+    # »… og for et år siden?« → »og nu?« repeated juli 2025.
+    *_, now = chat(store, "kontanthjælp i Herlev", "og for et år siden?", then)
+    assert (now.result.query.area, now.result.observation.period) == ("163", "2026-07")

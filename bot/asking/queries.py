@@ -1631,7 +1631,9 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         r.areas = [context.area] if context.area else []
     if not r.compare:
         r.compare = [code for code in context.compare if code not in r.areas]
-    if r.period.is_latest and not (context.newest_shown and named_indicator and r.indicator != context.indicator):
+    # (»og nu?« after »og for et år siden?« asks the newest again: it repeated juli 2025)
+    if r.period.is_latest and not r.latest_named \
+            and not (context.newest_shown and named_indicator and r.indicator != context.indicator):
         # »og for fleksjob?« after »hvad er målet for sygedagpenge« (2. kvt. 2026 shown) is
         # fleksjob's newest month, not 2. kvt. 2026's average beside a target line about July.
         # Carried on, the period is still the newest shown (»sygedagpenge« … »hvorfor?« … »og fleksjob?«).
