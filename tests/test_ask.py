@@ -1551,3 +1551,12 @@ def test_a_second_figure_after_a_comparing_word_is_said_not_read_as_a_part(text,
 def test_shorthand_and_polite_words_are_not_named_as_not_understood(text):
     query = parse(text)
     assert isinstance(query, Query) and not query.unused
+
+
+def test_which_kommuner_are_over_a_level_lists_all_of_them(store):
+    # »hvilke kommuner har over 4 pct ledighed« said »6 af 98 kommuner …« and listed 5.
+    result = ask(store, "hvilke kommuner har over 4 pct ledighed?")
+    ranking = result.result.ranking
+    over = [row for row in ranking.rows if round(row.observation.value, 1) > 4.0]
+    assert len(over) > 5 and ranking.top == len(over)
+    assert all(f"{row.area.name}: " in result.text for row in over)

@@ -26,6 +26,9 @@ _PREFERENCE = {
     "quarter": ("quarter", "month", "year"),
     "year": ("year", "quarter", "month"),
 }
+# A ranking asked by a level (»hvilke kommuner har over 4 pct ledighed«) lists every kommune on that
+# side up to this many.
+THRESHOLD_LISTED = 15
 # How far back a development answer and its chart look, per period kind.
 HISTORY = {"month": 25, "quarter": 9, "year": 10}
 DEVELOPMENT = {"month": 13, "quarter": 5, "year": 5}
@@ -1056,9 +1059,15 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         national, _ = aggregate(store, indicator, "000", breakdown, periods.Period(int(period), 1, made.months))
     elif period:
         national, _ = observe(store, indicator, "000", breakdown, period)
+    top = query.top
+    if query.threshold is not None and (meeting := sum(
+            meets(row.observation.value, query.threshold, indicator.decimals) for row in rows)) > top:
+        # »hvilke kommuner har over 4 pct ledighed«: every one of them, up to a screenful (it said
+        # »6 af 98 kommuner …« and listed 5)
+        top = min(meeting, THRESHOLD_LISTED)
     return Ranking(
         indicator=indicator, period=period, order=query.order or "high", descending=descending,
-        rows=tuple(rows), top=query.top, own=own, own_place=place, national=national,
+        rows=tuple(rows), top=top, own=own, own_place=place, national=national,
         ranked_from=catalogue.get(query.ranked_from) if query.ranked_from else None,
         area_kind=query.area_kind, within=within if query.area_kind == "kommune" else None,
         without_data=len(codes) - len(rows), aggregate=made,
