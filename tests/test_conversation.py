@@ -743,3 +743,20 @@ def test_now_after_an_earlier_period_is_the_newest_again(store, then):
     # »… og for et år siden?« → »og nu?« repeated juli 2025.
     *_, now = chat(store, "kontanthjælp i Herlev", "og for et år siden?", then)
     assert (now.result.query.area, now.result.observation.period) == ("163", "2026-07")
+
+
+@pytest.mark.parametrize(("text", "base", "period"), [
+    # »faldt ledigheden i maj?« answered »fra maj 2025 til maj 2026 steget med 89«: in May (from April)
+    # it fell by 34.
+    ("faldt ledigheden i maj?", "2026-04", "2026-05"),
+    ("ledigheden steg vel i juni?", "2026-05", "2026-06"),
+    ("steg sygedagpengene i 2. kvartal?", "2026-Q1", "2026-Q2"),
+])
+def test_rose_or_fell_in_a_month_is_the_change_from_the_period_before(store, text, base, period):
+    answer = ask(store, text).result
+    assert answer.query.intent == "change" and not answer.query.unused
+    assert (answer.change.against.period, answer.observation.period) == (base, period)
+
+
+def test_rose_over_a_year_is_still_the_development(store):
+    assert ask(store, "er ledigheden steget det seneste år?").result.query.intent == "development"

@@ -197,6 +197,7 @@ class Vocabulary:
     negation: frozenset[str] = frozenset()  # "uden", "ikke": before a part, the part left out
     open_period: dict[str, bool] = field(default_factory=dict)  # "før", "efter" before a period: open at one end
     verdict: frozenset[str] = frozenset()  # "bedre", "dårligere": which area does better
+    moved: frozenset[str] = frozenset()  # "steg", "faldt": with one month named, the change in it
     verdict_best: frozenset[str] = frozenset()  # "bedst": after a comparison, which of its areas does better
     new_words: frozenset[str] = frozenset()  # "nye": newcomers, which only `new_figures` count
     new_figures: frozenset[str] = frozenset()
@@ -289,6 +290,7 @@ class Vocabulary:
             open_period={fold(w): True for w in data.get("open_period", [])},
             verdict=frozenset(fold(w) for w in data.get("verdict", [])),
             verdict_best=frozenset(fold(w) for w in data.get("verdict_best", [])),
+            moved=frozenset(fold(w) for w in data.get("moved", [])),
             new_words=frozenset(fold(w) for w in data.get("new_words", [])),
             new_figures=frozenset(data.get("new_figures", [])),
             value_figure_words={key: frozenset(map(fold, words))
@@ -1180,6 +1182,15 @@ def _part_of_context(tokens: list[str], r: _Reading, context: Query | None, voca
     r.breakdown[value[0]] = value[1]
 
 
+def _one_short_period(request: PeriodRequest) -> bool:
+    """Whether the period asked is one month or quarter (»i maj«, »i 2. kvartal«, »sidste måned«)."""
+    if request.month is not None or request.quarter is not None:
+        return request.relative is None
+    if request.period is not None:
+        return periods.parse(request.period).length < 12
+    return request.relative in ("previous_month", "previous_quarter", "latest_quarter")
+
+
 def _starts_followup(tokens: list[str], vocab: Vocabulary) -> bool:
     return bool(_followup_lead(tokens, vocab))
 
@@ -1308,6 +1319,13 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         below = threshold[0] in ("<", "<=")
         r.order = ("low" if below else "high") if share else ("fewest" if below else "most")
     _in_time_order(r)
+    if "development" in r.intents and r.base is None and _one_short_period(r.period) \
+            and not vocab.moved.isdisjoint(tokens) and not r.order and not r.area_kind:
+        # »faldt ledigheden i maj?«: from april to maj (it answered »fra maj 2025 til maj 2026 steget
+        # med 89«, though it fell by 34 in May); over a year (»steget det seneste år«) the development
+        r.intents.discard("development")
+        r.intents.add("change")
+        r.base = PeriodRequest(relative="period_before")
     still_unknown = _guess_misspellings(r, vocab)
     if r.indicator in vocab.percentages or ({"change", "development"} & r.intents and r.indicator is not None):
         # »hvor stor en andel af befolkningen er offentligt forsørget«: the figure is that share;
