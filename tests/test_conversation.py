@@ -760,3 +760,17 @@ def test_rose_or_fell_in_a_month_is_the_change_from_the_period_before(store, tex
 
 def test_rose_over_a_year_is_still_the_development(store):
     assert ask(store, "er ledigheden steget det seneste år?").result.query.intent == "development"
+
+
+@pytest.mark.parametrize("then", ["hvad var det sidste år?", "hvad var det i fjor?"])
+def test_what_was_it_last_year_is_last_years_figure_not_the_past_twelve_months(store, then):
+    # »hvad var det sidste år?« read »det sidste år« (the past twelve months) and answered the
+    # development from 2. kvt. 2025 til 2. kvt. 2026.
+    _, year = chat(store, "sygedagpenge i Albertslund", then)
+    assert (year.result.query.intent, year.result.observation.period) == ("value", "2025")
+    assert not year.result.query.unused
+
+
+def test_how_many_of_them_after_a_figure_asks_its_part(store):
+    _, part = chat(store, "sygedagpenge", "hvor mange af dem er på jobafklaring?")
+    assert part.result.query.breakdown == "ydelse=Jobafklaringsforløb" and not part.result.query.unused

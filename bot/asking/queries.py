@@ -692,10 +692,14 @@ def _and_area(tokens: list[str], j: int, vocab: Vocabulary) -> bool:
 
 def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
     r = _Reading()
+    # »hvad var det sidste år?«: »det« is the figure talked about, and »sidste år« the year (it read
+    # »det sidste år«, the past twelve months, and answered their development)
+    pronoun = {i for i in range(1, len(tokens) - 1) if tokens[i] == "det" and tokens[i - 1] in ("var", "er")
+               and _phrase(tokens, i + 1, vocab.relative)[0] is not None}
     # Intent words count even inside an indicator's alias: "udvikling i ledigheden" is both
     # figure 4.2's name and a question about the development.
     for start in range(len(tokens)):
-        for n in range(1, min(MAX_NGRAM, len(tokens) - start) + 1):
+        for n in range(1, min(MAX_NGRAM, len(tokens) - start) + 1) if start not in pronoun else ():
             if (intent := vocab.intents.get(" ".join(tokens[start:start + n]))) is not None:
                 r.intents.add(intent)
     for token in tokens:
@@ -725,6 +729,9 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 r.indicator, i = own, i + 1
                 continue
         intent, used = _phrase(tokens, i, vocab.intents)
+        if i in pronoun:
+            i += 1
+            continue
         indicator, ind_used = _phrase(tokens, i, vocab.indicators) if r.indicator is None else (None, 0)
         order, order_used = _phrase(tokens, i, vocab.ranking)
         if order and order_used >= max(used, ind_used):
