@@ -774,3 +774,16 @@ def test_what_was_it_last_year_is_last_years_figure_not_the_past_twelve_months(s
 def test_how_many_of_them_after_a_figure_asks_its_part(store):
     _, part = chat(store, "sygedagpenge", "hvor mange af dem er på jobafklaring?")
     assert part.result.query.breakdown == "ydelse=Jobafklaringsforløb" and not part.result.query.unused
+
+
+@pytest.mark.parametrize(("text", "base", "period"), [
+    # »… maj og … april« answered »maj 2025 til april 2026«: eleven months, backwards in the year
+    ("hvad er ledigheden i maj og hvad var den i april?", "2026-04", "2026-05"),
+    ("ledighed juli og juni", "2026-06", "2026-07"),
+    ("sygedagpenge 2. kvartal og 1. kvartal", "2026-Q1", "2026-Q2"),
+    # over the new year, as written
+    ("ledighed december og januar", "2025-12", "2026-01"),
+])
+def test_two_months_without_a_year_are_the_change_between_the_nearest_pair(store, text, base, period):
+    answer = ask(store, text).result
+    assert (answer.change.against.period, answer.observation.period) == (base, period)

@@ -1121,6 +1121,12 @@ def _in_time_order(r: _Reading) -> None:
             and (r.period.month, r.period.quarter) == (r.base.month, r.base.quarter):
         # »sidste år vs i år«: »i år« was dropped and 2025 answered against 2024.
         r.period, r.base, r.period_words = r.base, r.period, ""
+    elif _yearless_pair(r.base, r.period) and (
+            0 < (r.base.month - r.period.month) % 12 < 6 if r.base.month is not None
+            else 0 < (r.base.quarter - r.period.quarter) % 4 < 2):
+        # »ledigheden i maj og hvad var den i april?«: april til maj (it answered »maj 2025 til april
+        # 2026«); »december og januar« still runs over the new year.
+        r.period, r.base, r.period_words = r.base, r.period, ""
 
 
 def _ranks_a_change(intent: str, r: _Reading) -> bool:
