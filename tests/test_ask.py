@@ -1534,29 +1534,3 @@ def test_asking_for_a_report_says_when_and_to_whom_it_comes(store, text):
     assert "`faktabot summary`" in result.text and "`faktabot factsheet`" in result.text
     # a figure asked with the word stays the figure's answer
     assert ask(store, "ledighed i månedsoverblikket").result.query.indicator == "ledige"
-
-
-@pytest.mark.parametrize(("text", "indicator", "other"), [
-    ("ledighed sammenlignet med kontanthjælp", "ledige", "kontanthjælp"),
-    ("kontanthjælp vs sygedagpenge", "kontanthjaelp", "sygedagpenge"),
-    ("kth vs sdp", "kontanthjaelp", "sdp"),
-    ("fleksjob vs ledighed", "fleksjob", "ledighed"),
-])
-def test_a_second_figure_after_a_comparing_word_is_said_not_read_as_a_part(text, indicator, other):
-    query = parse(text)
-    assert (query.indicator, query.breakdown, query.other_figures) == (indicator, "", (other,))
-
-
-@pytest.mark.parametrize("text", ["gns ledighed 2025", "ungeledighed ytd", "kan du give mig tallene for fleksjob? tak"])
-def test_shorthand_and_polite_words_are_not_named_as_not_understood(text):
-    query = parse(text)
-    assert isinstance(query, Query) and not query.unused
-
-
-def test_which_kommuner_are_over_a_level_lists_all_of_them(store):
-    # »hvilke kommuner har over 4 pct ledighed« said »6 af 98 kommuner …« and listed 5.
-    result = ask(store, "hvilke kommuner har over 4 pct ledighed?")
-    ranking = result.result.ranking
-    over = [row for row in ranking.rows if round(row.observation.value, 1) > 4.0]
-    assert len(over) > 5 and ranking.top == len(over)
-    assert all(f"{row.area.name}: " in result.text for row in over)
