@@ -26,6 +26,9 @@ _PREFERENCE = {
     "quarter": ("quarter", "month", "year"),
     "year": ("year", "quarter", "month"),
 }
+# A ranking asked by a level (»hvilke kommuner har over 4 pct ledighed«) lists every kommune on that
+# side up to this many.
+THRESHOLD_LISTED = 15
 # How far back a development answer and its chart look, per period kind.
 HISTORY = {"month": 25, "quarter": 9, "year": 10}
 DEVELOPMENT = {"month": 13, "quarter": 5, "year": 5}
@@ -42,6 +45,13 @@ FEW_LACKING = 10
 NAMED_LACKING = 5  # areas without a value named in a ranking, up to this many (else counted)
 # A store's periods are few and Period is immutable: each spelling is read once per process.
 _period = lru_cache(maxsize=8192)(periods.parse)
+
+
+def _within(period: str, span: periods.Period) -> bool:
+    """Whether `period` lies inside `span` (maj 2025 in 2. kvt. 2025 and in 2025)."""
+    p = _period(period)
+    return p.year == span.year and span.start_month <= p.start_month \
+        and p.start_month + p.length <= span.start_month + span.length
 
 
 @lru_cache(maxsize=1024)
@@ -700,22 +710,27 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
                       missing_breakdown=missing_breakdown, held_in=_held_in(store, indicator, areas, default_area),
                       also_without=tuple(areas.get(code) for code in query.compare),
                       held_parts=tuple(held_parts) if len(held_parts) <= HELD_IN_NAMED else ())
-    development_year = None
-    if query.intent == "development" and query.extreme is None and "month" in available and \
-            (asked := resolve(query.period, today, None)).period is not None and _period(asked.period).length == 12:
+    development_span = None
+    if query.intent == "development" and query.extreme is None and \
+            (asked := resolve(query.period, today, None)).period is not None:
         # »udvikling i ledigheden 2025«: through the year's months to its last with data; it gave the
         # year's average against the year before, with no development at all. (»hvornår var den
-        # lavest i 2025« looks inside the year's average itself: `_extreme`.)
-        kind, development_year = "month", _period(asked.period).year
+        # lavest i 2025« looks inside the year's average itself: `_extreme`.) The same for a quarter
+        # of a monthly figure and a year of a quarterly one (»sygedagpenge 2025« → »vis udviklingen«).
+        span = _period(asked.period)
+        finer = "month" if "month" in available and span.length > 1 else \
+            "quarter" if "quarter" in available and span.length == 12 else None
+        if finer is not None:
+            kind, development_span = finer, span
     series = _series_read(query, store, indicator.id, area.code, breakdown, kind, today)
     newest = _period(series[-1].period) if series else None
     request = resolve(query.period, today, newest)
     if request.quarter is not None and kind == "month" and \
             (quarter := _whole_quarter((o.period for o in series if o.value is not None), request.quarter)):
         request = PeriodRequest(period=quarter)
-    if development_year is not None and (in_year := [
-            o.period for o in series if o.value is not None and _period(o.period).year == development_year]):
-        request = PeriodRequest(period=in_year[-1])
+    if development_span is not None and (in_span := [
+            o.period for o in series if o.value is not None and _within(o.period, development_span)]):
+        request = PeriodRequest(period=in_span[-1])
     made = not_whole = None
     if request.period is not None and _period(request.period).length > 1 and not any(
             o.period == request.period and o.value is not None for o in series):
@@ -759,10 +774,10 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     upto = [o for o in series if o.period <= current.period and o.value is not None]
     history = tuple(upto[-HISTORY[kind]:]) if made is None else ()
     window = upto[-DEVELOPMENT[kind]:] if made is None else []
-    if development_year is not None:
+    if development_span is not None:
         # »udvikling i år«, »udvikling 2025«: the year's own months (januar to the newest), not the
         # 13 months to its last, whose first and low or high could lie in the year before
-        window = [o for o in window if _period(o.period).year == development_year] or window
+        window = [o for o in window if _within(o.period, development_span)] or window
 
     def value_at(indicator_: Indicator, code: str, period: str, part: str = breakdown) -> Observation | None:
         if made is None and indicator_ is indicator and code == area.code and part == breakdown:
@@ -1045,9 +1060,15 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         national, _ = aggregate(store, indicator, "000", breakdown, periods.Period(int(period), 1, made.months))
     elif period:
         national, _ = observe(store, indicator, "000", breakdown, period)
+    top = query.top
+    if query.threshold is not None and (meeting := sum(
+            meets(row.observation.value, query.threshold, indicator.decimals) for row in rows)) > top:
+        # »hvilke kommuner har over 4 pct ledighed«: every one of them, up to a screenful (it said
+        # »6 af 98 kommuner …« and listed 5)
+        top = min(meeting, THRESHOLD_LISTED)
     return Ranking(
         indicator=indicator, period=period, order=query.order or "high", descending=descending,
-        rows=tuple(rows), top=query.top, own=own, own_place=place, national=national,
+        rows=tuple(rows), top=top, own=own, own_place=place, national=national,
         ranked_from=catalogue.get(query.ranked_from) if query.ranked_from else None,
         area_kind=query.area_kind, within=within if query.area_kind == "kommune" else None,
         without_data=len(codes) - len(rows), aggregate=made,

@@ -26,6 +26,7 @@ from bot.config import Config
 from bot.rendering import charts, media, render
 from bot.rendering.message import Content, Line
 from bot.rendering.terminal import for_terminal, without_controls
+from indicators import periods
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
 
@@ -84,6 +85,11 @@ class Reply:
                 # (a year so far stays »i år«: as the year 2026 a follow-up was declined, not over)
                 period = None if result.aggregate.so_far else result.aggregate.period
             query = result.query
+            if query.intent == "development" and result.development is not None and period \
+                    and query.period.period and periods.parse(query.period.period).length > periods.parse(period).length:
+                # »sygedagpenge 2025« → »vis udviklingen« (its quarters) → »og i Albertslund?«: 2025's
+                # development there, not the 5 quarters to 4. kvt. 2025
+                period = query.period.period
             return replace(query, period=PeriodRequest(period=period) if period else query.period,
                            indicator=result.indicator.id if result.ranking is None else query.indicator,
                            period_named=not query.period.is_latest,
@@ -236,7 +242,8 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
         # without a figure (»mål for Herlev« after fleksjob said only that Herlev has no figures).
         others = tuple(dict.fromkeys(t.name for t in config.targets if t.area == result.area.code))
         result = replace(result, target=Line(render.render(
-            "no_target.txt.j2", indicator=result.indicator.name, area=result.area.name, others=others,
+            "no_target.txt.j2", indicator=result.indicator.name, area=result.area.name,
+            land=result.area.kind == "land", others=others,
             figure=result.observation is not None)))
     chart = None
     if with_chart and (spec := charts.spec_for(result, path)) is not None:

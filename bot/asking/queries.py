@@ -163,6 +163,7 @@ class Vocabulary:
     since: frozenset[str] = frozenset()
     aggregate: frozenset[str] = frozenset()
     followup: frozenset[str] = frozenset()
+    followup_openers: frozenset[str] = frozenset()  # "tak", "ok" before »og …«: still a follow-up
     compare_area: frozenset[str] = frozenset()  # "over", "under": compare only before an area's name
     ago_units: dict[str, int] = field(default_factory=dict)  # "måneder" -> 1, "år" -> 12: "for 3 måneder siden"
     ago_numbers: dict[str, float] = field(default_factory=dict)  # "tre" -> 3, "et halvt" -> 0.5
@@ -198,6 +199,8 @@ class Vocabulary:
     open_period: dict[str, bool] = field(default_factory=dict)  # "før", "efter" before a period: open at one end
     all_areas: frozenset[str] = frozenset()  # "alle kommuner", "fordelt på kommuner": every area listed
     verdict: frozenset[str] = frozenset()  # "bedre", "dårligere": which area does better
+    moved: frozenset[str] = frozenset()  # "steg", "faldt": with one month named, the change in it
+    verdict_best: frozenset[str] = frozenset()  # "bedst": after a comparison, which of its areas does better
     new_words: frozenset[str] = frozenset()  # "nye": newcomers, which only `new_figures` count
     new_figures: frozenset[str] = frozenset()
     year_ends: dict[str, int] = field(default_factory=dict)  # "ultimo" -> 12, "primo" -> 1: a year's month
@@ -221,6 +224,8 @@ class Vocabulary:
     needed: frozenset[str] = frozenset()  # "hvad skal der til": what it takes to reach a target
     projection: frozenset[str] = frozenset()  # "prognosen" beside another figure: its target's projection
     glossary_lead: frozenset[str] = frozenset()  # "hvad er en" before a glossary word
+    glossary_bare: frozenset[str] = frozenset()  # "hvad er" before one of `glossary_bare_terms`
+    glossary_bare_terms: frozenset[str] = frozenset()  # "målsti": »hvad er målsti« asks its meaning
     this_figure: frozenset[str] = frozenset()  # "det", "tallet": the figure talked about
     area_sounds: tuple[tuple[str, str], ...] = ()  # ("x", "ks"): letters alike in a place name
     area_regions: dict[str, str] = field(default_factory=dict)  # a kommune's code -> its region's code
@@ -277,6 +282,7 @@ class Vocabulary:
             since=frozenset(fold(w) for w in data.get("since", [])),
             aggregate=frozenset(fold(w) for w in data.get("aggregate", [])),
             followup=frozenset(fold(w) for w in data.get("followup", [])),
+            followup_openers=frozenset(fold(w) for w in data.get("followup_openers", [])),
             followup_part=frozenset(fold(w) for w in data.get("followup_part", [])),
             year_ends={fold(k): v for k, v in data.get("year_ends", {}).items()},
             whole_year=frozenset(fold(w) for w in data.get("whole_year", [])),
@@ -286,6 +292,8 @@ class Vocabulary:
             open_period={fold(w): True for w in data.get("open_period", [])},
             all_areas=frozenset(fold(w) for w in data.get("all_areas", [])),
             verdict=frozenset(fold(w) for w in data.get("verdict", [])),
+            verdict_best=frozenset(fold(w) for w in data.get("verdict_best", [])),
+            moved=frozenset(fold(w) for w in data.get("moved", [])),
             new_words=frozenset(fold(w) for w in data.get("new_words", [])),
             new_figures=frozenset(data.get("new_figures", [])),
             value_figure_words={key: frozenset(map(fold, words))
@@ -333,6 +341,8 @@ class Vocabulary:
             needed=frozenset(fold(w) for w in data.get("needed", ())),
             projection=frozenset(fold(w) for w in data.get("projection", ())),
             glossary_lead=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("words", ())),
+            glossary_bare=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("bare", ())),
+            glossary_bare_terms=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("bare_terms", ())),
             this_figure=frozenset(fold(w) for w in data.get("this_figure", ())),
             area_sounds=sounds,
             area_regions={a.code: a.region for a in areas if a.region},
@@ -685,10 +695,14 @@ def _and_area(tokens: list[str], j: int, vocab: Vocabulary) -> bool:
 
 def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
     r = _Reading()
+    # »hvad var det sidste år?«: »det« is the figure talked about, and »sidste år« the year (it read
+    # »det sidste år«, the past twelve months, and answered their development)
+    pronoun = {i for i in range(1, len(tokens) - 1) if tokens[i] == "det" and tokens[i - 1] in ("var", "er")
+               and _phrase(tokens, i + 1, vocab.relative)[0] is not None}
     # Intent words count even inside an indicator's alias: "udvikling i ledigheden" is both
     # figure 4.2's name and a question about the development.
     for start in range(len(tokens)):
-        for n in range(1, min(MAX_NGRAM, len(tokens) - start) + 1):
+        for n in range(1, min(MAX_NGRAM, len(tokens) - start) + 1) if start not in pronoun else ():
             if (intent := vocab.intents.get(" ".join(tokens[start:start + n]))) is not None:
                 r.intents.add(intent)
     for token in tokens:
@@ -718,6 +732,9 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 r.indicator, i = own, i + 1
                 continue
         intent, used = _phrase(tokens, i, vocab.intents)
+        if i in pronoun:
+            i += 1
+            continue
         indicator, ind_used = _phrase(tokens, i, vocab.indicators) if r.indicator is None else (None, 0)
         order, order_used = _phrase(tokens, i, vocab.ranking)
         if order and order_used >= max(used, ind_used):
@@ -786,6 +803,9 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             latest_before, r.latest_named = r.latest_named, r.latest_named or request.is_latest
             if _after_since(tokens, i, vocab) and not request.is_latest and r.base is None:
                 r.base, r.base_compared = request, _after_since(tokens, i, vocab, vocab.compare)
+                # »sdp q2 vs q1 albertslund«, »ledigh. 2025 vs 2024 herlev«: »vs« compared the periods,
+                # so the area after them is the one asked (it answered Ballerup with Albertslund beside)
+                r.comparing = r.comparing and not r.base_compared
             elif r.base is not None and not r.period.is_latest and not request.is_latest \
                     and (_after_since(tokens, i, vocab) or _after_and(tokens, i, vocab)) \
                     and _within_year(r.period, request) is None:
@@ -918,7 +938,12 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             continue
         value, used = _phrase(tokens, i, vocab.breakdown_values)
         other, other_used = _phrase(tokens, i, vocab.indicators) if value and r.indicator else (None, 0)
-        if other and other != r.indicator and _after_and(tokens, i, vocab):
+        # »ledighed sammenlignet med kontanthjælp«, »fleksjob vs ledighed«: a second figure after a
+        # comparing word (no part of its key named before: »ledige kontanthjælp vs dagpenge« are
+        # two parts); read as a part it answered the ledige on kontanthjælp, or »ingen tal opdelt på«
+        compared_figure = other is not None and value[0] not in r.breakdown \
+            and _after_since(tokens, i, vocab, vocab.compare)
+        if other and other != r.indicator and (_after_and(tokens, i, vocab) or compared_figure):
             # "ledighed og sygedagpenge": a second figure, named as set aside; read as a part of
             # ledige it was answered as »ingen tal for ledige opdelt på ydelse (Sygedagpenge)«.
             r.unused.append(" ".join(tokens[i:i + other_used]))
@@ -1103,6 +1128,12 @@ def _in_time_order(r: _Reading) -> None:
             and (r.period.month, r.period.quarter) == (r.base.month, r.base.quarter):
         # »sidste år vs i år«: »i år« was dropped and 2025 answered against 2024.
         r.period, r.base, r.period_words = r.base, r.period, ""
+    elif _yearless_pair(r.base, r.period) and (
+            0 < (r.base.month - r.period.month) % 12 < 6 if r.base.month is not None
+            else 0 < (r.base.quarter - r.period.quarter) % 4 < 2):
+        # »ledigheden i maj og hvad var den i april?«: april til maj (it answered »maj 2025 til april
+        # 2026«); »december og januar« still runs over the new year.
+        r.period, r.base, r.period_words = r.base, r.period, ""
 
 
 def _ranks_a_change(intent: str, r: _Reading) -> bool:
@@ -1124,6 +1155,16 @@ def _intent(r: _Reading, has_indicator: bool) -> str:
         # »hvorfor er vi bagud på sygedagpenge«: what moved (the target's line comes with it); as a
         # target question it answered the level alone.
         return "why"
+    if r.verdict and (r.compare or r.compare_own) and intents <= {"target"} and has_indicator \
+            and not (r.order or r.area_kind):
+        # »… sammenlign med landet« → »klarer vi os bedre?«: which does better, said beside the
+        # figures (as a target question »bedre« was set aside)
+        return "value"
+    if "target" in intents and ("change" in intents or r.base is not None) and has_indicator \
+            and not (r.order or r.area_kind):
+        # »sygedagpenge i år sammenlignet med sidste år, og når vi målet?«: the change (the target's
+        # line comes with it); as a target question it declined this year's average unsaid.
+        return "change"
     if "target" in intents:
         return "target"
     if r.order or r.area_kind:
@@ -1161,8 +1202,26 @@ def _part_of_context(tokens: list[str], r: _Reading, context: Query | None, voca
     r.breakdown[value[0]] = value[1]
 
 
+def _one_short_period(request: PeriodRequest) -> bool:
+    """Whether the period asked is one month or quarter (»i maj«, »i 2. kvartal«, »sidste måned«)."""
+    if request.month is not None or request.quarter is not None:
+        return request.relative is None
+    if request.period is not None:
+        return periods.parse(request.period).length < 12
+    return request.relative in ("previous_month", "previous_quarter", "latest_quarter")
+
+
 def _starts_followup(tokens: list[str], vocab: Vocabulary) -> bool:
-    return any(" ".join(tokens[:n]) in vocab.followup for n in (1, 2, 3))
+    return bool(_followup_lead(tokens, vocab))
+
+
+def _followup_lead(tokens: list[str], vocab: Vocabulary) -> list[str]:
+    """The words that make the question a follow-up (»tak, og hvad med«, »tilbage til«); [] if none."""
+    start = 0
+    while start < len(tokens) - 1 and tokens[start] in vocab.followup_openers:
+        start += 1  # »tak, og hvad med …«, »ok og …«: the thanks does not start a new question
+    used = next((n for n in (3, 2, 1) if " ".join(tokens[start:start + n]) in vocab.followup), 0)
+    return tokens[:start + used] if used else []
 
 
 def _moved_with(context: Query, period: PeriodRequest) -> PeriodRequest | None:
@@ -1184,6 +1243,10 @@ def _shifted(request: PeriodRequest, context: Query, *, whole_year: bool = False
     """A follow-up's period counted from the previous answer's period: "hvad med året før?"."""
     moves = {"year_before": -12, "year_after": 12, "period_before": -1, "period_after": 1,
              "quarter_before": -1, "quarter_after": 1}
+    if request.relative == "year_ago" and context.period.period is not None:
+        # »ledighed maj« … »samme måned sidste år?«, »og for et år siden?«: maj 2025, a year before
+        # the month talked about (it answered the newest month a year back, juli 2025).
+        request = PeriodRequest(relative="year_before")
     if context.period.period is None:
         if context.period == PeriodRequest(relative="this_year") and request.relative == "year_before":
             return PeriodRequest(relative="last_year")  # »ledighed i år« … »og året før?«: 2025
@@ -1276,6 +1339,13 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         below = threshold[0] in ("<", "<=")
         r.order = ("low" if below else "high") if share else ("fewest" if below else "most")
     _in_time_order(r)
+    if "development" in r.intents and r.base is None and _one_short_period(r.period) \
+            and not vocab.moved.isdisjoint(tokens) and not r.order and not r.area_kind:
+        # »faldt ledigheden i maj?«: from april to maj (it answered »fra maj 2025 til maj 2026 steget
+        # med 89«, though it fell by 34 in May); over a year (»steget det seneste år«) the development
+        r.intents.discard("development")
+        r.intents.add("change")
+        r.base = PeriodRequest(relative="period_before")
     still_unknown = _guess_misspellings(r, vocab)
     if r.indicator in vocab.percentages or ({"change", "development"} & r.intents and r.indicator is not None):
         # »hvor stor en andel af befolkningen er offentligt forsørget«: the figure is that share;
@@ -1312,7 +1382,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
             else context.extreme_year
     named_something = bool(r.areas or r.compare or not r.period.is_latest or r.base or r.intents
                            or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind or r.own_region
-                           or r.compare_own or r.own_asked)
+                           or r.compare_own or r.own_asked or r.verdict)
     # »er det eksempeldata?«, »hvor kommer tallet fra?« after a figure ask about that figure's sources;
     # »hvornår er tallene opdateret« about all of them.
     this_figure = "freshness" in r.intents and not {"help", "vocabulary"} & r.intents \
@@ -1321,7 +1391,9 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         _starts_followup(tokens, vocab) or (r.indicator is None and named_something)
     ) and (this_figure or not ({"help", "vocabulary", "freshness"} & r.intents and r.indicator is None))
     if followup:
-        return _follow(text, r, still_unknown, context, vocab)
+        # (»tilbage til Ballerup«: »tilbage« is no figure's word, but it says the talk goes on)
+        lead = set(_followup_lead(tokens, vocab))
+        return _follow(text, r, [w for w in still_unknown if w not in lead], context, vocab)
     if r.wants_rate:
         if r.indicator in vocab.rates:
             r.indicator = vocab.rates[r.indicator]
@@ -1444,6 +1516,9 @@ def _glossary_lead(tokens: list[str], vocab: Vocabulary) -> bool:
     """»hvad er en målsti«: the question is the lead words and a word of the glossary, nothing else."""
     _, used = _phrase(tokens, 0, vocab.glossary_lead)
     term, term_used = _phrase(tokens, used, vocab.glossary) if used else (None, 0)
+    if not used:
+        _, used = _phrase(tokens, 0, vocab.glossary_bare)
+        term, term_used = _phrase(tokens, used, vocab.glossary_bare_terms) if used else (None, 0)
     return bool(term) and used + term_used == len(tokens)
 
 
@@ -1537,7 +1612,8 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         and set(r.breakdown) <= set(vocab.indicator_breakdowns.get(indicator or "", ())) | {
             key.split("|", 1)[1].split("=", 1)[0] for key in vocab.part_figures if key.startswith(f"{indicator}|")} \
         else None
-    if r.verdict and not (intent == "value" and (r.compare or r.compare_own)):
+    verdict = bool(r.verdict) and intent == "value" and bool(r.compare or r.compare_own)
+    if r.verdict and not verdict:
         r.unused.append(r.verdict)  # »bedre« with no area to be better than: not answered
     if share_of is not None and intent != "value":
         # »hvilke kommuner har den største andel af ledige på dagpenge«: no ranking or change of a share
@@ -1565,9 +1641,9 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         other_periods=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_periods)),
         mean=mean, count_gap=r.count_gap, only_parts=only_parts, extreme=r.extreme,
         extreme_year=r.extreme_year, compare_own=r.compare_own, threshold=r.threshold, finer=r.finer,
-        verdict=bool(r.verdict) and intent == "value" and bool(r.compare or r.compare_own),
+        verdict=verdict,
         status=status, needed=r.needed, newest_shown=r.newest_shown,
-        target_asked=intent != "target" and "target" in r.intents, share_of=share_of,
+        target_asked=intent != "target" and "target" in r.intents and not verdict, share_of=share_of,
     )
 
 
@@ -1586,6 +1662,7 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
             vocab: Vocabulary) -> Query | NotUnderstood:
     """A follow-up: what it names replaces that part of the previous question; the rest stays."""
     named_indicator = r.indicator is not None
+    named_area = bool(r.areas)
     previous = context.ranked_from or context.indicator
     if not named_indicator:
         r.indicator = vocab.rates.get(previous, context.indicator) if r.wants_rate else context.indicator
@@ -1606,7 +1683,9 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         r.areas = [context.area] if context.area else []
     if not r.compare:
         r.compare = [code for code in context.compare if code not in r.areas]
-    if r.period.is_latest and not (context.newest_shown and named_indicator and r.indicator != context.indicator):
+    # (»og nu?« after »og for et år siden?« asks the newest again: it repeated juli 2025)
+    if r.period.is_latest and not r.latest_named \
+            and not (context.newest_shown and named_indicator and r.indicator != context.indicator):
         # »og for fleksjob?« after »hvad er målet for sygedagpenge« (2. kvt. 2026 shown) is
         # fleksjob's newest month, not 2. kvt. 2026's average beside a target line about July.
         # Carried on, the period is still the newest shown (»sygedagpenge« … »hvorfor?« … »og fleksjob?«).
@@ -1626,8 +1705,15 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
     if r.by is None and context.by in keys and context.by not in r.breakdown:
         # (»og over 50?« after a listing by age lists its two groups: `_query` reads `r.parts`)
         r.by = context.by
+    best = next((t for t in tokenize(text) if t in vocab.verdict_best), None)
+    if context.compare and best and r.order in ("place", "worst") and not (named_area or r.area_kind or r.own_region):
+        # »ledighed Ballerup vs Herlev« → »hvem er bedst?«: which of the two does better (it ranked
+        # all 98 kommuner by the count, lowest first)
+        r.order, r.verdict = None, best
     intent = _intent(r, True)
-    if not (r.intents or r.order or r.area_kind or r.base):
+    if r.verdict and r.compare and not (r.intents or r.order or r.area_kind):
+        intent = "value"  # (also after »vis udviklingen«: the verdict is said beside the figures)
+    elif not (r.intents or r.order or r.area_kind or r.base):
         # A definition is the same in every area and period: »og i Ballerup?« after one asks the
         # figure (it repeated the definition); »og aktiveringsgrad?« asks the next definition.
         carried = (*GENERAL_INTENTS, *(() if named_indicator else ("definition",)))
@@ -1637,6 +1723,13 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
     if _ranks_a_change(intent, r):
         return NotUnderstood(text=text, reason="ranking_change")
     if intent == "ranking":
+        if context.intent == "ranking" and r.order == "place" and not named_indicator:
+            # »hvem har flest i regionen?« … »og hvor ligger vi?«: our place in that list (it
+            # listed all kommuner the other way round: »nr. 65 af 96« after »nr. 13 af 29«)
+            r.order = context.order
+        if context.intent == "ranking" and context.own_region == "within" \
+                and not (named_area or r.area_kind or r.own_region):
+            r.own_region = "area"  # (»hvad med os?«, »og i maj?« after it: still the region's kommuner)
         r.order = r.order or context.order
         r.area_kind = r.area_kind or context.area_kind
         r.wants_rate = named_indicator  # "og ledighedsprocenten?": rank exactly what is named
