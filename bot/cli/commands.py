@@ -116,14 +116,16 @@ def cmd_chat(args, settings: Settings, config: Config, stdin: TextIO = sys.stdin
 def cmd_run(args, settings: Settings, config: Config) -> int:
     from bot.cli import run as run_command
     from bot.cli.compose import build_service, slack_runner, web_runner
-    from bot.service.healthserver import probe, serve_health
+    from bot.service.healthserver import bind_health, probe, serve_health
 
     def after_start(service) -> None:
         # HEALTH_PORT: /health for Socket Mode and local mode (HTTP mode also answers it on PORT).
-        if settings.health_port is not None:
-            serve_health(probe(settings, config, service.refreshers), settings.health_port, settings.host)
+        if health is not None:
+            serve_health(probe(settings, config, service.refreshers), server=health)
 
     try:
+        # the port taken before anything starts: in use, `run` stops here with one line
+        health = bind_health(settings.health_port, settings.host) if settings.health_port is not None else None
         return run_command.run(settings, config, chat=lambda: cmd_chat(args, settings, config),
                                slack=slack_runner(settings, config), build=build_service, after_start=after_start,
                                web=web_runner(settings, config))

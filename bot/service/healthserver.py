@@ -57,8 +57,10 @@ def answer_health(handler: BaseHTTPRequestHandler, check: Probe) -> None:
     handler.wfile.write(body)
 
 
-def serve_health(check: Probe, port: int, host: str = "127.0.0.1") -> ThreadingHTTPServer:
-    """Listen on host:port in a daemon thread; GET /health answers, anything else is a 404."""
+def bind_health(port: int, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+    """Take host:port for /health, before the service starts anything: a port in use stops `faktabot
+    run` at once with one line (bound after the scheduler had started, a job that ran meanwhile
+    ended in the scheduler's traceback). It answers once `serve_health` starts it."""
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -72,7 +74,7 @@ def serve_health(check: Probe, port: int, host: str = "127.0.0.1") -> ThreadingH
                 self.send_header("Connection", "close")
                 self.end_headers()
                 return
-            answer_health(self, check)
+            answer_health(self, self.server.check)
 
         def log_message(self, format: str, *args: object) -> None:
             log.debug("health: %s", format % args)
@@ -83,6 +85,15 @@ def serve_health(check: Probe, port: int, host: str = "127.0.0.1") -> ThreadingH
         raise ServiceError(wording("health_cannot_listen", host=host, port=port,
                                    error=error.strerror or error)) from None
     server.daemon_threads = True
+    return server
+
+
+def serve_health(check: Probe, port: int | None = None, host: str = "127.0.0.1", *,
+                 server: ThreadingHTTPServer | None = None) -> ThreadingHTTPServer:
+    """Answer GET /health in a daemon thread (anything else is a 404), on `server` (`bind_health`'s)
+    or on host:port bound now."""
+    server = server or bind_health(port, host)
+    server.check = check
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="health",
                      daemon=True).start()
     log.info("health: listening on %s port %d, path /health", server.server_address[0], server.server_address[1])
