@@ -502,6 +502,16 @@ def test_a_follow_up_after_a_share_or_a_verdict_asks_the_same_of_the_new_area(st
     assert "Ballerup klarer sig" in other.text and "end Herlev på ledighedsprocenten" in other.text
 
 
+def test_a_peak_asked_as_a_follow_up_then_a_year_is_that_years_peak_and_no_share_word_is_invented(store):
+    # After a share and »og i Herlev?«, »hvornår var det højest?« named »andel« as not understood (the
+    # share carried over, though not asked), and »og i 2025?« gave the whole series' peak beside
+    # juli 2025 (the newest month carried, shifted a year)
+    *_, peak, year = chat(store, "hvor stor en andel af de ledige er på dagpenge", "og i Herlev?",
+                          "hvornår var det højest?", "og i 2025?")
+    assert peak.result.query.unused == () and peak.result.extreme is not None
+    assert year.result.extreme.period.startswith("2025") and year.result.extreme_span == ("2025-01", "2025-12")
+
+
 def test_another_figure_after_the_newest_is_that_figures_newest_and_a_named_period_is_kept(store):
     # »og for ungeledigheden?« after »hvad er målet for sygedagpenge« (2. kvt. 2026 shown) gave
     # 2. kvt. 2026's average of a monthly figure, beside a target line about juli 2026.

@@ -85,6 +85,11 @@ class Reply:
                 # (a year so far stays »i år«: as the year 2026 a follow-up was declined, not over)
                 period = None if result.aggregate.so_far else result.aggregate.period
             query = result.query
+            if result.extreme is not None and (query.period.is_latest or query.newest_shown):
+                # »hvornår var det højest?« over the whole series: »og i 2025?« is the peak of 2025, not
+                # of the whole series beside juli 2025 (the newest month carried, shifted a year)
+                return replace(query, period=PeriodRequest(), indicator=result.indicator.id, period_named=False,
+                               newest_shown=False)
             if query.intent == "development" and result.development is not None and period \
                     and query.period.period and periods.parse(query.period.period).length > periods.parse(period).length:
                 # »sygedagpenge 2025« → »vis udviklingen« (its quarters) → »og i Albertslund?«: 2025's

@@ -579,6 +579,7 @@ class _Reading:
 
     indicator: str | None = None
     share: str = ""  # »andel af de ledige«: a part's share of the figure (the word asking it)
+    share_carried: bool = False  # a follow-up after a share: the share again, where it can be given
     areas: list[str] = field(default_factory=list)
     compare: list[str] = field(default_factory=list)
     period: PeriodRequest = field(default_factory=PeriodRequest)
@@ -1608,7 +1609,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         del r.breakdown[r.by]
     breakdown = ";".join(f"{k}={r.breakdown[k]}" for k in sorted(r.breakdown))
     # a part's share of its figure: of the same figure's total, or of the figure a part figure is part of
-    share_of = indicator if r.share and breakdown and indicator not in vocab.percentages \
+    share_of = indicator if (r.share or r.share_carried) and breakdown and indicator not in vocab.percentages \
         and set(r.breakdown) <= set(vocab.indicator_breakdowns.get(indicator or "", ())) | {
             key.split("|", 1)[1].split("=", 1)[0] for key in vocab.part_figures if key.startswith(f"{indicator}|")} \
         else None
@@ -1676,7 +1677,7 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
     if not named_indicator:
         # »og i Herlev?« after a share (»andel af de ledige på dagpenge«) or a verdict (»er vi bedre
         # end landet«): the same asked of Herlev (it gave the part alone, the figures without a word)
-        r.share = r.share or ("andel" if context.share_of else "")
+        r.share_carried = not r.share and context.share_of is not None
         r.verdict = r.verdict or ("bedre" if context.verdict else "")
     if not r.areas and r.own_region != "area" and not r.own_first and not r.own_asked:
         # (»og regionen?« names the area, as »og i Aarhus?« does: not a region beside the one before)
