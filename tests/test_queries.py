@@ -550,3 +550,9 @@ def test_a_benefit_group_as_managers_name_it(text, indicator, breakdown):
 def test_a_comparison_word_with_nothing_after_it_is_named_as_not_used(text, unused):
     # »ledighed sammenlignet med« (cut off) answered the figure alone without a word
     assert parse(text).unused == unused
+
+
+@pytest.mark.parametrize("text", ["ja tak, og hvad med sygedagpenge", "ok ledighed", "jamen ledighed i Herlev"])
+def test_an_assent_before_a_new_question_is_no_part_of_it(text):
+    # »ja« was named as not understood when no question came before
+    assert parse(text).unused == ()
