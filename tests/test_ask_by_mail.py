@@ -6,6 +6,8 @@ import logging
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from pathlib import Path
 
 import pytest
@@ -239,3 +241,27 @@ def test_the_service_polls_the_mailbox_every_poll_interval_only_when_it_is_set_u
         assert plain.mailbox is None and scheduler.get_job("mail") is None
     finally:
         scheduler.shutdown(wait=False)
+
+
+@pytest.mark.parametrize("suppress", ["All", "OOF", "DR, RN, NRN, OOF"])
+def test_an_exchange_out_of_office_reply_is_never_answered(imap, smtp, service, suppress):
+    # Exchange marks its out-of-office replies »X-Auto-Response-Suppress: All« (or a list with OOF),
+    # often without Auto-Submitted; answering one starts a loop with the manager's own auto-reply.
+    imap.box.deliver(mail("Automatisk svar: ledighed maj", "Jeg er på ferie til og med 1. december.",
+                          X_Auto_Response_Suppress=suppress))
+    assert service.mail(NOW).ok
+    assert smtp.messages == [] and imap.box.unseen() == []
+    assert rows(service.settings.db_path, "SELECT outcome FROM mail_questions") == [("automatic",)]
+
+
+def test_a_bounce_of_the_bots_own_reply_from_an_allowed_domain_is_never_answered(imap, smtp, service):
+    # Exchange's non-delivery report comes from »MicrosoftExchange…@<the kommune's domain>«, without
+    # Return-Path once it is in the mailbox: the multipart/report says it is a bounce (RFC 3464).
+    report = MIMEMultipart("report", report_type="delivery-status")
+    report["From"] = "Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@kommune.dk>"
+    report["To"], report["Subject"], report["Message-ID"] = BOT, "Kan ikke leveres: Re: ledighed maj", "<ndr@kommune.dk>"
+    report.attach(MIMEText("Leveringen til disse modtagere mislykkedes: chef@kommune.dk", "plain", "utf-8"))
+    report.attach(MIMEText("Reporting-MTA: dns; kommune.dk\n", "plain"))
+    imap.box.deliver(report.as_bytes().replace(b"\n", b"\r\n"))
+    assert service.mail(NOW).ok
+    assert smtp.messages == [] and rows(service.settings.db_path, "SELECT outcome FROM mail_questions") == [("automatic",)]

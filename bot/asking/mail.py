@@ -92,10 +92,14 @@ def _refusal(mail: EmailMessage, sender: str, own: tuple[str, ...], allow: tuple
         return "own address"
     local = sender.split("@", 1)[0]
     auto = _header(mail, "Auto-Submitted").strip().lower()
+    # Exchange marks its out-of-office replies X-Auto-Response-Suppress »All« or a list with OOF or
+    # AutoReply, often without Auto-Submitted; a bounce is a multipart/report (RFC 3464), and
+    # Exchange's comes from »MicrosoftExchange…@« the kommune's own (allowed) domain.
+    suppress = {word.strip().lower() for word in _header(mail, "X-Auto-Response-Suppress").split(",")}
     if (auto and auto != "no") or _header(mail, "X-Autoreply") or _header(mail, "X-Autorespond") \
             or _header(mail, "Return-Path").strip() == "<>" \
             or local in ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply") \
-            or "AutoReply" in _header(mail, "X-Auto-Response-Suppress"):
+            or suppress & {"all", "oof", "autoreply"} or mail.get_content_type() == "multipart/report":
         return "automatic"
     if _header(mail, "List-Id") or _header(mail, "List-Unsubscribe") \
             or _header(mail, "Precedence").strip().lower() in ("bulk", "list", "junk", "auto_reply"):
