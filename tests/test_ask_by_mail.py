@@ -265,3 +265,27 @@ def test_a_bounce_of_the_bots_own_reply_from_an_allowed_domain_is_never_answered
     imap.box.deliver(report.as_bytes().replace(b"\n", b"\r\n"))
     assert service.mail(NOW).ok
     assert smtp.messages == [] and rows(service.settings.db_path, "SELECT outcome FROM mail_questions") == [("automatic",)]
+
+
+def test_a_follow_up_above_the_quoted_answer_is_read_against_the_question_of_the_thread(imap, smtp, service):
+    imap.box.deliver(mail("Spørgsmål", "ledighed maj\r\n\r\nMette", message_id="<first@kommune.dk>"))
+    assert service.mail(NOW).ok and len(smtp.messages) == 1
+    answer = smtp.messages[0]
+    # Outlook's reply: the new line above »Fra:« and the quoted answer; In-Reply-To and References
+    # name only the bot's reply, whose subject carries no question.
+    imap.box.deliver(mail("SV: Spørgsmål", f"og i Herlev?\r\n\r\nFra: Faktabot <{BOT}>\r\nSendt: 25. november 2026"
+                          f"\r\nEmne: Re: Spørgsmål\r\n\r\n{ANSWER}\r\n", message_id="<second@kommune.dk>",
+                          In_Reply_To=answer["Message-ID"], References=answer["Message-ID"]))
+    assert service.mail(NOW).ok and len(smtp.messages) == 2
+    reply = smtp.messages[1]
+    plain = reply.get_body(("plain",)).get_content()
+    assert "Ledige i Herlev, maj 2026" in plain and "Ballerup" not in plain, plain
+    assert "Du spurgte: »og i Herlev?«" in plain
+    assert reply["Subject"] == "Re: Spørgsmål" and reply["In-Reply-To"] == "<second@kommune.dk>"
+    assert reply["References"] == f"{answer['Message-ID']} <second@kommune.dk>"
+
+
+def test_a_reply_without_references_is_threaded_by_its_in_reply_to():
+    raw = mail("Re: ledighed maj", "og i Aarhus?", In_Reply_To="<parent@kommune.dk>")
+    question = read_question(raw, own=(BOT,), allow=("@kommune.dk",))
+    assert question.refs == "<parent@kommune.dk> <q1@kommune.dk>"

@@ -23,7 +23,7 @@ from bot import clock
 from bot.asking.content import text_content
 from bot.asking.conversation import Reply
 from bot.delivery.channels import Channels
-from bot.delivery.email import EmailContent, EmlOutbox, InlineImage, SmtpChannel
+from bot.delivery.email import EmailContent, EmlOutbox, InlineImage, SmtpChannel, message_id
 from bot.delivery.imap import Fetched, Mailbox
 from bot.delivery.ledger import Delivery, Ledger, MailQuestion
 from bot.delivery.sending import Sent, send_due
@@ -73,7 +73,9 @@ def read_question(raw: bytes, *, own: tuple[str, ...], allow: tuple[str, ...], t
     sender = senders[0].strip().lower() if len(senders) == 1 else ""
     subject = " ".join(_header(mail, "Subject").split())[:500]
     # The thread so far, as well-formed ids only: nothing else of the sender's reaches our headers.
-    earlier = " ".join([r for r in _header(mail, "References").split() if re.fullmatch(r"<[^<>\s]{1,900}>", r)][-20:])
+    # A client that sends In-Reply-To without References (RFC 5322 allows it) still threads.
+    thread = _header(mail, "References").split() or _header(mail, "In-Reply-To").split()[:1]
+    earlier = " ".join([r for r in thread if re.fullmatch(r"<[^<>\s]{1,900}>", r)][-20:])
     refs = f"{earlier} {message_id}".strip()
     is_reply = bool(_PREFIX.match(subject)) or bool(_header(mail, "In-Reply-To"))
     topic = _PREFIX.sub("", subject).strip()[:MAX_QUESTION]
@@ -206,15 +208,31 @@ def reply_subject(question: Question, asked: str) -> str:
     return f"Re: {_PREFIX.sub('', question.subject) or asked}"[:200]
 
 
-# text, with a chart? -> `faktabot ask`'s reply (`conversation.reply` with the target context)
-Answerer = Callable[[str, bool], Reply]
+# text, with a chart?, the thread's earlier question (a follow-up is read against it) ->
+# `faktabot ask`'s reply (`conversation.reply` with the target context)
+Answerer = Callable[[str, bool, str | None], Reply]
 
 
-def reply_content(delivery: Delivery, asked: MailQuestion | None, answer: Answerer) -> EmailContent:
+def thread_question(ledger: Ledger, sender: str, subject: str, refs: str) -> str | None:
+    """What a reply follows up (»og i Herlev?«): the question answered earlier in its thread, found
+    by the References of the sender's earlier mail or of the bot's answer to it (Outlook names only
+    the latter); else the subject of a reply (»SV: ledighed maj«). None for a mail that is no reply."""
+    ids = set(refs.split()[:-1])  # the last is the mail itself
+    if ids:
+        for earlier in ledger.answered_mail_from(sender):
+            if earlier.message_id in ids or (earlier.key and message_id(earlier.key, sender) in ids):
+                return earlier.question
+    topic = _PREFIX.sub("", subject).strip()[:MAX_QUESTION]
+    return topic if (ids or _PREFIX.match(subject)) and topic else None
+
+
+def reply_content(delivery: Delivery, asked: MailQuestion | None, answer: Answerer,
+                  ledger: Ledger | None = None) -> EmailContent:
     """The reply mail: the answer as plain text and HTML, its chart inline, and the headers that
     thread it under the question and keep auto-responders from answering it (RFC 3834)."""
     question = (asked.question if asked else None) or ""
-    result = answer(question, True)
+    after = thread_question(ledger, asked.sender, asked.subject, asked.refs) if asked and ledger else None
+    result = answer(question, True, after)
     content = result.content or text_content(result.plain)
     images = (InlineImage("chart", result.chart, result.headline),) if result.chart else ()
     # In HTML the chart comes after the answer's lines, then the question and how to ask again.
@@ -245,7 +263,7 @@ def poll(mailbox: Mailbox, ledger: Ledger, answer: Answerer, *, channels: Channe
             _take(fetched, ledger, answer, done, now=now, own=own, allow=allow)
             mailbox.seen(fetched.uid)  # after the ledger has it: a crash in between answers nothing twice
     done.sent = send_due(ledger, ledger.due([KIND]), channels, now, email=email, should_stop=should_stop,
-                         email_content=lambda d: reply_content(d, ledger.mail_question(d.key), answer))
+                         email_content=lambda d: reply_content(d, ledger.mail_question(d.key), answer, ledger))
     return done
 
 
@@ -263,10 +281,12 @@ def _take(fetched: Fetched, ledger: Ledger, answer: Answerer, done: Polled, *, n
                                         question.refusal, None, question.refs, _iso(now)))
         done.ignored.append((question.sender, question.refusal))
         return
-    # The first candidate the bot understands; none: the first as asked (its reply says what it knows).
-    asked = next((c for c in question.candidates if answer(c, False).understood), None) \
+    # The first candidate the bot understands, read after the thread's question when the mail is a
+    # reply; none: the first as asked (its reply says what it knows).
+    after = thread_question(ledger, question.sender, question.subject, question.refs)
+    asked = next((c for c in question.candidates if answer(c, False, after).understood), None) \
         or (question.candidates[0] if question.candidates else "hjælp")
-    text = answer(asked, False).plain  # the deliveries row keeps what was answered, for the audit
+    text = answer(asked, False, after).plain  # the deliveries row keeps what was answered, for the audit
     key = reply_key(question.message_id)
     with ledger.db.atomic():
         if not ledger.record_mail(MailQuestion(question.message_id, question.sender, question.subject, asked,

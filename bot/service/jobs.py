@@ -216,9 +216,12 @@ class Service:
         with self._turn(), self._store() as store:
             context = TargetContext.load(store, self.config, now)
 
-            def answer(text: str, with_chart: bool) -> Reply:
+            def answer(text: str, with_chart: bool, after: str | None = None) -> Reply:
+                # A reply to the bot's answer reads its new line against the thread's question.
+                earlier = reply(after, store, self.config, now.date(), with_chart=False,
+                                targets=context.for_answer, target_board=context.board).context if after else None
                 return reply(text, store, self.config, now.date(), with_chart=with_chart,
-                             targets=context.for_answer, target_board=context.board)
+                             targets=context.for_answer, target_board=context.board, context=earlier)
 
             return mail.poll(self.mailbox(), self._ledger(store, now), answer, channels=self.channels,
                              email=self.email, now=now, own=own, allow=self.settings.imap_allow,
