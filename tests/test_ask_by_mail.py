@@ -289,3 +289,14 @@ def test_a_reply_without_references_is_threaded_by_its_in_reply_to():
     raw = mail("Re: ledighed maj", "og i Aarhus?", In_Reply_To="<parent@kommune.dk>")
     question = read_question(raw, own=(BOT,), allow=("@kommune.dk",))
     assert question.refs == "<parent@kommune.dk> <q1@kommune.dk>"
+
+
+def test_a_greeting_on_the_first_line_is_not_taken_for_the_question_below_it(imap, smtp, service):
+    imap.box.deliver(mail("Spørgsmål", "Hej,\r\n\r\nHvad er ledigheden i Herlev i maj?\r\n\r\nMvh Mette",
+                          message_id="<hej@kommune.dk>"))
+    imap.box.deliver(mail("Hej Faktabot", "Hej\r\n\r\nMed venlig hilsen\r\nMette", message_id="<kun-hej@kommune.dk>"))
+    assert service.mail(NOW).ok
+    texts = {m["In-Reply-To"]: m.get_body(("plain",)).get_content() for m in smtp.messages}
+    assert "Ledige i Herlev, maj 2026" in texts["<hej@kommune.dk>"]
+    assert "Du spurgte: »Hvad er ledigheden i Herlev i maj?«" in texts["<hej@kommune.dk>"]
+    assert "Du spurgte: »Hej Faktabot«" in texts["<kun-hej@kommune.dk>"]  # a greeting alone is answered as one

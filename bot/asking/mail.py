@@ -33,6 +33,7 @@ from bot.rendering.message import Figure, Line, Section
 log = logging.getLogger("faktabot.mail")
 KIND = "mail_answer"  # the deliveries rows of replies
 MAX_QUESTION = 300  # characters: a question is one line; the rest of a long line is not a question
+MAX_LINES = 4  # own lines weighed as the question: a greeting (»Hej,«) may come before it
 # Subject prefixes of replies and forwards in the languages Danish mail clients use.
 _PREFIX = re.compile(r"^\s*((re|sv|vs|aw|fw|fwd|wg|tr)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 # Where the quoted mail begins in a reply, as Outlook, Gmail and Apple Mail write it.
@@ -47,7 +48,7 @@ class Question:
     message_id: str
     sender: str  # the bare address, lower case
     subject: str
-    candidates: tuple[str, ...]  # the question, best guess first: the subject or the first own body line
+    candidates: tuple[str, ...]  # the question, best guess first: the subject or the first own body lines
     refs: str  # References for the reply: the thread so far, then this mail
     refusal: str | None = None  # "automatic", "mailing list", "own address", "not allowed", "no sender"
 
@@ -79,8 +80,8 @@ def read_question(raw: bytes, *, own: tuple[str, ...], allow: tuple[str, ...], t
     refs = f"{earlier} {message_id}".strip()
     is_reply = bool(_PREFIX.match(subject)) or bool(_header(mail, "In-Reply-To"))
     topic = _PREFIX.sub("", subject).strip()[:MAX_QUESTION]
-    line = "" if truncated else first_line(mail)
-    candidates = tuple(c for c in dict.fromkeys((line, topic) if is_reply else (topic, line)) if c)
+    lines = () if truncated else own_lines(mail)
+    candidates = tuple(c for c in dict.fromkeys((*lines, topic) if is_reply else (topic, *lines)) if c)
     question = Question(message_id, sender, subject, candidates, refs)
     refusal = _refusal(mail, sender, own, allow)
     return question if refusal is None else Question(message_id, sender, subject, candidates, refs, refusal)
@@ -118,18 +119,18 @@ def allowed(sender: str, allow: tuple[str, ...]) -> bool:
     return any(sender == entry or domain == entry.lstrip("@") for entry in allow if entry)
 
 
-def first_line(mail: EmailMessage) -> str:
-    """The first line the sender wrote: not quoted (`>`), above the quoted mail and the signature;
-    from the text part, or the HTML part when there is none."""
+def own_lines(mail: EmailMessage) -> tuple[str, ...]:
+    """The first lines the sender wrote (MAX_LINES): not quoted (`>`), above the quoted mail and
+    the signature; from the text part, or the HTML part when there is none."""
     text = _body_text(mail)
+    found: list[str] = []
     for raw_line in text.splitlines():
         line = " ".join(raw_line.split())
-        if line in ("--", "-- ") or _QUOTE_START.match(line):
+        if line in ("--", "-- ") or _QUOTE_START.match(line) or len(found) == MAX_LINES:
             break
-        if not line or line.startswith(">"):
-            continue
-        return line[:MAX_QUESTION]
-    return ""
+        if line and not line.startswith(">"):
+            found.append(line[:MAX_QUESTION])
+    return tuple(found)
 
 
 def _body_text(mail: EmailMessage) -> str:
@@ -284,8 +285,7 @@ def _take(fetched: Fetched, ledger: Ledger, answer: Answerer, done: Polled, *, n
     # The first candidate the bot understands, read after the thread's question when the mail is a
     # reply; none: the first as asked (its reply says what it knows).
     after = thread_question(ledger, question.sender, question.subject, question.refs)
-    asked = next((c for c in question.candidates if answer(c, False, after).understood), None) \
-        or (question.candidates[0] if question.candidates else "hjælp")
+    asked = _question(question.candidates, lambda c: answer(c, False, after))
     text = answer(asked, False, after).plain  # the deliveries row keeps what was answered, for the audit
     key = reply_key(question.message_id)
     with ledger.db.atomic():
@@ -298,6 +298,19 @@ def _take(fetched: Fetched, ledger: Ledger, answer: Answerer, done: Polled, *, n
     log.info("mail: question from %s queued for a reply (%d bytes%s)", question.sender, fetched.size,
              ", read as header only" if fetched.truncated else "")
     done.answered.append(question.sender)
+
+
+def _question(candidates: tuple[str, ...], answer: Callable[[str], Reply]) -> str:
+    """The first candidate understood; a greeting (»Hej,«) only when nothing after it is asked;
+    none understood: the first as asked (its reply says what the bot knows); none: »hjælp«."""
+    greeting = None
+    for candidate in candidates:
+        result = answer(candidate)
+        if result.understood and not result.social:
+            return candidate
+        if result.understood and greeting is None:
+            greeting = candidate
+    return greeting or (candidates[0] if candidates else "hjælp")
 
 
 def _iso(now: datetime) -> str:
