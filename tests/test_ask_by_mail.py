@@ -300,3 +300,15 @@ def test_a_greeting_on_the_first_line_is_not_taken_for_the_question_below_it(ima
     assert "Ledige i Herlev, maj 2026" in texts["<hej@kommune.dk>"]
     assert "Du spurgte: »Hvad er ledigheden i Herlev i maj?«" in texts["<hej@kommune.dk>"]
     assert "Du spurgte: »Hej Faktabot«" in texts["<kun-hej@kommune.dk>"]  # a greeting alone is answered as one
+
+
+def test_two_questions_in_one_mail_are_both_answered_in_one_reply(imap, smtp, service):
+    imap.box.deliver(mail("To spørgsmål", "Hej\r\n\r\nledighed maj\r\nledighed Herlev maj\r\n\r\nMvh Mette",
+                          message_id="<to@kommune.dk>"))
+    assert service.mail(NOW).ok and len(smtp.messages) == 1
+    reply = smtp.messages[0]
+    plain, html = reply.get_body(("plain",)).get_content(), reply.get_body(("html",)).get_content()
+    for text in (plain, html):
+        assert ANSWER in text and "Ledige i Herlev, maj 2026" in text
+    assert "Du spurgte: »ledighed maj«, »ledighed Herlev maj«" in plain
+    assert [p.get_content_type() for p in reply.walk()].count("image/png") == 1  # the first answer's chart

@@ -28,12 +28,13 @@ from bot.delivery.imap import Fetched, Mailbox
 from bot.delivery.ledger import Delivery, Ledger, MailQuestion
 from bot.delivery.sending import Sent, send_due
 from bot.rendering import media, render
-from bot.rendering.message import Figure, Line, Section
+from bot.rendering.message import Figure, Line, Section, paragraphs
 
 log = logging.getLogger("faktabot.mail")
 KIND = "mail_answer"  # the deliveries rows of replies
 MAX_QUESTION = 300  # characters: a question is one line; the rest of a long line is not a question
 MAX_LINES = 4  # own lines weighed as the question: a greeting (»Hej,«) may come before it
+MAX_ASKED = 3  # questions on lines of their own answered in one reply; the rest wait for another mail
 # Subject prefixes of replies and forwards in the languages Danish mail clients use.
 _PREFIX = re.compile(r"^\s*((re|sv|vs|aw|fw|fwd|wg|tr)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 # Where the quoted mail begins in a reply, as Outlook, Gmail and Apple Mail write it.
@@ -51,6 +52,7 @@ class Question:
     candidates: tuple[str, ...]  # the question, best guess first: the subject or the first own body lines
     refs: str  # References for the reply: the thread so far, then this mail
     refusal: str | None = None  # "automatic", "mailing list", "own address", "not allowed", "no sender"
+    lines: tuple[str, ...] = ()  # the first lines the sender wrote, the body's candidates
 
 
 @dataclass
@@ -82,9 +84,7 @@ def read_question(raw: bytes, *, own: tuple[str, ...], allow: tuple[str, ...], t
     topic = _PREFIX.sub("", subject).strip()[:MAX_QUESTION]
     lines = () if truncated else own_lines(mail)
     candidates = tuple(c for c in dict.fromkeys((*lines, topic) if is_reply else (topic, *lines)) if c)
-    question = Question(message_id, sender, subject, candidates, refs)
-    refusal = _refusal(mail, sender, own, allow)
-    return question if refusal is None else Question(message_id, sender, subject, candidates, refs, refusal)
+    return Question(message_id, sender, subject, candidates, refs, _refusal(mail, sender, own, allow), lines)
 
 
 def _refusal(mail: EmailMessage, sender: str, own: tuple[str, ...], allow: tuple[str, ...]) -> str | None:
@@ -231,20 +231,29 @@ def reply_content(delivery: Delivery, asked: MailQuestion | None, answer: Answer
                   ledger: Ledger | None = None) -> EmailContent:
     """The reply mail: the answer as plain text and HTML, its chart inline, and the headers that
     thread it under the question and keep auto-responders from answering it (RFC 3834)."""
-    question = (asked.question if asked else None) or ""
+    questions = ((asked.question if asked else None) or "").split("\n")
     after = thread_question(ledger, asked.sender, asked.subject, asked.refs) if asked and ledger else None
-    result = answer(question, True, after)
+    result = answer(questions[0], True, after)
     content = result.content or text_content(result.plain)
     images = (InlineImage("chart", result.chart, result.headline),) if result.chart else ()
-    # In HTML the chart comes after the answer's lines, then the question and how to ask again.
+    # In HTML the chart comes after the first answer's lines, then each further answer under its
+    # headline, then the questions and how to ask again.
     shown = tuple(Section(figures=(Figure(i.cid, i.alt, i.alt),)) for i in images)
+    plain = [result.plain]
+    for more in (answer(q, False, after) for q in questions[1:]):
+        plain.append(more.plain)
+        extra = more.content or text_content(more.plain)
+        shown += (Section(extra.headline), *extra.sections) + ((paragraphs(extra.source),) if extra.source else ())
+        content = replace(content, sample_data=content.sample_data or extra.sample_data)
+    question = "«, »".join(questions)
     asked_again = Section(lines=(Line(render.macro("_answer.j2", "asked", question)),))
     headers: list[tuple[str, str]] = [("Auto-Submitted", "auto-replied"), ("X-Auto-Response-Suppress", "All")]
     if asked is not None:
         headers += [("In-Reply-To", asked.message_id), ("References", asked.refs)]
     return EmailContent(
         subject=delivery.subject,
-        text=render.render("mail_answer_email.txt.j2", answer=result.plain, question=question, chart=bool(images)),
+        text=render.render("mail_answer_email.txt.j2", answer="\n\n".join(plain), question=question,
+                           chart=bool(images)),
         html=media.html(replace(content, sections=content.sections + shown + (asked_again,))),
         images=images, headers=tuple(headers))
 
@@ -285,8 +294,20 @@ def _take(fetched: Fetched, ledger: Ledger, answer: Answerer, done: Polled, *, n
     # The first candidate the bot understands, read after the thread's question when the mail is a
     # reply; none: the first as asked (its reply says what it knows).
     after = thread_question(ledger, question.sender, question.subject, question.refs)
-    asked = _question(question.candidates, lambda c: answer(c, False, after))
-    text = answer(asked, False, after).plain  # the deliveries row keeps what was answered, for the audit
+    replies: dict[str, Reply] = {}
+
+    def ask(candidate: str) -> Reply:
+        if candidate not in replies:
+            replies[candidate] = answer(candidate, False, after)
+        return replies[candidate]
+
+    first = _question(question.candidates, ask)
+    # More questions on lines of their own (»ledighed maj« / »ledighed Herlev maj«) are answered
+    # in the same reply, in the mail's order; the record keeps them a line each.
+    asked = "\n".join([line for line in question.lines if line == first or _asks(ask(line))][:MAX_ASKED]
+                      if first in question.lines else [first])
+    # the deliveries row keeps what was answered, for the audit
+    text = "\n\n".join(ask(q).plain for q in asked.split("\n"))
     key = reply_key(question.message_id)
     with ledger.db.atomic():
         if not ledger.record_mail(MailQuestion(question.message_id, question.sender, question.subject, asked,
@@ -298,6 +319,10 @@ def _take(fetched: Fetched, ledger: Ledger, answer: Answerer, done: Polled, *, n
     log.info("mail: question from %s queued for a reply (%d bytes%s)", question.sender, fetched.size,
              ", read as header only" if fetched.truncated else "")
     done.answered.append(question.sender)
+
+
+def _asks(reply: Reply) -> bool:
+    return reply.understood and not reply.social
 
 
 def _question(candidates: tuple[str, ...], answer: Callable[[str], Reply]) -> str:
