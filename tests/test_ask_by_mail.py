@@ -312,3 +312,14 @@ def test_two_questions_in_one_mail_are_both_answered_in_one_reply(imap, smtp, se
         assert ANSWER in text and "Ledige i Herlev, maj 2026" in text
     assert "Du spurgte: »ledighed maj«, »ledighed Herlev maj«" in plain
     assert [p.get_content_type() for p in reply.walk()].count("image/png") == 1  # the first answer's chart
+
+
+@pytest.mark.parametrize("quote_header", [
+    "Den 25. nov. 2026 kl. 10.00 skrev Faktabot <faktabot@kommune.dk>:",  # Apple Mail, Gmail in Danish
+    "Den tir. 25. nov. 2026 kl. 10.00 skrev Faktabot\r\n<faktabot@kommune.dk>:",  # wrapped
+    "On Tue, 25 Nov 2026 at 10:00, Faktabot <faktabot@kommune.dk> wrote:",
+])
+def test_an_iphone_reply_ends_at_its_signature_and_its_quote_header(quote_header):
+    body = f"og i Herlev?\r\n\r\nSendt fra min iPhone\r\n\r\n{quote_header}\r\n\r\n> {ANSWER}\r\n"
+    question = read_question(mail("SV: ledighed maj", body), own=(BOT,), allow=("@kommune.dk",))
+    assert question.candidates == ("og i Herlev?", "ledighed maj")

@@ -37,9 +37,12 @@ MAX_LINES = 4  # own lines weighed as the question: a greeting (»Hej,«) may co
 MAX_ASKED = 3  # questions on lines of their own answered in one reply; the rest wait for another mail
 # Subject prefixes of replies and forwards in the languages Danish mail clients use.
 _PREFIX = re.compile(r"^\s*((re|sv|vs|aw|fw|fwd|wg|tr)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
-# Where the quoted mail begins in a reply, as Outlook, Gmail and Apple Mail write it.
-_QUOTE_START = re.compile(r"^(-{2,}\s*(original|oprindelig|videresendt|forwarded).*|(on|den|d\.) .+(wrote|skrev):?\s*$"
-                          r"|(from|fra|sent|sendt):\s.+)$", re.IGNORECASE)
+# Where the sender's own text ends in a reply: the quoted mail as Outlook, Gmail and Apple Mail
+# begin it (»Den 25. nov. 2026 kl. 10.00 skrev Faktabot <…>:«, the name after the verb in Danish,
+# the line maybe wrapped), or a phone's signature (»Sendt fra min iPhone«, »Hent Outlook til iOS«).
+_QUOTE_START = re.compile(r"^(-{2,}\s*(original|oprindelig|videresendt|forwarded).*|(on|den|d\.) .+\b(wrote|skrev)\b.*"
+                          r"|(from|fra|sent|sendt):\s.+|(sendt fra|sent from|hent outlook|get outlook) .+)$",
+                          re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
