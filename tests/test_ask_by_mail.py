@@ -323,3 +323,15 @@ def test_an_iphone_reply_ends_at_its_signature_and_its_quote_header(quote_header
     body = f"og i Herlev?\r\n\r\nSendt fra min iPhone\r\n\r\n{quote_header}\r\n\r\n> {ANSWER}\r\n"
     question = read_question(mail("SV: ledighed maj", body), own=(BOT,), allow=("@kommune.dk",))
     assert question.candidates == ("og i Herlev?", "ledighed maj")
+
+
+def test_a_follow_up_of_a_follow_up_keeps_the_thread(imap, smtp, service):
+    imap.box.deliver(mail("ledighed maj", "", message_id="<t1@kommune.dk>"))
+    assert service.mail(NOW).ok
+    refs = f"<t1@kommune.dk> {smtp.messages[-1]['Message-ID']}"
+    for number, line in enumerate(("og i Herlev?", "og i Aarhus?"), start=2):
+        imap.box.deliver(mail("SV: ledighed maj", f"{line}\r\n", message_id=f"<t{number}@kommune.dk>",
+                              In_Reply_To=smtp.messages[-1]["Message-ID"], References=refs))
+        assert service.mail(NOW).ok
+        refs = f"{refs} <t{number}@kommune.dk> {smtp.messages[-1]['Message-ID']}"
+    assert "Ledige i Aarhus, maj 2026" in smtp.messages[-1].get_body(("plain",)).get_content()

@@ -212,22 +212,23 @@ def reply_subject(question: Question, asked: str) -> str:
     return f"Re: {_PREFIX.sub('', question.subject) or asked}"[:200]
 
 
-# text, with a chart?, the thread's earlier question (a follow-up is read against it) ->
-# `faktabot ask`'s reply (`conversation.reply` with the target context)
-Answerer = Callable[[str, bool, str | None], Reply]
+# text, with a chart?, the thread's earlier questions, oldest first (a follow-up is read against
+# them, each against those before) -> `faktabot ask`'s reply (`conversation.reply` with the target context)
+Answerer = Callable[[str, bool, tuple[str, ...]], Reply]
 
 
-def thread_question(ledger: Ledger, sender: str, subject: str, refs: str) -> str | None:
-    """What a reply follows up (»og i Herlev?«): the question answered earlier in its thread, found
-    by the References of the sender's earlier mail or of the bot's answer to it (Outlook names only
-    the latter); else the subject of a reply (»SV: ledighed maj«). None for a mail that is no reply."""
+def thread_questions(ledger: Ledger, sender: str, subject: str, refs: str) -> tuple[str, ...]:
+    """What a reply follows up (»og i Herlev?«, then »og i Aarhus?«): the questions answered earlier
+    in its thread, oldest first, found by the References of the sender's earlier mails or of the
+    bot's answers to them (Outlook names only the latter); else the subject of a reply
+    (»SV: ledighed maj«). Nothing for a mail that is no reply."""
     ids = set(refs.split()[:-1])  # the last is the mail itself
-    if ids:
-        for earlier in ledger.answered_mail_from(sender):
-            if earlier.message_id in ids or (earlier.key and message_id(earlier.key, sender) in ids):
-                return earlier.question
+    found = [earlier.question for earlier in reversed(ledger.answered_mail_from(sender)) if ids and earlier.question
+             and (earlier.message_id in ids or (earlier.key and message_id(earlier.key, sender) in ids))]
+    if found:
+        return tuple(line for question in found for line in question.split("\n"))
     topic = _PREFIX.sub("", subject).strip()[:MAX_QUESTION]
-    return topic if (ids or _PREFIX.match(subject)) and topic else None
+    return (topic,) if (ids or _PREFIX.match(subject)) and topic else ()
 
 
 def reply_content(delivery: Delivery, asked: MailQuestion | None, answer: Answerer,
@@ -235,7 +236,7 @@ def reply_content(delivery: Delivery, asked: MailQuestion | None, answer: Answer
     """The reply mail: the answer as plain text and HTML, its chart inline, and the headers that
     thread it under the question and keep auto-responders from answering it (RFC 3834)."""
     questions = ((asked.question if asked else None) or "").split("\n")
-    after = thread_question(ledger, asked.sender, asked.subject, asked.refs) if asked and ledger else None
+    after = thread_questions(ledger, asked.sender, asked.subject, asked.refs) if asked and ledger else ()
     result = answer(questions[0], True, after)
     content = result.content or text_content(result.plain)
     images = (InlineImage("chart", result.chart, result.headline),) if result.chart else ()
@@ -296,7 +297,7 @@ def _take(fetched: Fetched, ledger: Ledger, answer: Answerer, done: Polled, *, n
         return
     # The first candidate the bot understands, read after the thread's question when the mail is a
     # reply; none: the first as asked (its reply says what it knows).
-    after = thread_question(ledger, question.sender, question.subject, question.refs)
+    after = thread_questions(ledger, question.sender, question.subject, question.refs)
     replies: dict[str, Reply] = {}
 
     def ask(candidate: str) -> Reply:

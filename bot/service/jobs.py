@@ -216,10 +216,14 @@ class Service:
         with self._turn(), self._store() as store:
             context = TargetContext.load(store, self.config, now)
 
-            def answer(text: str, with_chart: bool, after: str | None = None) -> Reply:
-                # A reply to the bot's answer reads its new line against the thread's question.
-                earlier = reply(after, store, self.config, now.date(), with_chart=False,
-                                targets=context.for_answer, target_board=context.board).context if after else None
+            def answer(text: str, with_chart: bool, after: tuple[str, ...] = ()) -> Reply:
+                # A reply to the bot's answer reads its new line against the thread's questions,
+                # each read against those before it, as a Slack thread does.
+                earlier = None
+                for question in after:
+                    earlier = reply(question, store, self.config, now.date(), with_chart=False,
+                                    targets=context.for_answer, target_board=context.board,
+                                    context=earlier).context or earlier
                 return reply(text, store, self.config, now.date(), with_chart=with_chart,
                              targets=context.for_answer, target_board=context.board, context=earlier)
 
