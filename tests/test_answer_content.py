@@ -49,7 +49,7 @@ def _mail(result) -> tuple[str, str]:
     """The reply mail's text and HTML parts for `result`, as ask-by-email builds them."""
     delivery = Delivery(id=1, key="mail:x", target=None, kind=mail.KIND, recipient="a@kommune.dk", subject="Re: x",
                         body="", status="pending", attempts=0)
-    built = mail.reply_content(delivery, None, lambda _text, _chart: result)
+    built = mail.reply_content(delivery, None, lambda _text, _chart, _after: result)
     return built.text, built.html
 
 

@@ -6,6 +6,8 @@ import logging
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from pathlib import Path
 
 import pytest
@@ -239,3 +241,97 @@ def test_the_service_polls_the_mailbox_every_poll_interval_only_when_it_is_set_u
         assert plain.mailbox is None and scheduler.get_job("mail") is None
     finally:
         scheduler.shutdown(wait=False)
+
+
+@pytest.mark.parametrize("suppress", ["All", "OOF", "DR, RN, NRN, OOF"])
+def test_an_exchange_out_of_office_reply_is_never_answered(imap, smtp, service, suppress):
+    # Exchange marks its out-of-office replies »X-Auto-Response-Suppress: All« (or a list with OOF),
+    # often without Auto-Submitted; answering one starts a loop with the manager's own auto-reply.
+    imap.box.deliver(mail("Automatisk svar: ledighed maj", "Jeg er på ferie til og med 1. december.",
+                          X_Auto_Response_Suppress=suppress))
+    assert service.mail(NOW).ok
+    assert smtp.messages == [] and imap.box.unseen() == []
+    assert rows(service.settings.db_path, "SELECT outcome FROM mail_questions") == [("automatic",)]
+
+
+def test_a_bounce_of_the_bots_own_reply_from_an_allowed_domain_is_never_answered(imap, smtp, service):
+    # Exchange's non-delivery report comes from »MicrosoftExchange…@<the kommune's domain>«, without
+    # Return-Path once it is in the mailbox: the multipart/report says it is a bounce (RFC 3464).
+    report = MIMEMultipart("report", report_type="delivery-status")
+    report["From"] = "Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@kommune.dk>"
+    report["To"], report["Subject"], report["Message-ID"] = BOT, "Kan ikke leveres: Re: ledighed maj", "<ndr@kommune.dk>"
+    report.attach(MIMEText("Leveringen til disse modtagere mislykkedes: chef@kommune.dk", "plain", "utf-8"))
+    report.attach(MIMEText("Reporting-MTA: dns; kommune.dk\n", "plain"))
+    imap.box.deliver(report.as_bytes().replace(b"\n", b"\r\n"))
+    assert service.mail(NOW).ok
+    assert smtp.messages == [] and rows(service.settings.db_path, "SELECT outcome FROM mail_questions") == [("automatic",)]
+
+
+def test_a_follow_up_above_the_quoted_answer_is_read_against_the_question_of_the_thread(imap, smtp, service):
+    imap.box.deliver(mail("Spørgsmål", "ledighed maj\r\n\r\nMette", message_id="<first@kommune.dk>"))
+    assert service.mail(NOW).ok and len(smtp.messages) == 1
+    answer = smtp.messages[0]
+    # Outlook's reply: the new line above »Fra:« and the quoted answer; In-Reply-To and References
+    # name only the bot's reply, whose subject carries no question.
+    imap.box.deliver(mail("SV: Spørgsmål", f"og i Herlev?\r\n\r\nFra: Faktabot <{BOT}>\r\nSendt: 25. november 2026"
+                          f"\r\nEmne: Re: Spørgsmål\r\n\r\n{ANSWER}\r\n", message_id="<second@kommune.dk>",
+                          In_Reply_To=answer["Message-ID"], References=answer["Message-ID"]))
+    assert service.mail(NOW).ok and len(smtp.messages) == 2
+    reply = smtp.messages[1]
+    plain = reply.get_body(("plain",)).get_content()
+    assert "Ledige i Herlev, maj 2026" in plain and "Ballerup" not in plain, plain
+    assert "Du spurgte: »og i Herlev?«" in plain
+    assert reply["Subject"] == "Re: Spørgsmål" and reply["In-Reply-To"] == "<second@kommune.dk>"
+    assert reply["References"] == f"{answer['Message-ID']} <second@kommune.dk>"
+
+
+def test_a_reply_without_references_is_threaded_by_its_in_reply_to():
+    raw = mail("Re: ledighed maj", "og i Aarhus?", In_Reply_To="<parent@kommune.dk>")
+    question = read_question(raw, own=(BOT,), allow=("@kommune.dk",))
+    assert question.refs == "<parent@kommune.dk> <q1@kommune.dk>"
+
+
+def test_a_greeting_on_the_first_line_is_not_taken_for_the_question_below_it(imap, smtp, service):
+    imap.box.deliver(mail("Spørgsmål", "Hej,\r\n\r\nHvad er ledigheden i Herlev i maj?\r\n\r\nMvh Mette",
+                          message_id="<hej@kommune.dk>"))
+    imap.box.deliver(mail("Hej Faktabot", "Hej\r\n\r\nMed venlig hilsen\r\nMette", message_id="<kun-hej@kommune.dk>"))
+    assert service.mail(NOW).ok
+    texts = {m["In-Reply-To"]: m.get_body(("plain",)).get_content() for m in smtp.messages}
+    assert "Ledige i Herlev, maj 2026" in texts["<hej@kommune.dk>"]
+    assert "Du spurgte: »Hvad er ledigheden i Herlev i maj?«" in texts["<hej@kommune.dk>"]
+    assert "Du spurgte: »Hej Faktabot«" in texts["<kun-hej@kommune.dk>"]  # a greeting alone is answered as one
+
+
+def test_two_questions_in_one_mail_are_both_answered_in_one_reply(imap, smtp, service):
+    imap.box.deliver(mail("To spørgsmål", "Hej\r\n\r\nledighed maj\r\nledighed Herlev maj\r\n\r\nMvh Mette",
+                          message_id="<to@kommune.dk>"))
+    assert service.mail(NOW).ok and len(smtp.messages) == 1
+    reply = smtp.messages[0]
+    plain, html = reply.get_body(("plain",)).get_content(), reply.get_body(("html",)).get_content()
+    for text in (plain, html):
+        assert ANSWER in text and "Ledige i Herlev, maj 2026" in text
+    assert "Du spurgte: »ledighed maj«, »ledighed Herlev maj«" in plain
+    assert [p.get_content_type() for p in reply.walk()].count("image/png") == 1  # the first answer's chart
+
+
+@pytest.mark.parametrize("quote_header", [
+    "Den 25. nov. 2026 kl. 10.00 skrev Faktabot <faktabot@kommune.dk>:",  # Apple Mail, Gmail in Danish
+    "Den tir. 25. nov. 2026 kl. 10.00 skrev Faktabot\r\n<faktabot@kommune.dk>:",  # wrapped
+    "On Tue, 25 Nov 2026 at 10:00, Faktabot <faktabot@kommune.dk> wrote:",
+])
+def test_an_iphone_reply_ends_at_its_signature_and_its_quote_header(quote_header):
+    body = f"og i Herlev?\r\n\r\nSendt fra min iPhone\r\n\r\n{quote_header}\r\n\r\n> {ANSWER}\r\n"
+    question = read_question(mail("SV: ledighed maj", body), own=(BOT,), allow=("@kommune.dk",))
+    assert question.candidates == ("og i Herlev?", "ledighed maj")
+
+
+def test_a_follow_up_of_a_follow_up_keeps_the_thread(imap, smtp, service):
+    imap.box.deliver(mail("ledighed maj", "", message_id="<t1@kommune.dk>"))
+    assert service.mail(NOW).ok
+    refs = f"<t1@kommune.dk> {smtp.messages[-1]['Message-ID']}"
+    for number, line in enumerate(("og i Herlev?", "og i Aarhus?"), start=2):
+        imap.box.deliver(mail("SV: ledighed maj", f"{line}\r\n", message_id=f"<t{number}@kommune.dk>",
+                              In_Reply_To=smtp.messages[-1]["Message-ID"], References=refs))
+        assert service.mail(NOW).ok
+        refs = f"{refs} <t{number}@kommune.dk> {smtp.messages[-1]['Message-ID']}"
+    assert "Ledige i Aarhus, maj 2026" in smtp.messages[-1].get_body(("plain",)).get_content()

@@ -74,6 +74,11 @@ class Reply:
         return not isinstance(self.result, NotUnderstood)
 
     @property
+    def social(self) -> bool:
+        """A greeting or thanks with nothing asked (»Hej,«, »Mvh«): in a mail, not yet the question."""
+        return isinstance(self.result, Query) and self.result.intent in ("greeting", "thanks")
+
+    @property
     def context(self) -> Query | None:
         """What a follow-up is read against: the question as answered (its period the one shown)."""
         result = self.result

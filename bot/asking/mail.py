@@ -23,21 +23,26 @@ from bot import clock
 from bot.asking.content import text_content
 from bot.asking.conversation import Reply
 from bot.delivery.channels import Channels
-from bot.delivery.email import EmailContent, EmlOutbox, InlineImage, SmtpChannel
+from bot.delivery.email import EmailContent, EmlOutbox, InlineImage, SmtpChannel, message_id
 from bot.delivery.imap import Fetched, Mailbox
 from bot.delivery.ledger import Delivery, Ledger, MailQuestion
 from bot.delivery.sending import Sent, send_due
 from bot.rendering import media, render
-from bot.rendering.message import Figure, Line, Section
+from bot.rendering.message import Figure, Line, Section, paragraphs
 
 log = logging.getLogger("faktabot.mail")
 KIND = "mail_answer"  # the deliveries rows of replies
 MAX_QUESTION = 300  # characters: a question is one line; the rest of a long line is not a question
+MAX_LINES = 4  # own lines weighed as the question: a greeting (»Hej,«) may come before it
+MAX_ASKED = 3  # questions on lines of their own answered in one reply; the rest wait for another mail
 # Subject prefixes of replies and forwards in the languages Danish mail clients use.
 _PREFIX = re.compile(r"^\s*((re|sv|vs|aw|fw|fwd|wg|tr)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
-# Where the quoted mail begins in a reply, as Outlook, Gmail and Apple Mail write it.
-_QUOTE_START = re.compile(r"^(-{2,}\s*(original|oprindelig|videresendt|forwarded).*|(on|den|d\.) .+(wrote|skrev):?\s*$"
-                          r"|(from|fra|sent|sendt):\s.+)$", re.IGNORECASE)
+# Where the sender's own text ends in a reply: the quoted mail as Outlook, Gmail and Apple Mail
+# begin it (»Den 25. nov. 2026 kl. 10.00 skrev Faktabot <…>:«, the name after the verb in Danish,
+# the line maybe wrapped), or a phone's signature (»Sendt fra min iPhone«, »Hent Outlook til iOS«).
+_QUOTE_START = re.compile(r"^(-{2,}\s*(original|oprindelig|videresendt|forwarded).*|(on|den|d\.) .+\b(wrote|skrev)\b.*"
+                          r"|(from|fra|sent|sendt):\s.+|(sendt fra|sent from|hent outlook|get outlook) .+)$",
+                          re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +52,10 @@ class Question:
     message_id: str
     sender: str  # the bare address, lower case
     subject: str
-    candidates: tuple[str, ...]  # the question, best guess first: the subject or the first own body line
+    candidates: tuple[str, ...]  # the question, best guess first: the subject or the first own body lines
     refs: str  # References for the reply: the thread so far, then this mail
     refusal: str | None = None  # "automatic", "mailing list", "own address", "not allowed", "no sender"
+    lines: tuple[str, ...] = ()  # the first lines the sender wrote, the body's candidates
 
 
 @dataclass
@@ -73,15 +79,15 @@ def read_question(raw: bytes, *, own: tuple[str, ...], allow: tuple[str, ...], t
     sender = senders[0].strip().lower() if len(senders) == 1 else ""
     subject = " ".join(_header(mail, "Subject").split())[:500]
     # The thread so far, as well-formed ids only: nothing else of the sender's reaches our headers.
-    earlier = " ".join([r for r in _header(mail, "References").split() if re.fullmatch(r"<[^<>\s]{1,900}>", r)][-20:])
+    # A client that sends In-Reply-To without References (RFC 5322 allows it) still threads.
+    thread = _header(mail, "References").split() or _header(mail, "In-Reply-To").split()[:1]
+    earlier = " ".join([r for r in thread if re.fullmatch(r"<[^<>\s]{1,900}>", r)][-20:])
     refs = f"{earlier} {message_id}".strip()
     is_reply = bool(_PREFIX.match(subject)) or bool(_header(mail, "In-Reply-To"))
     topic = _PREFIX.sub("", subject).strip()[:MAX_QUESTION]
-    line = "" if truncated else first_line(mail)
-    candidates = tuple(c for c in dict.fromkeys((line, topic) if is_reply else (topic, line)) if c)
-    question = Question(message_id, sender, subject, candidates, refs)
-    refusal = _refusal(mail, sender, own, allow)
-    return question if refusal is None else Question(message_id, sender, subject, candidates, refs, refusal)
+    lines = () if truncated else own_lines(mail)
+    candidates = tuple(c for c in dict.fromkeys((*lines, topic) if is_reply else (topic, *lines)) if c)
+    return Question(message_id, sender, subject, candidates, refs, _refusal(mail, sender, own, allow), lines)
 
 
 def _refusal(mail: EmailMessage, sender: str, own: tuple[str, ...], allow: tuple[str, ...]) -> str | None:
@@ -92,10 +98,14 @@ def _refusal(mail: EmailMessage, sender: str, own: tuple[str, ...], allow: tuple
         return "own address"
     local = sender.split("@", 1)[0]
     auto = _header(mail, "Auto-Submitted").strip().lower()
+    # Exchange marks its out-of-office replies X-Auto-Response-Suppress »All« or a list with OOF or
+    # AutoReply, often without Auto-Submitted; a bounce is a multipart/report (RFC 3464), and
+    # Exchange's comes from »MicrosoftExchange…@« the kommune's own (allowed) domain.
+    suppress = {word.strip().lower() for word in _header(mail, "X-Auto-Response-Suppress").split(",")}
     if (auto and auto != "no") or _header(mail, "X-Autoreply") or _header(mail, "X-Autorespond") \
             or _header(mail, "Return-Path").strip() == "<>" \
             or local in ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply") \
-            or "AutoReply" in _header(mail, "X-Auto-Response-Suppress"):
+            or suppress & {"all", "oof", "autoreply"} or mail.get_content_type() == "multipart/report":
         return "automatic"
     if _header(mail, "List-Id") or _header(mail, "List-Unsubscribe") \
             or _header(mail, "Precedence").strip().lower() in ("bulk", "list", "junk", "auto_reply"):
@@ -112,18 +122,18 @@ def allowed(sender: str, allow: tuple[str, ...]) -> bool:
     return any(sender == entry or domain == entry.lstrip("@") for entry in allow if entry)
 
 
-def first_line(mail: EmailMessage) -> str:
-    """The first line the sender wrote: not quoted (`>`), above the quoted mail and the signature;
-    from the text part, or the HTML part when there is none."""
+def own_lines(mail: EmailMessage) -> tuple[str, ...]:
+    """The first lines the sender wrote (MAX_LINES): not quoted (`>`), above the quoted mail and
+    the signature; from the text part, or the HTML part when there is none."""
     text = _body_text(mail)
+    found: list[str] = []
     for raw_line in text.splitlines():
         line = " ".join(raw_line.split())
-        if line in ("--", "-- ") or _QUOTE_START.match(line):
+        if line in ("--", "-- ") or _QUOTE_START.match(line) or len(found) == MAX_LINES:
             break
-        if not line or line.startswith(">"):
-            continue
-        return line[:MAX_QUESTION]
-    return ""
+        if line and not line.startswith(">"):
+            found.append(line[:MAX_QUESTION])
+    return tuple(found)
 
 
 def _body_text(mail: EmailMessage) -> str:
@@ -202,26 +212,52 @@ def reply_subject(question: Question, asked: str) -> str:
     return f"Re: {_PREFIX.sub('', question.subject) or asked}"[:200]
 
 
-# text, with a chart? -> `faktabot ask`'s reply (`conversation.reply` with the target context)
-Answerer = Callable[[str, bool], Reply]
+# text, with a chart?, the thread's earlier questions, oldest first (a follow-up is read against
+# them, each against those before) -> `faktabot ask`'s reply (`conversation.reply` with the target context)
+Answerer = Callable[[str, bool, tuple[str, ...]], Reply]
 
 
-def reply_content(delivery: Delivery, asked: MailQuestion | None, answer: Answerer) -> EmailContent:
+def thread_questions(ledger: Ledger, sender: str, subject: str, refs: str) -> tuple[str, ...]:
+    """What a reply follows up (»og i Herlev?«, then »og i Aarhus?«): the questions answered earlier
+    in its thread, oldest first, found by the References of the sender's earlier mails or of the
+    bot's answers to them (Outlook names only the latter); else the subject of a reply
+    (»SV: ledighed maj«). Nothing for a mail that is no reply."""
+    ids = set(refs.split()[:-1])  # the last is the mail itself
+    found = [earlier.question for earlier in reversed(ledger.answered_mail_from(sender)) if ids and earlier.question
+             and (earlier.message_id in ids or (earlier.key and message_id(earlier.key, sender) in ids))]
+    if found:
+        return tuple(line for question in found for line in question.split("\n"))
+    topic = _PREFIX.sub("", subject).strip()[:MAX_QUESTION]
+    return (topic,) if (ids or _PREFIX.match(subject)) and topic else ()
+
+
+def reply_content(delivery: Delivery, asked: MailQuestion | None, answer: Answerer,
+                  ledger: Ledger | None = None) -> EmailContent:
     """The reply mail: the answer as plain text and HTML, its chart inline, and the headers that
     thread it under the question and keep auto-responders from answering it (RFC 3834)."""
-    question = (asked.question if asked else None) or ""
-    result = answer(question, True)
+    questions = ((asked.question if asked else None) or "").split("\n")
+    after = thread_questions(ledger, asked.sender, asked.subject, asked.refs) if asked and ledger else ()
+    result = answer(questions[0], True, after)
     content = result.content or text_content(result.plain)
     images = (InlineImage("chart", result.chart, result.headline),) if result.chart else ()
-    # In HTML the chart comes after the answer's lines, then the question and how to ask again.
+    # In HTML the chart comes after the first answer's lines, then each further answer under its
+    # headline, then the questions and how to ask again.
     shown = tuple(Section(figures=(Figure(i.cid, i.alt, i.alt),)) for i in images)
+    plain = [result.plain]
+    for more in (answer(q, False, after) for q in questions[1:]):
+        plain.append(more.plain)
+        extra = more.content or text_content(more.plain)
+        shown += (Section(extra.headline), *extra.sections) + ((paragraphs(extra.source),) if extra.source else ())
+        content = replace(content, sample_data=content.sample_data or extra.sample_data)
+    question = "«, »".join(questions)
     asked_again = Section(lines=(Line(render.macro("_answer.j2", "asked", question)),))
     headers: list[tuple[str, str]] = [("Auto-Submitted", "auto-replied"), ("X-Auto-Response-Suppress", "All")]
     if asked is not None:
         headers += [("In-Reply-To", asked.message_id), ("References", asked.refs)]
     return EmailContent(
         subject=delivery.subject,
-        text=render.render("mail_answer_email.txt.j2", answer=result.plain, question=question, chart=bool(images)),
+        text=render.render("mail_answer_email.txt.j2", answer="\n\n".join(plain), question=question,
+                           chart=bool(images)),
         html=media.html(replace(content, sections=content.sections + shown + (asked_again,))),
         images=images, headers=tuple(headers))
 
@@ -241,7 +277,7 @@ def poll(mailbox: Mailbox, ledger: Ledger, answer: Answerer, *, channels: Channe
             _take(fetched, ledger, answer, done, now=now, own=own, allow=allow)
             mailbox.seen(fetched.uid)  # after the ledger has it: a crash in between answers nothing twice
     done.sent = send_due(ledger, ledger.due([KIND]), channels, now, email=email, should_stop=should_stop,
-                         email_content=lambda d: reply_content(d, ledger.mail_question(d.key), answer))
+                         email_content=lambda d: reply_content(d, ledger.mail_question(d.key), answer, ledger))
     return done
 
 
@@ -259,10 +295,23 @@ def _take(fetched: Fetched, ledger: Ledger, answer: Answerer, done: Polled, *, n
                                         question.refusal, None, question.refs, _iso(now)))
         done.ignored.append((question.sender, question.refusal))
         return
-    # The first candidate the bot understands; none: the first as asked (its reply says what it knows).
-    asked = next((c for c in question.candidates if answer(c, False).understood), None) \
-        or (question.candidates[0] if question.candidates else "hjælp")
-    text = answer(asked, False).plain  # the deliveries row keeps what was answered, for the audit
+    # The first candidate the bot understands, read after the thread's question when the mail is a
+    # reply; none: the first as asked (its reply says what it knows).
+    after = thread_questions(ledger, question.sender, question.subject, question.refs)
+    replies: dict[str, Reply] = {}
+
+    def ask(candidate: str) -> Reply:
+        if candidate not in replies:
+            replies[candidate] = answer(candidate, False, after)
+        return replies[candidate]
+
+    first = _question(question.candidates, ask)
+    # More questions on lines of their own (»ledighed maj« / »ledighed Herlev maj«) are answered
+    # in the same reply, in the mail's order; the record keeps them a line each.
+    asked = "\n".join([line for line in question.lines if line == first or _asks(ask(line))][:MAX_ASKED]
+                      if first in question.lines else [first])
+    # the deliveries row keeps what was answered, for the audit
+    text = "\n\n".join(ask(q).plain for q in asked.split("\n"))
     key = reply_key(question.message_id)
     with ledger.db.atomic():
         if not ledger.record_mail(MailQuestion(question.message_id, question.sender, question.subject, asked,
@@ -274,6 +323,23 @@ def _take(fetched: Fetched, ledger: Ledger, answer: Answerer, done: Polled, *, n
     log.info("mail: question from %s queued for a reply (%d bytes%s)", question.sender, fetched.size,
              ", read as header only" if fetched.truncated else "")
     done.answered.append(question.sender)
+
+
+def _asks(reply: Reply) -> bool:
+    return reply.understood and not reply.social
+
+
+def _question(candidates: tuple[str, ...], answer: Callable[[str], Reply]) -> str:
+    """The first candidate understood; a greeting (»Hej,«) only when nothing after it is asked;
+    none understood: the first as asked (its reply says what the bot knows); none: »hjælp«."""
+    greeting = None
+    for candidate in candidates:
+        result = answer(candidate)
+        if result.understood and not result.social:
+            return candidate
+        if result.understood and greeting is None:
+            greeting = candidate
+    return greeting or (candidates[0] if candidates else "hjælp")
 
 
 def _iso(now: datetime) -> str:

@@ -395,6 +395,13 @@ class Ledger:
         rows = list(self.db.query("SELECT * FROM mail_questions WHERE key = ?", [key]))
         return MailQuestion(**rows[0]) if rows else None
 
+    def answered_mail_from(self, sender: str, limit: int = 200) -> list[MailQuestion]:
+        """The sender's answered mails, newest first: where a reply to the bot's answer finds the
+        question its thread began with."""
+        rows = self.db.query("SELECT * FROM mail_questions WHERE sender = ? AND outcome = 'answered' "
+                             "ORDER BY received_at DESC, rowid DESC LIMIT ?", [sender, limit])
+        return [MailQuestion(**row) for row in rows]
+
     # -- subscriptions and the query log ------------------------------------------------
 
     def subscribe(self, recipient: str, topic: str, now: datetime) -> None:

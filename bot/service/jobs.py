@@ -216,9 +216,16 @@ class Service:
         with self._turn(), self._store() as store:
             context = TargetContext.load(store, self.config, now)
 
-            def answer(text: str, with_chart: bool) -> Reply:
+            def answer(text: str, with_chart: bool, after: tuple[str, ...] = ()) -> Reply:
+                # A reply to the bot's answer reads its new line against the thread's questions,
+                # each read against those before it, as a Slack thread does.
+                earlier = None
+                for question in after:
+                    earlier = reply(question, store, self.config, now.date(), with_chart=False,
+                                    targets=context.for_answer, target_board=context.board,
+                                    context=earlier).context or earlier
                 return reply(text, store, self.config, now.date(), with_chart=with_chart,
-                             targets=context.for_answer, target_board=context.board)
+                             targets=context.for_answer, target_board=context.board, context=earlier)
 
             return mail.poll(self.mailbox(), self._ledger(store, now), answer, channels=self.channels,
                              email=self.email, now=now, own=own, allow=self.settings.imap_allow,
