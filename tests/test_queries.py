@@ -556,3 +556,8 @@ def test_a_comparison_word_with_nothing_after_it_is_named_as_not_used(text, unus
 def test_an_assent_before_a_new_question_is_no_part_of_it(text):
     # »ja« was named as not understood when no question came before
     assert parse(text).unused == ()
+
+
+def test_a_quarter_compared_with_no_period_is_no_pair_of_periods():
+    # »ledighed vs K2« raised a TypeError (found by the property test of any mix of known words)
+    assert parse("ledighed vs K2").base.quarter == 2

@@ -1102,7 +1102,8 @@ def _yearless_pair(first: PeriodRequest, second: PeriodRequest) -> bool:
     """Two months (or two quarters) without a year, e.g. »juni og juli«."""
     bare = PeriodRequest(month=first.month, quarter=first.quarter)
     return first == bare and second == PeriodRequest(month=second.month, quarter=second.quarter) \
-        and not bare.is_latest and (first.month is None) == (second.month is None) and first != second
+        and not bare.is_latest and (first.month is None) == (second.month is None) and first != second \
+        and (second.month is not None or second.quarter is not None)  # (»vs K2« alone: no pair)
 
 
 def _in_time_order(r: _Reading) -> None:
