@@ -778,6 +778,13 @@ def test_the_best_and_the_worst_rank_by_the_figures_better_direction(store, ques
     assert ("fra den dårligste" in result.text) == ("dårlig" in question)
 
 
+def test_which_figure_examples_carry_only_the_words_that_named_the_area_or_period(store):
+    # »er der tal for august« echoed the whole question: »Spørg fx »ledighed er der tal for august««
+    text = ask(store, "er der tal for august").text
+    assert "Hvilket tal vil du se for august?" in text and "»ledighed august«" in text
+    assert parse("hvornår kommer tallene for august").intent == "freshness"  # »kommer« not understood
+
+
 @pytest.mark.parametrize("question", ["Ballerup", "Herlev?", "maj", "2025"])
 def test_an_area_or_a_period_alone_asks_which_figure_with_it_in_the_examples(store, question):
     # »Det forstod jeg ikke« with »samtaler« suggested for the spelling of »ballerup«

@@ -1445,8 +1445,12 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
             return NotUnderstood(text=text, reason="no_figure")
         if not still_unknown and (r.areas or not r.period.is_latest):
             # »Ballerup«, »maj«, »2025« alone: which figure for it (it was »Det forstod jeg ikke« with
-            # three figures suggested for the spelling of »ballerup«)
-            return NotUnderstood(text=text, reason="which_figure")
+            # three figures suggested for the spelling of »ballerup«); the examples carry the words
+            # that named it, as typed (»er der tal for august«: »august«, not the whole question)
+            typed = {fold_letters(word.casefold()).replace("_", ""): word
+                     for word in _TOKEN.findall(text[:MAX_QUERY_LENGTH])}  # (as typed, capitals kept)
+            named = " ".join(typed.get(t, t) for t in tokens if t not in vocab.filler and t not in vocab.intents)
+            return NotUnderstood(text=named or text, reason="which_figure")
         return NotUnderstood(text=text, suggestions=suggest(still_unknown or tokens, vocab),
                              unknown=tuple(_original_words(text).get(w, w) for w in still_unknown))
     status = _target_status(tokens, vocab) if intent == "target" and r.indicator is None else ""
