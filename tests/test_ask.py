@@ -1632,3 +1632,16 @@ stale_after_days = 500
     assert text.index("Ledighed højst på landsniveau") < text.index("Ledighed under 4 pct."), text
     # The region's figure is eksempeldata: its target says so, though Ballerup's own figure is official.
     assert "Ledighed højst som regionen (eksempeldata)* – På sporet." in text, text
+
+
+@pytest.mark.parametrize("text", ["udvikling i ledigheden", "ledige i Aarhus sammenlignet med hele landet"])
+def test_chart_title_names_the_period_span_it_shows(store, text):
+    # A manager read »Ledighedsprocenten i Ballerup« over two years of months without a word of
+    # which two years: the title says the figure, the area and the span of the periods drawn.
+    from bot.rendering import charts, formats
+
+    answer = ask(store, text).result
+    spec = charts.spec_for(answer)
+    first, last = (formats.period(o.period, short=True) for o in (answer.history[0], answer.history[-1]))
+    assert spec.title.endswith(f", {first}–{last}")
+    assert spec.title.startswith(answer.indicator.name[:1].upper())
