@@ -101,3 +101,22 @@ def test_the_source_line_is_written_under_the_chart_and_stays_whole():
     # A line longer than the picture is set smaller, not cut off at the right edge.
     long_line = _dark_columns(charts.draw_png(_spec(footnote=source + ", " + source)), bottom)
     assert long_line[-1] < 800 - 4 and long_line[-1] > written[-1]
+
+
+def test_a_long_title_stays_inside_the_picture():
+    # »Konjunkturprognosen (Beskæftigelse, Finansministeriet) i hele landet, 2019–2027« ran off the
+    # right edge at 800 px: »… i hele landet, 20«.
+    title = "Konjunkturprognosen (Beskæftigelse, Finansministeriet) i hele landet, 2019–2027"
+    for text in (title, title + " og " + title):
+        figure = charts.draw_figure(_spec(title=text))
+        figure.canvas.draw()
+        box = _title(figure).get_window_extent()
+        assert box.x1 <= 800 - 4 and box.y1 <= 450 - 2, (text, box)
+    # A short title keeps the size it had.
+    assert _title(charts.draw_figure(_spec())).get_fontsize() == 12
+
+
+def _title(figure):
+    from matplotlib.text import Text
+
+    return next(t for t in figure.findobj(Text) if t.get_text() and t.get_fontweight() == "bold")
