@@ -120,3 +120,16 @@ def _title(figure):
     from matplotlib.text import Text
 
     return next(t for t in figure.findobj(Text) if t.get_text() and t.get_fontweight() == "bold")
+
+
+def test_a_gap_in_a_series_is_left_open_not_bridged():
+    # A month missing in the store (2026-03) was drawn as a straight line from February to April,
+    # as if it had been measured there.
+    import math
+
+    points = [("2026-01", 4.4), ("2026-02", 4.3), ("2026-04", 4.0), ("2026-05", 3.9)]
+    spec = charts.ChartSpec(title="Ledighedsprocenten i Ballerup", unit="pct.", decimals=1,
+                            lines=[charts.Line("Ballerup", points)])
+    drawn = charts.draw_figure(spec).axes[0].get_lines()[0].get_ydata()
+    assert len(drawn) == 5 and math.isnan(drawn[2])
+    assert [v for v in drawn if not math.isnan(v)] == [4.4, 4.3, 4.0, 3.9]

@@ -75,6 +75,21 @@ def _x(period_text: str) -> float:
     return p.year + (p.start_month - 1 + p.length / 2) / 12
 
 
+def _with_gaps(points: Sequence[tuple[str, float]]) -> tuple[list[float], list[float]]:
+    """The points' x and y, with a NaN between two periods that are not neighbours, so a period
+    missing from the series leaves the line open instead of drawing it straight across."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for period_text, value in points:
+        x = _x(period_text)
+        if xs and x - xs[-1] > 1.5 * periods.parse(period_text).length / 12:
+            xs.append((xs[-1] + x) / 2)
+            ys.append(float("nan"))
+        xs.append(x)
+        ys.append(value)
+    return xs, ys
+
+
 def _tick_label(period_text: str) -> str:
     p = periods.parse(period_text)
     if p.kind == "year":
@@ -189,8 +204,7 @@ def _finish(axes, title: str, unit: str, decimals: int, watermark: str, legend: 
 def draw_lines(axes, spec: ChartSpec, fontsize: int = 12, legend_above: bool = False) -> None:
     right = axes.twinx() if any(line.secondary for line in spec.lines) else None
     for index, line in enumerate(spec.lines):
-        xs = [_x(p) for p, _ in line.points]
-        ys = [v for _, v in line.points]
+        xs, ys = _with_gaps(line.points)
         target_axes = right if line.secondary and right is not None else axes
         if line.thin:
             target_axes.plot(xs, ys, label="_nolegend_", color=line.colour or COLOURS[index % len(COLOURS)],
@@ -362,7 +376,7 @@ class ChartCache:
 # How long a request waits for the same chart being drawn for another before drawing it itself.
 DRAW_WAIT = 30.0
 # Bump when the drawing code changes what the same spec looks like, so kept charts are redrawn.
-DRAWING = 3
+DRAWING = 4
 # The process's charts: an answer, an alert, the summary and the fact sheet share them.
 CACHE = ChartCache()
 
