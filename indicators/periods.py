@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from indicators.wording import wording
 
@@ -92,6 +93,11 @@ def quarter(year: int, quarter_number: int) -> Period:
 def year(year_number: int) -> Period:
     _check_year(year_number)
     return Period(year_number, 1, 12)
+
+
+def last_whole_month(day: date) -> Period:
+    """The newest month that is over on `day` (a period still running then has no final figure)."""
+    return month(day.year, day.month).shift(-1)
 
 
 def plausible(period: Period, this_year: int) -> str | None:

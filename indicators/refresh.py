@@ -643,7 +643,7 @@ def source_status(store: Store, now: datetime) -> list[SourceStatus]:
         last = mine[0] if mine else None
         # (a forecast's coming year is no newest figure: »nyeste periode 2027« in 2026)
         parsed = [periods.parse(p) for p in stored_periods]
-        ended = [p for p in parsed if (p.year, p.start_month + p.length - 1) < (now.year, now.month)]
+        ended = [p for p in parsed if p.ends_by(periods.last_whole_month(now.date()))]
         newest = str(max(ended or parsed)) if parsed else None
         tables = store.table_outcomes(name) if name in ("jobindsats", "statbank") else []
         # A run where some tables landed counts as an update of those; the failed ones are named.

@@ -1541,12 +1541,12 @@ class Store:
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM observations").fetchone()[0]
 
-    def sources_summary(self, today: tuple[int, int] | None = None) -> list[dict]:
+    def sources_summary(self, over_by: periods.Period | None = None) -> list[dict]:
         """Per source: rows, newest period, newest fetch; eksempeldata is one of them.
 
         The newest period is the latest to end of each kind's newest (as text '2026-Q2' sorts after
-        '2026-07', which ends later). `today` (year, month): a period not over by then (a forecast's
-        2026 or 2027) is no newest figure."""
+        '2026-07', which ends later). `over_by` (`periods.last_whole_month`): a period that has not
+        ended by then (a forecast's 2026 or 2027) is no newest figure."""
         rows = self.db.execute(
             "SELECT source, count(*), max(fetched_at) FROM observations GROUP BY source ORDER BY source"
         ).fetchall()
@@ -1554,15 +1554,14 @@ class Store:
         for source, period in self.db.execute(
                 "SELECT source, max(period) FROM observations WHERE ?1 IS NULL OR substr(period, 1, 4) <= ?1 "
                 "GROUP BY source, length(period), instr(period, 'Q') > 0",
-                (None if today is None else str(today[0]),)):
+                (None if over_by is None else str(over_by.year),)):
             try:
                 found = periods.parse(period)
             except periods.PeriodError:
                 continue
-            if today is not None and (found.year, found.start_month + found.length - 1) >= today:
+            if over_by is not None and not found.ends_by(over_by):
                 continue  # not over (a kind whose newest is not over is left out: rare, and said by none)
-            if source not in newest or (found.year, found.start_month + found.length) > \
-                    (newest[source].year, newest[source].start_month + newest[source].length):
+            if source not in newest or not found.ends_by(newest[source]):
                 newest[source] = found
         return [
             {"source": r[0], "rows": r[1], "newest_period": str(newest[r[0]]) if r[0] in newest else None,

@@ -1111,7 +1111,7 @@ def freshness(query: Query, store: Store, catalogue: Catalogue, default_area: st
     indicator = catalogue.get(query.indicator) if query.indicator else None
     if indicator is None:
         # (a forecast's next year is no newest figure: »Eksempeldata …, nyeste tal 2027« in 2026)
-        rows = [(s["source"], s["fetched_at"], s["newest_period"]) for s in store.sources_summary((today.year, today.month))]
+        rows = [(s["source"], s["fetched_at"], s["newest_period"]) for s in store.sources_summary(periods.last_whole_month(today))]
     else:
         newest: dict[str, tuple[str, str]] = {}
         for o in store.series(indicator.id, query.area or default_area, query.breakdown):

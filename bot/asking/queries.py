@@ -196,7 +196,7 @@ class Vocabulary:
     forecast_parts: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     value_figure_words: dict[str, frozenset[str]] = field(default_factory=dict)  # "status" -> {"kom", …}
     negation: frozenset[str] = frozenset()  # "uden", "ikke": before a part, the part left out
-    open_period: dict[str, bool] = field(default_factory=dict)  # "før", "efter" before a period: open at one end
+    open_period: frozenset[str] = frozenset()  # "før", "efter" before a period: open at one end
     all_areas: frozenset[str] = frozenset()  # "alle kommuner", "fordelt på kommuner": every area listed
     verdict: frozenset[str] = frozenset()  # "bedre", "dårligere": which area does better
     moved: frozenset[str] = frozenset()  # "steg", "faldt": with one month named, the change in it
@@ -255,6 +255,7 @@ class Vocabulary:
         breakdown_keys.update({fold(word): key for word, key in data.get("by_keys", {}).items()
                                if key in breakdown_keys.values()})
         intents = {fold(w): intent for intent in INTENTS[1:] for w in data["intents"].get(intent, [])}
+        all_areas = {fold(k): v for k, v in data.get("all_areas", {}).items()}  # also ranking areas
         sounds = tuple((fold_letters(a), fold_letters(b)) for a, b in data.get("area_sounds", ()))
         sounding_areas: dict[str, str] = {}
         for phrase, code in areas.vocabulary().items():
@@ -289,8 +290,8 @@ class Vocabulary:
             part_figures=dict(data.get("part_figures", {})),
             value_figures=dict(data.get("value_figures", {})),
             negation=frozenset(fold(w) for w in data.get("negation", [])),
-            open_period={fold(w): True for w in data.get("open_period", [])},
-            all_areas=frozenset(fold(w) for w in data.get("all_areas", [])),
+            open_period=frozenset(fold(w) for w in data.get("open_period", [])),
+            all_areas=frozenset(all_areas),
             verdict=frozenset(fold(w) for w in data.get("verdict", [])),
             verdict_best=frozenset(fold(w) for w in data.get("verdict_best", [])),
             moved=frozenset(fold(w) for w in data.get("moved", [])),
@@ -326,7 +327,7 @@ class Vocabulary:
             recent=frozenset(fold(w) for w in data.get("ago", {}).get("recent", [])),
             first_months=frozenset(fold(w) for w in data.get("ago", {}).get("first_months", [])),
             ranking={fold(k): v for k, v in data.get("ranking", {}).items()},
-            ranking_areas={fold(k): v for k, v in data.get("ranking_areas", {}).items()},
+            ranking_areas={**{fold(k): v for k, v in data.get("ranking_areas", {}).items()}, **all_areas},
             own_region=frozenset(fold(w) for w in data.get("own_region", ())),
             own_area=frozenset(fold(w) for w in data.get("own_area", ())),
             own_followup=frozenset(fold(w) for w in data.get("own_followup", ())),

@@ -20,6 +20,7 @@ from bot.rendering import formats
 from bot.rendering.terminal import messages, say
 from bot.service import ServiceError
 from bot.settings import Settings
+from indicators import periods
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
 from indicators.wording import wording
@@ -141,8 +142,8 @@ def cmd_status(args, settings: Settings, config: Config) -> int:
     with Store(settings.db_path) as store:
         say("status_header", path=settings.db_path, rows=formats.number(store.count()),
             revisions=formats.number(store.revision_count()))
-        today = clock.today()
-        for source in store.sources_summary((today.year, today.month)):  # (a forecast's 2027: no newest)
+        # (a forecast's coming year is no newest period)
+        for source in store.sources_summary(periods.last_whole_month(clock.today())):
             say("status_source", source=source["source"], rows=formats.number(source["rows"]),
                 newest=source["newest_period"], fetched=formats.day(source["fetched_at"]),
                 sample=messages()["status_sample"] if source["sample_data"] else "")
