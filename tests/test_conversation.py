@@ -3,6 +3,7 @@ from the shipped sample store and checked against the store's own values."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -398,12 +399,32 @@ def test_the_year_before_this_year_so_far_is_last_year(store):
     assert answer.observation.period == "2025" and answer.aggregate.count == 12
 
 
-@pytest.mark.parametrize("text", ["ledighed i efteråret 2025", "ledighed i sommer", "hvordan var ledigheden i foråret"])
-def test_a_season_is_declined_not_answered_by_the_year_or_the_newest_month(store, text):
+@pytest.mark.parametrize(("text", "quarter"), [("ledighed i efteråret 2025", "4. kvt. 2025"),
+                                               ("ledighed i sommer", "3. kvt."), ("hvordan var ledigheden i foråret", "2. kvt.")])
+def test_a_season_is_declined_not_answered_by_the_year_or_the_newest_month(store, text, quarter):
     # »efteråret 2025« answered 2025's average and »i sommer« juli 2026, the season set aside.
     result = ask(store, text)
     assert not result.understood
-    assert "Jeg kan ikke give tal for en årstid" in result.text and "3. kvt." in result.text
+    assert "Jeg kan ikke give tal for en årstid" in result.text and f"{quarter}«" in result.text
+
+
+@pytest.mark.parametrize(("text", "indicator", "area", "examples"), [
+    ("sygedagpenge første halvår 2025", "sygedagpenge", "151",
+     ["sygedagpenge 1. kvt. 2025", "sygedagpenge 2. kvt. 2025", "sygedagpenge 2025"]),
+    ("ledighed i Herlev andet halvår", "ledige", "163", ["ledighed i Herlev 3. kvt.", "ledighed i Herlev 4. kvt.", "ledighed i Herlev 2025"]),
+    ("samtaler i sommer 2024", "samtaler", "151",
+     ["samtaler juli 2024", "samtaler 3. kvt. 2024", "samtaler juni til august 2024"]),
+])
+def test_a_half_year_or_season_offers_the_same_question_of_quarters_and_months(store, text, indicator, area, examples):
+    # The examples named »ledighed 1. kvt. 2025« and »ledighed september 2025« whatever was asked:
+    # »samtaler i sommer 2024« was offered ledighed in 2025, and summer's months as september.
+    said = ask(store, text).text
+    offered = re.findall(r"»([^«]+)«", said)
+    assert offered == examples
+    for example in offered:  # each example is a question the bot answers as the one asked
+        answered = ask(store, example)
+        assert answered.understood and not answered.as_json().get("unused")
+        assert answered.as_json()["indicator"].startswith(indicator) and answered.as_json()["area"]["code"] == area
 
 
 @pytest.mark.parametrize(("lines", "base", "period"), [

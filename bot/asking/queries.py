@@ -139,6 +139,11 @@ class NotUnderstood:
     # (areas chosen by size or as neighbours, which are not known), "area_group" (a part of the country
     # held as no area: »hovedstadsområdet«)
     reason: str = "unknown_words"
+    # "half_year" and "season": the rest of the question as typed (»sygedagpenge i Herlev«), its year
+    # and which half or season, so the reply's examples ask the same of months and quarters.
+    asked: str = ""
+    year: str = ""
+    part: str = ""  # "first", "second" (a half-year; "" not said), "spring", "summer", "autumn", "winter"
 
 
 @dataclass(frozen=True)
@@ -1299,9 +1304,9 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     if vocab.half_year & set(tokens):
         # »ledighed første halvår 2025« answered 2025's average with »halvår« set aside: easily
         # read as the half-year's figure. No half-year is made; say so and offer the quarters.
-        return NotUnderstood(text=text, reason="half_year")
+        return _unmade_period(text, tokens, "half_year", vocab.half_year)
     if vocab.season & set(tokens):
-        return NotUnderstood(text=text, reason="season")  # as a half-year: no such figure is made
+        return _unmade_period(text, tokens, "season", vocab.season)  # as a half-year: none is made
     if vocab.neighbours & set(tokens):
         return NotUnderstood(text=text, reason="neighbours")  # which kommuner they are is not known
     if any(t in vocab.size and _phrase(tokens, i + 1, vocab.ranking_areas)[0] for i, t in enumerate(tokens)):
@@ -1574,6 +1579,35 @@ def _two_definitions(tokens: list[str], r: _Reading, vocab: Vocabulary) -> tuple
             or not r.period.is_latest or not vocab.difference.intersection(tokens):
         return ()
     return tuple(found for w in r.other_figures if (found := vocab.indicators.get(_fold(w))) and found != r.indicator)
+
+
+# The words that say which half-year or season (»første halvår«, »i sommer«, »sidste halvår«), set
+# aside with it when the rest of the question is offered back in the examples.
+_HALF_FIRST = frozenset({"foerste", "1", "h1"})
+_HALF_SECOND = frozenset({"andet", "anden", "2", "h2"})
+_WHICH_PART = _HALF_FIRST | _HALF_SECOND | {"i", "om", "det", "dette", "denne", "hele", "sidste", "seneste", "forrige"}
+_SEASONS = {"for": "spring", "som": "summer", "eft": "autumn", "vin": "winter"}  # by the word's start
+
+
+def _unmade_period(text: str, tokens: list[str], reason: str, words: frozenset[str]) -> NotUnderstood:
+    """A half-year or a season, for which no figure is made: the question's other words and year,
+    so that the reply's examples are the same question asked of months and quarters (they named
+    »ledighed 1. kvt. 2025« whatever was asked: »sygedagpenge i sommer 2024«)."""
+    at = next(i for i, token in enumerate(tokens) if token in words)
+    start = at
+    while start > 0 and tokens[start - 1] in _WHICH_PART:
+        start -= 1
+    which = set(tokens[start:at + 1])
+    if reason == "half_year":
+        part = "first" if which & _HALF_FIRST else "second" if which & _HALF_SECOND else ""
+    else:
+        part = _SEASONS.get(tokens[at][:3], "")
+    rest = tokens[:start] + tokens[at + 1:]
+    year = next((token for token in rest if _YEAR.match(token)), "")
+    # As typed, capitals kept (»i Herlev«): the examples are the question given back.
+    typed = {fold_letters(word.casefold()).replace("_", ""): word for word in _TOKEN.findall(text[:MAX_QUERY_LENGTH])}
+    asked = " ".join(typed.get(token, token) for token in rest if token != year).strip()
+    return NotUnderstood(text=text, reason=reason, asked=asked, year=year, part=part)
 
 
 def _as_typed(words: str, typed: dict[str, str]) -> str:
