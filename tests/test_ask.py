@@ -884,7 +884,32 @@ def test_a_share_asked_of_a_ranking_or_a_development_names_the_word(store, quest
 def test_a_share_of_a_part_the_figure_lacks_gives_no_share_and_a_share_of_no_part_names_the_word(store):
     result = ask(store, "hvor stor en andel af de ledige er kvinder")  # no køn in the sample store
     assert result.result.missing_breakdown and "pct. af alle" not in result.text
-    assert ask(store, "hvor stor en andel af befolkningen er ledige").result.query.unused == ("andel",)
+    assert ask(store, "hvor stor en andel af de ledige er der").result.query.unused == ("andel",)
+
+
+@pytest.mark.parametrize(("question", "indicator", "whole"), [
+    # it answered the population (53.996 personer) with »procent« named as not understood
+    ("hvor mange procent af befolkningen er på kontanthjælp", "kontanthjaelp_pct", "arbejdsstyrken 16-66 år"),
+    ("hvor stor en andel af befolkningen er på offentlig forsørgelse", "forsoergertryk", None),
+    # the count with »andel« named (a test of mine pinned that): the rate, and what it is of
+    ("hvor stor en andel af befolkningen er ledige", "ledighedsprocent", "arbejdsstyrken"),
+    # the count with »procent« named as not understood
+    ("hvor mange procent er ledige", "ledighedsprocent", None),
+    ("hvor mange procent er på kontanthjælp", "kontanthjaelp_pct", None)])
+def test_a_share_of_the_population_or_how_many_percent_is_the_figures_rate(store, question, indicator, whole):
+    result = ask(store, question)
+    answer = result.result
+    assert (answer.indicator.id, answer.query.unused) == (indicator, ())
+    assert answer.observation.value == store.get(indicator, answer.area.code, answer.observation.period).value
+    note = f"er i pct. af {whole}, ikke af hele befolkningen."
+    assert (note in result.text) == (whole is not None)
+
+
+def test_how_many_percent_a_figure_rose_is_its_change_and_a_figure_without_rate_names_the_word(store):
+    answer = ask(store, "hvor mange procent er ledigheden steget").result
+    assert answer.query.intent in ("development", "change") and answer.indicator.id == "ledige"
+    assert ask(store, "andel af indbyggerne på sygedagpenge").result.query.unused == ("andel",)
+    assert ask(store, "hvor stor en andel af befolkningen er over 65").result.indicator.id == "befolkning"
 
 
 @pytest.mark.parametrize(("question", "word"), [("ledighed før 2023", "før"), ("ledighed efter 2023", "efter"),

@@ -7,6 +7,7 @@ resolved against `today`, which the caller passes in: nothing here reads the clo
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -43,6 +44,8 @@ RECENT_YEARS = 2
 # is ranked, and the note says which is newer: the period before is likely that one, counted first.
 FEW_LACKING = 10
 NAMED_LACKING = 5  # areas without a value named in a ranking, up to this many (else counted)
+# What a rate is of, as its definition says it: »… i pct. af arbejdsstyrken 16-66 år.«
+_RATE_WHOLE = re.compile(r"\bi pct\. af ([^.]+?)\.")
 # A store's periods are few and Period is immutable: each spelling is read once per process.
 _period = lru_cache(maxsize=8192)(periods.parse)
 
@@ -222,6 +225,18 @@ class Answer:
         if self.extreme is not None:
             shown.append(self.extreme)
         return shown
+
+    @property
+    def other_whole(self) -> str | None:
+        """A rate asked as a share of the population (»hvor mange procent af befolkningen er på
+        kontanthjælp«) that is of another whole: that whole as its definition names it (»arbejdsstyrken
+        16-66 år«), "" when the definition does not say; None when there is nothing to say."""
+        if not self.query.of_population:
+            return None
+        whole = _RATE_WHOLE.search(self.indicator.definition)
+        if whole is None:
+            return ""
+        return None if whole.group(1).startswith("befolkningen") else whole.group(1)
 
     @property
     def sample_parts(self) -> list[tuple[str, str, str]]:

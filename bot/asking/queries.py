@@ -46,6 +46,10 @@ EXTREMES = {"high": "high", "most": "high", "low": "low", "fewest": "low"}
 _FIGURE_INTENTS = frozenset({"why", "development", "change", "definition"})
 ALL_AREAS = 98  # a ranking's top that lists every kommune (or region)
 SHARE_ARTICLES = frozenset({"de", "den", "det", "alle", "samtlige"})  # »andel af (alle) de ledige«
+POPULATION = "befolkning"  # »andel af befolkningen på kontanthjælp«: the other figure's rate
+# Question words before a rate word that ask the figure named after it as a rate (folded):
+# »hvor mange procent er ledige«, »hvor stor en andel er på kontanthjælp«.
+RATE_LEADS = frozenset({"hvor", "mange", "stor", "hoej", "hvad", "er", "en", "et", "den", "det", "hvilken"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +128,9 @@ class Query:
     # »pr. 1. maj«, »uge 12«, »sidste uge«: a day or week asked ("day", "week"); the figures are
     # monthly (or quarterly), so the answer gives the period holding it, said.
     finer: str = ""
+    # »hvor mange procent af befolkningen er på kontanthjælp«: a rate asked as a share of the
+    # residents; the answer says where the rate is of another whole (the arbejdsstyrke).
+    of_population: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -612,6 +619,7 @@ class _Reading:
     base_compared: bool = False  # the base came after »vs«, »mod«, … (not »siden«, »fra«)
     whole_year: bool = False  # a year named as a whole ("hele 2024")
     finer: str = ""  # a day or week asked: "day", "week" (Query.finer)
+    of_population: bool = False  # a rate asked »af befolkningen« (Query.of_population)
     comparative: bool = False  # "flere"/"højere" beside "kommuner" set the ranking's order
     count_gap: bool = False  # "hvor mange flere … end Ballerup": the counts' difference between two areas
     parts: dict[str, list[str]] = field(default_factory=dict)  # key -> two or more of its values named
@@ -989,9 +997,22 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             while j < len(tokens) and tokens[j] in SHARE_ARTICLES:
                 j += 1
             figure, figure_used = _phrase(tokens, j, vocab.indicators)
+            if figure == POPULATION and any(_phrase(tokens, k, vocab.indicators)[0] not in (None, POPULATION)
+                                            for k in range(j + figure_used, len(tokens))):
+                # »hvor mange procent af befolkningen er på kontanthjælp«: the figure named next, as a
+                # share of the residents, is its rate (it answered the population, 53.996 personer)
+                r.wants_rate, r.rate_word, i = True, " ".join(tokens[i:i + used]), j + figure_used
+                r.of_population = True
+                continue
             if figure:
                 r.indicator, r.share, i = figure, " ".join(tokens[i:i + used]), j + figure_used
                 continue
+        if rate and r.indicator is None and 0 < i and set(tokens[:i]) <= RATE_LEADS \
+                and not any(vocab.intents.get(t) in ("change", "development", "why") for t in tokens[i + used:]):
+            # »hvor mange procent er ledige«: the rate of the figure named after it (the count was given
+            # with »procent« not understood); »hvor mange procent er ledigheden steget« is a change in pct.
+            r.wants_rate, r.rate_word, i = True, " ".join(tokens[i:i + used]), i + used
+            continue
         if rate and (r.indicator or i == 0 or tokens[i - 1] in ("og", "i")):  # "og i procent?" follows up
             r.wants_rate, r.rate_word, i = True, " ".join(tokens[i:i + used]), i + used
             continue
@@ -1682,6 +1703,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         other_periods=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_periods)),
         mean=mean, count_gap=r.count_gap, only_parts=only_parts, extreme=r.extreme,
         extreme_year=r.extreme_year, compare_own=r.compare_own, threshold=r.threshold, finer=r.finer,
+        of_population=r.of_population and indicator in vocab.percentages,
         verdict=verdict,
         status=status, needed=r.needed, newest_shown=r.newest_shown,
         target_asked=intent != "target" and "target" in r.intents and not verdict, share_of=share_of,
