@@ -1670,3 +1670,10 @@ def test_chart_title_names_the_period_span_it_shows(store, text):
     first, last = (formats.period(o.period, short=True) for o in (answer.history[0], answer.history[-1]))
     assert spec.title.endswith(f", {first}–{last}")
     assert spec.title.startswith(answer.indicator.name[:1].upper())
+
+
+def test_how_high_a_figure_is_asks_its_level(store):
+    # »hvor høj er ledigheden« named »høj« as not understood; »er ledigheden høj« still does (a judgement)
+    answer = ask(store, "hvor høj er ledigheden").result
+    assert (answer.indicator.id, answer.query.unused, answer.rate is not None) == ("ledige", (), True)
+    assert ask(store, "er ledigheden høj").result.query.unused == ("høj",)

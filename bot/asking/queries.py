@@ -1042,8 +1042,8 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             r.verdict, i = r.verdict or token, i + 1  # »er vi bedre end landet«: said below, beside the areas
             continue
         if token in vocab.filler or token in vocab.indicators or token in vocab.by or token in vocab.compare \
-                or (token in vocab.descriptive and r.intents & {"why", "development"}):
-            i += 1
+                or (token in vocab.descriptive and (r.intents & {"why", "development"} or tokens[i - 1:i] == ["hvor"])):
+            i += 1  # (»hvor høj er ledigheden«: the level asked, the rate beside the count)
             continue
         when, used = _phrase(tokens, i, vocab.when)
         if when:  # read with the superlative (parse): »hvilket år var ledigheden lavest«
