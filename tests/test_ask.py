@@ -1677,3 +1677,19 @@ def test_how_high_a_figure_is_asks_its_level(store):
     answer = ask(store, "hvor høj er ledigheden").result
     assert (answer.indicator.id, answer.query.unused, answer.rate is not None) == ("ledige", (), True)
     assert ask(store, "er ledigheden høj").result.query.unused == ("høj",)
+
+
+@pytest.mark.parametrize("question", ["hvor ligger vi på forsørgertryk blandt kommunerne",
+                                      "top 3 kommuner med lavest aktiveringsgrad"])
+def test_a_ranking_of_the_few_kommuner_with_a_figure_says_so_first(store, question):
+    # »Ballerup er nr. 1 af 2« over a list of two, and only at the bottom »96 kommuner har ingen
+    # tal … og er ikke med«: easily read as a place among all 98 kommuner
+    result = ask(store, question)
+    ranking = result.result.ranking
+    held = len(ranking.rows)
+    assert held < ranking.without_data and held + ranking.without_data == 98
+    content = result.text.split("\n")
+    note = next(i for i, line in enumerate(content) if line.startswith(f"Kun {held} af 98 kommuner har tal for "))
+    assert "så rangeringen viser ikke, hvor Ballerup ligger blandt alle kommuner." in content[note]
+    assert note < next(i for i, line in enumerate(content) if line.startswith("1. "))
+    assert "har ingen tal for" not in result.text
