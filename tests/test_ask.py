@@ -809,6 +809,24 @@ def test_a_development_beside_another_area_gives_that_areas_change_over_the_same
     assert "; fra juli 2025 " in next(line for line in result.text.splitlines() if line.startswith("• Herlev"))
 
 
+@pytest.mark.parametrize(("question", "other", "base", "words"), [
+    ("ledighed maj 2025 til maj 2026 Ballerup og Herlev", "163", "2025-05", "; fra maj 2025 steget med 37 (+8,1 pct.)"),
+    ("sygedagpenge Q2 2026 vs Q2 2025 Ballerup og landet", "000", "2025-Q2", "; fra 2. kvt. 2025 steget med 1.863"),
+    ("ledighed Ballerup vs Albertslund 2024 vs 2025", "165", "2024", "; fra 2024 steget med 87 (+19,2 pct.)")])
+def test_a_change_beside_another_area_gives_that_areas_change_between_the_same_periods(store, question, other, base,
+                                                                                         words):
+    # »… Ballerup og Herlev« gave Herlev's level in maj 2026 alone under Ballerup's change
+    result = ask(store, question)
+    answer = result.result
+    assert answer.query.intent == "change" and answer.change.against.period == base
+    compared = answer.comparisons[0]
+    assert compared.area.code == other and compared.development.against.period == base
+    if len(base) > 4:  # a year is the average of its months: checked by its words
+        then = store.get(answer.indicator.id, other, base).value
+        assert compared.development.absolute == pytest.approx(compared.observation.value - then)
+    assert words in result.text
+
+
 def test_when_a_figure_peaked_beside_another_area_gives_that_areas_own_peak_not_a_ranking(store):
     # »hvornår var ledigheden højest vs landet« ranked the 98 kommuner
     result = ask(store, "hvornår var ledigheden højest vs landet")

@@ -861,6 +861,11 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         asked_change = change(current, base, indicator)
         if asked_change is None:
             base_missing = base_period
+        elif query.intent == "change":
+            # »ledighed maj 2025 til maj 2026 Ballerup og Herlev«: Herlev's change between the same
+            # periods too (its level in maj 2026 alone was given)
+            comparisons = [replace(c, development=change(c.observation, value_at(indicator, c.area.code, base_period),
+                                                         indicator)) if c.observation else c for c in comparisons]
         elif query.intent == "why":
             # What the data can say: which part moved most, and whether hele landet moved alike.
             candidates = [c for c in store.breakdowns(indicator.id, area.code)
