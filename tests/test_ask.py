@@ -1711,3 +1711,18 @@ def test_a_ranking_of_the_few_kommuner_with_a_figure_says_so_first(store, questi
     assert "så rangeringen viser ikke, hvor Ballerup ligger blandt alle kommuner." in content[note]
     assert note < next(i for i, line in enumerate(content) if line.startswith("1. "))
     assert "har ingen tal for" not in result.text
+
+
+def test_a_newest_figure_long_stopped_says_another_area_has_newer(store):
+    # »langtidsledige Fanø« gave juni 2025 as the newest without a word in November 2026, and
+    # »… vs Ballerup« compared Ballerup's juni 2025 under it, while Ballerup has juli 2026
+    newest = store.last_periods("langtidsledige", "151", "", "month", 1)[0]
+    for question in ("langtidsledige Fanø", "langtidsledige Fanø vs Ballerup"):
+        result = ask(store, question)
+        fano = result.result.observation
+        assert fano.area == "563" and fano.period < newest
+        assert result.result.newer_elsewhere[1] == newest
+        assert "De nyeste tal for langtidsledige i Fanø er fra juni 2025 – Ballerup har tal til juli 2026." in result.text
+    # a figure as new as its source's newest says nothing (beskæftigelse: 3. kvt. 2025 everywhere)
+    assert ask(store, "beskæftigelse").result.newer_elsewhere is None
+    assert ask(store, "ledighed Fanø").result.newer_elsewhere is None

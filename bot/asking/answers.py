@@ -44,6 +44,9 @@ RECENT_YEARS = 2
 # is ranked, and the note says which is newer: the period before is likely that one, counted first.
 FEW_LACKING = 10
 NAMED_LACKING = 5  # areas without a value named in a ranking, up to this many (else counted)
+# A newest figure this many months older than today (its period's end) is unusually old: the answer
+# looks whether another area has newer figures (monthly figures come 2-4 months after, quarters 3-6).
+STOPPED_MONTHS = {"month": 7, "quarter": 10, "year": 24}
 # What a rate is of, as its definition says it: »… i pct. af arbejdsstyrken 16-66 år.«
 _RATE_WHOLE = re.compile(r"\bi pct\. af ([^.]+?)\.")
 # A store's periods are few and Period is immutable: each spelling is read once per process.
@@ -209,6 +212,9 @@ class Answer:
     # No figure for the area asked, nor for the areas named beside it (»i Nordjylland og Syddanmark«): these
     also_without: tuple[Area, ...] = ()
     held_parts: tuple[str, ...] = ()  # the part asked is missing; the area has the figure for these (a few)
+    # The newest figure asked of an area whose series stopped long ago (Fanø's langtidsledige in juni
+    # 2025): another area (the configured kommune, else hele landet) and its newer period, said.
+    newer_elsewhere: tuple[Area, str] | None = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -785,6 +791,14 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     if current is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None)
     p = _period(current.period)
+    newer_elsewhere = None
+    if query.period.is_latest and made is None and not fell_back \
+            and (today.year * 12 + today.month) - (p.year * 12 + p.start_month + p.length) >= STOPPED_MONTHS[kind]:
+        # Older than figures usually are: look once at another area's newest (only then: one read)
+        other = areas.get(default_area if area.code != default_area else "000")
+        newest = store.last_periods(indicator.id, other.code, breakdown, kind, 1) if other else []
+        if newest and newest[0] > current.period:
+            newer_elsewhere = (other, newest[0])
     by_period = {o.period: o for o in series}
     upto = [o for o in series if o.period <= current.period and o.value is not None]
     history = tuple(upto[-HISTORY[kind]:]) if made is None else ()
@@ -897,7 +911,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         missing_breakdown=missing_breakdown, broader_of=broader_of, no_total=bool(breakdown) and not asked_breakdown, aggregate=made, change=asked_change, base_missing=base_missing,
         kept_breakdown=bool(missing_breakdown and breakdown) and
         parse_breakdown(breakdown).items() <= parse_breakdown(asked_breakdown).items(),
-        movers=tuple(movers[:3]), national_change=national_change, only_area=only_area,
+        movers=tuple(movers[:3]), national_change=national_change, only_area=only_area, newer_elsewhere=newer_elsewhere,
         extreme=extreme, extreme_span=span,
         share_indicator=(whole_indicator := catalogue.get(query.share_of) if query.share_of else None),
         share_whole=_published(observe(store, whole_indicator, area.code, "", current.period)[0])
