@@ -101,6 +101,20 @@ def test_rows_landing_on_one_breakdown_are_summed_and_a_missing_part_makes_the_s
     assert found == {"2026-05": 150.0, "2026-06": None}
 
 
+def test_one_area_twice_in_an_answer_is_one_figure_and_with_different_figures_fails():
+    columns = ["Periode", "Område", "Ydelsesgrupper", "A-kasse", "Antal ledige fuldtidspersoner"]
+    rows = [["2026M05", "Ballerup", "Ydelsesgrupper i alt", "I alt", 805],
+            ["2026M05", "Herlev", "Ydelsesgrupper i alt", "I alt", 590],
+            ["2026M05", "151", "Ydelsesgrupper i alt", "I alt", "805"]]  # Ballerup again, by its code
+    found = {o.area: o.value for o in normalise(answer([entry("ledige", "y25i01")], {"columns": columns, "rows": rows}),
+                                                AREAS, FETCHED)}
+    assert found == {"151": 805.0, "163": 590.0}  # not 1.610
+    rows[2][4] = 812
+    with pytest.raises(SourceError, match="to rækker for samme område, periode og opdeling har forskellige tal: "
+                                          r"\['2026M05', 'Ballerup', .*805\] og \['2026M05', '151', .*812\]; intet er gemt"):
+        normalise(answer([entry("ledige", "y25i01")], {"columns": columns, "rows": rows}), AREAS, FETCHED)
+
+
 def test_the_plan_groups_entries_sharing_a_query_and_reads_history_only_for_new_series():
     wanted = wanted_from(CATALOGUE, "jobindsats", ["ledige", "ledighedsprocent"])
     stored = {("ledige", "jobindsats:y25i01"): "2026-07", ("ledighedsprocent", "jobindsats:y25i01"): "2026-07"}

@@ -350,10 +350,19 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
         if any(None in c for c in label_cols):
             labels_col = [tuple("" if c is None else str(c) for c in labels) if None in labels else labels
                           for labels in labels_col]
-        keys = list(zip(period_col, area_col, labels_col))
-        # `_nykom=*` may repeat the Hele landet row that `_nykom=/` gives: the first one counts.
+        codes = list(map(area_of.__getitem__, area_col))
+        decoded = list(map(period_of.__getitem__, period_col))
+        # One row per area, period and labels, by the area's code: the same area under two
+        # spellings ("151", "Ballerup") is one row, not two to sum. `_nykom=*` may repeat the
+        # Hele landet row that `_nykom=/` gives: the first one counts.
+        keys = list(zip(decoded, codes, labels_col))
         positions_of: dict[tuple, list[int] | None]
         fresh = set(keys)  # hashed once: set operations reuse the stored hashes
+        if len(fresh) != len(keys):
+            clash = _differing_twin(keys, [cols[m] for m in measures])
+            if clash is not None:
+                raise fail(wording("jobindsats_twice", first=str(rows[clash[0]])[:120], second=str(rows[clash[1]])[:120]),
+                           wording("jobindsats_fix_shape"))
         if len(fresh) == len(keys) and seen.isdisjoint(fresh):
             seen |= fresh
             distinct = set(labels_col)
@@ -367,8 +376,6 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
                 if key not in seen:
                     seen.add(key)
                     positions_of.setdefault(key[2], []).append(i)
-        codes = list(map(area_of.__getitem__, area_col))
-        decoded = list(map(period_of.__getitem__, period_col))
         for labels, positions in positions_of.items():
             segment = _Segment(rows, positions, _gather(codes, positions), _gather(decoded, positions),
                                [_gather(cols[m], positions) for m in measures])
@@ -411,6 +418,25 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
         observations += observations_of_columns(item.indicator.id, codes, decoded, values.values(), breakdowns,
                                                 unit=item.indicator.unit, source=source, fetched_at=fetched_at)
     return observations
+
+
+def _same_figure(a: object, b: object) -> bool:
+    if a == b:
+        return True
+    try:
+        return parse_value(a) == parse_value(b)
+    except ValueProblem:
+        return False
+
+
+def _differing_twin(keys: list[tuple], measure_columns: list[Sequence]) -> tuple[int, int] | None:
+    """The first two rows of one answer with one key (area, period, labels) and different figures."""
+    first: dict[tuple, int] = {}
+    for i, key in enumerate(keys):
+        j = first.setdefault(key, i)
+        if j != i and not all(_same_figure(column[j], column[i]) for column in measure_columns):
+            return j, i
+    return None
 
 
 def _parse_cells(cells: list, segments: list[_Segment], number: int, measure: str, fail) -> list[float | None]:
