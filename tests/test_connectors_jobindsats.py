@@ -101,6 +101,14 @@ def test_rows_landing_on_one_breakdown_are_summed_and_a_missing_part_makes_the_s
     assert found == {"2026-05": 150.0, "2026-06": None}
 
 
+def test_a_moving_average_over_four_quarters_is_not_stored_as_the_quarter():
+    body = {"columns": ["Periode", "Område", "Ydelsesgrupper", "A-kasse", "Antal ledige fuldtidspersoner"],
+            "rows": [["2026QMAT02", "Ballerup", "Ydelsesgrupper i alt", "I alt", 790]]}
+    with pytest.raises(SourceError, match="periode '2026QMAT02' er et glidende gennemsnit over fire kvartaler, ikke "
+                                          "kvartalets eget tal; intet er gemt. Vælg i indicators/catalogue.toml"):
+        normalise(answer([entry("ledige", "y25i01")], body), AREAS, FETCHED)
+
+
 def test_one_area_twice_in_an_answer_is_one_figure_and_with_different_figures_fails():
     columns = ["Periode", "Område", "Ydelsesgrupper", "A-kasse", "Antal ledige fuldtidspersoner"]
     rows = [["2026M05", "Ballerup", "Ydelsesgrupper i alt", "I alt", 805],

@@ -326,6 +326,11 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
             bad_period = bad_area = len(rows)
             for cell in set(period_col):
                 if cell not in period_of:
+                    # `2026QMAT02` is the mean of the four quarters up to 2026Q02, not that quarter's
+                    # figure: stored as 2026-Q2 it would be answered as the quarter's.
+                    if "QMAT" in str(cell).upper():
+                        raise fail(wording("jobindsats_moving_average", period=cell),
+                                   wording("jobindsats_fix_moving_average"))
                     try:
                         period_of[cell] = str(periods.from_source(str(cell)))
                     except periods.PeriodError:
