@@ -153,6 +153,16 @@ def test_a_fault_leaves_the_store_exactly_as_it_was_and_records_the_failed_run(s
     assert "jobindsats, tabel y25" in last["error"]
 
 
+def test_a_period_id_it_cannot_read_in_a_tables_description_does_not_stop_the_run(store_path):
+    def odd_period_id(spec):
+        spec["periods"][0]["values"].append({"period_id": "2026M13"})
+        return spec
+
+    with ReplayServer(faults=[Fault("table/y25i09", mutate=odd_period_id)]) as server:
+        result = run(store_path, server)  # incremental: the description's ids are counted against the stored ones
+    assert result.ok and {t.table for t in result.tables} == {"y25i01", "y25i03", "y25i09"}
+
+
 def test_a_5xx_then_success_and_a_429_with_retry_after_complete_the_run(store_path):
     waits: list[float] = []
     faults = [Fault("data/y25i09", status=500, times=1),
