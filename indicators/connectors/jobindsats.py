@@ -175,14 +175,20 @@ def parse_spec(body: Any, table: str) -> TableSpec:
             source=NAME, table=table,
         )
     found: dict[str, list[str]] = {}
-    for entry in body["periods"]:
-        ids = [v["period_id"] for v in entry.get("values", []) if isinstance(v, dict) and "period_id" in v]
+    for entry in _objects(body["periods"]):
+        ids = [str(v["period_id"]) for v in _objects(entry.get("values")) if "period_id" in v]
         found[str(entry.get("periodtype_id"))] = sorted(ids, key=_period_order)
     hierarchies: list[str] = []
-    for dimension in body.get("dimensions", []):
+    for dimension in _objects(body.get("dimensions")):
         if dimension.get("dimension_id") == AREA_DIMENSION:
-            hierarchies = [h.get("hierarchy_id") for h in dimension.get("hierarchies", [])]
+            hierarchies = [str(h.get("hierarchy_id") or "") for h in _objects(dimension.get("hierarchies"))]
     return TableSpec(found, tuple(h for h in hierarchies if h))
+
+
+def _objects(value: object) -> list[dict]:
+    """The objects of a JSON list; anything else (a string, null) holds none. A description in
+    another shape then offers no periods, which `choose_periods` reports, instead of a traceback."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _period_order(period_id: str):
@@ -243,6 +249,8 @@ def _measure_column(columns: Sequence[str], measure: str) -> int | None:
 
 
 _PLAIN_CELLS = frozenset({float, type(None)})  # JSON numbers and nulls: stored as they are
+_TEXT = frozenset({str})
+_LABEL = frozenset({str, type(None)})
 
 
 @dataclass
@@ -323,6 +331,13 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
         rows = body_rows if short is None else body_rows[:short]
         if rows:
             cols = list(zip(*rows))
+            # Period, area and labels are text (a label may be null); a list or an object there is
+            # no answer to read, and could not be looked up.
+            for number, column in enumerate(cols[:first_value]):
+                if not set(map(type, column)) <= (_TEXT if number < 2 else _LABEL):
+                    at = next(i for i, c in enumerate(column) if type(c) not in (_TEXT if number < 2 else _LABEL))
+                    raise fail(wording("jobindsats_not_text", cell=str(column[at])[:40], column=columns[number],
+                                       row=str(rows[at])[:120]), wording("jobindsats_fix_shape"))
             period_col, area_col = cols[0], cols[1]
             bad_period = bad_area = len(rows)
             for cell in set(period_col):
