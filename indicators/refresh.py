@@ -468,8 +468,9 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
     checked: dict[str, list[Observation]] = {}
     for table, observations in fetched.items():
         try:  # every row is checked before anything is written: one bad row refuses its whole table
-            validation.check(observations, catalogue, this_year=int(now[:4]), where=source, source=source,
-                             row=lambda index, obs: validation.describe(obs), fix=fix)
+            validation.check(observations, catalogue, this_year=int(now[:4]),
+                             where=wording("http_where_table", source=source, table=table), source=source,
+                             row=lambda index, obs: validation.describe(obs), fix=fix, fetched_in=now[:7])
             checked[table] = observations
         except SourceError as error:
             failures[table] = error

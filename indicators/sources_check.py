@@ -102,10 +102,17 @@ def _jobindsats_tables(body: Any) -> dict[str, str]:
     return found
 
 
+def _objects(value: object) -> list[dict]:
+    """The objects of a JSON list; anything else (a string, null) holds none: an answer in another
+    shape then finds nothing, which the check reports, instead of a traceback."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
 def _measure_names(spec: dict) -> list[str]:
     names: list[str] = []
-    for group in spec.get("mgroups", []) or []:
-        for measure in group.get("measures", []) or []:
+    for group in _objects(spec.get("mgroups")):
+        measures = group.get("measures")
+        for measure in measures if isinstance(measures, list) else ():
             if isinstance(measure, str):
                 names.append(measure)
             elif isinstance(measure, dict):
@@ -119,8 +126,8 @@ def _measure_names(spec: dict) -> list[str]:
 
 
 def _hierarchy_ids(spec: dict) -> list[str]:
-    return [str(h.get("hierarchy_id")) for d in spec.get("dimensions", []) or []
-            for h in d.get("hierarchies", []) or [] if h.get("hierarchy_id")]
+    return [str(h.get("hierarchy_id")) for d in _objects(spec.get("dimensions"))
+            for h in _objects(d.get("hierarchies")) if h.get("hierarchy_id")]
 
 
 class _Jobindsats:
@@ -194,7 +201,7 @@ class _Statbank:
         info = self.info(source.table)
         if info is None:
             return [Problem(indicator, where, "tabel", source.table, closest(source.table, self.names()))]
-        variables = {fold(str(v.get("id"))): v for v in info["variables"] if isinstance(v, dict)}
+        variables = {fold(str(v.get("id"))): v for v in _objects(info["variables"])}
         problems = []
         for code, selection in source.variables.items():
             variable = variables.get(fold(code))
@@ -202,7 +209,7 @@ class _Statbank:
                 problems.append(Problem(indicator, where, "variabel", code,
                                         closest(code, [str(v.get("id")) for v in variables.values()])))
                 continue
-            values = [str(v.get("id")) for v in variable.get("values", []) if isinstance(v, dict)]
+            values = [str(v.get("id")) for v in _objects(variable.get("values"))]
             for value in (v.strip() for v in selection.split(",")):
                 if value and "*" not in value and value not in values:
                     problems.append(Problem(indicator, where, "værdi", f"{code}={value}", closest(value, values)))

@@ -89,6 +89,21 @@ def period_problem(text: str, this_year: int) -> str | None:
     return periods.plausible(period, this_year)
 
 
+@lru_cache(maxsize=8192)
+def fetched_period_problem(text: str, this_year: int, fetched_in: str | None) -> str | None:
+    """`period_problem`, and for a figure a source sent in the month `fetched_in` (`2026-08`): its
+    period must have begun by then. No source publishes a figure for a month to come; such a row
+    would become the newest figure every answer gives. None for `fetched_in` checks the period only
+    (a file may hold a forecast for next year)."""
+    found = period_problem(text, this_year)
+    if found or fetched_in is None:
+        return found
+    period, fetched = periods.parse(text), periods.parse(fetched_in)
+    if (period.year, period.start_month) > (fetched.year, fetched.start_month):
+        return wording("period_not_begun", month=fetched_in)
+    return None
+
+
 def storable(period: object, value: object, this_year: int) -> bool:
     """True when `store_problem` would find nothing; the fast test of the common case (a float in
     range, a well-spelled period), asked first on every row the store writes or reads."""
@@ -109,8 +124,9 @@ def store_problem(period: str, value: float | None, this_year: int) -> str | Non
     return period_problem(period, this_year) or value_problem(value)
 
 
-def observation_problem(obs: Observation, catalogue: Catalogue, this_year: int) -> str | None:
-    found = period_problem(obs.period, this_year) if isinstance(obs.period, str) else wording("period_shown", period=obs.period)
+def observation_problem(obs: Observation, catalogue: Catalogue, this_year: int,
+                        fetched_in: str | None = None) -> str | None:
+    found = fetched_period_problem(obs.period, this_year, fetched_in) if isinstance(obs.period, str) else wording("period_shown", period=obs.period)
     if found:
         return found
     if obs.indicator in catalogue:
@@ -130,7 +146,8 @@ def describe(obs: Observation) -> str:
 
 
 def problems_in(observations: Iterable[Observation], catalogue: Catalogue, this_year: int,
-                row: Callable[[int, Observation], str] | None = None) -> tuple[list[Problem], int]:
+                row: Callable[[int, Observation], str] | None = None,
+                fetched_in: str | None = None) -> tuple[list[Problem], int]:
     """The first MAX_REPORTED problems and how many rows have one."""
     row = row or (lambda index, obs: wording("row_of_answer", index=index, what=describe(obs)))
     found: list[Problem] = []
@@ -140,9 +157,9 @@ def problems_in(observations: Iterable[Observation], catalogue: Catalogue, this_
         value, period = obs.value, obs.period
         low, high = ranges.get(obs.indicator) or ranges.setdefault(obs.indicator, _range_of(obs.indicator, catalogue))
         if ((value is None or (type(value) is float and low <= value <= high))
-                and type(period) is str and period_problem(period, this_year) is None):
+                and type(period) is str and fetched_period_problem(period, this_year, fetched_in) is None):
             continue  # the common case, decided without building a message
-        reason = observation_problem(obs, catalogue, this_year)
+        reason = observation_problem(obs, catalogue, this_year, fetched_in)
         if reason:
             count += 1
             if len(found) < MAX_REPORTED:
@@ -163,7 +180,8 @@ _PERIOD = attrgetter("period")
 _VALUE = itemgetter(1)
 
 
-def all_plausible(observations: Sequence[Observation], catalogue: Catalogue, this_year: int) -> bool:
+def all_plausible(observations: Sequence[Observation], catalogue: Catalogue, this_year: int,
+                  fetched_in: str | None = None) -> bool:
     """True when `problems_in` would find nothing, decided per column: each distinct period once, and
     each run of one indicator's values by type, sum and bounds against its range. False only sends
     the caller to the row-by-row check, which names the rows; it refuses nothing by itself."""
@@ -171,7 +189,7 @@ def all_plausible(observations: Sequence[Observation], catalogue: Catalogue, thi
         found = set(map(_PERIOD, observations))
     except TypeError:  # an unhashable period: the row-by-row check names it
         return False
-    if not all(type(p) is str and period_problem(p, this_year) is None for p in found):
+    if not all(type(p) is str and fetched_period_problem(p, this_year, fetched_in) is None for p in found):
         return False
     ranges: dict[str, tuple[float, float]] = {}
     for indicator, run in groupby(map(_INDICATOR_VALUE, observations), key=itemgetter(0)):
@@ -196,10 +214,11 @@ def figures_within(values: list, low: float, high: float) -> bool:
 
 
 def check(observations: Sequence[Observation], catalogue: Catalogue, *, this_year: int, where: str, source: str,
-          fix: str, row: Callable[[int, Observation], str] | None = None) -> None:
-    """Raise ValidationError naming the first rows that cannot be stored; return if every row can."""
-    if all_plausible(observations, catalogue, this_year):
+          fix: str, row: Callable[[int, Observation], str] | None = None, fetched_in: str | None = None) -> None:
+    """Raise ValidationError naming the first rows that cannot be stored; return if every row can.
+    `fetched_in`: the month a source sent the rows in (see `fetched_period_problem`)."""
+    if all_plausible(observations, catalogue, this_year, fetched_in):
         return
-    found, count = problems_in(observations, catalogue, this_year, row)
+    found, count = problems_in(observations, catalogue, this_year, row, fetched_in)
     if count:
         raise ValidationError(summary(where, found, count, fix), found, source=source)

@@ -1,6 +1,8 @@
 """The one HTTP seam: retries on 429 and 5xx honouring Retry-After, timeouts, honest errors."""
 from __future__ import annotations
 
+import gzip
+
 import pytest
 
 from indicators.connectors.http import HttpClient, RetryPolicy, SourceError
@@ -74,3 +76,27 @@ def test_a_body_cut_off_is_not_json_and_says_so():
         with pytest.raises(SourceError) as raised:
             client(server, []).get_json("table/y25i01", table="y25i01")
     assert "ikke gyldig JSON" in str(raised.value) and not raised.value.permanent
+
+
+HUGE = {
+    "a body past the limit": Fault("table/", status=200, body=b"[" + b"1," * 1_000_000 + b"1]"),
+    "a small gzip body that unpacks past the limit": Fault(
+        "table/", status=200, body=gzip.compress(b" " * 5_000_000), headers={"Content-Encoding": "gzip"}),
+}
+
+
+@pytest.mark.parametrize("name", list(HUGE))
+def test_an_answer_larger_than_any_answer_is_not_read_on_and_says_what_to_check(name):
+    waits: list[float] = []
+    policy = RetryPolicy(attempts=3, backoff=0.01, timeout=5, max_bytes=1_000_000)
+    with ReplayServer(faults=[HUGE[name]]) as server:
+        http = HttpClient("jobindsats", server.jobindsats_url, headers={"Authorization": f"Bearer {TOKEN}"},
+                          policy=policy, sleep=waits.append, url_setting="JOBINDSATS_API_URL")
+        with pytest.raises(SourceError) as raised:
+            http.get_json("table/y25i01", table="y25i01")
+    assert str(raised.value) == (
+        "jobindsats, tabel y25i01: svaret er over 1 MB, langt mere end noget svar fra kilden; intet er gemt, og "
+        f"læsningen er stoppet. Tjek, at {server.jobindsats_url} (JOBINDSATS_API_URL) er selve API'et og ikke en "
+        "proxy eller en filserver.")
+    assert raised.value.permanent and waits == []  # asking again would read it all again
+

@@ -12,7 +12,9 @@ from indicators.connectors.jobindsats import (
     Answer,
     JobindsatsConnector,
     Query,
+    choose_periods,
     normalise,
+    parse_spec,
 )
 from indicators.types import Observation, observations_of_columns
 from tests.replay import RECORDED, ReplayServer, jobindsats_connector
@@ -99,6 +101,55 @@ def test_rows_landing_on_one_breakdown_are_summed_and_a_missing_part_makes_the_s
                      ["2026M06", "Ballerup", "Ydelsesgrupper i alt", "I alt", "25-29 år", None]]}
     found = {o.period: o.value for o in normalise(answer([entry("ledige_unge", "y25i01")], body), AREAS, FETCHED)}
     assert found == {"2026-05": 150.0, "2026-06": None}
+
+
+@pytest.mark.parametrize("at, cell", [(0, ["2026M05"]), (1, {"navn": "Ballerup"}), (2, ["I alt"]), (3, 5)])
+def test_a_list_object_or_number_where_text_belongs_fails_with_the_row_not_a_traceback(at, cell):
+    row = ["2026M05", "Ballerup", "Ydelsesgrupper i alt", "I alt", 805]
+    row[at] = cell
+    body = {"columns": ["Periode", "Område", "Ydelsesgrupper", "A-kasse", "Antal ledige fuldtidspersoner"],
+            "rows": [["2026M05", "Herlev", "Ydelsesgrupper i alt", "I alt", 590], row]}
+    column = body["columns"][at]
+    with pytest.raises(SourceError, match=f"kolonnen '{column}' skal rumme tekst, men en række har .*; intet er gemt"):
+        normalise(answer([entry("ledige", "y25i01")], body), AREAS, FETCHED)
+
+
+@pytest.mark.parametrize("periods", [["M"], [{"periodtype_id": "M", "values": None}]])
+def test_a_table_description_in_another_shape_says_it_offers_no_periods(periods):
+    spec = parse_spec({"table_id": "y25i01", "periods": periods, "dimensions": "_omrade"}, "y25i01")
+    query = Query("y25i01", (), "month", (entry("ledige", "y25i01"),), "2026-06")
+    with pytest.raises(SourceError, match="tabellen har ingen måneds-, kvartals- eller årsperioder"):
+        choose_periods(spec, query)
+
+
+def test_a_period_id_written_as_a_number_in_the_description_is_read_as_text():
+    spec = parse_spec({"periods": [{"periodtype_id": "M", "values": [{"period_id": "2026M06"}, {"period_id": 202607}]}],
+                       "dimensions": [{"dimension_id": "_omrade", "hierarchies": None}]}, "y25i01")
+    assert spec.periods == {"M": ["2026M06", "202607"]} and spec.area_hierarchies == ()
+    query = Query("y25i01", (), "month", (entry("ledige", "y25i01"),), "2026-06")
+    assert choose_periods(spec, query) == ("M", 2)  # the unreadable id counts as new; its rows would fail by name
+
+
+def test_a_moving_average_over_four_quarters_is_not_stored_as_the_quarter():
+    body = {"columns": ["Periode", "Område", "Ydelsesgrupper", "A-kasse", "Antal ledige fuldtidspersoner"],
+            "rows": [["2026QMAT02", "Ballerup", "Ydelsesgrupper i alt", "I alt", 790]]}
+    with pytest.raises(SourceError, match="periode '2026QMAT02' er et glidende gennemsnit over fire kvartaler, ikke "
+                                          "kvartalets eget tal; intet er gemt. Vælg i indicators/catalogue.toml"):
+        normalise(answer([entry("ledige", "y25i01")], body), AREAS, FETCHED)
+
+
+def test_one_area_twice_in_an_answer_is_one_figure_and_with_different_figures_fails():
+    columns = ["Periode", "Område", "Ydelsesgrupper", "A-kasse", "Antal ledige fuldtidspersoner"]
+    rows = [["2026M05", "Ballerup", "Ydelsesgrupper i alt", "I alt", 805],
+            ["2026M05", "Herlev", "Ydelsesgrupper i alt", "I alt", 590],
+            ["2026M05", "151", "Ydelsesgrupper i alt", "I alt", "805"]]  # Ballerup again, by its code
+    found = {o.area: o.value for o in normalise(answer([entry("ledige", "y25i01")], {"columns": columns, "rows": rows}),
+                                                AREAS, FETCHED)}
+    assert found == {"151": 805.0, "163": 590.0}  # not 1.610
+    rows[2][4] = 812
+    with pytest.raises(SourceError, match="to rækker for samme område, periode og opdeling har forskellige tal: "
+                                          r"\['2026M05', 'Ballerup', .*805\] og \['2026M05', '151', .*812\]; intet er gemt"):
+        normalise(answer([entry("ledige", "y25i01")], {"columns": columns, "rows": rows}), AREAS, FETCHED)
 
 
 def test_the_plan_groups_entries_sharing_a_query_and_reads_history_only_for_new_series():

@@ -49,6 +49,17 @@ def test_an_answer_cut_off_midline_fails_instead_of_storing_half():
         normalise(Answer(query("befolkning", "FOLK1AM"), text), AREAS, FETCHED)
 
 
+def test_a_row_given_twice_is_one_figure_and_twice_with_different_figures_fails():
+    # Ages 18 and 19 are summed into one breakdown on purpose; the same row twice is not two figures.
+    text = ("OMRÅDE;KØN;ALDER;TID;INDHOLD\n151;TOT;IALT;2026M01;53950\n461;TOT;IALT;2026M01;210000\n"
+            "151;TOT;IALT;2026M01;53950\n")
+    found = {(o.area, o.period): o.value for o in normalise(Answer(query("befolkning", "FOLK1AM"), text), AREAS, FETCHED)}
+    assert found == {("151", "2026-01"): 53950, ("461", "2026-01"): 210000}
+    with pytest.raises(SourceError, match="område '151', periode 2026M01 står to gange med forskellige tal "
+                                          "\\(linje 2 og 4: 53950 og 54000\\); intet er gemt"):
+        normalise(Answer(query("befolkning", "FOLK1AM"), text.removesuffix("53950\n") + "54000\n"), AREAS, FETCHED)
+
+
 def test_the_request_body_selects_codes_and_only_recent_years_when_incremental():
     body = query("ledighedsprocent", "AUS08", since_year=2025).body(this_year=2026)
     assert body["format"] == "BULK" and body["lang"] == "da" and body["valuePresentation"] == "Code"

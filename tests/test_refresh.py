@@ -105,6 +105,8 @@ def test_an_incremental_refresh_asks_only_for_the_newest_periods_and_a_few_back(
 UNKNOWN_LABEL = Fault("data/y25i09", mutate=lambda body: {
     **body, "rows": [[*r[:2], "Seniorjob", *r[3:]] if i == 5 else r for i, r in enumerate(body["rows"])]})
 RECORDED_422 = (RECORDED / "error_422_unknown_hierarchy.json").read_bytes()
+# A row for November 2026 in an answer fetched on 10 August 2026: no source has such a figure.
+NOT_BEGUN = Fault("data/y25i09", mutate=lambda body: {**body, "rows": [*body["rows"], ["2026M11", *body["rows"][0][1:]]]})
 
 FAULTS = {
     "401 (wrong token)": ([], {"token": "expired"}, "HTTP 401", "JOBINDSATS_TOKEN"),
@@ -121,6 +123,8 @@ FAULTS = {
     "wrong shape": ([Fault("data/y25i09", status=200, body=b'{"message": "maintenance"}')], {},
                     "ikke v3-formen", "JOBINDSATS_API_URL"),
     "unknown label": ([UNKNOWN_LABEL], {}, "mærkatet 'Seniorjob'", "Tilføj det under `labels` i [[indicator.langtidsledige"),
+    "a period not begun": ([NOT_BEGUN], {}, ("langtidsledige, 580, 2026-11: perioden var ikke begyndt, da tallene blev "
+                                             "hentet (2026-08) – går maskinens ur forkert?"), "udelad indikatoren"),
 }
 
 
@@ -147,6 +151,16 @@ def test_a_fault_leaves_the_store_exactly_as_it_was_and_records_the_failed_run(s
         last = store.runs()[0]
     assert (last["source"], last["status"]) == ("jobindsats", "failed") and says in last["error"]
     assert "jobindsats, tabel y25" in last["error"]
+
+
+def test_a_period_id_it_cannot_read_in_a_tables_description_does_not_stop_the_run(store_path):
+    def odd_period_id(spec):
+        spec["periods"][0]["values"].append({"period_id": "2026M13"})
+        return spec
+
+    with ReplayServer(faults=[Fault("table/y25i09", mutate=odd_period_id)]) as server:
+        result = run(store_path, server)  # incremental: the description's ids are counted against the stored ones
+    assert result.ok and {t.table for t in result.tables} == {"y25i01", "y25i03", "y25i09"}
 
 
 def test_a_5xx_then_success_and_a_429_with_retry_after_complete_the_run(store_path):

@@ -83,6 +83,25 @@ def test_a_statbank_table_or_value_that_does_not_exist_is_named():
     assert {f.number: f.state for f in report.figures}["1.1"] == "missing"
 
 
+def test_an_answer_in_another_shape_is_reported_as_not_found_not_a_traceback():
+    def hierarchies_as_text(body):
+        for dimension in body["dimensions"]:
+            dimension["hierarchies"] = [h["hierarchy_id"] for h in dimension["hierarchies"]]
+        return body
+
+    def values_null(body):
+        for variable in body["variables"]:
+            variable["values"] = None
+        return body
+
+    with ReplayServer(faults=[Fault("v3/table/y01a02", mutate=hierarchies_as_text),
+                              Fault("tableinfo/AUS08", mutate=values_null)]) as server:
+        report = check(server)
+    found = {(p.source, p.what, p.name) for p in report.problems}
+    assert ("jobindsats y01a02", "hierarki", "_aldera") in found
+    assert ("statbank AUS08", "værdi", "SAESONFAK=9") in found
+
+
 def test_closest_folds_case_and_accents():
     assert closest("Antal Ledige Fuldtidspersoner", ["antal ledige fuldtidspersoner", "Andel"]) == \
         ("antal ledige fuldtidspersoner",)

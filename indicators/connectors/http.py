@@ -69,6 +69,9 @@ class RetryPolicy:
     max_wait: float = 60.0  # a longer Retry-After is cut to this
     timeout: float = 30.0  # seconds for connect, read and write each
     deadline: float = 120.0  # seconds for one request in all: every try, wait and byte of the answer
+    # Bytes one answer may hold (after gzip): replayed from the real extracts, the largest is 1.5 MB. A body far
+    # larger is no answer to a query (a proxy, a file server, a gzip bomb) and would fill the memory.
+    max_bytes: int = 100_000_000
 
 
 # When the current refresh run must be over; set by `deadline()`.
@@ -118,6 +121,10 @@ def _retry_after(response: httpx.Response) -> float | None:
 def _body_excerpt(response: httpx.Response, limit: int = 200) -> str:
     text = response.text.strip().replace("\n", " ")
     return text[:limit] + ("…" if len(text) > limit else "")
+
+
+class _TooLarge(Exception):
+    """An answer grew past `RetryPolicy.max_bytes` while it was read."""
 
 
 class HttpClient:
@@ -222,8 +229,14 @@ class HttpClient:
             if time.monotonic() >= until:
                 raise self._too_slow(where, table, started, until, by_run)
             try:
-                response = self.client.request(method, path, params=params, json=json_body)
-                response.read()
+                response = self._receive(method, path, params, json_body)
+            except _TooLarge:
+                setting = wording("http_url_setting", name=self.url_setting) if self.url_setting else ""
+                raise SourceError(
+                    wording("http_too_large", where=where, megabytes=f"{self.policy.max_bytes / 1e6:g}",
+                            url=self.base_url, setting=setting),
+                    source=self.source, table=table, permanent=True,
+                ) from None
             except httpx.TimeoutException:
                 if time.monotonic() >= until:
                     raise self._too_slow(where, table, started, until, by_run) from None
@@ -257,6 +270,27 @@ class HttpClient:
         )
         failed.unreachable = unreachable  # read by indicators.refresh: no table of this source can answer
         raise failed
+
+    def _receive(self, method: str, path: str, params: Mapping[str, str] | None, json_body: Any) -> httpx.Response:
+        """Send one request and read its answer whole, but no more than `policy.max_bytes` of it."""
+        import httpx
+
+        request = self.client.build_request(method, path, params=params, json=json_body)
+        streamed = self.client.send(request, stream=True)
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in streamed.iter_bytes():  # decoded: a small gzip body cannot unpack past the limit
+                size += len(chunk)
+                if size > self.policy.max_bytes:
+                    raise _TooLarge()
+                chunks.append(chunk)
+        finally:
+            streamed.close()
+        # The body as read, under the same status and headers (less those describing the encoded body).
+        headers = [(name, value) for name, value in streamed.headers.multi_items()
+                   if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+        return httpx.Response(streamed.status_code, headers=headers, content=b"".join(chunks), request=request)
 
     def _error(self, response: httpx.Response, where: str, table: str) -> SourceError:
         status = response.status_code

@@ -175,14 +175,20 @@ def parse_spec(body: Any, table: str) -> TableSpec:
             source=NAME, table=table,
         )
     found: dict[str, list[str]] = {}
-    for entry in body["periods"]:
-        ids = [v["period_id"] for v in entry.get("values", []) if isinstance(v, dict) and "period_id" in v]
+    for entry in _objects(body["periods"]):
+        ids = [str(v["period_id"]) for v in _objects(entry.get("values")) if "period_id" in v]
         found[str(entry.get("periodtype_id"))] = sorted(ids, key=_period_order)
     hierarchies: list[str] = []
-    for dimension in body.get("dimensions", []):
+    for dimension in _objects(body.get("dimensions")):
         if dimension.get("dimension_id") == AREA_DIMENSION:
-            hierarchies = [h.get("hierarchy_id") for h in dimension.get("hierarchies", [])]
+            hierarchies = [str(h.get("hierarchy_id") or "") for h in _objects(dimension.get("hierarchies"))]
     return TableSpec(found, tuple(h for h in hierarchies if h))
+
+
+def _objects(value: object) -> list[dict]:
+    """The objects of a JSON list; anything else (a string, null) holds none. A description in
+    another shape then offers no periods, which `choose_periods` reports, instead of a traceback."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _period_order(period_id: str):
@@ -205,8 +211,9 @@ def choose_periods(spec: TableSpec, query: Query) -> tuple[str, int]:
     ids = spec.periods[period_type]
     if query.since is None or PERIOD_KINDS[period_type] != query.frequency:
         return period_type, len(ids)
-    since = periods.parse(query.since)
-    newer = sum(1 for i in ids if periods.from_source(i) > since)
+    # An id it cannot read counts as new: its rows, if the answer has any, then fail the table by name.
+    since = (0, periods.parse(query.since))
+    newer = sum(1 for i in ids if _period_order(i) > since)
     return period_type, min(len(ids), newer + REVISION_WINDOW)
 
 
@@ -242,6 +249,8 @@ def _measure_column(columns: Sequence[str], measure: str) -> int | None:
 
 
 _PLAIN_CELLS = frozenset({float, type(None)})  # JSON numbers and nulls: stored as they are
+_TEXT = frozenset({str})
+_LABEL = frozenset({str, type(None)})
 
 
 @dataclass
@@ -322,10 +331,22 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
         rows = body_rows if short is None else body_rows[:short]
         if rows:
             cols = list(zip(*rows))
+            # Period, area and labels are text (a label may be null); a list or an object there is
+            # no answer to read, and could not be looked up.
+            for number, column in enumerate(cols[:first_value]):
+                if not set(map(type, column)) <= (_TEXT if number < 2 else _LABEL):
+                    at = next(i for i, c in enumerate(column) if type(c) not in (_TEXT if number < 2 else _LABEL))
+                    raise fail(wording("jobindsats_not_text", cell=str(column[at])[:40], column=columns[number],
+                                       row=str(rows[at])[:120]), wording("jobindsats_fix_shape"))
             period_col, area_col = cols[0], cols[1]
             bad_period = bad_area = len(rows)
             for cell in set(period_col):
                 if cell not in period_of:
+                    # `2026QMAT02` is the mean of the four quarters up to 2026Q02, not that quarter's
+                    # figure: stored as 2026-Q2 it would be answered as the quarter's.
+                    if "QMAT" in str(cell).upper():
+                        raise fail(wording("jobindsats_moving_average", period=cell),
+                                   wording("jobindsats_fix_moving_average"))
                     try:
                         period_of[cell] = str(periods.from_source(str(cell)))
                     except periods.PeriodError:
@@ -350,10 +371,19 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
         if any(None in c for c in label_cols):
             labels_col = [tuple("" if c is None else str(c) for c in labels) if None in labels else labels
                           for labels in labels_col]
-        keys = list(zip(period_col, area_col, labels_col))
-        # `_nykom=*` may repeat the Hele landet row that `_nykom=/` gives: the first one counts.
+        codes = list(map(area_of.__getitem__, area_col))
+        decoded = list(map(period_of.__getitem__, period_col))
+        # One row per area, period and labels, by the area's code: the same area under two
+        # spellings ("151", "Ballerup") is one row, not two to sum. `_nykom=*` may repeat the
+        # Hele landet row that `_nykom=/` gives: the first one counts.
+        keys = list(zip(decoded, codes, labels_col))
         positions_of: dict[tuple, list[int] | None]
         fresh = set(keys)  # hashed once: set operations reuse the stored hashes
+        if len(fresh) != len(keys):
+            clash = _differing_twin(keys, [cols[m] for m in measures])
+            if clash is not None:
+                raise fail(wording("jobindsats_twice", first=str(rows[clash[0]])[:120], second=str(rows[clash[1]])[:120]),
+                           wording("jobindsats_fix_shape"))
         if len(fresh) == len(keys) and seen.isdisjoint(fresh):
             seen |= fresh
             distinct = set(labels_col)
@@ -367,8 +397,6 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
                 if key not in seen:
                     seen.add(key)
                     positions_of.setdefault(key[2], []).append(i)
-        codes = list(map(area_of.__getitem__, area_col))
-        decoded = list(map(period_of.__getitem__, period_col))
         for labels, positions in positions_of.items():
             segment = _Segment(rows, positions, _gather(codes, positions), _gather(decoded, positions),
                                [_gather(cols[m], positions) for m in measures])
@@ -411,6 +439,25 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
         observations += observations_of_columns(item.indicator.id, codes, decoded, values.values(), breakdowns,
                                                 unit=item.indicator.unit, source=source, fetched_at=fetched_at)
     return observations
+
+
+def _same_figure(a: object, b: object) -> bool:
+    if a == b:
+        return True
+    try:
+        return parse_value(a) == parse_value(b)
+    except ValueProblem:
+        return False
+
+
+def _differing_twin(keys: list[tuple], measure_columns: list[Sequence]) -> tuple[int, int] | None:
+    """The first two rows of one answer with one key (area, period, labels) and different figures."""
+    first: dict[tuple, int] = {}
+    for i, key in enumerate(keys):
+        j = first.setdefault(key, i)
+        if j != i and not all(_same_figure(column[j], column[i]) for column in measure_columns):
+            return j, i
+    return None
 
 
 def _parse_cells(cells: list, segments: list[_Segment], number: int, measure: str, fail) -> list[float | None]:

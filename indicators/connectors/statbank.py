@@ -168,6 +168,8 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str) -> list[Observation
     vocabulary = areas.vocabulary()
     maps = [LabelMap(item.source.breakdowns) for item in query.wanted]
     tallies = [Tally() for _ in query.wanted]
+    # (area, period, value codes) -> (line, value): a row given twice is one figure, not two to sum.
+    seen: dict[tuple, tuple[int, float | None]] = {}
     for line, row in enumerate(reader, start=2):
         if not row:
             continue
@@ -191,6 +193,14 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str) -> list[Observation
             raise fail(wording("statbank_bad_value", line=line, problem=problem),
                        wording("source_fix_report_numbers")) from None
         labels = [row[i] for i in label_at]
+        first = seen.setdefault((code, period, *labels), (line, value))
+        if first[0] != line:
+            if first[1] == value:
+                continue
+            raise fail(wording("statbank_twice", area=row[area_at], period=row[time_at], first=first[0], line=line,
+                               values=f"{first[1]:g} og {value:g}" if None not in (first[1], value)
+                               else f"{first[1]} og {value}"),
+                       wording("source_fix_later"))
         for item, labels_map, tally in zip(query.wanted, maps, tallies):
             placed = labels_map.place(labels, neutral, strict=True)
             if placed.unknown:
