@@ -93,6 +93,15 @@ def run_alerts(store: Store, ledger: Ledger, config: Config, channels: Channels,
                 ledger.queue(key=notice.key, target=view.target.id, kind=notice.kind, recipient=recipient,
                              subject=subject, body=body, sample_data=notice.state.sample_data, now=now, card=card,
                              content=content)
+    return deliver_due(store, ledger, config, channels, now, should_stop, run)
+
+
+def deliver_due(store: Store, ledger: Ledger, config: Config, channels: Channels, now: datetime,
+                should_stop: Callable[[], bool] = lambda: False, run: AlertRun | None = None) -> AlertRun:
+    """Send the alerts the ledger has due: new ones, and those a channel refused for the moment
+    (an SMTP outage, Slack or Teams down). No evaluation: the service retries with this between the
+    runs that bring new figures, which may be a month apart."""
+    run = run if run is not None else AlertRun()
     sent = send_due(ledger, ledger.due(NOTICE_KINDS), channels, now,  # the summary sends its own rows
                     chart_for=_alert_charts(store, config, channels, now), should_stop=should_stop)
     run.sent.extend(sent.sent)
