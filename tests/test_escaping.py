@@ -178,7 +178,8 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         "link_page.html.j2": [
             {"kind": kind, "link": Link(HOSTILE, action, HOSTILE, 0, HOSTILE), "target": v.target, "view": v,
              "state": v.state, "note": HOSTILE, "error": "empty_note", "actor": HOSTILE, "chart": None,
-             "snooze_days": 30, "used": UsedLink("id", HOSTILE, action, HOSTILE, HOSTILE, HOSTILE, NOW.isoformat())}
+             "snooze_days": 30, "resume": NOW.date(),
+             "used": UsedLink("id", HOSTILE, action, HOSTILE, HOSTILE, HOSTILE, NOW.isoformat())}
             for kind in ("confirm", "development", "used", "refused", "invalid", "expired", "unknown_target")
             for action in ("kvitter", "udsaet") for v in target_views[:1]],
     }
