@@ -137,3 +137,22 @@ def test_the_fact_sheet_with_a_summary_is_the_newest_complete_quarter():
     from bot.reports.summary_mailing import sheet_quarter
     assert [sheet_quarter(m) for m in ("2026-06", "2026-07", "2026-08", "2026-09", "2026-01")] == [
         "2026-Q2", "2026-Q2", "2026-Q2", "2026-Q3", "2025-Q4"]
+
+
+def test_a_past_month_s_summary_shows_the_targets_as_they_stood_that_month(sample_store_copy, tmp_path):
+    # May's summary (sent again, or late) showed under »Udvalgets mål« the targets on July's figures
+    # and 2. kvt., beside May's key figures; the board is now judged on the figures May ends by.
+    result = run_cli("summary", "--month", "2026-05", "--dry-run", db=sample_store_copy,
+                     env={"FAKTABOT_OUTBOX": str(tmp_path / "outbox")})
+    assert result.returncode == 0, result.stderr
+    board = result.stdout.split("Udvalgets mål", 1)[1].split("Størst bevægelse", 1)[0]
+    assert "Ungeledigheden i Ballerup: 7,7 pct. i maj 2026; loftet er 7,0 pct." in board
+    assert "Personer i fleksjob i Ballerup: 612 personer i maj 2026; målstien er 608" in board
+    assert "Sygedagpenge mv. i Ballerup: 1.254 personer i 1. kvt. 2026" in board
+    assert "juli 2026" not in board and "2. kvt. 2026" not in board
+    assert "Ungeledigheden: 7,7 pct. (maj 2026)" in result.stdout
+    # This month's summary is the stored states, as before.
+    july = run_cli("summary", "--month", "2026-07", "--dry-run", db=sample_store_copy,
+                   env={"FAKTABOT_OUTBOX": str(tmp_path / "outbox")})
+    assert "Ungeledigheden i Ballerup: 7,7 pct. i juli 2026" in july.stdout
+    assert "Sygedagpenge mv. i Ballerup: 1.222 personer i 2. kvt. 2026" in july.stdout

@@ -145,7 +145,7 @@ class Service:
             with self._turn(), self._store() as store:
                 context = TargetContext.load(store, self.config, now)
                 run = send_summary(store, self._ledger(store, now), self.config, month, now=now,
-                                   channels=self.channels, email=self.email, board=context.board_rows(),
+                                   channels=self.channels, email=self.email, board=context.board_rows(store, month, day),
                                    target_paths=context.path, should_stop=self.stop.is_set)
         except SummaryError as error:
             return self._record("summary", False, str(error))
