@@ -89,7 +89,8 @@ def cmd_alerts(args, settings: Settings, config: Config) -> int:
     for view, notice, subject, text in run.notices:
         terminal.send(Message(", ".join(view.target.recipients) or "–", subject, text, notice.key))
     where = sorted({str(settings.outbox) if d.channel == "outbox" else str(d.channel) for d in run.sent})
-    local = all(d.channel == "outbox" for d in run.sent)
+    # »Slack og e-mail er ikke sat op« only when neither is: a failed mail is not the outbox's.
+    local = all(d.channel == "outbox" for d in run.sent) and not settings.slack_enabled and not settings.smtp_enabled
     print(for_terminal(render.render("alert_run.txt.j2", run=run, dry_run=args.dry_run, where=where, local=local,
                                   targets=len(config.targets))))
     return 1 if run.failed else 0

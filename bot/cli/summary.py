@@ -68,5 +68,7 @@ def cmd_summary(args, settings: Settings, config: Config) -> int:
     for recipient, where in run.sent:
         say("summary_sent", recipient=recipient, where=where)
     for recipient, error in run.failed:
-        say("summary_failed", recipient=recipient, error=error)
+        key = ("summary_failed_unknown" if recipient in run.unknown
+               else "summary_failed_final" if recipient in run.final else "summary_failed")
+        say(key, recipient=recipient, error=error)
     return 1 if run.failed else 0
