@@ -54,6 +54,7 @@ class AlertRun:
     sent: list[Delivery] = field(default_factory=list)
     failed: list[tuple[Delivery, str]] = field(default_factory=list)
     without_recipients: list[str] = field(default_factory=list)
+    waiting: list[Delivery] = field(default_factory=list)  # a dry run: earlier alerts a real run sends again
 
 
 # (label, url) pairs of one-click links for a target and recipient (`links.Signer.alert_links`).
@@ -83,6 +84,7 @@ def run_alerts(store: Store, ledger: Ledger, config: Config, channels: Channels,
         if not view.target.recipients:
             run.without_recipients.append(view.target.id)
     if dry_run:
+        run.waiting = ledger.due(NOTICE_KINDS)  # failed for the moment, or queued and not yet tried
         return run
     with store.db.atomic():
         ledger.forget_states(keep=set(evaluation.states))  # targets taken out of the config

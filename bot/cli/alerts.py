@@ -112,7 +112,8 @@ def _release_unknown(ledger: Ledger, which: str) -> None:
 def print_status(store: Store) -> None:
     """`faktabot status`: how the targets stood at the last evaluation, and messages that did not go out."""
     ledger = Ledger(store.db)
-    text = render.render("alert_status.txt.j2", states=ledger.states(), failed=ledger.failed_deliveries())
+    text = render.render("alert_status.txt.j2", states=ledger.states(), failed=ledger.failed_deliveries(),
+                         retrying=ledger.retrying_deliveries())
     if text:
         print(for_terminal(text))
 

@@ -359,6 +359,12 @@ class Ledger:
             sql, params = sql + " WHERE target = ?", [target]
         return [_delivery(r) for r in self.db.query(sql + " ORDER BY id", params)]
 
+    def retrying_deliveries(self) -> list[Delivery]:
+        """Failed in a way a retry may fix, and due again at the next run (an outage)."""
+        rows = self.db.query("SELECT * FROM deliveries WHERE status = ? AND permanent = 0 AND attempts < ? ORDER BY id",
+                             [FAILED, MAX_ATTEMPTS])
+        return [_delivery(r) for r in rows]
+
     def failed_deliveries(self) -> list[Delivery]:
         """Failed for good, or stuck in `sending` (the process stopped mid-send; not retried, as it may
         have gone out)."""
