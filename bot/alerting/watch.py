@@ -63,12 +63,14 @@ LinkMaker = Callable[[str, str, datetime], list[tuple[str, str]]]
 
 def run_alerts(store: Store, ledger: Ledger, config: Config, channels: Channels, now: datetime,
                dry_run: bool = False, should_stop: Callable[[], bool] = lambda: False,
-               links: LinkMaker | None = None) -> AlertRun:
+               links: LinkMaker | None = None, replies_to_bot: bool = False) -> AlertRun:
     """Evaluate, keep the new states, and send every due notice once to each recipient.
 
     States and the deliveries rows for new notices are written in one transaction before anything
     is sent, so a crash cannot lose a notice or make one go out twice. A dry run writes nothing.
     With `links`, email and Teams recipients get their own signed one-click links in the message.
+    `replies_to_bot`: ask by email reads the mailbox the alerts are sent from, so a reply to an
+    alert mail reaches Faktabot, not a person: the mail does not ask for one.
     """
     evaluation = assess_all(store, ledger, config, now)
     by_id = {v.target.id: v for v in views(config.targets, evaluation.states)}
@@ -91,7 +93,7 @@ def run_alerts(store: Store, ledger: Ledger, config: Config, channels: Channels,
         ledger.save_states(list(evaluation.states.values()))
         for view, notice, subject, _text in run.notices:
             for recipient in view.target.recipients:
-                body, card, content = _for_recipient(view, notice, recipient, links, now)
+                body, card, content = _for_recipient(view, notice, recipient, links, now, replies_to_bot)
                 ledger.queue(key=notice.key, target=view.target.id, kind=notice.kind, recipient=recipient,
                              subject=subject, body=body, sample_data=notice.state.sample_data, now=now, card=card,
                              content=content)
@@ -112,14 +114,14 @@ def deliver_due(store: Store, ledger: Ledger, config: Config, channels: Channels
 
 
 def _for_recipient(view: TargetView, notice: Notice, recipient: str, links: LinkMaker | None,
-                   now: datetime) -> tuple[str, dict | None, dict | None]:
+                   now: datetime, replies_to_bot: bool = False) -> tuple[str, dict | None, dict | None]:
     """(text, Teams card, message model) one recipient gets: the notice built once as the message
     model with the recipient's own links (the signature names them, and only where no Slack button
     can do the same), rendered for the recipient's medium. Email renders its text and HTML parts
     from the model at send time; Slack and the outbox take the mrkdwn."""
     reachable = is_email(recipient) or is_teams(recipient)
     actions = links(view.target.id, recipient, now) if links and reachable and notice.kind in HAS_LINKS else []
-    content = notice_content(view, notice, actions)
+    content = notice_content(view, notice, actions, replies_to_bot=replies_to_bot and is_email(recipient))
     if is_teams(recipient):
         return media.text(content), media.card(content), None
     if is_email(recipient):

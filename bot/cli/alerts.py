@@ -83,7 +83,7 @@ def cmd_alerts(args, settings: Settings, config: Config) -> int:
 
         channels = channels_for(settings, clock.now, config)
         run = watch.run_alerts(store, ledger, config, channels, moment, dry_run=args.dry_run,
-                               links=link_maker(settings))
+                               links=link_maker(settings), replies_to_bot=settings.imap_enabled)
     # Each notice once on the terminal, addressed to all its recipients; the outbox has one file each.
     terminal = TerminalChannel(format=for_terminal)
     for view, notice, subject, text in run.notices:

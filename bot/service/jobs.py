@@ -120,7 +120,8 @@ class Service:
     def evaluate(self, now: datetime) -> JobOutcome:
         with self._turn(), self._store() as store:
             run = watch.run_alerts(store, self._ledger(store, now), self.config, self.channels, now,
-                                   should_stop=self.stop.is_set, links=self.links)
+                                   should_stop=self.stop.is_set, links=self.links,
+                                   replies_to_bot=self.settings.imap_enabled)
         return self._record("alerts", not run.failed,
                             f"{len(run.notices)} notices, {len(run.sent)} sent, {len(run.failed)} failed")
 
