@@ -93,6 +93,18 @@ def test_reminders_come_after_repeat_after_days(store, config, tmp_path):
     assert "Stadig bagud" in later.notices[0][3]
 
 
+def test_a_reminder_does_not_date_the_breach_to_the_day_faktabot_first_saw_it(store, config, tmp_path):
+    # Ungeledigheden has been over its ceiling every month since October 2021; the reminder said
+    # »Målet har været bagud siden 25. nov. 2026« (the first evaluation) beside »hver måned siden oktober 2021«.
+    ledger = Ledger(store.db)
+    watch.run_alerts(store, ledger, config, outbox(tmp_path), NOW)
+    later = watch.run_alerts(store, ledger, config, outbox(tmp_path), NOW + timedelta(days=30))
+    text = next(t for _, n, _, t in later.notices if n.target == "ungeledighed")
+    assert "hver måned siden oktober 2021" in text
+    assert "Faktabot har meldt målet bagud siden 25. nov. 2026 og minder om det hver 30. dag" in text
+    assert "Målet har været bagud siden" not in text
+
+
 class Flaky:
     """A channel that fails the first `failures` sends, temporarily or for good."""
 

@@ -118,3 +118,23 @@ def test_the_terminal_preview_is_plain_text_with_the_operators_command(sample_st
         assert "*" not in block and ":warning:" not in block and ":red_circle:" not in block
         assert "knappen »Kvittér…« herunder" not in block
     assert 'faktabot alerts --ack sygedagpenge --note "hvad der gøres"' in result.stdout
+
+
+def test_mails_waiting_for_a_retry_are_named_by_the_preview_status_and_the_run(sample_store_copy, tmp_path, smtp):
+    # After an SMTP outage the preview said »Ingen beskeder er klar til at blive sendt« and `status`
+    # said nothing, though the next `faktabot alerts` sends the three breach mails.
+    down = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": "1", "SMTP_SECURITY": "none", "MAIL_FROM": "faktabot@example.org",
+            "FAKTABOT_OUTBOX": str(tmp_path / "outbox")}
+    assert run_cli("alerts", db=sample_store_copy, env=down).returncode == 1
+    preview = run_cli("alerts", "--dry-run", db=sample_store_copy, env=down).stdout
+    assert "Prøvekørsel – intet er sendt eller gemt. Ingen nye beskeder." in preview
+    assert "3 beskeder, der ikke kom ud før, sendes igen ved en rigtig kørsel:" in preview
+    assert ("  »Faktabot: Bagud – Færre på sygedagpenge (målsti), Ballerup (eksempeldata)« til "
+            "sygedagpenge-teamleder@example.org – SMTP 127.0.0.1:1 kan ikke nås (") in preview
+    status = run_cli("status", db=sample_store_copy, env=down).stdout
+    assert status.count("Besked venter på at blive sendt igen: ") == 3
+    assert "til jobcenterchef@example.org – SMTP 127.0.0.1:1 kan ikke nås (" in status and "(forsøg 1 af 5)." in status
+    # SMTP is back: the run says what it sent (it said »Sendt: 3 beskeder – lagt i email.«).
+    again = run_cli("alerts", db=sample_store_copy, env={**down, "SMTP_PORT": str(smtp.port)})
+    assert again.returncode == 0 and len(smtp.messages) == 3
+    assert again.stdout.strip() == "Sendt: 3 beskeder, der ikke kom ud før – med e-mail."

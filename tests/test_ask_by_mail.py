@@ -335,3 +335,18 @@ def test_a_follow_up_of_a_follow_up_keeps_the_thread(imap, smtp, service):
         assert service.mail(NOW).ok
         refs = f"{refs} <t{number}@kommune.dk> {smtp.messages[-1]['Message-ID']}"
     assert "Ledige i Aarhus, maj 2026" in smtp.messages[-1].get_body(("plain",)).get_content()
+
+
+def test_alert_mails_do_not_ask_for_a_reply_the_bot_would_answer(imap, smtp, service):
+    # With ask by email on, the alert mail said »Svar på denne mail med en kort note …, så kvitterer den,
+    # der driver Faktabot, målet for jer«: the reply reached Faktabot's mailbox and was answered as a
+    # question (»Vi har vedtaget en handleplan … 3. dec.« got sygedagpenge for 4. kvt. 2025), the note lost.
+    assert service.evaluate(NOW).ok
+    alerts = [m for m in smtp.messages if m["Subject"].startswith("Faktabot: Bagud")]
+    assert len(alerts) == 3
+    for message in alerts:
+        plain = message.get_body(("plain",)).get_content()
+        assert "Svar ikke på denne mail – svaret går til Faktabot, ikke til en person." in plain
+        assert "Skriv en kort note om det til den, der driver Faktabot, som så kvitterer målet for jer." in plain
+        assert "Svar på denne mail" not in plain
+        assert "Svar ikke på denne mail" in message.get_body(("html",)).get_content()

@@ -111,8 +111,11 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
     views_ctx = [{"v": v, "n": n} for v, n in notices]
     return {
         "alert_subject.txt.j2": views_ctx,
-        "alert_run.txt.j2": [{"run": run, "dry_run": False, "where": [HOSTILE], "local": True, "targets": 3}],
-        "alert_status.txt.j2": [{"states": {v.target.id: v.state for v in target_views}, "failed": [delivery]}],
+        "alert_run.txt.j2": [{"run": run, "dry_run": False, "where": [HOSTILE], "local": True, "targets": 3},
+                             {"run": dataclasses.replace(run, notices=[], waiting=[delivery]), "dry_run": True,
+                              "where": [], "local": False, "targets": 3}],
+        "alert_status.txt.j2": [{"states": {v.target.id: v.state for v in target_views}, "failed": [delivery],
+                                 "retrying": [delivery]}],
         "answer.txt.j2": [{"a": a} for a in answers],
         "chart_labels.txt.j2": [{"a": a} for a in answers if a.observation is not None],
         "summary_chart_alt.txt.j2": [{"a": a} for a in answers if a.observation is not None and a.history],
@@ -181,7 +184,8 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         "link_page.html.j2": [
             {"kind": kind, "link": Link(HOSTILE, action, HOSTILE, 0, HOSTILE), "target": v.target, "view": v,
              "state": v.state, "note": HOSTILE, "error": "empty_note", "actor": HOSTILE, "chart": None,
-             "snooze_days": 30, "used": UsedLink("id", HOSTILE, action, HOSTILE, HOSTILE, HOSTILE, NOW.isoformat())}
+             "snooze_days": 30, "resume": NOW.date(),
+             "used": UsedLink("id", HOSTILE, action, HOSTILE, HOSTILE, HOSTILE, NOW.isoformat())}
             for kind in ("confirm", "development", "used", "refused", "invalid", "expired", "unknown_target")
             for action in ("kvitter", "udsaet") for v in target_views[:1]],
     }

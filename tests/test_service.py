@@ -8,8 +8,10 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -17,6 +19,7 @@ from bot import clock
 from bot.cli.compose import build_service
 from bot.clock import TIMEZONE
 from bot.config import Config, load_config
+from bot.delivery.channels import Channels, DeliveryError, Message
 from bot.service import ServiceError
 from bot.service.scheduler import schedule
 from bot.settings import load_settings
@@ -87,6 +90,39 @@ def test_a_failed_refresh_keeps_the_store_and_is_recorded(sample_store_copy, tmp
     conn = sqlite3.connect(sample_store_copy)
     assert conn.execute("SELECT count(*) FROM observations").fetchone() == count
     assert conn.execute("SELECT status FROM refresh_runs WHERE source = 'statbank'").fetchall()[-1][0] == "failed"
+
+
+class Outage:
+    """An alert channel whose server is down for the first `failures` sends (a temporary refusal)."""
+
+    name = "outage"
+
+    def __init__(self, failures: int):
+        self.failures, self.sent = failures, []
+
+    def send(self, message: Message) -> str:
+        if self.failures:
+            self.failures -= 1
+            raise DeliveryError("421 4.3.2 Service not available", permanent=False)
+        self.sent.append(message)
+        return "outage:ok"
+
+
+def test_an_alert_that_failed_is_sent_at_the_next_refresh_even_without_new_figures(sample_store_copy, tmp_path,
+                                                                                  statbank):
+    # The breach mails failed at the morning's run (SMTP down). Jobindsats brings nothing new the next
+    # days, so nothing is evaluated; the mails must still go out then, not wait a month for new figures.
+    outage = Outage(failures=6)
+    nothing_new = SimpleNamespace(ok=True, landed=True, rows=0, inserted=0, updated=0, newest="2026-07")
+    service = replace(service_for(sample_store_copy, tmp_path / "outbox", statbank), channels=Channels(outbox=outage),
+                      refreshers={"jobindsats": lambda store, now: nothing_new})
+    first = service.evaluate(at("2026-11-25 06:30"))
+    assert not first.ok and "6 failed" in first.text and outage.sent == []
+    service.refresh("jobindsats", at("2026-11-26 06:30"))
+    assert len(outage.sent) == 6
+    assert {status for _, _, status in deliveries(sample_store_copy)} == {"sent"}
+    service.refresh("jobindsats", at("2026-11-27 06:30"))  # sent once: nothing goes twice
+    assert len(outage.sent) == 6
 
 
 @pytest.mark.parametrize(("expression", "message"), [

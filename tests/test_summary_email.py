@@ -64,6 +64,25 @@ def test_a_permanent_refusal_is_recorded_and_not_retried(smtp, sample_store_copy
     assert smtp.messages == []  # a 5xx is final: the operator fixes the address
 
 
+def test_the_operator_is_told_whether_a_failed_mail_is_tried_again(smtp, sample_store_copy, tmp_path):
+    # A 550 is final, yet `faktabot alerts` said »Der prøves igen ved næste kørsel.« and `summary`
+    # »– prøves igen ved næste kørsel.«; an outage said it twice (the SMTP error already said it).
+    env = smtp_env(smtp, tmp_path / "outbox")
+    smtp.rcpt_reply = "550 5.1.1 Ukendt modtager"
+    alerts = run_cli("alerts", db=sample_store_copy, env=env).stdout
+    assert ("Kunne ikke sende til jobcenterchef@example.org: SMTP 127.0.0.1:" in alerts
+            and "550 5.1.1 Ukendt modtager. Der prøves ikke igen." in alerts)
+    assert "prøves igen" not in alerts
+    assert "Slack og e-mail er ikke sat op" not in alerts  # e-mail is: the Slack posts went to the outbox
+    summary = run_cli("summary", "--month", "2026-07", db=sample_store_copy, env=env).stdout
+    assert "IKKE sendt til ledelse@example.org: " in summary and "550 5.1.1 Ukendt modtager – prøves ikke igen." in summary
+    assert "prøves igen" not in summary
+    down = {**env, "SMTP_PORT": "1"}  # nothing listens there: temporary
+    outage = run_cli("summary", "--month", "2026-06", db=sample_store_copy, env=down).stdout
+    assert outage.count("IKKE sendt til") == 2 and outage.count("prøve") == 2
+    assert "kan ikke nås (" in outage and ") – prøves igen ved næste kørsel." in outage
+
+
 def test_a_temporary_refusal_is_retried_on_the_next_run_and_delivered_once(smtp, sample_store_copy, tmp_path):
     smtp.rcpt_reply = "451 4.3.0 Prøv igen senere"
     env = smtp_env(smtp, tmp_path / "outbox")
@@ -137,3 +156,22 @@ def test_the_fact_sheet_with_a_summary_is_the_newest_complete_quarter():
     from bot.reports.summary_mailing import sheet_quarter
     assert [sheet_quarter(m) for m in ("2026-06", "2026-07", "2026-08", "2026-09", "2026-01")] == [
         "2026-Q2", "2026-Q2", "2026-Q2", "2026-Q3", "2025-Q4"]
+
+
+def test_a_past_month_s_summary_shows_the_targets_as_they_stood_that_month(sample_store_copy, tmp_path):
+    # May's summary (sent again, or late) showed under »Udvalgets mål« the targets on July's figures
+    # and 2. kvt., beside May's key figures; the board is now judged on the figures May ends by.
+    result = run_cli("summary", "--month", "2026-05", "--dry-run", db=sample_store_copy,
+                     env={"FAKTABOT_OUTBOX": str(tmp_path / "outbox")})
+    assert result.returncode == 0, result.stderr
+    board = result.stdout.split("Udvalgets mål", 1)[1].split("Størst bevægelse", 1)[0]
+    assert "Ungeledigheden i Ballerup: 7,7 pct. i maj 2026; loftet er 7,0 pct." in board
+    assert "Personer i fleksjob i Ballerup: 612 personer i maj 2026; målstien er 608" in board
+    assert "Sygedagpenge mv. i Ballerup: 1.254 personer i 1. kvt. 2026" in board
+    assert "juli 2026" not in board and "2. kvt. 2026" not in board
+    assert "Ungeledigheden: 7,7 pct. (maj 2026)" in result.stdout
+    # This month's summary is the stored states, as before.
+    july = run_cli("summary", "--month", "2026-07", "--dry-run", db=sample_store_copy,
+                   env={"FAKTABOT_OUTBOX": str(tmp_path / "outbox")})
+    assert "Ungeledigheden i Ballerup: 7,7 pct. i juli 2026" in july.stdout
+    assert "Sygedagpenge mv. i Ballerup: 1.222 personer i 2. kvt. 2026" in july.stdout

@@ -9,7 +9,7 @@ import json
 import threading
 import time
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -30,6 +30,8 @@ from bot.service.health import Heartbeat
 from bot.service.healthserver import probe
 from bot.settings import SettingsError, load_settings
 from indicators.store import Store
+from indicators.types import Observation
+from rules.engine import evaluate
 from tests.conftest import REPO
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -284,6 +286,30 @@ def test_a_prefetched_link_changes_nothing(site):
     snoozed = httpx.post(local(found["Udsæt 30 dage"], site["base"]), data={})
     assert snoozed.status_code == 200
     assert state(site["db"], "sygedagpenge").snoozed_until == (site["clock"]["now"] + timedelta(days=30)).date()
+
+
+def test_udsaet_says_what_it_does_and_the_day_messages_come_again(site, config):
+    # The page promised »Ændrer status sig, får du besked som før« and »udsat til og med 25. dec.«, but a
+    # snooze holds every message, a change of status too, and they come again on that day, not after it.
+    url = local(mailed_links(site["outbox"], "sygedagpenge")["Udsæt 30 dage"], site["base"])
+    page = httpx.get(url).text
+    assert "Beskeder om målet sættes på pause i 30 dage, til 25. dec. 2026." in page
+    assert "Ændrer status sig i mellemtiden, får du besked, når pausen slutter." in page
+    assert "som før" not in page
+    done = httpx.post(url, data={"name": "Mette Holm"}).text
+    assert "Beskeder om målet er sat på pause til 25. dec. 2026. Ændrer status sig i mellemtiden, får du besked den dag." in done
+    snoozed = state(site["db"], "sygedagpenge")
+    assert snoozed.snoozed_until == date(2026, 12, 25)
+    # What the engine does with it: a resolution during the pause is held, and told on that day.
+    target = config.target("sygedagpenge")
+    better = [Observation("sygedagpenge", "151", "2026-Q3", 1000.0, source="eksempeldata")]
+    during = evaluate([target], better, {"sygedagpenge": snoozed}, datetime(2026, 12, 24, 9, tzinfo=UTC))
+    assert during.notices == ()
+    on_the_day = evaluate([target], better, during.states, datetime(2026, 12, 25, 9, tzinfo=UTC))
+    assert [n.kind for n in on_the_day.notices] == ["resolved"]
+    # Used already: the day in Danish, as everywhere else (it said 2026-11-25).
+    again = httpx.post(url, data={}).text
+    assert "Der blev handlet på linket 25. nov. 2026 af Mette Holm." in again and "2026-11-25" not in again
 
 
 def test_forged_tampered_unsigned_and_expired_links_change_nothing(site, config):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot import clock
 from bot.alerting.views import (
     STATUS_ORDER,
     TargetView,
@@ -30,6 +31,7 @@ from bot.delivery.ledger import Ledger
 from bot.rendering import render
 from bot.rendering.charts import GoalPath
 from bot.rendering.message import Line
+from indicators import periods
 from indicators.catalogue import default_areas
 from indicators.store import Store
 from indicators.types import Observation
@@ -172,13 +174,34 @@ class TargetContext:
             return render_board(shown, self.now, self.config, asked=query.status, total=total)
         return render_board(shown, self.now, self.config, when_met=query is not None and query.when_met)
 
-    def board_rows(self) -> list[BoardRow]:
+    def board_rows(self, store: Store | None = None, month: str | None = None,
+                   summary_day: int = 1) -> list[BoardRow]:
+        """The targets' board in the monthly summary, worst first. With `store` and `month`, as the
+        targets stood on that month's figures: July's summary sent again in December showed
+        November's figures under »Udvalgets mål«, beside July's key figures."""
         from bot.reports.summary import BoardRow
 
-        ordered = sorted(self.views, key=lambda v: STATUS_ORDER[v.state.status])
+        shown = self.views if store is None or month is None else self._as_of(store, month, summary_day)
+        ordered = sorted(shown, key=lambda v: STATUS_ORDER[v.state.status])
         return [BoardRow(name=v.target.name, status=v.state.status, text=target_line(v),
                          reason=target_reason(v), note=v.state.ack.note if v.state.ack else None,
                          sample_data=v.state.sample_data) for v in ordered]
+
+    def _as_of(self, store: Store, month: str, summary_day: int) -> list[TargetView]:
+        """The views, with every target whose stored state rests on a period after `month` judged
+        again on the figures that period ends by, at the moment that month's summary was due (day
+        `summary_day` of the month after, so its figures are not stale by today's date). Neither an
+        acknowledgement nor a snooze of today is carried back."""
+        end = periods.parse(month)
+        later = [v.target for v in self.views
+                 if v.state.period is not None and not periods.parse(v.state.period).ends_by(end)]
+        if not later:
+            return self.views
+        cut = [o for o in observations_for(store, later) if periods.parse(o.period).ends_by(end)]
+        after = end.shift(1)
+        due = datetime(after.year, after.start_month, summary_day, 7, tzinfo=clock.TIMEZONE)
+        again = {v.target.id: v for v in views(later, evaluate(later, cut, {}, min(due, self.now)).states)}
+        return [again.get(v.target.id, v) for v in self.views]
 
     def chart(self, store: Store, target: Target, now: datetime) -> Chart | None:
         """The chart an alert about `target` carries: its development, as »udvikling i …« answers it."""

@@ -167,14 +167,15 @@ def _show(link: Link, target, store: Store, ledger: Ledger, config: Config, now:
     states = ledger.states()
     view = views([target], states)[0] if target.id in states else None
     if link.action != DEVELOPMENT:
-        return _page("confirm", link=link, target=target, view=view, error=None, actor="")
+        return _page("confirm", link=link, target=target, view=view, error=None, actor="",
+                     resume=now.date() + timedelta(days=SNOOZE_DAYS))
     chart = TargetContext.load(store, config, now).chart(store, target, now)
     picture = base64.b64encode(chart.png).decode("ascii") if chart is not None else None
     return _page("development", link=link, target=target, view=view, chart=picture)
 
 
 def _page(kind: str, **context) -> str:
-    for name in ("link", "target", "view", "state", "note", "used", "error", "chart"):
+    for name in ("link", "target", "view", "state", "note", "used", "error", "chart", "resume"):
         context.setdefault(name, None)
     context.setdefault("actor", "")
     return render.render("link_page.html.j2", kind=kind, snooze_days=SNOOZE_DAYS, **context)

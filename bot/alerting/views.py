@@ -75,10 +75,12 @@ def views(targets: Sequence[Target], states: dict[str, TargetState], catalogue: 
 ACTIONABLE = ("breached", "at_risk", "no_data", "reminder")  # as watch.HAS_LINKS: the Slack buttons too
 
 
-def notice_content(view: TargetView, notice: Notice, links: Sequence[tuple[str, str]] = ()) -> message.Content:
+def notice_content(view: TargetView, notice: Notice, links: Sequence[tuple[str, str]] = (),
+                   replies_to_bot: bool = False) -> message.Content:
     """One notice as the message model: the headline, the reason, the forecast, a reminder's
     history, what to do (with the recipient's signed `links`), the source and the eksempeldata mark.
-    Each medium renders it (`bot.rendering.message`)."""
+    `replies_to_bot`: a reply to the mail reaches Faktabot's mailbox (ask by email), so the mail
+    must not ask for one. Each medium renders it (`bot.rendering.message`)."""
     state = view.state
     texts = [render.macro("_targets.j2", "reason", view, email=True)]
     if state.forecast:
@@ -89,7 +91,8 @@ def notice_content(view: TargetView, notice: Notice, links: Sequence[tuple[str, 
         headline=render.macro("_targets.j2", "headline", view, notice), status=state.status,
         sections=(message.paragraphs(*texts),),
         links=tuple(message.Link(label, url) for label, url in links),
-        action=message.ACKNOWLEDGE if notice.kind in ACTIONABLE else "",
+        action=(message.ACKNOWLEDGE_NO_REPLY if replies_to_bot else message.ACKNOWLEDGE)
+        if notice.kind in ACTIONABLE else "",
         sample_data=state.sample_data, source=render.macro("_targets.j2", "source_line", state))
 
 

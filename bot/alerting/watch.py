@@ -54,6 +54,7 @@ class AlertRun:
     sent: list[Delivery] = field(default_factory=list)
     failed: list[tuple[Delivery, str]] = field(default_factory=list)
     without_recipients: list[str] = field(default_factory=list)
+    waiting: list[Delivery] = field(default_factory=list)  # a dry run: earlier alerts a real run sends again
 
 
 # (label, url) pairs of one-click links for a target and recipient (`links.Signer.alert_links`).
@@ -62,12 +63,14 @@ LinkMaker = Callable[[str, str, datetime], list[tuple[str, str]]]
 
 def run_alerts(store: Store, ledger: Ledger, config: Config, channels: Channels, now: datetime,
                dry_run: bool = False, should_stop: Callable[[], bool] = lambda: False,
-               links: LinkMaker | None = None) -> AlertRun:
+               links: LinkMaker | None = None, replies_to_bot: bool = False) -> AlertRun:
     """Evaluate, keep the new states, and send every due notice once to each recipient.
 
     States and the deliveries rows for new notices are written in one transaction before anything
     is sent, so a crash cannot lose a notice or make one go out twice. A dry run writes nothing.
     With `links`, email and Teams recipients get their own signed one-click links in the message.
+    `replies_to_bot`: ask by email reads the mailbox the alerts are sent from, so a reply to an
+    alert mail reaches Faktabot, not a person: the mail does not ask for one.
     """
     evaluation = assess_all(store, ledger, config, now)
     by_id = {v.target.id: v for v in views(config.targets, evaluation.states)}
@@ -83,16 +86,26 @@ def run_alerts(store: Store, ledger: Ledger, config: Config, channels: Channels,
         if not view.target.recipients:
             run.without_recipients.append(view.target.id)
     if dry_run:
+        run.waiting = ledger.due(NOTICE_KINDS)  # failed for the moment, or queued and not yet tried
         return run
     with store.db.atomic():
         ledger.forget_states(keep=set(evaluation.states))  # targets taken out of the config
         ledger.save_states(list(evaluation.states.values()))
         for view, notice, subject, _text in run.notices:
             for recipient in view.target.recipients:
-                body, card, content = _for_recipient(view, notice, recipient, links, now)
+                body, card, content = _for_recipient(view, notice, recipient, links, now, replies_to_bot)
                 ledger.queue(key=notice.key, target=view.target.id, kind=notice.kind, recipient=recipient,
                              subject=subject, body=body, sample_data=notice.state.sample_data, now=now, card=card,
                              content=content)
+    return deliver_due(store, ledger, config, channels, now, should_stop, run)
+
+
+def deliver_due(store: Store, ledger: Ledger, config: Config, channels: Channels, now: datetime,
+                should_stop: Callable[[], bool] = lambda: False, run: AlertRun | None = None) -> AlertRun:
+    """Send the alerts the ledger has due: new ones, and those a channel refused for the moment
+    (an SMTP outage, Slack or Teams down). No evaluation: the service retries with this between the
+    runs that bring new figures, which may be a month apart."""
+    run = run if run is not None else AlertRun()
     sent = send_due(ledger, ledger.due(NOTICE_KINDS), channels, now,  # the summary sends its own rows
                     chart_for=_alert_charts(store, config, channels, now), should_stop=should_stop)
     run.sent.extend(sent.sent)
@@ -101,14 +114,14 @@ def run_alerts(store: Store, ledger: Ledger, config: Config, channels: Channels,
 
 
 def _for_recipient(view: TargetView, notice: Notice, recipient: str, links: LinkMaker | None,
-                   now: datetime) -> tuple[str, dict | None, dict | None]:
+                   now: datetime, replies_to_bot: bool = False) -> tuple[str, dict | None, dict | None]:
     """(text, Teams card, message model) one recipient gets: the notice built once as the message
     model with the recipient's own links (the signature names them, and only where no Slack button
     can do the same), rendered for the recipient's medium. Email renders its text and HTML parts
     from the model at send time; Slack and the outbox take the mrkdwn."""
     reachable = is_email(recipient) or is_teams(recipient)
     actions = links(view.target.id, recipient, now) if links and reachable and notice.kind in HAS_LINKS else []
-    content = notice_content(view, notice, actions)
+    content = notice_content(view, notice, actions, replies_to_bot=replies_to_bot and is_email(recipient))
     if is_teams(recipient):
         return media.text(content), media.card(content), None
     if is_email(recipient):

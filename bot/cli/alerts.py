@@ -83,13 +83,14 @@ def cmd_alerts(args, settings: Settings, config: Config) -> int:
 
         channels = channels_for(settings, clock.now, config)
         run = watch.run_alerts(store, ledger, config, channels, moment, dry_run=args.dry_run,
-                               links=link_maker(settings))
+                               links=link_maker(settings), replies_to_bot=settings.imap_enabled)
     # Each notice once on the terminal, addressed to all its recipients; the outbox has one file each.
     terminal = TerminalChannel(format=for_terminal)
     for view, notice, subject, text in run.notices:
         terminal.send(Message(", ".join(view.target.recipients) or "–", subject, text, notice.key))
     where = sorted({str(settings.outbox) if d.channel == "outbox" else str(d.channel) for d in run.sent})
-    local = all(d.channel == "outbox" for d in run.sent)
+    # »Slack og e-mail er ikke sat op« only when neither is: a failed mail is not the outbox's.
+    local = all(d.channel == "outbox" for d in run.sent) and not settings.slack_enabled and not settings.smtp_enabled
     print(for_terminal(render.render("alert_run.txt.j2", run=run, dry_run=args.dry_run, where=where, local=local,
                                   targets=len(config.targets))))
     return 1 if run.failed else 0
@@ -111,7 +112,8 @@ def _release_unknown(ledger: Ledger, which: str) -> None:
 def print_status(store: Store) -> None:
     """`faktabot status`: how the targets stood at the last evaluation, and messages that did not go out."""
     ledger = Ledger(store.db)
-    text = render.render("alert_status.txt.j2", states=ledger.states(), failed=ledger.failed_deliveries())
+    text = render.render("alert_status.txt.j2", states=ledger.states(), failed=ledger.failed_deliveries(),
+                         retrying=ledger.retrying_deliveries())
     if text:
         print(for_terminal(text))
 

@@ -52,7 +52,7 @@ def cmd_summary(args, settings: Settings, config: Config) -> int:
         if not args.dry_run:
             ledger.reexamine(now, settings.unknown_hold)  # stuck sends become unknown; held ones go again
         if args.dry_run:
-            summary = build_summary(month, store, config, default_catalogue(), default_areas(), context.board_rows(),
+            summary = build_summary(month, store, config, default_catalogue(), default_areas(), context.board_rows(store, month, config.summary.day),
                                     today=now.date(), with_charts=False)
             subject, text, _plain, _html = render_summary(summary)
             print(f"{subject}\n\n{for_terminal(text)}\n")
@@ -62,11 +62,13 @@ def cmd_summary(args, settings: Settings, config: Config) -> int:
             return 0
         channels = channels_for(settings, clock.now, config)
         run = send_summary(store, ledger, config, month, now=now, channels=channels, email=email_transport(settings),
-                           board=context.board_rows(), to=args.to, target_paths=context.path)
+                           board=context.board_rows(store, month, config.summary.day), to=args.to, target_paths=context.path)
     say("summary_done", month=formats.period(month), sent=len(run.sent), already=len(run.already),
         failed=len(run.failed))
     for recipient, where in run.sent:
         say("summary_sent", recipient=recipient, where=where)
     for recipient, error in run.failed:
-        say("summary_failed", recipient=recipient, error=error)
+        key = ("summary_failed_unknown" if recipient in run.unknown
+               else "summary_failed_final" if recipient in run.final else "summary_failed")
+        say(key, recipient=recipient, error=error)
     return 1 if run.failed else 0

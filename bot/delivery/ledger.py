@@ -230,6 +230,12 @@ class Delivery:
     finished_at: str | None = None  # UTC ISO; for an unknown outcome, when it became unknown
     card: dict | None = None  # a Teams recipient's Adaptive Card
     content: dict | None = None  # an email recipient's message model (bot.rendering.message.Content)
+    permanent: bool = False  # failed in a way no retry can fix (a 5xx refusal, a missing webhook)
+
+    @property
+    def retried(self) -> bool:
+        """Whether a failed send goes again by itself at the next run (`due`)."""
+        return self.status == FAILED and not self.permanent and self.attempts < MAX_ATTEMPTS
 
 
 class Ledger:
@@ -353,6 +359,12 @@ class Ledger:
             sql, params = sql + " WHERE target = ?", [target]
         return [_delivery(r) for r in self.db.query(sql + " ORDER BY id", params)]
 
+    def retrying_deliveries(self) -> list[Delivery]:
+        """Failed in a way a retry may fix, and due again at the next run (an outage)."""
+        rows = self.db.query("SELECT * FROM deliveries WHERE status = ? AND permanent = 0 AND attempts < ? ORDER BY id",
+                             [FAILED, MAX_ATTEMPTS])
+        return [_delivery(r) for r in rows]
+
     def failed_deliveries(self) -> list[Delivery]:
         """Failed for good, or stuck in `sending` (the process stopped mid-send; not retried, as it may
         have gone out)."""
@@ -474,4 +486,5 @@ def _delivery(row: dict) -> Delivery:
                     location=row["location"], sample_data=bool(row["sample_data"]),
                     finished_at=row["finished_at"],
                     card=json.loads(row["card"]) if row.get("card") else None,
-                    content=json.loads(row["content"]) if row.get("content") else None)
+                    content=json.loads(row["content"]) if row.get("content") else None,
+                    permanent=bool(row.get("permanent")))

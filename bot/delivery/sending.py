@@ -71,13 +71,16 @@ def send_due(ledger: Ledger, due: Iterable[Delivery], channels: Channels, now: d
             log.warning("delivery %s to %s: outcome unknown, not resent until an operator decides or the hold "
                         "passes: %s", delivery.key, delivery.recipient, error)
             ledger.unknown(delivery.id, str(error), now)
-            result.unknown.append((replace(delivery, channel=channel.name, status="unknown"), str(error)))
+            result.unknown.append((replace(delivery, channel=channel.name, status="unknown", error=str(error),
+                                           attempts=delivery.attempts + 1), str(error)))
             continue
         except DeliveryError as error:
             log.warning("delivery %s to %s failed%s: %s", delivery.key, delivery.recipient,
                         " for good" if error.permanent else "", error)
             ledger.failed(delivery.id, str(error), error.permanent, now)
-            result.failed.append((replace(delivery, channel=channel.name), str(error)))
+            # As the ledger now has it: the attempt counted, and whether a retry can help.
+            result.failed.append((replace(delivery, channel=channel.name, status="failed", error=str(error),
+                                          attempts=delivery.attempts + 1, permanent=error.permanent), str(error)))
             continue
         ledger.sent(delivery.id, where, now)
         result.sent.append(replace(delivery, channel=channel.name, location=where, status="sent"))

@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 # What a reader can do about a message, worded per medium by the templates: the Slack buttons,
 # the signed links or a reply in email, the card's buttons.
 ACKNOWLEDGE = "acknowledge"
+# The same, for a mail whose replies reach Faktabot's own mailbox (ask by email), not a person.
+ACKNOWLEDGE_NO_REPLY = "acknowledge-no-reply"
 
 
 @dataclass(frozen=True, slots=True)

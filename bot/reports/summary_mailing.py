@@ -39,6 +39,8 @@ class SummaryRun:
     queued: int = 0
     sent: list[tuple[str, str]] = field(default_factory=list)  # (recipient, where)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (recipient, error)
+    final: list[str] = field(default_factory=list)  # of those, the recipients it is not tried again for
+    unknown: list[str] = field(default_factory=list)  # of those, the recipients it may have reached
     already: list[str] = field(default_factory=list)  # recipients who had it before this run
 
 
@@ -103,4 +105,6 @@ def send_summary(store: Store, ledger: Ledger, config: Config, month: str, *, no
                       should_stop=should_stop)
     run.sent = [(d.recipient, d.location) for d in result.sent]
     run.failed = [(d.recipient, error) for d, error in result.failed + result.unknown]
+    run.final = [d.recipient for d, _error in result.failed if not d.retried]
+    run.unknown = [d.recipient for d, _error in result.unknown]
     return run

@@ -37,6 +37,7 @@ from indicators import inbox
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.refresh import SourceStatus, source_status
 from indicators.store import Store
+from rules.engine import NOTICE_KINDS
 
 log = logging.getLogger("faktabot.service")
 # How old a source's last successful run may be before a catch-up refresh runs at start-up.
@@ -112,14 +113,28 @@ class Service:
         text = f"{result.rows} rows, {changed} new or changed, newest {result.newest}"
         if changed:
             self.evaluate(now)  # evaluation runs on new data, not on a bare clock
+        else:
+            self.retry_alerts(now)
         return self._record(f"refresh {source}", True, text)
 
     def evaluate(self, now: datetime) -> JobOutcome:
         with self._turn(), self._store() as store:
             run = watch.run_alerts(store, self._ledger(store, now), self.config, self.channels, now,
-                                   should_stop=self.stop.is_set, links=self.links)
+                                   should_stop=self.stop.is_set, links=self.links,
+                                   replies_to_bot=self.settings.imap_enabled)
         return self._record("alerts", not run.failed,
                             f"{len(run.notices)} notices, {len(run.sent)} sent, {len(run.failed)} failed")
+
+    def retry_alerts(self, now: datetime) -> JobOutcome | None:
+        """Alerts that did not go out (an SMTP outage at the morning's refresh) are tried again at every
+        scheduled refresh, without evaluating: left to the next evaluation, a breach could wait a month
+        for the next new figures. None when nothing was waiting."""
+        with self._turn(), self._store() as store:
+            ledger = self._ledger(store, now)
+            if not ledger.due(NOTICE_KINDS):
+                return None
+            run = watch.deliver_due(store, ledger, self.config, self.channels, now, should_stop=self.stop.is_set)
+        return self._record("alerts", not run.failed, f"retried: {len(run.sent)} sent, {len(run.failed)} failed")
 
     def summary(self, now: datetime) -> JobOutcome:
         """The month before's summary, once its day has come; the ledger makes it once per recipient."""
@@ -131,7 +146,7 @@ class Service:
             with self._turn(), self._store() as store:
                 context = TargetContext.load(store, self.config, now)
                 run = send_summary(store, self._ledger(store, now), self.config, month, now=now,
-                                   channels=self.channels, email=self.email, board=context.board_rows(),
+                                   channels=self.channels, email=self.email, board=context.board_rows(store, month, day),
                                    target_paths=context.path, should_stop=self.stop.is_set)
         except SummaryError as error:
             return self._record("summary", False, str(error))
@@ -203,6 +218,8 @@ class Service:
         """Some tables of a source run landed and some failed: evaluate on what landed, name the rest."""
         if result.inserted + result.updated:
             self.evaluate(now)
+        else:
+            self.retry_alerts(now)
         failed = ", ".join(t.table for t in result.failed_tables)
         return self._record(f"refresh {source}", False,
                             f"{result.rows} rows stored; tables failed, asked again next run: {failed}: {result.error}")
