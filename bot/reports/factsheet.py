@@ -103,6 +103,12 @@ class FigureFacts:
     target_kind: str = "trajectory"  # the target's kind: a trajectory (målsti), a ceiling (loft) or a floor
     trends: list[tuple[Series, float]] = field(default_factory=list)  # (series, change per year in pct.)
     group_roles: dict[str, str] = field(default_factory=dict)
+    forecast: bool = False  # 1.3: forecasts for the year under way, not measured changes
+
+    @property
+    def year_ago(self) -> str | None:
+        """The period a year before the newest shown (1.2's change bars run from it to the newest)."""
+        return str(periods.parse(self.newest).same_period_last_year()) if self.newest else None
 
     @property
     def movements(self) -> list[tuple[Series, object]]:
@@ -131,7 +137,10 @@ class FigureFacts:
     @property
     def moved_most(self) -> dict | None:
         """The breakdown (line or bar) that changed most against the same period last year:
-        {"label", "absolute", "relative"}; relative is None for rates. None with fewer than two."""
+        {"label", "absolute", "relative"}; relative is None for rates. None with fewer than two, and
+        for forecasts: this year's forecast against last year's is no change of anything."""
+        if self.forecast:
+            return None
         candidates = []
         for s in self.lines:
             if s.role == "breakdown" and s.yearly is not None:
@@ -253,7 +262,10 @@ def build_figure(entry: dict, store: Store, catalogue: Catalogue, areas: Areas, 
                  last_month: str, target_paths: TargetPaths | None = None) -> FigureFacts:
     indicator = catalogue.get(entry["indicator"])
     facts = FigureFacts(number=entry["number"], title=entry["title"], indicator=indicator, chart=None,
-                        measure=entry.get("measure", "value"))
+                        measure=entry.get("measure", "value"), forecast=bool(entry.get("forecast")))
+    if facts.forecast:
+        # A forecast is for the year under way (the quarter's year), not the last year that is over.
+        last_month = str(periods.month(periods.parse(last_month).year, 12))
     codes = _area_codes(entry, kommune, areas)
     chart = entry["chart"]
     if chart == "lines":
