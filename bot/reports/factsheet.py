@@ -104,6 +104,13 @@ class FigureFacts:
     trends: list[tuple[Series, float]] = field(default_factory=list)  # (series, change per year in pct.)
     group_roles: dict[str, str] = field(default_factory=dict)
     forecast: bool = False  # 1.3: forecasts for the year under way, not measured changes
+    quarter: str = ""  # the fact sheet's quarter (2026-Q2)
+    later: str | None = None  # without a figure by the quarter's end: the first period the store holds after it
+
+    @property
+    def empty(self) -> bool:
+        """Whether the figure shows no figures for the quarter (it is then no figure on official figures)."""
+        return not self.lines and not self.bar_details
 
     @property
     def year_ago(self) -> str | None:
@@ -263,6 +270,8 @@ def build_figure(entry: dict, store: Store, catalogue: Catalogue, areas: Areas, 
     indicator = catalogue.get(entry["indicator"])
     facts = FigureFacts(number=entry["number"], title=entry["title"], indicator=indicator, chart=None,
                         measure=entry.get("measure", "value"), forecast=bool(entry.get("forecast")))
+    end = periods.parse(last_month)
+    facts.quarter = str(periods.quarter(end.year, end.quarter))
     if facts.forecast:
         # A forecast is for the year under way (the quarter's year), not the last year that is over.
         last_month = str(periods.month(periods.parse(last_month).year, 12))
@@ -287,8 +296,24 @@ def build_figure(entry: dict, store: Store, catalogue: Catalogue, areas: Areas, 
     facts.sources |= {o.source for o in shown}
     facts.how = render.environment().from_string(entry.get("how", indicator.definition)).render(
         kommune=_label(areas, kommune), shown=facts.shown_breakdowns, f=facts).strip()
+    if not facts.lines and not facts.bar_details:
+        _later(facts, store, codes[0], last_month)
     facts.chart = _chart_spec(facts, entry)
     return facts
+
+
+def _later(facts: FigureFacts, store: Store, code: str, last_month: str) -> None:
+    """A figure with nothing by the quarter's end may still hold later figures (6.4: July only, on a
+    sheet for 2. kvt.): note the first such period and its source, so the text does not say the
+    store has no figures at all."""
+    end = periods.parse(last_month)
+    after = [o for breakdown in dict.fromkeys(["", *store.breakdowns(facts.indicator.id, code)])
+             for o in store.series(facts.indicator.id, code, breakdown)
+             if o.value is not None and not periods.parse(o.period).ends_by(end)]
+    if after:
+        first = min(after, key=lambda o: periods.parse(o.period))
+        facts.later = first.period
+        facts.sources |= {o.source for o in after}
 
 
 def _expected(facts: FigureFacts, entry: dict, store: Store, code: str) -> None:
