@@ -1,5 +1,8 @@
-"""The fact sheet's periods: a figure held only after the quarter is not called empty."""
+"""The fact sheet's periods: each figure says when its newest figures are older than the sheet's
+quarter, and a figure held only after the quarter is not called empty."""
 from __future__ import annotations
+
+import sqlite3
 
 import pytest
 
@@ -23,6 +26,50 @@ def _text(facts: factsheet.FigureFacts) -> str:
 @pytest.fixture(scope="module")
 def q2(sample_store_path):
     return _build(sample_store_path, "2026-Q2")
+
+
+def test_a_figure_whose_newest_period_is_before_the_quarter_says_so(q2):
+    # 1.1 showed »22.629 fuldtidsbeskæftigede i 3. kvt. 2025« on the sheet for 2. kvt. 2026 and
+    # nothing said that 2. kvt. 2026 was not in; the figures up to the quarter say nothing extra.
+    assert "• Nyeste tal: 3. kvt. 2025 – ingen for 2. kvt. 2026." in _text(q2["1.1"])
+    assert "Nyeste tal" not in _text(q2["4.1"]) and "Nyeste tal" not in _text(q2["3.3"])
+
+
+def test_a_store_with_some_figures_stale_marks_exactly_those(sample_store_copy, tmp_path):
+    # The kommune's own file stopped in December: 5.1 gave December's samtaler under »2. kvt. 2026«.
+    # Ledige unge alone stale in 4.3: that line is named, the others are current.
+    raw = sqlite3.connect(sample_store_copy)
+    with raw:
+        raw.execute("DELETE FROM observations WHERE indicator IN ('samtaler', 'ledige_unge') AND period > '2025-12'")
+    raw.close()
+    built = _build(sample_store_copy, "2026-Q2")
+    assert "• Nyeste tal: december 2025 – ingen for 2. kvt. 2026." in _text(built["5.1"])
+    assert "• Nyeste tal for ledige unge: december 2025 – ingen for 2. kvt. 2026." in _text(built["4.3"])
+    assert _text(built["4.3"]).count("Nyeste tal") == 1
+    assert "Nyeste tal" not in _text(built["5.3"])
+    out = tmp_path / "faktaark.pdf"
+    result = run_cli("factsheet", "--quarter", "2026-Q2", "--out", str(out), db=sample_store_copy)
+    assert result.returncode == 0, result.stderr
+    assert "Ældre tal end kvartalet: figur 1.1 (3. kvt. 2025), 1.2 (3. kvt. 2025), 4.3 (december 2025), " \
+           "5.1 (december 2025)." in result.stdout
+
+
+def test_a_month_of_the_quarter_is_not_the_whole_quarter(sample_store_path):
+    # The sheet for 3. kvt. 2026 (what the service sends on 1 December) gave July as if the quarter's.
+    q3 = _build(sample_store_path, "2026-Q3")
+    assert "• Nyeste tal: juli 2026 – ikke hele 3. kvt. 2026." in _text(q3["4.1"])
+    assert "• Nyeste tal: 2. kvt. 2026 – ingen for 3. kvt. 2026." in _text(q3["3.3"])
+
+
+def test_the_eksempeldata_mark_is_never_the_line_cut_from_a_full_text(sample_store_path):
+    # With the note, 5.2 ran past its 16 lines and the cut dropped »Eksempeldata – ikke officielle tal.«
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=factsheet.A4)
+    text = "\n".join(f"• Linje {n}" for n in range(20)) + "\n• Eksempeldata – ikke officielle tal."
+    factsheet._draw_text(figure, 0.05, 0.9, 56, text, 8, max_lines=16)
+    drawn = [t.get_text() for t in figure.texts]
+    assert len(drawn) == 16 and drawn[-1] == "• Eksempeldata – ikke officielle tal." and drawn[-2].endswith("…")
 
 
 def test_a_figure_held_only_after_the_quarter_is_not_called_empty(q2, sample_store_path):

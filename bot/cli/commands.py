@@ -245,8 +245,12 @@ def cmd_factsheet(args, settings: Settings, config: Config) -> int:
     empty = [f.number for f in sheet.figures if f.chart is None and not f.later]
     later = [words["factsheet_later_one"].format(number=f.number, period=formats.period(f.later))
              for f in sheet.figures if f.chart is None and f.later]
+    # A figure older than the quarter, by its newest period, so the operator sees it before sending.
+    behind = [words["factsheet_behind_one"].format(number=f.number, period=formats.period(
+        min(period for _, period, _ in f.behind))) for f in sheet.figures if f.behind]
     say("factsheet_done", path=out, pages=sheet.pages, quarter=formats.period(quarter),
         figures=len(sheet.figures) - len(empty) - len(later),
         empty=(words["factsheet_empty"].format(numbers=", ".join(empty)) if empty else "")
-        + (words["factsheet_later"].format(numbers=", ".join(later)) if later else ""))
+        + (words["factsheet_later"].format(numbers=", ".join(later)) if later else "")
+        + (words["factsheet_behind"].format(numbers=", ".join(behind)) if behind else ""))
     return 0

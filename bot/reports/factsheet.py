@@ -103,9 +103,26 @@ class FigureFacts:
     target_kind: str = "trajectory"  # the target's kind: a trajectory (målsti), a ceiling (loft) or a floor
     trends: list[tuple[Series, float]] = field(default_factory=list)  # (series, change per year in pct.)
     group_roles: dict[str, str] = field(default_factory=dict)
-    forecast: bool = False  # 1.3: forecasts for the year under way, not measured changes
     quarter: str = ""  # the fact sheet's quarter (2026-Q2)
     later: str | None = None  # without a figure by the quarter's end: the first period the store holds after it
+    forecast: bool = False  # 1.3: forecasts for the year under way, not measured changes
+
+    @property
+    def behind(self) -> list[tuple[str, str, bool]]:
+        """(label, newest period, whether it lies inside the quarter) of each shown figure that ends
+        before the quarter's last month: the text says so, so that an older period never reads as the
+        quarter's (3. kvt. 2025 on a sheet for 2. kvt. 2026; July alone on one for 3. kvt.). Lines of
+        the kommune by their label; bars as one, with an empty label."""
+        if not self.quarter:
+            return []
+        quarter = periods.parse(self.quarter)
+        before = periods.parse(quarter_end(self.quarter)).shift(-1)
+        if self.lines:
+            shown = [(s.label, s.newest.period) for s in self.lines if s.area == self.lines[0].area]
+        else:
+            shown = [("", self.newest)] if self.newest and self.bar_details else []
+        return [(label, period, quarter.contains(periods.parse(period))) for label, period in shown
+                if periods.parse(period).ends_by(before)]
 
     @property
     def empty(self) -> bool:
@@ -116,6 +133,12 @@ class FigureFacts:
     def year_ago(self) -> str | None:
         """The period a year before the newest shown (1.2's change bars run from it to the newest)."""
         return str(periods.parse(self.newest).same_period_last_year()) if self.newest else None
+
+    @property
+    def behind_all(self) -> bool:
+        """Whether every figure the text lists is older than the quarter (one sentence without names)."""
+        shown = [s for s in self.lines if s.area == self.lines[0].area] if self.lines else [None]
+        return len(self.behind) == len(shown)
 
     @property
     def movements(self) -> list[tuple[Series, object]]:
@@ -586,11 +609,14 @@ def _draw_text(figure: Figure, x: float, y: float, width_chars: int, text: str, 
     """Write wrapped text from (x, y) downwards in figure coordinates; return the y below it.
 
     Lines beyond `max_lines` are dropped and the last kept line ends with an ellipsis, so a long
-    definition can never run into the next figure.
+    definition can never run into the next figure; the last paragraph is kept whole (it is the
+    eksempeldata mark on a figure that has one, which must never be the line cut).
     """
     line_height = size / 72 / A4[1] * 1.25
     lines: list[tuple[str, bool, float]] = []
+    last_paragraph = 0
     for paragraph in text.split("\n"):
+        last_paragraph = len(lines)
         bold = paragraph.startswith("**")
         paragraph = paragraph.strip("*")
         fontsize = size * (0.75 if paragraph.startswith("~") else 1)
@@ -599,9 +625,11 @@ def _draw_text(figure: Figure, x: float, y: float, width_chars: int, text: str, 
                                 subsequent_indent="  " if paragraph.startswith("•") else "")
         lines += [(line, bold, fontsize) for line in wrapped or [""]]
     if len(lines) > max_lines:
-        lines = lines[:max_lines]
+        tail = lines[last_paragraph:] if len(lines) - last_paragraph < max_lines else []
+        lines = lines[:max_lines - len(tail)]
         last, bold, fontsize = lines[-1]
         lines[-1] = (last.rstrip(" .,") + " …", bold, fontsize)
+        lines += tail
     for line, bold, fontsize in lines:
         figure.text(x, y, line, fontsize=fontsize, va="top", ha="left", fontweight="bold" if bold else "normal")
         y -= line_height * fontsize / size
