@@ -92,3 +92,17 @@ def test_the_command_names_a_figure_held_only_later_apart_from_empty_ones(sample
     assert result.returncode == 0, result.stderr
     assert "Uden tal for kvartalet: figur 6.4 (de første tal er fra juli 2026)." in result.stdout
     assert "Uden tal endnu" not in result.stdout
+
+
+def test_the_email_says_how_many_figures_lack_the_whole_quarter(sample_store_path):
+    # The service sends the quarter just over on day 10 after it: the mail for 3. kvt. 2026 said
+    # »de seneste nøgletal« while not one of its figures reached September.
+    from bot.reports.factsheet_mailing import email_context
+
+    q3 = _build(sample_store_path, "2026-Q3")
+    context = email_context(list(q3.values()), "2026-Q3", "Ballerup")
+    lacking = sum(1 for f in q3.values() if f.behind or f.empty)
+    assert lacking == 27
+    for template in ("factsheet_email.txt.j2", "factsheet_email.html.j2"):
+        words = render.render(template, **context)
+        assert "27 af 28 figurer har endnu ikke tal for hele 3. kvt. 2026 – det står under hver af dem." in words

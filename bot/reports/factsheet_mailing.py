@@ -48,10 +48,13 @@ def send_factsheet(store: Store, ledger: Ledger, config: Config, quarter: str, *
 
 
 def email_context(figures: Sequence[FigureFacts], quarter: str, kommune: str) -> dict:
-    """What the email's subject, text and HTML say of the sheet: its quarter, the kommune, and how
-    many of its figures hold eksempeldata (as its first page counts them)."""
+    """What the email's subject, text and HTML say of the sheet: its quarter, the kommune, how many
+    of its figures hold eksempeldata (as its first page counts them), and how many do not reach
+    the quarter's end (the service sends a quarter on day 10 after it, before most of it is published)."""
     sampled = sum(1 for f in figures if f.sample_data)
-    return {"quarter": quarter, "kommune": kommune, "sample": sampled > 0, "sampled": sampled, "figures": len(figures)}
+    behind = sum(1 for f in figures if f.behind or f.empty)
+    return {"quarter": quarter, "kommune": kommune, "sample": sampled > 0, "sampled": sampled, "figures": len(figures),
+            "behind": behind}
 
 
 def pdf_name(kommune: str, quarter: str) -> str:
