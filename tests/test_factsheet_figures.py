@@ -377,3 +377,9 @@ def test_the_change_bars_name_the_year_they_span(built):
     # 1.2 said »Ændring på et år: Ballerup +3,2 pct., …« and never which year.
     text = render.render("factsheet_figure.txt.j2", f=built["1.2"], kommune="Ballerup")
     assert "• Ændring fra 3. kvt. 2024 til 3. kvt. 2025: Ballerup +3,2 pct." in text
+
+
+def test_the_targeted_groups_change_names_the_year_it_spans(built):
+    # 3.1 said »5 af 11 målgrupper er faldet på et år« and never which year.
+    text = render.render("factsheet_figure.txt.j2", f=built["3.1"], kommune="Ballerup")
+    assert "• Fra juni 2025 til juni 2026 er 5 af 11 målgrupper faldet, 6 steget." in text
