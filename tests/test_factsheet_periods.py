@@ -106,3 +106,32 @@ def test_the_email_says_how_many_figures_lack_the_whole_quarter(sample_store_pat
     for template in ("factsheet_email.txt.j2", "factsheet_email.html.j2"):
         words = render.render(template, **context)
         assert "27 af 28 figurer har endnu ikke tal for hele 3. kvt. 2026 – det står under hver af dem." in words
+
+
+def test_a_slack_post_of_the_fact_sheet_does_not_claim_an_attachment(sample_store_copy, tmp_path, statbank):
+    # A »#kanal« among [factsheet] recipients got the email's text, »Faktaarket er vedhæftet som PDF.«,
+    # and no file; the email still carries the PDF and says so.
+    from datetime import datetime
+
+    from bot.cli.compose import build_service
+    from bot.clock import TIMEZONE
+    from bot.config import load_config
+    from bot.settings import load_settings
+    from tests.conftest import REPO
+
+    config = tmp_path / "faktabot.toml"
+    text = (REPO / "faktabot.toml").read_text(encoding="utf-8")
+    assert 'recipients = ["udvalg@example.org"]' in text
+    config.write_text(text.replace('recipients = ["udvalg@example.org"]',
+                                   'recipients = ["udvalg@example.org", "#udvalg"]', 1), encoding="utf-8")
+    outbox = tmp_path / "outbox"
+    settings = load_settings({"FAKTABOT_DB": str(sample_store_copy), "FAKTABOT_OUTBOX": str(outbox),
+                              "FAKTABOT_CONFIG": str(config), "STATBANK_API_URL": statbank})
+    service = build_service(settings, load_config(settings.config_path))
+    assert "2 sent" in service.factsheet(datetime(2026, 10, 10, 7, 15, tzinfo=TIMEZONE)).text
+    (post,) = outbox.glob("*factsheet*udvalg.txt")
+    words = post.read_text(encoding="utf-8")
+    assert "vedhæftet som PDF" not in words and "Hermed" not in words
+    assert "Faktaarket (PDF) følger med mailen til modtagerne på e-mail – det kan ikke vedhæftes her." in words
+    (mail,) = outbox.glob("factsheet*.eml")
+    assert b"application/pdf" in mail.read_bytes()
