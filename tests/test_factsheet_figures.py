@@ -383,3 +383,13 @@ def test_the_targeted_groups_change_names_the_year_it_spans(built):
     # 3.1 said »5 af 11 målgrupper er faldet på et år« and never which year.
     text = render.render("factsheet_figure.txt.j2", f=built["3.1"], kommune="Ballerup")
     assert "• Fra juni 2025 til juni 2026 er 5 af 11 målgrupper faldet, 6 steget." in text
+
+
+def test_the_official_bars_of_a_chart_with_eksempeldata_are_named(built):
+    # 3.1's one group of bars has no legend: ten synthetic ydelser and the real kontanthjælp looked
+    # alike, under »Eksempeldata – ikke officielle tal.« for all eleven.
+    text = render.render("factsheet_figure.txt.j2", f=built["3.1"], kommune="Ballerup")
+    assert "• Eksempeldata – ikke officielle tal, undtagen kontanthjælp." in text
+    assert all(not b.synthetic for b in built["3.1"].bar_details if b.category == "Kontanthjælp")
+    plain = render.render("factsheet_figure.txt.j2", f=built["3.3"], kommune="Ballerup")
+    assert "• Eksempeldata – ikke officielle tal." in plain

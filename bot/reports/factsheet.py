@@ -125,6 +125,16 @@ class FigureFacts:
                 if periods.parse(period).ends_by(before)]
 
     @property
+    def official_parts(self) -> list[str]:
+        """The bars' categories on official figures in a bar chart that also holds eksempeldata (3.1:
+        Kontanthjælp among ten synthetic ydelser): one group of bars has no legend to mark them, so
+        the text's eksempeldata line names them."""
+        if not any(b.synthetic for b in self.bar_details):
+            return []
+        categories = list(dict.fromkeys(b.category for b in self.bar_details))
+        return [c for c in categories if not any(b.synthetic for b in self.bar_details if b.category == c)]
+
+    @property
     def empty(self) -> bool:
         """Whether the figure shows no figures for the quarter (it is then no figure on official figures)."""
         return not self.lines and not self.bar_details
