@@ -359,3 +359,37 @@ def test_the_forecast_figure_names_the_year_it_shows(built):
     # 1.3 showed one year's forecasts and never said which (the seed: »fra 2015 til 2017«).
     facts = built["1.3"]
     assert facts.newest and facts.newest in facts.how and "ifølge Finansministeriet" in facts.how
+
+
+def test_the_forecast_is_for_the_quarters_year(built):
+    # 1.3 on the sheet for 2. kvt. 2026 showed the forecasts for 2025, a year that is over, with
+    # »højest for ledighed, lavest for beskæftigelse« and this year's against last year's forecast
+    # as »Størst ændring på et år«; it is the year under way, each forecaster's figures listed.
+    facts = built["1.3"]
+    assert facts.newest == "2026" and "i 2026 ifølge" in facts.how
+    text = render.render("factsheet_figure.txt.j2", f=facts, kommune="Ballerup")
+    assert "• Finansministeriet: beskæftigelse +0,3 pct., ledighed +1,5 pct." in text
+    assert "• Økonomisk Råd: beskæftigelse +0,3 pct., ledighed +1,9 pct." in text
+    assert "højest" not in text and "Størst ændring" not in text
+
+
+def test_the_change_bars_name_the_year_they_span(built):
+    # 1.2 said »Ændring på et år: Ballerup +3,2 pct., …« and never which year.
+    text = render.render("factsheet_figure.txt.j2", f=built["1.2"], kommune="Ballerup")
+    assert "• Ændring fra 3. kvt. 2024 til 3. kvt. 2025: Ballerup +3,2 pct." in text
+
+
+def test_the_targeted_groups_change_names_the_year_it_spans(built):
+    # 3.1 said »5 af 11 målgrupper er faldet på et år« and never which year.
+    text = render.render("factsheet_figure.txt.j2", f=built["3.1"], kommune="Ballerup")
+    assert "• Fra juni 2025 til juni 2026 er 5 af 11 målgrupper faldet, 6 steget." in text
+
+
+def test_the_official_bars_of_a_chart_with_eksempeldata_are_named(built):
+    # 3.1's one group of bars has no legend: ten synthetic ydelser and the real kontanthjælp looked
+    # alike, under »Eksempeldata – ikke officielle tal.« for all eleven.
+    text = render.render("factsheet_figure.txt.j2", f=built["3.1"], kommune="Ballerup")
+    assert "• Eksempeldata – ikke officielle tal, undtagen kontanthjælp." in text
+    assert all(not b.synthetic for b in built["3.1"].bar_details if b.category == "Kontanthjælp")
+    plain = render.render("factsheet_figure.txt.j2", f=built["3.3"], kommune="Ballerup")
+    assert "• Eksempeldata – ikke officielle tal." in plain

@@ -241,8 +241,16 @@ def cmd_factsheet(args, settings: Settings, config: Config) -> int:
         quarter = quarter or newest_complete_quarter(store, now.date(), config.area)
         sheet = make_pdf(store, config, quarter, TargetContext.load(store, config, now).path)
     out.write_bytes(sheet.pdf)
-    empty = [f.number for f in sheet.figures if f.chart is None]
+    words = messages()
+    empty = [f.number for f in sheet.figures if f.chart is None and not f.later]
+    later = [words["factsheet_later_one"].format(number=f.number, period=formats.period(f.later))
+             for f in sheet.figures if f.chart is None and f.later]
+    # A figure older than the quarter, by its newest period, so the operator sees it before sending.
+    behind = [words["factsheet_behind_one"].format(number=f.number, period=formats.period(
+        min(period for _, period, _ in f.behind))) for f in sheet.figures if f.behind]
     say("factsheet_done", path=out, pages=sheet.pages, quarter=formats.period(quarter),
-        figures=len(sheet.figures) - len(empty),
-        empty=messages()["factsheet_empty"].format(numbers=", ".join(empty)) if empty else "")
+        figures=len(sheet.figures) - len(empty) - len(later),
+        empty=(words["factsheet_empty"].format(numbers=", ".join(empty)) if empty else "")
+        + (words["factsheet_later"].format(numbers=", ".join(later)) if later else "")
+        + (words["factsheet_behind"].format(numbers=", ".join(behind)) if behind else ""))
     return 0

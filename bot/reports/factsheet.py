@@ -103,6 +103,52 @@ class FigureFacts:
     target_kind: str = "trajectory"  # the target's kind: a trajectory (målsti), a ceiling (loft) or a floor
     trends: list[tuple[Series, float]] = field(default_factory=list)  # (series, change per year in pct.)
     group_roles: dict[str, str] = field(default_factory=dict)
+    quarter: str = ""  # the fact sheet's quarter (2026-Q2)
+    later: str | None = None  # without a figure by the quarter's end: the first period the store holds after it
+    forecast: bool = False  # 1.3: forecasts for the year under way, not measured changes
+
+    @property
+    def behind(self) -> list[tuple[str, str, bool]]:
+        """(label, newest period, whether it lies inside the quarter) of each shown figure that ends
+        before the quarter's last month: the text says so, so that an older period never reads as the
+        quarter's (3. kvt. 2025 on a sheet for 2. kvt. 2026; July alone on one for 3. kvt.). Lines of
+        the kommune by their label; bars as one, with an empty label."""
+        if not self.quarter:
+            return []
+        quarter = periods.parse(self.quarter)
+        before = periods.parse(quarter_end(self.quarter)).shift(-1)
+        if self.lines:
+            shown = [(s.label, s.newest.period) for s in self.lines if s.area == self.lines[0].area]
+        else:
+            shown = [("", self.newest)] if self.newest and self.bar_details else []
+        return [(label, period, quarter.contains(periods.parse(period))) for label, period in shown
+                if periods.parse(period).ends_by(before)]
+
+    @property
+    def official_parts(self) -> list[str]:
+        """The bars' categories on official figures in a bar chart that also holds eksempeldata (3.1:
+        Kontanthjælp among ten synthetic ydelser): one group of bars has no legend to mark them, so
+        the text's eksempeldata line names them."""
+        if not any(b.synthetic for b in self.bar_details):
+            return []
+        categories = list(dict.fromkeys(b.category for b in self.bar_details))
+        return [c for c in categories if not any(b.synthetic for b in self.bar_details if b.category == c)]
+
+    @property
+    def empty(self) -> bool:
+        """Whether the figure shows no figures for the quarter (it is then no figure on official figures)."""
+        return not self.lines and not self.bar_details
+
+    @property
+    def year_ago(self) -> str | None:
+        """The period a year before the newest shown (1.2's change bars run from it to the newest)."""
+        return str(periods.parse(self.newest).same_period_last_year()) if self.newest else None
+
+    @property
+    def behind_all(self) -> bool:
+        """Whether every figure the text lists is older than the quarter (one sentence without names)."""
+        shown = [s for s in self.lines if s.area == self.lines[0].area] if self.lines else [None]
+        return len(self.behind) == len(shown)
 
     @property
     def movements(self) -> list[tuple[Series, object]]:
@@ -131,7 +177,10 @@ class FigureFacts:
     @property
     def moved_most(self) -> dict | None:
         """The breakdown (line or bar) that changed most against the same period last year:
-        {"label", "absolute", "relative"}; relative is None for rates. None with fewer than two."""
+        {"label", "absolute", "relative"}; relative is None for rates. None with fewer than two, and
+        for forecasts: this year's forecast against last year's is no change of anything."""
+        if self.forecast:
+            return None
         candidates = []
         for s in self.lines:
             if s.role == "breakdown" and s.yearly is not None:
@@ -253,7 +302,12 @@ def build_figure(entry: dict, store: Store, catalogue: Catalogue, areas: Areas, 
                  last_month: str, target_paths: TargetPaths | None = None) -> FigureFacts:
     indicator = catalogue.get(entry["indicator"])
     facts = FigureFacts(number=entry["number"], title=entry["title"], indicator=indicator, chart=None,
-                        measure=entry.get("measure", "value"))
+                        measure=entry.get("measure", "value"), forecast=bool(entry.get("forecast")))
+    end = periods.parse(last_month)
+    facts.quarter = str(periods.quarter(end.year, end.quarter))
+    if facts.forecast:
+        # A forecast is for the year under way (the quarter's year), not the last year that is over.
+        last_month = str(periods.month(periods.parse(last_month).year, 12))
     codes = _area_codes(entry, kommune, areas)
     chart = entry["chart"]
     if chart == "lines":
@@ -275,8 +329,24 @@ def build_figure(entry: dict, store: Store, catalogue: Catalogue, areas: Areas, 
     facts.sources |= {o.source for o in shown}
     facts.how = render.environment().from_string(entry.get("how", indicator.definition)).render(
         kommune=_label(areas, kommune), shown=facts.shown_breakdowns, f=facts).strip()
+    if not facts.lines and not facts.bar_details:
+        _later(facts, store, codes[0], last_month)
     facts.chart = _chart_spec(facts, entry)
     return facts
+
+
+def _later(facts: FigureFacts, store: Store, code: str, last_month: str) -> None:
+    """A figure with nothing by the quarter's end may still hold later figures (6.4: July only, on a
+    sheet for 2. kvt.): note the first such period and its source, so the text does not say the
+    store has no figures at all."""
+    end = periods.parse(last_month)
+    after = [o for breakdown in dict.fromkeys(["", *store.breakdowns(facts.indicator.id, code)])
+             for o in store.series(facts.indicator.id, code, breakdown)
+             if o.value is not None and not periods.parse(o.period).ends_by(end)]
+    if after:
+        first = min(after, key=lambda o: periods.parse(o.period))
+        facts.later = first.period
+        facts.sources |= {o.source for o in after}
 
 
 def _expected(facts: FigureFacts, entry: dict, store: Store, code: str) -> None:
@@ -549,11 +619,14 @@ def _draw_text(figure: Figure, x: float, y: float, width_chars: int, text: str, 
     """Write wrapped text from (x, y) downwards in figure coordinates; return the y below it.
 
     Lines beyond `max_lines` are dropped and the last kept line ends with an ellipsis, so a long
-    definition can never run into the next figure.
+    definition can never run into the next figure; the last paragraph is kept whole (it is the
+    eksempeldata mark on a figure that has one, which must never be the line cut).
     """
     line_height = size / 72 / A4[1] * 1.25
     lines: list[tuple[str, bool, float]] = []
+    last_paragraph = 0
     for paragraph in text.split("\n"):
+        last_paragraph = len(lines)
         bold = paragraph.startswith("**")
         paragraph = paragraph.strip("*")
         fontsize = size * (0.75 if paragraph.startswith("~") else 1)
@@ -562,9 +635,11 @@ def _draw_text(figure: Figure, x: float, y: float, width_chars: int, text: str, 
                                 subsequent_indent="  " if paragraph.startswith("•") else "")
         lines += [(line, bold, fontsize) for line in wrapped or [""]]
     if len(lines) > max_lines:
-        lines = lines[:max_lines]
+        tail = lines[last_paragraph:] if len(lines) - last_paragraph < max_lines else []
+        lines = lines[:max_lines - len(tail)]
         last, bold, fontsize = lines[-1]
         lines[-1] = (last.rstrip(" .,") + " …", bold, fontsize)
+        lines += tail
     for line, bold, fontsize in lines:
         figure.text(x, y, line, fontsize=fontsize, va="top", ha="left", fontweight="bold" if bold else "normal")
         y -= line_height * fontsize / size

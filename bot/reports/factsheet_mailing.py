@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bot.config import Config
-from bot.delivery.channels import Channels
+from bot.delivery.channels import Channels, is_email
 from bot.delivery.email import Attachment, EmailContent
 from bot.delivery.ledger import Ledger
 from bot.delivery.sending import Sent, send_due
@@ -37,21 +37,27 @@ def send_factsheet(store: Store, ledger: Ledger, config: Config, quarter: str, *
     context = email_context(sheet.figures, quarter, kommune)
     subject = render.render("factsheet_email_subject.txt.j2", **context)
     text = render.render("factsheet_email.txt.j2", **context)
+    # Slack and Teams get the same words but no file: they say where the PDF is instead of »vedhæftet«.
+    post = render.render("factsheet_email.txt.j2", **context, medium="post",
+                         emailed=any(is_email(r) for r in recipients))
     content = EmailContent(subject=subject, text=text, html=render.render("factsheet_email.html.j2", **context),
                            attachments=(Attachment(pdf_name(kommune, quarter), sheet.pdf),))
     for recipient in recipients:
-        ledger.queue(key=key, target=None, kind=KIND, recipient=recipient, subject=subject, body=text,
-                     sample_data=context["sample"], now=now)
+        ledger.queue(key=key, target=None, kind=KIND, recipient=recipient, subject=subject,
+                     body=text if is_email(recipient) else post, sample_data=context["sample"], now=now)
     due = [d for d in ledger.due([KIND]) if d.key == key]
     return send_due(ledger, due, channels, now, email=email, email_content=lambda delivery: content,
                      should_stop=should_stop)
 
 
 def email_context(figures: Sequence[FigureFacts], quarter: str, kommune: str) -> dict:
-    """What the email's subject, text and HTML say of the sheet: its quarter, the kommune, and how
-    many of its figures hold eksempeldata (as its first page counts them)."""
+    """What the email's subject, text and HTML say of the sheet: its quarter, the kommune, how many
+    of its figures hold eksempeldata (as its first page counts them), and how many do not reach
+    the quarter's end (the service sends a quarter on day 10 after it, before most of it is published)."""
     sampled = sum(1 for f in figures if f.sample_data)
-    return {"quarter": quarter, "kommune": kommune, "sample": sampled > 0, "sampled": sampled, "figures": len(figures)}
+    behind = sum(1 for f in figures if f.behind or f.empty)
+    return {"quarter": quarter, "kommune": kommune, "sample": sampled > 0, "sampled": sampled, "figures": len(figures),
+            "behind": behind}
 
 
 def pdf_name(kommune: str, quarter: str) -> str:
