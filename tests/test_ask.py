@@ -1645,3 +1645,63 @@ def test_chart_title_names_the_period_span_it_shows(store, text):
     first, last = (formats.period(o.period, short=True) for o in (answer.history[0], answer.history[-1]))
     assert spec.title.endswith(f", {first}–{last}")
     assert spec.title.startswith(answer.indicator.name[:1].upper())
+
+
+def _summed(path, indicator: str, area: str, first: str, last: str, how: str = "sum") -> float:
+    with sqlite3.connect(path) as db:
+        return db.execute(f"SELECT {how}(value) FROM observations WHERE indicator = ? AND area = ? AND breakdown = ''"
+                          " AND period BETWEEN ? AND ?", (indicator, area, first, last)).fetchone()[0]
+
+
+@pytest.mark.parametrize(("question", "indicator", "first", "last", "said"), [
+    ("hvor mange samtaler siden januar", "samtaler", "2026-01", "2026-07", "januar–juli 2026"),
+    ("samtaler i alt siden januar", "samtaler", "2026-01", "2026-07", "januar–juli 2026"),
+    ("samlet antal samtaler de sidste 3 måneder", "samtaler", "2026-05", "2026-07", "maj–juli 2026"),
+    ("hvor mange samtaler siden september", "samtaler", "2025-09", "2026-07", "september 2025–juli 2026"),
+    ("samtaler fra januar til juni", "samtaler", "2026-01", "2026-06", "januar–juni 2026"),
+    ("hvor mange er startet i nyt job siden januar", "jobomsaetning", "2026-01", "2026-07", "januar–juli 2026"),
+    ("hvor mange har afsluttet forsørgelse de sidste 4 kvartaler", "afsluttede_forloeb", "2025-Q3", "2026-Q2",
+     "3. kvt. 2025–2. kvt. 2026"),
+    ("positive skift siden januar", "positive_skift", "2026-Q1", "2026-Q2", "1.–2. kvt. 2026")])
+def test_a_span_of_a_flow_is_its_periods_added_up(store, sample_store_path, question, indicator, first, last, said):
+    # »hvor mange samtaler siden januar« answered »526 færre end januar 2026 – fra 1.651 samtaler til
+    # 1.125«: januar's count against juli's, not how many there were since januar.
+    result = ask(store, question)
+    answer = result.result
+    assert answer.query.intent == "value" and answer.indicator.id == indicator and not answer.query.unused
+    assert (answer.aggregate.start, answer.observation.period) == (first, last)
+    assert answer.observation.value == _summed(sample_store_path, indicator, "151", first, last)
+    assert f"i Ballerup, {said}: " in result.text and "Summen af" in result.text
+    data = result.as_json()
+    assert (data["intent"], data["period_from"], data["period"]) == ("value", first, last)
+
+
+def test_a_span_is_compared_with_the_same_span_and_kept_by_a_follow_up(store, sample_store_path):
+    conversation, now = Conversations(), datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
+    first = ask(store, "hvor mange samtaler siden januar")
+    assert "end i januar–juli 2025" in first.text
+    assert first.result.last_year.against.value == _summed(sample_store_path, "samtaler", "151", "2025-01", "2025-07")
+    assert first.result.previous is None  # (no period just before a span to set it against)
+    conversation.remember("c", first, now)
+    after = ask(store, "og hele landet?", context=conversation.get("c", now)).result
+    assert after.area.code == "000" and after.aggregate.start == "2026-01"
+    assert after.observation.value == _summed(sample_store_path, "samtaler", "000", "2026-01", "2026-07")
+    beside = ask(store, "samtaler siden januar ballerup vs hele landet").result
+    assert beside.comparisons[0].observation.value == after.observation.value
+
+
+def test_an_average_over_a_span_is_its_mean(store, sample_store_path):
+    # »gns ledighed de sidste 3 måneder« set »gns« aside and gave april against juli.
+    answer = ask(store, "gns ledighed de sidste 3 måneder").result
+    assert answer.query.intent == "value" and not answer.query.unused and answer.aggregate.method == "mean"
+    assert answer.observation.value == pytest.approx(_summed(sample_store_path, "ledige", "151", "2026-05", "2026-07", "avg"))
+
+
+@pytest.mark.parametrize(("question", "base"), [
+    ("er antallet af samtaler steget siden januar", "2026-01"),  # how it moved: the change
+    ("ledighed siden januar", "2026-01"),  # a stock: its change
+    ("samtaler fra maj 2025 til maj 2026", "2025-05"),  # the same month of two years: compared
+    ("samtaler 2025 vs 2024", "2024")])
+def test_a_change_asked_over_a_span_is_still_the_change(store, question, base):
+    answer = ask(store, question).result
+    assert answer.query.intent == "change" and answer.change.against.period == base

@@ -82,6 +82,9 @@ class Aggregate:
     # This year so far (»ledighed i år« before the year is over): its first `count` months, named
     # »januar–juli 2026«, compared with the same months of other years. `period` is the year.
     so_far: bool = False
+    # A span named (»siden januar«, »de sidste 3 måneder«): its first part; `period` is then its last
+    # part (the store has no spelling for a span), named »maj–juli 2026« from the two.
+    start: str = ""
 
     @property
     def months(self) -> int:
@@ -642,6 +645,31 @@ def _base_period(base: PeriodRequest | None, current: Period, series: list[Obser
     return str(current.same_period_last_year())
 
 
+def span_ending(end: Period, months: int) -> Period:
+    """The span of `months` months whose last part is `end` (a month or a quarter)."""
+    return _span_from(end.shift(-(months // end.length - 1)), end)
+
+
+def _span_from(first: Period, last: Period) -> Period:
+    """The months from the start of `first` to the end of `last`, as one period of that length."""
+    months = (last.year * 12 + last.start_month + last.length) - (first.year * 12 + first.start_month)
+    return Period(first.year, first.start_month, months)
+
+
+def _span(base: PeriodRequest, current: Period, series: list[Observation], end_named: bool) -> Period | None:
+    """The span a question names from its base to the period answered: »de sidste 3 måneder« are the
+    newest three months (a quarterly figure: its newest quarter), »siden januar« januar to the
+    newest month. None when it is that one period (nothing to add up) or starts after it, and when
+    both ends are named as the same month of two years (»fra maj 2025 til maj 2026«: the two compared)."""
+    if base.relative == "months_ago":
+        first = current.shift(-(max(1, base.months // current.length) - 1))
+    else:
+        first = _period(_base_period(base, current, series))
+    if first.length != current.length or first >= current or (end_named and first.start_month == current.start_month):
+        return None
+    return _span_from(first, current)
+
+
 def _own_region(areas: Areas, default_area: str) -> Area | None:
     """The configured kommune's region ("regionen"); None when the configured area is no kommune."""
     home = areas.get(default_area)
@@ -769,6 +797,19 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         current, fell_back = pick(series, request)
     if current is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None)
+    if query.intent == "change" and query.span and made is None and not fell_back \
+            and (indicator.aggregate == "sum" or query.mean) \
+            and (span := _span(query.base, _period(current.period), series, not query.period.is_latest)) is not None:
+        # »hvor mange samtaler siden januar«, »samtaler de sidste 3 måneder«: the months added up (an
+        # average asked: their mean); it gave januar's count against juli's, another question.
+        found, spanned = aggregate(store, indicator, area.code, breakdown, span)
+        if spanned is not None and spanned.kind == _period(current.period).kind:
+            query, made = replace(query, intent="value"), replace(
+                spanned, period=current.period, start=str(Period(span.year, span.start_month, _period(current.period).length)))
+            if found is None:
+                return Answer(query=query, indicator=indicator, area=area, observation=None, aggregate=made,
+                              missing_breakdown=missing_breakdown)
+            current = replace(found, period=current.period)
     p = _period(current.period)
     by_period = {o.period: o for o in series}
     upto = [o for o in series if o.period <= current.period and o.value is not None]
@@ -782,6 +823,10 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     def value_at(indicator_: Indicator, code: str, period: str, part: str = breakdown) -> Observation | None:
         if made is None and indicator_ is indicator and code == area.code and part == breakdown:
             return by_period.get(period)
+        if made is not None and made.start:
+            # a span (»siden januar«) is compared with the same span: januar–juli 2025, not juli 2025
+            found, _ = aggregate(store, indicator_, code, part, span_ending(_period(period), made.months))
+            return replace(found, period=period) if found is not None else None
         if made is not None and made.so_far and _period(period).length == 12:
             # a year so far is compared with the same months: januar–juli 2025, not all of 2025
             found, _ = aggregate(store, indicator_, code, part, periods.Period(int(period), 1, made.months))
@@ -866,8 +911,11 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         query=query, indicator=indicator, area=area, observation=current,
         requested=request if fell_back else None, first=_first(series, request) if fell_back else None,
         unpublished=not_whole or (None if fell_back else _unpublished(query.period, p, today)),
-        previous=change(current, value_at(indicator, area.code, previous_period), indicator),
-        last_year=change(current, by_period.get(str(p.same_period_last_year())), indicator) if p.length < 12 else None,
+        # (a span has no period just before it to compare with, and its year before is made as it is)
+        previous=change(current, value_at(indicator, area.code, previous_period), indicator)
+        if not (made and made.start) else None,
+        last_year=change(current, value_at(indicator, area.code, str(p.same_period_last_year())) if made and made.start
+                         else by_period.get(str(p.same_period_last_year())), indicator) if p.length < 12 else None,
         rate_indicator=rate_indicator, rate=rate if rate is not None and rate.value is not None else None,
         comparisons=tuple(comparisons), parts=tuple(sorted(parts, key=lambda part: -part.observation.value)),
         history=history,
@@ -880,7 +928,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         movers=tuple(movers[:3]), national_change=national_change, only_area=only_area,
         extreme=extreme, extreme_span=span,
         share_indicator=(whole_indicator := catalogue.get(query.share_of) if query.share_of else None),
-        share_whole=_published(observe(store, whole_indicator, area.code, "", current.period)[0])
+        share_whole=_published(value_at(whole_indicator, area.code, current.period, ""))
         if whole_indicator else None,
     )
 

@@ -88,7 +88,8 @@ class Reply:
                 period = result.ranking.period
             if result.aggregate is not None:
                 # (a year so far stays »i år«: as the year 2026 a follow-up was declined, not over)
-                period = None if result.aggregate.so_far else result.aggregate.period
+                # (a span, »siden januar«, stays the span asked: its last month alone is no span)
+                period = None if result.aggregate.so_far or result.aggregate.start else result.aggregate.period
             query = result.query
             if result.extreme is not None and (query.period.is_latest or query.newest_shown):
                 # »hvornår var det højest?« over the whole series: »og i 2025?« is the peak of 2025, not
@@ -148,6 +149,9 @@ class Reply:
         if made is not None and made.so_far:
             # »i år« before the year is over: "period" is the year, answered to this month (januar–juli)
             data["period_through"] = f"{made.period}-{made.months:02d}"
+        if made is not None and made.start:
+            # a span (»samtaler siden januar«): "period" is its last month or quarter, this its first
+            data["period_from"] = made.start
         if result.ranking is not None:
             ranking = result.ranking
             data["period"] = ranking.period

@@ -124,6 +124,10 @@ class Query:
     # »pr. 1. maj«, »uge 12«, »sidste uge«: a day or week asked ("day", "week"); the figures are
     # monthly (or quarterly), so the answer gives the period holding it, said.
     finer: str = ""
+    # »samtaler siden januar«, »de sidste 3 måneder«, »fra januar til juni«: a span of periods named
+    # with no word of how the figure moved; of a flow (or an average asked) the span's sum (or mean)
+    # is the answer, not the change between its ends (`answers.answer`).
+    span: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +165,7 @@ class Vocabulary:
     by: frozenset[str]
     rate_words: frozenset[str]
     since: frozenset[str] = frozenset()
+    span: frozenset[str] = frozenset()  # "siden", "fra": of `since`, the words that start a span
     aggregate: frozenset[str] = frozenset()
     followup: frozenset[str] = frozenset()
     followup_openers: frozenset[str] = frozenset()  # "tak", "ok" before »og …«: still a follow-up
@@ -281,6 +286,7 @@ class Vocabulary:
             by=frozenset(fold(w) for w in data.get("by", [])),
             rate_words=frozenset(fold(w) for w in data.get("rate", [])),
             since=frozenset(fold(w) for w in data.get("since", [])),
+            span=frozenset(fold(w) for w in data.get("span", [])),
             aggregate=frozenset(fold(w) for w in data.get("aggregate", [])),
             followup=frozenset(fold(w) for w in data.get("followup", [])),
             followup_openers=frozenset(fold(w) for w in data.get("followup_openers", [])),
@@ -622,6 +628,8 @@ class _Reading:
     threshold: tuple[str, float] | None = None  # "under 3 pct": the level asked against
     needed: bool = False  # »hvad skal der til«: what it takes to reach the target
     newest_shown: bool = False  # the period is the newest an answer before showed (a follow-up's)
+    span: bool = False  # a base read as the start of a span (»siden januar«, »de sidste 3 måneder«)
+    moved_asked: bool = False  # a word of how the figure moved (»steget«, »flere«, »udvikling«)
 
 
 def _after_since(tokens: list[str], i: int, vocab: Vocabulary, words: frozenset[str] | None = None) -> bool:
@@ -707,6 +715,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         for n in range(1, min(MAX_NGRAM, len(tokens) - start) + 1) if start not in pronoun else ():
             if (intent := vocab.intents.get(" ".join(tokens[start:start + n]))) is not None:
                 r.intents.add(intent)
+    r.moved_asked = bool({"change", "development", "why"} & r.intents)
     for token in tokens:
         # "sæsonkorrigeret ledighed" is an alias of ledighedsprocent; the word still picks the series.
         key_value = vocab.breakdown_values.get(token)
@@ -797,6 +806,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             if r.base is None:
                 r.base = replace(request, relative="months_ago")
                 r.intents.add("change")
+                r.span = True
             i += used
             continue
         if request is not None:
@@ -805,6 +815,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             latest_before, r.latest_named = r.latest_named, r.latest_named or request.is_latest
             if _after_since(tokens, i, vocab) and not request.is_latest and r.base is None:
                 r.base, r.base_compared = request, _after_since(tokens, i, vocab, vocab.compare)
+                r.span = _after_since(tokens, i, vocab, vocab.span)
                 # »sdp q2 vs q1 albertslund«, »ledigh. 2025 vs 2024 herlev«: »vs« compared the periods,
                 # so the area after them is the one asked (it answered Ballerup with Albertslund beside)
                 r.comparing = r.comparing and not r.base_compared
@@ -829,12 +840,14 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 # "ledighed maj 2025 til maj 2026": the change from the first to the second, as
                 # "fra maj 2025 til maj 2026"; it answered maj 2026 and set »maj 2025« aside.
                 r.base, r.period, r.period_words = r.period, request, " ".join(tokens[i:i + used])
+                r.span = True
             elif r.base is None and i == r.period_end and _months_pair(r.period, request):
                 # »januar-juli 2026« (a hyphen is not kept): as »januar til juli 2026«, the change
                 # from the first to the second; it answered juli 2026 with »januar« set aside.
                 r.base, r.period = _alike(r.period, request)
                 r.period_words = " ".join(tokens[i:i + used])
                 r.intents.add("change")
+                r.span = True
             elif r.base is None and _after_and(tokens, i, vocab) \
                     and {r.period.relative, request.relative} == {"this_year", "last_year"} \
                     and (r.period.month, r.period.quarter) == (request.month, request.quarter):
@@ -1596,9 +1609,11 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         # ligger vi på ledighed" rank ledighedsprocenten; "flest ledige" keeps the count, and so
         # does "og hvor ligger vi?" after it.
         indicator, ranked_from = vocab.rates[indicator], indicator
+    # a span with no word of how the figure moved over it: its sum or, asked, its average
+    span = r.span and not r.moved_asked and intent == "change" and r.base is not None and not r.base_compared
     mean = r.aggregate
     if r.aggregate and (r.period.period is None or periods.parse(r.period.period).length == 1) \
-            and r.period.relative not in ("this_year", "last_year"):
+            and r.period.relative not in ("this_year", "last_year") and not span:
         if r.aggregate_word:  # (one carried over from the question before names no word here)
             r.unused.append(r.aggregate_word)  # an average needs a year or a quarter to average over
         mean = False
@@ -1651,6 +1666,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         verdict=verdict,
         status=status, needed=r.needed, newest_shown=r.newest_shown,
         target_asked=intent != "target" and "target" in r.intents and not verdict, share_of=share_of,
+        span=span,
     )
 
 
@@ -1702,6 +1718,8 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
     r.aggregate = r.aggregate or context.mean
     if r.base is None and not r.intents:
         r.base = _moved_with(context, r.period)
+        # »samtaler siden januar« … »og i Albertslund?«: still the months added up (it gave the change)
+        r.span = context.span and r.base is not None
     keys = vocab.indicator_breakdowns.get(r.indicator, ())
     # The parts before are kept for the keys not named now: »og kvinder?« after »ledige på
     # a-dagpenge« asks the women on A-dagpenge (A-dagpenge was dropped: all ledige answered).
