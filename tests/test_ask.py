@@ -1491,6 +1491,18 @@ def test_a_day_or_week_is_its_month_said(store, question, period, note):
     assert note in result.text
 
 
+@pytest.mark.parametrize(("question", "period", "note"), [
+    ("sygedagpenge i maj", "2026-Q2", "Der er ingen tal pr. måned – tallene er pr. kvartal, så her er 2. kvt. 2026."),
+    ("beskæftigelse i maj 2025", "2025-Q2", "Der er ingen tal pr. måned – tallene er pr. kvartal, så her er 2. kvt. 2025."),
+    ("tidlig indsats juni", "2026-Q2", "Der er ingen tal pr. måned – tallene er pr. kvartal, så her er 2. kvt. 2026."),
+    ("sygedagpenge sidste måned", "2026-Q2", "Der er ingen tal pr. måned – tallene er pr. kvartal.")])
+def test_a_month_of_a_quarterly_figure_says_it_is_the_quarter(store, question, period, note):
+    # »sygedagpenge i maj« gave »2. kvt. 2026: 1.222 personer« without a word that May has no figure.
+    result = ask(store, question)
+    assert result.result.observation.period == period and note in result.text
+    assert "pr. måned" not in ask(store, "sygedagpenge q2").text + ask(store, "ledighed maj").text
+
+
 def test_next_month_says_there_are_no_figures_yet(store):
     # »ledige næste måned« answered juli 2026 with »næste« named as not understood.
     result = ask(store, "ledige næste måned")

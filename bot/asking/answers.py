@@ -810,6 +810,11 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
                 return Answer(query=query, indicator=indicator, area=area, observation=None, aggregate=made,
                               missing_breakdown=missing_breakdown)
             current = replace(found, period=current.period)
+    if not query.finer and made is None and _period(current.period).length > 1 and (
+            request.month is not None or (request.period is not None and _period(request.period).length == 1)):
+        # »sygedagpenge i maj«: a quarterly figure has no month's figure, so the quarter holding it
+        # is given, said (it was given unsaid, as if it were May's)
+        query = replace(query, finer="month")
     p = _period(current.period)
     by_period = {o.period: o for o in series}
     upto = [o for o in series if o.period <= current.period and o.value is not None]

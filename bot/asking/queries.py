@@ -123,7 +123,7 @@ class Query:
     target_asked: bool = False
     # »pr. 1. maj«, »uge 12«, »sidste uge«: a day or week asked ("day", "week"); the figures are
     # monthly (or quarterly), so the answer gives the period holding it, said.
-    finer: str = ""
+    finer: str = ""  # (the answer sets "month" when a month is asked of a quarterly or yearly figure)
     # »samtaler siden januar«, »de sidste 3 måneder«, »fra januar til juni«: a span of periods named
     # with no word of how the figure moved; of a flow (or an average asked) the span's sum (or mean)
     # is the answer, not the change between its ends (`answers.answer`).
