@@ -1717,3 +1717,10 @@ def test_an_average_over_a_span_is_its_mean(store, sample_store_path):
 def test_a_change_asked_over_a_span_is_still_the_change(store, question, base):
     answer = ask(store, question).result
     assert answer.query.intent == "change" and answer.change.against.period == base
+
+
+def test_a_year_of_a_quarterly_count_says_its_quarters_are_added_up(store):
+    # »afsluttede forløb i 2025« said »Summen af 4 kvartaler (…, så månederne lægges sammen)«.
+    text = ask(store, "afsluttede forløb i 2025").text
+    assert "Summen af 4 kvartaler (tallet tæller hændelser i perioden, så kvartalerne lægges sammen)." in text
+    assert "så månederne lægges sammen" in ask(store, "samtaler i 2025").text
