@@ -1674,7 +1674,9 @@ def _summed(path, indicator: str, area: str, first: str, last: str, how: str = "
     ("hvor mange er startet i nyt job siden januar", "jobomsaetning", "2026-01", "2026-07", "januar–juli 2026"),
     ("hvor mange har afsluttet forsørgelse de sidste 4 kvartaler", "afsluttede_forloeb", "2025-Q3", "2026-Q2",
      "3. kvt. 2025–2. kvt. 2026"),
-    ("positive skift siden januar", "positive_skift", "2026-Q1", "2026-Q2", "1.–2. kvt. 2026")])
+    ("positive skift siden januar", "positive_skift", "2026-Q1", "2026-Q2", "1.–2. kvt. 2026"),
+    ("samtaler siden marts sidste år", "samtaler", "2025-03", "2026-07", "marts 2025–juli 2026"),
+    ("samtaler siden 1. kvartal", "samtaler", "2026-01", "2026-07", "januar–juli 2026")])
 def test_a_span_of_a_flow_is_its_periods_added_up(store, sample_store_path, question, indicator, first, last, said):
     # »hvor mange samtaler siden januar« answered »526 færre end januar 2026 – fra 1.651 samtaler til
     # 1.125«: januar's count against juli's, not how many there were since januar.
@@ -1713,7 +1715,9 @@ def test_an_average_over_a_span_is_its_mean(store, sample_store_path):
     ("er antallet af samtaler steget siden januar", "2026-01"),  # how it moved: the change
     ("ledighed siden januar", "2026-01"),  # a stock: its change
     ("samtaler fra maj 2025 til maj 2026", "2025-05"),  # the same month of two years: compared
-    ("samtaler 2025 vs 2024", "2024")])
+    ("samtaler 2025 vs 2024", "2024"),
+    ("samtaler siden sidste måned", "2026-06"),  # a base to compare with, no span's start
+    ("samtaler siden sidste år", "2025-07")])
 def test_a_change_asked_over_a_span_is_still_the_change(store, question, base):
     answer = ask(store, question).result
     assert answer.query.intent == "change" and answer.change.against.period == base

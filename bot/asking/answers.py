@@ -661,10 +661,15 @@ def _span(base: PeriodRequest, current: Period, series: list[Observation], end_n
     newest three months (a quarterly figure: its newest quarter), »siden januar« januar to the
     newest month. None when it is that one period (nothing to add up) or starts after it, and when
     both ends are named as the same month of two years (»fra maj 2025 til maj 2026«: the two compared)."""
+    if base.relative not in (None, "months_ago", "this_year", "last_year") or \
+            (base.relative in ("this_year", "last_year") and base.month is None and base.quarter is None):
+        return None  # »siden sidste måned«, »siden sidste år«: a base to compare with, not a span's start
     if base.relative == "months_ago":
         first = current.shift(-(max(1, base.months // current.length) - 1))
     else:
         first = _period(_base_period(base, current, series))
+        if base.quarter is not None and first.length == 1:  # »siden 1. kvartal«: from its first month
+            first = periods.month(first.year, (first.quarter - 1) * 3 + 1)
     if first.length != current.length or first >= current or (end_named and first.start_month == current.start_month):
         return None
     return _span_from(first, current)
@@ -799,7 +804,8 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         return Answer(query=query, indicator=indicator, area=area, observation=None)
     if query.intent == "change" and query.span and made is None and not fell_back \
             and (indicator.aggregate == "sum" or query.mean) \
-            and (span := _span(query.base, _period(current.period), series, not query.period.is_latest)) is not None:
+            and (span := _span(resolve(query.base, today, None) if query.base.month or query.base.quarter else query.base,
+                               _period(current.period), series, not query.period.is_latest)) is not None:
         # »hvor mange samtaler siden januar«, »samtaler de sidste 3 måneder«: the months added up (an
         # average asked: their mean); it gave januar's count against juli's, another question.
         found, spanned = aggregate(store, indicator, area.code, breakdown, span)
