@@ -1728,3 +1728,17 @@ def test_a_year_of_a_quarterly_count_says_its_quarters_are_added_up(store):
     text = ask(store, "afsluttede forløb i 2025").text
     assert "Summen af 4 kvartaler (tallet tæller hændelser i perioden, så kvartalerne lægges sammen)." in text
     assert "så månederne lægges sammen" in ask(store, "samtaler i 2025").text
+
+
+@pytest.mark.parametrize(("question", "indicator", "how"), [
+    ("samtaler q2 vs q1", "samtaler", "sum"), ("ledighed q2 vs q1", "ledige", "avg")])
+def test_a_quarter_against_a_quarter_of_a_monthly_figure_is_the_whole_quarter(store, sample_store_path,
+                                                                                question, indicator, how):
+    # »samtaler q2 vs q1« gave »marts 2026 til 2. kvt. 2026: 2.959 flere end marts 2026 (+174,4 pct.)«:
+    # the quarter's three months added up against March alone.
+    answer = ask(store, question).result
+    assert (answer.observation.period, answer.change.against.period) == ("2026-Q2", "2026-Q1")
+    assert answer.change.against.value == pytest.approx(
+        _summed(sample_store_path, indicator, "151", "2026-01", "2026-03", how))
+    assert answer.observation.value == pytest.approx(
+        _summed(sample_store_path, indicator, "151", "2026-04", "2026-06", how))

@@ -633,6 +633,10 @@ def _base_period(base: PeriodRequest | None, current: Period, series: list[Obser
             # names it, »januar 2024 til juli 2026«), not a yearly figure the series does not have.
             return str(periods.Period(named.year, named.start_month, current.length))
         return base.period
+    if base.quarter is not None and current.length == 3:
+        # »samtaler q2 vs q1« of a monthly figure: 1. kvt. (its months added up or averaged), the
+        # latest before the current quarter; it was marts, the quarter's last month, set against 2. kvt.
+        return str(periods.quarter(current.year - (base.quarter >= current.quarter), base.quarter))
     if base.month is not None or base.quarter is not None:
         # "siden juli": the latest July before the current period
         for o in reversed(series):
