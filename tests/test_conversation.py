@@ -823,3 +823,23 @@ def test_which_kommuner_are_over_a_level_lists_all_of_them(store):
     over = [row for row in ranking.rows if round(row.observation.value, 1) > 4.0]
     assert len(over) > 5 and ranking.top == len(over)
     assert all(f"{row.area.name}: " in result.text for row in over)
+
+
+@pytest.mark.parametrize(("lines", "period", "base"), [
+    (("ledighed siden januar", "og sidste år?"), "2025-07", "2025-01"),
+    (("ledighed siden maj", "og i 2024?"), "2024-07", "2024-05"),
+    (("sygedagpenge siden 1. kvartal", "og sidste år?"), "2025-Q2", "2025-Q1")])
+def test_a_year_after_a_change_from_a_month_is_the_same_months_of_that_year(store, lines, period, base):
+    # »ledighed siden januar« … »og sidste år?« set 2025's average against januar 2024 (»januar 2024
+    # til 2025: 112 flere end januar 2024«), a year against a month.
+    answer = chat(store, *lines)[-1].result
+    assert answer.query.intent == "change"
+    assert (answer.observation.period, answer.change.against.period) == (period, base)
+    assert answer.change.against.value == store.get(answer.indicator.id, "151", base).value
+
+
+def test_a_year_after_a_span_is_the_same_span_that_year(store):
+    first, after = chat(store, "hvor mange samtaler siden januar", "og sidste år?")
+    assert (after.result.aggregate.start, after.result.observation.period) == ("2025-01", "2025-07")
+    assert after.result.observation.value == first.result.last_year.against.value
+    assert "Samtaler i Ballerup, januar–juli 2025: " in after.text

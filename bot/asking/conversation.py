@@ -88,8 +88,8 @@ class Reply:
                 period = result.ranking.period
             if result.aggregate is not None:
                 # (a year so far stays »i år«: as the year 2026 a follow-up was declined, not over)
-                # (a span, »siden januar«, stays the span asked: its last month alone is no span)
-                period = None if result.aggregate.so_far or result.aggregate.start else result.aggregate.period
+                # (a span, »siden januar«, ends with its `period`: the follow-up's span ends there too)
+                period = None if result.aggregate.so_far else result.aggregate.period
             query = result.query
             if result.extreme is not None and (query.period.is_latest or query.newest_shown):
                 # »hvornår var det højest?« over the whole series: »og i 2025?« is the peak of 2025, not

@@ -1255,6 +1255,26 @@ def _moved_with(context: Query, period: PeriodRequest) -> PeriodRequest | None:
     return PeriodRequest(period=str(then.shift(steps)))
 
 
+def _year_of_base(request: PeriodRequest, base: PeriodRequest | None, context: Query,
+                  whole_year: bool) -> PeriodRequest:
+    """A year named after a change from a month or quarter (»ledighed siden januar« … »og sidste år?«,
+    »og i 2024?«): the same months of that year (januar 2025 til juli 2025). As the year's average
+    it was set against januar of the year before (»januar 2024 til 2025: 112 flere«)."""
+    if base is None or whole_year or context.period.period is None or base.period is not None or \
+            (base.month is None and base.quarter is None):
+        return request  # (a base with its own year, »siden 1. kvartal 2025«, keeps it)
+    before = periods.parse(context.period.period)
+    if before.length == 12:
+        return request
+    if request.period is not None and _YEAR.match(request.period):
+        return PeriodRequest(period=str(periods.Period(int(request.period), before.start_month, before.length)))
+    if request.relative in ("this_year", "last_year") and request.month is None and request.quarter is None:
+        if before.length == 1:
+            return PeriodRequest(month=before.month, relative=request.relative)
+        return PeriodRequest(quarter=before.quarter, relative=request.relative)
+    return request
+
+
 def _shifted(request: PeriodRequest, context: Query, *, whole_year: bool = False) -> PeriodRequest:
     """A follow-up's period counted from the previous answer's period: "hvad med året før?"."""
     moves = {"year_before": -12, "year_after": 12, "period_before": -1, "period_after": 1,
@@ -1720,6 +1740,7 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         r.base = _moved_with(context, r.period)
         # »samtaler siden januar« … »og i Albertslund?«: still the months added up (it gave the change)
         r.span = context.span and r.base is not None
+        r.period = _year_of_base(r.period, r.base, context, r.whole_year)
     keys = vocab.indicator_breakdowns.get(r.indicator, ())
     # The parts before are kept for the keys not named now: »og kvinder?« after »ledige på
     # a-dagpenge« asks the women on A-dagpenge (A-dagpenge was dropped: all ledige answered).
