@@ -1742,3 +1742,17 @@ def test_a_quarter_against_a_quarter_of_a_monthly_figure_is_the_whole_quarter(st
         _summed(sample_store_path, indicator, "151", "2026-01", "2026-03", how))
     assert answer.observation.value == pytest.approx(
         _summed(sample_store_path, indicator, "151", "2026-04", "2026-06", how))
+
+
+@pytest.mark.parametrize(("question", "area"), [("hvor mange er i virksomhedspraktik", "Ballerup"),
+                                                 ("løntilskud hele landet", "hele landet")])
+def test_a_part_published_only_within_another_says_it_is_not_the_whole(store, question, area):
+    # »hvor mange er i virksomhedspraktik« gave the kontanthjælpsmodtagere's 66 forløb as if they
+    # were all in virksomhedspraktik: no word that the other ydelser are not in it.
+    result = ask(store, question)
+    answer = result.result
+    assert answer.observation.breakdown.endswith(";ydelse=Kontanthjælp") and answer.narrowed_from
+    part = answer.narrowed_from.split("=", 1)[1]
+    assert (f"Der er ikke noget samlet tal for aktiveringsmønsteret ({part}) i {area} – "
+            f"her er tallet for {part}, Kontanthjælp.") in result.text
+    assert "samlet tal" not in ask(store, "konjunkturprognose ledighed").text  # (both forecasts listed)

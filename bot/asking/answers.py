@@ -193,6 +193,9 @@ class Answer:
     # konjunkturprognose: hele landet), which is answered instead of »ingen tal for Ballerup«.
     only_area: bool = False
     no_total: bool = False  # no breakdown asked and no total published: one part is shown (named)
+    # A part asked (»virksomhedspraktik«) is published only together with another part (Kontanthjælp):
+    # that narrower figure is shown, and this, the part asked, says it is not the whole of it.
+    narrowed_from: str | None = None
     # Of the parts asked (»a-dagpenge kvinder«), the figure is published for these (query.breakdown)
     # but not by the rest (missing_breakdown): the kept parts' figure is shown, said so.
     kept_breakdown: bool = False
@@ -937,7 +940,9 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         development=change(current, window[0], indicator) if len(window) > 1 else None,
         low=min(window, key=lambda o: o.value) if window else None,
         high=max(window, key=lambda o: o.value) if window else None,
-        missing_breakdown=missing_breakdown, broader_of=broader_of, no_total=bool(breakdown) and not asked_breakdown, aggregate=made, change=asked_change, base_missing=base_missing,
+        missing_breakdown=missing_breakdown, broader_of=broader_of, no_total=bool(breakdown) and not asked_breakdown,
+        narrowed_from=asked_breakdown if asked_breakdown and query.by is None and breakdown != asked_breakdown
+        and parse_breakdown(asked_breakdown).items() < parse_breakdown(breakdown).items() else None, aggregate=made, change=asked_change, base_missing=base_missing,
         kept_breakdown=bool(missing_breakdown and breakdown) and
         parse_breakdown(breakdown).items() <= parse_breakdown(asked_breakdown).items(),
         movers=tuple(movers[:3]), national_change=national_change, only_area=only_area,
