@@ -1756,3 +1756,26 @@ def test_a_part_published_only_within_another_says_it_is_not_the_whole(store, qu
     assert (f"Der er ikke noget samlet tal for aktiveringsmønsteret ({part}) i {area} – "
             f"her er tallet for {part}, Kontanthjælp.") in result.text
     assert "samlet tal" not in ask(store, "konjunkturprognose ledighed").text  # (both forecasts listed)
+
+
+@pytest.mark.parametrize(("question", "area"), [
+    ("ledighed sæsonkorrigeret", "151"), ("ledigheden sæsonkorrigeret i hele landet", "000"),
+    ("sæsonkorrigerede ledighed regionen", "084"), ("ledighed region hovedstaden sæsonkorrigeret juni", "084")])
+def test_unemployment_seasonally_adjusted_in_any_word_order_is_the_adjusted_rate(store, question, area):
+    # »ledighed sæsonkorrigeret« gave the count of ledige with »Der er ingen sæsonkorrigerede tal for
+    # ledige i Ballerup«, and in Region Hovedstaden »ingen tal for ledige (Sæsonkorrigeret)«, though the
+    # seasonally adjusted ledighedsprocent is there, as »sæsonkorrigeret ledighed« answers.
+    answer = ask(store, question).result
+    assert (answer.indicator.id, answer.area.code) == ("ledighedsprocent", area)
+    assert answer.observation.breakdown == "korrektion=Sæsonkorrigeret" and not answer.missing_breakdown
+    assert answer.observation.value == store.get("ledighedsprocent", area, answer.observation.period,
+                                                 "korrektion=Sæsonkorrigeret").value
+    assert ask(store, "ledige sæsonkorrigeret hele landet").result.indicator.id == "ledige"  # (the count named)
+
+
+def test_seasonally_adjusted_after_unemployment_is_the_adjusted_rate(store):
+    conversation, now = Conversations(), datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
+    conversation.remember("c", ask(store, "ledighed maj"), now)
+    answer = ask(store, "og sæsonkorrigeret?", context=conversation.get("c", now)).result
+    assert (answer.indicator.id, answer.observation.period, answer.observation.breakdown) == (
+        "ledighedsprocent", "2026-05", "korrektion=Sæsonkorrigeret")

@@ -164,6 +164,8 @@ class Vocabulary:
     compare: frozenset[str]
     by: frozenset[str]
     rate_words: frozenset[str]
+    # "ledighed": beside "sæsonkorrigeret" the figure's rate (»ledigheden sæsonkorrigeret«)
+    adjusted_rate: frozenset[str] = frozenset()
     since: frozenset[str] = frozenset()
     span: frozenset[str] = frozenset()  # "siden", "fra": of `since`, the words that start a span
     aggregate: frozenset[str] = frozenset()
@@ -285,6 +287,7 @@ class Vocabulary:
             compare_area=frozenset(fold(w) for w in data.get("compare_area", [])),
             by=frozenset(fold(w) for w in data.get("by", [])),
             rate_words=frozenset(fold(w) for w in data.get("rate", [])),
+            adjusted_rate=frozenset(fold(w) for w in data.get("adjusted_rate", [])),
             since=frozenset(fold(w) for w in data.get("since", [])),
             span=frozenset(fold(w) for w in data.get("span", [])),
             aggregate=frozenset(fold(w) for w in data.get("aggregate", [])),
@@ -629,6 +632,7 @@ class _Reading:
     needed: bool = False  # »hvad skal der til«: what it takes to reach the target
     newest_shown: bool = False  # the period is the newest an answer before showed (a follow-up's)
     span: bool = False  # a base read as the start of a span (»siden januar«, »de sidste 3 måneder«)
+    indicator_words: str = ""  # the words that named `indicator` (folded)
     moved_asked: bool = False  # a word of how the figure moved (»steget«, »flere«, »udvikling«)
 
 
@@ -773,7 +777,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 r.breakdown.pop("korrektion", None)
             r.indicator_part = vocab.breakdown_values.get(_fold(" ".join(tokens[i:i + ind_used])))
             r.indicator_part_first = bool(r.indicator_part) and r.indicator_part[0] not in r.breakdown
-            r.indicator, i = indicator, i + ind_used
+            r.indicator, r.indicator_words, i = indicator, " ".join(tokens[i:i + ind_used]), i + ind_used
             continue
         own_region, used = _phrase(tokens, i, vocab.own_region)
         if own_region:
@@ -1430,6 +1434,10 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         # (»tilbage til Ballerup«: »tilbage« is no figure's word, but it says the talk goes on)
         lead = set(_followup_lead(tokens, vocab))
         return _follow(text, r, [w for w in still_unknown if w not in lead], context, vocab)
+    if "korrektion" in r.breakdown and r.indicator in vocab.rates and r.indicator_words in vocab.adjusted_rate:
+        # »ledigheden sæsonkorrigeret«, »sæsonkorrigerede ledighed«: the seasonally adjusted rate, as
+        # »sæsonkorrigeret ledighed« is; it gave the count of ledige, said to have no adjusted series.
+        r.indicator = vocab.rates[r.indicator]
     if r.wants_rate:
         if r.indicator in vocab.rates:
             r.indicator = vocab.rates[r.indicator]
@@ -1707,8 +1715,11 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
     named_indicator = r.indicator is not None
     named_area = bool(r.areas)
     previous = context.ranked_from or context.indicator
+    adjusted = "korrektion" in r.breakdown and "korrektion" not in context.breakdown \
+        and "korrektion" in vocab.indicator_breakdowns.get(vocab.rates.get(context.indicator or "", ""), ())
     if not named_indicator:
-        r.indicator = vocab.rates.get(previous, context.indicator) if r.wants_rate else context.indicator
+        # (»ledighed maj« … »og sæsonkorrigeret?«: the adjusted rate, as »ledigheden sæsonkorrigeret«)
+        r.indicator = vocab.rates.get(previous, context.indicator) if r.wants_rate or adjusted else context.indicator
     elif r.wants_rate and r.indicator in vocab.rates:
         r.indicator = vocab.rates[r.indicator]
     if r.wants_rate and r.indicator not in vocab.percentages:
