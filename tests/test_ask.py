@@ -1779,3 +1779,13 @@ def test_seasonally_adjusted_after_unemployment_is_the_adjusted_rate(store):
     answer = ask(store, "og sæsonkorrigeret?", context=conversation.get("c", now)).result
     assert (answer.indicator.id, answer.observation.period, answer.observation.breakdown) == (
         "ledighedsprocent", "2026-05", "korrektion=Sæsonkorrigeret")
+
+
+@pytest.mark.parametrize(("question", "indicator", "breakdown"), [
+    ("fleks nu", "fleksjob", ""), ("flex", "fleksjob", ""), ("uddh", "fuldtidspersoner", "ydelse=Uddannelseshjælp"),
+    ("ftp i 2025", "fuldtidspersoner", "ydelse=Førtidspension"), ("føp", "fuldtidspersoner", "ydelse=Førtidspension")])
+def test_slack_shorthand_for_benefits_is_understood(store, question, indicator, breakdown):
+    # »fleks nu«, »uddh«, »ftp« were »Det forstod jeg ikke«.
+    answer = ask(store, question).result
+    assert (answer.indicator.id, answer.observation.breakdown) == (indicator, breakdown)
+    assert not answer.query.unused
