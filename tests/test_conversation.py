@@ -843,3 +843,21 @@ def test_a_year_after_a_span_is_the_same_span_that_year(store):
     assert (after.result.aggregate.start, after.result.observation.period) == ("2025-01", "2025-07")
     assert after.result.observation.value == first.result.last_year.against.value
     assert "Samtaler i Ballerup, januar–juli 2025: " in after.text
+
+
+@pytest.mark.parametrize("text", ["flest ledige siden januar", "laveste ledighed 2025 vs 2024"])
+def test_a_ranking_over_a_span_or_two_periods_is_declined(store, text):
+    # »flest ledige siden januar« ranked juli 2026 alone, »siden januar« dropped unsaid; »laveste
+    # ledighed 2025 vs 2024« ranked 2025 with »vs 2024« dropped.
+    result = ask(store, text)
+    assert not result.understood and result.result.reason == "ranking_change"
+    assert "kun efter tallet i en periode" in result.text
+
+
+def test_the_most_events_since_january_are_this_years_so_far(store):
+    # »flest samtaler siden januar« ranked juli 2026 (1.125 samtaler in Ballerup) as if since januar.
+    data = ask(store, "flest samtaler siden januar").as_json()
+    assert (data["intent"], data["period"], data["period_through"]) == ("ranking", "2026", "2026-07")
+    assert data["ranking"] == ask(store, "flest samtaler i år").as_json()["ranking"]
+    # (a ranking after a change keeps to the ranking: the base before is not ranked)
+    assert chat(store, "ledighed siden januar", "og hvem har flest?")[-1].as_json()["period"] == "2026-07"

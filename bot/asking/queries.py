@@ -220,6 +220,7 @@ class Vocabulary:
     own_followup: frozenset[str] = frozenset()  # "os" in »og hvad med os?«: the configured kommune asked
     default_ranking: str = "ledighedsprocent"
     percentages: frozenset[str] = frozenset()  # indicator ids measured in pct.
+    flows: frozenset[str] = frozenset()  # indicator ids that count events (their months add up)
     indicator_breakdowns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # The parts each figure's sources name ("sygedagpenge" -> {("ydelse", "Sygedagpenge"), …});
     # a figure whose sources name none for a key is taken to have any part of it.
@@ -342,6 +343,7 @@ class Vocabulary:
             own_followup=frozenset(fold(w) for w in data.get("own_followup", ())),
             default_ranking=data.get("default_ranking", "ledighedsprocent"),
             percentages=frozenset(i.id for i in catalogue if i.format == "pct"),
+            flows=frozenset(i.id for i in catalogue if i.aggregate == "sum"),
             indicator_breakdowns={i.id: i.breakdowns for i in catalogue},
             indicator_parts={i.id: _parts(i) for i in catalogue},
             which=frozenset(fold(w) for w in data.get("which", ())),
@@ -633,6 +635,7 @@ class _Reading:
     newest_shown: bool = False  # the period is the newest an answer before showed (a follow-up's)
     span: bool = False  # a base read as the start of a span (»siden januar«, »de sidste 3 måneder«)
     indicator_words: str = ""  # the words that named `indicator` (folded)
+    base_carried: bool = False  # `base` is the question before's (a follow-up naming no period to compare)
     moved_asked: bool = False  # a word of how the figure moved (»steget«, »flere«, »udvikling«)
 
 
@@ -1156,10 +1159,17 @@ def _in_time_order(r: _Reading) -> None:
         r.period, r.base, r.period_words = r.base, r.period, ""
 
 
-def _ranks_a_change(intent: str, r: _Reading) -> bool:
+def _ranks_a_change(intent: str, r: _Reading, vocab: Vocabulary) -> bool:
     """»hvilke kommuner har størst fald i ledigheden«: a ranking ranks a period's level; ranked
-    anyway, it answered »højest ledighedsprocent« without a word about the fall."""
-    return intent == "ranking" and bool({"development", "change"} & r.intents)
+    anyway, it answered »højest ledighedsprocent« without a word about the fall. So does »flest
+    ledige siden januar«: it ranked juli alone, »siden januar« dropped unsaid. Of a figure that
+    counts events »siden januar« is this year so far, which a ranking gives (»flest samtaler i år«)."""
+    if intent != "ranking":
+        return False
+    if r.span and r.indicator in vocab.flows and r.period.is_latest and r.base is not None \
+            and r.base.month == 1 and r.base.period is None and r.base.relative in (None, "this_year"):
+        r.period, r.base, r.span = PeriodRequest(relative="this_year"), None, False
+    return bool({"development", "change"} & r.intents) or (r.base is not None and not r.base_carried)
 
 
 def _intent(r: _Reading, has_indicator: bool) -> str:
@@ -1473,7 +1483,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         # kommuner in order with hele landet under them
         r.order = None
     intent = _intent(r, r.indicator is not None)
-    if _ranks_a_change(intent, r):
+    if _ranks_a_change(intent, r, vocab):
         return NotUnderstood(text=text, reason="ranking_change")
     assumed = False
     if (intent == "ranking" or compared_place) and r.indicator is None and not still_unknown:
@@ -1749,6 +1759,7 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
     r.aggregate = r.aggregate or context.mean
     if r.base is None and not r.intents:
         r.base = _moved_with(context, r.period)
+        r.base_carried = r.base is not None
         # »samtaler siden januar« … »og i Albertslund?«: still the months added up (it gave the change)
         r.span = context.span and r.base is not None
         r.period = _year_of_base(r.period, r.base, context, r.whole_year)
@@ -1777,7 +1788,7 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         intent = context.intent if context.intent not in carried else "value"
         if intent == "development" and context.extreme:  # »og i Ballerup?« after »hvornår … højest«
             r.extreme, r.extreme_year = context.extreme, context.extreme_year
-    if _ranks_a_change(intent, r):
+    if _ranks_a_change(intent, r, vocab):
         return NotUnderstood(text=text, reason="ranking_change")
     if intent == "ranking":
         if context.intent == "ranking" and r.order == "place" and not named_indicator:
