@@ -861,3 +861,13 @@ def test_the_most_events_since_january_are_this_years_so_far(store):
     assert data["ranking"] == ask(store, "flest samtaler i år").as_json()["ranking"]
     # (a ranking after a change keeps to the ranking: the base before is not ranked)
     assert chat(store, "ledighed siden januar", "og hvem har flest?")[-1].as_json()["period"] == "2026-07"
+
+
+@pytest.mark.parametrize("first", ["flest samtaler i år", "laveste ledighed i år"])
+def test_a_ranking_of_this_year_so_far_is_kept_by_a_follow_up(store, first):
+    # »og i regionen?« after it said »Jeg kan ikke rangere kommuner efter summen for 2026: der mangler
+    # tal for august 2026, …«: the year so far became the whole year 2026.
+    before, after = chat(store, first, "og i regionen?")
+    data = after.as_json()
+    assert after.understood and data["ranking"] and data["period_through"] == before.as_json()["period_through"]
+    assert after.result.ranking.within.code == "084"

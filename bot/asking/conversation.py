@@ -85,7 +85,10 @@ class Reply:
         if isinstance(result, Answer):
             period = result.observation.period if result.observation is not None else None
             if result.ranking is not None:
-                period = result.ranking.period
+                # (a year so far, »flest samtaler i år«, stays »i år«: as the year 2026 »og i
+                # regionen?« was declined, its last months missing)
+                made = result.ranking.aggregate
+                period = None if made is not None and made.so_far else result.ranking.period
             if result.aggregate is not None:
                 # (a year so far stays »i år«: as the year 2026 a follow-up was declined, not over)
                 # (a span, »siden januar«, ends with its `period`: the follow-up's span ends there too)
