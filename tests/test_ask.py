@@ -1789,3 +1789,21 @@ def test_slack_shorthand_for_benefits_is_understood(store, question, indicator, 
     answer = ask(store, question).result
     assert (answer.indicator.id, answer.observation.breakdown) == (indicator, breakdown)
     assert not answer.query.unused
+
+
+@pytest.mark.parametrize(("question", "base"), [("beskæftigelse siden januar 2025", "2025-Q1"),
+                                                ("sygedagpenge siden maj 2025", "2025-Q2")])
+def test_a_month_with_its_year_as_the_base_of_a_quarterly_figure_is_its_quarter(store, question, base):
+    # »sygedagpenge siden maj 2025« said »Jeg kan ikke beregne ændringen: der er ingen tal … for maj 2025«.
+    answer = ask(store, question).result
+    assert answer.change is not None and answer.change.against.period == base
+
+
+@pytest.mark.parametrize(("question", "note"), [
+    ("beskæftigelse siden januar", "Der er endnu ikke tal for januar 2026 – svaret regner fra 1. kvt. 2025."),
+    ("ledighed siden september", "Der er endnu ikke tal for september 2026 – svaret regner fra september 2025.")])
+def test_a_base_month_not_yet_published_this_year_is_said(store, question, note):
+    # In November 2026 »beskæftigelse siden januar« gave 1. kvt. 2025 til 3. kvt. 2025 (the newest
+    # quarter) without a word that januar 2026 has no figures yet.
+    assert note in ask(store, question).text
+    assert "Der er endnu ikke tal" not in ask(store, "ledighed siden januar").text

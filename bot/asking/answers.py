@@ -166,6 +166,9 @@ class Answer:
     # year but not published: the year before is answered, and the answer says so. Also »sidste
     # kvartal« without all its months: the newest whole quarter is answered.
     unpublished: str | None = None
+    # »siden januar« answered from an earlier year's januar because this year's is not published:
+    # (januar 2026, the period the answer counts from), said
+    base_unpublished: tuple[str, str] | None = None
     first: str | None = None  # the series' first period with data, when the period asked begins before it
     previous: Change | None = None  # against the period before
     last_year: Change | None = None  # against the same period a year earlier
@@ -635,6 +638,11 @@ def _base_period(base: PeriodRequest | None, current: Period, series: list[Obser
             # "siden 2024" of a monthly figure: since the start of 2024, its first month (the answer
             # names it, »januar 2024 til juli 2026«), not a yearly figure the series does not have.
             return str(periods.Period(named.year, named.start_month, current.length))
+        if named.length < current.length:
+            # "siden januar 2025" of a quarterly figure: the quarter holding it, as »siden januar«
+            # is (it said »ingen tal … for januar 2025«)
+            return str(periods.Period(named.year, (named.start_month - 1) // current.length * current.length + 1,
+                                      current.length))
         return base.period
     if base.quarter is not None and current.length == 3:
         # »samtaler q2 vs q1« of a monthly figure: 1. kvt. (its months added up or averaged), the
@@ -838,6 +846,8 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         # 13 months to its last, whose first and low or high could lie in the year before
         window = [o for o in window if _within(o.period, development_span)] or window
 
+    base_unpublished = None
+
     def value_at(indicator_: Indicator, code: str, period: str, part: str = breakdown) -> Observation | None:
         if made is None and indicator_ is indicator and code == area.code and part == breakdown:
             return by_period.get(period)
@@ -898,6 +908,9 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             if found is not None and found.value is not None:
                 parts.append(Part(label=split[query.by], observation=found))
     asked_change = base_missing = None
+    if made is not None and made.start and query.base is not None \
+            and (later := _unpublished(query.base, _period(made.start), today)) is not None:
+        base_unpublished = (later, made.start)  # (»samtaler siden januar« before januar 2026 is out)
     movers: list[tuple[str, Change]] = []
     national_change = None
     if query.intent in ("change", "why"):
@@ -905,6 +918,8 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         if base is not None and base.relative is not None and (base.month or base.quarter):
             base = resolve(base, today, None)  # »siden marts sidste år«: marts 2025
         base_period = _base_period(base, p, series)
+        if query.base is not None and (later := _unpublished(query.base, _period(base_period), today)) is not None:
+            base_unpublished = (later, base_period)
         base = value_at(indicator, area.code, base_period)
         asked_change = change(current, base, indicator)
         if asked_change is None:
@@ -929,6 +944,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         query=query, indicator=indicator, area=area, observation=current,
         requested=request if fell_back else None, first=_first(series, request) if fell_back else None,
         unpublished=not_whole or (None if fell_back else _unpublished(query.period, p, today)),
+        base_unpublished=base_unpublished,
         # (a span has no period just before it to compare with, and its year before is made as it is)
         previous=change(current, value_at(indicator, area.code, previous_period), indicator)
         if not (made and made.start) else None,
