@@ -1807,3 +1807,22 @@ def test_a_base_month_not_yet_published_this_year_is_said(store, question, note)
     # quarter) without a word that januar 2026 has no figures yet.
     assert note in ask(store, question).text
     assert "Der er endnu ikke tal" not in ask(store, "ledighed siden januar").text
+
+
+@pytest.mark.parametrize(("question", "base"), [("sygedagpenge siden februar", "2026-Q1"),
+                                                ("tidlig indsats siden marts", "2026-Q1"),
+                                                ("sygedagpenge siden oktober", "2025-Q4")])
+def test_a_month_as_the_base_of_a_quarterly_figure_is_the_quarter_holding_it(store, question, base):
+    # »sygedagpenge siden februar« said »Jeg kan ikke beregne ændringen: der er ingen tal … for februar 2026«.
+    answer = ask(store, question).result
+    assert answer.change is not None and answer.change.against.period == base
+
+
+@pytest.mark.parametrize("question", ["sygedagpenge siden april", "sdp siden maj", "sdp maj vs april"])
+def test_a_month_in_the_newest_quarter_as_a_base_gives_that_quarter_said(store, question):
+    # »sygedagpenge siden april« gave 2. kvt. 2025 til 2. kvt. 2026 (a year's change), and said april
+    # 2026 had no figures yet.
+    result = ask(store, question)
+    assert result.result.query.intent == "value" and result.result.observation.period == "2026-Q2"
+    assert "Der er ingen tal pr. måned – tallene er pr. kvartal, så her er 2. kvt. 2026." in result.text
+    assert "Der er endnu ikke tal" not in result.text

@@ -648,6 +648,12 @@ def _base_period(base: PeriodRequest | None, current: Period, series: list[Obser
         # »samtaler q2 vs q1« of a monthly figure: 1. kvt. (its months added up or averaged), the
         # latest before the current quarter; it was marts, the quarter's last month, set against 2. kvt.
         return str(periods.quarter(current.year - (base.quarter >= current.quarter), base.quarter))
+    if base.month is not None and current.length == 3:
+        # »sygedagpenge siden februar« of a quarterly figure: the quarter holding februar (1. kvt.);
+        # it was »ingen tal … for februar 2026«. May's quarter being the current one, the answer is
+        # that quarter itself (`answer`), not the same quarter a year before.
+        held = (base.month - 1) // 3 + 1
+        return str(periods.quarter(current.year - (held > current.quarter), held))
     if base.month is not None or base.quarter is not None:
         # "siden juli": the latest July before the current period
         for o in reversed(series):
@@ -913,6 +919,11 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         base_unpublished = (later, made.start)  # (»samtaler siden januar« before januar 2026 is out)
     movers: list[tuple[str, Change]] = []
     national_change = None
+    if query.intent == "change" and query.base is not None and query.base.month is not None and p.length == 3 \
+            and _base_period(query.base, p, series) == current.period:
+        # »sygedagpenge siden maj«: maj lies in the newest quarter, so there is no change to give;
+        # the quarter is, said (`finer`). It gave 2. kvt. 2025 til 2. kvt. 2026, a year's change.
+        query = replace(query, intent="value", base=None, finer=query.finer or "month")
     if query.intent in ("change", "why"):
         base = query.base
         if base is not None and base.relative is not None and (base.month or base.quarter):
