@@ -1807,6 +1807,9 @@ def test_a_base_month_not_yet_published_this_year_is_said(store, question, note)
     # quarter) without a word that januar 2026 has no figures yet.
     assert note in ask(store, question).text
     assert "Der er endnu ikke tal" not in ask(store, "ledighed siden januar").text
+    # (an end named with its year: maj of that year, nothing unpublished)
+    assert "Der er endnu ikke tal" not in ask(store, "samtaler fra maj til juli 2025").text
+    assert "Der er endnu ikke tal" not in ask(store, "ledighed fra maj til juli 2025").text
 
 
 @pytest.mark.parametrize(("question", "base"), [("sygedagpenge siden februar", "2026-Q1"),

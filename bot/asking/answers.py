@@ -914,7 +914,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             if found is not None and found.value is not None:
                 parts.append(Part(label=split[query.by], observation=found))
     asked_change = base_missing = None
-    if made is not None and made.start and query.base is not None \
+    if made is not None and made.start and query.base is not None and query.period.is_latest \
             and (later := _unpublished(query.base, _period(made.start), today)) is not None:
         base_unpublished = (later, made.start)  # (»samtaler siden januar« before januar 2026 is out)
     movers: list[tuple[str, Change]] = []
@@ -929,7 +929,9 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         if base is not None and base.relative is not None and (base.month or base.quarter):
             base = resolve(base, today, None)  # »siden marts sidste år«: marts 2025
         base_period = _base_period(base, p, series)
-        if query.base is not None and (later := _unpublished(query.base, _period(base_period), today)) is not None:
+        if query.base is not None and query.period.is_latest \
+                and (later := _unpublished(query.base, _period(base_period), today)) is not None:
+            # (»fra maj til juli 2025«: maj of the year named, nothing unpublished to say)
             base_unpublished = (later, base_period)
         base = value_at(indicator, area.code, base_period)
         asked_change = change(current, base, indicator)
