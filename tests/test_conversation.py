@@ -871,3 +871,13 @@ def test_a_ranking_of_this_year_so_far_is_kept_by_a_follow_up(store, first):
     data = after.as_json()
     assert after.understood and data["ranking"] and data["period_through"] == before.as_json()["period_through"]
     assert after.result.ranking.within.code == "084"
+
+
+def test_per_full_time_person_after_conversations_is_that_figure(store):
+    # »samtaler« … »og for sygemeldte?« … »og pr. fuldtidsperson?« answered fuldtidspersoner (målgrupperne,
+    # Førtidspension: 1.794), another figure; it is samtaler pr. fuldtidsperson for the sygemeldte.
+    answer = chat(store, "samtaler", "og for sygemeldte?", "og pr. fuldtidsperson?")[-1].result
+    assert (answer.indicator.id, answer.observation.breakdown) == ("samtaler_pr_fuldtidsperson", "gruppe=Sygemeldte")
+    assert answer.observation.value == store.get("samtaler_pr_fuldtidsperson", "151", answer.observation.period,
+                                                 "gruppe=Sygemeldte").value
+    assert chat(store, "ledighed", "og fuldtidspersoner?")[-1].result.indicator.id == "fuldtidspersoner"

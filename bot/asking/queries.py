@@ -177,6 +177,7 @@ class Vocabulary:
     recent: frozenset[str] = frozenset()  # "seneste" in "de seneste 3 måneder": the change over them
     first_months: frozenset[str] = frozenset()  # "første" in "de første 7 måneder af 2026": januar–juli
     per_period: frozenset[str] = frozenset()  # "uge" in "pr uge": a rate per period, not made
+    per_words: frozenset[str] = frozenset()  # "pr", "per": »og pr. fuldtidsperson?« names a rate figure
     per_month: frozenset[str] = frozenset()  # "måned" in "pr måned": a year's average month
     per_month_said: frozenset[str] = frozenset()  # "om måneden", "hver måned": as "pr måned"
     weeks: frozenset[str] = frozenset()  # "uge" in "uge 12": no weekly figure, the week's month
@@ -312,6 +313,7 @@ class Vocabulary:
             forecast_parts={figure: (forecast, *part.split("=", 1)) for figure, spelled in data.get("forecast_parts", {}).items()
                             for forecast, part in [spelled.split("|", 1)]},
             per_period=frozenset(fold(w) for w in data.get("per_period", [])),
+            per_words=frozenset(fold(w) for w in data.get("per_words", [])),
             per_month=frozenset(fold(w) for w in data.get("per_month", [])),
             per_month_said=frozenset(fold(w) for w in data.get("per_month_said", [])),
             weeks=frozenset(fold(w) for w in data.get("weeks", [])),
@@ -1719,12 +1721,31 @@ def _by_for(indicator: str | None, by: str | None, vocab: Vocabulary) -> str | N
     return other if other in keys else by
 
 
+def _per_figure(text: str, words: str, figure: str | None, vocab: Vocabulary) -> str | None:
+    """The figure »<figure> pr. <words>« names, when the follow-up says »pr. <words>« (»og pr.
+    fuldtidsperson?« after samtaler: samtaler_pr_fuldtidsperson); None when it names none."""
+    tokens = tokenize(text)
+    if not words or figure is None or not any(
+            f"{per} {words}" in " ".join(tokens) for per in vocab.per_words):
+        return None
+    for phrase, found in vocab.indicators.items():
+        head, _, tail = phrase.partition(" ")
+        if found != figure and vocab.indicators.get(head) == figure and tail.split(" ", 1)[0] in vocab.per_words \
+                and tail.split(" ", 1)[-1] == words:
+            return found
+    return None
+
+
 def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
             vocab: Vocabulary) -> Query | NotUnderstood:
     """A follow-up: what it names replaces that part of the previous question; the rest stays."""
     named_indicator = r.indicator is not None
     named_area = bool(r.areas)
     previous = context.ranked_from or context.indicator
+    if named_indicator and (per := _per_figure(text, r.indicator_words, context.indicator, vocab)):
+        # »samtaler« … »og pr. fuldtidsperson?«: samtaler pr. fuldtidsperson (figure 5.2), not the
+        # figure fuldtidspersoner (målgrupperne: 1.794 on førtidspension) that »fuldtidsperson« names
+        r.indicator = per
     adjusted = "korrektion" in r.breakdown and "korrektion" not in context.breakdown \
         and "korrektion" in vocab.indicator_breakdowns.get(vocab.rates.get(context.indicator or "", ""), ())
     if not named_indicator:
