@@ -1829,3 +1829,13 @@ def test_a_month_in_the_newest_quarter_as_a_base_gives_that_quarter_said(store, 
     assert result.result.query.intent == "value" and result.result.observation.period == "2026-Q2"
     assert "Der er ingen tal pr. måned – tallene er pr. kvartal, så her er 2. kvt. 2026." in result.text
     assert "Der er endnu ikke tal" not in result.text
+
+
+def test_the_definite_target_number_asks_the_target(store):
+    # »hvad er måltallet for sygedagpenge i 2026« set »måltallet« aside and gave no target at all.
+    config = load_config(REPO / "bot" / "faktabot.example.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    result = reply("hvad er måltallet for sygedagpenge i 2026", store, config, TODAY,
+                   targets=context.for_answer, target_board=context.board)
+    assert result.result.query.intent == "target" and not result.result.query.unused
+    assert "målstien er" in result.text
