@@ -1839,3 +1839,21 @@ def test_the_definite_target_number_asks_the_target(store):
                    targets=context.for_answer, target_board=context.board)
     assert result.result.query.intent == "target" and not result.result.query.unused
     assert "målstien er" in result.text
+
+
+@pytest.mark.parametrize(("question", "ydelse"), [("hvor mange går fra sygedagpenge til job", "Sygedagpenge"),
+                                                  ("hvor mange kom fra kontanthjælp i job", "Kontanthjælp")])
+def test_from_a_benefit_into_a_job_is_the_benefits_exit_rate(store, question, ydelse):
+    # »hvor mange går fra sygedagpenge til job« answered sygedagpenge mv. (1.222 personer) with »ingen
+    # tal … opdelt på status efter forløbet (Job)«: another figure than afgangsraten (7.2).
+    result = ask(store, question)
+    answer = result.result
+    assert (answer.indicator.id, answer.observation.breakdown) == ("afgangsrate", f"ydelse={ydelse}")
+    assert not answer.query.unused and "opdelt på status efter forløbet (Job)" in result.text
+    assert ask(store, "sygedagpenge jobafklaring").result.indicator.id == "sygedagpenge"
+
+
+def test_the_index_after_the_definite_support_ratio_is_its_development(store):
+    # »forsørgertrykket indeks i 2025« gave forsørgertrykket with »indeks« set aside.
+    answer = ask(store, "forsørgertrykket indeks i 2025").result
+    assert answer.indicator.id == "forsoergertryk_udvikling" and not answer.query.unused

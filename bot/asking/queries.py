@@ -1466,6 +1466,21 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
                 vocab.indicator_breakdowns.get(figure, ()))):
             # (»hvor stor en andel af de ledige er på dagpenge« is read before: a share of ledige)
             r.indicator = figure
+    if r.indicator_part and r.indicator is not None and not r.parts:
+        # »hvor mange går fra sygedagpenge til job«: »sygedagpenge« is a part of the figure the other
+        # part (status=Job) is read from, afgangsraten (figure 7.2); it answered sygedagpenge mv. with
+        # »ingen tal … opdelt på status efter forløbet (Job)«.
+        for key, value in list(r.breakdown.items()):
+            figure = vocab.value_figures.get(f"{key}={value}")
+            words = vocab.value_figure_words.get(key)
+            if figure and figure != r.indicator and key != r.indicator_part[0] \
+                    and key not in vocab.indicator_breakdowns.get(r.indicator, ()) \
+                    and (words is None or not words.isdisjoint(tokens)) \
+                    and r.indicator_part[0] in vocab.indicator_breakdowns.get(figure, ()):
+                r.indicator = figure
+                r.breakdown.setdefault(*r.indicator_part)
+                still_unknown = [w for w in still_unknown if w not in (words or ())]  # (»kom«: used)
+                break
     if r.indicator_part and not r.parts and r.breakdown.get(key := r.indicator_part[0], r.indicator_part[1]) \
             != r.indicator_part[1] and (key, r.breakdown[key]) not in vocab.indicator_parts.get(r.indicator, ()):
         # »dagpenge og kontanthjælp«: two ydelser, one of them also a figure's name; both listed from
