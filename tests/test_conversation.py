@@ -881,3 +881,12 @@ def test_per_full_time_person_after_conversations_is_that_figure(store):
     assert answer.observation.value == store.get("samtaler_pr_fuldtidsperson", "151", answer.observation.period,
                                                  "gruppe=Sygemeldte").value
     assert chat(store, "ledighed", "og fuldtidspersoner?")[-1].result.indicator.id == "fuldtidspersoner"
+
+
+def test_a_place_by_a_count_without_a_rate_says_the_count_follows_size(store):
+    # »hvor ligger vi på langtidsledighed« ranked the kommuner by the count (Samsø first with 6) with
+    # no word that size decides it, as the rate does for ledighed.
+    said = ("Kommuner har forskellig størrelse, og der er ingen andel for langtidsledige at sammenligne på – "
+            "rækkefølgen her er efter antallet, så store kommuner har flest.")
+    assert said in ask(store, "hvor ligger vi på langtidsledighed").text
+    assert "forskellig størrelse" not in ask(store, "flest langtidsledige").text  # (the count asked)
