@@ -1534,6 +1534,18 @@ def test_a_day_or_week_is_its_month_said(store, question, period, note):
     assert note in result.text
 
 
+@pytest.mark.parametrize(("question", "period", "note"), [
+    ("sygedagpenge i maj", "2026-Q2", "Der er ingen tal pr. måned – tallene er pr. kvartal, så her er 2. kvt. 2026."),
+    ("beskæftigelse i maj 2025", "2025-Q2", "Der er ingen tal pr. måned – tallene er pr. kvartal, så her er 2. kvt. 2025."),
+    ("tidlig indsats juni", "2026-Q2", "Der er ingen tal pr. måned – tallene er pr. kvartal, så her er 2. kvt. 2026."),
+    ("sygedagpenge sidste måned", "2026-Q2", "Der er ingen tal pr. måned – tallene er pr. kvartal.")])
+def test_a_month_of_a_quarterly_figure_says_it_is_the_quarter(store, question, period, note):
+    # »sygedagpenge i maj« gave »2. kvt. 2026: 1.222 personer« without a word that May has no figure.
+    result = ask(store, question)
+    assert result.result.observation.period == period and note in result.text
+    assert "pr. måned" not in ask(store, "sygedagpenge q2").text + ask(store, "ledighed maj").text
+
+
 def test_next_month_says_there_are_no_figures_yet(store):
     # »ledige næste måned« answered juli 2026 with »næste« named as not understood.
     result = ask(store, "ledige næste måned")
@@ -1726,3 +1738,203 @@ def test_a_newest_figure_long_stopped_says_another_area_has_newer(store):
     # a figure as new as its source's newest says nothing (beskæftigelse: 3. kvt. 2025 everywhere)
     assert ask(store, "beskæftigelse").result.newer_elsewhere is None
     assert ask(store, "ledighed Fanø").result.newer_elsewhere is None
+
+
+def _summed(path, indicator: str, area: str, first: str, last: str, how: str = "sum") -> float:
+    with sqlite3.connect(path) as db:
+        return db.execute(f"SELECT {how}(value) FROM observations WHERE indicator = ? AND area = ? AND breakdown = ''"
+                          " AND period BETWEEN ? AND ?", (indicator, area, first, last)).fetchone()[0]
+
+
+@pytest.mark.parametrize(("question", "indicator", "first", "last", "said"), [
+    ("hvor mange samtaler siden januar", "samtaler", "2026-01", "2026-07", "januar–juli 2026"),
+    ("samtaler i alt siden januar", "samtaler", "2026-01", "2026-07", "januar–juli 2026"),
+    ("samlet antal samtaler de sidste 3 måneder", "samtaler", "2026-05", "2026-07", "maj–juli 2026"),
+    ("hvor mange samtaler siden september", "samtaler", "2025-09", "2026-07", "september 2025–juli 2026"),
+    ("samtaler fra januar til juni", "samtaler", "2026-01", "2026-06", "januar–juni 2026"),
+    ("hvor mange er startet i nyt job siden januar", "jobomsaetning", "2026-01", "2026-07", "januar–juli 2026"),
+    ("hvor mange har afsluttet forsørgelse de sidste 4 kvartaler", "afsluttede_forloeb", "2025-Q3", "2026-Q2",
+     "3. kvt. 2025–2. kvt. 2026"),
+    ("positive skift siden januar", "positive_skift", "2026-Q1", "2026-Q2", "1.–2. kvt. 2026"),
+    ("samtaler siden marts sidste år", "samtaler", "2025-03", "2026-07", "marts 2025–juli 2026"),
+    ("samtaler siden 1. kvartal", "samtaler", "2026-01", "2026-07", "januar–juli 2026")])
+def test_a_span_of_a_flow_is_its_periods_added_up(store, sample_store_path, question, indicator, first, last, said):
+    # »hvor mange samtaler siden januar« answered »526 færre end januar 2026 – fra 1.651 samtaler til
+    # 1.125«: januar's count against juli's, not how many there were since januar.
+    result = ask(store, question)
+    answer = result.result
+    assert answer.query.intent == "value" and answer.indicator.id == indicator and not answer.query.unused
+    assert (answer.aggregate.start, answer.observation.period) == (first, last)
+    assert answer.observation.value == _summed(sample_store_path, indicator, "151", first, last)
+    assert f"i Ballerup, {said}: " in result.text and "Summen af" in result.text
+    data = result.as_json()
+    assert (data["intent"], data["period_from"], data["period"]) == ("value", first, last)
+
+
+def test_a_span_is_compared_with_the_same_span_and_kept_by_a_follow_up(store, sample_store_path):
+    conversation, now = Conversations(), datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
+    first = ask(store, "hvor mange samtaler siden januar")
+    assert "end i januar–juli 2025" in first.text
+    assert first.result.last_year.against.value == _summed(sample_store_path, "samtaler", "151", "2025-01", "2025-07")
+    assert first.result.previous is None  # (no period just before a span to set it against)
+    conversation.remember("c", first, now)
+    after = ask(store, "og hele landet?", context=conversation.get("c", now)).result
+    assert after.area.code == "000" and after.aggregate.start == "2026-01"
+    assert after.observation.value == _summed(sample_store_path, "samtaler", "000", "2026-01", "2026-07")
+    beside = ask(store, "samtaler siden januar ballerup vs hele landet").result
+    assert beside.comparisons[0].observation.value == after.observation.value
+
+
+def test_an_average_over_a_span_is_its_mean(store, sample_store_path):
+    # »gns ledighed de sidste 3 måneder« set »gns« aside and gave april against juli.
+    answer = ask(store, "gns ledighed de sidste 3 måneder").result
+    assert answer.query.intent == "value" and not answer.query.unused and answer.aggregate.method == "mean"
+    assert answer.observation.value == pytest.approx(_summed(sample_store_path, "ledige", "151", "2026-05", "2026-07", "avg"))
+
+
+@pytest.mark.parametrize(("question", "base"), [
+    ("er antallet af samtaler steget siden januar", "2026-01"),  # how it moved: the change
+    ("ledighed siden januar", "2026-01"),  # a stock: its change
+    ("samtaler fra maj 2025 til maj 2026", "2025-05"),  # the same month of two years: compared
+    ("samtaler 2025 vs 2024", "2024"),
+    ("samtaler siden sidste måned", "2026-06"),  # a base to compare with, no span's start
+    ("samtaler siden sidste år", "2025-07")])
+def test_a_change_asked_over_a_span_is_still_the_change(store, question, base):
+    answer = ask(store, question).result
+    assert answer.query.intent == "change" and answer.change.against.period == base
+
+
+def test_a_year_of_a_quarterly_count_says_its_quarters_are_added_up(store):
+    # »afsluttede forløb i 2025« said »Summen af 4 kvartaler (…, så månederne lægges sammen)«.
+    text = ask(store, "afsluttede forløb i 2025").text
+    assert "Summen af 4 kvartaler (tallet tæller hændelser i perioden, så kvartalerne lægges sammen)." in text
+    assert "så månederne lægges sammen" in ask(store, "samtaler i 2025").text
+
+
+@pytest.mark.parametrize(("question", "indicator", "how"), [
+    ("samtaler q2 vs q1", "samtaler", "sum"), ("ledighed q2 vs q1", "ledige", "avg")])
+def test_a_quarter_against_a_quarter_of_a_monthly_figure_is_the_whole_quarter(store, sample_store_path,
+                                                                                question, indicator, how):
+    # »samtaler q2 vs q1« gave »marts 2026 til 2. kvt. 2026: 2.959 flere end marts 2026 (+174,4 pct.)«:
+    # the quarter's three months added up against March alone.
+    answer = ask(store, question).result
+    assert (answer.observation.period, answer.change.against.period) == ("2026-Q2", "2026-Q1")
+    assert answer.change.against.value == pytest.approx(
+        _summed(sample_store_path, indicator, "151", "2026-01", "2026-03", how))
+    assert answer.observation.value == pytest.approx(
+        _summed(sample_store_path, indicator, "151", "2026-04", "2026-06", how))
+
+
+@pytest.mark.parametrize(("question", "area"), [("hvor mange er i virksomhedspraktik", "Ballerup"),
+                                                 ("løntilskud hele landet", "hele landet")])
+def test_a_part_published_only_within_another_says_it_is_not_the_whole(store, question, area):
+    # »hvor mange er i virksomhedspraktik« gave the kontanthjælpsmodtagere's 66 forløb as if they
+    # were all in virksomhedspraktik: no word that the other ydelser are not in it.
+    result = ask(store, question)
+    answer = result.result
+    assert answer.observation.breakdown.endswith(";ydelse=Kontanthjælp") and answer.narrowed_from
+    part = answer.narrowed_from.split("=", 1)[1]
+    assert (f"Der er ikke noget samlet tal for aktiveringsmønsteret ({part}) i {area} – "
+            f"her er tallet for {part}, Kontanthjælp.") in result.text
+    assert "samlet tal" not in ask(store, "konjunkturprognose ledighed").text  # (both forecasts listed)
+
+
+@pytest.mark.parametrize(("question", "area"), [
+    ("ledighed sæsonkorrigeret", "151"), ("ledigheden sæsonkorrigeret i hele landet", "000"),
+    ("sæsonkorrigerede ledighed regionen", "084"), ("ledighed region hovedstaden sæsonkorrigeret juni", "084")])
+def test_unemployment_seasonally_adjusted_in_any_word_order_is_the_adjusted_rate(store, question, area):
+    # »ledighed sæsonkorrigeret« gave the count of ledige with »Der er ingen sæsonkorrigerede tal for
+    # ledige i Ballerup«, and in Region Hovedstaden »ingen tal for ledige (Sæsonkorrigeret)«, though the
+    # seasonally adjusted ledighedsprocent is there, as »sæsonkorrigeret ledighed« answers.
+    answer = ask(store, question).result
+    assert (answer.indicator.id, answer.area.code) == ("ledighedsprocent", area)
+    assert answer.observation.breakdown == "korrektion=Sæsonkorrigeret" and not answer.missing_breakdown
+    assert answer.observation.value == store.get("ledighedsprocent", area, answer.observation.period,
+                                                 "korrektion=Sæsonkorrigeret").value
+    assert ask(store, "ledige sæsonkorrigeret hele landet").result.indicator.id == "ledige"  # (the count named)
+
+
+def test_seasonally_adjusted_after_unemployment_is_the_adjusted_rate(store):
+    conversation, now = Conversations(), datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
+    conversation.remember("c", ask(store, "ledighed maj"), now)
+    answer = ask(store, "og sæsonkorrigeret?", context=conversation.get("c", now)).result
+    assert (answer.indicator.id, answer.observation.period, answer.observation.breakdown) == (
+        "ledighedsprocent", "2026-05", "korrektion=Sæsonkorrigeret")
+
+
+@pytest.mark.parametrize(("question", "indicator", "breakdown"), [
+    ("fleks nu", "fleksjob", ""), ("flex", "fleksjob", ""), ("uddh", "fuldtidspersoner", "ydelse=Uddannelseshjælp"),
+    ("ftp i 2025", "fuldtidspersoner", "ydelse=Førtidspension"), ("føp", "fuldtidspersoner", "ydelse=Førtidspension")])
+def test_slack_shorthand_for_benefits_is_understood(store, question, indicator, breakdown):
+    # »fleks nu«, »uddh«, »ftp« were »Det forstod jeg ikke«.
+    answer = ask(store, question).result
+    assert (answer.indicator.id, answer.observation.breakdown) == (indicator, breakdown)
+    assert not answer.query.unused
+
+
+@pytest.mark.parametrize(("question", "base"), [("beskæftigelse siden januar 2025", "2025-Q1"),
+                                                ("sygedagpenge siden maj 2025", "2025-Q2")])
+def test_a_month_with_its_year_as_the_base_of_a_quarterly_figure_is_its_quarter(store, question, base):
+    # »sygedagpenge siden maj 2025« said »Jeg kan ikke beregne ændringen: der er ingen tal … for maj 2025«.
+    answer = ask(store, question).result
+    assert answer.change is not None and answer.change.against.period == base
+
+
+@pytest.mark.parametrize(("question", "note"), [
+    ("beskæftigelse siden januar", "Der er endnu ikke tal for januar 2026 – svaret regner fra 1. kvt. 2025."),
+    ("ledighed siden september", "Der er endnu ikke tal for september 2026 – svaret regner fra september 2025.")])
+def test_a_base_month_not_yet_published_this_year_is_said(store, question, note):
+    # In November 2026 »beskæftigelse siden januar« gave 1. kvt. 2025 til 3. kvt. 2025 (the newest
+    # quarter) without a word that januar 2026 has no figures yet.
+    assert note in ask(store, question).text
+    assert "Der er endnu ikke tal" not in ask(store, "ledighed siden januar").text
+    # (an end named with its year: maj of that year, nothing unpublished)
+    assert "Der er endnu ikke tal" not in ask(store, "samtaler fra maj til juli 2025").text
+    assert "Der er endnu ikke tal" not in ask(store, "ledighed fra maj til juli 2025").text
+
+
+@pytest.mark.parametrize(("question", "base"), [("sygedagpenge siden februar", "2026-Q1"),
+                                                ("tidlig indsats siden marts", "2026-Q1"),
+                                                ("sygedagpenge siden oktober", "2025-Q4")])
+def test_a_month_as_the_base_of_a_quarterly_figure_is_the_quarter_holding_it(store, question, base):
+    # »sygedagpenge siden februar« said »Jeg kan ikke beregne ændringen: der er ingen tal … for februar 2026«.
+    answer = ask(store, question).result
+    assert answer.change is not None and answer.change.against.period == base
+
+
+@pytest.mark.parametrize("question", ["sygedagpenge siden april", "sdp siden maj", "sdp maj vs april"])
+def test_a_month_in_the_newest_quarter_as_a_base_gives_that_quarter_said(store, question):
+    # »sygedagpenge siden april« gave 2. kvt. 2025 til 2. kvt. 2026 (a year's change), and said april
+    # 2026 had no figures yet.
+    result = ask(store, question)
+    assert result.result.query.intent == "value" and result.result.observation.period == "2026-Q2"
+    assert "Der er ingen tal pr. måned – tallene er pr. kvartal, så her er 2. kvt. 2026." in result.text
+    assert "Der er endnu ikke tal" not in result.text
+
+
+def test_the_definite_target_number_asks_the_target(store):
+    # »hvad er måltallet for sygedagpenge i 2026« set »måltallet« aside and gave no target at all.
+    config = load_config(REPO / "bot" / "faktabot.example.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    result = reply("hvad er måltallet for sygedagpenge i 2026", store, config, TODAY,
+                   targets=context.for_answer, target_board=context.board)
+    assert result.result.query.intent == "target" and not result.result.query.unused
+    assert "målstien er" in result.text
+
+
+@pytest.mark.parametrize(("question", "ydelse"), [("hvor mange går fra sygedagpenge til job", "Sygedagpenge"),
+                                                  ("hvor mange kom fra kontanthjælp i job", "Kontanthjælp")])
+def test_from_a_benefit_into_a_job_is_the_benefits_exit_rate(store, question, ydelse):
+    # »hvor mange går fra sygedagpenge til job« answered sygedagpenge mv. (1.222 personer) with »ingen
+    # tal … opdelt på status efter forløbet (Job)«: another figure than afgangsraten (7.2).
+    result = ask(store, question)
+    answer = result.result
+    assert (answer.indicator.id, answer.observation.breakdown) == ("afgangsrate", f"ydelse={ydelse}")
+    assert not answer.query.unused and "opdelt på status efter forløbet (Job)" in result.text
+    assert ask(store, "sygedagpenge jobafklaring").result.indicator.id == "sygedagpenge"
+
+
+def test_the_index_after_the_definite_support_ratio_is_its_development(store):
+    # »forsørgertrykket indeks i 2025« gave forsørgertrykket with »indeks« set aside.
+    answer = ask(store, "forsørgertrykket indeks i 2025").result
+    assert answer.indicator.id == "forsoergertryk_udvikling" and not answer.query.unused

@@ -74,7 +74,8 @@ def test_an_unknown_word_exits_1_with_the_closest_indicators(sample_store_path):
     result = run_cli("ask", "blomsterkasser", db=sample_store_path)
     assert result.returncode == 1
     assert "Det forstod jeg ikke" in result.stdout and "Traceback" not in result.stderr
-    result = run_cli("ask", "fleks", "--json", db=sample_store_path)
+    # (»fleks« was the word here; it is Slack's shorthand for fleksjob now)
+    result = run_cli("ask", "fleksordning", "--json", db=sample_store_path)
     answer = json.loads(result.stdout)
     assert result.returncode == 1 and answer["understood"] is False
     assert answer["suggestions"][0] == "fleksjob", answer["suggestions"]

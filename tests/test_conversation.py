@@ -844,3 +844,70 @@ def test_which_kommuner_are_over_a_level_lists_all_of_them(store):
     over = [row for row in ranking.rows if round(row.observation.value, 1) > 4.0]
     assert len(over) > 5 and ranking.top == len(over)
     assert all(f"{row.area.name}: " in result.text for row in over)
+
+
+@pytest.mark.parametrize(("lines", "period", "base"), [
+    (("ledighed siden januar", "og sidste år?"), "2025-07", "2025-01"),
+    (("ledighed siden maj", "og i 2024?"), "2024-07", "2024-05"),
+    (("sygedagpenge siden 1. kvartal", "og sidste år?"), "2025-Q2", "2025-Q1")])
+def test_a_year_after_a_change_from_a_month_is_the_same_months_of_that_year(store, lines, period, base):
+    # »ledighed siden januar« … »og sidste år?« set 2025's average against januar 2024 (»januar 2024
+    # til 2025: 112 flere end januar 2024«), a year against a month.
+    answer = chat(store, *lines)[-1].result
+    assert answer.query.intent == "change"
+    assert (answer.observation.period, answer.change.against.period) == (period, base)
+    assert answer.change.against.value == store.get(answer.indicator.id, "151", base).value
+
+
+def test_a_year_after_a_span_is_the_same_span_that_year(store):
+    first, after = chat(store, "hvor mange samtaler siden januar", "og sidste år?")
+    assert (after.result.aggregate.start, after.result.observation.period) == ("2025-01", "2025-07")
+    assert after.result.observation.value == first.result.last_year.against.value
+    assert "Samtaler i Ballerup, januar–juli 2025: " in after.text
+
+
+@pytest.mark.parametrize("text", ["flest ledige siden januar", "laveste ledighed 2025 vs 2024"])
+def test_a_ranking_over_a_span_or_two_periods_is_declined(store, text):
+    # »flest ledige siden januar« ranked juli 2026 alone, »siden januar« dropped unsaid; »laveste
+    # ledighed 2025 vs 2024« ranked 2025 with »vs 2024« dropped.
+    result = ask(store, text)
+    assert not result.understood and result.result.reason == "ranking_change"
+    assert "kun efter tallet i en periode" in result.text
+
+
+def test_the_most_events_since_january_are_this_years_so_far(store):
+    # »flest samtaler siden januar« ranked juli 2026 (1.125 samtaler in Ballerup) as if since januar.
+    data = ask(store, "flest samtaler siden januar").as_json()
+    assert (data["intent"], data["period"], data["period_through"]) == ("ranking", "2026", "2026-07")
+    assert data["ranking"] == ask(store, "flest samtaler i år").as_json()["ranking"]
+    # (a ranking after a change keeps to the ranking: the base before is not ranked)
+    assert chat(store, "ledighed siden januar", "og hvem har flest?")[-1].as_json()["period"] == "2026-07"
+
+
+@pytest.mark.parametrize("first", ["flest samtaler i år", "laveste ledighed i år"])
+def test_a_ranking_of_this_year_so_far_is_kept_by_a_follow_up(store, first):
+    # »og i regionen?« after it said »Jeg kan ikke rangere kommuner efter summen for 2026: der mangler
+    # tal for august 2026, …«: the year so far became the whole year 2026.
+    before, after = chat(store, first, "og i regionen?")
+    data = after.as_json()
+    assert after.understood and data["ranking"] and data["period_through"] == before.as_json()["period_through"]
+    assert after.result.ranking.within.code == "084"
+
+
+def test_per_full_time_person_after_conversations_is_that_figure(store):
+    # »samtaler« … »og for sygemeldte?« … »og pr. fuldtidsperson?« answered fuldtidspersoner (målgrupperne,
+    # Førtidspension: 1.794), another figure; it is samtaler pr. fuldtidsperson for the sygemeldte.
+    answer = chat(store, "samtaler", "og for sygemeldte?", "og pr. fuldtidsperson?")[-1].result
+    assert (answer.indicator.id, answer.observation.breakdown) == ("samtaler_pr_fuldtidsperson", "gruppe=Sygemeldte")
+    assert answer.observation.value == store.get("samtaler_pr_fuldtidsperson", "151", answer.observation.period,
+                                                 "gruppe=Sygemeldte").value
+    assert chat(store, "ledighed", "og fuldtidspersoner?")[-1].result.indicator.id == "fuldtidspersoner"
+
+
+def test_a_place_by_a_count_without_a_rate_says_the_count_follows_size(store):
+    # »hvor ligger vi på langtidsledighed« ranked the kommuner by the count (Samsø first with 6) with
+    # no word that size decides it, as the rate does for ledighed.
+    said = ("Kommuner har forskellig størrelse, og der er ingen andel for langtidsledige at sammenligne på – "
+            "rækkefølgen her er efter antallet, så store kommuner har flest.")
+    assert said in ask(store, "hvor ligger vi på langtidsledighed").text
+    assert "forskellig størrelse" not in ask(store, "flest langtidsledige").text  # (the count asked)

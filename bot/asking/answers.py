@@ -88,6 +88,9 @@ class Aggregate:
     # This year so far (»ledighed i år« before the year is over): its first `count` months, named
     # »januar–juli 2026«, compared with the same months of other years. `period` is the year.
     so_far: bool = False
+    # A span named (»siden januar«, »de sidste 3 måneder«): its first part; `period` is then its last
+    # part (the store has no spelling for a span), named »maj–juli 2026« from the two.
+    start: str = ""
 
     @property
     def months(self) -> int:
@@ -169,6 +172,9 @@ class Answer:
     # year but not published: the year before is answered, and the answer says so. Also »sidste
     # kvartal« without all its months: the newest whole quarter is answered.
     unpublished: str | None = None
+    # »siden januar« answered from an earlier year's januar because this year's is not published:
+    # (januar 2026, the period the answer counts from), said
+    base_unpublished: tuple[str, str] | None = None
     first: str | None = None  # the series' first period with data, when the period asked begins before it
     previous: Change | None = None  # against the period before
     last_year: Change | None = None  # against the same period a year earlier
@@ -196,6 +202,9 @@ class Answer:
     # konjunkturprognose: hele landet), which is answered instead of »ingen tal for Ballerup«.
     only_area: bool = False
     no_total: bool = False  # no breakdown asked and no total published: one part is shown (named)
+    # A part asked (»virksomhedspraktik«) is published only together with another part (Kontanthjælp):
+    # that narrower figure is shown, and this, the part asked, says it is not the whole of it.
+    narrowed_from: str | None = None
     # Of the parts asked (»a-dagpenge kvinder«), the figure is published for these (query.breakdown)
     # but not by the rest (missing_breakdown): the kept parts' figure is shown, said so.
     kept_breakdown: bool = False
@@ -650,7 +659,22 @@ def _base_period(base: PeriodRequest | None, current: Period, series: list[Obser
             # "siden 2024" of a monthly figure: since the start of 2024, its first month (the answer
             # names it, »januar 2024 til juli 2026«), not a yearly figure the series does not have.
             return str(periods.Period(named.year, named.start_month, current.length))
+        if named.length < current.length:
+            # "siden januar 2025" of a quarterly figure: the quarter holding it, as »siden januar«
+            # is (it said »ingen tal … for januar 2025«)
+            return str(periods.Period(named.year, (named.start_month - 1) // current.length * current.length + 1,
+                                      current.length))
         return base.period
+    if base.quarter is not None and current.length == 3:
+        # »samtaler q2 vs q1« of a monthly figure: 1. kvt. (its months added up or averaged), the
+        # latest before the current quarter; it was marts, the quarter's last month, set against 2. kvt.
+        return str(periods.quarter(current.year - (base.quarter >= current.quarter), base.quarter))
+    if base.month is not None and current.length == 3:
+        # »sygedagpenge siden februar« of a quarterly figure: the quarter holding februar (1. kvt.);
+        # it was »ingen tal … for februar 2026«. May's quarter being the current one, the answer is
+        # that quarter itself (`answer`), not the same quarter a year before.
+        held = (base.month - 1) // 3 + 1
+        return str(periods.quarter(current.year - (held > current.quarter), held))
     if base.month is not None or base.quarter is not None:
         # "siden juli": the latest July before the current period
         for o in reversed(series):
@@ -661,6 +685,36 @@ def _base_period(base: PeriodRequest | None, current: Period, series: list[Obser
         year = current.year - 1 if (base.month or (base.quarter - 1) * 3 + 1) >= current.start_month else current.year
         return str(periods.month(year, base.month) if base.month else periods.quarter(year, base.quarter))
     return str(current.same_period_last_year())
+
+
+def span_ending(end: Period, months: int) -> Period:
+    """The span of `months` months whose last part is `end` (a month or a quarter)."""
+    return _span_from(end.shift(-(months // end.length - 1)), end)
+
+
+def _span_from(first: Period, last: Period) -> Period:
+    """The months from the start of `first` to the end of `last`, as one period of that length."""
+    months = (last.year * 12 + last.start_month + last.length) - (first.year * 12 + first.start_month)
+    return Period(first.year, first.start_month, months)
+
+
+def _span(base: PeriodRequest, current: Period, series: list[Observation], end_named: bool) -> Period | None:
+    """The span a question names from its base to the period answered: »de sidste 3 måneder« are the
+    newest three months (a quarterly figure: its newest quarter), »siden januar« januar to the
+    newest month. None when it is that one period (nothing to add up) or starts after it, and when
+    both ends are named as the same month of two years (»fra maj 2025 til maj 2026«: the two compared)."""
+    if base.relative not in (None, "months_ago", "this_year", "last_year") or \
+            (base.relative in ("this_year", "last_year") and base.month is None and base.quarter is None):
+        return None  # »siden sidste måned«, »siden sidste år«: a base to compare with, not a span's start
+    if base.relative == "months_ago":
+        first = current.shift(-(max(1, base.months // current.length) - 1))
+    else:
+        first = _period(_base_period(base, current, series))
+        if base.quarter is not None and first.length == 1:  # »siden 1. kvartal«: from its first month
+            first = periods.month(first.year, (first.quarter - 1) * 3 + 1)
+    if first.length != current.length or first >= current or (end_named and first.start_month == current.start_month):
+        return None
+    return _span_from(first, current)
 
 
 def _own_region(areas: Areas, default_area: str) -> Area | None:
@@ -790,6 +844,25 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         current, fell_back = pick(series, request)
     if current is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None)
+    if query.intent == "change" and query.span and made is None and not fell_back \
+            and (indicator.aggregate == "sum" or query.mean) \
+            and (span := _span(resolve(query.base, today, None) if query.base.month or query.base.quarter else query.base,
+                               _period(current.period), series, not query.period.is_latest)) is not None:
+        # »hvor mange samtaler siden januar«, »samtaler de sidste 3 måneder«: the months added up (an
+        # average asked: their mean); it gave januar's count against juli's, another question.
+        found, spanned = aggregate(store, indicator, area.code, breakdown, span)
+        if spanned is not None and spanned.kind == _period(current.period).kind:
+            query, made = replace(query, intent="value"), replace(
+                spanned, period=current.period, start=str(Period(span.year, span.start_month, _period(current.period).length)))
+            if found is None:
+                return Answer(query=query, indicator=indicator, area=area, observation=None, aggregate=made,
+                              missing_breakdown=missing_breakdown)
+            current = replace(found, period=current.period)
+    if not query.finer and made is None and _period(current.period).length > 1 and (
+            request.month is not None or (request.period is not None and _period(request.period).length == 1)):
+        # »sygedagpenge i maj«: a quarterly figure has no month's figure, so the quarter holding it
+        # is given, said (it was given unsaid, as if it were May's)
+        query = replace(query, finer="month")
     p = _period(current.period)
     newer_elsewhere = None
     if query.period.is_latest and made is None and not fell_back \
@@ -808,9 +881,15 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         # 13 months to its last, whose first and low or high could lie in the year before
         window = [o for o in window if _within(o.period, development_span)] or window
 
+    base_unpublished = None
+
     def value_at(indicator_: Indicator, code: str, period: str, part: str = breakdown) -> Observation | None:
         if made is None and indicator_ is indicator and code == area.code and part == breakdown:
             return by_period.get(period)
+        if made is not None and made.start:
+            # a span (»siden januar«) is compared with the same span: januar–juli 2025, not juli 2025
+            found, _ = aggregate(store, indicator_, code, part, span_ending(_period(period), made.months))
+            return replace(found, period=period) if found is not None else None
         if made is not None and made.so_far and _period(period).length == 12:
             # a year so far is compared with the same months: januar–juli 2025, not all of 2025
             found, _ = aggregate(store, indicator_, code, part, periods.Period(int(period), 1, made.months))
@@ -864,13 +943,25 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             if found is not None and found.value is not None:
                 parts.append(Part(label=split[query.by], observation=found))
     asked_change = base_missing = None
+    if made is not None and made.start and query.base is not None and query.period.is_latest \
+            and (later := _unpublished(query.base, _period(made.start), today)) is not None:
+        base_unpublished = (later, made.start)  # (»samtaler siden januar« before januar 2026 is out)
     movers: list[tuple[str, Change]] = []
     national_change = None
+    if query.intent == "change" and query.base is not None and query.base.month is not None and p.length == 3 \
+            and _base_period(query.base, p, series) == current.period:
+        # »sygedagpenge siden maj«: maj lies in the newest quarter, so there is no change to give;
+        # the quarter is, said (`finer`). It gave 2. kvt. 2025 til 2. kvt. 2026, a year's change.
+        query = replace(query, intent="value", base=None, finer=query.finer or "month")
     if query.intent in ("change", "why"):
         base = query.base
         if base is not None and base.relative is not None and (base.month or base.quarter):
             base = resolve(base, today, None)  # »siden marts sidste år«: marts 2025
         base_period = _base_period(base, p, series)
+        if query.base is not None and query.period.is_latest \
+                and (later := _unpublished(query.base, _period(base_period), today)) is not None:
+            # (»fra maj til juli 2025«: maj of the year named, nothing unpublished to say)
+            base_unpublished = (later, base_period)
         base = value_at(indicator, area.code, base_period)
         asked_change = change(current, base, indicator)
         if asked_change is None:
@@ -900,21 +991,27 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         query=query, indicator=indicator, area=area, observation=current,
         requested=request if fell_back else None, first=_first(series, request) if fell_back else None,
         unpublished=not_whole or (None if fell_back else _unpublished(query.period, p, today)),
-        previous=change(current, value_at(indicator, area.code, previous_period), indicator),
-        last_year=change(current, by_period.get(str(p.same_period_last_year())), indicator) if p.length < 12 else None,
+        base_unpublished=base_unpublished,
+        # (a span has no period just before it to compare with, and its year before is made as it is)
+        previous=change(current, value_at(indicator, area.code, previous_period), indicator)
+        if not (made and made.start) else None,
+        last_year=change(current, value_at(indicator, area.code, str(p.same_period_last_year())) if made and made.start
+                         else by_period.get(str(p.same_period_last_year())), indicator) if p.length < 12 else None,
         rate_indicator=rate_indicator, rate=rate if rate is not None and rate.value is not None else None,
         comparisons=tuple(comparisons), parts=tuple(sorted(parts, key=lambda part: -part.observation.value)),
         history=history,
         development=change(current, window[0], indicator) if len(window) > 1 else None,
         low=min(window, key=lambda o: o.value) if window else None,
         high=max(window, key=lambda o: o.value) if window else None,
-        missing_breakdown=missing_breakdown, broader_of=broader_of, no_total=bool(breakdown) and not asked_breakdown, aggregate=made, change=asked_change, base_missing=base_missing,
+        missing_breakdown=missing_breakdown, broader_of=broader_of, no_total=bool(breakdown) and not asked_breakdown,
+        narrowed_from=asked_breakdown if asked_breakdown and query.by is None and breakdown != asked_breakdown
+        and parse_breakdown(asked_breakdown).items() < parse_breakdown(breakdown).items() else None, aggregate=made, change=asked_change, base_missing=base_missing,
         kept_breakdown=bool(missing_breakdown and breakdown) and
         parse_breakdown(breakdown).items() <= parse_breakdown(asked_breakdown).items(),
         movers=tuple(movers[:3]), national_change=national_change, only_area=only_area, newer_elsewhere=newer_elsewhere,
         extreme=extreme, extreme_span=span,
         share_indicator=(whole_indicator := catalogue.get(query.share_of) if query.share_of else None),
-        share_whole=_published(observe(store, whole_indicator, area.code, "", current.period)[0])
+        share_whole=_published(value_at(whole_indicator, area.code, current.period, ""))
         if whole_indicator else None,
     )
 

@@ -85,9 +85,13 @@ class Reply:
         if isinstance(result, Answer):
             period = result.observation.period if result.observation is not None else None
             if result.ranking is not None:
-                period = result.ranking.period
+                # (a year so far, »flest samtaler i år«, stays »i år«: as the year 2026 »og i
+                # regionen?« was declined, its last months missing)
+                made = result.ranking.aggregate
+                period = None if made is not None and made.so_far else result.ranking.period
             if result.aggregate is not None:
                 # (a year so far stays »i år«: as the year 2026 a follow-up was declined, not over)
+                # (a span, »siden januar«, ends with its `period`: the follow-up's span ends there too)
                 period = None if result.aggregate.so_far else result.aggregate.period
             query = result.query
             if result.extreme is not None and (query.period.is_latest or query.newest_shown):
@@ -148,6 +152,9 @@ class Reply:
         if made is not None and made.so_far:
             # »i år« before the year is over: "period" is the year, answered to this month (januar–juli)
             data["period_through"] = f"{made.period}-{made.months:02d}"
+        if made is not None and made.start:
+            # a span (»samtaler siden januar«): "period" is its last month or quarter, this its first
+            data["period_from"] = made.start
         if result.ranking is not None:
             ranking = result.ranking
             data["period"] = ranking.period

@@ -127,7 +127,11 @@ class Query:
     target_asked: bool = False
     # »pr. 1. maj«, »uge 12«, »sidste uge«: a day or week asked ("day", "week"); the figures are
     # monthly (or quarterly), so the answer gives the period holding it, said.
-    finer: str = ""
+    finer: str = ""  # (the answer sets "month" when a month is asked of a quarterly or yearly figure)
+    # »samtaler siden januar«, »de sidste 3 måneder«, »fra januar til juni«: a span of periods named
+    # with no word of how the figure moved; of a flow (or an average asked) the span's sum (or mean)
+    # is the answer, not the change between its ends (`answers.answer`).
+    span: bool = False
     # »hvor mange procent af befolkningen er på kontanthjælp«: a rate asked as a share of the
     # residents; the answer says where the rate is of another whole (the arbejdsstyrke).
     of_population: bool = False
@@ -172,7 +176,10 @@ class Vocabulary:
     compare: frozenset[str]
     by: frozenset[str]
     rate_words: frozenset[str]
+    # "ledighed": beside "sæsonkorrigeret" the figure's rate (»ledigheden sæsonkorrigeret«)
+    adjusted_rate: frozenset[str] = frozenset()
     since: frozenset[str] = frozenset()
+    span: frozenset[str] = frozenset()  # "siden", "fra": of `since`, the words that start a span
     aggregate: frozenset[str] = frozenset()
     followup: frozenset[str] = frozenset()
     followup_openers: frozenset[str] = frozenset()  # "tak", "ok" before »og …«: still a follow-up
@@ -182,6 +189,7 @@ class Vocabulary:
     recent: frozenset[str] = frozenset()  # "seneste" in "de seneste 3 måneder": the change over them
     first_months: frozenset[str] = frozenset()  # "første" in "de første 7 måneder af 2026": januar–juli
     per_period: frozenset[str] = frozenset()  # "uge" in "pr uge": a rate per period, not made
+    per_words: frozenset[str] = frozenset()  # "pr", "per": »og pr. fuldtidsperson?« names a rate figure
     per_month: frozenset[str] = frozenset()  # "måned" in "pr måned": a year's average month
     per_month_said: frozenset[str] = frozenset()  # "om måneden", "hver måned": as "pr måned"
     weeks: frozenset[str] = frozenset()  # "uge" in "uge 12": no weekly figure, the week's month
@@ -225,6 +233,7 @@ class Vocabulary:
     own_followup: frozenset[str] = frozenset()  # "os" in »og hvad med os?«: the configured kommune asked
     default_ranking: str = "ledighedsprocent"
     percentages: frozenset[str] = frozenset()  # indicator ids measured in pct.
+    flows: frozenset[str] = frozenset()  # indicator ids that count events (their months add up)
     indicator_breakdowns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # The parts each figure's sources name ("sygedagpenge" -> {("ydelse", "Sygedagpenge"), …});
     # a figure whose sources name none for a key is taken to have any part of it.
@@ -292,7 +301,9 @@ class Vocabulary:
             compare_area=frozenset(fold(w) for w in data.get("compare_area", [])),
             by=frozenset(fold(w) for w in data.get("by", [])),
             rate_words=frozenset(fold(w) for w in data.get("rate", [])),
+            adjusted_rate=frozenset(fold(w) for w in data.get("adjusted_rate", [])),
             since=frozenset(fold(w) for w in data.get("since", [])),
+            span=frozenset(fold(w) for w in data.get("span", [])),
             aggregate=frozenset(fold(w) for w in data.get("aggregate", [])),
             followup=frozenset(fold(w) for w in data.get("followup", [])),
             followup_openers=frozenset(fold(w) for w in data.get("followup_openers", [])),
@@ -314,6 +325,7 @@ class Vocabulary:
             forecast_parts={figure: (forecast, *part.split("=", 1)) for figure, spelled in data.get("forecast_parts", {}).items()
                             for forecast, part in [spelled.split("|", 1)]},
             per_period=frozenset(fold(w) for w in data.get("per_period", [])),
+            per_words=frozenset(fold(w) for w in data.get("per_words", [])),
             per_month=frozenset(fold(w) for w in data.get("per_month", [])),
             per_month_said=frozenset(fold(w) for w in data.get("per_month_said", [])),
             weeks=frozenset(fold(w) for w in data.get("weeks", [])),
@@ -345,6 +357,7 @@ class Vocabulary:
             own_followup=frozenset(fold(w) for w in data.get("own_followup", ())),
             default_ranking=data.get("default_ranking", "ledighedsprocent"),
             percentages=frozenset(i.id for i in catalogue if i.format == "pct"),
+            flows=frozenset(i.id for i in catalogue if i.aggregate == "sum"),
             indicator_breakdowns={i.id: i.breakdowns for i in catalogue},
             indicator_parts={i.id: _parts(i) for i in catalogue},
             which=frozenset(fold(w) for w in data.get("which", ())),
@@ -635,6 +648,10 @@ class _Reading:
     threshold: tuple[str, float] | None = None  # "under 3 pct": the level asked against
     needed: bool = False  # »hvad skal der til«: what it takes to reach the target
     newest_shown: bool = False  # the period is the newest an answer before showed (a follow-up's)
+    span: bool = False  # a base read as the start of a span (»siden januar«, »de sidste 3 måneder«)
+    indicator_words: str = ""  # the words that named `indicator` (folded)
+    base_carried: bool = False  # `base` is the question before's (a follow-up naming no period to compare)
+    moved_asked: bool = False  # a word of how the figure moved (»steget«, »flere«, »udvikling«)
 
 
 def _after_since(tokens: list[str], i: int, vocab: Vocabulary, words: frozenset[str] | None = None) -> bool:
@@ -720,6 +737,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         for n in range(1, min(MAX_NGRAM, len(tokens) - start) + 1) if start not in pronoun else ():
             if (intent := vocab.intents.get(" ".join(tokens[start:start + n]))) is not None:
                 r.intents.add(intent)
+    r.moved_asked = bool({"change", "development", "why"} & r.intents)
     for token in tokens:
         # "sæsonkorrigeret ledighed" is an alias of ledighedsprocent; the word still picks the series.
         key_value = vocab.breakdown_values.get(token)
@@ -777,7 +795,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 r.breakdown.pop("korrektion", None)
             r.indicator_part = vocab.breakdown_values.get(_fold(" ".join(tokens[i:i + ind_used])))
             r.indicator_part_first = bool(r.indicator_part) and r.indicator_part[0] not in r.breakdown
-            r.indicator, i = indicator, i + ind_used
+            r.indicator, r.indicator_words, i = indicator, " ".join(tokens[i:i + ind_used]), i + ind_used
             continue
         own_region, used = _phrase(tokens, i, vocab.own_region)
         if own_region:
@@ -810,6 +828,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             if r.base is None:
                 r.base = replace(request, relative="months_ago")
                 r.intents.add("change")
+                r.span = True
             i += used
             continue
         if request is not None:
@@ -818,6 +837,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             latest_before, r.latest_named = r.latest_named, r.latest_named or request.is_latest
             if _after_since(tokens, i, vocab) and not request.is_latest and r.base is None:
                 r.base, r.base_compared = request, _after_since(tokens, i, vocab, vocab.compare)
+                r.span = _after_since(tokens, i, vocab, vocab.span)
                 # »sdp q2 vs q1 albertslund«, »ledigh. 2025 vs 2024 herlev«: »vs« compared the periods,
                 # so the area after them is the one asked (it answered Ballerup with Albertslund beside)
                 r.comparing = r.comparing and not r.base_compared
@@ -842,12 +862,14 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 # "ledighed maj 2025 til maj 2026": the change from the first to the second, as
                 # "fra maj 2025 til maj 2026"; it answered maj 2026 and set »maj 2025« aside.
                 r.base, r.period, r.period_words = r.period, request, " ".join(tokens[i:i + used])
+                r.span = True
             elif r.base is None and i == r.period_end and _months_pair(r.period, request):
                 # »januar-juli 2026« (a hyphen is not kept): as »januar til juli 2026«, the change
                 # from the first to the second; it answered juli 2026 with »januar« set aside.
                 r.base, r.period = _alike(r.period, request)
                 r.period_words = " ".join(tokens[i:i + used])
                 r.intents.add("change")
+                r.span = True
             elif r.base is None and _after_and(tokens, i, vocab) \
                     and {r.period.relative, request.relative} == {"this_year", "last_year"} \
                     and (r.period.month, r.period.quarter) == (request.month, request.quarter):
@@ -1165,10 +1187,17 @@ def _in_time_order(r: _Reading) -> None:
         r.period, r.base, r.period_words = r.base, r.period, ""
 
 
-def _ranks_a_change(intent: str, r: _Reading) -> bool:
+def _ranks_a_change(intent: str, r: _Reading, vocab: Vocabulary) -> bool:
     """»hvilke kommuner har størst fald i ledigheden«: a ranking ranks a period's level; ranked
-    anyway, it answered »højest ledighedsprocent« without a word about the fall."""
-    return intent == "ranking" and bool({"development", "change"} & r.intents)
+    anyway, it answered »højest ledighedsprocent« without a word about the fall. So does »flest
+    ledige siden januar«: it ranked juli alone, »siden januar« dropped unsaid. Of a figure that
+    counts events »siden januar« is this year so far, which a ranking gives (»flest samtaler i år«)."""
+    if intent != "ranking":
+        return False
+    if r.span and r.indicator in vocab.flows and r.period.is_latest and r.base is not None \
+            and r.base.month == 1 and r.base.period is None and r.base.relative in (None, "this_year"):
+        r.period, r.base, r.span = PeriodRequest(relative="this_year"), None, False
+    return bool({"development", "change"} & r.intents) or (r.base is not None and not r.base_carried)
 
 
 def _intent(r: _Reading, has_indicator: bool) -> str:
@@ -1266,6 +1295,26 @@ def _moved_with(context: Query, period: PeriodRequest) -> PeriodRequest | None:
         return base
     steps = (now.year * 12 + now.start_month - before.year * 12 - before.start_month) // now.length
     return PeriodRequest(period=str(then.shift(steps)))
+
+
+def _year_of_base(request: PeriodRequest, base: PeriodRequest | None, context: Query,
+                  whole_year: bool) -> PeriodRequest:
+    """A year named after a change from a month or quarter (»ledighed siden januar« … »og sidste år?«,
+    »og i 2024?«): the same months of that year (januar 2025 til juli 2025). As the year's average
+    it was set against januar of the year before (»januar 2024 til 2025: 112 flere«)."""
+    if base is None or whole_year or context.period.period is None or base.period is not None or \
+            (base.month is None and base.quarter is None):
+        return request  # (a base with its own year, »siden 1. kvartal 2025«, keeps it)
+    before = periods.parse(context.period.period)
+    if before.length == 12:
+        return request
+    if request.period is not None and _YEAR.match(request.period):
+        return PeriodRequest(period=str(periods.Period(int(request.period), before.start_month, before.length)))
+    if request.relative in ("this_year", "last_year") and request.month is None and request.quarter is None:
+        if before.length == 1:
+            return PeriodRequest(month=before.month, relative=request.relative)
+        return PeriodRequest(quarter=before.quarter, relative=request.relative)
+    return request
 
 
 def _shifted(request: PeriodRequest, context: Query, *, whole_year: bool = False) -> PeriodRequest:
@@ -1423,6 +1472,10 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         # (»tilbage til Ballerup«: »tilbage« is no figure's word, but it says the talk goes on)
         lead = set(_followup_lead(tokens, vocab))
         return _follow(text, r, [w for w in still_unknown if w not in lead], context, vocab)
+    if "korrektion" in r.breakdown and r.indicator in vocab.rates and r.indicator_words in vocab.adjusted_rate:
+        # »ledigheden sæsonkorrigeret«, »sæsonkorrigerede ledighed«: the seasonally adjusted rate, as
+        # »sæsonkorrigeret ledighed« is; it gave the count of ledige, said to have no adjusted series.
+        r.indicator = vocab.rates[r.indicator]
     if r.wants_rate:
         if r.indicator in vocab.rates:
             r.indicator = vocab.rates[r.indicator]
@@ -1439,6 +1492,21 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
                 vocab.indicator_breakdowns.get(figure, ()))):
             # (»hvor stor en andel af de ledige er på dagpenge« is read before: a share of ledige)
             r.indicator = figure
+    if r.indicator_part and r.indicator is not None and not r.parts:
+        # »hvor mange går fra sygedagpenge til job«: »sygedagpenge« is a part of the figure the other
+        # part (status=Job) is read from, afgangsraten (figure 7.2); it answered sygedagpenge mv. with
+        # »ingen tal … opdelt på status efter forløbet (Job)«.
+        for key, value in list(r.breakdown.items()):
+            figure = vocab.value_figures.get(f"{key}={value}")
+            words = vocab.value_figure_words.get(key)
+            if figure and figure != r.indicator and key != r.indicator_part[0] \
+                    and key not in vocab.indicator_breakdowns.get(r.indicator, ()) \
+                    and (words is None or not words.isdisjoint(tokens)) \
+                    and r.indicator_part[0] in vocab.indicator_breakdowns.get(figure, ()):
+                r.indicator = figure
+                r.breakdown.setdefault(*r.indicator_part)
+                still_unknown = [w for w in still_unknown if w not in (words or ())]  # (»kom«: used)
+                break
     if r.indicator_part and not r.parts and r.breakdown.get(key := r.indicator_part[0], r.indicator_part[1]) \
             != r.indicator_part[1] and (key, r.breakdown[key]) not in vocab.indicator_parts.get(r.indicator, ()):
         # »dagpenge og kontanthjælp«: two ydelser, one of them also a figure's name; both listed from
@@ -1458,7 +1526,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         # kommuner in order with hele landet under them
         r.order = None
     intent = _intent(r, r.indicator is not None)
-    if _ranks_a_change(intent, r):
+    if _ranks_a_change(intent, r, vocab):
         return NotUnderstood(text=text, reason="ranking_change")
     assumed = False
     if (intent == "ranking" or compared_place) and r.indicator is None and not still_unknown:
@@ -1651,9 +1719,11 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         # ligger vi på ledighed" rank ledighedsprocenten; "flest ledige" keeps the count, and so
         # does "og hvor ligger vi?" after it.
         indicator, ranked_from = vocab.rates[indicator], indicator
+    # a span with no word of how the figure moved over it: its sum or, asked, its average
+    span = r.span and not r.moved_asked and intent == "change" and r.base is not None and not r.base_compared
     mean = r.aggregate
     if r.aggregate and (r.period.period is None or periods.parse(r.period.period).length == 1) \
-            and r.period.relative not in ("this_year", "last_year"):
+            and r.period.relative not in ("this_year", "last_year") and not span:
         if r.aggregate_word:  # (one carried over from the question before names no word here)
             r.unused.append(r.aggregate_word)  # an average needs a year or a quarter to average over
         mean = False
@@ -1707,6 +1777,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         verdict=verdict,
         status=status, needed=r.needed, newest_shown=r.newest_shown,
         target_asked=intent != "target" and "target" in r.intents and not verdict, share_of=share_of,
+        span=span,
     )
 
 
@@ -1721,14 +1792,36 @@ def _by_for(indicator: str | None, by: str | None, vocab: Vocabulary) -> str | N
     return other if other in keys else by
 
 
+def _per_figure(text: str, words: str, figure: str | None, vocab: Vocabulary) -> str | None:
+    """The figure »<figure> pr. <words>« names, when the follow-up says »pr. <words>« (»og pr.
+    fuldtidsperson?« after samtaler: samtaler_pr_fuldtidsperson); None when it names none."""
+    tokens = tokenize(text)
+    if not words or figure is None or not any(
+            f"{per} {words}" in " ".join(tokens) for per in vocab.per_words):
+        return None
+    for phrase, found in vocab.indicators.items():
+        head, _, tail = phrase.partition(" ")
+        if found != figure and vocab.indicators.get(head) == figure and tail.split(" ", 1)[0] in vocab.per_words \
+                and tail.split(" ", 1)[-1] == words:
+            return found
+    return None
+
+
 def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
             vocab: Vocabulary) -> Query | NotUnderstood:
     """A follow-up: what it names replaces that part of the previous question; the rest stays."""
     named_indicator = r.indicator is not None
     named_area = bool(r.areas)
     previous = context.ranked_from or context.indicator
+    if named_indicator and (per := _per_figure(text, r.indicator_words, context.indicator, vocab)):
+        # »samtaler« … »og pr. fuldtidsperson?«: samtaler pr. fuldtidsperson (figure 5.2), not the
+        # figure fuldtidspersoner (målgrupperne: 1.794 on førtidspension) that »fuldtidsperson« names
+        r.indicator = per
+    adjusted = "korrektion" in r.breakdown and "korrektion" not in context.breakdown \
+        and "korrektion" in vocab.indicator_breakdowns.get(vocab.rates.get(context.indicator or "", ""), ())
     if not named_indicator:
-        r.indicator = vocab.rates.get(previous, context.indicator) if r.wants_rate else context.indicator
+        # (»ledighed maj« … »og sæsonkorrigeret?«: the adjusted rate, as »ledigheden sæsonkorrigeret«)
+        r.indicator = vocab.rates.get(previous, context.indicator) if r.wants_rate or adjusted else context.indicator
     elif r.wants_rate and r.indicator in vocab.rates:
         r.indicator = vocab.rates[r.indicator]
     if r.wants_rate and r.indicator not in vocab.percentages:
@@ -1758,6 +1851,10 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
     r.aggregate = r.aggregate or context.mean
     if r.base is None and not r.intents:
         r.base = _moved_with(context, r.period)
+        r.base_carried = r.base is not None
+        # »samtaler siden januar« … »og i Albertslund?«: still the months added up (it gave the change)
+        r.span = context.span and r.base is not None
+        r.period = _year_of_base(r.period, r.base, context, r.whole_year)
     keys = vocab.indicator_breakdowns.get(r.indicator, ())
     # The parts before are kept for the keys not named now: »og kvinder?« after »ledige på
     # a-dagpenge« asks the women on A-dagpenge (A-dagpenge was dropped: all ledige answered).
@@ -1783,7 +1880,7 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         intent = context.intent if context.intent not in carried else "value"
         if intent == "development" and context.extreme:  # »og i Ballerup?« after »hvornår … højest«
             r.extreme, r.extreme_year = context.extreme, context.extreme_year
-    if _ranks_a_change(intent, r):
+    if _ranks_a_change(intent, r, vocab):
         return NotUnderstood(text=text, reason="ranking_change")
     if intent == "ranking":
         if context.intent == "ranking" and r.order == "place" and not named_indicator:

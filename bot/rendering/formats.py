@@ -57,6 +57,18 @@ def period(text: str, short: bool = False) -> str:
     return str(p.year)
 
 
+def period_span(end: str, months: int) -> str:
+    """The `months` months that end with period `end`: `maj–juli 2026`, `september 2025–juli 2026`,
+    `1.–2. kvt. 2026`."""
+    last = periods.parse(end)
+    first = last.shift(-(months // last.length - 1))
+    if first.year != last.year:
+        return f"{period(str(first))}–{period(end)}"
+    if last.kind == "month":
+        return f"{MONTHS[first.month]}–{MONTHS[last.month]} {last.year}"
+    return f"{first.quarter}.–{last.quarter}. kvt. {last.year}"
+
+
 @lru_cache(maxsize=1024)
 def day(moment: str | date | datetime) -> str:
     """An ISO date or timestamp as `22. aug. 2026`."""

@@ -161,6 +161,7 @@ def environment() -> Environment:
     env.filters.update(
         number=formats.number,
         period=formats.period,
+        period_span=formats.period_span,
         day=formats.day,
         signed=formats.change,
         sentence=sentence,
