@@ -62,6 +62,11 @@ class Period:
         index = self.year * 12 + self.start_month - 1 + steps * self.length
         return Period(index // 12, index % 12 + 1, self.length)
 
+    def span_start(self, months: int) -> Period:
+        """The first part (of this period's length) of the `months` months that end with this period:
+        2026-07 over 3 months is 2026-05; 2026-Q2 over 6 months is 2026-Q1."""
+        return self.shift(-(months // self.length - 1))
+
     def same_period_last_year(self) -> Period:
         return Period(self.year - 1, self.start_month, self.length)
 

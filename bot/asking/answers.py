@@ -689,7 +689,7 @@ def _base_period(base: PeriodRequest | None, current: Period, series: list[Obser
 
 def span_ending(end: Period, months: int) -> Period:
     """The span of `months` months whose last part is `end` (a month or a quarter)."""
-    return _span_from(end.shift(-(months // end.length - 1)), end)
+    return _span_from(end.span_start(months), end)
 
 
 def _span_from(first: Period, last: Period) -> Period:
@@ -987,6 +987,9 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             if national_now is not None:
                 national_change = change(national_now, value_at(indicator, "000", base_period), indicator)
     previous_period = str(p.shift(-1))
+    # »virksomhedspraktik«: published only with another part (Kontanthjælp), which is shown, said
+    narrowed_from = asked_breakdown if asked_breakdown and query.by is None and breakdown != asked_breakdown \
+        and parse_breakdown(asked_breakdown).items() < parse_breakdown(breakdown).items() else None
     return Answer(
         query=query, indicator=indicator, area=area, observation=current,
         requested=request if fell_back else None, first=_first(series, request) if fell_back else None,
@@ -1004,8 +1007,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         low=min(window, key=lambda o: o.value) if window else None,
         high=max(window, key=lambda o: o.value) if window else None,
         missing_breakdown=missing_breakdown, broader_of=broader_of, no_total=bool(breakdown) and not asked_breakdown,
-        narrowed_from=asked_breakdown if asked_breakdown and query.by is None and breakdown != asked_breakdown
-        and parse_breakdown(asked_breakdown).items() < parse_breakdown(breakdown).items() else None, aggregate=made, change=asked_change, base_missing=base_missing,
+        narrowed_from=narrowed_from, aggregate=made, change=asked_change, base_missing=base_missing,
         kept_breakdown=bool(missing_breakdown and breakdown) and
         parse_breakdown(breakdown).items() <= parse_breakdown(asked_breakdown).items(),
         movers=tuple(movers[:3]), national_change=national_change, only_area=only_area, newer_elsewhere=newer_elsewhere,

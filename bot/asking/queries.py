@@ -1693,8 +1693,7 @@ def _unmade_period(text: str, tokens: list[str], reason: str, words: frozenset[s
         part = _SEASONS.get(tokens[at][:3], "")
     rest = tokens[:start] + tokens[at + 1:]
     year = next((token for token in rest if _YEAR.match(token)), "")
-    # As typed, capitals kept (»i Herlev«): the examples are the question given back.
-    typed = {fold_letters(word.casefold()).replace("_", ""): word for word in _TOKEN.findall(text[:MAX_QUERY_LENGTH])}
+    typed = _original_words(text, capitals=True)  # (»i Herlev«: the examples are the question given back)
     asked = " ".join(typed.get(token, token) for token in rest if token != year).strip()
     return NotUnderstood(text=text, reason=reason, asked=asked, year=year, part=part)
 
@@ -1704,9 +1703,11 @@ def _as_typed(words: str, typed: dict[str, str]) -> str:
     return " ".join(typed.get(word, word) for word in words.split(" "))
 
 
-def _original_words(text: str) -> dict[str, str]:
-    """Folded token -> the word as typed, so an unused word is named as the user wrote it."""
-    return {fold_letters(word).replace("_", ""): word for word in _TOKEN.findall(text[:MAX_QUERY_LENGTH].casefold())}
+def _original_words(text: str, capitals: bool = False) -> dict[str, str]:
+    """Folded token -> the word as typed, so an unused word is named as the user wrote it (in lower
+    case; `capitals`: as written, »Herlev«, for a question given back)."""
+    words = _TOKEN.findall(text[:MAX_QUERY_LENGTH] if capitals else text[:MAX_QUERY_LENGTH].casefold())
+    return {fold_letters(word.casefold()).replace("_", ""): word for word in words}
 
 
 def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab: Vocabulary, *,

@@ -61,7 +61,7 @@ def period_span(end: str, months: int) -> str:
     """The `months` months that end with period `end`: `maj–juli 2026`, `september 2025–juli 2026`,
     `1.–2. kvt. 2026`."""
     last = periods.parse(end)
-    first = last.shift(-(months // last.length - 1))
+    first = last.span_start(months)
     if first.year != last.year:
         return f"{period(str(first))}–{period(end)}"
     if last.kind == "month":

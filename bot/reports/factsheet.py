@@ -329,7 +329,7 @@ def build_figure(entry: dict, store: Store, catalogue: Catalogue, areas: Areas, 
     facts.sources |= {o.source for o in shown}
     facts.how = render.environment().from_string(entry.get("how", indicator.definition)).render(
         kommune=_label(areas, kommune), shown=facts.shown_breakdowns, f=facts).strip()
-    if not facts.lines and not facts.bar_details:
+    if facts.empty:
         _later(facts, store, codes[0], last_month)
     facts.chart = _chart_spec(facts, entry)
     return facts
