@@ -300,10 +300,12 @@ def test_an_alerts_chart_of_eksempeldata_says_so_in_its_title(running, fake):
 # --- the network between the bot and Slack ---------------------------------------------------------
 
 def test_an_answer_lost_to_a_dropped_connection_is_recorded_and_retried(running, fake):
-    fake.fail("chat.postMessage", "dropped", status=0, times=3)  # the first try and the client's two retries
+    fake.fail("chat.postMessage", "dropped", status=0)
     send(running.port, slack.mention("ledighed maj", "1764100611.000100"), "Ev611")
-    fake.wait_for("chat.postMessage", count=3)
+    fake.wait_for("chat.postMessage")
     running.stop()
+    # The request went out whole before the connection dropped: the client does not post it again at once.
+    assert len(fake.to("chat.postMessage")) == 1
     later = clock.now() + timedelta(seconds=31)
     bot = server.SlackBot(running.bot.settings, CONFIG, chart_processes=0, clock=lambda: later)
     try:
@@ -316,14 +318,64 @@ def test_an_answer_lost_to_a_dropped_connection_is_recorded_and_retried(running,
         bot.close()
 
 
-def test_an_alert_lost_to_a_dropped_connection_is_a_delivery_error_to_retry(running, fake):
-    from bot.delivery.channels import DeliveryError, Message
+def test_an_alert_whose_connection_drops_after_the_request_went_out_is_an_unknown_outcome(running, fake):
+    """Slack may have posted it: neither the client nor the ledger posts it again blindly."""
+    from bot.delivery.channels import Message, OutcomeUnknown
     from bot.slack.channel import SlackChannel
 
-    fake.fail("chat.postMessage", "dropped", status=0, times=3)
-    with pytest.raises(DeliveryError) as raised:
+    fake.fail("chat.postMessage", "dropped", status=0)
+    with pytest.raises(OutcomeUnknown) as raised:
         SlackChannel(running.bot).send(Message("#beskaeftigelse-ledelse", "s", "Månedsoverblik", "summary:2026-10"))
-    assert not raised.value.permanent
+    assert len(fake.to("chat.postMessage")) == 1
+    assert str(raised.value).startswith("Slack #beskaeftigelse-ledelse: forbindelsen røg (")
+    assert str(raised.value).endswith("den kan være nået frem")
+
+
+def test_an_alert_with_an_unknown_outcome_waits_in_the_ledger_and_is_not_sent_again(running, fake):
+    from bot.delivery.channels import Channels
+    from bot.delivery.ledger import Ledger
+    from bot.delivery.sending import send_due
+    from bot.slack.channel import SlackChannel
+
+    fake.fail("chat.postMessage", "dropped", status=0)
+    now = clock.now()
+    channels = Channels(outbox=None, slack=SlackChannel(running.bot))
+    ledger = Ledger(running.bot.store().db)
+    ledger.queue(key="summary:2026-10", target=None, kind="summary", recipient="#beskaeftigelse-ledelse",
+                 subject="Månedsoverblik", body="*Månedsoverblik*", sample_data=False, now=now)
+    first = send_due(ledger, ledger.due(), channels, now)
+    [(delivery, error)] = first.unknown
+    assert delivery.status == "unknown" and delivery.attempts == 1
+    assert not first.sent and not first.failed and "den kan være nået frem" in error
+    # The next rounds, before the hold has passed, leave it alone: one post in all.
+    assert ledger.reexamine(now + timedelta(hours=1), timedelta(hours=24)) == []
+    assert ledger.due() == []
+    assert [d.status for d in ledger.unknown_deliveries()] == ["unknown"]
+    assert len(fake.to("chat.postMessage")) == 1
+
+
+def test_a_post_that_never_reached_slack_is_retried_by_the_client():
+    """A failure while connecting or sending (urllib's URLError) cannot have posted anything."""
+    import http.client
+    from urllib.error import URLError
+
+    from slack_sdk.http_retry.request import HttpRequest
+    from slack_sdk.http_retry.state import RetryState
+
+    from bot.slack.app import ConnectionRetry
+
+    handler = ConnectionRetry(max_retry_count=2)
+
+    def retried(method: str, error: Exception) -> bool:
+        request = HttpRequest(method="POST", url=f"https://slack.com/api/{method}", headers={})
+        return handler.can_retry(state=RetryState(), request=request, response=None, error=error)
+
+    refused = URLError(ConnectionRefusedError(111, "Connection refused"))
+    dropped = http.client.RemoteDisconnected("Remote end closed connection without response")
+    assert retried("chat.postMessage", refused) and retried("conversations.list", dropped)
+    assert not retried("chat.postMessage", dropped)
+    assert not retried("files.completeUploadExternal", ConnectionResetError(104, "Connection reset by peer"))
+    assert retried("chat.update", ConnectionResetError(104, "Connection reset by peer"))
 
 
 def test_what_can_i_ask_in_english_lists_what_the_bot_knows(running, fake):

@@ -16,6 +16,7 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -181,13 +182,37 @@ class SharedCharts(KeptLru):
         self.put(key, file_id)
 
 
+# Web API methods that post something: sent twice, they show twice.
+POSTING_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral", "files.completeUploadExternal"})
+
+
+def unconfirmed(error: BaseException) -> bool:
+    """Whether a failed call may still have been carried out: the whole request went out and the
+    connection broke (or timed out) while waiting for Slack's answer. urllib wraps what fails while
+    connecting or sending in URLError, and lets what fails while reading the answer through."""
+    return isinstance(error, (ConnectionResetError, TimeoutError)) and not isinstance(error, URLError)
+
+
+class ConnectionRetry(ConnectionErrorRetryHandler):
+    """slack-sdk's retry on a dropped connection, except for a posting method whose request went
+    out whole: Slack may have posted it, and a blind retry would post it twice. That call fails
+    at once; the caller records its outcome as unknown (an alert) or retries it later (an answer)."""
+
+    def _can_retry(self, *, state, request, response=None, error=None) -> bool:
+        method = request.url.rsplit("/", 1)[-1].split("?", 1)[0]
+        if error is not None and method in POSTING_METHODS and unconfirmed(error):
+            return False
+        return super()._can_retry(state=state, request=request, response=response, error=error)
+
+
 def web_client(settings: Settings) -> WebClient:
     """The Web API client: base URL from SLACK_API_URL; retries on 429 (honouring Retry-After),
-    on a dropped connection and once on a 5xx."""
+    on a dropped connection (not after a posting method's request went out: `ConnectionRetry`)
+    and once on a 5xx."""
     # 15 s per call; with the retries a call that hangs gives up after about 45 s, and start-up
     # (auth.test) has its own overall deadline in server.serve.
     client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=15)
-    client.retry_handlers = [ConnectionErrorRetryHandler(max_retry_count=2),
+    client.retry_handlers = [ConnectionRetry(max_retry_count=2),
                              RateLimitErrorRetryHandler(max_retry_count=2), ServerErrorRetryHandler(max_retry_count=1)]
     return client
 

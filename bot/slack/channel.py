@@ -1,7 +1,8 @@
 """SlackChannel: the delivery transport for "#kanal" and "@U…" recipients (alerts, the summary).
 
 One `send()` per the `bot.channels.Channel` protocol, raising `DeliveryError(permanent)`; the
-deliveries ledger around it records and retries. An alert goes out with its buttons and the chart it carries; a
+deliveries ledger around it records and retries. A post whose connection broke after the request
+went out raises `OutcomeUnknown`: Slack may have posted it, so it is not retried blindly. An alert goes out with its buttons and the chart it carries; a
 reminder, improvement or resolution goes in the thread of the target's alert in that channel, and
 the alert itself is updated to show the new state. I/O: Slack and the store.
 """
@@ -10,10 +11,10 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.delivery.channels import Chart, DeliveryError, Message
+from bot.delivery.channels import Chart, DeliveryError, Message, OutcomeUnknown
 from bot.rendering import formats
 from bot.slack import blocks, posting
-from bot.slack.app import SlackBot
+from bot.slack.app import SlackBot, unconfirmed
 from bot.slack.records import AlertPost
 from indicators.wording import wording
 from rules.engine import AT_RISK, BREACHED, NO_DATA, NOTICE_KINDS
@@ -50,6 +51,9 @@ class SlackChannel:
                 ts = self.bot.client.chat_postMessage(channel=channel, text=fallback, blocks=blocks.capped(
                     blocks.sections(message.text)), unfurl_links=False, unfurl_media=False)["ts"]
         except posting.FAILURES as error:
+            if unconfirmed(error):  # Slack may have posted it: never resent blindly (see Ledger.unknown)
+                raise OutcomeUnknown(wording("slack_unconfirmed", where=message.recipient,
+                                             error=posting.describe(error)[0])) from None
             raise refused(error, where=message.recipient) from None
         return f"slack:{channel}:{ts}"
 
