@@ -1938,3 +1938,20 @@ def test_the_index_after_the_definite_support_ratio_is_its_development(store):
     # »forsørgertrykket indeks i 2025« gave forsørgertrykket with »indeks« set aside.
     answer = ask(store, "forsørgertrykket indeks i 2025").result
     assert answer.indicator.id == "forsoergertryk_udvikling" and not answer.query.unused
+
+
+NARROWED = "Tallet gælder kun indvandrere og efterkommere fra ikke-vestlige lande – Faktabot har ikke tal for alle indvandrere."
+
+
+@pytest.mark.parametrize(("question", "told"), [
+    # the figure for ikke-vestlige, given for »indvandrere« without a word that it holds only them
+    ("ledige indvandrere", True), ("indvandrerledighed", True), ("ledige indvandrere vs landet", True),
+    ("top 5 kommuner ledige indvandrere", True),
+    # the group named itself: nothing to tell
+    ("ledige ikke-vestlige indvandrere", False), ("ikke-vestlige ledige", False),
+    # the whole figure given (kontanthjælp has no herkomst): the answer says the part is missing instead
+    ("kontanthjælp indvandrere", False)])
+def test_indvandrere_answered_with_the_ikke_vestlige_figure_says_it_holds_only_them(store, question, told):
+    result = ask(store, question)
+    assert (NARROWED in result.text) == told
+    assert (result.result.indicator.id == "ledige_ikkevestlige") == (question != "kontanthjælp indvandrere")

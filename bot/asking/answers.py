@@ -16,7 +16,7 @@ from itertools import combinations
 
 from bot.asking.queries import PeriodRequest, Query
 from indicators import periods
-from indicators.catalogue import Areas, BreakdownKind, Catalogue, Indicator
+from indicators.catalogue import Areas, BreakdownKind, Catalogue, Indicator, fold
 from indicators.periods import Period
 from indicators.store import Store
 from indicators.types import SAMPLE_SOURCE, Area, Observation, observations_of_rows, parse_breakdown
@@ -240,6 +240,22 @@ class Answer:
         if self.extreme is not None:
             shown.append(self.extreme)
         return shown
+
+    @property
+    def narrowed(self) -> str:
+        """What to tell when a word of the question was read as a narrower group (»ledige
+        indvandrere«: ikke-vestlige ledige) and the figure answered is that group's; "" otherwise
+        (the figure is the whole, the part missing, as »kontanthjælp indvandrere« is)."""
+        if self.query.narrowed is None:
+            return ""
+        if self.observation is not None:
+            figure = f"{self.observation.indicator} {self.observation.breakdown}"
+        elif self.ranking is not None and self.ranking.rows:
+            figure = f"{self.ranking.indicator.id} {self.query.breakdown}"
+        else:
+            return ""
+        group, note = self.query.narrowed
+        return note if group in fold(figure) else ""
 
     @property
     def other_whole(self) -> str | None:

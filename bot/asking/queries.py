@@ -135,6 +135,9 @@ class Query:
     # »hvor mange procent af befolkningen er på kontanthjælp«: a rate asked as a share of the
     # residents; the answer says where the rate is of another whole (the arbejdsstyrke).
     of_population: bool = False
+    # »ledige indvandrere«: a word the figures hold only a narrower group of: (the word that names
+    # that group, what to tell when the figure answered is of it; see Answer.narrowed)
+    narrowed: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +207,8 @@ class Vocabulary:
     count_comparatives: frozenset[str] = frozenset()  # "flere", "færre": with "end <area>" a comparison
     when: frozenset[str] = frozenset()  # "hvornår": with a superlative, the series' high or low
     when_year: frozenset[str] = frozenset()  # "hvilket år": the high or low of whole years
+    # "indvandrer" -> ("vestlig", note): a word the figures hold only a part of, unless the question names it
+    narrowed: dict[str, tuple[str, str]] = field(default_factory=dict)
     descriptive: frozenset[str] = frozenset()  # "høj", "lav": nothing in a why or development question
     reports: frozenset[str] = frozenset()  # "månedsoverblikket", "faktaarket": the scheduled reports
     # "under 3 pct", "mere end 800": a level asked against (word -> comparison), as one pattern
@@ -342,6 +347,8 @@ class Vocabulary:
             when=frozenset(fold(w) for w in data.get("when", [])),
             when_year=frozenset(fold(w) for w in data.get("when_year", [])),
             descriptive=frozenset(fold(w) for w in data.get("descriptive", [])),
+            narrowed={fold(word): (fold(entry["unless"]), entry["note"])
+                      for word, entry in data.get("narrowed", {}).items()},
             reports=frozenset(fold(w) for w in data.get("reports", [])),
             thresholds=_threshold_pattern(data.get("thresholds", {})),
             threshold_ops={fold_letters(word): op for word, op in data.get("thresholds", {}).items()},
@@ -1775,11 +1782,24 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         mean=mean, count_gap=r.count_gap, only_parts=only_parts, extreme=r.extreme,
         extreme_year=r.extreme_year, compare_own=r.compare_own, threshold=r.threshold, finer=r.finer,
         of_population=r.of_population and indicator in vocab.percentages,
+        narrowed=_narrowed(text, vocab),
         verdict=verdict,
         status=status, needed=r.needed, newest_shown=r.newest_shown,
         target_asked=intent != "target" and "target" in r.intents and not verdict, share_of=share_of,
         span=span,
     )
+
+
+def _narrowed(text: str, vocab: Vocabulary) -> tuple[str, str] | None:
+    """A word of the question that the figures hold only a narrower group of (»indvandrere«: the
+    figures are of indvandrere og efterkommere fra ikke-vestlige lande), unless the question names
+    that group itself (»ikke-vestlige«): the word naming the group and what to tell (`Answer.narrowed`
+    tells it when the figure answered is of that group)."""
+    tokens = tokenize(text)
+    for word, (unless, note) in vocab.narrowed.items():
+        if any(t.startswith(word) for t in tokens) and not any(unless in t for t in tokens):
+            return unless, note
+    return None
 
 
 def _by_for(indicator: str | None, by: str | None, vocab: Vocabulary) -> str | None:
