@@ -133,5 +133,14 @@ def test_a_slack_post_of_the_fact_sheet_does_not_claim_an_attachment(sample_stor
     words = post.read_text(encoding="utf-8")
     assert "vedhæftet som PDF" not in words and "Hermed" not in words
     assert "Faktaarket (PDF) følger med mailen til modtagerne på e-mail – det kan ikke vedhæftes her." in words
+    # A post is no letter: it opened »Kære udvalg« and ended »Venlig hilsen Faktabot« in the channel.
+    body = words.split("\n\n", 1)[1]
+    assert body.startswith("*Faktaarket for 3. kvt. 2026 for Ballerup er klar*\n")
+    assert "Kære udvalg" not in words and "Venlig hilsen" not in words
     (mail,) = outbox.glob("factsheet*.eml")
     assert b"application/pdf" in mail.read_bytes()
+    import email
+    from email import policy
+
+    letter = email.message_from_bytes(mail.read_bytes(), policy=policy.default).get_body(("plain",)).get_content()
+    assert letter.startswith("Kære udvalg") and letter.rstrip().endswith("Venlig hilsen\nFaktabot")
