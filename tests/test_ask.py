@@ -18,6 +18,7 @@ from bot.asking.conversation import Conversations, reply
 from bot.asking.queries import NotUnderstood, Query, parse
 from bot.clock import TIMEZONE
 from bot.config import Config, load_config
+from bot.rendering import formats
 from bot.rendering.message import Line
 from indicators.catalogue import default_areas
 from indicators.store import Store
@@ -1955,3 +1956,18 @@ def test_indvandrere_answered_with_the_ikke_vestlige_figure_says_it_holds_only_t
     result = ask(store, question)
     assert (NARROWED in result.text) == told
     assert (result.result.indicator.id == "ledige_ikkevestlige") == (question != "kontanthjælp indvandrere")
+
+
+def test_an_area_with_the_rate_but_not_the_count_is_compared_on_the_rate_and_labelled(store):
+    # »• Region Hovedstaden: ingen tal for juli 2026.« though its ledighedsprocent for juli 2026 is
+    # held (eksempeldata in the sample store, and then not labelled as such)
+    result = ask(store, "ledigheden sammenlignet med region hovedstaden")
+    answer = result.result
+    [other] = answer.comparisons
+    assert other.observation is None and other.rate is not None
+    rate = store.get("ledighedsprocent", "084", answer.observation.period)
+    assert other.rate.value == rate.value and rate.source == "eksempeldata"
+    gap = formats.number(round(answer.rate.value - rate.value, 1), 1).lstrip("-")
+    assert (f"• Region Hovedstaden: ingen tal for ledige for juli 2026, men ledighedsprocenten er "
+            f"{formats.number(rate.value, 1)} pct. (Ballerup ligger {gap} pct.-point lavere)." in result.text)
+    assert "*Eksempeldata:* tallet for Region Hovedstaden (juli 2026) er syntetisk" in result.text

@@ -230,6 +230,7 @@ class Answer:
     def shown(self) -> list[Observation]:
         shown = [o for o in (self.observation, self.rate) if o is not None]
         shown += [c.observation for c in self.comparisons if c.observation is not None]
+        shown += [c.rate for c in self.comparisons if c.rate is not None and self.rate is not None]
         shown += [p.observation for p in self.parts]
         if self.query.intent == "development":
             shown += list(self.history[-DEVELOPMENT.get(self.kind, 13):])
