@@ -1971,3 +1971,23 @@ def test_an_area_with_the_rate_but_not_the_count_is_compared_on_the_rate_and_lab
     assert (f"• Region Hovedstaden: ingen tal for ledige for juli 2026, men ledighedsprocenten er "
             f"{formats.number(rate.value, 1)} pct. (Ballerup ligger {gap} pct.-point lavere)." in result.text)
     assert "*Eksempeldata:* tallet for Region Hovedstaden (juli 2026) er syntetisk" in result.text
+
+
+@pytest.mark.parametrize(("question", "indicator", "note"), [
+    # »arbejdsstyrken« was named as not understood beside the very figure it describes
+    ("ledighed i procent af arbejdsstyrken", "ledighedsprocent", None),
+    ("ledighed i procent af arbejdsstyrken i Herlev", "ledighedsprocent", None),
+    ("kontanthjælp i procent af arbejdsstyrken", "kontanthjaelp_pct", None),
+    # a rate of another whole than the one asked: said, with its own whole up to the definition's comma
+    ("ledighed i procent af befolkningen", "ledighedsprocent",
+     "Ledighedsprocenten er i pct. af arbejdsstyrken, ikke af hele befolkningen."),
+    ("ungeledighed i procent af arbejdsstyrken", "ungeledighed",
+     "Ungeledigheden er i pct. af de 18-29-årige i befolkningen, ikke af arbejdsstyrken."),
+    ("forsørgertryk i procent af befolkningen", "forsoergertryk",
+     "Forsørgertrykket er i pct. af befolkningen 16-66 år, ikke af hele befolkningen.")])
+def test_a_rate_asked_of_a_whole_names_no_word_and_says_when_it_is_of_another(store, question, indicator, note):
+    result = ask(store, question)
+    answer = result.result
+    assert (answer.indicator.id, answer.query.unused, answer.query.other_figures) == (indicator, (), ())
+    notes = [line for line in result.text.split("\n\n") if " er i pct. af " in line]
+    assert notes == ([note] if note else [])

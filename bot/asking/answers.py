@@ -48,7 +48,8 @@ NAMED_LACKING = 5  # areas without a value named in a ranking, up to this many (
 # looks whether another area has newer figures (monthly figures come 2-4 months after, quarters 3-6).
 STOPPED_MONTHS = {"month": 7, "quarter": 10, "year": 24}
 # What a rate is of, as its definition says it: »… i pct. af arbejdsstyrken 16-66 år.«
-_RATE_WHOLE = re.compile(r"\bi pct\. af ([^.]+?)\.")
+# »i pct. af arbejdsstyrken 16-66 år.«, »i pct. af de 18-29-årige i befolkningen, fulgt mod målet jf. …«
+_RATE_WHOLE = re.compile(r"\bi pct\. af (.+?)(?=[.,;()]| og |$)")
 # A store's periods are few and Period is immutable: each spelling is read once per process.
 _period = lru_cache(maxsize=8192)(periods.parse)
 
@@ -257,6 +258,18 @@ class Answer:
             return ""
         group, note = self.query.narrowed
         return note if group in fold(figure) else ""
+
+    @property
+    def other_of(self) -> str | None:
+        """A rate asked »i procent af arbejdsstyrken« that is of another whole: that whole as its
+        definition names it (»befolkningen 18-29 år«), "" when the definition names none; None
+        when the rate is of the whole asked, or none was named."""
+        if not self.query.of_whole:
+            return None
+        whole = _RATE_WHOLE.search(self.indicator.definition)
+        if whole is None:
+            return ""
+        return None if fold(whole.group(1)).startswith(fold(self.query.of_whole)) else whole.group(1)
 
     @property
     def other_whole(self) -> str | None:

@@ -135,6 +135,7 @@ class Query:
     # »hvor mange procent af befolkningen er på kontanthjælp«: a rate asked as a share of the
     # residents; the answer says where the rate is of another whole (the arbejdsstyrke).
     of_population: bool = False
+    of_whole: str = ""  # »ledighed i procent af arbejdsstyrken«: the whole named, as answers say it (Answer.other_of)
     # »ledige indvandrere«: a word the figures hold only a narrower group of: (the word that names
     # that group, what to tell when the figure answered is of it; see Answer.narrowed)
     narrowed: tuple[str, str] | None = None
@@ -179,6 +180,7 @@ class Vocabulary:
     compare: frozenset[str]
     by: frozenset[str]
     rate_words: frozenset[str]
+    rate_wholes: dict[str, str] = field(default_factory=dict)  # "befolkningen" after »i procent af« -> "hele befolkningen"
     # "ledighed": beside "sæsonkorrigeret" the figure's rate (»ledigheden sæsonkorrigeret«)
     adjusted_rate: frozenset[str] = frozenset()
     since: frozenset[str] = frozenset()
@@ -306,6 +308,7 @@ class Vocabulary:
             compare_area=frozenset(fold(w) for w in data.get("compare_area", [])),
             by=frozenset(fold(w) for w in data.get("by", [])),
             rate_words=frozenset(fold(w) for w in data.get("rate", [])),
+            rate_wholes={fold(word): whole for word, whole in data.get("rate_wholes", {}).items()},
             adjusted_rate=frozenset(fold(w) for w in data.get("adjusted_rate", [])),
             since=frozenset(fold(w) for w in data.get("since", [])),
             span=frozenset(fold(w) for w in data.get("span", [])),
@@ -640,6 +643,7 @@ class _Reading:
     whole_year: bool = False  # a year named as a whole ("hele 2024")
     finer: str = ""  # a day or week asked: "day", "week" (Query.finer)
     of_population: bool = False  # a rate asked »af befolkningen« (Query.of_population)
+    of_whole: str = ""  # »i procent af arbejdsstyrken«: the whole named (Query.of_whole)
     comparative: bool = False  # "flere"/"højere" beside "kommuner" set the ranking's order
     count_gap: bool = False  # "hvor mange flere … end Ballerup": the counts' difference between two areas
     parts: dict[str, list[str]] = field(default_factory=dict)  # key -> two or more of its values named
@@ -1018,6 +1022,12 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             r.breakdown[key] = canonical
             i += used
             continue
+        if token == "af" and (r.wants_rate or r.indicator in vocab.percentages):
+            # »ledighed i procent af arbejdsstyrken«: what the rate is of, named (it was »not understood«)
+            whole, whole_used = _phrase(tokens, i + 1, vocab.rate_wholes)
+            if whole:
+                r.of_whole, i = whole, i + 1 + whole_used
+                continue
         rate, used = _phrase(tokens, i, vocab.rate_words)
         if rate and r.indicator is None and i + used < len(tokens) and tokens[i + used] == "af":
             # »hvor stor en andel af de ledige er på dagpenge«: the part's share of the figure
@@ -1782,6 +1792,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         mean=mean, count_gap=r.count_gap, only_parts=only_parts, extreme=r.extreme,
         extreme_year=r.extreme_year, compare_own=r.compare_own, threshold=r.threshold, finer=r.finer,
         of_population=r.of_population and indicator in vocab.percentages,
+        of_whole=r.of_whole if indicator in vocab.percentages else "",
         narrowed=_narrowed(text, vocab),
         verdict=verdict,
         status=status, needed=r.needed, newest_shown=r.newest_shown,
