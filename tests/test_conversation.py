@@ -911,3 +911,18 @@ def test_a_place_by_a_count_without_a_rate_says_the_count_follows_size(store):
             "rækkefølgen her er efter antallet, så store kommuner har flest.")
     assert said in ask(store, "hvor ligger vi på langtidsledighed").text
     assert "forskellig størrelse" not in ask(store, "flest langtidsledige").text  # (the count asked)
+
+
+def test_a_part_the_answer_had_no_figures_for_is_not_carried_into_a_follow_up_naming_another_part(store):
+    # »ledige kvinder« gave all ledige (no figures by køn); »og for de unge?« then asked young women,
+    # and said there were none, though »ledige unge« is a figure of its own
+    first, young, herlev = chat(store, "ledige kvinder", "og for de unge?", "og i Herlev?")
+    assert first.result.missing_breakdown == "køn=Kvinder"
+    assert young.result.indicator.id == "ledige_unge" and young.result.missing_breakdown is None
+    assert young.result.observation.value == store.get("ledige_unge", "151", young.result.observation.period).value
+    assert young.text.startswith("*Ledige unge i Ballerup")
+    # a follow-up naming no part keeps what was asked, and its answer says again what is missing
+    _, again = chat(store, "ledige kvinder", "og i Herlev?")
+    assert again.result.area.code == "163" and again.result.missing_breakdown == "køn=Kvinder"
+    assert "Der er ingen tal for ledige opdelt på køn (Kvinder) i Herlev" in again.text
+    assert herlev.result.area.code == "163" and herlev.result.indicator.id == "ledige_unge"

@@ -109,7 +109,8 @@ class Reply:
                            period_named=not query.period.is_latest,
                            # (a ranking too: »og for sygedagpenge?« after »flest ledige« ranks sygedagpenge's
                            # newest quarter; it said »ingen tal for juli 2026«, the month carried over)
-                           newest_shown=(query.period.is_latest or query.newest_shown) and period is not None)
+                           newest_shown=(query.period.is_latest or query.newest_shown) and period is not None,
+                           unheld=result.missing_breakdown or "")
         if isinstance(result, Query) and result.indicator is not None:
             return result
         if isinstance(result, Freshness) and result.query.indicator is not None:

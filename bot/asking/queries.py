@@ -135,6 +135,9 @@ class Query:
     # »hvor mange procent af befolkningen er på kontanthjælp«: a rate asked as a share of the
     # residents; the answer says where the rate is of another whole (the arbejdsstyrke).
     of_population: bool = False
+    # (a conversation's context) the parts asked that the answer had no figures for: »ledige kvinder«
+    # gave all ledige; »og for de unge?« then asks the young, not young women (see `_follow`)
+    unheld: str = ""
     of_whole: str = ""  # »ledighed i procent af arbejdsstyrken«: the whole named, as answers say it (Answer.other_of)
     # »ledige indvandrere«: a word the figures hold only a narrower group of: (the word that names
     # that group, what to tell when the figure answered is of it; see Answer.narrowed)
@@ -1891,6 +1894,12 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
     # The parts before are kept for the keys not named now: »og kvinder?« after »ledige på
     # a-dagpenge« asks the women on A-dagpenge (A-dagpenge was dropped: all ledige answered).
     kept = dict(item.split("=", 1) for item in context.breakdown.split(";") if item)
+    if r.breakdown:
+        # »ledige kvinder« (no figures by køn: all ledige given) → »og for de unge?«: the young, not
+        # the young women, whom there are no figures for either (it said so, with ledige_unge held);
+        # »og i Herlev?« still carries »kvinder«, and its answer says again that there are none
+        unheld = set(context.unheld.split(";"))
+        kept = {k: v for k, v in kept.items() if f"{k}={v}" not in unheld}
     # (»og fordelt på ydelse?« lists every ydelse, not A-dagpenge alone)
     r.breakdown = {**{k: v for k, v in kept.items() if k in keys and k not in r.parts and k != r.by},
                    **r.breakdown}
