@@ -1991,3 +1991,9 @@ def test_a_rate_asked_of_a_whole_names_no_word_and_says_when_it_is_of_another(st
     assert (answer.indicator.id, answer.query.unused, answer.query.other_figures) == (indicator, (), ())
     notes = [line for line in result.text.split("\n\n") if " er i pct. af " in line]
     assert notes == ([note] if note else [])
+
+
+def test_a_change_headline_says_end_i_before_the_period(store):
+    # »118 flere end 2024«: Danish says »end i 2024«, as the value answers' »Det er … end i juni 2026« do
+    text = ask(store, "ledighed i 2024 vs 2025").text
+    assert text.startswith("*Ledige i Ballerup, 2024 til 2025: 118 flere end i 2024 (+18,9 pct.) – fra 621")
