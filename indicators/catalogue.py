@@ -31,6 +31,7 @@ class CatalogueError(ValueError):
 
 
 _ASCII = (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("é", "e"), ("ü", "u"), ("ö", "oe"), ("ä", "ae"))
+_PLAIN = (("ø", "o"), ("å", "a"), ("æ", "a"))  # the other way to type without them
 
 
 def fold_letters(text: str) -> str:
@@ -164,6 +165,15 @@ class Areas:
         for area in self.by_code.values():
             for word in (area.code, area.name, *area.names, *area.aliases):
                 words.setdefault(fold(word), area.code)
+        # Typed without Danish letters the other way (»hoje taastrup«, »rodovre«): ø as o, å and æ
+        # as a, after every real name and alias so that none of them is shadowed. (»taastrup«
+        # matched Høje-Taastrup and »hoje« was named as not understood.)
+        for area in self.by_code.values():
+            for word in (area.name, *area.names, *area.aliases):
+                plain = word.casefold()
+                for letter, ascii_ in _PLAIN:
+                    plain = plain.replace(letter, ascii_)
+                words.setdefault(fold(plain), area.code)
         return words
 
     def lookup(self, text: str) -> Area | None:

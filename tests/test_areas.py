@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.asking.queries import parse
 from indicators.catalogue import default_areas
 
 
@@ -31,3 +32,12 @@ def test_names_are_danish():
     assert areas.get("101").name == "København"
     assert areas.get("000").name == "Hele landet"
     assert areas.get("151").region == "084"
+
+
+@pytest.mark.parametrize(("typed", "code"), [("hoje taastrup", "169"), ("Hoje-Taastrup", "169"),
+                                             ("ringkobing skjern", "760"), ("rodovre", "175"), ("aro", "492")])
+def test_a_kommune_typed_with_o_and_a_for_its_danish_letters_is_found(typed, code):
+    # »ledighed hoje taastrup« found Høje-Taastrup by »taastrup« and named »hoje« as not understood
+    assert default_areas().lookup(typed).code == code
+    query = parse(f"ledighed {typed}")
+    assert (query.area, query.unused) == (code, ())
