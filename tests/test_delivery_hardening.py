@@ -141,6 +141,7 @@ def test_a_connection_dropped_after_data_is_unknown_not_resent_until_the_operato
     status = run_cli("status", db=sample_store_copy, env=env)
     assert "ukendt udfald" in status.stdout and status.stdout.count("--resend-unknown") == 3
     assert "sendes igen af sig selv" in status.stdout  # after the default 24-hour hold
+    assert status.stdout.count("med samme Message-ID") == 3 and "se først efter i kanalen" not in status.stdout
 
     resent = run_cli("alerts", "--resend-unknown", db=sample_store_copy, env=env)
     assert resent.returncode == 0 and "3 forsendelse(r) med ukendt udfald" in resent.stdout
@@ -277,3 +278,19 @@ def test_sigterm_during_catch_up_exits_within_two_seconds_and_a_restart_sends_no
     assert len(delivered) == len(set(delivered))  # nothing twice
     first_keys = {r[:2] for r in left}  # the alerts the first run had queued
     assert {r[2] for r in after if r[:2] in first_keys and r[:2] != cut[:2]} == {"sent"}
+
+
+def test_status_tells_a_slack_post_of_unknown_outcome_to_look_in_the_channel_not_of_a_message_id(
+        sample_store_copy, tmp_path):
+    # It said »sendes igen … med samme Message-ID« of a Slack post, which has none: a second post shows twice.
+    now = datetime.now(TIMEZONE) - timedelta(hours=1)
+    with Store(sample_store_copy) as store:
+        ledger = Ledger(store.db)
+        number = ledger.queue(key="summary:2026-10", target=None, kind="summary", recipient="#beskaeftigelse-ledelse",
+                              subject="Månedsoverblik", body="*Månedsoverblik*", sample_data=False, now=now)
+        ledger.sending(number, "slack", now)
+        ledger.unknown(number, "Slack #beskaeftigelse-ledelse: forbindelsen røg", now)
+    status = run_cli("status", db=sample_store_copy, env={"FAKTABOT_OUTBOX": str(tmp_path / "outbox")})
+    [line] = [line for line in status.stdout.splitlines() if f"nr. {number}:" in line]
+    assert "Message-ID" not in line and f"`faktabot alerts --resend-unknown {number}`" in line
+    assert line.endswith("(se først efter i kanalen: nåede den frem første gang, står den der to gange)")

@@ -173,6 +173,7 @@ def _print_slack_failures(store: Store) -> None:
 
 def _print_unknown_outcomes(store: Store, settings: Settings) -> None:
     """Sends that may or may not have arrived, and when (or how) each goes again."""
+    from bot.delivery.channels import is_email
     from bot.delivery.ledger import Ledger
 
     unknown = Ledger(store.db).unknown_deliveries()
@@ -182,9 +183,13 @@ def _print_unknown_outcomes(store: Store, settings: Settings) -> None:
         since = clock.local(delivery.finished_at) if delivery.finished_at else clock.now()
         hold = settings.unknown_hold
         again = since + hold if hold else None
+        # an email goes with its Message-ID (a mail client shows one copy); a post shows twice if the first arrived
+        email = is_email(delivery.recipient)
+        how = {"how": messages()["status_unknown_same_id"] if email else "",
+               "after": "" if email else messages()["status_unknown_look_first"]}
         next_step = (messages()["status_unknown_hold"].format(when=formats.day(again), time=f"{again:%H:%M}",
-                                                              id=delivery.id)
-                     if again else messages()["status_unknown_operator"].format(id=delivery.id))
+                                                              id=delivery.id, **how)
+                     if again else messages()["status_unknown_operator"].format(id=delivery.id, **how))
         say("status_unknown_row", id=delivery.id, subject=delivery.subject, recipient=delivery.recipient,
             when=formats.day(since), time=f"{since:%H:%M}", next=next_step)
 
