@@ -2,8 +2,10 @@
 Workflows webhook (»Post to a channel when a webhook request is received«).
 
 I/O: one HTTPS POST per message through httpx, with a deadline on the whole call. A 429 or 5xx
-answer, a timeout or a dropped connection is temporary (the ledger retries); any other 4xx, or a
-`teams:<navn>` without a webhook, is permanent.
+answer, or a connection that fails before the card is sent, is temporary (the ledger retries); a
+timeout or a dropped connection while waiting for the answer is an unknown outcome (the workflow may
+have posted the card: it is not resent blindly); any other 4xx, or a `teams:<navn>` without a
+webhook, is permanent.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from collections.abc import Mapping
 
 import httpx
 
-from bot.delivery.channels import DeliveryError, Message
+from bot.delivery.channels import DeliveryError, Message, OutcomeUnknown
 from bot.rendering.cards import envelope, text_card
 from bot.settings import teams_name
 from indicators.wording import wording
@@ -39,6 +41,12 @@ class TeamsChannel:
         try:
             with httpx.Client(timeout=httpx.Timeout(self.timeout), transport=self.transport) as client:
                 answer = client.post(url, json=envelope(card))
+        except httpx.ReadTimeout:  # the whole card went out; the workflow may have posted it
+            raise OutcomeUnknown(wording("teams_unconfirmed", where=where, why=wording(
+                "teams_no_answer", seconds=f"{self.timeout:g}"))) from None
+        except (httpx.ReadError, httpx.RemoteProtocolError) as error:
+            raise OutcomeUnknown(wording("teams_unconfirmed", where=where, why=wording(
+                "teams_dropped", kind=type(error).__name__))) from None
         except httpx.TimeoutException:
             raise DeliveryError(wording("teams_too_slow", where=where, seconds=f"{self.timeout:g}")) from None
         except httpx.HTTPError as error:
