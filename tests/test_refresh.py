@@ -286,7 +286,9 @@ def test_refresh_imports_a_file_and_status_shows_it(store_path, capsys):
         print_status(store, datetime(2026, 8, 20, tzinfo=UTC))
     status = capsys.readouterr().out
     assert "jobindsats               aktuel: seneste vellykkede opdatering 1. aug. 2026" in status
-    assert "statbank                 aldrig hentet" in status
+    # a source never fetched says so once (it said »aldrig hentet: seneste vellykkede opdatering aldrig«)
+    assert "statbank                 aldrig hentet af Faktabot endnu" in status
+    assert "opdatering aldrig" not in status
     assert "file:samtaler-eksempel.csv" in status
 
 

@@ -197,17 +197,18 @@ def print_status(store: Store, now: datetime | None = None) -> None:
         if status.source == "eksempeldata":
             say("status_sample_state", source=status.source, rows=formats.number(status.rows), newest=newest)
             continue
-        if status.never_refreshed:
-            state = messages()["status_state_never"]
-        else:
-            state = messages()["status_state_stale" if status.stale else "status_state_fresh"]
-        last = formats.day(status.last_ok) if status.last_ok else "aldrig"
         problem = ""
         if status.last_status in ("failed", "interrupted") and status.last_error and not status.failed_tables:
             problem = messages()["status_last_failed"].format(error=status.last_error[:300])
-        say("status_source_state", source=status.source, state=state, last=last, rows=formats.number(status.rows),
-             newest=newest, problem=problem)
+        if status.never_refreshed:
+            # (its rows, if any, came with `faktabot init`: »seneste vellykkede opdatering aldrig« said it twice)
+            say("status_source_never" if status.rows else "status_source_empty", source=status.source,
+                rows=formats.number(status.rows), newest=newest, problem=problem)
+        else:
+            say("status_source_state", source=status.source,
+                state=messages()["status_state_stale" if status.stale else "status_state_fresh"],
+                last=formats.day(status.last_ok), rows=formats.number(status.rows), newest=newest, problem=problem)
         for table, when, error in status.failed_tables:
-            say("status_table_failed", table=table, last=formats.day(when) if when else "aldrig",
+            say("status_table_failed", table=table, last=formats.day(when) if when else messages()["status_never"],
                 error=(error or "")[:300])
 
