@@ -1367,6 +1367,17 @@ def test_when_was_it_highest_is_the_own_series_peak_not_a_ranking(store):
     assert ask(store, "hvilken kommune har den højeste ledighed").result.ranking is not None
 
 
+def test_da_with_a_superlative_asks_when_not_which_kommune(store):
+    # »hvad var ledigheden, da den var lavest« ranked the 98 kommuner by their lowest ledighedsprocent
+    result = ask(store, "hvad var ledigheden, da den var lavest")
+    series = [o for o in store.series("ledige", "151", "", kind="month") if o.value is not None]
+    low = min(series, key=lambda o: (o.value, o.period))
+    assert result.result.ranking is None and result.result.extreme.value == low.value
+    assert result.text.startswith("*Ledige i Ballerup: lavest i ")
+    # »da« beside a ranking's words is still the ranking
+    assert ask(store, "hvilken kommune havde flest ledige da").result.ranking is not None
+
+
 def test_which_year_compares_whole_years_as_a_year_is_answered(store):
     result = ask(store, "hvilket år var ledighedsprocenten lavest")
     year = result.result.extreme.period
@@ -1526,6 +1537,9 @@ def test_the_official_unemployment_is_the_seasonally_adjusted_rate(store, questi
     ("ledige uge 12", "2026-03", "Der er ingen tal pr. uge – tallene er pr. måned, så her er marts 2026."),
     ("ledige uge 1 2025", "2025-01", "Der er ingen tal pr. uge – tallene er pr. måned, så her er januar 2025."),
     ("ledige sidste uge", "2026-07", "Der er ingen tal pr. uge – tallene er pr. måned."),
+    # »i går« was passed over without a word: the newest month, as if nothing had been asked
+    ("ledige i går", "2026-07", "Der er ingen tal pr. dag – tallene er pr. måned."),
+    ("ledige i forgårs", "2026-07", "Der er ingen tal pr. dag – tallene er pr. måned."),
     ("sygedagpenge 1. maj", "2026-Q2", "Der er ingen tal pr. dag – tallene er pr. kvartal, så her er 2. kvt. 2026."),
 ])
 def test_a_day_or_week_is_its_month_said(store, question, period, note):

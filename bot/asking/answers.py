@@ -381,6 +381,9 @@ def resolve(request: PeriodRequest, today: date, newest: Period | None) -> Perio
         # no weekly figures: the week's month (a week across two months: the month it ends in)
         day = today - timedelta(days=today.weekday() + (7 if request.relative == "last_week" else 0)) + timedelta(days=6)
         return PeriodRequest(period=str(periods.month(day.year, day.month)))
+    if request.relative in ("yesterday", "day_before_yesterday"):  # no daily figures: the day's month
+        day = today - timedelta(days=1 if request.relative == "yesterday" else 2)
+        return PeriodRequest(period=str(periods.month(day.year, day.month)))
     if request.relative == "first_months":  # »de første 7 måneder af 2026«: its year, months in `answer`
         return PeriodRequest(period=request.period or str(today.year))
     if request.relative == "next_month":  # no figures of the future: said, the newest given

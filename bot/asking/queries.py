@@ -838,6 +838,8 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         request, used = _period(tokens, i, vocab)
         if request is not None and request.relative in ("last_week", "this_week"):
             r.finer = "week"
+        if request is not None and request.relative in ("yesterday", "day_before_yesterday"):
+            r.finer = "day"
         if request is not None and request.relative == "recent_months":
             if r.base is None:
                 r.base = replace(request, relative="months_ago")
