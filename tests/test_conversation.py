@@ -722,8 +722,9 @@ def test_do_we_do_better_than_an_area_is_the_comparison_not_a_target_question(st
 
 
 def test_no_target_for_hele_landet_names_it_in_lower_case(store):
-    # »ledige unge i hele landet« → »når vi målet?« said »… for ledige unge i Hele landet i Faktabot«.
-    _, target = chat(store, "ledige unge i hele landet", "når vi målet?")
+    # »ledige unge i hele landet« → »hvordan går det med målet?« said »… for ledige unge i Hele landet
+    # i Faktabot«. (»når vi målet?« is asked of the own kommune: »vi«.)
+    _, target = chat(store, "ledige unge i hele landet", "hvordan går det med målet?")
     assert "ikke sat noget mål for ledige unge i hele landet i Faktabot" in target.text
 
 
@@ -926,3 +927,29 @@ def test_a_part_the_answer_had_no_figures_for_is_not_carried_into_a_follow_up_na
     assert again.result.area.code == "163" and again.result.missing_breakdown == "køn=Kvinder"
     assert "Der er ingen tal for ledige opdelt på køn (Kvinder) i Herlev" in again.text
     assert herlev.result.area.code == "163" and herlev.result.indicator.id == "ledige_unge"
+
+
+@pytest.mark.parametrize("first", ["ledighedsprocent", "ledighed", "kontanthjælp"])
+def test_how_we_lie_against_landet_after_a_figure_is_the_comparison_not_a_ranking(store, first):
+    # It listed the 98 kommuner in order (»Billund: 1,2 pct.« first) with hele landet under them,
+    # though the same words alone compare Ballerup with hele landet.
+    _, compared = chat(store, first, "hvordan ligger vi i forhold til landet")
+    assert compared.result.ranking is None
+    assert [c.area.code for c in compared.result.comparisons] == ["000"]
+    assert compared.result.area.code == "151" and "• Hele landet:" in compared.text
+
+
+@pytest.mark.parametrize("lines", [("sygedagpenge", "og landet?", "hvorfor er vi bagud?"),
+                                   ("sygedagpenge", "og landet?", "hvornår når vi målet?"),
+                                   ("fleksjob i Albertslund", "er vi på sporet?")])
+def test_we_in_a_question_about_targets_is_the_own_kommune_after_another_area(store, lines):
+    # »vi« was a filler word: the area talked about was kept, and the answer was hele landet's
+    # (»Der er ikke sat noget mål for sygedagpenge mv. i hele landet«) or Albertslund's.
+    answer = chat(store, *lines)[-1]
+    assert answer.result.area.code == "151" and answer.result.query.followup
+    assert answer.text.split("\n")[0].startswith(("*Sygedagpenge mv. i Ballerup", "*Personer i fleksjob i Ballerup"))
+
+
+def test_a_target_question_without_we_keeps_the_area_talked_about(store):
+    answer = chat(store, "fleksjob i Albertslund", "hvordan går det med målet?")[-1]
+    assert answer.result.area.code == "165"

@@ -1535,16 +1535,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         if figure and r.indicator_part in vocab.indicator_parts.get(figure, ()):
             both = [r.breakdown[key], r.indicator_part[1]]
             r.indicator, r.parts[key] = figure, both[::-1] if r.indicator_part_first else both
-    compared_place = r.order == "place" and bool(r.compare) and r.area_kind is None
-    if compared_place and not r.comparing and len(r.areas) == 1 and len(r.compare) == 1 \
-            and vocab.area_regions.get(r.areas[0]) == r.compare[0]:
-        # »hvor ligger Ballerup i Region Hovedstaden«: its place among the region's kommuner, as »i
-        # regionen« is (it compared Ballerup with the region's own figure)
-        r.compare, r.own_region, compared_place = [], "area", False
-    if compared_place:
-        # »hvordan ligger vi på ledighed i forhold til landet«: the comparison asked, not the 98
-        # kommuner in order with hele landet under them
-        r.order = None
+    compared_place = _compared_place(r, vocab)
     intent = _intent(r, r.indicator is not None)
     if _ranks_a_change(intent, r, vocab):
         return NotUnderstood(text=text, reason="ranking_change")
@@ -1842,12 +1833,31 @@ def _per_figure(text: str, words: str, figure: str | None, vocab: Vocabulary) ->
     return None
 
 
+def _compared_place(r: _Reading, vocab: Vocabulary) -> bool:
+    """»hvordan ligger vi i forhold til landet«: a place beside an area compared with is that
+    comparison (the order dropped); True when it is."""
+    compared_place = r.order == "place" and bool(r.compare) and r.area_kind is None
+    if compared_place and not r.comparing and len(r.areas) == 1 and len(r.compare) == 1 \
+            and vocab.area_regions.get(r.areas[0]) == r.compare[0]:
+        # »hvor ligger Ballerup i Region Hovedstaden«: its place among the region's kommuner, as »i
+        # regionen« is (it compared Ballerup with the region's own figure)
+        r.compare, r.own_region, compared_place = [], "area", False
+    if compared_place:
+        # »hvordan ligger vi på ledighed i forhold til landet«: the comparison asked, not the 98
+        # kommuner in order with hele landet under them
+        r.order = None
+    return compared_place
+
+
 def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
             vocab: Vocabulary) -> Query | NotUnderstood:
     """A follow-up: what it names replaces that part of the previous question; the rest stays."""
     named_indicator = r.indicator is not None
     named_area = bool(r.areas)
     previous = context.ranked_from or context.indicator
+    # (»ledighedsprocent« … »hvordan ligger vi i forhold til landet?« listed the 98 kommuner in
+    # order with hele landet under them, as it did before a question alone)
+    _compared_place(r, vocab)
     if named_indicator and (per := _per_figure(text, r.indicator_words, context.indicator, vocab)):
         # »samtaler« … »og pr. fuldtidsperson?«: samtaler pr. fuldtidsperson (figure 5.2), not the
         # figure fuldtidspersoner (målgrupperne: 1.794 on førtidspension) that »fuldtidsperson« names
@@ -1869,6 +1879,11 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         # end landet«): the same asked of Herlev (it gave the part alone, the figures without a word)
         r.share_carried = not r.share and context.share_of is not None
         r.verdict = r.verdict or ("bedre" if context.verdict else "")
+    if not named_area and "target" in r.intents and not (r.own_region or r.compare):
+        tokens = tokenize(text)
+        # »sygedagpenge« … »og landet?« … »hvorfor er vi bagud?«, »når vi målet?«: »vi« is the kommune
+        # whose targets they are (it answered for hele landet, which has none, with »ikke sat noget mål«)
+        r.own_asked = r.own_asked or any(_phrase(tokens, i, vocab.own_area)[0] for i in range(len(tokens)))
     if not r.areas and r.own_region != "area" and not r.own_first and not r.own_asked:
         # (»og regionen?« names the area, as »og i Aarhus?« does: not a region beside the one before)
         r.areas = [context.area] if context.area else []
