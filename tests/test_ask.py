@@ -1704,10 +1704,14 @@ def test_chart_title_names_the_period_span_it_shows(store, text):
 
 
 def test_how_high_a_figure_is_asks_its_level(store):
-    # »hvor høj er ledigheden« named »høj« as not understood; »er ledigheden høj« still does (a judgement)
+    # »hvor høj er ledigheden« named »høj« as not understood; »er ledigheden høj« is a judgement the
+    # figures cannot make alone: the level against hele landet, and which does better (»høj« was named
+    # as not understood)
     answer = ask(store, "hvor høj er ledigheden").result
     assert (answer.indicator.id, answer.query.unused, answer.rate is not None) == ("ledige", (), True)
-    assert ask(store, "er ledigheden høj").result.query.unused == ("høj",)
+    judged = ask(store, "er ledigheden høj")
+    assert judged.result.query.unused == () and [c.area.code for c in judged.result.comparisons] == ["000"]
+    assert "Ballerup klarer sig dårligere end hele landet på ledighedsprocenten" in judged.text
 
 
 @pytest.mark.parametrize("question", ["hvor ligger vi på forsørgertryk blandt kommunerne",

@@ -953,3 +953,30 @@ def test_we_in_a_question_about_targets_is_the_own_kommune_after_another_area(st
 def test_a_target_question_without_we_keeps_the_area_talked_about(store):
     answer = chat(store, "fleksjob i Albertslund", "hvordan går det med målet?")[-1]
     assert answer.result.area.code == "165"
+
+
+@pytest.mark.parametrize(("first", "then", "verdict"), [
+    ("ledighed", "er det godt?", "Ballerup klarer sig dårligere end hele landet på ledighedsprocenten"),
+    ("kontanthjælp i Herlev", "er det højt?", "Herlev klarer sig bedre end hele landet på andelen på kontanthjælp"),
+    ("sygedagpenge", "er det et problem?", "Antallet siger ikke, hvem der klarer sig bedst"),
+])
+def test_is_it_good_after_a_figure_compares_it_with_hele_landet(store, first, then, verdict):
+    # »Det forstod jeg ikke: »godt««, with »beskæftigelsen«, »fuldtidspersoner« or
+    # »kontanthjælpsmodtagere« suggested.
+    before, judged = chat(store, first, then)
+    assert judged.result.indicator.id == before.result.indicator.id
+    assert judged.result.area.code == before.result.area.code
+    assert [c.area.code for c in judged.result.comparisons] == ["000"]
+    assert verdict in judged.text and not judged.result.query.unused
+
+
+def test_good_opening_a_follow_up_is_no_judgement(store):
+    _, herlev = chat(store, "ledighed", "godt, og Herlev?")
+    assert herlev.result.area.code == "163" and not herlev.result.comparisons
+
+
+@pytest.mark.parametrize("text", ["er ledigheden høj", "er ungeledigheden bekymrende?", "er antallet på sygedagpenge normalt"])
+def test_whether_a_level_is_good_is_asked_against_hele_landet(text):
+    # »høj«, »bekymrende«, »normalt« were named as not understood beside the level alone.
+    query = parse(text)
+    assert (query.intent, query.compare, query.verdict, query.unused) == ("value", ("000",), True, ())

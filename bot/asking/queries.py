@@ -45,6 +45,7 @@ EXTREMES = {"high": "high", "most": "high", "low": "low", "fewest": "low"}
 # Intents that ask something of a figure: without one named or talked about, the reply asks which.
 _FIGURE_INTENTS = frozenset({"why", "development", "change", "definition"})
 ALL_AREAS = 98  # a ranking's top that lists every kommune (or region)
+NATIONAL = "000"  # hele landet: what a level judged (»er det godt?«) is compared with
 SHARE_ARTICLES = frozenset({"de", "den", "det", "alle", "samtlige"})  # »andel af (alle) de ledige«
 POPULATION = "befolkning"  # »andel af befolkningen på kontanthjælp«: the other figure's rate
 # Question words before a rate word that ask the figure named after it as a rate (folded):
@@ -229,6 +230,7 @@ class Vocabulary:
     open_period: frozenset[str] = frozenset()  # "før", "efter" before a period: open at one end
     all_areas: frozenset[str] = frozenset()  # "alle kommuner", "fordelt på kommuner": every area listed
     verdict: frozenset[str] = frozenset()  # "bedre", "dårligere": which area does better
+    judgement: frozenset[str] = frozenset()  # "godt" in »er det godt?«: better or worse than hele landet
     moved: frozenset[str] = frozenset()  # "steg", "faldt": with one month named, the change in it
     verdict_best: frozenset[str] = frozenset()  # "bedst": after a comparison, which of its areas does better
     new_words: frozenset[str] = frozenset()  # "nye": newcomers, which only `new_figures` count
@@ -327,6 +329,7 @@ class Vocabulary:
             open_period=frozenset(fold(w) for w in data.get("open_period", [])),
             all_areas=frozenset(all_areas),
             verdict=frozenset(fold(w) for w in data.get("verdict", [])),
+            judgement=frozenset(fold(w) for w in data.get("judgement", [])),
             verdict_best=frozenset(fold(w) for w in data.get("verdict_best", [])),
             moved=frozenset(fold(w) for w in data.get("moved", [])),
             new_words=frozenset(fold(w) for w in data.get("new_words", [])),
@@ -654,6 +657,7 @@ class _Reading:
     extreme_year: bool = False  # "hvilket år …": of whole years
     compare_own: bool = False  # "… end os": the configured kommune compared
     verdict: str = ""  # »bedre«, »dårligere«: which area does better is asked (the word)
+    judged: str = ""  # »godt« in »er det godt?«: the level judged, against hele landet (the word)
     own_first: bool = False  # »hos os og i Herlev«: the configured kommune leads, the area after beside it
     own_asked: bool = False  # »og hvad med os?«: the configured kommune, not the area talked about
     # The figure's word is also a part's name (»kontanthjælp«: ydelse=Kontanthjælp): (key, value)
@@ -1083,6 +1087,9 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if token in vocab.verdict:
             r.verdict, i = r.verdict or token, i + 1  # »er vi bedre end landet«: said below, beside the areas
             continue
+        if token in vocab.judgement and tokens[0] in ("er", "var") and not r.intents & {"why", "development"}:
+            r.judged, i = r.judged or token, i + 1  # »er det godt?«: read in `_judged`
+            continue
         if token in vocab.filler or token in vocab.indicators or token in vocab.by or token in vocab.compare \
                 or (token in vocab.descriptive and (r.intents & {"why", "development"} or tokens[i - 1:i] == ["hvor"])):
             i += 1  # (»hvor høj er ledigheden«: the level asked, the rate beside the count)
@@ -1478,6 +1485,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         r.intents.add("development")
         r.extreme_year = any(_phrase(tokens, i, vocab.when_year)[0] for i in range(len(tokens))) if asked_when \
             else context.extreme_year
+    _judged(r)
     named_something = bool(r.areas or r.compare or not r.period.is_latest or r.base or r.intents
                            or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind or r.own_region
                            or r.compare_own or r.own_asked or r.verdict)
@@ -1849,6 +1857,15 @@ def _compared_place(r: _Reading, vocab: Vocabulary) -> bool:
     return compared_place
 
 
+def _judged(r: _Reading) -> None:
+    """»er det godt?«, »er ledigheden høj?«: whether the level is good, which the figures cannot say
+    alone; they say how it lies against hele landet (or the area named) and which does better."""
+    if r.judged and not (r.intents or r.order or r.area_kind or r.base):
+        r.verdict = r.verdict or r.judged
+        if not (r.compare or r.compare_own or r.areas == [NATIONAL]):
+            r.compare = [NATIONAL]
+
+
 def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
             vocab: Vocabulary) -> Query | NotUnderstood:
     """A follow-up: what it names replaces that part of the previous question; the rest stays."""
@@ -1889,6 +1906,8 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         r.areas = [context.area] if context.area else []
     if not r.compare:
         r.compare = [code for code in context.compare if code not in r.areas]
+    elif r.judged and r.areas == r.compare:
+        r.compare = []  # »ledighed i hele landet« … »er det godt?«: no area to compare with (said)
     # (»og nu?« after »og for et år siden?« asks the newest again: it repeated juli 2025)
     if r.period.is_latest and not r.latest_named \
             and not (context.newest_shown and named_indicator and r.indicator != context.indicator):
