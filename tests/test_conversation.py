@@ -980,3 +980,16 @@ def test_whether_a_level_is_good_is_asked_against_hele_landet(text):
     # »høj«, »bekymrende«, »normalt« were named as not understood beside the level alone.
     query = parse(text)
     assert (query.intent, query.compare, query.verdict, query.unused) == ("value", ("000",), True, ())
+
+
+@pytest.mark.parametrize("text", ["hvornår kommer de næste tal", "næste tal for sygedagpenge", "hvornår kommer tallene"])
+def test_when_the_next_figures_come_says_it_cannot_tell_before_how_new_they_are(store, text):
+    # It listed when each source was fetched as if that answered when the next figures come.
+    result = ask(store, text)
+    assert result.as_json()["intent"] == "freshness"
+    assert "Hvornår de næste tal kommer, kan jeg ikke sige – kilderne udgiver efter deres egen kalender." in result.text
+    assert "nyeste tal" in result.text
+
+
+def test_where_the_figures_come_from_is_no_question_about_the_next(store):
+    assert "Hvornår de næste tal kommer" not in ask(store, "hvor kommer tallene fra").text

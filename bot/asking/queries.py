@@ -143,6 +143,7 @@ class Query:
     # »ledige indvandrere«: a word the figures hold only a narrower group of: (the word that names
     # that group, what to tell when the figure answered is of it; see Answer.narrowed)
     narrowed: tuple[str, str] | None = None
+    upcoming: bool = False  # »hvornår kommer de næste tal«: when the next come, which no source says
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +261,7 @@ class Vocabulary:
     glossary_bare: frozenset[str] = frozenset()  # "hvad er" before one of `glossary_bare_terms`
     glossary_bare_terms: frozenset[str] = frozenset()  # "målsti": »hvad er målsti« asks its meaning
     this_figure: frozenset[str] = frozenset()  # "det", "tallet": the figure talked about
+    upcoming: frozenset[str] = frozenset()  # "næste", "hvornår kommer": the next figures asked
     area_sounds: tuple[tuple[str, str], ...] = ()  # ("x", "ks"): letters alike in a place name
     area_regions: dict[str, str] = field(default_factory=dict)  # a kommune's code -> its region's code
     sounding_areas: dict[str, str] = field(default_factory=dict)  # an area phrase as it sounds -> code
@@ -386,6 +388,7 @@ class Vocabulary:
             glossary_bare=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("bare", ())),
             glossary_bare_terms=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("bare_terms", ())),
             this_figure=frozenset(fold(w) for w in data.get("this_figure", ())),
+            upcoming=frozenset(fold(w) for w in data.get("upcoming", ())),
             area_sounds=sounds,
             area_regions={a.code: a.region for a in areas if a.region},
             sounding_areas=sounding_areas,
@@ -1796,11 +1799,17 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         of_population=r.of_population and indicator in vocab.percentages,
         of_whole=r.of_whole if indicator in vocab.percentages else "",
         narrowed=_narrowed(text, vocab),
+        upcoming=intent == "freshness" and _upcoming(tokenize(text), vocab),
         verdict=verdict,
         status=status, needed=r.needed, newest_shown=r.newest_shown,
         target_asked=intent != "target" and "target" in r.intents and not verdict, share_of=share_of,
         span=span,
     )
+
+
+def _upcoming(tokens: list[str], vocab: Vocabulary) -> bool:
+    """»hvornår kommer de næste tal«: when the next figures come is asked (not where they come from)."""
+    return any(_phrase(tokens, i, vocab.upcoming)[0] for i in range(len(tokens)))
 
 
 def _narrowed(text: str, vocab: Vocabulary) -> tuple[str, str] | None:
