@@ -993,3 +993,11 @@ def test_when_the_next_figures_come_says_it_cannot_tell_before_how_new_they_are(
 
 def test_where_the_figures_come_from_is_no_question_about_the_next(store):
     assert "Hvornår de næste tal kommer" not in ask(store, "hvor kommer tallene fra").text
+
+
+@pytest.mark.parametrize("judged", ["er vi bedre end landet?", "er det godt?"])
+def test_a_verdict_carried_into_a_ranking_names_no_word_as_not_understood(store, judged):
+    # »Jeg har ikke tal for »bedre« (eller forstod ikke ordet)« under the ranking: a word not typed
+    *_, ranking = chat(store, "ledighedsprocent", judged, "hvor er vi placeret?")
+    assert ranking.result.ranking is not None and ranking.result.query.unused == ()
+    assert "Jeg har ikke tal for" not in ranking.text

@@ -661,6 +661,7 @@ class _Reading:
     compare_own: bool = False  # "… end os": the configured kommune compared
     verdict: str = ""  # »bedre«, »dårligere«: which area does better is asked (the word)
     judged: str = ""  # »godt« in »er det godt?«: the level judged, against hele landet (the word)
+    verdict_carried: bool = False  # the verdict is the question before's, not a word of this one
     own_first: bool = False  # »hos os og i Herlev«: the configured kommune leads, the area after beside it
     own_asked: bool = False  # »og hvad med os?«: the configured kommune, not the area talked about
     # The figure's word is also a part's name (»kontanthjælp«: ydelse=Kontanthjælp): (key, value)
@@ -1768,7 +1769,8 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
             key.split("|", 1)[1].split("=", 1)[0] for key in vocab.part_figures if key.startswith(f"{indicator}|")} \
         else None
     verdict = bool(r.verdict) and intent == "value" and bool(r.compare or r.compare_own)
-    if r.verdict and not verdict:
+    if r.verdict and not verdict and not r.verdict_carried:
+        # (»er det godt?« … »hvor er vi placeret?« named »bedre«, a word never typed, as not understood)
         r.unused.append(r.verdict)  # »bedre« with no area to be better than: not answered
     if share_of is not None and intent != "value":
         # »hvilke kommuner har den største andel af ledige på dagpenge«: no ranking or change of a share
@@ -1904,6 +1906,7 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         # »og i Herlev?« after a share (»andel af de ledige på dagpenge«) or a verdict (»er vi bedre
         # end landet«): the same asked of Herlev (it gave the part alone, the figures without a word)
         r.share_carried = not r.share and context.share_of is not None
+        r.verdict_carried = not r.verdict and context.verdict
         r.verdict = r.verdict or ("bedre" if context.verdict else "")
     if not named_area and "target" in r.intents and not (r.own_region or r.compare):
         tokens = tokenize(text)
