@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from bot.asking.conversation import Conversations, reply
-from bot.asking.queries import Query, parse
+from bot.asking.queries import NotUnderstood, Query, parse
 from bot.clock import TIMEZONE
 from bot.config import Config
 from indicators.catalogue import default_areas
@@ -1001,3 +1001,17 @@ def test_a_verdict_carried_into_a_ranking_names_no_word_as_not_understood(store,
     *_, ranking = chat(store, "ledighedsprocent", judged, "hvor er vi placeret?")
     assert ranking.result.ranking is not None and ranking.result.query.unused == ()
     assert "Jeg har ikke tal for" not in ranking.text
+
+
+@pytest.mark.parametrize("then", ["hvor er vi?", "hvor er vi henne", "og hvor er vi så?"])
+def test_where_are_we_after_a_ranking_is_our_place_in_it(store, then):
+    # »Det forstod jeg ikke.«
+    first, place = chat(store, "hvilke kommuner har lavest ledighed", then)
+    assert place.result.ranking is not None and place.result.query.order == first.result.query.order
+    assert place.result.ranking.own_place == first.result.ranking.own_place
+    assert f"Ballerup er nr. {first.result.ranking.own_place} af 98" in place.text
+
+
+def test_where_are_we_without_a_ranking_before_is_no_ranking():
+    assert isinstance(parse("hvor er vi"), NotUnderstood)
+    assert parse("hvor er vi med fleksjob", context=parse("hvilke kommuner har lavest ledighed")).intent != "ranking"

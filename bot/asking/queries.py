@@ -262,6 +262,7 @@ class Vocabulary:
     glossary_bare_terms: frozenset[str] = frozenset()  # "målsti": »hvad er målsti« asks its meaning
     this_figure: frozenset[str] = frozenset()  # "det", "tallet": the figure talked about
     upcoming: frozenset[str] = frozenset()  # "næste", "hvornår kommer": the next figures asked
+    place_followup: frozenset[str] = frozenset()  # "hvor er vi" after a ranking: the own place in it
     area_sounds: tuple[tuple[str, str], ...] = ()  # ("x", "ks"): letters alike in a place name
     area_regions: dict[str, str] = field(default_factory=dict)  # a kommune's code -> its region's code
     sounding_areas: dict[str, str] = field(default_factory=dict)  # an area phrase as it sounds -> code
@@ -389,6 +390,7 @@ class Vocabulary:
             glossary_bare_terms=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("bare_terms", ())),
             this_figure=frozenset(fold(w) for w in data.get("this_figure", ())),
             upcoming=frozenset(fold(w) for w in data.get("upcoming", ())),
+            place_followup=frozenset(fold(w) for w in data.get("place_followup", ())),
             area_sounds=sounds,
             area_regions={a.code: a.region for a in areas if a.region},
             sounding_areas=sounding_areas,
@@ -1480,6 +1482,9 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     # »hvad skal der til?«: read only of a question about targets (a scan of the words)
     r.needed = "target" in r.intents and any(_phrase(tokens, i, vocab.needed)[0] for i in range(len(tokens)))
     _part_of_context(tokens, r, context, vocab)
+    if context is not None and context.intent == "ranking" and r.order is None \
+            and _phrase(tokens, 0, vocab.place_followup)[1] == len(tokens):
+        r.order = "place"  # »hvilke kommuner har lavest ledighed« … »hvor er vi?«: our place in that list
     asked_when = any(_phrase(tokens, i, vocab.when)[0] for i in range(len(tokens)))
     if r.order in EXTREMES and r.area_kind is None and not r.areas[1:] and (not r.compare or asked_when) and (
             asked_when or (context is not None and context.extreme and r.indicator is None)):
