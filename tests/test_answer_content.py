@@ -143,3 +143,9 @@ def test_a_ranking_of_eksempeldata_says_its_figures_are_synthetic_not_that_marke
     assert result.content.sample_data
     for shown in (result.plain, result.text, blocks.answer_message(result)[1][-1]["elements"][0]["text"]):
         assert "tallene her er syntetiske" in shown and "tal mærket" not in shown, shown
+
+
+def test_several_words_set_aside_are_named_as_words_in_the_plural(store):
+    # »Jeg har ikke tal for »over«, »22« og »uger« (eller forstod ikke ordet)«: three words, one »ordet«.
+    text = reply("hvor mange sygedagpengesager over 22 uger", store, Config(), TODAY).plain
+    assert "Jeg har ikke tal for »over«, »22« og »uger« (eller forstod ikke ordene), så svaret her gælder uden dem." in text

@@ -1718,10 +1718,14 @@ def test_chart_title_names_the_period_span_it_shows(store, text):
 
 
 def test_how_high_a_figure_is_asks_its_level(store):
-    # »hvor høj er ledigheden« named »høj« as not understood; »er ledigheden høj« still does (a judgement)
+    # »hvor høj er ledigheden« named »høj« as not understood; »er ledigheden høj« is a judgement the
+    # figures cannot make alone: the level against hele landet, and which does better (»høj« was named
+    # as not understood)
     answer = ask(store, "hvor høj er ledigheden").result
     assert (answer.indicator.id, answer.query.unused, answer.rate is not None) == ("ledige", (), True)
-    assert ask(store, "er ledigheden høj").result.query.unused == ("høj",)
+    judged = ask(store, "er ledigheden høj")
+    assert judged.result.query.unused == () and [c.area.code for c in judged.result.comparisons] == ["000"]
+    assert "Ballerup klarer sig dårligere end hele landet på ledighedsprocenten" in judged.text
 
 
 @pytest.mark.parametrize("question", ["hvor ligger vi på forsørgertryk blandt kommunerne",
@@ -2011,3 +2015,14 @@ def test_a_change_headline_says_end_i_before_the_period(store):
     # »118 flere end 2024«: Danish says »end i 2024«, as the value answers' »Det er … end i juni 2026« do
     text = ask(store, "ledighed i 2024 vs 2025").text
     assert text.startswith("*Ledige i Ballerup, 2024 til 2025: 118 flere end i 2024 (+18,9 pct.) – fra 621")
+
+
+@pytest.mark.parametrize("text", ["hvilke kommuner har lavest ledighed blandt kvinder i 2025",
+                                  "top 5 kommuner ledighed kvinder 2025"])
+def test_a_ranking_of_a_year_by_a_part_no_kommune_has_says_there_are_no_figures(store, text):
+    # »Jeg kan ikke rangere kommuner efter gennemsnittet for 2025: der mangler tal for januar 2025,
+    # februar 2025, …, december 2025«: every month of 2025 is held; it is the women that are not.
+    result = ask(store, text)
+    assert result.result.ranking is not None and not result.result.ranking.rows
+    assert "Der er ingen tal for ledighedsprocenten (Kvinder) for kommunerne" in result.text
+    assert "der mangler tal for" not in result.text

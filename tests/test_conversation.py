@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from bot.asking.conversation import Conversations, reply
-from bot.asking.queries import Query, parse
+from bot.asking.queries import NotUnderstood, Query, parse
 from bot.clock import TIMEZONE
 from bot.config import Config
 from indicators.catalogue import default_areas
@@ -722,8 +722,9 @@ def test_do_we_do_better_than_an_area_is_the_comparison_not_a_target_question(st
 
 
 def test_no_target_for_hele_landet_names_it_in_lower_case(store):
-    # »ledige unge i hele landet« → »når vi målet?« said »… for ledige unge i Hele landet i Faktabot«.
-    _, target = chat(store, "ledige unge i hele landet", "når vi målet?")
+    # »ledige unge i hele landet« → »hvordan går det med målet?« said »… for ledige unge i Hele landet
+    # i Faktabot«. (»når vi målet?« is asked of the own kommune: »vi«.)
+    _, target = chat(store, "ledige unge i hele landet", "hvordan går det med målet?")
     assert "ikke sat noget mål for ledige unge i hele landet i Faktabot" in target.text
 
 
@@ -926,3 +927,91 @@ def test_a_part_the_answer_had_no_figures_for_is_not_carried_into_a_follow_up_na
     assert again.result.area.code == "163" and again.result.missing_breakdown == "køn=Kvinder"
     assert "Der er ingen tal for ledige opdelt på køn (Kvinder) i Herlev" in again.text
     assert herlev.result.area.code == "163" and herlev.result.indicator.id == "ledige_unge"
+
+
+@pytest.mark.parametrize("first", ["ledighedsprocent", "ledighed", "kontanthjælp"])
+def test_how_we_lie_against_landet_after_a_figure_is_the_comparison_not_a_ranking(store, first):
+    # It listed the 98 kommuner in order (»Billund: 1,2 pct.« first) with hele landet under them,
+    # though the same words alone compare Ballerup with hele landet.
+    _, compared = chat(store, first, "hvordan ligger vi i forhold til landet")
+    assert compared.result.ranking is None
+    assert [c.area.code for c in compared.result.comparisons] == ["000"]
+    assert compared.result.area.code == "151" and "• Hele landet:" in compared.text
+
+
+@pytest.mark.parametrize("lines", [("sygedagpenge", "og landet?", "hvorfor er vi bagud?"),
+                                   ("sygedagpenge", "og landet?", "hvornår når vi målet?"),
+                                   ("fleksjob i Albertslund", "er vi på sporet?")])
+def test_we_in_a_question_about_targets_is_the_own_kommune_after_another_area(store, lines):
+    # »vi« was a filler word: the area talked about was kept, and the answer was hele landet's
+    # (»Der er ikke sat noget mål for sygedagpenge mv. i hele landet«) or Albertslund's.
+    answer = chat(store, *lines)[-1]
+    assert answer.result.area.code == "151" and answer.result.query.followup
+    assert answer.text.split("\n")[0].startswith(("*Sygedagpenge mv. i Ballerup", "*Personer i fleksjob i Ballerup"))
+
+
+def test_a_target_question_without_we_keeps_the_area_talked_about(store):
+    answer = chat(store, "fleksjob i Albertslund", "hvordan går det med målet?")[-1]
+    assert answer.result.area.code == "165"
+
+
+@pytest.mark.parametrize(("first", "then", "verdict"), [
+    ("ledighed", "er det godt?", "Ballerup klarer sig dårligere end hele landet på ledighedsprocenten"),
+    ("kontanthjælp i Herlev", "er det højt?", "Herlev klarer sig bedre end hele landet på andelen på kontanthjælp"),
+    ("sygedagpenge", "er det et problem?", "Antallet siger ikke, hvem der klarer sig bedst"),
+])
+def test_is_it_good_after_a_figure_compares_it_with_hele_landet(store, first, then, verdict):
+    # »Det forstod jeg ikke: »godt««, with »beskæftigelsen«, »fuldtidspersoner« or
+    # »kontanthjælpsmodtagere« suggested.
+    before, judged = chat(store, first, then)
+    assert judged.result.indicator.id == before.result.indicator.id
+    assert judged.result.area.code == before.result.area.code
+    assert [c.area.code for c in judged.result.comparisons] == ["000"]
+    assert verdict in judged.text and not judged.result.query.unused
+
+
+def test_good_opening_a_follow_up_is_no_judgement(store):
+    _, herlev = chat(store, "ledighed", "godt, og Herlev?")
+    assert herlev.result.area.code == "163" and not herlev.result.comparisons
+
+
+@pytest.mark.parametrize("text", ["er ledigheden høj", "er ungeledigheden bekymrende?", "er antallet på sygedagpenge normalt"])
+def test_whether_a_level_is_good_is_asked_against_hele_landet(text):
+    # »høj«, »bekymrende«, »normalt« were named as not understood beside the level alone.
+    query = parse(text)
+    assert (query.intent, query.compare, query.verdict, query.unused) == ("value", ("000",), True, ())
+
+
+@pytest.mark.parametrize("text", ["hvornår kommer de næste tal", "næste tal for sygedagpenge", "hvornår kommer tallene"])
+def test_when_the_next_figures_come_says_it_cannot_tell_before_how_new_they_are(store, text):
+    # It listed when each source was fetched as if that answered when the next figures come.
+    result = ask(store, text)
+    assert result.as_json()["intent"] == "freshness"
+    assert "Hvornår de næste tal kommer, kan jeg ikke sige – kilderne udgiver efter deres egen kalender." in result.text
+    assert "nyeste tal" in result.text
+
+
+def test_where_the_figures_come_from_is_no_question_about_the_next(store):
+    assert "Hvornår de næste tal kommer" not in ask(store, "hvor kommer tallene fra").text
+
+
+@pytest.mark.parametrize("judged", ["er vi bedre end landet?", "er det godt?"])
+def test_a_verdict_carried_into_a_ranking_names_no_word_as_not_understood(store, judged):
+    # »Jeg har ikke tal for »bedre« (eller forstod ikke ordet)« under the ranking: a word not typed
+    *_, ranking = chat(store, "ledighedsprocent", judged, "hvor er vi placeret?")
+    assert ranking.result.ranking is not None and ranking.result.query.unused == ()
+    assert "Jeg har ikke tal for" not in ranking.text
+
+
+@pytest.mark.parametrize("then", ["hvor er vi?", "hvor er vi henne", "og hvor er vi så?"])
+def test_where_are_we_after_a_ranking_is_our_place_in_it(store, then):
+    # »Det forstod jeg ikke.«
+    first, place = chat(store, "hvilke kommuner har lavest ledighed", then)
+    assert place.result.ranking is not None and place.result.query.order == first.result.query.order
+    assert place.result.ranking.own_place == first.result.ranking.own_place
+    assert f"Ballerup er nr. {first.result.ranking.own_place} af 98" in place.text
+
+
+def test_where_are_we_without_a_ranking_before_is_no_ranking():
+    assert isinstance(parse("hvor er vi"), NotUnderstood)
+    assert parse("hvor er vi med fleksjob", context=parse("hvilke kommuner har lavest ledighed")).intent != "ranking"

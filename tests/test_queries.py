@@ -108,10 +108,19 @@ def test_a_number_before_kommuner_after_a_month_is_the_ranking_length_not_a_year
     assert (result.period.month, result.top) == (5, 10)
 
 
-@pytest.mark.parametrize("text", ["hvor gamle er tallene", "hvornår kommer nye tal", "hvor kommer tallene fra"])
+@pytest.mark.parametrize("text", ["hvor gamle er tallene", "hvornår kommer nye tal", "hvor kommer tallene fra",
+                                  # »Det forstod jeg ikke: »kommer næste«« / »næste«, with three figures suggested
+                                  "hvornår kommer de næste tal", "næste tal", "de næste tal", "næste tal?",
+                                  "hvornår kommer de nye tal"])
 def test_how_old_the_figures_are_asks_for_freshness(text):
     # »Det forstod jeg ikke: »gamle«« before.
-    assert parse(text).intent == "freshness"
+    result = parse(text)
+    assert (result.intent, result.indicator, result.unused) == ("freshness", None, ())
+
+
+@pytest.mark.parametrize("text", ["ledige næste måned", "konjunkturprognose næste år", "ledighed næste kvartal"])
+def test_next_as_a_period_is_still_a_period_not_a_question_about_updates(text):
+    assert parse(text).intent == "value"
 
 
 @pytest.mark.parametrize(("text", "intent", "indicator"), [

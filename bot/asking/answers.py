@@ -1197,7 +1197,11 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
             # »laveste ledighed i år« in November: januar–juli 2026, as an answer gives (it was declined)
             made, complete = made_of(so_far)
             made = replace(made, so_far=True)
-        if not made.missing:
+        if len(made.missing) == made.count and breakdown and not counted():
+            # no kommune has the part in any period (»ledige kvinder 2025« … »top 5 kommuner«): the
+            # figures are missing, not the year's months (it named all twelve of 2025 as missing)
+            made = None
+        elif not made.missing:
             # a complete kommune has a value for parts[-1]: the made value keeps the rest of that row
             # (built from the store's columns, as the store builds its rows: 98 of them per ranking,
             # made once, here, not first as the store's and again with the made value)

@@ -45,6 +45,7 @@ EXTREMES = {"high": "high", "most": "high", "low": "low", "fewest": "low"}
 # Intents that ask something of a figure: without one named or talked about, the reply asks which.
 _FIGURE_INTENTS = frozenset({"why", "development", "change", "definition"})
 ALL_AREAS = 98  # a ranking's top that lists every kommune (or region)
+NATIONAL = "000"  # hele landet: what a level judged (»er det godt?«) is compared with
 SHARE_ARTICLES = frozenset({"de", "den", "det", "alle", "samtlige"})  # »andel af (alle) de ledige«
 POPULATION = "befolkning"  # »andel af befolkningen på kontanthjælp«: the other figure's rate
 # Question words before a rate word that ask the figure named after it as a rate (folded):
@@ -142,6 +143,7 @@ class Query:
     # »ledige indvandrere«: a word the figures hold only a narrower group of: (the word that names
     # that group, what to tell when the figure answered is of it; see Answer.narrowed)
     narrowed: tuple[str, str] | None = None
+    upcoming: bool = False  # »hvornår kommer de næste tal«: when the next come, which no source says
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +231,7 @@ class Vocabulary:
     open_period: frozenset[str] = frozenset()  # "før", "efter" before a period: open at one end
     all_areas: frozenset[str] = frozenset()  # "alle kommuner", "fordelt på kommuner": every area listed
     verdict: frozenset[str] = frozenset()  # "bedre", "dårligere": which area does better
+    judgement: frozenset[str] = frozenset()  # "godt" in »er det godt?«: better or worse than hele landet
     moved: frozenset[str] = frozenset()  # "steg", "faldt": with one month named, the change in it
     verdict_best: frozenset[str] = frozenset()  # "bedst": after a comparison, which of its areas does better
     new_words: frozenset[str] = frozenset()  # "nye": newcomers, which only `new_figures` count
@@ -258,6 +261,8 @@ class Vocabulary:
     glossary_bare: frozenset[str] = frozenset()  # "hvad er" before one of `glossary_bare_terms`
     glossary_bare_terms: frozenset[str] = frozenset()  # "målsti": »hvad er målsti« asks its meaning
     this_figure: frozenset[str] = frozenset()  # "det", "tallet": the figure talked about
+    upcoming: frozenset[str] = frozenset()  # "næste", "hvornår kommer": the next figures asked
+    place_followup: frozenset[str] = frozenset()  # "hvor er vi" after a ranking: the own place in it
     area_sounds: tuple[tuple[str, str], ...] = ()  # ("x", "ks"): letters alike in a place name
     area_regions: dict[str, str] = field(default_factory=dict)  # a kommune's code -> its region's code
     sounding_areas: dict[str, str] = field(default_factory=dict)  # an area phrase as it sounds -> code
@@ -327,6 +332,7 @@ class Vocabulary:
             open_period=frozenset(fold(w) for w in data.get("open_period", [])),
             all_areas=frozenset(all_areas),
             verdict=frozenset(fold(w) for w in data.get("verdict", [])),
+            judgement=frozenset(fold(w) for w in data.get("judgement", [])),
             verdict_best=frozenset(fold(w) for w in data.get("verdict_best", [])),
             moved=frozenset(fold(w) for w in data.get("moved", [])),
             new_words=frozenset(fold(w) for w in data.get("new_words", [])),
@@ -383,6 +389,8 @@ class Vocabulary:
             glossary_bare=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("bare", ())),
             glossary_bare_terms=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("bare_terms", ())),
             this_figure=frozenset(fold(w) for w in data.get("this_figure", ())),
+            upcoming=frozenset(fold(w) for w in data.get("upcoming", ())),
+            place_followup=frozenset(fold(w) for w in data.get("place_followup", ())),
             area_sounds=sounds,
             area_regions={a.code: a.region for a in areas if a.region},
             sounding_areas=sounding_areas,
@@ -654,6 +662,8 @@ class _Reading:
     extreme_year: bool = False  # "hvilket år …": of whole years
     compare_own: bool = False  # "… end os": the configured kommune compared
     verdict: str = ""  # »bedre«, »dårligere«: which area does better is asked (the word)
+    judged: str = ""  # »godt« in »er det godt?«: the level judged, against hele landet (the word)
+    verdict_carried: bool = False  # the verdict is the question before's, not a word of this one
     own_first: bool = False  # »hos os og i Herlev«: the configured kommune leads, the area after beside it
     own_asked: bool = False  # »og hvad med os?«: the configured kommune, not the area talked about
     # The figure's word is also a part's name (»kontanthjælp«: ydelse=Kontanthjælp): (key, value)
@@ -1085,6 +1095,9 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if token in vocab.verdict:
             r.verdict, i = r.verdict or token, i + 1  # »er vi bedre end landet«: said below, beside the areas
             continue
+        if token in vocab.judgement and tokens[0] in ("er", "var") and not r.intents & {"why", "development"}:
+            r.judged, i = r.judged or token, i + 1  # »er det godt?«: read in `_judged`
+            continue
         if token in vocab.filler or token in vocab.indicators or token in vocab.by or token in vocab.compare \
                 or (token in vocab.descriptive and (r.intents & {"why", "development"} or tokens[i - 1:i] == ["hvor"])):
             i += 1  # (»hvor høj er ledigheden«: the level asked, the rate beside the count)
@@ -1471,6 +1484,9 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     # »hvad skal der til?«: read only of a question about targets (a scan of the words)
     r.needed = "target" in r.intents and any(_phrase(tokens, i, vocab.needed)[0] for i in range(len(tokens)))
     _part_of_context(tokens, r, context, vocab)
+    if context is not None and context.intent == "ranking" and r.order is None \
+            and _phrase(tokens, 0, vocab.place_followup)[1] == len(tokens):
+        r.order = "place"  # »hvilke kommuner har lavest ledighed« … »hvor er vi?«: our place in that list
     asked_when = any(_phrase(tokens, i, vocab.when)[0] for i in range(len(tokens)))
     if r.order in EXTREMES and r.area_kind is None and not r.areas[1:] and (not r.compare or asked_when) and (
             asked_when or (context is not None and context.extreme and r.indicator is None)):
@@ -1480,6 +1496,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         r.intents.add("development")
         r.extreme_year = any(_phrase(tokens, i, vocab.when_year)[0] for i in range(len(tokens))) if asked_when \
             else context.extreme_year
+    _judged(r)
     named_something = bool(r.areas or r.compare or not r.period.is_latest or r.base or r.intents
                            or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind or r.own_region
                            or r.compare_own or r.own_asked or r.verdict)
@@ -1537,16 +1554,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         if figure and r.indicator_part in vocab.indicator_parts.get(figure, ()):
             both = [r.breakdown[key], r.indicator_part[1]]
             r.indicator, r.parts[key] = figure, both[::-1] if r.indicator_part_first else both
-    compared_place = r.order == "place" and bool(r.compare) and r.area_kind is None
-    if compared_place and not r.comparing and len(r.areas) == 1 and len(r.compare) == 1 \
-            and vocab.area_regions.get(r.areas[0]) == r.compare[0]:
-        # »hvor ligger Ballerup i Region Hovedstaden«: its place among the region's kommuner, as »i
-        # regionen« is (it compared Ballerup with the region's own figure)
-        r.compare, r.own_region, compared_place = [], "area", False
-    if compared_place:
-        # »hvordan ligger vi på ledighed i forhold til landet«: the comparison asked, not the 98
-        # kommuner in order with hele landet under them
-        r.order = None
+    compared_place = _compared_place(r, vocab)
     intent = _intent(r, r.indicator is not None)
     if _ranks_a_change(intent, r, vocab):
         return NotUnderstood(text=text, reason="ranking_change")
@@ -1768,7 +1776,8 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
             key.split("|", 1)[1].split("=", 1)[0] for key in vocab.part_figures if key.startswith(f"{indicator}|")} \
         else None
     verdict = bool(r.verdict) and intent == "value" and bool(r.compare or r.compare_own)
-    if r.verdict and not verdict:
+    if r.verdict and not verdict and not r.verdict_carried:
+        # (»er det godt?« … »hvor er vi placeret?« named »bedre«, a word never typed, as not understood)
         r.unused.append(r.verdict)  # »bedre« with no area to be better than: not answered
     if share_of is not None and intent != "value":
         # »hvilke kommuner har den største andel af ledige på dagpenge«: no ranking or change of a share
@@ -1799,11 +1808,17 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         of_population=r.of_population and indicator in vocab.percentages,
         of_whole=r.of_whole if indicator in vocab.percentages else "",
         narrowed=_narrowed(text, vocab),
+        upcoming=intent == "freshness" and _upcoming(tokenize(text), vocab),
         verdict=verdict,
         status=status, needed=r.needed, newest_shown=r.newest_shown,
         target_asked=intent != "target" and "target" in r.intents and not verdict, share_of=share_of,
         span=span,
     )
+
+
+def _upcoming(tokens: list[str], vocab: Vocabulary) -> bool:
+    """»hvornår kommer de næste tal«: when the next figures come is asked (not where they come from)."""
+    return any(_phrase(tokens, i, vocab.upcoming)[0] for i in range(len(tokens)))
 
 
 def _narrowed(text: str, vocab: Vocabulary) -> tuple[str, str] | None:
@@ -1844,12 +1859,40 @@ def _per_figure(text: str, words: str, figure: str | None, vocab: Vocabulary) ->
     return None
 
 
+def _compared_place(r: _Reading, vocab: Vocabulary) -> bool:
+    """»hvordan ligger vi i forhold til landet«: a place beside an area compared with is that
+    comparison (the order dropped); True when it is."""
+    compared_place = r.order == "place" and bool(r.compare) and r.area_kind is None
+    if compared_place and not r.comparing and len(r.areas) == 1 and len(r.compare) == 1 \
+            and vocab.area_regions.get(r.areas[0]) == r.compare[0]:
+        # »hvor ligger Ballerup i Region Hovedstaden«: its place among the region's kommuner, as »i
+        # regionen« is (it compared Ballerup with the region's own figure)
+        r.compare, r.own_region, compared_place = [], "area", False
+    if compared_place:
+        # »hvordan ligger vi på ledighed i forhold til landet«: the comparison asked, not the 98
+        # kommuner in order with hele landet under them
+        r.order = None
+    return compared_place
+
+
+def _judged(r: _Reading) -> None:
+    """»er det godt?«, »er ledigheden høj?«: whether the level is good, which the figures cannot say
+    alone; they say how it lies against hele landet (or the area named) and which does better."""
+    if r.judged and not (r.intents or r.order or r.area_kind or r.base):
+        r.verdict = r.verdict or r.judged
+        if not (r.compare or r.compare_own or r.areas == [NATIONAL]):
+            r.compare = [NATIONAL]
+
+
 def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
             vocab: Vocabulary) -> Query | NotUnderstood:
     """A follow-up: what it names replaces that part of the previous question; the rest stays."""
     named_indicator = r.indicator is not None
     named_area = bool(r.areas)
     previous = context.ranked_from or context.indicator
+    # (»ledighedsprocent« … »hvordan ligger vi i forhold til landet?« listed the 98 kommuner in
+    # order with hele landet under them, as it did before a question alone)
+    _compared_place(r, vocab)
     if named_indicator and (per := _per_figure(text, r.indicator_words, context.indicator, vocab)):
         # »samtaler« … »og pr. fuldtidsperson?«: samtaler pr. fuldtidsperson (figure 5.2), not the
         # figure fuldtidspersoner (målgrupperne: 1.794 on førtidspension) that »fuldtidsperson« names
@@ -1870,12 +1913,20 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         # »og i Herlev?« after a share (»andel af de ledige på dagpenge«) or a verdict (»er vi bedre
         # end landet«): the same asked of Herlev (it gave the part alone, the figures without a word)
         r.share_carried = not r.share and context.share_of is not None
+        r.verdict_carried = not r.verdict and context.verdict
         r.verdict = r.verdict or ("bedre" if context.verdict else "")
+    if not named_area and "target" in r.intents and not (r.own_region or r.compare):
+        tokens = tokenize(text)
+        # »sygedagpenge« … »og landet?« … »hvorfor er vi bagud?«, »når vi målet?«: »vi« is the kommune
+        # whose targets they are (it answered for hele landet, which has none, with »ikke sat noget mål«)
+        r.own_asked = r.own_asked or any(_phrase(tokens, i, vocab.own_area)[0] for i in range(len(tokens)))
     if not r.areas and r.own_region != "area" and not r.own_first and not r.own_asked:
         # (»og regionen?« names the area, as »og i Aarhus?« does: not a region beside the one before)
         r.areas = [context.area] if context.area else []
     if not r.compare:
         r.compare = [code for code in context.compare if code not in r.areas]
+    elif r.judged and r.areas == r.compare:
+        r.compare = []  # »ledighed i hele landet« … »er det godt?«: no area to compare with (said)
     # (»og nu?« after »og for et år siden?« asks the newest again: it repeated juli 2025)
     if r.period.is_latest and not r.latest_named \
             and not (context.newest_shown and named_indicator and r.indicator != context.indicator):
