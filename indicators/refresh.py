@@ -29,7 +29,7 @@ from indicators import derived, examples, periods, validation
 from indicators.catalogue import Areas, Catalogue
 from indicators.connectors import Connector, Wanted, http
 from indicators.connectors import files as file_import
-from indicators.connectors.http import SourceError
+from indicators.connectors.http import EmptyAnswer, SourceError
 from indicators.store import Store, StoreError
 from indicators.types import SAMPLE_SOURCE, Observation
 from indicators.wording import wording
@@ -300,6 +300,19 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _normalised(store: Store, connector: Connector, answer, areas: Areas, now: str) -> list[Observation]:
+    """One answer's observations. An answer with no row at all fails its table where an earlier
+    refresh stored rows of it: recorded as a refresh, it would make the stored figures look current,
+    and the source has not withdrawn them. A table that never gave a row gives none, as before
+    (coverage and `faktabot sources --check` tell of it)."""
+    try:
+        return connector.normalise(answer, areas, now)
+    except EmptyAnswer as empty:
+        if store.table_has_landed(connector.name, empty.table):
+            raise
+        return []
+
+
 def _table_of(query) -> str:
     return str(getattr(query, "table", "") or getattr(query, "label", ""))
 
@@ -367,7 +380,8 @@ class _Table:
 
     @property
     def unchanged(self) -> bool:
-        return self.kept is not None and self.fingerprint == self.kept[0]
+        # A fingerprint kept for an answer that gave no rows (before such answers failed) proves nothing.
+        return self.kept is not None and self.fingerprint == self.kept[0] and bool(self.kept[1].get("rows"))
 
 
 def _summary(observations: Sequence[Observation], kept_values: int) -> dict:
@@ -420,7 +434,7 @@ def _run(store: Store, connector: Connector, wanted: Sequence[Wanted], run_id: i
                     answer = connector.fetch(query)
                     state.add(answer)
                     if state.kept is None:  # nothing to compare with: normalised at once, as it comes
-                        fetched.setdefault(table, []).extend(connector.normalise(answer, areas, now))
+                        fetched.setdefault(table, []).extend(_normalised(store, connector, answer, areas, now))
                         continue
                     # The table may be unchanged: its answers wait for the last one, and are
                     # normalised only if the whole table's fingerprint differs from the stored one.
@@ -429,7 +443,8 @@ def _run(store: Store, connector: Connector, wanted: Sequence[Wanted], run_id: i
                         waiting, state.waiting = state.waiting, []
                         if not state.unchanged:
                             for held_back in waiting:
-                                fetched.setdefault(table, []).extend(connector.normalise(held_back, areas, now))
+                                fetched.setdefault(table, []).extend(
+                                    _normalised(store, connector, held_back, areas, now))
                 except SourceError as error:
                     if (error.status in SOURCE_WIDE or getattr(error, "unreachable", False)
                             or http.run_deadline_passed()):

@@ -19,7 +19,7 @@ import httpx
 from indicators import periods
 from indicators.catalogue import Areas, fold
 from indicators.connectors import Newest, Wanted
-from indicators.connectors.http import HttpClient, RetryPolicy, SourceError
+from indicators.connectors.http import EmptyAnswer, HttpClient, RetryPolicy, SourceError
 from indicators.connectors.rows import (
     LabelMap,
     Tally,
@@ -84,6 +84,8 @@ class TableSpec:
 class Answer:
     query: Query
     bodies: tuple[Any, ...]  # one decoded /v3/data body per area selection
+    # The area selection each body answers, e.g. ("_nykom", "*"); () when not known (a test's answer).
+    selections: tuple[tuple[str, str], ...] = ()
 
 
 def source_name(table: str) -> str:
@@ -147,13 +149,14 @@ class JobindsatsConnector:
         params = {"mgroup.*": "*", f"period.{period_type}": f"latest:{count}"}
         params.update({f"hierarchy.{key}": value for key, value in query.hierarchy})
         bodies = []
-        for hierarchy, selection in area_selections(spec):
+        selections = area_selections(spec)
+        for hierarchy, selection in selections:
             body = self.http.get_json(
                 f"data/{query.table}", {**params, f"hierarchy.{hierarchy}": selection, "format": "json"},
                 table=query.table,
             )
             bodies.append(body)
-        return Answer(query, tuple(bodies))
+        return Answer(query, tuple(bodies), tuple(selections))
 
     # -- normalise (pure) ----------------------------------------------------------------------
 
@@ -230,6 +233,15 @@ def area_selections(spec: TableSpec) -> list[tuple[str, str]]:
     return selections
 
 
+# The kind of area each selection asks for; an answer with rows of none of them answers another question.
+SELECTION_KINDS = {("_nykom", "*"): "kommune", ("_nykom", "/"): "land", ("_hele_landet", "/"): "land",
+                   ("_region", "*"): "region"}
+
+
+def _selection_text(selection: tuple[str, str] | None) -> str:
+    return f"hierarchy.{selection[0]}={selection[1]}" if selection else wording("jobindsats_no_selection")
+
+
 def _is_value(cell: object) -> bool:
     if cell is None or (isinstance(cell, (int, float)) and not isinstance(cell, bool)):
         return True
@@ -302,7 +314,8 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
     seen: set[tuple] = set()
     # Label set -> its segments, in the order each set first appears (body order, then row order).
     groups: dict[tuple, list[_Segment]] = {}
-    for body in answer.bodies:
+    for number, body in enumerate(answer.bodies):
+        selection = answer.selections[number] if number < len(answer.selections) else None
         if not isinstance(body, dict) or not isinstance(body.get("columns"), list) \
                 or not isinstance(body.get("rows"), list):
             raise fail(wording("jobindsats_shape"), wording("jobindsats_fix_url"))
@@ -318,7 +331,15 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
             measures.append(index)
         body_rows = body["rows"]
         if not body_rows:
-            continue
+            # HTTP 200 with no rows for periods the table lists: no figure to store, and no proof
+            # the stored ones are current. Beside another selection's rows it is a failure; with
+            # every selection empty, the refresh decides (a failure where the table had figures).
+            problem = wording("jobindsats_no_rows", selection=_selection_text(selection))
+            fix = wording("source_fix_empty", source="Jobindsats", setting="JOBINDSATS_API_URL")
+            if all(isinstance(b, dict) and b.get("rows") == [] for b in answer.bodies):
+                raise EmptyAnswer(wording("source_failed", source="jobindsats", table=table, problem=problem, fix=fix),
+                                  source=NAME, table=table)
+            raise fail(problem, fix)
         # Period and area come first, then the dimension labels, then the measures.
         first_value = min(measures)
         for i in range(2, first_value):
@@ -363,6 +384,14 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
                            wording("source_fix_report_periods"))
             if bad_area < len(rows):
                 raise fail(wording("jobindsats_unknown_area", area=area_col[bad_area]), wording("jobindsats_fix_area"))
+            kind = SELECTION_KINDS.get(selection) if selection else None
+            if kind is not None:
+                found = {area_of[cell] for cell in set(area_col)}
+                if not any(areas.by_code[code].kind == kind for code in found if code in areas.by_code):
+                    named = ", ".join(sorted(str(cell) for cell in set(area_col))[:5])
+                    raise fail(wording("jobindsats_other_areas", selection=_selection_text(selection), areas=named,
+                                       kind=wording(f"area_kind_{kind}")),
+                               wording("jobindsats_fix_shape"))
         if short is not None:
             raise fail(wording("jobindsats_short_row", cells=len(columns), row=str(body_rows[short])[:120]),
                        wording("jobindsats_fix_shape"))
