@@ -58,6 +58,13 @@ def landet_as_ballerup(body: dict) -> dict:
     return {**body, "rows": [[r[0], "Ballerup", *r[2:]] for r in body["rows"]]}
 
 
+def landet_repeated_differently(body: dict) -> dict:
+    """The kommune selection's answer with a Hele landet row of its own, with another figure."""
+    twin = [body["rows"][-1][0], "Hele landet", *body["rows"][-1][2:]]
+    twin[measure_at(body)] = 99999
+    return {**body, "rows": [*body["rows"], twin]}
+
+
 def each_row(change):
     return lambda body: {**body, "rows": [change(list(r)) for r in body["rows"]]}
 
@@ -96,6 +103,8 @@ HOSTILE = {
     "a negative count": (Fault("data/y25i09", mutate=negative), "uden for 0..1e+08"),
     "one row twice with different figures": (Fault("data/y25i09", mutate=twice_differently),
                                              "to rækker for samme område, periode og opdeling har forskellige tal"),
+    "hele landet twice with different figures": (Fault("data/y25i09", mutate=landet_repeated_differently, times=1),
+                                                 "to rækker for samme område, periode og opdeling har forskellige"),
     "every kommune answered as hele landet": (Fault("data/y25i09", mutate=rows_only_of("Ballerup", "Hele landet"),
                                                     times=1),
                                               "svaret på hierarchy._nykom=* gælder andre områder (Hele landet) end dem, der blev spurgt om (kommunerne)"),

@@ -312,6 +312,7 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
     period_of: dict[object, str] = {}
     area_of = {} if area_codes is None else area_codes
     seen: set[tuple] = set()
+    earlier: list[tuple[list, list, list]] = []  # per body read: its keys, rows and measure columns
     # Label set -> its segments, in the order each set first appears (body order, then row order).
     groups: dict[tuple, list[_Segment]] = {}
     for number, body in enumerate(answer.bodies):
@@ -404,7 +405,7 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
         decoded = list(map(period_of.__getitem__, period_col))
         # One row per area, period and labels, by the area's code: the same area under two
         # spellings ("151", "Ballerup") is one row, not two to sum. `_nykom=*` may repeat the
-        # Hele landet row that `_nykom=/` gives: the first one counts.
+        # Hele landet row that `_nykom=/` gives: the first one counts, if their figures agree.
         keys = list(zip(decoded, codes, labels_col))
         positions_of: dict[tuple, list[int] | None]
         fresh = set(keys)  # hashed once: set operations reuse the stored hashes
@@ -422,10 +423,23 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
                     positions_of.setdefault(labels, []).append(i)
         else:
             positions_of = {}
+            first_of: dict[tuple, tuple[list, list]] | None = None
             for i, key in enumerate(keys):
                 if key not in seen:
                     seen.add(key)
                     positions_of.setdefault(key[2], []).append(i)
+                    continue
+                # A row an earlier selection gave (Hele landet in `_nykom=*` and in `_nykom=/`):
+                # the same figures, or the answer contradicts itself and no figure of it is sure.
+                if first_of is None:
+                    first_of = {k: (row, [column[j] for column in columns_of])
+                                for earlier_keys, earlier_rows, columns_of in earlier
+                                for j, (k, row) in enumerate(zip(earlier_keys, earlier_rows))}
+                first = first_of.get(key)
+                if first is not None and not all(_same_figure(a, cols[m][i]) for a, m in zip(first[1], measures)):
+                    raise fail(wording("jobindsats_twice", first=str(first[0])[:120], second=str(rows[i])[:120]),
+                               wording("jobindsats_fix_shape"))
+        earlier.append((keys, rows, [cols[m] for m in measures]))
         for labels, positions in positions_of.items():
             segment = _Segment(rows, positions, _gather(codes, positions), _gather(decoded, positions),
                                [_gather(cols[m], positions) for m in measures])
