@@ -380,8 +380,7 @@ class _Table:
 
     @property
     def unchanged(self) -> bool:
-        # A fingerprint kept for an answer that gave no rows (before such answers failed) proves nothing.
-        return self.kept is not None and self.fingerprint == self.kept[0] and bool(self.kept[1].get("rows"))
+        return self.kept is not None and self.fingerprint == self.kept[0]
 
 
 def _summary(observations: Sequence[Observation], kept_values: int) -> dict:
