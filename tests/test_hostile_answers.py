@@ -308,3 +308,13 @@ def test_status_names_a_rejected_file_and_its_reason(tmp_path):
     line = next(line for line in status.stdout.splitlines() if "samtaler.csv" in line)
     assert "har kun overskriftsrækken" in status.stdout, status.stdout
     assert line
+
+
+def test_statbank_numbers_in_danish_spelling_land_as_the_figures_they_are(tmp_path):
+    path = tmp_path / "store.db"
+    body = "\ufeffTAL;BOPKOM;KØN;TID;INDHOLD\r\n1010;151;TOT;2025K3;18.674\r\n1010;151;1;2025K3;9.120,5\r\n".encode()
+    with ReplayServer(faults=[Fault("v1/data", status=200, body=body)]) as server:
+        result = refresh(path, server, FIRST, "statbank", STATBANK_INDICATORS)
+    assert result.ok, result.error
+    figures = {k[3]: v[0] for k, v in stored(path, "statbank:LBESK69").items() if k[1:3] == ("151", "2025-Q3")}
+    assert figures[""] == 18674 and 9120.5 in figures.values(), figures
