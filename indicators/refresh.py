@@ -3,7 +3,8 @@
 A run fetches everything first and writes last, each table (a Jobindsats or StatBank table, or a
 file) all or nothing in its own transaction with its `refresh_tables` row. A table that fails (HTTP
 error, timeout, cut-off or malformed answer, a label the catalogue does not know, a row
-`indicators.validation` refuses) keeps exactly what the store had for it and is recorded with its
+`indicators.validation` refuses, an answer with no rows for a table that has given rows before)
+keeps exactly what the store had for it and is recorded with its
 error, secrets scrubbed; the other tables land, and the failed one is asked again next run. The run
 is `ok` only when every table landed; otherwise it is `failed`, with the failed tables' errors.
 A failure that concerns the whole source (a refused token, HTTP 401; a server that cannot be
