@@ -3,7 +3,8 @@
 A run fetches everything first and writes last, each table (a Jobindsats or StatBank table, or a
 file) all or nothing in its own transaction with its `refresh_tables` row. A table that fails (HTTP
 error, timeout, cut-off or malformed answer, a label the catalogue does not know, a row
-`indicators.validation` refuses) keeps exactly what the store had for it and is recorded with its
+`indicators.validation` refuses, an answer with no rows for a table that has given rows before)
+keeps exactly what the store had for it and is recorded with its
 error, secrets scrubbed; the other tables land, and the failed one is asked again next run. The run
 is `ok` only when every table landed; otherwise it is `failed`, with the failed tables' errors.
 A failure that concerns the whole source (a refused token, HTTP 401; a server that cannot be
@@ -29,7 +30,7 @@ from indicators import derived, examples, periods, validation
 from indicators.catalogue import Areas, Catalogue
 from indicators.connectors import Connector, Wanted, http
 from indicators.connectors import files as file_import
-from indicators.connectors.http import SourceError
+from indicators.connectors.http import EmptyAnswer, SourceError
 from indicators.store import Store, StoreError
 from indicators.types import SAMPLE_SOURCE, Observation
 from indicators.wording import wording
@@ -300,6 +301,19 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _normalised(store: Store, connector: Connector, answer, areas: Areas, now: str) -> list[Observation]:
+    """One answer's observations. An answer with no row at all fails its table where an earlier
+    refresh stored rows of it: recorded as a refresh, it would make the stored figures look current,
+    and the source has not withdrawn them. A table that never gave a row gives none, as before
+    (coverage and `faktabot sources --check` tell of it)."""
+    try:
+        return connector.normalise(answer, areas, now)
+    except EmptyAnswer as empty:
+        if store.table_has_landed(connector.name, empty.table):
+            raise
+        return []
+
+
 def _table_of(query) -> str:
     return str(getattr(query, "table", "") or getattr(query, "label", ""))
 
@@ -420,7 +434,7 @@ def _run(store: Store, connector: Connector, wanted: Sequence[Wanted], run_id: i
                     answer = connector.fetch(query)
                     state.add(answer)
                     if state.kept is None:  # nothing to compare with: normalised at once, as it comes
-                        fetched.setdefault(table, []).extend(connector.normalise(answer, areas, now))
+                        fetched.setdefault(table, []).extend(_normalised(store, connector, answer, areas, now))
                         continue
                     # The table may be unchanged: its answers wait for the last one, and are
                     # normalised only if the whole table's fingerprint differs from the stored one.
@@ -429,7 +443,8 @@ def _run(store: Store, connector: Connector, wanted: Sequence[Wanted], run_id: i
                         waiting, state.waiting = state.waiting, []
                         if not state.unchanged:
                             for held_back in waiting:
-                                fetched.setdefault(table, []).extend(connector.normalise(held_back, areas, now))
+                                fetched.setdefault(table, []).extend(
+                                    _normalised(store, connector, held_back, areas, now))
                 except SourceError as error:
                     if (error.status in SOURCE_WIDE or getattr(error, "unreachable", False)
                             or http.run_deadline_passed()):

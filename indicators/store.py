@@ -1210,6 +1210,11 @@ class Store:
         return {r["source"]: r["started_at"] for r in self.db.query(
             "SELECT source, max(started_at) AS started_at FROM refresh_runs WHERE status = 'ok' GROUP BY source")}
 
+    def table_has_landed(self, source: str, table: str) -> bool:
+        """Whether a refresh of `source` ever stored rows of `table` (`jobindsats`, `y25i01`)."""
+        return self.db.execute("SELECT 1 FROM refresh_tables WHERE source = ? AND table_id = ? AND status = 'ok' "
+                               "AND rows > 0 LIMIT 1", [source, table]).fetchone() is not None
+
     def source_periods(self, prefix: str) -> tuple[int, list[str]]:
         """Rows and distinct periods of the sources called `prefix` or `prefix:…`."""
         where = "source = ? OR source LIKE ?"

@@ -460,6 +460,12 @@ def normalise(sheet: Sheet, catalogue: Catalogue, areas: Areas, formats: Sequenc
             # A header and no line under it (a template saved before it was filled in): an error,
             # not a run that "found no figures", which exited 0 and sent the operator to the catalogue.
             raise FileImportError(wording("file_no_rows", name=sheet.name))
+        if not result.observations:
+            # Every line a table or measure no figure uses: imported as "0 rows", the file went to
+            # imported/ and status called it current, though nothing of it reached the store.
+            raise FileImportError(wording("file_nothing_used", name=sheet.name,
+                                          count=_count(sum(result.skipped.values())),
+                                          tables=", ".join(sorted(result.skipped))[:200]))
         return result
     separator = _other_separator(sheet.header)
     if separator:

@@ -60,6 +60,14 @@ class SourceError(Exception):
         self.status = status
 
 
+class EmptyAnswer(SourceError):
+    """HTTP 200 and the right shape, but not one row. The refresh decides: a failure of a table that
+    has given rows before (an empty answer cannot be its news)."""
+
+    def __init__(self, message: str, *, source: str, table: str):
+        super().__init__(message, source=source, table=table, permanent=False)
+
+
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
     """How often and how long to wait. Tests pass tiny numbers; production keeps the defaults."""

@@ -19,7 +19,7 @@ import httpx
 from indicators import periods
 from indicators.catalogue import Areas, fold
 from indicators.connectors import Newest, Wanted
-from indicators.connectors.http import HttpClient, RetryPolicy, SourceError
+from indicators.connectors.http import EmptyAnswer, HttpClient, RetryPolicy, SourceError
 from indicators.connectors.rows import (
     LabelMap,
     Tally,
@@ -84,6 +84,8 @@ class TableSpec:
 class Answer:
     query: Query
     bodies: tuple[Any, ...]  # one decoded /v3/data body per area selection
+    # The area selection each body answers, e.g. ("_nykom", "*"); () when not known (a test's answer).
+    selections: tuple[tuple[str, str], ...] = ()
 
 
 def source_name(table: str) -> str:
@@ -147,13 +149,14 @@ class JobindsatsConnector:
         params = {"mgroup.*": "*", f"period.{period_type}": f"latest:{count}"}
         params.update({f"hierarchy.{key}": value for key, value in query.hierarchy})
         bodies = []
-        for hierarchy, selection in area_selections(spec):
+        selections = area_selections(spec)
+        for hierarchy, selection in selections:
             body = self.http.get_json(
                 f"data/{query.table}", {**params, f"hierarchy.{hierarchy}": selection, "format": "json"},
                 table=query.table,
             )
             bodies.append(body)
-        return Answer(query, tuple(bodies))
+        return Answer(query, tuple(bodies), tuple(selections))
 
     # -- normalise (pure) ----------------------------------------------------------------------
 
@@ -230,6 +233,15 @@ def area_selections(spec: TableSpec) -> list[tuple[str, str]]:
     return selections
 
 
+# The kind of area each selection asks for; an answer with rows of none of them answers another question.
+SELECTION_KINDS = {("_nykom", "*"): "kommune", ("_nykom", "/"): "land", ("_hele_landet", "/"): "land",
+                   ("_region", "*"): "region"}
+
+
+def _selection_text(selection: tuple[str, str] | None) -> str:
+    return f"hierarchy.{selection[0]}={selection[1]}" if selection else wording("jobindsats_no_selection")
+
+
 def _is_value(cell: object) -> bool:
     if cell is None or (isinstance(cell, (int, float)) and not isinstance(cell, bool)):
         return True
@@ -300,9 +312,11 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
     period_of: dict[object, str] = {}
     area_of = {} if area_codes is None else area_codes
     seen: set[tuple] = set()
+    earlier: list[tuple[list, list, list]] = []  # per body read: its keys, rows and measure columns
     # Label set -> its segments, in the order each set first appears (body order, then row order).
     groups: dict[tuple, list[_Segment]] = {}
-    for body in answer.bodies:
+    for number, body in enumerate(answer.bodies):
+        selection = answer.selections[number] if number < len(answer.selections) else None
         if not isinstance(body, dict) or not isinstance(body.get("columns"), list) \
                 or not isinstance(body.get("rows"), list):
             raise fail(wording("jobindsats_shape"), wording("jobindsats_fix_url"))
@@ -318,7 +332,15 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
             measures.append(index)
         body_rows = body["rows"]
         if not body_rows:
-            continue
+            # HTTP 200 with no rows for periods the table lists: no figure to store, and no proof
+            # the stored ones are current. Beside another selection's rows it is a failure; with
+            # every selection empty, the refresh decides (a failure where the table had figures).
+            problem = wording("jobindsats_no_rows", selection=_selection_text(selection))
+            fix = wording("source_fix_empty", source="Jobindsats", setting="JOBINDSATS_API_URL")
+            if all(isinstance(b, dict) and b.get("rows") == [] for b in answer.bodies):
+                raise EmptyAnswer(wording("source_failed", source="jobindsats", table=table, problem=problem, fix=fix),
+                                  source=NAME, table=table)
+            raise fail(problem, fix)
         # Period and area come first, then the dimension labels, then the measures.
         first_value = min(measures)
         for i in range(2, first_value):
@@ -363,6 +385,14 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
                            wording("source_fix_report_periods"))
             if bad_area < len(rows):
                 raise fail(wording("jobindsats_unknown_area", area=area_col[bad_area]), wording("jobindsats_fix_area"))
+            kind = SELECTION_KINDS.get(selection) if selection else None
+            if kind is not None:
+                found = {area_of[cell] for cell in set(area_col)}
+                if not any(areas.by_code[code].kind == kind for code in found if code in areas.by_code):
+                    named = ", ".join(sorted(str(cell) for cell in set(area_col))[:5])
+                    raise fail(wording("jobindsats_other_areas", selection=_selection_text(selection), areas=named,
+                                       kind=wording(f"area_kind_{kind}")),
+                               wording("jobindsats_fix_shape"))
         if short is not None:
             raise fail(wording("jobindsats_short_row", cells=len(columns), row=str(body_rows[short])[:120]),
                        wording("jobindsats_fix_shape"))
@@ -375,7 +405,7 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
         decoded = list(map(period_of.__getitem__, period_col))
         # One row per area, period and labels, by the area's code: the same area under two
         # spellings ("151", "Ballerup") is one row, not two to sum. `_nykom=*` may repeat the
-        # Hele landet row that `_nykom=/` gives: the first one counts.
+        # Hele landet row that `_nykom=/` gives: the first one counts, if their figures agree.
         keys = list(zip(decoded, codes, labels_col))
         positions_of: dict[tuple, list[int] | None]
         fresh = set(keys)  # hashed once: set operations reuse the stored hashes
@@ -393,10 +423,23 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
                     positions_of.setdefault(labels, []).append(i)
         else:
             positions_of = {}
+            first_of: dict[tuple, tuple[list, list]] | None = None
             for i, key in enumerate(keys):
                 if key not in seen:
                     seen.add(key)
                     positions_of.setdefault(key[2], []).append(i)
+                    continue
+                # A row an earlier selection gave (Hele landet in `_nykom=*` and in `_nykom=/`):
+                # the same figures, or the answer contradicts itself and no figure of it is sure.
+                if first_of is None:
+                    first_of = {k: (row, [column[j] for column in columns_of])
+                                for earlier_keys, earlier_rows, columns_of in earlier
+                                for j, (k, row) in enumerate(zip(earlier_keys, earlier_rows))}
+                first = first_of.get(key)
+                if first is not None and not all(_same_figure(a, cols[m][i]) for a, m in zip(first[1], measures)):
+                    raise fail(wording("jobindsats_twice", first=str(first[0])[:120], second=str(rows[i])[:120]),
+                               wording("jobindsats_fix_shape"))
+        earlier.append((keys, rows, [cols[m] for m in measures]))
         for labels, positions in positions_of.items():
             segment = _Segment(rows, positions, _gather(codes, positions), _gather(decoded, positions),
                                [_gather(cols[m], positions) for m in measures])

@@ -17,7 +17,7 @@ import httpx
 from indicators import periods
 from indicators.catalogue import Areas, fold
 from indicators.connectors import Newest, Wanted
-from indicators.connectors.http import HttpClient, RetryPolicy, SourceError
+from indicators.connectors.http import EmptyAnswer, HttpClient, RetryPolicy, SourceError
 from indicators.connectors.rows import LabelMap, Tally, ValueProblem, parse_value
 from indicators.types import Observation
 from indicators.wording import wording
@@ -170,9 +170,11 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str) -> list[Observation
     tallies = [Tally() for _ in query.wanted]
     # (area, period, value codes) -> (line, value): a row given twice is one figure, not two to sum.
     seen: dict[tuple, tuple[int, float | None]] = {}
+    data_rows = 0
     for line, row in enumerate(reader, start=2):
         if not row:
             continue
+        data_rows += 1
         if len(row) != len(header):
             raise fail(wording("statbank_cut_off", line=line, cells=len(row), header=len(header)),
                        wording("source_fix_later"))
@@ -208,6 +210,13 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str) -> list[Observation
                            wording("statbank_fix_code", where=item.where))
             if placed.breakdown is not None:
                 tally.add(code, period, placed.breakdown, value)
+    if not data_rows:
+        # HTTP 200 with the header and no row: no figure to store, and no proof the stored ones are
+        # current. Where the table had figures the refresh fails it, and they stay as they were.
+        problem = wording("statbank_no_rows", header=";".join(header)[:200])
+        fix = wording("source_fix_empty", source="Danmarks Statistik", setting="STATBANK_API_URL")
+        raise EmptyAnswer(wording("source_failed", source="statbank", table=table, problem=problem, fix=fix),
+                          source=NAME, table=table)
     observations = []
     for item, tally in zip(query.wanted, tallies):
         observations.extend(
