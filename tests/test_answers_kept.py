@@ -466,3 +466,18 @@ def test_a_year_missing_a_month_still_says_where_the_whole_series_begins(tmp_pat
         store.load(rows, now="2026-08-22T00:00:00+00:00")
         answered, _ = _answered_with_statements(store, "ledige 2013")
     assert answered.result.first == "2014-01" and "januar 2014" in answered.text
+
+
+def test_this_year_so_far_reads_its_months_not_the_whole_series(tmp_path):
+    """»ledige i år« in November with figures to juli: januar–juli made of its months, as before,
+    without reading the whole series."""
+    months = _months(2014, 151)  # januar 2014 to juli 2026
+    rows = [obs(p, 100.0 + i, "151") for i, p in enumerate(months)]
+    with Store(tmp_path / "store.db", create=True) as store:
+        store.load(rows, now="2026-08-22T00:00:00+00:00")
+        answered, statements = _answered_with_statements(store, "ledige i år")
+    made = answered.result
+    wanted = [o for o in rows if o.period.startswith("2026-")]
+    assert made.aggregate.so_far and made.aggregate.months == 7 == len(wanted)
+    assert made.observation.value == pytest.approx(sum(o.value for o in wanted) / len(wanted))
+    assert not _reads_whole_series(statements), statements

@@ -680,8 +680,8 @@ def _series_read(query: Query, store: Store, indicator: Indicator, area: str, br
 def _made_of_parts(query: Query, request: PeriodRequest, store: Store, indicator: Indicator, area: str,
                    breakdown: str, kind: str) -> bool:
     """Whether `answer` gives the period asked as a year or quarter made of the series' parts
-    (»ledige i 2025« of a monthly figure) and looks up nothing else in the series but its newest
-    period: the aggregate is there, with no fallback that searches the series. Its reads are kept
+    (»ledige i 2025« of a monthly figure, »i år« so far) and looks up nothing else in the series but
+    its newest period: the aggregate is there, with no fallback that searches the series. Its reads are kept
     by the store, so `answer` making it again reads nothing twice."""
     if request.period is None or request.month is not None or request.quarter is not None \
             or query.intent not in ("value", "change", "why") or query.period.relative == "first_months" \
@@ -691,6 +691,11 @@ def _made_of_parts(query: Query, request: PeriodRequest, store: Store, indicator
     if asked.length <= _PERIOD_LENGTH[kind]:
         return False
     current, made = observe(store, indicator, area, breakdown, request.period)
+    if current is None and made is not None and (so_far := _so_far(query.period, made)) is not None \
+            and so_far.length not in _PERIOD_LENGTH.values():
+        # »ledighed i år« before the year is over: its months so far, made as `answer` makes them (a
+        # span of a month or a quarter is a period the series itself may hold: not taken here)
+        current, made = aggregate(store, indicator, area, breakdown, so_far)
     return current is not None and made is not None
 
 
