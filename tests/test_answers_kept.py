@@ -481,3 +481,15 @@ def test_this_year_so_far_reads_its_months_not_the_whole_series(tmp_path):
     assert made.aggregate.so_far and made.aggregate.months == 7 == len(wanted)
     assert made.observation.value == pytest.approx(sum(o.value for o in wanted) / len(wanted))
     assert not _reads_whole_series(statements), statements
+
+
+def test_a_year_made_of_months_follows_a_refreshed_month_at_the_next_question(sample_store_copy):
+    """The months a year is made of are kept reads: a month refreshed by another connection is in
+    the next answer of the year (»ledige i 2025«, read without the whole series)."""
+    with Store(sample_store_copy) as store:
+        before = reply("ledige i 2025", store, Config(), TODAY).as_json()
+        may = store.get("ledige", "151", "2025-05")
+        _refresh(sample_store_copy, may, may.value + 1200.0)
+        after = reply("ledige i 2025", store, Config(), TODAY).as_json()
+    assert before["period"] == after["period"] == "2025"
+    assert after["value"] == pytest.approx(before["value"] + 100.0)
