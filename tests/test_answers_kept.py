@@ -380,3 +380,116 @@ def test_a_range_of_periods_totals_add_up_what_the_cross_section_of_its_periods_
             if parts[-1] == "2026-07":  # a kommune without the last month has no row of it, not an older one
                 assert any(o is None for *_, o in totals)
         assert store.cross_section_totals("ledighedsprocent", months[0], months[-1], "month", []) == []
+
+
+def _reads_whole_series(statements: list[str]) -> list[str]:
+    """The statements that read a series whole (`Store.series`), not its end (`series_tail`)."""
+    return [s for s in statements if s.startswith("SELECT") and "FROM observations" in s and s.endswith("ORDER BY period")]
+
+
+def _answered_with_statements(store: Store, question: str) -> tuple[object, list[str]]:
+    store.forget()
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+    try:
+        return reply(question, store, Config(), TODAY), statements
+    finally:
+        store.db.conn.set_trace_callback(None)
+
+
+MONTH_NAMES = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+               "november", "december"]
+
+
+@pytest.mark.parametrize("back", [0, 5, 11, 12, 20])
+@pytest.mark.parametrize("unpublished", [0, 14])
+def test_a_month_named_without_a_year_is_the_newest_such_month_of_the_whole_series(tmp_path, back, unpublished):
+    """»ledige maj«: the series' last published May, with the whole series' history, month before and
+    year before; read from the series' end when the end holds that May (issue 18: no whole series)."""
+    months = _months(2020, 78)
+    rows = [obs(p, None if i >= len(months) - unpublished else 100.0 + i, "151") for i, p in enumerate(months)]
+    published = [o for o in rows if o.value is not None]
+    month = int(published[-1 - back].period[5:])
+    asked = [o for o in published if int(o.period[5:]) == month][-1]
+    with Store(tmp_path / "store.db", create=True) as store:
+        store.load(rows, now="2026-08-22T00:00:00+00:00")
+        answered, statements = _answered_with_statements(store, f"ledige {MONTH_NAMES[month - 1]}")
+    upto = [o for o in published if o.period <= asked.period]
+    assert answered.result.observation == asked and answered.result.history == tuple(upto[-25:])
+    assert answered.result.previous.against == upto[-2] and answered.result.last_year.against == upto[-13]
+    if not unpublished:  # the end (25 + 13 months) holds the May, its history and the May before
+        assert not _reads_whole_series(statements), statements
+
+
+@pytest.mark.parametrize("back", [13, 20, 30])
+def test_an_older_month_asked_reads_an_end_reaching_back_to_it_not_the_whole_series(tmp_path, back):
+    """»ledige marts 2025«, further back than the newest figure's end: a longer end holding the month's
+    history is read, not every year stored; the answer is the whole series' answer."""
+    months = _months(2014, 150)
+    rows = [obs(p, 100.0 + i, "151") for i, p in enumerate(months)]
+    asked = rows[-1 - back]
+    with Store(tmp_path / "store.db", create=True) as store:
+        store.load(rows, now="2026-08-22T00:00:00+00:00")
+        answered, statements = _answered_with_statements(
+            store, f"ledige {MONTH_NAMES[int(asked.period[5:]) - 1]} {asked.period[:4]}")
+    upto = [o for o in rows if o.period <= asked.period]
+    assert answered.result.observation == asked and answered.result.history == tuple(upto[-25:])
+    assert answered.result.previous.against == upto[-2] and answered.result.last_year.against == upto[-13]
+    assert not _reads_whole_series(statements), statements
+
+
+@pytest.mark.parametrize("question", ["ledige i 2025", "ledige 2. kvt 2025", "gennemsnit ledige 2025",
+                                      "hvorfor steg ledigheden i 2025"])
+def test_a_year_made_of_months_reads_its_months_not_the_whole_series(tmp_path, question):
+    """A year or quarter made of a monthly series' parts needs the parts and the series' newest period:
+    the whole series is not read, and the answer is the one made of the parts."""
+    months = _months(2014, 150)
+    rows = [obs(p, 100.0 + i, area) for area in ("151", "000") for i, p in enumerate(months)]
+    with Store(tmp_path / "store.db", create=True) as store:
+        store.load(rows, now="2026-08-22T00:00:00+00:00")
+        answered, statements = _answered_with_statements(store, question)
+    made = answered.result
+    wanted = [o for o in rows[:len(months)] if o.period.startswith("2025-")]
+    if "kvt" in question:
+        wanted = wanted[3:6]
+    assert made.aggregate is not None and not made.aggregate.missing
+    assert made.observation.value == pytest.approx(sum(o.value for o in wanted) / len(wanted))
+    assert not _reads_whole_series(statements), statements
+
+
+def test_a_year_missing_a_month_still_says_where_the_whole_series_begins(tmp_path):
+    """A year asked before the figures begin is not made of parts: the whole series is read, and the
+    answer says where its figures begin (the series' end alone would name a later first month)."""
+    months = _months(2014, 150)
+    rows = [obs(p, 100.0 + i, "151") for i, p in enumerate(months)]
+    with Store(tmp_path / "store.db", create=True) as store:
+        store.load(rows, now="2026-08-22T00:00:00+00:00")
+        answered, _ = _answered_with_statements(store, "ledige 2013")
+    assert answered.result.first == "2014-01" and "januar 2014" in answered.text
+
+
+def test_this_year_so_far_reads_its_months_not_the_whole_series(tmp_path):
+    """»ledige i år« in November with figures to juli: januar–juli made of its months, as before,
+    without reading the whole series."""
+    months = _months(2014, 151)  # januar 2014 to juli 2026
+    rows = [obs(p, 100.0 + i, "151") for i, p in enumerate(months)]
+    with Store(tmp_path / "store.db", create=True) as store:
+        store.load(rows, now="2026-08-22T00:00:00+00:00")
+        answered, statements = _answered_with_statements(store, "ledige i år")
+    made = answered.result
+    wanted = [o for o in rows if o.period.startswith("2026-")]
+    assert made.aggregate.so_far and made.aggregate.months == 7 == len(wanted)
+    assert made.observation.value == pytest.approx(sum(o.value for o in wanted) / len(wanted))
+    assert not _reads_whole_series(statements), statements
+
+
+def test_a_year_made_of_months_follows_a_refreshed_month_at_the_next_question(sample_store_copy):
+    """The months a year is made of are kept reads: a month refreshed by another connection is in
+    the next answer of the year (»ledige i 2025«, read without the whole series)."""
+    with Store(sample_store_copy) as store:
+        before = reply("ledige i 2025", store, Config(), TODAY).as_json()
+        may = store.get("ledige", "151", "2025-05")
+        _refresh(sample_store_copy, may, may.value + 1200.0)
+        after = reply("ledige i 2025", store, Config(), TODAY).as_json()
+    assert before["period"] == after["period"] == "2025"
+    assert after["value"] == pytest.approx(before["value"] + 100.0)

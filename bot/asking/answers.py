@@ -629,13 +629,16 @@ def _series_for(query: Query, store: Store, indicator: Indicator, area: Area,
     return query, breakdown, missing_breakdown, available
 
 
-def _series_read(query: Query, store: Store, indicator: str, area: str, breakdown: str, kind: str,
+def _series_read(query: Query, store: Store, indicator: Indicator, area: str, breakdown: str, kind: str,
                  today: date) -> list[Observation]:
     """The series an answer reads. The newest figure, or a period of the series' own kind, needs
     only the series' end: the period, its history, the period before and the year before. That
-    end is read (about three years of months, not every year stored), and the whole series only
-    when it falls short (an older period asked, many unpublished periods, a base like »siden juli«)."""
-    end, whole = store.series_tail(indicator, area, breakdown, kind, HISTORY[kind] + TAIL_SLACK[kind])
+    end is read (about three years of months, not every year stored), a longer end when the period
+    asked lies further back, and the whole series only when that falls short (an older period than
+    the end holds, many unpublished periods, a base like »siden juli«). A year or quarter made of
+    the series' parts (»ledige i 2025«) reads its parts on their own: the end gives its newest period."""
+    count = HISTORY[kind] + TAIL_SLACK[kind]
+    end, whole = store.series_tail(indicator.id, area, breakdown, kind, count)
     if whole:
         return end
     published = [o for o in end if o.value is not None]
@@ -646,11 +649,58 @@ def _series_read(query: Query, store: Store, indicator: str, area: str, breakdow
         if request.period is not None and request.month is None and request.quarter is None \
                 and _period(request.period).kind == kind:
             answered.append(request.period)
+        elif request.month is not None and request.period is None and request.quarter is None \
+                and request.relative is None:
+            # »ledighed maj«: the newest May, as `pick` finds it in the whole series (the end is
+            # the series' newest rows, so its last May is the series' last); none in the end: whole
+            hit, fell_back = pick(end, request)
+            if fell_back or hit is None:
+                return store.series(indicator.id, area, breakdown, kind=kind)
+            answered.append(hit.period)
+        elif _made_of_parts(query, request, store, indicator, area, breakdown, kind):
+            return end
         elif not request.is_latest:
-            return store.series(indicator, area, breakdown, kind=kind)
+            return store.series(indicator.id, area, breakdown, kind=kind)
         if all(_reaches(end, published, period, kind) for period in answered):
             return end  # every period the answer looks up is in it, if stored at all
-    return store.series(indicator, area, breakdown, kind=kind)
+        # An older period asked (»ledighed marts 2025«): an end reaching back to it and its history,
+        # still shorter than the whole series of many years
+        oldest = _period(min(answered))
+        newest = _period(end[-1].period)
+        further = ((newest.year - oldest.year) * 12 + newest.start_month - oldest.start_month) // newest.length
+        longer, whole = store.series_tail(indicator.id, area, breakdown, kind, count + max(0, further))
+        if whole:
+            return longer
+        published = [o for o in longer if o.value is not None]
+        if all(_reaches(longer, published, period, kind) for period in answered):
+            return longer
+    return store.series(indicator.id, area, breakdown, kind=kind)
+
+
+def _made_of_parts(query: Query, request: PeriodRequest, store: Store, indicator: Indicator, area: str,
+                   breakdown: str, kind: str) -> bool:
+    """Whether `answer` gives the period asked as a year or quarter made of the series' parts
+    (»ledige i 2025« of a monthly figure, »i år« so far) and looks up nothing else in the series but
+    its newest period: the aggregate is there, with no fallback that searches the series. Its reads are kept
+    by the store, so `answer` making it again reads nothing twice."""
+    if request.period is None or request.month is not None or request.quarter is not None \
+            or query.intent not in ("value", "change", "why") or query.period.relative == "first_months" \
+            or query.extreme is not None or query.span:
+        return False
+    asked = _period(request.period)
+    if asked.length <= _PERIOD_LENGTH[kind]:
+        return False
+    current, made = observe(store, indicator, area, breakdown, request.period)
+    if current is None and made is not None and (so_far := _so_far(query.period, made)) is not None \
+            and so_far.length not in _PERIOD_LENGTH.values():
+        # »ledighed i år« before the year is over: its months so far, made as `answer` makes them (a
+        # span of a month or a quarter is a period the series itself may hold: not taken here)
+        current, made = aggregate(store, indicator, area, breakdown, so_far)
+    return current is not None and made is not None
+
+
+# The length in months of a period of each kind.
+_PERIOD_LENGTH = {"month": 1, "quarter": 3, "year": 12}
 
 
 def _reaches(end: list[Observation], published: list[Observation], period: str, kind: str) -> bool:
@@ -830,7 +880,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             "quarter" if "quarter" in available and span.length == 12 else None
         if finer is not None:
             kind, development_span = finer, span
-    series = _series_read(query, store, indicator.id, area.code, breakdown, kind, today)
+    series = _series_read(query, store, indicator, area.code, breakdown, kind, today)
     newest = _period(series[-1].period) if series else None
     request = resolve(query.period, today, newest)
     if request.quarter is not None and kind == "month" and \
