@@ -222,6 +222,10 @@ class Answer:
     # No figure for the area asked, nor for the areas named beside it (»i Nordjylland og Syddanmark«): these
     also_without: tuple[Area, ...] = ()
     held_parts: tuple[str, ...] = ()  # the part asked is missing; the area has the figure for these (a few)
+    # The area asked first has no figures for this at all (»ungeledighed i Herlev sammenlignet med
+    # landet«): the area compared with leads, said, and these are where there are figures
+    led_instead: Area | None = None
+    without: tuple[str, ...] = ()  # areas compared with that have no figures for this at all (codes)
     # The newest figure asked of an area whose series stopped long ago (Fanø's langtidsledige in juni
     # 2025): another area (the configured kommune, else hele landet) and its newer period, said.
     newer_elsewhere: tuple[Area, str] | None = None
@@ -835,7 +839,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         query = replace(query, compare=(*query.compare, region.code))
     if query.compare_own and query.area not in (None, default_area) and default_area not in query.compare:
         query = replace(query, compare=(*query.compare, default_area))  # »… end os«
-    area = areas.get(query.area or default_area)
+    area, led_instead = areas.get(query.area or default_area), None
     if query.compare and query.intent != "ranking" and not store.breakdowns(indicator.id, area.code):
         # »sygedagpenge i Herlev, Gladsaxe og Ballerup« said only »ingen tal … i Herlev«: the areas
         # named after it were dropped unsaid. The first one holding the figure leads; the rest are
@@ -843,7 +847,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         held = next((code for code in query.compare if store.breakdowns(indicator.id, code)), None)
         if held is not None:
             query = replace(query, area=held, compare=(area.code, *(c for c in query.compare if c != held)))
-            area = areas.get(held)
+            area, led_instead = areas.get(held), area
     only_area = False
     if query.area is None and area.kind not in indicator.area_kinds and len(indicator.area_kinds) == 1:
         kinds = [a for a in areas if a.kind == indicator.area_kinds[0]]
@@ -1098,6 +1102,9 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         share_indicator=(whole_indicator := catalogue.get(query.share_of) if query.share_of else None),
         share_whole=_published(value_at(whole_indicator, area.code, current.period, ""))
         if whole_indicator else None,
+        led_instead=led_instead, held_in=_held_in(store, indicator, areas, default_area) if led_instead else (),
+        without=tuple(c.area.code for c in comparisons
+                      if c.observation is None and not store.breakdowns(indicator.id, c.area.code)),
     )
 
 
