@@ -476,6 +476,23 @@ def tokenize(text: str) -> list[str]:
     return [token.replace("_", "") for token in _TOKEN.findall(text) if token.strip("_")]
 
 
+# »sygedagpengetallet«, »fleksjobtallene«: a figure's word compounded with »tal« (with or without
+# the linking s) is that figure's word (it was »Det forstod jeg ikke«). Longest ending first.
+_TAL = ("tallene", "tallet", "tal")
+
+
+def _uncompounded(token: str, vocab: Vocabulary) -> str:
+    """The figure's word in a compound of it and »tal« (»ledighedstallet« -> »ledighed«), else the token."""
+    if token in vocab.indicators or not token.endswith("tal") and not token.endswith(("tallet", "tallene")):
+        return token
+    for tail in _TAL:
+        stem = token[:-len(tail)] if token.endswith(tail) else ""
+        for word in (stem, stem[:-1] if stem.endswith("s") else ""):
+            if len(word) > 3 and _fold(word) in vocab.indicators:
+                return word
+    return token
+
+
 # `fold` is pure and a parse folds every n-gram of the question against several tables: each
 # spelling is folded once per process.
 _fold = lru_cache(maxsize=16384)(fold)
@@ -1401,7 +1418,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     """
     vocab = vocab or default_vocabulary()
     threshold, rest, unit = _threshold(text, vocab)
-    tokens = tokenize(rest)
+    tokens = [_uncompounded(token, vocab) for token in tokenize(rest)]
     if not tokens:
         return NotUnderstood(text=text, reason="empty")
     if (social := _social(tokens, vocab)) is not None:
