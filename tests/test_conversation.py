@@ -959,6 +959,9 @@ def test_a_target_question_without_we_keeps_the_area_talked_about(store):
     ("ledighed", "er det godt?", "Ballerup klarer sig dårligere end hele landet på ledighedsprocenten"),
     ("kontanthjælp i Herlev", "er det højt?", "Herlev klarer sig bedre end hele landet på andelen på kontanthjælp"),
     ("sygedagpenge", "er det et problem?", "Antallet siger ikke, hvem der klarer sig bedst"),
+    # »meget«, »mange« (fillers in »hvor meget«) were »Det forstod jeg ikke« here
+    ("ledighed", "er det meget?", "Ballerup klarer sig dårligere end hele landet på ledighedsprocenten"),
+    ("sygedagpenge", "er det mange?", "Antallet siger ikke, hvem der klarer sig bedst"),
 ])
 def test_is_it_good_after_a_figure_compares_it_with_hele_landet(store, first, then, verdict):
     # »Det forstod jeg ikke: »godt««, with »beskæftigelsen«, »fuldtidspersoner« or
