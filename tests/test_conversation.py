@@ -1018,3 +1018,12 @@ def test_where_are_we_after_a_ranking_is_our_place_in_it(store, then):
 def test_where_are_we_without_a_ranking_before_is_no_ranking():
     assert isinstance(parse("hvor er vi"), NotUnderstood)
     assert parse("hvor er vi med fleksjob", context=parse("hvilke kommuner har lavest ledighed")).intent != "ranking"
+
+
+def test_a_follow_up_after_an_area_without_figures_compares_with_what_was_asked(store):
+    # »ungeledighed i Herlev sammenlignet med landet« (Herlev has none: hele landet leads, said) →
+    # »hvad med Ballerup?« compared Ballerup with Herlev, which has none, not with hele landet
+    first, then = chat(store, "ungeledighed i Herlev sammenlignet med landet", "hvad med Ballerup?")
+    assert first.result.led_instead.code == "163"
+    assert then.result.area.code == "151" and [c.area.code for c in then.result.comparisons] == ["000"]
+    assert "Herlev" not in then.text

@@ -94,6 +94,12 @@ class Reply:
                 # (a span, »siden januar«, ends with its `period`: the follow-up's span ends there too)
                 period = None if result.aggregate.so_far else result.aggregate.period
             query = result.query
+            if result.led_instead is not None:
+                # »ungeledighed i Herlev sammenlignet med landet« led with hele landet (Herlev has none):
+                # the talk is still of Herlev beside hele landet, so »hvad med Ballerup?« compares
+                # Ballerup with hele landet, not with Herlev
+                asked = result.led_instead.code
+                query = replace(query, area=asked, compare=(query.area, *(c for c in query.compare if c != asked)))
             if result.extreme is not None and (query.period.is_latest or query.newest_shown):
                 # »hvornår var det højest?« over the whole series: »og i 2025?« is the peak of 2025, not
                 # of the whole series beside juli 2025 (the newest month carried, shifted a year)
