@@ -995,13 +995,6 @@ class Store:
             conn.executemany(
                 "INSERT INTO revisions (indicator, area, period, breakdown, old_value, new_value, "
                 "old_source, new_source, revised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", revisions)
-            # In key order: SQLite adds them to the B-tree page after page instead of all over it
-            # (a run's rows come period by period; inserting them sorted took half the time,
-            # measured). The keys are distinct, so the sort never compares past the four of the key.
-            try:
-                new = sorted(new)
-            except TypeError:  # a key that does not sort (not text): inserted as it came
-                pass
             conn.executemany("INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", new)
             conn.executemany(
                 "UPDATE observations SET value = ?, unit = ?, source = ?, provisional = ?, fetched_at = ? "
