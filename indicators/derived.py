@@ -407,12 +407,13 @@ def refresh_derived(store, catalogue: Catalogue, *, touched: Iterable[str] | Non
         chosen = [f for f in formulas if f in chosen or f.indicator in wanted or f.indicator in downstream]
     if not chosen:
         return DerivedRun(not_computable=tuple(s.indicator for s in skipped))
-    needed = set().union(*(f.inputs for f in chosen)) | {f.indicator for f in chosen}
-    # Only the breakdowns the formulas read or write: at scale an indicator has many more.
-    breakdowns = {t.breakdown for f in chosen for t in (*f.terms, *f.denominator)} | {f.breakdown for f in chosen}
+    # Only the series the formulas read or write, each in its own breakdown: at scale an indicator
+    # has many more, and one indicator's breakdowns are no series of another.
+    series = ({(t.indicator, t.breakdown) for f in chosen for t in (*f.terms, *f.denominator)}
+              | {(f.indicator, f.breakdown) for f in chosen})
     places = None if areas is None else set(areas)
     # Rows, not Observations: at scale this read is hundreds of thousands of input rows.
-    rows = store.observation_rows(needed, breakdowns, places)
+    rows = store.series_rows(series, places)
     results = _compute_rows(chosen, rows, now=now)
     outputs = {(f.indicator, f.breakdown) for f in chosen}
     # key -> whether the stored row is eksempeldata, for the formulas' own indicators

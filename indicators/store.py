@@ -769,7 +769,7 @@ READ_CACHE_ENTRIES = 4096
 # fetched_at), taken in C by a load's column-wise steps instead of a Python loop per row.
 _KEY, _HELD, _SERIES, _PLACE = itemgetter(0, 1, 2, 3), itemgetter(4, 5, 6, 7), itemgetter(0, 3), itemgetter(0, 1)
 _SERIES_KEY = itemgetter(0, 1, 3)  # (indicator, area, breakdown)
-_SOURCE, _VALUE, _PERIOD = (itemgetter(i) for i in (6, 4, 2))
+_SOURCE, _VALUE, _PERIOD, _FETCHED_AT = (itemgetter(i) for i in (6, 4, 2, 8))
 
 
 def _all_storable(rows: list[tuple], this_year: int) -> bool:
@@ -927,6 +927,17 @@ class Store:
              o.fetched_at or now)
             for o in observations
         ]
+        return self.load_rows(rows, now=now, replace_sample=replace_sample, stored=stored)
+
+    def load_rows(self, rows: list[tuple], *, now: str | None = None, replace_sample: bool = False,
+                  stored: StoredRows | None = None, keep_up: bool = True) -> LoadResult:
+        """`load` of rows in the store's column order (`types.rows_of`: the flag an int), the refresh's
+        path, which builds no Observation per value. `keep_up=False`: `stored` is used but not updated
+        with this load's writes, for a caller whose later loads share no key with this one (a
+        refresh's tables, settled together, each key in one table)."""
+        now = now or utc_now()
+        if not all(map(_FETCHED_AT, rows)):  # as `load`: a row with no time of its own gets now's
+            rows = [row if row[8] else (*row[:8], now) for row in rows]
         # The last guard, without a catalogue: the refresh checked each unit's range before.
         this_year = int(now[:4])
         if not _all_storable(rows, this_year):
@@ -992,6 +1003,7 @@ class Store:
                 self._forget_fingerprints(set(map(_SERIES, new)) | {(r[5], r[8]) for r in changed}
                                           | {(s[0], s[2]) for s in emptied})
             # The snapshot follows this load's own writes, so the next table's load may use it too.
+            follow = follow and keep_up
             if follow and new:
                 stored.update(zip(map(_KEY, new), map(_HELD, new)))
                 if SAMPLE_SOURCE in set(map(_SOURCE, new)):
@@ -1592,6 +1604,19 @@ class Store:
         sql = observations_of_sql(len(wanted), None if kinds is None else len(kinds),
                                   None if places is None else len(places))
         return self.db.execute(sql, [*wanted, *(places or []), *(kinds or [])]).fetchall()
+
+    def series_rows(self, series: Iterable[tuple[str, str]], areas: Iterable[str] | None = None) -> list[tuple]:
+        """`observation_rows` of the (indicator, breakdown) series named, and no others: a statement per
+        indicator over its own breakdowns, so no seek is spent on one indicator's breakdown in another
+        (a refresh's derived step names a few series of many indicators, in every area it changed)."""
+        wanted: dict[str, set[str]] = {}
+        for indicator, breakdown in series:
+            wanted.setdefault(indicator, set()).add(breakdown)
+        places = None if areas is None else sorted(set(areas))
+        found: list[tuple] = []
+        for indicator in sorted(wanted):
+            found += self.observation_rows([indicator], wanted[indicator], places)
+        return found
 
     def derived_keys(self, indicators: Iterable[str], areas: Iterable[str] | None = None
                      ) -> dict[tuple[str, str, str, str], str]:

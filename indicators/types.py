@@ -42,9 +42,25 @@ def observations_of_columns(indicator: str, areas: Iterable[str], periods: Itera
                             values: Iterable[float | None], breakdowns: Iterable[str], *, unit: str, source: str,
                             fetched_at: str, provisional: bool = False) -> list[Observation]:
     """One indicator's observations from parallel columns; equal to calling `Observation(...)` per row."""
+    return observations_of_rows(rows_of_columns(indicator, areas, periods, values, breakdowns, unit=unit,
+                                                source=source, fetched_at=fetched_at, provisional=provisional))
+
+
+def rows_of_columns(indicator: str, areas: Iterable[str], periods: Iterable[str],
+                    values: Iterable[float | None], breakdowns: Iterable[str], *, unit: str, source: str,
+                    fetched_at: str, provisional: bool = False) -> list[tuple]:
+    """One indicator's rows in the store's column order from parallel columns, the flag as an int:
+    what a refresh carries from normalising to the store, with no Observation built per value."""
     # The columns zipped into the store's row order in C (`repeat` for the constant ones).
-    return observations_of_rows(zip(repeat(indicator), areas, periods, breakdowns, values, repeat(unit),
-                                    repeat(source), repeat(provisional), repeat(fetched_at)))
+    return list(zip(repeat(indicator), areas, periods, breakdowns, values, repeat(unit), repeat(source),
+                    repeat(int(provisional)), repeat(fetched_at)))
+
+
+def rows_of(observations: Iterable[Observation]) -> list[tuple]:
+    """Observations as rows in the store's column order (indicator, area, period, breakdown, value,
+    unit, source, provisional as an int, fetched_at): `observations_of_rows` undone."""
+    return [(o.indicator, o.area, o.period, o.breakdown, o.value, o.unit, o.source, int(o.provisional),
+             o.fetched_at) for o in observations]
 
 
 def observations_of_rows(rows: Iterable[tuple]) -> list[Observation]:

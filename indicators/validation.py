@@ -18,7 +18,7 @@ from operator import attrgetter, itemgetter
 from indicators import periods
 from indicators.catalogue import Catalogue, Indicator
 from indicators.connectors.http import SourceError
-from indicators.types import Observation
+from indicators.types import Observation, observations_of_rows
 from indicators.wording import wording
 
 # Far above any Danish count of persons, cases or conversations in one period (the population is
@@ -177,6 +177,8 @@ def summary(where: str, problems: Sequence[Problem], count: int, fix: str) -> st
 
 _INDICATOR_VALUE = attrgetter("indicator", "value")
 _PERIOD = attrgetter("period")
+_ROW_INDICATOR_VALUE = itemgetter(0, 4)  # of a row in the store's column order (types.rows_of)
+_ROW_PERIOD = itemgetter(2)
 _VALUE = itemgetter(1)
 
 
@@ -185,14 +187,20 @@ def all_plausible(observations: Sequence[Observation], catalogue: Catalogue, thi
     """True when `problems_in` would find nothing, decided per column: each distinct period once, and
     each run of one indicator's values by type, sum and bounds against its range. False only sends
     the caller to the row-by-row check, which names the rows; it refuses nothing by itself."""
+    return _plausible(observations, _PERIOD, _INDICATOR_VALUE, catalogue, this_year, fetched_in)
+
+
+def _plausible(items: Sequence, period_of: Callable, indicator_value_of: Callable, catalogue: Catalogue,
+               this_year: int, fetched_in: str | None) -> bool:
+    """`all_plausible` of observations or of rows, by the getters of their period and (indicator, value)."""
     try:
-        found = set(map(_PERIOD, observations))
+        found = set(map(period_of, items))
     except TypeError:  # an unhashable period: the row-by-row check names it
         return False
     if not all(type(p) is str and fetched_period_problem(p, this_year, fetched_in) is None for p in found):
         return False
     ranges: dict[str, tuple[float, float]] = {}
-    for indicator, run in groupby(map(_INDICATOR_VALUE, observations), key=itemgetter(0)):
+    for indicator, run in groupby(map(indicator_value_of, items), key=itemgetter(0)):
         low, high = ranges.get(indicator) or ranges.setdefault(indicator, _range_of(indicator, catalogue))
         if not figures_within(list(map(_VALUE, run)), low, high):
             return False
@@ -222,3 +230,13 @@ def check(observations: Sequence[Observation], catalogue: Catalogue, *, this_yea
     found, count = problems_in(observations, catalogue, this_year, row, fetched_in)
     if count:
         raise ValidationError(summary(where, found, count, fix), found, source=source)
+
+
+def check_rows(rows: Sequence[tuple], catalogue: Catalogue, *, this_year: int, where: str, source: str, fix: str,
+               row: Callable[[int, Observation], str] | None = None, fetched_in: str | None = None) -> None:
+    """`check` of rows in the store's column order (`types.rows_of`), the refresh's path: decided per
+    column on the rows; only when that fails are they made observations, for `check`'s own messages."""
+    if _plausible(rows, _ROW_PERIOD, _ROW_INDICATOR_VALUE, catalogue, this_year, fetched_in):
+        return
+    check(observations_of_rows(rows), catalogue, this_year=this_year, where=where, source=source, fix=fix, row=row,
+          fetched_in=fetched_in)

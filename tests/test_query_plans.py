@@ -64,6 +64,8 @@ HOT: list[tuple[str, str, list]] = [
     ("derived: observations of inputs' breakdowns", store_sql.observations_of_sql(2, 1), ["ledige", "ledighedsprocent", ""]),
     ("derived: observations of inputs in the areas a refresh changed", store_sql.observations_of_sql(2, 1, 2),
      ["ledige", "ledighedsprocent", "101", "151", ""]),
+    ("derived: one input indicator's own breakdowns in the areas a refresh changed (Store.series_rows)",
+     store_sql.observations_of_sql(1, 2, 2), ["fuldtidspersoner", "101", "151", "ydelse=A-dagpenge", ""]),
     ("derived: stored keys a formula made", store_sql.derived_keys_sql(2), ["ledige", "sygedagpenge"]),
     ("derived: stored keys a formula made in the areas a refresh changed", store_sql.derived_keys_sql(2, 2),
      ["ledige", "sygedagpenge", "101", "151"]),

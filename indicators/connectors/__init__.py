@@ -3,6 +3,8 @@
 `plan()` is pure: it turns the catalogue's source entries into the queries to send. `fetch()`
 does the I/O, through `indicators.connectors.http` only. `normalise()` is pure again: a fetched
 answer becomes a list of `Observation`s, or a `SourceError` that says what the catalogue lacks.
+A connector may also offer `normalise_rows()`, the same as rows in the store's column order
+(`types.rows_of`); the refresh uses it where it exists, and builds no Observation per value then.
 """
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ from indicators.connectors.rows import (
     ValueProblem,
     parse_value,
 )
-from indicators.types import Observation, observations_of_columns
+from indicators.types import Observation, observations_of_rows, rows_of_columns
 from indicators.wording import wording
 
 NAME = "jobindsats"
@@ -161,11 +161,15 @@ class JobindsatsConnector:
     # -- normalise (pure) ----------------------------------------------------------------------
 
     def normalise(self, answer: Answer, areas: Areas, fetched_at: str) -> list[Observation]:
+        return observations_of_rows(self.normalise_rows(answer, areas, fetched_at))
+
+    def normalise_rows(self, answer: Answer, areas: Areas, fetched_at: str) -> list[tuple]:
+        """As `normalise`, as rows in the store's column order (`types.rows_of_columns`): the refresh's path."""
         # The area names met so far, kept across the queries of a run: every answer names the
         # same hundred areas, and folding them again per query was a tenth of normalising.
         if self._area_codes is None or self._area_codes[0] is not areas:
             self._area_codes = (areas, {})
-        return normalise(answer, areas, fetched_at, area_codes=self._area_codes[1])
+        return normalise_rows(answer, areas, fetched_at, area_codes=self._area_codes[1])
 
 
 def parse_spec(body: Any, table: str) -> TableSpec:
@@ -295,7 +299,13 @@ def _gather(column: Sequence, positions: list[int] | None) -> Sequence:
 
 def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
               area_codes: dict[object, str | None] | None = None) -> list[Observation]:
-    """The answers of one query as observations: area names to DST codes, labels to breakdowns.
+    """The answers of one query as observations: area names to DST codes, labels to breakdowns."""
+    return observations_of_rows(normalise_rows(answer, areas, fetched_at, area_codes=area_codes))
+
+
+def normalise_rows(answer: Answer, areas: Areas, fetched_at: str, *,
+                   area_codes: dict[object, str | None] | None = None) -> list[tuple]:
+    """The answers of one query as rows in the store's column order (`types.rows_of_columns`).
 
     Column by column: each distinct period is decoded and each distinct area name looked up once,
     rows are grouped by their label set, and a label set is placed once per wanted entry.
@@ -445,7 +455,7 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
                                [_gather(cols[m], positions) for m in measures])
             groups.setdefault(labels, []).append(segment)
 
-    observations: list[Observation] = []
+    observations: list[tuple] = []
     source = source_name(table)
     for number, item in enumerate(query.wanted):
         labels_map = LabelMap(item.source.breakdowns)
@@ -479,8 +489,8 @@ def normalise(answer: Answer, areas: Areas, fetched_at: str, *,
         if not values:
             continue
         codes, decoded, breakdowns = zip(*values)
-        observations += observations_of_columns(item.indicator.id, codes, decoded, values.values(), breakdowns,
-                                                unit=item.indicator.unit, source=source, fetched_at=fetched_at)
+        observations += rows_of_columns(item.indicator.id, codes, decoded, values.values(), breakdowns,
+                                        unit=item.indicator.unit, source=source, fetched_at=fetched_at)
     return observations
 
 
