@@ -2043,3 +2043,11 @@ def test_a_ranking_of_a_year_by_a_part_no_kommune_has_says_there_are_no_figures(
     assert result.result.ranking is not None and not result.result.ranking.rows
     assert "Der er ingen tal for ledighedsprocenten (Kvinder) for kommunerne" in result.text
     assert "der mangler tal for" not in result.text
+
+
+def test_where_people_come_from_is_not_read_as_where_the_figures_come_from(store):
+    # »hvor kommer tallet for ledighed fra« asks the source; »hvor kommer de ledige fra« does not,
+    # and is not answered as if it did (nor with a figure)
+    assert ask(store, "hvor kommer tallet for ledighed fra").text.startswith("*Hvor kommer tallene for ledige")
+    other = ask(store, "hvor kommer de ledige fra")
+    assert "Hvor kommer tallene" not in other.text and "805" not in other.text

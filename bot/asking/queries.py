@@ -481,6 +481,27 @@ def tokenize(text: str) -> list[str]:
 _TAL = ("tallene", "tallet", "tal")
 
 
+# »hvor kommer tallet for ledighed fra«, »hvor er ledighedstallet fra«: where a figure's numbers come
+# from, asked around its name. Read as »hvor kommer tallene fra« before it (it answered the figure,
+# with »kommer« set aside, or with nothing said at all).
+_SOURCE_VERBS = frozenset({"kommer", "stammer", "er"})
+_BEFORE_FIGURE = frozenset({"tallet", "tallene", "tal", "for", "til", "om", "paa", "på", "bag", "de", "det"})
+
+
+def _source_question(tokens: list[str], typed: list[str]) -> list[str]:
+    """`tokens` with a question about where a figure's numbers come from, asked around the figure's
+    name, put as »hvor <verb> tallene fra <figure …>«; other questions as they are. Only where a word
+    of »tal« is typed: »hvor kommer de ledige fra« asks something else."""
+    if len(tokens) < 4 or tokens[0] != "hvor" or tokens[1] not in _SOURCE_VERBS or tokens[-1] != "fra" \
+            or not any(w.endswith(("tal", "tallet", "tallene")) and w != "antal" for w in typed[2:-1]):
+        return tokens
+    middle = tokens[2:-1]
+    while middle and middle[0] in _BEFORE_FIGURE:
+        middle = middle[1:]
+    # (»hvor kommer tallet fra?« names no figure: »tallet« is the one talked about, kept as it is)
+    return ["hvor", tokens[1], "tallene", "fra", *middle] if middle else tokens
+
+
 def _uncompounded(token: str, vocab: Vocabulary) -> str:
     """The figure's word in a compound of it and »tal« (»ledighedstallet« -> »ledighed«), else the token."""
     if token in vocab.indicators or not token.endswith("tal") and not token.endswith(("tallet", "tallene")):
@@ -1418,7 +1439,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     """
     vocab = vocab or default_vocabulary()
     threshold, rest, unit = _threshold(text, vocab)
-    tokens = [_uncompounded(token, vocab) for token in tokenize(rest)]
+    tokens = _source_question([_uncompounded(token, vocab) for token in tokenize(rest)], tokenize(rest))
     if not tokens:
         return NotUnderstood(text=text, reason="empty")
     if (social := _social(tokens, vocab)) is not None:
