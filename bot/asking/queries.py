@@ -261,6 +261,9 @@ class Vocabulary:
     glossary_bare: frozenset[str] = frozenset()  # "hvad er" before one of `glossary_bare_terms`
     glossary_bare_terms: frozenset[str] = frozenset()  # "målsti": »hvad er målsti« asks its meaning
     this_figure: frozenset[str] = frozenset()  # "det", "tallet": the figure talked about
+    number_endings: tuple[str, ...] = ()  # "tallet": »ledighedstallet« is »ledighed« (`_uncompounded`)
+    source_verbs: frozenset[str] = frozenset()  # "kommer" in »hvor kommer … fra« (`_source_question`)
+    source_lead: frozenset[str] = frozenset()  # "tallet", "for": before the figure's name in it
     upcoming: frozenset[str] = frozenset()  # "næste", "hvornår kommer": the next figures asked
     place_followup: frozenset[str] = frozenset()  # "hvor er vi" after a ranking: the own place in it
     area_sounds: tuple[tuple[str, str], ...] = ()  # ("x", "ks"): letters alike in a place name
@@ -389,6 +392,9 @@ class Vocabulary:
             glossary_bare=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("bare", ())),
             glossary_bare_terms=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("bare_terms", ())),
             this_figure=frozenset(fold(w) for w in data.get("this_figure", ())),
+            number_endings=tuple(fold(w) for w in data.get("number_endings", ())),
+            source_verbs=frozenset(fold(w) for w in data.get("source_verbs", ())),
+            source_lead=frozenset(fold(w) for w in data.get("source_lead", ())),
             upcoming=frozenset(fold(w) for w in data.get("upcoming", ())),
             place_followup=frozenset(fold(w) for w in data.get("place_followup", ())),
             area_sounds=sounds,
@@ -476,27 +482,16 @@ def tokenize(text: str) -> list[str]:
     return [token.replace("_", "") for token in _TOKEN.findall(text) if token.strip("_")]
 
 
-# »sygedagpengetallet«, »fleksjobtallene«: a figure's word compounded with »tal« (with or without
-# the linking s) is that figure's word (it was »Det forstod jeg ikke«). Longest ending first.
-_TAL = ("tallene", "tallet", "tal")
-
-
-# »hvor kommer tallet for ledighed fra«, »hvor er ledighedstallet fra«: where a figure's numbers come
-# from, asked around its name. Read as »hvor kommer tallene fra« before it (it answered the figure,
-# with »kommer« set aside, or with nothing said at all).
-_SOURCE_VERBS = frozenset({"kommer", "stammer", "er"})
-_BEFORE_FIGURE = frozenset({"tallet", "tallene", "tal", "for", "til", "om", "paa", "på", "bag", "de", "det"})
-
-
-def _source_question(tokens: list[str], typed: list[str]) -> list[str]:
+def _source_question(tokens: list[str], typed: list[str], vocab: Vocabulary) -> list[str]:
     """`tokens` with a question about where a figure's numbers come from, asked around the figure's
-    name, put as »hvor <verb> tallene fra <figure …>«; other questions as they are. Only where a word
-    of »tal« is typed: »hvor kommer de ledige fra« asks something else."""
-    if len(tokens) < 4 or tokens[0] != "hvor" or tokens[1] not in _SOURCE_VERBS or tokens[-1] != "fra" \
-            or not any(w.endswith(("tal", "tallet", "tallene")) and w != "antal" for w in typed[2:-1]):
+    name (»hvor kommer tallet for ledighed fra«), put as »hvor <verb> tallene fra <figure …>«; other
+    questions as they are. Only where a word of »tal« is typed (`typed`, before `_uncompounded`):
+    »hvor kommer de ledige fra« asks something else."""
+    if len(tokens) < 4 or tokens[0] != "hvor" or tokens[1] not in vocab.source_verbs or tokens[-1] != "fra" \
+            or not any(w.endswith(vocab.number_endings) and w != "antal" for w in typed[2:-1]):
         return tokens
     middle = tokens[2:-1]
-    while middle and middle[0] in _BEFORE_FIGURE:
+    while middle and middle[0] in vocab.source_lead:
         middle = middle[1:]
     # (»hvor kommer tallet fra?« names no figure: »tallet« is the one talked about, kept as it is)
     return ["hvor", tokens[1], "tallene", "fra", *middle] if middle else tokens
@@ -504,10 +499,10 @@ def _source_question(tokens: list[str], typed: list[str]) -> list[str]:
 
 def _uncompounded(token: str, vocab: Vocabulary) -> str:
     """The figure's word in a compound of it and »tal« (»ledighedstallet« -> »ledighed«), else the token."""
-    if token in vocab.indicators or not token.endswith("tal") and not token.endswith(("tallet", "tallene")):
+    if token in vocab.indicators or not token.endswith(vocab.number_endings):
         return token
-    for tail in _TAL:
-        stem = token[:-len(tail)] if token.endswith(tail) else ""
+    for ending in vocab.number_endings:
+        stem = token[:-len(ending)] if token.endswith(ending) else ""
         for word in (stem, stem[:-1] if stem.endswith("s") else ""):
             if len(word) > 3 and _fold(word) in vocab.indicators:
                 return word
@@ -1439,7 +1434,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     """
     vocab = vocab or default_vocabulary()
     threshold, rest, unit = _threshold(text, vocab)
-    tokens = _source_question([_uncompounded(token, vocab) for token in tokenize(rest)], tokenize(rest))
+    typed = tokenize(rest)
+    tokens = _source_question([_uncompounded(token, vocab) for token in typed], typed, vocab)
     if not tokens:
         return NotUnderstood(text=text, reason="empty")
     if (social := _social(tokens, vocab)) is not None:
