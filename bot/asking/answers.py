@@ -17,7 +17,7 @@ from itertools import combinations
 from bot.asking.queries import PeriodRequest, Query
 from indicators import periods
 from indicators.catalogue import Areas, BreakdownKind, Catalogue, Indicator, fold
-from indicators.periods import Period
+from indicators.periods import LENGTH_OF_KIND, Period
 from indicators.store import Store
 from indicators.types import SAMPLE_SOURCE, Area, Observation, observations_of_rows, parse_breakdown
 
@@ -692,19 +692,15 @@ def _made_of_parts(query: Query, request: PeriodRequest, store: Store, indicator
             or query.extreme is not None or query.span:
         return False
     asked = _period(request.period)
-    if asked.length <= _PERIOD_LENGTH[kind]:
+    if asked.length <= LENGTH_OF_KIND[kind]:
         return False
     current, made = observe(store, indicator, area, breakdown, request.period)
     if current is None and made is not None and (so_far := _so_far(query.period, made)) is not None \
-            and so_far.length not in _PERIOD_LENGTH.values():
+            and so_far.length not in LENGTH_OF_KIND.values():
         # »ledighed i år« before the year is over: its months so far, made as `answer` makes them (a
         # span of a month or a quarter is a period the series itself may hold: not taken here)
         current, made = aggregate(store, indicator, area, breakdown, so_far)
     return current is not None and made is not None
-
-
-# The length in months of a period of each kind.
-_PERIOD_LENGTH = {"month": 1, "quarter": 3, "year": 12}
 
 
 def _reaches(end: list[Observation], published: list[Observation], period: str, kind: str) -> bool:
