@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -177,6 +177,7 @@ class Answer:
     # (januar 2026, the period the answer counts from), said
     base_unpublished: tuple[str, str] | None = None
     first: str | None = None  # the series' first period with data, when the period asked begins before it
+    first_kind: str | None = None  # `first` begins only this kind of period ("month"): another begins earlier
     previous: Change | None = None  # against the period before
     last_year: Change | None = None  # against the same period a year earlier
     rate_indicator: Indicator | None = None
@@ -531,14 +532,22 @@ def pick(series: list[Observation], request: PeriodRequest) -> tuple[Observation
     return published[-1], False
 
 
-def _first(series: list[Observation], request: PeriodRequest) -> str | None:
+def _first(series: list[Observation], request: PeriodRequest,
+           whole: Callable[[], list[Observation]]) -> dict:
     """The series' first period with data when the period asked begins before it (»ledighed 2019«
-    of figures from august 2021): the reply says where they begin."""
+    of figures from august 2021): the reply says where they begin. `series` holds one kind of
+    period; `whole` reads every kind, and where another kind begins earlier (befolkningen: months
+    from oktober 2021, quarters from 2008), the reply says that its kind begins then (`first_kind`):
+    »tallene begynder i oktober 2021« would not be true. Answer's fields `first`, `first_kind`."""
     first = next((o.period for o in series if o.value is not None), None)
     if first is None or request.period is None:
-        return None
+        return {}
     asked, begins = _period(request.period), _period(first)
-    return first if (asked.year, asked.start_month) < (begins.year, begins.start_month) else None
+    if (asked.year, asked.start_month) >= (begins.year, begins.start_month):
+        return {}
+    earliest = next((_period(o.period) for o in whole() if o.value is not None), begins)
+    earlier = (earliest.year, earliest.start_month) < (begins.year, begins.start_month)
+    return {"first": first, "first_kind": begins.kind if earlier else None}
 
 
 def _so_far(asked: PeriodRequest, made: Aggregate) -> Period | None:
@@ -881,6 +890,9 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         if finer is not None:
             kind, development_span = finer, span
     series = _series_read(query, store, indicator, area.code, breakdown, kind, today)
+
+    def whole() -> list[Observation]:
+        return store.series(indicator.id, area.code, breakdown)
     newest = _period(series[-1].period) if series else None
     request = resolve(query.period, today, newest)
     if request.quarter is not None and kind == "month" and \
@@ -919,7 +931,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             made = None  # no whole quarter at all (a figure published from juli 2026): the newest, said
         if made is not None and current is None:
             return Answer(query=query, indicator=indicator, area=area, observation=None, aggregate=made,
-                          missing_breakdown=missing_breakdown, first=_first(series, request))
+                          missing_breakdown=missing_breakdown, **_first(series, request, whole))
         fell_back = current is None
         if current is None:
             current, fell_back = pick(series, request)
@@ -1075,7 +1087,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         and parse_breakdown(asked_breakdown).items() < parse_breakdown(breakdown).items() else None
     return Answer(
         query=query, indicator=indicator, area=area, observation=current,
-        requested=request if fell_back else None, first=_first(series, request) if fell_back else None,
+        requested=request if fell_back else None, **(_first(series, request, whole) if fell_back else {}),
         unpublished=not_whole or (None if fell_back else _unpublished(query.period, p, today)),
         base_unpublished=base_unpublished,
         # (a span has no period just before it to compare with, and its year before is made as it is)
