@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import logging
+import struct
 import textwrap
 import threading
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -404,15 +405,35 @@ def draw_png(spec: ChartSpec | BarSpec) -> bytes:
     canvas = draw_figure(spec).canvas
     canvas.draw()
     # The chart is opaque (a white figure): RGB holds the same pixels as matplotlib's RGBA in a
-    # quarter fewer bytes to filter and compress. zlib level 3: a third of the encoding time of the
-    # default level for a few per cent more bytes (charts are small anyway).
+    # quarter fewer bytes to compress.
     width, height = canvas.get_width_height(physical=True)
     image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
     if spec.footnote:
         draw_footnote(image, spec.footnote)
-    buffer = io.BytesIO()
-    image.save(buffer, format="png", compress_level=3, dpi=(DPI, DPI))
-    return buffer.getvalue()
+    return png_bytes(image.tobytes(), width, height, DPI)
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))
+
+
+def png_bytes(rgb: bytes, width: int, height: int, dpi: int, level: int = 3) -> bytes:
+    """An 8-bit RGB picture (`rgb`: its rows top to bottom, 3 bytes a pixel) as a PNG with its
+    resolution: the same pixels Pillow's PNG writer stores. Every row is stored unfiltered: a
+    chart's flat colours compress as well that way (a sixth fewer bytes than Pillow's choice of
+    a filter per row, at zlib level 3), and Pillow's trying of five filters on every row was
+    half of a chart's encoding time (~3 of ~6 ms for 800 x 450)."""
+    stride = width * 3
+    rows = b"".join([b"\0" + rgb[at:at + stride] for at in range(0, stride * height, stride)])
+    per_metre = round(dpi / 0.0254)
+    return b"".join((
+        b"\x89PNG\r\n\x1a\n",
+        # width, height, 8 bits a channel, colour type 2 (RGB), deflate, filter method 0, not interlaced
+        _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
+        _png_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),  # pixels a metre
+        _png_chunk(b"IDAT", zlib.compress(rows, level)),
+        _png_chunk(b"IEND", b""),
+    ))
 
 
 def draw_figure(spec: ChartSpec | BarSpec):
