@@ -146,9 +146,22 @@ class Catalogue:
 @dataclass(frozen=True)
 class Areas:
     by_code: dict[str, Area]
+    # `ranked`'s answers, made once per kind (and region) for the life of the table, which never changes.
+    _ranked: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __iter__(self):
         return iter(self.by_code.values())
+
+    def ranked(self, kind: str, region: str | None = None) -> tuple[tuple[Area, ...], tuple[str, ...], dict[str, Area]]:
+        """The areas of one kind (kommuner of one region, when `region` is given), in table order,
+        with their codes and a code -> area lookup: what every ranking reads, made once, not per
+        question (the caller must not change the lookup)."""
+        key = (kind, region)
+        found = self._ranked.get(key)
+        if found is None:
+            areas = tuple(a for a in self.by_code.values() if a.kind == kind and (region is None or a.region == region))
+            found = self._ranked[key] = (areas, tuple(a.code for a in areas), {a.code: a for a in areas})
+        return found
 
     def __len__(self) -> int:
         return len(self.by_code)

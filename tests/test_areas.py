@@ -16,6 +16,19 @@ def test_the_area_table_has_the_country_five_regions_and_98_kommuner():
     assert all(a.region in regions for a in areas.kommuner())
 
 
+def test_the_areas_a_ranking_reads_are_made_once_in_table_order():
+    # Every ranking reads the kommuner (or one region's) as a list, their codes and a lookup: made
+    # once per kind and region, not per question (a tenth of a ranking's Python, issue 18).
+    areas = default_areas()
+    kommuner, codes, by_code = areas.ranked("kommune")
+    assert list(kommuner) == areas.kommuner() and codes == tuple(a.code for a in areas.kommuner())
+    assert all(by_code[a.code] is a for a in kommuner) and len(by_code) == 98
+    hovedstaden, codes_84, _ = areas.ranked("kommune", "084")
+    assert len(hovedstaden) == 29 and {a.region for a in hovedstaden} == {"084"} and set(codes_84) < set(codes)
+    assert list(areas.ranked("region")[0]) == [a for a in areas if a.kind == "region"]
+    assert areas.ranked("kommune")[2] is by_code  # the same lookup again, not a new one
+
+
 @pytest.mark.parametrize(
     ("typed", "code"),
     [("landet", "000"), ("hele landet", "000"), ("DK", "000"), ("Kbh", "101"), ("København", "101"),

@@ -105,6 +105,22 @@ class Ranked:
     observation: Observation
 
 
+_SET_RANKED_AREA, _SET_RANKED_OBSERVATION = Ranked.area.__set__, Ranked.observation.__set__
+
+
+def _ranked_rows(pairs: Iterable[tuple[Area, Observation]]) -> tuple[Ranked, ...]:
+    """`Ranked(area, observation)` of each pair, built as `observations_of_rows` builds observations
+    (its slots set directly): a ranking makes one per area, 98 of them."""
+    new = object.__new__
+    built = []
+    for area, observation in pairs:
+        row = new(Ranked)
+        _SET_RANKED_AREA(row, area)
+        _SET_RANKED_OBSERVATION(row, observation)
+        built.append(row)
+    return tuple(built)
+
+
 @dataclass(frozen=True)
 class Ranking:
     """Areas of one kind ordered by one indicator for one period."""
@@ -1160,10 +1176,8 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         # »top 3 i Region Hovedstaden«: that region's kommuner (it ranked all 98 without a word),
         # with the configured kommune's place when it is one of them
         within, own_code = named, default_area
-    ranked = [a for a in areas if a.kind == query.area_kind
-              and (within is None or query.area_kind != "kommune" or a.region == within.code)]
-    codes = [a.code for a in ranked]
-    by_code = {a.code: a for a in ranked}
+    _, codes, by_code = areas.ranked(query.area_kind, within.code if within is not None
+                                     and query.area_kind == "kommune" else None)
     own = areas.get(own_code) if own_code in by_code else None
     breakdown = query.breakdown
     kind = {"month": "month", "quarter": "quarter", "year": "year"}[indicator.frequency]
@@ -1283,13 +1297,13 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         values = {o.area: o for o in store.cross_section(indicator.id, [period], codes, breakdown)} if period else {}
     descending = query.order in ("high", "most") or (query.order == "place" and indicator.better != "lower") \
         or (query.order == "worst" and indicator.better == "lower")
-    # The codes sorted first, then one Ranked each: no attribute chains per comparison key.
-    if descending:
-        order = sorted(values, key=lambda code: (-values[code].value, by_code[code].name))
-    else:
-        order = sorted(values, key=lambda code: (values[code].value, by_code[code].name))
-    rows = [Ranked(by_code[code], values[code]) for code in order]
-    place = order.index(own.code) + 1 if own and own.code in values else None
+    # Sorted by (value, name) keys made in one pass (no key function called per area); the index
+    # keeps the order of equal keys as a stable sort of `values` would.
+    sign = -1 if descending else 1
+    keyed = sorted([(sign * o.value, by_code[code].name, index, code, o)
+                    for index, (code, o) in enumerate(values.items())])
+    rows = _ranked_rows([(by_code[k[3]], k[4]) for k in keyed])
+    place = next((n for n, k in enumerate(keyed, 1) if k[3] == own.code), None) if own and own.code in values else None
     national = None
     if period and made is not None and made.so_far:
         national, _ = aggregate(store, indicator, "000", breakdown, periods.Period(int(period), 1, made.months))
@@ -1303,7 +1317,7 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         top = min(meeting, THRESHOLD_LISTED)
     return Ranking(
         indicator=indicator, period=period, order=query.order or "high", descending=descending,
-        rows=tuple(rows), top=top, own=own, own_place=place, national=national,
+        rows=rows, top=top, own=own, own_place=place, national=national,
         ranked_from=catalogue.get(query.ranked_from) if query.ranked_from else None,
         area_kind=query.area_kind, within=within if query.area_kind == "kommune" else None,
         without_data=len(codes) - len(rows), aggregate=made,
