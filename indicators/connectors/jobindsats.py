@@ -8,9 +8,9 @@ discretionised (not published) and is stored as missing, never 0.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -351,28 +351,38 @@ def normalise_rows(answer: Answer, areas: Areas, fetched_at: str, *,
                 raise EmptyAnswer(wording("source_failed", source="jobindsats", table=table, problem=problem, fix=fix),
                                   source=NAME, table=table)
             raise fail(problem, fix)
-        # Period and area come first, then the dimension labels, then the measures.
-        first_value = min(measures)
-        for i in range(2, first_value):
-            if all(_is_value(r[i]) for r in body_rows if isinstance(r, list) and len(r) > i):
-                first_value = i
-                break
         # A malformed row stops the answer there; the rows before it are checked first, as a
         # row-by-row reading would have met them.
         short = _first_short_row(body_rows, len(columns))
         rows = body_rows if short is None else body_rows[:short]
+        cols = list(zip(*rows)) if rows else []
+        # Period and area come first, then the dimension labels, then the measures.
+        first_value = min(measures)
+        for i in range(2, first_value):
+            # (with no short row every row has every column: the transposed column is the same cells)
+            if _all_values(cols[i] if short is None else
+                           [r[i] for r in body_rows if isinstance(r, list) and len(r) > i]):
+                first_value = i
+                break
         if rows:
-            cols = list(zip(*rows))
             # Period, area and labels are text (a label may be null); a list or an object there is
-            # no answer to read, and could not be looked up.
-            for number, column in enumerate(cols[:first_value]):
-                if not set(map(type, column)) <= (_TEXT if number < 2 else _LABEL):
-                    at = next(i for i, c in enumerate(column) if type(c) not in (_TEXT if number < 2 else _LABEL))
-                    raise fail(wording("jobindsats_not_text", cell=str(column[at])[:40], column=columns[number],
-                                       row=str(rows[at])[:120]), wording("jobindsats_fix_shape"))
+            # no answer to read, and could not be looked up. Checked on each column's distinct
+            # cells (which looking them up needs anyway); a cell that cannot be in a set is no text.
+            try:
+                distinct = [set(column) for column in cols[:first_value]]
+            except TypeError:
+                distinct = None
+            if distinct is None or not all(set(map(type, cells)) <= (_TEXT if number < 2 else _LABEL)
+                                           for number, cells in enumerate(distinct)):
+                for number, column in enumerate(cols[:first_value]):
+                    if not set(map(type, column)) <= (_TEXT if number < 2 else _LABEL):
+                        at = next(i for i, c in enumerate(column) if type(c) not in (_TEXT if number < 2 else _LABEL))
+                        raise fail(wording("jobindsats_not_text", cell=str(column[at])[:40], column=columns[number],
+                                           row=str(rows[at])[:120]), wording("jobindsats_fix_shape"))
             period_col, area_col = cols[0], cols[1]
+            periods_here, areas_here = distinct[0], distinct[1]
             bad_period = bad_area = len(rows)
-            for cell in set(period_col):
+            for cell in periods_here:
                 if cell not in period_of:
                     # `2026QMAT02` is the mean of the four quarters up to 2026Q02, not that quarter's
                     # figure: stored as 2026-Q2 it would be answered as the quarter's.
@@ -383,7 +393,7 @@ def normalise_rows(answer: Answer, areas: Areas, fetched_at: str, *,
                         period_of[cell] = str(periods.from_source(str(cell)))
                     except periods.PeriodError:
                         bad_period = min(bad_period, period_col.index(cell))
-            for cell in set(area_col):
+            for cell in areas_here:
                 if cell not in area_of:
                     if vocabulary is None:
                         vocabulary = areas.vocabulary()
@@ -397,9 +407,9 @@ def normalise_rows(answer: Answer, areas: Areas, fetched_at: str, *,
                 raise fail(wording("jobindsats_unknown_area", area=area_col[bad_area]), wording("jobindsats_fix_area"))
             kind = SELECTION_KINDS.get(selection) if selection else None
             if kind is not None:
-                found = {area_of[cell] for cell in set(area_col)}
+                found = {area_of[cell] for cell in areas_here}
                 if not any(areas.by_code[code].kind == kind for code in found if code in areas.by_code):
-                    named = ", ".join(sorted(str(cell) for cell in set(area_col))[:5])
+                    named = ", ".join(sorted(str(cell) for cell in areas_here)[:5])
                     raise fail(wording("jobindsats_other_areas", selection=_selection_text(selection), areas=named,
                                        kind=wording(f"area_kind_{kind}")),
                                wording("jobindsats_fix_shape"))
@@ -459,9 +469,7 @@ def normalise_rows(answer: Answer, areas: Areas, fetched_at: str, *,
     source = source_name(table)
     for number, item in enumerate(query.wanted):
         labels_map = LabelMap(item.source.breakdowns)
-        keys = []
-        cells = []
-        placed_segments: list[_Segment] = []
+        placed_groups: list[tuple[str, list[_Segment]]] = []
         for labels, segments in groups.items():
             placed = labels_map.place(labels)
             if placed.unknown:
@@ -471,20 +479,28 @@ def normalise_rows(answer: Answer, areas: Areas, fetched_at: str, *,
                             area=row[1], period=row[0]),
                     wording("jobindsats_fix_label", where=item.where),
                 )
-            if placed.breakdown is None:
-                continue
-            for segment in segments:
-                keys.extend(zip(segment.codes, segment.periods, repeat(placed.breakdown)))
-                cells.extend(segment.cells[number])
-                placed_segments.append(segment)
+            if placed.breakdown is not None:
+                placed_groups.append((placed.breakdown, segments))
+        placed_segments = [segment for _, segments in placed_groups for segment in segments]
+        cells = list(_joined(segment.cells[number] for segment in placed_segments))
         if not set(map(type, cells)) <= _PLAIN_CELLS:
             cells = _parse_cells(cells, placed_segments, number, item.source.measure, fail)
+        if len({breakdown for breakdown, _ in placed_groups}) == len(placed_groups):
+            # Each breakdown from one label set, whose rows name each area and period once (twins
+            # were dropped above): no two rows meet on a key, so the columns go to rows as they are.
+            observations += rows_of_columns(
+                item.indicator.id, _joined(s.codes for s in placed_segments),
+                _joined(s.periods for s in placed_segments), cells,
+                _joined(repeat(breakdown, len(s.codes)) for breakdown, segments in placed_groups for s in segments),
+                unit=item.indicator.unit, source=source, fetched_at=fetched_at)
+            continue
+        keys = list(_joined(zip(segment.codes, segment.periods, repeat(breakdown))
+                            for breakdown, segments in placed_groups for segment in segments))
         values = dict(zip(keys, cells))
         if len(values) != len(keys):
             # Rows that land on one key are summed (two labels to one breakdown, two area spellings).
             tally = Tally()
-            for (code, period, breakdown), value in zip(keys, cells):
-                tally.add(code, period, breakdown, value)
+            tally.add_all(keys, cells)
             values = tally.values
         if not values:
             continue
@@ -492,6 +508,19 @@ def normalise_rows(answer: Answer, areas: Areas, fetched_at: str, *,
         observations += rows_of_columns(item.indicator.id, codes, decoded, values.values(), breakdowns,
                                         unit=item.indicator.unit, source=source, fetched_at=fetched_at)
     return observations
+
+
+def _joined(columns: Iterable[Sequence]) -> Iterator:
+    """Columns one after another, without copying a lone one."""
+    return chain.from_iterable(columns)
+
+
+_NUMBERS = frozenset({float, int, type(None)})
+
+
+def _all_values(cells: Sequence) -> bool:
+    """Every cell is a value (`_is_value`); a column of JSON numbers and nulls is known by its types."""
+    return set(map(type, cells)) <= _NUMBERS or all(map(_is_value, cells))
 
 
 def _same_figure(a: object, b: object) -> bool:

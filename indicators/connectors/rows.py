@@ -9,7 +9,7 @@ a listed series would silently change a published figure.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from indicators.catalogue import fold
@@ -107,6 +107,9 @@ def parse_value(cell: object, *, decimal_comma: bool = True) -> float | None:
         raise ValueProblem(wording("value_not_number", cell=cell)) from None
 
 
+_ABSENT = object()
+
+
 class Tally:
     """One source entry's values by (area, period, breakdown).
 
@@ -125,6 +128,17 @@ class Tally:
         else:
             old = values[key]
             values[key] = None if old is None or value is None else old + value
+
+    def add_all(self, keys: Iterable[tuple[str, str, str]], values: Iterable[float | None]) -> None:
+        """`add` of each (area, period, breakdown) key and its value, in one loop."""
+        found = self.values
+        absent = found.get
+        for key, value in zip(keys, values):
+            old = absent(key, _ABSENT)
+            if old is _ABSENT:
+                found[key] = value
+            else:
+                found[key] = None if old is None or value is None else old + value
 
     def __len__(self) -> int:
         return len(self.values)
