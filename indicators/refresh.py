@@ -391,7 +391,15 @@ class _Table:
     waiting: list = field(default_factory=list)
 
     def add(self, answer) -> None:
-        spelled = _as_bytes(answer) if self.digest is not None else None
+        if self.digest is None:
+            return
+        # An answer that knows the digest of its bytes as sent (Jobindsats) is spelled by it and
+        # its question: spelling every decoded body out again cost a fortieth of a full refresh.
+        spelling = getattr(answer, "spelling", None)
+        shown = spelling() if spelling is not None else None
+        spelled = _as_bytes(answer if shown is None else shown[0])
+        if spelled is not None and shown is not None:
+            spelled += shown[1]
         if spelled is None:
             self.digest = None
         else:

@@ -177,6 +177,12 @@ class HttpClient:
         response = self.request("GET", path, params=params, table=table)
         return self.decode_json(response, table)
 
+    def get_json_as_sent(self, path: str, params: Mapping[str, str] | None = None, *,
+                         table: str = "") -> tuple[Any, bytes]:
+        """`get_json`, and the body's bytes as they came (what a refresh fingerprints)."""
+        response = self.request("GET", path, params=params, table=table)
+        return self.decode_json(response, table), response.content
+
     def decode_json(self, response: httpx.Response, table: str) -> Any:
         import orjson  # loaded with the first answer, not with every import
 

@@ -8,8 +8,9 @@ discretionised (not published) and is stored as missing, never 0.
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
@@ -86,6 +87,13 @@ class Answer:
     bodies: tuple[Any, ...]  # one decoded /v3/data body per area selection
     # The area selection each body answers, e.g. ("_nykom", "*"); () when not known (a test's answer).
     selections: tuple[tuple[str, str], ...] = ()
+    # A digest of the bodies' bytes as they came, which decoding them is a function of; None when
+    # not known (a test's answer). A refresh fingerprints the answer by it, not by the decoded bodies.
+    sent: bytes | None = field(default=None, compare=False, repr=False)
+
+    def spelling(self) -> tuple[Any, bytes] | None:
+        """What identifies this answer for a fingerprint: the question and the bodies' digest."""
+        return None if self.sent is None else ((self.query, self.selections), self.sent)
 
 
 def source_name(table: str) -> str:
@@ -149,14 +157,17 @@ class JobindsatsConnector:
         params = {"mgroup.*": "*", f"period.{period_type}": f"latest:{count}"}
         params.update({f"hierarchy.{key}": value for key, value in query.hierarchy})
         bodies = []
+        sent = hashlib.blake2b(digest_size=20)
         selections = area_selections(spec)
         for hierarchy, selection in selections:
-            body = self.http.get_json(
+            body, raw = self.http.get_json_as_sent(
                 f"data/{query.table}", {**params, f"hierarchy.{hierarchy}": selection, "format": "json"},
                 table=query.table,
             )
             bodies.append(body)
-        return Answer(query, tuple(bodies), tuple(selections))
+            sent.update(len(raw).to_bytes(8, "big"))
+            sent.update(raw)
+        return Answer(query, tuple(bodies), tuple(selections), sent=sent.digest())
 
     # -- normalise (pure) ----------------------------------------------------------------------
 
