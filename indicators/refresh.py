@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from itertools import groupby
+from itertools import chain, groupby
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -519,13 +519,13 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
             checked[table] = observations
         except SourceError as error:
             failures[table] = error
-    everything = [o for observations in checked.values() for o in observations]
+    everything = list(chain.from_iterable(checked.values()))
     # The stored rows of the run's series, read once: settling and every table's load use them.
     held = store.stored_rows(everything)
     kept_of: dict[str, int] = {}
     for table, observations in list(checked.items()):
         checked[table], kept_of[table] = keep_figures_rows(observations, held)
-    everything = [o for observations in checked.values() for o in observations]
+    everything = list(chain.from_iterable(checked.values()))
     kept_values = sum(kept_of.values())
     # Settled together, so that of two tables giving the same key the catalogue's preferred one wins.
     kept, _ = settle_rows(everything, held, ranks(catalogue), mark_provisional=True)
