@@ -712,3 +712,36 @@ def statbank_connector(server: ReplayServer, *, policy=None, sleep=None, this_ye
     return statbank.StatbankConnector(statbank.client(
         server.statbank_url, policy=policy or RetryPolicy(attempts=2, backoff=0.01, timeout=5), **extra),
         this_year=this_year)
+
+
+class ReplayProcess:
+    """`with ReplayProcess() as server:` -> the replay server in a process of its own, as a real
+    source is another machine: its work then does not compete with the client's for one process's
+    interpreter lock (what the refresh benchmark times). `jobindsats_url`, `statbank_url`, `token`
+    as `ReplayServer`; no scripted faults and no `requests` log (they live in the other process)."""
+
+    def __init__(self, *, token: str = TOKEN):
+        self.token = token
+        self.process = None
+        self.jobindsats_url = self.statbank_url = ""
+
+    def __enter__(self) -> Self:
+        import subprocess
+        import sys
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.replay", "--port", "0", "--token", self.token], cwd=REPO,
+            stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()  # the server's settings, once it listens
+        settings = dict(part.split("=", 1) for part in line.split())
+        if "JOBINDSATS_API_URL" not in settings:
+            self.__exit__()
+            raise RuntimeError(f"the replay server did not start: {line!r}")
+        self.jobindsats_url, self.statbank_url = settings["JOBINDSATS_API_URL"], settings["STATBANK_API_URL"]
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process.stdout.close()
