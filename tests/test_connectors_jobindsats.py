@@ -114,6 +114,17 @@ def test_a_list_object_or_number_where_text_belongs_fails_with_the_row_not_a_tra
         normalise(answer([entry("ledige", "y25i01")], body), AREAS, FETCHED)
 
 
+@pytest.mark.parametrize("columns, says", [
+    (["Periode", "Antal ledige fuldtidspersoner", "Område"], "område 5.0 findes ikke"),
+    (["Antal ledige fuldtidspersoner", "Område", "Periode"], "periode 5.0 er ikke et periode-id"),
+])
+def test_a_measure_named_as_the_period_or_area_column_fails_the_table_not_with_a_traceback(columns, says):
+    row = {"Periode": "2026M05", "Område": "Ballerup", "Antal ledige fuldtidspersoner": 5.0}
+    body = {"columns": columns, "rows": [[row[c] for c in columns]]}
+    with pytest.raises(SourceError, match=says):
+        normalise(answer([entry("ledige", "y25i01")], body), AREAS, FETCHED)
+
+
 @pytest.mark.parametrize("periods", [["M"], [{"periodtype_id": "M", "values": None}]])
 def test_a_table_description_in_another_shape_says_it_offers_no_periods(periods):
     spec = parse_spec({"table_id": "y25i01", "periods": periods, "dimensions": "_omrade"}, "y25i01")

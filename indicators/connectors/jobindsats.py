@@ -391,7 +391,10 @@ def normalise_rows(answer: Answer, areas: Areas, fetched_at: str, *,
                         raise fail(wording("jobindsats_not_text", cell=str(column[at])[:40], column=columns[number],
                                            row=str(rows[at])[:120]), wording("jobindsats_fix_shape"))
             period_col, area_col = cols[0], cols[1]
-            periods_here, areas_here = distinct[0], distinct[1]
+            # (a measure named as the period or area column leaves that column unchecked above)
+            known = distinct or []
+            periods_here = known[0] if len(known) > 0 else set(period_col)
+            areas_here = known[1] if len(known) > 1 else set(area_col)
             bad_period = bad_area = len(rows)
             for cell in periods_here:
                 if cell not in period_of:
