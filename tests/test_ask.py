@@ -2051,3 +2051,36 @@ def test_where_people_come_from_is_not_read_as_where_the_figures_come_from(store
     assert ask(store, "hvor kommer tallet for ledighed fra").text.startswith("*Hvor kommer tallene for ledige")
     other = ask(store, "hvor kommer de ledige fra")
     assert "Hvor kommer tallene" not in other.text and "805" not in other.text
+
+
+@pytest.mark.parametrize(("question", "headline"), [
+    # »ift« (i forhold til) between two periods: it answered the second with the first set aside
+    # (»ledighed juni ift maj« gave maj 2026, »juni« named as not understood), or a year too early
+    ("ledighed juni ift maj", "*Ledige i Ballerup, maj 2026 til juni 2026:"),
+    ("ledigheden i år ift sidste år", "*Ledige i Ballerup, januar–juli 2025 til januar–juli 2026:"),
+    ("sygedagpenge q2 ifht q1", "*Sygedagpenge mv. i Ballerup, 1. kvt. 2026 til 2. kvt. 2026:")])
+def test_ift_between_two_periods_compares_them(store, question, headline):
+    result = ask(store, question)
+    assert result.result.query.unused == ()
+    assert result.text.startswith(headline)
+
+
+@pytest.mark.parametrize("question", ["hvor ligger vi på ledighed ift andre kommuner",
+                                      "ledighed sammenlignet med andre kommuner",
+                                      "hvordan klarer vi os på ledighed ift de andre kommuner"])
+def test_other_kommuner_asks_the_own_place_among_them(store, question):
+    # »andre« was read as the samtaler's målgruppe Øvrige: »Der er ingen tal for ledighedsprocenten
+    # (Øvrige) for kommunerne i databasen, så jeg kan ikke lave en rangering.«
+    result = ask(store, question)
+    ranking = result.result.ranking
+    assert ranking is not None and ranking.indicator.id == "ledighedsprocent" and len(ranking.rows) == 98
+    assert result.result.query.breakdown == "" and result.result.query.order == "place"
+    assert f"Ballerup er nr. {ranking.own_place} af 98" in result.text
+
+
+def test_a_ranking_with_no_order_named_ranks_a_count_by_its_rate(store):
+    # »ledighed kommunerne« ranked the count of ledige (København first) and said »der er ingen andel
+    # for ledige at sammenligne på«, though the ledighedsprocent is that share
+    result = ask(store, "ledighed kommunerne")
+    assert result.result.ranking.indicator.id == "ledighedsprocent"
+    assert "ingen andel" not in result.text

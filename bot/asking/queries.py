@@ -1291,7 +1291,9 @@ def _intent(r: _Reading, has_indicator: bool) -> str:
         # »sygedagpenge i år sammenlignet med sidste år, og når vi målet?«: the change (the target's
         # line comes with it); as a target question it declined this year's average unsaid.
         return "change"
-    if "target" in intents:
+    if "target" in intents and not (r.comparing and r.area_kind and has_indicator):
+        # (»hvordan klarer vi os på sygedagpenge ift andre kommuner«: the place among them; as a
+        # target question the kommuner were passed over unsaid)
         return "target"
     if r.order or r.area_kind:
         return "ranking"
@@ -1531,6 +1533,10 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         r.extreme_year = any(_phrase(tokens, i, vocab.when_year)[0] for i in range(len(tokens))) if asked_when \
             else context.extreme_year
     _judged(r)
+    if r.area_kind and r.order is None and r.comparing and not r.compare and r.threshold is None:
+        # »ledighed sammenlignet med andre kommuner«: the own place among them (it listed the five
+        # with the most ledige, said to have no rate to compare on)
+        r.order = "place"
     named_something = bool(r.areas or r.compare or not r.period.is_latest or r.base or r.intents
                            or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind or r.own_region
                            or r.compare_own or r.own_asked or r.verdict)
@@ -1777,8 +1783,10 @@ def _original_words(text: str, capitals: bool = False) -> dict[str, str]:
 def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab: Vocabulary, *,
            assumed: bool = False, followup: bool = False, top: int | None = None, status: str = "") -> Query:
     indicator, ranked_from = r.indicator, None
+    # (»ledighed kommunerne«, no order named: the default order, by the rate; it ranked the count of
+    # ledige, said to have no rate to compare on)
     by_size = r.order in ("high", "low") or (r.order in ("place", "worst") and not followup) \
-        or (r.order is None and r.top == ALL_AREAS)  # »ledigheden i alle kommuner«: fairly, by the rate
+        or (r.order is None and (r.top == ALL_AREAS or not followup))  # »ledigheden i alle kommuner«: fairly, by the rate
     if intent == "ranking" and by_size and indicator in vocab.rates and not r.wants_rate:
         # Kommuner of different size compare fairly by their rate: "laveste ledighed" and "hvor
         # ligger vi på ledighed" rank ledighedsprocenten; "flest ledige" keeps the count, and so
