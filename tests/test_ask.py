@@ -1395,6 +1395,23 @@ def test_da_with_a_superlative_asks_when_not_which_kommune(store):
     assert ask(store, "hvilken kommune havde flest ledige da").result.ranking is not None
 
 
+@pytest.mark.parametrize(("question", "within", "start"), [
+    ("hvornår toppede ledigheden", None, "*Ledige i Ballerup: højest i "),
+    ("toppede ledigheden i 2025?", "2025-", "*Ledige i Ballerup: højest i "),
+    ("hvornår var lavpunktet for ledigheden", None, "*Ledige i Ballerup: lavest i ")])
+def test_a_peak_word_asks_when_the_series_was_highest(store, question, within, start):
+    # »toppede« was named as not understood and the newest month (or 2025's average) given
+    result = ask(store, question)
+    series = [o for o in store.series("ledige", "151", "", kind="month") if o.value is not None
+              and o.period.startswith(within or "")]
+    pick = min if "lavest" in start else max
+    assert result.result.ranking is None and result.result.query.unused == ()
+    assert result.result.extreme.value == pick(o.value for o in series)
+    assert result.text.startswith(start)
+    # which kommune peaked is still a ranking
+    assert ask(store, "hvilken kommune toppede ledigheden i juli").result.ranking is not None
+
+
 def test_which_year_compares_whole_years_as_a_year_is_answered(store):
     result = ask(store, "hvilket år var ledighedsprocenten lavest")
     year = result.result.extreme.period

@@ -222,6 +222,7 @@ class Vocabulary:
     thresholds: re.Pattern | None = None
     threshold_ops: dict[str, str] = field(default_factory=dict)
     ranking_comparative: dict[str, str] = field(default_factory=dict)  # "højere" beside "kommuner" -> "high"
+    peaked: dict[str, str] = field(default_factory=dict)  # "toppede": when the series was highest -> "high"
     part_figures: dict[str, str] = field(default_factory=dict)  # "ledige|alder=18-29 år" -> "ledige_unge"
     value_figures: dict[str, str] = field(default_factory=dict)  # "ydelse=Førtidspension" -> "fuldtidspersoner"
     # "ledige" -> ("konjunkturprognose", "maal", "Ledighed"): the forecast of it and that part of the forecast
@@ -368,6 +369,7 @@ class Vocabulary:
             thresholds=_threshold_pattern(data.get("thresholds", {})),
             threshold_ops={fold_letters(word): op for word, op in data.get("thresholds", {}).items()},
             ranking_comparative={fold(k): v for k, v in data.get("ranking_comparative", {}).items()},
+            peaked={fold(k): v for k, v in data.get("peaked", {}).items()},
             ago_units={fold(k): v for k, v in data.get("ago", {}).get("units", {}).items()},
             ago_numbers={fold(k): v for k, v in data.get("ago", {}).get("numbers", {}).items()},
             recent=frozenset(fold(w) for w in data.get("ago", {}).get("recent", [])),
@@ -709,6 +711,7 @@ class _Reading:
     indicator_words: str = ""  # the words that named `indicator` (folded)
     base_carried: bool = False  # `base` is the question before's (a follow-up naming no period to compare)
     moved_asked: bool = False  # a word of how the figure moved (»steget«, »flere«, »udvikling«)
+    peaked: bool = False  # »toppede«: a superlative that asks when (Vocabulary.peaked)
 
 
 def _after_since(tokens: list[str], i: int, vocab: Vocabulary, words: frozenset[str] | None = None) -> bool:
@@ -1139,6 +1142,11 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if when:  # read with the superlative (parse): »hvilket år var ledigheden lavest«
             i += used
             continue
+        if token in vocab.peaked:
+            # »toppede ledigheden i 2025?«: when it was highest, as »hvornår … højest« (parse)
+            r.order, r.peaked = r.order or vocab.peaked[token], True
+            i += 1
+            continue
         r.unknown.append(token)
         i += 1
     return r
@@ -1523,7 +1531,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     if context is not None and context.intent == "ranking" and r.order is None \
             and _phrase(tokens, 0, vocab.place_followup)[1] == len(tokens):
         r.order = "place"  # »hvilke kommuner har lavest ledighed« … »hvor er vi?«: our place in that list
-    asked_when = any(_phrase(tokens, i, vocab.when)[0] for i in range(len(tokens)))
+    asked_when = r.peaked or any(_phrase(tokens, i, vocab.when)[0] for i in range(len(tokens)))
     if r.order in EXTREMES and r.area_kind is None and not r.areas[1:] and (not r.compare or asked_when) and (
             asked_when or (context is not None and context.extreme and r.indicator is None)):
         # »hvornår var ledigheden højest« (and »og lavest?« after it): when the own series peaked,
