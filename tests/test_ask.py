@@ -2101,3 +2101,28 @@ def test_a_ranking_with_no_order_named_ranks_a_count_by_its_rate(store):
     result = ask(store, "ledighed kommunerne")
     assert result.result.ranking.indicator.id == "ledighedsprocent"
     assert "ingen andel" not in result.text
+
+
+@pytest.mark.parametrize(("question", "indicator", "intent"), [
+    # each was »Det forstod jeg ikke: »ledighedsniveauet«« with three figures suggested
+    ("ledighedsniveauet", "ledige", "value"),
+    ("ungeledighedsniveauet", "ungeledighed", "value"),
+    ("hvad er sygedagpengeniveauet i 2. kvartal", "sygedagpenge", "value"),
+    ("fleksjobniveauet", "fleksjob", "value"),
+    ("ledighedsudviklingen", "ledige", "development"),
+    ("ledighedskurven", "ledige", "development"),
+    # (»vis ledighedsgrafen« was guessed as »ledighedsprocenten«: its level, no development)
+    ("vis ledighedsgrafen", "ledige", "development"),
+    ("hvordan går det med fleksjobmålet", "fleksjob", "target"),
+    ("sygedagpengemålet", "sygedagpenge", "target")])
+def test_a_figure_compounded_with_a_known_word_is_the_two_words(store, question, indicator, intent):
+    result = ask(store, question)
+    assert isinstance(result.result.query, Query), result.text
+    assert (result.result.query.indicator, result.result.query.intent) == (indicator, intent)
+    assert result.result.query.unused == ()
+
+
+def test_a_rate_compounded_with_a_figure_that_has_none_is_said():
+    # »langtidsledighedsprocenten«: langtidsledige have no rate; the count, with »procenten« named
+    query = parse("langtidsledighedsprocenten")
+    assert query.indicator == "langtidsledige" and query.unused == ("procenten",)

@@ -263,6 +263,7 @@ class Vocabulary:
     glossary_bare_terms: frozenset[str] = frozenset()  # "målsti": »hvad er målsti« asks its meaning
     this_figure: frozenset[str] = frozenset()  # "det", "tallet": the figure talked about
     number_endings: tuple[str, ...] = ()  # "tallet": »ledighedstallet« is »ledighed« (`_uncompounded`)
+    compound_endings: tuple[str, ...] = ()  # "niveauet": »ledighedsniveauet« is »ledighed niveauet«
     source_verbs: frozenset[str] = frozenset()  # "kommer" in »hvor kommer … fra« (`_source_question`)
     source_lead: frozenset[str] = frozenset()  # "tallet", "for": before the figure's name in it
     upcoming: frozenset[str] = frozenset()  # "næste", "hvornår kommer": the next figures asked
@@ -395,6 +396,7 @@ class Vocabulary:
             glossary_bare_terms=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("bare_terms", ())),
             this_figure=frozenset(fold(w) for w in data.get("this_figure", ())),
             number_endings=tuple(fold(w) for w in data.get("number_endings", ())),
+            compound_endings=tuple(sorted((fold(w) for w in data.get("compound_endings", ())), key=len, reverse=True)),
             source_verbs=frozenset(fold(w) for w in data.get("source_verbs", ())),
             source_lead=frozenset(fold(w) for w in data.get("source_lead", ())),
             upcoming=frozenset(fold(w) for w in data.get("upcoming", ())),
@@ -499,16 +501,19 @@ def _source_question(tokens: list[str], typed: list[str], vocab: Vocabulary) -> 
     return ["hvor", tokens[1], "tallene", "fra", *middle] if middle else tokens
 
 
-def _uncompounded(token: str, vocab: Vocabulary) -> str:
-    """The figure's word in a compound of it and »tal« (»ledighedstallet« -> »ledighed«), else the token."""
-    if token in vocab.indicators or not token.endswith(vocab.number_endings):
-        return token
-    for ending in vocab.number_endings:
+def _uncompounded(token: str, vocab: Vocabulary) -> list[str]:
+    """The figure's word in a compound of it and »tal« (»ledighedstallet« -> »ledighed«), the figure's
+    word and the other in a compound of it and a word of `compound_endings` (»ledighedsniveauet« ->
+    »ledighed«, »niveauet«), else the token."""
+    if token in vocab.indicators or token in vocab.breakdown_values or token in vocab.intents \
+            or not token.endswith(vocab.number_endings + vocab.compound_endings):
+        return [token]
+    for ending in (*vocab.number_endings, *vocab.compound_endings):
         stem = token[:-len(ending)] if token.endswith(ending) else ""
         for word in (stem, stem[:-1] if stem.endswith("s") else ""):
             if len(word) > 3 and _fold(word) in vocab.indicators:
-                return word
-    return token
+                return [word] if ending in vocab.number_endings else [word, ending]
+    return [token]
 
 
 # `fold` is pure and a parse folds every n-gram of the question against several tables: each
@@ -1445,7 +1450,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     vocab = vocab or default_vocabulary()
     threshold, rest, unit = _threshold(text, vocab)
     typed = tokenize(rest)
-    tokens = _source_question([_uncompounded(token, vocab) for token in typed], typed, vocab)
+    tokens = _source_question([word for token in typed for word in _uncompounded(token, vocab)], typed, vocab)
     if not tokens:
         return NotUnderstood(text=text, reason="empty")
     if (social := _social(tokens, vocab)) is not None:
