@@ -1027,3 +1027,23 @@ def test_a_follow_up_after_an_area_without_figures_compares_with_what_was_asked(
     assert first.result.led_instead.code == "163"
     assert then.result.area.code == "151" and [c.area.code for c in then.result.comparisons] == ["000"]
     assert "Herlev" not in then.text
+
+
+@pytest.mark.parametrize("then", ["hvor er vi?", "hvor er vi placeret?", "og hvor ligger vi?"])
+def test_where_are_we_after_a_ranking_leads_with_the_own_place(store, then):
+    # it repeated the top 5 with »Ballerup er nr. 14 af 98« under them: the question before, answered again
+    first, place = chat(store, "hvilke kommuner har den højeste ledighed", then)
+    own = first.result.ranking.own_place
+    rows = place.result.ranking.rows
+    assert place.text.startswith(f"*Ledighedsprocenten, juli 2026: Ballerup er nr. {own} af 98 kommuner med ")
+    assert rows[0].area.name not in place.text  # no top 5: the places around the own one
+    assert f"Nr. {own - 1} {rows[own - 2].area.name}:" in place.text
+    assert f"Nr. {own + 1} {rows[own].area.name}:" in place.text
+
+
+def test_where_are_we_after_another_kommunes_place_is_the_own_kommune(store):
+    # »hvor ligger Herlev?« … »hvor er vi placeret?« answered Herlev's place again
+    *_, herlev, ours = chat(store, "hvilke kommuner har den højeste ledighed", "hvor ligger Herlev?",
+                            "hvor er vi placeret?")
+    assert "Herlev er nr." in herlev.text
+    assert ours.result.ranking.own.code == "151" and "Ballerup er nr." in ours.text

@@ -144,6 +144,9 @@ class Query:
     # that group, what to tell when the figure answered is of it; see Answer.narrowed)
     narrowed: tuple[str, str] | None = None
     upcoming: bool = False  # »hvornår kommer de næste tal«: when the next come, which no source says
+    # »hvor er vi?«, »hvor ligger vi?« after a ranking: the own place is the answer, led with (the
+    # ranking repeated with the place under it answered the question before again)
+    place_asked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -717,6 +720,7 @@ class _Reading:
     base_carried: bool = False  # `base` is the question before's (a follow-up naming no period to compare)
     moved_asked: bool = False  # a word of how the figure moved (»steget«, »flere«, »udvikling«)
     peaked: bool = False  # »toppede«: a superlative that asks when (Vocabulary.peaked)
+    place_asked: bool = False  # »hvor er vi?« after a ranking (Query.place_asked)
 
 
 def _after_since(tokens: list[str], i: int, vocab: Vocabulary, words: frozenset[str] | None = None) -> bool:
@@ -1536,6 +1540,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     if context is not None and context.intent == "ranking" and r.order is None \
             and _phrase(tokens, 0, vocab.place_followup)[1] == len(tokens):
         r.order = "place"  # »hvilke kommuner har lavest ledighed« … »hvor er vi?«: our place in that list
+        r.place_asked = True
     asked_when = r.peaked or any(_phrase(tokens, i, vocab.when)[0] for i in range(len(tokens)))
     if r.order in EXTREMES and r.area_kind is None and not r.areas[1:] and (not r.compare or asked_when) and (
             asked_when or (context is not None and context.extreme and r.indicator is None)):
@@ -1867,7 +1872,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         verdict=verdict,
         status=status, needed=r.needed, newest_shown=r.newest_shown,
         target_asked=intent != "target" and "target" in r.intents and not verdict, share_of=share_of,
-        span=span,
+        span=span, place_asked=r.place_asked and intent == "ranking",
     )
 
 
@@ -1975,6 +1980,10 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         # »sygedagpenge« … »og landet?« … »hvorfor er vi bagud?«, »når vi målet?«: »vi« is the kommune
         # whose targets they are (it answered for hele landet, which has none, with »ikke sat noget mål«)
         r.own_asked = r.own_asked or any(_phrase(tokens, i, vocab.own_area)[0] for i in range(len(tokens)))
+    if not named_area and context.intent == "ranking" and r.order == "place" and not r.own_asked:
+        # »hvor ligger Herlev?« … »hvor er vi placeret?«: »vi« is the own kommune (Herlev was answered again)
+        tokens = tokenize(text)
+        r.own_asked = any(_phrase(tokens, i, vocab.own_area)[0] for i in range(len(tokens)))
     if not r.areas and r.own_region != "area" and not r.own_first and not r.own_asked:
         # (»og regionen?« names the area, as »og i Aarhus?« does: not a region beside the one before)
         r.areas = [context.area] if context.area else []
@@ -2036,6 +2045,7 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
             # »hvem har flest i regionen?« … »og hvor ligger vi?«: our place in that list (it
             # listed all kommuner the other way round: »nr. 65 af 96« after »nr. 13 af 29«)
             r.order = context.order
+            r.place_asked = True
         if context.intent == "ranking" and context.own_region == "within" \
                 and not (named_area or r.area_kind or r.own_region):
             r.own_region = "area"  # (»hvad med os?«, »og i maj?« after it: still the region's kommuner)
