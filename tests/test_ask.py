@@ -2126,3 +2126,13 @@ def test_a_rate_compounded_with_a_figure_that_has_none_is_said():
     # »langtidsledighedsprocenten«: langtidsledige have no rate; the count, with »procenten« named
     query = parse("langtidsledighedsprocenten")
     assert query.indicator == "langtidsledige" and query.unused == ("procenten",)
+
+
+@pytest.mark.parametrize(("question", "part"), [("hvor mange aktivitetsparate er der", "Aktivitetsparat"),
+                                               ("jobparate", "Jobparat")])
+def test_a_visitation_alone_is_read_from_the_kontanthjaelp_of_maalgrupperne(store, question, part):
+    # »Det forstod jeg ikke.« without a word named, and »den officielle ungeledighed« suggested
+    result = ask(store, question)
+    assert result.result.query.indicator == "fuldtidspersoner"
+    assert result.result.query.breakdown == f"visitation={part};ydelse=Kontanthjælp"
+    assert result.result.observation.value is not None

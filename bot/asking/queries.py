@@ -228,6 +228,7 @@ class Vocabulary:
     peaked: dict[str, str] = field(default_factory=dict)  # "toppede": when the series was highest -> "high"
     part_figures: dict[str, str] = field(default_factory=dict)  # "ledige|alder=18-29 år" -> "ledige_unge"
     value_figures: dict[str, str] = field(default_factory=dict)  # "ydelse=Førtidspension" -> "fuldtidspersoner"
+    value_figure_parts: dict[str, tuple[str, str]] = field(default_factory=dict)  # "visitation" -> ("ydelse", "Kontanthjælp")
     # "ledige" -> ("konjunkturprognose", "maal", "Ledighed"): the forecast of it and that part of the forecast
     forecast_parts: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     value_figure_words: dict[str, frozenset[str]] = field(default_factory=dict)  # "status" -> {"kom", …}
@@ -336,6 +337,7 @@ class Vocabulary:
             whole_year=frozenset(fold(w) for w in data.get("whole_year", [])),
             part_figures=dict(data.get("part_figures", {})),
             value_figures=dict(data.get("value_figures", {})),
+            value_figure_parts={k: tuple(v.split("=", 1)) for k, v in data.get("value_figure_parts", {}).items()},
             negation=frozenset(fold(w) for w in data.get("negation", [])),
             open_period=frozenset(fold(w) for w in data.get("open_period", [])),
             all_areas=frozenset(all_areas),
@@ -1589,6 +1591,11 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
                 vocab.indicator_breakdowns.get(figure, ()))):
             # (»hvor stor en andel af de ledige er på dagpenge« is read before: a share of ledige)
             r.indicator = figure
+            for key in list(r.breakdown):
+                # »hvor mange aktivitetsparate«: the visitation is published within the kontanthjælp only
+                implied = vocab.value_figure_parts.get(key)
+                if implied is not None and implied[0] in vocab.indicator_breakdowns.get(figure, ()):
+                    r.breakdown.setdefault(*implied)
     if r.indicator_part and r.indicator is not None and not r.parts:
         # »hvor mange går fra sygedagpenge til job«: »sygedagpenge« is a part of the figure the other
         # part (status=Job) is read from, afgangsraten (figure 7.2); it answered sygedagpenge mv. with
