@@ -2136,3 +2136,15 @@ def test_a_visitation_alone_is_read_from_the_kontanthjaelp_of_maalgrupperne(stor
     assert result.result.query.indicator == "fuldtidspersoner"
     assert result.result.query.breakdown == f"visitation={part};ydelse=Kontanthjælp"
     assert result.result.observation.value is not None
+
+
+def test_last_year_at_the_same_time_is_a_year_before_the_newest(store):
+    # it answered 2025's average with »samme« and »tid« named as not understood
+    result = ask(store, "hvor mange ledige havde vi sidste år på samme tid")
+    assert result.result.observation.period == "2025-07" and result.result.query.unused == ()
+
+
+def test_halter_asks_about_the_target(store):
+    # »halter vi på sygedagpenge?« gave the target's line with »halter« named as not understood
+    result = ask(store, "halter vi på sygedagpenge?")
+    assert result.result.query.intent == "target" and result.result.query.unused == ()
