@@ -2148,3 +2148,20 @@ def test_halter_asks_about_the_target(store):
     # »halter vi på sygedagpenge?« gave the target's line with »halter« named as not understood
     result = ask(store, "halter vi på sygedagpenge?")
     assert result.result.query.intent == "target" and result.result.query.unused == ()
+
+
+@pytest.mark.parametrize(("question", "first", "last"), [
+    ("giv mig ledighedstallene for 2025 måned for måned", "2025-01", "2025-12"),
+    ("samtaler måned for måned i 2025", "2025-01", "2025-12")])
+def test_month_by_month_is_the_development(store, question, first, last):
+    # it answered 2025's average (of samtaler the sum), the words passed over unsaid
+    result = ask(store, question)
+    assert result.result.query.intent == "development"
+    assert (result.result.development.against.period, result.result.observation.period) == (first, last)
+
+
+@pytest.mark.parametrize("question", ["hvordan ser det ud", "hvad er det nyeste"])
+def test_how_does_it_look_is_the_overview(store, question):
+    # »Det forstod jeg ikke.« with no word named
+    assert parse(question).intent == "target"
+    assert "Der er ikke sat nogen mål i Faktabot endnu" in ask(store, question).text
