@@ -2165,3 +2165,9 @@ def test_how_does_it_look_is_the_overview(store, question):
     # »Det forstod jeg ikke.« with no word named
     assert parse(question).intent == "target"
     assert "Der er ikke sat nogen mål i Faktabot endnu" in ask(store, question).text
+
+
+def test_since_new_year_is_since_january(store):
+    # »nytår« was named as not understood and the newest month given
+    result = ask(store, "ledighed siden nytår")
+    assert result.result.query.unused == () and result.text.startswith("*Ledige i Ballerup, januar 2026 til juli 2026:")
