@@ -1412,6 +1412,21 @@ def test_a_peak_word_asks_when_the_series_was_highest(store, question, within, s
     assert ask(store, "hvilken kommune toppede ledigheden i juli").result.ranking is not None
 
 
+@pytest.mark.parametrize(("question", "high"), [("hvad er den højeste ledighed vi har haft", True),
+                                              ("højeste ledighed nogensinde", True),
+                                              ("rekordlav ledighed?", False)])
+def test_a_superlative_of_the_own_series_is_its_peak_not_a_ranking(store, question, high):
+    # the first two ranked the 98 kommuner for juli 2026 (»nogensinde« named as not understood); the
+    # third gave the newest month with »rekordlav« named
+    result = ask(store, question)
+    series = [o.value for o in store.series("ledige", "151", "", kind="month") if o.value is not None]
+    assert result.result.ranking is None and result.result.query.unused == ()
+    assert result.result.extreme.value == (max(series) if high else min(series))
+    # beside »kommuner« it is still the ranking, and the word not made is named
+    ranked = ask(store, "hvilke kommuner har den højeste ledighed nogensinde").result
+    assert ranked.ranking is not None and ranked.query.unused == ("nogensinde",)
+
+
 def test_which_year_compares_whole_years_as_a_year_is_answered(store):
     result = ask(store, "hvilket år var ledighedsprocenten lavest")
     year = result.result.extreme.period

@@ -217,6 +217,7 @@ class Vocabulary:
     count_comparatives: frozenset[str] = frozenset()  # "flere", "færre": with "end <area>" a comparison
     when: frozenset[str] = frozenset()  # "hvornår": with a superlative, the series' high or low
     when_year: frozenset[str] = frozenset()  # "hvilket år": the high or low of whole years
+    own_series: frozenset[str] = frozenset()  # "nogensinde": with a superlative, the series' high or low
     # "indvandrer" -> ("vestlig", note): a word the figures hold only a part of, unless the question names it
     narrowed: dict[str, tuple[str, str]] = field(default_factory=dict)
     descriptive: frozenset[str] = frozenset()  # "høj", "lav": nothing in a why or development question
@@ -368,6 +369,7 @@ class Vocabulary:
             count_comparatives=frozenset(fold(w) for w in data.get("count_comparatives", [])),
             when=frozenset(fold(w) for w in data.get("when", [])),
             when_year=frozenset(fold(w) for w in data.get("when_year", [])),
+            own_series=frozenset(fold(w) for w in data.get("own_series", [])),
             descriptive=frozenset(fold(w) for w in data.get("descriptive", [])),
             narrowed={fold(word): (fold(entry["unless"]), entry["note"])
                       for word, entry in data.get("narrowed", {}).items()},
@@ -723,6 +725,7 @@ class _Reading:
     moved_asked: bool = False  # a word of how the figure moved (»steget«, »flere«, »udvikling«)
     peaked: bool = False  # »toppede«: a superlative that asks when (Vocabulary.peaked)
     place_asked: bool = False  # »hvor er vi?« after a ranking (Query.place_asked)
+    own_series_word: str = ""  # »nogensinde«: a superlative of the own series (Vocabulary.own_series)
 
 
 def _after_since(tokens: list[str], i: int, vocab: Vocabulary, words: frozenset[str] | None = None) -> bool:
@@ -1153,6 +1156,10 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if when:  # read with the superlative (parse): »hvilket år var ledigheden lavest«
             i += used
             continue
+        if token in vocab.own_series:
+            r.own_series_word = r.own_series_word or token  # »højeste ledighed nogensinde«: read in parse
+            i += 1
+            continue
         if token in vocab.peaked:
             # »toppede ledigheden i 2025?«: when it was highest, as »hvornår … højest« (parse)
             r.order, r.peaked = r.order or vocab.peaked[token], True
@@ -1543,7 +1550,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
             and _phrase(tokens, 0, vocab.place_followup)[1] == len(tokens):
         r.order = "place"  # »hvilke kommuner har lavest ledighed« … »hvor er vi?«: our place in that list
         r.place_asked = True
-    asked_when = r.peaked or any(_phrase(tokens, i, vocab.when)[0] for i in range(len(tokens)))
+    asked_when = r.peaked or any(_phrase(tokens, i, vocab.when)[0] or _phrase(tokens, i, vocab.own_series)[0]
+                                 for i in range(len(tokens)))
     if r.order in EXTREMES and r.area_kind is None and not r.areas[1:] and (not r.compare or asked_when) and (
             asked_when or (context is not None and context.extreme and r.indicator is None)):
         # »hvornår var ledigheden højest« (and »og lavest?« after it): when the own series peaked,
@@ -1552,6 +1560,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         r.intents.add("development")
         r.extreme_year = any(_phrase(tokens, i, vocab.when_year)[0] for i in range(len(tokens))) if asked_when \
             else context.extreme_year
+    if r.own_series_word and r.extreme is None:
+        r.unused.append(r.own_series_word)  # (»hvilke kommuner har den højeste ledighed nogensinde«: not made)
     _judged(r)
     if r.area_kind and r.order is None and r.comparing and not r.compare and r.threshold is None:
         # »ledighed sammenlignet med andre kommuner«: the own place among them (it listed the five
