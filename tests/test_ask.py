@@ -2186,3 +2186,19 @@ def test_since_new_year_is_since_january(store):
     # »nytår« was named as not understood and the newest month given
     result = ask(store, "ledighed siden nytår")
     assert result.result.query.unused == () and result.text.startswith("*Ledige i Ballerup, januar 2026 til juli 2026:")
+
+
+@pytest.mark.parametrize(("question", "indicator", "breakdown", "share"), [
+    # »de ledige« was read as the samtaler's målgruppe: 738 fuldtidspersoner on A-dagpenge (målgrupperne),
+    # with »ingen tal … opdelt på målgruppe (Ledige)«, not the 690 ledige on A-dagpenge
+    ("hvor mange af de ledige er på dagpenge", "ledige", "ydelse=A-dagpenge", True),
+    # »Det forstod jeg ikke.«
+    ("hvor mange af de ledige er unge", "ledige_unge", "", True),
+    # the langtidsledige, with »ingen tal for langtidsledige opdelt på målgruppe (Ledige)«
+    ("hvor mange af de ledige er langtidsledige", "langtidsledige", "", False)])
+def test_how_many_of_the_figure_are_a_part_is_that_part(store, question, indicator, breakdown, share):
+    result = ask(store, question)
+    query = result.result.query
+    assert (query.indicator, query.breakdown, query.unused) == (indicator, breakdown, ())
+    assert ("pct. af alle ledige" in result.text) is share
+    assert "målgruppe" not in result.text

@@ -1087,6 +1087,20 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             r.breakdown[key] = canonical
             i += used
             continue
+        if token == "af" and r.indicator is None and tokens[:i] in (["hvor", "mange"], ["mange"]):
+            # »hvor mange af de ledige er på dagpenge«: the part of that figure, with its share (»de
+            # ledige« was read as the samtaler's målgruppe: 738 fuldtidspersoner on A-dagpenge, not the
+            # 690 ledige); »… er langtidsledige«, »… er unge«: the figure named after it
+            j = i + 1
+            while j < len(tokens) and tokens[j] in SHARE_ARTICLES:
+                j += 1
+            figure, figure_used = _phrase(tokens, j, vocab.indicators)
+            if figure and not _phrase(tokens, j, vocab.areas)[0]:
+                if not any(_phrase(tokens, k, vocab.indicators)[0] not in (None, figure)
+                           for k in range(j + figure_used, len(tokens))):
+                    r.indicator, r.indicator_words, r.share_carried = figure, " ".join(tokens[j:j + figure_used]), True
+                i = j + figure_used
+                continue
         if token == "af" and (r.wants_rate or r.indicator in vocab.percentages):
             # »ledighed i procent af arbejdsstyrken«: what the rate is of, named (it was »not understood«)
             whole, whole_used = _phrase(tokens, i + 1, vocab.rate_wholes)
