@@ -2202,3 +2202,11 @@ def test_how_many_of_the_figure_are_a_part_is_that_part(store, question, indicat
     assert (query.indicator, query.breakdown, query.unused) == (indicator, breakdown, ())
     assert ("pct. af alle ledige" in result.text) is share
     assert "målgruppe" not in result.text
+
+
+def test_ungeledighed_incl_aktivitetsparate_is_the_figure_itself(store):
+    # the figure counts them: it said »ingen tal … opdelt på visitationskategori (Aktivitetsparat)«
+    # with »inkl« named as not understood
+    result = ask(store, "ungeledighed inkl. aktivitetsparate")
+    assert (result.result.query.indicator, result.result.query.breakdown) == ("ungeledighed", "")
+    assert result.result.query.unused == () and "opdelt på" not in result.text
