@@ -1047,3 +1047,12 @@ def test_where_are_we_after_another_kommunes_place_is_the_own_kommune(store):
                             "hvor er vi placeret?")
     assert "Herlev er nr." in herlev.text
     assert ours.result.ranking.own.code == "151" and "Ballerup er nr." in ours.text
+
+
+def test_our_place_asked_after_a_figure_leads_and_stays_in_the_next_follow_up(store):
+    # »langtidsledige« … »hvor er vi placeret?« listed the five with the fewest, the own place under
+    # them; »og i regionen?« after it did so again
+    _, place, region = chat(store, "langtidsledige", "hvor er vi placeret?", "og i regionen?")
+    assert place.text.startswith("*Langtidsledige, juli 2026: Ballerup er nr. ")
+    assert region.text.startswith("*Langtidsledige, juli 2026: Ballerup er nr. ")
+    assert "kommuner i Region Hovedstaden med" in region.text.split("\n")[0]

@@ -2077,9 +2077,14 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
             # listed all kommuner the other way round: »nr. 65 af 96« after »nr. 13 af 29«)
             r.order = context.order
             r.place_asked = True
+        elif r.order == "place" and not named_indicator and r.top is None:
+            # »langtidsledige« … »hvor er vi placeret?«: the own place leads (it listed the five lowest first)
+            r.place_asked = True
         if context.intent == "ranking" and context.own_region == "within" \
                 and not (named_area or r.area_kind or r.own_region):
             r.own_region = "area"  # (»hvad med os?«, »og i maj?« after it: still the region's kommuner)
+        # (»hvor er vi placeret?« … »og i regionen?«, »og ledighedsprocenten?«: still the own place)
+        r.place_asked = r.place_asked or (r.order is None and context.place_asked)
         r.order = r.order or context.order
         r.area_kind = r.area_kind or context.area_kind
         r.wants_rate = named_indicator  # "og ledighedsprocenten?": rank exactly what is named
