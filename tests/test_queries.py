@@ -572,3 +572,16 @@ def test_an_assent_before_a_new_question_is_no_part_of_it(text):
 def test_a_quarter_compared_with_no_period_is_no_pair_of_periods():
     # »ledighed vs K2« raised a TypeError (found by the property test of any mix of known words)
     assert parse("ledighed vs K2").base.quarter == 2
+
+
+def test_a_month_written_with_a_hyphen_before_its_year_is_that_month():
+    # »ledighed 05-2025« was read as an age span and not understood; »18-29« stays the age
+    assert parse("ledighed 05-2025").period == PeriodRequest(period="2025-05")
+    assert parse("ledighed 5-2025").period == PeriodRequest(period="2025-05")
+    assert parse("ledige 18-29").indicator == "ledige_unge"
+
+
+def test_the_past_year_is_the_development():
+    # »det forgangne år«: »forgangne« and »år« were named as not understood and the newest month given
+    query = parse("ledighed i det forgangne år")
+    assert query.intent == "development" and query.unused == ()

@@ -436,10 +436,12 @@ def default_vocabulary() -> Vocabulary:
 
 
 # »60+«, »50+«: an age group or span, kept with its »+« (it read as »60«, not understood).
-_TOKEN = re.compile(r"(?:19|20)\d{2}-(?:\d{1,2}|[kq][1-4])\b|\d{1,2}[/.](?:19|20)\d{2}\b|\d+-\d+|\d{2}\+|\w+")
+# (»ledighed 05-2025« is maj 2025, as »05/2025« is: read as an age span »05-2025«, it was not understood)
+_TOKEN = re.compile(r"(?:19|20)\d{2}-(?:\d{1,2}|[kq][1-4])\b|\d{1,2}[/.](?:19|20)\d{2}\b"
+                    r"|\b(?:0?[1-9]|1[0-2])-(?:19|20)\d{2}\b|\d+-\d+|\d{2}\+|\w+")
 _YEAR = re.compile(r"^(19|20)\d{2}$")
 _ISO_MONTH = re.compile(r"^((?:19|20)\d{2})-(\d{1,2})$")
-_SLASH_MONTH = re.compile(r"^(\d{1,2})[/.]((?:19|20)\d{2})$")  # "05/2025", "01.2026"
+_SLASH_MONTH = re.compile(r"^(\d{1,2})[/.-]((?:19|20)\d{2})$")  # "05/2025", "01.2026", "05-2025"
 _SHORT_YEAR = re.compile(r"^\d{2}$")  # "jan 26": a month's year in two digits
 _COMPACT_QUARTER = re.compile(r"^((?:19|20)\d{2})-?[kq]([1-4])$|^[kq]([1-4])$")
 
