@@ -2210,3 +2210,18 @@ def test_ungeledighed_incl_aktivitetsparate_is_the_figure_itself(store):
     result = ask(store, "ungeledighed inkl. aktivitetsparate")
     assert (result.result.query.indicator, result.result.query.breakdown) == ("ungeledighed", "")
     assert result.result.query.unused == () and "opdelt på" not in result.text
+
+
+def test_sammenlign_after_the_figure_compares_with_the_area_after_it(store):
+    # »ledighed sammenlign herlev« gave Herlev's figure alone, unsaid; first in the question the
+    # areas named are still the ones compared
+    result = ask(store, "ledighed sammenlign herlev")
+    assert result.result.area.code == "151" and [c.area.code for c in result.result.comparisons] == ["163"]
+    other = ask(store, "sammenlign herlev og glostrup på ledighed").result
+    assert other.area.code == "163" and [c.area.code for c in other.comparisons] == ["161"]
+
+
+def test_explaining_a_rise_asks_why_not_the_definition(store):
+    # »forklar stigningen i sygedagpenge« gave the figure's definition
+    assert ask(store, "forklar stigningen i sygedagpenge").result.query.intent == "why"
+    assert parse("forklar ledighedsprocenten").intent == "definition"

@@ -197,6 +197,7 @@ class Vocabulary:
     followup: frozenset[str] = frozenset()
     followup_openers: frozenset[str] = frozenset()  # "tak", "ok" before »og …«: still a follow-up
     compare_area: frozenset[str] = frozenset()  # "over", "under": compare only before an area's name
+    compare_after: frozenset[str] = frozenset()  # "sammenlign": compare only after the figure, before an area
     ago_units: dict[str, int] = field(default_factory=dict)  # "måneder" -> 1, "år" -> 12: "for 3 måneder siden"
     ago_numbers: dict[str, float] = field(default_factory=dict)  # "tre" -> 3, "et halvt" -> 0.5
     recent: frozenset[str] = frozenset()  # "seneste" in "de seneste 3 måneder": the change over them
@@ -324,6 +325,7 @@ class Vocabulary:
             intents=intents,
             compare=frozenset(fold(w) for w in data.get("compare", [])),
             compare_area=frozenset(fold(w) for w in data.get("compare_area", [])),
+            compare_after=frozenset(fold(w) for w in data.get("compare_after", [])),
             by=frozenset(fold(w) for w in data.get("by", [])),
             rate_words=frozenset(fold(w) for w in data.get("rate", [])),
             rate_wholes={fold(word): whole for word, whole in data.get("rate_wholes", {}).items()},
@@ -813,6 +815,8 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         for n in range(1, min(MAX_NGRAM, len(tokens) - start) + 1) if start not in pronoun else ():
             if (intent := vocab.intents.get(" ".join(tokens[start:start + n]))) is not None:
                 r.intents.add(intent)
+    if "why" in r.intents:
+        r.intents.discard("definition")  # »forklar stigningen i sygedagpenge«: why, not what the figure is
     r.moved_asked = bool({"change", "development", "why"} & r.intents)
     for token in tokens:
         # "sæsonkorrigeret ledighed" is an alias of ledighedsprocent; the word still picks the series.
@@ -996,7 +1000,9 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 r.unused.append(" ".join(tokens[i:i + used]))
             r.comparing, i = True, i + used
             continue
-        if token in vocab.compare_area and i + 1 < len(tokens) and _phrase(tokens, i + 1, vocab.areas)[0]:
+        if (token in vocab.compare_area or (token in vocab.compare_after and r.indicator is not None
+                                              and not r.areas)) \
+                and i + 1 < len(tokens) and _phrase(tokens, i + 1, vocab.areas)[0]:
             # "ledighed over landsgennemsnittet": Ballerup against landet, not landet's figure
             # ("over 60" stays an age). »hvad med Herlev?« opens a follow-up that asks Herlev: it
             # answered the area before with Herlev beside it.
