@@ -2225,3 +2225,22 @@ def test_explaining_a_rise_asks_why_not_the_definition(store):
     # »forklar stigningen i sygedagpenge« gave the figure's definition
     assert ask(store, "forklar stigningen i sygedagpenge").result.query.intent == "why"
     assert parse("forklar ledighedsprocenten").intent == "definition"
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    # »op«, »ned«, »vej« were named as not understood and the newest month given
+    ("går ledigheden op eller ned", "development"),
+    ("er ledigheden på vej ned", "development"),
+    # »Det forstod jeg ikke: »ledighedsstatistik««
+    ("ledighedsstatistikken for herlev", "value")])
+def test_colloquial_words_of_a_development_or_the_figure(store, question, intent):
+    result = ask(store, question)
+    assert (result.result.query.intent, result.result.query.unused) == (intent, ())
+    assert result.result.indicator.id == "ledige"
+
+
+def test_should_we_worry_judges_the_level_against_the_country(store):
+    # »skal«, »være« and »bekymrede« were named as not understood and the figure given alone
+    result = ask(store, "skal vi være bekymrede for ledigheden")
+    assert result.result.query.unused == () and result.result.query.verdict
+    assert "klarer sig dårligere end hele landet" in result.text

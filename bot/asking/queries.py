@@ -197,6 +197,7 @@ class Vocabulary:
     followup: frozenset[str] = frozenset()
     followup_openers: frozenset[str] = frozenset()  # "tak", "ok" before »og …«: still a follow-up
     compare_area: frozenset[str] = frozenset()  # "over", "under": compare only before an area's name
+    judgement_openers: frozenset[str] = frozenset()  # "er", "var": a question judging the level opens so
     compare_after: frozenset[str] = frozenset()  # "sammenlign": compare only after the figure, before an area
     ago_units: dict[str, int] = field(default_factory=dict)  # "måneder" -> 1, "år" -> 12: "for 3 måneder siden"
     ago_numbers: dict[str, float] = field(default_factory=dict)  # "tre" -> 3, "et halvt" -> 0.5
@@ -326,6 +327,7 @@ class Vocabulary:
             compare=frozenset(fold(w) for w in data.get("compare", [])),
             compare_area=frozenset(fold(w) for w in data.get("compare_area", [])),
             compare_after=frozenset(fold(w) for w in data.get("compare_after", [])),
+            judgement_openers=frozenset(fold(w) for w in data.get("judgement_openers", [])),
             by=frozenset(fold(w) for w in data.get("by", [])),
             rate_words=frozenset(fold(w) for w in data.get("rate", [])),
             rate_wholes={fold(word): whole for word, whole in data.get("rate_wholes", {}).items()},
@@ -1167,7 +1169,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if token in vocab.verdict:
             r.verdict, i = r.verdict or token, i + 1  # »er vi bedre end landet«: said below, beside the areas
             continue
-        if token in vocab.judgement and tokens[0] in ("er", "var") and not r.intents & {"why", "development"}:
+        if token in vocab.judgement and tokens[0] in vocab.judgement_openers and not r.intents & {"why", "development"}:
             r.judged, i = r.judged or token, i + 1  # »er det godt?«: read in `_judged`
             continue
         if token in vocab.filler or token in vocab.indicators or token in vocab.by or token in vocab.compare \
