@@ -2244,3 +2244,16 @@ def test_should_we_worry_judges_the_level_against_the_country(store):
     result = ask(store, "skal vi være bekymrede for ledigheden")
     assert result.result.query.unused == () and result.result.query.verdict
     assert "klarer sig dårligere end hele landet" in result.text
+
+
+@pytest.mark.parametrize(("question", "word"), [("hvor mange kommuner har højere ledighed end os", "højere"),
+                                              ("hvor mange kommuner har lavere ledighed end os", "lavere")])
+def test_how_many_kommuner_rank_before_us_is_counted(store, question, word):
+    # the top 5 and »Ballerup er nr. 14 af 98« were given, the count left to the reader
+    result = ask(store, question)
+    ranking = result.result.ranking
+    own = ranking.rows[ranking.own_place - 1].observation.value
+    before = sum(1 for row in ranking.rows if (row.observation.value > own if word == "højere"
+                                               else row.observation.value < own))
+    assert f"{before} af 98 kommuner ligger {word} end Ballerup (" in result.text
+    assert "ligger højere end" not in ask(store, "hvilke kommuner har højere ledighed end os").text

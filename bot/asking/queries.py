@@ -147,6 +147,9 @@ class Query:
     # »hvor er vi?«, »hvor ligger vi?« after a ranking: the own place is the answer, led with (the
     # ranking repeated with the place under it answered the question before again)
     place_asked: bool = False
+    # »hvor mange kommuner har højere ledighed end os«: how many rank before the own kommune, said
+    # (the ranking gave the top 5 and the own place, the count left to the reader)
+    count_before_own: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +200,7 @@ class Vocabulary:
     followup: frozenset[str] = frozenset()
     followup_openers: frozenset[str] = frozenset()  # "tak", "ok" before »og …«: still a follow-up
     compare_area: frozenset[str] = frozenset()  # "over", "under": compare only before an area's name
+    count_asked: frozenset[str] = frozenset()  # "hvor mange": a number of areas asked
     judgement_openers: frozenset[str] = frozenset()  # "er", "var": a question judging the level opens so
     compare_after: frozenset[str] = frozenset()  # "sammenlign": compare only after the figure, before an area
     ago_units: dict[str, int] = field(default_factory=dict)  # "måneder" -> 1, "år" -> 12: "for 3 måneder siden"
@@ -328,6 +332,7 @@ class Vocabulary:
             compare_area=frozenset(fold(w) for w in data.get("compare_area", [])),
             compare_after=frozenset(fold(w) for w in data.get("compare_after", [])),
             judgement_openers=frozenset(fold(w) for w in data.get("judgement_openers", [])),
+            count_asked=frozenset(fold(w) for w in data.get("count_asked", [])),
             by=frozenset(fold(w) for w in data.get("by", [])),
             rate_words=frozenset(fold(w) for w in data.get("rate", [])),
             rate_wholes={fold(word): whole for word, whole in data.get("rate_wholes", {}).items()},
@@ -732,6 +737,7 @@ class _Reading:
     peaked: bool = False  # »toppede«: a superlative that asks when (Vocabulary.peaked)
     place_asked: bool = False  # »hvor er vi?« after a ranking (Query.place_asked)
     own_series_word: str = ""  # »nogensinde«: a superlative of the own series (Vocabulary.own_series)
+    count_asked: bool = False  # »hvor mange kommuner …«: a number of them asked (Query.count_before_own)
 
 
 def _after_since(tokens: list[str], i: int, vocab: Vocabulary, words: frozenset[str] | None = None) -> bool:
@@ -820,6 +826,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
     if "why" in r.intents:
         r.intents.discard("definition")  # »forklar stigningen i sygedagpenge«: why, not what the figure is
     r.moved_asked = bool({"change", "development", "why"} & r.intents)
+    r.count_asked = any(_phrase(tokens, i, vocab.count_asked)[0] for i in range(len(tokens)))
     for token in tokens:
         # "sæsonkorrigeret ledighed" is an alias of ledighedsprocent; the word still picks the series.
         key_value = vocab.breakdown_values.get(token)
@@ -1914,6 +1921,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         status=status, needed=r.needed, newest_shown=r.newest_shown,
         target_asked=intent != "target" and "target" in r.intents and not verdict, share_of=share_of,
         span=span, place_asked=r.place_asked and intent == "ranking",
+        count_before_own=intent == "ranking" and r.comparative and r.count_asked,
     )
 
 
