@@ -2257,3 +2257,12 @@ def test_how_many_kommuner_rank_before_us_is_counted(store, question, word):
                                                else row.observation.value < own))
     assert f"{before} af 98 kommuner ligger {word} end Ballerup (" in result.text
     assert "ligger højere end" not in ask(store, "hvilke kommuner har højere ledighed end os").text
+
+
+def test_a_count_an_area_lacks_is_answered_by_its_rate_said(store):
+    # »Der er ingen tal for ledige i Region Hovedstaden – kilden giver det ikke for det område«,
+    # though its ledighedsprocent is held
+    result = ask(store, "hvad er ledigheden i hovedstaden")
+    assert result.result.indicator.id == "ledighedsprocent" and result.result.observation.value is not None
+    assert "Der er ingen tal for ledige i Region Hovedstaden – her er ledighedsprocenten." in result.text
+    assert ask(store, "ledighed i Herlev").result.indicator.id == "ledige"  # a kommune keeps the count
