@@ -2266,3 +2266,9 @@ def test_a_count_an_area_lacks_is_answered_by_its_rate_said(store):
     assert result.result.indicator.id == "ledighedsprocent" and result.result.observation.value is not None
     assert "Der er ingen tal for ledige i Region Hovedstaden – her er ledighedsprocenten." in result.text
     assert ask(store, "ledighed i Herlev").result.indicator.id == "ledige"  # a kommune keeps the count
+
+
+@pytest.mark.parametrize("question", ["hvad betyder sæsonkorrigeret", "hvad er sæsonkorrigerede tal"])
+def test_seasonally_adjusted_is_explained(store, question):
+    # »Hvilket tal tænker du på? … nævner ikke et tal« and »Det forstod jeg ikke.«
+    assert ask(store, question).text.startswith("Sæsonkorrigerede tal er renset for de faste udsving")
