@@ -2272,3 +2272,12 @@ def test_a_count_an_area_lacks_is_answered_by_its_rate_said(store):
 def test_seasonally_adjusted_is_explained(store, question):
     # »Hvilket tal tænker du på? … nævner ikke et tal« and »Det forstod jeg ikke.«
     assert ask(store, question).text.startswith("Sæsonkorrigerede tal er renset for de faste udsving")
+
+
+@pytest.mark.parametrize("question", ["hvor mange er kommet i job", "hvor mange har vi hjulpet i job",
+                                      "hvor mange har fået job"])
+def test_came_into_a_job_is_the_afgangsrate_to_job_not_the_employed(store, question):
+    # it answered beskæftigelsen (22.629 fuldtidsbeskæftigede), »kommet«/»hjulpet« named as not understood
+    query = ask(store, question).result.query
+    assert (query.indicator, query.breakdown, query.unused) == ("afgangsrate", "status=Job", ())
+    assert parse("hvor mange er i job").indicator == "beskaeftigelse"
