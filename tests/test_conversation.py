@@ -1056,3 +1056,12 @@ def test_our_place_asked_after_a_figure_leads_and_stays_in_the_next_follow_up(st
     assert place.text.startswith("*Langtidsledige, juli 2026: Ballerup er nr. ")
     assert region.text.startswith("*Langtidsledige, juli 2026: Ballerup er nr. ")
     assert "kommuner i Region Hovedstaden med" in region.text.split("\n")[0]
+
+
+def test_last_year_after_a_named_month_is_that_month_last_year(store):
+    # »ledighed maj« … »og sidste år?« answered 2025's average, though »og 2024?« after it is maj 2024
+    _, last, whole = chat(store, "ledighed maj", "og sidste år?", "og hele sidste år?")
+    assert last.result.observation.period == "2025-05"
+    assert whole.result.observation.period == "2025"
+    # after the newest month shown (no month named) the year is the year
+    assert chat(store, "ledighed", "og sidste år?")[1].result.observation.period == "2025"

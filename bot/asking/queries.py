@@ -923,7 +923,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             i += used
             continue
         if request is not None:
-            if request.period is not None and _YEAR.match(request.period):
+            if (request.period is not None and _YEAR.match(request.period)) or request.relative == "last_year":
                 r.whole_year = r.whole_year or any(" ".join(tokens[i - n:i]) in vocab.whole_year for n in (1, 2) if i >= n)
             latest_before, r.latest_named = r.latest_named, r.latest_named or request.is_latest
             if _after_since(tokens, i, vocab) and not request.is_latest and r.base is None:
@@ -1462,6 +1462,13 @@ def _shifted(request: PeriodRequest, context: Query, *, whole_year: bool = False
         # "ledighed maj 2025" … "hvad med 2024?": maj 2024, as "og juni?" is juni 2025; it answered
         # 2024's average. (After "ledighed", whose newest month was shown, the year is the year.)
         return PeriodRequest(period=str(periods.Period(int(request.period), before.start_month, before.length)))
+    if context.period_named and not context.newest_shown and before.length < 12 and not whole_year \
+            and request.relative == "last_year" \
+            and request.period is None and request.month is None and request.quarter is None:
+        # »ledighed maj« … »og sidste år?«: maj sidste år, as »og 2024?« is maj 2024 (it answered
+        # 2025's average); »og hele sidste år?« is the year
+        return replace(request, month=before.start_month) if before.length == 1 else \
+            replace(request, quarter=before.quarter) if before.length == 3 else request
     # "ledighed maj 2025" … "og juni?": the month (or quarter) of the year the talk is about,
     # not the newest June.
     if request.month is not None and request.relative is None:
