@@ -2281,3 +2281,12 @@ def test_came_into_a_job_is_the_afgangsrate_to_job_not_the_employed(store, quest
     query = ask(store, question).result.query
     assert (query.indicator, query.breakdown, query.unused) == ("afgangsrate", "status=Job", ())
     assert parse("hvor mange er i job").indicator == "beskaeftigelse"
+
+
+@pytest.mark.parametrize(("question", "other"), [("hvor meget højere er vores ledighed end landets", "000"),
+                                               ("er vores ledighed højere end Herlevs", "163")])
+def test_an_area_in_the_genitive_after_end_is_compared_with(store, question, other):
+    # »landets«, »Herlevs« were guessed as misspellings of the area and answered alone: hele landet's
+    # (or Herlev's) figure, without Ballerup's and without a word
+    result = ask(store, question)
+    assert result.result.area.code == "151" and [c.area.code for c in result.result.comparisons] == [other]

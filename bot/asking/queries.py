@@ -534,6 +534,18 @@ def _uncompounded(token: str, vocab: Vocabulary) -> list[str]:
     return [token]
 
 
+def _genitives(tokens: list[str], vocab: Vocabulary) -> list[str]:
+    """An area's name in the genitive as the name (»end landets«, »højere end Herlevs«): guessed as a
+    misspelling it became the area asked, and the comparison with it was lost."""
+    out = list(tokens)
+    for i, token in enumerate(tokens):
+        if len(token) < 4 or not token.endswith("s") or token in vocab.filler or _phrase(tokens, i, vocab.areas)[0]:
+            continue  # (»Bornholms Regionskommune« is a name as it is)
+        if token[:-1] in vocab.areas or (i > 0 and f"{tokens[i - 1]} {token[:-1]}" in vocab.areas):
+            out[i] = token[:-1]
+    return out
+
+
 # `fold` is pure and a parse folds every n-gram of the question against several tables: each
 # spelling is folded once per process.
 _fold = lru_cache(maxsize=16384)(fold)
@@ -1504,6 +1516,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     tokens = _source_question([word for token in typed for word in _uncompounded(token, vocab)], typed, vocab)
     if not tokens:
         return NotUnderstood(text=text, reason="empty")
+    tokens = _genitives(tokens, vocab)
     if (social := _social(tokens, vocab)) is not None:
         return Query(intent=social, text=text)
     if vocab.half_year & set(tokens):
