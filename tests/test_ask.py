@@ -2290,3 +2290,14 @@ def test_an_area_in_the_genitive_after_end_is_compared_with(store, question, oth
     # (or Herlev's) figure, without Ballerup's and without a word
     result = ask(store, question)
     assert result.result.area.code == "151" and [c.area.code for c in result.result.comparisons] == [other]
+
+
+@pytest.mark.parametrize(("question", "first", "other"), [
+    ("hvem har højest ledighed af os og herlev", "151", "163"),
+    ("hvilken af herlev og glostrup har lavest ledighed", "163", "161")])
+def test_a_superlative_between_two_named_areas_compares_them(store, question, first, other):
+    # it ranked the 98 kommuners ledighedsprocent, the second area passed over unsaid
+    result = ask(store, question)
+    assert result.result.ranking is None
+    assert result.result.area.code == first and [c.area.code for c in result.result.comparisons] == [other]
+    assert ask(store, "hvilken kommune har højest ledighed").result.ranking is not None

@@ -1611,6 +1611,11 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         r.intents.add("development")
         r.extreme_year = any(_phrase(tokens, i, vocab.when_year)[0] for i in range(len(tokens))) if asked_when \
             else context.extreme_year
+    if r.order in EXTREMES and r.area_kind is None and r.extreme is None \
+            and len(r.areas) + len(r.compare) + r.own_first + r.compare_own >= 2:
+        # »hvem har højest ledighed af os og Herlev«: those areas compared, the answer saying which is
+        # higher (it ranked the 98 kommuner, Herlev passed over unsaid)
+        r.order = None
     if r.own_series_word and r.extreme is None:
         r.unused.append(r.own_series_word)  # (»hvilke kommuner har den højeste ledighed nogensinde«: not made)
     _judged(r)
