@@ -585,3 +585,9 @@ def test_the_past_year_is_the_development():
     # »det forgangne år«: »forgangne« and »år« were named as not understood and the newest month given
     query = parse("ledighed i det forgangne år")
     assert query.intent == "development" and query.unused == ()
+
+
+def test_over_or_under_an_area_compares_with_it():
+    # »ligger vi over eller under landet på ledighed« named »over« as not understood
+    query = parse("ligger vi over eller under landet på ledighed")
+    assert query.compare == ("000",) and query.unused == ()
