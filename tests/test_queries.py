@@ -591,3 +591,12 @@ def test_over_or_under_an_area_compares_with_it():
     # »ligger vi over eller under landet på ledighed« named »over« as not understood
     query = parse("ligger vi over eller under landet på ledighed")
     assert query.compare == ("000",) and query.unused == ()
+
+
+@pytest.mark.parametrize(("text", "month"), [("ledighed i starten af året", 1),
+                                             ("hvad forventer vi ved udgangen af året for fleksjob", 12)])
+def test_the_start_or_end_of_the_year_is_its_first_or_last_month(text, month):
+    # »i starten af året« answered this year's average with »starten« named as not understood;
+    # »ved udgangen af året« declined 2026's average with »udgangen« named
+    query = parse(text)
+    assert query.period == PeriodRequest(month=month, relative="this_year") and query.unused == ()

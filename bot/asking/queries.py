@@ -603,9 +603,11 @@ def _period(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[PeriodRequest
     if edge and i + used < len(tokens) and _YEAR.match(tokens[i + used]):
         # "ved udgangen af 2025" is december 2025, not 2025's average with »udgangen« set aside.
         return PeriodRequest(period=str(periods.month(int(tokens[i + used]), edge))), used + 1
-    if edge and (year := _phrase(tokens, i + used, vocab.relative))[0] in ("this_year", "last_year"):
-        # "ultimo sidste år" is december 2025 (it answered 2025's average, »ultimo« set aside)
-        return PeriodRequest(month=edge, relative=year[0]), used + year[1]
+    if edge and (year := _phrase(tokens, i + used, vocab.relative))[0] in ("this_year", "last_year", "containing_year"):
+        # "ultimo sidste år" is december 2025 (it answered 2025's average, »ultimo« set aside); »ved
+        # udgangen af året«, »i starten af året«: this year's (it declined 2026's average, »udgangen« set aside)
+        relative = "this_year" if year[0] == "containing_year" else year[0]
+        return PeriodRequest(month=edge, relative=relative), used + year[1]
     if token in vocab.months:
         month_number = vocab.months[token]
         if _YEAR.match(nxt):
