@@ -2140,7 +2140,14 @@ def test_a_figure_compounded_with_a_known_word_is_the_two_words(store, question,
 def test_a_rate_compounded_with_a_figure_that_has_none_is_said():
     # »langtidsledighedsprocenten«: langtidsledige have no rate; the count, with »procenten« named
     query = parse("langtidsledighedsprocenten")
-    assert query.indicator == "langtidsledige" and query.unused == ("procenten",)
+    assert query.indicator == "langtidsledige" and query.unused == query.no_rate == ("procenten",)
+
+
+@pytest.mark.parametrize("question", ["langtidsledige i procent", "langtidsledighedsprocenten"])
+def test_a_rate_asked_of_a_figure_without_one_says_so_plainly(store, question):
+    # »Jeg har ikke tal for »i procent« (eller forstod ikke ordet), så svaret her gælder uden det.«
+    text = ask(store, question).text
+    assert "Tallet opgøres ikke i procent – her er antallet." in text and "forstod ikke" not in text
 
 
 @pytest.mark.parametrize(("question", "part"), [("hvor mange aktivitetsparate er der", "Aktivitetsparat"),

@@ -293,7 +293,7 @@ def test_in_percent_after_a_figure_without_a_rate_says_so(store, first, indicato
     if indicator == "ledighedsprocent":  # in pct. already: nothing set aside
         assert data["unused"] == []
     else:
-        assert data["unused"] == ["i procent"] and "Jeg har ikke tal for »i procent«" in replies[-1].text
+        assert data["unused"] == ["i procent"] and "Tallet opgøres ikke i procent – her er antallet." in replies[-1].text
 
 
 def test_an_area_after_a_definition_asks_the_figure_there_and_a_figure_its_definition(store):

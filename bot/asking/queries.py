@@ -93,6 +93,9 @@ class Query:
     unused: tuple[str, ...] = ()  # content words of the question the answer does not use
     other_figures: tuple[str, ...] = ()  # of `unused`, the names of a second figure (one figure per answer)
     other_periods: tuple[str, ...] = ()  # of `unused`, a third period compared (two periods per answer)
+    # of `unused`, the rate asked of a figure that has none (»langtidsledige i procent«): said as such,
+    # not as a word »not understood«
+    no_rate: tuple[str, ...] = ()
     followup: bool = False  # read against the previous question
     # As a conversation's context: the question answered named its period (»ledighed maj 2025«), so a
     # follow-up's bare year (»og 2024?«) is that month of the year, not the year's average.
@@ -1938,6 +1941,8 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         unused=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.unused + still_unknown)),
         other_figures=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_figures)), followup=followup,
         other_periods=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_periods)),
+        no_rate=tuple(_as_typed(w, typed) for w in (r.rate_word,) if r.wants_rate and w and w in r.unused
+                      and indicator not in vocab.percentages and intent != "definition"),
         mean=mean, count_gap=r.count_gap, only_parts=only_parts, extreme=r.extreme,
         extreme_year=r.extreme_year, compare_own=r.compare_own, threshold=r.threshold, finer=r.finer,
         of_population=r.of_population and indicator in vocab.percentages,
