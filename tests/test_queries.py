@@ -600,3 +600,10 @@ def test_the_start_or_end_of_the_year_is_its_first_or_last_month(text, month):
     # »ved udgangen af året« declined 2026's average with »udgangen« named
     query = parse(text)
     assert query.period == PeriodRequest(month=month, relative="this_year") and query.unused == ()
+
+
+@pytest.mark.parametrize("text", ["er der sket noget med ledigheden", "hvad er der sket med sygedagpenge"])
+def test_what_happened_to_a_figure_is_its_development(text):
+    # »sket« was named as not understood and the newest figure given
+    query = parse(text)
+    assert query.intent == "development" and query.unused == ()
