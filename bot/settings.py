@@ -171,7 +171,9 @@ def by_variable(settings: Settings) -> list[tuple[str, object, bool]]:
         if attribute == "max_import_bytes":
             value = value // (1024 * 1024)
         elif attribute == "teams_webhooks":
-            value = sorted(value) or None  # the recipients' names (TEAMS_WEBHOOK_<NAME> or the file); URLs hidden
+            value = sorted(value)  # the recipients' names (TEAMS_WEBHOOK_<NAME> or the file); URLs hidden
+        if isinstance(value, (list, tuple)):  # as the operator writes it: a,b; none set is no value
+            value = ",".join(value) or None
         found.append((name, value, attribute in secret and attribute != "teams_webhooks"))
     return found
 

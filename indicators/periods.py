@@ -21,6 +21,11 @@ MIN_YEAR, MAX_YEAR = 1000, 9999
 FIRST_PLAUSIBLE_YEAR = 1990
 
 
+# A period's kind and its length in months, the one place both are named.
+LENGTH_OF_KIND = {"month": 1, "quarter": 3, "year": 12}
+_KIND_OF_LENGTH = {length: kind for kind, length in LENGTH_OF_KIND.items()}
+
+
 class PeriodError(ValueError):
     pass
 
@@ -40,7 +45,7 @@ class Period:
 
     @property
     def kind(self) -> str:
-        return {1: "month", 3: "quarter", 12: "year"}[self.length]
+        return _KIND_OF_LENGTH[self.length]
 
     @property
     def month(self) -> int:

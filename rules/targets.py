@@ -12,7 +12,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import ClassVar
 
-from indicators.periods import Period, PeriodError, parse
+from indicators.periods import LENGTH_OF_KIND, Period, PeriodError, parse
 
 LOWER, HIGHER, NEUTRAL = "lower", "higher", "neutral"
 SEASON = {"month": 12, "quarter": 4, "year": 1}
@@ -439,7 +439,7 @@ def _period(raw, key: str, frequency: str, fail, at_end: bool) -> Period | None:
 
 def _as_frequency(period: Period, frequency: str, at_end: bool) -> Period:
     """The month, quarter or year that starts (or ends) `period`: 2026 -> 2026-Q4 at the end."""
-    length = {"month": 1, "quarter": 3, "year": 12}[frequency]
+    length = LENGTH_OF_KIND[frequency]
     if period.length == length:
         return period
     month_index = period.year * 12 + period.start_month - 1 + (period.length - 1 if at_end else 0)

@@ -40,6 +40,7 @@ class Fault:
     times: int = 1
     retry_after: int | None = None
     extra: dict = field(default_factory=dict)  # more of Slack's answer, e.g. missing_scope's "needed"
+    carried: bool = False  # status 0 only: Slack carries the call out, then the connection drops
 
 
 @dataclass
@@ -56,6 +57,8 @@ class FakeSlack:
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
+        self.messages: list[dict] = []  # what chat.postMessage posted, as conversations.history lists it
+        self._last_ts = 0.0
         self._charts: dict[str, list[Call]] = {}  # thread ts -> the calls that put a chart there
         self._ts = itertools.count(1)
         self._server = _Server(("127.0.0.1", 0), _handler(self))
@@ -83,11 +86,11 @@ class FakeSlack:
     # -- what tests use --------------------------------------------------------------------
 
     def fail(self, method: str, error: str, *, status: int = 200, times: int = 1, retry_after: int | None = None,
-             **extra: object) -> None:
+             carried: bool = False, **extra: object) -> None:
         """The next `times` calls of `method` fail with `error` (and HTTP `status`; 0: the connection
-        drops without an answer); `extra` goes in the answer too, as Slack adds `needed` and
-        `provided` to a missing_scope."""
-        self.faults.setdefault(method, []).append(Fault(error, status, times, retry_after, dict(extra)))
+        drops without an answer, and with `carried` only after Slack has carried the call out);
+        `extra` goes in the answer too, as Slack adds `needed` and `provided` to a missing_scope."""
+        self.faults.setdefault(method, []).append(Fault(error, status, times, retry_after, dict(extra), carried))
 
     def delete_file(self, file_id: str) -> None:
         """Someone deleted an uploaded file in Slack: a block that shows it is refused from now on."""
@@ -156,9 +159,27 @@ class FakeSlack:
                 # As Slack: a slack_file must be a file the bot can see; one uploaded without a
                 # channel (or deleted since) is "invalid slack file".
                 return {"ok": False, "error": "invalid_blocks", "errors": ["invalid slack file [json-pointer:/blocks]"]}
-            ts = f"1764100000.{next(self._ts):06d}"
-            return {"ok": True, "channel": channel, "ts": ts,
-                    "message": {"text": args.get("text"), "ts": ts, "bot_id": BOT_ID, "user": BOT_USER}}
+            with self._changed:  # Slack's ts: the time of posting, unique in the channel
+                self._last_ts = max(time.time(), self._last_ts + 0.000001)
+                ts = f"{self._last_ts:.6f}"
+                message = {"type": "message", "text": args.get("text"), "ts": ts, "bot_id": BOT_ID,
+                           "user": BOT_USER, **({"thread_ts": args["thread_ts"]} if args.get("thread_ts") else {})}
+                if method == "chat.postMessage":
+                    self.messages.append({"channel": channel, **message})
+            return {"ok": True, "channel": channel, "ts": ts, "message": message}
+        if method in ("conversations.history", "conversations.replies"):
+            channel = str(args.get("channel", ""))
+            needed = "im:history" if channel.startswith("D") else "channels:history"
+            if needed not in self.scopes:
+                return {"ok": False, "error": "missing_scope", "needed": needed}
+            oldest = float(args.get("oldest") or 0)
+            with self._changed:
+                found = [{k: v for k, v in m.items() if k != "channel"} for m in self.messages
+                         if m["channel"] == channel and float(m["ts"]) > oldest
+                         and (m.get("thread_ts") == args.get("ts") if method == "conversations.replies"
+                              else "thread_ts" not in m)]
+            newest_first = method == "conversations.history"
+            return {"ok": True, "messages": found[::-1] if newest_first else found, "has_more": False}
         if method == "chat.update":
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts"), "text": args.get("text")}
         if method == "conversations.list":
@@ -252,6 +273,8 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             fault = fake._fault(method)
             if fault is not None:
                 body = {"ok": False, "error": fault.error, **fault.extra}
+                if fault.status == 0 and fault.carried:  # done, and the answer is lost on the way
+                    body = fake.answer(method, args, token)
                 extra = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
                 fake._record(method, args, headers, arrived, body)
                 if fault.status == 0:  # the connection drops before an answer (a network fault)

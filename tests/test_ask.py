@@ -1327,6 +1327,20 @@ def test_a_period_before_the_data_says_where_the_figures_begin(store, question):
     assert f"egynder i {period(first)}" in ask(store, question).text
 
 
+@pytest.mark.parametrize("question", ["befolkningen 2019", "befolkningen 2021", "befolkning maj 2019"])
+def test_where_figures_begin_is_said_of_their_kind_when_another_kind_begins_earlier(store, question):
+    # Befolkningen: months from FOLK1AM (oktober 2021 on) and a few first quarters from FOLK1A
+    # (2008 on). »befolkningen 2019« (1. kvt. 2019 held) said »Tallene begynder i oktober 2021«.
+    from bot.rendering.formats import period
+
+    held = [o.period for o in store.series("befolkning", "151") if o.value is not None]
+    first_month = next(p for p in held if len(p) == 7 and "Q" not in p)
+    assert held[0] < "2019" and first_month > "2021"  # the mix this test is about
+    text = ask(store, question).text
+    assert f"ånedstallene begynder i {period(first_month)}" in text
+    assert "allene begynder" not in text.replace("ånedstallene begynder", "")
+
+
 def test_last_quarter_against_the_quarter_before_compares_two_quarters(store):
     # »sidste kvartal vs kvartalet før« answered 2. kvt. 2025 til 2. kvt. 2026: a year, not a quarter.
     answer = ask(store, "ledighed sidste kvartal vs kvartalet før").result

@@ -71,6 +71,16 @@ def test_config_check_prints_the_effective_configuration_without_secrets(sample_
     assert "SLACK_BOT_TOKEN=**** (sat, skjult)" in result.stdout and "JOBINDSATS_TOKEN=**** (sat, skjult)" in result.stdout
     assert "SMTP_PASSWORD=-" in result.stdout  # the operator's names, not ours
     assert "slack_bot_token" not in result.stdout and "db_path" not in result.stdout
+    assert "FAKTABOT_IMAP_ALLOW=-" in result.stdout  # not Python's »()«
+
+
+def test_config_check_shows_a_list_setting_as_it_is_written(sample_store_path):
+    env = {"FAKTABOT_IMAP_HOST": "imap.kommune.dk", "FAKTABOT_IMAP_USER": "faktabot",
+           "FAKTABOT_IMAP_PASSWORD": "Kodeord", "FAKTABOT_IMAP_ALLOW": "@Kommune.dk; direktor@nabo.dk"}
+    result = run_cli("config", "--check", db=sample_store_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "  FAKTABOT_IMAP_ALLOW=@kommune.dk,direktor@nabo.dk\n" in result.stdout
+    assert "('" not in result.stdout and "['" not in result.stdout.split("Indstillinger fra miljøet")[1]
 
 
 def test_config_check_names_a_variable_for_every_setting_read_from_the_environment():

@@ -318,6 +318,53 @@ def test_an_answer_lost_to_a_dropped_connection_is_recorded_and_retried(running,
         bot.close()
 
 
+def _retry_later(running) -> int:
+    """The service's retry of failed posts, half a minute on (past the first wait)."""
+    later = clock.now() + timedelta(seconds=31)
+    bot = server.SlackBot(running.bot.settings, CONFIG, chart_processes=0, clock=lambda: later)
+    try:
+        return posting.retry_failed_posts(bot)
+    finally:
+        bot.close()
+
+
+@pytest.mark.parametrize("thread", [None, "1764100622.000100"])
+def test_a_dm_answer_slack_posted_before_the_connection_dropped_is_not_posted_twice(running, fake, thread):
+    # The request went out whole and Slack posted it; the answer never came back. The retry posted
+    # it blindly a second time: the manager saw the answer twice.
+    fake.fail("chat.postMessage", "dropped", status=0, carried=True)
+    send(running.port, slack.direct_message("ledighed maj", "1764100621.000100",
+                                            **({"thread_ts": thread} if thread else {})), "Ev621")
+    fake.wait_for("chat.postMessage")
+    running.stop()
+    assert len(fake.messages) == 1  # Slack has it once
+    assert _retry_later(running) == 1  # the post counts as delivered ...
+    assert len(fake.messages) == 1  # ... and is not posted again
+    assert fake.to("conversations.replies" if thread else "conversations.history")
+
+
+def test_a_dm_answer_slack_did_not_post_is_posted_by_the_retry(running, fake):
+    fake.fail("chat.postMessage", "dropped", status=0)  # dropped before Slack carried it out
+    send(running.port, slack.direct_message("ledighed maj", "1764100631.000100"), "Ev631")
+    fake.wait_for("chat.postMessage")
+    running.stop()
+    assert fake.messages == []
+    assert _retry_later(running) == 1
+    [answer] = fake.messages
+    assert answer["channel"] == "D0LEDER" and "*Ledige i Ballerup, maj 2026" in answer["text"]
+
+
+def test_a_channel_answer_whose_connection_dropped_is_posted_again_without_reading_the_channel(running, fake):
+    # Reading a channel needs channels:history, which Faktabot does not ask for: a second copy is
+    # better than none, and the channel is not read.
+    fake.fail("chat.postMessage", "dropped", status=0, carried=True)
+    send(running.port, slack.mention("ledighed maj", "1764100641.000100"), "Ev641")
+    fake.wait_for("chat.postMessage")
+    running.stop()
+    assert _retry_later(running) == 1
+    assert len(fake.messages) == 2 and not fake.to("conversations.replies")
+
+
 def test_an_alert_whose_connection_drops_after_the_request_went_out_is_an_unknown_outcome(running, fake):
     """Slack may have posted it: neither the client nor the ledger posts it again blindly."""
     from bot.delivery.channels import Message, OutcomeUnknown

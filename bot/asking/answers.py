@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -17,7 +17,7 @@ from itertools import combinations
 from bot.asking.queries import PeriodRequest, Query
 from indicators import periods
 from indicators.catalogue import Areas, BreakdownKind, Catalogue, Indicator, fold
-from indicators.periods import Period
+from indicators.periods import LENGTH_OF_KIND, Period
 from indicators.store import Store
 from indicators.types import SAMPLE_SOURCE, Area, Observation, observations_of_rows, parse_breakdown
 
@@ -177,6 +177,7 @@ class Answer:
     # (januar 2026, the period the answer counts from), said
     base_unpublished: tuple[str, str] | None = None
     first: str | None = None  # the series' first period with data, when the period asked begins before it
+    first_kind: str | None = None  # `first` begins only this kind of period ("month"): another begins earlier
     previous: Change | None = None  # against the period before
     last_year: Change | None = None  # against the same period a year earlier
     rate_indicator: Indicator | None = None
@@ -534,14 +535,22 @@ def pick(series: list[Observation], request: PeriodRequest) -> tuple[Observation
     return published[-1], False
 
 
-def _first(series: list[Observation], request: PeriodRequest) -> str | None:
+def _first(series: list[Observation], request: PeriodRequest,
+           whole: Callable[[], list[Observation]]) -> dict:
     """The series' first period with data when the period asked begins before it (»ledighed 2019«
-    of figures from august 2021): the reply says where they begin."""
+    of figures from august 2021): the reply says where they begin. `series` holds one kind of
+    period; `whole` reads every kind, and where another kind begins earlier (befolkningen: months
+    from oktober 2021, quarters from 2008), the reply says that its kind begins then (`first_kind`):
+    »tallene begynder i oktober 2021« would not be true. Answer's fields `first`, `first_kind`."""
     first = next((o.period for o in series if o.value is not None), None)
     if first is None or request.period is None:
-        return None
+        return {}
     asked, begins = _period(request.period), _period(first)
-    return first if (asked.year, asked.start_month) < (begins.year, begins.start_month) else None
+    if (asked.year, asked.start_month) >= (begins.year, begins.start_month):
+        return {}
+    earliest = next((_period(o.period) for o in whole() if o.value is not None), begins)
+    earlier = (earliest.year, earliest.start_month) < (begins.year, begins.start_month)
+    return {"first": first, "first_kind": begins.kind if earlier else None}
 
 
 def _so_far(asked: PeriodRequest, made: Aggregate) -> Period | None:
@@ -695,19 +704,15 @@ def _made_of_parts(query: Query, request: PeriodRequest, store: Store, indicator
             or query.extreme is not None or query.span:
         return False
     asked = _period(request.period)
-    if asked.length <= _PERIOD_LENGTH[kind]:
+    if asked.length <= LENGTH_OF_KIND[kind]:
         return False
     current, made = observe(store, indicator, area, breakdown, request.period)
     if current is None and made is not None and (so_far := _so_far(query.period, made)) is not None \
-            and so_far.length not in _PERIOD_LENGTH.values():
+            and so_far.length not in LENGTH_OF_KIND.values():
         # »ledighed i år« before the year is over: its months so far, made as `answer` makes them (a
         # span of a month or a quarter is a period the series itself may hold: not taken here)
         current, made = aggregate(store, indicator, area, breakdown, so_far)
     return current is not None and made is not None
-
-
-# The length in months of a period of each kind.
-_PERIOD_LENGTH = {"month": 1, "quarter": 3, "year": 12}
 
 
 def _reaches(end: list[Observation], published: list[Observation], period: str, kind: str) -> bool:
@@ -895,6 +900,9 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         if finer is not None:
             kind, development_span = finer, span
     series = _series_read(query, store, indicator, area.code, breakdown, kind, today)
+
+    def whole() -> list[Observation]:
+        return store.series(indicator.id, area.code, breakdown)
     newest = _period(series[-1].period) if series else None
     request = resolve(query.period, today, newest)
     if request.quarter is not None and kind == "month" and \
@@ -933,7 +941,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             made = None  # no whole quarter at all (a figure published from juli 2026): the newest, said
         if made is not None and current is None:
             return Answer(query=query, indicator=indicator, area=area, observation=None, aggregate=made,
-                          missing_breakdown=missing_breakdown, first=_first(series, request))
+                          missing_breakdown=missing_breakdown, **_first(series, request, whole))
         fell_back = current is None
         if current is None:
             current, fell_back = pick(series, request)
@@ -1089,7 +1097,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         and parse_breakdown(asked_breakdown).items() < parse_breakdown(breakdown).items() else None
     return Answer(
         query=query, indicator=indicator, area=area, observation=current,
-        requested=request if fell_back else None, first=_first(series, request) if fell_back else None,
+        requested=request if fell_back else None, **(_first(series, request, whole) if fell_back else {}),
         unpublished=not_whole or (None if fell_back else _unpublished(query.period, p, today)),
         base_unpublished=base_unpublished,
         # (a span has no period just before it to compare with, and its year before is made as it is)

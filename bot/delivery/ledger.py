@@ -292,11 +292,11 @@ class Ledger:
     def due(self, kinds: Iterable[str] | None = None) -> list[Delivery]:
         """Messages to send now: never tried, or failed in a way a retry may fix; `kinds` limits them
         to one sender's messages (alerts, the summary)."""
-        rows = self.db.query(
-            "SELECT * FROM deliveries WHERE status = ? OR (status = ? AND permanent = 0 AND attempts < ?) "
-            "ORDER BY id", [PENDING, FAILED, MAX_ATTEMPTS])
+        rows = self.db.query("SELECT * FROM deliveries WHERE status IN (?, ?) ORDER BY id", [PENDING, FAILED])
         wanted = set(kinds) if kinds is not None else None
-        return [_delivery(r) for r in rows if wanted is None or r["kind"] in wanted]
+        # Which failures go again is `Delivery.retried`'s rule alone.
+        return [d for d in map(_delivery, rows)
+                if (d.status == PENDING or d.retried) and (wanted is None or d.kind in wanted)]
 
     def sending(self, delivery_id: int, channel: str, now: datetime) -> None:
         self.db.execute(

@@ -6,13 +6,14 @@ then kept for the operator. The Web API transport of the Slack side. I/O: Slack 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.asking.conversation import Reply
 from bot.slack import blocks
-from bot.slack.app import SlackBot
+from bot.slack.app import SlackBot, unconfirmed
 from indicators.wording import wording
 
 log = logging.getLogger("faktabot.slack")
@@ -35,7 +36,7 @@ Failure = SlackClientError | OSError
 # The bot token's scopes the code uses, each for its calls; slack-manifest.yml asks for these and no more.
 SCOPES = (
     "app_mentions:read",  # app_mention events: questions in channels
-    "im:history",  # message.im events: questions in DMs
+    "im:history",  # message.im events: questions in DMs; conversations.history/replies: did a lost answer land?
     "chat:write",  # chat.postMessage, chat.update
     "commands",  # /faktabot
     "files:write",  # files.getUploadURLExternal, files.completeUploadExternal: charts
@@ -60,6 +61,8 @@ def post(bot: SlackBot, channel: str, thread_ts: str | None, text: str, layout: 
     payload = {"channel": channel, "text": text, "blocks": layout, "unfurl_links": False, "unfurl_media": False}
     if thread_ts:
         payload["thread_ts"] = thread_ts
+    # Slack's clock, in its ts spelling, a margin before this post: where a lost answer may be found.
+    after = f"{time.time() - LANDED_MARGIN:.6f}"
     try:
         ts = bot.client.chat_postMessage(**payload)["ts"]
     except FAILURES as error:
@@ -68,7 +71,10 @@ def post(bot: SlackBot, channel: str, thread_ts: str | None, text: str, layout: 
             not_member()
             return None
         drawn = chart() if callable(chart) and not permanent else chart
-        _record(bot, {"message": payload, "chart_title": chart_title}, drawn or None, error)
+        record = {"message": payload, "chart_title": chart_title}
+        if unconfirmed(error):  # Slack may have posted it: the retry looks first (`_landed`)
+            record["unconfirmed_after"] = after
+        _record(bot, record, drawn or None, error)
         return None
     where = {"channel": channel, "thread_ts": thread_ts, "chart_title": chart_title}
     if callable(chart):
@@ -155,6 +161,30 @@ def _record(bot: SlackBot, payload: dict, chart: bytes | None, error: Failure) -
                               permanent=permanent)
 
 
+# Seconds before a post from which its message is looked for: the bot's and Slack's clocks may differ.
+LANDED_MARGIN = 60.0
+
+
+def _landed(bot: SlackBot, message: dict, after: str) -> bool:
+    """Whether an answer whose connection dropped after the request went out is in its DM after
+    all (im:history); posted again, it would show twice. A channel is not read (that would need
+    channels:history, which Faktabot does not ask for): there, as when the look fails, the answer
+    is posted again, a second copy being better than none."""
+    channel = message["channel"]
+    if not channel.startswith("D"):
+        return False
+    try:
+        if message.get("thread_ts"):
+            found = bot.client.conversations_replies(channel=channel, ts=message["thread_ts"], oldest=after, limit=200)
+        else:
+            found = bot.client.conversations_history(channel=channel, oldest=after, limit=200)
+    except FAILURES as error:
+        log.warning("slack: could not see whether the answer in %s arrived (%s); posting it again", channel,
+                    describe(error)[0])
+        return False
+    return any(m.get("bot_id") and m.get("text") == message["text"] for m in found.get("messages") or [])
+
+
 def describe(error: Failure) -> tuple[str, bool]:
     """(what went wrong, whether it is permanent) for a failed Web API call."""
     if isinstance(error, SlackApiError):
@@ -199,7 +229,12 @@ def retry_failed_posts(bot: SlackBot) -> int:
         try:
             message = failed.payload.get("message")
             if message is not None:
-                bot.client.chat_postMessage(**message)
+                after = failed.payload.get("unconfirmed_after")
+                if after is not None and _landed(bot, message, after):
+                    log.info("slack: the answer in %s whose connection dropped had arrived; not posted again",
+                             failed.channel)
+                else:
+                    bot.client.chat_postMessage(**message)
                 if failed.chart:
                     where = {"channel": message["channel"], "thread_ts": message.get("thread_ts"),
                              "chart_title": failed.payload.get("chart_title")}
