@@ -1409,6 +1409,38 @@ def test_da_with_a_superlative_asks_when_not_which_kommune(store):
     assert ask(store, "hvilken kommune havde flest ledige da").result.ranking is not None
 
 
+@pytest.mark.parametrize(("question", "within", "start"), [
+    ("hvornår toppede ledigheden", None, "*Ledige i Ballerup: højest i "),
+    ("toppede ledigheden i 2025?", "2025-", "*Ledige i Ballerup: højest i "),
+    ("hvornår var lavpunktet for ledigheden", None, "*Ledige i Ballerup: lavest i ")])
+def test_a_peak_word_asks_when_the_series_was_highest(store, question, within, start):
+    # »toppede« was named as not understood and the newest month (or 2025's average) given
+    result = ask(store, question)
+    series = [o for o in store.series("ledige", "151", "", kind="month") if o.value is not None
+              and o.period.startswith(within or "")]
+    pick = min if "lavest" in start else max
+    assert result.result.ranking is None and result.result.query.unused == ()
+    assert result.result.extreme.value == pick(o.value for o in series)
+    assert result.text.startswith(start)
+    # which kommune peaked is still a ranking
+    assert ask(store, "hvilken kommune toppede ledigheden i juli").result.ranking is not None
+
+
+@pytest.mark.parametrize(("question", "high"), [("hvad er den højeste ledighed vi har haft", True),
+                                              ("højeste ledighed nogensinde", True),
+                                              ("rekordlav ledighed?", False)])
+def test_a_superlative_of_the_own_series_is_its_peak_not_a_ranking(store, question, high):
+    # the first two ranked the 98 kommuner for juli 2026 (»nogensinde« named as not understood); the
+    # third gave the newest month with »rekordlav« named
+    result = ask(store, question)
+    series = [o.value for o in store.series("ledige", "151", "", kind="month") if o.value is not None]
+    assert result.result.ranking is None and result.result.query.unused == ()
+    assert result.result.extreme.value == (max(series) if high else min(series))
+    # beside »kommuner« it is still the ranking, and the word not made is named
+    ranked = ask(store, "hvilke kommuner har den højeste ledighed nogensinde").result
+    assert ranked.ranking is not None and ranked.query.unused == ("nogensinde",)
+
+
 def test_which_year_compares_whole_years_as_a_year_is_answered(store):
     result = ask(store, "hvilket år var ledighedsprocenten lavest")
     year = result.result.extreme.period
@@ -2065,3 +2097,228 @@ def test_where_people_come_from_is_not_read_as_where_the_figures_come_from(store
     assert ask(store, "hvor kommer tallet for ledighed fra").text.startswith("*Hvor kommer tallene for ledige")
     other = ask(store, "hvor kommer de ledige fra")
     assert "Hvor kommer tallene" not in other.text and "805" not in other.text
+
+
+@pytest.mark.parametrize(("question", "headline"), [
+    # »ift« (i forhold til) between two periods: it answered the second with the first set aside
+    # (»ledighed juni ift maj« gave maj 2026, »juni« named as not understood), or a year too early
+    ("ledighed juni ift maj", "*Ledige i Ballerup, maj 2026 til juni 2026:"),
+    ("ledigheden i år ift sidste år", "*Ledige i Ballerup, januar–juli 2025 til januar–juli 2026:"),
+    ("sygedagpenge q2 ifht q1", "*Sygedagpenge mv. i Ballerup, 1. kvt. 2026 til 2. kvt. 2026:")])
+def test_ift_between_two_periods_compares_them(store, question, headline):
+    result = ask(store, question)
+    assert result.result.query.unused == ()
+    assert result.text.startswith(headline)
+
+
+@pytest.mark.parametrize("question", ["hvor ligger vi på ledighed ift andre kommuner",
+                                      "ledighed sammenlignet med andre kommuner",
+                                      "hvordan klarer vi os på ledighed ift de andre kommuner"])
+def test_other_kommuner_asks_the_own_place_among_them(store, question):
+    # »andre« was read as the samtaler's målgruppe Øvrige: »Der er ingen tal for ledighedsprocenten
+    # (Øvrige) for kommunerne i databasen, så jeg kan ikke lave en rangering.«
+    result = ask(store, question)
+    ranking = result.result.ranking
+    assert ranking is not None and ranking.indicator.id == "ledighedsprocent" and len(ranking.rows) == 98
+    assert result.result.query.breakdown == "" and result.result.query.order == "place"
+    assert f"Ballerup er nr. {ranking.own_place} af 98" in result.text
+
+
+def test_a_ranking_with_no_order_named_ranks_a_count_by_its_rate(store):
+    # »ledighed kommunerne« ranked the count of ledige (København first) and said »der er ingen andel
+    # for ledige at sammenligne på«, though the ledighedsprocent is that share
+    result = ask(store, "ledighed kommunerne")
+    assert result.result.ranking.indicator.id == "ledighedsprocent"
+    assert "ingen andel" not in result.text
+
+
+@pytest.mark.parametrize(("question", "indicator", "intent"), [
+    # each was »Det forstod jeg ikke: »ledighedsniveauet«« with three figures suggested
+    ("ledighedsniveauet", "ledige", "value"),
+    ("ungeledighedsniveauet", "ungeledighed", "value"),
+    ("hvad er sygedagpengeniveauet i 2. kvartal", "sygedagpenge", "value"),
+    ("fleksjobniveauet", "fleksjob", "value"),
+    ("ledighedsudviklingen", "ledige", "development"),
+    ("ledighedskurven", "ledige", "development"),
+    # (»vis ledighedsgrafen« was guessed as »ledighedsprocenten«: its level, no development)
+    ("vis ledighedsgrafen", "ledige", "development"),
+    ("hvordan går det med fleksjobmålet", "fleksjob", "target"),
+    ("sygedagpengemålet", "sygedagpenge", "target")])
+def test_a_figure_compounded_with_a_known_word_is_the_two_words(store, question, indicator, intent):
+    result = ask(store, question)
+    assert isinstance(result.result.query, Query), result.text
+    assert (result.result.query.indicator, result.result.query.intent) == (indicator, intent)
+    assert result.result.query.unused == ()
+
+
+def test_a_rate_compounded_with_a_figure_that_has_none_is_said():
+    # »langtidsledighedsprocenten«: langtidsledige have no rate; the count, with »procenten« named
+    query = parse("langtidsledighedsprocenten")
+    assert query.indicator == "langtidsledige" and query.unused == query.no_rate == ("procenten",)
+
+
+@pytest.mark.parametrize("question", ["langtidsledige i procent", "langtidsledighedsprocenten"])
+def test_a_rate_asked_of_a_figure_without_one_says_so_plainly(store, question):
+    # »Jeg har ikke tal for »i procent« (eller forstod ikke ordet), så svaret her gælder uden det.«
+    text = ask(store, question).text
+    assert "Tallet opgøres ikke i procent – her er antallet." in text and "forstod ikke" not in text
+
+
+@pytest.mark.parametrize(("question", "part"), [("hvor mange aktivitetsparate er der", "Aktivitetsparat"),
+                                               ("jobparate", "Jobparat")])
+def test_a_visitation_alone_is_read_from_the_kontanthjaelp_of_maalgrupperne(store, question, part):
+    # »Det forstod jeg ikke.« without a word named, and »den officielle ungeledighed« suggested
+    result = ask(store, question)
+    assert result.result.query.indicator == "fuldtidspersoner"
+    assert result.result.query.breakdown == f"visitation={part};ydelse=Kontanthjælp"
+    assert result.result.observation.value is not None
+
+
+def test_last_year_at_the_same_time_is_a_year_before_the_newest(store):
+    # it answered 2025's average with »samme« and »tid« named as not understood
+    result = ask(store, "hvor mange ledige havde vi sidste år på samme tid")
+    assert result.result.observation.period == "2025-07" and result.result.query.unused == ()
+
+
+def test_halter_asks_about_the_target(store):
+    # »halter vi på sygedagpenge?« gave the target's line with »halter« named as not understood
+    result = ask(store, "halter vi på sygedagpenge?")
+    assert result.result.query.intent == "target" and result.result.query.unused == ()
+
+
+@pytest.mark.parametrize(("question", "first", "last"), [
+    ("giv mig ledighedstallene for 2025 måned for måned", "2025-01", "2025-12"),
+    ("samtaler måned for måned i 2025", "2025-01", "2025-12")])
+def test_month_by_month_is_the_development(store, question, first, last):
+    # it answered 2025's average (of samtaler the sum), the words passed over unsaid
+    result = ask(store, question)
+    assert result.result.query.intent == "development"
+    assert (result.result.development.against.period, result.result.observation.period) == (first, last)
+
+
+@pytest.mark.parametrize("question", ["hvordan ser det ud", "hvad er det nyeste"])
+def test_how_does_it_look_is_the_overview(store, question):
+    # »Det forstod jeg ikke.« with no word named
+    assert parse(question).intent == "target"
+    assert "Der er ikke sat nogen mål i Faktabot endnu" in ask(store, question).text
+
+
+def test_since_new_year_is_since_january(store):
+    # »nytår« was named as not understood and the newest month given
+    result = ask(store, "ledighed siden nytår")
+    assert result.result.query.unused == () and result.text.startswith("*Ledige i Ballerup, januar 2026 til juli 2026:")
+
+
+@pytest.mark.parametrize(("question", "indicator", "breakdown", "share"), [
+    # »de ledige« was read as the samtaler's målgruppe: 738 fuldtidspersoner on A-dagpenge (målgrupperne),
+    # with »ingen tal … opdelt på målgruppe (Ledige)«, not the 690 ledige on A-dagpenge
+    ("hvor mange af de ledige er på dagpenge", "ledige", "ydelse=A-dagpenge", True),
+    # »Det forstod jeg ikke.«
+    ("hvor mange af de ledige er unge", "ledige_unge", "", True),
+    # the langtidsledige, with »ingen tal for langtidsledige opdelt på målgruppe (Ledige)«
+    ("hvor mange af de ledige er langtidsledige", "langtidsledige", "", False)])
+def test_how_many_of_the_figure_are_a_part_is_that_part(store, question, indicator, breakdown, share):
+    result = ask(store, question)
+    query = result.result.query
+    assert (query.indicator, query.breakdown, query.unused) == (indicator, breakdown, ())
+    assert ("pct. af alle ledige" in result.text) is share
+    assert "målgruppe" not in result.text
+
+
+def test_ungeledighed_incl_aktivitetsparate_is_the_figure_itself(store):
+    # the figure counts them: it said »ingen tal … opdelt på visitationskategori (Aktivitetsparat)«
+    # with »inkl« named as not understood
+    result = ask(store, "ungeledighed inkl. aktivitetsparate")
+    assert (result.result.query.indicator, result.result.query.breakdown) == ("ungeledighed", "")
+    assert result.result.query.unused == () and "opdelt på" not in result.text
+
+
+def test_sammenlign_after_the_figure_compares_with_the_area_after_it(store):
+    # »ledighed sammenlign herlev« gave Herlev's figure alone, unsaid; first in the question the
+    # areas named are still the ones compared
+    result = ask(store, "ledighed sammenlign herlev")
+    assert result.result.area.code == "151" and [c.area.code for c in result.result.comparisons] == ["163"]
+    other = ask(store, "sammenlign herlev og glostrup på ledighed").result
+    assert other.area.code == "163" and [c.area.code for c in other.comparisons] == ["161"]
+
+
+def test_explaining_a_rise_asks_why_not_the_definition(store):
+    # »forklar stigningen i sygedagpenge« gave the figure's definition
+    assert ask(store, "forklar stigningen i sygedagpenge").result.query.intent == "why"
+    assert parse("forklar ledighedsprocenten").intent == "definition"
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    # »op«, »ned«, »vej« were named as not understood and the newest month given
+    ("går ledigheden op eller ned", "development"),
+    ("er ledigheden på vej ned", "development"),
+    # »Det forstod jeg ikke: »ledighedsstatistik««
+    ("ledighedsstatistikken for herlev", "value")])
+def test_colloquial_words_of_a_development_or_the_figure(store, question, intent):
+    result = ask(store, question)
+    assert (result.result.query.intent, result.result.query.unused) == (intent, ())
+    assert result.result.indicator.id == "ledige"
+
+
+def test_should_we_worry_judges_the_level_against_the_country(store):
+    # »skal«, »være« and »bekymrede« were named as not understood and the figure given alone
+    result = ask(store, "skal vi være bekymrede for ledigheden")
+    assert result.result.query.unused == () and result.result.query.verdict
+    assert "klarer sig dårligere end hele landet" in result.text
+
+
+@pytest.mark.parametrize(("question", "word"), [("hvor mange kommuner har højere ledighed end os", "højere"),
+                                              ("hvor mange kommuner har lavere ledighed end os", "lavere")])
+def test_how_many_kommuner_rank_before_us_is_counted(store, question, word):
+    # the top 5 and »Ballerup er nr. 14 af 98« were given, the count left to the reader
+    result = ask(store, question)
+    ranking = result.result.ranking
+    own = ranking.rows[ranking.own_place - 1].observation.value
+    before = sum(1 for row in ranking.rows if (row.observation.value > own if word == "højere"
+                                               else row.observation.value < own))
+    assert f"{before} af 98 kommuner ligger {word} end Ballerup (" in result.text
+    assert "ligger højere end" not in ask(store, "hvilke kommuner har højere ledighed end os").text
+
+
+def test_a_count_an_area_lacks_is_answered_by_its_rate_said(store):
+    # »Der er ingen tal for ledige i Region Hovedstaden – kilden giver det ikke for det område«,
+    # though its ledighedsprocent is held
+    result = ask(store, "hvad er ledigheden i hovedstaden")
+    assert result.result.indicator.id == "ledighedsprocent" and result.result.observation.value is not None
+    assert "Der er ingen tal for ledige i Region Hovedstaden – her er ledighedsprocenten." in result.text
+    assert ask(store, "ledighed i Herlev").result.indicator.id == "ledige"  # a kommune keeps the count
+
+
+@pytest.mark.parametrize("question", ["hvad betyder sæsonkorrigeret", "hvad er sæsonkorrigerede tal"])
+def test_seasonally_adjusted_is_explained(store, question):
+    # »Hvilket tal tænker du på? … nævner ikke et tal« and »Det forstod jeg ikke.«
+    assert ask(store, question).text.startswith("Sæsonkorrigerede tal er renset for de faste udsving")
+
+
+@pytest.mark.parametrize("question", ["hvor mange er kommet i job", "hvor mange har vi hjulpet i job",
+                                      "hvor mange har fået job"])
+def test_came_into_a_job_is_the_afgangsrate_to_job_not_the_employed(store, question):
+    # it answered beskæftigelsen (22.629 fuldtidsbeskæftigede), »kommet«/»hjulpet« named as not understood
+    query = ask(store, question).result.query
+    assert (query.indicator, query.breakdown, query.unused) == ("afgangsrate", "status=Job", ())
+    assert parse("hvor mange er i job").indicator == "beskaeftigelse"
+
+
+@pytest.mark.parametrize(("question", "other"), [("hvor meget højere er vores ledighed end landets", "000"),
+                                               ("er vores ledighed højere end Herlevs", "163")])
+def test_an_area_in_the_genitive_after_end_is_compared_with(store, question, other):
+    # »landets«, »Herlevs« were guessed as misspellings of the area and answered alone: hele landet's
+    # (or Herlev's) figure, without Ballerup's and without a word
+    result = ask(store, question)
+    assert result.result.area.code == "151" and [c.area.code for c in result.result.comparisons] == [other]
+
+
+@pytest.mark.parametrize(("question", "first", "other"), [
+    ("hvem har højest ledighed af os og herlev", "151", "163"),
+    ("hvilken af herlev og glostrup har lavest ledighed", "163", "161")])
+def test_a_superlative_between_two_named_areas_compares_them(store, question, first, other):
+    # it ranked the 98 kommuners ledighedsprocent, the second area passed over unsaid
+    result = ask(store, question)
+    assert result.result.ranking is None
+    assert result.result.area.code == first and [c.area.code for c in result.result.comparisons] == [other]
+    assert ask(store, "hvilken kommune har højest ledighed").result.ranking is not None

@@ -293,7 +293,7 @@ def test_in_percent_after_a_figure_without_a_rate_says_so(store, first, indicato
     if indicator == "ledighedsprocent":  # in pct. already: nothing set aside
         assert data["unused"] == []
     else:
-        assert data["unused"] == ["i procent"] and "Jeg har ikke tal for »i procent«" in replies[-1].text
+        assert data["unused"] == ["i procent"] and "Tallet opgøres ikke i procent – her er antallet." in replies[-1].text
 
 
 def test_an_area_after_a_definition_asks_the_figure_there_and_a_figure_its_definition(store):
@@ -1027,3 +1027,41 @@ def test_a_follow_up_after_an_area_without_figures_compares_with_what_was_asked(
     assert first.result.led_instead.code == "163"
     assert then.result.area.code == "151" and [c.area.code for c in then.result.comparisons] == ["000"]
     assert "Herlev" not in then.text
+
+
+@pytest.mark.parametrize("then", ["hvor er vi?", "hvor er vi placeret?", "og hvor ligger vi?"])
+def test_where_are_we_after_a_ranking_leads_with_the_own_place(store, then):
+    # it repeated the top 5 with »Ballerup er nr. 14 af 98« under them: the question before, answered again
+    first, place = chat(store, "hvilke kommuner har den højeste ledighed", then)
+    own = first.result.ranking.own_place
+    rows = place.result.ranking.rows
+    assert place.text.startswith(f"*Ledighedsprocenten, juli 2026: Ballerup er nr. {own} af 98 kommuner med ")
+    assert rows[0].area.name not in place.text  # no top 5: the places around the own one
+    assert f"Nr. {own - 1} {rows[own - 2].area.name}:" in place.text
+    assert f"Nr. {own + 1} {rows[own].area.name}:" in place.text
+
+
+def test_where_are_we_after_another_kommunes_place_is_the_own_kommune(store):
+    # »hvor ligger Herlev?« … »hvor er vi placeret?« answered Herlev's place again
+    *_, herlev, ours = chat(store, "hvilke kommuner har den højeste ledighed", "hvor ligger Herlev?",
+                            "hvor er vi placeret?")
+    assert "Herlev er nr." in herlev.text
+    assert ours.result.ranking.own.code == "151" and "Ballerup er nr." in ours.text
+
+
+def test_our_place_asked_after_a_figure_leads_and_stays_in_the_next_follow_up(store):
+    # »langtidsledige« … »hvor er vi placeret?« listed the five with the fewest, the own place under
+    # them; »og i regionen?« after it did so again
+    _, place, region = chat(store, "langtidsledige", "hvor er vi placeret?", "og i regionen?")
+    assert place.text.startswith("*Langtidsledige, juli 2026: Ballerup er nr. ")
+    assert region.text.startswith("*Langtidsledige, juli 2026: Ballerup er nr. ")
+    assert "kommuner i Region Hovedstaden med" in region.text.split("\n")[0]
+
+
+def test_last_year_after_a_named_month_is_that_month_last_year(store):
+    # »ledighed maj« … »og sidste år?« answered 2025's average, though »og 2024?« after it is maj 2024
+    _, last, whole = chat(store, "ledighed maj", "og sidste år?", "og hele sidste år?")
+    assert last.result.observation.period == "2025-05"
+    assert whole.result.observation.period == "2025"
+    # after the newest month shown (no month named) the year is the year
+    assert chat(store, "ledighed", "og sidste år?")[1].result.observation.period == "2025"

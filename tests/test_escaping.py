@@ -84,10 +84,15 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         target_views = views.views(config.targets, evaluation.states)
         answers = [reply(q, store, config, NOW.date()).result
                    for q in ("udvikling i ledighed vs landet", "ledige efter ydelse", "ledighed maj 2026",
-                             "sygedagpenge herlev")]
+                             "sygedagpenge herlev",
+                             # the rate answered where the count has no figures (Answer.rate_instead)
+                             "ledigheden i Region Hovedstaden")]
         definition = reply("hvad betyder forsørgertryk", store, config, NOW.date()).result
         freshness = reply("hvornår er tallene opdateret", store, config, NOW.date()).result
         ranking = reply("hvilke kommuner har den laveste ledighed", store, config, NOW.date()).result
+        # the own place led with and counted (Query.place_asked, Query.count_before_own)
+        place = reply("hvor er vi?", store, config, NOW.date(), context=ranking.query).result
+        counted = reply("hvor mange kommuner har højere ledighed end os", store, config, NOW.date()).result
         summary = build_summary("2026-10", store, config, catalogue, areas, with_charts=False, today=NOW.date())
         figures = factsheet.build("2026-Q3", store, catalogue, areas, config.area)
     # An acknowledged target with a note, as a manager would type it.
@@ -181,7 +186,7 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
                                "ind": hostile(catalogue.get(definition.indicator)),
                                "also": [hostile(catalogue.get("fuldtidspersoner"))]}],
         "freshness.txt.j2": [{"f": hostile(freshness), "area": area}],
-        "ranking.txt.j2": [{"a": hostile(ranking), "r": hostile(ranking.ranking)}],
+        "ranking.txt.j2": [{"a": hostile(r), "r": hostile(r.ranking)} for r in (ranking, place, counted)],
         "link_label.txt.j2": [{"action": "kvitter"}],
         "link_page.html.j2": [
             {"kind": kind, "link": Link(HOSTILE, action, HOSTILE, 0, HOSTILE), "target": v.target, "view": v,

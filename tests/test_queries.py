@@ -572,3 +572,38 @@ def test_an_assent_before_a_new_question_is_no_part_of_it(text):
 def test_a_quarter_compared_with_no_period_is_no_pair_of_periods():
     # »ledighed vs K2« raised a TypeError (found by the property test of any mix of known words)
     assert parse("ledighed vs K2").base.quarter == 2
+
+
+def test_a_month_written_with_a_hyphen_before_its_year_is_that_month():
+    # »ledighed 05-2025« was read as an age span and not understood; »18-29« stays the age
+    assert parse("ledighed 05-2025").period == PeriodRequest(period="2025-05")
+    assert parse("ledighed 5-2025").period == PeriodRequest(period="2025-05")
+    assert parse("ledige 18-29").indicator == "ledige_unge"
+
+
+def test_the_past_year_is_the_development():
+    # »det forgangne år«: »forgangne« and »år« were named as not understood and the newest month given
+    query = parse("ledighed i det forgangne år")
+    assert query.intent == "development" and query.unused == ()
+
+
+def test_over_or_under_an_area_compares_with_it():
+    # »ligger vi over eller under landet på ledighed« named »over« as not understood
+    query = parse("ligger vi over eller under landet på ledighed")
+    assert query.compare == ("000",) and query.unused == ()
+
+
+@pytest.mark.parametrize(("text", "month"), [("ledighed i starten af året", 1),
+                                             ("hvad forventer vi ved udgangen af året for fleksjob", 12)])
+def test_the_start_or_end_of_the_year_is_its_first_or_last_month(text, month):
+    # »i starten af året« answered this year's average with »starten« named as not understood;
+    # »ved udgangen af året« declined 2026's average with »udgangen« named
+    query = parse(text)
+    assert query.period == PeriodRequest(month=month, relative="this_year") and query.unused == ()
+
+
+@pytest.mark.parametrize("text", ["er der sket noget med ledigheden", "hvad er der sket med sygedagpenge"])
+def test_what_happened_to_a_figure_is_its_development(text):
+    # »sket« was named as not understood and the newest figure given
+    query = parse(text)
+    assert query.intent == "development" and query.unused == ()

@@ -242,6 +242,9 @@ class Answer:
     # The area asked first has no figures for this at all (»ungeledighed i Herlev sammenlignet med
     # landet«): the area compared with leads, said, and these are where there are figures
     led_instead: Area | None = None
+    # The figure asked (a count: ledige) has no figures for the area at all, but its rate has (»ledigheden
+    # i Region Hovedstaden«): the rate is answered, and this, the figure asked, is named in a note.
+    rate_instead: Indicator | None = None
     without: tuple[str, ...] = ()  # areas compared with that have no figures for this at all (codes)
     # The newest figure asked of an area whose series stopped long ago (Fanø's langtidsledige in juni
     # 2025): another area (the configured kommune, else hele landet) and its newer period, said.
@@ -869,6 +872,13 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         if held is not None:
             query = replace(query, area=held, compare=(area.code, *(c for c in query.compare if c != held)))
             area, led_instead = areas.get(held), area
+    rate_instead = None
+    if query.intent != "ranking" and not query.breakdown and not query.by and indicator.rate \
+            and not store.breakdowns(indicator.id, area.code) and store.breakdowns(indicator.rate, area.code):
+        # »ledigheden i Region Hovedstaden«: no count of ledige for the region, but its ledighedsprocent
+        # (it said »Der er ingen tal for ledige i Region Hovedstaden«, the rate held unsaid)
+        rate_instead, indicator = indicator, _averaged(catalogue.get(indicator.rate), query)
+        query = replace(query, indicator=indicator.id)
     only_area = False
     if query.area is None and area.kind not in indicator.area_kinds and len(indicator.area_kinds) == 1:
         kinds = [a for a in areas if a.kind == indicator.area_kinds[0]]
@@ -1127,6 +1137,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         share_whole=_published(value_at(whole_indicator, area.code, current.period, ""))
         if whole_indicator else None,
         led_instead=led_instead, held_in=_held_in(store, indicator, areas, default_area) if led_instead else (),
+        rate_instead=rate_instead,
         without=tuple(c.area.code for c in comparisons
                       if c.observation is None and not store.breakdowns(indicator.id, c.area.code)),
     )

@@ -93,6 +93,9 @@ class Query:
     unused: tuple[str, ...] = ()  # content words of the question the answer does not use
     other_figures: tuple[str, ...] = ()  # of `unused`, the names of a second figure (one figure per answer)
     other_periods: tuple[str, ...] = ()  # of `unused`, a third period compared (two periods per answer)
+    # of `unused`, the rate asked of a figure that has none (»langtidsledige i procent«): said as such,
+    # not as a word »not understood«
+    no_rate: tuple[str, ...] = ()
     followup: bool = False  # read against the previous question
     # As a conversation's context: the question answered named its period (»ledighed maj 2025«), so a
     # follow-up's bare year (»og 2024?«) is that month of the year, not the year's average.
@@ -144,6 +147,12 @@ class Query:
     # that group, what to tell when the figure answered is of it; see Answer.narrowed)
     narrowed: tuple[str, str] | None = None
     upcoming: bool = False  # »hvornår kommer de næste tal«: when the next come, which no source says
+    # »hvor er vi?«, »hvor ligger vi?« after a ranking: the own place is the answer, led with (the
+    # ranking repeated with the place under it answered the question before again)
+    place_asked: bool = False
+    # »hvor mange kommuner har højere ledighed end os«: how many rank before the own kommune, said
+    # (the ranking gave the top 5 and the own place, the count left to the reader)
+    count_before_own: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +203,9 @@ class Vocabulary:
     followup: frozenset[str] = frozenset()
     followup_openers: frozenset[str] = frozenset()  # "tak", "ok" before »og …«: still a follow-up
     compare_area: frozenset[str] = frozenset()  # "over", "under": compare only before an area's name
+    count_asked: frozenset[str] = frozenset()  # "hvor mange": a number of areas asked
+    judgement_openers: frozenset[str] = frozenset()  # "er", "var": a question judging the level opens so
+    compare_after: frozenset[str] = frozenset()  # "sammenlign": compare only after the figure, before an area
     ago_units: dict[str, int] = field(default_factory=dict)  # "måneder" -> 1, "år" -> 12: "for 3 måneder siden"
     ago_numbers: dict[str, float] = field(default_factory=dict)  # "tre" -> 3, "et halvt" -> 0.5
     recent: frozenset[str] = frozenset()  # "seneste" in "de seneste 3 måneder": the change over them
@@ -214,6 +226,7 @@ class Vocabulary:
     count_comparatives: frozenset[str] = frozenset()  # "flere", "færre": with "end <area>" a comparison
     when: frozenset[str] = frozenset()  # "hvornår": with a superlative, the series' high or low
     when_year: frozenset[str] = frozenset()  # "hvilket år": the high or low of whole years
+    own_series: frozenset[str] = frozenset()  # "nogensinde": with a superlative, the series' high or low
     # "indvandrer" -> ("vestlig", note): a word the figures hold only a part of, unless the question names it
     narrowed: dict[str, tuple[str, str]] = field(default_factory=dict)
     descriptive: frozenset[str] = frozenset()  # "høj", "lav": nothing in a why or development question
@@ -222,8 +235,10 @@ class Vocabulary:
     thresholds: re.Pattern | None = None
     threshold_ops: dict[str, str] = field(default_factory=dict)
     ranking_comparative: dict[str, str] = field(default_factory=dict)  # "højere" beside "kommuner" -> "high"
+    peaked: dict[str, str] = field(default_factory=dict)  # "toppede": when the series was highest -> "high"
     part_figures: dict[str, str] = field(default_factory=dict)  # "ledige|alder=18-29 år" -> "ledige_unge"
     value_figures: dict[str, str] = field(default_factory=dict)  # "ydelse=Førtidspension" -> "fuldtidspersoner"
+    value_figure_parts: dict[str, tuple[str, str]] = field(default_factory=dict)  # "visitation" -> ("ydelse", "Kontanthjælp")
     # "ledige" -> ("konjunkturprognose", "maal", "Ledighed"): the forecast of it and that part of the forecast
     forecast_parts: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     value_figure_words: dict[str, frozenset[str]] = field(default_factory=dict)  # "status" -> {"kom", …}
@@ -262,6 +277,7 @@ class Vocabulary:
     glossary_bare_terms: frozenset[str] = frozenset()  # "målsti": »hvad er målsti« asks its meaning
     this_figure: frozenset[str] = frozenset()  # "det", "tallet": the figure talked about
     number_endings: tuple[str, ...] = ()  # "tallet": »ledighedstallet« is »ledighed« (`_uncompounded`)
+    compound_endings: tuple[str, ...] = ()  # "niveauet": »ledighedsniveauet« is »ledighed niveauet«
     source_verbs: frozenset[str] = frozenset()  # "kommer" in »hvor kommer … fra« (`_source_question`)
     source_lead: frozenset[str] = frozenset()  # "tallet", "for": before the figure's name in it
     upcoming: frozenset[str] = frozenset()  # "næste", "hvornår kommer": the next figures asked
@@ -317,6 +333,9 @@ class Vocabulary:
             intents=intents,
             compare=frozenset(fold(w) for w in data.get("compare", [])),
             compare_area=frozenset(fold(w) for w in data.get("compare_area", [])),
+            compare_after=frozenset(fold(w) for w in data.get("compare_after", [])),
+            judgement_openers=frozenset(fold(w) for w in data.get("judgement_openers", [])),
+            count_asked=frozenset(fold(w) for w in data.get("count_asked", [])),
             by=frozenset(fold(w) for w in data.get("by", [])),
             rate_words=frozenset(fold(w) for w in data.get("rate", [])),
             rate_wholes={fold(word): whole for word, whole in data.get("rate_wholes", {}).items()},
@@ -331,6 +350,7 @@ class Vocabulary:
             whole_year=frozenset(fold(w) for w in data.get("whole_year", [])),
             part_figures=dict(data.get("part_figures", {})),
             value_figures=dict(data.get("value_figures", {})),
+            value_figure_parts={k: tuple(v.split("=", 1)) for k, v in data.get("value_figure_parts", {}).items()},
             negation=frozenset(fold(w) for w in data.get("negation", [])),
             open_period=frozenset(fold(w) for w in data.get("open_period", [])),
             all_areas=frozenset(all_areas),
@@ -361,6 +381,7 @@ class Vocabulary:
             count_comparatives=frozenset(fold(w) for w in data.get("count_comparatives", [])),
             when=frozenset(fold(w) for w in data.get("when", [])),
             when_year=frozenset(fold(w) for w in data.get("when_year", [])),
+            own_series=frozenset(fold(w) for w in data.get("own_series", [])),
             descriptive=frozenset(fold(w) for w in data.get("descriptive", [])),
             narrowed={fold(word): (fold(entry["unless"]), entry["note"])
                       for word, entry in data.get("narrowed", {}).items()},
@@ -368,6 +389,7 @@ class Vocabulary:
             thresholds=_threshold_pattern(data.get("thresholds", {})),
             threshold_ops={fold_letters(word): op for word, op in data.get("thresholds", {}).items()},
             ranking_comparative={fold(k): v for k, v in data.get("ranking_comparative", {}).items()},
+            peaked={fold(k): v for k, v in data.get("peaked", {}).items()},
             ago_units={fold(k): v for k, v in data.get("ago", {}).get("units", {}).items()},
             ago_numbers={fold(k): v for k, v in data.get("ago", {}).get("numbers", {}).items()},
             recent=frozenset(fold(w) for w in data.get("ago", {}).get("recent", [])),
@@ -393,6 +415,7 @@ class Vocabulary:
             glossary_bare_terms=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("bare_terms", ())),
             this_figure=frozenset(fold(w) for w in data.get("this_figure", ())),
             number_endings=tuple(fold(w) for w in data.get("number_endings", ())),
+            compound_endings=tuple(sorted((fold(w) for w in data.get("compound_endings", ())), key=len, reverse=True)),
             source_verbs=frozenset(fold(w) for w in data.get("source_verbs", ())),
             source_lead=frozenset(fold(w) for w in data.get("source_lead", ())),
             upcoming=frozenset(fold(w) for w in data.get("upcoming", ())),
@@ -425,10 +448,12 @@ def default_vocabulary() -> Vocabulary:
 
 
 # »60+«, »50+«: an age group or span, kept with its »+« (it read as »60«, not understood).
-_TOKEN = re.compile(r"(?:19|20)\d{2}-(?:\d{1,2}|[kq][1-4])\b|\d{1,2}[/.](?:19|20)\d{2}\b|\d+-\d+|\d{2}\+|\w+")
+# (»ledighed 05-2025« is maj 2025, as »05/2025« is: read as an age span »05-2025«, it was not understood)
+_TOKEN = re.compile(r"(?:19|20)\d{2}-(?:\d{1,2}|[kq][1-4])\b|\d{1,2}[/.](?:19|20)\d{2}\b"
+                    r"|\b(?:0?[1-9]|1[0-2])-(?:19|20)\d{2}\b|\d+-\d+|\d{2}\+|\w+")
 _YEAR = re.compile(r"^(19|20)\d{2}$")
 _ISO_MONTH = re.compile(r"^((?:19|20)\d{2})-(\d{1,2})$")
-_SLASH_MONTH = re.compile(r"^(\d{1,2})[/.]((?:19|20)\d{2})$")  # "05/2025", "01.2026"
+_SLASH_MONTH = re.compile(r"^(\d{1,2})[/.-]((?:19|20)\d{2})$")  # "05/2025", "01.2026", "05-2025"
 _SHORT_YEAR = re.compile(r"^\d{2}$")  # "jan 26": a month's year in two digits
 _COMPACT_QUARTER = re.compile(r"^((?:19|20)\d{2})-?[kq]([1-4])$|^[kq]([1-4])$")
 
@@ -497,16 +522,31 @@ def _source_question(tokens: list[str], typed: list[str], vocab: Vocabulary) -> 
     return ["hvor", tokens[1], "tallene", "fra", *middle] if middle else tokens
 
 
-def _uncompounded(token: str, vocab: Vocabulary) -> str:
-    """The figure's word in a compound of it and »tal« (»ledighedstallet« -> »ledighed«), else the token."""
-    if token in vocab.indicators or not token.endswith(vocab.number_endings):
-        return token
-    for ending in vocab.number_endings:
+def _uncompounded(token: str, vocab: Vocabulary) -> list[str]:
+    """The figure's word in a compound of it and »tal« (»ledighedstallet« -> »ledighed«), the figure's
+    word and the other in a compound of it and a word of `compound_endings` (»ledighedsniveauet« ->
+    »ledighed«, »niveauet«), else the token."""
+    if token in vocab.indicators or token in vocab.breakdown_values or token in vocab.intents \
+            or not token.endswith(vocab.number_endings + vocab.compound_endings):
+        return [token]
+    for ending in (*vocab.number_endings, *vocab.compound_endings):
         stem = token[:-len(ending)] if token.endswith(ending) else ""
         for word in (stem, stem[:-1] if stem.endswith("s") else ""):
             if len(word) > 3 and _fold(word) in vocab.indicators:
-                return word
-    return token
+                return [word] if ending in vocab.number_endings else [word, ending]
+    return [token]
+
+
+def _genitives(tokens: list[str], vocab: Vocabulary) -> list[str]:
+    """An area's name in the genitive as the name (»end landets«, »højere end Herlevs«): guessed as a
+    misspelling it became the area asked, and the comparison with it was lost."""
+    out = list(tokens)
+    for i, token in enumerate(tokens):
+        if len(token) < 4 or not token.endswith("s") or token in vocab.filler or _phrase(tokens, i, vocab.areas)[0]:
+            continue  # (»Bornholms Regionskommune« is a name as it is)
+        if token[:-1] in vocab.areas or (i > 0 and f"{tokens[i - 1]} {token[:-1]}" in vocab.areas):
+            out[i] = token[:-1]
+    return out
 
 
 # `fold` is pure and a parse folds every n-gram of the question against several tables: each
@@ -566,9 +606,11 @@ def _period(tokens: list[str], i: int, vocab: Vocabulary) -> tuple[PeriodRequest
     if edge and i + used < len(tokens) and _YEAR.match(tokens[i + used]):
         # "ved udgangen af 2025" is december 2025, not 2025's average with »udgangen« set aside.
         return PeriodRequest(period=str(periods.month(int(tokens[i + used]), edge))), used + 1
-    if edge and (year := _phrase(tokens, i + used, vocab.relative))[0] in ("this_year", "last_year"):
-        # "ultimo sidste år" is december 2025 (it answered 2025's average, »ultimo« set aside)
-        return PeriodRequest(month=edge, relative=year[0]), used + year[1]
+    if edge and (year := _phrase(tokens, i + used, vocab.relative))[0] in ("this_year", "last_year", "containing_year"):
+        # "ultimo sidste år" is december 2025 (it answered 2025's average, »ultimo« set aside); »ved
+        # udgangen af året«, »i starten af året«: this year's (it declined 2026's average, »udgangen« set aside)
+        relative = "this_year" if year[0] == "containing_year" else year[0]
+        return PeriodRequest(month=edge, relative=relative), used + year[1]
     if token in vocab.months:
         month_number = vocab.months[token]
         if _YEAR.match(nxt):
@@ -709,6 +751,10 @@ class _Reading:
     indicator_words: str = ""  # the words that named `indicator` (folded)
     base_carried: bool = False  # `base` is the question before's (a follow-up naming no period to compare)
     moved_asked: bool = False  # a word of how the figure moved (»steget«, »flere«, »udvikling«)
+    peaked: bool = False  # »toppede«: a superlative that asks when (Vocabulary.peaked)
+    place_asked: bool = False  # »hvor er vi?« after a ranking (Query.place_asked)
+    own_series_word: str = ""  # »nogensinde«: a superlative of the own series (Vocabulary.own_series)
+    count_asked: bool = False  # »hvor mange kommuner …«: a number of them asked (Query.count_before_own)
 
 
 def _after_since(tokens: list[str], i: int, vocab: Vocabulary, words: frozenset[str] | None = None) -> bool:
@@ -794,7 +840,10 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         for n in range(1, min(MAX_NGRAM, len(tokens) - start) + 1) if start not in pronoun else ():
             if (intent := vocab.intents.get(" ".join(tokens[start:start + n]))) is not None:
                 r.intents.add(intent)
+    if "why" in r.intents:
+        r.intents.discard("definition")  # »forklar stigningen i sygedagpenge«: why, not what the figure is
     r.moved_asked = bool({"change", "development", "why"} & r.intents)
+    r.count_asked = any(_phrase(tokens, i, vocab.count_asked)[0] for i in range(len(tokens)))
     for token in tokens:
         # "sæsonkorrigeret ledighed" is an alias of ledighedsprocent; the word still picks the series.
         key_value = vocab.breakdown_values.get(token)
@@ -891,7 +940,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             i += used
             continue
         if request is not None:
-            if request.period is not None and _YEAR.match(request.period):
+            if (request.period is not None and _YEAR.match(request.period)) or request.relative == "last_year":
                 r.whole_year = r.whole_year or any(" ".join(tokens[i - n:i]) in vocab.whole_year for n in (1, 2) if i >= n)
             latest_before, r.latest_named = r.latest_named, r.latest_named or request.is_latest
             if _after_since(tokens, i, vocab) and not request.is_latest and r.base is None:
@@ -977,7 +1026,9 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 r.unused.append(" ".join(tokens[i:i + used]))
             r.comparing, i = True, i + used
             continue
-        if token in vocab.compare_area and i + 1 < len(tokens) and _phrase(tokens, i + 1, vocab.areas)[0]:
+        if (token in vocab.compare_area or (token in vocab.compare_after and r.indicator is not None
+                                              and not r.areas)) \
+                and i + 1 < len(tokens) and _phrase(tokens, i + 1, vocab.areas)[0]:
             # "ledighed over landsgennemsnittet": Ballerup against landet, not landet's figure
             # ("over 60" stays an age). »hvad med Herlev?« opens a follow-up that asks Herlev: it
             # answered the area before with Herlev beside it.
@@ -1070,6 +1121,20 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             r.breakdown[key] = canonical
             i += used
             continue
+        if token == "af" and r.indicator is None and tokens[:i] in (["hvor", "mange"], ["mange"]):
+            # »hvor mange af de ledige er på dagpenge«: the part of that figure, with its share (»de
+            # ledige« was read as the samtaler's målgruppe: 738 fuldtidspersoner on A-dagpenge, not the
+            # 690 ledige); »… er langtidsledige«, »… er unge«: the figure named after it
+            j = i + 1
+            while j < len(tokens) and tokens[j] in SHARE_ARTICLES:
+                j += 1
+            figure, figure_used = _phrase(tokens, j, vocab.indicators)
+            if figure and not _phrase(tokens, j, vocab.areas)[0]:
+                if not any(_phrase(tokens, k, vocab.indicators)[0] not in (None, figure)
+                           for k in range(j + figure_used, len(tokens))):
+                    r.indicator, r.indicator_words, r.share_carried = figure, " ".join(tokens[j:j + figure_used]), True
+                i = j + figure_used
+                continue
         if token == "af" and (r.wants_rate or r.indicator in vocab.percentages):
             # »ledighed i procent af arbejdsstyrken«: what the rate is of, named (it was »not understood«)
             whole, whole_used = _phrase(tokens, i + 1, vocab.rate_wholes)
@@ -1128,7 +1193,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if token in vocab.verdict:
             r.verdict, i = r.verdict or token, i + 1  # »er vi bedre end landet«: said below, beside the areas
             continue
-        if token in vocab.judgement and tokens[0] in ("er", "var") and not r.intents & {"why", "development"}:
+        if token in vocab.judgement and tokens[0] in vocab.judgement_openers and not r.intents & {"why", "development"}:
             r.judged, i = r.judged or token, i + 1  # »er det godt?«: read in `_judged`
             continue
         if token in vocab.filler or token in vocab.indicators or token in vocab.by or token in vocab.compare \
@@ -1138,6 +1203,15 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         when, used = _phrase(tokens, i, vocab.when)
         if when:  # read with the superlative (parse): »hvilket år var ledigheden lavest«
             i += used
+            continue
+        if token in vocab.own_series:
+            r.own_series_word = r.own_series_word or token  # »højeste ledighed nogensinde«: read in parse
+            i += 1
+            continue
+        if token in vocab.peaked:
+            # »toppede ledigheden i 2025?«: when it was highest, as »hvornår … højest« (parse)
+            r.order, r.peaked = r.order or vocab.peaked[token], True
+            i += 1
             continue
         r.unknown.append(token)
         i += 1
@@ -1291,7 +1365,9 @@ def _intent(r: _Reading, has_indicator: bool) -> str:
         # »sygedagpenge i år sammenlignet med sidste år, og når vi målet?«: the change (the target's
         # line comes with it); as a target question it declined this year's average unsaid.
         return "change"
-    if "target" in intents:
+    if "target" in intents and not (r.comparing and r.area_kind and has_indicator):
+        # (»hvordan klarer vi os på sygedagpenge ift andre kommuner«: the place among them; as a
+        # target question the kommuner were passed over unsaid)
         return "target"
     if r.order or r.area_kind:
         return "ranking"
@@ -1403,6 +1479,13 @@ def _shifted(request: PeriodRequest, context: Query, *, whole_year: bool = False
         # "ledighed maj 2025" … "hvad med 2024?": maj 2024, as "og juni?" is juni 2025; it answered
         # 2024's average. (After "ledighed", whose newest month was shown, the year is the year.)
         return PeriodRequest(period=str(periods.Period(int(request.period), before.start_month, before.length)))
+    if context.period_named and not context.newest_shown and before.length < 12 and not whole_year \
+            and request.relative == "last_year" \
+            and request.period is None and request.month is None and request.quarter is None:
+        # »ledighed maj« … »og sidste år?«: maj sidste år, as »og 2024?« is maj 2024 (it answered
+        # 2025's average); »og hele sidste år?« is the year
+        return replace(request, month=before.start_month) if before.length == 1 else \
+            replace(request, quarter=before.quarter) if before.length == 3 else request
     # "ledighed maj 2025" … "og juni?": the month (or quarter) of the year the talk is about,
     # not the newest June.
     if request.month is not None and request.relative is None:
@@ -1435,9 +1518,10 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     vocab = vocab or default_vocabulary()
     threshold, rest, unit = _threshold(text, vocab)
     typed = tokenize(rest)
-    tokens = _source_question([_uncompounded(token, vocab) for token in typed], typed, vocab)
+    tokens = _source_question([word for token in typed for word in _uncompounded(token, vocab)], typed, vocab)
     if not tokens:
         return NotUnderstood(text=text, reason="empty")
+    tokens = _genitives(tokens, vocab)
     if (social := _social(tokens, vocab)) is not None:
         return Query(intent=social, text=text)
     if vocab.half_year & set(tokens):
@@ -1521,7 +1605,9 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     if context is not None and context.intent == "ranking" and r.order is None \
             and _phrase(tokens, 0, vocab.place_followup)[1] == len(tokens):
         r.order = "place"  # »hvilke kommuner har lavest ledighed« … »hvor er vi?«: our place in that list
-    asked_when = any(_phrase(tokens, i, vocab.when)[0] for i in range(len(tokens)))
+        r.place_asked = True
+    asked_when = r.peaked or any(_phrase(tokens, i, vocab.when)[0] or _phrase(tokens, i, vocab.own_series)[0]
+                                 for i in range(len(tokens)))
     if r.order in EXTREMES and r.area_kind is None and not r.areas[1:] and (not r.compare or asked_when) and (
             asked_when or (context is not None and context.extreme and r.indicator is None)):
         # »hvornår var ledigheden højest« (and »og lavest?« after it): when the own series peaked,
@@ -1530,7 +1616,18 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         r.intents.add("development")
         r.extreme_year = any(_phrase(tokens, i, vocab.when_year)[0] for i in range(len(tokens))) if asked_when \
             else context.extreme_year
+    if r.order in EXTREMES and r.area_kind is None and r.extreme is None \
+            and len(r.areas) + len(r.compare) + r.own_first + r.compare_own >= 2:
+        # »hvem har højest ledighed af os og Herlev«: those areas compared, the answer saying which is
+        # higher (it ranked the 98 kommuner, Herlev passed over unsaid)
+        r.order = None
+    if r.own_series_word and r.extreme is None:
+        r.unused.append(r.own_series_word)  # (»hvilke kommuner har den højeste ledighed nogensinde«: not made)
     _judged(r)
+    if r.area_kind and r.order is None and r.comparing and not r.compare and r.threshold is None:
+        # »ledighed sammenlignet med andre kommuner«: the own place among them (it listed the five
+        # with the most ledige, said to have no rate to compare on)
+        r.order = "place"
     named_something = bool(r.areas or r.compare or not r.period.is_latest or r.base or r.intents
                            or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind or r.own_region
                            or r.compare_own or r.own_asked or r.verdict)
@@ -1565,6 +1662,11 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
                 vocab.indicator_breakdowns.get(figure, ()))):
             # (»hvor stor en andel af de ledige er på dagpenge« is read before: a share of ledige)
             r.indicator = figure
+            for key in list(r.breakdown):
+                # »hvor mange aktivitetsparate«: the visitation is published within the kontanthjælp only
+                implied = vocab.value_figure_parts.get(key)
+                if implied is not None and implied[0] in vocab.indicator_breakdowns.get(figure, ()):
+                    r.breakdown.setdefault(*implied)
     if r.indicator_part and r.indicator is not None and not r.parts:
         # »hvor mange går fra sygedagpenge til job«: »sygedagpenge« is a part of the figure the other
         # part (status=Job) is read from, afgangsraten (figure 7.2); it answered sygedagpenge mv. with
@@ -1777,8 +1879,10 @@ def _original_words(text: str, capitals: bool = False) -> dict[str, str]:
 def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab: Vocabulary, *,
            assumed: bool = False, followup: bool = False, top: int | None = None, status: str = "") -> Query:
     indicator, ranked_from = r.indicator, None
+    # (»ledighed kommunerne«, no order named: the default order, by the rate; it ranked the count of
+    # ledige, said to have no rate to compare on)
     by_size = r.order in ("high", "low") or (r.order in ("place", "worst") and not followup) \
-        or (r.order is None and r.top == ALL_AREAS)  # »ledigheden i alle kommuner«: fairly, by the rate
+        or (r.order is None and (r.top == ALL_AREAS or not followup))  # »ledigheden i alle kommuner«: fairly, by the rate
     if intent == "ranking" and by_size and indicator in vocab.rates and not r.wants_rate:
         # Kommuner of different size compare fairly by their rate: "laveste ledighed" and "hvor
         # ligger vi på ledighed" rank ledighedsprocenten; "flest ledige" keeps the count, and so
@@ -1837,6 +1941,8 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         unused=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.unused + still_unknown)),
         other_figures=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_figures)), followup=followup,
         other_periods=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_periods)),
+        no_rate=tuple(_as_typed(w, typed) for w in (r.rate_word,) if r.wants_rate and w and w in r.unused
+                      and indicator not in vocab.percentages and intent != "definition"),
         mean=mean, count_gap=r.count_gap, only_parts=only_parts, extreme=r.extreme,
         extreme_year=r.extreme_year, compare_own=r.compare_own, threshold=r.threshold, finer=r.finer,
         of_population=r.of_population and indicator in vocab.percentages,
@@ -1846,7 +1952,8 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         verdict=verdict,
         status=status, needed=r.needed, newest_shown=r.newest_shown,
         target_asked=intent != "target" and "target" in r.intents and not verdict, share_of=share_of,
-        span=span,
+        span=span, place_asked=r.place_asked and intent == "ranking",
+        count_before_own=intent == "ranking" and r.comparative and r.count_asked,
     )
 
 
@@ -1954,6 +2061,10 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         # »sygedagpenge« … »og landet?« … »hvorfor er vi bagud?«, »når vi målet?«: »vi« is the kommune
         # whose targets they are (it answered for hele landet, which has none, with »ikke sat noget mål«)
         r.own_asked = r.own_asked or any(_phrase(tokens, i, vocab.own_area)[0] for i in range(len(tokens)))
+    if not named_area and context.intent == "ranking" and r.order == "place" and not r.own_asked:
+        # »hvor ligger Herlev?« … »hvor er vi placeret?«: »vi« is the own kommune (Herlev was answered again)
+        tokens = tokenize(text)
+        r.own_asked = any(_phrase(tokens, i, vocab.own_area)[0] for i in range(len(tokens)))
     if not r.areas and r.own_region != "area" and not r.own_first and not r.own_asked:
         # (»og regionen?« names the area, as »og i Aarhus?« does: not a region beside the one before)
         r.areas = [context.area] if context.area else []
@@ -2015,9 +2126,15 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
             # »hvem har flest i regionen?« … »og hvor ligger vi?«: our place in that list (it
             # listed all kommuner the other way round: »nr. 65 af 96« after »nr. 13 af 29«)
             r.order = context.order
+            r.place_asked = True
+        elif r.order == "place" and not named_indicator and r.top is None:
+            # »langtidsledige« … »hvor er vi placeret?«: the own place leads (it listed the five lowest first)
+            r.place_asked = True
         if context.intent == "ranking" and context.own_region == "within" \
                 and not (named_area or r.area_kind or r.own_region):
             r.own_region = "area"  # (»hvad med os?«, »og i maj?« after it: still the region's kommuner)
+        # (»hvor er vi placeret?« … »og i regionen?«, »og ledighedsprocenten?«: still the own place)
+        r.place_asked = r.place_asked or (r.order is None and context.place_asked)
         r.order = r.order or context.order
         r.area_kind = r.area_kind or context.area_kind
         r.wants_rate = named_indicator  # "og ledighedsprocenten?": rank exactly what is named
