@@ -1121,7 +1121,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             r.breakdown[key] = canonical
             i += used
             continue
-        if token == "af" and r.indicator is None and tokens[:i] in (["hvor", "mange"], ["mange"]):
+        if token == "af" and r.indicator is None and i and " ".join(tokens[:i]) in vocab.count_asked:
             # »hvor mange af de ledige er på dagpenge«: the part of that figure, with its share (»de
             # ledige« was read as the samtaler's målgruppe: 738 fuldtidspersoner on A-dagpenge, not the
             # 690 ledige); »… er langtidsledige«, »… er unge«: the figure named after it
