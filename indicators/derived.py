@@ -376,13 +376,16 @@ class DerivedRun:
 
 
 def never_stored(store, catalogue: Catalogue) -> list[str]:
-    """The derived indicators no formula has stored a value of yet although every input has values:
-    a formula new in this release, say. A refresh computes them everywhere, whatever it changed;
-    one still missing an input waits for it (reading the rest each run would find nothing). An
-    input is a series: a term's indicator in its breakdown (an optional term is not waited for)."""
+    """The derived indicators no formula has stored a value of yet, nor been computed in every area,
+    although every input has values: a formula new in this release, say. A refresh computes them
+    everywhere, whatever it changed; one still missing an input waits for it (reading the rest each
+    run would find nothing). An input is a series: a term's indicator in its breakdown (an optional
+    term is not waited for). A formula computed everywhere once whose values all yield to another
+    source is not computed everywhere again: from then on it follows its inputs' changes, as any."""
     formulas, _ = catalogue_formulas(catalogue)
+    done = store.computed_everywhere()
     return [f.indicator for f in formulas
-            if not store.has_derived(f.indicator) and all(
+            if f.indicator not in done and not store.has_derived(f.indicator) and all(
                 store.has_series(t.indicator, t.breakdown) for t in (*f.terms, *f.denominator) if not t.optional)]
 
 
@@ -445,6 +448,8 @@ def refresh_derived(store, catalogue: Catalogue, *, touched: Iterable[str] | Non
         loaded = store.load([d.observation for d in kept], now=now, replace_sample=True)
         store.record_derived([(d.observation.indicator, d.observation.area, d.observation.period,
                                d.observation.breakdown, d.formula, ",".join(d.inputs)) for d in kept], now=now)
+        if places is None:  # every area: never_stored need not name these again
+            store.record_computed_everywhere([f.indicator for f in chosen], now=now)
     return DerivedRun(
         computed=len(results), written=loaded.inserted + loaded.updated,
         revised=store.revision_count() - revisions_before, removed=len(stale), kept_other=other,

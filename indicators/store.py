@@ -490,6 +490,14 @@ def m001_derived_inputs(db: Database) -> None:
     )
 
 
+@derived_migrations()
+def m002_derived_formulas(db: Database) -> None:
+    # The formulas computed in every area at least once (indicators.derived.never_stored). A formula
+    # whose every value yields to another source (eksempeldata of the indicator itself, say) stores
+    # none: without this row, every refresh computed it everywhere again, from its inputs' whole history.
+    db.execute("CREATE TABLE derived_formulas (indicator TEXT PRIMARY KEY, computed_at TEXT NOT NULL)")
+
+
 # The outcome of each table (or file) of a refresh run, a set of its own like the derived one.
 TABLES_MIGRATION_SET = "faktabot-indicators-tables"
 tables_migrations = Migrations(TABLES_MIGRATION_SET)
@@ -1656,6 +1664,17 @@ class Store:
     def has_derived(self, indicator: str) -> bool:
         """Whether a formula has stored any value of `indicator`."""
         return self.db.execute(DERIVED_ANY_SQL, [indicator]).fetchone() is not None
+
+    def computed_everywhere(self) -> set[str]:
+        """The derived indicators whose formula has been computed in every area at least once."""
+        return {row[0] for row in self.db.execute("SELECT indicator FROM derived_formulas")}
+
+    def record_computed_everywhere(self, indicators: Iterable[str], *, now: str) -> None:
+        """These derived indicators' formulas were computed in every area (in the caller's transaction)."""
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT INTO derived_formulas VALUES (?, ?) ON CONFLICT (indicator) DO UPDATE SET "
+                "computed_at = excluded.computed_at", [(indicator, now) for indicator in sorted(set(indicators))])
 
     def derived_inputs(self, indicator: str, area: str, period: str, breakdown: str = "") -> dict | None:
         """The formula and input sources behind one derived value, or None if no formula made it."""

@@ -90,9 +90,11 @@ def test_a_formula_that_has_stored_nothing_yet_is_computed_by_a_run_that_changes
                                   areas=default_areas(), now=NOW).ok
         made = store.db.execute("SELECT count(*) FROM derived_inputs WHERE indicator = 'sygedagpenge'").fetchone()[0]
         assert made > 0
-        # As before the formula existed: its values and their provenance gone, the inputs kept.
+        # As before the formula existed: its values, their provenance and its having been computed
+        # everywhere gone, the inputs kept.
         store.db.execute("DELETE FROM observations WHERE source = 'derived:sygedagpenge'")
         store.db.execute("DELETE FROM derived_inputs WHERE indicator = 'sygedagpenge'")
+        store.db.execute("DELETE FROM derived_formulas WHERE indicator = 'sygedagpenge'")
         assert store.get("sygedagpenge", "151", "2026-Q2") is None
         again = refresh_source(store, jobindsats_connector(server), wanted, catalogue=CATALOGUE,
                                areas=default_areas(), now=LATER)
@@ -124,3 +126,31 @@ def test_a_formula_waits_for_the_breakdown_it_reads_not_just_for_its_indicator(t
         assert "sygedagpenge" not in never_stored(store, CATALOGUE)
         store.load([obs("151", "2026-Q1", 250, PARTS[1])], now=NOW)
         assert "sygedagpenge" in never_stored(store, CATALOGUE)
+
+
+def test_a_formula_whose_values_all_yield_to_another_source_is_computed_everywhere_once(tmp_path: Path):
+    """Its inputs are eksempeldata and the official figure holds its key: it stores nothing, and used
+    to be computed everywhere again by every refresh, from its inputs' whole history."""
+    from indicators.derived import never_stored
+
+    with Store(tmp_path / "store.db", create=True) as store:
+        store.load([obs("151", "2026-Q1", value, part, SAMPLE_SOURCE) for value, part in zip((700, 250), PARTS)]
+                   + [obs("151", "2026-Q1", 900, "")], now=NOW)
+        assert "sygedagpenge" in never_stored(store, CATALOGUE)
+        run = refresh_derived(store, CATALOGUE, touched=set(), now=NOW, outputs=never_stored(store, CATALOGUE))
+        assert (run.computed, run.written, run.kept_other) == (1, 0, 1)
+        assert store.get("sygedagpenge", "151", "2026-Q1").value == 900
+        assert "sygedagpenge" not in never_stored(store, CATALOGUE)
+        # A run in some areas only is not every area: it does not count.
+        store.db.execute("DELETE FROM derived_formulas")
+        refresh_derived(store, CATALOGUE, touched={"sygedagpenge"}, areas={"151"}, now=NOW)
+        assert "sygedagpenge" in never_stored(store, CATALOGUE)
+
+
+def test_after_the_sample_data_no_formula_waits_to_be_computed_everywhere(sample_store_copy: Path):
+    # `faktabot init` computed every formula everywhere; paa_kanten's and aktiveringsgrad's values
+    # all yield to the sample's own, and every refresh computed both again in every area.
+    from indicators.derived import never_stored
+
+    with Store(sample_store_copy) as store:
+        assert never_stored(store, CATALOGUE) == []
