@@ -14,7 +14,7 @@ import sys
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import groupby
 from operator import itemgetter
@@ -173,6 +173,14 @@ def breakdowns_everywhere_sql(breakdowns: int) -> str:
             f"AND area IN (SELECT area FROM found WHERE area IS NOT NULL) AND breakdown IN ({_marks(breakdowns)})")
 
 
+def series_since_sql(breakdowns: int, areas: int) -> str:
+    """The derived engine's read of one indicator's `breakdowns` breakdowns in `areas` areas from a
+    period on (the last parameter): a recomputation of the periods a refresh changed, not of the
+    series' whole history."""
+    return (f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator = ? AND area IN ({_marks(areas)}) "
+            f"AND breakdown IN ({_marks(breakdowns)}) AND period >= ?")
+
+
 def derived_keys_sql(indicators: int, areas: int | None = None) -> str:
     """The keys (and formula) of the stored rows a formula made, of `indicators` (in `areas`): the
     provenance rows first, each checked by a seek on its full key. As a join, SQLite could begin at
@@ -194,6 +202,12 @@ HAS_SERIES_SQL = ("SELECT 1 FROM observations WHERE indicator = ? AND area IN (S
 FINGERPRINT_SQL = "SELECT fingerprint, summary FROM table_fingerprints WHERE source = ? AND table_id = ?"
 FORGET_FINGERPRINTS_SQL = ("DELETE FROM table_fingerprints WHERE EXISTS (SELECT 1 FROM json_each(series) AS i "
                            "WHERE i.value IN (SELECT value FROM json_each(?)))")
+# The first row's unit of a series in some areas, in the series key's order: one seek.
+FIRST_UNIT_SQL = ("SELECT unit FROM observations WHERE indicator = ? AND breakdown = ? AND area IN ({areas}) "
+                  "ORDER BY area, period LIMIT 1")
+# Whether a series holds a row that is not eksempeldata: a range of the series key.
+REAL_FIGURE_SQL = ("SELECT 1 FROM observations WHERE indicator = ? AND area = ? AND breakdown = ? "
+                   f"AND source <> '{SAMPLE_SOURCE}' LIMIT 1")
 # Whether a formula has stored any value yet: a seek on derived_inputs' key.
 DERIVED_ANY_SQL = "SELECT 1 FROM derived_inputs WHERE indicator = ? LIMIT 1"
 
@@ -652,6 +666,10 @@ class LoadResult:
     replaced_sample: int = 0  # eksempeldata rows removed because real figures now cover the series
     # (indicator, area) of every row this load inserted, changed or removed: what derived values follow.
     changed: frozenset[tuple[str, str]] = frozenset()
+    # The earliest year of each of those (the year's text, which sorts before each of its periods: 2026
+    # < 2026-01 < 2026-Q1); "" where eksempeldata was removed, however far back (`indicators.derived`
+    # recomputes each area from there on).
+    since: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def unchanged(self) -> int:
@@ -795,6 +813,10 @@ READ_CACHE_ENTRIES = 4096
 _KEY, _HELD, _SERIES, _PLACE = itemgetter(0, 1, 2, 3), itemgetter(4, 5, 6, 7), itemgetter(0, 3), itemgetter(0, 1)
 _SERIES_KEY = itemgetter(0, 1, 3)  # (indicator, area, breakdown)
 _SOURCE, _VALUE, _PERIOD, _FETCHED_AT = (itemgetter(i) for i in (6, 4, 2, 8))
+
+
+def _year_of(row: tuple) -> str:
+    return row[2][:4]
 
 
 def _all_storable(rows: list[tuple], this_year: int) -> bool:
@@ -1042,9 +1064,17 @@ class Store:
                     stored.sample(tuple(key))
                 elif held[2] == SAMPLE_SOURCE and source != SAMPLE_SOURCE:
                     stored.samples.get((key[0], key[1], key[3]), set()).discard(tuple(key))
-        touched = set(map(_PLACE, new)) | {(r[5], r[6]) for r in changed} | {(s[0], s[1]) for s in emptied}
+        since: dict[tuple[str, str], str] = {}
+        for place, year in zip(map(_PLACE, new), map(_year_of, new)):
+            if year < since.get(place, "\uffff"):
+                since[place] = year
+        for row in changed:
+            place, year = (row[5], row[6]), row[7][:4]
+            if year < since.get(place, "\uffff"):
+                since[place] = year
+        since.update(((series[0], series[1]), "") for series in emptied)
         return LoadResult(rows=len(rows), inserted=len(new), updated=len(changed), replaced_sample=replaced,
-                          changed=frozenset(touched))
+                          changed=frozenset(since), since=since)
 
     def _forget_fingerprints(self, series: set[tuple[str, str]]) -> None:
         """A write to these (indicator, breakdown) series: the fingerprints of the tables that deliver
@@ -1632,17 +1662,32 @@ class Store:
                                   None if places is None else len(places))
         return self.db.execute(sql, [*wanted, *(places or []), *(kinds or [])]).fetchall()
 
-    def series_rows(self, series: Iterable[tuple[str, str]], areas: Iterable[str] | None = None) -> list[tuple]:
+    def series_rows(self, series: Iterable[tuple[str, str]], areas: Iterable[str] | None = None,
+                    since: dict[str, str] | None = None) -> list[tuple]:
         """`observation_rows` of the (indicator, breakdown) series named, and no others: a statement per
         indicator over its own breakdowns, so no seek is spent on one indicator's breakdown in another
-        (a refresh's derived step names a few series of many indicators, in every area it changed)."""
+        (a refresh's derived step names a few series of many indicators, in every area it changed).
+        `since`: area -> the first period to read there (text order; "" reads it all), for `areas`
+        only; the areas that start alike are read together, a range of each series from there on."""
         wanted: dict[str, set[str]] = {}
         for indicator, breakdown in series:
             wanted.setdefault(indicator, set()).add(breakdown)
         places = None if areas is None else sorted(set(areas))
         found: list[tuple] = []
+        if since is None or places is None:
+            for indicator in sorted(wanted):
+                found += self.observation_rows([indicator], wanted[indicator], places)
+            return found
+        starting: dict[str, list[str]] = {}
+        for area in places:
+            starting.setdefault(since.get(area, ""), []).append(area)
         for indicator in sorted(wanted):
-            found += self.observation_rows([indicator], wanted[indicator], places)
+            kinds = sorted(wanted[indicator])
+            for start, chunk in sorted(starting.items()):
+                for first in range(0, len(chunk), STORED_SERIES_AREAS):
+                    part = chunk[first:first + STORED_SERIES_AREAS]
+                    found += self.db.execute(series_since_sql(len(kinds), len(part)),
+                                             [indicator, *part, *kinds, start]).fetchall()
         return found
 
     def derived_keys(self, indicators: Iterable[str], areas: Iterable[str] | None = None
@@ -1664,6 +1709,17 @@ class Store:
     def has_derived(self, indicator: str) -> bool:
         """Whether a formula has stored any value of `indicator`."""
         return self.db.execute(DERIVED_ANY_SQL, [indicator]).fetchone() is not None
+
+    def first_unit(self, indicator: str, breakdown: str, areas: Iterable[str]) -> str | None:
+        """The unit of a series' first stored row (by area, then period) in these areas; None if none."""
+        places = sorted(set(areas))
+        row = self.db.execute(FIRST_UNIT_SQL.format(areas=_marks(len(places))), [indicator, breakdown, *places]).fetchone()
+        return None if row is None else row[0]
+
+    def holding_real_figures(self, series: Iterable[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+        """Which of these series (indicator, area, breakdown) hold a row that is not eksempeldata."""
+        execute = self.db.conn.execute
+        return {key for key in sorted(set(series)) if execute(REAL_FIGURE_SQL, key).fetchone() is not None}
 
     def computed_everywhere(self) -> set[str]:
         """The derived indicators whose formula has been computed in every area at least once."""
