@@ -185,10 +185,12 @@ def _history(areas=("151", "153", "157")) -> list[Observation]:
     return found
 
 
-def _dump(store: Store) -> tuple[list, list]:
+def _dump(store: Store) -> tuple[list, list, list]:
     return (store.db.execute("SELECT * FROM observations ORDER BY 1, 2, 3, 4").fetchall(),
             store.db.execute("SELECT indicator, area, period, breakdown, formula, inputs FROM derived_inputs "
-                             "ORDER BY 1, 2, 3, 4").fetchall())
+                             "ORDER BY 1, 2, 3, 4").fetchall(),
+            store.db.execute("SELECT indicator, area, period, breakdown, old_value, new_value, old_source, new_source, "
+                             "revised_at FROM revisions ORDER BY 1, 2, 3, 4, 9").fetchall())
 
 
 CHANGES = {  # what a refresh brings: (indicator, area, period, breakdown) -> value, for three cases
