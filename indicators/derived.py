@@ -192,14 +192,17 @@ def compute_with_inputs(formulas: Sequence[Formula], observations: Iterable[Obse
 
 
 def _compute_rows(formulas: Sequence[Formula], rows: Iterable[tuple], *, now: str = "",
-                  units: dict[tuple[str, str], str | None] | None = None) -> list[Derived]:
+                  units: dict[tuple[str, str], str | None] | None = None,
+                  by_series: dict[tuple[str, str], list[tuple]] | None = None) -> list[Derived]:
     """`compute_with_inputs` over rows in the store's column order (indicator, area, period,
     breakdown, value, unit, source, provisional, …): the store's read needs no Observation each.
-    `units`: (indicator, breakdown) -> the unit of the first stored row of a sum's first term, where
-    `rows` hold only part of that series' history (None: it has none)."""
+    `by_series`: the rows already by series, as `Store.series_inputs` reads them (then `rows` is not
+    read; the lists are extended with formulas' outputs). `units`: (indicator, breakdown) -> the unit
+    of the first stored row of a sum's first term, where the rows hold only part of that series'
+    history (None: it has none)."""
     # Only the series the formulas read or write: the store holds far more of the same indicators.
     inputs = _Inputs({(t.indicator, t.breakdown) for f in formulas for t in (*f.terms, *f.denominator)}
-                     | {(f.indicator, f.breakdown) for f in formulas}, rows)
+                     | {(f.indicator, f.breakdown) for f in formulas}, rows, by_series)
     results: list[Derived] = []
     for formula in formulas:
         derived = _one(formula, inputs)
@@ -240,8 +243,13 @@ _NAN = float("nan")
 class _Inputs:
     """The formulas' input rows by series (indicator, breakdown), each made a frame once when a term reads it."""
 
-    def __init__(self, series: set[tuple[str, str]], rows: Iterable[tuple]):
-        self.by_series: dict[tuple[str, str], list[tuple]] = {key: [] for key in series}
+    def __init__(self, series: set[tuple[str, str]], rows: Iterable[tuple],
+                 by_series: dict[tuple[str, str], list[tuple]] | None = None):
+        if by_series is not None:  # (area, period, value, source, provisional, unit), read so
+            self.by_series = {key: by_series.get(key, []) for key in series}
+            self.frames: dict[tuple[str, str], Frame] = {}
+            return
+        self.by_series = {key: [] for key in series}
         for row in rows:  # in the store's column order
             found = self.by_series.get((row[0], row[3]))
             if found is not None:
@@ -454,22 +462,25 @@ def refresh_derived(store, catalogue: Catalogue, *, touched: Iterable[str] | Non
     units = None
     if start is None:
         # Rows, not Observations: at scale this read is hundreds of thousands of input rows.
-        rows = store.series_rows(series, places)
+        by_series = store.series_inputs(series, places)
     else:
         # An index's input from its base period on (earlier where the area's change is earlier).
         based = {(t.indicator, t.breakdown): f.base[:4] for f in chosen if f.op == "index" for t in f.terms}
-        rows = store.series_rows(series - set(based), places, start)
+        by_series = store.series_inputs(series - set(based), places, start)
         for key, base_year in based.items():
-            rows += store.series_rows([key], places, {area: min(year, base_year) for area, year in start.items()})
+            by_series.update(store.series_inputs([key], places, {area: min(year, base_year)
+                                                                  for area, year in start.items()}))
         # A sum keeps the unit of its first term's first stored row, however old.
         units = {(f.terms[0].indicator, f.terms[0].breakdown): store.first_unit(
             f.terms[0].indicator, f.terms[0].breakdown, places) for f in chosen if f.op in ("sum", "difference")}
-    results = _compute_rows(chosen, rows, now=now, units=units)
+    outputs = {(f.indicator, f.breakdown) for f in chosen}
+    # key -> whether the stored row is eksempeldata, for the formulas' own series (read before the
+    # computing adds each formula's values to its series' rows, for the formulas after it)
+    held = {(indicator, r[0], r[1], breakdown): r[3] == SAMPLE_SOURCE
+            for indicator, breakdown in outputs for r in by_series.get((indicator, breakdown), ())}
+    results = _compute_rows(chosen, (), now=now, units=units, by_series=by_series)
     if start is not None:  # an index's values before the window are as they were
         results = [d for d in results if d.observation.period >= start[d.observation.area]]
-    outputs = {(f.indicator, f.breakdown) for f in chosen}
-    # key -> whether the stored row is eksempeldata, for the formulas' own indicators
-    held = {(r[0], r[1], r[2], r[3]): r[6] == SAMPLE_SOURCE for r in rows if (r[0], r[3]) in outputs}
     ours = store.derived_keys({f.indicator for f in chosen}, places)
     real_series = {(key[0], key[1], key[3]) for key, sample in held.items() if not sample}
     if start is not None:

@@ -155,30 +155,21 @@ _AREAS_FOUND = ("found(area) AS (SELECT min(area) FROM observations WHERE indica
                 "FROM found WHERE found.area IS NOT NULL)")
 
 
-def observations_of_sql(indicators: int, breakdowns: int | None = None, areas: int | None = None) -> str:
-    """The derived engine's read: every row of `indicators` indicators (in `breakdowns` breakdowns,
-    of `areas` areas: a refresh recomputes only the areas whose inputs it changed)."""
-    return (f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator IN ({_marks(indicators)})"
-            + (f" AND area IN ({_marks(areas)})" if areas is not None else "")
-            + (f" AND breakdown IN ({_marks(breakdowns)})" if breakdowns is not None else ""))
+# The derived engine's columns of an input row, in `indicators.derived._Inputs`' order.
+INPUT_COLUMNS = "area, period, value, source, provisional, unit"
 
 
-def breakdowns_everywhere_sql(breakdowns: int) -> str:
-    """The derived engine's read of one indicator's `breakdowns` breakdowns in every area it has
-    (?1 the indicator): the areas found by skipping from one to the next in the series key, then a
-    seek per area and breakdown. With no area named, the key's area between indicator and breakdown
-    made SQLite read every row of every breakdown of the indicator (at scale, a million rows for
-    the tenth of them wanted)."""
-    return (f"WITH RECURSIVE {_AREAS_FOUND} SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator = ?1 "
-            f"AND area IN (SELECT area FROM found WHERE area IS NOT NULL) AND breakdown IN ({_marks(breakdowns)})")
-
-
-def series_since_sql(breakdowns: int, areas: int) -> str:
-    """The derived engine's read of one indicator's `breakdowns` breakdowns in `areas` areas from a
-    period on (the last parameter): a recomputation of the periods a refresh changed, not of the
-    series' whole history."""
-    return (f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator = ? AND area IN ({_marks(areas)}) "
-            f"AND breakdown IN ({_marks(breakdowns)}) AND period >= ?")
+def series_inputs_sql(areas: int | None, since: bool = False) -> str:
+    """The derived engine's read of one series (?1 the indicator, then the areas, the breakdown and,
+    with `since`, the first period): in `areas` areas, or with None in every area the indicator has,
+    found by skipping from one to the next in the series key (with no area named, the key's area
+    between indicator and breakdown made SQLite read every row of every breakdown of the indicator:
+    at scale, a million rows of fuldtidspersoner for the tenth of them wanted). Only the columns the
+    formulas use, as `_Inputs` keeps them: no tuple is made again per row."""
+    return ((f"WITH RECURSIVE {_AREAS_FOUND} " if areas is None else "")
+            + f"SELECT {INPUT_COLUMNS} FROM observations WHERE indicator = ?1 AND area IN "
+            + ("(SELECT area FROM found WHERE area IS NOT NULL)" if areas is None else f"({_marks(areas)})")
+            + " AND breakdown = ?" + (" AND period >= ?" if since else ""))
 
 
 def derived_keys_sql(indicators: int, areas: int | None = None) -> str:
@@ -1646,48 +1637,29 @@ class Store:
 
     # -- derived values (indicators.derived) ----------------------------------------------------
 
-    def observation_rows(self, indicators: Iterable[str], breakdowns: Iterable[str] | None = None,
-                         areas: Iterable[str] | None = None) -> list[tuple]:
-        """Every stored row of the given indicators (in the given breakdowns and areas, when named), in
-        `OBSERVATION_COLUMNS` order: the derived engine's read, hundreds of thousands of rows at
-        scale, so no Observation is built for each."""
-        wanted = sorted(set(indicators))
-        kinds = None if breakdowns is None else sorted(set(breakdowns))
+    def series_inputs(self, series: Iterable[tuple[str, str]], areas: Iterable[str] | None = None,
+                      since: dict[str, str] | None = None) -> dict[tuple[str, str], list[tuple]]:
+        """The derived engine's read: (indicator, breakdown) -> its rows as `INPUT_COLUMNS`, in area and
+        period order, of each series named (hundreds of thousands of input rows at scale), a statement
+        per series: in `areas` (every area with None), and with `since` (area -> the first period to
+        read there, "" for all) from there on, the areas that start alike read together."""
         places = None if areas is None else sorted(set(areas))
-        if not wanted or kinds == [] or places == []:
-            return []
-        if places is None and kinds is not None and len(wanted) == 1:
-            return self.db.execute(breakdowns_everywhere_sql(len(kinds)), [*wanted, *kinds]).fetchall()
-        sql = observations_of_sql(len(wanted), None if kinds is None else len(kinds),
-                                  None if places is None else len(places))
-        return self.db.execute(sql, [*wanted, *(places or []), *(kinds or [])]).fetchall()
-
-    def series_rows(self, series: Iterable[tuple[str, str]], areas: Iterable[str] | None = None,
-                    since: dict[str, str] | None = None) -> list[tuple]:
-        """`observation_rows` of the (indicator, breakdown) series named, and no others: a statement per
-        indicator over its own breakdowns, so no seek is spent on one indicator's breakdown in another
-        (a refresh's derived step names a few series of many indicators, in every area it changed).
-        `since`: area -> the first period to read there (text order; "" reads it all), for `areas`
-        only; the areas that start alike are read together, a range of each series from there on."""
-        wanted: dict[str, set[str]] = {}
-        for indicator, breakdown in series:
-            wanted.setdefault(indicator, set()).add(breakdown)
-        places = None if areas is None else sorted(set(areas))
-        found: list[tuple] = []
-        if since is None or places is None:
-            for indicator in sorted(wanted):
-                found += self.observation_rows([indicator], wanted[indicator], places)
-            return found
         starting: dict[str, list[str]] = {}
-        for area in places:
-            starting.setdefault(since.get(area, ""), []).append(area)
-        for indicator in sorted(wanted):
-            kinds = sorted(wanted[indicator])
-            for start, chunk in sorted(starting.items()):
-                for first in range(0, len(chunk), STORED_SERIES_AREAS):
-                    part = chunk[first:first + STORED_SERIES_AREAS]
-                    found += self.db.execute(series_since_sql(len(kinds), len(part)),
-                                             [indicator, *part, *kinds, start]).fetchall()
+        for area in places or ():
+            starting.setdefault("" if since is None else since.get(area, ""), []).append(area)
+        execute = self.db.conn.execute
+        found: dict[tuple[str, str], list[tuple]] = {}
+        for indicator, breakdown in sorted(set(series)):
+            if places is None:
+                found[(indicator, breakdown)] = execute(series_inputs_sql(None), [indicator, breakdown]).fetchall()
+                continue
+            rows: list[tuple] = []
+            for start, group in sorted(starting.items()):
+                for first in range(0, len(group), STORED_SERIES_AREAS):
+                    part = group[first:first + STORED_SERIES_AREAS]
+                    rows += execute(series_inputs_sql(len(part), bool(start)),
+                                    [indicator, *part, breakdown, *([start] if start else [])]).fetchall()
+            found[(indicator, breakdown)] = rows
         return found
 
     def derived_keys(self, indicators: Iterable[str], areas: Iterable[str] | None = None

@@ -61,19 +61,15 @@ HOT: list[tuple[str, str, list]] = [
      ["ledige", "", "2025", "101", "151"]),
     ("refresh: which series hold eksempeldata", store_sql.sample_series_sql(2, 2, 2),
      ["ledige", "ledighedsprocent", "101", "151", "", "ydelse=A-dagpenge"]),
-    ("derived: observations of inputs", store_sql.observations_of_sql(2), ["ledige", "ledighedsprocent"]),
-    ("derived: observations of inputs' breakdowns", store_sql.observations_of_sql(2, 1), ["ledige", "ledighedsprocent", ""]),
-    ("derived: observations of inputs in the areas a refresh changed", store_sql.observations_of_sql(2, 1, 2),
-     ["ledige", "ledighedsprocent", "101", "151", ""]),
-    ("derived: one input indicator's own breakdowns in the areas a refresh changed (Store.series_rows)",
-     store_sql.observations_of_sql(1, 2, 2), ["fuldtidspersoner", "101", "151", "ydelse=A-dagpenge", ""]),
     ("derived: stored keys a formula made", store_sql.derived_keys_sql(2), ["ledige", "sygedagpenge"]),
     ("derived: stored keys a formula made in the areas a refresh changed", store_sql.derived_keys_sql(2, 2),
      ["ledige", "sygedagpenge", "101", "151"]),
-    ("derived: one input indicator's own breakdowns in every area it has", store_sql.breakdowns_everywhere_sql(2),
-     ["fuldtidspersoner", "ydelse=A-dagpenge", "ydelse=Kontanthjælp"]),
-    ("derived: inputs from the periods a refresh changed on", store_sql.series_since_sql(2, 2),
-     ["fuldtidspersoner", "101", "151", "ydelse=A-dagpenge", "ydelse=Kontanthjælp", "2025"]),
+    ("derived: an input series in every area it has", store_sql.series_inputs_sql(None),
+     ["fuldtidspersoner", "ydelse=A-dagpenge"]),
+    ("derived: an input series in the areas a refresh changed", store_sql.series_inputs_sql(2),
+     ["fuldtidspersoner", "101", "151", "ydelse=A-dagpenge"]),
+    ("derived: an input series from the periods a refresh changed on", store_sql.series_inputs_sql(2, True),
+     ["fuldtidspersoner", "101", "151", "ydelse=A-dagpenge", "2025"]),
     ("derived: the unit of a sum's first input", store_sql.FIRST_UNIT_SQL.format(areas="?, ?"),
      ["sygedagpenge", "ydelse=Sygedagpenge", "101", "151"]),
     ("derived: whether a series holds real figures", store_sql.REAL_FIGURE_SQL, ["ledige", "151", ""]),
@@ -164,8 +160,8 @@ def test_the_derived_steps_reads_seek_each_area_never_every_row_of_an_indicator(
     statements: list[str] = []
     with Store(sample_store_copy) as store:
         store.db.conn.set_trace_callback(statements.append)
-        store.series_rows([("fuldtidspersoner", "ydelse=A-dagpenge"), ("fuldtidspersoner", "ydelse=Kontanthjælp")])
-        store.series_rows([("fuldtidspersoner", "ydelse=A-dagpenge")], ["101", "151"])
+        store.series_inputs([("fuldtidspersoner", "ydelse=A-dagpenge")])
+        store.series_inputs([("fuldtidspersoner", "ydelse=A-dagpenge")], ["101", "151"])
         store.derived_keys(["sygedagpenge", "forsoergertryk_udvikling"])
         store.derived_keys(["sygedagpenge", "forsoergertryk_udvikling"], ["101", "151"])
         store.db.conn.set_trace_callback(None)
