@@ -191,12 +191,18 @@ def compute_with_inputs(formulas: Sequence[Formula], observations: Iterable[Obse
                                      o.provisional) for o in observations), now=now)
 
 
-def _compute_rows(formulas: Sequence[Formula], rows: Iterable[tuple], *, now: str = "") -> list[Derived]:
+def _compute_rows(formulas: Sequence[Formula], rows: Iterable[tuple], *, now: str = "",
+                  units: dict[tuple[str, str], str | None] | None = None,
+                  by_series: dict[tuple[str, str], list[tuple]] | None = None) -> list[Derived]:
     """`compute_with_inputs` over rows in the store's column order (indicator, area, period,
-    breakdown, value, unit, source, provisional, …): the store's read needs no Observation each."""
+    breakdown, value, unit, source, provisional, …): the store's read needs no Observation each.
+    `by_series`: the rows already by series, as `Store.series_inputs` reads them (then `rows` is not
+    read; the lists are extended with formulas' outputs). `units`: (indicator, breakdown) -> the unit
+    of the first stored row of a sum's first term, where the rows hold only part of that series'
+    history (None: it has none)."""
     # Only the series the formulas read or write: the store holds far more of the same indicators.
     inputs = _Inputs({(t.indicator, t.breakdown) for f in formulas for t in (*f.terms, *f.denominator)}
-                     | {(f.indicator, f.breakdown) for f in formulas}, rows)
+                     | {(f.indicator, f.breakdown) for f in formulas}, rows, by_series)
     results: list[Derived] = []
     for formula in formulas:
         derived = _one(formula, inputs)
@@ -206,8 +212,12 @@ def _compute_rows(formulas: Sequence[Formula], rows: Iterable[tuple], *, now: st
         if formula.op in ("sum", "difference"):
             # A sum keeps its inputs' unit (fuldtidspersoner stay fuldtidspersoner); a ratio or
             # an index has the catalogue's unit.
-            first = inputs.rows(formula.terms[0].indicator, formula.terms[0].breakdown)
-            unit = first[0][5] if first and first[0][5] else unit
+            term = (formula.terms[0].indicator, formula.terms[0].breakdown)
+            if units is not None and term in units:
+                unit = units[term] or unit
+            else:
+                first = inputs.rows(*term)
+                unit = first[0][5] if first and first[0][5] else unit
         made = []
         for (area, period), (value, provisional, sources) in derived.items():
             inputs_of = tuple(sorted(sources))
@@ -233,8 +243,13 @@ _NAN = float("nan")
 class _Inputs:
     """The formulas' input rows by series (indicator, breakdown), each made a frame once when a term reads it."""
 
-    def __init__(self, series: set[tuple[str, str]], rows: Iterable[tuple]):
-        self.by_series: dict[tuple[str, str], list[tuple]] = {key: [] for key in series}
+    def __init__(self, series: set[tuple[str, str]], rows: Iterable[tuple],
+                 by_series: dict[tuple[str, str], list[tuple]] | None = None):
+        if by_series is not None:  # (area, period, value, source, provisional, unit), read so
+            self.by_series = {key: by_series.get(key, []) for key in series}
+            self.frames: dict[tuple[str, str], Frame] = {}
+            return
+        self.by_series = {key: [] for key in series}
         for row in rows:  # in the store's column order
             found = self.by_series.get((row[0], row[3]))
             if found is not None:
@@ -376,22 +391,53 @@ class DerivedRun:
 
 
 def never_stored(store, catalogue: Catalogue) -> list[str]:
-    """The derived indicators no formula has stored a value of yet although every input has values:
-    a formula new in this release, say. A refresh computes them everywhere, whatever it changed;
-    one still missing an input waits for it (reading the rest each run would find nothing). An
-    input is a series: a term's indicator in its breakdown (an optional term is not waited for)."""
+    """The derived indicators no formula has stored a value of yet, nor been computed in every area,
+    although every input has values: a formula new in this release, say. A refresh computes them
+    everywhere, whatever it changed; one still missing an input waits for it (reading the rest each
+    run would find nothing). An input is a series: a term's indicator in its breakdown (an optional
+    term is not waited for). A formula computed everywhere once whose values all yield to another
+    source is not computed everywhere again: from then on it follows its inputs' changes, as any."""
     formulas, _ = catalogue_formulas(catalogue)
+    done = store.computed_everywhere()
     return [f.indicator for f in formulas
-            if not store.has_derived(f.indicator) and all(
+            if f.indicator not in done and not store.has_derived(f.indicator) and all(
                 store.has_series(t.indicator, t.breakdown) for t in (*f.terms, *f.denominator) if not t.optional)]
+
+
+def _window(chosen: Sequence[Formula], places: set[str] | None,
+            since: dict[tuple[str, str], str] | None) -> dict[str, str] | None:
+    """Area -> the first period to recompute there ("" for all of them), from `since` ((indicator,
+    area) -> the earliest year a load changed, `LoadResult.since`); None: every period.
+
+    A derived value combines its inputs of its own period (a quarter's mean, the months of its own
+    year), so the periods before an area's earliest change keep their values. Any indicator's change
+    counts, a formula's own output's included. An index divides every period by its base period's:
+    a change in the base's year or before recomputes the area's whole history."""
+    if since is None or places is None:
+        return None
+    made = {f.indicator for f in chosen}
+    if any(t.indicator in made for f in chosen if f.op == "index" for t in f.terms):
+        return None  # an index of a formula's values: its base value may be computed in this pass
+    first: dict[str, str] = {}
+    for (_, area), year in since.items():
+        if area in places and year < first.get(area, "\uffff"):
+            first[area] = year
+    start = {area: first.get(area, "") for area in places}
+    for formula in chosen:
+        if formula.op == "index":
+            base_year = formula.base[:4]
+            start = {area: "" if year and base_year >= year else year for area, year in start.items()}
+    return start
 
 
 def refresh_derived(store, catalogue: Catalogue, *, touched: Iterable[str] | None = None,
                     areas: Iterable[str] | None = None, now: str | None = None,
-                    outputs: Iterable[str] = ()) -> DerivedRun:
+                    outputs: Iterable[str] = (), since: dict[tuple[str, str], str] | None = None) -> DerivedRun:
     """Recompute the derived indicators whose inputs are in `touched` (all when None) and store them;
     with `areas`, in those areas only (a formula combines one area's values, so the others' stay right).
-    `outputs` names derived indicators to recompute as well (with the formulas they feed).
+    `outputs` names derived indicators to recompute as well (with the formulas they feed). `since`
+    (with `areas`): the earliest year each (indicator, area) changed, as `Store.load_rows` says; each
+    area is then recomputed from its earliest change on, not over its whole history (`_window`).
 
     Call after a successful refresh or file import (indicators.refresh does) and after loading the
     sample data (`indicators.sampledata.load_into` does). One transaction: all or nothing.
@@ -412,14 +458,36 @@ def refresh_derived(store, catalogue: Catalogue, *, touched: Iterable[str] | Non
     series = ({(t.indicator, t.breakdown) for f in chosen for t in (*f.terms, *f.denominator)}
               | {(f.indicator, f.breakdown) for f in chosen})
     places = None if areas is None else set(areas)
-    # Rows, not Observations: at scale this read is hundreds of thousands of input rows.
-    rows = store.series_rows(series, places)
-    results = _compute_rows(chosen, rows, now=now)
+    start = _window(chosen, places, since)
+    units = None
+    if start is None:
+        # Rows, not Observations: at scale this read is hundreds of thousands of input rows.
+        by_series = store.series_inputs(series, places)
+    else:
+        # An index's input from its base period on (earlier where the area's change is earlier).
+        based = {(t.indicator, t.breakdown): f.base[:4] for f in chosen if f.op == "index" for t in f.terms}
+        by_series = store.series_inputs(series - set(based), places, start)
+        for key, base_year in based.items():
+            by_series.update(store.series_inputs([key], places, {area: min(year, base_year)
+                                                                  for area, year in start.items()}))
+        # A sum keeps the unit of its first term's first stored row, however old.
+        units = {(f.terms[0].indicator, f.terms[0].breakdown): store.first_unit(
+            f.terms[0].indicator, f.terms[0].breakdown, places) for f in chosen if f.op in ("sum", "difference")}
     outputs = {(f.indicator, f.breakdown) for f in chosen}
-    # key -> whether the stored row is eksempeldata, for the formulas' own indicators
-    held = {(r[0], r[1], r[2], r[3]): r[6] == SAMPLE_SOURCE for r in rows if (r[0], r[3]) in outputs}
+    # key -> whether the stored row is eksempeldata, for the formulas' own series (read before the
+    # computing adds each formula's values to its series' rows, for the formulas after it)
+    held = {(indicator, r[0], r[1], breakdown): r[3] == SAMPLE_SOURCE
+            for indicator, breakdown in outputs for r in by_series.get((indicator, breakdown), ())}
+    results = _compute_rows(chosen, (), now=now, units=units, by_series=by_series)
+    if start is not None:  # an index's values before the window are as they were
+        results = [d for d in results if d.observation.period >= start[d.observation.area]]
     ours = store.derived_keys({f.indicator for f in chosen}, places)
     real_series = {(key[0], key[1], key[3]) for key, sample in held.items() if not sample}
+    if start is not None:
+        ours = {key: formula for key, formula in ours.items() if key[2] >= start[key[1]]}
+        # Real figures anywhere in a series keep eksempeldata out of it: held has the window's only.
+        unsure = {(o.indicator, o.area, o.breakdown) for d in results if (o := d.observation).is_sample}
+        real_series |= store.holding_real_figures(unsure - real_series)
     kept: list[Derived] = []
     other = 0
     for derived in results:
@@ -445,6 +513,8 @@ def refresh_derived(store, catalogue: Catalogue, *, touched: Iterable[str] | Non
         loaded = store.load([d.observation for d in kept], now=now, replace_sample=True)
         store.record_derived([(d.observation.indicator, d.observation.area, d.observation.period,
                                d.observation.breakdown, d.formula, ",".join(d.inputs)) for d in kept], now=now)
+        if places is None:  # every area: never_stored need not name these again
+            store.record_computed_everywhere([f.indicator for f in chosen], now=now)
     return DerivedRun(
         computed=len(results), written=loaded.inserted + loaded.updated,
         revised=store.revision_count() - revisions_before, removed=len(stale), kept_other=other,

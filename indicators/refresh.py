@@ -254,7 +254,7 @@ def _write(store: Store, run_id: int, source: str, observations: list[Observatio
         loaded = store.load_rows(kept, now=now, replace_sample=True, stored=held, keep_up=False)
         store.finish_run(run_id, status="ok", rows=loaded.rows, inserted=loaded.inserted, updated=loaded.updated)
     # Derived indicators follow their inputs: recomputed where this run changed one.
-    computed = _follow(store, catalogue, loaded.changed, now)
+    computed = _follow(store, catalogue, loaded.since, now)
     return RunResult(
         source, True, rows=loaded.rows, inserted=loaded.inserted, updated=loaded.updated,
         revisions=store.revision_count() - revisions_before, replaced_sample=loaded.replaced_sample,
@@ -265,10 +265,12 @@ def _write(store: Store, run_id: int, source: str, observations: list[Observatio
     )
 
 
-def _follow(store: Store, catalogue: Catalogue, changed: Iterable[tuple[str, str]], now: str) -> derived.DerivedRun:
+def _follow(store: Store, catalogue: Catalogue, changed: dict[tuple[str, str], str], now: str) -> derived.DerivedRun:
     """Recompute the derived values whose inputs a run inserted, changed or removed: the formulas fed
-    by those indicators, in those areas (a formula combines one area's inputs). Values a run read
-    again unchanged leave their derived values as they were, so a no-change run computes nothing."""
+    by those indicators, in those areas (a formula combines one area's inputs), from the earliest
+    year the run changed there on (`changed`: (indicator, area) -> year, `LoadResult.since`). Values
+    a run read again unchanged leave their derived values as they were, so a no-change run computes
+    nothing."""
     pairs = set(changed)
     touched = {i for i, _ in pairs}
     # A formula that has stored nothing yet (new in this release, say) is computed in every area,
@@ -277,7 +279,8 @@ def _follow(store: Store, catalogue: Catalogue, changed: Iterable[tuple[str, str
     new = derived.never_stored(store, catalogue)
     if new:
         return derived.refresh_derived(store, catalogue, touched=touched, now=now, outputs=new)
-    return derived.refresh_derived(store, catalogue, touched=touched, areas={a for _, a in pairs}, now=now)
+    return derived.refresh_derived(store, catalogue, touched=touched, areas={a for _, a in pairs}, now=now,
+                                   since=changed)
 
 
 def _fail(store: Store, run_id: int, source: str, error: BaseException, started: float,
@@ -537,7 +540,7 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
     landed: list[tuple] = []
     outcomes: dict[str, TableOutcome] = {}
     rows = inserted = updated = replaced = 0
-    changed: set[tuple[str, str]] = set()
+    changed: dict[tuple[str, str], str] = {}  # (indicator, area) -> the earliest year changed
     for table, observations in per_table.items():
         try:
             with store.transaction():
@@ -559,7 +562,7 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
         outcomes[table] = TableOutcome(table, True, rows=loaded.rows)
         rows, inserted, updated = rows + loaded.rows, inserted + loaded.inserted, updated + loaded.updated
         replaced += loaded.replaced_sample
-        changed |= loaded.changed
+        changed.update((pair, min(year, changed.get(pair, year))) for pair, year in loaded.since.items())
         landed.extend(observations)
     skipped_newest: list[str] = []
     skipped_series: set[tuple[str, str, str]] = set()

@@ -14,7 +14,7 @@ import sys
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import groupby
 from operator import itemgetter
@@ -149,20 +149,38 @@ BREAKDOWNS_SQL = (
     "SELECT breakdown FROM found WHERE breakdown IS NOT NULL")
 
 
-def observations_of_sql(indicators: int, breakdowns: int | None = None, areas: int | None = None) -> str:
-    """The derived engine's read: every row of `indicators` indicators (in `breakdowns` breakdowns,
-    of `areas` areas: a refresh recomputes only the areas whose inputs it changed)."""
-    return (f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE indicator IN ({_marks(indicators)})"
-            + (f" AND area IN ({_marks(areas)})" if areas is not None else "")
-            + (f" AND breakdown IN ({_marks(breakdowns)})" if breakdowns is not None else ""))
+# The distinct areas of indicator ?1 (and a last NULL), by skipping from one area to the next in the series key.
+_AREAS_FOUND = ("found(area) AS (SELECT min(area) FROM observations WHERE indicator = ?1 "
+                "UNION ALL SELECT (SELECT min(area) FROM observations WHERE indicator = ?1 AND area > found.area) "
+                "FROM found WHERE found.area IS NOT NULL)")
+
+
+# The derived engine's columns of an input row, in `indicators.derived._Inputs`' order.
+INPUT_COLUMNS = "area, period, value, source, provisional, unit"
+
+
+def series_inputs_sql(areas: int | None, since: bool = False) -> str:
+    """The derived engine's read of one series (?1 the indicator, then the areas, the breakdown and,
+    with `since`, the first period): in `areas` areas, or with None in every area the indicator has,
+    found by skipping from one to the next in the series key (with no area named, the key's area
+    between indicator and breakdown made SQLite read every row of every breakdown of the indicator:
+    at scale, a million rows of fuldtidspersoner for the tenth of them wanted). Only the columns the
+    formulas use, as `_Inputs` keeps them: no tuple is made again per row."""
+    return ((f"WITH RECURSIVE {_AREAS_FOUND} " if areas is None else "")
+            + f"SELECT {INPUT_COLUMNS} FROM observations WHERE indicator = ?1 AND area IN "
+            + ("(SELECT area FROM found WHERE area IS NOT NULL)" if areas is None else f"({_marks(areas)})")
+            + " AND breakdown = ?" + (" AND period >= ?" if since else ""))
 
 
 def derived_keys_sql(indicators: int, areas: int | None = None) -> str:
-    """The keys (and formula) of the stored rows a formula made, of `indicators` (in `areas`)."""
+    """The keys (and formula) of the stored rows a formula made, of `indicators` (in `areas`): the
+    provenance rows first, each checked by a seek on its full key. As a join, SQLite could begin at
+    observations and read every row of the indicators (at scale, a second for a thousand keys)."""
     return ("SELECT d.indicator, d.area, d.period, d.breakdown, d.formula FROM derived_inputs d "
-            "JOIN observations USING (indicator, area, period, breakdown) "
             f"WHERE d.indicator IN ({_marks(indicators)})"
-            + (f" AND d.area IN ({_marks(areas)})" if areas is not None else ""))
+            + (f" AND d.area IN ({_marks(areas)})" if areas is not None else "")
+            + " AND EXISTS (SELECT 1 FROM observations WHERE indicator = d.indicator AND area = d.area "
+              "AND breakdown = d.breakdown AND period = d.period)")
 
 
 ANY_OBSERVATION_SQL = "SELECT 1 FROM observations LIMIT 1"
@@ -175,14 +193,18 @@ HAS_SERIES_SQL = ("SELECT 1 FROM observations WHERE indicator = ? AND area IN (S
 FINGERPRINT_SQL = "SELECT fingerprint, summary FROM table_fingerprints WHERE source = ? AND table_id = ?"
 FORGET_FINGERPRINTS_SQL = ("DELETE FROM table_fingerprints WHERE EXISTS (SELECT 1 FROM json_each(series) AS i "
                            "WHERE i.value IN (SELECT value FROM json_each(?)))")
+# The first row's unit of a series in some areas, in the series key's order: one seek.
+FIRST_UNIT_SQL = ("SELECT unit FROM observations WHERE indicator = ? AND breakdown = ? AND area IN ({areas}) "
+                  "ORDER BY area, period LIMIT 1")
+# Whether a series holds a row that is not eksempeldata: a range of the series key.
+REAL_FIGURE_SQL = ("SELECT 1 FROM observations WHERE indicator = ? AND area = ? AND breakdown = ? "
+                   f"AND source <> '{SAMPLE_SOURCE}' LIMIT 1")
 # Whether a formula has stored any value yet: a seek on derived_inputs' key.
 DERIVED_ANY_SQL = "SELECT 1 FROM derived_inputs WHERE indicator = ? LIMIT 1"
 
 
 # The distinct areas of an indicator by skipping from one area to the next in the series key.
-AREAS_OF_SQL = ("WITH RECURSIVE found(area) AS (SELECT min(area) FROM observations WHERE indicator = ?1 "
-                "UNION ALL SELECT (SELECT min(area) FROM observations WHERE indicator = ?1 AND area > found.area) "
-                "FROM found WHERE found.area IS NOT NULL) SELECT area FROM found WHERE area IS NOT NULL LIMIT ?2")
+AREAS_OF_SQL = f"WITH RECURSIVE {_AREAS_FOUND} SELECT area FROM found WHERE area IS NOT NULL LIMIT ?2"
 
 
 def cross_section_sql(periods: int, areas: int) -> str:
@@ -473,6 +495,14 @@ def m001_derived_inputs(db: Database) -> None:
     )
 
 
+@derived_migrations()
+def m002_derived_formulas(db: Database) -> None:
+    # The formulas computed in every area at least once (indicators.derived.never_stored). A formula
+    # whose every value yields to another source (eksempeldata of the indicator itself, say) stores
+    # none: without this row, every refresh computed it everywhere again, from its inputs' whole history.
+    db.execute("CREATE TABLE derived_formulas (indicator TEXT PRIMARY KEY, computed_at TEXT NOT NULL)")
+
+
 # The outcome of each table (or file) of a refresh run, a set of its own like the derived one.
 TABLES_MIGRATION_SET = "faktabot-indicators-tables"
 tables_migrations = Migrations(TABLES_MIGRATION_SET)
@@ -627,6 +657,10 @@ class LoadResult:
     replaced_sample: int = 0  # eksempeldata rows removed because real figures now cover the series
     # (indicator, area) of every row this load inserted, changed or removed: what derived values follow.
     changed: frozenset[tuple[str, str]] = frozenset()
+    # The earliest year of each of those (the year's text, which sorts before each of its periods: 2026
+    # < 2026-01 < 2026-Q1); "" where eksempeldata was removed, however far back (`indicators.derived`
+    # recomputes each area from there on).
+    since: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def unchanged(self) -> int:
@@ -770,6 +804,10 @@ READ_CACHE_ENTRIES = 4096
 _KEY, _HELD, _SERIES, _PLACE = itemgetter(0, 1, 2, 3), itemgetter(4, 5, 6, 7), itemgetter(0, 3), itemgetter(0, 1)
 _SERIES_KEY = itemgetter(0, 1, 3)  # (indicator, area, breakdown)
 _SOURCE, _VALUE, _PERIOD, _FETCHED_AT = (itemgetter(i) for i in (6, 4, 2, 8))
+
+
+def _year_of(row: tuple) -> str:
+    return row[2][:4]
 
 
 def _all_storable(rows: list[tuple], this_year: int) -> bool:
@@ -1017,9 +1055,17 @@ class Store:
                     stored.sample(tuple(key))
                 elif held[2] == SAMPLE_SOURCE and source != SAMPLE_SOURCE:
                     stored.samples.get((key[0], key[1], key[3]), set()).discard(tuple(key))
-        touched = set(map(_PLACE, new)) | {(r[5], r[6]) for r in changed} | {(s[0], s[1]) for s in emptied}
+        since: dict[tuple[str, str], str] = {}
+        for place, year in zip(map(_PLACE, new), map(_year_of, new)):
+            if year < since.get(place, "\uffff"):
+                since[place] = year
+        for row in changed:
+            place, year = (row[5], row[6]), row[7][:4]
+            if year < since.get(place, "\uffff"):
+                since[place] = year
+        since.update(((series[0], series[1]), "") for series in emptied)
         return LoadResult(rows=len(rows), inserted=len(new), updated=len(changed), replaced_sample=replaced,
-                          changed=frozenset(touched))
+                          changed=frozenset(since), since=since)
 
     def _forget_fingerprints(self, series: set[tuple[str, str]]) -> None:
         """A write to these (indicator, breakdown) series: the fingerprints of the tables that deliver
@@ -1591,31 +1637,29 @@ class Store:
 
     # -- derived values (indicators.derived) ----------------------------------------------------
 
-    def observation_rows(self, indicators: Iterable[str], breakdowns: Iterable[str] | None = None,
-                         areas: Iterable[str] | None = None) -> list[tuple]:
-        """Every stored row of the given indicators (in the given breakdowns and areas, when named), in
-        `OBSERVATION_COLUMNS` order: the derived engine's read, hundreds of thousands of rows at
-        scale, so no Observation is built for each."""
-        wanted = sorted(set(indicators))
-        kinds = None if breakdowns is None else sorted(set(breakdowns))
+    def series_inputs(self, series: Iterable[tuple[str, str]], areas: Iterable[str] | None = None,
+                      since: dict[str, str] | None = None) -> dict[tuple[str, str], list[tuple]]:
+        """The derived engine's read: (indicator, breakdown) -> its rows as `INPUT_COLUMNS`, in area and
+        period order, of each series named (hundreds of thousands of input rows at scale), a statement
+        per series: in `areas` (every area with None), and with `since` (area -> the first period to
+        read there, "" for all) from there on, the areas that start alike read together."""
         places = None if areas is None else sorted(set(areas))
-        if not wanted or kinds == [] or places == []:
-            return []
-        sql = observations_of_sql(len(wanted), None if kinds is None else len(kinds),
-                                  None if places is None else len(places))
-        return self.db.execute(sql, [*wanted, *(places or []), *(kinds or [])]).fetchall()
-
-    def series_rows(self, series: Iterable[tuple[str, str]], areas: Iterable[str] | None = None) -> list[tuple]:
-        """`observation_rows` of the (indicator, breakdown) series named, and no others: a statement per
-        indicator over its own breakdowns, so no seek is spent on one indicator's breakdown in another
-        (a refresh's derived step names a few series of many indicators, in every area it changed)."""
-        wanted: dict[str, set[str]] = {}
-        for indicator, breakdown in series:
-            wanted.setdefault(indicator, set()).add(breakdown)
-        places = None if areas is None else sorted(set(areas))
-        found: list[tuple] = []
-        for indicator in sorted(wanted):
-            found += self.observation_rows([indicator], wanted[indicator], places)
+        starting: dict[str, list[str]] = {}
+        for area in places or ():
+            starting.setdefault("" if since is None else since.get(area, ""), []).append(area)
+        execute = self.db.conn.execute
+        found: dict[tuple[str, str], list[tuple]] = {}
+        for indicator, breakdown in sorted(set(series)):
+            if places is None:
+                found[(indicator, breakdown)] = execute(series_inputs_sql(None), [indicator, breakdown]).fetchall()
+                continue
+            rows: list[tuple] = []
+            for start, group in sorted(starting.items()):
+                for first in range(0, len(group), STORED_SERIES_AREAS):
+                    part = group[first:first + STORED_SERIES_AREAS]
+                    rows += execute(series_inputs_sql(len(part), bool(start)),
+                                    [indicator, *part, breakdown, *([start] if start else [])]).fetchall()
+            found[(indicator, breakdown)] = rows
         return found
 
     def derived_keys(self, indicators: Iterable[str], areas: Iterable[str] | None = None
@@ -1637,6 +1681,28 @@ class Store:
     def has_derived(self, indicator: str) -> bool:
         """Whether a formula has stored any value of `indicator`."""
         return self.db.execute(DERIVED_ANY_SQL, [indicator]).fetchone() is not None
+
+    def first_unit(self, indicator: str, breakdown: str, areas: Iterable[str]) -> str | None:
+        """The unit of a series' first stored row (by area, then period) in these areas; None if none."""
+        places = sorted(set(areas))
+        row = self.db.execute(FIRST_UNIT_SQL.format(areas=_marks(len(places))), [indicator, breakdown, *places]).fetchone()
+        return None if row is None else row[0]
+
+    def holding_real_figures(self, series: Iterable[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+        """Which of these series (indicator, area, breakdown) hold a row that is not eksempeldata."""
+        execute = self.db.conn.execute
+        return {key for key in sorted(set(series)) if execute(REAL_FIGURE_SQL, key).fetchone() is not None}
+
+    def computed_everywhere(self) -> set[str]:
+        """The derived indicators whose formula has been computed in every area at least once."""
+        return {row[0] for row in self.db.execute("SELECT indicator FROM derived_formulas")}
+
+    def record_computed_everywhere(self, indicators: Iterable[str], *, now: str) -> None:
+        """These derived indicators' formulas were computed in every area (in the caller's transaction)."""
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT INTO derived_formulas VALUES (?, ?) ON CONFLICT (indicator) DO UPDATE SET "
+                "computed_at = excluded.computed_at", [(indicator, now) for indicator in sorted(set(indicators))])
 
     def derived_inputs(self, indicator: str, area: str, period: str, breakdown: str = "") -> dict | None:
         """The formula and input sources behind one derived value, or None if no formula made it."""

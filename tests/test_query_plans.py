@@ -11,6 +11,7 @@ import sqlite3
 import pytest
 
 from indicators import store as store_sql
+from indicators.store import Store
 
 KOMMUNER = ["101", "147", "151", "153", "155"]
 KINDS = ["month", "quarter", "year"]
@@ -60,15 +61,18 @@ HOT: list[tuple[str, str, list]] = [
      ["ledige", "", "2025", "101", "151"]),
     ("refresh: which series hold eksempeldata", store_sql.sample_series_sql(2, 2, 2),
      ["ledige", "ledighedsprocent", "101", "151", "", "ydelse=A-dagpenge"]),
-    ("derived: observations of inputs", store_sql.observations_of_sql(2), ["ledige", "ledighedsprocent"]),
-    ("derived: observations of inputs' breakdowns", store_sql.observations_of_sql(2, 1), ["ledige", "ledighedsprocent", ""]),
-    ("derived: observations of inputs in the areas a refresh changed", store_sql.observations_of_sql(2, 1, 2),
-     ["ledige", "ledighedsprocent", "101", "151", ""]),
-    ("derived: one input indicator's own breakdowns in the areas a refresh changed (Store.series_rows)",
-     store_sql.observations_of_sql(1, 2, 2), ["fuldtidspersoner", "101", "151", "ydelse=A-dagpenge", ""]),
     ("derived: stored keys a formula made", store_sql.derived_keys_sql(2), ["ledige", "sygedagpenge"]),
     ("derived: stored keys a formula made in the areas a refresh changed", store_sql.derived_keys_sql(2, 2),
      ["ledige", "sygedagpenge", "101", "151"]),
+    ("derived: an input series in every area it has", store_sql.series_inputs_sql(None),
+     ["fuldtidspersoner", "ydelse=A-dagpenge"]),
+    ("derived: an input series in the areas a refresh changed", store_sql.series_inputs_sql(2),
+     ["fuldtidspersoner", "101", "151", "ydelse=A-dagpenge"]),
+    ("derived: an input series from the periods a refresh changed on", store_sql.series_inputs_sql(2, True),
+     ["fuldtidspersoner", "101", "151", "ydelse=A-dagpenge", "2025"]),
+    ("derived: the unit of a sum's first input", store_sql.FIRST_UNIT_SQL.format(areas="?, ?"),
+     ["sygedagpenge", "ydelse=Sygedagpenge", "101", "151"]),
+    ("derived: whether a series holds real figures", store_sql.REAL_FIGURE_SQL, ["ledige", "151", ""]),
     ("derived: whether an input series of a formula has any value", store_sql.HAS_SERIES_SQL,
      ["fuldtidspersoner", "ydelse=Kontanthjælp"]),
     ("refresh: eksempeldata of a series real figures now cover", store_sql.DELETE_SAMPLE_SERIES_SQL,
@@ -129,3 +133,40 @@ def test_a_longer_periods_totals_follow_the_index_with_no_sorter(sample_store_pa
     finally:
         conn.close()
     assert not any("TEMP B-TREE" in step for step in steps), steps
+
+
+def _observation_seeks(conn: sqlite3.Connection, sql: str) -> list[str]:
+    """The searches of observations in a statement's plan that read rows for its answer: those of
+    a recursive CTE (`found`, one seek per area for the next area's code) are left out."""
+    rows = conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
+    parent = {row[0]: row[1] for row in rows}
+    detail = {row[0]: row[3] for row in rows}
+
+    def in_cte(node: int) -> bool:
+        while node in parent:
+            if detail[node].startswith(("CO-ROUTINE found", "MATERIALIZE found")):
+                return True
+            node = parent[node]
+        return False
+
+    return [detail[i] for i in detail if detail[i].startswith("SEARCH observations ") and not in_cte(i)]
+
+
+def test_the_derived_steps_reads_seek_each_area_never_every_row_of_an_indicator(sample_store_copy):
+    # The derived step names a few series of an indicator that has many (at scale, 80 breakdowns of
+    # fuldtidspersoner). A search on the indicator alone reads all of its rows to keep a tenth: each
+    # read of observations must seek an area too, also when no area is named (a formula new in this
+    # release is computed everywhere) and when it checks the keys a formula made.
+    statements: list[str] = []
+    with Store(sample_store_copy) as store:
+        store.db.conn.set_trace_callback(statements.append)
+        store.series_inputs([("fuldtidspersoner", "ydelse=A-dagpenge")])
+        store.series_inputs([("fuldtidspersoner", "ydelse=A-dagpenge")], ["101", "151"])
+        store.derived_keys(["sygedagpenge", "forsoergertryk_udvikling"])
+        store.derived_keys(["sygedagpenge", "forsoergertryk_udvikling"], ["101", "151"])
+        store.db.conn.set_trace_callback(None)
+        reads = [sql for sql in statements if "FROM observations" in sql or "FROM derived_inputs" in sql]
+        assert len(reads) == 4, statements
+        for sql in reads:
+            seeks = _observation_seeks(store.db.conn, sql)
+            assert seeks and all("area=" in step for step in seeks), f"{sql}\nplan: {seeks}"

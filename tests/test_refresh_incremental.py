@@ -90,9 +90,11 @@ def test_a_formula_that_has_stored_nothing_yet_is_computed_by_a_run_that_changes
                                   areas=default_areas(), now=NOW).ok
         made = store.db.execute("SELECT count(*) FROM derived_inputs WHERE indicator = 'sygedagpenge'").fetchone()[0]
         assert made > 0
-        # As before the formula existed: its values and their provenance gone, the inputs kept.
+        # As before the formula existed: its values, their provenance and its having been computed
+        # everywhere gone, the inputs kept.
         store.db.execute("DELETE FROM observations WHERE source = 'derived:sygedagpenge'")
         store.db.execute("DELETE FROM derived_inputs WHERE indicator = 'sygedagpenge'")
+        store.db.execute("DELETE FROM derived_formulas WHERE indicator = 'sygedagpenge'")
         assert store.get("sygedagpenge", "151", "2026-Q2") is None
         again = refresh_source(store, jobindsats_connector(server), wanted, catalogue=CATALOGUE,
                                areas=default_areas(), now=LATER)
@@ -124,3 +126,130 @@ def test_a_formula_waits_for_the_breakdown_it_reads_not_just_for_its_indicator(t
         assert "sygedagpenge" not in never_stored(store, CATALOGUE)
         store.load([obs("151", "2026-Q1", 250, PARTS[1])], now=NOW)
         assert "sygedagpenge" in never_stored(store, CATALOGUE)
+
+
+def test_a_formula_whose_values_all_yield_to_another_source_is_computed_everywhere_once(tmp_path: Path):
+    """Its inputs are eksempeldata and the official figure holds its key: it stores nothing, and used
+    to be computed everywhere again by every refresh, from its inputs' whole history."""
+    from indicators.derived import never_stored
+
+    with Store(tmp_path / "store.db", create=True) as store:
+        store.load([obs("151", "2026-Q1", value, part, SAMPLE_SOURCE) for value, part in zip((700, 250), PARTS)]
+                   + [obs("151", "2026-Q1", 900, "")], now=NOW)
+        assert "sygedagpenge" in never_stored(store, CATALOGUE)
+        run = refresh_derived(store, CATALOGUE, touched=set(), now=NOW, outputs=never_stored(store, CATALOGUE))
+        assert (run.computed, run.written, run.kept_other) == (1, 0, 1)
+        assert store.get("sygedagpenge", "151", "2026-Q1").value == 900
+        assert "sygedagpenge" not in never_stored(store, CATALOGUE)
+        # A run in some areas only is not every area: it does not count.
+        store.db.execute("DELETE FROM derived_formulas")
+        refresh_derived(store, CATALOGUE, touched={"sygedagpenge"}, areas={"151"}, now=NOW)
+        assert "sygedagpenge" in never_stored(store, CATALOGUE)
+
+
+def test_after_the_sample_data_no_formula_waits_to_be_computed_everywhere(sample_store_copy: Path):
+    # `faktabot init` computed every formula everywhere; paa_kanten's and aktiveringsgrad's values
+    # all yield to the sample's own, and every refresh computed both again in every area.
+    from indicators.derived import never_stored
+
+    with Store(sample_store_copy) as store:
+        assert never_stored(store, CATALOGUE) == []
+
+
+def _history(areas=("151", "153", "157")) -> list[Observation]:
+    """Inputs of a sum, a quarter's mean of a sum, an index (base 2019-01) and a ratio, 2018 on."""
+    months = [f"{year}-{month:02d}" for year in range(2018, 2027) for month in range(1, 13)][:-6]
+    quarters = [f"{year}-Q{quarter}" for year in range(2018, 2027) for quarter in range(1, 5)][:-2]
+    found = []
+    for number, area in enumerate(areas):
+        source = SAMPLE_SOURCE if area == "157" else "jobindsats:y07a02"
+        for index, quarter in enumerate(quarters):
+            unit = "fuldtidspersoner" if quarter < "2020" else "personer"  # the first row's unit is the sum's
+            found += [Observation("sygedagpenge", area, quarter, 700.0 + index + number, PARTS[0], unit, source,
+                                  False, NOW),
+                      Observation("sygedagpenge", area, quarter, 250.0 + index, PARTS[1], unit, source, False, NOW)]
+        for index, month in enumerate(months):
+            value = 100.0 + (index * 7 + number) % 13
+            found += [Observation("fuldtidspersoner", area, month, value + shift, breakdown, "fuldtidspersoner",
+                                  source, False, NOW)
+                      for shift, breakdown in enumerate(("visitation=Aktivitetsparat;ydelse=Kontanthjælp",
+                                                         "ydelse=Selvforsørgelses- og hjemrejseydelse",
+                                                         "ydelse=Ressourceforløb",
+                                                         "alder=18-29 år;ydelse=A-dagpenge",
+                                                         "alder=18-29 år;ydelse=Kontanthjælp"))]
+            found += [Observation("forsoergertryk", area, month, 20.0 + (index % 5) / 3, "", "pct.", source, False, NOW),
+                      Observation("befolkning", area, month, 9000.0 + index, "alder=18-29 år", "personer", source,
+                                  False, NOW)]
+    # An official figure of the sum in 157 in 2018: the eksempeldata computed there must stay out of it.
+    found.append(Observation("sygedagpenge", "157", "2018-Q1", 5.0, "", "personer", "jobindsats:y07a02", False, NOW))
+    return found
+
+
+def _dump(store: Store) -> tuple[list, list, list]:
+    return (store.db.execute("SELECT * FROM observations ORDER BY 1, 2, 3, 4").fetchall(),
+            store.db.execute("SELECT indicator, area, period, breakdown, formula, inputs FROM derived_inputs "
+                             "ORDER BY 1, 2, 3, 4").fetchall(),
+            store.db.execute("SELECT indicator, area, period, breakdown, old_value, new_value, old_source, new_source, "
+                             "revised_at FROM revisions ORDER BY 1, 2, 3, 4, 9").fetchall())
+
+
+CHANGES = {  # what a refresh brings: (indicator, area, period, breakdown) -> value, for three cases
+    # 151: revisions of late 2025 and a new quarter and months of 2026: recomputed from 2025 on.
+    ("sygedagpenge", "151", "2025-Q4", PARTS[0]): 800.0, ("sygedagpenge", "151", "2026-Q3", PARTS[0]): 810.0,
+    ("sygedagpenge", "151", "2026-Q3", PARTS[1]): 300.0,
+    ("fuldtidspersoner", "151", "2025-11", "ydelse=Ressourceforløb"): 140.0,
+    ("forsoergertryk", "151", "2026-06", ""): 25.0, ("befolkning", "151", "2026-07", "alder=18-29 år"): 9100.0,
+    ("fuldtidspersoner", "151", "2026-07", "alder=18-29 år;ydelse=A-dagpenge"): 90.0,
+    ("fuldtidspersoner", "151", "2026-07", "alder=18-29 år;ydelse=Kontanthjælp"): 95.0,
+    # 153: the index's base month revised: every month of its index changes, however old.
+    ("forsoergertryk", "153", "2019-01", ""): 30.0, ("sygedagpenge", "153", "2026-Q1", PARTS[1]): 1.0,
+    # 157 (eksempeldata inputs, a real figure of the sum in 2018): a new eksempeldata quarter.
+    ("sygedagpenge", "157", "2026-Q3", PARTS[0]): 1.0, ("sygedagpenge", "157", "2026-Q3", PARTS[1]): 2.0,
+}
+
+
+def test_the_derived_step_after_a_refresh_of_recent_periods_stores_what_a_full_recomputation_does(tmp_path: Path):
+    """Recomputed from each area's earliest change on (not over its inputs' whole history), the
+    derived values, their provenance and the revisions are those of computing everything again."""
+    stores = []
+    for name in ("window", "full"):
+        store = Store(tmp_path / f"{name}.db", create=True)
+        store.load(_history(), now=NOW)
+        refresh_derived(store, CATALOGUE, now=NOW)
+        rows = [Observation(i, a, p, v, b, "pct." if i == "forsoergertryk" else "personer" if i in
+                            ("sygedagpenge", "befolkning") else "fuldtidspersoner",
+                            SAMPLE_SOURCE if a == "157" else "jobindsats:y07a02", False, LATER)
+                for (i, a, p, b), v in CHANGES.items()]
+        loaded = store.load(rows, now=LATER, replace_sample=True)
+        assert loaded.since == {("sygedagpenge", "151"): "2025", ("fuldtidspersoner", "151"): "2025",
+                                ("forsoergertryk", "151"): "2026", ("befolkning", "151"): "2026",
+                                ("forsoergertryk", "153"): "2019", ("sygedagpenge", "153"): "2026",
+                                ("sygedagpenge", "157"): "2026"}
+        stores.append((store, loaded))
+    (window, loaded), (full, _) = stores
+    try:
+        touched = {indicator for indicator, _ in loaded.since}
+        ran = refresh_derived(window, CATALOGUE, touched=touched, areas={a for _, a in loaded.since}, now=LATER,
+                              since=loaded.since)
+        everything = refresh_derived(full, CATALOGUE, now=LATER)
+        assert _dump(window) == _dump(full)
+        assert ran.written == everything.written > 0 and ran.revised == everything.revised > 0
+        assert ran.computed < everything.computed / 2  # the periods before each area's change: not again
+        assert window.get("sygedagpenge", "151", "2026-Q3").unit == "fuldtidspersoner"
+        assert window.get("sygedagpenge", "157", "2026-Q3") is None  # eksempeldata, beside a real figure
+        assert window.get("forsoergertryk_udvikling", "153", "2018-06").value == full.get(
+            "forsoergertryk_udvikling", "153", "2018-06").value != 100 * 21 / 30  # re-based, before the window
+    finally:
+        window.close()
+        full.close()
+
+
+def test_a_load_says_from_which_year_it_changed_each_series_and_all_of_it_where_eksempeldata_went(tmp_path: Path):
+    with Store(tmp_path / "store.db", create=True) as store:
+        store.load([obs("151", "2020-Q1", 1, PARTS[0], SAMPLE_SOURCE), obs("153", "2024-Q1", 700, PARTS[0]),
+                    obs("153", "2025-Q1", 700, PARTS[0])], now=NOW)
+        loaded = store.load([obs("151", "2026-Q1", 700, PARTS[0]), obs("153", "2024-Q1", 700, PARTS[0]),
+                             obs("153", "2025-Q1", 710, PARTS[0]), obs("153", "2026-Q1", 720, PARTS[0])],
+                            now=LATER, replace_sample=True)
+        assert loaded.since == {("sygedagpenge", "151"): "", ("sygedagpenge", "153"): "2025"}
+        assert loaded.changed == {("sygedagpenge", "151"), ("sygedagpenge", "153")}

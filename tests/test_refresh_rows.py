@@ -83,16 +83,22 @@ def test_a_load_that_does_not_keep_up_leaves_the_callers_snapshot_as_read(tmp_pa
         assert ("ledighedsprocent", "151", "2026-06", "") in held  # the default keeps the snapshot up
 
 
-def test_series_rows_reads_the_named_series_and_not_one_indicators_breakdown_in_another(tmp_path):
-    def row(indicator: str, breakdown: str, area: str = "151") -> Observation:
-        return Observation(indicator, area, "2026-05", 10.0, breakdown, "personer", "jobindsats:y01a02",
+def test_series_inputs_reads_the_named_series_and_not_one_indicators_breakdown_in_another(tmp_path):
+    def row(indicator: str, breakdown: str, area: str = "151", period: str = "2026-05") -> Observation:
+        return Observation(indicator, area, period, 10.0, breakdown, "personer", "jobindsats:y01a02",
                            False, NOW)
 
     with Store(tmp_path / "s.db", create=True) as store:
         store.load([row("ledige", ""), row("ledige", "ydelse=A-dagpenge"), row("fuldtidspersoner", ""),
-                    row("fuldtidspersoner", "ydelse=A-dagpenge"), row("ledige", "", area="101")], now=NOW)
+                    row("fuldtidspersoner", "ydelse=A-dagpenge"), row("ledige", "", area="101"),
+                    row("ledige", "", area="101", period="2024-05")], now=NOW)
         named = {("ledige", ""), ("fuldtidspersoner", "ydelse=A-dagpenge")}
-        assert {(r[0], r[1], r[3]) for r in store.series_rows(named)} == {
-            ("ledige", "151", ""), ("ledige", "101", ""), ("fuldtidspersoner", "151", "ydelse=A-dagpenge")}
-        assert {(r[0], r[1], r[3]) for r in store.series_rows(named, ["151"])} == {
-            ("ledige", "151", ""), ("fuldtidspersoner", "151", "ydelse=A-dagpenge")}
+        everywhere = store.series_inputs(named)
+        assert {key: [(r[0], r[1]) for r in rows] for key, rows in everywhere.items()} == {
+            ("ledige", ""): [("101", "2024-05"), ("101", "2026-05"), ("151", "2026-05")],
+            ("fuldtidspersoner", "ydelse=A-dagpenge"): [("151", "2026-05")]}
+        assert everywhere[("ledige", "")][0] == ("101", "2024-05", 10.0, "jobindsats:y01a02", 0, "personer")
+        assert {key: [r[0] for r in rows] for key, rows in store.series_inputs(named, ["151"]).items()} == {
+            ("ledige", ""): ["151"], ("fuldtidspersoner", "ydelse=A-dagpenge"): ["151"]}
+        assert [(r[0], r[1]) for r in store.series_inputs(named, ["101", "151"], {"101": "2025"})[("ledige", "")]] \
+            == [("151", "2026-05"), ("101", "2026-05")]  # 151 from its start, then 101 from 2025 on
