@@ -2322,3 +2322,16 @@ def test_a_superlative_between_two_named_areas_compares_them(store, question, fi
     assert result.result.ranking is None
     assert result.result.area.code == first and [c.area.code for c in result.result.comparisons] == [other]
     assert ask(store, "hvilken kommune har højest ledighed").result.ranking is not None
+
+
+@pytest.mark.parametrize("question", ["hvad forventer vi i december for fleksjob", "prognose for fleksjob i december"])
+def test_a_month_asked_with_a_forecast_word_is_the_coming_one_not_an_old_one(store, question):
+    # »hvad forventer vi i december for fleksjob« (in November 2026) answered december 2025 (607
+    # personer), the newest December with figures, as if it were the month expected.
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    result = reply(question, store, config, TODAY, targets=context.for_answer, target_board=context.board)
+    assert "december 2025" not in result.text
+    assert "Der er ingen tal for december 2026" in result.text and "Fremskrevet når I" in result.text
+    # without a forecast word, a month without a year is still the newest such month with figures
+    assert ask(store, "fleksjob i december").result.observation.period == "2025-12"

@@ -410,6 +410,9 @@ def resolve(request: PeriodRequest, today: date, newest: Period | None) -> Perio
         return PeriodRequest(period=str(periods.month(day.year, day.month)))
     if request.relative == "first_months":  # »de første 7 måneder af 2026«: its year, months in `answer`
         return PeriodRequest(period=request.period or str(today.year))
+    if request.relative == "coming" and request.month is not None:  # »hvad forventer vi i december«
+        year = today.year + (request.month < today.month)
+        return PeriodRequest(period=str(periods.month(year, request.month)))
     if request.relative == "next_month":  # no figures of the future: said, the newest given
         return PeriodRequest(period=str(this_month.shift(1)))
     if request.relative in ("this_year", "last_year", "next_year", "containing_year"):

@@ -62,7 +62,7 @@ class PeriodRequest:
     quarter: int | None = None  # a quarter without a year: the latest such quarter with data
     # previous_month, previous_quarter, latest_quarter, this_month, this_quarter, this_year,
     # last_year, year_ago, months_ago (and a follow-up's year_before, period_before,
-    # containing_quarter, …)
+    # containing_quarter, …; coming: the month asked, this year or next, never an earlier one)
     relative: str | None = None
     months: int = 0  # months_ago: how many (»for 3 måneder siden«)
 
@@ -1932,6 +1932,11 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         # "ledige unge under 30": the part is the figure itself (it said there were no figures for
         # ledige unge by age, 18-29 år, and gave »the total«: the same figure).
         breakdown = ""
+    if r.period.month is not None and r.period.period is None and r.period.relative is None \
+            and r.base is None and any(t in vocab.projection for t in tokenize(text)):
+        # »hvad forventer vi i december for fleksjob«: the coming December, not the newest one with
+        # figures (december 2025 was answered as if it were the month expected)
+        r.period = replace(r.period, relative="coming")
     return Query(
         intent=intent, indicator=indicator, area=r.areas[0] if r.areas else None, period=r.period,
         breakdown=breakdown, by=_by_for(indicator, r.by, vocab), compare=tuple(dict.fromkeys(c for c in r.compare if c != (r.areas[0] if r.areas else None))), text=text,
