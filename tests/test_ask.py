@@ -2335,3 +2335,14 @@ def test_a_month_asked_with_a_forecast_word_is_the_coming_one_not_an_old_one(sto
     assert "Der er ingen tal for december 2026" in result.text and "Fremskrevet når I" in result.text
     # without a forecast word, a month without a year is still the newest such month with figures
     assert ask(store, "fleksjob i december").result.observation.period == "2025-12"
+
+
+@pytest.mark.parametrize(("question", "start"), [
+    ("er ledigheden den højeste i 2 år", "2024-08"), ("højeste ledighed i tre år", "2023-08"),
+    ("er ledigheden den laveste i 18 måneder", "2025-02")])
+def test_highest_in_some_years_is_the_own_series_extreme_over_them(store, question, start):
+    # »er ledigheden den højeste i 5 år« ranked the kommuner, »5« and »år« named as not understood.
+    answered = ask(store, question).result
+    assert answered.query.extreme in ("high", "low") and not answered.query.unused
+    assert answered.extreme_span == (start, "2026-07")
+    assert start <= answered.extreme.period <= "2026-07"

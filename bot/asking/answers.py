@@ -1172,6 +1172,10 @@ def _extreme(query: Query, store: Store, indicator: Indicator, area: str, breakd
                           any(o.provisional for o in found), found[-1].fetched_at)
                       for year, found in years.items() if len(found) == whole and year not in stored}
         pool = sorted([*stored.values(), *made_years.values()], key=lambda o: o.period)
+    if query.extreme_months and made is None and not query.extreme_year and pool:
+        # »den højeste i 5 år«: of the newest 5 years' periods (the series' newest period counted in)
+        first = _period(pool[-1].period).span_start(query.extreme_months)
+        pool = [o for o in pool if _period(o.period) >= first]
     if not pool:
         return None, None
     sign = 1 if query.extreme == "high" else -1

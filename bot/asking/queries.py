@@ -107,6 +107,7 @@ class Query:
     only_parts: tuple[str, ...] = ()  # of the parts listed by `by`, only these (named in the question)
     extreme: str | None = None  # »hvornår var ledigheden højest«: "high" or "low" over the whole series
     extreme_year: bool = False  # »hvilket år var …«: of the whole years' averages (or sums)
+    extreme_months: int = 0  # »den højeste i 5 år«: the extreme of the newest 60 months only (0: all)
     compare_own: bool = False  # »har Herlev lavere ledighed end os«: the configured kommune compared
     verdict: bool = False  # »er vi bedre end landet«: which of the areas compared does better, said
     # »er ledigheden under 3 pct«: (">", "<", ">=" or "<=", the level) to answer yes or no against
@@ -754,6 +755,8 @@ class _Reading:
     peaked: bool = False  # »toppede«: a superlative that asks when (Vocabulary.peaked)
     place_asked: bool = False  # »hvor er vi?« after a ranking (Query.place_asked)
     own_series_word: str = ""  # »nogensinde«: a superlative of the own series (Vocabulary.own_series)
+    window: int = 0  # »højeste i 5 år«: with a superlative, the own series' newest months (Query.extreme_months)
+    window_words: str = ""  # the words that said it (»5 år«)
     count_asked: bool = False  # »hvor mange kommuner …«: a number of them asked (Query.count_before_own)
 
 
@@ -1200,6 +1203,13 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 or (token in vocab.descriptive and (r.intents & {"why", "development"} or tokens[i - 1:i] == ["hvor"])):
             i += 1  # (»hvor høj er ledigheden«: the level asked, the rate beside the count)
             continue
+        if r.order in EXTREMES and not r.window and (window := _months(tokens, i, vocab)) \
+                and tokens[i + window[1]:i + window[1] + 1] != ["siden"]:
+            # »er ledigheden den højeste i 5 år«: the own series over its newest 5 years (parse);
+            # »5« and »år« were named as not understood and the kommuner ranked
+            r.window, r.window_words = window[0], " ".join(tokens[i:i + window[1]])
+            i += window[1]
+            continue
         when, used = _phrase(tokens, i, vocab.when)
         if when:  # read with the superlative (parse): »hvilket år var ledigheden lavest«
             i += used
@@ -1606,7 +1616,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
             and _phrase(tokens, 0, vocab.place_followup)[1] == len(tokens):
         r.order = "place"  # »hvilke kommuner har lavest ledighed« … »hvor er vi?«: our place in that list
         r.place_asked = True
-    asked_when = r.peaked or any(_phrase(tokens, i, vocab.when)[0] or _phrase(tokens, i, vocab.own_series)[0]
+    asked_when = r.peaked or bool(r.window) or any(_phrase(tokens, i, vocab.when)[0] or _phrase(tokens, i, vocab.own_series)[0]
                                  for i in range(len(tokens)))
     if r.order in EXTREMES and r.area_kind is None and not r.areas[1:] and (not r.compare or asked_when) and (
             asked_when or (context is not None and context.extreme and r.indicator is None)):
@@ -1621,6 +1631,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         # »hvem har højest ledighed af os og Herlev«: those areas compared, the answer saying which is
         # higher (it ranked the 98 kommuner, Herlev passed over unsaid)
         r.order = None
+    if r.window_words and r.extreme is None:
+        r.unused.append(r.window_words)  # (»hvilke kommuner har den højeste ledighed i 5 år«: not made)
     if r.own_series_word and r.extreme is None:
         r.unused.append(r.own_series_word)  # (»hvilke kommuner har den højeste ledighed nogensinde«: not made)
     _judged(r)
@@ -1949,7 +1961,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         no_rate=tuple(_as_typed(w, typed) for w in (r.rate_word,) if r.wants_rate and w and w in r.unused
                       and indicator not in vocab.percentages and intent != "definition"),
         mean=mean, count_gap=r.count_gap, only_parts=only_parts, extreme=r.extreme,
-        extreme_year=r.extreme_year, compare_own=r.compare_own, threshold=r.threshold, finer=r.finer,
+        extreme_year=r.extreme_year, extreme_months=r.window if r.extreme else 0, compare_own=r.compare_own, threshold=r.threshold, finer=r.finer,
         of_population=r.of_population and indicator in vocab.percentages,
         of_whole=r.of_whole if indicator in vocab.percentages else "",
         narrowed=_narrowed(text, vocab),
