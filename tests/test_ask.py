@@ -48,6 +48,17 @@ def test_a_year_ago_is_counted_from_the_newest_period(store):
     assert result.result.observation.period == "2025-07"
 
 
+@pytest.mark.parametrize(("text", "period"), [
+    ("ledighed for 2 år siden", "2024-07"), ("ledighed for 1 år siden", "2025-07"),
+    ("ledighed for 24 måneder siden", "2024-07"), ("sygedagpenge for to år siden", "2024-Q2")])
+def test_whole_years_ago_are_counted_from_the_newest_period_as_a_year_ago_is(store, text, period):
+    # »for 2 år siden« was november 2024 (from TODAY) while »for et år siden« was juli 2025 (from
+    # the newest figure): two years back was not a year before one year back.
+    result = ask(store, text)
+    assert result.result.observation.period == period and not result.result.query.unused
+    assert not result.result.requested
+
+
 def test_a_quarter_without_a_year_is_the_latest_such_quarter(store):
     result = ask(store, "sygedagpenge andet kvartal")
     assert result.result.observation.period == "2026-Q2"
@@ -649,7 +660,7 @@ def test_a_figure_without_a_total_in_the_area_names_the_part_it_shows(store):
     # »3« and »måneder« were set aside and the newest figure given as if it answered.
     ("ledighed for 3 måneder siden", "2026-07", True),  # August 2026 (from TODAY) has no figures
     ("ledighed for et halvt år siden", "2026-05", False),
-    ("ledighed for to år siden", "2024-11", False),
+    ("ledighed for halvandet år siden", "2025-05", False),
 ])
 def test_some_months_ago_counts_back_from_today_and_says_when_there_is_nothing(store, text, period, fell_back):
     result = ask(store, text)

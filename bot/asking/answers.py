@@ -428,6 +428,11 @@ def resolve(request: PeriodRequest, today: date, newest: Period | None) -> Perio
     if request.relative in ("year_before", "year_after") and newest is not None:
         years = -1 if request.relative == "year_before" else 1
         return PeriodRequest(period=str(periods.Period(newest.year + years, newest.start_month, newest.length)))
+    if request.relative == "months_ago" and request.months % 12 == 0 and newest is not None:
+        # »for 2 år siden«, »for 24 måneder siden«: whole years back from the newest period, as »for
+        # et år siden« is (it was november 2024 from today while »for et år siden« was juli 2025)
+        return PeriodRequest(period=str(periods.Period(newest.year - request.months // 12, newest.start_month,
+                                                       newest.length)))
     if request.relative == "months_ago":
         # »for 3 måneder siden« in November is August, as »sidste måned« counts from today (a
         # quarterly figure answers it by its quarter; a month without figures falls back, said)
