@@ -2357,3 +2357,14 @@ def test_highest_in_some_years_is_the_own_series_extreme_over_them(store, questi
     assert answered.query.extreme in ("high", "low") and not answered.query.unused
     assert answered.extreme_span == (start, "2026-07")
     assert start <= answered.extreme.period <= "2026-07"
+
+
+def test_a_number_asked_of_a_figure_held_only_in_percent_says_it_is_a_share(store):
+    # »hvor mange er på offentlig forsørgelse« answered »Forsørgertrykket i Ballerup, juli 2026: 17,6
+    # pct.« with no word that the figure is a share, not the number asked.
+    result = ask(store, "hvor mange er på offentlig forsørgelse")
+    assert result.result.query.count_of_rate
+    assert "Forsørgertrykket er en andel (i pct. af befolkningen 16-66 år), ikke et antal" in result.text
+    for asked in ("forsørgertryk", "hvor mange procent af befolkningen er på offentlig forsørgelse",
+                  "hvor mange er ledige"):
+        assert "ikke et antal" not in ask(store, asked).text

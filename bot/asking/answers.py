@@ -296,6 +296,13 @@ class Answer:
         return None if fold(whole.group(1)).startswith(fold(self.query.of_whole)) else whole.group(1)
 
     @property
+    def rate_whole(self) -> str:
+        """What the rate is of, as its definition names it (»befolkningen 16-66 år«), "" when it does
+        not: said where a number was asked of a figure held only in pct. (Query.count_of_rate)."""
+        whole = _RATE_WHOLE.search(self.indicator.definition)
+        return whole.group(1) if whole else ""
+
+    @property
     def other_whole(self) -> str | None:
         """A rate asked as a share of the population (»hvor mange procent af befolkningen er på
         kontanthjælp«) that is of another whole: that whole as its definition names it (»arbejdsstyrken

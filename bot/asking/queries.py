@@ -144,6 +144,9 @@ class Query:
     # gave all ledige; »og for de unge?« then asks the young, not young women (see `_follow`)
     unheld: str = ""
     of_whole: str = ""  # »ledighed i procent af arbejdsstyrken«: the whole named, as answers say it (Answer.other_of)
+    # »hvor mange er på offentlig forsørgelse«: a number asked of a figure held only in pct.; the
+    # answer says it is a share, not the number (Answer.rate_whole)
+    count_of_rate: bool = False
     # »ledige indvandrere«: a word the figures hold only a narrower group of: (the word that names
     # that group, what to tell when the figure answered is of it; see Answer.narrowed)
     narrowed: tuple[str, str] | None = None
@@ -1964,6 +1967,8 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         extreme_year=r.extreme_year, extreme_months=r.window if r.extreme else 0, compare_own=r.compare_own, threshold=r.threshold, finer=r.finer,
         of_population=r.of_population and indicator in vocab.percentages,
         of_whole=r.of_whole if indicator in vocab.percentages else "",
+        count_of_rate=intent == "value" and r.count_asked and indicator in vocab.percentages and not (
+            r.wants_rate or r.share or r.of_population or r.of_whole or r.threshold or share_of),
         narrowed=_narrowed(text, vocab),
         upcoming=intent == "freshness" and _upcoming(tokenize(text), vocab),
         verdict=verdict,
