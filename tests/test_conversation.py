@@ -1065,3 +1065,15 @@ def test_last_year_after_a_named_month_is_that_month_last_year(store):
     assert whole.result.observation.period == "2025"
     # after the newest month shown (no month named) the year is the year
     assert chat(store, "ledighed", "og sidste år?")[1].result.observation.period == "2025"
+
+
+@pytest.mark.parametrize("then", ["hvad med for et år siden", "og i maj 2025?", "og året før?"])
+def test_a_period_after_why_asks_the_figure_then_not_why_again(store, then):
+    # »ledighed« → »hvorfor?« → »hvad med for et år siden« repeated »Årsagerne står ikke i tallene«
+    # with the parts' changes for juli 2025, not the figure a year before.
+    *_, before = chat(store, "ledighed", "hvorfor?", then)
+    assert before.result.query.intent == "value" and "Årsagerne" not in before.text
+    assert before.result.observation.period in ("2025-07", "2025-05")
+    # as another area after it (»og i Herlev?«) is that area's figure
+    *_, herlev = chat(store, "ledighed", "hvorfor?", "og i Herlev?")
+    assert herlev.result.query.intent == "value" and "Årsagerne" not in herlev.text

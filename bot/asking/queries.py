@@ -2139,6 +2139,10 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         # figure (it repeated the definition); »og aktiveringsgrad?« asks the next definition.
         carried = (*GENERAL_INTENTS, *(() if named_indicator else ("definition",)))
         intent = context.intent if context.intent not in carried else "value"
+        if intent == "why" and not r.period.is_latest:
+            # »hvorfor?« … »hvad med for et år siden«: the figure then (it repeated »Årsagerne står
+            # ikke i tallene« with the parts' changes for juli 2025)
+            intent = "value"
         if intent == "development" and context.extreme:  # »og i Ballerup?« after »hvornår … højest«
             r.extreme, r.extreme_year = context.extreme, context.extreme_year
     if _ranks_a_change(intent, r, vocab):
