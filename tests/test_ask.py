@@ -471,7 +471,7 @@ def test_the_region_means_the_configured_kommunes_region(store):
 
 
 @pytest.mark.parametrize(("question", "base", "current"), [
-    ("fleksjob udvikling siden 2024", "2024-01", "2026-07"),  # a monthly figure since a year
+    ("fleksjob ændring siden 2024", "2024-01", "2026-07"),  # a monthly figure since a year
     ("ledighed siden 2. kvartal 2025", "2025-04", "2026-07"),  # ... since a quarter
     ("ændring i sygedagpenge siden 2024", "2024-Q1", "2026-Q2"),  # a quarterly figure since a year
 ])
@@ -2368,3 +2368,18 @@ def test_a_number_asked_of_a_figure_held_only_in_percent_says_it_is_a_share(stor
     for asked in ("forsørgertryk", "hvor mange procent af befolkningen er på offentlig forsørgelse",
                   "hvor mange er ledige"):
         assert "ikke et antal" not in ask(store, asked).text
+
+
+@pytest.mark.parametrize(("question", "first", "last"), [
+    ("udvikling i ledigheden siden 2022", "2022-01", "2026-07"),
+    ("fleksjob udvikling siden 2024", "2024-01", "2026-07"),
+    ("udvikling i sygedagpenge siden 2024", "2024-Q1", "2026-Q2")])
+def test_a_development_since_a_period_runs_from_it_with_its_low_and_high(store, question, first, last):
+    # »udvikling i ledigheden siden 2022« gave the change between januar 2022 and juli 2026 only,
+    # where »udvikling i ledigheden« gives the development with its low and high.
+    result = ask(store, question)
+    answer = result.result
+    assert answer.query.intent == "development" and not answer.query.unused
+    assert (answer.development.against.period, answer.observation.period) == (first, last)
+    assert first <= answer.low.period <= last and first <= answer.high.period <= last
+    assert "Lavest i perioden" in result.text

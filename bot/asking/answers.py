@@ -1012,6 +1012,11 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     upto = [o for o in series if o.period <= current.period and o.value is not None]
     history = tuple(upto[-HISTORY[kind]:]) if made is None else ()
     window = upto[-DEVELOPMENT[kind]:] if made is None else []
+    if query.intent == "development" and query.base is not None and upto and made is None:
+        # »udvikling i ledigheden siden 2022«: from the base's first period on (januar 2022), not the
+        # newest 13 months
+        start = _period(_base_period(query.base, _period(current.period), series))
+        window = [o for o in upto if _period(o.period) >= start] or window
     if development_span is not None:
         # »udvikling i år«, »udvikling 2025«: the year's own months (januar to the newest), not the
         # 13 months to its last, whose first and low or high could lie in the year before

@@ -755,6 +755,7 @@ class _Reading:
     indicator_words: str = ""  # the words that named `indicator` (folded)
     base_carried: bool = False  # `base` is the question before's (a follow-up naming no period to compare)
     moved_asked: bool = False  # a word of how the figure moved (»steget«, »flere«, »udvikling«)
+    moved_word: bool = False  # »steget«, »faldet« (Vocabulary.moved): with a base, the change asked
     peaked: bool = False  # »toppede«: a superlative that asks when (Vocabulary.peaked)
     place_asked: bool = False  # »hvor er vi?« after a ranking (Query.place_asked)
     own_series_word: str = ""  # »nogensinde«: a superlative of the own series (Vocabulary.own_series)
@@ -849,6 +850,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
     if "why" in r.intents:
         r.intents.discard("definition")  # »forklar stigningen i sygedagpenge«: why, not what the figure is
     r.moved_asked = bool({"change", "development", "why"} & r.intents)
+    r.moved_word = any(t in vocab.moved for t in tokens)
     r.count_asked = any(_phrase(tokens, i, vocab.count_asked)[0] for i in range(len(tokens)))
     for token in tokens:
         # "sæsonkorrigeret ledighed" is an alias of ledighedsprocent; the word still picks the series.
@@ -1388,6 +1390,11 @@ def _intent(r: _Reading, has_indicator: bool) -> str:
         return "value"
     if "why" in intents:
         return "why"
+    if "development" in intents and "change" not in intents and r.base is not None and r.span \
+            and r.period.is_latest and not r.base_compared and not r.moved_word:
+        # »udvikling i ledigheden siden 2022«: the development from 2022 on, its low and high, as
+        # »udvikling i ledigheden« gives it of the last year (it gave the change between two ends)
+        return "development"
     if "change" in intents or r.base is not None:  # "ledige siden 2019-01" asks for the change
         return "change"
     if "development" in intents:
