@@ -2350,7 +2350,11 @@ def test_a_month_asked_with_a_forecast_word_is_the_coming_one_not_an_old_one(sto
 
 @pytest.mark.parametrize(("question", "start"), [
     ("er ledigheden den højeste i 2 år", "2024-08"), ("højeste ledighed i tre år", "2023-08"),
-    ("er ledigheden den laveste i 18 måneder", "2025-02")])
+    ("er ledigheden den laveste i 18 måneder", "2025-02"),
+    # the whole series (from august 2021) with »de sidste 2 år« passed over unsaid
+    ("hvornår var ledigheden højest i de sidste 2 år", "2024-08"),
+    # »Jeg kan ikke rangordne kommunerne efter, hvor meget et tal er steget …«
+    ("er ledigheden den højeste i de sidste 2 år", "2024-08")])
 def test_highest_in_some_years_is_the_own_series_extreme_over_them(store, question, start):
     # »er ledigheden den højeste i 5 år« ranked the kommuner, »5« and »år« named as not understood.
     answered = ask(store, question).result

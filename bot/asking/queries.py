@@ -1626,6 +1626,13 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
             and _phrase(tokens, 0, vocab.place_followup)[1] == len(tokens):
         r.order = "place"  # »hvilke kommuner har lavest ledighed« … »hvor er vi?«: our place in that list
         r.place_asked = True
+    if r.order in EXTREMES and not r.window and r.span and r.base is not None and r.period.is_latest \
+            and r.base.relative == "months_ago" and r.area_kind is None and not (r.compare or r.moved_word):
+        # »hvornår var ledigheden højest i de sidste 2 år«: the own series over them, as »i 2 år« (it
+        # looked at the whole series, the span passed over unsaid; »er ledigheden den højeste i de
+        # sidste 2 år« was declined as a ranking of changes)
+        r.window, r.base, r.span = r.base.months, None, False
+        r.intents.discard("change")
     asked_when = r.peaked or bool(r.window) or any(_phrase(tokens, i, vocab.when)[0] or _phrase(tokens, i, vocab.own_series)[0]
                                  for i in range(len(tokens)))
     if r.order in EXTREMES and r.area_kind is None and not r.areas[1:] and (not r.compare or asked_when) and (
