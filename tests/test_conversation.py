@@ -1077,3 +1077,10 @@ def test_a_period_after_why_asks_the_figure_then_not_why_again(store, then):
     # as another area after it (»og i Herlev?«) is that area's figure
     *_, herlev = chat(store, "ledighed", "hvorfor?", "og i Herlev?")
     assert herlev.result.query.intent == "value" and "Årsagerne" not in herlev.text
+
+
+def test_whole_years_ago_after_a_month_are_that_month_so_many_years_before(store):
+    # »ledighed maj« → »og for 2 år siden?« answered november 2024 (from today), where »og for et år
+    # siden?« is maj 2025: the month talked about, a year before.
+    _, before = chat(store, "ledighed maj", "og for 2 år siden?")
+    assert before.result.observation.period == "2024-05" and not before.result.query.unused

@@ -1489,6 +1489,12 @@ def _shifted(request: PeriodRequest, context: Query, *, whole_year: bool = False
         # »ledighed maj« … »samme måned sidste år?«, »og for et år siden?«: maj 2025, a year before
         # the month talked about (it answered the newest month a year back, juli 2025).
         request = PeriodRequest(relative="year_before")
+    if request.relative == "months_ago" and request.months % 12 == 0 and context.period.period is not None:
+        # »ledighed maj« … »og for 2 år siden?«: maj 2024, as »og for et år siden?« is maj 2025 (it
+        # answered two years before the newest month)
+        before = periods.parse(context.period.period)
+        return PeriodRequest(period=str(periods.Period(before.year - request.months // 12, before.start_month,
+                                                       before.length)))
     if context.period.period is None:
         if context.period == PeriodRequest(relative="this_year") and request.relative == "year_before":
             return PeriodRequest(relative="last_year")  # »ledighed i år« … »og året før?«: 2025
