@@ -1084,3 +1084,11 @@ def test_whole_years_ago_after_a_month_are_that_month_so_many_years_before(store
     # siden?« is maj 2025: the month talked about, a year before.
     _, before = chat(store, "ledighed maj", "og for 2 år siden?")
     assert before.result.observation.period == "2024-05" and not before.result.query.unused
+
+
+def test_another_area_after_a_development_since_a_period_is_that_development(store):
+    # »udvikling i ledigheden siden 2022« → »og i Herlev?« gave Herlev's change between the two ends.
+    _, herlev = chat(store, "udvikling i ledigheden siden 2022", "og i Herlev?")
+    answer = herlev.result
+    assert answer.query.intent == "development" and answer.area.code == "163"
+    assert (answer.development.against.period, answer.observation.period) == ("2022-01", "2026-07")

@@ -2152,6 +2152,8 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         # all 98 kommuner by the count, lowest first)
         r.order, r.verdict = None, best
     intent = _intent(r, True)
+    if intent == "change" and r.base_carried and context.intent == "development":
+        intent = "development"  # »udvikling i ledigheden siden 2022« … »og i Herlev?«: gave the change
     if r.verdict and r.compare and not (r.intents or r.order or r.area_kind):
         intent = "value"  # (also after »vis udviklingen«: the verdict is said beside the figures)
     elif not (r.intents or r.order or r.area_kind or r.base):
