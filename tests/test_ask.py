@@ -2368,10 +2368,10 @@ def test_a_number_asked_of_a_figure_held_only_in_percent_says_it_is_a_share(stor
     # pct.« with no word that the figure is a share, not the number asked.
     result = ask(store, "hvor mange er på offentlig forsørgelse")
     assert result.result.query.count_of_rate
-    assert "Forsørgertrykket er en andel (i pct. af befolkningen 16-66 år), ikke et antal" in result.text
+    assert "Forsørgertrykket opgøres i pct. af befolkningen 16-66 år, ikke som et antal" in result.text
     for asked in ("forsørgertryk", "hvor mange procent af befolkningen er på offentlig forsørgelse",
                   "hvor mange er ledige"):
-        assert "ikke et antal" not in ask(store, asked).text
+        assert "ikke som et antal" not in ask(store, asked).text
 
 
 @pytest.mark.parametrize(("question", "first", "last"), [
