@@ -48,6 +48,17 @@ def test_a_year_ago_is_counted_from_the_newest_period(store):
     assert result.result.observation.period == "2025-07"
 
 
+@pytest.mark.parametrize(("text", "period"), [
+    ("ledighed for 2 år siden", "2024-07"), ("ledighed for 1 år siden", "2025-07"),
+    ("ledighed for 24 måneder siden", "2024-07"), ("sygedagpenge for to år siden", "2024-Q2")])
+def test_whole_years_ago_are_counted_from_the_newest_period_as_a_year_ago_is(store, text, period):
+    # »for 2 år siden« was november 2024 (from TODAY) while »for et år siden« was juli 2025 (from
+    # the newest figure): two years back was not a year before one year back.
+    result = ask(store, text)
+    assert result.result.observation.period == period and not result.result.query.unused
+    assert not result.result.requested
+
+
 def test_a_quarter_without_a_year_is_the_latest_such_quarter(store):
     result = ask(store, "sygedagpenge andet kvartal")
     assert result.result.observation.period == "2026-Q2"
@@ -460,7 +471,7 @@ def test_the_region_means_the_configured_kommunes_region(store):
 
 
 @pytest.mark.parametrize(("question", "base", "current"), [
-    ("fleksjob udvikling siden 2024", "2024-01", "2026-07"),  # a monthly figure since a year
+    ("fleksjob ændring siden 2024", "2024-01", "2026-07"),  # a monthly figure since a year
     ("ledighed siden 2. kvartal 2025", "2025-04", "2026-07"),  # ... since a quarter
     ("ændring i sygedagpenge siden 2024", "2024-Q1", "2026-Q2"),  # a quarterly figure since a year
 ])
@@ -649,7 +660,7 @@ def test_a_figure_without_a_total_in_the_area_names_the_part_it_shows(store):
     # »3« and »måneder« were set aside and the newest figure given as if it answered.
     ("ledighed for 3 måneder siden", "2026-07", True),  # August 2026 (from TODAY) has no figures
     ("ledighed for et halvt år siden", "2026-05", False),
-    ("ledighed for to år siden", "2024-11", False),
+    ("ledighed for halvandet år siden", "2025-05", False),
 ])
 def test_some_months_ago_counts_back_from_today_and_says_when_there_is_nothing(store, text, period, fell_back):
     result = ask(store, text)
@@ -2322,3 +2333,57 @@ def test_a_superlative_between_two_named_areas_compares_them(store, question, fi
     assert result.result.ranking is None
     assert result.result.area.code == first and [c.area.code for c in result.result.comparisons] == [other]
     assert ask(store, "hvilken kommune har højest ledighed").result.ranking is not None
+
+
+@pytest.mark.parametrize("question", ["hvad forventer vi i december for fleksjob", "prognose for fleksjob i december"])
+def test_a_month_asked_with_a_forecast_word_is_the_coming_one_not_an_old_one(store, question):
+    # »hvad forventer vi i december for fleksjob« (in November 2026) answered december 2025 (607
+    # personer), the newest December with figures, as if it were the month expected.
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    result = reply(question, store, config, TODAY, targets=context.for_answer, target_board=context.board)
+    assert "december 2025" not in result.text
+    assert "Der er ingen tal for december 2026" in result.text and "Fremskrevet når I" in result.text
+    # without a forecast word, a month without a year is still the newest such month with figures
+    assert ask(store, "fleksjob i december").result.observation.period == "2025-12"
+
+
+@pytest.mark.parametrize(("question", "start"), [
+    ("er ledigheden den højeste i 2 år", "2024-08"), ("højeste ledighed i tre år", "2023-08"),
+    ("er ledigheden den laveste i 18 måneder", "2025-02"),
+    # the whole series (from august 2021) with »de sidste 2 år« passed over unsaid
+    ("hvornår var ledigheden højest i de sidste 2 år", "2024-08"),
+    # »Jeg kan ikke rangordne kommunerne efter, hvor meget et tal er steget …«
+    ("er ledigheden den højeste i de sidste 2 år", "2024-08")])
+def test_highest_in_some_years_is_the_own_series_extreme_over_them(store, question, start):
+    # »er ledigheden den højeste i 5 år« ranked the kommuner, »5« and »år« named as not understood.
+    answered = ask(store, question).result
+    assert answered.query.extreme in ("high", "low") and not answered.query.unused
+    assert answered.extreme_span == (start, "2026-07")
+    assert start <= answered.extreme.period <= "2026-07"
+
+
+def test_a_number_asked_of_a_figure_held_only_in_percent_says_it_is_a_share(store):
+    # »hvor mange er på offentlig forsørgelse« answered »Forsørgertrykket i Ballerup, juli 2026: 17,6
+    # pct.« with no word that the figure is a share, not the number asked.
+    result = ask(store, "hvor mange er på offentlig forsørgelse")
+    assert result.result.query.count_of_rate
+    assert "Forsørgertrykket opgøres i pct. af befolkningen 16-66 år, ikke som et antal" in result.text
+    for asked in ("forsørgertryk", "hvor mange procent af befolkningen er på offentlig forsørgelse",
+                  "hvor mange er ledige"):
+        assert "ikke som et antal" not in ask(store, asked).text
+
+
+@pytest.mark.parametrize(("question", "first", "last"), [
+    ("udvikling i ledigheden siden 2022", "2022-01", "2026-07"),
+    ("fleksjob udvikling siden 2024", "2024-01", "2026-07"),
+    ("udvikling i sygedagpenge siden 2024", "2024-Q1", "2026-Q2")])
+def test_a_development_since_a_period_runs_from_it_with_its_low_and_high(store, question, first, last):
+    # »udvikling i ledigheden siden 2022« gave the change between januar 2022 and juli 2026 only,
+    # where »udvikling i ledigheden« gives the development with its low and high.
+    result = ask(store, question)
+    answer = result.result
+    assert answer.query.intent == "development" and not answer.query.unused
+    assert (answer.development.against.period, answer.observation.period) == (first, last)
+    assert first <= answer.low.period <= last and first <= answer.high.period <= last
+    assert "Lavest i perioden" in result.text

@@ -1065,3 +1065,30 @@ def test_last_year_after_a_named_month_is_that_month_last_year(store):
     assert whole.result.observation.period == "2025"
     # after the newest month shown (no month named) the year is the year
     assert chat(store, "ledighed", "og sidste år?")[1].result.observation.period == "2025"
+
+
+@pytest.mark.parametrize("then", ["hvad med for et år siden", "og i maj 2025?", "og året før?"])
+def test_a_period_after_why_asks_the_figure_then_not_why_again(store, then):
+    # »ledighed« → »hvorfor?« → »hvad med for et år siden« repeated »Årsagerne står ikke i tallene«
+    # with the parts' changes for juli 2025, not the figure a year before.
+    *_, before = chat(store, "ledighed", "hvorfor?", then)
+    assert before.result.query.intent == "value" and "Årsagerne" not in before.text
+    assert before.result.observation.period in ("2025-07", "2025-05")
+    # as another area after it (»og i Herlev?«) is that area's figure
+    *_, herlev = chat(store, "ledighed", "hvorfor?", "og i Herlev?")
+    assert herlev.result.query.intent == "value" and "Årsagerne" not in herlev.text
+
+
+def test_whole_years_ago_after_a_month_are_that_month_so_many_years_before(store):
+    # »ledighed maj« → »og for 2 år siden?« answered november 2024 (from today), where »og for et år
+    # siden?« is maj 2025: the month talked about, a year before.
+    _, before = chat(store, "ledighed maj", "og for 2 år siden?")
+    assert before.result.observation.period == "2024-05" and not before.result.query.unused
+
+
+def test_another_area_after_a_development_since_a_period_is_that_development(store):
+    # »udvikling i ledigheden siden 2022« → »og i Herlev?« gave Herlev's change between the two ends.
+    _, herlev = chat(store, "udvikling i ledigheden siden 2022", "og i Herlev?")
+    answer = herlev.result
+    assert answer.query.intent == "development" and answer.area.code == "163"
+    assert (answer.development.against.period, answer.observation.period) == ("2022-01", "2026-07")

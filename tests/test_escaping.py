@@ -86,7 +86,9 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
                    for q in ("udvikling i ledighed vs landet", "ledige efter ydelse", "ledighed maj 2026",
                              "sygedagpenge herlev",
                              # the rate answered where the count has no figures (Answer.rate_instead)
-                             "ledigheden i Region Hovedstaden")]
+                             "ledigheden i Region Hovedstaden",
+                             # a number asked of a rate: what the rate is of (Answer.rate_whole)
+                             "hvor mange er på offentlig forsørgelse")]
         definition = reply("hvad betyder forsørgertryk", store, config, NOW.date()).result
         freshness = reply("hvornår er tallene opdateret", store, config, NOW.date()).result
         ranking = reply("hvilke kommuner har den laveste ledighed", store, config, NOW.date()).result

@@ -296,6 +296,13 @@ class Answer:
         return None if fold(whole.group(1)).startswith(fold(self.query.of_whole)) else whole.group(1)
 
     @property
+    def rate_whole(self) -> str:
+        """What the rate is of, as its definition names it (»befolkningen 16-66 år«), "" when it does
+        not: said where a number was asked of a figure held only in pct. (Query.count_of_rate)."""
+        whole = _RATE_WHOLE.search(self.indicator.definition)
+        return whole.group(1) if whole else ""
+
+    @property
     def other_whole(self) -> str | None:
         """A rate asked as a share of the population (»hvor mange procent af befolkningen er på
         kontanthjælp«) that is of another whole: that whole as its definition names it (»arbejdsstyrken
@@ -410,6 +417,9 @@ def resolve(request: PeriodRequest, today: date, newest: Period | None) -> Perio
         return PeriodRequest(period=str(periods.month(day.year, day.month)))
     if request.relative == "first_months":  # »de første 7 måneder af 2026«: its year, months in `answer`
         return PeriodRequest(period=request.period or str(today.year))
+    if request.relative == "coming" and request.month is not None:  # »hvad forventer vi i december«
+        year = today.year + (request.month < today.month)
+        return PeriodRequest(period=str(periods.month(year, request.month)))
     if request.relative == "next_month":  # no figures of the future: said, the newest given
         return PeriodRequest(period=str(this_month.shift(1)))
     if request.relative in ("this_year", "last_year", "next_year", "containing_year"):
@@ -425,6 +435,11 @@ def resolve(request: PeriodRequest, today: date, newest: Period | None) -> Perio
     if request.relative in ("year_before", "year_after") and newest is not None:
         years = -1 if request.relative == "year_before" else 1
         return PeriodRequest(period=str(periods.Period(newest.year + years, newest.start_month, newest.length)))
+    if request.relative == "months_ago" and request.months % 12 == 0 and newest is not None:
+        # »for 2 år siden«, »for 24 måneder siden«: whole years back from the newest period, as »for
+        # et år siden« is (it was november 2024 from today while »for et år siden« was juli 2025)
+        return PeriodRequest(period=str(periods.Period(newest.year - request.months // 12, newest.start_month,
+                                                       newest.length)))
     if request.relative == "months_ago":
         # »for 3 måneder siden« in November is August, as »sidste måned« counts from today (a
         # quarterly figure answers it by its quarter; a month without figures falls back, said)
@@ -997,6 +1012,11 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     upto = [o for o in series if o.period <= current.period and o.value is not None]
     history = tuple(upto[-HISTORY[kind]:]) if made is None else ()
     window = upto[-DEVELOPMENT[kind]:] if made is None else []
+    if query.intent == "development" and query.base is not None and upto and made is None:
+        # »udvikling i ledigheden siden 2022«: from the base's first period on (januar 2022), not the
+        # newest 13 months
+        start = _period(_base_period(query.base, _period(current.period), series))
+        window = [o for o in upto if _period(o.period) >= start] or window
     if development_span is not None:
         # »udvikling i år«, »udvikling 2025«: the year's own months (januar to the newest), not the
         # 13 months to its last, whose first and low or high could lie in the year before
@@ -1169,6 +1189,10 @@ def _extreme(query: Query, store: Store, indicator: Indicator, area: str, breakd
                           any(o.provisional for o in found), found[-1].fetched_at)
                       for year, found in years.items() if len(found) == whole and year not in stored}
         pool = sorted([*stored.values(), *made_years.values()], key=lambda o: o.period)
+    if query.extreme_months and made is None and not query.extreme_year and pool:
+        # »den højeste i 5 år«: of the newest 5 years' periods (the series' newest period counted in)
+        first = _period(pool[-1].period).span_start(query.extreme_months)
+        pool = [o for o in pool if _period(o.period) >= first]
     if not pool:
         return None, None
     sign = 1 if query.extreme == "high" else -1

@@ -62,7 +62,7 @@ class PeriodRequest:
     quarter: int | None = None  # a quarter without a year: the latest such quarter with data
     # previous_month, previous_quarter, latest_quarter, this_month, this_quarter, this_year,
     # last_year, year_ago, months_ago (and a follow-up's year_before, period_before,
-    # containing_quarter, …)
+    # containing_quarter, …; coming: the month asked, this year or next, never an earlier one)
     relative: str | None = None
     months: int = 0  # months_ago: how many (»for 3 måneder siden«)
 
@@ -107,6 +107,7 @@ class Query:
     only_parts: tuple[str, ...] = ()  # of the parts listed by `by`, only these (named in the question)
     extreme: str | None = None  # »hvornår var ledigheden højest«: "high" or "low" over the whole series
     extreme_year: bool = False  # »hvilket år var …«: of the whole years' averages (or sums)
+    extreme_months: int = 0  # »den højeste i 5 år«: the extreme of the newest 60 months only (0: all)
     compare_own: bool = False  # »har Herlev lavere ledighed end os«: the configured kommune compared
     verdict: bool = False  # »er vi bedre end landet«: which of the areas compared does better, said
     # »er ledigheden under 3 pct«: (">", "<", ">=" or "<=", the level) to answer yes or no against
@@ -143,6 +144,9 @@ class Query:
     # gave all ledige; »og for de unge?« then asks the young, not young women (see `_follow`)
     unheld: str = ""
     of_whole: str = ""  # »ledighed i procent af arbejdsstyrken«: the whole named, as answers say it (Answer.other_of)
+    # »hvor mange er på offentlig forsørgelse«: a number asked of a figure held only in pct.; the
+    # answer says it is a share, not the number (Answer.rate_whole)
+    count_of_rate: bool = False
     # »ledige indvandrere«: a word the figures hold only a narrower group of: (the word that names
     # that group, what to tell when the figure answered is of it; see Answer.narrowed)
     narrowed: tuple[str, str] | None = None
@@ -751,9 +755,12 @@ class _Reading:
     indicator_words: str = ""  # the words that named `indicator` (folded)
     base_carried: bool = False  # `base` is the question before's (a follow-up naming no period to compare)
     moved_asked: bool = False  # a word of how the figure moved (»steget«, »flere«, »udvikling«)
+    moved_word: bool = False  # »steget«, »faldet« (Vocabulary.moved): with a base, the change asked
     peaked: bool = False  # »toppede«: a superlative that asks when (Vocabulary.peaked)
     place_asked: bool = False  # »hvor er vi?« after a ranking (Query.place_asked)
     own_series_word: str = ""  # »nogensinde«: a superlative of the own series (Vocabulary.own_series)
+    window: int = 0  # »højeste i 5 år«: with a superlative, the own series' newest months (Query.extreme_months)
+    window_words: str = ""  # the words that said it (»5 år«)
     count_asked: bool = False  # »hvor mange kommuner …«: a number of them asked (Query.count_before_own)
 
 
@@ -843,6 +850,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
     if "why" in r.intents:
         r.intents.discard("definition")  # »forklar stigningen i sygedagpenge«: why, not what the figure is
     r.moved_asked = bool({"change", "development", "why"} & r.intents)
+    r.moved_word = any(t in vocab.moved for t in tokens)
     r.count_asked = any(_phrase(tokens, i, vocab.count_asked)[0] for i in range(len(tokens)))
     for token in tokens:
         # "sæsonkorrigeret ledighed" is an alias of ledighedsprocent; the word still picks the series.
@@ -1200,6 +1208,13 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 or (token in vocab.descriptive and (r.intents & {"why", "development"} or tokens[i - 1:i] == ["hvor"])):
             i += 1  # (»hvor høj er ledigheden«: the level asked, the rate beside the count)
             continue
+        if r.order in EXTREMES and not r.window and (window := _months(tokens, i, vocab)) \
+                and tokens[i + window[1]:i + window[1] + 1] != ["siden"]:
+            # »er ledigheden den højeste i 5 år«: the own series over its newest 5 years (parse);
+            # »5« and »år« were named as not understood and the kommuner ranked
+            r.window, r.window_words = window[0], " ".join(tokens[i:i + window[1]])
+            i += window[1]
+            continue
         when, used = _phrase(tokens, i, vocab.when)
         if when:  # read with the superlative (parse): »hvilket år var ledigheden lavest«
             i += used
@@ -1375,6 +1390,11 @@ def _intent(r: _Reading, has_indicator: bool) -> str:
         return "value"
     if "why" in intents:
         return "why"
+    if "development" in intents and "change" not in intents and r.base is not None and r.span \
+            and r.period.is_latest and not r.base_compared and not r.moved_word:
+        # »udvikling i ledigheden siden 2022«: the development from 2022 on, its low and high, as
+        # »udvikling i ledigheden« gives it of the last year (it gave the change between two ends)
+        return "development"
     if "change" in intents or r.base is not None:  # "ledige siden 2019-01" asks for the change
         return "change"
     if "development" in intents:
@@ -1469,6 +1489,12 @@ def _shifted(request: PeriodRequest, context: Query, *, whole_year: bool = False
         # »ledighed maj« … »samme måned sidste år?«, »og for et år siden?«: maj 2025, a year before
         # the month talked about (it answered the newest month a year back, juli 2025).
         request = PeriodRequest(relative="year_before")
+    if request.relative == "months_ago" and request.months % 12 == 0 and context.period.period is not None:
+        # »ledighed maj« … »og for 2 år siden?«: maj 2024, as »og for et år siden?« is maj 2025 (it
+        # answered two years before the newest month)
+        before = periods.parse(context.period.period)
+        return PeriodRequest(period=str(periods.Period(before.year - request.months // 12, before.start_month,
+                                                       before.length)))
     if context.period.period is None:
         if context.period == PeriodRequest(relative="this_year") and request.relative == "year_before":
             return PeriodRequest(relative="last_year")  # »ledighed i år« … »og året før?«: 2025
@@ -1606,7 +1632,14 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
             and _phrase(tokens, 0, vocab.place_followup)[1] == len(tokens):
         r.order = "place"  # »hvilke kommuner har lavest ledighed« … »hvor er vi?«: our place in that list
         r.place_asked = True
-    asked_when = r.peaked or any(_phrase(tokens, i, vocab.when)[0] or _phrase(tokens, i, vocab.own_series)[0]
+    if r.order in EXTREMES and not r.window and r.span and r.base is not None and r.period.is_latest \
+            and r.base.relative == "months_ago" and r.area_kind is None and not (r.compare or r.moved_word):
+        # »hvornår var ledigheden højest i de sidste 2 år«: the own series over them, as »i 2 år« (it
+        # looked at the whole series, the span passed over unsaid; »er ledigheden den højeste i de
+        # sidste 2 år« was declined as a ranking of changes)
+        r.window, r.base, r.span = r.base.months, None, False
+        r.intents.discard("change")
+    asked_when = r.peaked or bool(r.window) or any(_phrase(tokens, i, vocab.when)[0] or _phrase(tokens, i, vocab.own_series)[0]
                                  for i in range(len(tokens)))
     if r.order in EXTREMES and r.area_kind is None and not r.areas[1:] and (not r.compare or asked_when) and (
             asked_when or (context is not None and context.extreme and r.indicator is None)):
@@ -1621,6 +1654,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         # »hvem har højest ledighed af os og Herlev«: those areas compared, the answer saying which is
         # higher (it ranked the 98 kommuner, Herlev passed over unsaid)
         r.order = None
+    if r.window_words and r.extreme is None:
+        r.unused.append(r.window_words)  # (»hvilke kommuner har den højeste ledighed i 5 år«: not made)
     if r.own_series_word and r.extreme is None:
         r.unused.append(r.own_series_word)  # (»hvilke kommuner har den højeste ledighed nogensinde«: not made)
     _judged(r)
@@ -1932,6 +1967,11 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         # "ledige unge under 30": the part is the figure itself (it said there were no figures for
         # ledige unge by age, 18-29 år, and gave »the total«: the same figure).
         breakdown = ""
+    if r.period.month is not None and r.period.period is None and r.period.relative is None \
+            and r.base is None and any(t in vocab.projection for t in tokenize(text)):
+        # »hvad forventer vi i december for fleksjob«: the coming December, not the newest one with
+        # figures (december 2025 was answered as if it were the month expected)
+        r.period = replace(r.period, relative="coming")
     return Query(
         intent=intent, indicator=indicator, area=r.areas[0] if r.areas else None, period=r.period,
         breakdown=breakdown, by=_by_for(indicator, r.by, vocab), compare=tuple(dict.fromkeys(c for c in r.compare if c != (r.areas[0] if r.areas else None))), text=text,
@@ -1944,9 +1984,11 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         no_rate=tuple(_as_typed(w, typed) for w in (r.rate_word,) if r.wants_rate and w and w in r.unused
                       and indicator not in vocab.percentages and intent != "definition"),
         mean=mean, count_gap=r.count_gap, only_parts=only_parts, extreme=r.extreme,
-        extreme_year=r.extreme_year, compare_own=r.compare_own, threshold=r.threshold, finer=r.finer,
+        extreme_year=r.extreme_year, extreme_months=r.window if r.extreme else 0, compare_own=r.compare_own, threshold=r.threshold, finer=r.finer,
         of_population=r.of_population and indicator in vocab.percentages,
         of_whole=r.of_whole if indicator in vocab.percentages else "",
+        count_of_rate=intent == "value" and r.count_asked and indicator in vocab.percentages and not (
+            r.wants_rate or r.share or r.of_population or r.of_whole or r.threshold or share_of),
         narrowed=_narrowed(text, vocab),
         upcoming=intent == "freshness" and _upcoming(tokenize(text), vocab),
         verdict=verdict,
@@ -2110,6 +2152,8 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         # all 98 kommuner by the count, lowest first)
         r.order, r.verdict = None, best
     intent = _intent(r, True)
+    if intent == "change" and r.base_carried and context.intent == "development":
+        intent = "development"  # »udvikling i ledigheden siden 2022« … »og i Herlev?«: gave the change
     if r.verdict and r.compare and not (r.intents or r.order or r.area_kind):
         intent = "value"  # (also after »vis udviklingen«: the verdict is said beside the figures)
     elif not (r.intents or r.order or r.area_kind or r.base):
@@ -2117,6 +2161,10 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         # figure (it repeated the definition); »og aktiveringsgrad?« asks the next definition.
         carried = (*GENERAL_INTENTS, *(() if named_indicator else ("definition",)))
         intent = context.intent if context.intent not in carried else "value"
+        if intent == "why" and not r.period.is_latest:
+            # »hvorfor?« … »hvad med for et år siden«: the figure then (it repeated »Årsagerne står
+            # ikke i tallene« with the parts' changes for juli 2025)
+            intent = "value"
         if intent == "development" and context.extreme:  # »og i Ballerup?« after »hvornår … højest«
             r.extreme, r.extreme_year = context.extreme, context.extreme_year
     if _ranks_a_change(intent, r, vocab):
