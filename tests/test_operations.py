@@ -39,6 +39,22 @@ def test_a_schedule_that_skips_the_dst_hour_is_accepted(expression):
     assert 2 not in fire_hours(schedule(Config(schedule={"summary": expression}))["summary"])
 
 
+@pytest.mark.parametrize(("expression", "says"), [
+    ("0 7 * *", "linjen har 4 felter, men en cron-linje har 5"),
+    ("07:00", "linjen har 1 felter"),
+    ("0 25 * * *", "timen '25' er ikke en time fra 0 til 23"),
+    ("61 7 * * *", "minuttet '61'"),
+    ("0 7 * 13 *", "måneden '13'"),
+    ("0 7 * * man-fre", "ugedage skrives på engelsk: mon, tue, wed, thu, fri, sat, sun")])
+def test_a_schedule_that_is_not_cron_is_explained_in_danish(expression, says):
+    """APScheduler's own words (»Wrong number of fields«, »Invalid weekday name«) are English; the
+    operator is told in Danish which field is wrong (and that weekdays are English: »man-fre«)."""
+    with pytest.raises(ServiceError) as refused:
+        schedule(Config(schedule={"summary": expression}))
+    assert says in str(refused.value)
+    assert not re.search(r"Wrong|Invalid|Error|value|expected", str(refused.value))
+
+
 def test_a_weekday_schedule_allows_a_weekend_between_refreshes():
     now = datetime(2026, 11, 25, 12, 0, tzinfo=TIMEZONE)
     assert refresh_intervals(Config(), now, ["statbank"]) == {"statbank": timedelta(days=3)}
