@@ -195,6 +195,37 @@ def test_an_old_xls_file_is_refused_with_what_to_do(tmp_path):
         files.read(path)
 
 
+def test_a_file_that_is_not_a_workbook_though_named_xlsx_is_refused_in_danish_only(tmp_path):
+    path = tmp_path / "samtaler.xlsx"
+    path.write_bytes(b"Maaned;Kommune\n")
+    with pytest.raises(FileImportError) as raised:
+        files.read(path)
+    message = str(raised.value)
+    assert "samtaler.xlsx kan ikke læses som en Excel-projektmappe (.xlsx)" in message
+    assert "zip" not in message.lower()  # zipfile's »File is not a zip file« was shown in the Danish sentence
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_title_above_the_header_names_the_line_the_header_is_on(tmp_path, suffix):
+    """Case systems export a title and an empty line above the header; the message listed the title
+    as the file's columns (»kolonnerne (Udtræk fra Fasit, , , ) passer ikke …«)."""
+    path = tmp_path / f"fasit{suffix}"
+    rows = [["Udtræk fra Fasit 2026-05-03"], [], HEADER.split(";"), ["maj 2026", "Ballerup", "Ledige", "10"]]
+    if suffix == ".csv":
+        path.write_text("\n".join(";".join(row) for row in rows) + "\n", encoding="utf-8")
+    else:
+        from openpyxl import Workbook
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(path)
+    with pytest.raises(FileImportError) as raised:
+        imported(path)
+    assert str(raised.value).startswith(
+        f"fasit{suffix}: overskrifterne (Måned, Kommune, Målgruppe, Antal samtaler) står i linje 3, ikke i første linje; "
+        "slet linjerne over dem")
+
+
 def test_a_folder_given_as_the_file_is_called_a_folder_not_missing(tmp_path):
     with pytest.raises(FileImportError, match=f"{tmp_path} er en mappe, ikke en fil"):
         files.read(tmp_path)

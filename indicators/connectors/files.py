@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -260,8 +261,8 @@ def _check_unpacked(name: str, path: Path, limits: Limits) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as error:
-        raise FileImportError(wording("file_not_xlsx", name=name, error=error)) from None
+    except (zipfile.BadZipFile, OSError):
+        raise FileImportError(wording("file_not_xlsx", name=name)) from None
     if unpacked > limits.max_unpacked_bytes:
         raise FileImportError(wording("file_unpacks_too_big", name=name, size=_mb(unpacked),
                                       limit=_mb(limits.max_unpacked_bytes)))
@@ -286,8 +287,8 @@ def read_xlsx(name: str, path: Path, sheets: Sequence[str] = (), limits: Limits 
     _check_unpacked(name, path, limits)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken or foreign file
-        raise FileImportError(wording("file_not_xlsx", name=name, error=error)) from None
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken or foreign file
+        raise FileImportError(wording("file_not_xlsx", name=name)) from None
     try:
         # A format's `sheet` (faktabot.toml) picks the sheet; otherwise the first one is read.
         sheet = next((s for s in sheets if s in book.sheetnames), None)
@@ -359,6 +360,17 @@ def parse_period(cell: object) -> str:
     if match := _DATE.match(text):
         return str(periods.month(int(match.group(1)), int(match.group(2))))
     raise ValueError(wording("file_not_period", cell=cell))
+
+
+def _header_below(sheet: Sheet, formats: Sequence[ImportFormat], look: int = 10) -> tuple[int, list[str]] | None:
+    """The line, among the first few under the first, that is a known format's header, and its cells."""
+    for line, row in itertools.islice(sheet.rows, look):
+        cells = ["" if cell is None else str(cell).strip() for cell in row]
+        folded = [fold(cell) for cell in cells]
+        if all(column in folded for column in JOBINDSATS_EXPORT) or any(
+                all(fold(column) in folded for column in candidate.required) for candidate in formats):
+            return line, [cell[:40] for cell in cells if cell][:20]
+    return None
 
 
 def _other_separator(header: Sequence[str]) -> str | None:
@@ -467,6 +479,12 @@ def normalise(sheet: Sheet, catalogue: Catalogue, areas: Areas, formats: Sequenc
                                           count=_count(sum(result.skipped.values())),
                                           tables=", ".join(sorted(result.skipped))[:200]))
         return result
+    below = _header_below(sheet, formats)
+    if below is not None:
+        # A title above the header (»Udtræk fra Fasit 2026-05-03«), as many systems export: the
+        # first line was taken for the header, and the message listed it as the file's columns.
+        line, header = below
+        raise FileImportError(wording("file_header_below", name=sheet.name, line=line, columns=", ".join(header)))
     separator = _other_separator(sheet.header)
     if separator:
         # One column holding the whole header: the file is split by a character CSV here is not.
