@@ -157,6 +157,20 @@ def test_an_unknown_målgruppe_and_a_repeated_line_are_refused(tmp_path):
         imported(path)
 
 
+def test_an_unknown_label_in_a_shipped_format_is_sent_to_faktabot_toml_and_that_works(tmp_path):
+    """The advice was to add the label to indicators/catalogue.toml, which lies inside the installed
+    package; the operator's own place is faktabot.toml's [imports.<name>], which extends the format."""
+    path = tmp_path / "samtaler.csv"
+    path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Pensionister;10\n", encoding="utf-8")
+    with pytest.raises(FileImportError) as raised:
+        imported(path)
+    message = str(raised.value)
+    assert "catalogue.toml" not in message
+    assert 'oversæt værdien i faktabot.toml: [imports.samtaler] med labels = { "Pensionister" = "gruppe=…" }' in message
+    own = import_formats(CATALOGUE, AREAS, {"samtaler": {"labels": {"Pensionister": "gruppe=Øvrige"}}})
+    assert imported(path, own) == {("samtaler", "151", "2026-05", "gruppe=Øvrige"): 10}
+
+
 @pytest.mark.parametrize("cell,period", [
     ("maj 2026", "2026-05"), ("Maj-26", "2026-05"), ("2026M05", "2026-05"), ("05-2026", "2026-05"),
     ("2026/5", "2026-05"), ("2. kvt. 2026", "2026-Q2"), ("K2 2026", "2026-Q2"), ("2026K2", "2026-Q2"),

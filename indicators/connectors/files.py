@@ -102,6 +102,7 @@ class ImportFormat:
     sheet: str | None = None
     area: str | None = None  # a fixed area code when the file has no area column
     where: str = ""
+    shipped: bool = False  # a catalogue file source, not a faktabot.toml [imports] section
 
     @property
     def required(self) -> list[str]:
@@ -140,7 +141,8 @@ def import_formats(catalogue: Catalogue, areas: Areas, configured: Mapping[str, 
             if source.kind == "file" and source.columns:
                 formats.append(ImportFormat(source.table or indicator.id, indicator.id, dict(source.columns),
                                             dict(source.breakdowns), None, None,
-                                            wording("file_format_catalogue", indicator=indicator.id, rank=rank + 1)))
+                                            wording("file_format_catalogue", indicator=indicator.id, rank=rank + 1),
+                                            shipped=True))
     return formats
 
 
@@ -550,7 +552,10 @@ def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Cata
                 kind = catalogue.breakdowns[key].name if key in catalogue.breakdowns else key
                 problems.add(line, wording("file_cell_label", label=label[:40], column=spec.columns[key], kind=kind,
                                            known=f" ({', '.join(known)})" if known else ""),
-                             wording("file_fix_label", where=spec.where),
+                             # The shipped catalogue lies inside the installation: the operator's
+                             # place for a label of their own is faktabot.toml's [imports.<name>].
+                             wording("file_fix_label_shipped", format=spec.name, label=label[:40], key=key)
+                             if spec.shipped else wording("file_fix_label", where=spec.where),
                              wording("file_cell_label_stored", column=spec.columns[key], kind=kind))
                 unknown_label = True
                 break
