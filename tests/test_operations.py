@@ -90,6 +90,18 @@ def test_config_check_prints_the_effective_configuration_without_secrets(sample_
     assert "FAKTABOT_IMAP_ALLOW=-" in result.stdout  # not Python's »()«
 
 
+def test_config_check_lists_as_imports_only_the_sections_the_file_has(sample_store_path, tmp_path):
+    """Every shipped file format was listed as »# [imports.samtaler] -> samtaler«, as if faktabot.toml
+    had such a section, and a section of the file's own beside it showed the same line twice."""
+    config = tmp_path / "faktabot.toml"
+    config.write_text('[imports.fasit]\nindicator = "samtaler"\narea = "Ballerup"\n'
+                      'columns = { period = "Periode", value = "Antal", gruppe = "Gruppe" }\n', encoding="utf-8")
+    result = run_cli("config", "--check", db=sample_store_path, config=config)
+    assert result.returncode == 0, result.stderr
+    assert re.findall(r"# \[imports\.(\w+)\]", result.stdout) == ["fasit"]
+    assert "# Filformater, der følger med (kolonnerne: faktabot files template ID): afgangsrate, " in result.stdout
+
+
 def test_config_check_shows_a_list_setting_as_it_is_written(sample_store_path):
     env = {"FAKTABOT_IMAP_HOST": "imap.kommune.dk", "FAKTABOT_IMAP_USER": "faktabot",
            "FAKTABOT_IMAP_PASSWORD": "Kodeord", "FAKTABOT_IMAP_ALLOW": "@Kommune.dk; direktor@nabo.dk"}
