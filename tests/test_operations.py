@@ -339,6 +339,31 @@ def test_a_damaged_or_foreign_backup_is_refused_as_a_backup_not_as_a_broken_stor
     assert not list(sample_store_copy.parent.glob("*.restoring*"))
 
 
+def test_a_refused_backup_is_told_in_danish_not_in_sqlites_english(sample_store_copy, tmp_path):
+    """A cut-off copy and a file that is no database were refused with SQLite's own English words in
+    the Danish sentence (»(database disk image is malformed)«, »(file is not a database)«)."""
+    cut = tmp_path / "cut.db"
+    with Store(sample_store_copy) as live:
+        live.backup(tmp_path / "whole.db")
+    cut.write_bytes((tmp_path / "whole.db").read_bytes()[:100_000])
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"hello\n" * 1000)
+    for path, says in ((cut, "ufuldstændig eller ødelagt"), (garbage, "filen er ikke en SQLite-database")):
+        result = run_cli("restore", str(path), db=sample_store_copy)
+        assert result.returncode == 1 and says in result.stderr, result.stderr
+        assert not re.search(r"malformed|not a database|disk image", result.stderr)
+        assert "sikkerhedskopi lavet med `faktabot backup`" in result.stderr
+
+
+def test_a_backup_over_an_existing_file_suggests_a_name_with_todays_date(sample_store_copy, tmp_path):
+    """The suggestion was always »store-2026-11-30.db«, whatever the date."""
+    (tmp_path / "nightly.db").write_bytes(b"")
+    result = run_cli("backup", str(tmp_path / "nightly.db"), db=sample_store_copy)
+    assert result.returncode == 1
+    today = datetime.now().strftime("%Y-%m-%d")
+    assert f"fx med dato og klokkeslæt: store-{today}-" in result.stderr, result.stderr
+
+
 def test_a_health_port_in_use_stops_run_with_one_line_naming_health_port(sample_store_copy, tmp_path):
     # Another service's HEALTH_PORT (two stores on one server) ended `faktabot run` in an OSError traceback.
     with socket.socket() as taken:
