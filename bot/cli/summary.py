@@ -40,6 +40,12 @@ def _month(text: str | None) -> str:
         period = None
     if period is None or period.kind != "month":
         raise SummaryError(wording("cli_bad_month", text=text))
+    latest = default_month(clock.today())
+    if str(period) > latest:
+        # A month not over yet (a wrong year, or this month) was built and sent, and its (month,
+        # recipient) recorded: the real summary of that month never went out when it was due.
+        raise SummaryError(wording("cli_month_not_over", month=formats.period(str(period)),
+                                   latest=formats.period(latest), latest_iso=latest))
     return str(period)
 
 
