@@ -158,6 +158,17 @@ def test_a_month_not_over_yet_is_refused_and_nothing_is_sent_or_recorded(smtp, s
     assert ledger is None or deliveries(sample_store_copy) == []
 
 
+def test_a_test_address_that_is_no_address_is_refused_before_anything_is_sent(smtp, sample_store_copy, tmp_path):
+    """»--to ledelse@example,org« was sent, recorded as failed for good and told »ret modtageren i
+    faktabot.toml – prøves ikke igen«, though the address was typed on the command line."""
+    env = smtp_env(smtp, tmp_path / "outbox")
+    result = run_cli("summary", "--month", "2026-07", "--to", "ledelse@example,org", db=sample_store_copy, env=env)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("faktabot: --to: modtageren 'ledelse@example,org' er hverken")
+    assert "intet er sendt" in result.stderr and "faktabot.toml" not in result.stderr
+    assert smtp.messages == []
+
+
 def test_alerts_to_email_addresses_go_by_smtp_once(smtp, sample_store_copy, tmp_path):
     env = smtp_env(smtp, tmp_path / "outbox")
     assert run_cli("alerts", db=sample_store_copy, env=env).returncode == 0
