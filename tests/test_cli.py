@@ -139,6 +139,15 @@ def test_status_lists_sources_and_marks_eksempeldata(sample_store_path):
     assert "eksempeldata – ikke officielle tal" in result.stdout
 
 
+def test_status_before_the_first_evaluation_says_the_targets_wait_for_one(sample_store_path):
+    """The README promises the targets' states; before the first `faktabot alerts` (or the service's
+    first evaluation) status said nothing of them at all."""
+    result = run_cli("status", db=sample_store_path)
+    assert result.returncode == 0, result.stderr
+    assert ("Mål: 4 i faktabot.toml, ikke vurderet endnu – det sker med `faktabot alerts` og, når tjenesten kører, "
+            "efter hver opdatering med nye tal. Se dem nu med `faktabot targets`.") in result.stdout
+
+
 def test_a_broken_config_names_the_file_and_the_fix(sample_store_path, tmp_path):
     config = tmp_path / "faktabot.toml"
     config.write_text('[municipality]\narea = "Gotham"\n', encoding="utf-8")

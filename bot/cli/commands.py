@@ -150,7 +150,7 @@ def cmd_status(args, settings: Settings, config: Config) -> int:
         refresh_commands.print_status(store)
         source_commands.print_status(store)
         _print_coverage(store, config)
-        alert_commands.print_status(store)
+        alert_commands.print_status(store, len(config.targets))
         _print_unknown_outcomes(store, settings)
         _print_slack_failures(store)
     _print_service_status(settings, config)
