@@ -25,6 +25,7 @@ CATALOGUE = default_catalogue()
 AREAS = default_areas()
 FORMATS = import_formats(CATALOGUE, AREAS)
 NOW = "2026-08-10T06:00:00+00:00"
+WHEN = "10. aug. 2026 kl. 08:00"  # NOW in Copenhagen (summer time)
 EXAMPLE = REPO / "docs" / "samtaler-eksempel.csv"
 OWN = "Måned;Kommune;Målgruppe;Antal samtaler\nmaj 2026;Ballerup;Ledige;785\nmaj 2026;Ballerup;I alt;1.540\n"
 
@@ -96,6 +97,8 @@ def test_the_inbox_imports_good_files_and_rejects_the_rest_with_a_danish_reason(
     assert sorted(p.name for p in (inbox / "imported").iterdir()) == ["fasit-maj.csv", "samtaler-eksempel.csv"]
     reason = (inbox / "rejected" / "forkert.csv.fejl.txt").read_text(encoding="utf-8")
     assert reason.startswith("Filen forkert.csv blev ikke indlæst") and "Atlantis" in reason
+    # when, as the Danish reader reads a time (it was »(2026-12-02T10:09:00+00:00)«)
+    assert reason.startswith(f"Filen forkert.csv blev ikke indlæst ({WHEN})"), reason
     assert "hverken en CSV- eller en XLSX-fil" in (inbox / "rejected" / "noter.docx.fejl.txt").read_text("utf-8")
     # The same name again later: kept beside the first, not overwritten.
     (inbox / "fasit-maj.csv").write_text(OWN, encoding="utf-8")
