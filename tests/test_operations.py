@@ -250,6 +250,17 @@ def test_status_check_is_critical_with_the_service_stopped(sample_store_copy):
     assert result.stdout.startswith("FAKTABOT CRITICAL - tjenesten kører ikke") and result.stdout.count("\n") == 1
 
 
+def test_status_check_counts_unsent_messages_without_a_wrong_plural():
+    """»1 beskeder er ikke sendt«: the count now stands where Danish needs no plural of its own."""
+    from bot.cli.operations import status_line
+    from bot.service.health import Finding, Report
+
+    report = Report(level=1, running=True, pid="1", heartbeat=None, store_ok=True, failed_deliveries=1,
+                    findings=[Finding(1, "delivery_failed", "deliveries", "1")])
+    assert status_line(report) == ("FAKTABOT WARNING - beskeder, der ikke er sendt: 1 – se faktabot status"
+                                   " | failed_deliveries=1")
+
+
 def test_status_check_with_settings_or_config_the_service_cannot_start_with_is_critical(sample_store_copy, tmp_path):
     # They exited 1, which a Nagios or Zabbix check reads as a warning, while `run` refuses to start.
     bad = run_cli("status", "--check", db=sample_store_copy, env={"HEALTH_PORT": "99999"})
