@@ -808,7 +808,11 @@ def _create_private(path: Path) -> None:
     except FileExistsError:
         pass
     except OSError as error:
-        raise StoreError(wording("store_cannot_create", path=path, error=error.strerror)) from None
+        # The operating system's own words (»No such file or directory«) are English.
+        reason = ("store_no_folder" if isinstance(error, FileNotFoundError)
+                  else "store_not_allowed" if isinstance(error, PermissionError) else None)
+        said = wording(reason, folder=path.parent) if reason else error.strerror
+        raise StoreError(wording("store_cannot_create", path=path, error=said)) from None
 
 
 # How many distinct reads a Store keeps (each a series of at most a few hundred small rows).

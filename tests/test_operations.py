@@ -250,6 +250,15 @@ def test_status_check_is_critical_with_the_service_stopped(sample_store_copy):
     assert result.stdout.startswith("FAKTABOT CRITICAL - tjenesten kører ikke") and result.stdout.count("\n") == 1
 
 
+def test_init_in_a_folder_that_does_not_exist_says_so_in_danish(tmp_path):
+    """It said »kan ikke oprette databasen i … (No such file or directory)«."""
+    result = run_cli("init", db=tmp_path / "mangler" / "store.db")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"kan ikke oprette databasen i {tmp_path / 'mangler' / 'store.db'} (mappen {tmp_path / 'mangler'} findes ikke)" \
+        in result.stderr, result.stderr
+    assert "No such file" not in result.stderr
+
+
 def test_status_check_counts_unsent_messages_without_a_wrong_plural():
     """»1 beskeder er ikke sendt«: the count now stands where Danish needs no plural of its own."""
     from bot.cli.operations import status_line
