@@ -108,6 +108,32 @@ def test_a_column_mapping_in_faktabot_toml_reads_the_case_systems_own_headers(tm
                      ("samtaler", "151", "2026-05", "gruppe=Sygemeldte"): 300}
 
 
+def test_a_sheet_named_in_faktabot_toml_that_the_workbook_lacks_is_refused_not_replaced(tmp_path):
+    """`sheet = "Udtræk"` and a workbook whose sheet is spelt »Udtraek«: the first sheet (a guide with
+    an old example figure, same columns) was read instead and its 999 stored without a word."""
+    from openpyxl import Workbook
+
+    configured = {"fasit": {"indicator": "samtaler", "area": "Ballerup", "sheet": "Udtræk",
+                            "columns": {"period": "Periode", "value": "Antal", "gruppe": "Gruppe"}}}
+    formats = import_formats(CATALOGUE, AREAS, configured)
+    book = Workbook()
+    book.active.title = "Vejledning"
+    for title, value in (("Vejledning", 999), ("Udtraek", 1234)):
+        sheet = book[title] if title in book.sheetnames else book.create_sheet(title)
+        sheet.append(["Periode", "Antal", "Gruppe"])
+        sheet.append(["2026-06", value, "Ledige"])
+    path = tmp_path / "fasit.xlsx"
+    book.save(path)
+    with pytest.raises(FileImportError) as raised:
+        imported(path, formats)
+    assert str(raised.value).startswith(
+        "faktabot.toml, [imports.fasit] læser arket 'Udtræk', men fasit.xlsx har intet ark med det navn "
+        "(arkene: Vejledning, Udtraek); intet er gemt.")
+    book["Udtraek"].title = "Udtræk"
+    book.save(path)
+    assert imported(path, formats) == {("samtaler", "151", "2026-06", "gruppe=Ledige"): 1234}
+
+
 def test_jobindsats_own_csv_export_needs_no_mapping(tmp_path):
     lines = (SHARED_DATA / "real" / "jobindsats_kommuner_2021-2026.csv").read_text(encoding="utf-8").splitlines()
     path = tmp_path / "eksport.csv"  # the real export, cut to two months to keep the test fast

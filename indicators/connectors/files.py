@@ -157,6 +157,8 @@ class Sheet:
     header: list[str]
     rows: Iterable[tuple[int, list[object]]]
     decimal_comma: bool
+    sheet: str | None = None  # the workbook sheet read (None for CSV)
+    sheets: tuple[str, ...] = ()  # every sheet of the workbook
 
 
 # Excel's »Unicode-tekst (*.txt)« is UTF-16 with its byte order mark, tab-separated; read as
@@ -295,6 +297,7 @@ def read_xlsx(name: str, path: Path, sheets: Sequence[str] = (), limits: Limits 
         # A format's `sheet` (faktabot.toml) picks the sheet; otherwise the first one is read.
         sheet = next((s for s in sheets if s in book.sheetnames), None)
         worksheet = book[sheet] if sheet else book.worksheets[0]
+        names = tuple(book.sheetnames)
         # The sheet's declared dimension (A1:XFD1048576 makes openpyxl pad every row to 16.384
         # columns and yield a million rows): refuse it before reading a row.
         bounds = (worksheet.min_row, worksheet.max_row, worksheet.min_column, worksheet.max_column)
@@ -311,7 +314,7 @@ def read_xlsx(name: str, path: Path, sheets: Sequence[str] = (), limits: Limits 
     if not rows:
         raise FileImportError(wording("file_sheet_empty", name=name))
     header = ["" if c is None else str(c).strip() for c in rows[0][1]]
-    return Sheet(name, header, rows[1:], decimal_comma=True)
+    return Sheet(name, header, rows[1:], decimal_comma=True, sheet=worksheet.title, sheets=names)
 
 
 def read(path: Path, sheets: Sequence[str] = (), limits: Limits = Limits()) -> Sheet:
@@ -466,9 +469,20 @@ def normalise(sheet: Sheet, catalogue: Catalogue, areas: Areas, formats: Sequenc
     if all(column in folded for column in JOBINDSATS_EXPORT):
         result = _jobindsats_export(sheet, folded, catalogue, areas, fetched_at)
     else:
-        result = next((_mapped(sheet, folded, candidate, catalogue, areas, fetched_at, default_area)
-                       for candidate in formats if all(fold(column) in folded for column in candidate.required)),
-                      None)
+        chosen = None
+        for candidate in formats:
+            if not all(fold(column) in folded for column in candidate.required):
+                continue
+            if candidate.sheet and sheet.sheet is not None and candidate.sheet != sheet.sheet:
+                if candidate.sheet in sheet.sheets:
+                    continue  # another format's sheet was read
+                # The format's sheet is not in the workbook (misspelt, renamed): the first sheet was
+                # read instead and, having the same columns, imported in its place without a word.
+                raise FileImportError(wording("file_sheet_missing", where=candidate.where, sheet=candidate.sheet,
+                                              name=sheet.name, sheets=", ".join(sheet.sheets)))
+            chosen = candidate
+            break
+        result = None if chosen is None else _mapped(sheet, folded, chosen, catalogue, areas, fetched_at, default_area)
     if result is not None:
         if not result.observations and not result.skipped:
             # A header and no line under it (a template saved before it was filled in): an error,
