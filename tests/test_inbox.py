@@ -56,6 +56,17 @@ def test_files_template_lists_the_ids_and_refuses_one_that_is_not_a_file_figure(
     assert not list(tmp_path.glob("*.csv"))
 
 
+def test_a_template_out_path_that_cannot_take_a_csv_is_refused_in_one_line(tmp_path):
+    """»--out nodir/x.csv« ended in a FileNotFoundError traceback; »--out afgangsrate.xlsx« wrote a CSV
+    under a workbook's name, which the import then refused as a broken workbook."""
+    missing = run_cli("files", "template", "samtaler", "--out", str(tmp_path / "nodir" / "x.csv"), db=tmp_path / "none.db")
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert f"mappen {tmp_path / 'nodir'} findes ikke" in missing.stderr
+    workbook = run_cli("files", "template", "afgangsrate", "--out", str(tmp_path / "a.xlsx"), db=tmp_path / "none.db")
+    assert workbook.returncode == 1 and "giv --out et navn, der ender på .csv" in workbook.stderr
+    assert not (tmp_path / "a.xlsx").exists()
+
+
 def test_the_readme_example_file_is_eksempeldata_and_never_replaces_the_municipalitys_own(tmp_path):
     own = tmp_path / "fasit-maj.csv"
     own.write_text(OWN, encoding="utf-8")
