@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
+
 from tests.conftest import real_value, run_cli
 
 
@@ -146,6 +148,19 @@ def test_status_before_the_first_evaluation_says_the_targets_wait_for_one(sample
     assert result.returncode == 0, result.stderr
     assert ("Mål: 4 i faktabot.toml, ikke vurderet endnu – det sker med `faktabot alerts` og, når tjenesten kører, "
             "efter hver opdatering med nye tal. Se dem nu med `faktabot targets`.") in result.stdout
+
+
+@pytest.mark.parametrize(("command", "option"), [(["factsheet"], "--out"), (["ask", "ledighed"], "--chart")])
+def test_an_output_path_that_is_a_folder_or_in_a_missing_one_is_one_danish_line(sample_store_path, tmp_path, command,
+                                                                                  option):
+    """`factsheet --out bk` (a folder) and `ask … --chart nodir/x.png` ended in IsADirectoryError and
+    FileNotFoundError tracebacks."""
+    folder = run_cli(*command, option, str(tmp_path), db=sample_store_path)
+    assert folder.returncode == 1 and "Traceback" not in folder.stderr
+    assert f"{tmp_path} er en mappe; giv {option} et filnavn" in folder.stderr, folder.stderr
+    missing = run_cli(*command, option, str(tmp_path / "nodir" / "x"), db=sample_store_path)
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert f"mappen {tmp_path / 'nodir'} findes ikke; opret den, eller vælg en anden {option}" in missing.stderr
 
 
 def test_a_broken_config_names_the_file_and_the_fix(sample_store_path, tmp_path):

@@ -42,12 +42,12 @@ def cmd_files(args, settings: Settings, config: Config) -> int:
     if target.exists():
         raise UserError(wording("cli_file_exists", path=target))
     if not target.parent.is_dir():
-        raise UserError(wording("cli_no_folder", path=target.parent))
+        raise UserError(wording("cli_no_folder", path=target.parent, option="--out"))
     # UTF-8 with BOM: Excel opens it with æ, ø and å intact.
     try:
         target.write_text("\ufeff" + template_csv(indicator, area.name if area else "Ballerup"), encoding="utf-8",
                           newline="")
     except OSError:
-        raise UserError(wording("cli_cannot_write", path=target)) from None
+        raise UserError(wording("cli_cannot_write", path=target, option="--out")) from None
     say("files_template_written", path=target, id=indicator.id, out=sys.stdout)
     return 0
