@@ -1,6 +1,8 @@
 """File imports: the conversation-count example, CSV spellings, XLSX, faktabot.toml mappings, Jobindsats' export."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from indicators.catalogue import default_areas, default_catalogue
@@ -164,6 +166,24 @@ def test_a_file_split_by_another_character_says_which_and_how_to_save_it(tmp_pat
     with pytest.raises(FileImportError, match="samtaler.csv: kolonnerne er adskilt med »\\|«, men Faktabot læser CSV "
                                               "adskilt med semikolon, komma eller tabulator"):
         imported(path)
+
+
+@pytest.mark.parametrize("cell", ["1,160.5", "1.16,0.5", "12,5.0"])
+def test_a_number_mixing_comma_and_point_in_a_semicolon_file_is_refused_not_misread(tmp_path, cell):
+    """»1,160.5« (English spelling) in a semicolon file was read as 1,1605 and stored: one line of
+    conversations where the kommune had 1.160."""
+    path = tmp_path / "samtaler.csv"
+    path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;{cell}\n", encoding="utf-8")
+    with pytest.raises(FileImportError, match=f"kolonne 'Antal samtaler': '{re.escape(cell)}' blander komma og punktum"):
+        imported(path)
+
+
+@pytest.mark.parametrize(("cell", "value"), [("1.160,5", 1160.5), ("3,1", 3.1), ("1.160", 1160), ("1160.5", 1160.5),
+                                             ("-0,4", -0.4), (",5", 0.5)])
+def test_danish_and_plain_numbers_in_a_semicolon_file_still_read(tmp_path, cell, value):
+    path = tmp_path / "samtaler.csv"
+    path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;{cell}\n", encoding="utf-8")
+    assert imported(path) == {("samtaler", "151", "2026-05", "gruppe=Ledige"): value}
 
 
 def test_a_bad_cell_names_the_file_line_and_column(tmp_path):
