@@ -186,6 +186,26 @@ def test_danish_and_plain_numbers_in_a_semicolon_file_still_read(tmp_path, cell,
     assert imported(path) == {("samtaler", "151", "2026-05", "gruppe=Ledige"): value}
 
 
+def test_a_period_of_another_kind_than_the_figures_is_refused(tmp_path):
+    """»maj 2026« under »Kvartal« for tidlig indsats (a quarterly figure) was stored as a month beside
+    the quarters, replacing the series' eksempeldata; a quarter in a yearly figure likewise. (A quarter
+    of a monthly figure, a coarser total, is accepted: see the test above.)"""
+    quarterly = tmp_path / "tidlig.csv"
+    quarterly.write_text("Kvartal;Område;Andel med samtale inden for første måned (pct.)\nmaj 2026;Ballerup;45,2\n",
+                         encoding="utf-8")
+    with pytest.raises(FileImportError, match="kolonne 'Kvartal': 2026-05 er en måned, men tidlig indsats opgøres "
+                                              "pr. kvartal \\(skriv kvartalet, fx 2. kvt. 2026\\)"):
+        imported(quarterly)
+    yearly = tmp_path / "prognose.csv"
+    yearly.write_text("År;Område;Prognose;Nøgletal;Forventet ændring\n2026-Q2;Hele landet;F.M.;Ledighed;-1,5\n",
+                      encoding="utf-8")
+    with pytest.raises(FileImportError, match="2026-Q2 er et kvartal, men konjunkturprognosen opgøres pr. år"):
+        imported(yearly)
+    quarterly.write_text("Kvartal;Område;Andel med samtale inden for første måned (pct.)\n2. kvt. 2026;Ballerup;45,2\n",
+                         encoding="utf-8")
+    assert imported(quarterly) == {("tidlig_indsats", "151", "2026-Q2", ""): 45.2}
+
+
 def test_a_bad_cell_names_the_file_line_and_column(tmp_path):
     path = tmp_path / "samtaler.csv"
     path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;10\nmaj 2026;Ballerup;Ledige;tolv\n", encoding="utf-8")

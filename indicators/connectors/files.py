@@ -513,6 +513,9 @@ def normalise(sheet: Sheet, catalogue: Catalogue, areas: Areas, formats: Sequenc
     )
 
 
+FINENESS = {"year": 0, "quarter": 1, "month": 2}
+
+
 def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Catalogue, areas: Areas,
             fetched_at: str, default_area: str | None) -> FileResult:
     indicator = catalogue.get(spec.indicator)
@@ -540,6 +543,16 @@ def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Cata
         if _not_begun(period, fetched_at):
             problems.add(line, wording("file_cell_future", column=spec.columns["period"], period=period),
                          wording("file_fix_cell"), wording("file_cell_future_stored", column=spec.columns["period"]))
+            continue
+        kind = periods.parse(period).kind
+        if FINENESS[kind] > FINENESS[indicator.frequency]:
+            # A month in a quarterly figure (»maj 2026« under »Kvartal«) was stored beside the series'
+            # quarters and replaced its eksempeldata. (A coarser period, a quarter's or a year's total
+            # of a monthly figure, is a kommune's own way to deliver it and is kept.)
+            problems.add(line, wording("file_cell_frequency", column=spec.columns["period"], period=period,
+                                       kind=wording(f"file_kind_{kind}"), name=indicator.name,
+                                       frequency=wording(f"file_per_{indicator.frequency}")),
+                         wording("file_fix_cell"), wording("file_cell_frequency_stored", column=spec.columns["period"]))
             continue
         if area_fixed:
             code = area_fixed
