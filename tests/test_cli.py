@@ -163,6 +163,15 @@ def test_an_output_path_that_is_a_folder_or_in_a_missing_one_is_one_danish_line(
     assert f"mappen {tmp_path / 'nodir'} findes ikke; opret den, eller vælg en anden {option}" in missing.stderr
 
 
+def test_a_misspelt_kommune_in_the_config_is_named_with_the_one_meant(sample_store_path, tmp_path):
+    """A target's »Balerup« got »mente du "151" (Ballerup)?«; [municipality] area only »brug en DST-kode«."""
+    config = tmp_path / "faktabot.toml"
+    config.write_text('[municipality]\narea = "Balerup"\n', encoding="utf-8")
+    result = run_cli("config", "--check", db=sample_store_path, config=config)
+    assert result.returncode == 1
+    assert "[municipality] area: ukendt område 'Balerup'; mente du \"151\" (Ballerup)?" in result.stderr, result.stderr
+
+
 def test_a_broken_config_names_the_file_and_the_fix(sample_store_path, tmp_path):
     config = tmp_path / "faktabot.toml"
     config.write_text('[municipality]\narea = "Gotham"\n', encoding="utf-8")
