@@ -206,6 +206,15 @@ def test_a_period_of_another_kind_than_the_figures_is_refused(tmp_path):
     assert imported(quarterly) == {("tidlig_indsats", "151", "2026-Q2", ""): 45.2}
 
 
+@pytest.mark.parametrize(("cell", "code"), [("Ballerup Kommune", "151"), ("Københavns Kommune", "101"),
+                                           ("Bornholms Regionskommune", "400"), ("0151", "151"), ("Ballerup", "151")])
+def test_a_kommune_as_case_systems_write_it_is_read(tmp_path, cell, code):
+    """»Ballerup Kommune« and »0151«, as case systems export the area, were refused line by line."""
+    path = tmp_path / "samtaler.csv"
+    path.write_text(f"{HEADER}\nmaj 2026;{cell};Ledige;10\n", encoding="utf-8")
+    assert imported(path) == {("samtaler", code, "2026-05", "gruppe=Ledige"): 10}
+
+
 def test_a_bad_cell_names_the_file_line_and_column(tmp_path):
     path = tmp_path / "samtaler.csv"
     path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;10\nmaj 2026;Ballerup;Ledige;tolv\n", encoding="utf-8")

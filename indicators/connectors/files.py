@@ -395,11 +395,20 @@ def _not_begun(period: str, fetched_at: str) -> bool:
     return first_month > fetched_at[:7]
 
 
+_KOMMUNE_SUFFIX = re.compile(r"\s+(regions)?kommune$", re.IGNORECASE)
+
+
 def _area(cell: object, areas: Areas, vocabulary: Mapping[str, str]) -> str | None:
-    text = str(cell).strip()
-    if text.isdigit() and text.zfill(3) in areas.by_code:
-        return text.zfill(3)
-    return vocabulary.get(fold(text))
+    text = _text(cell)
+    if text.isdigit() and text.lstrip("0").zfill(3) in areas.by_code:
+        return text.lstrip("0").zfill(3)  # "151", and "0151" as some systems pad the code
+    found = vocabulary.get(fold(text))
+    if found is None and _KOMMUNE_SUFFIX.search(text):
+        # The official name as case systems export it: »Ballerup Kommune«, »Københavns Kommune«,
+        # »Bornholms Regionskommune« (the genitive s only where the name without it is known).
+        name = _KOMMUNE_SUFFIX.sub("", text)
+        found = vocabulary.get(fold(name)) or (vocabulary.get(fold(name[:-1])) if name.endswith("s") else None)
+    return found
 
 
 def _text(cell: object) -> str:
