@@ -241,7 +241,7 @@ def test_an_unknown_label_in_a_shipped_format_is_sent_to_faktabot_toml_and_that_
         imported(path)
     message = str(raised.value)
     assert "catalogue.toml" not in message
-    assert 'oversæt værdien i faktabot.toml: [imports.samtaler] med labels = { "Pensionister" = "gruppe=…" }' in message
+    assert 'oversæt værdien i faktabot.toml: [imports.samtaler] med labels = { "værdien" = "gruppe=…" }' in message
     own = import_formats(CATALOGUE, AREAS, {"samtaler": {"labels": {"Pensionister": "gruppe=Øvrige"}}})
     assert imported(path, own) == {("samtaler", "151", "2026-05", "gruppe=Øvrige"): 10}
 

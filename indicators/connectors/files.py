@@ -488,7 +488,9 @@ def normalise(sheet: Sheet, catalogue: Catalogue, areas: Areas, formats: Sequenc
                 # The format's sheet is not in the workbook (misspelt, renamed): the first sheet was
                 # read instead and, having the same columns, imported in its place without a word.
                 raise FileImportError(wording("file_sheet_missing", where=candidate.where, sheet=candidate.sheet,
-                                              name=sheet.name, sheets=", ".join(sheet.sheets)))
+                                              name=sheet.name, sheets=", ".join(sheet.sheets)),
+                                      stored=wording("file_sheet_missing_stored", where=candidate.where,
+                                                     sheet=candidate.sheet, name=sheet.name))
             chosen = candidate
             break
         result = None if chosen is None else _mapped(sheet, folded, chosen, catalogue, areas, fetched_at, default_area)
@@ -509,7 +511,8 @@ def normalise(sheet: Sheet, catalogue: Catalogue, areas: Areas, formats: Sequenc
         # A title above the header (»Udtræk fra Fasit 2026-05-03«), as many systems export: the
         # first line was taken for the header, and the message listed it as the file's columns.
         line, header = below
-        raise FileImportError(wording("file_header_below", name=sheet.name, line=line, columns=", ".join(header)))
+        raise FileImportError(wording("file_header_below", name=sheet.name, line=line, columns=", ".join(header)),
+                              stored=wording("file_header_below_stored", name=sheet.name, line=line))
     separator = _other_separator(sheet.header)
     if separator:
         # One column holding the whole header: the file is split by a character CSV here is not.
@@ -590,7 +593,8 @@ def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Cata
                                            known=f" ({', '.join(known)})" if known else ""),
                              # The shipped catalogue lies inside the installation: the operator's
                              # place for a label of their own is faktabot.toml's [imports.<name>].
-                             wording("file_fix_label_shipped", format=spec.name, label=label[:40], key=key)
+                             # (No cell in the fix: it is stored with the run, where cells never go.)
+                             wording("file_fix_label_shipped", format=spec.name, key=key)
                              if spec.shipped else wording("file_fix_label", where=spec.where),
                              wording("file_cell_label_stored", column=spec.columns[key], kind=kind))
                 unknown_label = True
