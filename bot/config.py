@@ -282,5 +282,11 @@ def _area(value: object, areas: Areas, where: str) -> str:
         return text
     found = areas.lookup(text)
     if found is None:
+        # As a target's area does (rules.targets): the close name and its code, »Balerup« → Ballerup.
+        names = {area.name: code for code, area in areas.by_code.items()}
+        close = difflib.get_close_matches(text.strip(), list(names), n=1, cutoff=0.75)
+        if close:
+            raise ConfigError(wording("config_area_close", where=where, area=text, code=names[close[0]],
+                                      name=close[0]))
         raise ConfigError(wording("config_unknown_area", where=where, area=text))
     return found.code

@@ -14,18 +14,21 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from indicators.catalogue import Areas, Catalogue, Indicator
 from indicators.connectors import files as file_import
 from indicators.examples import MARKER
 from indicators.refresh import RunResult, refresh_file
 from indicators.store import Store
-from indicators.wording import wording
+from indicators.wording import messages, wording
 
 SUFFIXES = {".csv", ".xlsx"}
 IMPORTED, REJECTED = "imported", "rejected"
 REASON_SUFFIX = ".fejl.txt"
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")  # as bot.clock.TIMEZONE; indicators may not import bot
 
 # -- templates -------------------------------------------------------------------------------------
 
@@ -89,7 +92,18 @@ def _free(folder: Path, name: str) -> Path:
 
 
 def _reason(name: str, error: str, when: str) -> str:
-    return wording("inbox_reason", name=name, when=when, error=error)
+    return wording("inbox_reason", name=name, when=_said(when), error=error)
+
+
+def _said(stamp: str) -> str:
+    """A stored UTC timestamp as the Danish reader of the reason file reads a time: `2. dec. 2026 kl.
+    11:09`, Copenhagen time (it was `2026-12-02T10:09:00+00:00`)."""
+    try:
+        moment = datetime.fromisoformat(stamp).astimezone(COPENHAGEN)
+    except ValueError:
+        return stamp
+    month = messages()["months_short"][moment.month - 1]
+    return wording("inbox_when", day=moment.day, month=month, year=moment.year, time=f"{moment:%H:%M}")
 
 
 def import_inbox(store: Store, inbox: Path, *, catalogue: Catalogue, areas: Areas,

@@ -320,8 +320,20 @@ def _operational(error: sqlite3.OperationalError, path: Path) -> StoreError | No
             wording("store_disk_full", path=path, error=error)
         )
     if "malformed" in text or "not a database" in text:
-        return StoreCorrupt(_corrupt_message(path, str(error)), reason=wording("store_reason_damaged", detail=error))
+        return StoreCorrupt(_corrupt_message(path, sqlite_said(error)),
+                            reason=wording("store_reason_damaged", detail=sqlite_said(error)))
     return None
+
+
+def sqlite_said(error: Exception) -> str:
+    """SQLite's own words for a file it cannot read (English: »file is not a database«, »database disk
+    image is malformed«) in Danish; anything else as SQLite says it."""
+    text = str(error)
+    if "malformed" in text:
+        return wording("store_error_malformed")
+    if "not a database" in text:
+        return wording("store_error_not_sqlite")
+    return text
 
 
 def _corrupt_message(path: Path, detail: str) -> str:
@@ -713,8 +725,12 @@ def _check_is_store(path: Path, *, create: bool) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
+        if "malformed" in str(error):  # a cut-off copy: damaged, with the backup as the way back
+            raise StoreCorrupt(_corrupt_message(path, sqlite_said(error)),
+                               reason=wording("store_reason_damaged", detail=sqlite_said(error))) from None
         raise NotAStore(
-            wording("store_foreign", path=path, error=error), reason=wording("store_reason_foreign", error=error)
+            wording("store_foreign", path=path, error=sqlite_said(error)),
+            reason=wording("store_reason_foreign", error=sqlite_said(error)),
         ) from None
     if tables and not ours:
         listed = ", ".join(sorted(tables)[:5])
@@ -747,7 +763,7 @@ def restore(source: Path, target: Path) -> int:
         raise StoreMissing(wording("store_no_backup", path=source))
     try:
         _check_is_store(source, create=False)  # NotAStore for an empty, foreign or incomplete file
-    except NotAStore as error:
+    except (NotAStore, StoreCorrupt) as error:
         raise _refused_backup(source, target, error) from None
     scratch = target.with_name(target.name + ".restoring")
     scratch.unlink(missing_ok=True)
@@ -792,7 +808,11 @@ def _create_private(path: Path) -> None:
     except FileExistsError:
         pass
     except OSError as error:
-        raise StoreError(wording("store_cannot_create", path=path, error=error.strerror)) from None
+        # The operating system's own words (»No such file or directory«) are English.
+        reason = ("store_no_folder" if isinstance(error, FileNotFoundError)
+                  else "store_not_allowed" if isinstance(error, PermissionError) else None)
+        said = wording(reason, folder=path.parent) if reason else error.strerror
+        raise StoreError(wording("store_cannot_create", path=path, error=said)) from None
 
 
 # How many distinct reads a Store keeps (each a series of at most a few hundred small rows).
@@ -875,8 +895,8 @@ class Store:
             raise found from None
         except sqlite3.DatabaseError as error:
             if "malformed" in str(error) or "not a database" in str(error):
-                raise StoreCorrupt(_corrupt_message(self.path, str(error)),
-                                   reason=wording("store_reason_damaged", detail=error)) from None
+                raise StoreCorrupt(_corrupt_message(self.path, sqlite_said(error)),
+                                   reason=wording("store_reason_damaged", detail=sqlite_said(error))) from None
             raise
 
     @contextmanager
@@ -890,8 +910,8 @@ class Store:
         try:
             found = [row[0] for row in self.db.execute("PRAGMA quick_check").fetchall()]
         except sqlite3.DatabaseError as error:
-            raise StoreCorrupt(_corrupt_message(self.path, str(error)),
-                               reason=wording("store_reason_damaged", detail=error)) from None
+            raise StoreCorrupt(_corrupt_message(self.path, sqlite_said(error)),
+                               reason=wording("store_reason_damaged", detail=sqlite_said(error))) from None
         if found != ["ok"]:
             # SQLite may put many problems in one row, a line each: the message stays one line.
             lines = [line.strip() for row in found for line in str(row).splitlines()
@@ -913,7 +933,8 @@ class Store:
         `VACUUM INTO` reads one snapshot of the WAL database and writes a compact copy."""
         target = Path(target)
         if target.exists():
-            raise StoreError(wording("store_backup_exists", path=target))
+            stamp = datetime.now().strftime("%Y-%m-%d-%H%M")  # the server's clock, as its cron
+            raise StoreError(wording("store_backup_exists", path=target, example=f"store-{stamp}.db"))
         if not target.parent.is_dir():
             raise StoreError(wording("store_backup_no_folder", path=target.parent))
         # The copy holds what the store holds (recipients, questions asked, deliveries): readable by

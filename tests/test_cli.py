@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
+
 from tests.conftest import real_value, run_cli
 
 
@@ -137,6 +139,37 @@ def test_status_lists_sources_and_marks_eksempeldata(sample_store_path):
     assert result.returncode == 0, result.stderr
     assert "jobindsats:y25i01" in result.stdout and "statbank:LBESK69" in result.stdout
     assert "eksempeldata – ikke officielle tal" in result.stdout
+
+
+def test_status_before_the_first_evaluation_says_the_targets_wait_for_one(sample_store_path):
+    """The README promises the targets' states; before the first `faktabot alerts` (or the service's
+    first evaluation) status said nothing of them at all."""
+    result = run_cli("status", db=sample_store_path)
+    assert result.returncode == 0, result.stderr
+    assert ("Mål: 4 i faktabot.toml, ikke vurderet endnu – det sker med `faktabot alerts` og, når tjenesten kører, "
+            "efter hver opdatering med nye tal. Se dem nu med `faktabot targets`.") in result.stdout
+
+
+@pytest.mark.parametrize(("command", "option"), [(["factsheet"], "--out"), (["ask", "ledighed"], "--chart")])
+def test_an_output_path_that_is_a_folder_or_in_a_missing_one_is_one_danish_line(sample_store_path, tmp_path, command,
+                                                                                  option):
+    """`factsheet --out bk` (a folder) and `ask … --chart nodir/x.png` ended in IsADirectoryError and
+    FileNotFoundError tracebacks."""
+    folder = run_cli(*command, option, str(tmp_path), db=sample_store_path)
+    assert folder.returncode == 1 and "Traceback" not in folder.stderr
+    assert f"{tmp_path} er en mappe; giv {option} et filnavn" in folder.stderr, folder.stderr
+    missing = run_cli(*command, option, str(tmp_path / "nodir" / "x"), db=sample_store_path)
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert f"mappen {tmp_path / 'nodir'} findes ikke; opret den, eller vælg en anden {option}" in missing.stderr
+
+
+def test_a_misspelt_kommune_in_the_config_is_named_with_the_one_meant(sample_store_path, tmp_path):
+    """A target's »Balerup« got »mente du "151" (Ballerup)?«; [municipality] area only »brug en DST-kode«."""
+    config = tmp_path / "faktabot.toml"
+    config.write_text('[municipality]\narea = "Balerup"\n', encoding="utf-8")
+    result = run_cli("config", "--check", db=sample_store_path, config=config)
+    assert result.returncode == 1
+    assert "[municipality] area: ukendt område 'Balerup'; mente du \"151\" (Ballerup)?" in result.stderr, result.stderr
 
 
 def test_a_broken_config_names_the_file_and_the_fix(sample_store_path, tmp_path):

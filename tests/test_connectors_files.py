@@ -1,6 +1,8 @@
 """File imports: the conversation-count example, CSV spellings, XLSX, faktabot.toml mappings, Jobindsats' export."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from indicators.catalogue import default_areas, default_catalogue
@@ -108,6 +110,32 @@ def test_a_column_mapping_in_faktabot_toml_reads_the_case_systems_own_headers(tm
                      ("samtaler", "151", "2026-05", "gruppe=Sygemeldte"): 300}
 
 
+def test_a_sheet_named_in_faktabot_toml_that_the_workbook_lacks_is_refused_not_replaced(tmp_path):
+    """`sheet = "Udtræk"` and a workbook whose sheet is spelt »Udtraek«: the first sheet (a guide with
+    an old example figure, same columns) was read instead and its 999 stored without a word."""
+    from openpyxl import Workbook
+
+    configured = {"fasit": {"indicator": "samtaler", "area": "Ballerup", "sheet": "Udtræk",
+                            "columns": {"period": "Periode", "value": "Antal", "gruppe": "Gruppe"}}}
+    formats = import_formats(CATALOGUE, AREAS, configured)
+    book = Workbook()
+    book.active.title = "Vejledning"
+    for title, value in (("Vejledning", 999), ("Udtraek", 1234)):
+        sheet = book[title] if title in book.sheetnames else book.create_sheet(title)
+        sheet.append(["Periode", "Antal", "Gruppe"])
+        sheet.append(["2026-06", value, "Ledige"])
+    path = tmp_path / "fasit.xlsx"
+    book.save(path)
+    with pytest.raises(FileImportError) as raised:
+        imported(path, formats)
+    assert str(raised.value).startswith(
+        "faktabot.toml, [imports.fasit] læser arket 'Udtræk', men fasit.xlsx har intet ark med det navn "
+        "(arkene: Vejledning, Udtraek); intet er gemt.")
+    book["Udtraek"].title = "Udtræk"
+    book.save(path)
+    assert imported(path, formats) == {("samtaler", "151", "2026-06", "gruppe=Ledige"): 1234}
+
+
 def test_jobindsats_own_csv_export_needs_no_mapping(tmp_path):
     lines = (SHARED_DATA / "real" / "jobindsats_kommuner_2021-2026.csv").read_text(encoding="utf-8").splitlines()
     path = tmp_path / "eksport.csv"  # the real export, cut to two months to keep the test fast
@@ -140,6 +168,53 @@ def test_a_file_split_by_another_character_says_which_and_how_to_save_it(tmp_pat
         imported(path)
 
 
+@pytest.mark.parametrize("cell", ["1,160.5", "1.16,0.5", "12,5.0"])
+def test_a_number_mixing_comma_and_point_in_a_semicolon_file_is_refused_not_misread(tmp_path, cell):
+    """»1,160.5« (English spelling) in a semicolon file was read as 1,1605 and stored: one line of
+    conversations where the kommune had 1.160."""
+    path = tmp_path / "samtaler.csv"
+    path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;{cell}\n", encoding="utf-8")
+    with pytest.raises(FileImportError, match=f"kolonne 'Antal samtaler': '{re.escape(cell)}' blander komma og punktum"):
+        imported(path)
+
+
+@pytest.mark.parametrize(("cell", "value"), [("1.160,5", 1160.5), ("3,1", 3.1), ("1.160", 1160), ("1160.5", 1160.5),
+                                             ("-0,4", -0.4), (",5", 0.5)])
+def test_danish_and_plain_numbers_in_a_semicolon_file_still_read(tmp_path, cell, value):
+    path = tmp_path / "samtaler.csv"
+    path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;{cell}\n", encoding="utf-8")
+    assert imported(path) == {("samtaler", "151", "2026-05", "gruppe=Ledige"): value}
+
+
+def test_a_period_of_another_kind_than_the_figures_is_refused(tmp_path):
+    """»maj 2026« under »Kvartal« for tidlig indsats (a quarterly figure) was stored as a month beside
+    the quarters, replacing the series' eksempeldata; a quarter in a yearly figure likewise. (A quarter
+    of a monthly figure, a coarser total, is accepted: see the test above.)"""
+    quarterly = tmp_path / "tidlig.csv"
+    quarterly.write_text("Kvartal;Område;Andel med samtale inden for første måned (pct.)\nmaj 2026;Ballerup;45,2\n",
+                         encoding="utf-8")
+    with pytest.raises(FileImportError, match="kolonne 'Kvartal': 2026-05 er en måned, men tidlig indsats opgøres "
+                                              "pr. kvartal \\(skriv kvartalet, fx 2. kvt. 2026\\)"):
+        imported(quarterly)
+    yearly = tmp_path / "prognose.csv"
+    yearly.write_text("År;Område;Prognose;Nøgletal;Forventet ændring\n2026-Q2;Hele landet;F.M.;Ledighed;-1,5\n",
+                      encoding="utf-8")
+    with pytest.raises(FileImportError, match="2026-Q2 er et kvartal, men konjunkturprognosen opgøres pr. år"):
+        imported(yearly)
+    quarterly.write_text("Kvartal;Område;Andel med samtale inden for første måned (pct.)\n2. kvt. 2026;Ballerup;45,2\n",
+                         encoding="utf-8")
+    assert imported(quarterly) == {("tidlig_indsats", "151", "2026-Q2", ""): 45.2}
+
+
+@pytest.mark.parametrize(("cell", "code"), [("Ballerup Kommune", "151"), ("Københavns Kommune", "101"),
+                                           ("Bornholms Regionskommune", "400"), ("0151", "151"), ("Ballerup", "151")])
+def test_a_kommune_as_case_systems_write_it_is_read(tmp_path, cell, code):
+    """»Ballerup Kommune« and »0151«, as case systems export the area, were refused line by line."""
+    path = tmp_path / "samtaler.csv"
+    path.write_text(f"{HEADER}\nmaj 2026;{cell};Ledige;10\n", encoding="utf-8")
+    assert imported(path) == {("samtaler", code, "2026-05", "gruppe=Ledige"): 10}
+
+
 def test_a_bad_cell_names_the_file_line_and_column(tmp_path):
     path = tmp_path / "samtaler.csv"
     path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;10\nmaj 2026;Ballerup;Ledige;tolv\n", encoding="utf-8")
@@ -155,6 +230,20 @@ def test_an_unknown_målgruppe_and_a_repeated_line_are_refused(tmp_path):
     path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;10\n2026-05;Ballerup;Ledige;11\n", encoding="utf-8")
     with pytest.raises(FileImportError, match="linje 3: gentager linje 2"):
         imported(path)
+
+
+def test_an_unknown_label_in_a_shipped_format_is_sent_to_faktabot_toml_and_that_works(tmp_path):
+    """The advice was to add the label to indicators/catalogue.toml, which lies inside the installed
+    package; the operator's own place is faktabot.toml's [imports.<name>], which extends the format."""
+    path = tmp_path / "samtaler.csv"
+    path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Pensionister;10\n", encoding="utf-8")
+    with pytest.raises(FileImportError) as raised:
+        imported(path)
+    message = str(raised.value)
+    assert "catalogue.toml" not in message
+    assert 'oversæt værdien i faktabot.toml: [imports.samtaler] med labels = { "værdien" = "gruppe=…" }' in message
+    own = import_formats(CATALOGUE, AREAS, {"samtaler": {"labels": {"Pensionister": "gruppe=Øvrige"}}})
+    assert imported(path, own) == {("samtaler", "151", "2026-05", "gruppe=Øvrige"): 10}
 
 
 @pytest.mark.parametrize("cell,period", [
@@ -193,6 +282,37 @@ def test_an_old_xls_file_is_refused_with_what_to_do(tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(FileImportError, match="gem den som .xlsx eller CSV"):
         files.read(path)
+
+
+def test_a_file_that_is_not_a_workbook_though_named_xlsx_is_refused_in_danish_only(tmp_path):
+    path = tmp_path / "samtaler.xlsx"
+    path.write_bytes(b"Maaned;Kommune\n")
+    with pytest.raises(FileImportError) as raised:
+        files.read(path)
+    message = str(raised.value)
+    assert "samtaler.xlsx kan ikke læses som en Excel-projektmappe (.xlsx)" in message
+    assert "zip" not in message.lower()  # zipfile's »File is not a zip file« was shown in the Danish sentence
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_title_above_the_header_names_the_line_the_header_is_on(tmp_path, suffix):
+    """Case systems export a title and an empty line above the header; the message listed the title
+    as the file's columns (»kolonnerne (Udtræk fra Fasit, , , ) passer ikke …«)."""
+    path = tmp_path / f"fasit{suffix}"
+    rows = [["Udtræk fra Fasit 2026-05-03"], [], HEADER.split(";"), ["maj 2026", "Ballerup", "Ledige", "10"]]
+    if suffix == ".csv":
+        path.write_text("\n".join(";".join(row) for row in rows) + "\n", encoding="utf-8")
+    else:
+        from openpyxl import Workbook
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(path)
+    with pytest.raises(FileImportError) as raised:
+        imported(path)
+    assert str(raised.value).startswith(
+        f"fasit{suffix}: overskrifterne (Måned, Kommune, Målgruppe, Antal samtaler) står i linje 3, ikke i første linje; "
+        "slet linjerne over dem")
 
 
 def test_a_folder_given_as_the_file_is_called_a_folder_not_missing(tmp_path):

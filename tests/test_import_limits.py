@@ -113,3 +113,14 @@ def test_a_failed_import_stores_no_file_content(tmp_path):
     assert "samtaler.csv: 3 linjer kan ikke importeres" in stored[0]
     assert "linje 2: værdien i kolonne 'Målgruppe' er ikke en kendt målgruppe" in stored[0]
     assert "linje 4: kolonne 'Måned': ikke en periode" in stored[0]
+
+
+def test_a_header_below_a_title_is_named_but_its_cells_are_not_stored(tmp_path):
+    path = tmp_path / "fasit.csv"
+    path.write_text(f"Udtræk 010203-1234\n\n{HEADER};Jens Jensen\nmaj 2026;Ballerup;Ledige;10;x\n", encoding="utf-8")
+    with Store(tmp_path / "store.db", create=True) as store:
+        result = refresh_file(store, path, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW)
+        stored = [r["error"] for r in store.runs()]
+    assert not result.ok and "står i linje 3" in result.error and "Jens Jensen" in result.error
+    assert len(stored) == 1 and "står i linje 3" in stored[0]
+    assert "Jens" not in stored[0] and "010203" not in stored[0]

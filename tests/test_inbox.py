@@ -25,6 +25,7 @@ CATALOGUE = default_catalogue()
 AREAS = default_areas()
 FORMATS = import_formats(CATALOGUE, AREAS)
 NOW = "2026-08-10T06:00:00+00:00"
+WHEN = "10. aug. 2026 kl. 08:00"  # NOW in Copenhagen (summer time)
 EXAMPLE = REPO / "docs" / "samtaler-eksempel.csv"
 OWN = "Måned;Kommune;Målgruppe;Antal samtaler\nmaj 2026;Ballerup;Ledige;785\nmaj 2026;Ballerup;I alt;1.540\n"
 
@@ -53,6 +54,17 @@ def test_files_template_lists_the_ids_and_refuses_one_that_is_not_a_file_figure(
     wrong = run_cli("files", "template", "ledige", db=tmp_path / "none.db", cwd=tmp_path)
     assert wrong.returncode == 1 and "'ledige' er ikke en figur, kommunen leverer som fil" in wrong.stderr
     assert not list(tmp_path.glob("*.csv"))
+
+
+def test_a_template_out_path_that_cannot_take_a_csv_is_refused_in_one_line(tmp_path):
+    """»--out nodir/x.csv« ended in a FileNotFoundError traceback; »--out afgangsrate.xlsx« wrote a CSV
+    under a workbook's name, which the import then refused as a broken workbook."""
+    missing = run_cli("files", "template", "samtaler", "--out", str(tmp_path / "nodir" / "x.csv"), db=tmp_path / "none.db")
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert f"mappen {tmp_path / 'nodir'} findes ikke" in missing.stderr
+    workbook = run_cli("files", "template", "afgangsrate", "--out", str(tmp_path / "a.xlsx"), db=tmp_path / "none.db")
+    assert workbook.returncode == 1 and "giv --out et navn, der ender på .csv" in workbook.stderr
+    assert not (tmp_path / "a.xlsx").exists()
 
 
 def test_the_readme_example_file_is_eksempeldata_and_never_replaces_the_municipalitys_own(tmp_path):
@@ -96,6 +108,8 @@ def test_the_inbox_imports_good_files_and_rejects_the_rest_with_a_danish_reason(
     assert sorted(p.name for p in (inbox / "imported").iterdir()) == ["fasit-maj.csv", "samtaler-eksempel.csv"]
     reason = (inbox / "rejected" / "forkert.csv.fejl.txt").read_text(encoding="utf-8")
     assert reason.startswith("Filen forkert.csv blev ikke indlæst") and "Atlantis" in reason
+    # when, as the Danish reader reads a time (it was »(2026-12-02T10:09:00+00:00)«)
+    assert reason.startswith(f"Filen forkert.csv blev ikke indlæst ({WHEN})"), reason
     assert "hverken en CSV- eller en XLSX-fil" in (inbox / "rejected" / "noter.docx.fejl.txt").read_text("utf-8")
     # The same name again later: kept beside the first, not overwritten.
     (inbox / "fasit-maj.csv").write_text(OWN, encoding="utf-8")

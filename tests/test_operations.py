@@ -39,6 +39,22 @@ def test_a_schedule_that_skips_the_dst_hour_is_accepted(expression):
     assert 2 not in fire_hours(schedule(Config(schedule={"summary": expression}))["summary"])
 
 
+@pytest.mark.parametrize(("expression", "says"), [
+    ("0 7 * *", "linjen har 4 felter, men en cron-linje har 5"),
+    ("07:00", "linjen har 1 felter"),
+    ("0 25 * * *", "timen '25' er ikke en time fra 0 til 23"),
+    ("61 7 * * *", "minuttet '61'"),
+    ("0 7 * 13 *", "måneden '13'"),
+    ("0 7 * * man-fre", "ugedage skrives på engelsk: mon, tue, wed, thu, fri, sat, sun")])
+def test_a_schedule_that_is_not_cron_is_explained_in_danish(expression, says):
+    """APScheduler's own words (»Wrong number of fields«, »Invalid weekday name«) are English; the
+    operator is told in Danish which field is wrong (and that weekdays are English: »man-fre«)."""
+    with pytest.raises(ServiceError) as refused:
+        schedule(Config(schedule={"summary": expression}))
+    assert says in str(refused.value)
+    assert not re.search(r"Wrong|Invalid|Error|value|expected", str(refused.value))
+
+
 def test_a_weekday_schedule_allows_a_weekend_between_refreshes():
     now = datetime(2026, 11, 25, 12, 0, tzinfo=TIMEZONE)
     assert refresh_intervals(Config(), now, ["statbank"]) == {"statbank": timedelta(days=3)}
@@ -72,6 +88,18 @@ def test_config_check_prints_the_effective_configuration_without_secrets(sample_
     assert "SMTP_PASSWORD=-" in result.stdout  # the operator's names, not ours
     assert "slack_bot_token" not in result.stdout and "db_path" not in result.stdout
     assert "FAKTABOT_IMAP_ALLOW=-" in result.stdout  # not Python's »()«
+
+
+def test_config_check_lists_as_imports_only_the_sections_the_file_has(sample_store_path, tmp_path):
+    """Every shipped file format was listed as »# [imports.samtaler] -> samtaler«, as if faktabot.toml
+    had such a section, and a section of the file's own beside it showed the same line twice."""
+    config = tmp_path / "faktabot.toml"
+    config.write_text('[imports.fasit]\nindicator = "samtaler"\narea = "Ballerup"\n'
+                      'columns = { period = "Periode", value = "Antal", gruppe = "Gruppe" }\n', encoding="utf-8")
+    result = run_cli("config", "--check", db=sample_store_path, config=config)
+    assert result.returncode == 0, result.stderr
+    assert re.findall(r"# \[imports\.(\w+)\]", result.stdout) == ["fasit"]
+    assert "# Filformater, der følger med (kolonnerne: faktabot files template ID): afgangsrate, " in result.stdout
 
 
 def test_config_check_shows_a_list_setting_as_it_is_written(sample_store_path):
@@ -222,6 +250,26 @@ def test_status_check_is_critical_with_the_service_stopped(sample_store_copy):
     assert result.stdout.startswith("FAKTABOT CRITICAL - tjenesten kører ikke") and result.stdout.count("\n") == 1
 
 
+def test_init_in_a_folder_that_does_not_exist_says_so_in_danish(tmp_path):
+    """It said »kan ikke oprette databasen i … (No such file or directory)«."""
+    result = run_cli("init", db=tmp_path / "mangler" / "store.db")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"kan ikke oprette databasen i {tmp_path / 'mangler' / 'store.db'} (mappen {tmp_path / 'mangler'} findes ikke)" \
+        in result.stderr, result.stderr
+    assert "No such file" not in result.stderr
+
+
+def test_status_check_counts_unsent_messages_without_a_wrong_plural():
+    """»1 beskeder er ikke sendt«: the count now stands where Danish needs no plural of its own."""
+    from bot.cli.operations import status_line
+    from bot.service.health import Finding, Report
+
+    report = Report(level=1, running=True, pid="1", heartbeat=None, store_ok=True, failed_deliveries=1,
+                    findings=[Finding(1, "delivery_failed", "deliveries", "1")])
+    assert status_line(report) == ("FAKTABOT WARNING - beskeder, der ikke er sendt: 1 – se faktabot status"
+                                   " | failed_deliveries=1")
+
+
 def test_status_check_with_settings_or_config_the_service_cannot_start_with_is_critical(sample_store_copy, tmp_path):
     # They exited 1, which a Nagios or Zabbix check reads as a warning, while `run` refuses to start.
     bad = run_cli("status", "--check", db=sample_store_copy, env={"HEALTH_PORT": "99999"})
@@ -309,6 +357,31 @@ def test_a_damaged_or_foreign_backup_is_refused_as_a_backup_not_as_a_broken_stor
         assert "FAKTABOT_DB" not in result.stderr and "Stop tjenesten" not in result.stderr
     assert sample_store_copy.read_bytes() == before
     assert not list(sample_store_copy.parent.glob("*.restoring*"))
+
+
+def test_a_refused_backup_is_told_in_danish_not_in_sqlites_english(sample_store_copy, tmp_path):
+    """A cut-off copy and a file that is no database were refused with SQLite's own English words in
+    the Danish sentence (»(database disk image is malformed)«, »(file is not a database)«)."""
+    cut = tmp_path / "cut.db"
+    with Store(sample_store_copy) as live:
+        live.backup(tmp_path / "whole.db")
+    cut.write_bytes((tmp_path / "whole.db").read_bytes()[:100_000])
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"hello\n" * 1000)
+    for path, says in ((cut, "ufuldstændig eller ødelagt"), (garbage, "filen er ikke en SQLite-database")):
+        result = run_cli("restore", str(path), db=sample_store_copy)
+        assert result.returncode == 1 and says in result.stderr, result.stderr
+        assert not re.search(r"malformed|not a database|disk image", result.stderr)
+        assert "sikkerhedskopi lavet med `faktabot backup`" in result.stderr
+
+
+def test_a_backup_over_an_existing_file_suggests_a_name_with_todays_date(sample_store_copy, tmp_path):
+    """The suggestion was always »store-2026-11-30.db«, whatever the date."""
+    (tmp_path / "nightly.db").write_bytes(b"")
+    result = run_cli("backup", str(tmp_path / "nightly.db"), db=sample_store_copy)
+    assert result.returncode == 1
+    today = datetime.now().strftime("%Y-%m-%d")
+    assert f"fx med dato og klokkeslæt: store-{today}-" in result.stderr, result.stderr
 
 
 def test_a_health_port_in_use_stops_run_with_one_line_naming_health_port(sample_store_copy, tmp_path):

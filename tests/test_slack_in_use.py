@@ -501,7 +501,7 @@ def test_status_check_warns_of_answers_slack_refused_for_good(running, fake, sam
     fake.wait_for("chat.postMessage")
     running.stop()
     result = run_cli("status", "--check", db=sample_store_copy)
-    assert "1 Slack-svar er ikke sendt – se faktabot status" in result.stdout, result.stdout + result.stderr
+    assert "Slack-svar, der ikke er sendt: 1 – se faktabot status" in result.stdout, result.stdout + result.stderr
 
 
 def test_a_chart_slack_refuses_for_good_is_explained_in_the_thread(running, fake):

@@ -65,7 +65,7 @@ def test_quick_check_passes_a_sound_store_and_stops_at_a_damaged_one(tmp_path):
         handle.write(random.Random(12).randbytes(page_size - 400))  # seeded: the same damage every run
     # SQLite finds the damage either in quick_check's report or by failing to read the page at all;
     # both are refused with the same advice.
-    with pytest.raises(StoreCorrupt, match="er beskadiget \\((quick_check: |database disk image is malformed).*faktabot restore") as raised:
+    with pytest.raises(StoreCorrupt, match="er beskadiget \\((quick_check: |ufuldstændig eller ødelagt).*faktabot restore") as raised:
         with Store(path) as store:
             store.quick_check()
     assert "\n" not in str(raised.value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import date
 
 from tests.conftest import run_cli
 
@@ -139,6 +140,33 @@ def test_dry_run_sends_nothing_and_a_test_address_gets_its_own_copy(smtp, sample
 def test_a_bad_month_is_a_clear_error(sample_store_path):
     result = run_cli("summary", "--month", "juli", "--dry-run", db=sample_store_path)
     assert result.returncode == 1 and "skriv den som ÅÅÅÅ-MM" in result.stderr
+
+
+def test_a_month_not_over_yet_is_refused_and_nothing_is_sent_or_recorded(smtp, sample_store_copy, tmp_path):
+    """»--month 2027-01« (a wrong year, or this month) was built, sent to every recipient and recorded
+    once per (month, recipient): the real summary of that month was never sent when it was due."""
+    env = smtp_env(smtp, tmp_path / "outbox")
+    this_month = date.today().strftime("%Y-%m")
+    for month in (this_month, f"{date.today().year + 1}-01"):
+        for extra in ((), ("--dry-run",)):
+            result = run_cli("summary", "--month", month, *extra, db=sample_store_copy, env=env)
+            assert result.returncode == 1 and "er ikke forbi endnu" in result.stderr, result.stderr
+            assert "intet er sendt. Den seneste er" in result.stderr
+    assert smtp.messages == []
+    with sqlite3.connect(sample_store_copy) as db:
+        ledger = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'deliveries'").fetchone()
+    assert ledger is None or deliveries(sample_store_copy) == []
+
+
+def test_a_test_address_that_is_no_address_is_refused_before_anything_is_sent(smtp, sample_store_copy, tmp_path):
+    """»--to ledelse@example,org« was sent, recorded as failed for good and told »ret modtageren i
+    faktabot.toml – prøves ikke igen«, though the address was typed on the command line."""
+    env = smtp_env(smtp, tmp_path / "outbox")
+    result = run_cli("summary", "--month", "2026-07", "--to", "ledelse@example,org", db=sample_store_copy, env=env)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("faktabot: --to: modtageren 'ledelse@example,org' er hverken")
+    assert "intet er sendt" in result.stderr and "faktabot.toml" not in result.stderr
+    assert smtp.messages == []
 
 
 def test_alerts_to_email_addresses_go_by_smtp_once(smtp, sample_store_copy, tmp_path):

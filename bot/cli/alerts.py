@@ -109,11 +109,12 @@ def _release_unknown(ledger: Ledger, which: str) -> None:
         say("alerts_resend_unknown_row", id=delivery.id, subject=delivery.subject, recipient=delivery.recipient)
 
 
-def print_status(store: Store) -> None:
-    """`faktabot status`: how the targets stood at the last evaluation, and messages that did not go out."""
+def print_status(store: Store, targets: int = 0) -> None:
+    """`faktabot status`: how the targets stood at the last evaluation (or that none has been made of
+    the `targets` in faktabot.toml), and messages that did not go out."""
     ledger = Ledger(store.db)
     text = render.render("alert_status.txt.j2", states=ledger.states(), failed=ledger.failed_deliveries(),
-                         retrying=ledger.retrying_deliveries())
+                         retrying=ledger.retrying_deliveries(), targets=targets)
     if text:
         print(for_terminal(text))
 

@@ -68,7 +68,7 @@ def cmd_ask(args, settings: Settings, config: Config) -> int:
     if args.chart:
         if result.chart is None:
             raise UserError(wording("cli_no_chart", text=args.text))
-        Path(args.chart).write_bytes(result.chart)
+        write_out(Path(args.chart), result.chart, "--chart", "graf.png")
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -150,7 +150,7 @@ def cmd_status(args, settings: Settings, config: Config) -> int:
         refresh_commands.print_status(store)
         source_commands.print_status(store)
         _print_coverage(store, config)
-        alert_commands.print_status(store)
+        alert_commands.print_status(store, len(config.targets))
         _print_unknown_outcomes(store, settings)
         _print_slack_failures(store)
     _print_service_status(settings, config)
@@ -230,6 +230,23 @@ def _print_service_status(settings: Settings, config: Config) -> None:
             time=moment.strftime("%H:%M"))
 
 
+def writable(path: Path, option: str, example: str) -> None:
+    """Refuse, in one Danish line, an output path that is a folder or lies in a folder that does not
+    exist (they ended in IsADirectoryError and FileNotFoundError tracebacks)."""
+    if path.is_dir():
+        raise UserError(wording("cli_out_is_folder", path=path, option=option, example=path / example))
+    if not path.parent.is_dir():
+        raise UserError(wording("cli_no_folder", path=path.parent, option=option))
+
+
+def write_out(path: Path, data: bytes, option: str, example: str) -> None:
+    writable(path, option, example)
+    try:
+        path.write_bytes(data)
+    except OSError:
+        raise UserError(wording("cli_cannot_write", path=path, option=option)) from None
+
+
 def cmd_factsheet(args, settings: Settings, config: Config) -> int:
     from bot.reports.factsheet import make_pdf, newest_complete_quarter, parse_quarter
 
@@ -239,13 +256,12 @@ def cmd_factsheet(args, settings: Settings, config: Config) -> int:
     except ValueError as error:
         raise UserError(str(error)) from None
     out = Path(args.out)
-    if not out.parent.exists():
-        raise UserError(wording("cli_no_folder", path=out.parent))
+    writable(out, "--out", "faktaark.pdf")  # before the PDF is made, not after
     with Store(settings.db_path) as store:
         # By default the newest quarter whose figures are in, not the unfinished current one.
         quarter = quarter or newest_complete_quarter(store, now.date(), config.area)
         sheet = make_pdf(store, config, quarter, TargetContext.load(store, config, now).path)
-    out.write_bytes(sheet.pdf)
+    write_out(out, sheet.pdf, "--out", "faktaark.pdf")
     words = messages()
     empty = [f.number for f in sheet.figures if f.chart is None and not f.later]
     later = [words["factsheet_later_one"].format(number=f.number, period=formats.period(f.later))

@@ -36,10 +36,18 @@ def cmd_files(args, settings: Settings, config: Config) -> int:
         raise UserError(wording("cli_not_a_file_figure", id=args.id, ids=ids))
     area = default_areas().by_code.get(config.area)
     target = args.out or Path(f"{indicator.id}.csv")
+    if target.suffix.lower() != ".csv":
+        # A CSV written as »afgangsrate.xlsx« was refused on import as a broken workbook.
+        raise UserError(wording("cli_template_not_csv", path=target, csv=target.with_suffix(".csv")))
     if target.exists():
         raise UserError(wording("cli_file_exists", path=target))
+    if not target.parent.is_dir():
+        raise UserError(wording("cli_no_folder", path=target.parent, option="--out"))
     # UTF-8 with BOM: Excel opens it with æ, ø and å intact.
-    target.write_text("\ufeff" + template_csv(indicator, area.name if area else "Ballerup"), encoding="utf-8",
-                      newline="")
+    try:
+        target.write_text("\ufeff" + template_csv(indicator, area.name if area else "Ballerup"), encoding="utf-8",
+                          newline="")
+    except OSError:
+        raise UserError(wording("cli_cannot_write", path=target, option="--out")) from None
     say("files_template_written", path=target, id=indicator.id, out=sys.stdout)
     return 0

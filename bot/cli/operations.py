@@ -88,7 +88,9 @@ def effective(settings: Settings, config: Config) -> str:
     lines += ["", "[operations]", f"recipients = {list(config.operations)!r}", "", "[slack]",
               f"channels = {sorted(config.slack.channels)!r}", f"users = {sorted(config.slack.users)!r}", ""]
     lines += [f"# [[targets]] {t.id}: {t.name} ({t.indicator}, {t.area})" for t in config.targets]
-    lines += [f"# [imports.{f.name}] -> {f.indicator}" for f in config.imports]
+    lines += [f"# [imports.{f.name}] -> {f.indicator}" for f in config.imports if not f.shipped]
+    shipped = sorted({f.name for f in config.imports if f.shipped})
+    lines += [messages()["config_shipped_formats"].format(names=", ".join(shipped))] if shipped else []
     lines += ["", messages()["config_environment"]]
     for name, value, secret in by_variable(settings):
         if secret:  # the dataclass keeps secrets out of its repr, and so do we

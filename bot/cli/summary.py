@@ -22,6 +22,7 @@ from indicators import periods
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
 from indicators.wording import wording
+from rules.targets import recipient_problem
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -40,11 +41,21 @@ def _month(text: str | None) -> str:
         period = None
     if period is None or period.kind != "month":
         raise SummaryError(wording("cli_bad_month", text=text))
+    latest = default_month(clock.today())
+    if str(period) > latest:
+        # A month not over yet (a wrong year, or this month) was built and sent, and its (month,
+        # recipient) recorded: the real summary of that month never went out when it was due.
+        raise SummaryError(wording("cli_month_not_over", month=formats.period(str(period)),
+                                   latest=formats.period(latest), latest_iso=latest))
     return str(period)
 
 
 def cmd_summary(args, settings: Settings, config: Config) -> int:
     month = _month(args.month)
+    if args.to is not None and (problem := recipient_problem(args.to.strip())):
+        # Checked before anything is built or recorded: the send's own refusal said »ret modtageren i
+        # faktabot.toml – prøves ikke igen«, of an address typed on the command line.
+        raise SummaryError(wording("cli_bad_to", problem=wording(f"target_{problem}", recipient=args.to)))
     now = clock.now()
     with Store(settings.db_path) as store:
         context = TargetContext.load(store, config, now)

@@ -73,8 +73,9 @@ def schedule(config: Config) -> dict[str, CronTrigger]:
             raise ServiceError(wording("schedule_unknown_job", job=job, jobs=", ".join(DEFAULT_SCHEDULE)))
         try:
             trigger = CronTrigger.from_crontab(expression, timezone=clock.TIMEZONE)
-        except ValueError as error:
-            raise ServiceError(wording("schedule_not_cron", job=job, expression=expression, error=error)) from None
+        except ValueError:
+            raise ServiceError(wording("schedule_not_cron", job=job, expression=expression,
+                                       error=cron_fault(expression))) from None
         hours = fire_hours(trigger)
         # A job that runs every hour (the inbox, every 15 minutes) only loses or repeats one of many
         # runs when the clocks change; one that runs at 02:xx but not every hour would be skipped or
@@ -83,6 +84,23 @@ def schedule(config: Config) -> dict[str, CronTrigger]:
             raise ServiceError(wording("schedule_dst_hour", job=job, expression=expression))
         triggers[job] = trigger
     return triggers
+
+
+CRON_FIELDS = ("minute", "hour", "day", "month", "day_of_week")
+
+
+def cron_fault(expression: str) -> str:
+    """What is wrong with a cron line, in Danish: the number of fields, or the first field
+    APScheduler refuses, by its Danish name (APScheduler's own message is English)."""
+    values = expression.split()
+    if len(values) != len(CRON_FIELDS):
+        return wording("schedule_cron_fields", count=len(values))
+    for name, value in zip(CRON_FIELDS, values, strict=True):
+        try:
+            CronTrigger(**{name: value}, timezone=clock.TIMEZONE)
+        except ValueError:
+            return wording(f"schedule_cron_bad_{name}", value=value)
+    return wording("schedule_cron_bad")
 
 
 def fire_hours(trigger: CronTrigger) -> set[int]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -101,6 +102,7 @@ class ImportFormat:
     sheet: str | None = None
     area: str | None = None  # a fixed area code when the file has no area column
     where: str = ""
+    shipped: bool = False  # a catalogue file source, not a faktabot.toml [imports] section
 
     @property
     def required(self) -> list[str]:
@@ -139,7 +141,8 @@ def import_formats(catalogue: Catalogue, areas: Areas, configured: Mapping[str, 
             if source.kind == "file" and source.columns:
                 formats.append(ImportFormat(source.table or indicator.id, indicator.id, dict(source.columns),
                                             dict(source.breakdowns), None, None,
-                                            wording("file_format_catalogue", indicator=indicator.id, rank=rank + 1)))
+                                            wording("file_format_catalogue", indicator=indicator.id, rank=rank + 1),
+                                            shipped=True))
     return formats
 
 
@@ -154,6 +157,8 @@ class Sheet:
     header: list[str]
     rows: Iterable[tuple[int, list[object]]]
     decimal_comma: bool
+    sheet: str | None = None  # the workbook sheet read (None for CSV)
+    sheets: tuple[str, ...] = ()  # every sheet of the workbook
 
 
 # Excel's »Unicode-tekst (*.txt)« is UTF-16 with its byte order mark, tab-separated; read as
@@ -260,8 +265,8 @@ def _check_unpacked(name: str, path: Path, limits: Limits) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as error:
-        raise FileImportError(wording("file_not_xlsx", name=name, error=error)) from None
+    except (zipfile.BadZipFile, OSError):
+        raise FileImportError(wording("file_not_xlsx", name=name)) from None
     if unpacked > limits.max_unpacked_bytes:
         raise FileImportError(wording("file_unpacks_too_big", name=name, size=_mb(unpacked),
                                       limit=_mb(limits.max_unpacked_bytes)))
@@ -286,12 +291,13 @@ def read_xlsx(name: str, path: Path, sheets: Sequence[str] = (), limits: Limits 
     _check_unpacked(name, path, limits)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken or foreign file
-        raise FileImportError(wording("file_not_xlsx", name=name, error=error)) from None
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken or foreign file
+        raise FileImportError(wording("file_not_xlsx", name=name)) from None
     try:
         # A format's `sheet` (faktabot.toml) picks the sheet; otherwise the first one is read.
         sheet = next((s for s in sheets if s in book.sheetnames), None)
         worksheet = book[sheet] if sheet else book.worksheets[0]
+        names = tuple(book.sheetnames)
         # The sheet's declared dimension (A1:XFD1048576 makes openpyxl pad every row to 16.384
         # columns and yield a million rows): refuse it before reading a row.
         bounds = (worksheet.min_row, worksheet.max_row, worksheet.min_column, worksheet.max_column)
@@ -308,7 +314,7 @@ def read_xlsx(name: str, path: Path, sheets: Sequence[str] = (), limits: Limits 
     if not rows:
         raise FileImportError(wording("file_sheet_empty", name=name))
     header = ["" if c is None else str(c).strip() for c in rows[0][1]]
-    return Sheet(name, header, rows[1:], decimal_comma=True)
+    return Sheet(name, header, rows[1:], decimal_comma=True, sheet=worksheet.title, sheets=names)
 
 
 def read(path: Path, sheets: Sequence[str] = (), limits: Limits = Limits()) -> Sheet:
@@ -361,6 +367,17 @@ def parse_period(cell: object) -> str:
     raise ValueError(wording("file_not_period", cell=cell))
 
 
+def _header_below(sheet: Sheet, formats: Sequence[ImportFormat], look: int = 10) -> tuple[int, list[str]] | None:
+    """The line, among the first few under the first, that is a known format's header, and its cells."""
+    for line, row in itertools.islice(sheet.rows, look):
+        cells = ["" if cell is None else str(cell).strip() for cell in row]
+        folded = [fold(cell) for cell in cells]
+        if all(column in folded for column in JOBINDSATS_EXPORT) or any(
+                all(fold(column) in folded for column in candidate.required) for candidate in formats):
+            return line, [cell[:40] for cell in cells if cell][:20]
+    return None
+
+
 def _other_separator(header: Sequence[str]) -> str | None:
     """The separator of a header read as one column (»Måned|Kommune|…«), if it is one people use."""
     if len(header) != 1:
@@ -378,11 +395,20 @@ def _not_begun(period: str, fetched_at: str) -> bool:
     return first_month > fetched_at[:7]
 
 
+_KOMMUNE_SUFFIX = re.compile(r"\s+(regions)?kommune$", re.IGNORECASE)
+
+
 def _area(cell: object, areas: Areas, vocabulary: Mapping[str, str]) -> str | None:
-    text = str(cell).strip()
-    if text.isdigit() and text.zfill(3) in areas.by_code:
-        return text.zfill(3)
-    return vocabulary.get(fold(text))
+    text = _text(cell)
+    if text.isdigit() and text.lstrip("0").zfill(3) in areas.by_code:
+        return text.lstrip("0").zfill(3)  # "151", and "0151" as some systems pad the code
+    found = vocabulary.get(fold(text))
+    if found is None and _KOMMUNE_SUFFIX.search(text):
+        # The official name as case systems export it: »Ballerup Kommune«, »Københavns Kommune«,
+        # »Bornholms Regionskommune« (the genitive s only where the name without it is known).
+        name = _KOMMUNE_SUFFIX.sub("", text)
+        found = vocabulary.get(fold(name)) or (vocabulary.get(fold(name[:-1])) if name.endswith("s") else None)
+    return found
 
 
 def _text(cell: object) -> str:
@@ -452,9 +478,22 @@ def normalise(sheet: Sheet, catalogue: Catalogue, areas: Areas, formats: Sequenc
     if all(column in folded for column in JOBINDSATS_EXPORT):
         result = _jobindsats_export(sheet, folded, catalogue, areas, fetched_at)
     else:
-        result = next((_mapped(sheet, folded, candidate, catalogue, areas, fetched_at, default_area)
-                       for candidate in formats if all(fold(column) in folded for column in candidate.required)),
-                      None)
+        chosen = None
+        for candidate in formats:
+            if not all(fold(column) in folded for column in candidate.required):
+                continue
+            if candidate.sheet and sheet.sheet is not None and candidate.sheet != sheet.sheet:
+                if candidate.sheet in sheet.sheets:
+                    continue  # another format's sheet was read
+                # The format's sheet is not in the workbook (misspelt, renamed): the first sheet was
+                # read instead and, having the same columns, imported in its place without a word.
+                raise FileImportError(wording("file_sheet_missing", where=candidate.where, sheet=candidate.sheet,
+                                              name=sheet.name, sheets=", ".join(sheet.sheets)),
+                                      stored=wording("file_sheet_missing_stored", where=candidate.where,
+                                                     sheet=candidate.sheet, name=sheet.name))
+            chosen = candidate
+            break
+        result = None if chosen is None else _mapped(sheet, folded, chosen, catalogue, areas, fetched_at, default_area)
     if result is not None:
         if not result.observations and not result.skipped:
             # A header and no line under it (a template saved before it was filled in): an error,
@@ -467,6 +506,13 @@ def normalise(sheet: Sheet, catalogue: Catalogue, areas: Areas, formats: Sequenc
                                           count=_count(sum(result.skipped.values())),
                                           tables=", ".join(sorted(result.skipped))[:200]))
         return result
+    below = _header_below(sheet, formats)
+    if below is not None:
+        # A title above the header (»Udtræk fra Fasit 2026-05-03«), as many systems export: the
+        # first line was taken for the header, and the message listed it as the file's columns.
+        line, header = below
+        raise FileImportError(wording("file_header_below", name=sheet.name, line=line, columns=", ".join(header)),
+                              stored=wording("file_header_below_stored", name=sheet.name, line=line))
     separator = _other_separator(sheet.header)
     if separator:
         # One column holding the whole header: the file is split by a character CSV here is not.
@@ -477,6 +523,9 @@ def normalise(sheet: Sheet, catalogue: Catalogue, areas: Areas, formats: Sequenc
         wording("file_no_format", name=sheet.name, columns=shown or wording("file_no_columns"), known=known),
         stored=wording("file_no_format_stored", name=sheet.name, count=len(sheet.header), known=known),
     )
+
+
+FINENESS = {"year": 0, "quarter": 1, "month": 2}
 
 
 def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Catalogue, areas: Areas,
@@ -507,6 +556,16 @@ def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Cata
             problems.add(line, wording("file_cell_future", column=spec.columns["period"], period=period),
                          wording("file_fix_cell"), wording("file_cell_future_stored", column=spec.columns["period"]))
             continue
+        kind = periods.parse(period).kind
+        if FINENESS[kind] > FINENESS[indicator.frequency]:
+            # A month in a quarterly figure (»maj 2026« under »Kvartal«) was stored beside the series'
+            # quarters and replaced its eksempeldata. (A coarser period, a quarter's or a year's total
+            # of a monthly figure, is a kommune's own way to deliver it and is kept.)
+            problems.add(line, wording("file_cell_frequency", column=spec.columns["period"], period=period,
+                                       kind=wording(f"file_kind_{kind}"), name=indicator.name,
+                                       frequency=wording(f"file_per_{indicator.frequency}")),
+                         wording("file_fix_cell"), wording("file_cell_frequency_stored", column=spec.columns["period"]))
+            continue
         if area_fixed:
             code = area_fixed
         else:
@@ -532,7 +591,11 @@ def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Cata
                 kind = catalogue.breakdowns[key].name if key in catalogue.breakdowns else key
                 problems.add(line, wording("file_cell_label", label=label[:40], column=spec.columns[key], kind=kind,
                                            known=f" ({', '.join(known)})" if known else ""),
-                             wording("file_fix_label", where=spec.where),
+                             # The shipped catalogue lies inside the installation: the operator's
+                             # place for a label of their own is faktabot.toml's [imports.<name>].
+                             # (No cell in the fix: it is stored with the run, where cells never go.)
+                             wording("file_fix_label_shipped", format=spec.name, key=key)
+                             if spec.shipped else wording("file_fix_label", where=spec.where),
                              wording("file_cell_label_stored", column=spec.columns[key], kind=kind))
                 unknown_label = True
                 break

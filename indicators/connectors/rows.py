@@ -73,6 +73,8 @@ class LabelMap:
 # "Not published" as the sources write it: JSON null, StatBank "..", an empty or dashed cell.
 NOT_PUBLISHED = {"", "..", ".", "-", "–", "x"}
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+$")
+# A Danish decimal comma: dots, if any, only as thousands before it ("1.234,5", "3,1").
+_DANISH_DECIMAL = re.compile(r"^[-+]?(\d{1,3}(\.\d{3})+|\d*),\d+$")
 
 
 class ValueProblem(ValueError):
@@ -98,6 +100,10 @@ def parse_value(cell: object, *, decimal_comma: bool = True) -> float | None:
     if text.casefold() in NOT_PUBLISHED:
         return None
     if "," in text and decimal_comma:
+        if not _DANISH_DECIMAL.match(text):
+            # »1,160.5« (English spelling in a semicolon file) was read as 1,1605 and stored; a comma
+            # and dots that are not Danish thousands cannot be read without guessing.
+            raise ValueProblem(wording("value_mixed_separators", cell=cell))
         text = text.replace(".", "").replace(",", ".")
     elif decimal_comma and _THOUSANDS.match(text):
         text = text.replace(".", "")
