@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import groupby
+from itertools import chain, groupby
 from operator import itemgetter
 from pathlib import Path
 from typing import Self
@@ -320,8 +320,7 @@ def _operational(error: sqlite3.OperationalError, path: Path) -> StoreError | No
             wording("store_disk_full", path=path, error=error)
         )
     if "malformed" in text or "not a database" in text:
-        return StoreCorrupt(_corrupt_message(path, sqlite_said(error)),
-                            reason=wording("store_reason_damaged", detail=sqlite_said(error)))
+        return _damaged(path, error)
     return None
 
 
@@ -338,6 +337,12 @@ def sqlite_said(error: Exception) -> str:
 
 def _corrupt_message(path: Path, detail: str) -> str:
     return wording("store_damaged", path=path, detail=detail, name=path.name)
+
+
+def _damaged(path: Path, error: Exception) -> StoreCorrupt:
+    """A file SQLite finds damaged, said with what to do and SQLite's reason in Danish."""
+    said = sqlite_said(error)
+    return StoreCorrupt(_corrupt_message(path, said), reason=wording("store_reason_damaged", detail=said))
 
 
 @migrations()
@@ -726,8 +731,7 @@ def _check_is_store(path: Path, *, create: bool) -> None:
             conn.close()
     except sqlite3.DatabaseError as error:
         if "malformed" in str(error):  # a cut-off copy: damaged, with the backup as the way back
-            raise StoreCorrupt(_corrupt_message(path, sqlite_said(error)),
-                               reason=wording("store_reason_damaged", detail=sqlite_said(error))) from None
+            raise _damaged(path, error) from None
         raise NotAStore(
             wording("store_foreign", path=path, error=sqlite_said(error)),
             reason=wording("store_reason_foreign", error=sqlite_said(error)),
@@ -895,8 +899,7 @@ class Store:
             raise found from None
         except sqlite3.DatabaseError as error:
             if "malformed" in str(error) or "not a database" in str(error):
-                raise StoreCorrupt(_corrupt_message(self.path, sqlite_said(error)),
-                                   reason=wording("store_reason_damaged", detail=sqlite_said(error))) from None
+                raise _damaged(self.path, error) from None
             raise
 
     @contextmanager
@@ -910,8 +913,7 @@ class Store:
         try:
             found = [row[0] for row in self.db.execute("PRAGMA quick_check").fetchall()]
         except sqlite3.DatabaseError as error:
-            raise StoreCorrupt(_corrupt_message(self.path, sqlite_said(error)),
-                               reason=wording("store_reason_damaged", detail=sqlite_said(error))) from None
+            raise _damaged(self.path, error) from None
         if found != ["ok"]:
             # SQLite may put many problems in one row, a line each: the message stays one line.
             lines = [line.strip() for row in found for line in str(row).splitlines()
@@ -1077,11 +1079,8 @@ class Store:
                 elif held[2] == SAMPLE_SOURCE and source != SAMPLE_SOURCE:
                     stored.samples.get((key[0], key[1], key[3]), set()).discard(tuple(key))
         since: dict[tuple[str, str], str] = {}
-        for place, year in zip(map(_PLACE, new), map(_year_of, new)):
-            if year < since.get(place, "\uffff"):
-                since[place] = year
-        for row in changed:
-            place, year = (row[5], row[6]), row[7][:4]
+        for place, year in chain(zip(map(_PLACE, new), map(_year_of, new)),
+                                 (((row[5], row[6]), row[7][:4]) for row in changed)):
             if year < since.get(place, "\uffff"):
                 since[place] = year
         since.update(((series[0], series[1]), "") for series in emptied)
