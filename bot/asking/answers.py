@@ -290,15 +290,14 @@ class Answer:
         when the rate is of the whole asked, or none was named."""
         if not self.query.of_whole:
             return None
-        whole = _RATE_WHOLE.search(self.indicator.definition)
-        if whole is None:
-            return ""
-        return None if fold(whole.group(1)).startswith(fold(self.query.of_whole)) else whole.group(1)
+        whole = self.rate_whole
+        return None if whole and fold(whole).startswith(fold(self.query.of_whole)) else whole
 
     @property
     def rate_whole(self) -> str:
         """What the rate is of, as its definition names it (»befolkningen 16-66 år«), "" when it does
-        not: said where a number was asked of a figure held only in pct. (Query.count_of_rate)."""
+        not: said where a number was asked of a figure held only in pct. (Query.count_of_rate), and
+        read by `other_of` and `other_whole`."""
         whole = _RATE_WHOLE.search(self.indicator.definition)
         return whole.group(1) if whole else ""
 
@@ -309,10 +308,8 @@ class Answer:
         16-66 år«), "" when the definition does not say; None when there is nothing to say."""
         if not self.query.of_population:
             return None
-        whole = _RATE_WHOLE.search(self.indicator.definition)
-        if whole is None:
-            return ""
-        return None if whole.group(1).startswith("befolkningen") else whole.group(1)
+        whole = self.rate_whole
+        return None if whole.startswith("befolkningen") else whole
 
     @property
     def sample_parts(self) -> list[tuple[str, str, str]]:
