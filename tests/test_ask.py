@@ -2050,6 +2050,24 @@ def test_indvandrere_answered_with_the_ikke_vestlige_figure_says_it_holds_only_t
     assert (result.result.indicator.id == "ledige_ikkevestlige") == (question != "kontanthjælp indvandrere")
 
 
+JOBPARATE = ("Tallet gælder kun de nettoledige kontanthjælpsmodtagere: jobparate, der ikke er i aktivering. "
+             "Alle jobparate på kontanthjælp i fuldtidspersoner: spørg »hvor mange jobparate er der«.")
+
+
+@pytest.mark.parametrize(("question", "told"), [
+    # »jobparate kontanthjælpsmodtagere« was answered with the nettoledige (AUK01), the jobparate
+    # not in activation, without a word that it is only those
+    ("jobparate kontanthjælpsmodtagere", True), ("top 5 kommuner jobparate kontanthjælpsmodtagere", True),
+    ("nettoledige kontanthjælpsmodtagere", False), ("jobparate nettoledige kontanthjælpsmodtagere", False),
+    # the figure asked for: all jobparate on kontanthjælp, målgruppernes fuldtidspersoner
+    ("hvor mange jobparate er der", False)])
+def test_jobparate_answered_with_the_nettoledige_says_it_holds_only_them(store, question, told):
+    result = ask(store, question)
+    assert (JOBPARATE in result.text) == told
+    expected = "fuldtidspersoner" if question.startswith("hvor mange") else "kontanthjaelp_netto"
+    assert result.result.indicator.id == expected
+
+
 def test_an_area_with_the_rate_but_not_the_count_is_compared_on_the_rate_and_labelled(store):
     # »• Region Hovedstaden: ingen tal for juli 2026.« though its ledighedsprocent for juli 2026 is
     # held (eksempeldata in the sample store, and then not labelled as such)
