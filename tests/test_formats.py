@@ -14,7 +14,7 @@ from bot.rendering import formats
 
 def babel_number(value: float, decimals: int, signed: bool) -> str:
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    if signed:
+    if signed and round(value, decimals) != 0:  # a change that rounds to nothing has no sign
         pattern = f"+{pattern};-{pattern}"
     return format_decimal(round(value, decimals) + 0.0, format=pattern, locale="da_DK")
 
@@ -31,6 +31,12 @@ def test_numbers_are_formatted_as_babel_formats_them():
                 formats.number.cache_clear()
                 assert formats.number(value, decimals, signed) == babel_number(value, decimals, signed), \
                     (value, decimals, signed)
+
+
+def test_a_change_that_rounds_to_zero_has_no_sign():
+    # »Hele landet i samme periode: faldet med 3 (+0,0 pct.)«: a fall shown with a plus
+    assert formats.change(-0.004) == "0,0" and formats.change(0.04) == "0,0"
+    assert formats.change(-0.05) == "-0,1" and formats.change(0.06) == "+0,1" and formats.change(3, 0) == "+3"
 
 
 def test_month_names_and_days_are_babels_danish():

@@ -24,9 +24,11 @@ _DANISH_SEPARATORS = str.maketrans(",.", ".,")
 
 @lru_cache(maxsize=8192)
 def number(value: float, decimals: int = 0, signed: bool = False) -> str:
-    """Danish grouping and decimal comma; `signed` puts + on positive numbers. Kept per value.
+    """Danish grouping and decimal comma; `signed` puts + on positive numbers, none on a value that
+    rounds to zero (»faldet med 3 (0,0 pct.)«, not »+0,0«). Kept per value.
     Formatted as babel formats da_DK, without loading babel's locale data (start-up time)."""
     rounded = round(value, decimals) + 0.0  # + 0.0: no "-0"
+    signed = signed and rounded != 0
     if not math.isfinite(rounded):  # babel's own words for these
         from babel.numbers import format_decimal
 
