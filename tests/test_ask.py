@@ -2068,6 +2068,37 @@ def test_jobparate_answered_with_the_nettoledige_says_it_holds_only_them(store, 
     assert result.result.indicator.id == expected
 
 
+def test_areas_asked_together_are_added_up_and_the_sum_carried_to_a_follow_up(store):
+    # »hvor mange ledige er der i Ballerup og Herlev tilsammen« gave Ballerup's figure with Herlev
+    # beside it and »Jeg har ikke tal for »tilsammen««: the sum asked was never given
+    result = ask(store, "hvor mange ledige er der i Ballerup og Herlev tilsammen")
+    answer = result.result
+    ballerup, herlev = answer.observation, answer.comparisons[0].observation
+    assert herlev.period == ballerup.period and not answer.query.unused
+    total = formats.number(ballerup.value + herlev.value)
+    assert f"Ballerup og Herlev tilsammen: {total} fuldtidspersoner ({formats.period(ballerup.period)})." \
+        in result.text
+    then = ask(store, "og året før?", context=answer.query)
+    before, other = then.result.observation, then.result.comparisons[0].observation
+    assert before.period < ballerup.period
+    assert f"Ballerup og Herlev tilsammen: {formats.number(before.value + other.value)} fuldtidspersoner" in then.text
+
+
+@pytest.mark.parametrize(("question", "told"), [
+    # a rate is not added up: each area's is given, said
+    ("ledighedsprocent Ballerup og Herlev tilsammen",
+     "Ledighedsprocenten kan ikke lægges sammen på tværs af områder – her er hvert områdes tal."),
+    # an area within another would be counted twice
+    ("ledige Ballerup og Region Hovedstaden tilsammen", "Region Hovedstaden rummer Ballerup, så tallene kan ikke lægges sammen."),
+    ("ledige Herlev og hele landet til sammen", "Hele landet rummer Herlev, så tallene kan ikke lægges sammen."),
+    # one area: nothing to add up, the word said as not used
+    ("ledige tilsammen", "Jeg har ikke tal for »tilsammen«")])
+def test_what_cannot_be_added_up_is_said(store, question, told):
+    result = ask(store, question)
+    assert told in result.text
+    assert "tilsammen:" not in result.text
+
+
 def test_an_area_with_the_rate_but_not_the_count_is_compared_on_the_rate_and_labelled(store):
     # »• Region Hovedstaden: ingen tal for juli 2026.« though its ledighedsprocent for juli 2026 is
     # held (eksempeldata in the sample store, and then not labelled as such)

@@ -268,6 +268,30 @@ class Answer:
         return shown
 
     @property
+    def together_total(self) -> float | None:
+        """»Ballerup og Herlev tilsammen«: the areas' counts added up; None when one of them has no
+        figure for the period, or the figure is no count (a rate is not added up)."""
+        if not self.query.together or self.indicator.format != "count" or self.observation is None \
+                or self.observation.value is None:
+            return None
+        if self.together_within is not None:
+            return None
+        values = [c.observation.value if c.observation is not None else None for c in self.comparisons]
+        return None if None in values else self.observation.value + sum(values)
+
+    @property
+    def together_within(self) -> tuple[Area, Area] | None:
+        """»Ballerup og Region Hovedstaden tilsammen«: (an area, the area that holds it), whose
+        counts would be added twice; None when no area asked lies within another."""
+        asked = [self.area, *(c.area for c in self.comparisons)]
+        for inner in asked:
+            for outer in asked:
+                if inner is not outer and inner.kind != "land" and (
+                        outer.kind == "land" or (inner.kind == "kommune" and inner.region == outer.code)):
+                    return inner, outer
+        return None
+
+    @property
     def narrowed(self) -> str:
         """What to tell when a word of the question was read as a narrower group (»ledige
         indvandrere«: ikke-vestlige ledige) and the figure answered is that group's; "" otherwise

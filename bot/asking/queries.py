@@ -104,6 +104,7 @@ class Query:
     # averaged, not added up as its year otherwise is.
     mean: bool = False
     count_gap: bool = False  # »hvor mange flere … end Ballerup«: say the counts' difference
+    together: bool = False  # »Ballerup og Herlev tilsammen«: the areas' counts added up as well
     only_parts: tuple[str, ...] = ()  # of the parts listed by `by`, only these (named in the question)
     extreme: str | None = None  # »hvornår var ledigheden højest«: "high" or "low" over the whole series
     extreme_year: bool = False  # »hvilket år var …«: of the whole years' averages (or sums)
@@ -227,6 +228,7 @@ class Vocabulary:
     area_groups: frozenset[str] = frozenset()  # "hovedstadsområdet", "fyn": no area held
     season: frozenset[str] = frozenset()  # "efteråret", "sommer": no season's figure is made
     difference: frozenset[str] = frozenset()  # "forskellen": a change, unless two areas or figures are named
+    together: frozenset[str] = frozenset()  # "tilsammen": the areas' counts added up (Query.together)
     count_comparatives: frozenset[str] = frozenset()  # "flere", "færre": with "end <area>" a comparison
     when: frozenset[str] = frozenset()  # "hvornår": with a superlative, the series' high or low
     when_year: frozenset[str] = frozenset()  # "hvilket år": the high or low of whole years
@@ -382,6 +384,7 @@ class Vocabulary:
             area_groups=frozenset(fold(w) for w in data.get("area_groups", [])),
             season=frozenset(fold(w) for w in data.get("season", [])),
             difference=frozenset(fold(w) for w in data.get("difference", [])),
+            together=frozenset(fold(w) for w in data.get("together", [])),
             count_comparatives=frozenset(fold(w) for w in data.get("count_comparatives", [])),
             when=frozenset(fold(w) for w in data.get("when", [])),
             when_year=frozenset(fold(w) for w in data.get("when_year", [])),
@@ -736,6 +739,8 @@ class _Reading:
     of_whole: str = ""  # »i procent af arbejdsstyrken«: the whole named (Query.of_whole)
     comparative: bool = False  # "flere"/"højere" beside "kommuner" set the ranking's order
     count_gap: bool = False  # "hvor mange flere … end Ballerup": the counts' difference between two areas
+    together: str = ""  # »tilsammen«: the areas' counts added up (the words, as typed)
+    together_carried: bool = False  # the question before added its areas up (»… tilsammen« … »og året før?«)
     parts: dict[str, list[str]] = field(default_factory=dict)  # key -> two or more of its values named
     extreme: str | None = None  # "hvornår … højest": the series' own high (or low), not a ranking
     extreme_year: bool = False  # "hvilket år …": of whole years
@@ -910,6 +915,10 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             r.indicator_part = vocab.breakdown_values.get(_fold(" ".join(tokens[i:i + ind_used])))
             r.indicator_part_first = bool(r.indicator_part) and r.indicator_part[0] not in r.breakdown
             r.indicator, r.indicator_words, i = indicator, " ".join(tokens[i:i + ind_used]), i + ind_used
+            continue
+        together, used = _phrase(tokens, i, vocab.together)
+        if together:
+            r.together, i = " ".join(tokens[i:i + used]), i + used
             continue
         own_region, used = _phrase(tokens, i, vocab.own_region)
         if own_region:
@@ -1972,6 +1981,10 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         # »hvad forventer vi i december for fleksjob«: the coming December, not the newest one with
         # figures (december 2025 was answered as if it were the month expected)
         r.period = replace(r.period, relative="coming")
+    together = bool(r.together or r.together_carried) and intent == "value" and any(c != (r.areas[0] if r.areas else None)
+                                                               for c in r.compare)
+    if r.together and not together:
+        r.unused.append(r.together)  # »tilsammen« of one area, or of a ranking: nothing to add up
     return Query(
         intent=intent, indicator=indicator, area=r.areas[0] if r.areas else None, period=r.period,
         breakdown=breakdown, by=_by_for(indicator, r.by, vocab), compare=tuple(dict.fromkeys(c for c in r.compare if c != (r.areas[0] if r.areas else None))), text=text,
@@ -1983,7 +1996,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         other_periods=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_periods)),
         no_rate=tuple(_as_typed(w, typed) for w in (r.rate_word,) if r.wants_rate and w and w in r.unused
                       and indicator not in vocab.percentages and intent != "definition"),
-        mean=mean, count_gap=r.count_gap, only_parts=only_parts, extreme=r.extreme,
+        mean=mean, count_gap=r.count_gap, together=together, only_parts=only_parts, extreme=r.extreme,
         extreme_year=r.extreme_year, extreme_months=r.window if r.extreme else 0, compare_own=r.compare_own, threshold=r.threshold, finer=r.finer,
         of_population=r.of_population and indicator in vocab.percentages,
         of_whole=r.of_whole if indicator in vocab.percentages else "",
@@ -2112,6 +2125,7 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         r.areas = [context.area] if context.area else []
     if not r.compare:
         r.compare = [code for code in context.compare if code not in r.areas]
+        r.together_carried = not r.together and context.together
     elif r.judged and r.areas == r.compare:
         r.compare = []  # »ledighed i hele landet« … »er det godt?«: no area to compare with (said)
     # (»og nu?« after »og for et år siden?« asks the newest again: it repeated juli 2025)
