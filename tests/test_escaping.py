@@ -88,7 +88,9 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
                              # the rate answered where the count has no figures (Answer.rate_instead)
                              "ledigheden i Region Hovedstaden",
                              # a number asked of a rate: what the rate is of (Answer.rate_whole)
-                             "hvor mange er på offentlig forsørgelse")]
+                             "hvor mange er på offentlig forsørgelse",
+                             # the biggest rise and where it rose from, beside another area's (Answer.extreme_from)
+                             "hvornår steg ledigheden mest vs landet")]
         definition = reply("hvad betyder forsørgertryk", store, config, NOW.date()).result
         freshness = reply("hvornår er tallene opdateret", store, config, NOW.date()).result
         ranking = reply("hvilke kommuner har den laveste ledighed", store, config, NOW.date()).result
