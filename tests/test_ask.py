@@ -2495,3 +2495,40 @@ def test_when_a_rate_was_highest_in_a_year_looks_inside_its_months(store, year):
     assert answer.extreme is not None and answer.extreme.period.startswith(f"{year}-")
     assert answer.extreme.value == max(o.value for o in months)
     assert answer.extreme_span == (f"{year}-01", f"{year}-12")
+
+
+def test_a_total_of_eksempeldata_names_the_parts_imported_from_a_file(sample_store_copy, tmp_path):
+    # After a file of only the Ledige (no »I alt«), »samtaler september« gave the synthetic total of
+    # september 2025 with »Der er endnu ikke tal for september 2026«, the imported Ledige unsaid.
+    made = run_cli("files", "template", "samtaler", "--out", str(tmp_path / "samtaler.csv"), db=sample_store_copy)
+    assert made.returncode == 0, made.stderr
+    header = (tmp_path / "samtaler.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(";")
+    row = {"Måned": "", "Kommune": "Ballerup", "Antal samtaler": "", "Målgruppe": "Ledige", "Eksempeldata": ""}
+    assert set(header) <= set(row)  # (the catalogue's columns, as the template gives them)
+    lines = [";".join(header)] + [";".join({**row, "Måned": month, "Antal samtaler": count}[c] for c in header)
+                                  for month, count in (("august 2026", "790"), ("september 2026", "812"))]
+    (tmp_path / "ledige.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    loaded = run_cli("refresh", "--file", str(tmp_path / "ledige.csv"), db=sample_store_copy)
+    assert loaded.returncode == 0, loaded.stderr
+    with Store(sample_store_copy) as store:
+        total = ask(store, "samtaler september")
+        part = ask(store, "samtaler ledige september")
+        newest = ask(store, "samtaler")
+    assert total.result.observation.source == "eksempeldata" and total.result.sample_data
+    assert [(o.breakdown, o.period, o.value) for o in total.result.imported_parts] == [
+        ("gruppe=Ledige", "2026-09", 812)]
+    assert "Der er endnu ikke et samlet tal for september 2026 – her er september 2025." in total.text
+    assert ("Det samlede tal for samtaler er eksempeldata, men der er indlæst rigtige tal for Ledige "
+            "(september 2026: 812 samtaler, kommunens egne data) – spørg fx »samtaler ledige september 2026«.") \
+        in total.text
+    assert "indlæst rigtige tal for Ledige" in newest.text  # the newest total says it too
+    # the part itself is the kommune's figure, with no word of eksempeldata
+    assert (part.result.observation.period, part.result.observation.value) == ("2026-09", 812)
+    assert not part.result.sample_data and not part.result.imported_parts
+    assert "eksempeldata" not in part.text.lower()
+
+
+def test_a_total_with_no_part_imported_says_nothing_of_imported_parts(store):
+    for question in ("samtaler september", "ledighed", "sygedagpenge"):
+        result = ask(store, question)
+        assert not result.result.imported_parts and "indlæst rigtige tal" not in result.text

@@ -253,6 +253,10 @@ class Answer:
     # The newest figure asked of an area whose series stopped long ago (Fanø's langtidsledige in juni
     # 2025): another area (the configured kommune, else hele landet) and its newer period, said.
     newer_elsewhere: tuple[Area, str] | None = None
+    # A total of eksempeldata whose parts the kommune has delivered some of (»samtaler« with only the
+    # Ledige imported): each such part's newest figure that is not eksempeldata, named beside the total
+    # (it gave the synthetic total alone, »endnu ikke tal for september 2026« though Ledige had them)
+    imported_parts: tuple[Observation, ...] = ()
     extra: dict = field(default_factory=dict)
 
     @property
@@ -944,6 +948,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         if finer is not None:
             looked_in = (span, finer)
     series = _series_read(query, store, indicator, area.code, breakdown, kind, today)
+    series_kind = kind  # (`kind` is reused below for a breakdown's kind)
 
     def whole() -> list[Observation]:
         return store.series(indicator.id, area.code, breakdown)
@@ -1171,9 +1176,26 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         if whole_indicator else None,
         led_instead=led_instead, held_in=_held_in(store, indicator, areas, default_area) if led_instead else (),
         rate_instead=rate_instead,
+        imported_parts=_imported_parts(store, indicator, area.code, current, series_kind),
         without=tuple(c.area.code for c in comparisons
                       if c.observation is None and not store.breakdowns(indicator.id, c.area.code)),
     )
+
+
+def _imported_parts(store: Store, indicator: Indicator, area: str, shown: Observation, kind: str,
+                    ) -> tuple[Observation, ...]:
+    """Of a total that is eksempeldata, the parts (one key each) whose newest figure is the kommune's
+    own or official: »samtaler« after a file of only the Ledige. Empty for a part or a real total."""
+    if shown.breakdown or shown.source != SAMPLE_SOURCE:
+        return ()
+    found = []
+    for part in store.breakdowns(indicator.id, area):
+        if not part or ";" in part:
+            continue
+        end, _ = store.series_tail(indicator.id, area, part, kind, 1)
+        if end and end[-1].value is not None and end[-1].source != SAMPLE_SOURCE:
+            found.append(end[-1])
+    return tuple(found)
 
 
 def _extreme(query: Query, store: Store, indicator: Indicator, area: str, breakdown: str, kind: str,
