@@ -2455,6 +2455,9 @@ def test_which_kommune_rose_most_is_still_declined_and_the_peak_still_the_peak(s
         assert "Jeg kan ikke rangordne kommunerne" in ask(store, text).text
     peak = ask(store, "hvornår var ledigheden højest").result
     assert not peak.query.moved_most and peak.extreme_from is None and peak.indicator.id == "ledige"
+    # no smallest rise is made: the low answered names the word it did not use (it was unsaid)
+    low = ask(store, "hvornår steg ledigheden mindst").result
+    assert not low.query.moved_most and low.query.unused == ("steg",)
 
 
 def test_when_it_rose_most_beside_another_area_gives_each_its_own_biggest_rise(store):

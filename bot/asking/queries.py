@@ -1782,6 +1782,11 @@ def _moved_most(tokens: list[str], r: _Reading, vocab: Vocabulary) -> None:
     Said of »ledigheden« the rate moved (pct.-point), of »ledige« the count, as »ledigheden
     sæsonkorrigeret« is the rate."""
     up, down = not vocab.moved_up.isdisjoint(tokens), not vocab.moved_down.isdisjoint(tokens)
+    if r.order in ("low", "fewest") and (up or down) and r.area_kind is None and r.indicator is not None:
+        # »hvornår steg ledigheden mindst«: no smallest rise is made; the low that is answered says
+        # the word it did not use (it gave »lavest i juli 2022« unsaid)
+        r.unused.extend(t for t in tokens if t in vocab.moved_up or t in vocab.moved_down)
+        return
     if r.order not in ("high", "most") or up == down or r.area_kind is not None or r.areas[1:] \
             or _phrase(tokens, 0, vocab.where_asked)[0] \
             or r.indicator is None or r.base_compared or r.threshold is not None:
