@@ -2500,19 +2500,24 @@ def test_when_a_rate_was_highest_in_a_year_looks_inside_its_months(store, year):
     assert answer.extreme_span == (f"{year}-01", f"{year}-12")
 
 
+def _import_samtaler(db, tmp_path, group: str, months: tuple[tuple[str, str], ...]) -> None:
+    """A file of samtaler for one group (»Ledige«, »I alt«) in the template's columns, imported."""
+    made = run_cli("files", "template", "samtaler", "--out", str(tmp_path / "samtaler.csv"), db=db)
+    assert made.returncode == 0, made.stderr
+    header = (tmp_path / "samtaler.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(";")
+    row = {"Måned": "", "Kommune": "Ballerup", "Antal samtaler": "", "Målgruppe": group, "Eksempeldata": ""}
+    assert set(header) <= set(row)  # (the catalogue's columns, as the template gives them)
+    lines = [";".join(header)] + [";".join({**row, "Måned": month, "Antal samtaler": count}[c] for c in header)
+                                  for month, count in months]
+    (tmp_path / "import.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    loaded = run_cli("refresh", "--file", str(tmp_path / "import.csv"), db=db)
+    assert loaded.returncode == 0, loaded.stderr
+
+
 def test_a_total_of_eksempeldata_names_the_parts_imported_from_a_file(sample_store_copy, tmp_path):
     # After a file of only the Ledige (no »I alt«), »samtaler september« gave the synthetic total of
     # september 2025 with »Der er endnu ikke tal for september 2026«, the imported Ledige unsaid.
-    made = run_cli("files", "template", "samtaler", "--out", str(tmp_path / "samtaler.csv"), db=sample_store_copy)
-    assert made.returncode == 0, made.stderr
-    header = (tmp_path / "samtaler.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(";")
-    row = {"Måned": "", "Kommune": "Ballerup", "Antal samtaler": "", "Målgruppe": "Ledige", "Eksempeldata": ""}
-    assert set(header) <= set(row)  # (the catalogue's columns, as the template gives them)
-    lines = [";".join(header)] + [";".join({**row, "Måned": month, "Antal samtaler": count}[c] for c in header)
-                                  for month, count in (("august 2026", "790"), ("september 2026", "812"))]
-    (tmp_path / "ledige.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    loaded = run_cli("refresh", "--file", str(tmp_path / "ledige.csv"), db=sample_store_copy)
-    assert loaded.returncode == 0, loaded.stderr
+    _import_samtaler(sample_store_copy, tmp_path, "Ledige", (("august 2026", "790"), ("september 2026", "812")))
     with Store(sample_store_copy) as store:
         total = ask(store, "samtaler september")
         part = ask(store, "samtaler ledige september")
@@ -2535,3 +2540,19 @@ def test_a_total_with_no_part_imported_says_nothing_of_imported_parts(store):
     for question in ("samtaler september", "ledighed", "sygedagpenge"):
         result = ask(store, question)
         assert not result.result.imported_parts and "indlæst rigtige tal" not in result.text
+
+
+def test_a_part_of_eksempeldata_names_the_total_imported_from_a_file(sample_store_copy, tmp_path):
+    # The other way round: a file of only »I alt«; »samtaler ledige september« gave the synthetic
+    # part of september 2025 with »Der er endnu ikke tal for september 2026«, the imported total unsaid.
+    _import_samtaler(sample_store_copy, tmp_path, "I alt", (("september 2026", "1700"),))
+    with Store(sample_store_copy) as store:
+        part = ask(store, "samtaler ledige september")
+        total = ask(store, "samtaler september")
+    assert part.result.observation.source == "eksempeldata"
+    assert [(o.breakdown, o.period) for o in part.result.imported_parts] == [("", "2026-09")]
+    assert "Der er endnu ikke tal for Ledige for september 2026 – her er september 2025." in part.text
+    assert ("Tallet for Ledige er eksempeldata, men der er indlæst rigtige tal for samtaler i alt "
+            "(september 2026: 1.700 samtaler, kommunens egne data) – spørg fx »samtaler september 2026«.") in part.text
+    assert (total.result.observation.period, total.result.observation.value) == ("2026-09", 1700)
+    assert not total.result.imported_parts and "eksempeldata" not in total.text.lower()

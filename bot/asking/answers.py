@@ -255,7 +255,8 @@ class Answer:
     newer_elsewhere: tuple[Area, str] | None = None
     # A total of eksempeldata whose parts the kommune has delivered some of (»samtaler« with only the
     # Ledige imported): each such part's newest figure that is not eksempeldata, named beside the total
-    # (it gave the synthetic total alone, »endnu ikke tal for september 2026« though Ledige had them)
+    # (it gave the synthetic total alone, »endnu ikke tal for september 2026« though Ledige had them);
+    # of a part of eksempeldata, the total's newest figure where that is the kommune's own
     imported_parts: tuple[Observation, ...] = ()
     extra: dict = field(default_factory=dict)
 
@@ -1185,12 +1186,13 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
 def _imported_parts(store: Store, indicator: Indicator, area: str, shown: Observation, kind: str,
                     ) -> tuple[Observation, ...]:
     """Of a total that is eksempeldata, the parts (one key each) whose newest figure is the kommune's
-    own or official: »samtaler« after a file of only the Ledige. Empty for a part or a real total."""
-    if shown.breakdown or shown.source != SAMPLE_SOURCE:
+    own or official: »samtaler« after a file of only the Ledige; of a part that is eksempeldata, the
+    total where that is (a file of only »I alt«). Empty for a figure that is not eksempeldata."""
+    if shown.source != SAMPLE_SOURCE:
         return ()
     found = []
     for part in store.breakdowns(indicator.id, area):
-        if not part or ";" in part:
+        if (not part or ";" in part) if not shown.breakdown else part != "":
             continue
         end, _ = store.series_tail(indicator.id, area, part, kind, 1)
         if end and end[-1].value is not None and end[-1].source != SAMPLE_SOURCE:
