@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import sqlite3
 import time
@@ -20,6 +21,7 @@ from bot.clock import TIMEZONE
 from bot.config import Config, load_config
 from bot.rendering import formats
 from bot.rendering.message import Line
+from indicators import periods
 from indicators.catalogue import default_areas
 from indicators.store import Store
 from tests.conftest import REPO, run_cli
@@ -1291,7 +1293,6 @@ def test_a_month_without_a_year_not_yet_over_or_published_this_year_has_no_such_
 
 @pytest.mark.parametrize(("question", "base"), [
     ("ledighed de seneste 3 måneder", "2026-04"), ("ledighed de sidste 6 måneder", "2026-01"),
-    ("hvordan har ledigheden udviklet sig de seneste tre måneder", "2026-04"),
     ("ledighed seneste 2 år", "2024-07"), ("ledige det seneste halve år", "2026-01"),
 ])
 def test_the_last_months_are_the_change_over_them(store, question, base):
@@ -2436,3 +2437,171 @@ def test_a_development_since_a_period_runs_from_it_with_its_low_and_high(store, 
     assert (answer.development.against.period, answer.observation.period) == (first, last)
     assert first <= answer.low.period <= last and first <= answer.high.period <= last
     assert "Lavest i perioden" in result.text
+
+
+@pytest.mark.parametrize(("question", "first", "last", "span"), [
+    ("udvikling i ledigheden de sidste 3 år", "2023-07", "2026-07", "Fra juli 2023 til juli 2026"),
+    ("udvikling i ledigheden de sidste 6 måneder", "2026-01", "2026-07", "Fra januar 2026 til juli 2026"),
+    ("udvikling i sygedagpenge de sidste 2 år", "2024-Q2", "2026-Q2", "Fra 2. kvt. 2024 til 2. kvt. 2026"),
+    # (a change between the two ends before, as »ledighed de seneste 3 måneder« still is)
+    ("hvordan har ledigheden udviklet sig de seneste tre måneder", "2026-04", "2026-07", "Fra april 2026 til juli 2026")])
+def test_a_development_over_the_last_years_runs_over_them_with_its_low_and_high(store, question, first, last, span):
+    # »udvikling i ledigheden de sidste 3 år« gave the change between juli 2023 and juli 2026 only,
+    # where »udvikling i ledigheden siden 2022« gives the development with its low and high.
+    result = ask(store, question)
+    answer = result.result
+    assert answer.query.intent == "development" and not answer.query.unused
+    assert (answer.development.against.period, answer.observation.period) == (first, last)
+    assert first <= answer.low.period <= last and first <= answer.high.period <= last
+    assert span in result.text and "Lavest i perioden" in result.text
+    # a word of how it moved asks the change, as before
+    assert ask(store, "hvor meget er ledigheden steget de sidste 3 år").result.query.intent == "change"
+
+
+def _steps(store, indicator, area="151", kind="month", first="", last="9999"):
+    """(period, change from the period before, that period) of a series, by the store's own values."""
+    series = [o for o in store.series(indicator, area, "", kind=kind) if o.value is not None]
+    return [(o.period, o.value - b.value, b.period) for b, o in itertools.pairwise(series)
+            if first <= o.period <= last and b.period == str(periods.parse(o.period).shift(-1))]
+
+
+@pytest.mark.parametrize(("question", "indicator", "rise", "first", "last"), [
+    ("hvornår steg ledigheden mest", "ledighedsprocent", True, "", "9999"),
+    ("hvornår faldt ledigheden mest", "ledighedsprocent", False, "", "9999"),
+    ("største stigning i ledigheden", "ledighedsprocent", True, "", "9999"),
+    ("største fald i ledigheden", "ledighedsprocent", False, "", "9999"),
+    ("hvornår steg antallet af ledige mest", "ledige", True, "", "9999"),
+    ("hvornår steg ledigheden mest i 2025", "ledighedsprocent", True, "2025-01", "2025-12"),
+    ("hvornår faldt antallet af ledige mest i 2025", "ledige", False, "2025-01", "2025-12")])
+def test_when_it_rose_most_is_the_biggest_change_from_the_period_before_not_the_peak(
+        store, question, indicator, rise, first, last):
+    # »hvornår steg ledigheden mest« gave the peak level (»Ledige i Ballerup: højest i marts 2026«),
+    # »faldt … mest« too; »største stigning i ledigheden« was declined as a ranking of kommuner.
+    result = ask(store, question)
+    answer = result.result
+    steps = _steps(store, indicator, first=first, last=last)
+    period, moved, before = max(steps, key=lambda s: (s[1] * (1 if rise else -1), s[0]))
+    assert answer.query.moved_most and answer.ranking is None and not answer.query.unused
+    assert answer.indicator.id == indicator
+    assert (answer.extreme.period, answer.extreme_from.period) == (period, before)
+    assert (moved > 0) == rise
+    named = formats.period(period)
+    verb = "steg" if rise else "faldt"
+    figure = "Ledighedsprocenten" if indicator == "ledighedsprocent" else "Ledige"
+    assert result.text.startswith(f"*{figure} i Ballerup {verb} mest i {named}: ")
+    step = formats.number(moved, 1, signed=True) + " pct.-point" if indicator == "ledighedsprocent" \
+        else formats.number(moved, 0, signed=True) + " fuldtidspersoner"
+    assert f"{step}" in result.text and f"fra {formats.period(before)} til " in result.text
+    assert ("den største stigning" if rise else "det største fald") + " fra én måned til den næste" in result.text
+    if first:  # a year asked: its own months, januar's change from december before it
+        assert "i perioden fra januar 2025 til december 2025" in result.text
+    data = result.as_json()
+    assert (data["intent"], data["period"]) == ("development", period)
+
+
+def test_which_kommune_rose_most_is_still_declined_and_the_peak_still_the_peak(store):
+    for text in ("hvor er ledigheden steget mest", "hvilke kommuner har størst fald i ledigheden"):
+        assert "Jeg kan ikke rangordne kommunerne" in ask(store, text).text
+    peak = ask(store, "hvornår var ledigheden højest").result
+    assert not peak.query.moved_most and peak.extreme_from is None and peak.indicator.id == "ledige"
+    # no smallest rise is made: the low answered names the word it did not use (it was unsaid)
+    low = ask(store, "hvornår steg ledigheden mindst").result
+    assert not low.query.moved_most and low.query.unused == ("steg",)
+
+
+def test_when_it_rose_most_beside_another_area_gives_each_its_own_biggest_rise(store):
+    result = ask(store, "hvornår steg ledigheden mest vs landet")
+    answer = result.result
+    assert answer.query.moved_most and answer.comparisons[0].area.code == "000"
+    national = answer.comparisons[0]
+    period, _, before = max(_steps(store, "ledighedsprocent", "000"), key=lambda s: (s[1], s[0]))
+    assert (national.extreme.period, national.extreme_from.period) == (period, before)
+    assert f"Hele landet: steg mest i {formats.period(period)}: " in result.text
+
+
+def test_follow_ups_of_when_it_rose_most_stay_on_the_biggest_rise(store):
+    # »og året før?« repeated the whole series' answer beside juli 2025; »hvorfor?« explained juli
+    # 2026 against juli 2025, not the month asked about; »og i Aarhus?« keeps the question.
+    conversation, now = Conversations(), datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
+    answers = []
+    for text in ("hvornår steg ledigheden mest", "og året før?", "og i Aarhus?", "hvorfor?"):
+        answers.append(ask(store, text, context=conversation.get("c", now)))
+        conversation.remember("c", answers[-1], now)
+    first, year_before, aarhus, why = (a.result for a in answers)
+    named_year = int(first.extreme.period[:4])
+    assert year_before.query.moved_most and year_before.extreme.period.startswith(str(named_year - 1))
+    assert f"i perioden fra januar {named_year - 1} til december {named_year - 1}" in answers[1].text
+    assert aarhus.query.moved_most and aarhus.area.code == "751"
+    assert aarhus.extreme.period.startswith(str(named_year - 1))
+    assert why.query.intent == "why" and why.area.code == "751"
+    assert (why.change.against.period, why.observation.period) == (aarhus.extreme_from.period, aarhus.extreme.period)
+
+
+@pytest.mark.parametrize("year", ["2024", "2025"])
+def test_when_a_rate_was_highest_in_a_year_looks_inside_its_months(store, year):
+    # ledighedsprocenten has yearly figures too (Statistikbanken): »… højest i 2024« gave the highest
+    # of all years (2013), and »… højest i 2025« (no yearly figure yet) 2025's average alone.
+    answer = ask(store, f"hvornår var ledighedsprocenten højest i {year}").result
+    months = [o for o in store.series("ledighedsprocent", "151", "", kind="month")
+              if o.value is not None and o.period.startswith(f"{year}-")]
+    assert answer.extreme is not None and answer.extreme.period.startswith(f"{year}-")
+    assert answer.extreme.value == max(o.value for o in months)
+    assert answer.extreme_span == (f"{year}-01", f"{year}-12")
+
+
+def _import_samtaler(db, tmp_path, group: str, months: tuple[tuple[str, str], ...]) -> None:
+    """A file of samtaler for one group (»Ledige«, »I alt«) in the template's columns, imported."""
+    made = run_cli("files", "template", "samtaler", "--out", str(tmp_path / "samtaler.csv"), db=db)
+    assert made.returncode == 0, made.stderr
+    header = (tmp_path / "samtaler.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(";")
+    row = {"Måned": "", "Kommune": "Ballerup", "Antal samtaler": "", "Målgruppe": group, "Eksempeldata": ""}
+    assert set(header) <= set(row)  # (the catalogue's columns, as the template gives them)
+    lines = [";".join(header)] + [";".join({**row, "Måned": month, "Antal samtaler": count}[c] for c in header)
+                                  for month, count in months]
+    (tmp_path / "import.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    loaded = run_cli("refresh", "--file", str(tmp_path / "import.csv"), db=db)
+    assert loaded.returncode == 0, loaded.stderr
+
+
+def test_a_total_of_eksempeldata_names_the_parts_imported_from_a_file(sample_store_copy, tmp_path):
+    # After a file of only the Ledige (no »I alt«), »samtaler september« gave the synthetic total of
+    # september 2025 with »Der er endnu ikke tal for september 2026«, the imported Ledige unsaid.
+    _import_samtaler(sample_store_copy, tmp_path, "Ledige", (("august 2026", "790"), ("september 2026", "812")))
+    with Store(sample_store_copy) as store:
+        total = ask(store, "samtaler september")
+        part = ask(store, "samtaler ledige september")
+        newest = ask(store, "samtaler")
+    assert total.result.observation.source == "eksempeldata" and total.result.sample_data
+    assert [(o.breakdown, o.period, o.value) for o in total.result.imported_parts] == [
+        ("gruppe=Ledige", "2026-09", 812)]
+    assert "Der er endnu ikke et samlet tal for september 2026 – her er september 2025." in total.text
+    assert ("Det samlede tal for samtaler er eksempeldata, men der er indlæst rigtige tal for Ledige "
+            "(september 2026: 812 samtaler, kommunens egne data) – spørg fx »samtaler ledige september 2026«.") \
+        in total.text
+    assert "indlæst rigtige tal for Ledige" in newest.text  # the newest total says it too
+    # the part itself is the kommune's figure, with no word of eksempeldata
+    assert (part.result.observation.period, part.result.observation.value) == ("2026-09", 812)
+    assert not part.result.sample_data and not part.result.imported_parts
+    assert "eksempeldata" not in part.text.lower()
+
+
+def test_a_total_with_no_part_imported_says_nothing_of_imported_parts(store):
+    for question in ("samtaler september", "ledighed", "sygedagpenge"):
+        result = ask(store, question)
+        assert not result.result.imported_parts and "indlæst rigtige tal" not in result.text
+
+
+def test_a_part_of_eksempeldata_names_the_total_imported_from_a_file(sample_store_copy, tmp_path):
+    # The other way round: a file of only »I alt«; »samtaler ledige september« gave the synthetic
+    # part of september 2025 with »Der er endnu ikke tal for september 2026«, the imported total unsaid.
+    _import_samtaler(sample_store_copy, tmp_path, "I alt", (("september 2026", "1700"),))
+    with Store(sample_store_copy) as store:
+        part = ask(store, "samtaler ledige september")
+        total = ask(store, "samtaler september")
+    assert part.result.observation.source == "eksempeldata"
+    assert [(o.breakdown, o.period) for o in part.result.imported_parts] == [("", "2026-09")]
+    assert "Der er endnu ikke tal for Ledige for september 2026 – her er september 2025." in part.text
+    assert ("Tallet for Ledige er eksempeldata, men der er indlæst rigtige tal for samtaler i alt "
+            "(september 2026: 1.700 samtaler, kommunens egne data) – spørg fx »samtaler september 2026«.") in part.text
+    assert (total.result.observation.period, total.result.observation.value) == ("2026-09", 1700)
+    assert not total.result.imported_parts and "eksempeldata" not in total.text.lower()

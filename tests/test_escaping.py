@@ -90,7 +90,13 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
                              # a number asked of a rate: what the rate is of (Answer.rate_whole)
                              "hvor mange er på offentlig forsørgelse",
                              # areas added up, and an area within another (Answer.together_*)
-                             "ledige Ballerup og Herlev tilsammen", "ledige Ballerup og Region Hovedstaden tilsammen")]
+                             "ledige Ballerup og Herlev tilsammen", "ledige Ballerup og Region Hovedstaden tilsammen",
+                             # the biggest rise and where it rose from, beside another area's (Answer.extreme_from)
+                             "hvornår steg ledigheden mest vs landet")]
+        # a total of eksempeldata beside the parts the kommune delivered in a file (Answer.imported_parts)
+        samtaler = reply("samtaler", store, config, NOW.date()).result
+        ledige = store.series_tail("samtaler", samtaler.area.code, "gruppe=Ledige", "month", 1)[0][-1]
+        answers.append(dataclasses.replace(samtaler, imported_parts=(dataclasses.replace(ledige, source="file:x.csv"),)))
         definition = reply("hvad betyder forsørgertryk", store, config, NOW.date()).result
         freshness = reply("hvornår er tallene opdateret", store, config, NOW.date()).result
         ranking = reply("hvilke kommuner har den laveste ledighed", store, config, NOW.date()).result

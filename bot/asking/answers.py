@@ -168,6 +168,7 @@ class Comparison:
     rate: Observation | None = None  # a count's rate in the other area (areas of different size compare on it)
     development: Change | None = None  # its change over a development answer's window
     extreme: Observation | None = None  # its own peak (or low) where the answer gives the own area's
+    extreme_from: Observation | None = None  # of a biggest rise (or fall): the period before `extreme`
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +213,9 @@ class Answer:
     # first and last published periods it is the highest of
     extreme: Observation | None = None
     extreme_span: tuple[str, str] | None = None
+    # »hvornår steg ledigheden mest« (Query.moved_most): the period before `extreme`, the change from
+    # which is the biggest rise (or fall) of the periods looked at
+    extreme_from: Observation | None = None
     # »hvor stor en andel af de ledige er på dagpenge«: the whole the shown part is a share of (its
     # figure's total in the same area and period; None when that has no value) and that figure
     share_whole: Observation | None = None
@@ -249,6 +253,11 @@ class Answer:
     # The newest figure asked of an area whose series stopped long ago (Fanø's langtidsledige in juni
     # 2025): another area (the configured kommune, else hele landet) and its newer period, said.
     newer_elsewhere: tuple[Area, str] | None = None
+    # A total of eksempeldata whose parts the kommune has delivered some of (»samtaler« with only the
+    # Ledige imported): each such part's newest figure that is not eksempeldata, named beside the total
+    # (it gave the synthetic total alone, »endnu ikke tal for september 2026« though Ledige had them);
+    # of a part of eksempeldata, the total's newest figure where that is the kommune's own
+    imported_parts: tuple[Observation, ...] = ()
     extra: dict = field(default_factory=dict)
 
     @property
@@ -265,6 +274,8 @@ class Answer:
             shown += self.ranking.shown
         if self.extreme is not None:
             shown.append(self.extreme)
+        if self.extreme_from is not None:
+            shown.append(self.extreme_from)
         return shown
 
     @property
@@ -951,7 +962,18 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             "quarter" if "quarter" in available and span.length == 12 else None
         if finer is not None:
             kind, development_span = finer, span
+    looked_in = None
+    if query.extreme is not None and not query.extreme_year \
+            and (asked := resolve(query.period, today, None)).period is not None:
+        # »hvornår var ledighedsprocenten højest i 2024«: inside the year's months, also where the
+        # figure has a yearly value too (it gave the highest of all years, or none at all for 2025)
+        span = _period(asked.period)
+        finer = "month" if "month" in available and span.length > 1 else \
+            "quarter" if "quarter" in available and span.length == 12 else None
+        if finer is not None:
+            looked_in = (span, finer)
     series = _series_read(query, store, indicator, area.code, breakdown, kind, today)
+    series_kind = kind  # (`kind` is reused below for a breakdown's kind)
 
     def whole() -> list[Observation]:
         return store.series(indicator.id, area.code, breakdown)
@@ -1061,7 +1083,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
 
     rate_indicator = catalogue.get(indicator.rate) if indicator.rate else None
     rate = value_at(rate_indicator, area.code, current.period) if rate_indicator else None
-    extreme, span = _extreme(query, store, indicator, area.code, breakdown, kind, made)
+    extreme, span, extreme_from = _extreme(query, store, indicator, area.code, breakdown, kind, made, looked_in)
     comparisons = []
     for code in query.compare:
         # (a year made of months compares made values: no series of the other area is needed)
@@ -1077,8 +1099,8 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     if extreme is not None:
         # »hvornår var ledigheden højest vs landet«: hele landet's own peak, not its newest value
         # shown under Ballerup's peak as if of the same month
-        comparisons = [replace(c, extreme=_extreme(query, store, indicator, c.area.code, breakdown, kind, made)[0])
-                       for c in comparisons]
+        comparisons = [replace(c, extreme=found[0], extreme_from=found[2]) for c in comparisons
+                       if (found := _extreme(query, store, indicator, c.area.code, breakdown, kind, made, looked_in))]
     if query.intent == "development" and len(window) > 1:
         # »sammenlign ledigheden i Ballerup og Herlev over de sidste 12 måneder«: Herlev's change
         # over the same months too (its level alone was given)
@@ -1173,27 +1195,53 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         kept_breakdown=bool(missing_breakdown and breakdown) and
         parse_breakdown(breakdown).items() <= parse_breakdown(asked_breakdown).items(),
         movers=tuple(movers[:3]), national_change=national_change, only_area=only_area, newer_elsewhere=newer_elsewhere,
-        extreme=extreme, extreme_span=span,
+        extreme=extreme, extreme_span=span, extreme_from=extreme_from,
         share_indicator=(whole_indicator := catalogue.get(query.share_of) if query.share_of else None),
         share_whole=_published(value_at(whole_indicator, area.code, current.period, ""))
         if whole_indicator else None,
         led_instead=led_instead, held_in=_held_in(store, indicator, areas, default_area) if led_instead else (),
         rate_instead=rate_instead,
+        imported_parts=_imported_parts(store, indicator, area.code, current, series_kind),
         without=tuple(c.area.code for c in comparisons
                       if c.observation is None and not store.breakdowns(indicator.id, c.area.code)),
     )
 
 
+def _imported_parts(store: Store, indicator: Indicator, area: str, shown: Observation, kind: str,
+                    ) -> tuple[Observation, ...]:
+    """Of a total that is eksempeldata, the parts (one key each) whose newest figure is the kommune's
+    own or official: »samtaler« after a file of only the Ledige; of a part that is eksempeldata, the
+    total where that is (a file of only »I alt«). Empty for a figure that is not eksempeldata."""
+    if shown.source != SAMPLE_SOURCE:
+        return ()
+    found = []
+    for part in store.breakdowns(indicator.id, area):
+        if (not part or ";" in part) if not shown.breakdown else part != "":
+            continue
+        end, _ = store.series_tail(indicator.id, area, part, kind, 1)
+        if end and end[-1].value is not None and end[-1].source != SAMPLE_SOURCE:
+            found.append(end[-1])
+    return tuple(found)
+
+
 def _extreme(query: Query, store: Store, indicator: Indicator, area: str, breakdown: str, kind: str,
-             made: Aggregate | None) -> tuple[Observation | None, tuple[str, str] | None]:
+             made: Aggregate | None, looked_in: tuple[Period, str] | None = None,
+             ) -> tuple[Observation | None, tuple[str, str] | None, Observation | None]:
     """»hvornår var ledigheden højest«: the highest (or lowest) published value of the whole series
     (not of the end an answer reads), the newest of equal ones, and the first and last periods
     looked at; of a year or quarter asked (»lavest i 2025«) its own periods; »hvilket år«: the
-    whole years' averages (or sums), as an answer of each year gives them."""
+    whole years' averages (or sums), as an answer of each year gives them. »hvornår steg … mest«
+    (Query.moved_most): the period whose change from the one before is the biggest rise (or fall),
+    and that period before (the third value; None otherwise). `looked_in`: a longer period asked and
+    the finer kind of the series to look inside it."""
     if query.extreme is None:
-        return None, None
-    pool = [o for o in store.series(indicator.id, area, breakdown, kind=kind) if o.value is not None]
-    if made is not None:
+        return None, None, None
+    pool = [o for o in store.series(indicator.id, area, breakdown, kind=looked_in[1] if looked_in else kind)
+            if o.value is not None]
+    before = {str(_period(o.period).shift(1)): o for o in pool}  # each period's predecessor, by period
+    if looked_in is not None:
+        pool = [o for o in pool if _within(o.period, looked_in[0])]
+    elif made is not None:
         inside = set(_parts(_period(made.period), 1 if kind == "month" else 3))
         pool = [o for o in pool if o.period in inside]
     elif query.extreme_year and kind != "year":
@@ -1210,14 +1258,23 @@ def _extreme(query: Query, store: Store, indicator: Indicator, area: str, breakd
                           any(o.provisional for o in found), found[-1].fetched_at)
                       for year, found in years.items() if len(found) == whole and year not in stored}
         pool = sorted([*stored.values(), *made_years.values()], key=lambda o: o.period)
+        before = {str(int(o.period) + 1): o for o in pool}
     if query.extreme_months and made is None and not query.extreme_year and pool:
         # »den højeste i 5 år«: of the newest 5 years' periods (the series' newest period counted in)
         first = _period(pool[-1].period).span_start(query.extreme_months)
         pool = [o for o in pool if _period(o.period) >= first]
-    if not pool:
-        return None, None
     sign = 1 if query.extreme == "high" else -1
-    return max(pool, key=lambda o: (sign * o.value, o.period)), (pool[0].period, pool[-1].period)
+    if query.moved_most:
+        # a change needs the period just before, which may lie before the span (januar 2025's rise
+        # is from december 2024); a gap in the series makes no change
+        pool = [o for o in pool if o.period in before]
+        if not pool:
+            return None, None, None
+        found = max(pool, key=lambda o: (sign * (o.value - before[o.period].value), o.period))
+        return found, (pool[0].period, pool[-1].period), before[found.period]  # (the changes' ends)
+    if not pool:
+        return None, None, None
+    return max(pool, key=lambda o: (sign * o.value, o.period)), (pool[0].period, pool[-1].period), None
 
 
 def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default_area: str,

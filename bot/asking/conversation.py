@@ -104,7 +104,7 @@ class Reply:
                 # »hvornår var det højest?« over the whole series: »og i 2025?« is the peak of 2025, not
                 # of the whole series beside juli 2025 (the newest month carried, shifted a year)
                 return replace(query, period=PeriodRequest(), indicator=result.indicator.id, period_named=False,
-                               newest_shown=False)
+                               newest_shown=False, extreme_period=result.extreme.period)
             if query.intent == "development" and result.development is not None and period \
                     and query.period.period and periods.parse(query.period.period).length > periods.parse(period).length:
                 # »sygedagpenge 2025« → »vis udviklingen« (its quarters) → »og i Albertslund?«: 2025's
@@ -116,7 +116,8 @@ class Reply:
                            # (a ranking too: »og for sygedagpenge?« after »flest ledige« ranks sygedagpenge's
                            # newest quarter; it said »ingen tal for juli 2026«, the month carried over)
                            newest_shown=(query.period.is_latest or query.newest_shown) and period is not None,
-                           unheld=result.missing_breakdown or "")
+                           unheld=result.missing_breakdown or "",
+                           extreme_period=result.extreme.period if result.extreme is not None else "")
         if isinstance(result, Query) and result.indicator is not None:
             return result
         if isinstance(result, Freshness) and result.query.indicator is not None:

@@ -109,6 +109,12 @@ class Query:
     extreme: str | None = None  # »hvornår var ledigheden højest«: "high" or "low" over the whole series
     extreme_year: bool = False  # »hvilket år var …«: of the whole years' averages (or sums)
     extreme_months: int = 0  # »den højeste i 5 år«: the extreme of the newest 60 months only (0: all)
+    # »hvornår steg ledigheden mest«: the extreme is of the change from the period before, not of the
+    # level ("high": the biggest rise, "low": the biggest fall); it gave the peak level
+    moved_most: bool = False
+    # (a conversation's context) the period an extreme answer named (»steg mest i januar 2025«): »og
+    # året før?« asks the year before it, »hvorfor?« about that period
+    extreme_period: str = ""
     compare_own: bool = False  # »har Herlev lavere ledighed end os«: the configured kommune compared
     verdict: bool = False  # »er vi bedre end landet«: which of the areas compared does better, said
     # »er ledigheden under 3 pct«: (">", "<", ">=" or "<=", the level) to answer yes or no against
@@ -254,6 +260,11 @@ class Vocabulary:
     verdict: frozenset[str] = frozenset()  # "bedre", "dårligere": which area does better
     judgement: frozenset[str] = frozenset()  # "godt" in »er det godt?«: better or worse than hele landet
     moved: frozenset[str] = frozenset()  # "steg", "faldt": with one month named, the change in it
+    # »steg«, »stigning« / »faldt«, »fald«: with a superlative (»hvornår steg ledigheden mest«) the
+    # biggest rise (or fall) from one period to the next (Query.moved_most)
+    moved_up: frozenset[str] = frozenset()
+    moved_down: frozenset[str] = frozenset()
+    where_asked: dict[str, bool] = field(default_factory=dict)  # »hvor er …«: a question of where (a phrase table)
     verdict_best: frozenset[str] = frozenset()  # "bedst": after a comparison, which of its areas does better
     new_words: frozenset[str] = frozenset()  # "nye": newcomers, which only `new_figures` count
     new_figures: frozenset[str] = frozenset()
@@ -364,6 +375,9 @@ class Vocabulary:
             judgement=frozenset(fold(w) for w in data.get("judgement", [])),
             verdict_best=frozenset(fold(w) for w in data.get("verdict_best", [])),
             moved=frozenset(fold(w) for w in data.get("moved", [])),
+            moved_up=frozenset(fold(w) for w in data.get("moved_up", [])),
+            moved_down=frozenset(fold(w) for w in data.get("moved_down", [])),
+            where_asked={fold(w): True for w in data.get("where_asked", [])},
             new_words=frozenset(fold(w) for w in data.get("new_words", [])),
             new_figures=frozenset(data.get("new_figures", [])),
             value_figure_words={key: frozenset(map(fold, words))
@@ -767,6 +781,10 @@ class _Reading:
     window: int = 0  # »højeste i 5 år«: with a superlative, the own series' newest months (Query.extreme_months)
     window_words: str = ""  # the words that said it (»5 år«)
     count_asked: bool = False  # »hvor mange kommuner …«: a number of them asked (Query.count_before_own)
+    moved_most: bool = False  # »hvornår steg … mest«, »største fald i …«: Query.moved_most
+    # »de sidste 3 år« read the change intent, no word of the question did: beside »udvikling« the
+    # development over the span is asked (`_intent`)
+    recent_change: bool = False
 
 
 def _after_since(tokens: list[str], i: int, vocab: Vocabulary, words: frozenset[str] | None = None) -> bool:
@@ -952,6 +970,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if request is not None and request.relative == "recent_months":
             if r.base is None:
                 r.base = replace(request, relative="months_ago")
+                r.recent_change = "change" not in r.intents  # (Vocabulary.intents read none: the span's own)
                 r.intents.add("change")
                 r.span = True
             i += used
@@ -1399,10 +1418,11 @@ def _intent(r: _Reading, has_indicator: bool) -> str:
         return "value"
     if "why" in intents:
         return "why"
-    if "development" in intents and "change" not in intents and r.base is not None and r.span \
-            and r.period.is_latest and not r.base_compared and not r.moved_word:
+    if "development" in intents and ("change" not in intents or r.recent_change) and r.base is not None \
+            and r.span and r.period.is_latest and not r.base_compared and not r.moved_word:
         # »udvikling i ledigheden siden 2022«: the development from 2022 on, its low and high, as
-        # »udvikling i ledigheden« gives it of the last year (it gave the change between two ends)
+        # »udvikling i ledigheden« gives it of the last year (it gave the change between two ends);
+        # »udvikling i ledigheden de sidste 3 år« the same over those years (it gave the two ends)
         return "development"
     if "change" in intents or r.base is not None:  # "ledige siden 2019-01" asks for the change
         return "change"
@@ -1641,6 +1661,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
             and _phrase(tokens, 0, vocab.place_followup)[1] == len(tokens):
         r.order = "place"  # »hvilke kommuner har lavest ledighed« … »hvor er vi?«: our place in that list
         r.place_asked = True
+    _moved_most(tokens, r, vocab)
     if r.order in EXTREMES and not r.window and r.span and r.base is not None and r.period.is_latest \
             and r.base.relative == "months_ago" and r.area_kind is None and not (r.compare or r.moved_word):
         # »hvornår var ledigheden højest i de sidste 2 år«: the own series over them, as »i 2 år« (it
@@ -1761,6 +1782,33 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     status = _target_status(tokens, vocab) if intent == "target" and r.indicator is None else ""
     query = _query(text, intent, r, still_unknown, vocab, assumed=assumed, status=status)
     return replace(query, when_met=True) if intent == "target" and asked_when and isinstance(query, Query) else query
+
+
+def _moved_most(tokens: list[str], r: _Reading, vocab: Vocabulary) -> None:
+    """»hvornår steg ledigheden mest«, »største stigning i ledigheden«, »hvornår faldt antallet af ledige
+    mest«: the own series' biggest rise (or fall) from one period to the next. It gave the peak level
+    (»højest i marts 2026«), a fall too, and »største stigning« was declined as a ranking of kommuner.
+    Said of »ledigheden« the rate moved (pct.-point), of »ledige« the count, as »ledigheden
+    sæsonkorrigeret« is the rate."""
+    up, down = not vocab.moved_up.isdisjoint(tokens), not vocab.moved_down.isdisjoint(tokens)
+    if r.order in ("low", "fewest") and (up or down) and r.area_kind is None and r.indicator is not None:
+        # »hvornår steg ledigheden mindst«: no smallest rise is made; the low that is answered says
+        # the word it did not use (it gave »lavest i juli 2022« unsaid)
+        r.unused.extend(t for t in tokens if t in vocab.moved_up or t in vocab.moved_down)
+        return
+    if r.order not in ("high", "most") or up == down or r.area_kind is not None or r.areas[1:] \
+            or _phrase(tokens, 0, vocab.where_asked)[0] \
+            or r.indicator is None or r.base_compared or r.threshold is not None:
+        return
+    r.extreme, r.order, r.moved_most = ("high" if up else "low"), None, True
+    r.intents.discard("change")
+    r.intents.add("development")
+    r.extreme_year = any(_phrase(tokens, i, vocab.when_year)[0] for i in range(len(tokens)))
+    if r.span and r.base is not None and r.base.relative == "months_ago" and r.period.is_latest:
+        # »hvornår steg ledigheden mest de sidste 2 år«: over those years' months, as »højest i 2 år«
+        r.window, r.base, r.span = r.base.months, None, False
+    if r.indicator_words in vocab.adjusted_rate and r.indicator in vocab.rates and not r.breakdown:
+        r.indicator = vocab.rates[r.indicator]
 
 
 def _target_status(tokens: list[str], vocab: Vocabulary) -> str:
@@ -1997,6 +2045,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         no_rate=tuple(_as_typed(w, typed) for w in (r.rate_word,) if r.wants_rate and w and w in r.unused
                       and indicator not in vocab.percentages and intent != "definition"),
         mean=mean, count_gap=r.count_gap, together=together, only_parts=only_parts, extreme=r.extreme,
+        moved_most=r.moved_most,
         extreme_year=r.extreme_year, extreme_months=r.window if r.extreme else 0, compare_own=r.compare_own, threshold=r.threshold, finer=r.finer,
         of_population=r.of_population and indicator in vocab.percentages,
         of_whole=r.of_whole if indicator in vocab.percentages else "",
@@ -2085,6 +2134,7 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
     """A follow-up: what it names replaces that part of the previous question; the rest stays."""
     named_indicator = r.indicator is not None
     named_area = bool(r.areas)
+    named_period = not r.period.is_latest or r.latest_named
     previous = context.ranked_from or context.indicator
     # (»ledighedsprocent« … »hvordan ligger vi i forhold til landet?« listed the 98 kommuner in
     # order with hele landet under them, as it did before a question alone)
@@ -2135,6 +2185,15 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         # fleksjob's newest month, not 2. kvt. 2026's average beside a target line about July.
         # Carried on, the period is still the newest shown (»sygedagpenge« … »hvorfor?« … »og fleksjob?«).
         r.period, r.newest_shown = context.period, context.newest_shown
+    if context.extreme_period and not named_indicator and r.period.relative == "year_before":
+        # »hvornår steg ledigheden mest« (januar 2025) … »og året før?«: the year before the one
+        # named, 2024 (it repeated the whole series' answer beside juli 2025)
+        r.period = PeriodRequest(period=str(int(context.extreme_period[:4]) - 1))
+    elif context.extreme_period and "why" in r.intents and not named_period and r.base is None:
+        # »hvorfor?« after »steg mest i januar 2025«: what moved into januar 2025 (it gave juli 2026
+        # against a year before); after »højest i marts 2026«, marts 2026 against a year before
+        r.period = PeriodRequest(period=context.extreme_period)
+        r.base = PeriodRequest(relative="period_before") if context.moved_most else None
     r.period = _shifted(r.period, context, whole_year=r.whole_year)
     # »og i 2024?«, »og i Aarhus?« after »gennemsnit samtaler 2025«: still the average asked
     r.aggregate = r.aggregate or context.mean
@@ -2180,7 +2239,8 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
             # ikke i tallene« with the parts' changes for juli 2025)
             intent = "value"
         if intent == "development" and context.extreme:  # »og i Ballerup?« after »hvornår … højest«
-            r.extreme, r.extreme_year = context.extreme, context.extreme_year
+            r.extreme, r.extreme_year, r.moved_most = context.extreme, context.extreme_year, context.moved_most
+            r.window = r.window or context.extreme_months
     if _ranks_a_change(intent, r, vocab):
         return NotUnderstood(text=text, reason="ranking_change")
     if intent == "ranking":
