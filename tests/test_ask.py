@@ -2537,6 +2537,19 @@ def test_follow_ups_of_when_it_rose_most_stay_on_the_biggest_rise(store):
     assert (why.change.against.period, why.observation.period) == (aarhus.extreme_from.period, aarhus.extreme.period)
 
 
+@pytest.mark.parametrize(("first", "then", "rise"), [
+    ("ledige", "hvornår steg det mest?", True), ("sygedagpenge", "hvornår faldt de mest?", False)])
+def test_when_it_rose_most_asked_of_the_figure_before_is_the_biggest_change(store, first, then, rise):
+    # »ledige« … »hvornår steg det mest?« gave the peak level (»højest i marts 2026«): the figure
+    # came from the question before, and the biggest rise was read only of a figure named
+    context = ask(store, first).result.query
+    answer = ask(store, then, context=context).result
+    steps = _steps(store, answer.indicator.id, kind="quarter" if first == "sygedagpenge" else "month")
+    period, _, before = max(steps, key=lambda s: (s[1] * (1 if rise else -1), s[0]))
+    assert answer.query.moved_most and answer.indicator.id == context.indicator
+    assert (answer.extreme.period, answer.extreme_from.period) == (period, before)
+
+
 @pytest.mark.parametrize("year", ["2024", "2025"])
 def test_when_a_rate_was_highest_in_a_year_looks_inside_its_months(store, year):
     # ledighedsprocenten has yearly figures too (Statistikbanken): »… højest i 2024« gave the highest

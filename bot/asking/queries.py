@@ -1661,7 +1661,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
             and _phrase(tokens, 0, vocab.place_followup)[1] == len(tokens):
         r.order = "place"  # »hvilke kommuner har lavest ledighed« … »hvor er vi?«: our place in that list
         r.place_asked = True
-    _moved_most(tokens, r, vocab)
+    _moved_most(tokens, r, vocab, followed=context is not None and context.indicator is not None)
     if r.order in EXTREMES and not r.window and r.span and r.base is not None and r.period.is_latest \
             and r.base.relative == "months_ago" and r.area_kind is None and not (r.compare or r.moved_word):
         # »hvornår var ledigheden højest i de sidste 2 år«: the own series over them, as »i 2 år« (it
@@ -1784,21 +1784,23 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     return replace(query, when_met=True) if intent == "target" and asked_when and isinstance(query, Query) else query
 
 
-def _moved_most(tokens: list[str], r: _Reading, vocab: Vocabulary) -> None:
+def _moved_most(tokens: list[str], r: _Reading, vocab: Vocabulary, followed: bool = False) -> None:
     """»hvornår steg ledigheden mest«, »største stigning i ledigheden«, »hvornår faldt antallet af ledige
     mest«: the own series' biggest rise (or fall) from one period to the next. It gave the peak level
     (»højest i marts 2026«), a fall too, and »største stigning« was declined as a ranking of kommuner.
     Said of »ledigheden« the rate moved (pct.-point), of »ledige« the count, as »ledigheden
-    sæsonkorrigeret« is the rate."""
+    sæsonkorrigeret« is the rate. `followed`: a follow-up, whose figure may be the question before's
+    (»hvornår steg det mest?« gave the peak level)."""
     up, down = not vocab.moved_up.isdisjoint(tokens), not vocab.moved_down.isdisjoint(tokens)
-    if r.order in ("low", "fewest") and (up or down) and r.area_kind is None and r.indicator is not None:
+    named = r.indicator is not None or followed
+    if r.order in ("low", "fewest") and (up or down) and r.area_kind is None and named:
         # »hvornår steg ledigheden mindst«: no smallest rise is made; the low that is answered says
         # the word it did not use (it gave »lavest i juli 2022« unsaid)
         r.unused.extend(t for t in tokens if t in vocab.moved_up or t in vocab.moved_down)
         return
     if r.order not in ("high", "most") or up == down or r.area_kind is not None or r.areas[1:] \
             or _phrase(tokens, 0, vocab.where_asked)[0] \
-            or r.indicator is None or r.base_compared or r.threshold is not None:
+            or not named or r.base_compared or r.threshold is not None:
         return
     r.extreme, r.order, r.moved_most = ("high" if up else "low"), None, True
     r.intents.discard("change")
