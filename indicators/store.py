@@ -226,26 +226,30 @@ def cross_section_values_sql(kind: str, areas: int) -> str:
             f"AND area IN ({_marks(areas)}) ORDER BY area, period")
 
 
-def cross_section_totals_sql(kind: str, areas: int, one_year: bool = False) -> str:
-    """A ranking's read of a year made of months, summed in SQL: per area of `areas` how many
-    published values of one kind from one period to another it has, their sum and how many are
-    eksempeldata, with the row of the last period (value, unit, source, provisional flag, fetch
-    time; NULLs where the area has none). 98 rows instead of 1,200 values through Python. Each
-    area's rows are visited in the series key's period order (the GROUP BY follows the key,
-    no sorter), so the sum adds them in the order Python's `sum()` over `cross_section_values`
-    adds them (see `SQL_SUMS_AS_PYTHON`). The last period's row is one seek per area after the
-    sums: a bare column of `max(period)` copied every row's columns, a sixth of the read.
-    Parameters: indicator, breakdown, first, last, then the areas; the rows are in no set order.
-    `one_year`: the first and last period are of one year, so no other kind's spelling sorts
-    between them ('2025' < '2025-01' … '2025-12' < '2025-Q1') and the range needs no test of each
-    period's kind."""
-    return ("SELECT t.area, t.n, t.total, t.sample, o.value, o.unit, o.source, o.provisional, o.fetched_at "
-            f"FROM (SELECT area, count(*) AS n, sum(value) AS total, total(source = '{SAMPLE_SOURCE}') AS sample "
-            "FROM observations WHERE indicator = ?1 AND breakdown = ?2 AND value IS NOT NULL "
-            "AND period >= ?3 AND period <= ?4 "
-            + ("" if one_year else f"AND {_PERIOD_KIND_SQL[kind]} ")
-            + f"AND area IN ({_marks(areas)}) GROUP BY area) AS t "
-            "LEFT JOIN observations AS o ON o.indicator = ?1 AND o.area = t.area AND o.period = ?4 AND o.breakdown = ?2")
+def complete_totals_sql(kind: str, areas: int, one_year: bool = False) -> str:
+    """A ranking's read of a year made of months, summed in SQL: per area of `areas` the sum of its
+    published values of one kind from one period to another when it has as many as asked (NULL
+    otherwise), whether any of them is eksempeldata, and the row of the last period (unit, source,
+    provisional flag, fetch time; NULLs where the area has none). 98 rows instead of 1,200 values
+    through Python. Each area's sum is one range of the series key, walked in period order, so it
+    adds them as Python's `sum()` over `cross_section_values` does (see `SQL_SUMS_AS_PYTHON`); a
+    correlated sum per area, not a GROUP BY over every area's rows, which compared each row's area
+    with the one before and counted the eksempeldata row by row: a third more work per row (the
+    year ranking's read was half of its answer). Whether one is eksempeldata is a seek in the partial
+    index of eksempeldata rows (named: SQLite would test each row's source in the table instead); of
+    an area with every value, each row in the range is a published value.
+    Parameters: indicator, breakdown, first, last, how many values make it whole, then the areas;
+    the rows are in the areas' order. `one_year`: the first and last period are of one year, so no
+    other kind's spelling sorts between them ('2025' < '2025-01' … '2025-12' < '2025-Q1') and the
+    range needs no test of each period's kind."""
+    in_range = ("indicator = ?1 AND area = a.column1 AND breakdown = ?2 AND period >= ?3 AND period <= ?4"
+                + ("" if one_year else f" AND {_PERIOD_KIND_SQL[kind]}"))
+    listed = ", ".join(f"(?{number})" for number in range(6, areas + 6))
+    return (f"SELECT a.column1, (SELECT CASE WHEN count(value) = ?5 THEN sum(value) END FROM observations "
+            f"WHERE {in_range}), EXISTS (SELECT 1 FROM observations INDEXED BY idx_observations_sample WHERE {in_range} "
+            f"AND source = '{SAMPLE_SOURCE}'), o.unit, o.source, o.provisional, o.fetched_at "
+            f"FROM (VALUES {listed}) AS a LEFT JOIN observations AS o ON o.indicator = ?1 AND o.area = a.column1 "
+            "AND o.period = ?4 AND o.breakdown = ?2 AND o.value IS NOT NULL")
 
 
 def last_periods_sql(kind: str) -> str:
@@ -1444,34 +1448,34 @@ class Store:
         return list(self._cached(("cross_section_values", indicator, first, last, kind, wanted, breakdown),
                                  lambda: tuple(self.db.conn.execute(sql, (indicator, breakdown, first, last, *wanted)))))
 
-    def cross_section_totals(self, indicator: str, first: str, last: str, kind: str, areas: Iterable[str],
-                             breakdown: str = "", sums_in_sql: bool = SQL_SUMS_AS_PYTHON,
-                             ) -> list[tuple[str, int, float, bool, tuple | None]]:
-        """(area, count, sum, any eksempeldata, `last`'s row) of the published values of every period
-        of `kind` from `first` to `last` across `areas`, in area order: `cross_section_values` added
-        up per area, in period order as Python's `sum()` adds them, without its 1,200 rows
-        (`sums_in_sql` false: with them, Python adding). `last`'s row is its stored (unit, source,
-        provisional, fetched_at), None where the area has no published value for `last` (an area
-        with every period has one): the caller makes the one observation it needs of it."""
+    def complete_totals(self, indicator: str, first: str, last: str, kind: str, count: int, areas: Iterable[str],
+                        breakdown: str = "", sums_in_sql: bool = SQL_SUMS_AS_PYTHON,
+                        ) -> list[tuple[str, float, bool, tuple]]:
+        """(area, sum, any eksempeldata, `last`'s row) of each of `areas` that has `count` published
+        values of `kind` from `first` to `last` (every period of a year, say), in area order: what
+        `cross_section_values` holds of those areas, added up per area in period order as Python's
+        `sum()` adds them, without its 1,200 rows (`sums_in_sql` false: with them, Python adding).
+        `last`'s row is its stored (unit, source, provisional, fetched_at): the caller makes the one
+        observation it needs of it. An area lacking a value is left out."""
         wanted = tuple(areas)
         if not wanted:
             return []
 
-        def read() -> tuple[tuple[str, int, float, bool, tuple | None], ...]:
+        def read() -> tuple[tuple[str, float, bool, tuple], ...]:
             one_year = first[:4] == last[:4] and len(first) == len(last) == 7
-            rows = self.db.conn.execute(cross_section_totals_sql(kind, len(wanted), one_year),
-                                        (indicator, breakdown, first, last, *wanted)).fetchall()
-            rows.sort(key=itemgetter(0))  # the join promises no order: area order, as the sums below are
+            rows = [r for r in self.db.conn.execute(complete_totals_sql(kind, len(wanted), one_year),
+                                                    (indicator, breakdown, first, last, count, *wanted))
+                    if r[1] is not None]
+            rows.sort(key=itemgetter(0))  # in area order, as `cross_section_values` reads them
             if sums_in_sql:
-                sums = [r[2] for r in rows]
-            else:  # SQLite and Python add differently here: Python adds the values, as before
-                values = self.cross_section_values(indicator, first, last, kind, wanted, breakdown)
-                sums = [sum(v for _, _, v, _ in part) for _, part in groupby(values, key=itemgetter(0))]
-            return tuple((r[0], r[1], total, r[3] > 0, None if r[4] is None else r[5:])
-                         for r, total in zip(rows, sums, strict=True))
+                return tuple((r[0], r[1], r[2] > 0, r[3:]) for r in rows)
+            # SQLite and Python add differently here: Python adds the values, as before
+            values = self.cross_section_values(indicator, first, last, kind, [r[0] for r in rows], breakdown)
+            sums = [sum(v for _, _, v, _ in part) for _, part in groupby(values, key=itemgetter(0))]
+            return tuple((r[0], total, r[2] > 0, r[3:]) for r, total in zip(rows, sums, strict=True))
 
-        return list(self._cached(("cross_section_totals", indicator, first, last, kind, wanted, breakdown, sums_in_sql),
-                                 read))
+        return list(self._cached(("complete_totals", indicator, first, last, kind, count, wanted, breakdown,
+                                  sums_in_sql), read))
 
     def last_periods(self, indicator: str, area: str, breakdown: str, kind: str, count: int) -> list[str]:
         """The newest `count` periods of one kind of a series, newest first (rows with or without

@@ -41,8 +41,8 @@ HOT: list[tuple[str, str, list]] = [
     *[(f"ranking of a longer period made of {kind}s (values only)", store_sql.cross_section_values_sql(kind, len(KOMMUNER)),
        ["ledighedsprocent", "", "2025-01", "2025-12", *KOMMUNER]) for kind in ("month", "quarter")],
     *[(f"ranking of a longer period made of {kind}s (totals per area)",
-       store_sql.cross_section_totals_sql(kind, len(KOMMUNER), one_year),
-       ["ledighedsprocent", "", "2025-01", "2025-12", *KOMMUNER]) for kind in ("month", "quarter")
+       store_sql.complete_totals_sql(kind, len(KOMMUNER), one_year),
+       ["ledighedsprocent", "", "2025-01", "2025-12", 12, *KOMMUNER]) for kind in ("month", "quarter")
       for one_year in (False, True)],
     *[(f"a series' newest {kind}s (a ranking's first guess)", store_sql.last_periods_sql(kind),
        ["ledige", "151", "", 3]) for kind in KINDS],
@@ -124,12 +124,12 @@ def test_a_rankings_period_bound_reads_the_index_alone(sample_store_path, kind):
 @pytest.mark.parametrize("one_year", [False, True])
 @pytest.mark.parametrize("kind", ["month", "quarter"])
 def test_a_longer_periods_totals_follow_the_index_with_no_sorter(sample_store_path, kind, one_year):
-    # The totals add each area's values in period order only if the GROUP BY walks the index:
+    # The totals add each area's values in period order only if each sum walks the index:
     # a temporary B-tree would sort the rows and the sums could differ in their last bit.
     conn = sqlite3.connect(f"{sample_store_path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        steps = plan(conn, store_sql.cross_section_totals_sql(kind, len(KOMMUNER), one_year),
-                     ["ledighedsprocent", "", "2025-01", "2025-12", *KOMMUNER])
+        steps = plan(conn, store_sql.complete_totals_sql(kind, len(KOMMUNER), one_year),
+                     ["ledighedsprocent", "", "2025-01", "2025-12", 12, *KOMMUNER])
     finally:
         conn.close()
     assert not any("TEMP B-TREE" in step for step in steps), steps

@@ -1370,11 +1370,11 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
 
         def made_of(wanted: Period) -> tuple[Aggregate, list]:
             parts = _parts(wanted, length)
-            # Per kommune: how many parts have a value, their sum (added in period order, as the months
-            # were added before), whether one is eksempeldata and the last part's row; 98 rows, not 12 × 98.
+            # Per kommune with every part: their sum (added in period order, as the months were added
+            # before), whether one is eksempeldata and the last part's row; 98 rows, not 12 × 98.
             # parts are every period of their kind from the first to the last
-            totals = store.cross_section_totals(indicator.id, parts[0], parts[-1], part_kind, codes, breakdown)
-            complete = [row for row in totals if row[1] == len(parts)]
+            complete = store.complete_totals(indicator.id, parts[0], parts[-1], part_kind, len(parts), codes,
+                                             breakdown)
             if complete:
                 missing: tuple[str, ...] = ()  # a kommune with every part: no part lacks a value
             else:  # which parts no kommune has: read them (rare)
@@ -1399,9 +1399,9 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
             # made once, here, not first as the store's and again with the made value)
             summed = indicator.aggregate == "sum"
             values.update(zip((row[0] for row in complete), observations_of_rows(
-                (indicator.id, area, period, breakdown, total if summed else total / count, unit,
+                (indicator.id, area, period, breakdown, total if summed else total / made.count, unit,
                  SAMPLE_SOURCE if sample else source, provisional, fetched_at)
-                for area, count, total, sample, (unit, source, provisional, fetched_at) in complete), strict=True))
+                for area, total, sample, (unit, source, provisional, fetched_at) in complete), strict=True))
     if period and not values and request.period is not None and made is None:
         fell_back = True
         coverage = coverage or counted()
