@@ -908,6 +908,24 @@ class Store:
         with self.translated(), self.db.atomic():
             yield
 
+    @contextmanager
+    def synced_once(self) -> Iterator[None]:
+        """Commits inside do not wait for the disk (WAL with `synchronous = NORMAL`); the first commit
+        after it (FULL again) makes them all durable with its one fsync. Each commit stays all or
+        nothing and survives a crash of the process; only a power cut before that commit can lose
+        them, which for a refresh's tables is the run interrupted a moment earlier (nothing of a
+        table half kept). A refresh commits a table at a time (a few dozen fsyncs of a millisecond
+        or more on the server's disk) and records its run after them."""
+        before = self.db.conn.execute("PRAGMA synchronous").fetchone()[0]
+        if before <= 1:  # already NORMAL or OFF: nothing to save
+            yield
+            return
+        self.db.conn.execute("PRAGMA synchronous = NORMAL")
+        try:
+            yield
+        finally:
+            self.db.conn.execute(f"PRAGMA synchronous = {int(before)}")
+
     def quick_check(self) -> None:
         """Run SQLite's `PRAGMA quick_check`; raise StoreCorrupt, saying what to do, if the file is damaged."""
         try:
