@@ -129,3 +129,35 @@ def test_refresh_and_status_name_the_failed_table_and_exit_1(tmp_path):
 
     source_line = next(line for line in status.stdout.splitlines() if line.split()[:1] == ["jobindsats"])
     assert messages()["status_state_fresh"] in source_line and messages()["status_state_stale"] not in status.stdout
+
+
+def test_the_tables_commit_without_waiting_for_the_disk_and_the_runs_record_syncs_them(tmp_path):
+    # A commit per table, each with its fsync (and a checkpoint after each once the WAL had grown),
+    # was a tenth of a full refresh. The tables commit in WAL with synchronous NORMAL and no
+    # automatic checkpoint (each still all or nothing, kept across a crash of the process); the
+    # run's record commits with FULL again, and its one fsync makes them all durable.
+    statements: list[str] = []
+    with ReplayServer() as server, Store(tmp_path / "store.db", create=True) as store:
+        store.db.conn.set_trace_callback(statements.append)
+        result = refresh_source(store, jobindsats_connector(server),
+                                wanted_from(CATALOGUE, "jobindsats", ["ledige", "langtidsledige"]),
+                                catalogue=CATALOGUE, areas=AREAS, now=NOW)
+        store.db.conn.set_trace_callback(None)
+        assert result.ok, result.error
+        assert store.db.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL, as it was
+        assert store.db.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    mode, written, commits = 2, [], []
+    for sql in statements:
+        if sql.upper().startswith("PRAGMA SYNCHRONOUS ="):
+            mode = {"NORMAL": 1, "FULL": 2}.get(sql.split("=")[1].strip().upper()) or int(sql.split("=")[1])
+        elif sql.upper() == "BEGIN":
+            written = []
+        elif sql.upper() == "COMMIT":
+            commits.append((mode, written))
+        else:
+            written.append(sql)
+    tables = [m for m, sqls in commits if any(s.startswith("INSERT INTO observations") for s in sqls)
+              and any(s.startswith("INSERT INTO refresh_tables") for s in sqls)]
+    records = [m for m, sqls in commits if any(s.startswith("UPDATE refresh_runs SET status = 'ok'") for s in sqls)]
+    assert len(tables) == 3 and set(tables) == {1}  # NORMAL: y25i01, y25i03, y25i09
+    assert records == [2]  # FULL
