@@ -202,8 +202,10 @@ class Service:
             (f"refresh {source}", lambda moment, source=source: self.refresh(source, moment))
             for source in self.refreshers
             if last_ok.get(source) is None or clock.local(last_ok[source]) < now - REFRESH_EVERY]
-        steps += [("alerts", self.evaluate), ("summary", self.summary), ("factsheet", self.factsheet),
-                  ("staleness", self.staleness)]
+        # The inbox too: a file dropped while the service was down is imported now, before the
+        # evaluation, not at the next scheduled import (the same job: rejects moved with a reason).
+        steps += [("inbox", self.import_inbox), ("alerts", self.evaluate), ("summary", self.summary),
+                  ("factsheet", self.factsheet), ("staleness", self.staleness)]
         done = []
         for name, step in steps:
             if self.stop.is_set():
