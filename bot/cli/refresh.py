@@ -31,6 +31,7 @@ from bot.rendering.terminal import messages, say
 from bot.settings import Settings
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.connectors import RetryPolicy, wanted_from
+from indicators.derived import complete_owed
 from indicators.refresh import RunResult, refresh_file, refresh_source, source_status
 from indicators.store import Store
 from indicators.wording import wording
@@ -129,6 +130,9 @@ def cmd_refresh(args, settings: Settings, config: Config, *, policy: RetryPolicy
         store.quick_check()  # never write into a damaged store
         if created:
             say("refresh_created", out=sys.stderr, path=settings.db_path)
+        # First the derived values a refresh stopped before (a crash, a kill) left owed.
+        if (owed := complete_owed(store, catalogue, now=clock.stamp(now()))) is not None:
+            say("refresh_owed_done", out=sys.stderr, count=formats.number(owed.written))
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         # The bar is for people at a terminal; in a log or a pipe it would only add blank lines.
         with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
