@@ -331,7 +331,7 @@ def test_the_start_up_does_the_derived_work_a_stopped_refresh_left_owed(tmp_path
             return refresh_source(store, jobindsats_connector(server), wanted, catalogue=CATALOGUE,
                                   areas=default_areas(), now=now, after_load=after_load)
 
-        period, _ = _revised_source(server, tmp_path / "stopped.db", run)
+        _revised_source(server, tmp_path / "stopped.db", run)
         _revised_source(server, tmp_path / "whole.db", run)
         with Store(tmp_path / "stopped.db") as stopped, Store(tmp_path / "whole.db") as whole:
             with pytest.raises(_Stopped):
