@@ -36,7 +36,8 @@ def named(indicator: Indicator) -> str:
 
 
 def refuse(message: str, header: str, indicators: Iterable[Indicator]) -> int:
-    """The one-line refusal, then the ids that are valid, on stderr; exit status 1."""
+    """The refusal as one line on stderr (a user error is one line), the ids that are valid on
+    stdout; exit status 1."""
     print(f"faktabot: {message}", file=sys.stderr)
-    show(header, indicators, out=sys.stderr)
+    show(header, indicators)
     return 1
