@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -24,6 +25,7 @@ FREQUENCIES = {"month", "quarter", "year"}
 DIRECTIONS = {"lower", "higher", "neutral"}
 AGGREGATES = {"mean", "sum"}  # how a year or quarter is made of a monthly series: stocks/rates vs flows
 SOURCE_KINDS = {"jobindsats", "statbank", "file", "derived"}
+CLOSE_ENOUGH = 75  # rapidfuzz ratio (0-100) from which a mistyped id is offered as "mente du …?"
 
 
 class CatalogueError(ValueError):
@@ -109,6 +111,23 @@ class Catalogue:
 
     def get(self, indicator_id: str) -> Indicator:
         return self.indicators[indicator_id]
+
+    def named(self, word: str) -> Indicator | None:
+        """The indicator `word` names exactly: its id, its Danish name or an alias (folded)."""
+        if word in self.indicators:
+            return self.indicators[word]
+        folded = fold(word)
+        return next((i for i in self.indicators.values() if folded in i.words), None)
+
+    def closest(self, word: str, among: Iterable[Indicator] | None = None) -> Indicator | None:
+        """The indicator of `among` (default: all) a mistyped id, name or alias most likely means
+        (»afgangsrat«, »ledigee«), or None when none is close: for "mente du …?" on the command line."""
+        from rapidfuzz import fuzz, process  # only for a mistyped id (start-up time)
+
+        spellings = {spelling: indicator for indicator in (self.indicators.values() if among is None else among)
+                     for spelling in (indicator.id, *indicator.words)}
+        match = process.extractOne(fold(word), list(spellings), scorer=fuzz.ratio, score_cutoff=CLOSE_ENOUGH)
+        return spellings[match[0]] if match else None
 
     def origins(self, indicator_id: str) -> tuple[str, ...]:
         """The kinds of source ("file", "jobindsats", "statbank") a derived indicator is computed

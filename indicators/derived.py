@@ -404,6 +404,39 @@ def never_stored(store, catalogue: Catalogue) -> list[str]:
                 store.has_series(t.indicator, t.breakdown) for t in (*f.terms, *f.denominator) if not t.optional)]
 
 
+def formula_inputs(catalogue: Catalogue) -> frozenset[str]:
+    """The indicators some formula reads: only a change to one of them gives the derived step work."""
+    formulas, _ = catalogue_formulas(catalogue)
+    return frozenset(t.indicator for f in formulas for t in (*f.terms, *f.denominator))
+
+
+def owed_by(since: dict[tuple[str, str], str], inputs: frozenset[str]) -> dict[tuple[str, str], str]:
+    """The part of a load's changes (`LoadResult.since`) the derived step owes work for: the pairs
+    whose indicator is in `inputs` (`formula_inputs`). A load records it with its rows
+    (`Store.owe_derived`), so a crash before the derived step commits leaves the work owed."""
+    return {pair: year for pair, year in since.items() if pair[0] in inputs}
+
+
+def with_owed(store, changed: dict[tuple[str, str], str]) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:
+    """`changed` with the store's owed work added (the earlier year where both name a pair), and the
+    owed work as read, for `refresh_derived(settles=…)` to clear when it commits."""
+    owed = store.derived_owed()
+    merged = dict(changed)
+    for pair, year in owed.items():
+        merged[pair] = min(year, merged.get(pair, year))
+    return merged, owed
+
+
+def complete_owed(store, catalogue: Catalogue, *, now: str | None = None) -> DerivedRun | None:
+    """Do the derived work a refresh left owed (it stopped between its loads and its derived step),
+    before anything else reads the values; None when nothing was owed (one small read)."""
+    owed = store.derived_owed()
+    if not owed:
+        return None
+    return refresh_derived(store, catalogue, touched={i for i, _ in owed}, areas={a for _, a in owed}, now=now,
+                           since=owed, settles=owed)
+
+
 def _window(chosen: Sequence[Formula], places: set[str] | None,
             since: dict[tuple[str, str], str] | None) -> dict[str, str] | None:
     """Area -> the first period to recompute there ("" for all of them), from `since` ((indicator,
@@ -432,12 +465,14 @@ def _window(chosen: Sequence[Formula], places: set[str] | None,
 
 def refresh_derived(store, catalogue: Catalogue, *, touched: Iterable[str] | None = None,
                     areas: Iterable[str] | None = None, now: str | None = None,
-                    outputs: Iterable[str] = (), since: dict[tuple[str, str], str] | None = None) -> DerivedRun:
+                    outputs: Iterable[str] = (), since: dict[tuple[str, str], str] | None = None,
+                    settles: dict[tuple[str, str], str] | None = None) -> DerivedRun:
     """Recompute the derived indicators whose inputs are in `touched` (all when None) and store them;
     with `areas`, in those areas only (a formula combines one area's values, so the others' stay right).
     `outputs` names derived indicators to recompute as well (with the formulas they feed). `since`
     (with `areas`): the earliest year each (indicator, area) changed, as `Store.load_rows` says; each
     area is then recomputed from its earliest change on, not over its whole history (`_window`).
+    `settles`: owed work (`Store.derived_owed`) this call does, cleared in its transaction.
 
     Call after a successful refresh or file import (indicators.refresh does) and after loading the
     sample data (`indicators.sampledata.load_into` does). One transaction: all or nothing.
@@ -452,6 +487,7 @@ def refresh_derived(store, catalogue: Catalogue, *, touched: Iterable[str] | Non
         downstream = {f.indicator for f in affected(formulas, wanted)}
         chosen = [f for f in formulas if f in chosen or f.indicator in wanted or f.indicator in downstream]
     if not chosen:
+        store.settle_owed(settles or {})  # owed by an indicator no formula reads any longer
         return DerivedRun(not_computable=tuple(s.indicator for s in skipped))
     # Only the series the formulas read or write, each in its own breakdown: at scale an indicator
     # has many more, and one indicator's breakdowns are no series of another.
@@ -515,6 +551,7 @@ def refresh_derived(store, catalogue: Catalogue, *, touched: Iterable[str] | Non
                                d.observation.breakdown, d.formula, ",".join(d.inputs)) for d in kept], now=now)
         if places is None:  # every area: never_stored need not name these again
             store.record_computed_everywhere([f.indicator for f in chosen], now=now)
+        store.settle_owed(settles or {})
     return DerivedRun(
         computed=len(results), written=loaded.inserted + loaded.updated,
         revised=store.revision_count() - revisions_before, removed=len(stale), kept_other=other,

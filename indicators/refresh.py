@@ -244,7 +244,8 @@ def keep_figures_rows(rows: Iterable[tuple], held: dict) -> tuple[list[tuple], i
 
 def _write(store: Store, run_id: int, source: str, observations: list[Observation], catalogue: Catalogue,
            now: str, started: float, *, mark_provisional: bool, skipped: dict[str, int],
-           row: Callable[[int, Observation], str] | None = None, fix: str = "") -> RunResult:
+           row: Callable[[int, Observation], str] | None = None, fix: str = "",
+           after_load: Callable[[], None] | None = None) -> RunResult:
     rows = rows_of(observations)
     # Every row is checked before anything is written: one bad row refuses the whole answer or file.
     validation.check_rows(rows, catalogue, this_year=int(now[:4]), where=source, source=source, row=row,
@@ -255,7 +256,10 @@ def _write(store: Store, run_id: int, source: str, observations: list[Observatio
     revisions_before = store.revision_count()
     with store.transaction():
         loaded = store.load_rows(kept, now=now, replace_sample=True, stored=held, keep_up=False)
+        store.owe_derived(derived.owed_by(loaded.since, derived.formula_inputs(catalogue)))
         store.finish_run(run_id, status="ok", rows=loaded.rows, inserted=loaded.inserted, updated=loaded.updated)
+    if after_load:
+        after_load()
     # Derived indicators follow their inputs: recomputed where this run changed one.
     computed = _follow(store, catalogue, loaded.since, now)
     return RunResult(
@@ -273,7 +277,9 @@ def _follow(store: Store, catalogue: Catalogue, changed: dict[tuple[str, str], s
     by those indicators, in those areas (a formula combines one area's inputs), from the earliest
     year the run changed there on (`changed`: (indicator, area) -> year, `LoadResult.since`). Values
     a run read again unchanged leave their derived values as they were, so a no-change run computes
-    nothing."""
+    nothing. Work an earlier run left owed (it stopped before its derived step) is done in the same
+    pass, and cleared when it commits."""
+    changed, owed = derived.with_owed(store, changed)
     pairs = set(changed)
     touched = {i for i, _ in pairs}
     # A formula that has stored nothing yet (new in this release, say) is computed in every area,
@@ -281,9 +287,9 @@ def _follow(store: Store, catalogue: Catalogue, changed: dict[tuple[str, str], s
     # computed in the same pass (everywhere: one read of the inputs instead of two).
     new = derived.never_stored(store, catalogue)
     if new:
-        return derived.refresh_derived(store, catalogue, touched=touched, now=now, outputs=new)
+        return derived.refresh_derived(store, catalogue, touched=touched, now=now, outputs=new, settles=owed)
     return derived.refresh_derived(store, catalogue, touched=touched, areas={a for _, a in pairs}, now=now,
-                                   since=changed)
+                                   since=changed, settles=owed)
 
 
 def _fail(store: Store, run_id: int, source: str, error: BaseException, started: float,
@@ -428,25 +434,27 @@ def _summary(observations: Sequence[tuple], kept_values: int) -> dict:
 
 def refresh_source(store: Store, connector: Connector, wanted: Sequence[Wanted], *, catalogue: Catalogue,
                    areas: Areas, now: str, full: bool = False, on_progress: Progress | None = None,
-                   deadline: float | None = RUN_DEADLINE, secrets: Sequence[str] = ()) -> RunResult:
+                   deadline: float | None = RUN_DEADLINE, secrets: Sequence[str] = (),
+                   after_load: Callable[[], None] | None = None) -> RunResult:
     """Fetch every query of one source, then store each table all or nothing in its own transaction.
 
     A table whose fetch, answer or rows fail is recorded as failed and keeps what the store had;
     the others land. A refused token or the run's deadline fails the whole run, storing nothing.
     `deadline`: seconds the whole run may take; every request sent ends by then, too.
     `secrets`: values (tokens) to scrub from the errors the run records, besides what looks like one.
+    `after_load`: called once the loads have committed, before the derived step (tests stop a run there).
     """
     started = time.perf_counter()
     run_id = store.start_run(connector.name, started_at=now)
     progress = on_progress or (lambda done, total, label: None)
     with collector_paused():
         return _run(store, connector, wanted, run_id, catalogue=catalogue, areas=areas, now=now, full=full,
-                    progress=progress, deadline=deadline, secrets=secrets, started=started)
+                    progress=progress, deadline=deadline, secrets=secrets, started=started, after_load=after_load)
 
 
 def _run(store: Store, connector: Connector, wanted: Sequence[Wanted], run_id: int, *, catalogue: Catalogue,
          areas: Areas, now: str, full: bool, progress: Progress, deadline: float | None, secrets: Sequence[str],
-         started: float) -> RunResult:
+         started: float, after_load: Callable[[], None] | None = None) -> RunResult:
     try:
         fetched: dict[str, list[tuple]] = {}  # rows in the store's column order
         failures: dict[str, SourceError] = {}
@@ -495,7 +503,7 @@ def _run(store: Store, connector: Connector, wanted: Sequence[Wanted], run_id: i
                      if table not in failures and state.unchanged}
         prints = {table: state.fingerprint for table, state in tables.items()}
         return _write_tables(store, run_id, connector.name, order, fetched, failures, catalogue, now, started,
-                             secrets=secrets, unchanged=unchanged, prints=prints)
+                             secrets=secrets, unchanged=unchanged, prints=prints, after_load=after_load)
     except SourceError as error:
         return _fail(store, run_id, connector.name, error, started, error.permanent, secrets)
     except StoreError as error:
@@ -508,7 +516,7 @@ def _run(store: Store, connector: Connector, wanted: Sequence[Wanted], run_id: i
 def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetched: dict[str, list[tuple]],
                   failures: dict[str, SourceError], catalogue: Catalogue, now: str, started: float, *,
                   secrets: Sequence[str], unchanged: dict[str, dict] | None = None,
-                  prints: dict[str, str | None] | None = None) -> RunResult:
+                  prints: dict[str, str | None] | None = None, after_load: Callable[[], None] | None = None) -> RunResult:
     """Store each fetched table in its own transaction; record every table's outcome and the run's.
 
     `unchanged`: tables whose answer has the fingerprint kept with their stored rows (-> its
@@ -540,6 +548,7 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
     for name, rows_of_source in groupby(kept, key=_SOURCE_OF):  # runs of one source, as they were fetched
         per_table[table_of[name]].extend(rows_of_source)
     revisions_before = store.revision_count()
+    inputs = derived.formula_inputs(catalogue)
     landed: list[tuple] = []
     outcomes: dict[str, TableOutcome] = {}
     rows = inserted = updated = replaced = 0
@@ -553,6 +562,7 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
                 with store.transaction():
                     # The tables' keys are distinct (settled together), so no load needs another's writes.
                     loaded = store.load_rows(observations, now=now, replace_sample=True, stored=held, keep_up=False)
+                    store.owe_derived(derived.owed_by(loaded.since, inputs))  # done by _follow, or the next run
                     store.record_table(run_id, source, table, status="ok", rows=loaded.rows, inserted=loaded.inserted,
                                        updated=loaded.updated, finished_at=now)
                     # With no provisional value left, the rows now stored are what this answer settles to:
@@ -598,6 +608,8 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
                      error=http.redact(" | ".join(
                          http.redact(getattr(failures[t.table], "stored", None) or t.error or "", secrets)
                          for t in failed), secrets) if failed else None)
+    if after_load:
+        after_load()
     # Derived indicators follow their inputs: recomputed from what landed, where it changed one.
     computed = _follow(store, catalogue, changed, now)
     return RunResult(
@@ -614,7 +626,7 @@ def _write_tables(store: Store, run_id: int, source: str, order: list[str], fetc
 def refresh_file(store: Store, path: Path, *, catalogue: Catalogue, areas: Areas,
                  formats: Sequence[file_import.ImportFormat], now: str, default_area: str | None = None,
                  on_progress: Progress | None = None, limits: file_import.Limits | None = None,
-                 max_bytes: int | None = None) -> RunResult:
+                 max_bytes: int | None = None, after_load: Callable[[], None] | None = None) -> RunResult:
     """Import one file in one transaction; its figures are final, so nothing is marked provisional.
 
     `max_bytes` (default 50 MB) and `limits` bound what the file may hold; one that breaks a limit,
@@ -636,7 +648,7 @@ def refresh_file(store: Store, path: Path, *, catalogue: Catalogue, areas: Areas
         return _write(store, run_id, source, observations, catalogue, now, started,
                       mark_provisional=False, skipped=result.skipped,
                       row=lambda index, obs: wording("row_of_file", line=lines.get(file_import.line_key(obs), "?")),
-                      fix=wording("refresh_fix_file"))
+                      fix=wording("refresh_fix_file"), after_load=after_load)
     except (SourceError, StoreError) as error:
         return _fail(store, run_id, source, error, started)
     except BaseException as error:

@@ -524,6 +524,24 @@ def m002_derived_formulas(db: Database) -> None:
     db.execute("CREATE TABLE derived_formulas (indicator TEXT PRIMARY KEY, computed_at TEXT NOT NULL)")
 
 
+@derived_migrations()
+def m003_derived_owed(db: Database) -> None:
+    # What the derived step still owes (indicators.derived): per input (indicator, area) a load
+    # changed, the earliest year it changed. Written in the load's own transaction and cleared in the
+    # derived step's, so a crash between the two leaves the work owed, not forgotten: the next
+    # refresh or `faktabot run`'s start-up does it. Empty but for that moment.
+    db.execute(
+        """
+        CREATE TABLE derived_owed (
+            indicator TEXT NOT NULL,
+            area TEXT NOT NULL,
+            since TEXT NOT NULL,
+            PRIMARY KEY (indicator, area)
+        )
+        """
+    )
+
+
 # The outcome of each table (or file) of a refresh run, a set of its own like the derived one.
 TABLES_MIGRATION_SET = "faktabot-indicators-tables"
 tables_migrations = Migrations(TABLES_MIGRATION_SET)
@@ -1764,6 +1782,27 @@ class Store:
             self.db.conn.executemany(
                 "INSERT INTO derived_formulas VALUES (?, ?) ON CONFLICT (indicator) DO UPDATE SET "
                 "computed_at = excluded.computed_at", [(indicator, now) for indicator in sorted(set(indicators))])
+
+    def owe_derived(self, since: dict[tuple[str, str], str]) -> None:
+        """Record the derived step's work for a load's changes ((indicator, area) -> earliest year,
+        `LoadResult.since`), in the load's transaction; an earlier year already owed is kept."""
+        if since:
+            with self.db.atomic():
+                self.db.conn.executemany(
+                    "INSERT INTO derived_owed VALUES (?, ?, ?) ON CONFLICT (indicator, area) DO UPDATE SET "
+                    "since = min(since, excluded.since)", [(*pair, year) for pair, year in since.items()])
+
+    def derived_owed(self) -> dict[tuple[str, str], str]:
+        """The derived step's owed work: (indicator, area) -> the earliest year to recompute from."""
+        return {(row[0], row[1]): row[2] for row in self.db.execute("SELECT indicator, area, since FROM derived_owed")}
+
+    def settle_owed(self, owed: dict[tuple[str, str], str]) -> None:
+        """Clear owed work the derived step has done (in its transaction); a row a load made earlier
+        since it was read stays owed."""
+        if owed:
+            with self.db.atomic():
+                self.db.conn.executemany("DELETE FROM derived_owed WHERE indicator = ? AND area = ? AND since = ?",
+                                         [(*pair, year) for pair, year in owed.items()])
 
     def derived_inputs(self, indicator: str, area: str, period: str, breakdown: str = "") -> dict | None:
         """The formula and input sources behind one derived value, or None if no formula made it."""

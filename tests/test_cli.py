@@ -6,6 +6,8 @@ import sqlite3
 
 import pytest
 
+from indicators.catalogue import default_catalogue
+from indicators.inbox import file_indicators
 from tests.conftest import real_value, run_cli
 
 
@@ -178,3 +180,42 @@ def test_a_broken_config_names_the_file_and_the_fix(sample_store_path, tmp_path)
     result = run_cli("ask", "ledighed", db=sample_store_path, config=config)
     assert result.returncode == 1
     assert "ukendt område 'Gotham'" in result.stderr and "faktabot.toml" in result.stderr
+
+
+def test_refresh_indicator_without_an_id_lists_every_id_with_its_danish_name(tmp_path):
+    listed = run_cli("refresh", "--indicator", db=tmp_path / "none.db")
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[0] == "Indikatorer (hent én med `faktabot refresh --indicator ID`):"
+    ids = [line.split()[0] for line in lines[1:]]
+    assert ids == [i.id for i in default_catalogue()]
+    assert any(line.split() == ["afgangsrate", "afgangsraten", "(figur", "7.2)"] for line in lines), lines
+    assert not (tmp_path / "none.db").exists()  # a listing refreshes nothing
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("ledigee", "faktabot: ukendt indikator 'ledigee'; mente du 'ledige'?"),
+    ("afgangsrat", "faktabot: ukendt indikator 'afgangsrat'; mente du 'afgangsrate' (afgangsraten)?"),
+    ("xyz", "faktabot: ukendt indikator 'xyz'"),
+])
+def test_an_unknown_refresh_indicator_suggests_the_closest_id_and_lists_them_all(tmp_path, typed, said):
+    result = run_cli("refresh", "--indicator", typed, db=tmp_path / "none.db")
+    assert result.returncode == 1 and result.stderr.splitlines() == [said]  # a user error is one line
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Indikatorer") and [line.split()[0] for line in lines[1:]] == [
+        i.id for i in default_catalogue()]
+
+
+def test_files_template_suggests_the_closest_file_figure_and_its_help_says_how_to_list_them(tmp_path):
+    typo = run_cli("files", "template", "afgangsrat", db=tmp_path / "none.db", cwd=tmp_path)
+    assert typo.returncode == 1 and not list(tmp_path.iterdir())
+    assert typo.stderr.splitlines() == ["faktabot: 'afgangsrat' er ikke en figur, kommunen leverer som fil; "
+                                        "mente du 'afgangsrate' (afgangsraten)?"]
+    lines = typo.stdout.splitlines()
+    assert lines[0].startswith("Figurer, kommunen leverer som fil")
+    assert [line.split()[0] for line in lines[1:]] == [i.id for i in file_indicators(default_catalogue())]
+    fetched = run_cli("files", "template", "ledighed", db=tmp_path / "none.db", cwd=tmp_path)
+    assert fetched.stderr.splitlines() == ["faktabot: 'ledighed' er ikke en figur, kommunen leverer som fil; "
+                                           "'ledige' hentes med `faktabot refresh`"], fetched.stderr
+    helped = run_cli("files", "template", "--help", db=tmp_path / "none.db")
+    assert "faktabot files template (uden ID)" in " ".join(helped.stdout.split()), helped.stdout

@@ -294,3 +294,28 @@ def test_status_tells_a_slack_post_of_unknown_outcome_to_look_in_the_channel_not
     [line] = [line for line in status.stdout.splitlines() if f"nr. {number}:" in line]
     assert "Message-ID" not in line and f"`faktabot alerts --resend-unknown {number}`" in line
     assert line.endswith("(se først efter i kanalen: nåede den frem første gang, står den der to gange)")
+
+
+def test_log_lines_carry_copenhagen_time_with_its_offset_as_the_schedule_does(tmp_path):
+    from bot.cli.run import configure_logging
+
+    log_file = tmp_path / "faktabot.log"
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        root.handlers[:] = []  # basicConfig adds nothing to a root that has handlers (pytest's own)
+        configure_logging(log_file)
+        handler = root.handlers[-1]
+        # 13:05:03 UTC on 2 December is 14:05:03 in Copenhagen (winter, +01:00); in July +02:00.
+        for moment in ("2026-12-02T13:05:03+00:00", "2026-07-01T10:00:00+00:00"):
+            record = logging.LogRecord("faktabot.service", logging.INFO, __file__, 1, "job inbox: ok", None, None)
+            record.created = datetime.fromisoformat(moment).timestamp()
+            handler.emit(record)
+    finally:
+        for handler in root.handlers:
+            handler.close()
+        root.handlers[:] = before
+    assert log_file.read_text().splitlines() == [
+        "2026-12-02 14:05:03+01:00 INFO faktabot.service: job inbox: ok",
+        "2026-07-01 12:00:00+02:00 INFO faktabot.service: job inbox: ok",
+    ]

@@ -3,10 +3,11 @@ quarter, and a figure held only after the quarter is not called empty."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 
 import pytest
 
-from bot.rendering import render
+from bot.rendering import formats, render
 from bot.reports import factsheet
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
@@ -144,3 +145,36 @@ def test_a_slack_post_of_the_fact_sheet_does_not_claim_an_attachment(sample_stor
 
     letter = email.message_from_bytes(mail.read_bytes(), policy=policy.default).get_body(("plain",)).get_content()
     assert letter.startswith("Kære udvalg") and letter.rstrip().endswith("Venlig hilsen\nFaktabot")
+
+
+def test_a_quarter_not_begun_or_not_over_is_refused_naming_the_quarters_there_can_be(sample_store_path, tmp_path):
+    """`factsheet --quarter 2027-Q2` (in December 2026) wrote a PDF titled 2. kvt. 2027 of older
+    figures; the quarter under way did the same. Both are refused, nothing is written."""
+    today = date.today()
+    current = factsheet.current_quarter(today)
+    latest = factsheet.previous_quarter(today)
+    later = f"{today.year + 1}-Q2"
+    for quarter, reason in ((later, "er ikke begyndt endnu"), (current, "er ikke slut før")):
+        out = tmp_path / f"{quarter}.pdf"
+        result = run_cli("factsheet", "--quarter", quarter, "--out", str(out), db=sample_store_path)
+        assert result.returncode == 1, result.stdout
+        assert not out.exists()
+        line = result.stderr.strip()
+        assert "\n" not in line and "Traceback" not in line
+        assert reason in line and f"til og med {formats.period(latest)} (--quarter {latest})" in line, line
+    # A finished quarter is still made (with its older figures named, as before).
+    out = tmp_path / "latest.pdf"
+    result = run_cli("factsheet", "--quarter", latest, "--out", str(out), db=sample_store_path)
+    assert result.returncode == 0 and out.exists(), result.stderr
+
+
+def test_the_refusal_of_the_quarter_under_way_names_its_last_day():
+    assert factsheet.unfinished("2026-Q4", date(2026, 12, 2)) == "not_over"
+    assert factsheet.unfinished("2027-Q2", date(2026, 12, 2)) == "not_begun"
+    assert factsheet.unfinished("2026-Q3", date(2026, 12, 2)) is None
+    from bot.cli.commands import _unfinished_quarter
+
+    text = _unfinished_quarter("not_over", "2026-Q4", "2026-Q3", "2026-Q2")
+    assert text.startswith("--quarter: 4. kvt. 2026 er ikke slut før 31. december 2026,"), text
+    assert "uden --quarter: 2. kvt. 2026" in text
+    assert "uden --quarter" not in _unfinished_quarter("not_begun", "2027-Q2", "2026-Q3", "2026-Q3")

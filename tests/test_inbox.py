@@ -163,3 +163,35 @@ def test_the_service_job_imports_the_inbox_from_the_setting_and_runs_every_15_mi
     with Store(sample_store_copy) as store:
         assert store.get("samtaler", "151", "2026-05").source == "file:fasit.csv"
     assert DEFAULT_SCHEDULE["inbox"] == "*/15 * * * *" and "inbox" in schedule(config)
+
+
+def test_the_start_up_catch_up_imports_the_inbox_once_rejecting_a_broken_file_as_the_job_does(
+        sample_store_copy, tmp_path, statbank):
+    """A file dropped while the service was down waited for the next scheduled import; the catch-up
+    at start-up now imports it, moves a broken one to rejected/ with its reason, and a second start
+    imports nothing again."""
+    inbox = tmp_path / "indbakke"
+    inbox.mkdir()
+    (inbox / "fasit.csv").write_text(OWN, encoding="utf-8")
+    (inbox / "broken.csv").write_text("Måned;Kommune;Målgruppe;Antal samtaler\nmaj 2026;Ballerup;Ledige;mange\n",
+                                      encoding="utf-8")
+    old = datetime(2026, 1, 1).timestamp()
+    for path in inbox.iterdir():
+        os.utime(path, (old, old))
+    settings = load_settings({"FAKTABOT_DB": str(sample_store_copy), "FAKTABOT_OUTBOX": str(tmp_path / "outbox"),
+                              "FAKTABOT_INBOX": str(inbox), "STATBANK_API_URL": statbank}, dotenv=None)
+    service = build_service(settings, load_config(REPO / "faktabot.toml"))
+    now = datetime(2026, 11, 25, 8, tzinfo=UTC)
+    first = {o.job: o for o in service.catch_up(now)}
+    assert first["inbox"].text.startswith("1 imported, 1 rejected") and not first["inbox"].ok
+    assert (inbox / "imported" / "fasit.csv").exists()
+    assert (inbox / "rejected" / "broken.csv").exists()
+    assert "Årsag:" in (inbox / "rejected" / "broken.csv.fejl.txt").read_text(encoding="utf-8")
+    with Store(sample_store_copy) as store:
+        assert store.get("samtaler", "151", "2026-05").source == "file:fasit.csv"
+        runs = store.db.execute("SELECT count(*) FROM refresh_runs WHERE source LIKE 'file:%'").fetchone()[0]
+    again = {o.job: o for o in service.catch_up(now)}
+    assert again["inbox"].ok and again["inbox"].text == "0 imported, 0 rejected"
+    with Store(sample_store_copy) as store:
+        assert store.db.execute("SELECT count(*) FROM refresh_runs WHERE source LIKE 'file:%'").fetchone()[0] == runs
+    assert sorted(p.name for p in (inbox / "imported").iterdir()) == ["fasit.csv"]

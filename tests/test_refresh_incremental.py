@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.connectors import wanted_from
 from indicators.derived import refresh_derived
@@ -253,3 +255,89 @@ def test_a_load_says_from_which_year_it_changed_each_series_and_all_of_it_where_
                             now=LATER, replace_sample=True)
         assert loaded.since == {("sygedagpenge", "151"): "", ("sygedagpenge", "153"): "2025"}
         assert loaded.changed == {("sygedagpenge", "151"), ("sygedagpenge", "153")}
+
+
+class _Stopped(Exception):
+    """A refresh stopped between its loads and its derived step (a crash, a kill, a full disk)."""
+
+
+def _stop() -> None:
+    raise _Stopped
+
+
+def _values(store: Store) -> tuple[list, list]:
+    """The store's figures and the derived values' provenance, without the times they were written."""
+    return (store.db.execute("SELECT indicator, area, period, breakdown, value, unit, source, provisional "
+                             "FROM observations ORDER BY 1, 2, 3, 4").fetchall(),
+            store.db.execute("SELECT indicator, area, period, breakdown, formula, inputs FROM derived_inputs "
+                             "ORDER BY 1, 2, 3, 4").fetchall())
+
+
+def _revised_source(server, path: Path, run) -> tuple[str, str]:
+    """A store refreshed twice, then set back to before Jobindsats revised one input of the derived sum
+    sygedagpenge in 151 (its derived value computed from the old input): the next refresh revises it."""
+    store = Store(path, create=True)
+    for _ in range(2):  # the second run confirms the provisional values
+        assert run(store, NOW).ok
+    period, breakdown = store.db.execute(
+        "SELECT period, breakdown FROM observations WHERE indicator = 'sygedagpenge' AND area = '151' "
+        "AND breakdown <> '' AND source LIKE 'jobindsats:%' ORDER BY period DESC LIMIT 1").fetchone()
+    with store.transaction():
+        store.db.execute("UPDATE observations SET value = value - 50 WHERE indicator = 'sygedagpenge' AND area = '151' "
+                         "AND period = ? AND breakdown = ?", [period, breakdown])
+        store.db.execute("DELETE FROM table_fingerprints")  # the stored rows are no longer the answer's
+    refresh_derived(store, CATALOGUE, touched={"sygedagpenge"}, areas={"151"}, now=NOW)
+    store.close()
+    return period, breakdown
+
+
+def test_a_refresh_stopped_before_its_derived_step_leaves_the_work_owed_and_the_next_one_does_it(tmp_path: Path):
+    """A crash between a refresh's loads and its derived step left the derived sum stale until some
+    later change in that area. The loads now record the owed work; the next refresh (here of another
+    figure, changing nothing sygedagpenge is made of) does it, ending where an uninterrupted run ends."""
+    wanted = wanted_from(CATALOGUE, "jobindsats", ["sygedagpenge"])
+    other = wanted_from(CATALOGUE, "jobindsats", ["ledige"])
+    later = "2026-08-03T06:00:00+00:00"
+    with ReplayServer() as server:
+        def run(store: Store, now: str, after_load=None, asked=wanted):
+            return refresh_source(store, jobindsats_connector(server), asked, catalogue=CATALOGUE,
+                                  areas=default_areas(), now=now, after_load=after_load)
+
+        period, _ = _revised_source(server, tmp_path / "stopped.db", run)
+        _revised_source(server, tmp_path / "whole.db", run)
+        with Store(tmp_path / "stopped.db") as stopped, Store(tmp_path / "whole.db") as whole:
+            with pytest.raises(_Stopped):
+                run(stopped, LATER, after_load=_stop)
+            total = stopped.get("sygedagpenge", "151", period).value
+            parts = stopped.db.execute("SELECT sum(value) FROM observations WHERE indicator = 'sygedagpenge' "
+                                       "AND area = '151' AND period = ? AND breakdown <> ''", [period]).fetchone()[0]
+            assert total == parts - 50  # the input is revised, the derived sum is not (yet)
+            assert stopped.derived_owed() == {("sygedagpenge", "151"): period[:4]}
+
+            assert run(stopped, later, asked=other).ok
+            assert run(whole, LATER).ok and run(whole, later, asked=other).ok
+            assert stopped.get("sygedagpenge", "151", period).value == parts
+            assert stopped.derived_owed() == {} and whole.derived_owed() == {}
+            assert _values(stopped) == _values(whole)
+
+
+def test_the_start_up_does_the_derived_work_a_stopped_refresh_left_owed(tmp_path: Path):
+    """`faktabot run`'s catch-up (and `faktabot refresh`) first complete what a stopped refresh owes."""
+    from indicators.derived import complete_owed
+
+    wanted = wanted_from(CATALOGUE, "jobindsats", ["sygedagpenge"])
+    with ReplayServer() as server:
+        def run(store: Store, now: str, after_load=None):
+            return refresh_source(store, jobindsats_connector(server), wanted, catalogue=CATALOGUE,
+                                  areas=default_areas(), now=now, after_load=after_load)
+
+        _revised_source(server, tmp_path / "stopped.db", run)
+        _revised_source(server, tmp_path / "whole.db", run)
+        with Store(tmp_path / "stopped.db") as stopped, Store(tmp_path / "whole.db") as whole:
+            with pytest.raises(_Stopped):
+                run(stopped, LATER, after_load=_stop)
+            assert run(whole, LATER).ok
+            done = complete_owed(stopped, CATALOGUE, now=LATER)
+            assert done is not None and done.written == 1 and stopped.derived_owed() == {}
+            assert complete_owed(stopped, CATALOGUE, now=LATER) is None  # nothing owed: nothing done
+            assert _values(stopped) == _values(whole)

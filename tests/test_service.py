@@ -227,3 +227,16 @@ def test_run_exits_1_when_slack_cannot_start(sample_store_copy, tmp_path, statba
             if process.poll() is None:
                 process.kill()
     assert "slack: cannot start" in log.read_text(encoding="utf-8")
+
+
+def test_the_catch_up_first_does_the_derived_work_a_stopped_refresh_left_owed(sample_store_copy, tmp_path, statbank):
+    from indicators.store import Store
+
+    with Store(sample_store_copy) as store:  # as a refresh stopped between its loads and its derived step leaves it
+        store.owe_derived({("sygedagpenge", "151"): "2026"})
+    service = service_for(sample_store_copy, tmp_path / "outbox", statbank)
+    outcomes = service.catch_up(at("2026-11-25 09:00"))
+    assert outcomes[0].job == "derived" and outcomes[0].ok and outcomes[0].text.startswith("owed work done:")
+    with Store(sample_store_copy) as store:
+        assert store.derived_owed() == {}
+    assert all(o.job != "derived" for o in service.catch_up(at("2026-11-25 10:00")))  # nothing owed: no step

@@ -5,6 +5,7 @@ handler, so that `ask` does not load the service, the PDF builder or the HTTP cl
 """
 from __future__ import annotations
 
+import calendar
 import json
 import sys
 import time
@@ -248,7 +249,7 @@ def write_out(path: Path, data: bytes, option: str, example: str) -> None:
 
 
 def cmd_factsheet(args, settings: Settings, config: Config) -> int:
-    from bot.reports.factsheet import make_pdf, newest_complete_quarter, parse_quarter
+    from bot.reports.factsheet import make_pdf, newest_complete_quarter, parse_quarter, previous_quarter, unfinished
 
     now = clock.now()
     try:
@@ -259,7 +260,12 @@ def cmd_factsheet(args, settings: Settings, config: Config) -> int:
     writable(out, "--out", "faktaark.pdf")  # before the PDF is made, not after
     with Store(settings.db_path) as store:
         # By default the newest quarter whose figures are in, not the unfinished current one.
-        quarter = quarter or newest_complete_quarter(store, now.date(), config.area)
+        newest = newest_complete_quarter(store, now.date(), config.area)
+        if quarter and (why := unfinished(quarter, now.date())):
+            # A sheet titled »2. kvt. 2027« (or the quarter under way) showed older figures under the
+            # quarter's name: a committee reads a fact sheet as the whole quarter's.
+            raise UserError(_unfinished_quarter(why, quarter, previous_quarter(now.date()), newest))
+        quarter = quarter or newest
         sheet = make_pdf(store, config, quarter, TargetContext.load(store, config, now).path)
     write_out(out, sheet.pdf, "--out", "faktaark.pdf")
     words = messages()
@@ -275,3 +281,13 @@ def cmd_factsheet(args, settings: Settings, config: Config) -> int:
         + (words["factsheet_later"].format(numbers=", ".join(later)) if later else "")
         + (words["factsheet_behind"].format(numbers=", ".join(behind)) if behind else ""))
     return 0
+
+
+def _unfinished_quarter(why: str, quarter: str, latest: str, newest: str) -> str:
+    """The refusal of a fact sheet for a quarter that is not over, naming the quarters there can be."""
+    parsed = periods.parse(quarter)
+    last_month = parsed.start_month + 2
+    end = f"{calendar.monthrange(parsed.year, last_month)[1]}. {formats.MONTHS[last_month]} {parsed.year}"
+    return wording(f"factsheet_quarter_{why}", quarter=formats.period(quarter), end=end,
+                   latest=formats.period(latest), latest_iso=latest,
+                   newest=wording("factsheet_quarter_newest", quarter=formats.period(newest)) if newest != latest else "")

@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from bot.cli import ids
 from bot.cli.errors import UserError
 from bot.config import Config
 from bot.rendering.terminal import say
@@ -26,14 +27,16 @@ def cmd_files(args, settings: Settings, config: Config) -> int:
     catalogue = default_catalogue()
     choices = file_indicators(catalogue)
     if not args.id:
-        say("files_list_header")
-        for indicator in choices:
-            say("files_list_line", id=indicator.id, name=indicator.name, figures=", ".join(indicator.figures))
+        ids.show("files_list_header", choices)
         return 0
     indicator = next((i for i in choices if i.id == args.id), None)
     if indicator is None:
-        ids = ", ".join(i.id for i in choices)
-        raise UserError(wording("cli_not_a_file_figure", id=args.id, ids=ids))
+        # A figure fetched from Jobindsats or StatBank (»ledige«) is said to be one; a typo gets the
+        # closest file figure; either way the file figures follow, with their names.
+        fetched = catalogue.named(args.id)
+        hint = (wording("cli_not_a_file_but_fetched", indicator=fetched.id, named=ids.named(fetched))
+                if fetched is not None and fetched not in choices else ids.did_you_mean(args.id, catalogue, choices))
+        return ids.refuse(wording("cli_not_a_file_figure", id=args.id, hint=hint), "files_list_header", choices)
     area = default_areas().by_code.get(config.area)
     target = args.out or Path(f"{indicator.id}.csv")
     if target.suffix.lower() != ".csv":

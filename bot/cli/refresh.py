@@ -7,7 +7,6 @@ mistakes are printed as one line and exit 1; a failed run says the store is unch
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -24,6 +23,7 @@ from rich.progress import (
 )
 
 from bot import clock
+from bot.cli import ids
 from bot.cli.compose import connector_for
 from bot.config import Config
 from bot.rendering import formats
@@ -31,6 +31,7 @@ from bot.rendering.terminal import messages, say
 from bot.settings import Settings
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.connectors import RetryPolicy, wanted_from
+from indicators.derived import complete_owed
 from indicators.refresh import RunResult, refresh_file, refresh_source, source_status
 from indicators.store import Store
 from indicators.wording import wording
@@ -41,7 +42,8 @@ SOURCES = ("jobindsats", "statbank", "file")
 def add_parser(commands: argparse._SubParsersAction) -> None:
     refresh = commands.add_parser("refresh", help="fetch new figures from Jobindsats, StatBank or a file")
     refresh.add_argument("--source", choices=SOURCES, help="one source (default: jobindsats and statbank)")
-    refresh.add_argument("--indicator", action="append", default=[], metavar="ID",
+    # `--indicator` without an ID lists the ids (const None): the operator's way to find them.
+    refresh.add_argument("--indicator", action="append", default=[], metavar="ID", nargs="?", const=None,
                          help="only this indicator (repeat for more); includes its unverified sources")
     refresh.add_argument("--file", action="append", default=[], type=Path, metavar="PATH",
                          help="a CSV or XLSX file to import (repeat for more); implies --source file")
@@ -53,14 +55,17 @@ class RefreshUsageError(Exception):
     pass
 
 
-def _check_indicators(ids: list[str]) -> list[str]:
+class UnknownIndicator(RefreshUsageError):
+    """An `--indicator` the catalogue does not have: the valid ids are listed after it."""
+
+
+def _check_indicators(wanted: list[str]) -> list[str]:
     catalogue = default_catalogue()
-    for indicator_id in ids:
+    for indicator_id in wanted:
         if indicator_id not in catalogue:
-            close = difflib.get_close_matches(indicator_id, [i.id for i in catalogue], n=1)
-            hint = wording("config_did_you_mean", word=close[0]) if close else wording("cli_use_catalogue_id")
-            raise RefreshUsageError(wording("cli_unknown_indicator", id=indicator_id, hint=hint))
-    return ids
+            raise UnknownIndicator(wording("cli_unknown_indicator", id=indicator_id,
+                                            hint=ids.did_you_mean(indicator_id, catalogue)))
+    return wanted
 
 
 def _sources(args) -> list[str]:
@@ -83,9 +88,14 @@ def _confirmed_sources(settings: Settings) -> frozenset[str]:
 
 def cmd_refresh(args, settings: Settings, config: Config, *, policy: RetryPolicy = RetryPolicy(),
                 now: Callable[[], datetime] = clock.now) -> int:
+    if None in args.indicator:  # `--indicator` without an ID: which ids there are
+        ids.show("ids_all_header", default_catalogue())
+        return 0
     try:
         indicators = _check_indicators(args.indicator)
         sources = _sources(args)
+    except UnknownIndicator as error:
+        return ids.refuse(str(error), "ids_all_header", default_catalogue())
     except RefreshUsageError as error:
         print(f"faktabot: {error}", file=sys.stderr)
         return 1
@@ -120,6 +130,9 @@ def cmd_refresh(args, settings: Settings, config: Config, *, policy: RetryPolicy
         store.quick_check()  # never write into a damaged store
         if created:
             say("refresh_created", out=sys.stderr, path=settings.db_path)
+        # First the derived values a refresh stopped before (a crash, a kill) left owed.
+        if (owed := complete_owed(store, catalogue, now=clock.stamp(now()))) is not None:
+            say("refresh_owed_done", out=sys.stderr, count=formats.number(owed.written))
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         # The bar is for people at a terminal; in a log or a pipe it would only add blank lines.
         with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:

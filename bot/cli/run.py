@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TextIO
@@ -33,6 +34,16 @@ STOP_GRACE = 1.5
 
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class CopenhagenFormatter(logging.Formatter):
+    """Log lines stamped in Copenhagen time with the offset (`2026-12-02 14:05:03+01:00`): the clock
+    of the schedule in faktabot.toml and of `faktabot status`, whatever the server's zone (often UTC)."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        moment = datetime.fromtimestamp(record.created, clock.TIMEZONE)
+        return moment.strftime(datefmt) if datefmt else moment.isoformat(sep=" ", timespec="seconds")
+
 LOG_BYTES, LOG_BACKUPS = 5_000_000, 5  # faktabot.log, .1 … .5: at most 30 MB on disk
 
 
@@ -48,10 +59,10 @@ def configure_logging(log_file: Path | None = None, *, under_systemd: bool = Fal
         os.close(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
         os.chmod(log_file, 0o600)
         handler = RotatingFileHandler(log_file, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
-        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        handler.setFormatter(CopenhagenFormatter(LOG_FORMAT))
     else:
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        handler.setFormatter(CopenhagenFormatter(LOG_FORMAT))
     logging.basicConfig(level=logging.INFO, handlers=[handler])
     # httpx logs every request URL at INFO; URLs can carry tokens in query strings elsewhere.
     logging.getLogger("httpx").setLevel(logging.WARNING)

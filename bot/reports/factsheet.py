@@ -818,6 +818,15 @@ def previous_quarter(today: date) -> str:
     return str(periods.parse(current_quarter(today)).shift(-1))
 
 
+def unfinished(quarter: str, today: date) -> str | None:
+    """Why `quarter` cannot have a fact sheet on `today`: "not_begun" (2027-Q2 in December 2026),
+    "not_over" (the quarter under way: its figures come only after its end), or None when it is over."""
+    current = current_quarter(today)
+    if quarter > current:  # the store's spelling sorts as time does (2026-Q4 < 2027-Q1)
+        return "not_begun"
+    return "not_over" if quarter == current else None
+
+
 def parse_quarter(text: str) -> str:
     """`2026-Q2`, `2026Q2` or `2026K2` -> `2026-Q2`; anything else is a user error (ValueError)."""
     try:

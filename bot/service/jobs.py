@@ -33,7 +33,7 @@ from bot.reports.factsheet_mailing import send_factsheet
 from bot.reports.summary_mailing import SummaryError, default_month, send_summary
 from bot.service import Stopping
 from bot.settings import Settings
-from indicators import inbox
+from indicators import derived, inbox
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.refresh import SourceStatus, source_status
 from indicators.store import Store
@@ -198,12 +198,17 @@ class Service:
         between the steps (and between deliveries within them)."""
         with self._store() as store:
             last_ok = store.last_successful_runs()
-        steps: list[tuple[str, Callable[[datetime], Any]]] = [
+            owed = store.derived_owed()
+        # First the derived values a refresh stopped before (a crash, a kill) left owed.
+        steps: list[tuple[str, Callable[[datetime], Any]]] = [("derived", self.complete_derived)] if owed else []
+        steps += [
             (f"refresh {source}", lambda moment, source=source: self.refresh(source, moment))
             for source in self.refreshers
             if last_ok.get(source) is None or clock.local(last_ok[source]) < now - REFRESH_EVERY]
-        steps += [("alerts", self.evaluate), ("summary", self.summary), ("factsheet", self.factsheet),
-                  ("staleness", self.staleness)]
+        # The inbox too: a file dropped while the service was down is imported now, before the
+        # evaluation, not at the next scheduled import (the same job: rejects moved with a reason).
+        steps += [("inbox", self.import_inbox), ("alerts", self.evaluate), ("summary", self.summary),
+                  ("factsheet", self.factsheet), ("staleness", self.staleness)]
         done = []
         for name, step in steps:
             if self.stop.is_set():
@@ -211,6 +216,13 @@ class Service:
                 break
             done.append(step(now))
         return done
+
+    def complete_derived(self, now: datetime) -> JobOutcome:
+        """The derived values a refresh stopped before its derived step left owed (indicators.derived)."""
+        with self._turn(), self._store() as store:
+            run = derived.complete_owed(store, default_catalogue(), now=clock.stamp(now))
+        return self._record("derived", True, "nothing owed" if run is None else
+                            f"owed work done: {run.written} values written for {', '.join(run.formulas) or 'no formula'}")
 
     # -- added for issue 13 (per-table refresh, inbox import) ---------------------------------
 
