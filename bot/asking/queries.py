@@ -1799,7 +1799,7 @@ def _moved_most(tokens: list[str], r: _Reading, vocab: Vocabulary, followed: boo
         r.unused.extend(t for t in tokens if t in vocab.moved_up or t in vocab.moved_down)
         return
     if r.order not in ("high", "most") or up == down or r.area_kind is not None or r.areas[1:] \
-            or _phrase(tokens, 0, vocab.where_asked)[0] \
+            or any(_phrase(tokens, i, vocab.where_asked)[0] for i in range(len(tokens))) \
             or not named or r.base_compared or r.threshold is not None:
         return
     r.extreme, r.order, r.moved_most = ("high" if up else "low"), None, True
