@@ -209,13 +209,13 @@ def test_an_unknown_refresh_indicator_suggests_the_closest_id_and_lists_them_all
 def test_files_template_suggests_the_closest_file_figure_and_its_help_says_how_to_list_them(tmp_path):
     typo = run_cli("files", "template", "afgangsrat", db=tmp_path / "none.db", cwd=tmp_path)
     assert typo.returncode == 1 and not list(tmp_path.iterdir())
-    assert typo.stderr.splitlines() == ["faktabot: 'afgangsrat' er ikke en figur, kommunen leverer som fil; "
-                                        "mente du 'afgangsrate' (afgangsraten)?"]
+    assert typo.stderr.splitlines() == [("faktabot: 'afgangsrat' er ikke en figur, kommunen leverer som fil; "
+                                        "mente du 'afgangsrate' (afgangsraten)?")]
     lines = typo.stdout.splitlines()
     assert lines[0].startswith("Figurer, kommunen leverer som fil")
     assert [line.split()[0] for line in lines[1:]] == [i.id for i in file_indicators(default_catalogue())]
     fetched = run_cli("files", "template", "ledighed", db=tmp_path / "none.db", cwd=tmp_path)
-    assert fetched.stderr.splitlines() == ["faktabot: 'ledighed' er ikke en figur, kommunen leverer som fil; "
-                                           "'ledige' hentes med `faktabot refresh`"], fetched.stderr
+    assert fetched.stderr.splitlines() == [("faktabot: 'ledighed' er ikke en figur, kommunen leverer som fil; "
+                                           "'ledige' hentes med `faktabot refresh`")], fetched.stderr
     helped = run_cli("files", "template", "--help", db=tmp_path / "none.db")
     assert "faktabot files template (uden ID)" in " ".join(helped.stdout.split()), helped.stdout
