@@ -2100,6 +2100,14 @@ def test_what_cannot_be_added_up_is_said(store, question, told):
     assert "tilsammen:" not in result.text
 
 
+def test_a_rate_asked_together_offers_the_sum_of_its_count(store):
+    # the note said only that the rate is not added up, not how to get a sum
+    result = ask(store, "andelen på kontanthjælp Ballerup, Herlev og Gladsaxe tilsammen")
+    assert ("Summen af kontanthjælpsmodtagere får du med »kontanthjælpsmodtagere Ballerup, Herlev og Gladsaxe "
+            "tilsammen«.") in result.text
+    assert "tilsammen:" in ask(store, "kontanthjælpsmodtagere Ballerup, Herlev og Gladsaxe tilsammen").text
+
+
 def test_an_area_with_the_rate_but_not_the_count_is_compared_on_the_rate_and_labelled(store):
     # »• Region Hovedstaden: ingen tal for juli 2026.« though its ledighedsprocent for juli 2026 is
     # held (eksempeldata in the sample store, and then not labelled as such)

@@ -258,6 +258,9 @@ class Answer:
     # (it gave the synthetic total alone, »endnu ikke tal for september 2026« though Ledige had them);
     # of a part of eksempeldata, the total's newest figure where that is the kommune's own
     imported_parts: tuple[Observation, ...] = ()
+    # »ledighedsprocent Ballerup og Herlev tilsammen«: a rate is not added up; the count it is the
+    # rate of (ledige), whose sum the answer offers instead (None: no count has this rate)
+    together_count: Indicator | None = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -1202,6 +1205,8 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         led_instead=led_instead, held_in=_held_in(store, indicator, areas, default_area) if led_instead else (),
         rate_instead=rate_instead,
         imported_parts=_imported_parts(store, indicator, area.code, current, series_kind),
+        together_count=next((i for i in catalogue if i.rate == indicator.id), None)
+        if query.together and indicator.format != "count" else None,
         without=tuple(c.area.code for c in comparisons
                       if c.observation is None and not store.breakdowns(indicator.id, c.area.code)),
     )
