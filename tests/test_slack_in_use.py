@@ -354,15 +354,32 @@ def test_a_dm_answer_slack_did_not_post_is_posted_by_the_retry(running, fake):
     assert answer["channel"] == "D0LEDER" and "*Ledige i Ballerup, maj 2026" in answer["text"]
 
 
-def test_a_channel_answer_whose_connection_dropped_is_posted_again_without_reading_the_channel(running, fake):
-    # Reading a channel needs channels:history, which Faktabot does not ask for: a second copy is
-    # better than none, and the channel is not read.
+def test_a_channel_answer_whose_connection_dropped_is_posted_again_where_the_channel_may_not_be_read(running, fake):
+    # Reading a channel needs channels:history, which the manifest does not ask for: Slack refuses the
+    # look, and a second copy is better than none.
     fake.fail("chat.postMessage", "dropped", status=0, carried=True)
     send(running.port, slack.mention("ledighed maj", "1764100641.000100"), "Ev641")
     fake.wait_for("chat.postMessage")
     running.stop()
     assert _retry_later(running) == 1
-    assert len(fake.messages) == 2 and not fake.to("conversations.replies")
+    assert len(fake.messages) == 2
+    [look] = fake.to("conversations.replies")
+    assert look.response["error"] == "missing_scope"
+
+
+def test_a_channel_answer_slack_posted_is_not_posted_twice_where_the_workspace_granted_channels_history(
+        running, fake):
+    # The optional scope granted: the channel is looked at first, as a DM is.
+    fake.scopes = (*fake.scopes, "channels:history")
+    fake.fail("chat.postMessage", "dropped", status=0, carried=True)
+    send(running.port, slack.mention("ledighed maj", "1764100651.000100"), "Ev651")
+    fake.wait_for("chat.postMessage")
+    running.stop()
+    assert len(fake.messages) == 1
+    assert _retry_later(running) == 1
+    assert len(fake.messages) == 1
+    [look] = fake.to("conversations.replies")  # a mention is answered in its thread
+    assert look.response["ok"] is True
 
 
 def test_an_alert_whose_connection_drops_after_the_request_went_out_is_an_unknown_outcome(running, fake):

@@ -166,21 +166,25 @@ LANDED_MARGIN = 60.0
 
 
 def _landed(bot: SlackBot, message: dict, after: str) -> bool:
-    """Whether an answer whose connection dropped after the request went out is in its DM after
-    all (im:history); posted again, it would show twice. A channel is not read (that would need
-    channels:history, which Faktabot does not ask for): there, as when the look fails, the answer
-    is posted again, a second copy being better than none."""
+    """Whether an answer whose connection dropped after the request went out is there after all;
+    posted again, it would show twice. A DM is read with im:history, which the manifest asks for. A
+    channel is read only where the workspace granted the optional channels:history (groups:history
+    for a private one); where it did not (Slack answers missing_scope), as when the look fails, the
+    answer is posted again, a second copy being better than none."""
     channel = message["channel"]
-    if not channel.startswith("D"):
-        return False
     try:
         if message.get("thread_ts"):
             found = bot.client.conversations_replies(channel=channel, ts=message["thread_ts"], oldest=after, limit=200)
         else:
             found = bot.client.conversations_history(channel=channel, oldest=after, limit=200)
     except FAILURES as error:
-        log.warning("slack: could not see whether the answer in %s arrived (%s); posting it again", channel,
-                    describe(error)[0])
+        reason = describe(error)[0]
+        if reason == "missing_scope" and not channel.startswith("D"):
+            log.info("slack: %s is not read (no channels:history/groups:history); posting the answer again",
+                     channel)
+        else:
+            log.warning("slack: could not see whether the answer in %s arrived (%s); posting it again", channel,
+                        reason)
         return False
     return any(m.get("bot_id") and m.get("text") == message["text"] for m in found.get("messages") or [])
 
