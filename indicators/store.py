@@ -724,6 +724,32 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _open_to_check(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the file at `path`, for looking at its tables only."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as error:
+        conn.close()
+        if "unable to open" not in str(error):
+            raise
+    # A store in WAL mode cannot be opened even to read where its folder or file may not be written
+    # (SQLite makes the -shm file first): that is a store Faktabot may not write, not a foreign file.
+    # Its tables are read as an unchanging file instead, so the opening after this check says what
+    # it is (store_not_writable), and a backup on a read-only share is checked as any other.
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as error:
+        conn.close()
+        if "unable to open" not in str(error):
+            raise
+        # Not even readable (its permissions): no file to judge, and nothing to say it is foreign.
+        raise StoreError(wording("store_not_readable", path=path, error=error, name=path.name)) from None
+    return conn
+
+
 def _check_is_store(path: Path, *, create: bool) -> None:
     """Refuse a file that is not a complete Faktabot store without writing a byte to it.
 
@@ -732,13 +758,14 @@ def _check_is_store(path: Path, *, create: bool) -> None:
     """
     if not path.exists():
         return
+    if path.is_dir():
+        raise NotAStore(wording("store_is_folder", path=path), reason=wording("store_reason_folder"))
     if path.stat().st_size == 0:
         raise NotAStore(
             wording("store_empty_file", path=path, name=path.name), reason=wording("store_reason_empty")
         )
-    uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
-        conn = sqlite3.connect(uri, uri=True)
+        conn = _open_to_check(path)
         try:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             ours = False
