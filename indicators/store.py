@@ -313,18 +313,33 @@ class StoreCorrupt(StoreError):
 
 
 def _operational(error: sqlite3.OperationalError, path: Path) -> StoreError | None:
-    """A read-only or full disk as one line that says what to do; None for anything else."""
+    """A read-only or full disk, or a store another process keeps locked, as one line that says what
+    to do; None for anything else."""
     text = str(error).lower()
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return StoreError(
             wording("store_not_writable", path=path, error=error, name=path.name)
         )
+    if (busy := busy_store(error, path)) is not None:
+        return busy
     if "disk is full" in text or "disk i/o error" in text:
         return StoreError(
             wording("store_disk_full", path=path, error=error)
         )
     if "malformed" in text or "not a database" in text:
         return _damaged(path, error)
+    return None
+
+
+def busy_store(error: sqlite3.OperationalError, path: Path) -> StoreError | None:
+    """SQLite's »database is locked« as one line that says what to do; None for another error.
+
+    Another process (the service's refresh, a second `faktabot refresh`, an upgrade's migration) held
+    its write lock past busy_timeout, and this one's transaction was rolled back: nothing was written.
+    """
+    text = str(error).lower()
+    if "database is locked" in text or "database table is locked" in text:
+        return StoreError(wording("store_busy", path=path))
     return None
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from indicators.store import NotAStore, Store, StoreCorrupt, StoreError, restore
 from indicators.types import Observation
-from tests.conftest import REPO
+from tests.conftest import REPO, run_cli
 
 NOW = "2026-08-01T00:00:00+00:00"
 
@@ -141,6 +141,29 @@ def test_a_store_path_that_is_a_folder_says_so(tmp_path):
     (tmp_path / "data").mkdir()
     with pytest.raises(NotAStore, match="data er en mappe, ikke en database; den er ikke rørt. Peg FAKTABOT_DB på"):
         Store(tmp_path / "data")
+
+
+def test_a_store_another_process_keeps_locked_is_one_line_not_a_traceback(sample_store_copy, tmp_path):
+    """`faktabot refresh --file` and `faktabot alerts` while another process held the store's write
+    lock past the 5 s wait (the service's refresh, an upgrade's migration) ended in a traceback
+    »sqlite3.OperationalError: database is locked«; they now say the store is busy, and to run again."""
+    csv = tmp_path / "samtaler.csv"
+    csv.write_text("Måned;Kommune;Målgruppe;Antal samtaler\nmaj 2026;Ballerup;Ledige;785\n", encoding="utf-8")
+    holder = sqlite3.connect(sample_store_copy, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # the write lock, as a running refresh holds it
+    try:
+        for args in (("refresh", "--file", str(csv)), ("alerts",)):
+            done = run_cli(*args, db=sample_store_copy)
+            assert done.returncode == 1, (args, done.stderr)
+            assert "Traceback" not in done.stderr, done.stderr
+            assert done.stderr.startswith(f"faktabot: {sample_store_copy} er optaget: en anden proces skriver i den")
+            assert "intet fra denne kørsel er gemt. Kør kommandoen igen om lidt" in done.stderr
+            assert done.stderr.count("\n") == 1
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with Store(sample_store_copy) as store:
+        assert store.get("samtaler", "151", "2026-05").source != "file:samtaler.csv"
 
 
 def test_a_full_disk_gives_one_line_and_keeps_nothing_of_the_load(tmp_path):
