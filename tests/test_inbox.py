@@ -224,3 +224,23 @@ def test_the_start_up_catch_up_evaluates_the_targets_once_after_its_refresh_and_
         keys = store.db.execute("SELECT key, recipient, count(*) FROM deliveries GROUP BY key, recipient "
                                 "HAVING count(*) > 1").fetchall()
     assert keys == []
+
+
+def test_files_a_share_holds_beside_the_exports_are_left_where_they_are_unread(sample_store_copy, tmp_path):
+    """Office's »~$samtaler.xlsx« (there while someone has the workbook open), Explorer's Thumbs.db and
+    desktop.ini and a copy under way (».filepart«) were moved to rejected/ with a reason, a failed
+    inbox job each time; they are now left in place, and the real file beside them is imported."""
+    inbox = tmp_path / "indbakke"
+    inbox.mkdir()
+    (inbox / "fasit.csv").write_text(OWN, encoding="utf-8")
+    others = ["~$samtaler.xlsx", "Thumbs.db", "desktop.ini", "samtaler-juni.csv.filepart", "eksport.tmp"]
+    for name in others:
+        (inbox / name).write_bytes(b"\x00owner file")
+    old = datetime(2026, 1, 1).timestamp()
+    for path in inbox.iterdir():
+        os.utime(path, (old, old))
+    with Store(sample_store_copy) as store:
+        done = import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW)
+    assert [(f.name, f.imported) for f in done] == [("fasit.csv", True)]
+    assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == sorted(others)
+    assert not (inbox / "rejected").exists()
