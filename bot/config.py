@@ -97,6 +97,9 @@ def load_config(path: Path, areas: Areas | None = None, catalogue: Catalogue | N
         raise ConfigError(wording("config_not_utf8", path=path)) from None
     except tomllib.TOMLDecodeError as error:
         # tomllib's own words are English; only its position is passed on.
+        if "at end of document" in str(error):
+            # tomllib names no line for a value left open to the end (an unclosed »[«): say what to look for.
+            raise ConfigError(wording("config_toml_at_end", path=path)) from None
         at = re.search(r"line (\d+), column (\d+)", str(error))
         where_in_file = wording("config_toml_at", line=at[1], column=at[2]) if at else ""
         raise ConfigError(wording("config_not_toml", path=path, where=where_in_file)) from None

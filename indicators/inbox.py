@@ -26,6 +26,12 @@ from indicators.store import Store
 from indicators.wording import messages, wording
 
 SUFFIXES = {".csv", ".xlsx"}
+# Files a share holds beside the municipality's exports that are no one's delivery, left where they
+# are, unread: Office's owner file while a workbook is open (»~$samtaler.xlsx«), Explorer's own
+# files, and a copy under way by a tool that renames it when done (».filepart«, ».part«, ».tmp«).
+# Moved to rejected/ they were a failed inbox job each time someone opened a workbook there.
+NOT_DELIVERIES = {"thumbs.db", "desktop.ini"}
+COPYING_SUFFIXES = {".tmp", ".part", ".partial", ".filepart", ".crdownload"}
 IMPORTED, REJECTED = "imported", "rejected"
 REASON_SUFFIX = ".fejl.txt"
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")  # as bot.clock.TIMEZONE; indicators may not import bot
@@ -106,13 +112,19 @@ def _said(stamp: str) -> str:
     return wording("inbox_when", day=moment.day, month=month, year=moment.year, time=f"{moment:%H:%M}")
 
 
+def _not_a_delivery(name: str) -> bool:
+    """A hidden file, an Office owner file, Explorer's files or a copy under way (see NOT_DELIVERIES)."""
+    return (name.startswith((".", "~$")) or name.lower() in NOT_DELIVERIES
+            or Path(name).suffix.lower() in COPYING_SUFFIXES)
+
+
 def import_inbox(store: Store, inbox: Path, *, catalogue: Catalogue, areas: Areas,
                  formats: Sequence[file_import.ImportFormat], now: str, default_area: str | None = None,
                  settle: float = 10.0) -> list[InboxFile]:
     """Import every new file in `inbox`, oldest first; move each to imported/ or rejected/."""
     inbox = Path(inbox)
     inbox.mkdir(parents=True, exist_ok=True)
-    waiting = sorted((p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(".")),
+    waiting = sorted((p for p in inbox.iterdir() if p.is_file() and not _not_a_delivery(p.name)),
                      key=lambda p: (p.stat().st_mtime, p.name))
     done: list[InboxFile] = []
     for path in waiting:

@@ -245,10 +245,10 @@ def keep_figures_rows(rows: Iterable[tuple], held: dict) -> tuple[list[tuple], i
 def _write(store: Store, run_id: int, source: str, observations: list[Observation], catalogue: Catalogue,
            now: str, started: float, *, mark_provisional: bool, skipped: dict[str, int],
            row: Callable[[int, Observation], str] | None = None, fix: str = "",
-           after_load: Callable[[], None] | None = None) -> RunResult:
+           after_load: Callable[[], None] | None = None, where: str = "") -> RunResult:
     rows = rows_of(observations)
     # Every row is checked before anything is written: one bad row refuses the whole answer or file.
-    validation.check_rows(rows, catalogue, this_year=int(now[:4]), where=source, source=source, row=row,
+    validation.check_rows(rows, catalogue, this_year=int(now[:4]), where=where or source, source=source, row=row,
                           fix=fix or wording("refresh_fix_answer"))
     held = store.stored_rows(rows)
     rows, kept_values = keep_figures_rows(rows, held)
@@ -648,7 +648,8 @@ def refresh_file(store: Store, path: Path, *, catalogue: Catalogue, areas: Areas
         return _write(store, run_id, source, observations, catalogue, now, started,
                       mark_provisional=False, skipped=result.skipped,
                       row=lambda index, obs: wording("row_of_file", line=lines.get(file_import.line_key(obs), "?")),
-                      fix=wording("refresh_fix_file"), after_load=after_load)
+                      fix=wording("refresh_fix_file"), after_load=after_load,
+                      where=Path(path).name)  # »samtaler.csv: …«, as the file's other errors say it
     except (SourceError, StoreError) as error:
         return _fail(store, run_id, source, error, started)
     except BaseException as error:

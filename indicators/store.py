@@ -313,18 +313,33 @@ class StoreCorrupt(StoreError):
 
 
 def _operational(error: sqlite3.OperationalError, path: Path) -> StoreError | None:
-    """A read-only or full disk as one line that says what to do; None for anything else."""
+    """A read-only or full disk, or a store another process keeps locked, as one line that says what
+    to do; None for anything else."""
     text = str(error).lower()
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return StoreError(
             wording("store_not_writable", path=path, error=error, name=path.name)
         )
+    if (busy := busy_store(error, path)) is not None:
+        return busy
     if "disk is full" in text or "disk i/o error" in text:
         return StoreError(
             wording("store_disk_full", path=path, error=error)
         )
     if "malformed" in text or "not a database" in text:
         return _damaged(path, error)
+    return None
+
+
+def busy_store(error: sqlite3.OperationalError, path: Path) -> StoreError | None:
+    """SQLite's »database is locked« as one line that says what to do; None for another error.
+
+    Another process (the service's refresh, a second `faktabot refresh`, an upgrade's migration) held
+    its write lock past busy_timeout, and this one's transaction was rolled back: nothing was written.
+    """
+    text = str(error).lower()
+    if "database is locked" in text or "database table is locked" in text:
+        return StoreError(wording("store_busy", path=path))
     return None
 
 
@@ -724,6 +739,32 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _open_to_check(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the file at `path`, for looking at its tables only."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as error:
+        conn.close()
+        if "unable to open" not in str(error):
+            raise
+    # A store in WAL mode cannot be opened even to read where its folder or file may not be written
+    # (SQLite makes the -shm file first): that is a store Faktabot may not write, not a foreign file.
+    # Its tables are read as an unchanging file instead, so the opening after this check says what
+    # it is (store_not_writable), and a backup on a read-only share is checked as any other.
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as error:
+        conn.close()
+        if "unable to open" not in str(error):
+            raise
+        # Not even readable (its permissions): no file to judge, and nothing to say it is foreign.
+        raise StoreError(wording("store_not_readable", path=path, error=error, name=path.name)) from None
+    return conn
+
+
 def _check_is_store(path: Path, *, create: bool) -> None:
     """Refuse a file that is not a complete Faktabot store without writing a byte to it.
 
@@ -732,13 +773,14 @@ def _check_is_store(path: Path, *, create: bool) -> None:
     """
     if not path.exists():
         return
+    if path.is_dir():
+        raise NotAStore(wording("store_is_folder", path=path), reason=wording("store_reason_folder"))
     if path.stat().st_size == 0:
         raise NotAStore(
             wording("store_empty_file", path=path, name=path.name), reason=wording("store_reason_empty")
         )
-    uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
-        conn = sqlite3.connect(uri, uri=True)
+        conn = _open_to_check(path)
         try:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             ours = False

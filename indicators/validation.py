@@ -57,7 +57,15 @@ def plausible_range(indicator: Indicator) -> tuple[float, float]:
 
 
 def _number(value: float) -> str:
-    return f"{value:g}"
+    """A value in Danish spelling, as users read figures: 100.000.000, -3.500,5 (not 1e+08, -3500.5).
+    A value beyond any figure (1e+308, inf) keeps Python's short form, where digits would be noise."""
+    if not math.isfinite(value) or abs(value) >= 1e15:
+        return f"{value:g}"
+    if value == int(value):
+        english = f"{int(value):,}"
+    else:
+        english = f"{value:,.6f}".rstrip("0").rstrip(".")
+    return english.translate(str.maketrans(",.", ".,"))
 
 
 def value_problem(value: float | None, low: float = -ABSOLUTE_LIMIT, high: float = ABSOLUTE_LIMIT,

@@ -55,3 +55,12 @@ def test_teams_and_slack_member_recipients_are_accepted(tmp_path):
     config = load_config(written(tmp_path, SHIPPED.replace(FACTSHEET_RECIPIENTS,
                                                            'recipients = ["teams:ledelse", "@U0123ABC"]', 1)))
     assert config.factsheet.recipients == ("teams:ledelse", "@U0123ABC")
+
+
+@pytest.mark.parametrize("text", ['[summary]\nrecipients = ["#kanal",\n', '[municipality]\narea =', 'x = """tekst\n'])
+def test_a_value_left_open_to_the_end_of_the_file_says_what_to_look_for(tmp_path, text):
+    """An unclosed »[« said »er ikke gyldig TOML; ret linjen« with no line to fix (tomllib names
+    none: »at end of document«); it now says the file ends inside a value and what to close."""
+    with pytest.raises(ConfigError, match="er ikke gyldig TOML: filen slutter midt i en værdi – en liste »\\[«, en "
+                                          "tabel »{« eller en tekst »\"\"\"«, der ikke er lukket, eller et »=« uden værdi"):
+        load_config(written(tmp_path, text))

@@ -215,6 +215,24 @@ def test_a_kommune_as_case_systems_write_it_is_read(tmp_path, cell, code):
     assert imported(path) == {("samtaler", code, "2026-05", "gruppe=Ledige"): 10}
 
 
+def test_a_misspelt_kommune_is_refused_with_the_one_likely_meant(tmp_path):
+    """»Balerup« in a file was refused with only »Skriv kommunens navn (fx Ballerup)«, while the same
+    slip in faktabot.toml gets »mente du«; the line now names the kommune likely meant, and a cell
+    like no name (»xyz«, a code) gets no guess."""
+    path = tmp_path / "samtaler.csv"
+    path.write_text(f"{HEADER}\nmaj 2026;Balerup;Ledige;10\nmaj 2026;Hoje Tastrup;Ledige;10\n"
+                    "maj 2026;xyz;Ledige;10\nmaj 2026;999;Ledige;10\n", encoding="utf-8")
+    with pytest.raises(FileImportError) as raised:
+        imported(path)
+    said = str(raised.value)
+    assert "linje 2: område 'Balerup' er ikke en kommune, region eller DST-kode, Faktabot kender – måske Ballerup (151)" \
+        in said, said
+    assert "linje 3: område 'Hoje Tastrup' er ikke en kommune, region eller DST-kode, Faktabot kender – måske " \
+           "Høje-Taastrup (169)" in said, said
+    assert "linje 4: område 'xyz' er ikke en kommune, region eller DST-kode, Faktabot kender;" in said, said
+    assert "'999' er ikke en kommune, region eller DST-kode, Faktabot kender." in said, said
+
+
 def test_a_bad_cell_names_the_file_line_and_column(tmp_path):
     path = tmp_path / "samtaler.csv"
     path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;10\nmaj 2026;Ballerup;Ledige;tolv\n", encoding="utf-8")

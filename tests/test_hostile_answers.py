@@ -100,7 +100,7 @@ HOSTILE = {
     "json cut off mid-way": (Fault("data/y25i09", truncate=True), "svaret er ikke gyldig JSON"),
     "period spelled 2026-05": (Fault("data/y25i09", mutate=each_row(lambda r: [r[0][:4] + "-" + r[0][5:], *r[1:]])),
                                "er ikke et periode-id som 2026M05"),
-    "a negative count": (Fault("data/y25i09", mutate=negative), "uden for 0..1e+08"),
+    "a negative count": (Fault("data/y25i09", mutate=negative), "uden for 0–100.000.000"),
     "one row twice with different figures": (Fault("data/y25i09", mutate=twice_differently),
                                              "to rækker for samme område, periode og opdeling har forskellige tal"),
     "hele landet twice with different figures": (Fault("data/y25i09", mutate=landet_repeated_differently, times=1),
@@ -209,7 +209,7 @@ STATBANK_INDICATORS = ["beskaeftigelse"]
     (HTML_PAGE, "svaret har ingen TID- og INDHOLD-kolonne"),
     (b"\xef\xbb\xbfTAL;BOPKOM;K\xc3\x98N;TID;INDHOLD\r\n1010;151;TOT;2025-3;18674\r\n",
      "er ikke et periode-id som 2026M05 eller 2026K2"),
-    (b"\xef\xbb\xbfTAL;BOPKOM;K\xc3\x98N;TID;INDHOLD\r\n1010;151;TOT;2025K3;-18674\r\n", "uden for 0..1e+08"),
+    (b"\xef\xbb\xbfTAL;BOPKOM;K\xc3\x98N;TID;INDHOLD\r\n1010;151;TOT;2025K3;-18674\r\n", "uden for 0–100.000.000"),
     (b"\xef\xbb\xbfTAL;BOPKOM;K\xc3\x98N;TID;INDHOLD\r\n1010;151;TOT;2025K3;18674\r\n1010;151;TOT;2025K3;18000\r\n",
      "står to gange med forskellige tal"),
     (b"\xef\xbb\xbfTAL;BOPKOM;K\xc3\x98N;TID;INDHOLD\r\n1010;151;TOT;2025", "har 4 celler"),
@@ -261,7 +261,7 @@ HOSTILE_FILES = {
     "header only xlsx": ("samtaler.xlsx", xlsx([["Måned", "Kommune", "Målgruppe", "Antal samtaler"]]),
                          "har kun overskriftsrækken og ingen linjer med tal"),
     "a negative count": ("samtaler.csv", "Måned;Kommune;Målgruppe;Antal samtaler\nmaj 2026;Ballerup;I alt;-1.540\n"
-                         .encode(), "uden for 0..1e+08"),
+                         .encode(), "uden for 0–100.000.000"),
     "an export of tables no figure uses": (
         "samtaler.csv", (b"tabel;omraade;periode;ydelsesgruppe;maaling;opdeling;vaerdi\n"
                          b"y99x99;Ballerup;2026M05;I alt;Antal;;12\ny99x99;Ballerup;2026M06;I alt;Antal;;14\n"),

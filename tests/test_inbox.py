@@ -20,6 +20,7 @@ from indicators.inbox import file_indicators, import_inbox
 from indicators.refresh import refresh_file
 from indicators.store import Store
 from tests.conftest import REPO, run_cli
+from tests.replay import ReplayServer
 
 CATALOGUE = default_catalogue()
 AREAS = default_areas()
@@ -195,3 +196,51 @@ def test_the_start_up_catch_up_imports_the_inbox_once_rejecting_a_broken_file_as
     with Store(sample_store_copy) as store:
         assert store.db.execute("SELECT count(*) FROM refresh_runs WHERE source LIKE 'file:%'").fetchone()[0] == runs
     assert sorted(p.name for p in (inbox / "imported").iterdir()) == ["fasit.csv"]
+
+
+def test_the_start_up_catch_up_evaluates_the_targets_once_after_its_refresh_and_its_inbox_import(
+        sample_store_copy, tmp_path):
+    """The catch-up's refresh and its inbox import each evaluated the targets on their new figures,
+    and its alerts step did so a third time; they now only import, and the alerts step evaluates
+    once on all of it, sending each due notice once."""
+    inbox = tmp_path / "indbakke"
+    inbox.mkdir()
+    (inbox / "fasit.csv").write_text(OWN, encoding="utf-8")
+    old = datetime(2026, 1, 1).timestamp()
+    os.utime(inbox / "fasit.csv", (old, old))
+    with ReplayServer() as server:
+        settings = load_settings({"FAKTABOT_DB": str(sample_store_copy), "FAKTABOT_OUTBOX": str(tmp_path / "outbox"),
+                                  "FAKTABOT_INBOX": str(inbox), "STATBANK_API_URL": server.statbank_url},
+                                 dotenv=None)
+        service = build_service(settings, load_config(REPO / "faktabot.toml"))
+        outcomes = service.catch_up(datetime(2026, 11, 25, 8, tzinfo=UTC))
+    jobs = [o.job for o in outcomes]
+    assert jobs == ["refresh statbank", "inbox", "alerts", "summary", "factsheet", "staleness"], jobs
+    refreshed = outcomes[0]
+    assert refreshed.ok and " 0 new or changed" not in refreshed.text, refreshed.text  # the refresh brought figures
+    assert outcomes[1].text == "1 imported, 0 rejected"  # and so did the inbox
+    assert [o.job for o in service.outcomes].count("alerts") == 1, [o.text for o in service.outcomes]
+    with Store(sample_store_copy) as store:
+        keys = store.db.execute("SELECT key, recipient, count(*) FROM deliveries GROUP BY key, recipient "
+                                "HAVING count(*) > 1").fetchall()
+    assert keys == []
+
+
+def test_files_a_share_holds_beside_the_exports_are_left_where_they_are_unread(sample_store_copy, tmp_path):
+    """Office's »~$samtaler.xlsx« (there while someone has the workbook open), Explorer's Thumbs.db and
+    desktop.ini and a copy under way (».filepart«) were moved to rejected/ with a reason, a failed
+    inbox job each time; they are now left in place, and the real file beside them is imported."""
+    inbox = tmp_path / "indbakke"
+    inbox.mkdir()
+    (inbox / "fasit.csv").write_text(OWN, encoding="utf-8")
+    others = ["~$samtaler.xlsx", "Thumbs.db", "desktop.ini", "samtaler-juni.csv.filepart", "eksport.tmp"]
+    for name in others:
+        (inbox / name).write_bytes(b"\x00owner file")
+    old = datetime(2026, 1, 1).timestamp()
+    for path in inbox.iterdir():
+        os.utime(path, (old, old))
+    with Store(sample_store_copy) as store:
+        done = import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW)
+    assert [(f.name, f.imported) for f in done] == [("fasit.csv", True)]
+    assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == sorted(others)
+    assert not (inbox / "rejected").exists()

@@ -11,9 +11,9 @@ import sys
 
 import pytest
 
-from indicators.store import NotAStore, Store, StoreCorrupt, StoreError
+from indicators.store import NotAStore, Store, StoreCorrupt, StoreError, restore
 from indicators.types import Observation
-from tests.conftest import REPO
+from tests.conftest import REPO, run_cli
 
 NOW = "2026-08-01T00:00:00+00:00"
 
@@ -95,6 +95,75 @@ def test_a_store_in_a_read_only_folder_is_a_store_error(tmp_path):
                 store.load(rows(10), now=NOW)
     finally:
         tmp_path.chmod(0o700)
+
+
+def _without_write_access(path) -> None:
+    """Make SQLite unable to create the store's -shm file, as in a folder or on a share its user may
+    not write (a read-only mount, a backup share): -shm is a link to a folder that does not exist.
+    chmod would not do it, as the suite may run as root (CI does)."""
+    os.symlink(path.parent / "no-such-folder" / "shm", path.with_name(path.name + "-shm"))
+
+
+def test_a_store_sqlite_may_not_write_is_said_so_not_called_a_foreign_file(tmp_path):
+    """A store in a folder Faktabot may not write was »ikke en Faktabot-database (unable to open
+    database file) … flyt denne væk og kør `faktabot init`«: advice that would put the sample data
+    in place of the municipality's store. It is now what it is: a store that cannot be written."""
+    path = tmp_path / "store.db"
+    with Store(path, create=True) as store:
+        store.load(rows(10), now=NOW)
+    _without_write_access(path)
+    with pytest.raises(StoreError, match="kan ikke skrives .*skriveadgang til filen og dens mappe") as raised:
+        Store(path)
+    assert not isinstance(raised.value, NotAStore) and "faktabot init" not in str(raised.value)
+
+
+def test_a_backup_on_a_share_faktabot_may_not_write_is_restored(tmp_path):
+    """`faktabot restore` from a read-only backup share refused the backup as »ikke en
+    Faktabot-database«; it is checked and restored as any other."""
+    share, live = tmp_path / "share", tmp_path / "live"
+    share.mkdir()
+    live.mkdir()
+    with Store(live / "store.db", create=True) as store:
+        store.load(rows(10), now=NOW)
+        store.backup(share / "store-2026-08-01.db")
+        store.load(rows(5, "langtidsledige"), now=NOW)
+        assert store.count() == 15
+    with Store(share / "store-2026-08-01.db") as copy:  # `faktabot backup` checks its copy so (WAL mode since)
+        copy.quick_check()
+    _without_write_access(share / "store-2026-08-01.db")
+    assert restore(share / "store-2026-08-01.db", live / "store.db") == 10
+    with Store(live / "store.db") as store:
+        assert store.count() == 10
+
+
+def test_a_store_path_that_is_a_folder_says_so(tmp_path):
+    """FAKTABOT_DB naming a folder said »ikke en Faktabot-database (disk I/O error)«."""
+    (tmp_path / "data").mkdir()
+    with pytest.raises(NotAStore, match="data er en mappe, ikke en database; den er ikke rørt. Peg FAKTABOT_DB på"):
+        Store(tmp_path / "data")
+
+
+def test_a_store_another_process_keeps_locked_is_one_line_not_a_traceback(sample_store_copy, tmp_path):
+    """`faktabot refresh --file` and `faktabot alerts` while another process held the store's write
+    lock past the 5 s wait (the service's refresh, an upgrade's migration) ended in a traceback
+    »sqlite3.OperationalError: database is locked«; they now say the store is busy, and to run again."""
+    csv = tmp_path / "samtaler.csv"
+    csv.write_text("Måned;Kommune;Målgruppe;Antal samtaler\nmaj 2026;Ballerup;Ledige;785\n", encoding="utf-8")
+    holder = sqlite3.connect(sample_store_copy, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # the write lock, as a running refresh holds it
+    try:
+        for args in (("refresh", "--file", str(csv)), ("alerts",)):
+            done = run_cli(*args, db=sample_store_copy)
+            assert done.returncode == 1, (args, done.stderr)
+            assert "Traceback" not in done.stderr, done.stderr
+            assert done.stderr.startswith(f"faktabot: {sample_store_copy} er optaget: en anden proces skriver i den")
+            assert "intet fra denne kørsel er gemt. Kør kommandoen igen om lidt" in done.stderr
+            assert done.stderr.count("\n") == 1
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with Store(sample_store_copy) as store:
+        assert store.get("samtaler", "151", "2026-05").source != "file:samtaler.csv"
 
 
 def test_a_full_disk_gives_one_line_and_keeps_nothing_of_the_load(tmp_path):

@@ -70,10 +70,10 @@ def test_the_reproduction_a_csv_with_2026_13_45_is_refused_and_the_store_keeps_w
 
 
 @pytest.mark.parametrize("period,value,says", [
-    ("maj 2026", "1e308", "værdien 1e+308 ligger uden for 0..1e+08"),
+    ("maj 2026", "1e308", "værdien 1e+308 ligger uden for 0–100.000.000"),
     ("maj 2026", "inf", "værdien inf er ikke et endeligt tal"),
     ("maj 2026", "NaN", "værdien NaN er ikke et tal"),
-    ("maj 2026", "-5", "værdien -5 ligger uden for 0..1e+08"),
+    ("maj 2026", "-5", "værdien -5 ligger uden for 0–100.000.000"),
     ("2099-01", "10", "2099-01 ligger i fremtiden"),
     ("9999-12", "10", "9999-12 ligger i fremtiden"),
     ("1985-01", "10", "1985-01 ligger før 1990"),
@@ -96,7 +96,10 @@ def test_a_rate_above_100_is_refused_with_its_unit(store_path, tmp_path):
     with Store(store_path) as store:
         result = refresh_file(store, path, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW)
     assert not result.ok
-    assert "værdien -3500.5 ligger uden for -100..100, det plausible interval for konjunkturprognose (pct.)" in result.error
+    assert "værdien -3.500,5 ligger uden for -100–100, det plausible interval for konjunkturprognose (pct.)" in result.error
+    # Named by the file, as its other errors are (»file:prognose.csv: …« after »file:prognose.csv: opdateringen
+    # mislykkedes« said the source twice); and in Danish figures, not »-3500.5 … -100..100« or »0..1e+08«.
+    assert "prognose.csv: 1 række kan ikke gemmes" in result.error and "file:" not in result.error, result.error
 
 
 def test_many_bad_lines_are_named_ten_at_a_time_with_how_many_more(store_path, tmp_path):
@@ -152,7 +155,7 @@ def test_an_api_answer_with_an_impossible_value_is_refused_whole(tmp_path):
         assert not result.ok and not [o for o in store.iter_observations() if o.source == "jobindsats:y25i01"]
         assert {t.table: t.ok for t in result.tables} == {"y25i01": False, "y25i03": True}
         assert "rækker kan ikke gemmes, så intet er gemt" in result.error
-        assert "værdien -40 ligger uden for 0..1e+08" in result.error and "1e+308" in result.error
+        assert "værdien -40 ligger uden for 0–100.000.000" in result.error and "1e+308" in result.error
         assert store.runs()[0]["status"] == "failed"
 
 
@@ -213,7 +216,7 @@ def test_the_repair_restores_a_figure_a_null_overwrote_and_quarantines_what_has_
         reasons = dict(store.db.execute("SELECT period, reason FROM quarantine").fetchall())
     assert set(reasons) == {"2026-05", "2026-04", "2026-13", "2026-03"}
     assert "NULL written over a real value" in reasons["2026-05"] and "ikke en måned" in reasons["2026-13"]
-    assert "uden for 0..100" in reasons["2026-03"]
+    assert "uden for 0–100" in reasons["2026-03"]
 
 
 def test_each_indicators_values_are_checked_against_its_own_range_in_whatever_order_they_come():

@@ -7,6 +7,7 @@ import argparse
 import gc
 import importlib
 import os
+import sqlite3
 import sys
 from collections.abc import Collection, Sequence
 from pathlib import Path
@@ -18,7 +19,7 @@ from bot.rendering.terminal import messages, say
 from bot.service import ServiceError
 from bot.settings import Settings, SettingsError, load_settings
 from indicators.catalogue import CatalogueError
-from indicators.store import StoreError
+from indicators.store import StoreError, busy_store
 
 # Every command, in the order `--help` lists them, with the module and function that handle it.
 # Start-up time: a command's module is imported only when that command runs (`ask` must not pay for
@@ -186,6 +187,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             unusable = messages()["check_findings"]["unusable"].format(subject="", detail=error)
             print(f"FAKTABOT CRITICAL - {unusable}")
             return 2
+        return 1
+    except sqlite3.OperationalError as error:
+        # A write outside the store's own translation (the alerts' ledger, the mail questions) that
+        # waited in vain for another process's lock: said as the store's own writes say it.
+        busy = busy_store(error, settings.db_path) if loaded else None
+        if busy is None:
+            raise
+        print(f"faktabot: {busy}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

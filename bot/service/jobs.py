@@ -99,7 +99,9 @@ class Service:
 
     # -- jobs ---------------------------------------------------------------------------------
 
-    def refresh(self, source: str, now: datetime) -> JobOutcome:
+    def refresh(self, source: str, now: datetime, evaluate: bool = True) -> JobOutcome:
+        """`evaluate=False`: leave the evaluation (and the retry of refused alerts) to the caller,
+        as the catch-up does, which evaluates once after all its imports."""
         refresher = self.refreshers.get(source)
         if refresher is None:
             return self._record(f"refresh {source}", True, "not configured; skipped")
@@ -107,13 +109,13 @@ class Service:
             result = refresher(store, now)
         if not getattr(result, "ok", False):
             if getattr(result, "landed", False):
-                return self.partial_refresh(source, result, now)
+                return self.partial_refresh(source, result, now, evaluate)
             return self._record(f"refresh {source}", False, f"failed, store unchanged: {getattr(result, 'error', '')}")
         changed = result.inserted + result.updated
         text = f"{result.rows} rows, {changed} new or changed, newest {result.newest}"
-        if changed:
+        if evaluate and changed:
             self.evaluate(now)  # evaluation runs on new data, not on a bare clock
-        else:
+        elif evaluate:
             self.retry_alerts(now)
         return self._record(f"refresh {source}", True, text)
 
@@ -201,14 +203,16 @@ class Service:
             owed = store.derived_owed()
         # First the derived values a refresh stopped before (a crash, a kill) left owed.
         steps: list[tuple[str, Callable[[datetime], Any]]] = [("derived", self.complete_derived)] if owed else []
+        # The refreshes and the inbox only import here: the one "alerts" step after them evaluates
+        # the targets on everything they brought and sends what is due (refused alerts included).
         steps += [
-            (f"refresh {source}", lambda moment, source=source: self.refresh(source, moment))
+            (f"refresh {source}", lambda moment, source=source: self.refresh(source, moment, evaluate=False))
             for source in self.refreshers
             if last_ok.get(source) is None or clock.local(last_ok[source]) < now - REFRESH_EVERY]
         # The inbox too: a file dropped while the service was down is imported now, before the
         # evaluation, not at the next scheduled import (the same job: rejects moved with a reason).
-        steps += [("inbox", self.import_inbox), ("alerts", self.evaluate), ("summary", self.summary),
-                  ("factsheet", self.factsheet), ("staleness", self.staleness)]
+        steps += [("inbox", lambda moment: self.import_inbox(moment, evaluate=False)), ("alerts", self.evaluate),
+                  ("summary", self.summary), ("factsheet", self.factsheet), ("staleness", self.staleness)]
         done = []
         for name, step in steps:
             if self.stop.is_set():
@@ -226,11 +230,11 @@ class Service:
 
     # -- added for issue 13 (per-table refresh, inbox import) ---------------------------------
 
-    def partial_refresh(self, source: str, result, now: datetime) -> JobOutcome:
+    def partial_refresh(self, source: str, result, now: datetime, evaluate: bool = True) -> JobOutcome:
         """Some tables of a source run landed and some failed: evaluate on what landed, name the rest."""
-        if result.inserted + result.updated:
+        if evaluate and result.inserted + result.updated:
             self.evaluate(now)
-        else:
+        elif evaluate:
             self.retry_alerts(now)
         failed = ", ".join(t.table for t in result.failed_tables)
         return self._record(f"refresh {source}", False,
@@ -270,15 +274,16 @@ class Service:
         return self._record("mail", not failed, f"{len(polled.answered)} questions, {len(polled.ignored)} ignored, "
                                                 f"{len(polled.sent.sent)} replies sent, {len(failed)} failed")
 
-    def import_inbox(self, now: datetime) -> JobOutcome:
-        """Import the files dropped in FAKTABOT_INBOX (indicators.inbox); evaluate when figures changed."""
+    def import_inbox(self, now: datetime, evaluate: bool = True) -> JobOutcome:
+        """Import the files dropped in FAKTABOT_INBOX (indicators.inbox); evaluate when figures changed
+        (unless `evaluate=False`: the catch-up evaluates once after all its imports)."""
         catalogue, areas = default_catalogue(), default_areas()
         with self.lock, self._store() as store:
             done = inbox.import_inbox(store, self.settings.inbox, catalogue=catalogue, areas=areas,
                                       formats=self.config.imports, now=clock.stamp(now),
                                       default_area=self.config.area)
         changed = sum(f.result.inserted + f.result.updated for f in done if f.imported and f.result)
-        if changed:
+        if changed and evaluate:
             self.evaluate(now)
         rejected = [f.name for f in done if not f.imported]
         text = f"{len(done) - len(rejected)} imported, {len(rejected)} rejected" + (

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import difflib
 import itertools
 import re
 import zipfile
@@ -411,6 +412,14 @@ def _area(cell: object, areas: Areas, vocabulary: Mapping[str, str]) -> str | No
     return found
 
 
+def _close_area(text: str, areas: Areas):
+    """The kommune or region whose name is close to a misspelt one (»Balerup«: Ballerup), or None,
+    so the line's error names what was likely meant, as faktabot.toml's area does."""
+    names = {fold(area.name): area for area in areas.by_code.values()}
+    close = difflib.get_close_matches(fold(text), list(names), n=1, cutoff=0.75) if text and not text.isdigit() else []
+    return names[close[0]] if close else None
+
+
 def _text(cell: object) -> str:
     if cell is None:
         return ""
@@ -571,7 +580,10 @@ def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Cata
         else:
             code = _area(cells[at["area"]], areas, vocabulary) if "area" in at else None
             if code is None:
-                problems.add(line, wording("file_cell_area", area=_text(cells[at["area"]])[:40] if "area" in at else ""),
+                written = _text(cells[at["area"]])[:40] if "area" in at else ""
+                close = _close_area(written, areas)
+                problems.add(line, wording("file_cell_area_close", area=written, name=close.name, code=close.code)
+                             if close else wording("file_cell_area", area=written),
                              wording("file_fix_area"),
                              wording("file_cell_area_stored", column=spec.columns.get("area", "area")))
                 continue
