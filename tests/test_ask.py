@@ -2056,56 +2056,43 @@ JOBPARATE = ("Tallet gælder kun de nettoledige kontanthjælpsmodtagere: jobpara
 
 
 @pytest.mark.parametrize(("question", "told"), [
-    # »jobparate kontanthjælpsmodtagere« was answered with the nettoledige (AUK01), the jobparate
-    # not in activation, without a word that it is only those
-    ("jobparate kontanthjælpsmodtagere", True), ("top 5 kommuner jobparate kontanthjælpsmodtagere", True),
+    # a question landing on the nettoledige (AUK01), the jobparate not in activation, says it is only those
+    ("ledige kontanthjælpsmodtagere jobparate", True),
     ("nettoledige kontanthjælpsmodtagere", False), ("jobparate nettoledige kontanthjælpsmodtagere", False),
     # the figure asked for: all jobparate on kontanthjælp, målgruppernes fuldtidspersoner
-    ("hvor mange jobparate er der", False)])
+    ("hvor mange jobparate er der", False), ("jobparate kontanthjælpsmodtagere", False)])
 def test_jobparate_answered_with_the_nettoledige_says_it_holds_only_them(store, question, told):
     result = ask(store, question)
     assert (JOBPARATE in result.text) == told
-    expected = "fuldtidspersoner" if question.startswith("hvor mange") else "kontanthjaelp_netto"
+    expected = "kontanthjaelp_netto" if "ledige" in question else "fuldtidspersoner"
     assert result.result.indicator.id == expected
 
 
-def test_areas_asked_together_are_added_up_and_the_sum_carried_to_a_follow_up(store):
-    # »hvor mange ledige er der i Ballerup og Herlev tilsammen« gave Ballerup's figure with Herlev
-    # beside it and »Jeg har ikke tal for »tilsammen««: the sum asked was never given
-    result = ask(store, "hvor mange ledige er der i Ballerup og Herlev tilsammen")
-    answer = result.result
-    ballerup, herlev = answer.observation, answer.comparisons[0].observation
-    assert herlev.period == ballerup.period and not answer.query.unused
-    total = formats.number(ballerup.value + herlev.value)
-    assert f"Ballerup og Herlev tilsammen: {total} fuldtidspersoner ({formats.period(ballerup.period)})." \
-        in result.text
-    then = ask(store, "og året før?", context=answer.query)
-    before, other = then.result.observation, then.result.comparisons[0].observation
-    assert before.period < ballerup.period
-    assert f"Ballerup og Herlev tilsammen: {formats.number(before.value + other.value)} fuldtidspersoner" in then.text
-
-
-@pytest.mark.parametrize(("question", "told"), [
-    # a rate is not added up: each area's is given, said
-    ("ledighedsprocent Ballerup og Herlev tilsammen",
-     "Ledighedsprocenten kan ikke lægges sammen på tværs af områder – her er hvert områdes tal."),
-    # an area within another would be counted twice
-    ("ledige Ballerup og Region Hovedstaden tilsammen", "Region Hovedstaden rummer Ballerup, så tallene kan ikke lægges sammen."),
-    ("ledige Herlev og hele landet til sammen", "Hele landet rummer Herlev, så tallene kan ikke lægges sammen."),
-    # one area: nothing to add up, the word said as not used
-    ("ledige tilsammen", "Jeg har ikke tal for »tilsammen«")])
-def test_what_cannot_be_added_up_is_said(store, question, told):
+@pytest.mark.parametrize(("question", "area", "part", "value"), [
+    # »jobparate på kontanthjælp« gave all 762 kontanthjælpsmodtagere with »Der er ingen tal for
+    # kontanthjælpsmodtagere opdelt på visitationskategori (Jobparat)«; »jobparate
+    # kontanthjælpsmodtagere« the 46 nettoledige (AUK01). Målgruppernes fuldtidspersoner have the part.
+    ("jobparate på kontanthjælp", "Ballerup", "Jobparat", "140 fuldtidspersoner"),
+    ("jobparate kontanthjælpsmodtagere i Ballerup", "Ballerup", "Jobparat", "140 fuldtidspersoner"),
+    ("aktivitetsparate kontanthjælpsmodtagere", "Ballerup", "Aktivitetsparat", "470 fuldtidspersoner"),
+    ("aktivitetsparate på kontanthjælp i Herlev", "Herlev", "Aktivitetsparat", "240 fuldtidspersoner")])
+def test_a_visitation_of_kontanthjaelp_is_answered_in_fuldtidspersoner_and_says_so(
+        store, question, area, part, value):
     result = ask(store, question)
-    assert told in result.text
-    assert "tilsammen:" not in result.text
+    assert result.result.indicator.id == "fuldtidspersoner"
+    assert result.text.startswith(f"*Fuldtidspersoner ({part}, Kontanthjælp) i {area}, juli 2026: {value}.*")
+    assert (f"Der er ingen tal for kontanthjælpsmodtagere opdelt på visitationskategori i {area} – "
+            "tallet her er fuldtidspersoner, ikke personer.") in result.text
+    assert "her er det samlede tal" not in result.text and JOBPARATE not in result.text
 
 
-def test_a_rate_asked_together_offers_the_sum_of_its_count(store):
-    # the note said only that the rate is not added up, not how to get a sum
-    result = ask(store, "andelen på kontanthjælp Ballerup, Herlev og Gladsaxe tilsammen")
-    assert ("Summen af kontanthjælpsmodtagere får du med »kontanthjælpsmodtagere Ballerup, Herlev og Gladsaxe "
-            "tilsammen«.") in result.text
-    assert "tilsammen:" in ask(store, "kontanthjælpsmodtagere Ballerup, Herlev og Gladsaxe tilsammen").text
+def test_a_ranking_of_jobparate_on_kontanthjaelp_ranks_the_fuldtidspersoner_and_says_so(store):
+    result = ask(store, "top 5 kommuner jobparate kontanthjælpsmodtagere")
+    assert result.result.indicator.id == "fuldtidspersoner"
+    assert result.result.query.breakdown == "visitation=Jobparat;ydelse=Kontanthjælp"
+    assert ("Der er ingen tal for kontanthjælpsmodtagere opdelt på visitationskategori – "
+            "tallet her er fuldtidspersoner, ikke personer.") in result.text
+    assert "Ballerup er nr. 39 af 97 med 140 fuldtidspersoner." in result.text
 
 
 def test_an_area_with_the_rate_but_not_the_count_is_compared_on_the_rate_and_labelled(store):
