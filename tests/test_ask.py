@@ -15,11 +15,12 @@ from hypothesis import strategies as st
 from matplotlib.image import imread
 
 from bot.alerting.context import TargetContext
+from bot.asking.content import answer_content
 from bot.asking.conversation import Conversations, reply
 from bot.asking.queries import NotUnderstood, Query, parse
 from bot.clock import TIMEZONE
 from bot.config import Config, load_config
-from bot.rendering import formats
+from bot.rendering import formats, media
 from bot.rendering.message import Line
 from indicators import periods
 from indicators.catalogue import default_areas
@@ -2593,10 +2594,32 @@ def test_a_total_of_eksempeldata_names_the_parts_imported_from_a_file(sample_sto
     assert "eksempeldata" not in part.text.lower()
 
 
+@pytest.mark.parametrize(("question", "named"), [
+    # a part fetched from Jobindsats was said to be »indlæst«, the word for the kommune's own file
+    ("aktiveringsgrad", "Det samlede tal for aktiveringsgraden er eksempeldata, men der er hentet rigtige tal for "
+                        "Kontanthjælp (juli 2026: 19,2 pct., Jobindsats.dk)"),
+    ("forsørgertryk", "Det samlede tal for forsørgertrykket er eksempeldata, men der er hentet rigtige tal for "
+                      "Kontanthjælp (juli 2026: 2,1 pct., Jobindsats.dk)")])
+def test_a_total_of_eksempeldata_says_its_fetched_parts_were_fetched(store, question, named):
+    result = ask(store, question)
+    assert [o.source.partition(":")[0] for o in result.result.imported_parts] == ["jobindsats"]
+    assert named in result.text and "indlæst" not in result.text
+
+
+def test_parts_that_came_in_different_ways_are_named_with_their_sources_and_no_one_verb(store):
+    result = ask(store, "aktiveringsgrad")
+    fetched = result.result.imported_parts[0]
+    filed = replace(fetched, breakdown="ydelse=A-dagpenge", source="file:aktivering.csv")
+    text = media.text(answer_content(replace(result.result, imported_parts=(fetched, filed))))
+    assert ("men der er rigtige tal for Kontanthjælp (juli 2026: 19,2 pct., Jobindsats.dk) og A-dagpenge "
+            "(juli 2026: 19,2 pct., kommunens egne data)") in text
+    assert "indlæst" not in text and "hentet rigtige" not in text
+
+
 def test_a_total_with_no_part_imported_says_nothing_of_imported_parts(store):
     for question in ("samtaler september", "ledighed", "sygedagpenge"):
         result = ask(store, question)
-        assert not result.result.imported_parts and "indlæst rigtige tal" not in result.text
+        assert not result.result.imported_parts and "rigtige tal for" not in result.text
 
 
 def test_a_part_of_eksempeldata_names_the_total_imported_from_a_file(sample_store_copy, tmp_path):
