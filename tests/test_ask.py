@@ -2596,10 +2596,10 @@ def test_a_total_of_eksempeldata_names_the_parts_imported_from_a_file(sample_sto
 
 @pytest.mark.parametrize(("question", "named"), [
     # a part fetched from Jobindsats was said to be »indlæst«, the word for the kommune's own file
-    ("aktiveringsgrad", "Det samlede tal for aktiveringsgraden er eksempeldata, men der er hentet rigtige tal for "
-                        "Kontanthjælp (juli 2026: 19,2 pct., Jobindsats.dk)"),
-    ("forsørgertryk", "Det samlede tal for forsørgertrykket er eksempeldata, men der er hentet rigtige tal for "
-                      "Kontanthjælp (juli 2026: 2,1 pct., Jobindsats.dk)")])
+    ("aktiveringsgrad", ("Det samlede tal for aktiveringsgraden er eksempeldata, men der er hentet rigtige tal for "
+                        "Kontanthjælp (juli 2026: 19,2 pct., Jobindsats.dk)")),
+    ("forsørgertryk", ("Det samlede tal for forsørgertrykket er eksempeldata, men der er hentet rigtige tal for "
+                      "Kontanthjælp (juli 2026: 2,1 pct., Jobindsats.dk)"))])
 def test_a_total_of_eksempeldata_says_its_fetched_parts_were_fetched(store, question, named):
     result = ask(store, question)
     assert [o.source.partition(":")[0] for o in result.result.imported_parts] == ["jobindsats"]
