@@ -2087,6 +2087,18 @@ def test_a_visitation_of_kontanthjaelp_is_answered_in_fuldtidspersoner_and_says_
     assert "her er det samlede tal" not in result.text and JOBPARATE not in result.text
 
 
+def test_kontanthjaelp_by_visitation_is_listed_from_the_fuldtidspersoner_and_says_so(store):
+    # it gave all 762 kontanthjælpsmodtagere and »Der er ingen tal for kontanthjælpsmodtagere fordelt
+    # på visitationskategori i Ballerup«
+    result = ask(store, "kontanthjælpsmodtagere fordelt på visitationskategori")
+    assert result.result.indicator.id == "fuldtidspersoner"
+    assert [(p.label, p.observation.value) for p in result.result.parts][:2] == [("Aktivitetsparat", 470),
+                                                                                ("Jobparat", 140)]
+    assert ("Der er ingen tal for kontanthjælpsmodtagere opdelt på visitationskategori i Ballerup – "
+            "tallet her er fuldtidspersoner, ikke personer.") in result.text
+    assert "fordelt på visitationskategori i Ballerup." not in result.text
+
+
 def test_a_ranking_of_jobparate_on_kontanthjaelp_ranks_the_fuldtidspersoner_and_says_so(store):
     result = ask(store, "top 5 kommuner jobparate kontanthjælpsmodtagere")
     assert result.result.indicator.id == "fuldtidspersoner"

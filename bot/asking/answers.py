@@ -934,13 +934,16 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         rate_instead, indicator = indicator, _averaged(catalogue.get(indicator.rate), query)
         query = replace(query, indicator=indicator.id)
     part_instead = None
-    if query.elsewhere is not None and query.breakdown \
-            and not store.period_kinds(indicator.id, area.code, query.breakdown) \
+    if query.elsewhere is not None and (query.breakdown or query.by) and (
+            not store.period_kinds(indicator.id, area.code, query.breakdown) if query.breakdown else
+            not any(query.by in parse_breakdown(b) for b in store.breakdowns(indicator.id, area.code))) \
             and store.period_kinds(query.elsewhere[0], area.code, query.elsewhere[1]):
         # »jobparate på kontanthjælp«: no kontanthjælpsmodtagere by visitationskategori, but målgruppernes
-        # fuldtidspersoner on kontanthjælp have it (it gave all kontanthjælpsmodtagere, the part said missing)
+        # fuldtidspersoner on kontanthjælp have it (it gave all kontanthjælpsmodtagere, the part said
+        # missing); »… fordelt på visitationskategori« lists them from there.
         # (a ranking of the count asked reads its rate, which is not what was asked: the count is named)
-        part_instead = (catalogue.get(query.ranked_from) if query.ranked_from else indicator, query.breakdown)
+        part_instead = (catalogue.get(query.ranked_from) if query.ranked_from else indicator,
+                        query.breakdown or f"{query.by}=")
         indicator = _averaged(catalogue.get(query.elsewhere[0]), query)
         query = replace(query, indicator=indicator.id, breakdown=query.elsewhere[1], ranked_from=None)
     only_area = False

@@ -2067,14 +2067,16 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         target_asked=intent != "target" and "target" in r.intents and not verdict, share_of=share_of,
         span=span, place_asked=r.place_asked and intent == "ranking",
         count_before_own=intent == "ranking" and r.comparative and r.count_asked,
-        elsewhere=_elsewhere(r.indicator, r.breakdown, vocab),
+        elsewhere=_elsewhere(r.indicator, r.breakdown, _by_for(indicator, r.by, vocab), vocab),
     )
 
 
-def _elsewhere(indicator: str | None, breakdown: dict[str, str], vocab: Vocabulary) -> tuple[str, str] | None:
+def _elsewhere(indicator: str | None, breakdown: dict[str, str], by: str | None,
+               vocab: Vocabulary) -> tuple[str, str] | None:
     """The figure and part that hold the part asked of `indicator` where it has none of its own
-    (»jobparate på kontanthjælp«: målgruppernes fuldtidspersoner, Jobparat on kontanthjælp)."""
-    for key in sorted(breakdown):
+    (»jobparate på kontanthjælp«: målgruppernes fuldtidspersoner, Jobparat on kontanthjælp), or the
+    parts it is asked listed by (»kontanthjælpsmodtagere fordelt på visitationskategori«)."""
+    for key in [*sorted(breakdown), *([by] if by else [])]:
         if (found := vocab.part_elsewhere.get(f"{indicator}|{key}")) is not None:
             figure, within = found
             parts = {**breakdown, **dict([within.split("=", 1)])}
