@@ -15,11 +15,12 @@ from hypothesis import strategies as st
 from matplotlib.image import imread
 
 from bot.alerting.context import TargetContext
+from bot.asking.content import answer_content
 from bot.asking.conversation import Conversations, reply
 from bot.asking.queries import NotUnderstood, Query, parse
 from bot.clock import TIMEZONE
 from bot.config import Config, load_config
-from bot.rendering import formats
+from bot.rendering import formats, media
 from bot.rendering.message import Line
 from indicators import periods
 from indicators.catalogue import default_areas
@@ -2056,56 +2057,55 @@ JOBPARATE = ("Tallet gælder kun de nettoledige kontanthjælpsmodtagere: jobpara
 
 
 @pytest.mark.parametrize(("question", "told"), [
-    # »jobparate kontanthjælpsmodtagere« was answered with the nettoledige (AUK01), the jobparate
-    # not in activation, without a word that it is only those
-    ("jobparate kontanthjælpsmodtagere", True), ("top 5 kommuner jobparate kontanthjælpsmodtagere", True),
+    # a question landing on the nettoledige (AUK01), the jobparate not in activation, says it is only those
+    ("ledige kontanthjælpsmodtagere jobparate", True),
     ("nettoledige kontanthjælpsmodtagere", False), ("jobparate nettoledige kontanthjælpsmodtagere", False),
     # the figure asked for: all jobparate on kontanthjælp, målgruppernes fuldtidspersoner
-    ("hvor mange jobparate er der", False)])
+    ("hvor mange jobparate er der", False), ("jobparate kontanthjælpsmodtagere", False)])
 def test_jobparate_answered_with_the_nettoledige_says_it_holds_only_them(store, question, told):
     result = ask(store, question)
     assert (JOBPARATE in result.text) == told
-    expected = "fuldtidspersoner" if question.startswith("hvor mange") else "kontanthjaelp_netto"
+    expected = "kontanthjaelp_netto" if "ledige" in question else "fuldtidspersoner"
     assert result.result.indicator.id == expected
 
 
-def test_areas_asked_together_are_added_up_and_the_sum_carried_to_a_follow_up(store):
-    # »hvor mange ledige er der i Ballerup og Herlev tilsammen« gave Ballerup's figure with Herlev
-    # beside it and »Jeg har ikke tal for »tilsammen««: the sum asked was never given
-    result = ask(store, "hvor mange ledige er der i Ballerup og Herlev tilsammen")
-    answer = result.result
-    ballerup, herlev = answer.observation, answer.comparisons[0].observation
-    assert herlev.period == ballerup.period and not answer.query.unused
-    total = formats.number(ballerup.value + herlev.value)
-    assert f"Ballerup og Herlev tilsammen: {total} fuldtidspersoner ({formats.period(ballerup.period)})." \
-        in result.text
-    then = ask(store, "og året før?", context=answer.query)
-    before, other = then.result.observation, then.result.comparisons[0].observation
-    assert before.period < ballerup.period
-    assert f"Ballerup og Herlev tilsammen: {formats.number(before.value + other.value)} fuldtidspersoner" in then.text
-
-
-@pytest.mark.parametrize(("question", "told"), [
-    # a rate is not added up: each area's is given, said
-    ("ledighedsprocent Ballerup og Herlev tilsammen",
-     "Ledighedsprocenten kan ikke lægges sammen på tværs af områder – her er hvert områdes tal."),
-    # an area within another would be counted twice
-    ("ledige Ballerup og Region Hovedstaden tilsammen", "Region Hovedstaden rummer Ballerup, så tallene kan ikke lægges sammen."),
-    ("ledige Herlev og hele landet til sammen", "Hele landet rummer Herlev, så tallene kan ikke lægges sammen."),
-    # one area: nothing to add up, the word said as not used
-    ("ledige tilsammen", "Jeg har ikke tal for »tilsammen«")])
-def test_what_cannot_be_added_up_is_said(store, question, told):
+@pytest.mark.parametrize(("question", "area", "part", "value"), [
+    # »jobparate på kontanthjælp« gave all 762 kontanthjælpsmodtagere with »Der er ingen tal for
+    # kontanthjælpsmodtagere opdelt på visitationskategori (Jobparat)«; »jobparate
+    # kontanthjælpsmodtagere« the 46 nettoledige (AUK01). Målgruppernes fuldtidspersoner have the part.
+    ("jobparate på kontanthjælp", "Ballerup", "Jobparat", "140 fuldtidspersoner"),
+    ("jobparate kontanthjælpsmodtagere i Ballerup", "Ballerup", "Jobparat", "140 fuldtidspersoner"),
+    ("aktivitetsparate kontanthjælpsmodtagere", "Ballerup", "Aktivitetsparat", "470 fuldtidspersoner"),
+    ("aktivitetsparate på kontanthjælp i Herlev", "Herlev", "Aktivitetsparat", "240 fuldtidspersoner")])
+def test_a_visitation_of_kontanthjaelp_is_answered_in_fuldtidspersoner_and_says_so(
+        store, question, area, part, value):
     result = ask(store, question)
-    assert told in result.text
-    assert "tilsammen:" not in result.text
+    assert result.result.indicator.id == "fuldtidspersoner"
+    assert result.text.startswith(f"*Fuldtidspersoner ({part}, Kontanthjælp) i {area}, juli 2026: {value}.*")
+    assert (f"Der er ingen tal for kontanthjælpsmodtagere opdelt på visitationskategori i {area} – "
+            "tallet her er fuldtidspersoner, ikke personer.") in result.text
+    assert "her er det samlede tal" not in result.text and JOBPARATE not in result.text
 
 
-def test_a_rate_asked_together_offers_the_sum_of_its_count(store):
-    # the note said only that the rate is not added up, not how to get a sum
-    result = ask(store, "andelen på kontanthjælp Ballerup, Herlev og Gladsaxe tilsammen")
-    assert ("Summen af kontanthjælpsmodtagere får du med »kontanthjælpsmodtagere Ballerup, Herlev og Gladsaxe "
-            "tilsammen«.") in result.text
-    assert "tilsammen:" in ask(store, "kontanthjælpsmodtagere Ballerup, Herlev og Gladsaxe tilsammen").text
+def test_kontanthjaelp_by_visitation_is_listed_from_the_fuldtidspersoner_and_says_so(store):
+    # it gave all 762 kontanthjælpsmodtagere and »Der er ingen tal for kontanthjælpsmodtagere fordelt
+    # på visitationskategori i Ballerup«
+    result = ask(store, "kontanthjælpsmodtagere fordelt på visitationskategori")
+    assert result.result.indicator.id == "fuldtidspersoner"
+    assert [(p.label, p.observation.value) for p in result.result.parts][:2] == [("Aktivitetsparat", 470),
+                                                                                ("Jobparat", 140)]
+    assert ("Der er ingen tal for kontanthjælpsmodtagere opdelt på visitationskategori i Ballerup – "
+            "tallet her er fuldtidspersoner, ikke personer.") in result.text
+    assert "fordelt på visitationskategori i Ballerup." not in result.text
+
+
+def test_a_ranking_of_jobparate_on_kontanthjaelp_ranks_the_fuldtidspersoner_and_says_so(store):
+    result = ask(store, "top 5 kommuner jobparate kontanthjælpsmodtagere")
+    assert result.result.indicator.id == "fuldtidspersoner"
+    assert result.result.query.breakdown == "visitation=Jobparat;ydelse=Kontanthjælp"
+    assert ("Der er ingen tal for kontanthjælpsmodtagere opdelt på visitationskategori – "
+            "tallet her er fuldtidspersoner, ikke personer.") in result.text
+    assert "Ballerup er nr. 39 af 97 med 140 fuldtidspersoner." in result.text
 
 
 def test_an_area_with_the_rate_but_not_the_count_is_compared_on_the_rate_and_labelled(store):
@@ -2606,10 +2606,32 @@ def test_a_total_of_eksempeldata_names_the_parts_imported_from_a_file(sample_sto
     assert "eksempeldata" not in part.text.lower()
 
 
+@pytest.mark.parametrize(("question", "named"), [
+    # a part fetched from Jobindsats was said to be »indlæst«, the word for the kommune's own file
+    ("aktiveringsgrad", ("Det samlede tal for aktiveringsgraden er eksempeldata, men der er hentet rigtige tal for "
+                        "Kontanthjælp (juli 2026: 19,2 pct., Jobindsats.dk)")),
+    ("forsørgertryk", ("Det samlede tal for forsørgertrykket er eksempeldata, men der er hentet rigtige tal for "
+                      "Kontanthjælp (juli 2026: 2,1 pct., Jobindsats.dk)"))])
+def test_a_total_of_eksempeldata_says_its_fetched_parts_were_fetched(store, question, named):
+    result = ask(store, question)
+    assert [o.source.partition(":")[0] for o in result.result.imported_parts] == ["jobindsats"]
+    assert named in result.text and "indlæst" not in result.text
+
+
+def test_parts_that_came_in_different_ways_are_named_with_their_sources_and_no_one_verb(store):
+    result = ask(store, "aktiveringsgrad")
+    fetched = result.result.imported_parts[0]
+    filed = replace(fetched, breakdown="ydelse=A-dagpenge", source="file:aktivering.csv")
+    text = media.text(answer_content(replace(result.result, imported_parts=(fetched, filed))))
+    assert ("men der er rigtige tal for Kontanthjælp (juli 2026: 19,2 pct., Jobindsats.dk) og A-dagpenge "
+            "(juli 2026: 19,2 pct., kommunens egne data)") in text
+    assert "indlæst" not in text and "hentet rigtige" not in text
+
+
 def test_a_total_with_no_part_imported_says_nothing_of_imported_parts(store):
     for question in ("samtaler september", "ledighed", "sygedagpenge"):
         result = ask(store, question)
-        assert not result.result.imported_parts and "indlæst rigtige tal" not in result.text
+        assert not result.result.imported_parts and "rigtige tal for" not in result.text
 
 
 def test_a_part_of_eksempeldata_names_the_total_imported_from_a_file(sample_store_copy, tmp_path):

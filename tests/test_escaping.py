@@ -92,7 +92,9 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
                              # areas added up, and an area within another (Answer.together_*)
                              "ledige Ballerup og Herlev tilsammen", "ledige Ballerup og Region Hovedstaden tilsammen",
                              # the biggest rise and where it rose from, beside another area's (Answer.extreme_from)
-                             "hvornår steg ledigheden mest vs landet")]
+                             "hvornår steg ledigheden mest vs landet",
+                             # a part the figure asked lacks, answered from another figure (Answer.part_instead)
+                             "jobparate på kontanthjælp")]
         # a total of eksempeldata beside the parts the kommune delivered in a file (Answer.imported_parts)
         samtaler = reply("samtaler", store, config, NOW.date()).result
         ledige = store.series_tail("samtaler", samtaler.area.code, "gruppe=Ledige", "month", 1)[0][-1]
@@ -103,6 +105,7 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         # the own place led with and counted (Query.place_asked, Query.count_before_own)
         place = reply("hvor er vi?", store, config, NOW.date(), context=ranking.query).result
         counted = reply("hvor mange kommuner har højere ledighed end os", store, config, NOW.date()).result
+        elsewhere = reply("top 5 kommuner jobparate på kontanthjælp", store, config, NOW.date()).result
         summary = build_summary("2026-10", store, config, catalogue, areas, with_charts=False, today=NOW.date())
         figures = factsheet.build("2026-Q3", store, catalogue, areas, config.area)
     # An acknowledged target with a note, as a manager would type it.
@@ -197,7 +200,7 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
                                "ind": hostile(catalogue.get(definition.indicator)),
                                "also": [hostile(catalogue.get("fuldtidspersoner"))]}],
         "freshness.txt.j2": [{"f": hostile(freshness), "area": area}],
-        "ranking.txt.j2": [{"a": hostile(r), "r": hostile(r.ranking)} for r in (ranking, place, counted)],
+        "ranking.txt.j2": [{"a": hostile(r), "r": hostile(r.ranking)} for r in (ranking, place, counted, elsewhere)],
         "link_label.txt.j2": [{"action": "kvitter"}],
         "link_page.html.j2": [
             {"kind": kind, "link": Link(HOSTILE, action, HOSTILE, 0, HOSTILE), "target": v.target, "view": v,

@@ -51,6 +51,17 @@ def test_month_names_and_days_are_babels_danish():
     assert formats.day(datetime(2026, 8, 21, 23, 30, tzinfo=UTC)) == "22. aug. 2026"
 
 
+def test_a_day_with_its_month_written_out_is_babels_danish():
+    # the refusal of a fact sheet for the quarter under way built »31. december 2026« itself from the
+    # month names; it is made here, as every other date
+    day = date(2026, 1, 1)
+    while day.year == 2026:
+        assert formats.long_day(day) == format_date(day, format="d. MMMM y", locale="da"), day
+        day = date.fromordinal(day.toordinal() + 5)
+    assert formats.long_day(date(2026, 12, 31)) == "31. december 2026"
+    assert formats.long_day(date(2027, 3, 31)) == format_date(date(2027, 3, 31), format="long", locale="da")
+
+
 def test_questions_know_the_months_by_full_and_short_name():
     months = default_vocabulary().months
     assert months["maj"] == 5 and months["september"] == 9 and months["sep"] == 9 and months["okt"] == 10

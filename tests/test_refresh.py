@@ -296,8 +296,62 @@ def test_refresh_imports_a_file_and_status_shows_it(store_path, capsys):
     (["--indicator", "ledihed"], "ukendt indikator 'ledihed'; mente du 'ledige'?"),
     (["--source", "file"], "--source file skal have filen: tilføj --file STI"),
     (["--source", "statbank", "--file", "x.csv"], "--file indlæser en fil og kan ikke kombineres med --source statbank"),
-    (["--source", "statbank", "--indicator", "samtaler"], "samtaler has no statbank source"),
+    # (it said »samtaler has no statbank source in indicators/catalogue.toml; import it from a file
+    # with --file PATH«, in English, naming a file inside the installed package)
+    (["--source", "statbank", "--indicator", "samtaler"],
+     ("faktabot: 'samtaler' hentes ikke fra Danmarks Statistik – tallene kommer fra kommunens egen fil: indlæs den "
+     "med `faktabot refresh --file STI` (en skabelon får du med `faktabot files template samtaler`)")),
 ])
 def test_mistakes_in_the_options_are_one_line_that_says_what_to_do(store_path, capsys, argv, says):
     code, _out, err = refresh_here(capsys, store_path, *argv)
     assert code == 1 and says in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("argv,says", [
+    # each of these was »… has no <source> source in indicators/catalogue.toml; import it from a file
+    # with --file PATH« (or »has no source to fetch from«), in English and with the wrong advice
+    (["--source", "statbank", "--indicator", "ledige"],
+     ("'ledige' hentes ikke fra Danmarks Statistik, men fra Jobindsats: "
+     "kør `faktabot refresh --source jobindsats --indicator ledige`")),
+    (["--source", "jobindsats", "--indicator", "kontanthjaelp_netto"],
+     ("'kontanthjaelp_netto' (nettoledige kontanthjælpsmodtagere) hentes ikke fra Jobindsats, men fra Danmarks "
+     "Statistik: kør `faktabot refresh --source statbank --indicator kontanthjaelp_netto`")),
+    (["--indicator", "samtaler"], ("'samtaler' hentes ikke fra Jobindsats eller Danmarks Statistik – tallene kommer "
+                                  "fra kommunens egen fil")),
+    (["--source", "jobindsats", "--indicator", "paa_kanten"],
+     ("'paa_kanten' (borgere på kanten af arbejdsmarkedet) hentes ikke, men beregnes af andre nøgletal fra "
+     "Jobindsats: kør `faktabot refresh --source jobindsats`, så beregnes det med")),
+    (["--source", "statbank", "--indicator", "ungeledighed_officiel"],
+     ("'ungeledighed_officiel' (den officielle ungeledighed) hentes ikke, men beregnes af andre nøgletal fra "
+     "Jobindsats og Danmarks Statistik: kør `faktabot refresh`, så beregnes det med")),
+    (["--source", "jobindsats", "--indicator", "virksomhedsaktiveringsgrad"],
+     ("'virksomhedsaktiveringsgrad' (virksomhedsaktiveringsgraden) hentes ikke – Faktabot har ingen kilde til det "
+     "endnu, kun eksempeldata")),
+])
+def test_an_indicator_the_source_does_not_have_says_in_danish_where_it_comes_from(store_path, capsys, argv, says):
+    code, out, err = refresh_here(capsys, store_path, *argv, JOBINDSATS_TOKEN="t")
+    assert code == 1 and not out
+    assert err.startswith(f"faktabot: {says}")
+    assert len(err.strip().splitlines()) == 1 and " has no " not in err
+
+
+def test_without_a_token_a_jobindsats_figure_is_said_to_come_from_jobindsats(store_path, capsys):
+    # it said »ledige has no source to fetch from; import it from a file with --file PATH«
+    code, _out, err = refresh_here(capsys, store_path, "--indicator", "ledige")
+    assert code == 1
+    assert err.strip().splitlines()[-1] == ("faktabot: 'ledige' hentes ikke fra Danmarks Statistik, men fra Jobindsats: "
+                                            "kør `faktabot refresh --source jobindsats --indicator ledige`")
+    assert "JOBINDSATS_TOKEN er ikke sat" in err
+
+
+def test_an_indicator_named_beside_one_the_source_has_is_said_and_the_other_fetched(store_path, capsys):
+    # »--source statbank --indicator befolkning --indicator samtaler« fetched befolkningen and passed
+    # over samtaler without a word
+    with ReplayServer() as server:
+        code, out, err = refresh_here(capsys, store_path, "--source", "statbank", "--indicator", "befolkning",
+                                      "--indicator", "samtaler", STATBANK_API_URL=server.statbank_url)
+    assert code == 0, err
+    assert out.startswith("statbank: ")
+    assert err.strip() == ("faktabot: 'samtaler' hentes ikke fra Danmarks Statistik – tallene kommer fra kommunens "
+                           "egen fil: indlæs den med `faktabot refresh --file STI` (en skabelon får du med "
+                           "`faktabot files template samtaler`)")

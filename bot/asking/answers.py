@@ -249,6 +249,10 @@ class Answer:
     # The figure asked (a count: ledige) has no figures for the area at all, but its rate has (»ledigheden
     # i Region Hovedstaden«): the rate is answered, and this, the figure asked, is named in a note.
     rate_instead: Indicator | None = None
+    # The part asked (»jobparate på kontanthjælp«) has no figures in the figure asked (kontanthjælps-
+    # modtagere), but another figure holds it (Query.elsewhere): that is answered, and this, (the
+    # figure asked, the part asked), is named in a note with the unit that differs.
+    part_instead: tuple[Indicator, str] | None = None
     without: tuple[str, ...] = ()  # areas compared with that have no figures for this at all (codes)
     # The newest figure asked of an area whose series stopped long ago (Fanø's langtidsledige in juni
     # 2025): another area (the configured kommune, else hele landet) and its newer period, said.
@@ -929,6 +933,19 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         # (it said »Der er ingen tal for ledige i Region Hovedstaden«, the rate held unsaid)
         rate_instead, indicator = indicator, _averaged(catalogue.get(indicator.rate), query)
         query = replace(query, indicator=indicator.id)
+    part_instead = None
+    if query.elsewhere is not None and (query.breakdown or query.by) and (
+            not store.period_kinds(indicator.id, area.code, query.breakdown) if query.breakdown else
+            not any(query.by in parse_breakdown(b) for b in store.breakdowns(indicator.id, area.code))) \
+            and store.period_kinds(query.elsewhere[0], area.code, query.elsewhere[1]):
+        # »jobparate på kontanthjælp«: no kontanthjælpsmodtagere by visitationskategori, but målgruppernes
+        # fuldtidspersoner on kontanthjælp have it (it gave all kontanthjælpsmodtagere, the part said
+        # missing); »… fordelt på visitationskategori« lists them from there.
+        # (a ranking of the count asked reads its rate, which is not what was asked: the count is named)
+        part_instead = (catalogue.get(query.ranked_from) if query.ranked_from else indicator,
+                        query.breakdown or f"{query.by}=")
+        indicator = _averaged(catalogue.get(query.elsewhere[0]), query)
+        query = replace(query, indicator=indicator.id, breakdown=query.elsewhere[1], ranked_from=None)
     only_area = False
     if query.area is None and area.kind not in indicator.area_kinds and len(indicator.area_kinds) == 1:
         kinds = [a for a in areas if a.kind == indicator.area_kinds[0]]
@@ -942,7 +959,8 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         found = rank(query, store, catalogue, areas, default_area, today)
         own = found.rows[found.own_place - 1].observation if found.own_place else None
         return Answer(query=query, indicator=found.indicator, area=found.own or area, observation=own,
-                      ranking=found, missing_breakdown=missing_breakdown, broader_of=broader_of)
+                      ranking=found, missing_breakdown=missing_breakdown, broader_of=broader_of,
+                      part_instead=part_instead)
     kind = _kind_for(query.period, indicator, available)
     if kind is None:
         # A part missing where the figure has a few others (Herlev's forsørgertryk: kontanthjælp only):
@@ -1204,6 +1222,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         if whole_indicator else None,
         led_instead=led_instead, held_in=_held_in(store, indicator, areas, default_area) if led_instead else (),
         rate_instead=rate_instead,
+        part_instead=part_instead,
         imported_parts=_imported_parts(store, indicator, area.code, current, series_kind),
         together_count=next((i for i in catalogue if i.rate == indicator.id), None)
         if query.together and indicator.format != "count" else None,

@@ -164,6 +164,9 @@ class Query:
     # »hvor mange kommuner har højere ledighed end os«: how many rank before the own kommune, said
     # (the ranking gave the top 5 and the own place, the count left to the reader)
     count_before_own: bool = False
+    # »jobparate på kontanthjælp«: (figure, part) of another figure that holds the part asked, answered
+    # where the figure asked has no figures for that part (see `Answer.part_instead`)
+    elsewhere: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +254,9 @@ class Vocabulary:
     part_figures: dict[str, str] = field(default_factory=dict)  # "ledige|alder=18-29 år" -> "ledige_unge"
     value_figures: dict[str, str] = field(default_factory=dict)  # "ydelse=Førtidspension" -> "fuldtidspersoner"
     value_figure_parts: dict[str, tuple[str, str]] = field(default_factory=dict)  # "visitation" -> ("ydelse", "Kontanthjælp")
+    # "kontanthjaelp|visitation" -> ("fuldtidspersoner", "ydelse=Kontanthjælp"): where a figure's parts
+    # by that key are held when it has none itself
+    part_elsewhere: dict[str, tuple[str, str]] = field(default_factory=dict)
     # "ledige" -> ("konjunkturprognose", "maal", "Ledighed"): the forecast of it and that part of the forecast
     forecast_parts: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     value_figure_words: dict[str, frozenset[str]] = field(default_factory=dict)  # "status" -> {"kom", …}
@@ -368,6 +374,7 @@ class Vocabulary:
             part_figures=dict(data.get("part_figures", {})),
             value_figures=dict(data.get("value_figures", {})),
             value_figure_parts={k: tuple(v.split("=", 1)) for k, v in data.get("value_figure_parts", {}).items()},
+            part_elsewhere={k: tuple(v.split("|", 1)) for k, v in data.get("part_elsewhere", {}).items()},
             negation=frozenset(fold(w) for w in data.get("negation", [])),
             open_period=frozenset(fold(w) for w in data.get("open_period", [])),
             all_areas=frozenset(all_areas),
@@ -2060,7 +2067,21 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         target_asked=intent != "target" and "target" in r.intents and not verdict, share_of=share_of,
         span=span, place_asked=r.place_asked and intent == "ranking",
         count_before_own=intent == "ranking" and r.comparative and r.count_asked,
+        elsewhere=_elsewhere(r.indicator, r.breakdown, _by_for(indicator, r.by, vocab), vocab),
     )
+
+
+def _elsewhere(indicator: str | None, breakdown: dict[str, str], by: str | None,
+               vocab: Vocabulary) -> tuple[str, str] | None:
+    """The figure and part that hold the part asked of `indicator` where it has none of its own
+    (»jobparate på kontanthjælp«: målgruppernes fuldtidspersoner, Jobparat on kontanthjælp), or the
+    parts it is asked listed by (»kontanthjælpsmodtagere fordelt på visitationskategori«)."""
+    for key in [*sorted(breakdown), *([by] if by else [])]:
+        if (found := vocab.part_elsewhere.get(f"{indicator}|{key}")) is not None:
+            figure, within = found
+            parts = {**breakdown, **dict([within.split("=", 1)])}
+            return figure, ";".join(f"{k}={parts[k]}" for k in sorted(parts))
+    return None
 
 
 def _upcoming(tokens: list[str], vocab: Vocabulary) -> bool:

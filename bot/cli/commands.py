@@ -9,6 +9,7 @@ import calendar
 import json
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
@@ -287,7 +288,7 @@ def _unfinished_quarter(why: str, quarter: str, latest: str, newest: str) -> str
     """The refusal of a fact sheet for a quarter that is not over, naming the quarters there can be."""
     parsed = periods.parse(quarter)
     last_month = parsed.start_month + 2
-    end = f"{calendar.monthrange(parsed.year, last_month)[1]}. {formats.MONTHS[last_month]} {parsed.year}"
+    end = formats.long_day(date(parsed.year, last_month, calendar.monthrange(parsed.year, last_month)[1]))
     return wording(f"factsheet_quarter_{why}", quarter=formats.period(quarter), end=end,
                    latest=formats.period(latest), latest_iso=latest,
                    newest=wording("factsheet_quarter_newest", quarter=formats.period(newest)) if newest != latest else "")

@@ -29,7 +29,7 @@ from bot.config import Config
 from bot.rendering import formats
 from bot.rendering.terminal import messages, say
 from bot.settings import Settings
-from indicators.catalogue import default_areas, default_catalogue
+from indicators.catalogue import Catalogue, Indicator, default_areas, default_catalogue
 from indicators.connectors import RetryPolicy, wanted_from
 from indicators.derived import complete_owed
 from indicators.refresh import RunResult, refresh_file, refresh_source, source_status
@@ -37,6 +37,7 @@ from indicators.store import Store
 from indicators.wording import wording
 
 SOURCES = ("jobindsats", "statbank", "file")
+FETCHED = ("jobindsats", "statbank")  # the sources `faktabot refresh` fetches from (not a file)
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -115,13 +116,13 @@ def cmd_refresh(args, settings: Settings, config: Config, *, policy: RetryPolicy
         wanted = wanted_from(catalogue, source, indicators, confirmed=confirmed)
         if wanted:
             plans.append((source, wanted))
-        elif args.source == source:
-            print(f"faktabot: {', '.join(indicators)} has no {source} source in indicators/catalogue.toml; "
-                  "import it from a file with --file PATH", file=sys.stderr)
-            return 1
+    if "file" not in sources:
+        # An indicator none of the sources tried has a table for (samtaler from StatBank) is said, with
+        # where it does come from; it was English, and one of several named was passed over unsaid.
+        covered = {w.indicator.id for _, wanted in plans for w in wanted or ()}
+        for indicator_id in dict.fromkeys(i for i in indicators if i not in covered):
+            print(f"faktabot: {not_fetched(catalogue.get(indicator_id), sources, catalogue)}", file=sys.stderr)
     if not plans:
-        print(f"faktabot: {', '.join(indicators) or 'nothing'} has no source to fetch from; "
-              "import it from a file with --file PATH", file=sys.stderr)
         return 1
     created = not settings.db_path.exists()
     results: list[RunResult] = []
@@ -159,6 +160,33 @@ def cmd_refresh(args, settings: Settings, config: Config, *, policy: RetryPolicy
     for result in results:
         _print_result(result)
     return 0 if all(r.ok for r in results) else 1
+
+
+def not_fetched(indicator: Indicator, tried: list[str], catalogue: Catalogue) -> str:
+    """Why `indicator` is not fetched from the sources `tried`, and what to do instead: the source
+    that has it, the kommune's own file, or the inputs it is computed from (one Danish line)."""
+    def name(kind: str) -> str:
+        return wording(f"cli_refresh_source_{kind}")
+
+    kinds = list(dict.fromkeys(source.kind for source in indicator.sources))
+    elsewhere = [kind for kind in kinds if kind in FETCHED and kind not in tried]
+    origins = [kind for kind in catalogue.origins(indicator.id) if kind in FETCHED]
+    if elsewhere:
+        how = wording("cli_refresh_fetched_elsewhere", source=name(elsewhere[0]), kind=elsewhere[0], id=indicator.id)
+    elif "file" in kinds:
+        how = wording("cli_refresh_from_file", id=indicator.id)
+    else:  # computed from other figures, or no source at all: it is fetched from nowhere
+        if origins:  # (`faktabot refresh` without --source where they come from both)
+            option = wording("cli_refresh_derived_option", kind=origins[0]) if len(origins) == 1 else ""
+            how = wording("cli_refresh_derived", source=wording("cli_refresh_and").join(map(name, origins)),
+                          option=option)
+        elif "file" in catalogue.origins(indicator.id):
+            how = wording("cli_refresh_derived_from_file")
+        else:
+            how = wording("cli_refresh_no_source")
+        return wording("cli_refresh_not_fetched", indicator=indicator.id, named=ids.named(indicator), how=how)
+    return wording("cli_refresh_not_from", indicator=indicator.id, named=ids.named(indicator),
+                   tried=wording("cli_refresh_or").join(name(kind) for kind in tried), how=how)
 
 
 def _print_result(result: RunResult) -> None:

@@ -83,6 +83,12 @@ def day(moment: str | date | datetime) -> str:
     return f"{moment.day}. {SHORT_MONTHS[moment.month]} {moment.year}"  # babel's "d. MMM y" in Danish
 
 
+def long_day(moment: date) -> str:
+    """A date with the month written out, `31. december 2026` (babel's "d. MMMM y" in Danish): a
+    day named in a sentence, as the end of a quarter."""
+    return f"{moment.day}. {MONTHS[moment.month]} {moment.year}"
+
+
 def change(delta: float, decimals: int = 1) -> str:
     """A signed change with Danish formatting: `+12`, `-0,4`."""
     return number(delta, decimals, signed=True)
