@@ -2626,3 +2626,46 @@ def test_a_part_of_eksempeldata_names_the_total_imported_from_a_file(sample_stor
             "(september 2026: 1.700 samtaler, kommunens egne data) – spørg fx »samtaler september 2026«.") in part.text
     assert (total.result.observation.period, total.result.observation.value) == ("2026-09", 1700)
     assert not total.result.imported_parts and "eksempeldata" not in total.text.lower()
+
+
+def test_a_breakdown_names_a_part_whose_own_figures_begin_later(sample_store_copy, tmp_path):
+    # A file of only the Ledige for september 2026 removes the Ledige's eksempeldata (a series is the
+    # kommune's own or synthetic, never both); »samtaler efter gruppe juli 2026« then listed only
+    # Sygemeldte and Øvrige under the synthetic total, the Ledige left out without a word.
+    _import_samtaler(sample_store_copy, tmp_path, "Ledige", (("september 2026", "812"),))
+    with Store(sample_store_copy) as store:
+        answers = [ask(store, q) for q in ("samtaler efter gruppe juli 2026", "samtaler efter gruppe")]
+    for answer in answers:
+        assert answer.result.observation.period == "2026-07"
+        assert [p.label for p in answer.result.parts] == ["Sygemeldte", "Øvrige"]
+        assert [(p.label, p.first.period, p.begins, p.sample) for p in answer.result.missing_parts] == [
+            ("Ledige", "2026-09", True, False)]
+        assert "• Ledige: ingen tal for juli 2026 – tallene begynder i september 2026 (kommunens egne data)" \
+            in answer.text
+        assert ("Eksempeldata for Ledige blev fjernet, da de rigtige tal blev indlæst: en del har enten rigtige "
+                "tal eller eksempeldata, aldrig begge. Delene summerer derfor ikke til det samlede tal for "
+                "juli 2026.") in answer.text
+
+
+def test_a_breakdown_says_a_real_part_is_not_added_up_with_a_total_of_eksempeldata(sample_store_copy, tmp_path):
+    # The Ledige of juli 2026 from a file beside the synthetic total and the other synthetic parts:
+    # 650 + 304 + 244 is not the total 1.125, and the answer listed them as if they were one breakdown.
+    _import_samtaler(sample_store_copy, tmp_path, "Ledige", (("juli 2026", "650"),))
+    with Store(sample_store_copy) as store:
+        answer = ask(store, "samtaler efter gruppe juli 2026")
+        earlier = ask(store, "samtaler efter gruppe juni 2026")
+    assert [(p.label, p.observation.source) for p in answer.result.parts][0] == ("Ledige", "file:import.csv")
+    assert answer.result.mixed_parts == ["Ledige"] and not answer.result.missing_parts
+    assert ("Det samlede tal er eksempeldata, men Ledige er rigtige tal – delene og det samlede tal kan ikke "
+            "lægges sammen eller sammenholdes.") in answer.text
+    assert [p.label for p in earlier.result.missing_parts] == ["Ledige"]
+    assert "• Ledige: ingen tal for juni 2026 – tallene begynder i juli 2026" in earlier.text
+
+
+@pytest.mark.parametrize("question", ["samtaler efter gruppe juli 2026", "ledige efter ydelse",
+                                      "ledige efter ydelse maj 2026", "sygedagpenge efter ydelse"])
+def test_a_breakdown_of_one_kind_of_figures_names_no_missing_part(store, question):
+    # every part has its figure (or ended before, as a ydelse reformed away): nothing to name
+    answer = ask(store, question)
+    assert answer.result.parts and not answer.result.missing_parts and not answer.result.mixed_parts
+    assert "ingen tal for" not in answer.text and "summerer" not in answer.text
