@@ -2570,7 +2570,7 @@ def test_when_a_rate_was_highest_in_a_year_looks_inside_its_months(store, year):
     assert answer.extreme_span == (f"{year}-01", f"{year}-12")
 
 
-def _import_samtaler(db, tmp_path, group: str, months: tuple[tuple[str, str], ...]) -> None:
+def _import_samtaler(db, tmp_path, group: str, months: tuple[tuple[str, str], ...]):
     """A file of samtaler for one group (»Ledige«, »I alt«) in the template's columns, imported."""
     made = run_cli("files", "template", "samtaler", "--out", str(tmp_path / "samtaler.csv"), db=db)
     assert made.returncode == 0, made.stderr
@@ -2582,6 +2582,7 @@ def _import_samtaler(db, tmp_path, group: str, months: tuple[tuple[str, str], ..
     (tmp_path / "import.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     loaded = run_cli("refresh", "--file", str(tmp_path / "import.csv"), db=db)
     assert loaded.returncode == 0, loaded.stderr
+    return loaded
 
 
 def test_a_total_of_eksempeldata_names_the_parts_imported_from_a_file(sample_store_copy, tmp_path):
@@ -2632,9 +2633,15 @@ def test_a_breakdown_names_a_part_whose_own_figures_begin_later(sample_store_cop
     # A file of only the Ledige for september 2026 removes the Ledige's eksempeldata (a series is the
     # kommune's own or synthetic, never both); »samtaler efter gruppe juli 2026« then listed only
     # Sygemeldte and Øvrige under the synthetic total, the Ledige left out without a word.
-    _import_samtaler(sample_store_copy, tmp_path, "Ledige", (("september 2026", "812"),))
+    loaded = _import_samtaler(sample_store_copy, tmp_path, "Ledige", (("september 2026", "812"),))
+    # the operator is told what went (it said »91 eksempeldata er erstattet af rigtige tal« for one figure)
+    assert ("91 eksempeldata er fjernet fra de talrækker, der nu har rigtige tal – en talrække blander aldrig "
+            "rigtige tal og eksempeldata, så dens perioder uden rigtige tal står nu uden tal.") in loaded.stdout
     with Store(sample_store_copy) as store:
         answers = [ask(store, q) for q in ("samtaler efter gruppe juli 2026", "samtaler efter gruppe")]
+        development = ask(store, "udvikling i samtaler for ledige")
+    assert ("Der er endnu ingen udvikling at vise: september 2026 er det første tal for samtaler (Ledige) "
+            "i Ballerup.") in development.text
     for answer in answers:
         assert answer.result.observation.period == "2026-07"
         assert [p.label for p in answer.result.parts] == ["Sygemeldte", "Øvrige"]
@@ -2645,6 +2652,18 @@ def test_a_breakdown_names_a_part_whose_own_figures_begin_later(sample_store_cop
         assert ("Eksempeldata for Ledige blev fjernet, da de rigtige tal blev indlæst: en del har enten rigtige "
                 "tal eller eksempeldata, aldrig begge. Delene summerer derfor ikke til det samlede tal for "
                 "juli 2026.") in answer.text
+    # A later file with more months fills them in; the same file again changes nothing.
+    for folder in ("later", "again"):
+        (tmp_path / folder).mkdir()
+        again = _import_samtaler(sample_store_copy, tmp_path / folder, "Ledige",
+                                 (("juli 2026", "650"), ("august 2026", "790"), ("september 2026", "812")))
+    assert "0 nye, 0 ændrede" in again.stdout and "eksempeldata er fjernet" not in again.stdout
+    with Store(sample_store_copy) as store:
+        answer = ask(store, "samtaler efter gruppe juli 2026")
+        development = ask(store, "udvikling i samtaler for ledige")
+    assert [(p.label, p.observation.value) for p in answer.result.parts][0] == ("Ledige", 650)
+    assert not answer.result.missing_parts and answer.result.mixed_parts == ["Ledige"]
+    assert "ingen udvikling" not in development.text and not development.result.sample_data
 
 
 def test_a_breakdown_says_a_real_part_is_not_added_up_with_a_total_of_eksempeldata(sample_store_copy, tmp_path):
