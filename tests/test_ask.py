@@ -2688,3 +2688,17 @@ def test_a_breakdown_of_one_kind_of_figures_names_no_missing_part(store, questio
     answer = ask(store, question)
     assert answer.result.parts and not answer.result.missing_parts and not answer.result.mixed_parts
     assert "ingen tal for" not in answer.text and "summerer" not in answer.text
+
+
+def test_a_breakdown_names_an_official_part_that_begins_after_the_period(store):
+    # The shipped sample's aktiveringsgrad: the total and most ydelser are eksempeldata from 2019, the
+    # Kontanthjælp part Jobindsats' own from august 2021. »… efter ydelse marts 2021« left it out.
+    answer = ask(store, "aktiveringsgrad efter ydelse marts 2021")
+    assert answer.result.observation.period == "2021-03"
+    assert "Kontanthjælp" not in [p.label for p in answer.result.parts]
+    assert "• Kontanthjælp: ingen tal for marts 2021 – tallene begynder i august 2021 (Jobindsats.dk)" in answer.text
+    # a rate's parts are not summed: no word of summing
+    assert "summerer" not in answer.text
+    newest = ask(store, "aktiveringsgrad efter ydelse")
+    assert ("Det samlede tal er eksempeldata, men Kontanthjælp er rigtige tal – de kan ikke sammenholdes."
+            in newest.text)
