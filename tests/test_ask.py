@@ -2661,7 +2661,8 @@ def test_a_breakdown_names_a_part_whose_own_figures_begin_later(sample_store_cop
     with Store(sample_store_copy) as store:
         answer = ask(store, "samtaler efter gruppe juli 2026")
         development = ask(store, "udvikling i samtaler for ledige")
-    assert [(p.label, p.observation.value) for p in answer.result.parts][0] == ("Ledige", 650)
+    first = answer.result.parts[0]
+    assert (first.label, first.observation.value) == ("Ledige", 650)
     assert not answer.result.missing_parts and answer.result.mixed_parts == ["Ledige"]
     assert "ingen udvikling" not in development.text and not development.result.sample_data
 
@@ -2673,7 +2674,8 @@ def test_a_breakdown_says_a_real_part_is_not_added_up_with_a_total_of_eksempelda
     with Store(sample_store_copy) as store:
         answer = ask(store, "samtaler efter gruppe juli 2026")
         earlier = ask(store, "samtaler efter gruppe juni 2026")
-    assert [(p.label, p.observation.source) for p in answer.result.parts][0] == ("Ledige", "file:import.csv")
+    first = answer.result.parts[0]
+    assert (first.label, first.observation.source) == ("Ledige", "file:import.csv")
     assert answer.result.mixed_parts == ["Ledige"] and not answer.result.missing_parts
     assert ("Det samlede tal er eksempeldata, men Ledige er rigtige tal – delene og det samlede tal kan ikke "
             "lægges sammen eller sammenholdes.") in answer.text
