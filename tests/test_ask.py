@@ -2570,7 +2570,7 @@ def test_when_a_rate_was_highest_in_a_year_looks_inside_its_months(store, year):
     assert answer.extreme_span == (f"{year}-01", f"{year}-12")
 
 
-def _import_samtaler(db, tmp_path, group: str, months: tuple[tuple[str, str], ...]) -> None:
+def _import_samtaler(db, tmp_path, group: str, months: tuple[tuple[str, str], ...]):
     """A file of samtaler for one group (»Ledige«, »I alt«) in the template's columns, imported."""
     made = run_cli("files", "template", "samtaler", "--out", str(tmp_path / "samtaler.csv"), db=db)
     assert made.returncode == 0, made.stderr
@@ -2582,6 +2582,7 @@ def _import_samtaler(db, tmp_path, group: str, months: tuple[tuple[str, str], ..
     (tmp_path / "import.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     loaded = run_cli("refresh", "--file", str(tmp_path / "import.csv"), db=db)
     assert loaded.returncode == 0, loaded.stderr
+    return loaded
 
 
 def test_a_total_of_eksempeldata_names_the_parts_imported_from_a_file(sample_store_copy, tmp_path):
@@ -2648,3 +2649,80 @@ def test_a_part_of_eksempeldata_names_the_total_imported_from_a_file(sample_stor
             "(september 2026: 1.700 samtaler, kommunens egne data) – spørg fx »samtaler september 2026«.") in part.text
     assert (total.result.observation.period, total.result.observation.value) == ("2026-09", 1700)
     assert not total.result.imported_parts and "eksempeldata" not in total.text.lower()
+
+
+def test_a_breakdown_names_a_part_whose_own_figures_begin_later(sample_store_copy, tmp_path):
+    # A file of only the Ledige for september 2026 removes the Ledige's eksempeldata (a series is the
+    # kommune's own or synthetic, never both); »samtaler efter gruppe juli 2026« then listed only
+    # Sygemeldte and Øvrige under the synthetic total, the Ledige left out without a word.
+    loaded = _import_samtaler(sample_store_copy, tmp_path, "Ledige", (("september 2026", "812"),))
+    # the operator is told what went (it said »91 eksempeldata er erstattet af rigtige tal« for one figure)
+    assert ("91 eksempeldata er fjernet fra de talrækker, der nu har rigtige tal – en talrække blander aldrig "
+            "rigtige tal og eksempeldata, så dens perioder uden rigtige tal står nu uden tal.") in loaded.stdout
+    with Store(sample_store_copy) as store:
+        answers = [ask(store, q) for q in ("samtaler efter gruppe juli 2026", "samtaler efter gruppe")]
+        development = ask(store, "udvikling i samtaler for ledige")
+    assert ("Der er endnu ingen udvikling at vise: september 2026 er det første tal for samtaler (Ledige) "
+            "i Ballerup.") in development.text
+    for answer in answers:
+        assert answer.result.observation.period == "2026-07"
+        assert [p.label for p in answer.result.parts] == ["Sygemeldte", "Øvrige"]
+        assert [(p.label, p.first.period, p.begins, p.sample) for p in answer.result.missing_parts] == [
+            ("Ledige", "2026-09", True, False)]
+        assert "• Ledige: ingen tal for juli 2026 – tallene begynder i september 2026 (kommunens egne data)" \
+            in answer.text
+        assert ("Eksempeldata for Ledige blev fjernet, da de rigtige tal blev indlæst: en del har enten rigtige "
+                "tal eller eksempeldata, aldrig begge. Delene summerer derfor ikke til det samlede tal for "
+                "juli 2026.") in answer.text
+    # A later file with more months fills them in; the same file again changes nothing.
+    for folder in ("later", "again"):
+        (tmp_path / folder).mkdir()
+        again = _import_samtaler(sample_store_copy, tmp_path / folder, "Ledige",
+                                 (("juli 2026", "650"), ("august 2026", "790"), ("september 2026", "812")))
+    assert "0 nye, 0 ændrede" in again.stdout and "eksempeldata er fjernet" not in again.stdout
+    with Store(sample_store_copy) as store:
+        answer = ask(store, "samtaler efter gruppe juli 2026")
+        development = ask(store, "udvikling i samtaler for ledige")
+    first = answer.result.parts[0]
+    assert (first.label, first.observation.value) == ("Ledige", 650)
+    assert not answer.result.missing_parts and answer.result.mixed_parts == ["Ledige"]
+    assert "ingen udvikling" not in development.text and not development.result.sample_data
+
+
+def test_a_breakdown_says_a_real_part_is_not_added_up_with_a_total_of_eksempeldata(sample_store_copy, tmp_path):
+    # The Ledige of juli 2026 from a file beside the synthetic total and the other synthetic parts:
+    # 650 + 304 + 244 is not the total 1.125, and the answer listed them as if they were one breakdown.
+    _import_samtaler(sample_store_copy, tmp_path, "Ledige", (("juli 2026", "650"),))
+    with Store(sample_store_copy) as store:
+        answer = ask(store, "samtaler efter gruppe juli 2026")
+        earlier = ask(store, "samtaler efter gruppe juni 2026")
+    first = answer.result.parts[0]
+    assert (first.label, first.observation.source) == ("Ledige", "file:import.csv")
+    assert answer.result.mixed_parts == ["Ledige"] and not answer.result.missing_parts
+    assert ("Det samlede tal er eksempeldata, men Ledige er rigtige tal – delene og det samlede tal kan ikke "
+            "lægges sammen eller sammenholdes.") in answer.text
+    assert [p.label for p in earlier.result.missing_parts] == ["Ledige"]
+    assert "• Ledige: ingen tal for juni 2026 – tallene begynder i juli 2026" in earlier.text
+
+
+@pytest.mark.parametrize("question", ["samtaler efter gruppe juli 2026", "ledige efter ydelse",
+                                      "ledige efter ydelse maj 2026", "sygedagpenge efter ydelse"])
+def test_a_breakdown_of_one_kind_of_figures_names_no_missing_part(store, question):
+    # every part has its figure (or ended before, as a ydelse reformed away): nothing to name
+    answer = ask(store, question)
+    assert answer.result.parts and not answer.result.missing_parts and not answer.result.mixed_parts
+    assert "ingen tal for" not in answer.text and "summerer" not in answer.text
+
+
+def test_a_breakdown_names_an_official_part_that_begins_after_the_period(store):
+    # The shipped sample's aktiveringsgrad: the total and most ydelser are eksempeldata from 2019, the
+    # Kontanthjælp part Jobindsats' own from august 2021. »… efter ydelse marts 2021« left it out.
+    answer = ask(store, "aktiveringsgrad efter ydelse marts 2021")
+    assert answer.result.observation.period == "2021-03"
+    assert "Kontanthjælp" not in [p.label for p in answer.result.parts]
+    assert "• Kontanthjælp: ingen tal for marts 2021 – tallene begynder i august 2021 (Jobindsats.dk)" in answer.text
+    # a rate's parts are not summed: no word of summing
+    assert "summerer" not in answer.text
+    newest = ask(store, "aktiveringsgrad efter ydelse")
+    assert ("Det samlede tal er eksempeldata, men Kontanthjælp er rigtige tal – de kan ikke sammenholdes."
+            in newest.text)

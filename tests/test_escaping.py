@@ -15,6 +15,7 @@ import pytest
 
 from bot.alerting import views, watch
 from bot.alerting.links import Link
+from bot.asking.answers import MissingPart
 from bot.asking.content import answer_content
 from bot.asking.conversation import reply
 from bot.asking.queries import NotUnderstood
@@ -99,6 +100,15 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         samtaler = reply("samtaler", store, config, NOW.date()).result
         ledige = store.series_tail("samtaler", samtaler.area.code, "gruppe=Ledige", "month", 1)[0][-1]
         answers.append(dataclasses.replace(samtaler, imported_parts=(dataclasses.replace(ledige, source="file:x.csv"),)))
+        # a breakdown with a part whose own figures begin later (Answer.missing_parts), and one with a
+        # real part beside a total of eksempeldata (Answer.mixed_parts)
+        grouped = reply("samtaler efter gruppe", store, config, NOW.date()).result
+        own = dataclasses.replace(grouped.parts[0].observation, period="2026-09", source="file:x.csv")
+        answers.append(dataclasses.replace(grouped, parts=grouped.parts[1:], missing_parts=(
+            MissingPart(label=grouped.parts[0].label, first=own, sample=False, begins=True),)))
+        answers.append(dataclasses.replace(grouped, parts=(dataclasses.replace(
+            grouped.parts[0], observation=dataclasses.replace(own, period=grouped.observation.period)),
+            *grouped.parts[1:])))
         definition = reply("hvad betyder forsørgertryk", store, config, NOW.date()).result
         freshness = reply("hvornår er tallene opdateret", store, config, NOW.date()).result
         ranking = reply("hvilke kommuner har den laveste ledighed", store, config, NOW.date()).result

@@ -179,6 +179,18 @@ class Part:
     observation: Observation
 
 
+@dataclass(frozen=True, slots=True)
+class MissingPart:
+    """A part of a breakdown listing with figures, but none for the period shown, though it has some
+    after it (»samtaler efter gruppe juli 2026« once the kommune's own Ledige begin in september
+    2026: their eksempeldata is gone): named in the listing, never left out."""
+
+    label: str
+    first: Observation  # the part's first figure after the period shown
+    sample: bool  # whether that figure is eksempeldata
+    begins: bool  # the part has no figure up to the period shown: its figures begin with `first`
+
+
 @dataclass(frozen=True)
 class Answer:
     query: Query
@@ -262,6 +274,8 @@ class Answer:
     # (it gave the synthetic total alone, »endnu ikke tal for september 2026« though Ledige had them);
     # of a part of eksempeldata, the total's newest figure where that is the kommune's own
     imported_parts: tuple[Observation, ...] = ()
+    # Of a breakdown listing: the parts that have no figure for the period but have some later, named
+    missing_parts: tuple[MissingPart, ...] = ()
     # »ledighedsprocent Ballerup og Herlev tilsammen«: a rate is not added up; the count it is the
     # rate of (ledige), whose sum the answer offers instead (None: no count has this rate)
     together_count: Indicator | None = None
@@ -364,6 +378,16 @@ class Answer:
         if not sample or len(sample) == len(shown):
             return []
         return self._named(sample)
+
+    @property
+    def mixed_parts(self) -> list[str]:
+        """The labels of a breakdown listing's parts that are eksempeldata where the figure above them
+        is not, or the other way round: a total and its parts are never added up across real and
+        synthetic figures without saying so."""
+        if self.observation is None:
+            return []
+        sample = self.observation.source == SAMPLE_SOURCE
+        return [p.label for p in self.parts if (p.observation.source == SAMPLE_SOURCE) != sample]
 
     @property
     def real_parts(self) -> list[tuple[str, str, str]]:
@@ -1129,6 +1153,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             (o for o in c.history if o.period == window[0].period), None), indicator)) if c.observation else c
             for c in comparisons]
     parts = []
+    missing_parts: list[MissingPart] = []
     if query.by:
         wanted = {k: v for k, v in parse_breakdown(breakdown).items() if k != query.by}
         listed = []
@@ -1147,6 +1172,9 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             found = value_at(indicator, area.code, current.period, candidate)
             if found is not None and found.value is not None:
                 parts.append(Part(label=split[query.by], observation=found))
+            elif (later := _missing_part(store, indicator, area.code, candidate, split[query.by],
+                                         current.period, series_kind)) is not None:
+                missing_parts.append(later)
     asked_change = base_missing = None
     if made is not None and made.start and query.base is not None and query.period.is_latest \
             and (later := _unpublished(query.base, _period(made.start), today)) is not None:
@@ -1224,11 +1252,30 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         rate_instead=rate_instead,
         part_instead=part_instead,
         imported_parts=_imported_parts(store, indicator, area.code, current, series_kind),
+        missing_parts=tuple(missing_parts),
         together_count=next((i for i in catalogue if i.rate == indicator.id), None)
         if query.together and indicator.format != "count" else None,
         without=tuple(c.area.code for c in comparisons
                       if c.observation is None and not store.breakdowns(indicator.id, c.area.code)),
     )
+
+
+def _missing_part(store: Store, indicator: Indicator, area: str, breakdown: str, label: str, period: str,
+                  kind: str) -> MissingPart | None:
+    """A part with no figure for `period` but some after it (its first one then), or None: a part
+    that ended before (a ydelse reformed away) is not named; one whose figures begin later (the
+    kommune's own, which replaced the part's eksempeldata) or resume after a gap is."""
+    if _period(period).kind != kind:
+        return None  # a year or quarter made of months: its parts are made as it is
+    end, _ = store.series_tail(indicator.id, area, breakdown, kind, 1)
+    if not end or end[-1].period <= period:
+        return None
+    held = [o for o in store.series(indicator.id, area, breakdown, kind=kind) if o.value is not None]
+    later = next((o for o in held if o.period > period), None)
+    if later is None:
+        return None
+    return MissingPart(label=label, first=later, sample=later.source == SAMPLE_SOURCE,
+                       begins=held[0] is later)
 
 
 def _imported_parts(store: Store, indicator: Indicator, area: str, shown: Observation, kind: str,
