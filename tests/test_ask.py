@@ -2373,6 +2373,16 @@ def test_came_into_a_job_is_the_afgangsrate_to_job_not_the_employed(store, quest
     assert parse("hvor mange er i job").indicator == "beskaeftigelse"
 
 
+@pytest.mark.parametrize("question", ["hvor mange går i job", "andel der går i job", "afgang til beskæftigelse",
+                                      "hvor mange gik i arbejde i 2. kvartal"])
+def test_going_into_a_job_is_the_afgangsrate_to_job_not_the_employed(store, question):
+    # »hvor mange går i job« answered beskæftigelsen (22.629 fuldtidsbeskæftigede), a stock of all in
+    # work, and »afgang til beskæftigelse« too, with »afgang« named as not understood
+    query = ask(store, question).result.query
+    assert (query.indicator, query.breakdown, query.unused) == ("afgangsrate", "status=Job", ())
+    assert parse("hvor mange er i beskæftigelse").indicator == "beskaeftigelse"
+
+
 @pytest.mark.parametrize(("question", "other"), [("hvor meget højere er vores ledighed end landets", "000"),
                                                ("er vores ledighed højere end Herlevs", "163")])
 def test_an_area_in_the_genitive_after_end_is_compared_with(store, question, other):

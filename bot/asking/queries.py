@@ -1727,6 +1727,9 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
                 vocab.indicator_breakdowns.get(figure, ()))):
             # (»hvor stor en andel af de ledige er på dagpenge« is read before: a share of ledige)
             r.indicator = figure
+            # (»afgang til beskæftigelse«: »afgang« is what made the part afgangsraten's, so used)
+            said = {w for k in r.breakdown for w in vocab.value_figure_words.get(k, ())}
+            still_unknown = [w for w in still_unknown if w not in said]
             for key in list(r.breakdown):
                 # »hvor mange aktivitetsparate«: the visitation is published within the kontanthjælp only
                 implied = vocab.value_figure_parts.get(key)
