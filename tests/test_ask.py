@@ -1247,6 +1247,22 @@ def test_a_figure_only_for_hele_landet_is_answered_there_when_no_area_is_named(s
     assert not ask(store, "ledighed").result.only_area
 
 
+@pytest.mark.parametrize(("question", "expected"), [
+    ("ledighed jan-jun 2026 sammenlignet med samme periode sidste år",
+     "Ledige i Ballerup, januar–juni 2026: 829 fuldtidspersoner"),
+    ("ledighedsprocent januar til juni 2026 ift samme periode sidste år",
+     "Ledighedsprocenten i Ballerup, januar–juni 2026: 3,1 pct."),
+    ("samtaler jan-jun 2026 vs samme periode sidste år", "Samtaler i Ballerup, januar–juni 2026: 9.679 samtaler")])
+def test_a_span_against_the_same_period_last_year_is_the_span_against_the_same_months(store, question, expected):
+    # It gave januar 2026 against juni 2026 (»14 flere end i januar 2026«) and said »Jeg sammenligner to
+    # perioder ad gangen – spørg om »samme periode sidste år« for sig«: another question. A stock's
+    # months are averaged, a flow's added up, against the same months of 2025 (ledige 740,5 on average).
+    result = ask(store, question)
+    assert expected in result.text and "end i januar–juni 2025" in result.text
+    assert "to perioder ad gangen" not in result.text and result.result.query.unused == ()
+    assert "Det er 88 flere end i januar–juni 2025" in ask(store, "ledighed jan-jun 2026 vs samme periode sidste år").text
+
+
 def test_three_periods_compared_answer_the_first_two_in_time_order_and_name_the_third(store):
     # It answered »juli 2025 til juli 2024: 118 færre« and set »juli 2026« aside as not understood.
     result = ask(store, "ledighed juli 2026 vs juli 2025 vs juli 2024")

@@ -743,6 +743,9 @@ class _Reading:
     area_kind: str | None = None
     own_region: str = ""  # "area" or "compare"
     aggregate: bool = False
+    # »ledighed jan-jun 2026 sammenlignet med samme periode sidste år«: the span is the period asked,
+    # set against the same span a year before (it gave januar against juni, »samme periode« set aside)
+    span_year_ago: bool = False
     aggregate_word: str = ""
     latest_named: bool = False  # a word for the newest period was read ("nu", "seneste")
     period_end: int = -1  # the index after the last period read: »januar-juli« has nothing between
@@ -985,6 +988,11 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 # »sdp q2 vs q1 albertslund«, »ledigh. 2025 vs 2024 herlev«: »vs« compared the periods,
                 # so the area after them is the one asked (it answered Ballerup with Albertslund beside)
                 r.comparing = r.comparing and not r.base_compared
+            elif r.span and r.base is not None and not r.base_compared and request.relative == "year_ago" \
+                    and not r.period.is_latest:
+                # »ledighed jan-jun 2026 vs samme periode sidste år«: the span's months as one period
+                # (their mean, or a flow's sum) against the same months a year before (`answers`)
+                r.span_year_ago = True
             elif r.base is not None and not r.period.is_latest and not request.is_latest \
                     and (_after_since(tokens, i, vocab) or _after_and(tokens, i, vocab)) \
                     and _within_year(r.period, request) is None:
@@ -1987,7 +1995,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         indicator, ranked_from = vocab.rates[indicator], indicator
     # a span with no word of how the figure moved over it: its sum or, asked, its average
     span = r.span and not r.moved_asked and intent == "change" and r.base is not None and not r.base_compared
-    mean = r.aggregate
+    mean = r.aggregate or (span and r.span_year_ago and indicator not in vocab.flows)
     if r.aggregate and (r.period.period is None or periods.parse(r.period.period).length == 1) \
             and r.period.relative not in ("this_year", "last_year") and not span:
         if r.aggregate_word:  # (one carried over from the question before names no word here)
