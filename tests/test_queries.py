@@ -70,7 +70,7 @@ def test_absurdly_long_text_is_cut_not_crashed():
 
 def test_an_ordinal_outside_a_quarter_is_named_not_guessed_as_landet():
     # »andet« is one letter from »landet«; guessed, »ledighed andet halvår 2025« was answered for
-    # hele landet, unsaid (a half-year is now declined: see the test below).
+    # hele landet, unsaid (a half-year is now its months: see the test below).
     result = parse("ledighed andet sted")
     assert isinstance(result, Query) and result.area is None
     assert result.unused == ("andet", "sted")
@@ -311,11 +311,14 @@ def test_a_year_given_relatively_or_in_two_digits_belongs_to_its_month_or_quarte
     assert (result.period, result.unused) == (period, ())
 
 
-@pytest.mark.parametrize("text", ["ledighed i sidste halvdel af 2025", "ledighed første halvdel af 2025"])
-def test_half_of_a_year_is_a_half_year(text):
-    # It answered 2025's average with »sidste« and »halvdel« set aside.
+@pytest.mark.parametrize(("text", "first", "last"), [("ledighed i sidste halvdel af 2025", 7, "2025-12"),
+                                                    ("ledighed første halvdel af 2025", 1, "2025-06")])
+def test_half_of_a_year_is_a_half_year(text, first, last):
+    # It answered 2025's average with »sidste« and »halvdel« set aside (then it declined it).
     result = parse(text)
-    assert isinstance(result, NotUnderstood) and result.reason == "half_year"
+    assert isinstance(result, Query) and (result.base.month, result.period.period) == (first, last)
+    assert result.span and result.mean and result.unused == ()
+    assert parse("ledighed sidste halvår").reason == "half_year"  # without a year: which half is asked
 
 
 def test_i_loebet_af_a_year_is_the_year():

@@ -173,14 +173,14 @@ class NotUnderstood:
     unknown: tuple[str, ...] = ()  # the words that were not understood
     # "empty", "unknown_words", "no_context" (a follow-up to nothing), "no_figure" (»hvorfor?« with no
     # figure named or talked about), "ranking_change" (kommuner ranked by how much a figure moved,
-    # which a ranking cannot do), "half_year" or "season" (none is made), "which_figure" (an area or
-    # a period alone: »Ballerup«, »maj«), "negated_part" (»ledige uden dagpenge«: no figure leaves a part out),
+    # which a ranking cannot do), "half_year" (which half is not said, or two halves not a year
+    # apart), "season" (none is made), "which_figure" (an area or a period alone: »Ballerup«, »maj«), "negated_part" (»ledige uden dagpenge«: no figure leaves a part out),
     # "open_period" (»før 2023«: no figure of every period before or after one), "size" or "neighbours"
     # (areas chosen by size or as neighbours, which are not known), "area_group" (a part of the country
     # held as no area: »hovedstadsområdet«)
     reason: str = "unknown_words"
     # "half_year" and "season": the rest of the question as typed (»sygedagpenge i Herlev«), its year
-    # and which half or season, so the reply's examples ask the same of months and quarters.
+    # and which half or season, so the reply's examples ask the same of months and quarters (or halves).
     asked: str = ""
     year: str = ""
     part: str = ""  # "first", "second" (a half-year; "" not said), "spring", "summer", "autumn", "winter"
@@ -228,7 +228,7 @@ class Vocabulary:
     weeks: frozenset[str] = frozenset()  # "uge" in "uge 12": no weekly figure, the week's month
     by_words: dict[str, str] = field(default_factory=dict)  # "aldersgrupper" -> "alder": a breakdown by it
     by_stand_in: dict[str, str] = field(default_factory=dict)  # "gruppe" -> "ydelse" where a figure lacks the first
-    half_year: frozenset[str] = frozenset()  # "halvår", "h1": no half-year figure is made
+    half_year: frozenset[str] = frozenset()  # "halvår", "h1": a half-year, read as its months
     size: frozenset[str] = frozenset()  # "største" before "kommuner": areas chosen by size, not known
     neighbours: frozenset[str] = frozenset()  # "nabokommunerne": areas not known either
     area_groups: frozenset[str] = frozenset()  # "hovedstadsområdet", "fyn": no area held
@@ -743,9 +743,10 @@ class _Reading:
     area_kind: str | None = None
     own_region: str = ""  # "area" or "compare"
     aggregate: bool = False
-    # »ledighed jan-jun 2026 sammenlignet med samme periode sidste år«: the span is the period asked,
-    # set against the same span a year before (it gave januar against juni, »samme periode« set aside)
-    span_year_ago: bool = False
+    # »ledighed jan-jun 2026 sammenlignet med samme periode sidste år«, »ledighed 1. halvår 2026«: the
+    # span is the period asked, its months' mean (a flow's sum) set against the same months a year
+    # before (it gave januar against juni, »samme periode« set aside; a half-year was declined)
+    span_whole: bool = False
     aggregate_word: str = ""
     latest_named: bool = False  # a word for the newest period was read ("nu", "seneste")
     period_end: int = -1  # the index after the last period read: »januar-juli« has nothing between
@@ -992,7 +993,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                     and not r.period.is_latest:
                 # »ledighed jan-jun 2026 vs samme periode sidste år«: the span's months as one period
                 # (their mean, or a flow's sum) against the same months a year before (`answers`)
-                r.span_year_ago = True
+                r.span_whole = True
             elif r.base is not None and not r.period.is_latest and not request.is_latest \
                     and (_after_since(tokens, i, vocab) or _after_and(tokens, i, vocab)) \
                     and _within_year(r.period, request) is None:
@@ -1587,12 +1588,16 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     tokens = _genitives(tokens, vocab)
     if (social := _social(tokens, vocab)) is not None:
         return Query(intent=social, text=text)
+    whole_span = False
     if vocab.half_year & set(tokens):
         # »ledighed første halvår 2025« answered 2025's average with »halvår« set aside: easily
-        # read as the half-year's figure. No half-year is made; say so and offer the quarters.
-        return _unmade_period(text, tokens, "half_year", vocab.half_year)
+        # read as the half-year's figure. A half said (first or second) is its six months; one not
+        # said (»sidste halvår«) is declined, with the quarters offered.
+        if (as_months := _half_year_as_months(tokens, vocab)) is None:
+            return _unmade_period(text, tokens, "half_year", vocab.half_year, vocab)
+        tokens, whole_span = as_months, True
     if vocab.season & set(tokens):
-        return _unmade_period(text, tokens, "season", vocab.season)  # as a half-year: none is made
+        return _unmade_period(text, tokens, "season", vocab.season, vocab)  # as a half-year: none is made
     if vocab.neighbours & set(tokens):
         return NotUnderstood(text=text, reason="neighbours")  # which kommuner they are is not known
     if any(t in vocab.size and _phrase(tokens, i + 1, vocab.ranking_areas)[0] for i, t in enumerate(tokens)):
@@ -1612,6 +1617,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         return NotUnderstood(text=text, reason="negated_part", unknown=(_original_words(text).get(negated[0],
                                                                                                     negated[0]),))
     r = _read(tokens, vocab)
+    r.span_whole = r.span_whole or whole_span
     if negated is not None:
         # »ikke sæsonkorrigeret ledighed«: the actual figures, not the seasonally adjusted series
         r.breakdown.pop("korrektion", None)
@@ -1949,7 +1955,48 @@ _WHICH_PART = _HALF_FIRST | _HALF_SECOND | {"i", "om", "det", "dette", "denne", 
 _SEASONS = {"for": "spring", "som": "summer", "eft": "autumn", "vin": "winter"}  # by the word's start
 
 
-def _unmade_period(text: str, tokens: list[str], reason: str, words: frozenset[str]) -> NotUnderstood:
+_HALF_MONTHS = {"first": ["januar", "til", "juni"], "second": ["juli", "til", "december"]}
+_SAME_PERIOD_LAST_YEAR = ["samme", "periode", "sidste", "aar"]  # (folded: a `year_ago` phrase)
+
+
+def _half_year_as_months(tokens: list[str], vocab: Vocabulary) -> list[str] | None:
+    """»1. halvår 2026« as its months, »januar til juni 2026« (read as one period: `span_whole`);
+    »1. halvår 2026 vs 1. halvår 2025« as those months against »samme periode sidste år«. None when
+    a half is not said to be the first or second (»sidste halvår«), or two halves are not the same
+    half of two following years: declined as before."""
+    halves = []  # (first token, end, which half, year as typed or "")
+    for at in (i for i, token in enumerate(tokens) if token in vocab.half_year):
+        start = at
+        while start > 0 and tokens[start - 1] in _WHICH_PART:
+            start -= 1
+        which = set(tokens[start:at + 1])
+        part = "first" if which & _HALF_FIRST else "second" if which & _HALF_SECOND else ""
+        end = at + 1 + (tokens[at + 1:at + 2] == ["af"])  # »første halvdel af 2025«
+        year = tokens[end] if end < len(tokens) and _YEAR.match(tokens[end]) else ""
+        if not part and year and which & {"sidste", "anden", "andet"}:
+            part = "second"  # »sidste halvdel af 2025« (without a year »sidste halvår« is the newest: asked)
+        if not part or (halves and halves[-1][0] == start):
+            return None
+        halves.append((start, end + bool(year), part, year))
+    if len(halves) == 1:
+        start, end, part, year = halves[0]
+        rest = tokens[:start] + tokens[end:]
+        if not year:  # »2026 første halvår«, »ledighed i første halvår i 2026«
+            year = next((token for token in rest if _YEAR.match(token)), "")
+            rest = [token for token in rest if token != year]
+            start = min(start, len(rest))
+        return rest[:start] + _HALF_MONTHS[part] + ([year] if year else []) + rest[start:]
+    if len(halves) == 2:
+        (start, end, part, year), (start2, end2, part2, year2) = halves
+        if part != part2 or not year or not year2 or abs(int(year) - int(year2)) != 1:
+            return None
+        return tokens[:start] + _HALF_MONTHS[part] + [max(year, year2)] + tokens[end:start2] \
+            + _SAME_PERIOD_LAST_YEAR + tokens[end2:]
+    return None
+
+
+def _unmade_period(text: str, tokens: list[str], reason: str, words: frozenset[str],
+                   vocab: Vocabulary) -> NotUnderstood:
     """A half-year or a season, for which no figure is made: the question's other words and year,
     so that the reply's examples are the same question asked of months and quarters (they named
     »ledighed 1. kvt. 2025« whatever was asked: »sygedagpenge i sommer 2024«)."""
@@ -1963,6 +2010,13 @@ def _unmade_period(text: str, tokens: list[str], reason: str, words: frozenset[s
     else:
         part = _SEASONS.get(tokens[at][:3], "")
     rest = tokens[:start] + tokens[at + 1:]
+    if reason == "half_year" and words & set(rest):
+        # »ledighed 1. halvår 2026 vs 1. halvår 2024«: the examples ask one half (they gave back
+        # »ledighed vs 1 halvår 2024 1. kvt. 2026«)
+        later = [i for i, token in enumerate(rest) if token in words]
+        cut = {j for i in later for j in range(i - 3, i + 1) if j >= 0 and (j == i or rest[j] in _WHICH_PART)}
+        cut |= {i + 1 for i in later if i + 1 < len(rest) and _YEAR.match(rest[i + 1])}
+        rest = [token for i, token in enumerate(rest) if i not in cut and token not in vocab.compare]
     year = next((token for token in rest if _YEAR.match(token)), "")
     typed = _original_words(text, capitals=True)  # (»i Herlev«: the examples are the question given back)
     asked = " ".join(typed.get(token, token) for token in rest if token != year).strip()
@@ -1995,7 +2049,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         indicator, ranked_from = vocab.rates[indicator], indicator
     # a span with no word of how the figure moved over it: its sum or, asked, its average
     span = r.span and not r.moved_asked and intent == "change" and r.base is not None and not r.base_compared
-    mean = r.aggregate or (span and r.span_year_ago and indicator not in vocab.flows)
+    mean = r.aggregate or (span and r.span_whole and indicator not in vocab.flows)
     if r.aggregate and (r.period.period is None or periods.parse(r.period.period).length == 1) \
             and r.period.relative not in ("this_year", "last_year") and not span:
         if r.aggregate_word:  # (one carried over from the question before names no word here)
