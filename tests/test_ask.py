@@ -1263,6 +1263,21 @@ def test_a_span_against_the_same_period_last_year_is_the_span_against_the_same_m
     assert "Det er 88 flere end i januar–juni 2025" in ask(store, "ledighed jan-jun 2026 vs samme periode sidste år").text
 
 
+@pytest.mark.parametrize(("question", "mean"), [
+    ("ledighed jan-jun 2026", "Gennemsnittet for januar–juni 2026 er 829 fuldtidspersoner."),
+    ("ledighedsprocent januar til juni 2026", "Gennemsnittet for januar–juni 2026 er 3,1 pct."),
+    ("sygedagpenge 3. kvt. 2025 til 2. kvt. 2026", "Gennemsnittet for 3. kvt. 2025–2. kvt. 2026 er 1.221 personer.")])
+def test_a_span_of_a_stock_gives_its_change_and_says_so_with_the_mean_beside(store, question, mean):
+    # »ledighed jan-jun 2026« gave only januar against juni (»14 flere end i januar 2026«), where the
+    # span's average may be what was asked (ledige's mean of januar–juni 2026 in the store: 828,7)
+    result = ask(store, question)
+    assert result.result.change is not None and mean in result.text
+    assert "Det er ændringen fra første til sidste" in result.text
+    for moved in ("er ledigheden steget fra januar til juni 2026", "ledighed maj 2025 til maj 2026",
+                  "ledighed juni til juli 2026", "gennemsnitlig ledighed jan-jun 2026"):
+        assert "Det er ændringen fra første til sidste" not in ask(store, moved).text
+
+
 def test_three_periods_compared_answer_the_first_two_in_time_order_and_name_the_third(store):
     # It answered »juli 2025 til juli 2024: 118 færre« and set »juli 2026« aside as not understood.
     result = ask(store, "ledighed juli 2026 vs juli 2025 vs juli 2024")

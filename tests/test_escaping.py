@@ -92,7 +92,9 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
                              # areas added up, and an area within another (Answer.together_*)
                              "ledige Ballerup og Herlev tilsammen", "ledige Ballerup og Region Hovedstaden tilsammen",
                              # the biggest rise and where it rose from, beside another area's (Answer.extreme_from)
-                             "hvornår steg ledigheden mest vs landet")]
+                             "hvornår steg ledigheden mest vs landet",
+                             # a span's change with the span's mean beside it (Answer.span_mean)
+                             "ledighed jan-jun 2026")]
         # a total of eksempeldata beside the parts the kommune delivered in a file (Answer.imported_parts)
         samtaler = reply("samtaler", store, config, NOW.date()).result
         ledige = store.series_tail("samtaler", samtaler.area.code, "gruppe=Ledige", "month", 1)[0][-1]
