@@ -330,6 +330,19 @@ def test_our_own_kommune_named_beside_another_answers_both(store, text, lead, be
     assert ask(store, "vis mig ledigheden i Herlev").result.comparisons == ()
 
 
+@pytest.mark.parametrize(("text", "beside"), [
+    ("ledighed og landet", "000"), ("ledighed maj og landet", "000"),
+    ("ledighed q1 2026 ift q1 2025 og landet", "000"), ("ledighed maj 2026 vs maj 2025 og herlev", "163")])
+def test_a_figure_and_an_area_after_og_is_our_kommune_beside_that_area(store, text, beside):
+    # »ledighed q1 2026 ift q1 2025 og landet« answered hele landet alone (»Ledige i hele landet, 1. kvt.
+    # 2025 til 1. kvt. 2026: 5.391 flere«), Ballerup dropped unsaid; »og« names a second area
+    result = ask(store, text)
+    assert result.result.area.code == "151" and [c.area.code for c in result.result.comparisons] == [beside]
+    before = ask(store, "ledighed").result.query
+    followup = ask(store, "og i Herlev?", context=before).result  # a follow-up's »og« opens it
+    assert followup.area.code == "163" and followup.comparisons == ()
+
+
 @pytest.mark.parametrize(("text", "said"), [
     ("ledighedsprocent i Nordjylland og Syddanmark",
      "Der er ingen tal for ledighedsprocenten i Region Nordjylland og Region Syddanmark – kilden giver"),

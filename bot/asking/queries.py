@@ -1116,7 +1116,11 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 continue
         area, used = _phrase(tokens, i, vocab.areas)
         if area and not token.isdigit():
-            (r.compare if r.comparing or r.areas or r.own_first else r.areas).append(area)
+            # »ledighed maj og landet«, »… q1 2026 ift q1 2025 og landet«: the configured kommune and
+            # the area after »og«, as »hos os og i Herlev« (it answered hele landet alone); not »og i
+            # Herlev?«, »godt, og Herlev?« opening a follow-up, with no figure named before »og«
+            own_and = not r.areas and r.indicator is not None and _after_and(tokens, i, vocab)
+            (r.compare if r.comparing or r.areas or r.own_first or own_and else r.areas).append(area)
             i += used
             continue
         span, used = _phrase(tokens, i, vocab.part_spans)
