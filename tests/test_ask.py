@@ -1279,6 +1279,7 @@ def test_a_span_against_the_same_period_last_year_is_the_span_against_the_same_m
 @pytest.mark.parametrize(("question", "mean"), [
     ("ledighed jan-jun 2026", "Gennemsnittet for januar–juni 2026 er 829 fuldtidspersoner."),
     ("ledighedsprocent januar til juni 2026", "Gennemsnittet for januar–juni 2026 er 3,1 pct."),
+    ("ledighed fra jan til jun i år", "Gennemsnittet for januar–juni 2026 er 829 fuldtidspersoner."),
     ("sygedagpenge 3. kvt. 2025 til 2. kvt. 2026", "Gennemsnittet for 3. kvt. 2025–2. kvt. 2026 er 1.221 personer.")])
 def test_a_span_of_a_stock_gives_its_change_and_says_so_with_the_mean_beside(store, question, mean):
     # »ledighed jan-jun 2026« gave only januar against juni (»14 flere end i januar 2026«), where the
@@ -1289,6 +1290,17 @@ def test_a_span_of_a_stock_gives_its_change_and_says_so_with_the_mean_beside(sto
     for moved in ("er ledigheden steget fra januar til juni 2026", "ledighed maj 2025 til maj 2026",
                   "ledighed juni til juli 2026", "gennemsnitlig ledighed jan-jun 2026"):
         assert "Det er ændringen fra første til sidste" not in ask(store, moved).text
+
+
+@pytest.mark.parametrize(("question", "base", "period"), [
+    ("ledighed fra marts sidste år til marts i år", "2025-03", "2026-03"),
+    ("ledighed fra 1. kvartal sidste år til 1. kvartal i år", "2025-Q1", "2026-Q1")])
+def test_a_span_from_a_month_last_year_to_the_same_month_this_year_is_those_months(store, question, base, period):
+    # »fra marts sidste år til marts i år« took the second »marts« into the base and answered
+    # »januar–juli 2025 til januar–juli 2026: 89 flere«, the year so far (»marts … til marts« without
+    # »fra« was right: 736 to 859 fuldtidspersoner)
+    answer = ask(store, question).result
+    assert (answer.change.against.period, answer.observation.period) == (base, period)
 
 
 def test_three_periods_compared_answer_the_first_two_in_time_order_and_name_the_third(store):

@@ -1167,7 +1167,8 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             base = resolve(base, today, None)  # »siden marts sidste år«: marts 2025
         base_period = _base_period(base, p, series)
         if query.intent == "change" and query.span and not query.mean and made is None \
-                and indicator.aggregate == "mean" and base is not None and query.base.relative is None \
+                and indicator.aggregate == "mean" and base is not None \
+                and query.base.relative in (None, "this_year", "last_year") \
                 and (spanned := _span(base, p, series, not query.period.is_latest)) is not None \
                 and spanned.length > 2 * p.length:  # (of two periods the mean is only their midpoint)
             span_mean, _ = aggregate(store, indicator, area.code, breakdown, spanned)

@@ -1030,9 +1030,12 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 # with »i år« set aside)
                 r.base, r.period = (r.period, request) if r.period.relative == "last_year" else (request, r.period)
                 r.intents.add("change")
-            elif r.base is not None and (within := _within_year(r.base, request)):
+            elif r.base is not None and (within := _within_year(r.base, request)) \
+                    and (request.period is not None or request.relative is not None):
                 # »siden marts sidste år«; »marts sidste år vs marts i år« (»marts sidste år« was
-                # set aside and the year 2026 answered)
+                # set aside and the year 2026 answered). A bare month after a base with its year is
+                # the other end, not the base's: »fra marts sidste år til marts i år« took the
+                # second »marts« into the base and answered januar–juli 2025 til januar–juli 2026.
                 r.base = within
             elif (within := _within_year(r.period, request)) is not None:
                 r.period, r.period_words = within, f"{r.period_words} {' '.join(tokens[i:i + used])}"
