@@ -610,3 +610,11 @@ def test_what_happened_to_a_figure_is_its_development(text):
     # »sket« was named as not understood and the newest figure given
     query = parse(text)
     assert query.intent == "development" and query.unused == ()
+
+
+@pytest.mark.parametrize("text", ["selvforsørgelsesgrad efter aktivering", "selvforsørgelsesgraden efter aktivering for dagpenge"])
+def test_after_activation_is_the_selvforsoergelsesgrad_own_words_not_a_second_figure(text):
+    # »aktivering« was read as aktiveringsgraden, a second figure: »Jeg svarer på ét tal ad gangen –
+    # spørg om »aktivering« for sig«, though the figure is the self-support after activation
+    result = parse(text)
+    assert (result.indicator, result.unused, result.other_figures) == ("selvforsoergelsesgrad", (), ())
