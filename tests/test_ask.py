@@ -1303,6 +1303,18 @@ def test_a_span_from_a_month_last_year_to_the_same_month_this_year_is_those_mont
     assert (answer.change.against.period, answer.observation.period) == (base, period)
 
 
+@pytest.mark.parametrize("question", ["gennemsnitlig ledighed det seneste år", "gns ledighed sidste 12 mdr",
+                                      "ledighed i gennemsnit over de sidste 12 måneder"])
+def test_an_average_of_the_last_year_is_the_newest_12_months_mean(store, question):
+    # It gave the development (»Fra juli 2025 til juli 2026 er ledige steget med 94«) with the average
+    # word named as not understood, though »… de sidste 6 måneder« gave the months' mean; ledige's
+    # mean of august 2025–juli 2026 in the store is 791,1, of the 12 months before 696,4
+    result = ask(store, question)
+    assert "Ledige i Ballerup, august 2025–juli 2026: 791 fuldtidspersoner" in result.text
+    assert "Det er 95 flere end i august 2024–juli 2025" in result.text and result.result.query.unused == ()
+    assert ask(store, "er den gennemsnitlige ledighed steget det seneste år").result.query.intent == "development"
+
+
 def test_three_periods_compared_answer_the_first_two_in_time_order_and_name_the_third(store):
     # It answered »juli 2025 til juli 2024: 118 færre« and set »juli 2026« aside as not understood.
     result = ask(store, "ledighed juli 2026 vs juli 2025 vs juli 2024")

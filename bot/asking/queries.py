@@ -235,6 +235,7 @@ class Vocabulary:
     season: frozenset[str] = frozenset()  # "efteråret", "sommer": no season's figure is made
     difference: frozenset[str] = frozenset()  # "forskellen": a change, unless two areas or figures are named
     together: frozenset[str] = frozenset()  # "tilsammen": the areas' counts added up (Query.together)
+    twelve_months: frozenset[str] = frozenset()  # "det seneste år": with an average, the 12 months' mean
     count_comparatives: frozenset[str] = frozenset()  # "flere", "færre": with "end <area>" a comparison
     when: frozenset[str] = frozenset()  # "hvornår": with a superlative, the series' high or low
     when_year: frozenset[str] = frozenset()  # "hvilket år": the high or low of whole years
@@ -399,6 +400,7 @@ class Vocabulary:
             season=frozenset(fold(w) for w in data.get("season", [])),
             difference=frozenset(fold(w) for w in data.get("difference", [])),
             together=frozenset(fold(w) for w in data.get("together", [])),
+            twelve_months=frozenset(fold(w) for w in data.get("twelve_months", [])),
             count_comparatives=frozenset(fold(w) for w in data.get("count_comparatives", [])),
             when=frozenset(fold(w) for w in data.get("when", [])),
             when_year=frozenset(fold(w) for w in data.get("when_year", [])),
@@ -1625,6 +1627,15 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
                                                                                                     negated[0]),))
     r = _read(tokens, vocab)
     r.span_whole = r.span_whole or whole_span
+    if r.aggregate and "development" in r.intents and not {"change", "why"} & r.intents and not r.moved_word \
+            and r.base is None and r.period.is_latest and not r.window \
+            and any(_phrase(tokens, i, vocab.twelve_months)[0] for i in range(len(tokens))):
+        # »gennemsnitlig ledighed det seneste år«: the newest 12 months' mean against the 12 before,
+        # as »… de sidste 6 måneder« (it gave the development, »gennemsnitlig« named as not understood)
+        r.intents.discard("development")
+        r.intents.add("change")
+        r.base, r.span, r.recent_change = PeriodRequest(relative="months_ago", months=12), True, True
+        r.moved_asked = False  # (the words named a span, not how the figure moved over it)
     if negated is not None:
         # »ikke sæsonkorrigeret ledighed«: the actual figures, not the seasonally adjusted series
         r.breakdown.pop("korrektion", None)
