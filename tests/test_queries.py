@@ -618,3 +618,16 @@ def test_after_activation_is_the_selvforsoergelsesgrad_own_words_not_a_second_fi
     # spørg om »aktivering« for sig«, though the figure is the self-support after activation
     result = parse(text)
     assert (result.indicator, result.unused, result.other_figures) == ("selvforsoergelsesgrad", (), ())
+
+
+@pytest.mark.parametrize(("text", "part"), [("samtaler pr ledig", "gruppe=Ledige"),
+                                            ("hvor mange samtaler pr sygemeldt", "gruppe=Sygemeldte"),
+                                            ("samtaler per ledig i 2. kvartal", "gruppe=Ledige")])
+def test_conversations_per_person_of_a_group_are_samtaler_per_fuldtidsperson(text, part):
+    # »samtaler pr ledig« answered all samtaler (1.125 in juli 2026) with »Jeg svarer på ét tal ad gangen
+    # – spørg om »ledig« for sig«: another figure than the one per person asked
+    result = parse(text)
+    assert (result.indicator, result.breakdown, result.unused, result.other_figures) == (
+        "samtaler_pr_fuldtidsperson", part, (), ())
+    assert parse("samtaler pr måned i 2025").indicator == "samtaler"
+

@@ -236,6 +236,7 @@ class Vocabulary:
     difference: frozenset[str] = frozenset()  # "forskellen": a change, unless two areas or figures are named
     together: frozenset[str] = frozenset()  # "tilsammen": the areas' counts added up (Query.together)
     twelve_months: frozenset[str] = frozenset()  # "det seneste år": with an average, the 12 months' mean
+    per_person: dict[str, str] = field(default_factory=dict)  # "samtaler" -> "samtaler_pr_fuldtidsperson"
     count_comparatives: frozenset[str] = frozenset()  # "flere", "færre": with "end <area>" a comparison
     when: frozenset[str] = frozenset()  # "hvornår": with a superlative, the series' high or low
     when_year: frozenset[str] = frozenset()  # "hvilket år": the high or low of whole years
@@ -401,6 +402,7 @@ class Vocabulary:
             difference=frozenset(fold(w) for w in data.get("difference", [])),
             together=frozenset(fold(w) for w in data.get("together", [])),
             twelve_months=frozenset(fold(w) for w in data.get("twelve_months", [])),
+            per_person=dict(data.get("per_person", {})),
             count_comparatives=frozenset(fold(w) for w in data.get("count_comparatives", [])),
             when=frozenset(fold(w) for w in data.get("when", [])),
             when_year=frozenset(fold(w) for w in data.get("when_year", [])),
@@ -1106,6 +1108,13 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             key, key_used = _phrase(tokens, i + used, vocab.breakdown_keys)
             if key:
                 r.by, i = key, i + used + key_used
+                continue
+            per_person = vocab.per_person.get(r.indicator or "")
+            part, part_used = _phrase(tokens, i + used, vocab.breakdown_values)
+            if per_person and part and part[0] in vocab.indicator_breakdowns.get(per_person, ()):
+                # »samtaler pr ledig«: the count per full-time person of that part (`per_person`)
+                r.indicator, i = per_person, i + used + part_used
+                r.breakdown[part[0]] = part[1]
                 continue
             if tokens[i + used] in vocab.per_month:
                 # "samtaler pr måned i 2025": the year's average month (a flow's year is otherwise
