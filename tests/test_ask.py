@@ -1315,6 +1315,16 @@ def test_an_average_of_the_last_year_is_the_newest_12_months_mean(store, questio
     assert ask(store, "er den gennemsnitlige ledighed steget det seneste år").result.query.intent == "development"
 
 
+@pytest.mark.parametrize(("question", "figure", "missing"), [
+    ("ledighed for ikke vestlige kvinder", "ledige_ikkevestlige", "køn=Kvinder"),
+    ("hvor mange unge kvinder er ledige", "ledige_unge", "køn=Kvinder")])
+def test_a_part_that_is_a_figure_of_its_own_with_another_part_is_that_figure(store, question, figure, missing):
+    # It gave all ledige (805 fuldtidspersoner) with »ingen tal for ledige opdelt på herkomst og køn«,
+    # though the ikke-vestlige ledige (166) and the young (143) are figures of their own
+    answer = ask(store, question).result
+    assert (answer.indicator.id, answer.missing_breakdown) == (figure, missing)
+
+
 def test_three_periods_compared_answer_the_first_two_in_time_order_and_name_the_third(store):
     # It answered »juli 2025 til juli 2024: 118 færre« and set »juli 2026« aside as not understood.
     result = ask(store, "ledighed juli 2026 vs juli 2025 vs juli 2024")

@@ -2109,10 +2109,17 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         share_of = None
     if r.share and share_of is None and r.indicator not in vocab.percentages:  # (a share figure: the share asked)
         r.unused.append(r.share)  # »andel af befolkningen er ledige«: no part of it to give the share of
+    within = [part for part in breakdown.split(";") if f"{indicator}|{part}" in vocab.part_figures] \
+        if ";" in breakdown else []
     if (own := vocab.part_figures.get(f"{indicator}|{breakdown}")) is not None and intent != "ranking":
         # "hvor mange unge er ledige": ledige has no age parts, but »ledige unge« is that figure;
         # the answer said there were no figures for young ledige and gave all of them.
         indicator, breakdown = own, ""
+    elif len(within) == 1 and intent != "ranking":
+        # »ledighed for ikke-vestlige kvinder«: the ikke-vestlige ledige, by køn as asked (the answer
+        # says where there are no such figures); it gave all ledige (805, not 166) with neither part
+        indicator = vocab.part_figures[f"{indicator}|{within[0]}"]
+        breakdown = ";".join(part for part in breakdown.split(";") if part != within[0])
     elif breakdown and any(figure == indicator and key.split("|", 1)[1] == breakdown
                            for key, figure in vocab.part_figures.items()):
         # "ledige unge under 30": the part is the figure itself (it said there were no figures for
