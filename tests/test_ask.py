@@ -1325,6 +1325,17 @@ def test_a_part_that_is_a_figure_of_its_own_with_another_part_is_that_figure(sto
     assert (answer.indicator.id, answer.missing_breakdown) == (figure, missing)
 
 
+@pytest.mark.parametrize(("question", "base", "period"), [
+    ("ledighed 2. kvt. 2026 vs samme periode året før", "2025-Q2", "2026-Q2"),
+    ("beskæftigelsen 2. kvartal 2025 vs samme kvartal året før", "2024-Q2", "2025-Q2"),
+    ("ledighed maj 2026 ift samme måned i fjor", "2025-05", "2026-05")])
+def test_the_same_period_the_year_before_is_a_year_before_the_period_named(store, question, base, period):
+    # »… vs samme periode året før« answered juli 2025 (»året før« the newest month's), »2 kvt 2026«,
+    # »samme« and »periode« named as not understood; »samme kvartal året før« gave 3. kvt. 2024
+    answer = ask(store, question).result
+    assert (answer.change.against.period, answer.observation.period, answer.query.unused) == (base, period, ())
+
+
 def test_three_periods_compared_answer_the_first_two_in_time_order_and_name_the_third(store):
     # It answered »juli 2025 til juli 2024: 118 færre« and set »juli 2026« aside as not understood.
     result = ask(store, "ledighed juli 2026 vs juli 2025 vs juli 2024")
