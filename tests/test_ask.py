@@ -1336,6 +1336,17 @@ def test_the_same_period_the_year_before_is_a_year_before_the_period_named(store
     assert (answer.change.against.period, answer.observation.period, answer.query.unused) == (base, period, ())
 
 
+@pytest.mark.parametrize(("question", "share"), [
+    ("hvor stor en andel af ledige er langtidsledige", "Det svarer til 18,9 pct. af alle ledige i Ballerup (805 fuldtidspersoner)."),
+    ("hvor stor en andel af ledige er langtidsledige i herlev",
+     "Det svarer til 19,9 pct. af alle ledige i Herlev (467 fuldtidspersoner).")])
+def test_a_figure_asked_as_a_share_of_the_figure_it_is_part_of_gives_the_share(store, question, share):
+    # It gave all ledige (805) with »andel« and »langtidsledige« named as not used: 152 of 805 in the store
+    result = ask(store, question)
+    assert result.result.indicator.id == "langtidsledige" and share in result.text
+    assert result.result.query.unused == ()
+
+
 def test_three_periods_compared_answer_the_first_two_in_time_order_and_name_the_third(store):
     # It answered »juli 2025 til juli 2024: 118 færre« and set »juli 2026« aside as not understood.
     result = ask(store, "ledighed juli 2026 vs juli 2025 vs juli 2024")

@@ -237,6 +237,7 @@ class Vocabulary:
     together: frozenset[str] = frozenset()  # "tilsammen": the areas' counts added up (Query.together)
     twelve_months: frozenset[str] = frozenset()  # "det seneste år": with an average, the 12 months' mean
     per_person: dict[str, str] = field(default_factory=dict)  # "samtaler" -> "samtaler_pr_fuldtidsperson"
+    share_parts: dict[str, frozenset[str]] = field(default_factory=dict)  # "ledige" -> {"langtidsledige", …}
     count_comparatives: frozenset[str] = frozenset()  # "flere", "færre": with "end <area>" a comparison
     when: frozenset[str] = frozenset()  # "hvornår": with a superlative, the series' high or low
     when_year: frozenset[str] = frozenset()  # "hvilket år": the high or low of whole years
@@ -403,6 +404,7 @@ class Vocabulary:
             together=frozenset(fold(w) for w in data.get("together", [])),
             twelve_months=frozenset(fold(w) for w in data.get("twelve_months", [])),
             per_person=dict(data.get("per_person", {})),
+            share_parts={whole: frozenset(parts) for whole, parts in data.get("share_parts", {}).items()},
             count_comparatives=frozenset(fold(w) for w in data.get("count_comparatives", [])),
             when=frozenset(fold(w) for w in data.get("when", [])),
             when_year=frozenset(fold(w) for w in data.get("when_year", [])),
@@ -2107,6 +2109,14 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         # »hvilke kommuner har den største andel af ledige på dagpenge«: no ranking or change of a share
         # is made (it ranked ledighedsprocenten on dagpenge, »andel« silently dropped): named as not used
         share_of = None
+    parts = [figure for word in r.other_figures if (figure := vocab.indicators.get(_fold(word)))
+             in vocab.share_parts.get(indicator or "", ())]
+    if r.share and share_of is None and intent == "value" and not breakdown and len(set(parts)) == 1:
+        # »hvor stor en andel af de ledige er langtidsledige«: that figure as a share of the whole named
+        # (`share_parts`); it gave all ledige with »andel« and »langtidsledige« set aside
+        share_of, indicator = indicator, parts[0]
+        r.unused = [w for w in r.unused if w not in r.other_figures]
+        r.other_figures = []
     if r.share and share_of is None and r.indicator not in vocab.percentages:  # (a share figure: the share asked)
         r.unused.append(r.share)  # »andel af befolkningen er ledige«: no part of it to give the share of
     within = [part for part in breakdown.split(";") if f"{indicator}|{part}" in vocab.part_figures] \
