@@ -1347,6 +1347,15 @@ def test_a_figure_asked_as_a_share_of_the_figure_it_is_part_of_gives_the_share(s
     assert result.result.query.unused == ()
 
 
+@pytest.mark.parametrize("question", ["hvor mange flere sygemeldte end målet", "hvor mange færre i fleksjob end målstien"])
+def test_more_or_fewer_than_the_target_is_the_target_not_a_change_from_a_year_before(store, question):
+    # It headed the answer with the change from a year before (»2. kvt. 2025 til 2. kvt. 2026: 33 flere«),
+    # another comparison than the target asked about
+    query = ask(store, question).result.query
+    assert (query.intent, query.needed, query.base, query.unused) == ("target", True, None, ())
+    assert ask(store, "hvor mange flere på sygedagpenge end for et år siden").result.query.intent == "change"
+
+
 def test_three_periods_compared_answer_the_first_two_in_time_order_and_name_the_third(store):
     # It answered »juli 2025 til juli 2024: 118 færre« and set »juli 2026« aside as not understood.
     result = ask(store, "ledighed juli 2026 vs juli 2025 vs juli 2024")

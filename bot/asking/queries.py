@@ -1699,6 +1699,10 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
                      term=next((t for w in r.other_figures if (t := vocab.glossary.get(_fold(w)))), ""))
     # »hvad skal der til?«: read only of a question about targets (a scan of the words)
     r.needed = "target" in r.intents and any(_phrase(tokens, i, vocab.needed)[0] for i in range(len(tokens)))
+    if r.needed and r.base is None and r.period.is_latest:
+        # »hvor mange flere sygemeldte end målet«: »flere … end« is against the target, not a change
+        # from a year before (»33 flere end i 2. kvt. 2025« came above the target's line)
+        r.intents.discard("change")
     _part_of_context(tokens, r, context, vocab)
     if context is not None and context.intent == "ranking" and r.order is None \
             and _phrase(tokens, 0, vocab.place_followup)[1] == len(tokens):
