@@ -331,6 +331,19 @@ def test_our_own_kommune_named_beside_another_answers_both(store, text, lead, be
     assert ask(store, "vis mig ledigheden i Herlev").result.comparisons == ()
 
 
+@pytest.mark.parametrize(("text", "beside"), [
+    ("ledighed og landet", "000"), ("ledighed maj og landet", "000"),
+    ("ledighed q1 2026 ift q1 2025 og landet", "000"), ("ledighed maj 2026 vs maj 2025 og herlev", "163")])
+def test_a_figure_and_an_area_after_og_is_our_kommune_beside_that_area(store, text, beside):
+    # »ledighed q1 2026 ift q1 2025 og landet« answered hele landet alone (»Ledige i hele landet, 1. kvt.
+    # 2025 til 1. kvt. 2026: 5.391 flere«), Ballerup dropped unsaid; »og« names a second area
+    result = ask(store, text)
+    assert result.result.area.code == "151" and [c.area.code for c in result.result.comparisons] == [beside]
+    before = ask(store, "ledighed").result.query
+    followup = ask(store, "og i Herlev?", context=before).result  # a follow-up's »og« opens it
+    assert followup.area.code == "163" and followup.comparisons == ()
+
+
 @pytest.mark.parametrize(("text", "said"), [
     ("ledighedsprocent i Nordjylland og Syddanmark",
      "Der er ingen tal for ledighedsprocenten i Region Nordjylland og Region Syddanmark – kilden giver"),
@@ -1246,6 +1259,102 @@ def test_a_figure_only_for_hele_landet_is_answered_there_when_no_area_is_named(s
     named = ask(store, "konjunkturprognose ballerup")  # asked for Ballerup: said, not moved
     assert named.result.observation is None and named.result.area.code == "151"
     assert not ask(store, "ledighed").result.only_area
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("ledighed jan-jun 2026 sammenlignet med samme periode sidste år",
+     "Ledige i Ballerup, januar–juni 2026: 829 fuldtidspersoner"),
+    ("ledighedsprocent januar til juni 2026 ift samme periode sidste år",
+     "Ledighedsprocenten i Ballerup, januar–juni 2026: 3,1 pct."),
+    ("samtaler jan-jun 2026 vs samme periode sidste år", "Samtaler i Ballerup, januar–juni 2026: 9.679 samtaler")])
+def test_a_span_against_the_same_period_last_year_is_the_span_against_the_same_months(store, question, expected):
+    # It gave januar 2026 against juni 2026 (»14 flere end i januar 2026«) and said »Jeg sammenligner to
+    # perioder ad gangen – spørg om »samme periode sidste år« for sig«: another question. A stock's
+    # months are averaged, a flow's added up, against the same months of 2025 (ledige 740,5 on average).
+    result = ask(store, question)
+    assert expected in result.text and "end i januar–juni 2025" in result.text
+    assert "to perioder ad gangen" not in result.text and result.result.query.unused == ()
+    assert "Det er 88 flere end i januar–juni 2025" in ask(store, "ledighed jan-jun 2026 vs samme periode sidste år").text
+
+
+@pytest.mark.parametrize(("question", "mean"), [
+    ("ledighed jan-jun 2026", "Gennemsnittet for januar–juni 2026 er 829 fuldtidspersoner."),
+    ("ledighedsprocent januar til juni 2026", "Gennemsnittet for januar–juni 2026 er 3,1 pct."),
+    ("ledighed fra jan til jun i år", "Gennemsnittet for januar–juni 2026 er 829 fuldtidspersoner."),
+    ("sygedagpenge 3. kvt. 2025 til 2. kvt. 2026", "Gennemsnittet for 3. kvt. 2025–2. kvt. 2026 er 1.221 personer.")])
+def test_a_span_of_a_stock_gives_its_change_and_says_so_with_the_mean_beside(store, question, mean):
+    # »ledighed jan-jun 2026« gave only januar against juni (»14 flere end i januar 2026«), where the
+    # span's average may be what was asked (ledige's mean of januar–juni 2026 in the store: 828,7)
+    result = ask(store, question)
+    assert result.result.change is not None and mean in result.text
+    assert "Det er ændringen fra første til sidste" in result.text
+    for moved in ("er ledigheden steget fra januar til juni 2026", "ledighed maj 2025 til maj 2026",
+                  "ledighed juni til juli 2026", "gennemsnitlig ledighed jan-jun 2026"):
+        assert "Det er ændringen fra første til sidste" not in ask(store, moved).text
+
+
+@pytest.mark.parametrize(("question", "base", "period"), [
+    ("ledighed fra marts sidste år til marts i år", "2025-03", "2026-03"),
+    ("ledighed fra 1. kvartal sidste år til 1. kvartal i år", "2025-Q1", "2026-Q1")])
+def test_a_span_from_a_month_last_year_to_the_same_month_this_year_is_those_months(store, question, base, period):
+    # »fra marts sidste år til marts i år« took the second »marts« into the base and answered
+    # »januar–juli 2025 til januar–juli 2026: 89 flere«, the year so far (»marts … til marts« without
+    # »fra« was right: 736 to 859 fuldtidspersoner)
+    answer = ask(store, question).result
+    assert (answer.change.against.period, answer.observation.period) == (base, period)
+
+
+@pytest.mark.parametrize("question", ["gennemsnitlig ledighed det seneste år", "gns ledighed sidste 12 mdr",
+                                      "ledighed i gennemsnit over de sidste 12 måneder"])
+def test_an_average_of_the_last_year_is_the_newest_12_months_mean(store, question):
+    # It gave the development (»Fra juli 2025 til juli 2026 er ledige steget med 94«) with the average
+    # word named as not understood, though »… de sidste 6 måneder« gave the months' mean; ledige's
+    # mean of august 2025–juli 2026 in the store is 791,1, of the 12 months before 696,4
+    result = ask(store, question)
+    assert "Ledige i Ballerup, august 2025–juli 2026: 791 fuldtidspersoner" in result.text
+    assert "Det er 95 flere end i august 2024–juli 2025" in result.text and result.result.query.unused == ()
+    assert ask(store, "er den gennemsnitlige ledighed steget det seneste år").result.query.intent == "development"
+
+
+@pytest.mark.parametrize(("question", "figure", "missing"), [
+    ("ledighed for ikke vestlige kvinder", "ledige_ikkevestlige", "køn=Kvinder"),
+    ("hvor mange unge kvinder er ledige", "ledige_unge", "køn=Kvinder")])
+def test_a_part_that_is_a_figure_of_its_own_with_another_part_is_that_figure(store, question, figure, missing):
+    # It gave all ledige (805 fuldtidspersoner) with »ingen tal for ledige opdelt på herkomst og køn«,
+    # though the ikke-vestlige ledige (166) and the young (143) are figures of their own
+    answer = ask(store, question).result
+    assert (answer.indicator.id, answer.missing_breakdown) == (figure, missing)
+
+
+@pytest.mark.parametrize(("question", "base", "period"), [
+    ("ledighed 2. kvt. 2026 vs samme periode året før", "2025-Q2", "2026-Q2"),
+    ("beskæftigelsen 2. kvartal 2025 vs samme kvartal året før", "2024-Q2", "2025-Q2"),
+    ("ledighed maj 2026 ift samme måned i fjor", "2025-05", "2026-05")])
+def test_the_same_period_the_year_before_is_a_year_before_the_period_named(store, question, base, period):
+    # »… vs samme periode året før« answered juli 2025 (»året før« the newest month's), »2 kvt 2026«,
+    # »samme« and »periode« named as not understood; »samme kvartal året før« gave 3. kvt. 2024
+    answer = ask(store, question).result
+    assert (answer.change.against.period, answer.observation.period, answer.query.unused) == (base, period, ())
+
+
+@pytest.mark.parametrize(("question", "share"), [
+    ("hvor stor en andel af ledige er langtidsledige", "Det svarer til 18,9 pct. af alle ledige i Ballerup (805 fuldtidspersoner)."),
+    ("hvor stor en andel af ledige er langtidsledige i herlev",
+     "Det svarer til 19,9 pct. af alle ledige i Herlev (467 fuldtidspersoner).")])
+def test_a_figure_asked_as_a_share_of_the_figure_it_is_part_of_gives_the_share(store, question, share):
+    # It gave all ledige (805) with »andel« and »langtidsledige« named as not used: 152 of 805 in the store
+    result = ask(store, question)
+    assert result.result.indicator.id == "langtidsledige" and share in result.text
+    assert result.result.query.unused == ()
+
+
+@pytest.mark.parametrize("question", ["hvor mange flere sygemeldte end målet", "hvor mange færre i fleksjob end målstien"])
+def test_more_or_fewer_than_the_target_is_the_target_not_a_change_from_a_year_before(store, question):
+    # It headed the answer with the change from a year before (»2. kvt. 2025 til 2. kvt. 2026: 33 flere«),
+    # another comparison than the target asked about
+    query = ask(store, question).result.query
+    assert (query.intent, query.needed, query.base, query.unused) == ("target", True, None, ())
+    assert ask(store, "hvor mange flere på sygedagpenge end for et år siden").result.query.intent == "change"
 
 
 def test_three_periods_compared_answer_the_first_two_in_time_order_and_name_the_third(store):
@@ -2371,6 +2480,16 @@ def test_came_into_a_job_is_the_afgangsrate_to_job_not_the_employed(store, quest
     query = ask(store, question).result.query
     assert (query.indicator, query.breakdown, query.unused) == ("afgangsrate", "status=Job", ())
     assert parse("hvor mange er i job").indicator == "beskaeftigelse"
+
+
+@pytest.mark.parametrize("question", ["hvor mange går i job", "andel der går i job", "afgang til beskæftigelse",
+                                      "hvor mange gik i arbejde i 2. kvartal"])
+def test_going_into_a_job_is_the_afgangsrate_to_job_not_the_employed(store, question):
+    # »hvor mange går i job« answered beskæftigelsen (22.629 fuldtidsbeskæftigede), a stock of all in
+    # work, and »afgang til beskæftigelse« too, with »afgang« named as not understood
+    query = ask(store, question).result.query
+    assert (query.indicator, query.breakdown, query.unused) == ("afgangsrate", "status=Job", ())
+    assert parse("hvor mange er i beskæftigelse").indicator == "beskaeftigelse"
 
 
 @pytest.mark.parametrize(("question", "other"), [("hvor meget højere er vores ledighed end landets", "000"),

@@ -302,12 +302,32 @@ def test_an_area_after_a_definition_asks_the_figure_there_and_a_figure_its_defin
     assert chat(store, "hvad betyder ledighedsprocent", "og aktiveringsgrad?")[-1].result.intent == "definition"
 
 
-@pytest.mark.parametrize("text", ["ledighed første halvår 2025", "ledighed andet halvår 2025", "ledighed h1 2025"])
-def test_a_half_year_is_declined_not_answered_by_the_year(store, text):
-    # It answered 2025's average (or, for »andet halvår«, hele landet's) with »halvår« set aside.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ledighed første halvår 2025", "Ledige i Ballerup, januar–juni 2025: 740 fuldtidspersoner"),
+    ("gennemsnitlig ledighed 1. halvår 2025", "Ledige i Ballerup, januar–juni 2025: 740 fuldtidspersoner"),
+    ("ledighed h1 2025", "Ledige i Ballerup, januar–juni 2025: 740 fuldtidspersoner"),
+    ("ledighed andet halvår 2025", "Ledige i Ballerup, juli–december 2025: 738 fuldtidspersoner"),
+    ("samtaler 1. halvår 2026", "Samtaler i Ballerup, januar–juni 2026: 9.679 samtaler"),
+    ("sygedagpenge sidste halvår 2025", "Sygedagpenge mv. i Ballerup, 3.–4. kvt. 2025: 1.204 personer"),
+    ("ledighed 1. halvår 2026 vs 1. halvår 2025", "Ledige i Ballerup, januar–juni 2026: 829 fuldtidspersoner")])
+def test_a_half_year_is_its_months_average_or_sum_not_the_year(store, text, expected):
+    # It answered 2025's average (or, for »andet halvår«, hele landet's) with »halvår« set aside;
+    # then it declined every half-year (»Jeg kan ikke give tal for et halvår«), though a half's
+    # months are as easily averaged (a flow's added up) as a quarter's: 740,5 = ledige's mean of
+    # januar–juni 2025 in the store, 1.204 the mean of sygedagpenge's 3. and 4. kvt. 2025.
     result = ask(store, text)
+    assert expected in result.text and result.understood and not result.as_json()["unused"]
+    assert "end i januar–juni 2025" in ask(store, "ledighed 1. halvår 2026").text  # the same half a year before
+
+
+def test_a_half_year_not_yet_over_is_said_to_lack_its_months_not_answered_by_another_span(store):
+    # »ledighed andet halvår 2026« (figures to juli 2026) gave »juli 2025 til juli 2026: 94 flere«
+    result = ask(store, "ledighed andet halvår 2026")
     assert result.as_json().get("value") is None
-    assert "Jeg kan ikke give tal for et halvår" in result.text
+    assert "Jeg kan ikke give gennemsnittet for ledige i Ballerup for juli–december 2026: der mangler tal " \
+           "for 5 af 6 måneder" in result.text
+    quarterly = ask(store, "sygedagpenge andet halvår 2026")
+    assert quarterly.as_json().get("value") is None and "3.–4. kvt. 2026" in quarterly.text
 
 
 def test_two_periods_joined_by_til_are_the_change_from_the_first(store):
@@ -409,15 +429,18 @@ def test_a_season_is_declined_not_answered_by_the_year_or_the_newest_month(store
 
 
 @pytest.mark.parametrize(("text", "indicator", "area", "examples"), [
-    ("sygedagpenge første halvår 2025", "sygedagpenge", "151",
-     ["sygedagpenge 1. kvt. 2025", "sygedagpenge 2. kvt. 2025", "sygedagpenge 2025"]),
-    ("ledighed i Herlev andet halvår", "ledige", "163", ["ledighed i Herlev 3. kvt.", "ledighed i Herlev 4. kvt.", "ledighed i Herlev 2025"]),
+    ("sygedagpenge sidste halvår", "sygedagpenge", "151", ["sygedagpenge 1. halvår", "sygedagpenge 2. halvår"]),
+    ("ledighed i Herlev seneste halvår", "ledige", "163", ["ledighed i Herlev 1. halvår", "ledighed i Herlev 2. halvår"]),
+    ("ledighed i Herlev 1. halvår 2026 vs 1. halvår 2024", "ledige", "163",
+     ["ledighed i Herlev 1. halvår 2026 vs 1. halvår 2025"]),
     ("samtaler i sommer 2024", "samtaler", "151",
      ["samtaler juli 2024", "samtaler 3. kvt. 2024", "samtaler juni til august 2024"]),
 ])
 def test_a_half_year_or_season_offers_the_same_question_of_quarters_and_months(store, text, indicator, area, examples):
     # The examples named »ledighed 1. kvt. 2025« and »ledighed september 2025« whatever was asked:
-    # »samtaler i sommer 2024« was offered ledighed in 2025, and summer's months as september.
+    # »samtaler i sommer 2024« was offered ledighed in 2025, and summer's months as september. A half
+    # not said to be the first or second is asked which (two halves compared: which two can be);
+    # »ledighed 1. halvår 2026 vs 1. halvår 2024« was offered »ledighed vs 1 halvår 2024 1. kvt. 2026«.
     said = ask(store, text).text
     offered = re.findall(r"»([^«]+)«", said)
     assert offered == examples

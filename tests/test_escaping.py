@@ -95,7 +95,9 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
                              # the biggest rise and where it rose from, beside another area's (Answer.extreme_from)
                              "hvornår steg ledigheden mest vs landet",
                              # a part the figure asked lacks, answered from another figure (Answer.part_instead)
-                             "jobparate på kontanthjælp")]
+                             "jobparate på kontanthjælp",
+                             # a span's change with the span's mean beside it (Answer.span_mean)
+                             "ledighed jan-jun 2026")]
         # a total of eksempeldata beside the parts the kommune delivered in a file (Answer.imported_parts)
         samtaler = reply("samtaler", store, config, NOW.date()).result
         ledige = store.series_tail("samtaler", samtaler.area.code, "gruppe=Ledige", "month", 1)[0][-1]
@@ -186,7 +188,9 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
                                    "names": {}},
                                   {"n": NotUnderstood(text=HOSTILE, reason="season", asked=HOSTILE, part="summer"),
                                    "names": {}},
-                                  {"n": NotUnderstood(text=HOSTILE, reason="half_year", asked=HOSTILE), "names": {}}],
+                                  {"n": NotUnderstood(text=HOSTILE, reason="half_year", asked=HOSTILE), "names": {}},
+                                  {"n": NotUnderstood(text=HOSTILE, reason="half_year", asked=HOSTILE, part="first",
+                                                      year="2026"), "names": {}}],
         "vocabulary.txt.j2": [{"pages": [(1, HOSTILE, [hostile(default_catalogue().get("ledige"))])]}],
         "plain_email.html.j2": [{"text": HOSTILE}],
         "mail_answer_email.txt.j2": [{"answer": HOSTILE, "question": HOSTILE, "chart": True}],

@@ -70,7 +70,7 @@ def test_absurdly_long_text_is_cut_not_crashed():
 
 def test_an_ordinal_outside_a_quarter_is_named_not_guessed_as_landet():
     # »andet« is one letter from »landet«; guessed, »ledighed andet halvår 2025« was answered for
-    # hele landet, unsaid (a half-year is now declined: see the test below).
+    # hele landet, unsaid (a half-year is now its months: see the test below).
     result = parse("ledighed andet sted")
     assert isinstance(result, Query) and result.area is None
     assert result.unused == ("andet", "sted")
@@ -311,11 +311,14 @@ def test_a_year_given_relatively_or_in_two_digits_belongs_to_its_month_or_quarte
     assert (result.period, result.unused) == (period, ())
 
 
-@pytest.mark.parametrize("text", ["ledighed i sidste halvdel af 2025", "ledighed første halvdel af 2025"])
-def test_half_of_a_year_is_a_half_year(text):
-    # It answered 2025's average with »sidste« and »halvdel« set aside.
+@pytest.mark.parametrize(("text", "first", "last"), [("ledighed i sidste halvdel af 2025", 7, "2025-12"),
+                                                    ("ledighed første halvdel af 2025", 1, "2025-06")])
+def test_half_of_a_year_is_a_half_year(text, first, last):
+    # It answered 2025's average with »sidste« and »halvdel« set aside (then it declined it).
     result = parse(text)
-    assert isinstance(result, NotUnderstood) and result.reason == "half_year"
+    assert isinstance(result, Query) and (result.base.month, result.period.period) == (first, last)
+    assert result.span and result.mean and result.unused == ()
+    assert parse("ledighed sidste halvår").reason == "half_year"  # without a year: which half is asked
 
 
 def test_i_loebet_af_a_year_is_the_year():
@@ -607,3 +610,24 @@ def test_what_happened_to_a_figure_is_its_development(text):
     # »sket« was named as not understood and the newest figure given
     query = parse(text)
     assert query.intent == "development" and query.unused == ()
+
+
+@pytest.mark.parametrize("text", ["selvforsørgelsesgrad efter aktivering", "selvforsørgelsesgraden efter aktivering for dagpenge"])
+def test_after_activation_is_the_selvforsoergelsesgrad_own_words_not_a_second_figure(text):
+    # »aktivering« was read as aktiveringsgraden, a second figure: »Jeg svarer på ét tal ad gangen –
+    # spørg om »aktivering« for sig«, though the figure is the self-support after activation
+    result = parse(text)
+    assert (result.indicator, result.unused, result.other_figures) == ("selvforsoergelsesgrad", (), ())
+
+
+@pytest.mark.parametrize(("text", "part"), [("samtaler pr ledig", "gruppe=Ledige"),
+                                            ("hvor mange samtaler pr sygemeldt", "gruppe=Sygemeldte"),
+                                            ("samtaler per ledig i 2. kvartal", "gruppe=Ledige")])
+def test_conversations_per_person_of_a_group_are_samtaler_per_fuldtidsperson(text, part):
+    # »samtaler pr ledig« answered all samtaler (1.125 in juli 2026) with »Jeg svarer på ét tal ad gangen
+    # – spørg om »ledig« for sig«: another figure than the one per person asked
+    result = parse(text)
+    assert (result.indicator, result.breakdown, result.unused, result.other_figures) == (
+        "samtaler_pr_fuldtidsperson", part, (), ())
+    assert parse("samtaler pr måned i 2025").indicator == "samtaler"
+

@@ -244,6 +244,10 @@ class Answer:
     kept_breakdown: bool = False
     aggregate: Aggregate | None = None  # the observation is a year or quarter made of months
     change: Change | None = None  # a change question: against the base period
+    # »ledighed jan-jun 2026«: a stock's change between a span's ends is given, and beside it the
+    # span's mean (over the `span_months` months ending with the observation), which may have been meant
+    span_mean: Observation | None = None
+    span_months: int = 0
     base_missing: str | None = None  # a change question whose base period has no data
     ranking: Ranking | None = None
     movers: tuple[tuple[str, Change], ...] = ()  # why: each breakdown part's change, largest first
@@ -1068,6 +1072,22 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         current, fell_back = pick(series, request)
     if current is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None)
+    if query.intent == "change" and query.span and made is None and fell_back \
+            and (indicator.aggregate == "sum" or query.mean):
+        # »ledighed andet halvår 2026«, »gennemsnitlig ledighed juli til december 2026« with figures
+        # to juli: the span's end has none, so the span is not whole (it gave juli 2025 til juli 2026)
+        asked_end = _period(request.period) if request.period is not None else None
+        if asked_end is not None and asked_end.length == 1 and _period(current.period).length == 3:
+            asked_end = Period(asked_end.year, (asked_end.start_month - 1) // 3 * 3 + 1, 3)  # (its quarter)
+        if asked_end is not None and asked_end.kind == _period(current.period).kind \
+                and (wanted := _span(resolve(query.base, today, None) if query.base.month or query.base.quarter
+                                     else query.base, asked_end, series, True)) is not None:
+            _, lacking = aggregate(store, indicator, area.code, breakdown, wanted)
+            if lacking is not None and lacking.missing:
+                lacking = replace(lacking, period=str(asked_end),
+                                  start=str(Period(wanted.year, wanted.start_month, asked_end.length)))
+                return Answer(query=replace(query, intent="value"), indicator=indicator, area=area,
+                              observation=None, aggregate=lacking, missing_breakdown=missing_breakdown)
     if query.intent == "change" and query.span and made is None and not fell_back \
             and (indicator.aggregate == "sum" or query.mean) \
             and (span := _span(resolve(query.base, today, None) if query.base.month or query.base.quarter else query.base,
@@ -1181,6 +1201,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         base_unpublished = (later, made.start)  # (»samtaler siden januar« before januar 2026 is out)
     movers: list[tuple[str, Change]] = []
     national_change = None
+    span_mean, span_months = None, 0
     if query.intent == "change" and query.base is not None and query.base.month is not None and p.length == 3 \
             and _base_period(query.base, p, series) == current.period:
         # »sygedagpenge siden maj«: maj lies in the newest quarter, so there is no change to give;
@@ -1191,6 +1212,13 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         if base is not None and base.relative is not None and (base.month or base.quarter):
             base = resolve(base, today, None)  # »siden marts sidste år«: marts 2025
         base_period = _base_period(base, p, series)
+        if query.intent == "change" and query.span and not query.mean and made is None \
+                and indicator.aggregate == "mean" and base is not None \
+                and query.base.relative in (None, "this_year", "last_year") \
+                and (spanned := _span(base, p, series, not query.period.is_latest)) is not None \
+                and spanned.length > 2 * p.length:  # (of two periods the mean is only their midpoint)
+            span_mean, _ = aggregate(store, indicator, area.code, breakdown, spanned)
+            span_months = spanned.length if span_mean is not None else 0
         if query.base is not None and query.period.is_latest \
                 and (later := _unpublished(query.base, _period(base_period), today)) is not None:
             # (»fra maj til juli 2025«: maj of the year named, nothing unpublished to say)
@@ -1241,6 +1269,8 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         high=max(window, key=lambda o: o.value) if window else None,
         missing_breakdown=missing_breakdown, broader_of=broader_of, no_total=bool(breakdown) and not asked_breakdown,
         narrowed_from=narrowed_from, aggregate=made, change=asked_change, base_missing=base_missing,
+        span_mean=replace(span_mean, period=current.period) if span_mean is not None and asked_change else None,
+        span_months=span_months,
         kept_breakdown=bool(missing_breakdown and breakdown) and
         parse_breakdown(breakdown).items() <= parse_breakdown(asked_breakdown).items(),
         movers=tuple(movers[:3]), national_change=national_change, only_area=only_area, newer_elsewhere=newer_elsewhere,

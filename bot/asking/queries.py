@@ -176,14 +176,14 @@ class NotUnderstood:
     unknown: tuple[str, ...] = ()  # the words that were not understood
     # "empty", "unknown_words", "no_context" (a follow-up to nothing), "no_figure" (»hvorfor?« with no
     # figure named or talked about), "ranking_change" (kommuner ranked by how much a figure moved,
-    # which a ranking cannot do), "half_year" or "season" (none is made), "which_figure" (an area or
-    # a period alone: »Ballerup«, »maj«), "negated_part" (»ledige uden dagpenge«: no figure leaves a part out),
+    # which a ranking cannot do), "half_year" (which half is not said, or two halves not a year
+    # apart), "season" (none is made), "which_figure" (an area or a period alone: »Ballerup«, »maj«), "negated_part" (»ledige uden dagpenge«: no figure leaves a part out),
     # "open_period" (»før 2023«: no figure of every period before or after one), "size" or "neighbours"
     # (areas chosen by size or as neighbours, which are not known), "area_group" (a part of the country
     # held as no area: »hovedstadsområdet«)
     reason: str = "unknown_words"
     # "half_year" and "season": the rest of the question as typed (»sygedagpenge i Herlev«), its year
-    # and which half or season, so the reply's examples ask the same of months and quarters.
+    # and which half or season, so the reply's examples ask the same of months and quarters (or halves).
     asked: str = ""
     year: str = ""
     part: str = ""  # "first", "second" (a half-year; "" not said), "spring", "summer", "autumn", "winter"
@@ -231,13 +231,16 @@ class Vocabulary:
     weeks: frozenset[str] = frozenset()  # "uge" in "uge 12": no weekly figure, the week's month
     by_words: dict[str, str] = field(default_factory=dict)  # "aldersgrupper" -> "alder": a breakdown by it
     by_stand_in: dict[str, str] = field(default_factory=dict)  # "gruppe" -> "ydelse" where a figure lacks the first
-    half_year: frozenset[str] = frozenset()  # "halvår", "h1": no half-year figure is made
+    half_year: frozenset[str] = frozenset()  # "halvår", "h1": a half-year, read as its months
     size: frozenset[str] = frozenset()  # "største" before "kommuner": areas chosen by size, not known
     neighbours: frozenset[str] = frozenset()  # "nabokommunerne": areas not known either
     area_groups: frozenset[str] = frozenset()  # "hovedstadsområdet", "fyn": no area held
     season: frozenset[str] = frozenset()  # "efteråret", "sommer": no season's figure is made
     difference: frozenset[str] = frozenset()  # "forskellen": a change, unless two areas or figures are named
     together: frozenset[str] = frozenset()  # "tilsammen": the areas' counts added up (Query.together)
+    twelve_months: frozenset[str] = frozenset()  # "det seneste år": with an average, the 12 months' mean
+    per_person: dict[str, str] = field(default_factory=dict)  # "samtaler" -> "samtaler_pr_fuldtidsperson"
+    share_parts: dict[str, frozenset[str]] = field(default_factory=dict)  # "ledige" -> {"langtidsledige", …}
     count_comparatives: frozenset[str] = frozenset()  # "flere", "færre": with "end <area>" a comparison
     when: frozenset[str] = frozenset()  # "hvornår": with a superlative, the series' high or low
     when_year: frozenset[str] = frozenset()  # "hvilket år": the high or low of whole years
@@ -406,6 +409,9 @@ class Vocabulary:
             season=frozenset(fold(w) for w in data.get("season", [])),
             difference=frozenset(fold(w) for w in data.get("difference", [])),
             together=frozenset(fold(w) for w in data.get("together", [])),
+            twelve_months=frozenset(fold(w) for w in data.get("twelve_months", [])),
+            per_person=dict(data.get("per_person", {})),
+            share_parts={whole: frozenset(parts) for whole, parts in data.get("share_parts", {}).items()},
             count_comparatives=frozenset(fold(w) for w in data.get("count_comparatives", [])),
             when=frozenset(fold(w) for w in data.get("when", [])),
             when_year=frozenset(fold(w) for w in data.get("when_year", [])),
@@ -750,6 +756,10 @@ class _Reading:
     area_kind: str | None = None
     own_region: str = ""  # "area" or "compare"
     aggregate: bool = False
+    # »ledighed jan-jun 2026 sammenlignet med samme periode sidste år«, »ledighed 1. halvår 2026«: the
+    # span is the period asked, its months' mean (a flow's sum) set against the same months a year
+    # before (it gave januar against juni, »samme periode« set aside; a half-year was declined)
+    span_whole: bool = False
     aggregate_word: str = ""
     latest_named: bool = False  # a word for the newest period was read ("nu", "seneste")
     period_end: int = -1  # the index after the last period read: »januar-juli« has nothing between
@@ -992,6 +1002,11 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 # »sdp q2 vs q1 albertslund«, »ledigh. 2025 vs 2024 herlev«: »vs« compared the periods,
                 # so the area after them is the one asked (it answered Ballerup with Albertslund beside)
                 r.comparing = r.comparing and not r.base_compared
+            elif r.span and r.base is not None and not r.base_compared and request.relative == "year_ago" \
+                    and not r.period.is_latest:
+                # »ledighed jan-jun 2026 vs samme periode sidste år«: the span's months as one period
+                # (their mean, or a flow's sum) against the same months a year before (`answers`)
+                r.span_whole = True
             elif r.base is not None and not r.period.is_latest and not request.is_latest \
                     and (_after_since(tokens, i, vocab) or _after_and(tokens, i, vocab)) \
                     and _within_year(r.period, request) is None:
@@ -1028,9 +1043,12 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 # with »i år« set aside)
                 r.base, r.period = (r.period, request) if r.period.relative == "last_year" else (request, r.period)
                 r.intents.add("change")
-            elif r.base is not None and (within := _within_year(r.base, request)):
+            elif r.base is not None and (within := _within_year(r.base, request)) \
+                    and (request.period is not None or request.relative is not None):
                 # »siden marts sidste år«; »marts sidste år vs marts i år« (»marts sidste år« was
-                # set aside and the year 2026 answered)
+                # set aside and the year 2026 answered). A bare month after a base with its year is
+                # the other end, not the base's: »fra marts sidste år til marts i år« took the
+                # second »marts« into the base and answered januar–juli 2025 til januar–juli 2026.
                 r.base = within
             elif (within := _within_year(r.period, request)) is not None:
                 r.period, r.period_words = within, f"{r.period_words} {' '.join(tokens[i:i + used])}"
@@ -1100,6 +1118,13 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             if key:
                 r.by, i = key, i + used + key_used
                 continue
+            per_person = vocab.per_person.get(r.indicator or "")
+            part, part_used = _phrase(tokens, i + used, vocab.breakdown_values)
+            if per_person and part and part[0] in vocab.indicator_breakdowns.get(per_person, ()):
+                # »samtaler pr ledig«: the count per full-time person of that part (`per_person`)
+                r.indicator, i = per_person, i + used + part_used
+                r.breakdown[part[0]] = part[1]
+                continue
             if tokens[i + used] in vocab.per_month:
                 # "samtaler pr måned i 2025": the year's average month (a flow's year is otherwise
                 # its sum, which answered another question). Without a year or quarter the monthly
@@ -1114,7 +1139,11 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 continue
         area, used = _phrase(tokens, i, vocab.areas)
         if area and not token.isdigit():
-            (r.compare if r.comparing or r.areas or r.own_first else r.areas).append(area)
+            # »ledighed maj og landet«, »… q1 2026 ift q1 2025 og landet«: the configured kommune and
+            # the area after »og«, as »hos os og i Herlev« (it answered hele landet alone); not »og i
+            # Herlev?«, »godt, og Herlev?« opening a follow-up, with no figure named before »og«
+            own_and = not r.areas and r.indicator is not None and _after_and(tokens, i, vocab)
+            (r.compare if r.comparing or r.areas or r.own_first or own_and else r.areas).append(area)
             i += used
             continue
         span, used = _phrase(tokens, i, vocab.part_spans)
@@ -1586,12 +1615,16 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     tokens = _genitives(tokens, vocab)
     if (social := _social(tokens, vocab)) is not None:
         return Query(intent=social, text=text)
+    whole_span = False
     if vocab.half_year & set(tokens):
         # »ledighed første halvår 2025« answered 2025's average with »halvår« set aside: easily
-        # read as the half-year's figure. No half-year is made; say so and offer the quarters.
-        return _unmade_period(text, tokens, "half_year", vocab.half_year)
+        # read as the half-year's figure. A half said (first or second) is its six months; one not
+        # said (»sidste halvår«) is declined, with the quarters offered.
+        if (as_months := _half_year_as_months(tokens, vocab)) is None:
+            return _unmade_period(text, tokens, "half_year", vocab.half_year, vocab)
+        tokens, whole_span = as_months, True
     if vocab.season & set(tokens):
-        return _unmade_period(text, tokens, "season", vocab.season)  # as a half-year: none is made
+        return _unmade_period(text, tokens, "season", vocab.season, vocab)  # as a half-year: none is made
     if vocab.neighbours & set(tokens):
         return NotUnderstood(text=text, reason="neighbours")  # which kommuner they are is not known
     if any(t in vocab.size and _phrase(tokens, i + 1, vocab.ranking_areas)[0] for i, t in enumerate(tokens)):
@@ -1611,6 +1644,16 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         return NotUnderstood(text=text, reason="negated_part", unknown=(_original_words(text).get(negated[0],
                                                                                                     negated[0]),))
     r = _read(tokens, vocab)
+    r.span_whole = r.span_whole or whole_span
+    if r.aggregate and "development" in r.intents and not {"change", "why"} & r.intents and not r.moved_word \
+            and r.base is None and r.period.is_latest and not r.window \
+            and any(_phrase(tokens, i, vocab.twelve_months)[0] for i in range(len(tokens))):
+        # »gennemsnitlig ledighed det seneste år«: the newest 12 months' mean against the 12 before,
+        # as »… de sidste 6 måneder« (it gave the development, »gennemsnitlig« named as not understood)
+        r.intents.discard("development")
+        r.intents.add("change")
+        r.base, r.span, r.recent_change = PeriodRequest(relative="months_ago", months=12), True, True
+        r.moved_asked = False  # (the words named a span, not how the figure moved over it)
     if negated is not None:
         # »ikke sæsonkorrigeret ledighed«: the actual figures, not the seasonally adjusted series
         r.breakdown.pop("korrektion", None)
@@ -1663,6 +1706,10 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
                      term=next((t for w in r.other_figures if (t := vocab.glossary.get(_fold(w)))), ""))
     # »hvad skal der til?«: read only of a question about targets (a scan of the words)
     r.needed = "target" in r.intents and any(_phrase(tokens, i, vocab.needed)[0] for i in range(len(tokens)))
+    if r.needed and r.base is None and r.period.is_latest:
+        # »hvor mange flere sygemeldte end målet«: »flere … end« is against the target, not a change
+        # from a year before (»33 flere end i 2. kvt. 2025« came above the target's line)
+        r.intents.discard("change")
     _part_of_context(tokens, r, context, vocab)
     if context is not None and context.intent == "ranking" and r.order is None \
             and _phrase(tokens, 0, vocab.place_followup)[1] == len(tokens):
@@ -1734,6 +1781,9 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
                 vocab.indicator_breakdowns.get(figure, ()))):
             # (»hvor stor en andel af de ledige er på dagpenge« is read before: a share of ledige)
             r.indicator = figure
+            # (»afgang til beskæftigelse«: »afgang« is what made the part afgangsraten's, so used)
+            said = {w for k in r.breakdown for w in vocab.value_figure_words.get(k, ())}
+            still_unknown = [w for w in still_unknown if w not in said]
             for key in list(r.breakdown):
                 # »hvor mange aktivitetsparate«: the visitation is published within the kontanthjælp only
                 implied = vocab.value_figure_parts.get(key)
@@ -1945,7 +1995,48 @@ _WHICH_PART = _HALF_FIRST | _HALF_SECOND | {"i", "om", "det", "dette", "denne", 
 _SEASONS = {"for": "spring", "som": "summer", "eft": "autumn", "vin": "winter"}  # by the word's start
 
 
-def _unmade_period(text: str, tokens: list[str], reason: str, words: frozenset[str]) -> NotUnderstood:
+_HALF_MONTHS = {"first": ["januar", "til", "juni"], "second": ["juli", "til", "december"]}
+_SAME_PERIOD_LAST_YEAR = ["samme", "periode", "sidste", "aar"]  # (folded: a `year_ago` phrase)
+
+
+def _half_year_as_months(tokens: list[str], vocab: Vocabulary) -> list[str] | None:
+    """»1. halvår 2026« as its months, »januar til juni 2026« (read as one period: `span_whole`);
+    »1. halvår 2026 vs 1. halvår 2025« as those months against »samme periode sidste år«. None when
+    a half is not said to be the first or second (»sidste halvår«), or two halves are not the same
+    half of two following years: declined as before."""
+    halves = []  # (first token, end, which half, year as typed or "")
+    for at in (i for i, token in enumerate(tokens) if token in vocab.half_year):
+        start = at
+        while start > 0 and tokens[start - 1] in _WHICH_PART:
+            start -= 1
+        which = set(tokens[start:at + 1])
+        part = "first" if which & _HALF_FIRST else "second" if which & _HALF_SECOND else ""
+        end = at + 1 + (tokens[at + 1:at + 2] == ["af"])  # »første halvdel af 2025«
+        year = tokens[end] if end < len(tokens) and _YEAR.match(tokens[end]) else ""
+        if not part and year and which & {"sidste", "anden", "andet"}:
+            part = "second"  # »sidste halvdel af 2025« (without a year »sidste halvår« is the newest: asked)
+        if not part or (halves and halves[-1][0] == start):
+            return None
+        halves.append((start, end + bool(year), part, year))
+    if len(halves) == 1:
+        start, end, part, year = halves[0]
+        rest = tokens[:start] + tokens[end:]
+        if not year:  # »2026 første halvår«, »ledighed i første halvår i 2026«
+            year = next((token for token in rest if _YEAR.match(token)), "")
+            rest = [token for token in rest if token != year]
+            start = min(start, len(rest))
+        return rest[:start] + _HALF_MONTHS[part] + ([year] if year else []) + rest[start:]
+    if len(halves) == 2:
+        (start, end, part, year), (start2, end2, part2, year2) = halves
+        if part != part2 or not year or not year2 or abs(int(year) - int(year2)) != 1:
+            return None
+        return tokens[:start] + _HALF_MONTHS[part] + [max(year, year2)] + tokens[end:start2] \
+            + _SAME_PERIOD_LAST_YEAR + tokens[end2:]
+    return None
+
+
+def _unmade_period(text: str, tokens: list[str], reason: str, words: frozenset[str],
+                   vocab: Vocabulary) -> NotUnderstood:
     """A half-year or a season, for which no figure is made: the question's other words and year,
     so that the reply's examples are the same question asked of months and quarters (they named
     »ledighed 1. kvt. 2025« whatever was asked: »sygedagpenge i sommer 2024«)."""
@@ -1959,6 +2050,13 @@ def _unmade_period(text: str, tokens: list[str], reason: str, words: frozenset[s
     else:
         part = _SEASONS.get(tokens[at][:3], "")
     rest = tokens[:start] + tokens[at + 1:]
+    if reason == "half_year" and words & set(rest):
+        # »ledighed 1. halvår 2026 vs 1. halvår 2024«: the examples ask one half (they gave back
+        # »ledighed vs 1 halvår 2024 1. kvt. 2026«)
+        later = [i for i, token in enumerate(rest) if token in words]
+        cut = {j for i in later for j in range(i - 3, i + 1) if j >= 0 and (j == i or rest[j] in _WHICH_PART)}
+        cut |= {i + 1 for i in later if i + 1 < len(rest) and _YEAR.match(rest[i + 1])}
+        rest = [token for i, token in enumerate(rest) if i not in cut and token not in vocab.compare]
     year = next((token for token in rest if _YEAR.match(token)), "")
     typed = _original_words(text, capitals=True)  # (»i Herlev«: the examples are the question given back)
     asked = " ".join(typed.get(token, token) for token in rest if token != year).strip()
@@ -1991,7 +2089,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         indicator, ranked_from = vocab.rates[indicator], indicator
     # a span with no word of how the figure moved over it: its sum or, asked, its average
     span = r.span and not r.moved_asked and intent == "change" and r.base is not None and not r.base_compared
-    mean = r.aggregate
+    mean = r.aggregate or (span and r.span_whole and indicator not in vocab.flows)
     if r.aggregate and (r.period.period is None or periods.parse(r.period.period).length == 1) \
             and r.period.relative not in ("this_year", "last_year") and not span:
         if r.aggregate_word:  # (one carried over from the question before names no word here)
@@ -2022,12 +2120,27 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         # »hvilke kommuner har den største andel af ledige på dagpenge«: no ranking or change of a share
         # is made (it ranked ledighedsprocenten on dagpenge, »andel« silently dropped): named as not used
         share_of = None
+    parts = [figure for word in r.other_figures if (figure := vocab.indicators.get(_fold(word)))
+             in vocab.share_parts.get(indicator or "", ())]
+    if r.share and share_of is None and intent == "value" and not breakdown and len(set(parts)) == 1:
+        # »hvor stor en andel af de ledige er langtidsledige«: that figure as a share of the whole named
+        # (`share_parts`); it gave all ledige with »andel« and »langtidsledige« set aside
+        share_of, indicator = indicator, parts[0]
+        r.unused = [w for w in r.unused if w not in r.other_figures]
+        r.other_figures = []
     if r.share and share_of is None and r.indicator not in vocab.percentages:  # (a share figure: the share asked)
         r.unused.append(r.share)  # »andel af befolkningen er ledige«: no part of it to give the share of
+    within = [part for part in breakdown.split(";") if f"{indicator}|{part}" in vocab.part_figures] \
+        if ";" in breakdown else []
     if (own := vocab.part_figures.get(f"{indicator}|{breakdown}")) is not None and intent != "ranking":
         # "hvor mange unge er ledige": ledige has no age parts, but »ledige unge« is that figure;
         # the answer said there were no figures for young ledige and gave all of them.
         indicator, breakdown = own, ""
+    elif len(within) == 1 and intent != "ranking":
+        # »ledighed for ikke-vestlige kvinder«: the ikke-vestlige ledige, by køn as asked (the answer
+        # says where there are no such figures); it gave all ledige (805, not 166) with neither part
+        indicator = vocab.part_figures[f"{indicator}|{within[0]}"]
+        breakdown = ";".join(part for part in breakdown.split(";") if part != within[0])
     elif breakdown and any(figure == indicator and key.split("|", 1)[1] == breakdown
                            for key, figure in vocab.part_figures.items()):
         # "ledige unge under 30": the part is the figure itself (it said there were no figures for
