@@ -66,6 +66,9 @@ class Indicator:
     aliases: tuple[str, ...]
     sources: tuple[IndicatorSource, ...]
     rate: str | None = None  # an indicator shown beside this one ("ledige" -> "ledighedsprocent")
+    # the figure nearest to this one, named where this has no figures at all (the official youth rate,
+    # computed only once its inputs are fetched -> "ungeledighed", the committee's target figure)
+    related: str | None = None
     area_kinds: tuple[str, ...] = ("kommune", "region", "land")
     note: str = ""
     # The range a value must lie in to be stored, when the unit's default does not fit
@@ -280,6 +283,7 @@ def parse_catalogue(data: dict) -> Catalogue:
             aliases=tuple(entry.get("aliases", [])),
             sources=tuple(_source(s, wording("catalogue_where_source", where=where, number=i + 1)) for i, s in enumerate(entry.get("source", []))),
             rate=entry.get("rate"),
+            related=entry.get("related"),
             area_kinds=tuple(entry.get("areas", ["kommune", "region", "land"])),
             note=str(entry.get("note", "")),
             plausible=_plausible(entry, where),
@@ -288,6 +292,8 @@ def parse_catalogue(data: dict) -> Catalogue:
     for indicator in indicators.values():
         if indicator.rate and indicator.rate not in indicators:
             raise CatalogueError(wording("catalogue_unknown_rate", id=indicator.id, rate=indicator.rate))
+        if indicator.related and indicator.related not in indicators:
+            raise CatalogueError(wording("catalogue_unknown_related", id=indicator.id, related=indicator.related))
     breakdowns: dict[str, BreakdownKind] = {}
     for key, entry in data.get("breakdown", {}).items():
         values: dict[str, str] = {}

@@ -2845,3 +2845,29 @@ def test_a_breakdown_names_an_official_part_that_begins_after_the_period(store):
     newest = ask(store, "aktiveringsgrad efter ydelse")
     assert ("Det samlede tal er eksempeldata, men Kontanthjælp er rigtige tal – de kan ikke sammenholdes."
             in newest.text)
+
+
+@pytest.mark.parametrize("question", ["ledighedsprocent for unge", "ledighedsprocenten for de 18-29-årige",
+                                      "officiel ungeledighed", "ledige unge i procent"])
+def test_the_youth_rate_by_the_official_definition_with_no_figures_anywhere_says_so_and_names_the_nearest(
+        store, question):
+    # »ledighedsprocent for unge« gave the whole ledighedsprocent (3,1 pct.) with »ingen tal opdelt på
+    # alder«; »officiel ungeledighed« said »kilden giver det ikke for det område … Prøv en kommune eller
+    # hele landet« of Ballerup, a kommune, though no area has the figure before its inputs are fetched.
+    result = ask(store, question)
+    assert result.result.indicator.id == "ungeledighed_officiel" and result.result.observation is None
+    assert ("Faktabot har endnu ingen tal for den officielle ungeledighed for noget område – de er ikke "
+            "hentet eller beregnet endnu. Spørg den, der driver Faktabot. Det nærmeste tal er ungeledigheden, "
+            "som er opgjort på en anden måde – spørg »ungeledigheden«.") in result.text
+    assert "Prøv en kommune" not in result.text
+    # the figure it names answers as it says
+    assert ask(store, "ungeledigheden").result.indicator.id == "ungeledighed"
+
+
+@pytest.mark.parametrize(("question", "part"), [("forsørgertryk for 60+ årige", "60 år og derover"),
+                                                ("forsørgertryk 50+ årige", "50-59 år")])
+def test_an_age_span_written_with_aarige_is_read_whole(store, question, part):
+    # »forsørgertryk for 60+ årige« named »årige« as not understood
+    result = ask(store, question)
+    assert "årige" not in " ".join(result.result.query.unused)
+    assert part in result.text

@@ -91,3 +91,12 @@ def test_a_part_within_a_broader_one_names_two_values_of_its_key():
             "pages": {"4": "Ledighed"},
             "breakdown": {"ydelse": {"values": ["Kontanthjælp", "Kontant- og uddannelseshjælp"],
                                      "within": {"Kontanthjælp": "Kontant- og udd"}}}})
+
+
+def test_a_related_figure_is_one_of_the_catalogue():
+    assert default_catalogue().get("ungeledighed_officiel").related == "ungeledighed"
+    with pytest.raises(CatalogueError, match=r"indikator 'ledige': related 'ungeledighed'"):
+        parse_catalogue({"indicator": {"ledige": {
+            "name": "ledige", "title": "t", "definition": "d", "unit": "u", "format": "count",
+            "frequency": "month", "better": "lower", "page": 4, "figures": ["4.1"], "related": "ungeledighed"}},
+            "pages": {"4": "Ledighed"}})

@@ -256,6 +256,10 @@ class Answer:
     # No figure for the area: the few areas that have the figure (eksempeldata for Ballerup,
     # Albertslund and hele landet), so »hvad med Herlev?« says where there are figures.
     held_in: tuple[Area, ...] = ()
+    # No figure for the figure asked in any area (the official youth rate before its inputs are
+    # fetched): said as such, with the nearest figure (Indicator.related), not »prøv en kommune«
+    held_nowhere: bool = False
+    related: Indicator | None = None
     # No figure for the area asked, nor for the areas named beside it (»i Nordjylland og Syddanmark«): these
     also_without: tuple[Area, ...] = ()
     held_parts: tuple[str, ...] = ()  # the part asked is missing; the area has the figure for these (a few)
@@ -995,8 +999,11 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         # those are named; it said »kilden giver det ikke for det område«.
         held_parts = [b for b in store.breakdowns(indicator.id, area.code) if b and ";" not in b] \
             if missing_breakdown and not query.compare else []
+        nowhere = not store.areas_of(indicator.id, 1)
         return Answer(query=query, indicator=indicator, area=area, observation=None,
                       missing_breakdown=missing_breakdown, held_in=_held_in(store, indicator, areas, default_area),
+                      held_nowhere=nowhere,
+                      related=catalogue.get(indicator.related) if nowhere and indicator.related else None,
                       also_without=tuple(areas.get(code) for code in query.compare),
                       held_parts=tuple(held_parts) if len(held_parts) <= HELD_IN_NAMED else ())
     development_span = None
