@@ -281,7 +281,7 @@ def test_refresh_imports_a_file_and_status_shows_it(store_path, capsys):
 
     code, out, err = refresh_here(capsys, store_path, "--file", str(REPO / "docs" / "samtaler-eksempel.csv"))
     assert code == 0, err
-    assert out.startswith("file:samtaler-eksempel.csv: 24 tal for 1 område hentet")
+    assert out.startswith("file:samtaler-eksempel.csv: 24 tal for 1 område indlæst – ")  # read in, not fetched
     with Store(store_path) as store:
         print_status(store, datetime(2026, 8, 20, tzinfo=UTC))
     status = capsys.readouterr().out

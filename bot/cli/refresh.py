@@ -211,8 +211,10 @@ def _print_result(result: RunResult) -> None:
         extra.append(messages()["refresh_rows_skipped"].format(
             count=formats.number(sum(result.skipped.values())), reasons=", ".join(sorted(result.skipped))[:200]))
     one, many = messages()["refresh_area_one"], messages()["refresh_area_many"]
+    # a file is read in (»indlæst«), a source's figures fetched (»hentet«), as the answers say
+    verb = messages()["refresh_verb_file" if result.source.startswith("file:") else "refresh_verb_fetched"]
     say("refresh_done", source=result.source, rows=formats.number(result.rows),
-         areas=f"{result.areas} {one if result.areas == 1 else many}",
+         areas=f"{result.areas} {one if result.areas == 1 else many}", verb=verb,
          inserted=formats.number(result.inserted), updated=formats.number(result.updated),
          revisions=formats.number(result.revisions),
          newest=formats.period(result.newest) if result.newest else "–",
