@@ -478,3 +478,18 @@ def test_with_the_service_running_status_health_backup_and_restore(sample_store_
     assert Heartbeat(sample_store_copy).last() is None and not Heartbeat(sample_store_copy).path.exists()
     stopped = run_cli("status", "--check", db=sample_store_copy)
     assert stopped.returncode == 2 and "tjenesten kører ikke" in stopped.stdout, stopped.stdout
+
+
+def test_config_check_says_the_example_is_in_force_where_no_faktabot_toml_is(sample_store_path, tmp_path):
+    # It listed »FAKTABOT_CONFIG=faktabot.toml« among the settings in force, as if that file were read.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FAKTABOT_", "SLACK_", "SMTP_"))}
+    env["FAKTABOT_DB"] = str(sample_store_path)
+    result = subprocess.run([sys.executable, "-m", "bot", "config", "--check"], capture_output=True, text=True,
+                            env={**env, "PYTHONPATH": str(REPO)}, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    [line] = [line for line in result.stdout.splitlines() if line.startswith("  FAKTABOT_CONFIG=")]
+    assert line == ("  FAKTABOT_CONFIG=faktabot.toml  # findes ikke – det indbyggede eksempel gælder: "
+                    f"{REPO / 'bot' / 'faktabot.example.toml'}")
+    # a file named and read is listed as it is
+    named = run_cli("config", "--check", db=sample_store_path, config=REPO / "bot" / "faktabot.example.toml")
+    assert f"  FAKTABOT_CONFIG={REPO / 'bot' / 'faktabot.example.toml'}\n" in named.stdout

@@ -11,7 +11,7 @@ from pathlib import Path
 from bot import clock
 from bot.cli.compose import refreshers
 from bot.cli.errors import UserError
-from bot.config import Config
+from bot.config import EXAMPLE_PATH, Config
 from bot.rendering import formats
 from bot.rendering.terminal import messages, say
 from bot.service import ServiceError
@@ -95,7 +95,11 @@ def effective(settings: Settings, config: Config) -> str:
     for name, value, secret in by_variable(settings):
         if secret:  # the dataclass keeps secrets out of its repr, and so do we
             value = hidden if value else None
-        lines.append(f"  {name}={value if value is not None else '-'}")
+        line = f"  {name}={value if value is not None else '-'}"
+        if name == "FAKTABOT_CONFIG" and config.path == EXAMPLE_PATH and value != EXAMPLE_PATH:
+            # ./faktabot.toml named, not there: the example is in force (it read as if the file were)
+            line += messages()["config_environment_example"].format(path=EXAMPLE_PATH)
+        lines.append(line)
     return "\n".join(lines)
 
 
