@@ -1115,3 +1115,27 @@ def test_another_area_after_a_development_since_a_period_is_that_development(sto
     answer = herlev.result
     assert answer.query.intent == "development" and answer.area.code == "163"
     assert (answer.development.against.period, answer.observation.period) == ("2022-01", "2026-07")
+
+
+@pytest.mark.parametrize(("before", "question"), [
+    ("ledighed maj", "hvor mange er på førtidspension"), ("ledighed maj", "jobafklaring"),
+    ("ledighed maj", "hvor mange går i job"), ("sygedagpenge", "og ressourceforløb?"),
+    ("kontanthjælpsmodtagere", "og jobparate?")])
+def test_a_follow_up_naming_a_part_the_figure_before_lacks_is_asked_of_the_figure_holding_it(store, before, question):
+    # »ledighed maj« … »hvor mange er på førtidspension« answered all ledige in maj with »Der er ingen
+    # tal for ledige opdelt på ydelse (Førtidspension)«; asked alone it is målgruppernes fuldtidspersoner.
+    first, followed = chat(store, before, question)
+    alone = ask(store, question)
+    assert followed.result.query.indicator == alone.result.query.indicator != first.result.query.indicator
+    assert followed.result.query.breakdown == alone.result.query.breakdown
+    assert "opdelt på ydelse" not in followed.text
+
+
+@pytest.mark.parametrize(("before", "question", "part"), [
+    ("ledige efter ydelse", "og a-dagpenge?", "ydelse=A-dagpenge"),
+    ("hvor mange er på førtidspension", "og jobafklaring?", "ydelse=Jobafklaringsforløb"),
+    ("sygedagpenge", "og kvinder?", "køn=Kvinder")])
+def test_a_follow_up_naming_a_part_the_figure_before_holds_stays_with_that_figure(store, before, question, part):
+    first, followed = chat(store, before, question)
+    assert followed.result.query.indicator == first.result.query.indicator
+    assert part in followed.result.query.breakdown

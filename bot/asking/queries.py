@@ -2265,6 +2265,19 @@ def _judged(r: _Reading) -> None:
             r.compare = [NATIONAL]
 
 
+def _part_held_elsewhere(r: _Reading, context: Query, tokens: list[str], vocab: Vocabulary) -> str | None:
+    """The figure holding the parts a follow-up names with no figure, where the figure before holds
+    none of them (`value_figures`, as a question alone reads them), else None."""
+    if r.indicator is not None or not r.breakdown or context.indicator is None:
+        return None
+    held = vocab.indicator_parts.get(context.indicator, frozenset())
+    if any(part in held for part in r.breakdown.items()):
+        return None
+    figures = {vocab.value_figures[f"{k}={v}"] for k, v in r.breakdown.items() if f"{k}={v}" in vocab.value_figures
+               and ((words := vocab.value_figure_words.get(k)) is None or not words.isdisjoint(tokens))}
+    return next(iter(figures)) if len(figures) == 1 and next(iter(figures)) != context.indicator else None
+
+
 def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
             vocab: Vocabulary) -> Query | NotUnderstood:
     """A follow-up: what it names replaces that part of the previous question; the rest stays."""
@@ -2281,6 +2294,17 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         r.indicator = per
     adjusted = "korrektion" in r.breakdown and "korrektion" not in context.breakdown \
         and "korrektion" in vocab.indicator_breakdowns.get(vocab.rates.get(context.indicator or "", ""), ())
+    if not named_indicator and (elsewhere := _part_held_elsewhere(r, context, tokenize(text), vocab)):
+        # »ledighed maj« … »hvor mange er på førtidspension«: a part the figure before does not hold,
+        # held by another figure, is a question of that figure, as asked alone (it answered all ledige
+        # with »ingen tal for ledige opdelt på ydelse (Førtidspension)«)
+        r.indicator, named_indicator = elsewhere, True
+        said = {w for k in r.breakdown for w in vocab.value_figure_words.get(k, ())}
+        still_unknown = [w for w in still_unknown if w not in said]
+        for key in list(r.breakdown):
+            implied = vocab.value_figure_parts.get(key)
+            if implied is not None and implied[0] in vocab.indicator_breakdowns.get(elsewhere, ()):
+                r.breakdown.setdefault(*implied)
     if not named_indicator:
         # (»ledighed maj« … »og sæsonkorrigeret?«: the adjusted rate, as »ledigheden sæsonkorrigeret«)
         r.indicator = vocab.rates.get(previous, context.indicator) if r.wants_rate or adjusted else context.indicator
