@@ -19,6 +19,7 @@ import codecs
 import csv
 import difflib
 import itertools
+import math
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -37,6 +38,7 @@ from indicators.connectors.rows import (
     parse_value,
 )
 from indicators.types import Observation, canonical_breakdown, parse_breakdown
+from indicators.validation import _number
 from indicators.wording import wording
 
 NAME = "file"
@@ -444,9 +446,14 @@ def line_key(obs: Observation) -> tuple[str, str, str, str]:
 
 
 class _Problems:
-    """The lines a file cannot be imported for: it is refused whole, naming the first ten."""
+    """The lines a file cannot be imported for: it is refused whole, naming the first ten.
+
+    Reading stops at the STOP'th bad line: a huge file broken from line 3 on was read to its end
+    (minutes) only to count its errors; the first ones are what the operator fixes first.
+    """
 
     LIMIT = 10
+    STOP = 20
 
     def __init__(self, name: str, table: str = ""):
         self.name, self.table = name, table
@@ -457,8 +464,10 @@ class _Problems:
         self.count += 1
         if len(self.found) < self.LIMIT:
             self.found.append((line, problem, fix, stored or problem))
+        if self.count >= self.STOP:
+            self.raise_any(stopped_at=line)
 
-    def raise_any(self) -> None:
+    def raise_any(self, stopped_at: int | None = None) -> None:
         if not self.count:
             return
         if self.count == 1:
@@ -470,6 +479,9 @@ class _Problems:
         fix = self.found[0][2]
 
         def said(lines: list[str]) -> str:
+            if stopped_at is not None:
+                return wording("file_lines_stopped", name=self.name, count=_count(self.count), line=_count(stopped_at),
+                               lines="; ".join(lines), more=more, fix=fix)
             return wording("file_lines_problem", name=self.name, count=_count(self.count), lines="; ".join(lines), more=more,
                            fix=fix)
         raise FileImportError(
@@ -535,6 +547,18 @@ def normalise(sheet: Sheet, catalogue: Catalogue, areas: Areas, formats: Sequenc
 
 
 FINENESS = {"year": 0, "quarter": 1, "month": 2}
+# Counts that may hold a fraction: a full-time person is hours over a norm (12,4 fuldtidspersoner).
+FRACTIONAL_COUNT_UNITS = ("fuldtids",)
+
+
+def counted_whole(indicator) -> bool:
+    """True for a figure counted in whole things (samtaler, personer, forløb): a fraction is an error."""
+    return (indicator.format == "count" and indicator.decimals == 0
+            and not indicator.unit.startswith(FRACTIONAL_COUNT_UNITS))
+
+
+def _said_value(value: float | None) -> str:
+    return wording("file_value_empty") if value is None else _number(value)
 
 
 def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Catalogue, areas: Areas,
@@ -549,6 +573,7 @@ def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Cata
     labels = LabelMap(spec.labels)
     vocabulary = areas.vocabulary()
     breakdown_fields = [f for f in at if f not in CORE_FIELDS]
+    whole = counted_whole(indicator)
     tally = Tally()
     lines: dict[tuple[str, str, str], int] = {}
     problems = _Problems(sheet.name, spec.name)
@@ -619,11 +644,25 @@ def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Cata
             problems.add(line, wording("file_cell_value", column=spec.columns["value"], problem=problem),
                          wording("file_fix_value"), wording("file_cell_value_stored", column=spec.columns["value"]))
             continue
+        if whole and value is not None and math.isfinite(value) and not value.is_integer():
+            # »3,5« samtaler was stored as 3,5 and shown as »4 samtaler«: a count of whole things.
+            problems.add(line, wording("file_cell_fraction", column=spec.columns["value"], value=_number(value),
+                                       unit=indicator.unit),
+                         wording("file_fix_fraction", unit=indicator.unit),
+                         wording("file_cell_fraction_stored", column=spec.columns["value"], unit=indicator.unit))
+            continue
         key = (code, period, canonical_breakdown(parts))
         if key in lines:
-            problems.add(line, wording("file_repeats", line=lines[key],
-                                       what=", ".join([indicator.id, code, period] + ([key[2]] if key[2] else []))),
-                         wording("file_fix_repeats"))
+            what = ", ".join([indicator.id, code, period] + ([key[2]] if key[2] else []))
+            first = tally.values[key]
+            if first == value:
+                problems.add(line, wording("file_repeats", line=lines[key], what=what), wording("file_fix_repeats"))
+            else:
+                # The same figure twice with two values: which one is right only the kommune knows.
+                problems.add(line, wording("file_conflicts", line=lines[key], what=what, value=_said_value(value),
+                                           first=_said_value(first)),
+                             wording("file_fix_conflicts"),
+                             wording("file_conflicts_stored", line=lines[key], what=what))
             continue
         lines[key] = line
         tally.add(*key, value)
