@@ -393,3 +393,23 @@ def test_a_fraction_of_a_count_of_whole_things_is_refused_full_time_persons_are_
     whole = {i.id: files.counted_whole(i) for i in CATALOGUE}
     assert whole["samtaler"] is True
     assert not any(whole[i.id] for i in CATALOGUE if i.unit.startswith("fuldtids") or i.format != "count")
+
+
+def test_an_unclosed_quote_is_said_in_danish_not_in_the_csv_modules_english(tmp_path):
+    path = tmp_path / "samtaler.csv"
+    path.write_text(f'{HEADER}\nmaj 2026;Ballerup;"Ledige\n' + ("x" * 90_000 + "\n") * 3 + '";10\n', encoding="utf-8")
+    with pytest.raises(FileImportError) as raised:
+        imported(path)
+    said = str(raised.value)
+    assert "samtaler.csv, linje 4: en celle længere end 131.072 tegn" in said
+    assert "anførselstegn" in said and "Fjern eller luk anførselstegnet" in said
+    assert "field limit" not in said
+
+
+def test_a_file_the_system_cannot_read_is_said_in_danish_with_its_path(tmp_path):
+    # /proc/self/mem is a file whose reading fails (EIO): a real OSError, as a failing share gives.
+    with pytest.raises(FileImportError, match=r"^/proc/self/mem kan ikke læses, og intet er gemt: styresystemet"):
+        files.read(files.Path("/proc/self/mem"))
+    assert "findes ikke længere" in files._os_reason(FileNotFoundError(2, "No such file or directory"))
+    assert "No such file" not in files._os_reason(FileNotFoundError(2, "No such file or directory"))
+    assert "læseadgang" in files._os_reason(PermissionError(13, "Permission denied"))

@@ -227,6 +227,11 @@ def _csv_rows(path: Path, name: str, encoding: str, delimiter: str, limits: Limi
                             raise _cell_too_long(name, line, column, limits)
                     yield line, row
         except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                # csv's own words (English); the cause is nearly always a quote (") never closed,
+                # which makes every line after it one cell.
+                raise FileImportError(wording("file_csv_field_too_long", name=name, line=reader.line_num,
+                                              limit=_count(csv.field_size_limit()))) from None
             raise FileImportError(wording("file_not_csv", name=name, line=reader.line_num, error=error)) from None
 
 
@@ -321,7 +326,23 @@ def read_xlsx(name: str, path: Path, sheets: Sequence[str] = (), limits: Limits 
 
 
 def read(path: Path, sheets: Sequence[str] = (), limits: Limits = Limits()) -> Sheet:
-    path = Path(path)
+    try:
+        return _read(Path(path), sheets, limits)
+    except OSError as error:
+        # The file went away or could not be read while it was read (a share, a copy moved away): said
+        # in Danish with its path, not as the operating system's English (»No such file or directory«).
+        raise FileImportError(wording("file_unreadable", path=path, reason=_os_reason(error))) from None
+
+
+def _os_reason(error: OSError) -> str:
+    if isinstance(error, FileNotFoundError):
+        return wording("file_reason_gone")
+    if isinstance(error, PermissionError):
+        return wording("file_reason_no_access")
+    return wording("file_reason_os", error=error.strerror or type(error).__name__)
+
+
+def _read(path: Path, sheets: Sequence[str], limits: Limits) -> Sheet:
     if path.is_dir():
         raise FileImportError(wording("file_is_folder", path=path))
     if not path.is_file():
