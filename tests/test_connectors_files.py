@@ -413,3 +413,17 @@ def test_a_file_the_system_cannot_read_is_said_in_danish_with_its_path(tmp_path)
     assert "findes ikke længere" in files._os_reason(FileNotFoundError(2, "No such file or directory"))
     assert "No such file" not in files._os_reason(FileNotFoundError(2, "No such file or directory"))
     assert "læseadgang" in files._os_reason(PermissionError(13, "Permission denied"))
+
+
+def test_a_jobindsats_export_line_repeated_with_another_value_says_both(tmp_path):
+    header = "tabel;omraade;periode;ydelsesgruppe;maaling;opdeling;vaerdi;enhed"
+    row = "y25i01;Ballerup;2026M05;I alt;Antal ledige fuldtidspersoner;;{};fuldtidspersoner"
+    path = tmp_path / "eksport.csv"
+    path.write_text("\n".join([header, row.format(816), row.format(817)]) + "\n", encoding="utf-8")
+    with pytest.raises(FileImportError) as raised:
+        load(path, CATALOGUE, AREAS, FORMATS, NOW)
+    assert "linje 3: gentager linje 2 med en anden værdi: 817 her, 816 i linje 2" in str(raised.value)
+    assert "Faktabot kan ikke vide, hvilken der er rigtig" in str(raised.value)
+    path.write_text("\n".join([header, row.format(816), row.format(816)]) + "\n", encoding="utf-8")
+    with pytest.raises(FileImportError, match="linje 3: gentager linje 2;") as raised:
+        load(path, CATALOGUE, AREAS, FORMATS, NOW)

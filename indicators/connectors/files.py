@@ -710,6 +710,7 @@ def _jobindsats_export(sheet: Sheet, folded: list[str], catalogue: Catalogue, ar
     tallies: dict[tuple[str, str], Tally] = {}  # (indicator, table) -> values
     skipped: dict[str, int] = {}
     placed_by: dict[tuple, int] = {}
+    placed_value: dict[tuple, float | None] = {}
     problems = _Problems(sheet.name)
 
     for line, row in sheet.rows:
@@ -754,9 +755,16 @@ def _jobindsats_export(sheet: Sheet, folded: list[str], catalogue: Catalogue, ar
         for indicator_id, breakdown in places:
             key = (indicator_id, code, period, breakdown, table)
             if key in placed_by:
-                problems.add(line, wording("file_repeats_line", line=placed_by[key]), wording("file_fix_repeats"))
+                first = placed_value[key]
+                if first == value:
+                    problems.add(line, wording("file_repeats_line", line=placed_by[key]), wording("file_fix_repeats"))
+                else:
+                    problems.add(line, wording("file_conflicts_line", line=placed_by[key], value=_said_value(value),
+                                               first=_said_value(first)),
+                                 wording("file_fix_conflicts"), wording("file_conflicts_line_stored", line=placed_by[key]))
                 break
             placed_by[key] = line
+            placed_value[key] = value
             tallies.setdefault((indicator_id, table), Tally()).add(code, period, breakdown, value)
     problems.raise_any()
     observations = []
