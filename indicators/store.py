@@ -317,9 +317,8 @@ def _operational(error: sqlite3.OperationalError, path: Path) -> StoreError | No
     to do; None for anything else."""
     text = str(error).lower()
     if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return StoreError(
-            wording("store_not_writable", path=path, error=error, name=path.name)
-        )
+        # SQLite's own words (»unable to open database file«, English) say no more than the message.
+        return StoreError(wording("store_not_writable", path=path, name=path.name))
     if (busy := busy_store(error, path)) is not None:
         return busy
     if "disk is full" in text or "disk i/o error" in text:
@@ -761,7 +760,7 @@ def _open_to_check(path: Path) -> sqlite3.Connection:
         if "unable to open" not in str(error):
             raise
         # Not even readable (its permissions): no file to judge, and nothing to say it is foreign.
-        raise StoreError(wording("store_not_readable", path=path, error=error, name=path.name)) from None
+        raise StoreError(wording("store_not_readable", path=path, name=path.name)) from None
     return conn
 
 

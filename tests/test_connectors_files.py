@@ -36,24 +36,24 @@ def test_the_documented_example_file_imports_as_samtaler_by_målgruppe():
 
 @pytest.mark.parametrize("encoding,bom", [("utf-8", False), ("utf-8", True), ("latin-1", False)])
 def test_semicolons_decimal_comma_and_every_encoding_excel_writes(tmp_path, encoding, bom):
-    text = f"{HEADER}\nmaj 2026;Høje-Taastrup;Øvrige;1.234\n2026-06;Ballerup;Sygemeldte;12,5\n"
+    text = f"{HEADER}\nmaj 2026;Høje-Taastrup;Øvrige;1.234\n2026-06;Ballerup;Sygemeldte;12,0\n"
     raw = text.encode(encoding)
     path = tmp_path / "samtaler.csv"
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + raw)
     found = imported(path)
     assert found[("samtaler", "169", "2026-05", "gruppe=Øvrige")] == 1234
-    assert found[("samtaler", "151", "2026-06", "gruppe=Sygemeldte")] == 12.5
+    assert found[("samtaler", "151", "2026-06", "gruppe=Sygemeldte")] == 12  # a decimal comma, not 120
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
 def test_excels_unicode_text_utf16_with_tabs_imports(tmp_path, encoding):
     # Excel's »Gem som: Unicode-tekst (*.txt)«: UTF-16 with its byte order mark, tab-separated.
-    text = f"{HEADER}\nmaj 2026;Høje-Taastrup;Øvrige;1.234\n2026-06;Ballerup;Sygemeldte;12,5\n".replace(";", "\t")
+    text = f"{HEADER}\nmaj 2026;Høje-Taastrup;Øvrige;1.234\n2026-06;Ballerup;Sygemeldte;12,0\n".replace(";", "\t")
     path = tmp_path / "samtaler.txt"
     path.write_bytes("\ufeff".encode(encoding) + text.encode(encoding))
     found = imported(path)
     assert found[("samtaler", "169", "2026-05", "gruppe=Øvrige")] == 1234
-    assert found[("samtaler", "151", "2026-06", "gruppe=Sygemeldte")] == 12.5
+    assert found[("samtaler", "151", "2026-06", "gruppe=Sygemeldte")] == 12  # a decimal comma, not 120
     assert files.read_csv("samtaler.txt", path.read_bytes()).header == HEADER.split(";")
 
 
@@ -181,9 +181,12 @@ def test_a_number_mixing_comma_and_point_in_a_semicolon_file_is_refused_not_misr
 @pytest.mark.parametrize(("cell", "value"), [("1.160,5", 1160.5), ("3,1", 3.1), ("1.160", 1160), ("1160.5", 1160.5),
                                              ("-0,4", -0.4), (",5", 0.5)])
 def test_danish_and_plain_numbers_in_a_semicolon_file_still_read(tmp_path, cell, value):
+    # A figure that may hold a fraction (samtaler are counted whole: see the test of fractions below).
+    formats = import_formats(CATALOGUE, AREAS, {"andel": {"indicator": "ungeledighed", "columns": {
+        "period": "Måned", "area": "Kommune", "value": "Antal samtaler"}}})
     path = tmp_path / "samtaler.csv"
     path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;{cell}\n", encoding="utf-8")
-    assert imported(path) == {("samtaler", "151", "2026-05", "gruppe=Ledige"): value}
+    assert imported(path, formats) == {("ungeledighed", "151", "2026-05", ""): value}
 
 
 def test_a_period_of_another_kind_than_the_figures_is_refused(tmp_path):
@@ -340,7 +343,87 @@ def test_a_folder_given_as_the_file_is_called_a_folder_not_missing(tmp_path):
 
 def test_the_count_of_refused_lines_is_written_as_danes_write_it(tmp_path):
     path = tmp_path / "samtaler.csv"
-    path.write_text(HEADER + "\n" + "maj 2026;Ballerup;Ledige;tolv\n" * 1500, encoding="utf-8")
-    with pytest.raises(FileImportError, match="samtaler.csv: 1.500 linjer kan ikke importeres") as raised:
+    path.write_text(HEADER + "\n" + "maj 2026;Ballerup;Ledige;tolv\n" * 15, encoding="utf-8")
+    with pytest.raises(FileImportError, match="samtaler.csv: 15 linjer kan ikke importeres") as raised:
         imported(path)
-    assert "og 1.490 mere" in str(raised.value)
+    assert "og 5 mere" in str(raised.value)
+
+
+def test_a_file_broken_from_its_head_is_refused_after_twenty_errors_unread_below(tmp_path):
+    path = tmp_path / "samtaler.csv"
+    # Line 23 on is not even CSV a reader could finish: reading it all would fail differently (and
+    # take minutes on a real export); the refusal comes from the first twenty errors alone.
+    path.write_text(HEADER + "\nmaj 2026;Ballerup;Ledige;10\n" + "maj 2026;Ballerup;Ledige;tolv\n" * 20
+                    + "maj 2026;Ballerup;Ledige;\"13\n" * 50, encoding="utf-8")
+    with pytest.raises(FileImportError) as raised:
+        imported(path)
+    said = str(raised.value)
+    assert "samtaler.csv: mindst 20 linjer kan ikke importeres, så intet er gemt" in said
+    assert "stoppede læsningen ved linje 22" in said
+    assert "linje 3: kolonne 'Antal samtaler': 'tolv' er ikke et tal" in said
+    assert "(og 10 mere) … og måske flere fejl længere nede; ret dem ovenfor først" in said
+    assert "tolv" not in raised.value.stored
+
+
+def test_a_repeated_line_with_another_value_says_both_and_that_neither_is_known_right(tmp_path):
+    path = tmp_path / "samtaler.csv"
+    path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;10\n2026-05;Ballerup;Ledige;1.100\n", encoding="utf-8")
+    with pytest.raises(FileImportError) as raised:
+        imported(path)
+    said = str(raised.value)
+    assert "linje 3: gentager linje 2 (samtaler, 151, 2026-05, gruppe=Ledige) med en anden værdi: 1.100 her, 10 i linje 2" in said
+    assert "Faktabot kan ikke vide, hvilken der er rigtig" in said
+    assert "Find ud af, hvilken værdi der er rigtig, og fjern den anden linje" in said
+    path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;10\n2026-05;Ballerup;Ledige;10\n", encoding="utf-8")
+    with pytest.raises(FileImportError) as raised:
+        imported(path)
+    assert "anden værdi" not in str(raised.value) and "Fjern den ene af de to linjer" in str(raised.value)
+
+
+def test_a_fraction_of_a_count_of_whole_things_is_refused_full_time_persons_are_not(tmp_path):
+    path = tmp_path / "samtaler.csv"
+    path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;3,5\n", encoding="utf-8")
+    with pytest.raises(FileImportError) as raised:
+        imported(path)
+    said = str(raised.value)
+    assert "samtaler.csv, linje 2: kolonne 'Antal samtaler': 3,5 er ikke et helt tal, men samtaler tælles i hele tal" in said
+    assert "Skriv antallet af samtaler som et helt tal" in said
+    path.write_text(f"{HEADER}\nmaj 2026;Ballerup;Ledige;3,0\n", encoding="utf-8")
+    assert imported(path) == {("samtaler", "151", "2026-05", "gruppe=Ledige"): 3.0}
+    whole = {i.id: files.counted_whole(i) for i in CATALOGUE}
+    assert whole["samtaler"] is True
+    assert not any(whole[i.id] for i in CATALOGUE if i.unit.startswith("fuldtids") or i.format != "count")
+
+
+def test_an_unclosed_quote_is_said_in_danish_not_in_the_csv_modules_english(tmp_path):
+    path = tmp_path / "samtaler.csv"
+    path.write_text(f'{HEADER}\nmaj 2026;Ballerup;"Ledige\n' + ("x" * 90_000 + "\n") * 3 + '";10\n', encoding="utf-8")
+    with pytest.raises(FileImportError) as raised:
+        imported(path)
+    said = str(raised.value)
+    assert "samtaler.csv, linje 4: en celle længere end 131.072 tegn" in said
+    assert "anførselstegn" in said and "Fjern eller luk anførselstegnet" in said
+    assert "field limit" not in said
+
+
+def test_a_file_the_system_cannot_read_is_said_in_danish_with_its_path(tmp_path):
+    # /proc/self/mem is a file whose reading fails (EIO): a real OSError, as a failing share gives.
+    with pytest.raises(FileImportError, match=r"^/proc/self/mem kan ikke læses, og intet er gemt: styresystemet"):
+        files.read(files.Path("/proc/self/mem"))
+    assert "findes ikke længere" in files._os_reason(FileNotFoundError(2, "No such file or directory"))
+    assert "No such file" not in files._os_reason(FileNotFoundError(2, "No such file or directory"))
+    assert "læseadgang" in files._os_reason(PermissionError(13, "Permission denied"))
+
+
+def test_a_jobindsats_export_line_repeated_with_another_value_says_both(tmp_path):
+    header = "tabel;omraade;periode;ydelsesgruppe;maaling;opdeling;vaerdi;enhed"
+    row = "y25i01;Ballerup;2026M05;I alt;Antal ledige fuldtidspersoner;;{};fuldtidspersoner"
+    path = tmp_path / "eksport.csv"
+    path.write_text("\n".join([header, row.format(816), row.format(817)]) + "\n", encoding="utf-8")
+    with pytest.raises(FileImportError) as raised:
+        load(path, CATALOGUE, AREAS, FORMATS, NOW)
+    assert "linje 3: gentager linje 2 med en anden værdi: 817 her, 816 i linje 2" in str(raised.value)
+    assert "Faktabot kan ikke vide, hvilken der er rigtig" in str(raised.value)
+    path.write_text("\n".join([header, row.format(816), row.format(816)]) + "\n", encoding="utf-8")
+    with pytest.raises(FileImportError, match="linje 3: gentager linje 2;") as raised:
+        load(path, CATALOGUE, AREAS, FORMATS, NOW)

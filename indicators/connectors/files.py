@@ -19,6 +19,7 @@ import codecs
 import csv
 import difflib
 import itertools
+import math
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -37,6 +38,7 @@ from indicators.connectors.rows import (
     parse_value,
 )
 from indicators.types import Observation, canonical_breakdown, parse_breakdown
+from indicators.validation import _number
 from indicators.wording import wording
 
 NAME = "file"
@@ -225,6 +227,11 @@ def _csv_rows(path: Path, name: str, encoding: str, delimiter: str, limits: Limi
                             raise _cell_too_long(name, line, column, limits)
                     yield line, row
         except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                # csv's own words (English); the cause is nearly always a quote (") never closed,
+                # which makes every line after it one cell.
+                raise FileImportError(wording("file_csv_field_too_long", name=name, line=reader.line_num,
+                                              limit=_count(csv.field_size_limit()))) from None
             raise FileImportError(wording("file_not_csv", name=name, line=reader.line_num, error=error)) from None
 
 
@@ -319,7 +326,23 @@ def read_xlsx(name: str, path: Path, sheets: Sequence[str] = (), limits: Limits 
 
 
 def read(path: Path, sheets: Sequence[str] = (), limits: Limits = Limits()) -> Sheet:
-    path = Path(path)
+    try:
+        return _read(Path(path), sheets, limits)
+    except OSError as error:
+        # The file went away or could not be read while it was read (a share, a copy moved away): said
+        # in Danish with its path, not as the operating system's English (»No such file or directory«).
+        raise FileImportError(wording("file_unreadable", path=path, reason=_os_reason(error))) from None
+
+
+def _os_reason(error: OSError) -> str:
+    if isinstance(error, FileNotFoundError):
+        return wording("file_reason_gone")
+    if isinstance(error, PermissionError):
+        return wording("file_reason_no_access")
+    return wording("file_reason_os", error=error.strerror or type(error).__name__)
+
+
+def _read(path: Path, sheets: Sequence[str], limits: Limits) -> Sheet:
     if path.is_dir():
         raise FileImportError(wording("file_is_folder", path=path))
     if not path.is_file():
@@ -444,9 +467,14 @@ def line_key(obs: Observation) -> tuple[str, str, str, str]:
 
 
 class _Problems:
-    """The lines a file cannot be imported for: it is refused whole, naming the first ten."""
+    """The lines a file cannot be imported for: it is refused whole, naming the first ten.
+
+    Reading stops at the STOP'th bad line: a huge file broken from line 3 on was read to its end
+    (minutes) only to count its errors; the first ones are what the operator fixes first.
+    """
 
     LIMIT = 10
+    STOP = 20
 
     def __init__(self, name: str, table: str = ""):
         self.name, self.table = name, table
@@ -457,8 +485,10 @@ class _Problems:
         self.count += 1
         if len(self.found) < self.LIMIT:
             self.found.append((line, problem, fix, stored or problem))
+        if self.count >= self.STOP:
+            self.raise_any(stopped_at=line)
 
-    def raise_any(self) -> None:
+    def raise_any(self, stopped_at: int | None = None) -> None:
         if not self.count:
             return
         if self.count == 1:
@@ -470,6 +500,9 @@ class _Problems:
         fix = self.found[0][2]
 
         def said(lines: list[str]) -> str:
+            if stopped_at is not None:
+                return wording("file_lines_stopped", name=self.name, count=_count(self.count), line=_count(stopped_at),
+                               lines="; ".join(lines), more=more, fix=fix)
             return wording("file_lines_problem", name=self.name, count=_count(self.count), lines="; ".join(lines), more=more,
                            fix=fix)
         raise FileImportError(
@@ -535,6 +568,18 @@ def normalise(sheet: Sheet, catalogue: Catalogue, areas: Areas, formats: Sequenc
 
 
 FINENESS = {"year": 0, "quarter": 1, "month": 2}
+# Counts that may hold a fraction: a full-time person is hours over a norm (12,4 fuldtidspersoner).
+FRACTIONAL_COUNT_UNITS = ("fuldtids",)
+
+
+def counted_whole(indicator) -> bool:
+    """True for a figure counted in whole things (samtaler, personer, forløb): a fraction is an error."""
+    return (indicator.format == "count" and indicator.decimals == 0
+            and not indicator.unit.startswith(FRACTIONAL_COUNT_UNITS))
+
+
+def _said_value(value: float | None) -> str:
+    return wording("file_value_empty") if value is None else _number(value)
 
 
 def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Catalogue, areas: Areas,
@@ -549,6 +594,7 @@ def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Cata
     labels = LabelMap(spec.labels)
     vocabulary = areas.vocabulary()
     breakdown_fields = [f for f in at if f not in CORE_FIELDS]
+    whole = counted_whole(indicator)
     tally = Tally()
     lines: dict[tuple[str, str, str], int] = {}
     problems = _Problems(sheet.name, spec.name)
@@ -619,11 +665,25 @@ def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Cata
             problems.add(line, wording("file_cell_value", column=spec.columns["value"], problem=problem),
                          wording("file_fix_value"), wording("file_cell_value_stored", column=spec.columns["value"]))
             continue
+        if whole and value is not None and math.isfinite(value) and not value.is_integer():
+            # »3,5« samtaler was stored as 3,5 and shown as »4 samtaler«: a count of whole things.
+            problems.add(line, wording("file_cell_fraction", column=spec.columns["value"], value=_number(value),
+                                       unit=indicator.unit),
+                         wording("file_fix_fraction", unit=indicator.unit),
+                         wording("file_cell_fraction_stored", column=spec.columns["value"], unit=indicator.unit))
+            continue
         key = (code, period, canonical_breakdown(parts))
         if key in lines:
-            problems.add(line, wording("file_repeats", line=lines[key],
-                                       what=", ".join([indicator.id, code, period] + ([key[2]] if key[2] else []))),
-                         wording("file_fix_repeats"))
+            what = ", ".join([indicator.id, code, period] + ([key[2]] if key[2] else []))
+            first = tally.values[key]
+            if first == value:
+                problems.add(line, wording("file_repeats", line=lines[key], what=what), wording("file_fix_repeats"))
+            else:
+                # The same figure twice with two values: which one is right only the kommune knows.
+                problems.add(line, wording("file_conflicts", line=lines[key], what=what, value=_said_value(value),
+                                           first=_said_value(first)),
+                             wording("file_fix_conflicts"),
+                             wording("file_conflicts_stored", line=lines[key], what=what))
             continue
         lines[key] = line
         tally.add(*key, value)
@@ -650,6 +710,7 @@ def _jobindsats_export(sheet: Sheet, folded: list[str], catalogue: Catalogue, ar
     tallies: dict[tuple[str, str], Tally] = {}  # (indicator, table) -> values
     skipped: dict[str, int] = {}
     placed_by: dict[tuple, int] = {}
+    placed_value: dict[tuple, float | None] = {}
     problems = _Problems(sheet.name)
 
     for line, row in sheet.rows:
@@ -694,9 +755,16 @@ def _jobindsats_export(sheet: Sheet, folded: list[str], catalogue: Catalogue, ar
         for indicator_id, breakdown in places:
             key = (indicator_id, code, period, breakdown, table)
             if key in placed_by:
-                problems.add(line, wording("file_repeats_line", line=placed_by[key]), wording("file_fix_repeats"))
+                first = placed_value[key]
+                if first == value:
+                    problems.add(line, wording("file_repeats_line", line=placed_by[key]), wording("file_fix_repeats"))
+                else:
+                    problems.add(line, wording("file_conflicts_line", line=placed_by[key], value=_said_value(value),
+                                               first=_said_value(first)),
+                                 wording("file_fix_conflicts"), wording("file_conflicts_line_stored", line=placed_by[key]))
                 break
             placed_by[key] = line
+            placed_value[key] = value
             tallies.setdefault((indicator_id, table), Tally()).add(code, period, breakdown, value)
     problems.raise_any()
     observations = []
