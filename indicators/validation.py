@@ -56,7 +56,7 @@ def plausible_range(indicator: Indicator) -> tuple[float, float]:
     return indicator.plausible or RANGES.get(indicator.format, (-ABSOLUTE_LIMIT, ABSOLUTE_LIMIT))
 
 
-def _number(value: float) -> str:
+def danish_number(value: float) -> str:
     """A value in Danish spelling, as users read figures: 100.000.000, -3.500,5 (not 1e+08, -3500.5).
     A value beyond any figure (1e+308, inf) keeps Python's short form, where digits would be noise."""
     if not math.isfinite(value) or abs(value) >= 1e15:
@@ -78,10 +78,10 @@ def value_problem(value: float | None, low: float = -ABSOLUTE_LIMIT, high: float
     if math.isnan(value):
         return wording("value_nan")
     if math.isinf(value):
-        return wording("value_infinite", value=_number(value))
+        return wording("value_infinite", value=danish_number(value))
     if not low <= value <= high:
         what = wording("value_implausible_unit", unit=unit) if unit else ""
-        return wording("value_implausible", value=_number(value), low=_number(low), high=_number(high), unit=what)
+        return wording("value_implausible", value=danish_number(value), low=danish_number(low), high=danish_number(high), unit=what)
     return None
 
 

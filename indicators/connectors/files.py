@@ -38,7 +38,7 @@ from indicators.connectors.rows import (
     parse_value,
 )
 from indicators.types import Observation, canonical_breakdown, parse_breakdown
-from indicators.validation import _number
+from indicators.validation import danish_number
 from indicators.wording import wording
 
 NAME = "file"
@@ -579,7 +579,7 @@ def counted_whole(indicator) -> bool:
 
 
 def _said_value(value: float | None) -> str:
-    return wording("file_value_empty") if value is None else _number(value)
+    return wording("file_value_empty") if value is None else danish_number(value)
 
 
 def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Catalogue, areas: Areas,
@@ -667,7 +667,7 @@ def _mapped(sheet: Sheet, folded: list[str], spec: ImportFormat, catalogue: Cata
             continue
         if whole and value is not None and math.isfinite(value) and not value.is_integer():
             # »3,5« samtaler was stored as 3,5 and shown as »4 samtaler«: a count of whole things.
-            problems.add(line, wording("file_cell_fraction", column=spec.columns["value"], value=_number(value),
+            problems.add(line, wording("file_cell_fraction", column=spec.columns["value"], value=danish_number(value),
                                        unit=indicator.unit),
                          wording("file_fix_fraction", unit=indicator.unit),
                          wording("file_cell_fraction_stored", column=spec.columns["value"], unit=indicator.unit))
