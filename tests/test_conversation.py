@@ -330,6 +330,22 @@ def test_a_half_year_not_yet_over_is_said_to_lack_its_months_not_answered_by_ano
     assert quarterly.as_json().get("value") is None and "3.–4. kvt. 2026" in quarterly.text
 
 
+def test_a_change_over_a_span_not_yet_published_says_which_months_it_lacks(store):
+    # »ledighed juli til december 2026« (figures to juli 2026) gave »juli 2025 til juli 2026: 94 flere«:
+    # its start moved a year back, unsaid; the same for »sygedagpenge 2. kvt. til 4. kvt. 2026«
+    result = ask(store, "ledighed juli til december 2026")
+    assert result.as_json().get("value") is None and "juli 2025" not in result.text
+    assert "Jeg kan ikke give ændringen i ledige i Ballerup for juli–december 2026: der mangler tal for 5 af 6 " \
+           "måneder (august 2026, september 2026, oktober 2026, november 2026 og december 2026), og juli 2026 " \
+           "er det nyeste tal." in result.text
+    quarterly = ask(store, "sygedagpenge 2. kvt. til 4. kvt. 2026")
+    assert quarterly.as_json().get("value") is None and "2. kvt. 2025" not in quarterly.text
+    assert "der mangler tal for 2 af 3 kvartaler (3. kvt. 2026 og 4. kvt. 2026)" in quarterly.text
+    # a start before the newest is still the change to the newest, said (nothing moved)
+    said = ask(store, "ledighed fra juni til september 2026").text
+    assert "juni 2026 til juli 2026" in said and "Der er ingen tal for september 2026" in said
+
+
 def test_two_periods_joined_by_til_are_the_change_from_the_first(store):
     # »ledighed maj 2025 til maj 2026« answered maj 2026 and set »maj 2025« aside.
     answered = ask(store, "ledighed maj 2025 til maj 2026").result

@@ -1079,21 +1079,24 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         current, fell_back = pick(series, request)
     if current is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None)
-    if query.intent == "change" and query.span and made is None and fell_back \
-            and (indicator.aggregate == "sum" or query.mean):
+    if query.intent == "change" and query.span and made is None and fell_back:
         # »ledighed andet halvår 2026«, »gennemsnitlig ledighed juli til december 2026« with figures
-        # to juli: the span's end has none, so the span is not whole (it gave juli 2025 til juli 2026)
+        # to juli: the span's end has none, so the span is not whole (it gave juli 2025 til juli 2026).
+        # A level's change (»ledighed juli til december 2026«) is declined so only where its start is
+        # the newest period or later: the change to the newest would move its start a year back, unsaid.
         asked_end = _period(request.period) if request.period is not None else None
         if asked_end is not None and asked_end.length == 1 and _period(current.period).length == 3:
             asked_end = Period(asked_end.year, (asked_end.start_month - 1) // 3 * 3 + 1, 3)  # (its quarter)
         if asked_end is not None and asked_end.kind == _period(current.period).kind \
                 and (wanted := _span(resolve(query.base, today, None) if query.base.month or query.base.quarter
                                      else query.base, asked_end, series, True)) is not None:
-            _, lacking = aggregate(store, indicator, area.code, breakdown, wanted)
+            start = Period(wanted.year, wanted.start_month, asked_end.length)
+            summed = indicator.aggregate == "sum" or query.mean
+            _, lacking = aggregate(store, indicator, area.code, breakdown, wanted) \
+                if summed or start >= _period(current.period) else (None, None)
             if lacking is not None and lacking.missing:
-                lacking = replace(lacking, period=str(asked_end),
-                                  start=str(Period(wanted.year, wanted.start_month, asked_end.length)))
-                return Answer(query=replace(query, intent="value"), indicator=indicator, area=area,
+                lacking = replace(lacking, period=str(asked_end), start=str(start))
+                return Answer(query=replace(query, intent="value" if summed else "change"), indicator=indicator, area=area,
                               observation=None, aggregate=lacking, missing_breakdown=missing_breakdown)
     if query.intent == "change" and query.span and made is None and not fell_back \
             and (indicator.aggregate == "sum" or query.mean) \
