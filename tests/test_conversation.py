@@ -346,6 +346,22 @@ def test_a_change_over_a_span_not_yet_published_says_which_months_it_lacks(store
     assert "juni 2026 til juli 2026" in said and "Der er ingen tal for september 2026" in said
 
 
+def test_why_after_a_span_explains_that_span_not_its_end_months(store):
+    # »gennemsnitlig ledighed 1. halvår 2026« … »hvorfor?« explained juni 2026 against juni 2025
+    # (»Fra juni 2025 (734 fuldtidspersoner) til juni 2026 … steget med 79«), not the half asked
+    why = chat(store, "gennemsnitlig ledighed 1. halvår 2026", "hvorfor?")[-1]
+    assert why.result.query.intent == "why"
+    assert "Fra januar–juni 2025 (740 fuldtidspersoner) til januar–juni 2026 er ledige steget med 88 " \
+           "(+11,9 pct.)." in why.text
+    assert "Gennemsnit af 6 måneder." in why.text and "juni 2025 (734" not in why.text
+    # »ledighed jan-jun 2026« is the change from januar to juni: »hvorfor?« explains that change
+    change = chat(store, "ledighed jan-jun 2026", "hvorfor?")[-1].text
+    assert "Fra januar 2026 (799 fuldtidspersoner) til juni 2026 er ledige steget med 14" in change
+    # a flow's months added up (»samtaler siden januar«): the same months a year before
+    summed = chat(store, "samtaler siden januar", "hvorfor?")[-1].text
+    assert "Fra januar–juli 2025 (10.611 samtaler) til januar–juli 2026 er samtaler steget med 193" in summed
+
+
 def test_two_periods_joined_by_til_are_the_change_from_the_first(store):
     # »ledighed maj 2025 til maj 2026« answered maj 2026 and set »maj 2025« aside.
     answered = ask(store, "ledighed maj 2025 til maj 2026").result

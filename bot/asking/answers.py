@@ -1098,7 +1098,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
                 lacking = replace(lacking, period=str(asked_end), start=str(start))
                 return Answer(query=replace(query, intent="value" if summed else "change"), indicator=indicator, area=area,
                               observation=None, aggregate=lacking, missing_breakdown=missing_breakdown)
-    if query.intent == "change" and query.span and made is None and not fell_back \
+    if query.intent in ("change", "why") and query.span and made is None and not fell_back \
             and (indicator.aggregate == "sum" or query.mean) \
             and (span := _span(resolve(query.base, today, None) if query.base.month or query.base.quarter else query.base,
                                _period(current.period), series, not query.period.is_latest)) is not None:
@@ -1106,8 +1106,10 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         # average asked: their mean); it gave januar's count against juli's, another question.
         found, spanned = aggregate(store, indicator, area.code, breakdown, span)
         if spanned is not None and spanned.kind == _period(current.period).kind:
-            query, made = replace(query, intent="value"), replace(
-                spanned, period=current.period, start=str(Period(span.year, span.start_month, _period(current.period).length)))
+            # (»hvorfor?« after it: the span against the same span a year before, its parts' too)
+            query, made = replace(query, intent="value") if query.intent == "change" else replace(query, base=None), \
+                replace(spanned, period=current.period,
+                        start=str(Period(span.year, span.start_month, _period(current.period).length)))
             if found is None:
                 return Answer(query=query, indicator=indicator, area=area, observation=None, aggregate=made,
                               missing_breakdown=missing_breakdown)

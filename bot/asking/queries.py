@@ -791,6 +791,7 @@ class _Reading:
     indicator_words: str = ""  # the words that named `indicator` (folded)
     base_carried: bool = False  # `base` is the question before's (a follow-up naming no period to compare)
     moved_asked: bool = False  # a word of how the figure moved (»steget«, »flere«, »udvikling«)
+    why_span: bool = False  # »hvorfor?« after a span's average or sum: that span explained, not its end months
     moved_word: bool = False  # »steget«, »faldet« (Vocabulary.moved): with a base, the change asked
     peaked: bool = False  # »toppede«: a superlative that asks when (Vocabulary.peaked)
     place_asked: bool = False  # »hvor er vi?« after a ranking (Query.place_asked)
@@ -2088,7 +2089,8 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         # does "og hvor ligger vi?" after it.
         indicator, ranked_from = vocab.rates[indicator], indicator
     # a span with no word of how the figure moved over it: its sum or, asked, its average
-    span = r.span and not r.moved_asked and intent == "change" and r.base is not None and not r.base_compared
+    span = r.span and (not r.moved_asked and intent == "change" or r.why_span and intent == "why") \
+        and r.base is not None and not r.base_compared
     mean = r.aggregate or (span and r.span_whole and indicator not in vocab.flows)
     if r.aggregate and (r.period.period is None or periods.parse(r.period.period).length == 1) \
             and r.period.relative not in ("this_year", "last_year") and not span:
@@ -2330,6 +2332,11 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         # against a year before); after »højest i marts 2026«, marts 2026 against a year before
         r.period = PeriodRequest(period=context.extreme_period)
         r.base = PeriodRequest(relative="period_before") if context.moved_most else None
+    elif context.span and context.base is not None and "why" in r.intents and not named_period and r.base is None:
+        # »gennemsnitlig ledighed 1. halvår 2026« … »hvorfor?«: the half against the same half a year
+        # before (it explained juni 2026 against juni 2025 unsaid); »ledighed jan-jun 2026« (the change
+        # from januar to juni) … »hvorfor?«: that change
+        r.base, r.span, r.why_span = context.base, True, True
     r.period = _shifted(r.period, context, whole_year=r.whole_year)
     # »og i 2024?«, »og i Aarhus?« after »gennemsnit samtaler 2025«: still the average asked
     r.aggregate = r.aggregate or context.mean
