@@ -362,6 +362,24 @@ def test_why_after_a_span_explains_that_span_not_its_end_months(store):
     assert "Fra januar–juli 2025 (10.611 samtaler) til januar–juli 2026 er samtaler steget med 193" in summed
 
 
+def test_a_level_against_landet_of_a_count_is_not_left_as_two_counts(store):
+    # »er vi under landsniveau på samtaler« gave 1.125 samtaler beside hele landet's 118.492, no word:
+    # the counts of areas of different size say nothing of the level; the figure that can is named
+    counts = ask(store, "er vi under landsniveau på samtaler")
+    assert "Antallet siger ikke, hvem der klarer sig bedst: Ballerup og hele landet har forskellig størrelse – " \
+           "samtaler pr. fuldtidsperson kan sammenlignes: spørg »samtaler pr. fuldtidsperson mod hele landet«." \
+           in counts.text
+    named = ask(store, "samtaler pr. fuldtidsperson mod hele landet")
+    assert named.result.indicator.id == "samtaler_pr_fuldtidsperson" and named.result.comparisons
+    # a count with a rate is judged by its rate; a figure per person by itself
+    rate = ask(store, "er vi under landsniveau på ledige").text
+    assert "Ballerup klarer sig dårligere end hele landet på ledighedsprocenten: 3,1 pct. mod 3,0 pct." in rate
+    own = ask(store, "ligger vi over landet på samtalehyppighed").text
+    assert "Ballerup klarer sig dårligere end hele landet på samtalehyppigheden" in own
+    # no rate nor figure per person: said, the counts not judged
+    assert "sammenlign et tal i procent eller pr. person" in ask(store, "er vi under landsniveau på langtidsledige").text
+
+
 def test_two_periods_joined_by_til_are_the_change_from_the_first(store):
     # »ledighed maj 2025 til maj 2026« answered maj 2026 and set »maj 2025« aside.
     answered = ask(store, "ledighed maj 2025 til maj 2026").result

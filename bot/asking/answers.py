@@ -260,6 +260,9 @@ class Answer:
     # fetched): said as such, with the nearest figure (Indicator.related), not »prøv en kommune«
     held_nowhere: bool = False
     related: Indicator | None = None
+    # »er vi under landsniveau på samtaler«: the figure per full-time person that compares areas of
+    # different size, where the count has no rate (Query.comparable)
+    comparable: Indicator | None = None
     # No figure for the area asked, nor for the areas named beside it (»i Nordjylland og Syddanmark«): these
     also_without: tuple[Area, ...] = ()
     held_parts: tuple[str, ...] = ()  # the part asked is missing; the area has the figure for these (a few)
@@ -1281,6 +1284,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         high=max(window, key=lambda o: o.value) if window else None,
         missing_breakdown=missing_breakdown, broader_of=broader_of, no_total=bool(breakdown) and not asked_breakdown,
         narrowed_from=narrowed_from, aggregate=made, change=asked_change, base_missing=base_missing,
+        comparable=catalogue.get(query.comparable) if query.comparable else None,
         span_mean=replace(span_mean, period=current.period) if span_mean is not None and asked_change else None,
         span_months=span_months,
         kept_breakdown=bool(missing_breakdown and breakdown) and
