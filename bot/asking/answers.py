@@ -1335,6 +1335,12 @@ def _imported_parts(store: Store, indicator: Indicator, area: str, shown: Observ
     for part in store.breakdowns(indicator.id, area):
         if (not part or ";" in part) if not shown.breakdown else part != "":
             continue
+        # the part's own figure for the period answered where it is real (»forsørgertryk 2025 vs 2024«
+        # named Kontanthjælp's juli 2026, not 2025's); else its newest (said so in the answer)
+        same, _ = observe(store, indicator, area, part, shown.period)
+        if same is not None and same.value is not None and same.source != SAMPLE_SOURCE:
+            found.append(same)
+            continue
         end, _ = store.series_tail(indicator.id, area, part, kind, 1)
         if end and end[-1].value is not None and end[-1].source != SAMPLE_SOURCE:
             found.append(end[-1])
