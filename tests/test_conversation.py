@@ -376,6 +376,8 @@ def test_a_level_against_landet_of_a_count_is_not_left_as_two_counts(store):
     assert "Ballerup klarer sig dårligere end hele landet på ledighedsprocenten: 3,1 pct. mod 3,0 pct." in rate
     own = ask(store, "ligger vi over landet på samtalehyppighed").text
     assert "Ballerup klarer sig dårligere end hele landet på samtalehyppigheden" in own
+    both = ask(store, "ligger vi over eller under landet på samtaler").text
+    assert "samtaler pr. fuldtidsperson kan sammenlignes" in both
     # no rate nor figure per person: said, the counts not judged
     assert "sammenlign et tal i procent eller pr. person" in ask(store, "er vi under landsniveau på langtidsledige").text
 

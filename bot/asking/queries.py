@@ -1092,6 +1092,9 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if compare:
             if i + used == len(tokens):  # »ledighed sammenlignet med«, cut off: no area to compare with, said
                 r.unused.append(" ".join(tokens[i:i + used]))
+            # (»ligger vi over eller under landet på samtaler«: a level compared, as »under landet«)
+            words = tokens[i:i + used]
+            r.level_word = r.level_word or (" ".join(words) if set(words) & vocab.level_compare else "")
             r.comparing, i = True, i + used
             continue
         if (token in vocab.compare_area or (token in vocab.compare_after and r.indicator is not None
