@@ -2738,6 +2738,22 @@ def test_a_total_of_eksempeldata_says_its_fetched_parts_were_fetched(store, ques
     assert named in result.text and "indlæst" not in result.text
 
 
+def test_the_real_parts_of_a_total_of_eksempeldata_are_of_the_period_answered(store):
+    # »forsørgertryk 2025 vs 2024« named Kontanthjælp's juli 2026 (»hentet rigtige tal for Kontanthjælp
+    # (juli 2026: 2,1 pct. …)«), not the period answered; a period before the part's figures names
+    # its newest, said so
+    year = ask(store, "forsørgertryk 2025 vs 2024")
+    assert [o.period for o in year.result.imported_parts] == ["2025"]
+    months = [store.get("forsoergertryk", "151", f"2025-{m:02d}", "ydelse=Kontanthjælp").value for m in range(1, 13)]
+    assert year.result.imported_parts[0].value == pytest.approx(sum(months) / 12)
+    assert "rigtige tal for Kontanthjælp (2025: 2,1 pct., Jobindsats.dk) – spørg fx »forsørgertrykket " \
+           "kontanthjælp 2025«" in year.text and "juli 2026" not in year.text
+    quarter = ask(store, "aktiveringsgrad 2. kvt. 2025").text
+    assert "rigtige tal for Kontanthjælp (2. kvt. 2025: 22,1 pct., Jobindsats.dk)" in quarter
+    before = ask(store, "forsørgertryk maj 2019").text
+    assert "rigtige tal for Kontanthjælp (det nyeste, juli 2026: 2,1 pct., Jobindsats.dk)" in before
+
+
 def test_parts_that_came_in_different_ways_are_named_with_their_sources_and_no_one_verb(store):
     result = ask(store, "aktiveringsgrad")
     fetched = result.result.imported_parts[0]

@@ -330,6 +330,58 @@ def test_a_half_year_not_yet_over_is_said_to_lack_its_months_not_answered_by_ano
     assert quarterly.as_json().get("value") is None and "3.–4. kvt. 2026" in quarterly.text
 
 
+def test_a_change_over_a_span_not_yet_published_says_which_months_it_lacks(store):
+    # »ledighed juli til december 2026« (figures to juli 2026) gave »juli 2025 til juli 2026: 94 flere«:
+    # its start moved a year back, unsaid; the same for »sygedagpenge 2. kvt. til 4. kvt. 2026«
+    result = ask(store, "ledighed juli til december 2026")
+    assert result.as_json().get("value") is None and "juli 2025" not in result.text
+    assert "Jeg kan ikke give ændringen i ledige i Ballerup for juli–december 2026: der mangler tal for 5 af 6 " \
+           "måneder (august 2026, september 2026, oktober 2026, november 2026 og december 2026), og juli 2026 " \
+           "er det nyeste tal." in result.text
+    quarterly = ask(store, "sygedagpenge 2. kvt. til 4. kvt. 2026")
+    assert quarterly.as_json().get("value") is None and "2. kvt. 2025" not in quarterly.text
+    assert "der mangler tal for 2 af 3 kvartaler (3. kvt. 2026 og 4. kvt. 2026)" in quarterly.text
+    # a start before the newest is still the change to the newest, said (nothing moved)
+    said = ask(store, "ledighed fra juni til september 2026").text
+    assert "juni 2026 til juli 2026" in said and "Der er ingen tal for september 2026" in said
+
+
+def test_why_after_a_span_explains_that_span_not_its_end_months(store):
+    # »gennemsnitlig ledighed 1. halvår 2026« … »hvorfor?« explained juni 2026 against juni 2025
+    # (»Fra juni 2025 (734 fuldtidspersoner) til juni 2026 … steget med 79«), not the half asked
+    why = chat(store, "gennemsnitlig ledighed 1. halvår 2026", "hvorfor?")[-1]
+    assert why.result.query.intent == "why"
+    assert "Fra januar–juni 2025 (740 fuldtidspersoner) til januar–juni 2026 er ledige steget med 88 " \
+           "(+11,9 pct.)." in why.text
+    assert "Gennemsnit af 6 måneder." in why.text and "juni 2025 (734" not in why.text
+    # »ledighed jan-jun 2026« is the change from januar to juni: »hvorfor?« explains that change
+    change = chat(store, "ledighed jan-jun 2026", "hvorfor?")[-1].text
+    assert "Fra januar 2026 (799 fuldtidspersoner) til juni 2026 er ledige steget med 14" in change
+    # a flow's months added up (»samtaler siden januar«): the same months a year before
+    summed = chat(store, "samtaler siden januar", "hvorfor?")[-1].text
+    assert "Fra januar–juli 2025 (10.611 samtaler) til januar–juli 2026 er samtaler steget med 193" in summed
+
+
+def test_a_level_against_landet_of_a_count_is_not_left_as_two_counts(store):
+    # »er vi under landsniveau på samtaler« gave 1.125 samtaler beside hele landet's 118.492, no word:
+    # the counts of areas of different size say nothing of the level; the figure that can is named
+    counts = ask(store, "er vi under landsniveau på samtaler")
+    assert "Antallet siger ikke, hvem der klarer sig bedst: Ballerup og hele landet har forskellig størrelse – " \
+           "samtaler pr. fuldtidsperson kan sammenlignes: spørg »samtaler pr. fuldtidsperson mod hele landet«." \
+           in counts.text
+    named = ask(store, "samtaler pr. fuldtidsperson mod hele landet")
+    assert named.result.indicator.id == "samtaler_pr_fuldtidsperson" and named.result.comparisons
+    # a count with a rate is judged by its rate; a figure per person by itself
+    rate = ask(store, "er vi under landsniveau på ledige").text
+    assert "Ballerup klarer sig dårligere end hele landet på ledighedsprocenten: 3,1 pct. mod 3,0 pct." in rate
+    own = ask(store, "ligger vi over landet på samtalehyppighed").text
+    assert "Ballerup klarer sig dårligere end hele landet på samtalehyppigheden" in own
+    both = ask(store, "ligger vi over eller under landet på samtaler").text
+    assert "samtaler pr. fuldtidsperson kan sammenlignes" in both
+    # no rate nor figure per person: said, the counts not judged
+    assert "sammenlign et tal i procent eller pr. person" in ask(store, "er vi under landsniveau på langtidsledige").text
+
+
 def test_two_periods_joined_by_til_are_the_change_from_the_first(store):
     # »ledighed maj 2025 til maj 2026« answered maj 2026 and set »maj 2025« aside.
     answered = ask(store, "ledighed maj 2025 til maj 2026").result

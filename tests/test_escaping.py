@@ -99,7 +99,10 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
                              # a span's change with the span's mean beside it (Answer.span_mean)
                              "ledighed jan-jun 2026",
                              # a figure no area has, with the nearest one (Answer.held_nowhere, .related)
-                             "officiel ungeledighed")]
+                             "officiel ungeledighed",
+                             # a count's level against landet, with the figure per person that compares
+                             # (Answer.comparable)
+                             "er vi under landsniveau på samtaler")]
         # a total of eksempeldata beside the parts the kommune delivered in a file (Answer.imported_parts)
         samtaler = reply("samtaler", store, config, NOW.date()).result
         ledige = store.series_tail("samtaler", samtaler.area.code, "gruppe=Ledige", "month", 1)[0][-1]

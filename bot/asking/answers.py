@@ -260,6 +260,9 @@ class Answer:
     # fetched): said as such, with the nearest figure (Indicator.related), not »prøv en kommune«
     held_nowhere: bool = False
     related: Indicator | None = None
+    # »er vi under landsniveau på samtaler«: the figure per full-time person that compares areas of
+    # different size, where the count has no rate (Query.comparable)
+    comparable: Indicator | None = None
     # No figure for the area asked, nor for the areas named beside it (»i Nordjylland og Syddanmark«): these
     also_without: tuple[Area, ...] = ()
     held_parts: tuple[str, ...] = ()  # the part asked is missing; the area has the figure for these (a few)
@@ -1079,23 +1082,26 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         current, fell_back = pick(series, request)
     if current is None:
         return Answer(query=query, indicator=indicator, area=area, observation=None)
-    if query.intent == "change" and query.span and made is None and fell_back \
-            and (indicator.aggregate == "sum" or query.mean):
+    if query.intent == "change" and query.span and made is None and fell_back:
         # »ledighed andet halvår 2026«, »gennemsnitlig ledighed juli til december 2026« with figures
-        # to juli: the span's end has none, so the span is not whole (it gave juli 2025 til juli 2026)
+        # to juli: the span's end has none, so the span is not whole (it gave juli 2025 til juli 2026).
+        # A level's change (»ledighed juli til december 2026«) is declined so only where its start is
+        # the newest period or later: the change to the newest would move its start a year back, unsaid.
         asked_end = _period(request.period) if request.period is not None else None
         if asked_end is not None and asked_end.length == 1 and _period(current.period).length == 3:
             asked_end = Period(asked_end.year, (asked_end.start_month - 1) // 3 * 3 + 1, 3)  # (its quarter)
         if asked_end is not None and asked_end.kind == _period(current.period).kind \
                 and (wanted := _span(resolve(query.base, today, None) if query.base.month or query.base.quarter
                                      else query.base, asked_end, series, True)) is not None:
-            _, lacking = aggregate(store, indicator, area.code, breakdown, wanted)
+            start = Period(wanted.year, wanted.start_month, asked_end.length)
+            summed = indicator.aggregate == "sum" or query.mean
+            _, lacking = aggregate(store, indicator, area.code, breakdown, wanted) \
+                if summed or start >= _period(current.period) else (None, None)
             if lacking is not None and lacking.missing:
-                lacking = replace(lacking, period=str(asked_end),
-                                  start=str(Period(wanted.year, wanted.start_month, asked_end.length)))
-                return Answer(query=replace(query, intent="value"), indicator=indicator, area=area,
+                lacking = replace(lacking, period=str(asked_end), start=str(start))
+                return Answer(query=replace(query, intent="value" if summed else "change"), indicator=indicator, area=area,
                               observation=None, aggregate=lacking, missing_breakdown=missing_breakdown)
-    if query.intent == "change" and query.span and made is None and not fell_back \
+    if query.intent in ("change", "why") and query.span and made is None and not fell_back \
             and (indicator.aggregate == "sum" or query.mean) \
             and (span := _span(resolve(query.base, today, None) if query.base.month or query.base.quarter else query.base,
                                _period(current.period), series, not query.period.is_latest)) is not None:
@@ -1103,8 +1109,10 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         # average asked: their mean); it gave januar's count against juli's, another question.
         found, spanned = aggregate(store, indicator, area.code, breakdown, span)
         if spanned is not None and spanned.kind == _period(current.period).kind:
-            query, made = replace(query, intent="value"), replace(
-                spanned, period=current.period, start=str(Period(span.year, span.start_month, _period(current.period).length)))
+            # (»hvorfor?« after it: the span against the same span a year before, its parts' too)
+            query, made = replace(query, intent="value") if query.intent == "change" else replace(query, base=None), \
+                replace(spanned, period=current.period,
+                        start=str(Period(span.year, span.start_month, _period(current.period).length)))
             if found is None:
                 return Answer(query=query, indicator=indicator, area=area, observation=None, aggregate=made,
                               missing_breakdown=missing_breakdown)
@@ -1276,6 +1284,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         high=max(window, key=lambda o: o.value) if window else None,
         missing_breakdown=missing_breakdown, broader_of=broader_of, no_total=bool(breakdown) and not asked_breakdown,
         narrowed_from=narrowed_from, aggregate=made, change=asked_change, base_missing=base_missing,
+        comparable=catalogue.get(query.comparable) if query.comparable else None,
         span_mean=replace(span_mean, period=current.period) if span_mean is not None and asked_change else None,
         span_months=span_months,
         kept_breakdown=bool(missing_breakdown and breakdown) and
@@ -1325,6 +1334,12 @@ def _imported_parts(store: Store, indicator: Indicator, area: str, shown: Observ
     found = []
     for part in store.breakdowns(indicator.id, area):
         if (not part or ";" in part) if not shown.breakdown else part != "":
+            continue
+        # the part's own figure for the period answered where it is real (»forsørgertryk 2025 vs 2024«
+        # named Kontanthjælp's juli 2026, not 2025's); else its newest (said so in the answer)
+        same, _ = observe(store, indicator, area, part, shown.period)
+        if same is not None and same.value is not None and same.source != SAMPLE_SOURCE:
+            found.append(same)
             continue
         end, _ = store.series_tail(indicator.id, area, part, kind, 1)
         if end and end[-1].value is not None and end[-1].source != SAMPLE_SOURCE:

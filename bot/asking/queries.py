@@ -117,6 +117,9 @@ class Query:
     extreme_period: str = ""
     compare_own: bool = False  # »har Herlev lavere ledighed end os«: the configured kommune compared
     verdict: bool = False  # »er vi bedre end landet«: which of the areas compared does better, said
+    # »er vi under landsniveau på samtaler«: a count with no rate, whose figure per full-time person
+    # (`per_person`) compares areas of different size; named beside the counts (id; "" none)
+    comparable: str = ""
     # »er ledigheden under 3 pct«: (">", "<", ">=" or "<=", the level) to answer yes or no against
     threshold: tuple[str, float] | None = None
     # The targets asked for by state (»hvilke mål er vi bagud på«): "behind" or "on_track"; "" all.
@@ -217,6 +220,7 @@ class Vocabulary:
     followup: frozenset[str] = frozenset()
     followup_openers: frozenset[str] = frozenset()  # "tak", "ok" before »og …«: still a follow-up
     compare_area: frozenset[str] = frozenset()  # "over", "under": compare only before an area's name
+    level_compare: frozenset[str] = frozenset()  # "over", "under": of those, the words comparing a level
     count_asked: frozenset[str] = frozenset()  # "hvor mange": a number of areas asked
     judgement_openers: frozenset[str] = frozenset()  # "er", "var": a question judging the level opens so
     compare_after: frozenset[str] = frozenset()  # "sammenlign": compare only after the figure, before an area
@@ -359,6 +363,7 @@ class Vocabulary:
             intents=intents,
             compare=frozenset(fold(w) for w in data.get("compare", [])),
             compare_area=frozenset(fold(w) for w in data.get("compare_area", [])),
+            level_compare=frozenset(fold(w) for w in data.get("level_compare", [])),
             compare_after=frozenset(fold(w) for w in data.get("compare_after", [])),
             judgement_openers=frozenset(fold(w) for w in data.get("judgement_openers", [])),
             count_asked=frozenset(fold(w) for w in data.get("count_asked", [])),
@@ -791,6 +796,8 @@ class _Reading:
     indicator_words: str = ""  # the words that named `indicator` (folded)
     base_carried: bool = False  # `base` is the question before's (a follow-up naming no period to compare)
     moved_asked: bool = False  # a word of how the figure moved (»steget«, »flere«, »udvikling«)
+    level_word: str = ""  # »over«, »under« before an area (»er vi under landsniveau«): a level compared
+    why_span: bool = False  # »hvorfor?« after a span's average or sum: that span explained, not its end months
     moved_word: bool = False  # »steget«, »faldet« (Vocabulary.moved): with a base, the change asked
     peaked: bool = False  # »toppede«: a superlative that asks when (Vocabulary.peaked)
     place_asked: bool = False  # »hvor er vi?« after a ranking (Query.place_asked)
@@ -1085,6 +1092,9 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if compare:
             if i + used == len(tokens):  # »ledighed sammenlignet med«, cut off: no area to compare with, said
                 r.unused.append(" ".join(tokens[i:i + used]))
+            # (»ligger vi over eller under landet på samtaler«: a level compared, as »under landet«)
+            words = tokens[i:i + used]
+            r.level_word = r.level_word or (" ".join(words) if set(words) & vocab.level_compare else "")
             r.comparing, i = True, i + used
             continue
         if (token in vocab.compare_area or (token in vocab.compare_after and r.indicator is not None
@@ -1094,6 +1104,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             # ("over 60" stays an age). »hvad med Herlev?« opens a follow-up that asks Herlev: it
             # answered the area before with Herlev beside it.
             r.comparing = r.comparing or " ".join(tokens[:i + 1]) not in vocab.followup
+            r.level_word = r.level_word or (token if token in vocab.level_compare else "")
             i += 1
             continue
         key, used = _phrase(tokens, i, vocab.breakdown_keys) if r.by else (None, 0)
@@ -2088,7 +2099,8 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         # does "og hvor ligger vi?" after it.
         indicator, ranked_from = vocab.rates[indicator], indicator
     # a span with no word of how the figure moved over it: its sum or, asked, its average
-    span = r.span and not r.moved_asked and intent == "change" and r.base is not None and not r.base_compared
+    span = r.span and (not r.moved_asked and intent == "change" or r.why_span and intent == "why") \
+        and r.base is not None and not r.base_compared
     mean = r.aggregate or (span and r.span_whole and indicator not in vocab.flows)
     if r.aggregate and (r.period.period is None or periods.parse(r.period.period).length == 1) \
             and r.period.relative not in ("this_year", "last_year") and not span:
@@ -2112,7 +2124,10 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         and set(r.breakdown) <= set(vocab.indicator_breakdowns.get(indicator or "", ())) | {
             key.split("|", 1)[1].split("=", 1)[0] for key in vocab.part_figures if key.startswith(f"{indicator}|")} \
         else None
-    verdict = bool(r.verdict) and intent == "value" and bool(r.compare or r.compare_own)
+    # »er vi under landsniveau på samtaler« gave 1.125 beside hele landet's 118.492 with no word: a
+    # level compared (not a percentage, whose gap is said) is judged as »er vi bedre end landet«
+    level = bool(r.level_word) and indicator not in vocab.percentages
+    verdict = (bool(r.verdict) or level) and intent == "value" and bool(r.compare or r.compare_own)
     if r.verdict and not verdict and not r.verdict_carried:
         # (»er det godt?« … »hvor er vi placeret?« named »bedre«, a word never typed, as not understood)
         r.unused.append(r.verdict)  # »bedre« with no area to be better than: not answered
@@ -2175,7 +2190,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
             r.wants_rate or r.share or r.of_population or r.of_whole or r.threshold or share_of),
         narrowed=_narrowed(text, vocab),
         upcoming=intent == "freshness" and _upcoming(tokenize(text), vocab),
-        verdict=verdict,
+        verdict=verdict, comparable=vocab.per_person.get(indicator or "", "") if verdict else "",
         status=status, needed=r.needed, newest_shown=r.newest_shown,
         target_asked=intent != "target" and "target" in r.intents and not verdict, share_of=share_of,
         span=span, place_asked=r.place_asked and intent == "ranking",
@@ -2354,6 +2369,11 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         # against a year before); after »højest i marts 2026«, marts 2026 against a year before
         r.period = PeriodRequest(period=context.extreme_period)
         r.base = PeriodRequest(relative="period_before") if context.moved_most else None
+    elif context.span and context.base is not None and "why" in r.intents and not named_period and r.base is None:
+        # »gennemsnitlig ledighed 1. halvår 2026« … »hvorfor?«: the half against the same half a year
+        # before (it explained juni 2026 against juni 2025 unsaid); »ledighed jan-jun 2026« (the change
+        # from januar to juni) … »hvorfor?«: that change
+        r.base, r.span, r.why_span = context.base, True, True
     r.period = _shifted(r.period, context, whole_year=r.whole_year)
     # »og i 2024?«, »og i Aarhus?« after »gennemsnit samtaler 2025«: still the average asked
     r.aggregate = r.aggregate or context.mean
