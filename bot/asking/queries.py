@@ -1791,15 +1791,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         if len(figures) == 1 and (len(r.breakdown) == 1 or not still_unknown or set(r.breakdown) <= set(
                 vocab.indicator_breakdowns.get(figure, ()))):
             # (»hvor stor en andel af de ledige er på dagpenge« is read before: a share of ledige)
-            r.indicator = figure
-            # (»afgang til beskæftigelse«: »afgang« is what made the part afgangsraten's, so used)
-            said = {w for k in r.breakdown for w in vocab.value_figure_words.get(k, ())}
-            still_unknown = [w for w in still_unknown if w not in said]
-            for key in list(r.breakdown):
-                # »hvor mange aktivitetsparate«: the visitation is published within the kontanthjælp only
-                implied = vocab.value_figure_parts.get(key)
-                if implied is not None and implied[0] in vocab.indicator_breakdowns.get(figure, ()):
-                    r.breakdown.setdefault(*implied)
+            still_unknown = _read_from_figure(r, figure, still_unknown, vocab)
     if r.indicator_part and r.indicator is not None and not r.parts:
         # »hvor mange går fra sygedagpenge til job«: »sygedagpenge« is a part of the figure the other
         # part (status=Job) is read from, afgangsraten (figure 7.2); it answered sygedagpenge mv. with
@@ -2280,6 +2272,20 @@ def _judged(r: _Reading) -> None:
             r.compare = [NATIONAL]
 
 
+def _read_from_figure(r: _Reading, figure: str, still_unknown: list[str], vocab: Vocabulary) -> list[str]:
+    """Read the parts named with no figure from `figure`, which holds them (`value_figures`); returns
+    the words still not understood."""
+    r.indicator = figure
+    # (»afgang til beskæftigelse«: »afgang« is what made the part afgangsraten's, so used)
+    said = {w for k in r.breakdown for w in vocab.value_figure_words.get(k, ())}
+    for key in list(r.breakdown):
+        # »hvor mange aktivitetsparate«: the visitation is published within the kontanthjælp only
+        implied = vocab.value_figure_parts.get(key)
+        if implied is not None and implied[0] in vocab.indicator_breakdowns.get(figure, ()):
+            r.breakdown.setdefault(*implied)
+    return [w for w in still_unknown if w not in said]
+
+
 def _part_held_elsewhere(r: _Reading, context: Query, tokens: list[str], vocab: Vocabulary) -> str | None:
     """The figure holding the parts a follow-up names with no figure, where the figure before holds
     none of them (`value_figures`, as a question alone reads them), else None."""
@@ -2313,13 +2319,7 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         # »ledighed maj« … »hvor mange er på førtidspension«: a part the figure before does not hold,
         # held by another figure, is a question of that figure, as asked alone (it answered all ledige
         # with »ingen tal for ledige opdelt på ydelse (Førtidspension)«)
-        r.indicator, named_indicator = elsewhere, True
-        said = {w for k in r.breakdown for w in vocab.value_figure_words.get(k, ())}
-        still_unknown = [w for w in still_unknown if w not in said]
-        for key in list(r.breakdown):
-            implied = vocab.value_figure_parts.get(key)
-            if implied is not None and implied[0] in vocab.indicator_breakdowns.get(elsewhere, ()):
-                r.breakdown.setdefault(*implied)
+        still_unknown, named_indicator = _read_from_figure(r, elsewhere, still_unknown, vocab), True
     if not named_indicator:
         # (»ledighed maj« … »og sæsonkorrigeret?«: the adjusted rate, as »ledigheden sæsonkorrigeret«)
         r.indicator = vocab.rates.get(previous, context.indicator) if r.wants_rate or adjusted else context.indicator
