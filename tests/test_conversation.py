@@ -1191,3 +1191,18 @@ def test_a_follow_up_naming_a_part_the_figure_before_holds_stays_with_that_figur
     first, followed = chat(store, before, question)
     assert followed.result.query.indicator == first.result.query.indicator
     assert part in followed.result.query.breakdown
+
+
+def test_our_place_after_a_comparison_of_a_count_is_by_its_rate_as_when_asked_alone(store):
+    # »sammenlign ledigheden i Ballerup med Albertslund« … »hvordan ligger vi i forhold til regionen?«
+    # ranked the region's kommuner by the count of ledige, said to have »ingen andel for ledige at
+    # sammenligne på«, though asked alone the same place is by ledighedsprocenten
+    _, place = chat(store, "sammenlign ledigheden i Ballerup med Albertslund",
+                    "hvordan ligger vi i forhold til regionen?")
+    alone = ask(store, "hvordan ligger vi på ledighed i forhold til regionen?")
+    assert place.result.indicator.id == alone.result.indicator.id == "ledighedsprocent"
+    assert place.result.ranking.own.code == "151"
+    assert "ingen andel for ledige" not in place.text
+    # after a ranking by the count, »og hvor ligger vi?« still keeps that count
+    *_, most = chat(store, "hvilke kommuner har flest ledige", "og hvor ligger vi?")
+    assert most.result.indicator.id == "ledige"

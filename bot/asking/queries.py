@@ -2079,12 +2079,15 @@ def _original_words(text: str, capitals: bool = False) -> dict[str, str]:
 
 
 def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab: Vocabulary, *,
-           assumed: bool = False, followup: bool = False, top: int | None = None, status: str = "") -> Query:
+           assumed: bool = False, followup: bool = False, ranked_before: bool = False, top: int | None = None,
+           status: str = "") -> Query:
     indicator, ranked_from = r.indicator, None
     # (»ledighed kommunerne«, no order named: the default order, by the rate; it ranked the count of
-    # ledige, said to have no rate to compare on)
-    by_size = r.order in ("high", "low") or (r.order in ("place", "worst") and not followup) \
-        or (r.order is None and (r.top == ALL_AREAS or not followup))  # »ledigheden i alle kommuner«: fairly, by the rate
+    # ledige, said to have no rate to compare on). Only a follow-up to a ranking keeps that ranking's
+    # count (»flest ledige« … »og hvor ligger vi?«); after a figure (»sammenlign ledigheden med
+    # Albertslund« … »hvordan ligger vi i forhold til regionen?«) the place is by the rate, as alone.
+    by_size = r.order in ("high", "low") or (r.order in ("place", "worst") and not ranked_before) \
+        or (r.order is None and (r.top == ALL_AREAS or not ranked_before))  # »ledigheden i alle kommuner«: fairly, by the rate
     if intent == "ranking" and by_size and indicator in vocab.rates and not r.wants_rate:
         # Kommuner of different size compare fairly by their rate: "laveste ledighed" and "hvor
         # ligger vi på ledighed" rank ledighedsprocenten; "flest ledige" keeps the count, and so
@@ -2440,5 +2443,5 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         r.order = r.order or context.order
         r.area_kind = r.area_kind or context.area_kind
         r.wants_rate = named_indicator  # "og ledighedsprocenten?": rank exactly what is named
-    return _query(text, intent, r, still_unknown, vocab, followup=True,
+    return _query(text, intent, r, still_unknown, vocab, followup=True, ranked_before=context.intent == "ranking",
                   top=context.top if intent == "ranking" else None)
