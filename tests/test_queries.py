@@ -631,3 +631,17 @@ def test_conversations_per_person_of_a_group_are_samtaler_per_fuldtidsperson(tex
         "samtaler_pr_fuldtidsperson", part, (), ())
     assert parse("samtaler pr måned i 2025").indicator == "samtaler"
 
+
+
+def test_a_list_of_a_figure_named_asks_that_figure_not_the_list_of_figures():
+    # »hvor ligger Ballerup på listen over ledighed i landet?« and »oversigt over sygedagpenge«
+    # answered the list of every figure one can ask about, the figure named passed over
+    place = parse("hvor ligger Ballerup på listen over ledighed i landet?")
+    assert (place.intent, place.indicator, place.area, place.compare) == ("ranking", "ledighedsprocent", "151", ())
+    assert place.unused == ()
+    assert parse("hvor ligger vi på ranglisten over ledighed i landet").compare == ()
+    overview = parse("oversigt over sygedagpenge")
+    assert (overview.intent, overview.indicator, overview.unused) == ("development", "sygedagpenge", ())
+    assert parse("liste over ledigheden i kommunerne").intent == "ranking"
+    # alone, the words still ask which figures there are
+    assert parse("giv mig en liste").intent == parse("oversigt").intent == "vocabulary"

@@ -280,6 +280,7 @@ class Vocabulary:
     where_asked: dict[str, bool] = field(default_factory=dict)  # »hvor er …«: a question of where (a phrase table)
     verdict_best: frozenset[str] = frozenset()  # "bedst": after a comparison, which of its areas does better
     new_words: frozenset[str] = frozenset()  # "nye": newcomers, which only `new_figures` count
+    list_words: frozenset[str] = frozenset()  # "listen": with a figure, the kommuner in order
     new_figures: frozenset[str] = frozenset()
     year_ends: dict[str, int] = field(default_factory=dict)  # "ultimo" -> 12, "primo" -> 1: a year's month
     whole_year: frozenset[str] = frozenset()  # "hele" in "og hele 2024?": the year, not a month of it
@@ -347,6 +348,7 @@ class Vocabulary:
             sounding_areas.setdefault(_sounding(phrase, sounds), code)
         # "giv mig et overblik": read as an intent word, then the targets' board or a development (parse)
         intents.update({fold(w): "overview" for w in data.get("overview", [])})
+        intents.update({fold(w): "figure_list" for w in data["intents"].get("figure_list", [])})  # (parse: the list or an overview)
         return cls(
             indicators=catalogue.vocabulary(),
             rates={i.id: i.rate for i in catalogue if i.rate},
@@ -394,6 +396,7 @@ class Vocabulary:
             moved_down=frozenset(fold(w) for w in data.get("moved_down", [])),
             where_asked={fold(w): True for w in data.get("where_asked", [])},
             new_words=frozenset(fold(w) for w in data.get("new_words", [])),
+            list_words=frozenset(fold(w) for w in data.get("list_words", [])),
             new_figures=frozenset(data.get("new_figures", [])),
             value_figure_words={key: frozenset(map(fold, words))
                                 for key, words in data.get("value_figure_words", {}).items()},
@@ -1703,6 +1706,22 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         r.unused.extend(t for i, t in enumerate(tokens) if t in vocab.new_words
                         and tokens[i + 1:i + 2] not in (["tal"], ["tallene"]))  # (»nye tal for …«: figures)
     _difference_between(tokens, r, vocab)
+    listed = r.indicator is not None and not vocab.list_words.isdisjoint(tokens)
+    if "figure_list" in r.intents:
+        # »giv mig en liste«: the figures one can ask about; with a figure named, »oversigt over
+        # sygedagpenge« its development and »listen over ledighed« the kommuner in order (both gave
+        # the list of every figure, the figure named passed over)
+        r.intents.discard("figure_list")
+        if r.indicator is None:
+            r.intents.add("vocabulary")
+        elif not listed:
+            r.intents.add("overview")
+    if listed:
+        r.order = r.order or "place"
+        if r.compare == [NATIONAL] and r.area_kind is None and not r.comparing:
+            # »hvor ligger Ballerup på listen over ledighed i landet«: the list is of the country's
+            # kommuner, not Ballerup beside hele landet's own figure
+            r.compare, r.area_kind = [], "kommune"
     if "overview" in r.intents:
         # »giv mig et overblik«, »hvordan står det til«: the targets' status (the board); with a
         # figure named (»overblik over ledigheden«) its development.
