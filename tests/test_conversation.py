@@ -1206,3 +1206,15 @@ def test_our_place_after_a_comparison_of_a_count_is_by_its_rate_as_when_asked_al
     # after a ranking by the count, »og hvor ligger vi?« still keeps that count
     *_, most = chat(store, "hvilke kommuner har flest ledige", "og hvor ligger vi?")
     assert most.result.indicator.id == "ledige"
+
+
+@pytest.mark.parametrize(("question", "newest"), [("ledighed 2027", "2026-07"), ("sygedagpenge 2027", "2026-Q2"),
+                                                  ("ledighed 1. kvartal 2027", "2026-07")])
+def test_a_period_after_the_newest_figure_names_the_newest_and_what_to_ask(store, question, newest):
+    # »ledighed 2027« said only »ingen af de 12 måneder er offentliggjort eller hentet«, with no word
+    # of what there is (»ledighed 1990« names where the figures begin)
+    said = ask(store, question).text
+    asked = re.search(r"Det nyeste tal er fra [^–]+ – spørg fx »([^«]+)«", said)
+    assert asked is not None, said
+    assert ask(store, asked.group(1)).result.observation.period == newest
+    assert "Det nyeste tal" not in ask(store, "ledighed 1990").text

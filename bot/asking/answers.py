@@ -207,6 +207,9 @@ class Answer:
     base_unpublished: tuple[str, str] | None = None
     first: str | None = None  # the series' first period with data, when the period asked begins before it
     first_kind: str | None = None  # `first` begins only this kind of period ("month"): another begins earlier
+    # the series' newest period, when the whole period asked lies after it (»ledighed 2027«): the
+    # reply says what to ask instead
+    last: str | None = None
     previous: Change | None = None  # against the period before
     last_year: Change | None = None  # against the same period a year earlier
     rate_indicator: Indicator | None = None
@@ -658,6 +661,18 @@ def _first(series: list[Observation], request: PeriodRequest,
     return {"first": first, "first_kind": begins.kind if earlier else None}
 
 
+def _last(series: list[Observation], request: PeriodRequest) -> dict:
+    """The series' newest period when the whole period asked begins after it (»ledighed 2027« of
+    figures to juli 2026): the reply names it, as `_first` names where the figures begin."""
+    last = next((o.period for o in reversed(series) if o.value is not None), None)
+    if last is None or not request.period:
+        return {}
+    asked, newest = _period(request.period), _period(last)
+    if (asked.year, asked.start_month) <= (newest.year, newest.start_month + newest.length - 1):
+        return {}
+    return {"last": last}
+
+
 def _so_far(asked: PeriodRequest, made: Aggregate) -> Period | None:
     """This year's months so far, when »i år« (not a year named: »ledighed 2026« is declined) is
     asked of a figure whose year lacks only its last months (or quarters)."""
@@ -1074,7 +1089,8 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
             made = None  # no whole quarter at all (a figure published from juli 2026): the newest, said
         if made is not None and current is None:
             return Answer(query=query, indicator=indicator, area=area, observation=None, aggregate=made,
-                          missing_breakdown=missing_breakdown, **_first(series, request, whole))
+                          missing_breakdown=missing_breakdown, **_first(series, request, whole),
+                          **_last(series, request))
         fell_back = current is None
         if current is None:
             current, fell_back = pick(series, request)
