@@ -1218,3 +1218,9 @@ def test_a_period_after_the_newest_figure_names_the_newest_and_what_to_ask(store
     assert asked is not None, said
     assert ask(store, asked.group(1)).result.observation.period == newest
     assert "Det nyeste tal" not in ask(store, "ledighed 1990").text
+
+
+def test_a_year_not_over_against_a_month_is_declined_not_a_crash(store):
+    # »ledighed 2026 vs maj« (2026 not over) ended in a traceback: »ikke en periode: ''«
+    said = ask(store, "ledighed 2026 vs maj").text
+    assert "Jeg kan ikke give gennemsnittet for ledige i Ballerup for 2026" in said
