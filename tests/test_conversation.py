@@ -1224,3 +1224,17 @@ def test_a_year_not_over_against_a_month_is_declined_not_a_crash(store):
     # »ledighed 2026 vs maj« (2026 not over) ended in a traceback: »ikke en periode: ''«
     said = ask(store, "ledighed 2026 vs maj").text
     assert "Jeg kan ikke give gennemsnittet for ledige i Ballerup for 2026" in said
+
+
+def test_a_share_of_eksempeldata_over_real_figures_is_declined(store):
+    # »hvor stor en andel af de ledige er unge?« said »Det svarer til 17,8 pct. af alle ledige«: 143
+    # ledige unge of eksempeldata over 805 ledige from Jobindsats, a share of two unrelated numbers
+    result = ask(store, "hvor stor en andel af de ledige er unge?")
+    assert result.result.observation.is_sample and not result.result.share_whole.is_sample
+    assert "pct. af alle ledige" not in result.text
+    assert ("Jeg kan ikke give andelen: tallet for ledige unge er eksempeldata, men tallet for alle ledige er "
+            "rigtige tal – de kan ikke sammenholdes.") in result.text
+    assert result.as_json()["share"] is None
+    # two real figures still give it
+    real = ask(store, "hvor stor en andel af de ledige er på a-dagpenge?")
+    assert "pct. af alle ledige i Ballerup" in real.text and real.as_json()["share"] is not None

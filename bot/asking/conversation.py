@@ -176,7 +176,9 @@ class Reply:
                 and not result.missing_breakdown:
             # »hvor stor en andel af de ledige er på dagpenge«: the part's share of its figure, in pct.
             whole = result.share_whole
-            data["share"] = round(100 * obs.value / whole.value, 1) if whole and whole.value else None
+            # (none of eksempeldata over real figures, or the other way round: the reply says so)
+            data["share"] = round(100 * obs.value / whole.value, 1) \
+                if whole and whole.value and whole.is_sample == obs.is_sample else None
             data["share_of"] = {"indicator": result.share_indicator.id, "value": whole.value if whole else None}
         if result.query.intent in ("change", "why"):
             data["compare_period"] = result.change.against.period if result.change else result.base_missing
