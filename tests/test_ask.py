@@ -2887,3 +2887,13 @@ def test_an_age_span_written_with_aarige_is_read_whole(store, question, part):
     result = ask(store, question)
     assert "årige" not in " ".join(result.result.query.unused)
     assert part in result.text
+
+
+@pytest.mark.parametrize("question", ["ledige med anden etnisk baggrund",
+                                      "hvor mange ledige med udenlandsk baggrund er der i Albertslund?"])
+def test_ledige_with_another_ethnic_background_are_the_ikke_vestlige_figure_said_to_hold_only_them(store, question):
+    # »ledige med anden etnisk baggrund« gave all ledige with »Jeg har ikke tal for »anden«, »etnisk« og
+    # »baggrund««, though the ikke-vestlige ledige (figure 4.4) are the nearest figure there is
+    result = ask(store, question)
+    assert result.result.indicator.id == "ledige_ikkevestlige" and result.result.query.unused == ()
+    assert "Tallet gælder kun indvandrere og efterkommere fra ikke-vestlige lande" in result.text
