@@ -1238,3 +1238,16 @@ def test_a_share_of_eksempeldata_over_real_figures_is_declined(store):
     # two real figures still give it
     real = ask(store, "hvor stor en andel af de ledige er på a-dagpenge?")
     assert "pct. af alle ledige i Ballerup" in real.text and real.as_json()["share"] is not None
+
+
+def test_every_target_asked_after_a_figure_is_the_board_not_that_figures_target(store):
+    # »fleksjob« … »hvordan går det med målene?« gave fleksjob's figure with its own target line, and
+    # »hvad er status på målene i Albertslund?« fleksjob in Albertslund (»ikke sat noget mål for
+    # personer i fleksjob i Albertslund«), as if the figure had been asked again
+    _, board, albertslund = chat(store, "fleksjob", "hvordan går det med målene?",
+                                 "hvad er status på målene i Albertslund?")
+    assert board.text == ask(store, "hvordan går det med målene?").text
+    assert albertslund.text == ask(store, "hvad er status på målene i Albertslund?").text
+    assert "fleksjob" not in albertslund.text
+    # the figure's own target (»målet«, singular) is still asked of the figure talked about
+    assert chat(store, "fleksjob", "hvordan går det med målet?")[-1].result.indicator.id == "fleksjob"

@@ -307,6 +307,7 @@ class Vocabulary:
     glossary_bare: frozenset[str] = frozenset()  # "hvad er" before one of `glossary_bare_terms`
     glossary_bare_terms: frozenset[str] = frozenset()  # "målsti": »hvad er målsti« asks its meaning
     this_figure: frozenset[str] = frozenset()  # "det", "tallet": the figure talked about
+    all_targets: dict[str, bool] = field(default_factory=dict)  # »målene«: every target, not the figure's (a phrase table)
     number_endings: tuple[str, ...] = ()  # "tallet": »ledighedstallet« is »ledighed« (`_uncompounded`)
     compound_endings: tuple[str, ...] = ()  # "niveauet": »ledighedsniveauet« is »ledighed niveauet«
     source_verbs: frozenset[str] = frozenset()  # "kommer" in »hvor kommer … fra« (`_source_question`)
@@ -456,6 +457,7 @@ class Vocabulary:
             glossary_bare=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("bare", ())),
             glossary_bare_terms=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("bare_terms", ())),
             this_figure=frozenset(fold(w) for w in data.get("this_figure", ())),
+            all_targets={fold(w): True for w in data.get("all_targets", ())},
             number_endings=tuple(fold(w) for w in data.get("number_endings", ())),
             compound_endings=tuple(sorted((fold(w) for w in data.get("compound_endings", ())), key=len, reverse=True)),
             source_verbs=frozenset(fold(w) for w in data.get("source_verbs", ())),
@@ -1784,7 +1786,11 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     # »hvornår er tallene opdateret« about all of them.
     this_figure = "freshness" in r.intents and not {"help", "vocabulary"} & r.intents \
         and not vocab.this_figure.isdisjoint(tokens)
-    followup = context is not None and context.indicator is not None and (
+    # »fleksjob« … »hvordan går det med målene?«, »status på målene i Albertslund?«: every target (the
+    # board), not the figure before's (it gave fleksjob's own target line, in Albertslund its figure)
+    every_target = r.indicator is None and "target" in r.intents \
+        and any(_phrase(tokens, i, vocab.all_targets)[0] for i in range(len(tokens)))
+    followup = context is not None and context.indicator is not None and not every_target and (
         _starts_followup(tokens, vocab) or (r.indicator is None and named_something)
     ) and (this_figure or not ({"help", "vocabulary", "freshness"} & r.intents and r.indicator is None))
     if followup:
