@@ -1251,3 +1251,17 @@ def test_every_target_asked_after_a_figure_is_the_board_not_that_figures_target(
     assert "fleksjob" not in albertslund.text
     # the figure's own target (»målet«, singular) is still asked of the figure talked about
     assert chat(store, "fleksjob", "hvordan går det med målet?")[-1].result.indicator.id == "fleksjob"
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("hvad betyder jobafklaring?", "Et jobafklaringsforløb er for sygemeldte"),
+    ("hvad er et ressourceforløb?", "Et ressourceforløb er et tværfagligt forløb"),
+    ("hvad betyder ledighedsydelse", "Ledighedsydelse får borgere, der er visiteret til fleksjob")])
+def test_the_meaning_of_a_benefit_is_explained_alone_and_after_another_figure(store, question, says):
+    # »hvad betyder jobafklaring?« gave målgruppernes definition, and after »forsørgertryk« the
+    # forsørgertryk's, neither of which says what a jobafklaringsforløb is
+    assert says in ask(store, question).text
+    after = chat(store, "forsørgertryk", question)[-1]
+    assert says in after.text and "Forsørgertryk" not in after.text
+    # the benefit alone is still its figure
+    assert chat(store, "jobafklaring")[-1].result.query.breakdown == "ydelse=Jobafklaringsforløb"
