@@ -1265,3 +1265,12 @@ def test_the_meaning_of_a_benefit_is_explained_alone_and_after_another_figure(st
     assert says in after.text and "Forsørgertryk" not in after.text
     # the benefit alone is still its figure
     assert chat(store, "jobafklaring")[-1].result.query.breakdown == "ydelse=Jobafklaringsforløb"
+
+
+def test_a_follow_up_after_a_rate_given_for_a_missing_count_asks_the_count_again(store):
+    # »hvor mange ledige er der i regionen?« gives ledighedsprocenten (the region has no count);
+    # »og i Københavns Kommune?« after it gave København's rate too, though its count is there
+    region, city = chat(store, "hvor mange ledige er der i regionen?", "og i Københavns Kommune?")
+    assert region.result.indicator.id == "ledighedsprocent" and region.result.rate_instead.id == "ledige"
+    assert (city.result.indicator.id, city.result.area.code) == ("ledige", "101")
+    assert city.result.observation.value == store.get("ledige", "101", city.result.observation.period).value

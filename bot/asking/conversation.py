@@ -110,8 +110,11 @@ class Reply:
                 # »sygedagpenge 2025« → »vis udviklingen« (its quarters) → »og i Albertslund?«: 2025's
                 # development there, not the 5 quarters to 4. kvt. 2025
                 period = query.period.period
+            # »hvor mange ledige er der i regionen?« gave ledighedsprocenten (no count for the region):
+            # the talk is still of the ledige, so »og i København?« asks their count there (it gave the rate)
+            shown = result.rate_instead or result.indicator
             return replace(query, period=PeriodRequest(period=period) if period else query.period,
-                           indicator=result.indicator.id if result.ranking is None else query.indicator,
+                           indicator=shown.id if result.ranking is None else query.indicator,
                            period_named=not query.period.is_latest,
                            # (a ranking too: »og for sygedagpenge?« after »flest ledige« ranks sygedagpenge's
                            # newest quarter; it said »ingen tal for juli 2026«, the month carried over)
