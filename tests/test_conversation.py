@@ -1274,3 +1274,14 @@ def test_a_follow_up_after_a_rate_given_for_a_missing_count_asks_the_count_again
     assert region.result.indicator.id == "ledighedsprocent" and region.result.rate_instead.id == "ledige"
     assert (city.result.indicator.id, city.result.area.code) == ("ledige", "101")
     assert city.result.observation.value == store.get("ledige", "101", city.result.observation.period).value
+
+
+@pytest.mark.parametrize("then", ["hvordan er udviklingen det seneste år?", "og de sidste 12 måneder?"])
+def test_the_newest_year_asked_after_a_named_month_is_the_newest_twelve_months(store, then):
+    # »ledighed maj 2025« … »hvordan er udviklingen det seneste år?« gave »Fra maj 2024 til maj 2025«,
+    # the month before carried, though »det seneste år« alone is the newest twelve months
+    _, development = chat(store, "ledighed maj 2025", then)
+    alone = ask(store, "udviklingen i ledigheden det seneste år")
+    assert development.result.observation.period == alone.result.observation.period == "2026-07"
+    # »hvordan er udviklingen?« with no period words still keeps the month talked about
+    assert chat(store, "ledighed maj 2025", "hvordan er udviklingen?")[-1].result.observation.period == "2025-05"

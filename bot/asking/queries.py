@@ -2382,7 +2382,11 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
     elif r.judged and r.areas == r.compare:
         r.compare = []  # »ledighed i hele landet« … »er det godt?«: no area to compare with (said)
     # (»og nu?« after »og for et år siden?« asks the newest again: it repeated juli 2025)
-    if r.period.is_latest and not r.latest_named \
+    # »ledighed maj 2025« … »hvordan er udviklingen det seneste år?«: the newest twelve months, as the
+    # question alone has them (it gave maj 2024 to maj 2025, the month before carried)
+    newest_year = any(_phrase(words, i, vocab.twelve_months)[0] for words in [tokenize(text)]
+                      for i in range(len(words)))
+    if r.period.is_latest and not r.latest_named and not newest_year \
             and not (context.newest_shown and named_indicator and r.indicator != context.indicator):
         # »og for fleksjob?« after »hvad er målet for sygedagpenge« (2. kvt. 2026 shown) is
         # fleksjob's newest month, not 2. kvt. 2026's average beside a target line about July.
