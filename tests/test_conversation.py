@@ -1285,3 +1285,13 @@ def test_the_newest_year_asked_after_a_named_month_is_the_newest_twelve_months(s
     assert development.result.observation.period == alone.result.observation.period == "2026-07"
     # »hvordan er udviklingen?« with no period words still keeps the month talked about
     assert chat(store, "ledighed maj 2025", "hvordan er udviklingen?")[-1].result.observation.period == "2025-05"
+
+
+def test_a_part_missing_in_an_area_names_where_it_is_and_what_to_ask(store):
+    # »ressourceforløb i Herlev« said only »i Herlev er der kun tal for fuldtidspersoner (Kontanthjælp)«,
+    # with no word of where the part is or what to ask instead
+    said = ask(store, "ressourceforløb i Herlev").text
+    asked = re.search(r"Ballerup har tallet – spørg fx »([^«]+)«", said)
+    assert asked is not None, said
+    there = ask(store, asked.group(1)).result
+    assert (there.area.code, there.observation.breakdown) == ("151", "ydelse=Ressourceforløb")

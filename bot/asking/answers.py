@@ -269,6 +269,8 @@ class Answer:
     # No figure for the area asked, nor for the areas named beside it (»i Nordjylland og Syddanmark«): these
     also_without: tuple[Area, ...] = ()
     held_parts: tuple[str, ...] = ()  # the part asked is missing; the area has the figure for these (a few)
+    # where the part missing in the area asked is held: the configured kommune, else hele landet
+    part_held_in: Area | None = None
     # The area asked first has no figures for this at all (»ungeledighed i Herlev sammenlignet med
     # landet«): the area compared with leads, said, and these are where there are figures
     led_instead: Area | None = None
@@ -1023,7 +1025,10 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
                       held_nowhere=nowhere,
                       related=catalogue.get(indicator.related) if nowhere and indicator.related else None,
                       also_without=tuple(areas.get(code) for code in query.compare),
-                      held_parts=tuple(held_parts) if len(held_parts) <= HELD_IN_NAMED else ())
+                      held_parts=tuple(held_parts) if len(held_parts) <= HELD_IN_NAMED else (),
+                      part_held_in=next((areas.get(code) for code in (default_area, "000")
+                                         if held_parts and code != area.code
+                                         and store.period_kinds(indicator.id, code, missing_breakdown)), None))
     development_span = None
     if query.intent == "development" and query.extreme is None and \
             (asked := resolve(query.period, today, None)).period is not None:
