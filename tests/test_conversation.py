@@ -1295,3 +1295,20 @@ def test_a_part_missing_in_an_area_names_where_it_is_and_what_to_ask(store):
     assert asked is not None, said
     there = ask(store, asked.group(1)).result
     assert (there.area.code, there.observation.breakdown) == ("151", "ydelse=Ressourceforløb")
+
+
+@pytest.mark.parametrize(("question", "area", "said"), [
+    # »Danmarks« was read as hele landet: Ballerup compared with it, and »ledighedsprocent fra Danmarks
+    # Statistik« answered hele landet's Jobindsats rate, the source and the area changed unsaid
+    ("ledighed i Ballerup ifølge Danmarks Statistik", "151", "Tallet her er fra Jobindsats.dk, ikke fra Danmarks Statistik."),
+    ("ledighedsprocent fra Danmarks Statistik", "151", "Tallet her er fra Jobindsats.dk, ikke fra Danmarks Statistik."),
+    ("sygedagpenge ifølge Jobindsats", "151", "Tallet her er eksempeldata, ikke fra Jobindsats."),
+    ("beskæftigelse ifølge Danmarks Statistik", "151", None)])  # (it is DST's: nothing to say)
+def test_a_source_named_is_no_area_and_the_answer_says_when_its_figure_is_from_another(store, question, area, said):
+    result = ask(store, question)
+    assert result.result.area.code == area and result.result.comparisons == ()
+    assert result.result.query.unused == ()
+    if said:
+        assert said in result.text
+    else:
+        assert "Tallet her er" not in result.text

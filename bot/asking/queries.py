@@ -170,6 +170,9 @@ class Query:
     # »jobparate på kontanthjælp«: (figure, part) of another figure that holds the part asked, answered
     # where the figure asked has no figures for that part (see `Answer.part_instead`)
     elsewhere: tuple[str, str] | None = None
+    # »ledighed ifølge Danmarks Statistik«: (source kind, the words as typed); the answer says when its
+    # figure comes from another source (»Danmarks« was read as hele landet, the area changed unsaid)
+    source_asked: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +284,7 @@ class Vocabulary:
     verdict_best: frozenset[str] = frozenset()  # "bedst": after a comparison, which of its areas does better
     new_words: frozenset[str] = frozenset()  # "nye": newcomers, which only `new_figures` count
     list_words: frozenset[str] = frozenset()  # "listen": with a figure, the kommuner in order
+    sources: dict[str, str] = field(default_factory=dict)  # "danmarks statistik" -> "statbank"
     new_figures: frozenset[str] = frozenset()
     year_ends: dict[str, int] = field(default_factory=dict)  # "ultimo" -> 12, "primo" -> 1: a year's month
     whole_year: frozenset[str] = frozenset()  # "hele" in "og hele 2024?": the year, not a month of it
@@ -398,6 +402,7 @@ class Vocabulary:
             where_asked={fold(w): True for w in data.get("where_asked", [])},
             new_words=frozenset(fold(w) for w in data.get("new_words", [])),
             list_words=frozenset(fold(w) for w in data.get("list_words", [])),
+            sources={fold(k): v for k, v in data.get("sources", {}).items()},
             new_figures=frozenset(data.get("new_figures", [])),
             value_figure_words={key: frozenset(map(fold, words))
                                 for key, words in data.get("value_figure_words", {}).items()},
@@ -579,6 +584,17 @@ def _uncompounded(token: str, vocab: Vocabulary) -> list[str]:
             if len(word) > 3 and _fold(word) in vocab.indicators:
                 return [word] if ending in vocab.number_endings else [word, ending]
     return [token]
+
+
+def _named_source(tokens: list[str], text: str, vocab: Vocabulary) -> tuple[list[str], tuple[str, str] | None]:
+    """`tokens` without a source's name (»Danmarks Statistik«, »Jobindsats«), and (its kind, the
+    words as typed): read as words, »Danmarks« became hele landet and the rest was set aside."""
+    for i in range(len(tokens)):
+        kind, used = _phrase(tokens, i, vocab.sources)
+        if kind:
+            typed = _as_typed(" ".join(tokens[i:i + used]), _original_words(text, capitals=True))
+            return tokens[:i] + tokens[i + used:], (str(kind), typed)
+    return tokens, None
 
 
 def _genitives(tokens: list[str], vocab: Vocabulary) -> list[str]:
@@ -1628,6 +1644,9 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     tokens = _source_question([word for token in typed for word in _uncompounded(token, vocab)], typed, vocab)
     if not tokens:
         return NotUnderstood(text=text, reason="empty")
+    tokens, source = _named_source(tokens, text, vocab)
+    if not tokens:
+        return NotUnderstood(text=text, reason="empty")
     tokens = _genitives(tokens, vocab)
     if (social := _social(tokens, vocab)) is not None:
         return Query(intent=social, text=text)
@@ -1796,7 +1815,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     if followup:
         # (»tilbage til Ballerup«: »tilbage« is no figure's word, but it says the talk goes on)
         lead = set(_followup_lead(tokens, vocab))
-        return _follow(text, r, [w for w in still_unknown if w not in lead], context, vocab)
+        followed = _follow(text, r, [w for w in still_unknown if w not in lead], context, vocab)
+        return replace(followed, source_asked=source) if source and isinstance(followed, Query) else followed
     if "korrektion" in r.breakdown and r.indicator in vocab.rates and r.indicator_words in vocab.adjusted_rate:
         # »ledigheden sæsonkorrigeret«, »sæsonkorrigerede ledighed«: the seasonally adjusted rate, as
         # »sæsonkorrigeret ledighed« is; it gave the count of ledige, said to have no adjusted series.
@@ -1866,6 +1886,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
                              unknown=tuple(_original_words(text).get(w, w) for w in still_unknown))
     status = _target_status(tokens, vocab) if intent == "target" and r.indicator is None else ""
     query = _query(text, intent, r, still_unknown, vocab, assumed=assumed, status=status)
+    if source:
+        query = replace(query, source_asked=source)
     return replace(query, when_met=True) if intent == "target" and asked_when and isinstance(query, Query) else query
 
 
