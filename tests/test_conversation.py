@@ -1312,3 +1312,13 @@ def test_a_source_named_is_no_area_and_the_answer_says_when_its_figure_is_from_a
         assert said in result.text
     else:
         assert "Tallet her er" not in result.text
+
+
+@pytest.mark.parametrize("question", ["hvilken kommune ligner os mest?",
+                                      "hvordan ligger vi i forhold til sammenlignelige kommuner?"])
+def test_kommuner_alike_are_not_known_and_the_reply_says_so(store, question):
+    # after »fleksjob hele landet 2025«, »hvilken kommune ligner os mest?« gave »Personer i fleksjob,
+    # 2025 – kommunen med flest« (»mest« read as the order, »ligner« named as not understood)
+    for result in (ask(store, question), chat(store, "fleksjob hele landet 2025", question)[-1]):
+        assert isinstance(result.result, NotUnderstood) and result.result.reason == "similar"
+        assert "Faktabot kender ikke STARs klynger af sammenlignelige kommuner" in result.text

@@ -184,8 +184,8 @@ class NotUnderstood:
     # figure named or talked about), "ranking_change" (kommuner ranked by how much a figure moved,
     # which a ranking cannot do), "half_year" (which half is not said, or two halves not a year
     # apart), "season" (none is made), "which_figure" (an area or a period alone: »Ballerup«, »maj«), "negated_part" (»ledige uden dagpenge«: no figure leaves a part out),
-    # "open_period" (»før 2023«: no figure of every period before or after one), "size" or "neighbours"
-    # (areas chosen by size or as neighbours, which are not known), "area_group" (a part of the country
+    # "open_period" (»før 2023«: no figure of every period before or after one), "size", "neighbours"
+    # or "similar" (areas chosen by size, as neighbours or as alike, which are not known), "area_group" (a part of the country
     # held as no area: »hovedstadsområdet«)
     reason: str = "unknown_words"
     # "half_year" and "season": the rest of the question as typed (»sygedagpenge i Herlev«), its year
@@ -241,6 +241,7 @@ class Vocabulary:
     half_year: frozenset[str] = frozenset()  # "halvår", "h1": a half-year, read as its months
     size: frozenset[str] = frozenset()  # "største" before "kommuner": areas chosen by size, not known
     neighbours: frozenset[str] = frozenset()  # "nabokommunerne": areas not known either
+    similar: frozenset[str] = frozenset()  # "sammenlignelige kommuner", "ligner os": nor are these
     area_groups: frozenset[str] = frozenset()  # "hovedstadsområdet", "fyn": no area held
     season: frozenset[str] = frozenset()  # "efteråret", "sommer": no season's figure is made
     difference: frozenset[str] = frozenset()  # "forskellen": a change, unless two areas or figures are named
@@ -419,6 +420,7 @@ class Vocabulary:
             half_year=frozenset(fold(w) for w in data.get("half_year", [])),
             size=frozenset(fold(w) for w in data.get("size", [])),
             neighbours=frozenset(fold(w) for w in data.get("neighbours", [])),
+            similar=frozenset(fold(w) for w in data.get("similar", [])),
             area_groups=frozenset(fold(w) for w in data.get("area_groups", [])),
             season=frozenset(fold(w) for w in data.get("season", [])),
             difference=frozenset(fold(w) for w in data.get("difference", [])),
@@ -1662,6 +1664,10 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         return _unmade_period(text, tokens, "season", vocab.season, vocab)  # as a half-year: none is made
     if vocab.neighbours & set(tokens):
         return NotUnderstood(text=text, reason="neighbours")  # which kommuner they are is not known
+    if vocab.similar & set(tokens):
+        # »hvilken kommune ligner os mest«: the ranking of the figure before with »mest« as its order
+        # (»kommunen med flest personer i fleksjob«); which kommuner are alike is not known either
+        return NotUnderstood(text=text, reason="similar")
     if any(t in vocab.size and _phrase(tokens, i + 1, vocab.ranking_areas)[0] for i, t in enumerate(tokens)):
         return NotUnderstood(text=text, reason="size")  # »de 5 største kommuner«: nor is their size
     for i in range(len(tokens)):
