@@ -657,3 +657,16 @@ def test_a_question_in_english_reads_its_question_words_and_target(text, intent,
     # »many«, »what«, »is« were named as words the answer did not use
     query = parse(text)
     assert (query.intent, query.indicator, query.unused) == (intent, indicator, ())
+
+
+@pytest.mark.parametrize(("text", "indicator"), [
+    ("hvor mange skal i job for at nå målet for sygedagpenge?", "sygedagpenge"),
+    ("hvor mange unge skal i job for at nå målet for ungeledighed?", "ungeledighed"),
+    ("hvor mange unge skal i job for at nå målet?", None)])
+def test_getting_into_work_to_reach_a_target_asks_what_the_target_needs_not_beskaeftigelsen(text, indicator):
+    # »i job« was read as the figure beskæftigelsen: »hvor mange skal i job for at nå målet for
+    # sygedagpenge?« gave beskæftigelsen (»ingen tal … opdelt på ydelse (Sygedagpenge)«, »ikke sat
+    # noget mål for beskæftigelsen«)
+    query = parse(text)
+    assert (query.intent, query.indicator, query.needed) == ("target", indicator, True)
+    assert parse("hvor mange er i job?").indicator == "beskaeftigelse"  # (no target: the figure)
