@@ -75,6 +75,9 @@ class Indicator:
     # (a forecast's change in pct. may be negative); see indicators/validation.py.
     plausible: tuple[float, float] | None = None
     aggregate: str = "mean"  # "sum" for flows (samtaler started in a month), "mean" for stocks and rates
+    # The part of the population the whole figure is of ("alder=18-29 år" for ungeledigheden): asked of
+    # the figure (»ungeledigheden for de unge«) it is the figure itself, not a part it lacks
+    group: str = ""
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -288,6 +291,7 @@ def parse_catalogue(data: dict) -> Catalogue:
             note=str(entry.get("note", "")),
             plausible=_plausible(entry, where),
             aggregate=_choice(entry, "aggregate", AGGREGATES, where, default="mean"),
+            group=str(entry.get("group", "")),
         )
     for indicator in indicators.values():
         if indicator.rate and indicator.rate not in indicators:

@@ -670,3 +670,12 @@ def test_getting_into_work_to_reach_a_target_asks_what_the_target_needs_not_besk
     query = parse(text)
     assert (query.intent, query.indicator, query.needed) == ("target", indicator, True)
     assert parse("hvor mange er i job?").indicator == "beskaeftigelse"  # (no target: the figure)
+
+
+def test_the_group_a_figure_is_wholly_of_is_the_figure_not_a_part_it_lacks():
+    # »ungeledigheden for de unge«, »hvor mange unge skal i job for at nå målet for ungeledighed?« said
+    # »Der er ingen tal for ungeledigheden opdelt på alder (18-29 år)«: the figure is of the 18-29-årige
+    assert parse("ungeledigheden for de unge").breakdown == ""
+    assert parse("hvor mange unge skal i job for at nå målet for ungeledighed?").breakdown == ""
+    # another age group is still a part it does not have, said by the answer
+    assert parse("ungeledighed for unge under 25").breakdown == "alder=16-24 år"

@@ -286,6 +286,7 @@ class Vocabulary:
     new_words: frozenset[str] = frozenset()  # "nye": newcomers, which only `new_figures` count
     list_words: frozenset[str] = frozenset()  # "listen": with a figure, the kommuner in order
     sources: dict[str, str] = field(default_factory=dict)  # "danmarks statistik" -> "statbank"
+    groups: dict[str, tuple[str, str]] = field(default_factory=dict)  # indicator -> the part it is wholly of
     new_figures: frozenset[str] = frozenset()
     year_ends: dict[str, int] = field(default_factory=dict)  # "ultimo" -> 12, "primo" -> 1: a year's month
     whole_year: frozenset[str] = frozenset()  # "hele" in "og hele 2024?": the year, not a month of it
@@ -404,6 +405,7 @@ class Vocabulary:
             new_words=frozenset(fold(w) for w in data.get("new_words", [])),
             list_words=frozenset(fold(w) for w in data.get("list_words", [])),
             sources={fold(k): v for k, v in data.get("sources", {}).items()},
+            groups={i.id: tuple(i.group.split("=", 1)) for i in catalogue if "=" in i.group},
             new_figures=frozenset(data.get("new_figures", [])),
             value_figure_words={key: frozenset(map(fold, words))
                                 for key, words in data.get("value_figure_words", {}).items()},
@@ -2166,6 +2168,8 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         r.by, named = next(iter(r.parts.items()))
         only_parts = tuple(dict.fromkeys(named))
         del r.breakdown[r.by]
+    if (group := vocab.groups.get(indicator or "")) and r.breakdown.get(group[0]) == group[1]:
+        del r.breakdown[group[0]]  # »ungeledigheden for de unge«: the whole figure is of the 18-29-årige
     breakdown = ";".join(f"{k}={r.breakdown[k]}" for k in sorted(r.breakdown))
     # a part's share of its figure: of the same figure's total, or of the figure a part figure is part of
     share_of = indicator if (r.share or r.share_carried) and breakdown and indicator not in vocab.percentages \
