@@ -679,3 +679,20 @@ def test_the_group_a_figure_is_wholly_of_is_the_figure_not_a_part_it_lacks():
     assert parse("hvor mange unge skal i job for at nå målet for ungeledighed?").breakdown == ""
     # another age group is still a part it does not have, said by the answer
     assert parse("ungeledighed for unge under 25").breakdown == "alder=16-24 år"
+
+
+@pytest.mark.parametrize(("text", "indicator"), [
+    ("syge dagpenge", "sygedagpenge"), ("kontant hjælp", "kontanthjaelp"), ("ledigheds procent", "ledighedsprocent")])
+def test_a_compound_typed_as_two_words_is_the_compound(text, indicator):
+    # »kontant hjælp« gave the help text (»hjælp«), and »syge dagpenge« after »ledighedsprocent
+    # Albertslund« the rate of A-dagpenge for the sygemeldte (two parts of the figure before)
+    query = parse(text)
+    assert (query.intent, query.indicator, query.breakdown) == ("value", indicator, "")
+    after = parse(text, context=parse("ledighedsprocnt albertslund"))
+    assert (after.indicator, after.breakdown) == (indicator, "")
+
+
+def test_a_misspelt_part_is_taken_as_meant_as_a_misspelt_figure_is():
+    # »resourceforløb« was »Det forstod jeg ikke«, with afgangsraten and two other figures suggested
+    query = parse("resourceforløb")
+    assert isinstance(query, Query) and query.breakdown == "ydelse=Ressourceforløb"

@@ -590,6 +590,24 @@ def _uncompounded(token: str, vocab: Vocabulary) -> list[str]:
     return [token]
 
 
+def _joined(tokens: list[str], vocab: Vocabulary) -> list[str]:
+    """A compound typed as two words (»syge dagpenge«, »kontant hjælp«) as the one word, where that
+    is a figure's or a part's name: read apart, »syge« and »dagpenge« became two parts of the figure
+    before (A-dagpenge for the sygemeldte), and the »hjælp« of »kontant hjælp« asked for help."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        pair = tokens[i:i + 2]
+        whole = _fold("".join(pair)) if len(pair) == 2 and all(w.isalpha() for w in pair) else ""
+        if whole and (whole in vocab.indicators or whole in vocab.breakdown_values):
+            out.append(whole)
+            i += 2
+            continue
+        out.append(tokens[i])
+        i += 1
+    return out
+
+
 def _named_source(tokens: list[str], text: str, vocab: Vocabulary) -> tuple[list[str], tuple[str, str] | None]:
     """`tokens` without a source's name (»Danmarks Statistik«, »Jobindsats«), and (its kind, the
     words as typed): read as words, »Danmarks« became hele landet and the rest was set aside."""
@@ -1347,6 +1365,9 @@ def _guess_misspellings(r: _Reading, vocab: Vocabulary) -> list[str]:
             (r.compare if r.areas else r.areas).append(hit)
         elif r.period.is_latest and (hit := _fuzzy(word, vocab.months, FUZZY_ACCEPT + 4)):
             r.period = PeriodRequest(month=hit)
+        elif (hit := _fuzzy(word, vocab.breakdown_values, FUZZY_ACCEPT + 4)) and hit[0] not in r.breakdown:
+            # »resourceforløb«: a part misspelt, as a figure's name is taken (it was not understood)
+            r.breakdown[hit[0]] = hit[1]
         elif (hit := _fuzzy(word, vocab.intents, FUZZY_ACCEPT + 4)):
             r.intents.add(hit)
         elif (hit := _fuzzy(_sounding(word, vocab.area_sounds), vocab.sounding_areas, FUZZY_ACCEPT + 4)) \
@@ -1648,7 +1669,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     tokens = _source_question([word for token in typed for word in _uncompounded(token, vocab)], typed, vocab)
     if not tokens:
         return NotUnderstood(text=text, reason="empty")
-    tokens, source = _named_source(tokens, text, vocab)
+    tokens, source = _named_source(_joined(tokens, vocab), text, vocab)
     if not tokens:
         return NotUnderstood(text=text, reason="empty")
     tokens = _genitives(tokens, vocab)
