@@ -696,3 +696,9 @@ def test_a_misspelt_part_is_taken_as_meant_as_a_misspelt_figure_is():
     # »resourceforløb« was »Det forstod jeg ikke«, with afgangsraten and two other figures suggested
     query = parse("resourceforløb")
     assert isinstance(query, Query) and query.breakdown == "ydelse=Ressourceforløb"
+
+
+@pytest.mark.parametrize("text", ["oversigt over målene", "giv mig en liste over målene"])
+def test_a_list_of_the_targets_is_the_board_not_the_list_of_figures(text):
+    # »oversigt over målene« gave »Det kan du spørge om« (every figure), not the targets
+    assert parse(text).intent == "target" and parse(text).indicator is None

@@ -1762,10 +1762,10 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         # sygedagpenge« its development and »listen over ledighed« the kommuner in order (both gave
         # the list of every figure, the figure named passed over)
         r.intents.discard("figure_list")
-        if r.indicator is None:
+        if r.indicator is None and "target" not in r.intents:
             r.intents.add("vocabulary")
         elif not listed:
-            r.intents.add("overview")
+            r.intents.add("overview")  # (»oversigt over målene«: the targets' board)
     if listed:
         r.order = r.order or "place"
         if r.compare == [NATIONAL] and r.area_kind is None and not r.comparing:
