@@ -14,16 +14,14 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from indicators.catalogue import Areas, Catalogue, Indicator
 from indicators.connectors import files as file_import
 from indicators.examples import MARKER
 from indicators.refresh import RunResult, refresh_file
 from indicators.store import Store
-from indicators.wording import messages, wording
+from indicators.wording import wording
 
 SUFFIXES = {".csv", ".xlsx"}
 # Files a share holds beside the municipality's exports that are no one's delivery, left where they
@@ -34,7 +32,6 @@ NOT_DELIVERIES = {"thumbs.db", "desktop.ini"}
 COPYING_SUFFIXES = {".tmp", ".part", ".partial", ".filepart", ".crdownload"}
 IMPORTED, REJECTED = "imported", "rejected"
 REASON_SUFFIX = ".fejl.txt"
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")  # as bot.clock.TIMEZONE; indicators may not import bot
 
 # -- templates -------------------------------------------------------------------------------------
 
@@ -98,18 +95,7 @@ def _free(folder: Path, name: str) -> Path:
 
 
 def _reason(name: str, error: str, when: str) -> str:
-    return wording("inbox_reason", name=name, when=_said(when), error=error)
-
-
-def _said(stamp: str) -> str:
-    """A stored UTC timestamp as the Danish reader of the reason file reads a time: `2. dec. 2026 kl.
-    11:09`, Copenhagen time (it was `2026-12-02T10:09:00+00:00`)."""
-    try:
-        moment = datetime.fromisoformat(stamp).astimezone(COPENHAGEN)
-    except ValueError:
-        return stamp
-    month = messages()["months_short"][moment.month - 1]
-    return wording("inbox_when", day=moment.day, month=month, year=moment.year, time=f"{moment:%H:%M}")
+    return wording("inbox_reason", name=name, when=when, error=error)
 
 
 def _not_a_delivery(name: str) -> bool:
@@ -119,9 +105,13 @@ def _not_a_delivery(name: str) -> bool:
 
 
 def import_inbox(store: Store, inbox: Path, *, catalogue: Catalogue, areas: Areas,
-                 formats: Sequence[file_import.ImportFormat], now: str, default_area: str | None = None,
-                 settle: float = 10.0) -> list[InboxFile]:
-    """Import every new file in `inbox`, oldest first; move each to imported/ or rejected/."""
+                 formats: Sequence[file_import.ImportFormat], now: str, when: str = "",
+                 default_area: str | None = None, settle: float = 10.0) -> list[InboxFile]:
+    """Import every new file in `inbox`, oldest first; move each to imported/ or rejected/.
+
+    `now` is the stored timestamp of the run; `when` the words a reason file says it in
+    (`bot.rendering.formats.moment(now)`: »10. aug. 2026 kl. 08:00«; the bot formats, not this package)."""
+    when = when or now
     inbox = Path(inbox)
     inbox.mkdir(parents=True, exist_ok=True)
     waiting = sorted((p for p in inbox.iterdir() if p.is_file() and not _not_a_delivery(p.name)),
@@ -133,11 +123,11 @@ def import_inbox(store: Store, inbox: Path, *, catalogue: Catalogue, areas: Area
         if path.is_symlink():
             # Whoever may drop files here could link to a file only the service may read (its
             # credentials): the reason file would show that file's first line. Never read a link.
-            done.append(_reject(inbox, path, wording("inbox_link", name=path.name), now, None))
+            done.append(_reject(inbox, path, wording("inbox_link", name=path.name), when, None))
             continue
         if path.suffix.lower() not in SUFFIXES:
             error = wording("inbox_wrong_kind", name=path.name)
-            done.append(_reject(inbox, path, error, now, None))
+            done.append(_reject(inbox, path, error, when, None))
             continue
         result = refresh_file(store, path, catalogue=catalogue, areas=areas, formats=formats, now=now,
                               default_area=default_area)
@@ -148,14 +138,14 @@ def import_inbox(store: Store, inbox: Path, *, catalogue: Catalogue, areas: Area
             path.replace(target)
             done.append(InboxFile(path.name, True, target, result))
         else:
-            done.append(_reject(inbox, path, result.error or wording("inbox_unknown_error"), now, result))
+            done.append(_reject(inbox, path, result.error or wording("inbox_unknown_error"), when, result))
     return done
 
 
-def _reject(inbox: Path, path: Path, error: str, now: str, result: RunResult | None) -> InboxFile:
+def _reject(inbox: Path, path: Path, error: str, when: str, result: RunResult | None) -> InboxFile:
     folder = inbox / REJECTED
     folder.mkdir(exist_ok=True)
     target = _free(folder, path.name)
     path.replace(target)
-    target.with_name(target.name + REASON_SUFFIX).write_text(_reason(path.name, error, now), encoding="utf-8")
+    target.with_name(target.name + REASON_SUFFIX).write_text(_reason(path.name, error, when), encoding="utf-8")
     return InboxFile(path.name, False, target, result)

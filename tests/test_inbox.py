@@ -100,7 +100,7 @@ def test_the_inbox_imports_good_files_and_rejects_the_rest_with_a_danish_reason(
     shutil.copy(EXAMPLE, inbox / "samtaler-eksempel.csv")
     with Store(tmp_path / "store.db", create=True) as store:
         done = {f.name: f for f in import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS,
-                                                now=NOW, settle=0)}
+                                                now=NOW, when=WHEN, settle=0)}
         assert store.get("samtaler", "151", "2026-05").value == 1540
         assert store.get("samtaler", "151", "2026-01").source == "eksempeldata"
     assert {n: f.imported for n, f in done.items()} == {"fasit-maj.csv": True, "forkert.csv": False,
@@ -187,7 +187,8 @@ def test_the_start_up_catch_up_imports_the_inbox_once_rejecting_a_broken_file_as
     assert first["inbox"].text.startswith("1 imported, 1 rejected") and not first["inbox"].ok
     assert (inbox / "imported" / "fasit.csv").exists()
     assert (inbox / "rejected" / "broken.csv").exists()
-    assert "Årsag:" in (inbox / "rejected" / "broken.csv.fejl.txt").read_text(encoding="utf-8")
+    reason = (inbox / "rejected" / "broken.csv.fejl.txt").read_text(encoding="utf-8")
+    assert reason.startswith("Filen broken.csv blev ikke indlæst (25. nov. 2026 kl. 09:00)") and "Årsag:" in reason
     with Store(sample_store_copy) as store:
         assert store.get("samtaler", "151", "2026-05").source == "file:fasit.csv"
         runs = store.db.execute("SELECT count(*) FROM refresh_runs WHERE source LIKE 'file:%'").fetchone()[0]
