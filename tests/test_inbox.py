@@ -245,3 +245,55 @@ def test_files_a_share_holds_beside_the_exports_are_left_where_they_are_unread(s
     assert [(f.name, f.imported) for f in done] == [("fasit.csv", True)]
     assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == sorted(others)
     assert not (inbox / "rejected").exists()
+
+
+def test_a_file_gone_before_it_is_taken_is_skipped_calmly_and_nothing_of_it_is_stored(tmp_path, caplog):
+    """A colleague moved the file, or a sync client renamed it, between the listing and the read: the
+    run crashed with FileNotFoundError (or, gone mid-read, recorded a failed import). It is now
+    skipped with one calm log line; the other files are imported."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a-flyttet.csv").write_text(OWN, encoding="utf-8")
+    (inbox / "b-omdoebt.csv").write_text(OWN.replace("maj", "juni"), encoding="utf-8")
+    (inbox / "c-fasit.csv").write_text(OWN.replace("maj", "juli"), encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    def someone_else(path):
+        if path.name == "a-flyttet.csv":
+            path.replace(elsewhere / path.name)  # moved out of the inbox
+        elif path.name == "b-omdoebt.csv":
+            path.rename(path.with_name("b-omdoebt (1).csv"))  # a sync client's conflict copy
+
+    caplog.set_level("INFO", logger="indicators.inbox")
+    with Store(tmp_path / "store.db", create=True) as store:
+        done = import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW, settle=0,
+                            before_taking=someone_else)
+        assert [(f.name, f.imported) for f in done] == [("c-fasit.csv", True)]
+        assert store.get("samtaler", "151", "2026-07").source == "file:c-fasit.csv"
+        assert store.get("samtaler", "151", "2026-05") is None
+        assert [r["source"] for r in store.runs()] == ["file:c-fasit.csv"]  # no failed run of the others
+    assert not (inbox / "rejected").exists()
+    assert (elsewhere / "a-flyttet.csv").read_text(encoding="utf-8") == OWN  # not touched
+    assert [r.levelname for r in caplog.records] == ["INFO", "INFO"]
+    assert "a-flyttet.csv was moved or renamed before it could be read; skipped" in caplog.text
+    # The renamed copy is a new file in the inbox: the next round imports it.
+    with Store(tmp_path / "store.db") as store:
+        again = import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW, settle=0)
+        assert [(f.name, f.imported) for f in again] == [("b-omdoebt (1).csv", True)]
+        assert store.get("samtaler", "151", "2026-06").value == 1540
+    assert sorted(p.name for p in inbox.iterdir()) == [".importing", "imported"]
+
+
+def test_a_file_a_stopped_run_had_taken_is_imported_by_the_next_run(tmp_path):
+    """A service killed while it read a file left it in inbox/.importing/ (and stored nothing of it):
+    the next run puts it back and imports it, rather than leaving it where no one looks."""
+    inbox = tmp_path / "inbox"
+    (inbox / ".importing").mkdir(parents=True)
+    (inbox / ".importing" / "fasit.csv").write_text(OWN, encoding="utf-8")
+    with Store(tmp_path / "store.db", create=True) as store:
+        done = import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW, settle=0)
+        assert [(f.name, f.imported) for f in done] == [("fasit.csv", True)]
+        assert store.get("samtaler", "151", "2026-05").value == 1540
+    assert list((inbox / ".importing").iterdir()) == []
+    assert (inbox / "imported" / "fasit.csv").exists()
