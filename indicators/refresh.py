@@ -686,7 +686,7 @@ def _examples_as_sample(store: Store, path: Path, result: file_import.FileResult
 
 @dataclass(frozen=True)
 class SourceStatus:
-    source: str  # "jobindsats", "statbank", "file:samtaler.csv", "eksempeldata"
+    source: str  # "jobindsats", "statbank", "file" (the kommune's files, all of them), "eksempeldata"
     rows: int
     newest: str | None
     last_ok: str | None  # when the last successful run started
@@ -696,18 +696,38 @@ class SourceStatus:
     never_refreshed: bool
     # Tables whose latest run failed: (table, when it last landed or None, the error), oldest first.
     failed_tables: tuple[tuple[str, str | None, str | None], ...] = ()
+    latest_file: str | None = None  # "file": the name of the file imported last
+    # "file": the newest failed import of a file not imported since under its name: (name, when, error)
+    last_failure: tuple[str, str, str | None] | None = None
+
+
+FILES = "file"  # the kind of every `file:<name>` source: the kommune's files are one source, not one each
+
+
+def _file_failure(runs: list[dict]) -> tuple[str, str, str | None] | None:
+    """The newest failed (or interrupted) import of a file not imported fine since: a file the inbox
+    rejected stays named until it is delivered again, under its name, and lands."""
+    landed: set[str] = set()
+    for run in runs:  # newest first
+        name = run["source"].split(":", 1)[1]
+        if run["status"] == "ok":
+            landed.add(name)
+        elif run["status"] in ("failed", "interrupted") and name not in landed:
+            return name, run["started_at"], run["error"]
+    return None
 
 
 def source_status(store: Store, now: datetime) -> list[SourceStatus]:
-    """Per source: rows, newest period, last successful run, and whether it is stale at `now`."""
+    """Per source: rows, newest period, last successful run, and whether it is stale at `now`. Every
+    file imported is one source, »file«, with the latest file and the newest failure of one: listed
+    each, they grew by a line per monthly file, for good."""
     runs = store.runs()
-    names = ["jobindsats", "statbank"]
-    names += sorted({r["source"] for r in runs if r["source"].startswith("file:")})
     found = []
-    for name in names + [SAMPLE_SOURCE]:
+    for name in ["jobindsats", "statbank", FILES, SAMPLE_SOURCE]:
         rows, stored_periods = store.source_periods(name)
-        mine = [r for r in runs if r["source"] == name]
-        if name == SAMPLE_SOURCE and not rows:
+        mine = [r for r in runs if r["source"].split(":", 1)[0] == name] if name == FILES else \
+            [r for r in runs if r["source"] == name]
+        if name in (SAMPLE_SOURCE, FILES) and not rows and not mine:
             continue
         ok = next((r for r in mine if r["status"] == "ok"), None)
         last = mine[0] if mine else None
@@ -722,7 +742,7 @@ def source_status(store: Store, now: datetime) -> list[SourceStatus]:
         failed = tuple((t["table_id"], t["last_ok"], t["error"]) for t in tables if t["status"] == "failed")
         stale = False
         if name != SAMPLE_SOURCE:
-            limit = STALE_AFTER["file" if name.startswith("file:") else name]
+            limit = STALE_AFTER[name]
             stale = last_ok is None or now - datetime.fromisoformat(last_ok) > limit
             # A table that keeps failing makes its source stale once its own figures are too old;
             # one that never landed has no figures to be old: status names it as failed instead.
@@ -731,5 +751,7 @@ def source_status(store: Store, now: datetime) -> list[SourceStatus]:
         found.append(SourceStatus(
             name, rows, newest, last_ok, last["status"] if last else None,
             last["error"] if last else None, stale, last_ok is None, failed,
+            latest_file=ok["source"].split(":", 1)[1] if name == FILES and ok else None,
+            last_failure=_file_failure(mine) if name == FILES else None,
         ))
     return found

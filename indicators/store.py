@@ -1724,20 +1724,23 @@ class Store:
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM observations").fetchone()[0]
 
-    def sources_summary(self, over_by: periods.Period | None = None) -> list[dict]:
+    def sources_summary(self, over_by: periods.Period | None = None, files_together: bool = False) -> list[dict]:
         """Per source: rows, newest period, newest fetch; eksempeldata is one of them.
 
         The newest period is the latest to end of each kind's newest (as text '2026-Q2' sorts after
         '2026-07', which ends later). `over_by` (`periods.last_whole_month`): a period that has not
-        ended by then (a forecast's 2026 or 2027) is no newest figure."""
+        ended by then (a forecast's 2026 or 2027) is no newest figure. `files_together`: every
+        `file:<name>` is one source, `file`, with `latest` the file of its newest fetch (for
+        `faktabot status`: a line per monthly file grew without end)."""
+        kind = "CASE WHEN ?1 AND source LIKE 'file:%' THEN 'file' ELSE source END"
         rows = self.db.execute(
-            "SELECT source, count(*), max(fetched_at) FROM observations GROUP BY source ORDER BY source"
-        ).fetchall()
+            f"SELECT {kind} AS kind, count(*), max(fetched_at), source FROM observations GROUP BY kind ORDER BY kind",
+            (files_together,)).fetchall()  # (SQLite: a bare column beside max() is of the row with the max)
         newest: dict[str, periods.Period] = {}
         for source, period in self.db.execute(
-                "SELECT source, max(period) FROM observations WHERE ?1 IS NULL OR substr(period, 1, 4) <= ?1 "
-                "GROUP BY source, length(period), instr(period, 'Q') > 0",
-                (None if over_by is None else str(over_by.year),)):
+                f"SELECT {kind} AS kind, max(period) FROM observations WHERE ?2 IS NULL OR substr(period, 1, 4) <= ?2 "
+                "GROUP BY kind, length(period), instr(period, 'Q') > 0",
+                (files_together, None if over_by is None else str(over_by.year))):
             try:
                 found = periods.parse(period)
             except periods.PeriodError:
@@ -1748,7 +1751,8 @@ class Store:
                 newest[source] = found
         return [
             {"source": r[0], "rows": r[1], "newest_period": str(newest[r[0]]) if r[0] in newest else None,
-             "fetched_at": r[2], "sample_data": r[0] == SAMPLE_SOURCE}
+             "fetched_at": r[2], "sample_data": r[0] == SAMPLE_SOURCE,
+             **({"latest": r[3].split(":", 1)[1]} if r[0] == "file" and files_together else {})}
             for r in rows
         ]
 

@@ -3,6 +3,7 @@ service imports from, and example figures stored as eksempeldata, never as the m
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from datetime import UTC, datetime
@@ -297,3 +298,45 @@ def test_a_file_a_stopped_run_had_taken_is_imported_by_the_next_run(tmp_path):
         assert store.get("samtaler", "151", "2026-05").value == 1540
     assert list((inbox / ".importing").iterdir()) == []
     assert (inbox / "imported" / "fasit.csv").exists()
+
+
+def test_status_shows_the_kommunes_files_as_one_line_with_the_latest_file_and_the_newest_refused(tmp_path):
+    """Every file that came through the inbox was a source of its own in `faktabot status`, twice
+    (samtaler-2026-05.csv, samtaler-2026-06.csv, … a line each, for good); the files are now one
+    line, »kommunens filer«, with the latest file, when, and a refused file until it lands."""
+    inbox, db = tmp_path / "inbox", tmp_path / "store.db"
+    inbox.mkdir()
+    months = [("2026-01", "januar"), ("2026-02", "februar"), ("2026-03", "marts"), ("2026-04", "april")]
+    with Store(db, create=True) as store:
+        for number, (period, month) in enumerate(months):
+            (inbox / f"samtaler-{period}.csv").write_text(OWN.replace("maj", month), encoding="utf-8")
+            import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS,
+                         now=f"2026-0{number + 5}-03T07:00:00+00:00", settle=0)
+        (inbox / "samtaler-2026-05.csv").write_text(OWN.replace("1.540", "mange"), encoding="utf-8")
+        import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS,
+                     now="2026-09-03T07:00:00+00:00", settle=0)
+    status = run_cli("status", db=db)
+    assert status.returncode == 0, status.stderr
+    lines = status.stdout.splitlines()
+    for old in ("samtaler-2026-01.csv", "samtaler-2026-02.csv", "samtaler-2026-03.csv"):
+        assert old not in status.stdout
+    assert [line.split()[:2] for line in lines if "kommunens filer" in line] == [["kommunens", "filer"]] * 2
+    stored, source = (line for line in lines if "kommunens filer" in line)
+    assert stored.split() == ["kommunens", "filer", "8", "rækker,", "nyeste", "periode", "2026-04,", "senest",
+                              "indlæst", "3.", "aug.", "2026", "(samtaler-2026-04.csv)"]
+    assert source.startswith("  kommunens filer          ")
+    assert ("seneste fil samtaler-2026-04.csv, indlæst 3. aug. 2026 kl. 09:00; 8 rækker i alt, nyeste periode "
+            "april 2026; seneste afviste fil samtaler-2026-05.csv (3. sep. 2026 kl. 09:00): linje 3: kolonne "
+            "'Antal samtaler': ikke et tal") in source, source
+    machine = run_cli("status", "--json", db=db)
+    files = next(s for s in json.loads(machine.stdout)["sources"] if s["source"] == "file")
+    assert files["latest_file"] == "samtaler-2026-04.csv" and files["last_status"] == "failed"
+    assert files["last_failure"]["file"] == "samtaler-2026-05.csv"
+    # The refused file delivered again, fixed: it is the latest, and no refusal is left to name.
+    (inbox / "samtaler-2026-05.csv").write_text(OWN, encoding="utf-8")
+    with Store(db) as store:
+        import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS,
+                     now="2026-09-04T07:00:00+00:00", settle=0)
+    again = run_cli("status", db=db).stdout
+    assert "seneste fil samtaler-2026-05.csv, indlæst 4. sep. 2026 kl. 09:00; 10 rækker i alt" in again
+    assert "afvist" not in again and "fejlede" not in again

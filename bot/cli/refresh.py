@@ -32,7 +32,7 @@ from bot.settings import Settings
 from indicators.catalogue import Catalogue, Indicator, default_areas, default_catalogue
 from indicators.connectors import RetryPolicy, wanted_from
 from indicators.derived import complete_owed
-from indicators.refresh import RunResult, refresh_file, refresh_source, source_status
+from indicators.refresh import FILES, RunResult, SourceStatus, refresh_file, refresh_source, source_status
 from indicators.store import Store
 from indicators.wording import wording
 
@@ -240,6 +240,9 @@ def print_status(store: Store, now: datetime | None = None) -> None:
         if status.source == "eksempeldata":
             say("status_sample_state", source=status.source, rows=formats.number(status.rows), newest=newest)
             continue
+        if status.source == FILES:
+            _print_files(status, newest)
+            continue
         problem = ""
         if status.last_status in ("failed", "interrupted") and status.last_error and not status.failed_tables:
             problem = messages()["status_last_failed"].format(error=status.last_error[:300])
@@ -255,3 +258,20 @@ def print_status(store: Store, now: datetime | None = None) -> None:
             say("status_table_failed", table=table, last=formats.day(when) if when else messages()["status_never"],
                 error=(error or "")[:300])
 
+
+def _print_files(status: SourceStatus, newest: str) -> None:
+    """The kommune's files as one line: the latest file and when, and the newest file refused and
+    not delivered again since (its error without the file's name, which the line names already)."""
+    problem = ""
+    if status.last_failure:
+        name, when, error = status.last_failure
+        error = (error or "").removeprefix(f"{name}, ").removeprefix(f"{name}: ")
+        problem = messages()["status_files_failed"].format(file=name, when=formats.moment(when), error=error[:300])
+    label = messages()["status_files"]
+    if status.latest_file is None:
+        say("status_files_none", source=label, problem=problem)
+        return
+    say("status_files_state", source=label,
+        state=messages()["status_state_stale" if status.stale else "status_state_fresh"],
+        file=status.latest_file, last=formats.moment(status.last_ok), rows=formats.number(status.rows),
+        newest=newest, problem=problem)
