@@ -75,6 +75,9 @@ class Indicator:
     # (a forecast's change in pct. may be negative); see indicators/validation.py.
     plausible: tuple[float, float] | None = None
     aggregate: str = "mean"  # "sum" for flows (samtaler started in a month), "mean" for stocks and rates
+    # Counted in whole things (samtaler, personer, forløb; `whole = true`): a fraction in a file is
+    # refused. Fuldtidspersoner are hours over a norm and may hold one (12,4), as rates do.
+    whole: bool = False
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -260,6 +263,17 @@ def _plausible(entry: dict, where: str) -> tuple[float, float] | None:
     return float(raw[0]), float(raw[1])
 
 
+def _whole(entry: dict, where: str) -> bool:
+    whole = entry.get("whole", False)
+    if not isinstance(whole, bool):
+        raise CatalogueError(wording("catalogue_wrong_type", where=where, key="whole", value=whole,
+                                     kind=wording("catalogue_type_bool")))
+    decimals = int(entry.get("decimals", 0))
+    if whole and (entry.get("format") != "count" or decimals):
+        raise CatalogueError(wording("catalogue_whole", where=where, format=entry.get("format"), decimals=decimals))
+    return whole
+
+
 def parse_catalogue(data: dict) -> Catalogue:
     raw_indicators = data.get("indicator")
     if not isinstance(raw_indicators, dict) or not raw_indicators:
@@ -288,6 +302,7 @@ def parse_catalogue(data: dict) -> Catalogue:
             note=str(entry.get("note", "")),
             plausible=_plausible(entry, where),
             aggregate=_choice(entry, "aggregate", AGGREGATES, where, default="mean"),
+            whole=_whole(entry, where),
         )
     for indicator in indicators.values():
         if indicator.rate and indicator.rate not in indicators:
