@@ -32,6 +32,7 @@ from indicators.connectors import Connector, Wanted, http
 from indicators.connectors import files as file_import
 from indicators.connectors.http import EmptyAnswer, SourceError
 from indicators.store import Store, StoreError
+from indicators.totals import TotalSaid, with_totals
 from indicators.types import SAMPLE_SOURCE, Observation, observations_of_rows, rows_of
 from indicators.wording import wording
 
@@ -77,6 +78,7 @@ class RunResult:
     derived: int = 0  # derived values written or changed after the run (indicators.derived)
     kept_values: int = 0  # rows with no figure where the store holds one: the stored figure was kept
     tables: tuple[TableOutcome, ...] = ()  # per table of a source run, in the order asked
+    totals: tuple[TotalSaid, ...] = ()  # a file's missing totals: computed, or eksempeldata removed
 
     @property
     def failed_tables(self) -> list[TableOutcome]:
@@ -245,7 +247,8 @@ def keep_figures_rows(rows: Iterable[tuple], held: dict) -> tuple[list[tuple], i
 def _write(store: Store, run_id: int, source: str, observations: list[Observation], catalogue: Catalogue,
            now: str, started: float, *, mark_provisional: bool, skipped: dict[str, int],
            row: Callable[[int, Observation], str] | None = None, fix: str = "",
-           after_load: Callable[[], None] | None = None, where: str = "") -> RunResult:
+           after_load: Callable[[], None] | None = None, where: str = "",
+           clear_sample: frozenset[tuple[str, str, str]] = frozenset()) -> RunResult:
     rows = rows_of(observations)
     # Every row is checked before anything is written: one bad row refuses the whole answer or file.
     validation.check_rows(rows, catalogue, this_year=int(now[:4]), where=where or source, source=source, row=row,
@@ -255,7 +258,8 @@ def _write(store: Store, run_id: int, source: str, observations: list[Observatio
     kept, _ = settle_rows(rows, held, ranks(catalogue), mark_provisional=mark_provisional)
     revisions_before = store.revision_count()
     with store.transaction():
-        loaded = store.load_rows(kept, now=now, replace_sample=True, stored=held, keep_up=False)
+        loaded = store.load_rows(kept, now=now, replace_sample=True, stored=held, keep_up=False,
+                                 clear_sample=clear_sample)
         store.owe_derived(derived.owed_by(loaded.since, derived.formula_inputs(catalogue)))
         store.finish_run(run_id, status="ok", rows=loaded.rows, inserted=loaded.inserted, updated=loaded.updated)
     if after_load:
@@ -645,11 +649,19 @@ def refresh_file(store: Store, path: Path, *, catalogue: Catalogue, areas: Areas
         progress(1, 2, "gemmer")
         lines = result.lines
         observations = _examples_as_sample(store, Path(path), result, limits)
-        return _write(store, run_id, source, observations, catalogue, now, started,
-                      mark_provisional=False, skipped=result.skipped,
-                      row=lambda index, obs: wording("row_of_file", line=lines.get(file_import.line_key(obs), "?")),
-                      fix=wording("refresh_fix_file"), after_load=after_load,
-                      where=Path(path).name)  # »samtaler.csv: …«, as the file's other errors say it
+        # Every part and no »I alt«: the total is their sum, or its eksempeldata goes (indicators.totals).
+        held = store.held({o.indicator for o in observations}, {o.area for o in observations}, [""])
+        completed = with_totals(observations, catalogue, frozenset(
+            (key[0], key[1], "") for key, (_, held_source) in held.items() if held_source == SAMPLE_SOURCE))
+        written = _write(store, run_id, source, completed.observations, catalogue, now, started,
+                         mark_provisional=False, skipped=result.skipped,
+                         row=lambda index, obs: (wording("row_of_file", line=lines[key])
+                                                 if (key := file_import.line_key(obs)) in lines
+                                                 else wording("row_total_of_parts")),
+                         fix=wording("refresh_fix_file"), after_load=after_load,
+                         where=Path(path).name,  # »samtaler.csv: …«, as the file's other errors say it
+                         clear_sample=completed.without_total)
+        return replace(written, totals=completed.said)
     except (SourceError, StoreError) as error:
         return _fail(store, run_id, source, error, started)
     except BaseException as error:

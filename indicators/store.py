@@ -1091,11 +1091,14 @@ class Store:
         return self.load_rows(rows, now=now, replace_sample=replace_sample, stored=stored)
 
     def load_rows(self, rows: list[tuple], *, now: str | None = None, replace_sample: bool = False,
-                  stored: StoredRows | None = None, keep_up: bool = True) -> LoadResult:
+                  stored: StoredRows | None = None, keep_up: bool = True,
+                  clear_sample: Iterable[tuple[str, str, str]] = ()) -> LoadResult:
         """`load` of rows in the store's column order (`types.rows_of`: the flag an int), the refresh's
         path, which builds no Observation per value. `keep_up=False`: `stored` is used but not updated
         with this load's writes, for a caller whose later loads share no key with this one (a
-        refresh's tables, settled together, each key in one table)."""
+        refresh's tables, settled together, each key in one table). `clear_sample`: with
+        `replace_sample`, further (indicator, area, breakdown) series whose eksempeldata goes too
+        (a total beside a file's complete real parts: indicators.totals)."""
         now = now or utc_now()
         if not all(map(_FETCHED_AT, rows)):  # as `load`: a row with no time of its own gets now's
             rows = [row if row[8] else (*row[:8], now) for row in rows]
@@ -1128,7 +1131,7 @@ class Store:
             emptied: list[tuple[str, str, str]] = []
             if replace_sample:
                 touched = (set(map(_SERIES_KEY, rows)) if SAMPLE_SOURCE not in set(map(_SOURCE, rows))
-                           else {(r[0], r[1], r[3]) for r in rows if r[6] != SAMPLE_SOURCE})
+                           else {(r[0], r[1], r[3]) for r in rows if r[6] != SAMPLE_SOURCE}) | set(clear_sample)
                 for series in self._sample_series(touched):
                     replaced += conn.execute(DELETE_SAMPLE_SERIES_SQL, series).rowcount
                     emptied.append(series)

@@ -203,6 +203,15 @@ def _print_result(result: RunResult) -> None:
     extra = []
     if result.replaced_sample:
         extra.append(messages()["refresh_sample_replaced"].format(count=formats.number(result.replaced_sample)))
+    for said in result.totals:  # a file with every part and no »I alt« (indicators.totals)
+        name, parts = default_catalogue().get(said.indicator).name, ", ".join(said.parts)
+        if said.computed:
+            extra.append(messages()["refresh_total_computed"].format(
+                indicator=name, parts=parts, count=formats.number(said.computed)))
+        if said.removed:
+            extra.append(messages()["refresh_total_removed"].format(
+                indicator=name, parts=parts, count=formats.number(said.removed),
+                areas=messages()["refresh_area_one" if said.removed == 1 else "refresh_area_many"]))
     if result.kept_values:
         extra.append(messages()["refresh_values_kept"].format(count=formats.number(result.kept_values)))
     if result.derived:
