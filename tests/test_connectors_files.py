@@ -429,9 +429,9 @@ def test_whether_a_count_is_of_whole_things_is_the_catalogues_whole_key_not_its_
 
 @pytest.mark.parametrize("keys,says", [
     ({"whole": "ja"}, "'whole' skal være true eller false, men er 'ja'"),
-    ({"whole": True, "decimals": 1}, "`whole = true` er for tal, der tælles i hele ting (format = \"count\" og "
-                                     "decimals = 0), men indikatoren har format = 'count' og decimals = 1; fjern "
-                                     "`whole`, eller ret format og decimals"),
+    ({"whole": True, "decimals": 1}, ("`whole = true` er for tal, der tælles i hele ting (format = \"count\" og "
+                                      "decimals = 0), men indikatoren har format = 'count' og decimals = 1; fjern "
+                                      "`whole`, eller ret format og decimals")),
 ])
 def test_a_whole_key_that_cannot_hold_is_refused_with_the_fix(keys, says):
     data = tomllib.loads((REPO / "indicators" / "catalogue.toml").read_text(encoding="utf-8"))
