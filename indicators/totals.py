@@ -52,19 +52,22 @@ def with_totals(observations: list[Observation], catalogue: Catalogue,
     """The file's observations with a total for every area and period that has all the parts of a
     summed breakdown and no total; `sample_totals`: the (indicator, area, "") series that hold
     eksempeldata now, of which those left beside a complete set of real parts are named to go."""
+    # Only figures whose file sources name their parts are grouped (a Jobindsats export's 100.000
+    # rows name none: no grouping, no memory).
+    parts_of = {i: all_parts(catalogue.get(i)) for i in {o.indicator for o in observations} if i in catalogue}
     groups: dict[tuple[str, str, str], dict[str, Observation]] = defaultdict(dict)
     for obs in observations:
-        if obs.source != SAMPLE_SOURCE:  # an example row is no part of the kommune's figure
+        if parts_of.get(obs.indicator) and obs.source != SAMPLE_SOURCE:  # an example row is no part of it
             groups[(obs.indicator, obs.area, obs.period)][obs.breakdown] = obs
     added: list[Observation] = []
     computed: dict[str, int] = defaultdict(int)
     uncovered: set[tuple[str, str, str]] = set()
     named: dict[str, tuple[str, ...]] = {}
     for (indicator_id, area, period), rows in groups.items():
-        if "" in rows or indicator_id not in catalogue:
+        if "" in rows:
             continue
         indicator = catalogue.get(indicator_id)
-        for key, parts in all_parts(indicator).items():
+        for key, parts in parts_of[indicator_id].items():
             found = {breakdown.partition("=")[2]: obs for breakdown, obs in rows.items()
                      if breakdown.partition("=")[0] == key and ";" not in breakdown}
             if not parts <= set(found):
