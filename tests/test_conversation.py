@@ -210,6 +210,27 @@ def test_freshness_lists_each_source_with_its_fetch_day(store):
     assert "Jobindsats.dk, tabel y25i01: hentet" in result.text and "Danmarks Statistik" in result.text
 
 
+def test_freshness_shows_the_kommunes_files_as_one_source_with_the_newest_file(sample_store_copy, tmp_path):
+    # A file a month: »hvor nye er tallene« listed each as its own source, forever, and said »hentet«.
+    for month, count in (("september", "1.160"), ("oktober", "1.170")):
+        path = tmp_path / f"samtaler-{month}.csv"
+        path.write_text(f"Måned;Kommune;Antal samtaler;Målgruppe\n{month} 2026;Ballerup;{count};Ledige\n",
+                        encoding="utf-8")
+        assert run_cli("refresh", "--file", str(path), db=sample_store_copy).returncode == 0
+    text = run_cli("ask", "hvor nye er tallene", db=sample_store_copy).stdout
+    files = [line for line in text.splitlines() if "Kommunens egne" in line]
+    assert len(files) == 1 and "samtaler-september" not in text, text
+    assert files[0].startswith("• Kommunens egne filer (seneste: samtaler-oktober.csv): indlæst ")
+    assert "nyeste tal oktober 2026; senest opdateret" in files[0]
+
+
+@pytest.mark.parametrize("question", ["hvor nye er tallene for ledighed", "hvor nye er ledighedstallene"])
+def test_how_new_the_figures_of_one_figure_are_is_their_freshness_with_no_word_unused(store, question):
+    result = ask(store, question)
+    assert result.as_json()["intent"] == "freshness" and result.as_json()["unused"] == []
+    assert "Jobindsats.dk, tabel y25i01: hentet" in result.text and "»nye«" not in result.text
+
+
 def test_seasonally_adjusted_selects_that_series(store):
     data = ask(store, "sæsonkorrigeret ledighed landet").as_json()
     expected = store.get("ledighedsprocent", "000", data["period"], "korrektion=Sæsonkorrigeret")

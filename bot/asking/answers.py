@@ -1580,6 +1580,7 @@ class SourceFreshness:
     fetched_at: str | None  # the newest fetch of its rows (UTC)
     newest_period: str | None
     refreshed_at: str | None = None  # the newest successful refresh run of its connector
+    latest: str | None = None  # source "file" (every kommune file together): the newest file's name
 
 
 @dataclass(frozen=True)
@@ -1596,14 +1597,21 @@ def freshness(query: Query, store: Store, catalogue: Catalogue, default_area: st
     indicator = catalogue.get(query.indicator) if query.indicator else None
     if indicator is None:
         # (a forecast's next year is no newest figure: »Eksempeldata …, nyeste tal 2027« in 2026)
-        rows = [(s["source"], s["fetched_at"], s["newest_period"]) for s in store.sources_summary(periods.last_whole_month(today))]
+        # every kommune file together, as `faktabot status` shows them: a line per monthly file grew without end
+        rows = [(s["source"], s["fetched_at"], s["newest_period"], s.get("latest"))
+                for s in store.sources_summary(periods.last_whole_month(today), files_together=True)]
     else:
-        newest: dict[str, tuple[str, str]] = {}
+        newest: dict[str, tuple[str, str, str]] = {}
         for o in store.series(indicator.id, query.area or default_area, query.breakdown):
-            fetched, period = newest.get(o.source, ("", ""))
-            newest[o.source] = (max(fetched, o.fetched_at), max(period, o.period))
-        rows = [(source, fetched, period) for source, (fetched, period) in sorted(newest.items())]
+            source, name = ("file", o.source.split(":", 1)[1]) if o.source.startswith("file:") else (o.source, "")
+            fetched, period, latest = newest.get(source, ("", "", ""))
+            newest[source] = (max(fetched, o.fetched_at), max(period, o.period),
+                              name if o.fetched_at >= fetched else latest)
+        rows = [(source, fetched, period, latest or None)
+                for source, (fetched, period, latest) in sorted(newest.items())]
+    file_runs = [started for source, started in runs.items() if source.startswith("file:")]
     return Freshness(query=query, indicator=indicator, sources=tuple(
         SourceFreshness(source=source, fetched_at=fetched or None, newest_period=period or None,
-                        refreshed_at=runs.get(source.split(":", 1)[0]) or runs.get(source))
-        for source, fetched, period in rows))
+                        refreshed_at=(max(file_runs, default=None) if source == "file" else None)
+                        or runs.get(source.split(":", 1)[0]) or runs.get(source), latest=latest)
+        for source, fetched, period, latest in rows))

@@ -1698,7 +1698,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         # »hvor stor en andel af befolkningen er offentligt forsørget«: the figure is that share;
         # »hvor mange procent er ledigheden steget«: a change of a count is given in pct. too
         still_unknown = [w for w in still_unknown if w not in vocab.rate_words]
-    if r.indicator is not None and r.indicator not in vocab.new_figures:
+    if r.indicator is not None and r.indicator not in vocab.new_figures and "freshness" not in r.intents:
         # »nye ledige« gave all ledige without a word: the newcomers are not that figure
         r.unused.extend(t for i, t in enumerate(tokens) if t in vocab.new_words
                         and tokens[i + 1:i + 2] not in (["tal"], ["tallene"]))  # (»nye tal for …«: figures)
