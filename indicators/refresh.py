@@ -725,8 +725,13 @@ def _file_failure(runs: list[dict]) -> tuple[str, str, str | None] | None:
         if run["status"] == "ok":
             landed.add(name)
         elif run["status"] in ("failed", "interrupted") and name not in landed:
-            return name, run["started_at"], run["error"]
+            return name, run["started_at"], _error(run)
     return None
+
+
+def _error(run: dict) -> str | None:
+    """A run's error as stored, in Danish for a run interrupted: a store from before said it in English."""
+    return wording("run_interrupted") if run["status"] == "interrupted" else run["error"]
 
 
 def source_status(store: Store, now: datetime) -> list[SourceStatus]:
@@ -762,7 +767,7 @@ def source_status(store: Store, now: datetime) -> list[SourceStatus]:
                                  for _, when, _ in failed)
         found.append(SourceStatus(
             name, rows, newest, last_ok, last["status"] if last else None,
-            last["error"] if last else None, stale, last_ok is None, failed,
+            _error(last) if last else None, stale, last_ok is None, failed,
             latest_file=ok["source"].split(":", 1)[1] if name == FILES and ok else None,
             last_failure=_file_failure(mine) if name == FILES else None,
         ))

@@ -1270,10 +1270,9 @@ class Store:
         started_at = started_at or utc_now()
         with self.transaction():
             self.db.execute(
-                "UPDATE refresh_runs SET status = 'interrupted', finished_at = ?, error = "
-                "'the run stopped before it finished (killed or crashed); nothing of it was kept' "
+                "UPDATE refresh_runs SET status = 'interrupted', finished_at = ?, error = ? "
                 "WHERE source = ? AND status = 'running'",
-                [started_at, source],
+                [started_at, wording("run_interrupted"), source],
             )
             cursor = self.db.execute(
                 "INSERT INTO refresh_runs (source, started_at, status) VALUES (?, ?, 'running')",
