@@ -362,6 +362,27 @@ def test_why_after_a_span_explains_that_span_not_its_end_months(store):
     assert "Fra januar–juli 2025 (10.611 samtaler) til januar–juli 2026 er samtaler steget med 193" in summed
 
 
+@pytest.mark.parametrize(("lines", "indicator", "area", "said"), [
+    (("gennemsnitlig ledighed 1. halvår 2026", "hvorfor?", "og i Herlev?"), "ledige", "163",
+     "Ledige i Herlev, januar–juni 2026: 504 fuldtidspersoner"),
+    (("gennemsnitlig ledighed 1. halvår 2026", "hvorfor?", "og for unge?"), "ledige_unge", "151",
+     "Ledige unge i Ballerup, januar–juni 2026:"),
+    (("samtaler siden januar", "hvorfor?", "og i Albertslund?"), "samtaler", "165",
+     "Samtaler i Albertslund, januar–juli 2026:"),
+])
+def test_a_follow_up_after_why_of_a_span_keeps_the_span(store, lines, indicator, area, said):
+    # »gennemsnitlig ledighed 1. halvår 2026« … »hvorfor?« … »og i Herlev?« gave Herlev's juni 2026
+    # alone (»Ledige i Herlev, juni 2026: 491«): the why had dropped the span's start from the talk
+    *_, then = chat(store, *lines)
+    answer = then.result
+    assert (answer.indicator.id, answer.area.code) == (indicator, area)
+    assert answer.aggregate is not None and answer.aggregate.start[:4] == "2026" and said in then.text
+    assert then.as_json()["period_from"] == answer.aggregate.start
+    # as it is without the »hvorfor?« between
+    direct = chat(store, lines[0], lines[-1])[-1]
+    assert direct.text == then.text
+
+
 def test_a_level_against_landet_of_a_count_is_not_left_as_two_counts(store):
     # »er vi under landsniveau på samtaler« gave 1.125 samtaler beside hele landet's 118.492, no word:
     # the counts of areas of different size say nothing of the level; the figure that can is named

@@ -243,6 +243,9 @@ class Answer:
     # but not by the rest (missing_breakdown): the kept parts' figure is shown, said so.
     kept_breakdown: bool = False
     aggregate: Aggregate | None = None  # the observation is a year or quarter made of months
+    # »hvorfor?« after a span (»gennemsnitlig ledighed 1. halvår 2026«) is answered without the span's
+    # base (the span against the same span a year before): the base asked, for a follow-up's context
+    span_base: PeriodRequest | None = None
     change: Change | None = None  # a change question: against the base period
     # »ledighed jan-jun 2026«: a stock's change between a span's ends is given, and beside it the
     # span's mean (over the `span_months` months ending with the observation), which may have been meant
@@ -1044,7 +1047,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     if development_span is not None and (in_span := [
             o.period for o in series if o.value is not None and _within(o.period, development_span)]):
         request = PeriodRequest(period=in_span[-1])
-    made = not_whole = None
+    made = not_whole = span_base = None
     if request.period is not None and _period(request.period).length > 1 and not any(
             o.period == request.period and o.value is not None for o in series):
         # A year or quarter asked of a monthly series: its average (or sum), never its last month.
@@ -1110,6 +1113,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         found, spanned = aggregate(store, indicator, area.code, breakdown, span)
         if spanned is not None and spanned.kind == _period(current.period).kind:
             # (»hvorfor?« after it: the span against the same span a year before, its parts' too)
+            span_base = query.base if query.intent == "why" else None
             query, made = replace(query, intent="value") if query.intent == "change" else replace(query, base=None), \
                 replace(spanned, period=current.period,
                         start=str(Period(span.year, span.start_month, _period(current.period).length)))
@@ -1284,6 +1288,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         high=max(window, key=lambda o: o.value) if window else None,
         missing_breakdown=missing_breakdown, broader_of=broader_of, no_total=bool(breakdown) and not asked_breakdown,
         narrowed_from=narrowed_from, aggregate=made, change=asked_change, base_missing=base_missing,
+        span_base=span_base,
         comparable=catalogue.get(query.comparable) if query.comparable else None,
         span_mean=replace(span_mean, period=current.period) if span_mean is not None and asked_change else None,
         span_months=span_months,

@@ -94,6 +94,10 @@ class Reply:
                 # (a span, »siden januar«, ends with its `period`: the follow-up's span ends there too)
                 period = None if result.aggregate.so_far else result.aggregate.period
             query = result.query
+            if result.span_base is not None:
+                # »gennemsnitlig ledighed 1. halvår 2026« … »hvorfor?« … »og i Herlev?«: still the half
+                # (the why was answered without its base, and Herlev was given juni 2026 alone)
+                query = replace(query, base=result.span_base)
             if result.led_instead is not None:
                 # »ungeledighed i Herlev sammenlignet med landet« led with hele landet (Herlev has none):
                 # the talk is still of Herlev beside hele landet, so »hvad med Ballerup?« compares
