@@ -387,8 +387,7 @@ def test_a_level_against_landet_of_a_count_is_not_left_as_two_counts(store):
     # »er vi under landsniveau på samtaler« gave 1.125 samtaler beside hele landet's 118.492, no word:
     # the counts of areas of different size say nothing of the level; the figure that can is named
     counts = ask(store, "er vi under landsniveau på samtaler")
-    assert "Antallet siger ikke, hvem der klarer sig bedst: Ballerup og hele landet har forskellig størrelse – " \
-           "samtaler pr. fuldtidsperson kan sammenlignes: spørg »samtaler pr. fuldtidsperson mod hele landet«." \
+    assert "Antallet siger ikke, hvem der klarer sig bedst: Ballerup og hele landet har forskellig størrelse." \
            in counts.text
     named = ask(store, "samtaler pr. fuldtidsperson mod hele landet")
     assert named.result.indicator.id == "samtaler_pr_fuldtidsperson" and named.result.comparisons
@@ -398,9 +397,51 @@ def test_a_level_against_landet_of_a_count_is_not_left_as_two_counts(store):
     own = ask(store, "ligger vi over landet på samtalehyppighed").text
     assert "Ballerup klarer sig dårligere end hele landet på samtalehyppigheden" in own
     both = ask(store, "ligger vi over eller under landet på samtaler").text
-    assert "samtaler pr. fuldtidsperson kan sammenlignes" in both
+    assert "Samtalehyppigheden kan sammenlignes" in both
     # no rate nor figure per person: said, the counts not judged
     assert "sammenlign et tal i procent eller pr. person" in ask(store, "er vi under landsniveau på langtidsledige").text
+
+
+@pytest.mark.parametrize(("text", "period"), [("er vi under landsniveau på samtaler", "2026-Q2"),
+                                              ("er vi under landsniveau på samtaler i januar 2026", "2026-Q1")])
+def test_a_count_against_landet_points_to_the_targets_figure_with_its_period(store, text, period):
+    # »er vi under landsniveau på samtaler« pointed to samtaler pr. fuldtidsperson, with no figure and
+    # no period; the committee's target for samtaler is on the samtalehyppighed (faktabot.example.toml),
+    # which has hele landet's figure: it is given, for its own period (a quarter beside a month's count)
+    counts = ask(store, text)
+    own, land = store.get("samtalehyppighed", "151", period), store.get("samtalehyppighed", "000", period)
+    quarter = {"2026-Q2": "2. kvt. 2026", "2026-Q1": "1. kvt. 2026"}[period]
+    shown = f"{own.value:.1f}".replace(".", ","), f"{land.value:.1f}".replace(".", ",")
+    assert f"Samtalehyppigheden kan sammenlignes: i {quarter} var tallet {shown[0]} samtaler pr. person i Ballerup " \
+           f"mod {shown[1]} samtaler pr. person i hele landet (Ballerup ligger 0,2 lavere) – " \
+           f"spørg »samtalehyppigheden {quarter} mod hele landet«." in counts.text
+    assert "fuldtidsperson" not in counts.text
+    # the question suggested works, in the same conversation too: those figures, that period
+    asked = re.search(r"spørg »([^«]+)«", counts.text).group(1)
+    *_, then = chat(store, text, asked)
+    answer = then.result
+    assert (answer.indicator.id, answer.area.code, answer.observation.period) == ("samtalehyppighed", "151", period)
+    assert answer.observation.value == own.value
+    assert [(c.area.code, c.observation.value) for c in answer.comparisons] == [("000", land.value)]
+
+
+def test_a_count_against_landet_falls_back_to_a_figure_that_has_both_areas(sample_store_copy):
+    # without hele landet's samtalehyppighed the next figure that compares is given; without any, it
+    # is said that there are none for both, not a question that cannot be answered
+    with Store(sample_store_copy) as opened:
+        opened.db.conn.execute("DELETE FROM observations WHERE indicator = 'samtalehyppighed' AND area = '000'")
+        opened.db.conn.commit()
+    with Store(sample_store_copy) as opened:
+        text = ask(opened, "er vi under landsniveau på samtaler").text
+        assert "Samtaler pr. fuldtidsperson kan sammenlignes: i 2. kvt. 2026 var tallet" in text
+        assert "spørg »samtaler pr. fuldtidsperson 2. kvt. 2026 mod hele landet«" in text
+    with Store(sample_store_copy) as opened:
+        opened.db.conn.execute("DELETE FROM observations WHERE indicator = 'samtaler_pr_fuldtidsperson' AND area = '000'")
+        opened.db.conn.commit()
+    with Store(sample_store_copy) as opened:
+        text = ask(opened, "er vi under landsniveau på samtaler").text
+        assert "samtalehyppigheden kan sammenligne dem, men der er ingen tal for samtalehyppigheden for både " \
+               "Ballerup og hele landet." in text and "spørg" not in text
 
 
 def test_two_periods_joined_by_til_are_the_change_from_the_first(store):

@@ -121,6 +121,17 @@ def _ranked_rows(pairs: Iterable[tuple[Area, Observation]]) -> tuple[Ranked, ...
     return tuple(built)
 
 
+@dataclass(frozen=True, slots=True)
+class Comparable:
+    """Two areas of different size on a figure per person, where their counts say nothing of the
+    level (»er vi under landsniveau på samtaler«): both values of the newest period both have."""
+
+    indicator: Indicator
+    area: Area  # the area compared with
+    own: Observation
+    other: Observation
+
+
 @dataclass(frozen=True)
 class Ranking:
     """Areas of one kind ordered by one indicator for one period."""
@@ -263,9 +274,11 @@ class Answer:
     # fetched): said as such, with the nearest figure (Indicator.related), not »prøv en kommune«
     held_nowhere: bool = False
     related: Indicator | None = None
-    # »er vi under landsniveau på samtaler«: the figure per full-time person that compares areas of
-    # different size, where the count has no rate (Query.comparable)
+    # »er vi under landsniveau på samtaler«: the figure per person that compares areas of different
+    # size, where the count has no rate (Query.comparable: the first with figures, else the first),
+    # and its values beside each area compared with that has them (`Comparable`)
     comparable: Indicator | None = None
+    compared_on: tuple[Comparable, ...] = ()
     # No figure for the area asked, nor for the areas named beside it (»i Nordjylland og Syddanmark«): these
     also_without: tuple[Area, ...] = ()
     held_parts: tuple[str, ...] = ()  # the part asked is missing; the area has the figure for these (a few)
@@ -944,6 +957,28 @@ def _held_in(store: Store, indicator: Indicator, areas: Areas, default_area: str
     return tuple(sorted(held, key=lambda a: (a.code != default_area, a.kind == "land", a.name)))
 
 
+def _comparable(store: Store, catalogue: Catalogue, candidates: tuple[str, ...], area: Area,
+                others: list[Area], upto: Period) -> dict:
+    """The `comparable` and `compared_on` of an Answer: the first candidate figure with values for
+    the area and an area compared with, of the newest period both have that begins by the end of
+    `upto` (samtaler of juli 2026: the samtalehyppighed of 2. kvt. 2026); the period is said."""
+    if not candidates:
+        return {}
+    end = upto.year * 12 + upto.start_month + upto.length - 1
+    for candidate in candidates:
+        figure = catalogue.get(candidate)
+        own = {o.period: o for o in store.series(candidate, area.code) if o.value is not None
+               and (p := _period(o.period)).year * 12 + p.start_month <= end}
+        found = []
+        for other in others:
+            both = [o for o in store.series(candidate, other.code) if o.period in own and o.value is not None]
+            if both:
+                found.append(Comparable(indicator=figure, area=other, own=own[both[-1].period], other=both[-1]))
+        if found:
+            return {"comparable": figure, "compared_on": tuple(found)}
+    return {"comparable": catalogue.get(candidates[0])}
+
+
 def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default_area: str,
            today: date) -> Answer:
     indicator = _averaged(catalogue.get(query.indicator), query)
@@ -1289,7 +1324,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         missing_breakdown=missing_breakdown, broader_of=broader_of, no_total=bool(breakdown) and not asked_breakdown,
         narrowed_from=narrowed_from, aggregate=made, change=asked_change, base_missing=base_missing,
         span_base=span_base,
-        comparable=catalogue.get(query.comparable) if query.comparable else None,
+        **_comparable(store, catalogue, query.comparable, area, [c.area for c in comparisons], _period(current.period)),
         span_mean=replace(span_mean, period=current.period) if span_mean is not None and asked_change else None,
         span_months=span_months,
         kept_breakdown=bool(missing_breakdown and breakdown) and

@@ -117,9 +117,9 @@ class Query:
     extreme_period: str = ""
     compare_own: bool = False  # »har Herlev lavere ledighed end os«: the configured kommune compared
     verdict: bool = False  # »er vi bedre end landet«: which of the areas compared does better, said
-    # »er vi under landsniveau på samtaler«: a count with no rate, whose figure per full-time person
-    # (`per_person`) compares areas of different size; named beside the counts (id; "" none)
-    comparable: str = ""
+    # »er vi under landsniveau på samtaler«: a count with no rate; the figures per person that compare
+    # areas of different size (`compare_on`), the first with figures named beside the counts
+    comparable: tuple[str, ...] = ()
     # »er ledigheden under 3 pct«: (">", "<", ">=" or "<=", the level) to answer yes or no against
     threshold: tuple[str, float] | None = None
     # The targets asked for by state (»hvilke mål er vi bagud på«): "behind" or "on_track"; "" all.
@@ -244,6 +244,7 @@ class Vocabulary:
     together: frozenset[str] = frozenset()  # "tilsammen": the areas' counts added up (Query.together)
     twelve_months: frozenset[str] = frozenset()  # "det seneste år": with an average, the 12 months' mean
     per_person: dict[str, str] = field(default_factory=dict)  # "samtaler" -> "samtaler_pr_fuldtidsperson"
+    compare_on: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "samtaler" -> ("samtalehyppighed", …)
     share_parts: dict[str, frozenset[str]] = field(default_factory=dict)  # "ledige" -> {"langtidsledige", …}
     count_comparatives: frozenset[str] = frozenset()  # "flere", "færre": with "end <area>" a comparison
     when: frozenset[str] = frozenset()  # "hvornår": with a superlative, the series' high or low
@@ -416,6 +417,7 @@ class Vocabulary:
             together=frozenset(fold(w) for w in data.get("together", [])),
             twelve_months=frozenset(fold(w) for w in data.get("twelve_months", [])),
             per_person=dict(data.get("per_person", {})),
+            compare_on={count: tuple(figures) for count, figures in data.get("compare_on", {}).items()},
             share_parts={whole: frozenset(parts) for whole, parts in data.get("share_parts", {}).items()},
             count_comparatives=frozenset(fold(w) for w in data.get("count_comparatives", [])),
             when=frozenset(fold(w) for w in data.get("when", [])),
@@ -2182,7 +2184,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
             r.wants_rate or r.share or r.of_population or r.of_whole or r.threshold or share_of),
         narrowed=_narrowed(text, vocab),
         upcoming=intent == "freshness" and _upcoming(tokenize(text), vocab),
-        verdict=verdict, comparable=vocab.per_person.get(indicator or "", "") if verdict else "",
+        verdict=verdict, comparable=vocab.compare_on.get(indicator or "", ()) if verdict else (),
         status=status, needed=r.needed, newest_shown=r.newest_shown,
         target_asked=intent != "target" and "target" in r.intents and not verdict, share_of=share_of,
         span=span, place_asked=r.place_asked and intent == "ranking",
