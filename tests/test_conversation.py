@@ -176,6 +176,31 @@ def test_why_says_causes_are_not_in_the_data(store):
     assert "Årsagerne står ikke i tallene" in result.text
 
 
+@pytest.mark.parametrize(("lines", "part", "national"), [
+    (("samtaler maj", "og for sygemeldte?", "hvorfor?"), "gruppe=Sygemeldte", "2026-05"),
+    (("ledige på a-dagpenge", "hvorfor?"), "ydelse=A-dagpenge", "2026-07"),
+])
+def test_why_of_a_part_explains_that_part_not_the_parts_beside_it(store, lines, part, national):
+    # »samtaler maj« … »og for sygemeldte?« … »hvorfor?« listed Ledige, Sygemeldte and Øvrige as what
+    # moved, and said »er samtaler steget med 12« of the Sygemeldte alone: another question's answer
+    *_, why = chat(store, *lines)
+    answer = why.result
+    assert answer.query.intent == "why" and answer.observation.breakdown == part
+    assert answer.movers == ()
+    label = part.split("=", 1)[1]
+    assert f"er {answer.indicator.name} ({label}) steget med" in why.text
+    for other in ("Ledige:", "Øvrige:", "Kontant- og uddannelseshjælp:", f"• {label}:"):
+        assert other not in why.text
+    # hele landet's change is of the same part
+    now, then = store.get(answer.indicator.id, "000", national, part), \
+        store.get(answer.indicator.id, "000", str(int(national[:4]) - 1) + national[4:], part)
+    assert answer.national_change.absolute == pytest.approx(now.value - then.value)
+    assert f"Hele landet i samme periode ({label}): steget med" in why.text
+    # of the whole, the parts are still what moved
+    assert {key for key, _ in chat(store, "samtaler maj", "hvorfor?")[-1].result.movers} == \
+        {"gruppe=Ledige", "gruppe=Sygemeldte", "gruppe=Øvrige"}
+
+
 def test_a_follow_up_without_a_question_before_is_declined():
     assert parse("og i Aarhus?").reason == "no_context"
 

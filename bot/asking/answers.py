@@ -1288,8 +1288,12 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
                                                          indicator)) if c.observation else c for c in comparisons]
         elif query.intent == "why":
             # What the data can say: which part moved most, and whether hele landet moved alike.
+            # The parts of what is shown, one key finer: of »ledige på A-dagpenge« not the other
+            # ydelser beside it (it listed Kontant- og uddannelseshjælp, and A-dagpenge itself, as movers)
+            shown = parse_breakdown(breakdown)
             candidates = [c for c in store.breakdowns(indicator.id, area.code)
-                          if c and ";" not in c and c.split("=", 1)[0] != "korrektion"]
+                          if c and (split := parse_breakdown(c)).items() >= shown.items()
+                          and len(split) == len(shown) + 1 and "korrektion" not in split.keys() - shown.keys()]
             for period in (current.period, base_period):  # each period's parts in one read
                 store.get_each(indicator.id, area.code, period, candidates)
             for candidate in candidates:
