@@ -450,6 +450,30 @@ def test_a_count_against_landet_points_to_the_targets_figure_with_its_period(sto
     assert [(c.area.code, c.observation.value) for c in answer.comparisons] == [("000", land.value)]
 
 
+def test_a_count_in_relation_to_landet_in_a_conversation_names_the_figure_that_compares(store):
+    # »samtaler maj« … »og for sygemeldte?« … »hvordan er vi i forhold til landet?« gave 434 samtaler
+    # beside hele landet's 47.092 with no word, as if the counts compared; now the part's figure per
+    # full-time person is given for its own period, and »og Albertslund?« after it the same there
+    _, _, placed, other = chat(store, "samtaler maj", "og for sygemeldte?", "hvordan er vi i forhold til landet?",
+                               "og Albertslund?")
+    for reply_, code, name in ((placed, "151", "Ballerup"), (other, "165", "Albertslund")):
+        answer = reply_.result
+        assert (answer.area.code, answer.observation.period, answer.observation.breakdown) == \
+            (code, "2026-05", "gruppe=Sygemeldte")
+        own = store.get("samtaler_pr_fuldtidsperson", code, "2026-Q2", "gruppe=Sygemeldte")
+        land = store.get("samtaler_pr_fuldtidsperson", "000", "2026-Q2", "gruppe=Sygemeldte")
+        shown = [f"{v:.1f}".replace(".", ",") for v in (own.value, land.value)]
+        assert f"har forskellig størrelse. Samtaler pr. fuldtidsperson (Sygemeldte) kan sammenlignes: i 2. kvt. " \
+               f"2026 var tallet {shown[0]} samtaler pr. fuldtidsperson i {name} mod {shown[1]} samtaler pr. " \
+               f"fuldtidsperson i hele landet" in reply_.text
+    asked = re.search(r"spørg »([^«]+)«", placed.text).group(1)
+    named = ask(store, asked).result
+    assert (named.indicator.id, named.observation.breakdown, named.observation.period) == \
+        ("samtaler_pr_fuldtidsperson", "gruppe=Sygemeldte", "2026-Q2")
+    # the counts' difference asked is the counts' difference, with no such word
+    assert "kan sammenlignes" not in ask(store, "flere samtaler end landet").text
+
+
 def test_a_count_against_landet_falls_back_to_a_figure_that_has_both_areas(sample_store_copy):
     # without hele landet's samtalehyppighed the next figure that compares is given; without any, it
     # is said that there are none for both, not a question that cannot be answered
@@ -460,6 +484,15 @@ def test_a_count_against_landet_falls_back_to_a_figure_that_has_both_areas(sampl
         text = ask(opened, "er vi under landsniveau på samtaler").text
         assert "Samtaler pr. fuldtidsperson kan sammenlignes: i 2. kvt. 2026 var tallet" in text
         assert "spørg »samtaler pr. fuldtidsperson 2. kvt. 2026 mod hele landet«" in text
+    with Store(sample_store_copy) as opened:
+        opened.db.conn.execute("DELETE FROM observations WHERE indicator = 'samtaler_pr_fuldtidsperson' "
+                               "AND area = '000' AND breakdown = 'gruppe=Sygemeldte'")
+        opened.db.conn.commit()
+    with Store(sample_store_copy) as opened:
+        # of a part with no figure of that part for both, the whole's, said to be of all samtaler
+        text = ask(opened, "samtaler for sygemeldte i forhold til landet").text
+        assert "Samtaler pr. fuldtidsperson – for alle samtaler, ikke kun Sygemeldte – kan sammenlignes: " \
+               "i 2. kvt. 2026 var tallet" in text and "spørg »samtaler pr. fuldtidsperson 2. kvt. 2026 mod hele landet«" in text
     with Store(sample_store_copy) as opened:
         opened.db.conn.execute("DELETE FROM observations WHERE indicator = 'samtaler_pr_fuldtidsperson' AND area = '000'")
         opened.db.conn.commit()

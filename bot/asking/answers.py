@@ -958,20 +958,21 @@ def _held_in(store: Store, indicator: Indicator, areas: Areas, default_area: str
 
 
 def _comparable(store: Store, catalogue: Catalogue, candidates: tuple[str, ...], area: Area,
-                others: list[Area], upto: Period) -> dict:
+                others: list[Area], upto: Period, part: str) -> dict:
     """The `comparable` and `compared_on` of an Answer: the first candidate figure with values for
     the area and an area compared with, of the newest period both have that begins by the end of
-    `upto` (samtaler of juli 2026: the samtalehyppighed of 2. kvt. 2026); the period is said."""
+    `upto` (samtaler of juli 2026: the samtalehyppighed of 2. kvt. 2026); the period is said. Of a
+    part (»samtaler for sygemeldte«) a figure of that part first, else of the whole (said)."""
     if not candidates:
         return {}
     end = upto.year * 12 + upto.start_month + upto.length - 1
-    for candidate in candidates:
+    for breakdown, candidate in [(b, c) for b in dict.fromkeys((part, "")) for c in candidates]:
         figure = catalogue.get(candidate)
-        own = {o.period: o for o in store.series(candidate, area.code) if o.value is not None
+        own = {o.period: o for o in store.series(candidate, area.code, breakdown) if o.value is not None
                and (p := _period(o.period)).year * 12 + p.start_month <= end}
         found = []
         for other in others:
-            both = [o for o in store.series(candidate, other.code) if o.period in own and o.value is not None]
+            both = [o for o in store.series(candidate, other.code, breakdown) if o.period in own and o.value is not None]
             if both:
                 found.append(Comparable(indicator=figure, area=other, own=own[both[-1].period], other=both[-1]))
         if found:
@@ -1328,7 +1329,8 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         missing_breakdown=missing_breakdown, broader_of=broader_of, no_total=bool(breakdown) and not asked_breakdown,
         narrowed_from=narrowed_from, aggregate=made, change=asked_change, base_missing=base_missing,
         span_base=span_base,
-        **_comparable(store, catalogue, query.comparable, area, [c.area for c in comparisons], _period(current.period)),
+        **_comparable(store, catalogue, query.comparable, area, [c.area for c in comparisons], _period(current.period),
+                      current.breakdown),
         span_mean=replace(span_mean, period=current.period) if span_mean is not None and asked_change else None,
         span_months=span_months,
         kept_breakdown=bool(missing_breakdown and breakdown) and

@@ -799,6 +799,7 @@ class _Reading:
     base_carried: bool = False  # `base` is the question before's (a follow-up naming no period to compare)
     moved_asked: bool = False  # a word of how the figure moved (»steget«, »flere«, »udvikling«)
     level_word: str = ""  # »over«, »under« before an area (»er vi under landsniveau«): a level compared
+    placed: bool = False  # »hvordan ligger vi i forhold til landet«: the place beside an area (`_compared_place`)
     why_span: bool = False  # »hvorfor?« after a span's average or sum: that span explained, not its end months
     moved_word: bool = False  # »steget«, »faldet« (Vocabulary.moved): with a base, the change asked
     peaked: bool = False  # »toppede«: a superlative that asks when (Vocabulary.peaked)
@@ -2184,7 +2185,9 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
             r.wants_rate or r.share or r.of_population or r.of_whole or r.threshold or share_of),
         narrowed=_narrowed(text, vocab),
         upcoming=intent == "freshness" and _upcoming(tokenize(text), vocab),
-        verdict=verdict, comparable=vocab.compare_on.get(indicator or "", ()) if verdict else (),
+        # (»hvordan er vi i forhold til landet« of samtaler gave the two counts with no word either)
+        verdict=verdict, comparable=vocab.compare_on.get(indicator or "", ())
+        if verdict or ((r.placed or r.comparing) and intent == "value" and r.compare and not r.count_gap) else (),
         status=status, needed=r.needed, newest_shown=r.newest_shown,
         target_asked=intent != "target" and "target" in r.intents and not verdict, share_of=share_of,
         span=span, place_asked=r.place_asked and intent == "ranking",
@@ -2261,7 +2264,7 @@ def _compared_place(r: _Reading, vocab: Vocabulary) -> bool:
     if compared_place:
         # »hvordan ligger vi på ledighed i forhold til landet«: the comparison asked, not the 98
         # kommuner in order with hele landet under them
-        r.order = None
+        r.order, r.placed = None, True
     return compared_place
 
 
@@ -2338,6 +2341,7 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         r.share_carried = not r.share and context.share_of is not None
         r.verdict_carried = not r.verdict and context.verdict
         r.verdict = r.verdict or ("bedre" if context.verdict else "")
+        r.placed = r.placed or bool(context.comparable)  # (»og Albertslund?«: still beside the figure that compares)
     if not named_area and "target" in r.intents and not (r.own_region or r.compare):
         tokens = tokenize(text)
         # »sygedagpenge« … »og landet?« … »hvorfor er vi bagud?«, »når vi målet?«: »vi« is the kommune
