@@ -201,6 +201,13 @@ def test_why_of_a_part_explains_that_part_not_the_parts_beside_it(store, lines, 
         {"gruppe=Ledige", "gruppe=Sygemeldte", "gruppe=Øvrige"}
 
 
+def test_the_definite_samtalerne_is_samtaler_not_the_sygemeldte_named_beside_it(store):
+    # »hvorfor er samtalerne for sygemeldte steget« answered sygedagpenge, »samtalerne« not understood
+    answer = ask(store, "hvorfor er samtalerne for sygemeldte steget").result
+    assert (answer.indicator.id, answer.observation.breakdown) == ("samtaler", "gruppe=Sygemeldte")
+    assert not answer.query.unused
+
+
 def test_a_follow_up_without_a_question_before_is_declined():
     assert parse("og i Aarhus?").reason == "no_context"
 
