@@ -612,6 +612,13 @@ def test_behind_after_samtaler_gives_the_samtalehyppigheds_target_status(store, 
     # the figure answered is still the one talked about
     assert (last.result.indicator.id, last.result.observation.breakdown, last.result.observation.period) == \
         ("samtaler", "gruppe=Sygemeldte", "2026-05")
+    # of a year before, the status said to be the newest's, not that quarter's
+    for line in ("og sidste år?", then):
+        last = reply(line, store, config, TODAY, targets=context.for_answer, context=conversation.get("c", now))
+        conversation.remember("c", last, now)
+    assert last.result.observation.period == "2025-05" and status.text in last.text
+    assert "Status for målet gælder det nyeste tal (2. kvt. 2026) – Faktabot viser ikke, hvordan målet stod i " \
+           "2. kvt. 2025." in last.text
 
 
 def test_a_target_question_without_a_target_says_so_under_the_figure(store):

@@ -276,8 +276,9 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
                    if any(t.indicator == figure and t.area == result.area.code for t in config.targets)), None)
         status: tuple[Line, ...] = ()
         if on is not None and targets is not None:
+            # (of the period talked about: a status of the newest figure says it is not that period's)
             asked = replace(parsed, indicator=on, breakdown="", by=None, compare=(), area=result.area.code,
-                            period=PeriodRequest(), verdict=False, comparable=())
+                            verdict=False, comparable=())
             line, _ = targets(asked, store.remember(("answer", asked, config.area, today),
                                                     lambda: _answered(asked, store, config.area, today))[0])
             status = (line,) if isinstance(line, Line) else tuple(line or ())
