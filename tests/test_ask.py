@@ -572,6 +572,14 @@ def test_a_quarter_without_a_year_of_a_monthly_figure_is_its_average_not_its_las
     assert answer.observation.value == pytest.approx(sum(values) / 3)
 
 
+def test_a_year_not_over_against_a_month_says_what_is_missing_not_a_traceback(store):
+    # »ledighed 2026 vs maj« (found by the mix of known words below) ended in »PeriodError: ikke en periode: ''«
+    result = ask(store, "ledighed 2026 vs maj")
+    assert result.result.observation is None
+    assert "Jeg kan ikke give gennemsnittet for ledige i Ballerup for 2026: der mangler tal for 5 af 12 måneder" \
+        in result.text
+
+
 def test_a_target_question_without_a_target_names_the_targets_there_are(store):
     # »mål for ledighed« said there was none: the area's targets are named
     config = load_config(REPO / "faktabot.toml")
