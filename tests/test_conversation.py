@@ -208,6 +208,21 @@ def test_the_definite_samtalerne_is_samtaler_not_the_sygemeldte_named_beside_it(
     assert not answer.query.unused
 
 
+def test_for_sygemeldte_after_the_samtalehyppighed_is_its_part_held_elsewhere_said(store):
+    # »samtalehyppighed« … »og for sygemeldte?« answered sygedagpenge (1.222 personer), the figure that
+    # »sygemeldte« names alone, as if it had been asked; the samtalehyppighed has no målgrupper, so
+    # samtaler pr. fuldtidsperson of the Sygemeldte is given, said
+    _, part = chat(store, "samtalehyppighed", "og for sygemeldte?")
+    answer = part.result
+    assert (answer.indicator.id, answer.observation.breakdown, answer.observation.period) == \
+        ("samtaler_pr_fuldtidsperson", "gruppe=Sygemeldte", "2026-Q2")
+    assert "Der er ingen tal for samtalehyppigheden opdelt på målgruppe i Ballerup – tallet her er samtaler pr. " \
+           "fuldtidsperson, ikke samtaler pr. person." in part.text
+    # after a figure with that part, and after one with no such part at all, as before
+    assert chat(store, "samtaler maj", "og for sygemeldte?")[-1].result.observation.breakdown == "gruppe=Sygemeldte"
+    assert chat(store, "ledighed", "og for sygemeldte?")[-1].result.indicator.id == "sygedagpenge"
+
+
 def test_a_follow_up_without_a_question_before_is_declined():
     assert parse("og i Aarhus?").reason == "no_context"
 

@@ -1492,7 +1492,10 @@ def _part_of_context(tokens: list[str], r: _Reading, context: Query | None, voca
         return
     value, _ = _phrase(tokens, used, vocab.breakdown_values)
     named, _ = _phrase(tokens, used, vocab.indicators)
-    if not value or named != r.indicator or value[0] not in vocab.indicator_breakdowns.get(context.indicator, ()):
+    if not value or named != r.indicator or (value[0] not in vocab.indicator_breakdowns.get(context.indicator, ())
+                                             and f"{context.indicator}|{value[0]}" not in vocab.part_elsewhere):
+        # (a part another figure holds for it, `part_elsewhere`: »samtalehyppighed« … »og for sygemeldte?« is
+        # samtaler pr. fuldtidsperson of the Sygemeldte, said; it answered sygedagpenge as if asked)
         return
     parts = vocab.indicator_parts.get(context.indicator, frozenset())
     if value not in parts and any(key == value[0] for key, _ in parts):
@@ -2204,7 +2207,7 @@ def _elsewhere(indicator: str | None, breakdown: dict[str, str], by: str | None,
     for key in [*sorted(breakdown), *([by] if by else [])]:
         if (found := vocab.part_elsewhere.get(f"{indicator}|{key}")) is not None:
             figure, within = found
-            parts = {**breakdown, **dict([within.split("=", 1)])}
+            parts = {**breakdown, **(dict([within.split("=", 1)]) if within else {})}
             return figure, ";".join(f"{k}={parts[k]}" for k in sorted(parts))
     return None
 
