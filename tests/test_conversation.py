@@ -490,6 +490,11 @@ def test_a_count_in_relation_to_landet_in_a_conversation_names_the_figure_that_c
                f"fuldtidsperson i hele landet" in reply_.text
     asked = re.search(r"spørg »([^«]+)«", placed.text).group(1)
     named = ask(store, asked).result
+    # the gap said as the answer to the question suggested says it (not of the rounded values)
+    gap = re.search(r"\((Ballerup ligger [0-9,]+ (?:lavere|højere))\) – spørg", placed.text).group(1)
+    assert f"({gap})" in ask(store, asked).text
+    for text in ("samtaler for øvrige i forhold til landet", "samtaler pr. fuldtidsperson øvrige 2. kvt. 2026 mod hele landet"):
+        assert "(Ballerup ligger 0,1 lavere)" in ask(store, text).text
     assert (named.indicator.id, named.observation.breakdown, named.observation.period) == \
         ("samtaler_pr_fuldtidsperson", "gruppe=Sygemeldte", "2026-Q2")
     # the counts' difference asked is the counts' difference, with no such word
