@@ -613,7 +613,8 @@ def test_behind_after_samtaler_gives_the_samtalehyppigheds_target_status(store, 
         last = reply(line, store, config, TODAY, targets=context.for_answer, context=conversation.get("c", now))
         conversation.remember("c", last, now)
     view = next(v for v in context.views if v.target.indicator == "samtalehyppighed" and v.target.area == "151")
-    status, _ = context.for_answer(*(lambda r: (r.query, r))(reply("samtalehyppighed", store, config, TODAY).result))
+    own = reply("samtalehyppighed", store, config, TODAY).result
+    status, _ = context.for_answer(own.query, own)
     assert "Målet for samtaler gælder samtalehyppigheden:" in last.text
     assert status.text in last.text and view.target.name in last.text and "2. kvt. 2026" in last.text
     assert "Ungeledighed under 7 pct." not in last.text
