@@ -1359,3 +1359,19 @@ def test_a_follow_up_naming_a_part_the_figure_before_holds_stays_with_that_figur
     first, followed = chat(store, before, question)
     assert followed.result.query.indicator == first.result.query.indicator
     assert part in followed.result.query.breakdown
+
+
+@pytest.mark.parametrize("lines", [("aktiveringsgrad for sygemeldte",), ("aktiveringsgrad", "og for sygemeldte?")])
+def test_the_sygemeldte_of_a_figure_split_by_ydelse_are_its_sygedagpenge_part_said(store, lines):
+    # »aktiveringsgrad« … »og for sygemeldte?« answered sygedagpenge (another figure); alone it gave the
+    # whole aktiveringsgrad with »ingen tal … opdelt på målgruppe«, though its Sygedagpenge part is there.
+    conversation, now, result = Conversations(), datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE), None
+    for line in lines:
+        result = reply(line, store, Config(), TODAY, context=conversation.get("u", now))
+        conversation.remember("u", result, now)
+    expected = store.get("aktiveringsgrad", "151", "2026-07", "ydelse=Sygedagpenge")
+    data = result.as_json()
+    assert (data["indicator"], result.result.observation.breakdown, data["value"]) == (
+        "aktiveringsgrad", "ydelse=Sygedagpenge", expected.value)
+    assert "Der er ingen tal for aktiveringsgraden opdelt på målgruppe i Ballerup – her er aktiveringsgraden " \
+           "(Sygedagpenge)." in result.text

@@ -1493,7 +1493,8 @@ def _part_of_context(tokens: list[str], r: _Reading, context: Query | None, voca
     value, _ = _phrase(tokens, used, vocab.breakdown_values)
     named, _ = _phrase(tokens, used, vocab.indicators)
     if not value or named != r.indicator or (value[0] not in vocab.indicator_breakdowns.get(context.indicator, ())
-                                             and f"{context.indicator}|{value[0]}" not in vocab.part_elsewhere):
+                                             and f"{context.indicator}|{value[0]}" not in vocab.part_elsewhere
+                                             and f"{context.indicator}|{value[0]}={value[1]}" not in vocab.part_elsewhere):
         # (a part another figure holds for it, `part_elsewhere`: »samtalehyppighed« … »og for sygemeldte?« is
         # samtaler pr. fuldtidsperson of the Sygemeldte, said; it answered sygedagpenge as if asked)
         return
@@ -2205,6 +2206,12 @@ def _elsewhere(indicator: str | None, breakdown: dict[str, str], by: str | None,
     (»jobparate på kontanthjælp«: målgruppernes fuldtidspersoner, Jobparat on kontanthjælp), or the
     parts it is asked listed by (»kontanthjælpsmodtagere fordelt på visitationskategori«)."""
     for key in [*sorted(breakdown), *([by] if by else [])]:
+        if key in breakdown and (found := vocab.part_elsewhere.get(f"{indicator}|{key}={breakdown[key]}")):
+            # one part by another key (»aktiveringsgrad for sygemeldte«: ydelsen Sygedagpenge, said):
+            # the key asked is replaced, not kept beside it
+            figure, within = found
+            parts = {k: v for k, v in breakdown.items() if k != key} | dict([within.split("=", 1)])
+            return figure, ";".join(f"{k}={parts[k]}" for k in sorted(parts))
         if (found := vocab.part_elsewhere.get(f"{indicator}|{key}")) is not None:
             figure, within = found
             parts = {**breakdown, **(dict([within.split("=", 1)]) if within else {})}
