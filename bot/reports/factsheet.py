@@ -36,6 +36,9 @@ if TYPE_CHECKING:  # matplotlib is imported where pages are drawn: it costs most
 
 SPEC_PATH = render.TEMPLATE_DIR / "factsheet.toml"
 A4 = (8.27, 11.69)
+# A line of fewer periods than this is no line: one dot (the first month of the kommune's own file)
+# looks like a broken chart, so such a series is written as its value and first period instead.
+LINE_POINTS = 3
 # A target path for an indicator and area: [(period, måltal)], from the rules; empty if none.
 TargetPaths = Callable[[str, str], Sequence[tuple[str, float]]]
 
@@ -61,6 +64,11 @@ class Series:
         return self.observations[-1]
 
     @property
+    def short(self) -> bool:
+        """Too few periods to draw as a line (the store holds no more: a window is longer)."""
+        return len(self.observations) < LINE_POINTS
+
+    @property
     def yearly(self):
         """The change against the same period last year (answers.Change) or None."""
         return change(self.newest, self.year_ago, self.indicator)
@@ -76,6 +84,7 @@ class Bar:
     year_ago: float | None = None
     synthetic: bool = False
     role: str = "breakdown"  # the kommune's breakdown, or an area ("kommune", "region", "land") in 1.2
+    own: bool = False  # from the kommune's own file
 
 
 @dataclass
@@ -125,14 +134,24 @@ class FigureFacts:
                 if periods.parse(period).ends_by(before)]
 
     @property
-    def official_parts(self) -> list[str]:
-        """The bars' categories on official figures in a bar chart that also holds eksempeldata (3.1:
-        Kontanthjælp among ten synthetic ydelser): one group of bars has no legend to mark them, so
-        the text's eksempeldata line names them."""
+    def official_parts(self) -> list[tuple[str, str, bool]]:
+        """(label, role, from the kommune's own file) of the parts on real figures in a chart that also
+        holds eksempeldata (3.1: Kontanthjælp among ten synthetic ydelser; 5.1: samtaler for Ledige
+        from the kommune's file beside synthetic Sygemeldte and Øvrige), so that the text's
+        eksempeldata line names them: one group of bars has no legend to mark them, and a line
+        too short to draw has none either."""
+        if self.lines:
+            if not any(s.synthetic for s in self.lines):
+                return []
+            return [(s.label, s.role, all(o.source.startswith("file:") for o in s.observations))
+                    for s in self.lines if not s.synthetic]
         if not any(b.synthetic for b in self.bar_details):
             return []
-        categories = list(dict.fromkeys(b.category for b in self.bar_details))
-        return [c for c in categories if not any(b.synthetic for b in self.bar_details if b.category == c)]
+        parts: dict[str, Bar] = {}
+        for b in self.bar_details:  # a category's first bar is the kommune's
+            parts.setdefault(b.category, b)
+        return [(c, b.role, b.own) for c, b in parts.items()
+                if not any(other.synthetic for other in self.bar_details if other.category == c)]
 
     @property
     def empty(self) -> bool:
@@ -484,7 +503,8 @@ def _bars(facts: FigureFacts, entry: dict, store: Store, catalogue: Catalogue, a
             current = rows[-1]
             delta = change(current, _year_ago(rows), indicator)
             if delta and delta.relative is not None:
-                details.append(Bar("", label, delta.relative, None, current.source == SAMPLE_SOURCE, role))
+                details.append(Bar("", label, delta.relative, None, current.source == SAMPLE_SOURCE, role,
+                                   current.source.startswith("file:")))
                 facts.sources.add(current.source)
                 facts.newest = max(facts.newest or current.period, current.period)
         facts.group_roles[""] = "kommune"
@@ -515,7 +535,7 @@ def _bars(facts: FigureFacts, entry: dict, store: Store, catalogue: Catalogue, a
                 group = _label(areas, code)
                 facts.group_roles.setdefault(group, _role(areas, code))
             details.append(Bar(group, split[key], value, before, current.source == SAMPLE_SOURCE,
-                               "breakdown" if code == codes[0] else _role(areas, code)))
+                               "breakdown" if code == codes[0] else _role(areas, code), current.source.startswith("file:")))
             facts.sources.add(current.source)
             facts.newest = max(facts.newest or current.period, current.period)
         if code == codes[0] and details:
@@ -554,9 +574,18 @@ def _chart_spec(facts: FigureFacts, entry: dict):
         every = all(s.synthetic for s in facts.lines)
         watermark = render.render("factsheet_watermark.txt.j2") if every else ""
         mark = render.render("factsheet_sample_label.txt.j2")
+        short = [s for s in facts.lines if s.short]
+        if len(short) == len(facts.lines):
+            return _first_bars(facts, unit, note, watermark, "" if every else mark)
+        if short:
+            # A series of a period or two is written beside the lines, not drawn as a lone dot.
+            first = render.render("factsheet_first.txt.j2", lines=short, mark="" if every else mark, bars=False)
+            note = f"{note}. {first}" if note else first
         lines = []
         indicators = list(dict.fromkeys(s.indicator.id for s in facts.lines))
         for index, s in enumerate(facts.lines):
+            if s.short:
+                continue
             role_index = sum(1 for t in facts.lines[:index] if t.role == "breakdown")
             lines.append(charts.Line(
                 s.label + (f" {mark}" if s.synthetic and not every else "") + (
@@ -579,11 +608,14 @@ def _chart_spec(facts: FigureFacts, entry: dict):
             lines = [charts.Line(line.label, [(p, v / line.points[0][1] * 100) for p, v in line.points],
                                  colour=line.colour, dashed=line.dashed)
                      for line in lines if line.points[0][1]]
-            unit = render.render("chart_index_label.txt.j2", first=facts.lines[0].observations[0].period)
+            drawn = next(s for s in facts.lines if not s.short)
+            unit = render.render("chart_index_label.txt.j2", first=drawn.observations[0].period)
             decimals = 0
-        elif any(s.secondary for s in facts.lines):
+        elif any(s.secondary and not s.short for s in facts.lines):
             secondary_unit = unit
-        target = charts.Line(charts.goal_label(charts.GoalPath(facts.target, facts.target_kind)), facts.target) if facts.target and decimals == indicator.decimals else None
+        # The målsti follows the kommune's line: without that line drawn, it would stand alone.
+        target = charts.Line(charts.goal_label(charts.GoalPath(facts.target, facts.target_kind)), facts.target) if (
+            facts.target and decimals == indicator.decimals and not facts.lines[0].short) else None
         return charts.ChartSpec(title="", unit=unit, decimals=decimals, lines=lines, target=target, watermark=watermark,
                                 note=note, secondary_unit=secondary_unit)
     if facts.bars:
@@ -606,6 +638,16 @@ def _chart_spec(facts: FigureFacts, entry: dict):
                               categories=categories, groups=list(zip(labels, [v for _, v in groups])),
                               watermark=watermark, colours=colours, note=note)
     return None
+
+
+def _first_bars(facts: FigureFacts, unit: str, note: str, watermark: str, mark: str) -> charts.BarSpec:
+    """Every series of a line figure too short to draw (the first month or two of the kommune's own
+    file): their newest values as bars, one per series, with their periods in the note."""
+    first = render.render("factsheet_first.txt.j2", lines=facts.lines, mark=mark, bars=True)
+    categories = [s.label + (f" {mark}" if s.synthetic and mark else "") for s in facts.lines]
+    return charts.BarSpec(title="", unit=unit, decimals=facts.indicator.decimals, categories=categories,
+                          groups=[("", [s.newest.value for s in facts.lines])], watermark=watermark,
+                          colours=[_colour(facts.lines[0].role, 0)], note=f"{note}. {first}" if note else first)
 
 
 def build(quarter: str, store: Store, catalogue: Catalogue, areas: Areas, kommune: str,
