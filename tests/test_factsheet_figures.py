@@ -393,3 +393,17 @@ def test_the_official_bars_of_a_chart_with_eksempeldata_are_named(built):
     assert all(not b.synthetic for b in built["3.1"].bar_details if b.category == "Kontanthjælp")
     plain = render.render("factsheet_figure.txt.j2", f=built["3.3"], kommune="Ballerup")
     assert "• Eksempeldata – ikke officielle tal." in plain
+
+
+def test_no_text_beside_a_chart_runs_into_its_axis(drawn):
+    # »• Til sammenligning: Region Hovedstaden -9,5 pct. på et« (1.4) ran into the chart's »personer«,
+    # and 1.1's and 2.1's longest lines into their axis labels: the text column is 56 characters wide.
+    for number, page in enumerate(drawn, start=1):
+        renderer = page.canvas.get_renderer()
+        axes = [(ax.get_gid(), ax.yaxis.get_tightbbox(renderer)) for ax in page.axes if ax.get_visible()]
+        for text in page.texts:
+            if not text.get_text().strip():
+                continue
+            box = text.get_window_extent(renderer).shrunk(1, 0.9)
+            for gid, axis in axes:
+                assert axis is None or not box.overlaps(axis), (number, gid, text.get_text())

@@ -692,7 +692,7 @@ def _draw_text(figure: Figure, x: float, y: float, width_chars: int, text: str, 
 # (as the hand-made note has it) and the chart on the right, its legend above the plot.
 ROW_TOP, ROW_HEIGHT = 0.915, 0.2175
 TEXT_LEFT, TEXT_CHARS = 0.05, 56
-CHART_LEFT, CHART_RIGHT = 0.50, 0.95
+CHART_LEFT, CHART_RIGHT = 0.515, 0.95
 TEXT_PT, TITLE_PT, CHART_PT = 8, 10, 12  # CHART_PT is the charts' base size: ticks and legend at 8 pt
 
 
