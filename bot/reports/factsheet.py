@@ -628,6 +628,14 @@ def _chart_spec(facts: FigureFacts, entry: dict):
         mark = render.render("factsheet_sample_label.txt.j2")
         synthetic_groups = {b.group for b in facts.bar_details if b.synthetic}
         labels = [g + (f" {mark}" if g in synthetic_groups and not every else "") for g, _ in groups]
+        real = {label for label, _, _ in facts.official_parts}
+        if real and all(b.synthetic == (b.category not in real) for b in facts.bar_details):
+            # Eksempeldata but for whole categories (3.1: Kontanthjælp among ten synthetic ydelser; 6.3
+            # the same in both areas): one group of bars has no legend to mark, and a group's mark
+            # would call the real bars eksempeldata too, so the note names the real categories.
+            labels = [g if len(groups) > 1 else "" for g, _ in groups]  # one group: the note is its legend
+            parts = render.render("factsheet_sample_parts.txt.j2", f=facts)
+            note = f"{note}. {parts}" if note else parts
         breakdown_index = [g for g, _ in groups if facts.group_roles.get(g) == "breakdown"]
         colours = [_colour(facts.group_roles.get(g, "kommune"),
                            breakdown_index.index(g) + 1 if g in breakdown_index else 0) for g, _ in groups]
@@ -726,7 +734,9 @@ def _draw_chart(figure: Figure, facts: FigureFacts, top: float) -> None:
     left = CHART_LEFT + (0.15 if horizontal else 0.0)
     # Room above the plot for the title line and up to three legend rows; below for the tick labels.
     # Lying bars (3.1's eleven målgrupper) take the legend's room when they have no legend.
-    above = 0.035 if horizontal and len(facts.chart.groups) == 1 and not facts.chart.note else 0.075
+    # (a one-line note alone, the eksempeldata of 3.1's bars, takes one row).
+    lone = horizontal and len(facts.chart.groups) == 1
+    above = (0.035 if not facts.chart.note else 0.05 if len(facts.chart.note) <= 48 else 0.075) if lone else 0.075
     bottom, height = top - ROW_HEIGHT + 0.035, ROW_HEIGHT - 0.035 - above
     axes = figure.add_axes((left, bottom, CHART_RIGHT - left, height))
     axes.set_gid(f"chart-{facts.number}")
