@@ -66,10 +66,16 @@ def test_lines_ending_in_the_same_month_before_the_quarter_share_one_bullet(ledi
     assert text.count("Nyeste tal") == 1
 
 
-def test_every_series_of_one_month_is_drawn_as_bars(tmp_path_factory, sample_store_path):
-    figures = _store_with(tmp_path_factory, sample_store_path, "all", "".join(
+@pytest.fixture(scope="module")
+def every_group(tmp_path_factory, sample_store_path):
+    # The first file with every målgruppe and the total, September 2026.
+    return _store_with(tmp_path_factory, sample_store_path, "all", "".join(
         f"september 2026;Ballerup;{value};{group}\n"
         for group, value in (("Ledige", "1.204"), ("Sygemeldte", "700"), ("Øvrige", "650"), ("I alt", "2.554"))))
+
+
+def test_every_series_of_one_month_is_drawn_as_bars(every_group):
+    figures = every_group
     chart = figures["5.1"].chart
     assert isinstance(chart, charts.BarSpec)
     assert list(chart.categories) == ["Ledige", "Sygemeldte", "Øvrige"]
@@ -88,3 +94,10 @@ def test_the_page_with_a_first_month_has_no_text_over_text(ledige_only):
         assert not text.endswith("…"), text  # no line of a figure's text was cut
         for other, other_box in boxes[i + 1:]:
             assert not box.overlaps(other_box), (text, other)
+
+
+def test_the_first_page_does_not_call_the_kommunes_own_figures_official(every_group):
+    # »5 af 28 figurer bygger på officielle tal« counted 5.1, the kommune's own samtaler, among them.
+    header = render.render("factsheet_page_header.txt.j2", number=1, title="Beskæftigelse og konjunkturer",
+                           kommune="Ballerup", quarter="2026-Q3", sample=True, coverage=list(every_group.values()))
+    assert "~5 af 28 figurer bygger på officielle tal og egne data; 23 rummer eksempeldata (syntetiske tal)." in header

@@ -242,6 +242,11 @@ class FigureFacts:
         return sorted(kinds)
 
     @property
+    def own_data(self) -> bool:
+        """Whether a shown figure comes from the kommune's own file (real, but no official statistic)."""
+        return any(source.startswith("file:") for source in self.sources)
+
+    @property
     def computed(self) -> bool:
         """Whether a shown figure is computed by Faktabot from other figures (a derived indicator)."""
         return any(source.startswith("derived:") for source in self.sources)
