@@ -419,3 +419,9 @@ def test_a_bar_chart_of_eksempeldata_but_one_category_says_so_in_the_chart(built
     assert [label for label, _ in built["6.3"].chart.groups] == ["Ballerup", "Hele landet"]
     assert [label for label, _ in built["2.3"].chart.groups] == ["Ballerup", "Hele landet"]  # all synthetic: watermark
     assert built["2.3"].chart.watermark
+
+
+def test_a_gap_to_another_area_carries_its_unit(built):
+    # 5.3 said »Ballerup ligger 0,2 under hele landet«: 0,2 of what.
+    text = render.render("factsheet_figure.txt.j2", f=built["5.3"], kommune="Ballerup")
+    assert "• Ballerup ligger 0,2 samtaler pr. person under hele landet (3,3 samtaler pr. person)." in text

@@ -17,7 +17,7 @@ from tests.conftest import run_cli
 HEADER = "Måned;Kommune;Antal samtaler;Målgruppe\n"
 
 
-def _store_with(tmp_path_factory, sample_store_path, name: str, lines: str):
+def _loaded(tmp_path_factory, sample_store_path, name: str, lines: str):
     """A copy of the sample store after `faktabot refresh --file` of a samtaler file."""
     folder = tmp_path_factory.mktemp(name)
     db = folder / "store.db"
@@ -26,15 +26,28 @@ def _store_with(tmp_path_factory, sample_store_path, name: str, lines: str):
     own.write_text(HEADER + lines, encoding="utf-8")
     loaded = run_cli("refresh", "--file", str(own), db=db)
     assert loaded.returncode == 0, loaded.stderr
+    return db
+
+
+def _built(db, quarter: str = "2026-Q3") -> dict[str, factsheet.FigureFacts]:
     with Store(db) as store:
-        figures = factsheet.build("2026-Q3", store, default_catalogue(), default_areas(), "151")
+        figures = factsheet.build(quarter, store, default_catalogue(), default_areas(), "151")
     return {f.number: f for f in figures}
 
 
+def _store_with(tmp_path_factory, sample_store_path, name: str, lines: str):
+    return _built(_loaded(tmp_path_factory, sample_store_path, name, lines))
+
+
 @pytest.fixture(scope="module")
-def ledige_only(tmp_path_factory, sample_store_path):
+def ledige_db(tmp_path_factory, sample_store_path):
     # The kommune's first file: samtaler for Ledige in September 2026, nothing else.
-    return _store_with(tmp_path_factory, sample_store_path, "ledige", "september 2026;Ballerup;1.204;Ledige\n")
+    return _loaded(tmp_path_factory, sample_store_path, "ledige", "september 2026;Ballerup;1.204;Ledige\n")
+
+
+@pytest.fixture(scope="module")
+def ledige_only(ledige_db):
+    return _built(ledige_db)
 
 
 def _text(facts: factsheet.FigureFacts) -> str:
@@ -101,3 +114,13 @@ def test_the_first_page_does_not_call_the_kommunes_own_figures_official(every_gr
     header = render.render("factsheet_page_header.txt.j2", number=1, title="Beskæftigelse og konjunkturer",
                            kommune="Ballerup", quarter="2026-Q3", sample=True, coverage=list(every_group.values()))
     assert "~5 af 28 figurer bygger på officielle tal og egne data; 23 rummer eksempeldata (syntetiske tal)." in header
+
+
+def test_a_group_whose_first_figures_come_after_the_quarter_is_not_silently_gone(ledige_db):
+    # On the sheet for 2. kvt. 2026, 5.1 showed Sygemeldte and Øvrige only: the file's Ledige start
+    # in September (their eksempeldata gone with the import), and nothing said where Ledige went.
+    facts = _built(ledige_db, "2026-Q2")["5.1"]
+    assert facts.chart.note == "Ledige: første tal fra september 2026"
+    text = _text(facts)
+    assert "• Ledige: ingen tal for 2. kvt. 2026; de første tal er fra september 2026." in text
+    assert "• Eksempeldata – ikke officielle tal." in text  # what is drawn is all eksempeldata

@@ -114,6 +114,9 @@ class FigureFacts:
     group_roles: dict[str, str] = field(default_factory=dict)
     quarter: str = ""  # the fact sheet's quarter (2026-Q2)
     later: str | None = None  # without a figure by the quarter's end: the first period the store holds after it
+    # Lines of a breakdown held only after the quarter (5.1's Ledige from the kommune's file, begun in
+    # September, on the sheet for 2. kvt.): (label, first period), so the group is not silently gone.
+    later_parts: list[tuple[str, str]] = field(default_factory=list)
     forecast: bool = False  # 1.3: forecasts for the year under way, not measured changes
 
     @property
@@ -412,7 +415,10 @@ def _lines(facts: FigureFacts, entry: dict, store: Store, catalogue: Catalogue, 
                 if rows:
                     found.append(Series(split[key], facts.indicator, codes[0], tuple(rows[-window:]), "breakdown",
                                         _year_ago(rows)))
+                elif first := _first_after(store.series(facts.indicator.id, codes[0], breakdown), last_month):
+                    facts.later_parts.append((split[key], first))
         found.sort(key=lambda s: order.index(s.label) if s.label in order else len(order))
+        facts.later_parts.sort(key=lambda part: order.index(part[0]) if part[0] in order else len(order))
         facts.lines.extend(found)
         if not found:
             # The breakdown is missing: show the kommune's total, and the figure says what is missing.
@@ -451,6 +457,13 @@ def _lines(facts: FigureFacts, entry: dict, store: Store, catalogue: Catalogue, 
                                 "kommune", _year_ago(rows))
     if facts.lines:
         facts.newest = facts.lines[0].observations[-1].period
+
+
+def _first_after(observations: Sequence[Observation], last_month: str) -> str | None:
+    """The first period with a figure after `last_month`, if any."""
+    end = periods.parse(last_month)
+    after = [o for o in observations if o.value is not None and not periods.parse(o.period).ends_by(end)]
+    return min(after, key=lambda o: periods.parse(o.period)).period if after else None
 
 
 def _trend(series: Series) -> float | None:
@@ -582,6 +595,9 @@ def _chart_spec(facts: FigureFacts, entry: dict):
         short = [s for s in facts.lines if s.short]
         if len(short) == len(facts.lines):
             return _first_bars(facts, unit, note, watermark, "" if every else mark)
+        if facts.later_parts:
+            later = render.render("factsheet_later_parts.txt.j2", f=facts)
+            note = f"{note}. {later}" if note else later
         if short:
             # A series of a period or two is written beside the lines, not drawn as a lone dot.
             first = render.render("factsheet_first.txt.j2", lines=short, mark="" if every else mark, bars=False)
