@@ -425,3 +425,13 @@ def test_a_gap_to_another_area_carries_its_unit(built):
     # 5.3 said »Ballerup ligger 0,2 under hele landet«: 0,2 of what.
     text = render.render("factsheet_figure.txt.j2", f=built["5.3"], kommune="Ballerup")
     assert "• Ballerup ligger 0,2 samtaler pr. person under hele landet (3,3 samtaler pr. person)." in text
+
+
+def test_the_index_figure_reads_its_index_not_the_levels_of_the_figure_before(built):
+    # 2.2 draws forsørgertrykket as an index, yet its text repeated 2.1's »Ballerup ligger 1,0
+    # pct.-point over hele landet (16,6 pct.)«, a level its chart does not show.
+    text = render.render("factsheet_figure.txt.j2", f=built["2.2"], kommune="Ballerup")
+    lines = {line.label: line.points[-1][1] for line in built["2.2"].chart.lines}
+    index = f"{lines['Ballerup']:.1f}".replace(".", ","), f"{lines['Hele landet']:.1f}".replace(".", ",")
+    assert f"• Indeks i juni 2026 (juni 2024 = 100): Ballerup {index[0]} og hele landet {index[1]}." in text
+    assert "ligger" not in text

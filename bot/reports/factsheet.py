@@ -118,6 +118,7 @@ class FigureFacts:
     # September, on the sheet for 2. kvt.): (label, first period), so the group is not silently gone.
     later_parts: list[tuple[str, str]] = field(default_factory=list)
     forecast: bool = False  # 1.3: forecasts for the year under way, not measured changes
+    index: bool = False  # 2.2: every line drawn as an index (its first period = 100)
 
     @property
     def behind(self) -> list[tuple[str, str, bool]]:
@@ -329,7 +330,8 @@ def build_figure(entry: dict, store: Store, catalogue: Catalogue, areas: Areas, 
                  last_month: str, target_paths: TargetPaths | None = None) -> FigureFacts:
     indicator = catalogue.get(entry["indicator"])
     facts = FigureFacts(number=entry["number"], title=entry["title"], indicator=indicator, chart=None,
-                        measure=entry.get("measure", "value"), forecast=bool(entry.get("forecast")))
+                        measure=entry.get("measure", "value"), forecast=bool(entry.get("forecast")),
+                        index=bool(entry.get("index")))
     end = periods.parse(last_month)
     facts.quarter = str(periods.quarter(end.year, end.quarter))
     if facts.forecast:
