@@ -124,3 +124,10 @@ def test_a_group_whose_first_figures_come_after_the_quarter_is_not_silently_gone
     text = _text(facts)
     assert "• Ledige: ingen tal for 2. kvt. 2026; de første tal er fra september 2026." in text
     assert "• Eksempeldata – ikke officielle tal." in text  # what is drawn is all eksempeldata
+
+
+def test_the_alt_text_says_what_is_drawn(ledige_only, every_group):
+    assert ledige_only["5.1"].alt_text == ("Figur 5.1, Antal gennemførte samtaler per måned: linjer for Sygemeldte, "
+                                          "Øvrige, første tal for Ledige, senest september 2026.")
+    assert every_group["5.1"].alt_text.startswith("Figur 5.1, Antal gennemførte samtaler per måned: søjler for Ledige, "
+                                                  "Sygemeldte, Øvrige")
