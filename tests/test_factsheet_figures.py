@@ -435,3 +435,12 @@ def test_the_index_figure_reads_its_index_not_the_levels_of_the_figure_before(bu
     index = f"{lines['Ballerup']:.1f}".replace(".", ","), f"{lines['Hele landet']:.1f}".replace(".", ",")
     assert f"• Indeks i juni 2026 (juni 2024 = 100): Ballerup {index[0]} og hele landet {index[1]}." in text
     assert "ligger" not in text
+
+
+def test_a_number_keeps_its_unit_on_its_line(drawn):
+    # 1.3 read »• Økonomisk Råd: beskæftigelse +0,3 pct., ledighed +1,9« with »pct.« alone below.
+    lines = [text.get_text().strip() for page in drawn for text in page.texts]
+    broken = [(before, after) for before, after in zip(lines, lines[1:])
+              if before[-1:].isdigit() and after.startswith("pct.")]
+    assert broken == []
+    assert any("+1,9\u00a0pct." in line for line in lines)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import io
+import re
 import textwrap
 import tomllib
 from collections.abc import Callable, Iterator, Sequence
@@ -39,6 +40,7 @@ A4 = (8.27, 11.69)
 # A line of fewer periods than this is no line: one dot (the first month of the kommune's own file)
 # looks like a broken chart, so such a series is written as its value and first period instead.
 LINE_POINTS = 3
+NUMBER_AND_UNIT = re.compile(r"(\d) (pct\.)")
 # A target path for an indicator and area: [(period, måltal)], from the rules; empty if none.
 TargetPaths = Callable[[str, str], Sequence[tuple[str, float]]]
 
@@ -703,7 +705,9 @@ def _draw_text(figure: Figure, x: float, y: float, width_chars: int, text: str, 
         bold = paragraph.startswith("**")
         paragraph = paragraph.strip("*")
         fontsize = size * (0.75 if paragraph.startswith("~") else 1)
-        paragraph = paragraph.lstrip("~")
+        # A number keeps its »pct.« on its line (1.3 broke »ledighed +1,9« from »pct.«): a no-break
+        # space, which textwrap does not split at.
+        paragraph = NUMBER_AND_UNIT.sub("\\1\u00a0\\2", paragraph.lstrip("~"))
         wrapped = textwrap.wrap(paragraph, int(width_chars * size / fontsize),
                                 subsequent_indent="  " if paragraph.startswith("•") else "")
         lines += [(line, bold, fontsize) for line in wrapped or [""]]
