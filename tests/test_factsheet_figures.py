@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import io
 from datetime import UTC, date, datetime
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -440,7 +441,7 @@ def test_the_index_figure_reads_its_index_not_the_levels_of_the_figure_before(bu
 def test_a_number_keeps_its_unit_on_its_line(drawn):
     # 1.3 read »• Økonomisk Råd: beskæftigelse +0,3 pct., ledighed +1,9« with »pct.« alone below.
     lines = [text.get_text().strip() for page in drawn for text in page.texts]
-    broken = [(before, after) for before, after in zip(lines, lines[1:])
+    broken = [(before, after) for before, after in pairwise(lines)
               if before[-1:].isdigit() and after.startswith("pct.")]
     assert broken == []
     assert any("+1,9\u00a0pct." in line for line in lines)
