@@ -1751,10 +1751,16 @@ class Store:
                 continue  # not over (a kind whose newest is not over is left out: rare, and said by none)
             if source not in newest or not found.ends_by(newest[source]):
                 newest[source] = found
+        # The file of the newest import with rows, as `faktabot status` names it: two files imported
+        # in one second have the same fetch time, and the bare column above picked either.
+        latest = self.db.execute(
+            "SELECT substr(source, 6) FROM refresh_runs WHERE source LIKE 'file:%' AND status = 'ok' AND rows > 0 "
+            "ORDER BY started_at DESC, id DESC LIMIT 1").fetchone() if files_together else None
         return [
             {"source": r[0], "rows": r[1], "newest_period": str(newest[r[0]]) if r[0] in newest else None,
              "fetched_at": r[2], "sample_data": r[0] == SAMPLE_SOURCE,
-             **({"latest": r[3].split(":", 1)[1]} if r[0] == "file" and files_together else {})}
+             **({"latest": latest[0] if latest else r[3].split(":", 1)[1]} if r[0] == "file" and files_together
+                else {})}
             for r in rows
         ]
 
