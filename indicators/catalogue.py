@@ -75,6 +75,12 @@ class Indicator:
     # (a forecast's change in pct. may be negative); see indicators/validation.py.
     plausible: tuple[float, float] | None = None
     aggregate: str = "mean"  # "sum" for flows (samtaler started in a month), "mean" for stocks and rates
+    # Counted in whole things (samtaler, personer, forløb; `whole = true`): a fraction in a file is
+    # refused. Fuldtidspersoner are hours over a norm and may hold one (12,4), as rates do.
+    whole: bool = False
+    # The breakdown whose parts (those the file source's labels name) are all the parts and add up to
+    # the total (`total_is_sum_of = "gruppe"`): a file with every part and no »I alt« gets their sum.
+    total_is_sum_of: str = ""
     # The part of the population the whole figure is of ("alder=18-29 år" for ungeledigheden): asked of
     # the figure (»ungeledigheden for de unge«) it is the figure itself, not a part it lacks
     group: str = ""
@@ -263,6 +269,29 @@ def _plausible(entry: dict, where: str) -> tuple[float, float] | None:
     return float(raw[0]), float(raw[1])
 
 
+def _whole(entry: dict, where: str) -> bool:
+    whole = entry.get("whole", False)
+    if not isinstance(whole, bool):
+        raise CatalogueError(wording("catalogue_wrong_type", where=where, key="whole", value=whole,
+                                     kind=wording("catalogue_type_bool")))
+    decimals = int(entry.get("decimals", 0))
+    if whole and (entry.get("format") != "count" or decimals):
+        raise CatalogueError(wording("catalogue_whole", where=where, format=entry.get("format"), decimals=decimals))
+    return whole
+
+
+def _check_sum(indicator: Indicator) -> None:
+    """`total_is_sum_of` names a breakdown of a count whose parts the file source's labels list."""
+    key = indicator.total_is_sum_of
+    if not key:
+        return
+    parts = {b.partition("=")[2] for s in indicator.sources if s.kind == "file" for b in s.breakdowns.values()
+             if b.partition("=")[0] == key and ";" not in b}
+    if indicator.format != "count" or key not in indicator.breakdowns or len(parts) < 2:
+        raise CatalogueError(wording("catalogue_total_is_sum_of", id=indicator.id, key=key,
+                                     breakdowns=", ".join(indicator.breakdowns) or "ingen"))
+
+
 def parse_catalogue(data: dict) -> Catalogue:
     raw_indicators = data.get("indicator")
     if not isinstance(raw_indicators, dict) or not raw_indicators:
@@ -291,9 +320,12 @@ def parse_catalogue(data: dict) -> Catalogue:
             note=str(entry.get("note", "")),
             plausible=_plausible(entry, where),
             aggregate=_choice(entry, "aggregate", AGGREGATES, where, default="mean"),
+            whole=_whole(entry, where),
+            total_is_sum_of=str(entry.get("total_is_sum_of", "")),
             group=str(entry.get("group", "")),
         )
     for indicator in indicators.values():
+        _check_sum(indicator)
         if indicator.rate and indicator.rate not in indicators:
             raise CatalogueError(wording("catalogue_unknown_rate", id=indicator.id, rate=indicator.rate))
         if indicator.related and indicator.related not in indicators:

@@ -6,24 +6,26 @@ as such (`indicators.examples`), so importing the template unchanged stores ekse
 
 `import_inbox(store, inbox, …)` imports every CSV/XLSX file dropped in `inbox` with
 `indicators.refresh.refresh_file`, then moves it to `inbox/imported/` or, with a Danish reason
-file `<name>.fejl.txt` beside it, to `inbox/rejected/`. A file modified in the last `settle`
+file `<name>.fejl.txt` beside it, to `inbox/rejected/`. Each file is first moved to `inbox/.importing/`,
+so another program cannot move it away while it is read. A file modified in the last `settle`
 seconds is left for the next round (it may still be being copied).
 """
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from indicators.catalogue import Areas, Catalogue, Indicator
 from indicators.connectors import files as file_import
 from indicators.examples import MARKER
 from indicators.refresh import RunResult, refresh_file
 from indicators.store import Store
-from indicators.wording import messages, wording
+from indicators.wording import wording
+
+log = logging.getLogger(__name__)
 
 SUFFIXES = {".csv", ".xlsx"}
 # Files a share holds beside the municipality's exports that are no one's delivery, left where they
@@ -33,8 +35,8 @@ SUFFIXES = {".csv", ".xlsx"}
 NOT_DELIVERIES = {"thumbs.db", "desktop.ini"}
 COPYING_SUFFIXES = {".tmp", ".part", ".partial", ".filepart", ".crdownload"}
 IMPORTED, REJECTED = "imported", "rejected"
+TAKING = ".importing"  # a file being imported: moved out of everyone else's way first (`_take`)
 REASON_SUFFIX = ".fejl.txt"
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")  # as bot.clock.TIMEZONE; indicators may not import bot
 
 # -- templates -------------------------------------------------------------------------------------
 
@@ -98,18 +100,7 @@ def _free(folder: Path, name: str) -> Path:
 
 
 def _reason(name: str, error: str, when: str) -> str:
-    return wording("inbox_reason", name=name, when=_said(when), error=error)
-
-
-def _said(stamp: str) -> str:
-    """A stored UTC timestamp as the Danish reader of the reason file reads a time: `2. dec. 2026 kl.
-    11:09`, Copenhagen time (it was `2026-12-02T10:09:00+00:00`)."""
-    try:
-        moment = datetime.fromisoformat(stamp).astimezone(COPENHAGEN)
-    except ValueError:
-        return stamp
-    month = messages()["months_short"][moment.month - 1]
-    return wording("inbox_when", day=moment.day, month=month, year=moment.year, time=f"{moment:%H:%M}")
+    return wording("inbox_reason", name=name, when=when, error=error)
 
 
 def _not_a_delivery(name: str) -> bool:
@@ -118,44 +109,99 @@ def _not_a_delivery(name: str) -> bool:
             or Path(name).suffix.lower() in COPYING_SUFFIXES)
 
 
+def _listed(inbox: Path) -> list[tuple[Path, float]]:
+    """The deliveries in `inbox` with their modification times, oldest first. A file gone between the
+    listing and its stat (moved or renamed by someone else) is not listed."""
+    found = []
+    for path in inbox.iterdir():
+        if _not_a_delivery(path.name):
+            continue
+        try:
+            if path.is_file():
+                found.append((path, path.stat().st_mtime))
+        except FileNotFoundError:
+            continue
+    return sorted(found, key=lambda item: (item[1], item[0].name))
+
+
+def _take(inbox: Path, path: Path) -> Path | None:
+    """Move `path` into inbox/.importing/ before it is read, or None when it is no longer there.
+
+    A rename in one folder is atomic: once taken, no sync client or colleague can rename or remove
+    the file under the import, so it is read whole or not at all, and it is moved on from a place
+    only Faktabot uses."""
+    folder = inbox / TAKING
+    folder.mkdir(exist_ok=True)
+    taken = folder / path.name
+    try:
+        path.rename(taken)
+    except FileNotFoundError:
+        log.info("inbox: %s was moved or renamed before it could be read; skipped (a file dropped again "
+                 "is imported by the next round)", path.name)
+        return None
+    return taken
+
+
+def _put_back(inbox: Path) -> None:
+    """Files a stopped run had taken but not moved on (a killed service) go back into the inbox, to
+    be imported by this run: the stopped run's transaction was rolled back, nothing of them is stored."""
+    folder = inbox / TAKING
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.iterdir()):
+        if path.is_file() or path.is_symlink():
+            path.rename(_free(inbox, path.name))
+
+
 def import_inbox(store: Store, inbox: Path, *, catalogue: Catalogue, areas: Areas,
-                 formats: Sequence[file_import.ImportFormat], now: str, default_area: str | None = None,
-                 settle: float = 10.0) -> list[InboxFile]:
-    """Import every new file in `inbox`, oldest first; move each to imported/ or rejected/."""
+                 formats: Sequence[file_import.ImportFormat], now: str, when: str = "",
+                 default_area: str | None = None, settle: float = 10.0,
+                 before_taking: Callable[[Path], None] | None = None) -> list[InboxFile]:
+    """Import every new file in `inbox`, oldest first; move each to imported/ or rejected/.
+
+    `now` is the stored timestamp of the run; `when` the words a reason file says it in
+    (`bot.rendering.formats.moment(now)`: »10. aug. 2026 kl. 08:00«; the bot formats, not this package).
+    A file that is gone by the time it is taken (another program moved or renamed it) is skipped
+    with a log line; `before_taking(path)` runs just before each file is taken (tests move it there)."""
+    when = when or now
     inbox = Path(inbox)
     inbox.mkdir(parents=True, exist_ok=True)
-    waiting = sorted((p for p in inbox.iterdir() if p.is_file() and not _not_a_delivery(p.name)),
-                     key=lambda p: (p.stat().st_mtime, p.name))
+    _put_back(inbox)
     done: list[InboxFile] = []
-    for path in waiting:
-        if time.time() - path.stat().st_mtime < settle:
+    for path, modified in _listed(inbox):
+        if time.time() - modified < settle:
             continue  # perhaps still being copied: the next round takes it
-        if path.is_symlink():
+        if before_taking is not None:
+            before_taking(path)
+        taken = _take(inbox, path)
+        if taken is None:
+            continue
+        if taken.is_symlink():
             # Whoever may drop files here could link to a file only the service may read (its
             # credentials): the reason file would show that file's first line. Never read a link.
-            done.append(_reject(inbox, path, wording("inbox_link", name=path.name), now, None))
+            done.append(_reject(inbox, taken, wording("inbox_link", name=taken.name), when, None))
             continue
-        if path.suffix.lower() not in SUFFIXES:
-            error = wording("inbox_wrong_kind", name=path.name)
-            done.append(_reject(inbox, path, error, now, None))
+        if taken.suffix.lower() not in SUFFIXES:
+            error = wording("inbox_wrong_kind", name=taken.name)
+            done.append(_reject(inbox, taken, error, when, None))
             continue
-        result = refresh_file(store, path, catalogue=catalogue, areas=areas, formats=formats, now=now,
+        result = refresh_file(store, taken, catalogue=catalogue, areas=areas, formats=formats, now=now,
                               default_area=default_area)
         if result.ok:
             folder = inbox / IMPORTED
             folder.mkdir(exist_ok=True)
-            target = _free(folder, path.name)
-            path.replace(target)
-            done.append(InboxFile(path.name, True, target, result))
+            target = _free(folder, taken.name)
+            taken.replace(target)
+            done.append(InboxFile(taken.name, True, target, result))
         else:
-            done.append(_reject(inbox, path, result.error or wording("inbox_unknown_error"), now, result))
+            done.append(_reject(inbox, taken, result.error or wording("inbox_unknown_error"), when, result))
     return done
 
 
-def _reject(inbox: Path, path: Path, error: str, now: str, result: RunResult | None) -> InboxFile:
+def _reject(inbox: Path, path: Path, error: str, when: str, result: RunResult | None) -> InboxFile:
     folder = inbox / REJECTED
     folder.mkdir(exist_ok=True)
     target = _free(folder, path.name)
     path.replace(target)
-    target.with_name(target.name + REASON_SUFFIX).write_text(_reason(path.name, error, now), encoding="utf-8")
+    target.with_name(target.name + REASON_SUFFIX).write_text(_reason(path.name, error, when), encoding="utf-8")
     return InboxFile(path.name, False, target, result)

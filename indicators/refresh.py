@@ -32,6 +32,7 @@ from indicators.connectors import Connector, Wanted, http
 from indicators.connectors import files as file_import
 from indicators.connectors.http import EmptyAnswer, SourceError
 from indicators.store import Store, StoreError
+from indicators.totals import TotalSaid, with_totals
 from indicators.types import SAMPLE_SOURCE, Observation, observations_of_rows, rows_of
 from indicators.wording import wording
 
@@ -77,6 +78,7 @@ class RunResult:
     derived: int = 0  # derived values written or changed after the run (indicators.derived)
     kept_values: int = 0  # rows with no figure where the store holds one: the stored figure was kept
     tables: tuple[TableOutcome, ...] = ()  # per table of a source run, in the order asked
+    totals: tuple[TotalSaid, ...] = ()  # a file's missing totals: computed, or eksempeldata removed
 
     @property
     def failed_tables(self) -> list[TableOutcome]:
@@ -245,7 +247,8 @@ def keep_figures_rows(rows: Iterable[tuple], held: dict) -> tuple[list[tuple], i
 def _write(store: Store, run_id: int, source: str, observations: list[Observation], catalogue: Catalogue,
            now: str, started: float, *, mark_provisional: bool, skipped: dict[str, int],
            row: Callable[[int, Observation], str] | None = None, fix: str = "",
-           after_load: Callable[[], None] | None = None, where: str = "") -> RunResult:
+           after_load: Callable[[], None] | None = None, where: str = "",
+           clear_sample: frozenset[tuple[str, str, str]] = frozenset()) -> RunResult:
     rows = rows_of(observations)
     # Every row is checked before anything is written: one bad row refuses the whole answer or file.
     validation.check_rows(rows, catalogue, this_year=int(now[:4]), where=where or source, source=source, row=row,
@@ -255,7 +258,8 @@ def _write(store: Store, run_id: int, source: str, observations: list[Observatio
     kept, _ = settle_rows(rows, held, ranks(catalogue), mark_provisional=mark_provisional)
     revisions_before = store.revision_count()
     with store.transaction():
-        loaded = store.load_rows(kept, now=now, replace_sample=True, stored=held, keep_up=False)
+        loaded = store.load_rows(kept, now=now, replace_sample=True, stored=held, keep_up=False,
+                                 clear_sample=clear_sample)
         store.owe_derived(derived.owed_by(loaded.since, derived.formula_inputs(catalogue)))
         store.finish_run(run_id, status="ok", rows=loaded.rows, inserted=loaded.inserted, updated=loaded.updated)
     if after_load:
@@ -645,11 +649,19 @@ def refresh_file(store: Store, path: Path, *, catalogue: Catalogue, areas: Areas
         progress(1, 2, "gemmer")
         lines = result.lines
         observations = _examples_as_sample(store, Path(path), result, limits)
-        return _write(store, run_id, source, observations, catalogue, now, started,
-                      mark_provisional=False, skipped=result.skipped,
-                      row=lambda index, obs: wording("row_of_file", line=lines.get(file_import.line_key(obs), "?")),
-                      fix=wording("refresh_fix_file"), after_load=after_load,
-                      where=Path(path).name)  # »samtaler.csv: …«, as the file's other errors say it
+        # Every part and no »I alt«: the total is their sum, or its eksempeldata goes (indicators.totals).
+        held = store.held({o.indicator for o in observations}, {o.area for o in observations}, [""])
+        completed = with_totals(observations, catalogue, frozenset(
+            (key[0], key[1], "") for key, (_, held_source) in held.items() if held_source == SAMPLE_SOURCE))
+        written = _write(store, run_id, source, completed.observations, catalogue, now, started,
+                         mark_provisional=False, skipped=result.skipped,
+                         row=lambda index, obs: (wording("row_of_file", line=lines[key])
+                                                 if (key := file_import.line_key(obs)) in lines
+                                                 else wording("row_total_of_parts")),
+                         fix=wording("refresh_fix_file"), after_load=after_load,
+                         where=Path(path).name,  # »samtaler.csv: …«, as the file's other errors say it
+                         clear_sample=completed.without_total)
+        return replace(written, totals=completed.said)
     except (SourceError, StoreError) as error:
         return _fail(store, run_id, source, error, started)
     except BaseException as error:
@@ -686,7 +698,7 @@ def _examples_as_sample(store: Store, path: Path, result: file_import.FileResult
 
 @dataclass(frozen=True)
 class SourceStatus:
-    source: str  # "jobindsats", "statbank", "file:samtaler.csv", "eksempeldata"
+    source: str  # "jobindsats", "statbank", "file" (the kommune's files, all of them), "eksempeldata"
     rows: int
     newest: str | None
     last_ok: str | None  # when the last successful run started
@@ -696,18 +708,43 @@ class SourceStatus:
     never_refreshed: bool
     # Tables whose latest run failed: (table, when it last landed or None, the error), oldest first.
     failed_tables: tuple[tuple[str, str | None, str | None], ...] = ()
+    latest_file: str | None = None  # "file": the name of the file imported last
+    # "file": the newest failed import of a file not imported since under its name: (name, when, error)
+    last_failure: tuple[str, str, str | None] | None = None
+
+
+FILES = "file"  # the kind of every `file:<name>` source: the kommune's files are one source, not one each
+
+
+def _file_failure(runs: list[dict]) -> tuple[str, str, str | None] | None:
+    """The newest failed (or interrupted) import of a file not imported fine since: a file the inbox
+    rejected stays named until it is delivered again, under its name, and lands."""
+    landed: set[str] = set()
+    for run in runs:  # newest first
+        name = run["source"].split(":", 1)[1]
+        if run["status"] == "ok":
+            landed.add(name)
+        elif run["status"] in ("failed", "interrupted") and name not in landed:
+            return name, run["started_at"], _error(run)
+    return None
+
+
+def _error(run: dict) -> str | None:
+    """A run's error as stored, in Danish for a run interrupted: a store from before said it in English."""
+    return wording("run_interrupted") if run["status"] == "interrupted" else run["error"]
 
 
 def source_status(store: Store, now: datetime) -> list[SourceStatus]:
-    """Per source: rows, newest period, last successful run, and whether it is stale at `now`."""
+    """Per source: rows, newest period, last successful run, and whether it is stale at `now`. Every
+    file imported is one source, »file«, with the latest file and the newest failure of one: listed
+    each, they grew by a line per monthly file, for good."""
     runs = store.runs()
-    names = ["jobindsats", "statbank"]
-    names += sorted({r["source"] for r in runs if r["source"].startswith("file:")})
     found = []
-    for name in names + [SAMPLE_SOURCE]:
+    for name in ["jobindsats", "statbank", FILES, SAMPLE_SOURCE]:
         rows, stored_periods = store.source_periods(name)
-        mine = [r for r in runs if r["source"] == name]
-        if name == SAMPLE_SOURCE and not rows:
+        mine = [r for r in runs if r["source"].split(":", 1)[0] == name] if name == FILES else \
+            [r for r in runs if r["source"] == name]
+        if name in (SAMPLE_SOURCE, FILES) and not rows and not mine:
             continue
         ok = next((r for r in mine if r["status"] == "ok"), None)
         last = mine[0] if mine else None
@@ -722,7 +759,7 @@ def source_status(store: Store, now: datetime) -> list[SourceStatus]:
         failed = tuple((t["table_id"], t["last_ok"], t["error"]) for t in tables if t["status"] == "failed")
         stale = False
         if name != SAMPLE_SOURCE:
-            limit = STALE_AFTER["file" if name.startswith("file:") else name]
+            limit = STALE_AFTER[name]
             stale = last_ok is None or now - datetime.fromisoformat(last_ok) > limit
             # A table that keeps failing makes its source stale once its own figures are too old;
             # one that never landed has no figures to be old: status names it as failed instead.
@@ -730,6 +767,8 @@ def source_status(store: Store, now: datetime) -> list[SourceStatus]:
                                  for _, when, _ in failed)
         found.append(SourceStatus(
             name, rows, newest, last_ok, last["status"] if last else None,
-            last["error"] if last else None, stale, last_ok is None, failed,
+            _error(last) if last else None, stale, last_ok is None, failed,
+            latest_file=ok["source"].split(":", 1)[1] if name == FILES and ok else None,
+            last_failure=_file_failure(mine) if name == FILES else None,
         ))
     return found

@@ -1091,11 +1091,14 @@ class Store:
         return self.load_rows(rows, now=now, replace_sample=replace_sample, stored=stored)
 
     def load_rows(self, rows: list[tuple], *, now: str | None = None, replace_sample: bool = False,
-                  stored: StoredRows | None = None, keep_up: bool = True) -> LoadResult:
+                  stored: StoredRows | None = None, keep_up: bool = True,
+                  clear_sample: Iterable[tuple[str, str, str]] = ()) -> LoadResult:
         """`load` of rows in the store's column order (`types.rows_of`: the flag an int), the refresh's
         path, which builds no Observation per value. `keep_up=False`: `stored` is used but not updated
         with this load's writes, for a caller whose later loads share no key with this one (a
-        refresh's tables, settled together, each key in one table)."""
+        refresh's tables, settled together, each key in one table). `clear_sample`: with
+        `replace_sample`, further (indicator, area, breakdown) series whose eksempeldata goes too
+        (a total beside a file's complete real parts: indicators.totals)."""
         now = now or utc_now()
         if not all(map(_FETCHED_AT, rows)):  # as `load`: a row with no time of its own gets now's
             rows = [row if row[8] else (*row[:8], now) for row in rows]
@@ -1128,7 +1131,7 @@ class Store:
             emptied: list[tuple[str, str, str]] = []
             if replace_sample:
                 touched = (set(map(_SERIES_KEY, rows)) if SAMPLE_SOURCE not in set(map(_SOURCE, rows))
-                           else {(r[0], r[1], r[3]) for r in rows if r[6] != SAMPLE_SOURCE})
+                           else {(r[0], r[1], r[3]) for r in rows if r[6] != SAMPLE_SOURCE}) | set(clear_sample)
                 for series in self._sample_series(touched):
                     replaced += conn.execute(DELETE_SAMPLE_SERIES_SQL, series).rowcount
                     emptied.append(series)
@@ -1267,10 +1270,9 @@ class Store:
         started_at = started_at or utc_now()
         with self.transaction():
             self.db.execute(
-                "UPDATE refresh_runs SET status = 'interrupted', finished_at = ?, error = "
-                "'the run stopped before it finished (killed or crashed); nothing of it was kept' "
+                "UPDATE refresh_runs SET status = 'interrupted', finished_at = ?, error = ? "
                 "WHERE source = ? AND status = 'running'",
-                [started_at, source],
+                [started_at, wording("run_interrupted"), source],
             )
             cursor = self.db.execute(
                 "INSERT INTO refresh_runs (source, started_at, status) VALUES (?, ?, 'running')",
@@ -1724,20 +1726,23 @@ class Store:
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM observations").fetchone()[0]
 
-    def sources_summary(self, over_by: periods.Period | None = None) -> list[dict]:
+    def sources_summary(self, over_by: periods.Period | None = None, files_together: bool = False) -> list[dict]:
         """Per source: rows, newest period, newest fetch; eksempeldata is one of them.
 
         The newest period is the latest to end of each kind's newest (as text '2026-Q2' sorts after
         '2026-07', which ends later). `over_by` (`periods.last_whole_month`): a period that has not
-        ended by then (a forecast's 2026 or 2027) is no newest figure."""
+        ended by then (a forecast's 2026 or 2027) is no newest figure. `files_together`: every
+        `file:<name>` is one source, `file`, with `latest` the file of its newest fetch (for
+        `faktabot status`: a line per monthly file grew without end)."""
+        kind = "CASE WHEN ?1 AND source LIKE 'file:%' THEN 'file' ELSE source END"
         rows = self.db.execute(
-            "SELECT source, count(*), max(fetched_at) FROM observations GROUP BY source ORDER BY source"
-        ).fetchall()
+            f"SELECT {kind} AS kind, count(*), max(fetched_at), source FROM observations GROUP BY kind ORDER BY kind",
+            (files_together,)).fetchall()  # (SQLite: a bare column beside max() is of the row with the max)
         newest: dict[str, periods.Period] = {}
         for source, period in self.db.execute(
-                "SELECT source, max(period) FROM observations WHERE ?1 IS NULL OR substr(period, 1, 4) <= ?1 "
-                "GROUP BY source, length(period), instr(period, 'Q') > 0",
-                (None if over_by is None else str(over_by.year),)):
+                f"SELECT {kind} AS kind, max(period) FROM observations WHERE ?2 IS NULL OR substr(period, 1, 4) <= ?2 "
+                "GROUP BY kind, length(period), instr(period, 'Q') > 0",
+                (files_together, None if over_by is None else str(over_by.year))):
             try:
                 found = periods.parse(period)
             except periods.PeriodError:
@@ -1746,9 +1751,16 @@ class Store:
                 continue  # not over (a kind whose newest is not over is left out: rare, and said by none)
             if source not in newest or not found.ends_by(newest[source]):
                 newest[source] = found
+        # The file of the newest import with rows, as `faktabot status` names it: two files imported
+        # in one second have the same fetch time, and the bare column above picked either.
+        latest = self.db.execute(
+            "SELECT substr(source, 6) FROM refresh_runs WHERE source LIKE 'file:%' AND status = 'ok' AND rows > 0 "
+            "ORDER BY started_at DESC, id DESC LIMIT 1").fetchone() if files_together else None
         return [
             {"source": r[0], "rows": r[1], "newest_period": str(newest[r[0]]) if r[0] in newest else None,
-             "fetched_at": r[2], "sample_data": r[0] == SAMPLE_SOURCE}
+             "fetched_at": r[2], "sample_data": r[0] == SAMPLE_SOURCE,
+             **({"latest": latest[0] if latest else r[3].split(":", 1)[1]} if r[0] == "file" and files_together
+                else {})}
             for r in rows
         ]
 

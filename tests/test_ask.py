@@ -572,13 +572,62 @@ def test_a_quarter_without_a_year_of_a_monthly_figure_is_its_average_not_its_las
     assert answer.observation.value == pytest.approx(sum(values) / 3)
 
 
+def test_a_year_not_over_against_a_month_says_what_is_missing_not_a_traceback(store):
+    # »ledighed 2026 vs maj« (found by the mix of known words below) ended in »PeriodError: ikke en periode: ''«
+    result = ask(store, "ledighed 2026 vs maj")
+    assert result.result.observation is None
+    assert "Jeg kan ikke give gennemsnittet for ledige i Ballerup for 2026: der mangler tal for 5 af 12 måneder" \
+        in result.text
+
+
 def test_a_target_question_without_a_target_names_the_targets_there_are(store):
-    # »mål for samtaler« said there was none, where the committee's target is samtalehyppighedens.
+    # »mål for ledighed« said there was none: the area's targets are named
     config = load_config(REPO / "faktabot.toml")
-    text = reply("hvordan ligger vi i forhold til målet for samtaler", store, config, TODAY).text
-    assert "Der er ikke sat noget mål for samtaler i Ballerup i Faktabot – her er tallet." in text
+    text = reply("hvordan ligger vi i forhold til målet for ledighed", store, config, TODAY).text
+    assert "Der er ikke sat noget mål for ledige i Ballerup i Faktabot – her er tallet." in text
     names = [t.name for t in config.targets if t.area == "151"]
     assert names and all(f"»{name}«" in text for name in names)
+
+
+def test_a_target_question_of_samtaler_names_the_samtalehyppigheds_target(store):
+    # »mål for samtaler« said there was none and listed all four of Ballerup's targets, though the
+    # committee's target for samtaler is on the samtalehyppighed: that one is named, the others not
+    config = load_config(REPO / "faktabot.toml")
+    text = reply("hvordan ligger vi i forhold til målet for samtaler", store, config, TODAY).text
+    assert "Der er ikke sat noget mål for samtaler i Ballerup i Faktabot – her er tallet. Målet for samtaler " \
+           "gælder samtalehyppigheden: »Samtalehyppighed mindst på landsniveau« – spørg »hvad er målet for " \
+           "samtalehyppigheden«." in text
+    assert "Ungeledighed under 7 pct." not in text
+    asked = reply("hvad er målet for samtalehyppigheden", store, config, TODAY).result
+    assert asked.indicator.id == "samtalehyppighed" and asked.query.intent == "target"
+
+
+@pytest.mark.parametrize("then", ["hvad er målet?", "er vi bagud?"])
+def test_behind_after_samtaler_gives_the_samtalehyppigheds_target_status(store, then):
+    # »samtaler maj« … »og for sygemeldte?« … »er vi bagud?« repeated the count with »ikke sat noget
+    # mål« and the list of all targets: the status of the target samtaler have is what was asked
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE))
+    conversation, now, last = Conversations(), datetime(2026, 11, 25, 9, 0), None
+    for line in ("samtaler maj", "og for sygemeldte?", then):
+        last = reply(line, store, config, TODAY, targets=context.for_answer, context=conversation.get("c", now))
+        conversation.remember("c", last, now)
+    view = next(v for v in context.views if v.target.indicator == "samtalehyppighed" and v.target.area == "151")
+    own = reply("samtalehyppighed", store, config, TODAY).result
+    status, _ = context.for_answer(own.query, own)
+    assert "Målet for samtaler gælder samtalehyppigheden:" in last.text
+    assert status.text in last.text and view.target.name in last.text and "2. kvt. 2026" in last.text
+    assert "Ungeledighed under 7 pct." not in last.text
+    # the figure answered is still the one talked about
+    assert (last.result.indicator.id, last.result.observation.breakdown, last.result.observation.period) == \
+        ("samtaler", "gruppe=Sygemeldte", "2026-05")
+    # of a year before, the status said to be the newest's, not that quarter's
+    for line in ("og sidste år?", then):
+        last = reply(line, store, config, TODAY, targets=context.for_answer, context=conversation.get("c", now))
+        conversation.remember("c", last, now)
+    assert last.result.observation.period == "2025-05" and status.text in last.text
+    assert "Status for målet gælder det nyeste tal (2. kvt. 2026) – Faktabot viser ikke, hvordan målet stod i " \
+           "2. kvt. 2025." in last.text
 
 
 def test_a_target_question_without_a_target_says_so_under_the_figure(store):

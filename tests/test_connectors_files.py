@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
+import tomllib
 
 import pytest
 
-from indicators.catalogue import default_areas, default_catalogue
+from indicators.catalogue import CatalogueError, default_areas, default_catalogue, parse_catalogue
 from indicators.connectors import files
 from indicators.connectors.files import (
     FileImportError,
@@ -393,6 +394,51 @@ def test_a_fraction_of_a_count_of_whole_things_is_refused_full_time_persons_are_
     whole = {i.id: files.counted_whole(i) for i in CATALOGUE}
     assert whole["samtaler"] is True
     assert not any(whole[i.id] for i in CATALOGUE if i.unit.startswith("fuldtids") or i.format != "count")
+    # the catalogue's `whole = true` marks the same figures the rule by unit name did
+    assert sorted(i for i, w in whole.items() if w) == [
+        "afsluttede_forloeb", "aktiverede", "aktiveringsforloeb", "aktiveringsmoenster", "befolkning", "fleksjob",
+        "jobomsaetning", "kontanthjaelp", "loentimer", "paa_kanten", "positive_skift", "samtaler", "sygedagpenge"]
+
+
+def _with_file_figure(data: dict, id: str, unit: str, column: str, **keys) -> None:
+    data["indicator"][id] = {
+        "name": id, "title": id, "definition": id, "unit": unit, "format": "count", "decimals": 0,
+        "frequency": "month", "better": "higher", "page": 5, "figures": [], "areas": ["kommune"], **keys,
+        "source": [{"kind": "file", "table": id, "columns": {"period": "Måned", "area": "Kommune", "value": column}}]}
+
+
+def test_whether_a_count_is_of_whole_things_is_the_catalogues_whole_key_not_its_unit(tmp_path):
+    """A fraction was refused for every count with no decimals but fuldtidspersoner, by its unit's
+    name; a new figure now gets the rule by `whole = true` in the catalogue, and one without it
+    (hours, say) keeps its fraction."""
+    data = tomllib.loads((REPO / "indicators" / "catalogue.toml").read_text(encoding="utf-8"))
+    _with_file_figure(data, "borgere_i_tilbud", "borgere", "Borgere i tilbud", whole=True)
+    _with_file_figure(data, "timer_i_tilbud", "timer", "Timer i tilbud")
+    catalogue = parse_catalogue(data)
+    formats = import_formats(catalogue, AREAS)
+    path = tmp_path / "tilbud.csv"
+    path.write_text("Måned;Kommune;Borgere i tilbud\nmaj 2026;Ballerup;3,5\n", encoding="utf-8")
+    with pytest.raises(FileImportError) as raised:
+        load(path, catalogue, AREAS, formats, NOW)
+    said = str(raised.value)
+    assert "linje 2: kolonne 'Borgere i tilbud': 3,5 er ikke et helt tal, men borgere tælles i hele tal" in said
+    assert "Skriv antallet af borgere som et helt tal" in said
+    path.write_text("Måned;Kommune;Timer i tilbud\nmaj 2026;Ballerup;12,5\n", encoding="utf-8")
+    assert [o.value for o in load(path, catalogue, AREAS, formats, NOW).observations] == [12.5]
+
+
+@pytest.mark.parametrize("keys,says", [
+    ({"whole": "ja"}, "'whole' skal være true eller false, men er 'ja'"),
+    ({"whole": True, "decimals": 1}, ("`whole = true` er for tal, der tælles i hele ting (format = \"count\" og "
+                                      "decimals = 0), men indikatoren har format = 'count' og decimals = 1; fjern "
+                                      "`whole`, eller ret format og decimals")),
+])
+def test_a_whole_key_that_cannot_hold_is_refused_with_the_fix(keys, says):
+    data = tomllib.loads((REPO / "indicators" / "catalogue.toml").read_text(encoding="utf-8"))
+    _with_file_figure(data, "borgere_i_tilbud", "borgere", "Borgere i tilbud", **keys)
+    with pytest.raises(CatalogueError) as raised:
+        parse_catalogue(data)
+    assert str(raised.value).startswith(f"indikator 'borgere_i_tilbud': {says}")
 
 
 def test_an_unclosed_quote_is_said_in_danish_not_in_the_csv_modules_english(tmp_path):

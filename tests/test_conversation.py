@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -176,6 +177,53 @@ def test_why_says_causes_are_not_in_the_data(store):
     assert "Årsagerne står ikke i tallene" in result.text
 
 
+@pytest.mark.parametrize(("lines", "part", "national"), [
+    (("samtaler maj", "og for sygemeldte?", "hvorfor?"), "gruppe=Sygemeldte", "2026-05"),
+    (("ledige på a-dagpenge", "hvorfor?"), "ydelse=A-dagpenge", "2026-07"),
+])
+def test_why_of_a_part_explains_that_part_not_the_parts_beside_it(store, lines, part, national):
+    # »samtaler maj« … »og for sygemeldte?« … »hvorfor?« listed Ledige, Sygemeldte and Øvrige as what
+    # moved, and said »er samtaler steget med 12« of the Sygemeldte alone: another question's answer
+    *_, why = chat(store, *lines)
+    answer = why.result
+    assert answer.query.intent == "why" and answer.observation.breakdown == part
+    assert answer.movers == ()
+    label = part.split("=", 1)[1]
+    assert f"er {answer.indicator.name} ({label}) steget med" in why.text
+    for other in ("Ledige:", "Øvrige:", "Kontant- og uddannelseshjælp:", f"• {label}:"):
+        assert other not in why.text
+    # hele landet's change is of the same part
+    now, then = store.get(answer.indicator.id, "000", national, part), \
+        store.get(answer.indicator.id, "000", str(int(national[:4]) - 1) + national[4:], part)
+    assert answer.national_change.absolute == pytest.approx(now.value - then.value)
+    assert f"Hele landet i samme periode ({label}): steget med" in why.text
+    # of the whole, the parts are still what moved
+    assert {key for key, _ in chat(store, "samtaler maj", "hvorfor?")[-1].result.movers} == \
+        {"gruppe=Ledige", "gruppe=Sygemeldte", "gruppe=Øvrige"}
+
+
+def test_the_definite_samtalerne_is_samtaler_not_the_sygemeldte_named_beside_it(store):
+    # »hvorfor er samtalerne for sygemeldte steget« answered sygedagpenge, »samtalerne« not understood
+    answer = ask(store, "hvorfor er samtalerne for sygemeldte steget").result
+    assert (answer.indicator.id, answer.observation.breakdown) == ("samtaler", "gruppe=Sygemeldte")
+    assert not answer.query.unused
+
+
+def test_for_sygemeldte_after_the_samtalehyppighed_is_its_part_held_elsewhere_said(store):
+    # »samtalehyppighed« … »og for sygemeldte?« answered sygedagpenge (1.222 personer), the figure that
+    # »sygemeldte« names alone, as if it had been asked; the samtalehyppighed has no målgrupper, so
+    # samtaler pr. fuldtidsperson of the Sygemeldte is given, said
+    _, part = chat(store, "samtalehyppighed", "og for sygemeldte?")
+    answer = part.result
+    assert (answer.indicator.id, answer.observation.breakdown, answer.observation.period) == \
+        ("samtaler_pr_fuldtidsperson", "gruppe=Sygemeldte", "2026-Q2")
+    assert "Der er ingen tal for samtalehyppigheden opdelt på målgruppe i Ballerup – tallet her er samtaler pr. " \
+           "fuldtidsperson, ikke samtaler pr. person." in part.text
+    # after a figure with that part, and after one with no such part at all, as before
+    assert chat(store, "samtaler maj", "og for sygemeldte?")[-1].result.observation.breakdown == "gruppe=Sygemeldte"
+    assert chat(store, "ledighed", "og for sygemeldte?")[-1].result.indicator.id == "sygedagpenge"
+
+
 def test_a_follow_up_without_a_question_before_is_declined():
     assert parse("og i Aarhus?").reason == "no_context"
 
@@ -208,6 +256,32 @@ def test_freshness_lists_each_source_with_its_fetch_day(store):
     result = ask(store, "hvornår er tallene opdateret")
     assert result.as_json()["intent"] == "freshness"
     assert "Jobindsats.dk, tabel y25i01: hentet" in result.text and "Danmarks Statistik" in result.text
+
+
+def test_freshness_shows_the_kommunes_files_as_one_source_with_the_newest_file(sample_store_copy, tmp_path):
+    # A file a month: »hvor nye er tallene« listed each as its own source, forever, and said »hentet«.
+    for month, count in (("september", "1.160"), ("oktober", "1.170")):
+        path = tmp_path / f"samtaler-{month}.csv"
+        path.write_text(f"Måned;Kommune;Antal samtaler;Målgruppe\n{month} 2026;Ballerup;{count};Ledige\n",
+                        encoding="utf-8")
+        assert run_cli("refresh", "--file", str(path), db=sample_store_copy).returncode == 0
+    conn = sqlite3.connect(sample_store_copy)
+    with conn:  # both imported in one second: the newest import names the file, not either at random
+        conn.execute("UPDATE observations SET fetched_at = '2026-12-03T08:00:00+00:00' WHERE source LIKE 'file:%'")
+        conn.execute("UPDATE refresh_runs SET started_at = '2026-12-03T08:00:00+00:00' WHERE source LIKE 'file:%'")
+    conn.close()
+    text = run_cli("ask", "hvor nye er tallene", db=sample_store_copy).stdout
+    files = [line for line in text.splitlines() if "Kommunens egne" in line]
+    assert len(files) == 1 and "samtaler-september" not in text, text
+    assert files[0].startswith("• Kommunens egne filer (seneste: samtaler-oktober.csv): indlæst ")
+    assert "nyeste tal oktober 2026; senest opdateret" in files[0]
+
+
+@pytest.mark.parametrize("question", ["hvor nye er tallene for ledighed", "hvor nye er ledighedstallene"])
+def test_how_new_the_figures_of_one_figure_are_is_their_freshness_with_no_word_unused(store, question):
+    result = ask(store, question)
+    assert result.as_json()["intent"] == "freshness" and result.as_json()["unused"] == []
+    assert "Jobindsats.dk, tabel y25i01: hentet" in result.text and "»nye«" not in result.text
 
 
 def test_seasonally_adjusted_selects_that_series(store):
@@ -362,12 +436,32 @@ def test_why_after_a_span_explains_that_span_not_its_end_months(store):
     assert "Fra januar–juli 2025 (10.611 samtaler) til januar–juli 2026 er samtaler steget med 193" in summed
 
 
+@pytest.mark.parametrize(("lines", "indicator", "area", "said"), [
+    (("gennemsnitlig ledighed 1. halvår 2026", "hvorfor?", "og i Herlev?"), "ledige", "163",
+     "Ledige i Herlev, januar–juni 2026: 504 fuldtidspersoner"),
+    (("gennemsnitlig ledighed 1. halvår 2026", "hvorfor?", "og for unge?"), "ledige_unge", "151",
+     "Ledige unge i Ballerup, januar–juni 2026:"),
+    (("samtaler siden januar", "hvorfor?", "og i Albertslund?"), "samtaler", "165",
+     "Samtaler i Albertslund, januar–juli 2026:"),
+])
+def test_a_follow_up_after_why_of_a_span_keeps_the_span(store, lines, indicator, area, said):
+    # »gennemsnitlig ledighed 1. halvår 2026« … »hvorfor?« … »og i Herlev?« gave Herlev's juni 2026
+    # alone (»Ledige i Herlev, juni 2026: 491«): the why had dropped the span's start from the talk
+    *_, then = chat(store, *lines)
+    answer = then.result
+    assert (answer.indicator.id, answer.area.code) == (indicator, area)
+    assert answer.aggregate is not None and answer.aggregate.start[:4] == "2026" and said in then.text
+    assert then.as_json()["period_from"] == answer.aggregate.start
+    # as it is without the »hvorfor?« between
+    direct = chat(store, lines[0], lines[-1])[-1]
+    assert direct.text == then.text
+
+
 def test_a_level_against_landet_of_a_count_is_not_left_as_two_counts(store):
     # »er vi under landsniveau på samtaler« gave 1.125 samtaler beside hele landet's 118.492, no word:
     # the counts of areas of different size say nothing of the level; the figure that can is named
     counts = ask(store, "er vi under landsniveau på samtaler")
-    assert "Antallet siger ikke, hvem der klarer sig bedst: Ballerup og hele landet har forskellig størrelse – " \
-           "samtaler pr. fuldtidsperson kan sammenlignes: spørg »samtaler pr. fuldtidsperson mod hele landet«." \
+    assert "Antallet siger ikke, hvem der klarer sig bedst: Ballerup og hele landet har forskellig størrelse." \
            in counts.text
     named = ask(store, "samtaler pr. fuldtidsperson mod hele landet")
     assert named.result.indicator.id == "samtaler_pr_fuldtidsperson" and named.result.comparisons
@@ -377,9 +471,89 @@ def test_a_level_against_landet_of_a_count_is_not_left_as_two_counts(store):
     own = ask(store, "ligger vi over landet på samtalehyppighed").text
     assert "Ballerup klarer sig dårligere end hele landet på samtalehyppigheden" in own
     both = ask(store, "ligger vi over eller under landet på samtaler").text
-    assert "samtaler pr. fuldtidsperson kan sammenlignes" in both
+    assert "Samtalehyppigheden kan sammenlignes" in both
     # no rate nor figure per person: said, the counts not judged
     assert "sammenlign et tal i procent eller pr. person" in ask(store, "er vi under landsniveau på langtidsledige").text
+
+
+@pytest.mark.parametrize(("text", "period"), [("er vi under landsniveau på samtaler", "2026-Q2"),
+                                              ("er vi under landsniveau på samtaler i januar 2026", "2026-Q1")])
+def test_a_count_against_landet_points_to_the_targets_figure_with_its_period(store, text, period):
+    # »er vi under landsniveau på samtaler« pointed to samtaler pr. fuldtidsperson, with no figure and
+    # no period; the committee's target for samtaler is on the samtalehyppighed (faktabot.example.toml),
+    # which has hele landet's figure: it is given, for its own period (a quarter beside a month's count)
+    counts = ask(store, text)
+    own, land = store.get("samtalehyppighed", "151", period), store.get("samtalehyppighed", "000", period)
+    quarter = {"2026-Q2": "2. kvt. 2026", "2026-Q1": "1. kvt. 2026"}[period]
+    shown = f"{own.value:.1f}".replace(".", ","), f"{land.value:.1f}".replace(".", ",")
+    assert f"Samtalehyppigheden kan sammenlignes: i {quarter} var tallet {shown[0]} samtaler pr. person i Ballerup " \
+           f"mod {shown[1]} samtaler pr. person i hele landet (Ballerup ligger 0,2 lavere) – " \
+           f"spørg »samtalehyppigheden {quarter} mod hele landet«." in counts.text
+    assert "fuldtidsperson" not in counts.text
+    # the question suggested works, in the same conversation too: those figures, that period
+    asked = re.search(r"spørg »([^«]+)«", counts.text).group(1)
+    *_, then = chat(store, text, asked)
+    answer = then.result
+    assert (answer.indicator.id, answer.area.code, answer.observation.period) == ("samtalehyppighed", "151", period)
+    assert answer.observation.value == own.value
+    assert [(c.area.code, c.observation.value) for c in answer.comparisons] == [("000", land.value)]
+
+
+def test_a_count_in_relation_to_landet_in_a_conversation_names_the_figure_that_compares(store):
+    # »samtaler maj« … »og for sygemeldte?« … »hvordan er vi i forhold til landet?« gave 434 samtaler
+    # beside hele landet's 47.092 with no word, as if the counts compared; now the part's figure per
+    # full-time person is given for its own period, and »og Albertslund?« after it the same there
+    _, _, placed, other = chat(store, "samtaler maj", "og for sygemeldte?", "hvordan er vi i forhold til landet?",
+                               "og Albertslund?")
+    for reply_, code, name in ((placed, "151", "Ballerup"), (other, "165", "Albertslund")):
+        answer = reply_.result
+        assert (answer.area.code, answer.observation.period, answer.observation.breakdown) == \
+            (code, "2026-05", "gruppe=Sygemeldte")
+        own = store.get("samtaler_pr_fuldtidsperson", code, "2026-Q2", "gruppe=Sygemeldte")
+        land = store.get("samtaler_pr_fuldtidsperson", "000", "2026-Q2", "gruppe=Sygemeldte")
+        shown = [f"{v:.1f}".replace(".", ",") for v in (own.value, land.value)]
+        assert f"har forskellig størrelse. Samtaler pr. fuldtidsperson (Sygemeldte) kan sammenlignes: i 2. kvt. " \
+               f"2026 var tallet {shown[0]} samtaler pr. fuldtidsperson i {name} mod {shown[1]} samtaler pr. " \
+               f"fuldtidsperson i hele landet" in reply_.text
+    asked = re.search(r"spørg »([^«]+)«", placed.text).group(1)
+    named = ask(store, asked).result
+    # the gap said as the answer to the question suggested says it (not of the rounded values)
+    gap = re.search(r"\((Ballerup ligger [0-9,]+ (?:lavere|højere))\) – spørg", placed.text).group(1)
+    assert f"({gap})" in ask(store, asked).text
+    for text in ("samtaler for øvrige i forhold til landet", "samtaler pr. fuldtidsperson øvrige 2. kvt. 2026 mod hele landet"):
+        assert "(Ballerup ligger 0,1 lavere)" in ask(store, text).text
+    assert (named.indicator.id, named.observation.breakdown, named.observation.period) == \
+        ("samtaler_pr_fuldtidsperson", "gruppe=Sygemeldte", "2026-Q2")
+    # the counts' difference asked is the counts' difference, with no such word
+    assert "kan sammenlignes" not in ask(store, "flere samtaler end landet").text
+
+
+def test_a_count_against_landet_falls_back_to_a_figure_that_has_both_areas(sample_store_copy):
+    # without hele landet's samtalehyppighed the next figure that compares is given; without any, it
+    # is said that there are none for both, not a question that cannot be answered
+    with Store(sample_store_copy) as opened:
+        opened.db.conn.execute("DELETE FROM observations WHERE indicator = 'samtalehyppighed' AND area = '000'")
+        opened.db.conn.commit()
+    with Store(sample_store_copy) as opened:
+        text = ask(opened, "er vi under landsniveau på samtaler").text
+        assert "Samtaler pr. fuldtidsperson kan sammenlignes: i 2. kvt. 2026 var tallet" in text
+        assert "spørg »samtaler pr. fuldtidsperson 2. kvt. 2026 mod hele landet«" in text
+    with Store(sample_store_copy) as opened:
+        opened.db.conn.execute("DELETE FROM observations WHERE indicator = 'samtaler_pr_fuldtidsperson' "
+                               "AND area = '000' AND breakdown = 'gruppe=Sygemeldte'")
+        opened.db.conn.commit()
+    with Store(sample_store_copy) as opened:
+        # of a part with no figure of that part for both, the whole's, said to be of all samtaler
+        text = ask(opened, "samtaler for sygemeldte i forhold til landet").text
+        assert "Samtaler pr. fuldtidsperson – for alle samtaler, ikke kun Sygemeldte – kan sammenlignes: " \
+               "i 2. kvt. 2026 var tallet" in text and "spørg »samtaler pr. fuldtidsperson 2. kvt. 2026 mod hele landet«" in text
+    with Store(sample_store_copy) as opened:
+        opened.db.conn.execute("DELETE FROM observations WHERE indicator = 'samtaler_pr_fuldtidsperson' AND area = '000'")
+        opened.db.conn.commit()
+    with Store(sample_store_copy) as opened:
+        text = ask(opened, "er vi under landsniveau på samtaler").text
+        assert "samtalehyppigheden kan sammenligne dem, men der er ingen tal for samtalehyppigheden for både " \
+               "Ballerup og hele landet." in text and "spørg" not in text
 
 
 def test_two_periods_joined_by_til_are_the_change_from_the_first(store):
@@ -1322,3 +1496,19 @@ def test_kommuner_alike_are_not_known_and_the_reply_says_so(store, question):
     for result in (ask(store, question), chat(store, "fleksjob hele landet 2025", question)[-1]):
         assert isinstance(result.result, NotUnderstood) and result.result.reason == "similar"
         assert "Faktabot kender ikke STARs klynger af sammenlignelige kommuner" in result.text
+
+
+@pytest.mark.parametrize("lines", [("aktiveringsgrad for sygemeldte",), ("aktiveringsgrad", "og for sygemeldte?")])
+def test_the_sygemeldte_of_a_figure_split_by_ydelse_are_its_sygedagpenge_part_said(store, lines):
+    # »aktiveringsgrad« … »og for sygemeldte?« answered sygedagpenge (another figure); alone it gave the
+    # whole aktiveringsgrad with »ingen tal … opdelt på målgruppe«, though its Sygedagpenge part is there.
+    conversation, now, result = Conversations(), datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE), None
+    for line in lines:
+        result = reply(line, store, Config(), TODAY, context=conversation.get("u", now))
+        conversation.remember("u", result, now)
+    expected = store.get("aktiveringsgrad", "151", "2026-07", "ydelse=Sygedagpenge")
+    data = result.as_json()
+    assert (data["indicator"], result.result.observation.breakdown, data["value"]) == (
+        "aktiveringsgrad", "ydelse=Sygedagpenge", expected.value)
+    assert "Der er ingen tal for aktiveringsgraden opdelt på målgruppe i Ballerup – her er aktiveringsgraden " \
+           "(Sygedagpenge)." in result.text

@@ -55,7 +55,8 @@ def test_status_prints_the_coverage_and_the_rest(sample_store_copy):
 
 
 def test_the_first_fact_page_header_says_the_coverage():
-    figures = [SimpleNamespace(number="1.1", sample_data=False), SimpleNamespace(number="5.3", sample_data=True)]
+    figures = [SimpleNamespace(number="1.1", sample_data=False, own_data=False),
+               SimpleNamespace(number="5.3", sample_data=True, own_data=False)]
     first = render.render("factsheet_page_header.txt.j2", number=1, title="T", kommune="Ballerup",
                           quarter="2026-Q2", sample=True, coverage=figures)
     other = render.render("factsheet_page_header.txt.j2", number=2, title="T", kommune="Ballerup",
@@ -78,7 +79,7 @@ def test_status_and_the_fact_sheet_count_the_same_figures_as_official(sample_sto
 
 def test_the_first_page_header_keeps_three_lines_when_most_figures_are_eksempeldata():
     """24 figure numbers in the coverage line ran the header into figure 1.1's title."""
-    figures = [SimpleNamespace(number=f"{n // 4 + 1}.{n % 4 + 1}", sample_data=n >= 4) for n in range(28)]
+    figures = [SimpleNamespace(number=f"{n // 4 + 1}.{n % 4 + 1}", sample_data=n >= 4, own_data=False) for n in range(28)]
     first = render.render("factsheet_page_header.txt.j2", number=1, title="T", kommune="Ballerup",
                           quarter="2026-Q2", sample=True, coverage=figures)
     lines = first.splitlines()

@@ -50,7 +50,9 @@ NOTHING_EXTERNAL = {"forecast.txt.j2", "chart_index_label.txt.j2", "factsheet_ch
                     "target_past.txt.j2",  # two periods (the store's and the question's, both parsed)
                     # the catalogue's own breakdown words and fixed labels:
                     "factsheet_missing.txt.j2", "factsheet_no_data.txt.j2", "factsheet_right_axis.txt.j2",
-                    "factsheet_sample_label.txt.j2", "link_label.txt.j2"}
+                    "factsheet_sample_label.txt.j2", "link_label.txt.j2",
+                    # the catalogue's breakdown words and area names, periods and numbers:
+                    "factsheet_first.txt.j2", "factsheet_later_parts.txt.j2", "factsheet_sample_parts.txt.j2"}
 _CODE_LIKE = re.compile(r"^[a-z0-9_\-.:=;]*$")
 
 
@@ -210,6 +212,15 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         "factsheet_no_data.txt.j2": [{"f": f} for f in figures[:1]],
         "factsheet_pdf_metadata.txt.j2": [{"kommune": HOSTILE, "quarter": "2026-Q3"}],
         "factsheet_right_axis.txt.j2": [{}], "factsheet_sample_label.txt.j2": [{}],
+        # The sample holds no series of one or two periods, nor one begun after the quarter: cut them so.
+        "factsheet_first.txt.j2": [{"lines": [dataclasses.replace(s, observations=s.observations[-n:]) for s in f.lines],
+                                    "mark": "(eksempeldata)", "bars": bars}
+                                   for f in figures if f.lines for n in (1, 2) for bars in (False, True)],
+        "factsheet_later_parts.txt.j2": [{"f": dataclasses.replace(f, later_parts=[("Ledige", "2026-09")])}
+                                         for f in figures[:1]],
+        "factsheet_sample_parts.txt.j2": [{"f": dataclasses.replace(f, bar_details=[
+            dataclasses.replace(b, synthetic=b.category != f.bar_details[0].category) for b in f.bar_details])}
+            for f in figures if f.bar_details],
         "definition.txt.j2": [{"q": definition, "ind": hostile(catalogue.get(definition.indicator))},
                               {"q": dataclasses.replace(definition, term="fuldtidsperson"),
                                "ind": hostile(catalogue.get(definition.indicator))},

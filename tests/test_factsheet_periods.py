@@ -178,3 +178,14 @@ def test_the_refusal_of_the_quarter_under_way_names_its_last_day():
     assert text.startswith("--quarter: 4. kvt. 2026 er ikke slut før 31. december 2026,"), text
     assert "uden --quarter: 2. kvt. 2026" in text
     assert "uden --quarter" not in _unfinished_quarter("not_begun", "2027-Q2", "2026-Q3", "2026-Q3")
+
+
+def test_no_figure_s_text_is_cut_on_the_sheet_sent_in_december(sample_store_path):
+    # On the sheet for 3. kvt. 2026, 4.3's text ran past its 16 lines and ended »• Størst ændring på
+    # et år: Ikke-vestlige ledige (+16,9 …«, repeating a change the line's own bullet gave.
+    q3 = _build(sample_store_path, "2026-Q3")
+    pages = factsheet.pages(list(q3.values()), "2026-Q3", "Ballerup", default_catalogue())
+    assert [t.get_text() for page in pages for t in page.texts if t.get_text().endswith("…")] == []
+    assert "• Ikke-vestlige ledige: 166 fuldtidspersoner i juli 2026, 24 flere end i juli 2025 (+16,9 pct.)." \
+        in _text(q3["4.3"])
+    assert "Størst ændring" not in _text(q3["4.3"])

@@ -65,3 +65,11 @@ def test_a_day_with_its_month_written_out_is_babels_danish():
 def test_questions_know_the_months_by_full_and_short_name():
     months = default_vocabulary().months
     assert months["maj"] == 5 and months["september"] == 9 and months["sep"] == 9 and months["okt"] == 10
+
+
+def test_a_moment_is_its_copenhagen_day_and_time_as_a_dane_reads_it():
+    # the inbox's reason file built »10. aug. 2026 kl. 08:00« itself from the month names and a
+    # hand-set zone; it is made here, as every other date
+    assert formats.moment("2026-08-10T06:00:00+00:00") == "10. aug. 2026 kl. 08:00"  # summer time
+    assert formats.moment("2026-12-02T23:09:00+00:00") == "3. dec. 2026 kl. 00:09"  # winter, the next day
+    assert formats.moment(datetime(2026, 3, 29, 1, 0, tzinfo=UTC)) == "29. mar. 2026 kl. 03:00"

@@ -3,6 +3,7 @@ service imports from, and example figures stored as eksempeldata, never as the m
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from datetime import UTC, datetime
@@ -100,7 +101,7 @@ def test_the_inbox_imports_good_files_and_rejects_the_rest_with_a_danish_reason(
     shutil.copy(EXAMPLE, inbox / "samtaler-eksempel.csv")
     with Store(tmp_path / "store.db", create=True) as store:
         done = {f.name: f for f in import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS,
-                                                now=NOW, settle=0)}
+                                                now=NOW, when=WHEN, settle=0)}
         assert store.get("samtaler", "151", "2026-05").value == 1540
         assert store.get("samtaler", "151", "2026-01").source == "eksempeldata"
     assert {n: f.imported for n, f in done.items()} == {"fasit-maj.csv": True, "forkert.csv": False,
@@ -187,7 +188,8 @@ def test_the_start_up_catch_up_imports_the_inbox_once_rejecting_a_broken_file_as
     assert first["inbox"].text.startswith("1 imported, 1 rejected") and not first["inbox"].ok
     assert (inbox / "imported" / "fasit.csv").exists()
     assert (inbox / "rejected" / "broken.csv").exists()
-    assert "Årsag:" in (inbox / "rejected" / "broken.csv.fejl.txt").read_text(encoding="utf-8")
+    reason = (inbox / "rejected" / "broken.csv.fejl.txt").read_text(encoding="utf-8")
+    assert reason.startswith("Filen broken.csv blev ikke indlæst (25. nov. 2026 kl. 09:00)") and "Årsag:" in reason
     with Store(sample_store_copy) as store:
         assert store.get("samtaler", "151", "2026-05").source == "file:fasit.csv"
         runs = store.db.execute("SELECT count(*) FROM refresh_runs WHERE source LIKE 'file:%'").fetchone()[0]
@@ -244,3 +246,97 @@ def test_files_a_share_holds_beside_the_exports_are_left_where_they_are_unread(s
     assert [(f.name, f.imported) for f in done] == [("fasit.csv", True)]
     assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == sorted(others)
     assert not (inbox / "rejected").exists()
+
+
+def test_a_file_gone_before_it_is_taken_is_skipped_calmly_and_nothing_of_it_is_stored(tmp_path, caplog):
+    """A colleague moved the file, or a sync client renamed it, between the listing and the read: the
+    run crashed with FileNotFoundError (or, gone mid-read, recorded a failed import). It is now
+    skipped with one calm log line; the other files are imported."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a-flyttet.csv").write_text(OWN, encoding="utf-8")
+    (inbox / "b-omdoebt.csv").write_text(OWN.replace("maj", "juni"), encoding="utf-8")
+    (inbox / "c-fasit.csv").write_text(OWN.replace("maj", "juli"), encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    def someone_else(path):
+        if path.name == "a-flyttet.csv":
+            path.replace(elsewhere / path.name)  # moved out of the inbox
+        elif path.name == "b-omdoebt.csv":
+            path.rename(path.with_name("b-omdoebt (1).csv"))  # a sync client's conflict copy
+
+    caplog.set_level("INFO", logger="indicators.inbox")
+    with Store(tmp_path / "store.db", create=True) as store:
+        done = import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW, settle=0,
+                            before_taking=someone_else)
+        assert [(f.name, f.imported) for f in done] == [("c-fasit.csv", True)]
+        assert store.get("samtaler", "151", "2026-07").source == "file:c-fasit.csv"
+        assert store.get("samtaler", "151", "2026-05") is None
+        assert [r["source"] for r in store.runs()] == ["file:c-fasit.csv"]  # no failed run of the others
+    assert not (inbox / "rejected").exists()
+    assert (elsewhere / "a-flyttet.csv").read_text(encoding="utf-8") == OWN  # not touched
+    assert [r.levelname for r in caplog.records] == ["INFO", "INFO"]
+    assert "a-flyttet.csv was moved or renamed before it could be read; skipped" in caplog.text
+    # The renamed copy is a new file in the inbox: the next round imports it.
+    with Store(tmp_path / "store.db") as store:
+        again = import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW, settle=0)
+        assert [(f.name, f.imported) for f in again] == [("b-omdoebt (1).csv", True)]
+        assert store.get("samtaler", "151", "2026-06").value == 1540
+    assert sorted(p.name for p in inbox.iterdir()) == [".importing", "imported"]
+
+
+def test_a_file_a_stopped_run_had_taken_is_imported_by_the_next_run(tmp_path):
+    """A service killed while it read a file left it in inbox/.importing/ (and stored nothing of it):
+    the next run puts it back and imports it, rather than leaving it where no one looks."""
+    inbox = tmp_path / "inbox"
+    (inbox / ".importing").mkdir(parents=True)
+    (inbox / ".importing" / "fasit.csv").write_text(OWN, encoding="utf-8")
+    with Store(tmp_path / "store.db", create=True) as store:
+        done = import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW, settle=0)
+        assert [(f.name, f.imported) for f in done] == [("fasit.csv", True)]
+        assert store.get("samtaler", "151", "2026-05").value == 1540
+    assert list((inbox / ".importing").iterdir()) == []
+    assert (inbox / "imported" / "fasit.csv").exists()
+
+
+def test_status_shows_the_kommunes_files_as_one_line_with_the_latest_file_and_the_newest_refused(tmp_path):
+    """Every file that came through the inbox was a source of its own in `faktabot status`, twice
+    (samtaler-2026-05.csv, samtaler-2026-06.csv, … a line each, for good); the files are now one
+    line, »kommunens filer«, with the latest file, when, and a refused file until it lands."""
+    inbox, db = tmp_path / "inbox", tmp_path / "store.db"
+    inbox.mkdir()
+    months = [("2026-01", "januar"), ("2026-02", "februar"), ("2026-03", "marts"), ("2026-04", "april")]
+    with Store(db, create=True) as store:
+        for number, (period, month) in enumerate(months):
+            (inbox / f"samtaler-{period}.csv").write_text(OWN.replace("maj", month), encoding="utf-8")
+            import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS,
+                         now=f"2026-0{number + 5}-03T07:00:00+00:00", settle=0)
+        (inbox / "samtaler-2026-05.csv").write_text(OWN.replace("1.540", "mange"), encoding="utf-8")
+        import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS,
+                     now="2026-09-03T07:00:00+00:00", settle=0)
+    status = run_cli("status", db=db)
+    assert status.returncode == 0, status.stderr
+    lines = status.stdout.splitlines()
+    for old in ("samtaler-2026-01.csv", "samtaler-2026-02.csv", "samtaler-2026-03.csv"):
+        assert old not in status.stdout
+    assert [line.split()[:2] for line in lines if "kommunens filer" in line] == [["kommunens", "filer"]] * 2
+    stored, source = (line for line in lines if "kommunens filer" in line)
+    assert stored.split() == ["kommunens", "filer", "8", "rækker,", "nyeste", "periode", "2026-04,", "senest",
+                              "indlæst", "3.", "aug.", "2026", "(samtaler-2026-04.csv)"]
+    assert source.startswith("  kommunens filer          ")
+    assert ("seneste fil samtaler-2026-04.csv, indlæst 3. aug. 2026 kl. 09:00; 8 rækker i alt, nyeste periode "
+            "april 2026; seneste afviste fil samtaler-2026-05.csv (3. sep. 2026 kl. 09:00): linje 3: kolonne "
+            "'Antal samtaler': ikke et tal") in source, source
+    machine = run_cli("status", "--json", db=db)
+    files = next(s for s in json.loads(machine.stdout)["sources"] if s["source"] == "file")
+    assert files["latest_file"] == "samtaler-2026-04.csv" and files["last_status"] == "failed"
+    assert files["last_failure"]["file"] == "samtaler-2026-05.csv"
+    # The refused file delivered again, fixed: it is the latest, and no refusal is left to name.
+    (inbox / "samtaler-2026-05.csv").write_text(OWN, encoding="utf-8")
+    with Store(db) as store:
+        import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS,
+                     now="2026-09-04T07:00:00+00:00", settle=0)
+    again = run_cli("status", db=db).stdout
+    assert "seneste fil samtaler-2026-05.csv, indlæst 4. sep. 2026 kl. 09:00; 10 rækker i alt" in again
+    assert "afvist" not in again and "fejlede" not in again

@@ -289,7 +289,7 @@ def test_refresh_imports_a_file_and_status_shows_it(store_path, capsys):
     # a source never fetched says so once (it said »aldrig hentet: seneste vellykkede opdatering aldrig«)
     assert "statbank                 aldrig hentet af Faktabot endnu" in status
     assert "opdatering aldrig" not in status
-    assert "file:samtaler-eksempel.csv" in status
+    assert "kommunens filer          aktuel: seneste fil samtaler-eksempel.csv, indlæst " in status
 
 
 @pytest.mark.parametrize("argv,says", [

@@ -51,3 +51,25 @@ def test_a_refresh_killed_mid_run_leaves_the_store_consistent_and_the_next_one_c
     finally:
         conn.close()
     assert statuses == ["interrupted", "ok"]
+
+
+def test_a_run_found_interrupted_is_said_in_danish_in_status_also_from_an_older_store(sample_store_copy):
+    from indicators.store import Store
+
+    with Store(sample_store_copy) as store:
+        store.start_run("statbank", started_at="2026-11-30T08:00:00+00:00")  # killed: left `running`
+        store.start_run("statbank", started_at="2026-11-30T09:00:00+00:00")  # the next run finds it
+        errors = [r["error"] for r in store.runs() if r["status"] == "interrupted"]
+    assert errors == [("kørslen stoppede, før den var færdig (processen blev stoppet eller gik ned), og intet fra "
+                       "den er gemt; næste opdatering henter tallene igen")]
+    conn = sqlite3.connect(sample_store_copy)
+    with conn:  # as a store from before this wording holds it, the last run of jobindsats
+        conn.execute("INSERT INTO refresh_runs (source, started_at, finished_at, status, error) VALUES "
+                     "('jobindsats', '2026-12-01T08:00:00+00:00', '2026-12-01T09:00:00+00:00', 'interrupted', "
+                     "'the run stopped before it finished (killed or crashed); nothing of it was kept')")
+    conn.close()
+    status = run_cli("status", db=sample_store_copy)
+    assert status.returncode == 0, status.stderr
+    line = next(line for line in status.stdout.splitlines() if line.lstrip().startswith("jobindsats "))
+    assert "seneste kørsel fejlede: kørslen stoppede, før den var færdig" in line, line
+    assert "killed" not in status.stdout

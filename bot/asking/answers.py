@@ -121,6 +121,17 @@ def _ranked_rows(pairs: Iterable[tuple[Area, Observation]]) -> tuple[Ranked, ...
     return tuple(built)
 
 
+@dataclass(frozen=True, slots=True)
+class Comparable:
+    """Two areas of different size on a figure per person, where their counts say nothing of the
+    level (»er vi under landsniveau på samtaler«): both values of the newest period both have."""
+
+    indicator: Indicator
+    area: Area  # the area compared with
+    own: Observation
+    other: Observation
+
+
 @dataclass(frozen=True)
 class Ranking:
     """Areas of one kind ordered by one indicator for one period."""
@@ -246,6 +257,9 @@ class Answer:
     # but not by the rest (missing_breakdown): the kept parts' figure is shown, said so.
     kept_breakdown: bool = False
     aggregate: Aggregate | None = None  # the observation is a year or quarter made of months
+    # »hvorfor?« after a span (»gennemsnitlig ledighed 1. halvår 2026«) is answered without the span's
+    # base (the span against the same span a year before): the base asked, for a follow-up's context
+    span_base: PeriodRequest | None = None
     change: Change | None = None  # a change question: against the base period
     # »ledighed jan-jun 2026«: a stock's change between a span's ends is given, and beside it the
     # span's mean (over the `span_months` months ending with the observation), which may have been meant
@@ -263,9 +277,11 @@ class Answer:
     # fetched): said as such, with the nearest figure (Indicator.related), not »prøv en kommune«
     held_nowhere: bool = False
     related: Indicator | None = None
-    # »er vi under landsniveau på samtaler«: the figure per full-time person that compares areas of
-    # different size, where the count has no rate (Query.comparable)
+    # »er vi under landsniveau på samtaler«: the figure per person that compares areas of different
+    # size, where the count has no rate (Query.comparable: the first with figures, else the first),
+    # and its values beside each area compared with that has them (`Comparable`)
     comparable: Indicator | None = None
+    compared_on: tuple[Comparable, ...] = ()
     # No figure for the area asked, nor for the areas named beside it (»i Nordjylland og Syddanmark«): these
     also_without: tuple[Area, ...] = ()
     held_parts: tuple[str, ...] = ()  # the part asked is missing; the area has the figure for these (a few)
@@ -958,6 +974,29 @@ def _held_in(store: Store, indicator: Indicator, areas: Areas, default_area: str
     return tuple(sorted(held, key=lambda a: (a.code != default_area, a.kind == "land", a.name)))
 
 
+def _comparable(store: Store, catalogue: Catalogue, candidates: tuple[str, ...], area: Area,
+                others: list[Area], upto: Period, part: str) -> dict:
+    """The `comparable` and `compared_on` of an Answer: the first candidate figure with values for
+    the area and an area compared with, of the newest period both have that begins by the end of
+    `upto` (samtaler of juli 2026: the samtalehyppighed of 2. kvt. 2026); the period is said. Of a
+    part (»samtaler for sygemeldte«) a figure of that part first, else of the whole (said)."""
+    if not candidates:
+        return {}
+    end = upto.year * 12 + upto.start_month + upto.length - 1
+    for breakdown, candidate in [(b, c) for b in dict.fromkeys((part, "")) for c in candidates]:
+        figure = catalogue.get(candidate)
+        own = {o.period: o for o in store.series(candidate, area.code, breakdown) if o.value is not None
+               and (p := _period(o.period)).year * 12 + p.start_month <= end}
+        found = []
+        for other in others:
+            both = [o for o in store.series(candidate, other.code, breakdown) if o.period in own and o.value is not None]
+            if both:
+                found.append(Comparable(indicator=figure, area=other, own=own[both[-1].period], other=both[-1]))
+        if found:
+            return {"comparable": figure, "compared_on": tuple(found)}
+    return {"comparable": catalogue.get(candidates[0])}
+
+
 def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default_area: str,
            today: date) -> Answer:
     indicator = _averaged(catalogue.get(query.indicator), query)
@@ -1064,7 +1103,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     if development_span is not None and (in_span := [
             o.period for o in series if o.value is not None and _within(o.period, development_span)]):
         request = PeriodRequest(period=in_span[-1])
-    made = not_whole = None
+    made = not_whole = span_base = None
     if request.period is not None and _period(request.period).length > 1 and not any(
             o.period == request.period and o.value is not None for o in series):
         # A year or quarter asked of a monthly series: its average (or sum), never its last month.
@@ -1131,6 +1170,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         found, spanned = aggregate(store, indicator, area.code, breakdown, span)
         if spanned is not None and spanned.kind == _period(current.period).kind:
             # (»hvorfor?« after it: the span against the same span a year before, its parts' too)
+            span_base = query.base if query.intent == "why" else None
             query, made = replace(query, intent="value") if query.intent == "change" else replace(query, base=None), \
                 replace(spanned, period=current.period,
                         start=str(Period(span.year, span.start_month, _period(current.period).length)))
@@ -1270,8 +1310,12 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
                                                          indicator)) if c.observation else c for c in comparisons]
         elif query.intent == "why":
             # What the data can say: which part moved most, and whether hele landet moved alike.
+            # The parts of what is shown, one key finer: of »ledige på A-dagpenge« not the other
+            # ydelser beside it (it listed Kontant- og uddannelseshjælp, and A-dagpenge itself, as movers)
+            shown = parse_breakdown(breakdown)
             candidates = [c for c in store.breakdowns(indicator.id, area.code)
-                          if c and ";" not in c and c.split("=", 1)[0] != "korrektion"]
+                          if c and (split := parse_breakdown(c)).items() >= shown.items()
+                          and len(split) == len(shown) + 1 and "korrektion" not in split.keys() - shown.keys()]
             for period in (current.period, base_period):  # each period's parts in one read
                 store.get_each(indicator.id, area.code, period, candidates)
             for candidate in candidates:
@@ -1305,7 +1349,9 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         high=max(window, key=lambda o: o.value) if window else None,
         missing_breakdown=missing_breakdown, broader_of=broader_of, no_total=bool(breakdown) and not asked_breakdown,
         narrowed_from=narrowed_from, aggregate=made, change=asked_change, base_missing=base_missing,
-        comparable=catalogue.get(query.comparable) if query.comparable else None,
+        span_base=span_base,
+        **_comparable(store, catalogue, query.comparable, area, [c.area for c in comparisons], _period(current.period),
+                      current.breakdown),
         span_mean=replace(span_mean, period=current.period) if span_mean is not None and asked_change else None,
         span_months=span_months,
         kept_breakdown=bool(missing_breakdown and breakdown) and
@@ -1601,6 +1647,7 @@ class SourceFreshness:
     fetched_at: str | None  # the newest fetch of its rows (UTC)
     newest_period: str | None
     refreshed_at: str | None = None  # the newest successful refresh run of its connector
+    latest: str | None = None  # source "file" (every kommune file together): the newest file's name
 
 
 @dataclass(frozen=True)
@@ -1617,14 +1664,21 @@ def freshness(query: Query, store: Store, catalogue: Catalogue, default_area: st
     indicator = catalogue.get(query.indicator) if query.indicator else None
     if indicator is None:
         # (a forecast's next year is no newest figure: »Eksempeldata …, nyeste tal 2027« in 2026)
-        rows = [(s["source"], s["fetched_at"], s["newest_period"]) for s in store.sources_summary(periods.last_whole_month(today))]
+        # every kommune file together, as `faktabot status` shows them: a line per monthly file grew without end
+        rows = [(s["source"], s["fetched_at"], s["newest_period"], s.get("latest"))
+                for s in store.sources_summary(periods.last_whole_month(today), files_together=True)]
     else:
-        newest: dict[str, tuple[str, str]] = {}
+        newest: dict[str, tuple[str, str, str]] = {}
         for o in store.series(indicator.id, query.area or default_area, query.breakdown):
-            fetched, period = newest.get(o.source, ("", ""))
-            newest[o.source] = (max(fetched, o.fetched_at), max(period, o.period))
-        rows = [(source, fetched, period) for source, (fetched, period) in sorted(newest.items())]
+            source, name = ("file", o.source.split(":", 1)[1]) if o.source.startswith("file:") else (o.source, "")
+            fetched, period, latest = newest.get(source, ("", "", ""))
+            newest[source] = (max(fetched, o.fetched_at), max(period, o.period),
+                              name if o.fetched_at >= fetched else latest)
+        rows = [(source, fetched, period, latest or None)
+                for source, (fetched, period, latest) in sorted(newest.items())]
+    file_runs = [started for source, started in runs.items() if source.startswith("file:")]
     return Freshness(query=query, indicator=indicator, sources=tuple(
         SourceFreshness(source=source, fetched_at=fetched or None, newest_period=period or None,
-                        refreshed_at=runs.get(source.split(":", 1)[0]) or runs.get(source))
-        for source, fetched, period in rows))
+                        refreshed_at=(max(file_runs, default=None) if source == "file" else None)
+                        or runs.get(source.split(":", 1)[0]) or runs.get(source), latest=latest)
+        for source, fetched, period, latest in rows))

@@ -94,6 +94,10 @@ class Reply:
                 # (a span, »siden januar«, ends with its `period`: the follow-up's span ends there too)
                 period = None if result.aggregate.so_far else result.aggregate.period
             query = result.query
+            if result.span_base is not None:
+                # »gennemsnitlig ledighed 1. halvår 2026« … »hvorfor?« … »og i Herlev?«: still the half
+                # (the why was answered without its base, and Herlev was given juni 2026 alone)
+                query = replace(query, base=result.span_base)
             if result.led_instead is not None:
                 # »ungeledighed i Herlev sammenlignet med landet« led with hele landet (Herlev has none):
                 # the talk is still of Herlev beside hele landet, so »hvad med Ballerup?« compares
@@ -271,10 +275,25 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
         # The area's targets are named: »mål for samtaler« means the samtalehyppighed's target. Also
         # without a figure (»mål for Herlev« after fleksjob said only that Herlev has no figures).
         others = tuple(dict.fromkeys(t.name for t in config.targets if t.area == result.area.code))
-        result = replace(result, target=Line(render.render(
+        # »samtaler« … »er vi bagud?«: the target is on the figure that compares samtaler between
+        # areas (the samtalehyppighed): named, with its status, not only listed among the others
+        on = next((figure for figure in default_vocabulary().compare_on.get(result.indicator.id, ())
+                   if any(t.indicator == figure and t.area == result.area.code for t in config.targets)), None)
+        status: tuple[Line, ...] = ()
+        if on is not None and targets is not None:
+            # (of the period talked about: a status of the newest figure says it is not that period's)
+            asked = replace(parsed, indicator=on, breakdown="", by=None, compare=(), area=result.area.code,
+                            verdict=False, comparable=())
+            line, _ = targets(asked, store.remember(("answer", asked, config.area, today),
+                                                    lambda: _answered(asked, store, config.area, today))[0])
+            status = (line,) if isinstance(line, Line) else tuple(line or ())
+        result = replace(result, target=(Line(render.render(
             "no_target.txt.j2", indicator=result.indicator.name, area=result.area.name,
-            land=result.area.kind == "land", others=others,
-            figure=result.observation is not None)))
+            land=result.area.kind == "land", others=others, figure=result.observation is not None,
+            on=default_catalogue().get(on).name if on else "",
+            named=tuple(dict.fromkeys(t.name for t in config.targets
+                                      if t.indicator == on and t.area == result.area.code)),
+            status=bool(status))), *status))
     chart = None
     if with_chart and (spec := charts.spec_for(result, path)) is not None:
         chart = charts.render_png(spec)

@@ -117,9 +117,9 @@ class Query:
     extreme_period: str = ""
     compare_own: bool = False  # »har Herlev lavere ledighed end os«: the configured kommune compared
     verdict: bool = False  # »er vi bedre end landet«: which of the areas compared does better, said
-    # »er vi under landsniveau på samtaler«: a count with no rate, whose figure per full-time person
-    # (`per_person`) compares areas of different size; named beside the counts (id; "" none)
-    comparable: str = ""
+    # »er vi under landsniveau på samtaler«: a count with no rate; the figures per person that compare
+    # areas of different size (`compare_on`), the first with figures named beside the counts
+    comparable: tuple[str, ...] = ()
     # »er ledigheden under 3 pct«: (">", "<", ">=" or "<=", the level) to answer yes or no against
     threshold: tuple[str, float] | None = None
     # The targets asked for by state (»hvilke mål er vi bagud på«): "behind" or "on_track"; "" all.
@@ -248,6 +248,7 @@ class Vocabulary:
     together: frozenset[str] = frozenset()  # "tilsammen": the areas' counts added up (Query.together)
     twelve_months: frozenset[str] = frozenset()  # "det seneste år": with an average, the 12 months' mean
     per_person: dict[str, str] = field(default_factory=dict)  # "samtaler" -> "samtaler_pr_fuldtidsperson"
+    compare_on: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "samtaler" -> ("samtalehyppighed", …)
     share_parts: dict[str, frozenset[str]] = field(default_factory=dict)  # "ledige" -> {"langtidsledige", …}
     count_comparatives: frozenset[str] = frozenset()  # "flere", "færre": with "end <area>" a comparison
     when: frozenset[str] = frozenset()  # "hvornår": with a superlative, the series' high or low
@@ -429,6 +430,7 @@ class Vocabulary:
             together=frozenset(fold(w) for w in data.get("together", [])),
             twelve_months=frozenset(fold(w) for w in data.get("twelve_months", [])),
             per_person=dict(data.get("per_person", {})),
+            compare_on={count: tuple(figures) for count, figures in data.get("compare_on", {}).items()},
             share_parts={whole: frozenset(parts) for whole, parts in data.get("share_parts", {}).items()},
             count_comparatives=frozenset(fold(w) for w in data.get("count_comparatives", [])),
             when=frozenset(fold(w) for w in data.get("when", [])),
@@ -840,6 +842,7 @@ class _Reading:
     base_carried: bool = False  # `base` is the question before's (a follow-up naming no period to compare)
     moved_asked: bool = False  # a word of how the figure moved (»steget«, »flere«, »udvikling«)
     level_word: str = ""  # »over«, »under« before an area (»er vi under landsniveau«): a level compared
+    placed: bool = False  # »hvordan ligger vi i forhold til landet«: the place beside an area (`_compared_place`)
     why_span: bool = False  # »hvorfor?« after a span's average or sum: that span explained, not its end months
     moved_word: bool = False  # »steget«, »faldet« (Vocabulary.moved): with a base, the change asked
     peaked: bool = False  # »toppede«: a superlative that asks when (Vocabulary.peaked)
@@ -1535,7 +1538,11 @@ def _part_of_context(tokens: list[str], r: _Reading, context: Query | None, voca
         return
     value, _ = _phrase(tokens, used, vocab.breakdown_values)
     named, _ = _phrase(tokens, used, vocab.indicators)
-    if not value or named != r.indicator or value[0] not in vocab.indicator_breakdowns.get(context.indicator, ()):
+    if not value or named != r.indicator or (value[0] not in vocab.indicator_breakdowns.get(context.indicator, ())
+                                             and f"{context.indicator}|{value[0]}" not in vocab.part_elsewhere
+                                             and f"{context.indicator}|{value[0]}={value[1]}" not in vocab.part_elsewhere):
+        # (a part another figure holds for it, `part_elsewhere`: »samtalehyppighed« … »og for sygemeldte?« is
+        # samtaler pr. fuldtidsperson of the Sygemeldte, said; it answered sygedagpenge as if asked)
         return
     parts = vocab.indicator_parts.get(context.indicator, frozenset())
     if value not in parts and any(key == value[0] for key, _ in parts):
@@ -1751,7 +1758,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         # »hvor stor en andel af befolkningen er offentligt forsørget«: the figure is that share;
         # »hvor mange procent er ledigheden steget«: a change of a count is given in pct. too
         still_unknown = [w for w in still_unknown if w not in vocab.rate_words]
-    if r.indicator is not None and r.indicator not in vocab.new_figures:
+    if r.indicator is not None and r.indicator not in vocab.new_figures and "freshness" not in r.intents:
         # »nye ledige« gave all ledige without a word: the newcomers are not that figure
         r.unused.extend(t for i, t in enumerate(tokens) if t in vocab.new_words
                         and tokens[i + 1:i + 2] not in (["tal"], ["tallene"]))  # (»nye tal for …«: figures)
@@ -2263,7 +2270,9 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
             r.wants_rate or r.share or r.of_population or r.of_whole or r.threshold or share_of),
         narrowed=_narrowed(text, vocab),
         upcoming=intent == "freshness" and _upcoming(tokenize(text), vocab),
-        verdict=verdict, comparable=vocab.per_person.get(indicator or "", "") if verdict else "",
+        # (»hvordan er vi i forhold til landet« of samtaler gave the two counts with no word either)
+        verdict=verdict, comparable=vocab.compare_on.get(indicator or "", ())
+        if verdict or ((r.placed or r.comparing) and intent == "value" and r.compare and not r.count_gap) else (),
         status=status, needed=r.needed, newest_shown=r.newest_shown,
         target_asked=intent != "target" and "target" in r.intents and not verdict, share_of=share_of,
         span=span, place_asked=r.place_asked and intent == "ranking",
@@ -2278,9 +2287,15 @@ def _elsewhere(indicator: str | None, breakdown: dict[str, str], by: str | None,
     (»jobparate på kontanthjælp«: målgruppernes fuldtidspersoner, Jobparat on kontanthjælp), or the
     parts it is asked listed by (»kontanthjælpsmodtagere fordelt på visitationskategori«)."""
     for key in [*sorted(breakdown), *([by] if by else [])]:
+        if key in breakdown and (found := vocab.part_elsewhere.get(f"{indicator}|{key}={breakdown[key]}")):
+            # one part by another key (»aktiveringsgrad for sygemeldte«: ydelsen Sygedagpenge, said):
+            # the key asked is replaced, not kept beside it
+            figure, within = found
+            parts = {k: v for k, v in breakdown.items() if k != key} | dict([within.split("=", 1)])
+            return figure, ";".join(f"{k}={parts[k]}" for k in sorted(parts))
         if (found := vocab.part_elsewhere.get(f"{indicator}|{key}")) is not None:
             figure, within = found
-            parts = {**breakdown, **dict([within.split("=", 1)])}
+            parts = {**breakdown, **(dict([within.split("=", 1)]) if within else {})}
             return figure, ";".join(f"{k}={parts[k]}" for k in sorted(parts))
     return None
 
@@ -2340,7 +2355,7 @@ def _compared_place(r: _Reading, vocab: Vocabulary) -> bool:
     if compared_place:
         # »hvordan ligger vi på ledighed i forhold til landet«: the comparison asked, not the 98
         # kommuner in order with hele landet under them
-        r.order = None
+        r.order, r.placed = None, True
     return compared_place
 
 
@@ -2417,6 +2432,7 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         r.share_carried = not r.share and context.share_of is not None
         r.verdict_carried = not r.verdict and context.verdict
         r.verdict = r.verdict or ("bedre" if context.verdict else "")
+        r.placed = r.placed or bool(context.comparable)  # (»og Albertslund?«: still beside the figure that compares)
     if not named_area and "target" in r.intents and not (r.own_region or r.compare):
         tokens = tokenize(text)
         # »sygedagpenge« … »og landet?« … »hvorfor er vi bagud?«, »når vi målet?«: »vi« is the kommune

@@ -145,7 +145,11 @@ def cmd_status(args, settings: Settings, config: Config) -> int:
         say("status_header", path=settings.db_path, rows=formats.number(store.count()),
             revisions=formats.number(store.revision_count()))
         # (a forecast's coming year is no newest period)
-        for source in store.sources_summary(periods.last_whole_month(clock.today())):
+        for source in store.sources_summary(periods.last_whole_month(clock.today()), files_together=True):
+            if "latest" in source:  # every file the kommune delivered, one line: the latest named
+                say("status_source_files", source=messages()["status_files"], rows=formats.number(source["rows"]),
+                    newest=source["newest_period"], fetched=formats.day(source["fetched_at"]), latest=source["latest"])
+                continue
             say("status_source", source=source["source"], rows=formats.number(source["rows"]),
                 newest=source["newest_period"], fetched=formats.day(source["fetched_at"]),
                 sample=messages()["status_sample"] if source["sample_data"] else "")

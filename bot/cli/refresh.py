@@ -32,7 +32,7 @@ from bot.settings import Settings
 from indicators.catalogue import Catalogue, Indicator, default_areas, default_catalogue
 from indicators.connectors import RetryPolicy, wanted_from
 from indicators.derived import complete_owed
-from indicators.refresh import RunResult, refresh_file, refresh_source, source_status
+from indicators.refresh import FILES, RunResult, SourceStatus, refresh_file, refresh_source, source_status
 from indicators.store import Store
 from indicators.wording import wording
 
@@ -203,6 +203,15 @@ def _print_result(result: RunResult) -> None:
     extra = []
     if result.replaced_sample:
         extra.append(messages()["refresh_sample_replaced"].format(count=formats.number(result.replaced_sample)))
+    for said in result.totals:  # a file with every part and no »I alt« (indicators.totals)
+        name, parts = default_catalogue().get(said.indicator).name, ", ".join(said.parts)
+        if said.computed:
+            extra.append(messages()["refresh_total_computed"].format(
+                indicator=name, parts=parts, count=formats.number(said.computed)))
+        if said.removed:
+            extra.append(messages()["refresh_total_removed"].format(
+                indicator=name, parts=parts, count=formats.number(said.removed),
+                areas=messages()["refresh_area_one" if said.removed == 1 else "refresh_area_many"]))
     if result.kept_values:
         extra.append(messages()["refresh_values_kept"].format(count=formats.number(result.kept_values)))
     if result.derived:
@@ -240,6 +249,9 @@ def print_status(store: Store, now: datetime | None = None) -> None:
         if status.source == "eksempeldata":
             say("status_sample_state", source=status.source, rows=formats.number(status.rows), newest=newest)
             continue
+        if status.source == FILES:
+            _print_files(status, newest)
+            continue
         problem = ""
         if status.last_status in ("failed", "interrupted") and status.last_error and not status.failed_tables:
             problem = messages()["status_last_failed"].format(error=status.last_error[:300])
@@ -255,3 +267,20 @@ def print_status(store: Store, now: datetime | None = None) -> None:
             say("status_table_failed", table=table, last=formats.day(when) if when else messages()["status_never"],
                 error=(error or "")[:300])
 
+
+def _print_files(status: SourceStatus, newest: str) -> None:
+    """The kommune's files as one line: the latest file and when, and the newest file refused and
+    not delivered again since (its error without the file's name, which the line names already)."""
+    problem = ""
+    if status.last_failure:
+        name, when, error = status.last_failure
+        error = (error or "").removeprefix(f"{name}, ").removeprefix(f"{name}: ")
+        problem = messages()["status_files_failed"].format(file=name, when=formats.moment(when), error=error[:300])
+    label = messages()["status_files"]
+    if status.latest_file is None:
+        say("status_files_none", source=label, problem=problem)
+        return
+    say("status_files_state", source=label,
+        state=messages()["status_state_stale" if status.stale else "status_state_fresh"],
+        file=status.latest_file, last=formats.moment(status.last_ok), rows=formats.number(status.rows),
+        newest=newest, problem=problem)

@@ -83,6 +83,13 @@ def day(moment: str | date | datetime) -> str:
     return f"{moment.day}. {SHORT_MONTHS[moment.month]} {moment.year}"  # babel's "d. MMM y" in Danish
 
 
+def moment(when: str | datetime) -> str:
+    """A stored timestamp or an aware moment as a person reads a time, in Copenhagen:
+    `2026-08-10T06:00:00+00:00` -> `10. aug. 2026 kl. 08:00`."""
+    local = clock.local(when) if isinstance(when, str) else when.astimezone(clock.TIMEZONE)
+    return messages()["day_at_time"].format(day=day(local), time=f"{local:%H:%M}")
+
+
 def long_day(moment: date) -> str:
     """A date with the month written out, `31. december 2026` (babel's "d. MMMM y" in Danish): a
     day named in a sentence, as the end of a quarter."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import io
+import re
 import textwrap
 import tomllib
 from collections.abc import Callable, Iterator, Sequence
@@ -36,6 +37,10 @@ if TYPE_CHECKING:  # matplotlib is imported where pages are drawn: it costs most
 
 SPEC_PATH = render.TEMPLATE_DIR / "factsheet.toml"
 A4 = (8.27, 11.69)
+# A line of fewer periods than this is no line: one dot (the first month of the kommune's own file)
+# looks like a broken chart, so such a series is written as its value and first period instead.
+LINE_POINTS = 3
+NUMBER_AND_UNIT = re.compile(r"(\d) (pct\.)")
 # A target path for an indicator and area: [(period, måltal)], from the rules; empty if none.
 TargetPaths = Callable[[str, str], Sequence[tuple[str, float]]]
 
@@ -61,6 +66,11 @@ class Series:
         return self.observations[-1]
 
     @property
+    def short(self) -> bool:
+        """Too few periods to draw as a line (the store holds no more: a window is longer)."""
+        return len(self.observations) < LINE_POINTS
+
+    @property
     def yearly(self):
         """The change against the same period last year (answers.Change) or None."""
         return change(self.newest, self.year_ago, self.indicator)
@@ -76,6 +86,7 @@ class Bar:
     year_ago: float | None = None
     synthetic: bool = False
     role: str = "breakdown"  # the kommune's breakdown, or an area ("kommune", "region", "land") in 1.2
+    own: bool = False  # from the kommune's own file
 
 
 @dataclass
@@ -105,7 +116,11 @@ class FigureFacts:
     group_roles: dict[str, str] = field(default_factory=dict)
     quarter: str = ""  # the fact sheet's quarter (2026-Q2)
     later: str | None = None  # without a figure by the quarter's end: the first period the store holds after it
+    # Lines of a breakdown held only after the quarter (5.1's Ledige from the kommune's file, begun in
+    # September, on the sheet for 2. kvt.): (label, first period), so the group is not silently gone.
+    later_parts: list[tuple[str, str]] = field(default_factory=list)
     forecast: bool = False  # 1.3: forecasts for the year under way, not measured changes
+    index: bool = False  # 2.2: every line drawn as an index (its first period = 100)
 
     @property
     def behind(self) -> list[tuple[str, str, bool]]:
@@ -125,14 +140,24 @@ class FigureFacts:
                 if periods.parse(period).ends_by(before)]
 
     @property
-    def official_parts(self) -> list[str]:
-        """The bars' categories on official figures in a bar chart that also holds eksempeldata (3.1:
-        Kontanthjælp among ten synthetic ydelser): one group of bars has no legend to mark them, so
-        the text's eksempeldata line names them."""
+    def official_parts(self) -> list[tuple[str, str, bool]]:
+        """(label, role, from the kommune's own file) of the parts on real figures in a chart that also
+        holds eksempeldata (3.1: Kontanthjælp among ten synthetic ydelser; 5.1: samtaler for Ledige
+        from the kommune's file beside synthetic Sygemeldte and Øvrige), so that the text's
+        eksempeldata line names them: one group of bars has no legend to mark them, and a line
+        too short to draw has none either."""
+        if self.lines:
+            if not any(s.synthetic for s in self.lines):
+                return []
+            return [(s.label, s.role, all(o.source.startswith("file:") for o in s.observations))
+                    for s in self.lines if not s.synthetic]
         if not any(b.synthetic for b in self.bar_details):
             return []
-        categories = list(dict.fromkeys(b.category for b in self.bar_details))
-        return [c for c in categories if not any(b.synthetic for b in self.bar_details if b.category == c)]
+        parts: dict[str, Bar] = {}
+        for b in self.bar_details:  # a category's first bar is the kommune's
+            parts.setdefault(b.category, b)
+        return [(c, b.role, b.own) for c, b in parts.items()
+                if not any(other.synthetic for other in self.bar_details if other.category == c)]
 
     @property
     def empty(self) -> bool:
@@ -223,6 +248,11 @@ class FigureFacts:
         return sorted(kinds)
 
     @property
+    def own_data(self) -> bool:
+        """Whether a shown figure comes from the kommune's own file (real, but no official statistic)."""
+        return any(source.startswith("file:") for source in self.sources)
+
+    @property
     def computed(self) -> bool:
         """Whether a shown figure is computed by Faktabot from other figures (a derived indicator)."""
         return any(source.startswith("derived:") for source in self.sources)
@@ -302,7 +332,8 @@ def build_figure(entry: dict, store: Store, catalogue: Catalogue, areas: Areas, 
                  last_month: str, target_paths: TargetPaths | None = None) -> FigureFacts:
     indicator = catalogue.get(entry["indicator"])
     facts = FigureFacts(number=entry["number"], title=entry["title"], indicator=indicator, chart=None,
-                        measure=entry.get("measure", "value"), forecast=bool(entry.get("forecast")))
+                        measure=entry.get("measure", "value"), forecast=bool(entry.get("forecast")),
+                        index=bool(entry.get("index")))
     end = periods.parse(last_month)
     facts.quarter = str(periods.quarter(end.year, end.quarter))
     if facts.forecast:
@@ -388,7 +419,10 @@ def _lines(facts: FigureFacts, entry: dict, store: Store, catalogue: Catalogue, 
                 if rows:
                     found.append(Series(split[key], facts.indicator, codes[0], tuple(rows[-window:]), "breakdown",
                                         _year_ago(rows)))
+                elif first := _first_after(store.series(facts.indicator.id, codes[0], breakdown), last_month):
+                    facts.later_parts.append((split[key], first))
         found.sort(key=lambda s: order.index(s.label) if s.label in order else len(order))
+        facts.later_parts.sort(key=lambda part: order.index(part[0]) if part[0] in order else len(order))
         facts.lines.extend(found)
         if not found:
             # The breakdown is missing: show the kommune's total, and the figure says what is missing.
@@ -427,6 +461,13 @@ def _lines(facts: FigureFacts, entry: dict, store: Store, catalogue: Catalogue, 
                                 "kommune", _year_ago(rows))
     if facts.lines:
         facts.newest = facts.lines[0].observations[-1].period
+
+
+def _first_after(observations: Sequence[Observation], last_month: str) -> str | None:
+    """The first period with a figure after `last_month`, if any."""
+    end = periods.parse(last_month)
+    after = [o for o in observations if o.value is not None and not periods.parse(o.period).ends_by(end)]
+    return min(after, key=lambda o: periods.parse(o.period)).period if after else None
 
 
 def _trend(series: Series) -> float | None:
@@ -484,7 +525,8 @@ def _bars(facts: FigureFacts, entry: dict, store: Store, catalogue: Catalogue, a
             current = rows[-1]
             delta = change(current, _year_ago(rows), indicator)
             if delta and delta.relative is not None:
-                details.append(Bar("", label, delta.relative, None, current.source == SAMPLE_SOURCE, role))
+                details.append(Bar("", label, delta.relative, None, current.source == SAMPLE_SOURCE, role,
+                                   current.source.startswith("file:")))
                 facts.sources.add(current.source)
                 facts.newest = max(facts.newest or current.period, current.period)
         facts.group_roles[""] = "kommune"
@@ -515,7 +557,7 @@ def _bars(facts: FigureFacts, entry: dict, store: Store, catalogue: Catalogue, a
                 group = _label(areas, code)
                 facts.group_roles.setdefault(group, _role(areas, code))
             details.append(Bar(group, split[key], value, before, current.source == SAMPLE_SOURCE,
-                               "breakdown" if code == codes[0] else _role(areas, code)))
+                               "breakdown" if code == codes[0] else _role(areas, code), current.source.startswith("file:")))
             facts.sources.add(current.source)
             facts.newest = max(facts.newest or current.period, current.period)
         if code == codes[0] and details:
@@ -554,9 +596,21 @@ def _chart_spec(facts: FigureFacts, entry: dict):
         every = all(s.synthetic for s in facts.lines)
         watermark = render.render("factsheet_watermark.txt.j2") if every else ""
         mark = render.render("factsheet_sample_label.txt.j2")
+        short = [s for s in facts.lines if s.short]
+        if len(short) == len(facts.lines):
+            return _first_bars(facts, unit, note, watermark, "" if every else mark)
+        if facts.later_parts:
+            later = render.render("factsheet_later_parts.txt.j2", f=facts)
+            note = f"{note}. {later}" if note else later
+        if short:
+            # A series of a period or two is written beside the lines, not drawn as a lone dot.
+            first = render.render("factsheet_first.txt.j2", lines=short, mark="" if every else mark, bars=False)
+            note = f"{note}. {first}" if note else first
         lines = []
         indicators = list(dict.fromkeys(s.indicator.id for s in facts.lines))
         for index, s in enumerate(facts.lines):
+            if s.short:
+                continue
             role_index = sum(1 for t in facts.lines[:index] if t.role == "breakdown")
             lines.append(charts.Line(
                 s.label + (f" {mark}" if s.synthetic and not every else "") + (
@@ -579,11 +633,14 @@ def _chart_spec(facts: FigureFacts, entry: dict):
             lines = [charts.Line(line.label, [(p, v / line.points[0][1] * 100) for p, v in line.points],
                                  colour=line.colour, dashed=line.dashed)
                      for line in lines if line.points[0][1]]
-            unit = render.render("chart_index_label.txt.j2", first=facts.lines[0].observations[0].period)
+            drawn = next(s for s in facts.lines if not s.short)
+            unit = render.render("chart_index_label.txt.j2", first=drawn.observations[0].period)
             decimals = 0
-        elif any(s.secondary for s in facts.lines):
+        elif any(s.secondary and not s.short for s in facts.lines):
             secondary_unit = unit
-        target = charts.Line(charts.goal_label(charts.GoalPath(facts.target, facts.target_kind)), facts.target) if facts.target and decimals == indicator.decimals else None
+        # The målsti follows the kommune's line: without that line drawn, it would stand alone.
+        target = charts.Line(charts.goal_label(charts.GoalPath(facts.target, facts.target_kind)), facts.target) if (
+            facts.target and decimals == indicator.decimals and not facts.lines[0].short) else None
         return charts.ChartSpec(title="", unit=unit, decimals=decimals, lines=lines, target=target, watermark=watermark,
                                 note=note, secondary_unit=secondary_unit)
     if facts.bars:
@@ -596,6 +653,14 @@ def _chart_spec(facts: FigureFacts, entry: dict):
         mark = render.render("factsheet_sample_label.txt.j2")
         synthetic_groups = {b.group for b in facts.bar_details if b.synthetic}
         labels = [g + (f" {mark}" if g in synthetic_groups and not every else "") for g, _ in groups]
+        real = {label for label, _, _ in facts.official_parts}
+        if real and all(b.synthetic == (b.category not in real) for b in facts.bar_details):
+            # Eksempeldata but for whole categories (3.1: Kontanthjælp among ten synthetic ydelser; 6.3
+            # the same in both areas): one group of bars has no legend to mark, and a group's mark
+            # would call the real bars eksempeldata too, so the note names the real categories.
+            labels = [g if len(groups) > 1 else "" for g, _ in groups]  # one group: the note is its legend
+            parts = render.render("factsheet_sample_parts.txt.j2", f=facts)
+            note = f"{note}. {parts}" if note else parts
         breakdown_index = [g for g, _ in groups if facts.group_roles.get(g) == "breakdown"]
         colours = [_colour(facts.group_roles.get(g, "kommune"),
                            breakdown_index.index(g) + 1 if g in breakdown_index else 0) for g, _ in groups]
@@ -606,6 +671,16 @@ def _chart_spec(facts: FigureFacts, entry: dict):
                               categories=categories, groups=list(zip(labels, [v for _, v in groups])),
                               watermark=watermark, colours=colours, note=note)
     return None
+
+
+def _first_bars(facts: FigureFacts, unit: str, note: str, watermark: str, mark: str) -> charts.BarSpec:
+    """Every series of a line figure too short to draw (the first month or two of the kommune's own
+    file): their newest values as bars, one per series, with their periods in the note."""
+    first = render.render("factsheet_first.txt.j2", lines=facts.lines, mark=mark, bars=True)
+    categories = [s.label + (f" {mark}" if s.synthetic and mark else "") for s in facts.lines]
+    return charts.BarSpec(title="", unit=unit, decimals=facts.indicator.decimals, categories=categories,
+                          groups=[("", [s.newest.value for s in facts.lines])], watermark=watermark,
+                          colours=[_colour(facts.lines[0].role, 0)], note=f"{note}. {first}" if note else first)
 
 
 def build(quarter: str, store: Store, catalogue: Catalogue, areas: Areas, kommune: str,
@@ -630,7 +705,9 @@ def _draw_text(figure: Figure, x: float, y: float, width_chars: int, text: str, 
         bold = paragraph.startswith("**")
         paragraph = paragraph.strip("*")
         fontsize = size * (0.75 if paragraph.startswith("~") else 1)
-        paragraph = paragraph.lstrip("~")
+        # A number keeps its »pct.« on its line (1.3 broke »ledighed +1,9« from »pct.«): a no-break
+        # space, which textwrap does not split at.
+        paragraph = NUMBER_AND_UNIT.sub("\\1\u00a0\\2", paragraph.lstrip("~"))
         wrapped = textwrap.wrap(paragraph, int(width_chars * size / fontsize),
                                 subsequent_indent="  " if paragraph.startswith("•") else "")
         lines += [(line, bold, fontsize) for line in wrapped or [""]]
@@ -650,7 +727,7 @@ def _draw_text(figure: Figure, x: float, y: float, width_chars: int, text: str, 
 # (as the hand-made note has it) and the chart on the right, its legend above the plot.
 ROW_TOP, ROW_HEIGHT = 0.915, 0.2175
 TEXT_LEFT, TEXT_CHARS = 0.05, 56
-CHART_LEFT, CHART_RIGHT = 0.50, 0.95
+CHART_LEFT, CHART_RIGHT = 0.515, 0.95
 TEXT_PT, TITLE_PT, CHART_PT = 8, 10, 12  # CHART_PT is the charts' base size: ticks and legend at 8 pt
 
 
@@ -684,7 +761,9 @@ def _draw_chart(figure: Figure, facts: FigureFacts, top: float) -> None:
     left = CHART_LEFT + (0.15 if horizontal else 0.0)
     # Room above the plot for the title line and up to three legend rows; below for the tick labels.
     # Lying bars (3.1's eleven målgrupper) take the legend's room when they have no legend.
-    above = 0.035 if horizontal and len(facts.chart.groups) == 1 and not facts.chart.note else 0.075
+    # (a one-line note alone, the eksempeldata of 3.1's bars, takes one row).
+    lone = horizontal and len(facts.chart.groups) == 1
+    above = (0.035 if not facts.chart.note else 0.05 if len(facts.chart.note) <= 48 else 0.075) if lone else 0.075
     bottom, height = top - ROW_HEIGHT + 0.035, ROW_HEIGHT - 0.035 - above
     axes = figure.add_axes((left, bottom, CHART_RIGHT - left, height))
     axes.set_gid(f"chart-{facts.number}")

@@ -17,9 +17,22 @@ from bot.rendering import charts, formats, media, message, render
 from indicators import periods
 from indicators.catalogue import Areas, Catalogue, Indicator
 from indicators.store import Store
-from indicators.types import SAMPLE_SOURCE, Observation
+from indicators.types import SAMPLE_SOURCE, Observation, parse_breakdown
 
 SPEC_PATH = render.TEMPLATE_DIR / "summary.toml"
+
+
+@dataclass(frozen=True)
+class RealPart:
+    """A part (one breakdown value) of a figure shown as eksempeldata that holds real figures."""
+
+    label: str  # the breakdown's value, as the catalogue spells it: "Ledige"
+    observation: Observation
+
+    @property
+    def own(self) -> bool:
+        """From the kommune's own file, not from Jobindsats or Danmarks Statistik."""
+        return self.observation.source.startswith("file:")
 
 
 @dataclass(frozen=True)
@@ -28,6 +41,9 @@ class KeyFigure:
     observation: Observation
     previous: Change | None
     last_year: Change | None
+    # With an eksempeldata total: the parts that hold real figures (samtaler for Ledige from the
+    # kommune's file), so the line tells the reader which of the figure is real.
+    real_parts: tuple[RealPart, ...] = ()
 
     @property
     def sample_data(self) -> bool:
@@ -97,15 +113,38 @@ def _key_figure(store: Store, indicator: Indicator, area: str, month: str) -> Ke
     if not found:
         return None
 
-    def newest_real(series: list[Observation]) -> Observation | None:
-        return next((o for o in reversed(series) if o.source != SAMPLE_SOURCE
-                     and not periods.parse(o.period).ends_by(too_old)), None)
-
-    series, current = next(((s, o) for s in found if (o := newest_real(s)) is not None), (found[0], found[0][-1]))
+    series, current = next(((s, o) for s in found if (o := _newest_real(s, too_old)) is not None),
+                           (found[0], found[0][-1]))
     by_period = {o.period: o for o in series}
     p = periods.parse(current.period)
+    parts = _real_parts(store, indicator, area, kinds, end) if current.source == SAMPLE_SOURCE else ()
     return KeyFigure(indicator, current, change(current, by_period.get(str(p.shift(-1))), indicator),
-                     change(current, by_period.get(str(p.same_period_last_year())), indicator))
+                     change(current, by_period.get(str(p.same_period_last_year())), indicator), parts)
+
+
+def _newest_real(series: list[Observation], too_old: periods.Period) -> Observation | None:
+    """The newest figure of a series that is not eksempeldata and lies within the last year."""
+    return next((o for o in reversed(series) if o.source != SAMPLE_SOURCE
+                 and not periods.parse(o.period).ends_by(too_old)), None)
+
+
+def _real_parts(store: Store, indicator: Indicator, area: str, kinds: tuple[str, ...],
+                end: periods.Period) -> tuple[RealPart, ...]:
+    """The one-key breakdowns of a figure whose total is eksempeldata that hold a real figure of
+    the last year: a series never mixes the two, so the kommune's file with samtaler for Ledige
+    leaves the total synthetic beside a real part, and the summary must not call it all eksempeldata."""
+    parts = []
+    for breakdown in store.breakdowns(indicator.id, area):
+        split = parse_breakdown(breakdown)
+        if len(split) != 1:
+            continue
+        for kind in kinds:
+            series = [o for o in store.series(indicator.id, area, breakdown, kind)
+                      if o.value is not None and periods.parse(o.period).ends_by(end)]
+            if (real := _newest_real(series, end.same_period_last_year())) is not None:
+                parts.append(RealPart(next(iter(split.values())), real))
+                break
+    return tuple(parts)
 
 
 def _mover_score(figure: KeyFigure) -> float:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.delivery.ledger import Ledger
 from bot.slack.records import SlackRecords
-from indicators.refresh import source_status
+from indicators.refresh import FILES, source_status
 from indicators.store import Store, StoreError
 
 OK, WARNING, CRITICAL = 0, 1, 2
@@ -102,6 +102,10 @@ def assess(store_path: Path, now: datetime, *, running_pid: str | None, heartbea
     for status in statuses:
         sources.append({"source": status.source, "rows": status.rows, "newest": status.newest,
                         "last_ok": status.last_ok, "last_status": status.last_status, "stale": status.stale})
+        if status.source == FILES:  # the kommune's files, one source: the latest and the newest refused
+            failure = status.last_failure
+            sources[-1] |= {"latest_file": status.latest_file, "last_failure": failure and dict(
+                zip(("file", "at", "error"), failure, strict=True))}
         interval = intervals.get(status.source)
         if interval is None:
             continue  # eksempeldata, files, or a source this service does not refresh

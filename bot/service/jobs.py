@@ -26,7 +26,7 @@ from bot.delivery.email import envelope_sender
 from bot.delivery.imap import Mailbox, MailboxError
 from bot.delivery.ledger import Ledger
 from bot.delivery.sending import send_due
-from bot.rendering import media, render
+from bot.rendering import formats, media, render
 from bot.rendering.message import Content, Line, Section, paragraphs
 from bot.reports.factsheet import previous_quarter
 from bot.reports.factsheet_mailing import send_factsheet
@@ -281,7 +281,7 @@ class Service:
         with self.lock, self._store() as store:
             done = inbox.import_inbox(store, self.settings.inbox, catalogue=catalogue, areas=areas,
                                       formats=self.config.imports, now=clock.stamp(now),
-                                      default_area=self.config.area)
+                                      when=formats.moment(now), default_area=self.config.area)
         changed = sum(f.result.inserted + f.result.updated for f in done if f.imported and f.result)
         if changed and evaluate:
             self.evaluate(now)

@@ -568,14 +568,10 @@ def normalise(sheet: Sheet, catalogue: Catalogue, areas: Areas, formats: Sequenc
 
 
 FINENESS = {"year": 0, "quarter": 1, "month": 2}
-# Counts that may hold a fraction: a full-time person is hours over a norm (12,4 fuldtidspersoner).
-FRACTIONAL_COUNT_UNITS = ("fuldtids",)
-
-
 def counted_whole(indicator) -> bool:
-    """True for a figure counted in whole things (samtaler, personer, forløb): a fraction is an error."""
-    return (indicator.format == "count" and indicator.decimals == 0
-            and not indicator.unit.startswith(FRACTIONAL_COUNT_UNITS))
+    """True for a figure counted in whole things (catalogue key `whole = true`: samtaler, personer,
+    forløb): a fraction is an error."""
+    return indicator.whole
 
 
 def _said_value(value: float | None) -> str:
