@@ -1745,6 +1745,57 @@ def test_a_follow_up_keeps_the_level_asked_for_the_same_figure(store):
     assert other.result.query.threshold is None  # another figure: not the level of the first
 
 
+def _newest_held(store, indicator, area, below, level):
+    """The newest month of a stored series on the side of `level` asked, as shown (one decimal)."""
+    months = [o for o in store.series(indicator, area, kind="month") if o.value is not None]
+    held = [o for o in months if (round(o.value, 1) < level if below else round(o.value, 1) > level)]
+    return (held[-1] if held else None), months
+
+
+@pytest.mark.parametrize("text", ["hvornår var ungeledigheden sidst under 7 pct",
+                                  "hvornår var vi sidst under 7 pct i ungeledigheden"])
+def test_when_a_level_last_held_gives_that_period_and_the_newest(store, text):
+    # It answered the newest figure »Nej: 7,7 pct. er over 7,0 pct.« and named »sidst« as not understood.
+    result = ask(store, text)
+    held, months = _newest_held(store, "ungeledighed", "151", True, 7.0)
+    newest = months[-1]
+    assert result.result.query.last_held and not result.result.query.unused
+    assert result.result.last_held == held and held.period < newest.period
+    assert (f"Ungeledigheden i Ballerup var sidst under 7,0 pct. i {formats.period(held.period)} "
+            f"({formats.number(held.value, 1)} pct.); siden har den været") in result.text
+    assert f"hver måned – i {formats.period(newest.period)} {formats.number(newest.value, 1)} pct." in result.text
+    assert "Nej: " not in result.text and "Eksempeldata" in result.text  # (the sample series, labelled)
+
+
+def test_when_a_level_last_held_says_so_when_it_holds_now_or_never_did(store):
+    now = ask(store, "hvornår var ledigheden senest over 3 pct")
+    newest = store.series("ledighedsprocent", "151", kind="month")[-1]
+    assert round(newest.value, 1) > 3.0 and now.result.last_held == now.result.observation
+    assert (f"Ledighedsprocenten i Ballerup er over 3,0 pct. nu: {formats.number(newest.value, 1)} pct. "
+            f"i {formats.period(newest.period)}.") in now.text
+    never = ask(store, "hvornår var ledigheden sidst under 1 pct i Herlev")
+    held, months = _newest_held(store, "ledighedsprocent", "163", True, 1.0)
+    assert held is None and never.result.area.code == "163" and never.result.last_held is None
+    assert (f"Ledighedsprocenten i Herlev har ikke været under 1,0 pct. i tallene fra "
+            f"{formats.period(months[0].period)} til {formats.period(months[-1].period)}") in never.text
+
+
+def test_when_a_count_last_held_a_level_and_a_follow_up_keeps_it(store):
+    count = ask(store, "hvornår har ledigheden sidst været under 800")
+    held, _ = _newest_held(store, "ledige", "151", True, 800)
+    assert count.result.indicator.id == "ledige" and count.result.last_held == held
+    assert f"Ledige i Ballerup var sidst under 800 fuldtidspersoner i {formats.period(held.period)}" in count.text
+    conversation, now = Conversations(), datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
+    conversation.remember("c", ask(store, "hvornår var ledigheden sidst under 3 pct"), now)
+    herlev = ask(store, "og i Herlev?", context=conversation.get("c", now))
+    held, _ = _newest_held(store, "ledighedsprocent", "163", True, 3.0)
+    assert herlev.result.query.last_held and herlev.result.last_held == held
+    assert f"Ledighedsprocenten i Herlev var sidst under 3,0 pct. i {formats.period(held.period)}" in herlev.text
+    # »sidst« without a level or a word asking when is still named as not understood, not dropped unsaid
+    assert parse("er ledigheden under 3 pct sidst").unused == ("sidst",)
+    assert parse("hvornår var ledigheden sidst under 3 pct i 2025").unused == ("sidst",)  # (up to the newest only)
+
+
 def test_since_last_quarter_of_a_monthly_figure_is_a_quarter_back(store):
     # »ledige siden sidste kvartal« compared juli 2026 with juni 2026, as »siden sidste måned«.
     result = ask(store, "ledige siden sidste kvartal")

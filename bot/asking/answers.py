@@ -242,6 +242,14 @@ class Answer:
     # »hvornår steg ledigheden mest« (Query.moved_most): the period before `extreme`, the change from
     # which is the biggest rise (or fall) of the periods looked at
     extreme_from: Observation | None = None
+    # »hvornår var ledigheden sidst under 3 pct« (Query.last_held): the newest published period up to
+    # the one answered whose value is on the side of the level asked (None: none is), and the first
+    # and last periods looked at
+    last_held: Observation | None = None
+    last_held_span: tuple[str, str] | None = None
+    # the side of the level every value after `last_held` (all looked at, when it never held) is on,
+    # as shown: »over«, »under«, or »på eller over« when one equals it
+    held_since: str = ""
     # »hvor stor en andel af de ledige er på dagpenge«: the whole the shown part is a share of (its
     # figure's total in the same area and period; None when that has no value) and that figure
     share_whole: Observation | None = None
@@ -327,6 +335,8 @@ class Answer:
             shown += self.ranking.shown
         if self.extreme is not None:
             shown.append(self.extreme)
+        if self.last_held is not None:
+            shown.append(self.last_held)
         if self.extreme_from is not None:
             shown.append(self.extreme_from)
         return shown
@@ -1225,6 +1235,8 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     rate_indicator = catalogue.get(indicator.rate) if indicator.rate else None
     rate = value_at(rate_indicator, area.code, current.period) if rate_indicator else None
     extreme, span, extreme_from = _extreme(query, store, indicator, area.code, breakdown, kind, made, looked_in)
+    last_held, last_held_span, held_since = _last_held(query, store, indicator, area.code, breakdown, kind,
+                                                       current.period)
     comparisons = []
     for code in query.compare:
         # (a year made of months compares made values: no series of the other area is needed)
@@ -1358,6 +1370,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         parse_breakdown(breakdown).items() <= parse_breakdown(asked_breakdown).items(),
         movers=tuple(movers[:3]), national_change=national_change, only_area=only_area, newer_elsewhere=newer_elsewhere,
         extreme=extreme, extreme_span=span, extreme_from=extreme_from,
+        last_held=last_held, last_held_span=last_held_span, held_since=held_since,
         share_indicator=(whole_indicator := catalogue.get(query.share_of) if query.share_of else None),
         share_whole=_published(value_at(whole_indicator, area.code, current.period, ""))
         if whole_indicator else None,
@@ -1465,6 +1478,24 @@ def _extreme(query: Query, store: Store, indicator: Indicator, area: str, breakd
     if not pool:
         return None, None, None
     return max(pool, key=lambda o: (sign * o.value, o.period)), (pool[0].period, pool[-1].period), None
+
+
+def _last_held(query: Query, store: Store, indicator: Indicator, area: str, breakdown: str, kind: str,
+               upto: str) -> tuple[Observation | None, tuple[str, str] | None, str]:
+    """»hvornår var ledigheden sidst under 3 pct«: the newest published value up to `upto` on the
+    side of the level asked, as shown (`meets`), the first and last periods looked at, and the side
+    of the level the values after it are on (Answer.held_since)."""
+    asked = query.threshold
+    if not query.last_held or asked is None:
+        return None, None, ""
+    pool = [o for o in store.series(indicator.id, area, breakdown, kind=kind)
+            if o.value is not None and o.period <= upto]
+    if not pool:
+        return None, None, ""
+    held = next((o for o in reversed(pool) if meets(o.value, asked, indicator.decimals)), None)
+    since = {round(o.value, indicator.decimals) for o in pool if held is None or o.period > held.period}
+    side = "over" if asked[0] in ("<", "<=") else "under"  # (the side of the values failing the level)
+    return held, (pool[0].period, pool[-1].period), side if asked[1] not in since else f"på eller {side}"
 
 
 def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default_area: str,

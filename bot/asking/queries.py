@@ -122,6 +122,8 @@ class Query:
     comparable: tuple[str, ...] = ()
     # »er ledigheden under 3 pct«: (">", "<", ">=" or "<=", the level) to answer yes or no against
     threshold: tuple[str, float] | None = None
+    # »hvornår var ledigheden sidst under 3 pct«: with `threshold`, the newest period the level held
+    last_held: bool = False
     # The targets asked for by state (»hvilke mål er vi bagud på«): "behind" or "on_track"; "" all.
     status: str = ""
     # The period is the newest the answer showed, not one the question named (`Reply.context`): a
@@ -254,6 +256,7 @@ class Vocabulary:
     when: frozenset[str] = frozenset()  # "hvornår": with a superlative, the series' high or low
     when_year: frozenset[str] = frozenset()  # "hvilket år": the high or low of whole years
     own_series: frozenset[str] = frozenset()  # "nogensinde": with a superlative, the series' high or low
+    last_time: frozenset[str] = frozenset()  # "sidst": with "hvornår" and a level, when it last held
     # "indvandrer" -> ("vestlig", note): a word the figures hold only a part of, unless the question names it
     narrowed: dict[str, tuple[str, str]] = field(default_factory=dict)
     descriptive: frozenset[str] = frozenset()  # "høj", "lav": nothing in a why or development question
@@ -436,6 +439,7 @@ class Vocabulary:
             when=frozenset(fold(w) for w in data.get("when", [])),
             when_year=frozenset(fold(w) for w in data.get("when_year", [])),
             own_series=frozenset(fold(w) for w in data.get("own_series", [])),
+            last_time=frozenset(fold(w) for w in data.get("last_time", [])),
             descriptive=frozenset(fold(w) for w in data.get("descriptive", [])),
             narrowed={fold(word): (fold(entry["unless"]), entry["note"])
                       for word, entry in data.get("narrowed", {}).items()},
@@ -852,6 +856,8 @@ class _Reading:
     window_words: str = ""  # the words that said it (»5 år«)
     count_asked: bool = False  # »hvor mange kommuner …«: a number of them asked (Query.count_before_own)
     moved_most: bool = False  # »hvornår steg … mest«, »største fald i …«: Query.moved_most
+    last_words: str = ""  # »sidst«, »sidste gang« (Vocabulary.last_time): with a level and »hvornår«, Query.last_held
+    last_held: bool = False
     # »de sidste 3 år« read the change intent, no word of the question did: beside »udvikling« the
     # development over the span is asked (`_intent`)
     recent_change: bool = False
@@ -1338,6 +1344,11 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             continue
         when, used = _phrase(tokens, i, vocab.when)
         if when:  # read with the superlative (parse): »hvilket år var ledigheden lavest«
+            i += used
+            continue
+        last, used = _phrase(tokens, i, vocab.last_time)
+        if last:  # »hvornår var ledigheden sidst under 3 pct«: read with the level (parse)
+            r.last_words = r.last_words or " ".join(tokens[i:i + used])
             i += used
             continue
         if token in vocab.own_series:
@@ -1829,6 +1840,14 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         r.unused.append(r.window_words)  # (»hvilke kommuner har den højeste ledighed i 5 år«: not made)
     if r.own_series_word and r.extreme is None:
         r.unused.append(r.own_series_word)  # (»hvilke kommuner har den højeste ledighed nogensinde«: not made)
+    if threshold is not None and asked_when and r.area_kind is None and r.extreme is None and r.period.is_latest \
+            and (r.last_words or any(t in vocab.last_time for t in tokens)):
+        # »hvornår var ledigheden sidst under 7 pct«: the newest period the level held (it answered the
+        # newest figure yes or no, »sidst« named as not understood); looked for up to the newest figure
+        # only (»… sidst under 3 pct i 2025« keeps »sidst« named as not understood)
+        r.last_held = True
+    elif r.last_words:
+        r.unused.append(r.last_words)
     _judged(r)
     if r.area_kind and r.order is None and r.comparing and not r.compare and r.threshold is None:
         # »ledighed sammenlignet med andre kommuner«: the own place among them (it listed the five
@@ -2263,7 +2282,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
                       and indicator not in vocab.percentages and intent != "definition"),
         mean=mean, count_gap=r.count_gap, together=together, only_parts=only_parts, extreme=r.extreme,
         moved_most=r.moved_most,
-        extreme_year=r.extreme_year, extreme_months=r.window if r.extreme else 0, compare_own=r.compare_own, threshold=r.threshold, finer=r.finer,
+        extreme_year=r.extreme_year, extreme_months=r.window if r.extreme else 0, compare_own=r.compare_own, threshold=r.threshold, last_held=r.last_held, finer=r.finer,
         of_population=r.of_population and indicator in vocab.percentages,
         of_whole=r.of_whole if indicator in vocab.percentages else "",
         count_of_rate=intent == "value" and r.count_asked and indicator in vocab.percentages and not (
@@ -2426,6 +2445,7 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         r.unused.append(r.rate_word)
     if r.threshold is None and not named_indicator:
         r.threshold = context.threshold  # »og i Herlev?« after »er ledigheden under 3 pct«: the same level
+        r.last_held = r.last_held or context.last_held  # … and after »hvornår … sidst under 3 pct« its date
     if not named_indicator:
         # »og i Herlev?« after a share (»andel af de ledige på dagpenge«) or a verdict (»er vi bedre
         # end landet«): the same asked of Herlev (it gave the part alone, the figures without a word)
