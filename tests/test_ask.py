@@ -1796,6 +1796,19 @@ def test_when_a_count_last_held_a_level_and_a_follow_up_keeps_it(store):
     assert parse("hvornår var ledigheden sidst under 3 pct i 2025").unused == ("sidst",)  # (up to the newest only)
 
 
+def test_when_a_figure_was_last_as_low_as_now_looks_before_the_newest(store):
+    # »hvornår var ledigheden sidst så lav« answered the newest count with »sidst« and »lav« not understood.
+    result = ask(store, "hvornår var ledigheden sidst så lav")
+    months = [o for o in store.series("ledige", "151", kind="month") if o.value is not None]
+    newest = months[-1]
+    held = [o for o in months[:-1] if round(o.value) <= round(newest.value)][-1]
+    assert result.result.query.level_now == "<=" and not result.result.query.unused
+    assert result.result.last_held == held
+    assert (f"Ledige i Ballerup: sidst på {formats.number(newest.value)} fuldtidspersoner eller derunder i "
+            f"{formats.period(held.period)} ({formats.number(held.value)} fuldtidspersoner)") in result.text
+    assert parse("ledigheden er så lav").unused == ("lav",)  # (no »hvornår … sidst«: still set aside, said)
+
+
 def test_since_last_quarter_of_a_monthly_figure_is_a_quarter_back(store):
     # »ledige siden sidste kvartal« compared juli 2026 with juni 2026, as »siden sidste måned«.
     result = ask(store, "ledige siden sidste kvartal")

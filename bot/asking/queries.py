@@ -124,6 +124,9 @@ class Query:
     threshold: tuple[str, float] | None = None
     # »hvornår var ledigheden sidst under 3 pct«: with `threshold`, the newest period the level held
     last_held: bool = False
+    # »hvornår var ledigheden sidst så lav«: with `last_held`, the level is the newest figure's own,
+    # held by this comparison ("<=" or ">="), looked for before the newest period
+    level_now: str = ""
     # The targets asked for by state (»hvilke mål er vi bagud på«): "behind" or "on_track"; "" all.
     status: str = ""
     # The period is the newest the answer showed, not one the question named (`Reply.context`): a
@@ -257,6 +260,7 @@ class Vocabulary:
     when_year: frozenset[str] = frozenset()  # "hvilket år": the high or low of whole years
     own_series: frozenset[str] = frozenset()  # "nogensinde": with a superlative, the series' high or low
     last_time: frozenset[str] = frozenset()  # "sidst": with "hvornår" and a level, when it last held
+    as_now: dict[str, str] = field(default_factory=dict)  # "lav" after "så": the newest figure as the level, "<="
     # "indvandrer" -> ("vestlig", note): a word the figures hold only a part of, unless the question names it
     narrowed: dict[str, tuple[str, str]] = field(default_factory=dict)
     descriptive: frozenset[str] = frozenset()  # "høj", "lav": nothing in a why or development question
@@ -440,6 +444,7 @@ class Vocabulary:
             when_year=frozenset(fold(w) for w in data.get("when_year", [])),
             own_series=frozenset(fold(w) for w in data.get("own_series", [])),
             last_time=frozenset(fold(w) for w in data.get("last_time", [])),
+            as_now={fold(k): v for k, v in data.get("as_now", {}).items()},
             descriptive=frozenset(fold(w) for w in data.get("descriptive", [])),
             narrowed={fold(word): (fold(entry["unless"]), entry["note"])
                       for word, entry in data.get("narrowed", {}).items()},
@@ -858,6 +863,7 @@ class _Reading:
     moved_most: bool = False  # »hvornår steg … mest«, »største fald i …«: Query.moved_most
     last_words: str = ""  # »sidst«, »sidste gang« (Vocabulary.last_time): with a level and »hvornår«, Query.last_held
     last_held: bool = False
+    as_now: str = ""  # »lav« after »så« (Vocabulary.as_now): with »hvornår … sidst«, Query.level_now
     # »de sidste 3 år« read the change intent, no word of the question did: beside »udvikling« the
     # development over the span is asked (`_intent`)
     recent_change: bool = False
@@ -1345,6 +1351,9 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         when, used = _phrase(tokens, i, vocab.when)
         if when:  # read with the superlative (parse): »hvilket år var ledigheden lavest«
             i += used
+            continue
+        if token in vocab.as_now and tokens[i - 1:i] == ["saa"]:
+            r.as_now, i = token, i + 1  # »sidst så lav«: read with »sidst« (parse)
             continue
         last, used = _phrase(tokens, i, vocab.last_time)
         if last:  # »hvornår var ledigheden sidst under 3 pct«: read with the level (parse)
@@ -1846,8 +1855,15 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         # newest figure yes or no, »sidst« named as not understood); looked for up to the newest figure
         # only (»… sidst under 3 pct i 2025« keeps »sidst« named as not understood)
         r.last_held = True
+    elif r.as_now and threshold is None and asked_when and r.area_kind is None and r.extreme is None \
+            and r.period.is_latest and (r.last_words or any(t in vocab.last_time for t in tokens)):
+        # »hvornår var ledigheden sidst så lav«: the newest period before the newest at or below its value
+        r.last_held, r.as_now = True, vocab.as_now[r.as_now]
     elif r.last_words:
         r.unused.append(r.last_words)
+    if r.as_now and not r.last_held:
+        r.unused.append(r.as_now)  # (»så lav« without »hvornår … sidst«: not made)
+        r.as_now = ""
     _judged(r)
     if r.area_kind and r.order is None and r.comparing and not r.compare and r.threshold is None:
         # »ledighed sammenlignet med andre kommuner«: the own place among them (it listed the five
@@ -2282,7 +2298,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
                       and indicator not in vocab.percentages and intent != "definition"),
         mean=mean, count_gap=r.count_gap, together=together, only_parts=only_parts, extreme=r.extreme,
         moved_most=r.moved_most,
-        extreme_year=r.extreme_year, extreme_months=r.window if r.extreme else 0, compare_own=r.compare_own, threshold=r.threshold, last_held=r.last_held, finer=r.finer,
+        extreme_year=r.extreme_year, extreme_months=r.window if r.extreme else 0, compare_own=r.compare_own, threshold=r.threshold, last_held=r.last_held, level_now=r.as_now, finer=r.finer,
         of_population=r.of_population and indicator in vocab.percentages,
         of_whole=r.of_whole if indicator in vocab.percentages else "",
         count_of_rate=intent == "value" and r.count_asked and indicator in vocab.percentages and not (
@@ -2446,6 +2462,7 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
     if r.threshold is None and not named_indicator:
         r.threshold = context.threshold  # »og i Herlev?« after »er ledigheden under 3 pct«: the same level
         r.last_held = r.last_held or context.last_held  # … and after »hvornår … sidst under 3 pct« its date
+        r.as_now = r.as_now or context.level_now  # (»… sidst så lav«: the level of that area's newest)
     if not named_indicator:
         # »og i Herlev?« after a share (»andel af de ledige på dagpenge«) or a verdict (»er vi bedre
         # end landet«): the same asked of Herlev (it gave the part alone, the figures without a word)
