@@ -1487,6 +1487,8 @@ def _last_held(query: Query, store: Store, indicator: Indicator, area: str, brea
     """»hvornår var ledigheden sidst under 3 pct«: the newest published value up to `upto` on the
     side of the level asked, as shown (`meets`), the first and last periods looked at, and the side
     of the level the values after it are on (Answer.held_since), and how many periods come after it."""
+    if not query.last_held:
+        return None, None, "", 0  # (before the series is read: every other answer passes here)
     pool = [o for o in store.series(indicator.id, area, breakdown, kind=kind)
             if o.value is not None and o.period <= upto]
     asked, before = query.threshold, pool
@@ -1494,7 +1496,7 @@ def _last_held(query: Query, store: Store, indicator: Indicator, area: str, brea
         # »hvornår var ledigheden sidst så lav«: the newest figure's own value is the level, looked
         # for in the periods before it
         asked, before = (query.level_now, round(pool[-1].value, indicator.decimals)), pool[:-1]
-    if not query.last_held or asked is None or not pool:
+    if asked is None or not pool:
         return None, None, "", 0
     held = next((o for o in reversed(before) if meets(o.value, asked, indicator.decimals)), None)
     since = {round(o.value, indicator.decimals) for o in before if held is None or o.period > held.period}
