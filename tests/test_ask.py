@@ -1767,6 +1767,23 @@ def test_when_a_level_last_held_gives_that_period_and_the_newest(store, text):
     assert "Nej: " not in result.text and "Eksempeldata" in result.text  # (the sample series, labelled)
 
 
+def test_when_a_level_last_held_with_months_missing_since_does_not_say_every_month(sample_store_copy):
+    # With months missing after the level last held, »siden … hver måned« claimed months with no figure.
+    raw = sqlite3.connect(sample_store_copy)
+    with raw:
+        raw.execute("DELETE FROM observations WHERE indicator = 'ungeledighed' AND area = '151' AND breakdown = '' "
+                    "AND period IN ('2024-03', '2024-04')")
+    raw.close()
+    with Store(sample_store_copy) as store:
+        result = ask(store, "hvornår var ungeledigheden sidst under 7 pct")
+        held, months = _newest_held(store, "ungeledighed", "151", True, 7.0)
+    after = [o for o in months if o.period > held.period]
+    assert held.period < "2024-03" and result.result.last_held == held
+    assert f"siden har den været på eller over 7,0 pct. i alle {len(after)} måneder med tal – i " in result.text \
+        or f"siden har den været over 7,0 pct. i alle {len(after)} måneder med tal – i " in result.text, result.text
+    assert "hver måned" not in result.text
+
+
 def test_when_a_level_last_held_says_so_when_it_holds_now_or_never_did(store):
     now = ask(store, "hvornår var ledigheden senest over 3 pct")
     newest = store.series("ledighedsprocent", "151", kind="month")[-1]

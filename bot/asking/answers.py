@@ -251,6 +251,7 @@ class Answer:
     # as shown: »over«, »under«, or »på eller over« when one equals it
     held_since: str = ""
     held_after: int = 0  # how many periods looked at come after `last_held` (the newest one counted)
+    held_gaps: bool = False  # some periods between `last_held` and the newest have no figure: not »hver måned«
     # »hvor stor en andel af de ledige er på dagpenge«: the whole the shown part is a share of (its
     # figure's total in the same area and period; None when that has no value) and that figure
     share_whole: Observation | None = None
@@ -1236,7 +1237,8 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     rate_indicator = catalogue.get(indicator.rate) if indicator.rate else None
     rate = value_at(rate_indicator, area.code, current.period) if rate_indicator else None
     extreme, span, extreme_from = _extreme(query, store, indicator, area.code, breakdown, kind, made, looked_in)
-    last_held, last_held_span, held_since, held_after = _last_held(query, store, indicator, area.code, breakdown, kind,
+    last_held, last_held_span, held_since, held_after, held_gaps = _last_held(query, store, indicator, area.code,
+                                                                              breakdown, kind,
                                                        current.period)
     comparisons = []
     for code in query.compare:
@@ -1372,7 +1374,7 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
         movers=tuple(movers[:3]), national_change=national_change, only_area=only_area, newer_elsewhere=newer_elsewhere,
         extreme=extreme, extreme_span=span, extreme_from=extreme_from,
         last_held=last_held, last_held_span=last_held_span, held_since=held_since,
-        held_after=held_after,
+        held_after=held_after, held_gaps=held_gaps,
         share_indicator=(whole_indicator := catalogue.get(query.share_of) if query.share_of else None),
         share_whole=_published(value_at(whole_indicator, area.code, current.period, ""))
         if whole_indicator else None,
@@ -1483,12 +1485,13 @@ def _extreme(query: Query, store: Store, indicator: Indicator, area: str, breakd
 
 
 def _last_held(query: Query, store: Store, indicator: Indicator, area: str, breakdown: str, kind: str,
-               upto: str) -> tuple[Observation | None, tuple[str, str] | None, str, int]:
+               upto: str) -> tuple[Observation | None, tuple[str, str] | None, str, int, bool]:
     """»hvornår var ledigheden sidst under 3 pct«: the newest published value up to `upto` on the
     side of the level asked, as shown (`meets`), the first and last periods looked at, and the side
-    of the level the values after it are on (Answer.held_since), and how many periods come after it."""
+    of the level the values after it are on (Answer.held_since), how many periods come after it, and
+    whether some periods between it and the newest have no figure (Answer.held_gaps)."""
     if not query.last_held:
-        return None, None, "", 0  # (before the series is read: every other answer passes here)
+        return None, None, "", 0, False  # (before the series is read: every other answer passes here)
     pool = [o for o in store.series(indicator.id, area, breakdown, kind=kind)
             if o.value is not None and o.period <= upto]
     asked, before = query.threshold, pool
@@ -1497,12 +1500,17 @@ def _last_held(query: Query, store: Store, indicator: Indicator, area: str, brea
         # for in the periods before it
         asked, before = (query.level_now, round(pool[-1].value, indicator.decimals)), pool[:-1]
     if asked is None or not pool:
-        return None, None, "", 0
+        return None, None, "", 0, False
     held = next((o for o in reversed(before) if meets(o.value, asked, indicator.decimals)), None)
     since = {round(o.value, indicator.decimals) for o in before if held is None or o.period > held.period}
     side = "over" if asked[0] in ("<", "<=") else "under"  # (the side of the values failing the level)
     after = sum(1 for o in pool if held is None or o.period > held.period)
-    return held, (pool[0].period, pool[-1].period), side if asked[1] not in since else f"på eller {side}", after
+    gaps = False
+    if held is not None:
+        first, newest = _period(held.period), _period(pool[-1].period)
+        gaps = after < ((newest.year - first.year) * 12 + newest.start_month - first.start_month) // newest.length
+    return (held, (pool[0].period, pool[-1].period), side if asked[1] not in since else f"på eller {side}", after,
+            gaps)
 
 
 def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default_area: str,
