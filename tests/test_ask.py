@@ -3027,3 +3027,71 @@ def test_ledige_with_another_ethnic_background_are_the_ikke_vestlige_figure_said
     result = ask(store, question)
     assert result.result.indicator.id == "ledige_ikkevestlige" and result.result.query.unused == ()
     assert "Tallet gælder kun indvandrere og efterkommere fra ikke-vestlige lande" in result.text
+
+
+def _listed_item(store, indicator, period, unit):
+    value = store.get(indicator, "151", period).value
+    return f"• {formats.period(period)}: {formats.number(value, 0)} {unit}"
+
+
+@pytest.mark.parametrize(("question", "months"), [
+    ("ledighed for hver måned i 1. kvartal 2026", ["2026-01", "2026-02", "2026-03"]),
+    ("ledighed pr. måned januar til juni 2026", [f"2026-{m:02d}" for m in range(1, 7)]),
+    ("ledighed månedsvis siden januar", [f"2026-{m:02d}" for m in range(1, 8)]),
+    ("ledighed januar, februar og marts", ["2026-01", "2026-02", "2026-03"]),
+    ("ledighed januar, februar og marts 2025", ["2025-01", "2025-02", "2025-03"]),
+    ("ledighed januar, marts og maj 2026", ["2026-01", "2026-03", "2026-05"])])
+def test_each_month_asked_is_listed_with_its_value(store, question, months):
+    # »hver måned i 1. kvartal 2026« gave the quarter's mean (»Gennemsnit af 3 måneder«) and »januar,
+    # februar og marts« the change januar→februar with »marts« set aside: each month is listed now
+    result = ask(store, question)
+    lines = result.text.splitlines()
+    items = [line for line in lines if line.startswith("• ")]
+    assert items == [_listed_item(store, "ledige", period, "fuldtidspersoner") for period in months]
+    assert lines[0].startswith("*Ledige i Ballerup, ") and "måned for måned" in lines[0]
+    assert "Gennemsnit" not in result.text and "sammenligner to perioder" not in result.text
+    assert result.result.query.unused == ()
+
+
+def test_month_by_month_in_a_year_lists_the_months_without_figures_as_such(store):
+    # »måned for måned i 2026« gave juli 2026 and a development sentence, no month listed
+    newest = store.series("ledige", "151", "", "month")[-1].period
+    result = ask(store, "ledighed måned for måned i 2026")
+    items = [line for line in result.text.splitlines() if line.startswith("• ")]
+    published = [f"2026-{m:02d}" for m in range(1, 13) if f"2026-{m:02d}" <= newest]
+    assert len(items) == 12 and result.text.startswith("*Ledige i Ballerup, 2026, måned for måned:")
+    assert items[:len(published)] == [_listed_item(store, "ledige", p, "fuldtidspersoner") for p in published]
+    assert items[len(published):] == [f"• {formats.period(f'2026-{m:02d}')}: ingen tal endnu"
+                                      for m in range(len(published) + 1, 13)]
+
+
+def test_each_quarter_of_a_monthly_figure_is_its_months_mean(store):
+    result = ask(store, "ledighed hvert kvartal i 2025")
+    items = [line for line in result.text.splitlines() if line.startswith("• ")]
+    means = [sum(store.get("ledige", "151", f"2025-{m:02d}").value for m in range(q * 3 - 2, q * 3 + 1)) / 3
+             for q in range(1, 5)]
+    assert items == [f"• {q}. kvt. 2025: {formats.number(mean, 0)} fuldtidspersoner" for q, mean in enumerate(means, 1)]
+    assert "kvartal for kvartal" in result.text and result.result.query.unused == ()
+
+
+def test_a_quarterly_figure_asked_month_by_month_lists_its_quarters_said(store):
+    result = ask(store, "sygedagpenge hver måned i 2025")
+    items = [line for line in result.text.splitlines() if line.startswith("• ") and "kvt." in line]
+    assert items == [_listed_item(store, "sygedagpenge", f"2025-Q{q}", "personer") for q in range(1, 5)]
+    assert "Sygedagpenge mv. opgøres pr. kvartal, ikke pr. måned – her er kvartalerne." in result.text
+    assert "Eksempeldata" in result.text  # (the sample series, labelled as in other answers)
+
+
+def test_a_span_of_more_than_24_months_is_not_listed_and_a_shorter_one_suggested(store):
+    newest = periods.parse(store.series("ledige", "151", "", "month")[-1].period)
+    count = (newest.year - 2020) * 12 + newest.month
+    result = ask(store, "ledighed hver måned siden januar 2020")
+    assert f"Fra januar 2020 til {formats.period(str(newest))} er der {count} måneder, og jeg viser højst 24 " \
+        "ad gangen. Spørg om en kortere periode" in result.text
+    assert "• " not in result.text
+
+
+def test_per_month_without_a_span_keeps_its_reading(store):
+    # no span named: the newest month as before, nothing listed
+    assert "• " not in ask(store, "ledighed hver måned").text
+    assert ask(store, "ledighed hver måned").result.listed is None

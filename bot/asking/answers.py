@@ -30,6 +30,7 @@ _PREFERENCE = {
 # A ranking asked by a level (»hvilke kommuner har over 4 pct ledighed«) lists every kommune on that
 # side up to this many.
 THRESHOLD_LISTED = 15
+LISTED_MOST = 24  # »ledighed hver måned siden 2020«: beyond this many periods none are listed, said
 # How far back a development answer and its chart look, per period kind.
 HISTORY = {"month": 25, "quarter": 9, "year": 10}
 DEVELOPMENT = {"month": 13, "quarter": 5, "year": 5}
@@ -97,6 +98,33 @@ class Aggregate:
     def months(self) -> int:
         """How many months it spans: a year so far of two quarters is januar–juni."""
         return self.count * (3 if self.kind == "quarter" else 1)
+
+
+@dataclass(frozen=True, slots=True)
+class ListedPeriod:
+    period: str  # the store's spelling: "2026-01", "2026-Q1"
+    observation: Observation | None  # None: no published figure
+    later: bool = False  # after the series' newest figure (»ingen tal endnu«), not a gap in it
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """»ledighed for hver måned i 1. kvartal 2026« (Query.each): each period of the span asked with its
+    value, none left out: a period without a figure is listed as such."""
+
+    kind: str  # "month" or "quarter": what is listed
+    first: str  # the span's first and last period listed
+    last: str
+    rows: tuple[ListedPeriod, ...] = ()
+    coarser: bool = False  # months asked of a figure made per quarter: its quarters are listed, said
+    too_many: int = 0  # the span has this many periods, more than `most`: none listed, said
+    most: int = LISTED_MOST
+
+    @property
+    def months(self) -> int:
+        """How many months the span runs, from the start of `first` to the end of `last`."""
+        first, last = _period(self.first), _period(self.last)
+        return _month_index(last) + last.length - _month_index(first)
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +295,7 @@ class Answer:
     # but not by the rest (missing_breakdown): the kept parts' figure is shown, said so.
     kept_breakdown: bool = False
     aggregate: Aggregate | None = None  # the observation is a year or quarter made of months
+    listed: Listed | None = None  # »… hver måned i 2026« (Query.each): the span's periods, each with its value
     # »hvorfor?« after a span (»gennemsnitlig ledighed 1. halvår 2026«) is answered without the span's
     # base (the span against the same span a year before): the base asked, for a follow-up's context
     span_base: PeriodRequest | None = None
@@ -341,6 +370,8 @@ class Answer:
             shown.append(self.last_held)
         if self.extreme_from is not None:
             shown.append(self.extreme_from)
+        if self.listed is not None:  # the listed periods are all the answer shows
+            return [row.observation for row in self.listed.rows if row.observation is not None]
         return shown
 
     @property
@@ -962,6 +993,82 @@ def _span(base: PeriodRequest, current: Period, series: list[Observation], end_n
     return _span_from(first, current)
 
 
+def _month_index(period: Period) -> int:
+    return period.year * 12 + period.start_month - 1
+
+
+def _listed_span(query: Query, whole: Answer, today: date) -> tuple[int, int] | None:
+    """The first and last month (as `_month_index`) of the span a question lists, from what its
+    answer read; None when the question names no span."""
+    asked = resolve(query.period, today, None).period
+    agg, obs = whole.aggregate, whole.observation
+    if query.base is not None and query.span:
+        # »januar til juni 2026«, »siden januar«, »1. halvår 2026«: to the end named (also past the
+        # newest figure), else to the period answered
+        end = asked or (agg.period if agg and agg.start else None) or \
+            (whole.span_mean.period if whole.span_mean else obs.period if obs else None)
+        if end is None:
+            return None
+        last = _period(end)
+        last_month = _month_index(last) + last.length - 1
+        if agg and agg.start:
+            return _month_index(_period(agg.start)), last_month
+        if whole.change is not None:
+            return _month_index(_period(whole.change.against.period)), last_month
+        if whole.span_months:
+            return last_month - whole.span_months + 1, last_month
+        return None
+    if asked is None and agg is not None and not agg.start:
+        asked = agg.period  # »hver måned i 1. kvartal«: the quarter answered
+    if asked is None or _period(asked).length == 1:
+        return None
+    span = _period(asked)
+    return _month_index(span), _month_index(span) + span.length - 1
+
+
+def _listed(query: Query, whole: Answer, store: Store, today: date) -> Listed | None:
+    """The periods of the span a question asks each of (Query.each), with their values; None when it
+    names no span, or the figure has no months or quarters to list."""
+    if whole.ranking is not None:
+        return None
+    indicator, area = whole.indicator, whole.area
+    breakdown = whole.observation.breakdown if whole.observation is not None else whole.query.breakdown
+    kinds = store.period_kinds(indicator.id, area.code, breakdown)
+    kind, coarser = query.each, False
+    if kind == "month" and "month" not in kinds:
+        kind, coarser = "quarter", True  # sygedagpenge month by month: its quarters, said
+    if kind not in kinds and not (kind == "quarter" and "month" in kinds):
+        return None
+    series = [o for o in store.series(indicator.id, area.code, breakdown, "month" if "month" in kinds else "quarter")
+              if o.value is not None]
+    if not series:
+        return None  # no figures at all: the answer says so as before
+    newest = _month_index(_period(series[-1].period)) + _period(series[-1].period).length - 1
+    if query.each_months:
+        # »januar, februar og marts«: in the year named, else each the newest such month with figures
+        year = int(query.period.period[:4]) if query.period.period else None
+        wanted = [periods.month(year if year else newest // 12 - (month - 1 > newest % 12), month)
+                  for month in query.each_months]
+        if coarser:
+            wanted = list(dict.fromkeys(periods.quarter(p.year, p.quarter) for p in wanted))
+    else:
+        span = _listed_span(query, whole, today)
+        if span is None:
+            return None
+        first, last = span
+        wanted = [periods.month(m // 12, m % 12 + 1) for m in range(first, last + 1)] if kind == "month" else \
+            [periods.quarter(q // 4, q % 4 + 1) for q in range(first // 3, last // 3 + 1)]
+    if not wanted:
+        return None
+    names = [str(p) for p in wanted]
+    if len(names) > LISTED_MOST:
+        return Listed(kind=kind, first=names[0], last=names[-1], coarser=coarser, too_many=len(names))
+    rows = tuple(ListedPeriod(period=str(p), observation=_published(observe(store, indicator, area.code,
+                                                                            breakdown, str(p))[0]),
+                              later=_month_index(p) + p.length - 1 > newest) for p in wanted)
+    return Listed(kind=kind, first=names[0], last=names[-1], rows=rows, coarser=coarser)
+
+
 def _own_region(areas: Areas, default_area: str) -> Area | None:
     """The configured kommune's region ("regionen"); None when the configured area is no kommune."""
     home = areas.get(default_area)
@@ -1011,6 +1118,15 @@ def _comparable(store: Store, catalogue: Catalogue, candidates: tuple[str, ...],
 
 def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default_area: str,
            today: date) -> Answer:
+    if query.each and not query.compare and query.intent in ("value", "change", "development"):
+        # »ledighed for hver måned i 1. kvartal 2026« gave the quarter's mean, »måned for måned i 2026«
+        # the newest month: the question is answered as before, and the span's periods are listed in it
+        whole = answer(replace(query, each="", each_months=()), store, catalogue, areas, default_area, today)
+        listed = _listed(query, whole, store, today)
+        if listed is None:  # no span named (»samtaler om måneden«): the words' other reading stands
+            return whole
+        return replace(whole, query=replace(whole.query, each=query.each, each_months=query.each_months),
+                       listed=listed)
     indicator = _averaged(catalogue.get(query.indicator), query)
     region = _own_region(areas, default_area)
     if query.own_region == "area" and region is not None:

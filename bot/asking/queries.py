@@ -178,6 +178,13 @@ class Query:
     # »ledighed ifølge Danmarks Statistik«: (source kind, the words as typed); the answer says when its
     # figure comes from another source (»Danmarks« was read as hele landet, the area changed unsaid)
     source_asked: tuple[str, str] | None = None
+    # »ledighed for hver måned i 1. kvartal 2026«, »… måned for måned i 2026«: each "month" (or
+    # "quarter") of the span asked listed with its value; "" otherwise (`answers.answer` lists them
+    # only where the question names a span, else the words keep their other reading)
+    each: str = ""
+    # »ledighed januar, februar og marts«: the months named (three or more), each listed; the year
+    # is `period`'s when one is named (the months are then in it), else the newest such months
+    each_months: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +247,7 @@ class Vocabulary:
     per_words: frozenset[str] = frozenset()  # "pr", "per": »og pr. fuldtidsperson?« names a rate figure
     per_month: frozenset[str] = frozenset()  # "måned" in "pr måned": a year's average month
     per_month_said: frozenset[str] = frozenset()  # "om måneden", "hver måned": as "pr måned"
+    each_period: dict[str, str] = field(default_factory=dict)  # "hver måned" -> "month": Query.each
     weeks: frozenset[str] = frozenset()  # "uge" in "uge 12": no weekly figure, the week's month
     by_words: dict[str, str] = field(default_factory=dict)  # "aldersgrupper" -> "alder": a breakdown by it
     by_stand_in: dict[str, str] = field(default_factory=dict)  # "gruppe" -> "ydelse" where a figure lacks the first
@@ -423,6 +431,7 @@ class Vocabulary:
             per_words=frozenset(fold(w) for w in data.get("per_words", [])),
             per_month=frozenset(fold(w) for w in data.get("per_month", [])),
             per_month_said=frozenset(fold(w) for w in data.get("per_month_said", [])),
+            each_period={fold(k): v for k, v in data.get("each_period", {}).items()},
             weeks=frozenset(fold(w) for w in data.get("weeks", [])),
             by_words=by_words,
             by_stand_in={key: other for key, other in data.get("by_stand_in", {}).items()
@@ -1691,6 +1700,43 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     a follow-up such as "og i Aarhus?" keeps everything it does not name.
     """
     vocab = vocab or default_vocabulary()
+    parsed = _parse(text, vocab, context)
+    if not isinstance(parsed, Query) or parsed.intent not in ("value", "change", "development"):
+        return parsed
+    tokens = tokenize(text)
+    named = _named_months(tokens, vocab)
+    if len(named) >= 3:
+        # »ledighed januar, februar og marts« gave januar to februar with »marts« set aside: each month
+        # listed (the words of the months no longer set aside)
+        words = {tokens[i] for i, _ in named}
+        unused = tuple(w for w in parsed.unused if not words & set(fold(w).split()))
+        years = {tokens[i + 1] for i, _ in named if i + 1 < len(tokens) and _YEAR.match(tokens[i + 1])}
+        period = PeriodRequest(period=years.pop()) if len(years) == 1 else PeriodRequest()
+        return replace(parsed, intent="value", period=period, base=None, span=False, each="month",
+                       each_months=tuple(month for _, month in named), unused=unused, other_periods=())
+    for i in range(len(tokens)):
+        each, used = _phrase(tokens, i, vocab.each_period)
+        if each:
+            # (»hvert kvartal« was set aside as not understood: the words are used now)
+            words = set(tokens[i:i + used])
+            return replace(parsed, each=each, unused=tuple(w for w in parsed.unused if fold(w) not in words))
+    return parsed
+
+
+def _named_months(tokens: list[str], vocab: Vocabulary) -> list[tuple[int, int]]:
+    """The months named by name in a list (»januar, februar og marts«): (token index, month number),
+    in the order named, each once; none when a month is named with a day or a week before it."""
+    named: list[tuple[int, int]] = []
+    for i, token in enumerate(tokens):
+        month = vocab.months.get(token)
+        if month is None or (i > 0 and tokens[i - 1].isdecimal()):
+            continue
+        if month not in (m for _, m in named):
+            named.append((i, month))
+    return named
+
+
+def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUnderstood:
     threshold, rest, unit = _threshold(text, vocab)
     typed = tokenize(rest)
     tokens = _source_question([word for token in typed for word in _uncompounded(token, vocab)], typed, vocab)
