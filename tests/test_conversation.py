@@ -1512,3 +1512,14 @@ def test_the_sygemeldte_of_a_figure_split_by_ydelse_are_its_sygedagpenge_part_sa
         "aktiveringsgrad", "ydelse=Sygedagpenge", expected.value)
     assert "Der er ingen tal for aktiveringsgraden opdelt på målgruppe i Ballerup – her er aktiveringsgraden " \
            "(Sygedagpenge)." in result.text
+
+
+@pytest.mark.parametrize("first", ["ledighed for hver måned i 1. kvartal 2026", "ledighed januar, februar og marts 2026"])
+def test_a_follow_up_after_a_listing_lists_the_same_months(store, first):
+    # »og i Herlev?« after the months listed gave Herlev's quarter mean (or januar to februar)
+    _, then, development = chat(store, first, "og i Herlev?", "hvordan er udviklingen?")
+    items = [line for line in then.text.splitlines() if line.startswith("• ")]
+    assert items == [f"• {month} 2026: {store.get('ledige', '163', f'2026-{m:02d}').value:.0f} fuldtidspersoner"
+                     for m, month in ((1, "januar"), (2, "februar"), (3, "marts"))]
+    assert then.text.startswith("*Ledige i Herlev, ")
+    assert development.result.listed is None  # another question: not a listing

@@ -1720,6 +1720,13 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
             # (»hvert kvartal« was set aside as not understood: the words are used now)
             words = set(tokens[i:i + used])
             return replace(parsed, each=each, unused=tuple(w for w in parsed.unused if fold(w) not in words))
+    if context is not None and context.each and parsed.followup and parsed.indicator == context.indicator \
+            and parsed.intent == context.intent:
+        # »og i Herlev?« after »ledighed for hver måned i 1. kvartal 2026«: the months listed again
+        # (it gave Herlev's quarter mean); the months named keep only with the period talked about
+        months = context.each_months if parsed.period == context.period else ()
+        if months or not context.each_months:
+            return replace(parsed, each=context.each, each_months=months)
     return parsed
 
 
