@@ -3036,7 +3036,7 @@ def _listed_item(store, indicator, period, unit):
 
 @pytest.mark.parametrize(("question", "months"), [
     ("ledighed for hver måned i 1. kvartal 2026", ["2026-01", "2026-02", "2026-03"]),
-    ("ledighed pr. måned januar til juni 2026", [f"2026-{m:02d}" for m in range(1, 7)]),
+    ("ledighed måned for måned januar til juni 2026", [f"2026-{m:02d}" for m in range(1, 7)]),
     ("ledighed månedsvis siden januar", [f"2026-{m:02d}" for m in range(1, 8)]),
     ("ledighed januar, februar og marts", ["2026-01", "2026-02", "2026-03"]),
     ("ledighed januar, februar og marts 2025", ["2025-01", "2025-02", "2025-03"]),
@@ -3095,3 +3095,11 @@ def test_per_month_without_a_span_keeps_its_reading(store):
     # no span named: the newest month as before, nothing listed
     assert "• " not in ask(store, "ledighed hver måned").text
     assert ask(store, "ledighed hver måned").result.listed is None
+
+
+def test_per_month_over_a_year_is_still_the_average_month_said(store):
+    # »pr. måned« asks the average month (»samtaler pr måned i 2025«), not a list of the twelve
+    result = ask(store, "samtaler pr måned i 2025")
+    assert result.result.observation.period == "2025" and not [line for line in result.text.splitlines()
+                                                                 if line.startswith("• ")]
+    assert "Gennemsnit af 12 måneder." in result.text

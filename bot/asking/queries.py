@@ -1719,7 +1719,12 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
         if each:
             # (»hvert kvartal« was set aside as not understood: the words are used now)
             words = set(tokens[i:i + used])
-            return replace(parsed, each=each, unused=tuple(w for w in parsed.unused if fold(w) not in words))
+            # »måned for måned januar til juni 2026«: a range named without »fra« is read as the change
+            # between its ends; with each period asked it is the span, as »fra januar til juni« is
+            span = parsed.span or (parsed.intent == "change" and parsed.base is not None
+                                   and (parsed.base.month is not None or parsed.base.quarter is not None))
+            return replace(parsed, each=each, span=span,
+                           unused=tuple(w for w in parsed.unused if fold(w) not in words))
     if context is not None and context.each and parsed.followup and parsed.indicator == context.indicator \
             and parsed.intent == context.intent:
         # »og i Herlev?« after »ledighed for hver måned i 1. kvartal 2026«: the months listed again
