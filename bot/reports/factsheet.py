@@ -37,9 +37,6 @@ if TYPE_CHECKING:  # matplotlib is imported where pages are drawn: it costs most
 
 SPEC_PATH = render.TEMPLATE_DIR / "factsheet.toml"
 A4 = (8.27, 11.69)
-# A line of fewer periods than this is no line: one dot (the first month of the kommune's own file)
-# looks like a broken chart, so such a series is written as its value and first period instead.
-LINE_POINTS = 3
 NUMBER_AND_UNIT = re.compile(r"(\d) (pct\.)")
 # A target path for an indicator and area: [(period, måltal)], from the rules; empty if none.
 TargetPaths = Callable[[str, str], Sequence[tuple[str, float]]]
@@ -67,8 +64,9 @@ class Series:
 
     @property
     def short(self) -> bool:
-        """Too few periods to draw as a line (the store holds no more: a window is longer)."""
-        return len(self.observations) < LINE_POINTS
+        """Too few periods to draw as a line (the store holds no more: a window is longer): written
+        as its value and first period instead (the first month of the kommune's own file)."""
+        return len(self.observations) < charts.LINE_POINTS
 
     @property
     def yearly(self):
