@@ -185,17 +185,12 @@ def _finish(axes, title: str, unit: str, decimals: int, watermark: str, legend: 
 
             # The note is a legend row without a symbol: it sits with the legend, outside the data.
             handles.append(Line2D([], [], linestyle="none"))
-            # Wrapped to the room between the plot's left edge and the figure's right edge (a lying
-            # bar chart starts further right), at about 0.55 em a character: it must not leave the page.
-            room = (1 - axes.get_position().x0) * axes.figure.get_figwidth() * 72 - 12
-            labels.append(textwrap.fill(note, max(20, min(48, int(room / (0.55 * (fontsize - 4))))),
-                                        break_long_words=False))
+            labels.append(_wrapped_note(note, (1 - axes.get_position().x0) * axes.figure.get_figwidth() * 72,
+                                        fontsize))
         if legend_above:
             # Above the plot, in rows: it can hide nothing (the fact sheet's printed charts).
             shown = axes.legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False,
-                                fontsize=fontsize - 4,
-                                # Two columns only while the labels are short enough to stay on the page.
-                                ncol=2 if len(labels) > 1 and not note and max(map(len, labels)) <= 24 else 1,
+                                fontsize=fontsize - 4, ncol=_legend_columns(labels, note),
                                 borderaxespad=0.2, handlelength=1.6, columnspacing=1.2)
         else:
             shown = axes.legend(handles, labels, loc="upper left", frameon=False,
@@ -205,6 +200,37 @@ def _finish(axes, title: str, unit: str, decimals: int, watermark: str, legend: 
     if watermark:
         axes.text(0.5, 0.5, watermark, transform=axes.transAxes, fontsize=min(fontsize * 3.2, 30), color="#999999",
                   alpha=0.25, ha="center", va="center", rotation=20, fontweight="bold", clip_on=True)
+
+
+def _wrapped_note(note: str, room: float, fontsize: int) -> str:
+    """The note as its legend row's text: wrapped to the `room` (points) between the plot's left edge
+    and the figure's right edge (a lying bar chart starts further right), at about 0.55 em a
+    character: it must not leave the page."""
+    return textwrap.fill(note, max(20, min(48, int((room - 12) / (0.55 * (fontsize - 4))))), break_long_words=False)
+
+
+def _legend_columns(labels: Sequence[str], note: str) -> int:
+    """Two columns only while the labels are short enough to stay on the page (a legend above the plot)."""
+    return 2 if len(labels) > 1 and not note and max(map(len, labels)) <= 24 else 1
+
+
+def legend_rows(spec: ChartSpec | BarSpec, room: float, fontsize: int) -> int:
+    """The lines of text of the chart's legend above the plot (`legend_above`), as `_finish` lays it
+    out, counted from the spec without drawing; `room`: points from the plot's left edge to the
+    figure's right edge. The fact sheet makes room above a plot for a legend of more than three."""
+    if isinstance(spec, BarSpec):
+        labels = [label for label, _ in spec.groups] if len(spec.groups) > 1 else []
+    else:
+        shown = [line for line in spec.lines if not line.thin]
+        target = [spec.target.label] if spec.target and spec.target.points else []
+        labels = [line.label for line in shown] + target if len(shown) > 1 or spec.target else []
+    # (matplotlib leaves out a handle without a label, or one whose label starts with "_")
+    labels = [label for label in labels if label and not label.startswith("_")]
+    if spec.note:
+        labels.append(_wrapped_note(spec.note, room, fontsize))
+    columns = _legend_columns(labels, spec.note)
+    return sum(max(label.count("\n") + 1 for label in labels[at:at + columns])
+               for at in range(0, len(labels), columns))
 
 
 def draw_lines(axes, spec: ChartSpec, fontsize: int = 12, legend_above: bool = False) -> None:
