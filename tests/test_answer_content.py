@@ -149,3 +149,32 @@ def test_several_words_set_aside_are_named_as_words_in_the_plural(store):
     # »Jeg har ikke tal for »over«, »22« og »uger« (eller forstod ikke ordet)«: three words, one »ordet«.
     text = reply("hvor mange sygedagpengesager over 22 uger", store, Config(), TODAY).plain
     assert "Jeg har ikke tal for »over«, »22« og »uger« (eller forstod ikke ordene), så svaret her gælder uden dem." in text
+
+
+def test_an_answer_of_two_periods_is_charted_as_two_labelled_bars_not_a_line(store):
+    # Læsø's langtidsledige hold two months: the chart drew a line between two dots, which a head of
+    # department reads as a trend. As on the fact sheet (fewer than three periods are no line), the
+    # two periods are two bars, each with its value written on it.
+    import io
+
+    from PIL import Image
+
+    from bot.rendering import charts
+
+    result = reply("langtidsledige i Læsø", store, Config(), TODAY, with_chart=True)
+    assert len(result.result.history) == 2
+    spec = charts.spec_for(result.result)
+    assert isinstance(spec, charts.BarSpec) and spec.labelled
+    assert list(spec.categories) == ["marts 2024", "april 2024"]
+    assert [(label, list(values)) for label, values in spec.groups] == [
+        ("Læsø", [o.value for o in result.result.history])]
+    figure = charts.draw_figure(spec)
+    axes = figure.axes[0]
+    assert len(axes.patches) == 2
+    assert all(set(line.get_ydata()) == {0} for line in axes.get_lines())  # the zero axis only, no line
+    assert [t.get_text() for t in axes.texts if t.get_text() in ("3",)] == ["3", "3"]
+    assert Image.open(io.BytesIO(result.chart)).size == (800, 450)
+    # Beside another area: a group of two bars per area, still no line.
+    compared = charts.spec_for(reply("langtidsledige i Læsø sammenlignet med Ballerup", store, Config(), TODAY).result)
+    assert isinstance(compared, charts.BarSpec) and [g for g, _ in compared.groups] == ["Læsø", "Ballerup"]
+

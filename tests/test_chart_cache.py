@@ -157,3 +157,17 @@ def test_a_chart_png_holds_the_drawn_pixels_at_the_charts_resolution():
     back = Image.open(io.BytesIO(charts.png_bytes(picture.tobytes(), 53, 37, 72)))
     assert back.size == (53, 37) and round(back.info["dpi"][0]) == 72
     assert numpy.array_equal(numpy.asarray(back), picture)
+
+
+def test_bars_with_their_values_written_on_are_not_served_the_same_bars_without():
+    # An answer of two periods is drawn as bars with their values written on them: the cache must
+    # not hand out a plain bar chart of the same values kept before, nor the other way round.
+    import dataclasses
+
+    plain = charts.BarSpec(title="Langtidsledige i Læsø", unit="fuldtidspersoner", decimals=0,
+                           categories=["marts 2024", "april 2024"], groups=[("Læsø", [3.0, 4.0])])
+    labelled = dataclasses.replace(plain, labelled=True)
+    assert charts.chart_key(plain) != charts.chart_key(labelled)
+    cache, draw = charts.ChartCache(), CountingDraw()
+    assert charts.render_png(plain, cache, draw) != charts.render_png(labelled, cache, draw)
+    assert draw.draws == 2

@@ -1414,6 +1414,30 @@ def test_a_share_of_eksempeldata_over_real_figures_is_declined(store):
     assert "pct. af alle ledige i Ballerup" in real.text and real.as_json()["share"] is not None
 
 
+
+def test_a_gap_between_a_real_figure_and_eksempeldata_is_declined_as_a_share_is(store):
+    # »ledighedsprocent i Ballerup sammenlignet med Region Hovedstaden« said »Region Hovedstaden: 3,5
+    # pct. (Ballerup ligger 0,4 pct.-point lavere)« and »Ballerup klarer sig bedre«: Jobindsats' rate
+    # against the region's eksempeldata, a gap of a real and a synthetic number.
+    result = ask(store, "ledighedsprocent i Ballerup sammenlignet med Region Hovedstaden er vi bedre")
+    [region] = result.result.comparisons
+    assert not result.result.observation.is_sample and region.observation.is_sample
+    assert "pct.-point lavere" not in result.text and "klarer sig" not in result.text
+    assert "3,1 pct." in result.text and "Region Hovedstaden: 3,5 pct. (eksempeldata)." in result.plain
+    assert ("Jeg kan ikke give forskellen: tallet for ledighedsprocenten i Ballerup er rigtige tal, men tallet i "
+            "Region Hovedstaden er eksempeldata – de kan ikke sammenholdes.") in result.plain
+    # The other way round (Ballerup's seasonally adjusted rate is eksempeldata, hele landet's real).
+    turned = ask(store, "sæsonkorrigeret ledighedsprocent ballerup vs landet").plain
+    assert "Hele landet: 3,1 pct. (rigtige tal)." in turned and "pct.-point højere)" not in turned
+    assert "tallet for ledighedsprocenten i Ballerup er eksempeldata, men tallet i hele landet er rigtige tal" in turned
+    # A count beside it: the region's rate is eksempeldata, hele landet's is real and keeps its gap.
+    counted = ask(store, "ledige i Ballerup sammenlignet med Region Hovedstaden og hele landet").plain
+    assert "ledighedsprocenten er 3,5 pct. (eksempeldata)." in counted
+    assert "(ledighedsprocenten 3,0 pct.; Ballerup ligger 0,1 pct.-point højere)" in counted
+    # Two real figures still give it.
+    real = ask(store, "ledighedsprocent i Ballerup sammenlignet med hele landet").plain
+    assert "Hele landet: 3,0 pct. (Ballerup ligger 0,1 pct.-point højere)." in real and "forskellen" not in real
+
 def test_every_target_asked_after_a_figure_is_the_board_not_that_figures_target(store):
     # »fleksjob« … »hvordan går det med målene?« gave fleksjob's figure with its own target line, and
     # »hvad er status på målene i Albertslund?« fleksjob in Albertslund (»ikke sat noget mål for

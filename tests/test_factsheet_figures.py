@@ -219,6 +219,25 @@ def test_no_legend_covers_data(drawn):
                         assert not box.overlaps(extent), f"legend over data on {axes.get_gid()}"
 
 
+
+def test_a_legend_of_many_rows_keeps_clear_of_its_figures_title(drawn):
+    # 6.2's legend of four lines grew up to the height of »6.2 Aktiveringsgrad og
+    # virksomhedsaktivering«, beside it; 2.4's and 7.2's (two areas and a note of two lines) as well.
+    # Every legend above a plot now begins a clear gap (8 px at 100 dpi, about 6 pt) below its title.
+    rows = {}
+    for page in drawn:
+        renderer = page.canvas.get_renderer()
+        titles = {t.get_text().split(" ")[0]: t.get_window_extent(renderer) for t in page.texts
+                  if t.get_fontsize() == factsheet.TITLE_PT and t.get_fontweight() == "bold"}
+        for axes in page.axes:
+            legend = axes.get_legend()
+            if not axes.get_gid() or legend is None:
+                continue
+            number = axes.get_gid().removeprefix("chart-")
+            rows[number] = sum(t.get_text().count("\n") + 1 for t in legend.get_texts())
+            assert legend.get_window_extent(renderer).y1 <= titles[number].y0 - 8, number
+    assert rows["6.2"] == 4  # the figure this is about still has its four rows
+
 def test_no_two_ticks_read_alike(drawn):
     for page in drawn:
         for axes in page.axes:

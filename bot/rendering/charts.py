@@ -15,7 +15,7 @@ import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.rendering import formats, render
@@ -31,6 +31,10 @@ TARGET_COLOUR = "#D55E00"
 # breakdowns (målgrupper, køn, …) take the palette after the areas' colours.
 AREA_COLOURS = {"kommune": COLOURS[0], "region": COLOURS[1], "land": "#555555"}
 BREAKDOWN_COLOURS = (COLOURS[0], COLOURS[2], COLOURS[3], COLOURS[4], COLOURS[1], "#999999")
+# A series of fewer periods than this is no line: one dot looks like a broken chart, and a line
+# between two dots reads as a trend. The fact sheet writes such a series beside its chart or draws
+# its values as bars; an answer's chart draws two periods as two labelled bars, one as none.
+LINE_POINTS = 3
 
 
 class GoalPath(list):
@@ -120,6 +124,7 @@ class BarSpec:
     watermark: str = ""
     colours: Sequence[str] = ()  # one per group; empty: the palette by position
     note: str = ""
+    labelled: bool = False  # each bar's value written on it (an answer's two periods as bars)
 
 
 def number_ticks(decimals: int):
@@ -180,17 +185,12 @@ def _finish(axes, title: str, unit: str, decimals: int, watermark: str, legend: 
 
             # The note is a legend row without a symbol: it sits with the legend, outside the data.
             handles.append(Line2D([], [], linestyle="none"))
-            # Wrapped to the room between the plot's left edge and the figure's right edge (a lying
-            # bar chart starts further right), at about 0.55 em a character: it must not leave the page.
-            room = (1 - axes.get_position().x0) * axes.figure.get_figwidth() * 72 - 12
-            labels.append(textwrap.fill(note, max(20, min(48, int(room / (0.55 * (fontsize - 4))))),
-                                        break_long_words=False))
+            labels.append(_wrapped_note(note, (1 - axes.get_position().x0) * axes.figure.get_figwidth() * 72,
+                                        fontsize))
         if legend_above:
             # Above the plot, in rows: it can hide nothing (the fact sheet's printed charts).
             shown = axes.legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False,
-                                fontsize=fontsize - 4,
-                                # Two columns only while the labels are short enough to stay on the page.
-                                ncol=2 if len(labels) > 1 and not note and max(map(len, labels)) <= 24 else 1,
+                                fontsize=fontsize - 4, ncol=_legend_columns(labels, note),
                                 borderaxespad=0.2, handlelength=1.6, columnspacing=1.2)
         else:
             shown = axes.legend(handles, labels, loc="upper left", frameon=False,
@@ -200,6 +200,37 @@ def _finish(axes, title: str, unit: str, decimals: int, watermark: str, legend: 
     if watermark:
         axes.text(0.5, 0.5, watermark, transform=axes.transAxes, fontsize=min(fontsize * 3.2, 30), color="#999999",
                   alpha=0.25, ha="center", va="center", rotation=20, fontweight="bold", clip_on=True)
+
+
+def _wrapped_note(note: str, room: float, fontsize: int) -> str:
+    """The note as its legend row's text: wrapped to the `room` (points) between the plot's left edge
+    and the figure's right edge (a lying bar chart starts further right), at about 0.55 em a
+    character: it must not leave the page."""
+    return textwrap.fill(note, max(20, min(48, int((room - 12) / (0.55 * (fontsize - 4))))), break_long_words=False)
+
+
+def _legend_columns(labels: Sequence[str], note: str) -> int:
+    """Two columns only while the labels are short enough to stay on the page (a legend above the plot)."""
+    return 2 if len(labels) > 1 and not note and max(map(len, labels)) <= 24 else 1
+
+
+def legend_rows(spec: ChartSpec | BarSpec, room: float, fontsize: int) -> int:
+    """The lines of text of the chart's legend above the plot (`legend_above`), as `_finish` lays it
+    out, counted from the spec without drawing; `room`: points from the plot's left edge to the
+    figure's right edge. The fact sheet makes room above a plot for a legend of more than three."""
+    if isinstance(spec, BarSpec):
+        labels = [label for label, _ in spec.groups] if len(spec.groups) > 1 else []
+    else:
+        shown = [line for line in spec.lines if not line.thin]
+        target = [spec.target.label] if spec.target and spec.target.points else []
+        labels = [line.label for line in shown] + target if len(shown) > 1 or spec.target else []
+    # (matplotlib leaves out a handle without a label, or one whose label starts with "_")
+    labels = [label for label in labels if label and not label.startswith("_")]
+    if spec.note:
+        labels.append(_wrapped_note(spec.note, room, fontsize))
+    columns = _legend_columns(labels, spec.note)
+    return sum(max(label.count("\n") + 1 for label in labels[at:at + columns])
+               for at in range(0, len(labels), columns))
 
 
 def draw_lines(axes, spec: ChartSpec, fontsize: int = 12, legend_above: bool = False) -> None:
@@ -263,7 +294,11 @@ def draw_bars(axes, spec: BarSpec, fontsize: int = 12, legend_above: bool = Fals
         heights = [v if v is not None else 0 for v in values]
         draw = axes.barh if horizontal else axes.bar
         colour = spec.colours[index] if index < len(spec.colours) else COLOURS[index % len(COLOURS)]
-        draw(xs, heights, width, label=label, color=colour)
+        drawn = draw(xs, heights, width, label=label, color=colour)
+        if spec.labelled:
+            # The value itself on each bar: two periods are read as two numbers, not as a slope.
+            axes.bar_label(drawn, labels=[formats.number(v, spec.decimals) if v is not None else "" for v in values],
+                           padding=2, fontsize=fontsize - 3)
     positions, labels = range(len(spec.categories)), [_wrap(c, 26 if horizontal else 14) for c in spec.categories]
     if horizontal:
         axes.set_yticks(positions, labels)
@@ -281,6 +316,21 @@ def draw_bars(axes, spec: BarSpec, fontsize: int = 12, legend_above: bool = Fals
         axes.axhline(0, color="#444444", linewidth=0.8)
         _finish(axes, spec.title, spec.unit, spec.decimals, spec.watermark, count > 1, fontsize, legend_above,
                 spec.note)
+        if spec.labelled:
+            _room_for_labels(axes, spec, count, legend_above)
+
+
+def _room_for_labels(axes, spec: BarSpec, count: int, legend_above: bool) -> None:
+    """Headroom over labelled bars: for the values written on them and, with the legend inside the
+    plot's top left, for its rows (a legend row is about a fourteenth of the plot at 4.5 inches)."""
+    from matplotlib.ticker import MaxNLocator  # start-up time: matplotlib loads only to draw
+
+    if spec.decimals == 0:
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # »0,5 fuldtidspersoner« is no count
+    highest = max((v for _, values in spec.groups for v in values if v is not None), default=0)
+    if highest > 0:
+        rows = count if count > 1 and not legend_above else 0
+        axes.set_ylim(top=highest * (1.12 + 0.08 * rows))
 
 
 def _wrap(text: str, width: int) -> str:
@@ -512,9 +562,10 @@ def _canvas_class() -> type:
     return SharedRendererCanvas
 
 
-def spec_for(answer, target_path: Sequence[tuple[str, float]] = ()) -> ChartSpec | None:
+def spec_for(answer, target_path: Sequence[tuple[str, float]] = ()) -> ChartSpec | BarSpec | None:
+    """The chart of an answer: its history, the comparison areas and the target path, if any.
+    A history of two periods is two labelled bars per area (`LINE_POINTS`); of one, no chart."""
     kind = getattr(target_path, "kind", "trajectory")
-    """The chart of an answer: its history, the comparison areas and the target path, if any."""
     if answer.observation is None or len(answer.history) < 2:
         return None
     title, footnote, watermark = (render.render("chart_labels.txt.j2", a=answer).split("\n") + ["", ""])[:3]
@@ -539,7 +590,25 @@ def spec_for(answer, target_path: Sequence[tuple[str, float]] = ()) -> ChartSpec
         unit = render.render("chart_index_label.txt.j2", first=answer.history[0].period)
         decimals = 0
         target_path = [(p, v / base * 100) for p, v in target_path] if base else []
+    if len(answer.history) < LINE_POINTS:
+        return _period_bars(series, target_path, goal_label(GoalPath(target_path, kind)),
+                            BarSpec(title=title, unit=unit, decimals=decimals, categories=(), groups=(),
+                                    footnote=footnote, watermark=watermark, labelled=True))
     lines = [Line(label, points) for label, points in series]
     target = Line(goal_label(GoalPath(target_path, kind)), list(target_path)) if target_path else None
     return ChartSpec(title=title, unit=unit, decimals=decimals, lines=lines, target=target,
                      footnote=footnote, watermark=watermark)
+
+
+def _period_bars(series: Sequence[tuple[str, Sequence[tuple[str, float]]]], target_path: Sequence[tuple[str, float]],
+                 target_label: str, frame: BarSpec) -> BarSpec:
+    """An answer's series of two periods as bars: one group of bars per area (and the goal, if
+    any), a bar per period, each with its value written on it (`frame` holds the words)."""
+    shown = [p for p, _ in series[0][1]]
+    groups = [(label, [dict(points).get(p) for p in shown]) for label, points in series]
+    colours = [COLOURS[index % len(COLOURS)] for index in range(len(groups))]
+    goal = dict(target_path)
+    if any(p in goal for p in shown):
+        groups.append((target_label, [goal.get(p) for p in shown]))
+        colours.append(TARGET_COLOUR)
+    return replace(frame, categories=[formats.period(p) for p in shown], groups=groups, colours=colours)

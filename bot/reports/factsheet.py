@@ -37,9 +37,6 @@ if TYPE_CHECKING:  # matplotlib is imported where pages are drawn: it costs most
 
 SPEC_PATH = render.TEMPLATE_DIR / "factsheet.toml"
 A4 = (8.27, 11.69)
-# A line of fewer periods than this is no line: one dot (the first month of the kommune's own file)
-# looks like a broken chart, so such a series is written as its value and first period instead.
-LINE_POINTS = 3
 NUMBER_AND_UNIT = re.compile(r"(\d) (pct\.)")
 # A target path for an indicator and area: [(period, måltal)], from the rules; empty if none.
 TargetPaths = Callable[[str, str], Sequence[tuple[str, float]]]
@@ -67,8 +64,9 @@ class Series:
 
     @property
     def short(self) -> bool:
-        """Too few periods to draw as a line (the store holds no more: a window is longer)."""
-        return len(self.observations) < LINE_POINTS
+        """Too few periods to draw as a line (the store holds no more: a window is longer): written
+        as its value and first period instead (the first month of the kommune's own file)."""
+        return len(self.observations) < charts.LINE_POINTS
 
     @property
     def yearly(self):
@@ -729,6 +727,9 @@ ROW_TOP, ROW_HEIGHT = 0.915, 0.2175
 TEXT_LEFT, TEXT_CHARS = 0.05, 56
 CHART_LEFT, CHART_RIGHT = 0.515, 0.95
 TEXT_PT, TITLE_PT, CHART_PT = 8, 10, 12  # CHART_PT is the charts' base size: ticks and legend at 8 pt
+# The legend rows the room above a plot holds below the figure's title, and a row's height (8 pt
+# text and the space between rows, about 12.5 pt) in figure coordinates.
+LEGEND_ROWS, LEGEND_ROW = 3, 12.5 / 72 / A4[1]
 
 
 def pages(figures: list[FigureFacts], quarter: str, kommune_name: str, catalogue: Catalogue) -> Iterator[Figure]:
@@ -763,7 +764,11 @@ def _draw_chart(figure: Figure, facts: FigureFacts, top: float) -> None:
     # Lying bars (3.1's eleven målgrupper) take the legend's room when they have no legend.
     # (a one-line note alone, the eksempeldata of 3.1's bars, takes one row).
     lone = horizontal and len(facts.chart.groups) == 1
-    above = (0.035 if not facts.chart.note else 0.05 if len(facts.chart.note) <= 48 else 0.075) if lone else 0.075
+    # A legend of more than three rows (6.2's four lines, two areas with a note of two lines) grew
+    # up beside the figure's title: the plot gives up a row's height for each row more.
+    rows = charts.legend_rows(facts.chart, (1 - left) * A4[0] * 72, CHART_PT) if facts.chart is not None else 0
+    above = (0.035 if not facts.chart.note else 0.05 if len(facts.chart.note) <= 48 else 0.075) if lone else (
+        0.075 + max(0, rows - LEGEND_ROWS) * LEGEND_ROW)
     bottom, height = top - ROW_HEIGHT + 0.035, ROW_HEIGHT - 0.035 - above
     axes = figure.add_axes((left, bottom, CHART_RIGHT - left, height))
     axes.set_gid(f"chart-{facts.number}")
