@@ -1523,3 +1523,19 @@ def test_a_follow_up_after_a_listing_lists_the_same_months(store, first):
                      for m, month in ((1, "januar"), (2, "februar"), (3, "marts"))]
     assert then.text.startswith("*Ledige i Herlev, ")
     assert development.result.listed is None  # another question: not a listing
+
+
+@pytest.mark.parametrize("word", ["vejret", "fodbold", "borgmester", "politik", "hej med dig"])
+def test_words_far_from_every_figure_get_no_suggestions(word):
+    # »vejret« suggested »aktiverede«, »fodbold« forsørgertrykket, »dig« ledige
+    result = parse(word)
+    assert isinstance(result, NotUnderstood) and result.suggestions == ()
+
+
+@pytest.mark.parametrize(("word", "indicator"), [
+    ("fleksordning", "fleksjob"), ("ledighedsnivauet", "ledige"), ("sygeadgpaneg", "sygedagpenge"),
+    ("ugneledgihd", "ungeledighed"), ("kotnnathjalp", "kontanthjaelp"), ("flxejobks", "fleksjob"),
+])
+def test_misspellings_still_get_their_suggestion(word, indicator):
+    result = parse(word)
+    assert isinstance(result, NotUnderstood) and indicator in result.suggestions

@@ -34,6 +34,12 @@ MAX_NGRAM = 6
 # offered as a suggestion. Words under 4 letters are never guessed: "led" is not "ledige".
 FUZZY_ACCEPT = 84
 FUZZY_SUGGEST = 50
+# A suggestion must also be spelt like a whole name of the figure or one word of it (rapidfuzz's plain
+# ratio): WRatio scores a word inside a longer name high, so »vejret« suggested »aktiverede« (82 for
+# »aktiveret«, a ratio of 67) and »fodbold« forsørgertrykket (71 for »forhold«), while »fleksordning« (83
+# for »fleksjobordningen«) and »jobafklarng« (96 for the word »jobafklaring« of »sygedagpenge og
+# jobafklaring«) are misspellings worth offering. Words under 4 letters are not suggested for, as not guessed.
+FUZZY_SUGGEST_CLOSE = 75
 MAX_QUERY_LENGTH = 500
 INTENTS = ("value", "development", "ranking", "change", "why", "definition", "freshness", "target",
            "vocabulary", "help", "greeting", "thanks")
@@ -788,9 +794,11 @@ def suggest(words: list[str], vocab: Vocabulary, limit: int = 3) -> tuple[str, .
 
     scores: dict[str, float] = {}
     for word in words:
-        if len(word) < 3 or word in vocab.filler:
+        if len(word) < 4 or word in vocab.filler:
             continue
         for phrase, score, _ in process.extract(word, vocab.indicators.keys(), scorer=fuzz.WRatio, limit=12):
+            if max(fuzz.ratio(word, part) for part in (phrase, *phrase.split())) < FUZZY_SUGGEST_CLOSE:
+                continue  # far off, however much of a longer name it shares
             indicator = vocab.indicators[phrase]
             scores[indicator] = max(scores.get(indicator, 0.0), score)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
