@@ -1539,3 +1539,20 @@ def test_words_far_from_every_figure_get_no_suggestions(word):
 def test_misspellings_still_get_their_suggestion(word, indicator):
     result = parse(word)
     assert isinstance(result, NotUnderstood) and indicator in result.suggestions
+
+
+@pytest.mark.parametrize(("then", "indicator"), [
+    ("jobafklaring", "fuldtidspersoner"),  # a part (benefit): read as a follow-up, kept Herlev
+    ("fleksjob", "fleksjob"),  # a figure: went back to Ballerup
+    ("sygedagpenge", "sygedagpenge"),
+    ("hvor mange er i fleksjob i maj", "fleksjob"),
+])
+def test_a_question_naming_no_area_keeps_the_area_of_the_question_before(store, then, indicator):
+    _, later = chat(store, "ledighed i Herlev", then)
+    assert later.result.indicator.id == indicator
+    assert later.result.area.code == "163" and "Herlev" in later.plain.split("\n", 1)[0]
+
+
+def test_own_kommune_named_after_another_area_is_the_own_kommune_again(store):
+    _, later = chat(store, "ledighed i Herlev", "sygedagpenge hos os")
+    assert later.result.area.code == "151" and "Ballerup" in later.plain.split("\n", 1)[0]

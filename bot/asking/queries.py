@@ -2022,10 +2022,22 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
         return NotUnderstood(text=text, suggestions=suggest(still_unknown or tokens, vocab),
                              unknown=tuple(_original_words(text).get(w, w) for w in still_unknown))
     status = _target_status(tokens, vocab) if intent == "target" and r.indicator is None else ""
+    if context is not None and context.area and intent != "ranking" and not _names_area(r):
+        # »ledighed i Herlev« … »fleksjob«: a question in the same conversation that names no area
+        # keeps the area of the one before, as »jobafklaring« (a part, read as a follow-up) did; it
+        # went back to the configured kommune. »hos os« or »tilbage til Ballerup« names one.
+        r.areas = [context.area]
     query = _query(text, intent, r, still_unknown, vocab, assumed=assumed, status=status)
     if source:
         query = replace(query, source_asked=source)
     return replace(query, when_met=True) if intent == "target" and asked_when and isinstance(query, Query) else query
+
+
+def _names_area(r: _Reading) -> bool:
+    """Whether the question names an area in any way: by name, as compared, as »os« or »regionen«, or
+    as kommuner in general (a ranking or a count of them)."""
+    return bool(r.areas or r.compare or r.own_region or r.own_asked or r.own_first or r.compare_own
+                or r.area_kind)
 
 
 def _moved_most(tokens: list[str], r: _Reading, vocab: Vocabulary, followed: bool = False) -> None:
