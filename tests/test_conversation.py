@@ -1556,3 +1556,16 @@ def test_a_question_naming_no_area_keeps_the_area_of_the_question_before(store, 
 def test_own_kommune_named_after_another_area_is_the_own_kommune_again(store):
     _, later = chat(store, "ledighed i Herlev", "sygedagpenge hos os")
     assert later.result.area.code == "151" and "Ballerup" in later.plain.split("\n", 1)[0]
+
+
+@pytest.mark.parametrize(("question", "area", "indicator"), [
+    ("er vi under landsniveau på samtaler i Albertslund", "165", "samtaler"),
+    ("er vi over landsgennemsnittet på ledighed i Herlev", "163", "ledige"),
+    ("ligger Herlev over landsgennemsnittet for ledighed", "163", "ledige"),
+])
+def test_an_area_after_i_beside_landet_is_the_area_asked_about_against_landet(store, question, area, indicator):
+    # »… på samtaler i Herlev« compared Ballerup with landet and Herlev; »ligger« was not understood
+    result = ask(store, question)
+    assert result.result.indicator.id == indicator and result.result.area.code == area
+    assert [c.area.code for c in result.result.comparisons] == ["000"]
+    assert not result.result.query.unused

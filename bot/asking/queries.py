@@ -242,6 +242,8 @@ class Vocabulary:
     followup_openers: frozenset[str] = frozenset()  # "tak", "ok" before »og …«: still a follow-up
     compare_area: frozenset[str] = frozenset()  # "over", "under": compare only before an area's name
     level_compare: frozenset[str] = frozenset()  # "over", "under": of those, the words comparing a level
+    area_lead: frozenset[str] = frozenset()  # "i", "for": the area after them is asked about, not compared
+    level_verbs: frozenset[str] = frozenset()  # "ligger": where a level lies, said of a comparison
     count_asked: frozenset[str] = frozenset()  # "hvor mange": a number of areas asked
     judgement_openers: frozenset[str] = frozenset()  # "er", "var": a question judging the level opens so
     compare_after: frozenset[str] = frozenset()  # "sammenlign": compare only after the figure, before an area
@@ -395,6 +397,8 @@ class Vocabulary:
             compare=frozenset(fold(w) for w in data.get("compare", [])),
             compare_area=frozenset(fold(w) for w in data.get("compare_area", [])),
             level_compare=frozenset(fold(w) for w in data.get("level_compare", [])),
+            area_lead=frozenset(fold(w) for w in data.get("area_lead", [])),
+            level_verbs=frozenset(fold(w) for w in data.get("level_verbs", [])),
             compare_after=frozenset(fold(w) for w in data.get("compare_after", [])),
             judgement_openers=frozenset(fold(w) for w in data.get("judgement_openers", [])),
             count_asked=frozenset(fold(w) for w in data.get("count_asked", [])),
@@ -855,6 +859,7 @@ class _Reading:
     verdict: str = ""  # »bedre«, »dårligere«: which area does better is asked (the word)
     judged: str = ""  # »godt« in »er det godt?«: the level judged, against hele landet (the word)
     verdict_carried: bool = False  # the verdict is the question before's, not a word of this one
+    level_verb: str = ""  # »ligger«: where a level lies, understood only when the question compares
     own_first: bool = False  # »hos os og i Herlev«: the configured kommune leads, the area after beside it
     own_asked: bool = False  # »og hvad med os?«: the configured kommune, not the area talked about
     # The figure's word is also a part's name (»kontanthjælp«: ydelse=Kontanthjælp): (key, value)
@@ -1229,7 +1234,10 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             # the area after »og«, as »hos os og i Herlev« (it answered hele landet alone); not »og i
             # Herlev?«, »godt, og Herlev?« opening a follow-up, with no figure named before »og«
             own_and = not r.areas and r.indicator is not None and _after_and(tokens, i, vocab)
-            (r.compare if r.comparing or r.areas or r.own_first or own_and else r.areas).append(area)
+            # »er vi under landsniveau på samtaler i Herlev«: after the area compared with, »i Herlev«
+            # is the area asked about (it compared Ballerup with both landet and Herlev)
+            asked_in = r.comparing and not r.areas and bool(r.compare) and i > 0 and tokens[i - 1] in vocab.area_lead
+            (r.compare if (r.comparing or r.areas or r.own_first or own_and) and not asked_in else r.areas).append(area)
             i += used
             continue
         span, used = _phrase(tokens, i, vocab.part_spans)
@@ -1386,8 +1394,13 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             r.order, r.peaked = r.order or vocab.peaked[token], True
             i += 1
             continue
+        if token in vocab.level_verbs and not r.level_verb:
+            r.level_verb, i = token, i + 1  # »ligger Herlev over landsgennemsnittet«: kept if it compares
+            continue
         r.unknown.append(token)
         i += 1
+    if r.level_verb and not r.comparing:
+        r.unknown.append(r.level_verb)  # (»ligger« with nothing compared: not understood, as before)
     return r
 
 
