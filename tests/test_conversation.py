@@ -1569,3 +1569,18 @@ def test_an_area_after_i_beside_landet_is_the_area_asked_about_against_landet(st
     assert result.result.indicator.id == indicator and result.result.area.code == area
     assert [c.area.code for c in result.result.comparisons] == ["000"]
     assert not result.result.query.unused
+
+
+@pytest.mark.parametrize(("question", "word", "splits"), [
+    ("ledige ukrainere", "ukrainere", "ledige unge (alder) og ikke-vestlige ledige (herkomst)"),
+    ("ledige med handicap", "handicap", "ledige unge (alder) og ikke-vestlige ledige (herkomst)"),
+])
+def test_a_group_without_figures_is_said_first_and_the_figure_given_as_the_nearest(store, question, word, splits):
+    # it led with »Ledige i Ballerup, juli 2026: 805 …« and named the word after the figure
+    result = ask(store, question)
+    lead, nearest = result.plain.split("\n\n")[:2]
+    assert lead.startswith(f"Jeg har ingen tal for ledige opdelt efter »{word}« (eller forstod ikke ordet).")
+    assert "kan opdeles på ydelse og køn" in lead and splits in lead
+    value = store.get("ledige", "151", "2026-07").value
+    assert nearest.startswith(f"Det nærmeste tal er alle ledige i Ballerup, juli 2026: {value:.0f} fuldtidspersoner")
+    assert "svaret her gælder uden" not in result.plain

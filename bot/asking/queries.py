@@ -184,6 +184,13 @@ class Query:
     # »ledighed ifølge Danmarks Statistik«: (source kind, the words as typed); the answer says when its
     # figure comes from another source (»Danmarks« was read as hele landet, the area changed unsaid)
     source_asked: tuple[str, str] | None = None
+    # »ledige ukrainere«, »ledige med handicap«: the words of a figure's question not understood at all,
+    # of a group there are no figures for; the answer says so first, with what the figure is split by
+    # (`splits`, breakdown keys) and the figures of its parts (`split_figures`, (figure, key)), and then
+    # gives the figure as the nearest one (it led with the figure, the word named after it)
+    unsplit: tuple[str, ...] = ()
+    splits: tuple[str, ...] = ()
+    split_figures: tuple[tuple[str, str], ...] = ()
     # »ledighed for hver måned i 1. kvartal 2026«, »… måned for måned i 2026«: each "month" (or
     # "quarter") of the span asked listed with its value; "" otherwise (`answers.answer` lists them
     # only where the question names a span, else the words keep their other reading)
@@ -244,6 +251,7 @@ class Vocabulary:
     level_compare: frozenset[str] = frozenset()  # "over", "under": of those, the words comparing a level
     area_lead: frozenset[str] = frozenset()  # "i", "for": the area after them is asked about, not compared
     level_verbs: frozenset[str] = frozenset()  # "ligger": where a level lies, said of a comparison
+    unsplit_keys: frozenset[str] = frozenset()  # "korrektion": how a figure is counted, not a split of its people
     count_asked: frozenset[str] = frozenset()  # "hvor mange": a number of areas asked
     judgement_openers: frozenset[str] = frozenset()  # "er", "var": a question judging the level opens so
     compare_after: frozenset[str] = frozenset()  # "sammenlign": compare only after the figure, before an area
@@ -399,6 +407,7 @@ class Vocabulary:
             level_compare=frozenset(fold(w) for w in data.get("level_compare", [])),
             area_lead=frozenset(fold(w) for w in data.get("area_lead", [])),
             level_verbs=frozenset(fold(w) for w in data.get("level_verbs", [])),
+            unsplit_keys=frozenset(data.get("unsplit_keys", [])),
             compare_after=frozenset(fold(w) for w in data.get("compare_after", [])),
             judgement_openers=frozenset(fold(w) for w in data.get("judgement_openers", [])),
             count_asked=frozenset(fold(w) for w in data.get("count_asked", [])),
@@ -2372,6 +2381,9 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         # »hvad forventer vi i december for fleksjob«: the coming December, not the newest one with
         # figures (december 2025 was answered as if it were the month expected)
         r.period = replace(r.period, relative="coming")
+    unsplit = tuple(_as_typed(w, typed) for w in still_unknown if w not in vocab.descriptive) \
+        if intent == "value" and indicator is not None and not assumed and not (r.compare or r.compare_own) \
+        and r.threshold is None and not r.other_figures else ()
     together = bool(r.together or r.together_carried) and intent == "value" and any(c != (r.areas[0] if r.areas else None)
                                                                for c in r.compare)
     if r.together and not together:
@@ -2404,6 +2416,11 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         span=span, place_asked=r.place_asked and intent == "ranking",
         count_before_own=intent == "ranking" and r.comparative and r.count_asked,
         elsewhere=_elsewhere(r.indicator, r.breakdown, _by_for(indicator, r.by, vocab), vocab),
+        unsplit=unsplit,
+        splits=tuple(k for k in vocab.indicator_breakdowns.get(indicator or "", ()) if k not in vocab.unsplit_keys)
+        if unsplit else (),
+        split_figures=tuple((figure, key.split("|", 1)[1].split("=", 1)[0]) for key, figure in vocab.part_figures.items()
+                            if key.startswith(f"{indicator}|")) if unsplit else (),
     )
 
 
