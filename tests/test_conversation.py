@@ -1584,3 +1584,15 @@ def test_a_group_without_figures_is_said_first_and_the_figure_given_as_the_neare
     value = store.get("ledige", "151", "2026-07").value
     assert nearest.startswith(f"Det nærmeste tal er alle ledige i Ballerup, juli 2026: {value:.0f} fuldtidspersoner")
     assert "svaret her gælder uden" not in result.plain
+
+
+def test_the_count_of_young_ledige_offers_the_youth_rate_in_one_line(store):
+    # »og for unge?« after »ledige« gave the count of ledige unge, no word of ungeledigheden
+    _, young = chat(store, "ledige", "og for unge?")
+    assert young.result.indicator.id == "ledige_unge"
+    lines = [line for line in young.plain.split("\n") if "ungeledigheden" in line]
+    assert lines == ["Mener du ungeledigheden i pct.? Spørg »ungeledigheden i Ballerup«."]
+    asked = ask(store, "ungeledigheden i Ballerup")
+    assert asked.result.indicator.id == "ungeledighed" and asked.result.observation is not None
+    # a count asked for is not offered the rate
+    assert "Mener du" not in ask(store, "hvor mange unge er ledige").plain

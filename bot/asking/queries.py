@@ -191,6 +191,9 @@ class Query:
     unsplit: tuple[str, ...] = ()
     splits: tuple[str, ...] = ()
     split_figures: tuple[tuple[str, str], ...] = ()
+    # »og for unge?« after »ledige«: the count of a group whose rate a manager usually means
+    # (`rate_offers`, ungeledigheden), offered in one line beside the count asked
+    rate_offer: str | None = None
     # »ledighed for hver måned i 1. kvartal 2026«, »… måned for måned i 2026«: each "month" (or
     # "quarter") of the span asked listed with its value; "" otherwise (`answers.answer` lists them
     # only where the question names a span, else the words keep their other reading)
@@ -252,6 +255,7 @@ class Vocabulary:
     area_lead: frozenset[str] = frozenset()  # "i", "for": the area after them is asked about, not compared
     level_verbs: frozenset[str] = frozenset()  # "ligger": where a level lies, said of a comparison
     unsplit_keys: frozenset[str] = frozenset()  # "korrektion": how a figure is counted, not a split of its people
+    rate_offers: dict[str, str] = field(default_factory=dict)  # "ledige_unge" -> "ungeledighed": the rate meant
     count_asked: frozenset[str] = frozenset()  # "hvor mange": a number of areas asked
     judgement_openers: frozenset[str] = frozenset()  # "er", "var": a question judging the level opens so
     compare_after: frozenset[str] = frozenset()  # "sammenlign": compare only after the figure, before an area
@@ -408,6 +412,7 @@ class Vocabulary:
             area_lead=frozenset(fold(w) for w in data.get("area_lead", [])),
             level_verbs=frozenset(fold(w) for w in data.get("level_verbs", [])),
             unsplit_keys=frozenset(data.get("unsplit_keys", [])),
+            rate_offers=dict(data.get("rate_offers", {})),
             compare_after=frozenset(fold(w) for w in data.get("compare_after", [])),
             judgement_openers=frozenset(fold(w) for w in data.get("judgement_openers", [])),
             count_asked=frozenset(fold(w) for w in data.get("count_asked", [])),
@@ -2421,6 +2426,8 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         if unsplit else (),
         split_figures=tuple((figure, key.split("|", 1)[1].split("=", 1)[0]) for key, figure in vocab.part_figures.items()
                             if key.startswith(f"{indicator}|")) if unsplit else (),
+        rate_offer=vocab.rate_offers.get(indicator or "") if intent == "value" and not (
+            r.count_asked or r.wants_rate or r.compare or r.compare_own) else None,
     )
 
 
