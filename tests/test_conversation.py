@@ -1547,3 +1547,76 @@ def test_a_follow_up_after_a_listing_lists_the_same_months(store, first):
                      for m, month in ((1, "januar"), (2, "februar"), (3, "marts"))]
     assert then.text.startswith("*Ledige i Herlev, ")
     assert development.result.listed is None  # another question: not a listing
+
+
+@pytest.mark.parametrize("word", ["vejret", "fodbold", "borgmester", "politik", "hej med dig"])
+def test_words_far_from_every_figure_get_no_suggestions(word):
+    # »vejret« suggested »aktiverede«, »fodbold« forsørgertrykket, »dig« ledige
+    result = parse(word)
+    assert isinstance(result, NotUnderstood) and result.suggestions == ()
+
+
+@pytest.mark.parametrize(("word", "indicator"), [
+    ("fleksordning", "fleksjob"), ("ledighedsnivauet", "ledige"), ("sygeadgpaneg", "sygedagpenge"),
+    ("ugneledgihd", "ungeledighed"), ("kotnnathjalp", "kontanthjaelp"), ("flxejobks", "fleksjob"),
+])
+def test_misspellings_still_get_their_suggestion(word, indicator):
+    result = parse(word)
+    assert isinstance(result, NotUnderstood) and indicator in result.suggestions
+
+
+@pytest.mark.parametrize(("then", "indicator"), [
+    ("jobafklaring", "fuldtidspersoner"),  # a part (benefit): read as a follow-up, kept Herlev
+    ("fleksjob", "fleksjob"),  # a figure: went back to Ballerup
+    ("sygedagpenge", "sygedagpenge"),
+    ("hvor mange er i fleksjob i maj", "fleksjob"),
+])
+def test_a_question_naming_no_area_keeps_the_area_of_the_question_before(store, then, indicator):
+    _, later = chat(store, "ledighed i Herlev", then)
+    assert later.result.indicator.id == indicator
+    assert later.result.area.code == "163" and "Herlev" in later.plain.split("\n", 1)[0]
+
+
+def test_own_kommune_named_after_another_area_is_the_own_kommune_again(store):
+    _, later = chat(store, "ledighed i Herlev", "sygedagpenge hos os")
+    assert later.result.area.code == "151" and "Ballerup" in later.plain.split("\n", 1)[0]
+
+
+@pytest.mark.parametrize(("question", "area", "indicator"), [
+    ("er vi under landsniveau på samtaler i Albertslund", "165", "samtaler"),
+    ("er vi over landsgennemsnittet på ledighed i Herlev", "163", "ledige"),
+    ("ligger Herlev over landsgennemsnittet for ledighed", "163", "ledige"),
+])
+def test_an_area_after_i_beside_landet_is_the_area_asked_about_against_landet(store, question, area, indicator):
+    # »… på samtaler i Herlev« compared Ballerup with landet and Herlev; »ligger« was not understood
+    result = ask(store, question)
+    assert result.result.indicator.id == indicator and result.result.area.code == area
+    assert [c.area.code for c in result.result.comparisons] == ["000"]
+    assert not result.result.query.unused
+
+
+@pytest.mark.parametrize(("question", "word", "splits"), [
+    ("ledige ukrainere", "ukrainere", "ledige unge (alder) og ikke-vestlige ledige (herkomst)"),
+    ("ledige med handicap", "handicap", "ledige unge (alder) og ikke-vestlige ledige (herkomst)"),
+])
+def test_a_group_without_figures_is_said_first_and_the_figure_given_as_the_nearest(store, question, word, splits):
+    # it led with »Ledige i Ballerup, juli 2026: 805 …« and named the word after the figure
+    result = ask(store, question)
+    lead, nearest = result.plain.split("\n\n")[:2]
+    assert lead.startswith(f"Jeg har ingen tal for ledige opdelt efter »{word}« (eller forstod ikke ordet).")
+    assert "kan opdeles på ydelse og køn" in lead and splits in lead
+    value = store.get("ledige", "151", "2026-07").value
+    assert nearest.startswith(f"Det nærmeste tal er alle ledige i Ballerup, juli 2026: {value:.0f} fuldtidspersoner")
+    assert "svaret her gælder uden" not in result.plain
+
+
+def test_the_count_of_young_ledige_offers_the_youth_rate_in_one_line(store):
+    # »og for unge?« after »ledige« gave the count of ledige unge, no word of ungeledigheden
+    _, young = chat(store, "ledige", "og for unge?")
+    assert young.result.indicator.id == "ledige_unge"
+    lines = [line for line in young.plain.split("\n") if "ungeledigheden" in line]
+    assert lines == ["Mener du ungeledigheden i pct.? Spørg »ungeledigheden i Ballerup«."]
+    asked = ask(store, "ungeledigheden i Ballerup")
+    assert asked.result.indicator.id == "ungeledighed" and asked.result.observation is not None
+    # a count asked for is not offered the rate
+    assert "Mener du" not in ask(store, "hvor mange unge er ledige").plain

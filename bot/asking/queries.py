@@ -34,6 +34,12 @@ MAX_NGRAM = 6
 # offered as a suggestion. Words under 4 letters are never guessed: "led" is not "ledige".
 FUZZY_ACCEPT = 84
 FUZZY_SUGGEST = 50
+# A suggestion must also be spelt like a whole name of the figure or one word of it (rapidfuzz's plain
+# ratio): WRatio scores a word inside a longer name high, so »vejret« suggested »aktiverede« (82 for
+# »aktiveret«, a ratio of 67) and »fodbold« forsørgertrykket (71 for »forhold«), while »fleksordning« (83
+# for »fleksjobordningen«) and »jobafklarng« (96 for the word »jobafklaring« of »sygedagpenge og
+# jobafklaring«) are misspellings worth offering. Words under 4 letters are not suggested for, as not guessed.
+FUZZY_SUGGEST_CLOSE = 75
 MAX_QUERY_LENGTH = 500
 INTENTS = ("value", "development", "ranking", "change", "why", "definition", "freshness", "target",
            "vocabulary", "help", "greeting", "thanks")
@@ -178,6 +184,16 @@ class Query:
     # »ledighed ifølge Danmarks Statistik«: (source kind, the words as typed); the answer says when its
     # figure comes from another source (»Danmarks« was read as hele landet, the area changed unsaid)
     source_asked: tuple[str, str] | None = None
+    # »ledige ukrainere«, »ledige med handicap«: the words of a figure's question not understood at all,
+    # of a group there are no figures for; the answer says so first, with what the figure is split by
+    # (`splits`, breakdown keys) and the figures of its parts (`split_figures`, (figure, key)), and then
+    # gives the figure as the nearest one (it led with the figure, the word named after it)
+    unsplit: tuple[str, ...] = ()
+    splits: tuple[str, ...] = ()
+    split_figures: tuple[tuple[str, str], ...] = ()
+    # »og for unge?« after »ledige«: the count of a group whose rate a manager usually means
+    # (`rate_offers`, ungeledigheden), offered in one line beside the count asked
+    rate_offer: str | None = None
     # »ledighed for hver måned i 1. kvartal 2026«, »… måned for måned i 2026«: each "month" (or
     # "quarter") of the span asked listed with its value; "" otherwise (`answers.answer` lists them
     # only where the question names a span, else the words keep their other reading)
@@ -236,6 +252,10 @@ class Vocabulary:
     followup_openers: frozenset[str] = frozenset()  # "tak", "ok" before »og …«: still a follow-up
     compare_area: frozenset[str] = frozenset()  # "over", "under": compare only before an area's name
     level_compare: frozenset[str] = frozenset()  # "over", "under": of those, the words comparing a level
+    area_lead: frozenset[str] = frozenset()  # "i", "for": the area after them is asked about, not compared
+    level_verbs: frozenset[str] = frozenset()  # "ligger": where a level lies, said of a comparison
+    unsplit_keys: frozenset[str] = frozenset()  # "korrektion": how a figure is counted, not a split of its people
+    rate_offers: dict[str, str] = field(default_factory=dict)  # "ledige_unge" -> "ungeledighed": the rate meant
     count_asked: frozenset[str] = frozenset()  # "hvor mange": a number of areas asked
     judgement_openers: frozenset[str] = frozenset()  # "er", "var": a question judging the level opens so
     compare_after: frozenset[str] = frozenset()  # "sammenlign": compare only after the figure, before an area
@@ -389,6 +409,10 @@ class Vocabulary:
             compare=frozenset(fold(w) for w in data.get("compare", [])),
             compare_area=frozenset(fold(w) for w in data.get("compare_area", [])),
             level_compare=frozenset(fold(w) for w in data.get("level_compare", [])),
+            area_lead=frozenset(fold(w) for w in data.get("area_lead", [])),
+            level_verbs=frozenset(fold(w) for w in data.get("level_verbs", [])),
+            unsplit_keys=frozenset(data.get("unsplit_keys", [])),
+            rate_offers=dict(data.get("rate_offers", {})),
             compare_after=frozenset(fold(w) for w in data.get("compare_after", [])),
             judgement_openers=frozenset(fold(w) for w in data.get("judgement_openers", [])),
             count_asked=frozenset(fold(w) for w in data.get("count_asked", [])),
@@ -788,9 +812,11 @@ def suggest(words: list[str], vocab: Vocabulary, limit: int = 3) -> tuple[str, .
 
     scores: dict[str, float] = {}
     for word in words:
-        if len(word) < 3 or word in vocab.filler:
+        if len(word) < 4 or word in vocab.filler:
             continue
         for phrase, score, _ in process.extract(word, vocab.indicators.keys(), scorer=fuzz.WRatio, limit=12):
+            if max(fuzz.ratio(word, part) for part in (phrase, *phrase.split())) < FUZZY_SUGGEST_CLOSE:
+                continue  # far off, however much of a longer name it shares
             indicator = vocab.indicators[phrase]
             scores[indicator] = max(scores.get(indicator, 0.0), score)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
@@ -847,6 +873,7 @@ class _Reading:
     verdict: str = ""  # »bedre«, »dårligere«: which area does better is asked (the word)
     judged: str = ""  # »godt« in »er det godt?«: the level judged, against hele landet (the word)
     verdict_carried: bool = False  # the verdict is the question before's, not a word of this one
+    level_verb: str = ""  # »ligger«: where a level lies, understood only when the question compares
     own_first: bool = False  # »hos os og i Herlev«: the configured kommune leads, the area after beside it
     own_asked: bool = False  # »og hvad med os?«: the configured kommune, not the area talked about
     # The figure's word is also a part's name (»kontanthjælp«: ydelse=Kontanthjælp): (key, value)
@@ -1221,7 +1248,10 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             # the area after »og«, as »hos os og i Herlev« (it answered hele landet alone); not »og i
             # Herlev?«, »godt, og Herlev?« opening a follow-up, with no figure named before »og«
             own_and = not r.areas and r.indicator is not None and _after_and(tokens, i, vocab)
-            (r.compare if r.comparing or r.areas or r.own_first or own_and else r.areas).append(area)
+            # »er vi under landsniveau på samtaler i Herlev«: after the area compared with, »i Herlev«
+            # is the area asked about (it compared Ballerup with both landet and Herlev)
+            asked_in = r.comparing and not r.areas and bool(r.compare) and i > 0 and tokens[i - 1] in vocab.area_lead
+            (r.compare if (r.comparing or r.areas or r.own_first or own_and) and not asked_in else r.areas).append(area)
             i += used
             continue
         span, used = _phrase(tokens, i, vocab.part_spans)
@@ -1378,8 +1408,13 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             r.order, r.peaked = r.order or vocab.peaked[token], True
             i += 1
             continue
+        if token in vocab.level_verbs and not r.level_verb:
+            r.level_verb, i = token, i + 1  # »ligger Herlev over landsgennemsnittet«: kept if it compares
+            continue
         r.unknown.append(token)
         i += 1
+    if r.level_verb and not r.comparing:
+        r.unknown.append(r.level_verb)  # (»ligger« with nothing compared: not understood, as before)
     return r
 
 
@@ -2014,10 +2049,22 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
         return NotUnderstood(text=text, suggestions=suggest(still_unknown or tokens, vocab),
                              unknown=tuple(_original_words(text).get(w, w) for w in still_unknown))
     status = _target_status(tokens, vocab) if intent == "target" and r.indicator is None else ""
+    if context is not None and context.area and intent != "ranking" and not _names_area(r):
+        # »ledighed i Herlev« … »fleksjob«: a question in the same conversation that names no area
+        # keeps the area of the one before, as »jobafklaring« (a part, read as a follow-up) did; it
+        # went back to the configured kommune. »hos os« or »tilbage til Ballerup« names one.
+        r.areas = [context.area]
     query = _query(text, intent, r, still_unknown, vocab, assumed=assumed, status=status)
     if source:
         query = replace(query, source_asked=source)
     return replace(query, when_met=True) if intent == "target" and asked_when and isinstance(query, Query) else query
+
+
+def _names_area(r: _Reading) -> bool:
+    """Whether the question names an area in any way: by name, as compared, as »os« or »regionen«, or
+    as kommuner in general (a ranking or a count of them)."""
+    return bool(r.areas or r.compare or r.own_region or r.own_asked or r.own_first or r.compare_own
+                or r.area_kind)
 
 
 def _moved_most(tokens: list[str], r: _Reading, vocab: Vocabulary, followed: bool = False) -> None:
@@ -2339,6 +2386,9 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         # »hvad forventer vi i december for fleksjob«: the coming December, not the newest one with
         # figures (december 2025 was answered as if it were the month expected)
         r.period = replace(r.period, relative="coming")
+    unsplit = tuple(_as_typed(w, typed) for w in still_unknown if w not in vocab.descriptive) \
+        if intent == "value" and indicator is not None and not assumed and not (r.compare or r.compare_own) \
+        and r.threshold is None and not r.other_figures else ()
     together = bool(r.together or r.together_carried) and intent == "value" and any(c != (r.areas[0] if r.areas else None)
                                                                for c in r.compare)
     if r.together and not together:
@@ -2371,6 +2421,13 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         span=span, place_asked=r.place_asked and intent == "ranking",
         count_before_own=intent == "ranking" and r.comparative and r.count_asked,
         elsewhere=_elsewhere(r.indicator, r.breakdown, _by_for(indicator, r.by, vocab), vocab),
+        unsplit=unsplit,
+        splits=tuple(k for k in vocab.indicator_breakdowns.get(indicator or "", ()) if k not in vocab.unsplit_keys)
+        if unsplit else (),
+        split_figures=tuple((figure, key.split("|", 1)[1].split("=", 1)[0]) for key, figure in vocab.part_figures.items()
+                            if key.startswith(f"{indicator}|")) if unsplit else (),
+        rate_offer=vocab.rate_offers.get(indicator or "") if intent == "value" and not (
+            r.count_asked or r.wants_rate or r.compare or r.compare_own) else None,
     )
 
 
