@@ -283,7 +283,7 @@ def test_a_file_gone_before_it_is_taken_is_skipped_calmly_and_nothing_of_it_is_s
         again = import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW, settle=0)
         assert [(f.name, f.imported) for f in again] == [("b-omdoebt (1).csv", True)]
         assert store.get("samtaler", "151", "2026-06").value == 1540
-    assert sorted(p.name for p in inbox.iterdir()) == [".importing", "imported"]
+    assert sorted(p.name for p in inbox.iterdir()) == ["imported"]  # no empty hidden .importing/ left
 
 
 def test_a_file_a_stopped_run_had_taken_is_imported_by_the_next_run(tmp_path):
@@ -296,7 +296,7 @@ def test_a_file_a_stopped_run_had_taken_is_imported_by_the_next_run(tmp_path):
         done = import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW, settle=0)
         assert [(f.name, f.imported) for f in done] == [("fasit.csv", True)]
         assert store.get("samtaler", "151", "2026-05").value == 1540
-    assert list((inbox / ".importing").iterdir()) == []
+    assert not (inbox / ".importing").exists()
     assert (inbox / "imported" / "fasit.csv").exists()
 
 
@@ -340,3 +340,28 @@ def test_status_shows_the_kommunes_files_as_one_line_with_the_latest_file_and_th
     again = run_cli("status", db=db).stdout
     assert "seneste fil samtaler-2026-05.csv, indlæst 4. sep. 2026 kl. 09:00; 10 rækker i alt" in again
     assert "afvist" not in again and "fejlede" not in again
+
+
+def test_the_importing_folder_goes_once_empty_but_never_while_another_run_has_a_file_in_it(tmp_path):
+    """An import left inbox/.importing/ behind, an empty hidden folder an IT person wonders about. It
+    is removed when empty; a file another run has taken into it meanwhile keeps it, untouched."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "fasit.csv").write_text(OWN, encoding="utf-8")
+    with Store(tmp_path / "store.db", create=True) as store:
+        done = import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW, settle=0)
+    assert [(f.name, f.imported) for f in done] == [("fasit.csv", True)]
+    assert sorted(p.name for p in inbox.iterdir()) == ["imported"]
+
+    (inbox / "juni.csv").write_text(OWN.replace("maj", "juni"), encoding="utf-8")
+
+    def another_run_takes_one(path):  # a second process takes its own file just as this run goes on
+        (inbox / ".importing").mkdir(exist_ok=True)
+        (inbox / ".importing" / "andet.csv").write_text(OWN, encoding="utf-8")
+
+    with Store(tmp_path / "store.db") as store:
+        done = import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW, settle=0,
+                            before_taking=another_run_takes_one)
+    assert [(f.name, f.imported) for f in done] == [("juni.csv", True)]
+    assert (inbox / ".importing" / "andet.csv").read_text(encoding="utf-8") == OWN
+
