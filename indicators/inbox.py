@@ -7,7 +7,7 @@ as such (`indicators.examples`), so importing the template unchanged stores ekse
 `import_inbox(store, inbox, …)` imports every CSV/XLSX file dropped in `inbox` with
 `indicators.refresh.refresh_file`, then moves it to `inbox/imported/` or, with a Danish reason
 file `<name>.fejl.txt` beside it, to `inbox/rejected/`. Each file is first moved to `inbox/.importing/`,
-so another program cannot move it away while it is read. A file modified in the last `settle`
+so another program cannot move it away while it is read; the folder is removed again when it is empty. A file modified in the last `settle`
 seconds is left for the next round (it may still be being copied).
 """
 from __future__ import annotations
@@ -131,15 +131,20 @@ def _take(inbox: Path, path: Path) -> Path | None:
     the file under the import, so it is read whole or not at all, and it is moved on from a place
     only Faktabot uses."""
     folder = inbox / TAKING
-    folder.mkdir(exist_ok=True)
     taken = folder / path.name
-    try:
-        path.rename(taken)
-    except FileNotFoundError:
-        log.info("inbox: %s was moved or renamed before it could be read; skipped (a file dropped again "
-                 "is imported by the next round)", path.name)
-        return None
-    return taken
+    for _ in range(3):
+        folder.mkdir(exist_ok=True)
+        try:
+            path.rename(taken)
+            return taken
+        except FileNotFoundError:
+            # Gone is the file, or the folder: another run tidied the empty .importing/ away between
+            # our mkdir and the rename (`_tidy`). Only a file that is gone is skipped.
+            if not path.is_symlink() and not path.exists():
+                break
+    log.info("inbox: %s was moved or renamed before it could be read; skipped (a file dropped again "
+             "is imported by the next round)", path.name)
+    return None
 
 
 def _put_back(inbox: Path) -> None:
@@ -151,6 +156,17 @@ def _put_back(inbox: Path) -> None:
     for path in sorted(folder.iterdir()):
         if path.is_file() or path.is_symlink():
             path.rename(_free(inbox, path.name))
+
+
+def _tidy(inbox: Path) -> None:
+    """Remove inbox/.importing/ when it is empty, so no hidden folder is left behind after a run.
+
+    `rmdir` removes only an empty folder, in one step: a file another run has just taken into it keeps
+    it (and that run's `_take` makes the folder again if this removed it before its rename)."""
+    try:
+        (inbox / TAKING).rmdir()
+    except OSError:  # not empty (a file being imported, or one a killed run left), or gone already
+        pass
 
 
 def import_inbox(store: Store, inbox: Path, *, catalogue: Catalogue, areas: Areas,
@@ -168,33 +184,36 @@ def import_inbox(store: Store, inbox: Path, *, catalogue: Catalogue, areas: Area
     inbox.mkdir(parents=True, exist_ok=True)
     _put_back(inbox)
     done: list[InboxFile] = []
-    for path, modified in _listed(inbox):
-        if time.time() - modified < settle:
-            continue  # perhaps still being copied: the next round takes it
-        if before_taking is not None:
-            before_taking(path)
-        taken = _take(inbox, path)
-        if taken is None:
-            continue
-        if taken.is_symlink():
-            # Whoever may drop files here could link to a file only the service may read (its
-            # credentials): the reason file would show that file's first line. Never read a link.
-            done.append(_reject(inbox, taken, wording("inbox_link", name=taken.name), when, None))
-            continue
-        if taken.suffix.lower() not in SUFFIXES:
-            error = wording("inbox_wrong_kind", name=taken.name)
-            done.append(_reject(inbox, taken, error, when, None))
-            continue
-        result = refresh_file(store, taken, catalogue=catalogue, areas=areas, formats=formats, now=now,
-                              default_area=default_area)
-        if result.ok:
-            folder = inbox / IMPORTED
-            folder.mkdir(exist_ok=True)
-            target = _free(folder, taken.name)
-            taken.replace(target)
-            done.append(InboxFile(taken.name, True, target, result))
-        else:
-            done.append(_reject(inbox, taken, result.error or wording("inbox_unknown_error"), when, result))
+    try:
+        for path, modified in _listed(inbox):
+            if time.time() - modified < settle:
+                continue  # perhaps still being copied: the next round takes it
+            if before_taking is not None:
+                before_taking(path)
+            taken = _take(inbox, path)
+            if taken is None:
+                continue
+            if taken.is_symlink():
+                # Whoever may drop files here could link to a file only the service may read (its
+                # credentials): the reason file would show that file's first line. Never read a link.
+                done.append(_reject(inbox, taken, wording("inbox_link", name=taken.name), when, None))
+                continue
+            if taken.suffix.lower() not in SUFFIXES:
+                error = wording("inbox_wrong_kind", name=taken.name)
+                done.append(_reject(inbox, taken, error, when, None))
+                continue
+            result = refresh_file(store, taken, catalogue=catalogue, areas=areas, formats=formats, now=now,
+                                  default_area=default_area)
+            if result.ok:
+                folder = inbox / IMPORTED
+                folder.mkdir(exist_ok=True)
+                target = _free(folder, taken.name)
+                taken.replace(target)
+                done.append(InboxFile(taken.name, True, target, result))
+            else:
+                done.append(_reject(inbox, taken, result.error or wording("inbox_unknown_error"), when, result))
+    finally:
+        _tidy(inbox)  # also after a failure: an empty .importing/ is no one's
     return done
 
 

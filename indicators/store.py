@@ -24,7 +24,7 @@ from typing import Self
 from indicators import periods, validation
 from indicators.catalogue import Areas, default_areas, default_catalogue
 from indicators.database import Database, Migrations
-from indicators.types import SAMPLE_SOURCE, Observation, observations_of_rows
+from indicators.types import SAMPLE_SOURCE, Observation, file_name, observations_of_rows
 from indicators.wording import wording
 
 log = logging.getLogger(__name__)
@@ -1759,7 +1759,7 @@ class Store:
         return [
             {"source": r[0], "rows": r[1], "newest_period": str(newest[r[0]]) if r[0] in newest else None,
              "fetched_at": r[2], "sample_data": r[0] == SAMPLE_SOURCE,
-             **({"latest": latest[0] if latest else r[3].split(":", 1)[1]} if r[0] == "file" and files_together
+             **({"latest": latest[0] if latest else file_name(r[3])} if r[0] == "file" and files_together
                 else {})}
             for r in rows
         ]

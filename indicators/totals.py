@@ -4,7 +4,7 @@ Ledige, Sygemeldte and Øvrige) but no »I alt« row. Pure; `indicators.refresh.
 Where the catalogue says the parts add up to the total (`total_is_sum_of = "gruppe"` on the indicator),
 the total is their sum. Otherwise the kommune's parts say nothing of the total, and an eksempeldata
 total of that area must not stand beside them as if it belonged to them: it is removed. Either way
-the import says which. A file with only some of the parts is left as it is (answers say that its
+the import says which; a summed total's source says it too (`file:<name>/sum`, `types.SUMMED`). A file with only some of the parts is left as it is (answers say that its
 total is eksempeldata beside real parts).
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from indicators.catalogue import Catalogue, Indicator
-from indicators.types import SAMPLE_SOURCE, Observation
+from indicators.types import SAMPLE_SOURCE, Observation, summed_source
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,8 @@ def with_totals(observations: list[Observation], catalogue: Catalogue,
             values = [found[part].value for part in parts]
             if indicator.total_is_sum_of == key and all(v is not None for v in values):
                 first = found[min(parts)]
-                added.append(replace(first, breakdown="", value=float(sum(values))))
+                # marked as summed (`types.SUMMED`): the answers say so, not »kommunens egne data« alone
+                added.append(replace(first, breakdown="", value=float(sum(values)), source=summed_source(first.source)))
                 computed[indicator_id] += 1
             else:
                 uncovered.add((indicator_id, area, ""))

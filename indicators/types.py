@@ -9,6 +9,25 @@ from dataclasses import dataclass, field
 from itertools import repeat
 
 SAMPLE_SOURCE = "eksempeldata"
+# A file's total that Faktabot computed as the sum of the file's parts (indicators.totals) keeps the
+# file's source with this after its name, `file:samtaler.csv/sum`, so an answer can say it was summed:
+# a file name holds no »/«, and every check of `file:` still sees the kommune's own figure.
+SUMMED = "/sum"
+
+
+def summed_source(source: str) -> str:
+    """`file:samtaler.csv` -> `file:samtaler.csv/sum`: the source of a total summed from its parts."""
+    return source + SUMMED
+
+
+def is_summed(source: str) -> bool:
+    """Whether `source` is that of a file's total Faktabot summed from the file's parts."""
+    return source.startswith("file:") and source.endswith(SUMMED)
+
+
+def file_name(source: str) -> str:
+    """The file a `file:` source names: `file:samtaler.csv/sum` -> `samtaler.csv`."""
+    return source.partition(":")[2].removesuffix(SUMMED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +40,7 @@ class Observation:
     value: float | None  # None = not published (discretionised), never 0
     breakdown: str = ""  # "" for the total, else "key=value;key=value", keys sorted
     unit: str = ""
-    source: str = ""  # "jobindsats:y25i01", "statbank:AUS08", "file:<name>", "eksempeldata"
+    source: str = ""  # "jobindsats:y25i01", "statbank:AUS08", "file:<name>" (a summed total "file:<name>/sum"), "eksempeldata"
     provisional: bool = False
     fetched_at: str = ""  # ISO 8601 timestamp
 

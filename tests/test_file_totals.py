@@ -34,11 +34,36 @@ def test_every_group_and_no_total_gives_the_sum_as_the_kommunes_total_and_says_s
             "tilsammen er det samlede tal: det samlede tal er beregnet som deres sum (1 tal).") in done.stdout
     # the total series is the kommune's: september's sum; august (one group only) has no total, and no
     # eksempeldata total is left beside the real figures
-    assert sources(sample_store_copy, "samtaler") == {"2026-09": (1100.0, "file:samtaler-sep.csv")}
+    # (marked as summed: the answers say so, below)
+    assert sources(sample_store_copy, "samtaler") == {"2026-09": (1100.0, "file:samtaler-sep.csv/sum")}
     answer = run_cli("ask", "samtaler september 2026", db=sample_store_copy).stdout
     assert answer.startswith("Samtaler i Ballerup, september 2026: 1.100 samtaler.") and "ksempeldata" not in answer
     # Albertslund's eksempeldata is another area's: untouched
     assert {s for _, s in sources(sample_store_copy, "samtaler", "165").values()} == {"eksempeldata"}
+
+
+def test_a_summed_total_says_in_its_source_line_that_faktabot_added_up_the_files_parts(sample_store_copy, tmp_path):
+    """The total Faktabot summed from the file's groups was named »kommunens egne data (samtaler-sep.csv)«
+    in answers, as if the file had given it; only the import said it was summed. The source line says
+    so now; a group's figure, and a total the file does give, are named as before."""
+    path = tmp_path / "samtaler-sep.csv"
+    path.write_text(SAMTALER + "september 2026;Ballerup;Ledige;700\nseptember 2026;Ballerup;Sygemeldte;300\n"
+                    "september 2026;Ballerup;Øvrige;100\noktober 2026;Ballerup;Ledige;710\n"
+                    "oktober 2026;Ballerup;Sygemeldte;310\noktober 2026;Ballerup;Øvrige;90\n"
+                    "oktober 2026;Ballerup;I alt;1.110\n", encoding="utf-8")
+    assert run_cli("refresh", "--file", str(path), db=sample_store_copy).returncode == 0
+    summed = ("Kilde: kommunens egne data (samtaler-sep.csv; det samlede tal er lagt sammen af Faktabot ud fra "
+              "filens dele), indlæst ")
+    answer = run_cli("ask", "samtaler september 2026", db=sample_store_copy).stdout
+    assert answer.startswith("Samtaler i Ballerup, september 2026: 1.100 samtaler.") and summed in answer, answer
+    given = run_cli("ask", "samtaler oktober 2026", db=sample_store_copy).stdout
+    assert given.startswith("Samtaler i Ballerup, oktober 2026: 1.110 samtaler."), given
+    assert "Kilde: kommunens egne data (samtaler-sep.csv), indlæst " in given and "lagt sammen" not in given
+    part = run_cli("ask", "samtaler for ledige september 2026", db=sample_store_copy).stdout
+    assert "700 samtaler" in part and "Kilde: kommunens egne data (samtaler-sep.csv), indlæst " in part, part
+    # the freshness answer names the file, not its summed total's source string
+    fresh = run_cli("ask", "hvor nye er tallene for samtaler", db=sample_store_copy).stdout
+    assert "samtaler-sep.csv" in fresh and "/sum" not in fresh, fresh
 
 
 def test_every_group_of_a_rate_and_no_total_removes_the_eksempeldata_total_and_says_so(sample_store_copy, tmp_path):
@@ -94,3 +119,4 @@ def test_total_is_sum_of_that_cannot_hold_is_refused_with_the_fix(indicator, key
     assert str(raised.value).startswith(f"indikator '{indicator}': total_is_sum_of = '{key}' kræver et antal")
     assert "ret eller fjern total_is_sum_of" in str(raised.value)
     assert default_catalogue().get("samtaler").total_is_sum_of == "gruppe"
+

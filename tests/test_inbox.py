@@ -160,7 +160,8 @@ def test_the_service_job_imports_the_inbox_from_the_setting_and_runs_every_15_mi
     config = load_config(REPO / "faktabot.toml")
     service = build_service(settings, config)
     outcome = service.import_inbox(datetime(2026, 8, 10, 6, tzinfo=UTC))
-    assert outcome.ok and outcome.text == "1 imported, 0 rejected"
+    # (the eksempeldata the kommune's figures replace is said, as `faktabot refresh --file` says it)
+    assert outcome.ok and outcome.text.startswith("1 imported, 0 rejected; fasit.csv: 182 eksempeldata er fjernet")
     assert (inbox / "imported" / "fasit.csv").exists()
     with Store(sample_store_copy) as store:
         assert store.get("samtaler", "151", "2026-05").source == "file:fasit.csv"
@@ -220,7 +221,7 @@ def test_the_start_up_catch_up_evaluates_the_targets_once_after_its_refresh_and_
     assert jobs == ["refresh statbank", "inbox", "alerts", "summary", "factsheet", "staleness"], jobs
     refreshed = outcomes[0]
     assert refreshed.ok and " 0 new or changed" not in refreshed.text, refreshed.text  # the refresh brought figures
-    assert outcomes[1].text == "1 imported, 0 rejected"  # and so did the inbox
+    assert outcomes[1].text.startswith("1 imported, 0 rejected; fasit.csv:")  # and so did the inbox
     assert [o.job for o in service.outcomes].count("alerts") == 1, [o.text for o in service.outcomes]
     with Store(sample_store_copy) as store:
         keys = store.db.execute("SELECT key, recipient, count(*) FROM deliveries GROUP BY key, recipient "
@@ -283,7 +284,7 @@ def test_a_file_gone_before_it_is_taken_is_skipped_calmly_and_nothing_of_it_is_s
         again = import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW, settle=0)
         assert [(f.name, f.imported) for f in again] == [("b-omdoebt (1).csv", True)]
         assert store.get("samtaler", "151", "2026-06").value == 1540
-    assert sorted(p.name for p in inbox.iterdir()) == [".importing", "imported"]
+    assert sorted(p.name for p in inbox.iterdir()) == ["imported"]  # no empty hidden .importing/ left
 
 
 def test_a_file_a_stopped_run_had_taken_is_imported_by_the_next_run(tmp_path):
@@ -296,7 +297,7 @@ def test_a_file_a_stopped_run_had_taken_is_imported_by_the_next_run(tmp_path):
         done = import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW, settle=0)
         assert [(f.name, f.imported) for f in done] == [("fasit.csv", True)]
         assert store.get("samtaler", "151", "2026-05").value == 1540
-    assert list((inbox / ".importing").iterdir()) == []
+    assert not (inbox / ".importing").exists()
     assert (inbox / "imported" / "fasit.csv").exists()
 
 
@@ -340,3 +341,59 @@ def test_status_shows_the_kommunes_files_as_one_line_with_the_latest_file_and_th
     again = run_cli("status", db=db).stdout
     assert "seneste fil samtaler-2026-05.csv, indlæst 4. sep. 2026 kl. 09:00; 10 rækker i alt" in again
     assert "afvist" not in again and "fejlede" not in again
+
+
+def test_the_importing_folder_goes_once_empty_but_never_while_another_run_has_a_file_in_it(tmp_path):
+    """An import left inbox/.importing/ behind, an empty hidden folder an IT person wonders about. It
+    is removed when empty; a file another run has taken into it meanwhile keeps it, untouched."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "fasit.csv").write_text(OWN, encoding="utf-8")
+    with Store(tmp_path / "store.db", create=True) as store:
+        done = import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW, settle=0)
+    assert [(f.name, f.imported) for f in done] == [("fasit.csv", True)]
+    assert sorted(p.name for p in inbox.iterdir()) == ["imported"]
+
+    (inbox / "juni.csv").write_text(OWN.replace("maj", "juni"), encoding="utf-8")
+
+    def another_run_takes_one(path):  # a second process takes its own file just as this run goes on
+        (inbox / ".importing").mkdir(exist_ok=True)
+        (inbox / ".importing" / "andet.csv").write_text(OWN, encoding="utf-8")
+
+    with Store(tmp_path / "store.db") as store:
+        done = import_inbox(store, inbox, catalogue=CATALOGUE, areas=AREAS, formats=FORMATS, now=NOW, settle=0,
+                            before_taking=another_run_takes_one)
+    assert [(f.name, f.imported) for f in done] == [("juni.csv", True)]
+    assert (inbox / ".importing" / "andet.csv").read_text(encoding="utf-8") == OWN
+
+
+def test_the_inbox_job_says_the_totals_it_summed_in_the_words_refresh_file_prints(
+        sample_store_copy, tmp_path, caplog):
+    """`faktabot refresh --file` said that a file with every group and no »I alt« got the groups' sum as
+    its total; the inbox job importing the same file logged only »1 imported, 0 rejected«. Its line
+    now says the same, in the same words, after the file's name."""
+    groups = ("Måned;Kommune;Målgruppe;Antal samtaler\nseptember 2026;Ballerup;Ledige;700\n"
+              "september 2026;Ballerup;Sygemeldte;300\nseptember 2026;Ballerup;Øvrige;100\n")
+    by_hand = tmp_path / "by-hand.db"
+    shutil.copy(sample_store_copy, by_hand)
+    (tmp_path / "samtaler-sep.csv").write_text(groups, encoding="utf-8")
+    printed = run_cli("refresh", "--file", str(tmp_path / "samtaler-sep.csv"), db=by_hand)
+    assert printed.returncode == 0, printed.stderr
+    summed = ("Filen har ingen »I alt«-række for samtaler, men alle delene (Ledige, Sygemeldte, Øvrige), som "
+              "tilsammen er det samlede tal: det samlede tal er beregnet som deres sum (1 tal).")
+    assert summed in printed.stdout
+    notes = printed.stdout.split(" sek.).", 1)[1].strip()  # every note after the summary line's counts
+
+    inbox = tmp_path / "indbakke"
+    inbox.mkdir()
+    (inbox / "samtaler-sep.csv").write_text(groups, encoding="utf-8")
+    old = datetime(2026, 1, 1).timestamp()
+    os.utime(inbox / "samtaler-sep.csv", (old, old))
+    settings = load_settings({"FAKTABOT_DB": str(sample_store_copy), "FAKTABOT_OUTBOX": str(tmp_path / "outbox"),
+                              "FAKTABOT_INBOX": str(inbox)}, dotenv=None)
+    service = build_service(settings, load_config(REPO / "faktabot.toml"))
+    caplog.set_level("INFO", logger="faktabot.service")
+    outcome = service.import_inbox(datetime(2026, 11, 10, 6, tzinfo=UTC))
+    assert outcome.ok and outcome.text == f"1 imported, 0 rejected; samtaler-sep.csv: {notes}", outcome.text
+    assert summed in outcome.text
+    assert f"inbox: 1 imported, 0 rejected; samtaler-sep.csv: {notes}" in caplog.text

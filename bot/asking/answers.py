@@ -19,7 +19,7 @@ from indicators import periods
 from indicators.catalogue import Areas, BreakdownKind, Catalogue, Indicator, fold
 from indicators.periods import LENGTH_OF_KIND, Period
 from indicators.store import Store
-from indicators.types import SAMPLE_SOURCE, Area, Observation, observations_of_rows, parse_breakdown
+from indicators.types import SAMPLE_SOURCE, Area, Observation, file_name, observations_of_rows, parse_breakdown
 
 # Which period kinds to prefer for a catalogue frequency when the question names none.
 _PREFERENCE = {
@@ -1832,7 +1832,7 @@ def freshness(query: Query, store: Store, catalogue: Catalogue, default_area: st
     else:
         newest: dict[str, tuple[str, str, str]] = {}
         for o in store.series(indicator.id, query.area or default_area, query.breakdown):
-            source, name = ("file", o.source.split(":", 1)[1]) if o.source.startswith("file:") else (o.source, "")
+            source, name = ("file", file_name(o.source)) if o.source.startswith("file:") else (o.source, "")
             fetched, period, latest = newest.get(source, ("", "", ""))
             newest[source] = (max(fetched, o.fetched_at), max(period, o.period),
                               name if o.fetched_at >= fetched else latest)

@@ -27,7 +27,7 @@ from bot.cli import ids
 from bot.cli.compose import connector_for
 from bot.config import Config
 from bot.rendering import formats
-from bot.rendering.terminal import messages, say
+from bot.rendering.terminal import messages, run_notes, say
 from bot.settings import Settings
 from indicators.catalogue import Catalogue, Indicator, default_areas, default_catalogue
 from indicators.connectors import RetryPolicy, wanted_from
@@ -200,25 +200,6 @@ def _print_result(result: RunResult) -> None:
     if result.rows == 0:
         say("refresh_empty", source=result.source)
         return
-    extra = []
-    if result.replaced_sample:
-        extra.append(messages()["refresh_sample_replaced"].format(count=formats.number(result.replaced_sample)))
-    for said in result.totals:  # a file with every part and no »I alt« (indicators.totals)
-        name, parts = default_catalogue().get(said.indicator).name, ", ".join(said.parts)
-        if said.computed:
-            extra.append(messages()["refresh_total_computed"].format(
-                indicator=name, parts=parts, count=formats.number(said.computed)))
-        if said.removed:
-            extra.append(messages()["refresh_total_removed"].format(
-                indicator=name, parts=parts, count=formats.number(said.removed),
-                areas=messages()["refresh_area_one" if said.removed == 1 else "refresh_area_many"]))
-    if result.kept_values:
-        extra.append(messages()["refresh_values_kept"].format(count=formats.number(result.kept_values)))
-    if result.derived:
-        extra.append(messages()["refresh_derived"].format(count=formats.number(result.derived)))
-    if result.skipped:
-        extra.append(messages()["refresh_rows_skipped"].format(
-            count=formats.number(sum(result.skipped.values())), reasons=", ".join(sorted(result.skipped))[:200]))
     one, many = messages()["refresh_area_one"], messages()["refresh_area_many"]
     # a file is read in (»indlæst«), a source's figures fetched (»hentet«), as the answers say
     verb = messages()["refresh_verb_file" if result.source.startswith("file:") else "refresh_verb_fetched"]
@@ -227,7 +208,7 @@ def _print_result(result: RunResult) -> None:
          inserted=formats.number(result.inserted), updated=formats.number(result.updated),
          revisions=formats.number(result.revisions),
          newest=formats.period(result.newest) if result.newest else "–",
-         seconds=f"{result.seconds:.1f}".replace(".", ","), extra="".join(extra))
+         seconds=f"{result.seconds:.1f}".replace(".", ","), extra=run_notes(result))
 
 
 def _print_partial(result: RunResult) -> None:

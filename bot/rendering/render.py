@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 import templates
 from bot.rendering import formats
 from indicators.catalogue import default_catalogue
+from indicators.types import SUMMED, is_summed
 
 TEMPLATE_DIR = Path(templates.__file__).parent
 
@@ -117,9 +118,10 @@ def indicator_name(indicator_id: str) -> str:
 
 
 def source_parts(source: str) -> tuple[str, str]:
-    """`jobindsats:y25i01` -> (`jobindsats`, `y25i01`); `eksempeldata` -> (`eksempeldata`, ``)."""
+    """`jobindsats:y25i01` -> (`jobindsats`, `y25i01`); `eksempeldata` -> (`eksempeldata`, ``);
+    `file:samtaler.csv/sum` (a total summed from the file's parts, `summed`) -> (`file`, `samtaler.csv`)."""
     kind, _, table = source.partition(":")
-    return kind, table
+    return kind, (table.removesuffix(SUMMED) if kind == "file" else table)
 
 
 class _BytecodeCache(FileSystemBytecodeCache):
@@ -169,6 +171,7 @@ def environment() -> Environment:
         breakdown_key=breakdown_key,
         breakdown_keys=breakdown_keys,
         source_parts=source_parts,
+        summed=is_summed,
         origins=origins,
         indicator_name=indicator_name,
         linked=linked,

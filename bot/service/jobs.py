@@ -28,6 +28,7 @@ from bot.delivery.ledger import Ledger
 from bot.delivery.sending import send_due
 from bot.rendering import formats, media, render
 from bot.rendering.message import Content, Line, Section, paragraphs
+from bot.rendering.terminal import run_notes
 from bot.reports.factsheet import previous_quarter
 from bot.reports.factsheet_mailing import send_factsheet
 from bot.reports.summary_mailing import SummaryError, default_month, send_summary
@@ -288,6 +289,10 @@ class Service:
         rejected = [f.name for f in done if not f.imported]
         text = f"{len(done) - len(rejected)} imported, {len(rejected)} rejected" + (
             f" ({', '.join(rejected)}; reasons in {self.settings.inbox / inbox.REJECTED})" if rejected else "")
+        # What each import did beside storing its rows (a total summed from the file's parts, eksempeldata
+        # removed), in the words `faktabot refresh --file` prints: the log is where the operator reads it.
+        text += "".join(f"; {f.name}:{notes}" for f in done
+                        if f.imported and f.result and (notes := run_notes(f.result)))
         return self._record("inbox", not rejected, text)
 
 
