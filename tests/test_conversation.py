@@ -1523,3 +1523,16 @@ def test_a_follow_up_after_a_listing_lists_the_same_months(store, first):
                      for m, month in ((1, "januar"), (2, "februar"), (3, "marts"))]
     assert then.text.startswith("*Ledige i Herlev, ")
     assert development.result.listed is None  # another question: not a listing
+
+
+def test_which_or_how_many_targets_asked_after_a_figure_is_the_board(store):
+    # »fleksjob« … »hvilke mål er i risiko?« gave fleksjob's figure (»risiko« not understood), and
+    # »samtalehyppighed« … »hvor mange mål har vi i alt?« the samtalehyppighed: one figure has one target
+    _, risk = chat(store, "fleksjob", "hvilke mål er i risiko?")
+    assert risk.text == ask(store, "hvilke mål er i risiko?").text
+    assert risk.result.intent == "target" and risk.result.indicator is None
+    _, count = chat(store, "samtalehyppighed", "hvor mange mål har vi i alt?")
+    assert count.result.intent == "target" and count.result.indicator is None
+    # the figure's own target (»målet«) is still that figure's
+    assert chat(store, "fleksjob", "hvor mange mangler vi til målet?")[-1].result.indicator.id == "fleksjob"
+
