@@ -1536,3 +1536,13 @@ def test_which_or_how_many_targets_asked_after_a_figure_is_the_board(store):
     # the figure's own target (»målet«) is still that figure's
     assert chat(store, "fleksjob", "hvor mange mangler vi til målet?")[-1].result.indicator.id == "fleksjob"
 
+
+def test_kommuner_counted_against_the_area_after_end_not_the_own_kommune(store):
+    # »hvor mange kommuner har lavere ledighed end Herlev?« counted those lower than Ballerup
+    result = ask(store, "hvor mange kommuner har lavere ledighed end Herlev?")
+    data = result.as_json()
+    values = {o.area: o.value for o in store.cross_section("ledighedsprocent", [data["period"]], KOMMUNER)}
+    lower = sum(1 for v in values.values() if v < values["163"])
+    assert f"{lower} af {len(values)} kommuner ligger lavere end Herlev" in result.text
+    assert "end Ballerup" not in result.text
+

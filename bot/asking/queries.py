@@ -2282,6 +2282,11 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         # "ligger vi over landet i ledighed": hele landet is under every ranking; as the area
         # asked about it took the configured kommune's place out of the answer.
         r.areas = []
+    if intent == "ranking" and r.comparative and not r.areas and len(r.compare) == 1 \
+            and r.compare[0] != NATIONAL:
+        # »hvor mange kommuner har lavere ledighed end Herlev«: counted against Herlev, the area
+        # after »end« (it counted those lower than the configured kommune, Herlev dropped unsaid)
+        r.areas, r.compare = list(r.compare), []
     typed = _original_words(text)
     only_parts: tuple[str, ...] = ()
     if r.parts and r.by is None:
