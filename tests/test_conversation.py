@@ -1546,3 +1546,11 @@ def test_kommuner_counted_against_the_area_after_end_not_the_own_kommune(store):
     assert f"{lower} af {len(values)} kommuner ligger lavere end Herlev" in result.text
     assert "end Ballerup" not in result.text
 
+
+def test_a_follow_up_never_compares_an_area_with_itself(store):
+    # »ledighed i Herlev sammenlignet med Ballerup« … »og hvad med os?« said »Ballerup: 805 …; samme
+    # niveau som Ballerup«, and after »… lavere ledighed end Ballerup?« »er vi blandt de 10 bedste?«
+    # »Ballerup og Ballerup ligger på samme niveau«
+    _, own = chat(store, "ledighed i Herlev sammenlignet med Ballerup", "og hvad med os?")
+    assert own.result.area.code == "151" and "samme niveau som Ballerup" not in own.text
+    assert "• Ballerup" not in own.text
