@@ -1554,3 +1554,13 @@ def test_a_follow_up_never_compares_an_area_with_itself(store):
     _, own = chat(store, "ledighed i Herlev sammenlignet med Ballerup", "og hvad med os?")
     assert own.result.area.code == "151" and "samme niveau som Ballerup" not in own.text
     assert "• Ballerup" not in own.text
+
+
+def test_kommuner_counted_against_hele_landet_when_end_landet_is_asked(store):
+    # »hvor mange kommuner har højere ledighed end landet?« counted those higher than Ballerup
+    result = ask(store, "hvor mange kommuner har højere ledighed end landet?")
+    data = result.as_json()
+    values = {o.area: o.value for o in store.cross_section("ledighedsprocent", [data["period"]], KOMMUNER)}
+    higher = sum(1 for v in values.values() if v > data["national"])
+    assert f"{higher} af {len(values)} kommuner ligger højere end hele landet" in result.text
+    assert "end Ballerup" not in result.text

@@ -2280,8 +2280,11 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         mean = False
     if intent == "ranking" and r.areas == ["000"]:
         # "ligger vi over landet i ledighed": hele landet is under every ranking; as the area
-        # asked about it took the configured kommune's place out of the answer.
+        # asked about it took the configured kommune's place out of the answer. »hvor mange kommuner
+        # har højere ledighed end landet« counts against hele landet (it counted against Ballerup).
         r.areas = []
+        if r.comparative and r.count_asked:
+            r.compare = ["000"]
     if intent == "ranking" and r.comparative and not r.areas and len(r.compare) == 1 \
             and r.compare[0] != NATIONAL:
         # »hvor mange kommuner har lavere ledighed end Herlev«: counted against Herlev, the area
