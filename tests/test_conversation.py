@@ -1564,3 +1564,17 @@ def test_kommuner_counted_against_hele_landet_when_end_landet_is_asked(store):
     higher = sum(1 for v in values.values() if v > data["national"])
     assert f"{higher} af {len(values)} kommuner ligger højere end hele landet" in result.text
     assert "end Ballerup" not in result.text
+
+
+def test_same_period_last_year_after_the_year_so_far_is_the_same_months_a_year_before(store):
+    # »ledighed år til dato« (januar–juli 2026) … »og samme periode sidste år?« gave juli 2025 alone
+    first, same = chat(store, "ledighed år til dato", "og samme periode sidste år?")
+    through = first.as_json()["period_through"]
+    months = int(through[-2:])
+    data = same.as_json()
+    assert data["period"] == "2025" and data["period_through"] == f"2025-{months:02d}"
+    assert same.plain.startswith("Ledige i Ballerup, januar–")
+    values = [store.get("ledige", "151", f"2025-{m:02d}").value for m in range(1, months + 1)]
+    assert data["value"] == pytest.approx(sum(values) / months)
+    # »og året før?« is still the whole year before
+    assert chat(store, "ledighed i år", "og året før?")[-1].as_json()["period"] == "2025"

@@ -1643,6 +1643,11 @@ def _shifted(request: PeriodRequest, context: Query, *, whole_year: bool = False
     """A follow-up's period counted from the previous answer's period: "hvad med året før?"."""
     moves = {"year_before": -12, "year_after": 12, "period_before": -1, "period_after": 1,
              "quarter_before": -1, "quarter_after": 1}
+    if context.period.relative == "first_months" and context.period.period is not None \
+            and request.relative == "year_ago":
+        # »ledighed år til dato« … »og samme periode sidste år?«: the same first months a year before
+        # (»og året før?« stays the whole year before, as after »ledighed i år«)
+        return replace(context.period, period=str(int(context.period.period[:4]) - 1))
     if request.relative == "year_ago" and context.period.period is not None:
         # »ledighed maj« … »samme måned sidste år?«, »og for et år siden?«: maj 2025, a year before
         # the month talked about (it answered the newest month a year back, juli 2025).
