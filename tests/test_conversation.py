@@ -1578,3 +1578,24 @@ def test_same_period_last_year_after_the_year_so_far_is_the_same_months_a_year_b
     assert data["value"] == pytest.approx(sum(values) / months)
     # »og året før?« is still the whole year before
     assert chat(store, "ledighed i år", "og året før?")[-1].as_json()["period"] == "2025"
+
+
+@pytest.mark.parametrize(("text", "examples"), [
+    ("ledighed mellem jul og nytår", ["ledighed december", "ledighed 4. kvt."]),
+    ("ledighed i julen 2025", ["ledighed december 2025", "ledighed 4. kvt. 2025"]),
+    ("sygedagpenge i påsken", ["sygedagpenge april", "sygedagpenge 2. kvt."]),
+    ("ledighed efter sommerferien", ["ledighed juli", "ledighed 3. kvt.", "ledighed juni til august"]),
+])
+def test_a_holiday_is_declined_with_its_months_and_quarter_offered(store, text, examples):
+    # »ledighed mellem jul og nytår« gave juli 2025 til januar 2026 (»jul« read as juli, »nytår« as
+    # januar), »ledighed i julen« the newest month with »julen« not understood
+    result = ask(store, text)
+    assert not result.understood
+    assert re.findall(r"»([^«]+)«", result.text) == examples
+    for example in examples:
+        assert ask(store, example).understood
+
+
+@pytest.mark.parametrize("text", ["ledighed jul 2026", "ledighed jan-jul 2026", "ledighed juni til jul"])
+def test_jul_beside_a_year_or_another_month_is_still_juli(store, text):
+    assert ask(store, text).as_json()["period"] == "2026-07"

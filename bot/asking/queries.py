@@ -257,6 +257,8 @@ class Vocabulary:
     similar: frozenset[str] = frozenset()  # "sammenlignelige kommuner", "ligner os": nor are these
     area_groups: frozenset[str] = frozenset()  # "hovedstadsområdet", "fyn": no area held
     season: frozenset[str] = frozenset()  # "efteråret", "sommer": no season's figure is made
+    season_undated: frozenset[str] = frozenset()  # "jul": a month with a year or another month, else a season
+    season_beside: frozenset[str] = frozenset()  # "nytår": beside »jul« no month (»mellem jul og nytår«)
     difference: frozenset[str] = frozenset()  # "forskellen": a change, unless two areas or figures are named
     together: frozenset[str] = frozenset()  # "tilsammen": the areas' counts added up (Query.together)
     twelve_months: frozenset[str] = frozenset()  # "det seneste år": with an average, the 12 months' mean
@@ -442,6 +444,8 @@ class Vocabulary:
             similar=frozenset(fold(w) for w in data.get("similar", [])),
             area_groups=frozenset(fold(w) for w in data.get("area_groups", [])),
             season=frozenset(fold(w) for w in data.get("season", [])),
+            season_undated=frozenset(fold(w) for w in data.get("season_undated", [])),
+            season_beside=frozenset(fold(w) for w in data.get("season_beside", [])),
             difference=frozenset(fold(w) for w in data.get("difference", [])),
             together=frozenset(fold(w) for w in data.get("together", [])),
             twelve_months=frozenset(fold(w) for w in data.get("twelve_months", [])),
@@ -1775,6 +1779,8 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
         tokens, whole_span = as_months, True
     if vocab.season & set(tokens):
         return _unmade_period(text, tokens, "season", vocab.season, vocab)  # as a half-year: none is made
+    if (undated := _undated_season(tokens, vocab)):
+        return _unmade_period(text, tokens, "season", undated, vocab)
     if vocab.neighbours & set(tokens):
         return NotUnderstood(text=text, reason="neighbours")  # which kommuner they are is not known
     if vocab.similar & set(tokens):
@@ -2175,8 +2181,10 @@ def _two_definitions(tokens: list[str], r: _Reading, vocab: Vocabulary) -> tuple
 # aside with it when the rest of the question is offered back in the examples.
 _HALF_FIRST = frozenset({"foerste", "1", "h1"})
 _HALF_SECOND = frozenset({"andet", "anden", "2", "h2"})
-_WHICH_PART = _HALF_FIRST | _HALF_SECOND | {"i", "om", "det", "dette", "denne", "hele", "sidste", "seneste", "forrige"}
-_SEASONS = {"for": "spring", "som": "summer", "eft": "autumn", "vin": "winter"}  # by the word's start
+_WHICH_PART = _HALF_FIRST | _HALF_SECOND | {"i", "om", "det", "dette", "denne", "hele", "sidste", "seneste", "forrige",
+                                            "omkring", "efter", "mellem", "under"}  # (»efter sommerferien«)
+_SEASONS = {"for": "spring", "som": "summer", "eft": "autumn", "vin": "winter",  # by the word's start
+            "jul": "christmas", "paa": "easter"}
 
 
 _HALF_MONTHS = {"first": ["januar", "til", "juni"], "second": ["juli", "til", "december"]}
@@ -2234,6 +2242,9 @@ def _unmade_period(text: str, tokens: list[str], reason: str, words: frozenset[s
     else:
         part = _SEASONS.get(tokens[at][:3], "")
     rest = tokens[:start] + tokens[at + 1:]
+    # (»mellem jul og nytår«: »og nytår« is of the holiday, not kept in the examples)
+    rest = [token for i, token in enumerate(rest) if token not in vocab.season_beside
+            and not (token == "og" and rest[i + 1:i + 2] and rest[i + 1] in vocab.season_beside)]
     if reason == "half_year" and words & set(rest):
         # »ledighed 1. halvår 2026 vs 1. halvår 2024«: the examples ask one half (they gave back
         # »ledighed vs 1 halvår 2024 1. kvt. 2026«)
@@ -2245,6 +2256,21 @@ def _unmade_period(text: str, tokens: list[str], reason: str, words: frozenset[s
     typed = _original_words(text, capitals=True)  # (»i Herlev«: the examples are the question given back)
     asked = " ".join(typed.get(token, token) for token in rest if token != year).strip()
     return NotUnderstood(text=text, reason=reason, asked=asked, year=year, part=part)
+
+
+def _undated_season(tokens: list[str], vocab: Vocabulary) -> frozenset[str]:
+    """»jul« read as the holiday: no year or number right after it and no other month beside it
+    (»jul 2026«, »jan-jul« stay juli). Empty when there is none."""
+    found = set()
+    for i, token in enumerate(tokens):
+        if token not in vocab.season_undated:
+            continue
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        near = [t for t in tokens[max(0, i - 2):i] + tokens[i + 1:i + 3] if t != token]
+        if not after.isdigit() and not any(t in vocab.months and t not in vocab.season_undated
+                                           and t not in vocab.season_beside for t in near):
+            found.add(token)
+    return frozenset(found)
 
 
 def _as_typed(words: str, typed: dict[str, str]) -> str:
