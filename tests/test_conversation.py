@@ -13,7 +13,7 @@ from bot.asking.conversation import Conversations, reply
 from bot.asking.queries import NotUnderstood, Query, parse
 from bot.clock import TIMEZONE
 from bot.config import Config
-from indicators.catalogue import default_areas
+from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
 from tests.conftest import run_cli
 
@@ -1599,3 +1599,16 @@ def test_a_holiday_is_declined_with_its_months_and_quarter_offered(store, text, 
 @pytest.mark.parametrize("text", ["ledighed jul 2026", "ledighed jan-jul 2026", "ledighed juni til jul"])
 def test_jul_beside_a_year_or_another_month_is_still_juli(store, text):
     assert ask(store, text).as_json()["period"] == "2026-07"
+
+
+def test_a_fact_page_asked_by_number_lists_that_pages_figures(store):
+    # »hvad står der på faktaark side 5?« told when the fact sheet is sent; »hvilke figurer er på side
+    # 4?« was not understood
+    pages = {number: (title, [i.name for i in indicators]) for number, title, indicators in default_catalogue().by_page()}
+    for text, number in [("hvad står der på faktaark side 5?", 5), ("hvilke figurer er på side 4?", 4)]:
+        said = ask(store, text).plain
+        title, names = pages[number]
+        assert said.startswith(f"Faktaside {number} – {title}") and all(name in said for name in names)
+        assert not any(name in said for other, (_, more) in pages.items() if other != number for name in more
+                       if not any(name in mine for mine in names))
+    assert "Der er ingen faktaside 9" in ask(store, "faktaside 9").plain

@@ -324,7 +324,10 @@ def _said(parsed: Query | NotUnderstood, store: Store, config: Config, today: da
     if parsed.intent in ("greeting", "thanks"):
         return Reply(parsed, render.render("social.txt.j2", kind=parsed.intent, area=areas.get(config.area)))
     if parsed.intent == "vocabulary":
-        return Reply(parsed, render.render("vocabulary.txt.j2", pages=catalogue.by_page()))
+        pages = catalogue.by_page()
+        # (a page asked that the fact sheet has: only its figures; another number: every page, said)
+        one = [page for page in pages if page[0] == parsed.page and parsed.page]
+        return Reply(parsed, render.render("vocabulary.txt.j2", pages=one or pages, page=parsed.page))
     if parsed.intent == "definition":
         ind = catalogue.get(parsed.indicator) if parsed.indicator else None
         also = [catalogue.get(other) for other in parsed.also]

@@ -134,6 +134,7 @@ class Query:
     newest_shown: bool = False
     term: str = ""  # a word of the answers asked the meaning of (»hvad betyder målsti«): "målsti"
     topic: str = ""  # help about one thing: "reports" (»send mig månedsoverblikket«, »vis faktaarket«)
+    page: int = 0  # »hvad står der på faktaark side 5«: the figures of that fact page (vocabulary)
     # »hvornår nåede vi sidst målet«: when a target was last met, which the board cannot date (it says so)
     when_met: bool = False
     # »forskellen på ledige og fuldtidspersoner«: the other figures whose definitions go beside this one's
@@ -275,6 +276,7 @@ class Vocabulary:
     narrowed: dict[str, tuple[str, str]] = field(default_factory=dict)
     descriptive: frozenset[str] = frozenset()  # "høj", "lav": nothing in a why or development question
     reports: frozenset[str] = frozenset()  # "månedsoverblikket", "faktaarket": the scheduled reports
+    page_words: frozenset[str] = frozenset()  # "side", "faktaside": before a number, one fact page
     # "under 3 pct", "mere end 800": a level asked against (word -> comparison), as one pattern
     thresholds: re.Pattern | None = None
     threshold_ops: dict[str, str] = field(default_factory=dict)
@@ -462,6 +464,7 @@ class Vocabulary:
             narrowed={fold(word): (fold(entry["unless"]), entry["note"])
                       for word, entry in data.get("narrowed", {}).items()},
             reports=frozenset(fold(w) for w in data.get("reports", [])),
+            page_words=frozenset(fold(w) for w in data.get("page_words", [])),
             thresholds=_threshold_pattern(data.get("thresholds", {})),
             threshold_ops={fold_letters(word): op for word, op in data.get("thresholds", {}).items()},
             ranking_comparative={fold(k): v for k, v in data.get("ranking_comparative", {}).items()},
@@ -1821,6 +1824,12 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
         # »hvad siger Økonomisk Råd om beskæftigelsen«: a forecaster's figure for beskæftigelsen
         r.indicator, key, value = vocab.forecast_parts[r.indicator]
         r.breakdown.setdefault(key, value)
+    page = next((int(after) for before, after in zip(tokens, tokens[1:])
+                 if before in vocab.page_words and after.isdigit() and len(after) == 1), 0)
+    if r.indicator is None and page:
+        # »hvad står der på faktaark side 5«, »hvilke figurer er på side 4«: that page's figures (it
+        # told when the fact sheet is sent, or was not understood)
+        return Query(intent="vocabulary", page=page, text=text)
     if r.indicator is None and not vocab.reports.isdisjoint(tokens):
         # »send mig månedsoverblikket«, »vis faktaarket«: when and to whom they come (they were not
         # understood, with unrelated figures suggested)
