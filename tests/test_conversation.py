@@ -1612,3 +1612,13 @@ def test_a_fact_page_asked_by_number_lists_that_pages_figures(store):
         assert not any(name in said for other, (_, more) in pages.items() if other != number for name in more
                        if not any(name in mine for mine in names))
     assert "Der er ingen faktaside 9" in ask(store, "faktaside 9").plain
+
+
+def test_a_relative_period_after_a_change_of_two_periods_does_not_keep_the_old_base(store):
+    # »ledighed Q3 2025 vs Q3 2024« … »hvad med forrige kvartal?« gave »3. kvt. 2024 til 2. kvt. 2026«:
+    # the old base kept against the quarter asked, a change over seven quarters nobody asked
+    _, previous = chat(store, "ledighed Q3 2025 vs Q3 2024", "hvad med forrige kvartal?")
+    data = previous.as_json()
+    alone = ask(store, "ledighed forrige kvartal").as_json()
+    assert data["period"] == alone["period"]
+    assert data["compare_period"] != "2024-Q3" and "3. kvt. 2024" not in previous.text

@@ -1616,6 +1616,11 @@ def _moved_with(context: Query, period: PeriodRequest) -> PeriodRequest | None:
     »og året før?« is 2023 til 2024, not »2024 til 2024: samme niveau«; after »juli 2025 vs juli
     2026«, »hvad med juni?« is juni 2025 til juni 2026, not juli 2025 til juni 2026."""
     base = context.base
+    if base is not None and base.period is not None and period.period is None and period.relative is not None \
+            and not context.span and context.period_named:
+        # »ledighed Q3 2025 vs Q3 2024« … »hvad med forrige kvartal?«: that quarter, not 3. kvt. 2024 til
+        # 2. kvt. 2026 (the base kept, a change over seven quarters nobody asked)
+        return None
     if base is None or base.period is None or period.period is None or context.period.period is None \
             or period.period == context.period.period or not context.period_named:
         return base  # (»siden juli 2025« … »og måneden før?«: still since juli 2025)
