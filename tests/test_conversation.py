@@ -1622,3 +1622,13 @@ def test_a_relative_period_after_a_change_of_two_periods_does_not_keep_the_old_b
     alone = ask(store, "ledighed forrige kvartal").as_json()
     assert data["period"] == alone["period"]
     assert data["compare_period"] != "2024-Q3" and "3. kvt. 2024" not in previous.text
+
+
+@pytest.mark.parametrize("overview", ["giv mig et overblik", "hvordan står det til?", "er der noget nyt?"])
+def test_an_overview_asked_after_a_figure_is_the_board_as_alone(store, overview):
+    # »fleksjob« … »giv mig et overblik« gave fleksjob's figure again; alone it is the targets' board
+    _, said = chat(store, "fleksjob", overview)
+    assert said.text == ask(store, overview).text
+    assert said.result.intent == "target" and said.result.indicator is None
+    # »hvordan ser det ud?« after a figure is still about that figure
+    assert chat(store, "fleksjob", "hvordan ser det ud?")[-1].result.indicator.id == "fleksjob"
