@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from indicators import periods, toml_cache
@@ -1829,7 +1830,7 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
         # »hvad siger Økonomisk Råd om beskæftigelsen«: a forecaster's figure for beskæftigelsen
         r.indicator, key, value = vocab.forecast_parts[r.indicator]
         r.breakdown.setdefault(key, value)
-    page = next((int(after) for before, after in zip(tokens, tokens[1:])
+    page = next((int(after) for before, after in pairwise(tokens)
                  if before in vocab.page_words and after.isdigit() and len(after) == 1), 0)
     if r.indicator is None and page:
         # »hvad står der på faktaark side 5«, »hvilke figurer er på side 4«: that page's figures (it
