@@ -13,7 +13,7 @@ from bot.asking.conversation import Conversations, reply
 from bot.asking.queries import NotUnderstood, Query, parse
 from bot.clock import TIMEZONE
 from bot.config import Config
-from indicators.catalogue import default_areas
+from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
 from tests.conftest import run_cli
 
@@ -1620,3 +1620,112 @@ def test_the_count_of_young_ledige_offers_the_youth_rate_in_one_line(store):
     assert asked.result.indicator.id == "ungeledighed" and asked.result.observation is not None
     # a count asked for is not offered the rate
     assert "Mener du" not in ask(store, "hvor mange unge er ledige").plain
+
+
+def test_which_or_how_many_targets_asked_after_a_figure_is_the_board(store):
+    # »fleksjob« … »hvilke mål er i risiko?« gave fleksjob's figure (»risiko« not understood), and
+    # »samtalehyppighed« … »hvor mange mål har vi i alt?« the samtalehyppighed: one figure has one target
+    _, risk = chat(store, "fleksjob", "hvilke mål er i risiko?")
+    assert risk.text == ask(store, "hvilke mål er i risiko?").text
+    assert risk.result.intent == "target" and risk.result.indicator is None
+    _, count = chat(store, "samtalehyppighed", "hvor mange mål har vi i alt?")
+    assert count.result.intent == "target" and count.result.indicator is None
+    # the figure's own target (»målet«) is still that figure's
+    assert chat(store, "fleksjob", "hvor mange mangler vi til målet?")[-1].result.indicator.id == "fleksjob"
+
+
+def test_kommuner_counted_against_the_area_after_end_not_the_own_kommune(store):
+    # »hvor mange kommuner har lavere ledighed end Herlev?« counted those lower than Ballerup
+    result = ask(store, "hvor mange kommuner har lavere ledighed end Herlev?")
+    data = result.as_json()
+    values = {o.area: o.value for o in store.cross_section("ledighedsprocent", [data["period"]], KOMMUNER)}
+    lower = sum(1 for v in values.values() if v < values["163"])
+    assert f"{lower} af {len(values)} kommuner ligger lavere end Herlev" in result.text
+    assert "end Ballerup" not in result.text
+
+
+def test_a_follow_up_never_compares_an_area_with_itself(store):
+    # »ledighed i Herlev sammenlignet med Ballerup« … »og hvad med os?« said »Ballerup: 805 …; samme
+    # niveau som Ballerup«, and after »… lavere ledighed end Ballerup?« »er vi blandt de 10 bedste?«
+    # »Ballerup og Ballerup ligger på samme niveau«
+    _, own = chat(store, "ledighed i Herlev sammenlignet med Ballerup", "og hvad med os?")
+    assert own.result.area.code == "151" and "samme niveau som Ballerup" not in own.text
+    assert "• Ballerup" not in own.text
+
+
+def test_kommuner_counted_against_hele_landet_when_end_landet_is_asked(store):
+    # »hvor mange kommuner har højere ledighed end landet?« counted those higher than Ballerup
+    result = ask(store, "hvor mange kommuner har højere ledighed end landet?")
+    data = result.as_json()
+    values = {o.area: o.value for o in store.cross_section("ledighedsprocent", [data["period"]], KOMMUNER)}
+    higher = sum(1 for v in values.values() if v > data["national"])
+    assert f"{higher} af {len(values)} kommuner ligger højere end hele landet" in result.text
+    assert "end Ballerup" not in result.text
+
+
+def test_same_period_last_year_after_the_year_so_far_is_the_same_months_a_year_before(store):
+    # »ledighed år til dato« (januar–juli 2026) … »og samme periode sidste år?« gave juli 2025 alone
+    first, same = chat(store, "ledighed år til dato", "og samme periode sidste år?")
+    through = first.as_json()["period_through"]
+    months = int(through[-2:])
+    data = same.as_json()
+    assert data["period"] == "2025" and data["period_through"] == f"2025-{months:02d}"
+    assert same.plain.startswith("Ledige i Ballerup, januar–")
+    values = [store.get("ledige", "151", f"2025-{m:02d}").value for m in range(1, months + 1)]
+    assert data["value"] == pytest.approx(sum(values) / months)
+    # »og året før?« is still the whole year before
+    assert chat(store, "ledighed i år", "og året før?")[-1].as_json()["period"] == "2025"
+
+
+@pytest.mark.parametrize(("text", "examples"), [
+    ("ledighed mellem jul og nytår", ["ledighed december", "ledighed 4. kvt."]),
+    ("ledighed i julen 2025", ["ledighed december 2025", "ledighed 4. kvt. 2025"]),
+    ("sygedagpenge i påsken", ["sygedagpenge april", "sygedagpenge 2. kvt."]),
+    ("ledighed efter sommerferien", ["ledighed juli", "ledighed 3. kvt.", "ledighed juni til august"]),
+])
+def test_a_holiday_is_declined_with_its_months_and_quarter_offered(store, text, examples):
+    # »ledighed mellem jul og nytår« gave juli 2025 til januar 2026 (»jul« read as juli, »nytår« as
+    # januar), »ledighed i julen« the newest month with »julen« not understood
+    result = ask(store, text)
+    assert not result.understood
+    assert re.findall(r"»([^«]+)«", result.text) == examples
+    for example in examples:
+        assert ask(store, example).understood
+
+
+@pytest.mark.parametrize("text", ["ledighed jul 2026", "ledighed jan-jul 2026", "ledighed juni til jul"])
+def test_jul_beside_a_year_or_another_month_is_still_juli(store, text):
+    assert ask(store, text).as_json()["period"] == "2026-07"
+
+
+def test_a_fact_page_asked_by_number_lists_that_pages_figures(store):
+    # »hvad står der på faktaark side 5?« told when the fact sheet is sent; »hvilke figurer er på side
+    # 4?« was not understood
+    pages = {number: (title, [i.name for i in indicators]) for number, title, indicators in default_catalogue().by_page()}
+    for text, number in [("hvad står der på faktaark side 5?", 5), ("hvilke figurer er på side 4?", 4)]:
+        said = ask(store, text).plain
+        title, names = pages[number]
+        assert said.startswith(f"Faktaside {number} – {title}") and all(name in said for name in names)
+        assert not any(name in said for other, (_, more) in pages.items() if other != number for name in more
+                       if not any(name in mine for mine in names))
+    assert "Der er ingen faktaside 9" in ask(store, "faktaside 9").plain
+
+
+def test_a_relative_period_after_a_change_of_two_periods_does_not_keep_the_old_base(store):
+    # »ledighed Q3 2025 vs Q3 2024« … »hvad med forrige kvartal?« gave »3. kvt. 2024 til 2. kvt. 2026«:
+    # the old base kept against the quarter asked, a change over seven quarters nobody asked
+    _, previous = chat(store, "ledighed Q3 2025 vs Q3 2024", "hvad med forrige kvartal?")
+    data = previous.as_json()
+    alone = ask(store, "ledighed forrige kvartal").as_json()
+    assert data["period"] == alone["period"]
+    assert data["compare_period"] != "2024-Q3" and "3. kvt. 2024" not in previous.text
+
+
+@pytest.mark.parametrize("overview", ["giv mig et overblik", "hvordan står det til?", "er der noget nyt?"])
+def test_an_overview_asked_after_a_figure_is_the_board_as_alone(store, overview):
+    # »fleksjob« … »giv mig et overblik« gave fleksjob's figure again; alone it is the targets' board
+    _, said = chat(store, "fleksjob", overview)
+    assert said.text == ask(store, overview).text
+    assert said.result.intent == "target" and said.result.indicator is None
+    # »hvordan ser det ud?« after a figure is still about that figure
+    assert chat(store, "fleksjob", "hvordan ser det ud?")[-1].result.indicator.id == "fleksjob"

@@ -1137,6 +1137,10 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     if query.compare_own and query.area not in (None, default_area) and default_area not in query.compare:
         query = replace(query, compare=(*query.compare, default_area))  # »… end os«
     area, led_instead = areas.get(query.area or default_area), None
+    if area.code in query.compare:
+        # »ledighed i Herlev sammenlignet med Ballerup« … »og hvad med os?«: Ballerup is asked, not
+        # set beside itself (it said »Ballerup: 805 …; samme niveau som Ballerup«)
+        query = replace(query, compare=tuple(c for c in query.compare if c != area.code))
     if query.compare and query.intent != "ranking" and not store.breakdowns(indicator.id, area.code):
         # »sygedagpenge i Herlev, Gladsaxe og Ballerup« said only »ingen tal … i Herlev«: the areas
         # named after it were dropped unsaid. The first one holding the figure leads; the rest are

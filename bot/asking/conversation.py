@@ -93,6 +93,8 @@ class Reply:
                 # (a year so far stays »i år«: as the year 2026 a follow-up was declined, not over)
                 # (a span, »siden januar«, ends with its `period`: the follow-up's span ends there too)
                 period = None if result.aggregate.so_far else result.aggregate.period
+            so_far = result.aggregate is not None and result.aggregate.so_far and result.ranking is None \
+                and result.query.period.relative == "this_year"
             query = result.query
             if result.span_base is not None:
                 # »gennemsnitlig ledighed 1. halvår 2026« … »hvorfor?« … »og i Herlev?«: still the half
@@ -104,6 +106,11 @@ class Reply:
                 # Ballerup with hele landet, not with Herlev
                 asked = result.led_instead.code
                 query = replace(query, area=asked, compare=(query.area, *(c for c in query.compare if c != asked)))
+            if so_far:
+                # »ledighed år til dato« (januar–juli 2026) … »og samme periode sidste år?«: januar–juli
+                # 2025, its months kept (it answered juli 2025, the newest month a year back)
+                query = replace(query, period=PeriodRequest(period=result.aggregate.period, relative="first_months",
+                                                            months=result.aggregate.months))
             if result.extreme is not None and (query.period.is_latest or query.newest_shown):
                 # »hvornår var det højest?« over the whole series: »og i 2025?« is the peak of 2025, not
                 # of the whole series beside juli 2025 (the newest month carried, shifted a year)
@@ -317,7 +324,10 @@ def _said(parsed: Query | NotUnderstood, store: Store, config: Config, today: da
     if parsed.intent in ("greeting", "thanks"):
         return Reply(parsed, render.render("social.txt.j2", kind=parsed.intent, area=areas.get(config.area)))
     if parsed.intent == "vocabulary":
-        return Reply(parsed, render.render("vocabulary.txt.j2", pages=catalogue.by_page()))
+        pages = catalogue.by_page()
+        # (a page asked that the fact sheet has: only its figures; another number: every page, said)
+        one = [page for page in pages if page[0] == parsed.page and parsed.page]
+        return Reply(parsed, render.render("vocabulary.txt.j2", pages=one or pages, page=parsed.page))
     if parsed.intent == "definition":
         ind = catalogue.get(parsed.indicator) if parsed.indicator else None
         also = [catalogue.get(other) for other in parsed.also]

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from indicators import periods, toml_cache
@@ -140,6 +141,7 @@ class Query:
     newest_shown: bool = False
     term: str = ""  # a word of the answers asked the meaning of (»hvad betyder målsti«): "målsti"
     topic: str = ""  # help about one thing: "reports" (»send mig månedsoverblikket«, »vis faktaarket«)
+    page: int = 0  # »hvad står der på faktaark side 5«: the figures of that fact page (vocabulary)
     # »hvornår nåede vi sidst målet«: when a target was last met, which the board cannot date (it says so)
     when_met: bool = False
     # »forskellen på ledige og fuldtidspersoner«: the other figures whose definitions go beside this one's
@@ -277,6 +279,8 @@ class Vocabulary:
     similar: frozenset[str] = frozenset()  # "sammenlignelige kommuner", "ligner os": nor are these
     area_groups: frozenset[str] = frozenset()  # "hovedstadsområdet", "fyn": no area held
     season: frozenset[str] = frozenset()  # "efteråret", "sommer": no season's figure is made
+    season_undated: frozenset[str] = frozenset()  # "jul": a month with a year or another month, else a season
+    season_beside: frozenset[str] = frozenset()  # "nytår": beside »jul« no month (»mellem jul og nytår«)
     difference: frozenset[str] = frozenset()  # "forskellen": a change, unless two areas or figures are named
     together: frozenset[str] = frozenset()  # "tilsammen": the areas' counts added up (Query.together)
     twelve_months: frozenset[str] = frozenset()  # "det seneste år": with an average, the 12 months' mean
@@ -293,6 +297,7 @@ class Vocabulary:
     narrowed: dict[str, tuple[str, str]] = field(default_factory=dict)
     descriptive: frozenset[str] = frozenset()  # "høj", "lav": nothing in a why or development question
     reports: frozenset[str] = frozenset()  # "månedsoverblikket", "faktaarket": the scheduled reports
+    page_words: frozenset[str] = frozenset()  # "side", "faktaside": before a number, one fact page
     # "under 3 pct", "mere end 800": a level asked against (word -> comparison), as one pattern
     thresholds: re.Pattern | None = None
     threshold_ops: dict[str, str] = field(default_factory=dict)
@@ -466,6 +471,8 @@ class Vocabulary:
             similar=frozenset(fold(w) for w in data.get("similar", [])),
             area_groups=frozenset(fold(w) for w in data.get("area_groups", [])),
             season=frozenset(fold(w) for w in data.get("season", [])),
+            season_undated=frozenset(fold(w) for w in data.get("season_undated", [])),
+            season_beside=frozenset(fold(w) for w in data.get("season_beside", [])),
             difference=frozenset(fold(w) for w in data.get("difference", [])),
             together=frozenset(fold(w) for w in data.get("together", [])),
             twelve_months=frozenset(fold(w) for w in data.get("twelve_months", [])),
@@ -482,6 +489,7 @@ class Vocabulary:
             narrowed={fold(word): (fold(entry["unless"]), entry["note"])
                       for word, entry in data.get("narrowed", {}).items()},
             reports=frozenset(fold(w) for w in data.get("reports", [])),
+            page_words=frozenset(fold(w) for w in data.get("page_words", [])),
             thresholds=_threshold_pattern(data.get("thresholds", {})),
             threshold_ops={fold_letters(word): op for word, op in data.get("thresholds", {}).items()},
             ranking_comparative={fold(k): v for k, v in data.get("ranking_comparative", {}).items()},
@@ -1644,6 +1652,11 @@ def _moved_with(context: Query, period: PeriodRequest) -> PeriodRequest | None:
     »og året før?« is 2023 til 2024, not »2024 til 2024: samme niveau«; after »juli 2025 vs juli
     2026«, »hvad med juni?« is juni 2025 til juni 2026, not juli 2025 til juni 2026."""
     base = context.base
+    if base is not None and base.period is not None and period.period is None and period.relative is not None \
+            and not context.span and context.period_named:
+        # »ledighed Q3 2025 vs Q3 2024« … »hvad med forrige kvartal?«: that quarter, not 3. kvt. 2024 til
+        # 2. kvt. 2026 (the base kept, a change over seven quarters nobody asked)
+        return None
     if base is None or base.period is None or period.period is None or context.period.period is None \
             or period.period == context.period.period or not context.period_named:
         return base  # (»siden juli 2025« … »og måneden før?«: still since juli 2025)
@@ -1678,6 +1691,11 @@ def _shifted(request: PeriodRequest, context: Query, *, whole_year: bool = False
     """A follow-up's period counted from the previous answer's period: "hvad med året før?"."""
     moves = {"year_before": -12, "year_after": 12, "period_before": -1, "period_after": 1,
              "quarter_before": -1, "quarter_after": 1}
+    if context.period.relative == "first_months" and context.period.period is not None \
+            and request.relative == "year_ago":
+        # »ledighed år til dato« … »og samme periode sidste år?«: the same first months a year before
+        # (»og året før?« stays the whole year before, as after »ledighed i år«)
+        return replace(context.period, period=str(int(context.period.period[:4]) - 1))
     if request.relative == "year_ago" and context.period.period is not None:
         # »ledighed maj« … »samme måned sidste år?«, »og for et år siden?«: maj 2025, a year before
         # the month talked about (it answered the newest month a year back, juli 2025).
@@ -1805,6 +1823,8 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
         tokens, whole_span = as_months, True
     if vocab.season & set(tokens):
         return _unmade_period(text, tokens, "season", vocab.season, vocab)  # as a half-year: none is made
+    if (undated := _undated_season(tokens, vocab)):
+        return _unmade_period(text, tokens, "season", undated, vocab)
     if vocab.neighbours & set(tokens):
         return NotUnderstood(text=text, reason="neighbours")  # which kommuner they are is not known
     if vocab.similar & set(tokens):
@@ -1845,6 +1865,12 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
         # »hvad siger Økonomisk Råd om beskæftigelsen«: a forecaster's figure for beskæftigelsen
         r.indicator, key, value = vocab.forecast_parts[r.indicator]
         r.breakdown.setdefault(key, value)
+    page = next((int(after) for before, after in pairwise(tokens)
+                 if before in vocab.page_words and after.isdigit() and len(after) == 1), 0)
+    if r.indicator is None and page:
+        # »hvad står der på faktaark side 5«, »hvilke figurer er på side 4«: that page's figures (it
+        # told when the fact sheet is sent, or was not understood)
+        return Query(intent="vocabulary", page=page, text=text)
     if r.indicator is None and not vocab.reports.isdisjoint(tokens):
         # »send mig månedsoverblikket«, »vis faktaarket«: when and to whom they come (they were not
         # understood, with unrelated figures suggested)
@@ -2217,8 +2243,10 @@ def _two_definitions(tokens: list[str], r: _Reading, vocab: Vocabulary) -> tuple
 # aside with it when the rest of the question is offered back in the examples.
 _HALF_FIRST = frozenset({"foerste", "1", "h1"})
 _HALF_SECOND = frozenset({"andet", "anden", "2", "h2"})
-_WHICH_PART = _HALF_FIRST | _HALF_SECOND | {"i", "om", "det", "dette", "denne", "hele", "sidste", "seneste", "forrige"}
-_SEASONS = {"for": "spring", "som": "summer", "eft": "autumn", "vin": "winter"}  # by the word's start
+_WHICH_PART = _HALF_FIRST | _HALF_SECOND | {"i", "om", "det", "dette", "denne", "hele", "sidste", "seneste", "forrige",
+                                            "omkring", "efter", "mellem", "under"}  # (»efter sommerferien«)
+_SEASONS = {"for": "spring", "som": "summer", "eft": "autumn", "vin": "winter",  # by the word's start
+            "jul": "christmas", "paa": "easter"}
 
 
 _HALF_MONTHS = {"first": ["januar", "til", "juni"], "second": ["juli", "til", "december"]}
@@ -2276,6 +2304,9 @@ def _unmade_period(text: str, tokens: list[str], reason: str, words: frozenset[s
     else:
         part = _SEASONS.get(tokens[at][:3], "")
     rest = tokens[:start] + tokens[at + 1:]
+    # (»mellem jul og nytår«: »og nytår« is of the holiday, not kept in the examples)
+    rest = [token for i, token in enumerate(rest) if token not in vocab.season_beside
+            and not (token == "og" and rest[i + 1:i + 2] and rest[i + 1] in vocab.season_beside)]
     if reason == "half_year" and words & set(rest):
         # »ledighed 1. halvår 2026 vs 1. halvår 2024«: the examples ask one half (they gave back
         # »ledighed vs 1 halvår 2024 1. kvt. 2026«)
@@ -2287,6 +2318,21 @@ def _unmade_period(text: str, tokens: list[str], reason: str, words: frozenset[s
     typed = _original_words(text, capitals=True)  # (»i Herlev«: the examples are the question given back)
     asked = " ".join(typed.get(token, token) for token in rest if token != year).strip()
     return NotUnderstood(text=text, reason=reason, asked=asked, year=year, part=part)
+
+
+def _undated_season(tokens: list[str], vocab: Vocabulary) -> frozenset[str]:
+    """»jul« read as the holiday: no year or number right after it and no other month beside it
+    (»jul 2026«, »jan-jul« stay juli). Empty when there is none."""
+    found = set()
+    for i, token in enumerate(tokens):
+        if token not in vocab.season_undated:
+            continue
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        near = [t for t in tokens[max(0, i - 2):i] + tokens[i + 1:i + 3] if t != token]
+        if not after.isdigit() and not any(t in vocab.months and t not in vocab.season_undated
+                                           and t not in vocab.season_beside for t in near):
+            found.add(token)
+    return frozenset(found)
 
 
 def _as_typed(words: str, typed: dict[str, str]) -> str:
@@ -2327,8 +2373,16 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         mean = False
     if intent == "ranking" and r.areas == ["000"]:
         # "ligger vi over landet i ledighed": hele landet is under every ranking; as the area
-        # asked about it took the configured kommune's place out of the answer.
+        # asked about it took the configured kommune's place out of the answer. »hvor mange kommuner
+        # har højere ledighed end landet« counts against hele landet (it counted against Ballerup).
         r.areas = []
+        if r.comparative and r.count_asked:
+            r.compare = ["000"]
+    if intent == "ranking" and r.comparative and not r.areas and len(r.compare) == 1 \
+            and r.compare[0] != NATIONAL:
+        # »hvor mange kommuner har lavere ledighed end Herlev«: counted against Herlev, the area
+        # after »end« (it counted those lower than the configured kommune, Herlev dropped unsaid)
+        r.areas, r.compare = list(r.compare), []
     typed = _original_words(text)
     only_parts: tuple[str, ...] = ()
     if r.parts and r.by is None:
