@@ -2358,7 +2358,7 @@ def test_an_area_with_the_rate_but_not_the_count_is_compared_on_the_rate_and_lab
     # Ballerup's rate is real, the region's eksempeldata: both shown, labelled, and no gap between them.
     assert (f"• Region Hovedstaden: ingen tal for ledige for juli 2026, men ledighedsprocenten er "
             f"{formats.number(rate.value, 1)} pct. (eksempeldata)." in result.text)
-    assert "Jeg kan ikke give forskellen: tallet for ledighedsprocenten i Ballerup er rigtige tal" in result.text
+    assert "Jeg kan ikke give forskellen: tallet for ledighedsprocenten i Ballerup er et rigtigt tal" in result.text
     assert "*Eksempeldata:* tallet for Region Hovedstaden (juli 2026) er syntetisk" in result.text
 
 

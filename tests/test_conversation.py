@@ -1407,7 +1407,7 @@ def test_a_share_of_eksempeldata_over_real_figures_is_declined(store):
     assert result.result.observation.is_sample and not result.result.share_whole.is_sample
     assert "pct. af alle ledige" not in result.text
     assert ("Jeg kan ikke give andelen: tallet for ledige unge er eksempeldata, men tallet for alle ledige er "
-            "rigtige tal – de kan ikke sammenholdes.") in result.text
+            "et rigtigt tal – de kan ikke sammenholdes.") in result.text
     assert result.as_json()["share"] is None
     # two real figures still give it
     real = ask(store, "hvor stor en andel af de ledige er på a-dagpenge?")
@@ -1424,12 +1424,12 @@ def test_a_gap_between_a_real_figure_and_eksempeldata_is_declined_as_a_share_is(
     assert not result.result.observation.is_sample and region.observation.is_sample
     assert "pct.-point lavere" not in result.text and "klarer sig" not in result.text
     assert "3,1 pct." in result.text and "Region Hovedstaden: 3,5 pct. (eksempeldata)." in result.plain
-    assert ("Jeg kan ikke give forskellen: tallet for ledighedsprocenten i Ballerup er rigtige tal, men tallet i "
+    assert ("Jeg kan ikke give forskellen: tallet for ledighedsprocenten i Ballerup er et rigtigt tal, men tallet i "
             "Region Hovedstaden er eksempeldata – de kan ikke sammenholdes.") in result.plain
     # The other way round (Ballerup's seasonally adjusted rate is eksempeldata, hele landet's real).
     turned = ask(store, "sæsonkorrigeret ledighedsprocent ballerup vs landet").plain
     assert "Hele landet: 3,1 pct. (rigtige tal)." in turned and "pct.-point højere)" not in turned
-    assert "tallet for ledighedsprocenten i Ballerup er eksempeldata, men tallet i hele landet er rigtige tal" in turned
+    assert "tallet for ledighedsprocenten i Ballerup er eksempeldata, men tallet i hele landet er et rigtigt tal" in turned
     # A count beside it: the region's rate is eksempeldata, hele landet's is real and keeps its gap.
     counted = ask(store, "ledige i Ballerup sammenlignet med Region Hovedstaden og hele landet").plain
     assert "ledighedsprocenten er 3,5 pct. (eksempeldata)." in counted
