@@ -173,6 +173,30 @@ def test_a_token_pasted_with_quotes_or_a_space_is_refused_without_showing_it(nam
         assert "s3cr3t" not in str(refused.value)
 
 
+@pytest.mark.parametrize("env, says", [
+    ({"SLACK_BOT_TOKEN": "xapp-1-A0FAKTABOT-1-s3cr3t"},
+     "SLACK_BOT_TOKEN skal være appens Bot User OAuth Token (xoxb-…), men er et app-niveau-token (xapp-)"),
+    ({"SLACK_BOT_TOKEN": "xoxp-s3cr3t", "SLACK_SIGNING_SECRET": "x"},
+     "SLACK_BOT_TOKEN skal være appens Bot User OAuth Token (xoxb-…), men er et bruger-token (xoxp-)"),
+    ({"SLACK_BOT_TOKEN": "xoxb-s3cr3t", "SLACK_APP_TOKEN": "xoxb-s3cr3t-2"},
+     "SLACK_APP_TOKEN skal være appens App-Level Token (xapp-…), men er et bot-token (xoxb-)"),
+    ({"SLACK_APP_TOKEN": "xapp-1-A0FAKTABOT-1-s3cr3t"},
+     "SLACK_APP_TOKEN er sat, men SLACK_BOT_TOKEN er ikke, så Faktabot ville køre uden Slack; sæt"),
+    ({"SLACK_BOT_TOKEN": "xoxb-s3cr3t"}, "eller SLACK_SIGNING_SECRET (HTTP-tilstand) er sat; sæt den ene"),
+])
+def test_a_slack_token_of_the_wrong_kind_or_missing_is_refused_saying_which_to_set(env, says):
+    """A user or app-level token as the bot token was accepted and failed only when the service
+    connected; an app token without a bot token quietly meant local mode."""
+    with pytest.raises(SettingsError) as refused:
+        load_settings(env, dotenv=None)
+    assert says in str(refused.value) and "s3cr3t" not in str(refused.value)
+
+
+def test_slack_tokens_of_the_right_kinds_are_accepted():
+    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-1-abc", "SLACK_APP_TOKEN": "xapp-1-A0-1-abc"}, dotenv=None)
+    assert settings.socket_mode
+
+
 @pytest.mark.parametrize("name", ["SMTP_PASSWORD", "FAKTABOT_IMAP_PASSWORD", "SMTP_USER"])
 def test_a_login_smtplib_and_imaplib_cannot_send_is_refused_at_start_without_showing_it(name):
     # Both libraries encode a login as ASCII: »Kodeord-æøå« raised UnicodeEncodeError at every send or poll.
