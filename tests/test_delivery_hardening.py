@@ -192,6 +192,23 @@ def test_a_bad_recipient_fails_for_good_and_the_others_still_go(smtp, sample_sto
 
 # --- files -----------------------------------------------------------------------------------------
 
+def test_an_outbox_folder_that_cannot_be_made_says_what_to_do_and_is_retried_once_fixed(sample_store_copy, tmp_path):
+    """An outbox folder Faktabot could not create was a failure for good (»Der prøves ikke igen«) with
+    no word of what to do: once IT had fixed the folder, the alerts never went out."""
+    blocker = tmp_path / "drev"
+    blocker.write_text("a file where the folder should be")
+    env = {"FAKTABOT_OUTBOX": str(blocker / "outbox")}
+    first = run_cli("alerts", db=sample_store_copy, env=env)
+    assert first.returncode == 1 and "Traceback" not in first.stderr
+    assert "kan ikke skrive i udbakken" in first.stdout and "peg FAKTABOT_OUTBOX et andet sted hen" in first.stdout
+    assert "Der prøves igen ved næste kørsel" in first.stdout and "Der prøves ikke igen" not in first.stdout
+
+    blocker.unlink()  # IT fixes the folder
+    again = run_cli("alerts", db=sample_store_copy, env=env)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert len(list((blocker / "outbox").iterdir())) == 6  # each alert once, to the channel and the address
+
+
 def test_outbox_files_are_private_and_written_whole(tmp_path):
     folder = tmp_path / "outbox"
     text = OutboxChannel(folder, lambda: "20261125T090000").send(Message("#kanal", "s", "tekst", "x:breached:1"))
