@@ -308,6 +308,20 @@ def test_status_check_with_settings_or_config_the_service_cannot_start_with_is_c
     assert plain.returncode == 1 and plain.stdout == ""
 
 
+def test_status_check_names_a_schedule_the_service_cannot_start_with(sample_store_copy, tmp_path):
+    """A schedule `faktabot run` refuses was left out of `--check` (»a broken schedule is reported by
+    config --check«): a running service kept its old one and the monitor stayed quiet until a restart failed."""
+    config = tmp_path / "faktabot.toml"
+    config.write_text((REPO / "faktabot.toml").read_text(encoding="utf-8").replace(
+        'refresh_statbank = "45 6 * * mon-fri"', 'refresh_statbank = "45 25 * * mon-fri"'), encoding="utf-8")
+    result = run_cli("status", "--check", db=sample_store_copy, config=config)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stdout.startswith("FAKTABOT CRITICAL - tjenesten kan ikke starte: ")
+    assert "refresh_statbank = '45 25 * * mon-fri': timen '25' er ikke en time fra 0 til 23" in result.stdout
+    report = json.loads(run_cli("status", "--json", db=sample_store_copy, config=config).stdout)
+    assert report["level"] == 2 and report["findings"][0]["code"] == "unusable"
+
+
 def test_a_late_heartbeat_or_an_unreadable_store_is_critical(sample_store_copy, tmp_path):
     now = datetime(2026, 11, 25, 12, 0, tzinfo=TIMEZONE)
     late = assess(sample_store_copy, now, running_pid="1", heartbeat=now - timedelta(minutes=10), intervals={})
