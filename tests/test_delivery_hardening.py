@@ -170,6 +170,20 @@ def test_an_unknown_outcome_goes_again_after_the_hold_and_a_stuck_send_becomes_u
         assert [d.id for d in released] == [stuck] and [d.id for d in ledger.due()] == [stuck]
 
 
+def test_status_says_what_to_do_with_a_send_the_process_stopped_in(sample_store_copy, tmp_path):
+    """`status` said only »den sendes ikke igen af sig selv«: no word of what to do, and untrue,
+    since after 15 minutes it is an unknown outcome that `--resend-unknown` or the hold sends again."""
+    with Store(sample_store_copy) as store:
+        ledger = Ledger(store.db)
+        stuck = ledger.queue(key="x:breached:1", target=None, kind="breached", recipient="#a", subject="Bagud",
+                             body="b", sample_data=True, now=NOW)
+        ledger.sending(stuck, "outbox", NOW)  # ...and the process died
+    status = run_cli("status", db=sample_store_copy, env={"FAKTABOT_OUTBOX": str(tmp_path / "outbox")})
+    [line] = [line for line in status.stdout.splitlines() if "»Bagud«" in line]
+    assert "afbrudt under afsendelse" in line and "faktabot alerts --resend-unknown" in line
+    assert "sendes ikke igen af sig selv" not in line
+
+
 # --- a bad recipient ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("bad", ["leder@example.org\r\nBcc: alle@example.org", "leder@@example", "leder @example.org"])
