@@ -322,6 +322,15 @@ def test_status_check_names_a_schedule_the_service_cannot_start_with(sample_stor
     assert report["level"] == 2 and report["findings"][0]["code"] == "unusable"
 
 
+@pytest.mark.parametrize("where", ["no-such-folder/faktabot.log", "."])
+def test_a_log_file_that_cannot_be_written_stops_run_with_one_line_not_a_traceback(sample_store_copy, tmp_path, where):
+    log_file = tmp_path / where
+    result = run_cli("run", db=sample_store_copy, env={"FAKTABOT_LOG": str(log_file)}, input="")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"faktabot: kan ikke skrive loggen i {log_file}" in result.stderr
+    assert "tjenesten er ikke startet. Sæt FAKTABOT_LOG til en fil" in result.stderr
+
+
 def test_a_late_heartbeat_or_an_unreadable_store_is_critical(sample_store_copy, tmp_path):
     now = datetime(2026, 11, 25, 12, 0, tzinfo=TIMEZONE)
     late = assess(sample_store_copy, now, running_pid="1", heartbeat=now - timedelta(minutes=10), intervals={})
