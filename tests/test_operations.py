@@ -331,6 +331,18 @@ def test_a_log_file_that_cannot_be_written_stops_run_with_one_line_not_a_traceba
     assert "tjenesten er ikke startet. Sæt FAKTABOT_LOG til en fil" in result.stderr
 
 
+def test_an_inbox_that_is_a_file_stops_run_at_start_saying_so(sample_store_copy, tmp_path):
+    """FAKTABOT_INBOX naming a file started the service, whose catch-up then failed at its first step
+    (FileExistsError in the log) and so never evaluated the targets either."""
+    inbox = tmp_path / "indbakke"
+    inbox.write_text("not a folder", encoding="utf-8")
+    env = {"FAKTABOT_INBOX": str(inbox), "FAKTABOT_OUTBOX": str(tmp_path / "outbox"),
+           "STATBANK_API_URL": "http://127.0.0.1:9/v1/"}
+    result = run_cli("run", db=sample_store_copy, env=env, input="")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"faktabot: kan ikke bruge indbakken {inbox} (File exists); tjenesten er ikke startet" in result.stderr
+
+
 def test_a_late_heartbeat_or_an_unreadable_store_is_critical(sample_store_copy, tmp_path):
     now = datetime(2026, 11, 25, 12, 0, tzinfo=TIMEZONE)
     late = assess(sample_store_copy, now, running_pid="1", heartbeat=now - timedelta(minutes=10), intervals={})

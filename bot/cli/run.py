@@ -102,6 +102,12 @@ def run(settings: Settings, config: Config, *, chat: Callable[[], int] | None = 
                     "or starttls unless this is a trusted internal network")
     with Store(settings.db_path) as store:  # a missing, foreign or damaged store stops here, before anything starts
         store.quick_check()
+    # The inbox is made at start, not at the first import: a FAKTABOT_INBOX that is a file or cannot be
+    # made failed the start-up catch-up at its first step, so the targets were not evaluated either.
+    try:
+        settings.inbox.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(wording("inbox_unusable", path=settings.inbox, error=error.strerror or error)) from None
     lock = InstanceLock(settings.db_path)
     lock.acquire()
     started = time.perf_counter()
