@@ -388,6 +388,9 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         problems.append(wording("settings_slack_mode"))  # after a wrong bot token, that is the news
     if smtp_host and not settings.mail_from:
         problems.append(wording("settings_mail_from"))
+    elif settings.mail_from and not _is_address(settings.mail_from):
+        # »faktabot« alone passed, and the mail server refused every message's sender at the first send.
+        problems.append(wording("settings_mail_from_address", value=settings.mail_from))
     if settings.smtp_user and not settings.smtp_password:
         problems.append(wording("settings_smtp_password"))
     if bool(settings.link_secret) != bool(settings.public_url):
@@ -412,6 +415,15 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
     if problems:
         raise SettingsError(wording("settings_problems", problems="; ".join(problems)))
     return settings
+
+
+def _is_address(sender: str) -> bool:
+    """Whether MAIL_FROM holds one address, alone or after a display name (»Faktabot <faktabot@kommune.dk>«)."""
+    from email.utils import parseaddr  # only when MAIL_FROM is set: start-up time
+
+    address = parseaddr(sender)[1]
+    local, at, domain = address.rpartition("@")
+    return bool(local and at and domain) and " " not in address
 
 
 def _slack_token_kind(token: str) -> str:

@@ -192,6 +192,19 @@ def test_a_slack_token_of_the_wrong_kind_or_missing_is_refused_saying_which_to_s
     assert says in str(refused.value) and "s3cr3t" not in str(refused.value)
 
 
+@pytest.mark.parametrize("sender", ["faktabot", "faktabot@", "Faktabot <faktabot>"])
+def test_a_mail_from_that_is_no_address_is_refused_at_start(sender):
+    """»MAIL_FROM=faktabot« was accepted; the mail server then refused every message's sender."""
+    with pytest.raises(SettingsError) as refused:
+        load_settings({"SMTP_HOST": "mail.kommune.dk", "MAIL_FROM": sender}, dotenv=None)
+    assert f"MAIL_FROM={sender!r} er ikke en e-mailadresse" in str(refused.value)
+
+
+@pytest.mark.parametrize("sender", ["faktabot@kommune.dk", "Faktabot <faktabot@kommune.dk>", '"Faktabot, Ballerup" <fb@x.dk>'])
+def test_a_mail_from_with_or_without_a_display_name_is_accepted(sender):
+    assert load_settings({"SMTP_HOST": "mail.kommune.dk", "MAIL_FROM": sender}, dotenv=None).mail_from == sender
+
+
 def test_slack_tokens_of_the_right_kinds_are_accepted():
     settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-1-abc", "SLACK_APP_TOKEN": "xapp-1-A0-1-abc"}, dotenv=None)
     assert settings.socket_mode
