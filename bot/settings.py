@@ -372,10 +372,25 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
             problems.append(wording("settings_login_ascii", name=name))
     if settings.unknown_hold_hours is not None and settings.unknown_hold_hours < 0:
         problems.append(wording("settings_hold_hours", value=settings.unknown_hold_hours))
-    if settings.slack_bot_token and not settings.slack_app_token and not settings.slack_signing_secret:
-        problems.append(wording("settings_slack_mode"))
+    # Slack's tokens say their kind in their prefix. A token in the wrong variable (the app-level
+    # token as the bot token, a user token) was accepted and failed only when the service connected,
+    # and an app token without a bot token quietly meant local mode.
+    for name, prefix, kind in (("SLACK_BOT_TOKEN", "xoxb-", "Bot User OAuth Token"),
+                               ("SLACK_APP_TOKEN", "xapp-", "App-Level Token")):
+        token = text(name)
+        if token and not token.startswith(prefix):
+            problems.append(wording("settings_slack_token_kind", name=name, prefix=prefix, kind=kind,
+                                    given=_slack_token_kind(token)))
+    if settings.slack_app_token and not settings.slack_bot_token:
+        problems.append(wording("settings_slack_app_without_bot"))
+    if (settings.slack_bot_token and settings.slack_bot_token.startswith("xoxb-")
+            and not settings.slack_app_token and not settings.slack_signing_secret):
+        problems.append(wording("settings_slack_mode"))  # after a wrong bot token, that is the news
     if smtp_host and not settings.mail_from:
         problems.append(wording("settings_mail_from"))
+    elif settings.mail_from and not _is_address(settings.mail_from):
+        # »faktabot« alone passed, and the mail server refused every message's sender at the first send.
+        problems.append(wording("settings_mail_from_address", value=settings.mail_from))
     if settings.smtp_user and not settings.smtp_password:
         problems.append(wording("settings_smtp_password"))
     if bool(settings.link_secret) != bool(settings.public_url):
@@ -400,6 +415,24 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
     if problems:
         raise SettingsError(wording("settings_problems", problems="; ".join(problems)))
     return settings
+
+
+def _is_address(sender: str) -> bool:
+    """Whether MAIL_FROM holds one address, alone or after a display name (»Faktabot <faktabot@kommune.dk>«)."""
+    from email.utils import parseaddr  # only when MAIL_FROM is set: start-up time
+
+    address = parseaddr(sender)[1]
+    local, at, domain = address.rpartition("@")
+    return bool(local and at and domain) and " " not in address
+
+
+def _slack_token_kind(token: str) -> str:
+    """What a Slack token is by its prefix, in Danish, without showing any of the secret part."""
+    for prefix, kind in (("xoxb-", "et bot-token (xoxb-)"), ("xapp-", "et app-niveau-token (xapp-)"),
+                         ("xoxp-", "et bruger-token (xoxp-)"), ("xoxe", "et rotations-token (xoxe)")):
+        if token.startswith(prefix):
+            return kind
+    return "ikke et Slack-token"
 
 
 def _with_files(env: Mapping[str, str], problems: list[str]) -> Mapping[str, str]:

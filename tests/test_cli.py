@@ -219,3 +219,22 @@ def test_files_template_suggests_the_closest_file_figure_and_its_help_says_how_t
                                            "'ledige' hentes med `faktabot refresh`")], fetched.stderr
     helped = run_cli("files", "template", "--help", db=tmp_path / "none.db")
     assert "faktabot files template (uden ID)" in " ".join(helped.stdout.split()), helped.stdout
+
+
+def test_the_readme_shows_the_ask_json_object_as_the_command_prints_it(sample_store_path):
+    """The README said `unused` was there only when a word went unused and showed a plain answer
+    without it; every object has it (DESIGN.md's contract). Its list of intents lacked `unknown`."""
+    import re
+
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    after = readme.split("`faktabot ask --json` prints one object", 1)[1]
+    example = json.loads(after.split("```json\n", 1)[1].split("```", 1)[0])
+    plain = json.loads(run_cli("ask", "ledighed maj", "--json", db=sample_store_path).stdout)
+    assert set(example) == set(plain)
+    intents = after.split("`intent` is one of", 1)[1].split(".", 1)[0]
+    not_understood = run_cli("ask", "tandlæger", "--json", db=sample_store_path)
+    assert not_understood.returncode == 1
+    assert f"`{json.loads(not_understood.stdout)['intent']}`" in intents
+    assert not re.search(r"present only when a word went unused", readme)

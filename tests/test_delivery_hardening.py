@@ -170,6 +170,20 @@ def test_an_unknown_outcome_goes_again_after_the_hold_and_a_stuck_send_becomes_u
         assert [d.id for d in released] == [stuck] and [d.id for d in ledger.due()] == [stuck]
 
 
+def test_status_says_what_to_do_with_a_send_the_process_stopped_in(sample_store_copy, tmp_path):
+    """`status` said only »den sendes ikke igen af sig selv«: no word of what to do, and untrue,
+    since after 15 minutes it is an unknown outcome that `--resend-unknown` or the hold sends again."""
+    with Store(sample_store_copy) as store:
+        ledger = Ledger(store.db)
+        stuck = ledger.queue(key="x:breached:1", target=None, kind="breached", recipient="#a", subject="Bagud",
+                             body="b", sample_data=True, now=NOW)
+        ledger.sending(stuck, "outbox", NOW)  # ...and the process died
+    status = run_cli("status", db=sample_store_copy, env={"FAKTABOT_OUTBOX": str(tmp_path / "outbox")})
+    [line] = [line for line in status.stdout.splitlines() if "»Bagud«" in line]
+    assert "afbrudt under afsendelse" in line and "faktabot alerts --resend-unknown" in line
+    assert "sendes ikke igen af sig selv" not in line
+
+
 # --- a bad recipient ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("bad", ["leder@example.org\r\nBcc: alle@example.org", "leder@@example", "leder @example.org"])
@@ -191,6 +205,23 @@ def test_a_bad_recipient_fails_for_good_and_the_others_still_go(smtp, sample_sto
 
 
 # --- files -----------------------------------------------------------------------------------------
+
+def test_an_outbox_folder_that_cannot_be_made_says_what_to_do_and_is_retried_once_fixed(sample_store_copy, tmp_path):
+    """An outbox folder Faktabot could not create was a failure for good (»Der prøves ikke igen«) with
+    no word of what to do: once IT had fixed the folder, the alerts never went out."""
+    blocker = tmp_path / "drev"
+    blocker.write_text("a file where the folder should be")
+    env = {"FAKTABOT_OUTBOX": str(blocker / "outbox")}
+    first = run_cli("alerts", db=sample_store_copy, env=env)
+    assert first.returncode == 1 and "Traceback" not in first.stderr
+    assert "kan ikke skrive i udbakken" in first.stdout and "peg FAKTABOT_OUTBOX et andet sted hen" in first.stdout
+    assert "Der prøves igen ved næste kørsel" in first.stdout and "Der prøves ikke igen" not in first.stdout
+
+    blocker.unlink()  # IT fixes the folder
+    again = run_cli("alerts", db=sample_store_copy, env=env)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert len(list((blocker / "outbox").iterdir())) == 6  # each alert once, to the channel and the address
+
 
 def test_outbox_files_are_private_and_written_whole(tmp_path):
     folder = tmp_path / "outbox"

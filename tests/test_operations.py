@@ -173,6 +173,43 @@ def test_a_token_pasted_with_quotes_or_a_space_is_refused_without_showing_it(nam
         assert "s3cr3t" not in str(refused.value)
 
 
+@pytest.mark.parametrize("env, says", [
+    ({"SLACK_BOT_TOKEN": "xapp-1-A0FAKTABOT-1-s3cr3t"},
+     "SLACK_BOT_TOKEN skal være appens Bot User OAuth Token (xoxb-…), men er et app-niveau-token (xapp-)"),
+    ({"SLACK_BOT_TOKEN": "xoxp-s3cr3t", "SLACK_SIGNING_SECRET": "x"},
+     "SLACK_BOT_TOKEN skal være appens Bot User OAuth Token (xoxb-…), men er et bruger-token (xoxp-)"),
+    ({"SLACK_BOT_TOKEN": "xoxb-s3cr3t", "SLACK_APP_TOKEN": "xoxb-s3cr3t-2"},
+     "SLACK_APP_TOKEN skal være appens App-Level Token (xapp-…), men er et bot-token (xoxb-)"),
+    ({"SLACK_APP_TOKEN": "xapp-1-A0FAKTABOT-1-s3cr3t"},
+     "SLACK_APP_TOKEN er sat, men SLACK_BOT_TOKEN er ikke, så Faktabot ville køre uden Slack; sæt"),
+    ({"SLACK_BOT_TOKEN": "xoxb-s3cr3t"}, "eller SLACK_SIGNING_SECRET (HTTP-tilstand) er sat; sæt den ene"),
+])
+def test_a_slack_token_of_the_wrong_kind_or_missing_is_refused_saying_which_to_set(env, says):
+    """A user or app-level token as the bot token was accepted and failed only when the service
+    connected; an app token without a bot token quietly meant local mode."""
+    with pytest.raises(SettingsError) as refused:
+        load_settings(env, dotenv=None)
+    assert says in str(refused.value) and "s3cr3t" not in str(refused.value)
+
+
+@pytest.mark.parametrize("sender", ["faktabot", "faktabot@", "Faktabot <faktabot>"])
+def test_a_mail_from_that_is_no_address_is_refused_at_start(sender):
+    """»MAIL_FROM=faktabot« was accepted; the mail server then refused every message's sender."""
+    with pytest.raises(SettingsError) as refused:
+        load_settings({"SMTP_HOST": "mail.kommune.dk", "MAIL_FROM": sender}, dotenv=None)
+    assert f"MAIL_FROM={sender!r} er ikke en e-mailadresse" in str(refused.value)
+
+
+@pytest.mark.parametrize("sender", ["faktabot@kommune.dk", "Faktabot <faktabot@kommune.dk>", '"Faktabot, Ballerup" <fb@x.dk>'])
+def test_a_mail_from_with_or_without_a_display_name_is_accepted(sender):
+    assert load_settings({"SMTP_HOST": "mail.kommune.dk", "MAIL_FROM": sender}, dotenv=None).mail_from == sender
+
+
+def test_slack_tokens_of_the_right_kinds_are_accepted():
+    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-1-abc", "SLACK_APP_TOKEN": "xapp-1-A0-1-abc"}, dotenv=None)
+    assert settings.socket_mode
+
+
 @pytest.mark.parametrize("name", ["SMTP_PASSWORD", "FAKTABOT_IMAP_PASSWORD", "SMTP_USER"])
 def test_a_login_smtplib_and_imaplib_cannot_send_is_refused_at_start_without_showing_it(name):
     # Both libraries encode a login as ASCII: »Kodeord-æøå« raised UnicodeEncodeError at every send or poll.
@@ -282,6 +319,41 @@ def test_status_check_with_settings_or_config_the_service_cannot_start_with_is_c
     assert result.returncode == 2 and result.stdout.startswith("FAKTABOT CRITICAL - ") and str(broken) in result.stdout
     plain = run_cli("status", db=sample_store_copy, env={"HEALTH_PORT": "99999"})
     assert plain.returncode == 1 and plain.stdout == ""
+
+
+def test_status_check_names_a_schedule_the_service_cannot_start_with(sample_store_copy, tmp_path):
+    """A schedule `faktabot run` refuses was left out of `--check` (»a broken schedule is reported by
+    config --check«): a running service kept its old one and the monitor stayed quiet until a restart failed."""
+    config = tmp_path / "faktabot.toml"
+    config.write_text((REPO / "faktabot.toml").read_text(encoding="utf-8").replace(
+        'refresh_statbank = "45 6 * * mon-fri"', 'refresh_statbank = "45 25 * * mon-fri"'), encoding="utf-8")
+    result = run_cli("status", "--check", db=sample_store_copy, config=config)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stdout.startswith("FAKTABOT CRITICAL - tjenesten kan ikke starte: ")
+    assert "refresh_statbank = '45 25 * * mon-fri': timen '25' er ikke en time fra 0 til 23" in result.stdout
+    report = json.loads(run_cli("status", "--json", db=sample_store_copy, config=config).stdout)
+    assert report["level"] == 2 and report["findings"][0]["code"] == "unusable"
+
+
+@pytest.mark.parametrize("where", ["no-such-folder/faktabot.log", "."])
+def test_a_log_file_that_cannot_be_written_stops_run_with_one_line_not_a_traceback(sample_store_copy, tmp_path, where):
+    log_file = tmp_path / where
+    result = run_cli("run", db=sample_store_copy, env={"FAKTABOT_LOG": str(log_file)}, input="")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"faktabot: kan ikke skrive loggen i {log_file}" in result.stderr
+    assert "tjenesten er ikke startet. Sæt FAKTABOT_LOG til en fil" in result.stderr
+
+
+def test_an_inbox_that_is_a_file_stops_run_at_start_saying_so(sample_store_copy, tmp_path):
+    """FAKTABOT_INBOX naming a file started the service, whose catch-up then failed at its first step
+    (FileExistsError in the log) and so never evaluated the targets either."""
+    inbox = tmp_path / "indbakke"
+    inbox.write_text("not a folder", encoding="utf-8")
+    env = {"FAKTABOT_INBOX": str(inbox), "FAKTABOT_OUTBOX": str(tmp_path / "outbox"),
+           "STATBANK_API_URL": "http://127.0.0.1:9/v1/"}
+    result = run_cli("run", db=sample_store_copy, env=env, input="")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"faktabot: kan ikke bruge indbakken {inbox} (File exists); tjenesten er ikke startet" in result.stderr
 
 
 def test_a_late_heartbeat_or_an_unreadable_store_is_critical(sample_store_copy, tmp_path):

@@ -435,9 +435,10 @@ def test_a_token_slack_refuses_stops_the_service_with_one_line(sample_store_copy
     import threading
 
     stop = threading.Event()
-    server.serve(settings_for(sample_store_copy, fake, SLACK_BOT_TOKEN="xoxp-not-a-bot-token"), CONFIG, stop)
+    fake.fail("auth.test", "invalid_auth", times=10)
+    server.serve(settings_for(sample_store_copy, fake, SLACK_BOT_TOKEN="xoxb-revoked-token"), CONFIG, stop)
     assert stop.is_set()
-    assert "slack: cannot start" in caplog.text and "xoxp-not-a-bot-token" not in caplog.text
+    assert "slack: cannot start" in caplog.text and "xoxb-revoked-token" not in caplog.text
 
 
 def test_subscribing_without_an_indicator_explains_how(running, fake):

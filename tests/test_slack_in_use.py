@@ -469,8 +469,9 @@ def test_a_refused_app_token_in_socket_mode_says_to_fix_slack_app_token(sample_s
 
 
 def test_a_refused_bot_token_at_start_says_to_fix_slack_bot_token(sample_store_copy, fake, caplog):
-    line = start_up_error(sample_store_copy, fake, caplog, SLACK_BOT_TOKEN="xoxp-not-a-bot-token")
-    assert "invalid_auth – Slack afviser tokenet; sæt SLACK_BOT_TOKEN" in line and "xoxp-not-a-bot-token" not in line
+    fake.fail("auth.test", "invalid_auth", times=10)
+    line = start_up_error(sample_store_copy, fake, caplog, SLACK_BOT_TOKEN="xoxb-revoked-token")
+    assert "invalid_auth – Slack afviser tokenet; sæt SLACK_BOT_TOKEN" in line and "xoxb-revoked-token" not in line
 
 
 # --- questions in an alert's thread ------------------------------------------------------------------

@@ -155,3 +155,22 @@ def test_an_unknown_age_hierarchy_in_an_a02_table_is_named_under_ungeledighed_wi
     assert [(p.source, p.what, p.name, p.closest) for p in figure.problems] == \
         [("jobindsats y01a02", "hierarki", "_aldera", ("_alder5i30",))]
     assert next(f for f in report.figures if f.number == "6.2").problems == []
+
+
+def test_a_source_that_cannot_be_reached_says_to_run_the_check_again_not_a_refresh(tmp_path, capsys):
+    """The check's network error said »kør `faktabot refresh` igen senere«: another command than the
+    one the IT person had run, and one that does not check anything."""
+    import socket
+
+    from bot.cli.sources import cmd_sources
+    from bot.settings import load_settings
+
+    with socket.socket() as unused:  # a port nothing listens on: the connection is refused
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    settings = load_settings({"FAKTABOT_DB": str(tmp_path / "none.db"),
+                              "STATBANK_API_URL": f"http://127.0.0.1:{port}/v1/"}, dotenv=None)
+    assert cmd_sources(None, settings, None, policy=FAST) == 1
+    said = capsys.readouterr().err
+    assert "Kilderne kunne ikke tjekkes" in said and f"http://127.0.0.1:{port}/v1/ (STATBANK_API_URL)" in said
+    assert "kør `faktabot sources --check` igen senere" in said and "faktabot refresh" not in said

@@ -112,6 +112,18 @@ def test_starttls_required_but_not_offered_is_a_clear_error(smtp, sample_store_c
     assert smtp.messages == []
 
 
+def test_a_login_the_server_does_not_offer_is_not_called_a_missing_starttls(smtp, sample_store_copy, tmp_path):
+    """With SMTP_SECURITY=none and SMTP_USER set, a server without AUTH was said not to offer
+    STARTTLS, and the fix given was »sæt SMTP_SECURITY=… none«: the setting already made."""
+    env = {**smtp_env(smtp, tmp_path / "outbox"), "SMTP_SECURITY": "none", "SMTP_USER": "faktabot",
+           "SMTP_PASSWORD": "hemmelig"}
+    result = run_cli("summary", "--month", "2026-07", db=sample_store_copy, env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "tilbyder ikke login (AUTH), men SMTP_USER er sat" in result.stdout and "fjern SMTP_USER" in result.stdout
+    assert "STARTTLS" not in result.stdout and "hemmelig" not in result.stdout + result.stderr
+    assert smtp.messages == []
+
+
 def test_a_send_interrupted_before_it_was_recorded_is_not_sent_again(smtp, sample_store_copy, tmp_path):
     # The process died between handing the message to SMTP and writing "sent": the row stays
     # "sending". It may have gone out, so it is not resent; status shows it to the operator.

@@ -6,6 +6,7 @@ checks after an edit, and runs from cron for backups. I/O: the store, the lock a
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from bot import clock
@@ -15,7 +16,7 @@ from bot.config import EXAMPLE_PATH, Config
 from bot.rendering import formats
 from bot.rendering.terminal import messages, say
 from bot.service import ServiceError
-from bot.service.health import LEVELS, Heartbeat, Report, assess
+from bot.service.health import CRITICAL, LEVELS, Finding, Heartbeat, Report, assess
 from bot.service.lock import InstanceLock
 from bot.service.scheduler import (
     DEFAULT_SCHEDULE,
@@ -30,12 +31,19 @@ from indicators.store import Store, restore
 def report_for(settings: Settings, config: Config) -> Report:
     """The health of the service on this store, as seen from another process."""
     now = clock.now()
+    broken: ServiceError | None = None
     try:
         intervals = refresh_intervals(config, now, list(refreshers(settings)))
-    except ServiceError:
-        intervals = {}  # a broken schedule is reported by `config --check` and `status`
-    return assess(settings.db_path, now, running_pid=InstanceLock(settings.db_path).holder(),
-                  heartbeat=Heartbeat(settings.db_path).last(), intervals=intervals)
+    except ServiceError as error:
+        intervals, broken = {}, error
+    report = assess(settings.db_path, now, running_pid=InstanceLock(settings.db_path).holder(),
+                    heartbeat=Heartbeat(settings.db_path).last(), intervals=intervals)
+    if broken is None:
+        return report
+    # A schedule the service cannot start with is critical, as a broken faktabot.toml is: a running
+    # service keeps its old schedule, and the next restart fails.
+    return replace(report, level=CRITICAL, findings=[Finding(CRITICAL, "unusable", "", str(broken)),
+                                                     *report.findings])
 
 
 def status_line(report: Report) -> str:

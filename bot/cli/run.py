@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot import clock
+from bot.cli.errors import UserError
 from bot.config import Config
 from bot.rendering.terminal import say
 from bot.service.health import Heartbeat
@@ -25,6 +26,7 @@ from bot.service.lock import InstanceLock
 from bot.service.scheduler import install_signal_handlers, start_scheduler, wrap
 from bot.settings import Settings
 from indicators.store import Store
+from indicators.wording import wording
 
 log = logging.getLogger("faktabot.service")
 # How long a stop waits for the job in hand to reach a safe point (between two deliveries or two
@@ -56,8 +58,11 @@ def configure_logging(log_file: Path | None = None, *, under_systemd: bool = Fal
         handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     elif log_file is not None:
         # Owner-only: the log names recipients and sources. Created 0600, and tightened if older.
-        os.close(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
-        os.chmod(log_file, 0o600)
+        try:
+            os.close(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+            os.chmod(log_file, 0o600)
+        except OSError as error:  # a missing folder, a folder named, no write access: before anything starts
+            raise UserError(wording("log_file_unwritable", path=log_file, error=error.strerror or error)) from None
         handler = RotatingFileHandler(log_file, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
         handler.setFormatter(CopenhagenFormatter(LOG_FORMAT))
     else:
@@ -97,6 +102,12 @@ def run(settings: Settings, config: Config, *, chat: Callable[[], int] | None = 
                     "or starttls unless this is a trusted internal network")
     with Store(settings.db_path) as store:  # a missing, foreign or damaged store stops here, before anything starts
         store.quick_check()
+    # The inbox is made at start, not at the first import: a FAKTABOT_INBOX that is a file or cannot be
+    # made failed the start-up catch-up at its first step, so the targets were not evaluated either.
+    try:
+        settings.inbox.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(wording("inbox_unusable", path=settings.inbox, error=error.strerror or error)) from None
     lock = InstanceLock(settings.db_path)
     lock.acquire()
     started = time.perf_counter()

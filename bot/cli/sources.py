@@ -37,9 +37,10 @@ def fact_sheet_titles() -> dict[str, str]:
 
 def cmd_sources(args, settings: Settings, config, *, policy: RetryPolicy = RetryPolicy()) -> int:
     catalogue = default_catalogue()
-    job = (jobindsats.client(settings.jobindsats_api_url, settings.jobindsats_token, policy=policy)
+    rerun = "faktabot sources --check"  # a source that cannot be reached: this check is what to run again
+    job = (jobindsats.client(settings.jobindsats_api_url, settings.jobindsats_token, policy=policy, rerun=rerun)
            if settings.jobindsats_token else None)
-    stat = statbank.client(settings.statbank_api_url, policy=policy)
+    stat = statbank.client(settings.statbank_api_url, policy=policy, rerun=rerun)
     try:
         report = check_sources(catalogue, jobindsats=job, statbank=stat)
     except SourceError as error:

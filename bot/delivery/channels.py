@@ -40,8 +40,9 @@ def write_privately(path: Path, data: bytes) -> None:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
     except OSError as error:
-        raise DeliveryError(wording("outbox_no_folder", path=path.parent, error=error.strerror),
-                            permanent=True) from None
+        # A folder that is missing or not writable is the operator's to fix, and the message is
+        # still due once it is: retried like an SMTP outage, never given up on the first try.
+        raise DeliveryError(wording("outbox_no_folder", path=path.parent, error=error.strerror)) from None
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)

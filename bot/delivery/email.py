@@ -121,12 +121,15 @@ class SmtpChannel:
         smtp = self._client()
         watch = _Deadline(smtp, self.deadline)
         handed_over = False  # True once the final dot is sent: from then on the server may have it
+        logging_in = False  # smtplib says »not supported« both of STARTTLS and of AUTH
         try:
             smtp.connect(self.host, self.port)
             if self.security == "starttls":
                 smtp.starttls(context=self.ssl_context)
             if self.user:
+                logging_in = True
                 smtp.login(self.user, self.password or "")
+                logging_in = False
             smtp.ehlo_or_helo_if_needed()
             envelope = envelope_sender(self.sender)  # MAIL FROM takes the bare address, no display name
             options = ["SMTPUTF8"] if not (recipient + envelope).isascii() else []
@@ -157,6 +160,8 @@ class SmtpChannel:
                                         reason=_text(error.smtp_error)),
                                 permanent=500 <= error.smtp_code < 600) from None
         except smtplib.SMTPNotSupportedError:
+            if logging_in:  # the server offers no login (AUTH) here: SMTP_SECURITY=none was not the fix
+                raise DeliveryError(wording("smtp_no_auth", where=where), permanent=True) from None
             raise DeliveryError(wording("smtp_no_starttls", where=where), permanent=True) from None
         except ssl.SSLError as error:
             if handed_over:

@@ -141,8 +141,10 @@ class HttpClient:
     def __init__(self, source: str, base_url: str, *, headers: Mapping[str, str] | None = None,
                  policy: RetryPolicy = RetryPolicy(), explain: Explain | None = None,
                  advice: Mapping[int, str] | None = None, sleep: Callable[[float], None] = time.sleep,
-                 transport: httpx.BaseTransport | None = None, url_setting: str = ""):
+                 transport: httpx.BaseTransport | None = None, url_setting: str = "",
+                 rerun: str = "faktabot refresh"):
         self.source = source
+        self.rerun = rerun  # the command a message says to run again: the one that asked
         self.url_setting = url_setting  # the setting that holds base_url, named in messages
         self.policy = policy
         self.explain = explain
@@ -197,7 +199,7 @@ class HttpClient:
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             begins = redact(response.content[:40].decode("utf-8", "replace"), self.secrets)
             raise SourceError(
-                wording("http_not_json", where=self._where(table), error=getattr(error, "msg", error),
+                wording("http_not_json", rerun=self.rerun, where=self._where(table), error=getattr(error, "msg", error),
                         byte=getattr(error, "pos", "?"), size=len(response.content), begins=begins,
                         url=self.base_url),
                 source=self.source, table=table, permanent=False, status=response.status_code,
@@ -228,7 +230,7 @@ class HttpClient:
         limit = (wording("http_run_deadline", seconds=f"{max(0.0, until - started):.0f}") if by_run
                  else wording("http_request_deadline", seconds=f"{self.policy.deadline:g}"))
         return SourceError(
-            wording("http_too_slow", where=where, limit=limit, url=self.base_url),
+            wording("http_too_slow", rerun=self.rerun, where=where, limit=limit, url=self.base_url),
             source=self.source, table=table, permanent=False,
         )
 
@@ -278,7 +280,7 @@ class HttpClient:
                 self.sleep(wait)
         setting = wording("http_url_setting", name=self.url_setting) if self.url_setting else ""
         failed = SourceError(
-            wording("http_gave_up", where=where, problem=last_problem, attempts=self.policy.attempts,
+            wording("http_gave_up", rerun=self.rerun, where=where, problem=last_problem, attempts=self.policy.attempts,
                     url=self.base_url, setting=setting),
             source=self.source, table=table, permanent=False,
         )
@@ -311,7 +313,8 @@ class HttpClient:
         cause = (self.explain(response) if self.explain else None) or _body_excerpt(response) \
             or wording("http_no_details")
         cause = redact(cause, self.secrets)
-        advice = wording(self.advice.get(status) or ("http_fix_query" if 400 <= status < 500 else "http_fix_later"))
+        advice = wording(self.advice.get(status) or ("http_fix_query" if 400 <= status < 500 else "http_fix_later"),
+                         rerun=self.rerun)
         return SourceError(
             wording("http_status", where=where, status=status, cause=cause, advice=advice),
             source=self.source, table=table, permanent=True, status=status,
