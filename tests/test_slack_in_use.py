@@ -161,8 +161,9 @@ def test_formatting_a_manager_puts_on_a_word_is_not_echoed_as_formatting(running
     send(running.port, slack.mention("ledighed _snart_ ~blabla~ `maj`", "1764100541.000100"), "Ev541")
     [answer] = fake.wait_for("chat.postMessage", where=lambda a: a.get("thread_ts") == "1764100541.000100")
     text = answer.args["text"]
-    assert "*Ledige i Ballerup, maj 2026" in text
-    assert "»snart«" in text and "»blabla«" in text and "_snart_" not in text and "~blabla~" not in text
+    # (the words not understood are named first, then the nearest figure: ledige, maj 2026)
+    assert "Ledige i Ballerup, maj 2026" in text or "alle ledige i Ballerup, maj 2026" in text
+    assert "»snart" in text and "blabla«" in text and "_snart_" not in text and "~blabla~" not in text
 
 
 def test_question_text_drops_formatting_marks_and_keeps_words_with_underscores():
