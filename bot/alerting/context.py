@@ -172,6 +172,10 @@ class TargetContext:
             total = sum(1 for v in self.views if area is None or v.target.area == area.code)
             shown = [v for v in shown if v.state.status in ASKED_STATUSES[query.status]]
             return render_board(shown, self.now, self.config, asked=query.status, total=total)
+        if query is not None and query.gap:
+            # »hvor mange procent er vi fra målet?«: each target's gap first; a figure without a target
+            # gets "" and is answered as a figure, with its »ingen mål« line
+            return render_board(shown, self.now, self.config, gap=True) if shown else ""
         return render_board(shown, self.now, self.config, when_met=query is not None and query.when_met)
 
     def board_rows(self, store: Store | None = None, month: str | None = None,

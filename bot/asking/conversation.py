@@ -259,6 +259,11 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
         # A reply made of the question, the configured kommune and the store's data alone: kept
         # with the store's reads like an answer (a reply is immutable, so it is shared).
         return store.remember(("reply", parsed, config.area, today), lambda: _said(parsed, store, config, today))
+    if parsed.intent == "target" and parsed.gap and target_board is not None \
+            and (board := target_board(parsed)):
+        # »hvor mange procent er vi fra målet?« (after »sygedagpenge«, or alone): each target's gap as
+        # its line computes it, first; it opened with »Tallet opgøres ikke i procent«
+        return Reply(parsed, board)
     if parsed.intent == "target" and parsed.indicator is None:
         if target_board is None:
             return Reply(parsed, render.render("no_targets.txt.j2"))

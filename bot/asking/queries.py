@@ -147,6 +147,7 @@ class Query:
     # »forskellen på ledige og fuldtidspersoner«: the other figures whose definitions go beside this one's
     also: tuple[str, ...] = ()
     needed: bool = False  # »hvad skal der til?«: how far the figure is from the target's goal
+    gap: bool = False  # »hvor mange procent er vi fra målet?«: the gap as each target line computes it
     # »hvor stor en andel af de ledige er på dagpenge«: the figure whose whole the asked part is a
     # share of (the part's own figure for a part, »ledige« for »ledige unge«); None: no share asked
     share_of: str | None = None
@@ -349,6 +350,7 @@ class Vocabulary:
     social: dict[str, str] = field(default_factory=dict)  # "hej" -> "greeting", "tak" -> "thanks"
     glossary: dict[str, str] = field(default_factory=dict)  # "målstien" -> "målsti"
     needed: frozenset[str] = frozenset()  # "hvad skal der til": what it takes to reach a target
+    gap_words: frozenset[str] = frozenset()  # "hvor mange procent": of a target, its gap in its own measure
     projection: frozenset[str] = frozenset()  # "prognosen" beside another figure: its target's projection
     glossary_lead: frozenset[str] = frozenset()  # "hvad er en" before a glossary word
     glossary_bare: frozenset[str] = frozenset()  # "hvad er" before one of `glossary_bare_terms`
@@ -513,6 +515,7 @@ class Vocabulary:
             social={fold(k): v for k, v in data.get("social", {}).items()},
             glossary={fold(k): v for k, v in data.get("glossary", {}).items()},
             needed=frozenset(fold(w) for w in data.get("needed", ())),
+            gap_words=frozenset(fold(w) for w in data.get("gap", ())),
             projection=frozenset(fold(w) for w in data.get("projection", ())),
             glossary_lead=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("words", ())),
             glossary_bare=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("bare", ())),
@@ -889,6 +892,7 @@ class _Reading:
     indicator_part_first: bool = False  # named before the other part (»kontanthjælp og dagpenge«)
     threshold: tuple[str, float] | None = None  # "under 3 pct": the level asked against
     needed: bool = False  # »hvad skal der til«: what it takes to reach the target
+    gap: bool = False  # »hvor mange procent er vi fra målet«: the target's gap, not the figure's rate
     newest_shown: bool = False  # the period is the newest an answer before showed (a follow-up's)
     span: bool = False  # a base read as the start of a span (»siden januar«, »de sidste 3 måneder«)
     indicator_words: str = ""  # the words that named `indicator` (folded)
@@ -1932,6 +1936,12 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
                      term=next((t for w in r.other_figures if (t := vocab.glossary.get(_fold(w)))), ""))
     # »hvad skal der til?«: read only of a question about targets (a scan of the words)
     r.needed = "target" in r.intents and any(_phrase(tokens, i, vocab.needed)[0] for i in range(len(tokens)))
+    # »hvor mange procent er vi fra målet?«: the percent is the gap's, as the target line computes it
+    # (pct.-point of a rate, pct. of a count against its målsti); after »sygedagpenge« it opened with
+    # »Tallet opgøres ikke i procent«, and after »ledige« it would have switched to the rate
+    if "target" in r.intents and r.wants_rate and not (r.share or r.of_population) \
+            and (r.needed or any(_phrase(tokens, i, vocab.gap_words)[0] for i in range(len(tokens)))):
+        r.gap, r.wants_rate = True, False
     if r.needed and r.base is None and r.period.is_latest:
         # »hvor mange flere sygemeldte end målet«: »flere … end« is against the target, not a change
         # from a year before (»33 flere end i 2. kvt. 2025« came above the target's line)
@@ -2470,7 +2480,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         # (»hvordan er vi i forhold til landet« of samtaler gave the two counts with no word either)
         verdict=verdict, comparable=vocab.compare_on.get(indicator or "", ())
         if verdict or ((r.placed or r.comparing) and intent == "value" and r.compare and not r.count_gap) else (),
-        status=status, needed=r.needed, newest_shown=r.newest_shown,
+        status=status, needed=r.needed, gap=r.gap, newest_shown=r.newest_shown,
         target_asked=intent != "target" and "target" in r.intents and not verdict, share_of=share_of,
         span=span, place_asked=r.place_asked and intent == "ranking",
         count_before_own=intent == "ranking" and r.comparative and r.count_asked,
