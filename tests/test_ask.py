@@ -3140,3 +3140,20 @@ def test_how_many_percent_from_the_target_alone_gives_every_targets_gap_and_says
     assert re.search(r"Samtalehyppighed mindst på landsniveau\* – Ballerup \(eksempeldata\): målet opgøres ikke "
                      r"i procent, men som forskellen til hele landet i samtaler pr\. person", answer.text)
     assert answer.text.count("pct. over målstien") == 2
+
+
+def test_the_targets_a_quarter_ago_say_the_period_and_that_no_target_has_newer_figures(store):
+    # »hvad var status på målene for et kvartal siden?« showed today's board, the period unsaid
+    (answer,) = _targets_chat(store, "hvad var status på målene for et kvartal siden?")
+    assert answer.text.startswith("*Udvalgets mål på tallene til og med august 2026*")
+    assert "Ingen af målene har tal efter august 2026, så sådan står de også i dag." in answer.text
+
+
+def test_the_targets_half_a_year_ago_are_judged_again_on_the_figures_up_to_then(store):
+    (answer,) = _targets_chat(store, "hvordan stod det til med målene for et halvt år siden?")
+    assert answer.text.startswith("*Udvalgets mål på tallene til og med maj 2026*")
+    may = formats.number(store.get("ungeledighed", "151", "2026-05").value, 1)
+    assert f"Ungeledigheden i Ballerup: {may} pct. i maj 2026" in answer.text
+    assert "personer i 1. kvt. 2026; målstien" in answer.text and "juli 2026" not in answer.text
+    (today,) = _targets_chat(store, "hvordan går det med målene?")
+    assert today.text.startswith("*Udvalgets mål pr. 25. nov. 2026*") and "i juli 2026" in today.text
