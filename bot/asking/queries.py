@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
 
+import templates
 from indicators import periods, toml_cache
 from indicators.catalogue import (
     Areas,
@@ -30,6 +31,8 @@ from indicators.catalogue import (
 from indicators.wording import messages
 
 VOCABULARY_PATH = Path(__file__).with_name("vocabulary.toml")
+# The fact sheet's figures by number (»figur 4.1«): which figure shows what.
+FACTSHEET_PATH = Path(templates.__file__).with_name("factsheet.toml")
 MAX_NGRAM = 6
 # Scores (0-100, rapidfuzz) above which a misspelt word is taken as meant; below, it is only
 # offered as a suggestion. Words under 4 letters are never guessed: "led" is not "ledige".
@@ -43,9 +46,9 @@ FUZZY_SUGGEST = 50
 FUZZY_SUGGEST_CLOSE = 75
 MAX_QUERY_LENGTH = 500
 INTENTS = ("value", "development", "ranking", "change", "why", "definition", "freshness", "target",
-           "vocabulary", "help", "greeting", "thanks")
+           "vocabulary", "help", "greeting", "thanks", "figure")
 # Intents that need no indicator.
-GENERAL_INTENTS = ("help", "vocabulary", "target", "freshness", "greeting", "thanks")
+GENERAL_INTENTS = ("help", "vocabulary", "target", "freshness", "greeting", "thanks", "figure")
 DEFAULT_TOP = 5
 # A ranking's order read after »hvornår«: the series' own high or low.
 EXTREMES = {"high": "high", "most": "high", "low": "low", "fewest": "low"}
@@ -142,6 +145,12 @@ class Query:
     term: str = ""  # a word of the answers asked the meaning of (»hvad betyder målsti«): "målsti"
     topic: str = ""  # help about one thing: "reports" (»send mig månedsoverblikket«, »vis faktaarket«)
     page: int = 0  # »hvad står der på faktaark side 5«: the figures of that fact page (vocabulary)
+    # »figur 4.1«, »hvad viser figur 5.2?«: the fact sheet's figure asked, answered by its indicator
+    # (intent "figure": a number the fact sheet does not have)
+    figure: str = ""
+    figure_title: str = ""
+    figure_series: tuple[str, ...] = ()  # the other indicators the figure draws beside it
+    figure_part: str = ""  # the part the figure draws (4.2: korrektion=Sæsonkorrigeret)
     # »hvornår nåede vi sidst målet«: when a target was last met, which the board cannot date (it says so)
     when_met: bool = False
     # »forskellen på ledige og fuldtidspersoner«: the other figures whose definitions go beside this one's
@@ -299,6 +308,10 @@ class Vocabulary:
     descriptive: frozenset[str] = frozenset()  # "høj", "lav": nothing in a why or development question
     reports: frozenset[str] = frozenset()  # "månedsoverblikket", "faktaarket": the scheduled reports
     page_words: frozenset[str] = frozenset()  # "side", "faktaside": before a number, one fact page
+    figure_words: frozenset[str] = frozenset()  # "figur": before »4.1«, one of the fact sheet's figures
+    # "4.1" -> (indicator, breakdown, title, other indicators drawn, the key a bar chart splits by):
+    # templates/factsheet.toml
+    figures: dict[str, tuple[str, str, str, tuple[str, ...], str]] = field(default_factory=dict)
     # "under 3 pct", "mere end 800": a level asked against (word -> comparison), as one pattern
     thresholds: re.Pattern | None = None
     threshold_ops: dict[str, str] = field(default_factory=dict)
@@ -492,6 +505,10 @@ class Vocabulary:
                       for word, entry in data.get("narrowed", {}).items()},
             reports=frozenset(fold(w) for w in data.get("reports", [])),
             page_words=frozenset(fold(w) for w in data.get("page_words", [])),
+            figure_words=frozenset(fold(w) for w in data.get("figure_words", [])),
+            figures={str(f["number"]): (f["indicator"], f.get("breakdown", ""), f["title"], tuple(f.get("series", ())),
+                                        _first(f.get("by", "")) if f.get("chart") == "bars" else "")
+                     for f in toml_cache.load(FACTSHEET_PATH).get("figure", [])},
             thresholds=_threshold_pattern(data.get("thresholds", {})),
             threshold_ops={fold_letters(word): op for word, op in data.get("thresholds", {}).items()},
             ranking_comparative={fold(k): v for k, v in data.get("ranking_comparative", {}).items()},
@@ -1750,6 +1767,47 @@ def _shifted(request: PeriodRequest, context: Query, *, whole_year: bool = False
     return PeriodRequest(period=str(moved))
 
 
+def _figure(text: str, vocab: Vocabulary) -> Query | None:
+    """»figur 4.1«, »hvad viser figur 5.2?«, »faktaark figur 6.2«: the question about the figure's
+    indicator (its part as the fact sheet draws it, 4.2 the seasonally adjusted rate), the rest of
+    the words kept (»figur 4.1 for Herlev«); a number the fact sheet lacks is intent "figure".
+    None when no figure is named. (»4.1« was »Det forstod jeg ikke: »4 1««.)"""
+    tokens = tokenize(text)
+    at = next((i for i in range(len(tokens) - 2) if tokens[i] in vocab.figure_words
+               and tokens[i + 1].isdigit() and tokens[i + 2].isdigit() and len(tokens[i + 1]) == 1), None)
+    if at is None:
+        return None
+    number = f"{int(tokens[at + 1])}.{int(tokens[at + 2])}"
+    found = vocab.figures.get(number)
+    if found is None:
+        return Query(intent="figure", figure=number, page=int(tokens[at + 1]), text=text)
+    indicator, breakdown, title, series, by = found
+    # (»faktaark figur 6.2«: the fact sheet names where the figure is, not a question about sending it)
+    rest = [t for j, t in enumerate(tokens) if not at <= j <= at + 2 and t not in vocab.reports]
+    word = _indicator_word(indicator, vocab)
+    # A bar chart's parts (4.1: the ledige by ydelse), as the figure shows them, where the question
+    # splits by nothing itself; else the figure's indicator alone
+    asked = _parse(" ".join([word, *rest]), vocab, None)
+    if not isinstance(asked, Query) or asked.indicator != indicator:
+        return None
+    if by and asked.by is None:
+        split = _parse(" ".join([word, *rest, "efter", fold(by)]), vocab, None)
+        if isinstance(split, Query) and (split.intent, split.indicator, split.by) == (asked.intent, indicator, by):
+            asked = split
+    return replace(asked, breakdown=asked.breakdown or breakdown, figure=number, figure_title=title,
+                   figure_series=series, figure_part=breakdown, text=text)
+
+
+def _first(by: str | list[str]) -> str:
+    """The first key of a figure's `by` (one key or a list)."""
+    return by if isinstance(by, str) else (by[0] if by else "")
+
+
+def _indicator_word(indicator: str, vocab: Vocabulary) -> str:
+    """The shortest folded phrase that names `indicator` (its question word)."""
+    return min((phrase for phrase, named in vocab.indicators.items() if named == indicator), key=len, default=indicator)
+
+
 def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = None) -> Query | NotUnderstood:
     """Parse a question. Never raises on user text; unknown words give a NotUnderstood.
 
@@ -1757,6 +1815,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     a follow-up such as "og i Aarhus?" keeps everything it does not name.
     """
     vocab = vocab or default_vocabulary()
+    if (figure := _figure(text, vocab)) is not None:
+        return figure
     parsed = _parse(text, vocab, context)
     if not isinstance(parsed, Query) or parsed.intent not in ("value", "change", "development"):
         return parsed
