@@ -1757,3 +1757,14 @@ def test_a_fact_sheet_figure_is_shown_as_the_sheet_draws_it(store):
 ])
 def test_a_figure_number_the_fact_sheet_lacks_is_said_with_the_pages_figures(store, text, said):
     assert ask(store, text).text.startswith(said)
+
+
+@pytest.mark.parametrize("text", ["samtaler i Albertslund mod hele landet", "samtaler i Albertslund mod Ballerup"])
+def test_the_comparable_figures_suggested_question_names_the_area_so_it_asks_the_same_alone(store, text):
+    # »… – spørg »samtalehyppigheden 2. kvt. 2026 mod hele landet«« after Albertslund's samtaler: asked
+    # alone, that was Ballerup's samtalehyppighed against hele landet
+    answer = ask(store, text)
+    suggested = re.search(r"spørg »(samtalehyppigheden [^«]*)«", answer.text).group(1)
+    again = ask(store, suggested).result
+    assert again.indicator.id == "samtalehyppighed" and again.area.code == answer.result.area.code
+    assert again.query.compare == answer.result.query.compare and not again.query.unused
