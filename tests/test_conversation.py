@@ -1735,8 +1735,9 @@ def test_an_overview_asked_after_a_figure_is_the_board_as_alone(store, overview)
     ("figur 4.1", "ledige", "Figur 4.1 på faktaside 4, »Aktuelt antal ledige ydelses- og kønsfordelt«, viser ledige."),
     ("hvad viser figur 5.2?", "samtaler_pr_fuldtidsperson",
      "Figur 5.2 på faktaside 5, »Antal gennemførte samtaler (kvartalsvist)«, viser samtaler pr. fuldtidsperson."),
-    ("faktaark figur 6.2", "aktiveringsgrad", "Figur 6.2 på faktaside 6, »Aktiveringsgrad og virksomhedsaktivering«, "
-     "viser aktiveringsgraden og virksomhedsaktiveringsgraden – her er aktiveringsgraden"),
+    ("faktaark figur 6.2", "aktiveringsgrad", ("Figur 6.2 på faktaside 6, »Aktiveringsgrad og virksomhedsaktivering«, "
+                                               "viser aktiveringsgraden og virksomhedsaktiveringsgraden – her er "
+                                               "aktiveringsgraden")),
 ])
 def test_a_fact_sheet_figure_by_number_is_its_indicator_with_the_figure_named(store, text, indicator, said):
     # »figur 4.1« was »Det forstod jeg ikke: »4 1««; »faktaark figur 6.2« told when the fact sheet is sent
