@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import re
 import sqlite3
 import time
 from dataclasses import replace
@@ -3104,3 +3105,55 @@ def test_per_month_over_a_year_is_still_the_average_month_said(store):
     assert result.result.observation.period == "2025" and not [line for line in result.text.splitlines()
                                                                  if line.startswith("• ")]
     assert "Gennemsnit af 12 måneder." in result.text
+
+
+def _targets_chat(store, *lines, now=datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)):
+    """Ask line after line with the shipped targets, as `faktabot chat` does."""
+    config = load_config(REPO / "faktabot.toml")
+    context = TargetContext.load(store, config, now)
+    conversation, replies = Conversations(), []
+    for line in lines:
+        result = reply(line, store, config, now.date(), targets=context.for_answer, target_board=context.board,
+                       context=conversation.get("c", now.replace(tzinfo=None)))
+        conversation.remember("c", result, now.replace(tzinfo=None))
+        replies.append(result)
+    return replies
+
+
+@pytest.mark.parametrize(("figure", "gap"), [
+    ("ungeledighed", r"Ungeledighed under 7 pct\.\* – Ballerup \(eksempeldata\): \d+,\d pct\.-point over loftet"),
+    ("sygedagpenge", r"Færre på sygedagpenge \(målsti\)\* – Ballerup \(eksempeldata\): \d+,\d pct\. over målstien"),
+])
+def test_how_many_percent_from_the_target_opens_with_the_gap_as_the_target_line_computes_it(store, figure, gap):
+    # »sygedagpenge« → »hvor mange procent er vi fra målet?« opened with »Tallet opgøres ikke i procent – her
+    # er antallet«, though the target line gives the gap in pct. (a målsti) or pct.-point (a rate's ceiling)
+    _, answer = _targets_chat(store, figure, "hvor mange procent er vi fra målet?")
+    assert "opgøres ikke i procent" not in answer.text
+    assert answer.text.startswith("*Afstanden til udvalgets mål") and re.search(gap, answer.text)
+    assert answer.text.count("Ballerup (eksempeldata):") == 1  # that figure's target only
+
+
+def test_how_many_percent_from_the_target_alone_gives_every_targets_gap_and_says_which_is_not_in_percent(store):
+    (answer,) = _targets_chat(store, "hvor mange procent er vi fra målet?")
+    first = answer.text.split("\n\n")[1]
+    assert "opgøres ikke i procent" not in first and "pct.-point over loftet" in first
+    assert re.search(r"Samtalehyppighed mindst på landsniveau\* – Ballerup \(eksempeldata\): målet opgøres ikke "
+                     r"i procent, men som forskellen til hele landet i samtaler pr\. person", answer.text)
+    assert answer.text.count("pct. over målstien") == 2
+
+
+def test_the_targets_a_quarter_ago_say_the_period_and_that_no_target_has_newer_figures(store):
+    # »hvad var status på målene for et kvartal siden?« showed today's board, the period unsaid
+    (answer,) = _targets_chat(store, "hvad var status på målene for et kvartal siden?")
+    assert answer.text.startswith("*Udvalgets mål på tallene til og med august 2026*")
+    assert "Ingen af målene har tal efter august 2026, så sådan står de også i dag." in answer.text
+
+
+def test_the_targets_half_a_year_ago_are_judged_again_on_the_figures_up_to_then(store):
+    (answer,) = _targets_chat(store, "hvordan stod det til med målene for et halvt år siden?")
+    assert answer.text.startswith("*Udvalgets mål på tallene til og med maj 2026*")
+    may = formats.number(store.get("ungeledighed", "151", "2026-05").value, 1)
+    assert f"Ungeledigheden i Ballerup: {may} pct. i maj 2026" in answer.text
+    assert "personer i 1. kvt. 2026; målstien" in answer.text and "juli 2026" not in answer.text
+    (today,) = _targets_chat(store, "hvordan går det med målene?")
+    assert today.text.startswith("*Udvalgets mål pr. 25. nov. 2026*") and "i juli 2026" in today.text

@@ -1729,3 +1729,43 @@ def test_an_overview_asked_after_a_figure_is_the_board_as_alone(store, overview)
     assert said.result.intent == "target" and said.result.indicator is None
     # »hvordan ser det ud?« after a figure is still about that figure
     assert chat(store, "fleksjob", "hvordan ser det ud?")[-1].result.indicator.id == "fleksjob"
+
+
+@pytest.mark.parametrize(("text", "indicator", "said"), [
+    ("figur 4.1", "ledige", "Figur 4.1 på faktaside 4, »Aktuelt antal ledige ydelses- og kønsfordelt«, viser ledige."),
+    ("hvad viser figur 5.2?", "samtaler_pr_fuldtidsperson",
+     "Figur 5.2 på faktaside 5, »Antal gennemførte samtaler (kvartalsvist)«, viser samtaler pr. fuldtidsperson."),
+    ("faktaark figur 6.2", "aktiveringsgrad", ("Figur 6.2 på faktaside 6, »Aktiveringsgrad og virksomhedsaktivering«, "
+                                               "viser aktiveringsgraden og virksomhedsaktiveringsgraden – her er "
+                                               "aktiveringsgraden")),
+])
+def test_a_fact_sheet_figure_by_number_is_its_indicator_with_the_figure_named(store, text, indicator, said):
+    # »figur 4.1« was »Det forstod jeg ikke: »4 1««; »faktaark figur 6.2« told when the fact sheet is sent
+    answer = ask(store, text)
+    assert answer.result.indicator.id == indicator and said in answer.text
+    assert not answer.result.query.unused
+
+
+def test_a_fact_sheet_figure_is_shown_as_the_sheet_draws_it(store):
+    # 4.1 is the ledige by ydelse, 4.2 the seasonally adjusted ledighedsprocent
+    assert ask(store, "figur 4.1").result.query.by == "ydelse"
+    assert ask(store, "figur 4.2").result.query.breakdown == "korrektion=Sæsonkorrigeret"
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("figur 4.9", "Der er ingen figur 4.9 – faktaside 4 har figur 4.1–4.4."),
+    ("hvad viser figur 9.1", "Der er ingen figur 9.1 – faktaarket har faktasiderne 1–7."),
+])
+def test_a_figure_number_the_fact_sheet_lacks_is_said_with_the_pages_figures(store, text, said):
+    assert ask(store, text).text.startswith(said)
+
+
+@pytest.mark.parametrize("text", ["samtaler i Albertslund mod hele landet", "samtaler i Albertslund mod Ballerup"])
+def test_the_comparable_figures_suggested_question_names_the_area_so_it_asks_the_same_alone(store, text):
+    # »… – spørg »samtalehyppigheden 2. kvt. 2026 mod hele landet«« after Albertslund's samtaler: asked
+    # alone, that was Ballerup's samtalehyppighed against hele landet
+    answer = ask(store, text)
+    suggested = re.search(r"spørg »(samtalehyppigheden [^«]*)«", answer.text).group(1)
+    again = ask(store, suggested).result
+    assert again.indicator.id == "samtalehyppighed" and again.area.code == answer.result.area.code
+    assert again.query.compare == answer.result.query.compare and not again.query.unused

@@ -203,6 +203,8 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         "plain_email.html.j2": [{"text": HOSTILE}],
         "mail_answer_email.txt.j2": [{"answer": HOSTILE, "question": HOSTILE, "chart": True}],
         "stale_subject.txt.j2": [{"s": status}],
+        "no_figure.txt.j2": [{"figure": HOSTILE, "page": 4, "numbers": [HOSTILE, HOSTILE], "pages": 7},
+                             {"figure": HOSTILE, "page": 9, "numbers": [], "pages": 7}],
         "message_email.html.j2": [{"c": summary_content(summary)}] + [
             {"c": views.notice_content(v, n, [(HOSTILE, "https://faktabot.example/link/a&b")])} for v, n in notices] + [
             {"c": answer_content(a)} for a in answers + [hostile(ranking)]],

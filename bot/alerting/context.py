@@ -8,7 +8,7 @@ path, a board.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -23,7 +23,7 @@ from bot.alerting.views import (
     target_reason,
     views,
 )
-from bot.asking.answers import Answer
+from bot.asking.answers import Answer, resolve
 from bot.asking.conversation import development_question, reply
 from bot.asking.queries import Query
 from bot.config import Config
@@ -73,17 +73,19 @@ class TargetContext:
     views: list[TargetView]
     now: datetime
     _made: dict = field(default_factory=dict, repr=False)  # status lines and paths, per view
+    # The store the views were read from: a board asked of a past period is judged again on it.
+    store: Store | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, store: Store, config: Config, now: datetime) -> TargetContext:
         if not config.targets:
-            return cls(config, [], now)
+            return cls(config, [], now, store=store)
         # Every question loads the context: the views are kept per store file and config until
         # the store's data version changes (an evaluation saving states, a refresh, an ack).
         key = (str(store.path), store.data_version())
         kept = _loaded.get(key)
         if kept is not None and kept[0] is config:
-            return cls(config, kept[1], now, kept[2])
+            return cls(config, kept[1], now, kept[2], store)
         states = Ledger(store.db).states()
         missing = [t for t in config.targets if t.id not in states]
         if missing:
@@ -93,7 +95,7 @@ class TargetContext:
             _loaded.clear()
         made: dict = {}
         _loaded[key] = (config, found, made)
-        return cls(config, found, now, made)
+        return cls(config, found, now, made, store)
 
     def _views(self, indicator: str, area: str, breakdown: str = "") -> list[TargetView]:
         """The targets on this figure, area and part, worst first (a target on ledige på A-dagpenge
@@ -155,8 +157,35 @@ class TargetContext:
         first, last = (PATH_FIRST, PATH_LAST) if view.target.frequency == "month" else ("2015-Q1", "2030-Q4")
         return goal_path(view.target, first, last)
 
+    def past(self, query: Query) -> str | None:
+        """The period a question about the targets asks of, when it is over (»status på målene for et
+        kvartal siden«, »i juni 2026«): the store's spelling, or None for today's board. A period
+        without a year is its newest that the targets' figures reach."""
+        if query.period.is_latest or not self.views:
+            return None
+        newest = max((periods.parse(v.state.period) for v in self.views if v.state.period),
+                     key=lambda p: (p.year * 12 + p.start_month + p.length, -p.length), default=None)
+        wanted = resolve(query.period, self.now.date(), newest)
+        if wanted.period is None and newest is not None and (wanted.month or wanted.quarter):
+            start = wanted.month or (wanted.quarter - 1) * 3 + 1
+            length = 1 if wanted.month else 3
+            year = newest.year if periods.Period(newest.year, start, length).ends_by(newest) else newest.year - 1
+            wanted = replace(wanted, period=str(periods.Period(year, start, length)))
+        if wanted.period is None:
+            return None
+        asked = periods.parse(wanted.period)
+        this_month = periods.month(self.now.year, self.now.month)
+        # (»i år«, »i december«: a period not yet over is today's board)
+        return wanted.period if asked.ends_by(this_month.shift(-1)) else None
+
     def board(self, query: Query | None = None) -> str:
-        shown = self.views
+        as_of = self.past(query) if query is not None and self.store is not None else None
+        # »hvad var status på målene for et kvartal siden?«: every target judged again on the figures
+        # that period ends by (`_as_of`, as the summary of a past month does); it showed today's board
+        # unsaid. Today's views where no target has a figure after it, said so.
+        every = self._as_of(self.store, as_of, 1) if as_of is not None else self.views
+        past = {"as_of": as_of, "same": every is self.views} if as_of is not None else {}
+        shown = every
         if query is not None and query.indicator:
             shown = [v for v in shown if v.target.indicator == query.indicator]
         area = None
@@ -166,13 +195,17 @@ class TargetContext:
             area = default_areas().get(query.area)
             if not shown:
                 return render.render("no_area_targets.txt.j2", area=area,
-                                     places=list(dict.fromkeys(v.area for v in self.views)))
+                                     places=list(dict.fromkeys(v.area for v in every)))
         if query is not None and query.status:
             # »hvilke mål er vi bagud på«: those, with how many of all they are.
-            total = sum(1 for v in self.views if area is None or v.target.area == area.code)
+            total = sum(1 for v in every if area is None or v.target.area == area.code)
             shown = [v for v in shown if v.state.status in ASKED_STATUSES[query.status]]
-            return render_board(shown, self.now, self.config, asked=query.status, total=total)
-        return render_board(shown, self.now, self.config, when_met=query is not None and query.when_met)
+            return render_board(shown, self.now, self.config, asked=query.status, total=total, **past)
+        if query is not None and query.gap:
+            # »hvor mange procent er vi fra målet?«: each target's gap first; a figure without a target
+            # gets "" and is answered as a figure, with its »ingen mål« line
+            return render_board(shown, self.now, self.config, gap=True, **past) if shown else ""
+        return render_board(shown, self.now, self.config, when_met=query is not None and query.when_met, **past)
 
     def board_rows(self, store: Store | None = None, month: str | None = None,
                    summary_day: int = 1) -> list[BoardRow]:

@@ -114,12 +114,16 @@ def target_reason(view: TargetView) -> str:
 
 
 def render_board(target_views: Sequence[TargetView], now: datetime, config: Config, *, asked: str = "",
-                 total: int = 0, when_met: bool = False) -> str:
+                 total: int = 0, when_met: bool = False, gap: bool = False, as_of: str | None = None,
+                 same: bool = False) -> str:
     """The targets' board; `asked` ("behind", "on_track") when only the targets in that state are
-    shown, `total` how many there are in all; `when_met` when it was asked when a target was last met."""
+    shown, `total` how many there are in all; `when_met` when it was asked when a target was last met;
+    `gap` when the gap to each target was asked (it leads each target's entry); `as_of` the past period
+    the targets were judged on the figures of (`same`: no target has newer figures, so today's)."""
     ordered = sorted(target_views, key=lambda v: STATUS_ORDER[v.state.status])
     return render.render("targets.txt.j2", views=ordered, now=now, config_name=config.path.name
-                         if config.path else "faktabot.toml", asked=asked, total=total, when_met=when_met)
+                         if config.path else "faktabot.toml", asked=asked, total=total, when_met=when_met, gap=gap,
+                         as_of=as_of, same=same)
 
 
 def as_json(view: TargetView) -> dict:

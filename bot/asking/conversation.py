@@ -259,6 +259,11 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
         # A reply made of the question, the configured kommune and the store's data alone: kept
         # with the store's reads like an answer (a reply is immutable, so it is shared).
         return store.remember(("reply", parsed, config.area, today), lambda: _said(parsed, store, config, today))
+    if parsed.intent == "target" and parsed.gap and target_board is not None \
+            and (board := target_board(parsed)):
+        # »hvor mange procent er vi fra målet?« (after »sygedagpenge«, or alone): each target's gap as
+        # its line computes it, first; it opened with »Tallet opgøres ikke i procent«
+        return Reply(parsed, board)
     if parsed.intent == "target" and parsed.indicator is None:
         if target_board is None:
             return Reply(parsed, render.render("no_targets.txt.j2"))
@@ -308,7 +313,7 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
 
 
 # The intents whose reply is text from the catalogue, the question and the store (not an answer).
-_SAID = frozenset({"help", "vocabulary", "definition", "freshness", "greeting", "thanks"})
+_SAID = frozenset({"help", "vocabulary", "definition", "freshness", "greeting", "thanks", "figure"})
 
 
 def _said(parsed: Query | NotUnderstood, store: Store, config: Config, today: date) -> Reply:
@@ -328,6 +333,12 @@ def _said(parsed: Query | NotUnderstood, store: Store, config: Config, today: da
         # (a page asked that the fact sheet has: only its figures; another number: every page, said)
         one = [page for page in pages if page[0] == parsed.page and parsed.page]
         return Reply(parsed, render.render("vocabulary.txt.j2", pages=one or pages, page=parsed.page))
+    if parsed.intent == "figure":
+        # »figur 4.9«: a number the fact sheet does not have, with the page's own figures
+        numbers = sorted((n for n in default_vocabulary().figures if n.split(".")[0] == str(parsed.page)),
+                         key=lambda n: int(n.split(".")[1]))
+        return Reply(parsed, render.render("no_figure.txt.j2", figure=parsed.figure, page=parsed.page,
+                                           numbers=numbers, pages=max(p for p, _, _ in catalogue.by_page())))
     if parsed.intent == "definition":
         ind = catalogue.get(parsed.indicator) if parsed.indicator else None
         also = [catalogue.get(other) for other in parsed.also]

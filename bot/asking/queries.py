@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
 
+import templates
 from indicators import periods, toml_cache
 from indicators.catalogue import (
     Areas,
@@ -30,6 +31,8 @@ from indicators.catalogue import (
 from indicators.wording import messages
 
 VOCABULARY_PATH = Path(__file__).with_name("vocabulary.toml")
+# The fact sheet's figures by number (»figur 4.1«): which figure shows what.
+FACTSHEET_PATH = Path(templates.__file__).with_name("factsheet.toml")
 MAX_NGRAM = 6
 # Scores (0-100, rapidfuzz) above which a misspelt word is taken as meant; below, it is only
 # offered as a suggestion. Words under 4 letters are never guessed: "led" is not "ledige".
@@ -43,9 +46,9 @@ FUZZY_SUGGEST = 50
 FUZZY_SUGGEST_CLOSE = 75
 MAX_QUERY_LENGTH = 500
 INTENTS = ("value", "development", "ranking", "change", "why", "definition", "freshness", "target",
-           "vocabulary", "help", "greeting", "thanks")
+           "vocabulary", "help", "greeting", "thanks", "figure")
 # Intents that need no indicator.
-GENERAL_INTENTS = ("help", "vocabulary", "target", "freshness", "greeting", "thanks")
+GENERAL_INTENTS = ("help", "vocabulary", "target", "freshness", "greeting", "thanks", "figure")
 DEFAULT_TOP = 5
 # A ranking's order read after »hvornår«: the series' own high or low.
 EXTREMES = {"high": "high", "most": "high", "low": "low", "fewest": "low"}
@@ -142,11 +145,18 @@ class Query:
     term: str = ""  # a word of the answers asked the meaning of (»hvad betyder målsti«): "målsti"
     topic: str = ""  # help about one thing: "reports" (»send mig månedsoverblikket«, »vis faktaarket«)
     page: int = 0  # »hvad står der på faktaark side 5«: the figures of that fact page (vocabulary)
+    # »figur 4.1«, »hvad viser figur 5.2?«: the fact sheet's figure asked, answered by its indicator
+    # (intent "figure": a number the fact sheet does not have)
+    figure: str = ""
+    figure_title: str = ""
+    figure_series: tuple[str, ...] = ()  # the other indicators the figure draws beside it
+    figure_part: str = ""  # the part the figure draws (4.2: korrektion=Sæsonkorrigeret)
     # »hvornår nåede vi sidst målet«: when a target was last met, which the board cannot date (it says so)
     when_met: bool = False
     # »forskellen på ledige og fuldtidspersoner«: the other figures whose definitions go beside this one's
     also: tuple[str, ...] = ()
     needed: bool = False  # »hvad skal der til?«: how far the figure is from the target's goal
+    gap: bool = False  # »hvor mange procent er vi fra målet?«: the gap as each target line computes it
     # »hvor stor en andel af de ledige er på dagpenge«: the figure whose whole the asked part is a
     # share of (the part's own figure for a part, »ledige« for »ledige unge«); None: no share asked
     share_of: str | None = None
@@ -298,6 +308,10 @@ class Vocabulary:
     descriptive: frozenset[str] = frozenset()  # "høj", "lav": nothing in a why or development question
     reports: frozenset[str] = frozenset()  # "månedsoverblikket", "faktaarket": the scheduled reports
     page_words: frozenset[str] = frozenset()  # "side", "faktaside": before a number, one fact page
+    figure_words: frozenset[str] = frozenset()  # "figur": before »4.1«, one of the fact sheet's figures
+    # "4.1" -> (indicator, breakdown, title, other indicators drawn, the key a bar chart splits by):
+    # templates/factsheet.toml
+    figures: dict[str, tuple[str, str, str, tuple[str, ...], str]] = field(default_factory=dict)
     # "under 3 pct", "mere end 800": a level asked against (word -> comparison), as one pattern
     thresholds: re.Pattern | None = None
     threshold_ops: dict[str, str] = field(default_factory=dict)
@@ -349,6 +363,7 @@ class Vocabulary:
     social: dict[str, str] = field(default_factory=dict)  # "hej" -> "greeting", "tak" -> "thanks"
     glossary: dict[str, str] = field(default_factory=dict)  # "målstien" -> "målsti"
     needed: frozenset[str] = frozenset()  # "hvad skal der til": what it takes to reach a target
+    gap_words: frozenset[str] = frozenset()  # "hvor mange procent": of a target, its gap in its own measure
     projection: frozenset[str] = frozenset()  # "prognosen" beside another figure: its target's projection
     glossary_lead: frozenset[str] = frozenset()  # "hvad er en" before a glossary word
     glossary_bare: frozenset[str] = frozenset()  # "hvad er" before one of `glossary_bare_terms`
@@ -490,6 +505,10 @@ class Vocabulary:
                       for word, entry in data.get("narrowed", {}).items()},
             reports=frozenset(fold(w) for w in data.get("reports", [])),
             page_words=frozenset(fold(w) for w in data.get("page_words", [])),
+            figure_words=frozenset(fold(w) for w in data.get("figure_words", [])),
+            figures={str(f["number"]): (f["indicator"], f.get("breakdown", ""), f["title"], tuple(f.get("series", ())),
+                                        _first(f.get("by", "")) if f.get("chart") == "bars" else "")
+                     for f in toml_cache.load(FACTSHEET_PATH).get("figure", [])},
             thresholds=_threshold_pattern(data.get("thresholds", {})),
             threshold_ops={fold_letters(word): op for word, op in data.get("thresholds", {}).items()},
             ranking_comparative={fold(k): v for k, v in data.get("ranking_comparative", {}).items()},
@@ -513,6 +532,7 @@ class Vocabulary:
             social={fold(k): v for k, v in data.get("social", {}).items()},
             glossary={fold(k): v for k, v in data.get("glossary", {}).items()},
             needed=frozenset(fold(w) for w in data.get("needed", ())),
+            gap_words=frozenset(fold(w) for w in data.get("gap", ())),
             projection=frozenset(fold(w) for w in data.get("projection", ())),
             glossary_lead=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("words", ())),
             glossary_bare=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("bare", ())),
@@ -889,6 +909,7 @@ class _Reading:
     indicator_part_first: bool = False  # named before the other part (»kontanthjælp og dagpenge«)
     threshold: tuple[str, float] | None = None  # "under 3 pct": the level asked against
     needed: bool = False  # »hvad skal der til«: what it takes to reach the target
+    gap: bool = False  # »hvor mange procent er vi fra målet«: the target's gap, not the figure's rate
     newest_shown: bool = False  # the period is the newest an answer before showed (a follow-up's)
     span: bool = False  # a base read as the start of a span (»siden januar«, »de sidste 3 måneder«)
     indicator_words: str = ""  # the words that named `indicator` (folded)
@@ -1746,6 +1767,47 @@ def _shifted(request: PeriodRequest, context: Query, *, whole_year: bool = False
     return PeriodRequest(period=str(moved))
 
 
+def _figure(text: str, vocab: Vocabulary) -> Query | None:
+    """»figur 4.1«, »hvad viser figur 5.2?«, »faktaark figur 6.2«: the question about the figure's
+    indicator (its part as the fact sheet draws it, 4.2 the seasonally adjusted rate), the rest of
+    the words kept (»figur 4.1 for Herlev«); a number the fact sheet lacks is intent "figure".
+    None when no figure is named. (»4.1« was »Det forstod jeg ikke: »4 1««.)"""
+    tokens = tokenize(text)
+    at = next((i for i in range(len(tokens) - 2) if tokens[i] in vocab.figure_words
+               and tokens[i + 1].isdigit() and tokens[i + 2].isdigit() and len(tokens[i + 1]) == 1), None)
+    if at is None:
+        return None
+    number = f"{int(tokens[at + 1])}.{int(tokens[at + 2])}"
+    found = vocab.figures.get(number)
+    if found is None:
+        return Query(intent="figure", figure=number, page=int(tokens[at + 1]), text=text)
+    indicator, breakdown, title, series, by = found
+    # (»faktaark figur 6.2«: the fact sheet names where the figure is, not a question about sending it)
+    rest = [t for j, t in enumerate(tokens) if not at <= j <= at + 2 and t not in vocab.reports]
+    word = _indicator_word(indicator, vocab)
+    # A bar chart's parts (4.1: the ledige by ydelse), as the figure shows them, where the question
+    # splits by nothing itself; else the figure's indicator alone
+    asked = _parse(" ".join([word, *rest]), vocab, None)
+    if not isinstance(asked, Query) or asked.indicator != indicator:
+        return None
+    if by and asked.by is None:
+        split = _parse(" ".join([word, *rest, "efter", fold(by)]), vocab, None)
+        if isinstance(split, Query) and (split.intent, split.indicator, split.by) == (asked.intent, indicator, by):
+            asked = split
+    return replace(asked, breakdown=asked.breakdown or breakdown, figure=number, figure_title=title,
+                   figure_series=series, figure_part=breakdown, text=text)
+
+
+def _first(by: str | list[str]) -> str:
+    """The first key of a figure's `by` (one key or a list)."""
+    return by if isinstance(by, str) else (by[0] if by else "")
+
+
+def _indicator_word(indicator: str, vocab: Vocabulary) -> str:
+    """The shortest folded phrase that names `indicator` (its question word)."""
+    return min((phrase for phrase, named in vocab.indicators.items() if named == indicator), key=len, default=indicator)
+
+
 def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = None) -> Query | NotUnderstood:
     """Parse a question. Never raises on user text; unknown words give a NotUnderstood.
 
@@ -1753,6 +1815,8 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     a follow-up such as "og i Aarhus?" keeps everything it does not name.
     """
     vocab = vocab or default_vocabulary()
+    if (figure := _figure(text, vocab)) is not None:
+        return figure
     parsed = _parse(text, vocab, context)
     if not isinstance(parsed, Query) or parsed.intent not in ("value", "change", "development"):
         return parsed
@@ -1932,6 +1996,12 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
                      term=next((t for w in r.other_figures if (t := vocab.glossary.get(_fold(w)))), ""))
     # »hvad skal der til?«: read only of a question about targets (a scan of the words)
     r.needed = "target" in r.intents and any(_phrase(tokens, i, vocab.needed)[0] for i in range(len(tokens)))
+    # »hvor mange procent er vi fra målet?«: the percent is the gap's, as the target line computes it
+    # (pct.-point of a rate, pct. of a count against its målsti); after »sygedagpenge« it opened with
+    # »Tallet opgøres ikke i procent«, and after »ledige« it would have switched to the rate
+    if "target" in r.intents and r.wants_rate and not (r.share or r.of_population) \
+            and (r.needed or any(_phrase(tokens, i, vocab.gap_words)[0] for i in range(len(tokens)))):
+        r.gap, r.wants_rate = True, False
     if r.needed and r.base is None and r.period.is_latest:
         # »hvor mange flere sygemeldte end målet«: »flere … end« is against the target, not a change
         # from a year before (»33 flere end i 2. kvt. 2025« came above the target's line)
@@ -2470,7 +2540,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         # (»hvordan er vi i forhold til landet« of samtaler gave the two counts with no word either)
         verdict=verdict, comparable=vocab.compare_on.get(indicator or "", ())
         if verdict or ((r.placed or r.comparing) and intent == "value" and r.compare and not r.count_gap) else (),
-        status=status, needed=r.needed, newest_shown=r.newest_shown,
+        status=status, needed=r.needed, gap=r.gap, newest_shown=r.newest_shown,
         target_asked=intent != "target" and "target" in r.intents and not verdict, share_of=share_of,
         span=span, place_asked=r.place_asked and intent == "ranking",
         count_before_own=intent == "ranking" and r.comparative and r.count_asked,
