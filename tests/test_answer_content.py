@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -178,3 +179,42 @@ def test_an_answer_of_two_periods_is_charted_as_two_labelled_bars_not_a_line(sto
     # Beside another area: a group of two bars per area, still no line.
     compared = charts.spec_for(reply("langtidsledige i Læsø sammenlignet med Ballerup", store, Config(), TODAY).result)
     assert isinstance(compared, charts.BarSpec) and [g for g, _ in compared.groups] == ["Læsø", "Ballerup"]
+
+
+def test_two_periods_of_counts_drawn_as_an_index_carry_their_counts_and_the_axis_says_both(store):
+    # Læsø's langtidsledige beside Ballerup's: indexed (marts 2024 = 100), the bars read »100 / 100 /
+    # 94«, which is no count of anything. Each bar now carries its count; the heights stay the index.
+    from bot.rendering import charts
+
+    result = reply("udvikling i langtidsledige i Læsø sammenlignet med Ballerup", store, Config(), TODAY).result
+    spec = charts.spec_for(result)
+    counts = {code: [store.get("langtidsledige", code, p, "").value for p in ("2024-03", "2024-04")]
+              for code in ("825", "151")}
+    assert isinstance(spec, charts.BarSpec) and [g for g, _ in spec.groups] == ["Læsø", "Ballerup"]
+    assert [round(v) for v in spec.groups[1][1]] == [100, round(counts["151"][1] / counts["151"][0] * 100)]
+    assert [list(labels) for labels in spec.value_labels] == [
+        [f"{v:.0f}" for v in counts["825"]], [f"{v:.0f}" for v in counts["151"]]]
+    assert spec.unit == "indeks (mar. 2024 = 100)\ntal på søjlerne: fuldtidspersoner"
+    written = [t.get_text() for t in charts.draw_figure(spec).axes[0].texts]
+    assert f"{counts['151'][0]:.0f}" in written and "100" not in written
+
+
+def test_an_area_lacking_a_period_of_a_two_period_chart_says_ingen_tal_at_its_place(sample_store_copy):
+    # Samsø has langtidsledige for marts 2024, not april: no bar and no label read as left out.
+    from bot.rendering import charts
+
+    raw = sqlite3.connect(sample_store_copy)
+    with raw:  # Ballerup without marts 2024: its april count has no index, and says so
+        raw.execute("DELETE FROM observations WHERE indicator = 'langtidsledige' AND breakdown = '' "
+                    "AND area = '151' AND period = '2024-03'")
+    raw.close()
+    with Store(sample_store_copy) as opened:
+        spec = charts.spec_for(reply("langtidsledige i Læsø sammenlignet med Samsø og Ballerup", opened, Config(),
+                                     TODAY).result)
+        april = opened.get("langtidsledige", "151", "2024-04", "").value
+    assert [g for g, _ in spec.groups] == ["Læsø", "Samsø", "Ballerup"]
+    assert spec.groups[1][1][1] is None and spec.value_labels[1][1] == "ingen tal"
+    assert list(spec.groups[2][1]) == [None, None]
+    assert list(spec.value_labels[2]) == ["ingen tal", f"{april:.0f} (intet indeks)"]
+    written = [t.get_text() for t in charts.draw_figure(spec).axes[0].texts]
+    assert written.count("ingen tal") == 2 and f"{april:.0f} (intet indeks)" in written

@@ -171,3 +171,18 @@ def test_bars_with_their_values_written_on_are_not_served_the_same_bars_without(
     cache, draw = charts.ChartCache(), CountingDraw()
     assert charts.render_png(plain, cache, draw) != charts.render_png(labelled, cache, draw)
     assert draw.draws == 2
+
+
+def test_index_bars_with_other_counts_written_on_them_are_not_served_from_the_cache():
+    # Two periods of counts beside another area are bars of an index with each count written on
+    # it: the same index heights over other counts (a revised month) are another chart.
+    import dataclasses
+
+    first = charts.BarSpec(title="Langtidsledige i Læsø", unit="indeks (mar. 2024 = 100)", decimals=0,
+                           categories=["marts 2024", "april 2024"], groups=[("Læsø", [100.0, 100.0])],
+                           labelled=True, value_labels=[["3", "3"]])
+    revised = dataclasses.replace(first, value_labels=[["4", "4"]])
+    assert charts.chart_key(first) != charts.chart_key(revised)
+    cache, draw = charts.ChartCache(), CountingDraw()
+    assert charts.render_png(first, cache, draw) != charts.render_png(revised, cache, draw)
+    assert charts.render_png(first, cache, draw) and draw.draws == 2

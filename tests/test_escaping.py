@@ -44,7 +44,7 @@ CODES = {"kind", "status", "format", "frequency", "intent", "code", "better", "m
          "unit", "reason", "last_status", "compare_area", "count_indicator", "start", "end", "cid",
          "fetched_at", "newest", "last_ok"}
 # Templates with no field from outside to print (fixed words, numbers and periods only).
-NOTHING_EXTERNAL = {"forecast.txt.j2", "chart_index_label.txt.j2", "factsheet_change_unit.txt.j2",
+NOTHING_EXTERNAL = {"forecast.txt.j2", "chart_index_label.txt.j2", "chart_no_value.txt.j2", "factsheet_change_unit.txt.j2",
                     "factsheet_watermark.txt.j2", "target_label.txt.j2", "no_targets.txt.j2",
                     "factsheet_page_footer.txt.j2", "slack_help.txt.j2",
                     "target_past.txt.j2",  # two periods (the store's and the question's, both parsed)
@@ -157,7 +157,8 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
         "answer.txt.j2": [{"a": a} for a in answers],
         "chart_labels.txt.j2": [{"a": a} for a in answers if a.observation is not None],
         "summary_chart_alt.txt.j2": [{"a": a} for a in answers if a.observation is not None and a.history],
-        "chart_index_label.txt.j2": [{"first": "2026-05"}],
+        "chart_index_label.txt.j2": [{"first": "2026-05"}, {"first": "2026-05", "counted": "fuldtidspersoner"}],
+        "chart_no_value.txt.j2": [{}, {"count": "98"}],  # (a number formatted by the chart)
         "factsheet_change_unit.txt.j2": [{}], "factsheet_watermark.txt.j2": [{}], "target_label.txt.j2": [{"kind": k} for k in ("ceiling", "floor", "trajectory")],
         "no_targets.txt.j2": [{}],
         "reports.txt.j2": [{"summary": Mailing(recipients=(HOSTILE, "#kanal"), day=5),

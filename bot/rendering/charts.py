@@ -125,6 +125,9 @@ class BarSpec:
     colours: Sequence[str] = ()  # one per group; empty: the palette by position
     note: str = ""
     labelled: bool = False  # each bar's value written on it (an answer's two periods as bars)
+    # With `labelled`: the text on each bar, one list per group, instead of its value (the real count
+    # on a bar drawn as an index; »ingen tal« where an area has no figure, written at the bar's place)
+    value_labels: Sequence[Sequence[str]] = ()
 
 
 def number_ticks(decimals: int):
@@ -297,8 +300,16 @@ def draw_bars(axes, spec: BarSpec, fontsize: int = 12, legend_above: bool = Fals
         drawn = draw(xs, heights, width, label=label, color=colour)
         if spec.labelled:
             # The value itself on each bar: two periods are read as two numbers, not as a slope.
-            axes.bar_label(drawn, labels=[formats.number(v, spec.decimals) if v is not None else "" for v in values],
+            texts = list(spec.value_labels[index]) if index < len(spec.value_labels) else \
+                [formats.number(v, spec.decimals) if v is not None else "" for v in values]
+            axes.bar_label(drawn, labels=[t if v is not None else "" for t, v in zip(texts, values)],
                            padding=2, fontsize=fontsize - 3)
+            for x, text, value in zip(xs, texts, values):
+                if value is None and text:
+                    # No bar: its place says so, or a missing period reads as a value of 0 or as left out.
+                    axes.text(*((0, x) if horizontal else (x, 0)), text, fontsize=fontsize - 3, color="#555555",
+                              ha="left" if horizontal else "center", va="center" if horizontal else "bottom",
+                              fontstyle="italic")
     positions, labels = range(len(spec.categories)), [_wrap(c, 26 if horizontal else 14) for c in spec.categories]
     if horizontal:
         axes.set_yticks(positions, labels)
@@ -580,20 +591,30 @@ def spec_for(answer, target_path: Sequence[tuple[str, float]] = ()) -> ChartSpec
     # The målsti or limit over the periods the chart shows (a target's path runs for years).
     first, last = _x(answer.history[0].period), _x(answer.history[-1].period)
     target_path = [(p, v) for p, v in target_path if first - 0.2 <= _x(p) <= last + 0.2]
-    if indicator.format == "count" and len(series) > 1:
+    counted = dict(series), dict(target_path)  # (the values themselves, written on an index's bars)
+    indexed = indicator.format == "count" and len(series) > 1
+    bars = len(answer.history) < LINE_POINTS
+    if indexed:
         # A kommune's count beside the country's is a flat line at zero: compare developments
         # instead, each series as an index with its first period = 100. The målsti is the kommune's
         # goal, so it is indexed on the kommune's first value and still drawn.
         base = series[0][1][0][1]
-        series = [(label, [(p, v / points[0][1] * 100) for p, v in points]) for label, points in series
-                  if points[0][1]]
-        unit = render.render("chart_index_label.txt.j2", first=answer.history[0].period)
+        first_period = answer.history[0].period
+        # Bars are indexed on the period the axis names: an area without it has no index (its count
+        # is still written); lines keep an area's own first value.
+        series = [(label, [(p, v / start * 100) for p, v in points] if start else [])
+                  for label, points in series
+                  if (start := dict(points).get(first_period) if bars else points[0][1]) or bars]
+        # Bars of an index read »100 / 100 / 94«: each carries its count, and the axis says both.
+        unit = render.render("chart_index_label.txt.j2", first=answer.history[0].period,
+                             counted=indicator.unit if bars else "")
         decimals = 0
         target_path = [(p, v / base * 100) for p, v in target_path] if base else []
-    if len(answer.history) < LINE_POINTS:
+    if bars:
         return _period_bars(series, target_path, goal_label(GoalPath(target_path, kind)),
                             BarSpec(title=title, unit=unit, decimals=decimals, categories=(), groups=(),
-                                    footnote=footnote, watermark=watermark, labelled=True))
+                                    footnote=footnote, watermark=watermark, labelled=True),
+                            counted=counted if indexed else None, decimals=indicator.decimals)
     lines = [Line(label, points) for label, points in series]
     target = Line(goal_label(GoalPath(target_path, kind)), list(target_path)) if target_path else None
     return ChartSpec(title=title, unit=unit, decimals=decimals, lines=lines, target=target,
@@ -601,14 +622,36 @@ def spec_for(answer, target_path: Sequence[tuple[str, float]] = ()) -> ChartSpec
 
 
 def _period_bars(series: Sequence[tuple[str, Sequence[tuple[str, float]]]], target_path: Sequence[tuple[str, float]],
-                 target_label: str, frame: BarSpec) -> BarSpec:
+                 target_label: str, frame: BarSpec,
+                 counted: tuple[dict, dict] | None = None, decimals: int = 0) -> BarSpec:
     """An answer's series of two periods as bars: one group of bars per area (and the goal, if
-    any), a bar per period, each with its value written on it (`frame` holds the words)."""
+    any), a bar per period, each with its value written on it (`frame` holds the words). An area
+    without a figure for a period has »ingen tal« at its bar's place. `counted`: the areas' and the
+    goal's own values, written on bars drawn as an index (`decimals`: theirs)."""
     shown = [p for p, _ in series[0][1]]
     groups = [(label, [dict(points).get(p) for p in shown]) for label, points in series]
     colours = [COLOURS[index % len(COLOURS)] for index in range(len(groups))]
+    missing = render.render("chart_no_value.txt.j2")
+
+    def texts(values: Sequence[float | None], places: int, absent: str) -> list[str]:
+        return [formats.number(v, places) if v is not None else absent for v in values]
+
+    if counted is None:
+        labels = [texts(values, frame.decimals, missing) for _, values in groups]
+    else:
+        # (a count with no index, its area lacking the first period: written where its bar would be)
+        labels = []
+        for label, values in groups:
+            own = [dict(counted[0][label]).get(p) for p in shown]
+            labels.append([render.render("chart_no_value.txt.j2", count=formats.number(count, decimals))
+                           if count is not None and value is None else text
+                           for text, count, value in zip(texts(own, decimals, missing), own, values)])
     goal = dict(target_path)
     if any(p in goal for p in shown):
         groups.append((target_label, [goal.get(p) for p in shown]))
         colours.append(TARGET_COLOUR)
-    return replace(frame, categories=[formats.period(p) for p in shown], groups=groups, colours=colours)
+        # (a period without a goal is no missing figure: nothing written there)
+        labels.append(texts([goal.get(p) for p in shown], frame.decimals, "") if counted is None else
+                      texts([counted[1].get(p) for p in shown], decimals, ""))
+    return replace(frame, categories=[formats.period(p) for p in shown], groups=groups, colours=colours,
+                   value_labels=labels)
