@@ -218,3 +218,28 @@ def test_an_area_lacking_a_period_of_a_two_period_chart_says_ingen_tal_at_its_pl
     assert list(spec.value_labels[2]) == ["ingen tal", f"{april:.0f} (intet indeks)"]
     written = [t.get_text() for t in charts.draw_figure(spec).axes[0].texts]
     assert written.count("ingen tal") == 2 and f"{april:.0f} (intet indeks)" in written
+
+
+def test_a_line_chart_of_counts_indexes_every_area_on_the_period_its_axis_names(sample_store_copy):
+    # Herlev without the first three months of the year charted: its line was indexed on its own
+    # first value (oktober 2024 = 100) under an axis saying »indeks (jul. 2024 = 100)«. Every line
+    # is now indexed on the first period all of them have, and the axis names that period.
+    from bot.rendering import charts
+
+    raw = sqlite3.connect(sample_store_copy)
+    with raw:
+        raw.execute("DELETE FROM observations WHERE indicator = 'ledige' AND breakdown = '' AND area = '163' "
+                    "AND period IN ('2024-07', '2024-08', '2024-09')")
+    raw.close()
+    with Store(sample_store_copy) as opened:
+        result = reply("udvikling i ledige i Ballerup sammenlignet med Herlev", opened, Config(), TODAY).result
+        spec = charts.spec_for(result)
+        ballerup, herlev = ({p: opened.get("ledige", code, p, "").value for p in ("2024-10", "2026-07")}
+                            for code in ("151", "163"))
+    assert result.history[0].period == "2024-07"
+    assert isinstance(spec, charts.ChartSpec) and spec.unit == "indeks (okt. 2024 = 100)"
+    lines = {line.label: dict(line.points) for line in spec.lines}
+    assert lines["Herlev"]["2024-10"] == pytest.approx(100)
+    assert lines["Ballerup"]["2024-10"] == pytest.approx(100)
+    assert lines["Ballerup"]["2026-07"] == pytest.approx(ballerup["2026-07"] / ballerup["2024-10"] * 100)
+    assert lines["Herlev"]["2026-07"] == pytest.approx(herlev["2026-07"] / herlev["2024-10"] * 100)

@@ -598,15 +598,21 @@ def spec_for(answer, target_path: Sequence[tuple[str, float]] = ()) -> ChartSpec
         # A kommune's count beside the country's is a flat line at zero: compare developments
         # instead, each series as an index with its first period = 100. The målsti is the kommune's
         # goal, so it is indexed on the kommune's first value and still drawn.
-        base = series[0][1][0][1]
         first_period = answer.history[0].period
+        if not bars:
+            # Lines are indexed on one period for every area, the one the axis names: the kommune's
+            # first that every compared area has too (an area indexed on its own first value would
+            # put its 100 at another month than the label says). An area sharing none is left out.
+            held = [dict(points) for _, points in series]
+            first_period = next((p for p, _ in series[0][1] if all(p in h for h in held)), first_period)
+        base = dict(series[0][1]).get(first_period)
         # Bars are indexed on the period the axis names: an area without it has no index (its count
-        # is still written); lines keep an area's own first value.
+        # is still written).
         series = [(label, [(p, v / start * 100) for p, v in points] if start else [])
                   for label, points in series
-                  if (start := dict(points).get(first_period) if bars else points[0][1]) or bars]
+                  if (start := dict(points).get(first_period)) or bars]
         # Bars of an index read »100 / 100 / 94«: each carries its count, and the axis says both.
-        unit = render.render("chart_index_label.txt.j2", first=answer.history[0].period,
+        unit = render.render("chart_index_label.txt.j2", first=first_period,
                              counted=indicator.unit if bars else "")
         decimals = 0
         target_path = [(p, v / base * 100) for p, v in target_path] if base else []
