@@ -148,8 +148,25 @@ def test_a_ranking_of_eksempeldata_says_its_figures_are_synthetic_not_that_marke
 
 def test_several_words_set_aside_are_named_as_words_in_the_plural(store):
     # »Jeg har ikke tal for »over«, »22« og »uger« (eller forstod ikke ordet)«: three words, one »ordet«.
+    # Next to each other in the question they are one phrase, still words in the plural.
     text = reply("hvor mange sygedagpengesager over 22 uger", store, Config(), TODAY).plain
-    assert "Jeg har ingen tal for sygedagpenge mv. opdelt efter »over«, »22« og »uger« (eller forstod ikke ordene)." in text
+    assert "Jeg har ingen tal for sygedagpenge mv. opdelt efter »over 22 uger« (eller forstod ikke ordene)." in text
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("ledige over 22 uger", "opdelt efter »over 22 uger« (eller forstod ikke ordene)."),
+    # apart in the question, or parted by a comma, they stay apart
+    ("ledige blå i Herlev grønne", "opdelt efter »blå« og »grønne« (eller forstod ikke ordene)."),
+    ("ledige blå, grønne gule", "opdelt efter »blå« og »grønne gule« (eller forstod ikke ordene)."),
+    ("ledighed i Herlev sammenlignet med Ballerup blå gule",
+     "Jeg har ikke tal for »blå gule« (eller forstod ikke ordene), så svaret her gælder uden det."),
+    # a word understood between them parts them
+    ("ledighed i Herlev sammenlignet med Ballerup blå sygedagpenge gule",
+     "Jeg har ikke tal for »blå« og »gule« (eller forstod ikke ordene), så svaret her gælder uden dem."),
+])
+def test_words_not_understood_next_to_each_other_are_quoted_as_one_phrase(store, question, said):
+    # »Jeg har ikke tal for »over«, »22« og »uger««: the manager wrote »over 22 uger«, one thing asked.
+    assert said in reply(question, store, Config(), TODAY).plain
 
 
 def test_an_answer_of_two_periods_is_charted_as_two_labelled_bars_not_a_line(store):

@@ -103,6 +103,9 @@ class Query:
     # of `unused`, the rate asked of a figure that has none (»langtidsledige i procent«): said as such,
     # not as a word »not understood«
     no_rate: tuple[str, ...] = ()
+    # of `unused`, the words that stand next to each other in the question, each run as typed
+    # (»ledige over 22 uger«: »over 22 uger«), so they are quoted as one phrase, not word by word
+    unused_phrases: tuple[str, ...] = ()
     followup: bool = False  # read against the previous question
     # As a conversation's context: the question answered named its period (»ledighed maj 2025«), so a
     # follow-up's bare year (»og 2024?«) is that month of the year, not the year's average.
@@ -602,6 +605,8 @@ def _threshold(text: str, vocab: Vocabulary) -> tuple[tuple[str, float] | None, 
 
 # A link or an address in a message (Slack sends `<https://…|text>`): no words of the question.
 # »ledighed https://jobindsats.dk« read »dk« as Danmark and answered hele landet.
+# a comma, full stop or the like before a space: where words stop standing together (not »3,5«, »1.000«)
+_CLAUSE_END = re.compile(r"[,;:!?.](?=\s|$)")
 _LINK = re.compile(r"<[^<>\s]*(?:https?:|mailto:|www\.)[^<>]*>|\b(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 
 
@@ -2458,6 +2463,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         other_periods=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_periods)),
         no_rate=tuple(_as_typed(w, typed) for w in (r.rate_word,) if r.wants_rate and w and w in r.unused
                       and indicator not in vocab.percentages and intent != "definition"),
+        unused_phrases=_adjacent_runs(text, {w for w in r.unused + still_unknown if " " not in w}, typed),
         mean=mean, count_gap=r.count_gap, together=together, only_parts=only_parts, extreme=r.extreme,
         moved_most=r.moved_most,
         extreme_year=r.extreme_year, extreme_months=r.window if r.extreme else 0, compare_own=r.compare_own, threshold=r.threshold, last_held=r.last_held, level_now=r.as_now, finer=r.finer,
@@ -2483,6 +2489,22 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         rate_offer=vocab.rate_offers.get(indicator or "") if intent == "value" and not (
             r.count_asked or r.wants_rate or r.compare or r.compare_own) else None,
     )
+
+
+def _adjacent_runs(text: str, words: set[str], typed: dict[str, str]) -> tuple[str, ...]:
+    """The runs of two or more of `words` next to each other in `text`, as typed: »ledige over 22
+    uger« with »over«, »22« and »uger« not used -> (»over 22 uger«,). A comma or a full stop ends a run
+    (»… helt præcist, hilsen Mette«)."""
+    tokens = [token for clause in _CLAUSE_END.split(text) for token in [*tokenize(clause), ""]]
+    runs, run = [], []
+    for token in tokens:
+        if token in words:
+            run.append(token)
+            continue
+        if len(run) > 1:
+            runs.append(_as_typed(" ".join(run), typed))
+        run = []
+    return tuple(dict.fromkeys(runs))
 
 
 def _elsewhere(indicator: str | None, breakdown: dict[str, str], by: str | None,
