@@ -195,3 +195,28 @@ def test_an_answer_of_two_periods_is_charted_as_two_labelled_bars_not_a_line(sto
     # Beside another area: a group of two bars per area, still no line.
     compared = charts.spec_for(reply("langtidsledige i Læsø sammenlignet med Ballerup", store, Config(), TODAY).result)
     assert isinstance(compared, charts.BarSpec) and [g for g, _ in compared.groups] == ["Læsø", "Ballerup"]
+
+
+@pytest.mark.parametrize("question", [
+    "kan du venligst lige fortælle mig, hvad ledigheden egentligt er nu? Tusind tak",
+    "goddag, hvad er ledigheden måske nu, helt præcist",
+    "godt, må jeg spørge hvad ledigheden sådan er? Venlig hilsen",
+    "kære Faktabot, hvad er ledigheden altså? På forhånd tak",
+])
+def test_courtesies_and_hedges_in_a_question_are_left_out_without_a_word(store, question):
+    # Each of »venligst«, »egentligt«, »tusind«, »goddag«, »måske«, »helt«, »præcist«, »godt«, »må«, »spørge«,
+    # »sådan«, »venlig«, »hilsen«, »kære«, »altså«, »forhånd« was named as not understood.
+    result = reply(question, store, Config(), TODAY)
+    assert result.result.query.unused == ()
+    assert "forstod ikke" not in result.plain and result.plain.startswith("Ledige i Ballerup")
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    # »tusind« alone is a number: »tusind tak« is left out, »flere end tusind« is not
+    ("flere end tusind ledige, tusind tak", "Jeg har ikke tal for »tusind«"),
+    # words that change what is asked are never left out for being polite around them
+    ("ledige uden dagpenge, venligst", "Jeg kan ikke give et tal, der lader noget ude (»uden«)"),
+    ("ledige ikke på dagpenge måske", "Jeg kan ikke give et tal, der lader noget ude (»ikke«)"),
+])
+def test_a_word_that_changes_the_question_is_said_beside_a_courtesy(store, question, said):
+    assert said in reply(question, store, Config(), TODAY).plain

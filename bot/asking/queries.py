@@ -350,6 +350,7 @@ class Vocabulary:
     which: frozenset[str] = frozenset()  # "hvilke": a list of the targets in a state is asked
     target_status: dict[str, str] = field(default_factory=dict)  # "bagud" -> "behind"
     social: dict[str, str] = field(default_factory=dict)  # "hej" -> "greeting", "tak" -> "thanks"
+    courtesy: frozenset[str] = frozenset()  # "tusind tak" inside a question: left out
     glossary: dict[str, str] = field(default_factory=dict)  # "målstien" -> "målsti"
     needed: frozenset[str] = frozenset()  # "hvad skal der til": what it takes to reach a target
     projection: frozenset[str] = frozenset()  # "prognosen" beside another figure: its target's projection
@@ -514,6 +515,7 @@ class Vocabulary:
             which=frozenset(fold(w) for w in data.get("which", ())),
             target_status={fold(k): v for k, v in data.get("target_status", {}).items()},
             social={fold(k): v for k, v in data.get("social", {}).items()},
+            courtesy=frozenset(fold(w) for w in data.get("courtesy", ())),
             glossary={fold(k): v for k, v in data.get("glossary", {}).items()},
             needed=frozenset(fold(w) for w in data.get("needed", ())),
             projection=frozenset(fold(w) for w in data.get("projection", ())),
@@ -1818,6 +1820,9 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
     tokens = _genitives(tokens, vocab)
     if (social := _social(tokens, vocab)) is not None:
         return Query(intent=social, text=text)
+    tokens = _without_courtesies(tokens, vocab)
+    if not tokens:  # »på forhånd tak« alone: a thanks
+        return Query(intent="thanks", text=text)
     whole_span = False
     if vocab.half_year & set(tokens):
         # »ledighed første halvår 2025« answered 2025's average with »halvår« set aside: easily
@@ -2216,6 +2221,19 @@ def _social(tokens: list[str], vocab: Vocabulary) -> str | None:
         return None
     kinds = {vocab.social[t] for t in tokens if t in vocab.social}
     return "thanks" if "thanks" in kinds else "greeting"
+
+
+def _without_courtesies(tokens: list[str], vocab: Vocabulary) -> list[str]:
+    """`tokens` without the courtesies of more than one word (»tusind tak«, »på forhånd tak«)."""
+    kept, i = [], 0
+    while i < len(tokens):
+        found, used = _phrase(tokens, i, vocab.courtesy)
+        if found:
+            i += used
+            continue
+        kept.append(tokens[i])
+        i += 1
+    return kept
 
 
 def _difference_between(tokens: list[str], r: _Reading, vocab: Vocabulary) -> None:
