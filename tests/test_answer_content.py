@@ -220,3 +220,15 @@ def test_courtesies_and_hedges_in_a_question_are_left_out_without_a_word(store, 
 ])
 def test_a_word_that_changes_the_question_is_said_beside_a_courtesy(store, question, said):
     assert said in reply(question, store, Config(), TODAY).plain
+
+
+def test_an_area_asked_without_figures_is_said_to_have_none_once(store):
+    # »er vi under landsniveau på samtaler i Herlev« said »Der er ingen tal for samtaler i Herlev – her er
+    # tallet for hele landet.« and then again »• Herlev: ingen tal for samtaler.«
+    text = reply("er vi under landsniveau på samtaler i Herlev", store, Config(), TODAY).plain
+    assert "Der er ingen tal for samtaler i Herlev – her er tallet for hele landet." in text
+    assert "Herlev: ingen tal" not in text and text.count("Herlev") == 1
+    # another area named without figures, not said in that note, keeps its line
+    text = reply("samtaler i Herlev, Gladsaxe og Ballerup", store, Config(), TODAY).plain
+    assert "Der er ingen tal for samtaler i Herlev – her er tallet for Ballerup." in text
+    assert "• Gladsaxe: ingen tal for samtaler." in text and "Herlev: ingen tal" not in text
