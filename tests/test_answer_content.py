@@ -232,3 +232,18 @@ def test_an_area_asked_without_figures_is_said_to_have_none_once(store):
     text = reply("samtaler i Herlev, Gladsaxe og Ballerup", store, Config(), TODAY).plain
     assert "Der er ingen tal for samtaler i Herlev – her er tallet for Ballerup." in text
     assert "• Gladsaxe: ingen tal for samtaler." in text and "Herlev: ingen tal" not in text
+
+
+@pytest.mark.parametrize(("question", "area"), [("ligger ledigheden højt?", "Ballerup"),
+                                                ("ligger ledigheden lavt i Herlev?", "Herlev"),
+                                                ("lå ledigheden højt i 2024?", "Ballerup")])
+def test_ligger_hoejt_with_nothing_compared_is_judged_against_hele_landet(store, question, area):
+    # »ligger ledigheden højt?« named »højt« and »ligger« as not understood and gave the figure alone;
+    # a manager asks whether it is high against others, as »er ledigheden høj?«, which it now answers.
+    result = reply(question, store, Config(), TODAY)
+    assert result.result.query.unused == () and "forstod ikke" not in result.plain
+    assert result.result.area.name == area and [c.area.name for c in result.result.comparisons] == ["Hele landet"]
+    assert "• Hele landet:" in result.plain
+    assert f"{area} klarer sig" in result.plain or f"{area} og hele landet ligger på samme niveau" in result.plain
+    as_er = question.replace("ligger", "er").replace("lå", "var").replace("højt", "høj").replace("lavt", "lav")
+    assert result.plain == reply(as_er, store, Config(), TODAY).plain

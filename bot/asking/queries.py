@@ -887,6 +887,7 @@ class _Reading:
     compare_own: bool = False  # "… end os": the configured kommune compared
     verdict: str = ""  # »bedre«, »dårligere«: which area does better is asked (the word)
     judged: str = ""  # »godt« in »er det godt?«: the level judged, against hele landet (the word)
+    judged_level: bool = False  # judged after a level verb (»ligger ledigheden højt?«), nothing compared
     verdict_carried: bool = False  # the verdict is the question before's, not a word of this one
     level_verb: str = ""  # »ligger«: where a level lies, understood only when the question compares
     own_first: bool = False  # »hos os og i Herlev«: the configured kommune leads, the area after beside it
@@ -1391,6 +1392,12 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if token in vocab.judgement and tokens[0] in vocab.judgement_openers and not r.intents & {"why", "development"}:
             r.judged, i = r.judged or token, i + 1  # »er det godt?«: read in `_judged`
             continue
+        if token in vocab.descriptive and tokens[0] in vocab.level_verbs and not r.judged \
+                and not r.intents & {"why", "development"}:
+            # »ligger ledigheden højt?«: is it high against others, as »er ledigheden høj?« (both
+            # words were named as not understood)
+            r.judged, r.judged_level, i = token, True, i + 1
+            continue
         if token in vocab.filler or token in vocab.indicators or token in vocab.by or token in vocab.compare \
                 or (token in vocab.descriptive and (r.intents & {"why", "development"} or tokens[i - 1:i] == ["hvor"])):
             i += 1  # (»hvor høj er ledigheden«: the level asked, the rate beside the count)
@@ -1428,7 +1435,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             continue
         r.unknown.append(token)
         i += 1
-    if r.level_verb and not r.comparing:
+    if r.level_verb and not r.comparing and not r.judged_level:
         r.unknown.append(r.level_verb)  # (»ligger« with nothing compared: not understood, as before)
     return r
 
@@ -2610,6 +2617,9 @@ def _judged(r: _Reading) -> None:
         r.verdict = r.verdict or r.judged
         if not (r.compare or r.compare_own or r.areas == [NATIONAL]):
             r.compare = [NATIONAL]
+    elif r.judged_level:
+        # (»ligger … højt« in a question read otherwise: the words named as not understood, as before)
+        r.unused.extend([w for w in (r.level_verb,) if w and not r.comparing] + [r.judged])
 
 
 def _read_from_figure(r: _Reading, figure: str, still_unknown: list[str], vocab: Vocabulary) -> list[str]:
