@@ -149,8 +149,25 @@ def test_a_ranking_of_eksempeldata_says_its_figures_are_synthetic_not_that_marke
 
 def test_several_words_set_aside_are_named_as_words_in_the_plural(store):
     # »Jeg har ikke tal for »over«, »22« og »uger« (eller forstod ikke ordet)«: three words, one »ordet«.
+    # Next to each other in the question they are one phrase, still words in the plural.
     text = reply("hvor mange sygedagpengesager over 22 uger", store, Config(), TODAY).plain
-    assert "Jeg har ingen tal for sygedagpenge mv. opdelt efter »over«, »22« og »uger« (eller forstod ikke ordene)." in text
+    assert "Jeg har ingen tal for sygedagpenge mv. opdelt efter »over 22 uger« (eller forstod ikke ordene)." in text
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("ledige over 22 uger", "opdelt efter »over 22 uger« (eller forstod ikke ordene)."),
+    # apart in the question, or parted by a comma, they stay apart
+    ("ledige blå i Herlev grønne", "opdelt efter »blå« og »grønne« (eller forstod ikke ordene)."),
+    ("ledige blå, grønne gule", "opdelt efter »blå« og »grønne gule« (eller forstod ikke ordene)."),
+    ("ledighed i Herlev sammenlignet med Ballerup blå gule",
+     "Jeg har ikke tal for »blå gule« (eller forstod ikke ordene), så svaret her gælder uden det."),
+    # a word understood between them parts them
+    ("ledighed i Herlev sammenlignet med Ballerup blå sygedagpenge gule",
+     "Jeg har ikke tal for »blå« og »gule« (eller forstod ikke ordene), så svaret her gælder uden dem."),
+])
+def test_words_not_understood_next_to_each_other_are_quoted_as_one_phrase(store, question, said):
+    # »Jeg har ikke tal for »over«, »22« og »uger««: the manager wrote »over 22 uger«, one thing asked.
+    assert said in reply(question, store, Config(), TODAY).plain
 
 
 def test_an_answer_of_two_periods_is_charted_as_two_labelled_bars_not_a_line(store):
@@ -243,3 +260,55 @@ def test_a_line_chart_of_counts_indexes_every_area_on_the_period_its_axis_names(
     assert lines["Ballerup"]["2024-10"] == pytest.approx(100)
     assert lines["Ballerup"]["2026-07"] == pytest.approx(ballerup["2026-07"] / ballerup["2024-10"] * 100)
     assert lines["Herlev"]["2026-07"] == pytest.approx(herlev["2026-07"] / herlev["2024-10"] * 100)
+
+
+@pytest.mark.parametrize("question", [
+    "kan du venligst lige fortælle mig, hvad ledigheden egentligt er nu? Tusind tak",
+    "goddag, hvad er ledigheden måske nu, helt præcist",
+    "godt, må jeg spørge hvad ledigheden sådan er? Venlig hilsen",
+    "kære Faktabot, hvad er ledigheden altså? På forhånd tak",
+])
+def test_courtesies_and_hedges_in_a_question_are_left_out_without_a_word(store, question):
+    # Each of »venligst«, »egentligt«, »tusind«, »goddag«, »måske«, »helt«, »præcist«, »godt«, »må«, »spørge«,
+    # »sådan«, »venlig«, »hilsen«, »kære«, »altså«, »forhånd« was named as not understood.
+    result = reply(question, store, Config(), TODAY)
+    assert result.result.query.unused == ()
+    assert "forstod ikke" not in result.plain and result.plain.startswith("Ledige i Ballerup")
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    # »tusind« alone is a number: »tusind tak« is left out, »flere end tusind« is not
+    ("flere end tusind ledige, tusind tak", "Jeg har ikke tal for »tusind«"),
+    # words that change what is asked are never left out for being polite around them
+    ("ledige uden dagpenge, venligst", "Jeg kan ikke give et tal, der lader noget ude (»uden«)"),
+    ("ledige ikke på dagpenge måske", "Jeg kan ikke give et tal, der lader noget ude (»ikke«)"),
+])
+def test_a_word_that_changes_the_question_is_said_beside_a_courtesy(store, question, said):
+    assert said in reply(question, store, Config(), TODAY).plain
+
+
+def test_an_area_asked_without_figures_is_said_to_have_none_once(store):
+    # »er vi under landsniveau på samtaler i Herlev« said »Der er ingen tal for samtaler i Herlev – her er
+    # tallet for hele landet.« and then again »• Herlev: ingen tal for samtaler.«
+    text = reply("er vi under landsniveau på samtaler i Herlev", store, Config(), TODAY).plain
+    assert "Der er ingen tal for samtaler i Herlev – her er tallet for hele landet." in text
+    assert "Herlev: ingen tal" not in text and text.count("Herlev") == 1
+    # another area named without figures, not said in that note, keeps its line
+    text = reply("samtaler i Herlev, Gladsaxe og Ballerup", store, Config(), TODAY).plain
+    assert "Der er ingen tal for samtaler i Herlev – her er tallet for Ballerup." in text
+    assert "• Gladsaxe: ingen tal for samtaler." in text and "Herlev: ingen tal" not in text
+
+
+@pytest.mark.parametrize(("question", "area"), [("ligger ledigheden højt?", "Ballerup"),
+                                                ("ligger ledigheden lavt i Herlev?", "Herlev"),
+                                                ("lå ledigheden højt i 2024?", "Ballerup")])
+def test_ligger_hoejt_with_nothing_compared_is_judged_against_hele_landet(store, question, area):
+    # »ligger ledigheden højt?« named »højt« and »ligger« as not understood and gave the figure alone;
+    # a manager asks whether it is high against others, as »er ledigheden høj?«, which it now answers.
+    result = reply(question, store, Config(), TODAY)
+    assert result.result.query.unused == () and "forstod ikke" not in result.plain
+    assert result.result.area.name == area and [c.area.name for c in result.result.comparisons] == ["Hele landet"]
+    assert "• Hele landet:" in result.plain
+    assert f"{area} klarer sig" in result.plain or f"{area} og hele landet ligger på samme niveau" in result.plain
+    as_er = question.replace("ligger", "er").replace("lå", "var").replace("højt", "høj").replace("lavt", "lav")
+    assert result.plain == reply(as_er, store, Config(), TODAY).plain

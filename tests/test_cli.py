@@ -143,6 +143,16 @@ def test_status_lists_sources_and_marks_eksempeldata(sample_store_path):
     assert "eksempeldata – ikke officielle tal" in result.stdout
 
 
+def test_status_shows_each_sources_newest_period_in_danish_as_the_lines_below_do(sample_store_path):
+    """The top block said »nyeste periode 2026-07« above »nyeste periode juli 2026«; `--json` keeps the store's form."""
+    result = run_cli("status", db=sample_store_path)
+    assert result.returncode == 0, result.stderr
+    top = result.stdout.split("Kilder:")[0]
+    assert "jobindsats:y25i01" in top and "nyeste periode juli 2026" in top
+    assert "statbank:AUK01" in top and "nyeste periode 4. kvt. 2025" in top
+    assert "2026-07" not in top and "2025-Q4" not in top
+
+
 def test_status_before_the_first_evaluation_says_the_targets_wait_for_one(sample_store_path):
     """The README promises the targets' states; before the first `faktabot alerts` (or the service's
     first evaluation) status said nothing of them at all."""

@@ -730,7 +730,8 @@ def test_for_a_figure_the_figure_before_has_no_part_of_is_that_figure(store):
 
 @pytest.mark.parametrize(("text", "reply_starts"), [("tak", "Selv tak!"), ("mange tak!", "Selv tak!"),
                                                     ("tak for hjælpen", "Selv tak!"), ("hej faktabot", "Hej! Jeg svarer"),
-                                                    ("hej", "Hej! Jeg svarer"), ("Hejsa", "Hej! Jeg svarer")])
+                                                    ("hej", "Hej! Jeg svarer"), ("Hejsa", "Hej! Jeg svarer"),
+                                                    ("på forhånd tak", "Selv tak!")])
 def test_a_greeting_or_thanks_alone_gets_a_reply_and_keeps_the_conversation(store, text, reply_starts):
     # »tak« and »hej« were »Det forstod jeg ikke.«
     _, social, after = chat(store, "ledighed", text, "og i Herlev?")

@@ -106,6 +106,9 @@ class Query:
     # of `unused`, the rate asked of a figure that has none (»langtidsledige i procent«): said as such,
     # not as a word »not understood«
     no_rate: tuple[str, ...] = ()
+    # of `unused`, the words that stand next to each other in the question, each run as typed
+    # (»ledige over 22 uger«: »over 22 uger«), so they are quoted as one phrase, not word by word
+    unused_phrases: tuple[str, ...] = ()
     followup: bool = False  # read against the previous question
     # As a conversation's context: the question answered named its period (»ledighed maj 2025«), so a
     # follow-up's bare year (»og 2024?«) is that month of the year, not the year's average.
@@ -361,6 +364,7 @@ class Vocabulary:
     which: frozenset[str] = frozenset()  # "hvilke": a list of the targets in a state is asked
     target_status: dict[str, str] = field(default_factory=dict)  # "bagud" -> "behind"
     social: dict[str, str] = field(default_factory=dict)  # "hej" -> "greeting", "tak" -> "thanks"
+    courtesy: frozenset[str] = frozenset()  # "tusind tak" inside a question: left out
     glossary: dict[str, str] = field(default_factory=dict)  # "målstien" -> "målsti"
     needed: frozenset[str] = frozenset()  # "hvad skal der til": what it takes to reach a target
     gap_words: frozenset[str] = frozenset()  # "hvor mange procent": of a target, its gap in its own measure
@@ -530,6 +534,7 @@ class Vocabulary:
             which=frozenset(fold(w) for w in data.get("which", ())),
             target_status={fold(k): v for k, v in data.get("target_status", {}).items()},
             social={fold(k): v for k, v in data.get("social", {}).items()},
+            courtesy=frozenset(fold(w) for w in data.get("courtesy", ())),
             glossary={fold(k): v for k, v in data.get("glossary", {}).items()},
             needed=frozenset(fold(w) for w in data.get("needed", ())),
             gap_words=frozenset(fold(w) for w in data.get("gap", ())),
@@ -622,6 +627,8 @@ def _threshold(text: str, vocab: Vocabulary) -> tuple[tuple[str, float] | None, 
 
 # A link or an address in a message (Slack sends `<https://…|text>`): no words of the question.
 # »ledighed https://jobindsats.dk« read »dk« as Danmark and answered hele landet.
+# a comma, full stop or the like before a space: where words stop standing together (not »3,5«, »1.000«)
+_CLAUSE_END = re.compile(r"[,;:!?.](?=\s|$)")
 _LINK = re.compile(r"<[^<>\s]*(?:https?:|mailto:|www\.)[^<>]*>|\b(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 
 
@@ -900,6 +907,7 @@ class _Reading:
     compare_own: bool = False  # "… end os": the configured kommune compared
     verdict: str = ""  # »bedre«, »dårligere«: which area does better is asked (the word)
     judged: str = ""  # »godt« in »er det godt?«: the level judged, against hele landet (the word)
+    judged_level: bool = False  # judged after a level verb (»ligger ledigheden højt?«), nothing compared
     verdict_carried: bool = False  # the verdict is the question before's, not a word of this one
     level_verb: str = ""  # »ligger«: where a level lies, understood only when the question compares
     own_first: bool = False  # »hos os og i Herlev«: the configured kommune leads, the area after beside it
@@ -1405,6 +1413,12 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
         if token in vocab.judgement and tokens[0] in vocab.judgement_openers and not r.intents & {"why", "development"}:
             r.judged, i = r.judged or token, i + 1  # »er det godt?«: read in `_judged`
             continue
+        if token in vocab.descriptive and tokens[0] in vocab.level_verbs and not r.judged \
+                and not r.intents & {"why", "development"}:
+            # »ligger ledigheden højt?«: is it high against others, as »er ledigheden høj?« (both
+            # words were named as not understood)
+            r.judged, r.judged_level, i = token, True, i + 1
+            continue
         if token in vocab.filler or token in vocab.indicators or token in vocab.by or token in vocab.compare \
                 or (token in vocab.descriptive and (r.intents & {"why", "development"} or tokens[i - 1:i] == ["hvor"])):
             i += 1  # (»hvor høj er ledigheden«: the level asked, the rate beside the count)
@@ -1442,7 +1456,7 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
             continue
         r.unknown.append(token)
         i += 1
-    if r.level_verb and not r.comparing:
+    if r.level_verb and not r.comparing and not r.judged_level:
         r.unknown.append(r.level_verb)  # (»ligger« with nothing compared: not understood, as before)
     return r
 
@@ -1877,6 +1891,9 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
     tokens = _genitives(tokens, vocab)
     if (social := _social(tokens, vocab)) is not None:
         return Query(intent=social, text=text)
+    tokens = _without_courtesies(tokens, vocab)
+    if not tokens:  # »på forhånd tak« alone: a thanks
+        return Query(intent="thanks", text=text)
     whole_span = False
     if vocab.half_year & set(tokens):
         # »ledighed første halvår 2025« answered 2025's average with »halvår« set aside: easily
@@ -2283,6 +2300,19 @@ def _social(tokens: list[str], vocab: Vocabulary) -> str | None:
     return "thanks" if "thanks" in kinds else "greeting"
 
 
+def _without_courtesies(tokens: list[str], vocab: Vocabulary) -> list[str]:
+    """`tokens` without the courtesies of more than one word (»tusind tak«, »på forhånd tak«)."""
+    kept, i = [], 0
+    while i < len(tokens):
+        found, used = _phrase(tokens, i, vocab.courtesy)
+        if found:
+            i += used
+            continue
+        kept.append(tokens[i])
+        i += 1
+    return kept
+
+
 def _difference_between(tokens: list[str], r: _Reading, vocab: Vocabulary) -> None:
     """»forskellen på ledighed i Ballerup og Herlev« asks the gap between the two areas, not how
     Ballerup's figure moved in a year (which it answered, Herlev's level beside it); »forskellen på
@@ -2528,6 +2558,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         other_periods=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_periods)),
         no_rate=tuple(_as_typed(w, typed) for w in (r.rate_word,) if r.wants_rate and w and w in r.unused
                       and indicator not in vocab.percentages and intent != "definition"),
+        unused_phrases=_adjacent_runs(text, {w for w in r.unused + still_unknown if " " not in w}, typed),
         mean=mean, count_gap=r.count_gap, together=together, only_parts=only_parts, extreme=r.extreme,
         moved_most=r.moved_most,
         extreme_year=r.extreme_year, extreme_months=r.window if r.extreme else 0, compare_own=r.compare_own, threshold=r.threshold, last_held=r.last_held, level_now=r.as_now, finer=r.finer,
@@ -2553,6 +2584,22 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         rate_offer=vocab.rate_offers.get(indicator or "") if intent == "value" and not (
             r.count_asked or r.wants_rate or r.compare or r.compare_own) else None,
     )
+
+
+def _adjacent_runs(text: str, words: set[str], typed: dict[str, str]) -> tuple[str, ...]:
+    """The runs of two or more of `words` next to each other in `text`, as typed: »ledige over 22
+    uger« with »over«, »22« and »uger« not used -> (»over 22 uger«,). A comma or a full stop ends a run
+    (»… helt præcist, hilsen Mette«)."""
+    tokens = [token for clause in _CLAUSE_END.split(text) for token in [*tokenize(clause), ""]]
+    runs, run = [], []
+    for token in tokens:
+        if token in words:
+            run.append(token)
+            continue
+        if len(run) > 1:
+            runs.append(_as_typed(" ".join(run), typed))
+        run = []
+    return tuple(dict.fromkeys(runs))
 
 
 def _elsewhere(indicator: str | None, breakdown: dict[str, str], by: str | None,
@@ -2640,6 +2687,9 @@ def _judged(r: _Reading) -> None:
         r.verdict = r.verdict or r.judged
         if not (r.compare or r.compare_own or r.areas == [NATIONAL]):
             r.compare = [NATIONAL]
+    elif r.judged_level:
+        # (»ligger … højt« in a question read otherwise: the words named as not understood, as before)
+        r.unused.extend([w for w in (r.level_verb,) if w and not r.comparing] + [r.judged])
 
 
 def _read_from_figure(r: _Reading, figure: str, still_unknown: list[str], vocab: Vocabulary) -> list[str]:

@@ -148,10 +148,10 @@ def cmd_status(args, settings: Settings, config: Config) -> int:
         for source in store.sources_summary(periods.last_whole_month(clock.today()), files_together=True):
             if "latest" in source:  # every file the kommune delivered, one line: the latest named
                 say("status_source_files", source=messages()["status_files"], rows=formats.number(source["rows"]),
-                    newest=source["newest_period"], fetched=formats.day(source["fetched_at"]), latest=source["latest"])
+                    newest=_shown_period(source["newest_period"]), fetched=formats.day(source["fetched_at"]), latest=source["latest"])
                 continue
             say("status_source", source=source["source"], rows=formats.number(source["rows"]),
-                newest=source["newest_period"], fetched=formats.day(source["fetched_at"]),
+                newest=_shown_period(source["newest_period"]), fetched=formats.day(source["fetched_at"]),
                 sample=messages()["status_sample"] if source["sample_data"] else "")
         refresh_commands.print_status(store)
         source_commands.print_status(store)
@@ -161,6 +161,11 @@ def cmd_status(args, settings: Settings, config: Config) -> int:
         _print_slack_failures(store)
     _print_service_status(settings, config)
     return 0
+
+
+def _shown_period(period: str | None) -> str:
+    """A stored period as a person reads it (`2026-07` -> `juli 2026`); `status --json` keeps `2026-07`."""
+    return formats.period(period) if period else "–"
 
 
 def _print_slack_failures(store: Store) -> None:

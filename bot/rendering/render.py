@@ -105,6 +105,25 @@ def breakdown_keys(breakdown: str) -> str:
     return " og ".join(names)
 
 
+def phrased(words: list[str], phrases: tuple[str, ...] = ()) -> list[str]:
+    """`words` with those that stand together in one of `phrases` (runs of the question) as that run:
+    [»over«, »22«, »uger«] with (»over 22 uger«,) -> [»over 22 uger«]. Of a run, only the words still
+    in `words` are joined, each stretch of them that is left together (the others said elsewhere)."""
+    joined = list(words)
+    for phrase in phrases:
+        stretch: list[str] = []
+        for word in [*phrase.split(" "), None]:
+            if word is not None and word in joined and word not in stretch:
+                stretch.append(word)
+                continue
+            if len(stretch) > 1:
+                at = joined.index(stretch[0])
+                joined[at] = " ".join(stretch)
+                joined = [w for w in joined if w not in stretch[1:]]
+            stretch = [word] if word is not None and word in joined else []
+    return joined
+
+
 def origins(indicator_id: str) -> tuple[str, ...]:
     """The kinds of source a derived indicator is computed from (`Catalogue.origins`); the
     templates name them (`_macros.j2`'s `source_names`)."""
@@ -175,6 +194,7 @@ def environment() -> Environment:
         origins=origins,
         indicator_name=indicator_name,
         linked=linked,
+        phrased=phrased,
     )
     env.globals["months"] = formats.MONTHS
     return env
