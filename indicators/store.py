@@ -557,6 +557,11 @@ def m003_derived_owed(db: Database) -> None:
 
 
 # The outcome of each table (or file) of a refresh run, a set of its own like the derived one.
+# The runs in which a table landed (`refresh_tables` status ok): also those that read it again
+# unchanged and wrote nothing. `faktabot status` and an answer's source line both date a table by
+# the newest of these runs' starts, so the two never disagree.
+TABLE_LANDED_SQL = "FROM refresh_tables o JOIN refresh_runs r ON r.id = o.run_id WHERE o.status = 'ok'"
+
 TABLES_MIGRATION_SET = "faktabot-indicators-tables"
 tables_migrations = Migrations(TABLES_MIGRATION_SET)
 
@@ -1324,10 +1329,18 @@ class Store:
         """Per table of `source`: its latest outcome and when it last landed (None: never)."""
         return list(self.db.query(
             "SELECT t.table_id, t.status, t.error, t.finished_at, "
-            "(SELECT max(r.started_at) FROM refresh_tables o JOIN refresh_runs r ON r.id = o.run_id "
-            " WHERE o.source = t.source AND o.table_id = t.table_id AND o.status = 'ok') AS last_ok "
-            "FROM refresh_tables t WHERE t.source = ? AND t.rowid = (SELECT max(rowid) FROM refresh_tables x "
-            "WHERE x.source = t.source AND x.table_id = t.table_id) ORDER BY t.table_id", [source]))
+            f"(SELECT max(r.started_at) {TABLE_LANDED_SQL} AND o.source = t.source AND o.table_id = t.table_id) "
+            "AS last_ok FROM refresh_tables t WHERE t.source = ? AND t.rowid = (SELECT max(rowid) "
+            "FROM refresh_tables x WHERE x.source = t.source AND x.table_id = t.table_id) ORDER BY t.table_id",
+            [source]))
+
+    def table_reads(self) -> dict[str, str]:
+        """Per table as the rows name their source (`jobindsats:y25i01`): when it last landed, as
+        `table_outcomes` says it, unchanged or not. Read once per data version: every answer's
+        source line asks (a no-change refresh writes no row, so a row's `fetched_at` stays old)."""
+        return self._cached(("table_reads",), lambda: dict(self.db.conn.execute(
+            f"SELECT o.source || ':' || o.table_id, max(r.started_at) {TABLE_LANDED_SQL} "
+            "GROUP BY o.source, o.table_id")))
 
     def source_checks(self) -> dict[str, tuple[bool, str]]:
         """Source key -> (found by the newest check that asked about it, when it asked)."""

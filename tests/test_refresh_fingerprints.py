@@ -7,15 +7,21 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
+from bot.alerting import watch
+from bot.asking.conversation import reply
+from bot.config import Config, indicator_facts
+from bot.delivery.channels import Channels, OutboxChannel
+from bot.delivery.ledger import Ledger
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.connectors import RetryPolicy, wanted_from
 from indicators.refresh import refresh_source, source_status
 from indicators.store import Store
 from indicators.types import Observation
+from rules.targets import parse_targets
 from tests.replay import Fault, ReplayServer, jobindsats_connector, revise_ballerup_june
 
 CATALOGUE = default_catalogue()
@@ -182,3 +188,65 @@ def test_the_fingerprint_of_a_run_is_the_same_in_another_process(tmp_path):
     found = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                             env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in (1, 2)}
     assert len(found) == 1 and len(found.pop().split()) == 2
+
+
+# -- the source line: when the table was last read, not only when its figure first came -----------------
+
+LATER = "2026-09-03T06:00:00+00:00"
+
+
+def asked(store, text="ledige i Ballerup januar 2026"):
+    return reply(text, store, Config(area="151"), date(2026, 9, 3))
+
+
+def test_an_answer_read_again_unchanged_names_the_day_it_was_checked_beside_the_day_it_was_fetched(tmp_path):
+    path = tmp_path / "store.db"
+    with ReplayServer() as server:
+        run(path, server)
+        run(path, server, now=LATER)  # the same answers: januar's figure is not written again
+    with Store(path) as store:
+        assert store.get("ledige", "151", "2026-01").fetched_at == NOW  # the figure's own first fetch stays
+        said = asked(store)
+    line = "Kilde: Jobindsats.dk (STAR), tabel y25i01, hentet 10. aug. 2026, senest tjekket 3. sep. 2026."
+    assert line in said.plain and line in said.text
+    assert said.as_json()["source"] == "jobindsats:y25i01"  # the contract's key is unchanged
+
+
+def test_a_table_skipped_by_its_fingerprint_is_checked_all_the_same_and_an_open_store_sees_it(store_path):
+    with Store(store_path) as store:
+        before = asked(store).plain
+        assert "hentet 10. aug. 2026." in before and "tjekket" not in before
+        with ReplayServer() as server:
+            _, normalised = run(store_path, server, now=LATER)  # another connection, as `faktabot refresh`
+        assert normalised == Counter()  # nothing written: the table's fingerprint was the same
+        assert "hentet 10. aug. 2026, senest tjekket 3. sep. 2026." in asked(store).plain
+
+
+def test_a_table_whose_refresh_failed_is_not_said_to_be_checked(store_path):
+    with ReplayServer(faults=[Fault("data/y25i01", status=400)]) as server:
+        with Store(store_path) as store:
+            connector = jobindsats_connector(server, policy=FAST)
+            refresh_source(store, connector, wanted_from(CATALOGUE, "jobindsats", LEDIGHED),
+                           catalogue=CATALOGUE, areas=AREAS, now=LATER)
+            connector.http.close()
+            text = asked(store).plain
+            assert "hentet 10. aug. 2026." in text and "tjekket" not in text
+            # the other tables of the run landed: their figures were checked
+            assert "senest tjekket 3. sep. 2026" in asked(store, "langtidsledige i Ballerup januar 2026").plain
+
+
+def test_an_alert_names_the_day_its_figure_was_last_checked(store_path, tmp_path):
+    facts, areas = indicator_facts(CATALOGUE), {a.code: a.name for a in AREAS}
+    target = parse_targets([{"id": "t", "name": "Mål", "area": "151", "indicator": "ledige", "kind": "ceiling",
+                             "limit": 700}], facts, areas, "151")[0]
+    config = Config(area="151", targets=(target,))
+    with ReplayServer() as server:
+        run(store_path, server, now=LATER)
+    with Store(store_path) as store:
+        channels = Channels(outbox=OutboxChannel(tmp_path / "outbox", lambda: "1"))
+        done = watch.run_alerts(store, Ledger(store.db), config, channels, datetime.fromisoformat(LATER),
+                                dry_run=True)
+    texts = [text for _view, _notice, _subject, text in done.notices]
+    assert texts and all(text.startswith("Bagud: Mål – Ballerup") for text in texts), texts
+    assert all("Kilde: Jobindsats.dk (STAR), tabel y25i01, hentet 10. aug. 2026, senest tjekket "
+                         "3. sep. 2026." in text for text in texts), texts

@@ -3,8 +3,8 @@ the words for notices, the target board and `targets --json`. Pure apart from re
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.config import Config
@@ -34,6 +34,9 @@ class TargetView:
     area: Area
     compare: Area | None = None
     count_indicator: Indicator | None = None
+    # source -> when its table was last read, also unchanged (`Store.table_reads`): the notice's
+    # source line says so beside the day the judged figure was fetched
+    reads: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def run_start(self) -> str | None:
@@ -60,14 +63,14 @@ class TargetView:
 
 
 def views(targets: Sequence[Target], states: dict[str, TargetState], catalogue: Catalogue | None = None,
-          areas: Areas | None = None) -> list[TargetView]:
+          areas: Areas | None = None, reads: Mapping[str, str] | None = None) -> list[TargetView]:
     catalogue, areas = catalogue or default_catalogue(), areas or default_areas()
     out = []
     for target in targets:
         compare = areas.get(target.compare_area) if target.compare_area else None
         count = catalogue.get(target.count_indicator) if target.count_indicator else None
         out.append(TargetView(target, states[target.id], catalogue.get(target.indicator),
-                              areas.get(target.area), compare, count))
+                              areas.get(target.area), compare, count, reads or {}))
     return out
 
 
@@ -93,7 +96,7 @@ def notice_content(view: TargetView, notice: Notice, links: Sequence[tuple[str, 
         links=tuple(message.Link(label, url) for label, url in links),
         action=(message.ACKNOWLEDGE_NO_REPLY if replies_to_bot else message.ACKNOWLEDGE)
         if notice.kind in ACTIONABLE else "",
-        sample_data=state.sample_data, source=render.macro("_targets.j2", "source_line", state))
+        sample_data=state.sample_data, source=render.macro("_targets.j2", "source_line", state, view.reads))
 
 
 def render_notice(view: TargetView, notice: Notice) -> tuple[str, str]:

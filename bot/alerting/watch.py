@@ -73,7 +73,7 @@ def run_alerts(store: Store, ledger: Ledger, config: Config, channels: Channels,
     alert mail reaches Faktabot, not a person: the mail does not ask for one.
     """
     evaluation = assess_all(store, ledger, config, now)
-    by_id = {v.target.id: v for v in views(config.targets, evaluation.states)}
+    by_id = {v.target.id: v for v in views(config.targets, evaluation.states, reads=store.table_reads())}
     for change in evaluation.transitions:
         log.info("target %s: %s -> %s (%s)", change.target, change.old or "new", change.new, change.period)
     for notice in evaluation.notices:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -351,6 +351,10 @@ class Answer:
     # rate of (ledige), whose sum the answer offers instead (None: no count has this rate)
     together_count: Indicator | None = None
     extra: dict = field(default_factory=dict)
+    # Source as stored (»jobindsats:y25i01«) -> when its table was last read from the source, also
+    # unchanged (`Store.table_reads`): a figure's own `fetched_at` is when it first came, which a
+    # refresh that finds it again does not move. The source line says both.
+    reads: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def shown(self) -> list[Observation]:
@@ -1118,10 +1122,16 @@ def _comparable(store: Store, catalogue: Catalogue, candidates: tuple[str, ...],
 
 def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default_area: str,
            today: date) -> Answer:
+    """The answer to a parsed question from the store's figures, with when each table was last read."""
+    return replace(_answer(query, store, catalogue, areas, default_area, today), reads=store.table_reads())
+
+
+def _answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default_area: str,
+            today: date) -> Answer:
     if query.each and not query.compare and query.intent in ("value", "change", "development"):
         # »ledighed for hver måned i 1. kvartal 2026« gave the quarter's mean, »måned for måned i 2026«
         # the newest month: the question is answered as before, and the span's periods are listed in it
-        whole = answer(replace(query, each="", each_months=()), store, catalogue, areas, default_area, today)
+        whole = _answer(replace(query, each="", each_months=()), store, catalogue, areas, default_area, today)
         listed = _listed(query, whole, store, today)
         if listed is None:  # no span named (»samtaler om måneden«): the words' other reading stands
             return whole
