@@ -557,10 +557,13 @@ def m003_derived_owed(db: Database) -> None:
 
 
 # The outcome of each table (or file) of a refresh run, a set of its own like the derived one.
-# The runs in which a table landed (`refresh_tables` status ok): also those that read it again
-# unchanged and wrote nothing. `faktabot status` and an answer's source line both date a table by
-# the newest of these runs' starts, so the two never disagree.
-TABLE_LANDED_SQL = "FROM refresh_tables o JOIN refresh_runs r ON r.id = o.run_id WHERE o.status = 'ok'"
+# When a table last landed (`refresh_tables` status ok), also when a run read it again unchanged
+# and wrote nothing: the start of the newest such run. `faktabot status` and an answer's source line
+# both date a table by this, so the two never disagree. Newest run first, by the index on the runs'
+# starts: the first run probed has the table, so it is a few seeks however long the history grows.
+TABLE_LAST_READ_SQL = ("SELECT r.started_at FROM refresh_runs r JOIN refresh_tables o ON o.run_id = r.id "
+                       "WHERE r.source = {source} AND o.source = {source} AND o.table_id = {table} "
+                       "AND o.status = 'ok' ORDER BY r.started_at DESC LIMIT 1")
 
 TABLES_MIGRATION_SET = "faktabot-indicators-tables"
 tables_migrations = Migrations(TABLES_MIGRATION_SET)
@@ -606,6 +609,12 @@ def m002_table_fingerprints(db: Database) -> None:
         )
         """
     )
+
+
+@tables_migrations()
+def m003_refresh_runs_started(db: Database) -> None:
+    # A table's last read (TABLE_LAST_READ_SQL) walks its source's runs newest first.
+    db.execute("CREATE INDEX idx_refresh_runs_started ON refresh_runs (source, started_at)")
 
 
 # What the newest `faktabot sources --check` found of each unverified catalogue source, a set of
@@ -1329,18 +1338,24 @@ class Store:
         """Per table of `source`: its latest outcome and when it last landed (None: never)."""
         return list(self.db.query(
             "SELECT t.table_id, t.status, t.error, t.finished_at, "
-            f"(SELECT max(r.started_at) {TABLE_LANDED_SQL} AND o.source = t.source AND o.table_id = t.table_id) "
-            "AS last_ok FROM refresh_tables t WHERE t.source = ? AND t.rowid = (SELECT max(rowid) "
+            f"({TABLE_LAST_READ_SQL.format(source='t.source', table='t.table_id')}) AS last_ok FROM refresh_tables t WHERE t.source = ? AND t.rowid = (SELECT max(rowid) "
             "FROM refresh_tables x WHERE x.source = t.source AND x.table_id = t.table_id) ORDER BY t.table_id",
             [source]))
 
-    def table_reads(self) -> dict[str, str]:
-        """Per table as the rows name their source (`jobindsats:y25i01`): when it last landed, as
-        `table_outcomes` says it, unchanged or not. Read once per data version: every answer's
-        source line asks (a no-change refresh writes no row, so a row's `fetched_at` stays old)."""
-        return self._cached(("table_reads",), lambda: dict(self.db.conn.execute(
-            f"SELECT o.source || ':' || o.table_id, max(r.started_at) {TABLE_LANDED_SQL} "
-            "GROUP BY o.source, o.table_id")))
+    def table_read(self, source: str) -> str | None:
+        """When the table a row names as its source (`jobindsats:y25i01`) last landed, as
+        `table_outcomes` says it, unchanged or not; None when no refresh read it (eksempeldata, a
+        kommune file, a derived figure). Kept until the data version changes: every answer's
+        source line asks, and a no-change refresh writes no row, so a row's `fetched_at` stays old."""
+        connector, _, table = source.partition(":")
+        if not table:
+            return None
+        return self._cached(("table_read", source), lambda: next(iter(self.db.conn.execute(
+            TABLE_LAST_READ_SQL.format(source="?1", table="?2"), [connector, table]).fetchone() or ()), None))
+
+    def table_reads(self, sources: Iterable[str]) -> dict[str, str]:
+        """`table_read` of each of these sources that a refresh read: source -> when."""
+        return {source: read for source in set(sources) if (read := self.table_read(source)) is not None}
 
     def source_checks(self) -> dict[str, tuple[bool, str]]:
         """Source key -> (found by the newest check that asked about it, when it asked)."""

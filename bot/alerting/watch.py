@@ -73,7 +73,8 @@ def run_alerts(store: Store, ledger: Ledger, config: Config, channels: Channels,
     alert mail reaches Faktabot, not a person: the mail does not ask for one.
     """
     evaluation = assess_all(store, ledger, config, now)
-    by_id = {v.target.id: v for v in views(config.targets, evaluation.states, reads=store.table_reads())}
+    reads = store.table_reads(state.source for state in evaluation.states.values())  # for the source lines
+    by_id = {v.target.id: v for v in views(config.targets, evaluation.states, reads=reads)}
     for change in evaluation.transitions:
         log.info("target %s: %s -> %s (%s)", change.target, change.old or "new", change.new, change.period)
     for notice in evaluation.notices:

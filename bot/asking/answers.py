@@ -1122,8 +1122,12 @@ def _comparable(store: Store, catalogue: Catalogue, candidates: tuple[str, ...],
 
 def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default_area: str,
            today: date) -> Answer:
-    """The answer to a parsed question from the store's figures, with when each table was last read."""
-    return replace(_answer(query, store, catalogue, areas, default_area, today), reads=store.table_reads())
+    """The answer to a parsed question from the store's figures, with when the tables its source
+    lines name were last read."""
+    made = _answer(query, store, catalogue, areas, default_area, today)
+    # The figures a source line names: the answer's (also on its chart), a peak's, a listing's last.
+    named = [made.observation, made.extreme, *(r.observation for r in (made.listed.rows if made.listed else ()))]
+    return replace(made, reads=store.table_reads(o.source for o in named if o is not None))
 
 
 def _answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default_area: str,
