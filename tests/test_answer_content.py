@@ -391,3 +391,20 @@ def test_each_month_listed_is_charted_as_those_months(store):
     rows = [(r.period, r.observation.value) for r in result.listed.rows if r.observation is not None]
     assert isinstance(spec, charts.ChartSpec) and list(spec.lines[0].points) == rows
     assert spec.title == f"Ledige i Ballerup, januar 2026–{charts.formats.period(rows[-1][0])}"
+
+
+def test_a_summary_charts_alt_text_names_the_span_the_chart_draws(sample_store_path):
+    # The monthly summary's charts are developments: drawn from juli 2025, their alt text said »fra juli 2024«.
+    from indicators.catalogue import default_areas, default_catalogue
+    from bot.reports.summary import build_summary
+
+    with Store(sample_store_path) as opened:
+        summary = build_summary("2026-07", opened, Config(), default_catalogue(), default_areas(), today=TODAY)
+    assert summary.charts
+    from bot.rendering import formats
+
+    for chart in summary.charts:
+        first, last = chart.spec.lines[0].points[0][0], chart.spec.lines[0].points[-1][0]
+        assert f" fra {formats.period(first)} til {formats.period(last)};" in chart.alt, chart.alt
+        assert chart.title.endswith(f", {formats.period(first)}–{formats.period(last)}"), chart.title
+    assert summary.charts[0].spec.lines[0].points[0][0] == "2025-07"  # ledige: the development's year

@@ -162,7 +162,8 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
            for a in answers if a.observation is not None and a.aggregate is not None][:1],
         "chart_aggregate_label.txt.j2": [{"period": "2026-06", "so_far": 0, "months": 6},
                                          {"period": "2026", "so_far": 7, "months": 0}],
-        "summary_chart_alt.txt.j2": [{"a": a} for a in answers if a.observation is not None and a.history],
+        "summary_chart_alt.txt.j2": [{"a": a, "first": a.history[0].period} for a in answers
+                                     if a.observation is not None and a.history],
         "chart_index_label.txt.j2": [{"first": "2026-05"}, {"first": "2026-05", "counted": "fuldtidspersoner"}],
         "chart_no_value.txt.j2": [{}, {"count": "98"}],  # (a number formatted by the chart)
         "factsheet_change_unit.txt.j2": [{}], "factsheet_watermark.txt.j2": [{}], "target_label.txt.j2": [{"kind": k} for k in ("ceiling", "floor", "trajectory")],
