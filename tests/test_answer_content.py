@@ -395,8 +395,8 @@ def test_each_month_listed_is_charted_as_those_months(store):
 
 def test_a_summary_charts_alt_text_names_the_span_the_chart_draws(sample_store_path):
     # The monthly summary's charts are developments: drawn from juli 2025, their alt text said »fra juli 2024«.
-    from indicators.catalogue import default_areas, default_catalogue
     from bot.reports.summary import build_summary
+    from indicators.catalogue import default_areas, default_catalogue
 
     with Store(sample_store_path) as opened:
         summary = build_summary("2026-07", opened, Config(), default_catalogue(), default_areas(), today=TODAY)
