@@ -408,3 +408,31 @@ def test_a_summary_charts_alt_text_names_the_span_the_chart_draws(sample_store_p
         assert f" fra {formats.period(first)} til {formats.period(last)};" in chart.alt, chart.alt
         assert chart.title.endswith(f", {formats.period(first)}–{formats.period(last)}"), chart.title
     assert summary.charts[0].spec.lines[0].points[0][0] == "2025-07"  # ledige: the development's year
+
+
+@pytest.mark.parametrize(("question", "title", "areas"), [
+    ("gennemsnitlig ledighed 2025 Ballerup og Herlev", "Ledige i Ballerup og Herlev, gennemsnit af 12 måneder: 2025",
+     ["Ballerup", "Herlev"]),
+    ("ledighedsprocent 1. halvår 2026 Ballerup vs hele landet",
+     "Ledighedsprocenten i Ballerup og hele landet, gennemsnit af 6 måneder: januar–juni 2026",
+     ["Ballerup", "Hele landet"]),
+])
+def test_an_average_beside_other_areas_is_a_bar_per_area_of_the_period_asked(store, question, title, areas):
+    from bot.rendering import charts, formats
+
+    result = reply(question, store, Config(), TODAY)
+    spec = charts.spec_for(result.result)
+    assert isinstance(spec, charts.BarSpec) and spec.title == title and [g for g, _ in spec.groups] == areas
+    values = [values[0] for _, values in spec.groups]
+    assert values == [result.result.observation.value, *(c.observation.value for c in result.result.comparisons)]
+    assert all(formats.number(v, result.result.indicator.decimals) in result.plain for v in values)
+    assert "ingen graf" not in result.plain
+
+
+def test_an_average_count_beside_hele_landet_has_no_chart_and_the_text_says_why(store):
+    # Ballerup's 739 ledige as a sliver beside hele landet's 87.684: no chart, said
+    from bot.rendering import charts
+
+    result = reply("gennemsnitlig ledighed 2025 Ballerup vs hele landet", store, Config(), TODAY, with_chart=True)
+    assert charts.spec_for(result.result) is None and result.chart is None
+    assert "Svaret har ingen graf: antal for områder af forskellig størrelse" in result.plain

@@ -667,24 +667,42 @@ def _aggregate_bars(answer) -> BarSpec | None:
     with, not the months it is made of. None when there is nothing to set beside it, or other areas
     are asked (their averages of the earlier periods are not in the answer)."""
     made = answer.aggregate
-    if answer.comparisons or made.missing or answer.observation.value is None:
+    if made.missing or answer.observation.value is None or not aggregate_charted(answer):
         return None
-    against = [answer.change] if answer.query.intent == "change" else [answer.previous, answer.last_year]
-    shown = sorted({c.against.period: c.against.value for c in against
-                    if c is not None and c.against.value is not None}.items())
-    shown.append((answer.observation.period, answer.observation.value))
-    if len(shown) < 2:
-        return None
+    if answer.comparisons:
+        # Beside other areas the text gives each area's figure of the period asked, no earlier one of theirs:
+        # a bar per area, of that period
+        shown = [(answer.observation.period, answer.observation.value)]
+    else:
+        against = [answer.change] if answer.query.intent == "change" else [answer.previous, answer.last_year]
+        shown = sorted({c.against.period: c.against.value for c in against
+                        if c is not None and c.against.value is not None}.items())
+        shown.append((answer.observation.period, answer.observation.value))
+        if len(shown) < 2:
+            return None
     labels = [render.render("chart_aggregate_label.txt.j2", period=period, so_far=made.months if made.so_far else 0,
                             months=made.months if made.start else 0).strip() for period, _ in shown]
-    title, footnote, watermark = (render.render("chart_labels.txt.j2", a=answer, areas=[answer.area], first="", last="",
+    beside = [c for c in answer.comparisons if c.observation is not None and c.observation.value is not None]
+    title, footnote, watermark = (render.render("chart_labels.txt.j2", a=answer,
+                                                areas=[answer.area, *(c.area for c in beside)], first="", last="",
                                                 labels=labels).split("\n") + ["", ""])[:3]
     indicator = answer.indicator
+    groups = [(answer.area.name, [value for _, value in shown])]
+    groups += [(c.area.name if c.area.kind != "land" else "Hele landet", [c.observation.value]) for c in beside]
     return BarSpec(title=title, unit="pct." if indicator.format == "pct" else indicator.unit,
-                   decimals=indicator.decimals, categories=labels,
-                   groups=[(answer.area.name, [value for _, value in shown])], footnote=footnote,
+                   decimals=indicator.decimals, categories=labels, groups=groups, footnote=footnote,
                    watermark=watermark, labelled=True,
-                   value_labels=[[formats.number(value, indicator.decimals) for _, value in shown]])
+                   colours=[COLOURS[index % len(COLOURS)] for index in range(len(groups))],
+                   value_labels=[[formats.number(value, indicator.decimals) for value in values]
+                                 for _, values in groups])
+
+
+def aggregate_charted(answer) -> bool:
+    """Whether an average or sum can be charted: not a count beside an area of another kind (a kommune's
+    739 ledige as a sliver beside hele landet's; an index of one period says nothing), which the
+    answer's text says has no chart (answer.txt.j2)."""
+    return not (answer.indicator.format == "count"
+                and any(c.area.kind != answer.area.kind for c in answer.comparisons))
 
 
 def _listed_line(answer) -> ChartSpec | BarSpec | None:
