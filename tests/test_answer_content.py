@@ -238,28 +238,28 @@ def test_an_area_lacking_a_period_of_a_two_period_chart_says_ingen_tal_at_its_pl
 
 
 def test_a_line_chart_of_counts_indexes_every_area_on_the_period_its_axis_names(sample_store_copy):
-    # Herlev without the first three months of the year charted: its line was indexed on its own
-    # first value (oktober 2024 = 100) under an axis saying »indeks (jul. 2024 = 100)«. Every line
-    # is now indexed on the first period all of them have, and the axis names that period.
+    # Herlev without the first three months of the year charted (juli 2025 on, the text's span): its
+    # line was indexed on its own first value under an axis naming juli. Every line is now indexed on
+    # the first period all of them have, and the axis names that period.
     from bot.rendering import charts
 
     raw = sqlite3.connect(sample_store_copy)
     with raw:
         raw.execute("DELETE FROM observations WHERE indicator = 'ledige' AND breakdown = '' AND area = '163' "
-                    "AND period IN ('2024-07', '2024-08', '2024-09')")
+                    "AND period IN ('2025-07', '2025-08', '2025-09')")
     raw.close()
     with Store(sample_store_copy) as opened:
         result = reply("udvikling i ledige i Ballerup sammenlignet med Herlev", opened, Config(), TODAY).result
         spec = charts.spec_for(result)
-        ballerup, herlev = ({p: opened.get("ledige", code, p, "").value for p in ("2024-10", "2026-07")}
+        ballerup, herlev = ({p: opened.get("ledige", code, p, "").value for p in ("2025-10", "2026-07")}
                             for code in ("151", "163"))
     assert result.history[0].period == "2024-07"
-    assert isinstance(spec, charts.ChartSpec) and spec.unit == "indeks (okt. 2024 = 100)"
+    assert isinstance(spec, charts.ChartSpec) and spec.unit == "indeks (okt. 2025 = 100)"
     lines = {line.label: dict(line.points) for line in spec.lines}
-    assert lines["Herlev"]["2024-10"] == pytest.approx(100)
-    assert lines["Ballerup"]["2024-10"] == pytest.approx(100)
-    assert lines["Ballerup"]["2026-07"] == pytest.approx(ballerup["2026-07"] / ballerup["2024-10"] * 100)
-    assert lines["Herlev"]["2026-07"] == pytest.approx(herlev["2026-07"] / herlev["2024-10"] * 100)
+    assert lines["Herlev"]["2025-10"] == pytest.approx(100)
+    assert lines["Ballerup"]["2025-10"] == pytest.approx(100)
+    assert lines["Ballerup"]["2026-07"] == pytest.approx(ballerup["2026-07"] / ballerup["2025-10"] * 100)
+    assert lines["Herlev"]["2026-07"] == pytest.approx(herlev["2026-07"] / herlev["2025-10"] * 100)
 
 
 @pytest.mark.parametrize("question", [
@@ -312,3 +312,127 @@ def test_ligger_hoejt_with_nothing_compared_is_judged_against_hele_landet(store,
     assert f"{area} klarer sig" in result.plain or f"{area} og hele landet ligger på samme niveau" in result.plain
     as_er = question.replace("ligger", "er").replace("lå", "var").replace("højt", "høj").replace("lavt", "lav")
     assert result.plain == reply(as_er, store, Config(), TODAY).plain
+
+
+@pytest.mark.parametrize(("question", "first", "last", "title"), [
+    ("udvikling i ledigheden det seneste år", "2025-07", "2026-07",
+     "Ledighedsprocenten i Ballerup, juli 2025–juli 2026"),
+    ("udvikling i ledigheden de sidste 12 måneder", "2025-07", "2026-07",
+     "Ledighedsprocenten i Ballerup, juli 2025–juli 2026"),
+    ("udvikling i ledigheden siden 2022", "2022-01", "2026-07",
+     "Ledighedsprocenten i Ballerup, januar 2022–juli 2026"),
+    ("udvikling i ledigheden de sidste 3 år", "2023-07", "2026-07",
+     "Ledighedsprocenten i Ballerup, juli 2023–juli 2026"),
+    ("ledighed januar-juni 2026", "2026-01", "2026-06", "Ledige i Ballerup, januar 2026–juni 2026"),
+    ("ledige siden 2024", "2024-01", "2026-07", "Ledige i Ballerup, januar 2024–juli 2026"),
+    ("udvikling i ledighedsprocenten Ballerup vs hele landet siden januar", "2026-01", "2026-07",
+     "Ledighedsprocenten i Ballerup og hele landet, januar 2026–juli 2026"),
+])
+def test_a_chart_draws_the_span_its_text_speaks_of_and_its_title_names_it(store, question, first, last, title):
+    # »udvikling i ledigheden det seneste år« said »Fra juli 2025 til juli 2026« over a chart titled and
+    # drawn »juli 2024–juli 2026«; »siden 2022« drew only the last two years of it.
+    from bot.rendering import charts
+
+    result = reply(question, store, Config(), TODAY)
+    spec = charts.spec_for(result.result)
+    assert isinstance(spec, charts.ChartSpec) and spec.title == title
+    for line in spec.lines:
+        assert (line.points[0][0], line.points[-1][0]) == (first, last), line.label
+    said = re.sub(r"\s+", " ", result.plain)
+    from bot.rendering import formats
+
+    assert f"{formats.period(first)} til {formats.period(last)}" in said
+
+
+def test_a_chart_of_a_part_draws_that_part_over_the_texts_span(store):
+    from bot.rendering import charts
+
+    result = reply("ledige på a-dagpenge udvikling", store, Config(), TODAY).result
+    spec = charts.spec_for(result)
+    assert spec.title == "Ledige (A-dagpenge) i Ballerup, juli 2025–juli 2026"
+    [line] = spec.lines
+    assert dict(line.points) == {p: store.get("ledige", "151", p, result.observation.breakdown).value
+                                 for p, _ in line.points}
+    assert result.observation.breakdown and line.points[0][0] == result.development.against.period
+
+
+@pytest.mark.parametrize(("question", "categories", "title"), [
+    ("gennemsnitlig ledighed 2025", ["2024", "2025"], "Ledige i Ballerup, gennemsnit af 12 måneder: 2024 og 2025"),
+    ("ledighed 1. halvår 2026", ["januar–juni 2025", "januar–juni 2026"],
+     "Ledige i Ballerup, gennemsnit af 6 måneder: januar–juni 2025 og januar–juni 2026"),
+    ("ledighed år til dato", ["januar–juli 2025", "januar–juli 2026"],
+     "Ledige i Ballerup, gennemsnit af 7 måneder: januar–juli 2025 og januar–juli 2026"),
+    ("ledighed 2. kvt. 2026 vs samme periode året før", ["2. kvt. 2025", "2. kvt. 2026"],
+     "Ledige i Ballerup, gennemsnit af 3 måneder: 2. kvt. 2025 og 2. kvt. 2026"),
+])
+def test_an_average_is_charted_as_bars_of_the_averages_the_text_compares(store, question, categories, title):
+    # An average answered with no chart at all: now a bar of it and of the one the text sets beside it,
+    # each with its value, as the text gives them.
+    from bot.rendering import charts, formats
+
+    result = reply(question, store, Config(), TODAY, with_chart=True)
+    spec = charts.spec_for(result.result)
+    assert isinstance(spec, charts.BarSpec) and spec.title == title and list(spec.categories) == categories
+    [(area, values)] = spec.groups
+    assert area == "Ballerup" and values[-1] == result.result.observation.value
+    answer = result.result
+    against = answer.change if answer.query.intent == "change" else answer.last_year or answer.previous
+    assert values[0] == against.against.value and values[-1] - values[0] == pytest.approx(against.absolute)
+    # the newest bar's value and the difference are the text's
+    assert spec.value_labels[0][-1] in result.plain and formats.number(abs(against.absolute), 0) in result.plain
+    assert result.chart is not None
+
+
+def test_each_month_listed_is_charted_as_those_months(store):
+    from bot.rendering import charts
+
+    result = reply("ledighed hver måned i 2026", store, Config(), TODAY).result
+    spec = charts.spec_for(result)
+    rows = [(r.period, r.observation.value) for r in result.listed.rows if r.observation is not None]
+    assert isinstance(spec, charts.ChartSpec) and list(spec.lines[0].points) == rows
+    assert spec.title == f"Ledige i Ballerup, januar 2026–{charts.formats.period(rows[-1][0])}"
+
+
+def test_a_summary_charts_alt_text_names_the_span_the_chart_draws(sample_store_path):
+    # The monthly summary's charts are developments: drawn from juli 2025, their alt text said »fra juli 2024«.
+    from bot.reports.summary import build_summary
+    from indicators.catalogue import default_areas, default_catalogue
+
+    with Store(sample_store_path) as opened:
+        summary = build_summary("2026-07", opened, Config(), default_catalogue(), default_areas(), today=TODAY)
+    assert summary.charts
+    from bot.rendering import formats
+
+    for chart in summary.charts:
+        first, last = chart.spec.lines[0].points[0][0], chart.spec.lines[0].points[-1][0]
+        assert f" fra {formats.period(first)} til {formats.period(last)};" in chart.alt, chart.alt
+        assert chart.title.endswith(f", {formats.period(first)}–{formats.period(last)}"), chart.title
+    assert summary.charts[0].spec.lines[0].points[0][0] == "2025-07"  # ledige: the development's year
+
+
+@pytest.mark.parametrize(("question", "title", "areas"), [
+    ("gennemsnitlig ledighed 2025 Ballerup og Herlev", "Ledige i Ballerup og Herlev, gennemsnit af 12 måneder: 2025",
+     ["Ballerup", "Herlev"]),
+    ("ledighedsprocent 1. halvår 2026 Ballerup vs hele landet",
+     "Ledighedsprocenten i Ballerup og hele landet, gennemsnit af 6 måneder: januar–juni 2026",
+     ["Ballerup", "Hele landet"]),
+])
+def test_an_average_beside_other_areas_is_a_bar_per_area_of_the_period_asked(store, question, title, areas):
+    from bot.rendering import charts, formats
+
+    result = reply(question, store, Config(), TODAY)
+    spec = charts.spec_for(result.result)
+    assert isinstance(spec, charts.BarSpec) and spec.title == title and [g for g, _ in spec.groups] == areas
+    values = [values[0] for _, values in spec.groups]
+    assert values == [result.result.observation.value, *(c.observation.value for c in result.result.comparisons)]
+    assert all(formats.number(v, result.result.indicator.decimals) in result.plain for v in values)
+    assert "ingen graf" not in result.plain
+
+
+def test_an_average_count_beside_hele_landet_has_no_chart_and_the_text_says_why(store):
+    # Ballerup's 739 ledige as a sliver beside hele landet's 87.684: no chart, said
+    from bot.rendering import charts
+
+    result = reply("gennemsnitlig ledighed 2025 Ballerup vs hele landet", store, Config(), TODAY, with_chart=True)
+    assert charts.spec_for(result.result) is None and result.chart is None
+    assert "Svaret har ingen graf: antal for områder af forskellig størrelse" in result.plain

@@ -2026,7 +2026,8 @@ def test_chart_title_names_the_period_span_it_shows(store, text):
 
     answer = ask(store, text).result
     spec = charts.spec_for(answer)
-    first, last = (formats.period(o.period, short=True) for o in (answer.history[0], answer.history[-1]))
+    drawn = spec.lines[0].points
+    first, last = (formats.period(period) for period in (drawn[0][0], drawn[-1][0]))
     assert spec.title.endswith(f", {first}–{last}")
     assert spec.title.startswith(answer.indicator.name[:1].upper())
 

@@ -186,3 +186,23 @@ def test_index_bars_with_other_counts_written_on_them_are_not_served_from_the_ca
     cache, draw = charts.ChartCache(), CountingDraw()
     assert charts.render_png(first, cache, draw) != charts.render_png(revised, cache, draw)
     assert charts.render_png(first, cache, draw) and draw.draws == 2
+
+
+def test_the_same_newest_figure_asked_over_other_spans_is_another_chart(sample_store_path):
+    # »det seneste år« and »siden 2022« end on the same figure: they were one spec (juli 2024–juli 2026)
+    # and one kept chart. The chart follows the text's span, so the key does too, and each is drawn.
+    from datetime import date
+
+    from bot.asking.conversation import reply
+    from bot.config import Config
+    from indicators.store import Store
+
+    with Store(sample_store_path) as store:
+        specs = [charts.spec_for(reply(question, store, Config(), date(2026, 11, 25)).result)
+                 for question in ("udvikling i ledigheden det seneste år", "udvikling i ledigheden siden 2022",
+                                  "udvikling i ledigheden det seneste år")]
+    assert specs[0] == specs[2]
+    cache, draw = charts.ChartCache(), CountingDraw()
+    drawn = [charts.render_png(spec, cache, draw) for spec in specs]
+    assert charts.chart_key(specs[0]) != charts.chart_key(specs[1])
+    assert draw.draws == 2 and drawn[0] == drawn[2] != drawn[1]

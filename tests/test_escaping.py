@@ -44,7 +44,7 @@ CODES = {"kind", "status", "format", "frequency", "intent", "code", "better", "m
          "unit", "reason", "last_status", "compare_area", "count_indicator", "start", "end", "cid",
          "fetched_at", "newest", "last_ok"}
 # Templates with no field from outside to print (fixed words, numbers and periods only).
-NOTHING_EXTERNAL = {"forecast.txt.j2", "chart_index_label.txt.j2", "chart_no_value.txt.j2", "factsheet_change_unit.txt.j2",
+NOTHING_EXTERNAL = {"forecast.txt.j2", "chart_index_label.txt.j2", "chart_no_value.txt.j2", "chart_aggregate_label.txt.j2", "factsheet_change_unit.txt.j2",
                     "factsheet_watermark.txt.j2", "target_label.txt.j2", "no_targets.txt.j2",
                     "factsheet_page_footer.txt.j2", "slack_help.txt.j2",
                     "target_past.txt.j2",  # two periods (the store's and the question's, both parsed)
@@ -155,8 +155,15 @@ def contexts(sample_store_path) -> dict[str, list[dict]]:
                                  "retrying": [delivery]},
                                 {"states": {}, "failed": [delivery], "retrying": [], "targets": 4}],
         "answer.txt.j2": [{"a": a} for a in answers],
-        "chart_labels.txt.j2": [{"a": a} for a in answers if a.observation is not None],
-        "summary_chart_alt.txt.j2": [{"a": a} for a in answers if a.observation is not None and a.history],
+        "chart_labels.txt.j2": [{"a": a, "areas": [a.area, *(c.area for c in a.comparisons)], "labels": (),
+                                 "first": a.history[0].period if a.history else "",
+                                 "last": a.observation.period} for a in answers if a.observation is not None]
+        + [{"a": a, "areas": [a.area], "labels": (HOSTILE, "2025"), "first": "", "last": ""}
+           for a in answers if a.observation is not None and a.aggregate is not None][:1],
+        "chart_aggregate_label.txt.j2": [{"period": "2026-06", "so_far": 0, "months": 6},
+                                         {"period": "2026", "so_far": 7, "months": 0}],
+        "summary_chart_alt.txt.j2": [{"a": a, "first": a.history[0].period} for a in answers
+                                     if a.observation is not None and a.history],
         "chart_index_label.txt.j2": [{"first": "2026-05"}, {"first": "2026-05", "counted": "fuldtidspersoner"}],
         "chart_no_value.txt.j2": [{}, {"count": "98"}],  # (a number formatted by the chart)
         "factsheet_change_unit.txt.j2": [{}], "factsheet_watermark.txt.j2": [{}], "target_label.txt.j2": [{"kind": k} for k in ("ceiling", "floor", "trajectory")],

@@ -1351,6 +1351,9 @@ def _answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defa
         # »udvikling i år«, »udvikling 2025«: the year's own months (januar to the newest), not the
         # 13 months to its last, whose first and low or high could lie in the year before
         window = [o for o in window if _within(o.period, development_span)] or window
+    if query.intent == "development" and history and window and window[0].period < history[0].period:
+        # The chart draws the periods the text speaks of: »siden 2022« reaches back before the history
+        history = tuple(o for o in upto if o.period >= window[0].period)
 
     base_unpublished = None
 
@@ -1450,6 +1453,13 @@ def _answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defa
             base_unpublished = (later, base_period)
         base = value_at(indicator, area.code, base_period)
         asked_change = change(current, base, indicator)
+        if query.intent == "change" and made is None and history and base_period < history[0].period:
+            # »ledige siden 2024«: the chart draws the change's periods, from the base on, as the text
+            # does; the areas compared with too
+            history = tuple(o for o in upto if o.period >= base_period)
+            comparisons = [replace(c, history=tuple(
+                o for o in _series_from(store, indicator.id, c.area.code, breakdown, series_kind, base_period)
+                if base_period <= o.period <= current.period)) for c in comparisons]
         if asked_change is None:
             base_missing = base_period
         elif query.intent == "change":

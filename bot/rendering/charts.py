@@ -573,32 +573,66 @@ def _canvas_class() -> type:
     return SharedRendererCanvas
 
 
-def spec_for(answer, target_path: Sequence[tuple[str, float]] = ()) -> ChartSpec | BarSpec | None:
-    """The chart of an answer: its history, the comparison areas and the target path, if any.
-    A history of two periods is two labelled bars per area (`LINE_POINTS`); of one, no chart."""
-    kind = getattr(target_path, "kind", "trajectory")
-    if answer.observation is None or len(answer.history) < 2:
+def chart_span(answer) -> tuple[str, str] | None:
+    """The first and last period an answer's chart draws: the ones its text speaks of. A development
+    (»det seneste år«, »siden 2022«) from the window's first period, a change (»maj 2025 til maj 2026«,
+    »siden sidste måned«) from its base; a figure of one period (»ledighed maj«) has no span in its
+    text and is drawn with its history before it, the title naming those periods."""
+    if not answer.history:
         return None
-    title, footnote, watermark = (render.render("chart_labels.txt.j2", a=answer).split("\n") + ["", ""])[:3]
-    indicator = answer.indicator
-    series = [(answer.area.name, [(o.period, o.value) for o in answer.history])]
+    last = answer.history[-1].period
+    if answer.query.intent == "development" and answer.development is not None:
+        return answer.development.against.period, last
+    if answer.query.intent == "change" and answer.change is not None:
+        return answer.change.against.period, last
+    return answer.history[0].period, last
+
+
+def spec_for(answer, target_path: Sequence[tuple[str, float]] = ()) -> ChartSpec | BarSpec | None:
+    """The chart of an answer, of the periods its text speaks of (`chart_span`): its series, the
+    comparison areas and the target path, if any. A series of two periods is two labelled bars per
+    area (`LINE_POINTS`); of one, no chart. An average or sum (»gennemsnitlig ledighed 2025«,
+    »1. halvår 2026«) is bars of that aggregate and the ones the text compares it with; the months
+    listed (»hver måned i 2026«) are their line."""
+    kind = getattr(target_path, "kind", "trajectory")
+    if answer.listed is not None:
+        return _listed_line(answer)
+    if answer.observation is None:
+        return None
+    if answer.aggregate is not None:
+        return _aggregate_bars(answer)
+    span = chart_span(answer)
+    if span is None:
+        return None
+    first_shown, last_shown = span
+    own = [(o.period, o.value) for o in answer.history if first_shown <= o.period <= last_shown]
+    if len(own) < 2:
+        return None
+    series = [(answer.area.name, own)]
     for comparison in answer.comparisons:
-        points = [(o.period, o.value) for o in comparison.history if o.value is not None]
+        points = [(o.period, o.value) for o in comparison.history
+                  if o.value is not None and first_shown <= o.period <= last_shown]
         if points:
             series.append((comparison.area.name if comparison.area.kind != "land" else "Hele landet", points))
+    drawn = [answer.area] + [c.area for c in answer.comparisons
+                             if any(o.value is not None and first_shown <= o.period <= last_shown
+                                    for o in c.history)]
+    title, footnote, watermark = (render.render("chart_labels.txt.j2", a=answer, areas=drawn, labels=(), first=own[0][0],
+                                                last=own[-1][0]).split("\n") + ["", ""])[:3]
+    indicator = answer.indicator
     unit = "pct." if indicator.format == "pct" else indicator.unit
     decimals = indicator.decimals
     # The målsti or limit over the periods the chart shows (a target's path runs for years).
-    first, last = _x(answer.history[0].period), _x(answer.history[-1].period)
+    first, last = _x(own[0][0]), _x(own[-1][0])
     target_path = [(p, v) for p, v in target_path if first - 0.2 <= _x(p) <= last + 0.2]
     counted = dict(series), dict(target_path)  # (the values themselves, written on an index's bars)
     indexed = indicator.format == "count" and len(series) > 1
-    bars = len(answer.history) < LINE_POINTS
+    bars = len(own) < LINE_POINTS
     if indexed:
         # A kommune's count beside the country's is a flat line at zero: compare developments
         # instead, each series as an index with its first period = 100. The målsti is the kommune's
         # goal, so it is indexed on the kommune's first value and still drawn.
-        first_period = answer.history[0].period
+        first_period = own[0][0]
         if not bars:
             # Lines are indexed on one period for every area, the one the axis names: the kommune's
             # first that every compared area has too (an area indexed on its own first value would
@@ -624,6 +658,69 @@ def spec_for(answer, target_path: Sequence[tuple[str, float]] = ()) -> ChartSpec
     lines = [Line(label, points) for label, points in series]
     target = Line(goal_label(GoalPath(target_path, kind)), list(target_path)) if target_path else None
     return ChartSpec(title=title, unit=unit, decimals=decimals, lines=lines, target=target,
+                     footnote=footnote, watermark=watermark)
+
+
+def _aggregate_bars(answer) -> BarSpec | None:
+    """An average or sum (»gennemsnitlig ledighed 2025«, »1. halvår 2026«, »2. kvt. 2026 vs samme
+    periode året før«) as the text gives it: a labelled bar of it and of each one the text compares it
+    with, not the months it is made of. None when there is nothing to set beside it, or other areas
+    are asked (their averages of the earlier periods are not in the answer)."""
+    made = answer.aggregate
+    if made.missing or answer.observation.value is None or not aggregate_charted(answer):
+        return None
+    if answer.comparisons:
+        # Beside other areas the text gives each area's figure of the period asked, no earlier one of theirs:
+        # a bar per area, of that period
+        shown = [(answer.observation.period, answer.observation.value)]
+    else:
+        against = [answer.change] if answer.query.intent == "change" else [answer.previous, answer.last_year]
+        shown = sorted({c.against.period: c.against.value for c in against
+                        if c is not None and c.against.value is not None}.items())
+        shown.append((answer.observation.period, answer.observation.value))
+        if len(shown) < 2:
+            return None
+    labels = [render.render("chart_aggregate_label.txt.j2", period=period, so_far=made.months if made.so_far else 0,
+                            months=made.months if made.start else 0).strip() for period, _ in shown]
+    beside = [c for c in answer.comparisons if c.observation is not None and c.observation.value is not None]
+    title, footnote, watermark = (render.render("chart_labels.txt.j2", a=answer,
+                                                areas=[answer.area, *(c.area for c in beside)], first="", last="",
+                                                labels=labels).split("\n") + ["", ""])[:3]
+    indicator = answer.indicator
+    groups = [(answer.area.name, [value for _, value in shown])]
+    groups += [(c.area.name if c.area.kind != "land" else "Hele landet", [c.observation.value]) for c in beside]
+    return BarSpec(title=title, unit="pct." if indicator.format == "pct" else indicator.unit,
+                   decimals=indicator.decimals, categories=labels, groups=groups, footnote=footnote,
+                   watermark=watermark, labelled=True,
+                   colours=[COLOURS[index % len(COLOURS)] for index in range(len(groups))],
+                   value_labels=[[formats.number(value, indicator.decimals) for value in values]
+                                 for _, values in groups])
+
+
+def aggregate_charted(answer) -> bool:
+    """Whether an average or sum can be charted: not a count beside an area of another kind (a kommune's
+    739 ledige as a sliver beside hele landet's; an index of one period says nothing), which the
+    answer's text says has no chart (answer.txt.j2)."""
+    return not (answer.indicator.format == "count"
+                and any(c.area.kind != answer.area.kind for c in answer.comparisons))
+
+
+def _listed_line(answer) -> ChartSpec | BarSpec | None:
+    """»ledighed hver måned i 2026«: the months listed that have a figure, as a line (two as bars),
+    titled with the first and last of them; beside other areas none (their months are not listed)."""
+    points = [(row.period, row.observation.value) for row in answer.listed.rows
+              if row.observation is not None and row.observation.value is not None]
+    if answer.comparisons or len(points) < 2:
+        return None
+    title, footnote, watermark = (render.render("chart_labels.txt.j2", a=answer, areas=[answer.area], labels=(),
+                                                first=points[0][0], last=points[-1][0]).split("\n") + ["", ""])[:3]
+    indicator = answer.indicator
+    unit = "pct." if indicator.format == "pct" else indicator.unit
+    if len(points) < LINE_POINTS:
+        return _period_bars([(answer.area.name, points)], [], "",
+                            BarSpec(title=title, unit=unit, decimals=indicator.decimals, categories=(), groups=(),
+                                    footnote=footnote, watermark=watermark, labelled=True))
+    return ChartSpec(title=title, unit=unit, decimals=indicator.decimals, lines=[Line(answer.area.name, points)],
                      footnote=footnote, watermark=watermark)
 
 

@@ -185,7 +185,7 @@ def build_summary(month: str, store: Store, config: Config, catalogue: Catalogue
             chart_spec = charts.spec_for(result, path)
             if chart_spec is None:
                 continue
-            alt = render.render("summary_chart_alt.txt.j2", a=result)
+            alt = render.render("summary_chart_alt.txt.j2", a=result, first=charts.chart_span(result)[0])
             summary.charts.append(SummaryChart(cid=f"chart-{indicator_id}", title=chart_spec.title,
                                                png=charts.render_png(chart_spec), alt=alt, spec=chart_spec))
     return summary
