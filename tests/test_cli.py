@@ -248,3 +248,13 @@ def test_the_readme_shows_the_ask_json_object_as_the_command_prints_it(sample_st
     assert not_understood.returncode == 1
     assert f"`{json.loads(not_understood.stdout)['intent']}`" in intents
     assert not re.search(r"present only when a word went unused", readme)
+
+
+def test_ask_with_a_chart_it_cannot_draw_prints_the_answer_then_says_no_file_was_written(sample_store_path, tmp_path):
+    """`ask »ledige 2025 vs hele landet« --chart x.png` (counts of areas of different size: no chart)
+    printed only »ingen graf …« and exited 1; the answer, which says why, was never shown."""
+    chart = tmp_path / "x.png"
+    result = run_cli("ask", "ledige 2025 vs hele landet", "--chart", str(chart), db=sample_store_path)
+    assert result.returncode == 1 and not chart.exists()
+    assert "Ledige i Ballerup" in result.stdout and "Svaret har ingen graf" in result.stdout, result.stdout
+    assert "ingen graf for 'ledige 2025 vs hele landet', så der er ikke skrevet nogen fil" in result.stderr

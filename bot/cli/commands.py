@@ -67,14 +67,16 @@ def cmd_ask(args, settings: Settings, config: Config) -> int:
         context = TargetContext.load(store, config, now)
         result = reply(args.text, store, config, now.date(), area=area, with_chart=bool(args.chart),
                        targets=context.for_answer, target_board=context.board)
-    if args.chart:
-        if result.chart is None:
-            raise UserError(wording("cli_no_chart", text=args.text))
+    if args.chart and result.chart is not None:
         write_out(Path(args.chart), result.chart, "--chart", "graf.png")
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:
         print(result.plain)
+    if args.chart and result.chart is None:
+        # The answer is printed first: it often says itself why it has no chart (one period, counts of
+        # areas of different size); the exit code still tells a script that no file was written.
+        raise UserError(wording("cli_no_chart", text=args.text))
     return 0 if result.understood else 1
 
 
