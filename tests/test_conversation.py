@@ -1830,3 +1830,13 @@ def test_a_development_of_real_figures_beside_eksempeldata_is_declined_once(stor
     assert ("Jeg kan ikke give forskellen eller sammenligne udviklingen: tallet for ledighedsprocenten i Ballerup "
             "er et rigtigt tal, men tallet i Region Hovedstaden er eksempeldata") in text, text
     assert text.count("Jeg kan ikke") == 1 and "mere i" not in text
+
+
+def test_neighbours_named_by_name_are_the_kommuner_compared(store):
+    # »sammenlignet med naboerne Albertslund og Glostrup« after a figure said it did not know which
+    # kommuner the neighbours were, though they were named; unnamed neighbours are still declined
+    said = chat(store, "sygedagpenge", "sammenlignet med naboerne Albertslund og Glostrup?")[-1]
+    plain = chat(store, "sygedagpenge", "sammenlignet med Albertslund og Glostrup?")[-1]
+    assert said.text == plain.text and said.result.indicator.id == plain.result.indicator.id
+    assert "Albertslund" in said.text and "nabokommuner" not in said.text
+    assert "nabokommuner" in chat(store, "sygedagpenge", "sammenlignet med naboerne?")[-1].text

@@ -1852,6 +1852,13 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     return parsed
 
 
+def _names_a_kommune(tokens: list[str], vocab: Vocabulary) -> bool:
+    """Whether a kommune is named by name: DST codes it from 101 (hele landet is 000, the regions
+    081–085)."""
+    return any(int(code) >= 101 for i in range(len(tokens))
+               if (code := _phrase(tokens, i, vocab.areas)[0]) and code.isdigit())
+
+
 def _named_months(tokens: list[str], vocab: Vocabulary) -> list[tuple[int, int]]:
     """The months named by name in a list (»januar, februar og marts«): (token index, month number),
     in the order named, each once; none when a month is named with a day or a week before it."""
@@ -1890,7 +1897,11 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
     if (undated := _undated_season(tokens, vocab)):
         return _unmade_period(text, tokens, "season", undated, vocab)
     if vocab.neighbours & set(tokens):
-        return NotUnderstood(text=text, reason="neighbours")  # which kommuner they are is not known
+        if not _names_a_kommune(tokens, vocab):
+            return NotUnderstood(text=text, reason="neighbours")  # which kommuner they are is not known
+        # »sammenlignet med naboerne Albertslund og Glostrup«: the kommuner named are the neighbours
+        # meant (it asked which kommuner they were, though they were named)
+        tokens = [t for t in tokens if t not in vocab.neighbours]
     if vocab.similar & set(tokens):
         # »hvilken kommune ligner os mest«: the ranking of the figure before with »mest« as its order
         # (»kommunen med flest personer i fleksjob«); which kommuner are alike is not known either
