@@ -1840,3 +1840,14 @@ def test_neighbours_named_by_name_are_the_kommuner_compared(store):
     assert said.text == plain.text and said.result.indicator.id == plain.result.indicator.id
     assert "Albertslund" in said.text and "nabokommuner" not in said.text
     assert "nabokommuner" in chat(store, "sygedagpenge", "sammenlignet med naboerne?")[-1].text
+
+
+@pytest.mark.parametrize("now_asked", ["hvordan ser det ud nu?", "og nu?", "hvordan ser det ud lige nu?"])
+def test_the_newest_asked_after_an_earlier_period_is_the_newest_not_the_period_before(store, now_asked):
+    # »kontanthjælp« … »og for et år siden?« … »hvordan ser det ud nu?« repeated juli 2025: »nu« was
+    # swallowed by the overview phrase »hvordan ser det ud nu«, so the year-old period was carried
+    first, _, now = chat(store, "kontanthjælp", "og for et år siden?", now_asked)
+    assert now.result.indicator.id == first.result.indicator.id
+    assert now.result.observation.period == first.result.observation.period
+    # alone it is still the targets' board
+    assert ask(store, "hvordan ser det ud nu?").result.intent == "target"
