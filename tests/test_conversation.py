@@ -6,13 +6,15 @@ import json
 import re
 import sqlite3
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from bot.alerting.context import TargetContext
 from bot.asking.conversation import Conversations, reply
 from bot.asking.queries import NotUnderstood, Query, parse
 from bot.clock import TIMEZONE
-from bot.config import Config
+from bot.config import Config, load_config
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
 from tests.conftest import run_cli
@@ -1851,3 +1853,20 @@ def test_the_newest_asked_after_an_earlier_period_is_the_newest_not_the_period_b
     assert now.result.observation.period == first.result.observation.period
     # alone it is still the targets' board
     assert ask(store, "hvordan ser det ud nu?").result.intent == "target"
+
+
+def test_the_target_asked_of_a_part_names_the_part_and_gives_the_whole_figures_target(store):
+    # »sygedagpenge« … »hvor mange af dem er på jobafklaring?« … »hvad er målet?« said »Der er ikke sat
+    # noget mål for sygedagpenge mv. i Ballerup«, though the whole figure has one (the part has none)
+    config = load_config(Path(__file__).parent.parent / "bot" / "faktabot.example.toml")
+    lines = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)).for_answer
+    conversation, now, said = Conversations(), datetime(2026, 11, 25, 9, 0), []
+    for line in ("sygedagpenge", "hvor mange af dem er på jobafklaring?", "hvad er målet?"):
+        said.append(reply(line, store, config, TODAY, targets=lines, context=conversation.get("c", now)))
+        conversation.remember("c", said[-1], now)
+    whole, part = said[0], said[-1]
+    assert part.result.observation.breakdown and not whole.result.observation.breakdown
+    assert f"({part.result.observation.breakdown.split('=')[1]})" in part.text
+    named = next(t.name for t in config.targets if t.indicator == whole.result.indicator.id and not t.breakdown)
+    assert named in whole.text and named in part.text
+    assert f"mål for {whole.result.indicator.name.lower()} i Ballerup" not in part.text
