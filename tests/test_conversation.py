@@ -1870,3 +1870,13 @@ def test_the_target_asked_of_a_part_names_the_part_and_gives_the_whole_figures_t
     named = next(t.name for t in config.targets if t.indicator == whole.result.indicator.id and not t.breakdown)
     assert named in whole.text and named in part.text
     assert f"mål for {whole.result.indicator.name.lower()} i Ballerup" not in part.text
+
+
+@pytest.mark.parametrize("text", ["hvordan ser det ud med de unge?", "hvordan går det med de unge?"])
+def test_how_a_part_is_doing_with_no_figure_asks_which_figure_not_the_board(store, text):
+    # »hvordan ser det ud med de unge?« showed the targets' board, »de unge« unsaid; it is read as
+    # »de unge« alone (which figure?), and »hvordan går det?« alone is still the board
+    said = ask(store, text)
+    assert isinstance(said.result, NotUnderstood)
+    assert said.result.suggestions == ask(store, "de unge").result.suggestions != ()
+    assert ask(store, "hvordan går det?").result.intent == "target"

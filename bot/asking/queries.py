@@ -2088,6 +2088,10 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
         lead = set(_followup_lead(tokens, vocab))
         followed = _follow(text, r, [w for w in still_unknown if w not in lead], context, vocab)
         return replace(followed, source_asked=source) if source and isinstance(followed, Query) else followed
+    if "target" in r.intents and r.indicator is None and r.breakdown and not every_target:
+        # »hvordan ser det ud med de unge?«, »hvordan går det med de unge?«: a part with no figure is
+        # read as the part alone (which figure is asked), not as the targets' board, »de unge« unsaid
+        r.intents.discard("target")
     if "korrektion" in r.breakdown and r.indicator in vocab.rates and r.indicator_words in vocab.adjusted_rate:
         # »ledigheden sæsonkorrigeret«, »sæsonkorrigerede ledighed«: the seasonally adjusted rate, as
         # »sæsonkorrigeret ledighed« is; it gave the count of ledige, said to have no adjusted series.
