@@ -1853,7 +1853,7 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
 
 
 def _names_a_kommune(tokens: list[str], vocab: Vocabulary) -> bool:
-    """Whether a kommune is named by name: DST codes it from 101 (hele landet is 000, the regions
+    """Whether `tokens` name a kommune: DST codes it from 101 (hele landet is 000, the regions
     081–085)."""
     return any(int(code) >= 101 for i in range(len(tokens))
                if (code := _phrase(tokens, i, vocab.areas)[0]) and code.isdigit())
@@ -1897,10 +1897,11 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
     if (undated := _undated_season(tokens, vocab)):
         return _unmade_period(text, tokens, "season", undated, vocab)
     if vocab.neighbours & set(tokens):
-        if not _names_a_kommune(tokens, vocab):
+        first = next(i for i, t in enumerate(tokens) if t in vocab.neighbours)
+        if not _names_a_kommune(tokens[first + 1:], vocab):  # (»hvor ligger Herlev i forhold til nabokommunerne«)
             return NotUnderstood(text=text, reason="neighbours")  # which kommuner they are is not known
-        # »sammenlignet med naboerne Albertslund og Glostrup«: the kommuner named are the neighbours
-        # meant (it asked which kommuner they were, though they were named)
+        # »sammenlignet med naboerne Albertslund og Glostrup«: the kommuner named after the word are
+        # the neighbours meant (it asked which kommuner they were, though they were named)
         tokens = [t for t in tokens if t not in vocab.neighbours]
     if vocab.similar & set(tokens):
         # »hvilken kommune ligner os mest«: the ranking of the figure before with »mest« as its order
