@@ -1880,3 +1880,15 @@ def test_how_a_part_is_doing_with_no_figure_asks_which_figure_not_the_board(stor
     assert isinstance(said.result, NotUnderstood)
     assert said.result.suggestions == ask(store, "de unge").result.suggestions != ()
     assert ask(store, "hvordan går det?").result.intent == "target"
+
+
+@pytest.mark.parametrize("then", ["og for forsikrede ledige?", "og for de forsikrede ledige?"])
+def test_a_part_whose_words_imply_a_figure_is_the_part_of_the_figure_talked_about(store, then):
+    # »aktiveringsgraden« … »og for de forsikrede ledige?« answered ledige på A-dagpenge, another figure;
+    # it is the aktiveringsgrad of the forsikrede, as »aktiveringsgraden for forsikrede ledige« alone
+    said = chat(store, "aktiveringsgraden", then)[-1].result
+    alone = ask(store, "aktiveringsgraden for forsikrede ledige").result
+    assert (said.indicator.id, said.observation.breakdown) == (alone.indicator.id, alone.observation.breakdown)
+    assert said.indicator.id == "aktiveringsgrad" and said.observation.breakdown == "ydelse=A-dagpenge"
+    # a figure without that part still gives the figure the words name
+    assert chat(store, "sygedagpenge", then)[-1].result.indicator.id == "ledige"

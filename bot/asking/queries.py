@@ -1629,9 +1629,14 @@ def _part_of_context(tokens: list[str], r: _Reading, context: Query | None, voca
     word, used = _phrase(tokens, 0, vocab.followup_part)
     if not word:
         return
+    while used < len(tokens) - 1 and tokens[used] in vocab.filler:
+        used += 1  # (»og for de forsikrede ledige?«)
     value, _ = _phrase(tokens, used, vocab.breakdown_values)
     named, _ = _phrase(tokens, used, vocab.indicators)
-    if not value or named != r.indicator or (value[0] not in vocab.indicator_breakdowns.get(context.indicator, ())
+    # (»og for forsikrede ledige?«: no figure's name, the figure implied by the part's own words; it
+    # answered ledige på A-dagpenge after »aktiveringsgraden«)
+    implied = named is None and not r.indicator_words
+    if not value or (named != r.indicator and not implied) or (value[0] not in vocab.indicator_breakdowns.get(context.indicator, ())
                                              and f"{context.indicator}|{value[0]}" not in vocab.part_elsewhere
                                              and f"{context.indicator}|{value[0]}={value[1]}" not in vocab.part_elsewhere):
         # (a part another figure holds for it, `part_elsewhere`: »samtalehyppighed« … »og for sygemeldte?« is
