@@ -1892,3 +1892,14 @@ def test_a_part_whose_words_imply_a_figure_is_the_part_of_the_figure_talked_abou
     assert said.indicator.id == "aktiveringsgrad" and said.observation.breakdown == "ydelse=A-dagpenge"
     # a figure without that part still gives the figure the words name
     assert chat(store, "sygedagpenge", then)[-1].result.indicator.id == "ledige"
+
+
+@pytest.mark.parametrize("then", ["hvem er de? alder?", "og alder?"])
+def test_alder_alone_asks_the_figure_by_age_not_how_it_fell(store, then):
+    # »kontanthjælp« … »hvem er de? alder?« gave the year's development (»alder« read as »falder«),
+    # the age unsaid; it is the figure by age, as »fordelt på alder« (here: no such figures, said)
+    said = chat(store, "kontanthjælp", then)[-1]
+    asked = chat(store, "kontanthjælp", "fordelt på alder?")[-1]
+    assert said.result.query.by == asked.result.query.by == "alder"
+    assert said.result.query.intent == asked.result.query.intent
+    assert said.text == asked.text
