@@ -1903,3 +1903,11 @@ def test_alder_alone_asks_the_figure_by_age_not_how_it_fell(store, then):
     assert said.result.query.by == asked.result.query.by == "alder"
     assert said.result.query.intent == asked.result.query.intent
     assert said.text == asked.text
+
+
+def test_a_follow_up_after_only_the_board_does_not_claim_nothing_was_asked(store):
+    # »hvordan går det?« (the board) … »og herlev?« said »der er ikke noget tidligere spørgsmål i
+    # samtalen«, though one was asked: none was about a figure, which is what it builds on
+    said = chat(store, "hvordan går det?", "og herlev?")[-1]
+    assert isinstance(said.result, NotUnderstood)
+    assert "ikke noget tidligere spørgsmål om et tal i samtalen" in said.text
