@@ -363,6 +363,8 @@ class Vocabulary:
     social: dict[str, str] = field(default_factory=dict)  # "hej" -> "greeting", "tak" -> "thanks"
     glossary: dict[str, str] = field(default_factory=dict)  # "målstien" -> "målsti"
     needed: frozenset[str] = frozenset()  # "hvad skal der til": what it takes to reach a target
+    # "hvordan går det": asks how things go, the targets' board only when nothing else is named
+    how_going: frozenset[str] = frozenset()
     gap_words: frozenset[str] = frozenset()  # "hvor mange procent": of a target, its gap in its own measure
     projection: frozenset[str] = frozenset()  # "prognosen" beside another figure: its target's projection
     glossary_lead: frozenset[str] = frozenset()  # "hvad er en" before a glossary word
@@ -532,6 +534,7 @@ class Vocabulary:
             social={fold(k): v for k, v in data.get("social", {}).items()},
             glossary={fold(k): v for k, v in data.get("glossary", {}).items()},
             needed=frozenset(fold(w) for w in data.get("needed", ())),
+            how_going=frozenset(fold(w) for w in data.get("how_going", ())),
             gap_words=frozenset(fold(w) for w in data.get("gap", ())),
             projection=frozenset(fold(w) for w in data.get("projection", ())),
             glossary_lead=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("words", ())),
@@ -1857,6 +1860,21 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     return parsed
 
 
+def _only_how_it_goes(tokens: list[str], vocab: Vocabulary) -> bool:
+    """Whether the only words asking about targets ask how things go (»hvordan går det med de
+    unge?«), not about a target itself (»… for at nå målet?«)."""
+    i, going = 0, False
+    while i < len(tokens):
+        hit, used = _phrase(tokens, i, vocab.how_going)
+        if hit:
+            going, i = True, i + used
+            continue
+        if _phrase(tokens, i, vocab.intents)[0] == "target":
+            return False
+        i += 1
+    return going
+
+
 def _names_a_kommune(tokens: list[str], vocab: Vocabulary) -> bool:
     """Whether `tokens` name a kommune: DST codes it from 101 (hele landet is 000, the regions
     081–085)."""
@@ -2094,7 +2112,7 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
         lead = set(_followup_lead(tokens, vocab))
         followed = _follow(text, r, [w for w in still_unknown if w not in lead], context, vocab)
         return replace(followed, source_asked=source) if source and isinstance(followed, Query) else followed
-    if "target" in r.intents and r.indicator is None and r.breakdown and not every_target:
+    if "target" in r.intents and r.indicator is None and r.breakdown and _only_how_it_goes(tokens, vocab):
         # »hvordan ser det ud med de unge?«, »hvordan går det med de unge?«: a part with no figure is
         # read as the part alone (which figure is asked), not as the targets' board, »de unge« unsaid
         r.intents.discard("target")
