@@ -6,13 +6,15 @@ import json
 import re
 import sqlite3
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from bot.alerting.context import TargetContext
 from bot.asking.conversation import Conversations, reply
 from bot.asking.queries import NotUnderstood, Query, parse
 from bot.clock import TIMEZONE
-from bot.config import Config
+from bot.config import Config, load_config
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
 from tests.conftest import run_cli
@@ -1831,3 +1833,82 @@ def test_a_development_of_real_figures_beside_eksempeldata_is_declined_once(stor
     assert ("Jeg kan ikke give forskellen eller sammenligne udviklingen: tallet for ledighedsprocenten i Ballerup "
             "er et rigtigt tal, men tallet i Region Hovedstaden er eksempeldata") in text, text
     assert text.count("Jeg kan ikke") == 1 and "mere i" not in text
+
+
+def test_neighbours_named_by_name_are_the_kommuner_compared(store):
+    # »sammenlignet med naboerne Albertslund og Glostrup« after a figure said it did not know which
+    # kommuner the neighbours were, though they were named; unnamed neighbours are still declined
+    said = chat(store, "sygedagpenge", "sammenlignet med naboerne Albertslund og Glostrup?")[-1]
+    plain = chat(store, "sygedagpenge", "sammenlignet med Albertslund og Glostrup?")[-1]
+    assert said.text == plain.text and said.result.indicator.id == plain.result.indicator.id
+    assert "Albertslund" in said.text and "nabokommuner" not in said.text
+    assert "nabokommuner" in chat(store, "sygedagpenge", "sammenlignet med naboerne?")[-1].text
+
+
+@pytest.mark.parametrize("now_asked", ["hvordan ser det ud nu?", "og nu?", "hvordan ser det ud lige nu?"])
+def test_the_newest_asked_after_an_earlier_period_is_the_newest_not_the_period_before(store, now_asked):
+    # »kontanthjælp« … »og for et år siden?« … »hvordan ser det ud nu?« repeated juli 2025: »nu« was
+    # swallowed by the overview phrase »hvordan ser det ud nu«, so the year-old period was carried
+    first, _, now = chat(store, "kontanthjælp", "og for et år siden?", now_asked)
+    assert now.result.indicator.id == first.result.indicator.id
+    assert now.result.observation.period == first.result.observation.period
+    # alone it is still the targets' board
+    assert ask(store, "hvordan ser det ud nu?").result.intent == "target"
+
+
+def test_the_target_asked_of_a_part_names_the_part_and_gives_the_whole_figures_target(store):
+    # »sygedagpenge« … »hvor mange af dem er på jobafklaring?« … »hvad er målet?« said »Der er ikke sat
+    # noget mål for sygedagpenge mv. i Ballerup«, though the whole figure has one (the part has none)
+    config = load_config(Path(__file__).parent.parent / "bot" / "faktabot.example.toml")
+    lines = TargetContext.load(store, config, datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)).for_answer
+    conversation, now, said = Conversations(), datetime(2026, 11, 25, 9, 0), []
+    for line in ("sygedagpenge", "hvor mange af dem er på jobafklaring?", "hvad er målet?"):
+        said.append(reply(line, store, config, TODAY, targets=lines, context=conversation.get("c", now)))
+        conversation.remember("c", said[-1], now)
+    whole, part = said[0], said[-1]
+    assert part.result.observation.breakdown and not whole.result.observation.breakdown
+    assert f"({part.result.observation.breakdown.split('=')[1]})" in part.text
+    named = next(t.name for t in config.targets if t.indicator == whole.result.indicator.id and not t.breakdown)
+    assert named in whole.text and named in part.text
+    assert f"mål for {whole.result.indicator.name.lower()} i Ballerup" not in part.text
+
+
+@pytest.mark.parametrize("text", ["hvordan ser det ud med de unge?", "hvordan går det med de unge?"])
+def test_how_a_part_is_doing_with_no_figure_asks_which_figure_not_the_board(store, text):
+    # »hvordan ser det ud med de unge?« showed the targets' board, »de unge« unsaid; it is read as
+    # »de unge« alone (which figure?), and »hvordan går det?« alone is still the board
+    said = ask(store, text)
+    assert isinstance(said.result, NotUnderstood)
+    assert said.result.suggestions == ask(store, "de unge").result.suggestions != ()
+    assert ask(store, "hvordan går det?").result.intent == "target"
+
+
+@pytest.mark.parametrize("then", ["og for forsikrede ledige?", "og for de forsikrede ledige?"])
+def test_a_part_whose_words_imply_a_figure_is_the_part_of_the_figure_talked_about(store, then):
+    # »aktiveringsgraden« … »og for de forsikrede ledige?« answered ledige på A-dagpenge, another figure;
+    # it is the aktiveringsgrad of the forsikrede, as »aktiveringsgraden for forsikrede ledige« alone
+    said = chat(store, "aktiveringsgraden", then)[-1].result
+    alone = ask(store, "aktiveringsgraden for forsikrede ledige").result
+    assert (said.indicator.id, said.observation.breakdown) == (alone.indicator.id, alone.observation.breakdown)
+    assert said.indicator.id == "aktiveringsgrad" and said.observation.breakdown == "ydelse=A-dagpenge"
+    # a figure without that part still gives the figure the words name
+    assert chat(store, "sygedagpenge", then)[-1].result.indicator.id == "ledige"
+
+
+@pytest.mark.parametrize("then", ["hvem er de? alder?", "og alder?"])
+def test_alder_alone_asks_the_figure_by_age_not_how_it_fell(store, then):
+    # »kontanthjælp« … »hvem er de? alder?« gave the year's development (»alder« read as »falder«),
+    # the age unsaid; it is the figure by age, as »fordelt på alder« (here: no such figures, said)
+    said = chat(store, "kontanthjælp", then)[-1]
+    asked = chat(store, "kontanthjælp", "fordelt på alder?")[-1]
+    assert said.result.query.by == asked.result.query.by == "alder"
+    assert said.result.query.intent == asked.result.query.intent
+    assert said.text == asked.text
+
+
+def test_a_follow_up_after_only_the_board_does_not_claim_nothing_was_asked(store):
+    # »hvordan går det?« (the board) … »og herlev?« said »der er ikke noget tidligere spørgsmål i
+    # samtalen«, though one was asked: none was about a figure, which is what it builds on
+    said = chat(store, "hvordan går det?", "og herlev?")[-1]
+    assert isinstance(said.result, NotUnderstood)
+    assert "ikke noget tidligere spørgsmål om et tal i samtalen" in said.text

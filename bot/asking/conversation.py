@@ -29,6 +29,7 @@ from bot.rendering.terminal import for_terminal, without_controls
 from indicators import periods
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
+from indicators.types import parse_breakdown
 
 # A conversation forgets its question after this long without a new one.
 CONTEXT_IDLE = timedelta(minutes=30)
@@ -291,17 +292,23 @@ def reply(text: str, store: Store, config: Config, today: date, *, area: str | N
         # areas (the samtalehyppighed): named, with its status, not only listed among the others
         on = next((figure for figure in default_vocabulary().compare_on.get(result.indicator.id, ())
                    if any(t.indicator == figure and t.area == result.area.code for t in config.targets)), None)
+        # »sygedagpenge« … »hvor mange er på jobafklaring?« … »hvad er målet?«: the target is on the
+        # whole figure, not the part shown (it said no target was set for sygedagpenge mv. at all)
+        part = parse_breakdown(result.observation.breakdown) if result.observation is not None else {}
+        whole = part and on is None and any(t.indicator == result.indicator.id and t.area == result.area.code
+                                            and not t.breakdown for t in config.targets)
         status: tuple[Line, ...] = ()
-        if on is not None and targets is not None:
+        if (on is not None or whole) and targets is not None:
             # (of the period talked about: a status of the newest figure says it is not that period's)
-            asked = replace(parsed, indicator=on, breakdown="", by=None, compare=(), area=result.area.code,
-                            verdict=False, comparable=())
+            asked = replace(parsed, indicator=on or result.indicator.id, breakdown="", by=None, compare=(),
+                            area=result.area.code, verdict=False, comparable=())
             line, _ = targets(asked, store.remember(("answer", asked, config.area, today),
                                                     lambda: _answered(asked, store, config.area, today))[0])
             status = (line,) if isinstance(line, Line) else tuple(line or ())
         result = replace(result, target=(Line(render.render(
             "no_target.txt.j2", indicator=result.indicator.name, area=result.area.name,
             land=result.area.kind == "land", others=others, figure=result.observation is not None,
+            part=", ".join(part.values()) if whole else "",
             on=default_catalogue().get(on).name if on else "",
             named=tuple(dict.fromkeys(t.name for t in config.targets
                                       if t.indicator == on and t.area == result.area.code)),

@@ -367,6 +367,8 @@ class Vocabulary:
     courtesy: frozenset[str] = frozenset()  # "tusind tak" inside a question: left out
     glossary: dict[str, str] = field(default_factory=dict)  # "målstien" -> "målsti"
     needed: frozenset[str] = frozenset()  # "hvad skal der til": what it takes to reach a target
+    # "hvordan går det": asks how things go, the targets' board only when nothing else is named
+    how_going: frozenset[str] = frozenset()
     gap_words: frozenset[str] = frozenset()  # "hvor mange procent": of a target, its gap in its own measure
     projection: frozenset[str] = frozenset()  # "prognosen" beside another figure: its target's projection
     glossary_lead: frozenset[str] = frozenset()  # "hvad er en" before a glossary word
@@ -537,6 +539,7 @@ class Vocabulary:
             courtesy=frozenset(fold(w) for w in data.get("courtesy", ())),
             glossary={fold(k): v for k, v in data.get("glossary", {}).items()},
             needed=frozenset(fold(w) for w in data.get("needed", ())),
+            how_going=frozenset(fold(w) for w in data.get("how_going", ())),
             gap_words=frozenset(fold(w) for w in data.get("gap", ())),
             projection=frozenset(fold(w) for w in data.get("projection", ())),
             glossary_lead=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("words", ())),
@@ -1643,9 +1646,14 @@ def _part_of_context(tokens: list[str], r: _Reading, context: Query | None, voca
     word, used = _phrase(tokens, 0, vocab.followup_part)
     if not word:
         return
+    while used < len(tokens) - 1 and tokens[used] in vocab.filler:
+        used += 1  # (»og for de forsikrede ledige?«)
     value, _ = _phrase(tokens, used, vocab.breakdown_values)
     named, _ = _phrase(tokens, used, vocab.indicators)
-    if not value or named != r.indicator or (value[0] not in vocab.indicator_breakdowns.get(context.indicator, ())
+    # (»og for forsikrede ledige?«: no figure's name, the figure implied by the part's own words; it
+    # answered ledige på A-dagpenge after »aktiveringsgraden«)
+    implied = named is None and not r.indicator_words
+    if not value or (named != r.indicator and not implied) or (value[0] not in vocab.indicator_breakdowns.get(context.indicator, ())
                                              and f"{context.indicator}|{value[0]}" not in vocab.part_elsewhere
                                              and f"{context.indicator}|{value[0]}={value[1]}" not in vocab.part_elsewhere):
         # (a part another figure holds for it, `part_elsewhere`: »samtalehyppighed« … »og for sygemeldte?« is
@@ -1866,6 +1874,28 @@ def parse(text: str, vocab: Vocabulary | None = None, context: Query | None = No
     return parsed
 
 
+def _only_how_it_goes(tokens: list[str], vocab: Vocabulary) -> bool:
+    """Whether the only words asking about targets ask how things go (»hvordan går det med de
+    unge?«), not about a target itself (»… for at nå målet?«)."""
+    i, going = 0, False
+    while i < len(tokens):
+        hit, used = _phrase(tokens, i, vocab.how_going)
+        if hit:
+            going, i = True, i + used
+            continue
+        if _phrase(tokens, i, vocab.intents)[0] == "target":
+            return False
+        i += 1
+    return going
+
+
+def _names_a_kommune(tokens: list[str], vocab: Vocabulary) -> bool:
+    """Whether `tokens` name a kommune: DST codes it from 101 (hele landet is 000, the regions
+    081–085)."""
+    return any(int(code) >= 101 for i in range(len(tokens))
+               if (code := _phrase(tokens, i, vocab.areas)[0]) and code.isdigit())
+
+
 def _named_months(tokens: list[str], vocab: Vocabulary) -> list[tuple[int, int]]:
     """The months named by name in a list (»januar, februar og marts«): (token index, month number),
     in the order named, each once; none when a month is named with a day or a week before it."""
@@ -1907,7 +1937,12 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
     if (undated := _undated_season(tokens, vocab)):
         return _unmade_period(text, tokens, "season", undated, vocab)
     if vocab.neighbours & set(tokens):
-        return NotUnderstood(text=text, reason="neighbours")  # which kommuner they are is not known
+        first = next(i for i, t in enumerate(tokens) if t in vocab.neighbours)
+        if not _names_a_kommune(tokens[first + 1:], vocab):  # (»hvor ligger Herlev i forhold til nabokommunerne«)
+            return NotUnderstood(text=text, reason="neighbours")  # which kommuner they are is not known
+        # »sammenlignet med naboerne Albertslund og Glostrup«: the kommuner named after the word are
+        # the neighbours meant (it asked which kommuner they were, though they were named)
+        tokens = [t for t in tokens if t not in vocab.neighbours]
     if vocab.similar & set(tokens):
         # »hvilken kommune ligner os mest«: the ranking of the figure before with »mest« as its order
         # (»kommunen med flest personer i fleksjob«); which kommuner are alike is not known either
@@ -2094,6 +2129,10 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
         lead = set(_followup_lead(tokens, vocab))
         followed = _follow(text, r, [w for w in still_unknown if w not in lead], context, vocab)
         return replace(followed, source_asked=source) if source and isinstance(followed, Query) else followed
+    if "target" in r.intents and r.indicator is None and r.breakdown and _only_how_it_goes(tokens, vocab):
+        # »hvordan ser det ud med de unge?«, »hvordan går det med de unge?«: a part with no figure is
+        # read as the part alone (which figure is asked), not as the targets' board, »de unge« unsaid
+        r.intents.discard("target")
     if "korrektion" in r.breakdown and r.indicator in vocab.rates and r.indicator_words in vocab.adjusted_rate:
         # »ledigheden sæsonkorrigeret«, »sæsonkorrigerede ledighed«: the seasonally adjusted rate, as
         # »sæsonkorrigeret ledighed« is; it gave the count of ledige, said to have no adjusted series.
