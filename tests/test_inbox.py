@@ -323,7 +323,7 @@ def test_status_shows_the_kommunes_files_as_one_line_with_the_latest_file_and_th
         assert old not in status.stdout
     assert [line.split()[:2] for line in lines if "kommunens filer" in line] == [["kommunens", "filer"]] * 2
     stored, source = (line for line in lines if "kommunens filer" in line)
-    assert stored.split() == ["kommunens", "filer", "8", "rækker,", "nyeste", "periode", "2026-04,", "senest",
+    assert stored.split() == ["kommunens", "filer", "8", "rækker,", "nyeste", "periode", "april", "2026,", "senest",
                               "indlæst", "3.", "aug.", "2026", "(samtaler-2026-04.csv)"]
     assert source.startswith("  kommunens filer          ")
     assert ("seneste fil samtaler-2026-04.csv, indlæst 3. aug. 2026 kl. 09:00; 8 rækker i alt, nyeste periode "
