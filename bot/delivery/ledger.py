@@ -38,6 +38,9 @@ MAX_ATTEMPTS = 5  # a message that failed this often is left for a person to loo
 # A row still `sending` after this long was left by a process that stopped mid-send. Longer than
 # any send may take (SMTP_DEADLINE, Slack's timeouts), so a send in progress elsewhere is not taken.
 STUCK_AFTER = timedelta(minutes=15)
+# Kinds sent once and never retried: a test copy (`summary --to`) that failed is reported to the
+# person who asked, who runs the test again; a later test or run must not send it after all.
+TRIED_ONCE_KINDS = frozenset({"summary-test"})
 
 
 @migrations()
@@ -212,6 +215,13 @@ def m007_message_content(db: Database) -> None:
     db.execute("ALTER TABLE deliveries ADD COLUMN content TEXT")
 
 
+@migrations()
+def m008_test_copies_of_their_own_kind(db: Database) -> None:
+    # Test copies were kind 'summary' (told apart only by their key), so every later summary run,
+    # test or real, sent the failed ones again.
+    db.execute("UPDATE deliveries SET kind = 'summary-test' WHERE key LIKE 'summary-test:%'")
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     id: int
@@ -235,7 +245,8 @@ class Delivery:
     @property
     def retried(self) -> bool:
         """Whether a failed send goes again by itself at the next run (`due`)."""
-        return self.status == FAILED and not self.permanent and self.attempts < MAX_ATTEMPTS
+        return (self.status == FAILED and not self.permanent and self.attempts < MAX_ATTEMPTS
+                and self.kind not in TRIED_ONCE_KINDS)
 
 
 class Ledger:
@@ -363,7 +374,7 @@ class Ledger:
         """Failed in a way a retry may fix, and due again at the next run (an outage)."""
         rows = self.db.query("SELECT * FROM deliveries WHERE status = ? AND permanent = 0 AND attempts < ? ORDER BY id",
                              [FAILED, MAX_ATTEMPTS])
-        return [_delivery(r) for r in rows]
+        return [d for d in map(_delivery, rows) if d.retried]
 
     def failed_deliveries(self) -> list[Delivery]:
         """Failed for good, or stuck in `sending` (the process stopped mid-send; not retried, as it may
