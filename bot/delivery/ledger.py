@@ -241,6 +241,7 @@ class Delivery:
     card: dict | None = None  # a Teams recipient's Adaptive Card
     content: dict | None = None  # an email recipient's message model (bot.rendering.message.Content)
     permanent: bool = False  # failed in a way no retry can fix (a 5xx refusal, a missing webhook)
+    created_at: str | None = None  # UTC ISO; when it was queued
 
     @property
     def retried(self) -> bool:
@@ -498,4 +499,4 @@ def _delivery(row: dict) -> Delivery:
                     finished_at=row["finished_at"],
                     card=json.loads(row["card"]) if row.get("card") else None,
                     content=json.loads(row["content"]) if row.get("content") else None,
-                    permanent=bool(row.get("permanent")))
+                    permanent=bool(row.get("permanent")), created_at=row.get("created_at"))
