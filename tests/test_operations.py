@@ -126,6 +126,21 @@ def test_config_check_refuses_a_schedule_in_the_dst_hour(sample_store_path, tmp_
     assert result.returncode == 1 and "02:00" in result.stderr
 
 
+@pytest.mark.parametrize(("line", "says"), [
+    ('summary = "30 1-3 * * *"', "summary = '30 1-3 * * *' kører mellem 02:00 og 03:00"),
+    ('summary = "0 25 * * *"', "summary = '0 25 * * *': timen '25' er ikke en time fra 0 til 23"),
+])
+def test_a_schedule_error_names_the_file_in_use_and_the_line(sample_store_path, tmp_path, line, says):
+    """They said »faktabot.toml [schedule] …« whatever FAKTABOT_CONFIG named, and no line."""
+    config = tmp_path / "t5.toml"
+    config.write_text(f'# prøve\n\n[schedule]\nfactsheet = "15 7 * * *"\n{line}\n', encoding="utf-8")
+    for command in (("config", "--check"), ("status", "--check")):
+        result = run_cli(*command, db=sample_store_path, config=config)
+        out = result.stdout + result.stderr
+        assert f"{config}, linje 5, [schedule] {says}" in out, out
+        assert "faktabot.toml" not in out
+
+
 def test_any_setting_may_come_from_a_file(tmp_path):
     (tmp_path / "token").write_text("from-a-file\n", encoding="utf-8")
     settings = load_settings({"JOBINDSATS_TOKEN_FILE": str(tmp_path / "token")}, dotenv=None)
