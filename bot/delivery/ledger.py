@@ -222,6 +222,13 @@ def m008_test_copies_of_their_own_kind(db: Database) -> None:
     db.execute("UPDATE deliveries SET kind = 'summary-test' WHERE key LIKE 'summary-test:%'")
 
 
+@migrations()
+def m009_catch_up_failures(db: Database) -> None:
+    # The steps of the newest start-up catch-up that raised, for `faktabot status`: a failing step
+    # no longer stops the others, and the log alone was not read.
+    db.execute("CREATE TABLE catch_up_failures (step TEXT PRIMARY KEY, at TEXT NOT NULL, error TEXT NOT NULL)")
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     id: int
@@ -384,6 +391,19 @@ class Ledger:
             "SELECT * FROM deliveries WHERE (status = ? AND (permanent = 1 OR attempts >= ?)) OR status = ? "
             "ORDER BY id", [FAILED, MAX_ATTEMPTS, SENDING])
         return [_delivery(r) for r in rows]
+
+    # -- the start-up catch-up --------------------------------------------------------------
+
+    def record_catch_up(self, now: datetime, failures: list[tuple[str, str]]) -> None:
+        """The newest catch-up's failed steps (step, error), replacing the last one's."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM catch_up_failures")
+            for step, error in failures:
+                self.db.execute("INSERT INTO catch_up_failures (step, at, error) VALUES (?, ?, ?)",
+                                [step, _iso(now), error])
+
+    def catch_up_failures(self) -> list[dict]:
+        return list(self.db.query("SELECT step, at, error FROM catch_up_failures ORDER BY rowid"))
 
     # -- one-click links ------------------------------------------------------------------
 
