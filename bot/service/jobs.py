@@ -226,7 +226,7 @@ class Service:
                 done.append(step(now))
             except Stopping:
                 raise
-            except Exception as error:  # noqa: BLE001 - logged with the traceback, recorded for `status`
+            except Exception as error:  # logged with the traceback, recorded for `status`
                 log.exception("catch-up: step %s failed; the other steps go on", name)
                 reason = f"{type(error).__name__}: {error}"
                 failures.append((name, reason))
@@ -236,7 +236,7 @@ class Service:
                 Ledger(store.db).record_catch_up(now, failures)
         except Stopping:
             pass
-        except Exception:  # noqa: BLE001 - the store may be what failed; the log has the steps
+        except Exception:  # the store may be what failed; the log has the steps
             log.exception("catch-up: its failed steps could not be recorded for faktabot status")
         return done
 
