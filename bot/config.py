@@ -71,6 +71,8 @@ class Config:
     factsheet: Mailing = Mailing(day=10)
     operations: tuple[str, ...] = ()
     schedule: Mapping[str, str] = field(default_factory=dict)  # job -> cron, over the service's defaults
+    # job -> `t5.toml, linje 33, [schedule] summary`: the scheduler checks the lines, and names them so
+    schedule_where: Mapping[str, str] = field(default_factory=dict)
     slack: SlackAccess = SlackAccess()
     imports: tuple[ImportFormat, ...] = ()  # the configured [imports.*] formats, then the catalogue's
 
@@ -133,6 +135,7 @@ def load_config(path: Path, areas: Areas | None = None, catalogue: Catalogue | N
         factsheet=_mailing(data, "factsheet", 10, 28, where),
         operations=_recipients(data.get("operations", {}).get("recipients", []), where("operations", "recipients")),
         schedule=_schedule(data.get("schedule", {}), where),
+        schedule_where={job: where("schedule", job) for job in data.get("schedule", {})},
         slack=SlackAccess(
             channels=frozenset(_strings(data.get("slack", {}).get("channels", []), where("slack", "channels"))),
             users=frozenset(_strings(data.get("slack", {}).get("users", []), where("slack", "users")))),

@@ -397,7 +397,9 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         problems.append(wording("settings_link_pair"))
     if settings.link_secret and len(settings.link_secret) < MIN_LINK_SECRET:
         problems.append(wording("settings_link_short", length=len(settings.link_secret), minimum=MIN_LINK_SECRET))
-    if settings.public_url and not settings.public_url.startswith(("https://", "http://")):
+    # https only, as README says: a link acknowledges a target for whoever holds it, and its page
+    # takes a note and a name; neither may cross the network in clear text.
+    if settings.public_url and not settings.public_url.startswith("https://"):
         problems.append(wording("settings_public_url", value=settings.public_url))
     if settings.imap_host and settings.imap_auth == "oauth2":
         missing = [name for name, value in (("FAKTABOT_IMAP_USER", settings.imap_user),

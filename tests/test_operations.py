@@ -126,6 +126,21 @@ def test_config_check_refuses_a_schedule_in_the_dst_hour(sample_store_path, tmp_
     assert result.returncode == 1 and "02:00" in result.stderr
 
 
+@pytest.mark.parametrize(("line", "says"), [
+    ('summary = "30 1-3 * * *"', "summary = '30 1-3 * * *' kører mellem 02:00 og 03:00"),
+    ('summary = "0 25 * * *"', "summary = '0 25 * * *': timen '25' er ikke en time fra 0 til 23"),
+])
+def test_a_schedule_error_names_the_file_in_use_and_the_line(sample_store_path, tmp_path, line, says):
+    """They said »faktabot.toml [schedule] …« whatever FAKTABOT_CONFIG named, and no line."""
+    config = tmp_path / "t5.toml"
+    config.write_text(f'# prøve\n\n[schedule]\nfactsheet = "15 7 * * *"\n{line}\n', encoding="utf-8")
+    for command in (("config", "--check"), ("status", "--check")):
+        result = run_cli(*command, db=sample_store_path, config=config)
+        out = result.stdout + result.stderr
+        assert f"{config}, linje 5, [schedule] {says}" in out, out
+        assert "faktabot.toml" not in out
+
+
 def test_any_setting_may_come_from_a_file(tmp_path):
     (tmp_path / "token").write_text("from-a-file\n", encoding="utf-8")
     settings = load_settings({"JOBINDSATS_TOKEN_FILE": str(tmp_path / "token")}, dotenv=None)
@@ -304,7 +319,7 @@ def test_status_check_counts_unsent_messages_without_a_wrong_plural():
     report = Report(level=1, running=True, pid="1", heartbeat=None, store_ok=True, failed_deliveries=1,
                     findings=[Finding(1, "delivery_failed", "deliveries", "1")])
     assert status_line(report) == ("FAKTABOT WARNING - beskeder, der ikke er sendt: 1 – se faktabot status"
-                                   " | failed_deliveries=1")
+                                   " | failed_deliveries=1 waiting_deliveries=0")
 
 
 def test_status_check_with_settings_or_config_the_service_cannot_start_with_is_critical(sample_store_copy, tmp_path):
@@ -565,3 +580,30 @@ def test_config_check_says_the_example_is_in_force_where_no_faktabot_toml_is(sam
     # a file named and read is listed as it is
     named = run_cli("config", "--check", db=sample_store_path, config=REPO / "bot" / "faktabot.example.toml")
     assert f"  FAKTABOT_CONFIG={REPO / 'bot' / 'faktabot.example.toml'}\n" in named.stdout
+
+
+def test_status_check_warns_of_a_message_waiting_for_a_retry_for_over_a_day(sample_store_copy):
+    """Only given-up or stuck sends warned: an email failing at every run (SMTP down for days) kept
+    `status --check` OK while it waited for its next try, attempt after attempt."""
+    from bot.cli.operations import status_line
+    from bot.delivery.ledger import Ledger
+
+    now = datetime(2026, 11, 20, 9, 0, tzinfo=TIMEZONE)
+    with Store(sample_store_copy) as store:
+        ledger = Ledger(store.db)
+        for recipient, queued in (("ledelse@example.org", now - timedelta(hours=30)),
+                                  ("udvalg@example.org", now - timedelta(hours=2))):
+            delivery = ledger.queue(key="summary:2026-10", target=None, kind="summary", recipient=recipient,
+                                    subject="s", body="b", sample_data=False, now=queued)
+            ledger.sending(delivery, "email", queued)
+            ledger.failed(delivery, "SMTP kan ikke nås", False, queued)
+    report = assess(sample_store_copy, now, running_pid="1", heartbeat=now, intervals={})
+    assert report.level == 1 and report.failed_deliveries == 0 and report.waiting_deliveries == 2
+    (waiting,) = [f for f in report.findings if f.code == "delivery_waiting"]
+    assert "ledelse@example.org" in waiting.detail and "udvalg@example.org" not in waiting.detail
+    assert status_line(report) == (
+        "FAKTABOT WARNING - venter på nyt forsøg i over et døgn: ledelse@example.org (summary:2026-10)"
+        " – se faktabot status | failed_deliveries=0 waiting_deliveries=2")
+    fresh = assess(sample_store_copy, now - timedelta(hours=10), running_pid="1", heartbeat=now - timedelta(hours=10),
+                   intervals={})
+    assert fresh.level == 0 and fresh.waiting_deliveries == 2  # 20 hours: within a day, no warning

@@ -240,3 +240,34 @@ def test_the_catch_up_first_does_the_derived_work_a_stopped_refresh_left_owed(sa
     with Store(sample_store_copy) as store:
         assert store.derived_owed() == {}
     assert all(o.job != "derived" for o in service.catch_up(at("2026-11-25 10:00")))  # nothing owed: no step
+
+
+def test_a_failing_catch_up_step_is_recorded_and_the_other_steps_still_run(sample_store_copy, tmp_path, statbank):
+    """The start-up catch-up stopped at its first failing step (an exception in a refresh, an inbox
+    that is a file): the targets were not evaluated, nothing due was sent, and only the log said so."""
+    from tests.conftest import run_cli
+
+    inbox = tmp_path / "inbox"
+    inbox.write_text("not a folder", encoding="utf-8")
+    settings = load_settings({**env_for(sample_store_copy, tmp_path / "outbox", statbank), "FAKTABOT_INBOX": str(inbox)})
+    service = build_service(settings, load_config(settings.config_path))
+
+    def broken(store, now):
+        raise RuntimeError("forbindelsen til kilden brød sammen")
+
+    service.refreshers = {"statbank": broken}
+    outcomes = service.catch_up(at("2026-11-25 09:00"))
+    by_job = {o.job: o for o in outcomes}
+    assert not by_job["refresh statbank"].ok and "forbindelsen til kilden brød sammen" in by_job["refresh statbank"].text
+    assert not by_job["inbox"].ok
+    assert by_job["alerts"].ok and by_job["summary"].ok and by_job["staleness"].ok
+    assert any(key.startswith("summary:2026-10") for key, _, _ in deliveries(sample_store_copy))
+    status = run_cli("status", db=sample_store_copy, env={"FAKTABOT_INBOX": str(inbox)}).stdout
+    assert "Opstarten 25. nov. 2026 kl. 09:00: »hent tal fra Danmarks Statistik« fejlede " \
+           "(RuntimeError: forbindelsen til kilden brød sammen)" in status, status
+    assert "»indlæs nye filer fra indbakken« fejlede" in status
+    # A catch-up without failures clears them: status shows the newest start-up's.
+    service.refreshers = {}
+    inbox.unlink()
+    service.catch_up(at("2026-11-25 10:00"))
+    assert "Opstarten" not in run_cli("status", db=sample_store_copy).stdout

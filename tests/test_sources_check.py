@@ -119,6 +119,10 @@ def test_the_command_prints_per_figure_and_exits_1_on_a_renamed_table(tmp_path):
     assert "jobindsats y25i09: tabel »y25i09« findes ikke (bruges af langtidsledige). " \
            "Nærmeste navne hos kilden: »y25i09b«" in done.stdout
     assert any(line.startswith("5.1") and "kræver filimport (samtaler" in line for line in lines)
+    # It said »skabelon: faktabot files template ID« with a literal ID: the command to run is named.
+    (samtaler,) = [line for line in lines if line.startswith("5.1")]
+    assert "kræver filimport (samtaler; skabelon: `faktabot files template samtaler`)" in samtaler, samtaler
+    assert not any("template ID" in line for line in lines)
     # ungeledighed (4.4) follows the notat (a02 tables by age, incl. aktivitetsparate), not y25i01's
     # renamed measure: it stays ready.
     assert any(line.startswith("4.4") and "officiel kilde klar" in line for line in lines)

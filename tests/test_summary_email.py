@@ -215,3 +215,26 @@ def test_a_past_month_s_summary_shows_the_targets_as_they_stood_that_month(sampl
                    env={"FAKTABOT_OUTBOX": str(tmp_path / "outbox")})
     assert "Ungeledigheden i Ballerup: 7,7 pct. i juli 2026" in july.stdout
     assert "Sygedagpenge mv. i Ballerup: 1.222 personer i 2. kvt. 2026" in july.stdout
+
+
+def test_a_failed_test_copy_exits_non_zero_and_is_not_sent_again_by_a_later_test(smtp, sample_store_copy, tmp_path):
+    """A `--to` whose one copy failed exited 0, and the next `--to` sent the earlier failed test copies
+    too (the tester got two). A test copy is tried once; real recipients' retries are untouched."""
+    env = smtp_env(smtp, tmp_path / "outbox")
+    down = {**env, "SMTP_PORT": "1"}  # nothing listens there: temporary
+    real = run_cli("summary", "--month", "2026-07", db=sample_store_copy, env=down)
+    assert real.returncode == 1
+    failed = run_cli("summary", "--month", "2026-07", "--to", "mig@example.org", db=sample_store_copy, env=down)
+    assert failed.returncode == 1, failed.stdout
+    assert "IKKE sendt til mig@example.org" in failed.stdout and "kan ikke nås" in failed.stdout
+    assert "ledelse@example.org" not in failed.stdout  # the real recipients' retries wait for a real run
+    assert "testkopien sendes ikke igen af sig selv" in failed.stdout
+    again = run_cli("summary", "--month", "2026-07", "--to", "mig@example.org", db=sample_store_copy, env=env)
+    assert again.returncode == 0, again.stdout
+    assert [m["To"] for m in smtp.messages] == ["mig@example.org"]  # one copy, not the failed one too
+    assert "fejlede: 0" in again.stdout
+    run_cli("summary", "--month", "2026-07", db=sample_store_copy, env=env)  # the real run retries its own
+    assert sorted(m["To"] for m in smtp.messages) == [
+        "ledelse@example.org", "mig@example.org", "udvalgsformand@example.org"]
+    status = run_cli("status", "--check", db=sample_store_copy, env=env)
+    assert "mig@example.org" not in status.stdout  # a failed test copy is not waiting for anything

@@ -220,6 +220,19 @@ def test_teams_settings_come_from_the_environment_or_a_secrets_file(tmp_path):
 
 # --- one-click links ------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("public", ["http://faktabot.kommune.dk", "faktabot.kommune.dk"])
+def test_the_public_address_of_the_links_must_be_https_as_the_message_says(public):
+    """»skal begynde med https://« while http:// was accepted: a link acknowledges a target for
+    whoever holds it, so it and the note posted on its page must not cross the network in clear."""
+    with pytest.raises(SettingsError) as problems:
+        load_settings({"FAKTABOT_LINK_SECRET": "x" * 40, "FAKTABOT_PUBLIC_URL": public}, dotenv=None)
+    assert f"FAKTABOT_PUBLIC_URL='{public}/' skal begynde med https://" in str(problems.value)
+    assert "https://faktabot.kommune.dk" in str(problems.value)  # the fix, by example
+    ok = load_settings({"FAKTABOT_LINK_SECRET": "x" * 40, "FAKTABOT_PUBLIC_URL": "https://faktabot.kommune.dk"},
+                       dotenv=None)
+    assert ok.public_url == "https://faktabot.kommune.dk/"
+
+
 @pytest.fixture
 def site(sample_store_copy, config, workflow, tmp_path):
     """Alerts sent (Teams and email .eml), and the links' listener on a real port."""

@@ -161,6 +161,7 @@ def cmd_status(args, settings: Settings, config: Config) -> int:
         alert_commands.print_status(store, len(config.targets))
         _print_unknown_outcomes(store, settings)
         _print_slack_failures(store)
+        _print_catch_up_failures(store)
     _print_service_status(settings, config)
     return 0
 
@@ -182,6 +183,18 @@ def _print_slack_failures(store: Store) -> None:
         retrying = post["status"] == "failed" and post["attempts"] < MAX_ATTEMPTS
         say("status_slack_row", id=post["id"], channel=post["channel"], when=formats.day(at), time=f"{at:%H:%M}",
             state=messages()["status_slack_retrying" if retrying else "status_slack_given_up"], error=post["error"])
+
+
+def _print_catch_up_failures(store: Store) -> None:
+    """The steps of the service's newest start-up catch-up that failed (the others were done)."""
+    from bot.delivery.ledger import Ledger
+
+    names = messages()["job_names"]
+    for failure in Ledger(store.db).catch_up_failures():
+        at = clock.local(failure["at"])
+        step = failure["step"].replace("refresh ", "refresh_")
+        say("status_catch_up_failed", when=formats.day(at), time=f"{at:%H:%M}", step=names.get(step, step),
+            error=failure["error"])
 
 
 def _print_unknown_outcomes(store: Store, settings: Settings) -> None:

@@ -54,7 +54,8 @@ def status_line(report: Report) -> str:
         text = "; ".join(words[f.code].format(subject=f.subject, detail=f.detail) for f in worst)
     else:
         text = messages()["check_all_ok"].format(pid=report.pid)
-    return f"FAKTABOT {LEVELS[report.level].upper()} - {text} | failed_deliveries={report.failed_deliveries}"
+    return (f"FAKTABOT {LEVELS[report.level].upper()} - {text} | failed_deliveries={report.failed_deliveries} "
+            f"waiting_deliveries={report.waiting_deliveries}")
 
 
 def cmd_status_machine(args, settings: Settings, config: Config) -> int:

@@ -83,7 +83,8 @@ def print_report(report: SourcesReport, titles: dict[str, str]) -> None:
     for figure in report.figures:
         state = text[f"sources_state_{figure.state}"]
         if figure.state == "file":
-            state = state.format(ids=", ".join(figure.files))
+            state = state.format(ids=", ".join(figure.files), commands=" / ".join(
+                text["sources_state_file_command"].format(id=i) for i in figure.files))
         say("sources_figure", number=figure.number, title=titles.get(figure.number, ""), state=state)
         for problem in figure.problems:
             close = (text["sources_closest"].format(names=", ".join(f"»{n}«" for n in problem.closest))

@@ -79,7 +79,7 @@ def cmd_summary(args, settings: Settings, config: Config) -> int:
     for recipient, where in run.sent:
         say("summary_sent", recipient=recipient, where=where)
     for recipient, error in run.failed:
-        key = ("summary_failed_unknown" if recipient in run.unknown
+        key = ("summary_failed_unknown" if recipient in run.unknown else "summary_failed_test" if args.to
                else "summary_failed_final" if recipient in run.final else "summary_failed")
         say(key, recipient=recipient, error=error)
     return 1 if run.failed else 0

@@ -38,6 +38,9 @@ MAX_ATTEMPTS = 5  # a message that failed this often is left for a person to loo
 # A row still `sending` after this long was left by a process that stopped mid-send. Longer than
 # any send may take (SMTP_DEADLINE, Slack's timeouts), so a send in progress elsewhere is not taken.
 STUCK_AFTER = timedelta(minutes=15)
+# Kinds sent once and never retried: a test copy (`summary --to`) that failed is reported to the
+# person who asked, who runs the test again; a later test or run must not send it after all.
+TRIED_ONCE_KINDS = frozenset({"summary-test"})
 
 
 @migrations()
@@ -212,6 +215,20 @@ def m007_message_content(db: Database) -> None:
     db.execute("ALTER TABLE deliveries ADD COLUMN content TEXT")
 
 
+@migrations()
+def m008_test_copies_of_their_own_kind(db: Database) -> None:
+    # Test copies were kind 'summary' (told apart only by their key), so every later summary run,
+    # test or real, sent the failed ones again.
+    db.execute("UPDATE deliveries SET kind = 'summary-test' WHERE key LIKE 'summary-test:%'")
+
+
+@migrations()
+def m009_catch_up_failures(db: Database) -> None:
+    # The steps of the newest start-up catch-up that raised, for `faktabot status`: a failing step
+    # no longer stops the others, and the log alone was not read.
+    db.execute("CREATE TABLE catch_up_failures (step TEXT PRIMARY KEY, at TEXT NOT NULL, error TEXT NOT NULL)")
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     id: int
@@ -231,11 +248,13 @@ class Delivery:
     card: dict | None = None  # a Teams recipient's Adaptive Card
     content: dict | None = None  # an email recipient's message model (bot.rendering.message.Content)
     permanent: bool = False  # failed in a way no retry can fix (a 5xx refusal, a missing webhook)
+    created_at: str | None = None  # UTC ISO; when it was queued
 
     @property
     def retried(self) -> bool:
         """Whether a failed send goes again by itself at the next run (`due`)."""
-        return self.status == FAILED and not self.permanent and self.attempts < MAX_ATTEMPTS
+        return (self.status == FAILED and not self.permanent and self.attempts < MAX_ATTEMPTS
+                and self.kind not in TRIED_ONCE_KINDS)
 
 
 class Ledger:
@@ -363,7 +382,7 @@ class Ledger:
         """Failed in a way a retry may fix, and due again at the next run (an outage)."""
         rows = self.db.query("SELECT * FROM deliveries WHERE status = ? AND permanent = 0 AND attempts < ? ORDER BY id",
                              [FAILED, MAX_ATTEMPTS])
-        return [_delivery(r) for r in rows]
+        return [d for d in map(_delivery, rows) if d.retried]
 
     def failed_deliveries(self) -> list[Delivery]:
         """Failed for good, or stuck in `sending` (the process stopped mid-send; not retried, as it may
@@ -372,6 +391,19 @@ class Ledger:
             "SELECT * FROM deliveries WHERE (status = ? AND (permanent = 1 OR attempts >= ?)) OR status = ? "
             "ORDER BY id", [FAILED, MAX_ATTEMPTS, SENDING])
         return [_delivery(r) for r in rows]
+
+    # -- the start-up catch-up --------------------------------------------------------------
+
+    def record_catch_up(self, now: datetime, failures: list[tuple[str, str]]) -> None:
+        """The newest catch-up's failed steps (step, error), replacing the last one's."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM catch_up_failures")
+            for step, error in failures:
+                self.db.execute("INSERT INTO catch_up_failures (step, at, error) VALUES (?, ?, ?)",
+                                [step, _iso(now), error])
+
+    def catch_up_failures(self) -> list[dict]:
+        return list(self.db.query("SELECT step, at, error FROM catch_up_failures ORDER BY rowid"))
 
     # -- one-click links ------------------------------------------------------------------
 
@@ -487,4 +519,4 @@ def _delivery(row: dict) -> Delivery:
                     finished_at=row["finished_at"],
                     card=json.loads(row["card"]) if row.get("card") else None,
                     content=json.loads(row["content"]) if row.get("content") else None,
-                    permanent=bool(row.get("permanent")))
+                    permanent=bool(row.get("permanent")), created_at=row.get("created_at"))

@@ -27,6 +27,7 @@ from indicators.store import Store
 from indicators.wording import wording
 
 KIND = "summary"
+TEST_KIND = "summary-test"  # a `--to` copy: tried once, never retried (bot.delivery.ledger.TRIED_ONCE_KINDS)
 
 
 class SummaryError(ValueError):
@@ -84,7 +85,7 @@ def send_summary(store: Store, ledger: Ledger, config: Config, month: str, *, no
     for recipient in targets:
         # The summary's Teams card says the fact sheet goes with the email: a card cannot carry a file.
         card = media.card(summary_content(summary)) if is_teams(recipient) else None
-        if ledger.queue(key=key, target=None, kind=KIND, recipient=recipient, subject=subject, body=text,
+        if ledger.queue(key=key, target=None, kind=KIND if to is None else TEST_KIND, recipient=recipient, subject=subject, body=text,
                         sample_data=summary.sample_data, now=now, card=card) is None:
             run.already.append(recipient)
         else:
@@ -101,7 +102,9 @@ def send_summary(store: Store, ledger: Ledger, config: Config, month: str, *, no
             contents[wanted] = email_content(built, store, config, target_paths)
         return contents[wanted]
 
-    result = send_due(ledger, ledger.due([KIND]), channels, now, email=email, email_content=content_for,
+    # A test sends its own copy only: the real recipients' retries wait for a real run.
+    due = ledger.due([KIND]) if to is None else [d for d in ledger.due([TEST_KIND]) if d.key == key]
+    result = send_due(ledger, due, channels, now, email=email, email_content=content_for,
                       should_stop=should_stop)
     run.sent = [(d.recipient, d.location) for d in result.sent]
     run.failed = [(d.recipient, error) for d, error in result.failed + result.unknown]

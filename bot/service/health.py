@@ -24,6 +24,9 @@ LEVELS = {OK: "ok", WARNING: "warning", CRITICAL: "critical"}
 HEARTBEAT_SECONDS = 30
 # A heartbeat older than this means the scheduler thread is stuck, or the process is gone.
 HEARTBEAT_LATE = timedelta(minutes=5)
+# A message still waiting for a retry this long after it was queued has missed more than one
+# scheduled run (alerts and the summary run daily): an outage worth a look, not a blip.
+RETRY_LATE = timedelta(hours=24)
 
 
 class Heartbeat:
@@ -52,7 +55,8 @@ class Finding:
     """One thing worth an operator's attention: its level, a stable code and the detail."""
 
     level: int
-    code: str  # service_down, heartbeat_late, store, refresh_overdue, refresh_failed, stale, never, delivery_failed
+    code: str  # service_down, heartbeat_late, store, refresh_overdue, refresh_failed, stale, never, delivery_failed,
+    # delivery_waiting, slack_failed, unusable
     subject: str
     detail: str = ""
 
@@ -66,6 +70,7 @@ class Report:
     store_ok: bool
     sources: list[dict] = field(default_factory=list)
     failed_deliveries: int = 0
+    waiting_deliveries: int = 0  # failed for the moment, due again at the next run
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -90,11 +95,14 @@ def assess(store_path: Path, now: datetime, *, running_pid: str | None, heartbea
                                 heartbeat.isoformat(timespec="seconds") if heartbeat else ""))
     sources: list[dict] = []
     failed = slack_failed = 0
+    waiting: list = []
     store_ok = True
     try:
         with Store(store_path) as store:
             statuses = source_status(store, now)
-            failed = len(Ledger(store.db).failed_deliveries())
+            ledger = Ledger(store.db)
+            failed = len(ledger.failed_deliveries())
+            waiting = ledger.retrying_deliveries()
             slack_failed = SlackRecords(store.db, migrate=False).given_up()
     except StoreError as error:
         store_ok, statuses = False, []
@@ -120,11 +128,16 @@ def assess(store_path: Path, now: datetime, *, running_pid: str | None, heartbea
             findings.append(Finding(WARNING, "refresh_failed", status.source, status.last_error or ""))
     if failed:
         findings.append(Finding(WARNING, "delivery_failed", "deliveries", str(failed)))
+    late = [d for d in waiting if datetime.fromisoformat(d.created_at) <= now - RETRY_LATE]
+    if late:  # named, so the operator knows whose mail is held up before `faktabot status`
+        findings.append(Finding(WARNING, "delivery_waiting", "deliveries",
+                                ", ".join(f"{d.recipient} ({d.key})" for d in late)))
     if slack_failed:  # answers and charts Slack refused for good: `faktabot status` says what to do
         findings.append(Finding(WARNING, "slack_failed", "slack_posts", str(slack_failed)))
     return Report(level=max((f.level for f in findings), default=OK), running=running_pid is not None,
                   pid=running_pid, heartbeat=heartbeat.isoformat(timespec="seconds") if heartbeat else None,
-                  store_ok=store_ok, sources=sources, failed_deliveries=failed, findings=findings)
+                  store_ok=store_ok, sources=sources, failed_deliveries=failed,
+                  waiting_deliveries=len(waiting), findings=findings)
 
 
 def health(store_path: Path, now: datetime, *, heartbeat: Heartbeat, intervals: Mapping[str, timedelta],

@@ -214,12 +214,30 @@ class Service:
         # evaluation, not at the next scheduled import (the same job: rejects moved with a reason).
         steps += [("inbox", lambda moment: self.import_inbox(moment, evaluate=False)), ("alerts", self.evaluate),
                   ("summary", self.summary), ("factsheet", self.factsheet), ("staleness", self.staleness)]
-        done = []
+        done: list[JobOutcome] = []
+        failures: list[tuple[str, str]] = []
         for name, step in steps:
             if self.stop.is_set():
                 log.info("catch-up stopped before %s; the next start catches up the rest", name)
                 break
-            done.append(step(now))
+            # Each step on its own, as the scheduler's wrapper does for jobs: a refresh that raises or
+            # an unusable inbox must not leave the targets unevaluated and what is due unsent.
+            try:
+                done.append(step(now))
+            except Stopping:
+                raise
+            except Exception as error:  # logged with the traceback, recorded for `status`
+                log.exception("catch-up: step %s failed; the other steps go on", name)
+                reason = f"{type(error).__name__}: {error}"
+                failures.append((name, reason))
+                done.append(self._record(name, False, f"failed: {reason}"))
+        try:
+            with self._turn(), self._store() as store:
+                Ledger(store.db).record_catch_up(now, failures)
+        except Stopping:
+            pass
+        except Exception:  # the store may be what failed; the log has the steps
+            log.exception("catch-up: its failed steps could not be recorded for faktabot status")
         return done
 
     def complete_derived(self, now: datetime) -> JobOutcome:

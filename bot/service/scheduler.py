@@ -69,19 +69,22 @@ def schedule(config: Config) -> dict[str, CronTrigger]:
     wanted = {**DEFAULT_SCHEDULE, **config.schedule}
     triggers = {}
     for job, expression in wanted.items():
+        # The file in use and the line (FAKTABOT_CONFIG may name any file); a Config built in code has none.
+        where = config.schedule_where.get(job) or wording("config_where", path="faktabot.toml", line="",
+                                                           entry=f"[schedule] {job}")
         if job not in DEFAULT_SCHEDULE:
-            raise ServiceError(wording("schedule_unknown_job", job=job, jobs=", ".join(DEFAULT_SCHEDULE)))
+            raise ServiceError(wording("schedule_unknown_job", where=where, job=job, jobs=", ".join(DEFAULT_SCHEDULE)))
         try:
             trigger = CronTrigger.from_crontab(expression, timezone=clock.TIMEZONE)
         except ValueError:
-            raise ServiceError(wording("schedule_not_cron", job=job, expression=expression,
+            raise ServiceError(wording("schedule_not_cron", where=where, expression=expression,
                                        error=cron_fault(expression))) from None
         hours = fire_hours(trigger)
         # A job that runs every hour (the inbox, every 15 minutes) only loses or repeats one of many
         # runs when the clocks change; one that runs at 02:xx but not every hour would be skipped or
         # run twice that night.
         if DST_HOUR in hours and hours != set(range(24)):
-            raise ServiceError(wording("schedule_dst_hour", job=job, expression=expression))
+            raise ServiceError(wording("schedule_dst_hour", where=where, expression=expression))
         triggers[job] = trigger
     return triggers
 
