@@ -174,3 +174,33 @@ def test_the_read_cache_keeps_at_most_its_bound(tmp_path):
         for code in ("101", "147", "151", "153", "155"):
             assert store.series("ledige", code)[0].area == code
         assert len(store._reads) == 3
+
+
+def test_a_transaction_that_reads_before_it_writes_waits_for_another_writer_instead_of_failing(tmp_path):
+    """The service's alert run read the targets' states, then saved them in one transaction; a Slack
+    answer's record committed by another connection in between, and the save failed at once with
+    »database is locked« (a read snapshot out of date cannot become a write; SQLite does not wait).
+    The store's transactions now take the write lock at their start; the other writer waits."""
+    import threading
+
+    path = tmp_path / "store.db"
+    with Store(path, create=True) as store:
+        other = sqlite3.connect(path, timeout=10, check_same_thread=False)
+        wrote: list[str] = []
+
+        def write_elsewhere() -> None:
+            other.execute("CREATE TABLE elsewhere (x)")
+            other.commit()
+            wrote.append("elsewhere")
+
+        with store.transaction():
+            store.db.execute("SELECT count(*) FROM areas").fetchone()  # this transaction's snapshot
+            writer = threading.Thread(target=write_elsewhere)
+            writer.start()
+            writer.join(0.5)  # the other connection writes now, or waits for this transaction
+            store.db.execute("CREATE TABLE mine (x)")
+            wrote.append("mine")
+        writer.join(10)
+        other.close()
+        assert wrote == ["mine", "elsewhere"]
+        assert {"mine", "elsewhere"} <= set(store.db.table_names())
