@@ -150,7 +150,7 @@ def test_the_tables_commit_without_waiting_for_the_disk_and_the_runs_record_sync
     for sql in statements:
         if sql.upper().startswith("PRAGMA SYNCHRONOUS ="):
             mode = {"NORMAL": 1, "FULL": 2}.get(sql.split("=")[1].strip().upper()) or int(sql.split("=")[1])
-        elif sql.upper() == "BEGIN":
+        elif sql.upper() in ("BEGIN", "BEGIN IMMEDIATE"):  # the store begins IMMEDIATE
             written = []
         elif sql.upper() == "COMMIT":
             commits.append((mode, written))
