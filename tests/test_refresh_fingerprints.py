@@ -175,6 +175,25 @@ def test_a_failed_table_keeps_its_fingerprint_and_the_others_still_skip(store_pa
     assert connector.normalised == Counter() and any(t.ok for t in result.tables)
 
 
+def test_an_answer_that_is_not_json_fails_its_table_when_read_although_it_was_fetched_undecoded(store_path):
+    """Answers are decoded only when their table has to be normalised: a broken one still fails
+    its table (and only it) with the same error as before, and the stored figures stay."""
+    with Store(store_path) as store:
+        before = store.get("ledige", "151", "2026-06")
+        kept = store.fingerprint("jobindsats", "y25i01")
+    with ReplayServer(faults=[Fault("data/y25i01", status=200, body=b"<html>Bad gateway</html>")]) as server:
+        with Store(store_path) as store:
+            connector = Counting(jobindsats_connector(server, policy=FAST))
+            result = refresh_source(store, connector, wanted_from(CATALOGUE, "jobindsats", LEDIGHED),
+                                    catalogue=CATALOGUE, areas=AREAS, now=NOW)
+            connector.inner.http.close()
+            assert store.get("ledige", "151", "2026-06") == before
+            assert store.fingerprint("jobindsats", "y25i01") == kept
+    [failed] = result.failed_tables
+    assert failed.table == "y25i01" and "ikke gyldig JSON" in failed.error and "<html>Bad gateway" in failed.error
+    assert set(connector.normalised) <= {"y25i01"} and any(t.ok for t in result.tables)
+
+
 def test_the_fingerprint_of_a_run_is_the_same_in_another_process(tmp_path):
     """`faktabot refresh` runs in a process of its own each time: nothing in the fingerprint may
     depend on the process (set order, hash seed)."""

@@ -135,6 +135,27 @@ class _TooLarge(Exception):
     """An answer grew past `RetryPolicy.max_bytes` while it was read."""
 
 
+class JsonLater:
+    """A fetched JSON body, decoded once, when first read (`HttpClient.get_json_later`); decoding
+    fails as `get_json` would, with the same SourceError, only then."""
+
+    __slots__ = ("_client", "_decoded", "_response", "_table")
+    _NOT_YET = object()
+
+    def __init__(self, client: HttpClient, response: httpx.Response, table: str):
+        self._client, self._response, self._table = client, response, table
+        self._decoded: Any = self._NOT_YET
+
+    @property
+    def raw(self) -> bytes:
+        return self._response.content
+
+    def decoded(self) -> Any:
+        if self._decoded is self._NOT_YET:
+            self._decoded = self._client.decode_json(self._response, self._table)
+        return self._decoded
+
+
 class HttpClient:
     """One source's HTTP client. `sleep` is a parameter so tests can count waits instead of waiting."""
 
@@ -179,11 +200,12 @@ class HttpClient:
         response = self.request("GET", path, params=params, table=table)
         return self.decode_json(response, table)
 
-    def get_json_as_sent(self, path: str, params: Mapping[str, str] | None = None, *,
-                         table: str = "") -> tuple[Any, bytes]:
-        """`get_json`, and the body's bytes as they came (what a refresh fingerprints)."""
+    def get_json_later(self, path: str, params: Mapping[str, str] | None = None, *,
+                       table: str = "") -> JsonLater:
+        """`get_json`, decoded when first read: the body's bytes as they came (what a refresh
+        fingerprints) are at hand at once, and a table found unchanged is never decoded."""
         response = self.request("GET", path, params=params, table=table)
-        return self.decode_json(response, table), response.content
+        return JsonLater(self, response, table)
 
     def decode_json(self, response: httpx.Response, table: str) -> Any:
         import orjson  # loaded with the first answer, not with every import

@@ -20,7 +20,7 @@ import httpx
 from indicators import periods
 from indicators.catalogue import Areas, fold
 from indicators.connectors import Newest, Wanted
-from indicators.connectors.http import EmptyAnswer, HttpClient, RetryPolicy, SourceError
+from indicators.connectors.http import EmptyAnswer, HttpClient, JsonLater, RetryPolicy, SourceError
 from indicators.connectors.rows import (
     LabelMap,
     Tally,
@@ -81,10 +81,26 @@ class TableSpec:
     area_hierarchies: tuple[str, ...]
 
 
+class Bodies(Sequence):
+    """The /v3/data bodies of one query as fetched: each decoded when first read (a table whose
+    answer is unchanged is never decoded: a tenth of a refresh that changes nothing)."""
+
+    def __init__(self, fetched: Sequence[JsonLater]):
+        self.fetched = tuple(fetched)
+
+    def __len__(self) -> int:
+        return len(self.fetched)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return tuple(body.decoded() for body in self.fetched[index])
+        return self.fetched[index].decoded()
+
+
 @dataclass(frozen=True)
 class Answer:
     query: Query
-    bodies: tuple[Any, ...]  # one decoded /v3/data body per area selection
+    bodies: Sequence[Any]  # one /v3/data body per area selection: decoded, or `Bodies` as fetched
     # The area selection each body answers, e.g. ("_nykom", "*"); () when not known (a test's answer).
     selections: tuple[tuple[str, str], ...] = ()
     # A digest of the bodies' bytes as they came, which decoding them is a function of; None when
@@ -160,14 +176,14 @@ class JobindsatsConnector:
         sent = hashlib.blake2b(digest_size=20)
         selections = area_selections(spec)
         for hierarchy, selection in selections:
-            body, raw = self.http.get_json_as_sent(
+            body = self.http.get_json_later(
                 f"data/{query.table}", {**params, f"hierarchy.{hierarchy}": selection, "format": "json"},
                 table=query.table,
             )
             bodies.append(body)
-            sent.update(len(raw).to_bytes(8, "big"))
-            sent.update(raw)
-        return Answer(query, tuple(bodies), tuple(selections), sent=sent.digest())
+            sent.update(len(body.raw).to_bytes(8, "big"))
+            sent.update(body.raw)
+        return Answer(query, Bodies(bodies), tuple(selections), sent=sent.digest())
 
     # -- normalise (pure) ----------------------------------------------------------------------
 
