@@ -12,7 +12,7 @@ import pytest
 
 from bot.settings import load_settings
 from bot.slack.app import web_client
-from bot.slack.connections import KeepAliveWebClient
+from bot.slack.connections import KeepAliveWebClient, KeptConnections
 from tests import fake_slack as slack
 
 
@@ -119,3 +119,13 @@ def test_a_proxy_is_used_as_slack_sdk_uses_it(fake, monkeypatch, where):
     with pytest.raises(URLError):
         client.chat_postMessage(channel="C0LEDELSE", text="svar")
     assert fake.calls == [] and client.connections.opened == 0
+
+
+def test_a_connection_idle_past_the_limit_is_closed_not_used_again(fake):
+    # A server may drop an idle connection at any moment; one idle past the limit is not risked.
+    client = _client(fake)
+    client.connections = KeptConnections(timeout=5, idle_seconds=0.0)
+    client.chat_postMessage(channel="C0LEDELSE", text="svar")
+    client.chat_postMessage(channel="C0LEDELSE", text="svar igen")
+    assert len(fake.messages) == 2
+    assert fake.connections == 2 and client.connections.opened == 2
