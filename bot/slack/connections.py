@@ -47,8 +47,9 @@ class KeptConnections:
 
     def send(self, request: Request) -> tuple[int, http.client.HTTPMessage, bytes]:
         """(status, headers, body) of a 2xx answer; any other status raises HTTPError, as urllib
-        does. What fails while connecting or writing the request raises URLError (Slack did not get
-        it whole); what fails while reading the answer is raised as it is (Slack may have acted)."""
+        does (a redirect too, which urllib would follow: the Web API does not redirect). What fails
+        while connecting or writing the request raises URLError (Slack did not get it whole); what
+        fails while reading the answer is raised as it is (Slack may have acted on it)."""
         parts = urlsplit(request.full_url)
         origin = (parts.scheme, parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
         selector = parts.path + (f"?{parts.query}" if parts.query else "")
