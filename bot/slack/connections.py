@@ -124,6 +124,10 @@ def _dropped(connection: http.client.HTTPConnection) -> bool:
     if connection.sock is None:
         return True
     try:
+        if hasattr(select, "poll"):  # select() cannot watch a descriptor past 1024
+            watch = select.poll()
+            watch.register(connection.sock, select.POLLIN)
+            return bool(watch.poll(0))
         readable, _, _ = select.select([connection.sock], [], [], 0)
     except (OSError, ValueError):
         return True
