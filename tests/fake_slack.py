@@ -57,6 +57,7 @@ class FakeSlack:
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
+        self.connections = 0  # connections the bot opened (each may carry many calls)
         self.messages: list[dict] = []  # what chat.postMessage posted, as conversations.history lists it
         self._last_ts = 0.0
         self._charts: dict[str, list[Call]] = {}  # thread ts -> the calls that put a chart there
@@ -245,6 +246,15 @@ class _Server(ThreadingHTTPServer):
 def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # The headers and the body go out in two writes: on a connection kept open, Nagle's
+        # algorithm holds the body back until the client's delayed ACK (40 ms on Linux), which no
+        # real web server makes a client wait.
+        disable_nagle_algorithm = True
+
+        def setup(self) -> None:
+            super().setup()
+            with fake._changed:
+                fake.connections += 1
 
         def do_POST(self) -> None:
             arrived = time.perf_counter()

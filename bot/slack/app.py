@@ -32,6 +32,7 @@ from bot.config import Config
 from bot.delivery.ledger import Ledger
 from bot.rendering import render
 from bot.settings import Settings
+from bot.slack.connections import KeepAliveWebClient
 from bot.slack.records import SlackRecords
 from bot.slack.rendering import ChartRenderer
 from indicators.database import Database
@@ -206,12 +207,12 @@ class ConnectionRetry(ConnectionErrorRetryHandler):
 
 
 def web_client(settings: Settings) -> WebClient:
-    """The Web API client: base URL from SLACK_API_URL; retries on 429 (honouring Retry-After),
-    on a dropped connection (not after a posting method's request went out: `ConnectionRetry`)
-    and once on a 5xx."""
+    """The Web API client: base URL from SLACK_API_URL, over connections kept open between calls
+    (`KeepAliveWebClient`); retries on 429 (honouring Retry-After), on a dropped connection (not
+    after a posting method's request went out: `ConnectionRetry`) and once on a 5xx."""
     # 15 s per call; with the retries a call that hangs gives up after about 45 s, and start-up
     # (auth.test) has its own overall deadline in server.serve.
-    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=15)
+    client = KeepAliveWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=15)
     client.retry_handlers = [ConnectionRetry(max_retry_count=2),
                              RateLimitErrorRetryHandler(max_retry_count=2), ServerErrorRetryHandler(max_retry_count=1)]
     return client
@@ -358,6 +359,8 @@ class SlackBot:
         self.notices.shutdown(wait=True, cancel_futures=False)
         self.charts.shutdown(wait=True, cancel_futures=False)
         self.renderer.close()
+        if isinstance(self.client, KeepAliveWebClient):
+            self.client.connections.close()
         with self._events_lock:
             self._events.db.close()
 
