@@ -1127,7 +1127,12 @@ def answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defau
     made = _answer(query, store, catalogue, areas, default_area, today)
     # The figures a source line names: the answer's (also on its chart), a peak's, a listing's last.
     named = [made.observation, made.extreme, *(r.observation for r in (made.listed.rows if made.listed else ()))]
-    return replace(made, reads=store.table_reads(o.source for o in named if o is not None))
+    sources = {o.source for o in named if o is not None and ":" in o.source}
+    if sources:
+        # `made` is new, not yet seen by anyone: its reads are set as its constructor would have set
+        # them. A `replace` copied the Answer's 65 fields again for this one, a tenth of a short answer.
+        object.__setattr__(made, "reads", store.table_reads(sources))
+    return made
 
 
 def _answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default_area: str,
