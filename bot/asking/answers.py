@@ -824,9 +824,11 @@ def _series_for(query: Query, store: Store, indicator: Indicator, area: Area,
             best = max(newest, key=lambda o: (o.period, o.value if o.value is not None else float("-inf")))
             breakdown = best.breakdown
             available = store.period_kinds(indicator.id, area.code, breakdown)
-            if len(candidates) > 1 and query.by is None:
-                query = replace(query, by=next(k for k in parse_breakdown(breakdown) if k not in asked))
-            query = replace(query, breakdown=breakdown)
+            by = query.by
+            if len(candidates) > 1 and by is None:
+                by = next(k for k in parse_breakdown(breakdown) if k not in asked)
+            # (one `replace`: each copies the Query's 70 fields)
+            query = replace(query, breakdown=breakdown, by=by)
     return query, breakdown, missing_breakdown, available
 
 
