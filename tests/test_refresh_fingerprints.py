@@ -269,3 +269,20 @@ def test_an_alert_names_the_day_its_figure_was_last_checked(store_path, tmp_path
     assert texts and all(text.startswith("Bagud: Mål – Ballerup") for text in texts), texts
     assert all("Kilde: Jobindsats.dk (STAR), tabel y25i01, hentet 10. aug. 2026, senest tjekket "
                          "3. sep. 2026." in text for text in texts), texts
+
+
+def test_how_new_the_figures_are_names_each_table_checked_by_its_own_last_read(store_path):
+    """»hvor nye er tallene« said »senest opdateret« with the day of the source's newest run for
+    every table, also one that run did not ask for (`refresh --indicator`): it was not checked then."""
+    with ReplayServer() as server, Store(store_path) as store:
+        connector = jobindsats_connector(server, policy=FAST)
+        result = refresh_source(store, connector, wanted_from(CATALOGUE, "jobindsats", ["ledige"]),
+                                catalogue=CATALOGUE, areas=AREAS, now=LATER)
+        connector.http.close()
+        assert result.ok and "y25i09" not in {t.table for t in result.tables}
+        asked_ledige = asked(store, "hvor nye er tallene for ledige").plain
+        asked_long = asked(store, "hvor nye er tallene for langtidsledige").plain
+    [ledige] = [line for line in asked_ledige.splitlines() if "tabel y25i01" in line]
+    [long] = [line for line in asked_long.splitlines() if "tabel y25i09" in line]
+    assert ledige.endswith("senest tjekket 3. sep. 2026"), ledige
+    assert long.endswith("senest tjekket 10. aug. 2026"), long

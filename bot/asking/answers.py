@@ -51,6 +51,8 @@ STOPPED_MONTHS = {"month": 7, "quarter": 10, "year": 24}
 # What a rate is of, as its definition says it: »… i pct. af arbejdsstyrken 16-66 år.«
 # »i pct. af arbejdsstyrken 16-66 år.«, »i pct. af de 18-29-årige i befolkningen, fulgt mod målet jf. …«
 _RATE_WHOLE = re.compile(r"\bi pct\. af (.+?)(?=[.,;()]| og |$)")
+# The sources whose rows name the table a refresh read them from (»jobindsats:y25i01«).
+TABLE_SOURCES = ("jobindsats", "statbank")
 # A store's periods are few and Period is immutable: each spelling is read once per process.
 _period = lru_cache(maxsize=8192)(periods.parse)
 
@@ -1849,7 +1851,9 @@ class SourceFreshness:
     source: str  # as stored: "jobindsats:y25i01", "statbank:AUK01", "eksempeldata"
     fetched_at: str | None  # the newest fetch of its rows (UTC)
     newest_period: str | None
-    refreshed_at: str | None = None  # the newest successful refresh run of its connector
+    # When a refresh last read it: a source table's last read, landed with or without changes
+    # (`Store.table_read`, as the answers' »senest tjekket«); else the newest successful run of its kind.
+    refreshed_at: str | None = None
     latest: str | None = None  # source "file" (every kommune file together): the newest file's name
 
 
@@ -1880,8 +1884,17 @@ def freshness(query: Query, store: Store, catalogue: Catalogue, default_area: st
         rows = [(source, fetched, period, latest or None)
                 for source, (fetched, period, latest) in sorted(newest.items())]
     file_runs = [started for source, started in runs.items() if source.startswith("file:")]
+
+    def refreshed(source: str) -> str | None:
+        if source == "file":
+            return max(file_runs, default=None)
+        if source.partition(":")[0] in TABLE_SOURCES:
+            # The table's own last read: a run of its source that did not ask for it (`refresh
+            # --indicator`), or whose request for it failed, did not check it.
+            return store.table_read(source)
+        return runs.get(source.split(":", 1)[0]) or runs.get(source)
+
     return Freshness(query=query, indicator=indicator, sources=tuple(
         SourceFreshness(source=source, fetched_at=fetched or None, newest_period=period or None,
-                        refreshed_at=(max(file_runs, default=None) if source == "file" else None)
-                        or runs.get(source.split(":", 1)[0]) or runs.get(source), latest=latest)
+                        refreshed_at=refreshed(source), latest=latest)
         for source, fetched, period, latest in rows))
