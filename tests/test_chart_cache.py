@@ -78,6 +78,45 @@ def test_many_asking_for_the_same_new_chart_at_once_wait_for_one_draw():
     assert draw.draws == 1 and len(set(found)) == 1 and len(found) == 8
 
 
+
+class FailingOnceDraw(CountingDraw):
+    """A real draw whose first call fails, after long enough for the others asking to be waiting."""
+
+    def __call__(self, spec) -> bytes:
+        import time
+
+        self.draws += 1
+        if self.draws == 1:
+            time.sleep(0.3)
+            raise RuntimeError("the chart process died")
+        return charts.draw_png(spec)
+
+
+def test_a_failed_draw_gives_its_error_to_its_asker_and_the_others_waiting_draw_the_chart_themselves():
+    import threading
+
+    cache, draw, started = charts.ChartCache(), FailingOnceDraw(), threading.Barrier(6)
+    found: list[bytes] = []
+    failed: list[Exception] = []
+
+    def ask() -> None:
+        started.wait()
+        try:
+            found.append(charts.render_png(_spec(), cache, draw))
+        except RuntimeError as error:
+            failed.append(error)
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert not any(thread.is_alive() for thread in threads)  # nobody is left waiting
+    assert [str(error) for error in failed] == ["the chart process died"]  # only the first drawer's
+    assert len(found) == 5 and found == [charts.draw_png(_spec())] * 5
+    assert charts.render_png(_spec(), cache, draw) == found[0] and draw.draws == 6  # kept: not drawn again
+
+
 def _dark_columns(png: bytes, rows: slice) -> list[int]:
     """The x of every column with a dark pixel (text, not the white page) in `rows` of the picture."""
     import io

@@ -365,7 +365,8 @@ class ChartCache:
 
     def get_or_draw(self, key: str, draw: Callable[[], bytes]) -> bytes:
         """The chart under `key`, drawn by `draw()` if it is not kept. Twenty people asking the same
-        question at once wait for one draw, not twenty."""
+        question at once wait for one draw, not twenty. A draw that fails raises to its own caller
+        only: those waiting for it (at most `DRAW_WAIT` seconds) draw the chart themselves."""
         found = self.get(key)
         if found is not None:
             return found
@@ -379,7 +380,10 @@ class ChartCache:
         if not mine:
             pending.wait(timeout=DRAW_WAIT)
             found = self.get(key)
-            return found if found is not None else draw()  # that draw failed, or was too big to keep
+            if found is None:  # that draw failed (its error is its asker's), or is too slow or too big to keep
+                found = draw()
+                self.put(key, found)  # kept, so the next asker after a failed draw does not draw again
+            return found
         try:
             found = draw()
             self.put(key, found)

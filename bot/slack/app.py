@@ -12,8 +12,9 @@ import os
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.error import URLError
@@ -51,6 +52,9 @@ QUIET_SECONDS = 0.2
 ANSWERS_KEPT = 512
 # Charts already shared into a channel, remembered by channel and PNG (a file id each).
 SHARED_KEPT = 1024
+# How long a chart waits for the same chart's upload into the same channel by another thread before
+# uploading it itself: about one upload's three calls with their retries on a slow Slack.
+UPLOAD_WAIT = 30.0
 
 
 def worker_count(cpus: int | None = None) -> int:
@@ -174,6 +178,8 @@ class SharedCharts(KeptLru):
 
     def __init__(self, entries: int = SHARED_KEPT):
         super().__init__(entries)
+        self._uploading: dict[tuple[str, bytes], threading.Event] = {}
+        self._claims = threading.Lock()
 
     @staticmethod
     def key(channel: str, png: bytes) -> tuple[str, bytes]:
@@ -181,6 +187,34 @@ class SharedCharts(KeptLru):
 
     def keep(self, key: tuple[str, bytes], file_id: str) -> None:
         self.put(key, file_id)
+
+    @contextmanager
+    def first_upload(self, key: tuple[str, bytes], wait: float = UPLOAD_WAIT) -> Iterator[str | None]:
+        """One upload of a chart into a channel at a time: the same answer asked by several people
+        at once has its chart uploaded once and shown from that file to the rest. Yields the file
+        id (another thread's upload of it completed while this one waited, at most `wait` seconds),
+        or None: this thread uploads, and the others wait until it leaves the block. An upload that
+        failed leaves no file id, and each of those waiting uploads its chart itself."""
+        found = self.get(key)
+        if found is not None:
+            yield found
+            return
+        with self._claims:
+            pending = self._uploading.get(key)
+            mine = pending is None
+            if mine:
+                pending = self._uploading[key] = threading.Event()
+        if not mine:
+            pending.wait(timeout=wait)
+            yield self.get(key)
+            return
+        try:
+            # None, unless another's upload completed between the look above and the claim.
+            yield self.get(key)
+        finally:
+            with self._claims:
+                del self._uploading[key]
+            pending.set()
 
 
 # Web API methods that post something: sent twice, they show twice.

@@ -122,24 +122,32 @@ def _chart_refused(bot: SlackBot, where: dict) -> None:
 def upload_chart(bot: SlackBot, where: dict, chart: bytes) -> None:
     """Put a chart in a channel (and thread): shown again from the file this channel already has
     for the same PNG (one call: a message with a `slack_file` image block), else uploaded with
-    files_upload_v2 (three calls) and its file id kept for the next time (`SlackBot.shared`)."""
+    files_upload_v2 (three calls) and its file id kept for the next time (`SlackBot.shared`). The
+    same chart for the same channel is uploaded by one thread at a time; the others show its file."""
     title = where.get("chart_title") or "Faktabot"
     channel, thread_ts = where["channel"], where.get("thread_ts")
     key = bot.shared.key(channel, chart)
-    file_id = bot.shared.get(key)
-    if file_id is not None:
-        payload = {"channel": channel, "text": blocks.escape(title), "blocks": [blocks.shared_chart(file_id, title)],
-                   "unfurl_links": False, "unfurl_media": False}
-        if thread_ts:
-            payload["thread_ts"] = thread_ts
-        try:
-            bot.client.chat_postMessage(**payload)
+    with bot.shared.first_upload(key) as file_id:
+        if file_id is None:
+            _upload(bot, key, channel, thread_ts, chart, title)
             return
-        except SlackApiError as error:
-            if describe(error)[0] != "invalid_blocks":
-                raise
-            # Slack no longer shows that file (deleted, or not resolvable yet): upload it again.
-            bot.shared.forget(key)
+    payload = {"channel": channel, "text": blocks.escape(title), "blocks": [blocks.shared_chart(file_id, title)],
+               "unfurl_links": False, "unfurl_media": False}
+    if thread_ts:
+        payload["thread_ts"] = thread_ts
+    try:
+        bot.client.chat_postMessage(**payload)
+        return
+    except SlackApiError as error:
+        if describe(error)[0] != "invalid_blocks":
+            raise
+        # Slack no longer shows that file (deleted, or not resolvable yet): upload it again.
+        bot.shared.forget(key)
+    _upload(bot, key, channel, thread_ts, chart, title)
+
+
+def _upload(bot: SlackBot, key: tuple[str, bytes], channel: str, thread_ts: str | None, chart: bytes,
+            title: str) -> None:
     uploaded = bot.client.files_upload_v2(channel=channel, thread_ts=thread_ts, file=chart, filename="faktabot.png",
                                           title=title, alt_txt=title, request_file_info=False)
     file_id = (uploaded.get("file") or {}).get("id")
