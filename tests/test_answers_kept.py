@@ -100,6 +100,8 @@ def test_a_kept_freshness_reply_sees_a_refresh_run_recorded_by_another_connectio
         before = reply(question, store, Config(), TODAY).result
         with Store(sample_store_copy) as other:
             run = other.start_run("jobindsats", started_at="2026-11-25T08:00:00+00:00")
+            # the run read the answer's table (unchanged: no row written), as a refresh records it
+            other.record_table(run, "jobindsats", "y25i01", status="ok", finished_at="2026-11-25T08:00:30+00:00")
             other.finish_run(run, status="ok", finished_at="2026-11-25T08:01:00+00:00")
         after = reply(question, store, Config(), TODAY).result
     assert [s.refreshed_at for s in before.sources] != [s.refreshed_at for s in after.sources]
