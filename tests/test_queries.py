@@ -1,6 +1,8 @@
 """The first query language: indicator words (with misspellings), months, quarters, years and areas."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.asking.queries import NotUnderstood, PeriodRequest, Query, default_vocabulary, parse, tokenize
@@ -399,6 +401,37 @@ def test_a_month_against_a_year_is_that_month_of_the_year(text, base):
 
 def test_since_a_year_still_counts_from_its_start():
     assert parse("ledighed siden 2025").base.period == "2025"
+
+
+@pytest.mark.parametrize(("text", "same_as"), [
+    # »ledighed 2025 til nu« answered 2025's average and »januar 2025 til nu« januar 2025's figure,
+    # »til nu« set aside unsaid (»nu« is also a word of the newest period); »til dato« also named
+    # »dato« as not understood, and »2026 indtil nu« declined 2026's average for its missing months.
+    ("ledighed 2025 til nu", "ledighed fra 2025"),
+    ("ledighed januar 2025 til nu", "ledighed fra januar 2025"),
+    ("ledighed i 2025 til nu", "ledighed fra 2025"),
+    ("ledighed 2026 indtil nu", "ledighed fra 2026"),
+    ("samtaler 2026 til dato", "samtaler fra 2026"),
+    ("ledighed maj til i dag", "ledighed fra maj"),
+    ("ledighed 2. kvt. 2025 frem til nu", "ledighed fra 2. kvt. 2025"),
+    ("ledighed hidtil i 2026", "ledighed fra 2026"),
+    ("ledighed indtil videre i 2026", "ledighed fra 2026"),
+    ("ledighed 2024 og frem", "ledighed fra 2024"),
+    ("ledighed januar 2025 til nu Ballerup vs Herlev", "ledighed fra januar 2025 Ballerup vs Herlev"),
+    ("ledighed fra januar til nu", "ledighed fra januar"),  # a span already: as before
+])
+def test_a_period_until_now_is_the_span_from_it(text, same_as):
+    asked, meant = parse(text), parse(same_as)
+    assert (asked.intent, asked.base, asked.span) == ("change", meant.base, True)
+    assert replace(asked, text="") == replace(meant, text="")
+
+
+@pytest.mark.parametrize("text", ["ledighed i år til nu", "ledighed hidtil i år", "ledighed år til dato"])
+def test_this_year_until_now_is_still_this_year_so_far(text):
+    # (no named period: this year's months so far, as »ledighed i år« gives them)
+    query = parse(text)
+    assert (query.intent, query.period, query.base, query.unused) == \
+        ("value", PeriodRequest(relative="this_year"), None, ())
 @pytest.mark.parametrize(("text", "area", "compare"), [
     ("sammenlign ledigheden i Ballerup med Region Hovedstaden", "151", ("084",)),
     ("sammenlign ledigheden med Herlev", None, ("163",)),

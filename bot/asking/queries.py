@@ -287,6 +287,7 @@ class Vocabulary:
     by_words: dict[str, str] = field(default_factory=dict)  # "aldersgrupper" -> "alder": a breakdown by it
     by_stand_in: dict[str, str] = field(default_factory=dict)  # "gruppe" -> "ydelse" where a figure lacks the first
     half_year: frozenset[str] = frozenset()  # "halvår", "h1": a half-year, read as its months
+    to_now: frozenset[str] = frozenset()  # "til nu" after a period: the span from it to the newest
     size: frozenset[str] = frozenset()  # "største" before "kommuner": areas chosen by size, not known
     neighbours: frozenset[str] = frozenset()  # "nabokommunerne": areas not known either
     similar: frozenset[str] = frozenset()  # "sammenlignelige kommuner", "ligner os": nor are these
@@ -487,6 +488,7 @@ class Vocabulary:
             by_stand_in={key: other for key, other in data.get("by_stand_in", {}).items()
                          if key in breakdown_keys.values() and other in breakdown_keys.values()},
             half_year=frozenset(fold(w) for w in data.get("half_year", [])),
+            to_now=frozenset(fold(w) for w in data.get("to_now", [])),
             size=frozenset(fold(w) for w in data.get("size", [])),
             neighbours=frozenset(fold(w) for w in data.get("neighbours", [])),
             similar=frozenset(fold(w) for w in data.get("similar", [])),
@@ -1921,7 +1923,7 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
     tokens = _genitives(tokens, vocab)
     if (social := _social(tokens, vocab)) is not None:
         return Query(intent=social, text=text)
-    tokens = _without_courtesies(tokens, vocab)
+    tokens = _to_now_as_since(_without_courtesies(tokens, vocab), vocab)
     if not tokens:  # »på forhånd tak« alone: a thanks
         return Query(intent="thanks", text=text)
     whole_span = False
@@ -2337,6 +2339,38 @@ def _social(tokens: list[str], vocab: Vocabulary) -> str | None:
         return None
     kinds = {vocab.social[t] for t in tokens if t in vocab.social}
     return "thanks" if "thanks" in kinds else "greeting"
+
+
+def _to_now_as_since(tokens: list[str], vocab: Vocabulary) -> list[str]:
+    """A period named with »til nu« after it (»ledighed 2025 til nu«, »januar 2025 indtil nu«, »maj
+    til i dag«) or »hidtil i« before it (»hidtil i 2026«) as »fra« and the period: the span from it
+    to the newest, as »fra januar til nu« is read. Read as the period alone (»nu« is also a word of
+    the newest period, »hidtil« a filler), they gave 2025's average and januar 2025's figure. A
+    period that is no named one (»i år til nu«: this year so far) keeps its words."""
+    for j in range(len(tokens)):
+        hit, used = _phrase(tokens, j, vocab.to_now)
+        if not hit:
+            continue
+        after = tokens[j + used:]
+        for k in range(max(0, j - 3), j):  # the longest period ending just before the words
+            request, length = _period(tokens, k, vocab)
+            if request is not None and k + length == j and _named_period(request):
+                if k > 0 and tokens[k - 1] in vocab.span:  # »fra januar til nu«: a span already
+                    return tokens[:j] + after
+                start = k - 1 if k > 0 and tokens[k - 1] == "i" else k  # »ledighed i 2025 til nu«
+                return tokens[:start] + ["fra"] + tokens[k:j] + after
+        if after[:1] == ["i"] and len(after) > 1:
+            request, length = _period(after, 1, vocab)
+            if request is not None and _named_period(request):  # »hidtil i 2026«
+                return tokens[:j] + ["fra"] + after[1:]
+    return tokens
+
+
+def _named_period(request: PeriodRequest) -> bool:
+    """Whether `request` names a period (»2025«, »januar 2025«, »maj«, »2. kvt. 2025«), not one
+    counted from today (»i år«, »sidste måned«) or the newest."""
+    return request.relative is None and (request.period is not None or request.month is not None
+                                         or request.quarter is not None)
 
 
 def _without_courtesies(tokens: list[str], vocab: Vocabulary) -> list[str]:
