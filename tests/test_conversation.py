@@ -15,6 +15,7 @@ from bot.asking.conversation import Conversations, reply
 from bot.asking.queries import NotUnderstood, Query, parse
 from bot.clock import TIMEZONE
 from bot.config import Config, load_config
+from bot.rendering.formats import period as format_period
 from indicators.catalogue import default_areas, default_catalogue
 from indicators.store import Store
 from tests.conftest import run_cli
@@ -1678,6 +1679,27 @@ def test_same_period_last_year_after_the_year_so_far_is_the_same_months_a_year_b
     assert data["value"] == pytest.approx(sum(values) / months)
     # »og året før?« is still the whole year before
     assert chat(store, "ledighed i år", "og året før?")[-1].as_json()["period"] == "2025"
+
+
+@pytest.mark.parametrize(("first", "follow_up", "start", "end"), [
+    # »ledighed 2026 til nu« (januar–juli 2026) … »og sidste år samme periode?« named »samme periode« as
+    # not understood and gave 2025's average; in the other word order it gave »januar 2026 til juli
+    # 2025«, the span's start kept where its end moved a year back
+    ("ledighed 2026 til nu", "og sidste år samme periode?", "2025-01", "2025-07"),
+    ("ledighed siden 2026", "og samme periode sidste år?", "2025-01", "2025-07"),
+    ("ledighed fra januar 2025 til nu", "og samme periode sidste år?", "2024-01", "2025-07"),
+    ("ledighed fra 2026", "og året før?", "2025-01", "2025-07"),
+])
+def test_a_span_a_year_back_moves_its_start_with_its_end(store, first, follow_up, start, end):
+    before, after = chat(store, first, follow_up)
+    assert before.as_json()["period"] == "2026-07"
+    data = after.as_json()
+    assert (data["intent"], data["period"], data["compare_period"], data["unused"]) == ("change", end, start, [])
+    first_value, last_value = (store.get("ledige", "151", p).value for p in (start, end))
+    assert data["value"] == last_value - first_value
+    assert after.plain.startswith(f"Ledige i Ballerup, {format_period(start)} til {format_period(end)}: ")
+    # a month back is still since the start: »… og måneden før?« is januar 2026 til juni 2026
+    assert chat(store, "ledighed siden 2026", "og måneden før?")[-1].as_json()["compare_period"] == "2026-01"
 
 
 @pytest.mark.parametrize(("text", "examples"), [

@@ -1702,6 +1702,15 @@ def _moved_with(context: Query, period: PeriodRequest) -> PeriodRequest | None:
         # »ledighed Q3 2025 vs Q3 2024« … »hvad med forrige kvartal?«: that quarter, not 3. kvt. 2024 til
         # 2. kvt. 2026 (the base kept, a change over seven quarters nobody asked)
         return None
+    if context.span and base is not None and base.period is not None and period.period is not None \
+            and context.period.period is not None and period.period != context.period.period:
+        # »ledighed fra 2026« (januar–juli 2026) … »og samme periode sidste år?«: januar–juli 2025, the
+        # span moved by the years its end moved (it gave »januar 2026 til juli 2025«, the start kept)
+        before, now, then = periods.parse(context.period.period), periods.parse(period.period), \
+            periods.parse(base.period)
+        moved = (now.year - before.year) * 12 + now.start_month - before.start_month
+        if moved % 12 == 0 and moved % then.length == 0:
+            return PeriodRequest(period=str(then.shift(moved // then.length)))
     if base is None or base.period is None or period.period is None or context.period.period is None \
             or period.period == context.period.period or not context.period_named:
         return base  # (»siden juli 2025« … »og måneden før?«: still since juli 2025)
