@@ -735,3 +735,11 @@ def test_a_misspelt_part_is_taken_as_meant_as_a_misspelt_figure_is():
 def test_a_list_of_the_targets_is_the_board_not_the_list_of_figures(text):
     # »oversigt over målene« gave »Det kan du spørge om« (every figure), not the targets
     assert parse(text).intent == "target" and parse(text).indicator is None
+
+
+@pytest.mark.parametrize("text", ["hvordan er det gået med ledigheden det seneste år",
+                                  "hvordan er det gået for sygedagpenge det seneste år?"])
+def test_how_it_has_gone_asks_the_development_with_no_word_set_aside(text):
+    # »gået« was named as not understood beside the development it asked
+    query = parse(text)
+    assert (query.intent, query.unused) == ("development", ())
