@@ -426,6 +426,14 @@ def test_a_period_until_now_is_the_span_from_it(text, same_as):
     assert replace(asked, text="") == replace(meant, text="")
 
 
+@pytest.mark.parametrize(("text", "same_as"), [
+    ("ledighed hidtil i maj", "ledighed i maj"), ("samtaler hidtil i 2. kvartal", "samtaler i 2. kvartal"),
+])
+def test_so_far_in_a_month_or_quarter_is_that_period(text, same_as):
+    # (»hidtil i 2. kvartal« is the quarter, not the span from it to the newest)
+    assert replace(parse(text), text="") == replace(parse(same_as), text="")
+
+
 @pytest.mark.parametrize("text", ["ledighed i år til nu", "ledighed hidtil i år", "ledighed år til dato"])
 def test_this_year_until_now_is_still_this_year_so_far(text):
     # (no named period: this year's months so far, as »ledighed i år« gives them)

@@ -2353,9 +2353,10 @@ def _social(tokens: list[str], vocab: Vocabulary) -> str | None:
 def _to_now_as_since(tokens: list[str], vocab: Vocabulary) -> list[str]:
     """A period named with »til nu« after it (»ledighed 2025 til nu«, »januar 2025 indtil nu«, »maj
     til i dag«) or »hidtil i« before it (»hidtil i 2026«) as »fra« and the period: the span from it
-    to the newest, as »fra januar til nu« is read. Read as the period alone (»nu« is also a word of
-    the newest period, »hidtil« a filler), they gave 2025's average and januar 2025's figure. A
-    period that is no named one (»i år til nu«: this year so far) keeps its words."""
+    to the newest, as »fra januar til nu« is read (»hidtil i« only before a year: »hidtil i maj« is
+    May's). Read as the period alone (»nu« is also a word of the newest period, »hidtil« a filler),
+    they gave 2025's average and januar 2025's figure. A period that is no named one (»i år til
+    nu«: this year so far) keeps its words."""
     for j in range(len(tokens)):
         hit, used = _phrase(tokens, j, vocab.to_now)
         if not hit:
@@ -2368,9 +2369,11 @@ def _to_now_as_since(tokens: list[str], vocab: Vocabulary) -> list[str]:
                     return tokens[:j] + after
                 start = k - 1 if k > 0 and tokens[k - 1] == "i" else k  # »ledighed i 2025 til nu«
                 return tokens[:start] + ["fra"] + tokens[k:j] + after
-        if after[:1] == ["i"] and len(after) > 1:
-            request, length = _period(after, 1, vocab)
-            if request is not None and _named_period(request):  # »hidtil i 2026«
+        if after[:1] == ["i"] and len(after) > 1 and _YEAR.match(after[1]):
+            request, _ = _period(after, 1, vocab)
+            if request is not None and request.period == after[1]:
+                # »hidtil i 2026«: its months so far (»hidtil i maj«, »… i 2. kvartal« are that month
+                # and quarter, read as before: not the span from them to the newest)
                 return tokens[:j] + ["fra"] + after[1:]
     return tokens
 
