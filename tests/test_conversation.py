@@ -1702,6 +1702,29 @@ def test_a_span_a_year_back_moves_its_start_with_its_end(store, first, follow_up
     assert chat(store, "ledighed siden 2026", "og måneden før?")[-1].as_json()["compare_period"] == "2026-01"
 
 
+def test_who_is_highest_after_a_comparison_of_kommuner_ranks_those_kommuner(store):
+    # »ledighedsprocent i Ballerup sammenlignet med Herlev og Glostrup« … »hvem er højest?« ranked
+    # every kommune (Brøndby first, »Ballerup er nr. 14 af 98«), the three compared unsaid
+    before, ranked, in_may, every = chat(store, "ledighedsprocent i Ballerup sammenlignet med Herlev og Glostrup",
+                                         "hvem er højest?", "og i maj?", "top 5 kommuner?")
+    period = before.as_json()["period"]
+    data = ranked.as_json()
+    assert (data["intent"], data["indicator"], data["period"]) == ("ranking", "ledighedsprocent", period)
+    values = {code: store.get("ledighedsprocent", code, period).value for code in ("151", "163", "161")}
+    assert [(r["area"]["code"], r["value"]) for r in data["ranking"]] == \
+        sorted(values.items(), key=lambda item: -item[1])
+    assert ranked.plain.startswith("Ledighedsprocenten, juli 2026 – Ballerup, Herlev og Glostrup i rækkefølge "
+                                   "(nr. 1 har den højeste):")
+    place = sorted(values.values(), reverse=True).index(values["151"]) + 1
+    assert f"Ballerup er nr. {place} af 3." in ranked.plain
+    # a period after it keeps the three; »top 5 kommuner« asks every kommune again
+    assert {r["area"]["code"] for r in in_may.as_json()["ranking"]} == {"151", "163", "161"}
+    assert in_may.as_json()["period"] == "2026-05"
+    assert len(every.as_json()["ranking"]) == 5 and "af 98" in every.plain
+    # a ranking asked alone is of every kommune, as before
+    assert "af 98" in ask(store, "hvem har den højeste ledighed").plain
+
+
 @pytest.mark.parametrize(("text", "examples"), [
     ("ledighed mellem jul og nytår", ["ledighed december", "ledighed 4. kvt."]),
     ("ledighed i julen 2025", ["ledighed december 2025", "ledighed 4. kvt. 2025"]),

@@ -188,6 +188,9 @@ class Ranking:
     # The ranked areas with no value for the period, by name, when they are few enough to name
     # (»Fanø og Læsø har ingen tal for juli 2026 og er ikke med«).
     lacking_names: tuple[str, ...] = ()
+    # The kommuner compared before, by name in the order asked, when only they are ranked (»hvem er
+    # højest?« after »Ballerup sammenlignet med Herlev og Glostrup«); empty: every area of the kind
+    among: tuple[str, ...] = ()
 
     @property
     def shown(self) -> list[Observation]:
@@ -1686,6 +1689,11 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         within, own_code = named, default_area
     _, codes, by_code = areas.ranked(query.area_kind, within.code if within is not None
                                      and query.area_kind == "kommune" else None)
+    among: tuple[str, ...] = ()
+    if query.among_compared:
+        # »… sammenlignet med Herlev og Glostrup« … »hvem er højest?«: those kommuner, in the order asked
+        among = tuple(dict.fromkeys(c for c in (own_code, *query.compare) if c in by_code))
+        codes, by_code = [c for c in codes if c in among], {c: by_code[c] for c in among}
     own = areas.get(own_code) if own_code in by_code else None
     breakdown = query.breakdown
     kind = {"month": "month", "quarter": "quarter", "year": "year"}[indicator.frequency]
@@ -1835,6 +1843,7 @@ def rank(query: Query, store: Store, catalogue: Catalogue, areas: Areas, default
         # said, or »top 5 … langtidsledige« reads as today's figures when they are two years old
         newer=(newer := _older_common(guesses, lacking, period, len(rows), len(codes))),
         newer_lacking=tuple(sorted(by_code[c].name for c in lacking)) if newer else (),
+        among=tuple(by_code[c].name for c in among),
     )
 
 

@@ -98,6 +98,9 @@ class Query:
     # "regionen", "vores region": the configured kommune's region, as the area asked about ("area"),
     # an area to compare with ("compare") or, in a ranking, where its kommuner are ranked ("within").
     own_region: str = ""
+    # A ranking asked after a comparison of kommuner (»… sammenlignet med Herlev og Glostrup« … »hvem
+    # er højest?«): only the area asked and the kommuner of `compare`, not every kommune
+    among_compared: bool = False
     ranked_from: str | None = None  # the count a ranking replaced by its rate ("laveste ledighed")
     assumed_indicator: bool = False  # no figure named (e.g. "hvor ligger Ballerup"): the default one
     unused: tuple[str, ...] = ()  # content words of the question the answer does not use
@@ -889,6 +892,7 @@ class _Reading:
     top: int | None = None
     area_kind: str | None = None
     own_region: str = ""  # "area" or "compare"
+    among_compared: bool = False  # a ranking of the kommuner compared before (Query.among_compared)
     aggregate: bool = False
     # »ledighed jan-jun 2026 sammenlignet med samme periode sidste år«, »ledighed 1. halvår 2026«: the
     # span is the period asked, its months' mean (a flow's sum) set against the same months a year
@@ -2378,6 +2382,11 @@ def _to_now_as_since(tokens: list[str], vocab: Vocabulary) -> list[str]:
     return tokens
 
 
+def _is_kommune(code: str) -> bool:
+    """Whether `code` is a kommune's DST code (from 101; hele landet is 000, the regions 081–085)."""
+    return code.isdigit() and int(code) >= 101
+
+
 def _named_period(request: PeriodRequest) -> bool:
     """Whether `request` names a period (»2025«, »januar 2025«, »maj«, »2. kvt. 2025«), not one
     counted from today (»i år«, »sidste måned«) or the newest."""
@@ -2638,6 +2647,7 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         base=r.base, order=r.order or (("place" if r.areas else "high") if intent == "ranking" else None), top=r.top or top or DEFAULT_TOP, area_kind=r.area_kind or "kommune",
         own_region="within" if r.own_region and intent == "ranking" else
         ("compare" if r.own_region and r.areas else r.own_region), ranked_from=ranked_from, assumed_indicator=assumed,
+        among_compared=r.among_compared and intent == "ranking",
         unused=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.unused + still_unknown)),
         other_figures=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_figures)), followup=followup,
         other_periods=tuple(dict.fromkeys(_as_typed(w, typed) for w in r.other_periods)),
@@ -2949,6 +2959,13 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
             r.own_region = "area"  # (»hvad med os?«, »og i maj?« after it: still the region's kommuner)
         # (»hvor er vi placeret?« … »og i regionen?«, »og ledighedsprocenten?«: still the own place)
         r.place_asked = r.place_asked or (r.order is None and context.place_asked)
+        if context.intent == "ranking":
+            r.among_compared = context.among_compared and not (named_area or r.area_kind or r.own_region or r.top)
+        elif not (named_area or r.area_kind or r.own_region or r.top) \
+                and any(_is_kommune(code) for code in r.compare) and _is_kommune(context.area or "101"):
+            # »ledighedsprocent i Ballerup sammenlignet med Herlev og Glostrup« … »hvem er højest?«:
+            # which of those three (it ranked every kommune, the three unsaid)
+            r.among_compared = True
         r.order = r.order or context.order
         r.area_kind = r.area_kind or context.area_kind
         r.wants_rate = named_indicator  # "og ledighedsprocenten?": rank exactly what is named
