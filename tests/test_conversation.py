@@ -1725,6 +1725,18 @@ def test_who_is_highest_after_a_comparison_of_kommuner_ranks_those_kommuner(stor
     assert "af 98" in ask(store, "hvem har den højeste ledighed").plain
 
 
+def test_who_is_highest_after_a_comparison_with_hele_landet_compares_the_two(store):
+    # »ledighed sammenlignet med landet« … »hvem er højest?« ranked the 98 kommuner (Brøndby first)
+    before, which = chat(store, "ledighedsprocent sammenlignet med landet", "hvem er højest?")
+    data = which.as_json()
+    assert (data["intent"], data["indicator"], data["period"]) == ("value", "ledighedsprocent", before.as_json()["period"])
+    own, land = (store.get("ledighedsprocent", code, data["period"]).value for code in ("151", "000"))
+    worse = "dårligere" if own > land else "bedre"
+    assert f"Ballerup klarer sig {worse} end hele landet på ledighedsprocenten" in which.plain
+    # »hvilke kommuner …« names the kommuner: every one ranked
+    assert "af 98" in chat(store, "ledighedsprocent sammenlignet med landet", "hvilke kommuner har den højeste?")[-1].plain
+
+
 @pytest.mark.parametrize(("text", "examples"), [
     ("ledighed mellem jul og nytår", ["ledighed december", "ledighed 4. kvt."]),
     ("ledighed i julen 2025", ["ledighed december 2025", "ledighed 4. kvt. 2025"]),

@@ -2926,6 +2926,12 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         # »ledighed Ballerup vs Herlev« → »hvem er bedst?«: which of the two does better (it ranked
         # all 98 kommuner by the count, lowest first)
         r.order, r.verdict = None, best
+    elif context.compare and context.intent != "ranking" and r.order in ("high", "low", "most", "fewest") \
+            and not (named_area or r.area_kind or r.own_region or r.top or r.comparative) \
+            and not any(_is_kommune(code) for code in context.compare):
+        # »ledighed sammenlignet med landet« → »hvem er højest?«: which of the two, with the figures
+        # (it ranked all 98 kommuner); after kommuner compared, those kommuner are ranked (below)
+        r.order, r.verdict = None, "bedre"
     intent = _intent(r, True)
     if intent == "change" and r.base_carried and context.intent == "development":
         intent = "development"  # »udvikling i ledigheden siden 2022« … »og i Herlev?«: gave the change
