@@ -1702,6 +1702,18 @@ def test_a_span_a_year_back_moves_its_start_with_its_end(store, first, follow_up
     assert chat(store, "ledighed siden 2026", "og måneden før?")[-1].as_json()["compare_period"] == "2026-01"
 
 
+@pytest.mark.parametrize("lines", [("ledighed Ballerup vs Herlev", "hvem er bedst?", "og i 2025?"),
+                                   ("ledighed", "og i Herlev?", "og i 2025?")])
+def test_a_year_after_the_newest_carried_on_is_the_year(store, lines):
+    # »ledighed Ballerup vs Herlev« … »hvem er bedst?« … »og i 2025?« gave juli 2025: the newest month
+    # carried into the second question was taken for a month named (as after »ledighed maj«)
+    last = chat(store, *lines)[-1]
+    assert last.as_json()["period"] == "2025" and last.plain.startswith("Ledige i ")
+    assert ", 2025: " in last.plain.split("\n", 1)[0]
+    # a month named is still that month a year back
+    assert chat(store, "ledighed maj", "og i Herlev?", "og i 2025?")[-1].as_json()["period"] == "2025-05"
+
+
 def test_who_is_highest_after_a_comparison_of_kommuner_ranks_those_kommuner(store):
     # »ledighedsprocent i Ballerup sammenlignet med Herlev og Glostrup« … »hvem er højest?« ranked
     # every kommune (Brøndby first, »Ballerup er nr. 14 af 98«), the three compared unsaid

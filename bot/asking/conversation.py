@@ -127,7 +127,9 @@ class Reply:
             shown = result.rate_instead or result.indicator
             return replace(query, period=PeriodRequest(period=period) if period else query.period,
                            indicator=shown.id if result.ranking is None else query.indicator,
-                           period_named=not query.period.is_latest,
+                           # (the newest carried on, »ledighed« … »hvem er bedst?«, is no period named:
+                           # »og i 2025?« after it is 2025, not juli 2025)
+                           period_named=not query.period.is_latest and not query.newest_shown,
                            # (a ranking too: »og for sygedagpenge?« after »flest ledige« ranks sygedagpenge's
                            # newest quarter; it said »ingen tal for juli 2026«, the month carried over)
                            newest_shown=(query.period.is_latest or query.newest_shown) and period is not None,
