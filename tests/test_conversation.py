@@ -1614,6 +1614,13 @@ def test_a_group_without_figures_is_said_first_and_the_figure_given_as_the_neare
     assert "svaret her gælder uden" not in result.plain
 
 
+def test_the_nearest_rate_is_named_without_alle(store):
+    # »ledighed 3 pct« gave »Det nærmeste tal er alle ledighedsprocenten i Ballerup« (»alle« is of a count)
+    nearest = ask(store, "ledighedsprocent blåbær").plain.split("\n\n")[1]
+    value = store.get("ledighedsprocent", "151", "2026-07").value
+    assert nearest == f"Det nærmeste tal er ledighedsprocenten i Ballerup, juli 2026: {value:.1f} pct.".replace(".", ",", 1)
+
+
 def test_the_count_of_young_ledige_offers_the_youth_rate_in_one_line(store):
     # »og for unge?« after »ledige« gave the count of ledige unge, no word of ungeledigheden
     _, young = chat(store, "ledige", "og for unge?")
