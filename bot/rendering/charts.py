@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bot.flights import Flights
 from bot.rendering import formats, render
 from indicators import periods
 
@@ -360,7 +361,7 @@ class ChartCache:
         self.max_bytes, self.folder = max_bytes, folder
         self.held = 0
         self._charts: OrderedDict[str, bytes] = OrderedDict()
-        self._drawing: dict[str, threading.Event] = {}
+        self._drawing = Flights()
         self._lock = threading.Lock()
 
     def get_or_draw(self, key: str, draw: Callable[[], bytes]) -> bytes:
@@ -370,28 +371,13 @@ class ChartCache:
         found = self.get(key)
         if found is not None:
             return found
-        with self._lock:
-            if key in self._charts:  # drawn by another between the look and the lock
-                return self._charts[key]
-            pending = self._drawing.get(key)
-            mine = pending is None
-            if mine:
-                pending = self._drawing[key] = threading.Event()
-        if not mine:
-            pending.wait(timeout=DRAW_WAIT)
+        with self._drawing.one_at_a_time(key, DRAW_WAIT):
+            # Drawn meanwhile by the one this thread waited for, or between the look and the claim.
             found = self.get(key)
-            if found is None:  # that draw failed (its error is its asker's), or is too slow or too big to keep
+            if found is None:  # this thread's to draw, or that draw failed (its error is its asker's) or was too big
                 found = draw()
                 self.put(key, found)  # kept, so the next asker after a failed draw does not draw again
             return found
-        try:
-            found = draw()
-            self.put(key, found)
-            return found
-        finally:
-            with self._lock:
-                del self._drawing[key]
-            pending.set()
 
     def get(self, key: str) -> bytes | None:
         with self._lock:

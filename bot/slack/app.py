@@ -31,6 +31,7 @@ from bot.asking.conversation import Conversations, Reply
 from bot.asking.queries import default_vocabulary
 from bot.config import Config
 from bot.delivery.ledger import Ledger
+from bot.flights import Flights
 from bot.rendering import render
 from bot.settings import Settings
 from bot.slack.connections import KeepAliveWebClient
@@ -178,8 +179,7 @@ class SharedCharts(KeptLru):
 
     def __init__(self, entries: int = SHARED_KEPT):
         super().__init__(entries)
-        self._uploading: dict[tuple[str, bytes], threading.Event] = {}
-        self._claims = threading.Lock()
+        self._uploading = Flights()
 
     @staticmethod
     def key(channel: str, png: bytes) -> tuple[str, bytes]:
@@ -199,22 +199,9 @@ class SharedCharts(KeptLru):
         if found is not None:
             yield found
             return
-        with self._claims:
-            pending = self._uploading.get(key)
-            mine = pending is None
-            if mine:
-                pending = self._uploading[key] = threading.Event()
-        if not mine:
-            pending.wait(timeout=wait)
+        with self._uploading.one_at_a_time(key, wait):
+            # None, unless another's upload completed while this thread waited (or since the look above).
             yield self.get(key)
-            return
-        try:
-            # None, unless another's upload completed between the look above and the claim.
-            yield self.get(key)
-        finally:
-            with self._claims:
-                del self._uploading[key]
-            pending.set()
 
 
 # Web API methods that post something: sent twice, they show twice.
