@@ -581,6 +581,8 @@ TABLE_LAST_READ_SQL = ("SELECT r.started_at FROM refresh_runs r JOIN refresh_tab
                        "WHERE r.source = {source} AND o.source = {source} AND o.table_id = {table} "
                        "AND o.status = 'ok' ORDER BY r.started_at DESC LIMIT 1")
 
+ONE_TABLE_LAST_READ_SQL = TABLE_LAST_READ_SQL.format(source="?1", table="?2")
+
 TABLES_MIGRATION_SET = "faktabot-indicators-tables"
 tables_migrations = Migrations(TABLES_MIGRATION_SET)
 
@@ -1366,8 +1368,12 @@ class Store:
         connector, _, table = source.partition(":")
         if not table:
             return None
-        return self._cached(("table_read", source), lambda: next(iter(self.db.conn.execute(
-            TABLE_LAST_READ_SQL.format(source="?1", table="?2"), [connector, table]).fetchone() or ()), None))
+
+        def read() -> str | None:
+            row = self.db.conn.execute(ONE_TABLE_LAST_READ_SQL, [connector, table]).fetchone()
+            return row[0] if row else None
+
+        return self._cached(("table_read", source), read)
 
     def table_reads(self, sources: Iterable[str]) -> dict[str, str]:
         """`table_read` of each of these sources that a refresh read: source -> when."""

@@ -563,6 +563,19 @@ def _canvas_class() -> type:
     return SharedRendererCanvas
 
 
+def unit_of(indicator) -> str:
+    """The unit a chart's axis and labels write after a value of `indicator`: »pct.« or its own."""
+    return "pct." if indicator.format == "pct" else indicator.unit
+
+
+def _labels(answer, areas, *, labels: Sequence[str] = (), first: str = "", last: str = "") -> tuple[str, str, str]:
+    """An answer chart's title, footnote and watermark (chart_labels.txt.j2), of the areas drawn and
+    its periods: `labels` (bars of aggregates) or the `first` and `last` drawn."""
+    text = render.render("chart_labels.txt.j2", a=answer, areas=areas, labels=labels, first=first, last=last)
+    title, footnote, watermark = (text.split("\n") + ["", ""])[:3]
+    return title, footnote, watermark
+
+
 def chart_span(answer) -> tuple[str, str] | None:
     """The first and last period an answer's chart draws: the ones its text speaks of. A development
     (»det seneste år«, »siden 2022«) from the window's first period, a change (»maj 2025 til maj 2026«,
@@ -607,10 +620,9 @@ def spec_for(answer, target_path: Sequence[tuple[str, float]] = ()) -> ChartSpec
     drawn = [answer.area] + [c.area for c in answer.comparisons
                              if any(o.value is not None and first_shown <= o.period <= last_shown
                                     for o in c.history)]
-    title, footnote, watermark = (render.render("chart_labels.txt.j2", a=answer, areas=drawn, labels=(), first=own[0][0],
-                                                last=own[-1][0]).split("\n") + ["", ""])[:3]
+    title, footnote, watermark = _labels(answer, drawn, first=own[0][0], last=own[-1][0])
     indicator = answer.indicator
-    unit = "pct." if indicator.format == "pct" else indicator.unit
+    unit = unit_of(indicator)
     decimals = indicator.decimals
     # The målsti or limit over the periods the chart shows (a target's path runs for years).
     first, last = _x(own[0][0]), _x(own[-1][0])
@@ -673,13 +685,11 @@ def _aggregate_bars(answer) -> BarSpec | None:
     labels = [render.render("chart_aggregate_label.txt.j2", period=period, so_far=made.months if made.so_far else 0,
                             months=made.months if made.start else 0).strip() for period, _ in shown]
     beside = [c for c in answer.comparisons if c.observation is not None and c.observation.value is not None]
-    title, footnote, watermark = (render.render("chart_labels.txt.j2", a=answer,
-                                                areas=[answer.area, *(c.area for c in beside)], first="", last="",
-                                                labels=labels).split("\n") + ["", ""])[:3]
+    title, footnote, watermark = _labels(answer, [answer.area, *(c.area for c in beside)], labels=labels)
     indicator = answer.indicator
     groups = [(answer.area.name, [value for _, value in shown])]
     groups += [(c.area.name if c.area.kind != "land" else "Hele landet", [c.observation.value]) for c in beside]
-    return BarSpec(title=title, unit="pct." if indicator.format == "pct" else indicator.unit,
+    return BarSpec(title=title, unit=unit_of(indicator),
                    decimals=indicator.decimals, categories=labels, groups=groups, footnote=footnote,
                    watermark=watermark, labelled=True,
                    colours=[COLOURS[index % len(COLOURS)] for index in range(len(groups))],
@@ -702,10 +712,9 @@ def _listed_line(answer) -> ChartSpec | BarSpec | None:
               if row.observation is not None and row.observation.value is not None]
     if answer.comparisons or len(points) < 2:
         return None
-    title, footnote, watermark = (render.render("chart_labels.txt.j2", a=answer, areas=[answer.area], labels=(),
-                                                first=points[0][0], last=points[-1][0]).split("\n") + ["", ""])[:3]
+    title, footnote, watermark = _labels(answer, [answer.area], first=points[0][0], last=points[-1][0])
     indicator = answer.indicator
-    unit = "pct." if indicator.format == "pct" else indicator.unit
+    unit = unit_of(indicator)
     if len(points) < LINE_POINTS:
         return _period_bars([(answer.area.name, points)], [], "",
                             BarSpec(title=title, unit=unit, decimals=indicator.decimals, categories=(), groups=(),

@@ -586,7 +586,7 @@ def _colour(role: str, index: int) -> str:
 
 def _chart_spec(facts: FigureFacts, entry: dict):
     indicator = facts.indicator
-    unit = "pct." if indicator.format == "pct" else indicator.unit
+    unit = charts.unit_of(indicator)
     note = render.render("factsheet_missing.txt.j2", f=facts) if facts.missing else ""
     if facts.lines:
         # The eksempeldata mark goes on the synthetic lines only; across the whole chart only when
