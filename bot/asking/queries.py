@@ -1907,8 +1907,7 @@ def _only_how_it_goes(tokens: list[str], vocab: Vocabulary) -> bool:
 def _names_a_kommune(tokens: list[str], vocab: Vocabulary) -> bool:
     """Whether `tokens` name a kommune: DST codes it from 101 (hele landet is 000, the regions
     081–085)."""
-    return any(int(code) >= 101 for i in range(len(tokens))
-               if (code := _phrase(tokens, i, vocab.areas)[0]) and code.isdigit())
+    return any(_is_kommune(code) for i in range(len(tokens)) if (code := _phrase(tokens, i, vocab.areas)[0]))
 
 
 def _named_months(tokens: list[str], vocab: Vocabulary) -> list[tuple[int, int]]:
@@ -2968,7 +2967,8 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         if context.intent == "ranking":
             r.among_compared = context.among_compared and not (named_area or r.area_kind or r.own_region or r.top)
         elif not (named_area or r.area_kind or r.own_region or r.top) \
-                and any(_is_kommune(code) for code in r.compare) and _is_kommune(context.area or "101"):
+                and any(_is_kommune(code) for code in r.compare) \
+                and (context.area is None or _is_kommune(context.area)):  # (None: the configured kommune)
             # »ledighedsprocent i Ballerup sammenlignet med Herlev og Glostrup« … »hvem er højest?«:
             # which of those three (it ranked every kommune, the three unsaid)
             r.among_compared = True
