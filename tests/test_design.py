@@ -79,7 +79,7 @@ LAYERS = (
     ("bot.reports",),
     ("bot.asking",),
     ("bot.delivery",),
-    ("bot.rendering", "bot.config", "bot.settings", "bot.clock"),
+    ("bot.rendering", "bot.config", "bot.settings", "bot.clock", "bot.flights"),
 )
 
 
