@@ -1988,3 +1988,32 @@ def test_a_follow_up_after_only_the_board_does_not_claim_nothing_was_asked(store
     said = chat(store, "hvordan går det?", "og herlev?")[-1]
     assert isinstance(said.result, NotUnderstood)
     assert "ikke noget tidligere spørgsmål om et tal i samtalen" in said.text
+
+
+def test_a_span_with_no_start_asks_from_when_and_its_example_is_understood(store):
+    # »ledighed til og med maj« answered maj alone, »til og med« passed over unsaid
+    asked = ask(store, "ledighed til og med maj")
+    assert asked.as_json()["understood"] is False
+    assert asked.plain.startswith("Fra hvornår? Spørgsmålet siger, at perioden slutter med maj")
+    examples = re.findall(r"»([^«]+)«", asked.plain)
+    assert examples == ["ledighed fra januar til maj", "ledighed maj"]
+    span = ask(store, examples[0]).as_json()
+    assert (span["intent"], span["compare_period"], span["period"]) == ("change", "2026-01", "2026-05")
+    assert ask(store, examples[1]).as_json()["period"] == "2026-05"
+
+
+@pytest.mark.parametrize(("first", "follow_up", "start", "end"), [
+    # »og til og med juli?« after a month answered juli alone; »og til maj?« after juli the same
+    ("ledighed maj", "og til og med juli?", "2026-05", "2026-07"),
+    ("ledighed juli 2026", "og til maj?", "2026-05", "2026-07"),  # (in time order, not backwards)
+    ("ledighed fra januar til maj", "og til og med juni?", "2026-01", "2026-06"),
+])
+def test_a_follow_up_ending_a_span_starts_it_at_the_period_before(store, first, follow_up, start, end):
+    data = chat(store, first, follow_up)[-1].as_json()
+    assert (data["intent"], data["compare_period"], data["period"], data["unused"]) == ("change", start, end, [])
+
+
+def test_a_follow_up_ending_a_span_after_the_newest_asks_from_when(store):
+    last = chat(store, "fleksjob", "og til og med maj?")[-1]
+    assert last.as_json()["understood"] is False
+    assert "»personer i fleksjob fra januar til maj«" in last.plain

@@ -751,3 +751,37 @@ def test_how_it_has_gone_asks_the_development_with_no_word_set_aside(text):
     # »gået« was named as not understood beside the development it asked
     query = parse(text)
     assert (query.intent, query.unused) == ("development", ())
+
+
+@pytest.mark.parametrize(("text", "same_as"), [
+    # »indtil«, »til og med«, »frem til«, »t.o.m.« end a span as »til« does: »ledighed 2025 indtil 2026«
+    # answered 2026 with »2025« set aside.
+    ("ledighed 2025 indtil 2026", "ledighed 2025 til 2026"),
+    ("ledighed fra januar til og med maj", "ledighed fra januar til maj"),
+    ("ledighed maj 2025 til og med maj 2026", "ledighed maj 2025 til maj 2026"),
+    ("sygedagpenge fra 1. kvt. 2025 frem til 1. kvt. 2026", "sygedagpenge fra 1. kvt. 2025 til 1. kvt. 2026"),
+    ("ledighed januar t.o.m. maj", "ledighed januar til maj"),
+])
+def test_words_that_end_a_span_read_as_til(text, same_as):
+    asked, meant = parse(text), parse(same_as)
+    assert asked.base is not None
+    assert replace(asked, text="") == replace(meant, text="")
+
+
+@pytest.mark.parametrize(("text", "start", "end", "asked"), [
+    # A span's end with no start answered the end alone, »til og med« passed over unsaid.
+    ("ledighed til og med maj", PeriodRequest(month=1), PeriodRequest(month=5), "ledighed"),
+    ("Ledighed i Herlev indtil 2. kvt.", PeriodRequest(quarter=1), PeriodRequest(quarter=2), "Ledighed i Herlev"),
+    ("ledighed frem til maj 2025", PeriodRequest(period="2025-01"), PeriodRequest(period="2025-05"), "ledighed"),
+    ("sygedagpenge t.o.m. 2025", PeriodRequest(period="2024"), PeriodRequest(period="2025"), "sygedagpenge"),
+    ("ledighed til januar 2026", PeriodRequest(period="2025-01"), PeriodRequest(period="2026-01"), "ledighed"),
+    ("ledighed op til januar", None, PeriodRequest(month=1), "ledighed"),  # (no start reads well)
+])
+def test_a_span_with_no_start_asks_from_when(text, start, end, asked):
+    problem = parse(text)
+    assert isinstance(problem, NotUnderstood)
+    assert (problem.reason, problem.start, problem.end, problem.asked) == ("open_start", start, end, asked)
+
+
+def test_til_after_i_forhold_still_compares_with_that_period():
+    assert parse("ledighed i forhold til maj").base == PeriodRequest(month=5)

@@ -230,7 +230,8 @@ class NotUnderstood:
     # figure named or talked about), "ranking_change" (kommuner ranked by how much a figure moved,
     # which a ranking cannot do), "half_year" (which half is not said, or two halves not a year
     # apart), "season" (none is made), "which_figure" (an area or a period alone: »Ballerup«, »maj«), "negated_part" (»ledige uden dagpenge«: no figure leaves a part out),
-    # "open_period" (»før 2023«: no figure of every period before or after one), "size", "neighbours"
+    # "open_period" (»før 2023«: no figure of every period before or after one), "open_start" (»til og
+    # med maj«: a span's end, from when not said), "size", "neighbours"
     # or "similar" (areas chosen by size, as neighbours or as alike, which are not known), "area_group" (a part of the country
     # held as no area: »hovedstadsområdet«)
     reason: str = "unknown_words"
@@ -239,6 +240,13 @@ class NotUnderstood:
     asked: str = ""
     year: str = ""
     part: str = ""  # "first", "second" (a half-year; "" not said), "spring", "summer", "autumn", "winter"
+    # "open_start" (»ledighed til og med maj«: a span's end with no start): `asked` is the rest of the
+    # question as typed, `end` the period asked; `start` the start the examples offer (None: none that
+    # reads well, as before a januar with no year)
+    end: PeriodRequest | None = None
+    end_words: str = ""  # (the end's words as typed, said when `end` is a relative one: »sidste måned«)
+    indicator: str | None = None  # (a follow-up's: the figure talked about, named in the examples)
+    start: PeriodRequest | None = None
 
 
 @dataclass(frozen=True)
@@ -291,6 +299,7 @@ class Vocabulary:
     by_stand_in: dict[str, str] = field(default_factory=dict)  # "gruppe" -> "ydelse" where a figure lacks the first
     half_year: frozenset[str] = frozenset()  # "halvår", "h1": a half-year, read as its months
     to_now: frozenset[str] = frozenset()  # "til nu" after a period: the span from it to the newest
+    until: frozenset[str] = frozenset()  # "til og med", "indtil" before a period: as "til"
     size: frozenset[str] = frozenset()  # "største" before "kommuner": areas chosen by size, not known
     neighbours: frozenset[str] = frozenset()  # "nabokommunerne": areas not known either
     similar: frozenset[str] = frozenset()  # "sammenlignelige kommuner", "ligner os": nor are these
@@ -492,6 +501,7 @@ class Vocabulary:
                          if key in breakdown_keys.values() and other in breakdown_keys.values()},
             half_year=frozenset(fold(w) for w in data.get("half_year", [])),
             to_now=frozenset(fold(w) for w in data.get("to_now", [])),
+            until=frozenset(fold(w) for w in data.get("until", [])),
             size=frozenset(fold(w) for w in data.get("size", [])),
             neighbours=frozenset(fold(w) for w in data.get("neighbours", [])),
             similar=frozenset(fold(w) for w in data.get("similar", [])),
@@ -949,6 +959,9 @@ class _Reading:
     # »de sidste 3 år« read the change intent, no word of the question did: beside »udvikling« the
     # development over the span is asked (`_intent`)
     recent_change: bool = False
+    # »til og med maj«: a span's end read with no start before it (the period's words)
+    open_start: str = ""
+    open_start_at: tuple[int, int] = (0, 0)  # where »til« and those words are among the tokens
 
 
 def _after_since(tokens: list[str], i: int, vocab: Vocabulary, words: frozenset[str] | None = None) -> bool:
@@ -1176,6 +1189,12 @@ def _read(tokens: list[str], vocab: Vocabulary) -> _Reading:
                 # "fra maj 2025 til maj 2026"; it answered maj 2026 and set »maj 2025« aside.
                 r.base, r.period, r.period_words = r.period, request, " ".join(tokens[i:i + used])
                 r.span = True
+            elif i > 0 and tokens[i - 1] == "til" and r.base is None and r.period.is_latest \
+                    and not request.is_latest and not r.open_start:
+                # »ledighed til og med maj«: a span's end with no start (from when is asked; it
+                # answered maj alone). A follow-up starts it at the period before (`_follow`).
+                r.period, r.period_words = request, " ".join(tokens[i:i + used])
+                r.open_start, r.open_start_at = " ".join(tokens[i:i + used]), (i - 1, i + used)
             elif r.base is None and i == r.period_end and _months_pair(r.period, request):
                 # »januar-juli 2026« (a hyphen is not kept): as »januar til juli 2026«, the change
                 # from the first to the second; it answered juli 2026 with »januar« set aside.
@@ -1935,7 +1954,7 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
     tokens = _genitives(tokens, vocab)
     if (social := _social(tokens, vocab)) is not None:
         return Query(intent=social, text=text)
-    tokens = _to_now_as_since(_without_courtesies(tokens, vocab), vocab)
+    tokens = _to_now_as_since(_until_as_til(_without_courtesies(tokens, vocab), vocab), vocab)
     if not tokens:  # »på forhånd tak« alone: a thanks
         return Query(intent="thanks", text=text)
     whole_span = False
@@ -2143,6 +2162,10 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
         lead = set(_followup_lead(tokens, vocab))
         followed = _follow(text, r, [w for w in still_unknown if w not in lead], context, vocab)
         return replace(followed, source_asked=source) if source and isinstance(followed, Query) else followed
+    if r.open_start and r.base is None:
+        typed = _original_words(text, capitals=True)
+        first, after = r.open_start_at
+        return _unstarted_span(text, r, " ".join(typed.get(t, t) for t in tokens[:first] + tokens[after:]))
     if "target" in r.intents and r.indicator is None and r.breakdown and _only_how_it_goes(tokens, vocab):
         # »hvordan ser det ud med de unge?«, »hvordan går det med de unge?«: a part with no figure is
         # read as the part alone (which figure is asked), not as the targets' board, »de unge« unsaid
@@ -2379,6 +2402,39 @@ def _to_now_as_since(tokens: list[str], vocab: Vocabulary) -> list[str]:
                 # and quarter, read as before: not the span from them to the newest)
                 return tokens[:j] + ["fra"] + after[1:]
     return tokens
+
+
+def _unstarted_span(text: str, r: _Reading, asked: str = "") -> NotUnderstood:
+    """»ledighed til og med maj«: from when is asked, with the question's span as the example (from
+    the start of the end's year; a year from the year before; none before a januar with no year)."""
+    end, start = r.period, None
+    if end.period is not None:
+        p = periods.parse(end.period)
+        first = periods.Period(p.year, 1, p.length)  # (a year's: the year before)
+        start = PeriodRequest(period=str(first if first != p else p.same_period_last_year()))
+    elif end.month is not None and end.month > 1:
+        start = PeriodRequest(month=1)
+    elif end.quarter is not None and end.quarter > 1:
+        start = PeriodRequest(quarter=1)
+    return NotUnderstood(text=text, reason="open_start", asked=asked, start=start, end=end,
+                         end_words=_as_typed(r.open_start, _original_words(text)),
+                         indicator=None if asked else r.indicator)
+
+
+def _until_as_til(tokens: list[str], vocab: Vocabulary) -> list[str]:
+    """»til og med«, »indtil«, »frem til«, »t.o.m.« right before a period as »til«, the end of a span
+    (»ledighed 2025 indtil 2026« answered 2026 with »2025« set aside; »ledighed til og med maj« maj
+    alone). Before anything else the words stay (»frem til« a target is not a period's end)."""
+    out, i = [], 0
+    while i < len(tokens):
+        hit, used = _phrase(tokens, i, vocab.until)
+        if hit and i + used < len(tokens) and _period(tokens, i + used, vocab)[0] is not None:
+            out.append("til")
+            i += used
+            continue
+        out.append(tokens[i])
+        i += 1
+    return out
 
 
 def _is_kommune(code: str) -> bool:
@@ -2895,7 +2951,15 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         # before (it explained juni 2026 against juni 2025 unsaid); »ledighed jan-jun 2026« (the change
         # from januar to juni) … »hvorfor?«: that change
         r.base, r.span, r.why_span = context.base, True, True
+    if r.open_start and r.base is None and context.base is None:
+        if not context.period_named:
+            return _unstarted_span(text, r)
+        # »ledighed maj« … »og til og med juli?«: from the month before to this one (it answered juli alone)
+        r.base, r.span = context.period, True
     r.period = _shifted(r.period, context, whole_year=r.whole_year)
+    if r.open_start and r.base is not None and r.base.period is not None and r.period.period is not None \
+            and _starts(r.base.period) > _starts(r.period.period):
+        r.base, r.period = r.period, r.base  # (»ledighed juli« … »og til maj?«: maj til juli, not backwards)
     # »og i 2024?«, »og i Aarhus?« after »gennemsnit samtaler 2025«: still the average asked
     r.aggregate = r.aggregate or context.mean
     if r.base is None and not r.intents:
