@@ -1979,7 +1979,10 @@ def test_alder_alone_asks_the_figure_by_age_not_how_it_fell(store, then):
     asked = chat(store, "kontanthjælp", "fordelt på alder?")[-1]
     assert said.result.query.by == asked.result.query.by == "alder"
     assert said.result.query.intent == asked.result.query.intent
-    assert said.text == asked.text
+    # (»hvem er de?« also asks what the figure is made of: that is said after the same answer)
+    assert said.text.startswith(asked.text.split("\n_Kilde")[0])
+    assert ("opdelt på grupper" in said.text) == then.startswith("hvem er de")
+    assert "opdelt på grupper" not in asked.text
 
 
 def test_a_follow_up_after_only_the_board_does_not_claim_nothing_was_asked(store):
@@ -2017,3 +2020,37 @@ def test_a_follow_up_ending_a_span_after_the_newest_asks_from_when(store):
     last = chat(store, "fleksjob", "og til og med maj?")[-1]
     assert last.as_json()["understood"] is False
     assert "»personer i fleksjob fra januar til maj«" in last.plain
+
+
+@pytest.mark.parametrize("then", ["hvem er de?", "hvordan fordeler de sig?", "hvad består tallet af?",
+                                  "kan tallet opdeles?", "hvordan er de sammensat?"])
+def test_who_they_are_lists_the_figure_by_its_first_split_and_names_the_others(store, then):
+    # »ledige« … »hvem er de?« was »Det forstod jeg ikke«; »hvordan fordeler de sig?« named »fordeler«
+    said = chat(store, "ledige", then)[-1]
+    listed = chat(store, "ledige", "fordelt på ydelse?")[-1]
+    assert said.result.query.by == "ydelse" and said.result.query.unused == ()
+    assert [p.observation.value for p in said.result.parts] == [p.observation.value for p in listed.result.parts]
+    assert len(said.result.parts) == 2
+    # the other splits held and the part figures are named; køn is in the catalogue but not in the store
+    assert "Der er også egne tal for ledige unge (alder) og ikke-vestlige ledige (herkomst)." in said.plain
+    assert "køn" not in said.plain
+
+
+def test_who_they_are_of_a_figure_not_split_says_so_and_where_a_split_is(store):
+    said = chat(store, "kontanthjælp", "hvem er de?")[-1]
+    assert said.result.query.by is None and not said.result.parts
+    assert "Der er ingen tal for kontanthjælpsmodtagere opdelt på grupper i Ballerup – kun tallet i alt." in said.plain
+    assert "spørg »kontanthjælpsmodtagere fordelt på visitationskategori«" in said.plain
+    pointed = ask(store, "kontanthjælpsmodtagere fordelt på visitationskategori").result
+    assert pointed.query.by == "visitation" and pointed.parts
+
+
+def test_who_they_are_keeps_a_key_asked_and_needs_a_figure(store):
+    # »… på køn«: the key asked, said to have no figures, not quietly replaced by ydelse
+    said = chat(store, "ledige", "hvordan fordeler de sig på køn?")[-1]
+    assert said.result.query.by == "køn" and not said.result.parts
+    assert "Der er ingen tal for ledige fordelt på køn i Ballerup." in said.plain
+    assert isinstance(ask(store, "hvem er de?").result, NotUnderstood)
+    # in one question: the figure's own words between
+    alone = ask(store, "hvordan fordeler ledigheden sig").result
+    assert (alone.query.indicator, alone.query.by, alone.query.unused) == ("ledige", "ydelse", ())

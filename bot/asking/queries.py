@@ -207,6 +207,10 @@ class Query:
     # (`splits`, breakdown keys) and the figures of its parts (`split_figures`, (figure, key)), and then
     # gives the figure as the nearest one (it led with the figure, the word named after it)
     unsplit: tuple[str, ...] = ()
+    # »ledige« … »hvem er de?«: what the figure is made of, asked; it is listed by its first split (`by`)
+    # and the answer names the other `splits` and `split_figures`, or says it is not split
+    composition: bool = False
+    split_elsewhere: tuple[tuple[str, str], ...] = ()  # (key, figure): a split held by another figure
     splits: tuple[str, ...] = ()
     split_figures: tuple[tuple[str, str], ...] = ()
     # »og for unge?« after »ledige«: the count of a group whose rate a manager usually means
@@ -300,6 +304,9 @@ class Vocabulary:
     half_year: frozenset[str] = frozenset()  # "halvår", "h1": a half-year, read as its months
     to_now: frozenset[str] = frozenset()  # "til nu" after a period: the span from it to the newest
     until: frozenset[str] = frozenset()  # "til og med", "indtil" before a period: as "til"
+    composition: frozenset[str] = frozenset()  # "hvem er de": what a figure is made of (Query.composition)
+    composition_around: dict[str, str] = field(default_factory=dict)  # "fordeler" … "sig" ("": last word)
+    composition_leads: frozenset[str] = frozenset()
     size: frozenset[str] = frozenset()  # "største" before "kommuner": areas chosen by size, not known
     neighbours: frozenset[str] = frozenset()  # "nabokommunerne": areas not known either
     similar: frozenset[str] = frozenset()  # "sammenlignelige kommuner", "ligner os": nor are these
@@ -502,6 +509,9 @@ class Vocabulary:
             half_year=frozenset(fold(w) for w in data.get("half_year", [])),
             to_now=frozenset(fold(w) for w in data.get("to_now", [])),
             until=frozenset(fold(w) for w in data.get("until", [])),
+            composition=frozenset(fold(w) for w in data.get("composition", [])),
+            composition_around={fold(k): fold(v) for k, v in data.get("composition_around", {}).items()},
+            composition_leads=frozenset(fold(w) for w in data.get("composition_leads", [])),
             size=frozenset(fold(w) for w in data.get("size", [])),
             neighbours=frozenset(fold(w) for w in data.get("neighbours", [])),
             similar=frozenset(fold(w) for w in data.get("similar", [])),
@@ -961,6 +971,7 @@ class _Reading:
     recent_change: bool = False
     # »til og med maj«: a span's end read with no start before it (the period's words)
     open_start: str = ""
+    composition: bool = False  # »hvem er de?«: what the figure is made of (Query.composition)
     open_start_at: tuple[int, int] = (0, 0)  # where »til« and those words are among the tokens
 
 
@@ -1996,8 +2007,10 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
         # »ledige uden dagpenge« answered the ledige on dagpenge (»uden« named as not understood)
         return NotUnderstood(text=text, reason="negated_part", unknown=(_original_words(text).get(negated[0],
                                                                                                     negated[0]),))
+    tokens, composition = _without_composition(tokens, vocab)
     r = _read(tokens, vocab)
     r.span_whole = r.span_whole or whole_span
+    r.composition = composition
     if r.aggregate and "development" in r.intents and not {"change", "why"} & r.intents and not r.moved_word \
             and r.base is None and r.period.is_latest and not r.window \
             and any(_phrase(tokens, i, vocab.twelve_months)[0] for i in range(len(tokens))):
@@ -2143,7 +2156,7 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
         # »ledighed sammenlignet med andre kommuner«: the own place among them (it listed the five
         # with the most ledige, said to have no rate to compare on)
         r.order = "place"
-    named_something = bool(r.areas or r.compare or not r.period.is_latest or r.base or r.intents
+    named_something = bool(r.composition or r.areas or r.compare or not r.period.is_latest or r.base or r.intents
                            or r.wants_rate or r.breakdown or r.by or r.order or r.area_kind or r.own_region
                            or r.compare_own or r.own_asked or r.verdict)
     # »er det eksempeldata?«, »hvor kommer tallet fra?« after a figure ask about that figure's sources;
@@ -2223,7 +2236,7 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
     if r.indicator is None and intent not in GENERAL_INTENTS:
         if _starts_followup(tokens, vocab) and not still_unknown:
             return NotUnderstood(text=text, reason="no_context")
-        if not still_unknown and r.intents & _FIGURE_INTENTS:
+        if not still_unknown and (r.intents & _FIGURE_INTENTS or r.composition):
             # »hvorfor?«, »vis det som graf« with no figure in the talk: ask which one; it was »Det
             # forstod jeg ikke« with three figures suggested for the words »vis« and »graf«.
             return NotUnderstood(text=text, reason="no_figure")
@@ -2402,6 +2415,30 @@ def _to_now_as_since(tokens: list[str], vocab: Vocabulary) -> list[str]:
                 # and quarter, read as before: not the span from them to the newest)
                 return tokens[:j] + ["fra"] + after[1:]
     return tokens
+
+
+def _without_composition(tokens: list[str], vocab: Vocabulary) -> tuple[list[str], bool]:
+    """The tokens without the words that ask what a figure is made of (»hvem er de«, »hvordan fordeler
+    de sig«), and whether there were any (read as words, »hvem« asked a ranking and »fordeler« was not
+    understood). A key named after them (»hvordan fordeler de sig på køn«) is still read as »på køn«."""
+    for i in range(len(tokens)):
+        hit, used = _phrase(tokens, i, vocab.composition)
+        if hit:
+            rest = tokens[i + used:]
+            # (»… på køn«: as »fordelt på køn«, the key asked; »på« alone named no split)
+            return tokens[:i] + (["fordelt"] if rest[:1] in (["paa"], ["pa"], ["efter"]) else []) + rest, True
+    for i, token in enumerate(tokens):
+        closing = vocab.composition_around.get(token)
+        if closing is None:
+            continue
+        end = len(tokens) - 1 if not closing else next(
+            (j for j in range(i + 1, len(tokens)) if tokens[j] == closing), None)
+        if end is None or (not closing and end != i):
+            continue
+        # »hvordan fordeler ledigheden sig«, »hvad består sygedagpenge af«, »hvordan er ledigheden fordelt«
+        kept = [t for j, t in enumerate(tokens) if j not in (i, end)]
+        return [t for t in kept if t not in vocab.composition_leads], True
+    return tokens, False
 
 
 def _unstarted_span(text: str, r: _Reading, asked: str = "") -> NotUnderstood:
@@ -2633,6 +2670,13 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         # after »end« (it counted those lower than the configured kommune, Herlev dropped unsaid)
         r.areas, r.compare = list(r.compare), []
     typed = _original_words(text)
+    composition = r.composition and intent == "value" and indicator is not None
+    splits = tuple(k for k in vocab.indicator_breakdowns.get(indicator or "", ()) if k not in vocab.unsplit_keys)
+    # (»kontanthjælpsmodtagere« by visitationskategori are another figure's: named, not listed)
+    split_elsewhere = tuple((k, vocab.part_elsewhere[f"{indicator}|{k}"][0]) for k in splits
+                            if f"{indicator}|{k}" in vocab.part_elsewhere) if composition else ()
+    if composition:
+        splits = tuple(k for k in splits if k not in dict(split_elsewhere))
     only_parts: tuple[str, ...] = ()
     if r.parts and r.by is None:
         # two parts of one key named: listed by that key, those parts only, beside the figure's total
@@ -2726,11 +2770,10 @@ def _query(text: str, intent: str, r: _Reading, still_unknown: list[str], vocab:
         span=span, place_asked=r.place_asked and intent == "ranking",
         count_before_own=intent == "ranking" and r.comparative and r.count_asked,
         elsewhere=_elsewhere(r.indicator, r.breakdown, _by_for(indicator, r.by, vocab), vocab),
-        unsplit=unsplit,
-        splits=tuple(k for k in vocab.indicator_breakdowns.get(indicator or "", ()) if k not in vocab.unsplit_keys)
-        if unsplit else (),
+        unsplit=unsplit, composition=composition, split_elsewhere=split_elsewhere,
+        splits=splits if unsplit or composition else (),
         split_figures=tuple((figure, key.split("|", 1)[1].split("=", 1)[0]) for key, figure in vocab.part_figures.items()
-                            if key.startswith(f"{indicator}|")) if unsplit else (),
+                            if key.startswith(f"{indicator}|")) if unsplit or composition else (),
         rate_offer=vocab.rate_offers.get(indicator or "") if intent == "value" and not (
             r.count_asked or r.wants_rate or r.compare or r.compare_own) else None,
     )
