@@ -2054,3 +2054,14 @@ def test_who_they_are_keeps_a_key_asked_and_needs_a_figure(store):
     # in one question: the figure's own words between
     alone = ask(store, "hvordan fordeler ledigheden sig").result
     assert (alone.query.indicator, alone.query.by, alone.query.unused) == ("ledige", "ydelse", ())
+
+
+def test_how_it_went_after_a_figure_is_its_development_and_alone_the_board(store):
+    # »hvordan er det gået?« was »Det forstod jeg ikke«, after a figure and alone
+    after = chat(store, "fleksjob", "hvordan er det gået?")[-1]
+    asked = ask(store, "udviklingen i fleksjob")
+    assert after.result.query.intent == "development" == asked.result.query.intent
+    assert after.result.query.indicator == "fleksjob" and after.text == asked.text
+    alone, board = ask(store, "hvordan er det gået?"), ask(store, "hvordan går det?")
+    assert alone.result.intent == "target" and alone.text == board.text and "Udvalgets mål" in alone.text
+    assert ask(store, "hvordan gik det med sygedagpenge i 2025").result.query.intent == "development"

@@ -389,6 +389,7 @@ class Vocabulary:
     needed: frozenset[str] = frozenset()  # "hvad skal der til": what it takes to reach a target
     # "hvordan går det": asks how things go, the targets' board only when nothing else is named
     how_going: frozenset[str] = frozenset()
+    how_went: frozenset[str] = frozenset()  # "hvordan er det gået": alone as how_going, else development
     gap_words: frozenset[str] = frozenset()  # "hvor mange procent": of a target, its gap in its own measure
     projection: frozenset[str] = frozenset()  # "prognosen" beside another figure: its target's projection
     glossary_lead: frozenset[str] = frozenset()  # "hvad er en" before a glossary word
@@ -565,6 +566,7 @@ class Vocabulary:
             glossary={fold(k): v for k, v in data.get("glossary", {}).items()},
             needed=frozenset(fold(w) for w in data.get("needed", ())),
             how_going=frozenset(fold(w) for w in data.get("how_going", ())),
+            how_went=frozenset(fold(w) for w in data.get("how_went", ())),
             gap_words=frozenset(fold(w) for w in data.get("gap", ())),
             projection=frozenset(fold(w) for w in data.get("projection", ())),
             glossary_lead=frozenset(fold(w) for w in data.get("glossary_lead", {}).get("words", ())),
@@ -2008,6 +2010,10 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
         return NotUnderstood(text=text, reason="negated_part", unknown=(_original_words(text).get(negated[0],
                                                                                                     negated[0]),))
     tokens, composition = _without_composition(tokens, vocab)
+    if tokens and (context is None or context.indicator is None) \
+            and _phrase(tokens, 0, vocab.how_went)[1] == len(tokens):
+        # »hvordan er det gået?« alone: how things go, the targets' board (as »hvordan går det?«)
+        return Query(intent="target", text=text)
     r = _read(tokens, vocab)
     r.span_whole = r.span_whole or whole_span
     r.composition = composition
