@@ -761,6 +761,10 @@ def test_how_it_has_gone_asks_the_development_with_no_word_set_aside(text):
     ("ledighed maj 2025 til og med maj 2026", "ledighed maj 2025 til maj 2026"),
     ("sygedagpenge fra 1. kvt. 2025 frem til 1. kvt. 2026", "sygedagpenge fra 1. kvt. 2025 til 1. kvt. 2026"),
     ("ledighed januar t.o.m. maj", "ledighed januar til maj"),
+    # … and »fra og med«, »f.o.m.« start one as »fra« (»ledighed fra og med januar« answered januar alone)
+    ("ledighed fra og med januar", "ledighed fra januar"),
+    ("ledighed f.o.m. januar t.o.m. maj", "ledighed fra januar til maj"),
+    ("ledighed fom maj 2025", "ledighed fra maj 2025"),
 ])
 def test_words_that_end_a_span_read_as_til(text, same_as):
     asked, meant = parse(text), parse(same_as)

@@ -304,6 +304,7 @@ class Vocabulary:
     half_year: frozenset[str] = frozenset()  # "halvår", "h1": a half-year, read as its months
     to_now: frozenset[str] = frozenset()  # "til nu" after a period: the span from it to the newest
     until: frozenset[str] = frozenset()  # "til og med", "indtil" before a period: as "til"
+    from_on: frozenset[str] = frozenset()  # "fra og med" before a period: as "fra"
     composition: frozenset[str] = frozenset()  # "hvem er de": what a figure is made of (Query.composition)
     composition_around: dict[str, str] = field(default_factory=dict)  # "fordeler" … "sig" ("": last word)
     composition_leads: frozenset[str] = frozenset()
@@ -510,6 +511,7 @@ class Vocabulary:
             half_year=frozenset(fold(w) for w in data.get("half_year", [])),
             to_now=frozenset(fold(w) for w in data.get("to_now", [])),
             until=frozenset(fold(w) for w in data.get("until", [])),
+            from_on=frozenset(fold(w) for w in data.get("from_on", [])),
             composition=frozenset(fold(w) for w in data.get("composition", [])),
             composition_around={fold(k): fold(v) for k, v in data.get("composition_around", {}).items()},
             composition_leads=frozenset(fold(w) for w in data.get("composition_leads", [])),
@@ -2465,18 +2467,21 @@ def _unstarted_span(text: str, r: _Reading, asked: str = "") -> NotUnderstood:
 
 
 def _until_as_til(tokens: list[str], vocab: Vocabulary) -> list[str]:
-    """»til og med«, »indtil«, »frem til«, »t.o.m.« right before a period as »til«, the end of a span
-    (»ledighed 2025 indtil 2026« answered 2026 with »2025« set aside; »ledighed til og med maj« maj
-    alone). Before anything else the words stay (»frem til« a target is not a period's end)."""
+    """»til og med«, »indtil«, »frem til«, »t.o.m.« right before a period as »til«, the end of a span,
+    and »fra og med«, »f.o.m.« as »fra«, its start (»ledighed 2025 indtil 2026« answered 2026 with
+    »2025« set aside, »ledighed til og med maj« and »… fra og med januar« that month alone). Before
+    anything else the words stay (»frem til« a target is not a period's end)."""
     out, i = [], 0
     while i < len(tokens):
-        hit, used = _phrase(tokens, i, vocab.until)
-        if hit and i + used < len(tokens) and _period(tokens, i + used, vocab)[0] is not None:
-            out.append("til")
-            i += used
-            continue
-        out.append(tokens[i])
-        i += 1
+        for words, said in ((vocab.until, "til"), (vocab.from_on, "fra")):
+            hit, used = _phrase(tokens, i, words)
+            if hit and i + used < len(tokens) and _period(tokens, i + used, vocab)[0] is not None:
+                out.append(said)
+                i += used
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
     return out
 
 
