@@ -1163,15 +1163,18 @@ def _answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defa
     if query.compare_own and query.area not in (None, default_area) and default_area not in query.compare:
         query = replace(query, compare=(*query.compare, default_area))  # »… end os«
     area, led_instead = areas.get(query.area or default_area), None
-    if query.composition:
-        # »hvem er de?«: listed by the first split the store holds for the area and not already named
-        # (none: not split, said); only those are named (ledige by køn are in the catalogue, but no
-        # table loaded has them). A key asked (»… fordeler de sig på køn«) stays, held or not.
+    if query.splits:
+        # The splits named (»hvem er de?«, »ledige ukrainere«) are those the store holds for the area:
+        # ledige by køn are in the catalogue, but no table loaded has them, and »kan opdeles på ydelse og
+        # køn« was followed by »ingen tal« when asked. »hvem er de?« lists the figure by the first one
+        # not already named (none: not split, said); a key asked (»… fordeler de sig på køn«) stays.
         held = {part.split("=", 1)[0] for parts in store.breakdowns(indicator.id, area.code)
                 for part in parts.split(";") if part}
-        named = {part.split("=", 1)[0] for part in query.breakdown.split(";") if part}
         splits = tuple(k for k in query.splits if k in held)
-        query = replace(query, splits=splits, by=query.by or next((k for k in splits if k not in named), None))
+        query = replace(query, splits=splits)
+    if query.composition and query.by is None:
+        named = {part.split("=", 1)[0] for part in query.breakdown.split(";") if part}
+        query = replace(query, by=next((k for k in query.splits if k not in named), None))
     if area.code in query.compare:
         # »ledighed i Herlev sammenlignet med Ballerup« … »og hvad med os?«: Ballerup is asked, not
         # set beside itself (it said »Ballerup: 805 …; samme niveau som Ballerup«)
