@@ -244,6 +244,7 @@ class NotUnderstood:
     asked: str = ""
     year: str = ""
     part: str = ""  # "first", "second" (a half-year; "" not said), "spring", "summer", "autumn", "winter"
+    since: str = ""  # "season": »siden« or »fra« before it, as typed (said before a month or quarter only)
     # "open_start" (»ledighed til og med maj«: a span's end with no start): `asked` is the rest of the
     # question as typed, `end` the period asked; `start` the start the examples offer (None: none that
     # reads well, as before a januar with no year)
@@ -2600,6 +2601,10 @@ def _unmade_period(text: str, tokens: list[str], reason: str, words: frozenset[s
         part = "first" if which & _HALF_FIRST else "second" if which & _HALF_SECOND else ""
     else:
         part = _SEASONS.get(tokens[at][:3], "")
+    since = ""
+    if reason == "season" and start > 0 and tokens[start - 1] in vocab.span:
+        # »ledighed siden sommerferien«: »siden juli«, but »fra juni til august« (not »siden juni til august«)
+        since, start = tokens[start - 1], start - 1
     rest = tokens[:start] + tokens[at + 1:]
     # (»mellem jul og nytår«: »og nytår« is of the holiday, not kept in the examples)
     rest = [token for i, token in enumerate(rest) if token not in vocab.season_beside
@@ -2614,7 +2619,8 @@ def _unmade_period(text: str, tokens: list[str], reason: str, words: frozenset[s
     year = next((token for token in rest if _YEAR.match(token)), "")
     typed = _original_words(text, capitals=True)  # (»i Herlev«: the examples are the question given back)
     asked = " ".join(typed.get(token, token) for token in rest if token != year).strip()
-    return NotUnderstood(text=text, reason=reason, asked=asked, year=year, part=part)
+    return NotUnderstood(text=text, reason=reason, asked=asked, year=year, part=part,
+                         since=_as_typed(since, typed).lower())
 
 
 def _undated_season(tokens: list[str], vocab: Vocabulary) -> frozenset[str]:
