@@ -2049,6 +2049,15 @@ def test_who_they_are_of_a_figure_not_split_says_so_and_where_a_split_is(store):
     assert pointed.query.by == "visitation" and pointed.parts
 
 
+def test_who_they_are_of_a_figure_stored_by_two_keys_together_does_not_list_one(store):
+    # aktiverede are stored by ydelse and redskab together: »hvordan fordeler de sig?« said »Der er
+    # ingen tal for aktiverede fordelt på ydelse« and then »… kan opdeles på ydelse og aktiveringsredskab«
+    said = chat(store, "aktiverede", "hvordan fordeler de sig?")[-1]
+    assert said.result.query.by is None and said.result.query.splits == ()
+    assert "Der er ingen tal for aktiverede opdelt på grupper i Ballerup – kun tallet i alt." in said.plain
+    assert "kan opdeles" not in said.plain
+
+
 def test_who_they_are_keeps_a_key_asked_and_needs_a_figure(store):
     # »… på køn«: the key asked, said to have no figures, not quietly replaced by ydelse
     said = chat(store, "ledige", "hvordan fordeler de sig på køn?")[-1]

@@ -1168,13 +1168,19 @@ def _answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defa
         # ledige by køn are in the catalogue, but no table loaded has them, and »kan opdeles på ydelse og
         # køn« was followed by »ingen tal« when asked. »hvem er de?« lists the figure by the first one
         # not already named (none: not split, said); a key asked (»… fordeler de sig på køn«) stays.
-        held = {part.split("=", 1)[0] for parts in store.breakdowns(indicator.id, area.code)
-                for part in parts.split(";") if part}
-        splits = tuple(k for k in query.splits if k in held)
-        query = replace(query, splits=splits)
+        # A split is held where a stored part adds just it to the parts named (aktiverede are stored
+        # by ydelse and redskab together only: neither can be listed alone, though both are keys).
+        named = dict(part.split("=", 1) for part in query.breakdown.split(";") if part)
+        held = set()
+        for stored in store.breakdowns(indicator.id, area.code):
+            parts = dict(part.split("=", 1) for part in stored.split(";") if part)
+            added = [k for k, v in parts.items() if named.get(k) != v]
+            if len(added) == 1 and all(parts.get(k) == v for k, v in named.items()):
+                held.add(added[0])
+        query = replace(query, splits=tuple(k for k in query.splits if k in held))
     if query.composition and query.by is None:
-        named = {part.split("=", 1)[0] for part in query.breakdown.split(";") if part}
-        query = replace(query, by=next((k for k in query.splits if k not in named), None))
+        named_keys = {part.split("=", 1)[0] for part in query.breakdown.split(";") if part}
+        query = replace(query, by=next((k for k in query.splits if k not in named_keys), None))
     if area.code in query.compare:
         # »ledighed i Herlev sammenlignet med Ballerup« … »og hvad med os?«: Ballerup is asked, not
         # set beside itself (it said »Ballerup: 805 …; samme niveau som Ballerup«)
