@@ -1765,6 +1765,9 @@ def test_who_is_highest_after_a_comparison_with_hele_landet_compares_the_two(sto
     # »siden« before it is kept before a month or quarter, and a span is »fra … til« (it offered
     # »ledighed siden juni til august«)
     ("ledighed siden sommerferien", ["ledighed siden juli", "ledighed siden 3. kvt.", "ledighed fra juni til august"]),
+    # »op til«, »frem til« before it are left out: »ledighed til december« asks from when
+    ("ledighed op til jul", ["ledighed december", "ledighed 4. kvt."]),
+    ("ledighed frem til sommer", ["ledighed juli", "ledighed 3. kvt.", "ledighed juni til august"]),
 ])
 def test_a_holiday_is_declined_with_its_months_and_quarter_offered(store, text, examples):
     # »ledighed mellem jul og nytår« gave juli 2025 til januar 2026 (»jul« read as juli, »nytår« as

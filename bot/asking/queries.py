@@ -2605,6 +2605,13 @@ def _unmade_period(text: str, tokens: list[str], reason: str, words: frozenset[s
     if reason == "season" and start > 0 and tokens[start - 1] in vocab.span:
         # »ledighed siden sommerferien«: »siden juli«, but »fra juni til august« (not »siden juni til august«)
         since, start = tokens[start - 1], start - 1
+    for until in (*vocab.until, "til"):
+        ending = until.split()
+        if reason == "season" and tokens[max(0, start - len(ending)):start] == ending:
+            # »ledighed op til jul«, »… frem til sommer«: the month itself is offered (»ledighed til
+            # december« asks from when, and »frem til juni til august« read as nothing)
+            start -= len(ending)
+            break
     rest = tokens[:start] + tokens[at + 1:]
     # (»mellem jul og nytår«: »og nytår« is of the holiday, not kept in the examples)
     rest = [token for i, token in enumerate(rest) if token not in vocab.season_beside
