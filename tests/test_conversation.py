@@ -2081,3 +2081,15 @@ def test_how_it_went_after_a_figure_is_its_development_and_alone_the_board(store
     alone, board = ask(store, "hvordan er det gået?"), ask(store, "hvordan går det?")
     assert alone.result.intent == "target" and alone.text == board.text and "Udvalgets mål" in alone.text
     assert ask(store, "hvordan gik det med sygedagpenge i 2025").result.query.intent == "development"
+
+
+def test_who_they_are_after_a_change_lists_the_last_period_and_after_a_ranking_repeats_it(store):
+    # after a change it repeated the change, the question passed over unsaid; after a ranking it gave
+    # the own place (no words were left to read, and none was read as »hvor er vi?«)
+    after_change = chat(store, "ledighed fra januar til maj", "hvem er de?")[-1].result
+    assert (after_change.query.intent, after_change.query.by, after_change.observation.period) == \
+        ("value", "ydelse", "2026-05")
+    assert after_change.query.base is None and len(after_change.parts) == 2
+    ranking, again = chat(store, "top 5 kommuner med flest ledige", "hvem er de?")
+    assert again.result.query.intent == "ranking" and not again.result.query.place_asked
+    assert again.text == ranking.text

@@ -2114,7 +2114,7 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
         # from a year before (»33 flere end i 2. kvt. 2025« came above the target's line)
         r.intents.discard("change")
     _part_of_context(tokens, r, context, vocab)
-    if context is not None and context.intent == "ranking" and r.order is None \
+    if context is not None and context.intent == "ranking" and r.order is None and tokens \
             and _phrase(tokens, 0, vocab.place_followup)[1] == len(tokens):
         r.order = "place"  # »hvilke kommuner har lavest ledighed« … »hvor er vi?«: our place in that list
         r.place_asked = True
@@ -3079,6 +3079,10 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         if intent == "development" and context.extreme:  # »og i Ballerup?« after »hvornår … højest«
             r.extreme, r.extreme_year, r.moved_most = context.extreme, context.extreme_year, context.moved_most
             r.window = r.window or context.extreme_months
+    if r.composition and intent in ("change", "development", "why") and not (named_period or r.intents):
+        # »ledighed fra januar til maj« … »hvem er de?«: who they are in the period shown last (it
+        # repeated the change, the question passed over unsaid)
+        intent, r.base, r.span, r.base_carried = "value", None, False, False
     if _ranks_a_change(intent, r, vocab):
         return NotUnderstood(text=text, reason="ranking_change")
     if intent == "ranking":
