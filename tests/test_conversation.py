@@ -2070,6 +2070,13 @@ def test_who_they_are_keeps_a_key_asked_and_needs_a_figure(store):
     # in one question: the figure's own words between
     alone = ask(store, "hvordan fordeler ledigheden sig").result
     assert (alone.query.indicator, alone.query.by, alone.query.unused) == ("ledige", "ydelse", ())
+    # … with the key after it (»ydelse« was named as not understood, then said to be a split)
+    keyed = ask(store, "hvordan fordeler ledige sig på ydelse i Herlev i maj").result
+    assert (keyed.query.by, keyed.query.area, keyed.observation.period, keyed.query.unused) == \
+        ("ydelse", "163", "2026-05", ())
+    # and in the past tense
+    past = chat(store, "ledige", "hvordan fordelte de sig i maj?")[-1].result
+    assert (past.query.by, past.observation.period, past.query.unused) == ("ydelse", "2026-05", ())
 
 
 def test_how_it_went_after_a_figure_is_its_development_and_alone_the_board(store):

@@ -2445,7 +2445,9 @@ def _without_composition(tokens: list[str], vocab: Vocabulary) -> tuple[list[str
         if end is None or (not closing and end != i):
             continue
         # »hvordan fordeler ledigheden sig«, »hvad består sygedagpenge af«, »hvordan er ledigheden fordelt«
-        kept = [t for j, t in enumerate(tokens) if j not in (i, end)]
+        # (»… sig på ydelse«: »fordelt på ydelse«, the key asked)
+        keyed = end > i and tokens[end + 1:end + 2] in (["paa"], ["pa"], ["efter"])
+        kept = tokens[:i] + tokens[i + 1:end] + (["fordelt"] if keyed else []) + tokens[max(end, i) + 1:]
         return [t for t in kept if t not in vocab.composition_leads], True
     return tokens, False
 
