@@ -2017,6 +2017,9 @@ def test_a_span_with_no_start_asks_from_when_and_its_example_is_understood(store
     ("ledighed maj", "og til og med juli?", "2026-05", "2026-07"),
     ("ledighed juli 2026", "og til maj?", "2026-05", "2026-07"),  # (in time order, not backwards)
     ("ledighed fra januar til maj", "og til og med juni?", "2026-01", "2026-06"),
+    # »og indtil nu?« after a period named answered the newest alone; it is the span from that period
+    ("ledighed maj", "og indtil nu?", "2026-05", "2026-07"),
+    ("ledighed 2025", "og til nu?", "2025-01", "2026-07"),  # (as »ledighed 2025 til nu«)
 ])
 def test_a_follow_up_ending_a_span_starts_it_at_the_period_before(store, first, follow_up, start, end):
     data = chat(store, first, follow_up)[-1].as_json()

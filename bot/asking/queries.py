@@ -977,6 +977,7 @@ class _Reading:
     # »til og med maj«: a span's end read with no start before it (the period's words)
     open_start: str = ""
     composition: bool = False  # »hvem er de?«: what the figure is made of (Query.composition)
+    to_now: bool = False  # »til nu« with no period named before it (a follow-up's span from the one before)
     open_start_at: tuple[int, int] = (0, 0)  # where »til« and those words are among the tokens
 
 
@@ -2013,13 +2014,15 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
         return NotUnderstood(text=text, reason="negated_part", unknown=(_original_words(text).get(negated[0],
                                                                                                     negated[0]),))
     tokens, composition = _without_composition(tokens, vocab)
+    # »til nu« with no period before it (none named: »… og indtil nu?« after »ledighed maj«)
+    to_now = any(_phrase(tokens, i, vocab.to_now)[0] for i in range(len(tokens)))
     if tokens and (context is None or context.indicator is None) \
             and _phrase(tokens, 0, vocab.how_went)[1] == len(tokens):
         # »hvordan er det gået?« alone: how things go, the targets' board (as »hvordan går det?«)
         return Query(intent="target", text=text)
     r = _read(tokens, vocab)
     r.span_whole = r.span_whole or whole_span
-    r.composition = composition
+    r.composition, r.to_now = composition, to_now
     if r.aggregate and "development" in r.intents and not {"change", "why"} & r.intents and not r.moved_word \
             and r.base is None and r.period.is_latest and not r.window \
             and any(_phrase(tokens, i, vocab.twelve_months)[0] for i in range(len(tokens))):
@@ -3020,6 +3023,9 @@ def _follow(text: str, r: _Reading, still_unknown: list[str], context: Query,
         # before (it explained juni 2026 against juni 2025 unsaid); »ledighed jan-jun 2026« (the change
         # from januar to juni) … »hvorfor?«: that change
         r.base, r.span, r.why_span = context.base, True, True
+    if r.to_now and r.base is None and context.base is None and context.period_named and r.period.is_latest:
+        # »ledighed maj« … »og indtil nu?«: from maj to the newest (it answered the newest alone)
+        r.base, r.span = context.period, True
     if r.open_start and r.base is None and context.base is None:
         if not context.period_named:
             return _unstarted_span(text, r)
