@@ -2103,3 +2103,14 @@ def test_who_they_are_after_a_change_lists_the_last_period_and_after_a_ranking_r
     ranking, again = chat(store, "top 5 kommuner med flest ledige", "hvem er de?")
     assert again.result.query.intent == "ranking" and not again.result.query.place_asked
     assert again.text == ranking.text
+
+
+def test_a_ranking_of_one_area_with_a_figure_says_no_place(store):
+    # »ledige unge … sammenlignet med Herlev og Glostrup« … »hvem er højest?«: only Ballerup has the
+    # figure; it read »Ballerup er nr. 1 af 1«, the two without named after it
+    said = chat(store, "ledige unge i Ballerup sammenlignet med Herlev og Glostrup", "hvem er højest?")[-1]
+    assert len(said.result.ranking.rows) == 1 and "nr. 1 af 1" not in said.plain
+    assert "Glostrup og Herlev har ingen tal for juli 2026 og er ikke med." in said.plain
+    # with two or more the place is said as before
+    assert "Ballerup er nr. 2 af 3." in chat(store, "ledighedsprocent i Ballerup sammenlignet med Herlev og Glostrup",
+                                             "hvem er højest?")[-1].plain
