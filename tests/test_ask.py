@@ -1032,6 +1032,19 @@ def test_a_period_open_at_one_end_is_declined_not_answered_as_that_period(store,
     assert f"Jeg kan ikke give ét tal for alle perioder »{word}« en periode" in result.text
 
 
+@pytest.mark.parametrize(("question", "asked"), [
+    # the examples asked ledighed whatever the figure (»sygedagpenge efter 2. kvartal«: »ledighed 2023«)
+    ("sygedagpenge efter 2. kvartal", "sygedagpenge"), ("Ledighed i Herlev efter maj", "Ledighed i Herlev"),
+    ("fleksjob 3 måneder før maj", "personer i fleksjob"),  # (a number left: the figure's name alone)
+])
+def test_a_period_open_at_one_end_offers_the_same_figure(store, question, asked):
+    result = ask(store, question)
+    examples = re.findall(r"»([^«]+)«", result.text)[1:]
+    assert examples == [f"{asked} 2023", f"{asked} 2. kvt. 2023", f"{asked} 2023 til 2025"]
+    for example in examples:
+        assert ask(store, example).understood
+
+
 @pytest.mark.parametrize("question", ["ledighed året før", "ledige efter ydelse", "samtaler inden for en måned"])
 def test_before_and_after_elsewhere_keep_their_meaning(store, question):
     assert not isinstance(parse(question), NotUnderstood)

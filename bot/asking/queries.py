@@ -2006,8 +2006,15 @@ def _parse(text: str, vocab: Vocabulary, context: Query | None) -> Query | NotUn
             named = _as_typed(" ".join(tokens[i:i + used]), _original_words(text))
             return NotUnderstood(text=text, unknown=(named,), reason="area_group")
     if (opened := _open_period(tokens, vocab)) is not None:
-        # »ledighed før 2023« answered 2023 (»før« named as not understood), »efter 2023« 2023 unsaid
-        return NotUnderstood(text=text, reason="open_period", unknown=(_original_words(text).get(opened, opened),))
+        # »ledighed før 2023« answered 2023 (»før« named as not understood), »efter 2023« 2023 unsaid;
+        # the examples ask the same figure (»sygedagpenge efter 2. kvartal« was offered »ledighed 2023«)
+        word, rest = opened
+        typed = _original_words(text, capitals=True)
+        # (a number left, »12 måneder før maj«: the figure's name alone, not »12 måneder 2023«)
+        plain = not any(t[:1].isdigit() for t in rest)
+        return NotUnderstood(text=text, reason="open_period", unknown=(_original_words(text).get(word, word),),
+                             asked=" ".join(typed.get(t, t) for t in rest) if plain else "",
+                             indicator=None if plain else _read(rest, vocab).indicator)
     negated = _negated(tokens, vocab)
     if negated is not None and negated[1] != "korrektion":
         # »ledige uden dagpenge« answered the ledige on dagpenge (»uden« named as not understood)
@@ -2361,12 +2368,13 @@ def _negated(tokens: list[str], vocab: Vocabulary) -> tuple[str, str] | None:
     return None
 
 
-def _open_period(tokens: list[str], vocab: Vocabulary) -> str | None:
-    """»før 2023«, »efter maj«: the word opening a period at one end, when a period follows it."""
+def _open_period(tokens: list[str], vocab: Vocabulary) -> tuple[str, list[str]] | None:
+    """»før 2023«, »efter maj«: the word opening a period at one end, when a period follows it, and
+    the question's other tokens (its figure and area, for the reply's examples)."""
     for i in range(len(tokens) - 1):
         word, used = _phrase(tokens, i, vocab.open_period)
-        if word and _period(tokens, i + used, vocab)[0] is not None:
-            return " ".join(tokens[i:i + used])
+        if word and (found := _period(tokens, i + used, vocab))[0] is not None:
+            return " ".join(tokens[i:i + used]), tokens[:i] + tokens[i + used + found[1]:]
     return None
 
 
