@@ -2114,3 +2114,12 @@ def test_a_ranking_of_one_area_with_a_figure_says_no_place(store):
     # with two or more the place is said as before
     assert "Ballerup er nr. 2 af 3." in chat(store, "ledighedsprocent i Ballerup sammenlignet med Herlev og Glostrup",
                                              "hvem er højest?")[-1].plain
+
+
+def test_the_part_figures_named_are_those_the_area_has(store):
+    # »ledige i Herlev« … »hvem er de?« said »Der er også egne tal for ledige unge …«, which Herlev has none of
+    assert store.breakdowns("ledige_unge", "163") == [] and store.breakdowns("ledige_unge", "151")
+    herlev = chat(store, "ledige i Herlev", "hvem er de?")[-1]
+    assert herlev.result.parts and "ledige unge" not in herlev.plain
+    assert "ledige unge (alder)" in chat(store, "ledige", "hvem er de?")[-1].plain
+    assert "ledige unge" not in ask(store, "ledige ukrainere i Herlev").plain

@@ -1163,6 +1163,10 @@ def _answer(query: Query, store: Store, catalogue: Catalogue, areas: Areas, defa
     if query.compare_own and query.area not in (None, default_area) and default_area not in query.compare:
         query = replace(query, compare=(*query.compare, default_area))  # »… end os«
     area, led_instead = areas.get(query.area or default_area), None
+    if query.split_figures:
+        # (»Der er også egne tal for ledige unge (alder)« only where the area has them)
+        query = replace(query, split_figures=tuple(
+            (figure, key) for figure, key in query.split_figures if store.breakdowns(figure, area.code)))
     if query.splits:
         # The splits named (»hvem er de?«, »ledige ukrainere«) are those the store holds for the area:
         # ledige by køn are in the catalogue, but no table loaded has them, and »kan opdeles på ydelse og
