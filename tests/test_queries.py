@@ -765,6 +765,9 @@ def test_how_it_has_gone_asks_the_development_with_no_word_set_aside(text):
     ("ledighed fra og med januar", "ledighed fra januar"),
     ("ledighed f.o.m. januar t.o.m. maj", "ledighed fra januar til maj"),
     ("ledighed fom maj 2025", "ledighed fra maj 2025"),
+    # »2024-2025« was read as one word (an age span) and not understood; the newest month was given
+    ("ledighed 2024-2025", "ledighed 2024 til 2025"),
+    ("sygedagpenge 2023-2025 i Albertslund", "sygedagpenge 2023 til 2025 i Albertslund"),
 ])
 def test_words_that_end_a_span_read_as_til(text, same_as):
     asked, meant = parse(text), parse(same_as)
@@ -789,3 +792,4 @@ def test_a_span_with_no_start_asks_from_when(text, start, end, asked):
 
 def test_til_after_i_forhold_still_compares_with_that_period():
     assert parse("ledighed i forhold til maj").base == PeriodRequest(month=5)
+    assert parse("ledige 18-29").indicator == "ledige_unge"  # (an age span is still an age span)

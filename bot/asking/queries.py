@@ -615,6 +615,7 @@ def default_vocabulary() -> Vocabulary:
 _TOKEN = re.compile(r"(?:19|20)\d{2}-(?:\d{1,2}|[kq][1-4])\b|\d{1,2}[/.](?:19|20)\d{2}\b"
                     r"|\b(?:0?[1-9]|1[0-2])-(?:19|20)\d{2}\b|\d+-\d+|\d{2}\+|\w+")
 _YEAR = re.compile(r"^(19|20)\d{2}$")
+_YEAR_SPAN = re.compile(r"^((?:19|20)\d{2})-((?:19|20)\d{2})$")  # "2024-2025"
 _ISO_MONTH = re.compile(r"^((?:19|20)\d{2})-(\d{1,2})$")
 _SLASH_MONTH = re.compile(r"^(\d{1,2})[/.-]((?:19|20)\d{2})$")  # "05/2025", "01.2026", "05-2025"
 _SHORT_YEAR = re.compile(r"^\d{2}$")  # "jan 26": a month's year in two digits
@@ -691,6 +692,9 @@ def _uncompounded(token: str, vocab: Vocabulary) -> list[str]:
     """The figure's word in a compound of it and »tal« (»ledighedstallet« -> »ledighed«), the figure's
     word and the other in a compound of it and a word of `compound_endings` (»ledighedsniveauet« ->
     »ledighed«, »niveauet«), else the token."""
+    if (years := _YEAR_SPAN.match(token)) and years[1] < years[2]:
+        # »ledighed 2024-2025«: as »2024 til 2025« (read as one word, an age span, it was not understood)
+        return [years[1], "til", years[2]]
     if token in vocab.indicators or token in vocab.breakdown_values or token in vocab.intents \
             or not token.endswith(vocab.number_endings + vocab.compound_endings):
         return [token]
