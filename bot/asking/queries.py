@@ -250,7 +250,7 @@ class NotUnderstood:
     # reads well, as before a januar with no year)
     end: PeriodRequest | None = None
     end_words: str = ""  # (the end's words as typed, said when `end` is a relative one: »sidste måned«)
-    indicator: str | None = None  # (a follow-up's: the figure talked about, named in the examples)
+    indicator: str | None = None  # "open_start", "open_period": the figure the examples name when `asked` is ""
     start: PeriodRequest | None = None
 
 
@@ -615,6 +615,8 @@ def default_vocabulary() -> Vocabulary:
 _TOKEN = re.compile(r"(?:19|20)\d{2}-(?:\d{1,2}|[kq][1-4])\b|\d{1,2}[/.](?:19|20)\d{2}\b"
                     r"|\b(?:0?[1-9]|1[0-2])-(?:19|20)\d{2}\b|\d+-\d+|\d{2}\+|\w+")
 _YEAR = re.compile(r"^(19|20)\d{2}$")
+# Words that lead a key after »hvordan fordeler de sig« (»… på køn«): read as »fordelt på køn«
+_BY_LEADS = frozenset({"paa", "pa", "efter"})
 _YEAR_SPAN = re.compile(r"^((?:19|20)\d{2})-((?:19|20)\d{2})$")  # "2024-2025"
 _ISO_MONTH = re.compile(r"^((?:19|20)\d{2})-(\d{1,2})$")
 _SLASH_MONTH = re.compile(r"^(\d{1,2})[/.-]((?:19|20)\d{2})$")  # "05/2025", "01.2026", "05-2025"
@@ -2450,7 +2452,7 @@ def _without_composition(tokens: list[str], vocab: Vocabulary) -> tuple[list[str
         if hit:
             rest = tokens[i + used:]
             # (»… på køn«: as »fordelt på køn«, the key asked; »på« alone named no split)
-            return tokens[:i] + (["fordelt"] if rest[:1] in (["paa"], ["pa"], ["efter"]) else []) + rest, True
+            return tokens[:i] + (["fordelt"] if rest[:1] and rest[0] in _BY_LEADS else []) + rest, True
     for i, token in enumerate(tokens):
         closing = vocab.composition_around.get(token)
         if closing is None:
@@ -2461,7 +2463,7 @@ def _without_composition(tokens: list[str], vocab: Vocabulary) -> tuple[list[str
             continue
         # »hvordan fordeler ledigheden sig«, »hvad består sygedagpenge af«, »hvordan er ledigheden fordelt«
         # (»… sig på ydelse«: »fordelt på ydelse«, the key asked)
-        keyed = end > i and tokens[end + 1:end + 2] in (["paa"], ["pa"], ["efter"])
+        keyed = end > i and end + 1 < len(tokens) and tokens[end + 1] in _BY_LEADS
         kept = tokens[:i] + tokens[i + 1:end] + (["fordelt"] if keyed else []) + tokens[max(end, i) + 1:]
         return [t for t in kept if t not in vocab.composition_leads], True
     return tokens, False
